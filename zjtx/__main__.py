@@ -1,0 +1,5 @@
+"""Allow `python -m zjtx`."""
+
+from zjtx.cli import main
+
+raise SystemExit(main())

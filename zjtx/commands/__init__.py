@@ -1,0 +1,1 @@
+"""Sub-commands of `zjtx`, one module per area; each defines register(subparsers)."""

@@ -1,0 +1,53 @@
+"""An applicant: its catalogue values and where each value came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where one value was read: file, sheet, cell (A1) and the raw text as typed."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    raw: str | None = None
+
+    def describe(self) -> str:
+        """Chinese one-liner such as ``roster.xlsx · 名单 · D7（原值 "1,200万元"）``."""
+        parts = [self.file]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.cell:
+            parts.append(self.cell)
+        text = " · ".join(parts)
+        if self.raw is not None:
+            text += f"（原值 “{self.raw}”）"
+        return text
+
+
+@dataclass(slots=True)
+class Applicant:
+    """One applicant enterprise.
+
+    ``values`` maps catalogue keys to typed values (Decimal for money, percent and decimal
+    fields; int; bool; str; datetime.date). A key that is absent, or maps to None, is unknown:
+    never false and never 0.
+    """
+
+    values: dict[str, Any]
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    source: Provenance | None = None  # the row or form the applicant came from
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name") or "")
+
+    @property
+    def uscc(self) -> str:
+        return str(self.values.get("uscc") or "")
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)

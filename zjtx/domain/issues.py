@@ -1,0 +1,53 @@
+"""Data-quality issues found while reading applicant files (frictionless-style cell errors)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How an issue affects the applicant: an error blocks it, a warning needs a reason."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in an input file.
+
+    Attributes:
+        code: kebab-case identifier, e.g. ``uscc-check-character``.
+        severity: error, warning or info.
+        message: clear Chinese message naming what is wrong and what to do.
+        file: file name as given by the user.
+        sheet: worksheet name (None for CSV/JSON).
+        cell: A1 reference of the cell, if the issue concerns one cell.
+        row: 1-based row number in the sheet (or record number in JSON).
+        field: catalogue key concerned, if any.
+        uscc: the applicant's code, when known, so the review can attach the issue.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    file: str = ""
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+    field: str | None = None
+    uscc: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+    def location(self) -> str:
+        """Chinese location text such as ``roster.xlsx · 名单 · D7``."""
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        if not self.cell and self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        return " · ".join(parts)

@@ -1,0 +1,261 @@
+"""Evaluation results: the state, points and explanation of every criterion, and the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class CriterionState(StrEnum):
+    """Final state of one criterion."""
+
+    MET = "met"
+    UNMET = "unmet"
+    UNKNOWN = "unknown"  # data missing
+    MANUAL = "manual"  # needs an evaluator's judgement
+    NA = "na"  # does not apply (e.g. growth for renewals)
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    CriterionState.MET: "符合",
+    CriterionState.UNMET: "不符合",
+    CriterionState.UNKNOWN: "待补充数据",
+    CriterionState.MANUAL: "待人工确认",
+    CriterionState.NA: "不适用",
+}
+
+
+class Verdict(StrEnum):
+    """Outcome of one applicant against one rulebook."""
+
+    QUALIFIED = "qualified"
+    NOT_QUALIFIED = "not_qualified"
+    PENDING = "pending"
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self]
+
+
+VERDICT_LABELS = {
+    Verdict.QUALIFIED: "符合条件",
+    Verdict.NOT_QUALIFIED: "不符合条件",
+    Verdict.PENDING: "待定",
+}
+
+
+class CriterionKind(StrEnum):
+    """What a criterion contributes: a hard requirement, points, or an alternative route."""
+
+    REQUIREMENT = "requirement"  # must be met (or is part of the verdict expression)
+    SCORE = "score"  # contributes points to the total
+    ROUTE = "route"  # an alternative (直通) condition; unmet is not a failure by itself
+    INFO = "info"  # shown for information (e.g. priority notes), never decides
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """An evaluator's decision on one criterion: confirms a judgement item or overrides a state."""
+
+    criterion_id: str
+    state: CriterionState  # MET or UNMET
+    reason: str
+    evaluator: str
+    at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.state not in (CriterionState.MET, CriterionState.UNMET):
+            raise ValueError(f"确认结果只能是 met 或 unmet，收到 {self.state!r}")
+        if not self.reason or not self.reason.strip():
+            raise ValueError(f"确认或改判 {self.criterion_id} 必须填写理由")
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    """One leaf of a criterion's condition (e.g. the ratio part of 研发费用 ≥100万 且 ≥3%)."""
+
+    text: str  # requirement of this part, Chinese
+    state: CriterionState
+    observed: str = ""
+    gap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """A criterion evaluated for one applicant, with everything needed to explain it.
+
+    ``points`` is the declared value (unknown items at their lowest); ``points_min`` and
+    ``points_max`` bound what the item can still become. Requirement-only criteria have None.
+    """
+
+    id: str
+    title: str
+    group: str  # group id
+    group_title: str
+    kind: CriterionKind
+    state: CriterionState
+    observed: str
+    requirement: str
+    clause: str
+    source: str
+    grade: str
+    unverified: bool = False
+    judgement: bool = False  # needs (or had) an evaluator's judgement
+    points: Decimal | None = None
+    points_min: Decimal | None = None
+    points_max: Decimal | None = None
+    max_points: Decimal | None = None
+    gap: str | None = None
+    missing: tuple[str, ...] = ()  # catalogue keys whose absence left the item undecided
+    parts: tuple[PartResult, ...] = ()
+    notes: tuple[str, ...] = ()
+    computed_state: CriterionState | None = None  # the state before an evaluator's confirmation
+    confirmation: Confirmation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "group": self.group,
+            "group_title": self.group_title,
+            "kind": str(self.kind),
+            "state": str(self.state),
+            "state_label": self.state.label,
+            "points": _num(self.points),
+            "points_min": _num(self.points_min),
+            "points_max": _num(self.points_max),
+            "max_points": _num(self.max_points),
+            "observed": self.observed,
+            "requirement": self.requirement,
+            "gap": self.gap,
+            "clause": self.clause,
+            "source": self.source,
+            "grade": self.grade,
+            "unverified": self.unverified,
+            "judgement": self.judgement,
+            "missing": list(self.missing),
+            "parts": [
+                {"text": p.text, "state": str(p.state), "observed": p.observed, "gap": p.gap}
+                for p in self.parts
+            ],
+            "notes": list(self.notes),
+            "computed_state": str(self.computed_state) if self.computed_state else None,
+            "confirmation": _confirmation_dict(self.confirmation),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class GroupScore:
+    """Points of one scored group (e.g. 创新能力) and its minimum, where the rulebook sets one."""
+
+    id: str
+    title: str
+    points: Decimal
+    points_min: Decimal
+    points_max: Decimal
+    max_points: Decimal
+    minimum: Decimal | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "points": _num(self.points),
+            "points_min": _num(self.points_min),
+            "points_max": _num(self.points_max),
+            "max_points": _num(self.max_points),
+            "minimum": _num(self.minimum),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The result of one applicant against one rulebook (with its overlay, if any)."""
+
+    name: str
+    uscc: str
+    rulebook: str
+    rulebook_title: str
+    rulebook_version: str
+    rulebook_hash: str
+    overlay: str | None
+    tier: str
+    round_date: date
+    application_type: str
+    verdict: Verdict
+    size_class: str
+    criteria: tuple[CriterionResult, ...]
+    groups: tuple[GroupScore, ...] = ()
+    score: Decimal | None = None
+    score_min: Decimal | None = None
+    score_max: Decimal | None = None
+    max_score: Decimal | None = None
+    pass_line: Decimal | None = None
+    input_hash: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    verdict_reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def scored(self) -> bool:
+        return self.max_score is not None
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        for item in self.criteria:
+            if item.id == criterion_id:
+                return item
+        raise KeyError(criterion_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "uscc": self.uscc,
+            "rulebook": self.rulebook,
+            "rulebook_title": self.rulebook_title,
+            "rulebook_version": self.rulebook_version,
+            "rulebook_hash": self.rulebook_hash,
+            "overlay": self.overlay,
+            "tier": self.tier,
+            "round_date": self.round_date.isoformat(),
+            "application_type": self.application_type,
+            "verdict": str(self.verdict),
+            "verdict_label": self.verdict.label,
+            "verdict_reasons": list(self.verdict_reasons),
+            "score": _num(self.score),
+            "score_min": _num(self.score_min),
+            "score_max": _num(self.score_max),
+            "max_score": _num(self.max_score),
+            "pass_line": _num(self.pass_line),
+            "size_class": self.size_class,
+            "groups": [g.to_dict() for g in self.groups],
+            "criteria": [c.to_dict() for c in self.criteria],
+            "notes": list(self.notes),
+            "input_hash": self.input_hash,
+        }
+
+
+def _num(value: Decimal | None) -> int | float | None:
+    """JSON number for a Decimal: an int when whole, else its shortest float text."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _confirmation_dict(item: Confirmation | None) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {
+        "criterion_id": item.criterion_id,
+        "state": str(item.state),
+        "reason": item.reason,
+        "evaluator": item.evaluator,
+        "at": item.at.isoformat() if item.at else None,
+    }

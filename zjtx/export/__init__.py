@@ -1,0 +1,1 @@
+"""Report view-models and their reportlab/openpyxl renderers."""

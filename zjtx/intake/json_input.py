@@ -1,0 +1,166 @@
+"""Read applicants from the JSON input of `zjtx score`: an array of objects keyed by fields.md."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from zjtx.domain.applicant import Applicant, Provenance
+from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.scoring.errors import did_you_mean
+
+
+class InputError(ValueError):
+    """Invalid applicant input, naming the file, the record and the field."""
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        *,
+        record: int | None = None,
+        key: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        self.file = file
+        self.record = record
+        self.key = key
+        self.suggestion = suggestion
+        where = file
+        if record is not None:
+            where += f" 第 {record} 条记录"
+        if key:
+            where += f" 字段 “{key}”"
+        text = f"{where}：{message}"
+        if suggestion:
+            text += f"（您是不是要写 “{suggestion}”？）"
+        super().__init__(text)
+
+
+def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
+    """Typed value of one JSON value for a field; raises ValueError with a Chinese message.
+
+    JSON numbers arrive as int or Decimal (the file is parsed with ``parse_float=Decimal``), so
+    no binary float ever touches an amount.
+    """
+    if raw is None:
+        return None
+    ftype = spec.type
+    if ftype == FieldType.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        raise ValueError(f"应为 true 或 false，收到 {json.dumps(raw, ensure_ascii=False)}")
+    if ftype in (FieldType.MONEY, FieldType.DECIMAL, FieldType.PERCENT):
+        if isinstance(raw, bool):
+            raise ValueError(f"应为数值，收到 {json.dumps(raw)}")
+        if isinstance(raw, int | Decimal):
+            return Decimal(raw)
+        if isinstance(raw, str):
+            try:
+                value = Decimal(raw.strip())
+            except InvalidOperation:
+                raise ValueError(f"应为数值，收到 “{raw}”") from None
+            if not value.is_finite():
+                raise ValueError(f"应为有限数值，收到 “{raw}”")
+            return value
+        raise ValueError(f"应为数值，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+    if ftype == FieldType.INT:
+        if isinstance(raw, bool):
+            raise ValueError(f"应为整数，收到 {json.dumps(raw)}")
+        if isinstance(raw, int):
+            return raw
+        if isinstance(raw, Decimal) and raw == raw.to_integral_value():
+            return int(raw)
+        if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+            return int(raw.strip())
+        raise ValueError(f"应为整数，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+    if ftype == FieldType.DATE:
+        if isinstance(raw, str):
+            try:
+                return date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        raise ValueError(f"应为 YYYY-MM-DD 格式的日期，收到 {json.dumps(raw, ensure_ascii=False)}")
+    if ftype == FieldType.ENUM:
+        if isinstance(raw, str):
+            text = raw.strip()
+            codes = spec.option_labels
+            if text in codes:
+                return text
+            for code, label in spec.options:
+                if text == label:
+                    return code
+            for code, aliases in spec.option_aliases:
+                if text in aliases:
+                    return code
+            hint = did_you_mean(text, list(codes) + list(codes.values()))
+            choices = "、".join(f"{c}（{lbl}）" for c, lbl in spec.options)
+            message = f"“{text}”不是可选值；可选：{choices}"
+            if hint:
+                message += f"（您是不是要写 “{hint}”？）"
+            raise ValueError(message)
+        raise ValueError(f"应为文本选项，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+    # text
+    if isinstance(raw, str):
+        return raw.strip()
+    raise ValueError(f"应为文本，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+
+
+def applicant_from_mapping(
+    data: Any, catalogue: FieldCatalogue, *, file: str, record: int
+) -> Applicant:
+    """One applicant from a JSON object; unknown keys and wrong types raise InputError."""
+    if not isinstance(data, dict):
+        raise InputError(file, "每条记录必须是 JSON 对象", record=record)
+    values: dict[str, Any] = {}
+    provenance: dict[str, Provenance] = {}
+    for key, raw in data.items():
+        spec = catalogue.get(key)
+        if spec is None:
+            raise InputError(
+                file,
+                "未知字段",
+                record=record,
+                key=key,
+                suggestion=did_you_mean(key, catalogue.keys()),
+            )
+        try:
+            value = coerce_json_value(spec, raw)
+        except ValueError as exc:
+            raise InputError(file, f"{spec.relative_label()} {exc}", record=record, key=key) from None
+        if value is not None:
+            values[key] = value
+            provenance[key] = Provenance(file=file, sheet=None, cell=f"[{record}].{key}")
+    return Applicant(
+        values=values, provenance=provenance, source=Provenance(file=file, cell=f"[{record}]")
+    )
+
+
+def read_json_applicants(path: Path, catalogue: FieldCatalogue) -> list[Applicant]:
+    """All applicants of one JSON input file (an array, or one object)."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(str(path), "文件不存在") from None
+    except UnicodeDecodeError:
+        raise InputError(name, "不是 UTF-8 编码的 JSON 文件") from None
+    except OSError as exc:
+        raise InputError(str(path), f"无法读取：{exc.strerror}") from None
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            name, f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
+        ) from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise InputError(name, "JSON 顶层必须是申报企业对象的数组")
+    return [
+        applicant_from_mapping(item, catalogue, file=name, record=index)
+        for index, item in enumerate(data, start=1)
+    ]

@@ -1,0 +1,134 @@
+"""Load and validate the field catalogue (resources/fields.yaml) into FieldSpec entries."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.paths import resource_path
+from zjtx.scoring.errors import DataFileError, did_you_mean
+
+_ENTRY_KEYS = {
+    "key", "label", "group", "type", "unit", "years", "period", "aliases", "options",
+    "option_aliases", "none_means_zero", "min", "max", "required", "help",
+}  # fmt: skip
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML data file safely (no tags, no code), naming the file on syntax errors."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except yaml.YAMLError as exc:
+        raise DataFileError(path.name, f"YAML 语法错误：{exc}") from exc
+    except OSError as exc:
+        raise DataFileError(str(path), f"无法读取：{exc.strerror}") from exc
+
+
+def parse_field_entries(
+    entries: Any, file: str, groups: dict[str, str], overlay: str | None = None
+) -> list[FieldSpec]:
+    """Turn catalogue entries (a list of mappings) into FieldSpecs, expanding year series."""
+    if not isinstance(entries, list):
+        raise DataFileError(file, "fields 必须是列表")
+    specs: list[FieldSpec] = []
+    for index, entry in enumerate(entries, start=1):
+        where = f"第 {index} 项"
+        if not isinstance(entry, dict):
+            raise DataFileError(file, f"{where} 必须是映射", rule=where)
+        key = entry.get("key")
+        if not isinstance(key, str) or not key:
+            raise DataFileError(file, f"{where} 缺少 key", rule=where)
+        for name in entry:
+            if name not in _ENTRY_KEYS:
+                raise DataFileError(
+                    file, f"未知属性 “{name}”", rule=key, suggestion=did_you_mean(name, _ENTRY_KEYS)
+                )
+        for required in ("label", "group", "type"):
+            if not entry.get(required):
+                raise DataFileError(file, f"缺少必填属性 “{required}”", rule=key)
+        try:
+            ftype = FieldType(entry["type"])
+        except ValueError:
+            raise DataFileError(
+                file,
+                f"未知类型 “{entry['type']}”",
+                rule=key,
+                suggestion=did_you_mean(str(entry["type"]), [t.value for t in FieldType]),
+            ) from None
+        group = entry["group"]
+        if groups and group not in groups:
+            raise DataFileError(
+                file, f"未知分组 “{group}”", rule=key, suggestion=did_you_mean(group, groups)
+            )
+        options = entry.get("options") or {}
+        if ftype == FieldType.ENUM and not options:
+            raise DataFileError(file, "枚举字段必须列出 options", rule=key)
+        if options and ftype != FieldType.ENUM:
+            raise DataFileError(file, "只有枚举字段可以有 options", rule=key)
+        option_aliases = entry.get("option_aliases") or {}
+        for code in option_aliases:
+            if code not in options:
+                raise DataFileError(
+                    file,
+                    f"option_aliases 中的 “{code}” 不是该字段的选项",
+                    rule=key,
+                    suggestion=did_you_mean(str(code), [str(o) for o in options]),
+                )
+        years = entry.get("years")
+        period = entry.get("period")
+        if years is not None:
+            if not isinstance(years, list) or not years or any(y not in (1, 2, 3) for y in years):
+                raise DataFileError(file, "years 只能是 1、2、3 组成的列表", rule=key)
+            if period not in ("year", "end"):
+                raise DataFileError(file, "按年字段必须写 period: year 或 end", rule=key)
+        common = {
+            "label": str(entry["label"]),
+            "group": group,
+            "type": ftype,
+            "unit": entry.get("unit"),
+            "base": key,
+            "period": period,
+            "aliases": tuple(str(a) for a in entry.get("aliases") or ()),
+            "options": tuple((str(code), str(label)) for code, label in options.items()),
+            "option_aliases": tuple(
+                (str(code), tuple(str(a) for a in aliases))
+                for code, aliases in option_aliases.items()
+            ),
+            "none_means_zero": bool(entry.get("none_means_zero", False)),
+            "minimum": entry.get("min"),
+            "maximum": entry.get("max"),
+            "required": bool(entry.get("required", False)),
+            "help": str(entry.get("help") or ""),
+            "overlay": overlay,
+        }
+        if years is None:
+            specs.append(FieldSpec(key=key, **common))
+        else:
+            specs.extend(FieldSpec(key=f"{key}_y{year}", year=year, **common) for year in years)
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.key in seen:
+            raise DataFileError(file, "字段键重复", rule=spec.key)
+        seen.add(spec.key)
+    return specs
+
+
+def load_catalogue_file(path: Path) -> FieldCatalogue:
+    """Load and validate one catalogue file."""
+    data = read_yaml(path)
+    if not isinstance(data, dict) or "fields" not in data:
+        raise DataFileError(path.name, "字段目录必须包含 fields 列表")
+    groups = {str(k): str(v) for k, v in (data.get("groups") or {}).items()}
+    specs = parse_field_entries(data["fields"], path.name, groups)
+    return FieldCatalogue(fields={s.key: s for s in specs}, groups=groups, source=path.name)
+
+
+@cache
+def load_catalogue() -> FieldCatalogue:
+    """The bundled national field catalogue (cached; FieldCatalogue is immutable)."""
+    return load_catalogue_file(resource_path("fields.yaml"))
