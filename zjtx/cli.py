@@ -14,6 +14,7 @@ from zjtx import __version__
 # takes the parsed namespace and returns the exit status.
 COMMAND_MODULES = (
     "zjtx.commands.scoring",
+    "zjtx.commands.intake",
 )
 
 
