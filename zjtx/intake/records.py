@@ -91,6 +91,9 @@ class Record:
     ) -> None:
         if cell is None and field_key is not None:
             cell = self.cells.get(field_key)
+        if row is None and self.row is None and cell:
+            digits = "".join(ch for ch in cell if ch.isdigit())
+            row = int(digits) if digits and cell[0].isalpha() else None
         self.issues.append(
             Issue(
                 code=code,

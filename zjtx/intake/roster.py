@@ -95,10 +95,10 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
             match = resolve(text)
             if match.kind in ("field", "ratio"):
                 points += 2
-            elif match.kind in ("bad-year", "bad-unit", "no-year"):
-                points += 1
                 if match.key in ("name", "uscc"):
                     identity = True
+            elif match.kind in ("bad-year", "bad-unit", "no-year"):
+                points += 1
         return points, identity
 
     best: tuple[int, int, int, list[str]] | None = None  # (points, row, height, texts)
