@@ -121,6 +121,18 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     if best is None:
         return None
     _, first, height, texts = best
+    # A form (label beside value, row after row) can also have two labels in one row: when
+    # more labels sit outside the candidate header than in it, this is not a roster.
+    inside = sum(1 for text in texts if text and resolve(text).kind != "unknown")
+    outside = sum(
+        1
+        for r, row in enumerate(grid)
+        if not first <= r < first + height
+        for text in row
+        if text and resolve(text).kind in ("field", "no-year")
+    )
+    if outside > inside:
+        return None
     header_row = first + height - 1
     columns: list[Column] = []
     unknown: list[tuple[int, str, str]] = []
