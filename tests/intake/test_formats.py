@@ -13,7 +13,7 @@ from zjtx.intake import Cancelled, read_applicants
 
 CSV_TEXT = (
     "企业名称,统一社会信用代码,2025年营业收入（万元）,是否高新技术企业,成立日期\n"
-    f"南京甲科技有限公司,{CODE_A},\"1,200.50\",是,2019年3月\n"
+    f'南京甲科技有限公司,{CODE_A},"1,200.50",是,2019年3月\n'
     f"南京乙科技有限公司,{CODE_B},—,否,2018-01-05\n"
 )
 
@@ -186,3 +186,20 @@ def test_issue_dicts_are_json_ready(tmp_path):
     data = [i.to_dict() for i in read(path).issues]
     assert json.loads(json.dumps(data, ensure_ascii=False))[0]["code"] == "missing-required"
     assert io.StringIO(json.dumps(data)).read()
+
+
+def test_xls_error_cells_are_reported(tmp_path):
+    """An error value in a .xls cell is an error, not text."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("名单")
+    for col, text in enumerate(["企业名称", "统一社会信用代码", "所在市"]):
+        sheet.write(0, col, text)
+    sheet.write(1, 0, "甲公司")
+    sheet.write(1, 1, CODE_A)
+    sheet.row(1).set_cell_error(2, 0x2A)  # #N/A
+    path = tmp_path / "e.xls"
+    book.save(str(path))
+    result = read(path)
+    assert [(i.cell, i.field, i.code) for i in result.issues if str(i.severity) == "error"] == [
+        ("C2", "city", "cell-error-value")
+    ]

@@ -1,4 +1,4 @@
-"""The data-quality gate: errors block one applicant, warnings keep it, duplicates name both rows."""
+"""The data-quality gate: errors block one applicant, warnings keep it, duplicates name both."""
 
 from decimal import Decimal
 

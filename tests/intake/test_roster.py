@@ -66,7 +66,12 @@ def test_brackets_spaces_and_line_breaks_in_headers(tmp_path):
     path = write_xlsx(
         tmp_path / "r.xlsx",
         [
-            ["企业 名称", "统一社会\n信用代码", "2025年\n营业收入 (万元)", "上年末 资产总额【万元】"],
+            [
+                "企业 名称",
+                "统一社会\n信用代码",
+                "2025年\n营业收入 (万元)",
+                "上年末 资产总额【万元】",
+            ],
             ["甲公司", CODE_A, 100, 300],
         ],
     )
@@ -134,7 +139,7 @@ def test_units_from_headers_convert_to_wan_yuan(tmp_path):
 
 
 def test_number_texts_thousands_fullwidth_units_and_parentheses(tmp_path):
-    """"1,200.50", full-width digits, "1,200万元", "(35.5)" and "3.5亿" read exactly."""
+    """ "1,200.50", full-width digits, "1,200万元", "(35.5)" and "3.5亿" read exactly."""
     path = write_xlsx(
         tmp_path / "r.xlsx",
         [
@@ -228,7 +233,14 @@ def test_placeholders_mean_unknown_and_none_means_zero_only_for_counts(tmp_path)
     path = write_xlsx(
         tmp_path / "r.xlsx",
         [
-            ["企业名称", "统一社会信用代码", "2025年营业收入", "2024年营业收入", "研发人员", "I类知识产权"],
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年营业收入",
+                "2024年营业收入",
+                "研发人员",
+                "I类知识产权",
+            ],
             ["甲公司", CODE_A, "—", "无", "无", "/"],
             ["乙公司", CODE_B, None, "/", 0, "无"],
         ],
@@ -376,3 +388,20 @@ def test_uscc_stored_as_number_is_an_error(tmp_path):
     )
     result = read(path)
     assert issue_tuples(result) == [("B2", "uscc", "uscc-as-number", "error")]
+
+
+def test_excel_error_values_are_errors_not_blanks(tmp_path):
+    """A cell holding #N/A or #DIV/0! is an error naming the cell, never an unknown value."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "所在市"],
+            ["甲公司", CODE_A, "#DIV/0!", "#N/A"],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("C2", "revenue_y1", "cell-error-value", "error"),
+        ("D2", "city", "cell-error-value", "error"),
+    ]
+    assert "#DIV/0!" in result.issues[0].message

@@ -38,7 +38,7 @@ def test_roster_template_headers_validation_comments_and_help(tmp_path):
     assert (rules[f"{share}3"].formula1, rules[f"{share}3"].formula2) == ("0", "100")
     revenue = openpyxl.utils.get_column_letter(headers.index("2025年营业收入（万元）") + 1)
     assert sheet[f"{revenue}3"].number_format == "#,##0.00"
-    assert sheet[f"B3"].number_format == "@"
+    assert sheet["B3"].number_format == "@"
     assert workbook["选项"].sheet_state == "hidden"
     help_text = "\n".join(str(c.value) for row in workbook["填表说明"].iter_rows() for c in row)
     assert "2025年为上年度" in help_text and "revenue_y1" in help_text

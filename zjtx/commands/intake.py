@@ -136,7 +136,8 @@ def _print_table(result: Any) -> None:
         )
     if len(result.summary["files"]) > 1:
         print(
-            f"合计 {total['files']} 个文件：数据行 {total['rows_total']}，导入 {total['rows_imported']}，"
+            f"合计 {total['files']} 个文件：数据行 {total['rows_total']}，"
+            f"导入 {total['rows_imported']}，"
             f"拦截 {total['rows_blocked']}，空行/跳过 {total['rows_blank']}；"
             f"错误 {total['errors']}，警告 {total['warnings']}"
         )

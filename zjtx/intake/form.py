@@ -10,7 +10,7 @@ from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.intake.headers import match_header
 from zjtx.intake.records import ColumnMapping, Record, StatedRatio
-from zjtx.intake.roster import FORMULA_MESSAGE, _ratio_value
+from zjtx.intake.roster import FORMULA_MESSAGE, _ratio_value, cell_error_message
 from zjtx.intake.values import CellError, make_converter, raw_text
 from zjtx.intake.workbook import SheetData, cell_ref
 
@@ -37,9 +37,9 @@ def _year_of(value: Any) -> int | None:
     if isinstance(value, str):
         match = _YEAR_CELL.match(value)
         return int(match.group(1)) if match else None
-    if isinstance(value, float | int) and not isinstance(value, bool) and 1990 <= value <= 2100:
-        if float(value).is_integer():
-            return int(value)
+    number = isinstance(value, float | int) and not isinstance(value, bool)
+    if number and 1990 <= value <= 2100 and float(value).is_integer():
+        return int(value)
     return None
 
 
@@ -80,7 +80,10 @@ def read_form(
         record.cells.setdefault(key, where)
         value = value_at(r, c)
         if value == "" or value is None:
-            if (r, c) in sheet.formula_cells:
+            if (r, c) in sheet.error_cells:
+                message = f"{where}：{cell_error_message(sheet.error_cells[(r, c)])}"
+                deferred.append(("cell-error-value", message, key, where))
+            elif (r, c) in sheet.formula_cells:
                 deferred.append(
                     ("formula-not-calculated", f"{where}：{FORMULA_MESSAGE}", key, where)
                 )

@@ -39,7 +39,8 @@ _SERIAL_HEADERS = frozenset({"序号", "编号", "no", "no.", "序", "行号"})
 # Ratios a roster may state; they are computed from the amounts, the stated value is checked.
 RATIO_NAMES: dict[str, tuple[str, ...]] = {
     "rd_intensity": (
-        "研发费用占营业收入比重", "研发费用占营业收入比例", "研发费用占营业收入的比重", "研发投入强度",
+        "研发费用占营业收入比重", "研发费用占营业收入比例", "研发费用占营业收入的比重",
+        "研发投入强度",
         "研发费用率", "研发强度", "研发费用占比", "研发投入占营业收入比重", "研发经费投入强度",
     ),
     "debt_ratio": ("资产负债率",),
@@ -219,9 +220,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
         return _checked(catalogue[key], unit, None)
     ratio = _lookup(tables.ratios, body)
     if ratio is not None:
-        return HeaderMatch(
-            "ratio", ratio=ratio, unit=unit, year_index=1 if ratio != "debt_ratio" else 1
-        )
+        return HeaderMatch("ratio", ratio=ratio, unit=unit, year_index=1)
     found = _find_year(body, evaluation_year)
     if found is not None:
         rest, year, index = found
@@ -234,7 +233,8 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
                     "bad-year",
                     key=base,
                     year=year,
-                    detail=f"{year}年不在本批次（{evaluation_year}年度）的申报年度内：可用 {allowed}",
+                    detail=f"{year}年不在本批次（{evaluation_year}年度）的申报年度内："
+                    f"可用 {allowed}",
                 )
             spec = catalogue[f"{base}_y{index}"]
             return _checked(spec, unit, year)

@@ -29,6 +29,11 @@ TOTAL_WORDS = frozenset({"合计", "总计", "小计", "汇总"})
 FORMULA_MESSAGE = "公式未计算：请在 Excel 或 WPS 中打开并保存后再导入"
 
 
+def cell_error_message(text: str) -> str:
+    """Chinese message for an Excel error value such as #N/A or #DIV/0!."""
+    return f"单元格是错误值 {text or '#ERROR'}（公式出错）：请修正公式或改填数值"
+
+
 @dataclass(slots=True)
 class Column:
     """A mapped column of a roster sheet, with its per-cell converter."""
@@ -233,7 +238,7 @@ def header_issues(
     """Issues about the header itself: unknown, misdated or mis-unitted columns, missing ones."""
     issues = []
     header_row = layout.first_row + layout.height
-    for c, text, match, where in layout.problems:
+    for _, text, match, where in layout.problems:
         code = {"bad-year": "year-out-of-round", "bad-unit": "header-unit-invalid"}.get(
             match.kind, "header-year-missing"
         )
@@ -248,7 +253,7 @@ def header_issues(
                 row=header_row,
             )
         )
-    for c, text, where in layout.unknown:
+    for _, text, where in layout.unknown:
         issues.append(
             Issue(
                 code="column-ignored",
@@ -362,7 +367,7 @@ def iter_roster_records(
     ratio_cols = [c for c in layout.columns if c.match.kind == "ratio"]
     percent_cells = sheet.percent_cells
     formula_rows: dict[int, list[int]] = {}
-    for r, c in sheet.formula_cells:
+    for r, c in (*sheet.formula_cells, *sheet.error_cells):
         formula_rows.setdefault(r, []).append(c)
     mapped_cols = {c.index: c for c in layout.columns}
     letters = {c.index: column_letter(c.index) for c in layout.columns}
@@ -400,7 +405,8 @@ def iter_roster_records(
                     Issue(
                         code="total-row-skipped",
                         severity=Severity.INFO,
-                        message=f"第 {excel_row} 行是“{first_name.strip()}”行，不是申报企业，已跳过",
+                        message=f"第 {excel_row} 行是“{first_name.strip()}”行，"
+                        "不是申报企业，已跳过",
                         file=file,
                         sheet=sheet_name,
                         cell=cell_ref(r, name_cols[0].index),
@@ -468,6 +474,15 @@ def iter_roster_records(
             key = column.spec.key if column.spec is not None else None
             value = row[c] if c < width else ""
             if value != "" and value is not None:
+                continue
+            if (r, c) in sheet.error_cells:
+                record.add(
+                    "cell-error-value",
+                    Severity.ERROR,
+                    f"{cell_ref(r, c)}：{cell_error_message(sheet.error_cells[(r, c)])}",
+                    field_key=key,
+                    cell=cell_ref(r, c),
+                )
                 continue
             record.add(
                 "formula-not-calculated",

@@ -314,9 +314,9 @@ def write_form_template(
         singles = [s for s in specs if s.year is None or _series_len(catalogue, s) == 1]
         series_bases: list[str] = []
         for spec in specs:
-            if spec.year is not None and _series_len(catalogue, spec) > 1:
-                if spec.base not in series_bases:
-                    series_bases.append(spec.base)
+            multi = spec.year is not None and _series_len(catalogue, spec) > 1
+            if multi and spec.base not in series_bases:
+                series_bases.append(spec.base)
         for spec in singles:
             label = header_text(spec, year)
             label_cell = sheet.cell(row, 1, label)

@@ -293,7 +293,8 @@ def _bool_converter(spec: FieldSpec) -> Converter:
                 return False
             raise CellError(
                 "value-unreadable",
-                f"{spec.relative_label()}：无法把“{value}”读作是/否（可填 是、否、有、无、√、×、Y、N）",
+                f"{spec.relative_label()}：无法把“{value}”读作是/否"
+                "（可填 是、否、有、无、√、×、Y、N）",
             )
         raise _unreadable(spec, value, "是/否")
 
@@ -337,7 +338,8 @@ def _date_converter(spec: FieldSpec) -> Converter:
             if parsed is None:
                 raise CellError(
                     "value-unreadable",
-                    f"{spec.relative_label()}：无法把“{value}”读作日期（可写 2019-03-01、2019年3月、2019.3）",
+                    f"{spec.relative_label()}：无法把“{value}”读作日期"
+                    "（可写 2019-03-01、2019年3月、2019.3）",
                 )
             return parsed[0]
         raise _unreadable(spec, value, "日期")
@@ -383,7 +385,9 @@ def _text_converter(spec: FieldSpec) -> Converter:
     def convert(value: Any, percent: bool) -> Any:
         if value.__class__ is str:
             text = " ".join(value.split())
-            return text or None
+            if normalise_text(text).lower() in PLACEHOLDERS:
+                return None
+            return text
         if isinstance(value, float):
             if spec.key == "uscc":
                 raise CellError(

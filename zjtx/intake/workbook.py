@@ -19,8 +19,12 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _BUILTIN_PERCENT_FORMATS = {9, 10}
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_FORMULA = rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)"
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(<v\s*/>|<v>\s*</v>|</c>)'
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)>\s*' + _FORMULA + rb"\s*(<v\s*/>|<v>\s*</v>|</c>)"
+)
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\st="e"[^>]*>\s*(?:' + _FORMULA + rb")?\s*<v>([^<]*)</v>"
 )
 _HIDDEN_COL = re.compile(rb"<col\s[^>]*?hidden=\"(?:1|true)\"[^>]*>")
 _COL_RANGE = re.compile(rb'min="(\d+)"[^>]*?max="(\d+)"|max="(\d+)"[^>]*?min="(\d+)"')
@@ -47,6 +51,7 @@ class SheetData:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # formulas never calculated
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # #N/A, #DIV/0!...
     hidden_cols: set[int] = field(default_factory=set)
     hidden: bool = False
 
@@ -223,6 +228,10 @@ def _scan_sheet_xml(xml: bytes, percent_styles: set[int], data: SheetData) -> No
         pattern = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + alternatives + rb')"')
         for match in pattern.finditer(xml):
             data.percent_cells.add((int(match.group(2)) - 1, column_index(match.group(1))))
+    if b't="e"' in xml:
+        for match in _ERROR_CELL.finditer(xml):
+            key = (int(match.group(2)) - 1, column_index(match.group(1)))
+            data.error_cells[key] = match.group(3).decode("utf-8", "replace")
     if b"<f" in xml:
         for match in _FORMULA_CELL.finditer(xml):
             attributes = match.group(3)
@@ -251,6 +260,11 @@ def _scan_sheet_xml_slow(xml: bytes, percent_styles: set[int], data: SheetData) 
             style = cell.get("s")
             if style is not None and int(style) in percent_styles:
                 data.percent_cells.add((row_index, col_index))
+            if cell.get("t") == "e":
+                value = cell.find(f"{_NS_MAIN}v")
+                data.error_cells[(row_index, col_index)] = (
+                    (value.text or "") if value is not None else ""
+                )
             formula = cell.find(f"{_NS_MAIN}f")
             if formula is not None:
                 value = cell.find(f"{_NS_MAIN}v")
@@ -287,6 +301,7 @@ def _read_xls(path: Path) -> list[SheetData]:
             sheet = book.sheet_by_index(index)
             rows: list[list[Any]] = []
             percent_cells: set[tuple[int, int]] = set()
+            error_cells: dict[tuple[int, int], str] = {}
             for r in range(sheet.nrows):
                 row: list[Any] = []
                 for c in range(sheet.ncols):
@@ -301,7 +316,8 @@ def _read_xls(path: Path) -> list[SheetData]:
                     elif ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                         value = ""
                     elif ctype == xlrd.XL_CELL_ERROR:
-                        value = xlrd.error_text_from_code.get(cell.value, "#ERROR")
+                        value = ""
+                        error_cells[(r, c)] = xlrd.error_text_from_code.get(cell.value, "#ERROR")
                     else:
                         value = cell.value
                     if ctype == xlrd.XL_CELL_NUMBER and cell.xf_index in percent_xf:
@@ -315,6 +331,7 @@ def _read_xls(path: Path) -> list[SheetData]:
                     rows=rows,
                     merged=[(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells],
                     percent_cells=percent_cells,
+                    error_cells=error_cells,
                     hidden_cols=hidden_cols,
                     hidden=bool(sheet.visibility),
                 )
