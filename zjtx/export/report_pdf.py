@@ -31,8 +31,11 @@ from zjtx.export.pdf_common import (
     MUTED,
     STATE_COLORS,
     STYLES,
+    Cell,
+    CellSpec,
     SectionStart,
     build_document,
+    grid,
     para,
 )
 from zjtx.export.report_model import NOT_DECIDED, AssessmentReport, ChartBar, format_points
@@ -115,38 +118,37 @@ def _section(title: str, number: int) -> Paragraph:
 def _enterprise_table(report: AssessmentReport) -> Table:
     pairs = list(report.enterprise)
     label_w, value_w = 27 * mm, CONTENT_WIDTH / 2 - 27 * mm
-    rows = [[para(pairs[0][0], "label"), para(pairs[0][1], "body"), "", ""]]
-    spans = [("SPAN", (1, 0), (3, 0))]
+    rows: list[list[CellSpec]] = [[Cell(pairs[0][0], "label"), Cell(pairs[0][1], "body"), "", ""]]
     rest = pairs[1:]
     for i in range(0, len(rest), 2):
         left = rest[i]
         right = rest[i + 1] if i + 1 < len(rest) else ("", "")
-        rows.append(
-            [para(left[0], "label"), para(left[1], "cell"), para(right[0], "label"), para(right[1])]
-        )
-    table = Table(rows, colWidths=[label_w, value_w, label_w, value_w])
-    table.setStyle(
-        TableStyle(
-            [
-                *_BASE_TABLE,
-                *spans,
-                ("BACKGROUND", (0, 0), (0, -1), HEAD_FILL),
-                ("BACKGROUND", (2, 1), (2, -1), HEAD_FILL),
-            ]
-        )
+        rows.append([Cell(left[0], "label"), left[1], Cell(right[0], "label"), right[1]])
+    return grid(
+        rows,
+        [label_w, value_w, label_w, value_w],
+        spans=[((1, 0), (3, 0))],
+        commands=[
+            ("BACKGROUND", (0, 0), (0, -1), HEAD_FILL),
+            ("BACKGROUND", (2, 1), (2, -1), HEAD_FILL),
+        ],
     )
-    return table
 
 
 def _figures_table(report: AssessmentReport) -> Table:
     label_w = 58 * mm
     col_w = (CONTENT_WIDTH - label_w) / len(report.figure_columns)
-    rows = [[para("指标", "head"), *[para(c, "head") for c in report.figure_columns]]]
+    rows: list[list[CellSpec]] = [
+        [Cell("指标", "head"), *[Cell(c, "head") for c in report.figure_columns]]
+    ]
     for row in report.figures:
-        rows.append([para(row.label), *[para(v, "cell_right") for v in row.values]])
-    table = Table(rows, colWidths=[label_w] + [col_w] * len(report.figure_columns), repeatRows=1)
-    table.setStyle(TableStyle([*_BASE_TABLE, ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)]))
-    return table
+        rows.append([row.label, *[Cell(v, "cell_right") for v in row.values]])
+    return grid(
+        rows,
+        [label_w] + [col_w] * len(report.figure_columns),
+        repeat_rows=1,
+        commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)],
+    )
 
 
 CRITERIA_WIDTHS = [8 * mm, 34 * mm, 50 * mm, 46 * mm, 19 * mm, 23 * mm]
@@ -154,34 +156,31 @@ CRITERIA_WIDTHS = [8 * mm, 34 * mm, 50 * mm, 46 * mm, 19 * mm, 23 * mm]
 
 def _criteria_table(report: AssessmentReport) -> Table:
     head = ["序号", "评价指标", "标准要求", "企业情况", "结论", "得分"]
-    rows: list[list[object]] = [[para(h, "head") for h in head]]
+    rows: list[list[CellSpec]] = [[Cell(h, "head") for h in head]]
     commands: list[tuple] = [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)]
+    spans = []
     for group in report.groups:
         index = len(rows)
-        rows.append([para(group.title, "group"), "", "", "", "", ""])
-        commands += [
-            ("SPAN", (0, index), (-1, index)),
-            ("BACKGROUND", (0, index), (-1, index), GROUP_FILL),
-        ]
+        rows.append([Cell(group.title, "group"), "", "", "", "", ""])
+        spans.append(((0, index), (5, index)))
+        commands.append(("BACKGROUND", (0, index), (-1, index), GROUP_FILL))
         for item in group.rows:
             state = item.state + ("（已确认）" if item.confirmed else "")
             rows.append(
                 [
-                    para(item.number, "cell_center"),
-                    para(item.title),
-                    para(item.requirement),
-                    para(item.observed),
-                    para(state, "cell_center", color=STATE_COLORS.get(item.state)),
-                    para(item.points, "cell_center"),
+                    Cell(item.number, "cell_center"),
+                    item.title,
+                    item.requirement,
+                    item.observed,
+                    Cell(state, "cell_center", STATE_COLORS.get(item.state)),
+                    Cell(item.points, "cell_center"),
                 ]
             )
         if group.subtotal:
             index = len(rows)
-            rows.append([para(group.subtotal, "cell_right"), "", "", "", "", ""])
-            commands.append(("SPAN", (0, index), (-1, index)))
-    table = Table(rows, colWidths=CRITERIA_WIDTHS, repeatRows=1)
-    table.setStyle(TableStyle([*_BASE_TABLE, *commands]))
-    return table
+            rows.append([Cell(group.subtotal, "cell_right"), "", "", "", "", ""])
+            spans.append(((0, index), (5, index)))
+    return grid(rows, CRITERIA_WIDTHS, spans=spans, commands=commands, repeat_rows=1)
 
 
 def _conclusion(report: AssessmentReport) -> list[Flowable]:
@@ -230,11 +229,9 @@ def _conclusion(report: AssessmentReport) -> list[Flowable]:
 def _simple_table(
     head: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[float]
 ) -> Table:
-    data: list[list[object]] = [[para(h, "head") for h in head]]
-    data += [[para(value) for value in row] for row in rows]
-    table = Table(data, colWidths=list(widths), repeatRows=1)
-    table.setStyle(TableStyle([*_BASE_TABLE, ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)]))
-    return table
+    data: list[list[CellSpec]] = [[Cell(h, "head") for h in head]]
+    data += [list(row) for row in rows]
+    return grid(data, widths, repeat_rows=1, commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])
 
 
 def _decision_block(report: AssessmentReport) -> list[Flowable]:
