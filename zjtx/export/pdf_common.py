@@ -111,18 +111,28 @@ def para(value: str, style_name: str = "cell", *, color: Any = None) -> Paragrap
 class SectionStart(Flowable):
     """Zero-size marker at the start of one report: sets the footer and adds a bookmark."""
 
-    def __init__(self, index: int, footer: str, header: str, bookmark: str = "") -> None:
+    def __init__(
+        self,
+        index: int,
+        footer: str,
+        header: str,
+        bookmark: str = "",
+        on_start: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__()
         self.index = index
         self.footer = footer
         self.header = header
         self.bookmark = bookmark
+        self.on_start = on_start
         self.width = self.height = 0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
+        if self.on_start is not None:
+            self.on_start(self.index)  # progress and cancel of a combined PDF
         # Read back when the deferred pages are written (see make_canvas_class).
         self.canv._zjtx_section = (self.index, self.footer, self.header, self.bookmark)
 

@@ -433,7 +433,7 @@ def build_assessment_report(
             number += 1
             observed = item.observed or "—"
             if item.unverified:
-                observed += "（口径未经核实）"
+                observed += "（口径未核实）"
             rows.append(
                 CriterionRow(
                     number=str(number),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -152,35 +152,42 @@ def _figures_table(report: AssessmentReport) -> Table:
 
 
 CRITERIA_WIDTHS = [8 * mm, 34 * mm, 50 * mm, 46 * mm, 19 * mm, 23 * mm]
+# Without points (unscored tiers) the points column goes to the requirement and observed text.
+CRITERIA_WIDTHS_UNSCORED = [8 * mm, 36 * mm, 60 * mm, 57 * mm, 19 * mm]
 
 
 def _criteria_table(report: AssessmentReport) -> Table:
-    head = ["序号", "评价指标", "标准要求", "企业情况", "结论", "得分"]
+    with_points = any(item.points for group in report.groups for item in group.rows)
+    head = ["序号", "评价指标", "标准要求", "企业情况", "结论"] + (["得分"] if with_points else [])
+    widths = CRITERIA_WIDTHS if with_points else CRITERIA_WIDTHS_UNSCORED
+    last = len(head) - 1
     rows: list[list[CellSpec]] = [[Cell(h, "head") for h in head]]
     commands: list[tuple] = [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)]
     spans = []
     for group in report.groups:
         index = len(rows)
-        rows.append([Cell(group.title, "group"), "", "", "", "", ""])
-        spans.append(((0, index), (5, index)))
+        rows.append([Cell(group.title, "group")] + [""] * last)
+        spans.append(((0, index), (last, index)))
         commands.append(("BACKGROUND", (0, index), (-1, index), GROUP_FILL))
+        # a group heading never ends a page without its first criterion
+        commands.append(("NOSPLIT", (0, index), (-1, index + 1)))
         for item in group.rows:
             state = item.state + ("（已确认）" if item.confirmed else "")
-            rows.append(
-                [
-                    Cell(item.number, "cell_center"),
-                    item.title,
-                    item.requirement,
-                    item.observed,
-                    Cell(state, "cell_center", STATE_COLORS.get(item.state)),
-                    Cell(item.points, "cell_center"),
-                ]
-            )
+            row: list[CellSpec] = [
+                Cell(item.number, "cell_center"),
+                item.title,
+                item.requirement,
+                item.observed,
+                Cell(state, "cell_center", STATE_COLORS.get(item.state)),
+            ]
+            if with_points:
+                row.append(Cell(item.points, "cell_center"))
+            rows.append(row)
         if group.subtotal:
             index = len(rows)
-            rows.append([Cell(group.subtotal, "cell_right"), "", "", "", "", ""])
-            spans.append(((0, index), (5, index)))
-    return grid(rows, CRITERIA_WIDTHS, spans=spans, commands=commands, repeat_rows=1)
+            rows.append([Cell(group.subtotal, "cell_right")] + [""] * last)
+            spans.append(((0, index), (last, index)))
+    return grid(rows, widths, spans=spans, commands=commands, repeat_rows=1)
 
 
 def _conclusion(report: AssessmentReport) -> list[Flowable]:
@@ -283,12 +290,16 @@ def _joined(*parts: str) -> str:
 
 
 def report_story(
-    report: AssessmentReport, index: int = 0, *, bookmark: bool = False
+    report: AssessmentReport,
+    index: int = 0,
+    *,
+    bookmark: bool = False,
+    on_start: Callable[[int], None] | None = None,
 ) -> list[Flowable]:
     """Flowables of one assessment report (a combined PDF concatenates these)."""
     header = f"{report.name}　{report.uscc}"
     story: list[Flowable] = [
-        SectionStart(index, report.footer, header, report.bookmark if bookmark else ""),
+        SectionStart(index, report.footer, header, report.bookmark if bookmark else "", on_start),
         para(report.title, "title"),
         para(report.subtitle, "subtitle"),
         para(report.rulebook, "rulebook"),
@@ -361,13 +372,18 @@ def render_combined_pdf(
     *,
     made_at: datetime,
     title: str = "评审意见表汇编",
+    on_report: Callable[[int], None] | None = None,
 ) -> int:
-    """Write many reports into one PDF, each numbered on its own and bookmarked by name."""
+    """Write many reports into one PDF, each numbered on its own and bookmarked by name.
+
+    ``on_report(index)`` is called as each report starts being laid out (progress; it may raise
+    to cancel).
+    """
     story: list[Flowable] = []
     for index, report in enumerate(reports):
         if index:
             story.append(PageBreak())
-        story += report_story(report, index, bookmark=True)
+        story += report_story(report, index, bookmark=True, on_start=on_report)
     return build_document(target, story, pagesize=A4, made_at=made_at, title=title)
 
 
