@@ -32,7 +32,8 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="申报数据：JSON 文件（同 zjtx score）、表格文件或文件夹（按批次输出待数据库版本提供）",
+        help="申报数据：JSON 文件（同 zjtx score）、表格文件或文件夹"
+        "（按批次名称输出待数据库版本提供）",
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--rulebook", help="评价标准 id（见 zjtx rulebooks）")
@@ -54,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
         "report",
         help="生成每家企业的评审意见表 PDF",
-        description="逐家评价后，为每家企业生成一份评审意见表 PDF（文件名：信用代码_企业名称.pdf）。",
+        description="逐家评价后，为每家企业生成一份评审意见表 PDF"
+        "（文件名：信用代码_企业名称.pdf）。",
     )
     _add_selection(report)
     report.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")

@@ -159,7 +159,7 @@ def _run_pool(
     # Chunks of a few reports: little pickling overhead, yet progress and cancel stay prompt.
     size = max(1, min(8, len(jobs) // (workers * 4) or 1))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    # spawn, not fork: the GUI calls this from a thread, and forking a threaded Qt process is unsafe.
+    # spawn, not fork: the GUI calls this from a thread; forking a threaded Qt process is unsafe.
     context = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)), mp_context=context, initializer=_warm_worker
