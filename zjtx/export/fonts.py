@@ -33,9 +33,17 @@ def _cmap(path: str) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+@cache
 def covered_codepoints(bold: bool = False) -> frozenset[int]:
     """Code points the bundled regular (or bold) font has a glyph for."""
     return _cmap(str(bold_font_path() if bold else font_path()))
+
+
+def font_covers(text: str, *, bold: bool = False) -> bool:
+    """Whether the font has a glyph for every character of ``text`` (layout characters aside)."""
+    if covered_codepoints(bold).issuperset(map(ord, text)):  # fast path, loops in C
+        return True
+    return not missing_characters(text, bold=bold)
 
 
 def missing_characters(text: str, *, bold: bool = False) -> tuple[str, ...]:
@@ -60,9 +68,9 @@ def printable(text: str) -> str:
     A missing glyph prints as an empty box that nobody can read back; the code can be looked
     up and written in by hand.
     """
-    missing = missing_characters(text)
-    if not missing:
+    if font_covers(text):
         return text
+    missing = missing_characters(text)
     for char in missing:
         text = text.replace(char, f"〔U+{ord(char):04X}〕")
     return text

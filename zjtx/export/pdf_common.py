@@ -15,7 +15,6 @@ from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -28,7 +27,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import paragraph as _paragraph_module
 
-from zjtx.export.fonts import missing_characters, printable, register_reportlab_fonts
+from zjtx.export.fonts import (
+    font_covers,
+    missing_characters,
+    printable,
+    register_reportlab_fonts,
+)
+from zjtx.export.wrap import wrap_text
 
 FONT, BOLD = register_reportlab_fonts()
 
@@ -272,10 +277,10 @@ def grid(
     repeat_rows: int = 0,
     row_heights: Sequence[float] | None = None,
 ) -> Table:
-    """A ruled table whose cells are drawn as plain strings when they fit on one line.
+    """A ruled table of text cells, wrapped here and drawn as plain strings.
 
-    A Paragraph per cell costs about ten times a string; most cells (states, points, codes,
-    short labels) fit, so only long text pays for wrapping.
+    A reportlab Paragraph per cell costs several times more than wrapping by the font's glyph
+    widths (wrap_text) and drawing lines of plain text; flowables are placed as given.
     """
     span_width: dict[tuple[int, int], float] = {}
     for (c0, r0), (c1, _r1) in spans:
@@ -308,12 +313,10 @@ def grid(
             chosen = STYLES[spec.style]
             font = chosen.fontName
             value = printable(spec.text)
-            if font == BOLD and missing_characters(value, bold=True):
+            if font == BOLD and not font_covers(value, bold=True):
                 font = FONT
             avail = span_width.get((c, r), widths[c]) - _PADDING - 0.5
-            if "\n" in value or stringWidth(value, font, chosen.fontSize) > avail:
-                out.append(para(spec.text, spec.style, color=spec.color))
-                continue
+            value = "\n".join(wrap_text(value, font, chosen.fontSize, avail))
             out.append(value)
             at = (c, r)
             if font != FONT:
