@@ -6,13 +6,13 @@ from functools import cache
 
 from reportlab.pdfbase import pdfmetrics
 
-# GB/T 15834 and reportlab's list: never at the start of a line (they hang at the end instead).
+# GB/T 15834 and reportlab's list: never at the start of a line.
 CANNOT_START = frozenset(
     "，。、；：？！）》〉」』】〕…—～·’”%‰℃°′″,.;:?!)]}>"
     "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー々〻"
 )
 # Never at the end of a line (moved to the next one with what they open).
-CANNOT_END = frozenset("（《〈「『【〔‘“([{<")
+CANNOT_END = frozenset("（《〈「『【〔‘“([{<≥≤＞＜±")
 
 
 def _is_word_char(char: str) -> bool:
@@ -31,8 +31,9 @@ def wrap_text(text: str, font_name: str, font_size: float, width: float) -> list
     """Break ``text`` into lines no wider than ``width`` points (explicit newlines kept).
 
     Chinese breaks between any two characters, except that closing punctuation never starts
-    a line and opening brackets never end one; runs of Latin letters and digits (numbers,
-    codes, English words) are not split unless a run alone is wider than the line.
+    a line (the character before it moves down too: nothing hangs out of a table cell) and
+    opening brackets never end one; runs of Latin letters and digits (numbers, codes, English
+    words) are not split unless a run alone is wider than the line.
     """
     widths, default = char_widths(font_name)
     limit = width * 1000.0 / font_size
@@ -49,16 +50,17 @@ def wrap_text(text: str, font_name: str, font_size: float, width: float) -> list
                 used += advance
                 index += 1
                 continue
-            # `char` does not fit: find where to break.
+            # `char` does not fit: break before it, or earlier so that a number or word stays
+            # whole and closing punctuation is carried down with the character before it.
             cut = index
-            if char in CANNOT_START:
-                cut = index + 1  # hang the punctuation in the margin
-            elif _is_word_char(char) and _is_word_char(paragraph[index - 1]):
+            if _is_word_char(char) and _is_word_char(paragraph[index - 1]):
                 back = index
                 while back > start and _is_word_char(paragraph[back - 1]):
                     back -= 1
                 if back > start:
                     cut = back
+            while cut - 1 > start and paragraph[cut] in CANNOT_START:
+                cut -= 1
             while cut - 1 > start and paragraph[cut - 1] in CANNOT_END:
                 cut -= 1
             if cut >= length:
