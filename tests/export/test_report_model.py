@@ -115,6 +115,16 @@ def test_total_pass_line_verdict_gaps_and_chart(catalogue):
     )
 
 
+def test_unmet_route_is_not_shown_as_a_failure(catalogue):
+    """An alternative (直通) route that is not met reads 未满足, not 不符合."""
+    evaluation = innovative_evaluation()
+    route = replace(evaluation.criteria[1], state=CriterionState.UNMET)
+    evaluation = replace(evaluation, criteria=(evaluation.criteria[0], route))
+    report = _report(catalogue, evaluation)
+    assert report.groups[1].rows[0].state == "未满足"
+    assert report.gaps == ()
+
+
 def test_unscored_tier_has_no_total_or_chart(catalogue):
     """A tier without points prints no total, pass line or chart, only the verdict."""
     evaluation = innovative_evaluation()

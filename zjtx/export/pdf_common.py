@@ -51,6 +51,7 @@ STATE_COLORS = {
     "不符合": colors.HexColor("#b3261e"),
     "待补充数据": colors.HexColor("#9a5b00"),
     "待人工确认": colors.HexColor("#9a5b00"),
+    "未满足": MUTED,
 }
 
 

@@ -247,6 +247,16 @@ def _points_text(item: CriterionResult) -> str:
     return f"{format_points(item.points)} / {max_text}"
 
 
+ROUTE_UNMET = "未满足"
+
+
+def _state_text(item: CriterionResult) -> str:
+    """State label; an unmet alternative route reads 未满足 (it is not a failure by itself)."""
+    if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
+        return ROUTE_UNMET
+    return item.state.label
+
+
 def _subtotal_text(group: GroupScore) -> str:
     text = f"小计 {format_points(group.points)} / {format_points(group.max_points)}"
     extras = []
@@ -441,7 +451,7 @@ def build_assessment_report(
                     title=item.title,
                     requirement=item.requirement,
                     observed=observed,
-                    state=item.state.label,
+                    state=_state_text(item),
                     points=_points_text(item),
                     confirmed=_confirmation_for(item, review) is not None,
                 )
