@@ -752,15 +752,15 @@ def select_rulebook(
 def check_overlay_for_round(overlay_id: str, rulebook_id: str, round_date: date) -> Overlay:
     """The overlay, after checking it extends this rulebook and covers the round date."""
     overlay = load_overlay(overlay_id)
-    if overlay.extends != rulebook_id:
-        raise NoRulebookError(
-            f"省级规则 {overlay_id} 扩展 {overlay.extends}，不适用于 {rulebook_id}"
-        )
     if not overlay.applies_on(round_date):
         ranges = "；".join(a.describe() for a in overlay.applies)
         raise NoRulebookError(
             f"省级规则 {overlay_id}（{overlay.title}）只适用于 {ranges} 的批次，"
-            f"不适用于 {round_date.isoformat()}"
+            f"不适用于 {round_date.isoformat()} 的批次"
+        )
+    if overlay.extends != rulebook_id:
+        raise NoRulebookError(
+            f"省级规则 {overlay_id} 扩展 {overlay.extends}，不适用于 {rulebook_id}"
         )
     return overlay
 
