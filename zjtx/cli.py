@@ -16,6 +16,8 @@ from zjtx import __version__
 COMMAND_MODULES = (
     "zjtx.commands.scoring",
     "zjtx.commands.intake",
+    "zjtx.commands.reports",
+    "zjtx.commands.rounds",
 )
 
 
