@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -12,9 +13,7 @@ from zjtx import __version__
 
 # Each module defines register(subparsers); its sub-commands set `func` to a handler that
 # takes the parsed namespace and returns the exit status.
-COMMAND_MODULES = (
-    "zjtx.commands.scoring",
-)
+COMMAND_MODULES = ("zjtx.commands.scoring",)
 
 
 class UsageError(Exception):
@@ -44,10 +43,8 @@ def _configure_stdout() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # detached streams
                 reconfigure(errors="replace")
-            except (ValueError, OSError):  # pragma: no cover - detached streams
-                pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def gui_main() -> int:
     """Open the desktop window (also the entry point of Windows shortcuts)."""
     try:
-        from zjtx.ui.app import run  # noqa: PLC0415 - Qt is imported only when the GUI opens
+        from zjtx.ui.app import run
     except ImportError as exc:
         print(f"zjtx: 无法启动桌面窗口：{exc}", file=sys.stderr)
         return 1

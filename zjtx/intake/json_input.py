@@ -130,7 +130,9 @@ def applicant_from_mapping(
         try:
             value = coerce_json_value(spec, raw)
         except ValueError as exc:
-            raise InputError(file, f"{spec.relative_label()} {exc}", record=record, key=key) from None
+            raise InputError(
+                file, f"{spec.relative_label()} {exc}", record=record, key=key
+            ) from None
         if value is not None:
             values[key] = value
             provenance[key] = Provenance(file=file, sheet=None, cell=f"[{record}].{key}")
