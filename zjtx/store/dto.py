@@ -10,14 +10,9 @@ from typing import Any, Protocol
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.issues import Issue
+from zjtx.scoring.rulebook import TIERS
 
-TIER_LABELS = {
-    "innovative-sme": "创新型中小企业",
-    "tech-sme": "科技型中小企业",
-    "srdi-sme": "专精特新中小企业",
-    "little-giant": "专精特新“小巨人”企业",
-    "single-champion": "制造业单项冠军企业",
-}
+TIER_LABELS = TIERS  # tier key -> Chinese name
 
 
 class Decision(StrEnum):

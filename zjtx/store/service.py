@@ -208,6 +208,22 @@ class StoreService:
                 + f"可用：{'、'.join(TIER_LABELS)}"
             )
         try:
+            check = getattr(self.scorer, "check_round", None)
+            if check is not None:
+                check(
+                    RoundInfo(
+                        id=0,
+                        name=name,
+                        tier=tier,
+                        round_date=round_date,
+                        region=region,
+                        rulebook=rulebook,
+                        overlay=overlay,
+                        settings=dict(settings or {}),
+                        created_by="",
+                        created_at=utc_now(),
+                    )
+                )
             with self.store.session() as session:
                 if session.scalar(select(Round.id).where(Round.name == name)) is not None:
                     raise ReviewRuleError(f"批次 “{name}” 已存在，请换一个名称")
