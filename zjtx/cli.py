@@ -13,7 +13,7 @@ from zjtx import __version__
 
 # Each module defines register(subparsers); its sub-commands set `func` to a handler that
 # takes the parsed namespace and returns the exit status.
-COMMAND_MODULES = ("zjtx.commands.scoring",)
+COMMAND_MODULES = ("zjtx.commands.scoring", "zjtx.commands.rounds")
 
 
 class UsageError(Exception):
