@@ -359,8 +359,16 @@ class StoreService:
         except ImportError:
             read_applicants = None
         if read_applicants is not None:
+
+            def intake_progress(done: int, total: int, message: str = "") -> None:
+                if progress is not None:
+                    progress(done, total)
+
             result = read_applicants(
-                [Path(p) for p in paths], info.round_date.year, progress=progress, cancel=cancel
+                [Path(p) for p in paths],
+                info.round_date.year,
+                progress=intake_progress,
+                cancel=cancel,
             )
             return list(result.files)
         return [read_json_file(path) for path in expand_json_paths(paths)]
@@ -414,8 +422,25 @@ class StoreService:
         actor = self._evaluator(session, evaluator_name)
         info = self._round_info(round_row, "")
         path = str(file.path)
-        file_name = Path(path).name
+        file_name = getattr(file, "display_name", "") or Path(path).name
         issues = list(file.issues)
+        if not file.sha256 or file.kind in ("unreadable", "skipped"):
+            # Nothing was read from it: report its issues, record nothing.
+            return FileImport(
+                file_name=file_name,
+                path=path,
+                sha256=file.sha256 or "",
+                kind=file.kind,
+                already_imported=False,
+                rows_total=file.rows_total,
+                rows_imported=0,
+                rows_blocked=file.rows_blocked,
+                rows_blank=file.rows_blank,
+                applicants_new=0,
+                applicants_changed=0,
+                applicants_unchanged=0,
+                issues=tuple(issues),
+            )
         previous = session.scalar(
             select(ImportFile).where(
                 ImportFile.round_id == round_row.id, ImportFile.sha256 == file.sha256
@@ -885,7 +910,10 @@ class StoreService:
         cause: str,
         now: datetime,
         reason: str | None = None,
+        events: list[AuditEvent] | None = None,
     ) -> Evaluation:
+        """Add an evaluation and make it current; its audit event goes to ``events`` if given
+        (so that it follows the review events that caused it), else straight to the session."""
         row = Evaluation(
             **self._evaluation_values(
                 evaluation, applicant.id, version.id, input_hash, cause, actor.id, now
@@ -894,34 +922,36 @@ class StoreService:
         session.add(row)
         session.flush()
         applicant.current_evaluation_id = row.id
-        session.add(
-            self._event(
-                actor,
-                "evaluation",
-                "evaluation",
-                row.id,
-                round_row,
-                applicant_id=applicant.id,
-                uscc=applicant.uscc,
-                before=None
-                if old is None
-                else {
-                    "verdict": old.verdict,
-                    "score": old.score,
-                    "rulebook": old.rulebook_id,
-                    "rulebook_hash": old.rulebook_hash,
-                },
-                after={
-                    "verdict": row.verdict,
-                    "score": row.score,
-                    "rulebook": row.rulebook_id,
-                    "rulebook_hash": row.rulebook_hash,
-                    "cause": cause,
-                },
-                reason=reason,
-                at=now,
-            )
+        event = self._event(
+            actor,
+            "evaluation",
+            "evaluation",
+            row.id,
+            round_row,
+            applicant_id=applicant.id,
+            uscc=applicant.uscc,
+            before=None
+            if old is None
+            else {
+                "verdict": old.verdict,
+                "score": old.score,
+                "rulebook": old.rulebook_id,
+                "rulebook_hash": old.rulebook_hash,
+            },
+            after={
+                "verdict": row.verdict,
+                "score": row.score,
+                "rulebook": row.rulebook_id,
+                "rulebook_hash": row.rulebook_hash,
+                "cause": cause,
+            },
+            reason=reason,
+            at=now,
         )
+        if events is None:
+            session.add(event)
+        else:
+            events.append(event)
         return row
 
     # ----------------------------------------------------------------------------- review
@@ -1285,13 +1315,14 @@ class StoreService:
                 "decision",
                 before_decision,
                 {"decision": str(decision), "label": decision.label, "opinion": review.opinion},
-                reason,
+                None if opinion else reason,
             )
         elif opinion is not None:
             review_event("opinion", {"opinion": review.opinion}, {"opinion": opinion}, reason)
             review.opinion = opinion
         review.updated_by_id, review.updated_at = actor.id, now
 
+        evaluation_events: list[AuditEvent] = []
         if fresh is not None:
             input_hash = self._input_hash(version.values_hash, info, confirmations)
             if (
@@ -1309,13 +1340,14 @@ class StoreService:
                     input_hash,
                     "review",
                     now,
-                    reason,
+                    events=evaluation_events,
                 )
         session.flush()  # bumps review.version, or raises StaleDataError if someone saved first
         for event_row in events:
             event_row.entity_id = review.id
             event_row.after = {**(event_row.after or {}), "review_version": review.version}
         session.add_all(events)
+        session.add_all(evaluation_events)
 
     @staticmethod
     def _check_recommendable(
