@@ -158,3 +158,13 @@ def test_opening_twice_does_not_migrate_or_back_up_again(sqlite_url, tmp_path):
     open_store(sqlite_url).close()
     assert list((tmp_path / "data").glob("*.bak")) == []
     assert os.path.exists(tmp_path / "data" / "zjtx.sqlite3")
+
+
+def test_data_dir_option_moves_the_database(tmp_path, capsys):
+    """`zjtx --data-dir DIR round ...` keeps the database file in DIR."""
+    from zjtx.cli import main
+
+    folder = tmp_path / "elsewhere"
+    assert main(["--data-dir", str(folder), "round", "list"]) == 0
+    assert "还没有批次" in capsys.readouterr().out
+    assert stat.S_IMODE((folder / "zjtx.sqlite3").stat().st_mode) == 0o600

@@ -1346,8 +1346,11 @@ class StoreService:
         for event_row in events:
             event_row.entity_id = review.id
             event_row.after = {**(event_row.after or {}), "review_version": review.version}
-        session.add_all(events)
-        session.add_all(evaluation_events)
+        # Trail order: confirmations, the evaluation they caused, then acknowledgements and
+        # the decision taken on that evaluation.
+        criteria_events = [e for e in events if e.action.startswith("criterion")]
+        session.add_all(criteria_events + evaluation_events)
+        session.add_all([e for e in events if not e.action.startswith("criterion")])
 
     @staticmethod
     def _check_recommendable(
