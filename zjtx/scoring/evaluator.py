@@ -6,8 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
+from decimal import Decimal, localcontext
 from typing import Any
 
 from zjtx.domain.applicant import Applicant
@@ -21,12 +20,12 @@ from zjtx.domain.results import (
     Verdict,
 )
 from zjtx.scoring.errors import UnknownNameError
-from zjtx.scoring.quantities import fraction_to_decimal
+from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.rulebook import CriterionDef, Rulebook
 from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context, Points
 from zjtx.scoring.size import classify_size
 
-_ZERO = Fraction(0)
+_ZERO = ZERO
 
 
 def input_hash(values: Mapping[str, Any]) -> str:
@@ -39,14 +38,6 @@ def input_hash(values: Mapping[str, Any]) -> str:
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def _dec(value: Fraction | None) -> Decimal | None:
-    if value is None:
-        return None
-    if value.denominator == 1:
-        return Decimal(value.numerator)
-    return fraction_to_decimal(value, 4).normalize()
 
 
 class _Run:
@@ -64,7 +55,8 @@ class _Run:
         self.confirmations = confirmations
         self.settings = settings
         self.results: dict[str, CriterionResult] = {}
-        self.points: dict[str, tuple[Fraction, Fraction, Fraction]] = {}
+        self.points: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
+        self.total: tuple[Decimal, Decimal] | None = None
         ctx.criterion = self.criterion
         ctx.score_interval = self.score_interval
         ctx.group_interval = self.group_interval
@@ -82,16 +74,18 @@ class _Run:
             if c.score is not None and (group is None or c.group == group)
         )
 
-    def score_interval(self) -> tuple[Fraction, Fraction]:
-        low = high = _ZERO
-        for c in self._scored():
-            self.criterion(c.id)
-            _p, lo, hi = self.points[c.id]
-            low += lo
-            high += hi
-        return low, high
+    def score_interval(self) -> tuple[Decimal, Decimal]:
+        if self.total is None:
+            low = high = _ZERO
+            for c in self._scored():
+                self.criterion(c.id)
+                _p, lo, hi = self.points[c.id]
+                low += lo
+                high += hi
+            self.total = (low, high)
+        return self.total
 
-    def group_interval(self, group: str) -> tuple[Fraction, Fraction]:
+    def group_interval(self, group: str) -> tuple[Decimal, Decimal]:
         low = high = _ZERO
         for c in self._scored(group):
             self.criterion(c.id)
@@ -144,7 +138,7 @@ class _Run:
                 points=zero,
                 points_min=zero,
                 points_max=zero,
-                max_points=_dec(c.max_points),
+                max_points=c.max_points,
                 notes=tuple(notes),
             )
         if c.score is not None:
@@ -195,10 +189,10 @@ class _Run:
             **common,
             state=state,
             observed=pts.observed,
-            points=_dec(points),
-            points_min=_dec(low),
-            points_max=_dec(high),
-            max_points=_dec(c.max_points),
+            points=points,
+            points_min=low,
+            points_max=high,
+            max_points=c.max_points,
             gap=pts.gap if state in (MET, UNMET) else None,
             missing=pts.missing if state == UNKNOWN else (),
             notes=tuple(notes),
@@ -228,6 +222,17 @@ def evaluate(
         confirmations: evaluator decisions per criterion id (judgement items and overrides).
         settings: round settings known to the rulebook (e.g. ``renewal_growth_waived``).
     """
+    with localcontext(EXACT):
+        return _evaluate(applicant, rulebook, round_date, confirmations, settings)
+
+
+def _evaluate(
+    applicant: Applicant,
+    rulebook: Rulebook,
+    round_date: date,
+    confirmations: Iterable[Confirmation],
+    settings: Mapping[str, bool] | None,
+) -> Evaluation:
     settings = dict(settings or {})
     for name in settings:
         if name not in rulebook.settings:
@@ -259,8 +264,8 @@ def evaluate(
     if rulebook.scored:
         total = sum((run.points[c.id][0] for c in run._scored()), _ZERO)
         low, high = run.score_interval()
-        score, score_min, score_max = _dec(total), _dec(low), _dec(high)
-        max_score = _dec(rulebook.max_score)
+        score, score_min, score_max = total, low, high
+        max_score = rulebook.max_score
         group_list = []
         for group in rulebook.groups.values():
             members = list(run._scored(group.id))
@@ -272,11 +277,11 @@ def evaluate(
                 GroupScore(
                     id=group.id,
                     title=group.title,
-                    points=_dec(g_points),
-                    points_min=_dec(g_low),
-                    points_max=_dec(g_high),
-                    max_points=_dec(rulebook.group_max(group.id)),
-                    minimum=_dec(group.minimum),
+                    points=g_points,
+                    points_min=g_low,
+                    points_max=g_high,
+                    max_points=rulebook.group_max(group.id),
+                    minimum=group.minimum,
                 )
             )
         groups = tuple(group_list)
@@ -304,7 +309,7 @@ def evaluate(
         score_min=score_min,
         score_max=score_max,
         max_score=max_score,
-        pass_line=_dec(rulebook.pass_line) if rulebook.scored else None,
+        pass_line=rulebook.pass_line if rulebook.scored else None,
         input_hash=input_hash(values),
         notes=tuple(notes),
         verdict_reasons=reasons,

@@ -1,26 +1,32 @@
 """Exact quantities: field values and derived ratios, growth, averages, sums and compound growth.
 
-Amounts arrive as Decimal. Derived values are kept as exact rationals (Fraction) so that a ratio
-of exactly 3 % compares equal to 3 %, and 1/3 is never rounded before a comparison. Compound
-growth ``(a/b)^(1/n) - 1`` is irrational in general; it is compared without a root
-(``a/b >= (1 + t)^n``). Decimals are produced only for display.
+All arithmetic is decimal.Decimal in a 60-digit context (EXACT). Amounts carry at most a few
+dozen significant digits, so sums, products and quotients that terminate are exact, and a
+non-terminating quotient (1/3) differs from any threshold with few digits by far more than
+10^-50: a comparison can never be flipped by rounding, and a ratio that is exactly 3 % in decimal
+compares equal to 3 %. Compound growth ``(a/b)^(1/n) - 1`` is compared without a root
+(``a/b >= (1 + t)^n``). Rounding happens only for display.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
-from fractions import Fraction
+from decimal import ROUND_HALF_UP, Context, Decimal
 
-HUNDRED = Fraction(100)
+EXACT = Context(prec=60)
+HUNDRED = Decimal(100)
+ONE = Decimal(1)
+ZERO = Decimal(0)
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 
 
 class Number:
-    """A known numeric value that can be compared exactly with a rational threshold."""
+    """A known numeric value that can be compared exactly with a decimal threshold."""
 
     __slots__ = ()
 
-    def compare(self, threshold: Fraction) -> int:  # pragma: no cover - interface
+    def compare(self, threshold: Decimal) -> int:  # pragma: no cover - interface
         """-1, 0 or 1 as the value is below, equal to or above the threshold."""
         raise NotImplementedError
 
@@ -29,19 +35,19 @@ class Number:
 
 
 class Exact(Number):
-    """A rational value (every field value, ratio, growth rate, mean and sum)."""
+    """A decimal value (every field value, ratio, growth rate, mean and sum)."""
 
     __slots__ = ("value",)
 
-    def __init__(self, value: Fraction) -> None:
+    def __init__(self, value: Decimal) -> None:
         self.value = value
 
-    def compare(self, threshold: Fraction) -> int:
+    def compare(self, threshold: Decimal) -> int:
         value = self.value
         return (value > threshold) - (value < threshold)
 
     def to_decimal(self, places: int = 2) -> Decimal:
-        return fraction_to_decimal(self.value, places)
+        return round_half_up(self.value, places)
 
     def __repr__(self) -> str:
         return f"Exact({self.value})"
@@ -52,74 +58,64 @@ class CompoundGrowth(Number):
 
     __slots__ = ("quotient", "years")
 
-    def __init__(self, quotient: Fraction, years: int) -> None:
+    def __init__(self, quotient: Decimal, years: int) -> None:
         self.quotient = quotient  # last / first, >= 0
         self.years = years
 
-    def compare(self, threshold: Fraction) -> int:
-        base = 1 + threshold / HUNDRED
+    def compare(self, threshold: Decimal) -> int:
+        base = EXACT.add(ONE, EXACT.divide(threshold, HUNDRED))
         if base < 0:
             return 1
-        target = base**self.years
+        target = EXACT.power(base, self.years)
         return (self.quotient > target) - (self.quotient < target)
 
     def to_decimal(self, places: int = 2) -> Decimal:
-        with localcontext() as ctx:
-            ctx.prec = 40
-            q = Decimal(self.quotient.numerator) / Decimal(self.quotient.denominator)
-            root = q.sqrt() if self.years == 2 else q ** (Decimal(1) / Decimal(self.years))
-            value = (root - 1) * 100
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        q = self.quotient
+        root = EXACT.sqrt(q) if self.years == 2 else EXACT.power(q, EXACT.divide(ONE, self.years))
+        return round_half_up(EXACT.multiply(EXACT.subtract(root, ONE), HUNDRED), places)
 
-    def required_last(self, first: Fraction, threshold: Fraction) -> Fraction:
+    def required_last(self, first: Decimal, threshold: Decimal) -> Decimal:
         """The ``last`` value that reaches the threshold for a given ``first``."""
-        return first * (1 + threshold / HUNDRED) ** self.years
+        base = EXACT.add(ONE, EXACT.divide(threshold, HUNDRED))
+        return EXACT.multiply(first, EXACT.power(base, self.years))
 
 
-def to_fraction(value: object) -> Fraction:
-    """Exact rational for an int or Decimal field value (bool is rejected by the caller)."""
-    if isinstance(value, Fraction):
+def to_number(value: object) -> Decimal:
+    """Decimal for an int or Decimal field value (bool is rejected by the caller)."""
+    if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, Decimal):
-        return Fraction(*value.as_integer_ratio())
+        return Decimal(value)
     raise TypeError(f"not a number: {value!r}")
 
 
-def fraction_to_decimal(value: Fraction, places: int = 2) -> Decimal:
-    """Round a rational half-up to a fixed number of places, for display only."""
-    scale = 10**places
-    scaled = value * scale
-    # Half-up on the absolute value, so -2.345 shows as -2.35 like Excel does.
-    magnitude = (abs(scaled.numerator) * 2 + scaled.denominator) // (2 * scaled.denominator)
-    result = Decimal(magnitude if scaled >= 0 else -magnitude).scaleb(-places)
-    return result
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round half away from zero to a fixed number of places, for display only."""
+    return value.quantize(_QUANTA[places], rounding=ROUND_HALF_UP, context=EXACT)
 
 
-def format_number(value: Number | Fraction | Decimal | int, places: int = 2) -> str:
+def ceil_div(a: Decimal, b: Decimal) -> int:
+    return math.ceil(EXACT.divide(a, b))
+
+
+def format_number(value: Number | Decimal | int, places: int = 2) -> str:
     """Display text: whole numbers without decimals, others rounded to ``places`` digits."""
-    if isinstance(value, Number):
-        if isinstance(value, Exact) and value.value.denominator == 1:
-            return str(value.value.numerator)
-        dec = value.to_decimal(places)
-    elif isinstance(value, Fraction):
-        if value.denominator == 1:
-            return str(value.numerator)
-        dec = fraction_to_decimal(value, places)
-    elif isinstance(value, int):
+    if isinstance(value, Exact):
+        value = value.value
+    elif isinstance(value, Number):
+        value = value.to_decimal(places)
+    if isinstance(value, int):
         return str(value)
-    else:
-        if value == value.to_integral_value():
-            return str(int(value))
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent <= places:
-            return str(value)
-        dec = fraction_to_decimal(to_fraction(value), places)
-    text = str(dec)
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    text = str(value)
+    if "E" in text or "e" in text:
+        text = format(value, "f")
+    dot = text.find(".")
+    if dot < 0:
+        return text
+    if len(text) - dot - 1 > places:
+        text = format(round_half_up(value, places), "f")
+    text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +126,16 @@ class ExactCompare:
     word: str
 
     def holds(self, cmp: int) -> bool:
-        return {
-            "ge": cmp >= 0,
-            "gt": cmp > 0,
-            "le": cmp <= 0,
-            "lt": cmp < 0,
-            "eq": cmp == 0,
-        }[self.op]
+        op = self.op
+        if op == "ge":
+            return cmp >= 0
+        if op == "gt":
+            return cmp > 0
+        if op == "le":
+            return cmp <= 0
+        if op == "lt":
+            return cmp < 0
+        return cmp == 0
 
 
 COMPARISONS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from zjtx.domain.results import CriterionKind
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import load_catalogue, parse_field_entries, read_yaml
 from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean
+from zjtx.scoring.quantities import ZERO
 from zjtx.scoring.rules import (
     AllOf,
     Cond,
@@ -119,9 +120,11 @@ class CriterionDef:
     uses_score: bool = False
     overlay: str | None = None
 
-    @property
-    def max_points(self) -> Fraction | None:
-        return self.score.bounds()[1] if self.score else None
+    max_points: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.score is not None:
+            self.max_points = self.score.bounds()[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +133,7 @@ class Group:
 
     id: str
     title: str
-    minimum: Fraction | None = None
+    minimum: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -147,7 +150,7 @@ class Rulebook:
     groups: dict[str, Group]
     criteria: list[CriterionDef]
     verdict: Cond
-    pass_line: Fraction | None
+    pass_line: Decimal | None
     quantities: QuantityTable
     catalogue: FieldCatalogue
     hash: str
@@ -161,19 +164,19 @@ class Rulebook:
         return any(c.score is not None for c in self.criteria)
 
     @property
-    def max_score(self) -> Fraction | None:
+    def max_score(self) -> Decimal | None:
         if not self.scored:
             return None
-        return sum((c.max_points or Fraction(0) for c in self.criteria), Fraction(0))
+        return sum((c.max_points or ZERO for c in self.criteria), ZERO)
 
     @property
     def display_id(self) -> str:
         return f"{self.id}+{self.overlay.id}" if self.overlay else self.id
 
-    def group_max(self, group_id: str) -> Fraction:
+    def group_max(self, group_id: str) -> Decimal:
         return sum(
-            (c.max_points or Fraction(0) for c in self.criteria if c.group == group_id),
-            Fraction(0),
+            (c.max_points or ZERO for c in self.criteria if c.group == group_id),
+            ZERO,
         )
 
     def applies_to(self, round_date: date, application_type: str) -> bool:
@@ -485,7 +488,7 @@ def _build(
         gid = str(item["id"])
         minimum = item.get("minimum")
         groups[gid] = Group(
-            gid, str(item["title"]), Fraction(str(minimum)) if minimum is not None else None
+            gid, str(item["title"]), Decimal(str(minimum)) if minimum is not None else None
         )
     raw_criteria = list(data["criteria"])
     verdict_raw = data["verdict"]
@@ -500,7 +503,7 @@ def _build(
         if cid in titles:
             raise DataFileError(file, "条目 id 重复", rule=cid)
         titles[cid] = str(entry.get("title") or "")
-    pass_line = Fraction(str(pass_line_raw)) if pass_line_raw is not None else None
+    pass_line = Decimal(str(pass_line_raw)) if pass_line_raw is not None else None
     group_titles = {g.id: g.title for g in groups.values()}
     parser = Parser(file, quantities, titles, group_titles, pass_line)
     criteria = _parse_criteria(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
+from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
@@ -21,11 +21,13 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
     COMPARISONS,
     HUNDRED,
+    ZERO,
     CompoundGrowth,
     Exact,
     Number,
+    ceil_div,
     format_number,
-    to_fraction,
+    to_number,
 )
 from zjtx.scoring.size import SIZE_LABELS, SizeResult
 
@@ -78,7 +80,7 @@ class QValue:
     explain: str
     missing: tuple[str, ...] = ()
     problem: str | None = None  # why a computable quantity stayed unknown (zero denominator)
-    parts: tuple[Fraction, ...] = ()  # exact inputs (numerator, denominator, ...) for gaps
+    parts: tuple[Decimal, ...] = ()  # exact inputs (numerator, denominator, ...) for gaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,7 @@ class QuantityDef:
     def percent(self) -> bool:
         return self.unit == "%"
 
-    def show(self, number: Number | Fraction) -> str:
+    def show(self, number: Number | Decimal) -> str:
         """Value with its unit, e.g. ``6.05%`` or ``520 万元``."""
         text = format_number(number)
         if self.unit == "%":
@@ -227,7 +229,7 @@ class Context:
         size: SizeResult,
         application_type: str,
         settings: Mapping[str, bool],
-        pass_line: Fraction | None,
+        pass_line: Decimal | None,
     ) -> None:
         self.values = values
         self.quantities = quantities
@@ -238,8 +240,8 @@ class Context:
         self.cache: dict[str, QValue] = {}
         # Filled in by the evaluator: results of other criteria and score intervals.
         self.criterion: Callable[[str], Any] = _unset
-        self.score_interval: Callable[[], tuple[Fraction, Fraction]] = _unset
-        self.group_interval: Callable[[str], tuple[Fraction, Fraction]] = _unset
+        self.score_interval: Callable[[], tuple[Decimal, Decimal]] = _unset
+        self.group_interval: Callable[[str], tuple[Decimal, Decimal]] = _unset
 
     def q(self, name: str) -> QValue:
         cached = self.cache.get(name)
@@ -256,7 +258,7 @@ class Context:
             spec = qdef.spec
             assert spec is not None
             if spec.is_numeric:
-                exact = to_fraction(raw)
+                exact = to_number(raw)
                 return QValue(Exact(exact), f"{qdef.label} {qdef.show(exact)}", parts=(exact,))
             return QValue(raw, f"{qdef.label}：{spec.format_value(raw)}")
         if kind == "builtin":
@@ -317,7 +319,7 @@ class Context:
             )
             return QValue(number, explain, missing, parts=(last, first))
         values = [_exact(item) for item in inputs]
-        total = sum(values, Fraction(0))
+        total = sum(values, ZERO)
         if kind == "sum":
             shown = " + ".join(format_number(v) for v in values)
             value = total
@@ -341,7 +343,7 @@ def _unset(*_args: Any) -> Any:  # pragma: no cover - replaced by the evaluator
     raise RuntimeError("evaluator context not initialised")
 
 
-def _exact(item: QValue) -> Fraction:
+def _exact(item: QValue) -> Decimal:
     value = item.value
     if isinstance(value, Exact):
         return value.value
@@ -423,7 +425,7 @@ class Leaf(Cond):
 class Compare(Leaf):
     """``{q: X, ge|gt|le|lt|eq: number}``: an exact numeric comparison."""
 
-    def __init__(self, qdef, op: str, threshold: Fraction, judgement=False, text=None) -> None:
+    def __init__(self, qdef, op: str, threshold: Decimal, judgement=False, text=None) -> None:
         super().__init__(qdef, judgement, text)
         self.op = COMPARISONS[op]
         self.threshold = threshold
@@ -441,7 +443,7 @@ class Compare(Leaf):
 class Between(Leaf):
     """``{q: X, between: [lo, hi]}``: inclusive range (e.g. award rank 1..3)."""
 
-    def __init__(self, qdef, lo: Fraction, hi: Fraction, judgement=False, text=None) -> None:
+    def __init__(self, qdef, lo: Decimal, hi: Decimal, judgement=False, text=None) -> None:
         super().__init__(qdef, judgement, text)
         self.lo = lo
         self.hi = hi
@@ -603,7 +605,7 @@ class CriterionRef(Cond):
 class ScoreAtLeast(Cond):
     """``{score_at_least: 60 | pass_line}``, decided on the interval [score_min, score_max]."""
 
-    def __init__(self, threshold: Fraction | None, pass_line: Fraction | None = None) -> None:
+    def __init__(self, threshold: Decimal | None, pass_line: Decimal | None = None) -> None:
         self.threshold = threshold  # None: the rulebook's (or overlay's) pass line
         self.pass_line = pass_line
 
@@ -633,7 +635,7 @@ class ScoreAtLeast(Cond):
 class GroupAtLeast(Cond):
     """``{group_at_least: {group: G, points: N}}``, decided on the group's interval."""
 
-    def __init__(self, group: str, title: str, threshold: Fraction) -> None:
+    def __init__(self, group: str, title: str, threshold: Decimal) -> None:
         self.group = group
         self.title = title
         self.threshold = threshold
@@ -676,7 +678,7 @@ def _merge(state: CriterionState, outcomes: list[Outcome]) -> Outcome:
 # --------------------------------------------------------------------------------------------
 
 
-def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Fraction) -> str | None:
+def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str | None:
     """Chinese gap, e.g. ``研发费用占比 2.6%，要求不低于 3%，差 0.4 个百分点，约 41.6 万元``."""
     number = qv.value
     if not isinstance(number, Number):
@@ -687,7 +689,7 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Fraction) -> str
     if isinstance(number, Exact):
         diff = abs(threshold - number.value)
     else:
-        diff = abs(threshold - to_fraction(number.to_decimal(6)))
+        diff = abs(threshold - to_number(number.to_decimal(6)))
     if op in ("eq",):
         return head
     unit_gap = f"{format_number(diff)} 个百分点" if qdef.unit == "%" else qdef.show(diff).strip()
@@ -701,7 +703,7 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Fraction) -> str
     return text
 
 
-def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Fraction) -> Fraction | None:
+def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | None:
     """Amount (万元) by which the numerator must change, for ratios, growth and compound growth."""
     parts = qv.parts
     if qdef.kind == "ratio" and len(parts) == 2:
@@ -732,18 +734,16 @@ def _is_money(name: str, qdef: QuantityDef) -> bool:
 class Points:
     """Points of a scored criterion: declared value and the interval it can still move in."""
 
-    points: Fraction
-    low: Fraction
-    high: Fraction
+    points: Decimal
+    low: Decimal
+    high: Decimal
     observed: str
     state: CriterionState
     gap: str | None = None
     missing: tuple[str, ...] = ()
 
 
-def _points_state(
-    low: Fraction, high: Fraction, points: Fraction, judgement: bool
-) -> CriterionState:
+def _points_state(low: Decimal, high: Decimal, points: Decimal, judgement: bool) -> CriterionState:
     if judgement:
         return MANUAL
     if low != high:
@@ -760,7 +760,7 @@ class Score:
     def describe(self) -> str:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def bounds(self) -> tuple[Fraction, Fraction]:  # pragma: no cover - interface
+    def bounds(self) -> tuple[Decimal, Decimal]:  # pragma: no cover - interface
         """Lowest and highest points the rule can give."""
         raise NotImplementedError
 
@@ -779,30 +779,31 @@ class Bands(Score):
         self,
         qdef: QuantityDef,
         up: bool,
-        bands: list[tuple[Fraction, Fraction]],
-        otherwise: Fraction,
+        bands: list[tuple[Decimal, Decimal]],
+        otherwise: Decimal,
     ) -> None:
         self.qdef = qdef
         self.up = up
         self.bands = bands
         self.otherwise = otherwise
+        pts = [p for _, p in bands] + [otherwise]
+        self._bounds = (min(pts), max(pts))
 
-    def bounds(self) -> tuple[Fraction, Fraction]:
-        pts = [p for _, p in self.bands] + [self.otherwise]
-        return min(pts), max(pts)
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
 
     def describe(self) -> str:
         show = self.qdef.show
         pieces = []
         if self.up:
-            upper: Fraction | None = None
+            upper: Decimal | None = None
             for edge, pts in self.bands:
                 rng = f"≥{show(edge)}" if upper is None else f"{show(edge)}–{show(upper)}"
                 pieces.append(f"{rng} {format_number(pts)} 分")
                 upper = edge
             pieces.append(f"<{show(self.bands[-1][0])} {format_number(self.otherwise)} 分")
         else:
-            lower: Fraction | None = None
+            lower: Decimal | None = None
             for edge, pts in self.bands:
                 rng = f"≤{show(edge)}" if lower is None else f"{show(lower)}–{show(edge)}"
                 pieces.append(f"{rng} {format_number(pts)} 分")
@@ -837,16 +838,17 @@ class Bands(Score):
 class Options(Score):
     """``{options: {q, points: {code: n}, judgement: [codes]}}``: points by category."""
 
-    def __init__(self, qdef: QuantityDef, points: dict[Any, Fraction], judgement: tuple) -> None:
+    def __init__(self, qdef: QuantityDef, points: dict[Any, Decimal], judgement: tuple) -> None:
         self.qdef = qdef
         self.points = points
         self.judgement = judgement
+        self._bounds = (min(points.values()), max(points.values()))
 
     def judgemental(self) -> bool:
         return bool(self.judgement)
 
-    def bounds(self) -> tuple[Fraction, Fraction]:
-        return min(self.points.values()), max(self.points.values())
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
 
     def _label(self, code: Any) -> str:
         if isinstance(code, bool):
@@ -881,13 +883,13 @@ class Options(Score):
 class Count(Score):
     """``{count: {of: [flags], each: n, cap: m}}``: points per satisfied item, capped."""
 
-    def __init__(self, qdefs: list[QuantityDef], each: Fraction, cap: Fraction) -> None:
+    def __init__(self, qdefs: list[QuantityDef], each: Decimal, cap: Decimal) -> None:
         self.qdefs = qdefs
         self.each = each
         self.cap = cap
 
-    def bounds(self) -> tuple[Fraction, Fraction]:
-        return Fraction(0), min(self.cap, self.each * len(self.qdefs))
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return ZERO, min(self.cap, self.each * len(self.qdefs))
 
     def describe(self) -> str:
         items = "、".join(q.label for q in self.qdefs)
@@ -911,7 +913,7 @@ class Count(Score):
         observed = f"{'；'.join(lines)} → 满足 {yes} 项，{format_number(low)} 分"
         gap = None
         if low == high and low < self.cap:
-            need = -(-(self.cap - low) // self.each)
+            need = ceil_div(self.cap - low, self.each)
             gap = f"再满足 {need} 项可得满分 {format_number(self.cap)} 分"
         return Points(
             low, low, high, observed, _points_state(low, high, low, False), gap, tuple(missing)
@@ -921,13 +923,14 @@ class Count(Score):
 class FirstMatch(Score):
     """``{first: [{when, points}, ...], otherwise}``: the first condition that holds scores."""
 
-    def __init__(self, cases: list[tuple[Cond, Fraction]], otherwise: Fraction) -> None:
+    def __init__(self, cases: list[tuple[Cond, Decimal]], otherwise: Decimal) -> None:
         self.cases = cases
         self.otherwise = otherwise
+        pts = [p for _, p in cases] + [otherwise]
+        self._bounds = (min(pts), max(pts))
 
-    def bounds(self) -> tuple[Fraction, Fraction]:
-        pts = [p for _, p in self.cases] + [self.otherwise]
-        return min(pts), max(pts)
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
 
     def describe(self) -> str:
         pieces = [f"{c.requirement()} {format_number(p)} 分" for c, p in self.cases]
@@ -938,11 +941,11 @@ class FirstMatch(Score):
         return any(c.judgemental() for c, _ in self.cases)
 
     def evaluate(self, ctx: Context) -> Points:
-        possible: list[Fraction] = []
+        possible: list[Decimal] = []
         missing: list[str] = []
         observed = ""
         judgement = False
-        decided: Fraction | None = None
+        decided: Decimal | None = None
         for cond, pts in self.cases:
             outcome = cond.evaluate(ctx)
             if outcome.state == MET:
@@ -978,13 +981,14 @@ class BestOf(Score):
 
     def __init__(self, items: list[Score]) -> None:
         self.items = items
+        lows, highs = zip(*(i.bounds() for i in items), strict=True)
+        self._bounds = (max(lows), max(highs))
 
     def judgemental(self) -> bool:
         return any(i.judgemental() for i in self.items)
 
-    def bounds(self) -> tuple[Fraction, Fraction]:
-        lows, highs = zip(*(i.bounds() for i in self.items), strict=True)
-        return max(lows), max(highs)
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
 
     def describe(self) -> str:
         return "取较高者：" + " ／ ".join(i.describe() for i in self.items)
@@ -1009,12 +1013,12 @@ class BestOf(Score):
 class FieldPoints(Score):
     """``{value: {q, min, max}}``: points read from a field (e.g. 特色化 points already awarded)."""
 
-    def __init__(self, qdef: QuantityDef, low: Fraction, high: Fraction) -> None:
+    def __init__(self, qdef: QuantityDef, low: Decimal, high: Decimal) -> None:
         self.qdef = qdef
         self.low = low
         self.high = high
 
-    def bounds(self) -> tuple[Fraction, Fraction]:
+    def bounds(self) -> tuple[Decimal, Decimal]:
         return self.low, self.high
 
     def describe(self) -> str:
@@ -1061,7 +1065,7 @@ class Parser:
         quantities: QuantityTable,
         criterion_titles: Mapping[str, str],
         groups: Mapping[str, str],
-        pass_line: Fraction | None = None,
+        pass_line: Decimal | None = None,
     ) -> None:
         self.pass_line = pass_line
         self.file = file
@@ -1074,12 +1078,12 @@ class Parser:
     def error(self, message: str, suggestion: str | None = None) -> DataFileError:
         return DataFileError(self.file, message, rule=self.rule or None, suggestion=suggestion)
 
-    def number(self, raw: Any, what: str) -> Fraction:
+    def number(self, raw: Any, what: str) -> Decimal:
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raise self.error(f"{what} 应为数值，收到 {raw!r}")
         try:
             # YAML floats such as 1.1025 are taken by their written decimal text, never as binary.
-            return Fraction(str(raw))
+            return Decimal(str(raw))
         except ValueError:
             raise self.error(f"{what} 应为数值，收到 {raw!r}") from None
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import read_yaml
 from zjtx.scoring.errors import DataFileError
-from zjtx.scoring.quantities import format_number, to_fraction
+from zjtx.scoring.quantities import format_number, to_number
 
 BANDS = ("large", "medium", "small")
 SIZE_LABELS = {
@@ -33,7 +33,7 @@ class SectorRow:
 
     code: str
     label: str
-    bounds: dict[str, dict[str, Fraction]]  # band -> indicator key -> lower bound
+    bounds: dict[str, dict[str, Decimal]]  # band -> indicator key -> lower bound
     grade: str
 
 
@@ -90,7 +90,7 @@ def load_size_standard() -> SizeStandard:
     data = read_yaml(path)
     rows: dict[str, SectorRow] = {}
     for code, row in (data.get("sectors") or {}).items():
-        bounds: dict[str, dict[str, Fraction]] = {}
+        bounds: dict[str, dict[str, Decimal]] = {}
         for band in BANDS:
             limits = row.get(band)
             if not isinstance(limits, dict) or not limits:
@@ -98,7 +98,7 @@ def load_size_standard() -> SizeStandard:
             for key in limits:
                 if key not in INDICATOR_LABELS:
                     raise DataFileError(path.name, f"未知指标 “{key}”", rule=code)
-            bounds[band] = {k: Fraction(v) for k, v in limits.items()}
+            bounds[band] = {k: Decimal(str(v)) for k, v in limits.items()}
         rows[code] = SectorRow(code, row["label"], bounds, row.get("grade", "B"))
     return SizeStandard(
         rows=rows,
@@ -139,7 +139,7 @@ def classify_size(values: dict[str, Any]) -> SizeResult:
         bounds = row.bounds[band]
         missing = [k for k in bounds if values.get(k) is None]
         failed = [
-            k for k in bounds if values.get(k) is not None and to_fraction(values[k]) < bounds[k]
+            k for k in bounds if values.get(k) is not None and to_number(values[k]) < bounds[k]
         ]
         if failed:
             continue  # a known value below a lower bound: drop to the next band
