@@ -1,0 +1,109 @@
+"""Table models over real store data, checked by pytest-qt's model tester."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import ROUND, ROUND_DATE, write_synthetic_json
+from zjtx.intake import read_applicants
+from zjtx.ui.models import (
+    ROW_ROLE,
+    ApplicantFilterProxy,
+    ApplicantTableModel,
+    ColumnMappingModel,
+    CriteriaModel,
+    IssuesModel,
+)
+
+
+def _imported(service, sample_json):
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [sample_json])
+    return service.list_applicants(ROUND)
+
+
+def test_applicant_model_passes_model_tester(qtmodeltester, service, sample_json):
+    """The applicant table model is a consistent Qt model with every sample applicant."""
+    rows = _imported(service, sample_json)
+    model = ApplicantTableModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(rows) == 27
+    verdicts = {model.index(r, model.VERDICT_COLUMN).data() for r in range(model.rowCount())}
+    assert verdicts <= {"符合条件", "不符合条件", "待定"}
+    assert model.index(0, model.VERDICT_COLUMN).data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_proxy_filters_and_sorts(qtmodeltester, service, sample_json):
+    """The proxy filters by verdict and search text and sorts by any column."""
+    rows = _imported(service, sample_json)
+    model = ApplicantTableModel()
+    model.set_rows(rows)
+    proxy = ApplicantFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.set_filters(verdict="pending")
+    expected = sum(1 for r in rows if r.verdict == "pending")
+    assert 0 < proxy.rowCount() == expected
+    assert all(proxy.index(i, 0).data(ROW_ROLE).verdict == "pending" for i in range(expected))
+    proxy.set_filters(search="苏州")
+    assert proxy.rowCount() == sum(1 for r in rows if "苏州" in r.name)
+    proxy.set_filters(search=rows[3].uscc[-6:])
+    assert [proxy.index(i, 0).data(ROW_ROLE).uscc for i in range(proxy.rowCount())] == [
+        rows[3].uscc
+    ]
+    proxy.set_filters()
+    proxy.sort(model.NAME_COLUMN, Qt.SortOrder.DescendingOrder)
+    names = [proxy.index(i, model.NAME_COLUMN).data() for i in range(proxy.rowCount())]
+    assert names == sorted((r.name for r in rows), reverse=True)
+    proxy.sort(7, Qt.SortOrder.DescendingOrder)
+    opens = [proxy.index(i, 0).data(ROW_ROLE).open_judgements for i in range(proxy.rowCount())]
+    assert opens == sorted(opens, reverse=True)
+    qtmodeltester.check(proxy)
+
+
+def test_criteria_and_issues_models(qtmodeltester, service, sample_json):
+    """Criteria of a stored evaluation and the applicant's import issues show with tooltips."""
+    rows = _imported(service, sample_json)
+    detail = service.applicant_detail(ROUND, rows[0].uscc)
+    criteria = CriteriaModel()
+    criteria.set_criteria(detail.review.evaluation["criteria"])
+    qtmodeltester.check(criteria)
+    assert criteria.rowCount() == len(detail.review.evaluation["criteria"])
+    tooltip = criteria.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "条款：" in tooltip and "可信等级：" in tooltip
+    issues = IssuesModel()
+    issues.set_issues(detail.issues)
+    qtmodeltester.check(issues)
+    assert issues.rowCount() == len(detail.issues) >= 1
+    assert issues.index(0, 0).data() == "警告"
+    assert detail.issues[0].cell in issues.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_column_mapping_model_from_a_real_roster(qtmodeltester, tmp_path: Path):
+    """The headers of a roster workbook appear with the fields, units and years they map to."""
+    from zjtx.intake.synthetic import applicants
+    from zjtx.intake.templates import write_roster_template
+    from zjtx.scoring import load_catalogue
+
+    roster = write_roster_template(
+        tmp_path / "名单.xlsx", load_catalogue(), ROUND_DATE.year, applicants(3, ROUND_DATE.year)
+    )
+    result = read_applicants([roster], ROUND_DATE.year)
+    mapping = result.files[0].column_mapping
+    model = ColumnMappingModel()
+    model.set_mappings(mapping)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(mapping) > 10
+    texts = {model.index(r, 3).data() for r in range(model.rowCount())}
+    assert "企业名称" in texts
+    assert any(model.index(r, 4).data() == "万元" for r in range(model.rowCount()))
+
+
+def test_empty_models_pass_model_tester(qtmodeltester, tmp_path):
+    """Empty models (before a round is opened) are consistent too."""
+    for model in (ApplicantTableModel(), CriteriaModel(), IssuesModel(), ColumnMappingModel()):
+        qtmodeltester.check(model)
+    write_synthetic_json(tmp_path / "a.json", 1)  # the helper writes readable JSON

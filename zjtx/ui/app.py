@@ -1,0 +1,90 @@
+"""Start the desktop application: fonts, exception handler, database, main window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from zjtx import __version__
+
+STYLE = """
+QWidget { font-size: 10pt; }
+QLabel#paneTitle, QLabel#roundTitle { font-size: 11pt; }
+QGroupBox { font-weight: bold; margin-top: 8px; }
+QGroupBox::title { subcontrol-origin: margin; left: 6px; padding: 0 3px; }
+QGroupBox QLabel, QGroupBox QLineEdit, QGroupBox QComboBox, QGroupBox QPushButton,
+QGroupBox QRadioButton, QGroupBox QPlainTextEdit { font-weight: normal; }
+QTableView { gridline-color: #dcdcdc; selection-background-color: #cfe3fa;
+             selection-color: #111; }
+QHeaderView::section { background: #f3f5f8; padding: 4px; border: none;
+                       border-right: 1px solid #dcdcdc; border-bottom: 1px solid #dcdcdc; }
+QListWidget#rounds::item { padding: 6px 4px; border-bottom: 1px solid #eee; }
+QListWidget#rounds::item:selected { background: #cfe3fa; color: #111; }
+QToolBar { spacing: 4px; padding: 2px; }
+"""
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication with the bundled font, the style sheet and the exception handler."""
+    from zjtx.ui.errors import install_exception_handler
+    from zjtx.ui.fonts import apply_bundled_font
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(list(argv if argv is not None else sys.argv[:1]))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("zjtx")
+    app.setApplicationDisplayName("专精特新评审助手")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("zjtx")
+    apply_bundled_font(app)
+    app.setStyleSheet(STYLE)
+    install_exception_handler()
+    return app
+
+
+def open_service() -> tuple[object | None, str | None]:
+    """The store service over the configured database, or None and the Chinese reason."""
+    from zjtx.store import StoreError, StoreService, open_store
+
+    try:
+        return StoreService(open_store()), None
+    except StoreError as exc:
+        return None, str(exc)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit status."""
+    from zjtx.store.settings import data_dir
+    from zjtx.ui.errors import setup_logging
+    from zjtx.ui.main_window import MainWindow
+    from zjtx.ui.settings import AppSettings, apply_chosen_data_dir
+
+    app = create_application(argv)
+    apply_chosen_data_dir()
+    setup_logging(data_dir())
+    service, problem = open_service()
+    window = MainWindow(service, AppSettings())  # type: ignore[arg-type]
+    window.show()
+    if problem:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "无法打开数据库",
+            f"{problem}\n\n请在“设置”中选择本机数据库文件或检查共享数据库地址，然后重新打开程序。",
+            QMessageBox.StandardButton.Ok,
+            window,
+        )
+        box.finished.connect(lambda _r: window.open_settings())
+        box.open()
+    status = app.exec()
+    store = getattr(service, "store", None)
+    if store is not None:
+        store.close()
+    return int(status)

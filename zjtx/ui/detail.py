@@ -1,0 +1,142 @@
+"""The detail pane: one applicant's verdict, criteria, data with provenance and import issues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zjtx.store import ApplicantDetail
+from zjtx.ui.models import (
+    APPLICATION_LABELS,
+    VERDICT_BACKGROUNDS,
+    VERDICT_COLOURS,
+    CriteriaModel,
+    IssuesModel,
+    field_label,
+    format_field_value,
+)
+
+
+def _table_view(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(True)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    return view
+
+
+class DetailPane(QWidget):
+    """Shows an ApplicantDetail: nothing here changes data."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail: ApplicantDetail | None = None
+        self.title = QLabel("请在左侧表格中选择一家企业")
+        self.title.setObjectName("detailTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        self.criteria_model = CriteriaModel(self)
+        self.criteria_view = _table_view(self.criteria_model)
+        header = self.criteria_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((70, 170, 110, 260, 260, 160, 70)):
+            self.criteria_view.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+
+        self.figures = QTableWidget(0, 3)
+        self.figures.setHorizontalHeaderLabels(["字段", "数值", "来源（文件 · 工作表 · 单元格）"])
+        self.figures.verticalHeader().setVisible(False)
+        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.figures.setAlternatingRowColors(True)
+        self.figures.horizontalHeader().setStretchLastSection(True)
+        self.figures.setColumnWidth(0, 200)
+        self.figures.setColumnWidth(1, 160)
+
+        self.issues_model = IssuesModel(self)
+        self.issues_view = _table_view(self.issues_model)
+        self.issues_view.setColumnWidth(0, 50)
+        self.issues_view.setColumnWidth(1, 420)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.criteria_view, "评价指标")
+        self.tabs.addTab(self.figures, "申报数据")
+        self.tabs.addTab(self.issues_view, "导入提示")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+
+    def clear(self) -> None:
+        self.detail = None
+        self.title.setText("请在左侧表格中选择一家企业")
+        self.summary.setText("")
+        self.criteria_model.set_criteria([])
+        self.figures.setRowCount(0)
+        self.issues_model.set_issues([])
+
+    def show_detail(self, detail: ApplicantDetail) -> None:
+        self.detail = detail
+        row = detail.row
+        evaluation = detail.review.evaluation or {}
+        colour = VERDICT_COLOURS.get(row.verdict, "#6b6b6b")
+        background = VERDICT_BACKGROUNDS.get(row.verdict, "#f1f1f1")
+        self.title.setText(
+            f"<span style='font-size:15pt;font-weight:bold'>{row.name}</span>"
+            f"&nbsp;&nbsp;<span style='color:#555'>{row.uscc}</span>&nbsp;&nbsp;"
+            f"<span style='background:{background};color:{colour};font-weight:bold'>"
+            f"&nbsp;{row.verdict_label}&nbsp;</span>"
+        )
+        parts = [
+            f"评价标准：{evaluation.get('rulebook_title', row.rulebook or '')}",
+            f"申报类型：{APPLICATION_LABELS.get(row.application_type or '', '—')}",
+            f"数据版本：第 {row.version} 版",
+        ]
+        if row.score is not None:
+            parts.append(f"得分：{row.score}" + (f" / {row.max_score}" if row.max_score else ""))
+        parts.append(f"评审：{detail.review.status.label}（{detail.review.decision_label}）")
+        reasons = evaluation.get("verdict_reasons") or []
+        text = "　".join(parts)
+        if reasons:
+            text += "<br><span style='color:#555'>结论依据：</span>" + "；".join(reasons)
+        self.summary.setText(text)
+        self.criteria_model.set_criteria(evaluation.get("criteria", []))
+        self.criteria_view.resizeRowsToContents()
+        self._show_figures(detail)
+        self.issues_model.set_issues(detail.issues)
+        self.tabs.setTabText(
+            2, f"导入提示（{len(detail.issues)}）" if detail.issues else "导入提示"
+        )
+
+    def _show_figures(self, detail: ApplicantDetail) -> None:
+        applicant = detail.applicant
+        keys = [k for k, v in applicant.values.items() if v is not None]
+        self.figures.setRowCount(len(keys))
+        for position, key in enumerate(keys):
+            provenance = applicant.provenance.get(key)
+            where = provenance.describe() if provenance else ""
+            cells = (field_label(key), format_field_value(key, applicant.values[key]), where)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{cells[0]}：{cells[1]}\n来源：{where or '未记录'}")
+                self.figures.setItem(position, column, item)

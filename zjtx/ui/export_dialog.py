@@ -1,0 +1,246 @@
+"""Exports of a round (reports, 推荐汇总表, 公示名单, Excel results) and the PDF preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QSize, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zjtx.store import StoreService
+from zjtx.ui.outputs import EXPORT_KINDS, ExportOutcome, run_export
+from zjtx.ui.tasks import Task, TaskRunner
+
+
+def print_pdf(path: Path, printer: QPrinter) -> int:
+    """Print a PDF page by page through QPrinter; returns the pages printed."""
+    document = QPdfDocument()
+    document.load(str(path))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("无法开始打印：打印机不可用")
+    try:
+        pages = document.pageCount()
+        for number in range(pages):
+            if number:
+                printer.newPage()
+            target = painter.viewport()
+            page = document.pagePointSize(number)
+            scale = min(target.width() / page.width(), target.height() / page.height())
+            size = QSize(int(page.width() * scale), int(page.height() * scale))
+            image = document.render(number, size)
+            painter.drawImage(QPointF(0, 0), image)
+    finally:
+        painter.end()
+        document.close()
+    return pages
+
+
+class PdfPreview(QDialog):
+    """In-app preview of a PDF (QtPdf) with printing."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle(f"预览 — {path.name}")
+        self.document = QPdfDocument(self)
+        self.document.load(str(path))
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        print_button = QPushButton("打印…")
+        print_button.clicked.connect(self.print_document)
+        open_button = QPushButton("用系统程序打开")
+        open_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
+        )
+        close_button = QPushButton("关闭")
+        close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel(f"共 {self.document.pageCount()} 页"))
+        buttons.addStretch(1)
+        buttons.addWidget(print_button)
+        buttons.addWidget(open_button)
+        buttons.addWidget(close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.resize(820, 900)
+
+    def print_document(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印")
+        dialog.accepted.connect(lambda: print_pdf(self.path, printer))
+        dialog.open()
+
+
+class ExportDialog(QDialog):
+    """Choose an output and a folder; runs off the GUI thread with progress and cancel."""
+
+    exported = Signal(object)  # ExportOutcome
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        service: StoreService,
+        round_name: str,
+        uscc_getter: Callable[[], str | None],
+        folder: Path,
+        kind: str = "report",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"导出 — {round_name}")
+        self.runner = runner
+        self.service = service
+        self.round_name = round_name
+        self.uscc_getter = uscc_getter
+        self.task: Task | None = None
+        self.outcome: ExportOutcome | None = None
+        self.preview: PdfPreview | None = None
+
+        self.kind = QComboBox()
+        for code, label in EXPORT_KINDS.items():
+            self.kind.addItem(label, code)
+        self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
+        self.folder = QLineEdit(str(folder))
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("导出内容：", self.kind)
+        form.addRow("保存到：", folder_row)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.start_button = QPushButton("开始导出")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.open_folder_button = QPushButton("打开文件夹")
+        self.open_folder_button.setEnabled(False)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.preview_button = QPushButton("预览 / 打印")
+        self.preview_button.setEnabled(False)
+        self.preview_button.clicked.connect(self.show_preview)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.open_folder_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(620, 220)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择保存位置", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def start(self) -> None:
+        kind = self.kind.currentData()
+        uscc = self.uscc_getter() if kind == "report" else None
+        if kind == "report" and not uscc:
+            self._status("请先在表格中选中一家企业", "#c62828")
+            return
+        folder = Path(self.folder.text()).expanduser()
+        service, round_name = self.service, self.round_name
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.open_folder_button.setEnabled(False)
+        self.preview_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self._status("正在导出……", "#555")
+        self.task = self.runner.start(
+            lambda progress, cancel: run_export(
+                service, round_name, kind, folder, uscc=uscc, progress=progress, cancel=cancel
+            ),
+            name="导出",
+            on_progress=self._progress,
+            on_success=self._done,
+            on_failure=lambda exc: self._end(f"导出失败：{exc}", "#c62828"),
+            on_cancel=lambda: self._end("已取消；已生成的文件保留在文件夹中", "#555"),
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _done(self, outcome: ExportOutcome) -> None:
+        self.outcome = outcome
+        self._end(outcome.message, "#1b7f3b")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.open_folder_button.setEnabled(True)
+        self.preview_button.setEnabled(any(p.suffix == ".pdf" for p in outcome.files))
+        self.exported.emit(outcome)
+
+    def _end(self, text: str, colour: str) -> None:
+        self.task = None
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, 1)
+        self._status(text, colour)
+
+    def _status(self, text: str, colour: str) -> None:
+        self.status.setStyleSheet(f"color:{colour}")
+        self.status.setText(text)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self._status("正在取消……", "#555")
+
+    def open_folder(self) -> None:
+        if self.outcome is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outcome.folder)))
+
+    def show_preview(self) -> None:
+        if self.outcome is None:
+            return
+        pdfs = [p for p in self.outcome.files if p.suffix == ".pdf"]
+        if not pdfs:
+            return
+        # The combined file, when there is one, is the one worth previewing.
+        self.preview = PdfPreview(pdfs[-1], self)
+        self.preview.show()
+
+    def closeEvent(self, event: Any) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,565 @@
+"""The main window: rounds, the applicant table, the detail pane and the review pane."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zjtx.store import ApplicantDetail, ReviewState, RoundInfo, StoreError, StoreService
+from zjtx.ui.detail import DetailPane
+from zjtx.ui.models import (
+    DECISION_FILTERS,
+    ROW_ROLE,
+    STATUS_FILTERS,
+    VERDICT_FILTERS,
+    ApplicantFilterProxy,
+    ApplicantTableModel,
+)
+from zjtx.ui.review import ReviewPane
+from zjtx.ui.settings import AppSettings
+from zjtx.ui.tasks import TaskRunner
+
+log = logging.getLogger("zjtx.ui")
+
+
+class MainWindow(QMainWindow):
+    """One window for a whole round: import, look, review, export."""
+
+    rounds_loaded = Signal(list)
+    rows_loaded = Signal(str)  # round name
+    detail_loaded = Signal(object)  # ApplicantDetail
+    message = Signal(str)
+
+    def __init__(
+        self,
+        service: StoreService | None,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        self.runner = TaskRunner(self)
+        self.round_name: str | None = None
+        self.rounds: list[RoundInfo] = []
+        self.current_uscc: str | None = None
+        self.import_dialog: Any = None
+        self.export_dialog: Any = None
+        self.settings_dialog: Any = None
+        self.rulebook_browser: Any = None
+        self.round_dialog: Any = None
+        self._pending_select: str | None = None
+        self._detail_request = 0
+        self.setWindowTitle("专精特新评审助手")
+
+        # -- rounds
+        self.rounds_list = QListWidget()
+        self.rounds_list.setObjectName("rounds")
+        self.rounds_list.currentItemChanged.connect(self._round_chosen)
+        new_round = QPushButton("新建批次…")
+        new_round.clicked.connect(self.new_round)
+        rounds_box = QWidget()
+        rounds_layout = QVBoxLayout(rounds_box)
+        rounds_layout.setContentsMargins(6, 6, 0, 6)
+        title = QLabel("评审批次")
+        title.setObjectName("paneTitle")
+        rounds_layout.addWidget(title)
+        rounds_layout.addWidget(self.rounds_list, 1)
+        rounds_layout.addWidget(new_round)
+
+        # -- table with filters
+        self.model = ApplicantTableModel(self)
+        self.proxy = ApplicantFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("applicants")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((48, 170, 230, 70, 130, 110, 70, 56, 70, 90, 70)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("按企业名称或统一社会信用代码查找（Ctrl+F）")
+        self.search.setClearButtonEnabled(True)
+        self.verdict_filter = self._filter_combo(VERDICT_FILTERS)
+        self.decision_filter = self._filter_combo(DECISION_FILTERS)
+        self.status_filter = self._filter_combo(STATUS_FILTERS)
+        self.type_filter = self._filter_combo((("", "全部类型"), ("new", "新申报"),
+                                               ("renewal", "复核")))  # fmt: skip
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(150)
+        self._filter_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._filter_timer.start)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for combo in (self.verdict_filter, self.decision_filter, self.status_filter,
+                      self.type_filter):  # fmt: skip
+            filters.addWidget(combo)
+        self.count_label = QLabel("")
+        self.round_title = QLabel("请在左侧选择或新建一个评审批次")
+        self.round_title.setObjectName("roundTitle")
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 6, 0, 0)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.round_title, 1)
+        title_row.addWidget(self.count_label)
+        table_layout.addLayout(title_row)
+        table_layout.addLayout(filters)
+        table_layout.addWidget(self.table, 1)
+
+        # -- detail and review
+        self.detail = DetailPane()
+        self.review = ReviewPane(self.runner, lambda: self.service, lambda: self.settings.evaluator)
+        self.review.saved.connect(self._review_saved)
+        self.review.setMinimumWidth(340)
+
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.addWidget(table_box)
+        self.centre.addWidget(self.detail)
+        self.centre.setStretchFactor(0, 3)
+        self.centre.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(rounds_box)
+        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(self.review)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 1000, 380])
+        self.setCentralWidget(self.splitter)
+
+        self._build_actions()
+        self.statusBar().showMessage("就绪")
+        self.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.restore_layout()
+        self._update_actions()
+        if self.service is not None:
+            self.refresh_rounds()
+
+    # ------------------------------------------------------------------ building
+    def _filter_combo(self, choices: Any) -> QComboBox:
+        combo = QComboBox()
+        for code, label in choices:
+            combo.addItem(label, code)
+        combo.currentIndexChanged.connect(self.apply_filters)
+        return combo
+
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("主工具栏")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        menu_file = self.menuBar().addMenu("文件(&F)")
+        menu_review = self.menuBar().addMenu("评审(&R)")
+        menu_export = self.menuBar().addMenu("导出(&E)")
+        menu_help = self.menuBar().addMenu("帮助(&H)")
+
+        def action(text: str, slot: Any, shortcut: Any = None, menu: Any = None,
+                   bar: bool = False) -> QAction:  # fmt: skip
+            item = QAction(text, self)
+            item.triggered.connect(slot)
+            if shortcut is not None:
+                item.setShortcut(QKeySequence(shortcut))
+                item.setToolTip(
+                    f"{text}（{QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）"
+                )
+            if menu is not None:
+                menu.addAction(item)
+            if bar:
+                toolbar.addAction(item)
+            return item
+
+        self.new_round_action = action("新建批次…", self.new_round, "Ctrl+Shift+N", menu_file, True)
+        self.import_action = action("导入申报数据…", self.open_import, "Ctrl+I", menu_file, True)
+        menu_file.addSeparator()
+        self.settings_action = action("设置…", self.open_settings, "Ctrl+,", menu_file, True)
+        menu_file.addSeparator()
+        action("退出", self.close, QKeySequence.StandardKey.Quit, menu_file)
+        toolbar.addSeparator()
+        self.next_action = action("下一家待评审", self.next_pending, "F8", menu_review, True)
+        self.previous_action = action(
+            "上一家待评审", self.previous_pending, "Shift+F8", menu_review
+        )
+        action("确认当前指标", self.review.confirm_criterion, None, menu_review)
+        action("保存决定", self.review.save_decision, None, menu_review)
+        action("查找企业", self.focus_search, QKeySequence.StandardKey.Find, menu_review)
+        action("刷新", self.reload_rows, QKeySequence.StandardKey.Refresh, menu_review)
+        toolbar.addSeparator()
+        self.report_action = action("评审意见表…", lambda: self.open_export("report"), "Ctrl+P",
+                                    menu_export, True)  # fmt: skip
+        self.export_action = action("导出汇总与名单…", lambda: self.open_export("summary_pdf"),
+                                    "Ctrl+E", menu_export, True)  # fmt: skip
+        toolbar.addSeparator()
+        self.rulebook_action = action("认定标准对比", self.open_rulebooks, None, menu_help, True)
+        action("快捷键", self.show_shortcuts, None, menu_help)
+
+    def _update_actions(self) -> None:
+        has_round = self.round_name is not None and self.service is not None
+        self.import_action.setEnabled(has_round)
+        self.report_action.setEnabled(has_round)
+        self.export_action.setEnabled(has_round)
+        self.next_action.setEnabled(has_round)
+        self.new_round_action.setEnabled(self.service is not None)
+
+    # ------------------------------------------------------------------ rounds
+    def refresh_rounds(self, select: str | None = None) -> None:
+        service = self.service
+        if service is None:
+            return
+        wanted = select or self.round_name or self.settings.value("window/round", "")
+
+        def loaded(rounds: list[RoundInfo]) -> None:
+            self.rounds = rounds
+            self.rounds_list.blockSignals(True)
+            self.rounds_list.clear()
+            chosen = None
+            for info in rounds:
+                text = f"{info.name}\n{info.tier_label}　{info.applicants} 家"
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, info.name)
+                item.setToolTip(
+                    f"{info.name}\n层级：{info.tier_label}\n批次日期：{info.round_date}\n"
+                    f"地区：{info.region or '—'}　省级规则：{info.overlay or '—'}\n"
+                    f"创建人：{info.created_by}"
+                )
+                self.rounds_list.addItem(item)
+                if info.name == wanted:
+                    chosen = item
+            self.rounds_list.blockSignals(False)
+            if chosen is None and self.rounds_list.count():
+                chosen = self.rounds_list.item(0)
+            if chosen is not None:
+                self.rounds_list.setCurrentItem(chosen)
+            self.rounds_loaded.emit(rounds)
+
+        self.runner.start(lambda p, c: service.list_rounds(), name="读取批次",
+                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+
+    def _round_chosen(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
+        if item is not None:
+            self.open_round(item.data(Qt.ItemDataRole.UserRole))
+
+    def open_round(self, name: str) -> None:
+        """Show a round: its rows are read off the GUI thread."""
+        if name != self.round_name:
+            self.current_uscc = None
+            self.detail.clear()
+            self.review.show_state(None)
+        self.round_name = name
+        self.settings.set_value("window/round", name)
+        info = next((r for r in self.rounds if r.name == name), None)
+        self.round_title.setText(
+            f"<b>{name}</b>　{info.tier_label}　批次日期 {info.round_date}"
+            if info
+            else f"<b>{name}</b>"
+        )
+        self._update_actions()
+        self.reload_rows()
+
+    def reload_rows(self) -> None:
+        service, name = self.service, self.round_name
+        if service is None or name is None:
+            return
+        self.statusBar().showMessage("正在读取企业列表……")
+
+        def loaded(rows: list[Any]) -> None:
+            if name != self.round_name:
+                return
+            selected = self.current_uscc
+            self.model.set_rows(rows)
+            column = self.table.horizontalHeader().sortIndicatorSection()
+            if 0 <= column < self.model.columnCount():
+                self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
+            self._update_counts()
+            self.statusBar().showMessage(f"已读取 {len(rows)} 家企业", 5000)
+            target = self._pending_select or selected
+            self._pending_select = None
+            if target:
+                self.select_applicant(target, load=target != selected)
+            self.rows_loaded.emit(name)
+
+        self.runner.start(lambda p, c: service.list_applicants(name), name="读取企业列表",
+                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+
+    def new_round(self) -> None:
+        from zjtx.ui.round_dialog import NewRoundDialog
+
+        if self.service is None:
+            return
+        dialog = NewRoundDialog(self.settings.default_overlay, self)
+        self.round_dialog = dialog
+
+        def create() -> None:
+            try:
+                info = self.create_round(**dialog.values())
+            except StoreError as exc:
+                dialog.error.setText(str(exc))
+                dialog.show()
+                return
+            self.message.emit(f"已创建批次 “{info.name}”")
+
+        dialog.accepted.connect(create)
+        dialog.open()
+
+    def create_round(self, **values: Any) -> RoundInfo:
+        """Create a round through the store and show it."""
+        assert self.service is not None
+        info = self.service.create_round(evaluator=self.settings.evaluator, **values)  # type: ignore[arg-type]
+        self.refresh_rounds(select=info.name)
+        return info
+
+    # ------------------------------------------------------------------ table
+    def apply_filters(self) -> None:
+        self.proxy.set_filters(
+            verdict=self.verdict_filter.currentData(),
+            decision=self.decision_filter.currentData(),
+            status=self.status_filter.currentData(),
+            application_type=self.type_filter.currentData(),
+            search=self.search.text(),
+        )
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        rows = self.model.rows()
+        verdicts = Counter(r.verdict for r in rows)
+        decided = sum(1 for r in rows if r.decision)
+        self.count_label.setText(
+            f"显示 {self.proxy.rowCount()} / {len(rows)} 家　"
+            f"<span style='color:#1b7f3b'>符合 {verdicts.get('qualified', 0)}</span>　"
+            f"<span style='color:#b26a00'>待定 {verdicts.get('pending', 0)}</span>　"
+            f"<span style='color:#c62828'>不符合 {verdicts.get('not_qualified', 0)}</span>　"
+            f"已决定 {decided}"
+        )
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        row = self.proxy.data(current, ROW_ROLE)
+        if row is not None and row.uscc != self.current_uscc:
+            self.current_uscc = row.uscc
+            self.load_detail(row.uscc)
+
+    def select_applicant(self, uscc: str, *, load: bool = True) -> bool:
+        """Select an applicant in the table (clearing filters that hide it) and show it."""
+        position = self.model.position_of(uscc)
+        if position is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(position, 0))
+        if not index.isValid():
+            for combo in (self.verdict_filter, self.decision_filter, self.status_filter,
+                          self.type_filter):  # fmt: skip
+                combo.setCurrentIndex(0)
+            self.search.clear()
+            self.apply_filters()
+            index = self.proxy.mapFromSource(self.model.index(position, 0))
+        if not load:
+            self.current_uscc = uscc
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _step_pending(self, step: int) -> None:
+        count = self.proxy.rowCount()
+        if not count:
+            return
+        current = self.table.currentIndex().row()
+        start = current if current >= 0 else (-1 if step > 0 else count)
+        for offset in range(1, count + 1):
+            position = (start + step * offset) % count
+            row = self.proxy.data(self.proxy.index(position, 0), ROW_ROLE)
+            if row is not None and str(row.review_status) != "decided":
+                self.select_applicant(row.uscc)
+                return
+        self.message.emit("没有待评审的企业了")
+
+    def next_pending(self) -> None:
+        """Select the next applicant (in table order) whose review is not decided."""
+        self._step_pending(1)
+
+    def previous_pending(self) -> None:
+        self._step_pending(-1)
+
+    # ------------------------------------------------------------------ detail and review
+    def load_detail(self, uscc: str) -> None:
+        service, name = self.service, self.round_name
+        if service is None or name is None:
+            return
+        self._detail_request += 1
+        request = self._detail_request
+
+        def loaded(detail: ApplicantDetail) -> None:
+            if request != self._detail_request:
+                return  # the evaluator has moved on to another row
+            self.detail.show_detail(detail)
+            self.review.show_state(detail.review)
+            self.detail_loaded.emit(detail)
+
+        self.runner.start(lambda p, c: service.applicant_detail(name, uscc), name="读取企业详情",
+                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+
+    def _review_saved(self, state: ReviewState) -> None:
+        self.message.emit(f"已保存 {state.name} 的评审（第 {state.version} 版）")
+        service, name, uscc = self.service, state.round_name, state.uscc
+        if service is None:
+            return
+
+        def loaded(detail: ApplicantDetail) -> None:
+            self.model.update_row(detail.row)
+            self._update_counts()
+            if self.current_uscc == uscc:
+                self.detail.show_detail(detail)
+            self.detail_loaded.emit(detail)
+
+        self.runner.start(lambda p, c: service.applicant_detail(name, uscc), name="刷新企业",
+                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+
+    # ------------------------------------------------------------------ dialogs
+    def open_import(self) -> None:
+        from zjtx.ui.import_dialog import ImportDialog
+
+        if self.service is None or self.round_name is None:
+            return
+        if self.import_dialog is not None and self.import_dialog.round_name == self.round_name:
+            self.import_dialog.show()
+            self.import_dialog.raise_()
+            return
+        dialog = ImportDialog(self.runner, self.service, self.round_name,
+                              lambda: self.settings.evaluator, self)  # fmt: skip
+        dialog.imported.connect(lambda _results: (self.reload_rows(), self.refresh_rounds()))
+        dialog.jump_requested.connect(self._jump_to)
+        self.import_dialog = dialog
+        dialog.show()
+
+    def _jump_to(self, uscc: str) -> None:
+        if not self.select_applicant(uscc):
+            self.message.emit(f"统一社会信用代码 {uscc} 的企业不在本批次中（可能因错误未导入）")
+
+    def open_export(self, kind: str = "report") -> None:
+        from zjtx.ui.export_dialog import ExportDialog
+
+        if self.service is None or self.round_name is None:
+            return
+        dialog = ExportDialog(self.runner, self.service, self.round_name,
+                              lambda: self.current_uscc, self.settings.export_folder, kind, self)  # fmt: skip
+        dialog.exported.connect(
+            lambda outcome: self.settings.set_value("export/folder", str(dialog.folder.text()))
+        )
+        self.export_dialog = dialog
+        dialog.show()
+
+    def open_settings(self) -> None:
+        from zjtx.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.runner, self)
+        dialog.changed.connect(self._settings_changed)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_changed(self, changes: dict[str, Any]) -> None:
+        service = self.service
+        if "evaluator" in changes and service is not None:
+            name, role = changes["evaluator"]
+            self.runner.start(
+                lambda p, c: service.set_evaluator_role(name, role, evaluator=name),
+                name="保存评审人", on_failure=self.show_error,
+            )  # fmt: skip
+        if "database" in changes or "data_dir" in changes:
+            self.message.emit("数据库或数据目录已更改，重新打开程序后生效")
+        else:
+            self.message.emit("设置已保存")
+
+    def open_rulebooks(self) -> None:
+        from zjtx.ui.rulebooks import RulebookBrowser
+
+        self.rulebook_browser = RulebookBrowser(parent=self)
+        self.rulebook_browser.show()
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "快捷键",
+            "F8　下一家待评审\nShift+F8　上一家待评审\nCtrl+Enter　确认/改判当前指标\n"
+            "Ctrl+S　保存决定\nCtrl+F　查找企业\nCtrl+I　导入申报数据\n"
+            "Ctrl+P　评审意见表\nCtrl+E　导出汇总与名单", QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        box.open()
+
+    def show_error(self, exc: BaseException) -> None:
+        """A failure of a background task: store errors are explained, others are unexpected."""
+        if isinstance(exc, StoreError):
+            self.statusBar().showMessage(str(exc), 15000)
+            box = QMessageBox(QMessageBox.Icon.Warning, "操作未完成", str(exc),
+                              QMessageBox.StandardButton.Ok, self)  # fmt: skip
+            box.open()
+        else:
+            from zjtx.ui.errors import report_exception
+
+            report_exception(type(exc), exc, exc.__traceback__)
+
+    # ------------------------------------------------------------------ layout
+    def restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 900)
+        for key, splitter in (("window/splitter", self.splitter),
+                              ("window/centre", self.centre)):  # fmt: skip
+            state = self.settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
+        header = self.settings.value("window/table_header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+
+    def save_layout(self) -> None:
+        self.settings.set_value("window/geometry", self.saveGeometry())
+        self.settings.set_value("window/splitter", self.splitter.saveState())
+        self.settings.set_value("window/centre", self.centre.saveState())
+        self.settings.set_value("window/table_header", self.table.horizontalHeader().saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.runner.wait(30000)
+        super().closeEvent(event)

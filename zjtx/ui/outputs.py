@@ -1,0 +1,244 @@
+"""Printed outputs of a stored round: store data handed to zjtx.export (no Qt, no rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from zjtx.domain.results import Confirmation, CriterionState
+from zjtx.export.review import AcknowledgedWarning, ReviewInfo
+from zjtx.export.summary import ApplicantOutcome
+from zjtx.store import ApplicantDetail, RoundInfo, StoreService
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+
+EXPORT_KINDS = {
+    "report": "当前企业评审意见表（PDF）",
+    "reports": "全部评审意见表（PDF，每家一份并另附汇编）",
+    "summary_pdf": "推荐汇总表（PDF）",
+    "summary_xlsx": "推荐汇总表（Excel）",
+    "publicity_pdf": "公示名单（PDF）",
+    "publicity_xlsx": "公示名单（Excel）",
+    "results_xlsx": "评价结果（Excel）",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOutcome:
+    """What an export wrote."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    message: str
+
+
+def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation, ...]]:
+    """The printed review of an applicant and the confirmations the evaluation is scored with."""
+    review = detail.review
+    confirmations = tuple(
+        Confirmation(
+            criterion_id=item.target,
+            state=CriterionState(item.state),
+            reason=item.reason,
+            evaluator=item.evaluator,
+            at=item.at,
+        )
+        for item in review.items
+        if item.kind == "criterion" and item.state in ("met", "unmet")
+    )
+    messages = {issue.code: issue for issue in detail.issues}
+    warnings = tuple(
+        AcknowledgedWarning(
+            message=(
+                f"{messages[item.target].message}（{messages[item.target].location()}）"
+                if item.target in messages
+                else item.target
+            ),
+            reason=item.reason,
+            evaluator=item.evaluator,
+            at=item.at,
+        )
+        for item in review.items
+        if item.kind == "warning"
+    )
+    info = ReviewInfo(
+        decision=review.decision,
+        opinion=review.opinion,
+        evaluator=review.decided_by or "",
+        decided_at=review.decided_at,
+        confirmations=confirmations,
+        acknowledged_warnings=warnings,
+    )
+    return info, confirmations
+
+
+def outcome_for(service: StoreService, round_info: RoundInfo, uscc: str) -> ApplicantOutcome:
+    """One stored applicant as the export layer wants it: evaluation, data and review."""
+    detail = service.applicant_detail(round_info.name, uscc)
+    info, confirmations = review_info(detail)
+    evaluation = service.scorer(detail.applicant, round_info, confirmations)
+    return ApplicantOutcome(evaluation=evaluation, applicant=detail.applicant, review=info)
+
+
+def round_outcomes(
+    service: StoreService,
+    round_name: str,
+    usccs: Sequence[str] | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> list[ApplicantOutcome]:
+    """Outcomes of the round's applicants (all, or the given codes), in table order."""
+    from zjtx.scoring import Cancelled
+
+    round_info = service.get_round(round_name)
+    if usccs is None:
+        usccs = [row.uscc for row in service.list_applicants(round_name)]
+    outcomes = []
+    for index, uscc in enumerate(usccs):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        outcomes.append(outcome_for(service, round_info, uscc))
+        if progress is not None:
+            progress(index + 1, len(usccs))
+    return outcomes
+
+
+def _document_number(rulebook_id: str) -> str | None:
+    from zjtx.scoring import DataFileError, UnknownNameError, load_rulebook
+
+    try:
+        number = load_rulebook(rulebook_id).instrument.get("number")
+    except (UnknownNameError, DataFileError):
+        return None
+    return str(number) if number else None
+
+
+def _reports(outcomes: Sequence[ApplicantOutcome], round_name: str, made_at: datetime) -> list:
+    from zjtx.export.report_model import build_assessment_report
+    from zjtx.scoring import load_catalogue
+
+    catalogue = load_catalogue()
+    return [
+        build_assessment_report(
+            o.evaluation,
+            catalogue=catalogue,
+            applicant=o.applicant,
+            review=o.review,
+            made_at=made_at,
+            round_name=round_name,
+            rulebook_document=_document_number(o.evaluation.rulebook),
+        )
+        for o in outcomes
+    ]
+
+
+def run_export(
+    service: StoreService,
+    round_name: str,
+    kind: str,
+    folder: Path,
+    *,
+    uscc: str | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    made_at: datetime | None = None,
+) -> ExportOutcome:
+    """Write one of EXPORT_KINDS for a round into ``folder``."""
+    from zjtx.export.batch import export_reports, report_file_name
+
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"未知的导出类型 “{kind}”")
+    made_at = made_at or datetime.now().replace(second=0, microsecond=0)
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "report":
+        if not uscc:
+            raise ValueError("请先在表格中选中一家企业")
+        outcomes = round_outcomes(service, round_name, [uscc], cancel=cancel)
+        report = _reports(outcomes, round_name, made_at)[0]
+        from zjtx.export.report_pdf import render_assessment_pdf
+
+        target = folder / report_file_name(report.uscc, report.name)
+        render_assessment_pdf(report, target)
+        if progress is not None:
+            progress(1, 1)
+        return ExportOutcome(folder, (target,), f"已生成评审意见表：{target.name}")
+
+    # Reading the round is the first half of the progress bar, writing the second.
+    def first_half(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total * 2)
+
+    outcomes = round_outcomes(service, round_name, progress=first_half, cancel=cancel)
+    total = len(outcomes)
+    if not outcomes:
+        raise ValueError(f"批次 “{round_name}” 中还没有企业，请先导入申报数据")
+
+    def second_half(done: int, steps: int) -> None:
+        if progress is not None:
+            progress(total + done * total // max(steps, 1), total * 2)
+
+    if kind == "reports":
+        target_folder = folder / f"{round_name}_评审意见表"
+        result = export_reports(
+            _reports(outcomes, round_name, made_at),
+            target_folder,
+            single=True,
+            combined=True,
+            made_at=made_at,
+            progress=second_half,
+            cancel=cancel,
+            workers=1,
+        )
+        files = tuple(result.files) + ((result.combined,) if result.combined else ())
+        return ExportOutcome(
+            target_folder,
+            files,
+            f"已生成 {len(result.files)} 份评审意见表及汇编（{result.pages} 页）",
+        )
+    from zjtx.scoring import load_catalogue
+
+    if kind.startswith("summary"):
+        from zjtx.export.summary import build_recommendation_summary
+
+        summary = build_recommendation_summary(
+            outcomes, catalogue=load_catalogue(), made_at=made_at
+        )
+        if kind == "summary_pdf":
+            from zjtx.export.summary_pdf import render_summary_pdf
+
+            target = folder / f"{round_name}_推荐汇总表.pdf"
+            render_summary_pdf(summary, target)
+        else:
+            from zjtx.export.excel import write_summary_xlsx
+
+            target = folder / f"{round_name}_推荐汇总表.xlsx"
+            write_summary_xlsx(summary, target)
+        message = f"已生成推荐汇总表（{len(summary.rows)} 家）：{target.name}"
+    elif kind.startswith("publicity"):
+        from zjtx.export.summary import build_publicity_list
+
+        publicity = build_publicity_list(outcomes, made_at=made_at)
+        if kind == "publicity_pdf":
+            from zjtx.export.summary_pdf import render_publicity_pdf
+
+            target = folder / f"{round_name}_公示名单.pdf"
+            render_publicity_pdf(publicity, target)
+        else:
+            from zjtx.export.excel import write_publicity_xlsx
+
+            target = folder / f"{round_name}_公示名单.xlsx"
+            write_publicity_xlsx(publicity, target)
+        message = f"已生成公示名单（{len(publicity.rows)} 家）：{target.name}"
+    else:
+        from zjtx.export.excel import write_results_xlsx
+
+        target = folder / f"{round_name}_评价结果.xlsx"
+        write_results_xlsx(outcomes, target, catalogue=load_catalogue(), made_at=made_at)
+        message = f"已导出评价结果（{total} 家）：{target.name}"
+    if progress is not None:
+        progress(1, 1)
+    return ExportOutcome(folder, (target,), message)

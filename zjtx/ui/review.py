@@ -1,0 +1,399 @@
+"""The review pane: confirm or override criteria, acknowledge warnings, decide, save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
+from zjtx.store.dto import DECISION_LABELS
+from zjtx.ui.tasks import TaskRunner
+
+STATE_LABELS = {"met": "符合", "unmet": "不符合"}
+
+
+def describe_state(state: ReviewState) -> str:
+    """A review version as readable lines (used on both sides of the conflict dialog)."""
+    lines = [f"第 {state.version} 版　状态：{state.status.label}"]
+    lines.append(f"决定：{state.decision_label}")
+    if state.opinion:
+        lines.append(f"评审意见：{state.opinion}")
+    if state.decided_by:
+        lines.append(f"决定人：{state.decided_by}")
+    for item in state.items:
+        if item.kind == "criterion":
+            verb = "改判" if item.override else "确认"
+            what = f"{verb} {item.target} 为“{STATE_LABELS.get(item.state or '', item.state)}”"
+        else:
+            what = f"确认导入提示 {item.target}"
+        lines.append(f"· {item.evaluator}：{what}，理由：{item.reason}")
+    return "\n".join(lines)
+
+
+def describe_change(change: dict[str, Any]) -> str:
+    """What the evaluator tried to save, in Chinese."""
+    lines = []
+    for criterion, state in change.get("confirm", ()):
+        lines.append(f"确认/改判 {criterion} 为“{STATE_LABELS.get(state, state)}”")
+    for code in change.get("ack_warnings", ()):
+        lines.append(f"确认导入提示 {code}")
+    if change.get("reason"):
+        lines.append(f"理由：{change['reason']}")
+    if change.get("decision"):
+        lines.append(f"决定：{DECISION_LABELS.get(change['decision'], change['decision'])}")
+    if change.get("opinion"):
+        lines.append(f"评审意见：{change['opinion']}")
+    return "\n".join(lines)
+
+
+class ConflictDialog(QDialog):
+    """Another evaluator saved first: shows their version beside the unsaved change."""
+
+    def __init__(
+        self,
+        message: str,
+        change: dict[str, Any],
+        current: ReviewState,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("评审冲突：他人已先保存")
+        self.change = change
+        self.current = current
+        text = QLabel(message)
+        text.setWordWrap(True)
+        mine = QTextBrowser()
+        mine.setPlainText(describe_change(change))
+        theirs = QTextBrowser()
+        theirs.setPlainText(describe_state(current))
+        self.mine_text, self.theirs_text = mine, theirs
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>您的修改（尚未保存）</b>"), 0, 0)
+        grid.addWidget(QLabel(f"<b>数据库中的当前版本（第 {current.version} 版）</b>"), 0, 1)
+        grid.addWidget(mine, 1, 0)
+        grid.addWidget(theirs, 1, 1)
+        buttons = QDialogButtonBox()
+        self.retry_button = buttons.addButton(
+            "核对无误，在当前版本上保存", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.discard_button = buttons.addButton(
+            "放弃我的修改", QDialogButtonBox.ButtonRole.RejectRole
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(grid, 1)
+        layout.addWidget(buttons)
+        self.resize(820, 420)
+
+
+class ReviewPane(QWidget):
+    """Review of the selected applicant. Every save sends the version the evaluator saw."""
+
+    saved = Signal(object)  # ReviewState after a successful save
+    failed = Signal(str)  # a Chinese message shown in the pane
+    conflict = Signal(object)  # the ConflictDialog shown
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        service_getter: Callable[[], StoreService | None],
+        evaluator_getter: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.service_getter = service_getter
+        self.evaluator_getter = evaluator_getter
+        self.state: ReviewState | None = None
+        self.conflict_dialog: ConflictDialog | None = None
+        self._saving = False
+
+        self.header = QLabel("未选择企业")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+
+        # -- criteria
+        self.criterion_combo = QComboBox()
+        self.criterion_combo.setMinimumContentsLength(18)
+        self.criterion_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.criterion_combo.currentIndexChanged.connect(self._criterion_changed)
+        self.met_radio = QRadioButton("符合")
+        self.unmet_radio = QRadioButton("不符合")
+        self.met_radio.setChecked(True)
+        self.state_group = QButtonGroup(self)
+        self.state_group.addButton(self.met_radio)
+        self.state_group.addButton(self.unmet_radio)
+        self.criterion_hint = QLabel("")
+        self.criterion_hint.setWordWrap(True)
+        self.criterion_hint.setStyleSheet("color:#555")
+        self.criterion_reason = QLineEdit()
+        self.criterion_reason.setPlaceholderText(
+            "必填：确认或改判的理由（如 核对营业执照与审计报告）"
+        )
+        self.confirm_button = QPushButton("确认此项（Ctrl+Enter）")
+        self.confirm_button.clicked.connect(self.confirm_criterion)
+        states = QHBoxLayout()
+        states.addWidget(self.met_radio)
+        states.addWidget(self.unmet_radio)
+        states.addStretch(1)
+        criteria_box = QGroupBox("逐项确认 / 改判")
+        form = QFormLayout(criteria_box)
+        form.addRow("指标：", self.criterion_combo)
+        form.addRow("", self.criterion_hint)
+        form.addRow("结果：", states)
+        form.addRow("理由：", self.criterion_reason)
+        form.addRow("", self.confirm_button)
+
+        # -- warnings
+        self.warning_combo = QComboBox()
+        self.warning_combo.setMinimumContentsLength(18)
+        self.warning_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.warning_reason = QLineEdit()
+        self.warning_reason.setPlaceholderText("必填：为何接受这条提示")
+        self.ack_button = QPushButton("确认提示")
+        self.ack_button.clicked.connect(self.acknowledge_warning)
+        warnings_box = QGroupBox("导入提示确认")
+        form = QFormLayout(warnings_box)
+        form.addRow("提示：", self.warning_combo)
+        form.addRow("理由：", self.warning_reason)
+        form.addRow("", self.ack_button)
+
+        # -- decision
+        self.decision_combo = QComboBox()
+        self.decision_combo.addItem("（请选择）", "")
+        for code, label in DECISION_LABELS.items():
+            self.decision_combo.addItem(label, str(code))
+        self.opinion = QPlainTextEdit()
+        self.opinion.setPlaceholderText("评审意见（作出决定时必填）")
+        self.opinion.setFixedHeight(72)
+        self.decide_button = QPushButton("保存决定（Ctrl+S）")
+        self.decide_button.setDefault(True)
+        self.decide_button.clicked.connect(self.save_decision)
+        decision_box = QGroupBox("评审决定")
+        form = QFormLayout(decision_box)
+        form.addRow("决定：", self.decision_combo)
+        form.addRow("意见：", self.opinion)
+        form.addRow("", self.decide_button)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.items_list = QListWidget()
+        self.items_list.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.header)
+        layout.addWidget(criteria_box)
+        layout.addWidget(warnings_box)
+        layout.addWidget(decision_box)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel("评审记录："))
+        layout.addWidget(self.items_list, 1)
+
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.confirm_criterion)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.confirm_criterion)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_decision)
+        self.setEnabled(False)
+
+    # ------------------------------------------------------------------ showing a state
+    def show_state(self, state: ReviewState | None) -> None:
+        self.state = state
+        self.setEnabled(state is not None)
+        self.criterion_combo.clear()
+        self.warning_combo.clear()
+        self.items_list.clear()
+        if state is None:
+            self.header.setText("未选择企业")
+            return
+        self.header.setText(
+            f"<b>{state.name}</b>　{state.status.label}　评审版本：第 {state.version} 版"
+            + (f"　决定：{state.decision_label}" if state.decision else "")
+        )
+        open_ids = {cid for cid, _ in state.open_judgements}
+        criteria = (state.evaluation or {}).get("criteria", [])
+        for cid, title in state.open_judgements:
+            self.criterion_combo.addItem(f"【待确认】{cid} {title}", cid)
+        for item in criteria:
+            if item["id"] not in open_ids:
+                self.criterion_combo.addItem(
+                    f"{item['id']} {item['title']}（{item.get('state_label', '')}）", item["id"]
+                )
+        for issue in state.open_warnings:
+            self.warning_combo.addItem(f"{issue.code}：{issue.message}", issue.code)
+            self.warning_combo.setItemData(
+                self.warning_combo.count() - 1, issue.message, Qt.ItemDataRole.ToolTipRole
+            )
+        self.warning_combo.setEnabled(bool(state.open_warnings))
+        self.ack_button.setEnabled(bool(state.open_warnings))
+        if not state.open_warnings:
+            self.warning_combo.addItem("没有待确认的导入提示", "")
+        position = self.decision_combo.findData(state.decision or "")
+        self.decision_combo.setCurrentIndex(max(position, 0))
+        self.opinion.setPlainText(state.opinion)
+        for line in describe_state(state).splitlines()[1:]:
+            if line.startswith("·"):
+                self.items_list.addItem(line[2:])
+        self._criterion_changed()
+
+    def _criterion(self) -> dict[str, Any] | None:
+        if self.state is None:
+            return None
+        cid = self.criterion_combo.currentData()
+        return next(
+            (c for c in (self.state.evaluation or {}).get("criteria", []) if c["id"] == cid), None
+        )
+
+    def _criterion_changed(self) -> None:
+        item = self._criterion()
+        if item is None:
+            self.criterion_hint.setText("")
+            return
+        if item.get("state") == "manual":
+            self.criterion_hint.setText("待人工确认：" + (item.get("requirement") or ""))
+            self.confirm_button.setText("确认此项（Ctrl+Enter）")
+        else:
+            self.criterion_hint.setText(
+                f"计算结果为“{item.get('state_label', '')}”；改判须写明理由。"
+            )
+            self.confirm_button.setText("改判此项（Ctrl+Enter）")
+        self.criterion_hint.setToolTip(
+            "\n".join(t for t in (item.get("clause"), item.get("source"), item.get("grade")) if t)
+        )
+
+    # ------------------------------------------------------------------ actions
+    def confirm_criterion(self) -> None:
+        if self.state is None or not self.criterion_combo.currentData():
+            return
+        state = "met" if self.met_radio.isChecked() else "unmet"
+        self.save(
+            {
+                "confirm": [(self.criterion_combo.currentData(), state)],
+                "reason": self.criterion_reason.text(),
+            }
+        )
+
+    def acknowledge_warning(self) -> None:
+        if self.state is None or not self.warning_combo.currentData():
+            return
+        self.save(
+            {
+                "ack_warnings": [self.warning_combo.currentData()],
+                "reason": self.warning_reason.text(),
+            }
+        )
+
+    def save_decision(self) -> None:
+        if self.state is None:
+            return
+        decision = self.decision_combo.currentData() or None
+        self.save({"decision": decision, "opinion": self.opinion.toPlainText()})
+
+    def save(self, change: dict[str, Any], expected_version: int | None = None) -> None:
+        """Save a change with the version shown; a conflict opens the conflict dialog."""
+        service = self.service_getter()
+        if self.state is None or service is None or self._saving:
+            return
+        state = self.state
+        version = state.version if expected_version is None else expected_version
+        evaluator = self.evaluator_getter()
+        self._saving = True
+        self._set_message("正在保存……", "#555")
+
+        def work(progress: Any, cancel: Any) -> ReviewState:
+            return service.apply_review(
+                state.round_name,
+                state.uscc,
+                evaluator=evaluator,
+                expected_version=version,
+                **change,
+            )
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError):
+                self._show_conflict(str(exc), change)
+            elif isinstance(exc, StoreError):
+                self._set_message(str(exc), "#c62828")
+                self.failed.emit(str(exc))
+            else:
+                raise exc
+
+        self.runner.start(
+            work,
+            name="保存评审",
+            on_success=self._saved,
+            on_failure=failed,
+            on_finish=self._save_finished,
+        )
+
+    def _save_finished(self) -> None:
+        self._saving = False
+
+    def _saved(self, state: ReviewState) -> None:
+        self.criterion_reason.clear()
+        self.warning_reason.clear()
+        self.show_state(state)
+        self._set_message(f"已保存（评审版本：第 {state.version} 版）", "#1b7f3b")
+        self.saved.emit(state)
+
+    def _set_message(self, text: str, colour: str) -> None:
+        self.message.setStyleSheet(f"color:{colour}")
+        self.message.setText(text)
+
+    def _show_conflict(self, message: str, change: dict[str, Any]) -> None:
+        service = self.service_getter()
+        state = self.state
+        if service is None or state is None:
+            return
+        self._set_message("保存失败：他人已先保存，请在弹出的窗口中核对", "#c62828")
+
+        def show(current: ReviewState) -> None:
+            dialog = ConflictDialog(message, change, current, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.conflict_dialog = dialog
+
+            def resolved(result: int) -> None:
+                self.conflict_dialog = None
+                self.show_state(current)
+                if result == QDialog.DialogCode.Accepted:
+                    self.save(change, expected_version=current.version)
+                else:
+                    self._set_message("已放弃您的修改，显示的是最新版本", "#555")
+
+            dialog.finished.connect(resolved)
+            dialog.open()  # window-modal, does not block the event loop
+            self.conflict.emit(dialog)
+
+        self.runner.start(
+            lambda progress, cancel: service.review_state(state.round_name, state.uscc),
+            name="读取最新评审",
+            on_success=show,
+        )

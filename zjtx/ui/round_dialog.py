@@ -1,0 +1,81 @@
+"""The dialog that creates a round (批次)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class NewRoundDialog(QDialog):
+    """Name, tier, date, region and provincial overlay of a new round."""
+
+    def __init__(self, default_overlay: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from zjtx.scoring import TIERS, list_overlay_ids, list_rulebook_ids
+
+        self.setWindowTitle("新建评审批次")
+        today = date.today()
+        self.name = QLineEdit(f"{today.year}年第一批")
+        self.tier = QComboBox()
+        for code, label in TIERS.items():
+            self.tier.addItem(label, code)
+        self.tier.setCurrentIndex(max(self.tier.findData("little-giant"), 0))
+        self.round_date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.round_date.setCalendarPopup(True)
+        self.round_date.setDisplayFormat("yyyy年M月d日")
+        self.region = QLineEdit()
+        self.region.setPlaceholderText("如 杭州市（可不填）")
+        self.overlay = QComboBox()
+        self.overlay.addItem("不使用省级规则", "")
+        for overlay in list_overlay_ids():
+            self.overlay.addItem(overlay, overlay)
+        self.overlay.setCurrentIndex(max(self.overlay.findData(default_overlay), 0))
+        self.rulebook = QComboBox()
+        self.rulebook.addItem("按层级与批次日期自动选择", "")
+        for rulebook in list_rulebook_ids():
+            self.rulebook.addItem(rulebook, rulebook)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color:#c62828")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("批次名称：", self.name)
+        form.addRow("层级：", self.tier)
+        form.addRow("批次日期：", self.round_date)
+        form.addRow("地区：", self.region)
+        form.addRow("省级规则：", self.overlay)
+        form.addRow("评价标准：", self.rulebook)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, object]:
+        """Keyword arguments for StoreService.create_round."""
+        chosen = self.round_date.date()
+        return {
+            "name": self.name.text().strip(),
+            "tier": self.tier.currentData(),
+            "round_date": date(chosen.year(), chosen.month(), chosen.day()),
+            "region": self.region.text().strip() or None,
+            "overlay": self.overlay.currentData() or None,
+            "rulebook": self.rulebook.currentData() or None,
+        }

@@ -1,0 +1,179 @@
+"""The settings dialog: evaluator, database (SQLite or PostgreSQL with a test), overlay, folder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zjtx.store.service import ROLE_LABELS
+from zjtx.store.settings import redact_url, resolve_location
+from zjtx.ui.settings import AppSettings, chosen_data_dir, remember_data_dir
+from zjtx.ui.tasks import TaskRunner
+
+
+def test_connection(url: str) -> str:
+    """Open the database without changing it; returns a Chinese success message."""
+    from zjtx.store import open_store
+
+    store = open_store(url or None, upgrade=False)
+    try:
+        return f"连接成功：{store.location.display}"
+    finally:
+        store.close()
+
+
+class SettingsDialog(QDialog):
+    """Edits AppSettings; emits ``changed`` with what needs a reconnect."""
+
+    changed = Signal(dict)
+
+    def __init__(self, settings: AppSettings, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("设置")
+        self.settings = settings
+        self.runner = runner
+
+        self.evaluator = QLineEdit(settings.evaluator)
+        self.role = QComboBox()
+        for code, label in ROLE_LABELS.items():
+            self.role.addItem(label, code)
+        self.role.setCurrentIndex(max(self.role.findData(settings.role), 0))
+        person = QGroupBox("评审人")
+        form = QFormLayout(person)
+        form.addRow("姓名：", self.evaluator)
+        form.addRow("角色：", self.role)
+
+        url = settings.database_url()
+        self.local_radio = QRadioButton("本机数据库文件（SQLite，默认）")
+        self.server_radio = QRadioButton("共享数据库（PostgreSQL）")
+        group = QButtonGroup(self)
+        group.addButton(self.local_radio)
+        group.addButton(self.server_radio)
+        self.url = QLineEdit(url)
+        self.url.setPlaceholderText("postgresql+psycopg://用户:密码@主机:5432/数据库")
+        self.local_radio.setChecked(not url.startswith("postgres"))
+        self.server_radio.setChecked(url.startswith("postgres"))
+        self.local_radio.toggled.connect(self._mode_changed)
+        self.test_button = QPushButton("测试连接")
+        self.test_button.clicked.connect(self.test)
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        database = QGroupBox("数据库")
+        layout = QVBoxLayout(database)
+        layout.addWidget(self.local_radio)
+        layout.addWidget(self.server_radio)
+        row = QHBoxLayout()
+        row.addWidget(self.url, 1)
+        row.addWidget(self.test_button)
+        layout.addLayout(row)
+        layout.addWidget(self.test_result)
+        try:
+            current = resolve_location().display
+        except Exception as exc:  # a broken settings.json is shown, not fatal here
+            current = str(exc)
+        layout.addWidget(
+            QLabel(f"当前使用：{redact_url(current) if '://' in current else current}")
+        )
+
+        from zjtx.scoring import list_overlay_ids
+
+        self.overlay = QComboBox()
+        self.overlay.addItem("不使用省级规则", "")
+        for overlay in list_overlay_ids():
+            self.overlay.addItem(overlay, overlay)
+        self.overlay.setCurrentIndex(max(self.overlay.findData(settings.default_overlay), 0))
+        self.data_folder = QLineEdit(chosen_data_dir() or str(settings.folder))
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.data_folder, 1)
+        folder_row.addWidget(browse)
+        other = QGroupBox("其他")
+        form = QFormLayout(other)
+        form.addRow("默认省级规则：", self.overlay)
+        form.addRow("数据目录：", folder_row)
+        form.addRow("", QLabel("更改数据目录或数据库后需重新打开程序。"))
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        main = QVBoxLayout(self)
+        main.addWidget(person)
+        main.addWidget(database)
+        main.addWidget(other)
+        main.addWidget(buttons)
+        self._mode_changed()
+        self.resize(560, 480)
+
+    def _mode_changed(self) -> None:
+        self.url.setEnabled(self.server_radio.isChecked())
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择数据目录", self.data_folder.text())
+        if folder:
+            self.data_folder.setText(folder)
+
+    def chosen_url(self) -> str:
+        return self.url.text().strip() if self.server_radio.isChecked() else ""
+
+    def test(self) -> None:
+        url = self.chosen_url()
+        if self.server_radio.isChecked() and not url:
+            self._result("请填写 PostgreSQL 地址", "#c62828")
+            return
+        self.test_button.setEnabled(False)
+        self._result("正在连接……", "#555")
+        self.runner.start(
+            lambda progress, cancel: test_connection(url),
+            name="测试连接",
+            on_success=lambda text: self._result(text, "#1b7f3b"),
+            on_failure=lambda exc: self._result(f"连接失败：{exc}", "#c62828"),
+            on_finish=lambda: self.test_button.setEnabled(True),
+        )
+
+    def _result(self, text: str, colour: str) -> None:
+        self.test_result.setStyleSheet(f"color:{colour}")
+        self.test_result.setText(text)
+
+    def save(self) -> None:
+        changes: dict[str, Any] = {}
+        name = self.evaluator.text().strip()
+        if not name:
+            self._result("评审人姓名不能为空", "#c62828")
+            return
+        if name != self.settings.evaluator or self.role.currentData() != self.settings.role:
+            changes["evaluator"] = (name, self.role.currentData())
+        self.settings.set_value("evaluator/name", name)
+        self.settings.set_value("evaluator/role", self.role.currentData())
+        self.settings.set_value("round/default_overlay", self.overlay.currentData())
+        url = self.chosen_url()
+        if url != self.settings.database_url():
+            self.settings.set_database_url(url)
+            changes["database"] = url
+        folder = self.data_folder.text().strip()
+        if folder and folder != str(self.settings.folder):
+            remember_data_dir(folder)
+            changes["data_dir"] = folder
+        self.changed.emit(changes)
+        self.accept()

@@ -1,0 +1,130 @@
+"""Long work off the GUI thread: a QRunnable that reports through signals and can be cancelled."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger("zjtx.ui")
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+Work = Callable[[ProgressFn, CancelFn], Any]
+
+# Progress is sent at most this often: a 10,000-row import must not flood the event loop.
+PROGRESS_INTERVAL = 0.05
+
+
+def cancelled_exceptions() -> tuple[type[BaseException], ...]:
+    """The exceptions by which the service layers report that the user cancelled."""
+    from zjtx.intake import Cancelled as IntakeCancelled
+    from zjtx.scoring import Cancelled as ScoringCancelled
+    from zjtx.store import ImportCancelled
+
+    return (IntakeCancelled, ScoringCancelled, ImportCancelled)
+
+
+class TaskSignals(QObject):
+    """Signals of one task; emitted from the worker thread, delivered queued to the GUI."""
+
+    progress = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    cancelled = Signal()
+    finished = Signal()
+
+
+class Task(QRunnable):
+    """Runs ``work(progress, cancel)`` in the thread pool. Workers never touch widgets: they only
+    emit signals, which Qt delivers to the GUI thread."""
+
+    def __init__(self, work: Work, name: str = "") -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.work = work
+        self.name = name
+        self.signals = TaskSignals()
+        self._cancel = threading.Event()
+        self._last_progress = 0.0
+        self.running = False
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last_progress >= PROGRESS_INTERVAL:
+            self._last_progress = now
+            self.signals.progress.emit(int(done), int(total))
+
+    def run(self) -> None:
+        try:
+            result = self.work(self._progress, self._cancel.is_set)
+        except cancelled_exceptions():
+            self.signals.cancelled.emit()
+        except Exception as exc:  # reported to the GUI, which shows a Chinese message
+            log.exception("后台任务 %s 失败", self.name or self.work)
+            self.signals.failed.emit(exc)
+        else:
+            if self._cancel.is_set():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.succeeded.emit(result)
+        finally:
+            self.running = False
+            self.signals.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Starts tasks and keeps them alive until they finish."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
+        self._running: set[Task] = set()
+
+    def start(
+        self,
+        work: Work,
+        *,
+        name: str = "",
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        on_finish: Callable[[], None] | None = None,
+    ) -> Task:
+        task = Task(work, name)
+        if on_success is not None:
+            task.signals.succeeded.connect(on_success)
+        if on_failure is not None:
+            task.signals.failed.connect(on_failure)
+        if on_progress is not None:
+            task.signals.progress.connect(on_progress)
+        if on_cancel is not None:
+            task.signals.cancelled.connect(on_cancel)
+        if on_finish is not None:
+            task.signals.finished.connect(on_finish)
+        task.signals.finished.connect(lambda: self._running.discard(task))
+        self._running.add(task)
+        task.running = True
+        self.pool.start(task)
+        return task
+
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Wait for every running task (used when closing the window)."""
+        for task in list(self._running):
+            task.cancel()
+        return self.pool.waitForDone(msecs)
