@@ -320,7 +320,10 @@ class ReviewPane(QWidget):
     def save(self, change: dict[str, Any], expected_version: int | None = None) -> None:
         """Save a change with the version shown; a conflict opens the conflict dialog."""
         service = self.service_getter()
-        if self.state is None or service is None or self._saving:
+        if self.state is None or service is None:
+            return
+        if self._saving:
+            self._set_message("上一次保存尚未完成，请稍候再试", "#b26a00")
             return
         state = self.state
         version = state.version if expected_version is None else expected_version
@@ -338,6 +341,7 @@ class ReviewPane(QWidget):
             )
 
         def failed(exc: BaseException) -> None:
+            self._saving = False
             if isinstance(exc, ConflictError):
                 self._show_conflict(str(exc), change)
             elif isinstance(exc, StoreError):
@@ -358,6 +362,7 @@ class ReviewPane(QWidget):
         self._saving = False
 
     def _saved(self, state: ReviewState) -> None:
+        self._saving = False
         self.criterion_reason.clear()
         self.warning_reason.clear()
         self.show_state(state)

@@ -1,0 +1,194 @@
+"""End to end in the window: round, import, verdicts, review, decision, PDF; conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import ROUND, ROUND_DATE
+from zjtx.store import StoreService, open_store
+from zjtx.ui.export_dialog import ExportDialog
+from zjtx.ui.import_dialog import ImportDialog
+
+TIMEOUT = 60000
+
+
+def _open_round_with_sample(qtbot, window, sample_json: Path) -> ImportDialog:
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    assert window.round_name == ROUND
+    window.open_import()
+    dialog = window.import_dialog
+    assert isinstance(dialog, ImportDialog)
+    dialog.add_paths([sample_json])
+    qtbot.mouseClick(dialog.read_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=TIMEOUT)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def _select(qtbot, window, uscc: str):
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT) as blocker:
+        assert window.select_applicant(uscc)
+    return blocker.args[0]
+
+
+def test_round_from_import_to_printed_report(qtbot, window, service, sample_json, tmp_path):
+    """Create a round, import the sample, review one applicant and print its report."""
+    dialog = _open_round_with_sample(qtbot, window, sample_json)
+    assert "新增 27 家" in dialog.changes.item(0).text()
+    assert dialog.issues_model.rowCount() > 0  # the sample's USCC check-digit warnings
+
+    model = window.model
+    assert model.rowCount() == 27
+    labels = {model.index(r, model.VERDICT_COLUMN).data() for r in range(27)}
+    assert labels <= {"符合条件", "不符合条件", "待定"} and len(labels) >= 2
+    stored = {r.uscc: r.verdict_label for r in service.list_applicants(ROUND)}
+    assert {model.row_at(r).uscc: model.index(r, 5).data() for r in range(27)} == stored
+
+    row = next(r for r in service.list_applicants(ROUND) if r.open_judgements)
+    detail = _select(qtbot, window, row.uscc)
+    assert window.detail.criteria_model.rowCount() == len(detail.review.evaluation["criteria"])
+    assert row.name in window.detail.title.text()
+
+    review = window.review
+    criterion = detail.review.open_judgements[0][0]
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData(criterion))
+    review.met_radio.setChecked(True)
+    review.criterion_reason.setText("已核对营业执照与信用中国查询结果")  # typed text
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT) as saved:
+        qtbot.mouseClick(review.confirm_button, Qt.MouseButton.LeftButton)
+    state = saved.args[0]
+    assert state.version == 1
+    assert criterion not in {cid for cid, _ in state.open_judgements}
+    item = next(i for i in service.review_state(ROUND, row.uscc).items if i.target == criterion)
+    assert (item.state, item.reason, item.evaluator) == (
+        "met",
+        "已核对营业执照与信用中国查询结果",
+        "张评审",
+    )
+
+    review.decision_combo.setCurrentIndex(review.decision_combo.findData("reject"))
+    review.opinion.setPlainText("研发费用未达标准，不予推荐。")
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
+        qtbot.mouseClick(review.decide_button, Qt.MouseButton.LeftButton)
+    stored_state = service.review_state(ROUND, row.uscc)
+    assert (stored_state.decision, stored_state.opinion) == (
+        "reject",
+        "研发费用未达标准，不予推荐。",
+    )
+    position = model.position_of(row.uscc)
+    qtbot.waitUntil(lambda: model.index(position, model.DECISION_COLUMN).data() == "不推荐")
+
+    window.open_export("report")
+    export = window.export_dialog
+    assert isinstance(export, ExportDialog)
+    export.folder.setText(str(tmp_path / "out"))
+    with qtbot.waitSignal(export.exported, timeout=TIMEOUT) as exported:
+        qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+    (pdf,) = exported.args[0].files
+    assert pdf.exists() and pdf.suffix == ".pdf"
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert row.name in text
+    assert "研发费用未达标准，不予推荐。" in text
+    assert export.open_folder_button.isEnabled() and export.preview_button.isEnabled()
+    export.show_preview()
+    assert export.preview is not None and export.preview.document.pageCount() >= 1
+
+
+def test_round_outputs_summary_publicity_and_results(qtbot, window, service, sample_json, tmp_path):
+    """推荐汇总表, 公示名单 and the Excel results are written from the stored round."""
+    _open_round_with_sample(qtbot, window, sample_json)
+    window.open_export("summary_pdf")
+    export = window.export_dialog
+    export.folder.setText(str(tmp_path / "out"))
+    written = {}
+    for kind in ("summary_pdf", "publicity_xlsx", "results_xlsx"):
+        export.kind.setCurrentIndex(export.kind.findData(kind))
+        with qtbot.waitSignal(export.exported, timeout=TIMEOUT) as exported:
+            qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+        written[kind] = exported.args[0].files[0]
+    summary_text = "".join(p.extract_text() for p in PdfReader(written["summary_pdf"]).pages)
+    first = service.list_applicants(ROUND)[0]
+    assert first.name in summary_text
+    from openpyxl import load_workbook
+
+    results = load_workbook(written["results_xlsx"], read_only=True)
+    cells = {str(c) for row in results.worksheets[0].iter_rows(values_only=True) for c in row}
+    assert first.uscc in cells
+    assert written["publicity_xlsx"].stat().st_size > 0
+
+
+def test_conflict_dialog_when_another_evaluator_saved_first(
+    qtbot, window, service, sample_json, database_url
+):
+    """A save over a newer version opens the conflict dialog with both versions; nothing lost."""
+    _open_round_with_sample(qtbot, window, sample_json)
+    row = service.list_applicants(ROUND)[0]
+    _select(qtbot, window, row.uscc)
+    assert window.review.state.version == 0
+
+    other_store = open_store(database_url)
+    try:
+        StoreService(other_store).decide(
+            ROUND, row.uscc, "return", "请补充近两年审计报告", evaluator="李组长",
+            expected_version=0,
+        )  # fmt: skip
+    finally:
+        other_store.close()
+
+    review = window.review
+    review.decision_combo.setCurrentIndex(review.decision_combo.findData("reject"))
+    review.opinion.setPlainText("不符合条件")
+    with qtbot.waitSignal(review.conflict, timeout=TIMEOUT) as shown:
+        qtbot.mouseClick(review.decide_button, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert dialog.isVisible()
+    assert "已被他人修改" in dialog.findChild(type(review.header)).text()
+    assert "不推荐" in dialog.mine_text.toPlainText()
+    theirs = dialog.theirs_text.toPlainText()
+    assert "退回补充材料" in theirs and "请补充近两年审计报告" in theirs and "李组长" in theirs
+    assert service.review_state(ROUND, row.uscc).decision == "return"  # the other save stays
+
+    qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review.state is not None and review.state.version == 1)
+    assert review.opinion.toPlainText() == "请补充近两年审计报告"
+    assert service.review_state(ROUND, row.uscc).decision == "return"
+
+
+def test_review_rule_errors_are_shown_and_save_nothing(qtbot, window, service, sample_json):
+    """A confirmation without a reason is refused with the store's Chinese message."""
+    _open_round_with_sample(qtbot, window, sample_json)
+    row = next(r for r in service.list_applicants(ROUND) if r.open_judgements)
+    _select(qtbot, window, row.uscc)
+    with qtbot.waitSignal(window.review.failed, timeout=TIMEOUT) as failed:
+        qtbot.mouseClick(window.review.confirm_button, Qt.MouseButton.LeftButton)
+    assert "理由" in failed.args[0]
+    assert "理由" in window.review.message.text()
+    assert service.review_state(ROUND, row.uscc).version == 0
+
+
+def test_filters_search_and_next_pending(qtbot, window, service, sample_json):
+    """Filter combos and search narrow the table; F8 walks to the next undecided applicant."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    window.activateWindow()
+    window.table.setFocus()
+    rows = service.list_applicants(ROUND)
+    window.verdict_filter.setCurrentIndex(window.verdict_filter.findData("pending"))
+    assert window.proxy.rowCount() == sum(1 for r in rows if r.verdict == "pending")
+    window.verdict_filter.setCurrentIndex(0)
+    window.search.setText("杭州")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == sum(1 for r in rows if "杭州" in r.name))
+    window.search.clear()
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == len(rows))
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT) as first:
+        qtbot.keyClick(window.table, Qt.Key.Key_F8)
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT) as second:
+        qtbot.keyClick(window.table, Qt.Key.Key_F8)
+    order = [window.proxy.index(i, 1).data() for i in range(window.proxy.rowCount())]
+    # Nothing is decided yet, so the next pending applicant is the next row.
+    assert order.index(second.args[0].row.uscc) == order.index(first.args[0].row.uscc) + 1
+    assert window.table.currentIndex().data() is not None
