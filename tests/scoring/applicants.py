@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from zjtx.domain.applicant import Applicant
@@ -247,4 +252,28 @@ def run(
         round_date=round_date or ROUND_FOR[rulebook_id],
         confirmations=given,
         settings=settings,
+    )
+
+
+ROOT = Path(__file__).resolve().parents[2]
+_DEC = re.compile(r'"__dec__(-?[0-9.]+)__"')
+
+
+def applicants_json(*records: Mapping[str, Any]) -> str:
+    """The JSON input of `zjtx score`: Decimals written as exact JSON numbers, None dropped."""
+    data = [
+        {k: f"__dec__{v}__" if isinstance(v, Decimal) else v for k, v in r.items() if v is not None}
+        for r in records
+    ]
+    return _DEC.sub(r"\1", json.dumps(data, ensure_ascii=False))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """Run `python -m zjtx ARGS` from the checkout root and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "zjtx", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
