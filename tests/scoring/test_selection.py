@@ -1,0 +1,216 @@
+"""Rulebook selection (criteria.md §2) and `zjtx score` end to end for every rulebook."""
+
+import json
+from datetime import date
+
+import pytest
+
+from tests.scoring.applicants import (
+    JUDGEMENT_ITEMS,
+    RULEBOOK_IDS,
+    applicants_json,
+    base,
+    run,
+    run_cli,
+)
+from zjtx.domain.applicant import Applicant
+from zjtx.scoring import NoRulebookError, UnknownNameError, score_applicant, select_rulebook_id
+
+NEW, RENEWAL = "new", "renewal"
+
+SELECTION = [
+    # 创新型 / 科技和创新型: 63号 附件1 from 2022-06-01, 2026 and later included
+    ("innovative-sme", "2022-06-01", NEW, "innovative-sme-2022"),
+    ("innovative-sme", "2022-06-01", RENEWAL, "innovative-sme-2022"),
+    ("innovative-sme", "2026-03-31", NEW, "innovative-sme-2022"),
+    ("innovative-sme", "2026-04-01", NEW, "innovative-sme-2022"),
+    ("innovative-sme", "2026-04-01", RENEWAL, "innovative-sme-2022"),
+    ("innovative-sme", "2027-01-01", NEW, "innovative-sme-2022"),
+    # 专精特新中小企业: 2022 before 2026-04-01, 2026 from then, new and renewal alike
+    ("srdi-sme", "2022-06-01", NEW, "srdi-sme-2022"),
+    ("srdi-sme", "2026-03-31", NEW, "srdi-sme-2022"),
+    ("srdi-sme", "2026-03-31", RENEWAL, "srdi-sme-2022"),
+    ("srdi-sme", "2026-04-01", NEW, "srdi-sme-2026"),
+    ("srdi-sme", "2026-04-01", RENEWAL, "srdi-sme-2026"),
+    ("srdi-sme", "2027-01-01", RENEWAL, "srdi-sme-2026"),
+    # 小巨人: new from 2026-04-01 under 2026; renewals stay on 2022 through 2026
+    ("little-giant", "2022-06-01", NEW, "little-giant-2022"),
+    ("little-giant", "2026-03-31", NEW, "little-giant-2022"),
+    ("little-giant", "2026-03-31", RENEWAL, "little-giant-2022"),
+    ("little-giant", "2026-04-01", NEW, "little-giant-2026"),
+    ("little-giant", "2026-04-01", RENEWAL, "little-giant-2022"),
+    ("little-giant", "2026-12-31", NEW, "little-giant-2026"),
+    ("little-giant", "2026-12-31", RENEWAL, "little-giant-2022"),
+    ("little-giant", "2027-01-01", RENEWAL, "little-giant-2026"),
+    ("little-giant", "2027-01-01", NEW, "little-giant-2026"),
+    # 单项冠军 from 2023-09-01
+    ("single-champion", "2023-09-01", NEW, "single-champion-2023"),
+    ("single-champion", "2023-09-01", RENEWAL, "single-champion-2023"),
+    ("single-champion", "2027-01-01", NEW, "single-champion-2023"),
+    ("tech-sme", "2026-06-01", NEW, "tech-sme-2017"),
+]
+
+
+@pytest.mark.parametrize(("tier", "round_date", "application_type", "expected"), SELECTION)
+def test_selection_table(tier, round_date, application_type, expected):
+    """select_rulebook_id follows every row of criteria.md §2 on both sides of each date."""
+    assert select_rulebook_id(tier, date.fromisoformat(round_date), application_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("tier", "round_date"),
+    [
+        ("innovative-sme", "2022-05-31"),
+        ("srdi-sme", "2022-05-31"),
+        ("little-giant", "2022-05-31"),
+        ("single-champion", "2023-08-31"),
+    ],
+)
+@pytest.mark.parametrize("application_type", [NEW, RENEWAL])
+def test_no_rulebook_before_the_first_instrument(tier, round_date, application_type):
+    """A round before the first instrument of the tier has no rulebook."""
+    with pytest.raises(NoRulebookError):
+        select_rulebook_id(tier, date.fromisoformat(round_date), application_type)
+
+
+@pytest.mark.parametrize(
+    ("tier", "application_type", "suggestion"),
+    [("little-gaint", NEW, "little-giant"), ("srdi-sme", "renewel", "renewal")],
+)
+def test_unknown_tier_or_type_suggests_the_closest(tier, application_type, suggestion):
+    """A misspelt tier or application type raises UnknownNameError with a suggestion."""
+    with pytest.raises(UnknownNameError) as err:
+        select_rulebook_id(tier, date(2026, 6, 1), application_type)
+    assert err.value.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("application_type", "expected"),
+    [(RENEWAL, "little-giant-2022"), (NEW, "little-giant-2026"), (None, "little-giant-2026")],
+)
+def test_score_applicant_uses_each_applicants_own_type(application_type, expected):
+    """In a 2026 小巨人 round renewals get the 2022 standard and new applicants (or unset) 2026."""
+    values = base("little-giant-2026", application_type=application_type)
+    ev = score_applicant(Applicant(values=values), round_date=date(2026, 6, 1), tier="little-giant")
+    assert ev.rulebook == expected
+
+
+TIER_OF = {
+    "innovative-sme-2022": ("innovative-sme", "2025-06-01"),
+    "srdi-sme-2022": ("srdi-sme", "2025-06-01"),
+    "little-giant-2022": ("little-giant", "2025-06-01"),
+    "srdi-sme-2026": ("srdi-sme", "2026-06-01"),
+    "little-giant-2026": ("little-giant", "2026-06-01"),
+    "single-champion-2023": ("single-champion", "2025-06-01"),
+    "tech-sme-2017": ("tech-sme", "2025-06-01"),
+}
+CRITERION_KEYS = {
+    "id",
+    "title",
+    "group",
+    "state",
+    "points",
+    "max_points",
+    "observed",
+    "requirement",
+    "gap",
+    "clause",
+}
+
+
+@pytest.mark.parametrize("rulebook_id", RULEBOOK_IDS)
+def test_cli_json_matches_the_engine(tmp_path, rulebook_id):
+    """`zjtx score --tier T --date D --json` gives the engine's verdict, score and states."""
+    tier, round_date = TIER_OF[rulebook_id]
+    passing = base(rulebook_id)
+    failing = base(rulebook_id, abnormal_operation=True, name="乙公司")
+    path = tmp_path / "in.json"
+    path.write_text(applicants_json(passing, failing), encoding="utf-8")
+    result = run_cli("score", str(path), "--tier", tier, "--date", round_date, "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert [o["rulebook"] for o in out] == [rulebook_id, rulebook_id]
+    expected = "pending" if JUDGEMENT_ITEMS[rulebook_id] else "qualified"
+    assert out[0]["verdict"] == expected
+    for record, values in zip(out, (passing, failing), strict=True):
+        ev = run(rulebook_id, values=values, confirmed=False)
+        assert record["verdict"] == ev.verdict
+        assert (record["score"], record["score_min"], record["score_max"]) == (
+            ev.score,
+            ev.score_min,
+            ev.score_max,
+        )
+        assert record["size_class"] == ev.size_class
+        assert {c["id"]: c["state"] for c in record["criteria"]} == {
+            c.id: str(c.state) for c in ev.criteria
+        }
+        assert all(set(c) >= CRITERION_KEYS for c in record["criteria"])
+    assert out[1]["verdict"] == "not_qualified"
+    assert out[1]["name"] == "乙公司"
+
+
+def test_cli_human_output_names_the_verdict(tmp_path):
+    """The default table output shows the rulebook, the verdict and a criterion's gap."""
+    path = tmp_path / "in.json"
+    path.write_text(applicants_json(base("srdi-sme-2022")), encoding="utf-8")
+    result = run_cli("score", str(path), "--rulebook", "srdi-sme-2022", "--date", "2025-06-01")
+    assert result.returncode == 0, result.stderr
+    assert "srdi-sme-2022" in result.stdout
+    assert "符合条件" in result.stdout
+    assert "SR22-S9" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--tier", "little-gaint", "--date", "2026-06-01"), "little-giant"),
+        (("--rulebook", "srdi-sme-2023"), "srdi-sme-202"),
+        (("--rulebook", "inovative-sme-2022"), "innovative-sme-2022"),
+    ],
+)
+def test_cli_unknown_tier_or_rulebook_exits_2_with_suggestion(tmp_path, args, needle):
+    """An unknown tier or rulebook exits 2 with “您是不是要写” and the closest name."""
+    path = tmp_path / "in.json"
+    path.write_text(applicants_json(base("srdi-sme-2022")), encoding="utf-8")
+    result = run_cli("score", str(path), *args)
+    assert result.returncode == 2
+    assert "您是不是要写" in result.stderr
+    assert needle in result.stderr
+
+
+def test_cli_unknown_field_exits_2_with_suggestion(tmp_path):
+    """A misspelt field key in the input exits 2 naming the key and the closest field."""
+    values = base("srdi-sme-2022")
+    values["revenu_y1"] = values.pop("revenue_y1")
+    path = tmp_path / "in.json"
+    path.write_text(applicants_json(values), encoding="utf-8")
+    result = run_cli("score", str(path), "--tier", "srdi-sme", "--date", "2025-06-01")
+    assert result.returncode == 2
+    assert "revenu_y1" in result.stderr
+    assert "您是不是要写" in result.stderr
+    assert "revenue_y1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('[{"revenue_y1": "很多"}]', "revenue_y1"),
+        ('[{"revenue_y1": 100', "in.json"),
+    ],
+)
+def test_cli_bad_input_exits_2(tmp_path, text, needle):
+    """A wrong type or invalid JSON exits 2 with a message naming the problem."""
+    path = tmp_path / "in.json"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("score", str(path), "--tier", "srdi-sme", "--date", "2025-06-01")
+    assert result.returncode == 2
+    assert needle in result.stderr
+
+
+def test_cli_round_without_rulebook_exits_2(tmp_path):
+    """A round date before any 专精特新 instrument exits 2 with a message."""
+    path = tmp_path / "in.json"
+    path.write_text(applicants_json(base("srdi-sme-2022")), encoding="utf-8")
+    result = run_cli("score", str(path), "--tier", "srdi-sme", "--date", "2021-01-01")
+    assert result.returncode == 2
+    assert "2021-01-01" in result.stderr
