@@ -216,3 +216,12 @@ def test_cli_rejects_a_misspelt_overlay(tmp_path):
     assert result.returncode == 2
     assert "您是不是要写" in result.stderr
     assert "guangdong-2024" in result.stderr
+
+
+def test_province_field_never_selects_an_overlay():
+    """An applicant in 山东 without --overlay is scored nationally (SR22-S9 from the field)."""
+    ev = run(RB, {"province": "山东省", **SHANDONG_EXAMPLE})
+    assert ev.overlay is None
+    assert ev.criterion("SR22-S9").points == 9
+    with pytest.raises(KeyError):
+        ev.criterion("SD-9")

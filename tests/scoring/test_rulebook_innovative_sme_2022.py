@@ -327,3 +327,14 @@ def test_worked_example_scores_90_and_passes():
     assert "14.29%" in ev.criterion("IN22-S3").observed
     assert "93.02%" in ev.criterion("IN22-S6").observed
     assert ev.verdict == Verdict.QUALIFIED
+
+
+def test_group_minimum_decided_on_the_interval():
+    """专业化 in [10, 15] (S5 unknown) may or may not reach 15: pending though the total is ≥ 80."""
+    values = scored(20, 20, 20, 10, 5, 5)
+    values.pop("strategic_emerging")
+    ev = run(RB, values=values)
+    spec = next(g for g in ev.groups if g.id == "specialization")
+    assert (spec.points_min, spec.points_max, spec.minimum) == (10, 15, 15)
+    assert ev.score_min >= 80
+    assert ev.verdict == Verdict.PENDING

@@ -444,3 +444,32 @@ def test_base_applicant_has_eighty_points():
     ev = run(RB, values=values)
     assert ev.score == 80
     assert ev.verdict == Verdict.QUALIFIED
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"revenue_y1": None, "rd_expense_y1": d(520)}, (MET, 10, 10, 10)),  # already the top
+        ({"revenue_y1": None, "rd_expense_y1": d(150)}, (UNKNOWN, 2, 2, 10)),
+        ({"rd_expense_y1": None}, (UNKNOWN, 0, 0, 10)),
+    ],
+)
+def test_s11_best_of_with_one_side_unknown(changes, expected):
+    """SR22-S11: an unknown ratio cannot lower the amount band, only possibly raise it."""
+    assert points_of("SR22-S11", changes) == expected
+
+
+def test_gap_explains_the_missing_rd_in_percentage_points_and_amount():
+    """SR22-B2 gap: 2.6 % of 10400万 is 0.4 个百分点, about 41.6 万元 short of 3 %."""
+    item = run(RB, {"rd_expense_y1": d("270.4"), "revenue_y1": d(10400)}).criterion("SR22-B2")
+    assert item.state == UNMET
+    assert "2.6%" in item.gap
+    assert "差 0.4 个百分点" in item.gap
+    assert "41.6 万元" in item.gap
+
+
+def test_missing_application_type_is_evaluated_as_new():
+    """Without application_type the applicant is evaluated as a new application, with a note."""
+    ev = run(RB, {"application_type": None})
+    assert ev.application_type == "new"
+    assert any("申报类型" in note for note in ev.notes)
