@@ -277,3 +277,39 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+def varied_applicants(rulebook_id: str, extra: Mapping[str, Any] | None = None):
+    """Hypothesis strategy: the base applicant with random amounts and random fields dropped."""
+    from hypothesis import strategies as st
+
+    values = {**base(rulebook_id), **(extra or {})}
+    numeric = sorted(k for k, v in values.items() if isinstance(v, Decimal))
+    counts = sorted(k for k, v in values.items() if type(v) is int)
+    money = st.decimals(min_value=0, max_value=50000, places=2, allow_nan=False)
+    return st.fixed_dictionaries(
+        {
+            "drop": st.sets(st.sampled_from(sorted(values))),
+            "money": st.dictionaries(st.sampled_from(numeric), money),
+            "count": st.dictionaries(st.sampled_from(counts), st.integers(0, 400)),
+        }
+    ).map(
+        lambda draw: {
+            k: v
+            for k, v in {**values, **draw["money"], **draw["count"]}.items()
+            if k not in draw["drop"]
+        }
+    )
+
+
+def check_score_invariants(ev: Evaluation) -> None:
+    """score is the sum of criterion points, and every interval is ordered and in range."""
+    scored = [c for c in ev.criteria if c.max_points is not None]
+    assert ev.score == sum(c.points for c in scored)
+    assert ev.score_min == sum(c.points_min for c in scored)
+    assert ev.score_max == sum(c.points_max for c in scored)
+    assert ev.score_min <= ev.score <= ev.score_max <= ev.max_score
+    for c in scored:
+        assert 0 <= c.points_min <= c.points <= c.points_max <= c.max_points, c.id
+    for group in ev.groups:
+        assert group.points_min <= group.points <= group.points_max <= group.max_points

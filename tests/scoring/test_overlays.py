@@ -4,8 +4,17 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
 
-from tests.scoring.applicants import applicants_json, base, d, run, run_cli
+from tests.scoring.applicants import (
+    applicants_json,
+    base,
+    check_score_invariants,
+    d,
+    run,
+    run_cli,
+    varied_applicants,
+)
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import CriterionState, Verdict
 from zjtx.scoring import (
@@ -225,3 +234,10 @@ def test_province_field_never_selects_an_overlay():
     assert ev.criterion("SR22-S9").points == 9
     with pytest.raises(KeyError):
         ev.criterion("SD-9")
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=varied_applicants(RB, SHANDONG_EXAMPLE))
+def test_shandong_score_is_the_sum_of_points_within_the_interval(values):
+    """Property: with the Shandong overlay score = Σ points and lies in [score_min, score_max]."""
+    check_score_invariants(run(RB, values=values, overlay="shandong-2022"))

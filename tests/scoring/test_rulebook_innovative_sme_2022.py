@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
 
-from tests.scoring.applicants import base, d, run
+from tests.scoring.applicants import base, check_score_invariants, d, run, varied_applicants
 from zjtx.domain.results import CriterionState, Verdict
 
 RB = "innovative-sme-2022"
@@ -338,3 +339,10 @@ def test_group_minimum_decided_on_the_interval():
     assert (spec.points_min, spec.points_max, spec.minimum) == (10, 15, 15)
     assert ev.score_min >= 80
     assert ev.verdict == Verdict.PENDING
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=varied_applicants(RB))
+def test_score_is_the_sum_of_points_within_the_interval(values):
+    """Property: score = Σ criterion points and score_min ≤ score ≤ score_max, for any input."""
+    check_score_invariants(run(RB, values=values))

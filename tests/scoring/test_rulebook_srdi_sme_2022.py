@@ -1,8 +1,16 @@
 """srdi-sme-2022 (63号 附件2): basic conditions, all 13 indicators at each edge, routes, verdict."""
 
 import pytest
+from hypothesis import given, settings
 
-from tests.scoring.applicants import base, confirm, d, run
+from tests.scoring.applicants import (
+    base,
+    check_score_invariants,
+    confirm,
+    d,
+    run,
+    varied_applicants,
+)
 from zjtx.domain.results import CriterionState, Verdict
 
 RB = "srdi-sme-2022"
@@ -473,3 +481,10 @@ def test_missing_application_type_is_evaluated_as_new():
     ev = run(RB, {"application_type": None})
     assert ev.application_type == "new"
     assert any("申报类型" in note for note in ev.notes)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=varied_applicants(RB))
+def test_score_is_the_sum_of_points_within_the_interval(values):
+    """Property: score = Σ criterion points and score_min ≤ score ≤ score_max, for any input."""
+    check_score_invariants(run(RB, values=values))

@@ -1,8 +1,9 @@
 """tech-sme-2017 (国科发政〔2017〕115号): limits, three indicators at each edge, the verdict."""
 
 import pytest
+from hypothesis import given, settings
 
-from tests.scoring.applicants import confirm, d, run
+from tests.scoring.applicants import check_score_invariants, confirm, d, run, varied_applicants
 from zjtx.domain.results import CriterionState, Verdict
 
 RB = "tech-sme-2017"
@@ -118,3 +119,10 @@ def test_large_enterprise_is_not_qualified():
     """An enterprise over the 500-staff limit fails TS17-0."""
     ev = run(RB, {"employees_y1": 1000, "revenue_y1": d(40000)})
     assert ev.verdict == Verdict.NOT_QUALIFIED
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=varied_applicants(RB))
+def test_score_is_the_sum_of_points_within_the_interval(values):
+    """Property: score = Σ criterion points and score_min ≤ score ≤ score_max, for any input."""
+    check_score_invariants(run(RB, values=values))
