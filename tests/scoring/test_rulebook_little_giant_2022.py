@@ -11,7 +11,7 @@ from tests.scoring.applicants import (
     d,
     run,
 )
-from zjtx.domain.results import CriterionState, Verdict
+from zjtx.domain.results import Confirmation, CriterionState, Verdict
 from zjtx.scoring import UnknownNameError
 
 RB = "little-giant-2022"
@@ -344,3 +344,19 @@ def test_worked_example_fails(round_date):
     assert "5.33%" in g1.observed
     assert ev.criterion("LG22-4").state == UNMET
     assert ev.verdict == Verdict.NOT_QUALIFIED
+
+
+def test_confirmation_of_an_unknown_criterion_is_rejected():
+    """A confirmation naming a criterion the rulebook lacks raises UnknownNameError."""
+    with pytest.raises(UnknownNameError) as err:
+        run(RB, confirmations=confirm("LG22-55"))
+    assert err.value.suggestion is not None
+
+
+@pytest.mark.parametrize(
+    ("state", "reason"), [(CriterionState.MANUAL, "理由"), (CriterionState.MET, "  ")]
+)
+def test_confirmation_needs_met_or_unmet_and_a_reason(state, reason):
+    """A Confirmation is met or unmet and always carries a reason."""
+    with pytest.raises(ValueError):
+        Confirmation(criterion_id="LG22-5", state=state, reason=reason, evaluator="张评审")

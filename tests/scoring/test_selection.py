@@ -10,6 +10,7 @@ from tests.scoring.applicants import (
     RULEBOOK_IDS,
     applicants_json,
     base,
+    d,
     run,
     run_cli,
 )
@@ -214,3 +215,30 @@ def test_cli_round_without_rulebook_exits_2(tmp_path):
     result = run_cli("score", str(path), "--tier", "srdi-sme", "--date", "2021-01-01")
     assert result.returncode == 2
     assert "2021-01-01" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "code", "verdict"),
+    [
+        ("revenue_floor_5000=true", 0, "not_qualified"),
+        ("revenue_floor_5000=false", 0, "pending"),
+        ("revenue_flor_5000=true", 2, None),
+    ],
+)
+def test_cli_round_setting(tmp_path, setting, code, verdict):
+    """`--setting revenue_floor_5000=true` applies the 5000万 floor; a misspelt name exits 2."""
+    values = base("little-giant-2022", revenue_y1=d("4999.99"), main_revenue_y1=d(4500))
+    values.update(equity_financing_2y=d(8000), rd_expense_y1=d(1500), rd_expense_y2=d(1500))
+    values.update(rd_staff_y1=125, main_revenue_y2=d(4000), main_revenue_y3=d(3600))
+    path = tmp_path / "in.json"
+    path.write_text(applicants_json(values), encoding="utf-8")
+    result = run_cli(
+        "score", str(path), "--rulebook", "little-giant-2022", "--date", "2025-06-01",
+        "--setting", setting, "--json",
+    )  # fmt: skip
+    assert result.returncode == code, result.stderr
+    if verdict:
+        [out] = json.loads(result.stdout)
+        assert out["verdict"] == verdict
+    else:
+        assert "revenue_floor_5000" in result.stderr
