@@ -488,3 +488,22 @@ def test_missing_application_type_is_evaluated_as_new():
 def test_score_is_the_sum_of_points_within_the_interval(values):
     """Property: score = Σ criterion points and score_min ≤ score ≤ score_max, for any input."""
     check_score_invariants(run(RB, values=values))
+
+
+@pytest.mark.parametrize(
+    ("confirmations", "interval", "verdict"),
+    [
+        ((), (57, 62), Verdict.PENDING),  # declared 补短板 counts 5 in score, 0 in score_min
+        (confirm("SR22-S4"), (62, 62), Verdict.QUALIFIED),
+        (confirm("SR22-S4", state=CriterionState.UNMET), (57, 57), Verdict.NOT_QUALIFIED),
+    ],
+)
+def test_declared_judgement_points_decide_the_pass_line_only_when_confirmed(
+    confirmations, interval, verdict
+):
+    """57 + declared 补短板 5 = 62: pending until the evaluator confirms or rejects it."""
+    changes = {**AT_57, "lead_product_field": "chain_key", "local_feature_score": d(0)}
+    ev = run(RB, changes, confirmations=confirmations)
+    assert (ev.score_min, ev.score_max) == interval
+    assert ev.score == interval[1]
+    assert ev.verdict == verdict

@@ -242,3 +242,25 @@ def test_cli_round_setting(tmp_path, setting, code, verdict):
         assert out["verdict"] == verdict
     else:
         assert "revenue_floor_5000" in result.stderr
+
+
+def test_cli_null_is_unknown_and_json_numbers_stay_exact(tmp_path):
+    """JSON null gives an unknown item (IN22-S5 5/5/10); 128.64/4288 stays exactly 3 %."""
+    innovative = {**base("innovative-sme-2022"), "strategic_emerging": None}
+    srdi = {**base("srdi-sme-2022"), "rd_expense_y1": d("128.64"), "revenue_y1": d(4288)}
+    text = applicants_json(innovative).replace('"name"', '"strategic_emerging": null, "name"')
+    (tmp_path / "in.json").write_text(text, encoding="utf-8")
+    (tmp_path / "sr.json").write_text(applicants_json(srdi), encoding="utf-8")
+    assert '"rd_expense_y1": 128.64' in applicants_json(srdi)  # a JSON number, not a string
+    result = run_cli("score", str(tmp_path / "in.json"), "--tier", "innovative-sme",
+                     "--date", "2025-06-01", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [out] = json.loads(result.stdout)
+    s5 = next(c for c in out["criteria"] if c["id"] == "IN22-S5")
+    assert (s5["state"], s5["points"], out["score"], out["score_max"]) == ("unknown", 5, 85, 90)
+    result = run_cli("score", str(tmp_path / "sr.json"), "--tier", "srdi-sme",
+                     "--date", "2025-06-01", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [out] = json.loads(result.stdout)
+    b2 = next(c for c in out["criteria"] if c["id"] == "SR22-B2")
+    assert b2["state"] == "met"

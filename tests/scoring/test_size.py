@@ -131,6 +131,8 @@ CODES = [
     ("I6410", "telecom"),
     ("I6510", "software"),
     ("6510", "software"),
+    ("c3562", "industry"),  # lower case
+    (" I 6510 ", "software"),  # stray spaces
     ("J6610", "other"),
     ("K7010", "real_estate"),
     ("K7020", "property_mgmt"),
