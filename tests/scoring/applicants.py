@@ -313,3 +313,27 @@ def check_score_invariants(ev: Evaluation) -> None:
         assert 0 <= c.points_min <= c.points <= c.points_max <= c.max_points, c.id
     for group in ev.groups:
         assert group.points_min <= group.points <= group.points_max <= group.max_points
+
+
+DECIDED = (CriterionState.MET, CriterionState.UNMET, CriterionState.NA)
+
+
+def check_forgetting_is_monotone(
+    rulebook_id: str, values: Mapping[str, Any], key: str, **kwargs: Any
+) -> None:
+    """Dropping a field can only make items undecided: never flip met ↔ unmet or the verdict.
+
+    Every item still decided without ``key`` keeps its state, every score interval without it
+    contains the points with it, and a verdict still decided is unchanged.
+    """
+    full = run(rulebook_id, values=values, **kwargs)
+    partial = run(rulebook_id, values={k: v for k, v in values.items() if k != key}, **kwargs)
+    for before, after in zip(full.criteria, partial.criteria, strict=True):
+        if after.state in DECIDED:
+            assert after.state == before.state, (key, after.id, before.state, after.state)
+        if after.points is not None:
+            assert after.points_min <= before.points <= after.points_max, (key, after.id)
+    if partial.verdict != "pending":
+        assert partial.verdict == full.verdict, (key, full.verdict, partial.verdict)
+    if partial.score is not None:
+        assert partial.score_min <= full.score <= partial.score_max, key

@@ -5,7 +5,15 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 
-from tests.scoring.applicants import base, check_score_invariants, d, run, varied_applicants
+from tests.scoring.applicants import (
+    BASES,
+    base,
+    check_forgetting_is_monotone,
+    check_score_invariants,
+    d,
+    run,
+    varied_applicants,
+)
 from zjtx.domain.results import CriterionState, Verdict
 
 RB = "innovative-sme-2022"
@@ -346,3 +354,21 @@ def test_group_minimum_decided_on_the_interval():
 def test_score_is_the_sum_of_points_within_the_interval(values):
     """Property: score = Σ criterion points and score_min ≤ score ≤ score_max, for any input."""
     check_score_invariants(run(RB, values=values))
+
+
+@pytest.mark.parametrize("key", sorted(BASES["innovative-sme-2022"]))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
+    """Unknown is never false or 0: without any one field, decided items and verdict hold."""
+    check_forgetting_is_monotone(RB, base(RB), key, confirmed=confirmed)
+
+
+def test_group_and_total_maxima():
+    """Maxima: 创新能力 40 (min 20), 成长性 30 (min 15), 专业化 30 (min 15); total 100."""
+    ev = run(RB)
+    assert {g.id: (g.max_points, g.minimum) for g in ev.groups} == {
+        "innovation": (40, 20),
+        "growth": (30, 15),
+        "specialization": (30, 15),
+    }
+    assert (ev.max_score, ev.pass_line) == (100, 60)

@@ -3,10 +3,13 @@
 import pytest
 
 from tests.scoring.applicants import (
+    BASES,
     NO_ROUTES,
     ROUND_2025,
     ROUND_2026,
     WORKED_EXAMPLE,
+    base,
+    check_forgetting_is_monotone,
     confirm,
     d,
     run,
@@ -360,3 +363,10 @@ def test_confirmation_needs_met_or_unmet_and_a_reason(state, reason):
     """A Confirmation is met or unmet and always carries a reason."""
     with pytest.raises(ValueError):
         Confirmation(criterion_id="LG22-5", state=state, reason=reason, evaluator="张评审")
+
+
+@pytest.mark.parametrize("key", sorted(BASES["little-giant-2022"]))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
+    """Unknown is never false or 0: without any one field, decided items and verdict hold."""
+    check_forgetting_is_monotone(RB, base(RB), key, confirmed=confirmed)

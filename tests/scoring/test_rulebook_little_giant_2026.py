@@ -3,10 +3,13 @@
 import pytest
 
 from tests.scoring.applicants import (
+    BASES,
     CLEAN,
     NO_ROUTES,
     ROUND_2027,
     WORKED_EXAMPLE,
+    base,
+    check_forgetting_is_monotone,
     confirm,
     d,
     run,
@@ -252,3 +255,10 @@ def test_worked_example_fails_on_rd_total_and_ip():
     assert "920" in ev.criterion("LG26-3").observed
     assert ev.criterion("LG26-4").state == UNMET
     assert ev.verdict == Verdict.NOT_QUALIFIED
+
+
+@pytest.mark.parametrize("key", sorted(BASES["little-giant-2026"]))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
+    """Unknown is never false or 0: without any one field, decided items and verdict hold."""
+    check_forgetting_is_monotone(RB, base(RB), key, confirmed=confirmed)

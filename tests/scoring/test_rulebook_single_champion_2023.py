@@ -2,7 +2,15 @@
 
 import pytest
 
-from tests.scoring.applicants import JUDGEMENT_ITEMS, confirm, d, run
+from tests.scoring.applicants import (
+    BASES,
+    JUDGEMENT_ITEMS,
+    base,
+    check_forgetting_is_monotone,
+    confirm,
+    d,
+    run,
+)
 from zjtx.domain.results import CriterionState, Verdict
 
 RB = "single-champion-2023"
@@ -107,3 +115,10 @@ def test_no_points():
     """单项冠军 has no published score."""
     ev = run(RB)
     assert (ev.score, ev.score_min, ev.score_max) == (None, None, None)
+
+
+@pytest.mark.parametrize("key", sorted(BASES["single-champion-2023"]))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
+    """Unknown is never false or 0: without any one field, decided items and verdict hold."""
+    check_forgetting_is_monotone(RB, base(RB), key, confirmed=confirmed)

@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given, settings
 
 from tests.scoring.applicants import (
+    BASES,
     base,
+    check_forgetting_is_monotone,
     check_score_invariants,
     confirm,
     d,
@@ -507,3 +509,22 @@ def test_declared_judgement_points_decide_the_pass_line_only_when_confirmed(
     assert (ev.score_min, ev.score_max) == interval
     assert ev.score == interval[1]
     assert ev.verdict == verdict
+
+
+@pytest.mark.parametrize("key", sorted(BASES["srdi-sme-2022"]))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
+    """Unknown is never false or 0: without any one field, decided items and verdict hold."""
+    check_forgetting_is_monotone(RB, base(RB), key, confirmed=confirmed)
+
+
+def test_group_and_total_maxima():
+    """Maxima: 专业化 25, 精细化 25, 特色化 15, 创新能力 35; total 100; pass line 60."""
+    ev = run(RB)
+    assert {g.id: g.max_points for g in ev.groups} == {
+        "specialization": 25,
+        "refinement": 25,
+        "feature": 15,
+        "innovation": 35,
+    }
+    assert (ev.max_score, ev.pass_line) == (100, 60)

@@ -2,7 +2,17 @@
 
 import pytest
 
-from tests.scoring.applicants import CLEAN, NO_ROUTES, WORKED_EXAMPLE, confirm, d, run
+from tests.scoring.applicants import (
+    BASES,
+    CLEAN,
+    NO_ROUTES,
+    WORKED_EXAMPLE,
+    base,
+    check_forgetting_is_monotone,
+    confirm,
+    d,
+    run,
+)
 from zjtx.domain.results import CriterionState, Verdict
 
 RB = "srdi-sme-2026"
@@ -195,3 +205,10 @@ def test_worked_example_is_pending_on_exactly_three_items():
 def test_base_applicant_qualifies_when_confirmed():
     """The worked example with title, score 55 and a confirmed SR26-5 qualifies."""
     assert run(RB).verdict == Verdict.QUALIFIED
+
+
+@pytest.mark.parametrize("key", sorted(BASES["srdi-sme-2026"]))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
+    """Unknown is never false or 0: without any one field, decided items and verdict hold."""
+    check_forgetting_is_monotone(RB, base(RB), key, confirmed=confirmed)

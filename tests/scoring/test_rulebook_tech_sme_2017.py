@@ -3,7 +3,16 @@
 import pytest
 from hypothesis import given, settings
 
-from tests.scoring.applicants import check_score_invariants, confirm, d, run, varied_applicants
+from tests.scoring.applicants import (
+    BASES,
+    base,
+    check_forgetting_is_monotone,
+    check_score_invariants,
+    confirm,
+    d,
+    run,
+    varied_applicants,
+)
 from zjtx.domain.results import CriterionState, Verdict
 
 RB = "tech-sme-2017"
@@ -126,3 +135,17 @@ def test_large_enterprise_is_not_qualified():
 def test_score_is_the_sum_of_points_within_the_interval(values):
     """Property: score = Σ criterion points and score_min ≤ score ≤ score_max, for any input."""
     check_score_invariants(run(RB, values=values))
+
+
+@pytest.mark.parametrize("key", sorted(BASES["tech-sme-2017"]))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
+    """Unknown is never false or 0: without any one field, decided items and verdict hold."""
+    check_forgetting_is_monotone(RB, base(RB), key, confirmed=confirmed)
+
+
+def test_maxima():
+    """科技人员 20 + 研发投入 50 + 科技成果 30 = 100; pass line 60."""
+    ev = run(RB)
+    assert {g.id: g.max_points for g in ev.groups} == {"staff": 20, "rd": 50, "results": 30}
+    assert (ev.score, ev.max_score, ev.pass_line) == (100, 100, 60)

@@ -4,15 +4,19 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.scoring.applicants import (
     JUDGEMENT_ITEMS,
     RULEBOOK_IDS,
     applicants_json,
     base,
+    check_forgetting_is_monotone,
     d,
     run,
     run_cli,
+    varied_applicants,
 )
 from zjtx.domain.applicant import Applicant
 from zjtx.scoring import NoRulebookError, UnknownNameError, score_applicant, select_rulebook_id
@@ -264,3 +268,15 @@ def test_cli_null_is_unknown_and_json_numbers_stay_exact(tmp_path):
     [out] = json.loads(result.stdout)
     b2 = next(c for c in out["criteria"] if c["id"] == "SR22-B2")
     assert b2["state"] == "met"
+
+
+@pytest.mark.parametrize("rulebook_id", RULEBOOK_IDS)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_forgetting_is_monotone_for_varied_applicants(rulebook_id, data):
+    """Property, every rulebook: on random inputs, dropping one field never flips a decision."""
+    values = data.draw(varied_applicants(rulebook_id))
+    if not values:
+        return
+    key = data.draw(st.sampled_from(sorted(values)))
+    check_forgetting_is_monotone(rulebook_id, values, key, confirmed=data.draw(st.booleans()))
