@@ -528,3 +528,21 @@ def test_group_and_total_maxima():
         "innovation": 35,
     }
     assert (ev.max_score, ev.pass_line) == (100, 60)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "changes", "expected"),
+    [
+        # two known items already reach the cap: the unknown ones cannot change it
+        ("SR22-S6", {"quality_award": None, "standards_participation": None}, (MET, 5, 5, 5)),
+        # the top band is known: lower-band counts do not matter
+        ("SR22-S10", {"ip1_high_value": 1, "ip1_self_developed": None}, (MET, 10, 10, 10)),
+        ("SR22-S10", {"ip1_high_value": None}, (UNKNOWN, 8, 8, 10)),
+        ("SR22-S5", {"digital_level": None}, (UNKNOWN, 0, 0, 5)),
+        ("SR22-S13", {"rd_institution_level": None}, (UNKNOWN, 0, 0, 10)),
+        ("SR22-S12", {"rd_staff_y1": None}, (UNKNOWN, 0, 0, 5)),
+    ],
+)
+def test_unknown_inputs_only_where_they_matter(criterion, changes, expected):
+    """An unknown input makes an item unknown (lowest..highest) only if it could change it."""
+    assert points_of(criterion, changes) == expected

@@ -149,3 +149,9 @@ def test_maxima():
     ev = run(RB)
     assert {g.id: g.max_points for g in ev.groups} == {"staff": 20, "rd": 50, "results": 30}
     assert (ev.score, ev.max_score, ev.pass_line) == (100, 100, 60)
+
+
+def test_unknown_ip1_gives_the_interval_above_the_ip2_band():
+    """TS17-3 with Ⅰ类 unknown and 4 Ⅱ类: 24 now, up to 30."""
+    item = run(RB, {"ip1_total": None, "ip2_total": 4}).criterion("TS17-3")
+    assert (item.state, item.points, item.points_min, item.points_max) == (UNKNOWN, 24, 24, 30)
