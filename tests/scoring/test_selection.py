@@ -280,3 +280,21 @@ def test_forgetting_is_monotone_for_varied_applicants(rulebook_id, data):
         return
     key = data.draw(st.sampled_from(sorted(values)))
     check_forgetting_is_monotone(rulebook_id, values, key, confirmed=data.draw(st.booleans()))
+
+
+def test_cli_picks_each_applicants_rulebook_in_a_2026_little_giant_round(tmp_path):
+    """One 2026-06-01 小巨人 file: the renewal is scored on 2022, the new applicant on 2026."""
+    renewal = base("little-giant-2022", application_type="renewal", name="复核企业")
+    new = base("little-giant-2026", name="新申报企业")
+    path = tmp_path / "in.json"
+    path.write_text(applicants_json(renewal, new), encoding="utf-8")
+    result = run_cli("score", str(path), "--tier", "little-giant", "--date", "2026-06-01", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert [(o["name"], o["rulebook"]) for o in out] == [
+        ("复核企业", "little-giant-2022"),
+        ("新申报企业", "little-giant-2026"),
+    ]
+    assert out[0]["criteria"][0]["id"].startswith("LG22")
+    lg22_1c = next(c for c in out[0]["criteria"] if c["id"] == "LG22-1c")
+    assert lg22_1c["state"] == "na"  # renewal growth waived by default
