@@ -29,7 +29,7 @@ from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.rulebook import CriterionDef, Rulebook
 from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context
-from zjtx.scoring.size import classify_size
+from zjtx.scoring.size import classify_size, load_size_standard
 
 
 def input_hash(values: Mapping[str, Any]) -> str:
@@ -105,9 +105,13 @@ class _Run:
     def decide(self, criterion_id: str) -> Decision:
         decision = self.decisions.get(criterion_id)
         if decision is None:
-            decision = self.decisions[criterion_id] = self._decide(
-                self.rulebook.by_id[criterion_id]
-            )
+            ctx = self.ctx
+            previous, ctx.judged = ctx.judged, None  # another criterion's confirmation is not ours
+            try:
+                decision = self._decide(self.rulebook.by_id[criterion_id])
+            finally:
+                ctx.judged = previous
+            self.decisions[criterion_id] = decision
         return decision
 
     def _decide(self, c: CriterionDef) -> Decision:
@@ -117,10 +121,13 @@ class _Run:
                 zero = ZERO if c.score is not None else None
                 return Decision(NA, zero, zero, zero, na_reason=na_reason)
         confirmation = self.confirmations.get(c.id) if self.confirmations else None
+        if confirmation is not None and c.judgement:
+            return self._decide_judged(c, confirmation)
         if c.score is not None:
             pts = c.score.evaluate(self.ctx)
             if confirmation is None:
                 return Decision(pts.state, pts.points, pts.low, pts.high, pts.missing)
+            # An override of a computed item: the evaluator decides it outright.
             value = pts.high if confirmation.state == MET else pts.low
             return Decision(confirmation.state, value, value, value, (), pts.state, confirmation)
         assert c.cond is not None
@@ -129,6 +136,33 @@ class _Run:
             missing = outcome.missing if outcome.state == UNKNOWN else ()
             return Decision(outcome.state, missing=missing)
         return Decision(confirmation.state, computed=outcome.state, confirmation=confirmation)
+
+    def _decide_judged(self, c: CriterionDef, confirmation: Confirmation) -> Decision:
+        """A judgement item confirmed by an evaluator: the confirmation decides the judgement
+        parts only; hard facts in the same criterion (a share below 10 %, a large enterprise,
+        a 单项冠军 title) still decide as computed."""
+        computed = self._evaluate_with(c, None)
+        result = self._evaluate_with(c, confirmation.state)
+        state, missing = result[0], result[4]
+        if c.score is not None:
+            _, points, low, high, _ = result
+            return Decision(state, points, low, high, missing, computed[0], confirmation)
+        return Decision(state, missing=missing, computed=computed[0], confirmation=confirmation)
+
+    def _evaluate_with(self, c: CriterionDef, judged: CriterionState | None) -> tuple:
+        ctx = self.ctx
+        previous = ctx.judged
+        ctx.judged = judged
+        try:
+            if c.score is not None:
+                pts = c.score.evaluate(ctx)
+                return (pts.state, pts.points, pts.low, pts.high, pts.missing)
+            assert c.cond is not None
+            outcome = c.cond.evaluate(ctx)
+            missing = outcome.missing if outcome.state == UNKNOWN else ()
+            return (outcome.state, None, None, None, missing)
+        finally:
+            ctx.judged = previous
 
     def _intervals(self) -> dict[str | None, list[Decimal]]:
         """[points, low, high] per scored group, and for the total under the key None."""
@@ -173,12 +207,16 @@ class _Run:
     def explain(self, criterion_id: str) -> CriterionResult:
         result = self.results.get(criterion_id)
         if result is None:
-            previous = self.ctx.explain
-            self.ctx.explain = True
+            ctx = self.ctx
+            c = self.rulebook.by_id[criterion_id]
+            confirmation = self.confirmations.get(criterion_id) if self.confirmations else None
+            judged = confirmation.state if confirmation is not None and c.judgement else None
+            previous = (ctx.explain, ctx.judged)
+            ctx.explain, ctx.judged = True, judged
             try:
-                result = self._explain(self.rulebook.by_id[criterion_id])
+                result = self._explain(c)
             finally:
-                self.ctx.explain = previous
+                ctx.explain, ctx.judged = previous
             self.results[criterion_id] = result
         return result
 
@@ -369,6 +407,13 @@ def _evaluate(
         )
     if size.sector_source == "industry_code":
         notes.append(f"划型行业未填，已按行业代码 {values.get('industry_code')} 推定")
+    elif size.sector and values.get("industry_code"):
+        implied = load_size_standard().sector_for_code(str(values["industry_code"]))
+        if implied and implied != size.sector:
+            notes.append(
+                f"划型行业“{size.sector}”与行业代码 {values['industry_code']} 推定的“{implied}”"
+                "不一致，已按填写的划型行业判定，请核对"
+            )
     overlay = rulebook.overlay
     if overlay is not None and overlay.unverified:
         notes.append(f"省级规则 {overlay.id} 未核实：{overlay.unverified}")
@@ -404,7 +449,7 @@ def _verdict_reasons(verdict: Verdict, run: _Run) -> tuple[str, ...]:
         return ()
     reasons = []
     for c in run.rulebook.criteria:
-        if c.kind == CriterionKind.ROUTE:
+        if c.kind in (CriterionKind.ROUTE, CriterionKind.INFO):
             continue
         state = run.decisions[c.id].state
         if verdict == Verdict.NOT_QUALIFIED:

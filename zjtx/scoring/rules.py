@@ -21,12 +21,14 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
     COMPARISONS,
     HUNDRED,
+    ONE,
     ZERO,
     CompoundGrowth,
     Exact,
     Number,
     ceil_div,
     format_number,
+    round_half_up,
     to_number,
 )
 from zjtx.scoring.size import SIZE_LABELS, SizeResult
@@ -143,10 +145,10 @@ def _render_quantity(qv: QValue) -> str:
     if kind == "sum":
         shown = " + ".join(format_number(v) for v in qv.parts)
         return f"{qdef.label} {qdef.show(qv.value)}（{shown}）"
-    pieces = [
-        item.qdef.show(v) if item.qdef.unit == "%" else format_number(v)
-        for item, v in zip(inputs, qv.parts, strict=True)
-    ]
+    pieces = []
+    for item, v in zip(inputs, qv.parts, strict=True):
+        piece = item.qdef.show(v) if item.qdef.unit == "%" else format_number(v)
+        pieces.append(f"({piece})" if v < 0 else piece)
     return f"{qdef.label} {qdef.show(qv.value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
 
 
@@ -163,6 +165,7 @@ class QuantityDef:
     note: str | None = None
     spec: FieldSpec | None = None
     numeric_field: bool = False  # a catalogue field holding numbers (precomputed: hot path)
+    alt: tuple[str, str, bool] | None = None  # alias only: (round setting, other target, default)
 
     @property
     def numeric(self) -> bool:
@@ -176,9 +179,9 @@ class QuantityDef:
     def percent(self) -> bool:
         return self.unit == "%"
 
-    def show(self, number: Number | Decimal) -> str:
+    def show(self, number: Number | Decimal, places: int = 2) -> str:
         """Value with its unit, e.g. ``6.05%`` or ``520 万元``."""
-        text = format_number(number)
+        text = format_number(number, places)
         if self.unit == "%":
             return f"{text}%"
         return f"{text} {self.unit}" if self.unit else text
@@ -213,6 +216,7 @@ class QuantityTable:
                     qdef.inputs,
                     note=qdef.note or target.note,
                     spec=target.spec,
+                    alt=qdef.alt,
                 )
             self.defs[name] = qdef
 
@@ -232,13 +236,13 @@ def parse_quantity_defs(
     for name, entry in data.items():
         if not isinstance(entry, dict):
             raise DataFileError(file, "派生指标定义必须是映射", rule=name)
-        unknown_keys = set(entry) - {"label", "unit", "note", "years", *kinds}
-        for key in unknown_keys:
+        allowed = ["label", "unit", "note", "years", "when_setting", *kinds]
+        for key in set(entry) - set(allowed):
             raise DataFileError(
                 file,
                 f"派生指标的未知属性 “{key}”",
                 rule=name,
-                suggestion=did_you_mean(key, ["label", "unit", "note", "years", *kinds]),
+                suggestion=did_you_mean(key, allowed),
             )
         present = [k for k in kinds if k in entry]
         if len(present) != 1:
@@ -262,6 +266,22 @@ def parse_quantity_defs(
         years = int(entry.get("years", 0))
         if kind == "cagr" and years < 1:
             raise DataFileError(file, "cagr 须写 years（年数，≥1）", rule=name)
+        alt = None
+        if "when_setting" in entry:
+            spec = entry["when_setting"]
+            if kind != "alias" or not isinstance(spec, dict) or len(spec) != 1:
+                raise DataFileError(
+                    file, "when_setting 只用于 alias，写成 {批次设置: 另一指标}", rule=name
+                )
+            ((setting, target),) = spec.items()
+            if not (known(target) or target in result):
+                raise DataFileError(
+                    file,
+                    f"未知指标 “{target}”",
+                    rule=name,
+                    suggestion=did_you_mean(str(target), [*all_names(), *result]),
+                )
+            alt = (str(setting), str(target), False)
         result[name] = QuantityDef(
             name=name,
             label=str(entry.get("label") or name),
@@ -270,6 +290,7 @@ def parse_quantity_defs(
             inputs=tuple(str(i) for i in inputs),
             years=years,
             note=entry.get("note"),
+            alt=alt,
         )
     return result
 
@@ -292,6 +313,7 @@ class Context:
         "criterion",
         "explain",
         "group_interval",
+        "judged",
         "pass_line",
         "quantities",
         "score_interval",
@@ -316,6 +338,9 @@ class Context:
         self.settings = settings
         self.pass_line = pass_line
         self.explain = False
+        # An evaluator's confirmation of the criterion being evaluated: judgement parts (and
+        # only they) take this state instead of `manual`.
+        self.judged: CriterionState | None = None
         self.cache: dict[str, QValue] = {}
         # Filled in by the evaluator: results of other criteria and score intervals.
         self.criterion: Callable[[str], Any] = _unset
@@ -345,6 +370,9 @@ class Context:
                 return QValue(qdef, value, size.missing, ctx=self)
             return QValue(qdef, self.application_type, ctx=self)
         if kind == "alias":
+            alt = qdef.alt
+            if alt is not None and self.settings.get(alt[0], alt[2]):
+                return self.q(alt[1])
             return self.q(qdef.inputs[0])
         cache = self.cache
         inputs = []
@@ -362,33 +390,38 @@ class Context:
             return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
         missing = ()
         if kind == "ratio":
-            num, den = inputs[0].value.value, inputs[1].value.value
-            if den <= 0:
-                problem = f"{inputs[1].qdef.label}为 {format_number(den)}，无法计算{qdef.label}"
+            a, b = inputs[0].value, inputs[1].value
+            if b.num <= 0:
+                problem = f"{inputs[1].qdef.label}为 {format_number(b)}，无法计算{qdef.label}"
                 return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-            return QValue(qdef, Exact(num / den * HUNDRED), missing, None, (num, den), inputs)
+            # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
+            number = Exact(a.num * b.den * HUNDRED, a.den * b.num)
+            return QValue(qdef, number, missing, None, (a.value, b.value), inputs)
         if kind == "growth":
-            cur, prev = inputs[0].value.value, inputs[1].value.value
-            if prev <= 0:
+            cur, prev = inputs[0].value, inputs[1].value
+            if prev.num <= 0:
                 problem = f"{inputs[1].qdef.label}为 {format_number(prev)}，无法计算{qdef.label}"
                 return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-            return QValue(
-                qdef, Exact((cur / prev - 1) * HUNDRED), missing, None, (cur, prev), inputs
-            )
+            # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
+            number = Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
+            return QValue(qdef, number, missing, None, (cur.value, prev.value), inputs)
         if kind == "cagr":
-            last, first = inputs[0].value.value, inputs[1].value.value
-            if first <= 0 or last < 0:
-                bad = inputs[1] if first <= 0 else inputs[0]
-                problem = (
-                    f"{bad.qdef.label}为 {format_number(bad.value.value)}，无法计算{qdef.label}"
-                )
+            last, first = inputs[0].value, inputs[1].value
+            if first.num <= 0 or last.num < 0:
+                bad = inputs[1] if first.num <= 0 else inputs[0]
+                problem = f"{bad.qdef.label}为 {format_number(bad.value)}，无法计算{qdef.label}"
                 return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-            number = CompoundGrowth(last / first, qdef.years)
-            return QValue(qdef, number, missing, None, (last, first), inputs)
+            number = CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
+            return QValue(qdef, number, missing, None, (last.value, first.value), inputs)
+        # sum or mean of exact fractions over one common denominator
+        num, den = ZERO, ONE
+        for item in inputs:
+            value = item.value
+            num, den = num * value.den + value.num * den, den * value.den
+        if kind == "mean":
+            den = den * len(inputs)
         values = tuple(item.value.value for item in inputs)
-        total = sum(values, ZERO)
-        value = total if kind == "sum" else total / len(values)
-        return QValue(qdef, Exact(value), missing, None, values, inputs)
+        return QValue(qdef, Exact(num, den), missing, None, values, inputs)
 
 
 _APP_TYPES = {"new": "新申报", "renewal": "复核"}
@@ -448,11 +481,17 @@ class Cond:
 class Leaf(Cond):
     """A test on one quantity."""
 
+    unknown_text: str | None = None  # what to say when the value is missing (e.g. 待平台评价)
+
     def __init__(self, qdef: QuantityDef, judgement: bool, text: str | None) -> None:
         self.qdef = qdef
         self.name = qdef.name
         self.judgement = judgement
         self.text = text
+
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        """State when the value is unknown; a rule may still be decided by what is known."""
+        return UNKNOWN
 
     def judgemental(self) -> bool:
         return self.judgement
@@ -467,13 +506,16 @@ class Leaf(Cond):
         qv = ctx.q(self.name)
         value = qv.value
         if value is None:
-            missing = qv.missing or (self.name,)
+            state = self.decide_unknown(ctx)
+            missing = (qv.missing or (self.name,)) if state == UNKNOWN else ()
             if not ctx.explain:
-                return Outcome(UNKNOWN, None, missing)
-            part = PartResult(self.requirement(), UNKNOWN, qv.explain)
-            return Outcome(UNKNOWN, [part], missing)
+                return Outcome(state, None, missing)
+            observed = qv.explain
+            if state == UNKNOWN and self.unknown_text:
+                observed = f"{observed}（{self.unknown_text}）"
+            return Outcome(state, [PartResult(self.requirement(), state, observed)], missing)
         if self.test(value):
-            state = MANUAL if self.judgement else MET
+            state = (ctx.judged or MANUAL) if self.judgement else MET
             if not ctx.explain:
                 return Outcome(state)
             return Outcome(state, [PartResult(self.requirement(), state, qv.explain)])
@@ -554,6 +596,17 @@ class InSet(Leaf):
     def test(self, value: Any) -> bool:
         return value in self.codes
 
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        # The size class can be open between bands and still decide "is an SME": a 工业 firm
+        # with 8600万 revenue is never large, whatever its head count.
+        if self.name == "size_class":
+            possible = ctx.size.possible
+            if possible and possible <= set(self.codes):
+                return MET
+            if possible and possible.isdisjoint(self.codes):
+                return UNMET
+        return UNKNOWN
+
 
 class Manual(Cond):
     """``{manual: 文本}``: a qualitative requirement only an evaluator can judge."""
@@ -568,9 +621,11 @@ class Manual(Cond):
         return True
 
     def evaluate(self, ctx: Context) -> Outcome:
+        state = ctx.judged or MANUAL
         if not ctx.explain:
-            return Outcome(MANUAL)
-        return Outcome(MANUAL, [PartResult(self.requirement(), MANUAL, "需评审人判断")])
+            return Outcome(state)
+        observed = "需评审人判断" if state == MANUAL else f"评审人确认：{state.label}"
+        return Outcome(state, [PartResult(self.requirement(), state, observed)])
 
 
 class AllOf(Cond):
@@ -633,20 +688,42 @@ class Cases(Cond):
         return "；".join(lines)
 
     def evaluate(self, ctx: Context) -> Outcome:
+        # Walk the cases in order. While a selector is undecided, both it and the cases after
+        # it stay possible; the result is decided when every possible branch agrees.
+        branches: list[Outcome] = []
+        selectors: list[Outcome] = []
+        open_selector = False
         for when, then in self.cases:
             selector = when.evaluate(ctx)
+            if selector.state == UNMET:
+                continue
+            selectors.append(selector)
+            branches.append(then.evaluate(ctx))
             if selector.state == MET:
-                chosen = then.evaluate(ctx)
-                return Outcome(
-                    chosen.state, selector.parts + chosen.parts, chosen.missing, chosen.gaps
-                )
-            if selector.state in (UNKNOWN, MANUAL):
-                return Outcome(UNKNOWN, selector.parts, selector.missing)
-        if self.otherwise is None:
-            if not ctx.explain:
-                return Outcome(UNMET)
-            return Outcome(UNMET, [PartResult(self.requirement(), UNMET, "不属于任何适用情形")])
-        return self.otherwise.evaluate(ctx)
+                break
+            open_selector = True
+        else:
+            if self.otherwise is not None:
+                branches.append(self.otherwise.evaluate(ctx))
+            elif ctx.explain:
+                part = PartResult(self.requirement(), UNMET, "不属于任何适用情形")
+                branches.append(Outcome(UNMET, [part]))
+            else:
+                branches.append(Outcome(UNMET))
+        states = {b.state for b in branches}
+        if len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+            state = states.pop()
+        else:
+            state = UNKNOWN
+        if state == UNKNOWN:
+            missing = tuple(dict.fromkeys(m for o in selectors + branches for m in o.missing))
+        else:
+            missing = ()
+        if not ctx.explain:
+            return Outcome(state, None, missing)
+        parts = [p for o in selectors for p in o.parts] + [p for o in branches for p in o.parts]
+        gaps = [g for o in branches if o.state == UNMET for g in o.gaps]
+        return Outcome(state, parts, missing, gaps if state == UNMET else [])
 
 
 class CriterionRef(Cond):
@@ -760,22 +837,26 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
         return None
     qdef = qv.qdef if qdef.kind == "alias" else qdef
     word = COMPARISONS[op].word
-    observed = qdef.show(number)
-    head = f"{qdef.label} {observed}，要求{word} {qdef.show(threshold)}"
-    if isinstance(number, Exact):
-        diff = abs(threshold - number.value)
-    else:
-        diff = abs(threshold - to_number(number.to_decimal(6)))
-    if op in ("eq",):
+    # Enough digits that a value just short of the threshold never reads as the threshold.
+    places = 2
+    while places < 6 and number.compare(threshold) != 0 and number.to_decimal(places) == threshold:
+        places += 1
+    head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {qdef.show(threshold)}"
+    if op == "eq":
         return head
-    unit_gap = f"{format_number(diff)} 个百分点" if qdef.unit == "%" else qdef.show(diff).strip()
+    diff = number.difference(threshold)
+    if op == "gt" and diff == 0:
+        return f"{head}（须严格超过）"
+    diff_places = 2
+    while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
+        diff_places += 1
+    shown = format_number(diff, diff_places)
+    unit_gap = f"{shown} 个百分点" if qdef.unit == "%" else f"{shown} {qdef.unit or ''}".strip()
     amount = _amount_gap(qdef, qv, threshold)
     verb = "差" if op in ("ge", "gt") else "超出"
     text = f"{head}，{verb} {unit_gap}"
     if amount is not None:
         text += f"，约 {format_number(amount)} 万元"
-    if op == "gt" and diff == 0:
-        text = f"{head}（须严格超过）"
     return text
 
 
@@ -962,6 +1043,12 @@ class Options(Score):
         pts = self.points[qv.value]
         observed = f"{qv.explain} → {format_number(pts)} 分" if explain else ""
         if qv.value in self.judgement:
+            judged = ctx.judged
+            if judged == MET:
+                return Points(pts, pts, pts, observed + "（评审人已确认）" if explain else "", MET)
+            if judged == UNMET:
+                note = f"（评审人未予确认，按 {format_number(low)} 分）" if explain else ""
+                return Points(low, low, low, observed + note, UNMET)
             return Points(pts, low, pts, observed + "（待评审人确认）" if explain else "", MANUAL)
         state = MET if pts > 0 else UNMET
         gap = None
@@ -1253,7 +1340,7 @@ class Parser:
         return Manual(str(data["manual"]))
 
     def leaf(self, data: dict) -> Cond:
-        allowed = {"q", "judgement", "text", *_OPS}
+        allowed = {"q", "judgement", "text", "unknown", *_OPS}
         for key in data:
             if key not in allowed:
                 raise self.error(f"条件中的未知属性 “{key}”", did_you_mean(str(key), allowed))
@@ -1265,6 +1352,12 @@ class Parser:
         judgement = bool(data.get("judgement", False))
         text = data.get("text")
         raw = data[op]
+        leaf = self._leaf(data, qdef, op, raw, judgement, text)
+        if data.get("unknown"):
+            leaf.unknown_text = str(data["unknown"])
+        return leaf
+
+    def _leaf(self, data: dict, qdef: QuantityDef, op: str, raw: Any, judgement: bool, text):
         if op in COMPARISONS or op == "between":
             if not qdef.numeric:
                 raise self.error(f"“{qdef.name}”不是数值指标，不能用 {op} 比较")
