@@ -39,15 +39,16 @@ def _select(qtbot, window, uscc: str):
 def test_round_from_import_to_printed_report(qtbot, window, service, sample_json, tmp_path):
     """Create a round, import the sample, review one applicant and print its report."""
     dialog = _open_round_with_sample(qtbot, window, sample_json)
-    assert "新增 27 家" in dialog.changes.item(0).text()
-    assert dialog.issues_model.rowCount() > 0  # the sample's USCC check-digit warnings
+    count = len(service.list_applicants(ROUND))
+    assert count >= 20
+    assert f"新增 {count} 家" in dialog.changes.item(0).text()
 
     model = window.model
-    assert model.rowCount() == 27
-    labels = {model.index(r, model.VERDICT_COLUMN).data() for r in range(27)}
+    assert model.rowCount() == count
+    labels = {model.index(r, model.VERDICT_COLUMN).data() for r in range(count)}
     assert labels <= {"符合条件", "不符合条件", "待定"} and len(labels) >= 2
     stored = {r.uscc: r.verdict_label for r in service.list_applicants(ROUND)}
-    assert {model.row_at(r).uscc: model.index(r, 5).data() for r in range(27)} == stored
+    assert {model.row_at(r).uscc: model.index(r, 5).data() for r in range(count)} == stored
 
     row = next(r for r in service.list_applicants(ROUND) if r.open_judgements)
     detail = _select(qtbot, window, row.uscc)
