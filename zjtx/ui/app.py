@@ -14,8 +14,10 @@ from zjtx import __version__
 STYLE = """
 QWidget { font-size: 10pt; }
 QLabel#paneTitle, QLabel#roundTitle { font-size: 11pt; }
-QGroupBox { font-weight: bold; margin-top: 8px; }
-QGroupBox::title { subcontrol-origin: margin; left: 6px; padding: 0 3px; }
+QGroupBox { font-weight: bold; margin-top: 16px; padding-top: 6px;
+            border: 1px solid #d5d9e0; border-radius: 4px; }
+QGroupBox::title { subcontrol-origin: margin; subcontrol-position: top left; left: 8px;
+                   top: 2px; padding: 0 4px; }
 QGroupBox QLabel, QGroupBox QLineEdit, QGroupBox QComboBox, QGroupBox QPushButton,
 QGroupBox QRadioButton, QGroupBox QPlainTextEdit { font-weight: normal; }
 QTableView { gridline-color: #dcdcdc; selection-background-color: #cfe3fa;

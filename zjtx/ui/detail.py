@@ -48,7 +48,6 @@ class DetailPane(QWidget):
         self.detail: ApplicantDetail | None = None
         self.title = QLabel("请在左侧表格中选择一家企业")
         self.title.setObjectName("detailTitle")
-        self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
@@ -102,7 +101,7 @@ class DetailPane(QWidget):
         colour = VERDICT_COLOURS.get(row.verdict, "#6b6b6b")
         background = VERDICT_BACKGROUNDS.get(row.verdict, "#f1f1f1")
         self.title.setText(
-            f"<span style='font-size:15pt;font-weight:bold'>{row.name}</span>"
+            f"<span style='font-size:13pt;font-weight:bold'>{row.name}</span>"
             f"&nbsp;&nbsp;<span style='color:#555'>{row.uscc}</span>&nbsp;&nbsp;"
             f"<span style='background:{background};color:{colour};font-weight:bold'>"
             f"&nbsp;{row.verdict_label}&nbsp;</span>"

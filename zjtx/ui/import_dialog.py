@@ -90,7 +90,7 @@ class ImportDialog(QDialog):
         )
         hint.setWordWrap(True)
         self.file_list = DropList()
-        self.file_list.setMaximumHeight(110)
+        self.file_list.setMaximumHeight(72)
         self.file_list.dropped.connect(self.add_paths)
         choose_files = QPushButton("选择文件…")
         choose_files.clicked.connect(self._choose_files)
@@ -125,8 +125,12 @@ class ImportDialog(QDialog):
 
         self.issues_model = IssuesModel(self)
         self.issues_view = self._view(self.issues_model)
-        self.issues_view.setColumnWidth(0, 50)
-        self.issues_view.setColumnWidth(1, 380)
+        self.issues_view.setWordWrap(True)
+        issues_header = self.issues_view.horizontalHeader()
+        issues_header.setStretchLastSection(False)
+        for column, width in enumerate((50, 380, 150, 80, 60, 50, 170)):
+            self.issues_view.setColumnWidth(column, width)
+        issues_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.issues_view.doubleClicked.connect(self._jump)
         self.changes = QListWidget()
         self.tabs = QTabWidget()
@@ -143,6 +147,7 @@ class ImportDialog(QDialog):
         self.read_button.clicked.connect(self.read)
         self.import_button = QPushButton("导入")
         self.import_button.setEnabled(False)
+        self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button = QPushButton("取消")
         self.cancel_button.setEnabled(False)
@@ -263,6 +268,7 @@ class ImportDialog(QDialog):
         self._show_mapping()
         issues = [issue for item in files for issue in item.issues]
         self.issues_model.set_issues(issues)
+        self.issues_view.resizeRowsToContents()
         counts = {s: sum(1 for i in issues if i.severity == s) for s in Severity}
         total = sum(f.rows_total for f in files)
         ready = sum(f.rows_imported for f in files)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QToolBar,
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         # -- rounds
         self.rounds_list = QListWidget()
         self.rounds_list.setObjectName("rounds")
+        self.rounds_list.setWordWrap(True)
         self.rounds_list.currentItemChanged.connect(self._round_chosen)
         new_round = QPushButton("新建批次…")
         new_round.clicked.connect(self.new_round)
@@ -109,7 +112,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((48, 170, 230, 70, 130, 110, 70, 56, 70, 90, 70)):
+        for column, width in enumerate((44, 165, 215, 64, 112, 104, 70, 52, 66, 82, 70)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
@@ -148,7 +151,11 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane()
         self.review = ReviewPane(self.runner, lambda: self.service, lambda: self.settings.evaluator)
         self.review.saved.connect(self._review_saved)
-        self.review.setMinimumWidth(340)
+        self.review_scroll = QScrollArea()
+        self.review_scroll.setWidget(self.review)
+        self.review_scroll.setWidgetResizable(True)
+        self.review_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.review_scroll.setMinimumWidth(360)
 
         self.centre = QSplitter(Qt.Orientation.Vertical)
         self.centre.addWidget(table_box)
@@ -158,9 +165,9 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(rounds_box)
         self.splitter.addWidget(self.centre)
-        self.splitter.addWidget(self.review)
+        self.splitter.addWidget(self.review_scroll)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([200, 1000, 380])
+        self.splitter.setSizes([230, 980, 390])
         self.setCentralWidget(self.splitter)
 
         self._build_actions()

@@ -278,7 +278,9 @@ class ReviewPane(QWidget):
             self.criterion_hint.setText("")
             return
         if item.get("state") == "manual":
-            self.criterion_hint.setText("待人工确认：" + (item.get("requirement") or ""))
+            requirement = item.get("requirement") or ""
+            short = requirement if len(requirement) <= 40 else requirement[:40] + "……"
+            self.criterion_hint.setText("待人工确认：" + short)
             self.confirm_button.setText("确认此项（Ctrl+Enter）")
         else:
             self.criterion_hint.setText(

@@ -1,0 +1,131 @@
+"""Render the README screenshots (main window, import wizard, review pane) offscreen."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROUND = "2025年专精特新中小企业第一批"
+ROUND_DATE = date(2025, 5, 1)
+
+
+def wait_for(signal, timeout_ms: int = 120000) -> list:
+    """Run the event loop until ``signal`` fires; returns its arguments."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    received: list = []
+
+    def got(*args) -> None:
+        received.extend(args)
+        loop.quit()
+
+    signal.connect(got)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    signal.disconnect(got)
+    return received
+
+
+def settle(ms: int = 200) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def write_roster(folder: Path) -> Path:
+    """A roster workbook as a bureau receives it, with one mistyped code."""
+    from openpyxl import load_workbook
+
+    from zjtx.intake.synthetic import applicants
+    from zjtx.intake.templates import write_roster_template
+    from zjtx.scoring import load_catalogue
+
+    path = write_roster_template(
+        folder / "2025年第一批申报名单.xlsx", load_catalogue(), ROUND_DATE.year,
+        applicants(40, ROUND_DATE.year, seed=7),
+    )  # fmt: skip
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    sheet.cell(5, 2).value = "91330100MA2H7XXXX"
+    workbook.save(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="zjtx-shots-"))
+    os.environ["ZJTX_DATA_DIR"] = str(work / "data")
+    os.environ["ZJTX_EVALUATOR"] = "王评审"
+
+    from zjtx.paths import resource_path
+    from zjtx.store import StoreService, open_store
+    from zjtx.ui.app import create_application
+    from zjtx.ui.main_window import MainWindow
+    from zjtx.ui.settings import AppSettings
+
+    app = create_application(["zjtx"])
+    store = open_store()
+    service = StoreService(store)
+    service.create_round(ROUND, tier="srdi-sme", round_date=ROUND_DATE, region="浙江省")
+    service.import_paths(ROUND, [resource_path("samples", "applicants.json")])
+    rows = service.list_applicants(ROUND)
+    # A round in progress: a few decisions and confirmations already saved.
+    for row in [r for r in rows if r.verdict == "not_qualified"][:2]:
+        service.decide(ROUND, row.uscc, "reject", "主要指标未达到认定标准，不予推荐。")
+    target = max(rows, key=lambda r: (r.verdict == "pending", r.open_judgements))
+    opened = service.review_state(ROUND, target.uscc).open_judgements
+    service.confirm_criterion(
+        ROUND, target.uscc, opened[0][0], "met", "已核对企业提交的产业链配套证明材料"
+    )
+
+    window = MainWindow(service, AppSettings())
+    window.resize(1600, 960)
+    window.show()
+    wait_for(window.rows_loaded)
+    window.select_applicant(target.uscc)
+    wait_for(window.detail_loaded)
+    window.review.decision_combo.setCurrentIndex(window.review.decision_combo.findData("recommend"))
+    window.review.opinion.setPlainText("各项指标符合认定标准，同意推荐。")
+    settle()
+    window.grab().save(str(out / "main-window.png"))
+    window.review_scroll.grab().save(str(out / "review-pane.png"))
+
+    window.open_import()
+    dialog = window.import_dialog
+    dialog.resize(1000, 640)
+    dialog.add_paths([write_roster(work)])
+    dialog.read()
+    while dialog.task is not None:
+        settle(100)
+    settle()
+    dialog.grab().save(str(out / "import-wizard.png"))
+    dialog.tabs.setCurrentIndex(1)
+    settle()
+    dialog.grab().save(str(out / "import-issues.png"))
+    dialog.close()
+
+    window.close()
+    store.close()
+    app.processEvents()
+    for name in ("main-window", "review-pane", "import-wizard", "import-issues"):
+        print(out / f"{name}.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
