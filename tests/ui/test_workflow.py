@@ -193,3 +193,43 @@ def test_filters_search_and_next_pending(qtbot, window, service, sample_json):
     # Nothing is decided yet, so the next pending applicant is the next row.
     assert order.index(second.args[0].row.uscc) == order.index(first.args[0].row.uscc) + 1
     assert window.table.currentIndex().data() is not None
+
+
+def test_detail_shows_figures_with_their_provenance(qtbot, window, service, sample_json):
+    """Every figure of the applicant is listed with the file and cell it was read from."""
+    _open_round_with_sample(qtbot, window, sample_json)
+    row = service.list_applicants(ROUND)[0]
+    detail = _select(qtbot, window, row.uscc)
+    figures = window.detail.figures
+    values = {k: v for k, v in detail.applicant.values.items() if v is not None}
+    assert figures.rowCount() == len(values)
+    sources = [figures.item(r, 2).text() for r in range(figures.rowCount())]
+    assert all(s.startswith("applicants.json") for s in sources)
+    labels = [figures.item(r, 0).text() for r in range(figures.rowCount())]
+    assert "企业名称" in labels
+    assert "来源：applicants.json" in figures.item(0, 1).toolTip()
+
+
+def test_all_reports_with_progress_and_cancel(qtbot, window, service, sample_json, tmp_path):
+    """All reports of the round: one PDF each plus the combined file; cancel stops the export."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    count = len(service.list_applicants(ROUND))
+    window.open_export("reports")
+    export = window.export_dialog
+    export.folder.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+    export.task.signals.progress.connect(lambda done, total: export.cancel())
+    qtbot.waitUntil(lambda: export.task is None, timeout=TIMEOUT)
+    assert "已取消" in export.status.text()
+    assert not export.open_folder_button.isEnabled()
+
+    progress: list[int] = []
+    export.progress.valueChanged.connect(progress.append)
+    with qtbot.waitSignal(export.exported, timeout=TIMEOUT * 5) as exported:
+        qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+    outcome = exported.args[0]
+    pdfs = sorted(p for p in outcome.folder.iterdir() if p.suffix == ".pdf")
+    assert len(pdfs) == count + 1
+    assert outcome.files[-1].name == "评审意见表汇编.pdf" or "汇编" in outcome.files[-1].name
+    assert len(PdfReader(outcome.files[-1]).outline) == count
+    assert len(set(progress)) >= 3
