@@ -179,6 +179,19 @@ class Evaluation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
+class RulebookText(Base):
+    """The rulebook texts of criteria (title, clause, source...), stored once per rulebook
+    content hash; an evaluation's result keeps only what differs from them."""
+
+    __tablename__ = "rulebook_texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rulebook_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    rulebook_id: Mapped[str] = mapped_column(String(100))
+    texts: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
 class Review(Base):
     """The review of one applicant: decision, opinion and a version counter for locking."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import logging
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -54,9 +58,11 @@ from zjtx.store.models import (
     Review,
     ReviewItem,
     Round,
+    RulebookText,
     utc_now,
 )
 from zjtx.store.scoring_port import RulebookScorer, Scorer
+from zjtx.store.texts import compact, expand, extract_texts
 
 log = logging.getLogger("zjtx.store")
 
@@ -147,6 +153,7 @@ class StoreService:
     def __init__(self, store: Store, *, scorer: Scorer | None = None) -> None:
         self.store = store
         self.scorer: Scorer = scorer or RulebookScorer()
+        self._texts_cache: dict[str, dict[str, Any]] = {}
 
     # ----------------------------------------------------------------- evaluators and rounds
 
@@ -406,7 +413,7 @@ class StoreService:
         values are unchanged keeps its version; a changed one gets a new version (the old one
         stays) and a new evaluation. A failure or cancellation leaves the round as it was.
         """
-        with self.store.session() as session:
+        with _gc_paused(), self.store.session() as session:
             return self._import_file(session, round_name, file, evaluator, progress, cancel)
 
     def _import_file(
@@ -603,6 +610,7 @@ class StoreService:
                     insert(Evaluation).returning(Evaluation.id, sort_by_parameter_order=True),
                     [
                         self._evaluation_values(
+                            session,
                             evaluation,
                             applicant_id,
                             version_id,
@@ -794,8 +802,9 @@ class StoreService:
             }
         )
 
-    @staticmethod
     def _evaluation_values(
+        self,
+        session: Session,
         evaluation: DomainEvaluation,
         applicant_id: int,
         version_id: int,
@@ -820,11 +829,61 @@ class StoreService:
             "open_judgements": sum(
                 1 for c in evaluation.criteria if c.state == CriterionState.MANUAL
             ),
-            "result": evaluation.to_dict(),
+            "result": self._compact(session, evaluation),
             "cause": cause,
             "created_by_id": evaluator_id,
             "created_at": now,
         }
+
+    def _texts(
+        self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any = None
+    ) -> dict[str, Any] | None:
+        """Rulebook texts for a hash; with ``sample`` (a full result) they are created if new.
+
+        Only texts read from the database are cached across sessions, so a rolled-back
+        import never leaves the cache pointing at texts that were not saved.
+        """
+        local = session.info.setdefault("zjtx_texts", {})
+        texts = local.get(rulebook_hash) or self._texts_cache.get(rulebook_hash)
+        if texts is None:
+            # Never flush half-made review changes from here (one save = one version).
+            with session.no_autoflush:
+                texts = self._load_or_create_texts(session, rulebook_hash, rulebook_id, sample)
+        if texts is not None:
+            local[rulebook_hash] = texts
+        return texts
+
+    def _load_or_create_texts(
+        self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any
+    ) -> dict[str, Any] | None:
+        query = select(RulebookText.texts).where(RulebookText.rulebook_hash == rulebook_hash)
+        texts = session.scalar(query)
+        if texts is not None:
+            self._texts_cache[rulebook_hash] = texts
+            return texts
+        if sample is None:
+            return None
+        dialect = session.get_bind().dialect.name
+        insert_texts = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert_texts(RulebookText)
+            .values(
+                rulebook_hash=rulebook_hash,
+                rulebook_id=rulebook_id,
+                texts=extract_texts(sample),
+                created_at=utc_now(),
+            )
+            .on_conflict_do_nothing(index_elements=["rulebook_hash"])
+        )
+        return session.scalar(query)
+
+    def _compact(self, session: Session, evaluation: DomainEvaluation) -> dict[str, Any]:
+        result = evaluation.to_dict()
+        texts = self._texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
+        return compact(result, texts) if texts is not None else result
+
+    def _full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:
+        return expand(row.result, self._texts(session, row.rulebook_hash, row.rulebook_id))
 
     # ---------------------------------------------------------------------------- rescore
 
@@ -838,7 +897,7 @@ class StoreService:
     ) -> RescoreReport:
         """Re-evaluate every applicant; a new evaluation is stored only when the rulebook or
         the inputs changed (old evaluations are kept)."""
-        with self.store.session() as session:
+        with _gc_paused(), self.store.session() as session:
             round_row = self._round(session, round_name)
             actor = self._evaluator(session, evaluator)
             info = self._round_info(round_row, "")
@@ -916,7 +975,7 @@ class StoreService:
         (so that it follows the review events that caused it), else straight to the session."""
         row = Evaluation(
             **self._evaluation_values(
-                evaluation, applicant.id, version.id, input_hash, cause, actor.id, now
+                session, evaluation, applicant.id, version.id, input_hash, cause, actor.id, now
             )
         )
         session.add(row)
@@ -995,7 +1054,7 @@ class StoreService:
             for issue in version.issues
             if issue["severity"] == "warning" and issue["code"] not in acked
         )
-        result = evaluation.result if evaluation else None
+        result = self._full_result(session, evaluation) if evaluation else None
         open_judgements = tuple(
             (c["id"], c["title"])
             for c in (result or {}).get("criteria", [])
@@ -1209,7 +1268,8 @@ class StoreService:
                 )
             )
 
-        criteria = {c["id"]: c for c in evaluation.result.get("criteria", [])}
+        current_result = self._full_result(session, evaluation)
+        criteria = {c["id"]: c for c in current_result.get("criteria", [])}
         for criterion_id, state in confirm:
             criterion = criteria.get(criterion_id)
             if criterion is None:
@@ -1305,7 +1365,7 @@ class StoreService:
 
         if decision is not None:
             if decision == Decision.RECOMMEND:
-                result = fresh.to_dict() if fresh is not None else evaluation.result
+                result = fresh.to_dict() if fresh is not None else current_result
                 self._check_recommendable(review, result, version.issues)
             before_decision = {"decision": review.decision, "opinion": review.opinion}
             review.decision = str(decision)
@@ -1427,7 +1487,7 @@ class StoreService:
             sort: ``rank`` (score, highest first), ``name``, ``uscc``, ``verdict``,
                 ``decision``, ``status`` or ``updated``.
         """
-        with self.store.session() as session:
+        with _gc_paused(), self.store.session() as session:
             round_row = self._round(session, round_name)
             rows = self._rows(session, round_row.id)
         if verdict:
@@ -1456,7 +1516,9 @@ class StoreService:
 
     @staticmethod
     def _rows(session: Session, round_id: int) -> list[ApplicantRow]:
-        records = session.execute(
+        # Core execution on the session's connection: plain rows, no ORM identity overhead.
+        connection = session.connection()
+        records = connection.execute(
             select(
                 Applicant.id,
                 Applicant.uscc,
@@ -1484,7 +1546,7 @@ class StoreService:
         ).all()
         acked: dict[int, set[str]] = defaultdict(set)
         reviewed: set[int] = set()
-        for owner, kind, target in session.execute(
+        for owner, kind, target in connection.execute(
             select(Review.applicant_id, ReviewItem.kind, ReviewItem.target)
             .join(Review, Review.id == ReviewItem.review_id)
             .join(Applicant, Applicant.id == Review.applicant_id)
@@ -1622,6 +1684,21 @@ class StoreService:
                 )
                 for e in events
             ]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the objects that exist before a bulk import.
+
+    A 10,000-row roster is millions of small objects; without this, every full collection
+    walks them all again and storing costs twice as much. Nothing is leaked: the objects are
+    handed back to the collector afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _Stale(Exception):
