@@ -111,7 +111,7 @@ def test_stored_result_is_the_full_evaluation(service, tmp_path):
     """What is read back equals Evaluation.to_dict(); the rulebook texts are stored once."""
     from sqlalchemy import func, select
 
-    from zjtx.store.models import Evaluation, RulebookText
+    from zjtx.store.models import EvaluationResult, RulebookText
 
     service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
     records = [
@@ -128,7 +128,7 @@ def test_stored_result_is_the_full_evaluation(service, tmp_path):
     ]
     with service.store.session() as session:
         assert session.scalar(select(func.count()).select_from(RulebookText)) == 1
-        stored = session.scalars(select(Evaluation.result)).first()
+        stored = session.scalars(select(EvaluationResult.result)).first()
     assert "clause" not in stored["criteria"][0]
     assert (
         len(json.dumps(stored, ensure_ascii=False))

@@ -53,6 +53,7 @@ from zjtx.store.models import (
     ApplicantVersion,
     AuditEvent,
     Evaluation,
+    EvaluationResult,
     Evaluator,
     ImportFile,
     Review,
@@ -593,6 +594,11 @@ class StoreService:
                             "source": codec.encode_provenance(a.source),
                             "values_hash": values_hash,
                             "issues": issues_by_uscc.get(a.uscc, []),
+                            "warnings": sum(
+                                1
+                                for i in issues_by_uscc.get(a.uscc, ())
+                                if i["severity"] == "warning"
+                            ),
                             "import_file_id": import_row.id,
                             "created_by_id": actor.id,
                             "created_at": now,
@@ -626,6 +632,13 @@ class StoreService:
                         )
                     ],
                 )
+            )
+            session.execute(
+                insert(EvaluationResult),
+                [
+                    {"evaluation_id": evaluation_id, "result": self._compact(session, evaluation)}
+                    for evaluation_id, evaluation in zip(evaluation_ids, evaluations, strict=True)
+                ],
             )
             session.execute(
                 update(Applicant),
@@ -829,7 +842,6 @@ class StoreService:
             "open_judgements": sum(
                 1 for c in evaluation.criteria if c.state == CriterionState.MANUAL
             ),
-            "result": self._compact(session, evaluation),
             "cause": cause,
             "created_by_id": evaluator_id,
             "created_at": now,
@@ -883,7 +895,9 @@ class StoreService:
         return compact(result, texts) if texts is not None else result
 
     def _full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:
-        return expand(row.result, self._texts(session, row.rulebook_hash, row.rulebook_id))
+        with session.no_autoflush:  # a review being edited is flushed once, at its end
+            stored = session.get_one(EvaluationResult, row.id).result
+        return expand(stored, self._texts(session, row.rulebook_hash, row.rulebook_id))
 
     # ---------------------------------------------------------------------------- rescore
 
@@ -980,6 +994,9 @@ class StoreService:
         )
         session.add(row)
         session.flush()
+        session.add(
+            EvaluationResult(evaluation_id=row.id, result=self._compact(session, evaluation))
+        )
         applicant.current_evaluation_id = row.id
         event = self._event(
             actor,
@@ -1516,7 +1533,8 @@ class StoreService:
 
     @staticmethod
     def _rows(session: Session, round_id: int) -> list[ApplicantRow]:
-        # Core execution on the session's connection: plain rows, no ORM identity overhead.
+        # Core execution on the session's connection (plain tuples, no ORM identity map), and
+        # only narrow columns: this is the GUI's table query.
         connection = session.connection()
         records = connection.execute(
             select(
@@ -1524,7 +1542,7 @@ class StoreService:
                 Applicant.uscc,
                 Applicant.name,
                 ApplicantVersion.number,
-                ApplicantVersion.issues,
+                ApplicantVersion.warnings,
                 ApplicantVersion.created_at,
                 Evaluation.application_type,
                 Evaluation.rulebook_id,
@@ -1533,7 +1551,6 @@ class StoreService:
                 Evaluation.score_sort,
                 Evaluation.max_score,
                 Evaluation.open_judgements,
-                Evaluation.created_at,
                 Review.decision,
                 Review.version,
                 Review.decided_at,
@@ -1555,45 +1572,55 @@ class StoreService:
             reviewed.add(owner)
             if kind == "warning":
                 acked[owner].add(target)
-        scores = sorted((r.score_sort for r in records if r.score_sort is not None), reverse=True)
+        # Only versions with warnings need their issues read.
+        open_warnings: dict[int, int] = {}
+        if any(r[4] for r in records):
+            for owner, issues in connection.execute(
+                select(Applicant.id, ApplicantVersion.issues)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .where(Applicant.round_id == round_id, ApplicantVersion.warnings > 0)
+            ):
+                codes = acked.get(owner, set())
+                open_warnings[owner] = sum(
+                    1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
+                )
+        scores = sorted((r[10] for r in records if r[10] is not None), reverse=True)
         first_place: dict[float, int] = {}
         for index, value in enumerate(scores, start=1):
             first_place.setdefault(value, index)
         rows = []
-        for r in records:
-            open_warnings = sum(
-                1
-                for issue in r.issues
-                if issue["severity"] == "warning" and issue["code"] not in acked[r.id]
-            )
-            open_judgements = r.open_judgements or 0
-            decision = r.decision
-            times = [t for t in (r[5], r[13], r.updated_at) if t is not None]
+        for (
+            applicant_id, uscc, name, number, _, version_at, application_type, rulebook,
+            verdict, score, score_sort, max_score, judgements, decision, review_version,
+            decided_at, review_at,
+        ) in records:  # fmt: skip
+            warnings = open_warnings.get(applicant_id, 0)
+            judgements = judgements or 0
             rows.append(
                 ApplicantRow(
-                    applicant_id=r.id,
-                    uscc=r.uscc,
-                    name=r.name,
-                    version=r.number,
-                    application_type=r.application_type,
-                    rulebook=r.rulebook_id,
-                    verdict=r.verdict,
-                    verdict_label=_verdict_label(r.verdict),
-                    score=_decimal(r.score),
-                    max_score=_decimal(r.max_score),
-                    rank=first_place.get(r.score_sort) if r.score_sort is not None else None,
-                    open_judgements=open_judgements,
-                    open_warnings=open_warnings,
+                    applicant_id=applicant_id,
+                    uscc=uscc,
+                    name=name,
+                    version=number,
+                    application_type=application_type,
+                    rulebook=rulebook,
+                    verdict=verdict,
+                    verdict_label=_verdict_label(verdict),
+                    score=None if score is None else Decimal(score),
+                    max_score=None if max_score is None else Decimal(max_score),
+                    rank=None if score_sort is None else first_place[score_sort],
+                    open_judgements=judgements,
+                    open_warnings=warnings,
                     decision=decision,
                     decision_label=_decision_label(decision),
                     decision_outdated=bool(
-                        decision and r.decided_at is not None and r[5] > r.decided_at
+                        decision and decided_at is not None and version_at > decided_at
                     ),
-                    review_status=_status(
-                        decision, open_judgements, open_warnings, r.id in reviewed
-                    ),
-                    review_version=r.version or 0,
-                    updated_at=max(times),
+                    review_status=_status(decision, judgements, warnings, applicant_id in reviewed),
+                    review_version=review_version or 0,
+                    updated_at=version_at
+                    if review_at is None or review_at < version_at
+                    else review_at,
                 )
             )
         return rows
