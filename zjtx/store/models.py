@@ -20,7 +20,6 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -33,7 +32,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON (text) on PostgreSQL too: nothing queries inside documents, and JSONB's
+# conversion doubled the cost of storing a 10,000-applicant import.
+JSONType = JSON()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 # Frozen copy of the JSON column type at this revision (never import models in migrations).
-JSON_TYPE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+JSON_TYPE = sa.JSON()
 
 revision: str = '0001'
 down_revision: str | None = None
