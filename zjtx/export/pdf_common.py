@@ -279,7 +279,7 @@ class TextTable(Table):
 
     _text_color: Any = None
 
-    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:  # noqa: N802
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
         if not isinstance(cellval, str) or not cellval or cellstyle.href or cellstyle.destination:
             self._text_color = None  # the stock path manages colour and font itself
             super()._drawCell(cellval, cellstyle, pos, size)
