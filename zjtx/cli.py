@@ -13,7 +13,12 @@ from zjtx import __version__
 
 # Each module defines register(subparsers); its sub-commands set `func` to a handler that
 # takes the parsed namespace and returns the exit status.
-COMMAND_MODULES = ("zjtx.commands.scoring", "zjtx.commands.reports")
+COMMAND_MODULES = (
+    "zjtx.commands.scoring",
+    "zjtx.commands.intake",
+    "zjtx.commands.reports",
+    "zjtx.commands.rounds",
+)
 
 
 class UsageError(Exception):

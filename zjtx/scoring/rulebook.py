@@ -121,10 +121,12 @@ class CriterionDef:
     overlay: str | None = None
 
     max_points: Decimal | None = None
+    conditional: bool = False  # has a setting or application-type rule that can make it na
 
     def __post_init__(self) -> None:
         if self.score is not None:
             self.max_points = self.score.bounds()[1]
+        self.conditional = self.enabled_by_setting is not None or self.not_applicable is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,8 @@ class Rulebook:
     notes: tuple[str, ...] = ()
     overlay: Overlay | None = None
     by_id: dict[str, CriterionDef] = field(default_factory=dict)
+    scored_criteria: list[CriterionDef] = field(default_factory=list)
+    group_maxima: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def scored(self) -> bool:
@@ -551,6 +555,8 @@ def _build(
         overlay=overlay,
     )
     rulebook.by_id = {c.id: c for c in criteria}
+    rulebook.scored_criteria = [c for c in criteria if c.score is not None]
+    rulebook.group_maxima = {g: rulebook.group_max(g) for g in groups}
     for c in criteria:
         if c.group not in groups:  # pragma: no cover - checked while parsing
             raise DataFileError(file, f"未知分组 “{c.group}”", rule=c.id)
