@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -174,6 +176,13 @@ def baseline_simple_table(page_counts: list[int], folder: Path) -> float:
     return time.perf_counter() - start
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the pool's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -183,26 +192,41 @@ def main() -> int:
     start = time.perf_counter()
     reports = build_reports(args.count)
     prepare = time.perf_counter() - start
+    half = len(reports) // 2
     with tempfile.TemporaryDirectory() as tmp:
         ours_dir, base_dir = Path(tmp, "ours"), Path(tmp, "baseline")
         base_dir.mkdir()
+        # The baseline runs half before and half after ours, so a change in machine load
+        # during the run weighs on both sides alike.
+        cpu = _cpu_seconds()
+        base_first, pages_first = baseline_same_content(reports[:half], base_dir)
+        base_cpu = _cpu_seconds() - cpu
+        cpu = _cpu_seconds()
         start = time.perf_counter()
         result = export_reports(reports, ours_dir, workers=args.workers)
         ours = time.perf_counter() - start
+        ours_cpu = _cpu_seconds() - cpu
+        cpu = _cpu_seconds()
+        base_second, pages_second = baseline_same_content(reports[half:], base_dir)
+        base_cpu += _cpu_seconds() - cpu
         page_counts = [len(PdfReader(path).pages) for path in result.files]
-        base, base_pages = baseline_same_content(reports, base_dir)
         simple = baseline_simple_table(page_counts, base_dir)
+    base, base_pages = base_first + base_second, pages_first + pages_second
     pages = result.pages
     ours_rate, base_rate, simple_rate = pages / ours, base_pages / base, pages / simple
     ratio = ours_rate / base_rate
-    print(f"reports: {len(reports)}; scoring + view-models {prepare:.2f} s")
+    load = os.getloadavg()[0]
+    print(
+        f"reports: {len(reports)}; scoring + view-models {prepare:.2f} s; load average {load:.2f}"
+    )
     print(
         f"zjtx export, {args.workers} worker processes: {pages} pages in {ours:.2f} s = "
-        f"{ours_rate:.1f} pages/s"
+        f"{ours_rate:.1f} pages/s ({pages / ours_cpu:.1f} pages per CPU second)"
     )
     print(
         f"baseline, bare reportlab in 1 process, the same texts as plain tables: {base_pages} "
-        f"pages in {base:.2f} s = {base_rate:.1f} pages/s"
+        f"pages in {base:.2f} s = {base_rate:.1f} pages/s "
+        f"({base_pages / base_cpu:.1f} pages per CPU second)"
     )
     verdict = "met" if ratio >= TARGET else "NOT met"
     print(f"ratio: {ratio:.2f} (target >= {TARGET}: {verdict})")
@@ -210,6 +234,11 @@ def main() -> int:
         f"reference, 1 process, {pages} pages of a 21-row short-text table: {simple:.2f} s = "
         f"{simple_rate:.1f} pages/s (ratio {ours_rate / simple_rate:.2f})"
     )
+    if load > args.workers:
+        print(
+            f"note: load average {load:.2f} exceeds {args.workers} cores: other processes "
+            "share the CPUs, which slows the parallel export more than the 1-process baseline"
+        )
     return 0
 
 

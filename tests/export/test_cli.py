@@ -110,3 +110,53 @@ def test_bad_arguments_fail_with_a_chinese_message(tmp_path, monkeypatch, capsys
     assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_report_from_a_stored_round_prints_the_review(tmp_path, monkeypatch, capsys):
+    """A round name instead of files: decision, opinion, confirmation and warnings are printed."""
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
+    uscc = "91350100MA7E04591R"
+    steps = [
+        ["round", "create", "五月批次", "--tier", "srdi-sme", "--date", "2025-05-01"],
+        ["round", "import", "五月批次", str(DATA)],
+        ["review", "五月批次", uscc, "--confirm", "SR22-S4=met", "--reason", "属工业六基领域"],
+        [
+            "review",
+            "五月批次",
+            uscc,
+            "--ack-warning",
+            "uscc-org-code",
+            "--reason",
+            "已核对营业执照",
+            "--decision",
+            "recommend",
+            "--opinion",
+            "同意推荐该企业。",
+        ],
+    ]
+    for argv in steps:
+        assert main(argv) == 0, argv
+    out = tmp_path / "reports"
+    assert main(["report", "五月批次", "--out", str(out), "--made-at", "2025-05-21 10:00"]) == 0
+    text = flat_text(out / f"{uscc}_福州闽精密机械有限公司.pdf")
+    for expected in (
+        "推荐",
+        "同意推荐该企业。",
+        "属工业六基领域",
+        "已核对营业执照",
+        "王晓明",
+        "组织机构代码校验位",
+    ):
+        assert expected in text, expected
+    other = flat_text(out / "91370200MAER09182E_青岛海拓智能装备有限公司.pdf")
+    assert "（未填写）" in other
+    publicity = tmp_path / "公示.xlsx"
+    assert main(["publicity", "五月批次", "--out", str(publicity)]) == 0
+    rows = list(load_workbook(publicity)["公示名单"].iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["福州闽精密机械有限公司"]  # only the recommended one
+    capsys.readouterr()
+    assert main(["report", "五月批次", "--tier", "srdi-sme", "--out", str(out)]) == 2
+    assert main(["summary", "没有这个批次", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "既不是文件或文件夹，也不是已有的批次" in capsys.readouterr().err

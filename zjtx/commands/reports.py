@@ -31,11 +31,11 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "inputs",
         nargs="+",
-        metavar="INPUT",
-        help="申报数据：JSON 文件（同 zjtx score）、表格文件或文件夹"
-        "（按批次名称输出待数据库版本提供）",
+        metavar="INPUT_OR_ROUND",
+        help="申报数据（JSON 文件、表格文件或文件夹，须同时给出 --rulebook 或 --tier），"
+        "或数据库中的一个批次名称（含评审决定、意见与确认）",
     )
-    which = parser.add_mutually_exclusive_group(required=True)
+    which = parser.add_mutually_exclusive_group()
     which.add_argument("--rulebook", help="评价标准 id（见 zjtx rulebooks）")
     which.add_argument("--tier", help=f"层级：{', '.join(TIERS)}")
     parser.add_argument("--date", help="批次日期 YYYY-MM-DD（默认今天；其年份为评价年度）")
@@ -97,7 +97,45 @@ def parse_made_at(text: str | None) -> datetime:
         raise UsageError(f"生成时间 “{text}” 格式不对，应为 'YYYY-MM-DD HH:MM'") from None
 
 
+def _is_round(args: argparse.Namespace) -> bool:
+    """One argument that is no file or folder: the name of a stored round."""
+    return len(args.inputs) == 1 and not Path(args.inputs[0]).exists()
+
+
+def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
+    from zjtx.export.from_store import round_outcomes
+    from zjtx.store import NotFoundError, StoreError, StoreService, open_store
+
+    given = [flag for flag in ("rulebook", "tier", "date", "overlay") if getattr(args, flag)]
+    if given or args.setting:
+        flags = "、".join(f"--{f}" for f in given) or "--setting"
+        raise UsageError(
+            f"按批次输出时评价标准与设置取自批次 “{args.inputs[0]}”，不能再给出 {flags}"
+        )
+    try:
+        store = open_store()
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        _info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
+    except NotFoundError as exc:
+        raise UsageError(
+            f"{exc}（“{args.inputs[0]}” 既不是文件或文件夹，也不是已有的批次）"
+        ) from None
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    if not outcomes:
+        raise UsageError(f"批次 “{args.inputs[0]}” 中没有申报企业")
+    return outcomes
+
+
 def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
+    if _is_round(args) and not (args.tier or args.rulebook):
+        return _round_outcomes(args)
+    if not (args.tier or args.rulebook):
+        raise UsageError("请用 --rulebook 或 --tier 指定评价标准（或给出数据库中的批次名称）")
     round_date = _parse_date(args.date)
     settings = _parse_settings(args.setting)
     if args.tier and args.tier not in TIERS:

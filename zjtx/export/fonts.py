@@ -27,10 +27,9 @@ def bold_font_path() -> Path:
 
 @cache
 def _cmap(path: str) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    from reportlab.pdfbase.ttfonts import TTFontFile
 
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    return frozenset(TTFontFile(path).charToGlyph)
 
 
 @cache

@@ -33,7 +33,7 @@ from zjtx.export.fonts import (
     printable,
     register_reportlab_fonts,
 )
-from zjtx.export.wrap import wrap_text
+from zjtx.export.wrap import text_width, wrap_text
 
 FONT, BOLD = register_reportlab_fonts()
 
@@ -269,6 +269,69 @@ _PADDING = 6  # left + right cell padding of the grid tables, points
 _ALIGN_NAMES = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
 
 
+class TextTable(Table):
+    """A Table that draws each text cell as one PDF text object.
+
+    The stock table issues a separate text object per line (each with its own font setting and
+    position); a cell of five lines then costs five times the PDF operators. Output is the
+    same text at the same positions.
+    """
+
+    _text_color: Any = None
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+        if not isinstance(cellval, str) or not cellval or cellstyle.href or cellstyle.destination:
+            self._text_color = None  # the stock path manages colour and font itself
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        canvas = self.canv
+        if self._text_color != cellstyle.color:
+            canvas.setFillColor(cellstyle.color)
+            self._text_color = cellstyle.color
+        self._curcellstyle = None  # make the stock path re-apply its colour and font
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        lines = cellval.split("\n")
+        leading, fontsize, font = cellstyle.leading, cellstyle.fontsize, cellstyle.fontname
+        if cellstyle.valign == "TOP":
+            y = rowpos + rowheight - cellstyle.topPadding - fontsize
+        elif cellstyle.valign == "BOTTOM":
+            y = rowpos + cellstyle.bottomPadding + len(lines) * leading - fontsize
+        else:
+            y = (
+                rowpos
+                + (
+                    cellstyle.bottomPadding
+                    + rowheight
+                    - cellstyle.topPadding
+                    + len(lines) * leading
+                )
+                / 2.0
+                - fontsize
+            )
+        text_object = canvas.beginText()
+        text_object.setFont(font, fontsize, leading)
+        just = cellstyle.alignment
+        if just == "LEFT":
+            text_object.setTextOrigin(colpos + cellstyle.leftPadding, y)
+            for line in lines:
+                text_object.textLine(line)
+        else:
+            right = colpos + colwidth - cellstyle.rightPadding
+            centre = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) / 2.0
+            previous = 0.0
+            for index, line in enumerate(lines):
+                width = text_width(line, font, fontsize)
+                x = right - width if just == "RIGHT" else centre - width / 2.0
+                if index == 0:
+                    text_object.setTextOrigin(x, y)
+                else:
+                    text_object.moveCursor(x - previous, leading)
+                text_object.textOut(line)
+                previous = x
+        canvas.drawText(text_object)
+
+
 def grid(
     rows: Sequence[Sequence[CellSpec]],
     widths: Sequence[float],
@@ -331,6 +394,6 @@ def grid(
             if color is not None and color.hexval() != "0x000000":
                 style_commands.append(("TEXTCOLOR", at, at, color))
         data.append(out)
-    table = Table(data, colWidths=list(widths), repeatRows=repeat_rows, rowHeights=row_heights)
+    table = TextTable(data, colWidths=list(widths), repeatRows=repeat_rows, rowHeights=row_heights)
     table.setStyle(TableStyle([*style_commands, *commands]))
     return table

@@ -37,8 +37,8 @@ class ApplicantOutcome:
 
     @property
     def recommended(self) -> bool:
-        """Published: the evaluator recommended it or, before any review, it qualifies."""
-        if self.review is not None and self.review.decision:
+        """Published: recommended by the evaluator; without review data (JSON input), qualified."""
+        if self.review is not None:
             return self.review.decision_label == "推荐"
         return self.evaluation.verdict == Verdict.QUALIFIED
 

@@ -16,8 +16,11 @@ from zjtx.export.pdf_common import (
     GRID_COLOR,
     HEAD_FILL,
     MUTED,
+    Cell,
+    CellSpec,
     SectionStart,
     build_document,
+    grid,
     para,
 )
 from zjtx.export.summary import CountLine, PublicityList, RecommendationSummary, Statistics
@@ -34,11 +37,11 @@ _TABLE = [
 ]
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
-    data: list[list[object]] = [[para(h, "head") for h in head], *[list(r) for r in rows]]
-    table = Table(data, colWidths=list(widths), repeatRows=1)
-    table.setStyle(TableStyle(_TABLE))
-    return table
+def _table(
+    head: Sequence[str], rows: Sequence[Sequence[CellSpec]], widths: Sequence[float]
+) -> Table:
+    data: list[list[CellSpec]] = [[Cell(h, "head") for h in head], *[list(r) for r in rows]]
+    return grid(data, widths, repeat_rows=1, commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])
 
 
 class Histogram(Flowable):
@@ -146,15 +149,15 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     widths_mm = [w * mm for w in widths] + [width - fixed]
     rows = [
         [
-            para(str(r.rank), "cell_center"),
-            para(r.name),
-            para(r.uscc),
-            para(r.region),
-            para(r.industry),
-            para(r.score, "cell_right"),
-            para(r.verdict, "cell_center"),
-            para(r.decision, "cell_center"),
-            para(r.opinion),
+            Cell(str(r.rank), "cell_center"),
+            r.name,
+            r.uscc,
+            r.region,
+            r.industry,
+            Cell(r.score, "cell_right"),
+            Cell(r.verdict, "cell_center"),
+            Cell(r.decision, "cell_center"),
+            r.opinion,
         ]
         for r in summary.rows
     ]
@@ -180,10 +183,7 @@ def render_publicity_pdf(publicity: PublicityList, target: str | Path | IO[bytes
     """公示名单 on portrait A4; return the page count."""
     width = A4[0] - 30 * mm
     widths = [14 * mm, width - 14 * mm - 55 * mm - 45 * mm, 55 * mm, 45 * mm]
-    rows = [
-        [para(str(r.number), "cell_center"), para(r.name), para(r.region), para(r.tier)]
-        for r in publicity.rows
-    ]
+    rows = [[Cell(str(r.number), "cell_center"), r.name, r.region, r.tier] for r in publicity.rows]
     story: list[Flowable] = [
         SectionStart(0, publicity.footer, publicity.title, ""),
         para(publicity.title, "title"),
