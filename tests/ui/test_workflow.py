@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import ROUND, ROUND_DATE
 from zjtx.store import StoreService, open_store
@@ -176,11 +177,15 @@ def test_filters_search_and_next_pending(qtbot, window, service, sample_json):
     """Filter combos and search narrow the table; F8 walks to the next undecided applicant."""
     _open_round_with_sample(qtbot, window, sample_json).close()
     window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.table.setFocus()
     rows = service.list_applicants(ROUND)
     window.verdict_filter.setCurrentIndex(window.verdict_filter.findData("pending"))
     assert window.proxy.rowCount() == sum(1 for r in rows if r.verdict == "pending")
     window.verdict_filter.setCurrentIndex(0)
+    window.open_filter.setCurrentIndex(window.open_filter.findData("judgements"))
+    assert 0 < window.proxy.rowCount() == sum(1 for r in rows if r.open_judgements)
+    window.open_filter.setCurrentIndex(0)
     window.search.setText("杭州")
     qtbot.waitUntil(lambda: window.proxy.rowCount() == sum(1 for r in rows if "杭州" in r.name))
     window.search.clear()
@@ -233,3 +238,48 @@ def test_all_reports_with_progress_and_cancel(qtbot, window, service, sample_jso
     assert outcome.files[-1].name == "评审意见表汇编.pdf" or "汇编" in outcome.files[-1].name
     assert len(PdfReader(outcome.files[-1]).outline) == count
     assert len(set(progress)) >= 3
+
+
+def test_review_loop_keyboard_shortcuts(qtbot, window, service, sample_json):
+    """Ctrl+Enter confirms the chosen item and Ctrl+S saves the decision, without the mouse."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    row = next(r for r in service.list_applicants(ROUND) if r.open_judgements)
+    _select(qtbot, window, row.uscc)
+    review = window.review
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    review.criterion_reason.setText("电话核实")
+    review.criterion_reason.setFocus()
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
+        qtbot.keyClick(
+            review.criterion_reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+    assert any(i.reason == "电话核实" for i in service.review_state(ROUND, row.uscc).items)
+    review.decision_combo.setCurrentIndex(review.decision_combo.findData("return"))
+    review.opinion.setPlainText("请补充材料")
+    review.opinion.setFocus()
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
+        qtbot.keyClick(review.opinion, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert service.review_state(ROUND, row.uscc).decision == "return"
+
+
+def test_double_clicking_an_issue_jumps_to_the_applicant(qtbot, window, service, tmp_path):
+    """An import warning double-clicked in the wizard selects its applicant in the table."""
+    import json
+
+    from tests.ui.conftest import write_synthetic_json
+
+    source = write_synthetic_json(tmp_path / "申报.json", 4)
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data[1]["employees_y1"], data[1]["rd_staff_y1"] = 3, 30  # a warning: please check
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    dialog = _open_round_with_sample(qtbot, window, source)
+    warned = [dialog.issues_model.issue_at(r) for r in range(dialog.issues_model.rowCount())]
+    issue = next(i for i in warned if i.uscc and i.severity == "warning")
+    view = dialog.issues_view
+    proxy_row = next(
+        r for r in range(view.model().rowCount()) if view.model().index(r, 6).data() == issue.uscc
+    )
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT) as loaded:
+        dialog._jump(view.model().index(proxy_row, 1))
+    assert loaded.args[0].row.uscc == issue.uscc

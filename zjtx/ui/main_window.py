@@ -33,6 +33,7 @@ from zjtx.store import ApplicantDetail, ReviewState, RoundInfo, StoreError, Stor
 from zjtx.ui.detail import DetailPane
 from zjtx.ui.models import (
     DECISION_FILTERS,
+    OPEN_ITEM_FILTERS,
     ROW_ROLE,
     STATUS_FILTERS,
     VERDICT_FILTERS,
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.status_filter = self._filter_combo(STATUS_FILTERS)
         self.type_filter = self._filter_combo((("", "全部类型"), ("new", "新申报"),
                                                ("renewal", "复核")))  # fmt: skip
+        self.open_filter = self._filter_combo(OPEN_ITEM_FILTERS)
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(150)
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
         for combo in (self.verdict_filter, self.decision_filter, self.status_filter,
-                      self.type_filter):  # fmt: skip
+                      self.open_filter, self.type_filter):  # fmt: skip
             filters.addWidget(combo)
         self.count_label = QLabel("")
         self.round_title = QLabel("请在左侧选择或新建一个评审批次")
@@ -358,6 +360,7 @@ class MainWindow(QMainWindow):
             decision=self.decision_filter.currentData(),
             status=self.status_filter.currentData(),
             application_type=self.type_filter.currentData(),
+            open_items=self.open_filter.currentData(),
             search=self.search.text(),
         )
         self._update_counts()
@@ -394,7 +397,7 @@ class MainWindow(QMainWindow):
         index = self.proxy.mapFromSource(self.model.index(position, 0))
         if not index.isValid():
             for combo in (self.verdict_filter, self.decision_filter, self.status_filter,
-                          self.type_filter):  # fmt: skip
+                          self.open_filter, self.type_filter):  # fmt: skip
                 combo.setCurrentIndex(0)
             self.search.clear()
             self.apply_filters()

@@ -272,6 +272,7 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         self.decision: str | None = None  # "none" = undecided
         self.status: str | None = None
         self.application_type: str | None = None
+        self.open_items: str | None = None  # judgements | warnings | any
         self.search = ""
 
     def set_filters(
@@ -281,6 +282,7 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         decision: str | None = None,
         status: str | None = None,
         application_type: str | None = None,
+        open_items: str | None = None,
         search: str = "",
     ) -> None:
         self.beginFilterChange()
@@ -288,6 +290,7 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         self.decision = decision or None
         self.status = status or None
         self.application_type = application_type or None
+        self.open_items = open_items or None
         self.search = search.strip().upper()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
@@ -312,6 +315,10 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         if self.status and str(row.review_status) != self.status:
             return False
         if self.application_type and row.application_type != self.application_type:
+            return False
+        if self.open_items == "judgements" and not row.open_judgements:
+            return False
+        if self.open_items == "warnings" and not row.open_warnings:
             return False
         return not (
             self.search and self.search not in row.name.upper() and self.search not in row.uscc
@@ -562,6 +569,8 @@ def format_field_value(key: str, value: Any) -> str:
 
 DECISION_FILTERS = (("", "全部决定"), *((str(k), v) for k, v in DECISION_LABELS.items()),
                     ("none", "未决定"))  # fmt: skip
+OPEN_ITEM_FILTERS = (("", "全部条目"), ("judgements", "有待人工确认条目"),
+                     ("warnings", "有待确认导入提示"))  # fmt: skip
 STATUS_FILTERS = (("", "全部状态"), *((str(k), v) for k, v in REVIEW_STATUS_LABELS.items()))
 VERDICT_FILTERS = (("", "全部结论"), ("qualified", "符合条件"), ("pending", "待定"),
                    ("not_qualified", "不符合条件"), ("none", "未评价"))  # fmt: skip
