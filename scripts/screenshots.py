@@ -44,8 +44,14 @@ def settle(ms: int = 200) -> None:
 
 
 def write_roster(folder: Path) -> Path:
-    """A roster workbook as a bureau receives it, with one mistyped code."""
+    """The shipped sample roster, or else a roster as a bureau receives it (one mistyped code)."""
     from openpyxl import load_workbook
+
+    from zjtx.paths import resource_path
+
+    shipped = resource_path("samples", "roster_2026.xlsx")
+    if shipped.exists():
+        return shipped
 
     from zjtx.intake.synthetic import applicants
     from zjtx.intake.templates import write_roster_template
@@ -119,10 +125,20 @@ def main(argv: list[str] | None = None) -> int:
     dialog.grab().save(str(out / "import-issues.png"))
     dialog.close()
 
+    from zjtx.ui.rulebooks import RulebookBrowser
+
+    browser = RulebookBrowser("little-giant-2022", "little-giant-2026")
+    browser.resize(1500, 900)
+    browser.show()
+    settle()
+    browser.grab().save(str(out / "rulebook-compare.png"))
+    browser.close()
+
     window.close()
     store.close()
     app.processEvents()
-    for name in ("main-window", "review-pane", "import-wizard", "import-issues"):
+    for name in ("main-window", "review-pane", "import-wizard", "import-issues",
+                 "rulebook-compare"):  # fmt: skip
         print(out / f"{name}.png")
     return 0
 

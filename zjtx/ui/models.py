@@ -417,7 +417,10 @@ class CriteriaModel(QAbstractTableModel):
         if item.get("source"):
             lines.append(f"出处：{item['source']}")
         if item.get("grade"):
-            lines.append(f"可信等级：{item['grade']}")
+            from zjtx.scoring.rulebook import GRADE_LABELS
+
+            label = GRADE_LABELS.get(item["grade"])
+            lines.append(f"可信等级：{item['grade']}" + (f"（{label}）" if label else ""))
         if item.get("unverified"):
             lines.append("⚑ 本条数值或表述尚未与正式文件核实，请人工核对")
         confirmation = item.get("confirmation")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -19,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-GRADE_LABELS = {"A": "A 正式文件原文", "B": "B 正式文件（转述或部分核实）", "C": "C 二手资料",
-                "V": "V 文件原文（已核对）"}  # fmt: skip
+from zjtx.scoring.rulebook import GRADE_LABELS
+
 CHANGE_LABELS = {"same": "相同", "changed": "有改动", "added": "新增", "removed": "删除"}
 CHANGE_COLOURS = {"same": None, "changed": "#fff4c2", "added": "#dff3e4", "removed": "#fbe0de"}
 
@@ -76,7 +77,8 @@ def _tooltip(criterion: Any) -> str:
         lines.append(f"条款：{criterion.clause}")
     if criterion.source:
         lines.append(f"出处：{criterion.source}")
-    lines.append(f"可信等级：{GRADE_LABELS.get(criterion.grade, criterion.grade)}")
+    label = GRADE_LABELS.get(criterion.grade)
+    lines.append(f"可信等级：{criterion.grade}" + (f"（{label}）" if label else ""))
     if criterion.unverified:
         lines.append(f"⚑ 未核实：{criterion.unverified}")
     return "\n".join(lines)
@@ -112,6 +114,10 @@ class RulebookBrowser(QDialog):
         self.table.setWordWrap(True)
         for column, width in enumerate((70, 150, 260, 40, 60, 70, 150, 260, 40)):
             self.table.setColumnWidth(column, width)
+        for column in (2, 7):
+            self.table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch
+            )
         self.legend = QLabel(
             "<span style='background:#fff4c2'>&nbsp;有改动&nbsp;</span>　"
             "<span style='background:#dff3e4'>&nbsp;新增&nbsp;</span>　"
@@ -163,4 +169,13 @@ class RulebookBrowser(QDialog):
             if colour:
                 mark.setBackground(QBrush(QColor(colour)))
             self.table.setItem(position, 4, mark)
+        self.table.resizeRowsToContents()
+
+    def showEvent(self, event: Any) -> None:
+        # Row heights depend on the stretched column widths, known only once shown.
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
         self.table.resizeRowsToContents()
