@@ -6,56 +6,48 @@ import json
 import logging
 import sys
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from zjtx.ui import app as ui_app
 from zjtx.ui.main_window import MainWindow
 
 
-def _run_and_look(qapp, monkeypatch, look) -> tuple[int, list]:
-    """Run zjtx.ui.app.run(), call ``look`` once the window is up, then quit."""
+def _start_and_look(qtbot, monkeypatch, look) -> list:
+    """Start the application as zjtx.ui.app.run() does (without its event loop) and look."""
     monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
-    seen: list = []
-
-    def inspect() -> None:
-        try:
-            seen.append(look())
-        finally:
-            for widget in QApplication.topLevelWidgets():
-                if isinstance(widget, QMessageBox | MainWindow):
-                    widget.close()
-            qapp.quit()
-
-    QTimer.singleShot(300, inspect)
     root = logging.getLogger("zjtx")
     before = list(root.handlers)
     try:
-        status = ui_app.run(["zjtx"])
+        _app, window, service = ui_app.start(["zjtx"])
+        qtbot.addWidget(window)
+        qtbot.waitExposed(window)
+        seen = [look()]
+        window.runner.wait(30000)
+        if service is not None:
+            service.store.close()
     finally:
         for handler in root.handlers[:]:
             if handler not in before:
                 root.removeHandler(handler)
                 handler.close()
-    return status, seen
+    return seen
 
 
-def test_run_opens_the_main_window_on_the_default_database(qapp, monkeypatch, data_folder):
+def test_run_opens_the_main_window_on_the_default_database(qtbot, monkeypatch, data_folder):
     """The window opens on the SQLite file in the data folder, in Chinese, with a log file."""
 
     def look():
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         return windows[0].windowTitle(), windows[0].service is not None
 
-    status, seen = _run_and_look(qapp, monkeypatch, look)
-    assert status == 0
+    seen = _start_and_look(qtbot, monkeypatch, look)
     assert seen == [("专精特新评审助手", True)]
     assert (data_folder / "zjtx.sqlite3").exists()
     assert (data_folder / "zjtx.log").exists()
     assert QApplication.font().family() == "Noto Sans SC"
 
 
-def test_run_explains_a_database_that_cannot_be_opened(qapp, monkeypatch, data_folder):
+def test_run_explains_a_database_that_cannot_be_opened(qtbot, monkeypatch, data_folder):
     """A bad database URL in settings.json opens the window with a Chinese explanation."""
     data_folder.mkdir(parents=True, exist_ok=True)
     (data_folder / "settings.json").write_text(
@@ -67,7 +59,6 @@ def test_run_explains_a_database_that_cannot_be_opened(qapp, monkeypatch, data_f
         boxes += [b for w in QApplication.topLevelWidgets() for b in w.findChildren(QMessageBox)]
         return [(b.windowTitle(), b.text()) for b in boxes if b.isVisible()]
 
-    status, seen = _run_and_look(qapp, monkeypatch, look)
-    assert status == 0
+    seen = _start_and_look(qtbot, monkeypatch, look)
     (shown,) = seen
     assert any(title == "无法打开数据库" and "不支持的数据库类型" in text for title, text in shown)

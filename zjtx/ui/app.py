@@ -62,8 +62,8 @@ def open_service() -> tuple[object | None, str | None]:
         return None, str(exc)
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Open the main window and run the event loop; returns the exit status."""
+def start(argv: Sequence[str] | None = None) -> tuple[QApplication, object, object | None]:
+    """Set up the application and show the main window (everything but the event loop)."""
     from zjtx.store.settings import data_dir
     from zjtx.ui.errors import setup_logging
     from zjtx.ui.main_window import MainWindow
@@ -85,6 +85,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         )
         box.finished.connect(lambda _r: window.open_settings())
         box.open()
+    return app, window, service
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit status."""
+    app, _window, service = start(argv)
     status = app.exec()
     store = getattr(service, "store", None)
     if store is not None:
