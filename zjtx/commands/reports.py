@@ -117,7 +117,7 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     try:
-        _info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
+        info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
     except NotFoundError as exc:
         raise UsageError(
             f"{exc}（“{args.inputs[0]}” 既不是文件或文件夹，也不是已有的批次）"
@@ -128,6 +128,8 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
         store.close()
     if not outcomes:
         raise UsageError(f"批次 “{args.inputs[0]}” 中没有申报企业")
+    if not args.round_name:
+        args.round_name = info.name  # the report heading names the stored round
     return outcomes
 
 
