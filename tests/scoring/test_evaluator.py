@@ -309,3 +309,36 @@ def test_score_is_sum_of_points_within_interval(values, which):
             assert 0 <= item.points_min <= item.points <= item.points_max <= item.max_points
     if result.score_min >= 60 and result.verdict == Verdict.NOT_QUALIFIED:
         assert any(c.state == S.UNMET for c in result.criteria if c.kind == "requirement")
+
+
+def test_growth_average_can_be_switched_to_compound_growth_per_round():
+    """§16: the mean of the two rates is 11.83 %; the round setting switches to CAGR 11.80 %."""
+    mean = _eval(WORKED).criterion("SR22-S2")
+    assert "11.83%" in mean.observed
+    compound = _eval(WORKED, settings={"growth_compound": True}).criterion("SR22-S2")
+    assert "11.8%" in compound.observed and "复合" in compound.observed
+    assert compound.points == 10
+
+
+def test_confirmation_decides_judgement_parts_only():
+    """Confirming LG22-3a's renown part keeps the 10 % share test; a computed item is overridden."""
+    values = dict(WORKED, holds_srdi=True, market_share_domestic=Decimal("10"))
+    ok = _eval(
+        values,
+        "little-giant-2022",
+        confirmations=[Confirmation("LG22-3a", S.MET, "行业协会证明", "王五")],
+    )
+    assert ok.criterion("LG22-3a").state == S.MET
+    low = dict(values, market_share_domestic=Decimal("9.99"))
+    still = _eval(
+        low,
+        "little-giant-2022",
+        confirmations=[Confirmation("LG22-3a", S.MET, "行业协会证明", "王五")],
+    )
+    assert still.criterion("LG22-3a").state == S.UNMET
+    override = _eval(
+        WORKED, confirmations=[Confirmation("SR22-B1", S.UNMET, "实际经营不足2年", "王五")]
+    )
+    item = override.criterion("SR22-B1")
+    assert (item.state, item.computed_state) == (S.UNMET, S.MET)
+    assert override.verdict == Verdict.NOT_QUALIFIED

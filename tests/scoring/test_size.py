@@ -198,8 +198,15 @@ def test_medium_enterprise_is_eligible(rulebook_id):
 
 
 def test_unknown_size_leaves_eligibility_unknown():
-    """With the size unknown, eligibility is unknown and the verdict pending."""
-    ev = run("srdi-sme-2022", {"revenue_y1": None, "employees_y1": 500})
+    """With 1200 staff and revenue unknown the firm may be large: eligibility stays open."""
+    ev = run("srdi-sme-2022", {"revenue_y1": None, "employees_y1": 1200})
     assert ev.size_class == "unknown"
     assert ev.criterion("SR22-0").state == CriterionState.UNKNOWN
     assert ev.verdict == Verdict.PENDING
+
+
+def test_size_open_between_sme_bands_still_decides_eligibility():
+    """With 500 staff and revenue unknown the firm cannot be large: it is an SME (met)."""
+    ev = run("srdi-sme-2022", {"revenue_y1": None, "employees_y1": 500})
+    assert ev.size_class == "unknown"
+    assert ev.criterion("SR22-0").state == CriterionState.MET

@@ -105,3 +105,32 @@ def test_revenue_floor_setting_reaches_the_evaluator(service, tmp_path):
     without = service.applicant_detail("无门槛", make_uscc(3)).review.evaluation
     assert with_floor["verdict"] == "not_qualified"
     assert without["verdict"] != "not_qualified"
+
+
+def test_stored_result_is_the_full_evaluation(service, tmp_path):
+    """What is read back equals Evaluation.to_dict(); the rulebook texts are stored once."""
+    from sqlalchemy import func, select
+
+    from zjtx.store.models import EvaluationResult, RulebookText
+
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    records = [
+        {"name": f"企业{i}", "uscc": make_uscc(i), **COMPLETE, "revenue_y1": 9000 + i}
+        for i in range(1, 4)
+    ]
+    service.import_paths("浙江2026", [_write(tmp_path / "a.json", *records)])
+    detail = service.applicant_detail("浙江2026", make_uscc(2))
+    info = service.get_round("浙江2026")
+    expected = service.scorer(detail.applicant, info, []).to_dict()
+    assert detail.review.evaluation == expected
+    assert [c["id"] for c in detail.review.evaluation["criteria"]] == [
+        c["id"] for c in expected["criteria"]
+    ]
+    with service.store.session() as session:
+        assert session.scalar(select(func.count()).select_from(RulebookText)) == 1
+        stored = session.scalars(select(EvaluationResult.result)).first()
+    assert "clause" not in stored["criteria"][0]
+    assert (
+        len(json.dumps(stored, ensure_ascii=False))
+        < len(json.dumps(expected, ensure_ascii=False)) * 0.6
+    )

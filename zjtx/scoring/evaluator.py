@@ -29,7 +29,7 @@ from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.rulebook import CriterionDef, Rulebook
 from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context
-from zjtx.scoring.size import classify_size
+from zjtx.scoring.size import classify_size, load_size_standard
 
 
 def input_hash(values: Mapping[str, Any]) -> str:
@@ -100,35 +100,70 @@ class _Run:
         """What a rule referring to another criterion sees: its decision, or its explanation."""
         if self.ctx.explain:
             return self.explain(criterion_id)
-        return self.decide(criterion_id)
+        decision = self.decisions.get(criterion_id)
+        return decision if decision is not None else self.decide(criterion_id)
 
     def decide(self, criterion_id: str) -> Decision:
         decision = self.decisions.get(criterion_id)
         if decision is None:
-            decision = self.decisions[criterion_id] = self._decide(
-                self.rulebook.by_id[criterion_id]
-            )
+            ctx = self.ctx
+            previous, ctx.judged = ctx.judged, None  # another criterion's confirmation is not ours
+            try:
+                decision = self._decide(self.rulebook.by_id[criterion_id])
+            finally:
+                ctx.judged = previous
+            self.decisions[criterion_id] = decision
         return decision
 
     def _decide(self, c: CriterionDef) -> Decision:
         if c.conditional:
-            na_reason = self._not_applicable(c)
-            if na_reason is not None:
-                zero = ZERO if c.score is not None else None
-                return Decision(NA, zero, zero, zero, na_reason=na_reason)
+            return self._decide_conditional(c)
+        return self._decide_plain(c)
+
+    def _decide_conditional(self, c: CriterionDef) -> Decision:
+        na_reason = self._not_applicable(c)
+        if na_reason is not None:
+            zero = ZERO if c.score is not None else None
+            return Decision(NA, zero, zero, zero, na_reason=na_reason)
+        return self._decide_plain(c)
+
+    def _decide_plain(self, c: CriterionDef) -> Decision:
         confirmation = self.confirmations.get(c.id) if self.confirmations else None
+        if confirmation is not None and c.judgement:
+            return self._decide_judged(c, confirmation)
         if c.score is not None:
             pts = c.score.evaluate(self.ctx)
             if confirmation is None:
-                return Decision(pts.state, pts.points, pts.low, pts.high, pts.missing)
+                return Decision(pts.state, pts.points, pts.low, pts.high)
+            # An override of a computed item: the evaluator decides it outright.
             value = pts.high if confirmation.state == MET else pts.low
             return Decision(confirmation.state, value, value, value, (), pts.state, confirmation)
         assert c.cond is not None
-        outcome = c.cond.evaluate(self.ctx)
+        state = c.cond.decide(self.ctx)
         if confirmation is None:
-            missing = outcome.missing if outcome.state == UNKNOWN else ()
-            return Decision(outcome.state, missing=missing)
-        return Decision(confirmation.state, computed=outcome.state, confirmation=confirmation)
+            return Decision(state)
+        return Decision(confirmation.state, computed=state, confirmation=confirmation)
+
+    def _decide_judged(self, c: CriterionDef, confirmation: Confirmation) -> Decision:
+        """A judgement item confirmed by an evaluator: the confirmation decides the judgement
+        parts only; hard facts in the same criterion (a share below 10 %, a large enterprise,
+        a 单项冠军 title) still decide as computed."""
+        computed = self._evaluate_with(c, None)
+        state, points, low, high = self._evaluate_with(c, confirmation.state)
+        return Decision(state, points, low, high, (), computed[0], confirmation)
+
+    def _evaluate_with(self, c: CriterionDef, judged: CriterionState | None) -> tuple:
+        ctx = self.ctx
+        previous = ctx.judged
+        ctx.judged = judged
+        try:
+            if c.score is not None:
+                pts = c.score.evaluate(ctx)
+                return (pts.state, pts.points, pts.low, pts.high)
+            assert c.cond is not None
+            return (c.cond.decide(ctx), None, None, None)
+        finally:
+            ctx.judged = previous
 
     def _intervals(self) -> dict[str | None, list[Decimal]]:
         """[points, low, high] per scored group, and for the total under the key None."""
@@ -173,12 +208,16 @@ class _Run:
     def explain(self, criterion_id: str) -> CriterionResult:
         result = self.results.get(criterion_id)
         if result is None:
-            previous = self.ctx.explain
-            self.ctx.explain = True
+            ctx = self.ctx
+            c = self.rulebook.by_id[criterion_id]
+            confirmation = self.confirmations.get(criterion_id) if self.confirmations else None
+            judged = confirmation.state if confirmation is not None and c.judgement else None
+            previous = (ctx.explain, ctx.judged)
+            ctx.explain, ctx.judged = True, judged
             try:
-                result = self._explain(self.rulebook.by_id[criterion_id])
+                result = self._explain(c)
             finally:
-                self.ctx.explain = previous
+                ctx.explain, ctx.judged = previous
             self.results[criterion_id] = result
         return result
 
@@ -213,27 +252,35 @@ class _Run:
         if decision.confirmation is not None:
             item = decision.confirmation
             notes.append(f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}")
-        if decision.state == UNKNOWN and decision.missing:
-            notes.append("缺少数据：" + "、".join(self._label(k) for k in decision.missing))
         state = decision.state
+        # What the explanation computes must be what was decided (override aside).
+        expected = decision.computed if _is_override(c, decision) else state
         if c.score is not None:
             pts = c.score.evaluate(self.ctx)
+            _check(c, pts.state, expected)
+            missing = pts.missing if state == UNKNOWN else ()
+            if missing:
+                notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
             return CriterionResult(
                 **common,
                 observed=pts.observed,
                 gap=pts.gap if state in (MET, UNMET) else None,
-                missing=decision.missing,
+                missing=missing,
                 notes=tuple(notes),
             )
         assert c.cond is not None
         outcome = c.cond.evaluate(self.ctx)
+        _check(c, outcome.state, expected)
+        missing = outcome.missing if state == UNKNOWN else ()
+        if missing:
+            notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
         observed = "；".join(dict.fromkeys(p.observed for p in outcome.parts if p.observed))
         gap = "；".join(dict.fromkeys(outcome.gaps)) or None
         return CriterionResult(
             **common,
             observed=observed,
             gap=gap if state == UNMET else None,
-            missing=decision.missing,
+            missing=missing,
             parts=tuple(outcome.parts),
             notes=tuple(notes),
         )
@@ -241,6 +288,17 @@ class _Run:
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
         return qdef.label if qdef else key
+
+
+def _is_override(c: CriterionDef, decision: Decision) -> bool:
+    return decision.confirmation is not None and not c.judgement
+
+
+def _check(c: CriterionDef, explained: CriterionState, decided: CriterionState | None) -> None:
+    if explained != decided:
+        raise RuntimeError(
+            f"内部错误：{c.id} 的判定（{decided}）与说明（{explained}）不一致，请报告此问题"
+        )
 
 
 class CriterionResults(Sequence[CriterionResult]):
@@ -340,7 +398,7 @@ def _evaluate(
     run = _Run(rulebook, ctx, by_id, settings)
     for c in rulebook.criteria:
         run.decide(c.id)
-    state = rulebook.verdict.evaluate(ctx).state
+    state = rulebook.verdict.decide(ctx)
     verdict = (
         Verdict.QUALIFIED
         if state in (MET, NA)
@@ -369,6 +427,13 @@ def _evaluate(
         )
     if size.sector_source == "industry_code":
         notes.append(f"划型行业未填，已按行业代码 {values.get('industry_code')} 推定")
+    elif size.sector and values.get("industry_code"):
+        implied = load_size_standard().sector_for_code(str(values["industry_code"]))
+        if implied and implied != size.sector:
+            notes.append(
+                f"划型行业“{size.sector}”与行业代码 {values['industry_code']} 推定的“{implied}”"
+                "不一致，已按填写的划型行业判定，请核对"
+            )
     overlay = rulebook.overlay
     if overlay is not None and overlay.unverified:
         notes.append(f"省级规则 {overlay.id} 未核实：{overlay.unverified}")
@@ -404,7 +469,7 @@ def _verdict_reasons(verdict: Verdict, run: _Run) -> tuple[str, ...]:
         return ()
     reasons = []
     for c in run.rulebook.criteria:
-        if c.kind == CriterionKind.ROUTE:
+        if c.kind in (CriterionKind.ROUTE, CriterionKind.INFO):
             continue
         state = run.decisions[c.id].state
         if verdict == Verdict.NOT_QUALIFIED:

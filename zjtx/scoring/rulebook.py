@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -477,7 +477,6 @@ def _build(
     local = parse_quantity_defs(
         data.get("derived") or {}, file, base_table.defs.__contains__, base_table.names
     )
-    quantities = QuantityTable(catalogue, {**shared, **local})
     settings = {
         str(name): Setting(
             str(name),
@@ -487,6 +486,18 @@ def _build(
         )
         for name, spec in (data.get("settings") or {}).items()
     }
+    for name, qdef in list(local.items()):
+        if qdef.alt is not None:
+            setting = settings.get(qdef.alt[0])
+            if setting is None:
+                raise DataFileError(
+                    file,
+                    f"when_setting 中的批次设置 “{qdef.alt[0]}” 未在 settings 中声明",
+                    rule=name,
+                    suggestion=did_you_mean(qdef.alt[0], settings),
+                )
+            local[name] = replace(qdef, alt=(qdef.alt[0], qdef.alt[1], setting.default))
+    quantities = QuantityTable(catalogue, {**shared, **local})
     groups: dict[str, Group] = {}
     for item in data["groups"]:
         gid = str(item["id"])

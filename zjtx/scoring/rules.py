@@ -21,12 +21,14 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
     COMPARISONS,
     HUNDRED,
+    ONE,
     ZERO,
     CompoundGrowth,
     Exact,
     Number,
     ceil_div,
     format_number,
+    round_half_up,
     to_number,
 )
 from zjtx.scoring.size import SIZE_LABELS, SizeResult
@@ -65,6 +67,13 @@ def combine_any(states: Iterable[CriterionState]) -> CriterionState:
         if state in seen:
             return state
     return UNMET
+
+
+# Precedence used by the fast paths: all-of keeps the worst state, any-of the best.
+_ALL_RANK = {NA: 0, MET: 1, MANUAL: 2, UNKNOWN: 3, UNMET: 4}
+_ALL_BY_RANK = {rank: state for state, rank in _ALL_RANK.items()}
+_ANY_RANK = {NA: 0, UNMET: 1, MANUAL: 2, UNKNOWN: 3, MET: 4}
+_ANY_BY_RANK = {rank: state for state, rank in _ANY_RANK.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,10 +152,10 @@ def _render_quantity(qv: QValue) -> str:
     if kind == "sum":
         shown = " + ".join(format_number(v) for v in qv.parts)
         return f"{qdef.label} {qdef.show(qv.value)}（{shown}）"
-    pieces = [
-        item.qdef.show(v) if item.qdef.unit == "%" else format_number(v)
-        for item, v in zip(inputs, qv.parts, strict=True)
-    ]
+    pieces = []
+    for item, v in zip(inputs, qv.parts, strict=True):
+        piece = item.qdef.show(v) if item.qdef.unit == "%" else format_number(v)
+        pieces.append(f"({piece})" if v < 0 else piece)
     return f"{qdef.label} {qdef.show(qv.value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
 
 
@@ -163,6 +172,7 @@ class QuantityDef:
     note: str | None = None
     spec: FieldSpec | None = None
     numeric_field: bool = False  # a catalogue field holding numbers (precomputed: hot path)
+    alt: tuple[str, str, bool] | None = None  # alias only: (round setting, other target, default)
 
     @property
     def numeric(self) -> bool:
@@ -176,9 +186,9 @@ class QuantityDef:
     def percent(self) -> bool:
         return self.unit == "%"
 
-    def show(self, number: Number | Decimal) -> str:
+    def show(self, number: Number | Decimal, places: int = 2) -> str:
         """Value with its unit, e.g. ``6.05%`` or ``520 万元``."""
-        text = format_number(number)
+        text = format_number(number, places)
         if self.unit == "%":
             return f"{text}%"
         return f"{text} {self.unit}" if self.unit else text
@@ -213,6 +223,7 @@ class QuantityTable:
                     qdef.inputs,
                     note=qdef.note or target.note,
                     spec=target.spec,
+                    alt=qdef.alt,
                 )
             self.defs[name] = qdef
 
@@ -232,13 +243,13 @@ def parse_quantity_defs(
     for name, entry in data.items():
         if not isinstance(entry, dict):
             raise DataFileError(file, "派生指标定义必须是映射", rule=name)
-        unknown_keys = set(entry) - {"label", "unit", "note", "years", *kinds}
-        for key in unknown_keys:
+        allowed = ["label", "unit", "note", "years", "when_setting", *kinds]
+        for key in set(entry) - set(allowed):
             raise DataFileError(
                 file,
                 f"派生指标的未知属性 “{key}”",
                 rule=name,
-                suggestion=did_you_mean(key, ["label", "unit", "note", "years", *kinds]),
+                suggestion=did_you_mean(key, allowed),
             )
         present = [k for k in kinds if k in entry]
         if len(present) != 1:
@@ -262,6 +273,22 @@ def parse_quantity_defs(
         years = int(entry.get("years", 0))
         if kind == "cagr" and years < 1:
             raise DataFileError(file, "cagr 须写 years（年数，≥1）", rule=name)
+        alt = None
+        if "when_setting" in entry:
+            spec = entry["when_setting"]
+            if kind != "alias" or not isinstance(spec, dict) or len(spec) != 1:
+                raise DataFileError(
+                    file, "when_setting 只用于 alias，写成 {批次设置: 另一指标}", rule=name
+                )
+            ((setting, target),) = spec.items()
+            if not (known(target) or target in result):
+                raise DataFileError(
+                    file,
+                    f"未知指标 “{target}”",
+                    rule=name,
+                    suggestion=did_you_mean(str(target), [*all_names(), *result]),
+                )
+            alt = (str(setting), str(target), False)
         result[name] = QuantityDef(
             name=name,
             label=str(entry.get("label") or name),
@@ -270,6 +297,7 @@ def parse_quantity_defs(
             inputs=tuple(str(i) for i in inputs),
             years=years,
             note=entry.get("note"),
+            alt=alt,
         )
     return result
 
@@ -292,12 +320,14 @@ class Context:
         "criterion",
         "explain",
         "group_interval",
+        "judged",
         "pass_line",
         "quantities",
         "score_interval",
         "settings",
         "size",
         "values",
+        "vcache",
     )
 
     def __init__(
@@ -316,79 +346,110 @@ class Context:
         self.settings = settings
         self.pass_line = pass_line
         self.explain = False
+        # An evaluator's confirmation of the criterion being evaluated: judgement parts (and
+        # only they) take this state instead of `manual`.
+        self.judged: CriterionState | None = None
         self.cache: dict[str, QValue] = {}
+        self.vcache: dict[str, Any] = {}
         # Filled in by the evaluator: results of other criteria and score intervals.
         self.criterion: Callable[[str], Any] = _unset
         self.score_interval: Callable[[], tuple[Decimal, Decimal]] = _unset
         self.group_interval: Callable[[str], tuple[Decimal, Decimal]] = _unset
 
-    def q(self, name: str) -> QValue:
-        cached = self.cache.get(name)
-        if cached is None:
-            cached = self.cache[name] = self._compute(self.quantities.defs[name])
-        return cached
+    def value(self, name: str) -> Any:
+        """The value of a quantity (Number, raw bool/str, or None when unknown): the fast path
+        used while deciding; no explanation objects are built."""
+        vcache = self.vcache
+        if name in vcache:
+            return vcache[name]
+        value = vcache[name] = self._value(self.quantities.defs[name])
+        return value
 
-    def _compute(self, qdef: QuantityDef) -> QValue:
+    def _value(self, qdef: QuantityDef) -> Any:
         kind = qdef.kind
         if kind == "field":
             raw = self.values.get(qdef.name)
-            if raw is None:
-                return QValue(qdef, None, (qdef.name,))
-            if qdef.numeric_field:
-                exact = raw if raw.__class__ is Decimal else to_number(raw)
-                return QValue(qdef, Exact(exact), (), None, (exact,))
-            return QValue(qdef, raw)
+            if raw is None or not qdef.numeric_field:
+                return raw
+            return Exact(raw if raw.__class__ is Decimal else to_number(raw))
         if kind == "builtin":
             if qdef.name == "size_class":
-                size = self.size
-                value = None if size.size_class == "unknown" else size.size_class
-                return QValue(qdef, value, size.missing, ctx=self)
-            return QValue(qdef, self.application_type, ctx=self)
+                size_class = self.size.size_class
+                return None if size_class == "unknown" else size_class
+            return self.application_type
         if kind == "alias":
-            return self.q(qdef.inputs[0])
-        cache = self.cache
+            return self.value(self._alias_target(qdef))
         inputs = []
-        complete = True
+        vcache = self.vcache
         for name in qdef.inputs:
-            item = cache.get(name)
+            item = vcache[name] if name in vcache else self.value(name)
             if item is None:
-                item = self.q(name)
-            if item.value is None:
-                complete = False
+                return None
             inputs.append(item)
-        if not complete:
+        if kind == "ratio":
+            a, b = inputs
+            if b.num <= 0:
+                return None
+            # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
+            return Exact(a.num * b.den * HUNDRED, a.den * b.num)
+        if kind == "growth":
+            cur, prev = inputs
+            if prev.num <= 0:
+                return None
+            # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
+            return Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
+        if kind == "cagr":
+            last, first = inputs
+            if first.num <= 0 or last.num < 0:
+                return None
+            return CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
+        # sum or mean of exact fractions over one common denominator
+        num, den = ZERO, ONE
+        for item in inputs:
+            num, den = num * item.den + item.num * den, den * item.den
+        if kind == "mean":
+            den = den * len(inputs)
+        return Exact(num, den)
+
+    def _alias_target(self, qdef: QuantityDef) -> str:
+        alt = qdef.alt
+        if alt is not None and self.settings.get(alt[0], alt[2]):
+            return alt[1]
+        return qdef.inputs[0]
+
+    def q(self, name: str) -> QValue:
+        """The value with what explains it (inputs, missing fields, why it stayed unknown)."""
+        cached = self.cache.get(name)
+        if cached is None:
+            cached = self.cache[name] = self._describe(self.quantities.defs[name])
+        return cached
+
+    def _describe(self, qdef: QuantityDef) -> QValue:
+        value = self.value(qdef.name)
+        kind = qdef.kind
+        if kind == "field":
+            if value is None:
+                return QValue(qdef, None, (qdef.name,))
+            if qdef.numeric_field:
+                return QValue(qdef, value, (), None, (value.num,))
+            return QValue(qdef, value)
+        if kind == "builtin":
+            missing = self.size.missing if qdef.name == "size_class" else ()
+            return QValue(qdef, value, missing if value is None else (), ctx=self)
+        if kind == "alias":
+            return self.q(self._alias_target(qdef))
+        inputs = tuple(self.q(name) for name in qdef.inputs)
+        parts = tuple(item.value.value for item in inputs if isinstance(item.value, Exact))
+        if value is not None:
+            return QValue(qdef, value, (), None, parts, inputs)
+        if any(item.value is None for item in inputs):
             missing = tuple(dict.fromkeys(m for item in inputs for m in item.missing))
             problem = "；".join(i.problem for i in inputs if i.problem) or None
-            return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-        missing = ()
-        if kind == "ratio":
-            num, den = inputs[0].value.value, inputs[1].value.value
-            if den <= 0:
-                problem = f"{inputs[1].qdef.label}为 {format_number(den)}，无法计算{qdef.label}"
-                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-            return QValue(qdef, Exact(num / den * HUNDRED), missing, None, (num, den), inputs)
-        if kind == "growth":
-            cur, prev = inputs[0].value.value, inputs[1].value.value
-            if prev <= 0:
-                problem = f"{inputs[1].qdef.label}为 {format_number(prev)}，无法计算{qdef.label}"
-                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-            return QValue(
-                qdef, Exact((cur / prev - 1) * HUNDRED), missing, None, (cur, prev), inputs
-            )
-        if kind == "cagr":
-            last, first = inputs[0].value.value, inputs[1].value.value
-            if first <= 0 or last < 0:
-                bad = inputs[1] if first <= 0 else inputs[0]
-                problem = (
-                    f"{bad.qdef.label}为 {format_number(bad.value.value)}，无法计算{qdef.label}"
-                )
-                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-            number = CompoundGrowth(last / first, qdef.years)
-            return QValue(qdef, number, missing, None, (last, first), inputs)
-        values = tuple(item.value.value for item in inputs)
-        total = sum(values, ZERO)
-        value = total if kind == "sum" else total / len(values)
-        return QValue(qdef, Exact(value), missing, None, values, inputs)
+            return QValue(qdef, None, missing, problem, inputs=inputs)
+        # Every input is known, yet the value is not: a zero or negative base.
+        bad = inputs[0] if kind == "cagr" and inputs[0].value.num < 0 else inputs[1]
+        problem = f"{bad.qdef.label}为 {format_number(bad.value)}，无法计算{qdef.label}"
+        return QValue(qdef, None, (), problem, inputs=inputs)
 
 
 _APP_TYPES = {"new": "新申报", "renewal": "复核"}
@@ -428,7 +489,12 @@ class Cond:
     _requirement: str | None = None
 
     def evaluate(self, ctx: Context) -> Outcome:  # pragma: no cover - interface
+        """State with parts, missing data and gaps (in explain mode, the Chinese texts)."""
         raise NotImplementedError
+
+    def decide(self, ctx: Context) -> CriterionState:
+        """The state alone, on the fast path (no explanation objects); agrees with evaluate."""
+        return self.evaluate(ctx).state
 
     def describe(self) -> str:  # pragma: no cover - interface
         raise NotImplementedError
@@ -448,11 +514,25 @@ class Cond:
 class Leaf(Cond):
     """A test on one quantity."""
 
+    unknown_text: str | None = None  # what to say when the value is missing (e.g. 待平台评价)
+
     def __init__(self, qdef: QuantityDef, judgement: bool, text: str | None) -> None:
         self.qdef = qdef
         self.name = qdef.name
         self.judgement = judgement
         self.text = text
+
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        """State when the value is unknown; a rule may still be decided by what is known."""
+        return UNKNOWN
+
+    def decide(self, ctx: Context) -> CriterionState:
+        value = ctx.value(self.name)
+        if value is None:
+            return self.decide_unknown(ctx)
+        if self.test(value):
+            return (ctx.judged or MANUAL) if self.judgement else MET
+        return UNMET
 
     def judgemental(self) -> bool:
         return self.judgement
@@ -467,13 +547,16 @@ class Leaf(Cond):
         qv = ctx.q(self.name)
         value = qv.value
         if value is None:
-            missing = qv.missing or (self.name,)
+            state = self.decide_unknown(ctx)
+            missing = (qv.missing or (self.name,)) if state == UNKNOWN else ()
             if not ctx.explain:
-                return Outcome(UNKNOWN, None, missing)
-            part = PartResult(self.requirement(), UNKNOWN, qv.explain)
-            return Outcome(UNKNOWN, [part], missing)
+                return Outcome(state, None, missing)
+            observed = qv.explain
+            if state == UNKNOWN and self.unknown_text:
+                observed = f"{observed}（{self.unknown_text}）"
+            return Outcome(state, [PartResult(self.requirement(), state, observed)], missing)
         if self.test(value):
-            state = MANUAL if self.judgement else MET
+            state = (ctx.judged or MANUAL) if self.judgement else MET
             if not ctx.explain:
                 return Outcome(state)
             return Outcome(state, [PartResult(self.requirement(), state, qv.explain)])
@@ -554,6 +637,17 @@ class InSet(Leaf):
     def test(self, value: Any) -> bool:
         return value in self.codes
 
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        # The size class can be open between bands and still decide "is an SME": a 工业 firm
+        # with 8600万 revenue is never large, whatever its head count.
+        if self.name == "size_class":
+            possible = ctx.size.possible
+            if possible and possible <= set(self.codes):
+                return MET
+            if possible and possible.isdisjoint(self.codes):
+                return UNMET
+        return UNKNOWN
+
 
 class Manual(Cond):
     """``{manual: 文本}``: a qualitative requirement only an evaluator can judge."""
@@ -567,10 +661,15 @@ class Manual(Cond):
     def judgemental(self) -> bool:
         return True
 
+    def decide(self, ctx: Context) -> CriterionState:
+        return ctx.judged or MANUAL
+
     def evaluate(self, ctx: Context) -> Outcome:
+        state = ctx.judged or MANUAL
         if not ctx.explain:
-            return Outcome(MANUAL)
-        return Outcome(MANUAL, [PartResult(self.requirement(), MANUAL, "需评审人判断")])
+            return Outcome(state)
+        observed = "需评审人判断" if state == MANUAL else f"评审人确认：{state.label}"
+        return Outcome(state, [PartResult(self.requirement(), state, observed)])
 
 
 class AllOf(Cond):
@@ -583,6 +682,15 @@ class AllOf(Cond):
 
     def describe(self) -> str:
         return "；且".join(_bracket(i, "或") for i in self.items)
+
+    def decide(self, ctx: Context) -> CriterionState:
+        rank = 0
+        for item in self.items:
+            state = item.decide(ctx)
+            if state is UNMET:
+                return UNMET
+            rank = max(rank, _ALL_RANK[state])
+        return _ALL_BY_RANK[rank]
 
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
@@ -599,6 +707,15 @@ class AnyOf(Cond):
 
     def describe(self) -> str:
         return "；或".join(_bracket(i, "且") for i in self.items)
+
+    def decide(self, ctx: Context) -> CriterionState:
+        rank = 0
+        for item in self.items:
+            state = item.decide(ctx)
+            if state is MET:
+                return MET
+            rank = max(rank, _ANY_RANK[state])
+        return _ANY_BY_RANK[rank]
 
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
@@ -632,21 +749,60 @@ class Cases(Cond):
             lines.append(f"其他情况，{self.otherwise.requirement()}")
         return "；".join(lines)
 
+    def decide(self, ctx: Context) -> CriterionState:
+        states = set()
+        open_selector = False
+        for when, then in self.cases:
+            selector = when.decide(ctx)
+            if selector == UNMET:
+                continue
+            states.add(then.decide(ctx))
+            if selector == MET:
+                break
+            open_selector = True
+        else:
+            states.add(self.otherwise.decide(ctx) if self.otherwise is not None else UNMET)
+        if len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+            return states.pop()
+        return UNKNOWN
+
     def evaluate(self, ctx: Context) -> Outcome:
+        # Walk the cases in order. While a selector is undecided, both it and the cases after
+        # it stay possible; the result is decided when every possible branch agrees.
+        branches: list[Outcome] = []
+        selectors: list[Outcome] = []
+        open_selector = False
         for when, then in self.cases:
             selector = when.evaluate(ctx)
+            if selector.state == UNMET:
+                continue
+            selectors.append(selector)
+            branches.append(then.evaluate(ctx))
             if selector.state == MET:
-                chosen = then.evaluate(ctx)
-                return Outcome(
-                    chosen.state, selector.parts + chosen.parts, chosen.missing, chosen.gaps
-                )
-            if selector.state in (UNKNOWN, MANUAL):
-                return Outcome(UNKNOWN, selector.parts, selector.missing)
-        if self.otherwise is None:
-            if not ctx.explain:
-                return Outcome(UNMET)
-            return Outcome(UNMET, [PartResult(self.requirement(), UNMET, "不属于任何适用情形")])
-        return self.otherwise.evaluate(ctx)
+                break
+            open_selector = True
+        else:
+            if self.otherwise is not None:
+                branches.append(self.otherwise.evaluate(ctx))
+            elif ctx.explain:
+                part = PartResult(self.requirement(), UNMET, "不属于任何适用情形")
+                branches.append(Outcome(UNMET, [part]))
+            else:
+                branches.append(Outcome(UNMET))
+        states = {b.state for b in branches}
+        if len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+            state = states.pop()
+        else:
+            state = UNKNOWN
+        if state == UNKNOWN:
+            missing = tuple(dict.fromkeys(m for o in selectors + branches for m in o.missing))
+        else:
+            missing = ()
+        if not ctx.explain:
+            return Outcome(state, None, missing)
+        parts = [p for o in selectors for p in o.parts] + [p for o in branches for p in o.parts]
+        gaps = [g for o in branches if o.state == UNMET for g in o.gaps]
+        return Outcome(state, parts, missing, gaps if state == UNMET else [])
 
 
 class CriterionRef(Cond):
@@ -658,6 +814,9 @@ class CriterionRef(Cond):
 
     def describe(self) -> str:
         return f"{self.criterion_id} {self.title}".strip()
+
+    def decide(self, ctx: Context) -> CriterionState:
+        return ctx.criterion(self.criterion_id).state
 
     def evaluate(self, ctx: Context) -> Outcome:
         result = ctx.criterion(self.criterion_id)
@@ -760,22 +919,26 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
         return None
     qdef = qv.qdef if qdef.kind == "alias" else qdef
     word = COMPARISONS[op].word
-    observed = qdef.show(number)
-    head = f"{qdef.label} {observed}，要求{word} {qdef.show(threshold)}"
-    if isinstance(number, Exact):
-        diff = abs(threshold - number.value)
-    else:
-        diff = abs(threshold - to_number(number.to_decimal(6)))
-    if op in ("eq",):
+    # Enough digits that a value just short of the threshold never reads as the threshold.
+    places = 2
+    while places < 6 and number.compare(threshold) != 0 and number.to_decimal(places) == threshold:
+        places += 1
+    head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {qdef.show(threshold)}"
+    if op == "eq":
         return head
-    unit_gap = f"{format_number(diff)} 个百分点" if qdef.unit == "%" else qdef.show(diff).strip()
+    diff = number.difference(threshold)
+    if op == "gt" and diff == 0:
+        return f"{head}（须严格超过）"
+    diff_places = 2
+    while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
+        diff_places += 1
+    shown = format_number(diff, diff_places)
+    unit_gap = f"{shown} 个百分点" if qdef.unit == "%" else f"{shown} {qdef.unit or ''}".strip()
     amount = _amount_gap(qdef, qv, threshold)
     verb = "差" if op in ("ge", "gt") else "超出"
     text = f"{head}，{verb} {unit_gap}"
     if amount is not None:
         text += f"，约 {format_number(amount)} 万元"
-    if op == "gt" and diff == 0:
-        text = f"{head}（须严格超过）"
     return text
 
 
@@ -899,13 +1062,30 @@ class Bands(Score):
         return f"{self.qdef.label}：" + "；".join(pieces)
 
     def evaluate(self, ctx: Context) -> Points:
-        qv = ctx.q(self.qdef.name)
         low, high = self._bounds
+        if not ctx.explain:
+            number = ctx.value(self.qdef.name)
+            if number is None:
+                return Points(low, low, high, "", UNKNOWN)
+            pts = self._points(number)[1]
+            return Points(pts, pts, pts, "", MET if pts > 0 else UNMET)
+        qv = ctx.q(self.qdef.name)
         if qv.value is None:
-            observed = qv.explain if ctx.explain else ""
-            return Points(low, low, high, observed, UNKNOWN, None, qv.missing)
-        number: Number = qv.value
+            return Points(low, low, high, qv.explain, UNKNOWN, None, qv.missing)
+        index, pts = self._points(qv.value)
+        state = MET if pts > 0 else UNMET
+        gap = None
+        if index > 0:
+            edge, better = self.bands[index - 1]
+            detail = gap_text(self.qdef, qv, "ge" if self.up else "le", edge)
+            if detail:
+                gap = f"{detail}（可从 {format_number(pts)} 分升至 {format_number(better)} 分）"
+        return Points(pts, pts, pts, f"{qv.explain} → {format_number(pts)} 分", state, gap)
+
+    def _points(self, number: Number) -> tuple[int, Decimal]:
+        """Index of the band the value falls in (len(bands) for none) and its points."""
         index = len(self.bands)
+        up = self.up
         up = self.up
         for i, (edge, _pts) in enumerate(self.bands):
             cmp = number.compare(edge)
@@ -913,16 +1093,7 @@ class Bands(Score):
                 index = i
                 break
         pts = self.bands[index][1] if index < len(self.bands) else self.otherwise
-        state = MET if pts > 0 else UNMET
-        if not ctx.explain:
-            return Points(pts, pts, pts, "", state)
-        gap = None
-        if index > 0:
-            edge, better = self.bands[index - 1]
-            detail = gap_text(self.qdef, qv, "ge" if up else "le", edge)
-            if detail:
-                gap = f"{detail}（可从 {format_number(pts)} 分升至 {format_number(better)} 分）"
-        return Points(pts, pts, pts, f"{qv.explain} → {format_number(pts)} 分", state, gap)
+        return index, pts
 
 
 class Options(Score):
@@ -954,14 +1125,33 @@ class Options(Score):
         return text
 
     def evaluate(self, ctx: Context) -> Points:
-        qv = ctx.q(self.qdef.name)
         low, high = self._bounds
         explain = ctx.explain
+        if not explain:
+            value = ctx.value(self.qdef.name)
+            if value is None:
+                return Points(low, low, high, "", UNKNOWN)
+            pts = self.points[value]
+            if value in self.judgement:
+                judged = ctx.judged
+                if judged == MET:
+                    return Points(pts, pts, pts, "", MET)
+                if judged == UNMET:
+                    return Points(low, low, low, "", UNMET)
+                return Points(pts, low, pts, "", MANUAL)
+            return Points(pts, pts, pts, "", MET if pts > 0 else UNMET)
+        qv = ctx.q(self.qdef.name)
         if qv.value is None:
             return Points(low, low, high, qv.explain if explain else "", UNKNOWN, None, qv.missing)
         pts = self.points[qv.value]
         observed = f"{qv.explain} → {format_number(pts)} 分" if explain else ""
         if qv.value in self.judgement:
+            judged = ctx.judged
+            if judged == MET:
+                return Points(pts, pts, pts, observed + "（评审人已确认）" if explain else "", MET)
+            if judged == UNMET:
+                note = f"（评审人未予确认，按 {format_number(low)} 分）" if explain else ""
+                return Points(low, low, low, observed + note, UNMET)
             return Points(pts, low, pts, observed + "（待评审人确认）" if explain else "", MANUAL)
         state = MET if pts > 0 else UNMET
         gap = None
@@ -994,13 +1184,13 @@ class Count(Score):
         yes, unknown, missing = 0, 0, []
         values = []
         for qdef in self.qdefs:
-            qv = ctx.q(qdef.name)
-            values.append(qv.value)
-            if qv.value is None:
+            value = ctx.value(qdef.name)
+            values.append(value)
+            if value is None:
                 unknown += 1
-                missing.extend(qv.missing)
+                missing.append(qdef.name)
             else:
-                yes += bool(qv.value)
+                yes += bool(value)
         low = min(self.cap, self.each * yes)
         high = min(self.cap, self.each * (yes + unknown))
         state = _points_state(low, high, low, False)
@@ -1044,16 +1234,22 @@ class FirstMatch(Score):
         judgement = False
         decided: Decimal | None = None
         decided_cond: Cond | None = None
+        explain = ctx.explain
         for cond, pts in self.cases:
-            outcome = cond.evaluate(ctx)
-            if outcome.state == MET:
+            if explain:
+                outcome = cond.evaluate(ctx)
+                state = outcome.state
+            else:
+                state = cond.decide(ctx)
+            if state == MET:
                 possible.append(pts)
                 decided, decided_cond = pts, cond
                 break
-            if outcome.state in (UNKNOWN, MANUAL):
+            if state in (UNKNOWN, MANUAL):
                 possible.append(pts)
-                missing.extend(outcome.missing)
-                judgement = judgement or outcome.state == MANUAL
+                if explain:
+                    missing.extend(outcome.missing)
+                judgement = judgement or state == MANUAL
         else:
             possible.append(self.otherwise)
         low, high = min(possible), max(possible)
@@ -1132,13 +1328,17 @@ class FieldPoints(Score):
         return f"取“{self.qdef.label}”（{format_number(self.low)}–{format_number(self.high)} 分）"
 
     def evaluate(self, ctx: Context) -> Points:
-        qv = ctx.q(self.qdef.name)
-        if qv.value is None:
-            observed = qv.explain if ctx.explain else ""
-            return Points(self.low, self.low, self.high, observed, UNKNOWN, None, qv.missing)
-        pts = min(max(qv.value.value, self.low), self.high)
+        value = ctx.value(self.qdef.name)
+        if value is None:
+            if not ctx.explain:
+                return Points(self.low, self.low, self.high, "", UNKNOWN)
+            qv = ctx.q(self.qdef.name)
+            return Points(self.low, self.low, self.high, qv.explain, UNKNOWN, None, qv.missing)
+        pts = min(max(value.value, self.low), self.high)
         state = MET if pts > 0 else UNMET
-        observed = f"{qv.explain} → {format_number(pts)} 分" if ctx.explain else ""
+        if not ctx.explain:
+            return Points(pts, pts, pts, "", state)
+        observed = f"{ctx.q(self.qdef.name).explain} → {format_number(pts)} 分"
         return Points(pts, pts, pts, observed, state)
 
 
@@ -1253,7 +1453,7 @@ class Parser:
         return Manual(str(data["manual"]))
 
     def leaf(self, data: dict) -> Cond:
-        allowed = {"q", "judgement", "text", *_OPS}
+        allowed = {"q", "judgement", "text", "unknown", *_OPS}
         for key in data:
             if key not in allowed:
                 raise self.error(f"条件中的未知属性 “{key}”", did_you_mean(str(key), allowed))
@@ -1265,6 +1465,12 @@ class Parser:
         judgement = bool(data.get("judgement", False))
         text = data.get("text")
         raw = data[op]
+        leaf = self._leaf(data, qdef, op, raw, judgement, text)
+        if data.get("unknown"):
+            leaf.unknown_text = str(data["unknown"])
+        return leaf
+
+    def _leaf(self, data: dict, qdef: QuantityDef, op: str, raw: Any, judgement: bool, text):
         if op in COMPARISONS or op == "between":
             if not qdef.numeric:
                 raise self.error(f"“{qdef.name}”不是数值指标，不能用 {op} 比较")

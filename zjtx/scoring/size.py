@@ -84,6 +84,8 @@ class SizeResult:
     band: str | None = None  # the band whose bounds decided (or could not be decided)
     figures: tuple[tuple[str, Any], ...] = ()  # indicator key -> value, as used
     industry_code: str | None = None
+    # Classes still possible with what is known (one class when decided; empty: no sector).
+    possible: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -157,15 +159,16 @@ def classify_size(values: dict[str, Any]) -> SizeResult:
         sector = standard.sector_for_code(str(code))
         source = "industry_code" if sector else ""
     if not sector or sector not in standard.rows:
-        return SizeResult("unknown", None, "", ("size_sector",))
+        return SizeResult("unknown", None, "", ("size_sector",))  # nothing is known
     row = standard.rows[sector]
     figures = tuple((key, values.get(key)) for key in row.indicators)
     code_text = str(code) if code else None
+    possible: list[str] = []
+    first_open: tuple[str, tuple[str, ...]] | None = None
     for band in BANDS:
-        bounds = row.bounds[band]
         missing = []
         failed = False
-        for key, bound in bounds.items():
+        for key, bound in row.bounds[band].items():
             value = values.get(key)
             if value is None:
                 missing.append(key)
@@ -174,7 +177,18 @@ def classify_size(values: dict[str, Any]) -> SizeResult:
                 break
         if failed:
             continue  # a known value below a lower bound: drop to the next band
-        if missing:
-            return SizeResult("unknown", sector, source, tuple(missing), band, figures, code_text)
-        return SizeResult(band, sector, source, (), band, figures, code_text)
-    return SizeResult("micro", sector, source, (), None, figures, code_text)
+        possible.append(band)
+        if not missing:
+            break  # every lower bound met: this band, nothing below it
+        if first_open is None:
+            first_open = (band, tuple(missing))
+    else:
+        possible.append("micro")
+    if first_open is not None:
+        band, missing = first_open
+        return SizeResult(
+            "unknown", sector, source, missing, band, figures, code_text, frozenset(possible)
+        )
+    decided = possible[0]
+    band = None if decided == "micro" else decided
+    return SizeResult(decided, sector, source, (), band, figures, code_text, frozenset(possible))

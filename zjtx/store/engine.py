@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -93,6 +94,11 @@ def _prepare_sqlite_file(path: Path) -> None:
         raise DatabaseOpenError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
 
 
+def _json_dumps(value: Any) -> str:
+    # Chinese stays readable (and a third smaller than \\u escapes) in JSON columns.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -105,10 +111,17 @@ def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
 def create_store_engine(location: StoreLocation) -> Engine:
     if location.sqlite_path is not None:
         _prepare_sqlite_file(location.sqlite_path)
-        engine = create_engine(location.url, connect_args={"timeout": 15})
+        engine = create_engine(
+            location.url, connect_args={"timeout": 15}, json_serializer=_json_dumps
+        )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(location.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    return create_engine(
+        location.url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10},
+        json_serializer=_json_dumps,
+    )
 
 
 def backup_sqlite(path: Path, label: str) -> Path:

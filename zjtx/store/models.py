@@ -20,7 +20,6 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -33,7 +32,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON (text) on PostgreSQL too: nothing queries inside documents, and JSONB's
+# conversion doubled the cost of storing a 10,000-applicant import.
+JSONType = JSON()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -150,6 +151,7 @@ class ApplicantVersion(Base):
     source: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     values_hash: Mapped[str] = mapped_column(String(64))
     issues: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)  # how many issues are warnings
     import_file_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -173,9 +175,30 @@ class Evaluation(Base):
     score_sort: Mapped[float | None] = mapped_column(Float)  # ordering only, never shown
     max_score: Mapped[str | None] = mapped_column(String(40))
     open_judgements: Mapped[int] = mapped_column(Integer, default=0)
-    result: Mapped[dict[str, Any]] = mapped_column(JSONType)
     cause: Mapped[str] = mapped_column(String(20))  # import | rescore | review
     created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class EvaluationResult(Base):
+    """The full result of one evaluation, apart from the narrow row the round table reads."""
+
+    __tablename__ = "evaluation_results"
+
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), primary_key=True)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class RulebookText(Base):
+    """The rulebook texts of criteria (title, clause, source...), stored once per rulebook
+    content hash; an evaluation's result keeps only what differs from them."""
+
+    __tablename__ = "rulebook_texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rulebook_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    rulebook_id: Mapped[str] = mapped_column(String(100))
+    texts: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 

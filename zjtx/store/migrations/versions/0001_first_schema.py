@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 # Frozen copy of the JSON column type at this revision (never import models in migrations).
-JSON_TYPE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+JSON_TYPE = sa.JSON()
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -91,6 +90,7 @@ def upgrade() -> None:
     sa.Column('source', JSON_TYPE, nullable=True),
     sa.Column('values_hash', sa.String(length=64), nullable=False),
     sa.Column('issues', JSON_TYPE, nullable=False),
+    sa.Column('warnings', sa.Integer(), nullable=False),
     sa.Column('import_file_id', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -154,7 +154,6 @@ def upgrade() -> None:
     sa.Column('score_sort', sa.Float(), nullable=True),
     sa.Column('max_score', sa.String(length=40), nullable=True),
     sa.Column('open_judgements', sa.Integer(), nullable=False),
-    sa.Column('result', JSON_TYPE, nullable=False),
     sa.Column('cause', sa.String(length=20), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -166,6 +165,12 @@ def upgrade() -> None:
     with op.batch_alter_table('evaluations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evaluations_applicant_id'), ['applicant_id'], unique=False)
 
+    op.create_table('evaluation_results',
+    sa.Column('evaluation_id', sa.Integer(), nullable=False),
+    sa.Column('result', JSON_TYPE, nullable=False),
+    sa.ForeignKeyConstraint(['evaluation_id'], ['evaluations.id'], name=op.f('fk_evaluation_results_evaluation_id_evaluations')),
+    sa.PrimaryKeyConstraint('evaluation_id', name=op.f('pk_evaluation_results'))
+    )
     op.create_table('review_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('review_id', sa.Integer(), nullable=False),
@@ -194,6 +199,7 @@ def downgrade() -> None:
     with op.batch_alter_table('evaluations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evaluations_applicant_id'))
 
+    op.drop_table('evaluation_results')
     op.drop_table('evaluations')
     op.drop_table('reviews')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
