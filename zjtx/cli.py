@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -15,6 +16,8 @@ from zjtx import __version__
 COMMAND_MODULES = (
     "zjtx.commands.scoring",
     "zjtx.commands.intake",
+    "zjtx.commands.reports",
+    "zjtx.commands.rounds",
 )
 
 
@@ -45,10 +48,8 @@ def _configure_stdout() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # detached streams
                 reconfigure(errors="replace")
-            except (ValueError, OSError):  # pragma: no cover - detached streams
-                pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,12 +73,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zjtx: 已取消", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` or a closed pager: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def gui_main() -> int:
     """Open the desktop window (also the entry point of Windows shortcuts)."""
     try:
-        from zjtx.ui.app import run  # noqa: PLC0415 - Qt is imported only when the GUI opens
+        from zjtx.ui.app import run
     except ImportError as exc:
         print(f"zjtx: 无法启动桌面窗口：{exc}", file=sys.stderr)
         return 1

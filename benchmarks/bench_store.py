@@ -1,0 +1,189 @@
+"""Store speed: import+score+store of a 10,000-applicant roster vs import+score alone; listing.
+
+Usage: python benchmarks/bench_store.py [--count 10000] [--postgres URL] [--repeat 5]
+
+Writes a roster of COUNT synthetic applicants (an .xlsx roster through zjtx.intake when it is
+installed, else a JSON input), then on SQLite (a file in a temporary folder) and on PostgreSQL
+(a fresh database on the server of --postgres or ZJTX_TEST_DATABASE_URL) times:
+  baseline  reading the file and scoring every applicant with the bundled rulebooks;
+  full      reading the file and importing it into a round: scoring and storing every
+            applicant, its version, evaluation and audit event in one transaction;
+  listing   the round table with verdicts and review state (StoreService.list_applicants,
+            the query behind the GUI's table), median of --repeat runs.
+Targets (issue 4): full <= 2 x baseline; listing < 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.uscc import check_character, org_code_check
+from zjtx.store import StoreService, open_store
+from zjtx.store.dto import RoundInfo
+from zjtx.store.scoring_port import RulebookScorer
+
+ROUND_DATE = date(2026, 5, 20)
+TIER = "little-giant"  # 2026: new and renewal applicants use different rulebooks
+
+
+def _uscc(number: int) -> str:
+    body = f"{number:08d}"
+    first17 = "91320115" + body + org_code_check(body)
+    return first17 + check_character(first17)
+
+
+def _fallback_applicants(count: int) -> list[dict[str, Any]]:
+    """Plausible applicants when zjtx.intake.synthetic is not available."""
+    rng = random.Random(2026)
+    people = []
+    for index in range(count):
+        revenue = Decimal(f"{rng.uniform(3000, 60000):.2f}")
+        assets = (revenue * Decimal("1.2")).quantize(Decimal("0.01"))
+        people.append(
+            {
+                "name": f"基准测试企业{index}有限公司",
+                "uscc": _uscc(index + 1),
+                "application_type": rng.choice(("new", "new", "renewal")),
+                "size_sector": "industry",
+                "industry_code": "C3562",
+                "employees_y1": rng.randint(30, 900),
+                "total_assets_y1": assets,
+                "total_liabilities_y1": (assets * Decimal("0.4")).quantize(Decimal("0.01")),
+                "abnormal_operation": False,
+                "serious_dishonesty": False,
+                "prohibited_product": False,
+                "major_incident_3y": False,
+                "holds_srdi": rng.random() < 0.6,
+                "niche_years": Decimal(rng.randint(2, 15)),
+                **{f"revenue_y{y}": revenue - 500 * (y - 1) for y in (1, 2, 3)},
+                **{
+                    f"main_revenue_y{y}": (revenue - 500 * (y - 1)) * Decimal("0.9")
+                    for y in (1, 2, 3)
+                },
+                **{
+                    f"rd_expense_y{y}": (revenue * Decimal("0.05")).quantize(Decimal("0.01"))
+                    for y in (1, 2, 3)
+                },
+                "platform_score": Decimal(f"{rng.uniform(50, 95):.1f}"),
+            }
+        )
+    return people
+
+
+def write_roster(folder: Path, count: int) -> Path:
+    """The input file: an .xlsx roster via zjtx.intake if present, else JSON."""
+    try:
+        from zjtx.intake.synthetic import applicants
+        from zjtx.intake.templates import write_roster_template
+
+        from zjtx.scoring.catalogue import load_catalogue
+    except ImportError:
+        import json
+
+        path = folder / "roster.json"
+        path.write_text(
+            json.dumps(_fallback_applicants(count), ensure_ascii=False, default=str),
+            encoding="utf-8",
+        )
+        return path
+    path = folder / "roster.xlsx"
+    write_roster_template(
+        path, load_catalogue(), ROUND_DATE.year, applicants(count, ROUND_DATE.year)
+    )
+    return path
+
+
+def _fresh_pg(base: str) -> tuple[str, Any]:
+    url = make_url(base)
+    name = f"zjtx_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def run(label: str, url: str, roster: Path, repeat: int) -> dict[str, float]:
+    store = open_store(url)
+    service = StoreService(store)
+    try:
+        service.create_round("基准批次", tier=TIER, round_date=ROUND_DATE)
+        info: RoundInfo = service.get_round("基准批次")
+
+        started = time.perf_counter()
+        files = service.read_files("基准批次", [roster])
+        scorer = RulebookScorer()
+        applicants: list[Applicant] = [a for f in files for a in f.applicants]
+        for applicant in applicants:
+            scorer(applicant, info, [])
+        baseline = time.perf_counter() - started
+
+        started = time.perf_counter()
+        files = service.read_files("基准批次", [roster])
+        reports = [service.import_file("基准批次", f, evaluator="基准") for f in files]
+        full = time.perf_counter() - started
+        stored = sum(r.versions_created for r in reports)
+
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            rows = service.list_applicants("基准批次")
+            timings.append(time.perf_counter() - started)
+        listing = statistics.median(timings)
+        print(
+            f"{label:<10} applicants {len(applicants):>6}  stored {stored:>6}  "
+            f"import+score {baseline:6.2f} s  import+score+store {full:6.2f} s  "
+            f"ratio {full / baseline:4.2f} (target <= 2.00)  "
+            f"listing {len(rows)} rows {listing * 1000:6.1f} ms (target < 200)"
+        )
+        return {"baseline": baseline, "full": full, "listing": listing}
+    finally:
+        store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--postgres", default=os.environ.get("ZJTX_TEST_DATABASE_URL"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        roster = write_roster(Path(folder), args.count)
+        print(
+            f"roster: {roster.name}, {roster.stat().st_size / 1e6:.1f} MB, {args.count} applicants"
+        )
+        run("SQLite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}", roster, args.repeat)
+        if args.postgres:
+            url, drop = _fresh_pg(args.postgres)
+            try:
+                run("PostgreSQL", url, roster, args.repeat)
+            finally:
+                drop()
+        else:
+            print("PostgreSQL: skipped (give --postgres URL or ZJTX_TEST_DATABASE_URL)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Test inputs for the store: valid USCCs, applicants, read files and a small test rulebook."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from zjtx.domain.applicant import Applicant, Provenance
+from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.results import (
+    Confirmation,
+    CriterionKind,
+    CriterionResult,
+    CriterionState,
+    Evaluation,
+    Verdict,
+)
+from zjtx.domain.uscc import check_character, org_code_check
+from zjtx.store.dto import FileRead, RoundInfo
+
+
+def make_uscc(number: int) -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015 check characters) for a serial number."""
+    body8 = f"{number:08d}"
+    first17 = "91330100" + body8 + org_code_check(body8)
+    return first17 + check_character(first17)
+
+
+def make_applicant(
+    number: int, *, revenue: str = "1500", rd: str = "120", file: str = "roster.xlsx", **extra: Any
+) -> Applicant:
+    """An applicant with typed values and per-cell provenance, as intake produces them."""
+    row = number + 1
+    values: dict[str, Any] = {
+        "name": f"测试企业{number}有限公司",
+        "uscc": make_uscc(number),
+        "application_type": "new",
+        "revenue_y1": Decimal(revenue),
+        "rd_expense_y1": Decimal(rd),
+        "founded": date(2015, 3, 1),
+        "employees_y1": 120,
+        "own_brand": True,
+    }
+    values.update(extra)
+    provenance = {
+        key: Provenance(file=file, sheet="名单", cell=f"{chr(65 + i)}{row}", raw=str(value))
+        for i, (key, value) in enumerate(values.items())
+    }
+    return Applicant(
+        values=values, provenance=provenance, source=Provenance(file, "名单", f"A{row}")
+    )
+
+
+def make_file(
+    path: Path,
+    applicants: Sequence[Applicant],
+    *,
+    issues: Sequence[Issue] = (),
+    blocked: int = 0,
+    content: str | None = None,
+) -> FileRead:
+    """Write a file (its bytes decide the hash) and return it read, as intake would."""
+    data = content if content is not None else repr([a.values for a in applicants])
+    path.write_text(data, encoding="utf-8")
+    return FileRead(
+        path=path,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        kind="xlsx",
+        applicants=list(applicants),
+        issues=list(issues),
+        rows_total=len(applicants) + blocked,
+        rows_imported=len(applicants),
+        rows_blocked=blocked,
+    )
+
+
+def warning(uscc: str, code: str = "ratio-mismatch", cell: str = "F2") -> Issue:
+    return Issue(
+        code=code,
+        severity=Severity.WARNING,
+        message="填报的研发费用占比与按金额计算的不一致",
+        file="roster.xlsx",
+        sheet="名单",
+        cell=cell,
+        field="rd_expense_y1",
+        uscc=uscc,
+    )
+
+
+@dataclass
+class RuleScorer:
+    """A three-criterion test rulebook: revenue floor (requirement), one judgement item and
+    R&D points. ``rulebook_hash`` can be changed to simulate an updated rulebook."""
+
+    rulebook_hash: str = "a" * 64
+    calls: list[str] = field(default_factory=list)
+
+    def __call__(
+        self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
+    ) -> Evaluation:
+        self.calls.append(applicant.uscc)
+        floor = Decimal(str(round_info.settings.get("revenue_floor", 1000)))
+        confirmed = {c.criterion_id: c for c in confirmations}
+        revenue = applicant.get("revenue_y1")
+        rd = applicant.get("rd_expense_y1") or Decimal(0)
+        computed = {
+            "T-REV": CriterionState.UNKNOWN
+            if revenue is None
+            else (CriterionState.MET if revenue >= floor else CriterionState.UNMET),
+            "T-JUDGE": CriterionState.MANUAL,
+            "T-RD": CriterionState.MET if rd >= 100 else CriterionState.UNMET,
+        }
+        titles = {"T-REV": "营业收入门槛", "T-JUDGE": "主导产品属于重点领域", "T-RD": "研发投入"}
+        criteria = []
+        for cid, state in computed.items():
+            confirmation = confirmed.get(cid)
+            final = confirmation.state if confirmation else state
+            criteria.append(
+                CriterionResult(
+                    id=cid,
+                    title=titles[cid],
+                    group="test",
+                    group_title="测试",
+                    kind=CriterionKind.SCORE if cid == "T-RD" else CriterionKind.REQUIREMENT,
+                    state=final,
+                    observed=str(revenue if cid == "T-REV" else rd),
+                    requirement="≥ 门槛",
+                    clause="测试条款",
+                    source="测试",
+                    grade="A",
+                    judgement=cid == "T-JUDGE",
+                    points=Decimal(20) if cid == "T-RD" and final == CriterionState.MET else None,
+                    computed_state=state if confirmation else None,
+                    confirmation=confirmation,
+                )
+            )
+        states = [c.state for c in criteria if c.id != "T-RD"]
+        if CriterionState.UNMET in states:
+            verdict = Verdict.NOT_QUALIFIED
+        elif CriterionState.MANUAL in states or CriterionState.UNKNOWN in states:
+            verdict = Verdict.PENDING
+        else:
+            verdict = Verdict.QUALIFIED
+        score = min(rd / 10, Decimal(50)) + (Decimal(20) if rd >= 100 else 0)
+        return Evaluation(
+            name=applicant.name,
+            uscc=applicant.uscc,
+            rulebook="test-rulebook",
+            rulebook_title="测试规则",
+            rulebook_version="1",
+            rulebook_hash=self.rulebook_hash,
+            overlay=round_info.overlay,
+            tier=round_info.tier,
+            round_date=round_info.round_date,
+            application_type=str(applicant.get("application_type") or "new"),
+            verdict=verdict,
+            size_class="small",
+            criteria=tuple(criteria),
+            score=score,
+            max_score=Decimal(70),
+        )

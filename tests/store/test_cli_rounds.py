@@ -1,0 +1,143 @@
+"""`zjtx round ...` and `zjtx review` from the command line, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.store.helpers import make_uscc
+from tests.store.test_real_rulebooks import COMPLETE
+from zjtx.cli import main
+
+ROUND = "浙江2026第一批"
+A = make_uscc(1)
+
+
+@pytest.fixture(autouse=True)
+def environment(database_url, tmp_path, monkeypatch):
+    """The CLI uses the parametrised database through ZJTX_DATABASE_URL."""
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_DATABASE_URL", database_url)
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王评审")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _applicants_file(tmp_path, *records):
+    path = tmp_path / "applicants.json"
+    path.write_text(json.dumps(list(records), ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_round_lifecycle_from_the_command_line(capsys, tmp_path):
+    """Create, import, show, review and read the history, in text and in JSON."""
+    code, out, _ = run(
+        capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20",
+        "--region", "杭州市",
+    )  # fmt: skip
+    assert code == 0
+    assert "已创建批次 “浙江2026第一批”：专精特新中小企业，批次日期 2026-05-20，地区 杭州市" in out
+    file = _applicants_file(tmp_path, {"name": "杭州精工机械有限公司", "uscc": A, **COMPLETE})
+    code, out, _ = run(capsys, "round", "import", ROUND, file)
+    assert code == 0
+    assert "新增企业 1" in out
+    code, out, _ = run(capsys, "round", "import", ROUND, file, "--json")
+    assert json.loads(out)["files"][0]["already_imported"] is True
+
+    code, out, _ = run(capsys, "round", "show", ROUND)
+    assert code == 0
+    assert "杭州精工机械有限公司" in out and "srdi-sme-2026" in out and "待评审" in out
+    code, out, _ = run(capsys, "round", "show", ROUND, "--json")
+    shown = json.loads(out)
+    assert shown["applicants"][0]["verdict"] == "pending"
+    assert shown["statistics"]["open_judgements"] == 1
+
+    code, _, err = run(capsys, "review", ROUND, A, "--decision", "recommend", "--opinion", "同意")
+    assert code == 2
+    assert "尚有 1 项待人工确认：SR26-5 主导产品细分市场地位" in err
+    code, out, _ = run(
+        capsys, "review", ROUND, A, "--confirm", "SR26-5=met", "--reason", "国内细分市场占有率第二",
+        "--decision", "recommend", "--opinion", "同意推荐", "--json",
+    )  # fmt: skip
+    assert code == 0
+    state = json.loads(out)
+    assert (state["decision"], state["version"], state["verdict"]) == ("recommend", 1, "qualified")
+
+    code, out, _ = run(capsys, "round", "history", ROUND, A)
+    lines = out.splitlines()
+    assert "首次导入 杭州精工机械有限公司" in lines[0]
+    assert (
+        "确认指标 SR26-5 主导产品细分市场地位：待人工确认→符合（理由：国内细分市场占有率第二）"
+        in out
+    )
+    assert "决定：未决定→推荐；意见：同意推荐" in lines[-1]
+    code, out, _ = run(capsys, "round", "history", ROUND, "--json")
+    assert json.loads(out)[0]["action"] == "round-create"
+
+    code, out, _ = run(capsys, "round", "list", "--json")
+    assert json.loads(out)[0]["applicants"] == 1
+
+
+def test_stale_review_version_is_a_conflict(capsys, tmp_path):
+    """--expect-version older than the saved review exits 3 and says what changed."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    run(
+        capsys,
+        "round",
+        "import",
+        ROUND,
+        _applicants_file(tmp_path, {"name": "甲", "uscc": A, **COMPLETE}),
+    )
+    code, _, _ = run(
+        capsys, "review", ROUND, A, "--decision", "return", "--opinion", "缺审计报告",
+        "--evaluator", "李组长", "--expect-version", "0",
+    )  # fmt: skip
+    assert code == 0
+    code, _, err = run(
+        capsys, "review", ROUND, A, "--decision", "reject", "--opinion", "不符合",
+        "--expect-version", "0",
+    )  # fmt: skip
+    assert code == 3
+    assert "冲突" in err and "李组长" in err and "退回补充材料" in err
+
+
+def test_bad_review_input_is_a_usage_error(capsys, tmp_path):
+    """A confirmation without reason, a bad --confirm and an unknown round exit 2 with a message."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    run(
+        capsys,
+        "round",
+        "import",
+        ROUND,
+        _applicants_file(tmp_path, {"name": "甲", "uscc": A, **COMPLETE}),
+    )
+    code, _, err = run(capsys, "review", ROUND, A, "--confirm", "SR26-5=met")
+    assert code == 2 and "必须填写理由" in err
+    code, _, err = run(capsys, "review", ROUND, A, "--confirm", "SR26-5", "--reason", "x")
+    assert code == 2 and "条目=met" in err
+    code, _, err = run(capsys, "round", "show", "浙江2026第二批")
+    assert code == 2 and "您是不是要写 “浙江2026第一批”" in err
+    code, _, err = run(capsys, "round", "create", "x", "--tier", "srdi-sme", "--date", "2026-13-01")
+    assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_import_prints_issues_and_fails_on_errors(capsys, tmp_path):
+    """Rows blocked at import are listed like `zjtx check` does and the exit status is 1."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    file = _applicants_file(
+        tmp_path,
+        {"name": "甲", "uscc": A, **COMPLETE},
+        {"name": "甲（重复）", "uscc": A, **COMPLETE},
+        {"name": "乙", "uscc": make_uscc(2), **COMPLETE},
+    )
+    code, out, _ = run(capsys, "round", "import", ROUND, file)
+    assert code == 1
+    assert out.splitlines()[0].split()[:4] == ["级别", "位置", "字段", "代码"]
+    assert "错误" in out and A in out
+    code, out, _ = run(capsys, "round", "show", ROUND, "--json")
+    assert [r["uscc"] for r in json.loads(out)["applicants"]] == [make_uscc(2)]

@@ -1,0 +1,170 @@
+"""Opening the database: locations, SQLite safety settings, migrations and password hiding."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import stat
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from tests.store.helpers import RuleScorer, make_applicant, make_file
+from zjtx.store import DatabaseOpenError, StoreService, open_store
+from zjtx.store.engine import head_revision
+from zjtx.store.models import ApplicantVersion, Base
+from zjtx.store.settings import resolve_location
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "数据目录"
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(folder))
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    return folder
+
+
+def test_default_database_is_a_private_sqlite_file_in_the_data_folder(data_dir):
+    """Without a URL the store is zjtx.sqlite3 in ZJTX_DATA_DIR, mode 0600, WAL, foreign keys."""
+    with open_store() as store:
+        path = data_dir / "zjtx.sqlite3"
+        assert store.location.sqlite_path == path.resolve()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        StoreService(store, scorer=RuleScorer()).create_round(
+            "r", tier="srdi-sme", round_date=date(2026, 5, 20)
+        )
+    for extra in data_dir.glob("zjtx.sqlite3-*"):  # WAL and shared-memory files
+        assert stat.S_IMODE(extra.stat().st_mode) & 0o077 == 0, extra
+
+
+def test_foreign_keys_are_enforced_on_sqlite(sqlite_url):
+    """A version pointing at no applicant is rejected by the database."""
+    with (
+        open_store(sqlite_url) as store,
+        pytest.raises(IntegrityError),
+        store.engine.begin() as connection,
+    ):
+        connection.execute(
+            insert(ApplicantVersion).values(
+                applicant_id=999,
+                number=1,
+                values={},
+                provenance={},
+                values_hash="x",
+                issues=[],
+                import_file_id=999,
+                created_by_id=999,
+                created_at=datetime.now(UTC),
+            )
+        )
+
+
+def test_url_comes_from_environment_before_settings_file(data_dir, tmp_path, monkeypatch):
+    """ZJTX_DATABASE_URL beats settings.json, which beats the default file."""
+    data_dir.mkdir()
+    (data_dir / "settings.json").write_text(
+        json.dumps({"database_url": f"sqlite:///{tmp_path / 'from-settings.db'}"}),
+        encoding="utf-8",
+    )
+    assert resolve_location().sqlite_path == tmp_path / "from-settings.db"
+    monkeypatch.setenv("ZJTX_DATABASE_URL", f"sqlite:///{tmp_path / 'from-env.db'}")
+    assert resolve_location().sqlite_path == tmp_path / "from-env.db"
+    pg = resolve_location("postgresql://u:pw@db.example:5432/zjtx")
+    assert pg.url.drivername == "postgresql+psycopg"  # psycopg 3 is the shipped driver
+    assert pg.sqlite_path is None
+
+
+def test_bad_settings_and_urls_are_explained(data_dir):
+    """A broken settings file and an unsupported URL give Chinese messages naming the cause."""
+    data_dir.mkdir()
+    (data_dir / "settings.json").write_text("{oops", encoding="utf-8")
+    with pytest.raises(DatabaseOpenError, match=r"settings\.json 不是有效的 JSON（第 1 行"):
+        resolve_location()
+    with pytest.raises(DatabaseOpenError, match="只支持 SQLite 与 PostgreSQL"):
+        resolve_location("mysql://root:pw@localhost/zjtx")
+    with pytest.raises(DatabaseOpenError, match="无法识别的数据库地址"):
+        resolve_location("not a url")
+
+
+def test_password_never_appears_in_connection_errors(caplog):
+    """An unreachable server's error names host and database but masks the password."""
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(DatabaseOpenError) as failure:
+        open_store("postgresql+psycopg://zjtx:Se-cret-42@127.0.0.1:9/zjtx")
+    assert "127.0.0.1" in str(failure.value)
+    assert "***" in str(failure.value)
+    assert "Se-cret-42" not in str(failure.value)
+    assert "Se-cret-42" not in caplog.text
+
+
+@pytest.mark.postgres
+def test_password_never_appears_in_logs_or_audit(postgres_url, caplog, tmp_path):
+    """Working with a password URL leaves it out of the log, the store's repr and the trail."""
+    caplog.set_level(logging.DEBUG)
+    url = make_url(postgres_url).set(password="Se-cret-42")  # trust auth accepts any password
+    with open_store(url.render_as_string(hide_password=False)) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        service.create_round("r", tier="srdi-sme", round_date=date(2026, 5, 20))
+        service.import_file("r", make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+        trail = json.dumps([h.to_dict() for h in service.history("r")], ensure_ascii=False)
+        assert "Se-cret-42" not in repr(store)
+        assert "Se-cret-42" not in trail
+    assert "Se-cret-42" not in caplog.text
+    assert "已打开数据库 postgresql+psycopg://postgres:***@" in caplog.text
+
+
+def test_a_foreign_database_is_not_touched(tmp_path):
+    """An SQLite file holding other tables is refused, not migrated."""
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(DatabaseOpenError, match="不是 zjtx 数据库"):
+        open_store(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+    assert tables == {"customers"}
+
+
+def test_a_database_from_a_newer_release_is_refused(sqlite_url):
+    """A schema revision this release does not know means: upgrade zjtx first."""
+    with open_store(sqlite_url) as store, store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DatabaseOpenError, match="由更新版本的 zjtx 创建（结构版本 9999）"):
+        open_store(sqlite_url)
+
+
+def test_models_and_migrations_describe_the_same_schema(database_url):
+    """After migrating, autogenerate finds no difference between the models and the database."""
+    with open_store(database_url) as store, store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+        assert context.get_current_revision() == head_revision()
+
+
+def test_opening_twice_does_not_migrate_or_back_up_again(sqlite_url, tmp_path):
+    """An up-to-date database opens without a new backup."""
+    open_store(sqlite_url).close()
+    open_store(sqlite_url).close()
+    assert list((tmp_path / "data").glob("*.bak")) == []
+    assert os.path.exists(tmp_path / "data" / "zjtx.sqlite3")
+
+
+def test_data_dir_option_moves_the_database(tmp_path, capsys):
+    """`zjtx --data-dir DIR round ...` keeps the database file in DIR."""
+    from zjtx.cli import main
+
+    folder = tmp_path / "elsewhere"
+    assert main(["--data-dir", str(folder), "round", "list"]) == 0
+    assert "还没有批次" in capsys.readouterr().out
+    assert stat.S_IMODE((folder / "zjtx.sqlite3").stat().st_mode) == 0o600

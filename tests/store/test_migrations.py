@@ -1,0 +1,118 @@
+"""Upgrading a database that holds data from the first schema loses nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, MetaData, select, update
+from sqlalchemy.exc import DBAPIError
+
+from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc, warning
+from zjtx.store import StoreService, open_store
+from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
+from zjtx.store.settings import resolve_location
+
+FIRST = "0001"
+
+
+def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every zjtx table, ordered by primary key."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: [
+                tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))
+            ]
+            for name, table in metadata.tables.items()
+            if name != "alembic_version"
+        }
+
+
+def _fill_first_schema(url: str, tmp_path) -> None:
+    """A database at the first revision with rounds, versions, reviews and audit events."""
+    location = resolve_location(url)
+    engine = create_store_engine(location)
+    migrate(engine, location, target=FIRST)
+    engine.dispose()
+    store = open_store(url, upgrade=False)
+    try:
+        assert current_revision(store.engine) == FIRST
+        service = StoreService(store, scorer=RuleScorer())
+        # As the service was at the first revision: complete results, no rulebook_texts table.
+        service._compact = lambda session, evaluation: evaluation.to_dict()
+        service._texts = lambda *args, **kwargs: None
+        service.create_round("旧批次", tier="srdi-sme", round_date=date(2025, 5, 1))
+        service.import_file(
+            "旧批次",
+            make_file(
+                tmp_path / "a.xlsx",
+                [make_applicant(1), make_applicant(2)],
+                issues=[warning(make_uscc(1))],
+            ),
+        )
+        service.import_file("旧批次", make_file(tmp_path / "b.xlsx", [make_applicant(1, rd="90")]))
+        service.apply_review(
+            "旧批次",
+            make_uscc(1),
+            evaluator="王评审",
+            confirm=[("T-JUDGE", "met")],
+            ack_warnings=[],
+            reason="属于重点领域",
+        )
+        service.decide("旧批次", make_uscc(2), "reject", "不符合", evaluator="李组长")
+    finally:
+        store.close()
+
+
+def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
+    """Opening a first-schema database migrates it to the head with all rows unchanged."""
+    _fill_first_schema(database_url, tmp_path)
+    location = resolve_location(database_url)
+    engine = create_store_engine(location)
+    before = _dump(engine)
+    engine.dispose()
+    assert sum(len(rows) for rows in before.values()) > 20
+
+    with open_store(database_url) as store:
+        assert current_revision(store.engine) == head_revision() != FIRST
+        after = _dump(store.engine)
+        assert after.pop("rulebook_texts") == []  # the table revision 3 added
+        assert after == before
+        service = StoreService(store, scorer=RuleScorer())
+        assert [r.uscc for r in service.list_applicants("旧批次", sort="uscc")] == [
+            make_uscc(1),
+            make_uscc(2),
+        ]
+        assert service.review_state("旧批次", make_uscc(2)).decision == "reject"
+        assert len(service.applicant_detail("旧批次", make_uscc(1)).versions) == 2
+        # Complete results of the first schema read as before; new ones share the texts.
+        old_result = service.review_state("旧批次", make_uscc(2)).evaluation
+        assert old_result["criteria"][0]["clause"] == "测试条款"
+        service.import_file("旧批次", make_file(tmp_path / "c.xlsx", [make_applicant(5)]))
+        assert (
+            service.review_state("旧批次", make_uscc(5)).evaluation["criteria"][0]["clause"]
+            == "测试条款"
+        )
+        # The new revision's guarantee now holds for the old rows too.
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
+            from zjtx.store.models import AuditEvent
+
+            connection.execute(update(AuditEvent).values(reason="x"))
+
+
+def test_sqlite_file_is_copied_aside_before_migrating(sqlite_url, tmp_path):
+    """The pre-upgrade copy is a private, complete first-schema database."""
+    _fill_first_schema(sqlite_url, tmp_path)
+    open_store(sqlite_url).close()
+    backups = list((tmp_path / "data").glob("zjtx.sqlite3.before-*.bak"))
+    assert len(backups) == 1
+    assert backups[0].stat().st_mode & 0o077 == 0
+    with sqlite3.connect(backups[0]) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (FIRST,)
+        ]
+        assert connection.execute("SELECT count(*) FROM applicant_versions").fetchone() == (3,)

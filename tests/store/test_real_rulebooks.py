@@ -1,0 +1,136 @@
+"""The store with the bundled rulebooks: per-applicant rulebook choice, settings, confirmations."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from tests.store.helpers import make_uscc
+from zjtx.store import ReviewRuleError, StoreService, open_store
+
+COMPLETE = {
+    "application_type": "new", "size_sector": "industry", "industry_code": "C3562",
+    "employees_y1": 180, "total_assets_y1": 12000, "total_liabilities_y1": 4000,
+    "revenue_y1": 9000, "revenue_y2": 8000, "revenue_y3": 7000,
+    "main_revenue_y1": 8800, "main_revenue_y2": 7800, "main_revenue_y3": 6800,
+    "rd_expense_y1": 600, "rd_expense_y2": 500, "rd_expense_y3": 400,
+    "abnormal_operation": False, "serious_dishonesty": False, "prohibited_product": False,
+    "major_incident_3y": False, "holds_innovative": True, "niche_years": 8,
+    "ip1_applied": 3, "platform_score": 72,
+}  # fmt: skip
+
+
+def _write(path, *records):
+    path.write_text(json.dumps(list(records), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def service(database_url):
+    store = open_store(database_url)
+    try:
+        yield StoreService(store)  # the bundled rulebooks
+    finally:
+        store.close()
+
+
+def test_manual_criterion_confirmed_turns_pending_into_qualified(service, tmp_path):
+    """SR26-5 needs a judgement: confirming it makes the applicant qualified and recommendable."""
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    record = {"name": "杭州精工机械有限公司", "uscc": make_uscc(1), **COMPLETE}
+    [report] = service.import_paths("浙江2026", [_write(tmp_path / "a.json", record)])
+    assert report.applicants_new == 1
+    row = service.list_applicants("浙江2026")[0]
+    assert (row.rulebook, row.verdict, row.open_judgements) == ("srdi-sme-2026", "pending", 1)
+    state = service.confirm_criterion(
+        "浙江2026", make_uscc(1), "SR26-5", "met", "国内细分市场占有率第二", evaluator="王评审"
+    )
+    assert state.verdict == "qualified"
+    criterion = next(c for c in state.evaluation["criteria"] if c["id"] == "SR26-5")
+    assert criterion["state"] == "met"
+    assert criterion["confirmation"]["evaluator"] == "王评审"
+    state = service.decide("浙江2026", make_uscc(1), "recommend", "同意推荐")
+    assert state.decision == "recommend"
+
+
+def test_new_and_renewal_applicants_get_their_own_rulebooks(service, tmp_path):
+    """In a 2026 小巨人 round a renewal is scored under 2022 rules, a new applicant under 2026."""
+    service.create_round(
+        "小巨人2026",
+        tier="little-giant",
+        round_date=date(2026, 5, 20),
+        settings={"renewal_growth_waived": True},
+    )
+    new = {"name": "新申报企业", "uscc": make_uscc(1), **COMPLETE}
+    renewal = {**new, "name": "复核企业", "uscc": make_uscc(2), "application_type": "renewal"}
+    service.import_paths("小巨人2026", [_write(tmp_path / "a.json", new, renewal)])
+    rows = {r.uscc: r for r in service.list_applicants("小巨人2026")}
+    assert rows[make_uscc(1)].rulebook == "little-giant-2026"
+    assert rows[make_uscc(2)].rulebook == "little-giant-2022"
+    assert (rows[make_uscc(1)].application_type, rows[make_uscc(2)].application_type) == (
+        "new",
+        "renewal",
+    )
+
+
+def test_round_settings_are_checked_against_the_rulebooks(service):
+    """A misspelt setting, and a tier with no rulebook on the date, are refused at creation."""
+    with pytest.raises(ReviewRuleError, match="您是不是要写 “revenue_floor_5000”"):
+        service.create_round(
+            "x", tier="little-giant", round_date=date(2026, 5, 20), settings={"revenue_floor": True}
+        )
+    with pytest.raises(ReviewRuleError, match="没有适用的评价标准"):
+        service.create_round("y", tier="single-champion", round_date=date(2020, 1, 1))
+    assert service.list_rounds() == []
+
+
+def test_revenue_floor_setting_reaches_the_evaluator(service, tmp_path):
+    """With revenue_floor_5000 a renewal under 5000万 fails; the same data passes without it."""
+    record = {
+        "name": "小企业", "uscc": make_uscc(3), **COMPLETE, "application_type": "renewal",
+        "revenue_y1": 4000, "main_revenue_y1": 3900,
+    }  # fmt: skip
+    path = _write(tmp_path / "a.json", record)
+    for name, floor in (("有门槛", True), ("无门槛", False)):
+        service.create_round(
+            name,
+            tier="little-giant",
+            round_date=date(2026, 5, 20),
+            settings={"revenue_floor_5000": floor},
+        )
+        service.import_paths(name, [path])
+    with_floor = service.applicant_detail("有门槛", make_uscc(3)).review.evaluation
+    without = service.applicant_detail("无门槛", make_uscc(3)).review.evaluation
+    assert with_floor["verdict"] == "not_qualified"
+    assert without["verdict"] != "not_qualified"
+
+
+def test_stored_result_is_the_full_evaluation(service, tmp_path):
+    """What is read back equals Evaluation.to_dict(); the rulebook texts are stored once."""
+    from sqlalchemy import func, select
+
+    from zjtx.store.models import EvaluationResult, RulebookText
+
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    records = [
+        {"name": f"企业{i}", "uscc": make_uscc(i), **COMPLETE, "revenue_y1": 9000 + i}
+        for i in range(1, 4)
+    ]
+    service.import_paths("浙江2026", [_write(tmp_path / "a.json", *records)])
+    detail = service.applicant_detail("浙江2026", make_uscc(2))
+    info = service.get_round("浙江2026")
+    expected = service.scorer(detail.applicant, info, []).to_dict()
+    assert detail.review.evaluation == expected
+    assert [c["id"] for c in detail.review.evaluation["criteria"]] == [
+        c["id"] for c in expected["criteria"]
+    ]
+    with service.store.session() as session:
+        assert session.scalar(select(func.count()).select_from(RulebookText)) == 1
+        stored = session.scalars(select(EvaluationResult.result)).first()
+    assert "clause" not in stored["criteria"][0]
+    assert (
+        len(json.dumps(stored, ensure_ascii=False))
+        < len(json.dumps(expected, ensure_ascii=False)) * 0.6
+    )

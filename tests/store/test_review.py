@@ -1,0 +1,266 @@
+"""Review workflow: confirmations, overrides, warnings, decisions, locking and the audit trail."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
+
+from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc, warning
+from zjtx.store import (
+    ConflictError,
+    NotFoundError,
+    ReviewRuleError,
+    StoreService,
+    open_store,
+)
+from zjtx.store.models import AppendOnlyError, AuditEvent, Evaluation
+
+ROUND = "2026年第一批专精特新"
+A = make_uscc(1)
+
+
+@pytest.fixture
+def service(service: StoreService, tmp_path) -> StoreService:
+    """A round holding two applicants, the first with an import warning."""
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20), evaluator="王评审")
+    file = make_file(
+        tmp_path / "a.xlsx", [make_applicant(1), make_applicant(2)], issues=[warning(A)]
+    )
+    service.import_file(ROUND, file, evaluator="王评审")
+    return service
+
+
+def test_confirming_a_judgement_item_rescores_and_keeps_the_old_evaluation(service):
+    """A confirmed judgement item is recorded with reason and evaluator, and scored again."""
+    state = service.confirm_criterion(
+        ROUND, A, "T-JUDGE", "met", "主导产品为工业母机关键部件", evaluator="王评审"
+    )
+    assert state.version == 1
+    assert state.open_judgements == ()
+    assert state.verdict == "qualified"
+    item = state.items[0]
+    assert (item.kind, item.target, item.state, item.override) == (
+        "criterion",
+        "T-JUDGE",
+        "met",
+        False,
+    )
+    assert (item.reason, item.evaluator) == ("主导产品为工业母机关键部件", "王评审")
+    criterion = next(c for c in state.evaluation["criteria"] if c["id"] == "T-JUDGE")
+    assert criterion["confirmation"]["reason"] == "主导产品为工业母机关键部件"
+    with service.store.session() as session:
+        causes = session.scalars(select(Evaluation.cause).order_by(Evaluation.id)).all()
+    assert causes == ["import", "import", "review"]
+    history = service.history(ROUND, A)
+    confirm = next(h for h in history if h.action == "criterion-confirm")
+    assert confirm.actor == "王评审"
+    assert confirm.reason == "主导产品为工业母机关键部件"
+    assert confirm.after["review_version"] == 1
+    assert "确认指标 T-JUDGE 主导产品属于重点领域：待人工确认→符合" in confirm.summary
+    evaluation = next(h for h in history if h.action == "evaluation")
+    assert "待定→符合条件" in evaluation.summary
+
+
+def test_overriding_a_computed_criterion_needs_a_reason(service):
+    """Overriding a computed criterion without a reason is refused; with one it is recorded."""
+    with pytest.raises(ReviewRuleError, match="必须填写理由"):
+        service.apply_review(ROUND, A, confirm=[("T-RD", "unmet")], reason="  ")
+    state = service.confirm_criterion(ROUND, A, "T-RD", "unmet", "研发费用含非研发支出")
+    assert state.items[0].override is True
+    override = next(h for h in service.history(ROUND, A) if h.action == "criterion-override")
+    assert override.before == {"criterion": "T-RD", "computed": "met"}
+    assert "改判指标 T-RD 研发投入：符合→不符合" in override.summary
+
+
+def test_unknown_criterion_and_bad_state_are_explained(service):
+    """A misspelt criterion id gets a suggestion; a state other than met/unmet is refused."""
+    with pytest.raises(NotFoundError, match="您是不是要写 “T-JUDGE”"):
+        service.confirm_criterion(ROUND, A, "T-JUDG", "met", "理由")
+    with pytest.raises(ReviewRuleError, match="met（符合）或 unmet"):
+        service.confirm_criterion(ROUND, A, "T-JUDGE", "yes", "理由")
+    with pytest.raises(NotFoundError, match="没有统一社会信用代码为"):
+        service.confirm_criterion(ROUND, make_uscc(99), "T-JUDGE", "met", "理由")
+
+
+def test_recommend_requires_open_items_closed(service):
+    """推荐 is refused while judgement items or import warnings are open, then accepted."""
+    with pytest.raises(ReviewRuleError) as refused:
+        service.decide(ROUND, A, "recommend", "同意推荐")
+    assert "T-JUDGE 主导产品属于重点领域" in str(refused.value)
+    assert "ratio-mismatch" in str(refused.value)
+    with pytest.raises(NotFoundError, match="现有提示：ratio-mismatch"):
+        service.acknowledge_warning(ROUND, A, "other-code", "核实")
+    service.acknowledge_warning(ROUND, A, "ratio-mismatch", "已电话核实，以金额为准")
+    service.confirm_criterion(ROUND, A, "T-JUDGE", "met", "属于重点领域")
+    state = service.decide(ROUND, A, "recommend", "各项指标符合，同意推荐", evaluator="李组长")
+    assert (state.decision, state.decision_label, state.status) == ("recommend", "推荐", "decided")
+    assert (state.opinion, state.decided_by) == ("各项指标符合，同意推荐", "李组长")
+    assert state.version == 3
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert (row.decision, row.review_status, row.open_warnings) == ("recommend", "decided", 0)
+
+
+def test_recommending_a_not_qualified_applicant_is_refused(service, tmp_path):
+    """An applicant whose verdict is 不符合条件 cannot be recommended without an override."""
+    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(3, revenue="10")]))
+    service.confirm_criterion(ROUND, make_uscc(3), "T-JUDGE", "met", "属于")
+    with pytest.raises(ReviewRuleError, match="不符合条件"):
+        service.decide(ROUND, make_uscc(3), "recommend", "推荐")
+    state = service.decide(ROUND, make_uscc(3), "return", "请补充近三年审计报告")
+    assert state.decision_label == "退回补充材料"
+
+
+def test_one_call_combines_confirmations_acknowledgements_and_decision(service):
+    """The CLI's combined review is one save: one version, every step in the trail."""
+    state = service.apply_review(
+        ROUND,
+        A,
+        evaluator="王评审",
+        confirm=[("T-JUDGE", "met")],
+        ack_warnings=["ratio-mismatch"],
+        reason="现场核查确认",
+        decision="recommend",
+        opinion="同意推荐",
+    )
+    assert state.version == 1
+    actions = [h.action for h in service.history(ROUND, A) if h.entity == "review"]
+    assert actions == ["criterion-confirm", "warning-ack", "decision"]
+
+
+def test_decision_needs_an_opinion_and_a_known_value(service):
+    """A decision without opinion, or with an unknown value, is refused."""
+    with pytest.raises(ReviewRuleError, match="必须填写评审意见"):
+        service.apply_review(ROUND, A, decision="reject")
+    with pytest.raises(ReviewRuleError, match="recommend（推荐）"):
+        service.decide(ROUND, A, "maybe", "意见")
+
+
+def test_changing_a_decision_records_before_and_after(service):
+    """A changed decision keeps the earlier one in the trail."""
+    service.decide(ROUND, A, "return", "缺少审计报告", evaluator="王评审")
+    service.decide(ROUND, A, "reject", "补充材料后仍不达标", evaluator="李组长")
+    decisions = [h for h in service.history(ROUND, A) if h.action == "decision"]
+    assert decisions[1].before == {"decision": "return", "opinion": "缺少审计报告"}
+    assert "决定：退回补充材料→不推荐" in decisions[1].summary
+
+
+def test_new_data_after_a_decision_marks_it_outdated(service, tmp_path):
+    """A correction imported after the decision flags the decision as outdated."""
+    service.decide(ROUND, A, "reject", "不达标")
+    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(1, revenue="3000")]))
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert row.decision_outdated
+    assert row.version == 2
+
+
+def test_confirmations_carry_over_to_corrected_data(service, tmp_path):
+    """A re-imported correction is scored with the evaluator's existing confirmations."""
+    service.confirm_criterion(ROUND, A, "T-JUDGE", "met", "属于重点领域")
+    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(1, rd="500")]))
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert (row.version, row.verdict, row.open_judgements) == (2, "qualified", 0)
+
+
+def test_audit_events_cannot_be_changed_or_deleted(service):
+    """The ORM refuses to update or delete audit events, and so does the database itself."""
+    with pytest.raises(AppendOnlyError), service.store.session() as session:
+        event = session.scalars(select(AuditEvent)).first()
+        event.reason = "篡改"
+    with pytest.raises(AppendOnlyError), service.store.session() as session:
+        session.delete(session.scalars(select(AuditEvent)).first())
+    with pytest.raises(DBAPIError, match="append-only"), service.store.engine.begin() as conn:
+        conn.execute(update(AuditEvent).values(actor="someone else"))
+    with service.store.session() as session:
+        assert session.scalar(select(func.count()).where(AuditEvent.actor == "someone else")) == 0
+
+
+def test_second_save_of_a_stale_review_fails_with_what_changed(database_url, tmp_path):
+    """Two evaluators on two connections: the second save is refused and told what changed."""
+    first = StoreService(open_store(database_url), scorer=RuleScorer())
+    second = StoreService(open_store(database_url), scorer=RuleScorer())
+    try:
+        first.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+        first.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+        seen_by_first = first.review_state(ROUND, A).version
+        seen_by_second = second.review_state(ROUND, A).version
+        first.apply_review(
+            ROUND,
+            A,
+            evaluator="王评审",
+            decision="return",
+            opinion="缺少审计报告",
+            expected_version=seen_by_first,
+        )
+        with pytest.raises(ConflictError) as conflict:
+            second.apply_review(
+                ROUND,
+                A,
+                evaluator="李评审",
+                confirm=[("T-JUDGE", "unmet")],
+                reason="不属于重点领域",
+                expected_version=seen_by_second,
+            )
+        message = str(conflict.value)
+        assert "已被他人修改" in message
+        assert "您看到的是第 0 版，现在是第 1 版" in message
+        assert "王评审 于" in message
+        assert "决定：未决定→退回补充材料；意见：缺少审计报告" in message
+        assert conflict.value.current_version == 1
+        state = second.review_state(ROUND, A)
+        assert (state.items, state.decision) == ((), "return")  # nothing of the second saved
+    finally:
+        first.store.close()
+        second.store.close()
+
+
+def test_concurrent_saves_without_a_version_never_overwrite(database_url, tmp_path):
+    """A save racing another (both read version 1) is caught by the version counter."""
+    first = StoreService(open_store(database_url), scorer=RuleScorer())
+    release = threading.Event()
+    reached = threading.Event()
+    slow_scorer = RuleScorer()
+
+    def blocking_scorer(applicant, round_info, confirmations):
+        reached.set()
+        assert release.wait(30)
+        return slow_scorer(applicant, round_info, confirmations)
+
+    second = StoreService(open_store(database_url), scorer=blocking_scorer)
+    outcome: list[BaseException | object] = []
+    try:
+        first.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+        first.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+        first.decide(ROUND, A, "return", "缺少材料", evaluator="王评审")  # version 1
+        # Known evaluator: the second save writes nothing before its flush (SQLite allows one
+        # writer at a time; a first-time evaluator's row would hold the write lock).
+        first.set_evaluator_role("李评审", "evaluator")
+
+        def second_evaluator() -> None:
+            try:
+                outcome.append(
+                    second.apply_review(
+                        ROUND, A, evaluator="李评审", confirm=[("T-JUDGE", "met")], reason="属于"
+                    )
+                )
+            except BaseException as exc:  # handed to the main thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=second_evaluator)
+        thread.start()
+        assert reached.wait(30)  # the second evaluator has read version 1 and is scoring
+        first.decide(ROUND, A, "reject", "材料不全", evaluator="王评审")  # version 2
+        release.set()
+        thread.join(60)
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], ConflictError), outcome[0]
+        assert "不推荐" in str(outcome[0])
+        state = first.review_state(ROUND, A)
+        assert (state.version, state.decision, state.items) == (2, "reject", ())
+    finally:
+        release.set()
+        first.store.close()
+        second.store.close()

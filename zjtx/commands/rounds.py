@@ -1,0 +1,450 @@
+"""`zjtx round create|list|show|import|rescore|history` and `zjtx review`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from zjtx.cli import UsageError
+from zjtx.commands.textout import display_width, dump_json, pad, table
+from zjtx.domain.issues import Issue, Severity
+from zjtx.scoring import TIERS
+from zjtx.store import (
+    ConflictError,
+    Decision,
+    NotFoundError,
+    ReviewRuleError,
+    StoreError,
+    StoreService,
+    open_store,
+)
+from zjtx.store.dto import REVIEW_STATUS_LABELS, FileImport
+from zjtx.store.service import default_evaluator
+
+VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
+           "待核提示", "决定", "评审状态")  # fmt: skip
+SORT_KEYS = ("rank", "name", "uscc", "verdict", "decision", "status", "updated")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    round_parser = subparsers.add_parser(
+        "round",
+        help="评审批次：创建、列出、查看、导入申报数据、重新评价、查看留痕",
+        description="评审批次（数据保存在数据目录的 SQLite 文件中，或 ZJTX_DATABASE_URL 指定的 "
+        "PostgreSQL 数据库中）。",
+    )
+    actions = round_parser.add_subparsers(dest="round_command", metavar="ACTION")
+
+    create = actions.add_parser("create", help="创建批次")
+    create.add_argument("name", metavar="NAME", help="批次名称（唯一）")
+    create.add_argument("--tier", required=True, help=f"层级：{', '.join(TIERS)}")
+    create.add_argument("--date", required=True, help="批次日期 YYYY-MM-DD（其年份为评价年度）")
+    create.add_argument("--region", help="地区，如 杭州市")
+    create.add_argument("--overlay", help="省级规则 id（见 zjtx rulebooks）")
+    create.add_argument(
+        "--rulebook", help="固定使用的评价标准 id（默认按层级、日期与申报类型选择）"
+    )
+    create.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=true|false",
+        help="批次设置，如 revenue_floor_5000=true（可重复）",
+    )
+    _common(create, evaluator=True)
+    create.set_defaults(func=cmd_create)
+
+    listing = actions.add_parser("list", help="列出全部批次")
+    _common(listing)
+    listing.set_defaults(func=cmd_list)
+
+    show = actions.add_parser("show", help="列出批次中的企业、评价结论、决定与评审状态")
+    show.add_argument("name", metavar="NAME")
+    show.add_argument("--verdict", choices=("qualified", "not_qualified", "pending"))
+    show.add_argument("--decision", choices=(*[d.value for d in Decision], "none"))
+    show.add_argument("--status", choices=tuple(str(s) for s in REVIEW_STATUS_LABELS))
+    show.add_argument("--search", metavar="TEXT", help="按企业名称或统一社会信用代码查找")
+    show.add_argument("--sort", choices=SORT_KEYS, default="rank", help="排序（默认按得分排名）")
+    show.add_argument("--desc", action="store_true", help="倒序")
+    _common(show)
+    show.set_defaults(func=cmd_show)
+
+    importer = actions.add_parser(
+        "import",
+        help="把申报文件导入批次（每个文件一个事务）",
+        description="导入申报名单、申报表或 JSON 文件；同一文件重复导入不产生变化，"
+        "数据有改动的企业生成新版本并重新评价，旧版本保留。",
+    )
+    importer.add_argument("name", metavar="NAME")
+    importer.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
+    _common(importer, evaluator=True)
+    importer.set_defaults(func=cmd_import)
+
+    rescore = actions.add_parser("rescore", help="按当前评价标准重新评价批次中的全部企业")
+    rescore.add_argument("name", metavar="NAME")
+    _common(rescore, evaluator=True)
+    rescore.set_defaults(func=cmd_rescore)
+
+    history = actions.add_parser("history", help="批次或一家企业的评审留痕")
+    history.add_argument("name", metavar="NAME")
+    history.add_argument("uscc", nargs="?", metavar="USCC")
+    _common(history)
+    history.set_defaults(func=cmd_history)
+
+    review = subparsers.add_parser(
+        "review",
+        help="评审一家企业：确认或改判指标、确认导入提示、作出决定",
+        description="确认、改判与确认提示都必须用 --reason 写明理由；决定须有评审意见 "
+        "（--opinion，缺省时使用 --reason）。",
+    )
+    review.add_argument("name", metavar="NAME", help="批次名称")
+    review.add_argument("uscc", metavar="USCC", help="统一社会信用代码")
+    review.add_argument(
+        "--confirm",
+        action="append",
+        default=[],
+        metavar="CRITERION=met|unmet",
+        help="确认待人工判断的条目，或改判计算结果（可重复）",
+    )
+    review.add_argument(
+        "--ack-warning", action="append", default=[], metavar="CODE", help="确认导入提示（可重复）"
+    )
+    review.add_argument("--reason", help="理由")
+    review.add_argument(
+        "--decision",
+        choices=[d.value for d in Decision],
+        help="recommend 推荐 / reject 不推荐 / return 退回补充材料",
+    )
+    review.add_argument("--opinion", help="评审意见")
+    review.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="您查看时的评审版本号；期间如有他人修改则不保存并说明改了什么",
+    )
+    _common(review, evaluator=True)
+    review.set_defaults(func=cmd_review)
+
+
+def _common(parser: argparse.ArgumentParser, *, evaluator: bool = False) -> None:
+    if evaluator:
+        parser.add_argument(
+            "--evaluator", metavar="NAME", help="评审人姓名（默认 ZJTX_EVALUATOR 或登录名）"
+        )
+    parser.add_argument("--json", action="store_true", help="输出 JSON")
+
+
+@contextmanager
+def _service() -> Iterator[StoreService]:
+    """The service over the configured database; store errors become clean messages."""
+    try:
+        store = open_store()
+    except StoreError as exc:
+        raise _Failure(str(exc)) from None
+    try:
+        yield StoreService(store)
+    except (NotFoundError, ReviewRuleError) as exc:
+        raise UsageError(str(exc)) from None
+    except ConflictError as exc:
+        raise _Conflict(str(exc)) from None
+    except StoreError as exc:
+        raise _Failure(str(exc)) from None
+    finally:
+        store.close()
+
+
+class _Failure(Exception):
+    """A store failure that is not the user's typing (database, import): exit status 1."""
+
+
+class _Conflict(_Failure):
+    """Someone else saved the review first: exit status 3, nothing saved."""
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except _Conflict as exc:
+            print(f"zjtx: 冲突：{exc}", file=sys.stderr)
+            return 3
+        except _Failure as exc:
+            print(f"zjtx: 错误：{exc}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"日期应写成 YYYY-MM-DD，收到 “{text}”") from None
+
+
+def _parse_settings(items: list[str]) -> dict[str, bool]:
+    settings: dict[str, bool] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or value.strip().lower() not in ("true", "false"):
+            raise UsageError(f"--setting 应写成 名称=true 或 名称=false，收到 “{item}”")
+        settings[name.strip()] = value.strip().lower() == "true"
+    return settings
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    print(dump_json(data) if args.json else text)
+
+
+# ------------------------------------------------------------------------------------ rounds
+
+
+@_guarded
+def cmd_create(args: argparse.Namespace) -> int:
+    with _service() as service:
+        info = service.create_round(
+            args.name,
+            tier=args.tier,
+            round_date=_parse_date(args.date),
+            region=args.region,
+            rulebook=args.rulebook,
+            overlay=args.overlay,
+            settings=_parse_settings(args.setting),
+            evaluator=args.evaluator,
+        )
+    _emit(
+        args,
+        info.to_dict(),
+        f"已创建批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
+        + (f"，地区 {info.region}" if info.region else "")
+        + (f"，省级规则 {info.overlay}" if info.overlay else ""),
+    )
+    return 0
+
+
+@_guarded
+def cmd_list(args: argparse.Namespace) -> int:
+    with _service() as service:
+        rounds = service.list_rounds()
+    if args.json:
+        print(dump_json([r.to_dict() for r in rounds]))
+    elif not rounds:
+        print("还没有批次；用 zjtx round create 创建。")
+    else:
+        print(
+            table(
+                ("批次", "层级", "批次日期", "地区", "企业数", "创建人"),
+                [
+                    (r.name, r.tier_label, r.round_date, r.region or "", r.applicants, r.created_by)
+                    for r in rounds
+                ],
+            )
+        )
+    return 0
+
+
+@_guarded
+def cmd_show(args: argparse.Namespace) -> int:
+    with _service() as service:
+        info = service.get_round(args.name)
+        rows = service.list_applicants(
+            args.name,
+            verdict=args.verdict,
+            decision=args.decision,
+            status=args.status,
+            search=args.search,
+            sort=args.sort,
+            descending=args.desc,
+        )
+        stats = service.statistics(args.name)
+    if args.json:
+        print(
+            dump_json(
+                {
+                    "round": info.to_dict(),
+                    "statistics": stats.to_dict(),
+                    "applicants": [r.to_dict() for r in rows],
+                }
+            )
+        )
+        return 0
+    print(f"批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}")
+    if rows:
+        print(
+            table(
+                HEADERS,
+                [
+                    (
+                        r.rank or "—",
+                        r.uscc,
+                        r.name,
+                        {"new": "新申报", "renewal": "复核"}.get(r.application_type or "", "—"),
+                        r.rulebook or "—",
+                        r.verdict_label,
+                        "—" if r.score is None else r.score,
+                        r.open_judgements or "",
+                        r.open_warnings or "",
+                        r.decision_label + ("（数据已更新）" if r.decision_outdated else ""),
+                        r.review_status.label,
+                    )
+                    for r in rows
+                ],
+            )
+        )
+    else:
+        print("（没有符合条件的企业）")
+    verdicts = "，".join(
+        f"{label} {stats.by_verdict.get(key, 0)}" for key, label in VERDICTS.items()
+    )
+    decisions = (
+        "，".join(f"{d.label} {stats.by_decision.get(d.value, 0)}" for d in Decision)
+        + f"，未决定 {stats.by_decision.get('none', 0)}"
+    )
+    print(
+        f"\n共 {stats.applicants} 家（文件 {stats.files} 个，数据版本 {stats.versions} 个）："
+        f"{verdicts}；{decisions}；待人工确认 {stats.open_judgements} 项，"
+        f"待核导入提示 {stats.open_warnings} 条"
+    )
+    return 0
+
+
+def _print_issues(issues: list[Issue]) -> None:
+    """Issues as `zjtx check` prints them: level, location, field, code, message."""
+    rows = [
+        (SEVERITY_LABELS[i.severity], i.location(), i.field or "", i.code, i.message)
+        for i in issues
+    ]
+    headers = ("级别", "位置", "字段", "代码", "说明")
+    widths = [
+        min(48, max(display_width(h), *(display_width(r[n]) for r in rows)))
+        for n, h in enumerate(headers[:4])
+    ]
+    print("  ".join(pad(h, w) for h, w in zip(headers[:4], widths, strict=True)) + "  说明")
+    for row in rows:
+        print("  ".join(pad(c, w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
+    print()
+
+
+def _import_line(item: FileImport) -> str:
+    errors = sum(1 for i in item.issues if i.severity == Severity.ERROR)
+    warnings = sum(1 for i in item.issues if i.severity == Severity.WARNING)
+    counts = (
+        f"数据行 {item.rows_total}，导入 {item.rows_imported}，拦截 {item.rows_blocked}，"
+        f"空行/跳过 {item.rows_blank}；错误 {errors}，警告 {warnings}"
+    )
+    if item.already_imported:
+        return f"{item.file_name}：此前已导入过同一文件，未作改动（{counts}）"
+    if not item.sha256:
+        return f"{item.file_name}：未能读取，未写入（{counts}）"
+    return (
+        f"{item.file_name}：{counts}；新增企业 {item.applicants_new}，"
+        f"数据更新 {item.applicants_changed}，未变 {item.applicants_unchanged}"
+    )
+
+
+@_guarded
+def cmd_import(args: argparse.Namespace) -> int:
+    for given in args.paths:
+        if not Path(given).exists():
+            raise UsageError(f"找不到文件或文件夹“{given}”")
+    results: list[FileImport] = []
+    with _service() as service:
+        files = service.read_files(args.name, args.paths)
+        for item in files:
+            # One transaction per file: a failure keeps the files imported before it.
+            results.append(service.import_file(args.name, item, evaluator=args.evaluator))
+    issues = [issue for item in results for issue in item.issues]
+    if args.json:
+        print(dump_json({"round": args.name, "files": [r.to_dict() for r in results]}))
+    else:
+        if issues:
+            _print_issues(issues)
+        else:
+            print("没有发现问题。")
+        for item in results:
+            print(_import_line(item))
+    return 1 if any(i.severity == Severity.ERROR for i in issues) else 0
+
+
+@_guarded
+def cmd_rescore(args: argparse.Namespace) -> int:
+    with _service() as service:
+        report = service.rescore(args.name, evaluator=args.evaluator)
+    lines = [
+        f"重新评价 {report.applicants} 家：结果有变化 {report.reevaluated} 家，"
+        f"未变 {report.unchanged} 家"
+    ]
+    lines += [f"  {u}：{b or '—'} → {a}" for u, b, a in report.verdict_changes]
+    _emit(args, report.to_dict(), "\n".join(lines))
+    return 0
+
+
+@_guarded
+def cmd_history(args: argparse.Namespace) -> int:
+    with _service() as service:
+        entries = service.history(args.name, args.uscc)
+    if args.json:
+        print(dump_json([e.to_dict() for e in entries]))
+        return 0
+    for entry in entries:
+        when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        who = f"[{entry.uscc}] " if entry.uscc and not args.uscc else ""
+        reason = f"（理由：{entry.reason}）" if entry.reason and "理由" not in entry.summary else ""
+        print(f"{when}  {entry.actor}  {who}{entry.summary}{reason}")
+    if not entries:
+        print("（没有记录）")
+    return 0
+
+
+# ------------------------------------------------------------------------------------ review
+
+
+@_guarded
+def cmd_review(args: argparse.Namespace) -> int:
+    confirmations = []
+    for item in args.confirm:
+        criterion, sep, state = item.partition("=")
+        if not sep or not criterion.strip():
+            raise UsageError(f"--confirm 应写成 条目=met 或 条目=unmet，收到 “{item}”")
+        confirmations.append((criterion.strip(), state.strip().lower()))
+    evaluator = args.evaluator or default_evaluator()
+    with _service() as service:
+        state = service.apply_review(
+            args.name,
+            args.uscc,
+            evaluator=evaluator,
+            confirm=confirmations,
+            ack_warnings=[c.strip() for c in args.ack_warning],
+            reason=args.reason,
+            decision=args.decision,
+            opinion=args.opinion,
+            expected_version=args.expect_version,
+        )
+    if args.json:
+        print(dump_json(state.to_dict()))
+        return 0
+    print(
+        f"已保存 {state.name}（{state.uscc}）的评审，评审版本 {state.version}，评审人 {evaluator}"
+    )
+    print(
+        f"评价结论：{_verdict_text(state.verdict)}；决定：{state.decision_label}；"
+        f"状态：{state.status.label}"
+    )
+    if state.opinion:
+        print(f"评审意见：{state.opinion}")
+    for criterion_id, title in state.open_judgements:
+        print(f"  待人工确认：{criterion_id} {title}")
+    for issue in state.open_warnings:
+        print(f"  待确认导入提示：{issue.code}（{issue.location()}）{issue.message}")
+    return 0
+
+
+def _verdict_text(verdict: str | None) -> str:
+    return VERDICTS.get(verdict or "", "未评价")

@@ -1,0 +1,422 @@
+"""`zjtx fields`, `zjtx rulebooks`, `zjtx rulebook show` and `zjtx score`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from zjtx.cli import UsageError
+from zjtx.commands.textout import dump_json, table
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.results import CriterionKind, CriterionState, Evaluation, Verdict
+from zjtx.scoring import (
+    TIERS,
+    DataFileError,
+    NoRulebookError,
+    UnknownNameError,
+    list_rulebook_ids,
+    load_all_rulebooks,
+    load_catalogue,
+    load_rulebook,
+    score_applicants,
+)
+from zjtx.scoring.errors import did_you_mean
+from zjtx.scoring.quantities import format_number
+from zjtx.scoring.rulebook import GRADE_LABELS, list_overlay_ids, load_overlay
+from zjtx.scoring.size import SIZE_LABELS
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".csv")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    fields = subparsers.add_parser("fields", help="列出申报数据字段目录")
+    fields.add_argument("--json", action="store_true", help="输出 JSON")
+    fields.set_defaults(func=cmd_fields)
+
+    rulebooks = subparsers.add_parser("rulebooks", help="列出评价标准与省级规则")
+    rulebooks.add_argument("--json", action="store_true", help="输出 JSON")
+    rulebooks.set_defaults(func=cmd_rulebooks)
+
+    rulebook = subparsers.add_parser("rulebook", help="查看一个评价标准")
+    rb_sub = rulebook.add_subparsers(dest="rulebook_command", metavar="ACTION")
+    show = rb_sub.add_parser("show", help="列出评价标准的全部条目、条款与来源")
+    show.add_argument("id", help="评价标准 id，如 little-giant-2026")
+    show.add_argument("--overlay", help="同时合并的省级规则 id")
+    show.add_argument("--json", action="store_true", help="输出 JSON")
+    show.set_defaults(func=cmd_rulebook_show)
+
+    score = subparsers.add_parser(
+        "score",
+        help="按认定标准逐项评价申报企业",
+        description="INPUT 为 JSON 文件（字段见 zjtx fields），也可以是申报表格文件或文件夹。",
+    )
+    score.add_argument("inputs", nargs="+", metavar="INPUT", help="JSON 文件、表格文件或文件夹")
+    which = score.add_mutually_exclusive_group(required=True)
+    which.add_argument("--rulebook", help="评价标准 id（见 zjtx rulebooks）")
+    which.add_argument("--tier", help=f"层级：{', '.join(TIERS)}")
+    score.add_argument("--date", help="批次日期 YYYY-MM-DD（默认今天；其年份为评价年度）")
+    score.add_argument("--overlay", help="省级规则 id（如 shandong-2022）")
+    score.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=true|false",
+        help="批次设置，如 revenue_floor_5000=true",
+    )
+    score.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    score.set_defaults(func=cmd_score)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def cmd_fields(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    if args.json:
+        data = [
+            {
+                "key": f.key,
+                "label": f.label,
+                "display_label": f.display_label(),
+                "group": f.group,
+                "group_title": catalogue.groups.get(f.group, f.group),
+                "type": str(f.type),
+                "unit": f.unit,
+                "year": f.year,
+                "period": f.period,
+                "aliases": list(f.aliases),
+                "options": dict(f.options) or None,
+                "none_means_zero": f.none_means_zero,
+                "min": f.minimum,
+                "max": f.maximum,
+                "required": f.required,
+                "help": f.help,
+            }
+            for f in catalogue
+        ]
+        print(dump_json(data))
+        return 0
+    rows = []
+    for f in catalogue:
+        kind = str(f.type)
+        if f.options:
+            kind += "：" + "/".join(code for code, _ in f.options)
+        rows.append((f.key, f.display_label(), kind, catalogue.groups.get(f.group, f.group)))
+    print(table(("字段键", "中文名称", "类型", "分组"), rows))
+    print(f"\n共 {len(catalogue)} 个字段。金额单位为万元，百分比字段填百分数（12.5 表示 12.5%）。")
+    return 0
+
+
+def cmd_rulebooks(args: argparse.Namespace) -> int:
+    try:
+        books = load_all_rulebooks()
+    except DataFileError as exc:
+        raise UsageError(str(exc)) from None
+    base = [b for b in books if b.overlay is None]
+    overlays = [load_overlay(oid) for oid in list_overlay_ids()]
+    if args.json:
+        data = {
+            "rulebooks": [
+                {
+                    "id": b.id,
+                    "tier": b.tier,
+                    "title": b.title,
+                    "version": b.version,
+                    "instrument": {
+                        k: str(v) if v is not None else None for k, v in b.instrument.items()
+                    },
+                    "applies": [
+                        {
+                            "from": a.start.isoformat(),
+                            "until": a.end.isoformat() if a.end else None,
+                            "application_types": list(a.application_types),
+                        }
+                        for a in b.applies
+                    ],
+                    "scored": b.scored,
+                    "pass_line": format_number(b.pass_line) if b.pass_line is not None else None,
+                    "criteria": len(b.criteria),
+                    "unverified": [c.id for c in b.unverified_items()],
+                    "hash": b.hash,
+                }
+                for b in base
+            ],
+            "overlays": [
+                {
+                    "id": o.id,
+                    "extends": o.extends,
+                    "title": o.title,
+                    "province": o.province,
+                    "applies": [
+                        {"from": a.start.isoformat(), "until": a.end.isoformat() if a.end else None}
+                        for a in o.applies
+                    ],
+                    "grade": o.grade,
+                    "unverified": o.unverified,
+                }
+                for o in overlays
+            ],
+        }
+        print(dump_json(data))
+        return 0
+    rows = [
+        (
+            b.id,
+            b.title,
+            b.instrument.get("number", ""),
+            "；".join(a.describe() for a in b.applies),
+            f"{len(b.criteria)} 条"
+            + (f"（{len(b.unverified_items())} 条未核实）" if b.unverified_items() else ""),
+        )
+        for b in base
+    ]
+    print(table(("id", "名称", "文号", "适用批次", "条目"), rows))
+    print()
+    rows = [
+        (o.id, o.title, o.extends, "；".join(a.describe() for a in o.applies), o.grade)
+        for o in overlays
+    ]
+    print(table(("省级规则 id", "名称", "扩展", "适用批次", "来源等级"), rows))
+    return 0
+
+
+def cmd_rulebook_show(args: argparse.Namespace) -> int:
+    try:
+        book = load_rulebook(args.id, args.overlay) if args.overlay else load_rulebook(args.id)
+    except (UnknownNameError, DataFileError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        data = {
+            "id": book.id,
+            "overlay": book.overlay.id if book.overlay else None,
+            "title": book.title,
+            "version": book.version,
+            "hash": book.hash,
+            "instrument": {
+                k: str(v) if v is not None else None for k, v in book.instrument.items()
+            },
+            "pass_line": format_number(book.pass_line) if book.pass_line is not None else None,
+            "max_score": format_number(book.max_score) if book.max_score is not None else None,
+            "groups": [{"id": g.id, "title": g.title} for g in book.groups.values()],
+            "criteria": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "group": c.group,
+                    "kind": str(c.kind),
+                    "requirement": c.requirement,
+                    "clause": c.clause,
+                    "source": c.source,
+                    "grade": c.grade,
+                    "unverified": c.unverified,
+                    "judgement": c.judgement,
+                    "max_points": format_number(c.max_points) if c.max_points is not None else None,
+                    "overlay": c.overlay,
+                }
+                for c in book.criteria
+            ],
+            "notes": list(book.notes),
+        }
+        print(dump_json(data))
+        return 0
+    ins = book.instrument
+    print(f"{book.display_id}  {book.title}（版本 {book.version}）")
+    print(f"依据：《{ins.get('title')}》{ins.get('number')} {ins.get('annex', '')}")
+    if ins.get("note"):
+        print(f"说明：{ins['note']}")
+    print("适用：" + "；".join(a.describe() for a in book.applies))
+    if book.scored:
+        print(f"满分 {format_number(book.max_score)} 分，及格线 {format_number(book.pass_line)} 分")
+    for group in book.groups.values():
+        members = [c for c in book.criteria if c.group == group.id]
+        if not members:
+            continue
+        print(f"\n【{group.title}】")
+        for c in members:
+            pts = f"（满分 {format_number(c.max_points)} 分）" if c.max_points is not None else ""
+            flags = "［需人工确认］" if c.judgement else ""
+            print(f"  {c.id}  {c.title}{pts}{flags}")
+            print(f"      条款：{c.clause}")
+            print(f"      规则：{c.requirement}")
+            grade = c.grade.split()[0]
+            print(f"      来源：{c.source}；可信等级 {c.grade}（{GRADE_LABELS.get(grade, '')}）")
+            if c.unverified:
+                print(f"      ⚠ 未核实：{c.unverified}")
+    for note in book.notes:
+        print(f"\n注：{note}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_date(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"日期 “{text}” 格式不对，应为 YYYY-MM-DD") from None
+
+
+def _parse_settings(items: list[str]) -> dict[str, bool]:
+    settings = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or value.lower() not in ("true", "false"):
+            raise UsageError(f"批次设置 “{item}” 应写成 NAME=true 或 NAME=false")
+        settings[name.strip()] = value.lower() == "true"
+    return settings
+
+
+def catalogue_for(overlay: str | None) -> FieldCatalogue:
+    """The field catalogue, with the overlay's own fields (e.g. sd_*) when one is selected."""
+    if not overlay:
+        return load_catalogue()
+    try:
+        return load_rulebook(load_overlay(overlay).extends, overlay).catalogue
+    except (UnknownNameError, DataFileError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_inputs(paths: list[str], year: int, overlay: str | None = None) -> list[Applicant]:
+    """Applicants from JSON inputs, spreadsheets and folders (spreadsheets go through intake)."""
+    from zjtx.intake.json_input import InputError, read_json_applicants
+
+    catalogue = catalogue_for(overlay)
+    applicants: list[Applicant] = []
+    sheets: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"找不到输入文件 “{raw}”")
+        if path.is_file() and path.suffix.lower() == ".json":
+            try:
+                applicants.extend(read_json_applicants(path, catalogue))
+            except InputError as exc:
+                raise UsageError(str(exc)) from None
+        else:
+            sheets.append(raw)
+    if sheets:
+        applicants.extend(_read_spreadsheets(sheets, year, catalogue))
+    return applicants
+
+
+def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -> list[Applicant]:
+    try:
+        from zjtx.intake import read_applicants
+    except ImportError:
+        raise UsageError("此版本尚不能读取表格文件，请使用 JSON 输入") from None
+    import sys
+
+    result = read_applicants(paths, year, catalogue=catalogue)
+    blocked = [i for i in result.issues if str(i.severity) == "error"]
+    if blocked:
+        print(
+            f"zjtx: 注意：导入时发现 {len(blocked)} 个错误，相关企业未参与评价；"
+            "用 zjtx check 查看详情",
+            file=sys.stderr,
+        )
+    return list(result.applicants)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    round_date = _parse_date(args.date)
+    settings = _parse_settings(args.setting)
+    if args.tier and args.tier not in TIERS:
+        raise UsageError(str(UnknownNameError("层级", args.tier, TIERS)))
+    if args.rulebook and args.rulebook not in list_rulebook_ids():
+        raise UsageError(str(UnknownNameError("评价标准", args.rulebook, list_rulebook_ids())))
+    if args.overlay and args.overlay not in list_overlay_ids():
+        raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
+    applicants = load_inputs(args.inputs, round_date.year, args.overlay)
+    try:
+        evaluations = score_applicants(
+            applicants,
+            round_date=round_date,
+            tier=args.tier,
+            rulebook_id=args.rulebook,
+            overlay=args.overlay,
+            settings=settings,
+        )
+    except (UnknownNameError, NoRulebookError, DataFileError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(dump_json([e.to_dict() for e in evaluations]))
+        return 0
+    for evaluation in evaluations:
+        print(render_evaluation(evaluation))
+        print()
+    print(render_summary(evaluations))
+    return 0
+
+
+_STATE_MARKS = {
+    CriterionState.MET: "✓ 符合",
+    CriterionState.UNMET: "✗ 不符合",
+    CriterionState.UNKNOWN: "? 待补充数据",
+    CriterionState.MANUAL: "◇ 待人工确认",
+    CriterionState.NA: "– 不适用",
+}
+
+
+def render_evaluation(e: Evaluation) -> str:
+    """Readable Chinese result of one applicant for the terminal."""
+    lines = [f"══ {e.name or '（未填企业名称）'}（{e.uscc or '无统一社会信用代码'}）"]
+    app = "复核" if e.application_type == "renewal" else "新申报"
+    rb = e.rulebook + (f" + {e.overlay}" if e.overlay else "")
+    lines.append(
+        f"评价标准：{rb} {e.rulebook_title}｜批次 {e.round_date.isoformat()}｜{app}｜"
+        f"规模：{SIZE_LABELS.get(e.size_class, e.size_class)}"
+    )
+    verdict = f"结论：{e.verdict.label}"
+    if e.scored:
+        interval = (
+            ""
+            if e.score_min == e.score_max
+            else f"（可能区间 {format_number(e.score_min)}–{format_number(e.score_max)}）"
+        )
+        verdict += (
+            f"｜得分 {format_number(e.score)}/{format_number(e.max_score)}{interval}"
+            f"｜及格线 {format_number(e.pass_line)}"
+        )
+        verdict += "｜" + "，".join(
+            f"{g.title} {format_number(g.points)}/{format_number(g.max_points)}" for g in e.groups
+        )
+    lines.append(verdict)
+    for reason in e.verdict_reasons:
+        lines.append(f"  · {reason}")
+    rows = []
+    for c in e.criteria:
+        pts = ""
+        if c.max_points is not None:
+            pts = f"{format_number(c.points)}/{format_number(c.max_points)}"
+            if c.points_min != c.points_max:
+                pts += f"（{format_number(c.points_min)}–{format_number(c.points_max)}）"
+        title = c.title + (" ⚠未核实" if c.unverified else "")
+        if c.kind == CriterionKind.ROUTE:
+            title += "（直通）"
+        rows.append((c.id, title, _STATE_MARKS[c.state], pts, c.observed))
+        if (
+            c.gap
+            and c.state in (CriterionState.UNMET, CriterionState.MET)
+            and c.kind != CriterionKind.ROUTE
+        ):
+            rows.append(("", "", "", "", f"↳ 差距：{c.gap}"))
+    lines.append(table(("条目", "名称", "状态", "得分", "观测值"), rows))
+    for note in e.notes:
+        lines.append(f"注：{note}")
+    return "\n".join(lines)
+
+
+def render_summary(evaluations: list[Evaluation]) -> str:
+    counts = {v: 0 for v in Verdict}
+    for e in evaluations:
+        counts[e.verdict] += 1
+    parts = "，".join(f"{v.label} {counts[v]} 家" for v in Verdict)
+    return f"共评价 {len(evaluations)} 家企业：{parts}。"
+
+
+__all__ = ["did_you_mean", "register"]

@@ -1,0 +1,100 @@
+"""Score applicants for a round: pick each applicant's rulebook, then evaluate it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.results import Confirmation, Evaluation
+from zjtx.scoring.evaluator import evaluate
+from zjtx.scoring.rulebook import (
+    Rulebook,
+    check_overlay_for_round,
+    load_rulebook,
+    select_rulebook_id,
+)
+
+
+class Cancelled(Exception):
+    """Raised when a long scoring run is cancelled by the caller."""
+
+
+def rulebook_for(
+    applicant: Applicant,
+    *,
+    round_date: date,
+    tier: str | None = None,
+    rulebook_id: str | None = None,
+    overlay: str | None = None,
+) -> Rulebook:
+    """The rulebook that applies to this applicant in this round (its own application type)."""
+    if (tier is None) == (rulebook_id is None):
+        raise ValueError("须指定 tier 或 rulebook_id 之一")
+    if rulebook_id is None:
+        assert tier is not None
+        application_type = applicant.values.get("application_type")
+        if application_type not in ("new", "renewal"):
+            application_type = "new"
+        rulebook_id = select_rulebook_id(tier, round_date, application_type)
+    if overlay:
+        check_overlay_for_round(overlay, rulebook_id, round_date)
+        return load_rulebook(rulebook_id, overlay)
+    return load_rulebook(rulebook_id)
+
+
+def score_applicant(
+    applicant: Applicant,
+    *,
+    round_date: date,
+    tier: str | None = None,
+    rulebook_id: str | None = None,
+    overlay: str | None = None,
+    confirmations: Iterable[Confirmation] = (),
+    settings: Mapping[str, bool] | None = None,
+) -> Evaluation:
+    """Evaluate one applicant under the rulebook its tier, round date and type call for."""
+    rulebook = rulebook_for(
+        applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
+    )
+    return evaluate(
+        applicant, rulebook, round_date=round_date, confirmations=confirmations, settings=settings
+    )
+
+
+def score_applicants(
+    applicants: Sequence[Applicant],
+    *,
+    round_date: date,
+    tier: str | None = None,
+    rulebook_id: str | None = None,
+    overlay: str | None = None,
+    settings: Mapping[str, bool] | None = None,
+    confirmations: Mapping[str, Iterable[Confirmation]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[Evaluation]:
+    """Evaluate many applicants; reports progress and stops with Cancelled when asked.
+
+    ``confirmations`` maps a 统一社会信用代码 to that applicant's evaluator confirmations.
+    """
+    results: list[Evaluation] = []
+    total = len(applicants)
+    confirmations = confirmations or {}
+    for index, applicant in enumerate(applicants, start=1):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        results.append(
+            score_applicant(
+                applicant,
+                round_date=round_date,
+                tier=tier,
+                rulebook_id=rulebook_id,
+                overlay=overlay,
+                settings=settings,
+                confirmations=confirmations.get(applicant.uscc, ()),
+            )
+        )
+        if progress is not None and (index % 200 == 0 or index == total):
+            progress(index, total)
+    return results

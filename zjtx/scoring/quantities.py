@@ -1,0 +1,170 @@
+"""Exact quantities: field values and derived ratios, growth, averages, sums and compound growth.
+
+All arithmetic is decimal.Decimal. A derived value is kept as an exact fraction of two decimals
+(numerator / denominator, denominator > 0) built only with + and ×, which are exact in the
+100-digit context EXACT for amounts of a few dozen digits; it is compared with a threshold by
+cross-multiplication (``n / d >= t`` ⇔ ``n >= t·d``), so no quotient is ever rounded before a
+comparison: a ratio of exactly 3 %, or a mean of two repeating growth rates of exactly 5 %,
+compares equal to its threshold. Compound growth ``(a/b)^(1/n) - 1`` is compared without a
+root (``a >= (1 + t)^n · b``). Rounding happens only for display.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+EXACT = Context(prec=100)
+HUNDRED = Decimal(100)
+ONE = Decimal(1)
+ZERO = Decimal(0)
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
+
+
+class Number:
+    """A known numeric value that can be compared exactly with a decimal threshold."""
+
+    __slots__ = ()
+
+    def compare(self, threshold: Decimal) -> int:  # pragma: no cover - interface
+        """-1, 0 or 1 as the value is below, equal to or above the threshold."""
+        raise NotImplementedError
+
+    def to_decimal(self, places: int = 2) -> Decimal:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Exact(Number):
+    """An exact value ``num / den`` (den > 0): every field value, ratio, growth, mean and sum."""
+
+    __slots__ = ("den", "num")
+
+    def __init__(self, num: Decimal, den: Decimal = ONE) -> None:
+        self.num = num
+        self.den = den
+
+    @property
+    def value(self) -> Decimal:
+        """The value as one Decimal (a rounded quotient when the fraction does not terminate)."""
+        if self.den == ONE:
+            return self.num
+        return EXACT.divide(self.num, self.den)
+
+    def compare(self, threshold: Decimal) -> int:
+        num = self.num
+        scaled = threshold if self.den == ONE else EXACT.multiply(threshold, self.den)
+        return (num > scaled) - (num < scaled)
+
+    def difference(self, threshold: Decimal) -> Decimal:
+        """|value − threshold| for display, from one division of exact terms."""
+        delta = EXACT.subtract(EXACT.multiply(threshold, self.den), self.num)
+        return abs(EXACT.divide(delta, self.den))
+
+    def to_decimal(self, places: int = 2) -> Decimal:
+        return round_half_up(self.value, places)
+
+    def __repr__(self) -> str:
+        return f"Exact({self.num}/{self.den})"
+
+
+class CompoundGrowth(Number):
+    """``100 * ((last/first)^(1/years) - 1)`` in percent, compared through ``last`` and ``first``."""
+
+    __slots__ = ("first", "last", "years")
+
+    def __init__(self, last: Decimal, first: Decimal, years: int) -> None:
+        self.last = last  # >= 0
+        self.first = first  # > 0
+        self.years = years
+
+    @property
+    def quotient(self) -> Decimal:
+        return EXACT.divide(self.last, self.first)
+
+    def compare(self, threshold: Decimal) -> int:
+        base = EXACT.add(ONE, EXACT.divide(threshold, HUNDRED))
+        if base < 0:
+            return 1
+        target = EXACT.multiply(EXACT.power(base, self.years), self.first)
+        return (self.last > target) - (self.last < target)
+
+    def difference(self, threshold: Decimal) -> Decimal:
+        return abs(EXACT.subtract(threshold, self.to_decimal(6)))
+
+    def to_decimal(self, places: int = 2) -> Decimal:
+        q = self.quotient
+        root = EXACT.sqrt(q) if self.years == 2 else EXACT.power(q, EXACT.divide(ONE, self.years))
+        return round_half_up(EXACT.multiply(EXACT.subtract(root, ONE), HUNDRED), places)
+
+    def required_last(self, first: Decimal, threshold: Decimal) -> Decimal:
+        """The ``last`` value that reaches the threshold for a given ``first``."""
+        base = EXACT.add(ONE, EXACT.divide(threshold, HUNDRED))
+        return EXACT.multiply(first, EXACT.power(base, self.years))
+
+
+def to_number(value: object) -> Decimal:
+    """Decimal for an int or Decimal field value (bool is rejected by the caller)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round half away from zero to a fixed number of places, for display only."""
+    return value.quantize(_QUANTA[places], rounding=ROUND_HALF_UP, context=EXACT)
+
+
+def ceil_div(a: Decimal, b: Decimal) -> int:
+    return math.ceil(EXACT.divide(a, b))
+
+
+def format_number(value: Number | Decimal | int, places: int = 2) -> str:
+    """Display text: whole numbers without decimals, others rounded to ``places`` digits."""
+    if isinstance(value, Exact):
+        value = value.value
+    elif isinstance(value, Number):
+        value = value.to_decimal(places)
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if "E" in text or "e" in text:
+        text = format(value, "f")
+    dot = text.find(".")
+    if dot < 0:
+        return text
+    if len(text) - dot - 1 > places:
+        text = format(round_half_up(value, places), "f")
+    text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True, slots=True)
+class ExactCompare:
+    """Comparison operators over exact values, with the Chinese words of the criteria."""
+
+    op: str
+    word: str
+
+    def holds(self, cmp: int) -> bool:
+        op = self.op
+        if op == "ge":
+            return cmp >= 0
+        if op == "gt":
+            return cmp > 0
+        if op == "le":
+            return cmp <= 0
+        if op == "lt":
+            return cmp < 0
+        return cmp == 0
+
+
+COMPARISONS = {
+    "ge": ExactCompare("ge", "不低于"),
+    "gt": ExactCompare("gt", "超过"),
+    "le": ExactCompare("le", "不超过"),
+    "lt": ExactCompare("lt", "低于"),
+    "eq": ExactCompare("eq", "等于"),
+}

@@ -1,0 +1,97 @@
+"""Lossless JSON form of applicant values, provenance and issues, and the hashes over them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from zjtx.domain.applicant import Applicant, Provenance
+from zjtx.domain.issues import Issue, Severity
+
+
+def encode_value(value: Any) -> Any:
+    """JSON form of one typed value; Decimal and date are tagged so they come back typed."""
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    raise TypeError(f"无法保存类型为 {type(value).__name__} 的字段值")
+
+
+def decode_value(data: Any) -> Any:
+    if isinstance(data, dict):
+        if "decimal" in data:
+            return Decimal(data["decimal"])
+        if "date" in data:
+            return date.fromisoformat(data["date"])
+        raise ValueError(f"数据库中的字段值格式不对：{data!r}")
+    return data
+
+
+def encode_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: encode_value(value) for key, value in values.items() if value is not None}
+
+
+def decode_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: decode_value(value) for key, value in data.items()}
+
+
+def encode_provenance(item: Provenance | None) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {"file": item.file, "sheet": item.sheet, "cell": item.cell, "raw": item.raw}
+
+
+def decode_provenance(data: dict[str, Any] | None) -> Provenance | None:
+    if data is None:
+        return None
+    return Provenance(
+        file=data["file"], sheet=data.get("sheet"), cell=data.get("cell"), raw=data.get("raw")
+    )
+
+
+def applicant_from_stored(
+    values: dict[str, Any], provenance: dict[str, Any], source: dict[str, Any] | None
+) -> Applicant:
+    """Rebuild the domain Applicant of one stored version."""
+    return Applicant(
+        values=decode_values(values),
+        provenance={key: decode_provenance(item) for key, item in provenance.items()},  # type: ignore[misc]
+        source=decode_provenance(source),
+    )
+
+
+def issue_from_dict(data: dict[str, Any]) -> Issue:
+    return Issue(
+        code=data["code"],
+        severity=Severity(data["severity"]),
+        message=data["message"],
+        file=data.get("file") or "",
+        sheet=data.get("sheet"),
+        cell=data.get("cell"),
+        row=data.get("row"),
+        field=data.get("field"),
+        uscc=data.get("uscc"),
+    )
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def digest(data: Any) -> str:
+    """SHA-256 of the canonical JSON of ``data``."""
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Any) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()

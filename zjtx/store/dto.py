@@ -1,0 +1,318 @@
+"""Plain dataclasses returned by the store service (never live ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.issues import Issue
+from zjtx.scoring.rulebook import TIERS
+
+TIER_LABELS = TIERS  # tier key -> Chinese name
+
+
+class Decision(StrEnum):
+    """The review decision on one applicant."""
+
+    RECOMMEND = "recommend"
+    REJECT = "reject"
+    RETURN = "return"
+
+    @property
+    def label(self) -> str:
+        return DECISION_LABELS[self]
+
+
+DECISION_LABELS = {
+    Decision.RECOMMEND: "推荐",
+    Decision.REJECT: "不推荐",
+    Decision.RETURN: "退回补充材料",
+}
+
+
+class ReviewStatus(StrEnum):
+    """Where the review of one applicant stands."""
+
+    PENDING = "pending"  # nothing done yet, items open
+    IN_PROGRESS = "in_progress"  # some items done, others open
+    READY = "ready"  # nothing open, no decision yet
+    DECIDED = "decided"
+
+    @property
+    def label(self) -> str:
+        return REVIEW_STATUS_LABELS[self]
+
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.PENDING: "待评审",
+    ReviewStatus.IN_PROGRESS: "评审中",
+    ReviewStatus.READY: "待决定",
+    ReviewStatus.DECIDED: "已决定",
+}
+
+
+class FileResultLike(Protocol):
+    """What the store needs from one file read by zjtx.intake (its FileResult)."""
+
+    path: Any
+    sha256: str
+    kind: str
+    applicants: list[Applicant]
+    issues: list[Issue]
+    rows_total: int
+    rows_imported: int
+    rows_blocked: int
+    rows_blank: int
+
+
+@dataclass(slots=True)
+class FileRead:
+    """One input file as read, in the shape of zjtx.intake's FileResult (used for JSON input)."""
+
+    path: Any
+    sha256: str
+    kind: str
+    applicants: list[Applicant]
+    issues: list[Issue] = field(default_factory=list)
+    rows_total: int = 0
+    rows_imported: int = 0
+    rows_blocked: int = 0
+    rows_blank: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RoundInfo:
+    """One round (批次) and how many applicants it holds."""
+
+    id: int
+    name: str
+    tier: str
+    round_date: date
+    region: str | None
+    rulebook: str | None
+    overlay: str | None
+    settings: dict[str, Any]
+    created_by: str
+    created_at: datetime
+    applicants: int = 0
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS.get(self.tier, self.tier)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["round_date"] = self.round_date.isoformat()
+        data["created_at"] = self.created_at.isoformat()
+        data["tier_label"] = self.tier_label
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    """What importing one file did to a round."""
+
+    file_name: str
+    path: str
+    sha256: str
+    kind: str
+    already_imported: bool
+    rows_total: int
+    rows_imported: int
+    rows_blocked: int
+    rows_blank: int
+    applicants_new: int
+    applicants_changed: int
+    applicants_unchanged: int
+    issues: tuple[Issue, ...]
+
+    @property
+    def versions_created(self) -> int:
+        return self.applicants_new + self.applicants_changed
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "issues"}
+        data["versions_created"] = self.versions_created
+        data["issues"] = [issue.to_dict() for issue in self.issues]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreReport:
+    """What rescoring a round did: evaluations added (changed inputs or rulebook) or kept."""
+
+    applicants: int
+    reevaluated: int
+    unchanged: int
+    verdict_changes: tuple[tuple[str, str, str], ...]  # (uscc, before, after)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "applicants": self.applicants,
+            "reevaluated": self.reevaluated,
+            "unchanged": self.unchanged,
+            "verdict_changes": [
+                {"uscc": u, "before": b, "after": a} for u, b, a in self.verdict_changes
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicantRow:
+    """One line of the round table: latest evaluation and review state of one applicant."""
+
+    applicant_id: int
+    uscc: str
+    name: str
+    version: int
+    application_type: str | None
+    rulebook: str | None
+    verdict: str | None
+    verdict_label: str
+    score: Decimal | None
+    max_score: Decimal | None
+    rank: int | None
+    open_judgements: int
+    open_warnings: int
+    decision: str | None
+    decision_label: str
+    decision_outdated: bool
+    review_status: ReviewStatus
+    review_version: int
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["score"] = None if self.score is None else str(self.score)
+        data["max_score"] = None if self.max_score is None else str(self.max_score)
+        data["review_status"] = str(self.review_status)
+        data["review_status_label"] = self.review_status.label
+        data["updated_at"] = self.updated_at.isoformat()
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItemInfo:
+    """A confirmed or overridden criterion, or an acknowledged warning."""
+
+    kind: str  # criterion | warning
+    target: str
+    state: str | None
+    override: bool
+    reason: str
+    evaluator: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["at"] = self.at.isoformat()
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """The review of one applicant as an evaluator sees it, with what is still open.
+
+    ``version`` is the counter to send back with the next change (0 before the first one).
+    """
+
+    round_name: str
+    uscc: str
+    name: str
+    version: int
+    status: ReviewStatus
+    decision: str | None
+    decision_label: str
+    opinion: str
+    decided_by: str | None
+    decided_at: datetime | None
+    items: tuple[ReviewItemInfo, ...]
+    open_judgements: tuple[tuple[str, str], ...]  # (criterion id, title)
+    open_warnings: tuple[Issue, ...]
+    verdict: str | None
+    evaluation: dict[str, Any] | None  # Evaluation.to_dict() of the latest evaluation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_name,
+            "uscc": self.uscc,
+            "name": self.name,
+            "version": self.version,
+            "status": str(self.status),
+            "status_label": self.status.label,
+            "decision": self.decision,
+            "decision_label": self.decision_label,
+            "opinion": self.opinion,
+            "decided_by": self.decided_by,
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "items": [item.to_dict() for item in self.items],
+            "open_judgements": [{"id": i, "title": t} for i, t in self.open_judgements],
+            "open_warnings": [issue.to_dict() for issue in self.open_warnings],
+            "verdict": self.verdict,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One imported version of an applicant."""
+
+    number: int
+    file_name: str
+    values_hash: str
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicantDetail:
+    """Everything about one applicant: current data with provenance, versions and review."""
+
+    row: ApplicantRow
+    applicant: Applicant
+    versions: tuple[VersionInfo, ...]
+    issues: tuple[Issue, ...]
+    review: ReviewState
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One audit event in readable form."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    uscc: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["at"] = self.at.isoformat()
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStatistics:
+    """Counts over a round for the dashboard and the CLI."""
+
+    round_name: str
+    applicants: int
+    files: int
+    versions: int
+    by_verdict: dict[str, int]
+    by_decision: dict[str, int]
+    by_review_status: dict[str, int]
+    open_judgements: int
+    open_warnings: int
+    blocked_rows: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,281 @@
+"""SQLAlchemy 2 typed models of rounds, applicants, versions, evaluations, reviews and audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Plain JSON (text) on PostgreSQL too: nothing queries inside documents, and JSONB's
+# conversion doubled the cost of storing a 10,000-applicant import.
+JSONType = JSON()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on both databases (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("时间戳必须带时区")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Evaluator(Base):
+    """A person who works on rounds: an evaluator (评审员) or the chair (组长)."""
+
+    __tablename__ = "evaluators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="evaluator")  # evaluator | chair
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Round(Base):
+    """One evaluation round (批次): tier, round date, region, rulebook choice and settings."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    tier: Mapped[str] = mapped_column(String(50))
+    round_date: Mapped[date] = mapped_column(Date)
+    region: Mapped[str | None] = mapped_column(String(200))
+    rulebook: Mapped[str | None] = mapped_column(String(100))  # None: chosen per applicant
+    overlay: Mapped[str | None] = mapped_column(String(100))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    created_by: Mapped[Evaluator] = relationship()
+
+
+class ImportFile(Base):
+    """One file imported into a round, with its hash, counts and every issue found in it."""
+
+    __tablename__ = "import_files"
+    __table_args__ = (UniqueConstraint("round_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
+    rows_blocked: Mapped[int] = mapped_column(Integer, default=0)
+    rows_blank: Mapped[int] = mapped_column(Integer, default=0)
+    versions_created: Mapped[int] = mapped_column(Integer, default=0)
+    issues: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Applicant(Base):
+    """One enterprise in one round (one per 统一社会信用代码 per round).
+
+    ``current_version_id`` and ``current_evaluation_id`` point at the latest rows so that the
+    round listing is one indexed join; older versions and evaluations are kept.
+    """
+
+    __tablename__ = "applicants"
+    __table_args__ = (UniqueConstraint("round_id", "uscc"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    uscc: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(300))
+    current_version_id: Mapped[int | None] = mapped_column(Integer)
+    current_evaluation_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class ApplicantVersion(Base):
+    """One imported state of an applicant: typed values, provenance, source file and issues."""
+
+    __tablename__ = "applicant_versions"
+    __table_args__ = (UniqueConstraint("applicant_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    values: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    source: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    values_hash: Mapped[str] = mapped_column(String(64))
+    issues: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)  # how many issues are warnings
+    import_file_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Evaluation(Base):
+    """One evaluation of one applicant version against one rulebook; old ones are kept."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("applicant_versions.id"))
+    rulebook_id: Mapped[str] = mapped_column(String(100))
+    rulebook_version: Mapped[str] = mapped_column(String(50))
+    rulebook_hash: Mapped[str] = mapped_column(String(64))
+    input_hash: Mapped[str] = mapped_column(String(64))
+    application_type: Mapped[str | None] = mapped_column(String(20))
+    verdict: Mapped[str] = mapped_column(String(20))
+    score: Mapped[str | None] = mapped_column(String(40))  # exact decimal text
+    score_sort: Mapped[float | None] = mapped_column(Float)  # ordering only, never shown
+    max_score: Mapped[str | None] = mapped_column(String(40))
+    open_judgements: Mapped[int] = mapped_column(Integer, default=0)
+    cause: Mapped[str] = mapped_column(String(20))  # import | rescore | review
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class EvaluationResult(Base):
+    """The full result of one evaluation, apart from the narrow row the round table reads."""
+
+    __tablename__ = "evaluation_results"
+
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), primary_key=True)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class RulebookText(Base):
+    """The rulebook texts of criteria (title, clause, source...), stored once per rulebook
+    content hash; an evaluation's result keeps only what differs from them."""
+
+    __tablename__ = "rulebook_texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rulebook_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    rulebook_id: Mapped[str] = mapped_column(String(100))
+    texts: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Review(Base):
+    """The review of one applicant: decision, opinion and a version counter for locking."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), unique=True)
+    decision: Mapped[str | None] = mapped_column(String(20))  # recommend | reject | return
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("evaluators.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("evaluators.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    items: Mapped[list[ReviewItem]] = relationship(
+        back_populates="review", order_by="ReviewItem.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy declaration
+
+
+class ReviewItem(Base):
+    """A criterion confirmed or overridden, or an import warning acknowledged, with a reason."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("review_id", "kind", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # criterion | warning
+    target: Mapped[str] = mapped_column(String(100))  # criterion id or warning code
+    state: Mapped[str | None] = mapped_column(String(20))  # met | unmet for criteria
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text)
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    review: Mapped[Review] = relationship(back_populates="items")
+    evaluator: Mapped[Evaluator] = relationship()
+
+
+class AuditEvent(Base):
+    """Append-only trail: who did what to which entity, when, before and after, and why."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_round_applicant", "round_id", "applicant_id"),
+        Index("ix_audit_events_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_audit_update(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise AppendOnlyError("审计记录只能追加，不能修改")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise AppendOnlyError("审计记录只能追加，不能删除")

@@ -1,0 +1,94 @@
+"""How the store asks zjtx.scoring for an evaluation (one place to adapt if the API moves)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.results import Confirmation, Evaluation
+from zjtx.scoring import NoRulebookError, UnknownNameError, evaluate, rulebook_for
+from zjtx.scoring.errors import did_you_mean
+from zjtx.store.dto import RoundInfo
+from zjtx.store.errors import ReviewRuleError
+
+
+class Scorer(Protocol):
+    """Evaluates one applicant of a round, with the evaluators' confirmations."""
+
+    def __call__(
+        self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
+    ) -> Evaluation: ...
+
+
+def _application_type(applicant: Applicant) -> str:
+    value = applicant.get("application_type")
+    return value if value in ("new", "renewal") else "new"
+
+
+class RulebookScorer:
+    """Scores with the bundled rulebooks: the round's fixed rulebook, or the one its tier and
+    date call for with each applicant's own application type (新申报 and 复核 may differ)."""
+
+    def __init__(self) -> None:
+        self._rulebooks: dict[tuple[Any, ...], Any] = {}
+
+    def rulebook_for(self, applicant: Applicant, round_info: RoundInfo) -> Any:
+
+        application_type = _application_type(applicant)
+        key = (round_info.id, round_info.rulebook, round_info.tier, round_info.round_date,
+               round_info.overlay, application_type)  # fmt: skip
+        rulebook = self._rulebooks.get(key)
+        if rulebook is None:
+            rulebook = rulebook_for(
+                applicant,
+                round_date=round_info.round_date,
+                tier=None if round_info.rulebook else round_info.tier,
+                rulebook_id=round_info.rulebook,
+                overlay=round_info.overlay,
+            )
+            self._rulebooks[key] = rulebook
+        return rulebook
+
+    def __call__(
+        self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
+    ) -> Evaluation:
+
+        rulebook = self.rulebook_for(applicant, round_info)
+        # A round setting concerns the rulebooks that know it (e.g. the growth waiver exists
+        # only in the renewal rulebook); create_round has checked that some rulebook does.
+        settings = {k: v for k, v in round_info.settings.items() if k in rulebook.settings}
+        return evaluate(
+            applicant,
+            rulebook,
+            round_date=round_info.round_date,
+            confirmations=list(confirmations),
+            settings=settings,
+        )
+
+    def check_round(self, round_info: RoundInfo) -> None:
+        """Refuse a round no rulebook applies to, or a setting none of its rulebooks knows."""
+
+        known: dict[str, str] = {}
+        problems: list[str] = []
+        for application_type in ("new", "renewal"):
+            probe = Applicant(values={"application_type": application_type})
+            try:
+                rulebook = self.rulebook_for(probe, round_info)
+            except (NoRulebookError, UnknownNameError) as exc:
+                problems.append(str(exc))
+                continue
+            known.update({name: s.label for name, s in rulebook.settings.items()})
+        if len(problems) == 2:
+            raise ReviewRuleError("；".join(dict.fromkeys(problems)))
+        for name, value in round_info.settings.items():
+            if name not in known:
+                hint = did_you_mean(name, known)
+                available = "、".join(f"{k}（{v}）" for k, v in known.items()) or "无"
+                raise ReviewRuleError(
+                    f"该批次的评价标准没有设置 “{name}”"
+                    + (f"，您是不是要写 “{hint}”？" if hint else "")
+                    + f"可用设置：{available}"
+                )
+            if not isinstance(value, bool):
+                raise ReviewRuleError(f"批次设置 {name} 只能是 true 或 false，收到 {value!r}")

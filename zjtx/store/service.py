@@ -1,0 +1,1985 @@
+"""Service API of the store (no Qt): rounds, imports, scoring, reviews, listings and history."""
+
+from __future__ import annotations
+
+import gc
+import getpass
+import json
+import logging
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    column,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.results import VERDICT_LABELS, Confirmation, CriterionState, Verdict
+from zjtx.domain.results import Evaluation as DomainEvaluation
+from zjtx.scoring.errors import did_you_mean
+from zjtx.store import codec
+from zjtx.store.dto import (
+    DECISION_LABELS,
+    TIER_LABELS,
+    ApplicantDetail,
+    ApplicantRow,
+    Decision,
+    FileImport,
+    FileRead,
+    FileResultLike,
+    HistoryEntry,
+    RescoreReport,
+    ReviewItemInfo,
+    ReviewState,
+    ReviewStatus,
+    RoundInfo,
+    RoundStatistics,
+    VersionInfo,
+)
+from zjtx.store.engine import Store
+from zjtx.store.errors import ConflictError, NotFoundError, ReviewRuleError, StoreError
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    AuditEvent,
+    Evaluation,
+    EvaluationResult,
+    Evaluator,
+    ImportFile,
+    Review,
+    ReviewItem,
+    Round,
+    RulebookText,
+    utc_now,
+)
+from zjtx.store.scoring_port import RulebookScorer, Scorer
+from zjtx.store.texts import compact, expand, extract_texts
+
+log = logging.getLogger("zjtx.store")
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+CHUNK = 500  # applicants written per batch of INSERTs inside one file's transaction
+ROLES = ("evaluator", "chair")
+ROLE_LABELS = {"evaluator": "评审员", "chair": "评审组长"}
+EVALUATOR_ENV = "ZJTX_EVALUATOR"
+
+
+class ImportCancelled(StoreError):
+    """The user cancelled an import; the file being imported left no trace."""
+
+
+def default_evaluator() -> str:
+    """The evaluator's name: ``ZJTX_EVALUATOR`` or the login name."""
+    name = os.environ.get(EVALUATOR_ENV)
+    if name and name.strip():
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no login name (containers)
+        return "unknown"
+
+
+def _plain(value: Any) -> Any:
+    """A stored (tagged) value as plain JSON for the audit trail: 1200, "2020-01-01"..."""
+    if isinstance(value, dict) and len(value) == 1:
+        return next(iter(value.values()))
+    return value
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _verdict_label(verdict: str | None) -> str:
+    if verdict is None:
+        return "未评价"
+    try:
+        return VERDICT_LABELS[Verdict(verdict)]
+    except ValueError:
+        return verdict
+
+
+def _decision_label(decision: str | None) -> str:
+    if decision is None:
+        return "未决定"
+    return DECISION_LABELS.get(Decision(decision), decision)
+
+
+def _field_label(key: str) -> str:
+    try:
+        from zjtx.scoring.catalogue import load_catalogue
+
+        spec = load_catalogue().get(key)
+    except (OSError, ValueError):  # pragma: no cover - the bundled catalogue is valid
+        spec = None
+    return spec.relative_label() if spec else key
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(slots=True)
+class _Current:
+    """What the database already holds for one applicant of the round."""
+
+    applicant_id: int
+    version_id: int
+    number: int
+    values_hash: str
+    evaluation_id: int | None
+
+
+class StoreService:
+    """The operations the CLI and the GUI perform, each in one database session.
+
+    Args:
+        store: an open store (see zjtx.store.open_store).
+        scorer: evaluates applicants; by default the bundled rulebooks via zjtx.scoring.
+    """
+
+    def __init__(self, store: Store, *, scorer: Scorer | None = None) -> None:
+        self.store = store
+        self.scorer: Scorer = scorer or RulebookScorer()
+        self._texts_cache: dict[str, dict[str, Any]] = {}
+
+    # ----------------------------------------------------------------- evaluators and rounds
+
+    def _evaluator(self, session: Session, name: str | None) -> Evaluator:
+        name = (name or default_evaluator()).strip()
+        if not name:
+            raise ReviewRuleError("评审人姓名不能为空")
+        row = session.scalar(select(Evaluator).where(Evaluator.name == name))
+        if row is None:
+            row = Evaluator(name=name, role="evaluator", created_at=utc_now())
+            session.add(row)
+            session.flush()
+        return row
+
+    def set_evaluator_role(self, name: str, role: str, *, evaluator: str | None = None) -> None:
+        """Make someone an evaluator (评审员) or the chair (评审组长); recorded in the trail."""
+        if role not in ROLES:
+            raise ReviewRuleError(f"角色只能是 {'、'.join(ROLES)}，收到 “{role}”")
+        with self.store.session() as session:
+            actor = self._evaluator(session, evaluator)
+            target = self._evaluator(session, name)
+            before = target.role
+            target.role = role
+            session.add(
+                self._event(
+                    actor,
+                    "evaluator-role",
+                    "evaluator",
+                    target.id,
+                    before={"name": name, "role": before},
+                    after={"name": name, "role": role},
+                )
+            )
+
+    def create_round(
+        self,
+        name: str,
+        *,
+        tier: str,
+        round_date: date,
+        region: str | None = None,
+        rulebook: str | None = None,
+        overlay: str | None = None,
+        settings: dict[str, Any] | None = None,
+        evaluator: str | None = None,
+    ) -> RoundInfo:
+        """Create a round (批次); names are unique."""
+        name = name.strip()
+        if not name:
+            raise ReviewRuleError("批次名称不能为空")
+        if tier not in TIER_LABELS:
+            raise ReviewRuleError(
+                f"未知的层级 “{tier}”"
+                + (
+                    f"，您是不是要写 “{hint}”？"
+                    if (hint := did_you_mean(tier, TIER_LABELS))
+                    else ""
+                )
+                + f"可用：{'、'.join(TIER_LABELS)}"
+            )
+        try:
+            check = getattr(self.scorer, "check_round", None)
+            if check is not None:
+                check(
+                    RoundInfo(
+                        id=0,
+                        name=name,
+                        tier=tier,
+                        round_date=round_date,
+                        region=region,
+                        rulebook=rulebook,
+                        overlay=overlay,
+                        settings=dict(settings or {}),
+                        created_by="",
+                        created_at=utc_now(),
+                    )
+                )
+            with self.store.session() as session:
+                if session.scalar(select(Round.id).where(Round.name == name)) is not None:
+                    raise ReviewRuleError(f"批次 “{name}” 已存在，请换一个名称")
+                actor = self._evaluator(session, evaluator)
+                row = Round(
+                    name=name,
+                    tier=tier,
+                    round_date=round_date,
+                    region=region,
+                    rulebook=rulebook,
+                    overlay=overlay,
+                    settings=dict(settings or {}),
+                    created_by_id=actor.id,
+                    created_at=utc_now(),
+                )
+                session.add(row)
+                session.flush()
+                info = self._round_info(row, actor.name)
+                after = info.to_dict()
+                after.pop("created_at")
+                session.add(self._event(actor, "round-create", "round", row.id, row, after=after))
+        except IntegrityError:
+            raise ReviewRuleError(f"批次 “{name}” 已存在，请换一个名称") from None
+        return info
+
+    def list_rounds(self) -> list[RoundInfo]:
+        """All rounds, newest round date first, with their applicant counts."""
+        with self.store.session() as session:
+            counts = dict(
+                session.execute(
+                    select(Applicant.round_id, func.count()).group_by(Applicant.round_id)
+                ).all()
+            )
+            rows = session.execute(
+                select(Round, Evaluator.name)
+                .join(Evaluator, Evaluator.id == Round.created_by_id)
+                .order_by(Round.round_date.desc(), Round.id.desc())
+            ).all()
+            return [self._round_info(r, creator, counts.get(r.id, 0)) for r, creator in rows]
+
+    def get_round(self, name: str) -> RoundInfo:
+        with self.store.session() as session:
+            row = self._round(session, name)
+            creator = session.get_one(Evaluator, row.created_by_id).name
+            count = session.scalar(
+                select(func.count()).select_from(Applicant).where(Applicant.round_id == row.id)
+            )
+            return self._round_info(row, creator, count or 0)
+
+    def _round(self, session: Session, name: str) -> Round:
+        row = session.scalar(select(Round).where(Round.name == name))
+        if row is None:
+            names = list(session.scalars(select(Round.name)))
+            hint = did_you_mean(name, names)
+            message = f"没有名为 “{name}” 的批次"
+            if hint:
+                message += f"，您是不是要写 “{hint}”？"
+            elif names:
+                message += f"；已有批次：{'、'.join(names)}"
+            else:
+                message += "；请先用 zjtx round create 创建批次"
+            raise NotFoundError(message)
+        return row
+
+    @staticmethod
+    def _round_info(row: Round, creator: str, applicants: int = 0) -> RoundInfo:
+        return RoundInfo(
+            id=row.id,
+            name=row.name,
+            tier=row.tier,
+            round_date=row.round_date,
+            region=row.region,
+            rulebook=row.rulebook,
+            overlay=row.overlay,
+            settings=dict(row.settings or {}),
+            created_by=creator,
+            created_at=row.created_at,
+            applicants=applicants,
+        )
+
+    def _applicant(self, session: Session, round_row: Round, uscc: str) -> Applicant:
+        row = session.scalar(
+            select(Applicant).where(Applicant.round_id == round_row.id, Applicant.uscc == uscc)
+        )
+        if row is None:
+            raise NotFoundError(f"批次 “{round_row.name}” 中没有统一社会信用代码为 {uscc} 的企业")
+        return row
+
+    @staticmethod
+    def _event(
+        actor: Evaluator,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        round_row: Round | None = None,
+        *,
+        round_id: int | None = None,
+        applicant_id: int | None = None,
+        uscc: str | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        reason: str | None = None,
+        at: datetime | None = None,
+    ) -> AuditEvent:
+        return AuditEvent(
+            at=at or utc_now(),
+            actor=actor.name,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            round_id=round_row.id if round_row else round_id,
+            applicant_id=applicant_id,
+            uscc=uscc,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+    # ----------------------------------------------------------------------------- import
+
+    def read_files(
+        self,
+        round_name: str,
+        paths: Sequence[Path | str],
+        *,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> list[FileResultLike]:
+        """Read input files for a round with zjtx.intake (JSON files with the JSON reader)."""
+        info = self.get_round(round_name)
+        try:
+            from zjtx.intake import read_applicants
+        except ImportError:
+            read_applicants = None
+        if read_applicants is not None:
+
+            def intake_progress(done: int, total: int, message: str = "") -> None:
+                if progress is not None:
+                    progress(done, total)
+
+            result = read_applicants(
+                [Path(p) for p in paths],
+                info.round_date.year,
+                progress=intake_progress,
+                cancel=cancel,
+            )
+            return list(result.files)
+        return [read_json_file(path) for path in expand_json_paths(paths)]
+
+    def import_paths(
+        self,
+        round_name: str,
+        paths: Sequence[Path | str],
+        *,
+        evaluator: str | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> list[FileImport]:
+        """Read files and import each one in its own transaction."""
+        files = self.read_files(round_name, paths, cancel=cancel)
+        return [
+            self.import_file(
+                round_name, item, evaluator=evaluator, progress=progress, cancel=cancel
+            )
+            for item in files
+        ]
+
+    def import_file(
+        self,
+        round_name: str,
+        file: FileResultLike,
+        *,
+        evaluator: str | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> FileImport:
+        """Import one read file into a round in one transaction, scoring what changed.
+
+        Re-importing a file already imported into the round changes nothing. An applicant whose
+        values are unchanged keeps its version; a changed one gets a new version (the old one
+        stays) and a new evaluation. A failure or cancellation leaves the round as it was.
+        """
+        with _gc_paused(), self.store.session() as session:
+            return self._import_file(session, round_name, file, evaluator, progress, cancel)
+
+    def _import_file(
+        self,
+        session: Session,
+        round_name: str,
+        file: FileResultLike,
+        evaluator_name: str | None,
+        progress: Progress | None,
+        cancel: Cancel | None,
+    ) -> FileImport:
+        round_row = self._round(session, round_name)
+        actor = self._evaluator(session, evaluator_name)
+        info = self._round_info(round_row, "")
+        path = str(file.path)
+        file_name = getattr(file, "display_name", "") or Path(path).name
+        issues = list(file.issues)
+        if not file.sha256 or file.kind in ("unreadable", "skipped"):
+            # Nothing was read from it: report its issues, record nothing.
+            return FileImport(
+                file_name=file_name,
+                path=path,
+                sha256=file.sha256 or "",
+                kind=file.kind,
+                already_imported=False,
+                rows_total=file.rows_total,
+                rows_imported=0,
+                rows_blocked=file.rows_blocked,
+                rows_blank=file.rows_blank,
+                applicants_new=0,
+                applicants_changed=0,
+                applicants_unchanged=0,
+                issues=tuple(issues),
+            )
+        previous = session.scalar(
+            select(ImportFile).where(
+                ImportFile.round_id == round_row.id, ImportFile.sha256 == file.sha256
+            )
+        )
+        if previous is not None:
+            return FileImport(
+                file_name=file_name,
+                path=path,
+                sha256=file.sha256,
+                kind=file.kind,
+                already_imported=True,
+                rows_total=file.rows_total,
+                rows_imported=file.rows_imported,
+                rows_blocked=file.rows_blocked,
+                rows_blank=file.rows_blank,
+                applicants_new=0,
+                applicants_changed=0,
+                applicants_unchanged=len(file.applicants),
+                issues=tuple(issues),
+            )
+
+        # An applicant listed twice in one file is ambiguous: block every copy, say where.
+        counts = Counter(a.uscc for a in file.applicants)
+        accepted: list[DomainApplicant] = []
+        for applicant in file.applicants:
+            if not applicant.uscc:
+                issues.append(
+                    Issue(
+                        code="store-missing-uscc",
+                        severity=Severity.ERROR,
+                        message=f"企业 “{applicant.name}” 没有统一社会信用代码，无法入库",
+                        file=file_name,
+                        sheet=applicant.source.sheet if applicant.source else None,
+                        cell=applicant.source.cell if applicant.source else None,
+                    )
+                )
+            elif counts[applicant.uscc] > 1:
+                source = applicant.source
+                issues.append(
+                    Issue(
+                        code="store-duplicate-uscc",
+                        severity=Severity.ERROR,
+                        message=f"统一社会信用代码 {applicant.uscc} 在本文件中出现 "
+                        f"{counts[applicant.uscc]} 次，无法判断哪一行有效；请删除重复行后重新导入",
+                        file=file_name,
+                        sheet=source.sheet if source else None,
+                        cell=source.cell if source else None,
+                        uscc=applicant.uscc,
+                    )
+                )
+            else:
+                accepted.append(applicant)
+
+        now = utc_now()
+        import_row = ImportFile(
+            round_id=round_row.id,
+            file_name=file_name,
+            path=path,
+            sha256=file.sha256,
+            kind=file.kind,
+            rows_total=file.rows_total,
+            rows_imported=len(accepted),
+            rows_blocked=file.rows_blocked + (len(file.applicants) - len(accepted)),
+            rows_blank=file.rows_blank,
+            versions_created=0,
+            issues=[issue.to_dict() for issue in issues],
+            imported_by_id=actor.id,
+            imported_at=now,
+        )
+        session.add(import_row)
+        session.flush()
+
+        issues_by_uscc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for issue in issues:
+            if issue.uscc:
+                issues_by_uscc[issue.uscc].append(issue.to_dict())
+        current = self._current_state(session, round_row.id)
+        confirmations = self._confirmations(session, round_row.id)
+
+        new = changed = unchanged = 0
+        done = 0
+        for chunk in _chunks(accepted, CHUNK):
+            if cancel is not None and cancel():
+                raise ImportCancelled(f"已取消导入 {file_name}；该文件的数据未写入")
+            fresh: list[tuple[DomainApplicant, dict[str, Any], str]] = []
+            updates: list[tuple[DomainApplicant, dict[str, Any], str, _Current]] = []
+            for applicant in chunk:
+                values = codec.encode_values(applicant.values)
+                values_hash = codec.digest(values)
+                known = current.get(applicant.uscc)
+                if known is None:
+                    fresh.append((applicant, values, values_hash))
+                elif known.values_hash == values_hash:
+                    unchanged += 1
+                else:
+                    updates.append((applicant, values, values_hash, known))
+            new += len(fresh)
+            changed += len(updates)
+
+            ids = (
+                list(
+                    _insert_many(
+                        session,
+                        Applicant,
+                        [
+                            {
+                                "round_id": round_row.id,
+                                "uscc": a.uscc,
+                                "name": a.name,
+                                "created_at": now,
+                            }
+                            for a, _, _ in fresh
+                        ],
+                    )
+                )
+                if fresh
+                else []
+            )
+            old_values = self._version_values(session, [k.version_id for *_, k in updates])
+            work: list[tuple[DomainApplicant, dict[str, Any], str, int, int, _Current | None]] = [
+                (a, v, h, applicant_id, 1, None)
+                for (a, v, h), applicant_id in zip(fresh, ids, strict=True)
+            ] + [(a, v, h, k.applicant_id, k.number + 1, k) for a, v, h, k in updates]
+            if not work:
+                done += len(chunk)
+                if progress:
+                    progress(done, len(accepted))
+                continue
+
+            version_ids = list(
+                _insert_many(
+                    session,
+                    ApplicantVersion,
+                    [
+                        {
+                            "applicant_id": applicant_id,
+                            "number": number,
+                            "values": values,
+                            "provenance": {
+                                k: codec.encode_provenance(p) for k, p in a.provenance.items()
+                            },
+                            "source": codec.encode_provenance(a.source),
+                            "values_hash": values_hash,
+                            "issues": issues_by_uscc.get(a.uscc, []),
+                            "warnings": sum(
+                                1
+                                for i in issues_by_uscc.get(a.uscc, ())
+                                if i["severity"] == "warning"
+                            ),
+                            "import_file_id": import_row.id,
+                            "created_by_id": actor.id,
+                            "created_at": now,
+                        }
+                        for a, values, values_hash, applicant_id, number, _ in work
+                    ],
+                )
+            )
+            evaluations = [
+                self._score(a, info, confirmations.get(applicant_id, ()))
+                for a, _, _, applicant_id, _, _ in work
+            ]
+            evaluation_ids = list(
+                _insert_many(
+                    session,
+                    Evaluation,
+                    [
+                        self._evaluation_values(
+                            session,
+                            evaluation,
+                            applicant_id,
+                            version_id,
+                            self._input_hash(
+                                values_hash, info, confirmations.get(applicant_id, ())
+                            ),
+                            "import",
+                            actor.id,
+                            now,
+                        )
+                        for (_, _, values_hash, applicant_id, _, _), version_id, evaluation in zip(
+                            work, version_ids, evaluations, strict=True
+                        )
+                    ],
+                )
+            )
+            _insert_many(
+                session,
+                EvaluationResult,
+                [
+                    {"evaluation_id": evaluation_id, "result": self._compact(session, evaluation)}
+                    for evaluation_id, evaluation in zip(evaluation_ids, evaluations, strict=True)
+                ],
+            )
+            _point_applicants(
+                session,
+                [
+                    {
+                        "id": applicant_id,
+                        "name": a.name,
+                        "current_version_id": version_id,
+                        "current_evaluation_id": evaluation_id,
+                    }
+                    for (a, _, _, applicant_id, _, _), version_id, evaluation_id in zip(
+                        work, version_ids, evaluation_ids, strict=True
+                    )
+                ],
+            )
+            events = []
+            for (a, values, _, applicant_id, number, known), version_id, evaluation in zip(
+                work, version_ids, evaluations, strict=True
+            ):
+                after: dict[str, Any] = {
+                    "version": number,
+                    "file": file_name,
+                    "name": a.name,
+                    "verdict": str(evaluation.verdict),
+                    "rulebook": evaluation.rulebook,
+                }
+                before = None
+                if known is not None:
+                    old = old_values[known.version_id]
+                    after["changed"] = {
+                        key: [_plain(old.get(key)), _plain(values.get(key))]
+                        for key in sorted(set(old) | set(values))
+                        if old.get(key) != values.get(key)
+                    }
+                    before = {"version": known.number}
+                events.append(
+                    self._event(
+                        actor,
+                        "applicant-version",
+                        "applicant_version",
+                        version_id,
+                        round_row,
+                        applicant_id=applicant_id,
+                        uscc=a.uscc,
+                        before=before,
+                        after=after,
+                        at=now,
+                    )
+                )
+            _insert_many(session, AuditEvent, [_event_values(e) for e in events])
+            done += len(chunk)
+            if progress:
+                progress(done, len(accepted))
+
+        import_row.versions_created = new + changed
+        session.add(
+            self._event(
+                actor,
+                "file-import",
+                "import_file",
+                import_row.id,
+                round_row,
+                after={
+                    "file": file_name,
+                    "sha256": file.sha256,
+                    "rows_total": file.rows_total,
+                    "rows_imported": len(accepted),
+                    "rows_blocked": import_row.rows_blocked,
+                    "new": new,
+                    "changed": changed,
+                    "unchanged": unchanged,
+                    "errors": sum(1 for i in issues if i.severity == Severity.ERROR),
+                    "warnings": sum(1 for i in issues if i.severity == Severity.WARNING),
+                },
+                at=now,
+            )
+        )
+        if cancel is not None and cancel():
+            raise ImportCancelled(f"已取消导入 {file_name}；该文件的数据未写入")
+        return FileImport(
+            file_name=file_name,
+            path=path,
+            sha256=file.sha256,
+            kind=file.kind,
+            already_imported=False,
+            rows_total=file.rows_total,
+            rows_imported=len(accepted),
+            rows_blocked=import_row.rows_blocked,
+            rows_blank=file.rows_blank,
+            applicants_new=new,
+            applicants_changed=changed,
+            applicants_unchanged=unchanged,
+            issues=tuple(issues),
+        )
+
+    @staticmethod
+    def _current_state(session: Session, round_id: int) -> dict[str, _Current]:
+        rows = session.execute(
+            select(
+                Applicant.uscc,
+                Applicant.id,
+                ApplicantVersion.id,
+                ApplicantVersion.number,
+                ApplicantVersion.values_hash,
+                Applicant.current_evaluation_id,
+            )
+            .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+            .where(Applicant.round_id == round_id)
+        ).all()
+        return {row[0]: _Current(*row[1:]) for row in rows}
+
+    @staticmethod
+    def _version_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+        if not ids:
+            return {}
+        rows = session.execute(
+            select(ApplicantVersion.id, ApplicantVersion.values).where(ApplicantVersion.id.in_(ids))
+        ).all()
+        return dict(rows)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _confirmations(
+        session: Session, round_id: int, applicant_id: int | None = None
+    ) -> dict[int, list[Confirmation]]:
+        query = (
+            select(Review.applicant_id, ReviewItem, Evaluator.name)
+            .join(Review, Review.id == ReviewItem.review_id)
+            .join(Applicant, Applicant.id == Review.applicant_id)
+            .join(Evaluator, Evaluator.id == ReviewItem.evaluator_id)
+            .where(Applicant.round_id == round_id, ReviewItem.kind == "criterion")
+            .order_by(ReviewItem.id)
+        )
+        if applicant_id is not None:
+            query = query.where(Review.applicant_id == applicant_id)
+        result: dict[int, list[Confirmation]] = defaultdict(list)
+        for owner, item, name in session.execute(query):
+            result[owner].append(
+                Confirmation(
+                    criterion_id=item.target,
+                    state=CriterionState(item.state),
+                    reason=item.reason,
+                    evaluator=name,
+                    at=item.at,
+                )
+            )
+        return result
+
+    def _score(
+        self,
+        applicant: DomainApplicant,
+        info: RoundInfo,
+        confirmations: Iterable[Confirmation],
+    ) -> DomainEvaluation:
+        try:
+            return self.scorer(applicant, info, list(confirmations))
+        except (LookupError, ValueError) as exc:
+            raise StoreError(
+                f"无法评价企业 {applicant.name}（{applicant.uscc}）：{exc}；本文件未写入"
+            ) from exc
+
+    @staticmethod
+    def _input_hash(
+        values_hash: str, info: RoundInfo, confirmations: Iterable[Confirmation]
+    ) -> str:
+        return codec.digest(
+            {
+                "values": values_hash,
+                "settings": info.settings,
+                "overlay": info.overlay,
+                "rulebook": info.rulebook,
+                "confirmations": [
+                    [c.criterion_id, str(c.state), c.reason, c.evaluator] for c in confirmations
+                ],
+            }
+        )
+
+    def _evaluation_values(
+        self,
+        session: Session,
+        evaluation: DomainEvaluation,
+        applicant_id: int,
+        version_id: int,
+        input_hash: str,
+        cause: str,
+        evaluator_id: int,
+        now: datetime,
+    ) -> dict[str, Any]:
+        score = evaluation.score
+        return {
+            "applicant_id": applicant_id,
+            "version_id": version_id,
+            "rulebook_id": evaluation.rulebook,
+            "rulebook_version": evaluation.rulebook_version,
+            "rulebook_hash": evaluation.rulebook_hash,
+            "input_hash": input_hash,
+            "application_type": evaluation.application_type,
+            "verdict": str(evaluation.verdict),
+            "score": None if score is None else str(score),
+            "score_sort": None if score is None else float(score),
+            "max_score": None if evaluation.max_score is None else str(evaluation.max_score),
+            "open_judgements": sum(
+                1 for c in evaluation.criteria if c.state == CriterionState.MANUAL
+            ),
+            "cause": cause,
+            "created_by_id": evaluator_id,
+            "created_at": now,
+        }
+
+    def _texts(
+        self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any = None
+    ) -> dict[str, Any] | None:
+        """Rulebook texts for a hash; with ``sample`` (a full result) they are created if new.
+
+        Only texts read from the database are cached across sessions, so a rolled-back
+        import never leaves the cache pointing at texts that were not saved.
+        """
+        local = session.info.setdefault("zjtx_texts", {})
+        texts = local.get(rulebook_hash) or self._texts_cache.get(rulebook_hash)
+        if texts is None:
+            # Never flush half-made review changes from here (one save = one version).
+            with session.no_autoflush:
+                texts = self._load_or_create_texts(session, rulebook_hash, rulebook_id, sample)
+        if texts is not None:
+            local[rulebook_hash] = texts
+        return texts
+
+    def _load_or_create_texts(
+        self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any
+    ) -> dict[str, Any] | None:
+        query = select(RulebookText.texts).where(RulebookText.rulebook_hash == rulebook_hash)
+        texts = session.scalar(query)
+        if texts is not None:
+            self._texts_cache[rulebook_hash] = texts
+            return texts
+        if sample is None:
+            return None
+        dialect = session.get_bind().dialect.name
+        insert_texts = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert_texts(RulebookText)
+            .values(
+                rulebook_hash=rulebook_hash,
+                rulebook_id=rulebook_id,
+                texts=extract_texts(sample),
+                created_at=utc_now(),
+            )
+            .on_conflict_do_nothing(index_elements=["rulebook_hash"])
+        )
+        return session.scalar(query)
+
+    def _compact(self, session: Session, evaluation: DomainEvaluation) -> dict[str, Any]:
+        result = evaluation.to_dict()
+        texts = self._texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
+        return compact(result, texts) if texts is not None else result
+
+    def _full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:
+        with session.no_autoflush:  # a review being edited is flushed once, at its end
+            stored = session.get_one(EvaluationResult, row.id).result
+        return expand(stored, self._texts(session, row.rulebook_hash, row.rulebook_id))
+
+    # ---------------------------------------------------------------------------- rescore
+
+    def rescore(
+        self,
+        round_name: str,
+        *,
+        evaluator: str | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> RescoreReport:
+        """Re-evaluate every applicant; a new evaluation is stored only when the rulebook or
+        the inputs changed (old evaluations are kept)."""
+        with _gc_paused(), self.store.session() as session:
+            round_row = self._round(session, round_name)
+            actor = self._evaluator(session, evaluator)
+            info = self._round_info(round_row, "")
+            confirmations = self._confirmations(session, round_row.id)
+            rows = session.execute(
+                select(Applicant, ApplicantVersion, Evaluation)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+                .where(Applicant.round_id == round_row.id)
+                .order_by(Applicant.id)
+            ).all()
+            now = utc_now()
+            reevaluated = 0
+            changes: list[tuple[str, str, str]] = []
+            for index, (applicant, version, old) in enumerate(rows, start=1):
+                if cancel is not None and cancel():
+                    raise ImportCancelled("已取消重新评价；数据库未改动")
+                items = confirmations.get(applicant.id, ())
+                evaluation = self._score(
+                    codec.applicant_from_stored(version.values, version.provenance, version.source),
+                    info,
+                    items,
+                )
+                input_hash = self._input_hash(version.values_hash, info, items)
+                if (
+                    old is not None
+                    and old.rulebook_hash == evaluation.rulebook_hash
+                    and old.input_hash == input_hash
+                ):
+                    if progress:
+                        progress(index, len(rows))
+                    continue
+                reevaluated += 1
+                self._store_evaluation(
+                    session,
+                    actor,
+                    round_row,
+                    applicant,
+                    version,
+                    old,
+                    evaluation,
+                    input_hash,
+                    "rescore",
+                    now,
+                )
+                if old is None or old.verdict != str(evaluation.verdict):
+                    changes.append(
+                        (applicant.uscc, old.verdict if old else "", str(evaluation.verdict))
+                    )
+                if progress:
+                    progress(index, len(rows))
+            return RescoreReport(
+                applicants=len(rows),
+                reevaluated=reevaluated,
+                unchanged=len(rows) - reevaluated,
+                verdict_changes=tuple(changes),
+            )
+
+    def _store_evaluation(
+        self,
+        session: Session,
+        actor: Evaluator,
+        round_row: Round,
+        applicant: Applicant,
+        version: ApplicantVersion,
+        old: Evaluation | None,
+        evaluation: DomainEvaluation,
+        input_hash: str,
+        cause: str,
+        now: datetime,
+        reason: str | None = None,
+        events: list[AuditEvent] | None = None,
+    ) -> Evaluation:
+        """Add an evaluation and make it current; its audit event goes to ``events`` if given
+        (so that it follows the review events that caused it), else straight to the session."""
+        row = Evaluation(
+            **self._evaluation_values(
+                session, evaluation, applicant.id, version.id, input_hash, cause, actor.id, now
+            )
+        )
+        session.add(row)
+        session.flush()
+        session.add(
+            EvaluationResult(evaluation_id=row.id, result=self._compact(session, evaluation))
+        )
+        applicant.current_evaluation_id = row.id
+        event = self._event(
+            actor,
+            "evaluation",
+            "evaluation",
+            row.id,
+            round_row,
+            applicant_id=applicant.id,
+            uscc=applicant.uscc,
+            before=None
+            if old is None
+            else {
+                "verdict": old.verdict,
+                "score": old.score,
+                "rulebook": old.rulebook_id,
+                "rulebook_hash": old.rulebook_hash,
+            },
+            after={
+                "verdict": row.verdict,
+                "score": row.score,
+                "rulebook": row.rulebook_id,
+                "rulebook_hash": row.rulebook_hash,
+                "cause": cause,
+            },
+            reason=reason,
+            at=now,
+        )
+        if events is None:
+            session.add(event)
+        else:
+            events.append(event)
+        return row
+
+    # ----------------------------------------------------------------------------- review
+
+    def review_state(self, round_name: str, uscc: str) -> ReviewState:
+        """The review of one applicant with the version counter to send back when saving."""
+        with self.store.session() as session:
+            round_row = self._round(session, round_name)
+            applicant = self._applicant(session, round_row, uscc)
+            return self._review_state(session, round_row, applicant)
+
+    def _review_state(
+        self, session: Session, round_row: Round, applicant: Applicant
+    ) -> ReviewState:
+        review = session.scalar(
+            select(Review)
+            .where(Review.applicant_id == applicant.id)
+            .options(selectinload(Review.items).selectinload(ReviewItem.evaluator))
+        )
+        version = session.get_one(ApplicantVersion, applicant.current_version_id)
+        evaluation = (
+            session.get(Evaluation, applicant.current_evaluation_id)
+            if applicant.current_evaluation_id
+            else None
+        )
+        items = tuple(
+            ReviewItemInfo(
+                kind=i.kind,
+                target=i.target,
+                state=i.state,
+                override=i.override,
+                reason=i.reason,
+                evaluator=i.evaluator.name,
+                at=i.at,
+            )
+            for i in (review.items if review else [])
+        )
+        acked = {i.target for i in items if i.kind == "warning"}
+        open_warnings = tuple(
+            codec.issue_from_dict(issue)
+            for issue in version.issues
+            if issue["severity"] == "warning" and issue["code"] not in acked
+        )
+        result = self._full_result(session, evaluation) if evaluation else None
+        open_judgements = tuple(
+            (c["id"], c["title"])
+            for c in (result or {}).get("criteria", [])
+            if c["state"] == CriterionState.MANUAL
+        )
+        decided_by = (
+            session.get(Evaluator, review.decided_by_id)
+            if review and review.decided_by_id
+            else None
+        )
+        decision = review.decision if review else None
+        status = _status(decision, len(open_judgements), len(open_warnings), bool(items))
+        return ReviewState(
+            round_name=round_row.name,
+            uscc=applicant.uscc,
+            name=applicant.name,
+            version=review.version if review else 0,
+            status=status,
+            decision=decision,
+            decision_label=_decision_label(decision),
+            opinion=review.opinion if review else "",
+            decided_by=decided_by.name if decided_by else None,
+            decided_at=review.decided_at if review else None,
+            items=items,
+            open_judgements=open_judgements,
+            open_warnings=open_warnings,
+            verdict=evaluation.verdict if evaluation else None,
+            evaluation=result,
+        )
+
+    def confirm_criterion(
+        self,
+        round_name: str,
+        uscc: str,
+        criterion_id: str,
+        state: str,
+        reason: str,
+        *,
+        evaluator: str | None = None,
+        expected_version: int | None = None,
+    ) -> ReviewState:
+        """Confirm a judgement item, or override a computed criterion, with a reason."""
+        return self.apply_review(
+            round_name,
+            uscc,
+            evaluator=evaluator,
+            confirm=[(criterion_id, state)],
+            reason=reason,
+            expected_version=expected_version,
+        )
+
+    def acknowledge_warning(
+        self,
+        round_name: str,
+        uscc: str,
+        code: str,
+        reason: str,
+        *,
+        evaluator: str | None = None,
+        expected_version: int | None = None,
+    ) -> ReviewState:
+        """Acknowledge an import warning of the applicant's current data, with a reason."""
+        return self.apply_review(
+            round_name,
+            uscc,
+            evaluator=evaluator,
+            ack_warnings=[code],
+            reason=reason,
+            expected_version=expected_version,
+        )
+
+    def decide(
+        self,
+        round_name: str,
+        uscc: str,
+        decision: str,
+        opinion: str,
+        *,
+        evaluator: str | None = None,
+        expected_version: int | None = None,
+    ) -> ReviewState:
+        """Record the decision 推荐 / 不推荐 / 退回补充材料 with the review opinion."""
+        return self.apply_review(
+            round_name,
+            uscc,
+            evaluator=evaluator,
+            decision=decision,
+            opinion=opinion,
+            expected_version=expected_version,
+        )
+
+    def apply_review(
+        self,
+        round_name: str,
+        uscc: str,
+        *,
+        evaluator: str | None = None,
+        confirm: Sequence[tuple[str, str]] = (),
+        ack_warnings: Sequence[str] = (),
+        reason: str | None = None,
+        decision: str | None = None,
+        opinion: str | None = None,
+        expected_version: int | None = None,
+    ) -> ReviewState:
+        """Save review changes for one applicant in one transaction.
+
+        Args:
+            confirm: (criterion id, ``met`` or ``unmet``) pairs: a judgement item is confirmed,
+                any other criterion is overridden; both need ``reason``.
+            ack_warnings: import warning codes to acknowledge; they need ``reason``.
+            decision: ``recommend``, ``reject`` or ``return``; needs ``opinion`` (or ``reason``).
+            expected_version: the review version the evaluator saw; if someone saved in
+                between, ConflictError says what they changed and nothing is saved.
+        """
+        reason = (reason or "").strip() or None
+        opinion = opinion.strip() if opinion is not None else None
+        if not confirm and not ack_warnings and decision is None and opinion is None:
+            raise ReviewRuleError("没有要保存的评审内容：请给出确认、改判、提示确认、决定或意见")
+        if (confirm or ack_warnings) and not reason:
+            raise ReviewRuleError("确认或改判指标、确认导入提示都必须填写理由")
+        wanted: Decision | None = None
+        if decision is not None:
+            try:
+                wanted = Decision(decision)
+            except ValueError:
+                choices = "、".join(f"{d.value}（{d.label}）" for d in Decision)
+                raise ReviewRuleError(f"决定只能是 {choices}，收到 “{decision}”") from None
+            if not (opinion or reason):
+                raise ReviewRuleError(f"作出“{wanted.label}”决定必须填写评审意见")
+        for criterion_id, state in confirm:
+            if state not in (CriterionState.MET, CriterionState.UNMET):
+                raise ReviewRuleError(
+                    f"指标 {criterion_id} 的确认结果只能是 met（符合）或 unmet（不符合），"
+                    f"收到 “{state}”"
+                )
+        seen_version: int | None = expected_version
+        try:
+            with self.store.session() as session:
+                round_row = self._round(session, round_name)
+                applicant = self._applicant(session, round_row, uscc)
+                actor = self._evaluator(session, evaluator)
+                review = session.scalar(
+                    select(Review)
+                    .where(Review.applicant_id == applicant.id)
+                    .options(selectinload(Review.items))
+                )
+                current_version = review.version if review else 0
+                if expected_version is not None and expected_version != current_version:
+                    raise _Stale(expected_version)
+                seen_version = current_version
+                self._change_review(
+                    session,
+                    round_row,
+                    applicant,
+                    actor,
+                    review,
+                    confirm,
+                    ack_warnings,
+                    reason,
+                    wanted,
+                    opinion,
+                )
+        except (_Stale, StaleDataError):
+            raise self._conflict(round_name, uscc, seen_version or 0) from None
+        except IntegrityError as exc:
+            if "review" in str(exc.orig).lower():
+                raise self._conflict(round_name, uscc, seen_version or 0) from None
+            raise
+        return self.review_state(round_name, uscc)
+
+    def _change_review(
+        self,
+        session: Session,
+        round_row: Round,
+        applicant: Applicant,
+        actor: Evaluator,
+        review: Review | None,
+        confirm: Sequence[tuple[str, str]],
+        ack_warnings: Sequence[str],
+        reason: str | None,
+        decision: Decision | None,
+        opinion: str | None,
+    ) -> None:
+        # Every change is made in memory first and flushed once, so one save is one version.
+        now = utc_now()
+        version = session.get_one(ApplicantVersion, applicant.current_version_id)
+        evaluation = session.get_one(Evaluation, applicant.current_evaluation_id)
+        if review is None:
+            review = Review(applicant_id=applicant.id, opinion="", updated_at=now)
+            review.items = []
+            session.add(review)
+        events: list[AuditEvent] = []
+
+        def item_for(kind: str, target: str) -> ReviewItem | None:
+            return next((i for i in review.items if i.kind == kind and i.target == target), None)
+
+        def review_event(action: str, before: Any, after: Any, why: str | None) -> None:
+            events.append(
+                self._event(
+                    actor,
+                    action,
+                    "review",
+                    None,
+                    round_row,
+                    applicant_id=applicant.id,
+                    uscc=applicant.uscc,
+                    before=before,
+                    after=after,
+                    reason=why,
+                    at=now,
+                )
+            )
+
+        current_result = self._full_result(session, evaluation)
+        criteria = {c["id"]: c for c in current_result.get("criteria", [])}
+        for criterion_id, state in confirm:
+            criterion = criteria.get(criterion_id)
+            if criterion is None:
+                hint = did_you_mean(criterion_id, criteria)
+                raise NotFoundError(
+                    f"评价结果中没有指标 “{criterion_id}”（规则 {evaluation.rulebook_id}）"
+                    + (f"，您是不是要写 “{hint}”？" if hint else "")
+                )
+            override = not criterion.get("judgement", False)
+            computed = criterion.get("computed_state") or criterion["state"]
+            item = item_for("criterion", criterion_id)
+            before = {"criterion": criterion_id, "computed": computed}
+            if item is not None:
+                before.update(state=item.state, reason=item.reason)
+                item.state, item.reason, item.override = state, reason or "", override
+                item.evaluator_id, item.at = actor.id, now
+            else:
+                review.items.append(
+                    ReviewItem(
+                        kind="criterion",
+                        target=criterion_id,
+                        state=state,
+                        override=override,
+                        reason=reason or "",
+                        evaluator_id=actor.id,
+                        at=now,
+                    )
+                )
+            review_event(
+                "criterion-override" if override else "criterion-confirm",
+                before,
+                {"criterion": criterion_id, "title": criterion.get("title"), "state": state},
+                reason,
+            )
+
+        warnings = [i for i in version.issues if i["severity"] == "warning"]
+        for code in ack_warnings:
+            matching = [i for i in warnings if i["code"] == code]
+            if not matching:
+                codes = sorted({i["code"] for i in warnings})
+                raise NotFoundError(
+                    f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
+                    + (f"；现有提示：{'、'.join(codes)}" if codes else "；当前数据没有任何提示")
+                )
+            item = item_for("warning", code)
+            before_ack = None
+            if item is not None:
+                before_ack = {"code": code, "reason": item.reason}
+                item.reason, item.evaluator_id, item.at = reason or "", actor.id, now
+            else:
+                review.items.append(
+                    ReviewItem(
+                        kind="warning",
+                        target=code,
+                        state=None,
+                        override=False,
+                        reason=reason or "",
+                        evaluator_id=actor.id,
+                        at=now,
+                    )
+                )
+            review_event(
+                "warning-ack",
+                before_ack,
+                {"code": code, "messages": [i["message"] for i in matching]},
+                reason,
+            )
+
+        fresh: DomainEvaluation | None = None
+        info = self._round_info(round_row, "")
+        confirmations: list[Confirmation] = []
+        if confirm:
+            names = {actor.id: actor.name}
+            for item in review.items:
+                if item.kind != "criterion":
+                    continue
+                if item.evaluator_id not in names:
+                    names[item.evaluator_id] = session.get_one(Evaluator, item.evaluator_id).name
+                confirmations.append(
+                    Confirmation(
+                        criterion_id=item.target,
+                        state=CriterionState(item.state),
+                        reason=item.reason,
+                        evaluator=names[item.evaluator_id],
+                        at=item.at,
+                    )
+                )
+            fresh = self._score(
+                codec.applicant_from_stored(version.values, version.provenance, version.source),
+                info,
+                confirmations,
+            )
+
+        if decision is not None:
+            if decision == Decision.RECOMMEND:
+                result = fresh.to_dict() if fresh is not None else current_result
+                self._check_recommendable(review, result, version.issues)
+            before_decision = {"decision": review.decision, "opinion": review.opinion}
+            review.decision = str(decision)
+            review.opinion = opinion or reason or ""
+            review.decided_by_id, review.decided_at = actor.id, now
+            review_event(
+                "decision",
+                before_decision,
+                {"decision": str(decision), "label": decision.label, "opinion": review.opinion},
+                None if opinion else reason,
+            )
+        elif opinion is not None:
+            review_event("opinion", {"opinion": review.opinion}, {"opinion": opinion}, reason)
+            review.opinion = opinion
+        review.updated_by_id, review.updated_at = actor.id, now
+
+        evaluation_events: list[AuditEvent] = []
+        if fresh is not None:
+            input_hash = self._input_hash(version.values_hash, info, confirmations)
+            if (
+                fresh.rulebook_hash != evaluation.rulebook_hash
+                or input_hash != evaluation.input_hash
+            ):
+                self._store_evaluation(
+                    session,
+                    actor,
+                    round_row,
+                    applicant,
+                    version,
+                    evaluation,
+                    fresh,
+                    input_hash,
+                    "review",
+                    now,
+                    events=evaluation_events,
+                )
+        session.flush()  # bumps review.version, or raises StaleDataError if someone saved first
+        for event_row in events:
+            event_row.entity_id = review.id
+            event_row.after = {**(event_row.after or {}), "review_version": review.version}
+        # Trail order: confirmations, the evaluation they caused, then acknowledgements and
+        # the decision taken on that evaluation.
+        criteria_events = [e for e in events if e.action.startswith("criterion")]
+        session.add_all(criteria_events + evaluation_events)
+        session.add_all([e for e in events if not e.action.startswith("criterion")])
+
+    @staticmethod
+    def _check_recommendable(
+        review: Review, result: dict[str, Any], issues: list[dict[str, Any]]
+    ) -> None:
+        problems = []
+        if result.get("verdict") == Verdict.NOT_QUALIFIED:
+            problems.append("评价结论为“不符合条件”；如认为某项评价有误，请先改判该指标并写明理由")
+        manual = [
+            f"{c['id']} {c['title']}"
+            for c in result.get("criteria", [])
+            if c["state"] == CriterionState.MANUAL
+        ]
+        if manual:
+            problems.append(f"尚有 {len(manual)} 项待人工确认：{'；'.join(manual)}")
+        acked = {i.target for i in review.items if i.kind == "warning"}
+        open_codes = sorted(
+            {i["code"] for i in issues if i["severity"] == "warning" and i["code"] not in acked}
+        )
+        if open_codes:
+            problems.append(f"尚有导入提示未确认：{'、'.join(open_codes)}")
+        if problems:
+            raise ReviewRuleError("不能作出“推荐”决定：" + "；".join(problems))
+
+    def _conflict(self, round_name: str, uscc: str, seen: int) -> ConflictError:
+        with self.store.session() as session:
+            round_row = self._round(session, round_name)
+            applicant = self._applicant(session, round_row, uscc)
+            review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
+            current = review.version if review else 0
+            events = (
+                session.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.entity == "review", AuditEvent.entity_id == review.id)
+                    .order_by(AuditEvent.id)
+                ).all()
+                if review
+                else []
+            )
+            changes = [
+                f"{e.actor} 于 {_local(e.at)} {summarize(e)}"
+                for e in events
+                if (e.after or {}).get("review_version", 0) > seen
+            ]
+        message = (
+            f"保存失败：{applicant.name}（{uscc}）的评审已被他人修改"
+            f"（您看到的是第 {seen} 版，现在是第 {current} 版）。"
+        )
+        if changes:
+            message += "对方的修改：" + "；".join(changes) + "。"
+        message += "您的修改没有保存，请刷新后核对再保存。"
+        return ConflictError(message, current_version=current)
+
+    # ---------------------------------------------------------------------------- listing
+
+    def list_applicants(
+        self,
+        round_name: str,
+        *,
+        verdict: str | None = None,
+        decision: str | None = None,
+        status: str | None = None,
+        application_type: str | None = None,
+        search: str | None = None,
+        sort: str = "rank",
+        descending: bool = False,
+    ) -> list[ApplicantRow]:
+        """The round table: every applicant with its latest evaluation and review state.
+
+        Args:
+            verdict / decision / status / application_type: keep only matching rows
+                (``decision="none"`` keeps the undecided).
+            search: part of the name or the 统一社会信用代码.
+            sort: ``rank`` (score, highest first), ``name``, ``uscc``, ``verdict``,
+                ``decision``, ``status`` or ``updated``.
+        """
+        with _gc_paused(), self.store.session() as session:
+            round_row = self._round(session, round_name)
+            rows = self._rows(session, round_row.id)
+        if verdict:
+            rows = [r for r in rows if r.verdict == verdict]
+        if decision:
+            rows = [r for r in rows if (r.decision or "none") == decision]
+        if status:
+            rows = [r for r in rows if r.review_status == status]
+        if application_type:
+            rows = [r for r in rows if r.application_type == application_type]
+        if search:
+            needle = search.strip().upper()
+            rows = [r for r in rows if needle in r.name.upper() or needle in r.uscc]
+        keys: dict[str, Callable[[ApplicantRow], Any]] = {
+            "rank": lambda r: (r.rank is None, r.rank or 0, r.uscc),
+            "name": lambda r: (r.name, r.uscc),
+            "uscc": lambda r: r.uscc,
+            "verdict": lambda r: (r.verdict or "", r.rank or 0),
+            "decision": lambda r: (r.decision or "~", r.rank or 0),
+            "status": lambda r: (list(ReviewStatus).index(r.review_status), r.uscc),
+            "updated": lambda r: (r.updated_at, r.uscc),
+        }
+        if sort not in keys:
+            raise ReviewRuleError(f"未知的排序方式 “{sort}”，可用：{'、'.join(keys)}")
+        return sorted(rows, key=keys[sort], reverse=descending)
+
+    @staticmethod
+    def _rows(session: Session, round_id: int) -> list[ApplicantRow]:
+        # Core execution on the session's connection (plain tuples, no ORM identity map), and
+        # only narrow columns: this is the GUI's table query.
+        connection = session.connection()
+        records = connection.execute(
+            select(
+                Applicant.id,
+                Applicant.uscc,
+                Applicant.name,
+                ApplicantVersion.number,
+                ApplicantVersion.warnings,
+                ApplicantVersion.created_at,
+                Evaluation.application_type,
+                Evaluation.rulebook_id,
+                Evaluation.verdict,
+                Evaluation.score,
+                Evaluation.score_sort,
+                Evaluation.max_score,
+                Evaluation.open_judgements,
+                Review.decision,
+                Review.version,
+                Review.decided_at,
+                Review.updated_at,
+            )
+            .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+            .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+            .outerjoin(Review, Review.applicant_id == Applicant.id)
+            .where(Applicant.round_id == round_id)
+        ).all()
+        acked: dict[int, set[str]] = defaultdict(set)
+        reviewed: set[int] = set()
+        for owner, kind, target in connection.execute(
+            select(Review.applicant_id, ReviewItem.kind, ReviewItem.target)
+            .join(Review, Review.id == ReviewItem.review_id)
+            .join(Applicant, Applicant.id == Review.applicant_id)
+            .where(Applicant.round_id == round_id)
+        ):
+            reviewed.add(owner)
+            if kind == "warning":
+                acked[owner].add(target)
+        # Only versions with warnings need their issues read.
+        open_warnings: dict[int, int] = {}
+        if any(r[4] for r in records):
+            for owner, issues in connection.execute(
+                select(Applicant.id, ApplicantVersion.issues)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .where(Applicant.round_id == round_id, ApplicantVersion.warnings > 0)
+            ):
+                codes = acked.get(owner, set())
+                open_warnings[owner] = sum(
+                    1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
+                )
+        scores = sorted((r[10] for r in records if r[10] is not None), reverse=True)
+        first_place: dict[float, int] = {}
+        for index, value in enumerate(scores, start=1):
+            first_place.setdefault(value, index)
+        rows = []
+        for (
+            applicant_id, uscc, name, number, _, version_at, application_type, rulebook,
+            verdict, score, score_sort, max_score, judgements, decision, review_version,
+            decided_at, review_at,
+        ) in records:  # fmt: skip
+            warnings = open_warnings.get(applicant_id, 0)
+            judgements = judgements or 0
+            rows.append(
+                ApplicantRow(
+                    applicant_id=applicant_id,
+                    uscc=uscc,
+                    name=name,
+                    version=number,
+                    application_type=application_type,
+                    rulebook=rulebook,
+                    verdict=verdict,
+                    verdict_label=_verdict_label(verdict),
+                    score=None if score is None else Decimal(score),
+                    max_score=None if max_score is None else Decimal(max_score),
+                    rank=None if score_sort is None else first_place[score_sort],
+                    open_judgements=judgements,
+                    open_warnings=warnings,
+                    decision=decision,
+                    decision_label=_decision_label(decision),
+                    decision_outdated=bool(
+                        decision and decided_at is not None and version_at > decided_at
+                    ),
+                    review_status=_status(decision, judgements, warnings, applicant_id in reviewed),
+                    review_version=review_version or 0,
+                    updated_at=version_at
+                    if review_at is None or review_at < version_at
+                    else review_at,
+                )
+            )
+        return rows
+
+    def applicant_detail(self, round_name: str, uscc: str) -> ApplicantDetail:
+        """One applicant: current values with provenance, all versions and the review."""
+        with self.store.session() as session:
+            round_row = self._round(session, round_name)
+            applicant = self._applicant(session, round_row, uscc)
+            version = session.get_one(ApplicantVersion, applicant.current_version_id)
+            versions = session.execute(
+                select(ApplicantVersion, ImportFile.file_name, Evaluator.name)
+                .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
+                .join(Evaluator, Evaluator.id == ApplicantVersion.created_by_id)
+                .where(ApplicantVersion.applicant_id == applicant.id)
+                .order_by(ApplicantVersion.number)
+            ).all()
+            review = self._review_state(session, round_row, applicant)
+            row = next(r for r in self._rows(session, round_row.id) if r.uscc == uscc)
+            return ApplicantDetail(
+                row=row,
+                applicant=codec.applicant_from_stored(
+                    version.values, version.provenance, version.source
+                ),
+                versions=tuple(
+                    VersionInfo(
+                        number=v.number,
+                        file_name=file_name,
+                        values_hash=v.values_hash,
+                        created_by=creator,
+                        created_at=v.created_at,
+                    )
+                    for v, file_name, creator in versions
+                ),
+                issues=tuple(codec.issue_from_dict(i) for i in version.issues),
+                review=review,
+            )
+
+    def statistics(self, round_name: str) -> RoundStatistics:
+        """Counts by verdict, decision and review status, plus files, versions and open items."""
+        with self.store.session() as session:
+            round_row = self._round(session, round_name)
+            rows = self._rows(session, round_row.id)
+            files, blocked = session.execute(
+                select(
+                    func.count(ImportFile.id), func.coalesce(func.sum(ImportFile.rows_blocked), 0)
+                ).where(ImportFile.round_id == round_row.id)
+            ).one()
+            versions = session.scalar(
+                select(func.count(ApplicantVersion.id))
+                .join(Applicant, Applicant.id == ApplicantVersion.applicant_id)
+                .where(Applicant.round_id == round_row.id)
+            )
+        return RoundStatistics(
+            round_name=round_row.name,
+            applicants=len(rows),
+            files=files,
+            versions=versions or 0,
+            by_verdict=dict(Counter(r.verdict or "none" for r in rows)),
+            by_decision=dict(Counter(r.decision or "none" for r in rows)),
+            by_review_status=dict(Counter(str(r.review_status) for r in rows)),
+            open_judgements=sum(r.open_judgements for r in rows),
+            open_warnings=sum(r.open_warnings for r in rows),
+            blocked_rows=int(blocked),
+        )
+
+    def history(self, round_name: str, uscc: str | None = None) -> list[HistoryEntry]:
+        """The audit trail of a round, or of one applicant in it, oldest first."""
+        with self.store.session() as session:
+            round_row = self._round(session, round_name)
+            query = select(AuditEvent).where(AuditEvent.round_id == round_row.id)
+            if uscc is not None:
+                applicant = self._applicant(session, round_row, uscc)
+                query = query.where(AuditEvent.applicant_id == applicant.id)
+            events = session.scalars(query.order_by(AuditEvent.id)).all()
+            return [
+                HistoryEntry(
+                    id=e.id,
+                    at=e.at,
+                    actor=e.actor,
+                    action=e.action,
+                    entity=e.entity,
+                    uscc=e.uscc,
+                    before=e.before,
+                    after=e.after,
+                    reason=e.reason,
+                    summary=summarize(e),
+                )
+                for e in events
+            ]
+
+
+def _insert_many(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
+    """INSERT many rows in order and return their ids (in the same order).
+
+    On PostgreSQL the rows travel as one JSON document per batch, unpacked by the server with
+    json_to_recordset, and the ids are drawn from the table's sequence first: psycopg would
+    otherwise convert hundreds of thousands of parameters one by one, which made storing a
+    10,000-applicant file cost more than reading and scoring it.
+    """
+    if not rows:
+        return []
+    table = model.__table__
+    has_id = "id" in table.c
+    if session.get_bind().dialect.name != "postgresql":
+        if has_id:
+            statement = insert(model).returning(table.c.id, sort_by_parameter_order=True)
+            return list(session.scalars(statement, rows))
+        session.execute(insert(model), rows)
+        return []
+    ids: list[int] = []
+    for start in range(0, len(rows), 2000):
+        batch = rows[start : start + 2000]
+        if has_id:
+            sequence = func.pg_get_serial_sequence(table.name, "id")
+            batch_ids = list(
+                session.scalars(
+                    select(func.nextval(sequence)).select_from(func.generate_series(1, len(batch)))
+                )
+            )
+            batch = [{"id": i, **row} for i, row in zip(batch_ids, batch, strict=True)]
+            ids.extend(batch_ids)
+        names = list(batch[0])
+        # JSON columns travel as JSON text inside the document and are cast once on arrival;
+        # letting json_to_recordset rebuild nested documents was the slowest part.
+        documents = {n for n in names if isinstance(table.c[n].type, JSON)}
+        record = (
+            func.json_to_recordset(
+                bindparam("rows", [_jsonable(r, documents) for r in batch], type_=JSON)
+            )
+            .table_valued(
+                *[
+                    column(n, Text if n in documents else _plain_type(table.c[n].type))
+                    for n in names
+                ]
+            )
+            .render_derived(with_types=True)
+        )
+        selected = [cast(record.c[n], JSON) if n in documents else record.c[n] for n in names]
+        session.execute(insert(table).from_select(names, select(*selected)))
+    return ids
+
+
+def _plain_type(column_type: Any) -> Any:
+    """The database type to declare in json_to_recordset (TypeDecorators unwrapped)."""
+    return getattr(column_type, "impl_instance", column_type)
+
+
+def _jsonable(row: dict[str, Any], documents: set[str]) -> dict[str, Any]:
+    return {
+        k: v.isoformat()
+        if isinstance(v, datetime)
+        else (_json_text(v) if k in documents and v is not None else v)
+        for k, v in row.items()
+    }
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _point_applicants(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Set name and current version/evaluation of many applicants at once."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(update(Applicant), rows)  # executemany: cheap in-process on SQLite
+        return
+    for start in range(0, len(rows), 2000):
+        batch = rows[start : start + 2000]
+        record = (
+            func.json_to_recordset(bindparam("rows", batch, type_=JSON))
+            .table_valued(
+                column("id", Integer),
+                column("name", String),
+                column("current_version_id", Integer),
+                column("current_evaluation_id", Integer),
+            )
+            .render_derived(with_types=True)
+        )
+        session.execute(
+            update(Applicant)
+            .where(Applicant.id == record.c.id)
+            .values(
+                name=record.c.name,
+                current_version_id=record.c.current_version_id,
+                current_evaluation_id=record.c.current_evaluation_id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the objects that exist before a bulk import.
+
+    A 10,000-row roster is millions of small objects; without this, every full collection
+    walks them all again and storing costs twice as much. Nothing is leaked: the objects are
+    handed back to the collector afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+class _Stale(Exception):
+    def __init__(self, seen: int) -> None:
+        self.seen = seen
+
+
+def _status(decision: str | None, judgements: int, warnings: int, touched: bool) -> ReviewStatus:
+    if decision:
+        return ReviewStatus.DECIDED
+    if judgements == 0 and warnings == 0:
+        return ReviewStatus.READY
+    return ReviewStatus.IN_PROGRESS if touched else ReviewStatus.PENDING
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _state_label(state: str | None) -> str:
+    if state is None:
+        return "—"
+    try:
+        return CriterionState(state).label
+    except ValueError:
+        return state
+
+
+def _or_blank(value: Any) -> str:
+    return "空" if value is None else str(value)
+
+
+def summarize(event: AuditEvent) -> str:
+    """One Chinese sentence saying what an audit event did."""
+    before, after = event.before or {}, event.after or {}
+    action = event.action
+    if action == "round-create":
+        return (
+            f"创建批次 “{after.get('name')}”（{after.get('tier_label')}，"
+            f"批次日期 {after.get('round_date')}）"
+        )
+    if action == "file-import":
+        return (
+            f"导入文件 {after.get('file')}：新增 {after.get('new')} 家，"
+            f"更新 {after.get('changed')} 家，"
+            f"未变 {after.get('unchanged')} 家，阻断 {after.get('rows_blocked')} 行，"
+            f"错误 {after.get('errors')} 条，提示 {after.get('warnings')} 条"
+        )
+    if action == "applicant-version":
+        verdict = _verdict_label(after.get("verdict"))
+        if not before:
+            return f"首次导入 {after.get('name')}（来自 {after.get('file')}），评价结论：{verdict}"
+        changes = after.get("changed") or {}
+        parts = [
+            f"{_field_label(key)} {_or_blank(old)}→{_or_blank(new)}"
+            for key, (old, new) in changes.items()
+        ]
+        return (
+            f"数据更正为第 {after.get('version')} 版（来自 {after.get('file')}）："
+            + ("，".join(parts) or "无字段变化")
+            + f"；评价结论：{verdict}"
+        )
+    if action == "evaluation":
+        cause = {"rescore": "重新评价", "review": "按评审确认重新评价", "import": "评价"}.get(
+            after.get("cause", ""), "评价"
+        )
+        old = _verdict_label(before.get("verdict")) if before else "—"
+        text = f"{cause}：{old}→{_verdict_label(after.get('verdict'))}"
+        if after.get("score") is not None:
+            text += f"，得分 {after.get('score')}"
+        if before and before.get("rulebook_hash") != after.get("rulebook_hash"):
+            text += f"（规则 {after.get('rulebook')} 已更新）"
+        return text
+    if action in ("criterion-confirm", "criterion-override"):
+        verb = "确认" if action == "criterion-confirm" else "改判"
+        text = (
+            f"{verb}指标 {after.get('criterion')} {after.get('title') or ''}："
+            f"{_state_label(before.get('state') or before.get('computed'))}→"
+            f"{_state_label(after.get('state'))}"
+        )
+        return text + (f"（理由：{event.reason}）" if event.reason else "")
+    if action == "warning-ack":
+        return f"确认导入提示 {after.get('code')}（理由：{event.reason}）"
+    if action == "decision":
+        old = _decision_label(before.get("decision")) if before.get("decision") else "未决定"
+        return f"决定：{old}→{after.get('label')}；意见：{after.get('opinion')}"
+    if action == "opinion":
+        return f"修改评审意见：{after.get('opinion')}"
+    if action == "evaluator-role":
+        role = after.get("role", "")
+        return f"将 {after.get('name')} 的角色设为 {ROLE_LABELS.get(role, role)}"
+    return action
+
+
+def _event_values(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "actor": event.actor,
+        "action": event.action,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "round_id": event.round_id,
+        "applicant_id": event.applicant_id,
+        "uscc": event.uscc,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+    }
+
+
+def expand_json_paths(paths: Sequence[Path | str]) -> list[Path]:
+    """JSON input files named directly or found in the given folders (sorted)."""
+    result: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            result.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".json"))
+        elif path.exists():
+            result.append(path)
+        else:
+            raise NotFoundError(f"文件或文件夹不存在：{path}")
+    return result
+
+
+def read_json_file(path: Path) -> FileRead:
+    """One JSON input file as a FileRead (the JSON reader reports bad input by raising)."""
+    from zjtx.intake.json_input import InputError, read_json_applicants
+    from zjtx.scoring.catalogue import load_catalogue
+
+    if path.suffix.lower() != ".json":
+        raise StoreError(f"{path.name}：表格文件的导入需要 zjtx.intake 的表格读取功能（尚未安装）")
+    try:
+        applicants = read_json_applicants(path, load_catalogue())
+    except InputError as exc:
+        raise StoreError(str(exc)) from None
+    return FileRead(
+        path=path,
+        sha256=codec.file_sha256(path),
+        kind="json",
+        applicants=applicants,
+        issues=[],
+        rows_total=len(applicants),
+        rows_imported=len(applicants),
+    )

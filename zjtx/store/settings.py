@@ -1,0 +1,110 @@
+"""Where the data lives: the data folder, the settings file and the database URL."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from zjtx.store.errors import DatabaseOpenError
+
+DATA_DIR_ENV = "ZJTX_DATA_DIR"
+DATABASE_URL_ENV = "ZJTX_DATABASE_URL"
+SETTINGS_FILE = "settings.json"
+SQLITE_FILE = "zjtx.sqlite3"
+
+
+def data_dir() -> Path:
+    """The data folder: ``ZJTX_DATA_DIR`` (set by ``--data-dir``) or the platform data folder."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return Path(user_data_dir("zjtx", appauthor=False))
+
+
+def read_settings(folder: Path | None = None) -> dict[str, object]:
+    """The user's settings.json in the data folder, or {} when there is none."""
+    path = (folder or data_dir()) / SETTINGS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise DatabaseOpenError(f"无法读取设置文件 {path}：{exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DatabaseOpenError(
+            f"设置文件 {path} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
+        ) from None
+    if not isinstance(data, dict):
+        raise DatabaseOpenError(f"设置文件 {path} 的顶层必须是 JSON 对象")
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLocation:
+    """The database to open: its URL and, for SQLite, the file."""
+
+    url: URL
+    sqlite_path: Path | None
+
+    @property
+    def display(self) -> str:
+        """The URL with any password masked: the only form that may be printed or logged."""
+        return redact_url(self.url)
+
+
+def redact_url(url: URL | str) -> str:
+    """A database URL with its password replaced by ***, safe for messages and logs."""
+    if isinstance(url, str):
+        try:
+            url = make_url(url)
+        except ArgumentError:
+            return "（无法识别的数据库地址）"
+    return url.render_as_string(hide_password=True)
+
+
+def parse_url(text: str) -> URL:
+    """Parse a database URL given by the user; a bad one is reported without its password."""
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise DatabaseOpenError(
+            "无法识别的数据库地址：应为 sqlite:///文件路径 或 "
+            "postgresql+psycopg://用户:密码@主机:端口/数据库"
+        ) from None
+    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        # psycopg 3 is the driver the application ships with.
+        url = url.set(drivername="postgresql+psycopg")
+    if url.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise DatabaseOpenError(
+            f"不支持的数据库类型 “{url.drivername}”：只支持 SQLite 与 PostgreSQL（psycopg 3）"
+        )
+    return url
+
+
+def resolve_location(url: str | None = None) -> StoreLocation:
+    """The database to use: an explicit URL, ``ZJTX_DATABASE_URL``, settings.json, or the
+    default SQLite file in the data folder."""
+    folder = data_dir()
+    text = url or os.environ.get(DATABASE_URL_ENV) or read_settings(folder).get("database_url")
+    if text:
+        if not isinstance(text, str):
+            raise DatabaseOpenError(
+                f"设置文件 {folder / SETTINGS_FILE} 中的 database_url 必须是文本"
+            )
+        parsed = parse_url(text)
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database
+            if not database or database == ":memory:":
+                raise DatabaseOpenError("SQLite 数据库必须是一个文件路径")
+            return StoreLocation(parsed, Path(database).expanduser().resolve())
+        return StoreLocation(parsed, None)
+    path = (folder / SQLITE_FILE).resolve()
+    return StoreLocation(URL.create("sqlite+pysqlite", database=str(path)), path)
