@@ -13,7 +13,12 @@ from zjtx import __version__
 
 # Each module defines register(subparsers); its sub-commands set `func` to a handler that
 # takes the parsed namespace and returns the exit status.
-COMMAND_MODULES = ("zjtx.commands.scoring", "zjtx.commands.rounds")
+COMMAND_MODULES = (
+    "zjtx.commands.scoring",
+    "zjtx.commands.intake",
+    "zjtx.commands.reports",
+    "zjtx.commands.rounds",
+)
 
 
 class UsageError(Exception):
@@ -68,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zjtx: 已取消", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` or a closed pager: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def gui_main() -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from zjtx.cli import UsageError
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.applicant import Applicant
+from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionKind, CriterionState, Evaluation, Verdict
 from zjtx.scoring import (
     TIERS,
@@ -270,11 +271,21 @@ def _parse_settings(items: list[str]) -> dict[str, bool]:
     return settings
 
 
-def load_inputs(paths: list[str], year: int) -> list[Applicant]:
+def catalogue_for(overlay: str | None) -> FieldCatalogue:
+    """The field catalogue, with the overlay's own fields (e.g. sd_*) when one is selected."""
+    if not overlay:
+        return load_catalogue()
+    try:
+        return load_rulebook(load_overlay(overlay).extends, overlay).catalogue
+    except (UnknownNameError, DataFileError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_inputs(paths: list[str], year: int, overlay: str | None = None) -> list[Applicant]:
     """Applicants from JSON inputs, spreadsheets and folders (spreadsheets go through intake)."""
     from zjtx.intake.json_input import InputError, read_json_applicants
 
-    catalogue = load_catalogue()
+    catalogue = catalogue_for(overlay)
     applicants: list[Applicant] = []
     sheets: list[str] = []
     for raw in paths:
@@ -289,18 +300,18 @@ def load_inputs(paths: list[str], year: int) -> list[Applicant]:
         else:
             sheets.append(raw)
     if sheets:
-        applicants.extend(_read_spreadsheets(sheets, year))
+        applicants.extend(_read_spreadsheets(sheets, year, catalogue))
     return applicants
 
 
-def _read_spreadsheets(paths: list[str], year: int) -> list[Applicant]:
+def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -> list[Applicant]:
     try:
         from zjtx.intake import read_applicants
     except ImportError:
         raise UsageError("此版本尚不能读取表格文件，请使用 JSON 输入") from None
     import sys
 
-    result = read_applicants(paths, year)
+    result = read_applicants(paths, year, catalogue=catalogue)
     blocked = [i for i in result.issues if str(i.severity) == "error"]
     if blocked:
         print(
@@ -320,7 +331,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError(str(UnknownNameError("评价标准", args.rulebook, list_rulebook_ids())))
     if args.overlay and args.overlay not in list_overlay_ids():
         raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
-    applicants = load_inputs(args.inputs, round_date.year)
+    applicants = load_inputs(args.inputs, round_date.year, args.overlay)
     try:
         evaluations = score_applicants(
             applicants,

@@ -206,6 +206,14 @@ class Evaluation:
     def scored(self) -> bool:
         return self.max_score is not None
 
+    @property
+    def criterion_states(self) -> dict[str, CriterionState]:
+        """State per criterion id, without rendering any explanation text."""
+        states = getattr(self.criteria, "states", None)
+        if states is not None:
+            return states
+        return {c.id: c.state for c in self.criteria}
+
     def criterion(self, criterion_id: str) -> CriterionResult:
         for item in self.criteria:
             if item.id == criterion_id:

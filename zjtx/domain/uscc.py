@@ -8,6 +8,8 @@ from dataclasses import dataclass
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, 16, 17, 20, ...
 STRUCTURE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# Positions 1–17 only: a wrong 18th character is reported as a wrong check character.
+_BODY = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{9}$")
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -52,7 +54,7 @@ def validate_uscc(code: str) -> UsccProblem | None:
             "uscc-characters",
             f"统一社会信用代码“{code}”含有不允许的字符：{shown}（不使用 I、O、Z、S、V 和小写字母）",
         )
-    if not STRUCTURE.match(code):
+    if not _BODY.match(code[:17]):
         return UsccProblem(
             "uscc-structure", f"统一社会信用代码“{code}”第 3–8 位应为数字（登记管理机关行政区划码）"
         )

@@ -8,12 +8,18 @@ from collections.abc import Iterable
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate to a misspelt name, or None when nothing is close."""
-    pool = list(candidates)
-    matches = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    if not matches:
-        lowered = {c.lower(): c for c in pool}
-        matches = [lowered[m] for m in difflib.get_close_matches(name.lower(), lowered, n=1)]
-    return matches[0] if matches else None
+    pool = [str(c) for c in candidates]
+    best, best_score = None, 0.6
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(name.lower())
+    for candidate in pool:  # ties go to the earlier candidate (catalogue order: y1 before y3)
+        matcher.set_seq1(candidate.lower())
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (best is None and score >= best_score):
+            best, best_score = candidate, score
+    return best
 
 
 class DataFileError(ValueError):

@@ -1,13 +1,19 @@
-"""Evaluate one applicant against a rulebook: every criterion explained, then the verdict."""
+"""Evaluate one applicant against a rulebook: decide every criterion, then explain on demand.
+
+Evaluation runs in two steps over the same context. Deciding computes each criterion's state
+and points and the verdict; explaining renders the observed values, parts and gaps in Chinese.
+The decision is made at once; the explanation of a criterion is rendered the first time the
+caller reads ``Evaluation.criteria`` and is then kept. Both steps read the same cached
+quantities, so what is shown is exactly what was decided.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import Any, overload
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import (
@@ -22,26 +28,53 @@ from zjtx.domain.results import (
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.rulebook import CriterionDef, Rulebook
-from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context, Points
-from zjtx.scoring.size import classify_size
-
-_ZERO = ZERO
+from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context
+from zjtx.scoring.size import classify_size, load_size_standard
 
 
 def input_hash(values: Mapping[str, Any]) -> str:
-    """Stable hash of an applicant's values (keys sorted; Decimals by their exact text)."""
-    canonical = json.dumps(
-        {k: v for k, v in sorted(values.items()) if v is not None},
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
-        separators=(",", ":"),
+    """Stable short hash of an applicant's values (keys sorted; Decimals by their exact text)."""
+    text = "\x1f".join(f"{k}={values[k]}" for k in sorted(values) if values[k] is not None)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Decision:
+    """The decided part of a criterion: state and points, before any text is rendered."""
+
+    __slots__ = (
+        "computed",
+        "confirmation",
+        "high",
+        "low",
+        "missing",
+        "na_reason",
+        "points",
+        "state",
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+    def __init__(
+        self,
+        state: CriterionState,
+        points: Decimal | None = None,
+        low: Decimal | None = None,
+        high: Decimal | None = None,
+        missing: tuple[str, ...] = (),
+        computed: CriterionState | None = None,
+        confirmation: Confirmation | None = None,
+        na_reason: str | None = None,
+    ) -> None:
+        self.state = state
+        self.points = points
+        self.low = low
+        self.high = high
+        self.missing = missing
+        self.computed = computed
+        self.confirmation = confirmation
+        self.na_reason = na_reason
 
 
 class _Run:
-    """State of one evaluation: memoised criterion results and score intervals."""
+    """One applicant against one rulebook: memoised decisions, explanations and intervals."""
 
     def __init__(
         self,
@@ -54,45 +87,106 @@ class _Run:
         self.ctx = ctx
         self.confirmations = confirmations
         self.settings = settings
+        self.decisions: dict[str, Decision] = {}
         self.results: dict[str, CriterionResult] = {}
-        self.points: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
-        self.total: tuple[Decimal, Decimal] | None = None
+        self.groups: dict[str | None, list[Decimal]] | None = None
         ctx.criterion = self.criterion
         ctx.score_interval = self.score_interval
         ctx.group_interval = self.group_interval
 
-    def criterion(self, criterion_id: str) -> CriterionResult:
-        result = self.results.get(criterion_id)
-        if result is None:
-            result = self.results[criterion_id] = self._evaluate(self.rulebook.by_id[criterion_id])
-        return result
+    # -- deciding ------------------------------------------------------------------------------
 
-    def _scored(self, group: str | None = None) -> Iterable[CriterionDef]:
-        return (
-            c
-            for c in self.rulebook.criteria
-            if c.score is not None and (group is None or c.group == group)
-        )
+    def criterion(self, criterion_id: str) -> Any:
+        """What a rule referring to another criterion sees: its decision, or its explanation."""
+        if self.ctx.explain:
+            return self.explain(criterion_id)
+        return self.decide(criterion_id)
+
+    def decide(self, criterion_id: str) -> Decision:
+        decision = self.decisions.get(criterion_id)
+        if decision is None:
+            ctx = self.ctx
+            previous, ctx.judged = ctx.judged, None  # another criterion's confirmation is not ours
+            try:
+                decision = self._decide(self.rulebook.by_id[criterion_id])
+            finally:
+                ctx.judged = previous
+            self.decisions[criterion_id] = decision
+        return decision
+
+    def _decide(self, c: CriterionDef) -> Decision:
+        if c.conditional:
+            na_reason = self._not_applicable(c)
+            if na_reason is not None:
+                zero = ZERO if c.score is not None else None
+                return Decision(NA, zero, zero, zero, na_reason=na_reason)
+        confirmation = self.confirmations.get(c.id) if self.confirmations else None
+        if confirmation is not None and c.judgement:
+            return self._decide_judged(c, confirmation)
+        if c.score is not None:
+            pts = c.score.evaluate(self.ctx)
+            if confirmation is None:
+                return Decision(pts.state, pts.points, pts.low, pts.high, pts.missing)
+            # An override of a computed item: the evaluator decides it outright.
+            value = pts.high if confirmation.state == MET else pts.low
+            return Decision(confirmation.state, value, value, value, (), pts.state, confirmation)
+        assert c.cond is not None
+        outcome = c.cond.evaluate(self.ctx)
+        if confirmation is None:
+            missing = outcome.missing if outcome.state == UNKNOWN else ()
+            return Decision(outcome.state, missing=missing)
+        return Decision(confirmation.state, computed=outcome.state, confirmation=confirmation)
+
+    def _decide_judged(self, c: CriterionDef, confirmation: Confirmation) -> Decision:
+        """A judgement item confirmed by an evaluator: the confirmation decides the judgement
+        parts only; hard facts in the same criterion (a share below 10 %, a large enterprise,
+        a 单项冠军 title) still decide as computed."""
+        computed = self._evaluate_with(c, None)
+        result = self._evaluate_with(c, confirmation.state)
+        state, missing = result[0], result[4]
+        if c.score is not None:
+            _, points, low, high, _ = result
+            return Decision(state, points, low, high, missing, computed[0], confirmation)
+        return Decision(state, missing=missing, computed=computed[0], confirmation=confirmation)
+
+    def _evaluate_with(self, c: CriterionDef, judged: CriterionState | None) -> tuple:
+        ctx = self.ctx
+        previous = ctx.judged
+        ctx.judged = judged
+        try:
+            if c.score is not None:
+                pts = c.score.evaluate(ctx)
+                return (pts.state, pts.points, pts.low, pts.high, pts.missing)
+            assert c.cond is not None
+            outcome = c.cond.evaluate(ctx)
+            missing = outcome.missing if outcome.state == UNKNOWN else ()
+            return (outcome.state, None, None, None, missing)
+        finally:
+            ctx.judged = previous
+
+    def _intervals(self) -> dict[str | None, list[Decimal]]:
+        """[points, low, high] per scored group, and for the total under the key None."""
+        if self.groups is None:
+            groups: dict[str | None, list[Decimal]] = {None: [ZERO, ZERO, ZERO]}
+            for c in self.rulebook.scored_criteria:
+                decision = self.decide(c.id)
+                for key in (None, c.group):
+                    sums = groups.get(key)
+                    if sums is None:
+                        sums = groups[key] = [ZERO, ZERO, ZERO]
+                    sums[0] += decision.points
+                    sums[1] += decision.low
+                    sums[2] += decision.high
+            self.groups = groups
+        return self.groups
 
     def score_interval(self) -> tuple[Decimal, Decimal]:
-        if self.total is None:
-            low = high = _ZERO
-            for c in self._scored():
-                self.criterion(c.id)
-                _p, lo, hi = self.points[c.id]
-                low += lo
-                high += hi
-            self.total = (low, high)
-        return self.total
+        _points, low, high = self._intervals()[None]
+        return low, high
 
     def group_interval(self, group: str) -> tuple[Decimal, Decimal]:
-        low = high = _ZERO
-        for c in self._scored(group):
-            self.criterion(c.id)
-            _p, lo, hi = self.points[c.id]
-            low += lo
-            high += hi
-        return low, high
+        sums = self._intervals().get(group)
+        return (sums[1], sums[2]) if sums else (ZERO, ZERO)
 
     def _not_applicable(self, c: CriterionDef) -> str | None:
         if c.enabled_by_setting is not None:
@@ -108,7 +202,26 @@ class _Run:
                 return na.note
         return None
 
-    def _evaluate(self, c: CriterionDef) -> CriterionResult:
+    # -- explaining ----------------------------------------------------------------------------
+
+    def explain(self, criterion_id: str) -> CriterionResult:
+        result = self.results.get(criterion_id)
+        if result is None:
+            ctx = self.ctx
+            c = self.rulebook.by_id[criterion_id]
+            confirmation = self.confirmations.get(criterion_id) if self.confirmations else None
+            judged = confirmation.state if confirmation is not None and c.judgement else None
+            previous = (ctx.explain, ctx.judged)
+            ctx.explain, ctx.judged = True, judged
+            try:
+                result = self._explain(c)
+            finally:
+                ctx.explain, ctx.judged = previous
+            self.results[criterion_id] = result
+        return result
+
+    def _explain(self, c: CriterionDef) -> CriterionResult:
+        decision = self.decide(c.id)
         group = self.rulebook.groups[c.group]
         notes = list(c.notes)
         if c.unverified:
@@ -125,84 +238,96 @@ class _Run:
             "grade": c.grade,
             "unverified": bool(c.unverified),
             "judgement": c.judgement,
+            "state": decision.state,
+            "max_points": c.max_points,
+            "points": decision.points,
+            "points_min": decision.low,
+            "points_max": decision.high,
+            "computed_state": decision.computed,
+            "confirmation": decision.confirmation,
         }
-        na_reason = self._not_applicable(c)
-        if na_reason is not None:
-            zero = Decimal(0) if c.score is not None else None
-            if c.score is not None:
-                self.points[c.id] = (_ZERO, _ZERO, _ZERO)
+        if decision.na_reason is not None:
+            return CriterionResult(**common, observed=decision.na_reason, notes=tuple(notes))
+        if decision.confirmation is not None:
+            item = decision.confirmation
+            notes.append(f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}")
+        if decision.state == UNKNOWN and decision.missing:
+            notes.append("缺少数据：" + "、".join(self._label(k) for k in decision.missing))
+        state = decision.state
+        if c.score is not None:
+            pts = c.score.evaluate(self.ctx)
             return CriterionResult(
                 **common,
-                state=NA,
-                observed=na_reason,
-                points=zero,
-                points_min=zero,
-                points_max=zero,
-                max_points=c.max_points,
+                observed=pts.observed,
+                gap=pts.gap if state in (MET, UNMET) else None,
+                missing=decision.missing,
                 notes=tuple(notes),
             )
-        if c.score is not None:
-            return self._evaluate_score(c, common, notes)
         assert c.cond is not None
         outcome = c.cond.evaluate(self.ctx)
-        state = outcome.state
         observed = "；".join(dict.fromkeys(p.observed for p in outcome.parts if p.observed))
         gap = "；".join(dict.fromkeys(outcome.gaps)) or None
-        if state == UNKNOWN and outcome.missing:
-            labels = "、".join(self._label(k) for k in outcome.missing)
-            notes.append(f"缺少数据：{labels}")
-        computed = state
-        confirmation = self.confirmations.get(c.id)
-        if confirmation is not None:
-            state = confirmation.state
-            notes.append(
-                f"评审人 {confirmation.evaluator} 确认为“{state.label}”：{confirmation.reason}"
-            )
         return CriterionResult(
             **common,
-            state=state,
             observed=observed,
             gap=gap if state == UNMET else None,
-            missing=outcome.missing if state == UNKNOWN else (),
+            missing=decision.missing,
             parts=tuple(outcome.parts),
             notes=tuple(notes),
-            computed_state=computed if confirmation is not None else None,
-            confirmation=confirmation,
-        )
-
-    def _evaluate_score(self, c: CriterionDef, common: dict, notes: list[str]) -> CriterionResult:
-        assert c.score is not None
-        pts: Points = c.score.evaluate(self.ctx)
-        points, low, high, state = pts.points, pts.low, pts.high, pts.state
-        computed = state
-        confirmation = self.confirmations.get(c.id)
-        if confirmation is not None:
-            points = low = high = pts.high if confirmation.state == MET else pts.low
-            state = confirmation.state
-            notes.append(
-                f"评审人 {confirmation.evaluator} 确认为“{state.label}”：{confirmation.reason}"
-            )
-        if state == UNKNOWN and pts.missing:
-            notes.append("缺少数据：" + "、".join(self._label(k) for k in pts.missing))
-        self.points[c.id] = (points, low, high)
-        return CriterionResult(
-            **common,
-            state=state,
-            observed=pts.observed,
-            points=points,
-            points_min=low,
-            points_max=high,
-            max_points=c.max_points,
-            gap=pts.gap if state in (MET, UNMET) else None,
-            missing=pts.missing if state == UNKNOWN else (),
-            notes=tuple(notes),
-            computed_state=computed if confirmation is not None else None,
-            confirmation=confirmation,
         )
 
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
         return qdef.label if qdef else key
+
+
+class CriterionResults(Sequence[CriterionResult]):
+    """The criteria of one evaluation, explained on first access and then kept.
+
+    States are available without rendering any text (``states``), which is what a table of
+    thousands of applicants needs.
+    """
+
+    __slots__ = ("_items", "_run")
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+        self._items: tuple[CriterionResult, ...] | None = None
+
+    def _all(self) -> tuple[CriterionResult, ...]:
+        if self._items is None:
+            run = self._run
+            with localcontext(EXACT):
+                self._items = tuple(run.explain(c.id) for c in run.rulebook.criteria)
+        return self._items
+
+    @property
+    def states(self) -> dict[str, CriterionState]:
+        return {cid: d.state for cid, d in self._run.decisions.items()}
+
+    @overload
+    def __getitem__(self, index: int) -> CriterionResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[CriterionResult]: ...
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._run.rulebook.criteria)
+
+    def __iter__(self) -> Iterator[CriterionResult]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CriterionResults | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"CriterionResults({len(self)} criteria of {self._run.rulebook.display_id})"
 
 
 def evaluate(
@@ -251,42 +376,44 @@ def _evaluate(
     size = classify_size(values)
     ctx = Context(values, rulebook.quantities, size, application_type, settings, rulebook.pass_line)
     run = _Run(rulebook, ctx, by_id, settings)
-    criteria = tuple(run.criterion(c.id) for c in rulebook.criteria)
-    outcome = rulebook.verdict.evaluate(ctx)
-    verdict = {
-        MET: Verdict.QUALIFIED,
-        UNMET: Verdict.NOT_QUALIFIED,
-        NA: Verdict.QUALIFIED,
-    }.get(outcome.state, Verdict.PENDING)
-    reasons = _verdict_reasons(verdict, criteria, outcome.gaps)
+    for c in rulebook.criteria:
+        run.decide(c.id)
+    state = rulebook.verdict.evaluate(ctx).state
+    verdict = (
+        Verdict.QUALIFIED
+        if state in (MET, NA)
+        else Verdict.NOT_QUALIFIED
+        if state == UNMET
+        else Verdict.PENDING
+    )
     score = score_min = score_max = max_score = None
     groups: tuple[GroupScore, ...] = ()
     if rulebook.scored:
-        total = sum((run.points[c.id][0] for c in run._scored()), _ZERO)
-        low, high = run.score_interval()
-        score, score_min, score_max = total, low, high
+        sums = run._intervals()
+        score, score_min, score_max = sums[None]
         max_score = rulebook.max_score
-        group_list = []
-        for group in rulebook.groups.values():
-            members = list(run._scored(group.id))
-            if not members:
-                continue
-            g_points = sum((run.points[c.id][0] for c in members), _ZERO)
-            g_low, g_high = run.group_interval(group.id)
-            group_list.append(
-                GroupScore(
-                    id=group.id,
-                    title=group.title,
-                    points=g_points,
-                    points_min=g_low,
-                    points_max=g_high,
-                    max_points=rulebook.group_max(group.id),
-                    minimum=group.minimum,
-                )
+        groups = tuple(
+            GroupScore(
+                id=group.id,
+                title=group.title,
+                points=sums[group.id][0],
+                points_min=sums[group.id][1],
+                points_max=sums[group.id][2],
+                max_points=rulebook.group_maxima[group.id],
+                minimum=group.minimum,
             )
-        groups = tuple(group_list)
+            for group in rulebook.groups.values()
+            if group.id in sums
+        )
     if size.sector_source == "industry_code":
         notes.append(f"划型行业未填，已按行业代码 {values.get('industry_code')} 推定")
+    elif size.sector and values.get("industry_code"):
+        implied = load_size_standard().sector_for_code(str(values["industry_code"]))
+        if implied and implied != size.sector:
+            notes.append(
+                f"划型行业“{size.sector}”与行业代码 {values['industry_code']} 推定的“{implied}”"
+                "不一致，已按填写的划型行业判定，请核对"
+            )
     overlay = rulebook.overlay
     if overlay is not None and overlay.unverified:
         notes.append(f"省级规则 {overlay.id} 未核实：{overlay.unverified}")
@@ -303,7 +430,7 @@ def _evaluate(
         application_type=application_type,
         verdict=verdict,
         size_class=size.size_class,
-        criteria=criteria,
+        criteria=CriterionResults(run),  # type: ignore[arg-type]
         groups=groups,
         score=score,
         score_min=score_min,
@@ -312,28 +439,25 @@ def _evaluate(
         pass_line=rulebook.pass_line if rulebook.scored else None,
         input_hash=input_hash(values),
         notes=tuple(notes),
-        verdict_reasons=reasons,
+        verdict_reasons=_verdict_reasons(verdict, run),
     )
 
 
-def _verdict_reasons(
-    verdict: Verdict, criteria: tuple[CriterionResult, ...], gaps: list[str]
-) -> tuple[str, ...]:
-    """Short Chinese reasons for the verdict: what failed, or what is still open."""
-    deciding = [c for c in criteria if c.kind != CriterionKind.ROUTE]
-    if verdict == Verdict.NOT_QUALIFIED:
-        failed = [
-            f"{c.id} {c.title}：{c.gap or c.observed}"
-            for c in deciding
-            if c.state == CriterionState.UNMET and c.kind == CriterionKind.REQUIREMENT
-        ]
-        return tuple(failed or gaps)
-    if verdict == Verdict.PENDING:
-        items = []
-        for c in deciding:
-            if c.state == UNKNOWN:
-                items.append(f"{c.id} {c.title}：待补充数据")
-            elif c.state == MANUAL:
-                items.append(f"{c.id} {c.title}：待人工确认")
-        return tuple(items)
-    return ()
+def _verdict_reasons(verdict: Verdict, run: _Run) -> tuple[str, ...]:
+    """Short Chinese reasons: the failed requirements with their gap, or what is still open."""
+    if verdict == Verdict.QUALIFIED:
+        return ()
+    reasons = []
+    for c in run.rulebook.criteria:
+        if c.kind in (CriterionKind.ROUTE, CriterionKind.INFO):
+            continue
+        state = run.decisions[c.id].state
+        if verdict == Verdict.NOT_QUALIFIED:
+            if state == UNMET and c.kind == CriterionKind.REQUIREMENT:
+                result = run.explain(c.id)
+                reasons.append(f"{c.id} {c.title}：{result.gap or result.observed}")
+        elif state == UNKNOWN:
+            reasons.append(f"{c.id} {c.title}：待补充数据")
+        elif state == MANUAL:
+            reasons.append(f"{c.id} {c.title}：待人工确认")
+    return tuple(reasons)

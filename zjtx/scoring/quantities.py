@@ -1,11 +1,12 @@
 """Exact quantities: field values and derived ratios, growth, averages, sums and compound growth.
 
-All arithmetic is decimal.Decimal in a 60-digit context (EXACT). Amounts carry at most a few
-dozen significant digits, so sums, products and quotients that terminate are exact, and a
-non-terminating quotient (1/3) differs from any threshold with few digits by far more than
-10^-50: a comparison can never be flipped by rounding, and a ratio that is exactly 3 % in decimal
-compares equal to 3 %. Compound growth ``(a/b)^(1/n) - 1`` is compared without a root
-(``a/b >= (1 + t)^n``). Rounding happens only for display.
+All arithmetic is decimal.Decimal. A derived value is kept as an exact fraction of two decimals
+(numerator / denominator, denominator > 0) built only with + and ×, which are exact in the
+100-digit context EXACT for amounts of a few dozen digits; it is compared with a threshold by
+cross-multiplication (``n / d >= t`` ⇔ ``n >= t·d``), so no quotient is ever rounded before a
+comparison: a ratio of exactly 3 %, or a mean of two repeating growth rates of exactly 5 %,
+compares equal to its threshold. Compound growth ``(a/b)^(1/n) - 1`` is compared without a
+root (``a >= (1 + t)^n · b``). Rounding happens only for display.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-EXACT = Context(prec=60)
+EXACT = Context(prec=100)
 HUNDRED = Decimal(100)
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -35,39 +36,61 @@ class Number:
 
 
 class Exact(Number):
-    """A decimal value (every field value, ratio, growth rate, mean and sum)."""
+    """An exact value ``num / den`` (den > 0): every field value, ratio, growth, mean and sum."""
 
-    __slots__ = ("value",)
+    __slots__ = ("den", "num")
 
-    def __init__(self, value: Decimal) -> None:
-        self.value = value
+    def __init__(self, num: Decimal, den: Decimal = ONE) -> None:
+        self.num = num
+        self.den = den
+
+    @property
+    def value(self) -> Decimal:
+        """The value as one Decimal (a rounded quotient when the fraction does not terminate)."""
+        if self.den == ONE:
+            return self.num
+        return EXACT.divide(self.num, self.den)
 
     def compare(self, threshold: Decimal) -> int:
-        value = self.value
-        return (value > threshold) - (value < threshold)
+        num = self.num
+        scaled = threshold if self.den == ONE else EXACT.multiply(threshold, self.den)
+        return (num > scaled) - (num < scaled)
+
+    def difference(self, threshold: Decimal) -> Decimal:
+        """|value − threshold| for display, from one division of exact terms."""
+        delta = EXACT.subtract(EXACT.multiply(threshold, self.den), self.num)
+        return abs(EXACT.divide(delta, self.den))
 
     def to_decimal(self, places: int = 2) -> Decimal:
         return round_half_up(self.value, places)
 
     def __repr__(self) -> str:
-        return f"Exact({self.value})"
+        return f"Exact({self.num}/{self.den})"
 
 
 class CompoundGrowth(Number):
-    """``100 * ((last/first)^(1/years) - 1)`` in percent, compared through ``last/first``."""
+    """``100 * ((last/first)^(1/years) - 1)`` in percent, compared through ``last`` and ``first``."""
 
-    __slots__ = ("quotient", "years")
+    __slots__ = ("first", "last", "years")
 
-    def __init__(self, quotient: Decimal, years: int) -> None:
-        self.quotient = quotient  # last / first, >= 0
+    def __init__(self, last: Decimal, first: Decimal, years: int) -> None:
+        self.last = last  # >= 0
+        self.first = first  # > 0
         self.years = years
+
+    @property
+    def quotient(self) -> Decimal:
+        return EXACT.divide(self.last, self.first)
 
     def compare(self, threshold: Decimal) -> int:
         base = EXACT.add(ONE, EXACT.divide(threshold, HUNDRED))
         if base < 0:
             return 1
-        target = EXACT.power(base, self.years)
-        return (self.quotient > target) - (self.quotient < target)
+        target = EXACT.multiply(EXACT.power(base, self.years), self.first)
+        return (self.last > target) - (self.last < target)
+
+    def difference(self, threshold: Decimal) -> Decimal:
+        return abs(EXACT.subtract(threshold, self.to_decimal(6)))
 
     def to_decimal(self, places: int = 2) -> Decimal:
         q = self.quotient

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -121,10 +121,12 @@ class CriterionDef:
     overlay: str | None = None
 
     max_points: Decimal | None = None
+    conditional: bool = False  # has a setting or application-type rule that can make it na
 
     def __post_init__(self) -> None:
         if self.score is not None:
             self.max_points = self.score.bounds()[1]
+        self.conditional = self.enabled_by_setting is not None or self.not_applicable is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,8 @@ class Rulebook:
     notes: tuple[str, ...] = ()
     overlay: Overlay | None = None
     by_id: dict[str, CriterionDef] = field(default_factory=dict)
+    scored_criteria: list[CriterionDef] = field(default_factory=list)
+    group_maxima: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def scored(self) -> bool:
@@ -473,7 +477,6 @@ def _build(
     local = parse_quantity_defs(
         data.get("derived") or {}, file, base_table.defs.__contains__, base_table.names
     )
-    quantities = QuantityTable(catalogue, {**shared, **local})
     settings = {
         str(name): Setting(
             str(name),
@@ -483,6 +486,18 @@ def _build(
         )
         for name, spec in (data.get("settings") or {}).items()
     }
+    for name, qdef in list(local.items()):
+        if qdef.alt is not None:
+            setting = settings.get(qdef.alt[0])
+            if setting is None:
+                raise DataFileError(
+                    file,
+                    f"when_setting 中的批次设置 “{qdef.alt[0]}” 未在 settings 中声明",
+                    rule=name,
+                    suggestion=did_you_mean(qdef.alt[0], settings),
+                )
+            local[name] = replace(qdef, alt=(qdef.alt[0], qdef.alt[1], setting.default))
+    quantities = QuantityTable(catalogue, {**shared, **local})
     groups: dict[str, Group] = {}
     for item in data["groups"]:
         gid = str(item["id"])
@@ -551,6 +566,8 @@ def _build(
         overlay=overlay,
     )
     rulebook.by_id = {c.id: c for c in criteria}
+    rulebook.scored_criteria = [c for c in criteria if c.score is not None]
+    rulebook.group_maxima = {g: rulebook.group_max(g) for g in groups}
     for c in criteria:
         if c.group not in groups:  # pragma: no cover - checked while parsing
             raise DataFileError(file, f"未知分组 “{c.group}”", rule=c.id)
@@ -752,15 +769,15 @@ def select_rulebook(
 def check_overlay_for_round(overlay_id: str, rulebook_id: str, round_date: date) -> Overlay:
     """The overlay, after checking it extends this rulebook and covers the round date."""
     overlay = load_overlay(overlay_id)
-    if overlay.extends != rulebook_id:
-        raise NoRulebookError(
-            f"省级规则 {overlay_id} 扩展 {overlay.extends}，不适用于 {rulebook_id}"
-        )
     if not overlay.applies_on(round_date):
         ranges = "；".join(a.describe() for a in overlay.applies)
         raise NoRulebookError(
             f"省级规则 {overlay_id}（{overlay.title}）只适用于 {ranges} 的批次，"
-            f"不适用于 {round_date.isoformat()}"
+            f"不适用于 {round_date.isoformat()} 的批次"
+        )
+    if overlay.extends != rulebook_id:
+        raise NoRulebookError(
+            f"省级规则 {overlay_id} 扩展 {overlay.extends}，不适用于 {rulebook_id}"
         )
     return overlay
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,12 +21,14 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
     COMPARISONS,
     HUNDRED,
+    ONE,
     ZERO,
     CompoundGrowth,
     Exact,
     Number,
     ceil_div,
     format_number,
+    round_half_up,
     to_number,
 )
 from zjtx.scoring.size import SIZE_LABELS, SizeResult
@@ -72,15 +74,82 @@ def combine_any(states: Iterable[CriterionState]) -> CriterionState:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class QValue:
-    """A quantity's value for one applicant with the numbers that produced it."""
+    """A quantity's value for one applicant; the explanation text is built only when asked for.
 
-    value: Any  # Number for numeric quantities, raw value (bool/str) otherwise, None if unknown
-    explain: str
-    missing: tuple[str, ...] = ()
-    problem: str | None = None  # why a computable quantity stayed unknown (zero denominator)
-    parts: tuple[Decimal, ...] = ()  # exact inputs (numerator, denominator, ...) for gaps
+    Deciding a criterion needs the value; explaining it needs the numbers behind the value.
+    Building Chinese text for every quantity of every applicant would cost more than the
+    decision itself, so ``explain`` renders on first access from the inputs kept here.
+    """
+
+    __slots__ = ("_explain", "ctx", "inputs", "missing", "parts", "problem", "qdef", "value")
+
+    def __init__(
+        self,
+        qdef: QuantityDef,
+        value: Any,
+        missing: tuple[str, ...] = (),
+        problem: str | None = None,
+        parts: tuple[Decimal, ...] = (),
+        inputs: tuple[QValue, ...] = (),
+        ctx: Context | None = None,
+    ) -> None:
+        self.qdef = qdef
+        self.value = value  # Number for numeric quantities, raw bool/str otherwise, None unknown
+        self.missing = missing
+        self.problem = problem  # why a computable quantity stayed unknown (zero denominator)
+        self.parts = parts  # exact inputs (numerator, denominator, ...) for gaps
+        self.inputs = inputs
+        self.ctx = ctx
+        self._explain: str | None = None
+
+    @property
+    def explain(self) -> str:
+        if self._explain is None:
+            self._explain = _render_quantity(self)
+        return self._explain
+
+
+def _render_quantity(qv: QValue) -> str:
+    """Chinese text of a quantity with the numbers used, e.g. ``… 6.05%（520 万元 ÷ 8600 万元）``."""
+    qdef = qv.qdef
+    kind = qdef.kind
+    if kind == "field":
+        if qv.value is None:
+            return f"{qdef.label} 未知"
+        spec = qdef.spec
+        assert spec is not None
+        if spec.is_numeric:
+            return f"{qdef.label} {qdef.show(qv.parts[0])}"
+        return f"{qdef.label}：{spec.format_value(qv.value)}"
+    if kind == "builtin":
+        assert qv.ctx is not None
+        if qdef.name == "size_class":
+            return f"企业规模：{qv.ctx.size.explanation}"
+        return f"申报类型：{_APP_TYPES[qv.ctx.application_type]}"
+    inputs = qv.inputs
+    if qv.value is None:
+        if qv.problem:
+            return qv.problem
+        unknown = "、".join(item.qdef.label for item in inputs if item.value is None)
+        return f"{qdef.label} 无法计算（缺少{unknown}）"
+    if kind == "ratio":
+        return f"{qdef.label} {qdef.show(qv.value)}（{inputs[0].explain} ÷ {inputs[1].explain}）"
+    if kind == "growth":
+        return f"{qdef.label} {qdef.show(qv.value)}（{inputs[0].explain}，{inputs[1].explain}）"
+    if kind == "cagr":
+        return (
+            f"{qdef.label} {qdef.show(qv.value)}"
+            f"（{inputs[0].explain}，{inputs[1].explain}，{qdef.years} 年复合）"
+        )
+    if kind == "sum":
+        shown = " + ".join(format_number(v) for v in qv.parts)
+        return f"{qdef.label} {qdef.show(qv.value)}（{shown}）"
+    pieces = []
+    for item, v in zip(inputs, qv.parts, strict=True):
+        piece = item.qdef.show(v) if item.qdef.unit == "%" else format_number(v)
+        pieces.append(f"({piece})" if v < 0 else piece)
+    return f"{qdef.label} {qdef.show(qv.value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +164,8 @@ class QuantityDef:
     years: int = 0
     note: str | None = None
     spec: FieldSpec | None = None
+    numeric_field: bool = False  # a catalogue field holding numbers (precomputed: hot path)
+    alt: tuple[str, str, bool] | None = None  # alias only: (round setting, other target, default)
 
     @property
     def numeric(self) -> bool:
@@ -108,9 +179,9 @@ class QuantityDef:
     def percent(self) -> bool:
         return self.unit == "%"
 
-    def show(self, number: Number | Decimal) -> str:
+    def show(self, number: Number | Decimal, places: int = 2) -> str:
         """Value with its unit, e.g. ``6.05%`` or ``520 万元``."""
-        text = format_number(number)
+        text = format_number(number, places)
         if self.unit == "%":
             return f"{text}%"
         return f"{text} {self.unit}" if self.unit else text
@@ -124,7 +195,12 @@ class QuantityTable:
         self.defs: dict[str, QuantityDef] = {}
         for spec in catalogue:
             self.defs[spec.key] = QuantityDef(
-                spec.key, spec.relative_label(), spec.unit, "field", spec=spec
+                spec.key,
+                spec.relative_label(),
+                spec.unit,
+                "field",
+                spec=spec,
+                numeric_field=spec.is_numeric,
             )
         self.defs["size_class"] = QuantityDef("size_class", "企业规模", None, "builtin")
         self.defs["application_type"] = QuantityDef("application_type", "申报类型", None, "builtin")
@@ -140,6 +216,7 @@ class QuantityTable:
                     qdef.inputs,
                     note=qdef.note or target.note,
                     spec=target.spec,
+                    alt=qdef.alt,
                 )
             self.defs[name] = qdef
 
@@ -159,13 +236,13 @@ def parse_quantity_defs(
     for name, entry in data.items():
         if not isinstance(entry, dict):
             raise DataFileError(file, "派生指标定义必须是映射", rule=name)
-        unknown_keys = set(entry) - {"label", "unit", "note", "years", *kinds}
-        for key in unknown_keys:
+        allowed = ["label", "unit", "note", "years", "when_setting", *kinds]
+        for key in set(entry) - set(allowed):
             raise DataFileError(
                 file,
                 f"派生指标的未知属性 “{key}”",
                 rule=name,
-                suggestion=did_you_mean(key, ["label", "unit", "note", "years", *kinds]),
+                suggestion=did_you_mean(key, allowed),
             )
         present = [k for k in kinds if k in entry]
         if len(present) != 1:
@@ -189,6 +266,22 @@ def parse_quantity_defs(
         years = int(entry.get("years", 0))
         if kind == "cagr" and years < 1:
             raise DataFileError(file, "cagr 须写 years（年数，≥1）", rule=name)
+        alt = None
+        if "when_setting" in entry:
+            spec = entry["when_setting"]
+            if kind != "alias" or not isinstance(spec, dict) or len(spec) != 1:
+                raise DataFileError(
+                    file, "when_setting 只用于 alias，写成 {批次设置: 另一指标}", rule=name
+                )
+            ((setting, target),) = spec.items()
+            if not (known(target) or target in result):
+                raise DataFileError(
+                    file,
+                    f"未知指标 “{target}”",
+                    rule=name,
+                    suggestion=did_you_mean(str(target), [*all_names(), *result]),
+                )
+            alt = (str(setting), str(target), False)
         result[name] = QuantityDef(
             name=name,
             label=str(entry.get("label") or name),
@@ -197,6 +290,7 @@ def parse_quantity_defs(
             inputs=tuple(str(i) for i in inputs),
             years=years,
             note=entry.get("note"),
+            alt=alt,
         )
     return result
 
@@ -207,13 +301,19 @@ def parse_quantity_defs(
 
 
 class Context:
-    """Everything a rule needs for one applicant: values, quantities, settings, other results."""
+    """Everything a rule needs for one applicant: values, quantities, settings, other results.
+
+    ``explain`` is False while deciding (states and points only) and True while rendering the
+    explanation of a criterion; rules build Chinese text only in the second mode.
+    """
 
     __slots__ = (
         "application_type",
         "cache",
         "criterion",
+        "explain",
         "group_interval",
+        "judged",
         "pass_line",
         "quantities",
         "score_interval",
@@ -237,6 +337,10 @@ class Context:
         self.application_type = application_type
         self.settings = settings
         self.pass_line = pass_line
+        self.explain = False
+        # An evaluator's confirmation of the criterion being evaluated: judgement parts (and
+        # only they) take this state instead of `manual`.
+        self.judged: CriterionState | None = None
         self.cache: dict[str, QValue] = {}
         # Filled in by the evaluator: results of other criteria and score intervals.
         self.criterion: Callable[[str], Any] = _unset
@@ -254,86 +358,70 @@ class Context:
         if kind == "field":
             raw = self.values.get(qdef.name)
             if raw is None:
-                return QValue(None, f"{qdef.label} 未知", (qdef.name,))
-            spec = qdef.spec
-            assert spec is not None
-            if spec.is_numeric:
-                exact = to_number(raw)
-                return QValue(Exact(exact), f"{qdef.label} {qdef.show(exact)}", parts=(exact,))
-            return QValue(raw, f"{qdef.label}：{spec.format_value(raw)}")
+                return QValue(qdef, None, (qdef.name,))
+            if qdef.numeric_field:
+                exact = raw if raw.__class__ is Decimal else to_number(raw)
+                return QValue(qdef, Exact(exact), (), None, (exact,))
+            return QValue(qdef, raw)
         if kind == "builtin":
             if qdef.name == "size_class":
                 size = self.size
                 value = None if size.size_class == "unknown" else size.size_class
-                return QValue(value, f"企业规模：{size.explanation}", size.missing)
-            return QValue(self.application_type, f"申报类型：{_APP_TYPES[self.application_type]}")
+                return QValue(qdef, value, size.missing, ctx=self)
+            return QValue(qdef, self.application_type, ctx=self)
         if kind == "alias":
-            inner = self.q(qdef.inputs[0])
-            return inner
-        inputs = [self.q(name) for name in qdef.inputs]
-        missing = tuple(dict.fromkeys(m for item in inputs for m in item.missing))
-        if any(item.value is None for item in inputs):
-            unknown = "、".join(
-                self.quantities.defs[n].label
-                for n, item in zip(qdef.inputs, inputs, strict=False)
-                if item.value is None
-            )
-            problems = [item.problem for item in inputs if item.problem]
-            return QValue(
-                None,
-                f"{qdef.label} 无法计算（缺少{unknown}）",
-                missing,
-                "；".join(problems) or None,
-            )
+            alt = qdef.alt
+            if alt is not None and self.settings.get(alt[0], alt[2]):
+                return self.q(alt[1])
+            return self.q(qdef.inputs[0])
+        cache = self.cache
+        inputs = []
+        complete = True
+        for name in qdef.inputs:
+            item = cache.get(name)
+            if item is None:
+                item = self.q(name)
+            if item.value is None:
+                complete = False
+            inputs.append(item)
+        if not complete:
+            missing = tuple(dict.fromkeys(m for item in inputs for m in item.missing))
+            problem = "；".join(i.problem for i in inputs if i.problem) or None
+            return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
+        missing = ()
         if kind == "ratio":
-            num, den = (_exact(item) for item in inputs)
-            if den <= 0:
-                label = self.quantities.defs[qdef.inputs[1]].label
-                problem = f"{label}为 {format_number(den)}，无法计算{qdef.label}"
-                return QValue(None, problem, missing, problem)
-            value = num / den * HUNDRED
-            explain = (
-                f"{qdef.label} {qdef.show(value)}（{inputs[0].explain} ÷ {inputs[1].explain}）"
-            )
-            return QValue(Exact(value), explain, missing, parts=(num, den))
+            a, b = inputs[0].value, inputs[1].value
+            if b.num <= 0:
+                problem = f"{inputs[1].qdef.label}为 {format_number(b)}，无法计算{qdef.label}"
+                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
+            # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
+            number = Exact(a.num * b.den * HUNDRED, a.den * b.num)
+            return QValue(qdef, number, missing, None, (a.value, b.value), inputs)
         if kind == "growth":
-            cur, prev = (_exact(item) for item in inputs)
-            if prev <= 0:
-                label = self.quantities.defs[qdef.inputs[1]].label
-                problem = f"{label}为 {format_number(prev)}，无法计算{qdef.label}"
-                return QValue(None, problem, missing, problem)
-            value = (cur / prev - 1) * HUNDRED
-            explain = f"{qdef.label} {qdef.show(value)}（{inputs[0].explain}，{inputs[1].explain}）"
-            return QValue(Exact(value), explain, missing, parts=(cur, prev))
+            cur, prev = inputs[0].value, inputs[1].value
+            if prev.num <= 0:
+                problem = f"{inputs[1].qdef.label}为 {format_number(prev)}，无法计算{qdef.label}"
+                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
+            # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
+            number = Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
+            return QValue(qdef, number, missing, None, (cur.value, prev.value), inputs)
         if kind == "cagr":
-            last, first = (_exact(item) for item in inputs)
-            if first <= 0 or last < 0:
-                label = self.quantities.defs[qdef.inputs[1 if first <= 0 else 0]].label
-                bad = first if first <= 0 else last
-                problem = f"{label}为 {format_number(bad)}，无法计算{qdef.label}"
-                return QValue(None, problem, missing, problem)
-            number = CompoundGrowth(last / first, qdef.years)
-            explain = (
-                f"{qdef.label} {qdef.show(number)}"
-                f"（{inputs[0].explain}，{inputs[1].explain}，{qdef.years} 年复合）"
-            )
-            return QValue(number, explain, missing, parts=(last, first))
-        values = [_exact(item) for item in inputs]
-        total = sum(values, ZERO)
-        if kind == "sum":
-            shown = " + ".join(format_number(v) for v in values)
-            value = total
-            explain = f"{qdef.label} {qdef.show(value)}（{shown}）"
-        else:  # mean
-            value = total / len(values)
-            pieces = [
-                self.quantities.defs[n].show(v)
-                if self.quantities.defs[n].unit == "%"
-                else format_number(v)
-                for n, v in zip(qdef.inputs, values, strict=False)
-            ]
-            explain = f"{qdef.label} {qdef.show(value)}（({' + '.join(pieces)}) ÷ {len(values)}）"
-        return QValue(Exact(value), explain, missing, parts=tuple(values))
+            last, first = inputs[0].value, inputs[1].value
+            if first.num <= 0 or last.num < 0:
+                bad = inputs[1] if first.num <= 0 else inputs[0]
+                problem = f"{bad.qdef.label}为 {format_number(bad.value)}，无法计算{qdef.label}"
+                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
+            number = CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
+            return QValue(qdef, number, missing, None, (last.value, first.value), inputs)
+        # sum or mean of exact fractions over one common denominator
+        num, den = ZERO, ONE
+        for item in inputs:
+            value = item.value
+            num, den = num * value.den + value.num * den, den * value.den
+        if kind == "mean":
+            den = den * len(inputs)
+        values = tuple(item.value.value for item in inputs)
+        return QValue(qdef, Exact(num, den), missing, None, values, inputs)
 
 
 _APP_TYPES = {"new": "新申报", "renewal": "复核"}
@@ -343,32 +431,34 @@ def _unset(*_args: Any) -> Any:  # pragma: no cover - replaced by the evaluator
     raise RuntimeError("evaluator context not initialised")
 
 
-def _exact(item: QValue) -> Decimal:
-    value = item.value
-    if isinstance(value, Exact):
-        return value.value
-    raise TypeError(f"not an exact number: {value!r}")
-
-
 # --------------------------------------------------------------------------------------------
 # Conditions
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Outcome:
-    """Result of a condition: state, the leaves that decided it, missing data and gaps."""
+    """Result of a condition: state and missing data; when explaining, the parts and gaps."""
 
-    state: CriterionState
-    parts: list[PartResult] = field(default_factory=list)
-    missing: tuple[str, ...] = ()
-    gaps: list[str] = field(default_factory=list)
+    __slots__ = ("gaps", "missing", "parts", "state")
+
+    def __init__(
+        self,
+        state: CriterionState,
+        parts: list[PartResult] | None = None,
+        missing: tuple[str, ...] = (),
+        gaps: list[str] | None = None,
+    ) -> None:
+        self.state = state
+        self.parts = parts if parts is not None else []
+        self.missing = missing
+        self.gaps = gaps if gaps is not None else []
 
 
 class Cond:
     """A condition node."""
 
     text: str | None = None
+    _requirement: str | None = None
 
     def evaluate(self, ctx: Context) -> Outcome:  # pragma: no cover - interface
         raise NotImplementedError
@@ -377,7 +467,9 @@ class Cond:
         raise NotImplementedError
 
     def requirement(self) -> str:
-        return self.text or self.describe()
+        if self._requirement is None:
+            self._requirement = self.text or self.describe()
+        return self._requirement
 
     def children(self) -> Iterable[Cond]:
         return ()
@@ -389,10 +481,17 @@ class Cond:
 class Leaf(Cond):
     """A test on one quantity."""
 
+    unknown_text: str | None = None  # what to say when the value is missing (e.g. 待平台评价)
+
     def __init__(self, qdef: QuantityDef, judgement: bool, text: str | None) -> None:
         self.qdef = qdef
+        self.name = qdef.name
         self.judgement = judgement
         self.text = text
+
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        """State when the value is unknown; a rule may still be decided by what is known."""
+        return UNKNOWN
 
     def judgemental(self) -> bool:
         return self.judgement
@@ -404,22 +503,27 @@ class Leaf(Cond):
         return None
 
     def evaluate(self, ctx: Context) -> Outcome:
-        qv = ctx.q(self.qdef.name)
-        requirement = self.requirement()
-        if qv.value is None:
-            observed = qv.problem or qv.explain
-            return Outcome(
-                UNKNOWN,
-                [PartResult(requirement, UNKNOWN, observed)],
-                qv.missing or (self.qdef.name,),
-            )
-        if self.test(qv.value):
-            state = MANUAL if self.judgement else MET
-            return Outcome(state, [PartResult(requirement, state, qv.explain)])
+        qv = ctx.q(self.name)
+        value = qv.value
+        if value is None:
+            state = self.decide_unknown(ctx)
+            missing = (qv.missing or (self.name,)) if state == UNKNOWN else ()
+            if not ctx.explain:
+                return Outcome(state, None, missing)
+            observed = qv.explain
+            if state == UNKNOWN and self.unknown_text:
+                observed = f"{observed}（{self.unknown_text}）"
+            return Outcome(state, [PartResult(self.requirement(), state, observed)], missing)
+        if self.test(value):
+            state = (ctx.judged or MANUAL) if self.judgement else MET
+            if not ctx.explain:
+                return Outcome(state)
+            return Outcome(state, [PartResult(self.requirement(), state, qv.explain)])
+        if not ctx.explain:
+            return Outcome(UNMET)
         gap = self.gap(qv)
-        return Outcome(
-            UNMET, [PartResult(requirement, UNMET, qv.explain, gap)], (), [gap] if gap else []
-        )
+        part = PartResult(self.requirement(), UNMET, qv.explain, gap)
+        return Outcome(UNMET, [part], (), [gap] if gap else None)
 
 
 class Compare(Leaf):
@@ -492,6 +596,17 @@ class InSet(Leaf):
     def test(self, value: Any) -> bool:
         return value in self.codes
 
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        # The size class can be open between bands and still decide "is an SME": a 工业 firm
+        # with 8600万 revenue is never large, whatever its head count.
+        if self.name == "size_class":
+            possible = ctx.size.possible
+            if possible and possible <= set(self.codes):
+                return MET
+            if possible and possible.isdisjoint(self.codes):
+                return UNMET
+        return UNKNOWN
+
 
 class Manual(Cond):
     """``{manual: 文本}``: a qualitative requirement only an evaluator can judge."""
@@ -506,7 +621,11 @@ class Manual(Cond):
         return True
 
     def evaluate(self, ctx: Context) -> Outcome:
-        return Outcome(MANUAL, [PartResult(self.requirement(), MANUAL, "需评审人判断")])
+        state = ctx.judged or MANUAL
+        if not ctx.explain:
+            return Outcome(state)
+        observed = "需评审人判断" if state == MANUAL else f"评审人确认：{state.label}"
+        return Outcome(state, [PartResult(self.requirement(), state, observed)])
 
 
 class AllOf(Cond):
@@ -522,7 +641,7 @@ class AllOf(Cond):
 
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
-        return _merge(combine_all(o.state for o in outcomes), outcomes)
+        return _merge(combine_all(o.state for o in outcomes), outcomes, ctx.explain)
 
 
 class AnyOf(Cond):
@@ -539,7 +658,7 @@ class AnyOf(Cond):
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
         state = combine_any(o.state for o in outcomes)
-        merged = _merge(state, outcomes)
+        merged = _merge(state, outcomes, ctx.explain)
         if state == MET:
             # Once one alternative holds, the others are beside the point.
             merged.parts = [p for p in merged.parts if p.state == MET]
@@ -569,18 +688,42 @@ class Cases(Cond):
         return "；".join(lines)
 
     def evaluate(self, ctx: Context) -> Outcome:
+        # Walk the cases in order. While a selector is undecided, both it and the cases after
+        # it stay possible; the result is decided when every possible branch agrees.
+        branches: list[Outcome] = []
+        selectors: list[Outcome] = []
+        open_selector = False
         for when, then in self.cases:
             selector = when.evaluate(ctx)
+            if selector.state == UNMET:
+                continue
+            selectors.append(selector)
+            branches.append(then.evaluate(ctx))
             if selector.state == MET:
-                chosen = then.evaluate(ctx)
-                return Outcome(
-                    chosen.state, selector.parts + chosen.parts, chosen.missing, chosen.gaps
-                )
-            if selector.state in (UNKNOWN, MANUAL):
-                return Outcome(UNKNOWN, selector.parts, selector.missing)
-        if self.otherwise is None:
-            return Outcome(UNMET, [PartResult(self.requirement(), UNMET, "不属于任何适用情形")])
-        return self.otherwise.evaluate(ctx)
+                break
+            open_selector = True
+        else:
+            if self.otherwise is not None:
+                branches.append(self.otherwise.evaluate(ctx))
+            elif ctx.explain:
+                part = PartResult(self.requirement(), UNMET, "不属于任何适用情形")
+                branches.append(Outcome(UNMET, [part]))
+            else:
+                branches.append(Outcome(UNMET))
+        states = {b.state for b in branches}
+        if len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+            state = states.pop()
+        else:
+            state = UNKNOWN
+        if state == UNKNOWN:
+            missing = tuple(dict.fromkeys(m for o in selectors + branches for m in o.missing))
+        else:
+            missing = ()
+        if not ctx.explain:
+            return Outcome(state, None, missing)
+        parts = [p for o in selectors for p in o.parts] + [p for o in branches for p in o.parts]
+        gaps = [g for o in branches if o.state == UNMET for g in o.gaps]
+        return Outcome(state, parts, missing, gaps if state == UNMET else [])
 
 
 class CriterionRef(Cond):
@@ -595,6 +738,8 @@ class CriterionRef(Cond):
 
     def evaluate(self, ctx: Context) -> Outcome:
         result = ctx.criterion(self.criterion_id)
+        if not ctx.explain:
+            return Outcome(result.state, None, result.missing)
         part = PartResult(self.describe(), result.state, result.observed, result.gap)
         gaps = (
             [f"{self.criterion_id}：{result.gap}"] if result.gap and result.state == UNMET else []
@@ -617,19 +762,20 @@ class ScoreAtLeast(Cond):
         line = self.threshold if self.threshold is not None else ctx.pass_line
         assert line is not None
         low, high = ctx.score_interval()
+        state = MET if low >= line else UNMET if high < line else UNKNOWN
+        if not ctx.explain:
+            return Outcome(state)
         text = f"评价得分不低于 {format_number(line)} 分"
         observed = (
             f"得分 {format_number(low)} 分"
             if low == high
             else f"得分 {format_number(low)}–{format_number(high)} 分"
         )
-        if low >= line:
-            return Outcome(MET, [PartResult(text, MET, observed)])
-        if high < line:
+        if state == UNMET:
             short = format_number(line - high)
             gap = f"得分 {format_number(high)} 分，距 {format_number(line)} 分差 {short} 分"
             return Outcome(UNMET, [PartResult(text, UNMET, observed, gap)], (), [gap])
-        return Outcome(UNKNOWN, [PartResult(text, UNKNOWN, observed)])
+        return Outcome(state, [PartResult(text, state, observed)])
 
 
 class GroupAtLeast(Cond):
@@ -645,18 +791,19 @@ class GroupAtLeast(Cond):
 
     def evaluate(self, ctx: Context) -> Outcome:
         low, high = ctx.group_interval(self.group)
+        state = MET if low >= self.threshold else UNMET if high < self.threshold else UNKNOWN
+        if not ctx.explain:
+            return Outcome(state)
         text = self.describe()
         observed = (
             f"{self.title}得分 {format_number(low)} 分"
             if low == high
             else f"{self.title}得分 {format_number(low)}–{format_number(high)} 分"
         )
-        if low >= self.threshold:
-            return Outcome(MET, [PartResult(text, MET, observed)])
-        if high < self.threshold:
+        if state == UNMET:
             gap = f"{self.title}得分差 {format_number(self.threshold - high)} 分"
             return Outcome(UNMET, [PartResult(text, UNMET, observed, gap)], (), [gap])
-        return Outcome(UNKNOWN, [PartResult(text, UNKNOWN, observed)])
+        return Outcome(state, [PartResult(text, state, observed)])
 
 
 def _bracket(cond: Cond, other_joiner: str) -> str:
@@ -666,9 +813,14 @@ def _bracket(cond: Cond, other_joiner: str) -> str:
     return text
 
 
-def _merge(state: CriterionState, outcomes: list[Outcome]) -> Outcome:
+def _merge(state: CriterionState, outcomes: list[Outcome], explain: bool) -> Outcome:
+    if state == UNKNOWN:
+        missing = tuple(dict.fromkeys(m for o in outcomes if o.state == UNKNOWN for m in o.missing))
+    else:
+        missing = ()
+    if not explain:
+        return Outcome(state, None, missing)
     parts = [p for o in outcomes for p in o.parts]
-    missing = tuple(dict.fromkeys(m for o in outcomes if o.state == UNKNOWN for m in o.missing))
     gaps = [g for o in outcomes if o.state == UNMET for g in o.gaps]
     return Outcome(state, parts, missing, gaps)
 
@@ -683,23 +835,28 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
     number = qv.value
     if not isinstance(number, Number):
         return None
+    qdef = qv.qdef if qdef.kind == "alias" else qdef
     word = COMPARISONS[op].word
-    observed = qdef.show(number)
-    head = f"{qdef.label} {observed}，要求{word} {qdef.show(threshold)}"
-    if isinstance(number, Exact):
-        diff = abs(threshold - number.value)
-    else:
-        diff = abs(threshold - to_number(number.to_decimal(6)))
-    if op in ("eq",):
+    # Enough digits that a value just short of the threshold never reads as the threshold.
+    places = 2
+    while places < 6 and number.compare(threshold) != 0 and number.to_decimal(places) == threshold:
+        places += 1
+    head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {qdef.show(threshold)}"
+    if op == "eq":
         return head
-    unit_gap = f"{format_number(diff)} 个百分点" if qdef.unit == "%" else qdef.show(diff).strip()
+    diff = number.difference(threshold)
+    if op == "gt" and diff == 0:
+        return f"{head}（须严格超过）"
+    diff_places = 2
+    while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
+        diff_places += 1
+    shown = format_number(diff, diff_places)
+    unit_gap = f"{shown} 个百分点" if qdef.unit == "%" else f"{shown} {qdef.unit or ''}".strip()
     amount = _amount_gap(qdef, qv, threshold)
     verb = "差" if op in ("ge", "gt") else "超出"
     text = f"{head}，{verb} {unit_gap}"
     if amount is not None:
         text += f"，约 {format_number(amount)} 万元"
-    if op == "gt" and diff == 0:
-        text = f"{head}（须严格超过）"
     return text
 
 
@@ -708,7 +865,7 @@ def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | 
     parts = qv.parts
     if qdef.kind == "ratio" and len(parts) == 2:
         num, den = parts
-        if not _is_money(qdef.inputs[0], qdef):
+        if not _is_money(qdef.inputs[0]):
             return None
         return abs(threshold / HUNDRED * den - num)
     if qdef.kind == "growth" and len(parts) == 2:
@@ -720,7 +877,7 @@ def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | 
     return None
 
 
-def _is_money(name: str, qdef: QuantityDef) -> bool:
+def _is_money(name: str) -> bool:
     # Ratios of money (R&D intensity, debt ratio) translate into 万元; head counts do not.
     return not name.startswith(("rd_staff", "employees"))
 
@@ -730,17 +887,28 @@ def _is_money(name: str, qdef: QuantityDef) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Points:
     """Points of a scored criterion: declared value and the interval it can still move in."""
 
-    points: Decimal
-    low: Decimal
-    high: Decimal
-    observed: str
-    state: CriterionState
-    gap: str | None = None
-    missing: tuple[str, ...] = ()
+    __slots__ = ("gap", "high", "low", "missing", "observed", "points", "state")
+
+    def __init__(
+        self,
+        points: Decimal,
+        low: Decimal,
+        high: Decimal,
+        observed: str,
+        state: CriterionState,
+        gap: str | None = None,
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        self.points = points
+        self.low = low
+        self.high = high
+        self.observed = observed
+        self.state = state
+        self.gap = gap
+        self.missing = missing
 
 
 def _points_state(low: Decimal, high: Decimal, points: Decimal, judgement: bool) -> CriterionState:
@@ -813,26 +981,29 @@ class Bands(Score):
 
     def evaluate(self, ctx: Context) -> Points:
         qv = ctx.q(self.qdef.name)
-        low, high = self.bounds()
+        low, high = self._bounds
         if qv.value is None:
-            return Points(low, low, high, qv.problem or qv.explain, UNKNOWN, None, qv.missing)
+            observed = qv.explain if ctx.explain else ""
+            return Points(low, low, high, observed, UNKNOWN, None, qv.missing)
         number: Number = qv.value
         index = len(self.bands)
+        up = self.up
         for i, (edge, _pts) in enumerate(self.bands):
             cmp = number.compare(edge)
-            if (cmp >= 0) if self.up else (cmp <= 0):
+            if (cmp >= 0) if up else (cmp <= 0):
                 index = i
                 break
         pts = self.bands[index][1] if index < len(self.bands) else self.otherwise
+        state = MET if pts > 0 else UNMET
+        if not ctx.explain:
+            return Points(pts, pts, pts, "", state)
         gap = None
         if index > 0:
             edge, better = self.bands[index - 1]
-            op = "ge" if self.up else "le"
-            detail = gap_text(self.qdef, qv, op, edge)
+            detail = gap_text(self.qdef, qv, "ge" if up else "le", edge)
             if detail:
                 gap = f"{detail}（可从 {format_number(pts)} 分升至 {format_number(better)} 分）"
-        observed = f"{qv.explain} → {format_number(pts)} 分"
-        return Points(pts, pts, pts, observed, _points_state(pts, pts, pts, False), gap)
+        return Points(pts, pts, pts, f"{qv.explain} → {format_number(pts)} 分", state, gap)
 
 
 class Options(Score):
@@ -865,19 +1036,27 @@ class Options(Score):
 
     def evaluate(self, ctx: Context) -> Points:
         qv = ctx.q(self.qdef.name)
-        low, high = self.bounds()
+        low, high = self._bounds
+        explain = ctx.explain
         if qv.value is None:
-            return Points(low, low, high, qv.explain, UNKNOWN, None, qv.missing)
+            return Points(low, low, high, qv.explain if explain else "", UNKNOWN, None, qv.missing)
         pts = self.points[qv.value]
-        observed = f"{qv.explain} → {format_number(pts)} 分"
+        observed = f"{qv.explain} → {format_number(pts)} 分" if explain else ""
         if qv.value in self.judgement:
-            return Points(pts, low, pts, observed + "（待评审人确认）", MANUAL)
+            judged = ctx.judged
+            if judged == MET:
+                return Points(pts, pts, pts, observed + "（评审人已确认）" if explain else "", MET)
+            if judged == UNMET:
+                note = f"（评审人未予确认，按 {format_number(low)} 分）" if explain else ""
+                return Points(low, low, low, observed + note, UNMET)
+            return Points(pts, low, pts, observed + "（待评审人确认）" if explain else "", MANUAL)
+        state = MET if pts > 0 else UNMET
         gap = None
-        if pts < high:
+        if explain and pts < high:
             best = max(self.points, key=lambda c: self.points[c])
             top = f"“{self._label(best)}”（{format_number(high)} 分）"
             gap = f"最高档为{top}，当前 {format_number(pts)} 分"
-        return Points(pts, pts, pts, observed, _points_state(pts, pts, pts, False), gap)
+        return Points(pts, pts, pts, observed, state, gap)
 
 
 class Count(Score):
@@ -887,9 +1066,10 @@ class Count(Score):
         self.qdefs = qdefs
         self.each = each
         self.cap = cap
+        self._bounds = (ZERO, min(cap, each * len(qdefs)))
 
     def bounds(self) -> tuple[Decimal, Decimal]:
-        return ZERO, min(self.cap, self.each * len(self.qdefs))
+        return self._bounds
 
     def describe(self) -> str:
         items = "、".join(q.label for q in self.qdefs)
@@ -898,26 +1078,31 @@ class Count(Score):
         )
 
     def evaluate(self, ctx: Context) -> Points:
-        yes, unknown, missing, lines = 0, 0, [], []
+        yes, unknown, missing = 0, 0, []
+        values = []
         for qdef in self.qdefs:
             qv = ctx.q(qdef.name)
+            values.append(qv.value)
             if qv.value is None:
                 unknown += 1
                 missing.extend(qv.missing)
-                lines.append(f"{qdef.label}：未知")
             else:
                 yes += bool(qv.value)
-                lines.append(f"{qdef.label}：{'是' if qv.value else '否'}")
         low = min(self.cap, self.each * yes)
         high = min(self.cap, self.each * (yes + unknown))
+        state = _points_state(low, high, low, False)
+        if not ctx.explain:
+            return Points(low, low, high, "", state, None, tuple(missing))
+        lines = [
+            f"{qdef.label}：{'未知' if value is None else '是' if value else '否'}"
+            for qdef, value in zip(self.qdefs, values, strict=True)
+        ]
         observed = f"{'；'.join(lines)} → 满足 {yes} 项，{format_number(low)} 分"
         gap = None
         if low == high and low < self.cap:
             need = ceil_div(self.cap - low, self.each)
             gap = f"再满足 {need} 项可得满分 {format_number(self.cap)} 分"
-        return Points(
-            low, low, high, observed, _points_state(low, high, low, False), gap, tuple(missing)
-        )
+        return Points(low, low, high, observed, state, gap, tuple(missing))
 
 
 class FirstMatch(Score):
@@ -943,15 +1128,14 @@ class FirstMatch(Score):
     def evaluate(self, ctx: Context) -> Points:
         possible: list[Decimal] = []
         missing: list[str] = []
-        observed = ""
         judgement = False
         decided: Decimal | None = None
+        decided_cond: Cond | None = None
         for cond, pts in self.cases:
             outcome = cond.evaluate(ctx)
             if outcome.state == MET:
                 possible.append(pts)
-                decided = pts
-                observed = outcome.parts[0].observed if outcome.parts else ""
+                decided, decided_cond = pts, cond
                 break
             if outcome.state in (UNKNOWN, MANUAL):
                 possible.append(pts)
@@ -961,19 +1145,27 @@ class FirstMatch(Score):
             possible.append(self.otherwise)
         low, high = min(possible), max(possible)
         declared = decided if decided is not None and low == high else low
-        if not observed:
+        state = _points_state(low, high, declared, judgement and low != high)
+        missing_keys = tuple(dict.fromkeys(missing))
+        if not ctx.explain:
+            return Points(declared, low, high, "", state, None, missing_keys)
+        if decided_cond is not None:
+            parts = decided_cond.evaluate(ctx).parts
+            observed = parts[0].observed if parts else ""
+        else:
             observed = "；".join(
-                p.observed for cond, _ in self.cases for p in cond.evaluate(ctx).parts
+                dict.fromkeys(
+                    p.observed for cond, _ in self.cases for p in cond.evaluate(ctx).parts
+                )
             )
         observed = f"{observed} → {format_number(declared)} 分"
         gap = None
-        if low == high and low < self.bounds()[1]:
+        if low == high and low < self._bounds[1]:
             better = [(c, p) for c, p in self.cases if p > low]
             if better:
                 cond, pts = better[-1]
                 gap = f"达到“{cond.requirement()}”可得 {format_number(pts)} 分"
-        state = _points_state(low, high, declared, judgement and low != high)
-        return Points(declared, low, high, observed, state, gap, tuple(dict.fromkeys(missing)))
+        return Points(declared, low, high, observed, state, gap, missing_keys)
 
 
 class BestOf(Score):
@@ -998,13 +1190,15 @@ class BestOf(Score):
         low = max(r.low for r in results)
         high = max(r.high for r in results)
         declared = max(r.points for r in results)
+        pending = any(r.state == MANUAL for r in results) and low != high
+        state = _points_state(low, high, declared, pending)
+        missing = tuple(dict.fromkeys(m for r in results for m in r.missing))
+        if not ctx.explain:
+            return Points(declared, low, high, "", state, None, missing)
         best = max(results, key=lambda r: r.points)
         observed = (
             "；".join(r.observed for r in results) + f" → 取较高 {format_number(declared)} 分"
         )
-        pending = any(r.state == MANUAL for r in results) and low != high
-        state = _points_state(low, high, declared, pending)
-        missing = tuple(dict.fromkeys(m for r in results for m in r.missing))
         gaps = [r.gap for r in results if r.gap]
         gap = best.gap if best.gap else (gaps[0] if gaps else None)
         return Points(declared, low, high, observed, state, gap, missing)
@@ -1027,15 +1221,12 @@ class FieldPoints(Score):
     def evaluate(self, ctx: Context) -> Points:
         qv = ctx.q(self.qdef.name)
         if qv.value is None:
-            return Points(self.low, self.low, self.high, qv.explain, UNKNOWN, None, qv.missing)
+            observed = qv.explain if ctx.explain else ""
+            return Points(self.low, self.low, self.high, observed, UNKNOWN, None, qv.missing)
         pts = min(max(qv.value.value, self.low), self.high)
-        return Points(
-            pts,
-            pts,
-            pts,
-            f"{qv.explain} → {format_number(pts)} 分",
-            _points_state(pts, pts, pts, False),
-        )
+        state = MET if pts > 0 else UNMET
+        observed = f"{qv.explain} → {format_number(pts)} 分" if ctx.explain else ""
+        return Points(pts, pts, pts, observed, state)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1149,7 +1340,7 @@ class Parser:
         return Manual(str(data["manual"]))
 
     def leaf(self, data: dict) -> Cond:
-        allowed = {"q", "judgement", "text", *_OPS}
+        allowed = {"q", "judgement", "text", "unknown", *_OPS}
         for key in data:
             if key not in allowed:
                 raise self.error(f"条件中的未知属性 “{key}”", did_you_mean(str(key), allowed))
@@ -1161,6 +1352,12 @@ class Parser:
         judgement = bool(data.get("judgement", False))
         text = data.get("text")
         raw = data[op]
+        leaf = self._leaf(data, qdef, op, raw, judgement, text)
+        if data.get("unknown"):
+            leaf.unknown_text = str(data["unknown"])
+        return leaf
+
+    def _leaf(self, data: dict, qdef: QuantityDef, op: str, raw: Any, judgement: bool, text):
         if op in COMPARISONS or op == "between":
             if not qdef.numeric:
                 raise self.error(f"“{qdef.name}”不是数值指标，不能用 {op} 比较")

@@ -36,6 +36,10 @@ class SectorRow:
     bounds: dict[str, dict[str, Decimal]]  # band -> indicator key -> lower bound
     grade: str
 
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        return tuple(k for k in INDICATOR_LABELS if any(k in b for b in self.bounds.values()))
+
 
 @dataclass(frozen=True, slots=True)
 class SizeStandard:
@@ -71,17 +75,48 @@ class SizeStandard:
 
 @dataclass(frozen=True, slots=True)
 class SizeResult:
-    """Size class with the numbers that decided it."""
+    """Size class with the numbers that decided it (the Chinese explanation is built on demand)."""
 
     size_class: str  # large|medium|small|micro|unknown
     sector: str | None
     sector_source: str  # "size_sector" | "industry_code" | ""
-    explanation: str
     missing: tuple[str, ...] = ()
+    band: str | None = None  # the band whose bounds decided (or could not be decided)
+    figures: tuple[tuple[str, Any], ...] = ()  # indicator key -> value, as used
+    industry_code: str | None = None
+    # Classes still possible with what is known (one class when decided; empty: no sector).
+    possible: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
         return SIZE_LABELS[self.size_class]
+
+    @property
+    def explanation(self) -> str:
+        if self.sector is None:
+            return "划型行业未知（未填划型行业，且行业代码无法识别）"
+        row = load_size_standard().rows[self.sector]
+        shown = []
+        for key, value in self.figures:
+            label, unit = INDICATOR_LABELS[key]
+            shown.append(f"{label} {'未知' if value is None else f'{format_number(value)} {unit}'}")
+        prefix = f"{row.label}：{'，'.join(shown)}"
+        if self.sector_source == "industry_code":
+            prefix = f"按行业代码 {self.industry_code} 归入" + prefix
+        if self.size_class == "micro":
+            small = "、".join(
+                f"{INDICATOR_LABELS[k][0]}<{format_number(v)}{INDICATOR_LABELS[k][1]}"
+                for k, v in row.bounds["small"].items()
+            )
+            return f"{prefix} → 微型（{small}，满足其一）"
+        assert self.band is not None
+        limits = "且".join(
+            f"{INDICATOR_LABELS[k][0]}≥{format_number(v)}{INDICATOR_LABELS[k][1]}"
+            for k, v in row.bounds[self.band].items()
+        )
+        if self.size_class == "unknown":
+            return f"{prefix} → 无法判定是否达到{SIZE_LABELS[self.band]}（{limits}）"
+        return f"{prefix} → {SIZE_LABELS[self.band]}（{limits}）"
 
 
 @cache
@@ -110,54 +145,50 @@ def load_size_standard() -> SizeStandard:
 
 
 def classify_size(values: dict[str, Any]) -> SizeResult:
-    """Size class of an applicant from its size_sector (or industry_code) and figures."""
+    """Size class of an applicant from its size_sector (or industry_code) and figures.
+
+    Bands are tested from large down; the first band whose every lower bound is met wins. A
+    known value below a bound drops to the next band; a missing value that could decide a band
+    leaves the size unknown.
+    """
     standard = load_size_standard()
     sector = values.get("size_sector")
     source = "size_sector" if sector else ""
-    if not sector and values.get("industry_code"):
-        sector = standard.sector_for_code(str(values["industry_code"]))
+    code = values.get("industry_code")
+    if not sector and code:
+        sector = standard.sector_for_code(str(code))
         source = "industry_code" if sector else ""
     if not sector or sector not in standard.rows:
-        return SizeResult(
-            "unknown",
-            None,
-            "",
-            "划型行业未知（未填划型行业，且行业代码无法识别）",
-            ("size_sector",),
-        )
+        return SizeResult("unknown", None, "", ("size_sector",))  # nothing is known
     row = standard.rows[sector]
-    figures = []
-    for key, (label, unit) in INDICATOR_LABELS.items():
-        if any(key in bounds for bounds in row.bounds.values()):
-            value = values.get(key)
-            shown = "未知" if value is None else f"{format_number(value)} {unit}"
-            figures.append(f"{label} {shown}")
-    prefix = f"{row.label}：{'，'.join(figures)}"
-    if source == "industry_code":
-        prefix = f"按行业代码 {values['industry_code']} 归入" + prefix
+    figures = tuple((key, values.get(key)) for key in row.indicators)
+    code_text = str(code) if code else None
+    possible: list[str] = []
+    first_open: tuple[str, tuple[str, ...]] | None = None
     for band in BANDS:
-        bounds = row.bounds[band]
-        missing = [k for k in bounds if values.get(k) is None]
-        failed = [
-            k for k in bounds if values.get(k) is not None and to_number(values[k]) < bounds[k]
-        ]
+        missing = []
+        failed = False
+        for key, bound in row.bounds[band].items():
+            value = values.get(key)
+            if value is None:
+                missing.append(key)
+            elif to_number(value) < bound:
+                failed = True
+                break
         if failed:
             continue  # a known value below a lower bound: drop to the next band
-        limits = "且".join(
-            f"{INDICATOR_LABELS[k][0]}≥{format_number(v)}{INDICATOR_LABELS[k][1]}"
-            for k, v in bounds.items()
+        possible.append(band)
+        if not missing:
+            break  # every lower bound met: this band, nothing below it
+        if first_open is None:
+            first_open = (band, tuple(missing))
+    else:
+        possible.append("micro")
+    if first_open is not None:
+        band, missing = first_open
+        return SizeResult(
+            "unknown", sector, source, missing, band, figures, code_text, frozenset(possible)
         )
-        if missing:
-            return SizeResult(
-                "unknown",
-                sector,
-                source,
-                f"{prefix} → 无法判定是否达到{SIZE_LABELS[band]}（{limits}）",
-                tuple(missing),
-            )
-        return SizeResult(band, sector, source, f"{prefix} → {SIZE_LABELS[band]}（{limits}）")
-    small = "、".join(
-        f"{INDICATOR_LABELS[k][0]}<{format_number(v)}{INDICATOR_LABELS[k][1]}"
-        for k, v in row.bounds["small"].items()
-    )
-    return SizeResult("micro", sector, source, f"{prefix} → 微型（{small}，满足其一）")
+    decided = possible[0]
+    band = None if decided == "micro" else decided
+    return SizeResult(decided, sector, source, (), band, figures, code_text, frozenset(possible))

@@ -1,0 +1,95 @@
+"""Scoring throughput: applicants per second per rulebook on one core, against JSON parsing.
+
+Usage: python benchmarks/bench_scoring.py [--count 100000]
+
+Builds COUNT synthetic applicants from the bundled samples (values jittered so no two are
+alike), writes them as a `zjtx score` JSON input, then times (a) parsing that file into
+applicants and (b) evaluating every applicant against each rulebook, single-threaded. Prints
+applicants/s per rulebook and the ratio of scoring time to parsing time (the baseline).
+Target (issue 2): at least 10,000 applicants/s for every rulebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from zjtx.intake.json_input import read_json_applicants
+from zjtx.paths import resource_path
+from zjtx.scoring import evaluate, load_catalogue, load_rulebook
+
+ROUND = date(2026, 7, 1)
+RULEBOOKS = [
+    ("innovative-sme-2022", None),
+    ("srdi-sme-2022", None),
+    ("srdi-sme-2022", "shandong-2022"),
+    ("little-giant-2022", None),
+    ("srdi-sme-2026", None),
+    ("little-giant-2026", None),
+    ("single-champion-2023", None),
+    ("tech-sme-2017", None),
+]
+
+
+def synthetic(count: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    catalogue = load_catalogue()
+    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
+    rows = []
+    for i in range(count):
+        row = dict(samples[i % len(samples)])
+        factor = Decimal(rng.randint(70, 130)) / 100
+        for key, value in row.items():
+            money = catalogue[key].unit == "万元" if key in catalogue else False
+            if money and isinstance(value, float | int) and not isinstance(value, bool):
+                row[key] = float((Decimal(str(value)) * factor).quantize(Decimal("0.01")))
+        row["name"] = f"{row['name']}{i}"
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    args = parser.parse_args()
+    catalogue = load_catalogue()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "applicants.json"
+        path.write_text(json.dumps(synthetic(args.count), ensure_ascii=False), encoding="utf-8")
+        start = time.perf_counter()
+        applicants = read_json_applicants(path, catalogue)
+        parse_seconds = time.perf_counter() - start
+    print(f"applicants: {len(applicants):,}")
+    print(
+        f"parse JSON input (baseline): {parse_seconds:.2f} s = {len(applicants) / parse_seconds:,.0f} applicants/s"
+    )
+    print(f"{'rulebook':36} {'seconds':>8} {'applicants/s':>13} {'vs parse':>9}  target 10,000/s")
+    worst = None
+    for rulebook_id, overlay in RULEBOOKS:
+        book = load_rulebook(rulebook_id, overlay) if overlay else load_rulebook(rulebook_id)
+        start = time.perf_counter()
+        for applicant in applicants:
+            evaluate(
+                applicant, book, round_date=ROUND if "2022" not in rulebook_id else date(2025, 7, 1)
+            )
+        seconds = time.perf_counter() - start
+        rate = len(applicants) / seconds
+        worst = rate if worst is None else min(worst, rate)
+        status = "ok" if rate >= 10_000 else "BELOW TARGET"
+        print(
+            f"{book.display_id:36} {seconds:8.2f} {rate:13,.0f} {seconds / parse_seconds:8.2f}x  {status}"
+        )
+    print(f"slowest rulebook: {worst:,.0f} applicants/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""`zjtx report`, `summary`, `publicity` and `results` on real applicant JSON, read back."""
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.export.pdf_helpers import flat_text, font_report, outline_titles
+from zjtx.cli import main
+
+DATA = Path(__file__).parent / "data" / "applicants.json"
+SELECT = ["--tier", "srdi-sme", "--date", "2025-05-01", "--made-at", "2025-05-20 09:30"]
+NAMES = [
+    "福州闽精密机械有限公司",
+    "青岛海拓智能装备有限公司",
+    "西安秦岭航空零部件有限公司",
+    "天津滨海化工助剂有限公司",
+]
+
+
+def test_report_writes_one_pdf_per_applicant_and_a_combined_pdf(tmp_path, capsys):
+    """Each applicant gets a named PDF with its own figures; the combined PDF bookmarks them."""
+    out = tmp_path / "reports"
+    assert main(["report", str(DATA), *SELECT, "--out", str(out), "--combined"]) == 0
+    printed = capsys.readouterr().out
+    assert "已生成 4 份评审意见表" in printed and "汇编" in printed
+    files = sorted(out.glob("91*.pdf"))
+    assert len(files) == 4
+    first = out / "91350100MA7E04591R_福州闽精密机械有限公司.pdf"
+    text = flat_text(first)
+    for expected in (
+        "专精特新中小企业评审意见表",
+        "福州闽精密机械有限公司",
+        "91350100MA7E04591R",
+        "福建省福州市鼓楼区",
+        "8,600",
+        "工信部企业〔2022〕63号",
+        "71/100",
+        "符合条件",
+        "生成时间2025-05-2009:30",
+    ):
+        assert expected in text, expected
+    assert all(font_report(first).values())
+    titles = [t for t, _ in outline_titles(out / "评审意见表汇编.pdf")]
+    assert sorted(t.split("（")[0] for t in titles) == sorted(NAMES)
+    # same inputs and made-at: the same bytes
+    again = tmp_path / "again"
+    assert main(["report", str(DATA), *SELECT, "--out", str(again), "--workers", "1"]) == 0
+    assert (again / first.name).read_bytes() == first.read_bytes()
+
+
+def test_summary_pdf_and_excel(tmp_path, capsys):
+    """推荐汇总表 as landscape PDF with a statistics page, and as a workbook."""
+    pdf = tmp_path / "汇总.pdf"
+    assert main(["summary", str(DATA), *SELECT, "--out", str(pdf)]) == 0
+    reader = PdfReader(pdf)
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
+    text = flat_text(pdf)
+    assert all(name in text for name in NAMES)
+    assert "统计" in text and "得分分布" in text
+    xlsx = tmp_path / "汇总.xlsx"
+    assert main(["summary", str(DATA), *SELECT, "--out", str(xlsx)]) == 0
+    sheet = load_workbook(xlsx)["推荐汇总表"]
+    assert sheet["A1"].value == "排名" and sheet.max_row == 5
+    assert sheet["G2"].value == "符合条件"
+
+
+def test_publicity_lists_only_qualified_without_scores(tmp_path):
+    """公示名单: the two qualified applicants, no scores, in PDF and Excel."""
+    xlsx = tmp_path / "公示.xlsx"
+    assert main(["publicity", str(DATA), *SELECT, "--out", str(xlsx)]) == 0
+    sheet = load_workbook(xlsx)["公示名单"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["序号", "企业名称", "所在地区", "认定类别"]
+    assert sorted(r[1] for r in rows[1:]) == sorted(NAMES[:2])
+    pdf = tmp_path / "公示.pdf"
+    assert main(["publicity", str(DATA), *SELECT, "--out", str(pdf)]) == 0
+    text = flat_text(pdf)
+    assert NAMES[0] in text and NAMES[2] not in text and "71" not in text
+
+
+def test_results_workbook(tmp_path):
+    """评价结果: one row per applicant and a state/points column pair per criterion."""
+    xlsx = tmp_path / "结果.xlsx"
+    assert main(["results", str(DATA), *SELECT, "--out", str(xlsx)]) == 0
+    sheet = load_workbook(xlsx)["评价结果"]
+    headers = [c.value for c in sheet[1]]
+    assert sheet.max_row == 5
+    assert any(h.endswith("｜结论") for h in headers) and any(h.endswith("｜得分") for h in headers)
+    assert sheet.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["summary", str(DATA), *SELECT, "--out", "x.doc"], "扩展名应为 .pdf 或 .xlsx"),
+        (["report", str(DATA), "--tier", "srdi", "--out", "d"], "层级"),
+        (["report", "nope.json", *SELECT, "--out", "d"], "找不到输入文件"),
+        (["report", str(DATA), *SELECT, "--out", "d", "--no-single"], "--no-single"),
+        (
+            ["summary", str(DATA), "--tier", "srdi-sme", "--made-at", "昨天", "--out", "a.pdf"],
+            "生成时间",
+        ),
+    ],
+)
+def test_bad_arguments_fail_with_a_chinese_message(tmp_path, monkeypatch, capsys, argv, message):
+    """Wrong extension, tier, input or options: exit status 2 and a message naming the problem."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_report_from_a_stored_round_prints_the_review(tmp_path, monkeypatch, capsys):
+    """A round name instead of files: decision, opinion, confirmation and warnings are printed."""
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
+    uscc = "91350100MA7E04591R"
+    steps = [
+        ["round", "create", "五月批次", "--tier", "srdi-sme", "--date", "2025-05-01"],
+        ["round", "import", "五月批次", str(DATA)],
+        ["review", "五月批次", uscc, "--confirm", "SR22-S4=met", "--reason", "属工业六基领域"],
+        [
+            "review",
+            "五月批次",
+            uscc,
+            "--ack-warning",
+            "uscc-org-code",
+            "--reason",
+            "已核对营业执照",
+            "--decision",
+            "recommend",
+            "--opinion",
+            "同意推荐该企业。",
+        ],
+    ]
+    for argv in steps:
+        assert main(argv) == 0, argv
+    out = tmp_path / "reports"
+    assert main(["report", "五月批次", "--out", str(out), "--made-at", "2025-05-21 10:00"]) == 0
+    text = flat_text(out / f"{uscc}_福州闽精密机械有限公司.pdf")
+    for expected in (
+        "推荐",
+        "同意推荐该企业。",
+        "属工业六基领域",
+        "已核对营业执照",
+        "王晓明",
+        "组织机构代码校验位",
+    ):
+        assert expected in text, expected
+    other = flat_text(out / "91370200MAER09182E_青岛海拓智能装备有限公司.pdf")
+    assert "（未填写）" in other
+    publicity = tmp_path / "公示.xlsx"
+    assert main(["publicity", "五月批次", "--out", str(publicity)]) == 0
+    rows = list(load_workbook(publicity)["公示名单"].iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["福州闽精密机械有限公司"]  # only the recommended one
+    capsys.readouterr()
+    assert main(["report", "五月批次", "--tier", "srdi-sme", "--out", str(out)]) == 2
+    assert main(["summary", "没有这个批次", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "既不是文件或文件夹，也不是已有的批次" in capsys.readouterr().err

@@ -1,0 +1,166 @@
+"""Assessment-report PDF: read back text, page numbering, embedded font, reproducible bytes."""
+
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+from pypdf import PdfReader
+
+from tests.export.factories import MADE_AT, applicant_for, innovative_evaluation, srdi_evaluation
+from tests.export.pdf_helpers import flat_text, font_report, outline_titles, page_texts
+from zjtx.export.report_model import build_assessment_report
+from zjtx.export.report_pdf import render_assessment_pdf, render_combined_pdf
+from zjtx.export.review import ReviewInfo
+from zjtx.scoring.catalogue import load_catalogue
+
+LONG_NAME = "浙江省杭州市西湖区堃喆昇镕犇高端精密数控机床核心基础零部件研发与制造股份有限公司"
+OPINION = ("该企业长期专注于精密数控机床核心基础零部件细分市场，研发投入持续增长，" * 20)[:500]
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+def _build(catalogue, evaluation, review=None, made_at=MADE_AT):
+    return build_assessment_report(
+        evaluation,
+        catalogue=catalogue,
+        applicant=applicant_for(evaluation),
+        review=review,
+        made_at=made_at,
+    )
+
+
+def test_report_text_reads_back_with_names_numbers_and_verdicts(tmp_path, catalogue):
+    """Names, code, figures, states, points, verdict and footer are real text in the PDF."""
+    path = tmp_path / "report.pdf"
+    review = ReviewInfo(decision="recommend", opinion="同意推荐。", evaluator="王晓明")
+    pages = render_assessment_pdf(_build(catalogue, srdi_evaluation(), review), path)
+    text = flat_text(path)
+    assert pages == len(PdfReader(path).pages)
+    for expected in (
+        "专精特新中小企业评审意见表",
+        "杭州堃喆精密机械有限公司",
+        "91330106MA2B0XXX1X",
+        "浙江省杭州市西湖区",
+        "7,800.50",
+        "6,900",
+        "研发费用增长率",
+        "不符合",
+        "待人工确认",
+        "待补充数据",
+        "0/5",
+        "72/100",
+        "60分",
+        "符合条件",
+        "增长率还差13.2个百分点",
+        "推荐",
+        "同意推荐。",
+        "评审人签字",
+        "单位（盖章）",
+        f"第1页共{pages}页",
+        "认定标准srdi-sme-2022版本2022.1",
+    ):
+        assert expected in text, expected
+
+
+def test_chinese_font_is_embedded_and_no_other_font_is_used(tmp_path, catalogue):
+    """Every font in the PDF is an embedded Noto Sans SC subset (no base-14, no CID fallback)."""
+    path = tmp_path / "report.pdf"
+    render_assessment_pdf(_build(catalogue, srdi_evaluation()), path)
+    fonts = font_report(path)
+    assert fonts, "no fonts found"
+    assert all(fonts.values()), fonts
+    assert all("NotoSansSC" in name for name in fonts), fonts
+
+
+def test_identical_inputs_give_identical_bytes_across_processes(tmp_path, catalogue):
+    """Same inputs and made time: byte-identical PDFs, also from a fresh Python process."""
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    render_assessment_pdf(_build(catalogue, srdi_evaluation()), first)
+    render_assessment_pdf(_build(catalogue, srdi_evaluation()), second)
+    assert first.read_bytes() == second.read_bytes()
+    third = tmp_path / "c.pdf"
+    script = (
+        "import sys; from tests.export.factories import *; "
+        "from zjtx.export.report_model import build_assessment_report as b; "
+        "from zjtx.export.report_pdf import render_assessment_pdf as r; "
+        "from zjtx.scoring.catalogue import load_catalogue as c; e = srdi_evaluation(); "
+        "r(b(e, catalogue=c(), applicant=applicant_for(e), made_at=MADE_AT), sys.argv[1])"
+    )
+    subprocess.run([sys.executable, "-c", script, str(third)], check=True, cwd=".")
+    assert third.read_bytes() == first.read_bytes()
+    later = tmp_path / "d.pdf"
+    render_assessment_pdf(
+        _build(catalogue, srdi_evaluation(), made_at=datetime(2026, 5, 21)), later
+    )
+    assert later.read_bytes() != first.read_bytes()
+    assert PdfReader(later).metadata["/CreationDate"].startswith("D:20260521000000")
+
+
+def test_long_texts_wrap_and_break_pages_cleanly(tmp_path, catalogue):
+    """A 40-character name, a 500-character opinion and 20+ criteria wrap and paginate."""
+    assert len(LONG_NAME) == 40 and len(OPINION) == 500
+    evaluation = srdi_evaluation(name=LONG_NAME, extra_criteria=16)
+    assert len(evaluation.criteria) == 24
+    review = ReviewInfo(decision="reject", opinion=OPINION, evaluator="王晓明")
+    path = tmp_path / "long.pdf"
+    pages = render_assessment_pdf(_build(catalogue, evaluation, review), path)
+    assert pages >= 2
+    texts = page_texts(path)
+    for number, page in enumerate(texts, start=1):
+        assert f"第 {number} 页 共 {pages} 页" in page
+        assert LONG_NAME in "".join(page.split())  # running header on every page
+    flat = flat_text(path)
+    assert OPINION in flat
+    assert "附加指标第16项" in flat
+    # the criteria table repeats its header row on the page it continues on
+    continued = [t for t in texts if "附加指标第16项" in t]
+    assert "序号" in continued[0]
+
+
+def test_unscored_report_has_no_total(tmp_path, catalogue):
+    """A tier without points shows the verdict but no total or pass line."""
+    path = tmp_path / "innovative.pdf"
+    render_assessment_pdf(_build(catalogue, innovative_evaluation()), path)
+    text = flat_text(path)
+    assert "宁波犇昇新材料科技有限公司" in text
+    assert "符合条件" in text
+    assert "总分" not in text and "合格线" not in text
+
+
+def test_missing_glyph_prints_its_code_not_a_box(tmp_path, catalogue):
+    """A character the font lacks is printed as 〔U+…〕 and listed in a note."""
+    path = tmp_path / "rare.pdf"
+    render_assessment_pdf(_build(catalogue, srdi_evaluation(name="𪚥记精密机械有限公司")), path)
+    text = flat_text(path)
+    assert "〔U+2A6A5〕记精密机械有限公司" in text
+    assert "𪚥" not in text.split("请核对后手工补写")[0]
+
+
+def test_combined_pdf_bookmarks_and_numbers_each_report(tmp_path, catalogue):
+    """One PDF for many reports: a bookmark per applicant, pages numbered per report."""
+    evaluations = [
+        srdi_evaluation(),
+        replace(innovative_evaluation(), uscc="91330201MA2H12345X"),
+        srdi_evaluation(name="温州镕达电气有限公司", uscc="91330301MA2C00000Y", extra_criteria=20),
+    ]
+    reports = [_build(catalogue, e) for e in evaluations]
+    singles = []
+    for index, report in enumerate(reports):
+        singles.append(render_assessment_pdf(report, tmp_path / f"{index}.pdf"))
+    path = tmp_path / "all.pdf"
+    total = render_combined_pdf(reports, path, made_at=MADE_AT)
+    assert total == sum(singles) == len(PdfReader(path).pages)
+    starts = [0, singles[0], singles[0] + singles[1]]
+    assert outline_titles(path) == [
+        ("杭州堃喆精密机械有限公司（91330106MA2B0XXX1X）", starts[0]),
+        ("宁波犇昇新材料科技有限公司（91330201MA2H12345X）", starts[1]),
+        ("温州镕达电气有限公司（91330301MA2C00000Y）", starts[2]),
+    ]
+    texts = page_texts(path)
+    assert f"第 1 页 共 {singles[2]} 页" in texts[starts[2]]
+    assert f"第 1 页 共 {singles[1]} 页" in texts[starts[1]]

@@ -1,0 +1,190 @@
+"""推荐汇总表, 公示名单 and statistics: exact view-models; PDFs and workbooks read back."""
+
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.export.factories import MADE_AT, applicant_for, innovative_evaluation, srdi_evaluation
+from tests.export.pdf_helpers import flat_text, font_report, page_texts
+from zjtx.domain.results import Verdict
+from zjtx.export.excel import write_results_xlsx, write_summary_xlsx
+from zjtx.export.review import ReviewInfo
+from zjtx.export.summary import (
+    ApplicantOutcome,
+    CountLine,
+    PublicityRow,
+    SummaryRow,
+    build_publicity_list,
+    build_recommendation_summary,
+)
+from zjtx.export.summary_pdf import render_publicity_pdf, render_summary_pdf
+from zjtx.scoring.catalogue import load_catalogue
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+def _batch():
+    """Four 专精特新 applicants: two qualified (one reviewed), one pending, one not qualified."""
+    a = srdi_evaluation("甲公司", "91330100000000001A", score="88")
+    b = srdi_evaluation("乙公司", "91330100000000002B", score="65.5")
+    c = srdi_evaluation("丙公司", "91330100000000003C", score="70", verdict=Verdict.PENDING)
+    d = srdi_evaluation("丁公司", "91330100000000004D", score="41", verdict=Verdict.NOT_QUALIFIED)
+    return [
+        ApplicantOutcome(
+            d,
+            applicant_for(
+                d, city="宁波市", county="鄞州区", industry_code="I6513", size_sector="software"
+            ),
+        ),
+        ApplicantOutcome(b, applicant_for(b), ReviewInfo("reject", "研发投入不足。", "王晓明")),
+        ApplicantOutcome(c, applicant_for(c, city="宁波市", county="北仑区")),
+        ApplicantOutcome(a, applicant_for(a), ReviewInfo("recommend", "=同意推荐", "王晓明")),
+    ]
+
+
+def test_summary_rows_are_ranked_by_verdict_then_score(catalogue):
+    """Qualified first by score, then pending, then not qualified; every column as printed."""
+    summary = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT)
+    assert summary.title == "专精特新中小企业推荐汇总表"
+    assert summary.subtitle == (
+        "2026年3月1日批次　认定标准：专精特新中小企业认定标准（srdi-sme-2022）"
+    )
+    assert summary.rows[0] == SummaryRow(
+        1,
+        "甲公司",
+        "91330100000000001A",
+        "浙江省杭州市西湖区",
+        "C3562（工业）",
+        "88",
+        D("88"),
+        "符合条件",
+        "推荐",
+        "=同意推荐",
+    )
+    assert [(r.rank, r.name, r.score, r.verdict, r.decision) for r in summary.rows] == [
+        (1, "甲公司", "88", "符合条件", "推荐"),
+        (2, "乙公司", "65.5", "符合条件", "不推荐"),
+        (3, "丙公司", "70", "待定", ""),
+        (4, "丁公司", "41", "不符合条件", ""),
+    ]
+    assert (
+        summary.footer == "生成时间 2026-05-20 09:30　认定标准 srdi-sme-2022 版本 2022.1　共 4 家"
+    )
+
+
+def test_statistics_count_verdicts_decisions_regions_industries_and_scores(catalogue):
+    """Statistics page: counts by verdict, decision, city, industry division; 10-point bins."""
+    stats = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT).statistics
+    assert stats.total == 4
+    assert stats.by_verdict == (
+        CountLine("符合条件", 2),
+        CountLine("待定", 1),
+        CountLine("不符合条件", 1),
+    )
+    assert stats.by_decision == (
+        CountLine("推荐", 1),
+        CountLine("不推荐", 1),
+        CountLine("未评审", 2),
+    )
+    assert stats.by_region == (CountLine("宁波市", 2), CountLine("杭州市", 2))
+    assert stats.by_industry == (
+        CountLine("C35（工业）", 3),
+        CountLine("I65（软件和信息技术服务业）", 1),
+    )
+    assert [line.count for line in stats.histogram] == [0, 0, 0, 0, 1, 0, 1, 1, 1, 0]
+    assert stats.histogram[4].label == "40–50分"
+    assert stats.histogram[-1].label == "90–100分（含）"
+
+
+def test_publicity_lists_recommended_only_without_figures(catalogue):
+    """公示名单: recommended (or, unreviewed, qualified) applicants; name, region, tier only."""
+    publicity = build_publicity_list(_batch(), made_at=MADE_AT)
+    assert publicity.title == "专精特新中小企业拟认定名单（公示）"
+    assert publicity.columns == ("序号", "企业名称", "所在地区", "认定类别")
+    assert publicity.rows == (PublicityRow(1, "甲公司", "浙江省杭州市西湖区", "专精特新中小企业"),)
+    unreviewed = [ApplicantOutcome(innovative_evaluation(), None)]
+    assert build_publicity_list(unreviewed, made_at=MADE_AT).rows == (
+        PublicityRow(1, "宁波犇昇新材料科技有限公司", "—", "创新型中小企业"),
+    )
+
+
+def test_summary_pdf_is_landscape_with_statistics_page(tmp_path, catalogue):
+    """Landscape 推荐汇总表 with names, codes, scores and decisions, then a statistics page."""
+    path = tmp_path / "summary.pdf"
+    summary = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT)
+    pages = render_summary_pdf(summary, path)
+    reader = PdfReader(path)
+    assert pages == len(reader.pages) == 2
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+    texts = page_texts(path)
+    first = "".join(texts[0].split())
+    for expected in (
+        "专精特新中小企业推荐汇总表",
+        "甲公司",
+        "91330100000000001A",
+        "65.5",
+        "不推荐",
+        "=同意推荐",
+        "第1页共2页",
+    ):
+        assert expected in first, expected
+    stats = "".join(texts[1].split())
+    assert "统计" in stats and "宁波市" in stats and "得分分布" in stats and "50.0%" in stats
+    assert all(font_report(path).values())
+
+
+def test_publicity_pdf_has_no_scores(tmp_path):
+    """公示名单 PDF shows the name, region and tier and no score column."""
+    path = tmp_path / "publicity.pdf"
+    render_publicity_pdf(build_publicity_list(_batch(), made_at=MADE_AT), path)
+    text = flat_text(path)
+    assert "甲公司" in text and "专精特新中小企业" in text and "浙江省杭州市西湖区" in text
+    assert "88" not in text and "得分" not in text and "乙公司" not in text
+
+
+def test_summary_workbook_has_frozen_filtered_header_and_safe_text(tmp_path, catalogue):
+    """Excel 推荐汇总表: Chinese headers, frozen row, filter, numeric scores, '=' kept as text."""
+    summary = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT)
+    path = write_summary_xlsx(summary, tmp_path / "summary.xlsx")
+    workbook = load_workbook(path)
+    sheet = workbook["推荐汇总表"]
+    assert [c.value for c in sheet[1]] == list(summary.columns)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:I5"
+    assert sheet["F2"].value == 88 and sheet["F2"].number_format == "0.0#"
+    assert sheet["I2"].value == "=同意推荐"
+    assert sheet["I2"].data_type == "s"
+    assert workbook["统计"]["A1"].value == "专精特新中小企业推荐汇总表"
+
+
+def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
+    """Results: one row per applicant; state and points per criterion; formula text neutralised."""
+    batch = _batch()
+    hostile = srdi_evaluation("+cmd|' /C calc'!A0", "91330100000000009X")
+    batch.append(ApplicantOutcome(hostile, applicant_for(hostile, county="@SUM(1+1)")))
+    path = write_results_xlsx(
+        batch, tmp_path / "results.xlsx", catalogue=catalogue, made_at=MADE_AT
+    )
+    sheet = load_workbook(path)["评价结果"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["序号", "企业名称", "统一社会信用代码", "所在地区"]
+    assert "SR-S1 研发费用增长率｜结论" in headers and "SR-S1 研发费用增长率｜得分" in headers
+    assert len(headers) == 14 + 2 * 8
+    assert sheet.max_row == 6
+    assert (
+        sheet.freeze_panes == "A2"
+        and sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(headers)).column_letter}6"
+    )
+    state_col = headers.index("SR-S1 研发费用增长率｜结论") + 1
+    assert sheet.cell(2, state_col).value == "不符合"
+    assert sheet.cell(2, state_col + 1).value == 0
+    assert sheet.cell(2, 10).value == 41  # 总分 as a number
+    assert sheet.cell(6, 2).value == "+cmd|' /C calc'!A0"
+    assert sheet.cell(6, 2).data_type == "s"
+    assert sheet.cell(6, 4).value == "浙江省杭州市@SUM(1+1)"  # not at the start: plain text anyway

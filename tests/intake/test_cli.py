@@ -1,0 +1,94 @@
+"""`zjtx check` and `zjtx template` from the command line."""
+
+import argparse
+import json
+
+import openpyxl
+import pytest
+
+from tests.intake.helpers import CODE_A, CODE_B, write_xlsx
+from zjtx.commands import intake
+
+
+def run(argv: list[str]) -> int:
+    """Parse and run like zjtx.cli.main does (usage errors exit 2)."""
+    from zjtx.cli import UsageError
+
+    parser = argparse.ArgumentParser(prog="zjtx")
+    intake.register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError:
+        return 2
+
+
+def test_check_prints_a_table_and_exits_1_on_errors(tmp_path, capsys):
+    """Errors give exit status 1 and a table naming file, sheet and cell."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"],
+            ["甲", CODE_A, "x"],
+            ["乙", CODE_B, 5],
+        ],
+    )
+    assert run(["check", str(path), "--year", "2026"]) == 1
+    out = capsys.readouterr().out
+    assert "错误" in out and "r.xlsx · 名单 · C2" in out and "value-unreadable" in out
+    assert "数据行 2，导入 1，拦截 1，空行/跳过 0" in out
+
+
+def test_check_json_output_and_exit_0_without_errors(tmp_path, capsys):
+    """--json prints applicants as catalogue dicts, issues and the summary; exit 0."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "成立日期", "备注"],
+            ["甲", CODE_A, "1,200.5", "2019-03-01", "x"],
+        ],
+    )
+    assert run(["check", str(path), "--year", "2026", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["applicants"] == [
+        {"name": "甲", "uscc": CODE_A, "revenue_y1": 1200.5, "founded": "2019-03-01"}
+    ]
+    assert [(i["cell"], i["code"], i["severity"]) for i in data["issues"]] == [
+        ("E1", "column-ignored", "warning")
+    ]
+    assert data["summary"]["total"]["rows_imported"] == 1
+
+
+def test_check_output_feeds_the_json_reader(tmp_path, capsys):
+    """Applicants printed by --json read back through the JSON input unchanged."""
+    from zjtx.intake import read_applicants
+    from zjtx.intake.synthetic import applicants
+    from zjtx.intake.templates import write_roster_template
+    from zjtx.scoring.catalogue import load_catalogue
+
+    people = applicants(5, 2026, seed=3)
+    path = write_roster_template(tmp_path / "r.xlsx", load_catalogue(), 2026, people)
+    assert run(["check", str(path), "--year", "2026", "--json"]) == 0
+    out = tmp_path / "a.json"
+    out.write_text(json.dumps(json.loads(capsys.readouterr().out)["applicants"]), "utf-8")
+    assert [a.values for a in read_applicants([out], 2026).applicants] == people
+
+
+def test_check_missing_path_is_a_usage_error(tmp_path):
+    """A path that does not exist is a usage error (exit 2)."""
+    assert run(["check", str(tmp_path / "none.xlsx")]) == 2
+
+
+@pytest.mark.parametrize("kind", ["roster", "form"])
+def test_template_command_writes_a_workbook(tmp_path, capsys, kind):
+    """zjtx template roster|form --year 2026 --out FILE writes a readable workbook."""
+    out = tmp_path / f"{kind}.xlsx"
+    assert run(["template", kind, "--year", "2026", "--out", str(out)]) == 0
+    assert "2026年度" in capsys.readouterr().out
+    workbook = openpyxl.load_workbook(out)
+    assert "填表说明" in workbook.sheetnames
+
+
+def test_template_rejects_other_suffixes(tmp_path):
+    """A template must be saved as .xlsx."""
+    assert run(["template", "roster", "--out", str(tmp_path / "t.xls")]) == 2

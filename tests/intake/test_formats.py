@@ -1,0 +1,205 @@
+"""File formats: CSV encodings, legacy .xls, JSON, folders, and files that cannot be read."""
+
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import xlwt
+
+from tests.intake.helpers import CODE_A, CODE_B, issue_tuples, read, write_xlsx
+from zjtx.intake import Cancelled, read_applicants
+
+CSV_TEXT = (
+    "企业名称,统一社会信用代码,2025年营业收入（万元）,是否高新技术企业,成立日期\n"
+    f'南京甲科技有限公司,{CODE_A},"1,200.50",是,2019年3月\n'
+    f"南京乙科技有限公司,{CODE_B},—,否,2018-01-05\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings_are_detected(tmp_path, encoding):
+    """CSV in UTF-8 (with or without BOM), GBK and GB18030 read the same values."""
+    path = tmp_path / "名单.csv"
+    path.write_bytes(CSV_TEXT.encode(encoding))
+    result = read(path)
+    assert issue_tuples(result) == []
+    first, second = (a.values for a in result.applicants)
+    assert first["name"] == "南京甲科技有限公司"
+    assert first["revenue_y1"] == Decimal("1200.5")
+    assert first["high_tech_enterprise"] is True
+    assert first["founded"] == date(2019, 3, 1)
+    assert "revenue_y1" not in second
+    assert result.files[0].kind == "roster"
+    assert result.applicants[0].provenance["revenue_y1"].cell == "C2"
+
+
+def test_csv_with_tabs_and_a_bad_cell(tmp_path):
+    """Tab-separated text works and an unreadable cell is named by its A1 reference."""
+    path = tmp_path / "r.csv"
+    path.write_text(f"企业名称\t统一社会信用代码\t研发人员\n甲公司\t{CODE_A}\t很多\n", "utf-8")
+    result = read(path)
+    assert issue_tuples(result) == [("C2", "rd_staff_y1", "value-unreadable", "error")]
+    assert result.issues[0].sheet is None
+
+
+def test_legacy_xls_with_percent_format_dates_and_merged_header(tmp_path):
+    """A .xls written by Excel 2003 tools: percent cells, date cells and merged headers."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("名单")
+    sheet.write_merge(0, 1, 0, 0, "企业名称")
+    sheet.write_merge(0, 1, 1, 1, "统一社会信用代码")
+    sheet.write_merge(0, 0, 2, 3, "营业收入（万元）")
+    sheet.write(1, 2, "2024年")
+    sheet.write(1, 3, "2025年")
+    sheet.write_merge(0, 1, 4, 4, "全国细分市场占有率（%）")
+    sheet.write_merge(0, 1, 5, 5, "成立日期")
+    percent = xlwt.easyxf(num_format_str="0.0%")
+    dated = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    sheet.write(2, 0, "甲公司")
+    sheet.write(2, 1, CODE_A)
+    sheet.write(2, 2, 900)
+    sheet.write(2, 3, 1000.25)
+    sheet.write(2, 4, 0.125, percent)
+    sheet.write(2, 5, date(2019, 3, 1), dated)
+    path = tmp_path / "legacy.xls"
+    book.save(str(path))
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert values["revenue_y2"] == Decimal(900)
+    assert values["revenue_y1"] == Decimal("1000.25")
+    assert values["market_share_domestic"] == Decimal("12.5")
+    assert values["founded"] == date(2019, 3, 1)
+
+
+def test_json_in_the_score_input_format(tmp_path):
+    """A .json file of catalogue objects goes through the same gate."""
+    path = tmp_path / "a.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"name": "甲公司", "uscc": CODE_A, "revenue_y1": 100.5},
+                {"name": "乙公司", "uscc": CODE_A[:-1] + "0", "revenue_y1": -1},
+            ],
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
+    result = read(path)
+    assert [(i.field, i.code, i.row) for i in result.issues] == [
+        ("uscc", "uscc-check-character", 2),
+        ("revenue_y1", "value-out-of-range", 2),
+    ]
+    assert result.applicants[0].values["revenue_y1"] == Decimal("100.5")
+    assert result.files[0].kind == "json"
+
+
+def test_invalid_json_is_one_error_for_the_file(tmp_path):
+    """A JSON file with an unknown key gives one error naming file, record and key."""
+    path = tmp_path / "bad.json"
+    path.write_text('[{"name": "甲", "uscc": "x", "revenu_y1": 1}]', "utf-8")
+    result = read(path)
+    assert [(i.code, i.row, i.field) for i in result.issues] == [("json-invalid", 1, "revenu_y1")]
+    assert "revenue_y1" in result.issues[0].message
+
+
+def test_corrupt_unsupported_and_missing_files(tmp_path):
+    """Corrupt, unsupported and missing files each get one clear error naming the file."""
+    corrupt = tmp_path / "坏.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
+    text = tmp_path / "notes.docx"
+    text.write_bytes(b"hello")
+    missing = tmp_path / "nothing.xlsx"
+    result = read(corrupt, text, missing)
+    assert [(i.file, i.code, str(i.severity)) for i in result.issues] == [
+        ("坏.xlsx", "file-corrupt", "error"),
+        ("notes.docx", "file-format-unsupported", "error"),
+        ("nothing.xlsx", "file-not-found", "error"),
+    ]
+    assert all(i.file in i.message for i in result.issues)
+
+
+def test_encrypted_workbook_is_reported(tmp_path):
+    """A password-protected workbook is one error asking to remove the password."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", [["企业名称", "统一社会信用代码"], ["甲", CODE_A]])
+    encrypted = tmp_path / "加密.xlsx"
+    with plain.open("rb") as source, encrypted.open("wb") as target:
+        OOXMLFile(source).encrypt("secret", target)
+    result = read(encrypted)
+    assert [(i.code, str(i.severity)) for i in result.issues] == [("file-encrypted", "error")]
+    assert "密码" in result.issues[0].message
+
+
+def test_folder_expansion_skips_other_files_with_info(tmp_path):
+    """A folder is read recursively and sorted; other files are reported as info."""
+    folder = tmp_path / "批次"
+    (folder / "sub").mkdir(parents=True)
+    write_xlsx(folder / "b.xlsx", [["企业名称", "统一社会信用代码"], ["乙", CODE_B]])
+    write_xlsx(folder / "sub" / "a.xlsx", [["企业名称", "统一社会信用代码"], ["甲", CODE_A]])
+    (folder / "readme.txt.bak").write_text("x")
+    (folder / "~$b.xlsx").write_bytes(b"lock")
+    result = read(folder)
+    assert [f.display_name for f in result.files] == [
+        "批次/b.xlsx",
+        "批次/readme.txt.bak",
+        "批次/sub/a.xlsx",
+        "批次/~$b.xlsx",
+    ]
+    assert [(i.file, i.code) for i in result.issues] == [
+        ("批次/readme.txt.bak", "file-skipped"),
+        ("批次/~$b.xlsx", "file-skipped"),
+    ]
+    assert [a.uscc for a in result.applicants] == [CODE_B, CODE_A]
+    assert result.files[0].sha256 and len(result.files[0].sha256) == 64
+
+
+def test_progress_reports_and_cancel_stops(tmp_path):
+    """progress() sees the rows; cancel() returning True raises Cancelled."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    rows = [["企业名称", "统一社会信用代码"]]
+    rows += [[f"公司{i}", valid_uscc(7000 + i)] for i in range(600)]
+    path = write_xlsx(tmp_path / "big.xlsx", rows)
+    calls = []
+    result = read_applicants([path], 2026, progress=lambda d, t, m: calls.append((d, t, m)))
+    assert len(result.applicants) == 600
+    assert calls[-1][0] == 600 and any(0 < d < 600 for d, _, _ in calls)
+    assert any(t == 600 for _, t, _ in calls)
+    seen = []
+
+    def cancel() -> bool:
+        seen.append(1)
+        return len(seen) > 2
+
+    with pytest.raises(Cancelled):
+        read_applicants([path], 2026, cancel=cancel)
+
+
+def test_issue_dicts_are_json_ready(tmp_path):
+    """Issue.to_dict gives plain JSON values."""
+    path = tmp_path / "r.csv"
+    path.write_text(f"企业名称,统一社会信用代码\n,{CODE_A}\n", "utf-8")
+    data = [i.to_dict() for i in read(path).issues]
+    assert json.loads(json.dumps(data, ensure_ascii=False))[0]["code"] == "missing-required"
+    assert io.StringIO(json.dumps(data)).read()
+
+
+def test_xls_error_cells_are_reported(tmp_path):
+    """An error value in a .xls cell is an error, not text."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("名单")
+    for col, text in enumerate(["企业名称", "统一社会信用代码", "所在市"]):
+        sheet.write(0, col, text)
+    sheet.write(1, 0, "甲公司")
+    sheet.write(1, 1, CODE_A)
+    sheet.row(1).set_cell_error(2, 0x2A)  # #N/A
+    path = tmp_path / "e.xls"
+    book.save(str(path))
+    result = read(path)
+    assert [(i.cell, i.field, i.code) for i in result.issues if str(i.severity) == "error"] == [
+        ("C2", "city", "cell-error-value")
+    ]

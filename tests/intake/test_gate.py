@@ -1,0 +1,194 @@
+"""The data-quality gate: errors block one applicant, warnings keep it, duplicates name both."""
+
+from decimal import Decimal
+
+from tests.intake.helpers import CODE_A, CODE_B, CODE_C, issue_tuples, read, write_xlsx
+
+HEAD = ["企业名称", "统一社会信用代码"]
+
+
+def test_missing_name_and_code_block_only_that_row(tmp_path):
+    """A row without 企业名称 or 统一社会信用代码 is blocked; the others are imported."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [*HEAD, "2025年营业收入（万元）"],
+            [None, CODE_A, 100],
+            ["乙公司", None, 100],
+            ["丙公司", CODE_C, 100],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("A2", "name", "missing-required", "error"),
+        ("B3", "uscc", "missing-required", "error"),
+    ]
+    assert result.issues[0].uscc == CODE_A
+    assert [a.uscc for a in result.applicants] == [CODE_C]
+    summary = result.summary["files"][0]
+    assert (summary["rows_imported"], summary["rows_blocked"], summary["rows_total"]) == (1, 2, 3)
+
+
+def test_uscc_length_characters_and_check_character(tmp_path):
+    """Wrong length, forbidden letters and a wrong check character are each an error."""
+    wrong_check = CODE_A[:-1] + ("0" if CODE_A[-1] != "0" else "1")
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            HEAD,
+            ["甲公司", CODE_A[:-2]],
+            ["乙公司", CODE_B[:5] + "O" + CODE_B[6:]],
+            ["丙公司", wrong_check],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("B2", "uscc", "uscc-length", "error"),
+        ("B3", "uscc", "uscc-characters", "error"),
+        ("B4", "uscc", "uscc-check-character", "error"),
+    ]
+    assert result.applicants == []
+
+
+def test_duplicate_code_names_both_rows(tmp_path):
+    """The same code twice is an error on both rows, each naming the other's cell."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [HEAD, ["甲公司", CODE_A], ["乙公司", CODE_B], ["甲公司（重复）", CODE_A]],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("B2", "uscc", "uscc-duplicate", "error"),
+        ("B4", "uscc", "uscc-duplicate", "error"),
+    ]
+    assert "B4" in result.issues[0].message and "B2" in result.issues[1].message
+    assert [a.uscc for a in result.applicants] == [CODE_B]
+
+
+def test_duplicate_across_files_in_one_batch(tmp_path):
+    """A code in two files of the same batch blocks both, naming the other file."""
+    first = write_xlsx(tmp_path / "a.xlsx", [HEAD, ["甲公司", CODE_A]])
+    second = write_xlsx(tmp_path / "b.xlsx", [HEAD, ["甲公司", CODE_A]])
+    result = read(first, second)
+    assert [(i.file, i.code) for i in result.issues] == [
+        ("a.xlsx", "uscc-duplicate"),
+        ("b.xlsx", "uscc-duplicate"),
+    ]
+    assert "b.xlsx" in result.issues[0].message
+
+
+def test_impossible_values_are_errors(tmp_path):
+    """Negative revenue, 主营 > 营业收入, 研发费用 > 营业收入 and 负债 without 资产 block."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                *HEAD,
+                "2025年营业收入（万元）",
+                "2025年主营业务收入（万元）",
+                "2025年研发费用（万元）",
+                "上年末负债总额（万元）",
+            ],
+            ["甲公司", CODE_A, -5, None, None, None],
+            ["乙公司", CODE_B, 100, 120, 130, 50],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("C2", "revenue_y1", "value-out-of-range", "error"),
+        ("D3", "main_revenue_y1", "main-revenue-exceeds-revenue", "error"),
+        ("E3", "rd_expense_y1", "rd-expense-exceeds-revenue", "error"),
+        ("F3", "total_liabilities_y1", "liabilities-without-assets", "error"),
+    ]
+    assert result.applicants == []
+
+
+def test_out_of_range_percent_and_level(tmp_path):
+    """A market share over 100 % and 数字化水平 5 级 are errors."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [[*HEAD, "全国细分市场占有率（%）", "数字化水平等级"], ["甲公司", CODE_A, "120%", 5]],
+    )
+    assert issue_tuples(read(path)) == [
+        ("C2", "market_share_domestic", "value-out-of-range", "error"),
+        ("D2", "digital_level", "value-out-of-range", "error"),
+    ]
+
+
+def test_warnings_keep_the_applicant(tmp_path):
+    """Unit-suspect revenue, growth over 300 % and 研发人员 > 从业人员 are warnings only."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                *HEAD,
+                "2025年营业收入（万元）",
+                "2024年营业收入（万元）",
+                "从业人员（人）",
+                "研发人员（人）",
+            ],
+            ["甲公司", CODE_A, 0.5, None, 10, 5],
+            ["乙公司", CODE_B, 5000, 1000, 10, 12],
+            ["丙公司", CODE_C, 20000000, None, None, None],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("C2", "revenue_y1", "revenue-unit-suspect", "warning"),
+        ("C3", "revenue_y1", "growth-over-300", "warning"),
+        ("F3", "rd_staff_y1", "rd-staff-exceeds-employees", "warning"),
+        ("C4", "revenue_y1", "revenue-unit-suspect", "warning"),
+    ]
+    assert len(result.applicants) == 3
+
+
+def test_stated_ratio_checked_against_amounts(tmp_path):
+    """A stated ratio that agrees within rounding passes; one that disagrees is a warning."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                *HEAD,
+                "2025年营业收入（万元）",
+                "2025年研发费用（万元）",
+                "研发费用占营业收入比重（%）",
+                "上年末资产总额（万元）",
+                "上年末负债总额（万元）",
+                "资产负债率",
+            ],
+            ["甲公司", CODE_A, 3000, 100, 3.33, 1000, 400, 0.4],
+            ["乙公司", CODE_B, 3000, 100, "5%", 1000, 400, "40.0%"],
+        ],
+        formats={"H2": "0%"},
+    )
+    result = read(path)
+    assert issue_tuples(result) == [("E3", None, "ratio-mismatch", "warning")]
+    assert "3.33%" in result.issues[0].message
+    mapping = {m.header: m.role for m in result.files[0].column_mapping}
+    assert mapping["研发费用占营业收入比重（%）"] == "ratio"
+    assert all("ratio" not in key for a in result.applicants for key in a.values)
+    assert result.applicants[1].values["rd_expense_y1"] == Decimal(100)
+
+
+def test_org_code_check_is_a_warning(tmp_path):
+    """A code whose embedded organisation-code check is wrong (but 18th right) is a warning."""
+    from zjtx.domain.uscc import check_character
+
+    body = CODE_A[:16] + ("0" if CODE_A[16] != "0" else "1")
+    code = body + check_character(body)
+    path = write_xlsx(tmp_path / "r.xlsx", [HEAD, ["甲公司", code]])
+    result = read(path)
+    assert issue_tuples(result) == [("B2", "uscc", "uscc-org-code", "warning")]
+    assert len(result.applicants) == 1
+
+
+def test_every_issue_carries_location_code_and_chinese_message(tmp_path):
+    """Issues name file, sheet, cell, row, a kebab-case code and a Chinese message."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [[*HEAD, "2025年营业收入（万元）"], ["甲公司", CODE_A, "abc"]],
+    )
+    [issue] = read(path).issues
+    assert (issue.file, issue.sheet, issue.cell, issue.row) == ("r.xlsx", "名单", "C2", 2)
+    assert issue.code == "value-unreadable" and issue.field == "revenue_y1"
+    assert "abc" in issue.message and "营业收入" in issue.message

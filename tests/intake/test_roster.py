@@ -1,0 +1,407 @@
+"""Roster workbooks: header detection, column mapping and value normalisation, quirk by quirk."""
+
+from datetime import date
+from decimal import Decimal
+
+from tests.intake.helpers import CODE_A, CODE_B, CODE_C, issue_tuples, read, write_xlsx
+
+
+def test_header_below_title_rows_and_any_column_order(tmp_path):
+    """The header is found under a merged title, columns in any order, by label, alias or key."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["2026年度专精特新中小企业申报名单"],
+            ["填报单位：某某区工信局"],
+            ["2025年营业收入（万元）", "社会信用代码", "申报企业名称", "revenue_y2", "所在市"],
+            [1200.5, CODE_A, "南京甲科技有限公司", 1000, "南京市"],
+        ],
+        merges=("A1:E1",),
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    [applicant] = result.applicants
+    assert applicant.values == {
+        "revenue_y1": Decimal("1200.5"),
+        "uscc": CODE_A,
+        "name": "南京甲科技有限公司",
+        "revenue_y2": Decimal("1000"),
+        "city": "南京市",
+    }
+    mapping = result.files[0].column_mapping
+    assert [(m.header, m.field, m.unit, m.year, m.cell) for m in mapping] == [
+        ("2025年营业收入（万元）", "revenue_y1", "万元", 2025, "A3"),
+        ("社会信用代码", "uscc", None, None, "B3"),
+        ("申报企业名称", "name", None, None, "C3"),
+        ("revenue_y2", "revenue_y2", None, 2024, "D3"),
+        ("所在市", "city", None, None, "E3"),
+    ]
+
+
+def test_two_row_header_with_merged_group_cell(tmp_path):
+    """A merged 营业收入（万元） over 2023年/2024年/2025年 maps to _y3/_y2/_y1 in a 2026 round."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "营业收入（万元）", None, None, "研发人员（人）"],
+            [None, None, "2023年", "2024年", "2025年", None],
+            ["甲公司", CODE_A, 800, 900, 1000, 12],
+        ],
+        merges=("A1:A2", "B1:B2", "C1:E1", "F1:F2"),
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert values["revenue_y3"] == Decimal(800)
+    assert values["revenue_y2"] == Decimal(900)
+    assert values["revenue_y1"] == Decimal(1000)
+    assert values["rd_staff_y1"] == 12
+    assert result.applicants[0].provenance["revenue_y1"].cell == "E3"
+    cells = {m.field: m.cell for m in result.files[0].column_mapping}
+    assert cells["revenue_y1"] == "E2"
+
+
+def test_brackets_spaces_and_line_breaks_in_headers(tmp_path):
+    """Full-width and half-width brackets, spaces and line breaks inside headers are ignored."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业 名称",
+                "统一社会\n信用代码",
+                "2025年\n营业收入 (万元)",
+                "上年末 资产总额【万元】",
+            ],
+            ["甲公司", CODE_A, 100, 300],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    assert result.applicants[0].values["revenue_y1"] == Decimal(100)
+    assert result.applicants[0].values["total_assets_y1"] == Decimal(300)
+
+
+def test_relative_year_words(tmp_path):
+    """上年度/前年/大前年 headers map to _y1/_y2/_y3."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "上年度营业收入", "前年营业收入", "大前年营业收入"],
+            ["甲公司", CODE_A, 300, 200, 100],
+        ],
+    )
+    values = read(path).applicants[0].values
+    assert (values["revenue_y1"], values["revenue_y2"], values["revenue_y3"]) == (
+        Decimal(300),
+        Decimal(200),
+        Decimal(100),
+    )
+
+
+def test_year_outside_round_is_an_error_naming_the_header(tmp_path):
+    """A 2022年 column in a 2026 round is an error at its header and is not imported."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2022年营业收入（万元）", "2025年营业收入（万元）"],
+            ["甲公司", CODE_A, 50, 100],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [("C1", None, "year-out-of-round", "error")]
+    assert result.applicants[0].values["revenue_y1"] == Decimal(100)
+    assert "revenue_y3" not in result.applicants[0].values
+
+
+def test_units_from_headers_convert_to_wan_yuan(tmp_path):
+    """元 and 亿元 columns are converted to 万元; 万元 stays."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年营业收入（元）",
+                "2025年研发费用（万元）",
+                "上年末资产总额（亿元）",
+            ],
+            ["甲公司", CODE_A, 12345678, 80.5, 1.25],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert values["revenue_y1"] == Decimal("1234.5678")
+    assert str(values["revenue_y1"]) == "1234.5678"
+    assert values["rd_expense_y1"] == Decimal("80.5")
+    assert values["total_assets_y1"] == Decimal(12500)
+    assert result.applicants[0].provenance["revenue_y1"].raw == "12345678"
+
+
+def test_number_texts_thousands_fullwidth_units_and_parentheses(tmp_path):
+    """ "1,200.50", full-width digits, "1,200万元", "(35.5)" and "3.5亿" read exactly."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年营业收入（元）",
+                "2024年营业收入（万元）",
+                "2023年营业收入（万元）",
+                "上年度净利润（万元）",
+                "上年末资产总额（万元）",
+            ],
+            ["甲公司", CODE_A, "1,200万元", "１，２００.５０", "1,200.50", "(35.5)", "3.5亿"],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert values["revenue_y1"] == Decimal(1200)
+    assert values["revenue_y2"] == Decimal("1200.5")
+    assert values["revenue_y3"] == Decimal("1200.5")
+    assert values["net_profit_y1"] == Decimal("-35.5")
+    assert values["total_assets_y1"] == Decimal(35000)
+
+
+def test_percent_cells_strings_and_plain_numbers_all_mean_the_same(tmp_path):
+    """A 12.5% formatted cell, the text "12.5%" and 12.5 under a % header all give 12.5."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "全国细分市场占有率（%）"],
+            ["甲公司", CODE_A, 0.125],
+            ["乙公司", CODE_B, "12.5%"],
+            ["丙公司", CODE_C, 12.5],
+        ],
+        formats={"C2": "0.0%"},
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    assert [a.values["market_share_domestic"] for a in result.applicants] == [Decimal("12.5")] * 3
+
+
+def test_booleans_in_every_spelling(tmp_path):
+    """是/否/有/无/√/×/Y/N/TRUE/FALSE and Excel booleans read as True or False."""
+    words = ["是", "否", "有", "无", "√", "×", "Y", "N", "TRUE", "false", True, False]
+    rows = [["企业名称", "统一社会信用代码", "是否高新技术企业"]]
+    from zjtx.intake.synthetic import valid_uscc
+
+    for index, word in enumerate(words):
+        rows.append([f"公司{index}", valid_uscc(5000 + index), word])
+    result = read(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert issue_tuples(result) == []
+    assert [a.values["high_tech_enterprise"] for a in result.applicants] == [
+        True, False, True, False, True, False, True, False, True, False, True, False,
+    ]  # fmt: skip
+
+
+def test_enumerations_by_chinese_label_alias_or_code(tmp_path):
+    """Enumerations accept the Chinese label, an alias and the code."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "申报类型", "研发机构级别", "划型行业"],
+            ["甲公司", CODE_A, "复核", "省部级", "工业"],
+            ["乙公司", CODE_B, "new", "国家级", "software"],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    assert [
+        (a.values["application_type"], a.values["rd_institution_level"], a.values["size_sector"])
+        for a in result.applicants
+    ] == [("renewal", "provincial", "industry"), ("new", "national", "software")]
+
+
+def test_dates_as_cells_serials_and_texts(tmp_path):
+    """Date cells, Excel serials, 2019年3月, 2019-03-01 and 2019.3 are dates."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    entries = [date(2019, 3, 1), 43525, "2019年3月", "2019-03-01", "2019.3", "2019/3/1"]
+    rows = [["企业名称", "统一社会信用代码", "成立日期"]]
+    for index, entry in enumerate(entries):
+        rows.append([f"公司{index}", valid_uscc(6000 + index), entry])
+    result = read(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert issue_tuples(result) == []
+    assert [a.values["founded"] for a in result.applicants] == [date(2019, 3, 1)] * 6
+
+
+def test_placeholders_mean_unknown_and_none_means_zero_only_for_counts(tmp_path):
+    """Empty, "—" and "/" are unknown; 无 is 0 for counts (研发人员) but unknown for 营业收入."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年营业收入",
+                "2024年营业收入",
+                "研发人员",
+                "I类知识产权",
+            ],
+            ["甲公司", CODE_A, "—", "无", "无", "/"],
+            ["乙公司", CODE_B, None, "/", 0, "无"],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    first, second = (a.values for a in result.applicants)
+    assert "revenue_y1" not in first and "revenue_y2" not in first and "ip1_total" not in first
+    assert first["rd_staff_y1"] == 0
+    assert "revenue_y1" not in second and "revenue_y2" not in second
+    assert second["rd_staff_y1"] == 0 and second["ip1_total"] == 0
+
+
+def test_uncalculated_formula_is_an_error_naming_the_cell(tmp_path):
+    """A formula without a cached value blocks the row with the 公式未计算 message."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2024年营业收入（万元）"],
+            ["甲公司", CODE_A, "=D2*1.1", 100],
+            ["乙公司", CODE_B, 200, 100],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [("C2", "revenue_y1", "formula-not-calculated", "error")]
+    assert "公式未计算：请在 Excel 或 WPS 中打开并保存后再导入" in result.issues[0].message
+    assert result.issues[0].uscc == CODE_A
+    assert [a.uscc for a in result.applicants] == [CODE_B]
+
+
+def test_hidden_columns_are_read_and_unknown_columns_reported(tmp_path):
+    """A hidden column is read (info); an unknown column is a warning at its header."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "联系人", "2025年营业收入（万元）"],
+            ["甲公司", CODE_A, "张三", 500],
+        ],
+        hidden_columns=("D",),
+    )
+    result = read(path)
+    assert issue_tuples(result, include_info=True) == [
+        ("C1", None, "column-ignored", "warning"),
+        ("D1", "revenue_y1", "column-hidden", "info"),
+    ]
+    assert result.applicants[0].values["revenue_y1"] == Decimal(500)
+    [hidden] = [m for m in result.files[0].column_mapping if m.hidden]
+    assert hidden.field == "revenue_y1"
+
+
+def test_money_column_without_unit_is_read_as_wan_yuan_with_info(tmp_path):
+    """A money header without a unit is read in 万元 and says so."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["企业名称", "统一社会信用代码", "2025年营业收入"], ["甲公司", CODE_A, 500]],
+    )
+    result = read(path)
+    assert issue_tuples(result, include_info=True) == [("C1", "revenue_y1", "unit-assumed", "info")]
+
+
+def test_blank_rows_total_rows_and_trailing_space_are_accounted(tmp_path):
+    """Blank rows inside the data count as blank, 合计 rows are skipped, trailing ones ignored."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["序号", "企业名称", "统一社会信用代码", "2025年营业收入（万元）"],
+            [1, "甲公司", CODE_A, 100],
+            [2, None, None, None],
+            [3, "乙公司", CODE_B, 200],
+            [None, "合计", None, 300],
+            [None, None, None, None],
+        ],
+    )
+    result = read(path)
+    summary = result.summary["files"][0]
+    assert (summary["rows_total"], summary["rows_imported"], summary["rows_blank"]) == (4, 2, 2)
+    assert issue_tuples(result, include_info=True) == [("B5", None, "total-row-skipped", "info")]
+
+
+def test_unreadable_values_block_the_row_and_name_the_cell(tmp_path):
+    """Text in a money, date, enum or bool cell is an error at that cell; other rows import."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年营业收入（万元）",
+                "成立日期",
+                "申报类型",
+                "是否高新技术企业",
+                "研发人员（人）",
+            ],
+            ["甲公司", CODE_A, "约一千万", "去年", "重新申报", "可能", 3.5],
+            ["乙公司", CODE_B, 100, "2019-03-01", "新申报", "是", 4],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("C2", "revenue_y1", "value-unreadable", "error"),
+        ("D2", "founded", "value-unreadable", "error"),
+        ("E2", "application_type", "value-unreadable", "error"),
+        ("F2", "high_tech_enterprise", "value-unreadable", "error"),
+        ("G2", "rd_staff_y1", "value-not-integer", "error"),
+    ]
+    assert all(issue.uscc == CODE_A for issue in result.issues)
+    assert [a.uscc for a in result.applicants] == [CODE_B]
+    assert result.files[0].rows_blocked == 1
+    assert [a.uscc for a in result.files[0].blocked_applicants] == [CODE_A]
+
+
+def test_same_field_twice_must_agree(tmp_path):
+    """The same field in two columns (元 and 万元) is fine when equal and an error when not."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（元）", "2025年营业收入（万元）"],
+            ["甲公司", CODE_A, 12000000, 1200],
+            ["乙公司", CODE_B, 12000000, 1300],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [("D3", "revenue_y1", "conflicting-values", "error")]
+    assert result.applicants[0].values["revenue_y1"] == Decimal(1200)
+
+
+def test_provenance_keeps_file_sheet_cell_and_raw_text(tmp_path):
+    """Every value records where it was read and the raw text as typed."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["企业名称", "统一社会信用代码", "2025年营业收入（元）"], ["甲公司", CODE_A, "1,200万元"]],
+        title="申报名单",
+    )
+    applicant = read(path).applicants[0]
+    prov = applicant.provenance["revenue_y1"]
+    assert (prov.file, prov.sheet, prov.cell, prov.raw) == ("r.xlsx", "申报名单", "C2", "1,200万元")
+    assert applicant.source.cell == "2:2"
+
+
+def test_uscc_stored_as_number_is_an_error(tmp_path):
+    """A 统一社会信用代码 stored as a number (digits lost) is an error, not a missing code."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["企业名称", "统一社会信用代码"], ["甲公司", 913201150000011930.0]],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [("B2", "uscc", "uscc-as-number", "error")]
+
+
+def test_excel_error_values_are_errors_not_blanks(tmp_path):
+    """A cell holding #N/A or #DIV/0! is an error naming the cell, never an unknown value."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "所在市"],
+            ["甲公司", CODE_A, "#DIV/0!", "#N/A"],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("C2", "revenue_y1", "cell-error-value", "error"),
+        ("D2", "city", "cell-error-value", "error"),
+    ]
+    assert "#DIV/0!" in result.issues[0].message

@@ -1,0 +1,220 @@
+"""Rulebook and overlay loading: every bundled file validates; bad files fail precisely."""
+
+import shutil
+
+import pytest
+import yaml
+
+from zjtx.paths import resource_path
+from zjtx.scoring.errors import DataFileError, UnknownNameError
+from zjtx.scoring.rulebook import (
+    list_overlay_ids,
+    list_rulebook_ids,
+    load_all_rulebooks,
+    load_overlay_file,
+    load_rulebook,
+    load_rulebook_file,
+)
+
+ALL_IDS = [
+    "innovative-sme-2022",
+    "little-giant-2022",
+    "little-giant-2026",
+    "single-champion-2023",
+    "srdi-sme-2022",
+    "srdi-sme-2026",
+    "tech-sme-2017",
+]
+
+
+def test_every_bundled_rulebook_and_overlay_loads():
+    """All seven rulebooks and the three overlays validate in full."""
+    assert list_rulebook_ids() == ALL_IDS
+    assert list_overlay_ids() == ["guangdong-2024", "jiangsu-2022", "shandong-2022"]
+    books = load_all_rulebooks()
+    assert len(books) == 10
+    for book in books:
+        for criterion in book.criteria:
+            assert criterion.clause and criterion.source and criterion.grade
+        assert book.instrument["number"]
+
+
+def test_scored_rulebooks_total_100_points():
+    """Scored rulebooks add up to 100 points, and the overlays keep that total."""
+    for book in load_all_rulebooks():
+        if book.scored:
+            assert book.max_score == 100, book.display_id
+    shandong = load_rulebook("srdi-sme-2022", "shandong-2022")
+    assert shandong.group_max("feature") == 15
+    assert "SR22-S9" not in shandong.by_id
+    assert load_rulebook("srdi-sme-2022", "guangdong-2024").pass_line == 70
+
+
+def test_unverified_figures_are_flagged():
+    """Figures marked UNVERIFIED or C-only in criteria.md carry a flag users can see."""
+    srdi = load_rulebook("srdi-sme-2022")
+    assert srdi.by_id["SR22-S2"].unverified  # average growth formula
+    assert srdi.by_id["SR22-S7"].unverified  # net margin denominator
+    assert all(c.unverified for c in load_rulebook("srdi-sme-2026").criteria)
+    assert not load_rulebook("little-giant-2026").by_id["LG26-3"].unverified
+
+
+def test_content_hash_changes_with_the_overlay():
+    """The rulebook hash identifies the exact rules used, overlay included."""
+    base = load_rulebook("srdi-sme-2022")
+    assert base.hash != load_rulebook("srdi-sme-2022", "shandong-2022").hash
+    assert len(base.hash) == 64
+
+
+def test_unknown_rulebook_suggests_the_closest():
+    """An unknown id names the closest valid one."""
+    with pytest.raises(UnknownNameError) as info:
+        load_rulebook("little-giant-2025")
+    assert info.value.suggestion in ("little-giant-2026", "little-giant-2022")
+
+
+def _copy(tmp_path, rulebook_id, edit):
+    source = resource_path("rulebooks", f"{rulebook_id}.yaml")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    edit(data)
+    target = tmp_path / f"{rulebook_id}.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def _criterion(data, cid):
+    return next(c for c in data["criteria"] if c["id"] == cid)
+
+
+def _set(cid, key, value):
+    def edit(data):
+        _criterion(data, cid)[key] = value
+
+    return edit
+
+
+CASES = [
+    (
+        "unknown field",
+        _set("SR22-B2", "require", {"q": "rd_expence_y1", "ge": 100}),
+        "SR22-B2",
+        "未知字段或指标",
+        "rd_expense_y1",
+    ),
+    (
+        "unknown derived quantity",
+        _set("SR22-S1", "score", {"bands": {"q": "main_shar", "at_least": [[80, 5]]}}),
+        "SR22-S1",
+        "未知字段或指标",
+        "main_share",
+    ),
+    (
+        "band edges out of order",
+        _set("SR22-S1", "score", {"bands": {"q": "main_share", "at_least": [[70, 3], [80, 5]]}}),
+        "SR22-S1",
+        "分档界值",
+        None,
+    ),
+    (
+        "band points rising",
+        _set("SR22-S1", "score", {"bands": {"q": "main_share", "at_least": [[80, 3], [70, 5]]}}),
+        "SR22-S1",
+        "分档分值",
+        None,
+    ),
+    ("missing clause", lambda d: _criterion(d, "SR22-B1").pop("clause"), "SR22-B1", "clause", None),
+    ("bad grade", _set("SR22-B1", "grade", "D"), "SR22-B1", "来源等级", None),
+    (
+        "unknown enum code",
+        _set("SR22-D4", "require", {"q": "maker_china", "in": ["top5000"]}),
+        "SR22-D4",
+        "不是 maker_china 的可选值",
+        "top500",
+    ),
+    (
+        "unknown criterion reference",
+        _set("SR22-B4", "require", {"any": [{"criterion": "SR22-D1x"}]}),
+        "SR22-B4",
+        "引用了不存在的条目",
+        "SR22-D1",
+    ),
+    (
+        "misspelt attribute",
+        _set("SR22-B1", "judgment", True),
+        "SR22-B1",
+        "未知属性",
+        "judgement",
+    ),
+    (
+        "comparison on a text field",
+        _set("SR22-B1", "require", {"q": "lead_product", "ge": 2}),
+        "SR22-B1",
+        "不是数值指标",
+        None,
+    ),
+    (
+        "is on a number",
+        _set("SR22-B1", "require", {"q": "niche_years", "is": True}),
+        "SR22-B1",
+        "不是是/否字段",
+        None,
+    ),
+    (
+        "unknown group",
+        _set("SR22-B1", "group", "basics"),
+        "SR22-B1",
+        "未知分组",
+        "basic",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "edit", "rule", "message", "suggestion"), CASES, ids=[c[0] for c in CASES]
+)
+def test_bad_rulebook_fails_with_file_rule_and_suggestion(
+    tmp_path, what, edit, rule, message, suggestion
+):
+    """One error names the file, the rule id, what is wrong and the closest valid name."""
+    path = _copy(tmp_path, "srdi-sme-2022", edit)
+    with pytest.raises(DataFileError) as info:
+        load_rulebook_file(path)
+    error = info.value
+    assert error.file == "srdi-sme-2022.yaml"
+    assert error.rule == rule
+    assert message in str(error)
+    assert error.suggestion == suggestion
+
+
+def test_reference_cycle_is_rejected(tmp_path):
+    """Criteria that refer to each other in a loop are an error naming the loop."""
+
+    def edit(data):
+        _criterion(data, "SR22-D1")["require"] = {"criterion": "SR22-B4"}
+
+    with pytest.raises(DataFileError, match="循环引用"):
+        load_rulebook_file(_copy(tmp_path, "srdi-sme-2022", edit))
+
+
+def test_yaml_syntax_error_names_the_file(tmp_path):
+    """A broken YAML file is reported with its name, not a stack of parser internals."""
+    path = tmp_path / "srdi-sme-2022.yaml"
+    path.write_text("id: srdi-sme-2022\ncriteria: [\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"srdi-sme-2022\.yaml: YAML 语法错误"):
+        load_rulebook_file(path)
+
+
+def test_overlay_replacing_unknown_criterion_is_rejected(tmp_path):
+    """An overlay that replaces a criterion its base lacks fails with a suggestion."""
+    source = resource_path("overlays", "shandong-2022.yaml")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["replace"] = {"SR22-S8x": data["replace"]["SR22-S9"]}
+    path = tmp_path / "shandong-2022.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    overlay = load_overlay_file(path)
+    base = tmp_path / "srdi-sme-2022.yaml"
+    shutil.copy(resource_path("rulebooks", "srdi-sme-2022.yaml"), base)
+    with pytest.raises(DataFileError) as info:
+        load_rulebook_file(base, overlay)
+    assert info.value.file == "shandong-2022.yaml"
+    assert info.value.suggestion == "SR22-S8"

@@ -1,0 +1,142 @@
+"""The `zjtx` command line: scoring, listings, JSON output and exit status on bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zjtx.cli import main
+from zjtx.paths import resource_path
+
+SAMPLES = resource_path("samples", "applicants.json")
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "zjtx", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd or Path(__file__).resolve().parents[1],
+        check=False,
+    )
+
+
+def test_score_samples_as_json_covers_every_verdict(capsys):
+    """The sample applicants give all three verdicts for 科技和创新型 2026."""
+    assert (
+        main(["score", str(SAMPLES), "--tier", "innovative-sme", "--date", "2026-07-01", "--json"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) == 30
+    assert {d["verdict"] for d in data} == {"qualified", "not_qualified", "pending"}
+    first = data[0]
+    for key in (
+        "name",
+        "uscc",
+        "rulebook",
+        "verdict",
+        "score",
+        "score_min",
+        "score_max",
+        "size_class",
+        "criteria",
+    ):
+        assert key in first
+    assert first["rulebook"] == "innovative-sme-2022"
+    assert {c["id"] for c in first["criteria"]} >= {"IN22-0", "IN22-S1", "IN22-D4"}
+
+
+def test_little_giant_2026_uses_each_applicants_own_rulebook(capsys):
+    """In a 2026 小巨人 round, renewals are judged by the 2022 standard, new ones by 2026."""
+    main(["score", str(SAMPLES), "--tier", "little-giant", "--date", "2026-06-01", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    by_type = {(d["application_type"], d["rulebook"]) for d in data}
+    assert ("renewal", "little-giant-2022") in by_type
+    assert ("new", "little-giant-2026") in by_type
+
+
+def test_human_output_is_a_chinese_table(capsys):
+    """Default output names the rulebook, verdict, score and each criterion in Chinese."""
+    main(["score", str(SAMPLES), "--tier", "srdi-sme", "--date", "2025-06-01"])
+    out = capsys.readouterr().out
+    assert "福州闽精密机械有限公司" in out
+    assert "srdi-sme-2022" in out and "结论：" in out and "SR22-B2" in out
+    assert "共评价 30 家企业" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--tier", "little-gaint"], "little-giant"),
+        (["--rulebook", "srdi-sme-2025"], "srdi-sme-202"),
+        (["--tier", "srdi-sme", "--overlay", "shandong"], "shandong-2022"),
+        (["--tier", "srdi-sme", "--date", "2026/05/01"], "YYYY-MM-DD"),
+    ],
+)
+def test_bad_names_exit_2_with_suggestion(tmp_path, args, fragment):
+    """Unknown tier, rulebook or overlay exits 2 naming the closest valid one."""
+    result = run("score", str(SAMPLES), *args)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+
+
+def test_unknown_field_key_exits_2_with_suggestion(tmp_path):
+    """A misspelt field key names the record, the key and the right spelling."""
+    path = tmp_path / "in.json"
+    path.write_text(
+        json.dumps([{"name": "甲", "revenue_y": 100}], ensure_ascii=False), encoding="utf-8"
+    )
+    result = run("score", str(path), "--tier", "srdi-sme")
+    assert result.returncode == 2
+    assert "第 1 条记录" in result.stderr and "revenue_y1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ('[{"name": "甲", "revenue_y1": "一千"}]', "应为数值"),
+        ('[{"name": "甲", "iso9001": "是"}]', "应为 true 或 false"),
+        ('[{"name": "甲", "maker_china": "top5000"}]', "top500"),
+        ('[{"name": "甲",]', "不是有效的 JSON"),
+    ],
+)
+def test_wrong_types_and_bad_json_exit_2(tmp_path, content, fragment):
+    """Wrong value types and broken JSON exit 2 with a message naming the problem."""
+    path = tmp_path / "in.json"
+    path.write_text(content, encoding="utf-8")
+    result = run("score", str(path), "--tier", "srdi-sme")
+    assert result.returncode == 2
+    assert fragment in result.stderr
+
+
+def test_overlay_outside_its_dates_is_refused():
+    """Guangdong's 70-point line applies only to rounds before 2026-04-01."""
+    result = run(
+        "score",
+        str(SAMPLES),
+        "--tier",
+        "srdi-sme",
+        "--date",
+        "2026-05-01",
+        "--overlay",
+        "guangdong-2024",
+    )
+    assert result.returncode == 2
+    assert "2026-03-31" in result.stderr
+
+
+def test_rulebooks_and_fields_listings(capsys):
+    """`zjtx rulebooks --json` and `zjtx fields --json` list everything bundled."""
+    assert main(["rulebooks", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["rulebooks"]) == 7 and len(data["overlays"]) == 3
+    assert main(["fields", "--json"]) == 0
+    fields = json.loads(capsys.readouterr().out)
+    assert any(f["key"] == "revenue_y1" and f["unit"] == "万元" for f in fields)
+    assert main(["rulebook", "show", "little-giant-2026"]) == 0
+    out = capsys.readouterr().out
+    assert "LG26-3" in out and "工信部企业〔2026〕2号" in out

@@ -1,0 +1,161 @@
+"""`zjtx check` (import files through the data-quality gate) and `zjtx template`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.issues import Severity
+
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    check = subparsers.add_parser(
+        "check",
+        help="检查申报数据文件（.xlsx/.xls/.csv/.json 或文件夹），列出所有问题",
+        description="按数据质量规则读取申报文件：错误使该企业不能导入，警告须在评审时说明理由。"
+        "有错误时退出码为 1。",
+    )
+    check.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER", help="文件或文件夹")
+    check.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="批次年度（默认今年）：2026 年度批次中 2025年 的数据是“上年度”",
+    )
+    check.add_argument("--json", action="store_true", help="输出 JSON（企业、问题、汇总）")
+    check.set_defaults(func=run_check)
+
+    template = subparsers.add_parser(
+        "template",
+        help="生成申报名单或申报表的 Excel 模板",
+        description="按字段目录生成带下拉列表、数值校验、批注和填表说明的模板。",
+    )
+    template.add_argument("kind", choices=("roster", "form"), help="roster 名单；form 单户申报表")
+    template.add_argument("--year", type=int, default=None, help="批次年度（默认今年）")
+    template.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
+    template.set_defaults(func=run_template)
+
+
+def _year(value: int | None) -> int:
+    from zjtx.cli import UsageError
+
+    year = value if value is not None else date.today().year
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"批次年度 {year} 不合理：请写 4 位年份，如 --year 2026")
+    return year
+
+
+def json_value(value: Any) -> Any:
+    """A catalogue value for JSON: exact numbers (text when a float would change them)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and abs(value) < 10**15:
+            return int(value)
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def applicant_dict(applicant: Applicant) -> dict[str, Any]:
+    return {key: json_value(value) for key, value in applicant.values.items() if value is not None}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from zjtx.cli import UsageError
+    from zjtx.intake import read_applicants
+
+    year = _year(args.year)
+    for given in args.paths:
+        if not Path(given).exists():
+            raise UsageError(f"找不到文件或文件夹“{given}”")
+    result = read_applicants(args.paths, year)
+    if args.json:
+        payload = {
+            "applicants": [applicant_dict(a) for a in result.applicants],
+            "issues": [issue.to_dict() for issue in result.issues],
+            "summary": result.summary,
+            "column_mapping": {
+                f.display_name: [m.to_dict() for m in f.column_mapping] for f in result.files
+            },
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_table(result)
+    return 1 if result.has_errors else 0
+
+
+def _print_table(result: Any) -> None:
+    issues = result.issues
+    if issues:
+        rows = [
+            (
+                SEVERITY_LABELS[issue.severity],
+                issue.location(),
+                issue.field or "",
+                issue.code,
+                issue.message,
+            )
+            for issue in issues
+        ]
+        headers = ("级别", "位置", "字段", "代码", "说明")
+        widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headers[:4])]
+        widths = [min(w, 48) for w in widths]
+        print("  ".join(_pad(h, w) for h, w in zip(headers[:4], widths, strict=True)) + "  说明")
+        for row in rows:
+            print(
+                "  ".join(_pad(c, w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+            )
+        print()
+    else:
+        print("没有发现问题。")
+    total = result.summary["total"]
+    for summary in result.summary["files"]:
+        print(
+            f"{summary['file']}：数据行 {summary['rows_total']}，导入 {summary['rows_imported']}，"
+            f"拦截 {summary['rows_blocked']}，空行/跳过 {summary['rows_blank']}；"
+            f"错误 {summary['errors']}，警告 {summary['warnings']}"
+        )
+    if len(result.summary["files"]) > 1:
+        print(
+            f"合计 {total['files']} 个文件：数据行 {total['rows_total']}，"
+            f"导入 {total['rows_imported']}，"
+            f"拦截 {total['rows_blocked']}，空行/跳过 {total['rows_blank']}；"
+            f"错误 {total['errors']}，警告 {total['warnings']}"
+        )
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from zjtx.cli import UsageError
+    from zjtx.intake.templates import write_form_template, write_roster_template
+    from zjtx.scoring.catalogue import load_catalogue
+
+    year = _year(args.year)
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"模板只能保存为 .xlsx 文件：“{out}”")
+    catalogue = load_catalogue()
+    if args.kind == "roster":
+        write_roster_template(out, catalogue, year)
+    else:
+        write_form_template(out, catalogue, year)
+    print(f"已生成{'申报名单' if args.kind == 'roster' else '申报表'}模板：{out}（{year}年度批次）")
+    return 0

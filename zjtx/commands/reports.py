@@ -1,0 +1,300 @@
+"""`zjtx report`, `zjtx summary`, `zjtx publicity` and `zjtx results`: printed outputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from zjtx.cli import UsageError
+from zjtx.commands.scoring import _parse_date, _parse_settings, load_inputs
+from zjtx.domain.results import Evaluation
+from zjtx.export.fonts import describe_characters
+from zjtx.export.summary import ApplicantOutcome
+from zjtx.scoring import (
+    TIERS,
+    Cancelled,
+    DataFileError,
+    NoRulebookError,
+    UnknownNameError,
+    list_overlay_ids,
+    list_rulebook_ids,
+    load_catalogue,
+    load_rulebook,
+    score_applicants,
+)
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT_OR_ROUND",
+        help="申报数据（JSON 文件、表格文件或文件夹，须同时给出 --rulebook 或 --tier），"
+        "或数据库中的一个批次名称（含评审决定、意见与确认）",
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--rulebook", help="评价标准 id（见 zjtx rulebooks）")
+    which.add_argument("--tier", help=f"层级：{', '.join(TIERS)}")
+    parser.add_argument("--date", help="批次日期 YYYY-MM-DD（默认今天；其年份为评价年度）")
+    parser.add_argument("--overlay", help="省级规则 id（如 shandong-2022）")
+    parser.add_argument(
+        "--setting", action="append", default=[], metavar="NAME=true|false", help="批次设置"
+    )
+    parser.add_argument("--round-name", help="批次名称，印在表头（默认按批次日期）")
+    parser.add_argument(
+        "--made-at",
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="印在页脚的生成时间（默认现在）；填页脚上的时间可逐字节重现同一份 PDF",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    report = subparsers.add_parser(
+        "report",
+        help="生成每家企业的评审意见表 PDF",
+        description="逐家评价后，为每家企业生成一份评审意见表 PDF"
+        "（文件名：信用代码_企业名称.pdf）。",
+    )
+    _add_selection(report)
+    report.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")
+    report.add_argument(
+        "--combined", action="store_true", help="另生成一份带书签的汇编 PDF（评审意见表汇编.pdf）"
+    )
+    report.add_argument("--no-single", action="store_true", help="只生成汇编 PDF，不逐家生成")
+    report.add_argument("--workers", type=int, help="并行进程数（默认全部 CPU 核）")
+    report.set_defaults(func=cmd_report)
+
+    summary = subparsers.add_parser("summary", help="生成推荐汇总表（PDF 含统计页，或 Excel）")
+    _add_selection(summary)
+    summary.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx", help="输出文件")
+    summary.set_defaults(func=cmd_summary)
+
+    publicity = subparsers.add_parser(
+        "publicity", help="生成公示名单（PDF 或 Excel；不含数据与分数）"
+    )
+    _add_selection(publicity)
+    publicity.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx", help="输出文件")
+    publicity.set_defaults(func=cmd_publicity)
+
+    results = subparsers.add_parser(
+        "results", help="导出评价结果 Excel（每家一行，每条目结论与得分）"
+    )
+    _add_selection(results)
+    results.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
+    results.set_defaults(func=cmd_results)
+
+
+def parse_made_at(text: str | None) -> datetime:
+    """The footer time: given as 'YYYY-MM-DD HH:MM' (or ISO), else now to the minute."""
+    if not text:
+        return datetime.now().replace(second=0, microsecond=0)
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"生成时间 “{text}” 格式不对，应为 'YYYY-MM-DD HH:MM'") from None
+
+
+def _is_round(args: argparse.Namespace) -> bool:
+    """One argument that is no file or folder: the name of a stored round."""
+    return len(args.inputs) == 1 and not Path(args.inputs[0]).exists()
+
+
+def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
+    from zjtx.export.from_store import round_outcomes
+    from zjtx.store import NotFoundError, StoreError, StoreService, open_store
+
+    given = [flag for flag in ("rulebook", "tier", "date", "overlay") if getattr(args, flag)]
+    if given or args.setting:
+        flags = "、".join(f"--{f}" for f in given) or "--setting"
+        raise UsageError(
+            f"按批次输出时评价标准与设置取自批次 “{args.inputs[0]}”，不能再给出 {flags}"
+        )
+    try:
+        store = open_store()
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        _info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
+    except NotFoundError as exc:
+        raise UsageError(
+            f"{exc}（“{args.inputs[0]}” 既不是文件或文件夹，也不是已有的批次）"
+        ) from None
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    if not outcomes:
+        raise UsageError(f"批次 “{args.inputs[0]}” 中没有申报企业")
+    return outcomes
+
+
+def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
+    if _is_round(args) and not (args.tier or args.rulebook):
+        return _round_outcomes(args)
+    if not (args.tier or args.rulebook):
+        raise UsageError("请用 --rulebook 或 --tier 指定评价标准（或给出数据库中的批次名称）")
+    round_date = _parse_date(args.date)
+    settings = _parse_settings(args.setting)
+    if args.tier and args.tier not in TIERS:
+        raise UsageError(str(UnknownNameError("层级", args.tier, TIERS)))
+    if args.rulebook and args.rulebook not in list_rulebook_ids():
+        raise UsageError(str(UnknownNameError("评价标准", args.rulebook, list_rulebook_ids())))
+    if args.overlay and args.overlay not in list_overlay_ids():
+        raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
+    applicants = load_inputs(args.inputs, round_date.year)
+    if not applicants:
+        raise UsageError("输入中没有申报企业")
+    try:
+        evaluations = score_applicants(
+            applicants,
+            round_date=round_date,
+            tier=args.tier,
+            rulebook_id=args.rulebook,
+            overlay=args.overlay,
+            settings=settings,
+        )
+    except (UnknownNameError, NoRulebookError, DataFileError) as exc:
+        raise UsageError(str(exc)) from None
+    return [ApplicantOutcome(e, a) for e, a in zip(evaluations, applicants, strict=True)]
+
+
+@cache
+def _document_number(rulebook_id: str) -> str | None:
+    try:
+        number = load_rulebook(rulebook_id).instrument.get("number")
+    except (UnknownNameError, DataFileError):
+        return None
+    return str(number) if number else None
+
+
+def rulebook_document(evaluation: Evaluation) -> str | None:
+    """The instrument's document number (文号) of the evaluation's rulebook."""
+    return _document_number(evaluation.rulebook)
+
+
+def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
+    suffix = Path(out).suffix.lower()
+    if suffix not in allowed:
+        raise UsageError(f"输出文件 “{out}” 的扩展名应为 {' 或 '.join(allowed)}")
+    parent = Path(out).parent
+    if not parent.is_dir():
+        raise UsageError(f"输出文件夹 “{parent}” 不存在")
+    return suffix
+
+
+def _progress_printer(label: str):
+    interactive = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if interactive:
+            end = "\n" if done == total else ""
+            print(f"\r{label} {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from zjtx.export.batch import export_reports
+    from zjtx.export.report_model import build_assessment_report
+
+    if args.no_single and not args.combined:
+        raise UsageError("--no-single 须与 --combined 同用，否则没有任何输出")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers 至少为 1")
+    made_at = parse_made_at(args.made_at)
+    outcomes = _outcomes(args)
+    catalogue = load_catalogue()
+    reports = []
+    for outcome in outcomes:
+        report = build_assessment_report(
+            outcome.evaluation,
+            catalogue=catalogue,
+            applicant=outcome.applicant,
+            review=outcome.review,
+            made_at=made_at,
+            round_name=args.round_name,
+            rulebook_document=rulebook_document(outcome.evaluation),
+        )
+        if report.missing_characters:
+            print(
+                f"zjtx: 注意：{report.name}（{report.uscc}）含字体缺少的字符 "
+                f"{describe_characters(report.missing_characters)}，已以编码代替打印，请手工补写",
+                file=sys.stderr,
+            )
+        reports.append(report)
+    folder = Path(args.out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"“{folder}” 不是文件夹")
+    try:
+        result = export_reports(
+            reports,
+            folder,
+            single=not args.no_single,
+            combined=args.combined,
+            made_at=made_at,
+            progress=_progress_printer("正在生成评审意见表"),
+            workers=args.workers,
+        )
+    except Cancelled:  # pragma: no cover - only the GUI cancels
+        print("zjtx: 已取消；已生成的文件保留", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        raise UsageError(f"无法写入 “{folder}”：{exc.strerror or exc}") from None
+    if result.files:
+        print(f"已生成 {len(result.files)} 份评审意见表（共 {result.pages} 页）：{folder}")
+    if result.combined is not None:
+        print(f"汇编：{result.combined}（{result.combined_pages} 页，每家一个书签）")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from zjtx.export.summary import build_recommendation_summary
+
+    kind = _output_kind(args.out, (".pdf", ".xlsx"))
+    made_at = parse_made_at(args.made_at)
+    summary = build_recommendation_summary(
+        _outcomes(args), catalogue=load_catalogue(), made_at=made_at
+    )
+    if kind == ".pdf":
+        from zjtx.export.summary_pdf import render_summary_pdf
+
+        pages = render_summary_pdf(summary, Path(args.out))
+        print(f"已生成推荐汇总表：{args.out}（{len(summary.rows)} 家，{pages} 页，含统计页）")
+    else:
+        from zjtx.export.excel import write_summary_xlsx
+
+        write_summary_xlsx(summary, Path(args.out))
+        print(f"已生成推荐汇总表：{args.out}（{len(summary.rows)} 家，含“统计”工作表）")
+    return 0
+
+
+def cmd_publicity(args: argparse.Namespace) -> int:
+    from zjtx.export.summary import build_publicity_list
+
+    kind = _output_kind(args.out, (".pdf", ".xlsx"))
+    publicity = build_publicity_list(_outcomes(args), made_at=parse_made_at(args.made_at))
+    if kind == ".pdf":
+        from zjtx.export.summary_pdf import render_publicity_pdf
+
+        render_publicity_pdf(publicity, Path(args.out))
+    else:
+        from zjtx.export.excel import write_publicity_xlsx
+
+        write_publicity_xlsx(publicity, Path(args.out))
+    print(f"已生成公示名单：{args.out}（{len(publicity.rows)} 家）")
+    return 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from zjtx.export.excel import write_results_xlsx
+
+    _output_kind(args.out, (".xlsx",))
+    outcomes = _outcomes(args)
+    write_results_xlsx(
+        outcomes, Path(args.out), catalogue=load_catalogue(), made_at=parse_made_at(args.made_at)
+    )
+    print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")
+    return 0

@@ -1,0 +1,247 @@
+"""Excel outputs: results per criterion, 推荐汇总表 with statistics, 公示名单; formula-safe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.results import CriterionResult
+from zjtx.export.report_model import (
+    SIZE_LABELS,
+    industry_text,
+    region_text,
+    tier_label,
+)
+from zjtx.export.summary import (
+    ApplicantOutcome,
+    CountLine,
+    PublicityList,
+    RecommendationSummary,
+)
+
+# A cell whose text starts with one of these is a formula to Excel, LibreOffice or a CSV
+# re-import (= + - @; tab and CR start DDE tricks): always written as text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+POINTS_FORMAT = "0.0#"
+HEADER_FONT = Font(name="Noto Sans SC", bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E8ECF2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def cell(
+    sheet: WriteOnlyWorksheet, value: Any, *, number_format: str | None = None
+) -> WriteOnlyCell:
+    """A write-only cell; text that could run as a formula is stored as plain text."""
+    if isinstance(value, str):
+        item = WriteOnlyCell(sheet, value=value)
+        if value.startswith(FORMULA_TRIGGERS):
+            item.data_type = "s"
+            item.quotePrefix = True  # Excel keeps it text even after the user edits the cell
+        return item
+    item = WriteOnlyCell(sheet, value=value)
+    if number_format and isinstance(value, int | float | Decimal):
+        item.number_format = number_format
+    return item
+
+
+def _header(sheet: WriteOnlyWorksheet, titles: Sequence[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for title in titles:
+        item = cell(sheet, title)
+        item.font = HEADER_FONT
+        item.fill = HEADER_FILL
+        item.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cells.append(item)
+    return cells
+
+
+def _table_sheet(
+    workbook: Workbook,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float],
+    formats: dict[int, str] | None = None,
+) -> WriteOnlyWorksheet:
+    """A sheet with a frozen, filterable header row and the given column widths."""
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append(_header(sheet, headers))
+    count = 0
+    formats = formats or {}
+    for row in rows:
+        sheet.append([cell(sheet, v, number_format=formats.get(i)) for i, v in enumerate(row)])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    return sheet
+
+
+def _new_workbook(made_at: datetime) -> Workbook:
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "zjtx 专精特新评审助手"
+    workbook.properties.created = made_at
+    workbook.properties.modified = made_at
+    return workbook
+
+
+def _criteria_columns(items: Sequence[ApplicantOutcome]) -> list[tuple[str, str]]:
+    """(criterion id, title) of every criterion in the batch, in first-appearance order."""
+    seen: dict[str, str] = {}
+    for item in items:
+        for criterion in item.evaluation.criteria:
+            seen.setdefault(criterion.id, criterion.title)
+    return list(seen.items())
+
+
+RESULT_HEADERS = (
+    "序号",
+    "企业名称",
+    "统一社会信用代码",
+    "所在地区",
+    "所属行业",
+    "企业规模",
+    "认定类别",
+    "认定标准",
+    "评价结论",
+    "总分",
+    "可能最低分",
+    "可能最高分",
+    "合格线",
+    "评审决定",
+)
+
+
+def results_rows(
+    items: Sequence[ApplicantOutcome], catalogue: FieldCatalogue
+) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of the results sheet: fixed columns, then state and points per criterion."""
+    criteria = _criteria_columns(items)
+    headers = list(RESULT_HEADERS)
+    for cid, title in criteria:
+        headers += [f"{cid} {title}｜结论", f"{cid} {title}｜得分"]
+    rows: list[list[Any]] = []
+    for number, item in enumerate(items, start=1):
+        evaluation = item.evaluation
+        by_id: dict[str, CriterionResult] = {c.id: c for c in evaluation.criteria}
+        row: list[Any] = [
+            number,
+            evaluation.name,
+            evaluation.uscc,
+            region_text(item.applicant),
+            industry_text(item.applicant, catalogue),
+            SIZE_LABELS.get(evaluation.size_class, evaluation.size_class),
+            tier_label(evaluation.tier),
+            f"{evaluation.rulebook} 版本 {evaluation.rulebook_version}",
+            evaluation.verdict.label,
+            evaluation.score,
+            evaluation.score_min,
+            evaluation.score_max,
+            evaluation.pass_line,
+            item.decision_label,
+        ]
+        for cid, _title in criteria:
+            criterion = by_id.get(cid)
+            row += [
+                criterion.state.label if criterion else "",
+                criterion.points if criterion else None,
+            ]
+        rows.append(row)
+    return headers, rows
+
+
+def write_results_xlsx(
+    items: Sequence[ApplicantOutcome], path: Path, *, catalogue: FieldCatalogue, made_at: datetime
+) -> Path:
+    """评价结果: one row per applicant, one state and one points column per criterion."""
+    headers, rows = results_rows(items, catalogue)
+    fixed = len(RESULT_HEADERS)
+    widths = [6, 36, 22, 22, 18, 12, 18, 22, 12, 8, 10, 10, 8, 12] + [14] * (len(headers) - fixed)
+    formats = {i: POINTS_FORMAT for i in (9, 10, 11, 12)}
+    formats.update({i: POINTS_FORMAT for i in range(fixed + 1, len(headers), 2)})
+    workbook = _new_workbook(made_at)
+    _table_sheet(workbook, "评价结果", headers, rows, widths, formats)
+    workbook.save(path)
+    return path
+
+
+def _count_rows(title: str, lines: Sequence[CountLine], total: int) -> list[list[Any]]:
+    rows: list[list[Any]] = [[title, "家数", "占比"]]
+    for line in lines:
+        share = Decimal(line.count) / Decimal(total) if total else None
+        rows.append([line.label, line.count, share])
+    rows.append([])
+    return rows
+
+
+def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
+    """推荐汇总表 sheet plus a 统计 sheet (counts by verdict, decision, region, industry, score)."""
+    workbook = _new_workbook(summary.made_at)
+    rows = [
+        [
+            r.rank,
+            r.name,
+            r.uscc,
+            r.region,
+            r.industry,
+            r.score_value,
+            r.verdict,
+            r.decision,
+            r.opinion,
+        ]
+        for r in summary.rows
+    ]
+    sheet = _table_sheet(
+        workbook,
+        "推荐汇总表",
+        summary.columns,
+        rows,
+        [6, 36, 22, 24, 18, 8, 12, 12, 60],
+        {5: POINTS_FORMAT},
+    )
+    sheet.print_title_rows = "1:1"
+    stats = workbook.create_sheet("统计")
+    stats.column_dimensions["A"].width = 32
+    statistics = summary.statistics
+    blocks = [
+        ("评价结论", statistics.by_verdict),
+        ("评审决定", statistics.by_decision),
+        ("地区", statistics.by_region),
+        ("行业（国民经济行业大类）", statistics.by_industry),
+        ("得分分布（左闭右开，最后一档含满分）", statistics.histogram),
+    ]
+    stats.append([cell(stats, summary.title), cell(stats, f"共 {statistics.total} 家")])
+    stats.append([])
+    for title, lines in blocks:
+        if not lines:
+            continue
+        for index, row in enumerate(_count_rows(title, lines, statistics.total)):
+            if index == 0:
+                stats.append(_header(stats, row))
+            else:
+                cells = [cell(stats, v) for v in row]
+                if len(cells) == 3 and cells[2].value is not None:
+                    cells[2].number_format = "0.0%"
+                stats.append(cells)
+    workbook.save(path)
+    return path
+
+
+def write_publicity_xlsx(publicity: PublicityList, path: Path) -> Path:
+    """公示名单: 序号, 企业名称, 所在地区, 认定类别 (no figures, no scores)."""
+    workbook = _new_workbook(publicity.made_at)
+    rows = [[r.number, r.name, r.region, r.tier] for r in publicity.rows]
+    _table_sheet(workbook, "公示名单", publicity.columns, rows, [6, 44, 28, 26])
+    workbook.save(path)
+    return path

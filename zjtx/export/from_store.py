@@ -1,0 +1,75 @@
+"""Gather a stored round's applicants, evaluations and reviews for the printed outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from zjtx.domain.issues import Issue
+from zjtx.domain.results import Confirmation, CriterionState
+from zjtx.export.review import AcknowledgedWarning, ReviewInfo
+from zjtx.export.summary import ApplicantOutcome
+from zjtx.store import StoreService
+from zjtx.store.dto import ApplicantDetail, RoundInfo
+from zjtx.store.scoring_port import RulebookScorer
+
+
+def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation, ...]]:
+    """The report's review part, and the confirmations to evaluate with, of one applicant."""
+    review = detail.review
+    confirmations = tuple(
+        Confirmation(
+            criterion_id=item.target,
+            state=CriterionState(item.state),
+            reason=item.reason,
+            evaluator=item.evaluator,
+            at=item.at,
+        )
+        for item in review.items
+        if item.kind == "criterion" and item.state
+    )
+    issues: dict[str, Issue] = {issue.code: issue for issue in detail.issues}
+    warnings = []
+    for item in review.items:
+        if item.kind != "warning":
+            continue
+        issue = issues.get(item.target)
+        message = item.target
+        if issue is not None:
+            where = issue.location()
+            message = f"{where}：{issue.message}" if where else issue.message
+        warnings.append(AcknowledgedWarning(message, item.reason, item.evaluator, item.at))
+    info = ReviewInfo(
+        decision=review.decision,
+        opinion=review.opinion,
+        evaluator=review.decided_by or "",
+        decided_at=review.decided_at,
+        confirmations=confirmations,
+        acknowledged_warnings=tuple(warnings),
+    )
+    return info, confirmations
+
+
+def round_outcomes(
+    service: StoreService,
+    round_name: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[RoundInfo, list[ApplicantOutcome]]:
+    """Every applicant of a stored round, evaluated with its evaluators' confirmations.
+
+    The evaluation is recomputed from the stored data and confirmations with the round's
+    rulebook (the same function the store uses), so the report shows exactly what the
+    evaluator confirmed.
+    """
+    info = service.get_round(round_name)
+    rows = service.list_applicants(round_name)
+    scorer = RulebookScorer()
+    outcomes: list[ApplicantOutcome] = []
+    for index, row in enumerate(rows, start=1):
+        detail = service.applicant_detail(round_name, row.uscc)
+        review, confirmations = review_info(detail)
+        evaluation = scorer(detail.applicant, info, confirmations)
+        outcomes.append(ApplicantOutcome(evaluation, detail.applicant, review))
+        if progress is not None:
+            progress(index, len(rows))
+    return info, outcomes

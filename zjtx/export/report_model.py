@@ -1,0 +1,534 @@
+"""View-model of the per-applicant assessment report (评审意见表): every printed text, exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.results import (
+    Confirmation,
+    CriterionKind,
+    CriterionResult,
+    CriterionState,
+    Evaluation,
+    GroupScore,
+)
+from zjtx.export.fonts import describe_characters, missing_characters
+from zjtx.export.review import ReviewInfo
+
+TIER_LABELS = {
+    "innovative-sme": "创新型中小企业",
+    "tech-sme": "科技型中小企业",
+    "srdi-sme": "专精特新中小企业",
+    "little-giant": "专精特新“小巨人”企业",
+    "single-champion": "制造业单项冠军企业",
+}
+
+SIZE_LABELS = {
+    "large": "大型企业（不属于中小企业）",
+    "medium": "中型企业",
+    "small": "小型企业",
+    "micro": "微型企业",
+    "unknown": "未能划型（数据不全）",
+}
+
+APPLICATION_LABELS = {"new": "新申报", "renewal": "复核"}
+
+# Key figures printed for the three years before the round (rows), then single-year figures.
+YEAR_SERIES = ("revenue", "main_revenue", "rd_expense")
+SINGLE_FIGURES = (
+    "net_profit_y1",
+    "total_assets_y1",
+    "total_liabilities_y1",
+    "employees_y1",
+    "rd_staff_y1",
+)
+
+NOT_DECIDED = "（未填写）"
+
+
+def tier_label(tier: str) -> str:
+    """Chinese title of a tier key such as ``srdi-sme``; unknown keys are shown as they are."""
+    return TIER_LABELS.get(tier, tier)
+
+
+def format_number(value: Decimal | int | None) -> str:
+    """Display text of a number as given (never rounded): thousands separators, no exponent."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+        return f"{int(value):,}"
+    return f"{value:,f}"
+
+
+def format_points(value: Decimal | None) -> str:
+    """Points without trailing zeros: 8, 7.5, 0."""
+    if value is None:
+        return "—"
+    normal = value.normalize()
+    if normal == normal.to_integral_value():
+        return str(int(normal))
+    return f"{normal:f}"
+
+
+def format_time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    """One line of the criteria table."""
+
+    number: str
+    criterion_id: str
+    title: str
+    requirement: str
+    observed: str
+    state: str  # Chinese state label
+    points: str  # "8 / 10", "0–10 / 10" (undecided), or "" for requirement items
+    confirmed: bool = False  # the state was set or confirmed by an evaluator
+
+
+@dataclass(frozen=True, slots=True)
+class GroupBlock:
+    """Criteria of one rulebook group and, for scored groups, the subtotal."""
+
+    title: str
+    rows: tuple[CriterionRow, ...]
+    subtotal: str = ""  # "小计 23 / 40（最低 12 分）"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigureRow:
+    """One key figure: label with unit and the value of each year column."""
+
+    label: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapLine:
+    """Why an item is not met or not decided: the criterion and what is missing."""
+
+    title: str
+    state: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementLine:
+    """A judgement item (or an override): computed state, the evaluator's result and reason."""
+
+    title: str
+    computed: str
+    result: str  # "符合" / "不符合" / "尚未确认"
+    reason: str
+    evaluator: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class WarningLine:
+    message: str
+    reason: str
+    evaluator: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    """A bar of the group-score chart: points of max, and the group minimum if any."""
+
+    title: str
+    points: Decimal
+    max_points: Decimal
+    minimum: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentReport:
+    """Everything printed on one applicant's assessment report, as final display text."""
+
+    title: str
+    subtitle: str  # round, tier and application type
+    rulebook: str  # rulebook title, version and document number
+    enterprise: tuple[tuple[str, str], ...]  # (label, value) pairs of the enterprise block
+    figure_columns: tuple[str, ...]  # year headings of the key-figure table
+    figures: tuple[KeyFigureRow, ...]
+    groups: tuple[GroupBlock, ...]
+    scored: bool
+    total: str  # "72 / 100"; "" for unscored tiers
+    total_range: str  # "可能区间 60–80" while items are undecided, else ""
+    pass_line: str  # "60 分" or ""
+    verdict: str
+    verdict_reasons: tuple[str, ...]
+    gaps: tuple[GapLine, ...]
+    judgements: tuple[JudgementLine, ...]
+    warnings: tuple[WarningLine, ...]
+    decision: str
+    opinion: str
+    evaluator: str
+    decided_at: str
+    chart: tuple[ChartBar, ...]
+    notes: tuple[str, ...]
+    made_at: datetime
+    footer: str  # made time, rulebook version, input hash (page numbers are added per page)
+    bookmark: str  # outline title in a combined PDF
+    name: str
+    uscc: str
+    input_hash: str
+    missing_characters: tuple[str, ...] = field(default=())
+
+    def all_text(self) -> str:
+        """Every printed string (for the font-coverage check and for tests)."""
+        parts: list[str] = [self.title, self.subtitle, self.rulebook, self.footer]
+        parts += [v for pair in self.enterprise for v in pair]
+        parts += list(self.figure_columns)
+        for row in self.figures:
+            parts += [row.label, *row.values]
+        for group in self.groups:
+            parts += [group.title, group.subtotal]
+            for c in group.rows:
+                parts += [c.number, c.title, c.requirement, c.observed, c.state, c.points]
+        parts += [self.total, self.total_range, self.pass_line, self.verdict, *self.verdict_reasons]
+        for gap in self.gaps:
+            parts += [gap.title, gap.state, gap.text]
+        for j in self.judgements:
+            parts += [j.title, j.computed, j.result, j.reason, j.evaluator, j.at]
+        for w in self.warnings:
+            parts += [w.message, w.reason, w.evaluator]
+        parts += [self.decision, self.opinion, self.evaluator, self.decided_at, *self.notes]
+        parts += [bar.title for bar in self.chart]
+        return "\n".join(p for p in parts if p)
+
+
+def region_text(applicant: Applicant | None) -> str:
+    """所在地区: province, city and county joined, or "—"."""
+    if applicant is None:
+        return "—"
+    parts = [str(applicant.get(k)) for k in ("province", "city", "county") if applicant.get(k)]
+    # 直辖市: 北京市 北京市 → once
+    unique = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]
+    return "".join(unique) or "—"
+
+
+def industry_text(applicant: Applicant | None, catalogue: FieldCatalogue) -> str:
+    """所属行业: the GB/T 4754 code and the size-standard sector."""
+    if applicant is None:
+        return "—"
+    code = applicant.get("industry_code")
+    sector = applicant.get("size_sector")
+    sector_text = ""
+    if sector and "size_sector" in catalogue:
+        sector_text = catalogue["size_sector"].format_value(sector)
+    if code and sector_text:
+        return f"{code}（{sector_text}）"
+    return str(code or sector_text or "—")
+
+
+def _points_text(item: CriterionResult) -> str:
+    if item.kind != CriterionKind.SCORE and item.max_points is None:
+        return ""
+    max_text = format_points(item.max_points) if item.max_points is not None else "—"
+    low, high = item.points_min, item.points_max
+    if low is not None and high is not None and low != high:
+        return f"{format_points(low)}–{format_points(high)} / {max_text}"
+    return f"{format_points(item.points)} / {max_text}"
+
+
+ROUTE_UNMET = "未满足"
+
+
+def _state_text(item: CriterionResult) -> str:
+    """State label; an unmet alternative route reads 未满足 (it is not a failure by itself)."""
+    if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
+        return ROUTE_UNMET
+    return item.state.label
+
+
+def _subtotal_text(group: GroupScore) -> str:
+    text = f"小计 {format_points(group.points)} / {format_points(group.max_points)}"
+    extras = []
+    if group.points_min != group.points_max:
+        extras.append(f"可能 {format_points(group.points_min)}–{format_points(group.points_max)}")
+    if group.minimum is not None:
+        extras.append(f"最低 {format_points(group.minimum)} 分")
+    return text + (f"（{'，'.join(extras)}）" if extras else "")
+
+
+def _missing_text(item: CriterionResult, catalogue: FieldCatalogue) -> str:
+    labels = []
+    for key in item.missing:
+        spec = catalogue.get(key)
+        labels.append(spec.relative_label() if spec else key)
+    return "缺少数据：" + "、".join(labels) if labels else ""
+
+
+def _gap_lines(evaluation: Evaluation, catalogue: FieldCatalogue) -> tuple[GapLine, ...]:
+    lines: list[GapLine] = []
+    for item in evaluation.criteria:
+        if item.kind in (CriterionKind.INFO, CriterionKind.ROUTE):
+            continue
+        if item.state == CriterionState.UNMET:
+            text = item.gap or "；".join(p.gap for p in item.parts if p.gap) or "未达到要求"
+        elif item.state == CriterionState.UNKNOWN:
+            text = _missing_text(item, catalogue) or item.gap or "数据不全，无法判定"
+        else:
+            continue
+        lines.append(GapLine(title=item.title, state=item.state.label, text=text))
+    return tuple(lines)
+
+
+def _confirmation_for(item: CriterionResult, review: ReviewInfo | None) -> Confirmation | None:
+    if item.confirmation is not None:
+        return item.confirmation
+    if review is not None:
+        for confirmation in review.confirmations:
+            if confirmation.criterion_id == item.id:
+                return confirmation
+    return None
+
+
+def _judgement_lines(
+    evaluation: Evaluation, review: ReviewInfo | None
+) -> tuple[JudgementLine, ...]:
+    lines: list[JudgementLine] = []
+    for item in evaluation.criteria:
+        confirmation = _confirmation_for(item, review)
+        if not item.judgement and confirmation is None:
+            continue
+        computed = (item.computed_state or item.state).label
+        if confirmation is None:
+            lines.append(JudgementLine(item.title, computed, "尚未确认", "", "", ""))
+            continue
+        result = confirmation.state.label
+        if item.computed_state not in (None, CriterionState.MANUAL, confirmation.state):
+            result += "（改判）"
+        lines.append(
+            JudgementLine(
+                title=item.title,
+                computed=computed,
+                result=result,
+                reason=confirmation.reason,
+                evaluator=confirmation.evaluator,
+                at=format_time(confirmation.at),
+            )
+        )
+    return tuple(lines)
+
+
+def _figure_rows(
+    applicant: Applicant | None, catalogue: FieldCatalogue, year: int
+) -> tuple[tuple[str, ...], tuple[KeyFigureRow, ...]]:
+    columns = tuple(f"{year - offset}年" for offset in (1, 2, 3))
+    rows: list[KeyFigureRow] = []
+    values = applicant.values if applicant is not None else {}
+    for series in YEAR_SERIES:
+        spec = catalogue.get(f"{series}_y1")
+        if spec is None:
+            continue
+        label = f"{spec.label}（{spec.unit}）" if spec.unit else spec.label
+        cells = tuple(format_number(values.get(f"{series}_y{n}")) for n in (1, 2, 3))
+        rows.append(KeyFigureRow(label, cells))
+    for key in SINGLE_FIGURES:
+        spec = catalogue.get(key)
+        if spec is None:
+            continue
+        label = spec.year_label(year) + (f"（{spec.unit}）" if spec.unit else "")
+        rows.append(KeyFigureRow(label, (format_number(values.get(key)), "", "")))
+    return columns, tuple(rows)
+
+
+def report_input_hash(evaluation: Evaluation, review: ReviewInfo | None) -> str:
+    """SHA-256 of everything the report shows: the evaluation's input hash or content, plus review.
+
+    The footer prints its first 16 hex digits so a printed page can be matched to its inputs.
+    """
+    digest = hashlib.sha256()
+    digest.update((evaluation.input_hash or "").encode())
+    digest.update(json.dumps(evaluation.to_dict(), ensure_ascii=False, sort_keys=True).encode())
+    if review is not None:
+        digest.update(json.dumps(_review_dict(review), ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _review_dict(review: ReviewInfo) -> dict[str, Any]:
+    return {
+        "decision": review.decision_label,
+        "opinion": review.opinion,
+        "evaluator": review.evaluator,
+        "decided_at": format_time(review.decided_at),
+        "confirmations": [
+            [c.criterion_id, str(c.state), c.reason, c.evaluator, format_time(c.at)]
+            for c in review.confirmations
+        ],
+        "warnings": [[w.message, w.reason, w.evaluator] for w in review.acknowledged_warnings],
+    }
+
+
+def build_assessment_report(
+    evaluation: Evaluation,
+    *,
+    catalogue: FieldCatalogue,
+    applicant: Applicant | None = None,
+    review: ReviewInfo | None = None,
+    made_at: datetime,
+    round_name: str | None = None,
+    rulebook_document: str | None = None,
+) -> AssessmentReport:
+    """The report view-model of one evaluated applicant.
+
+    Args:
+        evaluation: the evaluator's result (with confirmations applied, if any).
+        catalogue: field catalogue for labels and units of the key figures.
+        applicant: the applicant's data (region, industry, key figures); optional.
+        review: decision, opinion, confirmations and acknowledged warnings; optional.
+        made_at: time printed in the footer and stored as the PDF creation date (pass the same
+            value to reproduce a report byte for byte).
+        round_name: the round's name (e.g. ``2026年第一批``); defaults to the round date.
+        rulebook_document: the instrument's document number, e.g. ``工信部企业〔2026〕2号``.
+    """
+    tier = tier_label(evaluation.tier)
+    year = evaluation.round_date.year
+    round_text = round_name or (
+        f"{evaluation.round_date.year}年{evaluation.round_date.month}月"
+        f"{evaluation.round_date.day}日批次"
+    )
+    application = APPLICATION_LABELS.get(evaluation.application_type, evaluation.application_type)
+    rulebook = (
+        f"{evaluation.rulebook_title}（{evaluation.rulebook}，版本 {evaluation.rulebook_version}"
+    )
+    if evaluation.overlay:
+        rulebook += f"，地方规则 {evaluation.overlay}"
+    rulebook += "）"
+    if rulebook_document:
+        rulebook = f"{rulebook_document}　{rulebook}"
+
+    enterprise = (
+        ("企业名称", evaluation.name),
+        ("统一社会信用代码", evaluation.uscc),
+        ("所在地区", region_text(applicant)),
+        ("所属行业", industry_text(applicant, catalogue)),
+        ("企业规模", SIZE_LABELS.get(evaluation.size_class, evaluation.size_class or "—")),
+        ("申报类型", application),
+    )
+    columns, figures = _figure_rows(applicant, catalogue, year)
+
+    groups_by_id = {g.id: g for g in evaluation.groups}
+    order: list[str] = []
+    members: dict[str, list[CriterionResult]] = {}
+    titles: dict[str, str] = {}
+    for item in evaluation.criteria:
+        if item.group not in members:
+            order.append(item.group)
+            members[item.group] = []
+            titles[item.group] = item.group_title
+        members[item.group].append(item)
+    blocks: list[GroupBlock] = []
+    number = 0
+    for group_id in order:
+        rows = []
+        for item in members[group_id]:
+            number += 1
+            observed = item.observed or "—"
+            if item.unverified:
+                observed += "（口径未核实）"
+            rows.append(
+                CriterionRow(
+                    number=str(number),
+                    criterion_id=item.id,
+                    title=item.title,
+                    requirement=item.requirement,
+                    observed=observed,
+                    state=_state_text(item),
+                    points=_points_text(item),
+                    confirmed=_confirmation_for(item, review) is not None,
+                )
+            )
+        score = groups_by_id.get(group_id)
+        blocks.append(
+            GroupBlock(
+                title=titles[group_id],
+                rows=tuple(rows),
+                subtotal=_subtotal_text(score) if score is not None else "",
+            )
+        )
+
+    scored = evaluation.scored
+    total = total_range = pass_line = ""
+    chart: tuple[ChartBar, ...] = ()
+    if scored:
+        total = f"{format_points(evaluation.score)} / {format_points(evaluation.max_score)}"
+        if evaluation.score_min != evaluation.score_max:
+            total_range = (
+                f"可能区间 {format_points(evaluation.score_min)}–"
+                f"{format_points(evaluation.score_max)}"
+            )
+        if evaluation.pass_line is not None:
+            pass_line = f"{format_points(evaluation.pass_line)} 分"
+        chart = tuple(
+            ChartBar(g.title, g.points, g.max_points, g.minimum) for g in evaluation.groups
+        )
+
+    decision = review.decision_label if review and review.decision else NOT_DECIDED
+    input_hash = report_input_hash(evaluation, review)
+    footer = (
+        f"生成时间 {made_at:%Y-%m-%d %H:%M}　认定标准 {evaluation.rulebook} "
+        f"版本 {evaluation.rulebook_version}　输入摘要 {input_hash[:16]}"
+    )
+    report = AssessmentReport(
+        title=f"{tier}评审意见表",
+        subtitle=f"{round_text}　{tier}　{application}",
+        rulebook=rulebook,
+        enterprise=enterprise,
+        figure_columns=columns,
+        figures=figures,
+        groups=tuple(blocks),
+        scored=scored,
+        total=total,
+        total_range=total_range,
+        pass_line=pass_line,
+        verdict=evaluation.verdict.label,
+        verdict_reasons=evaluation.verdict_reasons,
+        gaps=_gap_lines(evaluation, catalogue),
+        judgements=_judgement_lines(evaluation, review),
+        warnings=tuple(
+            WarningLine(w.message, w.reason, w.evaluator)
+            for w in (review.acknowledged_warnings if review else ())
+        ),
+        decision=decision,
+        opinion=review.opinion if review else "",
+        evaluator=review.evaluator if review else "",
+        decided_at=format_time(review.decided_at) if review else "",
+        chart=chart,
+        notes=evaluation.notes,
+        made_at=made_at,
+        footer=footer,
+        bookmark=f"{evaluation.name}（{evaluation.uscc}）",
+        name=evaluation.name,
+        uscc=evaluation.uscc,
+        input_hash=input_hash,
+    )
+    missing = missing_characters(report.all_text())
+    if missing:
+        report = _with_missing(report, missing)
+    return report
+
+
+def _with_missing(report: AssessmentReport, missing: tuple[str, ...]) -> AssessmentReport:
+    note = (
+        "注意：字体缺少以下字符，已以编码〔U+….〕代替打印，请核对后手工补写："
+        + describe_characters(missing)
+    )
+    return replace(report, missing_characters=missing, notes=(*report.notes, note))

@@ -1,0 +1,224 @@
+"""The data-quality gate: per-applicant checks (errors block, warnings need a reason)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.issues import Severity
+from zjtx.domain.uscc import org_code_warning, validate_uscc
+from zjtx.intake.headers import RATIO_LABELS
+from zjtx.intake.records import Record
+
+REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as 万元
+REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
+GROWTH_LIMIT = Decimal(300)  # percent
+HUNDRED = Decimal(100)
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def check_record(record: Record, catalogue: FieldCatalogue) -> None:
+    """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
+    values = record.values
+    for spec in catalogue:
+        if (
+            spec.required
+            and spec.key not in values
+            and not any(issue.field == spec.key for issue in record.issues)
+        ):
+            record.add(
+                "missing-required",
+                Severity.ERROR,
+                f"缺少{spec.label}：该企业无法导入",
+                field_key=spec.key,
+            )
+    code = values.get("uscc")
+    if code is not None:
+        problem = validate_uscc(code)
+        if problem is not None:
+            record.add(problem.code, Severity.ERROR, problem.message, field_key="uscc")
+        else:
+            warning = org_code_warning(code)
+            if warning:
+                record.add("uscc-org-code", Severity.WARNING, warning, field_key="uscc")
+    for key, value in values.items():
+        spec = catalogue.get(key)
+        if spec is None or not spec.is_numeric:
+            continue
+        if spec.minimum is not None and value < spec.minimum:
+            word = "为负数" if spec.minimum == 0 else f"小于 {spec.minimum}"
+            record.add(
+                "value-out-of-range",
+                Severity.ERROR,
+                f"{spec.relative_label()}{word}（{value}），不可能成立",
+                field_key=key,
+            )
+        elif spec.maximum is not None and value > spec.maximum:
+            record.add(
+                "value-out-of-range",
+                Severity.ERROR,
+                f"{spec.relative_label()}大于 {spec.maximum}（{value}），不可能成立",
+                field_key=key,
+            )
+    for year in (1, 2, 3):
+        revenue = values.get(f"revenue_y{year}")
+        label = catalogue[f"revenue_y{year}"].relative_label()
+        main = values.get(f"main_revenue_y{year}")
+        if revenue is not None and main is not None and main > revenue:
+            record.add(
+                "main-revenue-exceeds-revenue",
+                Severity.ERROR,
+                f"{catalogue[f'main_revenue_y{year}'].relative_label()}（{_fmt(main)} 万元）"
+                f"大于{label}（{_fmt(revenue)} 万元）",
+                field_key=f"main_revenue_y{year}",
+            )
+        rd = values.get(f"rd_expense_y{year}")
+        if revenue is not None and rd is not None and rd > revenue:
+            record.add(
+                "rd-expense-exceeds-revenue",
+                Severity.ERROR,
+                f"{catalogue[f'rd_expense_y{year}'].relative_label()}（{_fmt(rd)} 万元）"
+                f"大于{label}（{_fmt(revenue)} 万元）",
+                field_key=f"rd_expense_y{year}",
+            )
+        if revenue is not None and (Decimal(0) < revenue < REVENUE_MIN or revenue > REVENUE_MAX):
+            record.add(
+                "revenue-unit-suspect",
+                Severity.WARNING,
+                f"{label}为 {_fmt(revenue)} 万元，数量级异常：请核对单位（元、万元、亿元）",
+                field_key=f"revenue_y{year}",
+            )
+    for later, earlier in ((1, 2), (2, 3)):
+        now = values.get(f"revenue_y{later}")
+        before = values.get(f"revenue_y{earlier}")
+        if now is not None and before is not None and before > 0:
+            growth = (now - before) / before * HUNDRED
+            if growth > GROWTH_LIMIT:
+                record.add(
+                    "growth-over-300",
+                    Severity.WARNING,
+                    f"{catalogue[f'revenue_y{later}'].relative_label()}比"
+                    f"{catalogue[f'revenue_y{earlier}'].relative_label()}增长 {growth:.1f}%"
+                    "（超过 300%）：请核对",
+                    field_key=f"revenue_y{later}",
+                )
+    liabilities = values.get("total_liabilities_y1")
+    assets = values.get("total_assets_y1")
+    if liabilities is not None and (assets is None or (assets == 0 and liabilities > 0)):
+        record.add(
+            "liabilities-without-assets",
+            Severity.ERROR,
+            "填了上年末负债总额，但资产总额为空或为 0：无法计算资产负债率，请补填资产总额",
+            field_key="total_liabilities_y1",
+        )
+    staff = values.get("rd_staff_y1")
+    employees = values.get("employees_y1")
+    if staff is not None and employees is not None and staff > employees:
+        record.add(
+            "rd-staff-exceeds-employees",
+            Severity.WARNING,
+            f"上年度研发人员（{staff} 人）多于上年末从业人员（{employees} 人）：请核对",
+            field_key="rd_staff_y1",
+        )
+    for stated in record.ratios:
+        computed = computed_ratio(values, stated.ratio, stated.year_index)
+        if computed is None:
+            continue
+        candidates = computed if isinstance(computed, list) else [computed]
+        decimals = max(0, -int(stated.value.normalize().as_tuple().exponent))
+        tolerance = Decimal(5).scaleb(-(decimals + 1)) + Decimal("0.000001")
+        if all(abs(stated.value - c) > tolerance for c in candidates):
+            shown = "、".join(f"{c:.2f}%" for c in candidates)
+            record.add(
+                "ratio-mismatch",
+                Severity.WARNING,
+                f"表中{RATIO_LABELS[stated.ratio]}为 {stated.raw}（{stated.value}%），"
+                f"按金额计算为 {shown}：请核对（评价按金额计算）",
+                cell=stated.cell,
+            )
+
+
+def computed_ratio(
+    values: dict[str, object], ratio: str, year: int
+) -> Decimal | list[Decimal] | None:
+    """The ratio (percent value) computed from amounts, or None when they are missing.
+
+    R&D intensity without a year may be the last year's or the three years' combined, so both
+    are candidates.
+    """
+
+    def get(key: str) -> Decimal | None:
+        value = values.get(key)
+        return None if value is None else Decimal(value)
+
+    def pct(top: Decimal | None, bottom: Decimal | None) -> Decimal | None:
+        if top is None or bottom is None or bottom == 0:
+            return None
+        return top / bottom * HUNDRED
+
+    if ratio == "rd_intensity":
+        single = pct(get(f"rd_expense_y{year}"), get(f"revenue_y{year}"))
+        out = [single] if single is not None else []
+        if year == 1:
+            rds = [get(f"rd_expense_y{y}") for y in (1, 2, 3)]
+            revs = [get(f"revenue_y{y}") for y in (1, 2, 3)]
+            if all(v is not None for v in rds + revs):
+                combined = pct(sum(rds), sum(revs))
+                if combined is not None:
+                    out.append(combined)
+        return out or None
+    if ratio == "debt_ratio":
+        return pct(get("total_liabilities_y1"), get("total_assets_y1"))
+    if ratio == "main_share":
+        return pct(get(f"main_revenue_y{year}"), get(f"revenue_y{year}"))
+    if ratio == "revenue_growth":
+        now, before = get(f"revenue_y{year}"), get(f"revenue_y{year + 1}")
+        if now is None or before is None or before <= 0:
+            return None
+        return (now - before) / before * HUNDRED
+    if ratio == "revenue_cagr":
+        now, before = get("revenue_y1"), get("revenue_y3")
+        if now is None or before is None or before <= 0 or now < 0:
+            return None
+        root = (now / before).sqrt()
+        return (root - 1) * HUNDRED
+    if ratio == "rd_staff_share":
+        return pct(get("rd_staff_y1"), get("employees_y1"))
+    return None
+
+
+def check_duplicates(records: Iterable[Record]) -> None:
+    """The same 统一社会信用代码 twice in a batch: an error on every row, naming the others."""
+    by_code: dict[str, list[Record]] = {}
+    for record in records:
+        code = record.values.get("uscc")
+        if code:
+            by_code.setdefault(code, []).append(record)
+    for code, group in by_code.items():
+        if len(group) < 2:
+            continue
+        for record in group:
+            others = "；".join(_where(other) for other in group if other is not record)
+            record.add(
+                "uscc-duplicate",
+                Severity.ERROR,
+                f"统一社会信用代码“{code}”在本批次中重复出现（另见 {others}）：请删除重复的行",
+                field_key="uscc",
+            )
+
+
+def _where(record: Record) -> str:
+    parts = [record.file]
+    if record.sheet:
+        parts.append(record.sheet)
+    cell = record.cells.get("uscc")
+    if cell:
+        parts.append(cell)
+    elif record.row is not None:
+        parts.append(f"第 {record.row} 行")
+    return " · ".join(parts)

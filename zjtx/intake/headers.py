@@ -1,0 +1,297 @@
+"""Recognise column headers and form labels: field, year of the round, unit, stated ratios."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.intake.values import MONEY_UNITS
+
+UNIT_WORDS = (
+    "百万元",
+    "亿元",
+    "万元",
+    "千元",
+    "元",
+    "%",
+    "人",
+    "项",
+    "个",
+    "名",
+    "级",
+    "分",
+    "年",
+    "家",
+)
+_BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
+_UNIT_NOTE = re.compile(r"单位[:：]?(百万元|亿元|万元|千元|元|%|人|项|个)")
+_CAL_YEAR = re.compile(r"((?:19|20)\d{2})年?(?:度|末|底)?")
+_RELATIVE_YEARS = (
+    ("大前年度", 3), ("大前年末", 3), ("大前年", 3),
+    ("上上年度", 2), ("上上年", 2), ("前年度", 2), ("前年末", 2), ("前年", 2),
+    ("上一年度", 1), ("上年度", 1), ("上年末", 1), ("上年底", 1), ("上一年", 1), ("上年", 1),
+)  # fmt: skip
+_DROP_CHARS = str.maketrans("", "", "\"'“”‘’《》<>*＊:：·、,，.。")
+_SERIAL_HEADERS = frozenset({"序号", "编号", "no", "no.", "序", "行号"})
+
+# Ratios a roster may state; they are computed from the amounts, the stated value is checked.
+RATIO_NAMES: dict[str, tuple[str, ...]] = {
+    "rd_intensity": (
+        "研发费用占营业收入比重", "研发费用占营业收入比例", "研发费用占营业收入的比重",
+        "研发投入强度",
+        "研发费用率", "研发强度", "研发费用占比", "研发投入占营业收入比重", "研发经费投入强度",
+    ),
+    "debt_ratio": ("资产负债率",),
+    "main_share": (
+        "主营业务收入占营业收入比重", "主营业务收入占比", "主营业务收入占营业收入比例",
+        "主营业务收入占营业收入的比重",
+    ),
+    "revenue_growth": ("营业收入增长率", "营收增长率", "营业收入年增长率", "营业收入同比增长率"),
+    "revenue_cagr": ("营业收入复合增长率", "近2年营业收入复合增长率", "近两年营业收入复合增长率"),
+    "rd_staff_share": ("研发人员占比", "研发人员占从业人员比重", "研发人员占全部职工比重",
+                       "研发人员占职工总数比重", "研发人员占从业人员比例"),
+}  # fmt: skip
+RATIO_LABELS = {
+    "rd_intensity": "研发费用占营业收入比重",
+    "debt_ratio": "资产负债率",
+    "main_share": "主营业务收入占营业收入比重",
+    "revenue_growth": "营业收入增长率",
+    "revenue_cagr": "营业收入复合增长率",
+    "rd_staff_share": "研发人员占从业人员比重",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMatch:
+    """What a header text names.
+
+    kind: ``field`` (key set), ``ratio`` (ratio set), ``serial`` (序号), ``unknown``,
+    ``bad-year`` (a known series with a year outside the round), ``no-year`` (a series without
+    a year), ``bad-unit`` (a unit the field cannot take).
+    """
+
+    kind: str
+    key: str | None = None
+    ratio: str | None = None
+    unit: str | None = None
+    year: int | None = None  # calendar year written in the header
+    year_index: int | None = None
+    detail: str = ""
+
+
+def clean(text: str) -> str:
+    """Header text for comparison: NFKC, no whitespace or quotes, ASCII lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split()).translate(_DROP_CHARS).lower()
+
+
+def _strip_brackets(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _BRACKETS.sub("", text)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderTables:
+    """Lookup tables built once per catalogue."""
+
+    direct: dict[str, str]  # cleaned name -> field key (non-series fields and exact year keys)
+    series: dict[str, str]  # cleaned series name -> base
+    series_years: dict[str, tuple[int, ...]]  # base -> years present in the catalogue
+    ratios: dict[str, str]  # cleaned ratio name -> ratio id
+
+
+_TABLES: dict[int, tuple[FieldCatalogue, HeaderTables]] = {}
+
+
+def header_tables(catalogue: FieldCatalogue) -> HeaderTables:
+    """Lookup tables of a catalogue, built once (catalogues are immutable)."""
+    cached = _TABLES.get(id(catalogue))
+    if cached is not None and cached[0] is catalogue:
+        return cached[1]
+    tables = _build_tables(catalogue)
+    _TABLES[id(catalogue)] = (catalogue, tables)
+    return tables
+
+
+def _build_tables(catalogue: FieldCatalogue) -> HeaderTables:
+    direct: dict[str, str] = {}
+    series: dict[str, str] = {}
+    series_years: dict[str, list[int]] = {}
+
+    def add(table: dict[str, str], name: str, value: str) -> None:
+        for variant in (clean(name), clean(_strip_brackets(unicodedata.normalize("NFKC", name)))):
+            if variant:
+                table.setdefault(variant, value)
+
+    for spec in catalogue:
+        direct.setdefault(spec.key.lower(), spec.key)
+        if spec.year is None:
+            for name in (spec.label, *spec.aliases):
+                add(direct, name, spec.key)
+        else:
+            series_years.setdefault(spec.base, []).append(spec.year)
+            add(direct, spec.relative_label(), spec.key)
+            for name in (spec.label, spec.base, *spec.aliases):
+                add(series, name, spec.base)
+    ratios: dict[str, str] = {}
+    for ratio, names in RATIO_NAMES.items():
+        for name in names:
+            add(ratios, name, ratio)
+    return HeaderTables(
+        direct=direct,
+        series=series,
+        series_years={k: tuple(v) for k, v in series_years.items()},
+        ratios=ratios,
+    )
+
+
+def _split_units(text: str) -> tuple[str, str | None, str]:
+    """(text without unit annotations, unit, text with non-unit brackets kept)."""
+    text = unicodedata.normalize("NFKC", "".join(text.split()))
+    unit = None
+    note = _UNIT_NOTE.search(text)
+    if note:
+        unit = note.group(1)
+        text = text[: note.start()] + text[note.end() :]
+
+    def drop_unit(match: re.Match[str]) -> str:
+        nonlocal unit
+        inner = match.group(1).strip()
+        inner = inner.removeprefix("单位").lstrip(":：")
+        if inner in UNIT_WORDS or inner in ("万", "亿", "百分比", "%"):
+            unit = {"万": "万元", "亿": "亿元", "百分比": "%"}.get(inner, inner)
+            return ""
+        return match.group(0)
+
+    text = _BRACKETS.sub(drop_unit, text)
+    if unit is None:
+        for word in ("百万元", "亿元", "万元", "千元", "%"):
+            if text.endswith(word) and len(text) > len(word) + 1:
+                unit = word
+                text = text[: -len(word)].rstrip("/-_")
+                break
+    return text, unit, text
+
+
+def _find_year(text: str, evaluation_year: int) -> tuple[str, int | None, int | None] | None:
+    """(text without the year words, calendar year, year index) or None when no year is named."""
+    match = _CAL_YEAR.search(text)
+    if match:
+        year = int(match.group(1))
+        rest = text[: match.start()] + text[match.end() :]
+        return rest, year, evaluation_year - year
+    for word, index in _RELATIVE_YEARS:
+        position = text.find(word)
+        if position >= 0:
+            rest = text[:position] + text[position + len(word) :]
+            return rest, evaluation_year - index, index
+    return None
+
+
+def _lookup(table: dict[str, str], text: str) -> str | None:
+    for variant in (clean(text), clean(_strip_brackets(text))):
+        found = table.get(variant)
+        if found:
+            return found
+    # Leading qualifiers that rosters add to a series name.
+    for prefix in ("近三年", "近3年", "年度", "年末", "年底", "全年", "截至"):
+        if text.startswith(prefix):
+            found = table.get(clean(text[len(prefix) :]))
+            if found:
+                return found
+    return None
+
+
+def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> HeaderMatch:
+    """Resolve one header (or form label) text against the catalogue for a round's year."""
+    tables = header_tables(catalogue)
+    body, unit, _ = _split_units(text)
+    if not body:
+        return HeaderMatch("unknown", unit=unit)
+    if clean(body) in _SERIAL_HEADERS:
+        return HeaderMatch("serial")
+    key = _lookup(tables.direct, body)
+    if key is not None:
+        return _checked(catalogue[key], unit, None)
+    ratio = _lookup(tables.ratios, body)
+    if ratio is not None:
+        return HeaderMatch("ratio", ratio=ratio, unit=unit, year_index=1)
+    found = _find_year(body, evaluation_year)
+    if found is not None:
+        rest, year, index = found
+        base = _lookup(tables.series, rest)
+        if base is not None:
+            years = tables.series_years[base]
+            if index not in years:
+                allowed = "、".join(f"{evaluation_year - y}年" for y in sorted(years, reverse=True))
+                return HeaderMatch(
+                    "bad-year",
+                    key=base,
+                    year=year,
+                    detail=f"{year}年不在本批次（{evaluation_year}年度）的申报年度内："
+                    f"可用 {allowed}",
+                )
+            spec = catalogue[f"{base}_y{index}"]
+            return _checked(spec, unit, year)
+        ratio = _lookup(tables.ratios, rest)
+        if ratio is not None:
+            if index not in (1, 2, 3):
+                return HeaderMatch(
+                    "bad-year", ratio=ratio, year=year, detail=f"{year}年不在本批次的申报年度内"
+                )
+            return HeaderMatch("ratio", ratio=ratio, unit=unit, year=year, year_index=index)
+        key = _lookup(tables.direct, rest)
+        if key is not None and catalogue[key].year is None and index == 1:
+            # "2025年末从业人员" style labels for fields that are not series.
+            return _checked(catalogue[key], unit, year)
+        return HeaderMatch("unknown", unit=unit)
+    base = _lookup(tables.series, body)
+    if base is not None:
+        years = tables.series_years[base]
+        if years == (1,):
+            return _checked(catalogue[f"{base}_y1"], unit, evaluation_year - 1)
+        return HeaderMatch(
+            "no-year",
+            key=base,
+            unit=unit,
+            detail="列标题没有注明年度，无法确定是哪一年的数据：请写成"
+            f"“{evaluation_year - 1}年{catalogue[base + '_y1'].label}”",
+        )
+    return HeaderMatch("unknown", unit=unit)
+
+
+def _checked(spec: FieldSpec, unit: str | None, year: int | None) -> HeaderMatch:
+    """A field match, or bad-unit when the header's unit cannot apply to the field."""
+    if unit is not None:
+        ok = True
+        if spec.type == FieldType.MONEY:
+            ok = unit in MONEY_UNITS
+        elif spec.type == FieldType.PERCENT:
+            ok = unit == "%"
+        elif spec.type in (FieldType.INT, FieldType.DECIMAL):
+            ok = unit == spec.unit or (
+                unit in ("个", "家", "项", "人", "名")
+                and spec.unit
+                in (
+                    "项",
+                    "人",
+                    "名",
+                )
+            )
+        else:
+            ok = False
+        if not ok:
+            return HeaderMatch(
+                "bad-unit",
+                key=spec.key,
+                unit=unit,
+                year=year,
+                year_index=spec.year,
+                detail=f"{spec.relative_label()}不能使用单位“{unit}”",
+            )
+    return HeaderMatch("field", key=spec.key, unit=unit, year=year, year_index=spec.year)

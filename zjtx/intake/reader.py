@@ -1,0 +1,283 @@
+"""read_applicants: files and folders in, applicants + issues + a summary that counts every row."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from zjtx.domain.applicant import Provenance
+from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.form import form_score, read_form
+from zjtx.intake.gate import check_duplicates, check_record
+from zjtx.intake.json_input import InputError, read_json_applicants
+from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
+from zjtx.intake.roster import column_mappings, find_header, header_issues, iter_roster_records
+from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
+
+SUPPORTED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".json"})
+SKIPPED_SHEETS = frozenset({"填表说明", "说明", "选项", "填报说明", "指标说明"})
+PROGRESS_EVERY = 250
+
+Progress = Callable[[int, int, str], None]
+
+
+def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
+    """(path, display name, reason to skip or None) for every file, folders expanded."""
+    out: list[tuple[Path, str, str | None]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                shown = f"{path.name}/{child.relative_to(path).as_posix()}"
+                if child.name.startswith(("~$", ".")):
+                    out.append((child, shown, "临时文件或隐藏文件"))
+                elif child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    out.append((child, shown, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
+                else:
+                    out.append((child, shown, None))
+        else:
+            out.append((path, path.name, None))
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _file_issue(result: FileResult, code: str, severity: Severity, message: str) -> None:
+    result.issues.append(
+        Issue(code=code, severity=severity, message=message, file=result.display_name)
+    )
+
+
+class _Ticker:
+    """Counts rows, reports progress now and then and honours cancel()."""
+
+    def __init__(self, progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        self.progress = progress
+        self.cancel = cancel
+        self.done = 0
+        self.total = 0
+        self.message = ""
+        self._next = PROGRESS_EVERY
+
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        if self.done >= self._next:
+            self._next = self.done + PROGRESS_EVERY
+            self.check()
+            if self.progress is not None:
+                self.progress(self.done, self.total, self.message)
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise Cancelled("导入已取消")
+
+    def announce(self, message: str) -> None:
+        self.message = message
+        self.check()
+        if self.progress is not None:
+            self.progress(self.done, self.total, message)
+
+
+def read_applicants(
+    paths: Sequence[str | Path],
+    year: int,
+    *,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    catalogue: FieldCatalogue | None = None,
+) -> IntakeResult:
+    """Read rosters, forms, CSV and JSON files (folders expanded) through the gate.
+
+    Args:
+        paths: files and folders; folders are searched recursively (sorted) for
+            .xlsx/.xls/.csv/.json files, other files are reported as info issues.
+        year: evaluation year of the round (2026 round: 2025年 columns are ``_y1``).
+        progress: called as progress(done_rows, total_rows_or_0, message).
+        cancel: returning True stops the import by raising Cancelled.
+        catalogue: the field catalogue (default: the bundled national one).
+    """
+    if catalogue is None:
+        from zjtx.scoring.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    ticker = _Ticker(progress, cancel)
+    files = _expand(paths)
+    result = IntakeResult(year=year)
+    per_file: list[tuple[FileResult, list[Record]]] = []
+    for index, (path, shown, skip) in enumerate(files, start=1):
+        ticker.announce(f"正在读取 {shown}（第 {index}/{len(files)} 个文件）")
+        file_result = FileResult(path=path, sha256="", kind="skipped", display_name=shown)
+        records: list[Record] = []
+        if skip is not None:
+            _file_issue(file_result, "file-skipped", Severity.INFO, f"已跳过：{skip}")
+        else:
+            file_result.sha256 = _sha256(path)
+            records = _read_file(path, shown, year, catalogue, file_result, ticker)
+        per_file.append((file_result, records))
+        result.files.append(file_result)
+    ticker.announce("正在检查数据质量")
+    all_records = [record for _, records in per_file for record in records]
+    for record in all_records:
+        check_record(record, catalogue)
+    check_duplicates(all_records)
+    for file_result, records in per_file:
+        for record in records:
+            file_result.issues.extend(record.issues)
+            if record.blocked:
+                file_result.rows_blocked += 1
+                file_result.blocked_applicants.append(record.applicant())
+            else:
+                file_result.rows_imported += 1
+                file_result.applicants.append(record.applicant())
+        file_result.issues.sort(key=_issue_order)
+    ticker.check()
+    if progress is not None:
+        progress(ticker.done, ticker.done, "导入完成")
+    return result
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _issue_order(issue: Issue) -> tuple[object, ...]:
+    return (issue.sheet or "", issue.row if issue.row is not None else -1, _col_key(issue.cell))
+
+
+def _col_key(cell: str | None) -> tuple[int, str]:
+    if not cell:
+        return (0, "")
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    return (len(letters), letters)
+
+
+def _read_file(
+    path: Path,
+    shown: str,
+    year: int,
+    catalogue: FieldCatalogue,
+    file_result: FileResult,
+    ticker: _Ticker,
+) -> list[Record]:
+    try:
+        kind = detect_kind(path)
+        if kind == "json":
+            file_result.kind = "json"
+            return _read_json(path, shown, catalogue, file_result, ticker)
+        sheets = read_workbook(path, kind)
+    except FileProblem as exc:
+        file_result.kind = "unreadable"
+        _file_issue(file_result, exc.code, Severity.ERROR, f"{shown}：{exc.message}")
+        return []
+    ticker.check()
+    return _read_sheets(sheets, shown, year, catalogue, file_result, ticker)
+
+
+def _read_json(
+    path: Path, shown: str, catalogue: FieldCatalogue, file_result: FileResult, ticker: _Ticker
+) -> list[Record]:
+    try:
+        applicants = read_json_applicants(path, catalogue)
+    except InputError as exc:
+        file_result.issues.append(
+            Issue(
+                code="json-invalid",
+                severity=Severity.ERROR,
+                message=str(exc),
+                file=shown,
+                row=exc.record,
+                field=exc.key,
+            )
+        )
+        return []
+    records = []
+    for index, applicant in enumerate(applicants, start=1):
+        ticker(1)
+        provenance = {
+            key: Provenance(shown, None, p.cell, p.raw) for key, p in applicant.provenance.items()
+        }
+        record = Record(
+            file=shown,
+            sheet=None,
+            row=index,
+            source=Provenance(shown, None, f"[{index}]"),
+            values=dict(applicant.values),
+            provenance=provenance,
+            cells={key: p.cell for key, p in provenance.items() if p.cell},
+        )
+        record.uscc_text = applicant.values.get("uscc")
+        records.append(record)
+    file_result.rows_total = len(records)
+    return records
+
+
+def _read_sheets(
+    sheets: list[SheetData],
+    shown: str,
+    year: int,
+    catalogue: FieldCatalogue,
+    file_result: FileResult,
+    ticker: _Ticker,
+) -> list[Record]:
+    candidates = []
+    for sheet in sheets:
+        if sheet.name in SKIPPED_SHEETS or (sheet.hidden and sheet.name is not None):
+            continue
+        candidates.append((sheet, find_header(sheet, catalogue, year)))
+    records: list[Record] = []
+    rosters = [(sheet, layout) for sheet, layout in candidates if layout is not None]
+    if rosters:
+        file_result.kind = "roster"
+        counts = {"rows_total": 0, "rows_blank": 0}
+        ticker.total += sum(len(sheet.rows) - layout.data_start for sheet, layout in rosters)
+        for sheet, layout in rosters:
+            file_result.column_mapping.extend(column_mappings(layout, sheet, year))
+            file_result.issues.extend(header_issues(layout, sheet, shown, catalogue))
+            records.extend(
+                iter_roster_records(sheet, layout, shown, counts, ticker, file_result.issues)
+            )
+        for sheet, layout in candidates:
+            if layout is None and any(any(v != "" for v in row) for row in sheet.rows):
+                _file_issue(
+                    file_result,
+                    "sheet-skipped",
+                    Severity.INFO,
+                    f"工作表“{sheet.name}”中找不到表头，未读取",
+                )
+        file_result.rows_total = counts["rows_total"]
+        file_result.rows_blank = counts["rows_blank"]
+        return records
+    scored = [(form_score(sheet, catalogue, year), sheet) for sheet, _ in candidates]
+    scored = [(score, sheet) for score, sheet in scored if score >= 2]
+    if not scored:
+        file_result.kind = "unreadable"
+        _file_issue(
+            file_result,
+            "header-not-found",
+            Severity.ERROR,
+            f"{shown}：找不到表头（企业名称、统一社会信用代码等列）或申报表的栏目，未导入任何数据"
+            "：请使用 zjtx template 生成的模板",
+        )
+        return []
+    file_result.kind = "form"
+    sheet = max(scored, key=lambda item: item[0])[1]
+    record, mappings = read_form(sheet, catalogue, year, shown)
+    ticker(1)
+    file_result.column_mapping.extend(mappings)
+    if not record.values and not record.issues:
+        file_result.rows_total = 1
+        file_result.rows_blank = 1
+        _file_issue(file_result, "form-empty", Severity.INFO, f"{shown}：申报表是空的，已跳过")
+        return []
+    file_result.rows_total = 1
+    return [record]

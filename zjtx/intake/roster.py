@@ -1,0 +1,529 @@
+"""Roster sheets (one row per applicant): find the header, map columns, read rows to records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from zjtx.domain.applicant import Provenance
+from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header
+from zjtx.intake.records import ColumnMapping, Record, StatedRatio
+from zjtx.intake.values import (
+    CellError,
+    Converter,
+    decimal_from_float,
+    is_placeholder,
+    make_converter,
+    normalise_text,
+    parse_number_text,
+    raw_text,
+)
+from zjtx.intake.workbook import SheetData, cell_ref, column_letter
+
+HEADER_SCAN_ROWS = 40
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "汇总"})
+FORMULA_MESSAGE = "公式未计算：请在 Excel 或 WPS 中打开并保存后再导入"
+
+
+def cell_error_message(text: str) -> str:
+    """Chinese message for an Excel error value such as #N/A or #DIV/0!."""
+    return f"单元格是错误值 {text or '#ERROR'}（公式出错）：请修正公式或改填数值"
+
+
+@dataclass(slots=True)
+class Column:
+    """A mapped column of a roster sheet, with its per-cell converter."""
+
+    index: int
+    match: HeaderMatch
+    header: str
+    header_cell: str
+    spec: FieldSpec | None = None
+    convert: Converter | None = None
+    uses_percent: bool = False
+
+
+@dataclass(slots=True)
+class HeaderLayout:
+    """Where the header is and what every column means."""
+
+    first_row: int  # 0-based row of the (upper) header row
+    height: int  # 1 or 2 rows
+    columns: list[Column]
+    unknown: list[tuple[int, str, str]]  # (column, header text, header cell)
+    problems: list[tuple[int, str, HeaderMatch, str]]  # (column, header, match, cell)
+
+    @property
+    def data_start(self) -> int:
+        return self.first_row + self.height
+
+
+def _header_grid(sheet: SheetData, limit: int) -> list[list[str]]:
+    """Top rows as text with merged header cells filled across their range."""
+    grid = []
+    for row in sheet.rows[:limit]:
+        grid.append([value.strip() if isinstance(value, str) else "" for value in row])
+    for r1, c1, r2, c2 in sheet.merged:
+        if r1 >= limit or r1 >= len(grid) or c1 >= len(grid[r1]):
+            continue
+        text = grid[r1][c1]
+        for r in range(r1, min(r2, limit - 1, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c2:
+                row.extend([""] * (c2 + 1 - len(row)))
+            for c in range(c1, c2 + 1):
+                row[c] = text
+    return grid
+
+
+def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> HeaderLayout | None:
+    """The best header (one row, or two with a merged group row) in the top rows, or None."""
+    grid = _header_grid(sheet, HEADER_SCAN_ROWS)
+    memo: dict[str, HeaderMatch] = {}
+
+    def resolve(text: str) -> HeaderMatch:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = match_header(text, catalogue, year)
+        return found
+
+    def score(texts: list[str]) -> tuple[int, bool]:
+        points = 0
+        identity = False
+        for text in texts:
+            if not text:
+                continue
+            match = resolve(text)
+            if match.kind in ("field", "ratio"):
+                points += 2
+                if match.key in ("name", "uscc"):
+                    identity = True
+            elif match.kind in ("bad-year", "bad-unit", "no-year"):
+                points += 1
+        return points, identity
+
+    best: tuple[int, int, int, list[str]] | None = None  # (points, row, height, texts)
+    for r in range(len(grid)):
+        single = grid[r]
+        points, identity = score(single)
+        if points >= 3 and (identity or points >= 6) and (best is None or points > best[0]):
+            best = (points, r, 1, single)
+        if r + 1 < len(grid):
+            lower = grid[r + 1]
+            width = max(len(single), len(lower))
+            combined = []
+            for c in range(width):
+                top = single[c] if c < len(single) else ""
+                bottom = lower[c] if c < len(lower) else ""
+                combined.append(top + bottom if top and bottom and top != bottom else top or bottom)
+            points2, identity2 = score(combined)
+            if points2 >= 3 and (identity2 or points2 >= 6) and (best is None or points2 > best[0]):
+                best = (points2, r, 2, combined)
+    if best is None:
+        return None
+    _, first, height, texts = best
+    # A form (label beside value, row after row) can also have two labels in one row: when
+    # more labels sit outside the candidate header than in it, this is not a roster.
+    inside = sum(1 for text in texts if text and resolve(text).kind != "unknown")
+    outside = sum(
+        1
+        for r, row in enumerate(grid)
+        if not first <= r < first + height
+        for text in row
+        if text and resolve(text).kind in ("field", "no-year")
+    )
+    if outside > inside:
+        return None
+    header_row = first + height - 1
+    columns: list[Column] = []
+    unknown: list[tuple[int, str, str]] = []
+    problems: list[tuple[int, str, HeaderMatch, str]] = []
+    raw_rows = sheet.rows[first : first + height]
+    for c, text in enumerate(texts):
+        if not text:
+            if any(c < len(row) and not _blank(row[c]) for row in raw_rows):
+                # A non-text header such as a bare year number.
+                text = " ".join(raw_text(row[c]) for row in raw_rows if c < len(row))
+                unknown.append((c, text, cell_ref(header_row, c)))
+            continue
+        shown = _shown_header(raw_rows, grid[first : first + height], c)
+        match = resolve(text)
+        where = cell_ref(header_row, c)
+        if match.kind in ("field", "ratio", "serial"):
+            column = Column(index=c, match=match, header=shown, header_cell=where)
+            if match.kind == "field":
+                spec = catalogue[match.key]
+                column.spec = spec
+                column.convert = make_converter(spec, match.unit)
+                column.uses_percent = spec.type in (
+                    FieldType.PERCENT,
+                    FieldType.MONEY,
+                    FieldType.INT,
+                    FieldType.DECIMAL,
+                )
+            columns.append(column)
+        elif match.kind in ("bad-year", "bad-unit", "no-year"):
+            problems.append((c, shown, match, where))
+        else:
+            unknown.append((c, shown, where))
+    return HeaderLayout(first, height, columns, unknown, problems)
+
+
+def _shown_header(raw_rows: list[list[Any]], grid_rows: list[list[str]], c: int) -> str:
+    parts = []
+    for row in grid_rows:
+        text = " ".join((row[c] if c < len(row) else "").split())
+        if text and (not parts or parts[-1] != text):
+            parts.append(text)
+    return " / ".join(parts)
+
+
+def _blank(value: Any) -> bool:
+    return value == "" or value is None or (value.__class__ is str and not value.strip())
+
+
+def column_mappings(layout: HeaderLayout, sheet: SheetData, year: int) -> list[ColumnMapping]:
+    """The mapping of every non-empty header of a sheet, in column order."""
+    rows: list[tuple[int, ColumnMapping]] = []
+    for column in layout.columns:
+        match = column.match
+        role = match.kind
+        calendar = match.year
+        if column.spec is not None and column.spec.year is not None and calendar is None:
+            calendar = year - column.spec.year
+        rows.append(
+            (
+                column.index,
+                ColumnMapping(
+                    header=column.header,
+                    field=match.key if role == "field" else None,
+                    unit=match.unit,
+                    year=calendar,
+                    cell=column.header_cell,
+                    role=role,
+                    hidden=column.index in sheet.hidden_cols,
+                    sheet=sheet.name,
+                ),
+            )
+        )
+    for c, text, where, match in [(c, t, w, None) for c, t, w in layout.unknown] + [
+        (c, t, w, m) for c, t, m, w in layout.problems
+    ]:
+        rows.append(
+            (
+                c,
+                ColumnMapping(
+                    header=text,
+                    field=None,
+                    unit=match.unit if match else None,
+                    year=match.year if match else None,
+                    cell=where,
+                    role="ignored",
+                    hidden=c in sheet.hidden_cols,
+                    sheet=sheet.name,
+                ),
+            )
+        )
+    rows.sort(key=lambda item: item[0])
+    return [mapping for _, mapping in rows]
+
+
+def header_issues(
+    layout: HeaderLayout, sheet: SheetData, file: str, catalogue: FieldCatalogue
+) -> list[Issue]:
+    """Issues about the header itself: unknown, misdated or mis-unitted columns, missing ones."""
+    issues = []
+    header_row = layout.first_row + layout.height
+    for _, text, match, where in layout.problems:
+        code = {"bad-year": "year-out-of-round", "bad-unit": "header-unit-invalid"}.get(
+            match.kind, "header-year-missing"
+        )
+        issues.append(
+            Issue(
+                code=code,
+                severity=Severity.ERROR,
+                message=f"列“{text}”：{match.detail}；该列未导入",
+                file=file,
+                sheet=sheet.name,
+                cell=where,
+                row=header_row,
+            )
+        )
+    for _, text, where in layout.unknown:
+        issues.append(
+            Issue(
+                code="column-ignored",
+                severity=Severity.WARNING,
+                message=f"列“{text}”不是字段目录中的字段，已忽略（如是同一字段的别称，请改用模板中的列名）",
+                file=file,
+                sheet=sheet.name,
+                cell=where,
+                row=header_row,
+            )
+        )
+    seen: dict[str, Column] = {}
+    for column in layout.columns:
+        if column.spec is None:
+            continue
+        if column.index in sheet.hidden_cols:
+            issues.append(
+                Issue(
+                    code="column-hidden",
+                    severity=Severity.INFO,
+                    message=f"列“{column.header}”在工作簿中被隐藏，已照常读取",
+                    file=file,
+                    sheet=sheet.name,
+                    cell=column.header_cell,
+                    row=header_row,
+                    field=column.spec.key,
+                )
+            )
+        if column.spec.type == FieldType.MONEY and column.match.unit is None:
+            issues.append(
+                Issue(
+                    code="unit-assumed",
+                    severity=Severity.INFO,
+                    message=f"列“{column.header}”未注明单位，按万元读取",
+                    file=file,
+                    sheet=sheet.name,
+                    cell=column.header_cell,
+                    row=header_row,
+                    field=column.spec.key,
+                )
+            )
+        first = seen.setdefault(column.spec.key, column)
+        if first is not column:
+            issues.append(
+                Issue(
+                    code="column-duplicate",
+                    severity=Severity.INFO,
+                    message=f"列“{column.header}”与列“{first.header}”（{first.header_cell}）"
+                    "是同一字段；两列的值必须一致",
+                    file=file,
+                    sheet=sheet.name,
+                    cell=column.header_cell,
+                    row=header_row,
+                    field=column.spec.key,
+                )
+            )
+    keys = {c.spec.key for c in layout.columns if c.spec is not None}
+    for required in (spec for spec in catalogue if spec.required):
+        if required.key not in keys:
+            issues.append(
+                Issue(
+                    code="column-missing",
+                    severity=Severity.ERROR,
+                    message=f"找不到“{required.label}”列：每行都无法导入",
+                    file=file,
+                    sheet=sheet.name,
+                    row=header_row,
+                    field=required.key,
+                )
+            )
+    return issues
+
+
+def _ratio_value(value: Any, percent: bool) -> tuple[Decimal, int] | None:
+    """A stated ratio as a percent value and its number of decimals, or None if unreadable."""
+    cls = value.__class__
+    if cls is float or cls is int:
+        number = decimal_from_float(value)
+        if percent:
+            number = number.scaleb(2)
+        exponent = number.normalize().as_tuple().exponent
+        return number, max(0, -int(exponent))
+    if cls is str:
+        text = normalise_text(value)
+        if is_placeholder(text):
+            return None
+        try:
+            number, unit = parse_number_text(text)
+        except ValueError:
+            return None
+        if unit not in (None, "%"):
+            return None
+        exponent = number.as_tuple().exponent
+        return number, max(0, -int(exponent))
+    return None
+
+
+def iter_roster_records(
+    sheet: SheetData,
+    layout: HeaderLayout,
+    file: str,
+    counts: dict[str, int],
+    tick: Callable[[int], None],
+    file_issues: list[Issue],
+) -> Iterator[Record]:
+    """Records of the data rows below the header; counts blank and total rows in ``counts``."""
+    rows = sheet.rows
+    sheet_name = sheet.name
+    serial_cols = {c.index for c in layout.columns if c.match.kind == "serial"}
+    field_cols = [c for c in layout.columns if c.spec is not None]
+    ratio_cols = [c for c in layout.columns if c.match.kind == "ratio"]
+    percent_cells = sheet.percent_cells
+    formula_rows: dict[int, list[int]] = {}
+    for r, c in (*sheet.formula_cells, *sheet.error_cells):
+        formula_rows.setdefault(r, []).append(c)
+    mapped_cols = {c.index: c for c in layout.columns}
+    letters = {c.index: column_letter(c.index) for c in layout.columns}
+    for c, _, _ in layout.unknown:
+        letters[c] = column_letter(c)
+
+    def nonblank(row: list[Any]) -> bool:
+        for c, value in enumerate(row):
+            if c in serial_cols:
+                continue
+            if value.__class__ is str:
+                if value and not is_placeholder(value):
+                    return True
+            elif value is not None:
+                return True
+        return False
+
+    last = len(rows) - 1
+    while last >= layout.data_start and not (nonblank(rows[last]) or last in formula_rows):
+        last -= 1
+    name_cols = [c for c in field_cols if c.spec.key == "name"]
+    for r in range(layout.data_start, last + 1):
+        row = rows[r]
+        excel_row = r + 1
+        tick(1)
+        counts["rows_total"] += 1
+        if not nonblank(row) and r not in formula_rows:
+            counts["rows_blank"] += 1
+            continue
+        if name_cols:
+            first_name = row[name_cols[0].index] if name_cols[0].index < len(row) else ""
+            if isinstance(first_name, str) and normalise_text(first_name) in TOTAL_WORDS:
+                counts["rows_blank"] += 1
+                file_issues.append(
+                    Issue(
+                        code="total-row-skipped",
+                        severity=Severity.INFO,
+                        message=f"第 {excel_row} 行是“{first_name.strip()}”行，"
+                        "不是申报企业，已跳过",
+                        file=file,
+                        sheet=sheet_name,
+                        cell=cell_ref(r, name_cols[0].index),
+                        row=excel_row,
+                    )
+                )
+                continue
+        record = Record(
+            file=file,
+            sheet=sheet_name,
+            row=excel_row,
+            source=Provenance(file=file, sheet=sheet_name, cell=f"{excel_row}:{excel_row}"),
+        )
+        values = record.values
+        provenance = record.provenance
+        cells = record.cells
+        width = len(row)
+        deferred: list[tuple[str, str, str, str]] = []
+        for column in field_cols:
+            c = column.index
+            key = column.spec.key
+            where = f"{letters[c]}{excel_row}"
+            if key not in cells:
+                cells[key] = where
+            value = row[c] if c < width else ""
+            if value == "" or value is None:
+                continue
+            try:
+                typed = column.convert(value, column.uses_percent and (r, c) in percent_cells)
+            except CellError as exc:
+                deferred.append((exc.code, exc.message, key, where))
+                continue
+            if typed is None:
+                continue
+            if key in values:
+                if values[key] != typed:
+                    other = provenance[key]
+                    deferred.append(
+                        (
+                            "conflicting-values",
+                            f"{column.spec.relative_label()}：{where} 的“{raw_text(value)}”与 "
+                            f"{other.cell} 的“{other.raw}”不一致",
+                            key,
+                            where,
+                        )
+                    )
+                continue
+            values[key] = typed
+            if where != cells[key]:
+                cells[key] = where
+            provenance[key] = Provenance(file, sheet_name, where, raw_text(value))
+        uscc = values.get("uscc")
+        if uscc is None and "uscc" in cells:
+            raw = row[_col_of(cells["uscc"])] if _col_of(cells["uscc"]) < width else ""
+            if isinstance(raw, str) and raw.strip():
+                record.uscc_text = raw.strip()
+        else:
+            record.uscc_text = uscc
+        for code, message, key, where in deferred:
+            record.add(code, Severity.ERROR, message, field_key=key, cell=where)
+        for c in formula_rows.get(r, ()):
+            column = mapped_cols.get(c)
+            if column is None or column.match.kind == "serial":
+                continue
+            key = column.spec.key if column.spec is not None else None
+            value = row[c] if c < width else ""
+            if value != "" and value is not None:
+                continue
+            if (r, c) in sheet.error_cells:
+                record.add(
+                    "cell-error-value",
+                    Severity.ERROR,
+                    f"{cell_ref(r, c)}：{cell_error_message(sheet.error_cells[(r, c)])}",
+                    field_key=key,
+                    cell=cell_ref(r, c),
+                )
+                continue
+            record.add(
+                "formula-not-calculated",
+                Severity.ERROR,
+                f"{cell_ref(r, c)}：{FORMULA_MESSAGE}",
+                field_key=key,
+                cell=cell_ref(r, c),
+            )
+        for column in ratio_cols:
+            c = column.index
+            value = row[c] if c < width else ""
+            if value == "" or value is None:
+                continue
+            stated = _ratio_value(value, (r, c) in percent_cells)
+            where = cell_ref(r, c)
+            if stated is None:
+                if not is_placeholder(value):
+                    record.add(
+                        "value-unreadable",
+                        Severity.WARNING,
+                        f"{RATIO_LABELS[column.match.ratio]}：无法把“{raw_text(value)}”读作百分数"
+                        "（比率由金额计算，该值仅用于核对）",
+                        cell=where,
+                    )
+                continue
+            number, _ = stated
+            record.ratios.append(
+                StatedRatio(
+                    ratio=column.match.ratio,
+                    year_index=column.match.year_index or 1,
+                    value=number,
+                    cell=where,
+                    raw=raw_text(value),
+                )
+            )
+        yield record
+
+
+def _col_of(a1: str) -> int:
+    letters = "".join(ch for ch in a1 if ch.isalpha())
+    value = 0
+    for ch in letters:
+        value = value * 26 + ord(ch) - 64
+    return value - 1

@@ -1,0 +1,413 @@
+"""Cell values to typed catalogue values: numbers with units, 是/否, enumerations and dates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from zjtx.domain.fields import FieldSpec, FieldType
+
+# Cell texts that mean "nothing entered": unknown, never zero.
+PLACEHOLDERS = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "–",
+        "/",
+        "\\",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "暂无",
+        "空",
+        ".",
+    }
+)
+NONE_WORDS = frozenset({"无", "没有", "未有"})
+TRUE_WORDS = frozenset(
+    {"是", "有", "√", "✓", "✔", "y", "yes", "true", "t", "1", "对", "已获得", "已获"}
+)
+FALSE_WORDS = frozenset(
+    {"否", "无", "×", "✗", "✘", "x", "n", "no", "false", "f", "0", "没有", "未获得"}
+)
+
+# Money units to the power of ten that turns them into 万元.
+MONEY_UNITS = {"元": -4, "千元": -1, "万元": 0, "万": 0, "百万元": 2, "亿元": 4, "亿": 4}
+COUNT_UNITS = frozenset({"人", "名", "项", "个", "件", "级", "分", "年", "家"})
+EXCEL_EPOCH = date(1899, 12, 30)
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_TRAILING_UNIT = re.compile(
+    r"^(.*?\d\.?)(亿元|百万元|万元|千元|元|亿|万|%|人|名|项|个|件|级|分|年|家)$"
+)
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?()$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})()$"),
+)
+_YEAR_ONLY = re.compile(r"^(\d{4})年?$")
+
+
+class CellError(ValueError):
+    """A cell whose text cannot be read as its field's type: a kebab-case code and a message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width digits, brackets and signs to half-width) without any whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def decimal_from_float(value: float) -> Decimal:
+    """The number Excel shows for a binary float (15 significant digits), as a Decimal."""
+    text = f"{value:.15g}"
+    return Decimal(text)
+
+
+def tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros a unit conversion added (1200.0000 -> 1200) without exponents."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def raw_text(value: Any) -> str:
+    """The raw value of a cell as text for provenance (floats as Excel shows them)."""
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def is_blank(value: Any) -> bool:
+    """An empty cell or one holding only whitespace."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_number_text(text: str) -> tuple[Decimal, str | None]:
+    """A number typed as text and its trailing unit, if any ("1,200万元" -> 1200, "万元").
+
+    Accepts thousands separators, full-width digits (the caller normalises), a leading plus or
+    minus sign, negative numbers in parentheses and a percent sign. Raises ValueError.
+    """
+    negative = False
+    if len(text) > 2 and text[0] == "(" and text[-1] == ")":
+        negative = True
+        text = text[1:-1]
+    unit = None
+    match = _TRAILING_UNIT.match(text)
+    if match:
+        text, unit = match.group(1), match.group(2)
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise ValueError(text)
+        text = text.replace(",", "")
+    if not _PLAIN_NUMBER.match(text):
+        raise ValueError(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if negative:
+        if number < 0:
+            raise ValueError(text)
+        number = -number
+    return number, unit
+
+
+def _unreadable(spec: FieldSpec, raw: Any, expected: str) -> CellError:
+    return CellError(
+        "value-unreadable",
+        f"{spec.relative_label()}：无法把“{raw_text(raw)}”读作{expected}",
+    )
+
+
+Converter = Callable[[Any, bool], Any]
+
+
+def make_converter(spec: FieldSpec, header_unit: str | None) -> Converter:
+    """A function (cell value, percent-formatted?) -> typed value or None; raises CellError.
+
+    ``header_unit`` is the unit written in the column header (元, 万元, 亿元, %, 人...).
+    Built once per column so the per-cell work is small.
+    """
+    ftype = spec.type
+    if ftype == FieldType.MONEY:
+        return _money_converter(spec, MONEY_UNITS.get(header_unit or "万元", 0))
+    if ftype == FieldType.PERCENT:
+        return _percent_converter(spec)
+    if ftype in (FieldType.DECIMAL, FieldType.INT):
+        return _count_converter(spec, integral=ftype == FieldType.INT)
+    if ftype == FieldType.BOOL:
+        return _bool_converter(spec)
+    if ftype == FieldType.DATE:
+        return _date_converter(spec)
+    if ftype == FieldType.ENUM:
+        return _enum_converter(spec)
+    return _text_converter(spec)
+
+
+def _scaled(number: Decimal, power: int) -> Decimal:
+    return tidy(number.scaleb(power)) if power else number
+
+
+def _text_number(spec: FieldSpec, raw: str) -> tuple[Decimal | None, str | None]:
+    """Parse a text cell of a numeric field: (number or None for unknown, trailing unit)."""
+    text = normalise_text(raw)
+    lowered = text.lower()
+    if lowered in PLACEHOLDERS:
+        return None, None
+    if text in NONE_WORDS:
+        if spec.none_means_zero:
+            return Decimal(0), None
+        return None, None
+    try:
+        return parse_number_text(text)
+    except ValueError:
+        raise CellError(
+            "value-unreadable",
+            f"{spec.relative_label()}：无法把“{raw}”读作数值",
+        ) from None
+
+
+def _money_converter(spec: FieldSpec, header_power: int) -> Converter:
+    def convert(value: Any, percent: bool) -> Any:
+        cls = value.__class__
+        if cls is float or cls is int:
+            if percent:
+                raise CellError(
+                    "value-unreadable",
+                    f"{spec.relative_label()}：金额单元格被设成了百分比格式（显示为 {value:.4%}），"
+                    "请改为数值格式并核对",
+                )
+            return _scaled(decimal_from_float(value), header_power)
+        if cls is str:
+            number, unit = _text_number(spec, value)
+            if number is None:
+                return None
+            if unit is None:
+                return _scaled(number, header_power)
+            if unit in MONEY_UNITS:
+                return _scaled(number, MONEY_UNITS[unit])
+            raise CellError(
+                "value-unreadable", f"{spec.relative_label()}：“{value}”的单位不是金额单位"
+            )
+        raise _unreadable(spec, value, "金额")
+
+    return convert
+
+
+def _percent_converter(spec: FieldSpec) -> Converter:
+    def convert(value: Any, percent: bool) -> Any:
+        cls = value.__class__
+        if cls is float or cls is int:
+            number = decimal_from_float(value)
+            return tidy(number.scaleb(2)) if percent else number
+        if cls is str:
+            number, unit = _text_number(spec, value)
+            if number is None:
+                return None
+            if unit is None or unit == "%":
+                return number
+            raise CellError("value-unreadable", f"{spec.relative_label()}：“{value}”不是百分数")
+        raise _unreadable(spec, value, "百分数")
+
+    return convert
+
+
+def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
+    expected = "整数" if integral else "数值"
+    allowed_units = {spec.unit} if spec.unit else set()
+    if spec.unit == "名":
+        allowed_units.add("位")
+
+    def finish(number: Decimal, raw: Any) -> Any:
+        if not integral:
+            return number
+        if number != number.to_integral_value():
+            raise CellError(
+                "value-not-integer", f"{spec.relative_label()}：“{raw_text(raw)}”应为整数"
+            )
+        return int(number)
+
+    def convert(value: Any, percent: bool) -> Any:
+        cls = value.__class__
+        if cls is float or cls is int:
+            if percent:
+                raise _unreadable(spec, value, expected + "（单元格是百分比格式）")
+            if integral and cls is float and value.is_integer():
+                return int(value)
+            return finish(decimal_from_float(value), value)
+        if cls is str:
+            text = value.strip()
+            if text.startswith("第") and spec.unit == "名":
+                text = text[1:]
+            number, unit = _text_number(spec, text)
+            if number is None:
+                return None
+            if unit is not None and unit not in allowed_units:
+                raise CellError("value-unreadable", f"{spec.relative_label()}：“{value}”的单位不对")
+            return finish(number, value)
+        raise _unreadable(spec, value, expected)
+
+    return convert
+
+
+def _bool_converter(spec: FieldSpec) -> Converter:
+    def convert(value: Any, percent: bool) -> Any:
+        cls = value.__class__
+        if cls is bool:
+            return value
+        if cls is float or cls is int:
+            if value == 1:
+                return True
+            if value == 0:
+                return False
+            raise _unreadable(spec, value, "是/否")
+        if cls is str:
+            text = normalise_text(value).lower()
+            if text in PLACEHOLDERS:
+                return None
+            if text in TRUE_WORDS:
+                return True
+            if text in FALSE_WORDS:
+                return False
+            raise CellError(
+                "value-unreadable",
+                f"{spec.relative_label()}：无法把“{value}”读作是/否"
+                "（可填 是、否、有、无、√、×、Y、N）",
+            )
+        raise _unreadable(spec, value, "是/否")
+
+    return convert
+
+
+def parse_date_text(text: str) -> tuple[date, bool] | None:
+    """A date typed as text and whether it was complete (day given); None if unreadable."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            day = int(match.group(3)) if match.group(3) else 1
+            try:
+                return date(year, month, day), bool(match.group(3))
+            except ValueError:
+                return None
+    match = _YEAR_ONLY.match(text)
+    if match and 1900 <= int(match.group(1)) <= 2100:
+        return date(int(match.group(1)), 1, 1), False
+    return None
+
+
+def _date_converter(spec: FieldSpec) -> Converter:
+    def convert(value: Any, percent: bool) -> Any:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        cls = value.__class__
+        if cls is float or cls is int:
+            # An Excel serial in a cell that lost its date format.
+            if 1 <= value <= 80000 and float(value).is_integer():
+                return EXCEL_EPOCH + timedelta(days=int(value))
+            raise _unreadable(spec, value, "日期")
+        if cls is str:
+            text = normalise_text(value)
+            if text.lower() in PLACEHOLDERS:
+                return None
+            parsed = parse_date_text(text)
+            if parsed is None:
+                raise CellError(
+                    "value-unreadable",
+                    f"{spec.relative_label()}：无法把“{value}”读作日期"
+                    "（可写 2019-03-01、2019年3月、2019.3）",
+                )
+            return parsed[0]
+        raise _unreadable(spec, value, "日期")
+
+    return convert
+
+
+def _option_key(text: str) -> str:
+    return normalise_text(text).replace('"', "").replace("“", "").replace("”", "").lower()
+
+
+def _enum_converter(spec: FieldSpec) -> Converter:
+    lookup: dict[str, str] = {}
+    for code, label in spec.options:
+        lookup[_option_key(code)] = code
+        lookup[_option_key(label)] = code
+    for code, aliases in spec.option_aliases:
+        for alias in aliases:
+            lookup.setdefault(_option_key(alias), code)
+    choices = "、".join(label for _, label in spec.options)
+
+    def convert(value: Any, percent: bool) -> Any:
+        if value.__class__ is not str:
+            raise CellError(
+                "value-unreadable",
+                f"{spec.relative_label()}：“{raw_text(value)}”不是可选值；可选：{choices}",
+            )
+        key = _option_key(value)
+        if key in PLACEHOLDERS:
+            return None
+        code = lookup.get(key)
+        if code is None:
+            raise CellError(
+                "value-unreadable",
+                f"{spec.relative_label()}：“{value}”不是可选值；可选：{choices}",
+            )
+        return code
+
+    return convert
+
+
+def _text_converter(spec: FieldSpec) -> Converter:
+    def convert(value: Any, percent: bool) -> Any:
+        if value.__class__ is str:
+            text = " ".join(value.split())
+            if normalise_text(text).lower() in PLACEHOLDERS:
+                return None
+            return text
+        if isinstance(value, float):
+            if spec.key == "uscc":
+                raise CellError(
+                    "uscc-as-number",
+                    f"统一社会信用代码被存成了数字（{value:.15g}），后几位可能已丢失：请把该列设为文本格式后重新录入",
+                )
+            return f"{value:.15g}"
+        if isinstance(value, bool | int):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    return convert
+
+
+def is_placeholder(value: Any) -> bool:
+    """Empty or a "nothing" mark such as — or / (unknown, never zero)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return normalise_text(value).lower() in PLACEHOLDERS
+    return False
