@@ -92,7 +92,6 @@ def write_roster(folder: Path, count: int) -> Path:
     try:
         from zjtx.intake.synthetic import applicants
         from zjtx.intake.templates import write_roster_template
-
         from zjtx.scoring.catalogue import load_catalogue
     except ImportError:
         import json
