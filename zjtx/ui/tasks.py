@@ -89,7 +89,7 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
+        self.pool.setMaxThreadCount(max(4, QThreadPool.globalInstance().maxThreadCount()))
         self._running: set[Task] = set()
 
     def start(
