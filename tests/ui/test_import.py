@@ -112,3 +112,54 @@ def test_wizard_shows_mapping_issues_and_what_changed_on_reimport(qtbot, window,
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     text = dialog.changes.item(0).text()
     assert "数据有变化 1 家" in text and "因错误未导入 1 家" in text
+
+
+def test_shipped_roster_and_forms_folder(qtbot, window, service):
+    """The shipped roster and a folder of forms: mapping, planted defects, then a warning
+    acknowledged with a reason in the review pane."""
+    from zjtx.intake import read_applicants
+    from zjtx.paths import resource_path
+
+    roster = resource_path("samples", "roster_2026.xlsx")
+    forms = resource_path("samples", "forms")
+    expected = read_applicants([roster, forms], ROUND_DATE.year).files
+    ready = sum(f.rows_imported for f in expected)
+    blocked = sum(f.rows_blocked for f in expected)
+    dialog = _dialog(qtbot, window, [roster, forms])
+    assert f"可导入 {ready} 家" in dialog.summary.text()
+    assert f"因错误不能导入 {blocked} 家" in dialog.summary.text()
+    assert dialog.mapping_file.count() == len(expected)
+    assert dialog.mapping_model.rowCount() == len(expected[0].column_mapping)
+    hidden = [
+        dialog.mapping_model.index(r, 6).data() for r in range(dialog.mapping_model.rowCount())
+    ]
+    assert any("隐藏列" in text for text in hidden)
+    errors = [
+        dialog.issues_model.issue_at(r)
+        for r in range(dialog.issues_model.rowCount())
+        if dialog.issues_model.index(r, 0).data() == "错误"
+    ]
+    assert len(errors) == sum(1 for f in expected for i in f.issues if i.severity == "error")
+    assert all(i.file for i in errors)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+    assert window.model.rowCount() == ready
+
+    row = next(r for r in service.list_applicants(ROUND) if r.open_warnings)
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        window.select_applicant(row.uscc)
+    review = window.review
+    assert review.ack_button.isEnabled()
+    code = review.warning_combo.currentData()
+    review.warning_reason.setText("已电话核实，数据无误")
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT) as saved:
+        qtbot.mouseClick(review.ack_button, Qt.MouseButton.LeftButton)
+    assert code not in {issue.code for issue in saved.args[0].open_warnings}
+    stored = service.review_state(ROUND, row.uscc)
+    assert any(
+        i.kind == "warning" and i.target == code and i.reason == "已电话核实，数据无误"
+        for i in stored.items
+    )
+    position = window.model.position_of(row.uscc)
+    qtbot.waitUntil(lambda: window.model.row_at(position).open_warnings == row.open_warnings - 1)
