@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     window.grab().save(str(out / "main-window.png"))
     window.review_scroll.grab().save(str(out / "review-pane.png"))
 
+    # The shipped roster is for 2026: the wizard opens on a 2026 round.
+    service.create_round("2026年第一批", tier="little-giant", round_date=date(2026, 5, 1))
+    window.refresh_rounds(select="2026年第一批")
+    wait_for(window.rows_loaded)
     window.open_import()
     dialog = window.import_dialog
     dialog.resize(1000, 640)

@@ -137,6 +137,8 @@ class ImportDialog(QDialog):
         self.tabs.addTab(mapping_page, "列对应关系")
         self.tabs.addTab(self.issues_view, "问题清单")
         self.tabs.addTab(self.changes, "导入结果")
+        # Wrapped rows get their height from the column widths, known once the tab is shown.
+        self.tabs.currentChanged.connect(lambda _index: self.issues_view.resizeRowsToContents())
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
