@@ -84,6 +84,14 @@ def test_round_from_import_to_printed_report(qtbot, window, service, sample_json
     )
     position = model.position_of(row.uscc)
     qtbot.waitUntil(lambda: model.index(position, model.DECISION_COLUMN).data() == "不推荐")
+    history = window.detail.history
+
+    def reasons() -> list[str]:
+        return [history.item(r, 3).text() for r in range(history.rowCount())]
+
+    qtbot.waitUntil(lambda: "已核对营业执照与信用中国查询结果" in reasons(), timeout=TIMEOUT)
+    assert window.detail.versions.rowCount() == 1
+    assert window.detail.versions.item(0, 1).text() == "applicants.json"
 
     window.open_export("report")
     export = window.export_dialog

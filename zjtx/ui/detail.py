@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -27,6 +29,11 @@ from zjtx.ui.models import (
     field_label,
     format_field_value,
 )
+
+
+def _local(moment: datetime) -> str:
+    """A stored UTC time in the computer's time zone, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _table_view(model: Any) -> QTableView:
@@ -75,10 +82,29 @@ class DetailPane(QWidget):
         self.issues_view.setColumnWidth(0, 50)
         self.issues_view.setColumnWidth(1, 420)
 
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(["时间", "操作人", "内容", "理由"])
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setWordWrap(True)
+        self.history.setAlternatingRowColors(True)
+        for column, width in enumerate((140, 90, 420)):
+            self.history.setColumnWidth(column, width)
+        self.history.horizontalHeader().setStretchLastSection(True)
+
+        self.versions = QTableWidget(0, 4)
+        self.versions.setHorizontalHeaderLabels(["版本", "来自文件", "导入人", "导入时间"])
+        self.versions.verticalHeader().setVisible(False)
+        self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.versions.horizontalHeader().setStretchLastSection(True)
+        self.versions.setColumnWidth(1, 260)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(self.criteria_view, "评价指标")
         self.tabs.addTab(self.figures, "申报数据")
         self.tabs.addTab(self.issues_view, "导入提示")
+        self.tabs.addTab(self.versions, "数据版本")
+        self.tabs.addTab(self.history, "评审留痕")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -93,8 +119,10 @@ class DetailPane(QWidget):
         self.criteria_model.set_criteria([])
         self.figures.setRowCount(0)
         self.issues_model.set_issues([])
+        self.history.setRowCount(0)
+        self.versions.setRowCount(0)
 
-    def show_detail(self, detail: ApplicantDetail) -> None:
+    def show_detail(self, detail: ApplicantDetail, history: Sequence[Any] = ()) -> None:
         self.detail = detail
         row = detail.row
         evaluation = detail.review.evaluation or {}
@@ -126,6 +154,23 @@ class DetailPane(QWidget):
         self.tabs.setTabText(
             2, f"导入提示（{len(detail.issues)}）" if detail.issues else "导入提示"
         )
+        self._fill(self.versions, [
+            (f"第 {v.number} 版", v.file_name, v.created_by, _local(v.created_at))
+            for v in detail.versions
+        ])  # fmt: skip
+        self._fill(self.history, [
+            (_local(e.at), e.actor, e.summary, e.reason or "") for e in history
+        ])  # fmt: skip
+        self.history.resizeRowsToContents()
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+        table.setRowCount(len(rows))
+        for position, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(position, column, item)
 
     def _show_figures(self, detail: ApplicantDetail) -> None:
         applicant = detail.applicant

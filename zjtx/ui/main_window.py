@@ -47,6 +47,13 @@ from zjtx.ui.tasks import TaskRunner
 log = logging.getLogger("zjtx.ui")
 
 
+def _detail_and_history(
+    service: StoreService, round_name: str, uscc: str
+) -> tuple[ApplicantDetail, list[Any]]:
+    """One applicant with its audit trail (read together in the worker)."""
+    return service.applicant_detail(round_name, uscc), service.history(round_name, uscc)
+
+
 class MainWindow(QMainWindow):
     """One window for a whole round: import, look, review, export."""
 
@@ -441,15 +448,17 @@ class MainWindow(QMainWindow):
         self._detail_request += 1
         request = self._detail_request
 
-        def loaded(detail: ApplicantDetail) -> None:
+        def loaded(result: tuple[ApplicantDetail, list[Any]]) -> None:
             if request != self._detail_request:
                 return  # the evaluator has moved on to another row
-            self.detail.show_detail(detail)
+            detail, history = result
+            self.detail.show_detail(detail, history)
             self.review.show_state(detail.review)
             self.detail_loaded.emit(detail)
 
-        self.runner.start(lambda p, c: service.applicant_detail(name, uscc), name="读取企业详情",
-                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+        self.runner.start(lambda p, c: _detail_and_history(service, name, uscc),
+                          name="读取企业详情", on_success=loaded,
+                          on_failure=self.show_error)  # fmt: skip
 
     def _review_saved(self, state: ReviewState) -> None:
         self.message.emit(f"已保存 {state.name} 的评审（第 {state.version} 版）")
@@ -457,15 +466,17 @@ class MainWindow(QMainWindow):
         if service is None:
             return
 
-        def loaded(detail: ApplicantDetail) -> None:
+        def loaded(result: tuple[ApplicantDetail, list[Any]]) -> None:
+            detail, history = result
             self.model.update_row(detail.row)
             self._update_counts()
             if self.current_uscc == uscc:
-                self.detail.show_detail(detail)
+                self.detail.show_detail(detail, history)
             self.detail_loaded.emit(detail)
 
-        self.runner.start(lambda p, c: service.applicant_detail(name, uscc), name="刷新企业",
-                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+        self.runner.start(lambda p, c: _detail_and_history(service, name, uscc),
+                          name="刷新企业", on_success=loaded,
+                          on_failure=self.show_error)  # fmt: skip
 
     # ------------------------------------------------------------------ dialogs
     def open_import(self) -> None:
