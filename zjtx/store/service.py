@@ -598,9 +598,7 @@ class StoreService:
                             "applicant_id": applicant_id,
                             "number": number,
                             "values": values,
-                            "provenance": {
-                                k: codec.encode_provenance(p) for k, p in a.provenance.items()
-                            },
+                            "provenance": codec.encode_provenance_map(a.provenance),
                             "source": codec.encode_provenance(a.source),
                             "values_hash": values_hash,
                             "issues": issues_by_uscc.get(a.uscc, []),
