@@ -11,12 +11,14 @@ from tests.intake.helpers import read
 from zjtx.domain.fields import FieldSpec, FieldType
 from zjtx.intake.synthetic import valid_uscc
 from zjtx.intake.templates import header_text, template_fields, write_roster_template
+from zjtx.intake.values import is_placeholder
 from zjtx.scoring.catalogue import load_catalogue
 
 CATALOGUE = load_catalogue()
+# Texts that mean "nothing" in a cell (—, -, /) read back as unknown by design: not generated.
 TEXT = st.text(
     alphabet="甲乙丙丁精密智能科技有限公司股份（）()ABCxyz0123-", min_size=1, max_size=12
-)
+).filter(lambda text: not is_placeholder(text))
 
 
 def value_strategy(spec: FieldSpec) -> st.SearchStrategy:
@@ -58,7 +60,15 @@ def test_template_round_trip_keeps_every_value(tmp_path, people):
     result = read(path)
     got = [*result.files[0].applicants, *result.files[0].blocked_applicants]
     got.sort(key=lambda a: a.source.cell and int(a.source.cell.split(":")[0]))
-    assert [a.values for a in got] == people
+    assert len(got) == len(people)
+    for applicant, values in zip(got, people, strict=True):
+        diff = {
+            k: (v, applicant.values.get(k))
+            for k, v in values.items()
+            if applicant.values.get(k) != v
+        }
+        diff.update({k: (None, v) for k, v in applicant.values.items() if k not in values})
+        assert diff == {}
     assert all(i.code not in ("value-unreadable", "value-not-integer") for i in result.issues)
 
 
@@ -104,8 +114,6 @@ def test_random_junk_is_imported_or_reported_cell_by_cell(tmp_path, cells):
             ref = f"{openpyxl.utils.get_column_letter(c)}{r}"
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            from zjtx.intake.values import is_placeholder
-
             spec = chosen[c - 3]
             placeholder = is_placeholder(value) or (
                 isinstance(value, str) and value.strip() == "无" and not spec.none_means_zero

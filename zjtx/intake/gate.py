@@ -137,7 +137,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             record.add(
                 "ratio-mismatch",
                 Severity.WARNING,
-                f"表中{RATIO_LABELS[stated.ratio]}为 {stated.raw}（{stated.value}%），"
+                f"表中{RATIO_LABELS[stated.ratio]}为 {stated.raw}"
+                f"{'' if stated.raw.endswith('%') else f'（即 {stated.value}%）'}，"
                 f"按金额计算为 {shown}：请核对（评价按金额计算）",
                 cell=stated.cell,
             )

@@ -53,7 +53,9 @@ def _money(rng: random.Random, low: float, high: float) -> Decimal:
     return Decimal(f"{rng.uniform(low, high):.2f}")
 
 
-def applicant_values(rng: random.Random, index: int, year: int) -> dict[str, Any]:
+def applicant_values(
+    rng: random.Random, index: int, year: int, code_base: int = 100000
+) -> dict[str, Any]:
     """One consistent applicant (catalogue keys, typed values)."""
     province, city, county, region = REGIONS[index % len(REGIONS)]
     code, sector, product = _TRADES[index % len(_TRADES)]
@@ -66,7 +68,7 @@ def applicant_values(rng: random.Random, index: int, year: int) -> dict[str, Any
     assets = (revenue_y1 * Decimal(str(rng.uniform(0.6, 2.0)))).quantize(Decimal("0.01"))
     values: dict[str, Any] = {
         "name": name,
-        "uscc": valid_uscc(100000 + index * 7919, region),
+        "uscc": valid_uscc(code_base + index * 7919, region),
         "province": province,
         "city": city,
         "county": county,
@@ -121,4 +123,6 @@ def applicant_values(rng: random.Random, index: int, year: int) -> dict[str, Any
 def applicants(count: int, year: int, seed: int = 2026) -> list[dict[str, Any]]:
     """``count`` consistent applicants, reproducible from the seed."""
     rng = random.Random(seed)
-    return [applicant_values(rng, index, year) for index in range(count)]
+    # Codes depend on the seed so that two generated batches do not share applicants.
+    code_base = 100000 + (seed % 10007) * 1_000_003
+    return [applicant_values(rng, index, year, code_base) for index in range(count)]
