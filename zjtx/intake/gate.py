@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.issues import Severity
@@ -15,6 +16,10 @@ REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as
 REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
 GROWTH_LIMIT = Decimal(300)  # percent
 HUNDRED = Decimal(100)
+GROWTH_FACTOR = 1 + GROWTH_LIMIT / HUNDRED
+_YEAR_KEYS = tuple(
+    (year, f"revenue_y{year}", f"main_revenue_y{year}", f"rd_expense_y{year}") for year in (1, 2, 3)
+)
 
 
 def _fmt(value: Decimal) -> str:
@@ -22,15 +27,29 @@ def _fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_RULES: dict[int, tuple[FieldCatalogue, tuple[Any, ...], dict[str, Any]]] = {}
+
+
+def _rules(catalogue: FieldCatalogue) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Required fields and numeric bounds of a catalogue, computed once per catalogue."""
+    cached = _RULES.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        required = tuple(spec for spec in catalogue if spec.required)
+        bounds = {
+            spec.key: spec
+            for spec in catalogue
+            if spec.is_numeric and (spec.minimum is not None or spec.maximum is not None)
+        }
+        cached = _RULES[id(catalogue)] = (catalogue, required, bounds)
+    return cached[1], cached[2]
+
+
 def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
     values = record.values
-    for spec in catalogue:
-        if (
-            spec.required
-            and spec.key not in values
-            and not any(issue.field == spec.key for issue in record.issues)
-        ):
+    required, bounds = _rules(catalogue)
+    for spec in required:
+        if spec.key not in values and not any(issue.field == spec.key for issue in record.issues):
             record.add(
                 "missing-required",
                 Severity.ERROR,
@@ -46,10 +65,9 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             warning = org_code_warning(code)
             if warning:
                 record.add("uscc-org-code", Severity.WARNING, warning, field_key="uscc")
-    for key, value in values.items():
-        spec = catalogue.get(key)
-        if spec is None or not spec.is_numeric:
-            continue
+    for key in values.keys() & bounds.keys():
+        spec = bounds[key]
+        value = values[key]
         if spec.minimum is not None and value < spec.minimum:
             word = "为负数" if spec.minimum == 0 else f"小于 {spec.minimum}"
             record.add(
@@ -65,11 +83,13 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"{spec.relative_label()}大于 {spec.maximum}（{value}），不可能成立",
                 field_key=key,
             )
-    for year in (1, 2, 3):
-        revenue = values.get(f"revenue_y{year}")
-        label = catalogue[f"revenue_y{year}"].relative_label()
-        main = values.get(f"main_revenue_y{year}")
-        if revenue is not None and main is not None and main > revenue:
+    for year, revenue_key, main_key, rd_key in _YEAR_KEYS:
+        revenue = values.get(revenue_key)
+        if revenue is None:
+            continue
+        label = catalogue[revenue_key].relative_label()
+        main = values.get(main_key)
+        if main is not None and main > revenue:
             record.add(
                 "main-revenue-exceeds-revenue",
                 Severity.ERROR,
@@ -77,8 +97,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"大于{label}（{_fmt(revenue)} 万元）",
                 field_key=f"main_revenue_y{year}",
             )
-        rd = values.get(f"rd_expense_y{year}")
-        if revenue is not None and rd is not None and rd > revenue:
+        rd = values.get(rd_key)
+        if rd is not None and rd > revenue:
             record.add(
                 "rd-expense-exceeds-revenue",
                 Severity.ERROR,
@@ -86,7 +106,7 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"大于{label}（{_fmt(revenue)} 万元）",
                 field_key=f"rd_expense_y{year}",
             )
-        if revenue is not None and (Decimal(0) < revenue < REVENUE_MIN or revenue > REVENUE_MAX):
+        if Decimal(0) < revenue < REVENUE_MIN or revenue > REVENUE_MAX:
             record.add(
                 "revenue-unit-suspect",
                 Severity.WARNING,
@@ -96,7 +116,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     for later, earlier in ((1, 2), (2, 3)):
         now = values.get(f"revenue_y{later}")
         before = values.get(f"revenue_y{earlier}")
-        if now is not None and before is not None and before > 0:
+        # Growth over 300 % means now > 4 x before; the percentage is computed only to report it.
+        if now is not None and before is not None and before > 0 and now > before * GROWTH_FACTOR:
             growth = (now - before) / before * HUNDRED
             if growth > GROWTH_LIMIT:
                 record.add(

@@ -11,7 +11,7 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header
-from zjtx.intake.records import ColumnMapping, Record, StatedRatio
+from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.values import (
     CellError,
     Converter,
@@ -25,6 +25,8 @@ from zjtx.intake.values import (
 from zjtx.intake.workbook import SheetData, cell_ref, column_letter
 
 HEADER_SCAN_ROWS = 40
+MEMO_LIMIT = 2000  # distinct texts remembered per column
+_MISSING = object()
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "汇总"})
 FORMULA_MESSAGE = "公式未计算：请在 Excel 或 WPS 中打开并保存后再导入"
 
@@ -373,13 +375,28 @@ def iter_roster_records(
     letters = {c.index: column_letter(c.index) for c in layout.columns}
     for c, _, _ in layout.unknown:
         letters[c] = column_letter(c)
+    key_letters: dict[str, str] = {}
+    for column in field_cols:
+        key_letters.setdefault(column.spec.key, letters[column.index])
+    # Text cells repeat a lot (是/否, enumeration labels, cities): converters are pure, so the
+    # typed value of a text is remembered per column (errors are not cached).
+    repeated = {k for k in key_letters if sum(c.spec.key == k for c in field_cols) > 1}
+    plan = [
+        (c.index, c.spec.key, c.convert, c.uses_percent, c, {}, c.spec.key in repeated)
+        for c in field_cols
+    ]
+    uscc_col = next((c.index for c in field_cols if c.spec.key == "uscc"), None)
+    percent_rows: dict[int, set[int]] = {}
+    for r, c in percent_cells:
+        percent_rows.setdefault(r, set()).add(c)
 
     def nonblank(row: list[Any]) -> bool:
         for c, value in enumerate(row):
             if c in serial_cols:
                 continue
             if value.__class__ is str:
-                if value and not is_placeholder(value):
+                # Placeholders are short; longer texts are data without normalising them.
+                if value and (len(value) > 6 or not is_placeholder(value)):
                     return True
             elif value is not None:
                 return True
@@ -414,36 +431,50 @@ def iter_roster_records(
                     )
                 )
                 continue
+        provenance = RowProvenance(file, sheet_name, excel_row, key_letters)
+        raws = provenance.raws
         record = Record(
             file=file,
             sheet=sheet_name,
             row=excel_row,
             source=Provenance(file=file, sheet=sheet_name, cell=f"{excel_row}:{excel_row}"),
+            provenance=provenance,
+            cells=RowCells(provenance),
         )
         values = record.values
-        provenance = record.provenance
-        cells = record.cells
         width = len(row)
         deferred: list[tuple[str, str, str, str]] = []
-        for column in field_cols:
-            c = column.index
-            key = column.spec.key
-            where = f"{letters[c]}{excel_row}"
-            if key not in cells:
-                cells[key] = where
+        percent_here = percent_rows.get(r)
+        for c, key, convert, uses_percent, column, memo, repeated_key in plan:
             value = row[c] if c < width else ""
-            if value == "" or value is None:
+            if value.__class__ is str:
+                if not value:
+                    continue
+                typed = memo.get(value, _MISSING)
+                if typed is _MISSING:
+                    try:
+                        typed = convert(value, False)
+                    except CellError as exc:
+                        deferred.append((exc.code, exc.message, key, f"{letters[c]}{excel_row}"))
+                        continue
+                    if len(memo) < MEMO_LIMIT:
+                        memo[value] = typed
+            elif value is None:
                 continue
-            try:
-                typed = column.convert(value, column.uses_percent and (r, c) in percent_cells)
-            except CellError as exc:
-                deferred.append((exc.code, exc.message, key, where))
-                continue
+            else:
+                try:
+                    typed = convert(
+                        value, uses_percent and percent_here is not None and c in percent_here
+                    )
+                except CellError as exc:
+                    deferred.append((exc.code, exc.message, key, f"{letters[c]}{excel_row}"))
+                    continue
             if typed is None:
                 continue
-            if key in values:
+            if repeated_key and key in values:
                 if values[key] != typed:
                     other = provenance[key]
+                    where = f"{letters[c]}{excel_row}"
                     deferred.append(
                         (
                             "conflicting-values",
@@ -455,12 +486,14 @@ def iter_roster_records(
                     )
                 continue
             values[key] = typed
-            if where != cells[key]:
-                cells[key] = where
-            provenance[key] = Provenance(file, sheet_name, where, raw_text(value))
+            raws[key] = value
+            if repeated_key and letters[c] != key_letters[key]:
+                if provenance.moved is None:
+                    provenance.moved = {}
+                provenance.moved[key] = letters[c]
         uscc = values.get("uscc")
-        if uscc is None and "uscc" in cells:
-            raw = row[_col_of(cells["uscc"])] if _col_of(cells["uscc"]) < width else ""
+        if uscc is None and uscc_col is not None:
+            raw = row[uscc_col] if uscc_col < width else ""
             if isinstance(raw, str) and raw.strip():
                 record.uscc_text = raw.strip()
         else:
