@@ -405,3 +405,27 @@ def test_excel_error_values_are_errors_not_blanks(tmp_path):
         ("D2", "city", "cell-error-value", "error"),
     ]
     assert "#DIV/0!" in result.issues[0].message
+
+
+def test_calculated_formula_is_read_from_its_cached_value(tmp_path):
+    """A formula saved by Excel with its result is read like a number (not an error)."""
+    import zipfile
+
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2024年营业收入（万元）"],
+            ["甲公司", CODE_A, "=D2*1.1", 100],
+        ],
+    )
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b"<v />" in data or b"<v></v>" in data
+                data = data.replace(b"<v />", b"<v>110</v>").replace(b"<v></v>", b"<v>110</v>")
+            target.writestr(item, data)
+    result = read(saved)
+    assert issue_tuples(result) == []
+    assert result.applicants[0].values["revenue_y1"] == Decimal(110)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ from zjtx.intake.values import (
 from zjtx.intake.workbook import SheetData, cell_ref, column_letter
 
 HEADER_SCAN_ROWS = 40
+_YEAR_ONLY = re.compile(r"^\s*((?:19|20)\d{2}\s*年?\s*(?:度|末)?|上年度|上年末|前年|大前年)\s*$")
 MEMO_LIMIT = 2000  # distinct texts remembered per column
 _MISSING = object()
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "汇总"})
@@ -118,9 +120,16 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
             lower = grid[r + 1]
             width = max(len(single), len(lower))
             combined = []
+            group = ""
             for c in range(width):
                 top = single[c] if c < len(single) else ""
                 bottom = lower[c] if c < len(lower) else ""
+                if top:
+                    group = top
+                elif bottom and group and _YEAR_ONLY.match(bottom):
+                    # A group title written once over its year columns without a merge
+                    # (CSV exports, or a merge lost on copy): the years belong to it.
+                    top = group
                 combined.append(top + bottom if top and bottom and top != bottom else top or bottom)
             points2, identity2 = score(combined)
             if points2 >= 3 and (identity2 or points2 >= 6) and (best is None or points2 > best[0]):
