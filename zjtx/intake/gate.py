@@ -17,6 +17,8 @@ REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
 GROWTH_LIMIT = Decimal(300)  # percent
 HUNDRED = Decimal(100)
 GROWTH_FACTOR = 1 + GROWTH_LIMIT / HUNDRED
+ZERO = Decimal(0)
+_LABELS = {1: "上年度营业收入", 2: "前年营业收入", 3: "大前年营业收入"}
 _YEAR_KEYS = tuple(
     (year, f"revenue_y{year}", f"main_revenue_y{year}", f"rd_expense_y{year}") for year in (1, 2, 3)
 )
@@ -98,7 +100,7 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         revenue = values.get(revenue_key)
         if revenue is None:
             continue
-        label = catalogue[revenue_key].relative_label()
+        label = _LABELS[year]
         main = values.get(main_key)
         if main is not None and main > revenue:
             record.add(
@@ -117,7 +119,7 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"大于{label}（{_fmt(revenue)} 万元）",
                 field_key=f"rd_expense_y{year}",
             )
-        if Decimal(0) < revenue < REVENUE_MIN or revenue > REVENUE_MAX:
+        if ZERO < revenue < REVENUE_MIN or revenue > REVENUE_MAX:
             record.add(
                 "revenue-unit-suspect",
                 Severity.WARNING,
@@ -161,9 +163,14 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         computed = computed_ratio(values, stated.ratio, stated.year_index)
         if computed is None:
             continue
-        candidates = computed if isinstance(computed, list) else [computed]
+        candidates = [computed]
         decimals = max(0, -int(stated.value.normalize().as_tuple().exponent))
         tolerance = Decimal(5).scaleb(-(decimals + 1)) + Decimal("0.000001")
+        if abs(stated.value - computed) > tolerance and stated.ratio == "rd_intensity":
+            # Without a year the intensity may be the three years' combined one.
+            combined = computed_ratio(values, "rd_intensity_3y", stated.year_index)
+            if combined is not None:
+                candidates.append(combined)
         if all(abs(stated.value - c) > tolerance for c in candidates):
             shown = "、".join(f"{c:.2f}%" for c in candidates)
             record.add(
@@ -176,13 +183,11 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             )
 
 
-def computed_ratio(
-    values: dict[str, object], ratio: str, year: int
-) -> Decimal | list[Decimal] | None:
+def computed_ratio(values: dict[str, object], ratio: str, year: int) -> Decimal | None:
     """The ratio (percent value) computed from amounts, or None when they are missing.
 
-    R&D intensity without a year may be the last year's or the three years' combined, so both
-    are candidates.
+    ``rd_intensity_3y`` is the three years' combined R&D intensity (a stated intensity without
+    a year may mean it).
     """
 
     def get(key: str) -> Decimal | None:
@@ -195,16 +200,13 @@ def computed_ratio(
         return top / bottom * HUNDRED
 
     if ratio == "rd_intensity":
-        single = pct(get(f"rd_expense_y{year}"), get(f"revenue_y{year}"))
-        out = [single] if single is not None else []
-        if year == 1:
-            rds = [get(f"rd_expense_y{y}") for y in (1, 2, 3)]
-            revs = [get(f"revenue_y{y}") for y in (1, 2, 3)]
-            if all(v is not None for v in rds + revs):
-                combined = pct(sum(rds), sum(revs))
-                if combined is not None:
-                    out.append(combined)
-        return out or None
+        return pct(get(f"rd_expense_y{year}"), get(f"revenue_y{year}"))
+    if ratio == "rd_intensity_3y":
+        rds = [get(f"rd_expense_y{y}") for y in (1, 2, 3)]
+        revs = [get(f"revenue_y{y}") for y in (1, 2, 3)]
+        if year != 1 or any(v is None for v in rds + revs):
+            return None
+        return pct(sum(rds), sum(revs))
     if ratio == "debt_ratio":
         return pct(get("total_liabilities_y1"), get("total_assets_y1"))
     if ratio == "main_share":

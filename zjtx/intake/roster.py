@@ -14,6 +14,7 @@ from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.values import (
+    MONEY_UNITS,
     CellError,
     Converter,
     decimal_from_float,
@@ -22,6 +23,7 @@ from zjtx.intake.values import (
     normalise_text,
     parse_number_text,
     raw_text,
+    tidy,
 )
 from zjtx.intake.workbook import SheetData, cell_ref, column_letter
 
@@ -391,7 +393,16 @@ def iter_roster_records(
     # typed value of a text is remembered per column (errors are not cached).
     repeated = {k for k in key_letters if sum(c.spec.key == k for c in field_cols) > 1}
     plan = [
-        (c.index, c.spec.key, c.convert, c.uses_percent, c, {}, c.spec.key in repeated)
+        (
+            c.index,
+            c.spec.key,
+            c.convert,
+            c.uses_percent,
+            c,
+            {},
+            c.spec.key in repeated,
+            MONEY_UNITS.get(c.match.unit or "万元", 0) if c.spec.type == FieldType.MONEY else None,
+        )
         for c in field_cols
     ]
     uscc_col = next((c.index for c in field_cols if c.spec.key == "uscc"), None)
@@ -425,7 +436,11 @@ def iter_roster_records(
             continue
         if name_cols:
             first_name = row[name_cols[0].index] if name_cols[0].index < len(row) else ""
-            if isinstance(first_name, str) and normalise_text(first_name) in TOTAL_WORDS:
+            if (
+                first_name.__class__ is str
+                and len(first_name) < 12
+                and normalise_text(first_name) in TOTAL_WORDS
+            ):
                 counts["rows_blank"] += 1
                 file_issues.append(
                     Issue(
@@ -454,7 +469,7 @@ def iter_roster_records(
         width = len(row)
         deferred: list[tuple[str, str, str, str]] = []
         percent_here = percent_rows.get(r)
-        for c, key, convert, uses_percent, column, memo, repeated_key in plan:
+        for c, key, convert, uses_percent, column, memo, repeated_key, money_power in plan:
             value = row[c] if c < width else ""
             if value.__class__ is str:
                 if not value:
@@ -470,6 +485,15 @@ def iter_roster_records(
                         memo[value] = typed
             elif value is None:
                 continue
+            elif (
+                money_power is not None
+                and value.__class__ is float
+                and (percent_here is None or c not in percent_here)
+            ):
+                # The common case inlined: an amount cell in a money column.
+                typed = Decimal(f"{value:.15g}")
+                if money_power:
+                    typed = tidy(typed.scaleb(money_power))
             else:
                 try:
                     typed = convert(
