@@ -429,3 +429,23 @@ def test_calculated_formula_is_read_from_its_cached_value(tmp_path):
     result = read(saved)
     assert issue_tuples(result) == []
     assert result.applicants[0].values["revenue_y1"] == Decimal(110)
+
+
+def test_hidden_sheet_with_a_roster_is_read_and_other_sheets_reported(tmp_path):
+    """A roster in a hidden sheet is read; a sheet without a header is reported as info."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "封面"
+    notes["A1"] = "某某区 2026 年申报材料"
+    data = workbook.create_sheet("数据")
+    data.append(["企业名称", "统一社会信用代码"])
+    data.append(["甲公司", CODE_A])
+    data.sheet_state = "hidden"
+    path = tmp_path / "hidden.xlsx"
+    workbook.save(path)
+    result = read(path)
+    assert [a.uscc for a in result.applicants] == [CODE_A]
+    assert [(i.code, i.severity) for i in result.issues] == [("sheet-skipped", "info")]
+    assert "封面" in result.issues[0].message
