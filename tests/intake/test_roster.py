@@ -449,3 +449,22 @@ def test_hidden_sheet_with_a_roster_is_read_and_other_sheets_reported(tmp_path):
     assert [a.uscc for a in result.applicants] == [CODE_A]
     assert [(i.code, i.severity) for i in result.issues] == [("sheet-skipped", "info")]
     assert "封面" in result.issues[0].message
+
+
+def test_group_titles_over_ordinary_columns_and_units_from_the_group(tmp_path):
+    """ "基本情况" over 企业名称 gives way to the lower header; "经济指标（万元）" lends its unit."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["基本情况", None, "经济指标（元）", None],
+            ["企业名称", "统一社会信用代码", "2025年营业收入", "2024年营业收入"],
+            ["甲公司", "９１" + CODE_A[2:], 12000000, 10000000],
+        ],
+        merges=("A1:B1", "C1:D1"),
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert values["uscc"] == CODE_A
+    assert (values["revenue_y1"], values["revenue_y2"]) == (Decimal(1200), Decimal(1000))
+    assert [m.unit for m in result.files[0].column_mapping] == [None, None, "元", "元"]

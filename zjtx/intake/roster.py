@@ -105,12 +105,35 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
                 continue
             match = resolve(text)
             if match.kind in ("field", "ratio"):
-                points += 2
+                # A stated unit is worth a point: a group row that supplies it is header.
+                points += 3 if match.unit else 2
                 if match.key in ("name", "uscc"):
                     identity = True
             elif match.kind in ("bad-year", "bad-unit", "no-year"):
                 points += 1
         return points, identity
+
+    known = ("field", "ratio", "serial", "bad-year", "bad-unit")
+
+    def combine(top: str, bottom: str) -> str:
+        """The header text of a column under a two-row header.
+
+        "营业收入（万元）" over "2025年" joins; a group title such as "基本情况" over "企业名称"
+        gives way to the lower cell (keeping a unit the title states, as in "经济指标（万元）").
+        """
+        if not top or not bottom or top == bottom:
+            return top or bottom
+        joined = top + bottom
+        if resolve(joined).kind in known:
+            return joined
+        unit = resolve(top).unit
+        if unit is not None and resolve(bottom).unit is None:
+            with_unit = f"{bottom}（{unit}）"
+            if resolve(with_unit).kind in known:
+                return with_unit
+        if resolve(bottom).kind in known:
+            return bottom
+        return joined
 
     best: tuple[int, int, int, list[str]] | None = None  # (points, row, height, texts)
     for r in range(len(grid)):
@@ -132,8 +155,11 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
                     # A group title written once over its year columns without a merge
                     # (CSV exports, or a merge lost on copy): the years belong to it.
                     top = group
-                combined.append(top + bottom if top and bottom and top != bottom else top or bottom)
+                combined.append(combine(top, bottom))
             points2, identity2 = score(combined)
+            # Two rows only when the upper row adds something to the lower one alone.
+            if points2 <= score(lower)[0]:
+                continue
             if points2 >= 3 and (identity2 or points2 >= 6) and (best is None or points2 > best[0]):
                 best = (points2, r, 2, combined)
     if best is None:

@@ -400,8 +400,13 @@ def _enum_converter(spec: FieldSpec) -> Converter:
 
 
 def _text_converter(spec: FieldSpec) -> Converter:
+    codes = spec.key in ("uscc", "industry_code")
+
     def convert(value: Any, percent: bool) -> Any:
         if value.__class__ is str:
+            if codes:
+                # Codes typed with full-width characters or spaces are the same code.
+                value = normalise_text(value)
             text = " ".join(value.split())
             if len(text) <= 4 and normalise_text(text).lower() in PLACEHOLDERS:
                 return None
