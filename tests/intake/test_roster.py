@@ -468,3 +468,28 @@ def test_group_titles_over_ordinary_columns_and_units_from_the_group(tmp_path):
     assert values["uscc"] == CODE_A
     assert (values["revenue_y1"], values["revenue_y2"]) == (Decimal(1200), Decimal(1000))
     assert [m.unit for m in result.files[0].column_mapping] == [None, None, "元", "元"]
+
+
+def test_units_row_under_the_header(tmp_path):
+    """A row of units under the header ("元", "（万元）", "%") belongs to the header."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年营业收入",
+                "2024年营业收入",
+                "全国细分市场占有率",
+            ],
+            [None, None, "元", "（万元）", "%"],
+            ["甲公司", CODE_A, 12000000, 1000, 12.5],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert (values["revenue_y1"], values["revenue_y2"]) == (Decimal(1200), Decimal(1000))
+    assert values["market_share_domestic"] == Decimal("12.5")
+    assert result.files[0].rows_total == 1
+    assert result.applicants[0].provenance["revenue_y1"].cell == "C3"

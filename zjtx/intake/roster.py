@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +29,9 @@ from zjtx.intake.values import (
 from zjtx.intake.workbook import SheetData, cell_ref, column_letter
 
 HEADER_SCAN_ROWS = 40
+_UNIT_CELL = re.compile(
+    r"^[(（]?\s*(?:单位[:：]?)?\s*(百万元|亿元|万元|千元|元|%|人|项|个|名|级|分|年|家)\s*[)）]?$"
+)
 _YEAR_ONLY = re.compile(r"^\s*((?:19|20)\d{2}\s*年?\s*(?:度|末)?|上年度|上年末|前年|大前年)\s*$")
 MEMO_LIMIT = 2000  # distinct texts remembered per column
 _MISSING = object()
@@ -165,6 +169,19 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     if best is None:
         return None
     _, first, height, texts = best
+    texts = list(texts)
+    units_row = first + height
+    if units_row < len(grid):
+        cells = grid[units_row]
+        units = {
+            c: _UNIT_CELL.match(unicodedata.normalize("NFKC", t)) for c, t in enumerate(cells) if t
+        }
+        if units and all(units.values()):
+            # A row of units under the header ("（万元）", "人", "%"): part of the header.
+            for c, found in units.items():
+                if c < len(texts) and texts[c]:
+                    texts[c] = f"{texts[c]}（{found.group(1)}）"
+            height += 1
     # A form (label beside value, row after row) can also have two labels in one row: when
     # more labels sit outside the candidate header than in it, this is not a roster.
     inside = sum(1 for text in texts if text and resolve(text).kind != "unknown")
