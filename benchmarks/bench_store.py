@@ -92,7 +92,6 @@ def write_roster(folder: Path, count: int) -> Path:
     try:
         from zjtx.intake.synthetic import applicants
         from zjtx.intake.templates import write_roster_template
-
         from zjtx.scoring.catalogue import load_catalogue
     except ImportError:
         import json
@@ -168,14 +167,21 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--postgres", default=os.environ.get("ZJTX_TEST_DATABASE_URL"))
+    parser.add_argument(
+        "--databases", default="sqlite,postgresql", help="which to run, comma-separated"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         roster = write_roster(Path(folder), args.count)
         print(
             f"roster: {roster.name}, {roster.stat().st_size / 1e6:.1f} MB, {args.count} applicants"
         )
-        run("SQLite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}", roster, args.repeat)
-        if args.postgres:
+        wanted = args.databases.split(",")
+        if "sqlite" in wanted:
+            run("SQLite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}", roster, args.repeat)
+        if "postgresql" not in wanted:
+            pass
+        elif args.postgres:
             url, drop = _fresh_pg(args.postgres)
             try:
                 run("PostgreSQL", url, roster, args.repeat)

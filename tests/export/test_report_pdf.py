@@ -1,5 +1,6 @@
 """Assessment-report PDF: read back text, page numbering, embedded font, reproducible bytes."""
 
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -164,3 +165,20 @@ def test_combined_pdf_bookmarks_and_numbers_each_report(tmp_path, catalogue):
     texts = page_texts(path)
     assert f"第 1 页 共 {singles[2]} 页" in texts[starts[2]]
     assert f"第 1 页 共 {singles[1]} 页" in texts[starts[1]]
+
+
+def test_very_long_opinion_flows_over_pages(tmp_path, catalogue):
+    """A 4,000-character opinion is printed in full across pages, below the decision table."""
+    opinion = ("经现场核查，企业研发投入持续增长，主导产品市场占有率居国内前列。" * 130)[:4000]
+    review = ReviewInfo(decision="recommend", opinion=opinion, evaluator="王晓明")
+    path = tmp_path / "long-opinion.pdf"
+    pages = render_assessment_pdf(_build(catalogue, srdi_evaluation(), review), path)
+    assert pages >= 3
+    # page margins (running header, page number, footer) interrupt the text at page breaks
+    margins = (
+        r"杭州堃喆精密机械有限公司91330106MA2B0XXX1X|第\d+页共\d+页生成时间.*?输入摘要[0-9a-f]{16}"
+    )
+    text = re.sub(margins, "", flat_text(path))
+    assert opinion in text
+    assert "（见下文）" in text
+    assert text.index("评审人签字") > text.index(opinion[-20:])

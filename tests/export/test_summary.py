@@ -188,3 +188,17 @@ def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
     assert sheet.cell(6, 2).value == "+cmd|' /C calc'!A0"
     assert sheet.cell(6, 2).data_type == "s"
     assert sheet.cell(6, 4).value == "浙江省杭州市@SUM(1+1)"  # not at the start: plain text anyway
+
+
+def test_summary_pdf_cuts_long_opinions_visibly(tmp_path, catalogue):
+    """In the PDF summary a long opinion is cut with a pointer; the workbook keeps it whole."""
+    evaluation = srdi_evaluation()
+    opinion = "同意推荐。" * 400
+    items = [
+        ApplicantOutcome(evaluation, applicant_for(evaluation), ReviewInfo("recommend", opinion))
+    ]
+    summary = build_recommendation_summary(items, catalogue=catalogue, made_at=MADE_AT)
+    render_summary_pdf(summary, tmp_path / "s.pdf")
+    assert "……（全文见评审意见表）" in flat_text(tmp_path / "s.pdf")
+    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
+    assert sheet["I2"].value == opinion

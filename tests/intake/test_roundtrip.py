@@ -15,9 +15,10 @@ from zjtx.intake.values import is_placeholder
 from zjtx.scoring.catalogue import load_catalogue
 
 CATALOGUE = load_catalogue()
+# Texts that mean "nothing" in a cell (—, -, /) read back as unknown by design: not generated.
 TEXT = st.text(
     alphabet="甲乙丙丁精密智能科技有限公司股份（）()ABCxyz0123-", min_size=1, max_size=12
-)
+).filter(lambda text: not is_placeholder(text))
 
 
 def value_strategy(spec: FieldSpec) -> st.SearchStrategy:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from zjtx.cli import UsageError
 from zjtx.commands.scoring import _parse_date, _parse_settings, load_inputs
+from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
 from zjtx.export.summary import ApplicantOutcome
@@ -117,7 +118,7 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     try:
-        _info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
+        info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
     except NotFoundError as exc:
         raise UsageError(
             f"{exc}（“{args.inputs[0]}” 既不是文件或文件夹，也不是已有的批次）"
@@ -128,6 +129,8 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
         store.close()
     if not outcomes:
         raise UsageError(f"批次 “{args.inputs[0]}” 中没有申报企业")
+    if not args.round_name:
+        args.round_name = info.name  # the report heading names the stored round
     return outcomes
 
 
@@ -144,7 +147,7 @@ def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
         raise UsageError(str(UnknownNameError("评价标准", args.rulebook, list_rulebook_ids())))
     if args.overlay and args.overlay not in list_overlay_ids():
         raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
-    applicants = load_inputs(args.inputs, round_date.year)
+    applicants = load_inputs(args.inputs, round_date.year, args.overlay)
     if not applicants:
         raise UsageError("输入中没有申报企业")
     try:
@@ -159,6 +162,19 @@ def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
     except (UnknownNameError, NoRulebookError, DataFileError) as exc:
         raise UsageError(str(exc)) from None
     return [ApplicantOutcome(e, a) for e, a in zip(evaluations, applicants, strict=True)]
+
+
+@cache
+def _catalogue(rulebook_id: str, overlay: str | None) -> FieldCatalogue:
+    # An overlay's own fields (山东 sd_*) need their labels too.
+    if overlay is None:
+        return load_catalogue()
+    return load_rulebook(rulebook_id, overlay).catalogue
+
+
+def catalogue_of(evaluation: Evaluation) -> FieldCatalogue:
+    """The field catalogue the evaluation was made with (overlay fields included)."""
+    return _catalogue(evaluation.rulebook, evaluation.overlay)
 
 
 @cache
@@ -206,12 +222,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("--workers 至少为 1")
     made_at = parse_made_at(args.made_at)
     outcomes = _outcomes(args)
-    catalogue = load_catalogue()
     reports = []
     for outcome in outcomes:
         report = build_assessment_report(
             outcome.evaluation,
-            catalogue=catalogue,
+            catalogue=catalogue_of(outcome.evaluation),
             applicant=outcome.applicant,
             review=outcome.review,
             made_at=made_at,
@@ -255,8 +270,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     kind = _output_kind(args.out, (".pdf", ".xlsx"))
     made_at = parse_made_at(args.made_at)
+    outcomes = _outcomes(args)
     summary = build_recommendation_summary(
-        _outcomes(args), catalogue=load_catalogue(), made_at=made_at
+        outcomes, catalogue=catalogue_of(outcomes[0].evaluation), made_at=made_at
     )
     if kind == ".pdf":
         from zjtx.export.summary_pdf import render_summary_pdf
@@ -294,7 +310,10 @@ def cmd_results(args: argparse.Namespace) -> int:
     _output_kind(args.out, (".xlsx",))
     outcomes = _outcomes(args)
     write_results_xlsx(
-        outcomes, Path(args.out), catalogue=load_catalogue(), made_at=parse_made_at(args.made_at)
+        outcomes,
+        Path(args.out),
+        catalogue=catalogue_of(outcomes[0].evaluation),
+        made_at=parse_made_at(args.made_at),
     )
     print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")
     return 0

@@ -265,6 +265,7 @@ class Cell:
 
 
 CellSpec = Cell | str | Flowable | None
+TALL_ROW = 650.0  # points: taller than an A4 frame; such a row cannot be laid out
 _PADDING = 6  # left + right cell padding of the grid tables, points
 _ALIGN_NAMES = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
 
@@ -363,8 +364,10 @@ def grid(
     ]
     style_commands += [("SPAN", a, b) for a, b in spans]
     data: list[list[object]] = []
+    tallest = 0.0  # estimated height of the tallest row, points
     for r, row in enumerate(rows):
         out: list[object] = []
+        row_height = 0.0
         for c, spec in enumerate(row):
             if spec is None or spec == "":
                 out.append("")
@@ -380,7 +383,9 @@ def grid(
             if font == BOLD and not font_covers(value, bold=True):
                 font = FONT
             avail = span_width.get((c, r), widths[c]) - _PADDING - 0.5
-            value = "\n".join(wrap_text(value, font, chosen.fontSize, avail))
+            lines = wrap_text(value, font, chosen.fontSize, avail)
+            row_height = max(row_height, len(lines) * chosen.leading)
+            value = "\n".join(lines)
             out.append(value)
             at = (c, r)
             if font != FONT:
@@ -394,6 +399,16 @@ def grid(
             if color is not None and color.hexval() != "0x000000":
                 style_commands.append(("TEXTCOLOR", at, at, color))
         data.append(out)
-    table = TextTable(data, colWidths=list(widths), repeatRows=repeat_rows, rowHeights=row_heights)
+        tallest = max(tallest, row_height)
+    if tallest > TALL_ROW:
+        # reportlab cannot break a table row across pages: refuse clearly instead of its
+        # LayoutError deep in the layout (callers keep long texts out of tables).
+        raise ValueError(f"表格中有一行文字过长（约 {tallest:.0f} 磅），无法排入一页")
+    table = TextTable(
+        data,
+        colWidths=list(widths),
+        repeatRows=repeat_rows,
+        rowHeights=row_heights,
+    )
     table.setStyle(TableStyle([*style_commands, *commands]))
     return table

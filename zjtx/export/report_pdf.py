@@ -39,6 +39,7 @@ from zjtx.export.pdf_common import (
     para,
 )
 from zjtx.export.report_model import NOT_DECIDED, AssessmentReport, ChartBar, format_points
+from zjtx.export.wrap import wrap_text
 
 CONTENT_WIDTH = A4[0] - 30 * mm
 # Blank date for handwriting; &nbsp; because paragraphs collapse ordinary spaces.
@@ -241,25 +242,31 @@ def _simple_table(
     return grid(data, widths, repeat_rows=1, commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])
 
 
+OPINION_IN_TABLE = 300.0  # points: a longer opinion is printed below the table, across pages
+
+
 def _decision_block(report: AssessmentReport) -> list[Flowable]:
     # Undecided: room to write by hand.
-    opinion = para(report.opinion, "body") if report.opinion else Spacer(1, 28 * mm)
+    opinion: CellSpec = Cell(report.opinion, "body") if report.opinion else Spacer(1, 28 * mm)
+    below: list[Flowable] = []
+    if report.opinion:
+        body = STYLES["body"]
+        lines = wrap_text(printable(report.opinion), FONT, body.fontSize, CONTENT_WIDTH - 34 * mm)
+        if len(lines) * body.leading > OPINION_IN_TABLE:
+            # A table row cannot break across pages; a paragraph can.
+            opinion = Cell("（见下文）", "body")
+            below = [Spacer(1, 2 * mm), para(report.opinion, "body")]
     decision_style = "body" if report.decision == NOT_DECIDED else "verdict"
-    rows = [
-        [para("评审决定", "label"), para(report.decision, decision_style)],
-        [para("评审意见", "label"), opinion],
+    rows: list[list[CellSpec]] = [
+        [Cell("评审决定", "label"), Cell(report.decision, decision_style)],
+        [Cell("评审意见", "label"), opinion],
     ]
-    table = Table(rows, colWidths=[27 * mm, CONTENT_WIDTH - 27 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                *_BASE_TABLE,
-                ("BACKGROUND", (0, 0), (0, -1), HEAD_FILL),
-                ("VALIGN", (1, 1), (1, 1), "TOP"),
-            ]
-        )
+    table = grid(
+        rows,
+        [27 * mm, CONTENT_WIDTH - 27 * mm],
+        commands=[("BACKGROUND", (0, 0), (0, -1), HEAD_FILL), ("VALIGN", (1, 1), (1, 1), "TOP")],
     )
-    return [table]
+    return [table, *below]
 
 
 def _signature_block(report: AssessmentReport) -> Table:
@@ -339,16 +346,16 @@ def report_story(
         widths = (75 * mm, CONTENT_WIDTH - 100 * mm, 25 * mm)
         head = ("数据提示", "确认理由", "确认人")
         story += [room, section("已确认的数据提示"), _simple_table(head, rows, widths)]
-    story += [
-        KeepTogether(
-            [
-                section("评审意见"),
-                *_decision_block(report),
-                Spacer(1, 3 * mm),
-                _signature_block(report),
-            ]
-        )
-    ]
+    decision = _decision_block(report)
+    if len(decision) == 1:  # the whole review fits: keep it on one page with the signatures
+        story += [
+            KeepTogether(
+                [section("评审意见"), *decision, Spacer(1, 3 * mm), _signature_block(report)]
+            )
+        ]
+    else:  # a long opinion flows over pages; the signature block stays whole
+        story += [room, section("评审意见"), *decision, Spacer(1, 3 * mm)]
+        story += [KeepTogether([_signature_block(report)])]
     if report.notes:
         story += [Spacer(1, 3 * mm), *[para(note, "note") for note in report.notes]]
     return story

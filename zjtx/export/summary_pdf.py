@@ -140,6 +140,16 @@ def statistics_story(statistics: Statistics, width: float) -> list[Flowable]:
     return story
 
 
+OPINION_LIMIT = 160  # characters of an opinion printed in the summary table
+
+
+def _short(opinion: str) -> str:
+    """The opinion as printed in the summary: long ones are cut, visibly, with a pointer."""
+    if len(opinion) <= OPINION_LIMIT:
+        return opinion
+    return opinion[:OPINION_LIMIT] + "……（全文见评审意见表）"
+
+
 def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[bytes]) -> int:
     """推荐汇总表 on landscape A4, then the statistics page; return the page count."""
     pagesize = landscape(A4)
@@ -157,7 +167,7 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
             Cell(r.score, "cell_right"),
             Cell(r.verdict, "cell_center"),
             Cell(r.decision, "cell_center"),
-            r.opinion,
+            _short(r.opinion),
         ]
         for r in summary.rows
     ]

@@ -100,7 +100,8 @@ class _Run:
         """What a rule referring to another criterion sees: its decision, or its explanation."""
         if self.ctx.explain:
             return self.explain(criterion_id)
-        return self.decide(criterion_id)
+        decision = self.decisions.get(criterion_id)
+        return decision if decision is not None else self.decide(criterion_id)
 
     def decide(self, criterion_id: str) -> Decision:
         decision = self.decisions.get(criterion_id)
@@ -116,38 +117,40 @@ class _Run:
 
     def _decide(self, c: CriterionDef) -> Decision:
         if c.conditional:
-            na_reason = self._not_applicable(c)
-            if na_reason is not None:
-                zero = ZERO if c.score is not None else None
-                return Decision(NA, zero, zero, zero, na_reason=na_reason)
+            return self._decide_conditional(c)
+        return self._decide_plain(c)
+
+    def _decide_conditional(self, c: CriterionDef) -> Decision:
+        na_reason = self._not_applicable(c)
+        if na_reason is not None:
+            zero = ZERO if c.score is not None else None
+            return Decision(NA, zero, zero, zero, na_reason=na_reason)
+        return self._decide_plain(c)
+
+    def _decide_plain(self, c: CriterionDef) -> Decision:
         confirmation = self.confirmations.get(c.id) if self.confirmations else None
         if confirmation is not None and c.judgement:
             return self._decide_judged(c, confirmation)
         if c.score is not None:
             pts = c.score.evaluate(self.ctx)
             if confirmation is None:
-                return Decision(pts.state, pts.points, pts.low, pts.high, pts.missing)
+                return Decision(pts.state, pts.points, pts.low, pts.high)
             # An override of a computed item: the evaluator decides it outright.
             value = pts.high if confirmation.state == MET else pts.low
             return Decision(confirmation.state, value, value, value, (), pts.state, confirmation)
         assert c.cond is not None
-        outcome = c.cond.evaluate(self.ctx)
+        state = c.cond.decide(self.ctx)
         if confirmation is None:
-            missing = outcome.missing if outcome.state == UNKNOWN else ()
-            return Decision(outcome.state, missing=missing)
-        return Decision(confirmation.state, computed=outcome.state, confirmation=confirmation)
+            return Decision(state)
+        return Decision(confirmation.state, computed=state, confirmation=confirmation)
 
     def _decide_judged(self, c: CriterionDef, confirmation: Confirmation) -> Decision:
         """A judgement item confirmed by an evaluator: the confirmation decides the judgement
         parts only; hard facts in the same criterion (a share below 10 %, a large enterprise,
         a 单项冠军 title) still decide as computed."""
         computed = self._evaluate_with(c, None)
-        result = self._evaluate_with(c, confirmation.state)
-        state, missing = result[0], result[4]
-        if c.score is not None:
-            _, points, low, high, _ = result
-            return Decision(state, points, low, high, missing, computed[0], confirmation)
-        return Decision(state, missing=missing, computed=computed[0], confirmation=confirmation)
+        state, points, low, high = self._evaluate_with(c, confirmation.state)
+        return Decision(state, points, low, high, (), computed[0], confirmation)
 
     def _evaluate_with(self, c: CriterionDef, judged: CriterionState | None) -> tuple:
         ctx = self.ctx
@@ -156,11 +159,9 @@ class _Run:
         try:
             if c.score is not None:
                 pts = c.score.evaluate(ctx)
-                return (pts.state, pts.points, pts.low, pts.high, pts.missing)
+                return (pts.state, pts.points, pts.low, pts.high)
             assert c.cond is not None
-            outcome = c.cond.evaluate(ctx)
-            missing = outcome.missing if outcome.state == UNKNOWN else ()
-            return (outcome.state, None, None, None, missing)
+            return (c.cond.decide(ctx), None, None, None)
         finally:
             ctx.judged = previous
 
@@ -251,27 +252,35 @@ class _Run:
         if decision.confirmation is not None:
             item = decision.confirmation
             notes.append(f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}")
-        if decision.state == UNKNOWN and decision.missing:
-            notes.append("缺少数据：" + "、".join(self._label(k) for k in decision.missing))
         state = decision.state
+        # What the explanation computes must be what was decided (override aside).
+        expected = decision.computed if _is_override(c, decision) else state
         if c.score is not None:
             pts = c.score.evaluate(self.ctx)
+            _check(c, pts.state, expected)
+            missing = pts.missing if state == UNKNOWN else ()
+            if missing:
+                notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
             return CriterionResult(
                 **common,
                 observed=pts.observed,
                 gap=pts.gap if state in (MET, UNMET) else None,
-                missing=decision.missing,
+                missing=missing,
                 notes=tuple(notes),
             )
         assert c.cond is not None
         outcome = c.cond.evaluate(self.ctx)
+        _check(c, outcome.state, expected)
+        missing = outcome.missing if state == UNKNOWN else ()
+        if missing:
+            notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
         observed = "；".join(dict.fromkeys(p.observed for p in outcome.parts if p.observed))
         gap = "；".join(dict.fromkeys(outcome.gaps)) or None
         return CriterionResult(
             **common,
             observed=observed,
             gap=gap if state == UNMET else None,
-            missing=decision.missing,
+            missing=missing,
             parts=tuple(outcome.parts),
             notes=tuple(notes),
         )
@@ -279,6 +288,17 @@ class _Run:
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
         return qdef.label if qdef else key
+
+
+def _is_override(c: CriterionDef, decision: Decision) -> bool:
+    return decision.confirmation is not None and not c.judgement
+
+
+def _check(c: CriterionDef, explained: CriterionState, decided: CriterionState | None) -> None:
+    if explained != decided:
+        raise RuntimeError(
+            f"内部错误：{c.id} 的判定（{decided}）与说明（{explained}）不一致，请报告此问题"
+        )
 
 
 class CriterionResults(Sequence[CriterionResult]):
@@ -378,7 +398,7 @@ def _evaluate(
     run = _Run(rulebook, ctx, by_id, settings)
     for c in rulebook.criteria:
         run.decide(c.id)
-    state = rulebook.verdict.evaluate(ctx).state
+    state = rulebook.verdict.decide(ctx)
     verdict = (
         Verdict.QUALIFIED
         if state in (MET, NA)

@@ -69,6 +69,13 @@ def combine_any(states: Iterable[CriterionState]) -> CriterionState:
     return UNMET
 
 
+# Precedence used by the fast paths: all-of keeps the worst state, any-of the best.
+_ALL_RANK = {NA: 0, MET: 1, MANUAL: 2, UNKNOWN: 3, UNMET: 4}
+_ALL_BY_RANK = {rank: state for state, rank in _ALL_RANK.items()}
+_ANY_RANK = {NA: 0, UNMET: 1, MANUAL: 2, UNKNOWN: 3, MET: 4}
+_ANY_BY_RANK = {rank: state for state, rank in _ANY_RANK.items()}
+
+
 # --------------------------------------------------------------------------------------------
 # Quantities
 # --------------------------------------------------------------------------------------------
@@ -320,6 +327,7 @@ class Context:
         "settings",
         "size",
         "values",
+        "vcache",
     )
 
     def __init__(
@@ -342,86 +350,106 @@ class Context:
         # only they) take this state instead of `manual`.
         self.judged: CriterionState | None = None
         self.cache: dict[str, QValue] = {}
+        self.vcache: dict[str, Any] = {}
         # Filled in by the evaluator: results of other criteria and score intervals.
         self.criterion: Callable[[str], Any] = _unset
         self.score_interval: Callable[[], tuple[Decimal, Decimal]] = _unset
         self.group_interval: Callable[[str], tuple[Decimal, Decimal]] = _unset
 
-    def q(self, name: str) -> QValue:
-        cached = self.cache.get(name)
-        if cached is None:
-            cached = self.cache[name] = self._compute(self.quantities.defs[name])
-        return cached
+    def value(self, name: str) -> Any:
+        """The value of a quantity (Number, raw bool/str, or None when unknown): the fast path
+        used while deciding; no explanation objects are built."""
+        vcache = self.vcache
+        if name in vcache:
+            return vcache[name]
+        value = vcache[name] = self._value(self.quantities.defs[name])
+        return value
 
-    def _compute(self, qdef: QuantityDef) -> QValue:
+    def _value(self, qdef: QuantityDef) -> Any:
         kind = qdef.kind
         if kind == "field":
             raw = self.values.get(qdef.name)
-            if raw is None:
-                return QValue(qdef, None, (qdef.name,))
-            if qdef.numeric_field:
-                exact = raw if raw.__class__ is Decimal else to_number(raw)
-                return QValue(qdef, Exact(exact), (), None, (exact,))
-            return QValue(qdef, raw)
+            if raw is None or not qdef.numeric_field:
+                return raw
+            return Exact(raw if raw.__class__ is Decimal else to_number(raw))
         if kind == "builtin":
             if qdef.name == "size_class":
-                size = self.size
-                value = None if size.size_class == "unknown" else size.size_class
-                return QValue(qdef, value, size.missing, ctx=self)
-            return QValue(qdef, self.application_type, ctx=self)
+                size_class = self.size.size_class
+                return None if size_class == "unknown" else size_class
+            return self.application_type
         if kind == "alias":
-            alt = qdef.alt
-            if alt is not None and self.settings.get(alt[0], alt[2]):
-                return self.q(alt[1])
-            return self.q(qdef.inputs[0])
-        cache = self.cache
+            return self.value(self._alias_target(qdef))
         inputs = []
-        complete = True
+        vcache = self.vcache
         for name in qdef.inputs:
-            item = cache.get(name)
+            item = vcache[name] if name in vcache else self.value(name)
             if item is None:
-                item = self.q(name)
-            if item.value is None:
-                complete = False
+                return None
             inputs.append(item)
-        if not complete:
-            missing = tuple(dict.fromkeys(m for item in inputs for m in item.missing))
-            problem = "；".join(i.problem for i in inputs if i.problem) or None
-            return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-        missing = ()
         if kind == "ratio":
-            a, b = inputs[0].value, inputs[1].value
+            a, b = inputs
             if b.num <= 0:
-                problem = f"{inputs[1].qdef.label}为 {format_number(b)}，无法计算{qdef.label}"
-                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
+                return None
             # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
-            number = Exact(a.num * b.den * HUNDRED, a.den * b.num)
-            return QValue(qdef, number, missing, None, (a.value, b.value), inputs)
+            return Exact(a.num * b.den * HUNDRED, a.den * b.num)
         if kind == "growth":
-            cur, prev = inputs[0].value, inputs[1].value
+            cur, prev = inputs
             if prev.num <= 0:
-                problem = f"{inputs[1].qdef.label}为 {format_number(prev)}，无法计算{qdef.label}"
-                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
+                return None
             # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
-            number = Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
-            return QValue(qdef, number, missing, None, (cur.value, prev.value), inputs)
+            return Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
         if kind == "cagr":
-            last, first = inputs[0].value, inputs[1].value
+            last, first = inputs
             if first.num <= 0 or last.num < 0:
-                bad = inputs[1] if first.num <= 0 else inputs[0]
-                problem = f"{bad.qdef.label}为 {format_number(bad.value)}，无法计算{qdef.label}"
-                return QValue(qdef, None, missing, problem, inputs=tuple(inputs))
-            number = CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
-            return QValue(qdef, number, missing, None, (last.value, first.value), inputs)
+                return None
+            return CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
         # sum or mean of exact fractions over one common denominator
         num, den = ZERO, ONE
         for item in inputs:
-            value = item.value
-            num, den = num * value.den + value.num * den, den * value.den
+            num, den = num * item.den + item.num * den, den * item.den
         if kind == "mean":
             den = den * len(inputs)
-        values = tuple(item.value.value for item in inputs)
-        return QValue(qdef, Exact(num, den), missing, None, values, inputs)
+        return Exact(num, den)
+
+    def _alias_target(self, qdef: QuantityDef) -> str:
+        alt = qdef.alt
+        if alt is not None and self.settings.get(alt[0], alt[2]):
+            return alt[1]
+        return qdef.inputs[0]
+
+    def q(self, name: str) -> QValue:
+        """The value with what explains it (inputs, missing fields, why it stayed unknown)."""
+        cached = self.cache.get(name)
+        if cached is None:
+            cached = self.cache[name] = self._describe(self.quantities.defs[name])
+        return cached
+
+    def _describe(self, qdef: QuantityDef) -> QValue:
+        value = self.value(qdef.name)
+        kind = qdef.kind
+        if kind == "field":
+            if value is None:
+                return QValue(qdef, None, (qdef.name,))
+            if qdef.numeric_field:
+                return QValue(qdef, value, (), None, (value.num,))
+            return QValue(qdef, value)
+        if kind == "builtin":
+            missing = self.size.missing if qdef.name == "size_class" else ()
+            return QValue(qdef, value, missing if value is None else (), ctx=self)
+        if kind == "alias":
+            return self.q(self._alias_target(qdef))
+        inputs = tuple(self.q(name) for name in qdef.inputs)
+        parts = tuple(item.value.value for item in inputs if isinstance(item.value, Exact))
+        if value is not None:
+            return QValue(qdef, value, (), None, parts, inputs)
+        if any(item.value is None for item in inputs):
+            missing = tuple(dict.fromkeys(m for item in inputs for m in item.missing))
+            problem = "；".join(i.problem for i in inputs if i.problem) or None
+            return QValue(qdef, None, missing, problem, inputs=inputs)
+        # Every input is known, yet the value is not: a zero or negative base.
+        bad = inputs[0] if kind == "cagr" and inputs[0].value.num < 0 else inputs[1]
+        problem = f"{bad.qdef.label}为 {format_number(bad.value)}，无法计算{qdef.label}"
+        return QValue(qdef, None, (), problem, inputs=inputs)
 
 
 _APP_TYPES = {"new": "新申报", "renewal": "复核"}
@@ -461,7 +489,12 @@ class Cond:
     _requirement: str | None = None
 
     def evaluate(self, ctx: Context) -> Outcome:  # pragma: no cover - interface
+        """State with parts, missing data and gaps (in explain mode, the Chinese texts)."""
         raise NotImplementedError
+
+    def decide(self, ctx: Context) -> CriterionState:
+        """The state alone, on the fast path (no explanation objects); agrees with evaluate."""
+        return self.evaluate(ctx).state
 
     def describe(self) -> str:  # pragma: no cover - interface
         raise NotImplementedError
@@ -492,6 +525,14 @@ class Leaf(Cond):
     def decide_unknown(self, ctx: Context) -> CriterionState:
         """State when the value is unknown; a rule may still be decided by what is known."""
         return UNKNOWN
+
+    def decide(self, ctx: Context) -> CriterionState:
+        value = ctx.value(self.name)
+        if value is None:
+            return self.decide_unknown(ctx)
+        if self.test(value):
+            return (ctx.judged or MANUAL) if self.judgement else MET
+        return UNMET
 
     def judgemental(self) -> bool:
         return self.judgement
@@ -620,6 +661,9 @@ class Manual(Cond):
     def judgemental(self) -> bool:
         return True
 
+    def decide(self, ctx: Context) -> CriterionState:
+        return ctx.judged or MANUAL
+
     def evaluate(self, ctx: Context) -> Outcome:
         state = ctx.judged or MANUAL
         if not ctx.explain:
@@ -639,6 +683,15 @@ class AllOf(Cond):
     def describe(self) -> str:
         return "；且".join(_bracket(i, "或") for i in self.items)
 
+    def decide(self, ctx: Context) -> CriterionState:
+        rank = 0
+        for item in self.items:
+            state = item.decide(ctx)
+            if state is UNMET:
+                return UNMET
+            rank = max(rank, _ALL_RANK[state])
+        return _ALL_BY_RANK[rank]
+
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
         return _merge(combine_all(o.state for o in outcomes), outcomes, ctx.explain)
@@ -654,6 +707,15 @@ class AnyOf(Cond):
 
     def describe(self) -> str:
         return "；或".join(_bracket(i, "且") for i in self.items)
+
+    def decide(self, ctx: Context) -> CriterionState:
+        rank = 0
+        for item in self.items:
+            state = item.decide(ctx)
+            if state is MET:
+                return MET
+            rank = max(rank, _ANY_RANK[state])
+        return _ANY_BY_RANK[rank]
 
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
@@ -686,6 +748,23 @@ class Cases(Cond):
         if self.otherwise is not None:
             lines.append(f"其他情况，{self.otherwise.requirement()}")
         return "；".join(lines)
+
+    def decide(self, ctx: Context) -> CriterionState:
+        states = set()
+        open_selector = False
+        for when, then in self.cases:
+            selector = when.decide(ctx)
+            if selector == UNMET:
+                continue
+            states.add(then.decide(ctx))
+            if selector == MET:
+                break
+            open_selector = True
+        else:
+            states.add(self.otherwise.decide(ctx) if self.otherwise is not None else UNMET)
+        if len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+            return states.pop()
+        return UNKNOWN
 
     def evaluate(self, ctx: Context) -> Outcome:
         # Walk the cases in order. While a selector is undecided, both it and the cases after
@@ -735,6 +814,9 @@ class CriterionRef(Cond):
 
     def describe(self) -> str:
         return f"{self.criterion_id} {self.title}".strip()
+
+    def decide(self, ctx: Context) -> CriterionState:
+        return ctx.criterion(self.criterion_id).state
 
     def evaluate(self, ctx: Context) -> Outcome:
         result = ctx.criterion(self.criterion_id)
@@ -980,13 +1062,30 @@ class Bands(Score):
         return f"{self.qdef.label}：" + "；".join(pieces)
 
     def evaluate(self, ctx: Context) -> Points:
-        qv = ctx.q(self.qdef.name)
         low, high = self._bounds
+        if not ctx.explain:
+            number = ctx.value(self.qdef.name)
+            if number is None:
+                return Points(low, low, high, "", UNKNOWN)
+            pts = self._points(number)[1]
+            return Points(pts, pts, pts, "", MET if pts > 0 else UNMET)
+        qv = ctx.q(self.qdef.name)
         if qv.value is None:
-            observed = qv.explain if ctx.explain else ""
-            return Points(low, low, high, observed, UNKNOWN, None, qv.missing)
-        number: Number = qv.value
+            return Points(low, low, high, qv.explain, UNKNOWN, None, qv.missing)
+        index, pts = self._points(qv.value)
+        state = MET if pts > 0 else UNMET
+        gap = None
+        if index > 0:
+            edge, better = self.bands[index - 1]
+            detail = gap_text(self.qdef, qv, "ge" if self.up else "le", edge)
+            if detail:
+                gap = f"{detail}（可从 {format_number(pts)} 分升至 {format_number(better)} 分）"
+        return Points(pts, pts, pts, f"{qv.explain} → {format_number(pts)} 分", state, gap)
+
+    def _points(self, number: Number) -> tuple[int, Decimal]:
+        """Index of the band the value falls in (len(bands) for none) and its points."""
         index = len(self.bands)
+        up = self.up
         up = self.up
         for i, (edge, _pts) in enumerate(self.bands):
             cmp = number.compare(edge)
@@ -994,16 +1093,7 @@ class Bands(Score):
                 index = i
                 break
         pts = self.bands[index][1] if index < len(self.bands) else self.otherwise
-        state = MET if pts > 0 else UNMET
-        if not ctx.explain:
-            return Points(pts, pts, pts, "", state)
-        gap = None
-        if index > 0:
-            edge, better = self.bands[index - 1]
-            detail = gap_text(self.qdef, qv, "ge" if up else "le", edge)
-            if detail:
-                gap = f"{detail}（可从 {format_number(pts)} 分升至 {format_number(better)} 分）"
-        return Points(pts, pts, pts, f"{qv.explain} → {format_number(pts)} 分", state, gap)
+        return index, pts
 
 
 class Options(Score):
@@ -1035,9 +1125,22 @@ class Options(Score):
         return text
 
     def evaluate(self, ctx: Context) -> Points:
-        qv = ctx.q(self.qdef.name)
         low, high = self._bounds
         explain = ctx.explain
+        if not explain:
+            value = ctx.value(self.qdef.name)
+            if value is None:
+                return Points(low, low, high, "", UNKNOWN)
+            pts = self.points[value]
+            if value in self.judgement:
+                judged = ctx.judged
+                if judged == MET:
+                    return Points(pts, pts, pts, "", MET)
+                if judged == UNMET:
+                    return Points(low, low, low, "", UNMET)
+                return Points(pts, low, pts, "", MANUAL)
+            return Points(pts, pts, pts, "", MET if pts > 0 else UNMET)
+        qv = ctx.q(self.qdef.name)
         if qv.value is None:
             return Points(low, low, high, qv.explain if explain else "", UNKNOWN, None, qv.missing)
         pts = self.points[qv.value]
@@ -1081,13 +1184,13 @@ class Count(Score):
         yes, unknown, missing = 0, 0, []
         values = []
         for qdef in self.qdefs:
-            qv = ctx.q(qdef.name)
-            values.append(qv.value)
-            if qv.value is None:
+            value = ctx.value(qdef.name)
+            values.append(value)
+            if value is None:
                 unknown += 1
-                missing.extend(qv.missing)
+                missing.append(qdef.name)
             else:
-                yes += bool(qv.value)
+                yes += bool(value)
         low = min(self.cap, self.each * yes)
         high = min(self.cap, self.each * (yes + unknown))
         state = _points_state(low, high, low, False)
@@ -1131,16 +1234,22 @@ class FirstMatch(Score):
         judgement = False
         decided: Decimal | None = None
         decided_cond: Cond | None = None
+        explain = ctx.explain
         for cond, pts in self.cases:
-            outcome = cond.evaluate(ctx)
-            if outcome.state == MET:
+            if explain:
+                outcome = cond.evaluate(ctx)
+                state = outcome.state
+            else:
+                state = cond.decide(ctx)
+            if state == MET:
                 possible.append(pts)
                 decided, decided_cond = pts, cond
                 break
-            if outcome.state in (UNKNOWN, MANUAL):
+            if state in (UNKNOWN, MANUAL):
                 possible.append(pts)
-                missing.extend(outcome.missing)
-                judgement = judgement or outcome.state == MANUAL
+                if explain:
+                    missing.extend(outcome.missing)
+                judgement = judgement or state == MANUAL
         else:
             possible.append(self.otherwise)
         low, high = min(possible), max(possible)
@@ -1219,13 +1328,17 @@ class FieldPoints(Score):
         return f"取“{self.qdef.label}”（{format_number(self.low)}–{format_number(self.high)} 分）"
 
     def evaluate(self, ctx: Context) -> Points:
-        qv = ctx.q(self.qdef.name)
-        if qv.value is None:
-            observed = qv.explain if ctx.explain else ""
-            return Points(self.low, self.low, self.high, observed, UNKNOWN, None, qv.missing)
-        pts = min(max(qv.value.value, self.low), self.high)
+        value = ctx.value(self.qdef.name)
+        if value is None:
+            if not ctx.explain:
+                return Points(self.low, self.low, self.high, "", UNKNOWN)
+            qv = ctx.q(self.qdef.name)
+            return Points(self.low, self.low, self.high, qv.explain, UNKNOWN, None, qv.missing)
+        pts = min(max(value.value, self.low), self.high)
         state = MET if pts > 0 else UNMET
-        observed = f"{qv.explain} → {format_number(pts)} 分" if ctx.explain else ""
+        if not ctx.explain:
+            return Points(pts, pts, pts, "", state)
+        observed = f"{ctx.q(self.qdef.name).explain} → {format_number(pts)} 分"
         return Points(pts, pts, pts, observed, state)
 
 

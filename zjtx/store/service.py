@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import getpass
-import json
 import logging
 import os
 from collections import Counter, defaultdict
@@ -20,9 +19,7 @@ from sqlalchemy import (
     JSON,
     Integer,
     String,
-    Text,
     bindparam,
-    cast,
     column,
     func,
     insert,
@@ -1759,23 +1756,12 @@ def _insert_many(session: Session, model: type[Any], rows: list[dict[str, Any]])
             batch = [{"id": i, **row} for i, row in zip(batch_ids, batch, strict=True)]
             ids.extend(batch_ids)
         names = list(batch[0])
-        # JSON columns travel as JSON text inside the document and are cast once on arrival;
-        # letting json_to_recordset rebuild nested documents was the slowest part.
-        documents = {n for n in names if isinstance(table.c[n].type, JSON)}
         record = (
-            func.json_to_recordset(
-                bindparam("rows", [_jsonable(r, documents) for r in batch], type_=JSON)
-            )
-            .table_valued(
-                *[
-                    column(n, Text if n in documents else _plain_type(table.c[n].type))
-                    for n in names
-                ]
-            )
+            func.json_to_recordset(bindparam("rows", [_jsonable(r) for r in batch], type_=JSON))
+            .table_valued(*[column(n, _plain_type(table.c[n].type)) for n in names])
             .render_derived(with_types=True)
         )
-        selected = [cast(record.c[n], JSON) if n in documents else record.c[n] for n in names]
-        session.execute(insert(table).from_select(names, select(*selected)))
+        session.execute(insert(table).from_select(names, select(*[record.c[n] for n in names])))
     return ids
 
 
@@ -1784,17 +1770,8 @@ def _plain_type(column_type: Any) -> Any:
     return getattr(column_type, "impl_instance", column_type)
 
 
-def _jsonable(row: dict[str, Any], documents: set[str]) -> dict[str, Any]:
-    return {
-        k: v.isoformat()
-        if isinstance(v, datetime)
-        else (_json_text(v) if k in documents and v is not None else v)
-        for k, v in row.items()
-    }
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
 
 
 def _point_applicants(session: Session, rows: list[dict[str, Any]]) -> None:
