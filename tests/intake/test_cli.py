@@ -1,26 +1,17 @@
 """`zjtx check` and `zjtx template` from the command line."""
 
-import argparse
 import json
 
 import openpyxl
 import pytest
 
 from tests.intake.helpers import CODE_A, CODE_B, write_xlsx
-from zjtx.commands import intake
+from zjtx.cli import main
 
 
 def run(argv: list[str]) -> int:
-    """Parse and run like zjtx.cli.main does (usage errors exit 2)."""
-    from zjtx.cli import UsageError
-
-    parser = argparse.ArgumentParser(prog="zjtx")
-    intake.register(parser.add_subparsers())
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except UsageError:
-        return 2
+    """Run the real `zjtx` entry point (usage errors exit 2)."""
+    return main(argv)
 
 
 def test_check_prints_a_table_and_exits_1_on_errors(tmp_path, capsys):

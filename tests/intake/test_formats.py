@@ -203,3 +203,23 @@ def test_xls_error_cells_are_reported(tmp_path):
     assert [(i.cell, i.field, i.code) for i in result.issues if str(i.severity) == "error"] == [
         ("C2", "city", "cell-error-value")
     ]
+
+
+def test_csv_two_row_header_without_merges(tmp_path):
+    """A CSV group title written once over its year columns applies to each year below it."""
+    text = (
+        "2026年度申报名单,,,,\n"
+        "企业名称,统一社会信用代码,营业收入（元）,,\n"
+        ",,2023年,2024年,2025年\n"
+        f'甲公司,{CODE_A},"8,000,000","9,000,000","10,000,000"\n'
+    )
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(text.encode("gbk"))
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert (values["revenue_y3"], values["revenue_y2"], values["revenue_y1"]) == (
+        Decimal(800),
+        Decimal(900),
+        Decimal(1000),
+    )

@@ -405,3 +405,91 @@ def test_excel_error_values_are_errors_not_blanks(tmp_path):
         ("D2", "city", "cell-error-value", "error"),
     ]
     assert "#DIV/0!" in result.issues[0].message
+
+
+def test_calculated_formula_is_read_from_its_cached_value(tmp_path):
+    """A formula saved by Excel with its result is read like a number (not an error)."""
+    import zipfile
+
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2024年营业收入（万元）"],
+            ["甲公司", CODE_A, "=D2*1.1", 100],
+        ],
+    )
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b"<v />" in data or b"<v></v>" in data
+                data = data.replace(b"<v />", b"<v>110</v>").replace(b"<v></v>", b"<v>110</v>")
+            target.writestr(item, data)
+    result = read(saved)
+    assert issue_tuples(result) == []
+    assert result.applicants[0].values["revenue_y1"] == Decimal(110)
+
+
+def test_hidden_sheet_with_a_roster_is_read_and_other_sheets_reported(tmp_path):
+    """A roster in a hidden sheet is read; a sheet without a header is reported as info."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "封面"
+    notes["A1"] = "某某区 2026 年申报材料"
+    data = workbook.create_sheet("数据")
+    data.append(["企业名称", "统一社会信用代码"])
+    data.append(["甲公司", CODE_A])
+    data.sheet_state = "hidden"
+    path = tmp_path / "hidden.xlsx"
+    workbook.save(path)
+    result = read(path)
+    assert [a.uscc for a in result.applicants] == [CODE_A]
+    assert [(i.code, i.severity) for i in result.issues] == [("sheet-skipped", "info")]
+    assert "封面" in result.issues[0].message
+
+
+def test_group_titles_over_ordinary_columns_and_units_from_the_group(tmp_path):
+    """ "基本情况" over 企业名称 gives way to the lower header; "经济指标（万元）" lends its unit."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["基本情况", None, "经济指标（元）", None],
+            ["企业名称", "统一社会信用代码", "2025年营业收入", "2024年营业收入"],
+            ["甲公司", "９１" + CODE_A[2:], 12000000, 10000000],
+        ],
+        merges=("A1:B1", "C1:D1"),
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert values["uscc"] == CODE_A
+    assert (values["revenue_y1"], values["revenue_y2"]) == (Decimal(1200), Decimal(1000))
+    assert [m.unit for m in result.files[0].column_mapping] == [None, None, "元", "元"]
+
+
+def test_units_row_under_the_header(tmp_path):
+    """A row of units under the header ("元", "（万元）", "%") belongs to the header."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年营业收入",
+                "2024年营业收入",
+                "全国细分市场占有率",
+            ],
+            [None, None, "元", "（万元）", "%"],
+            ["甲公司", CODE_A, 12000000, 1000, 12.5],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert (values["revenue_y1"], values["revenue_y2"]) == (Decimal(1200), Decimal(1000))
+    assert values["market_share_domestic"] == Decimal("12.5")
+    assert result.files[0].rows_total == 1
+    assert result.applicants[0].provenance["revenue_y1"].cell == "C3"

@@ -124,3 +124,17 @@ def test_random_junk_is_imported_or_reported_cell_by_cell(tmp_path, cells):
             spec = CATALOGUE[key]
             if spec.type in (FieldType.MONEY, FieldType.PERCENT, FieldType.DECIMAL):
                 assert isinstance(value, Decimal)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=applicant_lists())
+def test_form_round_trip_keeps_every_value(tmp_path, people):
+    """One applicant written into the form template reads back with the same values."""
+    from zjtx.intake.templates import write_form_template
+
+    path = write_form_template(tmp_path / "form.xlsx", CATALOGUE, 2026, people[0])
+    result = read(path)
+    [applicant] = [*result.files[0].applicants, *result.files[0].blocked_applicants]
+    assert applicant.values == people[0]

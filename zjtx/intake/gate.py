@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.issues import Severity
@@ -15,6 +16,12 @@ REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as
 REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
 GROWTH_LIMIT = Decimal(300)  # percent
 HUNDRED = Decimal(100)
+GROWTH_FACTOR = 1 + GROWTH_LIMIT / HUNDRED
+ZERO = Decimal(0)
+_LABELS = {1: "上年度营业收入", 2: "前年营业收入", 3: "大前年营业收入"}
+_YEAR_KEYS = tuple(
+    (year, f"revenue_y{year}", f"main_revenue_y{year}", f"rd_expense_y{year}") for year in (1, 2, 3)
+)
 
 
 def _fmt(value: Decimal) -> str:
@@ -22,15 +29,40 @@ def _fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_RULES: dict[int, tuple[FieldCatalogue, tuple[Any, ...], dict[str, Any]]] = {}
+
+
+def _rules(catalogue: FieldCatalogue) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Required fields and numeric bounds of a catalogue, computed once per catalogue."""
+    cached = _RULES.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        required = tuple(spec for spec in catalogue if spec.required)
+        # Bounds as the values' own type: Decimal against Decimal compares fastest.
+        bounds = {
+            spec.key: (
+                spec,
+                _typed_bound(spec, spec.minimum),
+                _typed_bound(spec, spec.maximum),
+            )
+            for spec in catalogue
+            if spec.is_numeric and (spec.minimum is not None or spec.maximum is not None)
+        }
+        cached = _RULES[id(catalogue)] = (catalogue, required, bounds)
+    return cached[1], cached[2]
+
+
+def _typed_bound(spec: Any, bound: int | None) -> Any:
+    if bound is None:
+        return None
+    return bound if spec.type == "int" else Decimal(bound)
+
+
 def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
     values = record.values
-    for spec in catalogue:
-        if (
-            spec.required
-            and spec.key not in values
-            and not any(issue.field == spec.key for issue in record.issues)
-        ):
+    required, bounds = _rules(catalogue)
+    for spec in required:
+        if spec.key not in values and not any(issue.field == spec.key for issue in record.issues):
             record.add(
                 "missing-required",
                 Severity.ERROR,
@@ -46,11 +78,10 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             warning = org_code_warning(code)
             if warning:
                 record.add("uscc-org-code", Severity.WARNING, warning, field_key="uscc")
-    for key, value in values.items():
-        spec = catalogue.get(key)
-        if spec is None or not spec.is_numeric:
-            continue
-        if spec.minimum is not None and value < spec.minimum:
+    for key in values.keys() & bounds.keys():
+        spec, low, high = bounds[key]
+        value = values[key]
+        if low is not None and value < low:
             word = "为负数" if spec.minimum == 0 else f"小于 {spec.minimum}"
             record.add(
                 "value-out-of-range",
@@ -58,18 +89,20 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"{spec.relative_label()}{word}（{value}），不可能成立",
                 field_key=key,
             )
-        elif spec.maximum is not None and value > spec.maximum:
+        elif high is not None and value > high:
             record.add(
                 "value-out-of-range",
                 Severity.ERROR,
                 f"{spec.relative_label()}大于 {spec.maximum}（{value}），不可能成立",
                 field_key=key,
             )
-    for year in (1, 2, 3):
-        revenue = values.get(f"revenue_y{year}")
-        label = catalogue[f"revenue_y{year}"].relative_label()
-        main = values.get(f"main_revenue_y{year}")
-        if revenue is not None and main is not None and main > revenue:
+    for year, revenue_key, main_key, rd_key in _YEAR_KEYS:
+        revenue = values.get(revenue_key)
+        if revenue is None:
+            continue
+        label = _LABELS[year]
+        main = values.get(main_key)
+        if main is not None and main > revenue:
             record.add(
                 "main-revenue-exceeds-revenue",
                 Severity.ERROR,
@@ -77,8 +110,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"大于{label}（{_fmt(revenue)} 万元）",
                 field_key=f"main_revenue_y{year}",
             )
-        rd = values.get(f"rd_expense_y{year}")
-        if revenue is not None and rd is not None and rd > revenue:
+        rd = values.get(rd_key)
+        if rd is not None and rd > revenue:
             record.add(
                 "rd-expense-exceeds-revenue",
                 Severity.ERROR,
@@ -86,7 +119,7 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"大于{label}（{_fmt(revenue)} 万元）",
                 field_key=f"rd_expense_y{year}",
             )
-        if revenue is not None and (Decimal(0) < revenue < REVENUE_MIN or revenue > REVENUE_MAX):
+        if ZERO < revenue < REVENUE_MIN or revenue > REVENUE_MAX:
             record.add(
                 "revenue-unit-suspect",
                 Severity.WARNING,
@@ -96,7 +129,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     for later, earlier in ((1, 2), (2, 3)):
         now = values.get(f"revenue_y{later}")
         before = values.get(f"revenue_y{earlier}")
-        if now is not None and before is not None and before > 0:
+        # Growth over 300 % means now > 4 x before; the percentage is computed only to report it.
+        if now is not None and before is not None and before > 0 and now > before * GROWTH_FACTOR:
             growth = (now - before) / before * HUNDRED
             if growth > GROWTH_LIMIT:
                 record.add(
@@ -129,9 +163,14 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         computed = computed_ratio(values, stated.ratio, stated.year_index)
         if computed is None:
             continue
-        candidates = computed if isinstance(computed, list) else [computed]
+        candidates = [computed]
         decimals = max(0, -int(stated.value.normalize().as_tuple().exponent))
         tolerance = Decimal(5).scaleb(-(decimals + 1)) + Decimal("0.000001")
+        if abs(stated.value - computed) > tolerance and stated.ratio == "rd_intensity":
+            # Without a year the intensity may be the three years' combined one.
+            combined = computed_ratio(values, "rd_intensity_3y", stated.year_index)
+            if combined is not None:
+                candidates.append(combined)
         if all(abs(stated.value - c) > tolerance for c in candidates):
             shown = "、".join(f"{c:.2f}%" for c in candidates)
             record.add(
@@ -144,13 +183,11 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             )
 
 
-def computed_ratio(
-    values: dict[str, object], ratio: str, year: int
-) -> Decimal | list[Decimal] | None:
+def computed_ratio(values: dict[str, object], ratio: str, year: int) -> Decimal | None:
     """The ratio (percent value) computed from amounts, or None when they are missing.
 
-    R&D intensity without a year may be the last year's or the three years' combined, so both
-    are candidates.
+    ``rd_intensity_3y`` is the three years' combined R&D intensity (a stated intensity without
+    a year may mean it).
     """
 
     def get(key: str) -> Decimal | None:
@@ -163,16 +200,13 @@ def computed_ratio(
         return top / bottom * HUNDRED
 
     if ratio == "rd_intensity":
-        single = pct(get(f"rd_expense_y{year}"), get(f"revenue_y{year}"))
-        out = [single] if single is not None else []
-        if year == 1:
-            rds = [get(f"rd_expense_y{y}") for y in (1, 2, 3)]
-            revs = [get(f"revenue_y{y}") for y in (1, 2, 3)]
-            if all(v is not None for v in rds + revs):
-                combined = pct(sum(rds), sum(revs))
-                if combined is not None:
-                    out.append(combined)
-        return out or None
+        return pct(get(f"rd_expense_y{year}"), get(f"revenue_y{year}"))
+    if ratio == "rd_intensity_3y":
+        rds = [get(f"rd_expense_y{y}") for y in (1, 2, 3)]
+        revs = [get(f"revenue_y{y}") for y in (1, 2, 3)]
+        if year != 1 or any(v is None for v in rds + revs):
+            return None
+        return pct(sum(rds), sum(revs))
     if ratio == "debt_ratio":
         return pct(get("total_liabilities_y1"), get("total_assets_y1"))
     if ratio == "main_share":

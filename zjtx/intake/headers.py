@@ -161,12 +161,22 @@ def _split_units(text: str) -> tuple[str, str | None, str]:
 
     def drop_unit(match: re.Match[str]) -> str:
         nonlocal unit
-        inner = match.group(1).strip()
-        inner = inner.removeprefix("单位").lstrip(":：")
-        if inner in UNIT_WORDS or inner in ("万", "亿", "百分比", "%"):
-            unit = {"万": "万元", "亿": "亿元", "百分比": "%"}.get(inner, inner)
+        kept = []
+        found = None
+        # "（2025年，万元）": a unit may share the bracket with other notes such as the year.
+        for part in re.split(r"[,，;；、]", match.group(1)):
+            part = part.strip().removeprefix("单位").lstrip(":：")
+            if part in UNIT_WORDS or part in ("万", "亿", "百分比"):
+                found = {"万": "万元", "亿": "亿元", "百分比": "%"}.get(part, part)
+            elif part:
+                kept.append(part)
+        if found is None:
+            return match.group(0)
+        unit = found
+        if not kept:
             return ""
-        return match.group(0)
+        rest = "，".join(kept)
+        return rest if _CAL_YEAR.fullmatch(rest) else f"({rest})"
 
     text = _BRACKETS.sub(drop_unit, text)
     if unit is None:

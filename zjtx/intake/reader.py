@@ -231,7 +231,9 @@ def _read_sheets(
 ) -> list[Record]:
     candidates = []
     for sheet in sheets:
-        if sheet.name in SKIPPED_SHEETS or (sheet.hidden and sheet.name is not None):
+        # Hidden sheets are read too (a roster may sit in one); only our own helper sheets and
+        # instructions are passed over.
+        if sheet.name in SKIPPED_SHEETS:
             continue
         candidates.append((sheet, find_header(sheet, catalogue, year)))
     records: list[Record] = []
@@ -252,7 +254,7 @@ def _read_sheets(
                     file_result,
                     "sheet-skipped",
                     Severity.INFO,
-                    f"工作表“{sheet.name}”中找不到表头，未读取",
+                    f"{'隐藏的' if sheet.hidden else ''}工作表“{sheet.name}”中找不到表头，未读取",
                 )
         file_result.rows_total = counts["rows_total"]
         file_result.rows_blank = counts["rows_blank"]

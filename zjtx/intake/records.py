@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.values import raw_text
 
 
 class Cancelled(Exception):
@@ -64,6 +66,73 @@ class StatedRatio:
     raw: str
 
 
+class RowProvenance(Mapping[str, Provenance]):
+    """Provenance of one roster row: the raw cells are kept, Provenance objects made on use.
+
+    Building ~60 Provenance objects per row up front would cost more than reading the row;
+    the store and the UI ask for them later (``items()``, ``[key]``) and get the same objects.
+    """
+
+    __slots__ = ("_built", "file", "letters", "moved", "raws", "row", "sheet")
+
+    def __init__(self, file: str, sheet: str | None, row: int, letters: dict[str, str]) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.letters = letters  # key -> column letter of the field (shared by the sheet's rows)
+        self.raws: dict[str, Any] = {}  # key -> raw cell value
+        self.moved: dict[str, str] | None = None  # key -> letter when read from another column
+        self._built: dict[str, Provenance] = {}
+
+    def letter(self, key: str) -> str:
+        if self.moved is not None and key in self.moved:
+            return self.moved[key]
+        return self.letters[key]
+
+    def __getitem__(self, key: str) -> Provenance:
+        built = self._built.get(key)
+        if built is None:
+            raw = self.raws[key]
+            cell = f"{self.letter(key)}{self.row}"
+            built = Provenance(self.file, self.sheet, cell, raw_text(raw))
+            self._built[key] = built
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raws)
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.raws
+
+    def __repr__(self) -> str:
+        return f"RowProvenance({dict(self.items())!r})"
+
+
+class RowCells(Mapping[str, str]):
+    """A1 cell of each field in one roster row (where its value came from, else its column)."""
+
+    __slots__ = ("letters", "provenance")
+
+    def __init__(self, provenance: RowProvenance) -> None:
+        self.provenance = provenance
+        self.letters = provenance.letters
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self.provenance.letter(key)}{self.provenance.row}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.letters)
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.letters
+
+
 @dataclass(slots=True)
 class Record:
     """One applicant as read (a roster row or a form), before the gate decides."""
@@ -73,8 +142,8 @@ class Record:
     row: int | None
     source: Provenance
     values: dict[str, Any] = field(default_factory=dict)
-    provenance: dict[str, Provenance] = field(default_factory=dict)
-    cells: dict[str, str] = field(default_factory=dict)  # field key -> A1 (even when empty)
+    provenance: dict[str, Provenance] | RowProvenance = field(default_factory=dict)
+    cells: dict[str, str] | RowCells = field(default_factory=dict)  # key -> A1 (even if empty)
     ratios: list[StatedRatio] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     uscc_text: str | None = None  # the code as typed, for issues of blocked rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,8 +13,9 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header
-from zjtx.intake.records import ColumnMapping, Record, StatedRatio
+from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.values import (
+    MONEY_UNITS,
     CellError,
     Converter,
     decimal_from_float,
@@ -21,10 +24,17 @@ from zjtx.intake.values import (
     normalise_text,
     parse_number_text,
     raw_text,
+    tidy,
 )
 from zjtx.intake.workbook import SheetData, cell_ref, column_letter
 
 HEADER_SCAN_ROWS = 40
+_UNIT_CELL = re.compile(
+    r"^[(（]?\s*(?:单位[:：]?)?\s*(百万元|亿元|万元|千元|元|%|人|项|个|名|级|分|年|家)\s*[)）]?$"
+)
+_YEAR_ONLY = re.compile(r"^\s*((?:19|20)\d{2}\s*年?\s*(?:度|末)?|上年度|上年末|前年|大前年)\s*$")
+MEMO_LIMIT = 2000  # distinct texts remembered per column
+_MISSING = object()
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "汇总"})
 FORMULA_MESSAGE = "公式未计算：请在 Excel 或 WPS 中打开并保存后再导入"
 
@@ -99,12 +109,35 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
                 continue
             match = resolve(text)
             if match.kind in ("field", "ratio"):
-                points += 2
+                # A stated unit is worth a point: a group row that supplies it is header.
+                points += 3 if match.unit else 2
                 if match.key in ("name", "uscc"):
                     identity = True
             elif match.kind in ("bad-year", "bad-unit", "no-year"):
                 points += 1
         return points, identity
+
+    known = ("field", "ratio", "serial", "bad-year", "bad-unit")
+
+    def combine(top: str, bottom: str) -> str:
+        """The header text of a column under a two-row header.
+
+        "营业收入（万元）" over "2025年" joins; a group title such as "基本情况" over "企业名称"
+        gives way to the lower cell (keeping a unit the title states, as in "经济指标（万元）").
+        """
+        if not top or not bottom or top == bottom:
+            return top or bottom
+        joined = top + bottom
+        if resolve(joined).kind in known:
+            return joined
+        unit = resolve(top).unit
+        if unit is not None and resolve(bottom).unit is None:
+            with_unit = f"{bottom}（{unit}）"
+            if resolve(with_unit).kind in known:
+                return with_unit
+        if resolve(bottom).kind in known:
+            return bottom
+        return joined
 
     best: tuple[int, int, int, list[str]] | None = None  # (points, row, height, texts)
     for r in range(len(grid)):
@@ -116,16 +149,39 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
             lower = grid[r + 1]
             width = max(len(single), len(lower))
             combined = []
+            group = ""
             for c in range(width):
                 top = single[c] if c < len(single) else ""
                 bottom = lower[c] if c < len(lower) else ""
-                combined.append(top + bottom if top and bottom and top != bottom else top or bottom)
+                if top:
+                    group = top
+                elif bottom and group and _YEAR_ONLY.match(bottom):
+                    # A group title written once over its year columns without a merge
+                    # (CSV exports, or a merge lost on copy): the years belong to it.
+                    top = group
+                combined.append(combine(top, bottom))
             points2, identity2 = score(combined)
+            # Two rows only when the upper row adds something to the lower one alone.
+            if points2 <= score(lower)[0]:
+                continue
             if points2 >= 3 and (identity2 or points2 >= 6) and (best is None or points2 > best[0]):
                 best = (points2, r, 2, combined)
     if best is None:
         return None
     _, first, height, texts = best
+    texts = list(texts)
+    units_row = first + height
+    if units_row < len(grid):
+        cells = grid[units_row]
+        units = {
+            c: _UNIT_CELL.match(unicodedata.normalize("NFKC", t)) for c, t in enumerate(cells) if t
+        }
+        if units and all(units.values()):
+            # A row of units under the header ("（万元）", "人", "%"): part of the header.
+            for c, found in units.items():
+                if c < len(texts) and texts[c]:
+                    texts[c] = f"{texts[c]}（{found.group(1)}）"
+            height += 1
     # A form (label beside value, row after row) can also have two labels in one row: when
     # more labels sit outside the candidate header than in it, this is not a roster.
     inside = sum(1 for text in texts if text and resolve(text).kind != "unknown")
@@ -373,13 +429,37 @@ def iter_roster_records(
     letters = {c.index: column_letter(c.index) for c in layout.columns}
     for c, _, _ in layout.unknown:
         letters[c] = column_letter(c)
+    key_letters: dict[str, str] = {}
+    for column in field_cols:
+        key_letters.setdefault(column.spec.key, letters[column.index])
+    # Text cells repeat a lot (是/否, enumeration labels, cities): converters are pure, so the
+    # typed value of a text is remembered per column (errors are not cached).
+    repeated = {k for k in key_letters if sum(c.spec.key == k for c in field_cols) > 1}
+    plan = [
+        (
+            c.index,
+            c.spec.key,
+            c.convert,
+            c.uses_percent,
+            c,
+            {},
+            c.spec.key in repeated,
+            MONEY_UNITS.get(c.match.unit or "万元", 0) if c.spec.type == FieldType.MONEY else None,
+        )
+        for c in field_cols
+    ]
+    uscc_col = next((c.index for c in field_cols if c.spec.key == "uscc"), None)
+    percent_rows: dict[int, set[int]] = {}
+    for r, c in percent_cells:
+        percent_rows.setdefault(r, set()).add(c)
 
     def nonblank(row: list[Any]) -> bool:
         for c, value in enumerate(row):
             if c in serial_cols:
                 continue
             if value.__class__ is str:
-                if value and not is_placeholder(value):
+                # Placeholders are short; longer texts are data without normalising them.
+                if value and (len(value) > 6 or not is_placeholder(value)):
                     return True
             elif value is not None:
                 return True
@@ -399,7 +479,11 @@ def iter_roster_records(
             continue
         if name_cols:
             first_name = row[name_cols[0].index] if name_cols[0].index < len(row) else ""
-            if isinstance(first_name, str) and normalise_text(first_name) in TOTAL_WORDS:
+            if (
+                first_name.__class__ is str
+                and len(first_name) < 12
+                and normalise_text(first_name) in TOTAL_WORDS
+            ):
                 counts["rows_blank"] += 1
                 file_issues.append(
                     Issue(
@@ -414,36 +498,59 @@ def iter_roster_records(
                     )
                 )
                 continue
+        provenance = RowProvenance(file, sheet_name, excel_row, key_letters)
+        raws = provenance.raws
         record = Record(
             file=file,
             sheet=sheet_name,
             row=excel_row,
             source=Provenance(file=file, sheet=sheet_name, cell=f"{excel_row}:{excel_row}"),
+            provenance=provenance,
+            cells=RowCells(provenance),
         )
         values = record.values
-        provenance = record.provenance
-        cells = record.cells
         width = len(row)
         deferred: list[tuple[str, str, str, str]] = []
-        for column in field_cols:
-            c = column.index
-            key = column.spec.key
-            where = f"{letters[c]}{excel_row}"
-            if key not in cells:
-                cells[key] = where
+        percent_here = percent_rows.get(r)
+        for c, key, convert, uses_percent, column, memo, repeated_key, money_power in plan:
             value = row[c] if c < width else ""
-            if value == "" or value is None:
+            if value.__class__ is str:
+                if not value:
+                    continue
+                typed = memo.get(value, _MISSING)
+                if typed is _MISSING:
+                    try:
+                        typed = convert(value, False)
+                    except CellError as exc:
+                        deferred.append((exc.code, exc.message, key, f"{letters[c]}{excel_row}"))
+                        continue
+                    if len(memo) < MEMO_LIMIT:
+                        memo[value] = typed
+            elif value is None:
                 continue
-            try:
-                typed = column.convert(value, column.uses_percent and (r, c) in percent_cells)
-            except CellError as exc:
-                deferred.append((exc.code, exc.message, key, where))
-                continue
+            elif (
+                money_power is not None
+                and value.__class__ is float
+                and (percent_here is None or c not in percent_here)
+            ):
+                # The common case inlined: an amount cell in a money column.
+                typed = Decimal(f"{value:.15g}")
+                if money_power:
+                    typed = tidy(typed.scaleb(money_power))
+            else:
+                try:
+                    typed = convert(
+                        value, uses_percent and percent_here is not None and c in percent_here
+                    )
+                except CellError as exc:
+                    deferred.append((exc.code, exc.message, key, f"{letters[c]}{excel_row}"))
+                    continue
             if typed is None:
                 continue
-            if key in values:
+            if repeated_key and key in values:
                 if values[key] != typed:
                     other = provenance[key]
+                    where = f"{letters[c]}{excel_row}"
                     deferred.append(
                         (
                             "conflicting-values",
@@ -455,12 +562,14 @@ def iter_roster_records(
                     )
                 continue
             values[key] = typed
-            if where != cells[key]:
-                cells[key] = where
-            provenance[key] = Provenance(file, sheet_name, where, raw_text(value))
+            raws[key] = value
+            if repeated_key and letters[c] != key_letters[key]:
+                if provenance.moved is None:
+                    provenance.moved = {}
+                provenance.moved[key] = letters[c]
         uscc = values.get("uscc")
-        if uscc is None and "uscc" in cells:
-            raw = row[_col_of(cells["uscc"])] if _col_of(cells["uscc"]) < width else ""
+        if uscc is None and uscc_col is not None:
+            raw = row[uscc_col] if uscc_col < width else ""
             if isinstance(raw, str) and raw.strip():
                 record.uscc_text = raw.strip()
         else:

@@ -1,7 +1,6 @@
-"""Write the shipped samples: a messy county roster with planted defects, and a folder of forms.
+"""Write the shipped samples: a messy county roster with planted defects, and a folder of forms."""
 
-Run ``python -m zjtx.intake.samples resources/samples`` to regenerate them.
-"""
+# Regenerate with: python -m zjtx.intake.samples resources/samples
 
 from __future__ import annotations
 

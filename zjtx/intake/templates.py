@@ -204,6 +204,7 @@ def _help_sheet(workbook: Workbook, catalogue: FieldCatalogue, year: int, kind: 
     for col, width in zip("ABCDEF", (44, 26, 8, 8, 40, 60), strict=True):
         sheet.column_dimensions[col].width = width
     sheet.freeze_panes = sheet.cell(start + 1, 1)
+    _fit_width(sheet, landscape=True)
 
 
 def _write_value(cell: Any, spec: FieldSpec, value: Any) -> None:
@@ -268,6 +269,8 @@ def write_roster_template(
                 sheet.cell(row, col).number_format = number_format
     sheet.row_dimensions[header_row].height = 60
     sheet.freeze_panes = sheet.cell(first_data, 3)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
     for index, values in enumerate(applicants or (), start=first_data):
         for col, spec in enumerate(fields, start=1):
             _write_value(sheet.cell(index, col), spec, values.get(spec.key))
@@ -321,6 +324,9 @@ def write_form_template(
             label = header_text(spec, year)
             label_cell = sheet.cell(row, 1, label)
             label_cell.alignment = Alignment(wrap_text=True, vertical="center")
+            if len(label) > 26:
+                # Long labels wrap: give the row room for every line.
+                sheet.row_dimensions[row].height = 15 * (len(label) // 26 + 1)
             label_cell.border = _BORDER
             label_cell.comment = _comment(spec, year)
             if spec.required:
@@ -359,15 +365,25 @@ def write_form_template(
                     _write_value(cell, spec, values.get(spec.key))
                 row += 1
         row += 1
-    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["A"].width = 52
     for col in "BCD":
-        sheet.column_dimensions[col].width = 22
+        sheet.column_dimensions[col].width = 18
     sheet.freeze_panes = "A4"
+    _fit_width(sheet, landscape=False)
     _help_sheet(workbook, catalogue, year, "form")
     workbook.move_sheet(OPTIONS_SHEET, offset=1)
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
     return out
+
+
+def _fit_width(sheet: Worksheet, *, landscape: bool) -> None:
+    """Print on A4 one page wide (as many pages long as needed)."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _series_len(catalogue: FieldCatalogue, spec: FieldSpec) -> int:

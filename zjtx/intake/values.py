@@ -192,6 +192,9 @@ def _text_number(spec: FieldSpec, raw: str) -> tuple[Decimal | None, str | None]
 def _money_converter(spec: FieldSpec, header_power: int) -> Converter:
     def convert(value: Any, percent: bool) -> Any:
         cls = value.__class__
+        if cls is float and not percent:
+            number = Decimal(f"{value:.15g}")
+            return tidy(number.scaleb(header_power)) if header_power else number
         if cls is float or cls is int:
             if percent:
                 raise CellError(
@@ -272,11 +275,21 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
     return convert
 
 
+_FAST_BOOLS = {
+    **{word: True for word in ("是", "有", "√", "Y", "y", "TRUE", "True", "true", "1")},
+    **{word: False for word in ("否", "无", "×", "N", "n", "FALSE", "False", "false", "0")},
+}
+
+
 def _bool_converter(spec: FieldSpec) -> Converter:
     def convert(value: Any, percent: bool) -> Any:
         cls = value.__class__
         if cls is bool:
             return value
+        if cls is str:
+            fast = _FAST_BOOLS.get(value)
+            if fast is not None:
+                return fast
         if cls is float or cls is int:
             if value == 1:
                 return True
@@ -360,8 +373,13 @@ def _enum_converter(spec: FieldSpec) -> Converter:
         for alias in aliases:
             lookup.setdefault(_option_key(alias), code)
     choices = "、".join(label for _, label in spec.options)
+    exact = {code: code for code, _ in spec.options}
+    exact.update({label: code for code, label in spec.options})
 
     def convert(value: Any, percent: bool) -> Any:
+        found = exact.get(value) if value.__class__ is str else None
+        if found is not None:
+            return found
         if value.__class__ is not str:
             raise CellError(
                 "value-unreadable",
@@ -382,10 +400,15 @@ def _enum_converter(spec: FieldSpec) -> Converter:
 
 
 def _text_converter(spec: FieldSpec) -> Converter:
+    codes = spec.key in ("uscc", "industry_code")
+
     def convert(value: Any, percent: bool) -> Any:
         if value.__class__ is str:
+            if codes:
+                # Codes typed with full-width characters or spaces are the same code.
+                value = normalise_text(value)
             text = " ".join(value.split())
-            if normalise_text(text).lower() in PLACEHOLDERS:
+            if len(text) <= 4 and normalise_text(text).lower() in PLACEHOLDERS:
                 return None
             return text
         if isinstance(value, float):
