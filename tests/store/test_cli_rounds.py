@@ -141,3 +141,26 @@ def test_import_prints_issues_and_fails_on_errors(capsys, tmp_path):
     assert "错误" in out and A in out
     code, out, _ = run(capsys, "round", "show", ROUND, "--json")
     assert [r["uscc"] for r in json.loads(out)["applicants"]] == [make_uscc(2)]
+
+
+def test_spreadsheet_folder_import_reports_unreadable_files_and_keeps_the_rest(capsys, tmp_path):
+    """A folder with a real roster and a corrupt workbook: the roster is stored, the broken
+    file is reported with its name and nothing of it is written."""
+    from zjtx.intake.synthetic import applicants
+    from zjtx.intake.templates import write_roster_template
+    from zjtx.scoring.catalogue import load_catalogue
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    people = applicants(4, 2026, seed=9)
+    write_roster_template(folder / "名单.xlsx", load_catalogue(), 2026, people)
+    (folder / "损坏.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    run(capsys, "round", "create", ROUND, "--tier", "little-giant", "--date", "2026-05-20")
+    code, out, _ = run(capsys, "round", "import", ROUND, str(folder))
+    assert code == 1
+    assert "损坏.xlsx" in out
+    assert "名单.xlsx：数据行 4，导入 4" in out and "新增企业 4" in out
+    code, out, _ = run(capsys, "round", "show", ROUND, "--json")
+    shown = json.loads(out)
+    assert sorted(r["uscc"] for r in shown["applicants"]) == sorted(p["uscc"] for p in people)
+    assert shown["statistics"]["files"] == 1

@@ -264,3 +264,47 @@ def test_concurrent_saves_without_a_version_never_overwrite(database_url, tmp_pa
         release.set()
         first.store.close()
         second.store.close()
+
+
+def test_two_first_reviews_racing_never_overwrite(database_url, tmp_path):
+    """Both evaluators start the first review of an applicant; the later save is a conflict."""
+    first = StoreService(open_store(database_url), scorer=RuleScorer())
+    release, reached = threading.Event(), threading.Event()
+    slow_scorer = RuleScorer()
+
+    def blocking_scorer(applicant, round_info, confirmations):
+        reached.set()
+        assert release.wait(30)
+        return slow_scorer(applicant, round_info, confirmations)
+
+    second = StoreService(open_store(database_url), scorer=blocking_scorer)
+    outcome: list[BaseException | object] = []
+    try:
+        first.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+        first.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+        first.set_evaluator_role("李评审", "evaluator")
+
+        def second_evaluator() -> None:
+            try:
+                outcome.append(
+                    second.apply_review(
+                        ROUND, A, evaluator="李评审", confirm=[("T-JUDGE", "met")], reason="属于"
+                    )
+                )
+            except BaseException as exc:  # handed to the main thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=second_evaluator)
+        thread.start()
+        assert reached.wait(30)  # the second has found no review yet and is scoring
+        first.decide(ROUND, A, "return", "缺少材料", evaluator="王评审")
+        release.set()
+        thread.join(60)
+        assert isinstance(outcome[0], ConflictError), outcome[0]
+        assert "王评审" in str(outcome[0])
+        state = first.review_state(ROUND, A)
+        assert (state.version, state.decision, state.items) == (1, "return", ())
+    finally:
+        release.set()
+        first.store.close()
+        second.store.close()

@@ -55,13 +55,36 @@ def decode_provenance(data: dict[str, Any] | None) -> Provenance | None:
     )
 
 
+def encode_provenance_map(provenance: dict[str, Provenance]) -> dict[str, Any]:
+    """Provenance of every value; cells of one sheet (the usual case) name it only once."""
+    files = {(item.file, item.sheet) for item in provenance.values()}
+    if len(files) == 1:
+        file, sheet = next(iter(files))
+        return {
+            "$file": file,
+            "$sheet": sheet,
+            "$cells": {key: [item.cell, item.raw] for key, item in provenance.items()},
+        }
+    return {key: encode_provenance(item) for key, item in provenance.items()}
+
+
+def decode_provenance_map(data: dict[str, Any]) -> dict[str, Provenance]:
+    if "$cells" in data:
+        file, sheet = data["$file"], data["$sheet"]
+        return {
+            key: Provenance(file=file, sheet=sheet, cell=cell, raw=raw)
+            for key, (cell, raw) in data["$cells"].items()
+        }
+    return {key: decode_provenance(item) for key, item in data.items()}  # type: ignore[misc]
+
+
 def applicant_from_stored(
     values: dict[str, Any], provenance: dict[str, Any], source: dict[str, Any] | None
 ) -> Applicant:
     """Rebuild the domain Applicant of one stored version."""
     return Applicant(
         values=decode_values(values),
-        provenance={key: decode_provenance(item) for key, item in provenance.items()},  # type: ignore[misc]
+        provenance=decode_provenance_map(provenance),
         source=decode_provenance(source),
     )
 

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -112,19 +113,23 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+# Plain-string keys: the round table looks these up 10,000 times per listing.
+_VERDICT_TEXT: dict[str | None, str] = {
+    None: "未评价",
+    **{str(k): v for k, v in VERDICT_LABELS.items()},
+}
+_DECISION_TEXT: dict[str | None, str] = {
+    None: "未决定",
+    **{str(k): v for k, v in DECISION_LABELS.items()},
+}
+
+
 def _verdict_label(verdict: str | None) -> str:
-    if verdict is None:
-        return "未评价"
-    try:
-        return VERDICT_LABELS[Verdict(verdict)]
-    except ValueError:
-        return verdict
+    return _VERDICT_TEXT.get(verdict, verdict or "")
 
 
 def _decision_label(decision: str | None) -> str:
-    if decision is None:
-        return "未决定"
-    return DECISION_LABELS.get(Decision(decision), decision)
+    return _DECISION_TEXT.get(decision, decision or "")
 
 
 def _field_label(key: str) -> str:
@@ -598,9 +603,7 @@ class StoreService:
                             "applicant_id": applicant_id,
                             "number": number,
                             "values": values,
-                            "provenance": {
-                                k: codec.encode_provenance(p) for k, p in a.provenance.items()
-                            },
+                            "provenance": codec.encode_provenance_map(a.provenance),
                             "source": codec.encode_provenance(a.source),
                             "values_hash": values_hash,
                             "issues": issues_by_uscc.get(a.uscc, []),
@@ -1548,6 +1551,7 @@ class StoreService:
         # Core execution on the session's connection (plain tuples, no ORM identity map), and
         # only narrow columns: this is the GUI's table query.
         connection = session.connection()
+        stamp = _stamp_reader(connection.dialect.name)
         records = connection.execute(
             select(
                 Applicant.id,
@@ -1555,7 +1559,7 @@ class StoreService:
                 Applicant.name,
                 ApplicantVersion.number,
                 ApplicantVersion.warnings,
-                ApplicantVersion.created_at,
+                stamp.column(ApplicantVersion.created_at),
                 Evaluation.application_type,
                 Evaluation.rulebook_id,
                 Evaluation.verdict,
@@ -1565,8 +1569,8 @@ class StoreService:
                 Evaluation.open_judgements,
                 Review.decision,
                 Review.version,
-                Review.decided_at,
-                Review.updated_at,
+                stamp.column(Review.decided_at),
+                stamp.column(Review.updated_at),
             )
             .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
             .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
@@ -1606,6 +1610,9 @@ class StoreService:
             verdict, score, score_sort, max_score, judgements, decision, review_version,
             decided_at, review_at,
         ) in records:  # fmt: skip
+            version_at = stamp.parse(version_at)
+            decided_at = stamp.parse(decided_at)
+            review_at = stamp.parse(review_at)
             warnings = open_warnings.get(applicant_id, 0)
             judgements = judgements or 0
             rows.append(
@@ -1821,6 +1828,27 @@ def _gc_paused() -> Iterator[None]:
 class _Stale(Exception):
     def __init__(self, seen: int) -> None:
         self.seen = seen
+
+
+class _StampReader:
+    """Timestamps for the round table: SQLite's text parsed by datetime.fromisoformat (C),
+    much faster over 10,000 rows than the generic DateTime result processing."""
+
+    def __init__(self, raw_text: bool) -> None:
+        self.raw_text = raw_text
+
+    def column(self, column: Any) -> Any:
+        return type_coerce(column, String) if self.raw_text else column
+
+    def parse(self, value: Any) -> datetime | None:
+        if value is None or not self.raw_text:
+            return value
+        moment = datetime.fromisoformat(value)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _stamp_reader(dialect: str) -> _StampReader:
+    return _StampReader(raw_text=dialect == "sqlite")
 
 
 def _status(decision: str | None, judgements: int, warnings: int, touched: bool) -> ReviewStatus:

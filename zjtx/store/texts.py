@@ -1,15 +1,15 @@
-"""Rulebook texts kept once per rulebook hash, so a stored result holds only what varies."""
+"""Rulebook texts kept once per rulebook hash, so a stored result holds only what varies.
+
+The first result stored for a rulebook hash becomes the reference; every later result of that
+rulebook keeps only the values that differ from it (texts of criteria, and usually most
+states and empty fields, are the same). Expanding gives back exactly Evaluation.to_dict().
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-# Criterion keys that normally repeat the rulebook word for word; a value that differs for an
-# applicant is kept in its own result, so nothing is ever lost.
-CRITERION_KEYS = (
-    "title", "group", "group_title", "kind", "requirement", "clause", "source", "grade",
-    "unverified", "max_points", "notes",
-)  # fmt: skip
+FORMAT = 2
 TOP_KEYS = ("rulebook_title",)
 # Key order of CriterionResult.to_dict(), to give expanded results their familiar order.
 CRITERION_ORDER = (
@@ -19,26 +19,87 @@ CRITERION_ORDER = (
     "computed_state", "confirmation",
 )  # fmt: skip
 _RANK = {key: index for index, key in enumerate(CRITERION_ORDER)}
+_MISSING = object()
 
 
 def extract_texts(result: dict[str, Any]) -> dict[str, Any]:
-    """The rulebook texts of one full result (Evaluation.to_dict())."""
+    """The reference taken from one full result (Evaluation.to_dict())."""
     return {
+        "format": FORMAT,
         "top": {key: result[key] for key in TOP_KEYS if key in result},
-        "criteria": {
-            item["id"]: {
-                **{key: item[key] for key in CRITERION_KEYS if key in item},
-                "part_texts": [part.get("text") for part in item.get("parts", [])],
-            }
-            for item in result.get("criteria", [])
-        },
+        "order": list(result),
+        "criteria": {item["id"]: item for item in result.get("criteria", [])},
     }
 
 
+def _diff(item: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    kept = {k: v for k, v in item.items() if base.get(k, _MISSING) != v}
+    absent = [k for k in base if k not in item]
+    if absent:
+        kept["$absent"] = absent
+    return kept
+
+
 def compact(result: dict[str, Any], texts: dict[str, Any]) -> dict[str, Any]:
-    """A result without the values it shares with the rulebook texts."""
+    """A result without the values it shares with the reference."""
     top = texts["top"]
     out = {k: v for k, v in result.items() if k != "criteria" and not (k in top and top[k] == v)}
+    if texts.get("format") != FORMAT:
+        out["criteria"] = _compact_format1(result, texts)
+        return out
+    shared = texts["criteria"]
+    criteria = []
+    for item in result.get("criteria", []):
+        base = shared.get(item["id"])
+        if base is None:
+            criteria.append(item)
+            continue
+        kept = _diff(item, base)
+        kept["id"] = item["id"]
+        parts, base_parts = item.get("parts"), base.get("parts")
+        if "parts" in kept and parts and base_parts and len(parts) == len(base_parts):
+            kept["parts"] = {"$diff": [_diff(p, b) for p, b in zip(parts, base_parts, strict=True)]}
+        criteria.append(kept)
+    out["criteria"] = criteria
+    return out
+
+
+def _undiff(item: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    merged = {**base, **item}
+    for key in item.get("$absent", ()):
+        merged.pop(key, None)
+    merged.pop("$absent", None)
+    return merged
+
+
+def expand(stored: dict[str, Any], texts: dict[str, Any] | None) -> dict[str, Any]:
+    """The full result again (complete results from older revisions pass unchanged)."""
+    if texts is None:
+        return stored
+    full = {**texts["top"], **{k: v for k, v in stored.items() if k != "criteria"}}
+    if texts.get("format") != FORMAT:
+        full["criteria"] = _expand_format1(stored, texts)
+        return full
+    shared = texts["criteria"]
+    criteria = []
+    for item in stored.get("criteria", []):
+        base = shared.get(item["id"])
+        if base is None:
+            criteria.append(item)
+            continue
+        merged = _undiff(item, base)
+        parts = item.get("parts")
+        if isinstance(parts, dict) and "$diff" in parts:
+            merged["parts"] = [
+                _undiff(p, b) for p, b in zip(parts["$diff"], base["parts"], strict=True)
+            ]
+        criteria.append(dict(sorted(merged.items(), key=lambda kv: _RANK.get(kv[0], 99))))
+    full["criteria"] = criteria
+    rank = {key: index for index, key in enumerate(texts.get("order", ()))}
+    return dict(sorted(full.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
+
+def _compact_format1(result: dict[str, Any], texts: dict[str, Any]) -> list[dict[str, Any]]:
     shared = texts["criteria"]
     criteria = []
     for item in result.get("criteria", []):
@@ -48,15 +109,10 @@ def compact(result: dict[str, Any], texts: dict[str, Any]) -> dict[str, Any]:
         if parts and [p.get("text") for p in parts] == base.get("part_texts"):
             kept["parts"] = [{k: v for k, v in p.items() if k != "text"} for p in parts]
         criteria.append(kept)
-    out["criteria"] = criteria
-    return out
+    return criteria
 
 
-def expand(stored: dict[str, Any], texts: dict[str, Any] | None) -> dict[str, Any]:
-    """The full result again (complete results from older revisions pass unchanged)."""
-    if texts is None:
-        return stored
-    full = {**texts["top"], **{k: v for k, v in stored.items() if k != "criteria"}}
+def _expand_format1(stored: dict[str, Any], texts: dict[str, Any]) -> list[dict[str, Any]]:
     shared = texts["criteria"]
     criteria = []
     for item in stored.get("criteria", []):
@@ -65,10 +121,9 @@ def expand(stored: dict[str, Any], texts: dict[str, Any] | None) -> dict[str, An
         merged.update(item)
         parts = item.get("parts")
         if parts and all("text" not in p for p in parts):
-            texts_of_parts = base.get("part_texts", [])
             merged["parts"] = [
-                {"text": text, **part} for text, part in zip(texts_of_parts, parts, strict=True)
+                {"text": text, **part}
+                for text, part in zip(base.get("part_texts", []), parts, strict=True)
             ]
         criteria.append(dict(sorted(merged.items(), key=lambda kv: _RANK.get(kv[0], 99))))
-    full["criteria"] = criteria
-    return full
+    return criteria

@@ -1,0 +1,95 @@
+"""Lossless storage forms: typed values, provenance, and results sharing rulebook texts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from zjtx.domain.applicant import Applicant, Provenance
+from zjtx.intake.synthetic import applicants
+from zjtx.store import codec
+from zjtx.store.dto import RoundInfo
+from zjtx.store.scoring_port import RulebookScorer
+from zjtx.store.texts import compact, expand, extract_texts
+
+
+def _round(tier: str) -> RoundInfo:
+    return RoundInfo(
+        id=1, name="r", tier=tier, round_date=date(2026, 5, 20), region=None, rulebook=None,
+        overlay=None, settings={}, created_by="", created_at=None,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_results_expand_back_exactly_for_many_applicants():
+    """Every synthetic applicant's result survives compact/expand unchanged, key order too."""
+    scorer = RulebookScorer()
+    for tier in ("little-giant", "srdi-sme", "innovative-sme"):
+        info = _round(tier)
+        results = [
+            scorer(Applicant(values=values), info, []).to_dict()
+            for values in applicants(60, 2026, seed=11)
+        ]
+        references: dict[str, dict] = {}
+        for result in results:
+            texts = references.setdefault(result["rulebook_hash"], extract_texts(result))
+            stored = json.loads(json.dumps(compact(result, texts), ensure_ascii=False))
+            again = expand(stored, json.loads(json.dumps(texts, ensure_ascii=False)))
+            assert again == result
+            assert json.dumps(again, ensure_ascii=False) == json.dumps(result, ensure_ascii=False)
+        sizes = [len(json.dumps(compact(r, references[r["rulebook_hash"]]))) for r in results]
+        assert sum(sizes) < sum(len(json.dumps(r)) for r in results) / 2
+
+
+def test_differences_in_shape_are_kept():
+    """A criterion missing a key, extra keys and a different number of parts come back."""
+    reference = {
+        "rulebook_title": "T",
+        "criteria": [
+            {"id": "A", "title": "甲", "state": "met", "parts": [{"text": "x", "state": "met"}]}
+        ],
+    }
+    other = {
+        "rulebook_title": "T",
+        "criteria": [
+            {"id": "A", "state": "unmet", "extra": 1, "parts": []},
+            {"id": "B", "title": "乙"},
+        ],
+    }
+    texts = extract_texts(reference)
+    assert expand(compact(other, texts), texts) == other
+
+
+def test_format1_texts_still_expand():
+    """Results stored with the first texts format (shared texts of parts) read back."""
+    texts = {
+        "top": {"rulebook_title": "T"},
+        "criteria": {"A": {"title": "甲", "clause": "条款", "part_texts": ["x"]}},
+    }
+    stored = {"criteria": [{"id": "A", "state": "met", "parts": [{"state": "met"}]}]}
+    assert expand(stored, texts) == {
+        "rulebook_title": "T",
+        "criteria": [
+            {
+                "id": "A",
+                "title": "甲",
+                "state": "met",
+                "clause": "条款",
+                "parts": [{"text": "x", "state": "met"}],
+            }
+        ],
+    }
+
+
+def test_provenance_of_one_sheet_and_of_several_files_round_trips():
+    """Provenance from one sheet is stored compactly; mixed files, and the old form, decode."""
+    one = {
+        "name": Provenance("a.xlsx", "名单", "A3", "某某公司"),
+        "revenue_y1": Provenance("a.xlsx", "名单", "F3", "1,200万元"),
+    }
+    mixed = {**one, "uscc": Provenance("b.csv", None, "B2", None)}
+    for provenance in (one, mixed):
+        stored = json.loads(json.dumps(codec.encode_provenance_map(provenance)))
+        assert codec.decode_provenance_map(stored) == provenance
+    assert "$cells" in codec.encode_provenance_map(one)
+    old_form = {k: codec.encode_provenance(p) for k, p in mixed.items()}
+    assert codec.decode_provenance_map(old_form) == mixed
