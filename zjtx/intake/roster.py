@@ -456,6 +456,7 @@ def iter_roster_records(
             {},
             c.spec.key in repeated,
             MONEY_UNITS.get(c.match.unit or "万元", 0) if c.spec.type == FieldType.MONEY else None,
+            c.spec.type == FieldType.INT,
         )
         for c in field_cols
     ]
@@ -546,7 +547,7 @@ def iter_roster_records(
         width = len(row)
         deferred: list[tuple[str, str, str, str]] = []
         percent_here = percent_rows.get(r)
-        for c, key, convert, uses_percent, column, memo, repeated_key, money_power in plan:
+        for c, key, convert, uses_percent, column, memo, repeated_key, money_power, whole in plan:
             value = row[c] if c < width else ""
             if value.__class__ is str:
                 if not value:
@@ -571,6 +572,13 @@ def iter_roster_records(
                 typed = Decimal(f"{value:.15g}")
                 if money_power:
                     typed = tidy(typed.scaleb(money_power))
+            elif (
+                whole
+                and value.__class__ is float
+                and value.is_integer()
+                and (percent_here is None or c not in percent_here)
+            ):
+                typed = int(value)
             else:
                 try:
                     typed = convert(
