@@ -493,3 +493,16 @@ def test_units_row_under_the_header(tmp_path):
     assert values["market_share_domestic"] == Decimal("12.5")
     assert result.files[0].rows_total == 1
     assert result.applicants[0].provenance["revenue_y1"].cell == "C3"
+
+
+def test_header_repeated_down_the_sheet_is_skipped(tmp_path):
+    """A header repeated for every printed page is skipped with an info, rows still counted."""
+    header = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "所在市"]
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [header, ["甲公司", CODE_A, 100, "南京市"], header, ["乙公司", CODE_B, 200, "苏州市"]],
+    )
+    result = read(path)
+    assert issue_tuples(result, include_info=True) == [("3:3", None, "header-repeated", "info")]
+    assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B]
+    assert result.files[0].rows_total == 3 and result.files[0].rows_blank == 1

@@ -34,6 +34,9 @@ def value_strategy(spec: FieldSpec) -> st.SearchStrategy:
         return st.dates(min_value=date(1950, 1, 1), max_value=date(2030, 12, 31))
     if spec.type == FieldType.ENUM:
         return st.sampled_from([code for code, _ in spec.options])
+    if spec.key == "industry_code":
+        # Codes are normalised (full-width to half-width), so generate real-looking ones.
+        return st.from_regex(r"[A-T][0-9]{4}", fullmatch=True)
     return TEXT.map(lambda text: "公司" + text if spec.key == "name" else text)
 
 

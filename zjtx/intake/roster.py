@@ -185,10 +185,21 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     # A form (label beside value, row after row) can also have two labels in one row: when
     # more labels sit outside the candidate header than in it, this is not a roster.
     inside = sum(1 for text in texts if text and resolve(text).kind != "unknown")
+    header_texts = [grid[r] for r in range(first, first + height)]
+
+    def repeats_header(row: list[str]) -> bool:
+        # Header rows repeated down the sheet (printed page by page) are not form labels.
+        same = sum(
+            1
+            for c, text in enumerate(row)
+            if text and any(c < len(h) and h[c] == text for h in header_texts)
+        )
+        return same >= 2
+
     outside = sum(
         1
         for r, row in enumerate(grid)
-        if not first <= r < first + height
+        if not first <= r < first + height and not repeats_header(row)
         for text in row
         if text and resolve(text).kind in ("field", "no-year")
     )
@@ -445,6 +456,7 @@ def iter_roster_records(
             {},
             c.spec.key in repeated,
             MONEY_UNITS.get(c.match.unit or "万元", 0) if c.spec.type == FieldType.MONEY else None,
+            c.spec.type == FieldType.INT,
         )
         for c in field_cols
     ]
@@ -469,6 +481,15 @@ def iter_roster_records(
     while last >= layout.data_start and not (nonblank(rows[last]) or last in formula_rows):
         last -= 1
     name_cols = [c for c in field_cols if c.spec.key == "name"]
+    # Identity headers as written, to recognise the header repeated further down.
+    header_cells = [
+        (c.index, rows[layout.first_row + layout.height - 1][c.index])
+        for c in field_cols
+        if c.spec.key in ("name", "uscc")
+        and c.index < len(rows[layout.first_row + layout.height - 1])
+        and isinstance(rows[layout.first_row + layout.height - 1][c.index], str)
+        and rows[layout.first_row + layout.height - 1][c.index].strip()
+    ]
     for r in range(layout.data_start, last + 1):
         row = rows[r]
         excel_row = r + 1
@@ -476,6 +497,20 @@ def iter_roster_records(
         counts["rows_total"] += 1
         if not nonblank(row) and r not in formula_rows:
             counts["rows_blank"] += 1
+            continue
+        if header_cells and _repeats_header(row, header_cells):
+            counts["rows_blank"] += 1
+            file_issues.append(
+                Issue(
+                    code="header-repeated",
+                    severity=Severity.INFO,
+                    message=f"第 {excel_row} 行重复了表头，不是申报企业，已跳过",
+                    file=file,
+                    sheet=sheet_name,
+                    cell=f"{excel_row}:{excel_row}",
+                    row=excel_row,
+                )
+            )
             continue
         if name_cols:
             first_name = row[name_cols[0].index] if name_cols[0].index < len(row) else ""
@@ -512,7 +547,7 @@ def iter_roster_records(
         width = len(row)
         deferred: list[tuple[str, str, str, str]] = []
         percent_here = percent_rows.get(r)
-        for c, key, convert, uses_percent, column, memo, repeated_key, money_power in plan:
+        for c, key, convert, uses_percent, column, memo, repeated_key, money_power, whole in plan:
             value = row[c] if c < width else ""
             if value.__class__ is str:
                 if not value:
@@ -537,6 +572,13 @@ def iter_roster_records(
                 typed = Decimal(f"{value:.15g}")
                 if money_power:
                     typed = tidy(typed.scaleb(money_power))
+            elif (
+                whole
+                and value.__class__ is float
+                and value.is_integer()
+                and (percent_here is None or c not in percent_here)
+            ):
+                typed = int(value)
             else:
                 try:
                     typed = convert(
@@ -630,9 +672,10 @@ def iter_roster_records(
         yield record
 
 
-def _col_of(a1: str) -> int:
-    letters = "".join(ch for ch in a1 if ch.isalpha())
-    value = 0
-    for ch in letters:
-        value = value * 26 + ord(ch) - 64
-    return value - 1
+def _repeats_header(row: list[Any], header_cells: list[tuple[int, str]]) -> bool:
+    """Whether a row carries the header's own texts in its identity columns."""
+    for c, text in header_cells:
+        value = row[c] if c < len(row) else ""
+        if value.__class__ is not str or value.strip() != text.strip():
+            return False
+    return True
