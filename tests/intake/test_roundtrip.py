@@ -37,6 +37,8 @@ def value_strategy(spec: FieldSpec) -> st.SearchStrategy:
     if spec.key == "industry_code":
         # Codes are normalised (full-width to half-width), so generate real-looking ones.
         return st.from_regex(r"[A-T][0-9]{4}", fullmatch=True)
+    if spec.key == "industry_code":  # codes are normalised (full-width to half-width) on reading
+        return st.from_regex(r"[A-T][0-9]{4}", fullmatch=True)
     return TEXT.map(lambda text: "公司" + text if spec.key == "name" else text)
 
 
@@ -54,7 +56,10 @@ def applicant_lists(draw) -> list[dict]:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    derandomize=True,  # the same examples on every run: CI never meets a slow-shrinking surprise
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(people=applicant_lists())
 def test_template_round_trip_keeps_every_value(tmp_path, people):
