@@ -47,33 +47,21 @@ BUILTIN_QUANTITIES = ("size_class", "application_type")
 # --------------------------------------------------------------------------------------------
 
 
-def combine_all(states: Iterable[CriterionState]) -> CriterionState:
-    """All-of: any unmet fails; else data gaps, then judgement items, keep it open."""
-    seen = {s for s in states if s != NA}
-    if not seen:
-        return NA
-    for state in (UNMET, UNKNOWN, MANUAL):
-        if state in seen:
-            return state
-    return MET
-
-
-def combine_any(states: Iterable[CriterionState]) -> CriterionState:
-    """Any-of: any met passes; else data gaps, then judgement items, keep it open."""
-    seen = {s for s in states if s != NA}
-    if not seen:
-        return NA
-    for state in (MET, UNKNOWN, MANUAL):
-        if state in seen:
-            return state
-    return UNMET
-
-
-# Precedence used by the fast paths: all-of keeps the worst state, any-of the best.
+# Precedence of states: all-of keeps the worst state, any-of the best (na never counts).
 _ALL_RANK = {NA: 0, MET: 1, MANUAL: 2, UNKNOWN: 3, UNMET: 4}
 _ALL_BY_RANK = {rank: state for state, rank in _ALL_RANK.items()}
 _ANY_RANK = {NA: 0, UNMET: 1, MANUAL: 2, UNKNOWN: 3, MET: 4}
 _ANY_BY_RANK = {rank: state for state, rank in _ANY_RANK.items()}
+
+
+def combine_all(states: Iterable[CriterionState]) -> CriterionState:
+    """All-of: any unmet fails; else data gaps, then judgement items, keep it open."""
+    return _ALL_BY_RANK[max((_ALL_RANK[s] for s in states), default=0)]
+
+
+def combine_any(states: Iterable[CriterionState]) -> CriterionState:
+    """Any-of: any met passes; else data gaps, then judgement items, keep it open."""
+    return _ANY_BY_RANK[max((_ANY_RANK[s] for s in states), default=0)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -672,7 +660,13 @@ class Manual(Cond):
         return Outcome(state, [PartResult(self.requirement(), state, observed)])
 
 
-class AllOf(Cond):
+class _Junction(Cond):
+    """All-of / any-of: one state decides at once (``decisive``); otherwise ``rank`` orders."""
+
+    decisive: CriterionState
+    rank: dict[CriterionState, int]
+    by_rank: dict[int, CriterionState]
+
     def __init__(self, items: list[Cond], text: str | None = None) -> None:
         self.items = items
         self.text = text
@@ -680,42 +674,33 @@ class AllOf(Cond):
     def children(self) -> Iterable[Cond]:
         return self.items
 
-    def describe(self) -> str:
-        return "；且".join(_bracket(i, "或") for i in self.items)
-
     def decide(self, ctx: Context) -> CriterionState:
-        rank = 0
+        best = 0
+        rank, decisive = self.rank, self.decisive
         for item in self.items:
             state = item.decide(ctx)
-            if state is UNMET:
-                return UNMET
-            rank = max(rank, _ALL_RANK[state])
-        return _ALL_BY_RANK[rank]
+            if state is decisive:
+                return decisive
+            best = max(best, rank[state])
+        return self.by_rank[best]
+
+
+class AllOf(_Junction):
+    decisive, rank, by_rank = UNMET, _ALL_RANK, _ALL_BY_RANK
+
+    def describe(self) -> str:
+        return "；且".join(_bracket(i, "或") for i in self.items)
 
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
         return _merge(combine_all(o.state for o in outcomes), outcomes, ctx.explain)
 
 
-class AnyOf(Cond):
-    def __init__(self, items: list[Cond], text: str | None = None) -> None:
-        self.items = items
-        self.text = text
-
-    def children(self) -> Iterable[Cond]:
-        return self.items
+class AnyOf(_Junction):
+    decisive, rank, by_rank = MET, _ANY_RANK, _ANY_BY_RANK
 
     def describe(self) -> str:
         return "；或".join(_bracket(i, "且") for i in self.items)
-
-    def decide(self, ctx: Context) -> CriterionState:
-        rank = 0
-        for item in self.items:
-            state = item.decide(ctx)
-            if state is MET:
-                return MET
-            rank = max(rank, _ANY_RANK[state])
-        return _ANY_BY_RANK[rank]
 
     def evaluate(self, ctx: Context) -> Outcome:
         outcomes = [item.evaluate(ctx) for item in self.items]
