@@ -46,7 +46,6 @@ class Decision:
         "confirmation",
         "high",
         "low",
-        "missing",
         "na_reason",
         "points",
         "state",
@@ -58,7 +57,6 @@ class Decision:
         points: Decimal | None = None,
         low: Decimal | None = None,
         high: Decimal | None = None,
-        missing: tuple[str, ...] = (),
         computed: CriterionState | None = None,
         confirmation: Confirmation | None = None,
         na_reason: str | None = None,
@@ -67,7 +65,6 @@ class Decision:
         self.points = points
         self.low = low
         self.high = high
-        self.missing = missing
         self.computed = computed
         self.confirmation = confirmation
         self.na_reason = na_reason
@@ -137,7 +134,7 @@ class _Run:
                 return Decision(pts.state, pts.points, pts.low, pts.high)
             # An override of a computed item: the evaluator decides it outright.
             value = pts.high if confirmation.state == MET else pts.low
-            return Decision(confirmation.state, value, value, value, (), pts.state, confirmation)
+            return Decision(confirmation.state, value, value, value, pts.state, confirmation)
         assert c.cond is not None
         state = c.cond.decide(self.ctx)
         if confirmation is None:
@@ -150,7 +147,7 @@ class _Run:
         a 单项冠军 title) still decide as computed."""
         computed = self._evaluate_with(c, None)
         state, points, low, high = self._evaluate_with(c, confirmation.state)
-        return Decision(state, points, low, high, (), computed[0], confirmation)
+        return Decision(state, points, low, high, computed[0], confirmation)
 
     def _evaluate_with(self, c: CriterionDef, judged: CriterionState | None) -> tuple:
         ctx = self.ctx

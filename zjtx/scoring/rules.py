@@ -806,7 +806,7 @@ class CriterionRef(Cond):
     def evaluate(self, ctx: Context) -> Outcome:
         result = ctx.criterion(self.criterion_id)
         if not ctx.explain:
-            return Outcome(result.state, None, result.missing)
+            return Outcome(result.state)  # a Decision: missing data is named when explaining
         part = PartResult(self.describe(), result.state, result.observed, result.gap)
         gaps = (
             [f"{self.criterion_id}：{result.gap}"] if result.gap and result.state == UNMET else []
