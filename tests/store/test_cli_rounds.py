@@ -164,3 +164,35 @@ def test_spreadsheet_folder_import_reports_unreadable_files_and_keeps_the_rest(c
     shown = json.loads(out)
     assert sorted(r["uscc"] for r in shown["applicants"]) == sorted(p["uscc"] for p in people)
     assert shown["statistics"]["files"] == 1
+
+
+def test_rename_archive_and_restore_from_the_command_line(capsys, tmp_path):
+    """rename, archive and restore print Chinese confirmations; an archived round refuses imports."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    code, out, _ = run(capsys, "round", "rename", ROUND, "浙江2026第一批（正式）")
+    assert code == 0 and out.strip() == f"已将批次 “{ROUND}” 重命名为 “浙江2026第一批（正式）”"
+    renamed = "浙江2026第一批（正式）"
+    run(capsys, "round", "create", "另一批", "--tier", "little-giant", "--date", "2026-06-01")
+    code, _, err = run(capsys, "round", "rename", "另一批", renamed)
+    assert code == 2 and f"批次 “{renamed}” 已存在，请换一个名称" in err
+
+    code, out, _ = run(capsys, "round", "archive", renamed, "--json")
+    assert code == 0 and json.loads(out)["archived_at"] is not None
+    code, out, _ = run(capsys, "round", "list")
+    assert "另一批" in out and renamed not in out
+    code, out, _ = run(capsys, "round", "list", "--all")
+    assert renamed in out and "已归档（" in out and "进行中" in out
+    file = _applicants_file(tmp_path, {"name": "杭州精工机械有限公司", "uscc": A, **COMPLETE})
+    code, _, err = run(capsys, "round", "import", renamed, file)
+    assert code == 2 and "归档，只能查看和导出，不能导入申报数据" in err
+    code, _, err = run(capsys, "round", "rescore", renamed)
+    assert code == 2 and "不能重新评价" in err
+
+    code, out, _ = run(capsys, "round", "restore", renamed)
+    assert code == 0 and out.strip() == f"已恢复批次 “{renamed}”，可以继续导入和评审"
+    code, out, _ = run(capsys, "round", "import", renamed, file)
+    assert code == 0 and "新增企业 1" in out
+    code, out, _ = run(capsys, "round", "history", renamed)
+    assert f"将批次 “{ROUND}” 重命名为 “{renamed}”" in out
+    assert f"归档批次 “{renamed}”（此后只能查看和导出）" in out
+    assert f"恢复批次 “{renamed}”（可继续导入和评审）" in out

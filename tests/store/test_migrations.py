@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, select, update
+from sqlalchemy import Engine, MetaData, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc, warning
@@ -16,6 +16,7 @@ from zjtx.store.engine import create_store_engine, current_revision, head_revisi
 from zjtx.store.settings import resolve_location
 
 FIRST = "0001"
+LATER_COLUMNS = (("rounds", "archived_at"),)  # (table, column) added after the first schema
 
 
 def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -41,6 +42,10 @@ def _fill_first_schema(url: str, tmp_path) -> None:
     store = open_store(url, upgrade=False)
     try:
         assert current_revision(store.engine) == FIRST
+        # Columns later revisions add exist only while today's service writes the old data.
+        with store.engine.begin() as connection:
+            for table, name in LATER_COLUMNS:
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} TIMESTAMP"))
         service = StoreService(store, scorer=RuleScorer())
         # As the service was at the first revision: complete results, no rulebook_texts table.
         service._compact = lambda session, evaluation: evaluation.to_dict()
@@ -64,6 +69,9 @@ def _fill_first_schema(url: str, tmp_path) -> None:
             reason="属于重点领域",
         )
         service.decide("旧批次", make_uscc(2), "reject", "不符合", evaluator="李组长")
+        with store.engine.begin() as connection:
+            for table, name in LATER_COLUMNS:
+                connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {name}"))
     finally:
         store.close()
 
@@ -81,8 +89,12 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
         assert current_revision(store.engine) == head_revision() != FIRST
         after = _dump(store.engine)
         assert after.pop("rulebook_texts") == []  # the table revision 3 added
+        # Revision 4 added rounds.archived_at (last column): existing rounds are not archived.
+        assert [row[-1] for row in after["rounds"]] == [None]
+        after["rounds"] = [row[:-1] for row in after["rounds"]]
         assert after == before
         service = StoreService(store, scorer=RuleScorer())
+        assert [r.name for r in service.list_rounds()] == ["旧批次"]
         assert [r.uscc for r in service.list_applicants("旧批次", sort="uscc")] == [
             make_uscc(1),
             make_uscc(2),

@@ -1,4 +1,4 @@
-"""`zjtx round create|list|show|import|rescore|history` and `zjtx review`."""
+"""`zjtx round create|list|rename|archive|restore|show|import|rescore|history`, `zjtx review`."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from zjtx.store import (
     Decision,
     NotFoundError,
     ReviewRuleError,
+    RoundArchivedError,
     StoreError,
     StoreService,
     open_store,
 )
-from zjtx.store.dto import REVIEW_STATUS_LABELS, FileImport
+from zjtx.store.dto import REVIEW_STATUS_LABELS, FileImport, RoundInfo
 from zjtx.store.service import default_evaluator
 
 VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
@@ -36,7 +37,7 @@ SORT_KEYS = ("rank", "name", "uscc", "verdict", "decision", "status", "updated")
 def register(subparsers: argparse._SubParsersAction) -> None:
     round_parser = subparsers.add_parser(
         "round",
-        help="评审批次：创建、列出、查看、导入申报数据、重新评价、查看留痕",
+        help="评审批次：创建、列出、重命名、归档、查看、导入申报数据、重新评价、查看留痕",
         description="评审批次（数据保存在数据目录的 SQLite 文件中，或 ZJTX_DATABASE_URL 指定的 "
         "PostgreSQL 数据库中）。",
     )
@@ -61,9 +62,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(create, evaluator=True)
     create.set_defaults(func=cmd_create)
 
-    listing = actions.add_parser("list", help="列出全部批次")
+    listing = actions.add_parser("list", help="列出批次（默认不含已归档的批次）")
+    listing.add_argument("--all", action="store_true", help="也列出已归档的批次")
     _common(listing)
     listing.set_defaults(func=cmd_list)
+
+    rename = actions.add_parser("rename", help="重命名批次（新名称须唯一，留痕中保留原名）")
+    rename.add_argument("name", metavar="OLD", help="现在的批次名称")
+    rename.add_argument("new_name", metavar="NEW", help="新的批次名称")
+    _common(rename, evaluator=True)
+    rename.set_defaults(func=cmd_rename)
+
+    archive = actions.add_parser(
+        "archive", help="归档批次：此后只能查看和导出，不再列在批次列表中（可恢复）"
+    )
+    archive.add_argument("name", metavar="NAME")
+    _common(archive, evaluator=True)
+    archive.set_defaults(func=cmd_archive)
+
+    restore = actions.add_parser("restore", help="恢复已归档的批次，使其可以继续导入和评审")
+    restore.add_argument("name", metavar="NAME")
+    _common(restore, evaluator=True)
+    restore.set_defaults(func=cmd_restore)
 
     show = actions.add_parser("show", help="列出批次中的企业、评价结论、决定与评审状态")
     show.add_argument("name", metavar="NAME")
@@ -150,7 +170,7 @@ def _service() -> Iterator[StoreService]:
         raise _Failure(str(exc)) from None
     try:
         yield StoreService(store)
-    except (NotFoundError, ReviewRuleError) as exc:
+    except (NotFoundError, ReviewRuleError, RoundArchivedError) as exc:
         raise UsageError(str(exc)) from None
     except ConflictError as exc:
         raise _Conflict(str(exc)) from None
@@ -232,22 +252,76 @@ def cmd_create(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_list(args: argparse.Namespace) -> int:
     with _service() as service:
-        rounds = service.list_rounds()
+        every = service.list_rounds(include_archived=True)
+    rounds = every if args.all else [r for r in every if not r.archived]
     if args.json:
         print(dump_json([r.to_dict() for r in rounds]))
     elif not rounds:
-        print("还没有批次；用 zjtx round create 创建。")
+        print(
+            "没有未归档的批次；用 zjtx round list --all 查看已归档的批次。"
+            if every
+            else "还没有批次；用 zjtx round create 创建。"
+        )
     else:
         print(
             table(
-                ("批次", "层级", "批次日期", "地区", "企业数", "创建人"),
+                ("批次", "层级", "批次日期", "地区", "企业数", "创建人", "状态"),
                 [
-                    (r.name, r.tier_label, r.round_date, r.region or "", r.applicants, r.created_by)
+                    (
+                        r.name,
+                        r.tier_label,
+                        r.round_date,
+                        r.region or "",
+                        r.applicants,
+                        r.created_by,
+                        _round_state(r),
+                    )
                     for r in rounds
                 ],
             )
         )
     return 0
+
+
+def _round_state(info: RoundInfo) -> str:
+    if info.archived_at is None:
+        return "进行中"
+    return f"已归档（{info.archived_at.astimezone().strftime('%Y-%m-%d %H:%M')}）"
+
+
+@_guarded
+def cmd_rename(args: argparse.Namespace) -> int:
+    with _service() as service:
+        info = service.rename_round(args.name, args.new_name, evaluator=args.evaluator)
+    _emit(args, info.to_dict(), f"已将批次 “{args.name}” 重命名为 “{info.name}”")
+    return 0
+
+
+@_guarded
+def cmd_archive(args: argparse.Namespace) -> int:
+    with _service() as service:
+        info = service.archive_round(args.name, evaluator=args.evaluator)
+    _emit(
+        args,
+        info.to_dict(),
+        f"已归档批次 “{info.name}”：此后只能查看和导出；"
+        f"用 zjtx round restore {_quoted(info.name)} 恢复",
+    )
+    return 0
+
+
+@_guarded
+def cmd_restore(args: argparse.Namespace) -> int:
+    with _service() as service:
+        info = service.restore_round(args.name, evaluator=args.evaluator)
+    _emit(args, info.to_dict(), f"已恢复批次 “{info.name}”，可以继续导入和评审")
+    return 0
+
+
+def _quoted(name: str) -> str:
+    import shlex
+
+    return shlex.quote(name)
 
 
 @_guarded
@@ -356,6 +430,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise UsageError(f"找不到文件或文件夹“{given}”")
     results: list[FileImport] = []
     with _service() as service:
+        service.ensure_open(args.name, "导入申报数据")  # before reading every file
         files = service.read_files(args.name, args.paths)
         for item in files:
             # One transaction per file: a failure keeps the files imported before it.

@@ -19,6 +19,7 @@ from zjtx.store.errors import (
     DatabaseOpenError,
     NotFoundError,
     ReviewRuleError,
+    RoundArchivedError,
     StoreError,
 )
 from zjtx.store.service import ImportCancelled, StoreService
@@ -38,6 +39,7 @@ __all__ = [
     "ReviewRuleError",
     "ReviewState",
     "ReviewStatus",
+    "RoundArchivedError",
     "RoundInfo",
     "RoundStatistics",
     "Store",

@@ -86,7 +86,7 @@ class FileRead:
 
 @dataclass(frozen=True, slots=True)
 class RoundInfo:
-    """One round (批次) and how many applicants it holds."""
+    """One round (批次), how many applicants it holds and whether it is archived."""
 
     id: int
     name: str
@@ -99,15 +99,21 @@ class RoundInfo:
     created_by: str
     created_at: datetime
     applicants: int = 0
+    archived_at: datetime | None = None  # set: read-only, hidden from the default round list
 
     @property
     def tier_label(self) -> str:
         return TIER_LABELS.get(self.tier, self.tier)
 
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["round_date"] = self.round_date.isoformat()
         data["created_at"] = self.created_at.isoformat()
+        data["archived_at"] = self.archived_at.isoformat() if self.archived_at else None
         data["tier_label"] = self.tier_label
         return data
 

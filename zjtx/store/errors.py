@@ -19,6 +19,10 @@ class ReviewRuleError(StoreError, ValueError):
     """A review action that the workflow does not allow (missing reason, open items...)."""
 
 
+class RoundArchivedError(StoreError):
+    """A change to an archived round (read-only until it is restored)."""
+
+
 class ConflictError(StoreError):
     """Another evaluator saved the same review first; the message says what they changed."""
 

@@ -78,7 +78,10 @@ class Evaluator(Base):
 
 
 class Round(Base):
-    """One evaluation round (批次): tier, round date, region, rulebook choice and settings."""
+    """One evaluation round (批次): tier, round date, region, rulebook choice and settings.
+
+    An archived round (``archived_at`` set) is read-only: it can be viewed and exported only.
+    """
 
     __tablename__ = "rounds"
 
@@ -92,6 +95,7 @@ class Round(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: open for work
 
     created_by: Mapped[Evaluator] = relationship()
 

@@ -58,7 +58,13 @@ from zjtx.store.dto import (
     VersionInfo,
 )
 from zjtx.store.engine import Store
-from zjtx.store.errors import ConflictError, NotFoundError, ReviewRuleError, StoreError
+from zjtx.store.errors import (
+    ConflictError,
+    NotFoundError,
+    ReviewRuleError,
+    RoundArchivedError,
+    StoreError,
+)
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -272,20 +278,101 @@ class StoreService:
             raise ReviewRuleError(f"批次 “{name}” 已存在，请换一个名称") from None
         return info
 
-    def list_rounds(self) -> list[RoundInfo]:
-        """All rounds, newest round date first, with their applicant counts."""
+    def list_rounds(self, *, include_archived: bool = False) -> list[RoundInfo]:
+        """The rounds (archived ones only if asked), newest round date first, with their
+        applicant counts."""
         with self.store.session() as session:
             counts = dict(
                 session.execute(
                     select(Applicant.round_id, func.count()).group_by(Applicant.round_id)
                 ).all()
             )
-            rows = session.execute(
+            query = (
                 select(Round, Evaluator.name)
                 .join(Evaluator, Evaluator.id == Round.created_by_id)
                 .order_by(Round.round_date.desc(), Round.id.desc())
-            ).all()
+            )
+            if not include_archived:
+                query = query.where(Round.archived_at.is_(None))
+            rows = session.execute(query).all()
             return [self._round_info(r, creator, counts.get(r.id, 0)) for r, creator in rows]
+
+    def rename_round(self, old: str, new: str, *, evaluator: str | None = None) -> RoundInfo:
+        """Give a round a new (unique) name; the audit trail keeps the old one."""
+        new = (new or "").strip()
+        if not new:
+            raise ReviewRuleError("批次的新名称不能为空")
+        try:
+            with self.store.session() as session:
+                row = self._round(session, old)
+                self._check_open(row, "重命名")
+                if new == row.name:
+                    raise ReviewRuleError(f"新名称与原名称相同（“{new}”），未作改动")
+                if session.scalar(select(Round.id).where(Round.name == new)) is not None:
+                    raise ReviewRuleError(f"批次 “{new}” 已存在，请换一个名称")
+                actor = self._evaluator(session, evaluator)
+                before = row.name
+                row.name = new
+                session.flush()
+                session.add(
+                    self._event(
+                        actor,
+                        "round-rename",
+                        "round",
+                        row.id,
+                        row,
+                        before={"name": before},
+                        after={"name": new},
+                    )
+                )
+        except IntegrityError:  # someone took the name in between
+            raise ReviewRuleError(f"批次 “{new}” 已存在，请换一个名称") from None
+        return self.get_round(new)
+
+    def archive_round(self, name: str, *, evaluator: str | None = None) -> RoundInfo:
+        """Archive a round: it becomes read-only and leaves the default round list."""
+        return self._set_archived(name, True, evaluator)
+
+    def restore_round(self, name: str, *, evaluator: str | None = None) -> RoundInfo:
+        """Bring an archived round back: it can be imported into and reviewed again."""
+        return self._set_archived(name, False, evaluator)
+
+    def _set_archived(self, name: str, archived: bool, evaluator: str | None) -> RoundInfo:
+        with self.store.session() as session:
+            row = self._round(session, name)
+            if archived and row.archived_at is not None:
+                raise ReviewRuleError(f"批次 “{row.name}” 已于 {_local(row.archived_at)} 归档")
+            if not archived and row.archived_at is None:
+                raise ReviewRuleError(f"批次 “{row.name}” 没有归档，无需恢复")
+            actor = self._evaluator(session, evaluator)
+            before = row.archived_at
+            row.archived_at = utc_now() if archived else None
+            session.add(
+                self._event(
+                    actor,
+                    "round-archive" if archived else "round-restore",
+                    "round",
+                    row.id,
+                    row,
+                    before={"name": row.name, "archived_at": _iso(before)},
+                    after={"name": row.name, "archived_at": _iso(row.archived_at)},
+                )
+            )
+        return self.get_round(name)
+
+    def ensure_open(self, round_name: str, doing: str = "修改") -> None:
+        """Raise RoundArchivedError if the round is archived (e.g. before reading input files)."""
+        with self.store.session() as session:
+            self._check_open(self._round(session, round_name), doing)
+
+    @staticmethod
+    def _check_open(row: Round, doing: str) -> None:
+        """Refuse to change an archived round (it is read-only until restored)."""
+        if row.archived_at is not None:
+            raise RoundArchivedError(
+                f"批次 “{row.name}” 已于 {_local(row.archived_at)} 归档，只能查看和导出，"
+                f"不能{doing}；如需{doing}，请先恢复该批次"
+            )
 
     def get_round(self, name: str) -> RoundInfo:
         with self.store.session() as session:
@@ -325,6 +412,7 @@ class StoreService:
             created_by=creator,
             created_at=row.created_at,
             applicants=applicants,
+            archived_at=row.archived_at,
         )
 
     def _applicant(self, session: Session, round_row: Round, uscc: str) -> Applicant:
@@ -442,6 +530,7 @@ class StoreService:
         cancel: Cancel | None,
     ) -> FileImport:
         round_row = self._round(session, round_name)
+        self._check_open(round_row, "导入申报数据")
         actor = self._evaluator(session, evaluator_name)
         info = self._round_info(round_row, "")
         path = str(file.path)
@@ -928,6 +1017,7 @@ class StoreService:
         the inputs changed (old evaluations are kept)."""
         with _gc_paused(), self.store.session() as session:
             round_row = self._round(session, round_name)
+            self._check_open(round_row, "重新评价")
             actor = self._evaluator(session, evaluator)
             info = self._round_info(round_row, "")
             confirmations = self._confirmations(session, round_row.id)
@@ -1226,6 +1316,7 @@ class StoreService:
         try:
             with self.store.session() as session:
                 round_row = self._round(session, round_name)
+                self._check_open(round_row, "修改评审")
                 applicant = self._applicant(session, round_row, uscc)
                 actor = self._evaluator(session, evaluator)
                 review = session.scalar(
@@ -1863,6 +1954,10 @@ def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
 def _state_label(state: str | None) -> str:
     if state is None:
         return "—"
@@ -1885,6 +1980,12 @@ def summarize(event: AuditEvent) -> str:
             f"创建批次 “{after.get('name')}”（{after.get('tier_label')}，"
             f"批次日期 {after.get('round_date')}）"
         )
+    if action == "round-rename":
+        return f"将批次 “{before.get('name')}” 重命名为 “{after.get('name')}”"
+    if action == "round-archive":
+        return f"归档批次 “{after.get('name')}”（此后只能查看和导出）"
+    if action == "round-restore":
+        return f"恢复批次 “{after.get('name')}”（可继续导入和评审）"
     if action == "file-import":
         return (
             f"导入文件 {after.get('file')}：新增 {after.get('new')} 家，"
