@@ -6,10 +6,11 @@ import logging
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -80,6 +82,8 @@ class MainWindow(QMainWindow):
         self.settings_dialog: Any = None
         self.rulebook_browser: Any = None
         self.round_dialog: Any = None
+        self.rounds_menu: QMenu | None = None
+        self._after_load_message: str | None = None
         self._pending_select: str | None = None
         self._detail_request = 0
         self.setWindowTitle("专精特新评审助手")
@@ -89,6 +93,11 @@ class MainWindow(QMainWindow):
         self.rounds_list.setObjectName("rounds")
         self.rounds_list.setWordWrap(True)
         self.rounds_list.currentItemChanged.connect(self._round_chosen)
+        self.rounds_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.rounds_list.customContextMenuRequested.connect(self._rounds_menu)
+        self.show_archived = QCheckBox("显示已归档")
+        self.show_archived.setToolTip("在列表中也显示已归档（只读）的批次")
+        self.show_archived.toggled.connect(self._show_archived_toggled)
         new_round = QPushButton("新建批次…")
         new_round.clicked.connect(self.new_round)
         rounds_box = QWidget()
@@ -98,6 +107,7 @@ class MainWindow(QMainWindow):
         title.setObjectName("paneTitle")
         rounds_layout.addWidget(title)
         rounds_layout.addWidget(self.rounds_list, 1)
+        rounds_layout.addWidget(self.show_archived)
         rounds_layout.addWidget(new_round)
 
         # -- table with filters
@@ -202,6 +212,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
         menu_file = self.menuBar().addMenu("文件(&F)")
+        menu_round = self.menuBar().addMenu("批次(&B)")
         menu_review = self.menuBar().addMenu("评审(&R)")
         menu_export = self.menuBar().addMenu("导出(&E)")
         menu_help = self.menuBar().addMenu("帮助(&H)")
@@ -227,6 +238,16 @@ class MainWindow(QMainWindow):
         self.settings_action = action("设置…", self.open_settings, "Ctrl+,", menu_file, True)
         menu_file.addSeparator()
         action("退出", self.close, QKeySequence.StandardKey.Quit, menu_file)
+        menu_round.addAction(self.new_round_action)
+        self.rename_round_action = action("重命名批次…", self.rename_round, "F2", menu_round)
+        menu_round.addSeparator()
+        self.archive_round_action = action("归档批次", self.archive_round, None, menu_round)
+        self.restore_round_action = action("恢复批次", self.restore_round, None, menu_round)
+        menu_round.addSeparator()
+        self.show_archived_action = action("显示已归档批次", self.show_archived.setChecked,
+                                           None, menu_round)  # fmt: skip
+        self.show_archived_action.setCheckable(True)
+        self.show_archived.toggled.connect(self.show_archived_action.setChecked)
         toolbar.addSeparator()
         self.next_action = action("下一家待评审", self.next_pending, "F8", menu_review, True)
         self.previous_action = action(
@@ -247,7 +268,11 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_round = self.round_name is not None and self.service is not None
-        self.import_action.setEnabled(has_round)
+        archived = self.round_archived
+        self.import_action.setEnabled(has_round and not archived)
+        self.rename_round_action.setEnabled(has_round and not archived)
+        self.archive_round_action.setEnabled(has_round and not archived)
+        self.restore_round_action.setEnabled(has_round and archived)
         self.report_action.setEnabled(has_round)
         self.export_action.setEnabled(has_round)
         self.next_action.setEnabled(has_round)
@@ -259,6 +284,7 @@ class MainWindow(QMainWindow):
         if service is None:
             return
         wanted = select or self.round_name or self.settings.value("window/round", "")
+        include_archived = self.show_archived.isChecked()
 
         def loaded(rounds: list[RoundInfo]) -> None:
             self.rounds = rounds
@@ -267,13 +293,23 @@ class MainWindow(QMainWindow):
             chosen = None
             for info in rounds:
                 text = f"{info.name}\n{info.tier_label}　{info.applicants} 家"
-                item = QListWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, info.name)
-                item.setToolTip(
+                tooltip = (
                     f"{info.name}\n层级：{info.tier_label}\n批次日期：{info.round_date}\n"
                     f"地区：{info.region or '—'}　省级规则：{info.overlay or '—'}\n"
                     f"创建人：{info.created_by}"
                 )
+                if info.archived_at is not None:
+                    text = f"{info.name}（已归档）\n{info.tier_label}　{info.applicants} 家"
+                    when = info.archived_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                    tooltip += f"\n已于 {when} 归档：只能查看和导出"
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, info.name)
+                item.setToolTip(tooltip)
+                if info.archived_at is not None:
+                    item.setForeground(QBrush(QColor("#8a8a8a")))
+                    font = QFont(self.rounds_list.font())
+                    font.setItalic(True)
+                    item.setFont(font)
                 self.rounds_list.addItem(item)
                 if info.name == wanted:
                     chosen = item
@@ -281,11 +317,54 @@ class MainWindow(QMainWindow):
             if chosen is None and self.rounds_list.count():
                 chosen = self.rounds_list.item(0)
             if chosen is not None:
-                self.rounds_list.setCurrentItem(chosen)
+                self.rounds_list.setCurrentItem(chosen)  # (re)opens it: its state may have changed
+            else:
+                self._close_round()
             self.rounds_loaded.emit(rounds)
 
-        self.runner.start(lambda p, c: service.list_rounds(), name="读取批次",
-                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+        self.runner.start(
+            lambda p, c: service.list_rounds(include_archived=include_archived),
+            name="读取批次", on_success=loaded, on_failure=self.show_error,
+        )  # fmt: skip
+
+    @property
+    def round_info(self) -> RoundInfo | None:
+        """The open round as last listed."""
+        return next((r for r in self.rounds if r.name == self.round_name), None)
+
+    @property
+    def round_archived(self) -> bool:
+        info = self.round_info
+        return info is not None and info.archived
+
+    def _close_round(self) -> None:
+        """No round to show (none left in the list)."""
+        self.round_name = None
+        self.current_uscc = None
+        self.model.set_rows([])
+        self.detail.clear()
+        self.review.show_state(None)
+        self.round_title.setText("请在左侧选择或新建一个评审批次")
+        self.count_label.setText("")
+        self._update_actions()
+
+    def _show_archived_toggled(self, _checked: bool) -> None:
+        self.refresh_rounds()
+
+    def _rounds_menu(self, position: QPoint) -> None:
+        item = self.rounds_list.itemAt(position)
+        if item is not None and item is not self.rounds_list.currentItem():
+            self.rounds_list.setCurrentItem(item)
+        menu = QMenu(self.rounds_list)
+        menu.addAction(self.new_round_action)
+        if item is not None:
+            menu.addAction(self.rename_round_action)
+            menu.addAction(self.archive_round_action if not self.round_archived
+                           else self.restore_round_action)  # fmt: skip
+        menu.addSeparator()
+        menu.addAction(self.show_archived_action)
+        self.rounds_menu = menu
+        menu.popup(self.rounds_list.viewport().mapToGlobal(position))
 
     def _round_chosen(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
         if item is not None:
@@ -299,11 +378,19 @@ class MainWindow(QMainWindow):
             self.review.show_state(None)
         self.round_name = name
         self.settings.set_value("window/round", name)
-        info = next((r for r in self.rounds if r.name == name), None)
-        self.round_title.setText(
+        info = self.round_info
+        title = (
             f"<b>{name}</b>　{info.tier_label}　批次日期 {info.round_date}"
             if info
             else f"<b>{name}</b>"
+        )
+        if info is not None and info.archived:
+            title += "　<span style='color:#8a8a8a'>（已归档，只能查看和导出）</span>"
+        self.round_title.setText(title)
+        self.review.set_read_only(
+            "本批次已归档，只能查看和导出；如需修改，请先在“批次”菜单中恢复该批次"
+            if info is not None and info.archived
+            else None
         )
         self._update_actions()
         self.reload_rows()
@@ -323,7 +410,11 @@ class MainWindow(QMainWindow):
             if 0 <= column < self.model.columnCount():
                 self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
             self._update_counts()
-            self.statusBar().showMessage(f"已读取 {len(rows)} 家企业", 5000)
+            if self._after_load_message:  # what the evaluator just did, rather than the count
+                self.message.emit(self._after_load_message)
+                self._after_load_message = None
+            else:
+                self.statusBar().showMessage(f"已读取 {len(rows)} 家企业", 5000)
             target = self._pending_select or selected
             self._pending_select = None
             if target:
@@ -352,6 +443,67 @@ class MainWindow(QMainWindow):
 
         dialog.accepted.connect(create)
         dialog.open()
+
+    def rename_round(self) -> None:
+        """Ask for a new name of the open round (errors stay in the dialog)."""
+        from zjtx.ui.round_dialog import RenameRoundDialog
+
+        service, name = self.service, self.round_name
+        if service is None or name is None or self.round_archived:
+            return
+        dialog = RenameRoundDialog(name, self)
+        self.round_dialog = dialog
+
+        def rename() -> None:
+            try:
+                info = service.rename_round(
+                    name, dialog.new_name(), evaluator=self.settings.evaluator
+                )
+            except StoreError as exc:
+                dialog.error.setText(str(exc))
+                dialog.show()
+                return
+            if self.import_dialog is not None and self.import_dialog.round_name == name:
+                self.import_dialog.close()
+                self.import_dialog = None
+            self.round_name = info.name
+            self._after_load_message = f"已将批次 “{name}” 重命名为 “{info.name}”"
+            self.refresh_rounds(select=info.name)
+
+        dialog.accepted.connect(rename)
+        dialog.open()
+
+    def archive_round(self) -> None:
+        """Archive the open round: read-only from now on, hidden unless 显示已归档 is ticked."""
+        self._set_archived(True)
+
+    def restore_round(self) -> None:
+        """Make the open archived round editable again."""
+        self._set_archived(False)
+
+    def _set_archived(self, archived: bool) -> None:
+        service, name = self.service, self.round_name
+        if service is None or name is None or archived == self.round_archived:
+            return
+        evaluator = self.settings.evaluator
+
+        def work(progress: Any, cancel: Any) -> RoundInfo:
+            if archived:
+                return service.archive_round(name, evaluator=evaluator)
+            return service.restore_round(name, evaluator=evaluator)
+
+        def done(info: RoundInfo) -> None:
+            if archived:
+                hidden = "" if self.show_archived.isChecked() else "；勾选“显示已归档”可再次查看"
+                text = f"已归档批次 “{info.name}”，此后只能查看和导出{hidden}"
+            else:
+                text = f"已恢复批次 “{info.name}”，可以继续导入和评审"
+            self._after_load_message = text
+            self.message.emit(text)
+            self.refresh_rounds(select=info.name)
+
+        self.runner.start(work, name="归档批次" if archived else "恢复批次",
+                          on_success=done, on_failure=self.show_error)  # fmt: skip
 
     def create_round(self, **values: Any) -> RoundInfo:
         """Create a round through the store and show it."""

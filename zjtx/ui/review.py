@@ -130,6 +130,7 @@ class ReviewPane(QWidget):
         self.evaluator_getter = evaluator_getter
         self.state: ReviewState | None = None
         self.conflict_dialog: ConflictDialog | None = None
+        self.read_only: str | None = None  # why nothing can be changed (an archived round)
         self._saving = False
 
         self.header = QLabel("未选择企业")
@@ -252,8 +253,6 @@ class ReviewPane(QWidget):
             self.warning_combo.setItemData(
                 self.warning_combo.count() - 1, issue.message, Qt.ItemDataRole.ToolTipRole
             )
-        self.warning_combo.setEnabled(bool(state.open_warnings))
-        self.ack_button.setEnabled(bool(state.open_warnings))
         if not state.open_warnings:
             self.warning_combo.addItem("没有待确认的导入提示", "")
         position = self.decision_combo.findData(state.decision or "")
@@ -263,6 +262,27 @@ class ReviewPane(QWidget):
             if line.startswith("·"):
                 self.items_list.addItem(line[2:])
         self._criterion_changed()
+        self._apply_read_only()
+
+    def set_read_only(self, reason: str | None) -> None:
+        """Disable every editing widget, saying why (``None`` makes the pane editable again)."""
+        self.read_only = reason
+        self._apply_read_only()
+        if reason:
+            self._set_message(reason, "#6b6b6b")
+        elif self.message.text() and self.message.styleSheet() == "color:#6b6b6b":
+            self._set_message("", "#555")
+
+    def _apply_read_only(self) -> None:
+        editable = self.read_only is None
+        has_warnings = bool(self.state and self.state.open_warnings)
+        for widget in (self.met_radio, self.unmet_radio, self.criterion_reason,
+                       self.confirm_button, self.decision_combo, self.decide_button):  # fmt: skip
+            widget.setEnabled(editable)
+        self.warning_reason.setEnabled(editable)
+        self.warning_combo.setEnabled(editable and has_warnings)
+        self.ack_button.setEnabled(editable and has_warnings)
+        self.opinion.setReadOnly(not editable)
 
     def _criterion(self) -> dict[str, Any] | None:
         if self.state is None:
@@ -323,6 +343,9 @@ class ReviewPane(QWidget):
         """Save a change with the version shown; a conflict opens the conflict dialog."""
         service = self.service_getter()
         if self.state is None or service is None:
+            return
+        if self.read_only:
+            self._set_message(self.read_only, "#6b6b6b")
             return
         if self._saving:
             self._set_message("上一次保存尚未完成，请稍候再试", "#b26a00")

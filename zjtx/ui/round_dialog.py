@@ -1,4 +1,4 @@
-"""The dialog that creates a round (批次)."""
+"""The dialogs that create and rename a round (批次)."""
 
 from __future__ import annotations
 
@@ -79,3 +79,39 @@ class NewRoundDialog(QDialog):
             "overlay": self.overlay.currentData() or None,
             "rulebook": self.rulebook.currentData() or None,
         }
+
+
+class RenameRoundDialog(QDialog):
+    """A new name for a round; the store refuses an empty or taken name (shown in the dialog)."""
+
+    def __init__(self, current: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.current = current
+        self.setWindowTitle("重命名评审批次")
+        self.name = QLineEdit(current)
+        self.name.selectAll()
+        self.name.setMinimumWidth(320)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color:#c62828")
+        self.error.setWordWrap(True)
+        hint = QLabel("批次的企业、评审与留痕都保留；留痕中记下原名称。")
+        hint.setStyleSheet("color:#555")
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("原名称：", QLabel(current))
+        form.addRow("新名称：", self.name)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("重命名")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def new_name(self) -> str:
+        return self.name.text().strip()
