@@ -16,17 +16,25 @@ from zjtx.store.engine import create_store_engine, current_revision, head_revisi
 from zjtx.store.settings import resolve_location
 
 FIRST = "0001"
-LATER_COLUMNS = (("rounds", "archived_at"),)  # (table, column) added after the first schema
+# Columns later revisions add: (table, column, SQL type).
+LATER_COLUMNS = (
+    ("rounds", "archived_at", "TIMESTAMP"),
+    ("applicant_versions", "province", "TEXT"),
+    ("applicant_versions", "city", "TEXT"),
+    ("applicant_versions", "county", "TEXT"),
+)
+PLACE = {"province": "浙江省", "city": "杭州市"}
 
 
-def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+def _dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     """Every row of every zjtx table, ordered by primary key."""
     metadata = MetaData()
     metadata.reflect(engine)
     with engine.connect() as connection:
         return {
             name: [
-                tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))
+                dict(row._mapping)
+                for row in connection.execute(select(table).order_by(*table.primary_key))
             ]
             for name, table in metadata.tables.items()
             if name != "alembic_version"
@@ -44,8 +52,8 @@ def _fill_first_schema(url: str, tmp_path) -> None:
         assert current_revision(store.engine) == FIRST
         # Columns later revisions add exist only while today's service writes the old data.
         with store.engine.begin() as connection:
-            for table, name in LATER_COLUMNS:
-                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} TIMESTAMP"))
+            for table, name, kind in LATER_COLUMNS:
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
         service = StoreService(store, scorer=RuleScorer())
         # As the service was at the first revision: complete results, no rulebook_texts table.
         service._compact = lambda session, evaluation: evaluation.to_dict()
@@ -55,11 +63,13 @@ def _fill_first_schema(url: str, tmp_path) -> None:
             "旧批次",
             make_file(
                 tmp_path / "a.xlsx",
-                [make_applicant(1), make_applicant(2)],
+                [make_applicant(1, **PLACE), make_applicant(2)],
                 issues=[warning(make_uscc(1))],
             ),
         )
-        service.import_file("旧批次", make_file(tmp_path / "b.xlsx", [make_applicant(1, rd="90")]))
+        service.import_file(
+            "旧批次", make_file(tmp_path / "b.xlsx", [make_applicant(1, rd="90", **PLACE)])
+        )
         service.apply_review(
             "旧批次",
             make_uscc(1),
@@ -70,7 +80,7 @@ def _fill_first_schema(url: str, tmp_path) -> None:
         )
         service.decide("旧批次", make_uscc(2), "reject", "不符合", evaluator="李组长")
         with store.engine.begin() as connection:
-            for table, name in LATER_COLUMNS:
+            for table, name, _ in LATER_COLUMNS:
                 connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {name}"))
     finally:
         store.close()
@@ -89,12 +99,24 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
         assert current_revision(store.engine) == head_revision() != FIRST
         after = _dump(store.engine)
         assert after.pop("rulebook_texts") == []  # the table revision 3 added
-        # Revision 4 added rounds.archived_at (last column): existing rounds are not archived.
-        assert [row[-1] for row in after["rounds"]] == [None]
-        after["rounds"] = [row[:-1] for row in after["rounds"]]
+        # Columns added later: rounds are not archived; versions' regions come from their values.
+        added = {
+            table: [{n: row.pop(n) for t, n, _ in LATER_COLUMNS if t == table} for row in rows]
+            for table, rows in after.items()
+        }
+        assert added["rounds"] == [{"archived_at": None}]
+        assert added["applicant_versions"] == [
+            {"province": "浙江省", "city": "杭州市", "county": None},
+            {"province": None, "city": None, "county": None},
+            {"province": "浙江省", "city": "杭州市", "county": None},
+        ]
         assert after == before
         service = StoreService(store, scorer=RuleScorer())
         assert [r.name for r in service.list_rounds()] == ["旧批次"]
+        assert [r.region for r in service.list_applicants("旧批次", sort="uscc")] == [
+            "浙江省杭州市",
+            "",
+        ]
         assert [r.uscc for r in service.list_applicants("旧批次", sort="uscc")] == [
             make_uscc(1),
             make_uscc(2),

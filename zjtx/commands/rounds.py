@@ -30,8 +30,8 @@ from zjtx.store.service import default_evaluator
 VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
-           "待核提示", "决定", "评审状态")  # fmt: skip
-SORT_KEYS = ("rank", "name", "uscc", "verdict", "decision", "status", "updated")
+           "待核提示", "决定", "评审状态", "地区")  # fmt: skip
+SORT_KEYS = ("rank", "name", "uscc", "verdict", "decision", "status", "updated", "region")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -90,6 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--verdict", choices=("qualified", "not_qualified", "pending"))
     show.add_argument("--decision", choices=(*[d.value for d in Decision], "none"))
     show.add_argument("--status", choices=tuple(str(s) for s in REVIEW_STATUS_LABELS))
+    show.add_argument("--region", metavar="PLACE", help="只列所在省、市或区县为 PLACE 的企业")
     show.add_argument("--search", metavar="TEXT", help="按企业名称或统一社会信用代码查找")
     show.add_argument("--sort", choices=SORT_KEYS, default="rank", help="排序（默认按得分排名）")
     show.add_argument("--desc", action="store_true", help="倒序")
@@ -333,6 +334,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             verdict=args.verdict,
             decision=args.decision,
             status=args.status,
+            region=args.region,
             search=args.search,
             sort=args.sort,
             descending=args.desc,
@@ -367,6 +369,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                         r.open_warnings or "",
                         r.decision_label + ("（数据已更新）" if r.decision_outdated else ""),
                         r.review_status.label,
+                        r.region or "—",
                     )
                     for r in rows
                 ],

@@ -190,9 +190,22 @@ class ApplicantRow:
     review_status: ReviewStatus
     review_version: int
     updated_at: datetime
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+    @property
+    def region(self) -> str:
+        """所在省市区县 as written together, e.g. 浙江省杭州市西湖区 (北京市朝阳区: no repeat)."""
+        parts: list[str] = []
+        for part in (self.province, self.city, self.county):
+            if part and part not in parts:
+                parts.append(part)
+        return "".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["region"] = self.region
         data["score"] = None if self.score is None else str(self.score)
         data["max_score"] = None if self.max_score is None else str(self.max_score)
         data["review_status"] = str(self.review_status)

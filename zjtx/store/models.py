@@ -154,6 +154,10 @@ class ApplicantVersion(Base):
     provenance: Mapped[dict[str, Any]] = mapped_column(JSONType)
     source: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     values_hash: Mapped[str] = mapped_column(String(64))
+    # Copies of three values, for the round table's 地区 column and filter (see migration 0005).
+    province: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    county: Mapped[str | None] = mapped_column(Text)
     issues: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     warnings: Mapped[int] = mapped_column(Integer, default=0)  # how many issues are warnings
     import_file_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)

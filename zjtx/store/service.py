@@ -115,6 +115,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+REGION_KEYS = ("province", "city", "county")
+
+
+def _region(values: dict[str, Any]) -> dict[str, str | None]:
+    """The version's region columns from its stored (encoded) values: text values only."""
+    result: dict[str, str | None] = {}
+    for key in REGION_KEYS:
+        value = values.get(key)
+        result[key] = value.strip() or None if isinstance(value, str) else None
+    return result
+
+
 def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
@@ -695,6 +707,7 @@ class StoreService:
                             "provenance": codec.encode_provenance_map(a.provenance),
                             "source": codec.encode_provenance(a.source),
                             "values_hash": values_hash,
+                            **_region(values),
                             "issues": issues_by_uscc.get(a.uscc, []),
                             "warnings": sum(
                                 1
@@ -1597,6 +1610,7 @@ class StoreService:
         decision: str | None = None,
         status: str | None = None,
         application_type: str | None = None,
+        region: str | None = None,
         search: str | None = None,
         sort: str = "rank",
         descending: bool = False,
@@ -1606,6 +1620,7 @@ class StoreService:
         Args:
             verdict / decision / status / application_type: keep only matching rows
                 (``decision="none"`` keeps the undecided).
+            region: a province, city or county (所在省 / 市 / 区县) the applicant is in.
             search: part of the name or the 统一社会信用代码.
             sort: ``rank`` (score, highest first), ``name``, ``uscc``, ``verdict``,
                 ``decision``, ``status`` or ``updated``.
@@ -1621,6 +1636,9 @@ class StoreService:
             rows = [r for r in rows if r.review_status == status]
         if application_type:
             rows = [r for r in rows if r.application_type == application_type]
+        if region:
+            place = region.strip()
+            rows = [r for r in rows if place in (r.province, r.city, r.county)]
         if search:
             needle = search.strip().upper()
             rows = [r for r in rows if needle in r.name.upper() or needle in r.uscc]
@@ -1632,6 +1650,7 @@ class StoreService:
             "decision": lambda r: (r.decision or "~", r.rank or 0),
             "status": lambda r: (list(ReviewStatus).index(r.review_status), r.uscc),
             "updated": lambda r: (r.updated_at, r.uscc),
+            "region": lambda r: (r.region, r.rank is None, r.rank or 0, r.uscc),
         }
         if sort not in keys:
             raise ReviewRuleError(f"未知的排序方式 “{sort}”，可用：{'、'.join(keys)}")
@@ -1651,6 +1670,9 @@ class StoreService:
                 ApplicantVersion.number,
                 ApplicantVersion.warnings,
                 stamp.column(ApplicantVersion.created_at),
+                ApplicantVersion.province,
+                ApplicantVersion.city,
+                ApplicantVersion.county,
                 Evaluation.application_type,
                 Evaluation.rulebook_id,
                 Evaluation.verdict,
@@ -1691,15 +1713,15 @@ class StoreService:
                 open_warnings[owner] = sum(
                     1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
                 )
-        scores = sorted((r[10] for r in records if r[10] is not None), reverse=True)
+        scores = sorted((r[13] for r in records if r[13] is not None), reverse=True)
         first_place: dict[float, int] = {}
         for index, value in enumerate(scores, start=1):
             first_place.setdefault(value, index)
         rows = []
         for (
-            applicant_id, uscc, name, number, _, version_at, application_type, rulebook,
-            verdict, score, score_sort, max_score, judgements, decision, review_version,
-            decided_at, review_at,
+            applicant_id, uscc, name, number, _, version_at, province, city, county,
+            application_type, rulebook, verdict, score, score_sort, max_score, judgements,
+            decision, review_version, decided_at, review_at,
         ) in records:  # fmt: skip
             version_at = stamp.parse(version_at)
             decided_at = stamp.parse(decided_at)
@@ -1731,6 +1753,9 @@ class StoreService:
                     updated_at=version_at
                     if review_at is None or review_at < version_at
                     else review_at,
+                    province=province,
+                    city=city,
+                    county=county,
                 )
             )
         return rows

@@ -41,6 +41,7 @@ from zjtx.ui.models import (
     VERDICT_FILTERS,
     ApplicantFilterProxy,
     ApplicantTableModel,
+    region_choices,
 )
 from zjtx.ui.review import ReviewPane
 from zjtx.ui.settings import AppSettings
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((44, 165, 215, 64, 112, 104, 70, 52, 66, 82, 70)):
+        for column, width in enumerate((44, 165, 215, 64, 112, 104, 70, 52, 66, 82, 70, 160)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
@@ -143,6 +144,12 @@ class MainWindow(QMainWindow):
         self.type_filter = self._filter_combo((("", "全部类型"), ("new", "新申报"),
                                                ("renewal", "复核")))  # fmt: skip
         self.open_filter = self._filter_combo(OPEN_ITEM_FILTERS)
+        self.region_filter = self._filter_combo(region_choices([]))
+        self.region_filter.setToolTip("按所在省、市筛选")
+        self.region_filter.setMinimumContentsLength(8)
+        self.region_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(150)
@@ -151,7 +158,7 @@ class MainWindow(QMainWindow):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
         for combo in (self.verdict_filter, self.decision_filter, self.status_filter,
-                      self.open_filter, self.type_filter):  # fmt: skip
+                      self.open_filter, self.type_filter, self.region_filter):  # fmt: skip
             filters.addWidget(combo)
         self.count_label = QLabel("")
         self.round_title = QLabel("请在左侧选择或新建一个评审批次")
@@ -406,6 +413,7 @@ class MainWindow(QMainWindow):
                 return
             selected = self.current_uscc
             self.model.set_rows(rows)
+            self._fill_region_filter(rows)
             column = self.table.horizontalHeader().sortIndicatorSection()
             if 0 <= column < self.model.columnCount():
                 self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
@@ -520,9 +528,23 @@ class MainWindow(QMainWindow):
             status=self.status_filter.currentData(),
             application_type=self.type_filter.currentData(),
             open_items=self.open_filter.currentData(),
+            region=self.region_filter.currentData(),
             search=self.search.text(),
         )
         self._update_counts()
+
+    def _fill_region_filter(self, rows: list[Any]) -> None:
+        """The provinces and cities of the round's applicants (the chosen one kept if present)."""
+        chosen = self.region_filter.currentData()
+        self.region_filter.blockSignals(True)
+        self.region_filter.clear()
+        for code, label in region_choices(rows):
+            self.region_filter.addItem(label, code)
+        position = self.region_filter.findData(chosen) if chosen else 0
+        self.region_filter.setCurrentIndex(max(position, 0))
+        self.region_filter.blockSignals(False)
+        if chosen and position < 0:
+            self.apply_filters()  # the place chosen before is no longer in the round
 
     def _update_counts(self) -> None:
         rows = self.model.rows()
@@ -556,7 +578,7 @@ class MainWindow(QMainWindow):
         index = self.proxy.mapFromSource(self.model.index(position, 0))
         if not index.isValid():
             for combo in (self.verdict_filter, self.decision_filter, self.status_filter,
-                          self.open_filter, self.type_filter):  # fmt: skip
+                          self.open_filter, self.type_filter, self.region_filter):  # fmt: skip
                 combo.setCurrentIndex(0)
             self.search.clear()
             self.apply_filters()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
@@ -100,11 +101,12 @@ class ApplicantTableModel(QAbstractTableModel):
     """The round table: one row per applicant (ApplicantRow), read-only."""
 
     COLUMNS = ("排名", "统一社会信用代码", "企业名称", "申报类型", "评价标准", "评价结论", "得分",
-               "待确认", "待核提示", "评审决定", "评审状态")  # fmt: skip
+               "待确认", "待核提示", "评审决定", "评审状态", "地区")  # fmt: skip
     NAME_COLUMN = 2
     VERDICT_COLUMN = 5
     DECISION_COLUMN = 9
     STATUS_COLUMN = 10
+    REGION_COLUMN = 11
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -202,6 +204,11 @@ class ApplicantTableModel(QAbstractTableModel):
                 return "决定作出后企业数据已重新导入，请复核"
             if column == self.NAME_COLUMN:
                 return f"{row.name}\n{row.uscc}\n数据版本 {row.version}"
+            if column == self.REGION_COLUMN:
+                return (
+                    f"所在省：{row.province or '未填写'}\n所在市：{row.city or '未填写'}\n"
+                    f"所在区县：{row.county or '未填写'}"
+                )
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 6, 7, 8):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -240,6 +247,8 @@ class ApplicantTableModel(QAbstractTableModel):
                 return f"{label}（需复核）" if row.decision_outdated else label
             case 10:
                 return row.review_status.label
+            case 11:
+                return row.region
         return ""
 
     @staticmethod
@@ -273,6 +282,7 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         self.status: str | None = None
         self.application_type: str | None = None
         self.open_items: str | None = None  # judgements | warnings | any
+        self.region: str | None = None  # a REGION_CHOICES code: 省, 省/市 or NO_REGION
         self.search = ""
 
     def set_filters(
@@ -283,9 +293,11 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         status: str | None = None,
         application_type: str | None = None,
         open_items: str | None = None,
+        region: str | None = None,
         search: str = "",
     ) -> None:
         self.beginFilterChange()
+        self.region = region or None
         self.verdict = verdict or None
         self.decision = decision or None
         self.status = status or None
@@ -319,6 +331,8 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         if self.open_items == "judgements" and not row.open_judgements:
             return False
         if self.open_items == "warnings" and not row.open_warnings:
+            return False
+        if self.region and not region_matches(row, self.region):
             return False
         return not (
             self.search and self.search not in row.name.upper() and self.search not in row.uscc
@@ -575,5 +589,37 @@ DECISION_FILTERS = (("", "全部决定"), *((str(k), v) for k, v in DECISION_LAB
 OPEN_ITEM_FILTERS = (("", "全部条目"), ("judgements", "有待人工确认条目"),
                      ("warnings", "有待确认导入提示"))  # fmt: skip
 STATUS_FILTERS = (("", "全部状态"), *((str(k), v) for k, v in REVIEW_STATUS_LABELS.items()))
+NO_REGION = "-"  # the region filter's code for applicants whose region was not given
+
+
+def region_matches(row: ApplicantRow, code: str) -> bool:
+    """Whether a row is in the place a region filter code names (see region_choices)."""
+    if code == NO_REGION:
+        return not (row.province or row.city)
+    province, _, city = code.partition("/")
+    return (row.province or "") == province and (not city or row.city == city)
+
+
+def region_choices(rows: Sequence[ApplicantRow]) -> list[tuple[str, str]]:
+    """The region filter's entries: every province, then its cities (indented), with counts."""
+    provinces: dict[str, Counter[str]] = defaultdict(Counter)
+    missing = 0
+    for row in rows:
+        if not (row.province or row.city):
+            missing += 1
+            continue
+        provinces[row.province or ""][row.city or ""] += 1
+    choices = [("", "全部地区")]
+    for province in sorted(provinces):
+        cities = provinces[province]
+        choices.append((province, f"{province or '未填写省份'}（{cities.total()} 家）"))
+        for city in sorted(cities):
+            if city and city != province:  # 北京市/北京市: the province entry says it all
+                choices.append((f"{province}/{city}", f"　　{city}（{cities[city]} 家）"))
+    if missing:
+        choices.append((NO_REGION, f"未填写地区（{missing} 家）"))
+    return choices
+
+
 VERDICT_FILTERS = (("", "全部结论"), ("qualified", "符合条件"), ("pending", "待定"),
                    ("not_qualified", "不符合条件"), ("none", "未评价"))  # fmt: skip

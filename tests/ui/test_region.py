@@ -1,0 +1,97 @@
+"""The 地区 column and the province/city filter of the applicant table (pytest-qt)."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import ROUND, ROUND_DATE
+from zjtx.ui.models import (
+    NO_REGION,
+    ROW_ROLE,
+    ApplicantFilterProxy,
+    ApplicantTableModel,
+    region_choices,
+)
+
+TIMEOUT = 60000
+
+
+def _sample_with_a_second_city(tmp_path, sample_json):
+    """The shipped sample with one applicant moved to 宁波市 and one without any region."""
+    data = json.loads(sample_json.read_text(encoding="utf-8"))
+    hangzhou = [a for a in data if a.get("city") == "杭州市"]
+    hangzhou[0]["city"], hangzhou[0]["county"] = "宁波市", "鄞州区"
+    for key in ("province", "city", "county"):
+        data[-1].pop(key, None)
+    path = tmp_path / "applicants.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_region_column_and_proxy_filter(qtmodeltester, service, sample_json, tmp_path):
+    """Rows show 省市区县 in the 地区 column; the proxy keeps one province or one city."""
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [_sample_with_a_second_city(tmp_path, sample_json)])
+    rows = service.list_applicants(ROUND)
+    model = ApplicantTableModel()
+    model.set_rows(rows)
+    proxy = ApplicantFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    column = model.REGION_COLUMN
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "地区"
+    texts = {model.row_at(r).uscc: model.index(r, column).data() for r in range(len(rows))}
+    ningbo = next(r for r in rows if r.city == "宁波市")
+    assert texts[ningbo.uscc] == f"浙江省宁波市{ningbo.county}" == "浙江省宁波市鄞州区"
+    assert "所在区县：鄞州区" in model.index(model.position_of(ningbo.uscc), column).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+
+    choices = dict(region_choices(rows))
+    assert choices["浙江省"] == "浙江省（3 家）"
+    assert choices["浙江省/杭州市"].strip() == "杭州市（2 家）"
+    assert choices["浙江省/宁波市"].strip() == "宁波市（1 家）"
+    assert "天津市/天津市" not in choices  # a municipality has no city entries under it
+    assert choices[NO_REGION] == "未填写地区（1 家）"
+
+    def shown() -> set[str]:
+        return {proxy.index(i, 0).data(ROW_ROLE).uscc for i in range(proxy.rowCount())}
+
+    proxy.set_filters(region="浙江省")
+    assert shown() == {r.uscc for r in rows if r.province == "浙江省"} and len(shown()) == 3
+    proxy.set_filters(region="浙江省/宁波市")
+    assert shown() == {ningbo.uscc}
+    proxy.set_filters(region=NO_REGION, verdict=None)
+    assert shown() == {r.uscc for r in rows if not r.region}
+    qtmodeltester.check(proxy)
+    proxy.set_filters()
+    proxy.sort(column, Qt.SortOrder.AscendingOrder)
+    regions = [proxy.index(i, column).data() for i in range(proxy.rowCount())]
+    assert regions == sorted(regions)
+
+
+def test_region_filter_in_the_window(qtbot, window, service, sample_json, tmp_path):
+    """The filter bar's 地区 combo lists the round's provinces and cities and narrows the table."""
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [_sample_with_a_second_city(tmp_path, sample_json)])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    combo = window.region_filter
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels[0] == "全部地区" and "浙江省（3 家）" in labels
+    combo.setCurrentIndex(combo.findData("浙江省/杭州市"))
+    assert window.proxy.rowCount() == 2
+    assert all(window.proxy.index(i, 0).data(ROW_ROLE).city == "杭州市" for i in range(2))
+    assert "显示 2 / 30 家" in window.count_label.text()
+    # Jumping to an applicant elsewhere clears the filter that hides it.
+    other = next(r for r in service.list_applicants(ROUND) if r.province == "山东省")
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        assert window.select_applicant(other.uscc)
+    assert combo.currentIndex() == 0 and window.proxy.rowCount() == 30
+    # Reloading keeps the chosen place.
+    combo.setCurrentIndex(combo.findData("山东省"))
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.reload_rows()
+    assert combo.currentData() == "山东省" and window.proxy.rowCount() == 3
