@@ -11,11 +11,15 @@ installed, else a JSON input), then on SQLite (a file in a temporary folder) and
   full      reading the file and importing it into a round: scoring and storing every
             applicant, its version, evaluation and audit event in one transaction;
   listing   the round table with verdicts and review state (StoreService.list_applicants,
-            the query behind the GUI's table), median of --repeat runs.
+            the query behind the GUI's table), median of --repeat runs;
+  details   every applicant's detail, as the exports of a whole round read them: one bulk
+            StoreService.round_details call, against applicant_detail one by one (the way
+            exports read before; timed on a sample of --sample and scaled to the round).
 Each is reported in wall-clock seconds and in CPU seconds of this process (the machine may be
 shared; CPU time is the steadier figure; PostgreSQL's own CPU is not in it). The ratio of
 full to the evaluate-only baseline (explanations not rendered) is printed for reference.
-Targets (issue 4): full <= 2 x baseline; listing < 200 ms.
+Targets (issue 4): full <= 2 x baseline; listing < 200 ms. Details: no target, the ratio shows
+what the bulk call saves.
 """
 
 from __future__ import annotations
@@ -135,7 +139,7 @@ def _timed(work: Any) -> tuple[Any, float, float]:
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def run(label: str, url: str, roster: Path, repeat: int) -> dict[str, float]:
+def run(label: str, url: str, roster: Path, repeat: int, sample: int = 30) -> dict[str, float]:
     store = open_store(url)
     service = StoreService(store)
     try:
@@ -171,6 +175,12 @@ def run(label: str, url: str, roster: Path, repeat: int) -> dict[str, float]:
             rows, wall, _cpu = _timed(lambda: service.list_applicants("基准批次"))
             timings.append(wall)
         listing = statistics.median(timings)
+        details, bulk_wall, _cpu = _timed(lambda: sum(1 for _ in service.round_details("基准批次")))
+        picked = rows[: max(1, sample)]
+        _, one_wall, _cpu = _timed(
+            lambda: [service.applicant_detail("基准批次", r.uscc) for r in picked]
+        )
+        one_each = one_wall / len(picked)
         print(
             f"{label}: {count} applicants read, {stored} stored\n"
             f"  import+score (complete evaluations) {base_wall:6.2f} s wall {base_cpu:6.2f} s CPU\n"
@@ -180,9 +190,17 @@ def run(label: str, url: str, roster: Path, repeat: int) -> dict[str, float]:
             f"{lean_cpu:.2f} s CPU): {full_wall / lean_wall:4.2f} wall, "
             f"{full_cpu / lean_cpu:4.2f} CPU\n"
             f"  listing {len(rows)} rows: {listing * 1000:6.1f} ms (median of {repeat}; "
-            f"target < 200 ms)"
+            f"target < 200 ms)\n"
+            f"  details of all {details}: round_details {bulk_wall:6.2f} s wall; one by one "
+            f"{one_each * 1000:.0f} ms each (sample of {len(picked)}), about "
+            f"{one_each * len(rows):.0f} s for the round: {one_each * len(rows) / bulk_wall:.0f} x"
         )
-        return {"baseline": base_wall, "full": full_wall, "listing": listing}
+        return {
+            "baseline": base_wall,
+            "full": full_wall,
+            "listing": listing,
+            "details": bulk_wall,
+        }
     finally:
         store.close()
 
@@ -191,6 +209,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--sample", type=int, default=30, help="applicants read one by one for the comparison"
+    )
     parser.add_argument("--postgres", default=os.environ.get("ZJTX_TEST_DATABASE_URL"))
     parser.add_argument(
         "--databases", default="sqlite,postgresql", help="which to run, comma-separated"
@@ -203,13 +224,19 @@ def main() -> None:
         )
         wanted = args.databases.split(",")
         if "sqlite" in wanted:
-            run("SQLite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}", roster, args.repeat)
+            run(
+                "SQLite",
+                f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+                roster,
+                args.repeat,
+                args.sample,
+            )
         if "postgresql" not in wanted:
             pass
         elif args.postgres:
             url, drop = _fresh_pg(args.postgres)
             try:
-                run("PostgreSQL", url, roster, args.repeat)
+                run("PostgreSQL", url, roster, args.repeat, args.sample)
             finally:
                 drop()
         else:

@@ -57,19 +57,17 @@ def round_outcomes(
 ) -> tuple[RoundInfo, list[ApplicantOutcome]]:
     """Every applicant of a stored round, evaluated with its evaluators' confirmations.
 
-    The evaluation is recomputed from the stored data and confirmations with the round's
-    rulebook (the same function the store uses), so the report shows exactly what the
-    evaluator confirmed.
+    The round is read with one bulk store call (StoreService.round_details). The evaluation
+    is recomputed from the stored data and confirmations with the round's rulebook (the same
+    function the store uses), so the report shows exactly what the evaluator confirmed: the
+    stored result cannot stand in for it, as Evaluation.to_dict() keeps decimals as JSON
+    numbers (2.50 comes back as 2.5) and its rulebook hash does not cover the evaluator code.
     """
     info = service.get_round(round_name)
-    rows = service.list_applicants(round_name)
     scorer = RulebookScorer()
     outcomes: list[ApplicantOutcome] = []
-    for index, row in enumerate(rows, start=1):
-        detail = service.applicant_detail(round_name, row.uscc)
+    for detail in service.round_details(round_name, progress=progress):
         review, confirmations = review_info(detail)
         evaluation = scorer(detail.applicant, info, confirmations)
         outcomes.append(ApplicantOutcome(evaluation, detail.applicant, review))
-        if progress is not None:
-            progress(index, len(rows))
     return info, outcomes

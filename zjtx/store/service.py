@@ -1171,53 +1171,21 @@ class StoreService:
             if applicant.current_evaluation_id
             else None
         )
-        items = tuple(
-            ReviewItemInfo(
-                kind=i.kind,
-                target=i.target,
-                state=i.state,
-                override=i.override,
-                reason=i.reason,
-                evaluator=i.evaluator.name,
-                at=i.at,
-            )
-            for i in (review.items if review else [])
-        )
-        acked = {i.target for i in items if i.kind == "warning"}
-        open_warnings = tuple(
-            codec.issue_from_dict(issue)
-            for issue in version.issues
-            if issue["severity"] == "warning" and issue["code"] not in acked
-        )
         result = self._full_result(session, evaluation) if evaluation else None
-        open_judgements = tuple(
-            (c["id"], c["title"])
-            for c in (result or {}).get("criteria", [])
-            if c["state"] == CriterionState.MANUAL
-        )
         decided_by = (
             session.get(Evaluator, review.decided_by_id)
             if review and review.decided_by_id
             else None
         )
-        decision = review.decision if review else None
-        status = _status(decision, len(open_judgements), len(open_warnings), bool(items))
-        return ReviewState(
-            round_name=round_row.name,
-            uscc=applicant.uscc,
-            name=applicant.name,
-            version=review.version if review else 0,
-            status=status,
-            decision=decision,
-            decision_label=_decision_label(decision),
-            opinion=review.opinion if review else "",
-            decided_by=decided_by.name if decided_by else None,
-            decided_at=review.decided_at if review else None,
-            items=items,
-            open_judgements=open_judgements,
-            open_warnings=open_warnings,
-            verdict=evaluation.verdict if evaluation else None,
-            evaluation=result,
+        return _build_review_state(
+            round_row.name,
+            applicant,
+            version.issues,
+            review,
+            [i.evaluator.name for i in review.items] if review else [],
+            evaluation.verdict if evaluation else None,
+            result,
+            decided_by.name if decided_by else None,
         )
 
     def confirm_criterion(
@@ -1794,6 +1762,144 @@ class StoreService:
                 review=review,
             )
 
+    def round_details(
+        self,
+        round_name: str,
+        usccs: Sequence[str] | None = None,
+        *,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+        chunk: int = 200,
+    ) -> Iterator[ApplicantDetail]:
+        """Every applicant of a round (or the given ones, in that order) as applicant_detail
+        gives it, read in one session a chunk at a time: for exports of a whole round.
+
+        The default order is the round table's (list_applicants: by rank). ``cancel`` is
+        polled before each chunk and raises ImportCancelled; ``progress(done, total)`` follows
+        each applicant handed out. The session stays open while the caller consumes the
+        iterator, so consume it promptly (one export) and never change the round meanwhile.
+        """
+        with self.store.session() as session:
+            round_row = self._round(session, round_name)
+            rows = self._rows(session, round_row.id)
+            if usccs is None:
+                rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.uscc))
+            else:
+                by_uscc = {r.uscc: r for r in rows}
+                missing = [u for u in usccs if u not in by_uscc]
+                if missing:
+                    raise NotFoundError(
+                        f"批次 “{round_row.name}” 中没有统一社会信用代码为 "
+                        f"{'、'.join(missing)} 的企业"
+                    )
+                rows = [by_uscc[u] for u in usccs]
+            names = _EvaluatorNames(session)
+            done = 0
+            for part in _chunks(rows, chunk):
+                if cancel is not None and cancel():
+                    raise ImportCancelled("已取消读取批次数据")
+                for detail in self._details(session, round_row, part, names):
+                    yield detail
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(rows))
+                session.expunge_all()  # keep memory flat over a 10,000-applicant round
+
+    def _details(
+        self,
+        session: Session,
+        round_row: Round,
+        rows: Sequence[ApplicantRow],
+        names: _EvaluatorNames,
+    ) -> list[ApplicantDetail]:
+        """ApplicantDetail of some applicants of a round, with a few queries for them all."""
+        ids = [r.applicant_id for r in rows]
+        current = {
+            applicant.id: (applicant, version)
+            for applicant, version in session.execute(
+                select(Applicant, ApplicantVersion)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .where(Applicant.id.in_(ids))
+            )
+        }
+        versions: dict[int, list[VersionInfo]] = defaultdict(list)
+        for owner, number, values_hash, created_at, file_name, creator in session.execute(
+            select(
+                ApplicantVersion.applicant_id,
+                ApplicantVersion.number,
+                ApplicantVersion.values_hash,
+                ApplicantVersion.created_at,
+                ImportFile.file_name,
+                ApplicantVersion.created_by_id,
+            )
+            .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
+            .where(ApplicantVersion.applicant_id.in_(ids))
+            .order_by(ApplicantVersion.applicant_id, ApplicantVersion.number)
+        ):
+            versions[owner].append(
+                VersionInfo(
+                    number=number,
+                    file_name=file_name,
+                    values_hash=values_hash,
+                    created_by=names[creator],
+                    created_at=created_at,
+                )
+            )
+        reviews = {
+            review.applicant_id: review
+            for review in session.scalars(
+                select(Review)
+                .where(Review.applicant_id.in_(ids))
+                .options(selectinload(Review.items))
+            )
+        }
+        evaluation_ids = [
+            applicant.current_evaluation_id
+            for applicant, _ in current.values()
+            if applicant.current_evaluation_id
+        ]
+        evaluations = {
+            e.id: e
+            for e in session.scalars(select(Evaluation).where(Evaluation.id.in_(evaluation_ids)))
+        }
+        stored = dict(
+            session.execute(
+                select(EvaluationResult.evaluation_id, EvaluationResult.result).where(
+                    EvaluationResult.evaluation_id.in_(evaluation_ids)
+                )
+            ).all()
+        )
+        details = []
+        for row in rows:
+            applicant, version = current[row.applicant_id]
+            evaluation = evaluations.get(applicant.current_evaluation_id or 0)
+            result = None
+            if evaluation is not None:
+                texts = self._texts(session, evaluation.rulebook_hash, evaluation.rulebook_id)
+                result = expand(stored[evaluation.id], texts)
+            review = reviews.get(applicant.id)
+            details.append(
+                ApplicantDetail(
+                    row=row,
+                    applicant=codec.applicant_from_stored(
+                        version.values, version.provenance, version.source
+                    ),
+                    versions=tuple(versions[applicant.id]),
+                    issues=tuple(codec.issue_from_dict(i) for i in version.issues),
+                    review=_build_review_state(
+                        round_row.name,
+                        applicant,
+                        version.issues,
+                        review,
+                        [names[i.evaluator_id] for i in review.items] if review else [],
+                        evaluation.verdict if evaluation else None,
+                        result,
+                        names[review.decided_by_id] if review and review.decided_by_id else None,
+                    ),
+                )
+            )
+        return details
+
     def statistics(self, round_name: str) -> RoundStatistics:
         """Counts by verdict, decision and review status, plus files, versions and open items."""
         with self.store.session() as session:
@@ -1941,6 +2047,19 @@ def _gc_paused() -> Iterator[None]:
         gc.unfreeze()
 
 
+class _EvaluatorNames(dict[int, str]):
+    """Evaluator names by id, read once; someone added meanwhile is looked up on demand."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session.execute(select(Evaluator.id, Evaluator.name)).all())
+        self.session = session
+
+    def __missing__(self, key: int) -> str:
+        name = self.session.get_one(Evaluator, key).name
+        self[key] = name
+        return name
+
+
 class _Stale(Exception):
     def __init__(self, seen: int) -> None:
         self.seen = seen
@@ -1965,6 +2084,60 @@ class _StampReader:
 
 def _stamp_reader(dialect: str) -> _StampReader:
     return _StampReader(raw_text=dialect == "sqlite")
+
+
+def _build_review_state(
+    round_name: str,
+    applicant: Applicant,
+    issues: list[dict[str, Any]],
+    review: Review | None,
+    item_evaluators: list[str],
+    verdict: str | None,
+    result: dict[str, Any] | None,
+    decided_by: str | None,
+) -> ReviewState:
+    """The ReviewState of one applicant from what was read for it (one or many at a time)."""
+    items = tuple(
+        ReviewItemInfo(
+            kind=i.kind,
+            target=i.target,
+            state=i.state,
+            override=i.override,
+            reason=i.reason,
+            evaluator=evaluator,
+            at=i.at,
+        )
+        for i, evaluator in zip(review.items if review else [], item_evaluators, strict=True)
+    )
+    acked = {i.target for i in items if i.kind == "warning"}
+    open_warnings = tuple(
+        codec.issue_from_dict(issue)
+        for issue in issues
+        if issue["severity"] == "warning" and issue["code"] not in acked
+    )
+    open_judgements = tuple(
+        (c["id"], c["title"])
+        for c in (result or {}).get("criteria", [])
+        if c["state"] == CriterionState.MANUAL
+    )
+    decision = review.decision if review else None
+    return ReviewState(
+        round_name=round_name,
+        uscc=applicant.uscc,
+        name=applicant.name,
+        version=review.version if review else 0,
+        status=_status(decision, len(open_judgements), len(open_warnings), bool(items)),
+        decision=decision,
+        decision_label=_decision_label(decision),
+        opinion=review.opinion if review else "",
+        decided_by=decided_by,
+        decided_at=review.decided_at if review else None,
+        items=items,
+        open_judgements=open_judgements,
+        open_warnings=open_warnings,
+        verdict=verdict,
+        evaluation=result,
+    )
 
 
 def _status(decision: str | None, judgements: int, warnings: int, touched: bool) -> ReviewStatus:

@@ -10,7 +10,7 @@ from pathlib import Path
 from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
-from zjtx.store import ApplicantDetail, RoundInfo, StoreService
+from zjtx.store import ApplicantDetail, ImportCancelled, RoundInfo, StoreService
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -77,7 +77,19 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
 
 def outcome_for(service: StoreService, round_info: RoundInfo, uscc: str) -> ApplicantOutcome:
     """One stored applicant as the export layer wants it: evaluation, data and review."""
-    detail = service.applicant_detail(round_info.name, uscc)
+    return outcome_of(service, round_info, service.applicant_detail(round_info.name, uscc))
+
+
+def outcome_of(
+    service: StoreService, round_info: RoundInfo, detail: ApplicantDetail
+) -> ApplicantOutcome:
+    """The outcome of one applicant's stored detail, evaluated with its confirmations.
+
+    The evaluation is computed again rather than rebuilt from the stored result: the stored
+    result is Evaluation.to_dict(), whose decimals are JSON numbers (2.50 comes back as 2.5),
+    and its rulebook hash does not cover the evaluator's own code, so only a fresh
+    evaluation is sure to be the one the report must show.
+    """
     info, confirmations = review_info(detail)
     evaluation = service.scorer(detail.applicant, round_info, confirmations)
     return ApplicantOutcome(evaluation=evaluation, applicant=detail.applicant, review=info)
@@ -91,19 +103,21 @@ def round_outcomes(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> list[ApplicantOutcome]:
-    """Outcomes of the round's applicants (all, or the given codes), in table order."""
+    """Outcomes of the round's applicants (all, or the given codes), in table order.
+
+    The round is read with one bulk store call (StoreService.round_details), a chunk at a time.
+    """
     from zjtx.scoring import Cancelled
 
     round_info = service.get_round(round_name)
-    if usccs is None:
-        usccs = [row.uscc for row in service.list_applicants(round_name)]
     outcomes = []
-    for index, uscc in enumerate(usccs):
-        if cancel is not None and cancel():
-            raise Cancelled()
-        outcomes.append(outcome_for(service, round_info, uscc))
-        if progress is not None:
-            progress(index + 1, len(usccs))
+    try:
+        for detail in service.round_details(round_name, usccs, progress=progress, cancel=cancel):
+            if cancel is not None and cancel():
+                raise Cancelled()
+            outcomes.append(outcome_of(service, round_info, detail))
+    except ImportCancelled:
+        raise Cancelled() from None
     return outcomes
 
 
