@@ -18,7 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from zjtx.domain.results import CriterionState
-from zjtx.scoring.quantities import to_number
+from zjtx.scoring.quantities import EXACT, Exact, to_number
 from zjtx.scoring.rules import (
     _ALL_BY_RANK,
     _ALL_RANK,
@@ -230,6 +230,16 @@ def _bands(score: Bands) -> PointsFn:
         if field:
             for edge, band_points in bands:
                 if ((value > edge) - (value < edge)) in accepts:
+                    pts = band_points
+                    break
+        elif value.__class__ is Exact:
+            # One correctly rounded quotient instead of a product per edge. Rounding is
+            # monotonic and every edge is exact at this precision, so a quotient on either side
+            # of an edge puts the value on that side; only a tie needs the exact comparison.
+            quotient = EXACT.divide(value.num, value.den)
+            for edge, band_points in bands:
+                cmp = (quotient > edge) - (quotient < edge)
+                if (cmp or value.compare(edge)) in accepts:
                     pts = band_points
                     break
         else:

@@ -82,6 +82,7 @@ class _Run:
         self.decisions: dict[str, Decision] = {}
         self.results: dict[str, CriterionResult] = {}
         self.groups: dict[str | None, list[Decimal]] | None = None
+        self.sums: list[Decimal] | None = None
         # Without confirmations every criterion that cannot be na decides by its compiled
         # closure; confirmations (and na rules) take the general path below.
         self.compiled = {} if confirmations else rulebook.deciders
@@ -171,27 +172,35 @@ class _Run:
         finally:
             ctx.judged = previous
 
+    def _scored(self, ids: list[str]) -> list[Decimal]:
+        """[points, low, high] summed over the given scored criteria."""
+        decide, decisions = self.decide, self.decisions
+        ds = [decisions.get(cid) or decide(cid) for cid in ids]
+        return [
+            sum([d.points for d in ds], ZERO),
+            sum([d.low for d in ds], ZERO),
+            sum([d.high for d in ds], ZERO),
+        ]
+
+    def total(self) -> list[Decimal]:
+        """[points, low, high] of the whole score."""
+        if self.sums is None:
+            self.sums = self._scored(self.rulebook.scored_ids)
+        return self.sums
+
     def _intervals(self) -> dict[str | None, list[Decimal]]:
-        """[points, low, high] per scored group, and for the total under the key None."""
+        """[points, low, high] per scored group, and for the total under the key None (the
+        groups are summed only when asked for: most rulebooks have no group minimum)."""
         if self.groups is None:
-            groups: dict[str | None, list[Decimal]] = {}
-            decide, decisions = self.decide, self.decisions
-            for c in self.rulebook.scored_criteria:
-                decision = decisions.get(c.id) or decide(c.id)
-                sums = groups.get(c.group)
-                if sums is None:
-                    groups[c.group] = [decision.points, decision.low, decision.high]
-                else:
-                    sums[0] += decision.points
-                    sums[1] += decision.low
-                    sums[2] += decision.high
-            total = [sum(column, ZERO) for column in zip(*groups.values(), strict=True)]
-            groups[None] = total or [ZERO, ZERO, ZERO]
+            groups: dict[str | None, list[Decimal]] = {
+                group: self._scored(ids) for group, ids in self.rulebook.scored_groups.items()
+            }
+            groups[None] = self.total()
             self.groups = groups
         return self.groups
 
     def score_interval(self) -> tuple[Decimal, Decimal]:
-        _points, low, high = self._intervals()[None]
+        _points, low, high = self.total()
         return low, high
 
     def group_interval(self, group: str) -> tuple[Decimal, Decimal]:
@@ -481,8 +490,7 @@ def _evaluate(
     score = score_min = score_max = max_score = None
     groups: tuple[GroupScore, ...] = ()
     if rulebook.scored:
-        sums = run._intervals()
-        score, score_min, score_max = sums[None]
+        score, score_min, score_max = run.total()
         max_score = rulebook.max_score
         groups = GroupScores(run)  # type: ignore[assignment]
     if size.sector_source == "industry_code":
