@@ -151,8 +151,8 @@ def _field_compare(
         raw = ctx.values.get(name)
         if raw is None:
             return unknown(ctx)
-        if raw.__class__ is not Decimal:
-            raw = to_number(raw)
+        if raw.__class__ is not Decimal and raw.__class__ is not int:
+            raw = to_number(raw)  # an int compares with a Decimal exactly as it is
         if ((raw > threshold) - (raw < threshold)) in accepts:
             return (ctx.judged or MANUAL) if judgement else MET
         return UNMET
@@ -218,7 +218,8 @@ def _bands(score: Bands) -> PointsFn:
     def decide(ctx: Context) -> PointsTuple:
         if field:
             value = ctx.values.get(name)
-            if value is not None and value.__class__ is not Decimal:
+            cls = value.__class__
+            if value is not None and cls is not Decimal and cls is not int:
                 value = to_number(value)
         else:
             value = ctx.vcache.get(name, _MISSING)
