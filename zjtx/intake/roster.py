@@ -350,7 +350,8 @@ def header_issues(
             Issue(
                 code="column-ignored",
                 severity=Severity.WARNING,
-                message=f"列“{text}”不是字段目录中的字段，已忽略（如是同一字段的别称，请改用模板中的列名）",
+                message=f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，可在导入向导的"
+                "“列对应关系”中指定对应字段，或改用模板中的列名）",
                 file=file,
                 sheet=sheet.name,
                 cell=where,
