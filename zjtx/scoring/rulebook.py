@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -14,11 +15,13 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionKind
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import load_catalogue, parse_field_entries, read_yaml
+from zjtx.scoring.compiled import compile_cond, compile_score
 from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean
 from zjtx.scoring.quantities import ZERO
 from zjtx.scoring.rules import (
     AllOf,
     Cond,
+    Context,
     CriterionRef,
     Parser,
     QuantityDef,
@@ -162,16 +165,12 @@ class Rulebook:
     by_id: dict[str, CriterionDef] = field(default_factory=dict)
     scored_criteria: list[CriterionDef] = field(default_factory=list)
     group_maxima: dict[str, Decimal] = field(default_factory=dict)
-
-    @property
-    def scored(self) -> bool:
-        return any(c.score is not None for c in self.criteria)
-
-    @property
-    def max_score(self) -> Decimal | None:
-        if not self.scored:
-            return None
-        return sum((c.max_points or ZERO for c in self.criteria), ZERO)
+    # Whether any criterion scores, and the total of their maxima (None when none does).
+    scored: bool = False
+    max_score: Decimal | None = None
+    # Compiled deciders of the criteria that can never be na: criterion id -> (scored, function)
+    # giving (state, points, low, high) for a scored criterion, else the state.
+    deciders: dict[str, tuple[bool, Callable[[Context], Any]]] = field(default_factory=dict)
 
     @property
     def display_id(self) -> str:
@@ -568,6 +567,16 @@ def _build(
     rulebook.by_id = {c.id: c for c in criteria}
     rulebook.scored_criteria = [c for c in criteria if c.score is not None]
     rulebook.group_maxima = {g: rulebook.group_max(g) for g in groups}
+    rulebook.scored = bool(rulebook.scored_criteria)
+    rulebook.deciders = {
+        c.id: (True, compile_score(c.score))
+        if c.score is not None
+        else (False, compile_cond(c.cond))  # type: ignore[arg-type]
+        for c in criteria
+        if not c.conditional
+    }
+    if rulebook.scored:
+        rulebook.max_score = sum((c.max_points or ZERO for c in criteria), ZERO)
     for c in criteria:
         if c.group not in groups:  # pragma: no cover - checked while parsing
             raise DataFileError(file, f"未知分组 “{c.group}”", rule=c.id)

@@ -214,12 +214,108 @@ class QuantityTable:
                     alt=qdef.alt,
                 )
             self.defs[name] = qdef
+        self.getters = {name: _getter(qdef) for name, qdef in self.defs.items()}
 
     def names(self) -> list[str]:
         return list(self.defs)
 
     def get(self, name: str) -> QuantityDef | None:
         return self.defs.get(name)
+
+
+_MISSING = object()
+
+
+def _getter(qdef: QuantityDef) -> Callable[[Context], Any]:
+    """The function computing a quantity's value from a context: a Number, a raw bool or str,
+    or None when unknown. Built once per rulebook; derived values read their inputs through
+    the context's cache."""
+    kind = qdef.kind
+    name = qdef.name
+    if kind == "field":
+        if not qdef.numeric_field:
+            return lambda ctx: ctx.values.get(name)
+
+        def field_value(ctx: Context) -> Any:
+            raw = ctx.values.get(name)
+            if raw is None:
+                return None
+            return Exact(raw if raw.__class__ is Decimal else to_number(raw))
+
+        return field_value
+    if kind == "builtin":
+        if name == "size_class":
+            return lambda ctx: None if ctx.size.size_class == "unknown" else ctx.size.size_class
+        return lambda ctx: ctx.application_type
+    if kind == "alias":
+        return lambda ctx: ctx.value(ctx._alias_target(qdef))
+    names = qdef.inputs
+
+    def inputs(ctx: Context) -> list[Any] | None:
+        vcache = ctx.vcache
+        values = []
+        for item in names:
+            value = vcache.get(item, _MISSING)
+            if value is _MISSING:
+                value = ctx.value(item)
+            if value is None:
+                return None
+            values.append(value)
+        return values
+
+    if kind == "ratio":
+
+        def ratio(ctx: Context) -> Any:
+            values = inputs(ctx)
+            if values is None:
+                return None
+            a, b = values
+            if b.num <= 0:
+                return None
+            # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
+            return Exact(a.num * b.den * HUNDRED, a.den * b.num)
+
+        return ratio
+    if kind == "growth":
+
+        def growth(ctx: Context) -> Any:
+            values = inputs(ctx)
+            if values is None:
+                return None
+            cur, prev = values
+            if prev.num <= 0:
+                return None
+            # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
+            return Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
+
+        return growth
+    if kind == "cagr":
+        years = qdef.years
+
+        def cagr(ctx: Context) -> Any:
+            values = inputs(ctx)
+            if values is None:
+                return None
+            last, first = values
+            if first.num <= 0 or last.num < 0:
+                return None
+            return CompoundGrowth(last.num * first.den, first.num * last.den, years)
+
+        return cagr
+    count = len(names)
+    mean = kind == "mean"
+
+    def total(ctx: Context) -> Any:
+        # sum or mean of exact fractions over one common denominator
+        values = inputs(ctx)
+        if values is None:
+            return None
+        num, den = ZERO, ONE
+        for item in values:
+            num, den = num * item.den + item.num * den, den * item.den
+        return Exact(num, den * count if mean else den)
+
+    return total
 
 
 def parse_quantity_defs(
@@ -306,7 +402,9 @@ class Context:
         "application_type",
         "cache",
         "criterion",
+        "decided",
         "explain",
+        "getters",
         "group_interval",
         "judged",
         "pass_line",
@@ -329,6 +427,7 @@ class Context:
     ) -> None:
         self.values = values
         self.quantities = quantities
+        self.getters = quantities.getters
         self.size = size
         self.application_type = application_type
         self.settings = settings
@@ -341,6 +440,7 @@ class Context:
         self.vcache: dict[str, Any] = {}
         # Filled in by the evaluator: results of other criteria and score intervals.
         self.criterion: Callable[[str], Any] = _unset
+        self.decided: dict[str, Any] = {}  # the decisions made so far, by criterion id
         self.score_interval: Callable[[], tuple[Decimal, Decimal]] = _unset
         self.group_interval: Callable[[str], tuple[Decimal, Decimal]] = _unset
 
@@ -350,54 +450,8 @@ class Context:
         vcache = self.vcache
         if name in vcache:
             return vcache[name]
-        value = vcache[name] = self._value(self.quantities.defs[name])
+        value = vcache[name] = self.getters[name](self)
         return value
-
-    def _value(self, qdef: QuantityDef) -> Any:
-        kind = qdef.kind
-        if kind == "field":
-            raw = self.values.get(qdef.name)
-            if raw is None or not qdef.numeric_field:
-                return raw
-            return Exact(raw if raw.__class__ is Decimal else to_number(raw))
-        if kind == "builtin":
-            if qdef.name == "size_class":
-                size_class = self.size.size_class
-                return None if size_class == "unknown" else size_class
-            return self.application_type
-        if kind == "alias":
-            return self.value(self._alias_target(qdef))
-        inputs = []
-        vcache = self.vcache
-        for name in qdef.inputs:
-            item = vcache[name] if name in vcache else self.value(name)
-            if item is None:
-                return None
-            inputs.append(item)
-        if kind == "ratio":
-            a, b = inputs
-            if b.num <= 0:
-                return None
-            # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
-            return Exact(a.num * b.den * HUNDRED, a.den * b.num)
-        if kind == "growth":
-            cur, prev = inputs
-            if prev.num <= 0:
-                return None
-            # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
-            return Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
-        if kind == "cagr":
-            last, first = inputs
-            if first.num <= 0 or last.num < 0:
-                return None
-            return CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
-        # sum or mean of exact fractions over one common denominator
-        num, den = ZERO, ONE
-        for item in inputs:
-            num, den = num * item.den + item.num * den, den * item.den
-        if kind == "mean":
-            den = den * len(inputs)
-        return Exact(num, den)
 
     def _alias_target(self, qdef: QuantityDef) -> str:
         alt = qdef.alt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -35,10 +35,11 @@ class SectorRow:
     label: str
     bounds: dict[str, dict[str, Decimal]]  # band -> indicator key -> lower bound
     grade: str
+    indicators: tuple[str, ...] = ()  # the indicator keys any band uses, in display order
 
-    @property
-    def indicators(self) -> tuple[str, ...]:
-        return tuple(k for k in INDICATOR_LABELS if any(k in b for b in self.bounds.values()))
+    def __post_init__(self) -> None:
+        used = tuple(k for k in INDICATOR_LABELS if any(k in b for b in self.bounds.values()))
+        object.__setattr__(self, "indicators", used)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,20 @@ class SizeStandard:
     default_sector: str
     divisions: tuple[tuple[int, int, str], ...]
     number: str
+    # Codes already looked up: every applicant of a round repeats a few hundred codes.
+    known_codes: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def sector_for_code(self, industry_code: str) -> str | None:
         """size_sector for a GB/T 4754-2017 code such as ``C3562`` (or ``3562``)."""
+        known = self.known_codes
+        if industry_code in known:
+            return known[industry_code]
+        sector = self._sector_for_code(industry_code)
+        if len(known) < 100_000:
+            known[industry_code] = sector
+        return sector
+
+    def _sector_for_code(self, industry_code: str) -> str | None:
         code = industry_code.strip().upper().replace(" ", "")
         if not code:
             return None
