@@ -94,10 +94,11 @@ def _editor(qtbot, wizard: ImportDialog, letter: str, column: int) -> QComboBox:
 def _choose(qtbot, wizard: ImportDialog, editor: QComboBox, value: object) -> None:
     """Pick an item and press Enter: the delegate commits, the wizard re-reads the files."""
     editor.setCurrentIndex(editor.findData(value))
+    results = wizard.results
     with qtbot.waitSignal(wizard.mapping_model.edited, timeout=TIMEOUT):
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     _wait(qtbot, wizard)
-    assert not wizard.changes.count(), "Enter in the mapping table must not start the import"
+    assert wizard.results is results, "Enter in the mapping table must not start the import"
 
 
 def _stored(service, letter_row: int, key: str):
@@ -231,3 +232,22 @@ def test_form_labels_are_shown_but_not_editable():
         for r in range(model.rowCount())
         for c in range(model.columnCount())
     )
+
+
+def test_correcting_after_the_file_was_imported_says_the_correction_did_not_take(
+    qtbot, dialog, service
+):
+    """The store imports a file once per round: a correction made after importing it is
+    reported as not taking effect, not as "没有变化"."""
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "新增 3 家" in dialog.changes.item(0).text()
+    dialog.tabs.setCurrentIndex(0)
+    _choose(qtbot, dialog, _editor(qtbot, dialog, "E", MappingModel.FIELD), "revenue")
+    assert _row(dialog, "E")[3:] == ["营业收入", "2025年", "元 → 万元", "手动"]
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.changes.item(0).text() == (
+        "名单.xlsx：此前已导入过同一文件，本次更正的列对应关系没有生效（同一文件在一个批次中只导入一次）"
+    )
+    assert "revenue_y1" not in _stored(service, 0, "revenue_y1").values

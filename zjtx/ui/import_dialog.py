@@ -317,6 +317,9 @@ class MappingDelegate(QStyledItemDelegate):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             combo.setCompleter(completer)
+            # Long catalogue labels: the lists are wider than the cell.
+            completer.popup().setMinimumWidth(420)
+            combo.view().setMinimumWidth(420)
             combo.lineEdit().setPlaceholderText("输入中文名称查找字段")
         elif column == MappingModel.YEAR:
             base = source._series(item) if source is not None else None
@@ -659,11 +662,10 @@ class ImportDialog(QDialog):
 
     def _mapping_edited(self, mapping: Any, field: str, year: int | None, unit: str | None) -> None:
         """A row of the mapping table was corrected: re-read the files with the correction."""
-        position = self.mapping_file.currentIndex()
-        if not 0 <= position < len(self.files) or not mapping.column:
+        # The file shown (still listed after an import, when self.files is emptied).
+        file = self.mapping_file.currentText()
+        if not file or not mapping.column:
             return
-        item = self.files[position]
-        file = getattr(item, "display_name", "") or Path(item.path).name
         key = (file, mapping.sheet, mapping.column)
         previous = self.overrides.get(key)
         if unit is None and previous is not None and previous.field == field:
@@ -757,7 +759,18 @@ class ImportDialog(QDialog):
         self.results = results
         self.files = []
         self.changes.clear()
+        corrected = {file for file, _, _ in self.overrides}
         for result in results:
+            if result.already_imported and result.file_name in corrected:
+                # The store keeps one import per file and round: say plainly that the
+                # corrected mapping did not reach the round.
+                text = (
+                    f"{result.file_name}：此前已导入过同一文件，本次更正的列对应关系没有生效"
+                    "（同一文件在一个批次中只导入一次）"
+                )
+                self.changes.addItem(text)
+                self.changes.item(self.changes.count() - 1).setForeground(QColor("#c62828"))
+                continue
             if result.already_imported:
                 text = f"{result.file_name}：此前已导入过同一文件，没有变化"
             else:
