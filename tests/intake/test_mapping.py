@@ -236,6 +236,12 @@ def test_the_same_column_corrected_twice_is_refused(tmp_path):
     """Two overrides of one column contradict each other."""
     with pytest.raises(MappingError, match="同一列更正了两次"):
         _read(_roster(tmp_path), ColumnOverride("C", IGNORE), ColumnOverride("c", "name"))
+    with pytest.raises(
+        MappingError, match="列“销售额（元）”：这一列（C）已按“C”更正过，同一列更正了两次"
+    ):
+        _read(
+            _roster(tmp_path), ColumnOverride("C", IGNORE), ColumnOverride("销售额（元）", "name")
+        )
 
 
 def test_forms_cannot_be_remapped():

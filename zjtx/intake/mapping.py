@@ -206,12 +206,19 @@ def apply_overrides(
         entries[c] = (shown, where)
     header_row = layout.first_row + layout.height - 1
     sheet_part = f"工作表“{sheet.name}”" if sheet.name else ""
+    located: dict[int, ColumnOverride] = {}
     for override, spec in overrides:
         c = _locate(override, entries, sheet)
         if c is None:
             if override.file is not None:
                 raise MappingError(f"{override.where()}：{sheet_part}中没有这一列")
             continue
+        if c in located:
+            raise MappingError(
+                f"{override.where()}：这一列（{column_letter(c)}）已按“{located[c].column}”"
+                "更正过，同一列更正了两次"
+            )
+        located[c] = override
         used.add(override)
         shown, where = entries.get(c, ("", cell_ref(header_row, c)))
         old_unit = layout.header_units.get(c)
