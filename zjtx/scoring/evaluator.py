@@ -9,13 +9,12 @@ quantities, so what is shown is exactly what was decided.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any, overload
 
-from zjtx.domain.applicant import Applicant
+from zjtx.domain.applicant import Applicant, values_hash
 from zjtx.domain.results import (
     Confirmation,
     CriterionKind,
@@ -31,12 +30,7 @@ from zjtx.scoring.rulebook import CriterionDef, Rulebook
 from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.size import classify_size, load_size_standard
 
-
-def input_hash(values: Mapping[str, Any]) -> str:
-    """Stable short hash of an applicant's values (keys sorted; Decimals by their exact text)."""
-    # str(v) is what an f-string gives for every field type, at a fraction of the cost.
-    text = "\x1f".join([k + "=" + str(values[k]) for k in sorted(values) if values[k] is not None])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+input_hash = values_hash  # the scoring API's name for it
 
 
 class Decision:
@@ -359,6 +353,10 @@ class _Rendered(Sequence[Any]):
     def __repr__(self) -> str:
         return repr(self._all())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to another process (a report worker) as the plain tuple it renders to.
+        return (tuple, (self._all(),))
+
 
 class CriterionResults(_Rendered):
     """The criteria of one evaluation, explained on first access and then kept.
@@ -382,6 +380,30 @@ class CriterionResults(_Rendered):
 
     def __repr__(self) -> str:
         return f"CriterionResults({len(self)} criteria of {self._run.rulebook.display_id})"
+
+
+class GroupScores(_Rendered):
+    """Points per scored group, built on first access from the decided intervals."""
+
+    __slots__ = ()
+
+    def _render(self) -> tuple[GroupScore, ...]:
+        run = self._run
+        rulebook = run.rulebook
+        sums = run._intervals()
+        return tuple(
+            GroupScore(
+                id=group.id,
+                title=group.title,
+                points=sums[group.id][0],
+                points_min=sums[group.id][1],
+                points_max=sums[group.id][2],
+                max_points=rulebook.group_maxima[group.id],
+                minimum=group.minimum,
+            )
+            for group in rulebook.groups.values()
+            if group.id in sums
+        )
 
 
 class VerdictReasons(_Rendered):
@@ -462,19 +484,7 @@ def _evaluate(
         sums = run._intervals()
         score, score_min, score_max = sums[None]
         max_score = rulebook.max_score
-        groups = tuple(
-            GroupScore(
-                id=group.id,
-                title=group.title,
-                points=sums[group.id][0],
-                points_min=sums[group.id][1],
-                points_max=sums[group.id][2],
-                max_points=rulebook.group_maxima[group.id],
-                minimum=group.minimum,
-            )
-            for group in rulebook.groups.values()
-            if group.id in sums
-        )
+        groups = GroupScores(run)  # type: ignore[assignment]
     if size.sector_source == "industry_code":
         notes.append(f"划型行业未填，已按行业代码 {values.get('industry_code')} 推定")
     elif size.sector and values.get("industry_code"):
@@ -507,7 +517,7 @@ def _evaluate(
         score_max=score_max,
         max_score=max_score,
         pass_line=rulebook.pass_line if rulebook.scored else None,
-        input_hash=input_hash(values),
+        inputs=values,
         notes=tuple(notes),
         verdict_reasons=() if verdict == Verdict.QUALIFIED else VerdictReasons(run, verdict),  # type: ignore[arg-type]
     )
