@@ -206,7 +206,7 @@ def srdi_evaluation(
         score_max=D(score) + 13,
         max_score=D("100"),
         pass_line=D("60"),
-        input_hash="f" * 64,
+        inputs={"uscc": "f" * 18},
         verdict_reasons=("基本条件全部符合", f"评分 {score} 分，达到 60 分"),
     )
 
@@ -250,7 +250,7 @@ def innovative_evaluation(name: str = "宁波犇昇新材料科技有限公司")
         verdict=Verdict.QUALIFIED,
         size_class="small",
         criteria=items,
-        input_hash="e" * 64,
+        inputs={"uscc": "e" * 18},
     )
 
 

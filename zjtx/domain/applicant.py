@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def values_hash(values: Mapping[str, Any]) -> str:
+    """Stable short hash of an applicant's values (keys sorted; Decimals by their exact text)."""
+    # str(v) is what an f-string gives for every field type, at a fraction of the cost.
+    text = "\x1f".join([k + "=" + str(values[k]) for k in sorted(values) if values[k] is not None])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from zjtx.domain.applicant import values_hash
 
 
 class CriterionState(StrEnum):
@@ -198,9 +201,15 @@ class Evaluation:
     score_max: Decimal | None = None
     max_score: Decimal | None = None
     pass_line: Decimal | None = None
-    input_hash: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     verdict_reasons: tuple[str, ...] = field(default_factory=tuple)
+    # The applicant values evaluated (read, never changed: explanations are rendered from them).
+    inputs: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def input_hash(self) -> str:
+        """Stable short hash of the values evaluated."""
+        return values_hash(self.inputs)
 
     @property
     def scored(self) -> bool:

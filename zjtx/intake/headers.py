@@ -150,7 +150,7 @@ def _build_tables(catalogue: FieldCatalogue) -> HeaderTables:
     )
 
 
-def _split_units(text: str) -> tuple[str, str | None, str]:
+def split_units(text: str) -> tuple[str, str | None, str]:
     """(text without unit annotations, unit, text with non-unit brackets kept)."""
     text = unicodedata.normalize("NFKC", "".join(text.split()))
     unit = None
@@ -220,14 +220,14 @@ def _lookup(table: dict[str, str], text: str) -> str | None:
 def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> HeaderMatch:
     """Resolve one header (or form label) text against the catalogue for a round's year."""
     tables = header_tables(catalogue)
-    body, unit, _ = _split_units(text)
+    body, unit, _ = split_units(text)
     if not body:
         return HeaderMatch("unknown", unit=unit)
     if clean(body) in _SERIAL_HEADERS:
         return HeaderMatch("serial")
     key = _lookup(tables.direct, body)
     if key is not None:
-        return _checked(catalogue[key], unit, None)
+        return checked_match(catalogue[key], unit, None)
     ratio = _lookup(tables.ratios, body)
     if ratio is not None:
         return HeaderMatch("ratio", ratio=ratio, unit=unit, year_index=1)
@@ -247,7 +247,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
                     f"可用 {allowed}",
                 )
             spec = catalogue[f"{base}_y{index}"]
-            return _checked(spec, unit, year)
+            return checked_match(spec, unit, year)
         ratio = _lookup(tables.ratios, rest)
         if ratio is not None:
             if index not in (1, 2, 3):
@@ -258,13 +258,13 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
         key = _lookup(tables.direct, rest)
         if key is not None and catalogue[key].year is None and index == 1:
             # "2025年末从业人员" style labels for fields that are not series.
-            return _checked(catalogue[key], unit, year)
+            return checked_match(catalogue[key], unit, year)
         return HeaderMatch("unknown", unit=unit)
     base = _lookup(tables.series, body)
     if base is not None:
         years = tables.series_years[base]
         if years == (1,):
-            return _checked(catalogue[f"{base}_y1"], unit, evaluation_year - 1)
+            return checked_match(catalogue[f"{base}_y1"], unit, evaluation_year - 1)
         return HeaderMatch(
             "no-year",
             key=base,
@@ -275,7 +275,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
     return HeaderMatch("unknown", unit=unit)
 
 
-def _checked(spec: FieldSpec, unit: str | None, year: int | None) -> HeaderMatch:
+def checked_match(spec: FieldSpec, unit: str | None, year: int | None) -> HeaderMatch:
     """A field match, or bad-unit when the header's unit cannot apply to the field."""
     if unit is not None:
         ok = True

@@ -7,11 +7,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from zjtx.domain.applicant import Provenance
-from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.form import form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.json_input import InputError, read_json_applicants
+from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
 from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
 from zjtx.intake.roster import column_mappings, find_header, header_issues, iter_roster_records
 from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
@@ -21,6 +22,7 @@ SKIPPED_SHEETS = frozenset({"填表说明", "说明", "选项", "填报说明", 
 PROGRESS_EVERY = 250
 
 Progress = Callable[[int, int, str], None]
+Overrides = Sequence[tuple[ColumnOverride, FieldSpec | None]]
 
 
 def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
@@ -96,6 +98,7 @@ def read_applicants(
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
     catalogue: FieldCatalogue | None = None,
+    mapping_overrides: Sequence[ColumnOverride] = (),
 ) -> IntakeResult:
     """Read rosters, forms, CSV and JSON files (folders expanded) through the gate.
 
@@ -106,11 +109,22 @@ def read_applicants(
         progress: called as progress(done_rows, total_rows_or_0, message).
         cancel: returning True stops the import by raising Cancelled.
         catalogue: the field catalogue (default: the bundled national one).
+        mapping_overrides: the evaluator's corrections of roster columns (see
+            ColumnOverride): a column re-pointed to another field or year, mapped by hand when
+            its header was not recognised, or ignored. Each column read this way is listed in
+            FileResult.column_mapping with ``manual=True`` and noted by an info issue.
+
+    Raises:
+        MappingError: an override names an unknown field (with a "did you mean"), a year
+            outside the round, a unit the field cannot take, a column no file has, a form
+            file, or puts two columns of a sheet on the same field and year.
     """
     if catalogue is None:
         from zjtx.scoring.catalogue import load_catalogue
 
         catalogue = load_catalogue()
+    overrides = validate_overrides(mapping_overrides, catalogue, year)
+    used: set[ColumnOverride] = set()
     ticker = _Ticker(progress, cancel)
     files = _expand(paths)
     result = IntakeResult(year=year)
@@ -123,9 +137,13 @@ def read_applicants(
             _file_issue(file_result, "file-skipped", Severity.INFO, f"已跳过：{skip}")
         else:
             file_result.sha256 = _sha256(path)
-            records = _read_file(path, shown, year, catalogue, file_result, ticker)
+            mine = [(o, spec) for o, spec in overrides if o.matches_file(shown)]
+            records = _read_file(path, shown, year, catalogue, file_result, ticker, mine, used)
         per_file.append((file_result, records))
         result.files.append(file_result)
+    unused = [o for o, _ in overrides if o not in used]
+    if unused:
+        raise MappingError(f"{unused[0].where()}：在读取的文件中找不到这一列，更正未能应用")
     ticker.announce("正在检查数据质量")
     all_records = [record for _, records in per_file for record in records]
     for record in all_records:
@@ -168,6 +186,8 @@ def _read_file(
     catalogue: FieldCatalogue,
     file_result: FileResult,
     ticker: _Ticker,
+    overrides: Overrides,
+    used: set[ColumnOverride],
 ) -> list[Record]:
     try:
         kind = detect_kind(path)
@@ -180,7 +200,7 @@ def _read_file(
         _file_issue(file_result, exc.code, Severity.ERROR, f"{shown}：{exc.message}")
         return []
     ticker.check()
-    return _read_sheets(sheets, shown, year, catalogue, file_result, ticker)
+    return _read_sheets(sheets, shown, year, catalogue, file_result, ticker, overrides, used)
 
 
 def _read_json(
@@ -228,6 +248,8 @@ def _read_sheets(
     catalogue: FieldCatalogue,
     file_result: FileResult,
     ticker: _Ticker,
+    overrides: Overrides = (),
+    used: set[ColumnOverride] | None = None,
 ) -> list[Record]:
     candidates = []
     for sheet in sheets:
@@ -243,6 +265,9 @@ def _read_sheets(
         counts = {"rows_total": 0, "rows_blank": 0}
         ticker.total += sum(len(sheet.rows) - layout.data_start for sheet, layout in rosters)
         for sheet, layout in rosters:
+            mine = [(o, spec) for o, spec in overrides if o.applies_to(shown, sheet.name)]
+            if mine:
+                apply_overrides(layout, sheet, shown, mine, used if used is not None else set())
             file_result.column_mapping.extend(column_mappings(layout, sheet, year))
             file_result.issues.extend(header_issues(layout, sheet, shown, catalogue))
             records.extend(
@@ -272,6 +297,12 @@ def _read_sheets(
         )
         return []
     file_result.kind = "form"
+    named = [o for o, _ in overrides if o.file is not None]
+    if named:
+        raise MappingError(
+            f"{named[0].where()}：这是按栏目填写的申报表，不是名单，"
+            "只有名单的列对应关系可以更正（请直接修改申报表）"
+        )
     sheet = max(scored, key=lambda item: item[0])[1]
     record, mappings = read_form(sheet, catalogue, year, shown)
     ticker(1)

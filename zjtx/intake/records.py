@@ -17,20 +17,38 @@ class Cancelled(Exception):
     """The caller's cancel() returned True; nothing partial is returned."""
 
 
+ROLE_LABELS = {
+    "field": "读取",
+    "ratio": "核对比率",
+    "serial": "序号",
+    "unknown": "未识别",
+    "ignored": "忽略",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMapping:
     """How one header (or form label) was understood.
 
     Attributes:
         header: the header text as written (two-row headers joined with " / ").
-        field: catalogue key, or None for ignored columns.
-        unit: unit written in the header (元, 万元, 亿元, %...), or None.
+        field: catalogue key, or None for columns that are not read.
+        unit: unit written in the header (元, 万元, 亿元, %...), or the unit the evaluator set;
+            None when the header states none.
         year: calendar year written in (or implied by) the header, or None.
         cell: A1 reference of the header cell (the lower cell of a two-row header).
-        role: ``field``, ``ratio`` (a stated ratio that is checked), ``serial`` (序号) or
-            ``ignored``.
+        role: ``field``, ``ratio`` (a stated ratio that is checked), ``serial`` (序号),
+            ``unknown`` (未识别: no field, or a year or unit the field cannot take; see
+            ``detail``) or ``ignored`` (the evaluator chose to ignore it).
         hidden: the column is hidden in the workbook (it is read all the same).
         sheet: worksheet name.
+        column: column letter (rosters; "" for form labels).
+        label: Chinese label of the field (without the year), of the ratio, or "".
+        field_unit: unit the value is kept in (万元 for amounts, % for ratios...), or None.
+        manual: the evaluator set this mapping by hand (手动) rather than it being
+            recognised from the header (自动).
+        detail: why a column is 未识别 (Chinese), or "".
+        editable: the mapping can be corrected (roster columns; form labels cannot).
     """
 
     header: str
@@ -41,6 +59,22 @@ class ColumnMapping:
     role: str = "field"
     hidden: bool = False
     sheet: str | None = None
+    column: str = ""
+    label: str = ""
+    field_unit: str | None = None
+    manual: bool = False
+    detail: str = ""
+    editable: bool = False
+
+    @property
+    def how(self) -> str:
+        """How the mapping came about: 手动 or 自动."""
+        return "手动" if self.manual else "自动"
+
+    @property
+    def role_label(self) -> str:
+        """Chinese name of the role (读取, 未识别, 忽略...)."""
+        return ROLE_LABELS.get(self.role, self.role)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +86,11 @@ class ColumnMapping:
             "role": self.role,
             "hidden": self.hidden,
             "sheet": self.sheet,
+            "column": self.column,
+            "label": self.label,
+            "field_unit": self.field_unit,
+            "how": self.how,
+            "detail": self.detail,
         }
 
 

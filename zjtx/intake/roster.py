@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Issue, Severity
-from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header
+from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header, split_units
+from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.values import (
     MONEY_UNITS,
@@ -55,6 +56,7 @@ class Column:
     spec: FieldSpec | None = None
     convert: Converter | None = None
     uses_percent: bool = False
+    manual: bool = False  # set by the evaluator (ColumnOverride), not recognised
 
 
 @dataclass(slots=True)
@@ -66,6 +68,9 @@ class HeaderLayout:
     columns: list[Column]
     unknown: list[tuple[int, str, str]]  # (column, header text, header cell)
     problems: list[tuple[int, str, HeaderMatch, str]]  # (column, header, match, cell)
+    year: int = 0  # evaluation year of the round
+    header_units: dict[int, str | None] = field(default_factory=dict)  # unit in each header
+    dropped: list[tuple[int, str, str]] = field(default_factory=list)  # ignored by hand
 
     @property
     def data_start(self) -> int:
@@ -209,6 +214,7 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     columns: list[Column] = []
     unknown: list[tuple[int, str, str]] = []
     problems: list[tuple[int, str, HeaderMatch, str]] = []
+    header_units: dict[int, str | None] = {}
     raw_rows = sheet.rows[first : first + height]
     for c, text in enumerate(texts):
         if not text:
@@ -219,6 +225,7 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
             continue
         shown = _shown_header(raw_rows, grid[first : first + height], c)
         match = resolve(text)
+        header_units[c] = split_units(text)[1]
         where = cell_ref(header_row, c)
         if match.kind in ("field", "ratio", "serial"):
             column = Column(index=c, match=match, header=shown, header_cell=where)
@@ -237,7 +244,7 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
             problems.append((c, shown, match, where))
         else:
             unknown.append((c, shown, where))
-    return HeaderLayout(first, height, columns, unknown, problems)
+    return HeaderLayout(first, height, columns, unknown, problems, year, header_units)
 
 
 def _shown_header(raw_rows: list[list[Any]], grid_rows: list[list[str]], c: int) -> str:
@@ -254,14 +261,22 @@ def _blank(value: Any) -> bool:
 
 
 def column_mappings(layout: HeaderLayout, sheet: SheetData, year: int) -> list[ColumnMapping]:
-    """The mapping of every non-empty header of a sheet, in column order."""
+    """The mapping of every non-empty (or corrected) header of a sheet, in column order."""
     rows: list[tuple[int, ColumnMapping]] = []
+    hidden = sheet.hidden_cols
     for column in layout.columns:
         match = column.match
         role = match.kind
+        spec = column.spec
         calendar = match.year
-        if column.spec is not None and column.spec.year is not None and calendar is None:
-            calendar = year - column.spec.year
+        if spec is not None and spec.year is not None and calendar is None:
+            calendar = year - spec.year
+        if spec is not None:
+            label = spec.label
+        elif role == "ratio":
+            label = RATIO_LABELS.get(match.ratio or "", "")
+        else:
+            label = "序号" if role == "serial" else ""
         rows.append(
             (
                 column.index,
@@ -272,26 +287,36 @@ def column_mappings(layout: HeaderLayout, sheet: SheetData, year: int) -> list[C
                     year=calendar,
                     cell=column.header_cell,
                     role=role,
-                    hidden=column.index in sheet.hidden_cols,
+                    hidden=column.index in hidden,
                     sheet=sheet.name,
+                    column=column_letter(column.index),
+                    label=label,
+                    field_unit=stored_unit(spec) if spec is not None else match.unit,
+                    manual=column.manual,
+                    editable=True,
                 ),
             )
         )
-    for c, text, where, match in [(c, t, w, None) for c, t, w in layout.unknown] + [
-        (c, t, w, m) for c, t, m, w in layout.problems
-    ]:
+    others = [(c, t, w, None, "unknown") for c, t, w in layout.unknown]
+    others += [(c, t, w, m, "unknown") for c, t, m, w in layout.problems]
+    others += [(c, t, w, None, "ignored") for c, t, w in layout.dropped]
+    for c, text, where, match, role in others:
         rows.append(
             (
                 c,
                 ColumnMapping(
                     header=text,
                     field=None,
-                    unit=match.unit if match else None,
+                    unit=match.unit if match else layout.header_units.get(c),
                     year=match.year if match else None,
                     cell=where,
-                    role="ignored",
-                    hidden=c in sheet.hidden_cols,
+                    role=role,
+                    hidden=c in hidden,
                     sheet=sheet.name,
+                    column=column_letter(c),
+                    manual=role == "ignored",
+                    detail=match.detail if match else "",
+                    editable=True,
                 ),
             )
         )
@@ -325,7 +350,20 @@ def header_issues(
             Issue(
                 code="column-ignored",
                 severity=Severity.WARNING,
-                message=f"列“{text}”不是字段目录中的字段，已忽略（如是同一字段的别称，请改用模板中的列名）",
+                message=f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，可在导入向导的"
+                "“列对应关系”中指定对应字段，或改用模板中的列名）",
+                file=file,
+                sheet=sheet.name,
+                cell=where,
+                row=header_row,
+            )
+        )
+    for _, text, where in layout.dropped:
+        issues.append(
+            Issue(
+                code="column-ignored-manual",
+                severity=Severity.INFO,
+                message=f"列“{text}”按评审人员的更正忽略，未导入",
                 file=file,
                 sheet=sheet.name,
                 cell=where,
@@ -336,6 +374,24 @@ def header_issues(
     for column in layout.columns:
         if column.spec is None:
             continue
+        if column.manual:
+            unit = column.match.unit
+            converted = ""
+            if column.spec.type == FieldType.MONEY and unit not in (None, "万元", "万"):
+                converted = f"（{unit}换算为万元）"
+            issues.append(
+                Issue(
+                    code="column-mapped-manual",
+                    severity=Severity.INFO,
+                    message=f"列“{column.header or column_letter(column.index)}”按评审人员的更正"
+                    f"读作“{column.spec.year_label(layout.year)}”{converted}",
+                    file=file,
+                    sheet=sheet.name,
+                    cell=column.header_cell,
+                    row=header_row,
+                    field=column.spec.key,
+                )
+            )
         if column.index in sheet.hidden_cols:
             issues.append(
                 Issue(

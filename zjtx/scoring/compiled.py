@@ -18,6 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from zjtx.domain.results import CriterionState
+from zjtx.scoring.quantities import EXACT, Exact, to_number
 from zjtx.scoring.rules import (
     _ALL_BY_RANK,
     _ALL_RANK,
@@ -92,9 +93,14 @@ def _leaf(cond: Leaf) -> StateFn:
     name = cond.name
     judgement = cond.judgement
     unknown = cond.decide_unknown
+    qdef = cond.qdef
+    # A plain field is read straight from the applicant's values: no cache, no Exact wrapper.
+    raw_field = qdef.kind == "field" and not qdef.numeric_field
     if isinstance(cond, Compare):
         accepts = _ACCEPTS[cond.op.op]
         threshold = cond.threshold
+        if qdef.kind == "field":
+            return _field_compare(name, threshold, accepts, judgement, unknown)
 
         def test(value) -> bool:
             return value.compare(threshold) in accepts
@@ -117,12 +123,37 @@ def _leaf(cond: Leaf) -> StateFn:
         return cond.decide
 
     def decide(ctx: Context) -> CriterionState:
-        value = ctx.vcache.get(name, _MISSING)
-        if value is _MISSING:
-            value = ctx.value(name)
+        if raw_field:
+            value = ctx.values.get(name)
+        else:
+            value = ctx.vcache.get(name, _MISSING)
+            if value is _MISSING:
+                value = ctx.value(name)
         if value is None:
             return unknown(ctx)
         if test(value):
+            return (ctx.judged or MANUAL) if judgement else MET
+        return UNMET
+
+    return decide
+
+
+def _field_compare(
+    name: str,
+    threshold: Decimal,
+    accepts: frozenset[int],
+    judgement: bool,
+    unknown: StateFn,
+) -> StateFn:
+    """A comparison on a numeric field: the Decimal itself against the threshold."""
+
+    def decide(ctx: Context) -> CriterionState:
+        raw = ctx.values.get(name)
+        if raw is None:
+            return unknown(ctx)
+        if raw.__class__ is not Decimal and raw.__class__ is not int:
+            raw = to_number(raw)  # an int compares with a Decimal exactly as it is
+        if ((raw > threshold) - (raw < threshold)) in accepts:
             return (ctx.judged or MANUAL) if judgement else MET
         return UNMET
 
@@ -182,17 +213,41 @@ def _bands(score: Bands) -> PointsFn:
     accepts = _ACCEPTS["ge" if score.up else "le"]
     unknown = (UNKNOWN, low, low, high)
 
+    field = score.qdef.kind == "field"
+
     def decide(ctx: Context) -> PointsTuple:
-        value = ctx.vcache.get(name, _MISSING)
-        if value is _MISSING:
-            value = ctx.value(name)
+        if field:
+            value = ctx.values.get(name)
+            cls = value.__class__
+            if value is not None and cls is not Decimal and cls is not int:
+                value = to_number(value)
+        else:
+            value = ctx.vcache.get(name, _MISSING)
+            if value is _MISSING:
+                value = ctx.value(name)
         if value is None:
             return unknown
         pts = otherwise
-        for edge, band_points in bands:
-            if value.compare(edge) in accepts:
-                pts = band_points
-                break
+        if field:
+            for edge, band_points in bands:
+                if ((value > edge) - (value < edge)) in accepts:
+                    pts = band_points
+                    break
+        elif value.__class__ is Exact:
+            # One correctly rounded quotient instead of a product per edge. Rounding is
+            # monotonic and every edge is exact at this precision, so a quotient on either side
+            # of an edge puts the value on that side; only a tie needs the exact comparison.
+            quotient = EXACT.divide(value.num, value.den)
+            for edge, band_points in bands:
+                cmp = (quotient > edge) - (quotient < edge)
+                if (cmp or value.compare(edge)) in accepts:
+                    pts = band_points
+                    break
+        else:
+            for edge, band_points in bands:
+                if value.compare(edge) in accepts:
+                    pts = band_points
+                    break
         return (MET if pts > 0 else UNMET), pts, pts, pts
 
     return decide
@@ -204,11 +259,15 @@ def _options(score: Options) -> PointsFn:
     points = score.points
     judgement = score.judgement
     unknown = (UNKNOWN, low, low, high)
+    raw_field = score.qdef.kind == "field" and not score.qdef.numeric_field
 
     def decide(ctx: Context) -> PointsTuple:
-        value = ctx.vcache.get(name, _MISSING)
-        if value is _MISSING:
-            value = ctx.value(name)
+        if raw_field:
+            value = ctx.values.get(name)
+        else:
+            value = ctx.vcache.get(name, _MISSING)
+            if value is _MISSING:
+                value = ctx.value(name)
         if value is None:
             return unknown
         pts = points[value]
@@ -227,14 +286,20 @@ def _options(score: Options) -> PointsFn:
 def _count(score: Count) -> PointsFn:
     names = tuple(q.name for q in score.qdefs)
     each, cap = score.each, score.cap
+    # Counted flags are yes/no fields as a rule; anything else goes through the context.
+    raw_fields = all(q.kind == "field" and not q.numeric_field for q in score.qdefs)
 
     def decide(ctx: Context) -> PointsTuple:
         yes = unknown = 0
         vcache = ctx.vcache
+        values = ctx.values
         for name in names:
-            value = vcache.get(name, _MISSING)
-            if value is _MISSING:
-                value = ctx.value(name)
+            if raw_fields:
+                value = values.get(name)
+            else:
+                value = vcache.get(name, _MISSING)
+                if value is _MISSING:
+                    value = ctx.value(name)
             if value is None:
                 unknown += 1
             elif value:

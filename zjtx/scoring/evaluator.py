@@ -9,13 +9,12 @@ quantities, so what is shown is exactly what was decided.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any, overload
 
-from zjtx.domain.applicant import Applicant
+from zjtx.domain.applicant import Applicant, values_hash
 from zjtx.domain.results import (
     Confirmation,
     CriterionKind,
@@ -31,12 +30,7 @@ from zjtx.scoring.rulebook import CriterionDef, Rulebook
 from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.size import classify_size, load_size_standard
 
-
-def input_hash(values: Mapping[str, Any]) -> str:
-    """Stable short hash of an applicant's values (keys sorted; Decimals by their exact text)."""
-    # str(v) is what an f-string gives for every field type, at a fraction of the cost.
-    text = "\x1f".join([k + "=" + str(values[k]) for k in sorted(values) if values[k] is not None])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+input_hash = values_hash  # the scoring API's name for it
 
 
 class Decision:
@@ -88,6 +82,7 @@ class _Run:
         self.decisions: dict[str, Decision] = {}
         self.results: dict[str, CriterionResult] = {}
         self.groups: dict[str | None, list[Decimal]] | None = None
+        self.sums: list[Decimal] | None = None
         # Without confirmations every criterion that cannot be na decides by its compiled
         # closure; confirmations (and na rules) take the general path below.
         self.compiled = {} if confirmations else rulebook.deciders
@@ -177,27 +172,35 @@ class _Run:
         finally:
             ctx.judged = previous
 
+    def _scored(self, ids: list[str]) -> list[Decimal]:
+        """[points, low, high] summed over the given scored criteria."""
+        decide, decisions = self.decide, self.decisions
+        ds = [decisions.get(cid) or decide(cid) for cid in ids]
+        return [
+            sum([d.points for d in ds], ZERO),
+            sum([d.low for d in ds], ZERO),
+            sum([d.high for d in ds], ZERO),
+        ]
+
+    def total(self) -> list[Decimal]:
+        """[points, low, high] of the whole score."""
+        if self.sums is None:
+            self.sums = self._scored(self.rulebook.scored_ids)
+        return self.sums
+
     def _intervals(self) -> dict[str | None, list[Decimal]]:
-        """[points, low, high] per scored group, and for the total under the key None."""
+        """[points, low, high] per scored group, and for the total under the key None (the
+        groups are summed only when asked for: most rulebooks have no group minimum)."""
         if self.groups is None:
-            groups: dict[str | None, list[Decimal]] = {}
-            decide, decisions = self.decide, self.decisions
-            for c in self.rulebook.scored_criteria:
-                decision = decisions.get(c.id) or decide(c.id)
-                sums = groups.get(c.group)
-                if sums is None:
-                    groups[c.group] = [decision.points, decision.low, decision.high]
-                else:
-                    sums[0] += decision.points
-                    sums[1] += decision.low
-                    sums[2] += decision.high
-            total = [sum(column, ZERO) for column in zip(*groups.values(), strict=True)]
-            groups[None] = total or [ZERO, ZERO, ZERO]
+            groups: dict[str | None, list[Decimal]] = {
+                group: self._scored(ids) for group, ids in self.rulebook.scored_groups.items()
+            }
+            groups[None] = self.total()
             self.groups = groups
         return self.groups
 
     def score_interval(self) -> tuple[Decimal, Decimal]:
-        _points, low, high = self._intervals()[None]
+        _points, low, high = self.total()
         return low, high
 
     def group_interval(self, group: str) -> tuple[Decimal, Decimal]:
@@ -359,6 +362,10 @@ class _Rendered(Sequence[Any]):
     def __repr__(self) -> str:
         return repr(self._all())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to another process (a report worker) as the plain tuple it renders to.
+        return (tuple, (self._all(),))
+
 
 class CriterionResults(_Rendered):
     """The criteria of one evaluation, explained on first access and then kept.
@@ -382,6 +389,30 @@ class CriterionResults(_Rendered):
 
     def __repr__(self) -> str:
         return f"CriterionResults({len(self)} criteria of {self._run.rulebook.display_id})"
+
+
+class GroupScores(_Rendered):
+    """Points per scored group, built on first access from the decided intervals."""
+
+    __slots__ = ()
+
+    def _render(self) -> tuple[GroupScore, ...]:
+        run = self._run
+        rulebook = run.rulebook
+        sums = run._intervals()
+        return tuple(
+            GroupScore(
+                id=group.id,
+                title=group.title,
+                points=sums[group.id][0],
+                points_min=sums[group.id][1],
+                points_max=sums[group.id][2],
+                max_points=rulebook.group_maxima[group.id],
+                minimum=group.minimum,
+            )
+            for group in rulebook.groups.values()
+            if group.id in sums
+        )
 
 
 class VerdictReasons(_Rendered):
@@ -459,22 +490,9 @@ def _evaluate(
     score = score_min = score_max = max_score = None
     groups: tuple[GroupScore, ...] = ()
     if rulebook.scored:
-        sums = run._intervals()
-        score, score_min, score_max = sums[None]
+        score, score_min, score_max = run.total()
         max_score = rulebook.max_score
-        groups = tuple(
-            GroupScore(
-                id=group.id,
-                title=group.title,
-                points=sums[group.id][0],
-                points_min=sums[group.id][1],
-                points_max=sums[group.id][2],
-                max_points=rulebook.group_maxima[group.id],
-                minimum=group.minimum,
-            )
-            for group in rulebook.groups.values()
-            if group.id in sums
-        )
+        groups = GroupScores(run)  # type: ignore[assignment]
     if size.sector_source == "industry_code":
         notes.append(f"划型行业未填，已按行业代码 {values.get('industry_code')} 推定")
     elif size.sector and values.get("industry_code"):
@@ -507,7 +525,7 @@ def _evaluate(
         score_max=score_max,
         max_score=max_score,
         pass_line=rulebook.pass_line if rulebook.scored else None,
-        input_hash=input_hash(values),
+        inputs=values,
         notes=tuple(notes),
         verdict_reasons=() if verdict == Verdict.QUALIFIED else VerdictReasons(run, verdict),  # type: ignore[arg-type]
     )

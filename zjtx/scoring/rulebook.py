@@ -164,6 +164,8 @@ class Rulebook:
     overlay: Overlay | None = None
     by_id: dict[str, CriterionDef] = field(default_factory=dict)
     scored_criteria: list[CriterionDef] = field(default_factory=list)
+    scored_groups: dict[str, list[str]] = field(default_factory=dict)  # group -> criterion ids
+    scored_ids: list[str] = field(default_factory=list)
     group_maxima: dict[str, Decimal] = field(default_factory=dict)
     # Whether any criterion scores, and the total of their maxima (None when none does).
     scored: bool = False
@@ -566,6 +568,9 @@ def _build(
     )
     rulebook.by_id = {c.id: c for c in criteria}
     rulebook.scored_criteria = [c for c in criteria if c.score is not None]
+    for c in rulebook.scored_criteria:
+        rulebook.scored_groups.setdefault(c.group, []).append(c.id)
+        rulebook.scored_ids.append(c.id)
     rulebook.group_maxima = {g: rulebook.group_max(g) for g in groups}
     rulebook.scored = bool(rulebook.scored_criteria)
     rulebook.deciders = {

@@ -214,7 +214,7 @@ class QuantityTable:
                     alt=qdef.alt,
                 )
             self.defs[name] = qdef
-        self.getters = {name: _getter(qdef) for name, qdef in self.defs.items()}
+        self.getters = {name: _getter(qdef, self.defs) for name, qdef in self.defs.items()}
 
     def names(self) -> list[str]:
         return list(self.defs)
@@ -226,11 +226,15 @@ class QuantityTable:
 _MISSING = object()
 
 
-def _getter(qdef: QuantityDef) -> Callable[[Context], Any]:
+def _getter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Context], Any]:
     """The function computing a quantity's value from a context: a Number, a raw bool or str,
     or None when unknown. Built once per rulebook; derived values read their inputs through
-    the context's cache."""
+    the context's cache, or straight from the applicant's values when all are numeric fields."""
     kind = qdef.kind
+    if kind in ("ratio", "growth", "cagr", "sum", "mean") and all(
+        defs[item].kind == "field" and defs[item].numeric_field for item in qdef.inputs
+    ):
+        return _field_getter(qdef)
     name = qdef.name
     if kind == "field":
         if not qdef.numeric_field:
@@ -316,6 +320,37 @@ def _getter(qdef: QuantityDef) -> Callable[[Context], Any]:
         return Exact(num, den * count if mean else den)
 
     return total
+
+
+def _field_getter(qdef: QuantityDef) -> Callable[[Context], Any]:
+    """A derived quantity of numeric fields only: the same exact fractions as the general
+    getters (every field is n/1), built from the Decimals without wrapping each input."""
+    names = qdef.inputs
+    kind = qdef.kind
+    years = qdef.years
+    count = len(names)
+
+    def get(ctx: Context) -> Any:
+        values = ctx.values
+        numbers = []
+        for item in names:
+            raw = values.get(item)
+            if raw is None:
+                return None
+            numbers.append(raw if raw.__class__ is Decimal else to_number(raw))
+        if kind == "ratio":
+            a, b = numbers
+            return None if b <= 0 else Exact(a * HUNDRED, b)
+        if kind == "growth":
+            cur, prev = numbers
+            return None if prev <= 0 else Exact((cur - prev) * HUNDRED, prev)
+        if kind == "cagr":
+            last, first = numbers
+            return None if first <= 0 or last < 0 else CompoundGrowth(last, first, years)
+        total = sum(numbers, ZERO)
+        return Exact(total, Decimal(count)) if kind == "mean" else Exact(total)
+
+    return get
 
 
 def parse_quantity_defs(

@@ -173,7 +173,7 @@ def classify_size(values: dict[str, Any]) -> SizeResult:
     if not sector or sector not in standard.rows:
         return SizeResult("unknown", None, "", ("size_sector",))  # nothing is known
     row = standard.rows[sector]
-    figures = tuple((key, values.get(key)) for key in row.indicators)
+    figures = tuple([(key, values.get(key)) for key in row.indicators])
     code_text = str(code) if code else None
     possible: list[str] = []
     first_open: tuple[str, tuple[str, ...]] | None = None
@@ -184,7 +184,7 @@ def classify_size(values: dict[str, Any]) -> SizeResult:
             value = values.get(key)
             if value is None:
                 missing.append(key)
-            elif to_number(value) < bound:
+            elif (value if value.__class__ is Decimal else to_number(value)) < bound:
                 failed = True
                 break
         if failed:

@@ -474,8 +474,13 @@ class StoreService:
         *,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
+        mapping_overrides: Sequence[Any] = (),
     ) -> list[FileResultLike]:
-        """Read input files for a round with zjtx.intake (JSON files with the JSON reader)."""
+        """Read input files for a round with zjtx.intake (JSON files with the JSON reader).
+
+        ``mapping_overrides`` (zjtx.intake.ColumnOverride) are the evaluator's corrections of
+        roster columns, passed to read_applicants.
+        """
         info = self.get_round(round_name)
         try:
             from zjtx.intake import read_applicants
@@ -492,6 +497,7 @@ class StoreService:
                 info.round_date.year,
                 progress=intake_progress,
                 cancel=cancel,
+                mapping_overrides=mapping_overrides,
             )
             return list(result.files)
         return [read_json_file(path) for path in expand_json_paths(paths)]
@@ -504,9 +510,13 @@ class StoreService:
         evaluator: str | None = None,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
+        mapping_overrides: Sequence[Any] = (),
     ) -> list[FileImport]:
-        """Read files and import each one in its own transaction."""
-        files = self.read_files(round_name, paths, cancel=cancel)
+        """Read files (with the evaluator's column corrections) and import each in its own
+        transaction."""
+        files = self.read_files(
+            round_name, paths, cancel=cancel, mapping_overrides=mapping_overrides
+        )
         return [
             self.import_file(
                 round_name, item, evaluator=evaluator, progress=progress, cancel=cancel

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -19,18 +29,347 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
+from zjtx.intake.mapping import IGNORE, IGNORE_LABEL, ColumnOverride, MappingError
 from zjtx.store import FileImport, StoreService
-from zjtx.ui.models import SORT_ROLE, ColumnMappingModel, IssuesModel
+from zjtx.ui.models import SORT_ROLE, IssuesModel
 from zjtx.ui.tasks import Task, TaskRunner
 
 INPUT_SUFFIXES = (".xlsx", ".xls", ".csv", ".json")
+MAPPING_ROLE = Qt.ItemDataRole.UserRole + 3  # the ColumnMapping of a row
+MONEY_UNIT_CHOICES = ("元", "千元", "万元", "百万元", "亿元")
+Index = QModelIndex | QPersistentModelIndex
+
+
+@cache
+def _catalogue() -> FieldCatalogue:
+    from zjtx.scoring import load_catalogue
+
+    return load_catalogue()
+
+
+def field_choices(catalogue: FieldCatalogue) -> list[tuple[str, str]]:
+    """(Chinese text, value) of every field an evaluator may pick; a series is listed once
+    (its value is the series base and the year is chosen beside it)."""
+    choices = [(IGNORE_LABEL, IGNORE)]
+    seen: set[str] = set()
+    for spec in catalogue:
+        value = spec.base if spec.year is not None else spec.key
+        if value in seen:
+            continue
+        seen.add(value)
+        unit = "万元" if spec.type == FieldType.MONEY else spec.unit
+        text = f"{spec.label}（{unit}）" if unit else spec.label
+        if spec.year is not None:
+            text += "（分年度）"
+        choices.append((text, value))
+    return choices
+
+
+def series_years(catalogue: FieldCatalogue, base: str, year: int) -> list[int]:
+    """Calendar years a series field has in a round (newest first); [] for other fields."""
+    return sorted(
+        (year - s.year for s in catalogue if s.year is not None and s.base == base),
+        reverse=True,
+    )
+
+
+class MappingModel(QAbstractTableModel):
+    """How each column of a file is mapped; 对应字段, 年度 and 单位 of roster columns editable.
+
+    An edit does not change the mapping itself: it emits ``edited`` (the dialog re-reads the
+    files with the correction) and shows the chosen value until the re-read arrives.
+    """
+
+    COLUMNS = ("工作表", "单元格", "表头", "对应字段", "年度", "单位", "识别")
+    FIELD, YEAR, UNIT, HOW = 3, 4, 5, 6
+    edited = Signal(object, str, object, object)  # ColumnMapping, field, year, unit
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[Any] = []
+        self._pending: dict[int, tuple[str, int | None, str | None]] = {}
+        self.year = 0  # evaluation year of the round (0: unknown, years not editable)
+
+    def set_mappings(self, items: Sequence[Any], year: int | None = None) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self._pending = {}
+        if year is not None:
+            self.year = year
+        self.endResetModel()
+
+    def mapping_at(self, row: int) -> Any:
+        return self._items[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+    def _series(self, item: Any) -> str | None:
+        """The series base of a row's field when the field is year-dependent."""
+        spec = _catalogue().get(item.field) if item.field else None
+        return spec.base if spec is not None and spec.year is not None else None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        item = self._items[index.row()]
+        if not item.editable or index.row() in self._pending:
+            return flags
+        column = index.column()
+        spec = _catalogue().get(item.field) if item.field else None
+        if (
+            column == self.FIELD
+            or (column == self.YEAR and self._series(item) is not None and self.year)
+            or (column == self.UNIT and spec is not None and spec.type == FieldType.MONEY)
+        ):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def _field_text(self, item: Any) -> str:
+        if item.role == "field":
+            return item.label or item.field or ""
+        if item.role == "ratio":
+            return f"核对：{item.label}" if item.label else "核对比率"
+        if item.role == "serial":
+            return "序号"
+        if item.role == "ignored":
+            return IGNORE_LABEL
+        return "未识别"
+
+    def _unit_text(self, item: Any) -> str:
+        if item.role != "field":
+            return item.unit or ""
+        if item.unit and item.field_unit and item.unit not in (item.field_unit, "万"):
+            return f"{item.unit} → {item.field_unit}"
+        if item.field_unit == "万元" and not item.unit:
+            return "万元（未注明）"
+        return item.field_unit or item.unit or ""
+
+    def _how_text(self, item: Any) -> str:
+        text = "未识别" if item.role == "unknown" else ("手动" if item.manual else "自动")
+        return text + ("（隐藏列）" if item.hidden else "")
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        column = index.column()
+        pending = self._pending.get(index.row())
+        if role == MAPPING_ROLE:
+            return item
+        if role == Qt.ItemDataRole.EditRole:
+            if column == self.FIELD:
+                if item.role == "ignored":
+                    return IGNORE
+                return self._series(item) or item.field or ""
+            if column == self.YEAR:
+                return item.year
+            if column == self.UNIT:
+                return item.unit or "万元"
+            role = Qt.ItemDataRole.DisplayRole
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            if pending is not None and column in (self.FIELD, self.YEAR, self.UNIT, self.HOW):
+                return self._pending_text(pending, column)
+            values = (
+                item.sheet or "",
+                item.cell,
+                item.header,
+                self._field_text(item),
+                "" if item.year is None else f"{item.year}年",
+                self._unit_text(item),
+                self._how_text(item),
+            )
+            return values[column]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if item.role == "unknown" and column in (self.FIELD, self.HOW):
+                return QBrush(QColor("#c62828"))
+            if item.field is None:
+                return QBrush(QColor("#8a8a8a"))
+        if role == Qt.ItemDataRole.BackgroundRole and (item.manual or pending is not None):
+            return QBrush(QColor("#fff4d6"))
+        if role == Qt.ItemDataRole.FontRole and column == self.HOW and item.manual:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(item)
+        return None
+
+    def _pending_text(self, pending: tuple[str, int | None, str | None], column: int) -> str:
+        field, year, unit = pending
+        if column == self.FIELD:
+            if field == IGNORE:
+                return IGNORE_LABEL
+            spec = _catalogue().get(field) or _catalogue().get(f"{field}_y1")
+            return spec.label if spec is not None else field
+        if column == self.YEAR:
+            return "" if year is None else f"{year}年"
+        if column == self.UNIT:
+            return unit or ""
+        return "手动（正在重新读取）"
+
+    def _tooltip(self, item: Any) -> str:
+        lines = []
+        if item.field:
+            lines.append(f"字段代码：{item.field}")
+        if item.detail:
+            lines.append(item.detail)
+        elif item.role == "unknown":
+            lines.append("字段目录中没有这个表头；该列未导入")
+        if item.editable:
+            lines.append("双击“对应字段”“年度”或“单位”可更正，更正后自动重新读取")
+        return "\n".join(lines)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        item = self._items[index.row()]
+        column = index.column()
+        field = self.data(index.siblingAtColumn(self.FIELD), Qt.ItemDataRole.EditRole)
+        year = item.year
+        unit = item.unit
+        if column == self.FIELD:
+            field = str(value)
+            if field == self.data(index, Qt.ItemDataRole.EditRole) and item.role != "unknown":
+                return False
+            unit = None  # the header's unit applies to the newly chosen field
+            year = self._default_year(field, item)
+        elif column == self.YEAR:
+            year = int(value)
+            if year == item.year:
+                return False
+        else:
+            unit = str(value)
+            if unit == (item.unit or "万元"):
+                return False
+        if field and field != IGNORE and self._series_of(field) is None:
+            year = None
+        self._pending[index.row()] = (field, year, unit)
+        self.dataChanged.emit(index.siblingAtColumn(0), index.siblingAtColumn(self.HOW))
+        self.edited.emit(item, field, year, unit if column == self.UNIT else None)
+        return True
+
+    @staticmethod
+    def _series_of(value: str) -> str | None:
+        catalogue = _catalogue()
+        if f"{value}_y1" in catalogue:
+            return value
+        spec = catalogue.get(value)
+        return spec.base if spec is not None and spec.year is not None else None
+
+    def _default_year(self, field: str, item: Any) -> int | None:
+        """The year a newly chosen series field gets: the row's own year if the series has it,
+        else the newest year no other column of the sheet reads."""
+        base = self._series_of(field)
+        if base is None or not self.year:
+            return None
+        years = series_years(_catalogue(), base, self.year)
+        if item.year in years:
+            return item.year
+        taken = {
+            other.year
+            for other in self._items
+            if other is not item and other.sheet == item.sheet and self._series(other) == base
+        }
+        return next((y for y in years if y not in taken), years[0] if years else None)
+
+
+class MappingDelegate(QStyledItemDelegate):
+    """Combo boxes for 对应字段 (searchable by Chinese label), 年度 and 单位."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        item = index.data(MAPPING_ROLE)
+        source = _source_model(index)
+        column = index.column()
+        if column == MappingModel.FIELD:
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            for text, value in field_choices(_catalogue()):
+                combo.addItem(text, value)
+            completer = QCompleter(combo.model(), combo)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            combo.setCompleter(completer)
+            # Long catalogue labels: the lists are wider than the cell.
+            completer.popup().setMinimumWidth(420)
+            combo.view().setMinimumWidth(420)
+            combo.lineEdit().setPlaceholderText("输入中文名称查找字段")
+        elif column == MappingModel.YEAR:
+            base = source._series(item) if source is not None else None
+            year = source.year if source is not None else 0
+            for calendar in series_years(_catalogue(), base or "", year):
+                combo.addItem(f"{calendar}年", calendar)
+        else:
+            for unit in MONEY_UNIT_CHOICES:
+                combo.addItem(unit, unit)
+        combo.activated.connect(lambda _i, combo=combo: self._commit(combo))
+        return combo
+
+    def eventFilter(self, editor: Any, event: Any) -> bool:
+        # Enter commits the choice at once and goes no further: it must never reach the
+        # dialog's default button (导入) and import with the old mapping.
+        if (
+            isinstance(editor, QComboBox)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._commit(editor)
+            return True
+        return super().eventFilter(editor, event)
+
+    def _commit(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(editor.findData(index.data(Qt.ItemDataRole.EditRole)))
+            if editor.isEditable() and editor.currentIndex() < 0:
+                editor.clearEditText()  # an unrecognised column: the placeholder invites a search
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        if not isinstance(editor, QComboBox):
+            return
+        position = editor.currentIndex()
+        if editor.isEditable():
+            # Typed text that names no field changes nothing.
+            position = editor.findText(editor.currentText())
+        if position >= 0:
+            model.setData(index, editor.itemData(position), Qt.ItemDataRole.EditRole)
+
+
+def _source_model(index: Index) -> MappingModel | None:
+    model = index.model()
+    while isinstance(model, QSortFilterProxyModel):
+        model = model.sourceModel()
+    return model if isinstance(model, MappingModel) else None
 
 
 class DropList(QListWidget):
@@ -82,6 +421,9 @@ class ImportDialog(QDialog):
         self.files: list[Any] = []  # FileResult of the last read
         self.results: list[FileImport] = []
         self.task: Task | None = None
+        # The evaluator's corrections, by (file, sheet, column letter); kept across re-reads.
+        self.overrides: dict[tuple[str, str | None, str], ColumnOverride] = {}
+        self.round_year = 0
         self.setAcceptDrops(True)
 
         hint = QLabel(
@@ -110,17 +452,36 @@ class ImportDialog(QDialog):
 
         self.mapping_file = QComboBox()
         self.mapping_file.currentIndexChanged.connect(self._show_mapping)
-        self.mapping_model = ColumnMappingModel(self)
+        self.mapping_model = MappingModel(self)
+        self.mapping_model.edited.connect(self._mapping_edited)
         self.mapping_view = self._view(self.mapping_model)
-        for column, width in enumerate((80, 60, 230, 170, 60, 70)):
+        self.mapping_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.mapping_delegate = MappingDelegate(self.mapping_view)
+        self.mapping_view.setItemDelegate(self.mapping_delegate)
+        for column, width in enumerate((70, 60, 230, 190, 70, 110)):
             self.mapping_view.setColumnWidth(column, width)
+        self.reset_mapping_button = QPushButton("恢复自动识别")
+        self.reset_mapping_button.setToolTip("撤销对列对应关系的全部更正，按表头重新识别并读取")
+        self.reset_mapping_button.setEnabled(False)
+        self.reset_mapping_button.clicked.connect(self.reset_mapping)
+        mapping_hint = QLabel(
+            "双击“对应字段”“年度”或“单位”可更正（可输入中文查找字段），更正后自动重新读取；"
+            "“手动”是您更正过的列，导入时按更正后的对应关系导入。"
+        )
+        mapping_hint.setWordWrap(True)
         mapping_page = QWidget()
         mapping_layout = QVBoxLayout(mapping_page)
         mapping_layout.setContentsMargins(0, 4, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel("文件："))
         row.addWidget(self.mapping_file, 1)
+        row.addWidget(self.reset_mapping_button)
         mapping_layout.addLayout(row)
+        mapping_layout.addWidget(mapping_hint)
         mapping_layout.addWidget(self.mapping_view)
 
         self.issues_model = IssuesModel(self)
@@ -211,6 +572,7 @@ class ImportDialog(QDialog):
 
     def _clear(self) -> None:
         self.paths = []
+        self.overrides = {}
         self.file_list.clear()
         self.import_button.setEnabled(False)
 
@@ -224,6 +586,7 @@ class ImportDialog(QDialog):
                 self.file_list.item(self.file_list.count() - 1).setToolTip(str(path))
         self.import_button.setEnabled(False)
         self.files = []
+        self.overrides = {}
 
     # ------------------------------------------------------------------ running
     def _busy(self, busy: bool, text: str = "") -> None:
@@ -231,6 +594,8 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(not busy and bool(self._importable()))
         self.cancel_button.setEnabled(busy)
         self.close_button.setEnabled(not busy)
+        self.mapping_view.setEnabled(not busy)
+        self.reset_mapping_button.setEnabled(not busy and bool(self.overrides))
         self.status.setText(text)
         if busy:
             self.progress.setRange(0, 0)  # busy until the first progress report
@@ -243,29 +608,87 @@ class ImportDialog(QDialog):
         return [f for f in self.files if f.applicants]
 
     def read(self) -> None:
-        """Read the chosen files (nothing is saved yet)."""
+        """Read the chosen files (nothing is saved yet) with the column corrections made."""
+        self._read_with(None)
+
+    def _read_with(
+        self, overrides: dict[tuple[str, str | None, str], ColumnOverride] | None
+    ) -> None:
+        """Read with ``overrides`` instead of the corrections made so far (they replace them
+        once the read succeeds)."""
         if not self.paths:
             self.status.setText("请先选择或拖入文件")
             return
         service, round_name, paths = self.service, self.round_name, list(self.paths)
-        self._busy(True, "正在读取……")
+        chosen = dict(self.overrides if overrides is None else overrides)
+        corrections = list(chosen.values())
+
+        def work(progress: Any, cancel: Any) -> tuple[int, list[Any]]:
+            year = service.get_round(round_name).round_date.year
+            files = service.read_files(
+                round_name,
+                paths,
+                progress=progress,
+                cancel=cancel,
+                mapping_overrides=corrections,
+            )
+            return year, files
+
+        def done(result: tuple[int, list[Any]]) -> None:
+            self.overrides = chosen
+            self.round_year = result[0]
+            self._read_done(result[1])
+
+        self._busy(
+            True, "正在按更正后的对应关系重新读取……" if overrides is not None else "正在读取……"
+        )
         self.task = self.runner.start(
-            lambda progress, cancel: service.read_files(
-                round_name, paths, progress=progress, cancel=cancel
-            ),
+            work,
             name="读取申报文件",
             on_progress=self._on_progress,
-            on_success=self._read_done,
-            on_failure=self._failed,
+            on_success=done,
+            on_failure=self._read_failed,
             on_cancel=lambda: self._finish("已取消读取，没有导入任何数据"),
         )
 
+    def _read_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, MappingError):
+            # The correction is not kept: the table goes back to the mapping last read.
+            self._show_mapping()
+            self._finish(f"无法按此更正读取：{exc}")
+            self.status.setStyleSheet("color:#c62828")
+            return
+        self._failed(exc)
+
+    def _mapping_edited(self, mapping: Any, field: str, year: int | None, unit: str | None) -> None:
+        """A row of the mapping table was corrected: re-read the files with the correction."""
+        # The file shown (still listed after an import, when self.files is emptied).
+        file = self.mapping_file.currentText()
+        if not file or not mapping.column:
+            return
+        key = (file, mapping.sheet, mapping.column)
+        previous = self.overrides.get(key)
+        if unit is None and previous is not None and previous.field == field:
+            unit = previous.unit  # a year changed: the unit set before stays
+        overrides = dict(self.overrides)
+        overrides[key] = ColumnOverride(
+            mapping.column, field, year=year, unit=unit, file=file, sheet=mapping.sheet
+        )
+        self._read_with(overrides)
+
+    def reset_mapping(self) -> None:
+        """Forget every correction and read the files as their headers say."""
+        if self.overrides:
+            self._read_with({})
+
     def _read_done(self, files: list[Any]) -> None:
         self.files = files
+        shown = self.mapping_file.currentText()
         self.mapping_file.blockSignals(True)
         self.mapping_file.clear()
         for item in files:
             self.mapping_file.addItem(getattr(item, "display_name", "") or Path(item.path).name)
+        self.mapping_file.setCurrentIndex(max(self.mapping_file.findText(shown), 0))
         self.mapping_file.blockSignals(False)
         self._show_mapping()
         issues = [issue for item in files for issue in item.issues]
@@ -285,15 +708,16 @@ class ImportDialog(QDialog):
         self.tabs.setTabText(1, f"问题清单（{len(issues)}）")
         if issues and not any(getattr(f, "column_mapping", None) for f in files):
             self.tabs.setCurrentIndex(1)
-        self._finish("读取完成，请核对后点“导入”" if ready else "没有可导入的企业")
+        corrected = f"（已按您的更正读取 {len(self.overrides)} 列）" if self.overrides else ""
+        self._finish(("读取完成，请核对后点“导入”" if ready else "没有可导入的企业") + corrected)
 
     def _show_mapping(self) -> None:
         position = self.mapping_file.currentIndex()
         if 0 <= position < len(self.files):
             mapping = getattr(self.files[position], "column_mapping", None) or []
-            self.mapping_model.set_mappings(mapping)
+            self.mapping_model.set_mappings(mapping, self.round_year)
         else:
-            self.mapping_model.set_mappings([])
+            self.mapping_model.set_mappings([], self.round_year)
 
     def start_import(self) -> None:
         """Import every file read, each in its own transaction."""
@@ -335,7 +759,18 @@ class ImportDialog(QDialog):
         self.results = results
         self.files = []
         self.changes.clear()
+        corrected = {file for file, _, _ in self.overrides}
         for result in results:
+            if result.already_imported and result.file_name in corrected:
+                # The store keeps one import per file and round: say plainly that the
+                # corrected mapping did not reach the round.
+                text = (
+                    f"{result.file_name}：此前已导入过同一文件，本次更正的列对应关系没有生效"
+                    "（同一文件在一个批次中只导入一次）"
+                )
+                self.changes.addItem(text)
+                self.changes.item(self.changes.count() - 1).setForeground(QColor("#c62828"))
+                continue
             if result.already_imported:
                 text = f"{result.file_name}：此前已导入过同一文件，没有变化"
             else:
