@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import (
     JSON,
@@ -91,6 +91,13 @@ CHUNK = 500  # applicants written per batch of INSERTs inside one file's transac
 ROLES = ("evaluator", "chair")
 ROLE_LABELS = {"evaluator": "评审员", "chair": "评审组长"}
 EVALUATOR_ENV = "ZJTX_EVALUATOR"
+
+
+class ReviewOptions(TypedDict, total=False):
+    """Who saves a review change and which review version they saw (see apply_review)."""
+
+    evaluator: str | None
+    expected_version: int | None
 
 
 class ImportCancelled(StoreError):
@@ -1205,39 +1212,17 @@ class StoreService:
         criterion_id: str,
         state: str,
         reason: str,
-        *,
-        evaluator: str | None = None,
-        expected_version: int | None = None,
+        **options: Unpack[ReviewOptions],
     ) -> ReviewState:
         """Confirm a judgement item, or override a computed criterion, with a reason."""
-        return self.apply_review(
-            round_name,
-            uscc,
-            evaluator=evaluator,
-            confirm=[(criterion_id, state)],
-            reason=reason,
-            expected_version=expected_version,
-        )
+        confirm = [(criterion_id, state)]
+        return self.apply_review(round_name, uscc, confirm=confirm, reason=reason, **options)
 
     def acknowledge_warning(
-        self,
-        round_name: str,
-        uscc: str,
-        code: str,
-        reason: str,
-        *,
-        evaluator: str | None = None,
-        expected_version: int | None = None,
+        self, round_name: str, uscc: str, code: str, reason: str, **options: Unpack[ReviewOptions]
     ) -> ReviewState:
         """Acknowledge an import warning of the applicant's current data, with a reason."""
-        return self.apply_review(
-            round_name,
-            uscc,
-            evaluator=evaluator,
-            ack_warnings=[code],
-            reason=reason,
-            expected_version=expected_version,
-        )
+        return self.apply_review(round_name, uscc, ack_warnings=[code], reason=reason, **options)
 
     def decide(
         self,
@@ -1245,19 +1230,10 @@ class StoreService:
         uscc: str,
         decision: str,
         opinion: str,
-        *,
-        evaluator: str | None = None,
-        expected_version: int | None = None,
+        **options: Unpack[ReviewOptions],
     ) -> ReviewState:
         """Record the decision 推荐 / 不推荐 / 退回补充材料 with the review opinion."""
-        return self.apply_review(
-            round_name,
-            uscc,
-            evaluator=evaluator,
-            decision=decision,
-            opinion=opinion,
-            expected_version=expected_version,
-        )
+        return self.apply_review(round_name, uscc, decision=decision, opinion=opinion, **options)
 
     def apply_review(
         self,

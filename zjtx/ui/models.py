@@ -339,21 +339,21 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         )
 
 
-class CriteriaModel(QAbstractTableModel):
-    """The criteria of one evaluation (Evaluation.to_dict()['criteria'])."""
+class ListTableModel(QAbstractTableModel):
+    """A read-only table over a list of items, one per row, with the headers in COLUMNS."""
 
-    COLUMNS = ("编号", "指标", "状态", "实际情况", "要求", "差距", "得分")
+    COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[dict[str, Any]] = []
+        self._items: list[Any] = []
 
-    def set_criteria(self, items: Sequence[dict[str, Any]]) -> None:
+    def set_items(self, items: Sequence[Any]) -> None:
         self.beginResetModel()
         self._items = list(items)
         self.endResetModel()
 
-    def item_at(self, position: int) -> dict[str, Any]:
+    def item_at(self, position: int) -> Any:
         return self._items[position]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -373,10 +373,25 @@ class CriteriaModel(QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def _item(self, index: Index) -> Any:
+        """The item of a valid index, or None."""
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
-        item = self._items[index.row()]
+        return self._items[index.row()]
+
+
+class CriteriaModel(ListTableModel):
+    """The criteria of one evaluation (Evaluation.to_dict()['criteria'])."""
+
+    COLUMNS = ("编号", "指标", "状态", "实际情况", "要求", "差距", "得分")
+
+    def set_criteria(self, items: Sequence[dict[str, Any]]) -> None:
+        self.set_items(items)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self._item(index)
+        if item is None:
+            return None
         column = index.column()
         state = item.get("state") or ""
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
@@ -447,44 +462,21 @@ class CriteriaModel(QAbstractTableModel):
         return "\n".join(lines)
 
 
-class IssuesModel(QAbstractTableModel):
+class IssuesModel(ListTableModel):
     """Data-quality issues (errors, warnings, info) with file, sheet and cell."""
 
     COLUMNS = ("级别", "说明", "文件", "工作表", "单元格", "行", "统一社会信用代码")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._issues: list[Issue] = []
-
     def set_issues(self, issues: Sequence[Issue]) -> None:
-        self.beginResetModel()
-        self._issues = list(issues)
-        self.endResetModel()
+        self.set_items(issues)
 
     def issue_at(self, position: int) -> Issue:
-        return self._issues[position]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._issues)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+        return self.item_at(position)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._issues):
+        issue: Issue | None = self._item(index)
+        if issue is None:
             return None
-        issue = self._issues[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             values = (SEVERITY_LABELS.get(issue.severity, str(issue.severity)), issue.message,
@@ -506,7 +498,7 @@ class IssuesModel(QAbstractTableModel):
         return None
 
 
-class ColumnMappingModel(QAbstractTableModel):
+class ColumnMappingModel(ListTableModel):
     """How each header of an input file was mapped to a catalogue field, unit and year."""
 
     COLUMNS = ("工作表", "单元格", "表头", "对应字段", "单位", "年度", "处理")
@@ -517,36 +509,13 @@ class ColumnMappingModel(QAbstractTableModel):
         "ignored": "忽略",
     }
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._items: list[Any] = []
-
     def set_mappings(self, items: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+        self.set_items(items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        item = self._item(index)
+        if item is None:
             return None
-        item = self._items[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             values = (item.sheet or "", item.cell, item.header, field_label(item.field),
                       item.unit or "", "" if item.year is None else f"{item.year}年",

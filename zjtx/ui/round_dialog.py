@@ -46,9 +46,7 @@ class NewRoundDialog(QDialog):
         self.rulebook.addItem("按层级与批次日期自动选择", "")
         for rulebook in list_rulebook_ids():
             self.rulebook.addItem(rulebook, rulebook)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color:#c62828")
-        self.error.setWordWrap(True)
+        self.error = _error_label()
         form = QFormLayout()
         form.addRow("批次名称：", self.name)
         form.addRow("层级：", self.tier)
@@ -56,17 +54,10 @@ class NewRoundDialog(QDialog):
         form.addRow("地区：", self.region)
         form.addRow("省级规则：", self.overlay)
         form.addRow("评价标准：", self.rulebook)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(_buttons(self, "创建"))
 
     def values(self) -> dict[str, object]:
         """Keyword arguments for StoreService.create_round."""
@@ -91,27 +82,38 @@ class RenameRoundDialog(QDialog):
         self.name = QLineEdit(current)
         self.name.selectAll()
         self.name.setMinimumWidth(320)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color:#c62828")
-        self.error.setWordWrap(True)
+        self.error = _error_label()
         hint = QLabel("批次的企业、评审与留痕都保留；留痕中记下原名称。")
         hint.setStyleSheet("color:#555")
         hint.setWordWrap(True)
         form = QFormLayout()
         form.addRow("原名称：", QLabel(current))
         form.addRow("新名称：", self.name)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("重命名")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(_buttons(self, "重命名"))
 
     def new_name(self) -> str:
         return self.name.text().strip()
+
+
+def _error_label() -> QLabel:
+    """Where a dialog shows why the store refused what was asked (the dialog stays open)."""
+    label = QLabel("")
+    label.setStyleSheet("color:#c62828")
+    label.setWordWrap(True)
+    return label
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    """OK (named ``ok_text``) and 取消, wired to the dialog's accept and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
