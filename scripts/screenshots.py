@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from zjtx.store import StoreService, open_store
     from zjtx.ui.app import create_application
     from zjtx.ui.main_window import MainWindow
+    from zjtx.ui.models import ROW_ROLE
     from zjtx.ui.settings import AppSettings
 
     app = create_application(["zjtx"])
@@ -99,9 +100,23 @@ def main(argv: list[str] | None = None) -> int:
         ROUND, target.uscc, opened[0][0], "met", "已核对企业提交的产业链配套证明材料"
     )
 
+    # An earlier round, archived: shown greyed once 显示已归档 is ticked.
+    service.create_round(
+        "2024年专精特新中小企业第二批",
+        tier="srdi-sme",
+        round_date=date(2024, 11, 1),
+        region="浙江省",
+    )
+    service.import_paths(
+        "2024年专精特新中小企业第二批", [resource_path("samples", "applicants.json")]
+    )
+    service.archive_round("2024年专精特新中小企业第二批")
+
     window = MainWindow(service, AppSettings())
     window.resize(1600, 960)
     window.show()
+    wait_for(window.rows_loaded)
+    window.show_archived.setChecked(True)
     wait_for(window.rows_loaded)
     window.select_applicant(target.uscc)
     wait_for(window.detail_loaded)
@@ -110,6 +125,17 @@ def main(argv: list[str] | None = None) -> int:
     settle()
     window.grab().save(str(out / "main-window.png"))
     window.review_scroll.grab().save(str(out / "review-pane.png"))
+
+    # The archived round, opened: greyed in the list, read-only review pane, region filter set.
+    window.refresh_rounds(select="2024年专精特新中小企业第二批")
+    wait_for(window.rows_loaded)
+    window.region_filter.setCurrentIndex(window.region_filter.findData("浙江省"))
+    first = window.proxy.index(0, 0).data(ROW_ROLE)
+    window.select_applicant(first.uscc)
+    wait_for(window.detail_loaded)
+    settle()
+    window.grab().save(str(out / "archived-round.png"))
+    window.region_filter.setCurrentIndex(0)
 
     # The shipped roster is for 2026: the wizard opens on a 2026 round.
     service.create_round("2026年第一批", tier="little-giant", round_date=date(2026, 5, 1))
@@ -141,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     window.close()
     store.close()
     app.processEvents()
-    for name in ("main-window", "review-pane", "import-wizard", "import-issues",
-                 "rulebook-compare"):  # fmt: skip
+    for name in ("main-window", "review-pane", "archived-round", "import-wizard",
+                 "import-issues", "rulebook-compare"):  # fmt: skip
         print(out / f"{name}.png")
     return 0
 

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.rounds_list = QListWidget()
         self.rounds_list.setObjectName("rounds")
         self.rounds_list.setWordWrap(True)
+        self.rounds_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rounds_list.currentItemChanged.connect(self._round_chosen)
         self.rounds_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.rounds_list.customContextMenuRequested.connect(self._rounds_menu)
@@ -131,8 +132,10 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((44, 165, 215, 64, 112, 104, 70, 52, 66, 82, 70, 160)):
+        for column, width in enumerate((44, 165, 215, 64, 112, 104, 70, 52, 66, 82, 70, 150)):
             self.table.setColumnWidth(column, width)
+        # 地区 is the model's last column (indexes stay stable) but is shown beside the name.
+        header.moveSection(ApplicantTableModel.REGION_COLUMN, ApplicantTableModel.NAME_COLUMN + 1)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
         self.search = QLineEdit()
@@ -306,7 +309,7 @@ class MainWindow(QMainWindow):
                     f"创建人：{info.created_by}"
                 )
                 if info.archived_at is not None:
-                    text = f"{info.name}（已归档）\n{info.tier_label}　{info.applicants} 家"
+                    text = f"{info.name}\n{info.tier_label}　{info.applicants} 家\n（已归档）"
                     when = info.archived_at.astimezone().strftime("%Y-%m-%d %H:%M")
                     tooltip += f"\n已于 {when} 归档：只能查看和导出"
                 item = QListWidgetItem(text)
