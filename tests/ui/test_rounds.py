@@ -61,7 +61,7 @@ def test_archived_round_is_hidden_greyed_and_read_only(qtbot, window, service, s
         for i in range(window.rounds_list.count())
         if window.rounds_list.item(i).data(Qt.ItemDataRole.UserRole) == ROUND
     )
-    assert archived.text() == f"{ROUND}\n专精特新\"小巨人\"企业　30 家\n（已归档）"
+    assert archived.text() == f'{ROUND}\n专精特新"小巨人"企业　30 家\n（已归档）'
     assert archived.foreground().color().name() == "#8a8a8a"
     assert "只能查看和导出" in archived.toolTip()
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
