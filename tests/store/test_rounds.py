@@ -88,6 +88,11 @@ def test_archived_round_is_hidden_and_read_only(service, tmp_path):
     assert service.review_state(ROUND, make_uscc(2)).version == 0
     assert service.applicant_detail(ROUND, make_uscc(1)).row.uscc == make_uscc(1)
     assert service.history(ROUND)[-1].summary == f"归档批次 “{ROUND}”（此后只能查看和导出）"
+    # Its name stays taken, and the message says where to find it.
+    with pytest.raises(ReviewRuleError, match="已存在（在已归档的批次中），请换一个名称"):
+        service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 7, 1))
+    with pytest.raises(ReviewRuleError, match="已存在（在已归档的批次中）"):
+        service.rename_round("进行中", ROUND)
 
 
 def test_restored_round_can_be_worked_on_again(service, tmp_path):

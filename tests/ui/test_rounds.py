@@ -26,6 +26,9 @@ def _filled_window(qtbot, window, service, sample_json):
 def test_rename_dialog_renames_the_open_round(qtbot, window, service, sample_json):
     """The rename dialog renames the open round; a taken name is explained in the dialog."""
     _filled_window(qtbot, window, service, sample_json)
+    window.open_export("summary_pdf")
+    export = window.export_dialog
+    assert export.isVisible() and export.round_name == ROUND
     window.rename_round()
     dialog = window.round_dialog
     assert dialog.windowTitle() == "重命名评审批次" and dialog.name.text() == ROUND
@@ -36,6 +39,7 @@ def test_rename_dialog_renames_the_open_round(qtbot, window, service, sample_jso
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         dialog.accept()
     assert window.round_name == "2026年第一批（复审）"
+    assert window.export_dialog is None and not export.isVisible()  # it named the old round
     assert "2026年第一批（复审）" in window.round_title.text()
     assert any(t.startswith("2026年第一批（复审）\n") for t in _round_texts(window))
     assert window.model.rowCount() == len(service.list_applicants("2026年第一批（复审）"))

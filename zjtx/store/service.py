@@ -273,8 +273,7 @@ class StoreService:
                     )
                 )
             with self.store.session() as session:
-                if session.scalar(select(Round.id).where(Round.name == name)) is not None:
-                    raise ReviewRuleError(f"批次 “{name}” 已存在，请换一个名称")
+                self._check_name_free(session, name)
                 actor = self._evaluator(session, evaluator)
                 row = Round(
                     name=name,
@@ -327,8 +326,7 @@ class StoreService:
                 self._check_open(row, "重命名")
                 if new == row.name:
                     raise ReviewRuleError(f"新名称与原名称相同（“{new}”），未作改动")
-                if session.scalar(select(Round.id).where(Round.name == new)) is not None:
-                    raise ReviewRuleError(f"批次 “{new}” 已存在，请换一个名称")
+                self._check_name_free(session, new)
                 actor = self._evaluator(session, evaluator)
                 before = row.name
                 row.name = new
@@ -383,6 +381,14 @@ class StoreService:
         """Raise RoundArchivedError if the round is archived (e.g. before reading input files)."""
         with self.store.session() as session:
             self._check_open(self._round(session, round_name), doing)
+
+    @staticmethod
+    def _check_name_free(session: Session, name: str) -> None:
+        """Round names are unique, archived rounds included (the message says where it is)."""
+        taken = session.execute(select(Round.archived_at).where(Round.name == name)).first()
+        if taken is not None:
+            where = "（在已归档的批次中）" if taken.archived_at is not None else ""
+            raise ReviewRuleError(f"批次 “{name}” 已存在{where}，请换一个名称")
 
     @staticmethod
     def _check_open(row: Round, doing: str) -> None:

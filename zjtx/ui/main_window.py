@@ -474,9 +474,11 @@ class MainWindow(QMainWindow):
                 dialog.error.setText(str(exc))
                 dialog.show()
                 return
-            if self.import_dialog is not None and self.import_dialog.round_name == name:
-                self.import_dialog.close()
-                self.import_dialog = None
+            for attribute in ("import_dialog", "export_dialog"):  # they name the old round
+                open_dialog = getattr(self, attribute)
+                if open_dialog is not None and open_dialog.round_name == name:
+                    open_dialog.close()
+                    setattr(self, attribute, None)
             self.round_name = info.name
             self._after_load_message = f"已将批次 “{name}” 重命名为 “{info.name}”"
             self.refresh_rounds(select=info.name)
