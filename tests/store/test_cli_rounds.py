@@ -178,6 +178,11 @@ def test_rename_archive_and_restore_from_the_command_line(capsys, tmp_path):
 
     code, out, _ = run(capsys, "round", "archive", renamed, "--json")
     assert code == 0 and json.loads(out)["archived_at"] is not None
+    code, out, _ = run(capsys, "round", "archive", "另一批")
+    assert (
+        out.strip() == "已归档批次 “另一批”：此后只能查看和导出；用 zjtx round restore 另一批 恢复"
+    )
+    run(capsys, "round", "restore", "另一批")
     code, out, _ = run(capsys, "round", "list")
     assert "另一批" in out and renamed not in out
     code, out, _ = run(capsys, "round", "list", "--all")

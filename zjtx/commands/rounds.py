@@ -320,9 +320,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _quoted(name: str) -> str:
-    import shlex
-
-    return shlex.quote(name)
+    """A round name as typed on a command line (double quotes work in cmd.exe and shells)."""
+    return f'"{name}"' if any(c.isspace() or c in "\"'&|;<>()$`" for c in name) else name
 
 
 @_guarded
