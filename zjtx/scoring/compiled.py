@@ -259,15 +259,9 @@ def _options(score: Options) -> PointsFn:
     points = score.points
     judgement = score.judgement
     unknown = (UNKNOWN, low, low, high)
-    raw_field = score.qdef.kind == "field" and not score.qdef.numeric_field
 
     def decide(ctx: Context) -> PointsTuple:
-        if raw_field:
-            value = ctx.values.get(name)
-        else:
-            value = ctx.vcache.get(name, _MISSING)
-            if value is _MISSING:
-                value = ctx.value(name)
+        value = ctx.value(name)
         if value is None:
             return unknown
         pts = points[value]
