@@ -58,14 +58,14 @@ def _context(book, applicant: Applicant, settings: dict[str, bool]) -> tuple[Con
 
 @pytest.mark.parametrize("book", BOOKS, ids=[b.display_id for b in BOOKS])
 def test_compiled_deciders_match_the_rule_objects(book):
-    """Each compiled criterion gives the state and points its rule object decides."""
+    """Each compiled criterion, and the verdict, gives what its rule objects decide."""
     settings_choices = [{}] + [{name: True} for name in book.settings]
     compared = 0
     with localcontext(EXACT):
         for index, applicant in enumerate(VARIANTS):
             settings = settings_choices[index % len(settings_choices)]
             # Reference: the rule objects alone (the run is told there is nothing compiled).
-            _ref_ctx, ref_run = _context(book, applicant, settings)
+            ref_ctx, ref_run = _context(book, applicant, settings)
             ref_run.compiled = {}
             expected = {c.id: ref_run.decide(c.id) for c in book.criteria}
             ctx, run = _context(book, applicant, settings)
@@ -80,6 +80,7 @@ def test_compiled_deciders_match_the_rule_objects(book):
                     assert got == want.state, (cid, index)
                 assert run.decisions[cid].state == want.state, (cid, index)
                 compared += 1
+            assert book.verdict_decider(ctx) == book.verdict.decide(ref_ctx), index
     assert compared >= len(VARIANTS) * len(book.deciders) > 0
 
 

@@ -23,7 +23,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
     lines = ["  ".join(pad(c, w) for c, w in zip(cells[0], widths, strict=True)).rstrip()]
-    lines.append("  ".join("─" * w for w in widths))
+    # The last column is never padded: its rule stops at a readable length, not at its longest text.
+    rules = [*widths[:-1], min(widths[-1], max(display_width(cells[0][-1]), 40))]
+    lines.append("  ".join("─" * w for w in rules))
     for row in cells[1:]:
         lines.append("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)

@@ -8,7 +8,7 @@ when the rulebook is loaded, does the same work with a fraction of the interpret
 A compiled closure must return exactly what the node's ``decide`` (conditions) or
 non-explaining ``evaluate`` (point rules) returns: tests compare the two on every criterion of
 every rulebook, and the evaluator checks each explanation against its decision. Nodes without
-a specialised form (cases, score lines, group minimums) fall back to their own method.
+a specialised form (cases) fall back to their own method.
 Confirmations are not handled here: the evaluator takes the uncompiled path when there are any.
 """
 
@@ -40,12 +40,14 @@ from zjtx.scoring.rules import (
     CriterionRef,
     FieldPoints,
     FirstMatch,
+    GroupAtLeast,
     InSet,
     Is,
     Leaf,
     Manual,
     Options,
     Score,
+    ScoreAtLeast,
     _points_state,
 )
 
@@ -72,6 +74,10 @@ def compile_cond(cond: Cond) -> StateFn:
         return _junction(cond)
     if isinstance(cond, Manual):
         return _manual
+    if isinstance(cond, ScoreAtLeast):
+        return _score_at_least(cond)
+    if isinstance(cond, GroupAtLeast):
+        return _group_at_least(cond)
     if isinstance(cond, CriterionRef):
         criterion_id = cond.criterion_id
 
@@ -83,6 +89,27 @@ def compile_cond(cond: Cond) -> StateFn:
 
         return referred
     return cond.decide
+
+
+def _score_at_least(cond: ScoreAtLeast) -> StateFn:
+    threshold = cond.threshold
+
+    def decide(ctx: Context) -> CriterionState:
+        line = threshold if threshold is not None else ctx.pass_line
+        low, high = ctx.score_interval()
+        return MET if low >= line else UNMET if high < line else UNKNOWN
+
+    return decide
+
+
+def _group_at_least(cond: GroupAtLeast) -> StateFn:
+    group, threshold = cond.group, cond.threshold
+
+    def decide(ctx: Context) -> CriterionState:
+        low, high = ctx.group_interval(group)
+        return MET if low >= threshold else UNMET if high < threshold else UNKNOWN
+
+    return decide
 
 
 def _manual(ctx: Context) -> CriterionState:
@@ -259,15 +286,9 @@ def _options(score: Options) -> PointsFn:
     points = score.points
     judgement = score.judgement
     unknown = (UNKNOWN, low, low, high)
-    raw_field = score.qdef.kind == "field" and not score.qdef.numeric_field
 
     def decide(ctx: Context) -> PointsTuple:
-        if raw_field:
-            value = ctx.values.get(name)
-        else:
-            value = ctx.vcache.get(name, _MISSING)
-            if value is _MISSING:
-                value = ctx.value(name)
+        value = ctx.value(name)
         if value is None:
             return unknown
         pts = points[value]

@@ -479,7 +479,7 @@ def _evaluate(
     for c in rulebook.criteria:
         if c.id not in decisions:
             run.decide(c.id)
-    state = rulebook.verdict.decide(ctx)
+    state = (rulebook.verdict_decider or rulebook.verdict.decide)(ctx)
     verdict = (
         Verdict.QUALIFIED
         if state in (MET, NA)

@@ -173,6 +173,7 @@ class Rulebook:
     # Compiled deciders of the criteria that can never be na: criterion id -> (scored, function)
     # giving (state, points, low, high) for a scored criterion, else the state.
     deciders: dict[str, tuple[bool, Callable[[Context], Any]]] = field(default_factory=dict)
+    verdict_decider: Callable[[Context], Any] | None = None  # the verdict, compiled likewise
 
     @property
     def display_id(self) -> str:
@@ -573,6 +574,7 @@ def _build(
         rulebook.scored_ids.append(c.id)
     rulebook.group_maxima = {g: rulebook.group_max(g) for g in groups}
     rulebook.scored = bool(rulebook.scored_criteria)
+    rulebook.verdict_decider = compile_cond(verdict)
     rulebook.deciders = {
         c.id: (True, compile_score(c.score))
         if c.score is not None

@@ -254,8 +254,9 @@ def _getter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
     if kind == "alias":
         return lambda ctx: ctx.value(ctx._alias_target(qdef))
     names = qdef.inputs
+    formula = _FORMULAS[kind]
 
-    def inputs(ctx: Context) -> list[Any] | None:
+    def derived(ctx: Context) -> Any:
         vcache = ctx.vcache
         values = []
         for item in names:
@@ -265,72 +266,20 @@ def _getter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
             if value is None:
                 return None
             values.append(value)
-        return values
+        return formula(values, qdef)
 
-    if kind == "ratio":
-
-        def ratio(ctx: Context) -> Any:
-            values = inputs(ctx)
-            if values is None:
-                return None
-            a, b = values
-            if b.num <= 0:
-                return None
-            # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
-            return Exact(a.num * b.den * HUNDRED, a.den * b.num)
-
-        return ratio
-    if kind == "growth":
-
-        def growth(ctx: Context) -> Any:
-            values = inputs(ctx)
-            if values is None:
-                return None
-            cur, prev = values
-            if prev.num <= 0:
-                return None
-            # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
-            return Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
-
-        return growth
-    if kind == "cagr":
-        years = qdef.years
-
-        def cagr(ctx: Context) -> Any:
-            values = inputs(ctx)
-            if values is None:
-                return None
-            last, first = values
-            if first.num <= 0 or last.num < 0:
-                return None
-            return CompoundGrowth(last.num * first.den, first.num * last.den, years)
-
-        return cagr
-    count = len(names)
-    mean = kind == "mean"
-
-    def total(ctx: Context) -> Any:
-        # sum or mean of exact fractions over one common denominator
-        values = inputs(ctx)
-        if values is None:
-            return None
-        num, den = ZERO, ONE
-        for item in values:
-            num, den = num * item.den + item.num * den, den * item.den
-        return Exact(num, den * count if mean else den)
-
-    return total
+    return derived
 
 
 def _field_getter(qdef: QuantityDef) -> Callable[[Context], Any]:
-    """A derived quantity of numeric fields only: the same exact fractions as the general
-    getters (every field is n/1), built from the Decimals without wrapping each input."""
+    """A derived quantity of numeric fields only: the same exact fractions as the formulas
+    below give for fields (each n/1), built from the Decimals without wrapping each input."""
     names = qdef.inputs
     kind = qdef.kind
     years = qdef.years
-    count = len(names)
+    count = Decimal(len(names))
 
-    def get(ctx: Context) -> Any:
+    def derived(ctx: Context) -> Any:
         values = ctx.values
         numbers = []
         for item in names:
@@ -348,9 +297,49 @@ def _field_getter(qdef: QuantityDef) -> Callable[[Context], Any]:
             last, first = numbers
             return None if first <= 0 or last < 0 else CompoundGrowth(last, first, years)
         total = sum(numbers, ZERO)
-        return Exact(total, Decimal(count)) if kind == "mean" else Exact(total)
+        return Exact(total, count) if kind == "mean" else Exact(total)
 
-    return get
+    return derived
+
+
+def _ratio(values: list[Exact], qdef: QuantityDef) -> Number | None:
+    a, b = values
+    if b.num <= 0:
+        return None
+    # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
+    return Exact(a.num * b.den * HUNDRED, a.den * b.num)
+
+
+def _growth(values: list[Exact], qdef: QuantityDef) -> Number | None:
+    cur, prev = values
+    if prev.num <= 0:
+        return None
+    # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
+    return Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
+
+
+def _cagr(values: list[Exact], qdef: QuantityDef) -> Number | None:
+    last, first = values
+    if first.num <= 0 or last.num < 0:
+        return None
+    return CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
+
+
+def _total(values: list[Exact], qdef: QuantityDef) -> Number:
+    # sum or mean of exact fractions over one common denominator
+    num, den = ZERO, ONE
+    for item in values:
+        num, den = num * item.den + item.num * den, den * item.den
+    return Exact(num, den * len(values) if qdef.kind == "mean" else den)
+
+
+_FORMULAS: dict[str, Callable[[list[Exact], QuantityDef], Number | None]] = {
+    "ratio": _ratio,
+    "growth": _growth,
+    "cagr": _cagr,
+    "sum": _total,
+    "mean": _total,
+}
 
 
 def parse_quantity_defs(
