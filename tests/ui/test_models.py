@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 
 from tests.ui.conftest import ROUND, ROUND_DATE, write_synthetic_json
 from zjtx.intake import read_applicants
+from zjtx.ui.import_dialog import MappingModel
 from zjtx.ui.models import (
     ROW_ROLE,
     ApplicantFilterProxy,
     ApplicantTableModel,
-    ColumnMappingModel,
     CriteriaModel,
     IssuesModel,
 )
@@ -103,17 +103,17 @@ def test_column_mapping_model_from_a_real_roster(qtmodeltester, tmp_path: Path):
     )
     result = read_applicants([roster], ROUND_DATE.year)
     mapping = result.files[0].column_mapping
-    model = ColumnMappingModel()
-    model.set_mappings(mapping)
+    model = MappingModel()
+    model.set_mappings(mapping, ROUND_DATE.year)
     qtmodeltester.check(model)
     assert model.rowCount() == len(mapping) > 10
     texts = {model.index(r, 3).data() for r in range(model.rowCount())}
     assert "企业名称" in texts
-    assert any(model.index(r, 4).data() == "万元" for r in range(model.rowCount()))
+    assert any(model.index(r, 5).data() == "万元" for r in range(model.rowCount()))
 
 
 def test_empty_models_pass_model_tester(qtmodeltester, tmp_path):
     """Empty models (before a round is opened) are consistent too."""
-    for model in (ApplicantTableModel(), CriteriaModel(), IssuesModel(), ColumnMappingModel()):
+    for model in (ApplicantTableModel(), CriteriaModel(), IssuesModel(), MappingModel()):
         qtmodeltester.check(model)
     write_synthetic_json(tmp_path / "a.json", 1)  # the helper writes readable JSON

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -41,7 +40,7 @@ from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.intake.mapping import IGNORE, IGNORE_LABEL, ColumnOverride, MappingError
 from zjtx.store import FileImport, StoreService
-from zjtx.ui.models import SORT_ROLE, IssuesModel
+from zjtx.ui.models import SORT_ROLE, IssuesModel, ListTableModel
 from zjtx.ui.tasks import Task, TaskRunner
 
 INPUT_SUFFIXES = (".xlsx", ".xls", ".csv", ".json")
@@ -83,7 +82,7 @@ def series_years(catalogue: FieldCatalogue, base: str, year: int) -> list[int]:
     )
 
 
-class MappingModel(QAbstractTableModel):
+class MappingModel(ListTableModel):
     """How each column of a file is mapped; 对应字段, 年度 and 单位 of roster columns editable.
 
     An edit does not change the mapping itself: it emits ``edited`` (the dialog re-reads the
@@ -96,37 +95,17 @@ class MappingModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[Any] = []
         self._pending: dict[int, tuple[str, int | None, str | None]] = {}
         self.year = 0  # evaluation year of the round (0: unknown, years not editable)
 
     def set_mappings(self, items: Sequence[Any], year: int | None = None) -> None:
-        self.beginResetModel()
-        self._items = list(items)
         self._pending = {}
         if year is not None:
             self.year = year
-        self.endResetModel()
+        self.set_items(items)
 
     def mapping_at(self, row: int) -> Any:
-        return self._items[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+        return self.item_at(row)
 
     def _series(self, item: Any) -> str | None:
         """The series base of a row's field when the field is year-dependent."""

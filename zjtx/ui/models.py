@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -495,36 +495,6 @@ class IssuesModel(ListTableModel):
             return f"{issue.message}\n位置：{issue.location()}\n代码：{issue.code}"
         if role == ROW_ROLE:
             return issue
-        return None
-
-
-class ColumnMappingModel(ListTableModel):
-    """How each header of an input file was mapped to a catalogue field, unit and year."""
-
-    COLUMNS = ("工作表", "单元格", "表头", "对应字段", "单位", "年度", "处理")
-    ROLE_LABELS: ClassVar[dict[str, str]] = {
-        "field": "读取",
-        "ratio": "核对比率",
-        "serial": "序号",
-        "ignored": "忽略",
-    }
-
-    def set_mappings(self, items: Sequence[Any]) -> None:
-        self.set_items(items)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self._item(index)
-        if item is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            values = (item.sheet or "", item.cell, item.header, field_label(item.field),
-                      item.unit or "", "" if item.year is None else f"{item.year}年",
-                      self.ROLE_LABELS.get(item.role, item.role) + ("（隐藏列）" if item.hidden else ""))  # fmt: skip
-            return values[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and item.field is None:
-            return QBrush(QColor("#8a8a8a"))
-        if role == Qt.ItemDataRole.ToolTipRole and item.field:
-            return f"字段代码：{item.field}"
         return None
 
 
