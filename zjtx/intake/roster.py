@@ -330,45 +330,36 @@ def header_issues(
     """Issues about the header itself: unknown, misdated or mis-unitted columns, missing ones."""
     issues = []
     header_row = layout.first_row + layout.height
+
+    def column_issue(code: str, severity: Severity, message: str, where: str) -> None:
+        issues.append(
+            Issue(
+                code=code,
+                severity=severity,
+                message=message,
+                file=file,
+                sheet=sheet.name,
+                cell=where,
+                row=header_row,
+            )
+        )
+
     for _, text, match, where in layout.problems:
         code = {"bad-year": "year-out-of-round", "bad-unit": "header-unit-invalid"}.get(
             match.kind, "header-year-missing"
         )
-        issues.append(
-            Issue(
-                code=code,
-                severity=Severity.ERROR,
-                message=f"列“{text}”：{match.detail}；该列未导入",
-                file=file,
-                sheet=sheet.name,
-                cell=where,
-                row=header_row,
-            )
-        )
+        column_issue(code, Severity.ERROR, f"列“{text}”：{match.detail}；该列未导入", where)
     for _, text, where in layout.unknown:
-        issues.append(
-            Issue(
-                code="column-ignored",
-                severity=Severity.WARNING,
-                message=f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，可在导入向导的"
-                "“列对应关系”中指定对应字段，或改用模板中的列名）",
-                file=file,
-                sheet=sheet.name,
-                cell=where,
-                row=header_row,
-            )
+        column_issue(
+            "column-ignored",
+            Severity.WARNING,
+            f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，可在导入向导的"
+            "“列对应关系”中指定对应字段，或改用模板中的列名）",
+            where,
         )
     for _, text, where in layout.dropped:
-        issues.append(
-            Issue(
-                code="column-ignored-manual",
-                severity=Severity.INFO,
-                message=f"列“{text}”按评审人员的更正忽略，未导入",
-                file=file,
-                sheet=sheet.name,
-                cell=where,
-                row=header_row,
-            )
+        column_issue(
+            "column-ignored-manual", Severity.INFO, f"列“{text}”按评审人员的更正忽略，未导入", where
         )
     seen: dict[str, Column] = {}
     for column in layout.columns:
