@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from tests.store.helpers import make_applicant, make_file, make_uscc, warning
 from zjtx.domain.issues import Severity
+from zjtx.intake import ColumnOverride
 from zjtx.store import ImportCancelled, NotFoundError, ReviewRuleError, StoreError, StoreService
-from zjtx.store.models import ApplicantVersion, AuditEvent, Evaluation
+from zjtx.store.models import ApplicantVersion, AuditEvent, Evaluation, ImportFile
 
 ROUND = "2026年第一批专精特新"
 
@@ -291,3 +293,33 @@ def test_statistics_count_verdicts_decisions_and_files(service, tmp_path):
     assert stats.by_review_status == {"pending": 1, "decided": 1}
     assert stats.open_judgements == 2
     assert stats.open_warnings == 0  # the warning belonged to version 1 of applicant 1
+
+
+def test_a_file_read_again_with_a_corrected_mapping_is_imported_again(service, tmp_path):
+    """An already imported roster, read with a corrected column, updates its applicants (new
+    versions) under the same file record, and the history says the mapping was corrected."""
+    _round(service)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "企业名称", "统一社会信用代码", "销售额（元）"])
+    for i in range(2):
+        sheet.append([i + 1, f"测试{i}号有限公司", make_uscc(700 + i), 50_000_000 + i])
+    path = tmp_path / "名单.xlsx"
+    workbook.save(path)
+
+    (first,) = service.read_files(ROUND, [path])
+    assert service.import_file(ROUND, first).applicants_new == 2
+    assert "revenue_y1" not in service.applicant_detail(ROUND, make_uscc(700)).applicant.values
+    unchanged = service.import_file(ROUND, service.read_files(ROUND, [path])[0])
+    assert unchanged.already_imported
+
+    fix = ColumnOverride(column="D", field="revenue", year=2025)  # 营业收入 of 2025 (_y1)
+    (corrected,) = service.read_files(ROUND, [path], mapping_overrides=[fix])
+    again = service.import_file(ROUND, corrected)
+    assert not again.already_imported
+    assert (again.applicants_new, again.applicants_changed) == (0, 2)
+    detail = service.applicant_detail(ROUND, make_uscc(700))
+    assert detail.applicant.values["revenue_y1"] == Decimal(5000)
+    assert len(detail.versions) == 2
+    assert _count(service, ImportFile) == 1
+    assert any("按更正的列对应关系" in entry.summary for entry in service.history(ROUND))

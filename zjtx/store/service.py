@@ -548,7 +548,8 @@ class StoreService:
     ) -> FileImport:
         """Import one read file into a round in one transaction, scoring what changed.
 
-        Re-importing a file already imported into the round changes nothing. An applicant whose
+        Re-importing a file already imported into the round changes nothing, unless it was read
+        with a corrected column mapping: then it is imported again over its record. An applicant whose
         values are unchanged keeps its version; a changed one gets a new version (the old one
         stays) and a new evaluation. A failure or cancellation leaves the round as it was.
         """
@@ -593,7 +594,10 @@ class StoreService:
                 ImportFile.round_id == round_row.id, ImportFile.sha256 == file.sha256
             )
         )
-        if previous is not None:
+        # The same file read again the same way changes nothing. Read with the evaluator's
+        # corrected column mapping it may carry other values: import it again over its record.
+        corrected = any(m.manual for m in getattr(file, "column_mapping", None) or ())
+        if previous is not None and not corrected:
             return FileImport(
                 file_name=file_name,
                 path=path,
@@ -643,22 +647,29 @@ class StoreService:
                 accepted.append(applicant)
 
         now = utc_now()
-        import_row = ImportFile(
-            round_id=round_row.id,
-            file_name=file_name,
-            path=path,
-            sha256=file.sha256,
-            kind=file.kind,
-            rows_total=file.rows_total,
-            rows_imported=len(accepted),
-            rows_blocked=file.rows_blocked + (len(file.applicants) - len(accepted)),
-            rows_blank=file.rows_blank,
-            versions_created=0,
-            issues=[issue.to_dict() for issue in issues],
-            imported_by_id=actor.id,
-            imported_at=now,
-        )
-        session.add(import_row)
+        record = {
+            "file_name": file_name,
+            "path": path,
+            "kind": file.kind,
+            "rows_total": file.rows_total,
+            "rows_imported": len(accepted),
+            "rows_blocked": file.rows_blocked + (len(file.applicants) - len(accepted)),
+            "rows_blank": file.rows_blank,
+            "issues": [issue.to_dict() for issue in issues],
+            "imported_by_id": actor.id,
+            "imported_at": now,
+        }
+        if previous is not None:
+            import_row = previous
+            earlier_versions = previous.versions_created
+            for key, value in record.items():
+                setattr(import_row, key, value)
+        else:
+            import_row = ImportFile(
+                round_id=round_row.id, sha256=file.sha256, versions_created=0, **record
+            )
+            earlier_versions = 0
+            session.add(import_row)
         session.flush()
 
         issues_by_uscc: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -833,7 +844,7 @@ class StoreService:
             if progress:
                 progress(done, len(accepted))
 
-        import_row.versions_created = new + changed
+        import_row.versions_created = earlier_versions + new + changed
         session.add(
             self._event(
                 actor,
@@ -844,6 +855,7 @@ class StoreService:
                 after={
                     "file": file_name,
                     "sha256": file.sha256,
+                    "corrected_mapping": corrected,
                     "rows_total": file.rows_total,
                     "rows_imported": len(accepted),
                     "rows_blocked": import_row.rows_blocked,
@@ -2177,8 +2189,9 @@ def summarize(event: AuditEvent) -> str:
     if action == "round-restore":
         return f"恢复批次 “{after.get('name')}”（可继续导入和评审）"
     if action == "file-import":
+        how = "（按更正的列对应关系）" if after.get("corrected_mapping") else ""
         return (
-            f"导入文件 {after.get('file')}：新增 {after.get('new')} 家，"
+            f"导入文件 {after.get('file')}{how}：新增 {after.get('new')} 家，"
             f"更新 {after.get('changed')} 家，"
             f"未变 {after.get('unchanged')} 家，阻断 {after.get('rows_blocked')} 行，"
             f"错误 {after.get('errors')} 条，提示 {after.get('warnings')} 条"

@@ -738,18 +738,7 @@ class ImportDialog(QDialog):
         self.results = results
         self.files = []
         self.changes.clear()
-        corrected = {file for file, _, _ in self.overrides}
         for result in results:
-            if result.already_imported and result.file_name in corrected:
-                # The store keeps one import per file and round: say plainly that the
-                # corrected mapping did not reach the round.
-                text = (
-                    f"{result.file_name}：此前已导入过同一文件，本次更正的列对应关系没有生效"
-                    "（同一文件在一个批次中只导入一次）"
-                )
-                self.changes.addItem(text)
-                self.changes.item(self.changes.count() - 1).setForeground(QColor("#c62828"))
-                continue
             if result.already_imported:
                 text = f"{result.file_name}：此前已导入过同一文件，没有变化"
             else:
