@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import openpyxl
+
+from tests.store.helpers import make_uscc
 from zjtx.domain.applicant import Applicant, Provenance
+from zjtx.intake import read_applicants
 from zjtx.intake.synthetic import applicants
 from zjtx.store import codec
 from zjtx.store.dto import RoundInfo
@@ -93,3 +97,26 @@ def test_provenance_of_one_sheet_and_of_several_files_round_trips():
     assert "$cells" in codec.encode_provenance_map(one)
     old_form = {k: codec.encode_provenance(p) for k, p in mixed.items()}
     assert codec.decode_provenance_map(old_form) == mixed
+
+
+def test_a_roster_rows_provenance_encodes_as_its_provenance_objects_would(tmp_path):
+    """The fast encoding of a roster row's provenance equals encoding its Provenance objects,
+    whether or not some of them were built before."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "名单"
+    sheet.append(
+        ["序号", "企业名称", "统一社会信用代码", "2025年营业收入（万元）", "从业人员（人）"]
+    )
+    sheet.append([1, "测试精密有限公司", make_uscc(5), "1,200.50", 120])
+    sheet.append([2, "测试电子有限公司", make_uscc(6), 980, None])
+    path = tmp_path / "名单.xlsx"
+    workbook.save(path)
+    rows = read_applicants([path], 2026).applicants
+    assert len(rows) == 2
+    rows[1].provenance["name"]  # built before encoding: the same texts must come out
+    for row in rows:
+        fast = codec.encode_provenance_map(row.provenance)
+        assert "$cells" in fast
+        assert fast == codec.encode_provenance_map(dict(row.provenance))
+        assert codec.decode_provenance_map(fast) == dict(row.provenance)

@@ -143,6 +143,19 @@ class RowProvenance(Mapping[str, Provenance]):
     def __len__(self) -> int:
         return len(self.raws)
 
+    def cell_texts(self) -> dict[str, tuple[str, str | None]]:
+        """Cell (A1) and raw text of every value, as ``self[key]`` gives them, without building
+        a Provenance object per value (the store encodes thousands of rows at once)."""
+        row, built = self.row, self._built
+        texts = {}
+        for key, raw in self.raws.items():
+            item = built.get(key)
+            if item is not None:
+                texts[key] = (item.cell, item.raw)
+            else:
+                texts[key] = (f"{self.letter(key)}{row}", raw_text(raw))
+        return texts
+
     def __contains__(self, key: object) -> bool:
         return key in self.raws
 

@@ -57,6 +57,13 @@ def decode_provenance(data: dict[str, Any] | None) -> Provenance | None:
 
 def encode_provenance_map(provenance: dict[str, Provenance]) -> dict[str, Any]:
     """Provenance of every value; cells of one sheet (the usual case) name it only once."""
+    cell_texts = getattr(provenance, "cell_texts", None)
+    if cell_texts is not None and len(provenance):  # a roster row: one file and sheet
+        return {
+            "$file": provenance.file,  # type: ignore[attr-defined]
+            "$sheet": provenance.sheet,  # type: ignore[attr-defined]
+            "$cells": {key: [cell, raw] for key, (cell, raw) in cell_texts().items()},
+        }
     files = {(item.file, item.sheet) for item in provenance.values()}
     if len(files) == 1:
         file, sheet = next(iter(files))
