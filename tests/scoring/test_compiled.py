@@ -108,3 +108,41 @@ def test_evaluation_pickles_as_plain_values():
         assert [(c.id, c.observed, c.gap) for c in copy.criteria] == [
             (c.id, c.observed, c.gap) for c in original.criteria
         ]
+
+
+def test_changing_the_applicant_after_evaluating_changes_nothing_evaluated():
+    """The evaluation keeps its own copy of the values: its hash and explanations stay."""
+    book = load_rulebook("innovative-sme-2022")
+    applicant = Applicant(dict(VARIANTS[0].values))
+    result = evaluate(applicant, book, round_date=date(2025, 6, 1))
+    digest = result.input_hash
+    applicant.values["rd_expense_y1"] = Decimal(1)
+    applicant.values["revenue_y1"] = None
+    assert result.input_hash == digest
+    assert [c.state for c in result.criteria] == list(result.criterion_states.values())
+
+
+def test_evaluations_of_different_values_are_not_equal():
+    """Two evaluations alike in every result but evaluated from different values differ."""
+    book = load_rulebook("srdi-sme-2022")
+    values = dict(VARIANTS[0].values)
+    first = evaluate(Applicant(values), book, round_date=date(2025, 6, 1))
+    other = {**values, "county": f"{values.get('county') or ''}新区"}
+    second = evaluate(Applicant(other), book, round_date=date(2025, 6, 1))
+    assert first.verdict == second.verdict and first.score == second.score
+    assert first != second and first.input_hash != second.input_hash
+    assert first == evaluate(Applicant(dict(values)), book, round_date=date(2025, 6, 1))
+
+
+def test_exact_comparison_holds_beyond_one_hundred_digits():
+    """A fraction whose cross-product needs more than 100 digits is still compared exactly."""
+    from decimal import Context
+
+    from zjtx.scoring.quantities import Exact
+
+    wide = Context(prec=300)
+    den = Decimal("9" * 100)
+    product = wide.multiply(Decimal("3.7"), den)  # 102 digits: rounding it would lose the sign
+    assert Exact(wide.add(product, 1), den).compare(Decimal("3.7")) == 1
+    assert Exact(wide.subtract(product, 1), den).compare(Decimal("3.7")) == -1
+    assert Exact(product, den).compare(Decimal("3.7")) == 0

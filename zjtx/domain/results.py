@@ -203,8 +203,9 @@ class Evaluation:
     pass_line: Decimal | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     verdict_reasons: tuple[str, ...] = field(default_factory=tuple)
-    # The applicant values evaluated (read, never changed: explanations are rendered from them).
-    inputs: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The applicant values evaluated (the evaluator's own copy: explanations are rendered from
+    # them). Compared, so evaluations of different values differ; not hashed (a dict).
+    inputs: Mapping[str, Any] = field(default_factory=dict, repr=False, hash=False)
 
     @property
     def input_hash(self) -> str:

@@ -461,7 +461,8 @@ def _evaluate(
     for name in settings:
         if name not in rulebook.settings:
             raise UnknownNameError("批次设置", name, rulebook.settings)
-    values = applicant.values
+    # A copy: explanations are rendered later from these values, whatever the caller does next.
+    values = dict(applicant.values)
     notes: list[str] = []
     application_type = values.get("application_type")
     if application_type not in ("new", "renewal"):

@@ -13,9 +13,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import (
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
+from fractions import Fraction
 
 EXACT = Context(prec=100)
+# The same precision, but a result that would be rounded raises Inexact instead.
+_EXACT_OR_RAISE = Context(prec=100, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
 HUNDRED = Decimal(100)
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -53,7 +64,14 @@ class Exact(Number):
 
     def compare(self, threshold: Decimal) -> int:
         num = self.num
-        scaled = threshold if self.den == ONE else EXACT.multiply(threshold, self.den)
+        if self.den == ONE:
+            return (num > threshold) - (num < threshold)
+        try:
+            scaled = _EXACT_OR_RAISE.multiply(threshold, self.den)
+        except Inexact:
+            # Beyond 100 digits the product would round: compare as exact rationals instead.
+            value, limit = Fraction(num) / Fraction(self.den), Fraction(threshold)
+            return (value > limit) - (value < limit)
         return (num > scaled) - (num < scaled)
 
     def difference(self, threshold: Decimal) -> Decimal:
