@@ -323,3 +323,49 @@ def test_a_file_read_again_with_a_corrected_mapping_is_imported_again(service, t
     assert len(detail.versions) == 2
     assert _count(service, ImportFile) == 1
     assert any("按更正的列对应关系" in entry.summary for entry in service.history(ROUND))
+
+
+def _roster(path, rows) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "企业名称", "统一社会信用代码", "销售额（元）"])
+    for i, value in enumerate(rows):
+        sheet.append([i + 1, f"测试{i}号有限公司", make_uscc(800 + i), value])
+    workbook.save(path)
+
+
+def test_a_corrected_reimport_leaves_newer_files_and_unreadable_rows_alone(service, tmp_path):
+    """Re-reading an older file with a corrected mapping does not undo what a newer file
+    changed, keeps a row it cannot read as it was (and says so), is "already imported" when
+    read the same way again, and imports again when the correction is taken back."""
+    _round(service)
+    old, newer = tmp_path / "一月名单.xlsx", tmp_path / "三月补正.xlsx"
+    _roster(old, [50_000_000, 60_000_000, "待补"])
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["序号", "企业名称", "统一社会信用代码", "2025年营业收入（万元）"])
+    workbook.active.append([1, "测试0号有限公司", make_uscc(800), 7777])
+    workbook.save(newer)
+    for path in (old, newer):
+        service.import_file(ROUND, service.read_files(ROUND, [path])[0])
+
+    fix = ColumnOverride(column="D", field="revenue", year=2025)
+    (corrected,) = service.read_files(ROUND, [old], mapping_overrides=[fix])
+    result = service.import_file(ROUND, corrected)
+    codes = {(issue.code, issue.uscc) for issue in result.issues}
+    assert ("store-newer-file-kept", make_uscc(800)) in codes
+    assert ("store-blocked-kept-previous", make_uscc(802)) in codes
+    assert (result.applicants_changed, result.applicants_unchanged) == (1, 1)
+    values = {
+        i: service.applicant_detail(ROUND, make_uscc(800 + i)).applicant.values for i in (0, 1)
+    }
+    assert values[0]["revenue_y1"] == Decimal(7777)  # the newer file's figure stays
+    assert values[1]["revenue_y1"] == Decimal(6000)  # 60,000,000 元 read as 营业收入
+
+    same = service.import_file(ROUND, service.read_files(ROUND, [old], mapping_overrides=[fix])[0])
+    assert same.already_imported
+    back = service.import_file(ROUND, service.read_files(ROUND, [old])[0])
+    assert not back.already_imported and back.applicants_changed == 1
+    assert "revenue_y1" not in service.applicant_detail(ROUND, make_uscc(801)).applicant.values
+    history = [entry for entry in service.history(ROUND) if entry.action == "file-import"]
+    assert "按自动识别的列对应关系重新读取" in history[-1].summary
+    assert history[-1].before["mapping"] and not history[-1].after["mapping"]

@@ -181,6 +181,7 @@ class _Current:
     number: int
     values_hash: str
     evaluation_id: int | None
+    import_file_id: int | None = None  # the file the current version came from
 
 
 class StoreService:
@@ -589,15 +590,18 @@ class StoreService:
                 applicants_unchanged=0,
                 issues=tuple(issues),
             )
-        previous = session.scalar(
-            select(ImportFile).where(
-                ImportFile.round_id == round_row.id, ImportFile.sha256 == file.sha256
-            )
+        # The same file read again the same way changes nothing. Read with another column
+        # mapping (the evaluator corrected it, or took a correction back) it may carry other
+        # values: it is imported again over its record.
+        mapping = _manual_mapping(file)
+        corrected = bool(mapping)
+        query = select(ImportFile).where(
+            ImportFile.round_id == round_row.id, ImportFile.sha256 == file.sha256
         )
-        # The same file read again the same way changes nothing. Read with the evaluator's
-        # corrected column mapping it may carry other values: import it again over its record.
-        corrected = any(m.manual for m in getattr(file, "column_mapping", None) or ())
-        if previous is not None and not corrected:
+        # Two evaluators re-importing the same file take turns on its record.
+        previous = session.scalar(query.with_for_update())
+        last_mapping = self._last_mapping(session, previous) if previous is not None else None
+        if previous is not None and last_mapping == mapping:
             return FileImport(
                 file_name=file_name,
                 path=path,
@@ -659,9 +663,18 @@ class StoreService:
             "imported_by_id": actor.id,
             "imported_at": now,
         }
+        record_before: dict[str, Any] | None = None
         if previous is not None:
             import_row = previous
             earlier_versions = previous.versions_created
+            record_before = {
+                "file": previous.file_name,
+                "rows_imported": previous.rows_imported,
+                "rows_blocked": previous.rows_blocked,
+                "issues": previous.issues,
+                "imported_at": previous.imported_at.isoformat(),
+                "mapping": last_mapping,
+            }
             for key, value in record.items():
                 setattr(import_row, key, value)
         else:
@@ -680,6 +693,7 @@ class StoreService:
         confirmations = self._confirmations(session, round_row.id)
 
         new = changed = unchanged = 0
+        kept_newer: list[DomainApplicant] = []
         done = 0
         for chunk in _chunks(accepted, CHUNK):
             if cancel is not None and cancel():
@@ -694,6 +708,9 @@ class StoreService:
                     fresh.append((applicant, values, values_hash))
                 elif known.values_hash == values_hash:
                     unchanged += 1
+                elif previous is not None and known.import_file_id != previous.id:
+                    # Read again from an older file: a newer file has updated it since.
+                    kept_newer.append(applicant)
                 else:
                     updates.append((applicant, values, values_hash, known))
             new += len(fresh)
@@ -844,6 +861,43 @@ class StoreService:
             if progress:
                 progress(done, len(accepted))
 
+        for applicant in kept_newer:
+            source = applicant.source
+            issues.append(
+                Issue(
+                    code="store-newer-file-kept",
+                    severity=Severity.INFO,
+                    message=f"企业 “{applicant.name}” 此后已由其他文件更新，按本文件重新读取的数据"
+                    "未覆盖它（如需改动，请更正较新的文件后重新导入）",
+                    file=file_name,
+                    sheet=source.sheet if source else None,
+                    cell=source.cell if source else None,
+                    uscc=applicant.uscc,
+                )
+            )
+        unchanged += len(kept_newer)
+        stale = [
+            a
+            for a in getattr(file, "blocked_applicants", None) or ()
+            if previous is not None
+            and a.uscc in current
+            and current[a.uscc].import_file_id == previous.id
+        ]
+        for applicant in stale:
+            issues.append(
+                Issue(
+                    code="store-blocked-kept-previous",
+                    severity=Severity.WARNING,
+                    message=f"企业 “{applicant.name}” 本次重新读取时有错误，未更新，仍是此前导入的"
+                    "数据；请核对该行后重新导入",
+                    file=file_name,
+                    sheet=applicant.source.sheet if applicant.source else None,
+                    cell=applicant.source.cell if applicant.source else None,
+                    uscc=applicant.uscc,
+                )
+            )
+        if kept_newer or stale:
+            import_row.issues = [issue.to_dict() for issue in issues]
         import_row.versions_created = earlier_versions + new + changed
         session.add(
             self._event(
@@ -852,10 +906,13 @@ class StoreService:
                 "import_file",
                 import_row.id,
                 round_row,
+                before=record_before,
                 after={
                     "file": file_name,
                     "sha256": file.sha256,
                     "corrected_mapping": corrected,
+                    "mapping": mapping,
+                    "kept_newer": len(kept_newer),
                     "rows_total": file.rows_total,
                     "rows_imported": len(accepted),
                     "rows_blocked": import_row.rows_blocked,
@@ -887,6 +944,21 @@ class StoreService:
         )
 
     @staticmethod
+    def _last_mapping(session: Session, record: ImportFile) -> list[list[Any]]:
+        """The hand-corrected columns the file was last imported with ([] if none)."""
+        after = session.scalar(
+            select(AuditEvent.after)
+            .where(
+                AuditEvent.action == "file-import",
+                AuditEvent.entity == "import_file",
+                AuditEvent.entity_id == record.id,
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        return list((after or {}).get("mapping") or [])
+
+    @staticmethod
     def _current_state(session: Session, round_id: int) -> dict[str, _Current]:
         rows = session.execute(
             select(
@@ -896,6 +968,7 @@ class StoreService:
                 ApplicantVersion.number,
                 ApplicantVersion.values_hash,
                 Applicant.current_evaluation_id,
+                ApplicantVersion.import_file_id,
             )
             .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
             .where(Applicant.round_id == round_id)
@@ -2144,6 +2217,19 @@ def _build_review_state(
     )
 
 
+def _manual_mapping(file: Any) -> list[list[Any]]:
+    """The columns the evaluator mapped by hand, as stored with the import (sheet, column,
+    field, year, unit, role), in a stable order."""
+    return sorted(
+        (
+            [m.sheet, m.column, m.field, m.year, m.unit, m.role]
+            for m in getattr(file, "column_mapping", None) or ()
+            if getattr(m, "manual", False)
+        ),
+        key=lambda item: (str(item[0]), str(item[1])),
+    )
+
+
 def _status(decision: str | None, judgements: int, warnings: int, touched: bool) -> ReviewStatus:
     if decision:
         return ReviewStatus.DECIDED
@@ -2189,7 +2275,13 @@ def summarize(event: AuditEvent) -> str:
     if action == "round-restore":
         return f"恢复批次 “{after.get('name')}”（可继续导入和评审）"
     if action == "file-import":
-        how = "（按更正的列对应关系）" if after.get("corrected_mapping") else ""
+        how = (
+            "（按更正的列对应关系）"
+            if after.get("corrected_mapping")
+            else "（按自动识别的列对应关系重新读取）"
+            if (before or {}).get("mapping")
+            else ""
+        )
         return (
             f"导入文件 {after.get('file')}{how}：新增 {after.get('new')} 家，"
             f"更新 {after.get('changed')} 家，"
