@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 from zjtx.cli import UsageError
 from zjtx.commands.scoring import _parse_date, _parse_settings, load_inputs
-from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
+from zjtx.export.sources import catalogue_for, catalogue_of, document_number
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.scoring import (
     TIERS,
@@ -22,8 +21,6 @@ from zjtx.scoring import (
     UnknownNameError,
     list_overlay_ids,
     list_rulebook_ids,
-    load_catalogue,
-    load_rulebook,
     score_applicants,
 )
 
@@ -164,31 +161,9 @@ def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
     return [ApplicantOutcome(e, a) for e, a in zip(evaluations, applicants, strict=True)]
 
 
-@cache
-def _catalogue(rulebook_id: str, overlay: str | None) -> FieldCatalogue:
-    # An overlay's own fields (山东 sd_*) need their labels too.
-    if overlay is None:
-        return load_catalogue()
-    return load_rulebook(rulebook_id, overlay).catalogue
-
-
-def catalogue_of(evaluation: Evaluation) -> FieldCatalogue:
-    """The field catalogue the evaluation was made with (overlay fields included)."""
-    return _catalogue(evaluation.rulebook, evaluation.overlay)
-
-
-@cache
-def _document_number(rulebook_id: str) -> str | None:
-    try:
-        number = load_rulebook(rulebook_id).instrument.get("number")
-    except (UnknownNameError, DataFileError):
-        return None
-    return str(number) if number else None
-
-
 def rulebook_document(evaluation: Evaluation) -> str | None:
     """The instrument's document number (文号) of the evaluation's rulebook."""
-    return _document_number(evaluation.rulebook)
+    return document_number(evaluation.rulebook)
 
 
 def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
@@ -272,7 +247,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     made_at = parse_made_at(args.made_at)
     outcomes = _outcomes(args)
     summary = build_recommendation_summary(
-        outcomes, catalogue=catalogue_of(outcomes[0].evaluation), made_at=made_at
+        outcomes, catalogue=catalogue_for([o.evaluation for o in outcomes]), made_at=made_at
     )
     if kind == ".pdf":
         from zjtx.export.summary_pdf import render_summary_pdf
@@ -312,7 +287,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     write_results_xlsx(
         outcomes,
         Path(args.out),
-        catalogue=catalogue_of(outcomes[0].evaluation),
+        catalogue=catalogue_for([o.evaluation for o in outcomes]),
         made_at=parse_made_at(args.made_at),
     )
     print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")

@@ -25,7 +25,7 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
             at=item.at,
         )
         for item in review.items
-        if item.kind == "criterion" and item.state
+        if item.kind == "criterion" and item.state in ("met", "unmet")
     )
     issues: dict[str, Issue] = {issue.code: issue for issue in detail.issues}
     warnings = []

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from zjtx.domain.results import Confirmation, CriterionState
-from zjtx.export.review import AcknowledgedWarning, ReviewInfo
+from zjtx.export.from_store import review_info
+from zjtx.export.sources import catalogue_for, catalogue_of, document_number
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.store import ApplicantDetail, ImportCancelled, RoundInfo, StoreService
 
@@ -33,46 +33,6 @@ class ExportOutcome:
     folder: Path
     files: tuple[Path, ...]
     message: str
-
-
-def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation, ...]]:
-    """The printed review of an applicant and the confirmations the evaluation is scored with."""
-    review = detail.review
-    confirmations = tuple(
-        Confirmation(
-            criterion_id=item.target,
-            state=CriterionState(item.state),
-            reason=item.reason,
-            evaluator=item.evaluator,
-            at=item.at,
-        )
-        for item in review.items
-        if item.kind == "criterion" and item.state in ("met", "unmet")
-    )
-    messages = {issue.code: issue for issue in detail.issues}
-    warnings = tuple(
-        AcknowledgedWarning(
-            message=(
-                f"{messages[item.target].message}（{messages[item.target].location()}）"
-                if item.target in messages
-                else item.target
-            ),
-            reason=item.reason,
-            evaluator=item.evaluator,
-            at=item.at,
-        )
-        for item in review.items
-        if item.kind == "warning"
-    )
-    info = ReviewInfo(
-        decision=review.decision,
-        opinion=review.opinion,
-        evaluator=review.decided_by or "",
-        decided_at=review.decided_at,
-        confirmations=confirmations,
-        acknowledged_warnings=warnings,
-    )
-    return info, confirmations
 
 
 def outcome_for(service: StoreService, round_info: RoundInfo, uscc: str) -> ApplicantOutcome:
@@ -121,30 +81,18 @@ def round_outcomes(
     return outcomes
 
 
-def _document_number(rulebook_id: str) -> str | None:
-    from zjtx.scoring import DataFileError, UnknownNameError, load_rulebook
-
-    try:
-        number = load_rulebook(rulebook_id).instrument.get("number")
-    except (UnknownNameError, DataFileError):
-        return None
-    return str(number) if number else None
-
-
 def _reports(outcomes: Sequence[ApplicantOutcome], round_name: str, made_at: datetime) -> list:
     from zjtx.export.report_model import build_assessment_report
-    from zjtx.scoring import load_catalogue
 
-    catalogue = load_catalogue()
     return [
         build_assessment_report(
             o.evaluation,
-            catalogue=catalogue,
+            catalogue=catalogue_of(o.evaluation),
             applicant=o.applicant,
             review=o.review,
             made_at=made_at,
             round_name=round_name,
-            rulebook_document=_document_number(o.evaluation.rulebook),
+            rulebook_document=document_number(o.evaluation.rulebook),
         )
         for o in outcomes
     ]
@@ -213,13 +161,11 @@ def run_export(
             files,
             f"已生成 {len(result.files)} 份评审意见表及汇编（{result.pages} 页）",
         )
-    from zjtx.scoring import load_catalogue
-
     if kind.startswith("summary"):
         from zjtx.export.summary import build_recommendation_summary
 
         summary = build_recommendation_summary(
-            outcomes, catalogue=load_catalogue(), made_at=made_at
+            outcomes, catalogue=catalogue_for([o.evaluation for o in outcomes]), made_at=made_at
         )
         if kind == "summary_pdf":
             from zjtx.export.summary_pdf import render_summary_pdf
@@ -251,7 +197,12 @@ def run_export(
         from zjtx.export.excel import write_results_xlsx
 
         target = folder / f"{round_name}_评价结果.xlsx"
-        write_results_xlsx(outcomes, target, catalogue=load_catalogue(), made_at=made_at)
+        write_results_xlsx(
+            outcomes,
+            target,
+            catalogue=catalogue_for([o.evaluation for o in outcomes]),
+            made_at=made_at,
+        )
         message = f"已导出评价结果（{total} 家）：{target.name}"
     if progress is not None:
         progress(1, 1)
