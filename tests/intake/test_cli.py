@@ -83,3 +83,26 @@ def test_template_command_writes_a_workbook(tmp_path, capsys, kind):
 def test_template_rejects_other_suffixes(tmp_path):
     """A template must be saved as .xlsx."""
     assert run(["template", "roster", "--out", str(tmp_path / "t.xls")]) == 2
+
+
+def test_check_applies_map_corrections_and_refuses_bad_ones(tmp_path, capsys):
+    """--map reads a misnamed column as the field given (元 -> 万元 exactly), ignores another,
+    and a malformed or unknown correction exits 2 naming it."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "销售额（元）", "备注"],
+            ["甲", CODE_A, 123456789.5, "x"],
+        ],
+    )
+    args = ["check", str(path), "--year", "2026", "--json"]
+    assert run([*args, "--map", "C=营业收入@2025:元", "--map", "D=ignore"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["applicants"][0]["revenue_y1"] in (12345.67895, "12345.67895")
+    codes = {issue["code"] for issue in payload["issues"]}
+    assert {"column-mapped-manual", "column-ignored-manual"} <= codes
+    assert "column-ignored" not in codes
+    assert run([*args, "--map", "C=营收@2025"]) == 2
+    assert "营业收入" in capsys.readouterr().err  # the "did you mean"
+    assert run([*args, "--map", "C营业收入"]) == 2
+    assert "列=字段" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import pytest
 
 from tests.store.helpers import make_uscc
@@ -201,3 +202,23 @@ def test_rename_archive_and_restore_from_the_command_line(capsys, tmp_path):
     assert f"将批次 “{ROUND}” 重命名为 “{renamed}”" in out
     assert f"归档批次 “{renamed}”（此后只能查看和导出）" in out
     assert f"恢复批次 “{renamed}”（可继续导入和评审）" in out
+
+
+def test_round_import_takes_map_corrections(capsys, tmp_path):
+    """`round import --map` imports a misnamed column as the field given; a bad one exits 2."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["序号", "企业名称", "统一社会信用代码", "销售额（元）"])
+    workbook.active.append([1, "测试精密有限公司", A, 50_000_000])
+    path = tmp_path / "名单.xlsx"
+    workbook.save(path)
+    assert (
+        run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-06-01")[0] == 0
+    )
+    code, _out, err = run(capsys, "round", "import", ROUND, str(path), "--map", "D=营收@2025")
+    assert code == 2 and "营业收入" in err
+    code, out, _err = run(
+        capsys, "round", "import", ROUND, str(path), "--map", "D=营业收入@2025:元", "--json"
+    )
+    assert json.loads(out)["files"][0]["applicants_new"] == 1
+    code, out, _err = run(capsys, "round", "show", ROUND, "--json")
+    assert code == 0 and A in out

@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="批次年度（默认今年）：2026 年度批次中 2025年 的数据是“上年度”",
     )
+    add_map_option(check)
     check.add_argument("--json", action="store_true", help="输出 JSON（企业、问题、汇总）")
     check.set_defaults(func=run_check)
 
@@ -78,15 +79,41 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
+def add_map_option(parser: argparse.ArgumentParser) -> None:
+    """``--map``: the evaluator's corrections of roster columns, as in the import wizard."""
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="[文件!]列=字段[@年度][:单位]",
+        help="更正名单某列的对应字段（可多次）：如 D=营业收入@2025:元、“销售额（元）=revenue_y1”、"
+        "H=ignore（忽略此列）",
+    )
+
+
+def map_overrides(args: argparse.Namespace) -> list:
+    """The parsed --map corrections; a malformed one is a usage error naming it."""
+    from zjtx.cli import UsageError
+    from zjtx.intake import ColumnOverride, MappingError
+
+    try:
+        return [ColumnOverride.parse(text) for text in args.map]
+    except MappingError as exc:
+        raise UsageError(f"--map {exc}") from None
+
+
 def run_check(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
-    from zjtx.intake import read_applicants
+    from zjtx.intake import MappingError, read_applicants
 
     year = _year(args.year)
     for given in args.paths:
         if not Path(given).exists():
             raise UsageError(f"找不到文件或文件夹“{given}”")
-    result = read_applicants(args.paths, year)
+    try:
+        result = read_applicants(args.paths, year, mapping_overrides=map_overrides(args))
+    except MappingError as exc:
+        raise UsageError(f"--map：{exc}") from None
     if args.json:
         payload = {
             "applicants": [applicant_dict(a) for a in result.applicants],

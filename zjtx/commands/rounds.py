@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from zjtx.cli import UsageError
+from zjtx.commands.intake import add_map_option, map_overrides
 from zjtx.commands.textout import display_width, dump_json, pad, table
 from zjtx.domain.issues import Issue, Severity
+from zjtx.intake import MappingError
 from zjtx.scoring import TIERS
 from zjtx.store import (
     ConflictError,
@@ -105,6 +107,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     importer.add_argument("name", metavar="NAME")
     importer.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
+    add_map_option(importer)
     _common(importer, evaluator=True)
     importer.set_defaults(func=cmd_import)
 
@@ -433,7 +436,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     results: list[FileImport] = []
     with _service() as service:
         service.ensure_open(args.name, "导入申报数据")  # before reading every file
-        files = service.read_files(args.name, args.paths)
+        try:
+            files = service.read_files(args.name, args.paths, mapping_overrides=map_overrides(args))
+        except MappingError as exc:
+            raise UsageError(f"--map：{exc}") from None
         for item in files:
             # One transaction per file: a failure keeps the files imported before it.
             results.append(service.import_file(args.name, item, evaluator=args.evaluator))

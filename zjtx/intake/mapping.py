@@ -70,6 +70,32 @@ class ColumnOverride:
         """Whether the override is for this sheet of this file."""
         return self.matches_file(file) and (self.sheet is None or self.sheet == sheet)
 
+    @classmethod
+    def parse(cls, text: str) -> ColumnOverride:
+        """A correction written on the command line: ``[文件!]列=字段[@年度][:单位]``.
+
+        Examples: ``D=营业收入@2025:元``, ``销售额（元）=revenue_y1``, ``名单.xlsx!H=ignore``.
+        """
+        spec = text.strip()
+        file = None
+        if "!" in spec:
+            file, spec = (part.strip() for part in spec.split("!", 1))
+        column, sep, target = (part.strip() for part in spec.partition("="))
+        unit = None
+        if ":" in target:
+            target, unit = (part.strip() for part in target.rsplit(":", 1))
+        year = None
+        if "@" in target:
+            target, year_text = (part.strip() for part in target.rsplit("@", 1))
+            if not year_text.isdigit():
+                raise MappingError(f"“{text}”：年度须是四位数字，如 @2025")
+            year = int(year_text)
+        if not sep or not column or not target or (unit is not None and not unit):
+            raise MappingError(
+                f"“{text}”：写成 列=字段[@年度][:单位]，如 D=营业收入@2025:元 或 H=ignore"
+            )
+        return cls(column=column, field=target, year=year, unit=unit, file=file or None)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "column": self.column,

@@ -354,7 +354,7 @@ def header_issues(
             "column-ignored",
             Severity.WARNING,
             f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，可在导入向导的"
-            "“列对应关系”中指定对应字段，或改用模板中的列名）",
+            "“列对应关系”中指定对应字段（命令行用 --map），或改用模板中的列名）",
             where,
         )
     for _, text, where in layout.dropped:
