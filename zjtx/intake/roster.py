@@ -331,7 +331,13 @@ def header_issues(
     issues = []
     header_row = layout.first_row + layout.height
 
-    def column_issue(code: str, severity: Severity, message: str, where: str) -> None:
+    def column_issue(
+        code: str,
+        severity: Severity,
+        message: str,
+        where: str | None,
+        field: str | None = None,
+    ) -> None:
         issues.append(
             Issue(
                 code=code,
@@ -341,6 +347,7 @@ def header_issues(
                 sheet=sheet.name,
                 cell=where,
                 row=header_row,
+                field=field,
             )
         )
 
@@ -365,78 +372,55 @@ def header_issues(
     for column in layout.columns:
         if column.spec is None:
             continue
+        key, cell = column.spec.key, column.header_cell
         if column.manual:
             unit = column.match.unit
             converted = ""
             if column.spec.type == FieldType.MONEY and unit not in (None, "万元", "万"):
                 converted = f"（{unit}换算为万元）"
-            issues.append(
-                Issue(
-                    code="column-mapped-manual",
-                    severity=Severity.INFO,
-                    message=f"列“{column.header or column_letter(column.index)}”按评审人员的更正"
-                    f"读作“{column.spec.year_label(layout.year)}”{converted}",
-                    file=file,
-                    sheet=sheet.name,
-                    cell=column.header_cell,
-                    row=header_row,
-                    field=column.spec.key,
-                )
+            column_issue(
+                "column-mapped-manual",
+                Severity.INFO,
+                f"列“{column.header or column_letter(column.index)}”按评审人员的更正"
+                f"读作“{column.spec.year_label(layout.year)}”{converted}",
+                cell,
+                key,
             )
         if column.index in sheet.hidden_cols:
-            issues.append(
-                Issue(
-                    code="column-hidden",
-                    severity=Severity.INFO,
-                    message=f"列“{column.header}”在工作簿中被隐藏，已照常读取",
-                    file=file,
-                    sheet=sheet.name,
-                    cell=column.header_cell,
-                    row=header_row,
-                    field=column.spec.key,
-                )
+            column_issue(
+                "column-hidden",
+                Severity.INFO,
+                f"列“{column.header}”在工作簿中被隐藏，已照常读取",
+                cell,
+                key,
             )
         if column.spec.type == FieldType.MONEY and column.match.unit is None:
-            issues.append(
-                Issue(
-                    code="unit-assumed",
-                    severity=Severity.INFO,
-                    message=f"列“{column.header}”未注明单位，按万元读取",
-                    file=file,
-                    sheet=sheet.name,
-                    cell=column.header_cell,
-                    row=header_row,
-                    field=column.spec.key,
-                )
+            column_issue(
+                "unit-assumed",
+                Severity.INFO,
+                f"列“{column.header}”未注明单位，按万元读取",
+                cell,
+                key,
             )
-        first = seen.setdefault(column.spec.key, column)
+        first = seen.setdefault(key, column)
         if first is not column:
-            issues.append(
-                Issue(
-                    code="column-duplicate",
-                    severity=Severity.INFO,
-                    message=f"列“{column.header}”与列“{first.header}”（{first.header_cell}）"
-                    "是同一字段；两列的值必须一致",
-                    file=file,
-                    sheet=sheet.name,
-                    cell=column.header_cell,
-                    row=header_row,
-                    field=column.spec.key,
-                )
+            column_issue(
+                "column-duplicate",
+                Severity.INFO,
+                f"列“{column.header}”与列“{first.header}”（{first.header_cell}）"
+                "是同一字段；两列的值必须一致",
+                cell,
+                key,
             )
     keys = {c.spec.key for c in layout.columns if c.spec is not None}
     for required in (spec for spec in catalogue if spec.required):
         if required.key not in keys:
-            issues.append(
-                Issue(
-                    code="column-missing",
-                    severity=Severity.ERROR,
-                    message=f"找不到“{required.label}”列：每行都无法导入",
-                    file=file,
-                    sheet=sheet.name,
-                    row=header_row,
-                    field=required.key,
-                )
+            column_issue(
+                "column-missing",
+                Severity.ERROR,
+                f"找不到“{required.label}”列：每行都无法导入",
+                None,
+                required.key,
             )
     return issues
 
