@@ -1429,8 +1429,29 @@ class StoreService:
             session.add(review)
         events: list[AuditEvent] = []
 
-        def item_for(kind: str, target: str) -> ReviewItem | None:
-            return next((i for i in review.items if i.kind == kind and i.target == target), None)
+        def record_item(
+            kind: str, target: str, state: str | None, override: bool
+        ) -> tuple[str | None, str] | None:
+            """Set the review's item for (kind, target) to this change; its earlier state and
+            reason, or None when it is new."""
+            item = next((i for i in review.items if i.kind == kind and i.target == target), None)
+            if item is None:
+                review.items.append(
+                    ReviewItem(
+                        kind=kind,
+                        target=target,
+                        state=state,
+                        override=override,
+                        reason=reason or "",
+                        evaluator_id=actor.id,
+                        at=now,
+                    )
+                )
+                return None
+            earlier = (item.state, item.reason)
+            item.state, item.reason, item.override = state, reason or "", override
+            item.evaluator_id, item.at = actor.id, now
+            return earlier
 
         def review_event(action: str, before: Any, after: Any, why: str | None) -> None:
             events.append(
@@ -1461,24 +1482,10 @@ class StoreService:
                 )
             override = not criterion.get("judgement", False)
             computed = criterion.get("computed_state") or criterion["state"]
-            item = item_for("criterion", criterion_id)
             before = {"criterion": criterion_id, "computed": computed}
-            if item is not None:
-                before.update(state=item.state, reason=item.reason)
-                item.state, item.reason, item.override = state, reason or "", override
-                item.evaluator_id, item.at = actor.id, now
-            else:
-                review.items.append(
-                    ReviewItem(
-                        kind="criterion",
-                        target=criterion_id,
-                        state=state,
-                        override=override,
-                        reason=reason or "",
-                        evaluator_id=actor.id,
-                        at=now,
-                    )
-                )
+            earlier = record_item("criterion", criterion_id, state, override)
+            if earlier is not None:
+                before.update(state=earlier[0], reason=earlier[1])
             review_event(
                 "criterion-override" if override else "criterion-confirm",
                 before,
@@ -1495,23 +1502,8 @@ class StoreService:
                     f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
                     + (f"；现有提示：{'、'.join(codes)}" if codes else "；当前数据没有任何提示")
                 )
-            item = item_for("warning", code)
-            before_ack = None
-            if item is not None:
-                before_ack = {"code": code, "reason": item.reason}
-                item.reason, item.evaluator_id, item.at = reason or "", actor.id, now
-            else:
-                review.items.append(
-                    ReviewItem(
-                        kind="warning",
-                        target=code,
-                        state=None,
-                        override=False,
-                        reason=reason or "",
-                        evaluator_id=actor.id,
-                        at=now,
-                    )
-                )
+            earlier = record_item("warning", code, None, False)
+            before_ack = None if earlier is None else {"code": code, "reason": earlier[1]}
             review_event(
                 "warning-ack",
                 before_ack,
