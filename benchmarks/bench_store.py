@@ -43,19 +43,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from zjtx.domain.applicant import Applicant
-from zjtx.domain.uscc import check_character, org_code_check
+from zjtx.intake.synthetic import valid_uscc
 from zjtx.store import StoreService, open_store
 from zjtx.store.dto import RoundInfo
 from zjtx.store.scoring_port import RulebookScorer
 
 ROUND_DATE = date(2026, 5, 20)
 TIER = "little-giant"  # 2026: new and renewal applicants use different rulebooks
-
-
-def _uscc(number: int) -> str:
-    body = f"{number:08d}"
-    first17 = "91320115" + body + org_code_check(body)
-    return first17 + check_character(first17)
 
 
 def _fallback_applicants(count: int) -> list[dict[str, Any]]:
@@ -68,7 +62,7 @@ def _fallback_applicants(count: int) -> list[dict[str, Any]]:
         people.append(
             {
                 "name": f"基准测试企业{index}有限公司",
-                "uscc": _uscc(index + 1),
+                "uscc": valid_uscc(index + 1),
                 "application_type": rng.choice(("new", "new", "renewal")),
                 "size_sector": "industry",
                 "industry_code": "C3562",

@@ -20,15 +20,13 @@ from zjtx.domain.results import (
     Evaluation,
     Verdict,
 )
-from zjtx.domain.uscc import check_character, org_code_check
+from zjtx.intake.synthetic import valid_uscc
 from zjtx.store.dto import FileRead, RoundInfo
 
 
 def make_uscc(number: int) -> str:
     """A valid 统一社会信用代码 (GB 32100-2015 check characters) for a serial number."""
-    body8 = f"{number:08d}"
-    first17 = "91330100" + body8 + org_code_check(body8)
-    return first17 + check_character(first17)
+    return valid_uscc(number, "330100")
 
 
 def make_applicant(
