@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from zjtx.cli import UsageError
-from zjtx.commands.scoring import _parse_date, _parse_settings, load_inputs
+from zjtx.commands.scoring import score_inputs
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
 from zjtx.export.sources import catalogue_for, catalogue_of, document_number
@@ -16,12 +16,6 @@ from zjtx.export.summary import ApplicantOutcome
 from zjtx.scoring import (
     TIERS,
     Cancelled,
-    DataFileError,
-    NoRulebookError,
-    UnknownNameError,
-    list_overlay_ids,
-    list_rulebook_ids,
-    score_applicants,
 )
 
 
@@ -136,28 +130,7 @@ def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
         return _round_outcomes(args)
     if not (args.tier or args.rulebook):
         raise UsageError("请用 --rulebook 或 --tier 指定评价标准（或给出数据库中的批次名称）")
-    round_date = _parse_date(args.date)
-    settings = _parse_settings(args.setting)
-    if args.tier and args.tier not in TIERS:
-        raise UsageError(str(UnknownNameError("层级", args.tier, TIERS)))
-    if args.rulebook and args.rulebook not in list_rulebook_ids():
-        raise UsageError(str(UnknownNameError("评价标准", args.rulebook, list_rulebook_ids())))
-    if args.overlay and args.overlay not in list_overlay_ids():
-        raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
-    applicants = load_inputs(args.inputs, round_date.year, args.overlay)
-    if not applicants:
-        raise UsageError("输入中没有申报企业")
-    try:
-        evaluations = score_applicants(
-            applicants,
-            round_date=round_date,
-            tier=args.tier,
-            rulebook_id=args.rulebook,
-            overlay=args.overlay,
-            settings=settings,
-        )
-    except (UnknownNameError, NoRulebookError, DataFileError) as exc:
-        raise UsageError(str(exc)) from None
+    applicants, evaluations = score_inputs(args, required=True)
     return [ApplicantOutcome(e, a) for e, a in zip(evaluations, applicants, strict=True)]
 
 

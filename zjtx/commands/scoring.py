@@ -322,7 +322,15 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
     return list(result.applicants)
 
 
-def cmd_score(args: argparse.Namespace) -> int:
+def score_inputs(
+    args: argparse.Namespace, *, required: bool = False
+) -> tuple[list[Applicant], list[Evaluation]]:
+    """The input files of a scoring command, read and scored with its --tier/--rulebook,
+    --date, --overlay and --setting; bad names are usage errors with a "did you mean".
+
+    Args:
+        required: at least one applicant must be read (else a usage error).
+    """
     round_date = _parse_date(args.date)
     settings = _parse_settings(args.setting)
     if args.tier and args.tier not in TIERS:
@@ -332,6 +340,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.overlay and args.overlay not in list_overlay_ids():
         raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
     applicants = load_inputs(args.inputs, round_date.year, args.overlay)
+    if required and not applicants:
+        raise UsageError("输入中没有申报企业")
     try:
         evaluations = score_applicants(
             applicants,
@@ -343,6 +353,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         )
     except (UnknownNameError, NoRulebookError, DataFileError) as exc:
         raise UsageError(str(exc)) from None
+    return applicants, evaluations
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    _applicants, evaluations = score_inputs(args)
     if args.json:
         print(dump_json([e.to_dict() for e in evaluations]))
         return 0
