@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -439,27 +439,10 @@ def _build(
     overlay: Overlay | None,
 ) -> Rulebook:
     rid = str(data.get("id") or "")
-    for key in data:
-        if key not in _TOP_KEYS:
-            raise DataFileError(
-                file,
-                f"未知顶层属性 “{key}”",
-                rule=rid or None,
-                suggestion=did_you_mean(str(key), _TOP_KEYS),
-            )
-    for key in (
-        "id",
-        "tier",
-        "title",
-        "version",
-        "instrument",
-        "applies",
-        "groups",
-        "criteria",
-        "verdict",
-    ):
-        if key not in data:
-            raise DataFileError(file, f"缺少顶层属性 “{key}”", rule=rid or None)
+    required = (
+        "id", "tier", "title", "version", "instrument", "applies", "groups", "criteria", "verdict",
+    )  # fmt: skip
+    _check_top_keys(data, file, rid, _TOP_KEYS, required)
     tier = str(data["tier"])
     if tier not in TIERS:
         raise DataFileError(
@@ -660,6 +643,29 @@ def load_overlay(overlay_id: str) -> Overlay:
     return load_overlay_file(path)
 
 
+def _check_top_keys(
+    data: dict[str, Any],
+    file: str,
+    rule_id: str,
+    known: Collection[str],
+    required: Sequence[str],
+    *,
+    empty_is_missing: bool = False,
+) -> None:
+    """Every top-level key known (else a "did you mean"), and every required one present."""
+    for key in data:
+        if key not in known:
+            raise DataFileError(
+                file,
+                f"未知顶层属性 “{key}”",
+                rule=rule_id or None,
+                suggestion=did_you_mean(str(key), known),
+            )
+    for key in required:
+        if (not data.get(key)) if empty_is_missing else key not in data:
+            raise DataFileError(file, f"缺少顶层属性 “{key}”", rule=rule_id or None)
+
+
 def load_overlay_file(path: Path) -> Overlay:
     content = path.read_bytes()
     data = read_yaml(path)
@@ -667,17 +673,8 @@ def load_overlay_file(path: Path) -> Overlay:
     if not isinstance(data, dict):
         raise DataFileError(file, "省级规则文件须为映射")
     oid = str(data.get("id") or "")
-    for key in data:
-        if key not in _OVERLAY_KEYS:
-            raise DataFileError(
-                file,
-                f"未知顶层属性 “{key}”",
-                rule=oid or None,
-                suggestion=did_you_mean(str(key), _OVERLAY_KEYS),
-            )
-    for key in ("id", "extends", "title", "province", "applies", "source", "grade"):
-        if not data.get(key):
-            raise DataFileError(file, f"缺少顶层属性 “{key}”", rule=oid or None)
+    required = ("id", "extends", "title", "province", "applies", "source", "grade")
+    _check_top_keys(data, file, oid, _OVERLAY_KEYS, required, empty_is_missing=True)
     extends = str(data["extends"])
     if extends not in list_rulebook_ids():
         raise DataFileError(
