@@ -11,7 +11,7 @@ from zjtx.cli import UsageError
 from zjtx.commands.scoring import score_inputs
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
-from zjtx.export.sources import catalogue_for, catalogue_of, document_number
+from zjtx.export.sources import catalogue_of, document_number, round_catalogue
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.scoring import (
     TIERS,
@@ -220,7 +220,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     made_at = parse_made_at(args.made_at)
     outcomes = _outcomes(args)
     summary = build_recommendation_summary(
-        outcomes, catalogue=catalogue_for([o.evaluation for o in outcomes]), made_at=made_at
+        outcomes, catalogue=round_catalogue([o.evaluation for o in outcomes]), made_at=made_at
     )
     if kind == ".pdf":
         from zjtx.export.summary_pdf import render_summary_pdf
@@ -260,7 +260,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     write_results_xlsx(
         outcomes,
         Path(args.out),
-        catalogue=catalogue_for([o.evaluation for o in outcomes]),
+        catalogue=round_catalogue([o.evaluation for o in outcomes]),
         made_at=parse_made_at(args.made_at),
     )
     print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")

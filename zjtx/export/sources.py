@@ -10,17 +10,12 @@ from zjtx.domain.results import Evaluation
 from zjtx.scoring import DataFileError, UnknownNameError, load_catalogue, load_rulebook
 
 
-@cache
-def _catalogue(rulebook_id: str, overlay: str | None) -> FieldCatalogue:
-    # An overlay's own fields (山东 sd_*) need their labels too.
-    if overlay is None:
-        return load_catalogue()
-    return load_rulebook(rulebook_id, overlay).catalogue
-
-
 def catalogue_of(evaluation: Evaluation) -> FieldCatalogue:
-    """The field catalogue the evaluation was made with (overlay fields included)."""
-    return _catalogue(evaluation.rulebook, evaluation.overlay)
+    """The field catalogue the evaluation was made with (an overlay's own fields, such as
+    山东 sd_*, included)."""
+    if evaluation.overlay is None:
+        return load_catalogue()
+    return load_rulebook(evaluation.rulebook, evaluation.overlay).catalogue  # cached
 
 
 @cache
@@ -33,7 +28,7 @@ def document_number(rulebook_id: str) -> str | None:
     return str(number) if number else None
 
 
-def catalogue_for(evaluations: Sequence[Evaluation]) -> FieldCatalogue:
+def round_catalogue(evaluations: Sequence[Evaluation]) -> FieldCatalogue:
     """The catalogue of a round's outputs (one rulebook per round), or the bundled one when
     there is nothing to print."""
     return catalogue_of(evaluations[0]) if evaluations else load_catalogue()

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from zjtx.export.from_store import review_info
-from zjtx.export.sources import catalogue_for, catalogue_of, document_number
+from zjtx.export.sources import catalogue_of, document_number, round_catalogue
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.store import ApplicantDetail, ImportCancelled, RoundInfo, StoreService
 
@@ -165,7 +165,7 @@ def run_export(
         from zjtx.export.summary import build_recommendation_summary
 
         summary = build_recommendation_summary(
-            outcomes, catalogue=catalogue_for([o.evaluation for o in outcomes]), made_at=made_at
+            outcomes, catalogue=round_catalogue([o.evaluation for o in outcomes]), made_at=made_at
         )
         if kind == "summary_pdf":
             from zjtx.export.summary_pdf import render_summary_pdf
@@ -200,7 +200,7 @@ def run_export(
         write_results_xlsx(
             outcomes,
             target,
-            catalogue=catalogue_for([o.evaluation for o in outcomes]),
+            catalogue=round_catalogue([o.evaluation for o in outcomes]),
             made_at=made_at,
         )
         message = f"已导出评价结果（{total} 家）：{target.name}"
