@@ -16,13 +16,11 @@ freezes; the worker shares the GIL, so a long C call in the store can delay a ti
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 from datetime import date
-from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
@@ -38,7 +36,7 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop, QSortFilterProxyModel, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from zjtx.intake.synthetic import applicants
+    from zjtx.intake.synthetic import write_applicants_json
     from zjtx.store import StoreService, open_store
     from zjtx.ui.models import SORT_ROLE, ApplicantFilterProxy, ApplicantTableModel
     from zjtx.ui.tasks import TaskRunner
@@ -47,16 +45,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="zjtx-bench-ui-"))
     source = folder / "applicants.json"
 
-    def encode(value: object) -> object:
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        raise TypeError(type(value))
-
-    source.write_text(
-        json.dumps(applicants(args.count, 2026), default=encode, ensure_ascii=False), "utf-8"
-    )
+    write_applicants_json(source, args.count, 2026)
     store = open_store(f"sqlite:///{folder / 'bench.sqlite3'}")
     service = StoreService(store)
     service.create_round("基准", tier="little-giant", round_date=date(2026, 5, 1))

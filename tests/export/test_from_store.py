@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from sqlalchemy import event
 
 from zjtx.export.from_store import review_info
 from zjtx.export.from_store import round_outcomes as cli_round_outcomes
+from zjtx.intake.synthetic import write_applicants_json
 from zjtx.store import StoreService, open_store
 from zjtx.store.scoring_port import RulebookScorer
 from zjtx.ui.outputs import round_outcomes, run_export
@@ -24,16 +23,7 @@ COUNT = 200
 
 
 def _synthetic_json(path: Path, count: int) -> Path:
-    from zjtx.intake.synthetic import applicants
-
-    def encode(value: object) -> object:
-        if isinstance(value, Decimal | date):
-            return str(value) if isinstance(value, Decimal) else value.isoformat()
-        raise TypeError(type(value))
-
-    records = applicants(count, ROUND_DATE.year, 11)
-    path.write_text(json.dumps(records, default=encode, ensure_ascii=False), encoding="utf-8")
-    return path
+    return write_applicants_json(path, count, ROUND_DATE.year, 11)
 
 
 @pytest.fixture(scope="module")

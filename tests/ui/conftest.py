@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from zjtx.intake.synthetic import write_applicants_json
 from zjtx.paths import resource_path
 from zjtx.store import StoreService, open_store
 
@@ -66,17 +65,4 @@ def window(qtbot, service, font):
 
 def write_synthetic_json(path: Path, count: int, seed: int = 2026) -> Path:
     """``count`` consistent synthetic applicants as an applicants JSON file."""
-    from zjtx.intake.synthetic import applicants
-
-    def encode(value: object) -> object:
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        raise TypeError(type(value))
-
-    path.write_text(
-        json.dumps(applicants(count, ROUND_DATE.year, seed), default=encode, ensure_ascii=False),
-        encoding="utf-8",
-    )
-    return path
+    return write_applicants_json(path, count, ROUND_DATE.year, seed)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from zjtx.domain.uscc import ALPHABET, check_character, org_code_check
@@ -126,3 +128,19 @@ def applicants(count: int, year: int, seed: int = 2026) -> list[dict[str, Any]]:
     # Codes depend on the seed so that two generated batches do not share applicants.
     code_base = 100000 + (seed % 10007) * 1_000_003
     return [applicant_values(rng, index, year, code_base) for index in range(count)]
+
+
+def write_applicants_json(path: Path, count: int, year: int, seed: int = 2026) -> Path:
+    """``count`` synthetic applicants written as a `zjtx score` JSON input (decimals as exact
+    strings, dates as ISO text)."""
+
+    def encode(value: object) -> object:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(type(value))
+
+    records = applicants(count, year, seed)
+    path.write_text(json.dumps(records, default=encode, ensure_ascii=False), encoding="utf-8")
+    return path
