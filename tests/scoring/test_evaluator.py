@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, CriterionState, Verdict
 from zjtx.scoring import UnknownNameError, evaluate, load_catalogue, load_rulebook
@@ -38,40 +39,11 @@ def test_three_valued_combination(states, all_of, any_of):
     assert combine_any(states) == any_of
 
 
+# criteria.md §16's worked example, with no 申报类型 given (the evaluator takes it as new).
 WORKED = {
+    **{k: v for k, v in CLEAN.items() if k != "application_type"},
     "name": "示例精密机械有限公司",
-    "uscc": "91350100M000100Y43",
-    "size_sector": "industry",
-    "employees_y1": 180,
-    "revenue_y3": Decimal(6900),
-    "revenue_y2": Decimal(7500),
-    "revenue_y1": Decimal(8600),
-    "main_revenue_y3": Decimal(6400),
-    "main_revenue_y2": Decimal(7000),
-    "main_revenue_y1": Decimal(8000),
-    "rd_expense_y2": Decimal(400),
-    "rd_expense_y1": Decimal(520),
-    "net_profit_y1": Decimal(700),
-    "total_liabilities_y1": Decimal(4800),
-    "total_assets_y1": Decimal(10000),
-    "niche_years": Decimal(7),
-    "digital_level": 2,
-    "iso9001": True,
-    "own_brand": True,
-    "quality_award": False,
-    "standards_participation": False,
-    "ip1_self_developed": 3,
-    "ip1_total": 3,
-    "ip1_applied": 3,
-    "ip1_high_value": 0,
-    "rd_staff_y1": 22,
-    "rd_institution_level": "provincial",
-    "lead_product_field": "six_foundations",
-    "strategic_emerging": True,
-    "abnormal_operation": False,
-    "serious_dishonesty": False,
-    "major_incident_3y": False,
-    "prohibited_product": False,
+    **WORKED_EXAMPLE,
 }
 
 
