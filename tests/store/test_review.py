@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -217,57 +219,11 @@ def test_second_save_of_a_stale_review_fails_with_what_changed(database_url, tmp
         second.store.close()
 
 
-def test_concurrent_saves_without_a_version_never_overwrite(database_url, tmp_path):
-    """A save racing another (both read version 1) is caught by the version counter."""
-    first = StoreService(open_store(database_url), scorer=RuleScorer())
-    release = threading.Event()
-    reached = threading.Event()
-    slow_scorer = RuleScorer()
-
-    def blocking_scorer(applicant, round_info, confirmations):
-        reached.set()
-        assert release.wait(30)
-        return slow_scorer(applicant, round_info, confirmations)
-
-    second = StoreService(open_store(database_url), scorer=blocking_scorer)
-    outcome: list[BaseException | object] = []
-    try:
-        first.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
-        first.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
-        first.decide(ROUND, A, "return", "缺少材料", evaluator="王评审")  # version 1
-        # Known evaluator: the second save writes nothing before its flush (SQLite allows one
-        # writer at a time; a first-time evaluator's row would hold the write lock).
-        first.set_evaluator_role("李评审", "evaluator")
-
-        def second_evaluator() -> None:
-            try:
-                outcome.append(
-                    second.apply_review(
-                        ROUND, A, evaluator="李评审", confirm=[("T-JUDGE", "met")], reason="属于"
-                    )
-                )
-            except BaseException as exc:  # handed to the main thread
-                outcome.append(exc)
-
-        thread = threading.Thread(target=second_evaluator)
-        thread.start()
-        assert reached.wait(30)  # the second evaluator has read version 1 and is scoring
-        first.decide(ROUND, A, "reject", "材料不全", evaluator="王评审")  # version 2
-        release.set()
-        thread.join(60)
-        assert len(outcome) == 1
-        assert isinstance(outcome[0], ConflictError), outcome[0]
-        assert "不推荐" in str(outcome[0])
-        state = first.review_state(ROUND, A)
-        assert (state.version, state.decision, state.items) == (2, "reject", ())
-    finally:
-        release.set()
-        first.store.close()
-        second.store.close()
-
-
-def test_two_first_reviews_racing_never_overwrite(database_url, tmp_path):
-    """Both evaluators start the first review of an applicant; the later save is a conflict."""
+@contextmanager
+def _second_evaluator_racing(database_url: str) -> Iterator[tuple]:
+    """Two services on one database. ``start_second()`` has 李评审 save a review with the second
+    one and returns once that save has read the review and is scoring; it finishes when
+    ``release`` is set, leaving its result or exception in ``outcome``."""
     first = StoreService(open_store(database_url), scorer=RuleScorer())
     release, reached = threading.Event(), threading.Event()
     slow_scorer = RuleScorer()
@@ -279,24 +235,58 @@ def test_two_first_reviews_racing_never_overwrite(database_url, tmp_path):
 
     second = StoreService(open_store(database_url), scorer=blocking_scorer)
     outcome: list[BaseException | object] = []
+
+    def second_evaluator() -> None:
+        try:
+            outcome.append(
+                second.apply_review(
+                    ROUND, A, evaluator="李评审", confirm=[("T-JUDGE", "met")], reason="属于"
+                )
+            )
+        except BaseException as exc:  # handed to the main thread
+            outcome.append(exc)
+
+    def start_second() -> threading.Thread:
+        thread = threading.Thread(target=second_evaluator)
+        thread.start()
+        assert reached.wait(30)
+        return thread
+
     try:
+        yield first, start_second, release, outcome
+    finally:
+        release.set()
+        first.store.close()
+        second.store.close()
+
+
+def test_concurrent_saves_without_a_version_never_overwrite(database_url, tmp_path):
+    """A save racing another (both read version 1) is caught by the version counter."""
+    with _second_evaluator_racing(database_url) as (first, start_second, release, outcome):
+        first.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+        first.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+        first.decide(ROUND, A, "return", "缺少材料", evaluator="王评审")  # version 1
+        # Known evaluator: the second save writes nothing before its flush (SQLite allows one
+        # writer at a time; a first-time evaluator's row would hold the write lock).
+        first.set_evaluator_role("李评审", "evaluator")
+        thread = start_second()  # the second evaluator has read version 1 and is scoring
+        first.decide(ROUND, A, "reject", "材料不全", evaluator="王评审")  # version 2
+        release.set()
+        thread.join(60)
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], ConflictError), outcome[0]
+        assert "不推荐" in str(outcome[0])
+        state = first.review_state(ROUND, A)
+        assert (state.version, state.decision, state.items) == (2, "reject", ())
+
+
+def test_two_first_reviews_racing_never_overwrite(database_url, tmp_path):
+    """Both evaluators start the first review of an applicant; the later save is a conflict."""
+    with _second_evaluator_racing(database_url) as (first, start_second, release, outcome):
         first.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
         first.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
         first.set_evaluator_role("李评审", "evaluator")
-
-        def second_evaluator() -> None:
-            try:
-                outcome.append(
-                    second.apply_review(
-                        ROUND, A, evaluator="李评审", confirm=[("T-JUDGE", "met")], reason="属于"
-                    )
-                )
-            except BaseException as exc:  # handed to the main thread
-                outcome.append(exc)
-
-        thread = threading.Thread(target=second_evaluator)
-        thread.start()
-        assert reached.wait(30)  # the second has found no review yet and is scoring
+        thread = start_second()  # the second has found no review yet and is scoring
         first.decide(ROUND, A, "return", "缺少材料", evaluator="王评审")
         release.set()
         thread.join(60)
@@ -304,7 +294,3 @@ def test_two_first_reviews_racing_never_overwrite(database_url, tmp_path):
         assert "王评审" in str(outcome[0])
         state = first.review_state(ROUND, A)
         assert (state.version, state.decision, state.items) == (1, "return", ())
-    finally:
-        release.set()
-        first.store.close()
-        second.store.close()
