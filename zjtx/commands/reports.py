@@ -11,7 +11,7 @@ from zjtx.cli import UsageError
 from zjtx.commands.scoring import score_inputs
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
-from zjtx.export.sources import catalogue_of, document_number, round_catalogue
+from zjtx.export.sources import catalogue_of, document_number
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.scoring import (
     TIERS,
@@ -214,54 +214,31 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from zjtx.export.summary import build_recommendation_summary
+    from zjtx.export.tables import write_summary
 
     kind = _output_kind(args.out, (".pdf", ".xlsx"))
-    made_at = parse_made_at(args.made_at)
-    outcomes = _outcomes(args)
-    summary = build_recommendation_summary(
-        outcomes, catalogue=round_catalogue([o.evaluation for o in outcomes]), made_at=made_at
-    )
+    summary, pages = write_summary(_outcomes(args), Path(args.out), parse_made_at(args.made_at))
     if kind == ".pdf":
-        from zjtx.export.summary_pdf import render_summary_pdf
-
-        pages = render_summary_pdf(summary, Path(args.out))
         print(f"已生成推荐汇总表：{args.out}（{len(summary.rows)} 家，{pages} 页，含统计页）")
     else:
-        from zjtx.export.excel import write_summary_xlsx
-
-        write_summary_xlsx(summary, Path(args.out))
         print(f"已生成推荐汇总表：{args.out}（{len(summary.rows)} 家，含“统计”工作表）")
     return 0
 
 
 def cmd_publicity(args: argparse.Namespace) -> int:
-    from zjtx.export.summary import build_publicity_list
+    from zjtx.export.tables import write_publicity
 
-    kind = _output_kind(args.out, (".pdf", ".xlsx"))
-    publicity = build_publicity_list(_outcomes(args), made_at=parse_made_at(args.made_at))
-    if kind == ".pdf":
-        from zjtx.export.summary_pdf import render_publicity_pdf
-
-        render_publicity_pdf(publicity, Path(args.out))
-    else:
-        from zjtx.export.excel import write_publicity_xlsx
-
-        write_publicity_xlsx(publicity, Path(args.out))
+    _output_kind(args.out, (".pdf", ".xlsx"))
+    publicity = write_publicity(_outcomes(args), Path(args.out), parse_made_at(args.made_at))
     print(f"已生成公示名单：{args.out}（{len(publicity.rows)} 家）")
     return 0
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from zjtx.export.excel import write_results_xlsx
+    from zjtx.export.tables import write_results
 
     _output_kind(args.out, (".xlsx",))
     outcomes = _outcomes(args)
-    write_results_xlsx(
-        outcomes,
-        Path(args.out),
-        catalogue=round_catalogue([o.evaluation for o in outcomes]),
-        made_at=parse_made_at(args.made_at),
-    )
+    write_results(outcomes, Path(args.out), parse_made_at(args.made_at))
     print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")
     return 0

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from zjtx.export.from_store import review_info
-from zjtx.export.sources import catalogue_of, document_number, round_catalogue
+from zjtx.export.sources import catalogue_of, document_number
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.store import ApplicantDetail, ImportCancelled, RoundInfo, StoreService
 
@@ -161,48 +161,20 @@ def run_export(
             files,
             f"已生成 {len(result.files)} 份评审意见表及汇编（{result.pages} 页）",
         )
+    from zjtx.export.tables import write_publicity, write_results, write_summary
+
+    suffix = ".pdf" if kind.endswith("_pdf") else ".xlsx"
     if kind.startswith("summary"):
-        from zjtx.export.summary import build_recommendation_summary
-
-        summary = build_recommendation_summary(
-            outcomes, catalogue=round_catalogue([o.evaluation for o in outcomes]), made_at=made_at
-        )
-        if kind == "summary_pdf":
-            from zjtx.export.summary_pdf import render_summary_pdf
-
-            target = folder / f"{round_name}_推荐汇总表.pdf"
-            render_summary_pdf(summary, target)
-        else:
-            from zjtx.export.excel import write_summary_xlsx
-
-            target = folder / f"{round_name}_推荐汇总表.xlsx"
-            write_summary_xlsx(summary, target)
+        target = folder / f"{round_name}_推荐汇总表{suffix}"
+        summary, _pages = write_summary(outcomes, target, made_at)
         message = f"已生成推荐汇总表（{len(summary.rows)} 家）：{target.name}"
     elif kind.startswith("publicity"):
-        from zjtx.export.summary import build_publicity_list
-
-        publicity = build_publicity_list(outcomes, made_at=made_at)
-        if kind == "publicity_pdf":
-            from zjtx.export.summary_pdf import render_publicity_pdf
-
-            target = folder / f"{round_name}_公示名单.pdf"
-            render_publicity_pdf(publicity, target)
-        else:
-            from zjtx.export.excel import write_publicity_xlsx
-
-            target = folder / f"{round_name}_公示名单.xlsx"
-            write_publicity_xlsx(publicity, target)
+        target = folder / f"{round_name}_公示名单{suffix}"
+        publicity = write_publicity(outcomes, target, made_at)
         message = f"已生成公示名单（{len(publicity.rows)} 家）：{target.name}"
     else:
-        from zjtx.export.excel import write_results_xlsx
-
         target = folder / f"{round_name}_评价结果.xlsx"
-        write_results_xlsx(
-            outcomes,
-            target,
-            catalogue=round_catalogue([o.evaluation for o in outcomes]),
-            made_at=made_at,
-        )
+        write_results(outcomes, target, made_at)
         message = f"已导出评价结果（{total} 家）：{target.name}"
     if progress is not None:
         progress(1, 1)
