@@ -79,6 +79,8 @@ CONTRACT_KEYS = [
     "field_years",
     "new_product",
     "champion_product_revenue_y1",
+    "holds_tech_sme",
+    "lead_product_revenue_y1",
 ]
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "fields.md"

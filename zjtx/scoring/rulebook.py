@@ -825,7 +825,33 @@ __all__ = [
     "load_all_rulebooks",
     "load_overlay",
     "load_rulebook",
+    "overlay_title",
+    "rulebook_title",
+    "grade_legend",
     "load_rulebook_file",
     "select_rulebook",
     "select_rulebook_id",
 ]
+
+
+def rulebook_title(rulebook_id: str) -> str:
+    """The Chinese title of a bundled rulebook for people to read; the id when it is unknown."""
+    try:
+        return load_rulebook(rulebook_id).title or rulebook_id
+    except (UnknownNameError, DataFileError):
+        return rulebook_id
+
+
+def overlay_title(overlay_id: str) -> str:
+    """The Chinese title of a bundled provincial overlay; the id when it is unknown."""
+    try:
+        return load_overlay(overlay_id).title or overlay_id
+    except (UnknownNameError, DataFileError):
+        return overlay_id
+
+
+def grade_legend() -> str:
+    """One line explaining the source grades (V/A/B/C/未核实) for a legend under a table."""
+    return "可信等级：" + "；".join(
+        f"{'未核实' if g == 'UNVERIFIED' else g} = {GRADE_LABELS[g]}" for g in GRADES
+    )
