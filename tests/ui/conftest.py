@@ -45,8 +45,11 @@ def sample_json() -> Path:
 
 @pytest.fixture(autouse=True)
 def font(qapp):
-    """The application with the bundled Chinese font (as zjtx.ui.app sets it up)."""
+    """The application with Qt's Chinese texts and the bundled font (as zjtx.ui.app sets it up)."""
+    from zjtx.ui.app import install_translations
     from zjtx.ui.fonts import apply_bundled_font
+
+    install_translations(qapp)
 
     return apply_bundled_font(qapp)
 

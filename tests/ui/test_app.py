@@ -62,3 +62,24 @@ def test_run_explains_a_database_that_cannot_be_opened(qtbot, monkeypatch, data_
     seen = _start_and_look(qtbot, monkeypatch, look)
     (shown,) = seen
     assert any(title == "无法打开数据库" and "不支持的数据库类型" in text for title, text in shown)
+
+
+def test_standard_qt_texts_are_chinese(qapp):
+    """Qt's own buttons, context menus and "Show Details..." read in Chinese once the app is set up."""
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+    ui_app.create_application(["zjtx"])
+    assert qapp._zjtx_translators, "qtbase_zh_CN was not installed"
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    assert buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+    box = QMessageBox()
+    box.setDetailedText("详细信息")
+    assert [b.text() for b in box.buttons()] == ["显示详情..."]
+    line = QLineEdit()
+    menu = line.createStandardContextMenu()
+    texts = [a.text().split("\t")[0] for a in menu.actions() if a.text()]
+    assert "复制(&C)" in texts and "粘贴(&P)" in texts
+    assert not any("Copy" in t or "Paste" in t or "Undo" in t for t in texts)

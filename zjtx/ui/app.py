@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -30,6 +30,27 @@ QToolBar { spacing: 4px; padding: 2px; }
 """
 
 
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own zh_CN texts (standard buttons, context menus, "Show Details..."), installed once.
+
+    Must run before any widget exists: widgets read their standard texts when they are built.
+    """
+    installed = getattr(app, "_zjtx_translators", None)
+    if installed is not None:
+        return installed
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = []
+    for catalogue in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+                           catalogue, "_", folder):  # fmt: skip
+            app.installTranslator(translator)
+            installed.append(translator)
+    app._zjtx_translators = installed  # type: ignore[attr-defined]
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    return installed
+
+
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication with the bundled font, the style sheet and the exception handler."""
     from zjtx.ui.errors import install_exception_handler
@@ -46,6 +67,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("专精特新评审助手")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("zjtx")
+    install_translations(app)
     apply_bundled_font(app)
     app.setStyleSheet(STYLE)
     install_exception_handler()
