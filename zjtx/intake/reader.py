@@ -11,6 +11,7 @@ from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.form import form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
+from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.json_input import InputError, read_json_applicants
 from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
 from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
@@ -99,6 +100,7 @@ def read_applicants(
     cancel: Callable[[], bool] | None = None,
     catalogue: FieldCatalogue | None = None,
     mapping_overrides: Sequence[ColumnOverride] = (),
+    hints: Hints = CLI_HINTS,
 ) -> IntakeResult:
     """Read rosters, forms, CSV and JSON files (folders expanded) through the gate.
 
@@ -113,6 +115,8 @@ def read_applicants(
             ColumnOverride): a column re-pointed to another field or year, mapped by hand when
             its header was not recognised, or ignored. Each column read this way is listed in
             FileResult.column_mapping with ``manual=True`` and noted by an info issue.
+        hints: how messages tell the reader to correct a column or get a template (the
+            command line's wording unless the caller is the window: hints.WINDOW_HINTS).
 
     Raises:
         MappingError: an override names an unknown field (with a "did you mean"), a year
@@ -138,7 +142,9 @@ def read_applicants(
         else:
             file_result.sha256 = _sha256(path)
             mine = [(o, spec) for o, spec in overrides if o.matches_file(shown)]
-            records = _read_file(path, shown, year, catalogue, file_result, ticker, mine, used)
+            records = _read_file(
+                path, shown, year, catalogue, file_result, ticker, mine, used, hints
+            )
         per_file.append((file_result, records))
         result.files.append(file_result)
     unused = [o for o, _ in overrides if o not in used]
@@ -188,6 +194,7 @@ def _read_file(
     ticker: _Ticker,
     overrides: Overrides,
     used: set[ColumnOverride],
+    hints: Hints = CLI_HINTS,
 ) -> list[Record]:
     try:
         kind = detect_kind(path)
@@ -200,7 +207,7 @@ def _read_file(
         _file_issue(file_result, exc.code, Severity.ERROR, f"{shown}：{exc.message}")
         return []
     ticker.check()
-    return _read_sheets(sheets, shown, year, catalogue, file_result, ticker, overrides, used)
+    return _read_sheets(sheets, shown, year, catalogue, file_result, ticker, overrides, used, hints)
 
 
 def _read_json(
@@ -250,6 +257,7 @@ def _read_sheets(
     ticker: _Ticker,
     overrides: Overrides = (),
     used: set[ColumnOverride] | None = None,
+    hints: Hints = CLI_HINTS,
 ) -> list[Record]:
     candidates = []
     for sheet in sheets:
@@ -269,7 +277,7 @@ def _read_sheets(
             if mine:
                 apply_overrides(layout, sheet, shown, mine, used if used is not None else set())
             file_result.column_mapping.extend(column_mappings(layout, sheet, year))
-            file_result.issues.extend(header_issues(layout, sheet, shown, catalogue))
+            file_result.issues.extend(header_issues(layout, sheet, shown, catalogue, hints))
             records.extend(
                 iter_roster_records(sheet, layout, shown, counts, ticker, file_result.issues)
             )
@@ -293,7 +301,7 @@ def _read_sheets(
             "header-not-found",
             Severity.ERROR,
             f"{shown}：找不到表头（企业名称、统一社会信用代码等列）或申报表的栏目，未导入任何数据"
-            "：请使用 zjtx template 生成的模板",
+            f"：{hints.get_template}",
         )
         return []
     file_result.kind = "form"

@@ -13,6 +13,7 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header, split_units
+from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.values import (
@@ -325,9 +326,14 @@ def column_mappings(layout: HeaderLayout, sheet: SheetData, year: int) -> list[C
 
 
 def header_issues(
-    layout: HeaderLayout, sheet: SheetData, file: str, catalogue: FieldCatalogue
+    layout: HeaderLayout,
+    sheet: SheetData,
+    file: str,
+    catalogue: FieldCatalogue,
+    hints: Hints = CLI_HINTS,
 ) -> list[Issue]:
-    """Issues about the header itself: unknown, misdated or mis-unitted columns, missing ones."""
+    """Issues about the header itself: unknown, misdated or mis-unitted columns, missing ones;
+    ``hints`` say how the reader corrects a column (command line or window)."""
     issues = []
     header_row = layout.first_row + layout.height
 
@@ -360,8 +366,8 @@ def header_issues(
         column_issue(
             "column-ignored",
             Severity.WARNING,
-            f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，可在导入向导的"
-            "“列对应关系”中指定对应字段（命令行用 --map），或改用模板中的列名）",
+            f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，"
+            f"{hints.correct_column}，或改用模板中的列名）",
             where,
         )
     for _, text, where in layout.dropped:
