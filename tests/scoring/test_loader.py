@@ -218,3 +218,132 @@ def test_overlay_replacing_unknown_criterion_is_rejected(tmp_path):
         load_rulebook_file(base, overlay)
     assert info.value.file == "shandong-2022.yaml"
     assert info.value.suggestion == "SR22-S8"
+
+
+def _replaces(cid, value):
+    return _set(cid, "replaces", value)
+
+
+def _link(rulebook, criteria, how):
+    return {"rulebook": rulebook, "criteria": criteria, "how": how}
+
+
+REPLACES_CASES = [
+    (
+        "unknown rulebook",
+        _replaces("LG26-1b", _link("little-giant-2021", ["LG22-1a"], "same")),
+        "LG26-1b",
+        "评价标准 “little-giant-2021” 不存在",
+        "little-giant-2022",
+    ),
+    (
+        "unknown criterion of the earlier rulebook",
+        _replaces("LG26-2d", _link("little-giant-2022", ["LG22-2cc"], "changed")),
+        "LG26-2d",
+        "“LG22-2cc” 不在 little-giant-2022 中",
+        "LG22-2c",
+    ),
+    (
+        "bad how",
+        _replaces("LG26-6", _link("little-giant-2022", ["LG22-5", "LG22-6"], "merge")),
+        "LG26-6",
+        "how “merge” 无效",
+        "merged",
+    ),
+    (
+        "misspelt key",
+        _replaces(
+            "LG26-1b", {"rulebook": "little-giant-2022", "criterion": ["LG22-1a"], "how": "same"}
+        ),
+        "LG26-1b",
+        "未知属性 “criterion”",
+        "criteria",
+    ),
+    (
+        "merge of one criterion",
+        _replaces("LG26-6", _link("little-giant-2022", ["LG22-5"], "merged")),
+        "LG26-6",
+        "merged 须列出至少两条",
+        None,
+    ),
+    (
+        "rulebook of another tier",
+        _replaces("LG26-1b", _link("srdi-sme-2022", ["SR22-B1"], "changed")),
+        "LG26-1b",
+        "只能对应同一层级",
+        None,
+    ),
+    (
+        "the rulebook itself",
+        _replaces("LG26-1b", _link("little-giant-2026", ["LG26-0"], "same")),
+        "LG26-1b",
+        "不能对应本标准自身",
+        None,
+    ),
+    (
+        "one old criterion taken twice as a plain change",
+        _replaces("LG26-2a", _link("little-giant-2022", ["LG22-1b"], "changed")),
+        "LG26-2b",
+        "LG22-1b 同时对应",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "edit", "rule", "message", "suggestion"),
+    REPLACES_CASES,
+    ids=[c[0] for c in REPLACES_CASES],
+)
+def test_bad_correspondence_fails_with_file_rule_and_suggestion(
+    tmp_path, what, edit, rule, message, suggestion
+):
+    """A bad replaces entry is one error naming the file, the criterion and the closest name."""
+    path = _copy(tmp_path, "little-giant-2026", edit)
+    with pytest.raises(DataFileError) as info:
+        load_rulebook_file(path)
+    error = info.value
+    assert error.file == "little-giant-2026.yaml"
+    assert error.rule == rule
+    assert message in str(error)
+    assert error.suggestion == suggestion
+
+
+def test_split_needs_a_second_part(tmp_path):
+    """A criterion split from an old one that no other new criterion shares is an error."""
+
+    def edit(data):
+        _criterion(data, "LG26-0")["replaces"]["criteria"] = ["LG22-X", "LG22-F"]
+
+    with pytest.raises(DataFileError) as info:
+        load_rulebook_file(_copy(tmp_path, "little-giant-2026", edit))
+    assert (info.value.file, info.value.rule) == ("little-giant-2026.yaml", "LG26-1a")
+    assert "split" in str(info.value)
+
+
+def test_correspondence_is_read_from_the_sibling_file(tmp_path):
+    """The earlier rulebook is looked up next to the file first, without loading it in full."""
+    renamed = "LG22-1A"
+
+    def rename(data):
+        _criterion(data, "LG22-1a")["id"] = renamed
+        data["verdict"] = {"all": [{"criterion": "LG22-0"}]}
+
+    _copy(tmp_path, "little-giant-2022", rename)
+    path = _copy(tmp_path, "little-giant-2026", lambda d: None)
+    with pytest.raises(DataFileError) as info:
+        load_rulebook_file(path)
+    assert (info.value.rule, info.value.suggestion) == ("LG26-1b", renamed)
+    _copy(tmp_path, "little-giant-2026", _set("LG26-1b", "replaces", {
+        "rulebook": "little-giant-2022", "criteria": [renamed], "how": "same",
+    }))  # fmt: skip
+    assert load_rulebook_file(path).by_id["LG26-1b"].replaces.criteria == (renamed,)
+
+
+def test_rulebooks_naming_each_other_load_without_a_loop(tmp_path):
+    """Two rulebooks whose criteria name each other both load (no recursive loading)."""
+    back = {"rulebook": "little-giant-2026", "criteria": ["LG26-1b"], "how": "same"}
+    old = _copy(tmp_path, "little-giant-2022", _replaces("LG22-1a", back))
+    new = _copy(tmp_path, "little-giant-2026", lambda d: None)
+    assert load_rulebook_file(old).by_id["LG22-1a"].replaces.rulebook == "little-giant-2026"
+    assert load_rulebook_file(new).by_id["LG26-1b"].replaces.criteria == ("LG22-1a",)
