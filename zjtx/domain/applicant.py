@@ -17,15 +17,22 @@ def values_hash(values: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """Where one value was read: file, sheet, cell (A1) and the raw text as typed."""
+    """Where one value was read: file, sheet, cell (A1) and the raw text as typed.
+
+    ``kind`` is set for a value no cell gave: ``round-region`` is the round's 地区 (in ``raw``)
+    filling a province the applicant left empty (``file`` then names that source, 批次地区).
+    """
 
     file: str
     sheet: str | None = None
     cell: str | None = None
     raw: str | None = None
+    kind: str | None = None
 
     def describe(self) -> str:
         """Chinese one-liner such as ``roster.xlsx · 名单 · D7（原值 "1,200万元"）``."""
+        if self.kind == "round-region":
+            return f"由{self.file}“{self.raw}”补充"
         parts = [self.file]
         if self.sheet:
             parts.append(self.sheet)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import ChainMap
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -44,19 +46,37 @@ def decode_values(data: dict[str, Any]) -> dict[str, Any]:
 def encode_provenance(item: Provenance | None) -> dict[str, Any] | None:
     if item is None:
         return None
-    return {"file": item.file, "sheet": item.sheet, "cell": item.cell, "raw": item.raw}
+    data = {"file": item.file, "sheet": item.sheet, "cell": item.cell, "raw": item.raw}
+    if item.kind is not None:
+        data["kind"] = item.kind
+    return data
 
 
 def decode_provenance(data: dict[str, Any] | None) -> Provenance | None:
     if data is None:
         return None
     return Provenance(
-        file=data["file"], sheet=data.get("sheet"), cell=data.get("cell"), raw=data.get("raw")
+        file=data["file"],
+        sheet=data.get("sheet"),
+        cell=data.get("cell"),
+        raw=data.get("raw"),
+        kind=data.get("kind"),
     )
 
 
-def encode_provenance_map(provenance: dict[str, Provenance]) -> dict[str, Any]:
-    """Provenance of every value; cells of one sheet (the usual case) name it only once."""
+def encode_provenance_map(provenance: Mapping[str, Provenance]) -> dict[str, Any]:
+    """Provenance of every value; cells of one sheet (the usual case) name it only once.
+
+    A ChainMap puts values that came from elsewhere (a province filled from the round's
+    region) over the file's own cells: they are kept apart, under ``$added``.
+    """
+    if isinstance(provenance, ChainMap) and len(provenance.maps) > 1:
+        added = {
+            key: encode_provenance(provenance[key])
+            for layer in provenance.maps[:-1]
+            for key in layer
+        }
+        return {**encode_provenance_map(provenance.maps[-1]), "$added": added}
     cell_texts = getattr(provenance, "cell_texts", None)
     if cell_texts is not None and len(provenance):  # a roster row: one file and sheet
         return {
@@ -76,6 +96,10 @@ def encode_provenance_map(provenance: dict[str, Provenance]) -> dict[str, Any]:
 
 
 def decode_provenance_map(data: dict[str, Any]) -> dict[str, Provenance]:
+    added = data.get("$added")
+    if added is not None:
+        own = decode_provenance_map({k: v for k, v in data.items() if k != "$added"})
+        return {**own, **{key: decode_provenance(item) for key, item in added.items()}}  # type: ignore[dict-item]
     if "$cells" in data:
         file, sheet = data["$file"], data["$sheet"]
         return {

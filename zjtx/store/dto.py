@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.issues import Issue
+from zjtx.domain.region import format_region
 from zjtx.scoring.rulebook import TIERS
 
 TIER_LABELS = TIERS  # tier key -> Chinese name
@@ -196,12 +197,9 @@ class ApplicantRow:
 
     @property
     def region(self) -> str:
-        """所在省市区县 as written together, e.g. 浙江省杭州市西湖区 (北京市朝阳区: no repeat)."""
-        parts: list[str] = []
-        for part in (self.province, self.city, self.county):
-            if part and part not in parts:
-                parts.append(part)
-        return "".join(parts)
+        """所在地区 in one form from the province down, e.g. 浙江省杭州市西湖区 (北京市朝阳区,
+        and 江苏 / 南京市 / 南京市江宁区 is 江苏省南京市江宁区): see zjtx.domain.region."""
+        return format_region(self.province, self.city, self.county)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

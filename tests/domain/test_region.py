@@ -1,0 +1,86 @@
+"""Places in one form: province spellings, 所在地区 text and what a round's region fills in."""
+
+import pytest
+
+from zjtx.domain.region import (
+    PROVINCES,
+    RoundRegionCheck,
+    canonical_province,
+    check_round_region,
+    format_region,
+    place,
+    round_province,
+    split_province,
+)
+
+
+def test_every_province_spelling_has_one_full_name():
+    """江苏 / 江苏省 / 广西 / 广西自治区 / 香港 are one province each; a city is none."""
+    assert len(PROVINCES) == len(set(PROVINCES)) == 34
+    assert canonical_province("江苏") == canonical_province(" 江苏省 ") == "江苏省"
+    assert canonical_province("广西") == canonical_province("广西自治区") == "广西壮族自治区"
+    assert canonical_province("内蒙古") == "内蒙古自治区"
+    assert canonical_province("北京") == "北京市"
+    assert canonical_province("香港") == "香港特别行政区"
+    assert canonical_province("南京市") is None and canonical_province(None) is None
+
+
+def test_a_province_is_read_only_where_the_text_names_it():
+    """江苏省南京市 names 江苏省; 南京市 and 吉林市 (a city of 吉林省) name no province."""
+    assert split_province("江苏省南京市") == ("江苏省", "南京市")
+    assert split_province("江苏") == ("江苏省", "")
+    assert split_province("南京市") == (None, "南京市")
+    assert split_province("吉林市") == (None, "吉林市")
+    assert round_province("江苏") == round_province("江苏省南京市") == "江苏省"
+    assert round_province("南京市") is None and round_province("全国") is None
+    assert round_province(None) is None and round_province("") is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "shown"),
+    [
+        (("江苏省", "南京市", "江宁区"), "江苏省南京市江宁区"),
+        (("江苏", "南京市", "南京市江宁区"), "江苏省南京市江宁区"),
+        (("江苏省", "南京市", "江苏省南京市江宁区"), "江苏省南京市江宁区"),
+        ((None, None, "江苏省南京市江宁区"), "江苏省南京市江宁区"),
+        (("江苏省", "江苏省南京市", "江宁区"), "江苏省南京市江宁区"),
+        (("江苏省南京市", None, "江宁区"), "江苏省南京市江宁区"),
+        (("江 苏 省", "南京市\u3000", " 江宁区"), "江苏省南京市江宁区"),
+        (("北京市", "北京市", "海淀区"), "北京市海淀区"),
+        (("北京", None, "北京市海淀区"), "北京市海淀区"),
+        ((None, "南京市", "江宁区"), "南京市江宁区"),
+        (("江苏省", None, None), "江苏省"),
+        ((None, None, None), ""),
+    ],
+)
+def test_the_region_is_shown_in_one_form(cells, shown):
+    """省市区县 as one text from the province down, each name once, whatever cell holds it."""
+    assert format_region(*cells) == shown
+
+
+def test_the_place_groups_spellings_together():
+    """ "南京市江宁区" in the county cell and the three cells apart are one place."""
+    one = place("江苏", "南京市", "南京市江宁区")
+    other = place("江苏省", "南京市", "江宁区")
+    assert one == other
+    assert (one.province, one.city, one.county) == ("江苏省", "南京市", "江宁区")
+    assert place("北京市", "北京市", "海淀区").city is None  # a municipality is its own city
+    assert format_region(None, None, None, empty="—") == "—"
+
+
+def test_a_round_region_fills_a_missing_province_only():
+    """A 江苏省 round fills a missing province, keeps 江苏 and reports 浙江省 as outside."""
+    assert check_round_region(None, "南京市", "江宁区", "江苏省") == RoundRegionCheck(fill="江苏省")
+    assert check_round_region("", None, None, "江苏") == RoundRegionCheck(fill="江苏省")
+    assert check_round_region("江苏", "南京市", None, "江苏省") == RoundRegionCheck()
+    assert check_round_region("浙江省", "杭州市", None, "江苏省") == RoundRegionCheck(
+        outside="浙江省", named_in="province"
+    )
+    assert check_round_region(None, "南京市", "浙江省杭州市西湖区", "江苏省") == (
+        RoundRegionCheck(outside="浙江省", named_in="county")
+    )
+    # The county cell already says the round's province: nothing to fill.
+    assert check_round_region(None, None, "江苏省南京市江宁区", "江苏省") == RoundRegionCheck()
+    # A round named by a city or by nothing fills nothing: no city is looked up.
+    assert check_round_region(None, None, "江宁区", "南京市") == RoundRegionCheck()
+    assert check_round_region(None, None, None, None) == RoundRegionCheck()

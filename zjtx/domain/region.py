@@ -1,0 +1,157 @@
+"""Places: province spellings in one form, 所在地区 as one text, and a round's province."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+# The 34 provincial-level divisions (GB/T 2260) by their full names.
+PROVINCES = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
+    "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
+    "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省",
+    "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
+    "台湾省", "香港特别行政区", "澳门特别行政区",
+)  # fmt: skip
+
+_SHORT = {
+    "内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏",
+    "宁夏回族自治区": "宁夏", "新疆维吾尔自治区": "新疆", "香港特别行政区": "香港",
+    "澳门特别行政区": "澳门",
+}  # fmt: skip
+_OTHER_SPELLINGS = {
+    "广西自治区": "广西壮族自治区", "宁夏自治区": "宁夏回族自治区", "新疆自治区": "新疆维吾尔自治区",
+    "香港特区": "香港特别行政区", "澳门特区": "澳门特别行政区",
+}  # fmt: skip
+
+# Every way a province is written on its own (江苏 / 江苏省 / 广西 / 广西自治区 ...).
+SPELLINGS: dict[str, str] = {
+    **{name: name for name in PROVINCES},
+    **{_SHORT.get(name, name[:-1]): name for name in PROVINCES},
+    **_OTHER_SPELLINGS,
+}
+# Written at the start of a longer place (江苏省南京市): only unmistakable spellings, since a
+# short name can begin a city's name (吉林 / 吉林市).
+_PREFIXES = sorted(
+    {spelling for spelling in SPELLINGS if spelling[-1] in "省市区"}, key=len, reverse=True
+)
+
+ROUND_REGION_SOURCE = "批次地区"  # where a value filled from the round's region came from
+ROUND_REGION_KIND = "round-region"  # the Provenance kind of such a value
+
+
+def clean(text: object) -> str:
+    """A place as text without any spaces (full-width ones too); "" for no text."""
+    return "".join(text.split()) if isinstance(text, str) else ""
+
+
+def canonical_province(text: object) -> str | None:
+    """The full name of the province ``text`` spells (江苏 → 江苏省); None if it is not one."""
+    return SPELLINGS.get(clean(text))
+
+
+def split_province(text: object) -> tuple[str | None, str]:
+    """The province a place names at its start (full name) and the rest of the text.
+
+    ``江苏省南京市`` → ``("江苏省", "南京市")``; ``江苏`` → ``("江苏省", "")``;
+    ``南京市`` → ``(None, "南京市")``: no city is looked up, none is guessed.
+    """
+    text = clean(text)
+    whole = SPELLINGS.get(text)
+    if whole is not None:
+        return whole, ""
+    for prefix in _PREFIXES:
+        if text.startswith(prefix):
+            return SPELLINGS[prefix], text[len(prefix) :]
+    return None, text
+
+
+def round_province(region: object) -> str | None:
+    """The province a round's 地区 names (江苏 / 江苏省 / 江苏省南京市), else None (南京市)."""
+    return split_province(region)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an applicant is, in one form: the province by its full name, the city and the
+    county without the names before them repeated; None for what the applicant did not give."""
+
+    province: str | None
+    city: str | None
+    county: str | None
+
+    @property
+    def text(self) -> str:
+        """所在地区 written together from the province down: 江苏省南京市江宁区, 北京市海淀区.
+
+        Always from the province: the same county name exists in several cities (鼓楼区 in
+        南京, 福州, 徐州 and 开封), so only the full form means one place in a national round,
+        and a provincial round shows its rows the same way as any other.
+        """
+        return "".join(part for part in (self.province, self.city, self.county) if part)
+
+
+@lru_cache(maxsize=8192)
+def _place(province: str, city: str, county: str) -> Place:
+    named, rest = split_province(province)
+    if named is None:
+        named = province or None  # kept as written: the check names it (not a province)
+    elif rest and not city:
+        city = rest  # 江苏省南京市 in the province cell
+    parts: list[str | None] = []
+    for text in (city, county):
+        own, rest = split_province(text)
+        if own is not None and (named is None or own == named):
+            named, text = own, rest  # 江苏省南京市 in the city cell: the province once
+        parts.append(text or None)
+    city_text, county_text = parts
+    if city_text is not None and city_text == named:
+        city_text = None  # 北京市 北京市: a municipality is its own city
+    if county_text is not None and city_text is not None and county_text.startswith(city_text):
+        county_text = county_text[len(city_text) :] or None  # 南京市江宁区 in the county cell
+    return Place(named, city_text, county_text)
+
+
+def place(province: object, city: object, county: object) -> Place:
+    """The applicant's place in one form from the province / city / county cells as written."""
+    return _place(clean(province), clean(city), clean(county))
+
+
+def format_region(province: object, city: object, county: object, empty: str = "") -> str:
+    """所在地区 in one form (see Place.text); ``empty`` when none of the three is given."""
+    return place(province, city, county).text or empty
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRegionCheck:
+    """What a round's region means for one applicant.
+
+    Attributes:
+        fill: the province to record for an applicant that gave none (the round's).
+        outside: the province the applicant gave when the round's region names another one.
+        named_in: the field (province / city / county) where the applicant named it.
+    """
+
+    fill: str | None = None
+    outside: str | None = None
+    named_in: str | None = None
+
+
+def check_round_region(
+    province: object, city: object, county: object, region: object
+) -> RoundRegionCheck:
+    """Whether the round's region fills a missing province, or the applicant is outside it.
+
+    The province an applicant gives (in its own cell, or at the start of the city or county
+    cell) is never replaced; only a round whose region names a province fills one in.
+    """
+    wanted = round_province(region)
+    if wanted is None:
+        return RoundRegionCheck()
+    given = place(province, city, county).province
+    if given is None:
+        return RoundRegionCheck(fill=wanted)
+    if given == wanted:
+        return RoundRegionCheck()
+    named_in = "province" if clean(province) else "city" if split_province(city)[0] else "county"
+    return RoundRegionCheck(outside=given, named_in=named_in)
