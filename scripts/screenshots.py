@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     from zjtx.ui.rulebooks import RulebookBrowser
 
     browser = RulebookBrowser("little-giant-2022", "little-giant-2026")
-    browser.resize(1500, 900)
+    browser.resize(1366, 768)
     browser.show()
     settle()
     browser.grab().save(str(out / "rulebook-compare.png"))

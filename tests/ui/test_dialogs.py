@@ -1,4 +1,4 @@
-"""Settings, rulebook comparison, printing, the exception handler and the remembered layout."""
+"""Settings, printing, the exception handler and the remembered layout."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from PySide6.QtPrintSupport import QPrinter
 from tests.ui.conftest import ROUND, ROUND_DATE
 from zjtx.ui import errors
 from zjtx.ui.main_window import MainWindow
-from zjtx.ui.rulebooks import RulebookBrowser, compare_rulebooks
 from zjtx.ui.settings import AppSettings
 from zjtx.ui.settings_dialog import SettingsDialog
 
@@ -69,32 +68,6 @@ def _all_history(service):
 
     with service.store.session() as session:
         return list(session.scalars(select(AuditEvent)))
-
-
-def test_rulebook_comparison_marks_differences(qtbot):
-    """little-giant-2022 vs 2026: matched criteria, changes, additions and removals are marked."""
-    from zjtx.scoring import load_rulebook
-
-    left, right = load_rulebook("little-giant-2022"), load_rulebook("little-giant-2026")
-    pairs = compare_rulebooks(left, right)
-    assert {p.left.id for p in pairs if p.left} == {c.id for c in left.criteria}
-    assert {p.right.id for p in pairs if p.right} == {c.id for c in right.criteria}
-    changes = {p.change for p in pairs}
-    assert {"changed", "added", "removed"} <= changes
-    niche = next(p for p in pairs if p.left and p.left.title == "从事特定细分市场时间")
-    assert niche.right is not None and niche.right.title == "从事特定细分市场时间"
-    same = compare_rulebooks(left, left)
-    assert {p.change for p in same} == {"same"}
-
-    browser = RulebookBrowser("little-giant-2022", "little-giant-2026")
-    qtbot.addWidget(browser)
-    assert browser.table.rowCount() == len(pairs)
-    marks = {browser.table.item(r, 4).text() for r in range(browser.table.rowCount())}
-    assert {"有改动", "新增", "删除"} <= marks
-    tooltip = browser.table.item(0, 1).toolTip()
-    assert "条款：" in tooltip and "可信等级：" in tooltip
-    browser.right.setCurrentIndex(browser.right.findData("little-giant-2022"))
-    assert {browser.table.item(r, 4).text() for r in range(browser.table.rowCount())} == {"相同"}
 
 
 def test_printing_a_report_writes_every_page(qtbot, tmp_path):

@@ -1,175 +1,232 @@
-"""Rulebook browser: criteria with clauses, sources and grades; two versions side by side."""
+"""Rulebook browser: two rulebooks side by side, criteria paired by their declared correspondence."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from zjtx.scoring.rulebook import GRADE_LABELS
+from zjtx.scoring.compare import CriterionPair, compare_rulebooks
+from zjtx.scoring.rulebook import (
+    GRADE_LABELS,
+    Rulebook,
+    grade_legend,
+    list_rulebook_ids,
+    load_rulebook,
+    rulebook_title,
+)
 
-CHANGE_LABELS = {"same": "相同", "changed": "有改动", "added": "新增", "removed": "删除"}
-CHANGE_COLOURS = {"same": None, "changed": "#fff4c2", "added": "#dff3e4", "removed": "#fbe0de"}
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionPair:
-    """A criterion of the left rulebook matched (by title) with one of the right, or alone."""
-
-    left: Any | None
-    right: Any | None
-    change: str  # same | changed | added | removed
-
-
-def _similarity(a: Any, b: Any) -> float:
-    return SequenceMatcher(None, a.title, b.title).ratio()
-
-
-def compare_rulebooks(left: Any, right: Any, threshold: float = 0.5) -> list[CriterionPair]:
-    """Pair criteria of two rulebooks by their titles (best match first) and mark changes."""
-    candidates = sorted(
-        (
-            (_similarity(a, b), i, j)
-            for i, a in enumerate(left.criteria)
-            for j, b in enumerate(right.criteria)
-        ),
-        reverse=True,
-    )
-    left_match: dict[int, int] = {}
-    used_right: set[int] = set()
-    for ratio, i, j in candidates:
-        if ratio < threshold:
-            break
-        if i in left_match or j in used_right:
-            continue
-        left_match[i] = j
-        used_right.add(j)
-    pairs: list[CriterionPair] = []
-    for i, a in enumerate(left.criteria):
-        if i in left_match:
-            b = right.criteria[left_match[i]]
-            same = a.title == b.title and a.requirement == b.requirement
-            pairs.append(CriterionPair(a, b, "same" if same else "changed"))
-        else:
-            pairs.append(CriterionPair(a, None, "removed"))
-    pairs += [CriterionPair(None, b, "added") for j, b in enumerate(right.criteria)
-              if j not in used_right]  # fmt: skip
-    return pairs
+CHANGE_COLOURS = {
+    "same": None,
+    "changed": "#fff4c2",
+    "split": "#e3ecfb",
+    "merged": "#e3ecfb",
+    "added": "#dff3e4",
+    "removed": "#fbe0de",
+}
+CHANGE_HINTS = {
+    "same": "相同：两版对应条目的要求一致",
+    "changed": "调整：两版对应条目，要求有改动",
+    "split": "拆分：左侧一条拆为右侧多条，本行是其中之一",
+    "merged": "合并：左侧多条合为右侧一条，本行是其中之一",
+    "added": "新增：左侧标准中没有对应条目",
+    "removed": "删除：右侧标准中没有对应条目",
+}
+SECTION_COLOUR = "#eceff3"
 
 
-def _tooltip(criterion: Any) -> str:
-    lines = [f"{criterion.id} {criterion.title}", f"要求：{criterion.requirement}"]
+def _tooltip(criterion: Any, rulebook: Rulebook) -> str:
+    lines = [
+        f"{criterion.id} {criterion.title}",
+        f"所属标准：{rulebook.title}（{rulebook.id}）",
+        f"要求：{criterion.requirement}",
+    ]
     if criterion.clause:
         lines.append(f"条款：{criterion.clause}")
     if criterion.source:
         lines.append(f"出处：{criterion.source}")
-    label = GRADE_LABELS.get(criterion.grade)
+    head = criterion.grade.split()[0] if criterion.grade else ""
+    label = GRADE_LABELS.get(head)
     lines.append(f"可信等级：{criterion.grade}" + (f"（{label}）" if label else ""))
     if criterion.unverified:
         lines.append(f"⚑ 未核实：{criterion.unverified}")
     return "\n".join(lines)
 
 
-class RulebookBrowser(QDialog):
-    """Two rulebooks side by side; rows differing between them are coloured."""
+def _applies(applicability: Any) -> str:
+    kinds = "、".join(
+        {"new": "新申报", "renewal": "复核"}[t] for t in applicability.application_types
+    )
+    start = applicability.start.isoformat()
+    span = f"{start} 至 {applicability.end.isoformat()}" if applicability.end else f"{start} 起"
+    return f"{span}（{kinds}）"
 
-    COLUMNS = ("编号", "指标", "要求", "等级", "差异", "编号", "指标", "要求", "等级")
+
+def _swatch(how: str, text: str) -> str:
+    return f"<span style='background:{CHANGE_COLOURS[how]}'>&nbsp;{text}&nbsp;</span>"
+
+
+class RulebookBrowser(QDialog):
+    """Two rulebooks side by side: paired, added and removed criteria, coloured by change."""
+
+    COLUMNS = ("编号", "指标", "要求", "等级", "变化", "编号", "指标", "要求", "等级")
 
     def __init__(self, left: str = "little-giant-2022", right: str = "little-giant-2026",
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("认定标准浏览与对比")
-        from zjtx.scoring import list_rulebook_ids
-
-        ids = list_rulebook_ids()
         self.left = QComboBox()
         self.right = QComboBox()
         for combo, wanted in ((self.left, left), (self.right, right)):
-            for rulebook_id in ids:
-                combo.addItem(rulebook_id, rulebook_id)
+            for rulebook_id in list_rulebook_ids():
+                combo.addItem(rulebook_title(rulebook_id), rulebook_id)
+                combo.setItemData(combo.count() - 1, rulebook_id, Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(combo.findData(wanted), 0))
             combo.currentIndexChanged.connect(self.refresh)
+        self.swap_button = QPushButton("⇄ 左右互换")
+        self.swap_button.setToolTip("交换左右两侧的标准")
+        self.swap_button.clicked.connect(self.swap)
         self.left_title = QLabel()
         self.right_title = QLabel()
         for label in (self.left_title, self.right_title):
             label.setWordWrap(True)
+            label.setStyleSheet("color:#555")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
-        for column, width in enumerate((70, 150, 260, 40, 60, 70, 150, 260, 40)):
+        for column, width in enumerate((72, 150, 260, 56, 52, 72, 150, 260, 56)):
             self.table.setColumnWidth(column, width)
         for column in (2, 7):
             self.table.horizontalHeader().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch
             )
+        swatches = (("changed", "调整"), ("split", "拆分 / 合并"), ("added", "新增"),
+                    ("removed", "删除"))  # fmt: skip
         self.legend = QLabel(
-            "<span style='background:#fff4c2'>&nbsp;有改动&nbsp;</span>　"
-            "<span style='background:#dff3e4'>&nbsp;新增&nbsp;</span>　"
-            "<span style='background:#fbe0de'>&nbsp;删除&nbsp;</span>　"
-            "鼠标停在指标上可看条款原文、出处与可信等级。"
+            "变化："
+            + "　".join(_swatch(how, text) for how, text in swatches)
+            + "　无底色为相同。对应关系取自标准数据中登记的条目对应，不按名称推测；"
+            "鼠标停在条目上可看条款原文、出处与可信等级。"
         )
-        top = QHBoxLayout()
-        for title, combo, label in (("左：", self.left, self.left_title),
-                                    ("右：", self.right, self.right_title)):  # fmt: skip
-            box = QVBoxLayout()
-            row = QHBoxLayout()
-            row.addWidget(QLabel(title))
-            row.addWidget(combo, 1)
-            box.addLayout(row)
-            box.addWidget(label)
-            top.addLayout(box, 1)
+        self.legend.setWordWrap(True)
+        self.grades = QLabel(f"{grade_legend()}。⚑ 表示数值或表述未核实。")
+        self.grades.setWordWrap(True)
+        top = QGridLayout()
+        top.addWidget(QLabel("左："), 0, 0)
+        top.addWidget(self.left, 0, 1)
+        top.addWidget(self.swap_button, 0, 2)
+        top.addWidget(QLabel("右："), 0, 3)
+        top.addWidget(self.right, 0, 4)
+        top.addWidget(self.left_title, 1, 1)
+        top.addWidget(self.right_title, 1, 4)
+        top.setColumnStretch(1, 1)
+        top.setColumnStretch(4, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
+        layout.addWidget(self.grades)
         self.pairs: list[CriterionPair] = []
+        self.row_pairs: list[CriterionPair | None] = []  # per table row; None for a heading
         self.refresh()
-        self.resize(1280, 760)
+        self.resize(1280, 720)
+
+    def swap(self) -> None:
+        left, right = self.left.currentIndex(), self.right.currentIndex()
+        for combo, index in ((self.left, right), (self.right, left)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+        self.refresh()
 
     def refresh(self) -> None:
-        from zjtx.scoring import load_rulebook
-
         left = load_rulebook(self.left.currentData())
         right = load_rulebook(self.right.currentData())
         for rulebook, label in ((left, self.left_title), (right, self.right_title)):
             number = rulebook.instrument.get("number") or ""
-            label.setText(f"{rulebook.title}　{number}　版本 {rulebook.version}")
-        self.pairs = compare_rulebooks(left, right)
-        self.table.setRowCount(len(self.pairs))
-        for position, pair in enumerate(self.pairs):
-            colour = CHANGE_COLOURS[pair.change]
-            for offset, criterion in ((0, pair.left), (5, pair.right)):
-                texts = (("", "", "", "") if criterion is None else
-                         (criterion.id, criterion.title + ("　⚑" if criterion.unverified else ""),
-                          criterion.requirement, criterion.grade))  # fmt: skip
+            applies = "；".join(_applies(a) for a in rulebook.applies)
+            label.setText(f"{number}　版本 {rulebook.version}　适用批次：{applies}")
+        self.pairs = compare_rulebooks(left.id, right.id)
+        if left.id == right.id:
+            self.note.setText("左右为同一标准，全部条目相同。")
+        elif left.tier != right.tier:
+            self.note.setText("两项标准属于不同层级，条目之间没有对应关系，全部列为新增或删除。")
+        elif not any(p.old and p.new for p in self.pairs):
+            self.note.setText("两项标准之间没有登记条目对应关系，全部列为新增或删除。")
+        else:
+            self.note.setText(
+                f"以左侧“{left.title}”为基准，逐条列出右侧“{right.title}”的对应条目。"
+            )
+        self._fill(left, right)
+
+    def _fill(self, left: Rulebook, right: Rulebook) -> None:
+        sections: dict[str, list[CriterionPair]] = {"对应": [], "新增": [], "删除": []}
+        for pair in self.pairs:
+            sections[pair.section].append(pair)
+        self.row_pairs = []
+        for pairs in sections.values():
+            if pairs:
+                self.row_pairs += [None, *pairs]
+        table = self.table
+        table.clearSpans()
+        table.clearContents()
+        table.setRowCount(len(self.row_pairs))
+        heading_font = QFont(table.font())
+        heading_font.setBold(True)
+        names = iter(name for name, pairs in sections.items() if pairs)
+        shown: set[tuple[int, str]] = set()  # (side, criterion id) already listed in full
+        for row, pair in enumerate(self.row_pairs):
+            if pair is None:
+                name = next(names)
+                item = QTableWidgetItem(f"{name}（{len(sections[name])} 项）")
+                item.setFont(heading_font)
+                item.setBackground(QBrush(QColor(SECTION_COLOUR)))
+                table.setItem(row, 0, item)
+                table.setSpan(row, 0, 1, len(self.COLUMNS))
+                continue
+            colour = CHANGE_COLOURS[pair.how]
+            for offset, criterion, rulebook in ((0, pair.old, left), (5, pair.new, right)):
+                texts = ("", "", "", "")
+                if criterion is not None:
+                    # A criterion split or merged recurs; its long requirement is shown once.
+                    repeat = (offset, criterion.id) in shown
+                    shown.add((offset, criterion.id))
+                    texts = (criterion.id, criterion.title + ("　⚑" if criterion.unverified else ""),
+                             "（同上）" if repeat else criterion.requirement, criterion.grade)  # fmt: skip
                 for column, text in enumerate(texts):
                     item = QTableWidgetItem(text)
                     if criterion is not None:
-                        item.setToolTip(_tooltip(criterion))
+                        item.setToolTip(_tooltip(criterion, rulebook))
                     if colour:
                         item.setBackground(QBrush(QColor(colour)))
-                    self.table.setItem(position, offset + column, item)
-            mark = QTableWidgetItem(CHANGE_LABELS[pair.change])
+                    table.setItem(row, offset + column, item)
+            mark = QTableWidgetItem(pair.label)
+            mark.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            mark.setToolTip(CHANGE_HINTS[pair.how])
             if colour:
                 mark.setBackground(QBrush(QColor(colour)))
-            self.table.setItem(position, 4, mark)
-        self.table.resizeRowsToContents()
+            table.setItem(row, 4, mark)
+        table.resizeRowsToContents()
 
     def showEvent(self, event: Any) -> None:
         # Row heights depend on the stretched column widths, known only once shown.
