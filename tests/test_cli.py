@@ -140,3 +140,16 @@ def test_rulebooks_and_fields_listings(capsys):
     assert main(["rulebook", "show", "little-giant-2026"]) == 0
     out = capsys.readouterr().out
     assert "LG26-3" in out and "工信部企业〔2026〕2号" in out
+
+
+def test_rulebook_show_prints_the_correspondence(capsys):
+    """`zjtx rulebook show` names the earlier criteria each criterion replaces, and how."""
+    assert main(["rulebook", "show", "little-giant-2026"]) == 0
+    out = capsys.readouterr().out
+    assert '对应：专精特新"小巨人"企业认定标准（2022 版） LG22-5、LG22-6（合并）' in out
+    assert main(["rulebook", "show", "little-giant-2026", "--json"]) == 0
+    criteria = {c["id"]: c for c in json.loads(capsys.readouterr().out)["criteria"]}
+    assert criteria["LG26-1b"]["replaces"] == {
+        "rulebook": "little-giant-2022", "criteria": ["LG22-1a"], "how": "same",
+    }  # fmt: skip
+    assert criteria["LG26-7"]["replaces"] is None

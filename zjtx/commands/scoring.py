@@ -24,7 +24,13 @@ from zjtx.scoring import (
 )
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.quantities import format_number
-from zjtx.scoring.rulebook import GRADE_LABELS, list_overlay_ids, load_overlay
+from zjtx.scoring.rulebook import (
+    CORRESPONDENCE_KINDS,
+    GRADE_LABELS,
+    list_overlay_ids,
+    load_overlay,
+    rulebook_title,
+)
 from zjtx.scoring.size import SIZE_LABELS
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -214,6 +220,15 @@ def cmd_rulebook_show(args: argparse.Namespace) -> int:
                     "judgement": c.judgement,
                     "max_points": format_number(c.max_points) if c.max_points is not None else None,
                     "overlay": c.overlay,
+                    "replaces": (
+                        {
+                            "rulebook": c.replaces.rulebook,
+                            "criteria": list(c.replaces.criteria),
+                            "how": c.replaces.how,
+                        }
+                        if c.replaces
+                        else None
+                    ),
                 }
                 for c in book.criteria
             ],
@@ -244,6 +259,11 @@ def cmd_rulebook_show(args: argparse.Namespace) -> int:
             print(f"      来源：{c.source}；可信等级 {c.grade}（{GRADE_LABELS.get(grade, '')}）")
             if c.unverified:
                 print(f"      ⚠ 未核实：{c.unverified}")
+            if c.replaces:
+                link = c.replaces
+                label = CORRESPONDENCE_KINDS[link.how]
+                olds = "、".join(link.criteria)
+                print(f"      对应：{rulebook_title(link.rulebook)} {olds}（{label}）")
     for note in book.notes:
         print(f"\n注：{note}")
     return 0
