@@ -222,3 +222,53 @@ def test_round_import_takes_map_corrections(capsys, tmp_path):
     assert json.loads(out)["files"][0]["applicants_new"] == 1
     code, out, _err = run(capsys, "round", "show", ROUND, "--json")
     assert code == 0 and A in out
+
+
+def test_review_without_identity_exits_2_and_says_how_to_set_one(capsys, tmp_path, monkeypatch):
+    """No --evaluator, ZJTX_EVALUATOR or configured identity: `zjtx review` saves nothing and
+    exits 2; the round was recorded under the marked OS account; `zjtx identity set` fixes it."""
+    import getpass
+
+    monkeypatch.delenv("ZJTX_EVALUATOR")
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    file = _applicants_file(tmp_path, {"name": "甲", "uscc": A, **COMPLETE})
+    run(capsys, "round", "import", ROUND, file)
+    code, _, err = run(capsys, "review", ROUND, A, "--decision", "return", "--opinion", "缺报告")
+    assert code == 2
+    assert "没有设置评审人，不能保存评审" in err and "zjtx identity set --name 姓名" in err
+    code, out, _ = run(capsys, "round", "history", ROUND, "--json")
+    entries = json.loads(out)
+    assert [e["action"] for e in entries] == ["round-create", "applicant-version", "file-import"]
+    assert {e["actor"] for e in entries} == {f"系统账户 {getpass.getuser()}"}
+
+    code, out, _ = run(capsys, "identity")
+    assert code == 0 and "尚未设置评审人" in out and "zjtx identity set" in out
+    code, out, _ = run(
+        capsys, "identity", "set", "--name", "张三", "--unit", "杭州市经济和信息化局",
+        "--role", "chair",
+    )  # fmt: skip
+    assert code == 0 and "张三" in out and "杭州市经济和信息化局" in out and "评审组长" in out
+    code, out, _ = run(capsys, "identity", "--json")
+    assert json.loads(out) == {"name": "张三", "unit": "杭州市经济和信息化局", "role": "chair"}
+    code, out, _ = run(capsys, "review", ROUND, A, "--decision", "return", "--opinion", "缺报告")
+    assert code == 0 and "评审人 张三" in out
+    code, out, _ = run(
+        capsys, "review", ROUND, A, "--opinion", "请补审计报告", "--evaluator", "李组长"
+    )
+    assert code == 0
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王评审")
+    code, out, _ = run(capsys, "review", ROUND, A, "--opinion", "请补近三年审计报告")
+    assert code == 0
+    code, out, _ = run(capsys, "round", "history", ROUND, A, "--json")
+    reviews = [e["actor"] for e in json.loads(out) if e["entity"] == "review"]
+    assert reviews == ["张三", "李组长", "王评审"]
+
+
+def test_identity_set_rejects_an_empty_name_and_a_bad_role(capsys):
+    """`zjtx identity set` needs a name and a known role; exit 2 with a Chinese message."""
+    code, _, err = run(capsys, "identity", "set", "--name", "  ")
+    assert code == 2 and "评审人姓名不能为空" in err
+    code, _, err = run(capsys, "identity", "set", "--name", "张三", "--role", "boss")
+    assert code == 2 and "evaluator" in err and "chair" in err
+    code, out, _ = run(capsys, "identity", "clear")
+    assert code == 0

@@ -1,4 +1,5 @@
-"""`zjtx round create|list|rename|archive|restore|show|import|rescore|history`, `zjtx review`."""
+"""`zjtx round create|list|rename|archive|restore|show|import|rescore|history`, `zjtx review`,
+`zjtx identity`."""
 
 from __future__ import annotations
 
@@ -27,7 +28,15 @@ from zjtx.store import (
     open_store,
 )
 from zjtx.store.dto import REVIEW_STATUS_LABELS, FileImport, RoundInfo
-from zjtx.store.service import default_evaluator
+from zjtx.store.identity import (
+    HOW_TO_SET,
+    IdentityMissingError,
+    load_identity,
+    make_identity,
+    review_evaluator,
+    save_identity,
+)
+from zjtx.store.service import ROLE_LABELS, ROLES
 
 VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -156,11 +165,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(review, evaluator=True)
     review.set_defaults(func=cmd_review)
 
+    identity = subparsers.add_parser(
+        "identity",
+        help="本机评审人：姓名、单位与角色（写入评审留痕与打印的评审意见表）",
+        description="不带 ACTION 时显示本机设置的评审人。评审记录与评审意见表的签字栏使用这里的"
+        "姓名与单位；--evaluator 与环境变量 ZJTX_EVALUATOR 可临时指定其他评审人。",
+    )
+    identity.add_argument("--json", action="store_true", help="输出 JSON")
+    identity.set_defaults(func=cmd_identity)
+    identity_actions = identity.add_subparsers(dest="identity_command", metavar="ACTION")
+    setter = identity_actions.add_parser("set", help="设置本机评审人")
+    setter.add_argument("--name", required=True, help="评审人姓名")
+    setter.add_argument("--unit", help="工作单位，如 杭州市经济和信息化局（省略时保留原值）")
+    setter.add_argument(
+        "--role",
+        help="角色："
+        + "、".join(f"{code}（{label}）" for code, label in ROLE_LABELS.items())
+        + "（省略时保留原值，默认 evaluator）",
+    )
+    setter.add_argument("--json", action="store_true", help="输出 JSON")
+    setter.set_defaults(func=cmd_identity_set)
+    clear = identity_actions.add_parser("clear", help="清除本机评审人")
+    clear.set_defaults(func=cmd_identity_clear)
+
 
 def _common(parser: argparse.ArgumentParser, *, evaluator: bool = False) -> None:
     if evaluator:
         parser.add_argument(
-            "--evaluator", metavar="NAME", help="评审人姓名（默认 ZJTX_EVALUATOR 或登录名）"
+            "--evaluator",
+            metavar="NAME",
+            help="评审人姓名（默认取环境变量 ZJTX_EVALUATOR，再取 zjtx identity 设置的评审人）",
         )
     parser.add_argument("--json", action="store_true", help="输出 JSON")
 
@@ -353,7 +387,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}")
+    print(
+        f"批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
+        + (f"，地区 {info.region}" if info.region else "")
+    )
     if rows:
         print(
             table(
@@ -497,7 +534,12 @@ def cmd_review(args: argparse.Namespace) -> int:
         if not sep or not criterion.strip():
             raise UsageError(f"--confirm 应写成 条目=met 或 条目=unmet，收到 “{item}”")
         confirmations.append((criterion.strip(), state.strip().lower()))
-    evaluator = args.evaluator or default_evaluator()
+    try:
+        evaluator = review_evaluator(args.evaluator)
+    except IdentityMissingError as exc:
+        raise UsageError(str(exc)) from None
+    except StoreError as exc:  # an unreadable settings.json
+        raise _Failure(str(exc)) from None
     with _service() as service:
         state = service.apply_review(
             args.name,
@@ -531,3 +573,64 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _verdict_text(verdict: str | None) -> str:
     return VERDICTS.get(verdict or "", "未评价")
+
+
+# ---------------------------------------------------------------------------------- identity
+
+
+def _identity_text(args: argparse.Namespace) -> int:
+    try:
+        identity = load_identity()
+    except StoreError as exc:
+        raise _Failure(str(exc)) from None
+    if args.json:
+        print(dump_json(identity.to_dict() if identity else None))
+        return 0
+    if identity is None:
+        print(f"尚未设置评审人。{HOW_TO_SET}。")
+        return 0
+    print(f"评审人：{identity.name}")
+    print(f"单位：{identity.unit or '（未填写）'}")
+    print(f"角色：{identity.role_label}")
+    return 0
+
+
+@_guarded
+def cmd_identity(args: argparse.Namespace) -> int:
+    return _identity_text(args)
+
+
+@_guarded
+def cmd_identity_set(args: argparse.Namespace) -> int:
+    try:
+        current = load_identity()
+    except StoreError:
+        current = None  # a broken identity entry is replaced; other keys are kept or reported
+    role = args.role if args.role is not None else (current.role if current else "evaluator")
+    if role not in ROLES:
+        raise UsageError(f"角色只能是 {'、'.join(ROLES)}，收到 “{role}”")
+    unit = args.unit if args.unit is not None else (current.unit if current else "")
+    try:
+        identity = make_identity(args.name, unit, role)
+    except ReviewRuleError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        save_identity(identity)
+    except StoreError as exc:
+        raise _Failure(str(exc)) from None
+    if args.json:
+        print(dump_json(identity.to_dict()))
+        return 0
+    unit_text = f"，单位 {identity.unit}" if identity.unit else ""
+    print(f"已设置本机评审人：{identity.name}{unit_text}，角色 {identity.role_label}")
+    return 0
+
+
+@_guarded
+def cmd_identity_clear(args: argparse.Namespace) -> int:
+    try:
+        save_identity(None)
+    except StoreError as exc:
+        raise _Failure(str(exc)) from None
+    print("已清除本机评审人；保存评审前需重新设置")
+    return 0

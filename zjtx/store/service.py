@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gc
-import getpass
 import logging
-import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -65,6 +63,7 @@ from zjtx.store.errors import (
     RoundArchivedError,
     StoreError,
 )
+from zjtx.store.identity import record_evaluator, review_evaluator
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -90,7 +89,6 @@ Cancel = Callable[[], bool]
 CHUNK = 500  # applicants written per batch of INSERTs inside one file's transaction
 ROLES = ("evaluator", "chair")
 ROLE_LABELS = {"evaluator": "评审员", "chair": "评审组长"}
-EVALUATOR_ENV = "ZJTX_EVALUATOR"
 
 
 class ReviewOptions(TypedDict, total=False):
@@ -102,17 +100,6 @@ class ReviewOptions(TypedDict, total=False):
 
 class ImportCancelled(StoreError):
     """The user cancelled an import; the file being imported left no trace."""
-
-
-def default_evaluator() -> str:
-    """The evaluator's name: ``ZJTX_EVALUATOR`` or the login name."""
-    name = os.environ.get(EVALUATOR_ENV)
-    if name and name.strip():
-        return name.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no login name (containers)
-        return "unknown"
 
 
 def _plain(value: Any) -> Any:
@@ -200,7 +187,7 @@ class StoreService:
     # ----------------------------------------------------------------- evaluators and rounds
 
     def _evaluator(self, session: Session, name: str | None) -> Evaluator:
-        name = (name or default_evaluator()).strip()
+        name = record_evaluator(name)
         if not name:
             raise ReviewRuleError("评审人姓名不能为空")
         row = session.scalar(select(Evaluator).where(Evaluator.name == name))
@@ -1349,6 +1336,7 @@ class StoreService:
             expected_version: the review version the evaluator saw; if someone saved in
                 between, ConflictError says what they changed and nothing is saved.
         """
+        evaluator = review_evaluator(evaluator)  # a review never names the OS account
         reason = (reason or "").strip() or None
         opinion = opinion.strip() if opinion is not None else None
         if not confirm and not ack_warnings and decision is None and opinion is None:

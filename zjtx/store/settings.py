@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,27 @@ def read_settings(folder: Path | None = None) -> dict[str, object]:
     if not isinstance(data, dict):
         raise DatabaseOpenError(f"设置文件 {path} 的顶层必须是 JSON 对象")
     return data
+
+
+def write_settings(data: dict[str, object], folder: Path | None = None) -> Path:
+    """Replace settings.json in the data folder with ``data``: written to a temporary file in
+    the same folder and renamed into place, so a crash never leaves half a file."""
+    folder = folder or data_dir()
+    path = folder / SETTINGS_FILE
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise DatabaseOpenError(f"无法写入设置文件 {path}：{exc.strerror}") from None
+    return path
 
 
 @dataclass(frozen=True, slots=True)

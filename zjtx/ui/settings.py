@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from zjtx.store.settings import DATA_DIR_ENV, SETTINGS_FILE, data_dir
+from zjtx.store.errors import StoreError
+from zjtx.store.identity import (
+    EVALUATOR_ENV,
+    ROLE_CODES,
+    Identity,
+    load_identity,
+    make_identity,
+    save_identity,
+)
+from zjtx.store.settings import DATA_DIR_ENV, data_dir, read_settings, write_settings
 
 POINTER_ORGANISATION = "zjtx"
 
@@ -53,14 +61,45 @@ class AppSettings:
         self.qsettings.sync()
 
     @property
-    def evaluator(self) -> str:
-        from zjtx.store.service import default_evaluator
+    def identity(self) -> Identity | None:
+        """The evaluator configured on this computer (settings.json), or None.
 
-        return str(self.value("evaluator/name", "") or default_evaluator())
+        A name typed in the settings of an older version (ui.ini) is moved there once.
+        """
+        try:
+            identity = load_identity(self.folder)
+        except StoreError:  # a broken settings.json: the database cannot open either
+            return None
+        legacy = str(self.value("evaluator/name", "") or "").strip()
+        if identity is None and legacy:
+            role = str(self.value("evaluator/role", "evaluator") or "evaluator")
+            identity = make_identity(legacy, "", role if role in ROLE_CODES else "evaluator")
+            self.set_identity(identity)
+        return identity
+
+    def set_identity(self, identity: Identity | None) -> None:
+        """Save (or clear) the evaluator; the CLI reads the same settings.json."""
+        save_identity(identity, self.folder)
+        self.qsettings.remove("evaluator")
+        self.qsettings.sync()
+
+    @property
+    def evaluator(self) -> str:
+        """The name every record of this window carries: the configured evaluator, else
+        ``ZJTX_EVALUATOR``; "" when there is neither (reviews are then refused)."""
+        identity = self.identity
+        if identity is not None:
+            return identity.name
+        return os.environ.get(EVALUATOR_ENV, "").strip()
 
     @property
     def role(self) -> str:
-        return str(self.value("evaluator/role", "evaluator") or "evaluator")
+        identity = self.identity
+        return identity.role if identity is not None else "evaluator"
+
+    def needs_identity(self) -> bool:
+        """At start-up: whether to ask who the evaluator is (IdentityDialog)."""
+        return not self.evaluator
 
     @property
     def default_overlay(self) -> str:
@@ -72,25 +111,25 @@ class AppSettings:
 
     def database_url(self) -> str:
         """The database URL written in settings.json ("" = the local SQLite file)."""
-        path = self.folder / SETTINGS_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            value = read_settings(self.folder).get("database_url")
+        except StoreError:
             return ""
-        value = data.get("database_url") if isinstance(data, dict) else None
         return str(value) if value else ""
 
     def set_database_url(self, url: str) -> None:
         """Write (or remove) database_url in settings.json, keeping its other keys."""
-        path = self.folder / SETTINGS_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                data = {}
-        except (OSError, ValueError):
+            data = read_settings(self.folder)
+        except StoreError:  # unreadable: replaced by what the user chose now
             data = {}
         if url:
             data["database_url"] = url
         else:
             data.pop("database_url", None)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_settings(data, self.folder)
+
+
+def needs_identity(settings: AppSettings | None = None) -> bool:
+    """At start-up: whether no evaluator is named yet, so IdentityDialog must ask."""
+    return (settings or AppSettings()).needs_identity()
