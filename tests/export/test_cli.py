@@ -62,7 +62,8 @@ def test_summary_pdf_and_excel(tmp_path, capsys):
     xlsx = tmp_path / "汇总.xlsx"
     assert main(["summary", str(DATA), *SELECT, "--out", str(xlsx)]) == 0
     sheet = load_workbook(xlsx)["推荐汇总表"]
-    assert sheet["A1"].value == "排名" and sheet.max_row == 5
+    assert sheet["A1"].value == "排名" and sheet.auto_filter.ref == "A1:I5"
+    assert sheet["A7"].value.startswith("排名：只在评价结论为“符合条件”的 2 家企业中排名")
     assert sheet["G2"].value == "符合条件"
 
 
@@ -160,3 +161,33 @@ def test_report_from_a_stored_round_prints_the_review(tmp_path, monkeypatch, cap
     assert main(["report", "五月批次", "--tier", "srdi-sme", "--out", str(out)]) == 2
     assert main(["summary", "没有这个批次", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "既不是文件或文件夹，也不是已有的批次" in capsys.readouterr().err
+
+
+def test_an_empty_publicity_list_is_a_warning_naming_the_reason(tmp_path, monkeypatch, capsys):
+    """No 推荐 decision yet: a warning on stderr says why; the file is written and says so."""
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    assert main(["round", "create", "五月批次", "--tier", "srdi-sme", "--date", "2025-05-01"]) == 0
+    assert main(["round", "import", "五月批次", str(DATA)]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    capsys.readouterr()
+    reason = "本批次 4 家中没有作出“推荐”决定的企业（符合条件 2 家待决定，"
+    assert main(["publicity", "五月批次", "--out", str(out / "公示.pdf")]) == 0
+    printed = capsys.readouterr()
+    assert f"zjtx: 警告：公示名单为空：{reason}" in printed.err
+    assert "0 家" in printed.out
+    text = flat_text(out / "公示.pdf")
+    assert "本批次无公示企业" in text and "".join(reason.split()) in text
+    assert main(["publicity", "五月批次", "--out", str(out / "公示.xlsx")]) == 0
+    assert "zjtx: 警告：公示名单为空：" in capsys.readouterr().err
+    rows = list(load_workbook(out / "公示.xlsx")["公示名单"].iter_rows(values_only=True))
+    assert rows[0] == ("序号", "企业名称", "所在地区", "认定类别")
+    assert rows[1][0].startswith(f"本批次无公示企业：{reason}")
+    assert sorted(p.name for p in out.iterdir()) == ["公示.pdf", "公示.xlsx"]  # no temporaries
+
+
+def test_a_publicity_list_with_rows_prints_no_warning(tmp_path, capsys):
+    """Two qualified applicants (JSON input, no review data): no warning at all."""
+    assert main(["publicity", str(DATA), *SELECT, "--out", str(tmp_path / "公示.pdf")]) == 0
+    assert "警告" not in capsys.readouterr().err

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from tests.export.factories import MADE_AT, applicant_for, innovative_evaluation, srdi_evaluation
 from tests.export.pdf_helpers import flat_text, font_report, page_texts
 from zjtx.domain.results import Verdict
-from zjtx.export.excel import write_results_xlsx, write_summary_xlsx
+from zjtx.export.excel import write_publicity_xlsx, write_results_xlsx, write_summary_xlsx
 from zjtx.export.review import ReviewInfo
 from zjtx.export.summary import (
     ApplicantOutcome,
@@ -48,7 +48,7 @@ def _batch():
 
 
 def test_summary_rows_are_ranked_by_verdict_then_score(catalogue):
-    """Qualified first by score, then pending, then not qualified; every column as printed."""
+    """Recommended first by score, then the rest by verdict and score; every column as printed."""
     summary = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT)
     assert summary.title == "专精特新中小企业推荐汇总表"
     assert summary.subtitle == (
@@ -68,9 +68,9 @@ def test_summary_rows_are_ranked_by_verdict_then_score(catalogue):
     )
     assert [(r.rank, r.name, r.score, r.verdict, r.decision) for r in summary.rows] == [
         (1, "甲公司", "88", "符合条件", "推荐"),
-        (2, "乙公司", "65.5", "符合条件", "不推荐"),
-        (3, "丙公司", "70", "待定", ""),
-        (4, "丁公司", "41", "不符合条件", ""),
+        (None, "乙公司", "65.5", "符合条件", "不推荐"),
+        (None, "丙公司", "70", "待定", ""),
+        (None, "丁公司", "41", "不符合条件", ""),
     ]
     assert (
         summary.footer == "生成时间 2026-05-20 09:30　认定标准 srdi-sme-2022 版本 2022.1　共 4 家"
@@ -93,8 +93,8 @@ def test_statistics_count_verdicts_decisions_regions_industries_and_scores(catal
     )
     assert stats.by_region == (CountLine("宁波市", 2), CountLine("杭州市", 2))
     assert stats.by_industry == (
-        CountLine("C35（工业）", 3),
-        CountLine("I65（软件和信息技术服务业）", 1),
+        CountLine("C35 专用设备制造业", 3),
+        CountLine("I65 软件和信息技术服务业", 1),
     )
     assert [line.count for line in stats.histogram] == [0, 0, 0, 0, 1, 0, 1, 1, 1, 0]
     assert stats.histogram[4].label == "40–50分"
@@ -202,3 +202,152 @@ def test_summary_pdf_cuts_long_opinions_visibly(tmp_path, catalogue):
     assert "……（全文见评审意见表）" in flat_text(tmp_path / "s.pdf")
     sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
     assert sheet["I2"].value == opinion
+
+
+def _reviewed(name, uscc, score, verdict=Verdict.QUALIFIED, decision=None, **data):
+    """One applicant of a stored round: it has review data, with or without a decision."""
+    evaluation = srdi_evaluation(name, uscc, score=score, verdict=verdict)
+    return ApplicantOutcome(evaluation, applicant_for(evaluation, **data), ReviewInfo(decision))
+
+
+def _round_batch():
+    """Three recommended (two tied), one qualified undecided with the top score, one qualified
+    rejected, one pending and one not qualified: the shapes a stored round holds."""
+    return [
+        _reviewed("庚公司", "91330100000000007G", "92"),
+        _reviewed("丁公司", "91330100000000004D", "41", Verdict.NOT_QUALIFIED, "reject"),
+        _reviewed("戊公司", "91330100000000005E", "75", decision="recommend"),
+        _reviewed("丙公司", "91330100000000003C", "70", Verdict.PENDING),
+        _reviewed("甲公司", "91330100000000001A", "88", decision="recommend"),
+        _reviewed("己公司", "91330100000000006F", "75", decision="recommend"),
+        _reviewed("乙公司", "91330100000000002B", "65.5", decision="reject"),
+    ]
+
+
+RANKED = [
+    (1, "1", "甲公司", "88", "符合条件", "推荐"),
+    (2, "2", "戊公司", "75", "符合条件", "推荐"),
+    (2, "2", "己公司", "75", "符合条件", "推荐"),
+    (None, "—", "庚公司", "92", "符合条件", ""),
+    (None, "—", "乙公司", "65.5", "符合条件", "不推荐"),
+    (None, "—", "丙公司", "70", "待定", ""),
+    (None, "—", "丁公司", "41", "不符合条件", "不推荐"),
+]
+RANK_NOTE = (
+    "排名：只在评审决定为“推荐”的 3 家企业中排名，按得分从高到低，得分相同者名次并列；"
+    "其余 4 家不排名（排名栏为“—”），列于其后。"
+)
+
+
+def test_only_recommended_applicants_are_ranked(catalogue):
+    """Ranks 1..n go to the 推荐 decisions only (ties share a rank); the rest show — after them."""
+    summary = build_recommendation_summary(_round_batch(), catalogue=catalogue, made_at=MADE_AT)
+    assert [
+        (r.rank, r.rank_text, r.name, r.score, r.verdict, r.decision) for r in summary.rows
+    ] == RANKED
+    assert summary.rank_note == RANK_NOTE
+
+
+def test_without_review_data_the_qualified_are_ranked():
+    """JSON input (no review data): the 符合条件 applicants are ranked, as the publicity decides."""
+    items = [
+        ApplicantOutcome(srdi_evaluation("甲公司", "91330100000000001A", score="61")),
+        ApplicantOutcome(
+            srdi_evaluation("乙公司", "91330100000000002B", score="90", verdict=Verdict.PENDING)
+        ),
+        ApplicantOutcome(srdi_evaluation("丙公司", "91330100000000003C", score="77")),
+    ]
+    summary = build_recommendation_summary(items, catalogue=load_catalogue(), made_at=MADE_AT)
+    assert [(r.rank, r.name) for r in summary.rows] == [
+        (1, "丙公司"),
+        (2, "甲公司"),
+        (None, "乙公司"),
+    ]
+    assert summary.rank_note == (
+        "排名：只在评价结论为“符合条件”的 2 家企业中排名，按得分从高到低，得分相同者名次并列；"
+        "其余 1 家不排名（排名栏为“—”），列于其后。"
+    )
+
+
+def test_summary_pdf_and_workbook_rank_only_the_recommended(tmp_path, catalogue):
+    """Read back: the PDF and the workbook print ranks 1, 2, 2 then —, in that order, and the note."""
+    summary = build_recommendation_summary(_round_batch(), catalogue=catalogue, made_at=MADE_AT)
+    render_summary_pdf(summary, tmp_path / "s.pdf")
+    first = "".join(page_texts(tmp_path / "s.pdf")[0].split())
+    positions = [first.index(f"{rank}{name}") for _r, rank, name, *_ in RANKED]
+    assert positions == sorted(positions)
+    assert "".join(RANK_NOTE.split()) in first
+    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
+    table = [row[:2] for row in sheet.iter_rows(min_row=2, max_row=8, values_only=True)]
+    assert table == [(rank, name) for rank, _t, name, *_ in ((r[0] or "—", *r[1:]) for r in RANKED)]
+    assert sheet.auto_filter.ref == "A1:I8"
+    assert sheet["A10"].value == RANK_NOTE
+
+
+def test_statistics_put_each_industry_division_in_one_bucket_with_one_label(tmp_path, catalogue):
+    """C35, C3562, 3562, ' c3562 ' and full-width Ｃ３５６２ (with or without 划型行业) are one
+    bucket labelled once in Chinese; a missing code is 未填写, a code of no division is named."""
+    codes = [
+        ("C35", "industry"),
+        ("C3562", "industry"),
+        ("3562", None),
+        (" c3562 ", None),
+        ("Ｃ３５６２", "industry"),
+        ("I6513", "software"),
+        ("X12", None),
+        (None, "industry"),
+        ("", None),
+    ]
+    items = []
+    for n, (code, sector) in enumerate(codes):
+        evaluation = srdi_evaluation(f"企业{n}", f"9133010000000000{n}A")
+        applicant = applicant_for(evaluation, industry_code=code, size_sector=sector)
+        items.append(ApplicantOutcome(evaluation, applicant))
+    summary = build_recommendation_summary(items, catalogue=catalogue, made_at=MADE_AT)
+    assert summary.statistics.by_industry == (
+        CountLine("C35 专用设备制造业", 5),
+        CountLine("I65 软件和信息技术服务业", 1),
+        CountLine("行业代码无法识别", 1),
+        CountLine("未填写", 2),
+    )
+    render_summary_pdf(summary, tmp_path / "s.pdf")
+    stats = "".join(page_texts(tmp_path / "s.pdf")[-1].split())
+    assert stats.count("C35专用设备制造业") == 1 and "（工业）" not in stats
+    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["统计"]
+    labels = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert labels.count("C35 专用设备制造业") == 1
+    assert not any("（工业）" in str(label) for label in labels)
+
+
+def test_an_empty_publicity_list_says_why(tmp_path):
+    """No 推荐 decision: no rows, a warning counting what each applicant is, and the files say it."""
+    items = [
+        _reviewed("庚公司", "91330100000000007G", "92"),
+        _reviewed("乙公司", "91330100000000002B", "65.5", decision="reject"),
+        _reviewed("戊公司", "91330100000000005E", "75", decision="return"),
+        _reviewed("丙公司", "91330100000000003C", "70", Verdict.PENDING),
+        _reviewed("丁公司", "91330100000000004D", "41", Verdict.NOT_QUALIFIED),
+    ]
+    publicity = build_publicity_list(items, made_at=MADE_AT)
+    reason = (
+        "本批次 5 家中没有作出“推荐”决定的企业"
+        "（符合条件 1 家待决定，不推荐 1 家，退回补充材料 1 家，待定 1 家，不符合条件 1 家）"
+    )
+    assert publicity.rows == ()
+    assert publicity.empty_reason == reason
+    assert publicity.warning == f"公示名单为空：{reason}"
+    render_publicity_pdf(publicity, tmp_path / "p.pdf")
+    assert "".join(f"本批次无公示企业{reason}".split()) in flat_text(tmp_path / "p.pdf")
+    sheet = load_workbook(write_publicity_xlsx(publicity, tmp_path / "p.xlsx"))["公示名单"]
+    assert [c.value for c in sheet[1]] == ["序号", "企业名称", "所在地区", "认定类别"]
+    assert sheet["A2"].value == f"本批次无公示企业：{reason}。"
+
+
+def test_an_empty_publicity_list_without_review_data_names_the_verdicts():
+    """JSON input: nobody 符合条件; a list with rows has no warning."""
+    failed = srdi_evaluation("丁公司", "91330100000000004D", verdict=Verdict.NOT_QUALIFIED)
+    publicity = build_publicity_list([ApplicantOutcome(failed)], made_at=MADE_AT)
+    assert publicity.warning == (
+        "公示名单为空：本批次 1 家中没有评价结论为“符合条件”的企业（不符合条件 1 家）"
+    )
+    assert build_publicity_list(_batch(), made_at=MADE_AT).warning is None

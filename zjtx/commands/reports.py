@@ -213,11 +213,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_warning(warning: str | None) -> None:
+    """An output's warning (an empty 公示名单 ...) on stderr, where it cannot be missed."""
+    if warning:
+        print(f"zjtx: 警告：{warning}", file=sys.stderr)
+
+
+def _cannot_write(out: str, exc: OSError) -> UsageError:
+    return UsageError(f"无法写入 “{out}”：{exc.strerror or exc}（文件是否正被其他程序打开？）")
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from zjtx.export.tables import write_summary
 
     kind = _output_kind(args.out, (".pdf", ".xlsx"))
-    summary, pages = write_summary(_outcomes(args), Path(args.out), parse_made_at(args.made_at))
+    outcomes = _outcomes(args)
+    try:
+        summary, pages = write_summary(outcomes, Path(args.out), parse_made_at(args.made_at))
+    except OSError as exc:
+        raise _cannot_write(args.out, exc) from None
+    print_warning(summary.warning)
     if kind == ".pdf":
         print(f"已生成推荐汇总表：{args.out}（{len(summary.rows)} 家，{pages} 页，含统计页）")
     else:
@@ -229,8 +244,16 @@ def cmd_publicity(args: argparse.Namespace) -> int:
     from zjtx.export.tables import write_publicity
 
     _output_kind(args.out, (".pdf", ".xlsx"))
-    publicity = write_publicity(_outcomes(args), Path(args.out), parse_made_at(args.made_at))
-    print(f"已生成公示名单：{args.out}（{len(publicity.rows)} 家）")
+    outcomes = _outcomes(args)
+    try:
+        publicity = write_publicity(outcomes, Path(args.out), parse_made_at(args.made_at))
+    except OSError as exc:
+        raise _cannot_write(args.out, exc) from None
+    print_warning(publicity.warning)
+    if publicity.rows:
+        print(f"已生成公示名单：{args.out}（{len(publicity.rows)} 家）")
+    else:
+        print(f"已生成公示名单：{args.out}（0 家；表中注明“本批次无公示企业”及原因）")
     return 0
 
 
@@ -239,6 +262,9 @@ def cmd_results(args: argparse.Namespace) -> int:
 
     _output_kind(args.out, (".xlsx",))
     outcomes = _outcomes(args)
-    write_results(outcomes, Path(args.out), parse_made_at(args.made_at))
+    try:
+        write_results(outcomes, Path(args.out), parse_made_at(args.made_at))
+    except OSError as exc:
+        raise _cannot_write(args.out, exc) from None
     print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")
     return 0

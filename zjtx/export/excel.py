@@ -36,6 +36,7 @@ POINTS_FORMAT = "0.0#"
 HEADER_FONT = Font(name="Noto Sans SC", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF2")
 WRAP = Alignment(wrap_text=True, vertical="top")
+NOTE_FONT = Font(name="Noto Sans SC", color="555555")
 
 
 def cell(
@@ -185,12 +186,22 @@ def _count_rows(title: str, lines: Sequence[CountLine], total: int) -> list[list
     return rows
 
 
+def _note_below(sheet: WriteOnlyWorksheet, note: str, *, gap: bool = True) -> None:
+    """A note in column A under the table (after an empty row), outside the filter range; the
+    text runs on over the empty cells to its right."""
+    if gap:
+        sheet.append([])
+    item = cell(sheet, note)
+    item.font = NOTE_FONT
+    sheet.append([item])
+
+
 def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     """推荐汇总表 sheet plus a 统计 sheet (counts by verdict, decision, region, industry, score)."""
     workbook = _new_workbook(summary.made_at)
     rows = [
         [
-            r.rank,
+            r.rank if r.rank is not None else r.rank_text,
             r.name,
             r.uscc,
             r.region,
@@ -211,6 +222,10 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
         {5: POINTS_FORMAT},
     )
     sheet.print_title_rows = "1:1"
+    if summary.rows:
+        _note_below(sheet, summary.rank_note)
+    else:
+        _note_below(sheet, f"本表无企业：{summary.empty_reason}。", gap=False)
     stats = workbook.create_sheet("统计")
     stats.column_dimensions["A"].width = 32
     statistics = summary.statistics
@@ -242,6 +257,8 @@ def write_publicity_xlsx(publicity: PublicityList, path: Path) -> Path:
     """公示名单: 序号, 企业名称, 所在地区, 认定类别 (no figures, no scores)."""
     workbook = _new_workbook(publicity.made_at)
     rows = [[r.number, r.name, r.region, r.tier] for r in publicity.rows]
-    _table_sheet(workbook, "公示名单", publicity.columns, rows, [6, 44, 28, 26])
+    sheet = _table_sheet(workbook, "公示名单", publicity.columns, rows, [6, 44, 28, 26])
+    if not rows:
+        _note_below(sheet, f"本批次无公示企业：{publicity.empty_reason}。", gap=False)
     workbook.save(path)
     return path

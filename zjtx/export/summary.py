@@ -11,6 +11,7 @@ from decimal import Decimal
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import Evaluation, Verdict
+from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
     format_points,
     industry_text,
@@ -43,10 +44,95 @@ class ApplicantOutcome:
         return self.evaluation.verdict == Verdict.QUALIFIED
 
 
+def _score_of(item: ApplicantOutcome) -> Decimal:
+    score = item.evaluation.score
+    return score if score is not None else Decimal("-Infinity")
+
+
 def _rank_key(item: ApplicantOutcome) -> tuple:
+    """Recommended first, then the rest by verdict; each by score (high first), then code."""
     evaluation = item.evaluation
-    score = evaluation.score if evaluation.score is not None else Decimal("-Infinity")
-    return (VERDICT_ORDER[evaluation.verdict], -score, evaluation.uscc, evaluation.name)
+    return (
+        not item.recommended,
+        VERDICT_ORDER[evaluation.verdict],
+        -_score_of(item),
+        evaluation.uscc,
+        evaluation.name,
+    )
+
+
+def _ranks(ordered: Sequence[ApplicantOutcome]) -> list[int | None]:
+    """Competition ranks (1, 2, 2, 4) of the recommended, in ``ordered``; None for the rest."""
+    ranks: list[int | None] = []
+    previous: tuple[int, Decimal] | None = None
+    for position, item in enumerate(ordered, start=1):
+        if not item.recommended:
+            ranks.append(None)
+            continue
+        score = item.evaluation.score
+        if previous is not None and score is not None and score == previous[1]:
+            ranks.append(previous[0])
+            continue
+        ranks.append(position)
+        previous = (position, score) if score is not None else None
+    return ranks
+
+
+def _basis(items: Sequence[ApplicantOutcome]) -> str:
+    """What makes an applicant recommended in this batch, as the rank note and warnings say it."""
+    reviewed = sum(1 for i in items if i.review is not None)
+    if reviewed == len(items):
+        return "评审决定为“推荐”"
+    if not reviewed:
+        return "评价结论为“符合条件”"
+    return "拟推荐（已评审的以评审决定“推荐”为准，未评审的以评价结论“符合条件”为准）"
+
+
+def rank_note(items: Sequence[ApplicantOutcome]) -> str:
+    """The note printed under the summary's title: what a rank means in this table."""
+    ranked = [i for i in items if i.recommended]
+    rest = len(items) - len(ranked)
+    basis = _basis(items)
+    if not ranked:
+        return f"排名：本表没有{basis}的企业，全部 {rest} 家不排名（排名栏为“—”）。"
+    if all(i.evaluation.score is not None for i in ranked):
+        order = "按得分从高到低，得分相同者名次并列"
+    else:
+        order = "本类别不评分，名次按统一社会信用代码顺序编排，不表示优劣"
+    note = f"排名：只在{basis}的 {len(ranked)} 家企业中排名，{order}"
+    if rest:
+        note += f"；其余 {rest} 家不排名（排名栏为“—”），列于其后"
+    return note + "。"
+
+
+def empty_publicity_reason(items: Sequence[ApplicantOutcome]) -> str:
+    """Why no applicant of the batch is on the 公示名单, counting what each one is instead."""
+    if not items:
+        return "本批次没有申报企业"
+    reviewed = sum(1 for i in items if i.review is not None)
+    if reviewed == len(items):
+        head = "没有作出“推荐”决定的企业"
+    elif not reviewed:
+        head = "没有评价结论为“符合条件”的企业"
+    else:
+        head = "没有拟推荐的企业（已评审的须有“推荐”决定，未评审的须评价结论为“符合条件”）"
+    awaiting = 0  # qualified, reviewed, no decision yet: the ones the evaluator can still add
+    decided: Counter[str] = Counter()
+    verdicts: Counter[Verdict] = Counter()
+    for item in items:
+        verdict = item.evaluation.verdict
+        if item.decision_label:
+            decided[item.decision_label] += 1
+        elif item.review is not None and verdict == Verdict.QUALIFIED:
+            awaiting += 1
+        else:
+            verdicts[verdict] += 1
+    parts = [f"符合条件 {awaiting} 家待决定"] if awaiting else []
+    parts += [
+        f"{label} {decided[label]} 家" for label in ("不推荐", "退回补充材料") if decided[label]
+    ]
+    parts += [f"{v.label} {verdicts[v]} 家" for v in VERDICT_ORDER if verdicts[v]]
+    return f"本批次 {len(items)} 家中{head}（{'，'.join(parts)}）"
 
 
 def _batch_title(items: Sequence[ApplicantOutcome]) -> tuple[str, str]:
@@ -63,7 +149,7 @@ def _batch_title(items: Sequence[ApplicantOutcome]) -> tuple[str, str]:
 class SummaryRow:
     """One line of 推荐汇总表."""
 
-    rank: int
+    rank: int | None  # None: not recommended, so not ranked
     name: str
     uscc: str
     region: str
@@ -73,6 +159,11 @@ class SummaryRow:
     verdict: str
     decision: str
     opinion: str
+
+    @property
+    def rank_text(self) -> str:
+        """The rank as printed: "—" for an applicant that is not ranked."""
+        return str(self.rank) if self.rank is not None else "—"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +195,13 @@ class RecommendationSummary:
     statistics: Statistics
     made_at: datetime
     footer: str
+    rank_note: str = ""  # what a rank means in this table, printed with it
+    empty_reason: str = ""  # why there are no rows ("" when there are)
+
+    @property
+    def warning(self) -> str | None:
+        """The warning to show when the table is empty, else None."""
+        return f"推荐汇总表为空：{self.empty_reason}" if not self.rows else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +222,12 @@ class PublicityList:
     rows: tuple[PublicityRow, ...]
     made_at: datetime
     footer: str
+    empty_reason: str = ""  # why there are no rows ("" when there are)
+
+    @property
+    def warning(self) -> str | None:
+        """The warning to show when the list is empty, else None."""
+        return f"公示名单为空：{self.empty_reason}" if not self.rows else None
 
 
 SUMMARY_COLUMNS = (
@@ -140,13 +244,18 @@ SUMMARY_COLUMNS = (
 PUBLICITY_COLUMNS = ("序号", "企业名称", "所在地区", "认定类别")
 
 
-def _counts(values: Sequence[str], *, order: Sequence[str] = ()) -> tuple[CountLine, ...]:
+def _counts(
+    values: Sequence[str], *, order: Sequence[str] = (), last: Sequence[str] = ()
+) -> tuple[CountLine, ...]:
+    """Counts in ``order``, then the others by count (most first), then ``last`` (未填写 ...)."""
     counter = Counter(values)
     known = [label for label in order if counter.get(label)]
+    tail = [label for label in last if counter.get(label)]
     rest = sorted(
-        (label for label in counter if label not in order), key=lambda x: (-counter[x], x)
+        (label for label in counter if label not in order and label not in last),
+        key=lambda x: (-counter[x], x),
     )
-    return tuple(CountLine(label, counter[label]) for label in [*known, *rest])
+    return tuple(CountLine(label, counter[label]) for label in [*known, *rest, *tail])
 
 
 def _region_key(applicant: Applicant | None) -> str:
@@ -158,15 +267,10 @@ def _region_key(applicant: Applicant | None) -> str:
     return "未填写"
 
 
-def _industry_key(applicant: Applicant | None, catalogue: FieldCatalogue) -> str:
-    """Industry bucket: the GB/T 4754 division (letter + 2 digits, e.g. C35) and its sector."""
-    if applicant is None or not applicant.get("industry_code"):
-        return "未填写"
-    code = str(applicant.get("industry_code"))[:3]
-    sector = applicant.get("size_sector")
-    if sector and "size_sector" in catalogue:
-        return f"{code}（{catalogue['size_sector'].format_value(sector)}）"
-    return code
+def _industry_key(applicant: Applicant | None) -> str:
+    """Industry bucket: the GB/T 4754 division and its name (C35 专用设备制造业), whatever the
+    way the code was written; the size-standard sector plays no part (it split one division)."""
+    return industry_division(applicant.get("industry_code") if applicant is not None else None)
 
 
 def _histogram(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
@@ -188,7 +292,7 @@ def _histogram(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
     return tuple(lines)
 
 
-def build_statistics(items: Sequence[ApplicantOutcome], catalogue: FieldCatalogue) -> Statistics:
+def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
     """Counts of a batch (decisions only for reviewed applicants: the rest count as 未评审)."""
     return Statistics(
         total=len(items),
@@ -200,8 +304,10 @@ def build_statistics(items: Sequence[ApplicantOutcome], catalogue: FieldCatalogu
             [i.decision_label or "未评审" for i in items],
             order=["推荐", "不推荐", "退回补充材料", "未评审"],
         ),
-        by_region=_counts([_region_key(i.applicant) for i in items]),
-        by_industry=_counts([_industry_key(i.applicant, catalogue) for i in items]),
+        by_region=_counts([_region_key(i.applicant) for i in items], last=["未填写"]),
+        by_industry=_counts(
+            [_industry_key(i.applicant) for i in items], last=[UNRECOGNISED, NOT_GIVEN]
+        ),
         histogram=_histogram(items),
     )
 
@@ -216,10 +322,12 @@ def _footer(made_at: datetime, items: Sequence[ApplicantOutcome]) -> str:
 def build_recommendation_summary(
     items: Sequence[ApplicantOutcome], *, catalogue: FieldCatalogue, made_at: datetime
 ) -> RecommendationSummary:
-    """推荐汇总表: ranked by verdict (符合条件 first), then score (high first), then code."""
+    """推荐汇总表: the recommended first, ranked by score; the rest after them, unranked, by
+    verdict (符合条件 first), then score (high first), then code."""
     tier, subtitle = _batch_title(items)
     rows = []
-    for rank, item in enumerate(sorted(items, key=_rank_key), start=1):
+    ordered = sorted(items, key=_rank_key)
+    for rank, item in zip(_ranks(ordered), ordered, strict=True):
         evaluation = item.evaluation
         rows.append(
             SummaryRow(
@@ -240,9 +348,11 @@ def build_recommendation_summary(
         subtitle=subtitle,
         columns=SUMMARY_COLUMNS,
         rows=tuple(rows),
-        statistics=build_statistics(items, catalogue),
+        statistics=build_statistics(items),
         made_at=made_at,
         footer=_footer(made_at, items),
+        rank_note=rank_note(items) if items else "",
+        empty_reason="" if items else "本批次没有申报企业",
     )
 
 
@@ -267,4 +377,5 @@ def build_publicity_list(items: Sequence[ApplicantOutcome], *, made_at: datetime
         rows=rows,
         made_at=made_at,
         footer=f"生成时间 {made_at:%Y-%m-%d %H:%M}　共 {len(rows)} 家",
+        empty_reason="" if rows else empty_publicity_reason(items),
     )

@@ -140,6 +140,11 @@ def statistics_story(statistics: Statistics, width: float) -> list[Flowable]:
     return story
 
 
+def _empty_notice(headline: str, reason: str) -> list[Flowable]:
+    """In place of a table with no rows: a line saying so, and why."""
+    return [Spacer(1, 8 * mm), para(headline, "section"), para(f"{reason}。", "body")]
+
+
 OPINION_LIMIT = 160  # characters of an opinion printed in the summary table
 
 
@@ -159,7 +164,7 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     widths_mm = [w * mm for w in widths] + [width - fixed]
     rows = [
         [
-            Cell(str(r.rank), "cell_center"),
+            Cell(r.rank_text, "cell_center"),
             r.name,
             r.uscc,
             r.region,
@@ -175,10 +180,13 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
         SectionStart(0, summary.footer, summary.title, ""),
         para(summary.title, "title"),
         para(summary.subtitle, "rulebook"),
-        _table(summary.columns, rows, widths_mm),
-        PageBreak(),
-        *statistics_story(summary.statistics, width),
     ]
+    if summary.rows:
+        story += [para(summary.rank_note, "note"), Spacer(1, 1.5 * mm)]
+        story.append(_table(summary.columns, rows, widths_mm))
+    else:
+        story += _empty_notice("本表无企业", summary.empty_reason)
+    story += [PageBreak(), *statistics_story(summary.statistics, width)]
     return build_document(
         target,
         story,
@@ -199,8 +207,11 @@ def render_publicity_pdf(publicity: PublicityList, target: str | Path | IO[bytes
         para(publicity.title, "title"),
         para(publicity.subtitle, "subtitle"),
         Spacer(1, 4 * mm),
-        _table(publicity.columns, rows, widths),
     ]
+    if rows:
+        story.append(_table(publicity.columns, rows, widths))
+    else:
+        story += _empty_notice("本批次无公示企业", publicity.empty_reason)
     return build_document(
         target,
         story,

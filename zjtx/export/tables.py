@@ -1,11 +1,14 @@
 """The round-wide tables (推荐汇总表, 公示名单, Excel results) written to a file, PDF or Excel by
-its suffix; the CLI and the window both write them through here."""
+its suffix, through a temporary file renamed into place; the CLI and the window both write
+them through here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from zjtx.export.sources import round_catalogue
 from zjtx.export.summary import (
@@ -15,6 +18,21 @@ from zjtx.export.summary import (
     build_publicity_list,
     build_recommendation_summary,
 )
+
+T = TypeVar("T")
+
+
+def write_in_place(target: Path, write: Callable[[Path], T]) -> T:
+    """Run ``write`` on ``<target>.part`` and rename it to ``target``: a failure half-way leaves
+    the previous file (if any) untouched and no partial file behind."""
+    temporary = target.with_name(target.name + ".part")
+    try:
+        result = write(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return result
 
 
 def write_summary(
@@ -26,10 +44,10 @@ def write_summary(
     if target.suffix.lower() == ".pdf":
         from zjtx.export.summary_pdf import render_summary_pdf
 
-        return summary, render_summary_pdf(summary, target)
+        return summary, write_in_place(target, lambda path: render_summary_pdf(summary, path))
     from zjtx.export.excel import write_summary_xlsx
 
-    write_summary_xlsx(summary, target)
+    write_in_place(target, lambda path: write_summary_xlsx(summary, path))
     return summary, None
 
 
@@ -41,11 +59,11 @@ def write_publicity(
     if target.suffix.lower() == ".pdf":
         from zjtx.export.summary_pdf import render_publicity_pdf
 
-        render_publicity_pdf(publicity, target)
+        write_in_place(target, lambda path: render_publicity_pdf(publicity, path))
     else:
         from zjtx.export.excel import write_publicity_xlsx
 
-        write_publicity_xlsx(publicity, target)
+        write_in_place(target, lambda path: write_publicity_xlsx(publicity, path))
     return publicity
 
 
@@ -54,4 +72,7 @@ def write_results(outcomes: Sequence[ApplicantOutcome], target: Path, made_at: d
     from zjtx.export.excel import write_results_xlsx
 
     catalogue = round_catalogue([o.evaluation for o in outcomes])
-    write_results_xlsx(outcomes, target, catalogue=catalogue, made_at=made_at)
+    write_in_place(
+        target,
+        lambda path: write_results_xlsx(outcomes, path, catalogue=catalogue, made_at=made_at),
+    )

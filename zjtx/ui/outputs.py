@@ -28,11 +28,12 @@ EXPORT_KINDS = {
 
 @dataclass(frozen=True, slots=True)
 class ExportOutcome:
-    """What an export wrote."""
+    """What an export wrote, and a warning when the file is written but empty (and why)."""
 
     folder: Path
     files: tuple[Path, ...]
     message: str
+    warning: str | None = None
 
 
 def outcome_for(service: StoreService, round_info: RoundInfo, uscc: str) -> ApplicantOutcome:
@@ -164,18 +165,21 @@ def run_export(
     from zjtx.export.tables import write_publicity, write_results, write_summary
 
     suffix = ".pdf" if kind.endswith("_pdf") else ".xlsx"
+    warning = None
     if kind.startswith("summary"):
         target = folder / f"{round_name}_推荐汇总表{suffix}"
         summary, _pages = write_summary(outcomes, target, made_at)
         message = f"已生成推荐汇总表（{len(summary.rows)} 家）：{target.name}"
+        warning = summary.warning
     elif kind.startswith("publicity"):
         target = folder / f"{round_name}_公示名单{suffix}"
         publicity = write_publicity(outcomes, target, made_at)
         message = f"已生成公示名单（{len(publicity.rows)} 家）：{target.name}"
+        warning = publicity.warning
     else:
         target = folder / f"{round_name}_评价结果.xlsx"
         write_results(outcomes, target, made_at)
         message = f"已导出评价结果（{total} 家）：{target.name}"
     if progress is not None:
         progress(1, 1)
-    return ExportOutcome(folder, (target,), message)
+    return ExportOutcome(folder, (target,), message, warning)
