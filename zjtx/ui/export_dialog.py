@@ -6,11 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QSize, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,39 +26,22 @@ from PySide6.QtWidgets import (
 
 from zjtx.store import StoreService
 from zjtx.ui.outputs import EXPORT_KINDS, ExportOutcome, run_export
+from zjtx.ui.printing import PrintJob, print_files, print_pdf
 from zjtx.ui.tasks import Task, TaskRunner
 
-
-def print_pdf(path: Path, printer: QPrinter) -> int:
-    """Print a PDF page by page through QPrinter; returns the pages printed."""
-    document = QPdfDocument()
-    document.load(str(path))
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise OSError("无法开始打印：打印机不可用")
-    try:
-        pages = document.pageCount()
-        for number in range(pages):
-            if number:
-                printer.newPage()
-            target = painter.viewport()
-            page = document.pagePointSize(number)
-            scale = min(target.width() / page.width(), target.height() / page.height())
-            size = QSize(int(page.width() * scale), int(page.height() * scale))
-            image = document.render(number, size)
-            painter.drawImage(QPointF(0, 0), image)
-    finally:
-        painter.end()
-        document.close()
-    return pages
+__all__ = ["ExportDialog", "PdfPreview", "print_pdf"]
 
 
 class PdfPreview(QDialog):
     """In-app preview of a PDF (QtPdf) with printing."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, path: Path, parent: QWidget | None = None, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self.path = path
+        self.runner = runner or TaskRunner(self)
+        self.print_job: PrintJob | None = None
         self.setWindowTitle(f"预览 — {path.name}")
         self.document = QPdfDocument(self)
         self.document.load(str(path))
@@ -87,11 +69,8 @@ class PdfPreview(QDialog):
         self.resize(820, 900)
 
     def print_document(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("打印")
-        dialog.accepted.connect(lambda: print_pdf(self.path, printer))
-        dialog.open()
+        """Ask for a printer (the dialog is opened, not exec'd), then print off the GUI thread."""
+        self.print_job = print_files(self, self.runner, [self.path], self.document.pageCount())
 
 
 class ExportDialog(QDialog):
@@ -202,7 +181,11 @@ class ExportDialog(QDialog):
 
     def _done(self, outcome: ExportOutcome) -> None:
         self.outcome = outcome
-        self._end(outcome.message, "#1b7f3b")
+        warning = getattr(outcome, "warning", None)  # set when the export needs attention
+        if warning:
+            self._end(f"{outcome.message}\n{warning}", "#b26a00")
+        else:
+            self._end(outcome.message, "#1b7f3b")
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.open_folder_button.setEnabled(True)
@@ -237,7 +220,7 @@ class ExportDialog(QDialog):
         if not pdfs:
             return
         # The combined file, when there is one, is the one worth previewing.
-        self.preview = PdfPreview(pdfs[-1], self)
+        self.preview = PdfPreview(pdfs[-1], self, self.runner)
         self.preview.show()
 
     def closeEvent(self, event: Any) -> None:
