@@ -351,3 +351,15 @@ def test_an_empty_publicity_list_without_review_data_names_the_verdicts():
         "公示名单为空：本批次 1 家中没有评价结论为“符合条件”的企业（不符合条件 1 家）"
     )
     assert build_publicity_list(_batch(), made_at=MADE_AT).warning is None
+
+
+def test_statistics_tell_undecided_from_unreviewed(catalogue):
+    """A stored round's applicants without a decision are 未作决定, not 未评审."""
+    batch = [*_round_batch(), ApplicantOutcome(srdi_evaluation("辛公司", "91330100000000008H"))]
+    stats = build_recommendation_summary(batch, catalogue=catalogue, made_at=MADE_AT).statistics
+    assert stats.by_decision == (
+        CountLine("推荐", 3),
+        CountLine("不推荐", 2),
+        CountLine("未作决定", 2),
+        CountLine("未评审", 1),
+    )

@@ -292,8 +292,15 @@ def _histogram(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
     return tuple(lines)
 
 
+def _decision_key(item: ApplicantOutcome) -> str:
+    """The decision; without one, 未作决定 for a reviewed applicant, 未评审 with no review data."""
+    if item.decision_label:
+        return item.decision_label
+    return "未作决定" if item.review is not None else "未评审"
+
+
 def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
-    """Counts of a batch (decisions only for reviewed applicants: the rest count as 未评审)."""
+    """Counts of a batch by verdict, decision, region and industry, and the score bins."""
     return Statistics(
         total=len(items),
         by_verdict=_counts(
@@ -301,8 +308,8 @@ def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
             order=[v.label for v in VERDICT_ORDER],
         ),
         by_decision=_counts(
-            [i.decision_label or "未评审" for i in items],
-            order=["推荐", "不推荐", "退回补充材料", "未评审"],
+            [_decision_key(i) for i in items],
+            order=["推荐", "不推荐", "退回补充材料", "未作决定", "未评审"],
         ),
         by_region=_counts([_region_key(i.applicant) for i in items], last=["未填写"]),
         by_industry=_counts(
