@@ -353,6 +353,12 @@ class ReviewPane(QWidget):
         state = self.state
         version = state.version if expected_version is None else expected_version
         evaluator = self.evaluator_getter()
+        if not evaluator:  # a review never names the OS account: ask who the evaluator is
+            from zjtx.ui.identity_dialog import NO_EVALUATOR_MESSAGE
+
+            self._set_message(NO_EVALUATOR_MESSAGE, "#c62828")
+            self.failed.emit(NO_EVALUATOR_MESSAGE)
+            return
         self._saving = True
         self._set_message("正在保存……", "#555")
 

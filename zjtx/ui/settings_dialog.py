@@ -1,10 +1,11 @@
-"""The settings dialog: evaluator, database (SQLite or PostgreSQL with a test), overlay, folder."""
+"""The settings dialog: evaluator (name, unit, role), database (SQLite or PostgreSQL with a
+test), default overlay, data folder."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zjtx.store.service import ROLE_LABELS
+from zjtx.store import StoreError
 from zjtx.store.settings import redact_url, resolve_location
+from zjtx.ui.identity_dialog import USE_OF_IDENTITY, IdentityForm
 from zjtx.ui.settings import AppSettings, chosen_data_dir, remember_data_dir
 from zjtx.ui.tasks import TaskRunner
 
@@ -50,15 +52,17 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.runner = runner
 
-        self.evaluator = QLineEdit(settings.evaluator)
-        self.role = QComboBox()
-        for code, label in ROLE_LABELS.items():
-            self.role.addItem(label, code)
-        self.role.setCurrentIndex(max(self.role.findData(settings.role), 0))
+        self.identity_form = IdentityForm(settings.identity)
+        self.evaluator = self.identity_form.name
+        self.unit = self.identity_form.unit
+        self.role = self.identity_form.role
         person = QGroupBox("评审人")
-        form = QFormLayout(person)
-        form.addRow("姓名：", self.evaluator)
-        form.addRow("角色：", self.role)
+        person_layout = QVBoxLayout(person)
+        person_layout.addWidget(self.identity_form)
+        hint = QLabel(USE_OF_IDENTITY)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555")
+        person_layout.addWidget(hint)
 
         url = settings.database_url()
         self.local_radio = QRadioButton("本机数据库文件（SQLite，默认）")
@@ -93,11 +97,15 @@ class SettingsDialog(QDialog):
         )
 
         from zjtx.scoring import list_overlay_ids
+        from zjtx.scoring.rulebook import overlay_title
 
         self.overlay = QComboBox()
         self.overlay.addItem("不使用省级规则", "")
         for overlay in list_overlay_ids():
-            self.overlay.addItem(overlay, overlay)
+            self.overlay.addItem(overlay_title(overlay), overlay)
+            self.overlay.setItemData(
+                self.overlay.count() - 1, f"规则编号：{overlay}", Qt.ItemDataRole.ToolTipRole
+            )
         self.overlay.setCurrentIndex(max(self.overlay.findData(settings.default_overlay), 0))
         self.data_folder = QLineEdit(chosen_data_dir() or str(settings.folder))
         browse = QPushButton("浏览…")
@@ -158,14 +166,22 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         changes: dict[str, Any] = {}
-        name = self.evaluator.text().strip()
-        if not name:
-            self._result("评审人姓名不能为空", "#c62828")
+        if not self.identity_form.has_name():
+            self._result("评审人姓名不能为空：评审留痕和评审意见表的签字栏都要用到它", "#c62828")
+            self.evaluator.setFocus()
             return
-        if name != self.settings.evaluator or self.role.currentData() != self.settings.role:
-            changes["evaluator"] = (name, self.role.currentData())
-        self.settings.set_value("evaluator/name", name)
-        self.settings.set_value("evaluator/role", self.role.currentData())
+        identity = self.identity_form.identity()
+        before = self.settings.identity
+        try:
+            if identity != before:
+                self.settings.set_identity(identity)
+        except StoreError as exc:
+            self._result(str(exc), "#c62828")
+            return
+        if before is None or (identity.name, identity.role) != (before.name, before.role):
+            changes["evaluator"] = (identity.name, identity.role)
+        if identity != before:
+            changes["identity"] = identity
         self.settings.set_value("round/default_overlay", self.overlay.currentData())
         url = self.chosen_url()
         if url != self.settings.database_url():
