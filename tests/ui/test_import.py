@@ -163,3 +163,234 @@ def test_shipped_roster_and_forms_folder(qtbot, window, service):
     )
     position = window.model.position_of(row.uscc)
     qtbot.waitUntil(lambda: window.model.row_at(position).open_warnings == row.open_warnings - 1)
+
+
+ISSUES_HEADER = [
+    "序号",
+    "企业名称",
+    "统一社会信用代码",
+    "所在市",
+    "2025年营业收入（万元）",
+    "联系人",
+]
+
+
+def _write_roster(path: Path, rows: list[tuple[str, str]]) -> Path:
+    """A roster of (企业名称, 统一社会信用代码) rows with a 联系人 column no field has."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "名单"
+    sheet.append(ISSUES_HEADER)
+    for number, (name, uscc) in enumerate(rows, start=1):
+        sheet.append([number, name, uscc, "杭州市", 1000 + number, "张三"])
+        sheet.cell(sheet.max_row, 2).data_type = "s"  # a name is typed text, never a formula
+    workbook.save(path)
+    return path
+
+
+def _column(model, title: str) -> int:
+    return next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == title
+    )
+
+
+def _shown(dialog: ImportDialog, title: str) -> list[str]:
+    """One column of the issues table as the evaluator sees it (filter and sort applied)."""
+    view_model = dialog.issues_view.model()
+    column = _column(view_model, title)
+    return [view_model.index(r, column).data() for r in range(view_model.rowCount())]
+
+
+def _errors_of(path: Path) -> int:
+    from zjtx.intake import read_applicants
+
+    files = read_applicants([path], ROUND_DATE.year).files
+    return sum(1 for f in files for i in f.issues if i.severity == "error")
+
+
+def test_every_file_is_listed_in_import_results_with_its_outcome(qtbot, window, tmp_path):
+    """A good roster, a roster whose every row is an error and an unreadable file are all
+    listed in 导入结果: imported, or not imported with the reason and the count of errors."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    good = _write_roster(
+        tmp_path / "好名单.xlsx",
+        [("甲精密制造有限公司", valid_uscc(11)), ("乙精密制造有限公司", valid_uscc(12))],
+    )
+    bad = _write_roster(tmp_path / "错名单.xlsx", [("丙有限公司", "12345"), ("丁有限公司", "9133")])
+    broken = tmp_path / "损坏.xlsx"
+    broken.write_bytes(b"not a workbook")
+    dialog = _dialog(qtbot, window, [good, bad, broken])
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    texts = [dialog.changes.item(i).text() for i in range(dialog.changes.count())]
+    assert len(texts) == 3
+    assert texts[0].startswith("好名单.xlsx：新增 2 家")
+    assert texts[1].startswith("错名单.xlsx：未导入")
+    assert "2 家均因错误不能导入" in texts[1]
+    assert f"错误 {_errors_of(bad)} 条" in texts[1]
+    assert texts[2].startswith("损坏.xlsx：未导入")
+    assert "文件已损坏或不是 Excel 工作簿" in texts[2] and "错误 1 条" in texts[2]
+
+
+def test_issues_show_the_enterprise_name_of_their_row(qtbot, window, tmp_path):
+    """An error on a roster row shows that row's 企业名称; a header issue shows none."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    roster = _write_roster(
+        tmp_path / "名单.xlsx",
+        [("甲精密制造有限公司", valid_uscc(21)), ("乙精密制造有限公司", "12345")],
+    )
+    dialog = _dialog(qtbot, window, [roster])
+    cells = _shown(dialog, "单元格")
+    names = _shown(dialog, "企业名称")
+    assert names[cells.index("C3")] == "乙精密制造有限公司"
+    assert names[cells.index("F1")] == ""  # 联系人: a header issue belongs to no enterprise
+
+
+def test_severity_filter_and_name_column_with_the_shipped_samples(qtbot, window):
+    """全部 / 错误 / 警告 / 提示 with their counts; each shows only its own rows; the blocked
+    form's error carries its enterprise's name."""
+    from zjtx.intake import read_applicants
+    from zjtx.paths import resource_path
+
+    roster = resource_path("samples", "roster_2026.xlsx")
+    forms = resource_path("samples", "forms")
+    issues = read_applicants([roster, forms], ROUND_DATE.year).issues
+    counts = {s: sum(1 for i in issues if i.severity == s) for s in ("error", "warning", "info")}
+    assert all(counts.values())
+    dialog = _dialog(qtbot, window, [roster, forms])
+    combo = dialog.severity_filter
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        f"全部（{len(issues)}）",
+        f"错误（{counts['error']}）",
+        f"警告（{counts['warning']}）",
+        f"提示（{counts['info']}）",
+    ]
+    for position, (label, severity) in enumerate(
+        (("错误", "error"), ("警告", "warning"), ("提示", "info")), start=1
+    ):
+        combo.setCurrentIndex(position)
+        assert _shown(dialog, "级别") == [label] * counts[severity]
+    combo.setCurrentIndex(1)
+    files = _shown(dialog, "文件")
+    names = _shown(dialog, "企业名称")
+    assert names[files.index("forms/04_常州智能中晟.xlsx")] == "常州智能中晟电子科技有限公司"
+    combo.setCurrentIndex(0)
+    assert dialog.issues_view.model().rowCount() == len(issues)
+
+
+def test_issues_list_exported_to_xlsx(qtbot, window, tmp_path, monkeypatch):
+    """导出问题清单… writes the issues shown (all, then errors only) to an .xlsx; a name that
+    starts with = stays text."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from zjtx.intake.synthetic import valid_uscc
+
+    formula = "=cmd|' /C calc'!A0"
+    roster = _write_roster(
+        tmp_path / "名单.xlsx", [("甲精密制造有限公司", valid_uscc(31)), (formula, "12345")]
+    )
+    dialog = _dialog(qtbot, window, [roster])
+    targets = iter([tmp_path / "问题清单.xlsx", tmp_path / "错误清单.xlsx"])
+    asked: list[tuple] = []
+
+    def save_name(*args, **kwargs):
+        asked.append(args)
+        return str(next(targets)), "Excel 工作簿 (*.xlsx)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    shown = {
+        title: _shown(dialog, title) for title in ("文件", "单元格", "企业名称", "级别", "说明")
+    }
+    qtbot.mouseClick(dialog.export_issues_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
+    assert "问题清单" in str(asked[0][2]) and str(asked[0][2]).endswith(".xlsx")
+    path = tmp_path / "问题清单.xlsx"
+    assert str(path) in dialog.status.text()
+    sheet = load_workbook(path).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["文件", "工作表", "单元格", "企业名称", "统一社会信用代码", "字段", "级别",
+                       "代码", "说明"]  # fmt: skip
+    assert sheet.freeze_panes == "A2"
+    body = rows[1:]
+    assert [r[0] for r in body] == shown["文件"]
+    assert [r[2] or "" for r in body] == shown["单元格"]
+    assert [r[3] or "" for r in body] == shown["企业名称"]
+    assert [r[6] for r in body] == shown["级别"]
+    assert [r[8] for r in body] == shown["说明"]
+    cell = next(row[3] for row in sheet.iter_rows(min_row=2) if row[3].value == formula)
+    assert cell.data_type == "s"
+    assert next(r for r in body if r[3] == formula)[4] == "12345"
+
+    dialog.severity_filter.setCurrentIndex(1)
+    qtbot.mouseClick(dialog.export_issues_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
+    errors = [[c.value for c in row] for row in load_workbook(tmp_path / "错误清单.xlsx").active]
+    assert [r[6] for r in errors[1:]] == ["错误"] * _errors_of(roster)
+
+
+def test_templates_downloaded_from_the_window_are_recognised(qtbot, window, tmp_path, monkeypatch):
+    """下载模板 writes the roster and the form template where the evaluator chose; the reader
+    and zjtx check recognise them."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from zjtx.cli import main
+    from zjtx.intake import read_applicants
+
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    window.open_import()
+    dialog = window.import_dialog
+    asked: list[str] = []
+
+    def save_name(parent, caption, default, *rest):
+        asked.append(default)
+        return str(tmp_path / "下载" / Path(default).name), "Excel 工作簿 (*.xlsx)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    (tmp_path / "下载").mkdir()
+    kinds = {}
+    for action, kind in ((dialog.roster_template_action, "roster"),
+                         (dialog.form_template_action, "form")):  # fmt: skip
+        action.trigger()
+        qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
+        written = tmp_path / "下载" / Path(asked[-1]).name
+        assert written.exists() and str(written) in dialog.status.text()
+        assert "已保存" in dialog.status.text()
+        kinds[kind] = written
+    assert [Path(a).name for a in asked] == ["2026年度申报名单模板.xlsx", "2026年度申报表模板.xlsx"]
+    files = read_applicants(list(kinds.values()), ROUND_DATE.year).files
+    assert [f.kind for f in files] == ["roster", "form"]
+    assert not [i for f in files for i in f.issues if i.severity == "error"]
+    assert main(["check", str(kinds["roster"]), "--year", "2026"]) == 0
+    assert not list((tmp_path / "下载").glob("*.part"))
+
+
+def test_window_messages_speak_of_the_window_not_the_command_line(qtbot, window, tmp_path):
+    """An unknown column and a file without a header: the wizard's messages name its own
+    controls, never --map or zjtx template (the command line keeps its wording)."""
+    from openpyxl import Workbook
+
+    from zjtx.intake import read_applicants
+    from zjtx.intake.synthetic import valid_uscc
+
+    roster = _write_roster(tmp_path / "名单.xlsx", [("甲精密制造有限公司", valid_uscc(41))])
+    workbook = Workbook()
+    workbook.active.append(["会议纪要"])
+    workbook.active.append(["今天讨论了申报工作"])
+    notes = tmp_path / "纪要.xlsx"
+    workbook.save(notes)
+    dialog = _dialog(qtbot, window, [roster, notes])
+    messages = _shown(dialog, "说明")
+    texts = [*messages, dialog.summary.text(), dialog.status.text()]
+    assert not [t for t in texts if "--map" in t or "zjtx template" in t or "命令行" in t]
+    assert any("双击" in m and "对应字段" in m for m in messages)
+    assert any("下载模板" in m for m in messages)
+    cli = [i.message for i in read_applicants([roster, notes], ROUND_DATE.year).issues]
+    assert any("--map" in m for m in cli) and any("zjtx template" in m for m in cli)

@@ -253,3 +253,25 @@ def test_correcting_after_the_file_was_imported_imports_it_again_with_the_correc
     assert _stored(service, 0, "revenue_y1").values["revenue_y1"] == Decimal("12345.67895")
     history = [entry.summary for entry in service.history(ROUND)]
     assert any("按更正的列对应关系" in line for line in history)
+
+
+def test_form_mapping_shows_chinese_labels_and_keeps_field_ids_in_tooltips():
+    """A form's mapping names every field in Chinese (营业收入 with its year); the field id is
+    only in the tooltip."""
+    from zjtx.scoring import load_catalogue
+
+    keys = {spec.key for spec in load_catalogue()}
+    forms = resource_path("samples", "forms")
+    result = read_applicants([forms], ROUND_DATE.year)
+    model = MappingModel()
+    model.set_mappings(result.files[0].column_mapping, ROUND_DATE.year)
+    shown = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    assert not [row for row in shown for text in row if text in keys or "_y" in text]
+    row = next(r for r in range(model.rowCount()) if model.mapping_at(r).field == "revenue_y1")
+    assert shown[row][MappingModel.FIELD] == "营业收入"
+    assert shown[row][MappingModel.YEAR] == "2025年"
+    tooltip = model.index(row, MappingModel.FIELD).data(Qt.ItemDataRole.ToolTipRole)
+    assert "2025年营业收入（万元）" in tooltip and "revenue_y1" in tooltip

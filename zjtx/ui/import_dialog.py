@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
+    QMenu,
     QProgressBar,
     QPushButton,
     QStyledItemDelegate,
@@ -37,15 +40,18 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.domain.fields import FieldCatalogue, FieldType
-from zjtx.domain.issues import Severity
+from zjtx.domain.issues import Issue, Severity
+from zjtx.export.issues_xlsx import SEVERITY_LABELS, IssueRow, field_text, issue_rows
 from zjtx.intake.mapping import IGNORE, IGNORE_LABEL, ColumnOverride, MappingError
 from zjtx.store import FileImport, StoreService
-from zjtx.ui.models import SORT_ROLE, IssuesModel, ListTableModel
+from zjtx.ui.models import ROW_ROLE, SEVERITY_COLOURS, SEVERITY_ORDER, SORT_ROLE, ListTableModel
 from zjtx.ui.tasks import Task, TaskRunner
 
 INPUT_SUFFIXES = (".xlsx", ".xls", ".csv", ".json")
 MAPPING_ROLE = Qt.ItemDataRole.UserRole + 3  # the ColumnMapping of a row
 MONEY_UNIT_CHOICES = ("元", "千元", "万元", "百万元", "亿元")
+TEMPLATE_TITLES = {"roster": "申报名单模板", "form": "申报表模板"}
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -131,7 +137,9 @@ class MappingModel(ListTableModel):
 
     def _field_text(self, item: Any) -> str:
         if item.role == "field":
-            return item.label or item.field or ""
+            # Form labels carry no label of their own: the catalogue names the field.
+            spec = _catalogue().get(item.field) if item.field else None
+            return item.label or (spec.label if spec is not None else "") or "未识别"
         if item.role == "ratio":
             return f"核对：{item.label}" if item.label else "核对比率"
         if item.role == "serial":
@@ -215,6 +223,7 @@ class MappingModel(ListTableModel):
     def _tooltip(self, item: Any) -> str:
         lines = []
         if item.field:
+            lines.append(f"字段：{field_text(item.field, _catalogue(), self.year)}")
             lines.append(f"字段代码：{item.field}")
         if item.detail:
             lines.append(item.detail)
@@ -351,6 +360,110 @@ def _source_model(index: Index) -> MappingModel | None:
     return model if isinstance(model, MappingModel) else None
 
 
+class ImportIssuesModel(ListTableModel):
+    """The issues of the files read, each with the name of its row's enterprise."""
+
+    COLUMNS = ("级别", "企业名称", "说明", "字段", "文件", "工作表", "单元格", "统一社会信用代码")
+    SEVERITY, NAME, MESSAGE = 0, 1, 2
+
+    def set_rows(self, rows: Sequence[IssueRow]) -> None:
+        self.set_items(rows)
+
+    def row_at(self, position: int) -> IssueRow:
+        return self.item_at(position)
+
+    def issue_at(self, position: int) -> Issue:
+        return self.item_at(position).issue
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row: IssueRow | None = self._item(index)
+        if row is None:
+            return None
+        issue = row.issue
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (row.severity, row.name, issue.message, row.field, issue.file,
+                      issue.sheet or "", row.place, issue.uscc or "")  # fmt: skip
+            return values[column]
+        if role == SORT_ROLE:
+            if column == self.SEVERITY:
+                return SEVERITY_ORDER.get(issue.severity, 3)
+            if column == 6:  # 单元格: by row, then column letters (B9 before AA9 before C10)
+                letters = re.sub(r"[^A-Z]", "", issue.cell or "")
+                return f"{issue.row or 0:08d}{len(letters):02d}{letters}"
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY:
+            return QBrush(QColor(SEVERITY_COLOURS.get(issue.severity, "#333333")))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [issue.message, f"位置：{issue.location()}"]
+            if row.name:
+                lines.append(f"企业：{row.name}")
+            lines.append(f"代码：{issue.code}")
+            return "\n".join(lines)
+        if role == ROW_ROLE:
+            return issue
+        return None
+
+
+class SeverityFilter(QSortFilterProxyModel):
+    """Shows the issues of one severity (or all of them)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.severity = ""  # "" = every severity
+
+    def set_severity(self, severity: str) -> None:
+        self.beginFilterChange()
+        self.severity = severity
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self.severity:
+            return True
+        issue = self.sourceModel().index(source_row, 0, source_parent).data(ROW_ROLE)
+        return issue is not None and issue.severity == self.severity
+
+
+def not_imported_text(file: Any) -> str:
+    """What became of a file from which nothing could be imported, and why."""
+    name = getattr(file, "display_name", "") or Path(file.path).name
+    errors = [i for i in file.issues if i.severity == Severity.ERROR]
+    if file.kind == "skipped":
+        reason = next((i.message for i in file.issues), "不是申报文件")
+        return f"{name}：未导入——{reason.removeprefix('已跳过：')}"
+    if file.rows_blocked:
+        who = (
+            f"{file.rows_blocked} 家均" if file.rows_blocked > 1 else
+            f"{(file.blocked_applicants[0].name if file.blocked_applicants else '') or '该企业'}"
+        )  # fmt: skip
+        return (
+            f"{name}：未导入——{who}因错误不能导入（错误 {len(errors)} 条，"
+            "见“问题清单”；更正文件后重新读取）"
+        )
+    if errors:
+        reason = errors[0].message.removeprefix(f"{name}：")
+        return f"{name}：未导入——{reason}（错误 {len(errors)} 条）"
+    return f"{name}：未导入——文件中没有企业数据"
+
+
+def _save_error(path: Path, exc: BaseException) -> str:
+    """A Chinese message for a file that could not be written."""
+    if isinstance(exc, PermissionError):
+        why = "没有写入权限，或同名文件正在 Excel 等程序中打开"
+    elif isinstance(exc, FileNotFoundError):
+        why = "文件夹不存在"
+    elif isinstance(exc, OSError):
+        why = f"磁盘或文件系统错误（{exc.strerror or exc}）"
+    else:
+        why = str(exc)
+    return f"无法保存到“{path}”：{why}"
+
+
+def _safe_file_name(text: str) -> str:
+    """``text`` with the characters Windows forbids in file names replaced."""
+    return re.sub(r'[\\/:*?"<>|]', "_", text).strip() or "导出"
+
+
 class DropList(QListWidget):
     """The list of chosen files; files and folders can be dropped on it."""
 
@@ -398,6 +511,7 @@ class ImportDialog(QDialog):
         self.evaluator_getter = evaluator_getter
         self.paths: list[Path] = []
         self.files: list[Any] = []  # FileResult of the last read
+        self.importing: list[Any] = []  # every file read when 导入 was pressed
         self.results: list[FileImport] = []
         self.task: Task | None = None
         # The evaluator's corrections, by (file, sheet, column letter); kept across re-reads.
@@ -408,6 +522,7 @@ class ImportDialog(QDialog):
         hint = QLabel(
             "把申报名单、申报表（.xlsx / .xls / .csv）或 JSON 文件、文件夹拖到下面，"
             "或点“选择文件”。先“读取并检查”，核对列对应关系与问题后再“导入”。"
+            "还没有表格？点“下载模板”发给申报企业填写。"
         )
         hint.setWordWrap(True)
         self.file_list = DropList()
@@ -419,11 +534,22 @@ class ImportDialog(QDialog):
         choose_folder.clicked.connect(self._choose_folder)
         clear = QPushButton("清空")
         clear.clicked.connect(self._clear)
+        self.template_button = QPushButton("下载模板")
+        self.template_button.setToolTip("生成本批次年度的空白模板（.xlsx），发给申报企业填写")
+        templates = QMenu(self.template_button)
+        self.roster_template_action = QAction("申报名单模板（每行一家企业）…", self)
+        self.roster_template_action.triggered.connect(lambda: self.download_template("roster"))
+        self.form_template_action = QAction("申报表模板（每家企业一个文件）…", self)
+        self.form_template_action.triggered.connect(lambda: self.download_template("form"))
+        templates.addAction(self.roster_template_action)
+        templates.addAction(self.form_template_action)
+        self.template_button.setMenu(templates)
         chooser = QHBoxLayout()
         chooser.addWidget(choose_files)
         chooser.addWidget(choose_folder)
         chooser.addWidget(clear)
         chooser.addStretch(1)
+        chooser.addWidget(self.template_button)
 
         self.summary = QLabel("尚未读取")
         self.summary.setWordWrap(True)
@@ -463,19 +589,44 @@ class ImportDialog(QDialog):
         mapping_layout.addWidget(mapping_hint)
         mapping_layout.addWidget(self.mapping_view)
 
-        self.issues_model = IssuesModel(self)
-        self.issues_view = self._view(self.issues_model)
+        self.issues_model = ImportIssuesModel(self)
+        self.issues_filter = SeverityFilter(self)
+        self.issues_view = self._view(self.issues_model, self.issues_filter)
         self.issues_view.setWordWrap(True)
         issues_header = self.issues_view.horizontalHeader()
         issues_header.setStretchLastSection(False)
-        for column, width in enumerate((50, 380, 150, 80, 60, 50, 170)):
+        for column, width in enumerate((46, 200, 360, 150, 150, 70, 56, 160)):
             self.issues_view.setColumnWidth(column, width)
-        issues_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        issues_header.setSectionResizeMode(
+            ImportIssuesModel.MESSAGE, QHeaderView.ResizeMode.Stretch
+        )
         self.issues_view.doubleClicked.connect(self._jump)
+        self.export_issues_button = QPushButton("导出问题清单…")
+        self.export_issues_button.setToolTip(
+            "把列出的问题（按级别筛选时只含筛选出的）保存为 Excel 工作簿，发给申报企业更正"
+        )
+        self.export_issues_button.setEnabled(False)
+        self.export_issues_button.clicked.connect(self.export_issues)
+        self.severity_filter = QComboBox()
+        self.severity_filter.setToolTip("只看某一级别的问题")
+        self._fill_severity_filter([])
+        self.severity_filter.currentIndexChanged.connect(self._filter_issues)
+        issues_page = QWidget()
+        issues_layout = QVBoxLayout(issues_page)
+        issues_layout.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("级别："))
+        row.addWidget(self.severity_filter)
+        row.addWidget(QLabel("双击一行可在主窗口中定位该企业（已导入时）"))
+        row.addStretch(1)
+        row.addWidget(self.export_issues_button)
+        issues_layout.addLayout(row)
+        issues_layout.addWidget(self.issues_view)
         self.changes = QListWidget()
+        self.changes.setWordWrap(True)
         self.tabs = QTabWidget()
         self.tabs.addTab(mapping_page, "列对应关系")
-        self.tabs.addTab(self.issues_view, "问题清单")
+        self.tabs.addTab(issues_page, "问题清单")
         self.tabs.addTab(self.changes, "导入结果")
         # Wrapped rows get their height from the column widths, known once the tab is shown.
         self.tabs.currentChanged.connect(lambda _index: self.issues_view.resizeRowsToContents())
@@ -514,8 +665,8 @@ class ImportDialog(QDialog):
         self.resize(900, 640)
 
     @staticmethod
-    def _view(model: Any) -> QTableView:
-        proxy = QSortFilterProxyModel(model)
+    def _view(model: Any, proxy: QSortFilterProxyModel | None = None) -> QTableView:
+        proxy = proxy if proxy is not None else QSortFilterProxyModel(model)
         proxy.setSourceModel(model)
         proxy.setSortRole(SORT_ROLE)
         view = QTableView()
@@ -575,6 +726,8 @@ class ImportDialog(QDialog):
         self.close_button.setEnabled(not busy)
         self.mapping_view.setEnabled(not busy)
         self.reset_mapping_button.setEnabled(not busy and bool(self.overrides))
+        self.template_button.setEnabled(not busy)
+        self.export_issues_button.setEnabled(not busy and self.issues_filter.rowCount() > 0)
         self.status.setText(text)
         if busy:
             self.progress.setRange(0, 0)  # busy until the first progress report
@@ -603,15 +756,21 @@ class ImportDialog(QDialog):
         corrections = list(chosen.values())
 
         def work(progress: Any, cancel: Any) -> tuple[int, list[Any]]:
+            from zjtx.intake import read_applicants
+            from zjtx.intake.hints import WINDOW_HINTS
+
             year = service.get_round(round_name).round_date.year
-            files = service.read_files(
-                round_name,
+            # Read here rather than through service.read_files: the messages must speak of
+            # this window's controls, not of the command line's options.
+            result = read_applicants(
                 paths,
-                progress=progress,
+                year,
+                progress=lambda done, total, _message="": progress(done, total),
                 cancel=cancel,
                 mapping_overrides=corrections,
+                hints=WINDOW_HINTS,
             )
-            return year, files
+            return year, list(result.files)
 
         def done(result: tuple[int, list[Any]]) -> None:
             self.overrides = chosen
@@ -670,8 +829,10 @@ class ImportDialog(QDialog):
         self.mapping_file.setCurrentIndex(max(self.mapping_file.findText(shown), 0))
         self.mapping_file.blockSignals(False)
         self._show_mapping()
-        issues = [issue for item in files for issue in item.issues]
-        self.issues_model.set_issues(issues)
+        rows = issue_rows(files, self.round_year, _catalogue())
+        issues = [row.issue for row in rows]
+        self.issues_model.set_rows(rows)
+        self._fill_severity_filter(issues)
         self.issues_view.resizeRowsToContents()
         counts = {s: sum(1 for i in issues if i.severity == s) for s in Severity}
         total = sum(f.rows_total for f in files)
@@ -703,6 +864,7 @@ class ImportDialog(QDialog):
         files = self._importable()
         if not files:
             return
+        self.importing = list(self.files)
         service, round_name = self.service, self.round_name
         evaluator = self.evaluator_getter()
         self._busy(True, "正在导入并评价……")
@@ -738,21 +900,35 @@ class ImportDialog(QDialog):
         self.results = results
         self.files = []
         self.changes.clear()
-        for result in results:
-            if result.already_imported:
-                text = f"{result.file_name}：此前已导入过同一文件，没有变化"
-            else:
-                text = (
-                    f"{result.file_name}：新增 {result.applicants_new} 家，"
-                    f"数据有变化 {result.applicants_changed} 家（已生成新版本并重新评价），"
-                    f"未变化 {result.applicants_unchanged} 家，因错误未导入 {result.rows_blocked} 家"
-                )
-            self.changes.addItem(text)
+        # Every file read is listed, in the order read: the ones nothing came from too.
+        imported = iter(results)
+        for file in self.importing:
+            if file.applicants:
+                self.changes.addItem(self._imported_text(next(imported)))
+                continue
+            item = QListWidgetItem(not_imported_text(file))
+            item.setForeground(QBrush(QColor(SEVERITY_COLOURS[Severity.ERROR])))
+            errors = [i.message for i in file.issues if i.severity == Severity.ERROR]
+            if errors:
+                more = f"\n……共 {len(errors)} 条" if len(errors) > 12 else ""
+                item.setToolTip("\n".join(errors[:12]) + more)
+            self.changes.addItem(item)
+        self.importing = []
         self.tabs.setCurrentIndex(2)
         self._finish("导入完成")
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.imported.emit(results)
+
+    @staticmethod
+    def _imported_text(result: FileImport) -> str:
+        if result.already_imported:
+            return f"{result.file_name}：此前已导入过同一文件，没有变化"
+        return (
+            f"{result.file_name}：新增 {result.applicants_new} 家，"
+            f"数据有变化 {result.applicants_changed} 家（已生成新版本并重新评价），"
+            f"未变化 {result.applicants_unchanged} 家，因错误未导入 {result.rows_blocked} 家"
+        )
 
     def _import_cancelled(self) -> None:
         self._finish("已取消导入：正在导入的文件没有留下任何数据")
@@ -774,6 +950,113 @@ class ImportDialog(QDialog):
         if self.task is not None:
             self.task.cancel()
             self.status.setText("正在取消……")
+
+    # ------------------------------------------------------------------ issues: filter, export
+    def _fill_severity_filter(self, issues: Sequence[Issue]) -> None:
+        """全部 / 错误 / 警告 / 提示 with their counts; the choice made stays."""
+        chosen = self.severity_filter.currentData() or ""
+        self.severity_filter.blockSignals(True)
+        self.severity_filter.clear()
+        self.severity_filter.addItem(f"全部（{len(issues)}）", "")
+        for severity in Severity:
+            count = sum(1 for i in issues if i.severity == severity)
+            self.severity_filter.addItem(f"{SEVERITY_LABELS[severity]}（{count}）", str(severity))
+        self.severity_filter.setCurrentIndex(max(self.severity_filter.findData(chosen), 0))
+        self.severity_filter.blockSignals(False)
+        self._filter_issues()
+
+    def _filter_issues(self) -> None:
+        self.issues_filter.set_severity(self.severity_filter.currentData() or "")
+        self.issues_view.resizeRowsToContents()
+        self.export_issues_button.setEnabled(
+            self.task is None and self.issues_filter.rowCount() > 0
+        )
+
+    def _shown_issue_rows(self) -> list[IssueRow]:
+        """The issues listed, in the order shown (filter and sorting applied)."""
+        proxy = self.issues_filter
+        return [
+            self.issues_model.row_at(proxy.mapToSource(proxy.index(r, 0)).row())
+            for r in range(proxy.rowCount())
+        ]
+
+    def _default_folder(self) -> Path:
+        """Where save dialogs open: beside the files chosen, else the home folder."""
+        if self.paths:
+            first = self.paths[0]
+            return first if first.is_dir() else first.parent
+        return Path.home()
+
+    def _ask_save_path(self, caption: str, name: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, caption, str(self._default_folder() / name), XLSX_FILTER
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+
+    def export_issues(self) -> None:
+        """Save the issues listed (as filtered) to an Excel workbook."""
+        rows = self._shown_issue_rows()
+        if not rows:
+            self.status.setText("没有可导出的问题")
+            return
+        severity = self.severity_filter.currentData() or ""
+        which = f"（{SEVERITY_LABELS[Severity(severity)]}）" if severity else ""
+        name = f"{_safe_file_name(self.round_name)}_问题清单{which}.xlsx"
+        target = self._ask_save_path("导出问题清单", name)
+        if target is None:
+            return
+
+        def work(progress: Any, cancel: Any) -> Path:
+            from zjtx.export.issues_xlsx import write_issues_xlsx
+
+            return write_issues_xlsx(rows, target)
+
+        self._write_file(work, target, "导出问题清单", f"已导出 {len(rows)} 条问题：{{path}}")
+
+    def download_template(self, kind: str) -> None:
+        """Save the round year's blank roster or form template where the evaluator says."""
+        title = TEMPLATE_TITLES[kind]
+        try:
+            if not self.round_year:
+                self.round_year = self.service.get_round(self.round_name).round_date.year
+        except Exception as exc:  # the round is gone or the database unreachable
+            self.status.setText(f"无法确定本批次的年度：{exc}")
+            self.status.setStyleSheet("color:#c62828")
+            return
+        year = self.round_year
+        target = self._ask_save_path(f"保存{title}", f"{year}年度{title}.xlsx")
+        if target is None:
+            return
+
+        def work(progress: Any, cancel: Any) -> Path:
+            from zjtx.export.atomic import write_atomically
+            from zjtx.intake.templates import write_form_template, write_roster_template
+
+            writer = write_roster_template if kind == "roster" else write_form_template
+            return write_atomically(target, lambda temporary: writer(temporary, _catalogue(), year))
+
+        self._write_file(work, target, f"生成{title}", f"已保存{year}年度{title}：{{path}}")
+
+    def _write_file(
+        self, work: Callable[[Any, Any], Path], target: Path, name: str, done_text: str
+    ) -> None:
+        """Write a file off the GUI thread; the status line says where it went, or why not."""
+
+        def failed(exc: BaseException) -> None:
+            self._finish(_save_error(target, exc))
+            self.status.setStyleSheet("color:#c62828")
+
+        self._busy(True, f"正在{name}……")
+        self.task = self.runner.start(
+            work,
+            name=name,
+            on_success=lambda path: self._finish(done_text.format(path=path)),
+            on_failure=failed,
+            on_cancel=lambda: self._finish(f"已取消{name}"),
+        )
 
     def _jump(self, index: Any) -> None:
         issue = index.model().data(index, Qt.ItemDataRole.UserRole + 2)
