@@ -363,3 +363,17 @@ def test_statistics_tell_undecided_from_unreviewed(catalogue):
         CountLine("未作决定", 2),
         CountLine("未评审", 1),
     )
+
+
+def test_an_unscored_tier_says_its_numbers_are_no_ranking(catalogue):
+    """创新型 (no score): the qualified are numbered by code, and the note says it ranks nothing."""
+    items = [
+        ApplicantOutcome(innovative_evaluation("乙公司")),
+        ApplicantOutcome(innovative_evaluation("甲公司")),
+    ]
+    summary = build_recommendation_summary(items, catalogue=catalogue, made_at=MADE_AT)
+    assert [r.rank for r in summary.rows] == [1, 2]
+    assert summary.rank_note == (
+        "排名：本类别不评分，只为评价结论为“符合条件”的 2 家企业"
+        "按统一社会信用代码顺序编号，不表示优劣。"
+    )

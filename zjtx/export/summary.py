@@ -96,10 +96,12 @@ def rank_note(items: Sequence[ApplicantOutcome]) -> str:
     if not ranked:
         return f"排名：本表没有{basis}的企业，全部 {rest} 家不排名（排名栏为“—”）。"
     if all(i.evaluation.score is not None for i in ranked):
-        order = "按得分从高到低，得分相同者名次并列"
+        note = f"排名：只在{basis}的 {len(ranked)} 家企业中排名，按得分从高到低，得分相同者名次并列"
     else:
-        order = "本类别不评分，名次按统一社会信用代码顺序编排，不表示优劣"
-    note = f"排名：只在{basis}的 {len(ranked)} 家企业中排名，{order}"
+        note = (
+            f"排名：本类别不评分，只为{basis}的 {len(ranked)} 家企业"
+            "按统一社会信用代码顺序编号，不表示优劣"
+        )
     if rest:
         note += f"；其余 {rest} 家不排名（排名栏为“—”），列于其后"
     return note + "。"
