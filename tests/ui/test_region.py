@@ -95,3 +95,73 @@ def test_region_filter_in_the_window(qtbot, window, service, sample_json, tmp_pa
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.reload_rows()
     assert combo.currentData() == "山东省" and window.proxy.rowCount() == 3
+
+
+JIANGSU = "2026年江苏省第一批"
+
+
+def _jiangsu_sample(tmp_path, sample_json):
+    """The sample's 苏州 applicants written three ways (no province; 江苏 with 苏州市工业园区
+    in the county cell; in full) plus one 浙江省 applicant, for a 江苏省 round."""
+    data = json.loads(sample_json.read_text(encoding="utf-8"))
+    suzhou = [a for a in data if a.get("province") == "江苏省"]
+    del suzhou[0]["province"]
+    suzhou[1]["province"], suzhou[1]["county"] = "江苏", "苏州市工业园区"
+    zhejiang = next(a for a in data if a.get("province") == "浙江省")
+    path = tmp_path / "江苏名单.json"
+    path.write_text(json.dumps([*suzhou, zhejiang], ensure_ascii=False), encoding="utf-8")
+    return path, [a["uscc"] for a in suzhou], zhejiang["uscc"]
+
+
+def test_a_round_region_fills_the_province_in_the_table(qtmodeltester, service, sample_json,
+                                                        tmp_path):  # fmt: skip
+    """In a 江苏省 round the rows without a province join 江苏省 (no 未填写省份 entry), and
+    the three spellings of 苏州工业园区 show and filter as one place."""
+    service.create_round(JIANGSU, tier="little-giant", round_date=ROUND_DATE, region="江苏省")
+    path, suzhou, zhejiang = _jiangsu_sample(tmp_path, sample_json)
+    service.import_paths(JIANGSU, [path])
+    rows = service.list_applicants(JIANGSU)
+    choices = dict(region_choices(rows))
+    assert not any("未填写" in label for label in choices.values())
+    assert choices["江苏省"] == "江苏省（3 家）" and choices["浙江省"] == "浙江省（1 家）"
+    assert choices["江苏省/苏州市"].strip() == "苏州市（3 家）"
+    assert [code for code in choices if code.startswith("江苏")] == ["江苏省", "江苏省/苏州市"]
+
+    model = ApplicantTableModel()
+    model.set_rows(rows)
+    proxy = ApplicantFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    column = model.REGION_COLUMN
+    texts = {model.row_at(r).uscc: model.index(r, column).data() for r in range(len(rows))}
+    assert {texts[uscc] for uscc in suzhou} == {"江苏省苏州市工业园区"}
+    proxy.set_filters(region="江苏省/苏州市")
+    shown = {proxy.index(i, 0).data(ROW_ROLE).uscc for i in range(proxy.rowCount())}
+    assert shown == set(suzhou)
+    proxy.set_filters(region="浙江省")
+    assert proxy.rowCount() == 1 and proxy.index(0, 0).data(ROW_ROLE).uscc == zhejiang
+
+
+def test_the_detail_pane_says_the_province_came_from_the_round(qtbot, window, service,
+                                                               sample_json, tmp_path):  # fmt: skip
+    """The filled province's source reads 由批次地区“江苏省”补充, not a file cell; the 浙江省
+    applicant lists the region-outside-round warning."""
+    service.create_round(JIANGSU, tier="little-giant", round_date=ROUND_DATE, region="江苏省")
+    path, suzhou, zhejiang = _jiangsu_sample(tmp_path, sample_json)
+    service.import_paths(JIANGSU, [path])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=JIANGSU)
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        assert window.select_applicant(suzhou[0])
+    figures = window.detail.figures
+    by_label = {
+        figures.item(r, 0).text(): (figures.item(r, 1).text(), figures.item(r, 2).text())
+        for r in range(figures.rowCount())
+    }
+    assert by_label["所在省"] == ("江苏省", "由批次地区“江苏省”补充")
+    assert by_label["所在市"][1].startswith("江苏名单.json")
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        assert window.select_applicant(zhejiang)
+    issues = window.detail.issues_model
+    codes = {issues.issue_at(i).code for i in range(issues.rowCount())}
+    assert "region-outside-round" in codes

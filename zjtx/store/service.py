@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections import Counter, defaultdict
+from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +31,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from zjtx.domain import region as places
 from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Issue, Severity
 from zjtx.domain.results import VERDICT_LABELS, Confirmation, CriterionState, Verdict
 from zjtx.domain.results import Evaluation as DomainEvaluation
@@ -119,6 +121,57 @@ def _region(values: dict[str, Any]) -> dict[str, str | None]:
         value = values.get(key)
         result[key] = value.strip() or None if isinstance(value, str) else None
     return result
+
+
+def _with_round_region(
+    applicant: DomainApplicant, round_region: str | None, file_name: str
+) -> tuple[DomainApplicant, Issue | None]:
+    """The applicant with a province it left empty filled from the round's region (its
+    provenance says so), or a warning when the province it gives is not the round's."""
+    values = applicant.values
+    check = places.check_round_region(
+        values.get("province"), values.get("city"), values.get("county"), round_region
+    )
+    if check.fill is not None:
+        filled = Provenance(
+            file=places.ROUND_REGION_SOURCE, raw=round_region, kind=places.ROUND_REGION_KIND
+        )
+        # In the catalogue's place (before 所在市), so the detail pane lists it where it belongs.
+        keys = list(values)
+        at = next((keys.index(k) for k in ("city", "county") if k in values), len(keys))
+        ordered = {k: values[k] for k in keys[:at] if k != "province"}
+        ordered["province"] = check.fill
+        ordered.update((k, values[k]) for k in keys[at:] if k != "province")
+        return DomainApplicant(
+            values=ordered,
+            provenance=ChainMap({"province": filled}, applicant.provenance),  # type: ignore[arg-type]
+            source=applicant.source,
+        ), None
+    if check.outside is None or check.named_in is None:
+        return applicant, None
+    cell = applicant.provenance.get(check.named_in)
+    source = applicant.source
+    return applicant, Issue(
+        code="region-outside-round",
+        severity=Severity.WARNING,
+        message=f"企业 “{applicant.name}” {_field_label(check.named_in)}填写为"
+        f"“{values.get(check.named_in)}”，不在本批次地区“{round_region}”内；已按填写保留，"
+        "请核实企业注册地",
+        file=file_name,
+        sheet=cell.sheet if cell else source.sheet if source else None,
+        cell=cell.cell if cell else source.cell if source else None,
+        field=check.named_in,
+        uscc=applicant.uscc,
+    )
+
+
+def _in_region(row: ApplicantRow, wanted: str, province: str | None) -> bool:
+    """Whether a row is in the province, city or county (or the whole place) named."""
+    place = places.place(row.province, row.city, row.county)
+    if province is not None:
+        return place.province == province
+    city_county = (place.city or "") + (place.county or "")
+    return wanted in (place.province, place.city, place.county, city_county, place.text)
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -636,6 +689,16 @@ class StoreService:
                 )
             else:
                 accepted.append(applicant)
+        # The round's region fills a province left empty; the hash of the row as written is
+        # kept so that a version stored before such a fill still counts as unchanged.
+        as_written: dict[str, str] = {}
+        for position, applicant in enumerate(accepted):
+            placed, region_issue = _with_round_region(applicant, round_row.region, file_name)
+            if region_issue is not None:
+                issues.append(region_issue)
+            if placed is not applicant:
+                as_written[applicant.uscc] = codec.digest(codec.encode_values(applicant.values))
+                accepted[position] = placed
 
         now = utc_now()
         record = {
@@ -693,7 +756,7 @@ class StoreService:
                 known = current.get(applicant.uscc)
                 if known is None:
                     fresh.append((applicant, values, values_hash))
-                elif known.values_hash == values_hash:
+                elif known.values_hash in (values_hash, as_written.get(applicant.uscc)):
                     unchanged += 1
                 elif previous is not None and known.import_file_id != previous.id:
                     # Read again from an older file: a newer file has updated it since.
@@ -1662,8 +1725,9 @@ class StoreService:
         if application_type:
             rows = [r for r in rows if r.application_type == application_type]
         if region:
-            place = region.strip()
-            rows = [r for r in rows if place in (r.province, r.city, r.county)]
+            wanted = places.clean(region)
+            province = places.canonical_province(wanted)
+            rows = [r for r in rows if _in_region(r, wanted, province)]
         if search:
             needle = search.strip().upper()
             rows = [r for r in rows if needle in r.name.upper() or needle in r.uscc]

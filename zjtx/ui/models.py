@@ -18,6 +18,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
 from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.region import Place
+from zjtx.domain.region import place as place_of
 from zjtx.store import ApplicantRow
 from zjtx.store.dto import DECISION_LABELS, REVIEW_STATUS_LABELS
 
@@ -533,10 +535,16 @@ NO_REGION = "-"  # the region filter's code for applicants whose region was not 
 
 def region_matches(row: ApplicantRow, code: str) -> bool:
     """Whether a row is in the place a region filter code names (see region_choices)."""
+    place = _place(row)
     if code == NO_REGION:
-        return not (row.province or row.city)
+        return not (place.province or place.city)
     province, _, city = code.partition("/")
-    return (row.province or "") == province and (not city or row.city == city)
+    return (place.province or "") == province and (not city or place.city == city)
+
+
+def _place(row: ApplicantRow) -> Place:
+    """The row's place in one form (江苏 and 江苏省 alike; see zjtx.domain.region)."""
+    return place_of(row.province, row.city, row.county)
 
 
 def region_choices(rows: Sequence[ApplicantRow]) -> list[tuple[str, str]]:
@@ -544,16 +552,17 @@ def region_choices(rows: Sequence[ApplicantRow]) -> list[tuple[str, str]]:
     provinces: dict[str, Counter[str]] = defaultdict(Counter)
     missing = 0
     for row in rows:
-        if not (row.province or row.city):
+        place = _place(row)
+        if not (place.province or place.city):
             missing += 1
             continue
-        provinces[row.province or ""][row.city or ""] += 1
+        provinces[place.province or ""][place.city or ""] += 1
     choices = [("", "全部地区")]
     for province in sorted(provinces):
         cities = provinces[province]
         choices.append((province, f"{province or '未填写省份'}（{cities.total()} 家）"))
         for city in sorted(cities):
-            if city and city != province:  # 北京市/北京市: the province entry says it all
+            if city:  # a municipality (北京市) is its own city: the province entry says it all
                 choices.append((f"{province}/{city}", f"　　{city}（{cities[city]} 家）"))
     if missing:
         choices.append((NO_REGION, f"未填写地区（{missing} 家）"))
