@@ -94,7 +94,6 @@ class IdentityDialog(QDialog):
         explanation.setStyleSheet("color: #444")
         self.form = IdentityForm(settings.identity)
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #c62828")
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -119,7 +118,11 @@ class IdentityDialog(QDialog):
 
     def _edited(self) -> None:
         self.save_button.setEnabled(self.form.has_name())
-        self.error.setText("" if self.form.has_name() else "请填写姓名后保存")
+        self._note("" if self.form.has_name() else "填写姓名后即可保存", "#6b6b6b")
+
+    def _note(self, text: str, colour: str) -> None:
+        self.error.setStyleSheet(f"color: {colour}")
+        self.error.setText(text)
 
     def save(self) -> None:
         if not self.form.has_name():
@@ -129,7 +132,7 @@ class IdentityDialog(QDialog):
         try:
             self.settings.set_identity(identity)
         except StoreError as exc:  # settings.json cannot be written
-            self.error.setText(str(exc))
+            self._note(str(exc), "#c62828")
             return
         self.saved.emit(identity)
         self.accept()
