@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from zjtx.store import ApplicantDetail
 from zjtx.ui.models import (
     APPLICATION_LABELS,
+    ROW_ROLE,
     VERDICT_BACKGROUNDS,
     VERDICT_COLOURS,
     CriteriaModel,
@@ -29,6 +30,8 @@ from zjtx.ui.models import (
     field_label,
     format_field_value,
 )
+
+NO_SELECTION = "请在上方表格中选择一家企业"
 
 
 def _local(moment: datetime) -> str:
@@ -47,13 +50,20 @@ def _table_view(model: Any) -> QTableView:
     return view
 
 
+# At least this many criteria rows stay visible: a long explanation wraps to fewer lines (the
+# rest is elided, whole in the tooltip) when the pane is short, as on a 1366×768 laptop.
+MIN_VISIBLE_CRITERIA = 5
+
+
 class DetailPane(QWidget):
     """Shows an ApplicantDetail: nothing here changes data."""
+
+    criterion_chosen = Signal(str)  # the id of a criterion row the evaluator clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: ApplicantDetail | None = None
-        self.title = QLabel("请在左侧表格中选择一家企业")
+        self.title = QLabel(NO_SELECTION)
         self.title.setObjectName("detailTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.summary = QLabel("")
@@ -64,9 +74,15 @@ class DetailPane(QWidget):
         self.criteria_view = _table_view(self.criteria_model)
         header = self.criteria_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((70, 170, 110, 260, 260, 160, 70)):
+        for column, width in enumerate((70, 160, 110, 260, 260, 150, 64)):
             self.criteria_view.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
+        # 实际情况 and 要求 share what is left, so 差距 and 得分 stay in view on a laptop.
+        for column in (3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.criteria_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.criteria_view.clicked.connect(self._criterion_clicked)
+        self.criteria_view.activated.connect(self._criterion_clicked)
+        self.criteria_view.viewport().installEventFilter(self)
 
         self.figures = QTableWidget(0, 3)
         self.figures.setHorizontalHeaderLabels(["字段", "数值", "来源（文件 · 工作表 · 单元格）"])
@@ -112,9 +128,30 @@ class DetailPane(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
 
+    def _criterion_clicked(self, index: QModelIndex) -> None:
+        item = self.criteria_model.data(index, ROW_ROLE)
+        if item is not None and item.get("id"):
+            self.criterion_chosen.emit(str(item["id"]))
+
+    def fit_criteria_rows(self) -> None:
+        """Rows as tall as their text, capped so that MIN_VISIBLE_CRITERIA rows fit the view."""
+        view = self.criteria_view
+        line = view.fontMetrics().lineSpacing()
+        available = view.viewport().height()
+        # Each row also takes a one-pixel grid line.
+        lines = max(1, min(4, (available // MIN_VISIBLE_CRITERIA - 7) // line))
+        view.verticalHeader().setMaximumSectionSize(lines * line + 6)
+        view.resizeRowsToContents()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        # The view's viewport gets its final size after this pane's layout has run.
+        if watched is self.criteria_view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_criteria_rows()
+        return super().eventFilter(watched, event)
+
     def clear(self) -> None:
         self.detail = None
-        self.title.setText("请在左侧表格中选择一家企业")
+        self.title.setText(NO_SELECTION)
         self.summary.setText("")
         self.criteria_model.set_criteria([])
         self.figures.setRowCount(0)
@@ -148,7 +185,7 @@ class DetailPane(QWidget):
             text += "<br><span style='color:#555'>结论依据：</span>" + "；".join(reasons)
         self.summary.setText(text)
         self.criteria_model.set_criteria(evaluation.get("criteria", []))
-        self.criteria_view.resizeRowsToContents()
+        self.fit_criteria_rows()
         self._show_figures(detail)
         self.issues_model.set_issues(detail.issues)
         self.tabs.setTabText(

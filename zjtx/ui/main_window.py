@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -49,12 +51,80 @@ from zjtx.ui.tasks import TaskRunner
 
 log = logging.getLogger("zjtx.ui")
 
+# Tasks that closing the window would cut short, by TaskRunner name -> what to ask about.
+GUARDED_TASKS = {"导入申报数据": "导入", "导出": "导出", "打印评审意见表": "打印"}
+# Settings keys of the window layout (v2: the verdict column moved beside the name).
+LAYOUT_KEYS = {"splitter": "window/splitter_v2", "centre": "window/centre_v2",
+               "header": "window/table_header_v2"}  # fmt: skip
+DEFAULT_COLUMN_ORDER = (0, 1, 2, 5, 11, 3, 4, 6, 7, 8, 9, 10)
+
 
 def _detail_and_history(
     service: StoreService, round_name: str, uscc: str
 ) -> tuple[ApplicantDetail, list[Any]]:
     """One applicant with its audit trail (read together in the worker)."""
     return service.applicant_detail(round_name, uscc), service.history(round_name, uscc)
+
+
+class WelcomePage(QWidget):
+    """What to do, in order, when no round is open or the open round is still empty."""
+
+    STEPS = (
+        ("新建批次", "为本次申报建立一个评审批次：层级、批次日期、地区和省级规则。"),
+        ("导入申报数据", "把收到的申报名单、申报表（Excel、CSV、Word）拖入导入向导，核对列对应和提示。"),
+        ("评审", "逐家查看评价结论与差距，确认待人工确认的指标，写评审意见并作出决定（F8 下一家）。"),
+        ("导出", "打印评审意见表，导出推荐汇总表、公示名单和评价结果。"),
+    )  # fmt: skip
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.setObjectName("welcome")
+        self.heading = QLabel("")
+        self.heading.setObjectName("welcomeHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setStyleSheet("font-size:14pt;font-weight:bold")
+        slots = (window.new_round, window.open_import, window.next_pending,
+                 lambda: window.open_export("summary_pdf"))  # fmt: skip
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(12)
+        self.buttons: list[QPushButton] = []
+        self.marks: list[QLabel] = []
+        for number, ((title, text), slot) in enumerate(zip(self.STEPS, slots, strict=True)):
+            mark = QLabel(f"{number + 1}")
+            mark.setFixedWidth(28)
+            mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            button = QPushButton(f"{title}…" if number != 2 else "开始评审（F8）")
+            button.setMinimumWidth(150)
+            button.clicked.connect(slot)
+            description = QLabel(text)
+            description.setWordWrap(True)
+            description.setStyleSheet("color:#444")
+            grid.addWidget(mark, number, 0)
+            grid.addWidget(button, number, 1)
+            grid.addWidget(description, number, 2)
+            self.buttons.append(button)
+            self.marks.append(mark)
+        grid.setColumnStretch(2, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.addWidget(self.heading)
+        layout.addSpacing(8)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def show_progress(self, heading: str, done: int, enabled: int) -> None:
+        """``done`` steps are ticked; the buttons up to step ``enabled`` (1-based) can be used."""
+        self.heading.setText(heading)
+        for number, (mark, button) in enumerate(zip(self.marks, self.buttons, strict=True)):
+            finished = number < done
+            mark.setText("✓" if finished else str(number + 1))
+            colour = "#1b7f3b" if finished else ("#1565c0" if number == done else "#9e9e9e")
+            mark.setStyleSheet(
+                f"border:2px solid {colour};border-radius:14px;color:{colour};font-weight:bold"
+            )
+            button.setEnabled(number < enabled)
+            button.setDefault(number == done)
 
 
 class MainWindow(QMainWindow):
@@ -87,6 +157,10 @@ class MainWindow(QMainWindow):
         self._after_load_message: str | None = None
         self._pending_select: str | None = None
         self._detail_request = 0
+        self._closing_confirmed = False
+        self._loading_rows = False
+        self.close_question: QMessageBox | None = None
+        self.print_job: Any = None
         self.setWindowTitle("专精特新评审助手")
 
         # -- rounds
@@ -103,6 +177,12 @@ class MainWindow(QMainWindow):
         new_round = QPushButton("新建批次…")
         new_round.clicked.connect(self.new_round)
         rounds_box = QWidget()
+        rounds_box.setObjectName("roundsPane")
+        # Wide enough for a round name such as 2026年第八批小巨人 on its first line.
+        rounds_box.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("2026年第八批小巨人企业") + 24
+        )
+        self.rounds_box = rounds_box
         rounds_layout = QVBoxLayout(rounds_box)
         rounds_layout.setContentsMargins(6, 6, 0, 6)
         title = QLabel("评审批次")
@@ -132,10 +212,14 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((44, 165, 215, 64, 112, 104, 70, 52, 66, 82, 70, 150)):
+        for column, width in enumerate((44, 160, 210, 64, 84, 104, 76, 52, 66, 82, 70, 140)):
             self.table.setColumnWidth(column, width)
-        # 地区 is the model's last column (indexes stay stable) but is shown beside the name.
-        header.moveSection(ApplicantTableModel.REGION_COLUMN, ApplicantTableModel.NAME_COLUMN + 1)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Model indexes stay stable; what matters most is shown first: the verdict right after
+        # the name (visible on a laptop screen without scrolling), then 地区.
+        header.moveSection(ApplicantTableModel.VERDICT_COLUMN, ApplicantTableModel.NAME_COLUMN + 1)
+        header.moveSection(ApplicantTableModel.REGION_COLUMN, ApplicantTableModel.NAME_COLUMN + 2)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
         self.search = QLineEdit()
@@ -175,31 +259,43 @@ class MainWindow(QMainWindow):
         table_layout.addLayout(title_row)
         table_layout.addLayout(filters)
         table_layout.addWidget(self.table, 1)
+        self.welcome = WelcomePage(self)
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.welcome)
+        self.table_stack.addWidget(table_box)
 
         # -- detail and review
         self.detail = DetailPane()
         self.review = ReviewPane(self.runner, lambda: self.service, lambda: self.settings.evaluator)
         self.review.saved.connect(self._review_saved)
+        self.review.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.detail.criterion_chosen.connect(self._criterion_chosen)
         self.review_scroll = QScrollArea()
         self.review_scroll.setWidget(self.review)
         self.review_scroll.setWidgetResizable(True)
         self.review_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.review_scroll.setMinimumWidth(360)
+        self.review_scroll.setMinimumWidth(300)
 
         self.centre = QSplitter(Qt.Orientation.Vertical)
-        self.centre.addWidget(table_box)
+        self.centre.setChildrenCollapsible(False)
+        self.centre.addWidget(self.table_stack)
         self.centre.addWidget(self.detail)
-        self.centre.setStretchFactor(0, 3)
-        self.centre.setStretchFactor(1, 2)
+        self.centre.setStretchFactor(0, 2)
+        self.centre.setStretchFactor(1, 3)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(rounds_box)
         self.splitter.addWidget(self.centre)
         self.splitter.addWidget(self.review_scroll)
+        self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 980, 390])
+        self.splitter.splitterMoved.connect(self._side_panes_moved)
         self.setCentralWidget(self.splitter)
 
+        self.identity_label = QLabel("")
+        self.identity_label.setObjectName("identity")
+        self.statusBar().addPermanentWidget(self.identity_label)
         self._build_actions()
+        self.show_identity()
         self.statusBar().showMessage("就绪")
         self.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.restore_layout()
@@ -225,6 +321,7 @@ class MainWindow(QMainWindow):
         menu_round = self.menuBar().addMenu("批次(&B)")
         menu_review = self.menuBar().addMenu("评审(&R)")
         menu_export = self.menuBar().addMenu("导出(&E)")
+        menu_view = self.menuBar().addMenu("视图(&V)")
         menu_help = self.menuBar().addMenu("帮助(&H)")
 
         def action(text: str, slot: Any, shortcut: Any = None, menu: Any = None,
@@ -263,15 +360,31 @@ class MainWindow(QMainWindow):
         self.previous_action = action(
             "上一家待评审", self.previous_pending, "Shift+F8", menu_review
         )
-        action("确认当前指标", self.review.confirm_criterion, None, menu_review)
-        action("保存决定", self.review.save_decision, None, menu_review)
+        menu_review.addSeparator()
+        menu_review.addAction(self.review.confirm_action)
+        menu_review.addAction(self.review.save_action)
+        menu_review.addSeparator()
         action("查找企业", self.focus_search, QKeySequence.StandardKey.Find, menu_review)
         action("刷新", self.reload_rows, QKeySequence.StandardKey.Refresh, menu_review)
         toolbar.addSeparator()
-        self.report_action = action("评审意见表…", lambda: self.open_export("report"), "Ctrl+P",
-                                    menu_export, True)  # fmt: skip
+        self.print_action = action("打印评审意见表…", self.print_current, "Ctrl+P",
+                                   menu_export, True)  # fmt: skip
+        self.print_all_action = action("打印本批次全部评审意见表…", self.print_round,
+                                       "Ctrl+Shift+P", menu_export)  # fmt: skip
+        menu_export.addSeparator()
+        self.report_action = action("导出评审意见表…", lambda: self.open_export("report"),
+                                    "Ctrl+Shift+E", menu_export)  # fmt: skip
         self.export_action = action("导出汇总与名单…", lambda: self.open_export("summary_pdf"),
                                     "Ctrl+E", menu_export, True)  # fmt: skip
+        self.rounds_pane_action = action("批次列表", self._toggle_rounds_pane, "Ctrl+1",
+                                         menu_view)  # fmt: skip
+        self.review_pane_action = action("评审面板", self._toggle_review_pane, "Ctrl+2",
+                                         menu_view)  # fmt: skip
+        for pane_action in (self.rounds_pane_action, self.review_pane_action):
+            pane_action.setCheckable(True)
+            pane_action.setChecked(True)
+        menu_view.addSeparator()
+        action("恢复默认布局", self.reset_layout, None, menu_view)
         toolbar.addSeparator()
         self.rulebook_action = action("认定标准对比", self.open_rulebooks, None, menu_help, True)
         action("快捷键", self.show_shortcuts, None, menu_help)
@@ -283,10 +396,79 @@ class MainWindow(QMainWindow):
         self.rename_round_action.setEnabled(has_round and not archived)
         self.archive_round_action.setEnabled(has_round and not archived)
         self.restore_round_action.setEnabled(has_round and archived)
-        self.report_action.setEnabled(has_round)
-        self.export_action.setEnabled(has_round)
-        self.next_action.setEnabled(has_round)
+        has_rows = has_round and self.model.rowCount() > 0
+        self.report_action.setEnabled(has_rows)
+        self.export_action.setEnabled(has_rows)
+        self.print_action.setEnabled(has_rows)
+        self.print_all_action.setEnabled(has_rows)
+        self.next_action.setEnabled(has_rows)
         self.new_round_action.setEnabled(self.service is not None)
+        self._update_welcome()
+
+    def _update_welcome(self) -> None:
+        """The guide instead of the table while there is no round open or it has no applicant."""
+        if self.service is None:
+            self.welcome.show_progress("无法打开数据库：请在“设置”中选择数据库后重新打开程序", 0, 0)
+            self.table_stack.setCurrentWidget(self.welcome)
+            return
+        if self.round_name is None:
+            heading = (
+                "开始使用：先新建一个评审批次" if not self.rounds
+                else "请在左侧选择一个评审批次，或新建一个"
+            )  # fmt: skip
+            self.welcome.show_progress(heading, 0, 1)
+            self.table_stack.setCurrentWidget(self.welcome)
+        elif self.model.rowCount() == 0 and not self._loading_rows:
+            if self.round_archived:
+                self.welcome.show_progress(f"批次 “{self.round_name}” 已归档，没有企业", 1, 1)
+            else:
+                self.welcome.show_progress(
+                    f"批次 “{self.round_name}” 还没有企业：下一步，导入申报数据", 1, 2
+                )
+            self.table_stack.setCurrentWidget(self.welcome)
+        else:
+            self.table_stack.setCurrentIndex(1)
+
+    def show_identity(self) -> None:
+        """The signed-in evaluator in the status bar (or how to set one)."""
+        identity = getattr(self.settings, "identity", None)
+        name = self.settings.evaluator
+        if not name:
+            self.identity_label.setText(
+                "<span style='color:#c62828'>未设置评审人（设置 → 评审人）</span>"
+            )
+            return
+        role = "组长" if self.settings.role == "chair" else "评审人"
+        unit = getattr(identity, "unit", "") if identity is not None else ""
+        self.identity_label.setText(f"{role}：{name}" + (f"（{unit}）" if unit else ""))
+
+    def _criterion_chosen(self, criterion_id: str) -> None:
+        """A click on a criterion row picks it in the review pane (shown if collapsed)."""
+        if self.review.select_criterion(criterion_id) and not self.review_pane_action.isChecked():
+            self.review_pane_action.setChecked(True)
+            self._toggle_review_pane(True)
+
+    # ------------------------------------------------------------------ printing
+    def print_current(self) -> None:
+        """Ctrl+P: print the selected applicant's 评审意见表."""
+        from zjtx.ui.printing import print_current_report
+
+        if self.service is None or self.round_name is None:
+            return
+        if not self.current_uscc:
+            self.message.emit("请先在表格中选中一家企业，再打印其评审意见表")
+            return
+        self.print_job = print_current_report(
+            self, self.runner, self.service, self.round_name, self.current_uscc
+        )
+
+    def print_round(self) -> None:
+        """Print every 评审意见表 of the open round, with progress and cancel."""
+        from zjtx.ui.printing import print_round_reports
+
+        if self.service is None or self.round_name is None:
+            return
+        self.print_job = print_round_reports(self, self.runner, self.service, self.round_name)
 
     # ------------------------------------------------------------------ rounds
     def refresh_rounds(self, select: str | None = None) -> None:
@@ -410,13 +592,17 @@ class MainWindow(QMainWindow):
         if service is None or name is None:
             return
         self.statusBar().showMessage("正在读取企业列表……")
+        self._loading_rows = True
 
         def loaded(rows: list[Any]) -> None:
             if name != self.round_name:
                 return
+            self._loading_rows = False
             selected = self.current_uscc
             self.model.set_rows(rows)
+            self._fit_columns(rows)
             self._fill_region_filter(rows)
+            self._update_actions()
             column = self.table.horizontalHeader().sortIndicatorSection()
             if 0 <= column < self.model.columnCount():
                 self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
@@ -432,8 +618,13 @@ class MainWindow(QMainWindow):
                 self.select_applicant(target, load=target != selected)
             self.rows_loaded.emit(name)
 
+        def failed(exc: BaseException) -> None:
+            self._loading_rows = False
+            self._update_welcome()
+            self.show_error(exc)
+
         self.runner.start(lambda p, c: service.list_applicants(name), name="读取企业列表",
-                          on_success=loaded, on_failure=self.show_error)  # fmt: skip
+                          on_success=loaded, on_failure=failed)  # fmt: skip
 
     def new_round(self) -> None:
         from zjtx.ui.round_dialog import NewRoundDialog
@@ -550,6 +741,12 @@ class MainWindow(QMainWindow):
         self.region_filter.blockSignals(False)
         if chosen and position < 0:
             self.apply_filters()  # the place chosen before is no longer in the round
+
+    def _fit_columns(self, rows: list[Any]) -> None:
+        """Hide 排名 and 得分 when the round's rulebooks give no score: they would stay empty."""
+        scored = any(r.score is not None or r.max_score for r in rows)
+        for column in (ApplicantTableModel.RANK_COLUMN, ApplicantTableModel.SCORE_COLUMN):
+            self.table.setColumnHidden(column, not scored)
 
     def _update_counts(self) -> None:
         rows = self.model.rows()
@@ -743,23 +940,133 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1500, 900)
-        for key, splitter in (("window/splitter", self.splitter),
-                              ("window/centre", self.centre)):  # fmt: skip
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                self.resize(min(1500, screen.width()), min(900, screen.height()))
+            else:
+                self.resize(1500, 900)
+        self._default_sizes()
+        for key, splitter in ((LAYOUT_KEYS["splitter"], self.splitter),
+                              (LAYOUT_KEYS["centre"], self.centre)):  # fmt: skip
             state = self.settings.value(key)
             if state is not None:
                 splitter.restoreState(state)
-        header = self.settings.value("window/table_header")
+        header = self.settings.value(LAYOUT_KEYS["header"])
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+        self._sync_pane_actions()
 
     def save_layout(self) -> None:
         self.settings.set_value("window/geometry", self.saveGeometry())
-        self.settings.set_value("window/splitter", self.splitter.saveState())
-        self.settings.set_value("window/centre", self.centre.saveState())
-        self.settings.set_value("window/table_header", self.table.horizontalHeader().saveState())
+        self.settings.set_value(LAYOUT_KEYS["splitter"], self.splitter.saveState())
+        self.settings.set_value(LAYOUT_KEYS["centre"], self.centre.saveState())
+        self.settings.set_value(LAYOUT_KEYS["header"], self.table.horizontalHeader().saveState())
+
+    def _default_sizes(self) -> None:
+        """Pane sizes for the window's size: a laptop screen gives the table the most room."""
+        width, height = max(self.width(), 800), max(self.height(), 500)
+        rounds = self.rounds_box.minimumWidth() + (40 if width >= 1500 else 0)
+        review = 390 if width >= 1500 else 320
+        self.splitter.setSizes([rounds, width - rounds - review, review])
+        detail = max(int(height * 0.6), 360)
+        self.centre.setSizes([height - detail, detail])
+
+    def reset_layout(self) -> None:
+        """恢复默认布局: both side panes shown, default pane sizes and table columns."""
+        for key in LAYOUT_KEYS.values():
+            self.settings.qsettings.remove(key)
+        self.settings.qsettings.sync()
+        header = self.table.horizontalHeader()
+        for visual, logical in enumerate(DEFAULT_COLUMN_ORDER):
+            header.moveSection(header.visualIndex(logical), visual)
+        self._default_sizes()
+        self._sync_pane_actions()
+        self.message.emit("已恢复默认布局")
+
+    def _toggle_rounds_pane(self, shown: bool) -> None:
+        self._show_side_pane(0, shown, "批次列表", "Ctrl+1")
+
+    def _toggle_review_pane(self, shown: bool) -> None:
+        self._show_side_pane(2, shown, "评审面板", "Ctrl+2")
+
+    def _show_side_pane(self, position: int, shown: bool, label: str, keys: str) -> None:
+        sizes = self.splitter.sizes()
+        if shown == (sizes[position] > 0):
+            return
+        if shown:
+            wanted = self.rounds_box.minimumWidth() if position == 0 else 320
+            sizes[position] = wanted
+            sizes[1] = max(sizes[1] - wanted, 200)
+        else:
+            sizes[1] += sizes[position]
+            sizes[position] = 0
+        self.splitter.setSizes(sizes)
+        self._sync_pane_actions()
+        if not shown:
+            self.message.emit(f"{label}已隐藏：按 {keys} 或在“视图”菜单中勾选“{label}”可重新显示")
+
+    def _side_panes_moved(self, _pos: int, _index: int) -> None:
+        before = (self.rounds_pane_action.isChecked(), self.review_pane_action.isChecked())
+        self._sync_pane_actions()
+        after = (self.rounds_pane_action.isChecked(), self.review_pane_action.isChecked())
+        for label, keys, was, now in (("批次列表", "Ctrl+1", before[0], after[0]),
+                                      ("评审面板", "Ctrl+2", before[1], after[1])):  # fmt: skip
+            if was and not now:
+                self.message.emit(
+                    f"{label}已收起：按 {keys} 或在“视图”菜单中勾选“{label}”可重新显示"
+                )
+
+    def _sync_pane_actions(self) -> None:
+        sizes = self.splitter.sizes()
+        for action, size in ((self.rounds_pane_action, sizes[0]),
+                             (self.review_pane_action, sizes[2])):  # fmt: skip
+            action.blockSignals(True)
+            action.setChecked(size > 0)
+            action.blockSignals(False)
+
+    # ------------------------------------------------------------------ closing
+    def running_work(self) -> str | None:
+        """What closing the window would cancel (导入, 导出, 打印), or None."""
+        kinds = [GUARDED_TASKS[t.name] for t in self.runner.tasks() if t.name in GUARDED_TASKS]
+        return "、".join(dict.fromkeys(kinds)) or None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        work = None if self._closing_confirmed else self.running_work()
+        if work is not None:
+            event.ignore()
+            self._ask_close(work)
+            return
         self.save_layout()
         self.runner.wait(30000)
         super().closeEvent(event)
+
+    def _ask_close(self, work: str) -> None:
+        """Ask whether to cancel the running import/export and quit (non-blocking)."""
+        if self.close_question is not None:
+            self.close_question.raise_()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            f"正在{work}",
+            f"{work}尚未完成。退出将取消{work}：已经保存的数据不受影响，尚未完成的部分不会保存。",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        keep = box.addButton(f"继续{work}", QMessageBox.ButtonRole.RejectRole)
+        quit_button = box.addButton(f"取消{work}并退出", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.close_question = box
+
+        def answered(_result: int) -> None:
+            self.close_question = None
+            if box.clickedButton() is quit_button:
+                self._closing_confirmed = True
+                for task in self.runner.tasks():
+                    task.cancel()
+                self.close()
+            else:
+                self.message.emit(f"继续{work}")
+
+        box.finished.connect(answered)
+        box.open()

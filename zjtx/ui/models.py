@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -87,6 +88,25 @@ def verdict_icon(verdict: str | None) -> QIcon:
     return QIcon(pixmap)
 
 
+@cache
+def rulebook_full_title(rulebook_id: str) -> str:
+    from zjtx.scoring.rulebook import rulebook_title
+
+    return rulebook_title(rulebook_id)
+
+
+@cache
+def rulebook_short_title(rulebook_id: str | None) -> str:
+    """A rulebook as a table cell: "2026 版标准" (the tier is the round's); the id only if unknown."""
+    if not rulebook_id:
+        return ""
+    title = rulebook_full_title(rulebook_id)
+    match = re.search(r"（(\d{4}) ?版）|(\d{4})", title)
+    if match:
+        return f"{match.group(1) or match.group(2)} 版标准"
+    return title
+
+
 def _p(x: int, y: int) -> Any:
     from PySide6.QtCore import QPointF
 
@@ -104,8 +124,11 @@ class ApplicantTableModel(QAbstractTableModel):
 
     COLUMNS = ("排名", "统一社会信用代码", "企业名称", "申报类型", "评价标准", "评价结论", "得分",
                "待确认", "待核提示", "评审决定", "评审状态", "地区")  # fmt: skip
+    RANK_COLUMN = 0
     NAME_COLUMN = 2
+    RULEBOOK_COLUMN = 4
     VERDICT_COLUMN = 5
+    SCORE_COLUMN = 6
     DECISION_COLUMN = 9
     STATUS_COLUMN = 10
     REGION_COLUMN = 11
@@ -206,6 +229,8 @@ class ApplicantTableModel(QAbstractTableModel):
                 return "决定作出后企业数据已重新导入，请复核"
             if column == self.NAME_COLUMN:
                 return f"{row.name}\n{row.uscc}\n数据版本 {row.version}"
+            if column == self.RULEBOOK_COLUMN and row.rulebook:
+                return f"{rulebook_full_title(row.rulebook)}\n（{row.rulebook}）"
             if column == self.REGION_COLUMN:
                 return (
                     f"所在省：{row.province or '未填写'}\n所在市：{row.city or '未填写'}\n"
@@ -229,7 +254,7 @@ class ApplicantTableModel(QAbstractTableModel):
                     row.application_type or "", row.application_type or ""
                 )
             case 4:
-                return row.rulebook or ""
+                return rulebook_short_title(row.rulebook)
             case 5:
                 return row.verdict_label
             case 6:

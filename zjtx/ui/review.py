@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.scoring.rulebook import GRADE_LABELS
 from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
 from zjtx.store.dto import DECISION_LABELS
 from zjtx.ui.tasks import TaskRunner
@@ -66,6 +67,10 @@ def describe_change(change: dict[str, Any]) -> str:
     if change.get("opinion"):
         lines.append(f"评审意见：{change['opinion']}")
     return "\n".join(lines)
+
+
+def _key(state: ReviewState) -> tuple[str, str]:
+    return state.round_name, state.uscc
 
 
 class ConflictDialog(QDialog):
@@ -178,8 +183,9 @@ class ReviewPane(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.warning_reason = QLineEdit()
-        self.warning_reason.setPlaceholderText("必填：为何接受这条提示")
-        self.ack_button = QPushButton("确认提示")
+        self.warning_reason.setPlaceholderText("必填：为何接受这条提示（回车确认）")
+        self.warning_reason.returnPressed.connect(self.acknowledge_warning)
+        self.ack_button = QPushButton("确认提示（Enter）")
         self.ack_button.clicked.connect(self.acknowledge_warning)
         warnings_box = QGroupBox("导入提示确认")
         form = QFormLayout(warnings_box)
@@ -220,15 +226,28 @@ class ReviewPane(QWidget):
         layout.addWidget(QLabel("评审记录："))
         layout.addWidget(self.items_list, 1)
 
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.confirm_criterion)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, self.confirm_criterion)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save_decision)
+        # One action per command: the main window lists these same actions in its 评审 menu, so
+        # the menu shows their shortcuts and no second shortcut makes them ambiguous.
+        self.confirm_action = QAction("确认/改判当前指标", self)
+        self.confirm_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.confirm_action.triggered.connect(self.confirm_criterion)
+        self.save_action = QAction("保存决定", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save_decision)
+        self.addAction(self.confirm_action)
+        self.addAction(self.save_action)
         self.setEnabled(False)
 
     # ------------------------------------------------------------------ showing a state
     def show_state(self, state: ReviewState | None) -> None:
+        previous = self.state
         self.state = state
         self.setEnabled(state is not None)
+        if state is None or previous is None or _key(previous) != _key(state):
+            # Another applicant: nothing said or typed about the last one may stay on screen.
+            self.criterion_reason.clear()
+            self.warning_reason.clear()
+            self._set_message(self.read_only or "", "#6b6b6b")
         self.criterion_combo.clear()
         self.warning_combo.clear()
         self.items_list.clear()
@@ -284,6 +303,14 @@ class ReviewPane(QWidget):
         self.ack_button.setEnabled(editable and has_warnings)
         self.opinion.setReadOnly(not editable)
 
+    def select_criterion(self, criterion_id: str) -> bool:
+        """Choose a criterion in the 逐项确认 box (a click on its row in the criteria table)."""
+        position = self.criterion_combo.findData(criterion_id)
+        if position < 0:
+            return False
+        self.criterion_combo.setCurrentIndex(position)
+        return True
+
     def _criterion(self) -> dict[str, Any] | None:
         if self.state is None:
             return None
@@ -307,8 +334,10 @@ class ReviewPane(QWidget):
                 f"计算结果为“{item.get('state_label', '')}”；改判须写明理由。"
             )
             self.confirm_button.setText("改判此项（Ctrl+Enter）")
+        grade = item.get("grade")
+        grade_text = f"可信等级 {grade}（{GRADE_LABELS.get(grade, '')}）" if grade else ""
         self.criterion_hint.setToolTip(
-            "\n".join(t for t in (item.get("clause"), item.get("source"), item.get("grade")) if t)
+            "\n".join(t for t in (item.get("clause"), item.get("source"), grade_text) if t)
         )
 
     # ------------------------------------------------------------------ actions
@@ -373,7 +402,10 @@ class ReviewPane(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._saving = False
-            if isinstance(exc, ConflictError):
+            if not self._showing(state):
+                # The evaluator has moved on: say it in the status bar, naming the enterprise.
+                self.failed.emit(f"{state.name} 的评审未保存：{exc}")
+            elif isinstance(exc, ConflictError):
                 self._show_conflict(str(exc), change)
             elif isinstance(exc, StoreError):
                 self._set_message(str(exc), "#c62828")
@@ -394,11 +426,16 @@ class ReviewPane(QWidget):
 
     def _saved(self, state: ReviewState) -> None:
         self._saving = False
-        self.criterion_reason.clear()
-        self.warning_reason.clear()
-        self.show_state(state)
-        self._set_message(f"已保存（评审版本：第 {state.version} 版）", "#1b7f3b")
+        if self._showing(state):
+            self.criterion_reason.clear()
+            self.warning_reason.clear()
+            self.show_state(state)
+            self._set_message(f"已保存（评审版本：第 {state.version} 版）", "#1b7f3b")
         self.saved.emit(state)
+
+    def _showing(self, state: ReviewState) -> bool:
+        """Whether the pane still shows the applicant of ``state``."""
+        return self.state is not None and _key(self.state) == _key(state)
 
     def _set_message(self, text: str, colour: str) -> None:
         self.message.setStyleSheet(f"color:{colour}")

@@ -123,6 +123,10 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self._running)
 
+    def tasks(self) -> list[Task]:
+        """The tasks still running."""
+        return list(self._running)
+
     def wait(self, msecs: int = -1) -> bool:
         """Wait for every running task (used when closing the window)."""
         for task in list(self._running):

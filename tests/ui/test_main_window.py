@@ -1,0 +1,346 @@
+"""The main window on a working day: laptop screens, first start, closing mid-work, the keyboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.ui.conftest import ROUND, ROUND_DATE
+from tests.ui.test_workflow import TIMEOUT, _open_round_with_sample, _select
+from zjtx.paths import resource_path
+from zjtx.store import ImportCancelled
+from zjtx.ui.models import ApplicantTableModel
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _fully_visible_rows(view, column: int = 0) -> int:
+    """Rows of a table view whose whole height lies inside its viewport (in a shown column)."""
+    viewport = view.viewport().rect()
+    model = view.model()
+    return sum(
+        1
+        for row in range(model.rowCount())
+        if viewport.contains(view.visualRect(model.index(row, column)).adjusted(0, 0, 0, -1))
+    )
+
+
+def _column_visible(table, column: int) -> bool:
+    header = table.horizontalHeader()
+    left = header.sectionViewportPosition(column)
+    return (
+        not table.isColumnHidden(column)
+        and left >= 0
+        and left + header.sectionSize(column) <= table.viewport().width()
+    )
+
+
+def _laptop_layout(qtbot, window, service, sample_json, width: int, height: int) -> None:
+    """The sample round on a window of ``width``×``height``: everything an evaluator needs fits."""
+    window.resize(width, height)
+    window._default_sizes()
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    row = max(service.list_applicants(ROUND), key=lambda r: r.open_judgements)
+    detail = _select(qtbot, window, row.uscc)
+    assert len(detail.review.evaluation["criteria"]) >= 5
+    qtbot.waitUntil(lambda: window.detail.criteria_view.viewport().height() > 0)
+    QApplication.processEvents()
+    assert window.width() == width and window.height() == height
+    assert _column_visible(window.table, ApplicantTableModel.VERDICT_COLUMN)
+    assert _column_visible(window.table, ApplicantTableModel.NAME_COLUMN)
+    assert _fully_visible_rows(window.detail.criteria_view) >= 5
+    assert _fully_visible_rows(window.table, ApplicantTableModel.NAME_COLUMN) >= 4
+    rounds = window.rounds_list
+    name_width = rounds.fontMetrics().horizontalAdvance(ROUND)
+    assert rounds.viewport().width() >= name_width
+    # The little-giant rulebooks give no score: 排名 and 得分 would stay empty, so they hide.
+    assert window.table.isColumnHidden(ApplicantTableModel.RANK_COLUMN)
+    assert window.table.isColumnHidden(ApplicantTableModel.SCORE_COLUMN)
+    review_box = window.review_scroll.viewport().rect()
+    assert QRect(review_box).width() >= 280
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_laptop_screens_show_the_verdict_and_five_criteria(
+    qtbot, window, service, sample_json, size
+):
+    """At 1366×768 and 1280×720: verdict column, ≥5 criteria rows, readable round names."""
+    _laptop_layout(qtbot, window, service, sample_json, *size)
+
+
+@pytest.mark.slow
+def test_laptop_layout_at_scale_factor_one_and_a_half(tmp_path):
+    """QT_SCALE_FACTOR=1.5 on a 1920×1080 screen (1280×720 logical) passes the same checks."""
+    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTEST_ADDOPTS", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         f"{__file__}::test_laptop_screens_show_the_verdict_and_five_criteria[size1]"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout
+
+
+def test_scored_rounds_keep_rank_and_score_columns(qtbot, window, service, sample_json):
+    """A round judged by a scored rulebook (专精特新 2022) shows 排名 and 得分."""
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name="专精特新", tier="srdi-sme", round_date=date(2025, 5, 1))
+    service.import_paths("专精特新", [sample_json])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.reload_rows()
+    assert not window.table.isColumnHidden(ApplicantTableModel.SCORE_COLUMN)
+    assert not window.table.isColumnHidden(ApplicantTableModel.RANK_COLUMN)
+
+
+def test_side_panes_collapse_say_how_to_return_and_are_remembered(
+    qtbot, service, sample_json, font
+):
+    """Ctrl+1/Ctrl+2 hide the rounds list and review pane; the sizes survive a restart."""
+    from zjtx.ui.main_window import MainWindow
+    from zjtx.ui.settings import AppSettings
+
+    window = MainWindow(service, AppSettings())
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    messages: list[str] = []
+    window.message.connect(messages.append)
+    window.rounds_pane_action.trigger()
+    assert window.splitter.sizes()[0] == 0
+    assert not window.rounds_pane_action.isChecked()
+    assert "Ctrl+1" in messages[-1] and "视图" in messages[-1]
+    window.review_pane_action.trigger()
+    assert window.splitter.sizes()[2] == 0
+    assert "Ctrl+2" in messages[-1]
+    window.close()
+    window.runner.wait(10000)
+
+    again = MainWindow(service, AppSettings())
+    qtbot.addWidget(again)
+    again.show()
+    sizes = again.splitter.sizes()
+    assert sizes[0] == 0 and sizes[2] == 0
+    assert not again.rounds_pane_action.isChecked()
+    again.rounds_pane_action.trigger()
+    assert again.splitter.sizes()[0] > 0 and again.rounds_pane_action.isChecked()
+    again.reset_layout()
+    assert all(size > 0 for size in again.splitter.sizes())
+    again.runner.wait(10000)
+
+
+def test_table_shows_rulebook_names_not_ids(qtbot, window, service, sample_json):
+    """评价标准 reads "2026 版标准"; the id is only in the tooltip."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    model = window.model
+    cells = {model.index(r, ApplicantTableModel.RULEBOOK_COLUMN).data() for r in range(3)}
+    assert cells == {"2026 版标准"}
+    tip = model.index(0, ApplicantTableModel.RULEBOOK_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "小巨人" in tip and "little-giant-2026" in tip
+
+
+# ---------------------------------------------------------------------- first start
+def test_first_start_says_what_to_do_in_order(qtbot, window, service, sample_json):
+    """An empty window shows 新建批次 → 导入申报数据 → 评审 → 导出, each with its button."""
+    welcome = window.welcome
+    assert window.table_stack.currentWidget() is welcome
+    texts = [b.text() for b in welcome.buttons]
+    assert [t.rstrip("…") for t in texts[:2]] == ["新建批次", "导入申报数据"]
+    assert "评审" in texts[2] and "导出" in texts[3]
+    assert [b.isEnabled() for b in welcome.buttons] == [True, False, False, False]
+    assert "新建" in welcome.heading.text()
+
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    assert window.table_stack.currentWidget() is welcome
+    assert [b.isEnabled() for b in welcome.buttons] == [True, True, False, False]
+    assert welcome.marks[0].text() == "✓"
+    assert "导入" in welcome.heading.text()
+    qtbot.mouseClick(welcome.buttons[1], Qt.MouseButton.LeftButton)
+    assert window.import_dialog is not None and window.import_dialog.isVisible()
+    window.import_dialog.close()
+
+    service.import_paths(ROUND, [sample_json])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.reload_rows()
+    assert window.table_stack.currentIndex() == 1
+    assert window.print_action.isEnabled() and window.export_action.isEnabled()
+
+
+# ---------------------------------------------------------------------- closing mid-work
+def _blocking_import(monkeypatch, service) -> threading.Event:
+    """Make the store's import wait until cancelled (so the test controls the timing)."""
+    started = threading.Event()
+
+    def import_file(round_name, item, *, evaluator=None, progress=None, cancel=None, **_kw):
+        started.set()
+        while not (cancel is not None and cancel()):
+            threading.Event().wait(0.02)
+        raise ImportCancelled()
+
+    monkeypatch.setattr(service, "import_file", import_file)
+    return started
+
+
+def test_closing_during_an_import_asks_first(qtbot, window, service, sample_json, monkeypatch):
+    """Closing mid-import asks 继续导入 / 取消导入并退出 instead of silently cancelling it."""
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    window.open_import()
+    dialog = window.import_dialog
+    dialog.add_paths([sample_json])
+    qtbot.mouseClick(dialog.read_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=TIMEOUT)
+    started = _blocking_import(monkeypatch, service)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(started.is_set, timeout=TIMEOUT)
+
+    assert window.close() is False
+    question = window.close_question
+    assert isinstance(question, QMessageBox)
+    labels = [b.text() for b in question.buttons()]
+    assert labels == ["继续导入", "取消导入并退出"] or sorted(labels) == sorted(
+        ["继续导入", "取消导入并退出"]
+    )
+    keep = next(b for b in question.buttons() if b.text() == "继续导入")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert window.isVisible()
+    assert window.running_work() == "导入"
+    assert dialog.task is not None and not dialog.task.is_cancelled()
+
+    assert window.close() is False
+    quit_button = next(b for b in window.close_question.buttons() if "退出" in b.text())
+    qtbot.mouseClick(quit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
+    assert dialog.task is None or dialog.task.is_cancelled()
+    qtbot.waitUntil(lambda: window.runner.tasks() == [], timeout=TIMEOUT)
+
+
+def test_closing_during_an_export_asks_first(qtbot, window, service, sample_json, tmp_path):
+    """An export in progress is guarded the same way (继续导出 / 取消导出并退出)."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    window.open_export("reports")
+    export = window.export_dialog
+    export.folder.setText(str(tmp_path / "out"))
+    gate = threading.Event()
+    qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+    export.task.signals.progress.connect(lambda *_: gate.set())
+    qtbot.waitUntil(gate.is_set, timeout=TIMEOUT)
+    if export.task is None:  # pragma: no cover - finished before the question could be asked
+        pytest.fail("the export finished before the window was closed")
+    assert window.close() is False
+    texts = sorted(b.text() for b in window.close_question.buttons())
+    assert texts == sorted(["继续导出", "取消导出并退出"])
+    quit_button = next(b for b in window.close_question.buttons() if "退出" in b.text())
+    qtbot.mouseClick(quit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
+
+
+def test_closing_when_idle_asks_nothing(qtbot, window):
+    """With nothing running the window just closes."""
+    assert window.close() is True
+    assert window.close_question is None
+
+
+# ---------------------------------------------------------------------- per-applicant messages
+def test_messages_clear_when_changing_applicant(qtbot, window, service, sample_json):
+    """A refusal or 已保存 shown for one enterprise is gone when the next one is shown."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    rows = service.list_applicants(ROUND)
+    first, second = rows[0], rows[1]
+    review = window.review
+    _select(qtbot, window, first.uscc)
+    review.decision_combo.setCurrentIndex(review.decision_combo.findData("recommend"))
+    review.opinion.setPlainText("")
+    with qtbot.waitSignal(review.failed, timeout=TIMEOUT):
+        review.save_decision()
+    assert review.message.text()  # the refusal: an opinion is required
+    review.criterion_reason.setText("半句理由")
+    _select(qtbot, window, second.uscc)
+    assert review.message.text() == ""
+    assert review.criterion_reason.text() == ""
+
+    review.decision_combo.setCurrentIndex(review.decision_combo.findData("return"))
+    review.opinion.setPlainText("请补充审计报告")
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
+        review.save_decision()
+    assert "已保存" in review.message.text()
+    window.select_applicant(first.uscc)
+    qtbot.waitUntil(lambda: review.state.uscc == first.uscc, timeout=TIMEOUT)
+    assert review.message.text() == ""
+
+
+def test_a_late_save_does_not_replace_the_applicant_on_screen(qtbot, window, service, sample_json):
+    """A save that completes after the evaluator moved on leaves the new applicant shown."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    rows = service.list_applicants(ROUND)
+    review = window.review
+    _select(qtbot, window, rows[0].uscc)
+    review.decision_combo.setCurrentIndex(review.decision_combo.findData("return"))
+    review.opinion.setPlainText("请补充材料")
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
+        review.save_decision()
+        window.select_applicant(rows[1].uscc)
+        qtbot.waitUntil(lambda: review.state is not None and review.state.uscc == rows[1].uscc)
+    qtbot.wait(50)
+    assert review.state.uscc == rows[1].uscc
+    assert rows[1].name in review.header.text()
+
+
+# ---------------------------------------------------------------------- keyboard
+def test_enter_acknowledges_the_selected_warning(qtbot, window, service):
+    """Typing a reason and pressing Enter acknowledges the warning chosen in the review pane."""
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(
+        ROUND, [resource_path("samples", "roster_2026.xlsx"), resource_path("samples", "forms")]
+    )
+    rows = [r for r in service.list_applicants(ROUND) if r.open_warnings]
+    assert rows, "the sample roster plants import warnings"
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.reload_rows()
+    row = rows[0]
+    _select(qtbot, window, row.uscc)
+    review = window.review
+    code = review.warning_combo.currentData()
+    assert code
+    review.warning_reason.setText("已电话核实")
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
+        qtbot.keyClick(review.warning_reason, Qt.Key.Key_Return)
+    state = service.review_state(ROUND, row.uscc)
+    assert any(i.kind != "criterion" and i.target == code for i in state.items)
+
+
+def test_clicking_a_criterion_row_picks_it_for_review(qtbot, window, service, sample_json):
+    """A click on a row of the criteria table selects that criterion in the review pane."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    row = next(r for r in service.list_applicants(ROUND) if r.open_judgements)
+    detail = _select(qtbot, window, row.uscc)
+    criteria = detail.review.evaluation["criteria"]
+    target = len(criteria) - 1
+    view = window.detail.criteria_view
+    view.scrollTo(view.model().index(target, 0))
+    rect = view.visualRect(view.model().index(target, 1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.review.criterion_combo.currentData() == criteria[target]["id"]
+
+
+def test_menus_show_shortcuts_and_the_detail_says_above(qtbot, window):
+    """Every review and export command in the menus carries its shortcut; no 左侧表格."""
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    review = {a.text(): a.shortcut().toString() for a in menus["评审(&R)"].actions() if a.text()}
+    assert review["确认/改判当前指标"] == "Ctrl+Return"
+    assert review["保存决定"] == "Ctrl+S"
+    assert review["下一家待评审"] == "F8"
+    export = {a.text(): a.shortcut().toString() for a in menus["导出(&E)"].actions() if a.text()}
+    assert export["打印评审意见表…"] == "Ctrl+P"
+    assert "左侧表格" not in window.detail.title.text()
+    assert "上方表格" in window.detail.title.text()
