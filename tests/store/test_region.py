@@ -218,3 +218,20 @@ def test_round_show_names_the_round_region(service, tmp_path, database_url, monk
     out = capsys.readouterr().out
     assert "地区 江苏" in out.splitlines()[0]
     assert out.count("江苏省南京市江宁区") == 3 and "南京市南京市" not in out
+
+
+def test_reports_and_lists_show_the_region_in_the_same_form(service, tmp_path):
+    """The 评审意见表 and 公示名单 region text is the table's: 江苏省南京市江宁区 for all three
+    spellings, and the statistics count them in one 南京市 bucket."""
+    from zjtx.export.report_model import region_text
+    from zjtx.export.summary import _region_key
+
+    _jiangsu_round(service, tmp_path)
+    applicants = [
+        service.applicant_detail(JIANGSU, make_uscc(900 + n)).applicant for n in (1, 2, 4)
+    ]
+    assert {region_text(a) for a in applicants} == {"江苏省南京市江宁区"}
+    assert {_region_key(a) for a in applicants} == {"南京市"}
+    written = service.applicant_detail(JIANGSU, make_uscc(902)).applicant
+    written.values.pop("city")  # the county cell still says 南京市江宁区
+    assert region_text(written) == "江苏省南京市江宁区"

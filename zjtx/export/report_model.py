@@ -11,6 +11,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.region import format_region
 from zjtx.domain.results import (
     Confirmation,
     CriterionKind,
@@ -189,6 +190,7 @@ class AssessmentReport:
     uscc: str
     input_hash: str
     missing_characters: tuple[str, ...] = field(default=())
+    evaluator_unit: str = ""  # printed beside the evaluator's signature; "" = a blank line
 
     def all_text(self) -> str:
         """Every printed string (for the font-coverage check and for tests)."""
@@ -208,19 +210,19 @@ class AssessmentReport:
             parts += [j.title, j.computed, j.result, j.reason, j.evaluator, j.at]
         for w in self.warnings:
             parts += [w.message, w.reason, w.evaluator]
-        parts += [self.decision, self.opinion, self.evaluator, self.decided_at, *self.notes]
+        parts += [self.decision, self.opinion, self.evaluator, self.evaluator_unit]
+        parts += [self.decided_at, *self.notes]
         parts += [bar.title for bar in self.chart]
         return "\n".join(p for p in parts if p)
 
 
 def region_text(applicant: Applicant | None) -> str:
-    """所在地区: province, city and county joined, or "—"."""
+    """所在地区 in the one form the window shows (zjtx.domain.region), or "—"."""
     if applicant is None:
         return "—"
-    parts = [str(applicant.get(k)) for k in ("province", "city", "county") if applicant.get(k)]
-    # 直辖市: 北京市 北京市 → once
-    unique = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]
-    return "".join(unique) or "—"
+    return format_region(
+        applicant.get("province"), applicant.get("city"), applicant.get("county"), empty="—"
+    )
 
 
 def industry_text(applicant: Applicant | None, catalogue: FieldCatalogue) -> str:
@@ -364,7 +366,7 @@ def report_input_hash(evaluation: Evaluation, review: ReviewInfo | None) -> str:
 
 
 def _review_dict(review: ReviewInfo) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "decision": review.decision_label,
         "opinion": review.opinion,
         "evaluator": review.evaluator,
@@ -375,6 +377,9 @@ def _review_dict(review: ReviewInfo) -> dict[str, Any]:
         ],
         "warnings": [[w.message, w.reason, w.evaluator] for w in review.acknowledged_warnings],
     }
+    if review.evaluator_unit:  # only when printed: the hash of reports without it is unchanged
+        data["evaluator_unit"] = review.evaluator_unit
+    return data
 
 
 def build_assessment_report(
@@ -510,6 +515,7 @@ def build_assessment_report(
         decision=decision,
         opinion=review.opinion if review else "",
         evaluator=review.evaluator if review else "",
+        evaluator_unit=review.evaluator_unit if review else "",
         decided_at=format_time(review.decided_at) if review else "",
         chart=chart,
         notes=evaluation.notes,

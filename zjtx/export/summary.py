@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.region import place as place_of
 from zjtx.domain.results import Evaluation, Verdict
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
@@ -263,10 +264,8 @@ def _counts(
 def _region_key(applicant: Applicant | None) -> str:
     if applicant is None:
         return "未填写"
-    for key in ("city", "province"):
-        if applicant.get(key):
-            return str(applicant.get(key))
-    return "未填写"
+    place = place_of(applicant.get("province"), applicant.get("city"), applicant.get("county"))
+    return place.city or place.province or "未填写"
 
 
 def _industry_key(applicant: Applicant | None) -> str:
