@@ -129,3 +129,22 @@ def test_archiving_the_only_round_leaves_nothing_open(qtbot, window, service, sa
     assert window.rounds_list.count() == 0 and window.round_name is None
     assert window.model.rowCount() == 0 and not window.import_action.isEnabled()
     assert window.round_title.text() == "请在左侧选择或新建一个评审批次"
+
+
+def test_new_round_dialog_names_overlays_and_rulebooks_in_chinese(qtbot):
+    """省级规则 and 评价标准 list Chinese titles; the ids are only tooltips and values."""
+    from zjtx.scoring import list_overlay_ids, list_rulebook_ids
+    from zjtx.ui.round_dialog import NewRoundDialog
+
+    dialog = NewRoundDialog("guangdong-2024")
+    qtbot.addWidget(dialog)
+    ids = set(list_overlay_ids()) | set(list_rulebook_ids())
+    for combo in (dialog.overlay, dialog.rulebook):
+        texts = [combo.itemText(i) for i in range(combo.count())]
+        assert not any(text in ids for text in texts), texts
+        assert not any("-20" in text for text in texts), texts
+    assert dialog.overlay.currentText().startswith("广东省")
+    assert dialog.values()["overlay"] == "guangdong-2024"
+    position = dialog.rulebook.findData("little-giant-2026")
+    assert "小巨人" in dialog.rulebook.itemText(position)
+    assert dialog.rulebook.itemData(position, Qt.ItemDataRole.ToolTipRole) == "little-giant-2026"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -24,6 +24,7 @@ class NewRoundDialog(QDialog):
     def __init__(self, default_overlay: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from zjtx.scoring import TIERS, list_overlay_ids, list_rulebook_ids
+        from zjtx.scoring.rulebook import overlay_title, rulebook_title
 
         self.setWindowTitle("新建评审批次")
         today = date.today()
@@ -40,12 +41,16 @@ class NewRoundDialog(QDialog):
         self.overlay = QComboBox()
         self.overlay.addItem("不使用省级规则", "")
         for overlay in list_overlay_ids():
-            self.overlay.addItem(overlay, overlay)
+            self.overlay.addItem(overlay_title(overlay), overlay)
+            self.overlay.setItemData(self.overlay.count() - 1, overlay, Qt.ItemDataRole.ToolTipRole)
         self.overlay.setCurrentIndex(max(self.overlay.findData(default_overlay), 0))
         self.rulebook = QComboBox()
         self.rulebook.addItem("按层级与批次日期自动选择", "")
         for rulebook in list_rulebook_ids():
-            self.rulebook.addItem(rulebook, rulebook)
+            self.rulebook.addItem(rulebook_title(rulebook), rulebook)
+            self.rulebook.setItemData(
+                self.rulebook.count() - 1, rulebook, Qt.ItemDataRole.ToolTipRole
+            )
         self.error = _error_label()
         form = QFormLayout()
         form.addRow("批次名称：", self.name)
