@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from zjtx.ui import app as ui_app
@@ -21,7 +22,7 @@ def _start_and_look(qtbot, monkeypatch, look) -> list:
         _app, window, service = ui_app.start(["zjtx"])
         qtbot.addWidget(window)
         qtbot.waitExposed(window)
-        seen = [look()]
+        seen = [look(window)]
         window.runner.wait(30000)
         if service is not None:
             service.store.close()
@@ -36,7 +37,7 @@ def _start_and_look(qtbot, monkeypatch, look) -> list:
 def test_run_opens_the_main_window_on_the_default_database(qtbot, monkeypatch, data_folder):
     """The window opens on the SQLite file in the data folder, in Chinese, with a log file."""
 
-    def look():
+    def look(_window):
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         return windows[0].windowTitle(), windows[0].service is not None
 
@@ -54,7 +55,7 @@ def test_run_explains_a_database_that_cannot_be_opened(qtbot, monkeypatch, data_
         json.dumps({"database_url": "mysql://root@localhost/zjtx"}), encoding="utf-8"
     )
 
-    def look():
+    def look(_window):
         boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
         boxes += [b for w in QApplication.topLevelWidgets() for b in w.findChildren(QMessageBox)]
         return [(b.windowTitle(), b.text()) for b in boxes if b.isVisible()]
@@ -83,3 +84,38 @@ def test_standard_qt_texts_are_chinese(qapp):
     texts = [a.text().split("\t")[0] for a in menu.actions() if a.text()]
     assert "复制(&C)" in texts and "粘贴(&P)" in texts
     assert not any("Copy" in t or "Paste" in t or "Undo" in t for t in texts)
+
+
+def test_first_start_asks_who_the_evaluator_is(qtbot, monkeypatch, data_folder):
+    """Without a configured evaluator the window opens the 评审人信息 dialog; saving it shows
+    the name and unit in the status bar and writes settings.json, never the OS login."""
+    from zjtx.ui.identity_dialog import IdentityDialog
+
+    monkeypatch.delenv("ZJTX_EVALUATOR", raising=False)
+
+    def look(window):
+        dialog = window.identity_dialog
+        assert isinstance(dialog, IdentityDialog) and dialog.isVisible()
+        status_before = window.identity_label.text()
+        dialog.form.name.setText("李四")
+        dialog.form.unit.setText("南京市工业和信息化局")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        return status_before, window.identity_label.text()
+
+    (seen,) = _start_and_look(qtbot, monkeypatch, look)
+    before, after = seen
+    assert "未设置评审人" in before
+    assert "李四" in after and "南京市工业和信息化局" in after
+    stored = json.loads((data_folder / "settings.json").read_text(encoding="utf-8"))
+    assert "李四" in json.dumps(stored, ensure_ascii=False)
+
+
+def test_a_configured_evaluator_is_not_asked_again(qtbot, monkeypatch, data_folder):
+    """With ZJTX_EVALUATOR (or a saved identity) no dialog opens and the status bar names them."""
+
+    def look(window):
+        return window.identity_dialog, window.identity_label.text()
+
+    ((dialog, status),) = _start_and_look(qtbot, monkeypatch, look)
+    assert dialog is None
+    assert "张评审" in status

@@ -95,8 +95,11 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, object, obje
     apply_chosen_data_dir()
     setup_logging(data_dir())
     service, problem = open_service()
-    window = MainWindow(service, AppSettings())  # type: ignore[arg-type]
+    settings = AppSettings()
+    window = MainWindow(service, settings)  # type: ignore[arg-type]
     window.show()
+    if not problem and settings.needs_identity():
+        window.ask_identity(first_start=True)
     if problem:
         box = QMessageBox(
             QMessageBox.Icon.Warning,

@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self._loading_rows = False
         self.close_question: QMessageBox | None = None
         self.print_job: Any = None
+        self.identity_dialog: Any = None
         self.setWindowTitle("专精特新评审助手")
 
         # -- rounds
@@ -430,17 +431,23 @@ class MainWindow(QMainWindow):
             self.table_stack.setCurrentIndex(1)
 
     def show_identity(self) -> None:
-        """The signed-in evaluator in the status bar (or how to set one)."""
-        identity = getattr(self.settings, "identity", None)
-        name = self.settings.evaluator
-        if not name:
-            self.identity_label.setText(
-                "<span style='color:#c62828'>未设置评审人（设置 → 评审人）</span>"
-            )
-            return
-        role = "组长" if self.settings.role == "chair" else "评审人"
-        unit = getattr(identity, "unit", "") if identity is not None else ""
-        self.identity_label.setText(f"{role}：{name}" + (f"（{unit}）" if unit else ""))
+        """The signed-in evaluator in the status bar (in red, with how to set one, if none)."""
+        from zjtx.ui.identity_dialog import identity_status_text
+
+        self.identity_label.setText(identity_status_text(self.settings))
+        self.identity_label.setStyleSheet("" if self.settings.evaluator else "color:#c62828")
+        self.identity_label.setToolTip("评审人记入评审留痕并打印在评审意见表签字栏；在“设置”中修改")
+
+    def ask_identity(self, *, first_start: bool = False) -> None:
+        """Ask who the evaluator is (at first start, and from the status bar's hint)."""
+        from zjtx.ui.identity_dialog import IdentityDialog
+
+        dialog = IdentityDialog(self.settings, self, first_start=first_start)
+        dialog.saved.connect(
+            lambda identity: self._settings_changed({"evaluator": (identity.name, identity.role)})
+        )
+        self.identity_dialog = dialog
+        dialog.open()
 
     def _criterion_chosen(self, criterion_id: str) -> None:
         """A click on a criterion row picks it in the review pane (shown if collapsed)."""
@@ -904,6 +911,7 @@ class MainWindow(QMainWindow):
                 lambda p, c: service.set_evaluator_role(name, role, evaluator=name),
                 name="保存评审人", on_failure=self.show_error,
             )  # fmt: skip
+        self.show_identity()
         if "database" in changes or "data_dir" in changes:
             self.message.emit("数据库或数据目录已更改，重新打开程序后生效")
         else:
