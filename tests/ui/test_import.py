@@ -246,10 +246,10 @@ def test_issues_show_the_enterprise_name_of_their_row(qtbot, window, tmp_path):
         [("甲精密制造有限公司", valid_uscc(21)), ("乙精密制造有限公司", "12345")],
     )
     dialog = _dialog(qtbot, window, [roster])
-    cells = _shown(dialog, "单元格")
+    places = _shown(dialog, "位置")
     names = _shown(dialog, "企业名称")
-    assert names[cells.index("C3")] == "乙精密制造有限公司"
-    assert names[cells.index("F1")] == ""  # 联系人: a header issue belongs to no enterprise
+    assert names[places.index("名单 · C3")] == "乙精密制造有限公司"
+    assert names[places.index("名单 · F1")] == ""  # 联系人: a header issue names no enterprise
 
 
 def test_severity_filter_and_name_column_with_the_shipped_samples(qtbot, window):
@@ -282,6 +282,15 @@ def test_severity_filter_and_name_column_with_the_shipped_samples(qtbot, window)
     assert names[files.index("forms/04_常州智能中晟.xlsx")] == "常州智能中晟电子科技有限公司"
     combo.setCurrentIndex(0)
     assert dialog.issues_view.model().rowCount() == len(issues)
+    # A form's mapping: Chinese field names, and a hint that says it cannot be corrected here.
+    dialog.mapping_file.setCurrentIndex(dialog.mapping_file.findText("forms/01_南京凯正联创.xlsx"))
+    fields = [
+        dialog.mapping_model.index(r, 3).data() for r in range(dialog.mapping_model.rowCount())
+    ]
+    assert "营业收入" in fields and "revenue_y1" not in fields and "name" not in fields
+    assert "不能在此更正" in dialog.mapping_hint.text()
+    dialog.mapping_file.setCurrentIndex(0)
+    assert "双击" in dialog.mapping_hint.text()
 
 
 def test_issues_list_exported_to_xlsx(qtbot, window, tmp_path, monkeypatch):
@@ -305,9 +314,7 @@ def test_issues_list_exported_to_xlsx(qtbot, window, tmp_path, monkeypatch):
         return str(next(targets)), "Excel 工作簿 (*.xlsx)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
-    shown = {
-        title: _shown(dialog, title) for title in ("文件", "单元格", "企业名称", "级别", "说明")
-    }
+    shown = {title: _shown(dialog, title) for title in ("文件", "位置", "企业名称", "级别", "说明")}
     qtbot.mouseClick(dialog.export_issues_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
     assert "问题清单" in str(asked[0][2]) and str(asked[0][2]).endswith(".xlsx")
@@ -320,7 +327,7 @@ def test_issues_list_exported_to_xlsx(qtbot, window, tmp_path, monkeypatch):
     assert sheet.freeze_panes == "A2"
     body = rows[1:]
     assert [r[0] for r in body] == shown["文件"]
-    assert [r[2] or "" for r in body] == shown["单元格"]
+    assert [" · ".join(p for p in r[1:3] if p) for r in body] == shown["位置"]
     assert [r[3] or "" for r in body] == shown["企业名称"]
     assert [r[6] for r in body] == shown["级别"]
     assert [r[8] for r in body] == shown["说明"]

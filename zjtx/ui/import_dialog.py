@@ -52,6 +52,14 @@ MAPPING_ROLE = Qt.ItemDataRole.UserRole + 3  # the ColumnMapping of a row
 MONEY_UNIT_CHOICES = ("元", "千元", "万元", "百万元", "亿元")
 TEMPLATE_TITLES = {"roster": "申报名单模板", "form": "申报表模板"}
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+ROSTER_MAPPING_HINT = (
+    "双击“对应字段”“年度”或“单位”可更正（可输入中文查找字段），更正后自动重新读取；"
+    "“手动”是您更正过的列，导入时按更正后的对应关系导入。"
+)
+FORM_MAPPING_HINT = (
+    "申报表按栏目名称读取，这里列出每个栏目对应的字段（不能在此更正）；"
+    "栏目读错时请直接修改申报表，或改用“下载模板”中的申报表模板。"
+)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -363,8 +371,8 @@ def _source_model(index: Index) -> MappingModel | None:
 class ImportIssuesModel(ListTableModel):
     """The issues of the files read, each with the name of its row's enterprise."""
 
-    COLUMNS = ("级别", "企业名称", "说明", "字段", "文件", "工作表", "单元格", "统一社会信用代码")
-    SEVERITY, NAME, MESSAGE = 0, 1, 2
+    COLUMNS = ("级别", "企业名称", "说明", "字段", "文件", "位置", "统一社会信用代码")
+    SEVERITY, NAME, MESSAGE, PLACE = 0, 1, 2, 5
 
     def set_rows(self, rows: Sequence[IssueRow]) -> None:
         self.set_items(rows)
@@ -382,15 +390,16 @@ class ImportIssuesModel(ListTableModel):
         issue = row.issue
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (row.severity, row.name, issue.message, row.field, issue.file,
-                      issue.sheet or "", row.place, issue.uscc or "")  # fmt: skip
+            place = " · ".join(p for p in (issue.sheet, row.place) if p)
+            values = (row.severity, row.name, issue.message, row.field, issue.file, place,
+                      issue.uscc or "")  # fmt: skip
             return values[column]
         if role == SORT_ROLE:
             if column == self.SEVERITY:
                 return SEVERITY_ORDER.get(issue.severity, 3)
-            if column == 6:  # 单元格: by row, then column letters (B9 before AA9 before C10)
+            if column == self.PLACE:  # by sheet, row, then column (B9, AA9, C10)
                 letters = re.sub(r"[^A-Z]", "", issue.cell or "")
-                return f"{issue.row or 0:08d}{len(letters):02d}{letters}"
+                return f"{issue.sheet or ''}\x1f{issue.row or 0:08d}{len(letters):02d}{letters}"
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY:
             return QBrush(QColor(SEVERITY_COLOURS.get(issue.severity, "#333333")))
@@ -573,11 +582,8 @@ class ImportDialog(QDialog):
         self.reset_mapping_button.setToolTip("撤销对列对应关系的全部更正，按表头重新识别并读取")
         self.reset_mapping_button.setEnabled(False)
         self.reset_mapping_button.clicked.connect(self.reset_mapping)
-        mapping_hint = QLabel(
-            "双击“对应字段”“年度”或“单位”可更正（可输入中文查找字段），更正后自动重新读取；"
-            "“手动”是您更正过的列，导入时按更正后的对应关系导入。"
-        )
-        mapping_hint.setWordWrap(True)
+        self.mapping_hint = QLabel(ROSTER_MAPPING_HINT)
+        self.mapping_hint.setWordWrap(True)
         mapping_page = QWidget()
         mapping_layout = QVBoxLayout(mapping_page)
         mapping_layout.setContentsMargins(0, 4, 0, 0)
@@ -586,7 +592,7 @@ class ImportDialog(QDialog):
         row.addWidget(self.mapping_file, 1)
         row.addWidget(self.reset_mapping_button)
         mapping_layout.addLayout(row)
-        mapping_layout.addWidget(mapping_hint)
+        mapping_layout.addWidget(self.mapping_hint)
         mapping_layout.addWidget(self.mapping_view)
 
         self.issues_model = ImportIssuesModel(self)
@@ -595,7 +601,7 @@ class ImportDialog(QDialog):
         self.issues_view.setWordWrap(True)
         issues_header = self.issues_view.horizontalHeader()
         issues_header.setStretchLastSection(False)
-        for column, width in enumerate((46, 200, 360, 150, 150, 70, 56, 160)):
+        for column, width in enumerate((46, 210, 360, 160, 160, 110, 160)):
             self.issues_view.setColumnWidth(column, width)
         issues_header.setSectionResizeMode(
             ImportIssuesModel.MESSAGE, QHeaderView.ResizeMode.Stretch
@@ -857,7 +863,10 @@ class ImportDialog(QDialog):
             mapping = getattr(self.files[position], "column_mapping", None) or []
             self.mapping_model.set_mappings(mapping, self.round_year)
         else:
+            mapping = []
             self.mapping_model.set_mappings([], self.round_year)
+        form = bool(mapping) and not any(m.editable for m in mapping)
+        self.mapping_hint.setText(FORM_MAPPING_HINT if form else ROSTER_MAPPING_HINT)
 
     def start_import(self) -> None:
         """Import every file read, each in its own transaction."""
