@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -182,3 +182,76 @@ def test_very_long_opinion_flows_over_pages(tmp_path, catalogue):
     assert opinion in text
     assert "（见下文）" in text
     assert text.index("评审人签字") > text.index(opinion[-20:])
+
+
+def _signature_text(path) -> str:
+    """The signature block as read back: from 评审人签字 to the end of the last page."""
+    text = page_texts(path)[-1]
+    return text[text.index("评审人签字") :]
+
+
+def test_signature_block_prints_name_and_unit_or_blank_lines(tmp_path, catalogue):
+    """The signer's name and unit are printed beside the signature; without them the lines
+    are left blank to fill by hand."""
+    signed = ReviewInfo(
+        decision="recommend", opinion="同意推荐。", evaluator="王晓明",
+        evaluator_unit="杭州市经济和信息化局",
+    )  # fmt: skip
+    path = tmp_path / "signed.pdf"
+    render_assessment_pdf(_build(catalogue, srdi_evaluation(), signed), path)
+    block = "".join(_signature_text(path).split())
+    assert "姓名：王晓明" in block and "单位名称：杭州市经济和信息化局" in block
+    assert "单位（盖章）" in block and "日期：年月日" in block
+
+    blank = ReviewInfo(decision="recommend", opinion="同意推荐。")
+    path = tmp_path / "blank.pdf"
+    render_assessment_pdf(_build(catalogue, srdi_evaluation(), blank), path)
+    block = _signature_text(path)
+    lines = [line.strip() for line in block.splitlines()]
+    assert "姓名：" in lines and "单位名称：" in lines  # nothing printed after the labels
+    assert "王晓明" not in block
+
+
+def test_report_of_a_stored_round_is_signed_by_the_configured_evaluator(tmp_path, monkeypatch):
+    """A round report names who decided and, when that is the evaluator configured here, the
+    unit; an undecided applicant carries the configured evaluator; with nobody configured
+    the lines stay blank and the OS account is never printed."""
+    import getpass
+
+    from zjtx.export.from_store import round_outcomes
+    from zjtx.intake.synthetic import write_applicants_json
+    from zjtx.store import StoreService, open_store
+    from zjtx.store.identity import Identity, save_identity
+
+    monkeypatch.delenv("ZJTX_EVALUATOR")
+    login = getpass.getuser()
+    with open_store(f"sqlite:///{tmp_path / 'zjtx.sqlite3'}") as store:
+        service = StoreService(store)
+        service.create_round("2026年第一批", tier="little-giant", round_date=date(2026, 5, 20))
+        service.import_paths(
+            "2026年第一批", [write_applicants_json(tmp_path / "a.json", 3, 2026, 5)]
+        )
+        first, second, third = (r.uscc for r in service.list_applicants("2026年第一批"))
+        save_identity(Identity("张三", "杭州市经济和信息化局"))
+        service.decide("2026年第一批", first, "return", "请补充审计报告")
+        service.decide("2026年第一批", second, "return", "请补充审计报告", evaluator="李组长")
+
+        def signature(uscc: str) -> str:
+            _, outcomes = round_outcomes(service, "2026年第一批")
+            outcome = next(o for o in outcomes if o.evaluation.uscc == uscc)
+            report = build_assessment_report(
+                outcome.evaluation, catalogue=load_catalogue(), applicant=outcome.applicant,
+                review=outcome.review, made_at=MADE_AT,
+            )  # fmt: skip
+            path = tmp_path / f"{uscc}.pdf"
+            render_assessment_pdf(report, path)
+            return "".join(_signature_text(path).split())
+
+        assert "姓名：张三" in signature(first) and "单位名称：杭州市经济和信息化局" in signature(
+            first
+        )
+        assert "姓名：李组长单位名称：" in signature(second)  # another's unit is not known here
+        assert "姓名：张三" in signature(third) and "杭州市经济和信息化局" in signature(third)
+        save_identity(None)
+        assert "姓名：单位名称：" in signature(third)
+        assert login not in signature(third) and "系统账户" not in signature(third)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 
 from zjtx.domain.issues import Issue
@@ -10,6 +11,7 @@ from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.store import StoreService
 from zjtx.store.dto import ApplicantDetail, RoundInfo
+from zjtx.store.identity import is_system_account, load_identity
 from zjtx.store.scoring_port import RulebookScorer
 
 
@@ -38,15 +40,42 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
             where = issue.location()
             message = f"{where}：{issue.message}" if where else issue.message
         warnings.append(AcknowledgedWarning(message, item.reason, item.evaluator, item.at))
+    signer, unit = signatory(review.decided_by)
     info = ReviewInfo(
         decision=review.decision,
         opinion=review.opinion,
-        evaluator=review.decided_by or "",
+        evaluator=signer,
         decided_at=review.decided_at,
         confirmations=confirmations,
         acknowledged_warnings=tuple(warnings),
+        evaluator_unit=unit,
     )
     return info, confirmations
+
+
+def signatory(decided_by: str | None) -> tuple[str, str]:
+    """Name and unit printed in the report's signature block.
+
+    The evaluator who recorded the decision signs; before a decision, the evaluator
+    configured on this computer (who is printing the form to fill in). The unit is known
+    only for the configured evaluator. An operating-system account (recorded before
+    evaluators had to be named) is never printed: its lines stay blank to fill by hand.
+    """
+    identity = load_identity()
+    name = (decided_by or "").strip()
+    configured = identity is not None and identity.name == name
+    if name and (is_system_account(name) or name == _login()) and not configured:
+        return "", ""
+    if not name:
+        return (identity.name, identity.unit) if identity is not None else ("", "")
+    return name, identity.unit if identity is not None and configured else ""
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers)
+        return ""
 
 
 def round_outcomes(

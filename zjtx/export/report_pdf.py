@@ -44,6 +44,7 @@ from zjtx.export.wrap import wrap_text
 CONTENT_WIDTH = A4[0] - 30 * mm
 # Blank date for handwriting; &nbsp; because paragraphs collapse ordinary spaces.
 DATE_LINE = "日期：" + "&nbsp;" * 14 + "年" + "&nbsp;" * 7 + "月" + "&nbsp;" * 7 + "日"
+BLANK_LINE = "&nbsp;" * 56
 ORDINALS = "一二三四五六七八九十"
 
 _BASE_TABLE = [
@@ -269,13 +270,25 @@ def _decision_block(report: AssessmentReport) -> list[Flowable]:
     return [table, *below]
 
 
+def _filled_or_blank(label: str, value: str) -> Paragraph:
+    """``label：value``, or the label with an underlined blank to fill in by hand."""
+    if value:
+        return para(f"{label}：{value}", "body")
+    return Paragraph(f"{label}：<u>{BLANK_LINE}</u>", STYLES["body"])
+
+
 def _signature_block(report: AssessmentReport) -> Table:
-    evaluator = f"（{report.evaluator}）" if report.evaluator else ""
+    # Room for the handwritten signature and the stamp; the name and the unit are printed
+    # below them (never an operating-system account: see zjtx.store.identity).
     rows = [
-        [para(f"评审人签字：{evaluator}", "body"), para("单位（盖章）：", "body")],
+        [para("评审人签字：", "body"), para("单位（盖章）：", "body")],
+        [
+            _filled_or_blank("姓名", report.evaluator),
+            _filled_or_blank("单位名称", report.evaluator_unit),
+        ],
         [Paragraph(DATE_LINE, STYLES["body"]), Paragraph(DATE_LINE, STYLES["body"])],
     ]
-    table = Table(rows, colWidths=[CONTENT_WIDTH / 2] * 2, rowHeights=[16 * mm, 9 * mm])
+    table = Table(rows, colWidths=[CONTENT_WIDTH / 2] * 2, rowHeights=[14 * mm, None, 9 * mm])
     table.setStyle(
         TableStyle(
             [
@@ -283,7 +296,7 @@ def _signature_block(report: AssessmentReport) -> Table:
                 ("BOX", (0, 0), (-1, -1), 0.5, GRID_COLOR),
                 ("LINEAFTER", (0, 0), (0, -1), 0.5, GRID_COLOR),
                 ("VALIGN", (0, 0), (-1, 0), "TOP"),
-                ("VALIGN", (0, 1), (-1, 1), "BOTTOM"),
+                ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
                 ("LEFTPADDING", (0, 0), (-1, -1), 5),
             ]

@@ -45,7 +45,8 @@ class ReviewInfo:
 
     ``decision`` is ``recommend``/``reject``/``return`` or its Chinese label (推荐/不推荐/
     退回补充材料); None while undecided. ``confirmations`` are the evaluator's confirmations and
-    overrides; the report shows each beside its criterion.
+    overrides; the report shows each beside its criterion. ``evaluator`` and ``evaluator_unit``
+    are printed in the signature block (blank lines to fill by hand when empty).
     """
 
     decision: str | None = None
@@ -54,6 +55,7 @@ class ReviewInfo:
     decided_at: datetime | None = None
     confirmations: tuple[Confirmation, ...] = ()
     acknowledged_warnings: tuple[AcknowledgedWarning, ...] = ()
+    evaluator_unit: str = ""
 
     def __post_init__(self) -> None:
         decision_label(self.decision)  # reject unknown decisions at construction
