@@ -165,6 +165,7 @@ def test_shipped_roster_and_forms_folder(qtbot, window, service):
     qtbot.waitUntil(lambda: window.model.row_at(position).open_warnings == row.open_warnings - 1)
 
 
+XLSX = "Excel 工作簿 (*.xlsx)"
 ISSUES_HEADER = [
     "序号",
     "企业名称",
@@ -401,3 +402,26 @@ def test_window_messages_speak_of_the_window_not_the_command_line(qtbot, window,
     assert any("下载模板" in m for m in messages)
     cli = [i.message for i in read_applicants([roster, notes], ROUND_DATE.year).issues]
     assert any("--map" in m for m in cli) and any("zjtx template" in m for m in cli)
+
+
+def test_a_template_that_cannot_be_saved_says_why_in_chinese(qtbot, window, tmp_path, monkeypatch):
+    """Saving a template under a path whose folder is a file: a red Chinese message naming the
+    place, nothing written, the wizard usable again."""
+    from PySide6.QtWidgets import QFileDialog
+
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    window.open_import()
+    dialog = window.import_dialog
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("x", encoding="utf-8")
+    target = blocker / "模板.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a: (str(target), XLSX))
+    )
+    dialog.roster_template_action.trigger()
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
+    text = dialog.status.text()
+    assert text.startswith(f"无法保存到“{target}”") and "不是文件夹" in text
+    assert "c62828" in dialog.status.styleSheet()
+    assert not target.exists() and dialog.template_button.isEnabled()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -43,7 +44,7 @@ from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Issue, Severity
 from zjtx.export.issues_xlsx import SEVERITY_LABELS, IssueRow, field_text, issue_rows
 from zjtx.intake.mapping import IGNORE, IGNORE_LABEL, ColumnOverride, MappingError
-from zjtx.store import FileImport, StoreService
+from zjtx.store import FileImport, StoreError, StoreService
 from zjtx.ui.models import ROW_ROLE, SEVERITY_COLOURS, SEVERITY_ORDER, SORT_ROLE, ListTableModel
 from zjtx.ui.tasks import Task, TaskRunner
 
@@ -461,11 +462,15 @@ def _save_error(path: Path, exc: BaseException) -> str:
         why = "没有写入权限，或同名文件正在 Excel 等程序中打开"
     elif isinstance(exc, FileNotFoundError):
         why = "文件夹不存在"
-    elif isinstance(exc, OSError):
-        why = f"磁盘或文件系统错误（{exc.strerror or exc}）"
+    elif isinstance(exc, NotADirectoryError | FileExistsError):
+        why = "保存位置中有同名的文件，不是文件夹"
+    elif isinstance(exc, IsADirectoryError):
+        why = "已有同名的文件夹"
+    elif isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        why = "磁盘空间不足"
     else:
-        why = str(exc)
-    return f"无法保存到“{path}”：{why}"
+        why = "写入失败，请换一个保存位置"
+    return f"无法保存到“{path}”：{why}（未留下不完整的文件）"
 
 
 def _safe_file_name(text: str) -> str:
@@ -1031,7 +1036,7 @@ class ImportDialog(QDialog):
         try:
             if not self.round_year:
                 self.round_year = self.service.get_round(self.round_name).round_date.year
-        except Exception as exc:  # the round is gone or the database unreachable
+        except StoreError as exc:  # the round is gone or the database unreachable
             self.status.setText(f"无法确定本批次的年度：{exc}")
             self.status.setStyleSheet("color:#c62828")
             return
