@@ -1,4 +1,5 @@
-"""Render the README screenshots (main window, import wizard, review pane) offscreen."""
+"""Render the README screenshots (main window at two sizes, first start, import wizard, review
+pane, print preview, identity dialog, rulebook comparison) offscreen."""
 
 from __future__ import annotations
 
@@ -71,7 +72,17 @@ def write_roster(folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument(
+        "--size",
+        default="1600x960",
+        help="main window size, WIDTHxHEIGHT (default 1600x960); a laptop screen is also shot "
+        "at 1366x768 as main-window-1366x768.png",
+    )
     args = parser.parse_args(argv)
+    try:
+        width, height = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size 须为 宽x高，如 1366x768，而不是 {args.size!r}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="zjtx-shots-"))
@@ -88,6 +99,29 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application(["zjtx"])
     store = open_store()
     service = StoreService(store)
+    shots: list[Path] = []
+
+    def shoot(widget, name: str) -> None:
+        settle()
+        path = out / f"{name}.png"
+        widget.grab().save(str(path))
+        shots.append(path)
+
+    # First start: an empty database, nothing to show but what to do.
+    first = MainWindow(service, AppSettings())
+    first.resize(1366, 768)
+    first.show()
+    shoot(first, "first-start")
+    from zjtx.ui.identity_dialog import IdentityDialog
+
+    identity = IdentityDialog(AppSettings(), first, first_start=True)
+    identity.form.name.setText("王评审")
+    identity.form.unit.setText("杭州市经济和信息化局")
+    identity.show()
+    shoot(identity, "identity-dialog")
+    identity.close()
+    first.close()
+    first.runner.wait(30000)
     service.create_round(ROUND, tier="srdi-sme", round_date=ROUND_DATE, region="浙江省")
     service.import_paths(ROUND, [resource_path("samples", "applicants.json")])
     rows = service.list_applicants(ROUND)
@@ -113,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     service.archive_round("2024年专精特新中小企业第二批")
 
     window = MainWindow(service, AppSettings())
-    window.resize(1600, 960)
+    window.resize(width, height)
+    window._default_sizes()
     window.show()
     wait_for(window.rows_loaded)
     window.show_archived.setChecked(True)
@@ -122,9 +157,26 @@ def main(argv: list[str] | None = None) -> int:
     wait_for(window.detail_loaded)
     window.review.decision_combo.setCurrentIndex(window.review.decision_combo.findData("recommend"))
     window.review.opinion.setPlainText("各项指标符合认定标准，同意推荐。")
-    settle()
-    window.grab().save(str(out / "main-window.png"))
-    window.review_scroll.grab().save(str(out / "review-pane.png"))
+    shoot(window, "main-window" if args.size == "1600x960" else f"main-window-{args.size}")
+    shoot(window.review_scroll, "review-pane")
+    if args.size != "1366x768":
+        window.resize(1366, 768)
+        window._default_sizes()
+        shoot(window, "main-window-1366x768")
+        window.resize(width, height)
+        window._default_sizes()
+
+    # The 评审意见表 of the applicant on screen, in the in-app preview (打印… prints it).
+    from zjtx.ui.export_dialog import PdfPreview
+    from zjtx.ui.outputs import run_export
+
+    exported = run_export(service, ROUND, "report", work / "out", uscc=target.uscc)
+    preview = PdfPreview(exported.files[0], window)
+    preview.resize(900, 960)
+    preview.show()
+    settle(600)
+    shoot(preview, "print-preview")
+    preview.close()
 
     # The archived round, opened: greyed in the list, read-only review pane, region filter set.
     window.refresh_rounds(select="2024年专精特新中小企业第二批")
@@ -133,8 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     first = window.proxy.index(0, 0).data(ROW_ROLE)
     window.select_applicant(first.uscc)
     wait_for(window.detail_loaded)
-    settle()
-    window.grab().save(str(out / "archived-round.png"))
+    shoot(window, "archived-round")
     window.region_filter.setCurrentIndex(0)
 
     # The shipped roster is for 2026: the wizard opens on a 2026 round.
@@ -148,11 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     dialog.read()
     while dialog.task is not None:
         settle(100)
-    settle()
-    dialog.grab().save(str(out / "import-wizard.png"))
+    shoot(dialog, "import-wizard")
     dialog.tabs.setCurrentIndex(1)
-    settle()
-    dialog.grab().save(str(out / "import-issues.png"))
+    shoot(dialog, "import-issues")
     dialog.close()
 
     from zjtx.ui.rulebooks import RulebookBrowser
@@ -160,16 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     browser = RulebookBrowser("little-giant-2022", "little-giant-2026")
     browser.resize(1366, 768)
     browser.show()
-    settle()
-    browser.grab().save(str(out / "rulebook-compare.png"))
+    shoot(browser, "rulebook-compare")
     browser.close()
 
     window.close()
+    window.runner.wait(30000)
     store.close()
     app.processEvents()
-    for name in ("main-window", "review-pane", "archived-round", "import-wizard",
-                 "import-issues", "rulebook-compare"):  # fmt: skip
-        print(out / f"{name}.png")
+    for path in shots:
+        print(path)
     return 0
 
 

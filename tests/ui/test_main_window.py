@@ -157,6 +157,7 @@ def test_first_start_says_what_to_do_in_order(qtbot, window, service, sample_jso
     assert "评审" in texts[2] and "导出" in texts[3]
     assert [b.isEnabled() for b in welcome.buttons] == [True, False, False, False]
     assert "新建" in welcome.heading.text()
+    assert not window.detail.isVisible()
 
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
@@ -172,6 +173,7 @@ def test_first_start_says_what_to_do_in_order(qtbot, window, service, sample_jso
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.reload_rows()
     assert window.table_stack.currentIndex() == 1
+    assert window.detail.isVisible()
     assert window.print_action.isEnabled() and window.export_action.isEnabled()
 
 

@@ -411,6 +411,7 @@ class MainWindow(QMainWindow):
         if self.service is None:
             self.welcome.show_progress("无法打开数据库：请在“设置”中选择数据库后重新打开程序", 0, 0)
             self.table_stack.setCurrentWidget(self.welcome)
+            self.detail.setVisible(False)
             return
         if self.round_name is None:
             heading = (
@@ -429,6 +430,8 @@ class MainWindow(QMainWindow):
             self.table_stack.setCurrentWidget(self.welcome)
         else:
             self.table_stack.setCurrentIndex(1)
+        # The detail pane has nothing to show beside the guide.
+        self.detail.setVisible(self.table_stack.currentIndex() == 1)
 
     def show_identity(self) -> None:
         """The signed-in evaluator in the status bar (in red, with how to set one, if none)."""
