@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "zjtx.commands.scoring",
     "zjtx.commands.intake",
     "zjtx.commands.reports",
+    "zjtx.commands.printing",
     "zjtx.commands.rounds",
 )
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zjtx.cli import UsageError
 from zjtx.commands.scoring import score_inputs
@@ -17,6 +18,9 @@ from zjtx.scoring import (
     TIERS,
     Cancelled,
 )
+
+if TYPE_CHECKING:
+    from zjtx.export.report_model import AssessmentReport
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
@@ -160,16 +164,12 @@ def _progress_printer(label: str):
     return show
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from zjtx.export.batch import export_reports
+def build_reports(
+    outcomes: list[ApplicantOutcome], made_at: datetime, round_name: str | None
+) -> list[AssessmentReport]:
+    """The 评审意见表 of each outcome; characters the font lacks are pointed out on stderr."""
     from zjtx.export.report_model import build_assessment_report
 
-    if args.no_single and not args.combined:
-        raise UsageError("--no-single 须与 --combined 同用，否则没有任何输出")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError("--workers 至少为 1")
-    made_at = parse_made_at(args.made_at)
-    outcomes = _outcomes(args)
     reports = []
     for outcome in outcomes:
         report = build_assessment_report(
@@ -178,7 +178,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             applicant=outcome.applicant,
             review=outcome.review,
             made_at=made_at,
-            round_name=args.round_name,
+            round_name=round_name,
             rulebook_document=rulebook_document(outcome.evaluation),
         )
         if report.missing_characters:
@@ -188,6 +188,18 @@ def cmd_report(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         reports.append(report)
+    return reports
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from zjtx.export.batch import export_reports
+
+    if args.no_single and not args.combined:
+        raise UsageError("--no-single 须与 --combined 同用，否则没有任何输出")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers 至少为 1")
+    made_at = parse_made_at(args.made_at)
+    reports = build_reports(_outcomes(args), made_at, args.round_name)
     folder = Path(args.out)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"“{folder}” 不是文件夹")

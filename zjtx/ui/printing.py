@@ -110,9 +110,10 @@ def make_printer(settings: PrinterSettings) -> QPrinter:
             raise PrintError(f"找不到打印机 “{settings.printer_name}”；{describe_printers(names)}")
         printer.setPrinterName(settings.printer_name)
     elif settings.output_file is None and QPrinterInfo.defaultPrinter().isNull():
-        raise PrintError(
-            f"没有默认打印机，请用 --printer 指定；{describe_printers(available_printers())}"
-        )
+        names = available_printers()
+        if not names:
+            raise PrintError(describe_printers(names))
+        raise PrintError(f"没有设置默认打印机，请用 --printer 指定；{describe_printers(names)}")
     if settings.output_file is not None:
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(settings.output_file))
@@ -215,6 +216,9 @@ def _paint(
     _orient(printer, sheets[0][0].pagePointSize(sheets[0][1]))
     if not painter.begin(printer):
         raise PrintError("无法开始打印：打印机不可用，或输出文件无法写入")
+    # Without it a PDF spool (CUPS, --to-file) stores pages as JPEG: blurred text, and larger
+    # than the lossless page of black text on white.
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
     try:
         for index, (document, number) in enumerate(sheets):
             if cancel is not None and cancel():
