@@ -529,15 +529,18 @@ class StoreService:
         progress: Progress | None = None,
         cancel: Cancel | None = None,
         mapping_overrides: Sequence[Any] = (),
+        hints: Any = None,
     ) -> list[FileResultLike]:
         """Read input files for a round with zjtx.intake (JSON files with the JSON reader).
 
         ``mapping_overrides`` (zjtx.intake.ColumnOverride) are the evaluator's corrections of
-        roster columns, passed to read_applicants.
+        roster columns, passed to read_applicants; ``hints`` (zjtx.intake.hints) word the
+        issues for the caller (the command line by default, or the import wizard).
         """
         info = self.get_round(round_name)
         try:
             from zjtx.intake import read_applicants
+            from zjtx.intake.hints import CLI_HINTS
         except ImportError:
             read_applicants = None
         if read_applicants is not None:
@@ -552,6 +555,7 @@ class StoreService:
                 progress=intake_progress,
                 cancel=cancel,
                 mapping_overrides=mapping_overrides,
+                hints=hints or CLI_HINTS,
             )
             return list(result.files)
         return [read_json_file(path) for path in expand_json_paths(paths)]

@@ -767,21 +767,19 @@ class ImportDialog(QDialog):
         corrections = list(chosen.values())
 
         def work(progress: Any, cancel: Any) -> tuple[int, list[Any]]:
-            from zjtx.intake import read_applicants
             from zjtx.intake.hints import WINDOW_HINTS
 
             year = service.get_round(round_name).round_date.year
-            # Read here rather than through service.read_files: the messages must speak of
-            # this window's controls, not of the command line's options.
-            result = read_applicants(
+            # The messages speak of this window's controls, not of the command line's options.
+            files = service.read_files(
+                round_name,
                 paths,
-                year,
-                progress=lambda done, total, _message="": progress(done, total),
+                progress=progress,
                 cancel=cancel,
                 mapping_overrides=corrections,
                 hints=WINDOW_HINTS,
             )
-            return year, list(result.files)
+            return year, files
 
         def done(result: tuple[int, list[Any]]) -> None:
             self.overrides = chosen
