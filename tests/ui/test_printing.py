@@ -142,9 +142,16 @@ def test_print_current_report_prints_the_applicants_report(
     assert _ink_box(print_to_file) == pytest.approx(_ink_box(exported), abs=2)
 
 
-def test_print_round_reports_prints_every_report_in_order(
-    qtbot, runner, service, tmp_path, print_to_file
-):
+def test_print_current_report_without_a_selection_says_so(qtbot, runner, service, sample_json):
+    """Ctrl+P with no applicant selected asks for one instead of opening the print dialog."""
+    _round(service, sample_json)
+    job = printing.print_current_report(None, runner, service, ROUND, None)
+    assert job.message == "请先在表格中选中一家企业，再打印其评审意见表"
+    assert job.message_box.isVisible() and job.task is None
+    job.message_box.done(0)
+
+
+def test_print_round_reports_prints_every_report(qtbot, runner, service, tmp_path, print_to_file):
     """Printing a round prints each applicant's report: the pages of all exported reports."""
     _round(service, write_synthetic_json(tmp_path / "applicants.json", 3))
     exported = run_export(service, ROUND, "reports", tmp_path / "out")

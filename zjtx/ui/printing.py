@@ -372,12 +372,13 @@ class PrintJob(QObject):
             self.task.cancel()
 
     def _progress(self, done: int, total: int) -> None:
-        if self.progress_dialog is None:
+        dialog = self.progress_dialog
+        if dialog is None:
             return
-        self.progress_dialog.setMaximum(max(total, 1))
-        self.progress_dialog.setValue(done)
-        step = min(done // PHASE_STEPS, len(self.phases) - 1)
-        self.progress_dialog.setLabelText(self.phases[step])
+        dialog.setLabelText(self.phases[min(done // PHASE_STEPS, len(self.phases) - 1)])
+        dialog.setMaximum(max(total, 1))
+        # A modal QProgressDialog processes events in setValue: the run may end meanwhile.
+        dialog.setValue(done)
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self.outcome = outcome
@@ -488,17 +489,30 @@ SENDING = "正在发送到打印机……"
 def print_files(
     parent: QWidget | None, runner: TaskRunner, paths: Sequence[Path], page_count: int = 0
 ) -> PrintJob:
-    """Ask for a printer, then print PDF files off the GUI thread (the preview's 打印)."""
+    """Ask for a printer, then print PDF files off the GUI thread (the preview's 打印).
+
+    ``page_count`` > 0 lets the print dialog offer a page range.
+    """
     what = f" {paths[0].name}" if len(paths) == 1 else f" {len(paths)} 个文件"
-    return PrintJob(parent, runner, _print_files_work(paths, what), [SENDING], page_count).start()
+    job = PrintJob(parent, runner, _print_files_work(paths, what), [SENDING], page_count)
+    job.printer.setDocName(Path(paths[0]).stem)
+    return job.start()
 
 
 def print_current_report(
-    parent: QWidget | None, runner: TaskRunner, service: StoreService, round_name: str, uscc: str
+    parent: QWidget | None,
+    runner: TaskRunner,
+    service: StoreService,
+    round_name: str,
+    uscc: str | None,
 ) -> PrintJob:
     """Ctrl+P: ask for a printer, then render and print the applicant's 评审意见表."""
-    work = _print_reports_work(service, round_name, [uscc])
-    return PrintJob(parent, runner, work, [READING, RENDERING, SENDING]).start()
+    job = PrintJob(parent, runner, _print_reports_work(service, round_name, [uscc or ""]),
+                   [READING, RENDERING, SENDING])  # fmt: skip
+    if not uscc:
+        job._finish("请先在表格中选中一家企业，再打印其评审意见表", QMessageBox.Icon.Information)
+        return job
+    return job.start()
 
 
 def print_round_reports(
