@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     wait_for(window.rows_loaded)
     window.open_import()
     dialog = window.import_dialog
-    dialog.resize(1000, 640)
+    dialog.resize(1280, 720)
     dialog.add_paths([write_roster(work)])
     dialog.read()
     while dialog.task is not None:

@@ -346,3 +346,68 @@ def test_menus_show_shortcuts_and_the_detail_says_above(qtbot, window):
     assert export["打印评审意见表…"] == "Ctrl+P"
     assert "左侧表格" not in window.detail.title.text()
     assert "上方表格" in window.detail.title.text()
+
+
+# ---------------------------------------------------------------------- printing from the window
+def _print_into(monkeypatch, target: Path) -> None:
+    """The print dialog answered with a PDF file: the rest of the path is the real one."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from zjtx.ui import printing
+
+    def choose(printer, parent, on_accepted, page_count: int) -> None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        on_accepted()
+
+    monkeypatch.setattr(printing, "choose_printer", choose)
+    monkeypatch.setattr(QMessageBox, "open", lambda self, *a: None)  # the closing message box
+
+
+def test_ctrl_p_prints_the_current_applicants_report(
+    qtbot, window, service, sample_json, tmp_path, monkeypatch
+):
+    """Ctrl+P in the window prints the selected applicant's 评审意见表: its pages, on A4."""
+    from pypdf import PdfReader
+
+    from zjtx.ui.outputs import run_export
+
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    row = service.list_applicants(ROUND)[3]
+    _select(qtbot, window, row.uscc)
+    target = tmp_path / "printed.pdf"
+    _print_into(monkeypatch, target)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    messages: list[str] = []
+    window.message.connect(messages.append)
+    qtbot.keyClick(window.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any("已打印" in m for m in messages), timeout=TIMEOUT)
+    exported = run_export(service, ROUND, "report", tmp_path / "out", uscc=row.uscc)
+    printed = PdfReader(target).pages
+    assert len(printed) == len(PdfReader(exported.files[0]).pages) >= 2
+    for page in printed:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
+            595,
+            842,
+        )
+
+
+def test_printing_the_whole_round_prints_every_report(
+    qtbot, window, service, sample_json, tmp_path, monkeypatch
+):
+    """打印本批次全部评审意见表 sends every applicant's report: the pages add up."""
+    from pypdf import PdfReader
+
+    from zjtx.ui.outputs import run_export
+
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    target = tmp_path / "round.pdf"
+    _print_into(monkeypatch, target)
+    messages: list[str] = []
+    window.message.connect(messages.append)
+    window.print_all_action.trigger()
+    qtbot.waitUntil(lambda: any("已打印" in m for m in messages), timeout=TIMEOUT * 5)
+    exported = run_export(service, ROUND, "reports", tmp_path / "out")
+    singles = [p for p in exported.files if "汇编" not in p.name]
+    assert len(PdfReader(target).pages) == sum(len(PdfReader(p).pages) for p in singles)

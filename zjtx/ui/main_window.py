@@ -52,7 +52,7 @@ from zjtx.ui.tasks import TaskRunner
 log = logging.getLogger("zjtx.ui")
 
 # Tasks that closing the window would cut short, by TaskRunner name -> what to ask about.
-GUARDED_TASKS = {"导入申报数据": "导入", "导出": "导出", "打印评审意见表": "打印"}
+GUARDED_TASKS = {"导入申报数据": "导入", "导出": "导出", "打印": "打印"}
 # Settings keys of the window layout (v2: the verdict column moved beside the name).
 LAYOUT_KEYS = {"splitter": "window/splitter_v2", "centre": "window/centre_v2",
                "header": "window/table_header_v2"}  # fmt: skip
@@ -471,6 +471,7 @@ class MainWindow(QMainWindow):
         self.print_job = print_current_report(
             self, self.runner, self.service, self.round_name, self.current_uscc
         )
+        self.print_job.finished.connect(self.message.emit)
 
     def print_round(self) -> None:
         """Print every 评审意见表 of the open round, with progress and cancel."""
@@ -479,6 +480,7 @@ class MainWindow(QMainWindow):
         if self.service is None or self.round_name is None:
             return
         self.print_job = print_round_reports(self, self.runner, self.service, self.round_name)
+        self.print_job.finished.connect(self.message.emit)
 
     # ------------------------------------------------------------------ rounds
     def refresh_rounds(self, select: str | None = None) -> None:
