@@ -11,6 +11,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.region import format_region
 from zjtx.domain.results import (
     Confirmation,
     CriterionKind,
@@ -216,13 +217,12 @@ class AssessmentReport:
 
 
 def region_text(applicant: Applicant | None) -> str:
-    """所在地区: province, city and county joined, or "—"."""
+    """所在地区 in the one form the window shows (zjtx.domain.region), or "—"."""
     if applicant is None:
         return "—"
-    parts = [str(applicant.get(k)) for k in ("province", "city", "county") if applicant.get(k)]
-    # 直辖市: 北京市 北京市 → once
-    unique = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]
-    return "".join(unique) or "—"
+    return format_region(
+        applicant.get("province"), applicant.get("city"), applicant.get("county"), empty="—"
+    )
 
 
 def industry_text(applicant: Applicant | None, catalogue: FieldCatalogue) -> str:
