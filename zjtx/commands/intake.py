@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx.domain.applicant import Applicant
-from zjtx.domain.issues import Severity
-
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+from zjtx.domain.issues import SEVERITY_LABELS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from zjtx.cli import UsageError
 from zjtx.commands.intake import add_map_option, map_overrides
 from zjtx.commands.textout import display_width, dump_json, pad, table
-from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.intake import MappingError
 from zjtx.scoring import TIERS
 from zjtx.store import (
@@ -39,7 +39,6 @@ from zjtx.store.identity import (
 from zjtx.store.service import ROLE_LABELS, ROLES
 
 VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
            "待核提示", "决定", "评审状态", "地区")  # fmt: skip
 SORT_KEYS = ("rank", "name", "uscc", "verdict", "decision", "status", "updated", "region")

@@ -14,6 +14,9 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     """One problem found in an input file.

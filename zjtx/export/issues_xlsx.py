@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldType
-from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.issues import SEVERITY_LABELS, Issue
 from zjtx.export.atomic import write_atomically
 from zjtx.export.excel import _new_workbook, _table_sheet
 
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 ISSUE_COLUMNS = (
     "文件",
     "工作表",

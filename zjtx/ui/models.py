@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
-from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.region import Place
 from zjtx.domain.region import place as place_of
 from zjtx.store import ApplicantRow
@@ -51,7 +51,6 @@ STATE_COLOURS = {
 }
 STATE_VERDICT = {"met": "qualified", "unmet": "not_qualified", "manual": "pending",
                  "unknown": "pending", "na": None}  # fmt: skip
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITY_COLOURS = {
     Severity.ERROR: "#c62828",
