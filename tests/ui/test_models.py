@@ -117,3 +117,16 @@ def test_empty_models_pass_model_tester(qtmodeltester, tmp_path):
     for model in (ApplicantTableModel(), CriteriaModel(), IssuesModel(), MappingModel()):
         qtmodeltester.check(model)
     write_synthetic_json(tmp_path / "a.json", 1)  # the helper writes readable JSON
+
+
+def test_rank_header_says_what_the_rank_means():
+    """The 排名 header explains it ranks every applicant by score, unlike the 推荐汇总表."""
+    from PySide6.QtCore import Qt
+
+    from zjtx.ui.models import ApplicantTableModel
+
+    model = ApplicantTableModel()
+    tip = model.headerData(
+        ApplicantTableModel.RANK_COLUMN, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "得分" in tip and "推荐汇总表" in tip

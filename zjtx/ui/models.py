@@ -29,6 +29,9 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 APPLICATION_LABELS = {"new": "新申报", "renewal": "复核"}
+# The table ranks every applicant by score, to compare them; the printed 推荐汇总表 ranks only
+# the recommended ones (zjtx.export.summary), so the header says which this is.
+RANK_MEANING = "本批次全部企业按评价得分的名次（便于比较）；推荐汇总表只为作出“推荐”决定的企业排名"
 VERDICT_COLOURS = {
     "qualified": "#1b7f3b",
     "not_qualified": "#c62828",
@@ -197,6 +200,12 @@ class ApplicantTableModel(QAbstractTableModel):
                 return self.COLUMNS[section]
             if orientation == Qt.Orientation.Vertical:
                 return str(section + 1)
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == self.RANK_COLUMN
+        ):
+            return RANK_MEANING
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
