@@ -84,3 +84,19 @@ def test_a_round_region_fills_a_missing_province_only():
     # A round named by a city or by nothing fills nothing: no city is looked up.
     assert check_round_region(None, None, "江宁区", "南京市") == RoundRegionCheck()
     assert check_round_region(None, None, None, None) == RoundRegionCheck()
+
+
+def test_a_city_of_another_province_is_outside_the_round_not_filled():
+    """南京市 in a 福建省 round is reported as outside (江苏省), never written as 福建省南京市."""
+    assert check_round_region(None, "南京市", "江宁区", "福建省") == RoundRegionCheck(
+        outside="江苏省", named_in="city"
+    )
+    assert check_round_region(None, "南京市江宁区", None, "福建省") == RoundRegionCheck(
+        outside="江苏省", named_in="city"
+    )
+    assert check_round_region(None, None, "江宁区", "福建省") == RoundRegionCheck(
+        outside="江苏省", named_in="county"
+    )
+    # A county name used in several provinces (鼓楼区: 南京, 福州, 徐州, 开封) decides nothing.
+    assert check_round_region(None, None, "鼓楼区", "福建省") == RoundRegionCheck(fill="福建省")
+    assert check_round_region(None, "福州市", "鼓楼区", "福建省") == RoundRegionCheck(fill="福建省")

