@@ -1,25 +1,101 @@
-"""Files written to a temporary name beside the target and renamed into place when complete."""
+"""Every output file written to a temporary name beside it and renamed into place when complete."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 
+log = logging.getLogger("zjtx.export")
+
+# The temporary file is ``<target>.part`` in the target's folder (a rename within one file
+# system is atomic). A run killed half-way leaves it; the next write of the same target
+# removes it first, and a batch removes its own strays (see zjtx.export.batch).
+PART_SUFFIX = ".part"
+_WINDOWS_PATH_TOO_LONG = 206  # ERROR_FILENAME_EXCED_RANGE
+_WINDOWS_DISK_FULL = (39, 112)  # ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL
+
+
+class OutputWriteError(OSError):
+    """An output file could not be written; ``str()`` is the Chinese reason naming the file.
+
+    Whatever was under the target's name before is left as it was, and no temporary file
+    remains. Subclasses OSError, so callers catching OSError keep working.
+    """
+
+    def __init__(self, target: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, describe_write_error(target, cause), str(target))
+        self.target = target
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def describe_write_error(target: Path, exc: OSError) -> str:
+    """Why ``target`` could not be written, in Chinese, with what to do."""
+    code = exc.errno
+    winerror = getattr(exc, "winerror", None)
+    kept = "原有文件未改动"
+    folder = target.parent
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or winerror in _WINDOWS_DISK_FULL:
+        return f"磁盘空间不足，无法写入 “{target}”；{kept}。请清理磁盘空间或换一个位置保存"
+    if code == errno.EROFS:
+        return f"“{folder}” 所在的磁盘是只读的，无法写入 “{target.name}”；{kept}。请换一个位置保存"
+    if code == errno.ENAMETOOLONG or winerror == _WINDOWS_PATH_TOO_LONG:
+        return f"文件名或路径过长，无法写入 “{target}”。请换一个较短的文件名或文件夹"
+    if code in (errno.EACCES, errno.EPERM):
+        return (
+            f"没有权限写入 “{target}”（文件夹不允许写入，或文件正被其他程序如 Excel 打开）；{kept}"
+        )
+    if code == errno.ENOENT and not folder.is_dir():
+        return f"文件夹 “{folder}” 不存在，无法写入 “{target.name}”"
+    if code == errno.EISDIR or target.is_dir():
+        return f"“{target}” 是文件夹，请给出文件名"
+    return f"无法写入 “{target}”：{exc.strerror or exc}；{kept}"
+
+
+def _flush_to_disk(path: Path) -> None:
+    # The rename must not land before the data does (a power cut would leave an empty file
+    # under the final name on some file systems).
+    with contextlib.suppress(OSError), open(path, "rb") as written:
+        os.fsync(written.fileno())
+
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
-    """Call ``write(temporary)`` and rename the temporary file to ``target``.
+    """Call ``write(temporary)`` and rename the temporary file to ``target``; return ``target``.
 
     A failure or an interruption never leaves a half-written file under the target's name
-    (nor replaces a good one there); the temporary file is removed.
+    (nor replaces a good one there); the temporary file is removed. An OSError (a full disk,
+    no permission, a read-only folder, a path too long) is raised as OutputWriteError with a
+    Chinese message; the details go to the log.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".part")
+    temporary = target.with_name(target.name + PART_SUFFIX)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.unlink(missing_ok=True)  # left by a run that was killed
         write(temporary)
+        _flush_to_disk(temporary)
         os.replace(temporary, target)
+    except OutputWriteError:
+        _discard(temporary)
+        raise
+    except OSError as exc:
+        _discard(temporary)
+        error = OutputWriteError(target, exc)
+        if log.hasHandlers():  # never logging's last resort, which prints a traceback
+            log.error("%s", error, exc_info=exc)
+        raise error from exc
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _discard(temporary)
         raise
     return target
+
+
+def _discard(temporary: Path) -> None:
+    with contextlib.suppress(OSError):
+        temporary.unlink(missing_ok=True)

@@ -2,45 +2,86 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from zjtx.export.atomic import PART_SUFFIX, write_atomically
 from zjtx.export.report_model import AssessmentReport
+from zjtx.export.safe_text import ELLIPSIS
 from zjtx.scoring.api import Cancelled
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+')
 MAX_NAME_CHARS = 60
+# A file name may hold 255 bytes on Linux and macOS (UTF-8; a Chinese character takes 3, an
+# emoji 4) and 255 UTF-16 units on Windows (an emoji takes 2); the temporary ``.part`` name
+# written first must fit too.
+NAME_LIMIT = 255 - len(PART_SUFFIX)
 COMBINED_NAME = "评审意见表汇编.pdf"
+# The temporary files of this module's reports: what a killed run may have left in a folder.
+_STRAY_PART = re.compile(
+    r"^(?:[0-9A-Z]{18}|无统一社会信用代码)_.*\.pdf" + re.escape(PART_SUFFIX) + "$"
+    r"|^" + re.escape(COMBINED_NAME + PART_SUFFIX) + "$"
+)
 
 
-def report_file_name(uscc: str, name: str) -> str:
-    """File name ``<code>_<name>.pdf`` safe on Windows, macOS and Linux (no path separators)."""
+def name_length(name: str, platform: str | None = None) -> int:
+    """Length of a file name as the file system counts it: UTF-16 units on Windows, UTF-8
+    bytes elsewhere."""
+    if (platform or sys.platform) == "win32":
+        return len(name.encode("utf-16-le")) // 2
+    return len(name.encode("utf-8", "surrogatepass"))
+
+
+def report_file_name(uscc: str, name: str, *, number: int = 1, platform: str | None = None) -> str:
+    """File name ``<code>_<name>.pdf`` (``<code>_<name>_<number>.pdf`` for a repeated name)
+    safe on Windows, macOS and Linux: no path separators or control characters, and a long
+    name cut, with …, to what the file system allows (counted as it counts)."""
     clean = _UNSAFE.sub("_", name).strip(" ._") or "未命名企业"
-    code = _UNSAFE.sub("_", uscc).strip(" ._") or "无统一社会信用代码"
-    return f"{code}_{clean[:MAX_NAME_CHARS]}.pdf"
+    code = _UNSAFE.sub("_", uscc).strip(" ._")[:40] or "无统一社会信用代码"
+    tail = (f"_{number}" if number > 1 else "") + ".pdf"
+    if len(clean) > MAX_NAME_CHARS:
+        clean = clean[: MAX_NAME_CHARS - 1] + ELLIPSIS
+    while name_length(f"{code}_{clean}{tail}", platform) > NAME_LIMIT:
+        clean = clean[:-2] + ELLIPSIS
+    return f"{code}_{clean}{tail}"
 
 
 def _unique_paths(reports: Sequence[AssessmentReport], folder: Path) -> list[Path]:
     used: set[str] = set()
     paths = []
     for report in reports:
-        base = report_file_name(report.uscc, report.name)
-        candidate, n = base, 1
+        number = 1
+        candidate = report_file_name(report.uscc, report.name)
         while candidate.casefold() in used:
-            n += 1
-            candidate = f"{base[:-4]}_{n}.pdf"
+            number += 1
+            candidate = report_file_name(report.uscc, report.name, number=number)
         used.add(candidate.casefold())
         paths.append(folder / candidate)
     return paths
+
+
+def remove_stray_parts(folder: Path) -> list[Path]:
+    """Remove the temporary report files a killed export left in ``folder``; return them."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            if _STRAY_PART.match(entry.name) and entry.is_file():
+                with contextlib.suppress(OSError):  # in use by another run (Windows)
+                    entry.unlink()
+                    removed.append(entry)
+    return removed
 
 
 def _render_chunk(jobs: list[tuple[AssessmentReport, str]]) -> list[tuple[str, int]]:
@@ -49,14 +90,34 @@ def _render_chunk(jobs: list[tuple[AssessmentReport, str]]) -> list[tuple[str, i
 
     done = []
     for report, path in jobs:
-        temporary = path + ".part"
-        pages = render_assessment_pdf(report, temporary)
-        os.replace(temporary, path)  # never leave a half-written PDF under the final name
-        done.append((path, pages))
+        pages: list[int] = []
+
+        def render(part: Path, report: AssessmentReport = report, pages: list[int] = pages) -> None:
+            pages.append(render_assessment_pdf(report, part))
+
+        write_atomically(Path(path), render)
+        done.append((path, pages[0]))
     return done
 
 
+def _exit_with_parent() -> None:
+    # A worker whose parent is killed (kill -9, a crash, the window closed by the system) is
+    # never told to stop: without this it keeps rendering and holds its files, orphaned.
+    # multiprocessing gives a spawned child a sentinel of its parent (a pipe end on POSIX,
+    # the process handle on Windows) that becomes ready when the parent ends.
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="zjtx-parent-watch", daemon=True).start()
+
+
 def _warm_worker() -> None:
+    _exit_with_parent()
     # Register the font and import reportlab once per worker, before the first chunk.
     import zjtx.export.report_pdf  # noqa: F401
 
@@ -97,6 +158,7 @@ def export_reports(
     then the combined file). On cancel, files already written stay and Cancelled is raised.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stray_parts(folder)
     result = ExportResult()
     steps = (len(reports) if single else 0) + (len(reports) if combined else 0)
     done = 0
@@ -125,7 +187,6 @@ def export_reports(
         from zjtx.export.report_pdf import render_combined_pdf
 
         target = folder / COMBINED_NAME
-        temporary = target.with_name(target.name + ".part")
 
         def on_report(index: int) -> None:
             if cancel is not None and cancel():
@@ -133,17 +194,12 @@ def export_reports(
             if index:
                 step(1)
 
-        try:
+        def render(part: Path) -> None:
             result.combined_pages = render_combined_pdf(
-                reports,
-                temporary,
-                made_at=made_at or reports[0].made_at,
-                on_report=on_report,
+                reports, part, made_at=made_at or reports[0].made_at, on_report=on_report
             )
-        except Cancelled:
-            temporary.unlink(missing_ok=True)
-            raise
-        os.replace(temporary, target)
+
+        write_atomically(target, render)
         step(1)
         result.combined = target
     return result

@@ -22,6 +22,7 @@ from zjtx.export.report_model import (
     region_text,
     tier_label,
 )
+from zjtx.export.safe_text import cut, visible_controls
 from zjtx.export.summary import (
     ApplicantOutcome,
     CountLine,
@@ -32,6 +33,8 @@ from zjtx.export.summary import (
 # A cell whose text starts with one of these is a formula to Excel, LibreOffice or a CSV
 # re-import (= + - @; tab and CR start DDE tricks): always written as text.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Excel's limit is 32,767 characters a cell; longer text is cut visibly, not silently.
+CELL_LIMIT = 32_000
 POINTS_FORMAT = "0.0#"
 HEADER_FONT = Font(name="Noto Sans SC", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF2")
@@ -42,8 +45,10 @@ NOTE_FONT = Font(name="Noto Sans SC", color="555555")
 def cell(
     sheet: WriteOnlyWorksheet, value: Any, *, number_format: str | None = None
 ) -> WriteOnlyCell:
-    """A write-only cell; text that could run as a formula is stored as plain text."""
+    """A write-only cell; text that could run as a formula is stored as plain text, control
+    characters (which a workbook cannot hold) as their code, and overlong text cut with …."""
     if isinstance(value, str):
+        value = cut(visible_controls(value), CELL_LIMIT, "（文字过长，已截断）")
         item = WriteOnlyCell(sheet, value=value)
         if value.startswith(FORMULA_TRIGGERS):
             item.data_type = "s"

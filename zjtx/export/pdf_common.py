@@ -33,6 +33,7 @@ from zjtx.export.fonts import (
     printable,
     register_reportlab_fonts,
 )
+from zjtx.export.safe_text import ELLIPSIS, visible_controls
 from zjtx.export.wrap import text_width, wrap_text
 
 FONT, BOLD = register_reportlab_fonts()
@@ -99,8 +100,9 @@ STYLES: dict[str, ParagraphStyle] = {
 
 
 def text(value: str) -> str:
-    """Paragraph markup of plain text: escaped, missing glyphs replaced by their code."""
-    return escape(printable(value)).replace("\n", "<br/>")
+    """Paragraph markup of plain text: escaped, control characters and missing glyphs replaced
+    by their code."""
+    return escape(printable(visible_controls(value))).replace("\n", "<br/>")
 
 
 def para(value: str, style_name: str = "cell", *, color: Any = None) -> Paragraph:
@@ -186,7 +188,7 @@ def make_canvas_class(made_at: datetime, page_label: Callable[[int, int], str]) 
                     # Bookmarks must be made while the page is really written to get its number.
                     key = f"report-{index}"
                     self.bookmarkPage(key)
-                    self.addOutlineEntry(bookmark, key, level=0, closed=True)
+                    self.addOutlineEntry(visible_controls(bookmark), key, level=0, closed=True)
                 self._draw_margins(page_label(seen[index], counts[index]), footer, header)
                 Canvas.showPage(self)
             Canvas.save(self)
@@ -197,14 +199,16 @@ def make_canvas_class(made_at: datetime, page_label: Callable[[int, int], str]) 
             self.setFillColor(MUTED)
             if header:
                 self.setFont(FONT, 7.5)
-                self.drawRightString(width - 15 * mm, height - 10 * mm, printable(header))
+                self.drawRightString(
+                    width - 15 * mm, height - 10 * mm, printable(visible_controls(header))
+                )
             self.setFont(FONT, 8.5)
             self.setFillColor(colors.black)
             self.drawCentredString(width / 2, 11 * mm, label)
             if footer:
                 self.setFont(FONT, 6.5)
                 self.setFillColor(MUTED)
-                self.drawCentredString(width / 2, 7 * mm, printable(footer))
+                self.drawCentredString(width / 2, 7 * mm, printable(visible_controls(footer)))
             self.restoreState()
 
     return SectionCanvas
@@ -265,7 +269,10 @@ class Cell:
 
 
 CellSpec = Cell | str | Flowable | None
-TALL_ROW = 650.0  # points: taller than an A4 frame; such a row cannot be laid out
+# reportlab cannot break a table row across pages: a cell taller than this (about 29 lines of
+# table text, under half a landscape page) is cut with an ellipsis rather than fail the layout.
+CELL_HEIGHT_LIMIT = 320.0  # points
+CUT_NOTE = "（过长，已截断）"
 _PADDING = 6  # left + right cell padding of the grid tables, points
 _ALIGN_NAMES = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
 
@@ -333,6 +340,23 @@ class TextTable(Table):
         canvas.drawText(text_object)
 
 
+def fitted_lines(
+    value: str, font: str, size: float, width: float, leading: float, note: str = CUT_NOTE
+) -> list[str]:
+    """``value`` wrapped to ``width``; text taller than CELL_HEIGHT_LIMIT is cut, ending in an
+    ellipsis and ``note`` on its last line."""
+    lines = wrap_text(value, font, size, width)
+    most = max(1, int(CELL_HEIGHT_LIMIT // leading))
+    if len(lines) <= most:
+        return lines
+    head = "\n".join(lines[:most])
+    while True:
+        head = head[: -max(1, len(note))].rstrip()
+        shortened = wrap_text(head + ELLIPSIS + note, font, size, width)
+        if len(shortened) <= most or not head:
+            return shortened
+
+
 def grid(
     rows: Sequence[Sequence[CellSpec]],
     widths: Sequence[float],
@@ -364,10 +388,8 @@ def grid(
     ]
     style_commands += [("SPAN", a, b) for a, b in spans]
     data: list[list[object]] = []
-    tallest = 0.0  # estimated height of the tallest row, points
     for r, row in enumerate(rows):
         out: list[object] = []
-        row_height = 0.0
         for c, spec in enumerate(row):
             if spec is None or spec == "":
                 out.append("")
@@ -379,12 +401,11 @@ def grid(
                 spec = Cell(spec)
             chosen = STYLES[spec.style]
             font = chosen.fontName
-            value = printable(spec.text)
+            value = printable(visible_controls(spec.text))
             if font == BOLD and not font_covers(value, bold=True):
                 font = FONT
             avail = span_width.get((c, r), widths[c]) - _PADDING - 0.5
-            lines = wrap_text(value, font, chosen.fontSize, avail)
-            row_height = max(row_height, len(lines) * chosen.leading)
+            lines = fitted_lines(value, font, chosen.fontSize, avail, chosen.leading)
             value = "\n".join(lines)
             out.append(value)
             at = (c, r)
@@ -399,11 +420,6 @@ def grid(
             if color is not None and color.hexval() != "0x000000":
                 style_commands.append(("TEXTCOLOR", at, at, color))
         data.append(out)
-        tallest = max(tallest, row_height)
-    if tallest > TALL_ROW:
-        # reportlab cannot break a table row across pages: refuse clearly instead of its
-        # LayoutError deep in the layout (callers keep long texts out of tables).
-        raise ValueError(f"表格中有一行文字过长（约 {tallest:.0f} 磅），无法排入一页")
     table = TextTable(
         data,
         colWidths=list(widths),

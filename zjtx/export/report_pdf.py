@@ -39,6 +39,7 @@ from zjtx.export.pdf_common import (
     para,
 )
 from zjtx.export.report_model import NOT_DECIDED, AssessmentReport, ChartBar, format_points
+from zjtx.export.safe_text import cut, visible_controls
 from zjtx.export.wrap import wrap_text
 
 CONTENT_WIDTH = A4[0] - 30 * mm
@@ -110,7 +111,7 @@ class GroupScoreChart(Flowable):
 
 
 def para_text(value: str) -> str:
-    return printable(value)
+    return printable(visible_controls(value))
 
 
 def _section(title: str, number: int) -> Paragraph:
@@ -309,6 +310,10 @@ def _joined(*parts: str) -> str:
     return "　".join(p for p in parts if p) or "—"
 
 
+HEADER_NAME_LIMIT = 40  # characters of the name in the page header
+BOOKMARK_LIMIT = 120
+
+
 def report_story(
     report: AssessmentReport,
     index: int = 0,
@@ -317,9 +322,11 @@ def report_story(
     on_start: Callable[[int], None] | None = None,
 ) -> list[Flowable]:
     """Flowables of one assessment report (a combined PDF concatenates these)."""
-    header = f"{report.name}　{report.uscc}"
+    # The page header is one line at the top right; a bookmark one line in the outline.
+    header = f"{cut(report.name, HEADER_NAME_LIMIT)}　{report.uscc}"
+    outline = cut(report.bookmark, BOOKMARK_LIMIT) if bookmark else ""
     story: list[Flowable] = [
-        SectionStart(index, report.footer, header, report.bookmark if bookmark else "", on_start),
+        SectionStart(index, report.footer, header, outline, on_start),
         para(report.title, "title"),
         para(report.subtitle, "subtitle"),
         para(report.rulebook, "rulebook"),
@@ -381,7 +388,7 @@ def render_assessment_pdf(report: AssessmentReport, target: str | Path | IO[byte
         report_story(report),
         pagesize=A4,
         made_at=report.made_at,
-        title=f"{report.title} - {report.name}",
+        title=f"{report.title} - {cut(report.name, BOOKMARK_LIMIT)}",
         subject=report.footer,
     )
 

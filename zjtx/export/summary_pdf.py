@@ -23,6 +23,7 @@ from zjtx.export.pdf_common import (
     grid,
     para,
 )
+from zjtx.export.safe_text import cut
 from zjtx.export.summary import CountLine, PublicityList, RecommendationSummary, Statistics
 
 _TABLE = [
@@ -81,7 +82,7 @@ class Histogram(Flowable):
 def _count_table(title: str, lines: Sequence[CountLine], total: int, width: float) -> Table:
     rows = [
         [
-            para(line.label),
+            para(_cell_text(line.label)),
             para(str(line.count), "cell_right"),
             para(_share(line.count, total), "cell_right"),
         ]
@@ -146,6 +147,14 @@ def _empty_notice(headline: str, reason: str) -> list[Flowable]:
 
 
 OPINION_LIMIT = 160  # characters of an opinion printed in the summary table
+# Characters of a name, region or industry printed in a table cell: longer ones (a 3,000-character
+# name) are cut visibly; the Excel export of the same table holds the full text.
+CELL_TEXT_LIMIT = 120
+IN_EXCEL = "（全称见 Excel 导出）"
+
+
+def _cell_text(value: str) -> str:
+    return cut(value, CELL_TEXT_LIMIT, IN_EXCEL)
 
 
 def _short(opinion: str) -> str:
@@ -165,10 +174,10 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     rows = [
         [
             Cell(r.rank_text, "cell_center"),
-            r.name,
-            r.uscc,
-            r.region,
-            r.industry,
+            _cell_text(r.name),
+            _cell_text(r.uscc),
+            _cell_text(r.region),
+            _cell_text(r.industry),
             Cell(r.score, "cell_right"),
             Cell(r.verdict, "cell_center"),
             Cell(r.decision, "cell_center"),
@@ -201,7 +210,10 @@ def render_publicity_pdf(publicity: PublicityList, target: str | Path | IO[bytes
     """公示名单 on portrait A4; return the page count."""
     width = A4[0] - 30 * mm
     widths = [14 * mm, width - 14 * mm - 55 * mm - 45 * mm, 55 * mm, 45 * mm]
-    rows = [[Cell(str(r.number), "cell_center"), r.name, r.region, r.tier] for r in publicity.rows]
+    rows = [
+        [Cell(str(r.number), "cell_center"), _cell_text(r.name), _cell_text(r.region), r.tier]
+        for r in publicity.rows
+    ]
     story: list[Flowable] = [
         SectionStart(0, publicity.footer, publicity.title, ""),
         para(publicity.title, "title"),

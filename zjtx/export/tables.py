@@ -4,12 +4,12 @@ them through here."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from zjtx.export.atomic import write_atomically
 from zjtx.export.sources import round_catalogue
 from zjtx.export.summary import (
     ApplicantOutcome,
@@ -23,16 +23,12 @@ T = TypeVar("T")
 
 
 def write_in_place(target: Path, write: Callable[[Path], T]) -> T:
-    """Run ``write`` on ``<target>.part`` and rename it to ``target``: a failure half-way leaves
-    the previous file (if any) untouched and no partial file behind."""
-    temporary = target.with_name(target.name + ".part")
-    try:
-        result = write(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return result
+    """Run ``write`` on a temporary file renamed to ``target`` (write_atomically): a failure
+    half-way leaves the previous file (if any) untouched and no partial file behind; returns
+    what ``write`` returned."""
+    results: list[T] = []
+    write_atomically(target, lambda temporary: results.append(write(temporary)))
+    return results[0]
 
 
 def write_summary(
