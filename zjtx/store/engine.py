@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from zjtx.store.errors import DatabaseOpenError
+from zjtx.store.secrets import mask_secrets, register_secret, url_password
 from zjtx.store.settings import StoreLocation, resolve_location
 
 log = logging.getLogger("zjtx.store")
@@ -76,10 +77,8 @@ def head_revision() -> str:
 
 def _scrub(text: str, location: StoreLocation) -> str:
     """Remove the password from a driver message, whatever the driver put in it."""
-    password = location.url.password
-    if password:
-        text = text.replace(str(password), "***")
-    return text
+    register_secret(url_password(location.url))
+    return mask_secrets(text)
 
 
 def _prepare_sqlite_file(path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -13,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from zjtx.store.errors import DatabaseOpenError
+from zjtx.store.secrets import find_password, register_secret, safe_url, url_password
 
 DATA_DIR_ENV = "ZJTX_DATA_DIR"
 DATABASE_URL_ENV = "ZJTX_DATABASE_URL"
@@ -26,6 +28,31 @@ def data_dir() -> Path:
     if configured:
         return Path(configured).expanduser()
     return Path(user_data_dir("zjtx", appauthor=False))
+
+
+def make_private_folder(folder: Path) -> Path:
+    """Create the data folder readable by its owner only (0700); an existing zjtx data folder
+    left open by an older version is closed too. Raises OSError."""
+    existed = folder.is_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = folder.stat().st_mode & 0o777
+    ours = not existed or any((folder / name).exists() for name in (SETTINGS_FILE, SQLITE_FILE))
+    if ours and mode & 0o077 and os.name == "posix":
+        # Only bits are taken away: a folder made read-only on purpose stays read-only.
+        with contextlib.suppress(PermissionError):  # someone else's folder: leave it
+            os.chmod(folder, mode & 0o700)
+    return folder
+
+
+def make_private_file(path: Path) -> Path:
+    """Create ``path`` if missing and make it readable by its owner only (0600, or less if it
+    was read-only). Raises OSError."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    mode = path.stat().st_mode & 0o777
+    if os.name == "posix" and mode & 0o077:
+        os.chmod(path, mode & 0o600)
+    return path
 
 
 def read_settings(folder: Path | None = None) -> dict[str, object]:
@@ -55,7 +82,8 @@ def write_settings(data: dict[str, object], folder: Path | None = None) -> Path:
     path = folder / SETTINGS_FILE
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)
+        # mkstemp creates the file 0600, so the renamed settings.json is private as well.
         handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -83,13 +111,8 @@ class StoreLocation:
 
 
 def redact_url(url: URL | str) -> str:
-    """A database URL with its password replaced by ***, safe for messages and logs."""
-    if isinstance(url, str):
-        try:
-            url = make_url(url)
-        except ArgumentError:
-            return "（无法识别的数据库地址）"
-    return url.render_as_string(hide_password=True)
+    """A database URL with every password form replaced by ***, safe for messages and logs."""
+    return safe_url(url)
 
 
 def parse_url(text: str) -> URL:
@@ -127,6 +150,13 @@ def resolve_location(url: str | None = None) -> StoreLocation:
             if not database or database == ":memory:":
                 raise DatabaseOpenError("SQLite 数据库必须是一个文件路径")
             return StoreLocation(parsed, Path(database).expanduser().resolve())
+        register_secret(url_password(parsed))
+        if url_password(parsed) is None:
+            # The dialog keeps passwords in the OS keyring; without one there, libpq looks in
+            # .pgpass by itself.
+            kept = find_password(parsed)
+            if kept:
+                parsed = parsed.set(password=kept)
         return StoreLocation(parsed, None)
     path = (folder / SQLITE_FILE).resolve()
     return StoreLocation(URL.create("sqlite+pysqlite", database=str(path)), path)
