@@ -168,3 +168,51 @@ def test_data_dir_option_moves_the_database(tmp_path, capsys):
     assert main(["--data-dir", str(folder), "round", "list"]) == 0
     assert "还没有批次" in capsys.readouterr().out
     assert stat.S_IMODE((folder / "zjtx.sqlite3").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("port", ["abc", "5432x", "99999"])
+def test_a_port_that_is_not_a_number_is_explained(port, capsys):
+    """A URL whose port is not a port gives one Chinese message, masked, no traceback."""
+    url = f"postgresql+psycopg://zjtx:Se-cret-42@db.example:{port}/zjtx"
+    with pytest.raises(DatabaseOpenError, match="端口") as failure:
+        open_store(url)
+    assert "Se-cret-42" not in str(failure.value)
+    from zjtx.cli import main
+
+    os.environ["ZJTX_DATABASE_URL"] = url
+    try:
+        assert main(["round", "list"]) == 1
+    finally:
+        del os.environ["ZJTX_DATABASE_URL"]
+    err = capsys.readouterr().err
+    assert "端口" in err and "Traceback" not in err and "Se-cret-42" not in err
+
+
+def test_a_read_only_file_opens_read_only_and_refuses_changes(sqlite_url, tmp_path, monkeypatch):
+    """An SQLite file that cannot be written is opened read-only: reads work, a change says
+    why (ReadOnlyError) before touching the file."""
+    from zjtx.store import engine as engine_module
+    from zjtx.store.errors import ReadOnlyError
+
+    with open_store(sqlite_url) as store:
+        StoreService(store, scorer=RuleScorer()).create_round(
+            "只读批次", tier="srdi-sme", round_date=date(2026, 5, 20)
+        )
+    path = tmp_path / "data" / "zjtx.sqlite3"
+    before = path.read_bytes()
+    # root may write any file; the decision is what is tested here (see test_integrity for
+    # an ordinary user's read-only folder).
+    monkeypatch.setattr(
+        engine_module,
+        "sqlite_read_only_reason",
+        lambda p: f"数据库文件 {p} 是只读的，只能查看和导出",
+    )
+    with open_store(sqlite_url) as store:
+        assert store.read_only
+        service = StoreService(store, scorer=RuleScorer())
+        assert [r.name for r in service.list_rounds()] == ["只读批次"]
+        with pytest.raises(ReadOnlyError, match="只读的，只能查看和导出；本次修改未保存"):
+            service.create_round("新批次", tier="srdi-sme", round_date=date(2026, 5, 20))
+        with pytest.raises(ReadOnlyError, match="只读"), store.session() as session:
+            session.execute(text("DELETE FROM rounds"))  # the connection itself cannot write
+    assert path.read_bytes() == before

@@ -11,8 +11,14 @@ from sqlalchemy import Engine, MetaData, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc, warning
-from zjtx.store import StoreService, open_store
-from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
+from zjtx.store import DatabaseOpenError, StoreService, open_store
+from zjtx.store.engine import (
+    create_store_engine,
+    current_revision,
+    head_revision,
+    migrate,
+    sqlite_backups,
+)
 from zjtx.store.settings import resolve_location
 
 FIRST = "0001"
@@ -150,3 +156,22 @@ def test_sqlite_file_is_copied_aside_before_migrating(sqlite_url, tmp_path):
             (FIRST,)
         ]
         assert connection.execute("SELECT count(*) FROM applicant_versions").fetchone() == (3,)
+
+
+def test_failed_migrations_keep_a_bounded_number_of_backups(sqlite_url):
+    """Each failed upgrade copies the file aside; only the three newest copies stay."""
+    location = resolve_location(sqlite_url)
+    engine = create_store_engine(location)
+    migrate(engine, location, target="0001")
+    with engine.begin() as db:  # revision 0002 creates this index: its upgrade fails
+        db.exec_driver_sql("CREATE INDEX ix_audit_events_at ON audit_events (actor)")
+    engine.dispose()
+    assert location.sqlite_path is not None
+    for _ in range(5):
+        with pytest.raises(DatabaseOpenError, match="无法打开数据库"):
+            open_store(sqlite_url)
+    backups = sqlite_backups(location.sqlite_path)
+    assert len(backups) == 3
+    for backup in backups:
+        with sqlite3.connect(backup) as db:
+            assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)

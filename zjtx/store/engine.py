@@ -6,11 +6,13 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -21,7 +23,14 @@ from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from zjtx.store.errors import DatabaseOpenError
+from zjtx.store.errors import (
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    DatabaseOpenError,
+    ReadOnlyError,
+    StoreError,
+    TextTooLongError,
+)
 from zjtx.store.secrets import mask_secrets, register_secret, url_password
 from zjtx.store.settings import StoreLocation, resolve_location
 
@@ -30,24 +39,65 @@ log = logging.getLogger("zjtx.store")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Serialises migrations of a shared PostgreSQL database opened by several evaluators at once.
 _MIGRATION_LOCK_KEY = 0x7A6A7478
+# How long a save waits for another writer (an import holds SQLite's one write lock for the
+# whole file) before it gives up with DatabaseBusyError: bounded, so nobody waits forever.
+WRITE_WAIT_SECONDS = 15.0
+# Automatic copies of an SQLite file kept beside it (the newest ones; older ones are removed).
+BACKUPS_KEPT = 3
 
 
 class Store:
-    """An open database: hands out one session per user action."""
+    """An open database: hands out one session per user action.
 
-    def __init__(self, engine: Engine, location: StoreLocation) -> None:
+    ``read_only_reason`` says why an SQLite file was opened read-only (its folder or the file
+    cannot be written): it can be listed and exported, and every change raises ReadOnlyError.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        location: StoreLocation,
+        *,
+        read_only_reason: str | None = None,
+        write_wait: float = WRITE_WAIT_SECONDS,
+    ) -> None:
         self.engine = engine
         self.location = location
+        self.read_only_reason = read_only_reason
+        self.write_wait = write_wait
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        with self._sessions() as session, session.begin():
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        Database failures a user can act on (another writer too long, a read-only or damaged
+        file, a text too long for its column) become StoreErrors with Chinese messages.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            translated = explain_database_error(exc, self)
+            if translated is None:
+                raise
+            log.warning("数据库操作失败：%s", _scrub(str(exc.orig), self.location))
+            raise translated from None
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session for a change: refused at once (ReadOnlyError) on a read-only database."""
+        if self.read_only_reason is not None:
+            raise ReadOnlyError(self.read_only_reason + "；本次修改未保存")
+        with self.session() as session:
             yield session
 
     def close(self) -> None:
@@ -61,6 +111,34 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({self.location.display})"
+
+
+def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
+    """A Chinese StoreError for a driver error the user can act on, else None."""
+    orig = exc.orig
+    name = str(getattr(orig, "sqlite_errorname", "") or "")
+    state = str(getattr(orig, "sqlstate", "") or "")
+    text = str(orig).lower()
+    if (
+        name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+        or state == "55P03"
+        or (isinstance(orig, sqlite3.OperationalError) and "database is locked" in text)
+    ):
+        return DatabaseBusyError(
+            f"数据库正忙：其他评审人正在导入申报数据或保存（已等待 {store.write_wait:g} 秒），"
+            "本次修改未保存；请稍后再保存"
+        )
+    if name.startswith("SQLITE_READONLY") or state == "25006":
+        why = store.read_only_reason or (
+            f"数据库 {store.location.display} 不可写入（文件或所在文件夹是只读的）"
+        )
+        return ReadOnlyError(why + "；本次修改未保存")
+    damaged = name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB" or "malformed" in text
+    if damaged and store.location.sqlite_path is not None:
+        return DatabaseDamagedError(damaged_message(store.location.sqlite_path, str(orig)))
+    if state == "22001":  # string_data_right_truncation: a guard in the service was missed
+        return TextTooLongError("有文本超过了数据库允许的长度，本次操作未保存；请缩短后重试")
+    return None
 
 
 def alembic_config() -> Config:
@@ -98,22 +176,64 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA busy_timeout = 15000")
-    cursor.close()
+def _sqlite_pragmas(write_wait: float, read_only: bool) -> Any:
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not read_only:  # a read-only file keeps the journal mode it was written with
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout = {int(write_wait * 1000)}")
+        cursor.close()
+
+    return on_connect
 
 
-def create_store_engine(location: StoreLocation) -> Engine:
+def sqlite_read_only_reason(path: Path) -> str | None:
+    """Why an existing SQLite file can only be read (its folder or itself is read-only)."""
+    if not path.exists():
+        return None
+    if not os.access(path, os.W_OK):
+        return f"数据库文件 {path} 是只读的，只能查看和导出"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"数据文件夹 {path.parent} 是只读的，数据库只能查看和导出"
+    return None
+
+
+def _read_only_connector(path: Path, write_wait: float) -> Any:
+    """Connections that never write, not even SQLite's side files where they cannot be made."""
+    side_files = all(Path(f"{path}-{end}").exists() for end in ("wal", "shm"))
+    folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
+    # Without its -shm file in a folder it cannot write, SQLite reads a WAL database only
+    # when told that nobody changes it meanwhile (immutable): true of a read-only folder.
+    flags = "mode=ro" if side_files or folder_writable else "mode=ro&immutable=1"
+    uri = f"file:{quote(str(path))}?{flags}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=write_wait, check_same_thread=False)
+
+    return connect
+
+
+def create_store_engine(
+    location: StoreLocation,
+    *,
+    write_wait: float = WRITE_WAIT_SECONDS,
+    read_only: bool = False,
+) -> Engine:
     if location.sqlite_path is not None:
-        _prepare_sqlite_file(location.sqlite_path)
-        engine = create_engine(
-            location.url, connect_args={"timeout": 15}, json_serializer=_json_dumps
-        )
-        event.listen(engine, "connect", _on_sqlite_connect)
+        if read_only:
+            engine = create_engine(
+                location.url,
+                creator=_read_only_connector(location.sqlite_path, write_wait),
+                json_serializer=_json_dumps,
+            )
+        else:
+            _prepare_sqlite_file(location.sqlite_path)
+            engine = create_engine(
+                location.url, connect_args={"timeout": write_wait}, json_serializer=_json_dumps
+            )
+        event.listen(engine, "connect", _sqlite_pragmas(write_wait, read_only))
         return engine
     return create_engine(
         location.url,
@@ -123,22 +243,83 @@ def create_store_engine(location: StoreLocation) -> Engine:
     )
 
 
+def sqlite_backups(path: Path) -> list[Path]:
+    """The automatic copies of an SQLite file made before migrations, newest first."""
+    found = [p for p in path.parent.glob(f"{path.name}.before-*.bak") if p.is_file()]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def _prune_backups(path: Path, keep: int = BACKUPS_KEPT) -> None:
+    # Every failed migration attempt makes a full copy: only the newest few are worth a disk.
+    for old in sqlite_backups(path)[keep:]:
+        try:
+            old.unlink()
+            log.info("已删除较早的自动备份 %s", old)
+        except OSError as exc:
+            log.warning("无法删除较早的自动备份 %s：%s", old, exc.strerror)
+
+
 def backup_sqlite(path: Path, label: str) -> Path:
-    """Copy an SQLite database aside (consistently, WAL included) before it is migrated."""
+    """Copy an SQLite database aside (consistently, WAL included) before it is migrated;
+    only the newest BACKUPS_KEPT copies are kept."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = path.with_name(f"{path.name}.before-{label}-{stamp}.bak")
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-    source = sqlite3.connect(path)
     try:
-        destination = sqlite3.connect(target)
+        source = sqlite3.connect(path)
         try:
-            source.backup(destination)
+            destination = sqlite3.connect(target)
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
         finally:
-            destination.close()
-    finally:
-        source.close()
+            source.close()
+    except BaseException:
+        target.unlink(missing_ok=True)  # a half copy is no backup
+        raise
+    _prune_backups(path)
     return target
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    """What to do about a damaged SQLite file: which automatic backup to put in its place."""
+    first = detail.strip().splitlines()[0] if detail.strip() else "文件已损坏"
+    backups = sqlite_backups(path)
+    if backups:
+        newest = backups[0]
+        made = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        remedy = (
+            f"请关闭 zjtx，把损坏的 {path.name} 改名保留（交技术人员检查），再把自动备份 "
+            f"{newest}（{made} 制作）复制为 {path} 后重新打开；备份之后的导入和评审需要重做"
+        )
+    else:
+        remedy = (
+            f"文件夹 {path.parent} 中没有 zjtx 的自动备份：请关闭 zjtx，把损坏的 {path.name} "
+            "改名保留，从单位的备份中恢复该文件，或联系技术支持"
+        )
+    return f"数据库文件 {path} 已损坏（{first}），无法可靠地读取。{remedy}"
+
+
+def check_sqlite_integrity(engine: Engine, path: Path) -> float:
+    """Run PRAGMA quick_check (seconds taken are returned); a damaged file raises
+    DatabaseDamagedError naming the backup to restore."""
+    started = time.perf_counter()
+    try:
+        with engine.connect() as connection:
+            rows = [r[0] for r in connection.exec_driver_sql("PRAGMA quick_check(5)")]
+    except DBAPIError as exc:
+        name = str(getattr(exc.orig, "sqlite_errorname", "") or "")
+        if not (name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB"):
+            raise
+        rows = [str(exc.orig)]
+    taken = time.perf_counter() - started
+    if rows != ["ok"]:
+        log.error("数据库 %s 完整性检查失败：%s", path, "; ".join(map(str, rows)))
+        raise DatabaseDamagedError(damaged_message(path, str(rows[0])))
+    log.info("数据库 %s 完整性检查通过（%.2f 秒）", path, taken)
+    return taken
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -146,7 +327,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def migrate(engine: Engine, location: StoreLocation, target: str = "head") -> Path | None:
+def migrate(
+    engine: Engine,
+    location: StoreLocation,
+    target: str = "head",
+    *,
+    read_only_reason: str | None = None,
+) -> Path | None:
     """Upgrade the database to ``target``; returns the backup file made for SQLite, if any."""
     config = alembic_config()
     scripts = ScriptDirectory.from_config(config)
@@ -168,32 +355,58 @@ def migrate(engine: Engine, location: StoreLocation, target: str = "head") -> Pa
     wanted = scripts.get_current_head() if target == "head" else target
     if current == wanted:
         return None
+    if read_only_reason is not None:
+        raise DatabaseOpenError(
+            f"{read_only_reason}；但它需要升级到结构版本 {wanted} 才能使用，只读时无法升级。"
+            "请开放写权限后再打开一次"
+        )
     backup = None
     if location.sqlite_path is not None and current is not None:
         backup = backup_sqlite(location.sqlite_path, f"{wanted}")
         log.info("数据库升级前已备份到 %s", backup)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
-        config.attributes["connection"] = connection
-        command.upgrade(config, target)
+    try:
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+    except DBAPIError as exc:
+        if str(getattr(exc.orig, "sqlstate", "")) == "42501":  # insufficient_privilege
+            raise DatabaseOpenError(
+                f"数据库 {location.display} 需要升级到结构版本 {wanted}，但当前数据库账户无权修改"
+                "表结构：请由数据库所有者账户运行一次 zjtx（见 README 的 PostgreSQL 一节）"
+            ) from None
+        raise
     log.info("数据库 %s 已升级到结构版本 %s", location.display, wanted)
     return backup
 
 
-def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
+def open_store(
+    url: str | None = None, *, upgrade: bool = True, write_wait: float | None = None
+) -> Store:
     """Open (creating and migrating as needed) the configured database.
+
+    An SQLite file is checked first (PRAGMA quick_check): a damaged one raises
+    DatabaseDamagedError naming the backup to restore. One whose folder or file is read-only
+    is opened read-only (``Store.read_only_reason`` says why).
 
     Args:
         url: a database URL; default ``ZJTX_DATABASE_URL``, settings.json, or the SQLite file in
             the data folder.
         upgrade: migrate to the newest schema (the application always does).
+        write_wait: seconds a change waits for another writer (default WRITE_WAIT_SECONDS).
     """
     location = resolve_location(url)
-    engine = create_store_engine(location)
+    wait = WRITE_WAIT_SECONDS if write_wait is None else write_wait
+    read_only_reason = (
+        sqlite_read_only_reason(location.sqlite_path) if location.sqlite_path else None
+    )
+    engine = create_store_engine(location, write_wait=wait, read_only=read_only_reason is not None)
     try:
+        if location.sqlite_path is not None:
+            check_sqlite_integrity(engine, location.sqlite_path)
         if upgrade:
-            migrate(engine, location)
+            migrate(engine, location, read_only_reason=read_only_reason)
         else:
             with engine.connect():
                 pass
@@ -207,5 +420,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             str(detail).strip().splitlines()[0] if str(detail).strip() else "", location
         )
         raise DatabaseOpenError(f"无法打开数据库 {location.display}：{message}") from None
+    if read_only_reason is not None:
+        log.warning("%s（只读打开）", read_only_reason)
     log.info("已打开数据库 %s", location.display)
-    return Store(engine, location)
+    return Store(engine, location, read_only_reason=read_only_reason, write_wait=wait)

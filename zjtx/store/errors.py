@@ -29,3 +29,19 @@ class ConflictError(StoreError):
     def __init__(self, message: str, *, current_version: int) -> None:
         super().__init__(message)
         self.current_version = current_version
+
+
+class DatabaseBusyError(StoreError):
+    """Another writer (an import, usually) held the database longer than a save may wait."""
+
+
+class ReadOnlyError(StoreError):
+    """A change to a database opened read-only (its folder or file cannot be written)."""
+
+
+class DatabaseDamagedError(DatabaseOpenError):
+    """The SQLite file is damaged; the message names the automatic backup to restore."""
+
+
+class TextTooLongError(ReviewRuleError):
+    """A text longer than its column allows (the message names the field and the limit)."""

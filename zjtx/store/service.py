@@ -64,6 +64,7 @@ from zjtx.store.errors import (
     ReviewRuleError,
     RoundArchivedError,
     StoreError,
+    TextTooLongError,
 )
 from zjtx.store.identity import record_evaluator, review_evaluator
 from zjtx.store.models import (
@@ -89,6 +90,10 @@ Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
 CHUNK = 500  # applicants written per batch of INSERTs inside one file's transaction
+# Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.
+REVIEW_TEXT_LIMIT = 2000
+# Two-key advisory lock class for imports into one PostgreSQL round (the key is the round id).
+_IMPORT_LOCK_CLASS = 0x7A6A
 ROLES = ("evaluator", "chair")
 ROLE_LABELS = {"evaluator": "评审员", "chair": "评审组长"}
 
@@ -102,6 +107,19 @@ class ReviewOptions(TypedDict, total=False):
 
 class ImportCancelled(StoreError):
     """The user cancelled an import; the file being imported left no trace."""
+
+
+def column_limit(column: Any) -> int | None:
+    """The length a String column allows (None for unbounded text)."""
+    return getattr(column.type, "length", None)
+
+
+def check_length(label: str, value: str | None, limit: int | None) -> None:
+    """Refuse a text longer than its column (PostgreSQL would fail the whole transaction)."""
+    if value is not None and limit is not None and len(value) > limit:
+        raise TextTooLongError(
+            f"{label}有 {len(value)} 个字符，超过了允许的 {limit} 个字符；请缩短后重试"
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -243,6 +261,7 @@ class StoreService:
         name = record_evaluator(name)
         if not name:
             raise ReviewRuleError("评审人姓名不能为空")
+        check_length("评审人姓名", name, column_limit(Evaluator.__table__.c.name))
         row = session.scalar(select(Evaluator).where(Evaluator.name == name))
         if row is None:
             row = Evaluator(name=name, role="evaluator", created_at=utc_now())
@@ -254,7 +273,7 @@ class StoreService:
         """Make someone an evaluator (评审员) or the chair (评审组长); recorded in the trail."""
         if role not in ROLES:
             raise ReviewRuleError(f"角色只能是 {'、'.join(ROLES)}，收到 “{role}”")
-        with self.store.session() as session:
+        with self.store.write_session() as session:
             actor = self._evaluator(session, evaluator)
             target = self._evaluator(session, name)
             before = target.role
@@ -286,6 +305,8 @@ class StoreService:
         name = name.strip()
         if not name:
             raise ReviewRuleError("批次名称不能为空")
+        check_length("批次名称", name, column_limit(Round.__table__.c.name))
+        check_length("批次地区", region, column_limit(Round.__table__.c.region))
         if tier not in TIER_LABELS:
             raise ReviewRuleError(
                 f"未知的层级 “{tier}”"
@@ -313,7 +334,7 @@ class StoreService:
                         created_at=utc_now(),
                     )
                 )
-            with self.store.session() as session:
+            with self.store.write_session() as session:
                 self._check_name_free(session, name)
                 actor = self._evaluator(session, evaluator)
                 row = Round(
@@ -361,8 +382,9 @@ class StoreService:
         new = (new or "").strip()
         if not new:
             raise ReviewRuleError("批次的新名称不能为空")
+        check_length("批次的新名称", new, column_limit(Round.__table__.c.name))
         try:
-            with self.store.session() as session:
+            with self.store.write_session() as session:
                 row = self._round(session, old)
                 self._check_open(row, "重命名")
                 if new == row.name:
@@ -396,7 +418,7 @@ class StoreService:
         return self._set_archived(name, False, evaluator)
 
     def _set_archived(self, name: str, archived: bool, evaluator: str | None) -> RoundInfo:
-        with self.store.session() as session:
+        with self.store.write_session() as session:
             row = self._round(session, name)
             if archived and row.archived_at is not None:
                 raise ReviewRuleError(f"批次 “{row.name}” 已于 {_local(row.archived_at)} 归档")
@@ -598,7 +620,7 @@ class StoreService:
         values are unchanged keeps its version; a changed one gets a new version (the old one
         stays) and a new evaluation. A failure or cancellation leaves the round as it was.
         """
-        with _gc_paused(), self.store.session() as session:
+        with _gc_paused(), self.store.write_session() as session:
             return self._import_file(session, round_name, file, evaluator, progress, cancel)
 
     def _import_file(
@@ -611,11 +633,25 @@ class StoreService:
         cancel: Cancel | None,
     ) -> FileImport:
         round_row = self._round(session, round_name)
+        if session.get_bind().dialect.name == "postgresql":
+            # Imports into one round take turns, as SQLite's single writer makes them: the
+            # second reads what the first stored instead of inserting the same applicants.
+            session.execute(
+                select(
+                    func.pg_advisory_xact_lock(
+                        type_coerce(_IMPORT_LOCK_CLASS, Integer), type_coerce(round_row.id, Integer)
+                    )
+                )
+            )
+            session.refresh(round_row)  # archived or renamed while this import waited
         self._check_open(round_row, "导入申报数据")
         actor = self._evaluator(session, evaluator_name)
         info = self._round_info(round_row, "")
         path = str(file.path)
         file_name = getattr(file, "display_name", "") or Path(path).name
+        file_name_limit = column_limit(ImportFile.__table__.c.file_name) or len(file_name)
+        if len(file_name) > file_name_limit:  # a name for lists, not a key: cut it visibly
+            file_name = file_name[: file_name_limit - 1] + "…"
         issues = list(file.issues)
         if not file.sha256 or file.kind in ("unreadable", "skipped"):
             # Nothing was read from it: report its issues, record nothing.
@@ -665,8 +701,23 @@ class StoreService:
         # An applicant listed twice in one file is ambiguous: block every copy, say where.
         counts = Counter(a.uscc for a in file.applicants)
         accepted: list[DomainApplicant] = []
+        name_limit = column_limit(Applicant.__table__.c.name) or 0
+        uscc_limit = column_limit(Applicant.__table__.c.uscc) or 0
         for applicant in file.applicants:
-            if not applicant.uscc:
+            if too_long := _too_long_text(applicant, name_limit, uscc_limit):
+                issues.append(
+                    Issue(
+                        code="store-text-too-long",
+                        severity=Severity.ERROR,
+                        message=f"{too_long}，该企业无法入库；请缩短后重新导入",
+                        file=file_name,
+                        sheet=applicant.source.sheet if applicant.source else None,
+                        cell=applicant.source.cell if applicant.source else None,
+                        field="name" if "企业名称" in too_long else "uscc",
+                        uscc=(applicant.uscc or "")[:uscc_limit] or None,
+                    )
+                )
+            elif not applicant.uscc:
                 issues.append(
                     Issue(
                         code="store-missing-uscc",
@@ -1190,7 +1241,7 @@ class StoreService:
     ) -> RescoreReport:
         """Re-evaluate every applicant; a new evaluation is stored only when the rulebook or
         the inputs changed (old evaluations are kept)."""
-        with _gc_paused(), self.store.session() as session:
+        with _gc_paused(), self.store.write_session() as session:
             round_row = self._round(session, round_name)
             self._check_open(round_row, "重新评价")
             actor = self._evaluator(session, evaluator)
@@ -1410,6 +1461,11 @@ class StoreService:
             raise ReviewRuleError("没有要保存的评审内容：请给出确认、改判、提示确认、决定或意见")
         if (confirm or ack_warnings) and not reason:
             raise ReviewRuleError("确认或改判指标、确认导入提示都必须填写理由")
+        check_length("理由", reason, REVIEW_TEXT_LIMIT)
+        check_length("评审意见", opinion, REVIEW_TEXT_LIMIT)
+        target_limit = column_limit(ReviewItem.__table__.c.target)
+        for target in [c for c, _ in confirm] + list(ack_warnings):
+            check_length(f"指标或提示编号 “{target[:20]}…”", target, target_limit)
         wanted: Decision | None = None
         if decision is not None:
             try:
@@ -1427,7 +1483,7 @@ class StoreService:
                 )
         seen_version: int | None = expected_version
         try:
-            with self.store.session() as session:
+            with self.store.write_session() as session:
                 round_row = self._round(session, round_name)
                 self._check_open(round_row, "修改评审")
                 applicant = self._applicant(session, round_row, uscc)
@@ -2155,6 +2211,18 @@ def _point_applicants(session: Session, rows: list[dict[str, Any]]) -> None:
             )
             .execution_options(synchronize_session=False)
         )
+
+
+def _too_long_text(applicant: DomainApplicant, name_limit: int, uscc_limit: int) -> str | None:
+    """Why an applicant's name or USCC cannot be stored (too long, or a NUL character)."""
+    name = applicant.name or ""
+    if len(name) > name_limit:
+        return f"企业名称有 {len(name)} 个字符，超过了允许的 {name_limit} 个字符"
+    if "\x00" in name:
+        return "企业名称含有空字符（\\x00）"
+    if len(applicant.uscc or "") > uscc_limit:
+        return f"统一社会信用代码有 {len(applicant.uscc)} 个字符，超过了 {uscc_limit} 个字符"
+    return None
 
 
 @contextmanager

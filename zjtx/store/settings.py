@@ -119,11 +119,21 @@ def parse_url(text: str) -> URL:
     """Parse a database URL given by the user; a bad one is reported without its password."""
     try:
         url = make_url(text)
+    except ValueError:  # SQLAlchemy's int() of a port such as "abc"
+        raise DatabaseOpenError(
+            "数据库地址中的端口不是数字：端口应为 1–65535 的整数，如 "
+            "postgresql+psycopg://用户@主机:5432/数据库"
+        ) from None
     except ArgumentError:
         raise DatabaseOpenError(
             "无法识别的数据库地址：应为 sqlite:///文件路径 或 "
             "postgresql+psycopg://用户:密码@主机:端口/数据库"
         ) from None
+    if url.port is not None and not 0 < url.port < 65536:
+        raise DatabaseOpenError(
+            f"数据库地址中的端口 {url.port} 不在 1–65535 之间，如 "
+            "postgresql+psycopg://用户@主机:5432/数据库"
+        )
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
         # psycopg 3 is the driver the application ships with.
         url = url.set(drivername="postgresql+psycopg")

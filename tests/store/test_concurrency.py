@@ -1,0 +1,151 @@
+"""Reviews and imports at the same time: nothing is lost to a lock, imports take turns."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from typing import Any
+
+import pytest
+
+import zjtx.store.service as service_module
+from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc
+from zjtx.store import StoreService, open_store
+from zjtx.store.errors import DatabaseBusyError
+
+ROUND = "并发批次"
+
+
+@pytest.fixture
+def small_chunks(monkeypatch) -> None:
+    # Several chunks per file: the import reports progress while it holds its transaction.
+    monkeypatch.setattr(service_module, "CHUNK", 50)
+
+
+def _round_with_one_applicant(service: StoreService, tmp_path) -> None:
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+    service.import_file(ROUND, make_file(tmp_path / "first.xlsx", [make_applicant(1)]))
+
+
+class _HeldImport:
+    """An import in a thread whose progress callback stops after the first chunk, holding
+    the import's transaction open until ``release`` is called."""
+
+    def __init__(self, service: StoreService, file: Any) -> None:
+        self.holding = threading.Event()
+        self._release = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+        def progress(done: int, total: int) -> None:
+            self.holding.set()
+            assert self._release.wait(60), "the test never released the import"
+
+        def run() -> None:
+            try:
+                self.result = service.import_file(
+                    ROUND, file, evaluator="导入员", progress=progress
+                )
+            except BaseException as exc:  # handed to the test thread
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+
+    def __enter__(self) -> _HeldImport:
+        self.thread.start()
+        assert self.holding.wait(30), "the import never reached its first chunk"
+        return self
+
+    def release(self) -> None:
+        self._release.set()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+        self.thread.join(60)
+        assert not self.thread.is_alive()
+
+
+def test_a_review_saved_during_an_import_is_saved_after_it(
+    database_url, tmp_path, small_chunks
+) -> None:
+    """A review saved while an import holds its transaction waits for it, then is saved."""
+    with open_store(database_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        _round_with_one_applicant(service, tmp_path)
+        big = make_file(tmp_path / "big.xlsx", [make_applicant(n) for n in range(2, 302)])
+        with _HeldImport(service, big) as held:
+            # The import goes on 0.5 s after the review started waiting for it (SQLite).
+            timer = threading.Timer(0.5, held.release)
+            timer.start()
+            try:
+                state = service.decide(
+                    ROUND, make_uscc(1), "reject", "营业收入不足", evaluator="王评审"
+                )
+            finally:
+                timer.cancel()
+        assert held.error is None, held.error
+        assert held.result.applicants_new == 300
+        assert state.decision == "reject"
+        assert service.review_state(ROUND, make_uscc(1)).opinion == "营业收入不足"
+        assert len(service.list_applicants(ROUND)) == 301
+
+
+def test_a_review_blocked_too_long_by_an_import_says_so_and_can_be_saved_after(
+    database_url, tmp_path, small_chunks
+) -> None:
+    """Past the bounded wait, the review fails with a Chinese message; nothing half-saved."""
+    with open_store(database_url, write_wait=0.5) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        _round_with_one_applicant(service, tmp_path)
+        big = make_file(tmp_path / "big.xlsx", [make_applicant(n) for n in range(2, 302)])
+        with _HeldImport(service, big):
+            started = time.monotonic()
+            try:
+                service.decide(ROUND, make_uscc(1), "reject", "营业收入不足", evaluator="王评审")
+            except DatabaseBusyError as exc:
+                # SQLite has one writer: the review waited its bounded time and says why.
+                assert store.dialect == "sqlite"
+                assert "正在导入" in str(exc) and "稍后" in str(exc) and "未保存" in str(exc)
+                assert time.monotonic() - started < 10
+                assert service.review_state(ROUND, make_uscc(1)).decision is None
+                saved_during_import = False
+            else:
+                # PostgreSQL locks rows: a review of another applicant is not held up at all.
+                assert store.dialect == "postgresql"
+                saved_during_import = True
+        if not saved_during_import:
+            service.decide(ROUND, make_uscc(1), "reject", "营业收入不足", evaluator="王评审")
+        assert service.review_state(ROUND, make_uscc(1)).decision == "reject"
+        assert len(service.list_applicants(ROUND)) == 301
+
+
+def test_two_imports_into_one_round_take_turns(database_url, tmp_path, small_chunks) -> None:
+    """Two evaluators importing overlapping files at once: both complete, one after the other."""
+    with open_store(database_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        _round_with_one_applicant(service, tmp_path)
+        first = make_file(tmp_path / "a.xlsx", [make_applicant(n) for n in range(2, 202)])
+        second = make_file(
+            tmp_path / "b.xlsx", [make_applicant(n, revenue="2000") for n in range(150, 352)]
+        )
+        outcome: dict[str, Any] = {}
+
+        def run_second() -> None:
+            try:
+                outcome["result"] = service.import_file(ROUND, second, evaluator="第二位")
+            except BaseException as exc:
+                outcome["error"] = exc
+
+        with _HeldImport(service, first) as held:
+            other = threading.Thread(target=run_second, daemon=True)
+            other.start()
+            other.join(1.0)  # the second import runs (or waits) while the first one holds
+        other.join(60)
+        assert held.error is None, held.error
+        assert "error" not in outcome, outcome.get("error")
+        results = (held.result, outcome["result"])
+        # Whichever went second saw the other's applicants: 150..201 changed, none twice new.
+        assert sum(r.applicants_new for r in results) == 350
+        assert sum(r.applicants_changed for r in results) == 52
+        assert len(service.list_applicants(ROUND)) == 351
