@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc
 from zjtx.store import DatabaseOpenError, StoreService, open_store
 from zjtx.store.engine import create_store_engine, migrate, sqlite_backups
-from zjtx.store.errors import DatabaseDamagedError
+from zjtx.store.errors import DatabaseDamagedError, TextTooLongError
 from zjtx.store.settings import resolve_location
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +116,63 @@ def test_the_application_role_of_the_readme_cannot_alter_or_empty_the_trail(pg_r
             db.execute(text("UPDATE alembic_version SET version_num = '0005'"))
     with pytest.raises(DatabaseOpenError, match=r"无权修改表结构.*所有者账户"):
         open_store(app_url)
+
+
+# ------------------------------------------------------------------ texts longer than columns
+
+
+def test_an_overlong_name_blocks_its_row_only(database_url, tmp_path):
+    """A 301-character enterprise name is an error for that row; the file's other rows are
+    stored (PostgreSQL used to reject the whole file with a traceback)."""
+    with open_store(database_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+        long_name = "很长的企业名称" * 43  # 301 characters
+        result = service.import_file(
+            ROUND,
+            make_file(
+                tmp_path / "a.xlsx",
+                [make_applicant(1), make_applicant(2, name=long_name), make_applicant(3)],
+            ),
+        )
+        assert result.rows_imported == 2 and result.rows_blocked == 1
+        [issue] = [i for i in result.issues if i.code == "store-text-too-long"]
+        assert "301 个字符" in issue.message and "300 个字符" in issue.message
+        assert issue.cell == "A3"
+        assert [r.uscc for r in service.list_applicants(ROUND, sort="uscc")] == [
+            make_uscc(1),
+            make_uscc(3),
+        ]
+
+
+def test_overlong_round_names_evaluators_and_opinions_are_refused(database_url, tmp_path):
+    """Round names and evaluators over 200 characters, opinions and reasons over 2,000: a
+    Chinese message naming the field and the limit; nothing is stored."""
+    with open_store(database_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        with pytest.raises(TextTooLongError, match=r"批次名称有 201 个字符.*200 个字符"):
+            service.create_round("批" * 201, tier="srdi-sme", round_date=date(2026, 5, 20))
+        with pytest.raises(TextTooLongError, match="评审人姓名有 201 个字符"):
+            service.create_round(
+                ROUND, tier="srdi-sme", round_date=date(2026, 5, 20), evaluator="评" * 201
+            )
+        assert service.list_rounds() == []
+        _filled(service, tmp_path)
+        with pytest.raises(TextTooLongError, match="批次的新名称有 300 个字符"):
+            service.rename_round(ROUND, "新" * 300)
+        with pytest.raises(TextTooLongError, match=r"评审意见有 2001 个字符.*2000 个字符"):
+            service.decide(ROUND, make_uscc(2), "recommend", "同" * 2001, evaluator="王评审")
+        with pytest.raises(TextTooLongError, match="评审人姓名有 201 个字符"):
+            service.decide(ROUND, make_uscc(2), "recommend", "同意", evaluator="王" * 201)
+        with pytest.raises(TextTooLongError, match="理由有 2001 个字符"):
+            service.apply_review(
+                ROUND,
+                make_uscc(2),
+                confirm=[("T-JUDGE", "met")],
+                reason="理" * 2001,
+                evaluator="王评审",
+            )
+        assert service.review_state(ROUND, make_uscc(2)).decision is None
 
 
 # ------------------------------------------------------------------ a damaged SQLite file
