@@ -26,8 +26,10 @@ from zjtx.store.secrets import (
     find_password,
     mask_secrets,
     pgpass_path,
+    remove_password,
     safe_url,
     save_password,
+    url_password,
     write_pgpass_entry,
 )
 from zjtx.store.settings import resolve_location
@@ -276,3 +278,21 @@ def test_keyring_password_lets_a_password_free_url_connect(password_account, mem
             assert connection.execute(text("SELECT 1")).scalar_one() == 1
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("postgresql+psycopg://评审:a/b c@db:5432/zjtx", "postgresql+psycopg://评审@db:5432/zjtx"),
+        (
+            "postgresql+psycopg://zj@db/zjtx?sslmode=require&password=x",
+            "postgresql+psycopg://zj@db/zjtx?sslmode=require",
+        ),
+        ("postgresql+psycopg://zj:p%40ss@db/zjtx?PASSWORD=y", "postgresql+psycopg://zj@db/zjtx"),
+        ("postgresql+psycopg://zj@db/zjtx", "postgresql+psycopg://zj@db/zjtx"),
+    ],
+)
+def test_remove_password_keeps_the_address_as_typed(typed, kept):
+    """The URL for settings.json: no password in any form, the Chinese user name unencoded."""
+    assert remove_password(typed) == kept
+    assert url_password(make_url(kept)) is None

@@ -77,9 +77,29 @@ def url_password(url: URL) -> str | None:
 
 
 def without_password(url: URL) -> URL:
-    """The URL without any password (userinfo nor query): the form kept in settings.json."""
+    """The URL without any password (userinfo nor query)."""
     keys = [key for key in url.query if key.lower() in PASSWORD_KEYS]
-    return url.set(password=None).difference_update_query(keys)
+    # URL.set(password=None) would keep the password: None there means "unchanged".
+    return url._replace(password=None).difference_update_query(keys)
+
+
+def remove_password(text: str) -> str:
+    """The URL as the user typed it (no percent-encoding of a Chinese user name) without any
+    password: the form kept in settings.json. Raises ArgumentError for an unparsable URL."""
+    wanted = without_password(make_url(text))
+    base, _, query = text.partition("?")
+    base = re.sub(r"^([^:/?#]+://[^:/@?#]*):[^@]*@", r"\1@", base, count=1)
+    kept = [
+        part
+        for part in query.split("&")
+        if part and part.partition("=")[0].lower() not in PASSWORD_KEYS
+    ]
+    stripped = base + ("?" + "&".join(kept) if kept else "")
+    try:
+        same = make_url(stripped) == wanted
+    except (ArgumentError, ValueError):
+        same = False
+    return stripped if same else wanted.render_as_string(hide_password=False)
 
 
 def safe_url(url: URL | str) -> str:

@@ -10,21 +10,31 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from zjtx.store.secrets import MaskSecretsFilter, mask_secrets
+from zjtx.store.settings import make_private_file, make_private_folder
+
 log = logging.getLogger("zjtx.ui")
 
 shown: list[QMessageBox] = []  # dialogs open now (kept alive; tests look at them)
 
 
 def setup_logging(folder: Path) -> Path:
-    """Log to zjtx.log in the data folder (and stderr); returns the log file."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Log to zjtx.log in the data folder (readable by its owner only, passwords masked);
+    returns the log file."""
     path = folder / "zjtx.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("zjtx")
-    if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
-        root.addHandler(handler)
     root.setLevel(logging.INFO)
+    if any(isinstance(h, logging.FileHandler) for h in root.handlers):
+        return path
+    try:
+        make_private_folder(folder)
+        handler: logging.Handler = logging.FileHandler(make_private_file(path), encoding="utf-8")
+    except OSError as exc:  # a read-only data folder: the window still opens, logging to stderr
+        handler = logging.StreamHandler()
+        print(f"zjtx: 无法写入日志文件 {path}：{exc.strerror}", file=sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(MaskSecretsFilter())
+    root.addHandler(handler)
     return path
 
 
@@ -32,7 +42,7 @@ def report_exception(
     kind: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> None:
     """Log an unexpected exception and tell the user, without closing the window."""
-    text = "".join(traceback.format_exception(kind, exc, tb))
+    text = mask_secrets("".join(traceback.format_exception(kind, exc, tb)))
     log.error("未预期的错误：\n%s", text)
     if QApplication.instance() is None:
         sys.__excepthook__(kind, exc, tb)
@@ -42,7 +52,7 @@ def report_exception(
         "程序遇到了一个未预期的错误，当前操作没有完成。\n"
         "已保存的评审不受影响；请把日志文件发给技术支持。"
     )
-    box.setInformativeText(f"{kind.__name__}：{exc}")
+    box.setInformativeText(mask_secrets(f"{kind.__name__}：{exc}"))
     box.setDetailedText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.button(QMessageBox.StandardButton.Ok).setText("知道了")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,14 @@ from zjtx.store.identity import (
     make_identity,
     save_identity,
 )
-from zjtx.store.settings import DATA_DIR_ENV, data_dir, read_settings, write_settings
+from zjtx.store.settings import (
+    DATA_DIR_ENV,
+    data_dir,
+    make_private_file,
+    make_private_folder,
+    read_settings,
+    write_settings,
+)
 
 POINTER_ORGANISATION = "zjtx"
 
@@ -50,8 +58,13 @@ class AppSettings:
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or data_dir()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.qsettings = QSettings(str(self.folder / "ui.ini"), QSettings.Format.IniFormat)
+        ini = self.folder / "ui.ini"
+        # Created 0600 first: QSettings rewrites the file keeping the mode it finds. A
+        # read-only folder only means the layout is not remembered.
+        with contextlib.suppress(OSError):
+            make_private_folder(self.folder)
+            make_private_file(ini)
+        self.qsettings = QSettings(str(ini), QSettings.Format.IniFormat)
 
     def value(self, key: str, default: Any = None) -> Any:
         return self.qsettings.value(key, default)

@@ -3,6 +3,7 @@ test), default overlay, data folder."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,12 +23,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from zjtx.store import StoreError
+from zjtx.store.secrets import (
+    SavedPassword,
+    mask_secrets,
+    remove_password,
+    save_password,
+    url_password,
+    without_password,
+)
 from zjtx.store.settings import redact_url, resolve_location
 from zjtx.ui.identity_dialog import USE_OF_IDENTITY, IdentityForm
 from zjtx.ui.settings import AppSettings, chosen_data_dir, remember_data_dir
 from zjtx.ui.tasks import TaskRunner
+
+PASSWORD_HINT = "不写入设置文件：保存在系统凭据管理器中（没有时存入 PostgreSQL 的 .pgpass）"
 
 
 def test_connection(url: str) -> str:
@@ -39,6 +52,30 @@ def test_connection(url: str) -> str:
         return f"连接成功：{store.location.display}"
     finally:
         store.close()
+
+
+def split_password(text: str, typed: str) -> tuple[str, str | None]:
+    """The URL to keep in settings.json (no password in any form) and the password to keep
+    elsewhere: the one typed in the password box, else the one written in the URL."""
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise StoreError(
+            "无法识别的数据库地址：应为 postgresql+psycopg://用户@主机:端口/数据库"
+        ) from None
+    password = typed or url_password(url)
+    if password is None:
+        return text, None
+    return remove_password(text), password
+
+
+def with_password(text: str, password: str) -> str:
+    """The URL with the typed password, for a connection test (never stored)."""
+    try:
+        url: URL = make_url(text)
+    except (ArgumentError, ValueError):
+        return text  # open_store explains an unrecognised address
+    return without_password(url).set(password=password).render_as_string(hide_password=False)
 
 
 class SettingsDialog(QDialog):
@@ -65,13 +102,24 @@ class SettingsDialog(QDialog):
         person_layout.addWidget(hint)
 
         url = settings.database_url()
+        stored_password = None
+        if url:
+            # settings.json of an older version may hold the password: move it to the box,
+            # so that saving takes it out of the file.
+            with contextlib.suppress(StoreError):  # shown as it is; test/save explain it
+                url, stored_password = split_password(url, "")
         self.local_radio = QRadioButton("本机数据库文件（SQLite，默认）")
         self.server_radio = QRadioButton("共享数据库（PostgreSQL）")
         group = QButtonGroup(self)
         group.addButton(self.local_radio)
         group.addButton(self.server_radio)
         self.url = QLineEdit(url)
-        self.url.setPlaceholderText("postgresql+psycopg://用户:密码@主机:5432/数据库")
+        self.url.setPlaceholderText("postgresql+psycopg://用户@主机:5432/数据库")
+        self.password = QLineEdit(stored_password or "")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("数据库密码（留空则沿用已保存的密码）")
+        self.password.setToolTip(PASSWORD_HINT)
+        self.saved_password: SavedPassword | None = None
         self.local_radio.setChecked(not url.startswith("postgres"))
         self.server_radio.setChecked(url.startswith("postgres"))
         self.local_radio.toggled.connect(self._mode_changed)
@@ -87,6 +135,14 @@ class SettingsDialog(QDialog):
         row.addWidget(self.url, 1)
         row.addWidget(self.test_button)
         layout.addLayout(row)
+        password_row = QHBoxLayout()
+        password_row.addWidget(QLabel("密码："))
+        password_row.addWidget(self.password, 1)
+        layout.addLayout(password_row)
+        password_hint = QLabel(PASSWORD_HINT)
+        password_hint.setWordWrap(True)
+        password_hint.setStyleSheet("color: #555")
+        layout.addWidget(password_hint)
         layout.addWidget(self.test_result)
         try:
             current = resolve_location().display
@@ -136,6 +192,7 @@ class SettingsDialog(QDialog):
 
     def _mode_changed(self) -> None:
         self.url.setEnabled(self.server_radio.isChecked())
+        self.password.setEnabled(self.server_radio.isChecked())
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择数据目录", self.data_folder.text())
@@ -150,13 +207,15 @@ class SettingsDialog(QDialog):
         if self.server_radio.isChecked() and not url:
             self._result("请填写 PostgreSQL 地址", "#c62828")
             return
+        if url and self.password.text():
+            url = with_password(url, self.password.text())
         self.test_button.setEnabled(False)
         self._result("正在连接……", "#555")
         self.runner.start(
             lambda progress, cancel: test_connection(url),
             name="测试连接",
             on_success=lambda text: self._result(text, "#1b7f3b"),
-            on_failure=lambda exc: self._result(f"连接失败：{exc}", "#c62828"),
+            on_failure=lambda exc: self._result(mask_secrets(f"连接失败：{exc}"), "#c62828"),
             on_finish=lambda: self.test_button.setEnabled(True),
         )
 
@@ -182,9 +241,20 @@ class SettingsDialog(QDialog):
             changes["evaluator"] = (identity.name, identity.role)
         if identity != before:
             changes["identity"] = identity
-        self.settings.set_value("round/default_overlay", self.overlay.currentData())
         url = self.chosen_url()
-        if url != self.settings.database_url():
+        try:
+            url, password = split_password(url, self.password.text()) if url else ("", None)
+            if password:
+                self.saved_password = save_password(make_url(url), password)
+                changes["password"] = self.saved_password.message
+        except StoreError as exc:
+            self._result(str(exc), "#c62828")
+            return
+        except OSError as exc:
+            self._result(f"无法保存数据库密码：{exc.strerror}", "#c62828")
+            return
+        self.settings.set_value("round/default_overlay", self.overlay.currentData())
+        if url != self.settings.database_url() or password:
             self.settings.set_database_url(url)
             changes["database"] = url
         folder = self.data_folder.text().strip()
