@@ -277,6 +277,7 @@ def test_a_read_only_data_folder_can_be_read_and_says_why_it_cannot_be_written(t
         listed = zjtx("round", "list")
         assert listed.returncode == 0, listed.stderr
         assert ROUND in listed.stdout
+        assert "注意" in listed.stderr and "只能查看和导出" in listed.stderr
         shown = zjtx("round", "show", ROUND)
         assert shown.returncode == 0, shown.stderr
         assert "测试企业1有限公司" in shown.stdout

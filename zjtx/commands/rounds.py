@@ -205,6 +205,8 @@ def _service() -> Iterator[StoreService]:
         store = open_store()
     except StoreError as exc:
         raise _Failure(str(exc)) from None
+    if store.read_only_reason:  # lists and exports work; a change will say why it cannot
+        print(f"zjtx: 注意：{store.read_only_reason}", file=sys.stderr)
     try:
         yield StoreService(store)
     except (NotFoundError, ReviewRuleError, RoundArchivedError) as exc:
