@@ -224,3 +224,14 @@ def test_the_log_and_the_error_dialogs_never_hold_the_password(started, monkeypa
     assert "驱动报错" in log and "ConnectionError" in log and "127.0.0.1" in log
     assert SECRET not in log
     assert window.service is None
+
+
+def test_the_window_says_where_the_password_was_kept(qtbot, window):
+    """Saving from 设置 tells the evaluator in the status bar where the password went."""
+    window.open_settings()
+    dialog = window.settings_dialog
+    with qtbot.waitSignal(window.message, timeout=TIMEOUT) as said:
+        _save_server(qtbot, dialog, SERVER, SECRET)
+    assert str(pgpass_path()) in said.args[0] and "重新打开程序后生效" in said.args[0]
+    assert SECRET not in window.statusBar().currentMessage()
+    assert str(pgpass_path()) in window.statusBar().currentMessage()

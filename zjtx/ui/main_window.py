@@ -917,7 +917,9 @@ class MainWindow(QMainWindow):
                 name="保存评审人", on_failure=self.show_error,
             )  # fmt: skip
         self.show_identity()
-        if "database" in changes or "data_dir" in changes:
+        if "password" in changes:  # where the password went: keyring or .pgpass
+            self.message.emit(f"{changes['password']}；重新打开程序后生效")
+        elif "database" in changes or "data_dir" in changes:
             self.message.emit("数据库或数据目录已更改，重新打开程序后生效")
         else:
             self.message.emit("设置已保存")
