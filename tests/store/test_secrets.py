@@ -296,3 +296,9 @@ def test_remove_password_keeps_the_address_as_typed(typed, kept):
     """The URL for settings.json: no password in any form, the Chinese user name unencoded."""
     assert remove_password(typed) == kept
     assert url_password(make_url(kept)) is None
+
+
+def test_safe_url_reads_as_typed():
+    """A Chinese user name reads as typed in messages, the password masked in both places."""
+    shown = safe_url("postgresql+psycopg://评审:pw%3Ax@db/zjtx?password=pw%3Ax")
+    assert shown == "postgresql+psycopg://评审:***@db/zjtx?password=***"

@@ -10,7 +10,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -110,7 +110,9 @@ def safe_url(url: URL | str) -> str:
         except (ArgumentError, ValueError):
             return "（无法识别的数据库地址）"
     register_secret(url_password(url))
-    return mask_secrets(url.render_as_string(hide_password=True))
+    # Unquoted for reading (a Chinese user name, not %E8%AF%84…): this text is never parsed
+    # again, and masking runs after unquoting so no encoded password slips through.
+    return mask_secrets(unquote(url.render_as_string(hide_password=True)))
 
 
 class MaskSecretsFilter(logging.Filter):

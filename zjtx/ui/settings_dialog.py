@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -222,6 +222,12 @@ class SettingsDialog(QDialog):
     def _result(self, text: str, colour: str) -> None:
         self.test_result.setStyleSheet(f"color:{colour}")
         self.test_result.setText(text)
+        # A long driver message wraps onto more lines: the dialog grows rather than cut it off.
+        label = self.test_result
+        metrics = label.fontMetrics()
+        area = QRect(0, 0, max(label.width(), 200), 10000)
+        needed = metrics.boundingRect(area, Qt.TextFlag.TextWordWrap, text).height()
+        label.setMinimumHeight(needed + metrics.lineSpacing())
 
     def save(self) -> None:
         changes: dict[str, Any] = {}
