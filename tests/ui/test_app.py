@@ -63,6 +63,7 @@ def test_run_explains_a_database_that_cannot_be_opened(qtbot, monkeypatch, data_
     seen = _start_and_look(qtbot, monkeypatch, look)
     (shown,) = seen
     assert any(title == "无法打开数据库" and "不支持的数据库类型" in text for title, text in shown)
+    assert "无法打开数据库" in (data_folder / "zjtx.log").read_text(encoding="utf-8")
 
 
 def test_standard_qt_texts_are_chinese(qapp):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -101,6 +102,9 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, object, obje
     if not problem and settings.needs_identity():
         window.ask_identity(first_start=True)
     if problem:
+        logging.getLogger("zjtx.ui").warning(
+            "无法打开数据库：%s", problem
+        )  # masked by the log filter
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "无法打开数据库",
