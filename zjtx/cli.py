@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from zjtx import __version__
+from zjtx.commands.textout import escape_terminal_output
 
 # Each module defines register(subparsers); its sub-commands set `func` to a handler that
 # takes the parsed namespace and returns the exit status.
@@ -56,6 +57,7 @@ def _configure_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; with no arguments, open the desktop application."""
     _configure_stdout()
+    escape_terminal_output()  # stored text (ESC, CR ...) never drives the terminal
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
         return gui_main()

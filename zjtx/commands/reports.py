@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from zjtx.cli import UsageError
 from zjtx.commands.scoring import score_inputs
+from zjtx.commands.textout import unescaped
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
 from zjtx.export.sources import catalogue_of, document_number
@@ -159,7 +160,8 @@ def _progress_printer(label: str):
     def show(done: int, total: int) -> None:
         if interactive:
             end = "\n" if done == total else ""
-            print(f"\r{label} {done}/{total}", end=end, file=sys.stderr, flush=True)
+            # the carriage return is the CLI's own: written past the control-character escaping
+            print(f"\r{label} {done}/{total}", end=end, file=unescaped(sys.stderr), flush=True)
 
     return show
 
@@ -217,7 +219,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("zjtx: 已取消；已生成的文件保留", file=sys.stderr)
         return 130
     except OSError as exc:
-        raise UsageError(f"无法写入 “{folder}”：{exc.strerror or exc}") from None
+        return write_failed(folder, exc)
     if result.files:
         print(f"已生成 {len(result.files)} 份评审意见表（共 {result.pages} 页）：{folder}")
     if result.combined is not None:
@@ -231,8 +233,16 @@ def print_warning(warning: str | None) -> None:
         print(f"zjtx: 警告：{warning}", file=sys.stderr)
 
 
-def _cannot_write(out: str, exc: OSError) -> UsageError:
-    return UsageError(f"无法写入 “{out}”：{exc.strerror or exc}（文件是否正被其他程序打开？）")
+def write_failed(target: str | Path, exc: OSError) -> int:
+    """An output that could not be written (a full disk, no permission ...): its Chinese
+    reason on stderr, exit status 1 (the operation failed; earlier files are intact)."""
+    from zjtx.export.atomic import OutputWriteError, describe_write_error
+
+    message = (
+        str(exc) if isinstance(exc, OutputWriteError) else describe_write_error(Path(target), exc)
+    )
+    print(f"zjtx: 错误：{message}", file=sys.stderr)
+    return 1
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -243,7 +253,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     try:
         summary, pages = write_summary(outcomes, Path(args.out), parse_made_at(args.made_at))
     except OSError as exc:
-        raise _cannot_write(args.out, exc) from None
+        return write_failed(args.out, exc)
     print_warning(summary.warning)
     if kind == ".pdf":
         print(f"已生成推荐汇总表：{args.out}（{len(summary.rows)} 家，{pages} 页，含统计页）")
@@ -260,7 +270,7 @@ def cmd_publicity(args: argparse.Namespace) -> int:
     try:
         publicity = write_publicity(outcomes, Path(args.out), parse_made_at(args.made_at))
     except OSError as exc:
-        raise _cannot_write(args.out, exc) from None
+        return write_failed(args.out, exc)
     print_warning(publicity.warning)
     if publicity.rows:
         print(f"已生成公示名单：{args.out}（{len(publicity.rows)} 家）")
@@ -277,6 +287,6 @@ def cmd_results(args: argparse.Namespace) -> int:
     try:
         write_results(outcomes, Path(args.out), parse_made_at(args.made_at))
     except OSError as exc:
-        raise _cannot_write(args.out, exc) from None
+        return write_failed(args.out, exc)
     print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")
     return 0

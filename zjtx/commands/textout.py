@@ -1,12 +1,62 @@
-"""Plain-text tables for the terminal that line up Chinese (double-width) characters."""
+"""Text for the terminal: control characters shown escaped, tables that line up Chinese."""
 
 from __future__ import annotations
 
 import json
+import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
+
+# Control characters other than tab and newline, and the bidirectional overrides: stored text
+# (a company name with ESC [31m, a carriage return) must never drive the terminal.
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with every control character written as a visible escape such as ``\\u001b``
+    (also a valid escape inside JSON strings)."""
+    return TERMINAL_CONTROLS.sub(_escaped, text)
+
+
+class EscapingStream:
+    """A text stream that writes control characters visibly escaped (terminal_text).
+
+    ``unescaped`` is the stream underneath, for the CLI's own control output (the ``\\r`` of
+    a progress line); everything else is passed through to it.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.unescaped = stream
+
+    def write(self, text: str) -> int:
+        return self.unescaped.write(terminal_text(text))
+
+    def writelines(self, lines: Sequence[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unescaped, name)
+
+
+def escape_terminal_output() -> None:
+    """Make everything printed to stdout and stderr show control characters escaped (once)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, EscapingStream):
+            setattr(sys, name, EscapingStream(stream))
+
+
+def unescaped(stream: TextIO) -> TextIO:
+    """The stream under an EscapingStream (for deliberate control output), else ``stream``."""
+    return getattr(stream, "unescaped", stream)
 
 
 def display_width(text: str) -> int:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import logging
 import os
+import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("zjtx.export")
 
@@ -85,15 +89,43 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
         _discard(temporary)
         raise
     except OSError as exc:
-        _discard(temporary)
         error = OutputWriteError(target, exc)
         if log.hasHandlers():  # never logging's last resort, which prints a traceback
-            log.error("%s", error, exc_info=exc)
-        raise error from exc
+            # as text: a record holding the traceback would keep the writer's files open
+            log.error("%s\n%s", error, "".join(traceback.format_exception(exc)).rstrip())
+        _release_writer(exc)
+        _discard(temporary)
+        raise error from None
     except BaseException:
         _discard(temporary)
         raise
     return target
+
+
+def _release_writer(exc: BaseException) -> None:
+    # The failed writer's objects (openpyxl's half-closed zip file) live on in the traceback's
+    # frames; when they are collected later they try to write again and Python prints
+    # "Exception ignored in ..." with a traceback to the user's terminal. Release them now,
+    # quietly (and on Windows the temporary file is only deletable once closed).
+    previous = sys.unraisablehook
+    sys.unraisablehook = _log_unraisable
+    try:
+        seen: set[int] = set()
+        pending: list[BaseException | None] = [exc]
+        while pending:
+            item = pending.pop()
+            if item is None or id(item) in seen:
+                continue
+            seen.add(id(item))
+            item.__traceback__ = None
+            pending += [item.__cause__, item.__context__]
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+
+
+def _log_unraisable(unraisable: Any) -> None:
+    log.debug("after a failed write: %r", unraisable.exc_value)
 
 
 def _discard(temporary: Path) -> None:

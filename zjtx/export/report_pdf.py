@@ -24,6 +24,7 @@ from reportlab.platypus import (
 from zjtx.export.fonts import printable
 from zjtx.export.pdf_common import (
     BOLD,
+    CUT_NOTE,
     FONT,
     GRID_COLOR,
     GROUP_FILL,
@@ -118,8 +119,13 @@ def _section(title: str, number: int) -> Paragraph:
     return para(f"{ORDINALS[number - 1]}、{title}", "section")
 
 
+ENTERPRISE_TEXT_LIMIT = 300  # characters of one value (a name) in the enterprise table
+
+
 def _enterprise_table(report: AssessmentReport) -> Table:
-    pairs = list(report.enterprise)
+    pairs = [
+        (label, cut(value, ENTERPRISE_TEXT_LIMIT, CUT_NOTE)) for label, value in report.enterprise
+    ]
     label_w, value_w = 27 * mm, CONTENT_WIDTH / 2 - 27 * mm
     rows: list[list[CellSpec]] = [[Cell(pairs[0][0], "label"), Cell(pairs[0][1], "body"), "", ""]]
     rest = pairs[1:]

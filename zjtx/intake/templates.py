@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.export.atomic import write_atomically
 
 ROSTER_SHEET = "申报名单"
 FORM_SHEET = "申报表"
@@ -276,9 +277,7 @@ def write_roster_template(
             _write_value(sheet.cell(index, col), spec, values.get(spec.key))
     _help_sheet(workbook, catalogue, year, "roster")
     workbook.move_sheet(OPTIONS_SHEET, offset=1)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
-    return out
+    return write_atomically(Path(out), workbook.save)
 
 
 def write_form_template(
@@ -372,9 +371,7 @@ def write_form_template(
     _fit_width(sheet, landscape=False)
     _help_sheet(workbook, catalogue, year, "form")
     workbook.move_sheet(OPTIONS_SHEET, offset=1)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
-    return out
+    return write_atomically(Path(out), workbook.save)
 
 
 def _fit_width(sheet: Worksheet, *, landscape: bool) -> None:
