@@ -11,7 +11,7 @@ from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, CriterionState, Verdict
 from zjtx.scoring import UnknownNameError, evaluate, load_catalogue, load_rulebook
-from zjtx.scoring.rules import combine_all, combine_any
+from zjtx.scoring.context import combine_all, combine_any
 
 S = CriterionState
 ROUND = date(2025, 6, 1)

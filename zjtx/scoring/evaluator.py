@@ -24,10 +24,10 @@ from zjtx.domain.results import (
     GroupScore,
     Verdict,
 )
+from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.rulebook import CriterionDef, Rulebook
-from zjtx.scoring.rules import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.size import classify_size, load_size_standard
 
 input_hash = values_hash  # the scoring API's name for it
@@ -79,96 +79,73 @@ class _Run:
         self.ctx = ctx
         self.confirmations = confirmations
         self.settings = settings
+        self.deciders = rulebook.deciders
         self.decisions: dict[str, Decision] = {}
         self.results: dict[str, CriterionResult] = {}
         self.groups: dict[str | None, list[Decimal]] | None = None
         self.sums: list[Decimal] | None = None
-        # Without confirmations every criterion that cannot be na decides by its compiled
-        # closure; confirmations (and na rules) take the general path below.
-        self.compiled = {} if confirmations else rulebook.deciders
-        ctx.criterion = self.criterion
+        ctx.criterion = self.decide
+        ctx.explained = self.explain
         ctx.decided = self.decisions
         ctx.score_interval = self.score_interval
         ctx.group_interval = self.group_interval
 
     # -- deciding ------------------------------------------------------------------------------
 
-    def criterion(self, criterion_id: str) -> Any:
-        """What a rule referring to another criterion sees: its decision, or its explanation."""
-        if self.ctx.explain:
-            return self.explain(criterion_id)
-        decision = self.decisions.get(criterion_id)
-        return decision if decision is not None else self.decide(criterion_id)
-
     def decide(self, criterion_id: str) -> Decision:
         decision = self.decisions.get(criterion_id)
         if decision is None:
-            compiled = self.compiled.get(criterion_id)
-            if compiled is not None:
-                scored, decide = compiled
+            c = self.rulebook.by_id[criterion_id]
+            if self.confirmations or c.conditional:
+                ctx = self.ctx
+                # Another criterion's confirmation is not ours.
+                previous, ctx.judged = ctx.judged, None
+                try:
+                    decision = self._decide(c)
+                finally:
+                    ctx.judged = previous
+            else:
+                scored, decide = self.deciders[criterion_id]
                 if scored:
                     state, points, low, high = decide(self.ctx)
                     decision = Decision(state, points, low, high)
                 else:
                     decision = Decision(decide(self.ctx))
-                self.decisions[criterion_id] = decision
-                return decision
-            ctx = self.ctx
-            previous, ctx.judged = ctx.judged, None  # another criterion's confirmation is not ours
-            try:
-                decision = self._decide(self.rulebook.by_id[criterion_id])
-            finally:
-                ctx.judged = previous
             self.decisions[criterion_id] = decision
         return decision
 
     def _decide(self, c: CriterionDef) -> Decision:
         if c.conditional:
-            return self._decide_conditional(c)
-        return self._decide_plain(c)
-
-    def _decide_conditional(self, c: CriterionDef) -> Decision:
-        na_reason = self._not_applicable(c)
-        if na_reason is not None:
-            zero = ZERO if c.score is not None else None
-            return Decision(NA, zero, zero, zero, na_reason=na_reason)
-        return self._decide_plain(c)
-
-    def _decide_plain(self, c: CriterionDef) -> Decision:
+            na_reason = self._not_applicable(c)
+            if na_reason is not None:
+                zero = ZERO if c.score is not None else None
+                return Decision(NA, zero, zero, zero, na_reason=na_reason)
         confirmation = self.confirmations.get(c.id) if self.confirmations else None
-        if confirmation is not None and c.judgement:
-            return self._decide_judged(c, confirmation)
-        if c.score is not None:
-            pts = c.score.evaluate(self.ctx)
-            if confirmation is None:
-                return Decision(pts.state, pts.points, pts.low, pts.high)
-            # An override of a computed item: the evaluator decides it outright.
-            value = pts.high if confirmation.state == MET else pts.low
-            return Decision(confirmation.state, value, value, value, pts.state, confirmation)
-        assert c.cond is not None
-        state = c.cond.decide(self.ctx)
+        state, points, low, high = self._decide_with(c, None)
         if confirmation is None:
-            return Decision(state)
+            return Decision(state, points, low, high)
+        if c.judgement:
+            # A judgement item confirmed by an evaluator: the confirmation decides the
+            # judgement parts only; hard facts in the same criterion (a share below 10 %, a
+            # large enterprise, a 单项冠军 title) still decide as computed.
+            judged, points, low, high = self._decide_with(c, confirmation.state)
+            return Decision(judged, points, low, high, state, confirmation)
+        if c.score is not None:
+            # An override of a computed item: the evaluator decides it outright.
+            value = high if confirmation.state == MET else low
+            return Decision(confirmation.state, value, value, value, state, confirmation)
         return Decision(confirmation.state, computed=state, confirmation=confirmation)
 
-    def _decide_judged(self, c: CriterionDef, confirmation: Confirmation) -> Decision:
-        """A judgement item confirmed by an evaluator: the confirmation decides the judgement
-        parts only; hard facts in the same criterion (a share below 10 %, a large enterprise,
-        a 单项冠军 title) still decide as computed."""
-        computed = self._evaluate_with(c, None)
-        state, points, low, high = self._evaluate_with(c, confirmation.state)
-        return Decision(state, points, low, high, computed[0], confirmation)
-
-    def _evaluate_with(self, c: CriterionDef, judged: CriterionState | None) -> tuple:
+    def _decide_with(self, c: CriterionDef, judged: CriterionState | None) -> tuple:
+        """(state, points, low, high) by the criterion's decider, with ``judged`` as the
+        evaluator's confirmation of its judgement parts."""
         ctx = self.ctx
-        previous = ctx.judged
-        ctx.judged = judged
+        previous, ctx.judged = ctx.judged, judged
         try:
-            if c.score is not None:
-                pts = c.score.evaluate(ctx)
-                return (pts.state, pts.points, pts.low, pts.high)
-            assert c.cond is not None
-            return (c.cond.decide(ctx), None, None, None)
+            scored, decide = self.deciders[c.id]
+            if scored:
+                return decide(ctx)
+            return (decide(ctx), None, None, None)
         finally:
             ctx.judged = previous
 
@@ -230,12 +207,11 @@ class _Run:
             c = self.rulebook.by_id[criterion_id]
             confirmation = self.confirmations.get(criterion_id) if self.confirmations else None
             judged = confirmation.state if confirmation is not None and c.judgement else None
-            previous = (ctx.explain, ctx.judged)
-            ctx.explain, ctx.judged = True, judged
+            previous, ctx.judged = ctx.judged, judged
             try:
                 result = self._explain(c)
             finally:
-                ctx.explain, ctx.judged = previous
+                ctx.judged = previous
             self.results[criterion_id] = result
         return result
 
@@ -271,11 +247,10 @@ class _Run:
             item = decision.confirmation
             notes.append(f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}")
         state = decision.state
-        # What the explanation computes must be what was decided (override aside).
-        expected = decision.computed if _is_override(c, decision) else state
+        # The explanation renders what the criterion's decider decides (for an override, the
+        # computed state under the evaluator's decision).
         if c.score is not None:
-            pts = c.score.evaluate(self.ctx)
-            _check(c, pts.state, expected)
+            pts = c.score.explain(self.ctx)
             missing = pts.missing if state == UNKNOWN else ()
             if missing:
                 notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
@@ -287,8 +262,7 @@ class _Run:
                 notes=tuple(notes),
             )
         assert c.cond is not None
-        outcome = c.cond.evaluate(self.ctx)
-        _check(c, outcome.state, expected)
+        outcome = c.cond.explain(self.ctx)
         missing = outcome.missing if state == UNKNOWN else ()
         if missing:
             notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
@@ -306,17 +280,6 @@ class _Run:
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
         return qdef.label if qdef else key
-
-
-def _is_override(c: CriterionDef, decision: Decision) -> bool:
-    return decision.confirmation is not None and not c.judgement
-
-
-def _check(c: CriterionDef, explained: CriterionState, decided: CriterionState | None) -> None:
-    if explained != decided:
-        raise RuntimeError(
-            f"内部错误：{c.id} 的判定（{decided}）与说明（{explained}）不一致，请报告此问题"
-        )
 
 
 class _Rendered(Sequence[Any]):
@@ -480,7 +443,7 @@ def _evaluate(
     for c in rulebook.criteria:
         if c.id not in decisions:
             run.decide(c.id)
-    state = (rulebook.verdict_decider or rulebook.verdict.decide)(ctx)
+    state = (rulebook.verdict_decider or rulebook.verdict.decider())(ctx)
     verdict = (
         Verdict.QUALIFIED
         if state in (MET, NA)

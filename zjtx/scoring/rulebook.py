@@ -17,20 +17,12 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionKind
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import load_catalogue, parse_field_entries, read_yaml
-from zjtx.scoring.compiled import compile_cond, compile_score
+from zjtx.scoring.conditions import AllOf, Cond, CriterionRef, GroupAtLeast, ScoreAtLeast
+from zjtx.scoring.context import Context, QuantityDef, QuantityTable, parse_quantity_defs
 from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean
+from zjtx.scoring.parser import Parser
+from zjtx.scoring.points import Score
 from zjtx.scoring.quantities import ZERO
-from zjtx.scoring.rules import (
-    AllOf,
-    Cond,
-    Context,
-    CriterionRef,
-    Parser,
-    QuantityDef,
-    QuantityTable,
-    Score,
-    parse_quantity_defs,
-)
 
 TIERS = {
     "innovative-sme": "创新型中小企业（2026 年起：科技和创新型中小企业）",
@@ -191,10 +183,10 @@ class Rulebook:
     # Whether any criterion scores, and the total of their maxima (None when none does).
     scored: bool = False
     max_score: Decimal | None = None
-    # Compiled deciders of the criteria that can never be na: criterion id -> (scored, function)
-    # giving (state, points, low, high) for a scored criterion, else the state.
+    # The decider of every criterion: criterion id -> (scored, function) giving
+    # (state, points, low, high) for a scored criterion, else the state.
     deciders: dict[str, tuple[bool, Callable[[Context], Any]]] = field(default_factory=dict)
-    verdict_decider: Callable[[Context], Any] | None = None  # the verdict, compiled likewise
+    verdict_decider: Callable[[Context], Any] | None = None  # the verdict's decider
 
     @property
     def display_id(self) -> str:
@@ -539,8 +531,6 @@ def _check_correspondences(rulebook: Rulebook, folder: Path) -> None:
 
 
 def _uses_score(cond: Cond | None) -> bool:
-    from zjtx.scoring.rules import GroupAtLeast, ScoreAtLeast
-
     if cond is None:
         return False
     if isinstance(cond, ScoreAtLeast | GroupAtLeast):
@@ -698,13 +688,10 @@ def _build(
         rulebook.scored_ids.append(c.id)
     rulebook.group_maxima = {g: rulebook.group_max(g) for g in groups}
     rulebook.scored = bool(rulebook.scored_criteria)
-    rulebook.verdict_decider = compile_cond(verdict)
+    rulebook.verdict_decider = verdict.decider()
     rulebook.deciders = {
-        c.id: (True, compile_score(c.score))
-        if c.score is not None
-        else (False, compile_cond(c.cond))  # type: ignore[arg-type]
+        c.id: (True, c.score.decider()) if c.score is not None else (False, c.cond.decider())  # type: ignore[union-attr]
         for c in criteria
-        if not c.conditional
     }
     if rulebook.scored:
         rulebook.max_score = sum((c.max_points or ZERO for c in criteria), ZERO)
@@ -719,8 +706,6 @@ def overlay_bytes(overlay: Overlay | None) -> bytes:
 
 
 def _needs_pass_line(cond: Cond) -> bool:
-    from zjtx.scoring.rules import ScoreAtLeast
-
     if isinstance(cond, ScoreAtLeast):
         return cond.threshold is None
     return any(_needs_pass_line(c) for c in cond.children())

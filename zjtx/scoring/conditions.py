@@ -1,0 +1,562 @@
+"""Condition nodes: each builds its decider once and renders its explanation from it.
+
+A condition ends ``met``, ``unmet``, ``unknown`` (data missing), ``manual`` (needs an
+evaluator's judgement) or ``na`` (does not apply). ``decider()`` returns the closure that
+decides the state, with its operands bound when the rulebook is loaded; it reads values,
+confirmations (``ctx.judged``) and other criteria through the context. ``explain(ctx)`` takes
+the state from that same closure and renders the Chinese parts, gaps and missing data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from zjtx.domain.results import CriterionState, PartResult
+from zjtx.scoring.context import (
+    ALL_BY_RANK,
+    ALL_RANK,
+    ANY_BY_RANK,
+    ANY_RANK,
+    APP_TYPES,
+    MANUAL,
+    MET,
+    UNKNOWN,
+    UNMET,
+    Context,
+    QuantityDef,
+    QValue,
+)
+from zjtx.scoring.gaps import gap_text
+from zjtx.scoring.quantities import COMPARISONS, Number, format_number, to_number
+from zjtx.scoring.size import SIZE_LABELS
+
+StateFn = Callable[[Context], CriterionState]
+
+_MISSING = object()
+# The results of a three-way comparison (-1, 0, 1) that satisfy each operator.
+ACCEPTS = {
+    "ge": frozenset((0, 1)),
+    "gt": frozenset((1,)),
+    "le": frozenset((-1, 0)),
+    "lt": frozenset((-1,)),
+    "eq": frozenset((0,)),
+}
+
+
+class Outcome:
+    """An explained condition: its decided state, the parts, missing data and gaps."""
+
+    __slots__ = ("gaps", "missing", "parts", "state")
+
+    def __init__(
+        self,
+        state: CriterionState,
+        parts: list[PartResult] | None = None,
+        missing: tuple[str, ...] = (),
+        gaps: list[str] | None = None,
+    ) -> None:
+        self.state = state
+        self.parts = parts if parts is not None else []
+        self.missing = missing
+        self.gaps = gaps if gaps is not None else []
+
+
+class Cond:
+    """A condition node."""
+
+    text: str | None = None
+    _requirement: str | None = None
+    _decider: StateFn | None = None
+
+    def decider(self) -> StateFn:
+        """The function of the context deciding this condition's state (built once)."""
+        if self._decider is None:
+            self._decider = self._build()
+        return self._decider
+
+    def _build(self) -> StateFn:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def explain(self, ctx: Context) -> Outcome:  # pragma: no cover - interface
+        """The decided state with its Chinese parts, gaps and missing data."""
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def requirement(self) -> str:
+        if self._requirement is None:
+            self._requirement = self.text or self.describe()
+        return self._requirement
+
+    def children(self) -> Iterable[Cond]:
+        return ()
+
+    def judgemental(self) -> bool:
+        return any(child.judgemental() for child in self.children())
+
+
+class Leaf(Cond):
+    """A test on one quantity."""
+
+    unknown_text: str | None = None  # what to say when the value is missing (e.g. 待平台评价)
+
+    def __init__(self, qdef: QuantityDef, judgement: bool, text: str | None) -> None:
+        self.qdef = qdef
+        self.name = qdef.name
+        self.judgement = judgement
+        self.text = text
+
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        """State when the value is unknown; a rule may still be decided by what is known."""
+        return UNKNOWN
+
+    def judgemental(self) -> bool:
+        return self.judgement
+
+    def tester(self) -> Callable[[Any], bool]:  # pragma: no cover - interface
+        """The test of a known value, with its operands bound."""
+        raise NotImplementedError
+
+    def gap(self, qv: QValue) -> str | None:
+        return None
+
+    def _build(self) -> StateFn:
+        name, judgement, unknown = self.name, self.judgement, self.decide_unknown
+        # A plain field is read straight from the applicant's values: no cache, no wrapper.
+        raw_field = self.qdef.kind == "field" and not self.qdef.numeric_field
+        test = self.tester()
+
+        def decide(ctx: Context) -> CriterionState:
+            if raw_field:
+                value = ctx.values.get(name)
+            else:
+                value = ctx.vcache.get(name, _MISSING)
+                if value is _MISSING:
+                    value = ctx.value(name)
+            if value is None:
+                return unknown(ctx)
+            if test(value):
+                return (ctx.judged or MANUAL) if judgement else MET
+            return UNMET
+
+        return decide
+
+    def explain(self, ctx: Context) -> Outcome:
+        state = self.decider()(ctx)
+        qv = ctx.q(self.name)
+        if qv.value is None:
+            missing = (qv.missing or (self.name,)) if state == UNKNOWN else ()
+            observed = qv.explain
+            if state == UNKNOWN and self.unknown_text:
+                observed = f"{observed}（{self.unknown_text}）"
+            return Outcome(state, [PartResult(self.requirement(), state, observed)], missing)
+        if state == UNMET:
+            gap = self.gap(qv)
+            part = PartResult(self.requirement(), UNMET, qv.explain, gap)
+            return Outcome(UNMET, [part], (), [gap] if gap else None)
+        return Outcome(state, [PartResult(self.requirement(), state, qv.explain)])
+
+
+class Compare(Leaf):
+    """``{q: X, ge|gt|le|lt|eq: number}``: an exact numeric comparison."""
+
+    def __init__(self, qdef, op: str, threshold: Decimal, judgement=False, text=None) -> None:
+        super().__init__(qdef, judgement, text)
+        self.op = COMPARISONS[op]
+        self.threshold = threshold
+
+    def describe(self) -> str:
+        return f"{self.qdef.label}{self.op.word} {self.qdef.show(self.threshold)}"
+
+    def tester(self) -> Callable[[Any], bool]:
+        threshold, accepts = self.threshold, ACCEPTS[self.op.op]
+
+        def test(value: Number) -> bool:
+            return value.compare(threshold) in accepts
+
+        return test
+
+    def _build(self) -> StateFn:
+        if self.qdef.kind != "field":
+            return super()._build()
+        # A numeric field: the Decimal itself against the threshold, no Exact wrapper.
+        name, judgement, unknown = self.name, self.judgement, self.decide_unknown
+        threshold, accepts = self.threshold, ACCEPTS[self.op.op]
+
+        def decide(ctx: Context) -> CriterionState:
+            raw = ctx.values.get(name)
+            if raw is None:
+                return unknown(ctx)
+            if raw.__class__ is not Decimal and raw.__class__ is not int:
+                raw = to_number(raw)  # an int compares with a Decimal exactly as it is
+            if ((raw > threshold) - (raw < threshold)) in accepts:
+                return (ctx.judged or MANUAL) if judgement else MET
+            return UNMET
+
+        return decide
+
+    def gap(self, qv: QValue) -> str | None:
+        return gap_text(self.qdef, qv, self.op.op, self.threshold)
+
+
+class Between(Leaf):
+    """``{q: X, between: [lo, hi]}``: inclusive range (e.g. award rank 1..3)."""
+
+    def __init__(self, qdef, lo: Decimal, hi: Decimal, judgement=False, text=None) -> None:
+        super().__init__(qdef, judgement, text)
+        self.lo = lo
+        self.hi = hi
+
+    def describe(self) -> str:
+        return f"{self.qdef.label}在 {format_number(self.lo)}–{format_number(self.hi)} 之间"
+
+    def tester(self) -> Callable[[Any], bool]:
+        lo, hi = self.lo, self.hi
+
+        def test(value: Number) -> bool:
+            return value.compare(lo) >= 0 and value.compare(hi) <= 0
+
+        return test
+
+
+class Is(Leaf):
+    """``{q: flag, is: true|false}`` on a yes/no field."""
+
+    def __init__(self, qdef, expected: bool, judgement=False, text=None) -> None:
+        super().__init__(qdef, judgement, text)
+        self.expected = expected
+
+    def describe(self) -> str:
+        return f"{self.qdef.label}：{'是' if self.expected else '否'}"
+
+    def tester(self) -> Callable[[Any], bool]:
+        expected = self.expected
+
+        def test(value: Any) -> bool:
+            return bool(value) is expected
+
+        return test
+
+
+class InSet(Leaf):
+    """``{q: enum, in: [codes]}``."""
+
+    def __init__(self, qdef, codes: tuple[str, ...], judgement=False, text=None) -> None:
+        super().__init__(qdef, judgement, text)
+        self.codes = codes
+
+    def describe(self) -> str:
+        labels = self.labels()
+        return f"{self.qdef.label}为{'或'.join(labels)}"
+
+    def labels(self) -> list[str]:
+        if self.qdef.name == "size_class":
+            return [SIZE_LABELS[c] for c in self.codes]
+        if self.qdef.name == "application_type":
+            return [APP_TYPES[c] for c in self.codes]
+        spec = self.qdef.spec
+        names = spec.option_labels if spec else {}
+        return [names.get(c, c) for c in self.codes]
+
+    def tester(self) -> Callable[[Any], bool]:
+        codes = self.codes
+
+        def test(value: Any) -> bool:
+            return value in codes
+
+        return test
+
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        # The size class can be open between bands and still decide "is an SME": a 工业 firm
+        # with 8600万 revenue is never large, whatever its head count.
+        if self.name == "size_class":
+            possible = ctx.size.possible
+            if possible and possible <= set(self.codes):
+                return MET
+            if possible and possible.isdisjoint(self.codes):
+                return UNMET
+        return UNKNOWN
+
+
+def _judged_or_manual(ctx: Context) -> CriterionState:
+    return ctx.judged or MANUAL
+
+
+class Manual(Cond):
+    """``{manual: 文本}``: a qualitative requirement only an evaluator can judge."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def describe(self) -> str:
+        return self.text or ""
+
+    def judgemental(self) -> bool:
+        return True
+
+    def _build(self) -> StateFn:
+        return _judged_or_manual
+
+    def explain(self, ctx: Context) -> Outcome:
+        state = self.decider()(ctx)
+        observed = "需评审人判断" if state == MANUAL else f"评审人确认：{state.label}"
+        return Outcome(state, [PartResult(self.requirement(), state, observed)])
+
+
+class _Junction(Cond):
+    """All-of / any-of: one state decides at once (``decisive``); otherwise ``rank`` orders."""
+
+    decisive: CriterionState
+    rank: dict[CriterionState, int]
+    by_rank: dict[int, CriterionState]
+
+    def __init__(self, items: list[Cond], text: str | None = None) -> None:
+        self.items = items
+        self.text = text
+
+    def children(self) -> Iterable[Cond]:
+        return self.items
+
+    def _build(self) -> StateFn:
+        items = tuple(item.decider() for item in self.items)
+        decisive, rank, by_rank = self.decisive, self.rank, self.by_rank
+
+        def decide(ctx: Context) -> CriterionState:
+            best = 0
+            for item in items:
+                state = item(ctx)
+                if state is decisive:
+                    return decisive
+                level = rank[state]
+                if level > best:
+                    best = level
+            return by_rank[best]
+
+        return decide
+
+    def explain(self, ctx: Context) -> Outcome:
+        return _merge(self.decider()(ctx), [item.explain(ctx) for item in self.items])
+
+
+class AllOf(_Junction):
+    decisive, rank, by_rank = UNMET, ALL_RANK, ALL_BY_RANK
+
+    def describe(self) -> str:
+        return "；且".join(_bracket(i, "或") for i in self.items)
+
+
+class AnyOf(_Junction):
+    decisive, rank, by_rank = MET, ANY_RANK, ANY_BY_RANK
+
+    def describe(self) -> str:
+        return "；或".join(_bracket(i, "且") for i in self.items)
+
+    def explain(self, ctx: Context) -> Outcome:
+        merged = super().explain(ctx)
+        if merged.state == MET:
+            # Once one alternative holds, the others are beside the point.
+            merged.parts = [p for p in merged.parts if p.state == MET]
+            merged.gaps = []
+        return merged
+
+
+class Cases(Cond):
+    """``{cases: [{when, then}, ...], otherwise}``: the first case whose ``when`` holds applies.
+
+    While a selector is undecided, both it and the cases after it stay possible; the result is
+    decided when every possible branch agrees.
+    """
+
+    def __init__(self, cases: list[tuple[Cond, Cond]], otherwise: Cond | None, text=None) -> None:
+        self.cases = cases
+        self.otherwise = otherwise
+        self.text = text
+
+    def children(self) -> Iterable[Cond]:
+        for when, then in self.cases:
+            yield when
+            yield then
+        if self.otherwise is not None:
+            yield self.otherwise
+
+    def describe(self) -> str:
+        lines = [f"{w.requirement()}的，{t.requirement()}" for w, t in self.cases]
+        if self.otherwise is not None:
+            lines.append(f"其他情况，{self.otherwise.requirement()}")
+        return "；".join(lines)
+
+    def _build(self) -> StateFn:
+        cases = tuple((when.decider(), then.decider()) for when, then in self.cases)
+        otherwise = self.otherwise.decider() if self.otherwise is not None else None
+
+        def decide(ctx: Context) -> CriterionState:
+            states = set()
+            open_selector = False
+            for when, then in cases:
+                selector = when(ctx)
+                if selector == UNMET:
+                    continue
+                states.add(then(ctx))
+                if selector == MET:
+                    break
+                open_selector = True
+            else:
+                states.add(otherwise(ctx) if otherwise is not None else UNMET)
+            if len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+                return states.pop()
+            return UNKNOWN
+
+        return decide
+
+    def explain(self, ctx: Context) -> Outcome:
+        state = self.decider()(ctx)
+        # The same walk as the decider, keeping what each possible branch says.
+        branches: list[Outcome] = []
+        selectors: list[Outcome] = []
+        for when, then in self.cases:
+            selector = when.explain(ctx)
+            if selector.state == UNMET:
+                continue
+            selectors.append(selector)
+            branches.append(then.explain(ctx))
+            if selector.state == MET:
+                break
+        else:
+            if self.otherwise is not None:
+                branches.append(self.otherwise.explain(ctx))
+            else:
+                part = PartResult(self.requirement(), UNMET, "不属于任何适用情形")
+                branches.append(Outcome(UNMET, [part]))
+        if state == UNKNOWN:
+            missing = tuple(dict.fromkeys(m for o in selectors + branches for m in o.missing))
+        else:
+            missing = ()
+        parts = [p for o in selectors for p in o.parts] + [p for o in branches for p in o.parts]
+        gaps = [g for o in branches if o.state == UNMET for g in o.gaps]
+        return Outcome(state, parts, missing, gaps if state == UNMET else [])
+
+
+class CriterionRef(Cond):
+    """``{criterion: ID}``: the final state of another criterion."""
+
+    def __init__(self, criterion_id: str, title: str = "") -> None:
+        self.criterion_id = criterion_id
+        self.title = title
+
+    def describe(self) -> str:
+        return f"{self.criterion_id} {self.title}".strip()
+
+    def _build(self) -> StateFn:
+        criterion_id = self.criterion_id
+
+        def decide(ctx: Context) -> CriterionState:
+            decision = ctx.decided.get(criterion_id)
+            if decision is None:
+                decision = ctx.criterion(criterion_id)
+            return decision.state
+
+        return decide
+
+    def explain(self, ctx: Context) -> Outcome:
+        result = ctx.explained(self.criterion_id)  # explained from that criterion's decision
+        part = PartResult(self.describe(), result.state, result.observed, result.gap)
+        gaps = (
+            [f"{self.criterion_id}：{result.gap}"] if result.gap and result.state == UNMET else []
+        )
+        return Outcome(result.state, [part], result.missing, gaps)
+
+
+def _interval_state(low: Decimal, high: Decimal, line: Decimal) -> CriterionState:
+    return MET if low >= line else UNMET if high < line else UNKNOWN
+
+
+def _interval_text(low: Decimal, high: Decimal) -> str:
+    if low == high:
+        return f"{format_number(low)} 分"
+    return f"{format_number(low)}–{format_number(high)} 分"
+
+
+class ScoreAtLeast(Cond):
+    """``{score_at_least: 60 | pass_line}``, decided on the interval [score_min, score_max]."""
+
+    def __init__(self, threshold: Decimal | None, pass_line: Decimal | None = None) -> None:
+        self.threshold = threshold  # None: the rulebook's (or overlay's) pass line
+        self.pass_line = pass_line
+
+    def describe(self) -> str:
+        line = self.threshold if self.threshold is not None else self.pass_line
+        return "评价得分达到及格线" if line is None else f"评价得分不低于 {format_number(line)} 分"
+
+    def _build(self) -> StateFn:
+        threshold = self.threshold
+
+        def decide(ctx: Context) -> CriterionState:
+            line = threshold if threshold is not None else ctx.pass_line
+            low, high = ctx.score_interval()
+            return _interval_state(low, high, line)
+
+        return decide
+
+    def explain(self, ctx: Context) -> Outcome:
+        state = self.decider()(ctx)
+        line = self.threshold if self.threshold is not None else ctx.pass_line
+        assert line is not None
+        low, high = ctx.score_interval()
+        text = f"评价得分不低于 {format_number(line)} 分"
+        observed = f"得分 {_interval_text(low, high)}"
+        if state == UNMET:
+            short = format_number(line - high)
+            gap = f"得分 {format_number(high)} 分，距 {format_number(line)} 分差 {short} 分"
+            return Outcome(UNMET, [PartResult(text, UNMET, observed, gap)], (), [gap])
+        return Outcome(state, [PartResult(text, state, observed)])
+
+
+class GroupAtLeast(Cond):
+    """``{group_at_least: {group: G, points: N}}``, decided on the group's interval."""
+
+    def __init__(self, group: str, title: str, threshold: Decimal) -> None:
+        self.group = group
+        self.title = title
+        self.threshold = threshold
+
+    def describe(self) -> str:
+        return f"{self.title}指标得分不低于 {format_number(self.threshold)} 分"
+
+    def _build(self) -> StateFn:
+        group, threshold = self.group, self.threshold
+
+        def decide(ctx: Context) -> CriterionState:
+            low, high = ctx.group_interval(group)
+            return _interval_state(low, high, threshold)
+
+        return decide
+
+    def explain(self, ctx: Context) -> Outcome:
+        state = self.decider()(ctx)
+        low, high = ctx.group_interval(self.group)
+        text = self.describe()
+        observed = f"{self.title}得分 {_interval_text(low, high)}"
+        if state == UNMET:
+            gap = f"{self.title}得分差 {format_number(self.threshold - high)} 分"
+            return Outcome(UNMET, [PartResult(text, UNMET, observed, gap)], (), [gap])
+        return Outcome(state, [PartResult(text, state, observed)])
+
+
+def _bracket(cond: Cond, other_joiner: str) -> str:
+    text = cond.requirement()
+    if isinstance(cond, AllOf | AnyOf) and cond.text is None and other_joiner in text:
+        return f"（{text}）"
+    return text
+
+
+def _merge(state: CriterionState, outcomes: list[Outcome]) -> Outcome:
+    if state == UNKNOWN:
+        missing = tuple(dict.fromkeys(m for o in outcomes if o.state == UNKNOWN for m in o.missing))
+    else:
+        missing = ()
+    parts = [p for o in outcomes for p in o.parts]
+    gaps = [g for o in outcomes if o.state == UNMET for g in o.gaps]
+    return Outcome(state, parts, missing, gaps)

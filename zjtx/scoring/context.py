@@ -1,0 +1,514 @@
+"""The evaluation context: three-valued combination, quantities and what a rule reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from zjtx.domain.fields import FieldCatalogue, FieldSpec
+from zjtx.domain.results import CriterionState
+from zjtx.scoring.errors import DataFileError, did_you_mean
+from zjtx.scoring.quantities import (
+    HUNDRED,
+    ONE,
+    ZERO,
+    CompoundGrowth,
+    Exact,
+    Number,
+    format_number,
+    to_number,
+)
+from zjtx.scoring.size import SizeResult
+
+MET = CriterionState.MET
+UNMET = CriterionState.UNMET
+UNKNOWN = CriterionState.UNKNOWN
+MANUAL = CriterionState.MANUAL
+NA = CriterionState.NA
+
+BUILTIN_QUANTITIES = ("size_class", "application_type")
+
+
+# --------------------------------------------------------------------------------------------
+# Three-valued combination
+# --------------------------------------------------------------------------------------------
+
+
+# Precedence of states: all-of keeps the worst state, any-of the best (na never counts).
+ALL_RANK = {NA: 0, MET: 1, MANUAL: 2, UNKNOWN: 3, UNMET: 4}
+ALL_BY_RANK = {rank: state for state, rank in ALL_RANK.items()}
+ANY_RANK = {NA: 0, UNMET: 1, MANUAL: 2, UNKNOWN: 3, MET: 4}
+ANY_BY_RANK = {rank: state for state, rank in ANY_RANK.items()}
+
+
+def combine_all(states: Iterable[CriterionState]) -> CriterionState:
+    """All-of: any unmet fails; else data gaps, then judgement items, keep it open."""
+    return ALL_BY_RANK[max((ALL_RANK[s] for s in states), default=0)]
+
+
+def combine_any(states: Iterable[CriterionState]) -> CriterionState:
+    """Any-of: any met passes; else data gaps, then judgement items, keep it open."""
+    return ANY_BY_RANK[max((ANY_RANK[s] for s in states), default=0)]
+
+
+# --------------------------------------------------------------------------------------------
+# Quantities
+# --------------------------------------------------------------------------------------------
+
+
+class QValue:
+    """A quantity's value for one applicant; the explanation text is built only when asked for.
+
+    Deciding a criterion needs the value; explaining it needs the numbers behind the value.
+    Building Chinese text for every quantity of every applicant would cost more than the
+    decision itself, so ``explain`` renders on first access from the inputs kept here.
+    """
+
+    __slots__ = ("_explain", "ctx", "inputs", "missing", "parts", "problem", "qdef", "value")
+
+    def __init__(
+        self,
+        qdef: QuantityDef,
+        value: Any,
+        missing: tuple[str, ...] = (),
+        problem: str | None = None,
+        parts: tuple[Decimal, ...] = (),
+        inputs: tuple[QValue, ...] = (),
+        ctx: Context | None = None,
+    ) -> None:
+        self.qdef = qdef
+        self.value = value  # Number for numeric quantities, raw bool/str otherwise, None unknown
+        self.missing = missing
+        self.problem = problem  # why a computable quantity stayed unknown (zero denominator)
+        self.parts = parts  # exact inputs (numerator, denominator, ...) for gaps
+        self.inputs = inputs
+        self.ctx = ctx
+        self._explain: str | None = None
+
+    @property
+    def explain(self) -> str:
+        if self._explain is None:
+            self._explain = _render_quantity(self)
+        return self._explain
+
+
+def _render_quantity(qv: QValue) -> str:
+    """Chinese text of a quantity with the numbers used, e.g. ``… 6.05%（520 万元 ÷ 8600 万元）``."""
+    qdef = qv.qdef
+    kind = qdef.kind
+    if kind == "field":
+        if qv.value is None:
+            return f"{qdef.label} 未知"
+        spec = qdef.spec
+        assert spec is not None
+        if spec.is_numeric:
+            return f"{qdef.label} {qdef.show(qv.parts[0])}"
+        return f"{qdef.label}：{spec.format_value(qv.value)}"
+    if kind == "builtin":
+        assert qv.ctx is not None
+        if qdef.name == "size_class":
+            return f"企业规模：{qv.ctx.size.explanation}"
+        return f"申报类型：{APP_TYPES[qv.ctx.application_type]}"
+    inputs = qv.inputs
+    if qv.value is None:
+        if qv.problem:
+            return qv.problem
+        unknown = "、".join(item.qdef.label for item in inputs if item.value is None)
+        return f"{qdef.label} 无法计算（缺少{unknown}）"
+    if kind == "ratio":
+        return f"{qdef.label} {qdef.show(qv.value)}（{inputs[0].explain} ÷ {inputs[1].explain}）"
+    if kind == "growth":
+        return f"{qdef.label} {qdef.show(qv.value)}（{inputs[0].explain}，{inputs[1].explain}）"
+    if kind == "cagr":
+        return (
+            f"{qdef.label} {qdef.show(qv.value)}"
+            f"（{inputs[0].explain}，{inputs[1].explain}，{qdef.years} 年复合）"
+        )
+    if kind == "sum":
+        shown = " + ".join(format_number(v) for v in qv.parts)
+        return f"{qdef.label} {qdef.show(qv.value)}（{shown}）"
+    pieces = []
+    for item, v in zip(inputs, qv.parts, strict=True):
+        piece = item.qdef.show(v) if item.qdef.unit == "%" else format_number(v)
+        pieces.append(f"({piece})" if v < 0 else piece)
+    return f"{qdef.label} {qdef.show(qv.value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityDef:
+    """A named quantity: a catalogue field, a built-in, or a derived value defined once."""
+
+    name: str
+    label: str
+    unit: str | None
+    kind: str  # field|ratio|growth|mean|sum|cagr|builtin
+    inputs: tuple[str, ...] = ()
+    years: int = 0
+    note: str | None = None
+    spec: FieldSpec | None = None
+    numeric_field: bool = False  # a catalogue field holding numbers (precomputed: hot path)
+    alt: tuple[str, str, bool] | None = None  # alias only: (round setting, other target, default)
+
+    @property
+    def numeric(self) -> bool:
+        if self.kind == "builtin":
+            return False
+        if self.kind == "field":
+            return self.spec is not None and self.spec.is_numeric
+        return True
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "%"
+
+    def show(self, number: Number | Decimal, places: int = 2) -> str:
+        """Value with its unit, e.g. ``6.05%`` or ``520 万元``."""
+        text = format_number(number, places)
+        if self.unit == "%":
+            return f"{text}%"
+        return f"{text} {self.unit}" if self.unit else text
+
+
+class QuantityTable:
+    """All quantities a rulebook can name, with their definitions resolved and checked."""
+
+    def __init__(self, catalogue: FieldCatalogue, derived: Mapping[str, QuantityDef]) -> None:
+        self.catalogue = catalogue
+        self.defs: dict[str, QuantityDef] = {}
+        for spec in catalogue:
+            self.defs[spec.key] = QuantityDef(
+                spec.key,
+                spec.relative_label(),
+                spec.unit,
+                "field",
+                spec=spec,
+                numeric_field=spec.is_numeric,
+            )
+        self.defs["size_class"] = QuantityDef("size_class", "企业规模", None, "builtin")
+        self.defs["application_type"] = QuantityDef("application_type", "申报类型", None, "builtin")
+        for name, qdef in derived.items():
+            if qdef.kind == "alias":
+                target = self.defs.get(qdef.inputs[0]) or derived[qdef.inputs[0]]
+                explicit = qdef.label != name
+                qdef = QuantityDef(
+                    name,
+                    qdef.label if explicit else target.label,
+                    qdef.unit or target.unit,
+                    "alias",
+                    qdef.inputs,
+                    note=qdef.note or target.note,
+                    spec=target.spec,
+                    alt=qdef.alt,
+                )
+            self.defs[name] = qdef
+        self.getters = {name: _getter(qdef, self.defs) for name, qdef in self.defs.items()}
+
+    def names(self) -> list[str]:
+        return list(self.defs)
+
+    def get(self, name: str) -> QuantityDef | None:
+        return self.defs.get(name)
+
+
+_MISSING = object()
+
+
+def _getter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Context], Any]:
+    """The function computing a quantity's value from a context: a Number, a raw bool or str,
+    or None when unknown. Built once per rulebook; derived values read their inputs through
+    the context's cache, or straight from the applicant's values when all are numeric fields."""
+    kind = qdef.kind
+    if kind in ("ratio", "growth", "cagr", "sum", "mean") and all(
+        defs[item].kind == "field" and defs[item].numeric_field for item in qdef.inputs
+    ):
+        return _field_getter(qdef)
+    name = qdef.name
+    if kind == "field":
+        if not qdef.numeric_field:
+            return lambda ctx: ctx.values.get(name)
+
+        def field_value(ctx: Context) -> Any:
+            raw = ctx.values.get(name)
+            if raw is None:
+                return None
+            return Exact(raw if raw.__class__ is Decimal else to_number(raw))
+
+        return field_value
+    if kind == "builtin":
+        if name == "size_class":
+            return lambda ctx: None if ctx.size.size_class == "unknown" else ctx.size.size_class
+        return lambda ctx: ctx.application_type
+    if kind == "alias":
+        return lambda ctx: ctx.value(ctx.alias_target(qdef))
+    names = qdef.inputs
+    formula = _FORMULAS[kind]
+
+    def derived(ctx: Context) -> Any:
+        vcache = ctx.vcache
+        values = []
+        for item in names:
+            value = vcache.get(item, _MISSING)
+            if value is _MISSING:
+                value = ctx.value(item)
+            if value is None:
+                return None
+            values.append(value)
+        return formula(values, qdef)
+
+    return derived
+
+
+def _field_getter(qdef: QuantityDef) -> Callable[[Context], Any]:
+    """A derived quantity of numeric fields only: the same exact fractions as the formulas
+    below give for fields (each n/1), built from the Decimals without wrapping each input."""
+    names = qdef.inputs
+    kind = qdef.kind
+    years = qdef.years
+    count = Decimal(len(names))
+
+    def derived(ctx: Context) -> Any:
+        values = ctx.values
+        numbers = []
+        for item in names:
+            raw = values.get(item)
+            if raw is None:
+                return None
+            numbers.append(raw if raw.__class__ is Decimal else to_number(raw))
+        if kind == "ratio":
+            a, b = numbers
+            return None if b <= 0 else Exact(a * HUNDRED, b)
+        if kind == "growth":
+            cur, prev = numbers
+            return None if prev <= 0 else Exact((cur - prev) * HUNDRED, prev)
+        if kind == "cagr":
+            last, first = numbers
+            return None if first <= 0 or last < 0 else CompoundGrowth(last, first, years)
+        total = sum(numbers, ZERO)
+        return Exact(total, count) if kind == "mean" else Exact(total)
+
+    return derived
+
+
+def _ratio(values: list[Exact], qdef: QuantityDef) -> Number | None:
+    a, b = values
+    if b.num <= 0:
+        return None
+    # (na/da) / (nb/db) × 100 = (na·db·100) / (da·nb), exact.
+    return Exact(a.num * b.den * HUNDRED, a.den * b.num)
+
+
+def _growth(values: list[Exact], qdef: QuantityDef) -> Number | None:
+    cur, prev = values
+    if prev.num <= 0:
+        return None
+    # (c/p − 1) × 100 with c = nc/dc and p = np/dp: (nc·dp − np·dc)·100 / (dc·np).
+    return Exact((cur.num * prev.den - prev.num * cur.den) * HUNDRED, cur.den * prev.num)
+
+
+def _cagr(values: list[Exact], qdef: QuantityDef) -> Number | None:
+    last, first = values
+    if first.num <= 0 or last.num < 0:
+        return None
+    return CompoundGrowth(last.num * first.den, first.num * last.den, qdef.years)
+
+
+def _total(values: list[Exact], qdef: QuantityDef) -> Number:
+    # sum or mean of exact fractions over one common denominator
+    num, den = ZERO, ONE
+    for item in values:
+        num, den = num * item.den + item.num * den, den * item.den
+    return Exact(num, den * len(values) if qdef.kind == "mean" else den)
+
+
+_FORMULAS: dict[str, Callable[[list[Exact], QuantityDef], Number | None]] = {
+    "ratio": _ratio,
+    "growth": _growth,
+    "cagr": _cagr,
+    "sum": _total,
+    "mean": _total,
+}
+
+
+def parse_quantity_defs(
+    data: Mapping[str, Any], file: str, known: Callable[[str], bool], all_names: Callable[[], list]
+) -> dict[str, QuantityDef]:
+    """Derived quantities from a data file (``quantities:`` or a rulebook's ``derived:``)."""
+    kinds = ("ratio", "growth", "mean", "sum", "cagr", "alias")
+    result: dict[str, QuantityDef] = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise DataFileError(file, "派生指标定义必须是映射", rule=name)
+        allowed = ["label", "unit", "note", "years", "when_setting", *kinds]
+        for key in set(entry) - set(allowed):
+            raise DataFileError(
+                file,
+                f"派生指标的未知属性 “{key}”",
+                rule=name,
+                suggestion=did_you_mean(key, allowed),
+            )
+        present = [k for k in kinds if k in entry]
+        if len(present) != 1:
+            raise DataFileError(file, f"派生指标须且只能写一种算法：{'/'.join(kinds)}", rule=name)
+        kind = present[0]
+        inputs = entry[kind]
+        if kind == "alias":
+            inputs = [inputs]
+        if not isinstance(inputs, list) or not inputs:
+            raise DataFileError(file, f"{kind} 须列出输入指标", rule=name)
+        for item in inputs:
+            if not (known(item) or item in result):
+                raise DataFileError(
+                    file,
+                    f"未知指标 “{item}”",
+                    rule=name,
+                    suggestion=did_you_mean(str(item), [*all_names(), *result]),
+                )
+        if kind in ("ratio", "growth", "cagr") and len(inputs) != 2:
+            raise DataFileError(file, f"{kind} 需要恰好两个输入", rule=name)
+        years = int(entry.get("years", 0))
+        if kind == "cagr" and years < 1:
+            raise DataFileError(file, "cagr 须写 years（年数，≥1）", rule=name)
+        alt = None
+        if "when_setting" in entry:
+            spec = entry["when_setting"]
+            if kind != "alias" or not isinstance(spec, dict) or len(spec) != 1:
+                raise DataFileError(
+                    file, "when_setting 只用于 alias，写成 {批次设置: 另一指标}", rule=name
+                )
+            ((setting, target),) = spec.items()
+            if not (known(target) or target in result):
+                raise DataFileError(
+                    file,
+                    f"未知指标 “{target}”",
+                    rule=name,
+                    suggestion=did_you_mean(str(target), [*all_names(), *result]),
+                )
+            alt = (str(setting), str(target), False)
+        result[name] = QuantityDef(
+            name=name,
+            label=str(entry.get("label") or name),
+            unit=entry.get("unit"),
+            kind=kind,
+            inputs=tuple(str(i) for i in inputs),
+            years=years,
+            note=entry.get("note"),
+            alt=alt,
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation context
+# --------------------------------------------------------------------------------------------
+
+
+class Context:
+    """Everything a rule needs for one applicant: values, quantities, settings, other results.
+
+    Deciders read values through ``value`` (no text); explanations read ``q``, which keeps the
+    numbers behind each value so the Chinese text is rendered only when it is read.
+    """
+
+    __slots__ = (
+        "application_type",
+        "cache",
+        "criterion",
+        "decided",
+        "explained",
+        "getters",
+        "group_interval",
+        "judged",
+        "pass_line",
+        "quantities",
+        "score_interval",
+        "settings",
+        "size",
+        "values",
+        "vcache",
+    )
+
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        quantities: QuantityTable,
+        size: SizeResult,
+        application_type: str,
+        settings: Mapping[str, bool],
+        pass_line: Decimal | None,
+    ) -> None:
+        self.values = values
+        self.quantities = quantities
+        self.getters = quantities.getters
+        self.size = size
+        self.application_type = application_type
+        self.settings = settings
+        self.pass_line = pass_line
+        # An evaluator's confirmation of the criterion being evaluated: judgement parts (and
+        # only they) take this state instead of `manual`.
+        self.judged: CriterionState | None = None
+        self.cache: dict[str, QValue] = {}
+        self.vcache: dict[str, Any] = {}
+        # Filled in by the evaluator: other criteria (decided, and explained) and intervals.
+        self.criterion: Callable[[str], Any] = _unset
+        self.explained: Callable[[str], Any] = _unset
+        self.decided: dict[str, Any] = {}  # the decisions made so far, by criterion id
+        self.score_interval: Callable[[], tuple[Decimal, Decimal]] = _unset
+        self.group_interval: Callable[[str], tuple[Decimal, Decimal]] = _unset
+
+    def value(self, name: str) -> Any:
+        """The value of a quantity (Number, raw bool/str, or None when unknown): the fast path
+        used while deciding; no explanation objects are built."""
+        vcache = self.vcache
+        if name in vcache:
+            return vcache[name]
+        value = vcache[name] = self.getters[name](self)
+        return value
+
+    def alias_target(self, qdef: QuantityDef) -> str:
+        alt = qdef.alt
+        if alt is not None and self.settings.get(alt[0], alt[2]):
+            return alt[1]
+        return qdef.inputs[0]
+
+    def q(self, name: str) -> QValue:
+        """The value with what explains it (inputs, missing fields, why it stayed unknown)."""
+        cached = self.cache.get(name)
+        if cached is None:
+            cached = self.cache[name] = self._describe(self.quantities.defs[name])
+        return cached
+
+    def _describe(self, qdef: QuantityDef) -> QValue:
+        value = self.value(qdef.name)
+        kind = qdef.kind
+        if kind == "field":
+            if value is None:
+                return QValue(qdef, None, (qdef.name,))
+            if qdef.numeric_field:
+                return QValue(qdef, value, (), None, (value.num,))
+            return QValue(qdef, value)
+        if kind == "builtin":
+            missing = self.size.missing if qdef.name == "size_class" else ()
+            return QValue(qdef, value, missing if value is None else (), ctx=self)
+        if kind == "alias":
+            return self.q(self.alias_target(qdef))
+        inputs = tuple(self.q(name) for name in qdef.inputs)
+        parts = tuple(item.value.value for item in inputs if isinstance(item.value, Exact))
+        if value is not None:
+            return QValue(qdef, value, (), None, parts, inputs)
+        if any(item.value is None for item in inputs):
+            missing = tuple(dict.fromkeys(m for item in inputs for m in item.missing))
+            problem = "；".join(i.problem for i in inputs if i.problem) or None
+            return QValue(qdef, None, missing, problem, inputs=inputs)
+        # Every input is known, yet the value is not: a zero or negative base.
+        bad = inputs[0] if kind == "cagr" and inputs[0].value.num < 0 else inputs[1]
+        problem = f"{bad.qdef.label}为 {format_number(bad.value)}，无法计算{qdef.label}"
+        return QValue(qdef, None, (), problem, inputs=inputs)
+
+
+APP_TYPES = {"new": "新申报", "renewal": "复核"}
+
+
+def _unset(*_args: Any) -> Any:  # pragma: no cover - replaced by the evaluator
+    raise RuntimeError("evaluator context not initialised")

@@ -1,0 +1,67 @@
+"""Gaps: how far a value is from a requirement, in its unit and, where it says, in 万元."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from zjtx.scoring.context import QuantityDef, QValue
+from zjtx.scoring.quantities import (
+    COMPARISONS,
+    HUNDRED,
+    CompoundGrowth,
+    Number,
+    format_number,
+    round_half_up,
+)
+
+
+def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str | None:
+    """Chinese gap, e.g. ``研发费用占比 2.6%，要求不低于 3%，差 0.4 个百分点，约 41.6 万元``."""
+    number = qv.value
+    if not isinstance(number, Number):
+        return None
+    qdef = qv.qdef if qdef.kind == "alias" else qdef
+    word = COMPARISONS[op].word
+    # Enough digits that a value just short of the threshold never reads as the threshold.
+    places = 2
+    while places < 6 and number.compare(threshold) != 0 and number.to_decimal(places) == threshold:
+        places += 1
+    head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {qdef.show(threshold)}"
+    if op == "eq":
+        return head
+    diff = number.difference(threshold)
+    if op == "gt" and diff == 0:
+        return f"{head}（须严格超过）"
+    diff_places = 2
+    while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
+        diff_places += 1
+    shown = format_number(diff, diff_places)
+    unit_gap = f"{shown} 个百分点" if qdef.unit == "%" else f"{shown} {qdef.unit or ''}".strip()
+    amount = _amount_gap(qdef, qv, threshold)
+    verb = "差" if op in ("ge", "gt") else "超出"
+    text = f"{head}，{verb} {unit_gap}"
+    if amount is not None:
+        text += f"，约 {format_number(amount)} 万元"
+    return text
+
+
+def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | None:
+    """Amount (万元) by which the numerator must change, for ratios, growth and compound growth."""
+    parts = qv.parts
+    if qdef.kind == "ratio" and len(parts) == 2:
+        num, den = parts
+        if not _is_money(qdef.inputs[0]):
+            return None
+        return abs(threshold / HUNDRED * den - num)
+    if qdef.kind == "growth" and len(parts) == 2:
+        cur, prev = parts
+        return abs((1 + threshold / HUNDRED) * prev - cur)
+    if qdef.kind == "cagr" and len(parts) == 2 and isinstance(qv.value, CompoundGrowth):
+        last, first = parts
+        return abs(qv.value.required_last(first, threshold) - last)
+    return None
+
+
+def _is_money(name: str) -> bool:
+    # Ratios of money (R&D intensity, debt ratio) translate into 万元; head counts do not.
+    return not name.startswith(("rd_staff", "employees"))

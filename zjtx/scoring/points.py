@@ -1,0 +1,495 @@
+"""Point rules: each builds its decider once and renders its explanation from it.
+
+``decider()`` returns the closure giving ``(state, points, low, high)``: the declared points
+and the interval they can still move in while data is missing or a judgement is open.
+``explain(ctx)`` takes those from the same closure and renders the observed text and the gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from zjtx.domain.results import CriterionState
+from zjtx.scoring.conditions import ACCEPTS, Cond
+from zjtx.scoring.context import MANUAL, MET, UNKNOWN, UNMET, ZERO, Context, QuantityDef
+from zjtx.scoring.gaps import gap_text
+from zjtx.scoring.quantities import EXACT, Exact, Number, ceil_div, format_number, to_number
+
+PointsTuple = tuple[CriterionState, Decimal, Decimal, Decimal]  # state, points, low, high
+PointsFn = Callable[[Context], PointsTuple]
+
+_MISSING = object()
+
+
+class Points:
+    """An explained point rule: declared points, their interval, and the Chinese text."""
+
+    __slots__ = ("gap", "high", "low", "missing", "observed", "points", "state")
+
+    def __init__(
+        self,
+        points: Decimal,
+        low: Decimal,
+        high: Decimal,
+        observed: str,
+        state: CriterionState,
+        gap: str | None = None,
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        self.points = points
+        self.low = low
+        self.high = high
+        self.observed = observed
+        self.state = state
+        self.gap = gap
+        self.missing = missing
+
+
+def points_state(low: Decimal, high: Decimal, points: Decimal, judgement: bool) -> CriterionState:
+    if judgement:
+        return MANUAL
+    if low != high:
+        return UNKNOWN
+    return MET if points > 0 else UNMET
+
+
+class Score:
+    """A point rule."""
+
+    _decider: PointsFn | None = None
+
+    def decider(self) -> PointsFn:
+        """The function of the context giving (state, points, low, high), built once."""
+        if self._decider is None:
+            self._decider = self._build()
+        return self._decider
+
+    def _build(self) -> PointsFn:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def explain(self, ctx: Context) -> Points:  # pragma: no cover - interface
+        """The decided points with the observed values and the gap, in Chinese."""
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def bounds(self) -> tuple[Decimal, Decimal]:  # pragma: no cover - interface
+        """Lowest and highest points the rule can give."""
+        raise NotImplementedError
+
+    def judgemental(self) -> bool:
+        return False
+
+
+def _unknown_points(low: Decimal, high: Decimal, ctx: Context, name: str) -> Points:
+    qv = ctx.q(name)
+    return Points(low, low, high, qv.explain, UNKNOWN, None, qv.missing)
+
+
+class Bands(Score):
+    """``{bands: {q, at_least|at_most: [[edge, points], ...], otherwise}}``.
+
+    Touching bands give the boundary value to the higher-scoring band: up-is-good bands are
+    ``x >= edge``, down-is-good bands (debt ratio) are ``x <= edge``.
+    """
+
+    def __init__(
+        self,
+        qdef: QuantityDef,
+        up: bool,
+        bands: list[tuple[Decimal, Decimal]],
+        otherwise: Decimal,
+    ) -> None:
+        self.qdef = qdef
+        self.up = up
+        self.bands = bands
+        self.otherwise = otherwise
+        pts = [p for _, p in bands] + [otherwise]
+        self._bounds = (min(pts), max(pts))
+
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
+
+    def describe(self) -> str:
+        show = self.qdef.show
+        pieces = []
+        if self.up:
+            upper: Decimal | None = None
+            for edge, pts in self.bands:
+                rng = f"≥{show(edge)}" if upper is None else f"{show(edge)}–{show(upper)}"
+                pieces.append(f"{rng} {format_number(pts)} 分")
+                upper = edge
+            pieces.append(f"<{show(self.bands[-1][0])} {format_number(self.otherwise)} 分")
+        else:
+            lower: Decimal | None = None
+            for edge, pts in self.bands:
+                rng = f"≤{show(edge)}" if lower is None else f"{show(lower)}–{show(edge)}"
+                pieces.append(f"{rng} {format_number(pts)} 分")
+                lower = edge
+            pieces.append(f">{show(self.bands[-1][0])} {format_number(self.otherwise)} 分")
+        return f"{self.qdef.label}：" + "；".join(pieces)
+
+    def _build(self) -> PointsFn:
+        name = self.qdef.name
+        low, high = self._bounds
+        bands = tuple(self.bands)
+        otherwise = self.otherwise
+        accepts = ACCEPTS["ge" if self.up else "le"]
+        unknown = (UNKNOWN, low, low, high)
+        field = self.qdef.kind == "field"
+
+        def decide(ctx: Context) -> PointsTuple:
+            if field:
+                value = ctx.values.get(name)
+                cls = value.__class__
+                if value is not None and cls is not Decimal and cls is not int:
+                    value = to_number(value)
+            else:
+                value = ctx.vcache.get(name, _MISSING)
+                if value is _MISSING:
+                    value = ctx.value(name)
+            if value is None:
+                return unknown
+            pts = otherwise
+            if field:
+                for edge, band_points in bands:
+                    if ((value > edge) - (value < edge)) in accepts:
+                        pts = band_points
+                        break
+            elif value.__class__ is Exact:
+                # One correctly rounded quotient instead of a product per edge. Rounding is
+                # monotonic and every edge is exact at this precision, so a quotient on either
+                # side of an edge puts the value on that side; only a tie needs the exact
+                # comparison.
+                quotient = EXACT.divide(value.num, value.den)
+                for edge, band_points in bands:
+                    cmp = (quotient > edge) - (quotient < edge)
+                    if (cmp or value.compare(edge)) in accepts:
+                        pts = band_points
+                        break
+            else:
+                for edge, band_points in bands:
+                    if value.compare(edge) in accepts:
+                        pts = band_points
+                        break
+            return (MET if pts > 0 else UNMET), pts, pts, pts
+
+        return decide
+
+    def explain(self, ctx: Context) -> Points:
+        state, pts, low, high = self.decider()(ctx)
+        if state == UNKNOWN:
+            return _unknown_points(low, high, ctx, self.qdef.name)
+        qv = ctx.q(self.qdef.name)
+        index = self._band_index(qv.value)
+        gap = None
+        if index > 0:
+            edge, better = self.bands[index - 1]
+            detail = gap_text(self.qdef, qv, "ge" if self.up else "le", edge)
+            if detail:
+                gap = f"{detail}（可从 {format_number(pts)} 分升至 {format_number(better)} 分）"
+        return Points(pts, pts, pts, f"{qv.explain} → {format_number(pts)} 分", state, gap)
+
+    def _band_index(self, number: Number) -> int:
+        """Index of the band the value falls in (len(bands) for none): the next band up is
+        what the gap names."""
+        up = self.up
+        for i, (edge, _pts) in enumerate(self.bands):
+            cmp = number.compare(edge)
+            if (cmp >= 0) if up else (cmp <= 0):
+                return i
+        return len(self.bands)
+
+
+class Options(Score):
+    """``{options: {q, points: {code: n}, judgement: [codes]}}``: points by category."""
+
+    def __init__(self, qdef: QuantityDef, points: dict[Any, Decimal], judgement: tuple) -> None:
+        self.qdef = qdef
+        self.points = points
+        self.judgement = judgement
+        self._bounds = (min(points.values()), max(points.values()))
+
+    def judgemental(self) -> bool:
+        return bool(self.judgement)
+
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
+
+    def _label(self, code: Any) -> str:
+        if isinstance(code, bool):
+            return "是" if code else "否"
+        spec = self.qdef.spec
+        return spec.option_labels.get(code, str(code)) if spec else str(code)
+
+    def describe(self) -> str:
+        pieces = [f"{self._label(c)} {format_number(p)} 分" for c, p in self.points.items()]
+        text = f"{self.qdef.label}：" + "；".join(pieces)
+        if self.judgement:
+            text += "（" + "、".join(self._label(c) for c in self.judgement) + "需评审人确认）"
+        return text
+
+    def _build(self) -> PointsFn:
+        name = self.qdef.name
+        low, high = self._bounds
+        points = self.points
+        judgement = self.judgement
+        unknown = (UNKNOWN, low, low, high)
+
+        def decide(ctx: Context) -> PointsTuple:
+            value = ctx.value(name)
+            if value is None:
+                return unknown
+            pts = points[value]
+            if value in judgement:
+                judged = ctx.judged
+                if judged == MET:
+                    return MET, pts, pts, pts
+                if judged == UNMET:
+                    return UNMET, low, low, low
+                return MANUAL, pts, low, pts
+            return (MET if pts > 0 else UNMET), pts, pts, pts
+
+        return decide
+
+    def explain(self, ctx: Context) -> Points:
+        state, declared, low, high = self.decider()(ctx)
+        if state == UNKNOWN:
+            return _unknown_points(low, high, ctx, self.qdef.name)
+        qv = ctx.q(self.qdef.name)
+        pts = self.points[qv.value]
+        observed = f"{qv.explain} → {format_number(pts)} 分"
+        if qv.value in self.judgement:
+            if state == MANUAL:
+                observed += "（待评审人确认）"
+            elif state == MET:
+                observed += "（评审人已确认）"
+            else:
+                observed += f"（评审人未予确认，按 {format_number(low)} 分）"
+            return Points(declared, low, high, observed, state)
+        gap = None
+        best_points = self._bounds[1]
+        if pts < best_points:
+            best = max(self.points, key=lambda c: self.points[c])
+            top = f"“{self._label(best)}”（{format_number(best_points)} 分）"
+            gap = f"最高档为{top}，当前 {format_number(pts)} 分"
+        return Points(declared, low, high, observed, state, gap)
+
+
+class Count(Score):
+    """``{count: {of: [flags], each: n, cap: m}}``: points per satisfied item, capped."""
+
+    def __init__(self, qdefs: list[QuantityDef], each: Decimal, cap: Decimal) -> None:
+        self.qdefs = qdefs
+        self.each = each
+        self.cap = cap
+        self._bounds = (ZERO, min(cap, each * len(qdefs)))
+
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
+
+    def describe(self) -> str:
+        items = "、".join(q.label for q in self.qdefs)
+        return (
+            f"{items}：每满足一项 {format_number(self.each)} 分，最高 {format_number(self.cap)} 分"
+        )
+
+    def _build(self) -> PointsFn:
+        names = tuple(q.name for q in self.qdefs)
+        each, cap = self.each, self.cap
+        # Counted flags are yes/no fields as a rule; anything else goes through the context.
+        raw_fields = all(q.kind == "field" and not q.numeric_field for q in self.qdefs)
+
+        def decide(ctx: Context) -> PointsTuple:
+            yes = unknown = 0
+            vcache = ctx.vcache
+            values = ctx.values
+            for name in names:
+                if raw_fields:
+                    value = values.get(name)
+                else:
+                    value = vcache.get(name, _MISSING)
+                    if value is _MISSING:
+                        value = ctx.value(name)
+                if value is None:
+                    unknown += 1
+                elif value:
+                    yes += 1
+            low = min(cap, each * yes)
+            high = min(cap, each * (yes + unknown)) if unknown else low
+            return points_state(low, high, low, False), low, low, high
+
+        return decide
+
+    def explain(self, ctx: Context) -> Points:
+        state, declared, low, high = self.decider()(ctx)
+        values = [ctx.value(qdef.name) for qdef in self.qdefs]
+        missing = tuple(q.name for q, v in zip(self.qdefs, values, strict=True) if v is None)
+        yes = sum(1 for v in values if v)
+        lines = [
+            f"{qdef.label}：{'未知' if value is None else '是' if value else '否'}"
+            for qdef, value in zip(self.qdefs, values, strict=True)
+        ]
+        observed = f"{'；'.join(lines)} → 满足 {yes} 项，{format_number(low)} 分"
+        gap = None
+        if low == high and low < self.cap:
+            need = ceil_div(self.cap - low, self.each)
+            gap = f"再满足 {need} 项可得满分 {format_number(self.cap)} 分"
+        return Points(declared, low, high, observed, state, gap, missing)
+
+
+class FirstMatch(Score):
+    """``{first: [{when, points}, ...], otherwise}``: the first condition that holds scores."""
+
+    def __init__(self, cases: list[tuple[Cond, Decimal]], otherwise: Decimal) -> None:
+        self.cases = cases
+        self.otherwise = otherwise
+        pts = [p for _, p in cases] + [otherwise]
+        self._bounds = (min(pts), max(pts))
+
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
+
+    def describe(self) -> str:
+        pieces = [f"{c.requirement()} {format_number(p)} 分" for c, p in self.cases]
+        pieces.append(f"以上均不满足 {format_number(self.otherwise)} 分")
+        return "按顺序取第一项满足的：" + "；".join(pieces)
+
+    def judgemental(self) -> bool:
+        return any(c.judgemental() for c, _ in self.cases)
+
+    def _build(self) -> PointsFn:
+        cases = tuple((cond.decider(), pts) for cond, pts in self.cases)
+        otherwise = self.otherwise
+
+        def decide(ctx: Context) -> PointsTuple:
+            possible: list[Decimal] = []
+            judgement = False
+            decided = None
+            for cond, pts in cases:
+                state = cond(ctx)
+                if state == MET:
+                    possible.append(pts)
+                    decided = pts
+                    break
+                if state in (UNKNOWN, MANUAL):
+                    possible.append(pts)
+                    judgement = judgement or state == MANUAL
+            else:
+                possible.append(otherwise)
+            low, high = min(possible), max(possible)
+            declared = decided if decided is not None and low == high else low
+            return points_state(low, high, declared, judgement and low != high), declared, low, high
+
+        return decide
+
+    def explain(self, ctx: Context) -> Points:
+        state, declared, low, high = self.decider()(ctx)
+        missing: list[str] = []
+        decided_cond: Cond | None = None
+        for cond, _pts in self.cases:
+            case_state = cond.decider()(ctx)
+            if case_state == MET:
+                decided_cond = cond
+                break
+            if case_state in (UNKNOWN, MANUAL):
+                missing.extend(cond.explain(ctx).missing)
+        if decided_cond is not None:
+            parts = decided_cond.explain(ctx).parts
+            observed = parts[0].observed if parts else ""
+        else:
+            observed = "；".join(
+                dict.fromkeys(p.observed for cond, _ in self.cases for p in cond.explain(ctx).parts)
+            )
+        observed = f"{observed} → {format_number(declared)} 分"
+        gap = None
+        if low == high and low < self._bounds[1]:
+            better = [(c, p) for c, p in self.cases if p > low]
+            if better:
+                cond, pts = better[-1]
+                gap = f"达到“{cond.requirement()}”可得 {format_number(pts)} 分"
+        return Points(declared, low, high, observed, state, gap, tuple(dict.fromkeys(missing)))
+
+
+class BestOf(Score):
+    """``{best: [rule, rule]}``: the better of alternative point rules (the official 或)."""
+
+    def __init__(self, items: list[Score]) -> None:
+        self.items = items
+        lows, highs = zip(*(i.bounds() for i in items), strict=True)
+        self._bounds = (max(lows), max(highs))
+
+    def judgemental(self) -> bool:
+        return any(i.judgemental() for i in self.items)
+
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self._bounds
+
+    def describe(self) -> str:
+        return "取较高者：" + " ／ ".join(i.describe() for i in self.items)
+
+    def _build(self) -> PointsFn:
+        items = tuple(item.decider() for item in self.items)
+
+        def decide(ctx: Context) -> PointsTuple:
+            results = [item(ctx) for item in items]
+            low = max(r[2] for r in results)
+            high = max(r[3] for r in results)
+            declared = max(r[1] for r in results)
+            pending = low != high and any(r[0] == MANUAL for r in results)
+            return points_state(low, high, declared, pending), declared, low, high
+
+        return decide
+
+    def explain(self, ctx: Context) -> Points:
+        state, declared, low, high = self.decider()(ctx)
+        results = [i.explain(ctx) for i in self.items]
+        missing = tuple(dict.fromkeys(m for r in results for m in r.missing))
+        best = max(results, key=lambda r: r.points)
+        observed = (
+            "；".join(r.observed for r in results) + f" → 取较高 {format_number(declared)} 分"
+        )
+        gaps = [r.gap for r in results if r.gap]
+        gap = best.gap if best.gap else (gaps[0] if gaps else None)
+        return Points(declared, low, high, observed, state, gap, missing)
+
+
+class FieldPoints(Score):
+    """``{value: {q, min, max}}``: points read from a field (e.g. 特色化 points already awarded)."""
+
+    def __init__(self, qdef: QuantityDef, low: Decimal, high: Decimal) -> None:
+        self.qdef = qdef
+        self.low = low
+        self.high = high
+
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        return self.low, self.high
+
+    def describe(self) -> str:
+        return f"取“{self.qdef.label}”（{format_number(self.low)}–{format_number(self.high)} 分）"
+
+    def _build(self) -> PointsFn:
+        name = self.qdef.name
+        lowest, highest = self.low, self.high
+        unknown = (UNKNOWN, lowest, lowest, highest)
+
+        def decide(ctx: Context) -> PointsTuple:
+            value = ctx.vcache.get(name, _MISSING)
+            if value is _MISSING:
+                value = ctx.value(name)
+            if value is None:
+                return unknown
+            pts = min(max(value.value, lowest), highest)
+            return (MET if pts > 0 else UNMET), pts, pts, pts
+
+        return decide
+
+    def explain(self, ctx: Context) -> Points:
+        state, pts, low, high = self.decider()(ctx)
+        if state == UNKNOWN:
+            return _unknown_points(low, high, ctx, self.qdef.name)
+        observed = f"{ctx.q(self.qdef.name).explain} → {format_number(pts)} 分"
+        return Points(pts, low, high, observed, state)
