@@ -122,10 +122,11 @@ def run_export(
             raise ValueError("请先在表格中选中一家企业")
         outcomes = round_outcomes(service, round_name, [uscc], cancel=cancel)
         report = _reports(outcomes, round_name, made_at)[0]
+        from zjtx.export.atomic import write_atomically
         from zjtx.export.report_pdf import render_assessment_pdf
 
         target = folder / report_file_name(report.uscc, report.name)
-        render_assessment_pdf(report, target)
+        write_atomically(target, lambda partial: render_assessment_pdf(report, partial))
         if progress is not None:
             progress(1, 1)
         return ExportOutcome(folder, (target,), f"已生成评审意见表：{target.name}")

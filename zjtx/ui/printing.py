@@ -189,16 +189,18 @@ def print_pdf_files(
         target = Path(printer.outputFileName()) if to_file else None
         if target is not None and target.is_dir():
             raise PrintError(f"“{target}” 是文件夹，请给出要保存的 PDF 文件名")
-        if target is not None:
-            partial = target.with_name(target.name + ".part")
-            printer.setOutputFileName(str(partial))
-        try:
+        if target is None:
             _paint(printer, sheets, progress, cancel)
-            if target is not None:
-                os.replace(partial, target)
-        finally:
-            if target is not None:
-                partial.unlink(missing_ok=True)
+        else:
+            from zjtx.export.atomic import write_atomically
+
+            def paint_into(partial: Path) -> None:
+                printer.setOutputFileName(str(partial))
+                _paint(printer, sheets, progress, cancel)
+
+            try:
+                write_atomically(target, paint_into)
+            finally:
                 printer.setOutputFileName(str(target))
     finally:
         for document in documents:
