@@ -163,3 +163,50 @@ def test_invalid_catalogue_names_file_key_and_suggestion(tmp_path, body, message
     assert error.rule == rule
     assert message in str(error)
     assert error.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("  - {key: a, label: A, group: identity, type: money, min: 10, max: 1}\n", "大于 max"),
+        ("  - {key: a, label: A, group: identity, type: int, max: 1e9}\n", "必须是整数"),
+        ("  - {key: a, label: A, group: identity, type: int, min: 'x'}\n", "必须是整数"),
+        ("  - {key: a, label: A, group: identity, type: int, min: true}\n", "必须是整数"),
+        ("  - {key: a, label: A, group: identity, type: text, min: 0}\n", "只有数值字段"),
+        ("  - {key: a, label: A, group: identity, type: money, max_length: 9}\n", "只有文本字段"),
+        ("  - {key: a, label: A, group: identity, type: text, max_length: 0}\n", "正整数"),
+        ("  - {key: a, label: A, group: identity, type: text, max_length: 2.5}\n", "必须是整数"),
+    ],
+    ids=[
+        "min-over-max",
+        "float-text-max",
+        "text-min",
+        "bool-min",
+        "min-on-text",
+        "length-on-money",
+        "zero-length",
+        "fractional-length",
+    ],
+)
+def test_bad_bounds_name_file_and_field(tmp_path, body, message):
+    """A range or length limit that cannot be applied fails on load, naming file and field."""
+    with pytest.raises(DataFileError) as info:
+        load_catalogue_file(_write(tmp_path, body))
+    assert info.value.file == "fields.yaml"
+    assert info.value.rule == "a"
+    assert message in str(info.value)
+
+
+def test_every_numeric_field_has_a_range_and_every_text_a_length_limit():
+    """The import gate has a range for every number and a length limit for every text."""
+    catalogue = load_catalogue()
+    for spec in catalogue:
+        if spec.is_numeric:
+            assert spec.minimum is not None and spec.maximum is not None, spec.key
+            assert spec.minimum < spec.maximum, spec.key
+        elif spec.type == FieldType.TEXT and spec.key != "uscc":
+            assert spec.max_length is not None, spec.key
+    # The store keeps names in 300 characters; a real 企业名称 is well under 100.
+    assert 60 <= catalogue["name"].max_length <= 300
+    assert catalogue["revenue_y1"].range_text() == "0 到 10,000,000,000 万元"
+    assert catalogue["market_share_domestic"].range_text() == "0 到 100%"

@@ -40,7 +40,10 @@ class FieldSpec:
         options: enumeration codes to Chinese labels, in display order.
         option_aliases: extra Chinese spellings accepted for each code.
         none_means_zero: whether 无 in a cell means 0 (counts, ranks) rather than unknown.
-        minimum / maximum: plausible range, used by templates and the import gate.
+        minimum / maximum: plausible range of a numeric field (in its unit), used by templates
+            and the import gate: a value outside it is an error naming the cell and the range.
+        max_length: most characters a text field may hold (企业名称 100); a longer text is an
+            error for its row.
         required: a missing value blocks the applicant.
         help: 填表说明 text.
         overlay: the overlay id that declared the field, or None for the national catalogue.
@@ -60,6 +63,7 @@ class FieldSpec:
     none_means_zero: bool = False
     minimum: int | None = None
     maximum: int | None = None
+    max_length: int | None = None
     required: bool = False
     help: str = ""
     overlay: str | None = None
@@ -72,6 +76,18 @@ class FieldSpec:
     @property
     def is_numeric(self) -> bool:
         return self.type in (FieldType.INT, FieldType.DECIMAL, FieldType.MONEY, FieldType.PERCENT)
+
+    def range_text(self) -> str:
+        """The plausible range in words, e.g. ``0 到 10,000,000,000 万元`` or ``不小于 0 人``."""
+        unit = "" if self.unit is None else ("%" if self.unit == "%" else f" {self.unit}")
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"{low:,} 到 {high:,}{unit}"
+        if low is not None:
+            return f"不小于 {low:,}{unit}"
+        if high is not None:
+            return f"不大于 {high:,}{unit}"
+        return ""
 
     def relative_label(self) -> str:
         """Label with the relative year word, e.g. ``上年度营业收入`` or ``上年末资产总额``."""

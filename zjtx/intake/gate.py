@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
 from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
+from zjtx.intake.values import (
+    MAX_MAGNITUDE,
+    clean_text,
+    control_characters,
+    is_placeholder,
+    shown_text,
+)
 
 REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as 万元
 REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
 GROWTH_LIMIT = Decimal(300)  # percent
+USCC_LENGTH = 18
+# A text field without a max_length (an overlay's) still has one; so does a number's range.
+TEXT_LIMIT = 200
+NUMBER_LIMIT = 10**MAX_MAGNITUDE
+# Without these an applicant is unusable: a control character in them blocks it.
+IDENTITY_KEYS = frozenset({"name", "uscc"})
 HUNDRED = Decimal(100)
 GROWTH_FACTOR = 1 + GROWTH_LIMIT / HUNDRED
 ZERO = Decimal(0)
@@ -29,38 +43,125 @@ def _fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-_RULES: dict[int, tuple[FieldCatalogue, tuple[Any, ...], dict[str, Any]]] = {}
+_RULES: dict[int, tuple[FieldCatalogue, tuple[Any, ...], dict[str, Any], tuple[Any, ...]]] = {}
 
 
-def _rules(catalogue: FieldCatalogue) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Required fields and numeric bounds of a catalogue, computed once per catalogue."""
+def _rules(
+    catalogue: FieldCatalogue,
+) -> tuple[tuple[Any, ...], dict[str, Any], tuple[Any, ...]]:
+    """Required fields, numeric bounds and text fields with their length limits of a catalogue,
+    computed once per catalogue."""
     cached = _RULES.get(id(catalogue))
     if cached is None or cached[0] is not catalogue:
         required = tuple(spec for spec in catalogue if spec.required)
-        # Bounds as the values' own type: Decimal against Decimal compares fastest.
+        # Bounds as the values' own type: Decimal against Decimal compares fastest. A field
+        # the catalogue gives no bound still stops at 10^18.
         bounds = {
             spec.key: (
                 spec,
-                _typed_bound(spec, spec.minimum),
-                _typed_bound(spec, spec.maximum),
+                _typed_bound(spec, spec.minimum, -NUMBER_LIMIT),
+                _typed_bound(spec, spec.maximum, NUMBER_LIMIT),
             )
             for spec in catalogue
-            if spec.is_numeric and (spec.minimum is not None or spec.maximum is not None)
+            if spec.is_numeric
         }
-        cached = _RULES[id(catalogue)] = (catalogue, required, bounds)
-    return cached[1], cached[2]
+        texts = tuple(
+            (spec.key, spec, spec.max_length or TEXT_LIMIT, spec.key in ("uscc", "industry_code"))
+            for spec in catalogue
+            if spec.type == FieldType.TEXT
+        )
+        cached = _RULES[id(catalogue)] = (catalogue, required, bounds, texts)
+    return cached[1], cached[2], cached[3]
 
 
-def _typed_bound(spec: Any, bound: int | None) -> Any:
+def _typed_bound(spec: Any, bound: int | None, default: int) -> Any:
     if bound is None:
-        return None
+        bound = default
     return bound if spec.type == "int" else Decimal(bound)
+
+
+def _shown_number(value: Any) -> str:
+    """A number as a message quotes it (a huge int never goes through str())."""
+    if value.__class__ is int and value.bit_length() > 200:
+        try:
+            return f"{value:.6e}"
+        except OverflowError:
+            return f"约 {int(value.bit_length() * 0.30103) + 1} 位的整数"
+    return shown_text(str(value))
+
+
+def _check_texts(record: Record, texts: tuple[Any, ...]) -> None:
+    """Control characters (removed; an error in 企业名称 or 统一社会信用代码, else a warning)
+    and texts longer than the catalogue allows (an error for the row)."""
+    values = record.values
+    for key, spec, limit, code in texts:
+        value = values.get(key)
+        if value is None:
+            continue
+        if not value.isprintable():
+            found = control_characters(value)
+            if found:
+                value = _remove_controls(record, spec, value, found, code)
+                if value is None:
+                    continue
+        if len(value) > limit and key != "uscc":  # the code's length: validate_uscc
+            record.add(
+                "text-too-long",
+                Severity.ERROR,
+                f"{spec.label}过长：{len(value)} 个字符，最多 {limit} 个"
+                f"（“{shown_text(value, 20)}”）：请核对该单元格",
+                field_key=key,
+            )
+
+
+def _remove_controls(
+    record: Record, spec: FieldSpec, value: str, found: list[str], code: bool
+) -> str | None:
+    """Take the control characters out of a text value and say so; None if nothing is left."""
+    key = spec.key
+    cleaned = clean_text(value, code=code)
+    listed = "、".join(found)
+    if key in IDENTITY_KEYS:
+        record.add(
+            "text-control-character",
+            Severity.ERROR,
+            f"{spec.label}含有不可见的控制字符（{listed}）：该企业无法导入，"
+            "请在原表中删除这些字符后重新导入",
+            field_key=key,
+        )
+    else:
+        record.add(
+            "text-control-character",
+            Severity.WARNING,
+            f"{spec.relative_label()}含有不可见的控制字符（{listed}），已删除："
+            f"按“{shown_text(cleaned)}”导入",
+            field_key=key,
+        )
+    if key == "uscc":
+        # Issues already raised for the row name the code as typed: name it without them.
+        old = record.uscc_text
+        record.uscc_text = cleaned or None
+        record.issues = [
+            replace(issue, uscc=record.uscc_text) if issue.uscc == old else issue
+            for issue in record.issues
+        ]
+    if not cleaned or is_placeholder(cleaned):
+        del record.values[key]
+        return None
+    record.values[key] = cleaned
+    return cleaned
+
+
+def _range_hint(spec: FieldSpec) -> str:
+    bounds = spec.range_text()
+    return f"（合理范围 {bounds}）" if bounds else ""
 
 
 def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
     values = record.values
-    required, bounds = _rules(catalogue)
+    required, bounds, texts = _rules(catalogue)
+    _check_texts(record, texts)
     for spec in required:
         if spec.key not in values and not any(issue.field == spec.key for issue in record.issues):
             record.add(
@@ -70,7 +171,15 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 field_key=spec.key,
             )
     code = values.get("uscc")
-    if code is not None:
+    if code is not None and len(code) > USCC_LENGTH * 2:
+        # validate_uscc quotes the code whole; a 5,000-character one is shown cut.
+        record.add(
+            "uscc-length",
+            Severity.ERROR,
+            f"统一社会信用代码应为 18 位，“{shown_text(code, 20)}”为 {len(code)} 位",
+            field_key="uscc",
+        )
+    elif code is not None:
         problem = validate_uscc(code)
         if problem is not None:
             record.add(problem.code, Severity.ERROR, problem.message, field_key="uscc")
@@ -81,19 +190,21 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     for key in values.keys() & bounds.keys():
         spec, low, high = bounds[key]
         value = values[key]
-        if low is not None and value < low:
-            word = "为负数" if spec.minimum == 0 else f"小于 {spec.minimum}"
+        if value < low:
+            shown = _shown_number(value)
+            word = f"为负数（{shown}）" if spec.minimum == 0 else f"为 {shown}"
             record.add(
                 "value-out-of-range",
                 Severity.ERROR,
-                f"{spec.relative_label()}{word}（{value}），不可能成立",
+                f"{spec.relative_label()}{word}，不可能成立{_range_hint(spec)}",
                 field_key=key,
             )
-        elif high is not None and value > high:
+        elif value > high:
             record.add(
                 "value-out-of-range",
                 Severity.ERROR,
-                f"{spec.relative_label()}大于 {spec.maximum}（{value}），不可能成立",
+                f"{spec.relative_label()}为 {_shown_number(value)}，超出合理范围"
+                f"{_range_hint(spec)}：请核对数值和单位",
                 field_key=key,
             )
     for year, revenue_key, main_key, rd_key in _YEAR_KEYS:
@@ -119,7 +230,9 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"大于{label}（{_fmt(revenue)} 万元）",
                 field_key=f"rd_expense_y{year}",
             )
-        if ZERO < revenue < REVENUE_MIN or revenue > REVENUE_MAX:
+        if (ZERO < revenue < REVENUE_MIN or revenue > REVENUE_MAX) and not any(
+            issue.field == revenue_key for issue in record.issues
+        ):  # beyond the catalogue's range it is already an error
             record.add(
                 "revenue-unit-suspect",
                 Severity.WARNING,

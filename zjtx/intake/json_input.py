@@ -10,6 +10,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.intake.values import check_magnitude, json_integer
 from zjtx.scoring.errors import did_you_mean
 
 
@@ -57,6 +58,7 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise ValueError(f"应为数值，收到 {json.dumps(raw)}")
         if isinstance(raw, int | Decimal):
+            check_magnitude(spec, raw)
             return Decimal(raw)
         if isinstance(raw, str):
             try:
@@ -65,16 +67,20 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
                 raise ValueError(f"应为数值，收到 “{raw}”") from None
             if not value.is_finite():
                 raise ValueError(f"应为有限数值，收到 “{raw}”")
+            check_magnitude(spec, value)
             return value
         raise ValueError(f"应为数值，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
     if ftype == FieldType.INT:
         if isinstance(raw, bool):
             raise ValueError(f"应为整数，收到 {json.dumps(raw)}")
+        if isinstance(raw, int | Decimal):
+            check_magnitude(spec, raw)  # before int() of 1e1000000 (33 s)
         if isinstance(raw, int):
             return raw
         if isinstance(raw, Decimal) and raw == raw.to_integral_value():
             return int(raw)
         if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+            check_magnitude(spec, Decimal(raw.strip()))
             return int(raw.strip())
         raise ValueError(f"应为整数，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
     if ftype == FieldType.DATE:
@@ -153,7 +159,7 @@ def read_json_applicants(path: Path, catalogue: FieldCatalogue) -> list[Applican
     except OSError as exc:
         raise InputError(str(path), f"无法读取：{exc.strerror}") from None
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, parse_int=json_integer)
     except json.JSONDecodeError as exc:
         raise InputError(
             name, f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"

@@ -57,6 +57,26 @@ _DATE_PATTERNS = (
 )
 _YEAR_ONLY = re.compile(r"^(\d{4})年?$")
 
+# Characters no stored text may hold: C0 controls but tab, line feed and carriage return; DEL;
+# C1 controls; the line and paragraph separators; bidirectional overrides, which reorder what
+# follows them on screen; lone surrogates, which cannot be encoded; and the two non-characters
+# XML forbids. They break exports (openpyxl refuses them, PostgreSQL refuses NUL) or move the
+# terminal's cursor, and nobody types them on purpose.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+SHOWN_LIMIT = 40  # characters of a cell quoted in a message
+# Controls that separate lines or fields become a space when removed; the others just go.
+_SEPARATOR_CONTROLS = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+# Whitespace runs that are not themselves controls (str.split() would swallow \x1c or \u2028).
+_PLAIN_SPACE_RUNS = re.compile("[^\\S\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+# No field holds a number of more characters or beyond 10^18 (money tops out at 10^10 万元):
+# such text is refused before Decimal or int ever computes with it (1e1000000 took 33 s).
+MAX_NUMBER_LENGTH = 40
+MAX_MAGNITUDE = 18
+_MAGNITUDE_LIMIT = 10**MAX_MAGNITUDE
+
 
 class CellError(ValueError):
     """A cell whose text cannot be read as its field's type: a kebab-case code and a message."""
@@ -65,6 +85,84 @@ class CellError(ValueError):
         self.code = code
         self.message = message
         super().__init__(message)
+
+
+class NumberTooLarge(ValueError):
+    """A number with absurdly many digits or an absurd exponent (refused before computing)."""
+
+
+def absurd_number(spec: FieldSpec, raw: str) -> CellError:
+    """The error for a number no field can hold, naming the field's plausible range."""
+    bounds = spec.range_text()
+    return CellError(
+        "value-out-of-range",
+        f"{spec.relative_label()}：“{shown_text(raw)}”不是合理的数值（位数过多或数量级不合理）"
+        + (f"，合理范围为 {bounds}" if bounds else ""),
+    )
+
+
+def check_magnitude(spec: FieldSpec, number: Decimal | int) -> None:
+    """Raise CellError (without the field's label, which the caller adds) for a number beyond
+    10^MAX_MAGNITUDE or a fraction below its inverse, cheaply: the JSON reader calls it before
+    it turns 1e1000000 into an int or quotes a 5,000-digit one."""
+    if number.__class__ is int:
+        if -_MAGNITUDE_LIMIT <= number <= _MAGNITUDE_LIMIT:
+            return
+        # str() of an int over 4,300 digits raises; its length is estimated from its bits.
+        shown = f"约 {int(number.bit_length() * 0.30103) + 1} 位的整数"
+    elif not number.is_finite():
+        raise CellError("value-unreadable", "应为有限数值")
+    elif not number or -MAX_MAGNITUDE <= number.adjusted() <= MAX_MAGNITUDE:
+        return
+    else:
+        digits = len(number.as_tuple().digits)
+        shown = f"{digits} 位的数" if digits > MAX_NUMBER_LENGTH else f"“{number}”"
+    bounds = spec.range_text()
+    raise CellError(
+        "value-out-of-range",
+        f"{shown}不是合理的数值（位数过多或数量级不合理）"
+        + (f"，合理范围为 {bounds}" if bounds else ""),
+    )
+
+
+def json_integer(text: str) -> int | Decimal:
+    """A JSON integer literal: an int, or a Decimal when it has too many digits for one
+    (Python refuses int() of more than 4,300 digits; check_magnitude then reports it)."""
+    return int(text) if len(text) <= MAX_NUMBER_LENGTH else Decimal(text)
+
+
+def clean_text(text: str, *, code: bool = False) -> str:
+    """The text without control characters (separators become spaces), whitespace collapsed;
+    a code (统一社会信用代码, 行业代码) keeps no whitespace at all."""
+    text = CONTROL_CHARACTERS.sub("", _SEPARATOR_CONTROLS.sub(" ", text))
+    return ("" if code else " ").join(text.split())
+
+
+def control_characters(text: str) -> list[str]:
+    """The distinct control characters of a text, in order, as escapes (["\\x01", "\\x1b"])."""
+    if text.isprintable():
+        return []
+    return list(dict.fromkeys(visible_controls(ch) for ch in CONTROL_CHARACTERS.findall(text)))
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible_controls(text: str) -> str:
+    """The text with every control character written as an escape such as \\x01."""
+    if text.isprintable():
+        return text
+    return CONTROL_CHARACTERS.sub(_visible, text)
+
+
+def shown_text(text: str, limit: int = SHOWN_LIMIT) -> str:
+    """A cell's text as a message quotes it: controls made visible, long text cut with its
+    length ("99999…（共 5000 个字符）")."""
+    if len(text) > limit:
+        return f"{visible_controls(text[:limit])}…（共 {len(text)} 个字符）"
+    return visible_controls(text)
 
 
 def normalise_text(text: str) -> str:
@@ -81,7 +179,9 @@ def decimal_from_float(value: float) -> Decimal:
 def tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros a unit conversion added (1200.0000 -> 1200) without exponents."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
+        # quantize needs every digit within the context's precision (28); a number that long
+        # is kept as it is for the gate to refuse by its range.
+        return value.quantize(Decimal(1)) if value.adjusted() < 27 else value
     return value.normalize()
 
 
@@ -95,6 +195,8 @@ def raw_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
+    if value.__class__ is str:
+        return visible_controls(value)
     return str(value)
 
 
@@ -107,7 +209,9 @@ def parse_number_text(text: str) -> tuple[Decimal, str | None]:
     """A number typed as text and its trailing unit, if any ("1,200万元" -> 1200, "万元").
 
     Accepts thousands separators, full-width digits (the caller normalises), a leading plus or
-    minus sign, negative numbers in parentheses and a percent sign. Raises ValueError.
+    minus sign, negative numbers in parentheses and a percent sign. Raises ValueError, or
+    NumberTooLarge for more than MAX_NUMBER_LENGTH characters or a magnitude beyond
+    10^±MAX_MAGNITUDE (checked on the text and the exponent before any arithmetic).
     """
     negative = False
     if len(text) > 2 and text[0] == "(" and text[-1] == ")":
@@ -123,10 +227,14 @@ def parse_number_text(text: str) -> tuple[Decimal, str | None]:
         text = text.replace(",", "")
     if not _PLAIN_NUMBER.match(text):
         raise ValueError(text)
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise NumberTooLarge(text)
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise ValueError(text) from None
+    if number and not -MAX_MAGNITUDE <= number.adjusted() <= MAX_MAGNITUDE:
+        raise NumberTooLarge(text)
     if negative:
         if number < 0:
             raise ValueError(text)
@@ -137,7 +245,7 @@ def parse_number_text(text: str) -> tuple[Decimal, str | None]:
 def _unreadable(spec: FieldSpec, raw: Any, expected: str) -> CellError:
     return CellError(
         "value-unreadable",
-        f"{spec.relative_label()}：无法把“{raw_text(raw)}”读作{expected}",
+        f"{spec.relative_label()}：无法把“{shown_text(raw_text(raw))}”读作{expected}",
     )
 
 
@@ -182,10 +290,12 @@ def _text_number(spec: FieldSpec, raw: str) -> tuple[Decimal | None, str | None]
         return None, None
     try:
         return parse_number_text(text)
+    except NumberTooLarge:
+        raise absurd_number(spec, raw) from None
     except ValueError:
         raise CellError(
             "value-unreadable",
-            f"{spec.relative_label()}：无法把“{raw}”读作数值",
+            f"{spec.relative_label()}：无法把“{shown_text(raw)}”读作数值",
         ) from None
 
 
@@ -212,7 +322,8 @@ def _money_converter(spec: FieldSpec, header_power: int) -> Converter:
             if unit in MONEY_UNITS:
                 return _scaled(number, MONEY_UNITS[unit])
             raise CellError(
-                "value-unreadable", f"{spec.relative_label()}：“{value}”的单位不是金额单位"
+                "value-unreadable",
+                f"{spec.relative_label()}：“{shown_text(value)}”的单位不是金额单位",
             )
         raise _unreadable(spec, value, "金额")
 
@@ -231,7 +342,9 @@ def _percent_converter(spec: FieldSpec) -> Converter:
                 return None
             if unit is None or unit == "%":
                 return number
-            raise CellError("value-unreadable", f"{spec.relative_label()}：“{value}”不是百分数")
+            raise CellError(
+                "value-unreadable", f"{spec.relative_label()}：“{shown_text(value)}”不是百分数"
+            )
         raise _unreadable(spec, value, "百分数")
 
     return convert
@@ -248,7 +361,8 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             return number
         if number != number.to_integral_value():
             raise CellError(
-                "value-not-integer", f"{spec.relative_label()}：“{raw_text(raw)}”应为整数"
+                "value-not-integer",
+                f"{spec.relative_label()}：“{shown_text(raw_text(raw))}”应为整数",
             )
         return int(number)
 
@@ -268,7 +382,9 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             if number is None:
                 return None
             if unit is not None and unit not in allowed_units:
-                raise CellError("value-unreadable", f"{spec.relative_label()}：“{value}”的单位不对")
+                raise CellError(
+                    "value-unreadable", f"{spec.relative_label()}：“{shown_text(value)}”的单位不对"
+                )
             return finish(number, value)
         raise _unreadable(spec, value, expected)
 
@@ -306,7 +422,7 @@ def _bool_converter(spec: FieldSpec) -> Converter:
                 return False
             raise CellError(
                 "value-unreadable",
-                f"{spec.relative_label()}：无法把“{value}”读作是/否"
+                f"{spec.relative_label()}：无法把“{shown_text(value)}”读作是/否"
                 "（可填 是、否、有、无、√、×、Y、N）",
             )
         raise _unreadable(spec, value, "是/否")
@@ -351,7 +467,7 @@ def _date_converter(spec: FieldSpec) -> Converter:
             if parsed is None:
                 raise CellError(
                     "value-unreadable",
-                    f"{spec.relative_label()}：无法把“{value}”读作日期"
+                    f"{spec.relative_label()}：无法把“{shown_text(value)}”读作日期"
                     "（可写 2019-03-01、2019年3月、2019.3）",
                 )
             return parsed[0]
@@ -383,7 +499,7 @@ def _enum_converter(spec: FieldSpec) -> Converter:
         if value.__class__ is not str:
             raise CellError(
                 "value-unreadable",
-                f"{spec.relative_label()}：“{raw_text(value)}”不是可选值；可选：{choices}",
+                f"{spec.relative_label()}：“{shown_text(raw_text(value))}”不是可选值；可选：{choices}",
             )
         key = _option_key(value)
         if key in PLACEHOLDERS:
@@ -392,7 +508,7 @@ def _enum_converter(spec: FieldSpec) -> Converter:
         if code is None:
             raise CellError(
                 "value-unreadable",
-                f"{spec.relative_label()}：“{value}”不是可选值；可选：{choices}",
+                f"{spec.relative_label()}：“{shown_text(value)}”不是可选值；可选：{choices}",
             )
         return code
 
@@ -404,6 +520,11 @@ def _text_converter(spec: FieldSpec) -> Converter:
 
     def convert(value: Any, percent: bool) -> Any:
         if value.__class__ is str:
+            if not value.isprintable() and CONTROL_CHARACTERS.search(value):
+                # Kept for the gate, which names the cell, removes them and decides severity.
+                if codes:
+                    value = unicodedata.normalize("NFKC", value)
+                return _PLAIN_SPACE_RUNS.sub("" if codes else " ", value).strip(" ")
             if codes:
                 # Codes typed with full-width characters or spaces are the same code.
                 value = normalise_text(value)

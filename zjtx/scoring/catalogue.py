@@ -14,8 +14,30 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 
 _ENTRY_KEYS = {
     "key", "label", "group", "type", "unit", "years", "period", "aliases", "options",
-    "option_aliases", "none_means_zero", "min", "max", "required", "help",
+    "option_aliases", "none_means_zero", "min", "max", "max_length", "required", "help",
 }  # fmt: skip
+_NUMERIC = (FieldType.INT, FieldType.DECIMAL, FieldType.MONEY, FieldType.PERCENT)
+
+
+def _check_limits(entry: dict[str, Any], ftype: FieldType, file: str, key: str) -> None:
+    """min/max only on numeric fields, whole numbers, min <= max; max_length only on text
+    fields, a positive whole number (the import gate relies on them)."""
+    for name in ("min", "max", "max_length"):
+        bound = entry.get(name)
+        if bound is None:
+            continue
+        if isinstance(bound, bool) or not isinstance(bound, int):
+            raise DataFileError(file, f"{name} 必须是整数，而不是 “{bound}”", rule=key)
+        if name == "max_length":
+            if ftype != FieldType.TEXT:
+                raise DataFileError(file, "只有文本字段可以有 max_length", rule=key)
+            if bound < 1:
+                raise DataFileError(file, f"max_length 必须是正整数，而不是 {bound}", rule=key)
+        elif ftype not in _NUMERIC:
+            raise DataFileError(file, f"只有数值字段可以有 {name}", rule=key)
+    low, high = entry.get("min"), entry.get("max")
+    if low is not None and high is not None and low > high:
+        raise DataFileError(file, f"min（{low}）大于 max（{high}）", rule=key)
 
 
 def read_yaml(path: Path) -> Any:
@@ -60,6 +82,7 @@ def parse_field_entries(
                 rule=key,
                 suggestion=did_you_mean(str(entry["type"]), [t.value for t in FieldType]),
             ) from None
+        _check_limits(entry, ftype, file, key)
         group = entry["group"]
         if groups and group not in groups:
             raise DataFileError(
@@ -102,6 +125,7 @@ def parse_field_entries(
             "none_means_zero": bool(entry.get("none_means_zero", False)),
             "minimum": entry.get("min"),
             "maximum": entry.get("max"),
+            "max_length": entry.get("max_length"),
             "required": bool(entry.get("required", False)),
             "help": str(entry.get("help") or ""),
             "overlay": overlay,
