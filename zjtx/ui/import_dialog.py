@@ -1044,11 +1044,10 @@ class ImportDialog(QDialog):
             return
 
         def work(progress: Any, cancel: Any) -> Path:
-            from zjtx.export.atomic import write_atomically
             from zjtx.intake.templates import write_form_template, write_roster_template
 
             writer = write_roster_template if kind == "roster" else write_form_template
-            return write_atomically(target, lambda temporary: writer(temporary, _catalogue(), year))
+            return Path(writer(target, _catalogue(), year))  # written atomically by the writer
 
         self._write_file(work, target, f"生成{title}", f"已保存{year}年度{title}：{{path}}")
 
