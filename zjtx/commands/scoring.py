@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any, TextIO
 
 from zjtx.cli import UsageError
 from zjtx.commands.textout import dump_json, table
@@ -22,6 +25,7 @@ from zjtx.scoring import (
     load_rulebook,
     score_applicants,
 )
+from zjtx.scoring.api import check_scoring, score_each
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.quantities import format_number
 from zjtx.scoring.rulebook import (
@@ -329,8 +333,6 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
         from zjtx.intake import read_applicants
     except ImportError:
         raise UsageError("此版本尚不能读取表格文件，请使用 JSON 输入") from None
-    import sys
-
     result = read_applicants(paths, year, catalogue=catalogue)
     blocked = [i for i in result.issues if str(i.severity) == "error"]
     if blocked:
@@ -342,11 +344,12 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
     return list(result.applicants)
 
 
-def score_inputs(
+def read_scoring_inputs(
     args: argparse.Namespace, *, required: bool = False
-) -> tuple[list[Applicant], list[Evaluation]]:
-    """The input files of a scoring command, read and scored with its --tier/--rulebook,
-    --date, --overlay and --setting; bad names are usage errors with a "did you mean".
+) -> tuple[list[Applicant], dict[str, Any]]:
+    """The applicants of a scoring command's input files, and how to score them (its --tier or
+    --rulebook, --date, --overlay and --setting), checked: bad names are usage errors with a
+    "did you mean" raised before anything is evaluated.
 
     Args:
         required: at least one applicant must be read (else a usage error).
@@ -362,30 +365,56 @@ def score_inputs(
     applicants = load_inputs(args.inputs, round_date.year, args.overlay)
     if required and not applicants:
         raise UsageError("输入中没有申报企业")
+    how = {
+        "round_date": round_date,
+        "tier": args.tier,
+        "rulebook_id": args.rulebook,
+        "overlay": args.overlay,
+        "settings": settings,
+    }
     try:
-        evaluations = score_applicants(
-            applicants,
-            round_date=round_date,
-            tier=args.tier,
-            rulebook_id=args.rulebook,
-            overlay=args.overlay,
-            settings=settings,
-        )
+        check_scoring(applicants, **how)
+    except (UnknownNameError, NoRulebookError, DataFileError) as exc:
+        raise UsageError(str(exc)) from None
+    return applicants, how
+
+
+def score_inputs(
+    args: argparse.Namespace, *, required: bool = False
+) -> tuple[list[Applicant], list[Evaluation]]:
+    """The input files of a scoring command, read and scored (see read_scoring_inputs)."""
+    applicants, how = read_scoring_inputs(args, required=required)
+    try:
+        evaluations = score_applicants(applicants, **how)
     except (UnknownNameError, NoRulebookError, DataFileError) as exc:
         raise UsageError(str(exc)) from None
     return applicants, evaluations
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    _applicants, evaluations = score_inputs(args)
+    applicants, how = read_scoring_inputs(args)
     if args.json:
-        print(dump_json([e.to_dict() for e in evaluations]))
+        # One applicant at a time: evaluated, written and dropped, so memory stays flat in
+        # the number of applicants (the bytes are those of one json.dumps of the whole list).
+        write_json_array(e.to_dict() for e in score_each(applicants, **how))
         return 0
+    evaluations = score_applicants(applicants, **how)
     for evaluation in evaluations:
         print(render_evaluation(evaluation))
         print()
     print(render_summary(evaluations))
     return 0
+
+
+def write_json_array(items: Iterable[Any], out: TextIO | None = None) -> None:
+    """Write ``dump_json(list(items))`` plus a newline to ``out`` (stdout), element by element."""
+    out = out if out is not None else sys.stdout
+    first = True
+    for item in items:
+        text = dump_json(item).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 _STATE_MARKS = {

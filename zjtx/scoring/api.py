@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, Evaluation
+from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.evaluator import evaluate
 from zjtx.scoring.rulebook import (
     Rulebook,
@@ -60,6 +62,55 @@ def score_applicant(
     return evaluate(
         applicant, rulebook, round_date=round_date, confirmations=confirmations, settings=settings
     )
+
+
+def score_each(
+    applicants: Iterable[Applicant],
+    *,
+    round_date: date,
+    tier: str | None = None,
+    rulebook_id: str | None = None,
+    overlay: str | None = None,
+    settings: Mapping[str, bool] | None = None,
+    confirmations: Mapping[str, Iterable[Confirmation]] | None = None,
+) -> Iterator[Evaluation]:
+    """Evaluate applicants one at a time, as they are asked for (nothing is kept)."""
+    confirmations = confirmations or {}
+    for applicant in applicants:
+        yield score_applicant(
+            applicant,
+            round_date=round_date,
+            tier=tier,
+            rulebook_id=rulebook_id,
+            overlay=overlay,
+            settings=settings,
+            confirmations=confirmations.get(applicant.uscc, ()),
+        )
+
+
+def check_scoring(
+    applicants: Iterable[Applicant],
+    *,
+    round_date: date,
+    tier: str | None = None,
+    rulebook_id: str | None = None,
+    overlay: str | None = None,
+    settings: Mapping[str, bool] | None = None,
+) -> None:
+    """Raise, before anything is evaluated, what evaluating these applicants would raise for a
+    rulebook, overlay or setting name (one rulebook per application type is looked up)."""
+    seen: set[Any] = set()
+    for applicant in applicants:
+        application_type = applicant.values.get("application_type")
+        if application_type in seen:
+            continue
+        seen.add(application_type)
+        rulebook = rulebook_for(
+            applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
+        )
+        for name in settings or {}:
+            if name not in rulebook.settings:
+                raise UnknownNameError("批次设置", name, rulebook.settings)
 
 
 def score_applicants(
