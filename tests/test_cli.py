@@ -153,3 +153,24 @@ def test_rulebook_show_prints_the_correspondence(capsys):
         "rulebook": "little-giant-2022", "criteria": ["LG22-1a"], "how": "same",
     }  # fmt: skip
     assert criteria["LG26-7"]["replaces"] is None
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_score_json_streams_the_bytes_of_one_json_dump(tmp_path, capsys, count):
+    """`zjtx score --json` writes applicant by applicant exactly what one dump of the whole
+    list gives, for none, one and several applicants."""
+    from datetime import date
+
+    from zjtx.commands.textout import dump_json
+    from zjtx.intake.json_input import read_json_applicants
+    from zjtx.scoring import load_catalogue, score_applicants
+
+    rows = json.loads(SAMPLES.read_text(encoding="utf-8"))[:count]
+    path = tmp_path / "some.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert main(["score", str(path), "--tier", "srdi-sme", "--date", "2025-06-01", "--json"]) == 0
+    streamed = capsys.readouterr().out
+    applicants = read_json_applicants(path, load_catalogue())
+    whole = score_applicants(applicants, round_date=date(2025, 6, 1), tier="srdi-sme")
+    assert streamed == dump_json([e.to_dict() for e in whole]) + "\n"
+    assert len(json.loads(streamed)) == count
