@@ -223,6 +223,25 @@ def test_a_damaged_file_is_refused_on_open_naming_the_backup(damaged_sqlite):
     assert "复制为" in message
 
 
+def test_large_files_are_checked_daily_and_before_exports(damaged_sqlite, monkeypatch):
+    """A file too large to check on every open is checked before a whole-round export and
+    on the first open of a day."""
+    from zjtx.store import engine as engine_module
+
+    url, path = damaged_sqlite
+    monkeypatch.setattr(engine_module, "QUICK_CHECK_EVERY_OPEN_BYTES", 0)
+    with open_store(url) as store:  # checked less than a day ago: not checked again now
+        service = StoreService(store, scorer=RuleScorer())
+        assert [r.name for r in service.list_rounds()] == [ROUND]
+        with pytest.raises(DatabaseDamagedError, match=str(sqlite_backups(path)[0].name)):
+            next(service.round_details(ROUND))
+    stamp = path.with_name(f"{path.name}.checked")
+    day_ago = stamp.stat().st_mtime - 25 * 3600
+    os.utime(stamp, (day_ago, day_ago))
+    with pytest.raises(DatabaseDamagedError, match="已损坏"):
+        open_store(url)
+
+
 def test_damage_found_while_exporting_is_explained(sqlite_url, tmp_path):
     """Damage done after opening: reading every detail (as exports do) raises the same
     Chinese message, not the driver's DatabaseError."""
@@ -285,6 +304,7 @@ def test_a_read_only_data_folder_can_be_read_and_says_why_it_cannot_be_written(t
         assert created.returncode == 1, created.stderr
         assert "只读" in created.stderr and "未保存" in created.stderr
         assert "Traceback" not in created.stderr + listed.stderr + shown.stderr
-        assert sorted(p.name for p in data.iterdir()) == ["zjtx.sqlite3"]
+        # Nothing was written: no journal files, no check stamp of this user.
+        assert sorted(p.name for p in data.iterdir()) == ["zjtx.sqlite3", "zjtx.sqlite3.checked"]
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -1959,7 +1959,10 @@ class StoreService:
         polled before each chunk and raises ImportCancelled; ``progress(done, total)`` follows
         each applicant handed out. The session stays open while the caller consumes the
         iterator, so consume it promptly (one export) and never change the round meanwhile.
+        An SQLite file is checked first (PRAGMA quick_check): a damaged one is reported before
+        an export starts, naming the backup to restore.
         """
+        self.store.check_integrity()
         with self.store.session() as session:
             round_row = self._round(session, round_name)
             rows = self._rows(session, round_row.id)
