@@ -13,6 +13,59 @@ from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.intake.values import check_magnitude, json_integer
 from zjtx.scoring.errors import did_you_mean
 
+# The JSON input is held in memory once parsed (a few times its size): 256 MB is about
+# 300,000 applicants with every field filled, beyond any round.
+MAX_JSON_BYTES = 256 << 20
+_SHOWN_CHARS = 40
+
+
+class NonFiniteNumber:
+    """A NaN or Infinity literal (not standard JSON): kept to be reported with its field."""
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+    def __repr__(self) -> str:
+        return self.literal
+
+
+class _DuplicateKeys(dict[str, Any]):
+    """A JSON object in which some key appeared more than once."""
+
+    duplicates: list[str]
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) == len(pairs):
+        return data
+    marked = _DuplicateKeys(data)
+    seen: set[str] = set()
+    marked.duplicates = []
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicates.append(key)
+        seen.add(key)
+    return marked
+
+
+def shown_value(raw: Any) -> str:
+    """A received value for a message: short, and never a whole nested structure."""
+    if isinstance(raw, dict):
+        return "对象 {…}"
+    if isinstance(raw, list):
+        return "数组 […]"
+    if isinstance(raw, NonFiniteNumber):
+        return raw.literal
+    if isinstance(raw, str):
+        if len(raw) > _SHOWN_CHARS:
+            return f"“{raw[:_SHOWN_CHARS]}…”（共 {len(raw):,} 个字符）"
+        return f"“{raw}”"
+    text = shown_value(raw)
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+
 
 class InputError(ValueError):
     """Invalid applicant input, naming the file, the record and the field."""
@@ -49,14 +102,18 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
     """
     if raw is None:
         return None
+    if isinstance(raw, NonFiniteNumber):
+        raise ValueError(
+            f"应为有限数值，收到 {raw.literal}（JSON 不允许 NaN、Infinity；未知请写 null）"
+        )
     ftype = spec.type
     if ftype == FieldType.BOOL:
         if isinstance(raw, bool):
             return raw
-        raise ValueError(f"应为 true 或 false，收到 {json.dumps(raw, ensure_ascii=False)}")
+        raise ValueError(f"应为 true 或 false，收到 {shown_value(raw)}")
     if ftype in (FieldType.MONEY, FieldType.DECIMAL, FieldType.PERCENT):
         if isinstance(raw, bool):
-            raise ValueError(f"应为数值，收到 {json.dumps(raw)}")
+            raise ValueError(f"应为数值，收到 {shown_value(raw)}")
         if isinstance(raw, int | Decimal):
             check_magnitude(spec, raw)
             return Decimal(raw)
@@ -64,15 +121,15 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
             try:
                 value = Decimal(raw.strip())
             except InvalidOperation:
-                raise ValueError(f"应为数值，收到 “{raw}”") from None
+                raise ValueError(f"应为数值，收到 {shown_value(raw)}") from None
             if not value.is_finite():
-                raise ValueError(f"应为有限数值，收到 “{raw}”")
+                raise ValueError(f"应为有限数值，收到 {shown_value(raw)}")
             check_magnitude(spec, value)
             return value
-        raise ValueError(f"应为数值，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+        raise ValueError(f"应为数值，收到 {shown_value(raw)}")
     if ftype == FieldType.INT:
         if isinstance(raw, bool):
-            raise ValueError(f"应为整数，收到 {json.dumps(raw)}")
+            raise ValueError(f"应为整数，收到 {shown_value(raw)}")
         if isinstance(raw, int | Decimal):
             check_magnitude(spec, raw)  # before int() of 1e1000000 (33 s)
         if isinstance(raw, int):
@@ -82,14 +139,14 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
         if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
             check_magnitude(spec, Decimal(raw.strip()))
             return int(raw.strip())
-        raise ValueError(f"应为整数，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+        raise ValueError(f"应为整数，收到 {shown_value(raw)}")
     if ftype == FieldType.DATE:
         if isinstance(raw, str):
             try:
                 return date.fromisoformat(raw.strip())
             except ValueError:
                 pass
-        raise ValueError(f"应为 YYYY-MM-DD 格式的日期，收到 {json.dumps(raw, ensure_ascii=False)}")
+        raise ValueError(f"应为 YYYY-MM-DD 格式的日期，收到 {shown_value(raw)}")
     if ftype == FieldType.ENUM:
         if isinstance(raw, str):
             text = raw.strip()
@@ -102,17 +159,17 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
             for code, aliases in spec.option_aliases:
                 if text in aliases:
                     return code
-            hint = did_you_mean(text, list(codes) + list(codes.values()))
+            hint = did_you_mean(text[:100], list(codes) + list(codes.values()))
             choices = "、".join(f"{c}（{lbl}）" for c, lbl in spec.options)
-            message = f"“{text}”不是可选值；可选：{choices}"
+            message = f"{shown_value(text)}不是可选值；可选：{choices}"
             if hint:
                 message += f"（您是不是要写 “{hint}”？）"
             raise ValueError(message)
-        raise ValueError(f"应为文本选项，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+        raise ValueError(f"应为文本选项，收到 {shown_value(raw)}")
     # text
     if isinstance(raw, str):
         return raw.strip()
-    raise ValueError(f"应为文本，收到 {json.dumps(raw, ensure_ascii=False, default=str)}")
+    raise ValueError(f"应为文本，收到 {shown_value(raw)}")
 
 
 def applicant_from_mapping(
@@ -121,6 +178,10 @@ def applicant_from_mapping(
     """One applicant from a JSON object; unknown keys and wrong types raise InputError."""
     if not isinstance(data, dict):
         raise InputError(file, "每条记录必须是 JSON 对象", record=record)
+    if isinstance(data, _DuplicateKeys):
+        raise InputError(
+            file, "字段重复出现，无法确定以哪个值为准", record=record, key=data.duplicates[0]
+        )
     values: dict[str, Any] = {}
     provenance: dict[str, Provenance] = {}
     for key, raw in data.items():
@@ -130,8 +191,8 @@ def applicant_from_mapping(
                 file,
                 "未知字段",
                 record=record,
-                key=key,
-                suggestion=did_you_mean(key, catalogue.keys()),
+                key=key if len(key) <= _SHOWN_CHARS else key[:_SHOWN_CHARS] + "…",
+                suggestion=did_you_mean(key[:100], catalogue.keys()),
             )
         try:
             value = coerce_json_value(spec, raw)
@@ -151,6 +212,13 @@ def read_json_applicants(path: Path, catalogue: FieldCatalogue) -> list[Applican
     """All applicants of one JSON input file (an array, or one object)."""
     name = path.name
     try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise InputError(
+                name,
+                f"文件过大（{size / 1e6:,.0f} MB，上限 {MAX_JSON_BYTES >> 20} MB），"
+                "超出了申报数据可能的大小，未读取",
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(str(path), "文件不存在") from None
@@ -159,11 +227,25 @@ def read_json_applicants(path: Path, catalogue: FieldCatalogue) -> list[Applican
     except OSError as exc:
         raise InputError(str(path), f"无法读取：{exc.strerror}") from None
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=json_integer)
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=json_integer,
+            parse_constant=NonFiniteNumber,
+            object_pairs_hook=_json_object,
+        )
     except json.JSONDecodeError as exc:
         raise InputError(
             name, f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
         ) from None
+    except RecursionError:
+        raise InputError(
+            name, "JSON 嵌套层数过深，不是申报数据的格式（应为企业对象的数组，每个字段一个值）"
+        ) from None
+    except ValueError as exc:  # a literal Python cannot convert; never a traceback
+        raise InputError(name, f"不是有效的申报数据（{exc}）") from None
+    finally:
+        del text
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):

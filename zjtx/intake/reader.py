@@ -204,7 +204,15 @@ def _read_file(
         sheets = read_workbook(path, kind)
     except FileProblem as exc:
         file_result.kind = "unreadable"
-        _file_issue(file_result, exc.code, Severity.ERROR, f"{shown}：{exc.message}")
+        file_result.issues.append(
+            Issue(
+                code=exc.code,
+                severity=Severity.ERROR,
+                message=f"{shown}：{exc.message}",
+                file=shown,
+                sheet=exc.sheet,
+            )
+        )
         return []
     ticker.check()
     return _read_sheets(sheets, shown, year, catalogue, file_result, ticker, overrides, used, hints)
