@@ -152,6 +152,10 @@ def _remove_controls(
     return cleaned
 
 
+def _upper_range(spec: FieldSpec) -> str:
+    return spec.range_text() if spec.maximum is not None else f"不大于 {NUMBER_LIMIT:,}"
+
+
 def _range_hint(spec: FieldSpec) -> str:
     bounds = spec.range_text()
     return f"（合理范围 {bounds}）" if bounds else ""
@@ -203,8 +207,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             record.add(
                 "value-out-of-range",
                 Severity.ERROR,
-                f"{spec.relative_label()}为 {_shown_number(value)}，超出合理范围"
-                f"{_range_hint(spec)}：请核对数值和单位",
+                f"{spec.relative_label()}为 {_shown_number(value)}，"
+                f"超出合理范围（{_upper_range(spec)}）：请核对数值和单位",
                 field_key=key,
             )
     for year, revenue_key, main_key, rd_key in _YEAR_KEYS:
