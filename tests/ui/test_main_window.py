@@ -411,3 +411,29 @@ def test_printing_the_whole_round_prints_every_report(
     exported = run_export(service, ROUND, "reports", tmp_path / "out")
     singles = [p for p in exported.files if "汇编" not in p.name]
     assert len(PdfReader(target).pages) == sum(len(PdfReader(p).pages) for p in singles)
+
+
+def test_a_read_only_database_is_shown_and_nothing_offers_to_write(
+    qtbot, service, sample_json, font
+):
+    """A store opened read-only: 数据库只读 in the status bar, no import/new round, the review
+    pane says why; reading and exporting stay available."""
+    from zjtx.ui.main_window import MainWindow
+    from zjtx.ui.settings import AppSettings
+
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [sample_json])
+    reason = "数据文件夹 /srv/zjtx 只读：只能查看和导出"
+    service.store.read_only_reason = reason
+    window = MainWindow(service, AppSettings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=TIMEOUT)
+    assert "只读" in window.read_only_label.text()
+    assert window.read_only_label.toolTip() == reason
+    assert not window.import_action.isEnabled()
+    assert not window.new_round_action.isEnabled()
+    assert window.export_action.isEnabled() and window.print_action.isEnabled()
+    assert window.review.read_only == reason
+    assert not window.review.decide_button.isEnabled()
+    window.runner.wait(10000)

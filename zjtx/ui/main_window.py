@@ -295,8 +295,13 @@ class MainWindow(QMainWindow):
         self.identity_label = QLabel("")
         self.identity_label.setObjectName("identity")
         self.statusBar().addPermanentWidget(self.identity_label)
+        self.read_only_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.read_only_label)
         self._build_actions()
         self.show_identity()
+        if self.database_read_only:
+            self.read_only_label.setText("<span style='color:#c62828'>数据库只读</span>")
+            self.read_only_label.setToolTip(self.database_read_only)
         self.statusBar().showMessage("就绪")
         self.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.restore_layout()
@@ -393,17 +398,18 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_round = self.round_name is not None and self.service is not None
         archived = self.round_archived
-        self.import_action.setEnabled(has_round and not archived)
-        self.rename_round_action.setEnabled(has_round and not archived)
-        self.archive_round_action.setEnabled(has_round and not archived)
-        self.restore_round_action.setEnabled(has_round and archived)
+        writable = self.database_read_only is None
+        self.import_action.setEnabled(has_round and not archived and writable)
+        self.rename_round_action.setEnabled(has_round and not archived and writable)
+        self.archive_round_action.setEnabled(has_round and not archived and writable)
+        self.restore_round_action.setEnabled(has_round and archived and writable)
         has_rows = has_round and self.model.rowCount() > 0
         self.report_action.setEnabled(has_rows)
         self.export_action.setEnabled(has_rows)
         self.print_action.setEnabled(has_rows)
         self.print_all_action.setEnabled(has_rows)
         self.next_action.setEnabled(has_rows)
-        self.new_round_action.setEnabled(self.service is not None)
+        self.new_round_action.setEnabled(self.service is not None and writable)
         self._update_welcome()
 
     def _update_welcome(self) -> None:
@@ -537,6 +543,12 @@ class MainWindow(QMainWindow):
         return next((r for r in self.rounds if r.name == self.round_name), None)
 
     @property
+    def database_read_only(self) -> str | None:
+        """Why the database can only be read (a read-only folder or file), or None."""
+        store = getattr(self.service, "store", None)
+        return getattr(store, "read_only_reason", None)
+
+    @property
     def round_archived(self) -> bool:
         info = self.round_info
         return info is not None and info.archived
@@ -594,7 +606,7 @@ class MainWindow(QMainWindow):
         self.review.set_read_only(
             "本批次已归档，只能查看和导出；如需修改，请先在“批次”菜单中恢复该批次"
             if info is not None and info.archived
-            else None
+            else self.database_read_only
         )
         self._update_actions()
         self.reload_rows()
