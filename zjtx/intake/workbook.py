@@ -278,7 +278,7 @@ def _survey_sheet(
             raise _too_large(sheet, f"解压后超过 {MAX_SHEET_XML_BYTES >> 30} GB")
         with archive.open(info) as handle:
             survey = _survey_with_references(_segments(handle), sheet, percent_styles, data)
-        if survey is None:
+        if survey.refless:
             data.percent_cells.clear()
             data.formula_cells.clear()
             data.error_cells.clear()
@@ -339,8 +339,8 @@ def _beyond(max_col: int, max_row: int) -> re.Pattern[bytes]:
 
 def _survey_with_references(
     segments: Iterator[bytes], sheet: str, percent_styles: set[int], data: SheetData
-) -> _Survey | None:
-    """Survey of a sheet whose cells all carry r="A1" references; None if some do not."""
+) -> _Survey:
+    """Survey of a sheet whose cells all carry r="A1" references (else marked refless)."""
     survey = _Survey()
     percent = None
     if percent_styles:
@@ -353,8 +353,12 @@ def _survey_with_references(
             _scan_hidden_columns(xml, cols_end if cols_end >= 0 else len(xml), data)
             in_header = cols_end < 0
         opened = xml.count(b"<c ")
-        if b"<c>" in xml or b"<c/>" in xml or opened != xml.count(b'<c r="'):
-            return None  # positions are counted: the reference-less survey does that
+        if survey.refless or b"<c>" in xml or b"<c/>" in xml or opened != xml.count(b'<c r="'):
+            # Positions are counted by the reference-less survey; counting here first refuses
+            # a bomb at the speed of bytes.count rather than of the XML parser.
+            survey.refless = True
+            survey.count(opened + xml.count(b"<c>") + xml.count(b"<c/>"), sheet)
+            continue
         if not opened:
             continue
         survey.count(opened, sheet)
