@@ -2,20 +2,11 @@
 
 from zjtx.scoring.api import Cancelled, rulebook_for, score_applicant, score_applicants
 from zjtx.scoring.catalogue import load_catalogue
+from zjtx.scoring.definitions import TIERS, Rulebook, list_overlay_ids, list_rulebook_ids
 from zjtx.scoring.errors import DataFileError, UnknownNameError
 from zjtx.scoring.evaluator import evaluate, input_hash
-from zjtx.scoring.rulebook import (
-    TIERS,
-    NoRulebookError,
-    Rulebook,
-    list_overlay_ids,
-    list_rulebook_ids,
-    load_all_rulebooks,
-    load_overlay,
-    load_rulebook,
-    select_rulebook,
-    select_rulebook_id,
-)
+from zjtx.scoring.loader import load_all_rulebooks, load_overlay, load_rulebook
+from zjtx.scoring.selection import NoRulebookError, select_rulebook, select_rulebook_id
 
 __all__ = [
     "TIERS",

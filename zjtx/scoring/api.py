@@ -8,14 +8,11 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, Evaluation
+from zjtx.scoring.definitions import Rulebook
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.evaluator import evaluate
-from zjtx.scoring.rulebook import (
-    Rulebook,
-    check_overlay_for_round,
-    load_rulebook,
-    select_rulebook_id,
-)
+from zjtx.scoring.loader import load_rulebook
+from zjtx.scoring.selection import check_overlay_for_round, select_rulebook_id
 
 
 class Cancelled(Exception):

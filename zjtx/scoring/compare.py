@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zjtx.scoring.rulebook import CORRESPONDENCE_KINDS, CriterionDef, Rulebook, load_rulebook
+from zjtx.scoring.definitions import CORRESPONDENCE_KINDS, CriterionDef, Rulebook
+from zjtx.scoring.loader import load_rulebook
 
 # What a row of a comparison says about the change from the first rulebook to the second.
 CHANGE_LABELS = {**CORRESPONDENCE_KINDS, "added": "新增", "removed": "删除"}

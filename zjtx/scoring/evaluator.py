@@ -25,9 +25,9 @@ from zjtx.domain.results import (
     Verdict,
 )
 from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
+from zjtx.scoring.definitions import CriterionDef, Rulebook
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.quantities import EXACT, ZERO
-from zjtx.scoring.rulebook import CriterionDef, Rulebook
 from zjtx.scoring.size import classify_size, load_size_standard
 
 input_hash = values_hash  # the scoring API's name for it
