@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -307,25 +307,50 @@ def catalogue_for(overlay: str | None) -> FieldCatalogue:
 
 def load_inputs(paths: list[str], year: int, overlay: str | None = None) -> list[Applicant]:
     """Applicants from JSON inputs, spreadsheets and folders (spreadsheets go through intake)."""
-    from zjtx.intake.json_input import InputError, read_json_applicants
+    return list(InputApplicants(paths, year, overlay))
 
-    catalogue = catalogue_for(overlay)
-    applicants: list[Applicant] = []
-    sheets: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"找不到输入文件 “{raw}”")
-        if path.is_file() and path.suffix.lower() == ".json":
-            try:
-                applicants.extend(read_json_applicants(path, catalogue))
-            except InputError as exc:
-                raise UsageError(str(exc)) from None
-        else:
-            sheets.append(raw)
-    if sheets:
-        applicants.extend(_read_spreadsheets(sheets, year, catalogue))
-    return applicants
+
+class InputApplicants:
+    """The applicants of a scoring command's input files, read again at each iteration.
+
+    JSON files are read one applicant at a time (memory flat in their size); spreadsheets and
+    folders go through intake and are held. The order is that of the JSON files as given, then
+    the spreadsheets.
+    """
+
+    def __init__(self, paths: list[str], year: int, overlay: str | None = None) -> None:
+        self.catalogue = catalogue_for(overlay)
+        self.paths = paths
+        self.year = year
+        self.sheet_applicants: list[Applicant] | None = None
+
+    def __iter__(self) -> Iterator[Applicant]:
+        from zjtx.intake.json_input import InputError, iter_json_applicants
+
+        sheets: list[str] = []
+        for raw in self.paths:
+            path = Path(raw)
+            if not path.exists():
+                raise UsageError(f"找不到输入文件 “{raw}”")
+            if path.is_file() and path.suffix.lower() == ".json":
+                try:
+                    yield from iter_json_applicants(path, self.catalogue)
+                except InputError as exc:
+                    raise UsageError(str(exc)) from None
+            else:
+                sheets.append(raw)
+        if sheets:
+            if self.sheet_applicants is None:
+                self.sheet_applicants = _read_spreadsheets(sheets, self.year, self.catalogue)
+            yield from self.sheet_applicants
+
+    def first_of_each_type(self) -> list[Applicant]:
+        """Every applicant read and checked (a bad file is a usage error before any output),
+        keeping the first of each application type: what names a rulebook to check."""
+        kept: dict[Any, Applicant] = {}
+        for applicant in self:
+            kept.setdefault(applicant.values.get("application_type"), applicant)
+        return list(kept.values())
 
 
 def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -> list[Applicant]:
@@ -345,14 +370,16 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
 
 
 def read_scoring_inputs(
-    args: argparse.Namespace, *, required: bool = False
-) -> tuple[list[Applicant], dict[str, Any]]:
+    args: argparse.Namespace, *, required: bool = False, streamed: bool = False
+) -> tuple[Any, dict[str, Any]]:
     """The applicants of a scoring command's input files, and how to score them (its --tier or
     --rulebook, --date, --overlay and --setting), checked: bad names are usage errors with a
     "did you mean" raised before anything is evaluated.
 
     Args:
         required: at least one applicant must be read (else a usage error).
+        streamed: the applicants as an InputApplicants, read once here to check them and read
+            again by whoever iterates it (memory flat in the number of applicants); else a list.
     """
     round_date = _parse_date(args.date)
     settings = _parse_settings(args.setting)
@@ -362,8 +389,14 @@ def read_scoring_inputs(
         raise UsageError(str(UnknownNameError("评价标准", args.rulebook, list_rulebook_ids())))
     if args.overlay and args.overlay not in list_overlay_ids():
         raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
-    applicants = load_inputs(args.inputs, round_date.year, args.overlay)
-    if required and not applicants:
+    if streamed:
+        applicants: Iterable[Applicant] = InputApplicants(
+            args.inputs, round_date.year, args.overlay
+        )
+        checked = applicants.first_of_each_type()
+    else:
+        applicants = checked = load_inputs(args.inputs, round_date.year, args.overlay)
+    if required and not checked:
         raise UsageError("输入中没有申报企业")
     how = {
         "round_date": round_date,
@@ -373,7 +406,7 @@ def read_scoring_inputs(
         "settings": settings,
     }
     try:
-        check_scoring(applicants, **how)
+        check_scoring(checked, **how)
     except (UnknownNameError, NoRulebookError, DataFileError) as exc:
         raise UsageError(str(exc)) from None
     return applicants, how
@@ -392,12 +425,14 @@ def score_inputs(
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    applicants, how = read_scoring_inputs(args)
     if args.json:
-        # One applicant at a time: evaluated, written and dropped, so memory stays flat in
-        # the number of applicants (the bytes are those of one json.dumps of the whole list).
-        write_json_array(e.to_dict() for e in score_each(applicants, **how))
+        # One applicant at a time: read, evaluated, written and dropped, so memory stays flat
+        # in the number of applicants (the bytes are those of one json.dumps of the whole
+        # list). The inputs are read twice: once to check them all before any output.
+        streamed, how = read_scoring_inputs(args, streamed=True)
+        write_json_array(e.to_dict() for e in score_each(streamed, **how))
         return 0
+    applicants, how = read_scoring_inputs(args)
     evaluations = score_applicants(applicants, **how)
     for evaluation in evaluations:
         print(render_evaluation(evaluation))

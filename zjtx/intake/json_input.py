@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
@@ -210,6 +212,17 @@ def applicant_from_mapping(
 
 def read_json_applicants(path: Path, catalogue: FieldCatalogue) -> list[Applicant]:
     """All applicants of one JSON input file (an array, or one object)."""
+    return list(iter_json_applicants(path, catalogue))
+
+
+def iter_json_applicants(path: Path, catalogue: FieldCatalogue) -> Iterator[Applicant]:
+    """The applicants of one JSON input file, read and checked one at a time.
+
+    An array is decoded element by element from a window of the file, so memory stays flat
+    in the number of applicants; anything else (one object) is read whole. The errors are those
+    of decoding the whole file first, with the same lines and columns: a broken document or a
+    file that is not UTF-8 is reported before a record's own error, even one further on.
+    """
     name = path.name
     try:
         size = path.stat().st_size
@@ -219,38 +232,169 @@ def read_json_applicants(path: Path, catalogue: FieldCatalogue) -> list[Applican
                 f"文件过大（{size / 1e6:,.0f} MB，上限 {MAX_JSON_BYTES >> 20} MB），"
                 "超出了申报数据可能的大小，未读取",
             )
-        text = path.read_text(encoding="utf-8-sig")
+        handle = path.open(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(str(path), "文件不存在") from None
-    except UnicodeDecodeError:
-        raise InputError(name, "不是 UTF-8 编码的 JSON 文件") from None
     except OSError as exc:
         raise InputError(str(path), f"无法读取：{exc.strerror}") from None
-    try:
-        data = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_int=json_integer,
-            parse_constant=NonFiniteNumber,
-            object_pairs_hook=_json_object,
-        )
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            name, f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
-        ) from None
-    except RecursionError:
-        raise InputError(
-            name, "JSON 嵌套层数过深，不是申报数据的格式（应为企业对象的数组，每个字段一个值）"
-        ) from None
-    except ValueError as exc:  # a literal Python cannot convert; never a traceback
-        raise InputError(name, f"不是有效的申报数据（{exc}）") from None
-    finally:
-        del text
+    with handle:
+        window = _Window(handle, path)
+        if not window.starts_array():
+            yield from _whole_document(window, catalogue)
+            return
+        items = window.elements()
+        for record, item in enumerate(items, start=1):
+            try:
+                applicant = applicant_from_mapping(item, catalogue, file=name, record=record)
+            except InputError:
+                for _rest in items:  # the document's own errors come first, as when read whole
+                    pass
+                raise
+            yield applicant
+
+
+def _whole_document(window: _Window, catalogue: FieldCatalogue) -> Iterator[Applicant]:
+    name = window.name
+    data = window.decode(_DECODER.decode, window.read_all())
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
         raise InputError(name, "JSON 顶层必须是申报企业对象的数组")
-    return [
-        applicant_from_mapping(item, catalogue, file=name, record=index)
-        for index, item in enumerate(data, start=1)
-    ]
+    for index, item in enumerate(data, start=1):
+        yield applicant_from_mapping(item, catalogue, file=name, record=index)
+
+
+_DECODER = json.JSONDecoder(
+    parse_float=Decimal,
+    parse_int=json_integer,
+    parse_constant=NonFiniteNumber,
+    object_pairs_hook=_json_object,
+)
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_CHUNK = 1 << 20
+
+
+class _Window:
+    """The unread part of a JSON file in memory, decoded element by element.
+
+    An element is decoded only from text that holds all of it: when decoding stops at the end
+    of the window (or fails anywhere before the end of the file), more is read and the element
+    is decoded again, so what is decoded, and every error, is what decoding the whole text
+    gives. Errors carry the line and column in the whole file.
+    """
+
+    def __init__(self, handle: TextIO, path: Path) -> None:
+        self.handle = handle
+        self.path = path
+        self.name = path.name
+        self.text = ""
+        self.pos = 0  # the next unread character of ``text``
+        self.eof = False
+        self.lines = 0  # lines of the file before ``text``
+        self.column = 0  # characters of the current line before ``text``
+
+    def _fill(self, wanted: int = _CHUNK) -> bool:
+        """Read at least ``wanted`` more characters (fewer at the end); False at the end."""
+        if self.eof:
+            return False
+        if self.pos > _CHUNK:
+            self._drop()
+        try:
+            chunk = self.handle.read(max(wanted, _CHUNK))
+        except UnicodeDecodeError:
+            raise InputError(self.name, "不是 UTF-8 编码的 JSON 文件") from None
+        except OSError as exc:
+            raise InputError(str(self.path), f"无法读取：{exc.strerror}") from None
+        if not chunk:
+            self.eof = True
+            return False
+        self.text += chunk
+        return True
+
+    def _drop(self) -> None:
+        done, pos = self.text, self.pos
+        newlines = done.count("\n", 0, pos)
+        if newlines:
+            self.lines += newlines
+            self.column = pos - done.rindex("\n", 0, pos) - 1
+        else:
+            self.column += pos
+        self.text, self.pos = done[pos:], 0
+
+    def _skip_whitespace(self) -> str:
+        """Move past whitespace; the next character, or "" at the end of the file."""
+        while True:
+            self.pos = _WHITESPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text) or not self._fill():
+                return self.text[self.pos : self.pos + 1]
+
+    def error(self, message: str, pos: int) -> InputError:
+        text = self.text
+        line = self.lines + text.count("\n", 0, pos) + 1
+        newline = text.rfind("\n", 0, pos)
+        column = pos - newline if newline >= 0 else self.column + pos + 1
+        return InputError(self.name, f"不是有效的 JSON（第 {line} 行第 {column} 列：{message}）")
+
+    def decode(self, decode: Callable[..., Any], *args: Any) -> Any:
+        """What ``decode(*args)`` returns; its failures as the InputError naming where."""
+        try:
+            return decode(*args)
+        except json.JSONDecodeError as exc:
+            raise self.error(exc.msg, exc.pos) from None
+        except RecursionError:
+            raise InputError(
+                self.name,
+                "JSON 嵌套层数过深，不是申报数据的格式（应为企业对象的数组，每个字段一个值）",
+            ) from None
+        except ValueError as exc:  # a literal Python cannot convert; never a traceback
+            raise InputError(self.name, f"不是有效的申报数据（{exc}）") from None
+
+    def read_all(self) -> str:
+        """The rest of the file (what went before it was whitespace only)."""
+        self.read_rest()
+        return self.text
+
+    def starts_array(self) -> bool:
+        return self._skip_whitespace() == "["
+
+    def _element(self) -> Any:
+        """The element at ``pos``, decoded from text that holds all of it."""
+        while True:
+            try:
+                item, end = _DECODER.raw_decode(self.text, self.pos)
+            except (ValueError, RecursionError):
+                if self._fill(len(self.text)):
+                    continue
+                # The whole rest of the file is here: its error is that of the whole text.
+                item, self.pos = self.decode(_DECODER.raw_decode, self.text, self.pos)
+                return item
+            # A number or literal ending the window may go on in the next chunk.
+            if end < len(self.text) or not self._fill(len(self.text)):
+                self.pos = end
+                return item
+
+    def elements(self) -> Iterator[Any]:
+        """The elements of the array whose "[" is at ``pos``, then the end of the document
+        checked (as json.JSONDecoder.decode does)."""
+        self.pos += 1
+        if self._skip_whitespace() == "]":
+            self.pos += 1
+        else:
+            while True:
+                yield self._element()
+                following = self._skip_whitespace()
+                self.pos += 1
+                if following == "]":
+                    break
+                if following != ",":
+                    self.read_rest()
+                    raise self.error("Expecting ',' delimiter", self.pos - 1)
+                self._skip_whitespace()
+        if self._skip_whitespace():
+            self.read_rest()
+            raise self.error("Extra data", self.pos)
+
+    def read_rest(self) -> None:
+        """Read to the end: a file that is not UTF-8 further on is reported as such first."""
+        while self._fill(_CHUNK << 4):
+            pass
