@@ -10,12 +10,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import event
 
-from zjtx.export.from_store import review_info
+from zjtx.export.from_store import review_info, round_outcomes
 from zjtx.export.from_store import round_outcomes as cli_round_outcomes
 from zjtx.intake.synthetic import write_applicants_json
 from zjtx.store import StoreService, open_store
 from zjtx.store.scoring_port import RulebookScorer
-from zjtx.ui.outputs import round_outcomes, run_export
+from zjtx.ui.outputs import run_export
 
 ROUND = "2026年第一批"
 ROUND_DATE = date(2026, 5, 20)
@@ -103,7 +103,7 @@ def test_ui_outputs_read_the_round_in_one_bulk_call(service, monkeypatch, tmp_pa
 
     monkeypatch.setattr(service, "round_details", counted)
     monkeypatch.setattr(service, "applicant_detail", lambda *a: pytest.fail("one by one"))
-    outcomes = round_outcomes(service, ROUND)
+    _, outcomes = round_outcomes(service, ROUND)
     assert len(outcomes) == COUNT and len(calls) == 1
     outcome = run_export(service, ROUND, "results_xlsx", tmp_path)
     sheet = load_workbook(outcome.files[0]).worksheets[0]

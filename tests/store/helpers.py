@@ -20,8 +20,9 @@ from zjtx.domain.results import (
     Evaluation,
     Verdict,
 )
+from zjtx.intake.records import FileResult
 from zjtx.intake.synthetic import valid_uscc
-from zjtx.store.dto import FileRead, RoundInfo
+from zjtx.store.dto import RoundInfo
 
 
 def make_uscc(number: int) -> str:
@@ -61,11 +62,11 @@ def make_file(
     issues: Sequence[Issue] = (),
     blocked: int = 0,
     content: str | None = None,
-) -> FileRead:
+) -> FileResult:
     """Write a file (its bytes decide the hash) and return it read, as intake would."""
     data = content if content is not None else repr([a.values for a in applicants])
     path.write_text(data, encoding="utf-8")
-    return FileRead(
+    return FileResult(
         path=path,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         kind="xlsx",

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import zjtx.store.service as service_module
+import zjtx.store.imports as imports_module
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc
 from zjtx.store import StoreService, open_store
 from zjtx.store.errors import DatabaseBusyError
@@ -20,7 +20,7 @@ ROUND = "并发批次"
 @pytest.fixture
 def small_chunks(monkeypatch) -> None:
     # Several chunks per file: the import reports progress while it holds its transaction.
-    monkeypatch.setattr(service_module, "CHUNK", 50)
+    monkeypatch.setattr(imports_module, "CHUNK", 50)
 
 
 def _round_with_one_applicant(service: StoreService, tmp_path) -> None:

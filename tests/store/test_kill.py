@@ -23,11 +23,11 @@ ROUND = "大批次"
 CHILD = textwrap.dedent(
     """
     import pickle, sys
-    import zjtx.store.service as service_module
+    import zjtx.store.imports as imports_module
     from tests.store.helpers import RuleScorer
     from zjtx.store import StoreService, open_store
 
-    service_module.CHUNK = 100
+    imports_module.CHUNK = 100
     url, file_path = sys.argv[1], sys.argv[2]
     with open(file_path, "rb") as handle:
         file = pickle.load(handle)

@@ -62,8 +62,8 @@ def _fill_first_schema(url: str, tmp_path) -> None:
                 connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {kind}"))
         service = StoreService(store, scorer=RuleScorer())
         # As the service was at the first revision: complete results, no rulebook_texts table.
-        service._compact = lambda session, evaluation: evaluation.to_dict()
-        service._texts = lambda *args, **kwargs: None
+        service.evaluations.compact = lambda session, evaluation: evaluation.to_dict()
+        service.evaluations.texts = lambda *args, **kwargs: None
         service.create_round("旧批次", tier="srdi-sme", round_date=date(2025, 5, 1))
         service.import_file(
             "旧批次",

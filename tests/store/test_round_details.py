@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.store.helpers import make_applicant, make_file, make_uscc, warning
-from zjtx.store import ImportCancelled, NotFoundError
+from zjtx.store import NotFoundError, ReadCancelled
 
 ROUND = "2026年第一批"
 
@@ -76,7 +76,7 @@ def test_round_details_of_chosen_applicants_and_errors(service, tmp_path):
         return len(calls) > 1  # the second chunk is cancelled
 
     seen = []
-    with pytest.raises(ImportCancelled, match="已取消"):
+    with pytest.raises(ReadCancelled, match="已取消"):
         for detail in service.round_details(ROUND, cancel=cancel, chunk=4):
             seen.append(detail)
     assert len(seen) == 4

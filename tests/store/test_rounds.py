@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from tests.store.helpers import make_applicant, make_file, make_uscc, warning
-from zjtx.store import NotFoundError, ReviewRuleError, RoundArchivedError, StoreService
+from zjtx.store import (
+    NotFoundError,
+    ReviewRuleError,
+    RoundArchivedError,
+    RoundNameError,
+    StoreService,
+)
 
 ROUND = "2026年第一批专精特新"
 
@@ -45,11 +51,11 @@ def test_rename_refuses_empty_same_and_taken_names(service, tmp_path):
     """An empty name, the same name, a taken name or an unknown round are refused in Chinese."""
     _filled_round(service, tmp_path)
     service.create_round("另一批", tier="little-giant", round_date=date(2026, 6, 1))
-    with pytest.raises(ReviewRuleError, match="新名称不能为空"):
+    with pytest.raises(RoundNameError, match="新名称不能为空"):
         service.rename_round(ROUND, "   ")
-    with pytest.raises(ReviewRuleError, match="与原名称相同"):
+    with pytest.raises(RoundNameError, match="与原名称相同"):
         service.rename_round(ROUND, ROUND)
-    with pytest.raises(ReviewRuleError, match="批次 “另一批” 已存在，请换一个名称"):
+    with pytest.raises(RoundNameError, match="批次 “另一批” 已存在，请换一个名称"):
         service.rename_round(ROUND, "另一批")
     with pytest.raises(NotFoundError, match="没有名为 “不存在”"):
         service.rename_round("不存在", "新名")
@@ -89,9 +95,9 @@ def test_archived_round_is_hidden_and_read_only(service, tmp_path):
     assert service.applicant_detail(ROUND, make_uscc(1)).row.uscc == make_uscc(1)
     assert service.history(ROUND)[-1].summary == f"归档批次 “{ROUND}”（此后只能查看和导出）"
     # Its name stays taken, and the message says where to find it.
-    with pytest.raises(ReviewRuleError, match="已存在（在已归档的批次中），请换一个名称"):
+    with pytest.raises(RoundNameError, match="已存在（在已归档的批次中），请换一个名称"):
         service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 7, 1))
-    with pytest.raises(ReviewRuleError, match="已存在（在已归档的批次中）"):
+    with pytest.raises(RoundNameError, match="已存在（在已归档的批次中）"):
         service.rename_round("进行中", ROUND)
 
 

@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from tests.store.helpers import make_applicant, make_file, make_uscc, warning
 from zjtx.domain.issues import Severity
 from zjtx.intake import ColumnOverride
-from zjtx.store import ImportCancelled, NotFoundError, ReviewRuleError, StoreError, StoreService
+from zjtx.store import (
+    ImportCancelled,
+    NotFoundError,
+    ReviewRuleError,
+    RoundNameError,
+    SortKeyError,
+    StoreError,
+    StoreService,
+)
 from zjtx.store.models import ApplicantVersion, AuditEvent, Evaluation, ImportFile
 
 ROUND = "2026年第一批专精特新"
@@ -58,7 +66,7 @@ def test_create_and_list_rounds(service):
 def test_round_names_are_unique_and_tiers_checked(service):
     """A duplicate round name and an unknown tier are refused with clear messages."""
     _round(service)
-    with pytest.raises(ReviewRuleError, match="已存在"):
+    with pytest.raises(RoundNameError, match="已存在"):
         _round(service)
     with pytest.raises(ReviewRuleError, match="little-giant"):
         service.create_round("x", tier="little-gaint", round_date=date(2026, 1, 1))
@@ -194,7 +202,7 @@ def test_failed_scoring_leaves_the_round_unchanged(service, scorer, tmp_path):
 
 def test_cancelled_import_leaves_no_trace(service, tmp_path, monkeypatch):
     """Cancelling mid-file rolls back everything the file had written so far."""
-    monkeypatch.setattr("zjtx.store.service.CHUNK", 2)
+    monkeypatch.setattr("zjtx.store.imports.CHUNK", 2)
     _round(service)
     calls = []
 
@@ -212,7 +220,7 @@ def test_cancelled_import_leaves_no_trace(service, tmp_path, monkeypatch):
 
 def test_progress_reports_every_chunk(service, tmp_path, monkeypatch):
     """The progress callback sees the running count up to the total."""
-    monkeypatch.setattr("zjtx.store.service.CHUNK", 3)
+    monkeypatch.setattr("zjtx.store.imports.CHUNK", 3)
     _round(service)
     seen = []
     file = make_file(tmp_path / "a.xlsx", [make_applicant(i) for i in range(1, 8)])
@@ -268,7 +276,7 @@ def test_listing_filters_sorts_and_ranks(service, tmp_path):
     assert [r.name for r in service.list_applicants(ROUND, search="企业2")] == ["测试企业2有限公司"]
     names = [r.name for r in service.list_applicants(ROUND, sort="name", descending=True)]
     assert names == sorted(names, reverse=True)
-    with pytest.raises(ReviewRuleError, match="未知的排序方式"):
+    with pytest.raises(SortKeyError, match="未知的排序方式"):
         service.list_applicants(ROUND, sort="colour")
 
 

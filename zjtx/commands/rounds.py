@@ -20,6 +20,7 @@ from zjtx.scoring import TIERS
 from zjtx.store import (
     ConflictError,
     Decision,
+    InvalidRequestError,
     NotFoundError,
     ReviewRuleError,
     RoundArchivedError,
@@ -209,7 +210,7 @@ def _service() -> Iterator[StoreService]:
         print(f"zjtx: 注意：{store.read_only_reason}", file=sys.stderr)
     try:
         yield StoreService(store)
-    except (NotFoundError, ReviewRuleError, RoundArchivedError) as exc:
+    except (NotFoundError, InvalidRequestError, RoundArchivedError) as exc:
         raise UsageError(str(exc)) from None
     except ConflictError as exc:
         raise _Conflict(str(exc)) from None

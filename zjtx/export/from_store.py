@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from zjtx.domain.issues import Issue
 from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
-from zjtx.store import StoreService
+from zjtx.store import ReadCancelled, StoreService
 from zjtx.store.dto import ApplicantDetail, RoundInfo
 from zjtx.store.identity import is_system_account, load_identity
-from zjtx.store.scoring_port import RulebookScorer
+from zjtx.store.scoring_port import Scorer
 
 
 def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation, ...]]:
@@ -78,25 +78,40 @@ def _login() -> str:
         return ""
 
 
+def outcome_of(scorer: Scorer, round_info: RoundInfo, detail: ApplicantDetail) -> ApplicantOutcome:
+    """One stored applicant as the outputs want it: evaluated again with its confirmations.
+
+    The evaluation is recomputed from the stored data and confirmations with the round's
+    rulebook (the scorer the store uses), so the report shows exactly what the evaluator
+    confirmed: the stored result cannot stand in for it, as Evaluation.to_dict() keeps
+    decimals as JSON numbers (2.50 comes back as 2.5) and its rulebook hash does not cover
+    the evaluator code.
+    """
+    review, confirmations = review_info(detail)
+    evaluation = scorer(detail.applicant, round_info, confirmations)
+    return ApplicantOutcome(evaluation, detail.applicant, review)
+
+
 def round_outcomes(
     service: StoreService,
     round_name: str,
+    usccs: Sequence[str] | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> tuple[RoundInfo, list[ApplicantOutcome]]:
-    """Every applicant of a stored round, evaluated with its evaluators' confirmations.
+    """The round and the outcomes of its applicants (all, or the given codes), in table order:
+    what `zjtx report` of a round and the window's exports print.
 
-    The round is read with one bulk store call (StoreService.round_details). The evaluation
-    is recomputed from the stored data and confirmations with the round's rulebook (the same
-    function the store uses), so the report shows exactly what the evaluator confirmed: the
-    stored result cannot stand in for it, as Evaluation.to_dict() keeps decimals as JSON
-    numbers (2.50 comes back as 2.5) and its rulebook hash does not cover the evaluator code.
+    The round is read with one bulk store call (StoreService.round_details), a chunk at a
+    time, and each applicant evaluated with the service's scorer (outcome_of). Cancelling
+    raises zjtx.store.ReadCancelled.
     """
     info = service.get_round(round_name)
-    scorer = RulebookScorer()
+    scorer = service.scorer
     outcomes: list[ApplicantOutcome] = []
-    for detail in service.round_details(round_name, progress=progress):
-        review, confirmations = review_info(detail)
-        evaluation = scorer(detail.applicant, info, confirmations)
-        outcomes.append(ApplicantOutcome(evaluation, detail.applicant, review))
+    for detail in service.round_details(round_name, usccs, progress=progress, cancel=cancel):
+        if cancel is not None and cancel():
+            raise ReadCancelled("已取消读取批次数据")
+        outcomes.append(outcome_of(scorer, info, detail))
     return info, outcomes

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from zjtx.domain.applicant import Applicant, Provenance
+from zjtx.domain.errors import Cancelled as _Cancelled
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.values import raw_text
 
 
-class Cancelled(Exception):
+class Cancelled(_Cancelled):
     """The caller's cancel() returned True; nothing partial is returned."""
 
 

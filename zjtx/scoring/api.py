@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from zjtx.domain.applicant import Applicant
+from zjtx.domain.errors import Cancelled as _Cancelled
 from zjtx.domain.results import Confirmation, Evaluation
 from zjtx.scoring.definitions import Rulebook
 from zjtx.scoring.errors import UnknownNameError
@@ -15,7 +16,7 @@ from zjtx.scoring.loader import load_rulebook
 from zjtx.scoring.selection import check_overlay_for_round, select_rulebook_id
 
 
-class Cancelled(Exception):
+class Cancelled(_Cancelled):
     """Raised when a long scoring run is cancelled by the caller."""
 
 

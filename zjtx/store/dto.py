@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.issues import Issue
@@ -54,35 +54,6 @@ REVIEW_STATUS_LABELS = {
     ReviewStatus.READY: "待决定",
     ReviewStatus.DECIDED: "已决定",
 }
-
-
-class FileResultLike(Protocol):
-    """What the store needs from one file read by zjtx.intake (its FileResult)."""
-
-    path: Any
-    sha256: str
-    kind: str
-    applicants: list[Applicant]
-    issues: list[Issue]
-    rows_total: int
-    rows_imported: int
-    rows_blocked: int
-    rows_blank: int
-
-
-@dataclass(slots=True)
-class FileRead:
-    """One input file as read, in the shape of zjtx.intake's FileResult (used for JSON input)."""
-
-    path: Any
-    sha256: str
-    kind: str
-    applicants: list[Applicant]
-    issues: list[Issue] = field(default_factory=list)
-    rows_total: int = 0
-    rows_imported: int = 0
-    rows_blocked: int = 0
-    rows_blank: int = 0
 
 
 @dataclass(frozen=True, slots=True)

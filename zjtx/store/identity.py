@@ -13,7 +13,7 @@ from zjtx.store.settings import SETTINGS_FILE, data_dir, read_settings, write_se
 EVALUATOR_ENV = "ZJTX_EVALUATOR"
 IDENTITY_KEY = "identity"
 SYSTEM_ACCOUNT = "系统账户"
-# The store's role codes (zjtx.store.service.ROLES); repeated here because the service
+# The store's role codes (zjtx.store.audit.ROLES); repeated here because the service
 # imports this module.
 ROLE_CODES = ("evaluator", "chair")
 HOW_TO_SET = (
@@ -44,7 +44,7 @@ class Identity:
 
     @property
     def role_label(self) -> str:
-        from zjtx.store.service import ROLE_LABELS
+        from zjtx.store.audit import ROLE_LABELS
 
         return ROLE_LABELS[self.role]
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from zjtx.export.from_store import review_info
+from zjtx.export.from_store import round_outcomes
 from zjtx.export.sources import catalogue_of, document_number
 from zjtx.export.summary import ApplicantOutcome
-from zjtx.store import ApplicantDetail, ImportCancelled, RoundInfo, StoreService
+from zjtx.store import StoreService
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -34,52 +34,6 @@ class ExportOutcome:
     files: tuple[Path, ...]
     message: str
     warning: str | None = None
-
-
-def outcome_for(service: StoreService, round_info: RoundInfo, uscc: str) -> ApplicantOutcome:
-    """One stored applicant as the export layer wants it: evaluation, data and review."""
-    return outcome_of(service, round_info, service.applicant_detail(round_info.name, uscc))
-
-
-def outcome_of(
-    service: StoreService, round_info: RoundInfo, detail: ApplicantDetail
-) -> ApplicantOutcome:
-    """The outcome of one applicant's stored detail, evaluated with its confirmations.
-
-    The evaluation is computed again rather than rebuilt from the stored result: the stored
-    result is Evaluation.to_dict(), whose decimals are JSON numbers (2.50 comes back as 2.5),
-    and its rulebook hash does not cover the evaluator's own code, so only a fresh
-    evaluation is sure to be the one the report must show.
-    """
-    info, confirmations = review_info(detail)
-    evaluation = service.scorer(detail.applicant, round_info, confirmations)
-    return ApplicantOutcome(evaluation=evaluation, applicant=detail.applicant, review=info)
-
-
-def round_outcomes(
-    service: StoreService,
-    round_name: str,
-    usccs: Sequence[str] | None = None,
-    *,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
-) -> list[ApplicantOutcome]:
-    """Outcomes of the round's applicants (all, or the given codes), in table order.
-
-    The round is read with one bulk store call (StoreService.round_details), a chunk at a time.
-    """
-    from zjtx.scoring import Cancelled
-
-    round_info = service.get_round(round_name)
-    outcomes = []
-    try:
-        for detail in service.round_details(round_name, usccs, progress=progress, cancel=cancel):
-            if cancel is not None and cancel():
-                raise Cancelled()
-            outcomes.append(outcome_of(service, round_info, detail))
-    except ImportCancelled:
-        raise Cancelled() from None
-    return outcomes
 
 
 def _reports(outcomes: Sequence[ApplicantOutcome], round_name: str, made_at: datetime) -> list:
@@ -120,7 +74,7 @@ def run_export(
     if kind == "report":
         if not uscc:
             raise ValueError("请先在表格中选中一家企业")
-        outcomes = round_outcomes(service, round_name, [uscc], cancel=cancel)
+        _, outcomes = round_outcomes(service, round_name, [uscc], cancel=cancel)
         report = _reports(outcomes, round_name, made_at)[0]
         from zjtx.export.atomic import write_atomically
         from zjtx.export.report_pdf import render_assessment_pdf
@@ -136,7 +90,7 @@ def run_export(
         if progress is not None:
             progress(done, total * 2)
 
-    outcomes = round_outcomes(service, round_name, progress=first_half, cancel=cancel)
+    _, outcomes = round_outcomes(service, round_name, progress=first_half, cancel=cancel)
     total = len(outcomes)
     if not outcomes:
         raise ValueError(f"批次 “{round_name}” 中还没有企业，请先导入申报数据")

@@ -438,9 +438,10 @@ def render_round_reports(
     """Write the 评审意见表 of a stored round's applicants (all, or the given codes) into
     ``folder`` as the window's export writes them; returns (file, company name) in table order."""
     from zjtx.export.batch import export_reports
-    from zjtx.ui.outputs import _reports, round_outcomes
+    from zjtx.export.from_store import round_outcomes
+    from zjtx.ui.outputs import _reports
 
-    outcomes = round_outcomes(service, round_name, usccs, progress=read_progress, cancel=cancel)
+    _, outcomes = round_outcomes(service, round_name, usccs, progress=read_progress, cancel=cancel)
     if not outcomes:
         raise PrintError(f"批次 “{round_name}” 中还没有企业，请先导入申报数据")
     made_at = datetime.now().replace(second=0, microsecond=0)

@@ -22,11 +22,9 @@ PROGRESS_INTERVAL = 0.05
 
 def cancelled_exceptions() -> tuple[type[BaseException], ...]:
     """The exceptions by which the service layers report that the user cancelled."""
-    from zjtx.intake import Cancelled as IntakeCancelled
-    from zjtx.scoring import Cancelled as ScoringCancelled
-    from zjtx.store import ImportCancelled
+    from zjtx.domain.errors import Cancelled
 
-    return (IntakeCancelled, ScoringCancelled, ImportCancelled)
+    return (Cancelled,)
 
 
 class TaskSignals(QObject):

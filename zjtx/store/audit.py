@@ -1,0 +1,182 @@
+"""The audit trail: events as rows, the Chinese sentence of each, and a round's history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zjtx.store.common import (
+    decision_label,
+    field_label,
+    find_applicant,
+    find_round,
+    state_label,
+    verdict_label,
+)
+from zjtx.store.dto import HistoryEntry
+from zjtx.store.models import AuditEvent, Evaluator, Round, utc_now
+
+ROLES = ("evaluator", "chair")
+ROLE_LABELS = {"evaluator": "评审员", "chair": "评审组长"}
+
+
+def event(
+    actor: Evaluator,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    round_row: Round | None = None,
+    *,
+    round_id: int | None = None,
+    applicant_id: int | None = None,
+    uscc: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """One audit event by ``actor`` (not yet added to a session)."""
+    return AuditEvent(
+        at=at or utc_now(),
+        actor=actor.name,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        round_id=round_row.id if round_row else round_id,
+        applicant_id=applicant_id,
+        uscc=uscc,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def event_values(event: AuditEvent) -> dict[str, Any]:
+    """An audit event as the column values of a bulk INSERT."""
+    return {
+        "at": event.at,
+        "actor": event.actor,
+        "action": event.action,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "round_id": event.round_id,
+        "applicant_id": event.applicant_id,
+        "uscc": event.uscc,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+    }
+
+
+def plain(value: Any) -> Any:
+    """A stored (tagged) value as plain JSON for the audit trail: 1200, "2020-01-01"..."""
+    if isinstance(value, dict) and len(value) == 1:
+        return next(iter(value.values()))
+    return value
+
+
+def _or_blank(value: Any) -> str:
+    return "空" if value is None else str(value)
+
+
+def history(session: Session, round_name: str, uscc: str | None = None) -> list[HistoryEntry]:
+    """The audit trail of a round, or of one applicant in it, oldest first."""
+    round_row = find_round(session, round_name)
+    query = select(AuditEvent).where(AuditEvent.round_id == round_row.id)
+    if uscc is not None:
+        applicant = find_applicant(session, round_row, uscc)
+        query = query.where(AuditEvent.applicant_id == applicant.id)
+    events = session.scalars(query.order_by(AuditEvent.id)).all()
+    return [
+        HistoryEntry(
+            id=e.id,
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            entity=e.entity,
+            uscc=e.uscc,
+            before=e.before,
+            after=e.after,
+            reason=e.reason,
+            summary=summarize(e),
+        )
+        for e in events
+    ]
+
+
+def summarize(event: AuditEvent) -> str:
+    """One Chinese sentence saying what an audit event did."""
+    before, after = event.before or {}, event.after or {}
+    action = event.action
+    if action == "round-create":
+        return (
+            f"创建批次 “{after.get('name')}”（{after.get('tier_label')}，"
+            f"批次日期 {after.get('round_date')}）"
+        )
+    if action == "round-rename":
+        return f"将批次 “{before.get('name')}” 重命名为 “{after.get('name')}”"
+    if action == "round-archive":
+        return f"归档批次 “{after.get('name')}”（此后只能查看和导出）"
+    if action == "round-restore":
+        return f"恢复批次 “{after.get('name')}”（可继续导入和评审）"
+    if action == "file-import":
+        how = (
+            "（按更正的列对应关系）"
+            if after.get("corrected_mapping")
+            else "（按自动识别的列对应关系重新读取）"
+            if (before or {}).get("mapping")
+            else ""
+        )
+        return (
+            f"导入文件 {after.get('file')}{how}：新增 {after.get('new')} 家，"
+            f"更新 {after.get('changed')} 家，"
+            f"未变 {after.get('unchanged')} 家，阻断 {after.get('rows_blocked')} 行，"
+            f"错误 {after.get('errors')} 条，提示 {after.get('warnings')} 条"
+        )
+    if action == "applicant-version":
+        verdict = verdict_label(after.get("verdict"))
+        if not before:
+            return f"首次导入 {after.get('name')}（来自 {after.get('file')}），评价结论：{verdict}"
+        changes = after.get("changed") or {}
+        parts = [
+            f"{field_label(key)} {_or_blank(old)}→{_or_blank(new)}"
+            for key, (old, new) in changes.items()
+        ]
+        return (
+            f"数据更正为第 {after.get('version')} 版（来自 {after.get('file')}）："
+            + ("，".join(parts) or "无字段变化")
+            + f"；评价结论：{verdict}"
+        )
+    if action == "evaluation":
+        cause = {"rescore": "重新评价", "review": "按评审确认重新评价", "import": "评价"}.get(
+            after.get("cause", ""), "评价"
+        )
+        old = verdict_label(before.get("verdict")) if before else "—"
+        text = f"{cause}：{old}→{verdict_label(after.get('verdict'))}"
+        if after.get("score") is not None:
+            text += f"，得分 {after.get('score')}"
+        if before and before.get("rulebook_hash") != after.get("rulebook_hash"):
+            text += f"（规则 {after.get('rulebook')} 已更新）"
+        return text
+    if action in ("criterion-confirm", "criterion-override"):
+        verb = "确认" if action == "criterion-confirm" else "改判"
+        text = (
+            f"{verb}指标 {after.get('criterion')} {after.get('title') or ''}："
+            f"{state_label(before.get('state') or before.get('computed'))}→"
+            f"{state_label(after.get('state'))}"
+        )
+        return text + (f"（理由：{event.reason}）" if event.reason else "")
+    if action == "warning-ack":
+        return f"确认导入提示 {after.get('code')}（理由：{event.reason}）"
+    if action == "decision":
+        old = decision_label(before.get("decision")) if before.get("decision") else "未决定"
+        return f"决定：{old}→{after.get('label')}；意见：{after.get('opinion')}"
+    if action == "opinion":
+        return f"修改评审意见：{after.get('opinion')}"
+    if action == "evaluator-role":
+        role = after.get("role", "")
+        return f"将 {after.get('name')} 的角色设为 {ROLE_LABELS.get(role, role)}"
+    return action

@@ -1,0 +1,169 @@
+"""What every part of the store service shares: lookups, length checks, labels and types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zjtx.domain.results import VERDICT_LABELS, CriterionState
+from zjtx.scoring.errors import did_you_mean
+from zjtx.store.dto import DECISION_LABELS, ReviewStatus, RoundInfo
+from zjtx.store.errors import (
+    NotFoundError,
+    ReviewRuleError,
+    RoundArchivedError,
+    TextTooLongError,
+)
+from zjtx.store.identity import record_evaluator
+from zjtx.store.models import Applicant, Evaluator, Round, utc_now
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+def column_limit(column: Any) -> int | None:
+    """The length a String column allows (None for unbounded text)."""
+    return getattr(column.type, "length", None)
+
+
+def check_length(label: str, value: str | None, limit: int | None) -> None:
+    """Refuse a text longer than its column (PostgreSQL would fail the whole transaction)."""
+    if value is not None and limit is not None and len(value) > limit:
+        raise TextTooLongError(
+            f"{label}有 {len(value)} 个字符，超过了允许的 {limit} 个字符；请缩短后重试"
+        )
+
+
+def find_round(session: Session, name: str) -> Round:
+    """The round of that name, or NotFoundError naming the closest one (or all of them)."""
+    row = session.scalar(select(Round).where(Round.name == name))
+    if row is None:
+        names = list(session.scalars(select(Round.name)))
+        hint = did_you_mean(name, names)
+        message = f"没有名为 “{name}” 的批次"
+        if hint:
+            message += f"，您是不是要写 “{hint}”？"
+        elif names:
+            message += f"；已有批次：{'、'.join(names)}"
+        else:
+            message += "；请先用 zjtx round create 创建批次"
+        raise NotFoundError(message)
+    return row
+
+
+def find_applicant(session: Session, round_row: Round, uscc: str) -> Applicant:
+    """The applicant of the round with that 统一社会信用代码, or NotFoundError."""
+    row = session.scalar(
+        select(Applicant).where(Applicant.round_id == round_row.id, Applicant.uscc == uscc)
+    )
+    if row is None:
+        raise NotFoundError(f"批次 “{round_row.name}” 中没有统一社会信用代码为 {uscc} 的企业")
+    return row
+
+
+def evaluator_row(session: Session, name: str | None) -> Evaluator:
+    """The evaluator of that name (the configured one by default), added on first use."""
+    name = record_evaluator(name)
+    if not name:
+        raise ReviewRuleError("评审人姓名不能为空")
+    check_length("评审人姓名", name, column_limit(Evaluator.__table__.c.name))
+    row = session.scalar(select(Evaluator).where(Evaluator.name == name))
+    if row is None:
+        row = Evaluator(name=name, role="evaluator", created_at=utc_now())
+        session.add(row)
+        session.flush()
+    return row
+
+
+def check_open(row: Round, doing: str) -> None:
+    """Refuse to change an archived round (it is read-only until restored)."""
+    if row.archived_at is not None:
+        raise RoundArchivedError(
+            f"批次 “{row.name}” 已于 {local_time(row.archived_at)} 归档，只能查看和导出，"
+            f"不能{doing}；如需{doing}，请先恢复该批次"
+        )
+
+
+def round_info(row: Round, creator: str, applicants: int = 0) -> RoundInfo:
+    """The RoundInfo of a round row (its creator's name and applicant count given)."""
+    return RoundInfo(
+        id=row.id,
+        name=row.name,
+        tier=row.tier,
+        round_date=row.round_date,
+        region=row.region,
+        rulebook=row.rulebook,
+        overlay=row.overlay,
+        settings=dict(row.settings or {}),
+        created_by=creator,
+        created_at=row.created_at,
+        applicants=applicants,
+        archived_at=row.archived_at,
+    )
+
+
+def count_applicants(session: Session, round_id: int) -> int:
+    count = session.scalar(
+        select(func.count()).select_from(Applicant).where(Applicant.round_id == round_id)
+    )
+    return count or 0
+
+
+# Plain-string keys: the round table looks these up 10,000 times per listing.
+_VERDICT_TEXT: dict[str | None, str] = {
+    None: "未评价",
+    **{str(k): v for k, v in VERDICT_LABELS.items()},
+}
+_DECISION_TEXT: dict[str | None, str] = {
+    None: "未决定",
+    **{str(k): v for k, v in DECISION_LABELS.items()},
+}
+
+
+def verdict_label(verdict: str | None) -> str:
+    return _VERDICT_TEXT.get(verdict, verdict or "")
+
+
+def decision_label(decision: str | None) -> str:
+    return _DECISION_TEXT.get(decision, decision or "")
+
+
+def field_label(key: str) -> str:
+    try:
+        from zjtx.scoring.catalogue import load_catalogue
+
+        spec = load_catalogue().get(key)
+    except (OSError, ValueError):  # pragma: no cover - the bundled catalogue is valid
+        spec = None
+    return spec.relative_label() if spec else key
+
+
+def state_label(state: str | None) -> str:
+    if state is None:
+        return "—"
+    try:
+        return CriterionState(state).label
+    except ValueError:
+        return state
+
+
+def review_status(
+    decision: str | None, judgements: int, warnings: int, touched: bool
+) -> ReviewStatus:
+    if decision:
+        return ReviewStatus.DECIDED
+    if judgements == 0 and warnings == 0:
+        return ReviewStatus.READY
+    return ReviewStatus.IN_PROGRESS if touched else ReviewStatus.PENDING
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

@@ -1,0 +1,310 @@
+"""Evaluations of stored applicants: scoring with confirmations, storing results, rescoring."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.results import Confirmation, CriterionState
+from zjtx.domain.results import Evaluation as DomainEvaluation
+from zjtx.store import audit, codec
+from zjtx.store.common import Cancel, Progress, check_open, evaluator_row, find_round, round_info
+from zjtx.store.dto import RescoreReport, RoundInfo
+from zjtx.store.errors import RescoreCancelled, StoreError
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    AuditEvent,
+    Evaluation,
+    EvaluationResult,
+    Evaluator,
+    Review,
+    ReviewItem,
+    Round,
+    RulebookText,
+    utc_now,
+)
+from zjtx.store.scoring_port import Scorer
+from zjtx.store.texts import compact, expand, extract_texts
+
+
+def confirmations_of(
+    session: Session, round_id: int, applicant_id: int | None = None
+) -> dict[int, list[Confirmation]]:
+    """The evaluators' criterion confirmations by applicant id (of one applicant if given)."""
+    query = (
+        select(Review.applicant_id, ReviewItem, Evaluator.name)
+        .join(Review, Review.id == ReviewItem.review_id)
+        .join(Applicant, Applicant.id == Review.applicant_id)
+        .join(Evaluator, Evaluator.id == ReviewItem.evaluator_id)
+        .where(Applicant.round_id == round_id, ReviewItem.kind == "criterion")
+        .order_by(ReviewItem.id)
+    )
+    if applicant_id is not None:
+        query = query.where(Review.applicant_id == applicant_id)
+    result: dict[int, list[Confirmation]] = defaultdict(list)
+    for owner, item, name in session.execute(query):
+        result[owner].append(
+            Confirmation(
+                criterion_id=item.target,
+                state=CriterionState(item.state),
+                reason=item.reason,
+                evaluator=name,
+                at=item.at,
+            )
+        )
+    return result
+
+
+def input_hash(values_hash: str, info: RoundInfo, confirmations: Iterable[Confirmation]) -> str:
+    """What an evaluation depends on besides the rulebook: values, round settings, confirmations."""
+    return codec.digest(
+        {
+            "values": values_hash,
+            "settings": info.settings,
+            "overlay": info.overlay,
+            "rulebook": info.rulebook,
+            "confirmations": [
+                [c.criterion_id, str(c.state), c.reason, c.evaluator] for c in confirmations
+            ],
+        }
+    )
+
+
+def evaluation_values(
+    evaluation: DomainEvaluation,
+    applicant_id: int,
+    version_id: int,
+    input_digest: str,
+    cause: str,
+    evaluator_id: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """The column values of the evaluations row of one evaluation."""
+    score = evaluation.score
+    return {
+        "applicant_id": applicant_id,
+        "version_id": version_id,
+        "rulebook_id": evaluation.rulebook,
+        "rulebook_version": evaluation.rulebook_version,
+        "rulebook_hash": evaluation.rulebook_hash,
+        "input_hash": input_digest,
+        "application_type": evaluation.application_type,
+        "verdict": str(evaluation.verdict),
+        "score": None if score is None else str(score),
+        "score_sort": None if score is None else float(score),
+        "max_score": None if evaluation.max_score is None else str(evaluation.max_score),
+        "open_judgements": sum(1 for c in evaluation.criteria if c.state == CriterionState.MANUAL),
+        "cause": cause,
+        "created_by_id": evaluator_id,
+        "created_at": now,
+    }
+
+
+class Evaluations:
+    """Scores applicants with the service's scorer and stores their results compactly (the
+    rulebook's texts once per rulebook hash, cached across sessions)."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+        self._texts_cache: dict[str, dict[str, Any]] = {}
+
+    def score(
+        self,
+        applicant: DomainApplicant,
+        info: RoundInfo,
+        confirmations: Iterable[Confirmation],
+        unsaved: str,
+    ) -> DomainEvaluation:
+        """Evaluate one applicant; a rulebook that cannot judge it is a StoreError naming it
+        and ``unsaved`` (what was therefore not written: 本文件未写入, 评审未保存...)."""
+        try:
+            return self.scorer(applicant, info, list(confirmations))
+        except (LookupError, ValueError) as exc:
+            raise StoreError(
+                f"无法评价企业 {applicant.name}（{applicant.uscc}）：{exc}；{unsaved}"
+            ) from exc
+
+    def texts(
+        self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any = None
+    ) -> dict[str, Any] | None:
+        """Rulebook texts for a hash; with ``sample`` (a full result) they are created if new.
+
+        Only texts read from the database are cached across sessions, so a rolled-back
+        import never leaves the cache pointing at texts that were not saved.
+        """
+        local = session.info.setdefault("zjtx_texts", {})
+        texts = local.get(rulebook_hash) or self._texts_cache.get(rulebook_hash)
+        if texts is None:
+            # Never flush half-made review changes from here (one save = one version).
+            with session.no_autoflush:
+                texts = self._load_or_create_texts(session, rulebook_hash, rulebook_id, sample)
+        if texts is not None:
+            local[rulebook_hash] = texts
+        return texts
+
+    def _load_or_create_texts(
+        self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any
+    ) -> dict[str, Any] | None:
+        query = select(RulebookText.texts).where(RulebookText.rulebook_hash == rulebook_hash)
+        texts = session.scalar(query)
+        if texts is not None:
+            self._texts_cache[rulebook_hash] = texts
+            return texts
+        if sample is None:
+            return None
+        dialect = session.get_bind().dialect.name
+        insert_texts = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert_texts(RulebookText)
+            .values(
+                rulebook_hash=rulebook_hash,
+                rulebook_id=rulebook_id,
+                texts=extract_texts(sample),
+                created_at=utc_now(),
+            )
+            .on_conflict_do_nothing(index_elements=["rulebook_hash"])
+        )
+        return session.scalar(query)
+
+    def compact(self, session: Session, evaluation: DomainEvaluation) -> dict[str, Any]:
+        """The stored form of a result: its rulebook texts replaced by references."""
+        result = evaluation.to_dict()
+        texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
+        return compact(result, texts) if texts is not None else result
+
+    def full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:
+        """The complete result of a stored evaluation (Evaluation.to_dict() form)."""
+        with session.no_autoflush:  # a review being edited is flushed once, at its end
+            stored = session.get_one(EvaluationResult, row.id).result
+        return expand(stored, self.texts(session, row.rulebook_hash, row.rulebook_id))
+
+    def store(
+        self,
+        session: Session,
+        actor: Evaluator,
+        round_row: Round,
+        applicant: Applicant,
+        version: ApplicantVersion,
+        old: Evaluation | None,
+        evaluation: DomainEvaluation,
+        input_digest: str,
+        cause: str,
+        now: datetime,
+        reason: str | None = None,
+        events: list[AuditEvent] | None = None,
+    ) -> Evaluation:
+        """Add an evaluation and make it current; its audit event goes to ``events`` if given
+        (so that it follows the review events that caused it), else straight to the session."""
+        row = Evaluation(
+            **evaluation_values(
+                evaluation, applicant.id, version.id, input_digest, cause, actor.id, now
+            )
+        )
+        session.add(row)
+        session.flush()
+        session.add(
+            EvaluationResult(evaluation_id=row.id, result=self.compact(session, evaluation))
+        )
+        applicant.current_evaluation_id = row.id
+        event = audit.event(
+            actor,
+            "evaluation",
+            "evaluation",
+            row.id,
+            round_row,
+            applicant_id=applicant.id,
+            uscc=applicant.uscc,
+            before=None
+            if old is None
+            else {
+                "verdict": old.verdict,
+                "score": old.score,
+                "rulebook": old.rulebook_id,
+                "rulebook_hash": old.rulebook_hash,
+            },
+            after={
+                "verdict": row.verdict,
+                "score": row.score,
+                "rulebook": row.rulebook_id,
+                "rulebook_hash": row.rulebook_hash,
+                "cause": cause,
+            },
+            reason=reason,
+            at=now,
+        )
+        if events is None:
+            session.add(event)
+        else:
+            events.append(event)
+        return row
+
+    def rescore(
+        self,
+        session: Session,
+        round_name: str,
+        evaluator: str | None,
+        progress: Progress | None,
+        cancel: Cancel | None,
+    ) -> RescoreReport:
+        """Re-evaluate every applicant of a round; a new evaluation is stored only when the
+        rulebook or the inputs changed (old evaluations are kept)."""
+        round_row = find_round(session, round_name)
+        check_open(round_row, "重新评价")
+        actor = evaluator_row(session, evaluator)
+        info = round_info(round_row, "")
+        confirmations = confirmations_of(session, round_row.id)
+        rows = session.execute(
+            select(Applicant, ApplicantVersion, Evaluation)
+            .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+            .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+            .where(Applicant.round_id == round_row.id)
+            .order_by(Applicant.id)
+        ).all()
+        now = utc_now()
+        reevaluated = 0
+        changes: list[tuple[str, str, str]] = []
+        for index, (applicant, version, old) in enumerate(rows, start=1):
+            if cancel is not None and cancel():
+                raise RescoreCancelled("已取消重新评价；数据库未改动")
+            items = confirmations.get(applicant.id, ())
+            evaluation = self.score(
+                codec.applicant_from_stored(version.values, version.provenance, version.source),
+                info,
+                items,
+                "重新评价未保存，数据库未改动",
+            )
+            digest = input_hash(version.values_hash, info, items)
+            if (
+                old is not None
+                and old.rulebook_hash == evaluation.rulebook_hash
+                and old.input_hash == digest
+            ):
+                if progress:
+                    progress(index, len(rows))
+                continue
+            reevaluated += 1
+            self.store(
+                session, actor, round_row, applicant, version, old, evaluation, digest,
+                "rescore", now,
+            )  # fmt: skip
+            if old is None or old.verdict != str(evaluation.verdict):
+                changes.append(
+                    (applicant.uscc, old.verdict if old else "", str(evaluation.verdict))
+                )
+            if progress:
+                progress(index, len(rows))
+        return RescoreReport(
+            applicants=len(rows),
+            reevaluated=reevaluated,
+            unchanged=len(rows) - reevaluated,
+            verdict_changes=tuple(changes),
+        )

@@ -1,0 +1,716 @@
+"""Importing read files into a round: partitioning the applicants, writing them a chunk at a
+time, and the file's record; one transaction per file."""
+
+from __future__ import annotations
+
+from collections import ChainMap, Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Integer, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from zjtx.domain import region as places
+from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.applicant import Provenance
+from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.results import Confirmation
+from zjtx.store import audit, codec
+from zjtx.store.bulk import chunks, gc_paused, insert_many, point_applicants
+from zjtx.store.common import (
+    Cancel,
+    Progress,
+    check_open,
+    column_limit,
+    evaluator_row,
+    field_label,
+    find_round,
+    round_info,
+)
+from zjtx.store.dto import FileImport, RoundInfo
+from zjtx.store.engine import Store
+from zjtx.store.errors import ImportCancelled
+from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    AuditEvent,
+    Evaluation,
+    EvaluationResult,
+    Evaluator,
+    ImportFile,
+    Round,
+    utc_now,
+)
+
+if TYPE_CHECKING:
+    from zjtx.intake.records import FileResult
+
+CHUNK = 500  # applicants written per batch of INSERTs inside one file's transaction
+# Two-key advisory lock class for imports into one PostgreSQL round (the key is the round id).
+_IMPORT_LOCK_CLASS = 0x7A6A
+REGION_KEYS = ("province", "city", "county")
+UNSAVED = "本文件未写入"
+
+
+class Imports:
+    """Reads files with zjtx.intake and imports each into a round in its own transaction."""
+
+    def __init__(self, store: Store, evaluations: Evaluations) -> None:
+        self.store = store
+        self.evaluations = evaluations
+
+    def read_files(
+        self,
+        info: RoundInfo,
+        paths: Sequence[Path | str],
+        progress: Progress | None,
+        cancel: Cancel | None,
+        mapping_overrides: Sequence[Any],
+        hints: Any,
+    ) -> list[FileResult]:
+        from zjtx.intake import read_applicants
+        from zjtx.intake.hints import CLI_HINTS
+
+        def intake_progress(done: int, total: int, message: str = "") -> None:
+            if progress is not None:
+                progress(done, total)
+
+        result = read_applicants(
+            [Path(p) for p in paths],
+            info.round_date.year,
+            progress=intake_progress,
+            cancel=cancel,
+            mapping_overrides=mapping_overrides,
+            hints=hints or CLI_HINTS,
+        )
+        return list(result.files)
+
+    def import_file(
+        self,
+        round_name: str,
+        file: FileResult,
+        evaluator: str | None,
+        progress: Progress | None,
+        cancel: Cancel | None,
+    ) -> FileImport:
+        with gc_paused(), self.store.write_session() as session:
+            round_row = find_round(session, round_name)
+            if session.get_bind().dialect.name == "postgresql":
+                _take_round_turn(session, round_row)
+            check_open(round_row, "导入申报数据")
+            actor = evaluator_row(session, evaluator)
+            run = _FileRun(session, self.evaluations, round_row, actor, file, progress, cancel)
+            return run.perform()
+
+
+def _take_round_turn(session: Session, round_row: Round) -> None:
+    """Imports into one PostgreSQL round take turns, as SQLite's single writer makes them: the
+    second reads what the first stored instead of inserting the same applicants."""
+    session.execute(
+        select(
+            func.pg_advisory_xact_lock(
+                type_coerce(_IMPORT_LOCK_CLASS, Integer), type_coerce(round_row.id, Integer)
+            )
+        )
+    )
+    session.refresh(round_row)  # archived or renamed while this import waited
+
+
+@dataclass(slots=True)
+class _Current:
+    """What the database already holds for one applicant of the round."""
+
+    applicant_id: int
+    version_id: int
+    number: int
+    values_hash: str
+    evaluation_id: int | None
+    import_file_id: int | None = None  # the file the current version came from
+
+
+@dataclass(slots=True)
+class _Partition:
+    """A file's applicants sorted for storing: those accepted (their province filled from the
+    round's region where left empty) and the issues found doing it."""
+
+    accepted: list[DomainApplicant]
+    issues: list[Issue]
+    # The hash of a row as written, before the round's region filled its province: a version
+    # stored before such a fill still counts as unchanged.
+    as_written: dict[str, str]
+
+
+@dataclass(slots=True)
+class _Work:
+    """One applicant to write: a new one, or a new version of one already in the round."""
+
+    applicant: DomainApplicant
+    values: dict[str, Any]
+    values_hash: str
+    applicant_id: int
+    number: int
+    known: _Current | None
+
+
+@dataclass
+class _FileRun:
+    """Importing one file in the session of its transaction."""
+
+    session: Session
+    evaluations: Evaluations
+    round_row: Round
+    actor: Evaluator
+    file: FileResult
+    progress: Progress | None
+    cancel: Cancel | None
+    now: datetime = field(default_factory=utc_now)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    file_name: str = field(init=False)
+    info: RoundInfo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.file_name = _file_name(self.file)
+        self.info = round_info(self.round_row, "")
+
+    def perform(self) -> FileImport:
+        file = self.file
+        if not file.sha256 or file.kind in ("unreadable", "skipped"):
+            # Nothing was read from it: report its issues, record nothing.
+            return self._result(list(file.issues), already=False, imported=0)
+        # The same file read again the same way changes nothing. Read with another column
+        # mapping (the evaluator corrected it, or took a correction back) it may carry other
+        # values: it is imported again over its record.
+        mapping = _manual_mapping(file)
+        query = select(ImportFile).where(
+            ImportFile.round_id == self.round_row.id, ImportFile.sha256 == file.sha256
+        )
+        # Two evaluators re-importing the same file take turns on its record.
+        previous = self.session.scalar(query.with_for_update())
+        last_mapping = _last_mapping(self.session, previous) if previous is not None else None
+        if previous is not None and last_mapping == mapping:
+            self.unchanged = len(file.applicants)
+            return self._result(list(file.issues), already=True, imported=file.rows_imported)
+
+        part = partition(file, self.file_name, self.round_row.region)
+        import_row, record_before, earlier_versions = self._record(part, previous, last_mapping)
+        current = _current_state(self.session, self.round_row.id)
+        kept_newer = self._write(part, current, import_row, previous)
+        issues = part.issues
+        late = _kept_newer_issues(kept_newer, self.file_name) + _stale_issues(
+            file, current, previous, self.file_name
+        )
+        if late:
+            issues.extend(late)
+            import_row.issues = [issue.to_dict() for issue in issues]
+        self.unchanged += len(kept_newer)
+        import_row.versions_created = earlier_versions + self.new + self.changed
+        self.session.add(
+            audit.event(
+                self.actor,
+                "file-import",
+                "import_file",
+                import_row.id,
+                self.round_row,
+                before=record_before,
+                after={
+                    "file": self.file_name,
+                    "sha256": file.sha256,
+                    "corrected_mapping": bool(mapping),
+                    "mapping": mapping,
+                    "kept_newer": len(kept_newer),
+                    "rows_total": file.rows_total,
+                    "rows_imported": len(part.accepted),
+                    "rows_blocked": import_row.rows_blocked,
+                    "new": self.new,
+                    "changed": self.changed,
+                    "unchanged": self.unchanged,
+                    "errors": sum(1 for i in issues if i.severity == Severity.ERROR),
+                    "warnings": sum(1 for i in issues if i.severity == Severity.WARNING),
+                },
+                at=self.now,
+            )
+        )
+        self._check_cancel()
+        return self._result(
+            issues, already=False, imported=len(part.accepted), blocked=import_row.rows_blocked
+        )
+
+    def _result(
+        self,
+        issues: list[Issue],
+        *,
+        already: bool,
+        imported: int,
+        blocked: int | None = None,
+    ) -> FileImport:
+        file = self.file
+        return FileImport(
+            file_name=self.file_name,
+            path=str(file.path),
+            sha256=file.sha256 or "",
+            kind=file.kind,
+            already_imported=already,
+            rows_total=file.rows_total,
+            rows_imported=imported,
+            rows_blocked=file.rows_blocked if blocked is None else blocked,
+            rows_blank=file.rows_blank,
+            applicants_new=self.new,
+            applicants_changed=self.changed,
+            applicants_unchanged=self.unchanged,
+            issues=tuple(issues),
+        )
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelled(f"已取消导入 {self.file_name}；该文件的数据未写入")
+
+    def _record(
+        self, part: _Partition, previous: ImportFile | None, last_mapping: list[list[Any]] | None
+    ) -> tuple[ImportFile, dict[str, Any] | None, int]:
+        """The file's record (a new one, or the earlier one updated), what it said before and
+        how many versions it had created."""
+        file = self.file
+        record = {
+            "file_name": self.file_name,
+            "path": str(file.path),
+            "kind": file.kind,
+            "rows_total": file.rows_total,
+            "rows_imported": len(part.accepted),
+            "rows_blocked": file.rows_blocked + (len(file.applicants) - len(part.accepted)),
+            "rows_blank": file.rows_blank,
+            "issues": [issue.to_dict() for issue in part.issues],
+            "imported_by_id": self.actor.id,
+            "imported_at": self.now,
+        }
+        if previous is None:
+            import_row = ImportFile(
+                round_id=self.round_row.id, sha256=file.sha256, versions_created=0, **record
+            )
+            self.session.add(import_row)
+            self.session.flush()
+            return import_row, None, 0
+        before = {
+            "file": previous.file_name,
+            "rows_imported": previous.rows_imported,
+            "rows_blocked": previous.rows_blocked,
+            "issues": previous.issues,
+            "imported_at": previous.imported_at.isoformat(),
+            "mapping": last_mapping,
+        }
+        earlier_versions = previous.versions_created
+        for key, value in record.items():
+            setattr(previous, key, value)
+        self.session.flush()
+        return previous, before, earlier_versions
+
+    def _write(
+        self,
+        part: _Partition,
+        current: dict[str, _Current],
+        import_row: ImportFile,
+        previous: ImportFile | None,
+    ) -> list[DomainApplicant]:
+        """Write the accepted applicants a chunk at a time; those a newer file has updated
+        since are left alone and returned."""
+        issues_by_uscc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for issue in part.issues:
+            if issue.uscc:
+                issues_by_uscc[issue.uscc].append(issue.to_dict())
+        confirmations = confirmations_of(self.session, self.round_row.id)
+        kept_newer: list[DomainApplicant] = []
+        done = 0
+        for chunk in chunks(part.accepted, CHUNK):
+            self._check_cancel()
+            fresh: list[tuple[DomainApplicant, dict[str, Any], str]] = []
+            updates: list[tuple[DomainApplicant, dict[str, Any], str, _Current]] = []
+            for applicant in chunk:
+                values = codec.encode_values(applicant.values)
+                values_hash = codec.digest(values)
+                known = current.get(applicant.uscc)
+                if known is None:
+                    fresh.append((applicant, values, values_hash))
+                elif known.values_hash in (values_hash, part.as_written.get(applicant.uscc)):
+                    self.unchanged += 1
+                elif previous is not None and known.import_file_id != previous.id:
+                    # Read again from an older file: a newer file has updated it since.
+                    kept_newer.append(applicant)
+                else:
+                    updates.append((applicant, values, values_hash, known))
+            self.new += len(fresh)
+            self.changed += len(updates)
+            ids = insert_many(
+                self.session,
+                Applicant,
+                [
+                    {"round_id": self.round_row.id, "uscc": a.uscc, "name": a.name,
+                     "created_at": self.now}
+                    for a, _, _ in fresh
+                ],
+            )  # fmt: skip
+            work = [
+                _Work(a, v, h, applicant_id, 1, None)
+                for (a, v, h), applicant_id in zip(fresh, ids, strict=True)
+            ] + [_Work(a, v, h, k.applicant_id, k.number + 1, k) for a, v, h, k in updates]
+            if work:
+                self._write_chunk(work, issues_by_uscc, confirmations, import_row)
+            done += len(chunk)
+            if self.progress:
+                self.progress(done, len(part.accepted))
+        return kept_newer
+
+    def _write_chunk(
+        self,
+        work: list[_Work],
+        issues_by_uscc: dict[str, list[dict[str, Any]]],
+        confirmations: dict[int, list[Confirmation]],
+        import_row: ImportFile,
+    ) -> None:
+        """Versions, evaluations, results, current pointers and audit events of a chunk."""
+        session, now, actor_id = self.session, self.now, self.actor.id
+        version_ids = insert_many(
+            session,
+            ApplicantVersion,
+            [
+                {
+                    "applicant_id": w.applicant_id,
+                    "number": w.number,
+                    "values": w.values,
+                    "provenance": codec.encode_provenance_map(w.applicant.provenance),
+                    "source": codec.encode_provenance(w.applicant.source),
+                    "values_hash": w.values_hash,
+                    **_region(w.values),
+                    "issues": issues_by_uscc.get(w.applicant.uscc, []),
+                    "warnings": sum(
+                        1
+                        for i in issues_by_uscc.get(w.applicant.uscc, ())
+                        if i["severity"] == "warning"
+                    ),
+                    "import_file_id": import_row.id,
+                    "created_by_id": actor_id,
+                    "created_at": now,
+                }
+                for w in work
+            ],
+        )
+        evaluations = [
+            self.evaluations.score(
+                w.applicant, self.info, confirmations.get(w.applicant_id, ()), UNSAVED
+            )
+            for w in work
+        ]
+        evaluation_ids = insert_many(
+            session,
+            Evaluation,
+            [
+                evaluation_values(
+                    evaluation,
+                    w.applicant_id,
+                    version_id,
+                    input_hash(w.values_hash, self.info, confirmations.get(w.applicant_id, ())),
+                    "import",
+                    actor_id,
+                    now,
+                )
+                for w, version_id, evaluation in zip(work, version_ids, evaluations, strict=True)
+            ],
+        )
+        insert_many(
+            session,
+            EvaluationResult,
+            [
+                {"evaluation_id": evaluation_id, "result": self.evaluations.compact(session, e)}
+                for evaluation_id, e in zip(evaluation_ids, evaluations, strict=True)
+            ],
+        )
+        point_applicants(
+            session,
+            [
+                {
+                    "id": w.applicant_id,
+                    "name": w.applicant.name,
+                    "current_version_id": version_id,
+                    "current_evaluation_id": evaluation_id,
+                }
+                for w, version_id, evaluation_id in zip(
+                    work, version_ids, evaluation_ids, strict=True
+                )
+            ],
+        )
+        old_values = _version_values(session, [w.known.version_id for w in work if w.known])
+        events = [
+            self._version_event(w, version_id, evaluation, old_values)
+            for w, version_id, evaluation in zip(work, version_ids, evaluations, strict=True)
+        ]
+        insert_many(session, AuditEvent, events)
+
+    def _version_event(
+        self,
+        w: _Work,
+        version_id: int,
+        evaluation: Any,
+        old_values: dict[int, dict[str, Any]],
+    ) -> dict[str, Any]:
+        after: dict[str, Any] = {
+            "version": w.number,
+            "file": self.file_name,
+            "name": w.applicant.name,
+            "verdict": str(evaluation.verdict),
+            "rulebook": evaluation.rulebook,
+        }
+        before = None
+        if w.known is not None:
+            old = old_values[w.known.version_id]
+            values = w.values
+            after["changed"] = {
+                key: [audit.plain(old.get(key)), audit.plain(values.get(key))]
+                for key in sorted(set(old) | set(values))
+                if old.get(key) != values.get(key)
+            }
+            before = {"version": w.known.number}
+        return audit.event_values(
+            audit.event(
+                self.actor,
+                "applicant-version",
+                "applicant_version",
+                version_id,
+                self.round_row,
+                applicant_id=w.applicant_id,
+                uscc=w.applicant.uscc,
+                before=before,
+                after=after,
+                at=self.now,
+            )
+        )
+
+
+def partition(file: FileResult, file_name: str, round_region: str | None) -> _Partition:
+    """Sort a file's applicants: blocked (a name or code too long, no code, listed twice in
+    the file) with an error each, the others accepted with the round's region applied."""
+    issues = list(file.issues)
+    # An applicant listed twice in one file is ambiguous: block every copy, say where.
+    counts = Counter(a.uscc for a in file.applicants)
+    accepted: list[DomainApplicant] = []
+    name_limit = column_limit(Applicant.__table__.c.name) or 0
+    uscc_limit = column_limit(Applicant.__table__.c.uscc) or 0
+    for applicant in file.applicants:
+        source = applicant.source
+        where = {
+            "file": file_name,
+            "sheet": source.sheet if source else None,
+            "cell": source.cell if source else None,
+        }
+        if too_long := _too_long_text(applicant, name_limit, uscc_limit):
+            issues.append(
+                Issue(
+                    code="store-text-too-long",
+                    severity=Severity.ERROR,
+                    message=f"{too_long}，该企业无法入库；请缩短后重新导入",
+                    field="name" if "企业名称" in too_long else "uscc",
+                    uscc=(applicant.uscc or "")[:uscc_limit] or None,
+                    **where,
+                )
+            )
+        elif not applicant.uscc:
+            issues.append(
+                Issue(
+                    code="store-missing-uscc",
+                    severity=Severity.ERROR,
+                    message=f"企业 “{applicant.name}” 没有统一社会信用代码，无法入库",
+                    **where,
+                )
+            )
+        elif counts[applicant.uscc] > 1:
+            issues.append(
+                Issue(
+                    code="store-duplicate-uscc",
+                    severity=Severity.ERROR,
+                    message=f"统一社会信用代码 {applicant.uscc} 在本文件中出现 "
+                    f"{counts[applicant.uscc]} 次，无法判断哪一行有效；请删除重复行后重新导入",
+                    uscc=applicant.uscc,
+                    **where,
+                )
+            )
+        else:
+            accepted.append(applicant)
+    as_written: dict[str, str] = {}
+    for position, applicant in enumerate(accepted):
+        placed, region_issue = _with_round_region(applicant, round_region, file_name)
+        if region_issue is not None:
+            issues.append(region_issue)
+        if placed is not applicant:
+            as_written[applicant.uscc] = codec.digest(codec.encode_values(applicant.values))
+            accepted[position] = placed
+    return _Partition(accepted, issues, as_written)
+
+
+def _kept_newer_issues(kept: list[DomainApplicant], file_name: str) -> list[Issue]:
+    return [
+        Issue(
+            code="store-newer-file-kept",
+            severity=Severity.INFO,
+            message=f"企业 “{applicant.name}” 此后已由其他文件更新，按本文件重新读取的数据"
+            "未覆盖它（如需改动，请更正较新的文件后重新导入）",
+            file=file_name,
+            sheet=applicant.source.sheet if applicant.source else None,
+            cell=applicant.source.cell if applicant.source else None,
+            uscc=applicant.uscc,
+        )
+        for applicant in kept
+    ]
+
+
+def _stale_issues(
+    file: FileResult,
+    current: dict[str, _Current],
+    previous: ImportFile | None,
+    file_name: str,
+) -> list[Issue]:
+    """Applicants blocked on re-reading a file that still hold what it gave them before."""
+    if previous is None:
+        return []
+    return [
+        Issue(
+            code="store-blocked-kept-previous",
+            severity=Severity.WARNING,
+            message=f"企业 “{applicant.name}” 本次重新读取时有错误，未更新，仍是此前导入的"
+            "数据；请核对该行后重新导入",
+            file=file_name,
+            sheet=applicant.source.sheet if applicant.source else None,
+            cell=applicant.source.cell if applicant.source else None,
+            uscc=applicant.uscc,
+        )
+        for applicant in file.blocked_applicants
+        if applicant.uscc in current and current[applicant.uscc].import_file_id == previous.id
+    ]
+
+
+def _file_name(file: FileResult) -> str:
+    """The name the file is listed under (cut visibly to what its column holds)."""
+    file_name = file.display_name or Path(str(file.path)).name
+    limit = column_limit(ImportFile.__table__.c.file_name) or len(file_name)
+    if len(file_name) > limit:  # a name for lists, not a key
+        file_name = file_name[: limit - 1] + "…"
+    return file_name
+
+
+def _manual_mapping(file: FileResult) -> list[list[Any]]:
+    """The columns the evaluator mapped by hand, as stored with the import (sheet, column,
+    field, year, unit, role), in a stable order."""
+    return sorted(
+        (
+            [m.sheet, m.column, m.field, m.year, m.unit, m.role]
+            for m in file.column_mapping
+            if m.manual
+        ),
+        key=lambda item: (str(item[0]), str(item[1])),
+    )
+
+
+def _last_mapping(session: Session, record: ImportFile) -> list[list[Any]]:
+    """The hand-corrected columns the file was last imported with ([] if none)."""
+    after = session.scalar(
+        select(AuditEvent.after)
+        .where(
+            AuditEvent.action == "file-import",
+            AuditEvent.entity == "import_file",
+            AuditEvent.entity_id == record.id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return list((after or {}).get("mapping") or [])
+
+
+def _current_state(session: Session, round_id: int) -> dict[str, _Current]:
+    rows = session.execute(
+        select(
+            Applicant.uscc,
+            Applicant.id,
+            ApplicantVersion.id,
+            ApplicantVersion.number,
+            ApplicantVersion.values_hash,
+            Applicant.current_evaluation_id,
+            ApplicantVersion.import_file_id,
+        )
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .where(Applicant.round_id == round_id)
+    ).all()
+    return {row[0]: _Current(*row[1:]) for row in rows}
+
+
+def _version_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ApplicantVersion.id, ApplicantVersion.values).where(ApplicantVersion.id.in_(ids))
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def _region(values: dict[str, Any]) -> dict[str, str | None]:
+    """The version's region columns from its stored (encoded) values: text values only."""
+    result: dict[str, str | None] = {}
+    for key in REGION_KEYS:
+        value = values.get(key)
+        result[key] = value.strip() or None if isinstance(value, str) else None
+    return result
+
+
+def _with_round_region(
+    applicant: DomainApplicant, round_region: str | None, file_name: str
+) -> tuple[DomainApplicant, Issue | None]:
+    """The applicant with a province it left empty filled from the round's region (its
+    provenance says so), or a warning when the province it gives is not the round's."""
+    values = applicant.values
+    check = places.check_round_region(
+        values.get("province"), values.get("city"), values.get("county"), round_region
+    )
+    if check.fill is not None:
+        filled = Provenance(
+            file=places.ROUND_REGION_SOURCE, raw=round_region, kind=places.ROUND_REGION_KIND
+        )
+        # In the catalogue's place (before 所在市), so the detail pane lists it where it belongs.
+        keys = list(values)
+        at = next((keys.index(k) for k in ("city", "county") if k in values), len(keys))
+        ordered = {k: values[k] for k in keys[:at] if k != "province"}
+        ordered["province"] = check.fill
+        ordered.update((k, values[k]) for k in keys[at:] if k != "province")
+        return DomainApplicant(
+            values=ordered,
+            provenance=ChainMap({"province": filled}, applicant.provenance),  # type: ignore[arg-type]
+            source=applicant.source,
+        ), None
+    if check.outside is None or check.named_in is None:
+        return applicant, None
+    cell = applicant.provenance.get(check.named_in)
+    source = applicant.source
+    return applicant, Issue(
+        code="region-outside-round",
+        severity=Severity.WARNING,
+        message=f"企业 “{applicant.name}” {field_label(check.named_in)}填写为"
+        f"“{values.get(check.named_in)}”，不在本批次地区“{round_region}”内；已按填写保留，"
+        "请核实企业注册地",
+        file=file_name,
+        sheet=cell.sheet if cell else source.sheet if source else None,
+        cell=cell.cell if cell else source.cell if source else None,
+        field=check.named_in,
+        uscc=applicant.uscc,
+    )
+
+
+def _too_long_text(applicant: DomainApplicant, name_limit: int, uscc_limit: int) -> str | None:
+    """Why an applicant's name or USCC cannot be stored (too long, or a NUL character)."""
+    name = applicant.name or ""
+    if len(name) > name_limit:
+        return f"企业名称有 {len(name)} 个字符，超过了允许的 {name_limit} 个字符"
+    if "\x00" in name:
+        return "企业名称含有空字符（\\x00）"
+    if len(applicant.uscc or "") > uscc_limit:
+        return f"统一社会信用代码有 {len(applicant.uscc)} 个字符，超过了 {uscc_limit} 个字符"
+    return None

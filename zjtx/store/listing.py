@@ -1,0 +1,408 @@
+"""Listing a round: the table rows, one applicant's detail, whole-round details, statistics."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from zjtx.domain import region as places
+from zjtx.store import codec
+from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
+from zjtx.store.common import (
+    Cancel,
+    Progress,
+    decision_label,
+    find_applicant,
+    find_round,
+    review_status,
+    verdict_label,
+)
+from zjtx.store.dto import (
+    ApplicantDetail,
+    ApplicantRow,
+    ReviewStatus,
+    RoundStatistics,
+    VersionInfo,
+)
+from zjtx.store.engine import Store
+from zjtx.store.errors import NotFoundError, ReadCancelled, SortKeyError
+from zjtx.store.evaluations import Evaluations
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    Evaluation,
+    EvaluationResult,
+    Evaluator,
+    ImportFile,
+    Review,
+    ReviewItem,
+    Round,
+)
+from zjtx.store.reviews import build_review_state, review_state_of
+from zjtx.store.texts import expand
+
+SORT_KEYS: dict[str, Callable[[ApplicantRow], Any]] = {
+    "rank": lambda r: (r.rank is None, r.rank or 0, r.uscc),
+    "name": lambda r: (r.name, r.uscc),
+    "uscc": lambda r: r.uscc,
+    "verdict": lambda r: (r.verdict or "", r.rank or 0),
+    "decision": lambda r: (r.decision or "~", r.rank or 0),
+    "status": lambda r: (list(ReviewStatus).index(r.review_status), r.uscc),
+    "updated": lambda r: (r.updated_at, r.uscc),
+    "region": lambda r: (r.region, r.rank is None, r.rank or 0, r.uscc),
+}
+
+
+def _in_region(row: ApplicantRow, wanted: str, province: str | None) -> bool:
+    """Whether a row is in the province, city or county (or the whole place) named."""
+    place = places.place(row.province, row.city, row.county)
+    if province is not None:
+        return place.province == province
+    city_county = (place.city or "") + (place.county or "")
+    return wanted in (place.province, place.city, place.county, city_county, place.text)
+
+
+class Listing:
+    """Reads a round for the table, the detail pane and the exports."""
+
+    def __init__(self, store: Store, evaluations: Evaluations) -> None:
+        self.store = store
+        self.evaluations = evaluations
+
+    def list_applicants(
+        self,
+        round_name: str,
+        *,
+        verdict: str | None,
+        decision: str | None,
+        status: str | None,
+        application_type: str | None,
+        region: str | None,
+        search: str | None,
+        sort: str,
+        descending: bool,
+    ) -> list[ApplicantRow]:
+        with gc_paused(), self.store.session() as session:
+            round_row = find_round(session, round_name)
+            rows = table_rows(session, round_row.id)
+        if verdict:
+            rows = [r for r in rows if r.verdict == verdict]
+        if decision:
+            rows = [r for r in rows if (r.decision or "none") == decision]
+        if status:
+            rows = [r for r in rows if r.review_status == status]
+        if application_type:
+            rows = [r for r in rows if r.application_type == application_type]
+        if region:
+            wanted = places.clean(region)
+            province = places.canonical_province(wanted)
+            rows = [r for r in rows if _in_region(r, wanted, province)]
+        if search:
+            needle = search.strip().upper()
+            rows = [r for r in rows if needle in r.name.upper() or needle in r.uscc]
+        if sort not in SORT_KEYS:
+            raise SortKeyError(f"未知的排序方式 “{sort}”，可用：{'、'.join(SORT_KEYS)}")
+        return sorted(rows, key=SORT_KEYS[sort], reverse=descending)
+
+    def applicant_detail(self, round_name: str, uscc: str) -> ApplicantDetail:
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            applicant = find_applicant(session, round_row, uscc)
+            version = session.get_one(ApplicantVersion, applicant.current_version_id)
+            versions = session.execute(
+                select(ApplicantVersion, ImportFile.file_name, Evaluator.name)
+                .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
+                .join(Evaluator, Evaluator.id == ApplicantVersion.created_by_id)
+                .where(ApplicantVersion.applicant_id == applicant.id)
+                .order_by(ApplicantVersion.number)
+            ).all()
+            review = review_state_of(session, self.evaluations, round_row, applicant)
+            row = next(r for r in table_rows(session, round_row.id) if r.uscc == uscc)
+            return ApplicantDetail(
+                row=row,
+                applicant=codec.applicant_from_stored(
+                    version.values, version.provenance, version.source
+                ),
+                versions=tuple(
+                    VersionInfo(
+                        number=v.number,
+                        file_name=file_name,
+                        values_hash=v.values_hash,
+                        created_by=creator,
+                        created_at=v.created_at,
+                    )
+                    for v, file_name, creator in versions
+                ),
+                issues=tuple(codec.issue_from_dict(i) for i in version.issues),
+                review=review,
+            )
+
+    def round_details(
+        self,
+        round_name: str,
+        usccs: Sequence[str] | None,
+        progress: Progress | None,
+        cancel: Cancel | None,
+        chunk: int,
+    ) -> Iterator[ApplicantDetail]:
+        self.store.check_integrity()
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            rows = table_rows(session, round_row.id)
+            if usccs is None:
+                rows.sort(key=SORT_KEYS["rank"])
+            else:
+                by_uscc = {r.uscc: r for r in rows}
+                missing = [u for u in usccs if u not in by_uscc]
+                if missing:
+                    raise NotFoundError(
+                        f"批次 “{round_row.name}” 中没有统一社会信用代码为 "
+                        f"{'、'.join(missing)} 的企业"
+                    )
+                rows = [by_uscc[u] for u in usccs]
+            names = EvaluatorNames(session)
+            done = 0
+            for part in chunks(rows, chunk):
+                if cancel is not None and cancel():
+                    raise ReadCancelled("已取消读取批次数据")
+                for detail in self._details(session, round_row, part, names):
+                    yield detail
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(rows))
+                session.expunge_all()  # keep memory flat over a 10,000-applicant round
+
+    def _details(
+        self,
+        session: Session,
+        round_row: Round,
+        rows: Sequence[ApplicantRow],
+        names: EvaluatorNames,
+    ) -> list[ApplicantDetail]:
+        """ApplicantDetail of some applicants of a round, with a few queries for them all."""
+        ids = [r.applicant_id for r in rows]
+        current = {
+            applicant.id: (applicant, version)
+            for applicant, version in session.execute(
+                select(Applicant, ApplicantVersion)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .where(Applicant.id.in_(ids))
+            )
+        }
+        versions: dict[int, list[VersionInfo]] = defaultdict(list)
+        for owner, number, values_hash, created_at, file_name, creator in session.execute(
+            select(
+                ApplicantVersion.applicant_id,
+                ApplicantVersion.number,
+                ApplicantVersion.values_hash,
+                ApplicantVersion.created_at,
+                ImportFile.file_name,
+                ApplicantVersion.created_by_id,
+            )
+            .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
+            .where(ApplicantVersion.applicant_id.in_(ids))
+            .order_by(ApplicantVersion.applicant_id, ApplicantVersion.number)
+        ):
+            versions[owner].append(
+                VersionInfo(
+                    number=number,
+                    file_name=file_name,
+                    values_hash=values_hash,
+                    created_by=names[creator],
+                    created_at=created_at,
+                )
+            )
+        reviews = {
+            review.applicant_id: review
+            for review in session.scalars(
+                select(Review)
+                .where(Review.applicant_id.in_(ids))
+                .options(selectinload(Review.items))
+            )
+        }
+        evaluation_ids = [
+            applicant.current_evaluation_id
+            for applicant, _ in current.values()
+            if applicant.current_evaluation_id
+        ]
+        evaluations = {
+            e.id: e
+            for e in session.scalars(select(Evaluation).where(Evaluation.id.in_(evaluation_ids)))
+        }
+        stored = dict(
+            session.execute(
+                select(EvaluationResult.evaluation_id, EvaluationResult.result).where(
+                    EvaluationResult.evaluation_id.in_(evaluation_ids)
+                )
+            ).all()
+        )
+        details = []
+        for row in rows:
+            applicant, version = current[row.applicant_id]
+            evaluation = evaluations.get(applicant.current_evaluation_id or 0)
+            result = None
+            if evaluation is not None:
+                texts = self.evaluations.texts(
+                    session, evaluation.rulebook_hash, evaluation.rulebook_id
+                )
+                result = expand(stored[evaluation.id], texts)
+            review = reviews.get(applicant.id)
+            details.append(
+                ApplicantDetail(
+                    row=row,
+                    applicant=codec.applicant_from_stored(
+                        version.values, version.provenance, version.source
+                    ),
+                    versions=tuple(versions[applicant.id]),
+                    issues=tuple(codec.issue_from_dict(i) for i in version.issues),
+                    review=build_review_state(
+                        round_row.name,
+                        applicant,
+                        version.issues,
+                        review,
+                        [names[i.evaluator_id] for i in review.items] if review else [],
+                        evaluation.verdict if evaluation else None,
+                        result,
+                        names[review.decided_by_id] if review and review.decided_by_id else None,
+                    ),
+                )
+            )
+        return details
+
+    def statistics(self, round_name: str) -> RoundStatistics:
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            rows = table_rows(session, round_row.id)
+            files, blocked = session.execute(
+                select(
+                    func.count(ImportFile.id), func.coalesce(func.sum(ImportFile.rows_blocked), 0)
+                ).where(ImportFile.round_id == round_row.id)
+            ).one()
+            versions = session.scalar(
+                select(func.count(ApplicantVersion.id))
+                .join(Applicant, Applicant.id == ApplicantVersion.applicant_id)
+                .where(Applicant.round_id == round_row.id)
+            )
+        return RoundStatistics(
+            round_name=round_row.name,
+            applicants=len(rows),
+            files=files,
+            versions=versions or 0,
+            by_verdict=dict(Counter(r.verdict or "none" for r in rows)),
+            by_decision=dict(Counter(r.decision or "none" for r in rows)),
+            by_review_status=dict(Counter(str(r.review_status) for r in rows)),
+            open_judgements=sum(r.open_judgements for r in rows),
+            open_warnings=sum(r.open_warnings for r in rows),
+            blocked_rows=int(blocked),
+        )
+
+
+def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
+    """Every applicant of a round as a line of the round table (latest evaluation, review
+    state and rank)."""
+    # Core execution on the session's connection (plain tuples, no ORM identity map), and
+    # only narrow columns: this is the GUI's table query.
+    connection = session.connection()
+    stamp = StampReader(connection.dialect.name)
+    records = connection.execute(
+        select(
+            Applicant.id,
+            Applicant.uscc,
+            Applicant.name,
+            ApplicantVersion.number,
+            ApplicantVersion.warnings,
+            stamp.column(ApplicantVersion.created_at),
+            ApplicantVersion.province,
+            ApplicantVersion.city,
+            ApplicantVersion.county,
+            Evaluation.application_type,
+            Evaluation.rulebook_id,
+            Evaluation.verdict,
+            Evaluation.score,
+            Evaluation.score_sort,
+            Evaluation.max_score,
+            Evaluation.open_judgements,
+            Review.decision,
+            Review.version,
+            stamp.column(Review.decided_at),
+            stamp.column(Review.updated_at),
+        )
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+        .outerjoin(Review, Review.applicant_id == Applicant.id)
+        .where(Applicant.round_id == round_id)
+    ).all()
+    acked: dict[int, set[str]] = defaultdict(set)
+    reviewed: set[int] = set()
+    for owner, kind, target in connection.execute(
+        select(Review.applicant_id, ReviewItem.kind, ReviewItem.target)
+        .join(Review, Review.id == ReviewItem.review_id)
+        .join(Applicant, Applicant.id == Review.applicant_id)
+        .where(Applicant.round_id == round_id)
+    ):
+        reviewed.add(owner)
+        if kind == "warning":
+            acked[owner].add(target)
+    # Only versions with warnings need their issues read.
+    open_warnings: dict[int, int] = {}
+    if any(r[4] for r in records):
+        for owner, issues in connection.execute(
+            select(Applicant.id, ApplicantVersion.issues)
+            .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+            .where(Applicant.round_id == round_id, ApplicantVersion.warnings > 0)
+        ):
+            codes = acked.get(owner, set())
+            open_warnings[owner] = sum(
+                1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
+            )
+    scores = sorted((r[13] for r in records if r[13] is not None), reverse=True)
+    first_place: dict[float, int] = {}
+    for index, value in enumerate(scores, start=1):
+        first_place.setdefault(value, index)
+    rows = []
+    for (
+        applicant_id, uscc, name, number, _, version_at, province, city, county,
+        application_type, rulebook, verdict, score, score_sort, max_score, judgements,
+        decision, review_version, decided_at, review_at,
+    ) in records:  # fmt: skip
+        version_at = stamp.parse(version_at)
+        decided_at = stamp.parse(decided_at)
+        review_at = stamp.parse(review_at)
+        warnings = open_warnings.get(applicant_id, 0)
+        judgements = judgements or 0
+        rows.append(
+            ApplicantRow(
+                applicant_id=applicant_id,
+                uscc=uscc,
+                name=name,
+                version=number,
+                application_type=application_type,
+                rulebook=rulebook,
+                verdict=verdict,
+                verdict_label=verdict_label(verdict),
+                score=None if score is None else Decimal(score),
+                max_score=None if max_score is None else Decimal(max_score),
+                rank=None if score_sort is None else first_place[score_sort],
+                open_judgements=judgements,
+                open_warnings=warnings,
+                decision=decision,
+                decision_label=decision_label(decision),
+                decision_outdated=bool(
+                    decision and decided_at is not None and version_at > decided_at
+                ),
+                review_status=review_status(
+                    decision, judgements, warnings, applicant_id in reviewed
+                ),
+                review_version=review_version or 0,
+                updated_at=version_at if review_at is None or review_at < version_at else review_at,
+                province=province,
+                city=city,
+                county=county,
+            )
+        )
+    return rows

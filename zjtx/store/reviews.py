@@ -1,0 +1,471 @@
+"""Reviews: confirming and overriding criteria, acknowledging warnings, deciding; conflicts
+between evaluators and the checks before 推荐."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from zjtx.domain.results import Confirmation, CriterionState, Verdict
+from zjtx.domain.results import Evaluation as DomainEvaluation
+from zjtx.scoring.errors import did_you_mean
+from zjtx.store import audit, codec
+from zjtx.store.common import (
+    check_length,
+    check_open,
+    column_limit,
+    decision_label,
+    evaluator_row,
+    find_applicant,
+    find_round,
+    local_time,
+    review_status,
+    round_info,
+)
+from zjtx.store.dto import Decision, ReviewItemInfo, ReviewState
+from zjtx.store.engine import Store
+from zjtx.store.errors import ConflictError, NotFoundError, ReviewRuleError
+from zjtx.store.evaluations import Evaluations, input_hash
+from zjtx.store.identity import review_evaluator
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    AuditEvent,
+    Evaluation,
+    Evaluator,
+    Review,
+    ReviewItem,
+    Round,
+    utc_now,
+)
+
+# Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.
+REVIEW_TEXT_LIMIT = 2000
+UNSAVED = "评审未保存"
+
+
+class _Stale(Exception):
+    def __init__(self, seen: int) -> None:
+        self.seen = seen
+
+
+class Reviews:
+    """Saves review changes, one transaction (and one review version) per save."""
+
+    def __init__(self, store: Store, evaluations: Evaluations) -> None:
+        self.store = store
+        self.evaluations = evaluations
+
+    def review_state(self, round_name: str, uscc: str) -> ReviewState:
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            applicant = find_applicant(session, round_row, uscc)
+            return review_state_of(session, self.evaluations, round_row, applicant)
+
+    def apply(
+        self,
+        round_name: str,
+        uscc: str,
+        *,
+        evaluator: str | None,
+        confirm: Sequence[tuple[str, str]],
+        ack_warnings: Sequence[str],
+        reason: str | None,
+        decision: str | None,
+        opinion: str | None,
+        expected_version: int | None,
+    ) -> ReviewState:
+        evaluator = review_evaluator(evaluator)  # a review never names the OS account
+        reason = (reason or "").strip() or None
+        opinion = opinion.strip() if opinion is not None else None
+        wanted = _check_request(confirm, ack_warnings, reason, decision, opinion)
+        seen_version: int | None = expected_version
+        try:
+            with self.store.write_session() as session:
+                round_row = find_round(session, round_name)
+                check_open(round_row, "修改评审")
+                applicant = find_applicant(session, round_row, uscc)
+                actor = evaluator_row(session, evaluator)
+                review = session.scalar(
+                    select(Review)
+                    .where(Review.applicant_id == applicant.id)
+                    .options(selectinload(Review.items))
+                )
+                current_version = review.version if review else 0
+                if expected_version is not None and expected_version != current_version:
+                    raise _Stale(expected_version)
+                seen_version = current_version
+                self._change_review(
+                    session,
+                    round_row,
+                    applicant,
+                    actor,
+                    review,
+                    confirm,
+                    ack_warnings,
+                    reason,
+                    wanted,
+                    opinion,
+                )
+        except (_Stale, StaleDataError):
+            raise self._conflict(round_name, uscc, seen_version or 0) from None
+        except IntegrityError as exc:
+            if "review" in str(exc.orig).lower():
+                raise self._conflict(round_name, uscc, seen_version or 0) from None
+            raise
+        return self.review_state(round_name, uscc)
+
+    def _change_review(
+        self,
+        session: Session,
+        round_row: Round,
+        applicant: Applicant,
+        actor: Evaluator,
+        review: Review | None,
+        confirm: Sequence[tuple[str, str]],
+        ack_warnings: Sequence[str],
+        reason: str | None,
+        decision: Decision | None,
+        opinion: str | None,
+    ) -> None:
+        # Every change is made in memory first and flushed once, so one save is one version.
+        now = utc_now()
+        version = session.get_one(ApplicantVersion, applicant.current_version_id)
+        evaluation = session.get_one(Evaluation, applicant.current_evaluation_id)
+        if review is None:
+            review = Review(applicant_id=applicant.id, opinion="", updated_at=now)
+            review.items = []
+            session.add(review)
+        events: list[AuditEvent] = []
+
+        def record_item(
+            kind: str, target: str, state: str | None, override: bool
+        ) -> tuple[str | None, str] | None:
+            """Set the review's item for (kind, target) to this change; its earlier state and
+            reason, or None when it is new."""
+            item = next((i for i in review.items if i.kind == kind and i.target == target), None)
+            if item is None:
+                review.items.append(
+                    ReviewItem(
+                        kind=kind,
+                        target=target,
+                        state=state,
+                        override=override,
+                        reason=reason or "",
+                        evaluator_id=actor.id,
+                        at=now,
+                    )
+                )
+                return None
+            earlier = (item.state, item.reason)
+            item.state, item.reason, item.override = state, reason or "", override
+            item.evaluator_id, item.at = actor.id, now
+            return earlier
+
+        def review_event(action: str, before: Any, after: Any, why: str | None) -> None:
+            events.append(
+                audit.event(
+                    actor,
+                    action,
+                    "review",
+                    None,
+                    round_row,
+                    applicant_id=applicant.id,
+                    uscc=applicant.uscc,
+                    before=before,
+                    after=after,
+                    reason=why,
+                    at=now,
+                )
+            )
+
+        current_result = self.evaluations.full_result(session, evaluation)
+        criteria = {c["id"]: c for c in current_result.get("criteria", [])}
+        for criterion_id, state in confirm:
+            criterion = criteria.get(criterion_id)
+            if criterion is None:
+                hint = did_you_mean(criterion_id, criteria)
+                raise NotFoundError(
+                    f"评价结果中没有指标 “{criterion_id}”（规则 {evaluation.rulebook_id}）"
+                    + (f"，您是不是要写 “{hint}”？" if hint else "")
+                )
+            override = not criterion.get("judgement", False)
+            computed = criterion.get("computed_state") or criterion["state"]
+            before = {"criterion": criterion_id, "computed": computed}
+            earlier = record_item("criterion", criterion_id, state, override)
+            if earlier is not None:
+                before.update(state=earlier[0], reason=earlier[1])
+            review_event(
+                "criterion-override" if override else "criterion-confirm",
+                before,
+                {"criterion": criterion_id, "title": criterion.get("title"), "state": state},
+                reason,
+            )
+
+        warnings = [i for i in version.issues if i["severity"] == "warning"]
+        for code in ack_warnings:
+            matching = [i for i in warnings if i["code"] == code]
+            if not matching:
+                codes = sorted({i["code"] for i in warnings})
+                raise NotFoundError(
+                    f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
+                    + (f"；现有提示：{'、'.join(codes)}" if codes else "；当前数据没有任何提示")
+                )
+            earlier = record_item("warning", code, None, False)
+            before_ack = None if earlier is None else {"code": code, "reason": earlier[1]}
+            review_event(
+                "warning-ack",
+                before_ack,
+                {"code": code, "messages": [i["message"] for i in matching]},
+                reason,
+            )
+
+        fresh: DomainEvaluation | None = None
+        info = round_info(round_row, "")
+        confirmations: list[Confirmation] = []
+        if confirm:
+            names = {actor.id: actor.name}
+            for item in review.items:
+                if item.kind != "criterion":
+                    continue
+                if item.evaluator_id not in names:
+                    names[item.evaluator_id] = session.get_one(Evaluator, item.evaluator_id).name
+                confirmations.append(
+                    Confirmation(
+                        criterion_id=item.target,
+                        state=CriterionState(item.state),
+                        reason=item.reason,
+                        evaluator=names[item.evaluator_id],
+                        at=item.at,
+                    )
+                )
+            fresh = self.evaluations.score(
+                codec.applicant_from_stored(version.values, version.provenance, version.source),
+                info,
+                confirmations,
+                UNSAVED,
+            )
+
+        if decision is not None:
+            if decision == Decision.RECOMMEND:
+                result = fresh.to_dict() if fresh is not None else current_result
+                _check_recommendable(review, result, version.issues)
+            before_decision = {"decision": review.decision, "opinion": review.opinion}
+            review.decision = str(decision)
+            review.opinion = opinion or reason or ""
+            review.decided_by_id, review.decided_at = actor.id, now
+            review_event(
+                "decision",
+                before_decision,
+                {"decision": str(decision), "label": decision.label, "opinion": review.opinion},
+                None if opinion else reason,
+            )
+        elif opinion is not None:
+            review_event("opinion", {"opinion": review.opinion}, {"opinion": opinion}, reason)
+            review.opinion = opinion
+        review.updated_by_id, review.updated_at = actor.id, now
+
+        evaluation_events: list[AuditEvent] = []
+        if fresh is not None:
+            digest = input_hash(version.values_hash, info, confirmations)
+            if fresh.rulebook_hash != evaluation.rulebook_hash or digest != evaluation.input_hash:
+                self.evaluations.store(
+                    session,
+                    actor,
+                    round_row,
+                    applicant,
+                    version,
+                    evaluation,
+                    fresh,
+                    digest,
+                    "review",
+                    now,
+                    events=evaluation_events,
+                )
+        session.flush()  # bumps review.version, or raises StaleDataError if someone saved first
+        for event_row in events:
+            event_row.entity_id = review.id
+            event_row.after = {**(event_row.after or {}), "review_version": review.version}
+        # Trail order: confirmations, the evaluation they caused, then acknowledgements and
+        # the decision taken on that evaluation.
+        criteria_events = [e for e in events if e.action.startswith("criterion")]
+        session.add_all(criteria_events + evaluation_events)
+        session.add_all([e for e in events if not e.action.startswith("criterion")])
+
+    def _conflict(self, round_name: str, uscc: str, seen: int) -> ConflictError:
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            applicant = find_applicant(session, round_row, uscc)
+            review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
+            current = review.version if review else 0
+            events = (
+                session.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.entity == "review", AuditEvent.entity_id == review.id)
+                    .order_by(AuditEvent.id)
+                ).all()
+                if review
+                else []
+            )
+            changes = [
+                f"{e.actor} 于 {local_time(e.at)} {audit.summarize(e)}"
+                for e in events
+                if (e.after or {}).get("review_version", 0) > seen
+            ]
+        message = (
+            f"保存失败：{applicant.name}（{uscc}）的评审已被他人修改"
+            f"（您看到的是第 {seen} 版，现在是第 {current} 版）。"
+        )
+        if changes:
+            message += "对方的修改：" + "；".join(changes) + "。"
+        message += "您的修改没有保存，请刷新后核对再保存。"
+        return ConflictError(message, current_version=current)
+
+
+def _check_request(
+    confirm: Sequence[tuple[str, str]],
+    ack_warnings: Sequence[str],
+    reason: str | None,
+    decision: str | None,
+    opinion: str | None,
+) -> Decision | None:
+    """Refuse a review change the workflow does not allow before anything is read; the
+    decision asked for, if any."""
+    if not confirm and not ack_warnings and decision is None and opinion is None:
+        raise ReviewRuleError("没有要保存的评审内容：请给出确认、改判、提示确认、决定或意见")
+    if (confirm or ack_warnings) and not reason:
+        raise ReviewRuleError("确认或改判指标、确认导入提示都必须填写理由")
+    check_length("理由", reason, REVIEW_TEXT_LIMIT)
+    check_length("评审意见", opinion, REVIEW_TEXT_LIMIT)
+    target_limit = column_limit(ReviewItem.__table__.c.target)
+    for target in [c for c, _ in confirm] + list(ack_warnings):
+        check_length(f"指标或提示编号 “{target[:20]}…”", target, target_limit)
+    wanted: Decision | None = None
+    if decision is not None:
+        try:
+            wanted = Decision(decision)
+        except ValueError:
+            choices = "、".join(f"{d.value}（{d.label}）" for d in Decision)
+            raise ReviewRuleError(f"决定只能是 {choices}，收到 “{decision}”") from None
+        if not (opinion or reason):
+            raise ReviewRuleError(f"作出“{wanted.label}”决定必须填写评审意见")
+    for criterion_id, state in confirm:
+        if state not in (CriterionState.MET, CriterionState.UNMET):
+            raise ReviewRuleError(
+                f"指标 {criterion_id} 的确认结果只能是 met（符合）或 unmet（不符合），"
+                f"收到 “{state}”"
+            )
+    return wanted
+
+
+def _check_recommendable(
+    review: Review, result: dict[str, Any], issues: list[dict[str, Any]]
+) -> None:
+    problems = []
+    if result.get("verdict") == Verdict.NOT_QUALIFIED:
+        problems.append("评价结论为“不符合条件”；如认为某项评价有误，请先改判该指标并写明理由")
+    manual = [
+        f"{c['id']} {c['title']}"
+        for c in result.get("criteria", [])
+        if c["state"] == CriterionState.MANUAL
+    ]
+    if manual:
+        problems.append(f"尚有 {len(manual)} 项待人工确认：{'；'.join(manual)}")
+    acked = {i.target for i in review.items if i.kind == "warning"}
+    open_codes = sorted(
+        {i["code"] for i in issues if i["severity"] == "warning" and i["code"] not in acked}
+    )
+    if open_codes:
+        problems.append(f"尚有导入提示未确认：{'、'.join(open_codes)}")
+    if problems:
+        raise ReviewRuleError("不能作出“推荐”决定：" + "；".join(problems))
+
+
+def review_state_of(
+    session: Session, evaluations: Evaluations, round_row: Round, applicant: Applicant
+) -> ReviewState:
+    """The review of one applicant as it stands, with its current evaluation."""
+    review = session.scalar(
+        select(Review)
+        .where(Review.applicant_id == applicant.id)
+        .options(selectinload(Review.items).selectinload(ReviewItem.evaluator))
+    )
+    version = session.get_one(ApplicantVersion, applicant.current_version_id)
+    evaluation = (
+        session.get(Evaluation, applicant.current_evaluation_id)
+        if applicant.current_evaluation_id
+        else None
+    )
+    result = evaluations.full_result(session, evaluation) if evaluation else None
+    decided_by = (
+        session.get(Evaluator, review.decided_by_id) if review and review.decided_by_id else None
+    )
+    return build_review_state(
+        round_row.name,
+        applicant,
+        version.issues,
+        review,
+        [i.evaluator.name for i in review.items] if review else [],
+        evaluation.verdict if evaluation else None,
+        result,
+        decided_by.name if decided_by else None,
+    )
+
+
+def build_review_state(
+    round_name: str,
+    applicant: Applicant,
+    issues: list[dict[str, Any]],
+    review: Review | None,
+    item_evaluators: list[str],
+    verdict: str | None,
+    result: dict[str, Any] | None,
+    decided_by: str | None,
+) -> ReviewState:
+    """The ReviewState of one applicant from what was read for it (one or many at a time)."""
+    items = tuple(
+        ReviewItemInfo(
+            kind=i.kind,
+            target=i.target,
+            state=i.state,
+            override=i.override,
+            reason=i.reason,
+            evaluator=evaluator,
+            at=i.at,
+        )
+        for i, evaluator in zip(review.items if review else [], item_evaluators, strict=True)
+    )
+    acked = {i.target for i in items if i.kind == "warning"}
+    open_warnings = tuple(
+        codec.issue_from_dict(issue)
+        for issue in issues
+        if issue["severity"] == "warning" and issue["code"] not in acked
+    )
+    open_judgements = tuple(
+        (c["id"], c["title"])
+        for c in (result or {}).get("criteria", [])
+        if c["state"] == CriterionState.MANUAL
+    )
+    decision = review.decision if review else None
+    return ReviewState(
+        round_name=round_name,
+        uscc=applicant.uscc,
+        name=applicant.name,
+        version=review.version if review else 0,
+        status=review_status(decision, len(open_judgements), len(open_warnings), bool(items)),
+        decision=decision,
+        decision_label=decision_label(decision),
+        opinion=review.opinion if review else "",
+        decided_by=decided_by,
+        decided_at=review.decided_at if review else None,
+        items=items,
+        open_judgements=open_judgements,
+        open_warnings=open_warnings,
+        verdict=verdict,
+        evaluation=result,
+    )
