@@ -1,0 +1,84 @@
+"""Store errors say what they are: cancellations under one root, the unsaved part named."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.store.helpers import make_applicant, make_file, make_uscc
+from zjtx.domain.errors import Cancelled
+from zjtx.store import (
+    ImportCancelled,
+    ReadCancelled,
+    RescoreCancelled,
+    StoreError,
+    StoreService,
+)
+from zjtx.store.models import Evaluation
+
+ROUND = "2026年第一批"
+
+
+def _filled(service: StoreService, tmp_path) -> None:
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+    service.import_file(
+        ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(i) for i in range(1, 4)])
+    )
+
+
+def _evaluations(service: StoreService) -> int:
+    with service.store.session() as session:
+        return session.scalar(select(func.count()).select_from(Evaluation)) or 0
+
+
+def test_every_layer_cancels_under_one_root():
+    """Intake's, scoring's and the store's cancellations are all zjtx.domain Cancelled."""
+    from zjtx.intake import Cancelled as IntakeCancelled
+    from zjtx.scoring import Cancelled as ScoringCancelled
+
+    for kind in (IntakeCancelled, ScoringCancelled, ImportCancelled, RescoreCancelled):
+        assert issubclass(kind, Cancelled)
+    assert issubclass(ReadCancelled, Cancelled) and issubclass(ReadCancelled, StoreError)
+    assert not issubclass(RescoreCancelled, ImportCancelled)
+    assert not issubclass(ReadCancelled, ImportCancelled)
+
+
+def test_cancelled_rescore_is_a_rescore_cancellation(service, scorer, tmp_path):
+    """Cancelling a rescore raises RescoreCancelled and adds no evaluation."""
+    _filled(service, tmp_path)
+    scorer.rulebook_hash = "b" * 64  # every applicant would get a new evaluation
+    before = _evaluations(service)
+    with pytest.raises(RescoreCancelled, match="已取消重新评价") as raised:
+        service.rescore(ROUND, cancel=lambda: True)
+    assert not isinstance(raised.value, ImportCancelled)
+    assert _evaluations(service) == before
+
+
+def test_cancelled_round_read_is_a_read_cancellation(service, tmp_path):
+    """Cancelling a whole-round read (an export) raises ReadCancelled, not ImportCancelled."""
+    _filled(service, tmp_path)
+    with pytest.raises(ReadCancelled, match="已取消读取批次数据") as raised:
+        list(service.round_details(ROUND, cancel=lambda: True))
+    assert not isinstance(raised.value, ImportCancelled)
+
+
+def test_scoring_failure_names_what_was_not_saved(service, scorer, tmp_path):
+    """An applicant that cannot be scored: 本文件未写入 on import, not on rescore or review."""
+    _filled(service, tmp_path)
+
+    def broken(applicant, round_info, confirmations):
+        raise LookupError("没有适用的规则")
+
+    service.scorer = broken
+    with pytest.raises(StoreError, match="本文件未写入"):
+        service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(9)]))
+    with pytest.raises(StoreError, match="没有适用的规则") as rescore:
+        service.rescore(ROUND)
+    assert "本文件" not in str(rescore.value) and "数据库未改动" in str(rescore.value)
+    with pytest.raises(StoreError, match="没有适用的规则") as review:
+        service.confirm_criterion(ROUND, make_uscc(1), "T-JUDGE", "met", "已核实", evaluator="王")
+    assert "本文件" not in str(review.value) and "评审未保存" in str(review.value)
+    service.scorer = scorer
+    assert service.review_state(ROUND, make_uscc(1)).version == 0
