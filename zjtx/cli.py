@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import os
+import re
 import sys
+import traceback
 from collections.abc import Sequence
 
 from zjtx import __version__
@@ -23,12 +26,93 @@ COMMAND_MODULES = (
 )
 
 
+log = logging.getLogger("zjtx.cli")
+
+
 class UsageError(Exception):
     """Bad input from the user: printed without a traceback, exit status 2."""
 
 
+class OperationFailed(Exception):
+    """An operation that could not be done (a damaged database, an unreachable server):
+    printed without a traceback, exit status 1."""
+
+
+# argparse's own messages (Python 3.11 wording), in Chinese; the first match wins.
+ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+    (r"one of the arguments (.*) is required", r"必须给出以下参数之一：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"not allowed with argument (.*)", r"不能与参数 \1 同时使用"),
+    (r"expected one argument", r"缺少取值"),
+    (r"expected at most one argument", r"最多只能给出一个取值"),
+    (r"expected at least one argument", r"至少需要一个取值"),
+    (r"expected (\d+) arguments?", r"需要 \1 个取值"),
+    (r"invalid int value: (.*)", r"\1 不是整数"),
+    (r"invalid float value: (.*)", r"\1 不是数字"),
+    (r"invalid (\w+) value: (.*)", r"\2 不是有效的 \1 值"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"无效的取值 \1（可选：\2）"),
+    (r"ambiguous option: (.*) could match (.*)", r"选项 \1 不明确，可能是 \2"),
+    (r"ignored explicit argument (.*)", r"此选项不带取值，多出了 \1"),
+)
+LONG_VALUE = 120  # characters of one argument shown in a message; the rest is counted
+
+
+def chinese_argparse_message(message: str) -> str:
+    """argparse's English message in Chinese (an unknown one is kept as it is)."""
+    about = re.fullmatch(r"argument (.+?): (.*)", message, flags=re.DOTALL)
+    if about:
+        return f"参数 {about.group(1)}：{chinese_argparse_message(about.group(2))}"
+    for pattern, replacement in ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message, flags=re.DOTALL)
+        if match:
+            return _shorten(match.expand(replacement))
+    return _shorten(message)
+
+
+def _shorten(text: str) -> str:
+    """Overlong values (a pasted 10,000-character name) cut to what a terminal shows."""
+
+    def cut(match: re.Match[str]) -> str:
+        value = match.group()
+        return f"{value[:LONG_VALUE]}…（共 {len(value)} 个字符）"
+
+    return re.sub(rf"[^\s，：；（）“”]{{{LONG_VALUE + 1},}}", cut, text)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose errors are Chinese and exit 2, like every usage error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        text = chinese_argparse_message(message)
+        log.warning("命令行参数有误（%s）：%s", self.prog, text)
+        self.exit(2, f"{self.prog}: 错误：{text}\n用 {self.prog} -h 查看用法\n")
+
+
+class LogFile(logging.Handler):
+    """Warnings and errors appended to zjtx.log in the data folder (the window's log: 0600,
+    passwords masked), opened per record; a folder that cannot be written loses the record,
+    never the command."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from zjtx.store.secrets import mask_secrets
+            from zjtx.store.settings import data_dir, make_private_file, make_private_folder
+
+            path = make_private_file(make_private_folder(data_dir()) / "zjtx.log")
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(mask_secrets(self.format(record)) + "\n")
+        except Exception:  # a log that cannot be written must not stop the command
+            pass
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="zjtx",
         description="专精特新评审助手：导入申报数据、按认定标准逐项评价、评审留痕、输出报告。"
         "不带参数运行时打开桌面窗口。",
@@ -61,6 +145,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
         return gui_main()
+    handler = LogFile()
+    logger = logging.getLogger("zjtx")
+    logger.addHandler(handler)
+    try:
+        return _run(args_list)
+    finally:
+        logger.removeHandler(handler)
+
+
+def _run(args_list: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.data_dir:
@@ -68,11 +162,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command is None else 2
+    command = " ".join(_shorten(a) for a in args_list[:3])
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
     except UsageError as exc:
+        log.warning("zjtx %s：%s", command, exc)
         print(f"zjtx: 错误：{exc}", file=sys.stderr)
         return 2
+    except OperationFailed as exc:
+        log.error("zjtx %s：%s", command, exc)
+        print(f"zjtx: 错误：{exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("zjtx: 已取消", file=sys.stderr)
         return 130
@@ -81,6 +181,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except MemoryError:
+        log.error("zjtx %s：内存不足\n%s", command, traceback.format_exc())
+        print("zjtx: 错误：内存不足，操作没有完成；请关闭其他程序后重试", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last resort: a defect, never a traceback
+        return _unexpected(command, exc)
+    if status:
+        log.warning("zjtx %s：退出码 %s", command, status)
+    return status
+
+
+def _unexpected(command: str, exc: Exception) -> int:
+    """A failure nobody foresaw: the traceback goes to the log, the user gets one line."""
+    from zjtx.store.secrets import mask_secrets
+    from zjtx.store.settings import data_dir
+
+    log.error("zjtx %s：未预期的错误\n%s", command, traceback.format_exc())
+    reason = _shorten(mask_secrets(f"{type(exc).__name__}：{exc}"))[:300]
+    print(
+        f"zjtx: 错误：程序遇到未预期的错误，操作没有完成（{reason}）。"
+        f"详细信息已写入日志 {data_dir() / 'zjtx.log'}，请发给技术支持",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def gui_main() -> int:

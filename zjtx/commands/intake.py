@@ -102,11 +102,12 @@ def map_overrides(args: argparse.Namespace) -> list:
 
 def run_check(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
+    from zjtx.commands import path_exists
     from zjtx.intake import MappingError, read_applicants
 
     year = _year(args.year)
     for given in args.paths:
-        if not Path(given).exists():
+        if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
     try:
         result = read_applicants(args.paths, year, mapping_overrides=map_overrides(args))
@@ -170,6 +171,7 @@ def _print_table(result: Any) -> None:
 
 def run_template(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
+    from zjtx.commands.reports import write_failed
     from zjtx.intake.templates import write_form_template, write_roster_template
     from zjtx.scoring.catalogue import load_catalogue
 
@@ -178,9 +180,10 @@ def run_template(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"模板只能保存为 .xlsx 文件：“{out}”")
     catalogue = load_catalogue()
-    if args.kind == "roster":
-        write_roster_template(out, catalogue, year)
-    else:
-        write_form_template(out, catalogue, year)
+    write = write_roster_template if args.kind == "roster" else write_form_template
+    try:
+        write(out, catalogue, year)
+    except OSError as exc:  # a full disk, a folder that is a file ...: why, exit status 1
+        return write_failed(out, exc)
     print(f"已生成{'申报名单' if args.kind == 'roster' else '申报表'}模板：{out}（{year}年度批次）")
     return 0

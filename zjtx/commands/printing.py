@@ -18,6 +18,8 @@ from zjtx.commands.reports import (
 )
 from zjtx.export.summary import ApplicantOutcome
 
+MAX_COPIES = 999  # what a print dialog offers; Qt's copy count is a C int
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
@@ -79,6 +81,8 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     if args.copies < 1:
         raise UsageError(f"--copies 应至少为 1（给出的是 {args.copies}）")
+    if args.copies > MAX_COPIES:
+        raise UsageError(f"--copies 最多为 {MAX_COPIES}（给出的是 {args.copies}）")
     output_file = None
     if args.to_file:
         _output_kind(args.to_file, (".pdf",))

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zjtx.cli import UsageError
+from zjtx.cli import OperationFailed, UsageError
+from zjtx.commands import path_exists
 from zjtx.commands.scoring import score_inputs
 from zjtx.commands.textout import unescaped
 from zjtx.domain.results import Evaluation
@@ -96,7 +97,7 @@ def parse_made_at(text: str | None) -> datetime:
 
 def _is_round(args: argparse.Namespace) -> bool:
     """One argument that is no file or folder: the name of a stored round."""
-    return len(args.inputs) == 1 and not Path(args.inputs[0]).exists()
+    return len(args.inputs) == 1 and not path_exists(args.inputs[0])
 
 
 def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
@@ -111,8 +112,8 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
         )
     try:
         store = open_store()
-    except StoreError as exc:
-        raise UsageError(str(exc)) from None
+    except StoreError as exc:  # a damaged file, a server that does not answer
+        raise OperationFailed(str(exc)) from None
     try:
         info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
     except NotFoundError as exc:
@@ -120,7 +121,7 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
             f"{exc}（“{args.inputs[0]}” 既不是文件或文件夹，也不是已有的批次）"
         ) from None
     except StoreError as exc:
-        raise UsageError(str(exc)) from None
+        raise OperationFailed(str(exc)) from None
     finally:
         store.close()
     if not outcomes:
@@ -145,11 +146,16 @@ def rulebook_document(evaluation: Evaluation) -> str | None:
 
 
 def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
+    from zjtx.export.atomic import file_in_the_way
+
     suffix = Path(out).suffix.lower()
     if suffix not in allowed:
         raise UsageError(f"输出文件 “{out}” 的扩展名应为 {' 或 '.join(allowed)}")
+    blocker = file_in_the_way(Path(out))
+    if blocker is not None:
+        raise UsageError(f"“{blocker}” 是文件而不是文件夹，无法在其中保存 “{Path(out).name}”")
     parent = Path(out).parent
-    if not parent.is_dir():
+    if not path_exists(str(parent)):
         raise UsageError(f"输出文件夹 “{parent}” 不存在")
     return suffix
 
@@ -203,7 +209,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     made_at = parse_made_at(args.made_at)
     reports = build_reports(_outcomes(args), made_at, args.round_name)
     folder = Path(args.out)
-    if folder.exists() and not folder.is_dir():
+    if path_exists(args.out) and not folder.is_dir():
         raise UsageError(f"“{folder}” 不是文件夹")
     try:
         result = export_reports(

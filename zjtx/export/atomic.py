@@ -55,11 +55,25 @@ def describe_write_error(target: Path, exc: OSError) -> str:
         return (
             f"没有权限写入 “{target}”（文件夹不允许写入，或文件正被其他程序如 Excel 打开）；{kept}"
         )
+    blocker = file_in_the_way(target)
+    if blocker is not None and code in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT):
+        return f"“{blocker}” 是文件而不是文件夹，无法在其中写入 “{target.name}”；请换一个文件夹"
     if code == errno.ENOENT and not folder.is_dir():
         return f"文件夹 “{folder}” 不存在，无法写入 “{target.name}”"
     if code == errno.EISDIR or target.is_dir():
         return f"“{target}” 是文件夹，请给出文件名"
     return f"无法写入 “{target}”：{exc.strerror or exc}；{kept}"
+
+
+def file_in_the_way(target: Path) -> Path | None:
+    """The nearest folder of ``target``'s path that is in fact a file (``a.txt/out.pdf``)."""
+    for folder in target.parents:
+        try:
+            if folder.exists():
+                return None if folder.is_dir() else folder
+        except OSError:  # a name too long to look up: nothing to point at
+            return None
+    return None
 
 
 def _flush_to_disk(path: Path) -> None:

@@ -1,0 +1,1086 @@
+"""Every CLI command on hostile inputs: one Chinese message, exit 0/1/2, never a traceback,
+the database intact afterwards."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import zjtx
+from zjtx.cli import build_parser
+from zjtx.paths import resource_path
+
+REPO = Path(zjtx.__file__).resolve().parents[1]
+ROUND = "基准批次"
+SQL = "x'; DROP TABLE rounds;--"
+LONG = "批" * 10_000
+CTRL = "正常企业\x01\x1b[31m有限公司"
+PASSWORD = "SeCrEt-Pw-981"
+CJK = re.compile("[\u4e00-\u9fff]")
+# The CLI's last resort for a defect nobody foresaw: it keeps the user from a traceback, but a
+# hostile input that reaches it is still a defect this test reports.
+SAFETY_NET = "未预期的错误"
+MEMORY_LIMIT = 3 * 1024**3  # address space of a crash-prone case: fail fast, not swap
+
+SAMPLES = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
+USCC = SAMPLES[0]["uscc"]
+
+STATUS_BAD_INPUT = frozenset({2})
+STATUS_FAILED = frozenset({1})
+STATUS_REFUSED = frozenset({1, 2})  # bad input or failed: either is an honest answer
+STATUS_OK = frozenset({0})
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile invocation: arguments ({files}, {work} filled in), expected exit statuses,
+    environment changes (None removes a variable) and the data folder it runs against."""
+
+    name: str
+    argv: tuple[str, ...]
+    statuses: frozenset[int]
+    env: dict[str, str | None] = field(default_factory=dict)
+    data: str = "base"  # base (a round with 3 applicants), damaged, garbage, badsettings
+    isolated: bool = False  # its own process under a memory limit (a crash would end others)
+
+
+def case(name, *argv, statuses=STATUS_BAD_INPUT, env=None, data="base", isolated=False):
+    return Case(name, tuple(argv), frozenset(statuses), dict(env or {}), data, isolated)
+
+
+BAD_URLS = {
+    "url-scheme": "mysql://user@localhost/zjtx",
+    "url-port": "postgresql+psycopg://user@localhost:abc/zjtx",
+    "url-password": f"postgresql+psycopg://user@127.0.0.1:1/zjtx?password={PASSWORD}",
+    "url-userinfo": f"postgresql+psycopg://user:{PASSWORD}@127.0.0.1:1/zjtx",
+}
+
+
+def database_cases(*argv: str) -> list[Case]:
+    """A command that opens the database, against bad URLs and a damaged or foreign file."""
+    cases = [case(n, *argv, statuses=STATUS_REFUSED, env={"ZJTX_DATABASE_URL": url})
+             for n, url in BAD_URLS.items()]  # fmt: skip
+    cases += [
+        case("damaged-sqlite", *argv, statuses=STATUS_FAILED, data="damaged"),
+        case("not-a-database", *argv, statuses=STATUS_FAILED, data="garbage"),
+        case(
+            "data-dir-under-a-file",
+            *argv,
+            statuses=STATUS_REFUSED,
+            env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
+        ),
+    ]
+    return cases
+
+
+def file_cases(*argv: str, every: bool = True) -> list[Case]:
+    """A command reading applicant files, on each hostile file (appended after ARGV); the
+    commands that only pass files on to the same reader get the shorter list (EVERY false)."""
+    refused = STATUS_REFUSED
+    names = {
+        "missing-file": ("{files}/不存在.json", STATUS_BAD_INPUT),
+        "file-name-too-long": (f"{{files}}/{'名' * 300}.json", STATUS_BAD_INPUT),
+        "empty-json": ("{files}/empty.json", refused),
+        "empty-xlsx": ("{files}/empty.xlsx", refused),
+        "txt-renamed-xlsx": ("{files}/text.xlsx", refused),
+        "truncated-xlsx": ("{files}/truncated.xlsx", refused),
+        "deep-json": ("{files}/deep.json", refused),
+        "absurd-numbers": ("{files}/absurd.json", refused),
+        # Outputs show stored text escaped, cut or wrapped: these may be read and written.
+        "nul-in-name": ("{files}/nul.json", refused | STATUS_OK),
+        "long-name": ("{files}/long.json", refused | STATUS_OK),
+    }
+    if every:
+        names |= {
+            "empty-csv": ("{files}/empty.csv", refused),
+            "nan-json": ("{files}/nan.json", refused),
+            "control-chars-csv": ("{files}/control.csv", refused),
+            "hostile-folder": ("{files}/folder", refused),
+        }
+    cases = [case(n, *argv, path, statuses=s) for n, (path, s) in names.items()]
+    if every:  # in a process of their own: before issue 11 they aborted it
+        cases += [
+            case("far-cell", *argv, "{files}/far.xlsx", statuses=refused, isolated=True),
+            case("zip-bomb", *argv, "{files}/bomb.xlsx", statuses=refused, isolated=True),
+        ]
+    return cases
+
+
+def name_cases(*argv: str) -> list[Case]:
+    """SQL-ish, overlong and control-character names for the tier, rulebook, overlay, setting
+    and date options of a scoring command (appended after ARGV)."""
+    return [
+        case("tier-sql", *argv, "--tier", SQL),
+        case("tier-long", *argv, "--tier", LONG),
+        case("rulebook-unknown", *argv, "--rulebook", "srdi-sme-1999"),
+        case("overlay-unknown", *argv, "--tier", "srdi-sme", "--overlay", SQL),
+        case("setting-unknown", *argv, "--tier", "srdi-sme", "--setting", f"{SQL}=true"),
+        case("setting-malformed", *argv, "--tier", "srdi-sme", "--setting", "x"),
+        case("date-impossible", *argv, "--tier", "srdi-sme", "--date", "2026-02-30"),
+        case("date-far", *argv, "--tier", "srdi-sme", "--date", "99999-01-01"),
+        case("date-control", *argv, "--tier", "srdi-sme", "--date", "2026\x1b-01-01"),
+        case("option-missing-value", *argv, "--tier"),
+        case("option-unknown", *argv, "--tier", "srdi-sme", "--bogus"),
+    ]
+
+
+def out_cases(
+    *argv: str, suffix: str, option: str = "--out", folder: bool = False, creates: bool = False
+) -> list[Case]:
+    """Path tricks in an output option (appended after ARGV). FOLDER: the option names a
+    folder, made when missing; else a file, whose missing folder is refused or, CREATES, made."""
+    made = STATUS_REFUSED | STATUS_OK
+    cases = [
+        case(
+            "out-missing-folder",
+            *argv,
+            option,
+            f"{{work}}/没有/这个文件夹/out{suffix}",
+            statuses=made if folder or creates else STATUS_REFUSED,
+        ),
+        case(
+            "out-under-a-file",
+            *argv,
+            option,
+            f"{{files}}/plain.txt/out{suffix}",
+            statuses=STATUS_REFUSED,
+        ),
+        case(
+            "out-name-too-long",
+            *argv,
+            option,
+            f"{{work}}/{'名' * 200}{suffix}",
+            statuses=STATUS_REFUSED,
+        ),
+        case("out-sql", *argv, option, f"{{work}}/{SQL}{suffix}", statuses=STATUS_OK),
+    ]
+    if folder:
+        cases.append(case("out-is-a-file", *argv, option, "{files}/plain.txt"))
+    else:
+        cases.append(
+            case(
+                "out-is-a-folder",
+                *argv,
+                option,
+                f"{{files}}/folder{suffix}",
+                statuses=STATUS_REFUSED,
+            )
+        )
+    return cases  # fmt: skip
+
+
+SCORING = ("--tier", "srdi-sme", "--date", "2026-06-01")
+JSON_IN = "{files}/good.json"
+
+HOSTILE: dict[str, list[Case]] = {
+    "fields": [
+        case("option-unknown", "fields", "--bogus"),
+        case("extra-sql", "fields", SQL),
+        case(
+            "bad-database-url",
+            "fields",
+            statuses=STATUS_OK,
+            env={"ZJTX_DATABASE_URL": BAD_URLS["url-password"]},
+        ),
+    ],
+    "rulebooks": [
+        case("extra-long", "rulebooks", LONG),
+        case(
+            "data-dir-under-a-file",
+            "rulebooks",
+            "--json",
+            statuses=STATUS_OK,
+            env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
+        ),
+    ],
+    "rulebook show": [
+        case("id-sql", "rulebook", "show", SQL),
+        case("id-long", "rulebook", "show", LONG),
+        case("id-control", "rulebook", "show", CTRL),
+        case("overlay-unknown", "rulebook", "show", "srdi-sme-2022", "--overlay", "山东"),
+        case("id-missing", "rulebook", "show"),
+    ],
+    "score": [
+        *file_cases("score", *SCORING),
+        *name_cases("score", JSON_IN),
+        case("no-standard", "score", JSON_IN),
+    ],
+    "check": [
+        *file_cases("check", "--year", "2026"),
+        case("year-absurd", "check", JSON_IN, "--year", "9" * 30),
+        case("year-negative", "check", JSON_IN, "--year", "-5"),
+        case("year-text", "check", JSON_IN, "--year", "二〇二六"),
+        case("map-sql", "check", JSON_IN, "--map", SQL),
+        case("map-long", "check", JSON_IN, "--map", f"D={LONG}"),
+        case("map-unknown-field", "check", "{files}/roster.xlsx", "--map", "B=no_such_field"),
+    ],
+    "template": [
+        *out_cases("template", "roster", "--year", "2026", suffix=".xlsx", creates=True),
+        case("kind-sql", "template", SQL, "--out", "{work}/t.xlsx"),
+        case("year-absurd", "template", "form", "--year", "9" * 30, "--out", "{work}/t.xlsx"),
+        case("out-suffix", "template", "form", "--out", "{work}/t.txt"),
+    ],
+    "report": [
+        *file_cases("report", *SCORING, "--out", "{work}/reports", every=False),
+        *out_cases("report", ROUND, suffix="", folder=True),
+        case("round-sql", "report", SQL, "--out", "{work}/r"),
+        case("round-long", "report", LONG, "--out", "{work}/r"),
+        case("workers-zero", "report", ROUND, "--out", "{work}/r", "--workers", "0"),
+        case(
+            "workers-absurd",
+            "report",
+            ROUND,
+            "--out",
+            "{work}/r",
+            "--workers",
+            "9" * 30,
+            "--no-single",
+            "--combined",
+            statuses=STATUS_OK | STATUS_BAD_INPUT,
+        ),
+        case("made-at-bad", "report", ROUND, "--out", "{work}/r", "--made-at", "昨天"),
+        case(
+            "round-name-control",
+            "report",
+            JSON_IN,
+            *SCORING,
+            "--out",
+            "{work}/r",
+            "--round-name",
+            CTRL,
+            "--no-single",
+            "--combined",
+            statuses=STATUS_OK,
+        ),
+        case("round-with-tier", "report", ROUND, "--tier", "srdi-sme", "--out", "{work}/r"),
+        *database_cases("report", ROUND, "--out", "{work}/r"),
+    ],
+    **{
+        command: [
+            *file_cases(command, *SCORING, "--out", f"{{work}}/t{suffix}", every=False),
+            *name_cases(command, JSON_IN, "--out", f"{{work}}/t{suffix}"),
+            *out_cases(command, ROUND, suffix=suffix),
+            case("out-suffix", command, ROUND, "--out", "{work}/t.docx"),
+            case("round-sql", command, SQL, "--out", f"{{work}}/t{suffix}"),
+            case("round-long", command, LONG, "--out", f"{{work}}/t{suffix}"),
+            case(
+                "made-at-bad",
+                command,
+                ROUND,
+                "--out",
+                f"{{work}}/t{suffix}",
+                "--made-at",
+                "2026-13-45 99:99",
+            ),
+            case(
+                "round-name-long",
+                command,
+                ROUND,
+                "--out",
+                f"{{work}}/l{suffix}",
+                "--round-name",
+                LONG,
+                statuses=STATUS_OK | STATUS_BAD_INPUT,
+            ),
+            *database_cases(command, ROUND, "--out", f"{{work}}/t{suffix}"),
+        ]
+        for command, suffix in (("summary", ".xlsx"), ("publicity", ".pdf"), ("results", ".xlsx"))
+    },
+    "print": [
+        case("copies-zero", "print", ROUND, "--copies", "0", "--to-file", "{work}/p.pdf"),
+        case("copies-absurd", "print", ROUND, "--copies", "9" * 30, "--to-file", "{work}/p.pdf"),
+        case("uscc-sql", "print", ROUND, "--uscc", SQL, "--to-file", "{work}/p.pdf"),
+        case("round-sql", "print", SQL, "--to-file", "{work}/p.pdf"),
+        case("printer-sql", "print", ROUND, "--printer", SQL, statuses=STATUS_REFUSED),
+        case(
+            "to-file-under-a-file",
+            "print",
+            ROUND,
+            "--uscc",
+            USCC,
+            "--to-file",
+            "{files}/plain.txt/p.pdf",
+            statuses=STATUS_REFUSED,
+        ),
+        case("to-file-is-a-folder", "print", ROUND, "--to-file", "{files}/folder"),
+        case(
+            "empty-json",
+            "print",
+            "{files}/empty.json",
+            *SCORING,
+            "--to-file",
+            "{work}/p.pdf",
+            statuses=STATUS_REFUSED,
+        ),
+        case(
+            "deep-json",
+            "print",
+            "{files}/deep.json",
+            *SCORING,
+            "--to-file",
+            "{work}/p.pdf",
+            statuses=STATUS_REFUSED,
+        ),
+        *database_cases("print", ROUND, "--to-file", "{work}/p.pdf"),
+    ],
+    "round create": [
+        case(
+            "name-sql",
+            "round",
+            "create",
+            SQL,
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            statuses=STATUS_OK,
+        ),
+        case("name-long", "round", "create", LONG, "--tier", "srdi-sme", "--date", "2026-06-01"),
+        case(
+            "name-control",
+            "round",
+            "create",
+            CTRL,
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            statuses=STATUS_OK | STATUS_BAD_INPUT,
+        ),
+        case("name-taken", "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-06-01"),
+        case("name-blank", "round", "create", "  ", "--tier", "srdi-sme", "--date", "2026-06-01"),
+        case("tier-sql", "round", "create", "甲", "--tier", SQL, "--date", "2026-06-01"),
+        case(
+            "date-impossible", "round", "create", "乙", "--tier", "srdi-sme", "--date", "2026-02-30"
+        ),
+        case("date-far", "round", "create", "丙", "--tier", "srdi-sme", "--date", "0001-01-01"),
+        case(
+            "region-long",
+            "round",
+            "create",
+            "丁",
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            "--region",
+            LONG,
+        ),
+        case(
+            "overlay-sql",
+            "round",
+            "create",
+            "戊",
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            "--overlay",
+            SQL,
+        ),
+        case(
+            "rulebook-unknown",
+            "round",
+            "create",
+            "己",
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            "--rulebook",
+            "little-giant-1999",
+        ),
+        case(
+            "setting-unknown",
+            "round",
+            "create",
+            "庚",
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            "--setting",
+            f"{SQL}=true",
+        ),
+        case(
+            "evaluator-long",
+            "round",
+            "create",
+            "辛",
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            "--evaluator",
+            LONG,
+        ),
+        case(
+            "no-evaluator",
+            "round",
+            "create",
+            "壬",
+            "--tier",
+            "srdi-sme",
+            "--date",
+            "2026-06-01",
+            statuses=STATUS_OK,
+            env={"ZJTX_EVALUATOR": None},
+        ),
+        *database_cases("round", "create", "癸", "--tier", "srdi-sme", "--date", "2026-06-01"),
+    ],
+    "round list": [
+        case("extra-sql", "round", "list", SQL),
+        *database_cases("round", "list"),
+    ],
+    "round rename": [
+        case("old-sql", "round", "rename", SQL, "新名称"),
+        case("old-long", "round", "rename", LONG, "新名称"),
+        case("new-long", "round", "rename", ROUND, LONG),
+        case("new-blank", "round", "rename", ROUND, ""),
+        case("new-control", "round", "rename", ROUND, CTRL, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        *database_cases("round", "rename", ROUND, "新名称"),
+    ],
+    "round archive": [
+        case("name-sql", "round", "archive", SQL),
+        case("name-long", "round", "archive", LONG),
+        *database_cases("round", "archive", ROUND),
+    ],
+    "round restore": [
+        case("name-sql", "round", "restore", SQL),
+        case("name-long", "round", "restore", LONG),
+        case("not-archived", "round", "restore", ROUND, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        *database_cases("round", "restore", ROUND),
+    ],
+    "round show": [
+        case("name-sql", "round", "show", SQL),
+        case("name-long", "round", "show", LONG),
+        case("search-sql", "round", "show", ROUND, "--search", SQL, statuses=STATUS_OK),
+        case("search-long", "round", "show", ROUND, "--search", LONG, statuses=STATUS_OK),
+        case("region-control", "round", "show", ROUND, "--region", CTRL, statuses=STATUS_OK),
+        case("verdict-unknown", "round", "show", ROUND, "--verdict", SQL),
+        *database_cases("round", "show", ROUND),
+    ],
+    "round import": [
+        *file_cases("round", "import", ROUND),
+        case("name-sql", "round", "import", SQL, JSON_IN),
+        case("name-long", "round", "import", LONG, JSON_IN),
+        case("map-sql", "round", "import", ROUND, "{files}/roster.xlsx", "--map", SQL),
+        case("evaluator-long", "round", "import", ROUND, JSON_IN, "--evaluator", LONG),
+        case("sql-in-names", "round", "import", ROUND, "{files}/sql.json", statuses=STATUS_OK),
+        *database_cases("round", "import", ROUND, JSON_IN),
+    ],
+    "round rescore": [
+        case("name-sql", "round", "rescore", SQL),
+        case("name-long", "round", "rescore", LONG),
+        case(
+            "evaluator-control",
+            "round",
+            "rescore",
+            ROUND,
+            "--evaluator",
+            CTRL,
+            statuses=STATUS_OK | STATUS_BAD_INPUT,
+        ),
+        *database_cases("round", "rescore", ROUND),
+    ],
+    "round history": [
+        case("name-sql", "round", "history", SQL),
+        case("uscc-sql", "round", "history", ROUND, SQL, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        case("uscc-long", "round", "history", ROUND, LONG, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        *database_cases("round", "history", ROUND),
+    ],
+    "review": [
+        case("name-sql", "review", SQL, USCC, "--decision", "recommend", "--opinion", "同意"),
+        case("uscc-sql", "review", ROUND, SQL, "--decision", "recommend", "--opinion", "同意"),
+        case("uscc-long", "review", ROUND, LONG, "--decision", "recommend", "--opinion", "同意"),
+        case("confirm-malformed", "review", ROUND, USCC, "--confirm", SQL, "--reason", "理由"),
+        case(
+            "confirm-unknown", "review", ROUND, USCC, "--confirm", "NO-SUCH=met", "--reason", "理由"
+        ),
+        case(
+            "confirm-state", "review", ROUND, USCC, "--confirm", "SR22-B2=maybe", "--reason", "理由"
+        ),
+        case("ack-sql", "review", ROUND, USCC, "--ack-warning", SQL, "--reason", "理由"),
+        case("reason-long", "review", ROUND, USCC, "--decision", "reject", "--reason", LONG),
+        case(
+            "opinion-long",
+            "review",
+            ROUND,
+            USCC,
+            "--decision",
+            "reject",
+            "--opinion",
+            LONG,
+            "--reason",
+            "理由",
+        ),
+        case(
+            "opinion-control",
+            "review",
+            ROUND,
+            USCC,
+            "--decision",
+            "return",
+            "--opinion",
+            CTRL,
+            statuses=STATUS_OK | STATUS_BAD_INPUT,
+        ),
+        case("decision-unknown", "review", ROUND, USCC, "--decision", SQL),
+        case(
+            "version-absurd",
+            "review",
+            ROUND,
+            USCC,
+            "--decision",
+            "reject",
+            "--opinion",
+            "否",
+            "--expect-version",
+            "9" * 30,
+            statuses=STATUS_BAD_INPUT | {3},
+        ),
+        case("version-text", "review", ROUND, USCC, "--expect-version", "一"),
+        case(
+            "evaluator-long",
+            "review",
+            ROUND,
+            USCC,
+            "--decision",
+            "reject",
+            "--opinion",
+            "否",
+            "--evaluator",
+            LONG,
+        ),
+        case(
+            "no-evaluator",
+            "review",
+            ROUND,
+            USCC,
+            "--decision",
+            "reject",
+            "--opinion",
+            "否",
+            env={"ZJTX_EVALUATOR": None},
+        ),
+        *database_cases("review", ROUND, USCC, "--decision", "reject", "--opinion", "否"),
+    ],
+    "identity": [
+        case("settings-garbage", "identity", statuses=STATUS_FAILED, data="badsettings"),
+        case(
+            "data-dir-under-a-file",
+            "identity",
+            statuses=STATUS_REFUSED | STATUS_OK,
+            env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
+        ),
+        case("extra-sql", "identity", "--json", SQL),
+    ],
+    "identity set": [
+        case("name-long", "identity", "set", "--name", LONG),
+        case("name-control", "identity", "set", "--name", CTRL),
+        case("name-blank", "identity", "set", "--name", " "),
+        case("role-sql", "identity", "set", "--name", "张三", "--role", SQL),
+        case("unit-long", "identity", "set", "--name", "张三", "--unit", LONG),
+        case(
+            "settings-garbage",
+            "identity",
+            "set",
+            "--name",
+            "张三",
+            statuses=STATUS_REFUSED | STATUS_OK,
+            data="badsettings",
+        ),
+        case(
+            "data-dir-under-a-file",
+            "identity",
+            "set",
+            "--name",
+            "张三",
+            statuses=STATUS_FAILED,
+            env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
+        ),
+    ],
+    "identity clear": [
+        case("extra-sql", "identity", "clear", SQL),
+        case(
+            "data-dir-under-a-file",
+            "identity",
+            "clear",
+            statuses=STATUS_FAILED,
+            env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
+        ),
+    ],
+}
+
+# Hostile cases that fail for a reason in a package this test's author may not change yet;
+# each is reported strictly (an xfail that starts passing fails the run).
+PENDING_SCORE = (
+    "zjtx/commands/scoring.py is being rewritten by the issue-12 helper (streamed score); "
+    "fix there: {}"
+)
+KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    **{
+        ("score", name): PENDING_SCORE.format(
+            "a file of which no applicant could be read scores nothing and exits 0 "
+            "(共评价 0 家企业); it should exit 2 naming the errors, as summary does"
+        )
+        for name in (
+            "empty-xlsx", "empty-csv", "txt-renamed-xlsx", "truncated-xlsx",
+            "control-chars-csv", "hostile-folder", "zip-bomb", "far-cell",
+        )
+    },
+    ("score", "file-name-too-long"): PENDING_SCORE.format(
+        "load_inputs' Path.exists() raises ENAMETOOLONG; use zjtx.commands.path_exists"
+    ),
+    **{
+        (command, "file-name-too-long"): PENDING_SCORE.format(
+            "load_inputs' Path.exists() raises ENAMETOOLONG; use zjtx.commands.path_exists"
+        )
+        for command in ("report", "summary", "publicity", "results")
+    },
+    ("round import", "file-name-too-long"): (
+        "zjtx/commands/rounds.py is being edited by the store-split helper; cmd_import's "
+        "Path.exists() raises ENAMETOOLONG: use zjtx.commands.path_exists"
+    ),
+    ("rulebook show", "id-long"): PENDING_SCORE.format(
+        "cmd_rulebook_show should check the id against list_rulebook_ids() before "
+        "load_rulebook makes a file name of it (ENAMETOOLONG)"
+    ),
+    **{
+        ("identity set", name): (
+            "store-side (zjtx/store/identity.py make_identity, not ours to edit): an evaluator "
+            "name or unit of 10,000 characters or with control characters is saved, and every "
+            "later review then fails on the evaluator's length"
+        )
+        for name in ("name-long", "name-control", "unit-long")
+    },
+}  # fmt: skip
+
+
+def cli_commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> set[str]:
+    """Every command a user can run: each sub-parser with a handler, nested ones too."""
+    found: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                path = (*prefix, name)
+                if sub.get_default("func") is not None:
+                    found.add(" ".join(path))
+                found |= cli_commands(sub, path)
+    return found
+
+
+def test_every_cli_command_has_hostile_cases():
+    """A command added to zjtx.cli without a list of hostile cases here fails this test."""
+    commands = cli_commands(build_parser())
+    assert commands, "no sub-commands found"
+    assert sorted(commands - set(HOSTILE)) == [], "commands without hostile cases"
+    assert sorted(set(HOSTILE) - commands) == [], "hostile cases for commands that do not exist"
+
+
+# ---------------------------------------------------------------------------- hostile inputs
+
+
+def _record(**changes) -> dict:
+    return {**SAMPLES[1], **changes}
+
+
+def _write_xlsx_by_hand(path: Path, rows_xml: str | Iterable[bytes]) -> None:
+    """A one-sheet .xlsx whose sheetData is ROWS_XML (for cells no writer library puts there)."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxml'
+            'formats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0"?><workbook {ns} xmlns:r="{rel}"><sheets><sheet name="名单" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(f'<?xml version="1.0"?><worksheet {ns}><sheetData>'.encode())
+            chunks = [rows_xml.encode()] if isinstance(rows_xml, str) else rows_xml
+            for chunk in chunks:  # a bomb's rows are streamed, never held whole
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def make_hostile_files(folder: Path) -> None:
+    """Every hostile input file the cases name, written fresh into FOLDER."""
+    folder.mkdir()
+    (folder / "good.json").write_text(json.dumps(SAMPLES[:3], ensure_ascii=False), "utf-8")
+    (folder / "plain.txt").write_text("一个普通文件\n", "utf-8")
+    for name in ("empty.json", "empty.xlsx", "empty.csv"):
+        (folder / name).write_bytes(b"")
+    (folder / "text.xlsx").write_text("企业名称,统一社会信用代码\n甲公司,123\n", "utf-8")
+
+    roster = openpyxl.Workbook()
+    sheet = roster.active
+    sheet.append(["企业名称", "统一社会信用代码", "营业收入（万元）"])
+    sheet.append([SAMPLES[0]["name"], SAMPLES[0]["uscc"], 12000])
+    roster.save(folder / "roster.xlsx")
+    whole = (folder / "roster.xlsx").read_bytes()
+    (folder / "truncated.xlsx").write_bytes(whole[: len(whole) // 2])
+
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    (folder / "nan.json").write_text(
+        json.dumps([_record(revenue_y1=float("nan"))], ensure_ascii=False), "utf-8"
+    )
+    absurd = json.dumps([_record(revenue_y1=0, employees_y1=0, total_assets_y1=0)])
+    absurd = absurd.replace('"revenue_y1": 0', '"revenue_y1": ' + "9" * 5000)
+    absurd = absurd.replace('"employees_y1": 0', '"employees_y1": 1e1000000')
+    absurd = absurd.replace('"total_assets_y1": 0', '"total_assets_y1": 1e5000000')
+    (folder / "absurd.json").write_text(absurd, "utf-8")
+    (folder / "nul.json").write_text(
+        json.dumps([_record(name="正常企业\u0000有限公司")], ensure_ascii=False), "utf-8"
+    )
+    (folder / "long.json").write_text(
+        json.dumps([_record(name="长" * 10_000), SAMPLES[2]], ensure_ascii=False), "utf-8"
+    )
+    (folder / "sql.json").write_text(
+        json.dumps([_record(name=SQL), _record(**{**SAMPLES[2], "name": "'; --"})]), "utf-8"
+    )
+    (folder / "control.csv").write_text(
+        f"企业名称,统一社会信用代码\n正常企业\x01有限公司,{SAMPLES[1]['uscc']}\n"
+        f"\x1b[31m红色企业,{SAMPLES[2]['uscc']}\n",
+        "utf-8",
+    )
+    _write_xlsx_by_hand(
+        folder / "far.xlsx",
+        '<row r="1">' + _inline("A1", "企业名称") + _inline("B1", "统一社会信用代码") + "</row>"
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    )
+    row = b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>"
+    _write_xlsx_by_hand(folder / "bomb.xlsx", (row for _ in range(12_000)))
+    hostile = folder / "folder"
+    hostile.mkdir()
+    for name in ("empty.xlsx", "text.xlsx", "deep.json", "truncated.xlsx"):
+        shutil.copy(folder / name, hostile / name)
+    for name in ("folder.xlsx", "folder.pdf", "folder.docx"):
+        (folder / name).mkdir()
+
+
+# ----------------------------------------------------------------------------- running cases
+
+DRIVER = r"""
+import io, json, os, sys, traceback
+from zjtx.cli import main
+
+cases = json.loads(open(sys.argv[1], encoding="utf-8").read())
+results = []
+real_out, real_err = sys.stdout, sys.stderr
+for case in cases:
+    saved = dict(os.environ)
+    for key, value in case["env"].items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    os.chdir(case["cwd"])
+    out, err = io.StringIO(), io.StringIO()
+    sys.stdout, sys.stderr = out, err
+    try:
+        status = main(case["argv"])
+    except SystemExit as exc:  # argparse, or a handler's own exit
+        if isinstance(exc.code, str):
+            err.write(exc.code + "\n")
+        status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # what the interpreter would print before exiting 1
+        traceback.print_exc(file=err)
+        status = 1
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+        os.environ.clear()
+        os.environ.update(saved)
+    results.append({"name": case["name"], "status": status,
+                    "stdout": out.getvalue(), "stderr": err.getvalue()})
+    with open(sys.argv[2], "w", encoding="utf-8") as handle:
+        json.dump(results, handle, ensure_ascii=False)
+"""
+
+
+@dataclass
+class Outcome:
+    status: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Group:
+    """One command's run: each case's outcome and the state of its databases afterwards."""
+
+    outcomes: dict[str, Outcome]
+    integrity: str
+    audit_before: int
+    audit_after: int
+    damaged_changed: list[str]
+
+
+def _base_env(data: Path, files: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("ZJTX_", "PYTEST_", "COV_"))
+    }
+    env.update(
+        ZJTX_DATA_DIR=str(data),
+        ZJTX_EVALUATOR="测试评审",
+        PYTHONPATH=str(REPO),
+        PGPASSFILE=str(files / "pgpass"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONIOENCODING="utf-8",
+    )
+    return env
+
+
+def _zjtx(env: dict[str, str], *argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "zjtx", *argv],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        cwd=cwd,
+        check=False,
+        timeout=300,
+    )
+
+
+def _audit_rows(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT count(*) FROM audit_events").fetchone()[0]
+
+
+def _integrity(database: Path) -> str:
+    with sqlite3.connect(database) as connection:
+        return "; ".join(row[0] for row in connection.execute("PRAGMA integrity_check"))
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _fill(text: str, files: Path, work: Path) -> str:
+    return text.replace("{files}", str(files)).replace("{work}", str(work))
+
+
+def run_group(command: str, root: Path, files: Path, bases: dict[str, Path]) -> Group:
+    """Run COMMAND's hostile cases against fresh copies of the data folders."""
+    home = root / command.replace(" ", "-")
+    home.mkdir()
+    work = home / "work"
+    work.mkdir()
+    data = {kind: shutil.copytree(base, home / kind) for kind, base in bases.items()}
+    database = data["base"] / "zjtx.sqlite3"
+    audit_before = _audit_rows(database)
+    damaged_before = {
+        kind: (data[kind] / "zjtx.sqlite3").read_bytes() for kind in ("damaged", "garbage")
+    }
+
+    def prepared(c: Case) -> dict:
+        env = {"ZJTX_DATA_DIR": str(data[c.data])}
+        env.update({k: None if v is None else _fill(v, files, work) for k, v in c.env.items()})
+        return {
+            "name": c.name,
+            "argv": [_fill(a, files, work) for a in c.argv],
+            "env": env,
+            "cwd": str(work),
+        }
+
+    outcomes: dict[str, Outcome] = {}
+    shared = [prepared(c) for c in HOSTILE[command] if not c.isolated]
+    cases_file, results_file = home / "cases.json", home / "results.json"
+    cases_file.write_text(json.dumps(shared, ensure_ascii=False), "utf-8")
+    env = _base_env(data["base"], files)
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(cases_file), str(results_file)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        cwd=work,
+        check=False,
+        timeout=600,
+    )
+    results = json.loads(results_file.read_text("utf-8")) if results_file.exists() else []
+    for item in results:
+        outcomes[item["name"]] = Outcome(item["status"], item["stdout"], item["stderr"])
+    for item in shared[len(results) :]:  # the driver died on this case: the rest never ran
+        outcomes[item["name"]] = Outcome(done.returncode, done.stdout, done.stderr)
+        break
+    for c in HOSTILE[command]:
+        if c.isolated:
+            p = prepared(c)
+            case_env = {**env}
+            for key, value in p["env"].items():
+                if value is None:
+                    case_env.pop(key, None)
+                else:
+                    case_env[key] = value
+            proc = subprocess.run(
+                [sys.executable, "-m", "zjtx", *p["argv"]],
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                env=case_env,
+                cwd=work,
+                check=False,
+                timeout=300,
+                preexec_fn=_limit_memory,
+            )
+            outcomes[c.name] = Outcome(proc.returncode, proc.stdout, proc.stderr)
+    return Group(
+        outcomes=outcomes,
+        integrity=_integrity(database),
+        audit_before=audit_before,
+        audit_after=_audit_rows(database),
+        damaged_changed=[
+            kind
+            for kind, before in damaged_before.items()
+            if (data[kind] / "zjtx.sqlite3").read_bytes() != before
+        ],
+    )
+
+
+def make_bases(root: Path, files: Path) -> dict[str, Path]:
+    """The data folders cases start from: a round with 3 applicants, the same file damaged in
+    the middle, a file that is no database, and a settings.json that is no JSON."""
+    base = root / "base"
+    env = _base_env(base, files)
+    for argv in (
+        ("round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-06-01"),
+        ("round", "import", ROUND, str(files / "good.json")),
+    ):
+        done = _zjtx(env, *argv, cwd=root)
+        assert done.returncode == 0, done.stderr
+    damaged = shutil.copytree(base, root / "damaged")
+    database = damaged / "zjtx.sqlite3"
+    raw = bytearray(database.read_bytes())
+    page = 4096
+    middle = len(raw) // page // 2 * page
+    raw[middle : middle + 3 * page] = os.urandom(3 * page)  # three pages of noise
+    database.write_bytes(bytes(raw))
+    garbage = shutil.copytree(base, root / "garbage")
+    (garbage / "zjtx.sqlite3").write_bytes(b"this is not a database\n" * 500)
+    badsettings = shutil.copytree(base, root / "badsettings")
+    (badsettings / "settings.json").write_text('{"identity": [[[', "utf-8")
+    return {"base": base, "damaged": damaged, "garbage": garbage, "badsettings": badsettings}
+
+
+@pytest.fixture(scope="module")
+def hostile_runs(tmp_path_factory) -> dict[str, Group]:
+    """Every command's hostile cases, two commands at a time (one driver process each)."""
+    root = tmp_path_factory.mktemp("hostile")
+    files = root / "files"
+    make_hostile_files(files)
+    bases = make_bases(root, files)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {c: pool.submit(run_group, c, root, files, bases) for c in HOSTILE}
+        return {command: future.result() for command, future in futures.items()}
+
+
+CASES = [
+    pytest.param(
+        command,
+        c.name,
+        id=f"{command.replace(' ', '-')}-{c.name}",
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[(command, c.name)])]
+        if (command, c.name) in KNOWN_FAILURES
+        else [],
+    )
+    for command, cases in HOSTILE.items()
+    for c in cases
+]
+
+
+@pytest.mark.parametrize(("command", "case_name"), CASES)
+def test_hostile_case_ends_in_one_chinese_message(hostile_runs, command, case_name):
+    """The case exits 0, 1 or 2 as expected, without a traceback, with a Chinese message, and
+    never shows a database password."""
+    expected = next(c for c in HOSTILE[command] if c.name == case_name)
+    outcome = hostile_runs[command].outcomes[case_name]
+    shown = outcome.stdout + outcome.stderr
+    detail = (
+        f"status {outcome.status}\nstderr: {outcome.stderr[-3000:]}\nstdout: {outcome.stdout[:500]}"
+    )
+    assert "Traceback" not in outcome.stderr, detail
+    assert SAFETY_NET not in outcome.stderr, detail
+    assert outcome.status in expected.statuses, detail
+    message = outcome.stderr if outcome.status == 2 or outcome.stderr.strip() else outcome.stdout
+    assert CJK.search(message), detail
+    assert PASSWORD not in shown, detail
+
+
+@pytest.mark.parametrize("command", list(HOSTILE))
+def test_database_intact_after_hostile_cases(hostile_runs, command):
+    """After a command's hostile cases the SQLite file passes integrity_check, the audit trail
+    lost no row, and a damaged database was left as it was found."""
+    group = hostile_runs[command]
+    assert group.integrity == "ok"
+    assert group.audit_after >= group.audit_before
+    assert group.damaged_changed == []
+
+
+def test_driver_reports_what_the_interpreter_would(tmp_path):
+    """The in-process driver turns an uncaught exception into a traceback on stderr and exit
+    status 1, as `python -m zjtx` would (so the cases above can fail)."""
+    cases = tmp_path / "cases.json"
+    results = tmp_path / "results.json"
+    cases.write_text(
+        json.dumps([{"name": "x", "argv": ["round", "list"], "env": {}, "cwd": str(tmp_path)}]),
+        "utf-8",
+    )
+    broken = DRIVER.replace('status = main(case["argv"])', "status = main(None + 1)")
+    done = subprocess.run(
+        [sys.executable, "-c", broken, str(cases), str(results)],
+        env=_base_env(tmp_path / "data", tmp_path),
+        check=False,
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    (result,) = json.loads(results.read_text("utf-8"))
+    assert result["status"] == 1 and "Traceback" in result["stderr"]
