@@ -338,7 +338,20 @@ class _Junction(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        return _merge(self.decider()(ctx), [item.explain(ctx) for item in self.items])
+        # The decider's state, from the children's decided states (each outcome carries its
+        # own decider's): combining them is what the decider does, without deciding the
+        # subtree again at every level.
+        outcomes = [item.explain(ctx) for item in self.items]
+        decisive, rank = self.decisive, self.rank
+        best = 0
+        for outcome in outcomes:
+            state = outcome.state
+            if state is decisive:
+                return _merge(decisive, outcomes)
+            level = rank[state]
+            if level > best:
+                best = level
+        return _merge(self.by_rank[best], outcomes)
 
 
 class AllOf(_Junction):

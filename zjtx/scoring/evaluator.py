@@ -217,36 +217,15 @@ class _Run:
 
     def _explain(self, c: CriterionDef) -> CriterionResult:
         decision = self.decide(c.id)
-        group = self.rulebook.groups[c.group]
         notes = list(c.notes)
         if c.unverified:
             notes.append(f"未核实：{c.unverified}")
-        common = {
-            "id": c.id,
-            "title": c.title,
-            "group": c.group,
-            "group_title": group.title,
-            "kind": c.kind,
-            "requirement": c.requirement,
-            "clause": c.clause,
-            "source": c.source,
-            "grade": c.grade,
-            "unverified": bool(c.unverified),
-            "judgement": c.judgement,
-            "state": decision.state,
-            "max_points": c.max_points,
-            "points": decision.points,
-            "points_min": decision.low,
-            "points_max": decision.high,
-            "computed_state": decision.computed,
-            "confirmation": decision.confirmation,
-        }
+        state = decision.state
         if decision.na_reason is not None:
-            return CriterionResult(**common, observed=decision.na_reason, notes=tuple(notes))
+            return self._result(c, decision, decision.na_reason, None, (), (), notes)
         if decision.confirmation is not None:
             item = decision.confirmation
             notes.append(f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}")
-        state = decision.state
         # The explanation renders what the criterion's decider decides (for an override, the
         # computed state under the evaluator's decision).
         if c.score is not None:
@@ -254,27 +233,51 @@ class _Run:
             missing = pts.missing if state == UNKNOWN else ()
             if missing:
                 notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
-            return CriterionResult(
-                **common,
-                observed=pts.observed,
-                gap=pts.gap if state in (MET, UNMET) else None,
-                missing=missing,
-                notes=tuple(notes),
-            )
+            gap = pts.gap if state in (MET, UNMET) else None
+            return self._result(c, decision, pts.observed, gap, missing, (), notes)
         assert c.cond is not None
         outcome = c.cond.explain(self.ctx)
         missing = outcome.missing if state == UNKNOWN else ()
         if missing:
             notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
         observed = "；".join(dict.fromkeys(p.observed for p in outcome.parts if p.observed))
-        gap = "；".join(dict.fromkeys(outcome.gaps)) or None
+        gap = "；".join(dict.fromkeys(outcome.gaps)) or None if state == UNMET else None
+        return self._result(c, decision, observed, gap, missing, tuple(outcome.parts), notes)
+
+    def _result(
+        self,
+        c: CriterionDef,
+        decision: Decision,
+        observed: str,
+        gap: str | None,
+        missing: tuple[str, ...],
+        parts: tuple[Any, ...],
+        notes: list[str],
+    ) -> CriterionResult:
         return CriterionResult(
-            **common,
+            id=c.id,
+            title=c.title,
+            group=c.group,
+            group_title=self.rulebook.groups[c.group].title,
+            kind=c.kind,
+            state=decision.state,
             observed=observed,
-            gap=gap if state == UNMET else None,
+            requirement=c.requirement,
+            clause=c.clause,
+            source=c.source,
+            grade=c.grade,
+            unverified=bool(c.unverified),
+            judgement=c.judgement,
+            points=decision.points,
+            points_min=decision.low,
+            points_max=decision.high,
+            max_points=c.max_points,
+            gap=gap,
             missing=missing,
-            parts=tuple(outcome.parts),
+            parts=parts,
             notes=tuple(notes),
+            computed_state=decision.computed,
+            confirmation=decision.confirmation,
         )
 
     def _label(self, key: str) -> str:

@@ -141,16 +141,23 @@ def ceil_div(a: Decimal, b: Decimal) -> int:
 
 def format_number(value: Number | Decimal | int, places: int = 2) -> str:
     """Display text: whole numbers without decimals, others rounded to ``places`` digits."""
-    if isinstance(value, Exact):
-        value = value.value
-    elif isinstance(value, Number):
-        value = value.to_decimal(places)
-    if isinstance(value, int):
+    cls = value.__class__
+    if cls is Exact:
+        value = value.num if value.den == ONE else EXACT.divide(value.num, value.den)
+    elif cls is int:
         return str(value)
+    elif cls is not Decimal:
+        if isinstance(value, Exact):
+            value = value.value
+        elif isinstance(value, Number):
+            value = value.to_decimal(places)
+        if isinstance(value, int):
+            return str(value)
     text = str(value)
-    if "E" in text or "e" in text:
-        text = format(value, "f")
     dot = text.find(".")
+    if "E" in text:
+        text = format(value, "f")
+        dot = text.find(".")
     if dot < 0:
         return text
     if len(text) - dot - 1 > places:
