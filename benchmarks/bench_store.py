@@ -15,6 +15,8 @@ installed, else a JSON input), then on SQLite (a file in a temporary folder) and
   details   every applicant's detail, as the exports of a whole round read them: one bulk
             StoreService.round_details call, against applicant_detail one by one (the way
             exports read before; timed on a sample of --sample and scaled to the round).
+  check     reading and checking the file alone (what `zjtx check` does): import / check
+            is printed against the issue 12 target (<= 3).
 Each is reported in wall-clock seconds and in CPU seconds of this process (the machine may be
 shared; CPU time is the steadier figure; PostgreSQL's own CPU is not in it). The ratio of
 full to the evaluate-only baseline (explanations not rendered) is printed for reference.
@@ -161,6 +163,11 @@ def run(label: str, url: str, roster: Path, repeat: int, sample: int = 30) -> di
             reports = [service.import_file("基准批次", f, evaluator="基准") for f in files]
             return sum(r.versions_created for r in reports)
 
+        def check() -> int:
+            # What `zjtx check` does with the file: read it and check every row.
+            return sum(len(f.applicants) for f in service.read_files("基准批次", [roster]))
+
+        _, check_wall, check_cpu = _timed(check)
         _, lean_wall, lean_cpu = _timed(evaluate_only)
         count, base_wall, base_cpu = _timed(baseline)
         stored, full_wall, full_cpu = _timed(full)
@@ -183,6 +190,9 @@ def run(label: str, url: str, roster: Path, repeat: int, sample: int = 30) -> di
             f"(target <= 2.00); against evaluate-only ({lean_wall:.2f} s wall, "
             f"{lean_cpu:.2f} s CPU): {full_wall / lean_wall:4.2f} wall, "
             f"{full_cpu / lean_cpu:4.2f} CPU\n"
+            f"  import / check: check (read and check the file) {check_wall:.2f} s wall "
+            f"{check_cpu:.2f} s CPU; import {full_wall / check_wall:4.2f} x wall, "
+            f"{full_cpu / check_cpu:4.2f} x CPU (target <= 3.00)\n"
             f"  listing {len(rows)} rows: {listing * 1000:6.1f} ms (median of {repeat}; "
             f"target < 200 ms)\n"
             f"  details of all {details}: round_details {bulk_wall:6.2f} s wall; one by one "
@@ -192,6 +202,7 @@ def run(label: str, url: str, roster: Path, repeat: int, sample: int = 30) -> di
         return {
             "baseline": base_wall,
             "full": full_wall,
+            "check": check_wall,
             "listing": listing,
             "details": bulk_wall,
         }

@@ -54,23 +54,6 @@ def event(
     )
 
 
-def event_values(event: AuditEvent) -> dict[str, Any]:
-    """An audit event as the column values of a bulk INSERT."""
-    return {
-        "at": event.at,
-        "actor": event.actor,
-        "action": event.action,
-        "entity": event.entity,
-        "entity_id": event.entity_id,
-        "round_id": event.round_id,
-        "applicant_id": event.applicant_id,
-        "uscc": event.uscc,
-        "before": event.before,
-        "after": event.after,
-        "reason": event.reason,
-    }
-
-
 def plain(value: Any) -> Any:
     """A stored (tagged) value as plain JSON for the audit trail: 1200, "2020-01-01"..."""
     if isinstance(value, dict) and len(value) == 1:

@@ -35,10 +35,13 @@ def insert_many(session: Session, model: type[Any], rows: list[dict[str, Any]]) 
     table = model.__table__
     has_id = "id" in table.c
     if session.get_bind().dialect.name != "postgresql":
+        # Core statements on the session's connection: the ORM's bulk path would look at
+        # every row through the mapper first, which cost more than SQLite's own work.
+        connection = session.connection()
         if has_id:
-            statement = insert(model).returning(table.c.id, sort_by_parameter_order=True)
-            return list(session.scalars(statement, rows))
-        session.execute(insert(model), rows)
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return list(connection.scalars(statement, rows))
+        connection.execute(insert(table), rows)
         return []
     ids: list[int] = []
     for batch in chunks(rows, PG_BATCH):
@@ -73,7 +76,26 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 def point_applicants(session: Session, rows: list[dict[str, Any]]) -> None:
     """Set name and current version/evaluation of many applicants at once."""
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(sql_update(Applicant), rows)  # executemany: cheap in-process on SQLite
+        table = Applicant.__table__
+        statement = (
+            sql_update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(
+                name=bindparam("new_name"),
+                current_version_id=bindparam("new_version"),
+                current_evaluation_id=bindparam("new_evaluation"),
+            )
+        )
+        params = [
+            {
+                "row_id": r["id"],
+                "new_name": r["name"],
+                "new_version": r["current_version_id"],
+                "new_evaluation": r["current_evaluation_id"],
+            }
+            for r in rows
+        ]
+        session.connection().execute(statement, params)  # executemany: cheap on SQLite
         return
     for batch in chunks(rows, PG_BATCH):
         record = (

@@ -473,20 +473,19 @@ class _FileRun:
                 if old.get(key) != values.get(key)
             }
             before = {"version": w.known.number}
-        return audit.event_values(
-            audit.event(
-                self.actor,
-                "applicant-version",
-                "applicant_version",
-                version_id,
-                self.round_row,
-                applicant_id=w.applicant_id,
-                uscc=w.applicant.uscc,
-                before=before,
-                after=after,
-                at=self.now,
-            )
-        )
+        return {
+            "at": self.now,
+            "actor": self.actor.name,
+            "action": "applicant-version",
+            "entity": "applicant_version",
+            "entity_id": version_id,
+            "round_id": self.round_row.id,
+            "applicant_id": w.applicant_id,
+            "uscc": w.applicant.uscc,
+            "before": before,
+            "after": after,
+            "reason": None,
+        }
 
 
 def partition(file: FileResult, file_name: str, round_region: str | None) -> _Partition:
