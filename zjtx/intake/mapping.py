@@ -6,15 +6,13 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import checked_match, clean
 from zjtx.intake.values import MONEY_UNITS, make_converter
 from zjtx.intake.workbook import SheetData, cell_ref, column_index, column_letter
-
-if TYPE_CHECKING:
-    from zjtx.intake.roster import HeaderLayout
 
 IGNORE = "ignore"
 IGNORE_LABEL = "（忽略此列）"
@@ -221,8 +219,6 @@ def apply_overrides(
     Raises MappingError when a column is not found in a file named by the override, when the
     unit cannot apply to the field, or when two columns end up on the same field and year.
     """
-    from zjtx.intake.roster import Column
-
     entries: dict[int, tuple[str, str]] = {}
     for column in layout.columns:
         entries[column.index] = (column.header, column.header_cell)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.applicant import Provenance
-from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header, split_units
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
@@ -19,7 +19,6 @@ from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, 
 from zjtx.intake.values import (
     MONEY_UNITS,
     CellError,
-    Converter,
     decimal_from_float,
     is_placeholder,
     make_converter,
@@ -44,38 +43,6 @@ FORMULA_MESSAGE = "公式未计算：请在 Excel 或 WPS 中打开并保存后�
 def cell_error_message(text: str) -> str:
     """Chinese message for an Excel error value such as #N/A or #DIV/0!."""
     return f"单元格是错误值 {text or '#ERROR'}（公式出错）：请修正公式或改填数值"
-
-
-@dataclass(slots=True)
-class Column:
-    """A mapped column of a roster sheet, with its per-cell converter."""
-
-    index: int
-    match: HeaderMatch
-    header: str
-    header_cell: str
-    spec: FieldSpec | None = None
-    convert: Converter | None = None
-    uses_percent: bool = False
-    manual: bool = False  # set by the evaluator (ColumnOverride), not recognised
-
-
-@dataclass(slots=True)
-class HeaderLayout:
-    """Where the header is and what every column means."""
-
-    first_row: int  # 0-based row of the (upper) header row
-    height: int  # 1 or 2 rows
-    columns: list[Column]
-    unknown: list[tuple[int, str, str]]  # (column, header text, header cell)
-    problems: list[tuple[int, str, HeaderMatch, str]]  # (column, header, match, cell)
-    year: int = 0  # evaluation year of the round
-    header_units: dict[int, str | None] = field(default_factory=dict)  # unit in each header
-    dropped: list[tuple[int, str, str]] = field(default_factory=list)  # ignored by hand
-
-    @property
-    def data_start(self) -> int:
-        return self.first_row + self.height
 
 
 def _header_grid(sheet: SheetData, limit: int) -> list[list[str]]:
