@@ -22,10 +22,10 @@ from zjtx.intake.values import (
     decimal_from_float,
     is_placeholder,
     make_converter,
+    money_from_float,
     normalise_text,
     parse_number_text,
     raw_text,
-    tidy,
 )
 from zjtx.intake.workbook import SheetData, cell_ref, column_letter
 
@@ -572,10 +572,8 @@ def iter_roster_records(
                 and value.__class__ is float
                 and (percent_here is None or c not in percent_here)
             ):
-                # The common case inlined: an amount cell in a money column.
-                typed = Decimal(f"{value:.15g}")
-                if money_power:
-                    typed = tidy(typed.scaleb(money_power))
+                # The common case without the converter's dispatch: an amount cell.
+                typed = money_from_float(value, money_power)
             elif (
                 whole
                 and value.__class__ is float

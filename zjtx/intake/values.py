@@ -299,12 +299,19 @@ def _text_number(spec: FieldSpec, raw: str) -> tuple[Decimal | None, str | None]
         ) from None
 
 
+def money_from_float(value: float, power: int) -> Decimal:
+    """An amount cell holding a number (not percent-formatted), in 万元: the number Excel shows,
+    scaled by the power of ten of the header's unit (元 -4, 万元 0, 亿元 4). The common case of
+    a roster, which its reader calls without the converter."""
+    number = Decimal(f"{value:.15g}")
+    return tidy(number.scaleb(power)) if power else number
+
+
 def _money_converter(spec: FieldSpec, header_power: int) -> Converter:
     def convert(value: Any, percent: bool) -> Any:
         cls = value.__class__
         if cls is float and not percent:
-            number = Decimal(f"{value:.15g}")
-            return tidy(number.scaleb(header_power)) if header_power else number
+            return money_from_float(value, header_power)
         if cls is float or cls is int:
             if percent:
                 raise CellError(
