@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from zjtx.cli import UsageError
+from zjtx.commands import path_exists
 from zjtx.commands.intake import add_map_option, map_overrides
 from zjtx.commands.textout import display_width, dump_json, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
@@ -38,6 +39,8 @@ from zjtx.store.identity import (
     save_identity,
 )
 from zjtx.store.service import ROLE_LABELS, ROLES
+
+log = logging.getLogger("zjtx.cli")
 
 VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
 HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
@@ -233,9 +236,11 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
         try:
             return handler(args)
         except _Conflict as exc:
+            log.warning("%s", exc)
             print(f"zjtx: 冲突：{exc}", file=sys.stderr)
             return 3
         except _Failure as exc:
+            log.error("%s", exc)  # the log keeps what the terminal showed
             print(f"zjtx: 错误：{exc}", file=sys.stderr)
             return 1
 
@@ -470,7 +475,7 @@ def _import_line(item: FileImport) -> str:
 @_guarded
 def cmd_import(args: argparse.Namespace) -> int:
     for given in args.paths:
-        if not Path(given).exists():
+        if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
     results: list[FileImport] = []
     with _service() as service:

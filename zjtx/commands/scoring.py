@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from zjtx.cli import UsageError
+from zjtx.commands import path_exists
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
@@ -193,6 +194,8 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_rulebook_show(args: argparse.Namespace) -> int:
+    if args.id not in list_rulebook_ids():  # before a file name is made of it
+        raise UsageError(str(UnknownNameError("评价标准", args.id, list_rulebook_ids())))
     try:
         book = load_rulebook(args.id, args.overlay) if args.overlay else load_rulebook(args.id)
     except (UnknownNameError, DataFileError) as exc:
@@ -330,7 +333,7 @@ class InputApplicants:
         sheets: list[str] = []
         for raw in self.paths:
             path = Path(raw)
-            if not path.exists():
+            if not path_exists(raw):
                 raise UsageError(f"找不到输入文件 “{raw}”")
             if path.is_file() and path.suffix.lower() == ".json":
                 try:
@@ -432,7 +435,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         streamed, how = read_scoring_inputs(args, streamed=True)
         write_json_array(e.to_dict() for e in score_each(streamed, **how))
         return 0
-    applicants, how = read_scoring_inputs(args)
+    # Nothing to score (every row blocked, an empty file) is bad input, not "共评价 0 家";
+    # --json above keeps writing [] for an empty list, as a program reading it expects.
+    applicants, how = read_scoring_inputs(args, required=True)
     evaluations = score_applicants(applicants, **how)
     for evaluation in evaluations:
         print(render_evaluation(evaluation))
