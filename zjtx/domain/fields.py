@@ -149,6 +149,22 @@ class FieldCatalogue:
     def get(self, key: str) -> FieldSpec | None:
         return self.fields.get(key)
 
+    def series_base(self, key: str) -> str | None:
+        """The series a field kept per year belongs to, given one of its keys (``revenue_y1``)
+        or the series name itself (``revenue``); None for a field without years."""
+        if f"{key}_y1" in self.fields:
+            return key
+        spec = self.fields.get(key)
+        return spec.base if spec is not None and spec.year is not None else None
+
+    def series_years(self, base: str, year: int) -> list[int]:
+        """Calendar years a series has in a round of evaluation year ``year`` (newest first);
+        [] for a field without years."""
+        return sorted(
+            (year - s.year for s in self.fields.values() if s.year is not None and s.base == base),
+            reverse=True,
+        )
+
     def extended(self, extra: list[FieldSpec]) -> FieldCatalogue:
         """A catalogue with an overlay's own fields added after the national ones."""
         merged = dict(self.fields)

@@ -89,14 +89,6 @@ def field_choices(catalogue: FieldCatalogue) -> list[tuple[str, str]]:
     return choices
 
 
-def series_years(catalogue: FieldCatalogue, base: str, year: int) -> list[int]:
-    """Calendar years a series field has in a round (newest first); [] for other fields."""
-    return sorted(
-        (year - s.year for s in catalogue if s.year is not None and s.base == base),
-        reverse=True,
-    )
-
-
 class MappingModel(ListTableModel):
     """How each column of a file is mapped; 对应字段, 年度 and 单位 of roster columns editable.
 
@@ -124,8 +116,7 @@ class MappingModel(ListTableModel):
 
     def _series(self, item: Any) -> str | None:
         """The series base of a row's field when the field is year-dependent."""
-        spec = _catalogue().get(item.field) if item.field else None
-        return spec.base if spec is not None and spec.year is not None else None
+        return _catalogue().series_base(item.field) if item.field else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
@@ -273,11 +264,7 @@ class MappingModel(ListTableModel):
 
     @staticmethod
     def _series_of(value: str) -> str | None:
-        catalogue = _catalogue()
-        if f"{value}_y1" in catalogue:
-            return value
-        spec = catalogue.get(value)
-        return spec.base if spec is not None and spec.year is not None else None
+        return _catalogue().series_base(value)
 
     def _default_year(self, field: str, item: Any) -> int | None:
         """The year a newly chosen series field gets: the row's own year if the series has it,
@@ -285,7 +272,7 @@ class MappingModel(ListTableModel):
         base = self._series_of(field)
         if base is None or not self.year:
             return None
-        years = series_years(_catalogue(), base, self.year)
+        years = _catalogue().series_years(base, self.year)
         if item.year in years:
             return item.year
         taken = {
@@ -321,7 +308,7 @@ class MappingDelegate(QStyledItemDelegate):
         elif column == MappingModel.YEAR:
             base = source._series(item) if source is not None else None
             year = source.year if source is not None else 0
-            for calendar in series_years(_catalogue(), base or "", year):
+            for calendar in _catalogue().series_years(base or "", year):
                 combo.addItem(f"{calendar}年", calendar)
         else:
             for unit in MONEY_UNIT_CHOICES:
