@@ -101,10 +101,10 @@ def _render_quantity(qv: QValue) -> str:
     if kind == "field":
         if qv.value is None:
             return f"{qdef.label} 未知"
+        if qdef.numeric_field:
+            return f"{qdef.label} {qdef.show(qv.parts[0])}"
         spec = qdef.spec
         assert spec is not None
-        if spec.is_numeric:
-            return f"{qdef.label} {qdef.show(qv.parts[0])}"
         return f"{qdef.label}：{spec.format_value(qv.value)}"
     if kind == "builtin":
         assert qv.ctx is not None
@@ -493,8 +493,9 @@ class Context:
             return QValue(qdef, value, missing if value is None else (), ctx=self)
         if kind == "alias":
             return self.q(self.alias_target(qdef))
-        inputs = tuple(self.q(name) for name in qdef.inputs)
-        parts = tuple(item.value.value for item in inputs if isinstance(item.value, Exact))
+        q = self.q
+        inputs = tuple([q(name) for name in qdef.inputs])
+        parts = tuple([item.value.value for item in inputs if isinstance(item.value, Exact)])
         if value is not None:
             return QValue(qdef, value, (), None, parts, inputs)
         if any(item.value is None for item in inputs):
