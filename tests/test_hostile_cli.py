@@ -638,16 +638,7 @@ HOSTILE: dict[str, list[Case]] = {
 
 # Hostile cases that fail for a reason in a package this test's author may not change yet;
 # each is reported strictly (an xfail that starts passing fails the run).
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    **{
-        ("identity set", name): (
-            "store-side (zjtx/store/identity.py make_identity, not ours to edit): an evaluator "
-            "name or unit of 10,000 characters or with control characters is saved, and every "
-            "later review then fails on the evaluator's length"
-        )
-        for name in ("name-long", "name-control", "unit-long")
-    },
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def cli_commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> set[str]:

@@ -23,6 +23,11 @@ HOW_TO_SET = (
 )
 
 
+# As the identity dialog's fields allow; the audit trail's actor column holds 200 characters.
+NAME_LIMIT = 50
+UNIT_LIMIT = 100
+
+
 class IdentityMissingError(ReviewRuleError):
     """A review or a signature needs a named evaluator and none is configured."""
 
@@ -37,8 +42,16 @@ class Identity:
     role: str = "evaluator"
 
     def __post_init__(self) -> None:
+        from zjtx.intake.values import CONTROL_CHARACTERS
+
         if not self.name.strip():
             raise ReviewRuleError("评审人姓名不能为空")
+        for label, text, limit in (("评审人姓名", self.name, NAME_LIMIT),
+                                   ("单位", self.unit, UNIT_LIMIT)):  # fmt: skip
+            if len(text) > limit:
+                raise ReviewRuleError(f"{label}最长 {limit} 个字，收到 {len(text)} 个字")
+            if CONTROL_CHARACTERS.search(text):
+                raise ReviewRuleError(f"{label}含有控制字符，请重新输入")
         if self.role not in ROLE_CODES:
             raise ReviewRuleError(f"角色只能是 {'、'.join(ROLE_CODES)}，收到 “{self.role}”")
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.store import StoreError
-from zjtx.store.identity import Identity, make_identity
+from zjtx.store.identity import NAME_LIMIT, UNIT_LIMIT, Identity, make_identity
 from zjtx.store.service import ROLE_LABELS
 from zjtx.ui.settings import AppSettings
 
@@ -46,10 +46,10 @@ class IdentityForm(QWidget):
         super().__init__(parent)
         self.name = QLineEdit(identity.name if identity else "")
         self.name.setPlaceholderText("必填，如：张三")
-        self.name.setMaxLength(50)
+        self.name.setMaxLength(NAME_LIMIT)
         self.unit = QLineEdit(identity.unit if identity else "")
         self.unit.setPlaceholderText("如：杭州市经济和信息化局")
-        self.unit.setMaxLength(100)
+        self.unit.setMaxLength(UNIT_LIMIT)
         self.role = QComboBox()
         for code, label in ROLE_LABELS.items():
             self.role.addItem(label, code)
