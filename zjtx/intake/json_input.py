@@ -15,8 +15,9 @@ from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.intake.values import check_magnitude, json_integer
 from zjtx.scoring.errors import did_you_mean
 
-# The JSON input is held in memory once parsed (a few times its size): 256 MB is about
-# 300,000 applicants with every field filled, beyond any round.
+# 256 MB is about 300,000 applicants with every field filled, beyond any round. A list of
+# them (read_json_applicants) holds a few times that; streamed (iter_json_applicants), an
+# array needs a window of the file, and one object the whole of it.
 MAX_JSON_BYTES = 256 << 20
 _SHOWN_CHARS = 40
 
