@@ -145,7 +145,7 @@ class Leaf(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        state = self.decider()(ctx)
+        state = ctx.decision(self)
         qv = ctx.q(self.name)
         if qv.value is None:
             missing = (qv.missing or (self.name,)) if state == UNKNOWN else ()
@@ -301,7 +301,7 @@ class Manual(Cond):
         return _judged_or_manual
 
     def explain(self, ctx: Context) -> Outcome:
-        state = self.decider()(ctx)
+        state = ctx.decision(self)
         observed = "需评审人判断" if state == MANUAL else f"评审人确认：{state.label}"
         return Outcome(state, [PartResult(self.requirement(), state, observed)])
 
@@ -425,7 +425,7 @@ class Cases(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        state = self.decider()(ctx)
+        state = ctx.decision(self)
         # The same walk as the decider, keeping what each possible branch says.
         branches: list[Outcome] = []
         selectors: list[Outcome] = []
@@ -514,7 +514,7 @@ class ScoreAtLeast(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        state = self.decider()(ctx)
+        state = ctx.decision(self)
         line = self.threshold if self.threshold is not None else ctx.pass_line
         assert line is not None
         low, high = ctx.score_interval()
@@ -548,7 +548,7 @@ class GroupAtLeast(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        state = self.decider()(ctx)
+        state = ctx.decision(self)
         low, high = ctx.group_interval(self.group)
         text = self.describe()
         observed = f"{self.title}得分 {_interval_text(low, high)}"

@@ -425,6 +425,7 @@ class Context:
         "score_interval",
         "settings",
         "size",
+        "top",
         "values",
         "vcache",
     )
@@ -456,6 +457,9 @@ class Context:
         self.decided: dict[str, Any] = {}  # the decisions made so far, by criterion id
         self.score_interval: Callable[[], tuple[Decimal, Decimal]] = _unset
         self.group_interval: Callable[[str], tuple[Decimal, Decimal]] = _unset
+        # While a criterion is explained: its top node and what the evaluator decided for it,
+        # so the explanation does not decide the whole criterion again.
+        self.top: tuple[Any, Any] | None = None
 
     def value(self, name: str) -> Any:
         """The value of a quantity (Number, raw bool/str, or None when unknown): the fast path
@@ -465,6 +469,13 @@ class Context:
             return vcache[name]
         value = vcache[name] = self.getters[name](self)
         return value
+
+    def decision(self, node: Any) -> Any:
+        """What a rule node's decider decides here (its state, or a scored node's tuple)."""
+        top = self.top
+        if top is not None and top[0] is node:
+            return top[1]
+        return node.decider()(self)
 
     def alias_target(self, qdef: QuantityDef) -> str:
         alt = qdef.alt

@@ -208,10 +208,11 @@ class _Run:
             confirmation = self.confirmations.get(criterion_id) if self.confirmations else None
             judged = confirmation.state if confirmation is not None and c.judgement else None
             previous, ctx.judged = ctx.judged, judged
+            top = ctx.top
             try:
                 result = self._explain(c)
             finally:
-                ctx.judged = previous
+                ctx.judged, ctx.top = previous, top
             self.results[criterion_id] = result
         return result
 
@@ -227,8 +228,12 @@ class _Run:
             item = decision.confirmation
             notes.append(f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}")
         # The explanation renders what the criterion's decider decides (for an override, the
-        # computed state under the evaluator's decision).
+        # computed state under the evaluator's decision). Otherwise that is the decision made.
+        reuse = decision.confirmation is None or c.judgement
         if c.score is not None:
+            if reuse:
+                d = decision
+                self.ctx.top = (c.score, (d.state, d.points, d.low, d.high))
             pts = c.score.explain(self.ctx)
             missing = pts.missing if state == UNKNOWN else ()
             if missing:
@@ -236,6 +241,8 @@ class _Run:
             gap = pts.gap if state in (MET, UNMET) else None
             return self._result(c, decision, pts.observed, gap, missing, (), notes)
         assert c.cond is not None
+        if reuse:
+            self.ctx.top = (c.cond, state)
         outcome = c.cond.explain(self.ctx)
         missing = outcome.missing if state == UNKNOWN else ()
         if missing:

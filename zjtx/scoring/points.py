@@ -180,7 +180,7 @@ class Bands(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, pts, low, high = self.decider()(ctx)
+        state, pts, low, high = ctx.decision(self)
         if state == UNKNOWN:
             return _unknown_points(low, high, ctx, self.qdef.name)
         qv = ctx.q(self.qdef.name)
@@ -256,7 +256,7 @@ class Options(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = self.decider()(ctx)
+        state, declared, low, high = ctx.decision(self)
         if state == UNKNOWN:
             return _unknown_points(low, high, ctx, self.qdef.name)
         qv = ctx.q(self.qdef.name)
@@ -325,7 +325,7 @@ class Count(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = self.decider()(ctx)
+        state, declared, low, high = ctx.decision(self)
         values = [ctx.value(qdef.name) for qdef in self.qdefs]
         missing = tuple(q.name for q, v in zip(self.qdefs, values, strict=True) if v is None)
         yes = sum(1 for v in values if v)
@@ -387,7 +387,7 @@ class FirstMatch(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = self.decider()(ctx)
+        state, declared, low, high = ctx.decision(self)
         missing: list[str] = []
         decided_cond: Cond | None = None
         for cond, _pts in self.cases:
@@ -445,7 +445,7 @@ class BestOf(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = self.decider()(ctx)
+        state, declared, low, high = ctx.decision(self)
         results = [i.explain(ctx) for i in self.items]
         missing = tuple(dict.fromkeys(m for r in results for m in r.missing))
         best = max(results, key=lambda r: r.points)
@@ -488,7 +488,7 @@ class FieldPoints(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, pts, low, high = self.decider()(ctx)
+        state, pts, low, high = ctx.decision(self)
         if state == UNKNOWN:
             return _unknown_points(low, high, ctx, self.qdef.name)
         observed = f"{ctx.q(self.qdef.name).explain} → {format_number(pts)} 分"
