@@ -26,7 +26,7 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
     places = 2
     while places < 6 and number.compare(threshold) != 0 and number.to_decimal(places) == threshold:
         places += 1
-    head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {qdef.show(threshold)}"
+    head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {_shown(qdef, threshold)}"
     if op == "eq":
         return head
     diff = number.difference(threshold)
@@ -65,3 +65,18 @@ def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | 
 def _is_money(name: str) -> bool:
     # Ratios of money (R&D intensity, debt ratio) translate into 万元; head counts do not.
     return not name.startswith(("rd_staff", "employees"))
+
+
+# A threshold with its unit, as text: thresholds are the few numbers the rulebooks write.
+# Keyed by the threshold's text, not its value: -0 and -0.0 are equal yet shown differently.
+_SHOWN: dict[tuple[str | None, str], str] = {}
+
+
+def _shown(qdef: QuantityDef, threshold: Decimal) -> str:
+    key = (qdef.unit, str(threshold))
+    text = _SHOWN.get(key)
+    if text is None:
+        text = qdef.show(threshold)
+        if len(_SHOWN) < 4096:
+            _SHOWN[key] = text
+    return text

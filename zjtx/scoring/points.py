@@ -109,6 +109,8 @@ class Bands(Score):
         self.otherwise = otherwise
         pts = [p for _, p in bands] + [otherwise]
         self._bounds = (min(pts), max(pts))
+        # The points as text, once (by object: equal values can be written differently).
+        self._shown = {id(p): format_number(p) for p in pts}
 
     def bounds(self) -> tuple[Decimal, Decimal]:
         return self._bounds
@@ -185,13 +187,18 @@ class Bands(Score):
             return _unknown_points(low, high, ctx, self.qdef.name)
         qv = ctx.q(self.qdef.name)
         index = self._band_index(qv.value)
+        shown = self._points_text
         gap = None
         if index > 0:
             edge, better = self.bands[index - 1]
             detail = gap_text(self.qdef, qv, "ge" if self.up else "le", edge)
             if detail:
-                gap = f"{detail}（可从 {format_number(pts)} 分升至 {format_number(better)} 分）"
-        return Points(pts, pts, pts, f"{qv.explain} → {format_number(pts)} 分", state, gap)
+                gap = f"{detail}（可从 {shown(pts)} 分升至 {shown(better)} 分）"
+        return Points(pts, pts, pts, f"{qv.explain} → {shown(pts)} 分", state, gap)
+
+    def _points_text(self, pts: Decimal) -> str:
+        text = self._shown.get(id(pts))  # the band's own Decimal (kept alive by the bands)
+        return text if text is not None else format_number(pts)
 
     def _band_index(self, number: Number) -> int:
         """Index of the band the value falls in (len(bands) for none): the next band up is
