@@ -7,6 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -56,6 +57,24 @@ def report_exception(
     box.setDetailedText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.button(QMessageBox.StandardButton.Ok).setText("知道了")
+    box.finished.connect(lambda _result: shown.remove(box) if box in shown else None)
+    shown.append(box)
+    box.open()
+
+
+def show_failure(exc: BaseException, parent: Any = None) -> None:
+    """A background task failed: a store error is explained in a warning, anything else is
+    reported as unexpected (logged with its traceback)."""
+    from zjtx.store import StoreError
+
+    if not isinstance(exc, StoreError):
+        report_exception(type(exc), exc, exc.__traceback__)
+        return
+    log.warning("操作未完成：%s", exc)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "操作未完成", mask_secrets(str(exc)),
+        QMessageBox.StandardButton.Ok, parent,
+    )  # fmt: skip
     box.finished.connect(lambda _result: shown.remove(box) if box in shown else None)
     shown.append(box)
     box.open()

@@ -951,15 +951,11 @@ class MainWindow(QMainWindow):
 
     def show_error(self, exc: BaseException) -> None:
         """A failure of a background task: store errors are explained, others are unexpected."""
+        from zjtx.ui.errors import show_failure
+
         if isinstance(exc, StoreError):
             self.statusBar().showMessage(str(exc), 15000)
-            box = QMessageBox(QMessageBox.Icon.Warning, "操作未完成", str(exc),
-                              QMessageBox.StandardButton.Ok, self)  # fmt: skip
-            box.open()
-        else:
-            from zjtx.ui.errors import report_exception
-
-            report_exception(type(exc), exc, exc.__traceback__)
+        show_failure(exc, self)
 
     # ------------------------------------------------------------------ layout
     def restore_layout(self) -> None:

@@ -104,8 +104,8 @@ class TaskRunner(QObject):
         task = Task(work, name)
         if on_success is not None:
             task.signals.succeeded.connect(on_success)
-        if on_failure is not None:
-            task.signals.failed.connect(on_failure)
+        # A failure nobody handles is still shown: a silent failure looks like success.
+        task.signals.failed.connect(on_failure or self._show_failure)
         if on_progress is not None:
             task.signals.progress.connect(on_progress)
         if on_cancel is not None:
@@ -117,6 +117,12 @@ class TaskRunner(QObject):
         task.running = True
         self.pool.start(task)
         return task
+
+    def _show_failure(self, exc: BaseException) -> None:
+        from zjtx.ui.errors import show_failure
+
+        parent = self.parent()
+        show_failure(exc, parent if parent is not None and parent.isWidgetType() else None)
 
     def busy(self) -> bool:
         return bool(self._running)
