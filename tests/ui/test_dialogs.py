@@ -141,8 +141,9 @@ def test_new_round_dialog_creates_a_round(qtbot, window, service):
     window.new_round()
     duplicate = window.round_dialog
     duplicate.name.setText(ROUND)
-    duplicate.accept()
-    assert "已存在" in duplicate.error.text() and duplicate.isVisible()
+    duplicate.accept()  # the store refuses in the background; the refusal returns to the dialog
+    qtbot.waitUntil(lambda: "已存在" in duplicate.error.text(), timeout=TIMEOUT)
+    assert duplicate.isVisible()
     assert len(service.list_rounds()) == 1
     assert ROUND_DATE  # the shared round date is not used by this dialog
 

@@ -33,8 +33,11 @@ def test_rename_dialog_renames_the_open_round(qtbot, window, service, sample_jso
     dialog = window.round_dialog
     assert dialog.windowTitle() == "重命名评审批次" and dialog.name.text() == ROUND
     dialog.name.setText("另一批")
-    dialog.accept()
-    assert "批次 “另一批” 已存在，请换一个名称" in dialog.error.text() and dialog.isVisible()
+    dialog.accept()  # the store renames in the background; its refusal returns to the dialog
+    qtbot.waitUntil(
+        lambda: "批次 “另一批” 已存在，请换一个名称" in dialog.error.text(), timeout=TIMEOUT
+    )
+    assert dialog.isVisible()
     dialog.name.setText("2026年第一批（复审）")
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         dialog.accept()
@@ -148,3 +151,29 @@ def test_new_round_dialog_names_overlays_and_rulebooks_in_chinese(qtbot):
     position = dialog.rulebook.findData("little-giant-2026")
     assert "小巨人" in dialog.rulebook.itemText(position)
     assert dialog.rulebook.itemData(position, Qt.ItemDataRole.ToolTipRole) == "little-giant-2026"
+
+
+def test_creating_and_renaming_rounds_run_off_the_gui_thread(qtbot, window, monkeypatch):
+    """The store creates and renames a round in a worker thread, so the window stays responsive."""
+    import threading
+
+    store = window.service
+    threads: list[threading.Thread] = []
+
+    def recorded(method):
+        def call(*args, **kwargs):
+            threads.append(threading.current_thread())
+            return method(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(store, "create_round", recorded(store.create_round))
+    monkeypatch.setattr(store, "rename_round", recorded(store.rename_round))
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    window.rename_round()
+    window.round_dialog.name.setText("改名后的批次")
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.round_dialog.accept()
+    assert window.round_name == "改名后的批次"
+    assert len(threads) == 2 and threading.main_thread() not in threads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
@@ -47,7 +48,7 @@ from zjtx.ui.models import (
 )
 from zjtx.ui.review import ReviewPane
 from zjtx.ui.settings import AppSettings
-from zjtx.ui.tasks import TaskRunner
+from zjtx.ui.tasks import Task, TaskRunner
 
 log = logging.getLogger("zjtx.ui")
 
@@ -658,16 +659,19 @@ class MainWindow(QMainWindow):
         dialog = NewRoundDialog(self.settings.default_overlay, self)
         self.round_dialog = dialog
 
-        def create() -> None:
-            try:
-                info = self.create_round(**dialog.values())
-            except StoreError as exc:
-                dialog.error.setText(str(exc))
-                dialog.show()
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, StoreError):
+                self.show_error(exc)
                 return
+            dialog.error.setText(str(exc))
+            dialog.show()
+
+        def created(info: RoundInfo) -> None:
             self.message.emit(f"已创建批次 “{info.name}”")
 
-        dialog.accepted.connect(create)
+        dialog.accepted.connect(
+            lambda: self.create_round(on_success=created, on_failure=failed, **dialog.values())
+        )
         dialog.open()
 
     def rename_round(self) -> None:
@@ -679,16 +683,16 @@ class MainWindow(QMainWindow):
             return
         dialog = RenameRoundDialog(name, self)
         self.round_dialog = dialog
+        evaluator = self.settings.evaluator
 
-        def rename() -> None:
-            try:
-                info = service.rename_round(
-                    name, dialog.new_name(), evaluator=self.settings.evaluator
-                )
-            except StoreError as exc:
-                dialog.error.setText(str(exc))
-                dialog.show()
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, StoreError):
+                self.show_error(exc)
                 return
+            dialog.error.setText(str(exc))
+            dialog.show()
+
+        def renamed(info: RoundInfo) -> None:
             for attribute in ("import_dialog", "export_dialog"):  # they name the old round
                 open_dialog = getattr(self, attribute)
                 if open_dialog is not None and open_dialog.round_name == name:
@@ -697,6 +701,13 @@ class MainWindow(QMainWindow):
             self.round_name = info.name
             self._after_load_message = f"已将批次 “{name}” 重命名为 “{info.name}”"
             self.refresh_rounds(select=info.name)
+
+        def rename() -> None:
+            new_name = dialog.new_name()
+            self.runner.start(
+                lambda p, c: service.rename_round(name, new_name, evaluator=evaluator),
+                name="重命名批次", on_success=renamed, on_failure=failed,
+            )  # fmt: skip
 
         dialog.accepted.connect(rename)
         dialog.open()
@@ -733,12 +744,28 @@ class MainWindow(QMainWindow):
         self.runner.start(work, name="归档批次" if archived else "恢复批次",
                           on_success=done, on_failure=self.show_error)  # fmt: skip
 
-    def create_round(self, **values: Any) -> RoundInfo:
-        """Create a round through the store and show it."""
-        assert self.service is not None
-        info = self.service.create_round(evaluator=self.settings.evaluator, **values)  # type: ignore[arg-type]
-        self.refresh_rounds(select=info.name)
-        return info
+    def create_round(
+        self,
+        *,
+        on_success: Callable[[RoundInfo], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        **values: Any,
+    ) -> Task | None:
+        """Create a round off the GUI thread, then show it (failures go to on_failure or a box)."""
+        service = self.service
+        if service is None:
+            return None
+        evaluator = self.settings.evaluator
+
+        def created(info: RoundInfo) -> None:
+            self.refresh_rounds(select=info.name)
+            if on_success is not None:
+                on_success(info)
+
+        return self.runner.start(
+            lambda p, c: service.create_round(evaluator=evaluator, **values),
+            name="创建批次", on_success=created, on_failure=on_failure or self.show_error,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ table
     def apply_filters(self) -> None:
