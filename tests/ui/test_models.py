@@ -130,3 +130,32 @@ def test_rank_header_says_what_the_rank_means():
         ApplicantTableModel.RANK_COLUMN, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
     )
     assert "得分" in tip and "推荐汇总表" in tip
+
+
+def test_every_column_is_named_with_a_header_and_a_display():
+    """Each model's columns are named specs (header, display) in the order of the old constants."""
+    from zjtx.ui.models import (
+        SORT_ROLE,
+        ApplicantColumn,
+        CriteriaColumn,
+        IssueColumn,
+        ItemRole,
+    )
+
+    for model, names in (
+        (ApplicantTableModel, ApplicantColumn),
+        (CriteriaModel, CriteriaColumn),
+        (IssuesModel, IssueColumn),
+    ):
+        specs = model.COLUMN_SPECS
+        assert [int(c) for c in names] == list(range(len(specs))) == list(range(len(model.COLUMNS)))
+        for column, spec in zip(names, specs, strict=True):
+            assert spec.header and callable(spec.display), (model.__name__, column.name)
+            assert model().headerData(column, Qt.Orientation.Horizontal) == spec.header
+    assert ApplicantTableModel.COLUMNS == ("排名", "统一社会信用代码", "企业名称", "申报类型",
+                                           "评价标准", "评价结论", "得分", "待确认", "待核提示",
+                                           "评审决定", "评审状态", "地区")  # fmt: skip
+    assert (ApplicantTableModel.NAME_COLUMN, ApplicantTableModel.VERDICT_COLUMN,
+            ApplicantTableModel.REGION_COLUMN) == (ApplicantColumn.NAME, 5, 11)  # fmt: skip
+    user = int(Qt.ItemDataRole.UserRole)
+    assert (SORT_ROLE, ROW_ROLE) == (ItemRole.SORT, ItemRole.ROW) == (user + 1, user + 2)

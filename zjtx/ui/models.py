@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import IntEnum
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -24,9 +26,33 @@ from zjtx.domain.region import place as place_of
 from zjtx.store import ApplicantRow
 from zjtx.store.dto import DECISION_LABELS, REVIEW_STATUS_LABELS
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+class ItemRole(IntEnum):
+    """The models' own data roles, beyond Qt's (values fixed: proxies and views ask by number)."""
+
+    SORT = int(Qt.ItemDataRole.UserRole) + 1  # a key of one type per column, for sorting
+    ROW = int(Qt.ItemDataRole.UserRole) + 2  # the whole item behind a row
+
+
+SORT_ROLE = ItemRole.SORT
+ROW_ROLE = ItemRole.ROW
 Index = QModelIndex | QPersistentModelIndex
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec(Generic[Item]):
+    """One table column: its header, its cell text and its sort key (the text when None)."""
+
+    header: str
+    display: Callable[[Item], str]
+    sort_key: Callable[[Item], Any] | None = None
+    right_aligned: bool = False
+
+    def key(self) -> Callable[[Item], Any]:
+        return self.sort_key or self.display
+
 
 APPLICATION_LABELS = {"new": "新申报", "renewal": "复核"}
 # The table ranks every applicant by score, to compare them; the printed 推荐汇总表 ranks only
@@ -121,19 +147,97 @@ def _number(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
+class ApplicantColumn(IntEnum):
+    """The round table's columns, in their model order (the view may move them)."""
+
+    RANK = 0
+    USCC = 1
+    NAME = 2
+    APPLICATION_TYPE = 3
+    RULEBOOK = 4
+    VERDICT = 5
+    SCORE = 6
+    OPEN_JUDGEMENTS = 7
+    OPEN_WARNINGS = 8
+    DECISION = 9
+    STATUS = 10
+    REGION = 11
+
+
+def _score_text(row: ApplicantRow) -> str:
+    if row.score is None:
+        return ""
+    return (
+        f"{_number(row.score)} / {_number(row.max_score)}" if row.max_score else _number(row.score)
+    )
+
+
+def _decision_text(row: ApplicantRow) -> str:
+    label = row.decision_label if row.decision else "—"
+    return f"{label}（需复核）" if row.decision_outdated else label
+
+
+VERDICT_ORDER = {"qualified": 0, "pending": 1, "not_qualified": 2}
+REVIEW_STATUS_ORDER = {status: position for position, status in enumerate(REVIEW_STATUS_LABELS)}
+
+# Sort keys are of one type per column so like is compared with like.
+APPLICANT_COLUMNS: tuple[ColumnSpec[ApplicantRow], ...] = (
+    ColumnSpec(
+        "排名",
+        lambda r: "" if r.rank is None else str(r.rank),
+        lambda r: r.rank if r.rank is not None else 10**9,
+        right_aligned=True,
+    ),
+    ColumnSpec("统一社会信用代码", lambda r: r.uscc),
+    ColumnSpec("企业名称", lambda r: r.name),
+    ColumnSpec(
+        "申报类型",
+        lambda r: APPLICATION_LABELS.get(r.application_type or "", r.application_type or ""),
+    ),
+    ColumnSpec("评价标准", lambda r: rulebook_short_title(r.rulebook)),
+    ColumnSpec(
+        "评价结论", lambda r: r.verdict_label, lambda r: VERDICT_ORDER.get(r.verdict or "", 3)
+    ),
+    ColumnSpec(
+        "得分",
+        _score_text,
+        lambda r: float(r.score) if r.score is not None else -1.0,
+        right_aligned=True,
+    ),
+    ColumnSpec(
+        "待确认",
+        lambda r: str(r.open_judgements) if r.open_judgements else "",
+        lambda r: r.open_judgements,
+        right_aligned=True,
+    ),
+    ColumnSpec(
+        "待核提示",
+        lambda r: str(r.open_warnings) if r.open_warnings else "",
+        lambda r: r.open_warnings,
+        right_aligned=True,
+    ),
+    ColumnSpec("评审决定", _decision_text),
+    ColumnSpec(
+        "评审状态", lambda r: r.review_status.label, lambda r: REVIEW_STATUS_ORDER[r.review_status]
+    ),
+    ColumnSpec("地区", lambda r: r.region),
+)
+
+
 class ApplicantTableModel(QAbstractTableModel):
     """The round table: one row per applicant (ApplicantRow), read-only."""
 
-    COLUMNS = ("排名", "统一社会信用代码", "企业名称", "申报类型", "评价标准", "评价结论", "得分",
-               "待确认", "待核提示", "评审决定", "评审状态", "地区")  # fmt: skip
-    RANK_COLUMN = 0
-    NAME_COLUMN = 2
-    RULEBOOK_COLUMN = 4
-    VERDICT_COLUMN = 5
-    SCORE_COLUMN = 6
-    DECISION_COLUMN = 9
-    STATUS_COLUMN = 10
-    REGION_COLUMN = 11
+    COLUMN_SPECS = APPLICANT_COLUMNS
+    COLUMNS = tuple(spec.header for spec in APPLICANT_COLUMNS)
+    # The names the window and tests use for the columns it treats specially.
+    RANK_COLUMN = ApplicantColumn.RANK
+    NAME_COLUMN = ApplicantColumn.NAME
+    RULEBOOK_COLUMN = ApplicantColumn.RULEBOOK
+    VERDICT_COLUMN = ApplicantColumn.VERDICT
+    SCORE_COLUMN = ApplicantColumn.SCORE
+    DECISION_COLUMN = ApplicantColumn.DECISION
+    STATUS_COLUMN = ApplicantColumn.STATUS
+    REGION_COLUMN = ApplicantColumn.REGION
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -171,7 +275,7 @@ class ApplicantTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old_rows = list(self._rows)
         self._rows.sort(
-            key=lambda r: self._sort_key(r, column),
+            key=self.COLUMN_SPECS[column].key(),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
         self._by_uscc = {r.uscc: i for i, r in enumerate(self._rows)}
@@ -211,98 +315,50 @@ class ApplicantTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
+        if not 0 <= index.column() < len(self.COLUMN_SPECS):
+            return None
         row = self._rows[index.row()]
-        column = index.column()
+        column = index.column()  # compared with ApplicantColumn members (ints)
+        spec = self.COLUMN_SPECS[column]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == ROW_ROLE:
+            return spec.display(row)
+        if role == ItemRole.SORT:
+            return spec.key()(row)
+        if role == ItemRole.ROW:
             return row
-        if role == Qt.ItemDataRole.DecorationRole and column == self.VERDICT_COLUMN:
+        if role == Qt.ItemDataRole.DecorationRole and column == ApplicantColumn.VERDICT:
             return verdict_icon(row.verdict)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == self.VERDICT_COLUMN:
+            if column == ApplicantColumn.VERDICT:
                 return QBrush(QColor(VERDICT_COLOURS.get(row.verdict, "#6b6b6b")))
-            if column == self.DECISION_COLUMN and row.decision_outdated:
+            if column == ApplicantColumn.DECISION and row.decision_outdated:
                 return QBrush(QColor("#b26a00"))
-        if role == Qt.ItemDataRole.BackgroundRole and column == self.VERDICT_COLUMN:
+        if role == Qt.ItemDataRole.BackgroundRole and column == ApplicantColumn.VERDICT:
             return QBrush(QColor(VERDICT_BACKGROUNDS.get(row.verdict, "#f1f1f1")))
-        if role == Qt.ItemDataRole.FontRole and column == self.VERDICT_COLUMN:
+        if role == Qt.ItemDataRole.FontRole and column == ApplicantColumn.VERDICT:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.DECISION_COLUMN and row.decision_outdated:
-                return "决定作出后企业数据已重新导入，请复核"
-            if column == self.NAME_COLUMN:
-                return f"{row.name}\n{row.uscc}\n数据版本 {row.version}"
-            if column == self.RULEBOOK_COLUMN and row.rulebook:
-                return f"{rulebook_full_title(row.rulebook)}\n（{row.rulebook}）"
-            if column == self.REGION_COLUMN:
-                return (
-                    f"所在省：{row.province or '未填写'}\n所在市：{row.city or '未填写'}\n"
-                    f"所在区县：{row.county or '未填写'}"
-                )
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 6, 7, 8):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and spec.right_aligned:
+            return RIGHT_ALIGNED
         return None
 
     @staticmethod
-    def _display(row: ApplicantRow, column: int) -> str:
-        match column:
-            case 0:
-                return "" if row.rank is None else str(row.rank)
-            case 1:
-                return row.uscc
-            case 2:
-                return row.name
-            case 3:
-                return APPLICATION_LABELS.get(
-                    row.application_type or "", row.application_type or ""
-                )
-            case 4:
-                return rulebook_short_title(row.rulebook)
-            case 5:
-                return row.verdict_label
-            case 6:
-                if row.score is None:
-                    return ""
-                return (
-                    f"{_number(row.score)} / {_number(row.max_score)}"
-                    if row.max_score
-                    else _number(row.score)
-                )
-            case 7:
-                return str(row.open_judgements) if row.open_judgements else ""
-            case 8:
-                return str(row.open_warnings) if row.open_warnings else ""
-            case 9:
-                label = row.decision_label if row.decision else "—"
-                return f"{label}（需复核）" if row.decision_outdated else label
-            case 10:
-                return row.review_status.label
-            case 11:
-                return row.region
-        return ""
-
-    @staticmethod
-    def _sort_key(row: ApplicantRow, column: int) -> Any:
-        # Keys of one type per column so QSortFilterProxyModel compares like with like.
-        match column:
-            case 0:
-                return row.rank if row.rank is not None else 10**9
-            case 6:
-                return float(row.score) if row.score is not None else -1.0
-            case 7:
-                return row.open_judgements
-            case 8:
-                return row.open_warnings
-            case 5:
-                return {"qualified": 0, "pending": 1, "not_qualified": 2}.get(row.verdict or "", 3)
-            case 10:
-                return list(REVIEW_STATUS_LABELS).index(row.review_status)
-        return ApplicantTableModel._display(row, column)
+    def _tooltip(row: ApplicantRow, column: int) -> str | None:
+        if column == ApplicantColumn.DECISION and row.decision_outdated:
+            return "决定作出后企业数据已重新导入，请复核"
+        if column == ApplicantColumn.NAME:
+            return f"{row.name}\n{row.uscc}\n数据版本 {row.version}"
+        if column == ApplicantColumn.RULEBOOK and row.rulebook:
+            return f"{rulebook_full_title(row.rulebook)}\n（{row.rulebook}）"
+        if column == ApplicantColumn.REGION:
+            return (
+                f"所在省：{row.province or '未填写'}\n所在市：{row.city or '未填写'}\n"
+                f"所在区县：{row.county or '未填写'}"
+            )
+        return None
 
 
 class ApplicantFilterProxy(QSortFilterProxyModel):
@@ -375,8 +431,13 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
 
 
 class ListTableModel(QAbstractTableModel):
-    """A read-only table over a list of items, one per row, with the headers in COLUMNS."""
+    """A read-only table over a list of items, one per row, with the headers in COLUMNS.
 
+    A subclass names its columns in COLUMN_SPECS (COLUMNS are then their headers) and gets their
+    text, sort key and alignment from `_cell`.
+    """
+
+    COLUMN_SPECS: tuple[ColumnSpec[Any], ...] = ()
     COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, parent: Any = None) -> None:
@@ -414,11 +475,71 @@ class ListTableModel(QAbstractTableModel):
             return None
         return self._items[index.row()]
 
+    def _cell(self, item: Any, column: int, role: int) -> Any:
+        """What the column's spec says for the text, sort, row and alignment roles (else None)."""
+        if not 0 <= column < len(self.COLUMN_SPECS):
+            return None
+        spec = self.COLUMN_SPECS[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return spec.display(item)
+        if role == ItemRole.SORT:
+            return spec.key()(item)
+        if role == ItemRole.ROW:
+            return item
+        if role == Qt.ItemDataRole.TextAlignmentRole and spec.right_aligned:
+            return RIGHT_ALIGNED
+        return None
+
+
+class CriteriaColumn(IntEnum):
+    """The columns of the criteria table."""
+
+    ID = 0
+    TITLE = 1
+    STATE = 2
+    OBSERVED = 3
+    REQUIREMENT = 4
+    GAP = 5
+    POINTS = 6
+
+
+def _criterion_title(item: dict[str, Any]) -> str:
+    title = str(item.get("title", ""))
+    return f"{title}  ⚑未核实" if item.get("unverified") else title
+
+
+def _criterion_state(item: dict[str, Any]) -> str:
+    label = str(item.get("state_label", ""))
+    if item.get("confirmation"):
+        verb = "改判" if item.get("computed_state") not in (None, "manual") else "已确认"
+        label += f"（{verb}）"
+    return label
+
+
+def _criterion_points(item: dict[str, Any]) -> str:
+    points = item.get("points")
+    if points is None:
+        return ""
+    maximum = item.get("max_points")
+    return f"{points} / {maximum}" if maximum is not None else str(points)
+
+
+CRITERIA_COLUMNS: tuple[ColumnSpec[dict[str, Any]], ...] = (
+    ColumnSpec("编号", lambda item: str(item.get("id", ""))),
+    ColumnSpec("指标", _criterion_title),
+    ColumnSpec("状态", _criterion_state),
+    ColumnSpec("实际情况", lambda item: str(item.get("observed") or "")),
+    ColumnSpec("要求", lambda item: str(item.get("requirement") or "")),
+    ColumnSpec("差距", lambda item: str(item.get("gap") or "")),
+    ColumnSpec("得分", _criterion_points),
+)
+
 
 class CriteriaModel(ListTableModel):
     """The criteria of one evaluation (Evaluation.to_dict()['criteria'])."""
 
-    COLUMNS = ("编号", "指标", "状态", "实际情况", "要求", "差距", "得分")
+    COLUMN_SPECS = CRITERIA_COLUMNS
+    COLUMNS = tuple(spec.header for spec in CRITERIA_COLUMNS)
 
     def set_criteria(self, items: Sequence[dict[str, Any]]) -> None:
         self.set_items(items)
@@ -429,49 +550,15 @@ class CriteriaModel(ListTableModel):
             return None
         column = index.column()
         state = item.get("state") or ""
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            return self._display(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(item)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+        if role == Qt.ItemDataRole.ForegroundRole and column == CriteriaColumn.STATE:
             return QBrush(QColor(STATE_COLOURS.get(state, "#333333")))
-        if role == Qt.ItemDataRole.DecorationRole and column == 2:
+        if role == Qt.ItemDataRole.DecorationRole and column == CriteriaColumn.STATE:
             return verdict_icon(STATE_VERDICT.get(state))
         if role == Qt.ItemDataRole.BackgroundRole and item.get("unverified"):
             return QBrush(QColor("#fff8d6"))
-        if role == ROW_ROLE:
-            return item
-        return None
-
-    @staticmethod
-    def _display(item: dict[str, Any], column: int) -> str:
-        match column:
-            case 0:
-                return str(item.get("id", ""))
-            case 1:
-                title = str(item.get("title", ""))
-                return f"{title}  ⚑未核实" if item.get("unverified") else title
-            case 2:
-                label = str(item.get("state_label", ""))
-                if item.get("confirmation"):
-                    verb = (
-                        "改判" if item.get("computed_state") not in (None, "manual") else "已确认"
-                    )
-                    label += f"（{verb}）"
-                return label
-            case 3:
-                return str(item.get("observed") or "")
-            case 4:
-                return str(item.get("requirement") or "")
-            case 5:
-                return str(item.get("gap") or "")
-            case 6:
-                points = item.get("points")
-                if points is None:
-                    return ""
-                maximum = item.get("max_points")
-                return f"{points} / {maximum}" if maximum is not None else str(points)
-        return ""
+        return self._cell(item, column, role)
 
     @staticmethod
     def _tooltip(item: dict[str, Any]) -> str:
@@ -497,10 +584,42 @@ class CriteriaModel(ListTableModel):
         return "\n".join(lines)
 
 
+class IssueColumn(IntEnum):
+    """The columns of the data-quality issues table."""
+
+    SEVERITY = 0
+    MESSAGE = 1
+    FILE = 2
+    SHEET = 3
+    CELL = 4
+    ROW = 5
+    USCC = 6
+
+
+ISSUE_COLUMNS: tuple[ColumnSpec[Issue], ...] = (
+    ColumnSpec(
+        "级别",
+        lambda issue: SEVERITY_LABELS.get(issue.severity, str(issue.severity)),
+        lambda issue: SEVERITY_ORDER.get(issue.severity, 3),
+    ),
+    ColumnSpec("说明", lambda issue: issue.message),
+    ColumnSpec("文件", lambda issue: issue.file),
+    ColumnSpec("工作表", lambda issue: issue.sheet or ""),
+    ColumnSpec("单元格", lambda issue: issue.cell or ""),
+    ColumnSpec(
+        "行",
+        lambda issue: "" if issue.row is None else str(issue.row),
+        lambda issue: issue.row if issue.row is not None else -1,
+    ),
+    ColumnSpec("统一社会信用代码", lambda issue: issue.uscc or ""),
+)
+
+
 class IssuesModel(ListTableModel):
     """Data-quality issues (errors, warnings, info) with file, sheet and cell."""
 
-    COLUMNS = ("级别", "说明", "文件", "工作表", "单元格", "行", "统一社会信用代码")
+    COLUMN_SPECS = ISSUE_COLUMNS
+    COLUMNS = tuple(spec.header for spec in ISSUE_COLUMNS)
 
     def set_issues(self, issues: Sequence[Issue]) -> None:
         self.set_items(issues)
@@ -513,24 +632,11 @@ class IssuesModel(ListTableModel):
         if issue is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (SEVERITY_LABELS.get(issue.severity, str(issue.severity)), issue.message,
-                      issue.file, issue.sheet or "", issue.cell or "",
-                      "" if issue.row is None else str(issue.row), issue.uscc or "")  # fmt: skip
-            return values[column]
-        if role == SORT_ROLE:
-            if column == 0:
-                return SEVERITY_ORDER.get(issue.severity, 3)
-            if column == 5:
-                return issue.row if issue.row is not None else -1
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+        if role == Qt.ItemDataRole.ForegroundRole and column == IssueColumn.SEVERITY:
             return QBrush(QColor(SEVERITY_COLOURS.get(issue.severity, "#333333")))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{issue.message}\n位置：{issue.location()}\n代码：{issue.code}"
-        if role == ROW_ROLE:
-            return issue
-        return None
+        return self._cell(issue, column, role)
 
 
 @cache
