@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc, warning
+from zjtx.domain.issue_codes import acknowledgeable_codes
 from zjtx.store import (
     ConflictError,
     NotFoundError,
@@ -104,6 +105,37 @@ def test_recommend_requires_open_items_closed(service):
     assert state.version == 3
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
     assert (row.decision, row.review_status, row.open_warnings) == ("recommend", "decided", 0)
+
+
+def test_acknowledging_refuses_codes_the_registry_does_not_hold_as_warnings(service):
+    """An unregistered code, a misspelt one and an error code cannot be acknowledged, in Chinese;
+    nothing is saved."""
+    with pytest.raises(NotFoundError, match="“ratio-mismach” 不是已登记的导入提示代码") as typo:
+        service.acknowledge_warning(ROUND, A, "ratio-mismach", "核实")
+    assert "您是不是要写 “ratio-mismatch”" in str(typo.value)
+    with pytest.raises(NotFoundError, match="不是已登记的导入提示代码；现有提示：ratio-mismatch"):
+        service.acknowledge_warning(ROUND, A, "renamed-warning", "核实")
+    with pytest.raises(ReviewRuleError, match="“uscc-length”（信用代码位数不对）是错误"):
+        service.acknowledge_warning(ROUND, A, "uscc-length", "核实")
+    with pytest.raises(ReviewRuleError, match="是提示信息，不是需要确认的警告"):
+        service.acknowledge_warning(ROUND, A, "unit-assumed", "核实")
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert (row.review_status, row.open_warnings) == ("pending", 1)
+
+
+def test_every_registered_warning_code_can_be_acknowledged(service, tmp_path):
+    """An applicant carrying one warning of each registered warning code can acknowledge them
+    all, and then has no open warning."""
+    codes = acknowledgeable_codes()
+    cells = [f"F{n}" for n in range(2, 2 + len(codes))]
+    issues = [warning(make_uscc(5), code, cell) for code, cell in zip(codes, cells, strict=True)]
+    file = make_file(tmp_path / "w.xlsx", [make_applicant(5)], issues=issues)
+    service.import_file(ROUND, file, evaluator="王评审")
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == make_uscc(5))
+    assert row.open_warnings == len(codes)
+    state = service.apply_review(ROUND, make_uscc(5), ack_warnings=codes, reason="逐项核实")
+    assert sorted(i.target for i in state.items if i.kind == "warning") == sorted(codes)
+    assert state.open_warnings == ()
 
 
 def test_recommending_a_not_qualified_applicant_is_refused(service, tmp_path):

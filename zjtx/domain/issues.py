@@ -22,7 +22,8 @@ class Issue:
     """One problem found in an input file.
 
     Attributes:
-        code: kebab-case identifier, e.g. ``uscc-check-character``.
+        code: kebab-case identifier registered in ``zjtx.domain.issue_codes``, e.g.
+            ``uscc-check-character``.
         severity: error, warning or info.
         message: clear Chinese message naming what is wrong and what to do.
         file: file name as given by the user.

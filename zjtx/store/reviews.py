@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
 from zjtx.domain.results import Confirmation, CriterionState, Verdict
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.scoring.errors import did_you_mean
@@ -210,10 +211,19 @@ class Reviews:
         warnings = [i for i in version.issues if i["severity"] == "warning"]
         for code in ack_warnings:
             matching = [i for i in warnings if i["code"] == code]
-            if not matching:
+            if not matching or issue_code(code) is None:
+                # An acknowledgement must name a registered code: one the registry has lost
+                # (renamed) would never match an issue again and stay open silently.
                 codes = sorted({i["code"] for i in warnings})
+                hint = did_you_mean(code, codes or acknowledgeable_codes())
+                problem = (
+                    f"“{code}” 不是已登记的导入提示代码"
+                    if issue_code(code) is None
+                    else f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
+                )
                 raise NotFoundError(
-                    f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
+                    problem
+                    + (f"，您是不是要写 “{hint}”？" if hint else "")
                     + (f"；现有提示：{'、'.join(codes)}" if codes else "；当前数据没有任何提示")
                 )
             earlier = record_item("warning", code, None, False)
@@ -327,6 +337,16 @@ class Reviews:
         return ConflictError(message, current_version=current)
 
 
+def _check_acknowledgeable(code: str) -> None:
+    """Refuse acknowledging a registered code that is never reported as a warning."""
+    entry = issue_code(code)
+    if entry is not None and not entry.acknowledgeable:
+        kind = "错误" if entry.severity == "error" else "提示信息"
+        raise ReviewRuleError(
+            f"“{code}”（{entry.title}）是{kind}，不是需要确认的警告：只有警告可以确认"
+        )
+
+
 def _check_request(
     confirm: Sequence[tuple[str, str]],
     ack_warnings: Sequence[str],
@@ -345,6 +365,8 @@ def _check_request(
     target_limit = column_limit(ReviewItem.__table__.c.target)
     for target in [c for c, _ in confirm] + list(ack_warnings):
         check_length(f"指标或提示编号 “{target[:20]}…”", target, target_limit)
+    for code in ack_warnings:
+        _check_acknowledgeable(code)
     wanted: Decision | None = None
     if decision is not None:
         try:

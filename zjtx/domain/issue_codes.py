@@ -1,0 +1,141 @@
+"""The registry of data-quality issue codes: severity, Chinese title and meaning of each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zjtx.domain.issues import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class IssueCode:
+    """One kind of issue the intake or the store can report (frictionless-style error type).
+
+    Attributes:
+        code: kebab-case identifier stored with every issue and every acknowledgement.
+        severity: the severity the issue is reported with.
+        title: short Chinese name shown to evaluators.
+        description: Chinese sentence saying what the issue means.
+        also: further severities the same code is reported with in some cases.
+    """
+
+    code: str
+    severity: Severity
+    title: str
+    description: str
+    also: tuple[Severity, ...] = ()
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        return (self.severity, *self.also)
+
+    @property
+    def acknowledgeable(self) -> bool:
+        """Whether an evaluator can acknowledge it with a reason (warnings only)."""
+        return Severity.WARNING in self.severities
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice (info)
+
+_CODES = (
+    # The file as a whole.
+    IssueCode("file-not-found", E, "文件不存在", "给出的文件路径不存在。"),
+    IssueCode("file-unreadable", E, "文件无法打开", "文件存在但无法打开（权限或磁盘问题）。"),
+    IssueCode(
+        "file-format-unsupported", E, "文件类型不支持", "只能读取 xlsx、xls、csv 和 json 文件。"
+    ),
+    IssueCode("file-encrypted", E, "文件已加密", "工作簿设有打开密码，需先解除加密。"),
+    IssueCode("file-corrupt", E, "文件已损坏", "文件或其中的工作表已损坏，无法读取。"),
+    IssueCode("file-encoding", E, "编码无法识别", "CSV 文件的编码不是 UTF-8 或 GBK。"),
+    IssueCode("file-too-large", E, "文件过大", "文件超过了可读取的大小上限。"),
+    IssueCode("file-skipped", N, "文件已跳过", "文件夹中不是申报材料的文件未读取。"),
+    IssueCode("json-invalid", E, "JSON 内容有误", "JSON 文件格式或其中的记录不符合要求。"),
+    IssueCode("sheet-too-large", E, "工作表过大", "工作表的行数或列数超过了上限。"),
+    IssueCode("sheet-skipped", N, "工作表已跳过", "不含企业名单的工作表未读取。"),
+    IssueCode("cell-too-large", E, "单元格内容过长", "某个单元格的内容超过了可读取的长度。"),
+    IssueCode("form-empty", N, "申报表为空", "申报表没有填写任何内容，已跳过。"),
+    # The header of a roster.
+    IssueCode("header-not-found", E, "找不到表头", "工作表中找不到企业名单的表头行。"),
+    IssueCode("header-repeated", N, "表头重复出现", "名单中间重复出现的表头行已跳过。"),
+    IssueCode("header-year-missing", E, "列未注明年度", "需要年度的列没有注明年度，该列未导入。"),
+    IssueCode("header-unit-invalid", E, "列单位无效", "列名中的单位无法识别，该列未导入。"),
+    IssueCode("year-out-of-round", E, "年度不在本批次", "列或单元格的年度不在本批次考察的年度内。"),
+    IssueCode("column-missing", E, "缺少必需列", "名单缺少必需的字段列，每行都无法导入。"),
+    IssueCode("column-ignored", W, "列已忽略", "列名不是字段目录中的字段，该列未导入。"),
+    IssueCode("column-ignored-manual", N, "列按更正忽略", "评审人员更正为忽略的列未导入。"),
+    IssueCode("column-mapped-manual", N, "列按更正读取", "列按评审人员的更正读作某个字段。"),
+    IssueCode("column-hidden", N, "隐藏列", "工作簿中被隐藏的列已照常读取。"),
+    IssueCode("column-duplicate", N, "同一字段多列", "两列是同一字段，两列的值必须一致。"),
+    IssueCode("unit-assumed", N, "未注明单位", "金额列未注明单位，按万元读取。"),
+    IssueCode("total-row-skipped", N, "合计行已跳过", "名单中的合计、小计行不是企业，已跳过。"),
+    # One cell or one value.
+    IssueCode("cell-error-value", E, "单元格是错误值", "单元格是 #DIV/0! 等 Excel 错误值。"),
+    IssueCode("formula-not-calculated", E, "公式未计算", "公式单元格没有保存计算结果。"),
+    IssueCode("conflicting-values", E, "同一字段值不一致", "同一字段的两处填写不一致。"),
+    IssueCode("value-unreadable", E, "值无法识别", "单元格的内容不是该字段要求的格式。"),
+    IssueCode("value-not-integer", E, "应为整数", "人数等计数字段填写了小数。"),
+    IssueCode("value-out-of-range", E, "值超出范围", "数值超出了该字段允许的范围。"),
+    IssueCode("missing-required", E, "缺少必填项", "企业名称等必填字段没有填写。"),
+    IssueCode("text-too-long", E, "文字过长", "文字字段超过了允许的长度。"),
+    IssueCode(
+        "text-control-character",
+        W,
+        "含有控制字符",
+        "文字中的不可见控制字符已删除；出现在企业名称或代码中时该企业无法导入。",
+        also=(E,),
+    ),
+    # The unified social credit code.
+    IssueCode("uscc-length", E, "信用代码位数不对", "统一社会信用代码应为 18 位。"),
+    IssueCode("uscc-characters", E, "信用代码含非法字符", "统一社会信用代码含有不允许的字符。"),
+    IssueCode("uscc-structure", E, "信用代码结构不对", "统一社会信用代码第 3–8 位应为行政区划码。"),
+    IssueCode(
+        "uscc-check-character", E, "信用代码校验位不对", "统一社会信用代码的校验位与前 17 位不符。"
+    ),
+    IssueCode("uscc-org-code", W, "组织机构代码段存疑", "代码中的组织机构代码段校验不符。"),
+    IssueCode(
+        "uscc-as-number", E, "信用代码被存为数字", "代码以数字保存，前导零或末位可能已丢失。"
+    ),
+    IssueCode("uscc-duplicate", E, "信用代码重复", "同一统一社会信用代码出现在多行。"),
+    # Consistency between values.
+    IssueCode(
+        "main-revenue-exceeds-revenue", E, "主营收入大于营业收入", "主营业务收入不应超过营业收入。"
+    ),
+    IssueCode(
+        "rd-expense-exceeds-revenue", E, "研发费用大于营业收入", "研发费用不应超过营业收入。"
+    ),
+    IssueCode("liabilities-without-assets", E, "有负债无资产", "填写了负债总额却没有资产总额。"),
+    IssueCode(
+        "rd-staff-exceeds-employees", W, "研发人数多于职工人数", "研发人员数多于从业人员数。"
+    ),
+    IssueCode("ratio-mismatch", W, "填报比例与计算不符", "填报的比例与由金额算出的不一致。"),
+    IssueCode(
+        "revenue-unit-suspect", W, "金额单位存疑", "营业收入的数量级提示可能按元而非万元填写。"
+    ),
+    IssueCode("growth-over-300", W, "增长率超过 300%", "营业收入增长率超过 300%，请核实。"),
+    # Saving into a round.
+    IssueCode("store-text-too-long", E, "文字超出入库长度", "企业名称或代码超过数据库允许的长度。"),
+    IssueCode("store-missing-uscc", E, "没有信用代码", "没有统一社会信用代码的企业无法入库。"),
+    IssueCode("store-duplicate-uscc", E, "文件内代码重复", "同一代码在文件中出现多次，无法入库。"),
+    IssueCode(
+        "store-newer-file-kept", N, "保留较新文件的数据", "企业此后已由其他文件更新，未被覆盖。"
+    ),
+    IssueCode(
+        "store-blocked-kept-previous",
+        W,
+        "保留此前导入的数据",
+        "重新读取时有错误，企业仍是此前的数据。",
+    ),
+    IssueCode("region-outside-round", W, "地区不在本批次", "企业填写的地区不在本批次的地区内。"),
+)
+
+ISSUE_CODES: dict[str, IssueCode] = {entry.code: entry for entry in _CODES}
+
+
+def issue_code(code: str) -> IssueCode | None:
+    """The registered entry of ``code``, or None when no such code is registered."""
+    return ISSUE_CODES.get(code)
+
+
+def acknowledgeable_codes() -> tuple[str, ...]:
+    """Every code an evaluator can acknowledge (reported as a warning), sorted."""
+    return tuple(sorted(c.code for c in _CODES if c.acknowledgeable))
