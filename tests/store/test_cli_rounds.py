@@ -271,4 +271,4 @@ def test_identity_set_rejects_an_empty_name_and_a_bad_role(capsys):
     code, _, err = run(capsys, "identity", "set", "--name", "张三", "--role", "boss")
     assert code == 2 and "evaluator" in err and "chair" in err
     code, out, _ = run(capsys, "identity", "clear")
-    assert code == 0
+    assert code == 0 and "已清除本机评审人" in out

@@ -43,7 +43,9 @@ def test_settings_dialog_tests_a_connection_and_saves(qtbot, data_folder, tmp_pa
         dialog.save()
     assert changed.args[0]["evaluator"] == ("赵评审", "chair")
     stored = json.loads((data_folder / "settings.json").read_text(encoding="utf-8"))
-    assert stored["database_url"] == "postgresql+psycopg://评审@db.example/zjtx"  # password kept apart
+    assert (
+        stored["database_url"] == "postgresql+psycopg://评审@db.example/zjtx"
+    )  # password kept apart
     again = AppSettings()
     assert (again.evaluator, again.role) == ("赵评审", "chair")
 
