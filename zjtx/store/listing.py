@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from zjtx.domain import region as places
 from zjtx.store import codec
 from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
 from zjtx.store.common import (
@@ -25,13 +23,13 @@ from zjtx.store.common import (
 from zjtx.store.dto import (
     ApplicantDetail,
     ApplicantRow,
-    ReviewStatus,
     RoundStatistics,
     VersionInfo,
 )
 from zjtx.store.engine import Store
-from zjtx.store.errors import NotFoundError, ReadCancelled, SortKeyError
+from zjtx.store.errors import NotFoundError, ReadCancelled
 from zjtx.store.evaluations import Evaluations
+from zjtx.store.filters import SORT_KEYS, ApplicantFilter, sort_rows
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -45,26 +43,6 @@ from zjtx.store.models import (
 )
 from zjtx.store.reviews import build_review_state, review_state_of
 from zjtx.store.texts import expand
-
-SORT_KEYS: dict[str, Callable[[ApplicantRow], Any]] = {
-    "rank": lambda r: (r.rank is None, r.rank or 0, r.uscc),
-    "name": lambda r: (r.name, r.uscc),
-    "uscc": lambda r: r.uscc,
-    "verdict": lambda r: (r.verdict or "", r.rank or 0),
-    "decision": lambda r: (r.decision or "~", r.rank or 0),
-    "status": lambda r: (list(ReviewStatus).index(r.review_status), r.uscc),
-    "updated": lambda r: (r.updated_at, r.uscc),
-    "region": lambda r: (r.region, r.rank is None, r.rank or 0, r.uscc),
-}
-
-
-def _in_region(row: ApplicantRow, wanted: str, province: str | None) -> bool:
-    """Whether a row is in the province, city or county (or the whole place) named."""
-    place = places.place(row.province, row.city, row.county)
-    if province is not None:
-        return place.province == province
-    city_county = (place.city or "") + (place.county or "")
-    return wanted in (place.province, place.city, place.county, city_county, place.text)
 
 
 class Listing:
@@ -90,24 +68,15 @@ class Listing:
         with gc_paused(), self.store.session() as session:
             round_row = find_round(session, round_name)
             rows = table_rows(session, round_row.id)
-        if verdict:
-            rows = [r for r in rows if r.verdict == verdict]
-        if decision:
-            rows = [r for r in rows if (r.decision or "none") == decision]
-        if status:
-            rows = [r for r in rows if r.review_status == status]
-        if application_type:
-            rows = [r for r in rows if r.application_type == application_type]
-        if region:
-            wanted = places.clean(region)
-            province = places.canonical_province(wanted)
-            rows = [r for r in rows if _in_region(r, wanted, province)]
-        if search:
-            needle = search.strip().upper()
-            rows = [r for r in rows if needle in r.name.upper() or needle in r.uscc]
-        if sort not in SORT_KEYS:
-            raise SortKeyError(f"未知的排序方式 “{sort}”，可用：{'、'.join(SORT_KEYS)}")
-        return sorted(rows, key=SORT_KEYS[sort], reverse=descending)
+        wanted = ApplicantFilter(
+            verdict=verdict,
+            decision=decision,
+            status=status,
+            application_type=application_type,
+            region=region,
+            search=search,
+        )
+        return sort_rows(wanted.apply(rows), sort, descending)
 
     def applicant_detail(self, round_name: str, uscc: str) -> ApplicantDetail:
         with self.store.session() as session:

@@ -25,6 +25,7 @@ from zjtx.domain.region import Place
 from zjtx.domain.region import place as place_of
 from zjtx.store import ApplicantRow
 from zjtx.store.dto import DECISION_LABELS, REVIEW_STATUS_LABELS
+from zjtx.store.filters import NO_REGION, ApplicantFilter
 
 
 class ItemRole(IntEnum):
@@ -362,19 +363,13 @@ class ApplicantTableModel(QAbstractTableModel):
 
 
 class ApplicantFilterProxy(QSortFilterProxyModel):
-    """Sorts by any column and filters by verdict, decision, review state and a search text."""
+    """Sorts by any column; keeps the rows the shared ApplicantFilter (zjtx.store.filters) keeps."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(False)
-        self.verdict: str | None = None
-        self.decision: str | None = None  # "none" = undecided
-        self.status: str | None = None
-        self.application_type: str | None = None
-        self.open_items: str | None = None  # judgements | warnings | any
-        self.region: str | None = None  # a REGION_CHOICES code: 省, 省/市 or NO_REGION
-        self.search = ""
+        self.filter = ApplicantFilter()
 
     def set_filters(
         self,
@@ -387,14 +382,17 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         region: str | None = None,
         search: str = "",
     ) -> None:
+        """Keep the rows the shared ApplicantFilter keeps (as `zjtx round show` does)."""
         self.beginFilterChange()
-        self.region = region or None
-        self.verdict = verdict or None
-        self.decision = decision or None
-        self.status = status or None
-        self.application_type = application_type or None
-        self.open_items = open_items or None
-        self.search = search.strip().upper()
+        self.filter = ApplicantFilter(
+            verdict=verdict or None,
+            decision=decision or None,
+            status=status or None,
+            application_type=application_type or None,
+            open_items=open_items or None,
+            region=region or None,
+            search=search.strip() or None,
+        )
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -410,24 +408,7 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, ApplicantTableModel):
             return True
-        row = model.row_at(source_row)
-        if self.verdict and (row.verdict or "none") != self.verdict:
-            return False
-        if self.decision and (row.decision or "none") != self.decision:
-            return False
-        if self.status and str(row.review_status) != self.status:
-            return False
-        if self.application_type and row.application_type != self.application_type:
-            return False
-        if self.open_items == "judgements" and not row.open_judgements:
-            return False
-        if self.open_items == "warnings" and not row.open_warnings:
-            return False
-        if self.region and not region_matches(row, self.region):
-            return False
-        return not (
-            self.search and self.search not in row.name.upper() and self.search not in row.uscc
-        )
+        return self.filter.matches(model.row_at(source_row))
 
 
 class ListTableModel(QAbstractTableModel):
@@ -669,16 +650,6 @@ DECISION_FILTERS = (("", "全部决定"), *((str(k), v) for k, v in DECISION_LAB
 OPEN_ITEM_FILTERS = (("", "全部条目"), ("judgements", "有待人工确认条目"),
                      ("warnings", "有待确认导入提示"))  # fmt: skip
 STATUS_FILTERS = (("", "全部状态"), *((str(k), v) for k, v in REVIEW_STATUS_LABELS.items()))
-NO_REGION = "-"  # the region filter's code for applicants whose region was not given
-
-
-def region_matches(row: ApplicantRow, code: str) -> bool:
-    """Whether a row is in the place a region filter code names (see region_choices)."""
-    place = _place(row)
-    if code == NO_REGION:
-        return not (place.province or place.city)
-    province, _, city = code.partition("/")
-    return (place.province or "") == province and (not city or place.city == city)
 
 
 def _place(row: ApplicantRow) -> Place:
