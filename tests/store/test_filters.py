@@ -107,3 +107,27 @@ def test_a_row_without_any_region(qapp, service, tmp_path):
         listed = {r.uscc for r in service.list_applicants(OTHER_ROUND, region=region)}
         assert listed == {make_uscc(n) for n in kept}, region
         assert _proxy_usccs(rows, region=region) == listed, region
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_table_columns_sort_like_round_show(qapp, jiangsu, descending):
+    """A table column that `round show --sort` also names orders the rows the same way."""
+    from PySide6.QtCore import Qt
+
+    from zjtx.ui.models import ApplicantColumn
+
+    model = ApplicantTableModel()
+    # From the order opposite to the store's tie-break, so a column key without one shows.
+    start = jiangsu.list_applicants(ROUND, sort="uscc", descending=not descending)
+    order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    for column, key in (
+        (ApplicantColumn.RANK, "rank"),
+        (ApplicantColumn.USCC, "uscc"),
+        (ApplicantColumn.NAME, "name"),
+        (ApplicantColumn.STATUS, "status"),
+        (ApplicantColumn.REGION, "region"),
+    ):
+        model.set_rows(start)
+        model.sort(column, order)
+        listed = jiangsu.list_applicants(ROUND, sort=key, descending=descending)
+        assert [r.uscc for r in model.rows()] == [r.uscc for r in listed], key

@@ -112,11 +112,15 @@ def test_column_mapping_model_from_a_real_roster(qtmodeltester, tmp_path: Path):
     assert any(model.index(r, 5).data() == "万元" for r in range(model.rowCount()))
 
 
-def test_empty_models_pass_model_tester(qtmodeltester, tmp_path):
-    """Empty models (before a round is opened) are consistent too."""
+def test_empty_models_pass_model_tester(qtmodeltester):
+    """Empty models (before a round is opened) are consistent too, the filter proxy as well."""
     for model in (ApplicantTableModel(), CriteriaModel(), IssuesModel(), MappingModel()):
         qtmodeltester.check(model)
-    write_synthetic_json(tmp_path / "a.json", 1)  # the helper writes readable JSON
+    proxy = ApplicantFilterProxy()
+    proxy.setSourceModel(ApplicantTableModel())
+    proxy.set_filters(region="江苏", search="测试")
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == 0
 
 
 def test_rank_header_says_what_the_rank_means():

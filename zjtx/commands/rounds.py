@@ -30,6 +30,7 @@ from zjtx.store import (
     open_store,
 )
 from zjtx.store.dto import REVIEW_STATUS_LABELS, FileImport, RoundInfo
+from zjtx.store.filters import SORT_KEYS as SORTS
 from zjtx.store.identity import (
     HOW_TO_SET,
     IdentityMissingError,
@@ -45,7 +46,7 @@ log = logging.getLogger("zjtx.cli")
 VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
 HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
            "待核提示", "决定", "评审状态", "地区")  # fmt: skip
-SORT_KEYS = ("rank", "name", "uscc", "verdict", "decision", "status", "updated", "region")
+SORT_KEYS = tuple(SORTS)  # the store's named keys, shared with the window (zjtx.store.filters)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -104,7 +105,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--verdict", choices=("qualified", "not_qualified", "pending"))
     show.add_argument("--decision", choices=(*[d.value for d in Decision], "none"))
     show.add_argument("--status", choices=tuple(str(s) for s in REVIEW_STATUS_LABELS))
-    show.add_argument("--region", metavar="PLACE", help="只列所在省、市或区县为 PLACE 的企业")
+    show.add_argument(
+        "--region",
+        metavar="PLACE",
+        help="只列所在省、市或区县为 PLACE 的企业（也可从省写起，如 江苏省南京市）",
+    )
     show.add_argument("--search", metavar="TEXT", help="按企业名称或统一社会信用代码查找")
     show.add_argument("--sort", choices=SORT_KEYS, default="rank", help="排序（默认按得分排名）")
     show.add_argument("--desc", action="store_true", help="倒序")

@@ -25,7 +25,7 @@ from zjtx.domain.region import Place
 from zjtx.domain.region import place as place_of
 from zjtx.store import ApplicantRow
 from zjtx.store.dto import DECISION_LABELS, REVIEW_STATUS_LABELS
-from zjtx.store.filters import NO_REGION, ApplicantFilter
+from zjtx.store.filters import NO_REGION, SORT_KEYS, ApplicantFilter
 
 
 class ItemRole(IntEnum):
@@ -179,18 +179,18 @@ def _decision_text(row: ApplicantRow) -> str:
 
 
 VERDICT_ORDER = {"qualified": 0, "pending": 1, "not_qualified": 2}
-REVIEW_STATUS_ORDER = {status: position for position, status in enumerate(REVIEW_STATUS_LABELS)}
 
-# Sort keys are of one type per column so like is compared with like.
+# Sort keys are of one type per column so like is compared with like; a column that `round show
+# --sort` also names uses the store's key (zjtx.store.filters), so both order alike.
 APPLICANT_COLUMNS: tuple[ColumnSpec[ApplicantRow], ...] = (
     ColumnSpec(
         "排名",
         lambda r: "" if r.rank is None else str(r.rank),
-        lambda r: r.rank if r.rank is not None else 10**9,
+        SORT_KEYS["rank"],
         right_aligned=True,
     ),
-    ColumnSpec("统一社会信用代码", lambda r: r.uscc),
-    ColumnSpec("企业名称", lambda r: r.name),
+    ColumnSpec("统一社会信用代码", lambda r: r.uscc, SORT_KEYS["uscc"]),
+    ColumnSpec("企业名称", lambda r: r.name, SORT_KEYS["name"]),
     ColumnSpec(
         "申报类型",
         lambda r: APPLICATION_LABELS.get(r.application_type or "", r.application_type or ""),
@@ -218,10 +218,8 @@ APPLICANT_COLUMNS: tuple[ColumnSpec[ApplicantRow], ...] = (
         right_aligned=True,
     ),
     ColumnSpec("评审决定", _decision_text),
-    ColumnSpec(
-        "评审状态", lambda r: r.review_status.label, lambda r: REVIEW_STATUS_ORDER[r.review_status]
-    ),
-    ColumnSpec("地区", lambda r: r.region),
+    ColumnSpec("评审状态", lambda r: r.review_status.label, SORT_KEYS["status"]),
+    ColumnSpec("地区", lambda r: r.region, SORT_KEYS["region"]),
 )
 
 
