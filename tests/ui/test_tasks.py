@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zjtx.store import StoreError
@@ -64,4 +65,14 @@ def test_a_task_with_its_own_handler_shows_nothing_else(qtbot):
 def _close_boxes():
     yield
     for box in list(errors.shown):
-        box.close()
+        if shiboken6.isValid(box):
+            box.close()
+
+
+def test_a_dialog_destroyed_with_its_parent_is_forgotten(qtbot):
+    """An open error dialog whose window is destroyed leaves no stale entry behind."""
+    parent = QWidget()
+    errors.show_failure(StoreError("x"), parent)
+    box = errors.shown[-1]
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: all(other is not box for other in errors.shown))

@@ -39,6 +39,17 @@ def setup_logging(folder: Path) -> Path:
     return path
 
 
+def _keep_while_open(box: QMessageBox) -> None:
+    """Hold a reference to an open dialog until it is closed or destroyed with its parent."""
+
+    def forget(*_args: object) -> None:
+        shown[:] = [other for other in shown if other is not box]
+
+    box.finished.connect(forget)
+    box.destroyed.connect(forget)
+    shown.append(box)
+
+
 def report_exception(
     kind: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> None:
@@ -57,8 +68,7 @@ def report_exception(
     box.setDetailedText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.button(QMessageBox.StandardButton.Ok).setText("知道了")
-    box.finished.connect(lambda _result: shown.remove(box) if box in shown else None)
-    shown.append(box)
+    _keep_while_open(box)
     box.open()
 
 
@@ -75,8 +85,7 @@ def show_failure(exc: BaseException, parent: Any = None) -> None:
         QMessageBox.Icon.Warning, "操作未完成", mask_secrets(str(exc)),
         QMessageBox.StandardButton.Ok, parent,
     )  # fmt: skip
-    box.finished.connect(lambda _result: shown.remove(box) if box in shown else None)
-    shown.append(box)
+    _keep_while_open(box)
     box.open()
 
 
