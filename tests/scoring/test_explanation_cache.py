@@ -1,4 +1,4 @@
-"""Explanations kept per value: the same text as rendered afresh, and nothing of another applicant."""
+"""Explanations kept per value: the texts rendered afresh, nothing of another applicant."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import pytest
 from zjtx.domain.applicant import Applicant
 from zjtx.intake.json_input import read_json_applicants
 from zjtx.paths import resource_path
-from zjtx.scoring import conditions, evaluate, load_all_rulebooks, load_catalogue, load_rulebook
+from zjtx.scoring import (
+    conditions,
+    evaluate,
+    evaluator,
+    load_all_rulebooks,
+    load_catalogue,
+    load_rulebook,
+)
 
 BOOKS = load_all_rulebooks()
 ROUND = date(2025, 6, 1)
@@ -56,7 +63,9 @@ def test_kept_explanations_equal_fresh_ones(book, monkeypatch):
     """Every applicant's explanations, read with the kept texts of all applicants before it
     (twice over, in two orders), are the bytes rendered afresh for that applicant alone."""
     with monkeypatch.context() as patch:
-        patch.setattr(conditions, "_KEYABLE", frozenset())  # nothing is kept: rendered afresh
+        # Nothing is kept: every explanation rendered afresh.
+        patch.setattr(conditions, "_KEYABLE", frozenset())
+        patch.setattr(evaluator, "KEYABLE", frozenset())
         fresh = _explained(book, APPLICANTS)
     assert _explained(book, APPLICANTS) == fresh
     assert _explained(book, APPLICANTS[::-1]) == fresh[::-1]
@@ -73,4 +82,15 @@ def test_kept_explanations_are_bounded(monkeypatch):
         monkeypatch.setattr(leaf, "_explained", None)  # what earlier tests kept
     _explained(book, many)
     kept = [len(leaf._explained) for leaf in leaves if leaf._explained is not None]
+    assert kept and max(kept) <= 5
+
+
+def test_kept_criteria_are_bounded(monkeypatch):
+    """A rulebook keeps at most the limit of explained results per criterion."""
+    monkeypatch.setattr(evaluator, "EXPLAINED_LIMIT", 5)
+    book = load_rulebook("srdi-sme-2022")
+    monkeypatch.setattr(book, "explained", {})  # what earlier tests kept
+    base = dict(APPLICANTS[0].values)
+    _explained(book, [Applicant({**base, "rd_expense_y1": Decimal(n)}) for n in range(40)])
+    kept = [len(entry[1]) for entry in book.explained.values() if entry[0] is not None]
     assert kept and max(kept) <= 5

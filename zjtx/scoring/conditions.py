@@ -41,7 +41,7 @@ _KEYABLE = frozenset((Decimal, int, bool, str, type(None)))
 _EXPLAINED_LIMIT = 4096  # explanations kept per leaf; the cache starts over when full
 
 
-def _field_inputs(qdef: QuantityDef, defs: dict[str, QuantityDef]) -> tuple[str, ...] | None:
+def field_inputs(qdef: QuantityDef, defs: dict[str, QuantityDef]) -> tuple[str, ...] | None:
     """The catalogue fields a quantity is computed from, or None when it reads anything else
     (the size class, the application type, a round setting through an alias)."""
     if qdef.kind == "field":
@@ -50,7 +50,7 @@ def _field_inputs(qdef: QuantityDef, defs: dict[str, QuantityDef]) -> tuple[str,
         return None
     fields: list[str] = []
     for name in qdef.inputs:
-        inner = _field_inputs(defs[name], defs)
+        inner = field_inputs(defs[name], defs)
         if inner is None:
             return None
         fields.extend(inner)
@@ -174,7 +174,7 @@ class Leaf(Cond):
         state = ctx.decision(self)
         fields = self._fields
         if fields is _UNRESOLVED:
-            fields = self._fields = _field_inputs(self.qdef, ctx.quantities.defs)
+            fields = self._fields = field_inputs(self.qdef, ctx.quantities.defs)
         if fields is None:
             return self._render(ctx, state)
         # The text is a function of the state and the raw field values only: kept per value.
