@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QFont, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -35,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.store import ApplicantDetail, ReviewState, RoundInfo, StoreError, StoreService
+from zjtx.ui.close_guard import GUARDED_TASKS, CloseGuardMixin
 from zjtx.ui.detail import DetailPane
+from zjtx.ui.layout import DEFAULT_COLUMN_ORDER, LAYOUT_KEYS, LayoutMixin
 from zjtx.ui.models import (
     DECISION_FILTERS,
     OPEN_ITEM_FILTERS,
@@ -47,17 +46,14 @@ from zjtx.ui.models import (
     region_choices,
 )
 from zjtx.ui.review import ReviewPane
+from zjtx.ui.rounds import RoundsMixin
 from zjtx.ui.settings import AppSettings
-from zjtx.ui.tasks import Task, TaskRunner
+from zjtx.ui.tasks import TaskRunner
+from zjtx.ui.welcome import WelcomePage
 
 log = logging.getLogger("zjtx.ui")
 
-# Tasks that closing the window would cut short, by TaskRunner name -> what to ask about.
-GUARDED_TASKS = {"导入申报数据": "导入", "导出": "导出", "打印": "打印"}
-# Settings keys of the window layout (v2: the verdict column moved beside the name).
-LAYOUT_KEYS = {"splitter": "window/splitter_v2", "centre": "window/centre_v2",
-               "header": "window/table_header_v2"}  # fmt: skip
-DEFAULT_COLUMN_ORDER = (0, 1, 2, 5, 11, 3, 4, 6, 7, 8, 9, 10)
+__all__ = ["DEFAULT_COLUMN_ORDER", "GUARDED_TASKS", "LAYOUT_KEYS", "MainWindow", "WelcomePage"]
 
 
 def _detail_and_history(
@@ -67,68 +63,7 @@ def _detail_and_history(
     return service.applicant_detail(round_name, uscc), service.history(round_name, uscc)
 
 
-class WelcomePage(QWidget):
-    """What to do, in order, when no round is open or the open round is still empty."""
-
-    STEPS = (
-        ("新建批次", "为本次申报建立一个评审批次：层级、批次日期、地区和省级规则。"),
-        ("导入申报数据", "把收到的申报名单、申报表（Excel、CSV、Word）拖入导入向导，核对列对应和提示。"),
-        ("评审", "逐家查看评价结论与差距，确认待人工确认的指标，写评审意见并作出决定（F8 下一家）。"),
-        ("导出", "打印评审意见表，导出推荐汇总表、公示名单和评价结果。"),
-    )  # fmt: skip
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__()
-        self.setObjectName("welcome")
-        self.heading = QLabel("")
-        self.heading.setObjectName("welcomeHeading")
-        self.heading.setWordWrap(True)
-        self.heading.setStyleSheet("font-size:14pt;font-weight:bold")
-        slots = (window.new_round, window.open_import, window.next_pending,
-                 lambda: window.open_export("summary_pdf"))  # fmt: skip
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(12)
-        self.buttons: list[QPushButton] = []
-        self.marks: list[QLabel] = []
-        for number, ((title, text), slot) in enumerate(zip(self.STEPS, slots, strict=True)):
-            mark = QLabel(f"{number + 1}")
-            mark.setFixedWidth(28)
-            mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            button = QPushButton(f"{title}…" if number != 2 else "开始评审（F8）")
-            button.setMinimumWidth(150)
-            button.clicked.connect(slot)
-            description = QLabel(text)
-            description.setWordWrap(True)
-            description.setStyleSheet("color:#444")
-            grid.addWidget(mark, number, 0)
-            grid.addWidget(button, number, 1)
-            grid.addWidget(description, number, 2)
-            self.buttons.append(button)
-            self.marks.append(mark)
-        grid.setColumnStretch(2, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        layout.addWidget(self.heading)
-        layout.addSpacing(8)
-        layout.addLayout(grid)
-        layout.addStretch(1)
-
-    def show_progress(self, heading: str, done: int, enabled: int) -> None:
-        """``done`` steps are ticked; the buttons up to step ``enabled`` (1-based) can be used."""
-        self.heading.setText(heading)
-        for number, (mark, button) in enumerate(zip(self.marks, self.buttons, strict=True)):
-            finished = number < done
-            mark.setText("✓" if finished else str(number + 1))
-            colour = "#1b7f3b" if finished else ("#1565c0" if number == done else "#9e9e9e")
-            mark.setStyleSheet(
-                f"border:2px solid {colour};border-radius:14px;color:{colour};font-weight:bold"
-            )
-            button.setEnabled(number < enabled)
-            button.setDefault(number == done)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
     """One window for a whole round: import, look, review, export."""
 
     rounds_loaded = Signal(list)
@@ -489,129 +424,6 @@ class MainWindow(QMainWindow):
         self.print_job = print_round_reports(self, self.runner, self.service, self.round_name)
         self.print_job.finished.connect(self.message.emit)
 
-    # ------------------------------------------------------------------ rounds
-    def refresh_rounds(self, select: str | None = None) -> None:
-        service = self.service
-        if service is None:
-            return
-        wanted = select or self.round_name or self.settings.value("window/round", "")
-        include_archived = self.show_archived.isChecked()
-
-        def loaded(rounds: list[RoundInfo]) -> None:
-            self.rounds = rounds
-            self.rounds_list.blockSignals(True)
-            self.rounds_list.clear()
-            chosen = None
-            for info in rounds:
-                text = f"{info.name}\n{info.tier_label}　{info.applicants} 家"
-                tooltip = (
-                    f"{info.name}\n层级：{info.tier_label}\n批次日期：{info.round_date}\n"
-                    f"地区：{info.region or '—'}　省级规则：{info.overlay or '—'}\n"
-                    f"创建人：{info.created_by}"
-                )
-                if info.archived_at is not None:
-                    text = f"{info.name}\n{info.tier_label}　{info.applicants} 家\n（已归档）"
-                    when = info.archived_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                    tooltip += f"\n已于 {when} 归档：只能查看和导出"
-                item = QListWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, info.name)
-                item.setToolTip(tooltip)
-                if info.archived_at is not None:
-                    item.setForeground(QBrush(QColor("#8a8a8a")))
-                    font = QFont(self.rounds_list.font())
-                    font.setItalic(True)
-                    item.setFont(font)
-                self.rounds_list.addItem(item)
-                if info.name == wanted:
-                    chosen = item
-            self.rounds_list.blockSignals(False)
-            if chosen is None and self.rounds_list.count():
-                chosen = self.rounds_list.item(0)
-            if chosen is not None:
-                self.rounds_list.setCurrentItem(chosen)  # (re)opens it: its state may have changed
-            else:
-                self._close_round()
-            self.rounds_loaded.emit(rounds)
-
-        self.runner.start(
-            lambda p, c: service.list_rounds(include_archived=include_archived),
-            name="读取批次", on_success=loaded, on_failure=self.show_error,
-        )  # fmt: skip
-
-    @property
-    def round_info(self) -> RoundInfo | None:
-        """The open round as last listed."""
-        return next((r for r in self.rounds if r.name == self.round_name), None)
-
-    @property
-    def database_read_only(self) -> str | None:
-        """Why the database can only be read (a read-only folder or file), or None."""
-        store = getattr(self.service, "store", None)
-        return getattr(store, "read_only_reason", None)
-
-    @property
-    def round_archived(self) -> bool:
-        info = self.round_info
-        return info is not None and info.archived
-
-    def _close_round(self) -> None:
-        """No round to show (none left in the list)."""
-        self.round_name = None
-        self.current_uscc = None
-        self.model.set_rows([])
-        self.detail.clear()
-        self.review.show_state(None)
-        self.round_title.setText("请在左侧选择或新建一个评审批次")
-        self.count_label.setText("")
-        self._update_actions()
-
-    def _show_archived_toggled(self, _checked: bool) -> None:
-        self.refresh_rounds()
-
-    def _rounds_menu(self, position: QPoint) -> None:
-        item = self.rounds_list.itemAt(position)
-        if item is not None and item is not self.rounds_list.currentItem():
-            self.rounds_list.setCurrentItem(item)
-        menu = QMenu(self.rounds_list)
-        menu.addAction(self.new_round_action)
-        if item is not None:
-            menu.addAction(self.rename_round_action)
-            menu.addAction(self.archive_round_action if not self.round_archived
-                           else self.restore_round_action)  # fmt: skip
-        menu.addSeparator()
-        menu.addAction(self.show_archived_action)
-        self.rounds_menu = menu
-        menu.popup(self.rounds_list.viewport().mapToGlobal(position))
-
-    def _round_chosen(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
-        if item is not None:
-            self.open_round(item.data(Qt.ItemDataRole.UserRole))
-
-    def open_round(self, name: str) -> None:
-        """Show a round: its rows are read off the GUI thread."""
-        if name != self.round_name:
-            self.current_uscc = None
-            self.detail.clear()
-            self.review.show_state(None)
-        self.round_name = name
-        self.settings.set_value("window/round", name)
-        info = self.round_info
-        title = (
-            f"<b>{name}</b>　{info.tier_label}　批次日期 {info.round_date}"
-            if info
-            else f"<b>{name}</b>"
-        )
-        if info is not None and info.archived:
-            title += "　<span style='color:#8a8a8a'>（已归档，只能查看和导出）</span>"
-        self.round_title.setText(title)
-        self.review.set_read_only(
-            "本批次已归档，只能查看和导出；如需修改，请先在“批次”菜单中恢复该批次"
-            if info is not None and info.archived
-            else self.database_read_only
-        )
-        self._update_actions()
-        self.reload_rows()
-
     def reload_rows(self) -> None:
         service, name = self.service, self.round_name
         if service is None or name is None:
@@ -650,122 +462,6 @@ class MainWindow(QMainWindow):
 
         self.runner.start(lambda p, c: service.list_applicants(name), name="读取企业列表",
                           on_success=loaded, on_failure=failed)  # fmt: skip
-
-    def new_round(self) -> None:
-        from zjtx.ui.round_dialog import NewRoundDialog
-
-        if self.service is None:
-            return
-        dialog = NewRoundDialog(self.settings.default_overlay, self)
-        self.round_dialog = dialog
-
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, StoreError):
-                self.show_error(exc)
-                return
-            dialog.error.setText(str(exc))
-            dialog.show()
-
-        def created(info: RoundInfo) -> None:
-            self.message.emit(f"已创建批次 “{info.name}”")
-
-        dialog.accepted.connect(
-            lambda: self.create_round(on_success=created, on_failure=failed, **dialog.values())
-        )
-        dialog.open()
-
-    def rename_round(self) -> None:
-        """Ask for a new name of the open round (errors stay in the dialog)."""
-        from zjtx.ui.round_dialog import RenameRoundDialog
-
-        service, name = self.service, self.round_name
-        if service is None or name is None or self.round_archived:
-            return
-        dialog = RenameRoundDialog(name, self)
-        self.round_dialog = dialog
-        evaluator = self.settings.evaluator
-
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, StoreError):
-                self.show_error(exc)
-                return
-            dialog.error.setText(str(exc))
-            dialog.show()
-
-        def renamed(info: RoundInfo) -> None:
-            for attribute in ("import_dialog", "export_dialog"):  # they name the old round
-                open_dialog = getattr(self, attribute)
-                if open_dialog is not None and open_dialog.round_name == name:
-                    open_dialog.close()
-                    setattr(self, attribute, None)
-            self.round_name = info.name
-            self._after_load_message = f"已将批次 “{name}” 重命名为 “{info.name}”"
-            self.refresh_rounds(select=info.name)
-
-        def rename() -> None:
-            new_name = dialog.new_name()
-            self.runner.start(
-                lambda p, c: service.rename_round(name, new_name, evaluator=evaluator),
-                name="重命名批次", on_success=renamed, on_failure=failed,
-            )  # fmt: skip
-
-        dialog.accepted.connect(rename)
-        dialog.open()
-
-    def archive_round(self) -> None:
-        """Archive the open round: read-only from now on, hidden unless 显示已归档 is ticked."""
-        self._set_archived(True)
-
-    def restore_round(self) -> None:
-        """Make the open archived round editable again."""
-        self._set_archived(False)
-
-    def _set_archived(self, archived: bool) -> None:
-        service, name = self.service, self.round_name
-        if service is None or name is None or archived == self.round_archived:
-            return
-        evaluator = self.settings.evaluator
-
-        def work(progress: Any, cancel: Any) -> RoundInfo:
-            if archived:
-                return service.archive_round(name, evaluator=evaluator)
-            return service.restore_round(name, evaluator=evaluator)
-
-        def done(info: RoundInfo) -> None:
-            if archived:
-                hidden = "" if self.show_archived.isChecked() else "；勾选“显示已归档”可再次查看"
-                text = f"已归档批次 “{info.name}”，此后只能查看和导出{hidden}"
-            else:
-                text = f"已恢复批次 “{info.name}”，可以继续导入和评审"
-            self._after_load_message = text
-            self.message.emit(text)
-            self.refresh_rounds(select=info.name)
-
-        self.runner.start(work, name="归档批次" if archived else "恢复批次",
-                          on_success=done, on_failure=self.show_error)  # fmt: skip
-
-    def create_round(
-        self,
-        *,
-        on_success: Callable[[RoundInfo], None] | None = None,
-        on_failure: Callable[[BaseException], None] | None = None,
-        **values: Any,
-    ) -> Task | None:
-        """Create a round off the GUI thread, then show it (failures go to on_failure or a box)."""
-        service = self.service
-        if service is None:
-            return None
-        evaluator = self.settings.evaluator
-
-        def created(info: RoundInfo) -> None:
-            self.refresh_rounds(select=info.name)
-            if on_success is not None:
-                on_success(info)
-
-        return self.runner.start(
-            lambda p, c: service.create_round(evaluator=evaluator, **values),
-            name="创建批次", on_success=created, on_failure=on_failure or self.show_error,
-        )  # fmt: skip
 
     # ------------------------------------------------------------------ table
     def apply_filters(self) -> None:
@@ -983,140 +679,3 @@ class MainWindow(QMainWindow):
         if isinstance(exc, StoreError):
             self.statusBar().showMessage(str(exc), 15000)
         show_failure(exc, self)
-
-    # ------------------------------------------------------------------ layout
-    def restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            screen = self.screen().availableGeometry() if self.screen() else None
-            if screen is not None:
-                self.resize(min(1500, screen.width()), min(900, screen.height()))
-            else:
-                self.resize(1500, 900)
-        self._default_sizes()
-        for key, splitter in ((LAYOUT_KEYS["splitter"], self.splitter),
-                              (LAYOUT_KEYS["centre"], self.centre)):  # fmt: skip
-            state = self.settings.value(key)
-            if state is not None:
-                splitter.restoreState(state)
-        header = self.settings.value(LAYOUT_KEYS["header"])
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
-        self._sync_pane_actions()
-
-    def save_layout(self) -> None:
-        self.settings.set_value("window/geometry", self.saveGeometry())
-        self.settings.set_value(LAYOUT_KEYS["splitter"], self.splitter.saveState())
-        self.settings.set_value(LAYOUT_KEYS["centre"], self.centre.saveState())
-        self.settings.set_value(LAYOUT_KEYS["header"], self.table.horizontalHeader().saveState())
-
-    def _default_sizes(self) -> None:
-        """Pane sizes for the window's size: a laptop screen gives the table the most room."""
-        width, height = max(self.width(), 800), max(self.height(), 500)
-        rounds = self.rounds_box.minimumWidth() + (40 if width >= 1500 else 0)
-        review = 390 if width >= 1500 else 320
-        self.splitter.setSizes([rounds, width - rounds - review, review])
-        detail = max(int(height * 0.6), 360)
-        self.centre.setSizes([height - detail, detail])
-
-    def reset_layout(self) -> None:
-        """恢复默认布局: both side panes shown, default pane sizes and table columns."""
-        for key in LAYOUT_KEYS.values():
-            self.settings.qsettings.remove(key)
-        self.settings.qsettings.sync()
-        header = self.table.horizontalHeader()
-        for visual, logical in enumerate(DEFAULT_COLUMN_ORDER):
-            header.moveSection(header.visualIndex(logical), visual)
-        self._default_sizes()
-        self._sync_pane_actions()
-        self.message.emit("已恢复默认布局")
-
-    def _toggle_rounds_pane(self, shown: bool) -> None:
-        self._show_side_pane(0, shown, "批次列表", "Ctrl+1")
-
-    def _toggle_review_pane(self, shown: bool) -> None:
-        self._show_side_pane(2, shown, "评审面板", "Ctrl+2")
-
-    def _show_side_pane(self, position: int, shown: bool, label: str, keys: str) -> None:
-        sizes = self.splitter.sizes()
-        if shown == (sizes[position] > 0):
-            return
-        if shown:
-            wanted = self.rounds_box.minimumWidth() if position == 0 else 320
-            sizes[position] = wanted
-            sizes[1] = max(sizes[1] - wanted, 200)
-        else:
-            sizes[1] += sizes[position]
-            sizes[position] = 0
-        self.splitter.setSizes(sizes)
-        self._sync_pane_actions()
-        if not shown:
-            self.message.emit(f"{label}已隐藏：按 {keys} 或在“视图”菜单中勾选“{label}”可重新显示")
-
-    def _side_panes_moved(self, _pos: int, _index: int) -> None:
-        before = (self.rounds_pane_action.isChecked(), self.review_pane_action.isChecked())
-        self._sync_pane_actions()
-        after = (self.rounds_pane_action.isChecked(), self.review_pane_action.isChecked())
-        for label, keys, was, now in (("批次列表", "Ctrl+1", before[0], after[0]),
-                                      ("评审面板", "Ctrl+2", before[1], after[1])):  # fmt: skip
-            if was and not now:
-                self.message.emit(
-                    f"{label}已收起：按 {keys} 或在“视图”菜单中勾选“{label}”可重新显示"
-                )
-
-    def _sync_pane_actions(self) -> None:
-        sizes = self.splitter.sizes()
-        for action, size in ((self.rounds_pane_action, sizes[0]),
-                             (self.review_pane_action, sizes[2])):  # fmt: skip
-            action.blockSignals(True)
-            action.setChecked(size > 0)
-            action.blockSignals(False)
-
-    # ------------------------------------------------------------------ closing
-    def running_work(self) -> str | None:
-        """What closing the window would cancel (导入, 导出, 打印), or None."""
-        kinds = [GUARDED_TASKS[t.name] for t in self.runner.tasks() if t.name in GUARDED_TASKS]
-        return "、".join(dict.fromkeys(kinds)) or None
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        work = None if self._closing_confirmed else self.running_work()
-        if work is not None:
-            event.ignore()
-            self._ask_close(work)
-            return
-        self.save_layout()
-        self.runner.wait(30000)
-        super().closeEvent(event)
-
-    def _ask_close(self, work: str) -> None:
-        """Ask whether to cancel the running import/export and quit (non-blocking)."""
-        if self.close_question is not None:
-            self.close_question.raise_()
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            f"正在{work}",
-            f"{work}尚未完成。退出将取消{work}：已经保存的数据不受影响，尚未完成的部分不会保存。",
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        keep = box.addButton(f"继续{work}", QMessageBox.ButtonRole.RejectRole)
-        quit_button = box.addButton(f"取消{work}并退出", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        self.close_question = box
-
-        def answered(_result: int) -> None:
-            self.close_question = None
-            if box.clickedButton() is quit_button:
-                self._closing_confirmed = True
-                for task in self.runner.tasks():
-                    task.cancel()
-                self.close()
-            else:
-                self.message.emit(f"继续{work}")
-
-        box.finished.connect(answered)
-        box.open()

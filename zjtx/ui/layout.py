@@ -1,0 +1,117 @@
+"""The main window's layout: pane sizes, the 视图 menu's panes, and saving/restoring them."""
+
+from __future__ import annotations
+
+from zjtx.ui.models import ApplicantColumn
+
+# Settings keys of the window layout (v2: the verdict column moved beside the name).
+LAYOUT_KEYS = {"splitter": "window/splitter_v2", "centre": "window/centre_v2",
+               "header": "window/table_header_v2"}  # fmt: skip
+# The table's columns left to right: the verdict beside the name, then 地区.
+DEFAULT_COLUMN_ORDER = (
+    ApplicantColumn.RANK,
+    ApplicantColumn.USCC,
+    ApplicantColumn.NAME,
+    ApplicantColumn.VERDICT,
+    ApplicantColumn.REGION,
+    ApplicantColumn.APPLICATION_TYPE,
+    ApplicantColumn.RULEBOOK,
+    ApplicantColumn.SCORE,
+    ApplicantColumn.OPEN_JUDGEMENTS,
+    ApplicantColumn.OPEN_WARNINGS,
+    ApplicantColumn.DECISION,
+    ApplicantColumn.STATUS,
+)
+
+
+class LayoutMixin:
+    """MainWindow's splitters, side panes and table header layout (widgets built by MainWindow)."""
+
+    def restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None:
+                self.resize(min(1500, screen.width()), min(900, screen.height()))
+            else:
+                self.resize(1500, 900)
+        self._default_sizes()
+        for key, splitter in ((LAYOUT_KEYS["splitter"], self.splitter),
+                              (LAYOUT_KEYS["centre"], self.centre)):  # fmt: skip
+            state = self.settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
+        header = self.settings.value(LAYOUT_KEYS["header"])
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+        self._sync_pane_actions()
+
+    def save_layout(self) -> None:
+        self.settings.set_value("window/geometry", self.saveGeometry())
+        self.settings.set_value(LAYOUT_KEYS["splitter"], self.splitter.saveState())
+        self.settings.set_value(LAYOUT_KEYS["centre"], self.centre.saveState())
+        self.settings.set_value(LAYOUT_KEYS["header"], self.table.horizontalHeader().saveState())
+
+    def _default_sizes(self) -> None:
+        """Pane sizes for the window's size: a laptop screen gives the table the most room."""
+        width, height = max(self.width(), 800), max(self.height(), 500)
+        rounds = self.rounds_box.minimumWidth() + (40 if width >= 1500 else 0)
+        review = 390 if width >= 1500 else 320
+        self.splitter.setSizes([rounds, width - rounds - review, review])
+        detail = max(int(height * 0.6), 360)
+        self.centre.setSizes([height - detail, detail])
+
+    def reset_layout(self) -> None:
+        """恢复默认布局: both side panes shown, default pane sizes and table columns."""
+        for key in LAYOUT_KEYS.values():
+            self.settings.qsettings.remove(key)
+        self.settings.qsettings.sync()
+        header = self.table.horizontalHeader()
+        for visual, logical in enumerate(DEFAULT_COLUMN_ORDER):
+            header.moveSection(header.visualIndex(logical), visual)
+        self._default_sizes()
+        self._sync_pane_actions()
+        self.message.emit("已恢复默认布局")
+
+    def _toggle_rounds_pane(self, shown: bool) -> None:
+        self._show_side_pane(0, shown, "批次列表", "Ctrl+1")
+
+    def _toggle_review_pane(self, shown: bool) -> None:
+        self._show_side_pane(2, shown, "评审面板", "Ctrl+2")
+
+    def _show_side_pane(self, position: int, shown: bool, label: str, keys: str) -> None:
+        sizes = self.splitter.sizes()
+        if shown == (sizes[position] > 0):
+            return
+        if shown:
+            wanted = self.rounds_box.minimumWidth() if position == 0 else 320
+            sizes[position] = wanted
+            sizes[1] = max(sizes[1] - wanted, 200)
+        else:
+            sizes[1] += sizes[position]
+            sizes[position] = 0
+        self.splitter.setSizes(sizes)
+        self._sync_pane_actions()
+        if not shown:
+            self.message.emit(f"{label}已隐藏：按 {keys} 或在“视图”菜单中勾选“{label}”可重新显示")
+
+    def _side_panes_moved(self, _pos: int, _index: int) -> None:
+        before = (self.rounds_pane_action.isChecked(), self.review_pane_action.isChecked())
+        self._sync_pane_actions()
+        after = (self.rounds_pane_action.isChecked(), self.review_pane_action.isChecked())
+        for label, keys, was, now in (("批次列表", "Ctrl+1", before[0], after[0]),
+                                      ("评审面板", "Ctrl+2", before[1], after[1])):  # fmt: skip
+            if was and not now:
+                self.message.emit(
+                    f"{label}已收起：按 {keys} 或在“视图”菜单中勾选“{label}”可重新显示"
+                )
+
+    def _sync_pane_actions(self) -> None:
+        sizes = self.splitter.sizes()
+        for action, size in ((self.rounds_pane_action, sizes[0]),
+                             (self.review_pane_action, sizes[2])):  # fmt: skip
+            action.blockSignals(True)
+            action.setChecked(size > 0)
+            action.blockSignals(False)
