@@ -35,28 +35,6 @@ from zjtx.scoring.size import SIZE_LABELS
 StateFn = Callable[[Context], CriterionState]
 
 _MISSING = object()
-_UNRESOLVED = object()
-# Values an explanation may be keyed by (anything else is rendered every time).
-_KEYABLE = frozenset((Decimal, int, bool, str, type(None)))
-_EXPLAINED_LIMIT = 4096  # explanations kept per leaf; the cache starts over when full
-
-
-def field_inputs(qdef: QuantityDef, defs: dict[str, QuantityDef]) -> tuple[str, ...] | None:
-    """The catalogue fields a quantity is computed from, or None when it reads anything else
-    (the size class, the application type, a round setting through an alias)."""
-    if qdef.kind == "field":
-        return (qdef.name,)
-    if qdef.kind not in ("ratio", "growth", "cagr", "sum", "mean"):
-        return None
-    fields: list[str] = []
-    for name in qdef.inputs:
-        inner = field_inputs(defs[name], defs)
-        if inner is None:
-            return None
-        fields.extend(inner)
-    return tuple(dict.fromkeys(fields))
-
-
 # The results of a three-way comparison (-1, 0, 1) that satisfy each operator.
 ACCEPTS = {
     "ge": frozenset((0, 1)),
@@ -124,10 +102,6 @@ class Leaf(Cond):
     """A test on one quantity."""
 
     unknown_text: str | None = None  # what to say when the value is missing (e.g. 待平台评价)
-    # The fields this leaf's quantity is computed from (None: it reads more than fields), and
-    # its explanations by state and field values, shared by the applicants of a rulebook.
-    _fields: Any = _UNRESOLVED
-    _explained: dict[tuple[Any, ...], tuple[Any, ...]] | None = None
 
     def __init__(self, qdef: QuantityDef, judgement: bool, text: str | None) -> None:
         self.qdef = qdef
@@ -172,35 +146,6 @@ class Leaf(Cond):
 
     def explain(self, ctx: Context) -> Outcome:
         state = ctx.decision(self)
-        fields = self._fields
-        if fields is _UNRESOLVED:
-            fields = self._fields = field_inputs(self.qdef, ctx.quantities.defs)
-        if fields is None:
-            return self._render(ctx, state)
-        # The text is a function of the state and the raw field values only: kept per value.
-        values = ctx.values
-        key: list[Any] = [state]
-        for name in fields:
-            raw = values.get(name)
-            cls = raw.__class__
-            if cls not in _KEYABLE:
-                return self._render(ctx, state)
-            # Equal Decimals may print differently (-0 and 0): keyed by their text.
-            key.append((cls, str(raw) if cls is Decimal else raw))
-        cache = self._explained
-        if cache is None:
-            cache = self._explained = {}
-        hit = cache.get(tuple(key))
-        if hit is None:
-            outcome = self._render(ctx, state)
-            if len(cache) >= _EXPLAINED_LIMIT:
-                cache.clear()
-            cache[tuple(key)] = (tuple(outcome.parts), outcome.missing, tuple(outcome.gaps))
-            return outcome
-        parts, missing, gaps = hit
-        return Outcome(state, list(parts), missing, list(gaps))
-
-    def _render(self, ctx: Context, state: CriterionState) -> Outcome:
         qv = ctx.q(self.name)
         if qv.value is None:
             missing = (qv.missing or (self.name,)) if state == UNKNOWN else ()

@@ -166,8 +166,6 @@ class Rulebook:
     # (state, points, low, high) for a scored criterion, else the state.
     deciders: dict[str, tuple[bool, Callable[[Context], Any]]] = field(default_factory=dict)
     verdict_decider: Callable[[Context], Any] | None = None  # the verdict's decider
-    # Explained criteria kept by the field values they are computed from (evaluator.py).
-    explained: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def display_id(self) -> str:

@@ -24,11 +24,9 @@ from zjtx.domain.results import (
     GroupScore,
     Verdict,
 )
-from zjtx.scoring.conditions import Leaf, Manual, _Junction, field_inputs
 from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.definitions import CriterionDef, Rulebook
 from zjtx.scoring.errors import UnknownNameError
-from zjtx.scoring.points import Bands, BestOf, Count, FieldPoints, FirstMatch, Options
 from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.size import classify_size, load_size_standard
 
@@ -205,48 +203,6 @@ class _Run:
     def explain(self, criterion_id: str) -> CriterionResult:
         result = self.results.get(criterion_id)
         if result is None:
-            key = None if self.confirmations else self._key(criterion_id)
-            if key is not None:
-                kept = self.rulebook.explained[criterion_id][1]
-                result = kept.get(key)
-                if result is None:
-                    result = self._explained(criterion_id)
-                    if len(kept) >= EXPLAINED_LIMIT:
-                        kept.clear()
-                    kept[key] = result
-                self.results[criterion_id] = result
-                return result
-            result = self._explained(criterion_id)
-        return result
-
-    def _key(self, criterion_id: str) -> tuple[Any, ...] | None:
-        """What a criterion's explanation is a function of, when that is the raw values of
-        some catalogue fields (else None): each value with its class, Decimals by their text
-        (equal Decimals may print differently, -0 and 0)."""
-        entry = self.rulebook.explained.get(criterion_id)
-        if entry is None:
-            c = self.rulebook.by_id[criterion_id]
-            defs = self.rulebook.quantities.defs
-            fields = None
-            if not c.conditional:
-                fields = _fields_read(c.score if c.score is not None else c.cond, defs)
-            entry = self.rulebook.explained[criterion_id] = (fields, {})
-        fields = entry[0]
-        if fields is None:
-            return None
-        values = self.ctx.values
-        key = []
-        for name in fields:
-            raw = values.get(name)
-            cls = raw.__class__
-            if cls not in KEYABLE:
-                return None
-            key.append((cls, str(raw) if cls is Decimal else raw))
-        return tuple(key)
-
-    def _explained(self, criterion_id: str) -> CriterionResult:
-        result = self.results.get(criterion_id)
-        if result is None:
             ctx = self.ctx
             c = self.rulebook.by_id[criterion_id]
             confirmation = self.confirmations.get(criterion_id) if self.confirmations else None
@@ -334,47 +290,6 @@ class _Run:
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
         return qdef.label if qdef else key
-
-
-# Values an explanation may be keyed by (anything else is rendered every time).
-KEYABLE = frozenset((Decimal, int, bool, str, type(None)))
-EXPLAINED_LIMIT = 4096  # explanations kept per criterion; they start over when full
-
-
-def _fields_read(node: Any, defs: Mapping[str, Any]) -> tuple[str, ...] | None:
-    """The catalogue fields a rule node decides and explains from, or None when it reads
-    anything else (the size class, the application type, a setting, another criterion, an
-    interval): then its explanation is not kept."""
-    if isinstance(node, Leaf):
-        return field_inputs(node.qdef, defs)
-    if isinstance(node, Manual):
-        return ()
-    if isinstance(node, _Junction):
-        children: list[Any] = list(node.items)
-    elif isinstance(node, BestOf):
-        children = list(node.items)
-    elif isinstance(node, FirstMatch):
-        children = [cond for cond, _pts in node.cases]
-    elif isinstance(node, Bands | Options | FieldPoints):
-        return field_inputs(node.qdef, defs)
-    elif isinstance(node, Count):
-        children = []
-        fields: list[str] = []
-        for qdef in node.qdefs:
-            inner = field_inputs(qdef, defs)
-            if inner is None:
-                return None
-            fields.extend(inner)
-        return tuple(dict.fromkeys(fields))
-    else:
-        return None
-    fields = []
-    for child in children:
-        inner = _fields_read(child, defs)
-        if inner is None:
-            return None
-        fields.extend(inner)
-    return tuple(dict.fromkeys(fields))
 
 
 class _Rendered(Sequence[Any]):
