@@ -498,12 +498,7 @@ def partition(file: FileResult, file_name: str, round_region: str | None) -> _Pa
     name_limit = column_limit(Applicant.__table__.c.name) or 0
     uscc_limit = column_limit(Applicant.__table__.c.uscc) or 0
     for applicant in file.applicants:
-        source = applicant.source
-        where = {
-            "file": file_name,
-            "sheet": source.sheet if source else None,
-            "cell": source.cell if source else None,
-        }
+        where = _where(applicant, file_name)
         if too_long := _too_long_text(applicant, name_limit, uscc_limit):
             issues.append(
                 Issue(
@@ -548,6 +543,16 @@ def partition(file: FileResult, file_name: str, round_region: str | None) -> _Pa
     return _Partition(accepted, issues, as_written)
 
 
+def _where(applicant: DomainApplicant, file_name: str) -> dict[str, str | None]:
+    """An issue's file, sheet and cell for the row an applicant was read from."""
+    source = applicant.source
+    return {
+        "file": file_name,
+        "sheet": source.sheet if source else None,
+        "cell": source.cell if source else None,
+    }
+
+
 def _kept_newer_issues(kept: list[DomainApplicant], file_name: str) -> list[Issue]:
     return [
         Issue(
@@ -555,10 +560,8 @@ def _kept_newer_issues(kept: list[DomainApplicant], file_name: str) -> list[Issu
             severity=Severity.INFO,
             message=f"企业 “{applicant.name}” 此后已由其他文件更新，按本文件重新读取的数据"
             "未覆盖它（如需改动，请更正较新的文件后重新导入）",
-            file=file_name,
-            sheet=applicant.source.sheet if applicant.source else None,
-            cell=applicant.source.cell if applicant.source else None,
             uscc=applicant.uscc,
+            **_where(applicant, file_name),
         )
         for applicant in kept
     ]
@@ -579,10 +582,8 @@ def _stale_issues(
             severity=Severity.WARNING,
             message=f"企业 “{applicant.name}” 本次重新读取时有错误，未更新，仍是此前导入的"
             "数据；请核对该行后重新导入",
-            file=file_name,
-            sheet=applicant.source.sheet if applicant.source else None,
-            cell=applicant.source.cell if applicant.source else None,
             uscc=applicant.uscc,
+            **_where(applicant, file_name),
         )
         for applicant in file.blocked_applicants
         if applicant.uscc in current and current[applicant.uscc].import_file_id == previous.id
