@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 
 from tests.export.factories import MADE_AT, applicant_for, srdi_evaluation
 from zjtx.cli import main
-from zjtx.export.atomic import OutputWriteError, describe_write_error, write_atomically
 from zjtx.export.batch import export_reports
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.export.tables import write_summary
+from zjtx.files import OutputWriteError, describe_write_error, write_atomically
 from zjtx.intake.templates import write_roster_template
 from zjtx.scoring.catalogue import load_catalogue
 

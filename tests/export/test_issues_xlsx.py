@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from zjtx.export.atomic import write_atomically
 from zjtx.export.issues_xlsx import ISSUE_COLUMNS, issue_rows, write_issues_xlsx
+from zjtx.files import write_atomically
 from zjtx.intake import read_applicants
 from zjtx.intake.synthetic import valid_uscc
 from zjtx.paths import resource_path

@@ -146,7 +146,7 @@ def rulebook_document(evaluation: Evaluation) -> str | None:
 
 
 def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
-    from zjtx.export.atomic import file_in_the_way
+    from zjtx.files import file_in_the_way
 
     suffix = Path(out).suffix.lower()
     if suffix not in allowed:
@@ -242,7 +242,7 @@ def print_warning(warning: str | None) -> None:
 def write_failed(target: str | Path, exc: OSError) -> int:
     """An output that could not be written (a full disk, no permission ...): its Chinese
     reason on stderr, exit status 1 (the operation failed; earlier files are intact)."""
-    from zjtx.export.atomic import OutputWriteError, describe_write_error
+    from zjtx.files import OutputWriteError, describe_write_error
 
     message = (
         str(exc) if isinstance(exc, OutputWriteError) else describe_write_error(Path(target), exc)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from zjtx.export.atomic import PART_SUFFIX, write_atomically
 from zjtx.export.report_model import AssessmentReport
 from zjtx.export.safe_text import ELLIPSIS
+from zjtx.files import PART_SUFFIX, write_atomically
 from zjtx.scoring.api import Cancelled
 
 ProgressCallback = Callable[[int, int], None]

@@ -11,8 +11,8 @@ from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import SEVERITY_LABELS, Issue
-from zjtx.export.atomic import write_atomically
 from zjtx.export.excel import _new_workbook, _table_sheet
+from zjtx.files import write_atomically
 
 ISSUE_COLUMNS = (
     "文件",

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from zjtx.export.atomic import write_atomically
 from zjtx.export.sources import round_catalogue
 from zjtx.export.summary import (
     ApplicantOutcome,
@@ -18,6 +17,7 @@ from zjtx.export.summary import (
     build_publicity_list,
     build_recommendation_summary,
 )
+from zjtx.files import write_atomically
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
-from zjtx.export.atomic import write_atomically
+from zjtx.files import write_atomically
 
 ROSTER_SHEET = "申报名单"
 FORM_SHEET = "申报表"

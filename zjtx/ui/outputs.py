@@ -76,8 +76,8 @@ def run_export(
             raise ValueError("请先在表格中选中一家企业")
         _, outcomes = round_outcomes(service, round_name, [uscc], cancel=cancel)
         report = _reports(outcomes, round_name, made_at)[0]
-        from zjtx.export.atomic import write_atomically
         from zjtx.export.report_pdf import render_assessment_pdf
+        from zjtx.files import write_atomically
 
         target = folder / report_file_name(report.uscc, report.name)
         write_atomically(target, lambda partial: render_assessment_pdf(report, partial))

@@ -192,7 +192,7 @@ def print_pdf_files(
         if target is None:
             _paint(printer, sheets, progress, cancel)
         else:
-            from zjtx.export.atomic import write_atomically
+            from zjtx.files import write_atomically
 
             def paint_into(partial: Path) -> None:
                 printer.setOutputFileName(str(partial))
