@@ -283,7 +283,7 @@ HOSTILE: dict[str, list[Case]] = {
         command: [
             *file_cases(command, *SCORING, "--out", f"{{work}}/t{suffix}", every=False),
             *name_cases(command, JSON_IN, "--out", f"{{work}}/t{suffix}"),
-            *out_cases(command, ROUND, suffix=suffix),
+            *out_cases(command, ROUND, suffix=suffix, creates=True),
             case("out-suffix", command, ROUND, "--out", "{work}/t.docx"),
             case("round-sql", command, SQL, "--out", f"{{work}}/t{suffix}"),
             case("round-long", command, LONG, "--out", f"{{work}}/t{suffix}"),
