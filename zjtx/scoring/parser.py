@@ -27,6 +27,7 @@ from zjtx.scoring.conditions import (
     Manual,
     ScoreAtLeast,
 )
+from zjtx.scoring.conditions_extra import build_known
 from zjtx.scoring.context import QuantityDef, QuantityTable
 from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.points import Bands, BestOf, Count, FieldPoints, FirstMatch, Options, Score
@@ -187,7 +188,7 @@ class Parser:
 
     def codes_of(self, qdef: QuantityDef) -> list[str]:
         if qdef.name == "size_class":
-            return ["large", "medium", "small", "micro"]
+            return ["large", "medium", "small", "micro", "not_covered"]
         if qdef.name == "application_type":
             return ["new", "renewal"]
         if qdef.spec is None or qdef.spec.type != FieldType.ENUM:
@@ -318,6 +319,7 @@ COND_FORMS: dict[str, tuple[frozenset[str], CondBuilder]] = {
     "score_at_least": (_keys("score_at_least", "text"), Parser._score_at_least),
     "group_at_least": (_keys("group_at_least", "text"), Parser._group_at_least),
     "manual": (_keys("manual", "text"), Parser._manual),
+    "known": (_keys("known", "unknown_means", "text"), build_known),
 }
 # form -> (the keys of its body, None for a list body; its builder)
 SCORE_FORMS: dict[str, tuple[frozenset[str] | None, ScoreBuilder]] = {
