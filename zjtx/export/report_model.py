@@ -11,6 +11,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.region import format_region
 from zjtx.domain.results import (
     Confirmation,
@@ -19,6 +20,7 @@ from zjtx.domain.results import (
     CriterionState,
     Evaluation,
     GroupScore,
+    Verdict,
 )
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.review import ReviewInfo
@@ -38,8 +40,6 @@ SIZE_LABELS = {
     "micro": "微型企业",
     "unknown": "未能划型（数据不全）",
 }
-
-APPLICATION_LABELS = {"new": "新申报", "renewal": "复核"}
 
 # Key figures printed for the three years before the round (rows), then single-year figures.
 YEAR_SERIES = ("revenue", "main_revenue", "rd_expense")
@@ -100,6 +100,9 @@ class CriterionRow:
     state: str  # Chinese state label
     points: str  # "8 / 10", "0–10 / 10" (undecided), or "" for requirement items
     confirmed: bool = False  # the state was set or confirmed by an evaluator
+    # What picks the state's colour: a CriterionState value, or ROUTE_UNMET_CODE. Derived from
+    # the same result as ``state``, so rows compare by their printed text alone.
+    state_code: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,8 @@ class AssessmentReport:
     total: str  # "72 / 100"; "" for unscored tiers
     total_range: str  # "可能区间 60–80" while items are undecided, else ""
     pass_line: str  # "60 分" or ""
-    verdict: str
+    verdict: str  # the verdict's Chinese label, as printed
+    verdict_code: Verdict  # what picks the verdict's colour
     verdict_reasons: tuple[str, ...]
     gaps: tuple[GapLine, ...]
     judgements: tuple[JudgementLine, ...]
@@ -250,6 +254,14 @@ def _points_text(item: CriterionResult) -> str:
 
 
 ROUTE_UNMET = "未满足"
+ROUTE_UNMET_CODE = "route_unmet"
+
+
+def _state_code(item: CriterionResult) -> str:
+    """The code behind ``_state_text``: the state's value, or ROUTE_UNMET_CODE."""
+    if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
+        return ROUTE_UNMET_CODE
+    return item.state.value
 
 
 def _state_text(item: CriterionResult) -> str:
@@ -410,7 +422,7 @@ def build_assessment_report(
         f"{evaluation.round_date.year}年{evaluation.round_date.month}月"
         f"{evaluation.round_date.day}日批次"
     )
-    application = APPLICATION_LABELS.get(evaluation.application_type, evaluation.application_type)
+    application = ApplicationType.label_of(evaluation.application_type)
     rulebook = (
         f"{evaluation.rulebook_title}（{evaluation.rulebook}，版本 {evaluation.rulebook_version}"
     )
@@ -459,6 +471,7 @@ def build_assessment_report(
                     state=_state_text(item),
                     points=_points_text(item),
                     confirmed=_confirmation_for(item, review) is not None,
+                    state_code=_state_code(item),
                 )
             )
         score = groups_by_id.get(group_id)
@@ -505,6 +518,7 @@ def build_assessment_report(
         total_range=total_range,
         pass_line=pass_line,
         verdict=evaluation.verdict.label,
+        verdict_code=evaluation.verdict,
         verdict_reasons=evaluation.verdict_reasons,
         gaps=_gap_lines(evaluation, catalogue),
         judgements=_judgement_lines(evaluation, review),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.labels import ApplicationType
 from zjtx.scoring.compare import CriterionPair, compare_rulebooks
 from zjtx.scoring.rulebook import (
     GRADE_LABELS,
@@ -68,9 +69,7 @@ def _tooltip(criterion: Any, rulebook: Rulebook) -> str:
 
 
 def _applies(applicability: Any) -> str:
-    kinds = "、".join(
-        {"new": "新申报", "renewal": "复核"}[t] for t in applicability.application_types
-    )
+    kinds = "、".join(ApplicationType(t).label for t in applicability.application_types)
     start = applicability.start.isoformat()
     span = f"{start} 至 {applicability.end.isoformat()}" if applicability.end else f"{start} 起"
     return f"{span}（{kinds}）"
