@@ -153,6 +153,37 @@ _CODES = (
         "重新读取时有错误，企业仍是此前的数据。",
     ),
     IssueCode("region-outside-round", W, "地区不在本批次", "企业填写的地区不在本批次的地区内。"),
+    # Checked against the register (培育库) on import into a round.
+    IssueCode(
+        "registry-renewal-without-record",
+        W,
+        "复核申报无认定记录",
+        "复核申报的企业在培育库中没有该称号的认定记录。",
+    ),
+    IssueCode(
+        "registry-already-holds",
+        W,
+        "已持有该称号",
+        "新申报的企业在培育库中已持有该称号且在有效期内，是否应为复核申报。",
+    ),
+    IssueCode(
+        "registry-declared-contradicted",
+        W,
+        "申报“否”但培育库有记录",
+        "企业申报未持有某称号，培育库中却有该称号的有效认定。",
+    ),
+    IssueCode(
+        "registry-declared-not-on-record",
+        W,
+        "申报“是”但培育库无有效记录",
+        "企业申报持有某称号，培育库中没有该称号的有效认定（无记录、已过期或已撤销）。",
+    ),
+    IssueCode(
+        "registry-champion-excluded",
+        W,
+        "单项冠军企业申报小巨人",
+        "培育库中该企业是有效期内的制造业单项冠军，按规定不再申报小巨人。",
+    ),
 )
 
 ISSUE_CODES: dict[str, IssueCode] = {entry.code: entry for entry in _CODES}
