@@ -20,6 +20,7 @@ from tests.scoring.applicants import (
 )
 from zjtx.domain.applicant import Applicant
 from zjtx.scoring import NoRulebookError, UnknownNameError, score_applicant, select_rulebook_id
+from zjtx.scoring.selection import effective_rulebook
 
 NEW, RENEWAL = "new", "renewal"
 
@@ -138,7 +139,11 @@ def test_cli_json_matches_the_engine(tmp_path, rulebook_id):
     expected = "pending" if JUDGEMENT_ITEMS[rulebook_id] else "qualified"
     assert out[0]["verdict"] == expected
     for record, values in zip(out, (passing, failing), strict=True):
-        ev = run(rulebook_id, values=values, confirmed=False)
+        # The CLI judges by the round's notices (190号 in 2025): the same settings here.
+        kind = values.get("application_type") or "new"
+        book = effective_rulebook(rulebook_id, date.fromisoformat(round_date), kind)
+        noticed = {name: s.default for name, s in book.settings.items()}
+        ev = run(rulebook_id, values=values, confirmed=False, settings=noticed)
         assert record["verdict"] == ev.verdict
         assert (record["score"], record["score_min"], record["score_max"]) == (
             ev.score,
