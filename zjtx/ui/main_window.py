@@ -650,7 +650,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             name, role = changes["evaluator"]
             self.runner.start(
                 lambda p, c: service.set_evaluator_role(name, role, evaluator=name),
-                name="保存评审人", on_failure=self.show_error,
+                name="保存评审人", writes=True, on_failure=self.show_error,
             )  # fmt: skip
         self.show_identity()
         if "password" in changes:  # where the password went: keyring or .pgpass

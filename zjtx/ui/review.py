@@ -414,6 +414,7 @@ class ReviewPane(QWidget):
         self.runner.start(
             work,
             name="保存评审",
+            writes=True,
             on_success=self._saved,
             on_failure=failed,
             on_finish=self._save_finished,
