@@ -18,7 +18,7 @@ from zjtx.domain.issues import SEVERITY_LABELS
 def register(subparsers: argparse._SubParsersAction) -> None:
     check = subparsers.add_parser(
         "check",
-        help="检查申报数据文件（.xlsx/.xls/.csv/.json 或文件夹），列出所有问题",
+        help="检查申报数据文件（.xlsx/.xls/.csv/.json、Word 申请书 .docx 或文件夹），列出所有问题",
         description="按数据质量规则读取申报文件：错误使该企业不能导入，警告须在评审时说明理由。"
         "有错误时退出码为 1。",
     )
