@@ -331,7 +331,6 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.rulebook_action = action("认定标准对比", self.open_rulebooks, None, menu_help, True)
         action("快捷键", self.show_shortcuts, None, menu_help)
         self.about_action = action("关于…", self.show_about, None, menu_help)
-        self.about_action = action("关于…", self.show_about, None, menu_help)
 
     def _update_actions(self) -> None:
         has_round = self.round_name is not None and self.service is not None
@@ -673,13 +672,6 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             "Ctrl+S　保存决定\nCtrl+F　查找企业\nCtrl+I　导入申报数据\n"
             "Ctrl+P　评审意见表\nCtrl+E　导出汇总与名单", QMessageBox.StandardButton.Ok, self)  # fmt: skip
         box.open()
-
-    def show_about(self) -> None:
-        """帮助 → 关于: the program's version and build, and every data file's version."""
-        from zjtx.ui.about_dialog import AboutDialog
-
-        self.about_dialog = AboutDialog(self)
-        self.about_dialog.open()
 
     def show_about(self) -> None:
         """帮助 → 关于: the program's version and build, and every data file's version."""
