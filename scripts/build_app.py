@@ -43,8 +43,6 @@ EXCLUDED_MODULES = (
     "IPython",
     "numpy",
     "pandas",
-    "lxml",  # not a dependency: openpyxl writes with the standard library when it is absent
-    "docx",
     "msoffcrypto",
     "xlwt",
     "PySide6.QtNetwork",
