@@ -19,6 +19,7 @@ from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
 from zjtx.intake import MappingError
 from zjtx.scoring import TIERS
+from zjtx.scoring.selection import round_notice_lines, round_notices
 from zjtx.store import (
     ConflictError,
     Decision,
@@ -289,12 +290,25 @@ def cmd_create(args: argparse.Namespace) -> int:
             settings=_parse_settings(args.setting),
             evaluator=args.evaluator,
         )
+    # The year's notices governing the round, and the settings a notice or this round fixed.
+    notices, settings = round_notices(
+        info.round_date,
+        tier=info.tier,
+        rulebook_id=info.rulebook,
+        overlay_id=info.overlay,
+        overrides=info.settings,
+    )
     _emit(
         args,
-        info.to_dict(),
-        f"已创建批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
-        + (f"，地区 {info.region}" if info.region else "")
-        + (f"，省级规则 {info.overlay}" if info.overlay else ""),
+        {**info.to_dict(), "notices": notices, "applied_settings": settings},
+        "\n".join(
+            [
+                f"已创建批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
+                + (f"，地区 {info.region}" if info.region else "")
+                + (f"，省级规则 {info.overlay}" if info.overlay else ""),
+                *round_notice_lines(notices, settings),
+            ]
+        ),
     )
     return 0
 

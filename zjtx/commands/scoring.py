@@ -28,6 +28,13 @@ from zjtx.scoring import (
 )
 from zjtx.scoring.api import check_scoring, score_each
 from zjtx.scoring.errors import did_you_mean
+from zjtx.scoring.notices import (
+    AppliedNotice,
+    Notice,
+    describe_notice,
+    describe_setting,
+    load_all_notices,
+)
 from zjtx.scoring.quantities import format_number
 from zjtx.scoring.rulebook import (
     CORRESPONDENCE_KINDS,
@@ -127,6 +134,10 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     base = [b for b in books if b.overlay is None]
     overlays = [load_overlay(oid) for oid in list_overlay_ids()]
+    try:
+        notices = load_all_notices()
+    except DataFileError as exc:
+        raise UsageError(str(exc)) from None
     if args.json:
         data = {
             "rulebooks": [
@@ -169,6 +180,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
                 }
                 for o in overlays
             ],
+            "notices": [_notice_json(n) for n in notices],
         }
         print(dump_json(data))
         return 0
@@ -190,7 +202,56 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         for o in overlays
     ]
     print(table(("省级规则 id", "名称", "扩展", "适用批次", "来源等级"), rows))
+    print()
+    rows = [
+        (
+            n.id,
+            n.instrument.number + (f"（{n.province}）" if n.province else ""),
+            "；".join(f"{TIERS[c.tier].split('（')[0]} {c.describe()}" for c in n.covers),
+            "；".join(line for a in _applied(n) for line in a.summary()),
+            _grade_text(n.grade) + (" ⚠未核实" if n.unverified else ""),
+        )
+        for n in notices
+    ]
+    print(table(("通知 id", "文号", "适用批次", "改变", "来源等级"), rows))
+    print("\n国家级通知按批次日期自动适用；省级通知随该省的省级规则适用。")
     return 0
+
+
+def _grade_text(grade: str) -> str:
+    return "未核实" if grade.startswith("UNVERIFIED") else grade
+
+
+def _applied(notice: Notice) -> list[AppliedNotice]:
+    return [AppliedNotice(notice, change) for change in notice.changes]
+
+
+def _notice_json(n: Notice) -> dict[str, Any]:
+    ins = n.instrument
+    return {
+        "id": n.id,
+        "title": n.title,
+        "level": n.level,
+        "province": n.province,
+        "instrument": {
+            "title": ins.title,
+            "number": ins.number,
+            "issued": ins.issued.isoformat() if ins.issued else None,
+            "grade": ins.grade,
+            "link": ins.link or None,
+        },
+        "covers": [
+            {
+                "tier": c.tier,
+                "from": c.start.isoformat(),
+                "until": c.end.isoformat() if c.end else None,
+                "application_types": list(c.application_types),
+            }
+            for c in n.covers
+        ],
+        "changes": [{"rulebook": a.change.rulebook, "summary": a.summary()} for a in _applied(n)],
+        "unverified": n.unverified,
+    }
 
 
 def cmd_rulebook_show(args: argparse.Namespace) -> int:
@@ -439,6 +500,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     # --json above keeps writing [] for an empty list, as a program reading it expects.
     applicants, how = read_scoring_inputs(args, required=True)
     evaluations = score_applicants(applicants, **how)
+    header = notice_header(evaluations)
+    if header:
+        print("\n".join(header))
+        print()
     for evaluation in evaluations:
         print(render_evaluation(evaluation))
         print()
@@ -490,6 +555,10 @@ def render_evaluation(e: Evaluation) -> str:
             f"{g.title} {format_number(g.points)}/{format_number(g.max_points)}" for g in e.groups
         )
     lines.append(verdict)
+    if e.notices:
+        lines.append("适用通知：" + "；".join(describe_notice(r) for r in e.notices))
+    for record in e.settings:
+        lines.append(f"批次设置：{describe_setting(record)}")
     for reason in e.verdict_reasons:
         lines.append(f"  · {reason}")
     rows = []
@@ -513,6 +582,19 @@ def render_evaluation(e: Evaluation) -> str:
     for note in e.notes:
         lines.append(f"注：{note}")
     return "\n".join(lines)
+
+
+def notice_header(evaluations: Iterable[Evaluation]) -> list[str]:
+    """Lines naming the notices the evaluations were judged by, and the settings a notice or
+    the round fixed (an override says what it overrode), each once."""
+    lines: dict[str, None] = {}
+    for e in evaluations:
+        kind = "复核" if e.application_type == "renewal" else "新申报"
+        for record in e.notices:
+            lines[f"适用通知（{e.rulebook}，{kind}）：{describe_notice(record)}"] = None
+        for record in e.settings:
+            lines[f"批次设置（{e.rulebook}）：{describe_setting(record)}"] = None
+    return list(lines)
 
 
 def render_summary(evaluations: list[Evaluation]) -> str:

@@ -24,6 +24,7 @@ from zjtx.domain.results import (
 )
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.review import ReviewInfo
+from zjtx.scoring.notices import describe_notice, describe_setting
 
 TIER_LABELS = {
     "innovative-sme": "创新型中小企业",
@@ -195,10 +196,13 @@ class AssessmentReport:
     input_hash: str
     missing_characters: tuple[str, ...] = field(default=())
     evaluator_unit: str = ""  # printed beside the evaluator's signature; "" = a blank line
+    # Under the rulebook line: the year's notices applied and the settings a notice or the
+    # round fixed (an override says what it overrode), e.g. “适用通知：工信厅企业函〔2025〕190号…”.
+    policy: tuple[str, ...] = ()
 
     def all_text(self) -> str:
         """Every printed string (for the font-coverage check and for tests)."""
-        parts: list[str] = [self.title, self.subtitle, self.rulebook, self.footer]
+        parts: list[str] = [self.title, self.subtitle, self.rulebook, *self.policy, self.footer]
         parts += [v for pair in self.enterprise for v in pair]
         parts += list(self.figure_columns)
         for row in self.figures:
@@ -364,6 +368,13 @@ def _figure_rows(
     return columns, tuple(rows)
 
 
+def policy_lines(evaluation: Evaluation) -> tuple[str, ...]:
+    """The notices an evaluation was judged by and its notice or round settings, one line each."""
+    lines = [f"适用通知：{describe_notice(record)}" for record in evaluation.notices]
+    lines += [f"批次设置：{describe_setting(record)}" for record in evaluation.settings]
+    return tuple(lines)
+
+
 def report_input_hash(evaluation: Evaluation, review: ReviewInfo | None) -> str:
     """SHA-256 of everything the report shows: the evaluation's input hash or content, plus review.
 
@@ -509,6 +520,7 @@ def build_assessment_report(
         title=f"{tier}评审意见表",
         subtitle=f"{round_text}　{tier}　{application}",
         rulebook=rulebook,
+        policy=policy_lines(evaluation),
         enterprise=enterprise,
         figure_columns=columns,
         figures=figures,

@@ -336,6 +336,7 @@ def report_story(
         para(report.title, "title"),
         para(report.subtitle, "subtitle"),
         para(report.rulebook, "rulebook"),
+        *(para(line, "rulebook") for line in report.policy),
     ]
     number = 0
 

@@ -56,6 +56,10 @@ def score_applicant(
     rulebook = rulebook_for(
         applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
     )
+    # A round setting concerns the rulebooks that know it (a 2026 小巨人 round's growth waiver
+    # is for its renewals' rulebook only); check_scoring has checked that one does.
+    if settings:
+        settings = {k: v for k, v in settings.items() if k in rulebook.settings}
     return evaluate(
         applicant, rulebook, round_date=round_date, confirmations=confirmations, settings=settings
     )
@@ -97,6 +101,7 @@ def check_scoring(
     """Raise, before anything is evaluated, what evaluating these applicants would raise for a
     rulebook, overlay or setting name (one rulebook per application type is looked up)."""
     seen: set[Any] = set()
+    known: dict[str, Any] = {}
     for applicant in applicants:
         application_type = applicant.values.get("application_type")
         if application_type in seen:
@@ -105,9 +110,10 @@ def check_scoring(
         rulebook = rulebook_for(
             applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
         )
-        for name in settings or {}:
-            if name not in rulebook.settings:
-                raise UnknownNameError("批次设置", name, rulebook.settings)
+        known.update(rulebook.settings)
+    for name in settings or {}:
+        if seen and name not in known:
+            raise UnknownNameError("批次设置", name, known)
 
 
 def score_applicants(

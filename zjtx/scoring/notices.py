@@ -78,8 +78,12 @@ class Cover:
 
     def describe(self) -> str:
         types = "、".join({"new": "新申报", "renewal": "复核"}[t] for t in self.application_types)
-        end = self.end.isoformat() if self.end else "至今"
-        return f"{self.start.isoformat()} 至 {end}（{types}）"
+        span = (
+            f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+            if self.end
+            else f"{self.start.isoformat()} 起"
+        )
+        return f"{span}（{types}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -804,7 +808,7 @@ def setting_records(
                 "source": "override" if overridden else "notice",
                 "notice": notice.instrument.number if notice else None,
                 "notice_value": item.value if item else None,
-                "default": setting.default,
+                "round_default": setting.default,  # without an override: the notice's or rulebook's
                 "unverified": item.unverified if item and not overridden else None,
             }
         )
@@ -817,7 +821,7 @@ def describe_setting(record: dict[str, Any]) -> str:
     text = f"{record['label']}：{state}"
     if record["source"] == "override":
         base = record["notice"] or "评价标准默认"
-        before = "启用" if record["default"] else "关闭"
+        before = "启用" if record["round_default"] else "关闭"
         text += f"（本批次改定；{base}为{before}）"
     else:
         text += f"（{record['notice']}）"
