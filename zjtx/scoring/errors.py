@@ -39,7 +39,7 @@ class DataFileError(ValueError):
         path: str | None = None,
     ) -> None:
         self.file = file
-        self.rule = rule
+        self.rule = rule or None
         self.detail = message
         self.suggestion = suggestion
         self.path = path or None

@@ -116,7 +116,7 @@ class _FileCheck:
 
     def text(self, mapping: dict, key: str, rule: str | None, path: str = "") -> str | None:
         raw = mapping.get(key)
-        if raw is None or (isinstance(raw, str | int | float) and not isinstance(raw, bool)):
+        if raw is None or is_text(raw):
             return None if raw is None else str(raw)
         self.add(f"{key} 应为文本，收到 {shape_of(raw)}", rule=rule, path=_join(path, key))
         return None
@@ -131,6 +131,11 @@ class _FileCheck:
 
     def done(self) -> None:
         raise_collected(self.problems)
+
+
+def is_text(raw: Any) -> bool:
+    """Text, or a number YAML read from text such as ``version: 2026``."""
+    return isinstance(raw, str | int | float) and not isinstance(raw, bool)
 
 
 def _join(path: str, step: str | int) -> str:
@@ -237,9 +242,11 @@ def _parse_criterion(
     overlay: str | None,
 ) -> CriterionDef | None:
     """One criterion; its problems recorded in the parser, None when it cannot be built."""
-    if not isinstance(entry, dict) or not entry.get("id"):
+    if not isinstance(entry, dict) or not entry.get("id") or not is_text(entry["id"]):
         parser.rule = f"criteria[{index}]"
-        raise parser.error(f"条目须为含 id 的映射，收到 {shape_of(entry)}")
+        if isinstance(entry, dict):
+            parser.check_keys(entry, CRITERION_KEYS)
+        raise parser.error(f"条目须为含 id（条目编号）的映射，收到 {shape_of(entry)}")
     cid = str(entry["id"])
     parser.rule = cid
     parser.references = set()
@@ -251,7 +258,7 @@ def _parse_criterion(
                 parser.error(f"缺少必填属性 “{key}”（每一条都须注明条款原文、来源与可信等级）")
             )
     for key in ("title", "group", "clause", "source", "requirement", "unverified"):
-        if key in entry and not isinstance(entry[key], str | int | float | type(None)):
+        if entry.get(key) is not None and not is_text(entry[key]):
             with parser.at(key):
                 parser.problems.append(parser.error(f"{key} 应为文本，收到 {shape_of(entry[key])}"))
     group = str(entry.get("group") or "")
@@ -282,7 +289,7 @@ def _parse_criterion(
         "not_applicable", _not_applicable, entry.get("not_applicable"), parser, settings
     )
     enabled = entry.get("enabled_by_setting")
-    if enabled is not None and enabled not in settings:
+    if enabled is not None and (not isinstance(enabled, str) or enabled not in settings):
         with parser.at("enabled_by_setting"):
             parser.problems.append(
                 parser.error(f"未知批次设置 “{enabled}”", did_you_mean(str(enabled), settings))
@@ -359,7 +366,7 @@ def _not_applicable(
                 did_you_mean(str(bad), APPLICATION_TYPES),
             )
     setting = spec.get("setting")
-    if setting is not None and setting not in settings:
+    if setting is not None and (not isinstance(setting, str) or setting not in settings):
         with parser.at("setting"):
             raise parser.error(f"未知批次设置 “{setting}”", did_you_mean(str(setting), settings))
     note = parser.text(spec, "note")
@@ -470,6 +477,7 @@ def _groups(raw: Any, check: _FileCheck, rid: str) -> dict[str, Group]:
         if missing:
             check.add(f"分组缺少 {'、'.join(missing)}", rule=rid, path=where)
             continue
+        check.text(item, "title", rid, where)
         minimum = item.get("minimum")
         value = None
         if minimum is not None:
@@ -502,6 +510,8 @@ def _build(
         check.add(f"缺少顶层属性 “{key}”", rule=rid)
     if missing:
         check.done()
+    for key in ("title", "version", "wording"):
+        check.text(data, key, rid)
     tier = str(data["tier"])
     if tier not in TIERS:
         check.add(f"未知层级 “{tier}”", rule=rid, path="tier", suggestion=did_you_mean(tier, TIERS))
@@ -589,6 +599,11 @@ def _build(
         for key in ("title", "number"):
             if not instrument.get(key):
                 check.add(f"instrument 缺少 {key}（文件名称与文号）", rule=rid, path="instrument")
+        for key in ("title", "number", "annex", "note", "grade", "link"):
+            check.text(instrument, key, rid, "instrument")
+        for key in ("issued", "effective"):
+            if instrument.get(key) is not None:
+                check.attempt(_date, instrument[key], file, rid, _join("instrument", key))
     else:
         instrument = {}
     applies = check.attempt(_applicability, data["applies"], file, rid)

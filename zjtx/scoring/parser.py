@@ -273,11 +273,21 @@ class Parser:
         if not isinstance(data, dict):
             raise self.error(f"条件应为映射（如 {{q: 字段, ge: 数值}}），收到 {shape_of(data)}")
         forms = [k for k in COND_FORMS if k in data]
-        if len(forms) != 1:
-            keys = ", ".join(map(str, data))
-            guess = next((did_you_mean(str(k), COND_FORMS) for k in data if k not in _OPS), None)
+        if len(forms) > 1:
             raise self.error(
-                f"无法识别的条件（{keys}）；应含且只含 {'/'.join(COND_FORMS)} 之一", guess
+                f"一个条件只能写 {'/'.join(COND_FORMS)} 之一，这里有 {', '.join(forms)}"
+            )
+        if not forms:
+            known = set().union(*(allowed for allowed, _ in COND_FORMS.values()))
+            strangers = [str(k) for k in data if k not in known]
+            guesses = [(k, did_you_mean(k, COND_FORMS)) for k in strangers]
+            bad, guess = next(((k, g) for k, g in guesses if g), (None, None))
+            bad = bad or next(iter(strangers), None)
+            raise self.error(
+                f"无法识别的条件（{', '.join(map(str, data))}）"
+                + (f"：“{bad}” 不是条件的属性" if bad else "")
+                + f"；应含且只含 {'/'.join(COND_FORMS)} 之一",
+                guess,
             )
         allowed, build = COND_FORMS[forms[0]]
         self.check_keys(data, allowed)
@@ -286,7 +296,17 @@ class Parser:
                 self.problems.append(
                     self.error(f"text 应为文本（条件的说明），收到 {shape_of(data['text'])}")
                 )
-        return build(self, data, forms[0])
+        return self._built(build, data, forms[0])
+
+    def _built(self, build: Callable[[Parser, Any, str], T], data: Any, form: str) -> T:
+        # Builders registered from other modules may not check every shape; a Python error
+        # from a malformed body still reaches the user as a problem of this file and rule.
+        try:
+            return build(self, data, form)
+        except (TypeError, KeyError, AttributeError, ValueError, IndexError) as exc:
+            if isinstance(exc, DataFileError):
+                raise
+            raise self.error(f"{form} 的写法无法识别（{shape_of(data)}）") from None
 
     def _junction(self, data: dict, form: str) -> Cond:
         text = data.get("text")
@@ -446,7 +466,7 @@ class Parser:
                 if not isinstance(body, dict):
                     raise self.error(f"{form} 须为映射，收到 {shape_of(body)}")
                 self.check_keys(body, allowed)
-            return build(self, body, form)
+            return self._built(build, body, form)
 
     def _options(self, body: dict, form: str) -> Score:
         with self.at("q"):
