@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from zjtx.cli import UsageError
 from zjtx.commands import path_exists
+from zjtx.commands.rulebook_files import register_actions
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
@@ -28,6 +29,7 @@ from zjtx.scoring import (
 )
 from zjtx.scoring.api import check_scoring, score_each
 from zjtx.scoring.errors import did_you_mean
+from zjtx.scoring.installing import installed_lines, origin_of, origin_text
 from zjtx.scoring.notices import (
     AppliedNotice,
     Notice,
@@ -64,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--overlay", help="同时合并的省级规则 id")
     show.add_argument("--json", action="store_true", help="输出 JSON")
     show.set_defaults(func=cmd_rulebook_show)
+    register_actions(rb_sub)  # check, install: zjtx/commands/rulebook_files.py
 
     score = subparsers.add_parser(
         "score",
@@ -162,6 +165,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
                     "criteria": len(b.criteria),
                     "unverified": [c.id for c in b.unverified_items()],
                     "hash": b.hash,
+                    **origin_of("rulebooks", b.id),
                 }
                 for b in base
             ],
@@ -177,6 +181,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
                     ],
                     "grade": o.grade,
                     "unverified": o.unverified,
+                    **origin_of("overlays", o.id),
                 }
                 for o in overlays
             ],
@@ -192,16 +197,26 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             "；".join(a.describe() for a in b.applies),
             f"{len(b.criteria)} 条"
             + (f"（{len(b.unverified_items())} 条未核实）" if b.unverified_items() else ""),
+            origin_text("rulebooks", b.id),
         )
         for b in base
     ]
-    print(table(("id", "名称", "文号", "适用批次", "条目"), rows))
+    print(table(("id", "名称", "文号", "适用批次", "条目", "来源"), rows))
     print()
     rows = [
-        (o.id, o.title, o.extends, "；".join(a.describe() for a in o.applies), o.grade)
+        (
+            o.id,
+            o.title,
+            o.extends,
+            "；".join(a.describe() for a in o.applies),
+            o.grade,
+            origin_text("overlays", o.id),
+        )
         for o in overlays
     ]
-    print(table(("省级规则 id", "名称", "扩展", "适用批次", "来源等级"), rows))
+    print(table(("省级规则 id", "名称", "扩展", "适用批次", "来源等级", "来源"), rows))
+    for line in installed_lines():  # where each installed file is, and any left unused
+        print(line)
     print()
     rows = [
         (

@@ -61,8 +61,9 @@ class Applicability:
 
     def describe(self) -> str:
         types = "、".join({"new": "新申报", "renewal": "复核"}[t] for t in self.application_types)
-        end = self.end.isoformat() if self.end else "至今"
-        return f"{self.start.isoformat()} 至 {end}（{types}）"
+        if self.end is None:
+            return f"{self.start.isoformat()} 起（{types}）"
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}（{types}）"
 
 
 @dataclass(frozen=True, slots=True)
