@@ -47,10 +47,12 @@ def test_header_shows_an_override_as_an_override(tmp_path):
     waiver = next(line for line in report.policy if "增长率" in line)
     assert "关闭（本批次改定；工信厅企业函〔2026〕117号为启用）" in waiver
     floor = next(line for line in report.policy if "5000万元" in line)
-    assert "⚠未核实" in floor
+    assert "（未核实）" in floor
     path = tmp_path / "report.pdf"
     render_assessment_pdf(report, path)
-    assert "本批次改定" in flat_text(path).replace("\n", "")
+    text = flat_text(path).replace("\n", "")
+    assert "本批次改定" in text and "未核实" in text
+    assert "U+26A0" not in text  # no ⚠ the font lacks
 
 
 def test_header_is_empty_without_notices():

@@ -372,7 +372,8 @@ def policy_lines(evaluation: Evaluation) -> tuple[str, ...]:
     """The notices an evaluation was judged by and its notice or round settings, one line each."""
     lines = [f"适用通知：{describe_notice(record)}" for record in evaluation.notices]
     lines += [f"批次设置：{describe_setting(record)}" for record in evaluation.settings]
-    return tuple(lines)
+    # The embedded font has no ⚠; the report marks unverified items in words, as elsewhere.
+    return tuple(line.replace(" ⚠未核实", "（未核实）").replace("⚠", "") for line in lines)
 
 
 def report_input_hash(evaluation: Evaluation, review: ReviewInfo | None) -> str:
