@@ -153,6 +153,17 @@ _CODES = (
         "重新读取时有错误，企业仍是此前的数据。",
     ),
     IssueCode("region-outside-round", W, "地区不在本批次", "企业填写的地区不在本批次的地区内。"),
+    # A published list (公示名单, 认定名单…) read into the register: the list is not imported.
+    IssueCode("list-name-column-missing", E, "名单无企业名称列", "名单中找不到企业名称列。"),
+    IssueCode("list-name-duplicate", E, "名单内企业重复", "同一企业在一份名单中出现多次。"),
+    IssueCode("list-name-too-long", E, "企业名称过长", "名单中的企业名称超过允许的长度。"),
+    IssueCode("list-uscc-invalid", E, "名单信用代码有误", "名单中的统一社会信用代码无效。"),
+    IssueCode(
+        "list-uscc-contradicts",
+        E,
+        "信用代码与培育库不符",
+        "名单中的统一社会信用代码与培育库中该企业的记录不同。",
+    ),
     # Checked against the register (培育库) on import into a round.
     IssueCode(
         "registry-renewal-without-record",
@@ -175,7 +186,7 @@ _CODES = (
     IssueCode(
         "registry-declared-not-on-record",
         W,
-        "申报“是”但培育库无有效记录",
+        "申报“是”但培育库无记录",
         "企业申报持有某称号，培育库中没有该称号的有效认定（无记录、已过期或已撤销）。",
     ),
     IssueCode(
