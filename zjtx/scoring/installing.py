@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,13 @@ from zjtx.scoring.definitions import (
     version_key,
 )
 from zjtx.scoring.errors import DataFileError
-from zjtx.scoring.loader import load_overlay_file, load_rulebook_file, rulebook_source
+from zjtx.scoring.loader import (
+    list_rulebook_ids,
+    load_overlay_file,
+    load_rulebook,
+    load_rulebook_file,
+    rulebook_source,
+)
 
 KIND_LABELS = {"rulebooks": "评价标准", "overlays": "省级规则", "notices": "年度通知"}
 # The keys that tell the kinds apart, for a file outside the rulebooks/overlays/notices folders.
@@ -168,6 +175,10 @@ def install_problem(check: FileCheck) -> DataFileError | None:
                 rule=check.id,
                 path="version",
             )
+    if check.kind == "rulebooks":
+        overlap = _overlapping_rulebook(check)
+        if overlap is not None:
+            return overlap
     installed = installed_dir(check.kind) / f"{check.id}.yaml"
     if installed.is_file():
         installed_version = header_of(installed)[1]
@@ -179,6 +190,31 @@ def install_problem(check: FileCheck) -> DataFileError | None:
                 rule=check.id,
                 path="version",
             )
+    return None
+
+
+def _overlapping_rulebook(check: FileCheck) -> DataFileError | None:
+    """A rulebook of the same tier whose rounds overlap this one's (selection by tier, date
+    and application type must find exactly one)."""
+    new = load_rulebook_file(check.path, name_is_id=False)
+    for other_id in list_rulebook_ids():
+        if other_id == new.id:
+            continue
+        other = load_rulebook(other_id)
+        if other.tier != new.tier:
+            continue
+        for a in new.applies:
+            for b in other.applies:
+                shared = set(a.application_types) & set(b.application_types)
+                starts, ends = max(a.start, b.start), min(a.end or date.max, b.end or date.max)
+                if shared and starts <= ends:
+                    return DataFileError(
+                        check.path.name,
+                        f"适用批次 {a.describe()} 与{other.title}（{other.id}）的 {b.describe()} "
+                        "重叠，按批次日期将无法确定采用哪一个标准；请调整 applies",
+                        rule=new.id,
+                        path="applies",
+                    )
     return None
 
 
