@@ -6,10 +6,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 from zjtx.intake.workbook import FileProblem, SheetData
 
 BODY_TEXT = "正文"
+MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
 # "企业名称：X" paragraphs outside tables; anything longer is prose, not a field.
 _LABELLED = re.compile(r"^\s*([^:：]{2,30}?)\s*[:：]\s*(\S.{0,199}?)\s*$")
 _NOT_WORD = "文件已损坏或不是 Word 文档，无法读取：请在 Word 或 WPS 中打开并另存为 .docx"
@@ -25,23 +28,16 @@ class WordDocument:
 
 def read_docx(path: Path) -> WordDocument:
     """Tables of a .docx as SheetData named 表1, 表2…; labelled paragraphs as 正文."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise FileProblem("file-corrupt", _NOT_WORD) from None
-    except Exception as exc:  # lxml's XMLSyntaxError and friends: a damaged part
-        raise FileProblem("file-corrupt", f"{_NOT_WORD}（{type(exc).__name__}）") from None
     from docx.oxml.ns import qn
+
+    body = _body(path)
 
     tbl_tag, p_tag = qn("w:tbl"), qn("w:p")
     result = WordDocument()
     paragraphs: list[list[str]] = []
     numbers: list[int] = []
     tables = 0
-    for index, child in enumerate(document.element.body.iterchildren(), start=1):
+    for index, child in enumerate(body.iterchildren(), start=1):
         if child.tag == tbl_tag:
             tables += 1
             name = f"表{tables}"
@@ -60,6 +56,46 @@ def read_docx(path: Path) -> WordDocument:
             SheetData(name=BODY_TEXT, rows=paragraphs, ref_style="paragraph", row_numbers=numbers)
         )
     return result
+
+
+def _body(path: Path) -> Any:
+    """The w:body of the main document part, parsed by python-docx's XML layer.
+
+    Only the main part is parsed: docx.Document() would parse styles, theme, numbering and
+    settings too (two thirds of the time for a 申请书) though tables need none of them.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import parse_xml
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+            target = next(
+                (
+                    rel.get("Target", "")
+                    for rel in rels
+                    if rel.get("Type") == RELATIONSHIP_TYPE.OFFICE_DOCUMENT
+                ),
+                "word/document.xml",
+            )
+            info = archive.getinfo(target.lstrip("/"))
+            if info.file_size > MAX_DOCUMENT_BYTES:
+                raise FileProblem(
+                    "file-too-large",
+                    f"Word 文档正文解压后超过 {MAX_DOCUMENT_BYTES >> 20} MB，不像是申请书，未读取",
+                )
+            xml = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError):
+        raise FileProblem("file-corrupt", _NOT_WORD) from None
+    try:
+        document = parse_xml(xml)
+    except Exception as exc:  # lxml's XMLSyntaxError: a damaged part
+        raise FileProblem("file-corrupt", f"{_NOT_WORD}（{type(exc).__name__}）") from None
+    body = document.find(qn("w:body"))
+    if body is None:
+        raise FileProblem("file-corrupt", _NOT_WORD)
+    return body
 
 
 def _text(element: object) -> str:

@@ -101,6 +101,21 @@ class _Axis:
     placed: dict[int, _Placed] | None = None
 
 
+MEMO_LIMIT = 20_000  # label texts remembered per catalogue and year
+_MEMOS: dict[tuple[int, int], tuple[FieldCatalogue, dict[str, HeaderMatch], dict[Any, Any]]] = {}
+
+
+def _memos(catalogue: FieldCatalogue, year: int) -> tuple[dict[str, HeaderMatch], dict[Any, Any]]:
+    """Label matches and converters shared by every form of a catalogue and round year: a
+    folder of 500 申请书 repeats the same labels (matching and converters are pure)."""
+    cached = _MEMOS.get((id(catalogue), year))
+    if cached is None or cached[0] is not catalogue:
+        if len(_MEMOS) > 16:
+            _MEMOS.clear()
+        cached = _MEMOS[(id(catalogue), year)] = (catalogue, {}, {})
+    return cached[1], cached[2]
+
+
 class _FormReader:
     """Reads grids (sheets, Word tables) into one Record."""
 
@@ -111,7 +126,7 @@ class _FormReader:
         self.record = record
         self.mappings: list[ColumnMapping] = []
         self.deferred: list[tuple[str, Severity, str, str | None, str | None, str | None]] = []
-        self.memo: dict[str, HeaderMatch] = {}
+        self.memo, self.converters = _memos(catalogue, year)
         self.anchor: tuple[int, str, str] | None = None  # (year, label at, value at)
         self.chronological: str | None = None  # where a cell says the years run oldest first
 
@@ -137,7 +152,9 @@ class _FormReader:
     def match(self, text: str) -> HeaderMatch:
         found = self.memo.get(text)
         if found is None:
-            found = self.memo[text] = match_header(text, self.catalogue, self.year)
+            found = match_header(text, self.catalogue, self.year)
+            if len(self.memo) < MEMO_LIMIT:
+                self.memo[text] = found
         return found
 
     # ---- the whole document -----------------------------------------------------------------
@@ -259,7 +276,9 @@ class _FormReader:
                     "formula-not-calculated", f"{where}：{FORMULA_MESSAGE}", sheet, cell, key
                 )
             return
-        convert = make_converter(spec, unit)
+        convert = self.converters.get((key, unit))
+        if convert is None:
+            convert = self.converters[(key, unit)] = make_converter(spec, unit)
         percent = (r, c) in sheet.percent_cells and spec.type != FieldType.TEXT
         try:
             typed = convert(value, percent)
