@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "zjtx.commands.reports",
     "zjtx.commands.printing",
     "zjtx.commands.rounds",
+    "zjtx.commands.registry",
 )
 
 
