@@ -83,6 +83,9 @@ def test_consultant_sheet_reads_into_one_applicant(tmp_path, capsys, name_label,
     assert values["employees_y1"] == 120
     assert values["total_assets_y1"] == 25000  # 2.5 亿元
     assert not [i for i in payload["issues"] if i["severity"] == "error"]
+    where = payload["provenance"][0]["revenue_y1"]
+    assert where["sheet"] == "名单" and where["cell"] == f"{'CDE'[order.index('近一年')]}9"
+    assert "2025" in where["rule"] and where["raw"] == "10500.5"
 
 
 def test_unit_column_converts_with_decimal_and_keeps_provenance(tmp_path):
