@@ -476,7 +476,8 @@ def _groups(raw: Any, check: _FileCheck, rid: str) -> dict[str, Group]:
         missing = [k for k in ("id", "title") if not item.get(k)]
         if missing:
             check.add(f"分组缺少 {'、'.join(missing)}", rule=rid, path=where)
-            continue
+        if not item.get("id"):
+            continue  # with its id known, its criteria are not reported for it again
         check.text(item, "title", rid, where)
         minimum = item.get("minimum")
         value = None
@@ -492,7 +493,7 @@ def _groups(raw: Any, check: _FileCheck, rid: str) -> dict[str, Group]:
         gid = str(item["id"])
         if gid in groups:
             check.add(f"分组 id “{gid}” 重复", rule=rid, path=where)
-        groups[gid] = Group(gid, str(item["title"]), value)
+        groups[gid] = Group(gid, str(item.get("title") or gid), value)
     return groups
 
 
