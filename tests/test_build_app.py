@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "resources" / "samples"
 # Set to an existing dist/zjtx folder to test it instead of building one (while iterating).
 REUSE_ENV = "ZJTX_FROZEN_APP"
+BUILT_FROM: dict[str, str] = {}  # the commit checked out when the fixture built the folder
 # What Qt's offscreen platform says on stderr about itself; anything else is an error.
 OFFSCREEN_NOTICES = (
     "This plugin does not support propagateSizeHints",
@@ -37,6 +38,8 @@ def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if reused:
         return Path(reused)
     base = tmp_path_factory.mktemp("frozen")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    BUILT_FROM["commit"] = head.stdout.strip() if head.returncode == 0 else "unknown"
     script = ROOT / "scripts" / "build_app.py"
     places = ["--dist", str(base / "dist"), "--work", str(base / "work")]
     result = subprocess.run(
@@ -127,8 +130,8 @@ def test_folder_holds_both_programs_resources_and_only_needed_qt(app_folder: Pat
                    "pip", "setuptools", "tests"):  # fmt: skip
         assert unused not in names, unused
     info = json.loads((internal / "zjtx" / "_build_info.json").read_text(encoding="utf-8"))
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    assert info["commit"] == (head.stdout.strip() if head.returncode == 0 else "unknown")
+    assert info["commit"] == BUILT_FROM.get("commit", info["commit"])  # (not known when reused)
+    assert info["commit"] == "unknown" or len(info["commit"]) == 40
     built = datetime.fromisoformat(info["built_at"])
     assert os.environ.get(REUSE_ENV) or abs(datetime.now(built.tzinfo) - built) < timedelta(hours=1)
 
