@@ -52,6 +52,10 @@ def install_translations(app: QApplication) -> list[QTranslator]:
                            catalogue, "_", folder):  # fmt: skip
             app.installTranslator(translator)
             installed.append(translator)
+    if not installed:  # a frozen build missing its translations shows English buttons
+        logging.getLogger("zjtx.ui").warning(
+            "找不到 Qt 的中文翻译（%s）：标准按钮将显示英文", folder
+        )
     app._zjtx_translators = installed  # type: ignore[attr-defined]
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     return installed
