@@ -4,7 +4,7 @@ applied; titles for people."""
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from zjtx.scoring.conditions import Cond, CriterionRef
 from zjtx.scoring.definitions import APPLICATION_TYPES, TIERS, Overlay, Rulebook
@@ -27,6 +27,12 @@ class NoRulebookError(LookupError):
 
 def select_rulebook_id(tier: str, round_date: date, application_type: str = "new") -> str:
     """The rulebook id for a tier, round date and application type (criteria.md §2)."""
+    return _select_rulebook_id(tier, round_date, application_type)
+
+
+@lru_cache(maxsize=512)
+def _select_rulebook_id(tier: str, round_date: date, application_type: str) -> str:
+    # Asked once per applicant; every rulebook file is looked at only once per tier and date.
     if tier not in TIERS:
         raise UnknownNameError("层级", tier, TIERS)
     if application_type not in APPLICATION_TYPES:
@@ -67,6 +73,14 @@ def effective_rulebook(
     Every scoring path (`zjtx score`, rounds in the store, reports) takes its rulebook from
     here, so they all judge by the same notices; ``Rulebook.notices`` names them.
     """
+    return _effective(rulebook_id, round_date, application_type, overlay_id)
+
+
+@lru_cache(maxsize=512)
+def _effective(
+    rulebook_id: str, round_date: date, application_type: str, overlay_id: str | None
+) -> Rulebook:
+    # Asked once per applicant: the notices are chosen once per rulebook, date and type.
     base = load_rulebook(rulebook_id, overlay_id) if overlay_id else load_rulebook(rulebook_id)
     ids = tuple(n.id for n in select_notices(base, round_date, application_type))
     return _with_notices(rulebook_id, overlay_id, ids)
@@ -162,3 +176,11 @@ def round_notice_lines(notices: list[dict], settings: list[dict]) -> list[str]:
         lines.append(f"适用通知{scope}：{describe_notice(record)}")
     lines += [f"批次设置：{describe_setting(record)}" for record in settings]
     return lines
+
+
+def forget_selection() -> None:
+    """Forget the rulebooks and notices chosen so far (after a file is installed)."""
+    _select_rulebook_id.cache_clear()
+    _effective.cache_clear()
+    _with_notices.cache_clear()
+    load_notice.cache_clear()
