@@ -44,12 +44,15 @@ def _print_check(check: FileCheck) -> None:
 
 def cmd_rulebook_check(args: argparse.Namespace) -> int:
     checks = [check_file(Path(name)) for name in args.files]
+    failed = sum(not c.valid for c in checks)
     if args.json:
         print(dump_json([c.as_json() for c in checks]))
+        if failed:  # the reason for exit status 2 where people look for it
+            print(f"{failed} 个文件未通过检查（问题见 JSON 的 problems）", file=sys.stderr)
     else:
         for check in checks:
             _print_check(check)
-    return 0 if all(c.valid for c in checks) else 2
+    return 2 if failed else 0
 
 
 def cmd_rulebook_install(args: argparse.Namespace) -> int:
@@ -61,6 +64,8 @@ def cmd_rulebook_install(args: argparse.Namespace) -> int:
         data = check.as_json()
         data["installed"] = str(target) if target else None
         print(dump_json(data))
+        if target is None:
+            print(f"未安装：{check.path.name} 有 {len(check.problems)} 处问题", file=sys.stderr)
         return 0 if target else 2
     if target is None:
         _print_check(check)

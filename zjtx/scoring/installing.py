@@ -36,6 +36,9 @@ _KIND_KEYS = {
 }
 
 
+_NOT_A_FILE = object()
+
+
 @dataclass(frozen=True, slots=True)
 class FileCheck:
     """What checking one file found: its kind, id and version, and every problem (or a
@@ -92,13 +95,19 @@ def detect_kind(path: Path, data: dict[str, Any]) -> str | None:
 def check_file(path: Path) -> FileCheck:
     """Check a rulebook, overlay or notice file in full, collecting every problem."""
     path = Path(path)
-    if not path.is_file():
-        problem = DataFileError(str(path), "文件不存在或不是文件")
-        return FileCheck(path, None, problems=(problem,))
     try:
-        data = read_yaml(path)
+        data = read_yaml(path) if path.is_file() else _NOT_A_FILE
     except DataFileError as exc:
         return FileCheck(path, None, problems=tuple(exc.problems))
+    except OSError as exc:  # a name too long for the system, a folder that cannot be read
+        problem = DataFileError(str(path)[:200], f"无法读取：{exc.strerror or exc}")
+        return FileCheck(path, None, problems=(problem,))
+    except (UnicodeDecodeError, RecursionError):
+        problem = DataFileError(path.name, "不是 UTF-8 编码的 YAML 文本文件（或嵌套过深）")
+        return FileCheck(path, None, problems=(problem,))
+    if data is _NOT_A_FILE:
+        problem = DataFileError(str(path)[:200], "文件不存在或不是文件")
+        return FileCheck(path, None, problems=(problem,))
     if not isinstance(data, dict):
         problem = DataFileError(
             path.name, "文件内容须为映射（键: 值），不是评价标准、省级规则或通知"
