@@ -12,11 +12,20 @@ import yaml
 from zjtx.cli import main
 from zjtx.paths import resource_path
 from zjtx.scoring.rulebook import load_rulebook, select_rulebook_id
+from zjtx.scoring.selection import forget_selection
 
 SHIPPED = sorted(
     [*resource_path("rulebooks").glob("*.yaml"), *resource_path("overlays").glob("*.yaml"),
      *resource_path("notices").glob("*.yaml")]
 )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def forget_installed_files():
+    """Selections made while a test's data folder held installed files are not kept for the
+    next test, whose data folder is empty."""
+    yield
+    forget_selection()
 
 
 def _edited(tmp_path: Path, source: Path, name: str, edit) -> Path:

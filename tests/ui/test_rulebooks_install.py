@@ -5,12 +5,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 import yaml
 from PySide6.QtWidgets import QMessageBox
 
 from zjtx.paths import resource_path
+from zjtx.scoring.selection import forget_selection
 from zjtx.ui import rulebooks as rulebooks_ui
 from zjtx.ui.rulebooks import RulebookBrowser
+
+
+@pytest.fixture(autouse=True)
+def forget_installed_files():
+    """Selections made while a test's data folder held installed files are not kept for the
+    next test, whose data folder is empty."""
+    yield
+    forget_selection()
 
 
 def _write(tmp_path: Path, name: str, edit) -> Path:

@@ -244,6 +244,9 @@ def install_file(path: Path) -> tuple[FileCheck, Path | None]:
     content = Path(path).read_bytes()
     target = installed_dir(check.kind) / f"{check.id}.yaml"
     write_atomically(target, lambda temporary: temporary.write_bytes(content))
+    from zjtx.scoring.selection import forget_selection  # selection builds on this module's
+
+    forget_selection()  # rounds chosen before now may be governed by the new file
     return check, target
 
 
