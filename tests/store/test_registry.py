@@ -217,6 +217,19 @@ def test_accepting_the_register_value_makes_a_version_with_provenance(service, t
     assert "registry-declared-contradicted" not in [i.code for i in detail.issues]
     last = service.history("2026专精特新", make_uscc(4))
     assert any("来自 培育库" in e.summary and e.reason.startswith("按培育库记录更正") for e in last)
+    change_event = next(e for e in last if "来自 培育库" in e.summary)
+    assert "否→是" in change_event.summary and "False" not in change_event.summary
+
+
+def test_a_changed_yes_no_field_reads_yes_and_no_in_the_trail(service, tmp_path):
+    """A re-imported file turning a yes/no field from 否 to 是 is summarised as 否→是."""
+    service.create_round("是否", tier="srdi-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "r.xlsx"
+    service.import_file("是否", make_file(path, [make_applicant(2, holds_innovative=False)]))
+    service.import_file("是否", make_file(path, [make_applicant(2, holds_innovative=True)]))
+    summaries = [e.summary for e in service.history("是否", make_uscc(2))]
+    correction = next(s for s in summaries if s.startswith("数据更正"))
+    assert "否→是" in correction and "False" not in correction
 
 
 def test_champion_applying_for_little_giant_is_flagged(service, tmp_path):
