@@ -50,8 +50,11 @@ SELECTION = [
     ("little-giant", "2027-01-01", RENEWAL, "little-giant-2026"),
     ("little-giant", "2027-01-01", NEW, "little-giant-2026"),
     # 单项冠军 from 2023-09-01
-    ("single-champion", "2023-09-01", NEW, "single-champion-2023"),
-    ("single-champion", "2023-09-01", RENEWAL, "single-champion-2023"),
+    # 138号 applies from its issued date 2023-09-14; the 2016–2022 conditions before it.
+    ("single-champion", "2023-09-13", NEW, "single-champion-2016"),
+    ("single-champion", "2023-09-14", NEW, "single-champion-2023"),
+    ("single-champion", "2023-09-14", RENEWAL, "single-champion-2023"),
+    ("single-champion", "2016-03-16", NEW, "single-champion-2016"),
     ("single-champion", "2027-01-01", NEW, "single-champion-2023"),
     ("tech-sme", "2026-06-01", NEW, "tech-sme-2017"),
 ]
@@ -69,7 +72,7 @@ def test_selection_table(tier, round_date, application_type, expected):
         ("innovative-sme", "2022-05-31"),
         ("srdi-sme", "2022-05-31"),
         ("little-giant", "2022-05-31"),
-        ("single-champion", "2023-08-31"),
+        ("single-champion", "2016-03-15"),  # before 工信部产业〔2016〕105号
     ],
 )
 @pytest.mark.parametrize("application_type", [NEW, RENEWAL])
