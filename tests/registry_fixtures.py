@@ -70,3 +70,35 @@ def write_list(
         sheet.append(row)
     book.save(path)
     return path
+
+
+def write_docx_list(
+    path: Path,
+    names: Sequence[str],
+    *,
+    title: str = "2024年度江苏省专精特新中小企业认定名单",
+    per_table: int = 0,
+) -> Path:
+    """A Word list as announcements attach it: the title as a paragraph, then a table
+    序号 | 企业名称 | 设区市 | 县（市、区） (split into tables of ``per_table`` rows, each under
+    its own heading and header row, when given)."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(title)
+    document.add_paragraph("（排名不分先后）")
+    size = per_table or max(len(names), 1)
+    for start in range(0, len(names), size):
+        if per_table:
+            document.add_paragraph(f"第{start // size + 1}部分")
+        chunk = names[start : start + size]
+        table = document.add_table(rows=1 + len(chunk), cols=4)
+        for column, text in enumerate(("序号", "企业名称", "设区市", "县（市、区）")):
+            table.cell(0, column).text = text
+        for offset, name in enumerate(chunk, start=1):
+            index = start + offset - 1
+            city, county = place_of(index)
+            for column, text in enumerate((str(index + 1), name, city, county)):
+                table.cell(offset, column).text = text
+    document.save(str(path))
+    return path

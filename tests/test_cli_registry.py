@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.registry_fixtures import list_names, write_list
+from tests.registry_fixtures import list_names, write_docx_list, write_list
 from tests.store.helpers import make_uscc
 from tests.store.test_real_rulebooks import COMPLETE
 from zjtx.cli import main
@@ -110,3 +110,22 @@ def test_round_import_json_lists_registry_warnings_and_accept_applies(capsys, tm
     assert code == 0 and "否→是" in out
     code, out, _ = run(capsys, "registry", "show", make_uscc(1))
     assert "小巨人2026（2026-06-01）" in out
+
+
+def test_a_word_list_is_imported_like_a_workbook(capsys, tmp_path):
+    """`registry import 名单.docx` enters every row; the same names in .xlsx change nothing."""
+    names = list_names(40)
+    docx = str(write_docx_list(tmp_path / "认定.docx", names, per_table=25))
+    code, out, err = run(
+        capsys, "registry", "import", docx, "--title", "srdi-sme", "--year", "2024"
+    )
+    assert (code, err) == (0, "") and "认定.docx：40 行，新增 40 项" in out
+    code, out, _ = run(capsys, "registry", "show", names[3], "--json")
+    entry = json.loads(out)["entries"][0]
+    assert entry["source"] == {
+        "file": "认定.docx", "sheet": "表1", "row": 5,
+        "title": "2024年度江苏省专精特新中小企业认定名单 （排名不分先后） 第1部分",
+    }  # fmt: skip
+    xlsx = str(write_list(tmp_path / "认定.xlsx", names))
+    code, out, _ = run(capsys, "registry", "import", xlsx, "--title", "srdi-sme", "--year", "2024")
+    assert "新增 0 项" in out and "未变 40 项" in out

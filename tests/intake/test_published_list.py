@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.registry_fixtures import list_names, write_list
+from tests.registry_fixtures import list_names, write_docx_list, write_list
 from zjtx.domain.names import normalise_name
 from zjtx.intake.published_list import read_published_list
 
@@ -67,12 +67,27 @@ def test_duplicate_names_and_bad_codes_are_named_with_sheet_and_row(tmp_path):
     assert "另见第 5 行" in duplicate.message
 
 
-def test_a_word_document_is_explained(tmp_path):
-    """A .docx list is not read yet; the message says what to do."""
+def test_a_word_list_is_read_from_its_tables(tmp_path):
+    """A .docx list: title paragraph, names over two tables, each row with its table and row."""
+    names = list_names(45)
+    result = read_published_list(write_docx_list(tmp_path / "名单.docx", names, per_table=30))
+    assert result.problems == []
+    assert result.document_title.startswith("2024年度江苏省专精特新中小企业认定名单")
+    assert [r.name for r in result.rows] == names
+    assert (result.rows[0].sheet, result.rows[0].row, result.rows[0].city) == ("表1", 2, "南京市")
+    assert (result.rows[30].sheet, result.rows[30].row) == ("表2", 2)
+
+
+def test_a_word_list_without_a_name_column_is_refused(tmp_path):
+    """A .docx whose table has no 企业名称 column: one message naming what is missing."""
     from docx import Document
 
     document = Document()
-    document.add_paragraph("名单")
-    document.save(tmp_path / "名单.docx")
-    result = read_published_list(tmp_path / "名单.docx")
-    assert "复制到 Excel" in result.problems[0].message
+    document.add_paragraph("通知")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "序号", "项目"
+    table.cell(1, 0).text, table.cell(1, 1).text = "1", "某项目"
+    document.save(str(tmp_path / "通知.docx"))
+    result = read_published_list(tmp_path / "通知.docx")
+    assert [p.code for p in result.problems] == ["list-name-column-missing"]
+    assert result.rows == []

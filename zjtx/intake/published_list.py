@@ -1,4 +1,4 @@
-"""Read a published list of recognised enterprises (公示名单, 认定名单…) from .xlsx/.xls/.csv."""
+"""Read a published list of recognised enterprises (公示名单, 认定名单…) from .xlsx/.xls/.csv/.docx."""
 
 from __future__ import annotations
 
@@ -123,14 +123,12 @@ def read_published_list(path: Path | str) -> PublishedList:
     try:
         kind = detect_kind(path)
         if kind == "json":
-            raise FileProblem("file-format-unsupported", "名单只能是 xlsx、xls 或 csv 文件")
+            raise FileProblem("file-format-unsupported", "名单只能是 xlsx、xls、csv 或 docx 文件")
         result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-        sheets = read_workbook(path, kind)
+        docx = kind == "docx"
+        sheets = _read_docx_tables(path, result) if docx else read_workbook(path, kind)
     except FileProblem as problem:
-        message = problem.message
-        if path.suffix.lower() == ".docx":
-            message = "暂不能直接读取 Word（.docx）名单；请将名单表格复制到 Excel 后导入"
-        result.problems.append(ListProblem(problem.code, message, path.name, problem.sheet))
+        result.problems.append(ListProblem(problem.code, problem.message, path.name, problem.sheet))
         return result
     found = False
     for sheet in sheets:
@@ -154,6 +152,32 @@ def read_published_list(path: Path | str) -> PublishedList:
         )
     _check_duplicates(result)
     return result
+
+
+def _read_docx_tables(path: Path, result: PublishedList) -> list[SheetData]:
+    """The tables of a Word list (表1, 表2…) as grids; the announcement's title is the text
+    above the first table, as Word lists print it (a paragraph, not a table row)."""
+    from zjtx.intake.docx_reader import BODY_TEXT, read_docx
+
+    document = read_docx(path)
+    for name, message in document.problems:
+        result.problems.append(ListProblem("table-ragged", message, path.name, name))
+    result.document_title = _docx_title(path)
+    return [sheet for sheet in document.sheets if sheet.name != BODY_TEXT]
+
+
+def _docx_title(path: Path) -> str:
+    """The non-empty paragraphs before the document's first table, joined (at most 200
+    characters: a list's title, not a preamble)."""
+    from docx import Document
+
+    texts: list[str] = []
+    for block in Document(str(path)).iter_inner_content():
+        if not hasattr(block, "text"):
+            break  # the first table
+        if text := _text(block.text):
+            texts.append(text)
+    return " ".join(texts)[:200]
 
 
 def _read_rows(
