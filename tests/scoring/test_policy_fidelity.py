@@ -371,3 +371,12 @@ def test_revocation_bars_new_applications_for_three_years(
     assert state(run(rulebook_id, {"application_type": "renewal"}), criterion_id) == NA
     if rulebook_id != "single-champion-2023":
         assert ev.criterion(criterion_id).unverified
+
+
+def test_every_size_class_has_a_report_label():
+    """criteria.md §13: the printed 评审意见表 names “not covered” in Chinese, never a code."""
+    from zjtx.export.report_model import SIZE_LABELS as REPORT_LABELS
+    from zjtx.scoring.size import SIZE_LABELS
+
+    assert set(SIZE_LABELS) <= set(REPORT_LABELS)
+    assert "划型" in REPORT_LABELS["not_covered"]
