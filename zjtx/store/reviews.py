@@ -3,7 +3,9 @@ between evaluators and the checks before 推荐."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +33,7 @@ from zjtx.store.common import (
 )
 from zjtx.store.dto import ReviewItemInfo, ReviewState
 from zjtx.store.engine import Store
-from zjtx.store.errors import ConflictError, NotFoundError, ReviewRuleError
+from zjtx.store.errors import ConflictError, NotFoundError, ReviewRuleError, StoreError
 from zjtx.store.evaluations import Evaluations, input_hash
 from zjtx.store.identity import review_evaluator
 from zjtx.store.models import (
@@ -49,6 +51,176 @@ from zjtx.store.models import (
 # Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.
 REVIEW_TEXT_LIMIT = 2000
 UNSAVED = "评审未保存"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestedItem:
+    """One thing an enterprise is asked to supply (补正): the sentence it reads and the
+    catalogue keys that will show it arrived (none for a judgement item's evidence)."""
+
+    text: str
+    fields: tuple[str, ...] = ()
+
+
+# The placeholders of a batch opinion template, each filled per applicant from its review.
+OPINION_PLACEHOLDERS: dict[str, str] = {
+    "企业名称": "企业名称",
+    "统一社会信用代码": "统一社会信用代码",
+    "批次": "批次名称",
+    "评价标准": "适用的评价标准",
+    "评价结论": "符合条件 / 不符合条件 / 待定",
+    "得分": "评价得分（不计分的标准为“不计分”）",
+    "未满足条目": "不符合的指标，如 “LG26-3 近两年研发费用”",
+    "未满足原因": "不符合的指标及其差距",
+    "待补充条目": "待补充数据的指标",
+    "待人工确认条目": "待人工确认的指标",
+    "待定条目": "待补充数据与待人工确认的指标",
+}
+NONE_TEXT = "无"
+
+
+def template_placeholders(template: str) -> list[str]:
+    """The placeholders a batch opinion template uses, in order (each once); ReviewRuleError
+    names an unknown one (with the closest), a malformed brace or a format suffix."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        raise ReviewRuleError(
+            "意见模板中的花括号不成对：占位符写成 {企业名称}，要写花括号本身请写 {{ 或 }}"
+        ) from None
+    names: list[str] = []
+    for _text, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in OPINION_PLACEHOLDERS:
+            hint = did_you_mean(name, OPINION_PLACEHOLDERS)
+            raise ReviewRuleError(
+                f"意见模板中的 {{{name}}} 不是可用的占位符"
+                + (f"，您是不是要写 {{{hint}}}？" if hint else "")
+                + "；可用："
+                + "、".join(f"{{{n}}}" for n in OPINION_PLACEHOLDERS)
+            )
+        if spec or conversion:
+            raise ReviewRuleError(f"占位符 {{{name}}} 后不能带格式说明，请只写 {{{name}}}")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _criteria_text(criteria: list[dict[str, Any]], *states: str, gaps: bool = False) -> str:
+    parts = []
+    for c in criteria:
+        if c["state"] not in states:
+            continue
+        text = f"{c['id']} {c['title']}"
+        if gaps and c.get("gap"):
+            text += f"（{c['gap']}）"
+        parts.append(text)
+    return "；".join(parts) or NONE_TEXT
+
+
+def placeholder_values(state: ReviewState) -> dict[str, str]:
+    """What each placeholder of OPINION_PLACEHOLDERS stands for in one applicant's review."""
+    result = state.evaluation or {}
+    criteria = result.get("criteria", [])
+    score = result.get("score")
+    unmet, unknown, manual = CriterionState.UNMET, CriterionState.UNKNOWN, CriterionState.MANUAL
+    return {
+        "企业名称": state.name,
+        "统一社会信用代码": state.uscc,
+        "批次": state.round_name,
+        "评价标准": result.get("rulebook_title") or result.get("rulebook") or "—",
+        "评价结论": Verdict.label_of(state.verdict, "未评价"),
+        "得分": "不计分" if score is None else f"{score} 分",
+        "未满足条目": _criteria_text(criteria, unmet),
+        "未满足原因": _criteria_text(criteria, unmet, gaps=True),
+        "待补充条目": _criteria_text(criteria, unknown),
+        "待人工确认条目": _criteria_text(criteria, manual),
+        "待定条目": _criteria_text(criteria, unknown, manual),
+    }
+
+
+def fill_opinion(template: str, state: ReviewState) -> str:
+    """A batch opinion template filled for one applicant (ReviewRuleError for a bad template)."""
+    template_placeholders(template)
+    return template.format_map(placeholder_values(state)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """What a batch decision did to one applicant: ``decided``, ``conflict`` (someone else
+    changed its review since it was chosen: skipped), ``decided_before`` (it already had a
+    decision: left as it was), ``refused`` (the decision is not allowed for it) or ``skipped``
+    (the batch was cancelled before it)."""
+
+    uscc: str
+    name: str
+    outcome: str
+    message: str = ""
+    opinion: str = ""
+    version: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uscc": self.uscc,
+            "name": self.name,
+            "outcome": self.outcome,
+            "outcome_label": BATCH_OUTCOMES[self.outcome],
+            "message": self.message,
+            "opinion": self.opinion,
+            "version": self.version,
+        }
+
+
+BATCH_OUTCOMES = {
+    "decided": "已决定",
+    "conflict": "已被他人修改，跳过",
+    "decided_before": "已有决定，未改动",
+    "refused": "不能作此决定",
+    "skipped": "已取消，未处理",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """A batch decision applicant by applicant, in the order they were given."""
+
+    round_name: str
+    decision: str
+    items: tuple[BatchItem, ...] = field(default_factory=tuple)
+
+    def of(self, outcome: str) -> list[BatchItem]:
+        return [i for i in self.items if i.outcome == outcome]
+
+    @property
+    def decided(self) -> list[BatchItem]:
+        return self.of("decided")
+
+    @property
+    def not_decided(self) -> list[BatchItem]:
+        return [i for i in self.items if i.outcome != "decided"]
+
+    def summary(self) -> str:
+        """One Chinese sentence: how many were decided and why others were not."""
+        label = Decision.label_of(self.decision)
+        text = f"已对 {len(self.decided)} 家企业作出“{label}”决定"
+        others = [
+            f"{BATCH_OUTCOMES[o]} {len(self.of(o))} 家"
+            for o in BATCH_OUTCOMES
+            if o != "decided" and self.of(o)
+        ]
+        return text + ("；" + "，".join(others) if others else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_name,
+            "decision": self.decision,
+            "decision_label": Decision.label_of(self.decision),
+            "decided": len(self.decided),
+            "not_decided": len(self.not_decided),
+            "summary": self.summary(),
+            "items": [i.to_dict() for i in self.items],
+        }
 
 
 class _Stale(Exception):
@@ -81,7 +253,15 @@ class Reviews:
         decision: str | None,
         opinion: str | None,
         expected_version: int | None,
+        requested: Sequence[RequestedItem] = (),
+        batch: str | None = None,
     ) -> ReviewState:
+        """Save one review change (see StoreService.apply_review).
+
+        ``requested`` (what the enterprise must supply, for a 退回补充材料 decision) and
+        ``batch`` (the batch decision this one belongs to) are kept in the decision's audit
+        event, so the applicant's history says what was asked.
+        """
         evaluator = review_evaluator(evaluator)  # a review never names the OS account
         reason = (reason or "").strip() or None
         opinion = opinion.strip() if opinion is not None else None
@@ -113,6 +293,8 @@ class Reviews:
                     reason,
                     wanted,
                     opinion,
+                    requested,
+                    batch,
                 )
         except (_Stale, StaleDataError):
             raise self._conflict(round_name, uscc, seen_version or 0) from None
@@ -121,6 +303,84 @@ class Reviews:
                 raise self._conflict(round_name, uscc, seen_version or 0) from None
             raise
         return self.review_state(round_name, uscc)
+
+    def decide_batch(
+        self,
+        round_name: str,
+        targets: Sequence[tuple[str, int]],
+        *,
+        decision: str,
+        opinion_template: str,
+        reason: str | None,
+        evaluator: str | None,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> BatchResult:
+        """Decide many applicants with one opinion template (see StoreService.decide_batch)."""
+        evaluator = review_evaluator(evaluator)
+        template = (opinion_template or "").strip()
+        reason = (reason or "").strip() or None
+        template_placeholders(template)
+        _check_request((), (), reason, decision, template or None)
+        wanted = Decision(decision)
+        note = f"批量决定（共 {len(targets)} 家）"
+        items: list[BatchItem] = []
+        for done, (uscc, expected) in enumerate(targets):
+            if cancel is not None and cancel():
+                items += [BatchItem(u, self._name_of(round_name, u), "skipped")
+                          for u, _ in targets[done:]]  # fmt: skip
+                break
+            item = self._decide_one(round_name, uscc, expected, wanted, template, reason,
+                                    evaluator, note)  # fmt: skip
+            items.append(item)
+            if progress is not None:
+                progress(done + 1, len(targets))
+        return BatchResult(round_name, str(wanted), tuple(items))
+
+    def _name_of(self, round_name: str, uscc: str) -> str:
+        with self.store.session() as session:
+            return find_applicant(session, find_round(session, round_name), uscc).name
+
+    def _decide_one(
+        self,
+        round_name: str,
+        uscc: str,
+        expected: int,
+        decision: Decision,
+        template: str,
+        reason: str | None,
+        evaluator: str,
+        note: str,
+    ) -> BatchItem:
+        state = self.review_state(round_name, uscc)
+        if state.version != expected:
+            message = str(self._conflict(round_name, uscc, expected))
+            return BatchItem(uscc, state.name, "conflict", message, version=state.version)
+        if state.decision:
+            who = f"（{state.decided_by}）" if state.decided_by else ""
+            message = f"已有决定“{state.decision_label}”{who}；如需改变，请逐家修改"
+            return BatchItem(uscc, state.name, "decided_before", message, version=state.version)
+        opinion = template.format_map(placeholder_values(state)).strip() if template else ""
+        try:
+            saved = self.apply(
+                round_name,
+                uscc,
+                evaluator=evaluator,
+                confirm=(),
+                ack_warnings=(),
+                reason=reason,
+                decision=str(decision),
+                opinion=opinion or None,
+                expected_version=expected,
+                batch=note,
+            )
+        except ConflictError as exc:
+            return BatchItem(uscc, state.name, "conflict", str(exc), opinion, exc.current_version)
+        except ReviewRuleError as exc:
+            return BatchItem(uscc, state.name, "refused", str(exc), opinion, state.version)
+        except StoreError:
+            raise  # a database failure stops the batch: what was decided so far is kept
+        return BatchItem(uscc, saved.name, "decided", "", saved.opinion, saved.version)
 
     def _change_review(
         self,
@@ -134,6 +394,8 @@ class Reviews:
         reason: str | None,
         decision: Decision | None,
         opinion: str | None,
+        requested: Sequence[RequestedItem] = (),
+        batch: str | None = None,
     ) -> None:
         # Every change is made in memory first and flushed once, so one save is one version.
         now = utc_now()
@@ -270,12 +532,19 @@ class Reviews:
             review.decision = str(decision)
             review.opinion = opinion or reason or ""
             review.decided_by_id, review.decided_at = actor.id, now
-            review_event(
-                "decision",
-                before_decision,
-                {"decision": str(decision), "label": decision.label, "opinion": review.opinion},
-                None if opinion else reason,
-            )
+            after_decision: dict[str, Any] = {
+                "decision": str(decision),
+                "label": decision.label,
+                "opinion": review.opinion,
+            }
+            if requested and decision == Decision.RETURN:
+                after_decision["requested"] = [item.text for item in requested]
+                after_decision["requested_fields"] = sorted(
+                    {key for item in requested for key in item.fields}
+                )
+            if batch:
+                after_decision["batch"] = batch
+            review_event("decision", before_decision, after_decision, None if opinion else reason)
         elif opinion is not None:
             review_event("opinion", {"opinion": review.opinion}, {"opinion": opinion}, reason)
             review.opinion = opinion
