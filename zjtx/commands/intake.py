@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="批次年度（默认今年）：2026 年度批次中 2025年 的数据是“上年度”",
     )
     add_map_option(check)
+    add_reading_option(check)
     check.add_argument("--json", action="store_true", help="输出 JSON（企业、问题、汇总）")
     check.set_defaults(func=run_check)
 
@@ -100,6 +101,34 @@ def add_map_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_reading_option(parser: argparse.ArgumentParser) -> None:
+    """``--reading``: read workbooks as one enterprise's application or as rosters."""
+    parser.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="[文件=]form|roster",
+        help="工作簿的读法（可多次）：form 各工作表是一家企业申报材料的各部分，roster 名单（每行"
+        "一家企业）；如 --reading form 或 --reading 申报材料.xlsx=form；默认按工作表自动判断",
+    )
+
+
+def reading_choices(args: argparse.Namespace) -> dict[str | None, str]:
+    """The --reading choices by file name (None: every file); a bad one is a usage error."""
+    from zjtx.cli import UsageError
+
+    choices: dict[str | None, str] = {}
+    for text in getattr(args, "reading", []):
+        file, _, value = text.rpartition("=")
+        value = value.strip().lower()
+        if value not in ("form", "roster"):
+            raise UsageError(
+                f"--reading “{text}”：读法只能是 form（一家企业的申报材料）或 roster（名单）"
+            )
+        choices[file.strip() or None] = value
+    return choices
+
+
 def map_overrides(args: argparse.Namespace) -> list:
     """The parsed --map corrections; a malformed one is a usage error naming it."""
     from zjtx.cli import UsageError
@@ -121,7 +150,12 @@ def run_check(args: argparse.Namespace) -> int:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
     try:
-        result = read_applicants(args.paths, year, mapping_overrides=map_overrides(args))
+        result = read_applicants(
+            args.paths,
+            year,
+            mapping_overrides=map_overrides(args),
+            readings=reading_choices(args),
+        )
     except MappingError as exc:
         raise UsageError(f"--map：{exc}") from None
     if args.json:
@@ -134,6 +168,12 @@ def run_check(args: argparse.Namespace) -> int:
             "summary": result.summary,
             "column_mapping": {
                 f.display_name: [m.to_dict() for m in f.column_mapping] for f in result.files
+            },
+            # Which reading each workbook was given (form: one enterprise; roster) and why.
+            "readings": {
+                f.display_name: {"reading": f.reading, "why": f.reading_note, "profile": f.profile}
+                for f in result.files
+                if f.reading
             },
         }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)

@@ -13,7 +13,13 @@ from typing import Any
 
 from zjtx.cli import UsageError
 from zjtx.commands import path_exists
-from zjtx.commands.intake import add_map_option, map_overrides
+from zjtx.commands.batch_review import add_batch_options, cmd_review_all
+from zjtx.commands.intake import (
+    add_map_option,
+    add_reading_option,
+    map_overrides,
+    reading_choices,
+)
 from zjtx.commands.textout import display_width, dump_json, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
@@ -126,6 +132,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("name", metavar="NAME")
     importer.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
     add_map_option(importer)
+    add_reading_option(importer)
     _common(importer, evaluator=True)
     importer.set_defaults(func=cmd_import)
 
@@ -140,6 +147,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(history)
     history.set_defaults(func=cmd_history)
 
+    from zjtx.commands import round_stats  # it uses this module's helpers
+
+    round_stats.register(actions)
+
     review = subparsers.add_parser(
         "review",
         help="评审一家企业：确认或改判指标、确认导入提示、作出决定",
@@ -147,7 +158,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "（--opinion，缺省时使用 --reason）。",
     )
     review.add_argument("name", metavar="NAME", help="批次名称")
-    review.add_argument("uscc", metavar="USCC", help="统一社会信用代码")
+    review.add_argument("uscc", nargs="?", metavar="USCC", help="统一社会信用代码（或用 --all）")
     review.add_argument(
         "--confirm",
         action="append",
@@ -171,6 +182,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="您查看时的评审版本号；期间如有他人修改则不保存并说明改了什么",
     )
+    add_batch_options(review)
     _common(review, evaluator=True)
     review.set_defaults(func=cmd_review)
 
@@ -498,7 +510,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _service() as service:
         service.ensure_open(args.name, "导入申报数据")  # before reading every file
         try:
-            files = service.read_files(args.name, args.paths, mapping_overrides=map_overrides(args))
+            files = service.read_files(
+                args.name,
+                args.paths,
+                mapping_overrides=map_overrides(args),
+                intake_options={"readings": reading_choices(args)},
+            )
         except MappingError as exc:
             raise UsageError(f"--map：{exc}") from None
         for item in files:
@@ -552,6 +569,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 @_guarded
 def cmd_review(args: argparse.Namespace) -> int:
+    if args.all or args.uscc is None:
+        return cmd_review_all(args)
     confirmations = []
     for item in args.confirm:
         criterion, sep, state = item.partition("=")

@@ -71,6 +71,26 @@ _CODES = (
         "“近两年…”可能是两年合计，也可能是某一年的数据，未读取。",
     ),
     IssueCode("year-relative", N, "相对年度", "近一年、近两年等按规则换算为具体年度。"),
+    IssueCode(
+        "reading-chosen", N, "读法", "工作簿按一家企业的申报材料或按名单（每行一家）读取的理由。"
+    ),
+    IssueCode("profile-applied", N, "已保存的对应关系", "按评审人保存的对应关系读取了该文件。"),
+    IssueCode("ip-list-counted", N, "知识产权清单计数", "从知识产权清单计得的Ⅰ类、Ⅱ类项数。"),
+    IssueCode(
+        "ip-type-unknown", W, "知识产权类型不明", "清单中的类型不在知识产权类别表中，未计入。"
+    ),
+    IssueCode(
+        "ip-related-unknown", W, "是否相关不明", "清单中“是否与主导产品相关”不是是或否，未计入。"
+    ),
+    IssueCode(
+        "ip-acquisition-unknown", W, "获得方式不明", "清单中的获得方式看不出是自主研发还是受让。"
+    ),
+    IssueCode(
+        "ip-transfer-recent", W, "受让未满1年", "受让的Ⅰ类知识产权未满1年或未填受让日期，未计入。"
+    ),
+    IssueCode(
+        "ip-count-mismatch", W, "知识产权项数不一致", "申请书填写的项数与知识产权清单计得的不同。"
+    ),
     IssueCode("year-not-needed", N, "年度不需要", "该年度的数据本批次不需要，未读取。"),
     IssueCode("file-corrupt", E, "文件已损坏", "文件或其中的工作表已损坏，无法读取。"),
     IssueCode("file-encoding", E, "编码无法识别", "CSV 文件的编码不是 UTF-8 或 GBK。"),

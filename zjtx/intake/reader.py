@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
@@ -13,6 +14,7 @@ from zjtx.intake.docx_reader import WordDocument, read_docx
 from zjtx.intake.form import form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.hints import CLI_HINTS, Hints
+from zjtx.intake.ip_list import find_ip_tables
 from zjtx.intake.json_input import InputError, read_json_applicants
 from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
 from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
@@ -22,6 +24,7 @@ from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workb
 SUPPORTED_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xls", ".csv", ".json", ".docx", ".docm", ".doc", ".wps"}
 )
+READINGS = {"form": "按一家企业的申报材料读取", "roster": "按名单读取（每行一家企业）"}
 SKIPPED_SHEETS = frozenset({"填表说明", "说明", "选项", "填报说明", "指标说明"})
 PROGRESS_EVERY = 250
 
@@ -104,6 +107,7 @@ def read_applicants(
     catalogue: FieldCatalogue | None = None,
     mapping_overrides: Sequence[ColumnOverride] = (),
     hints: Hints = CLI_HINTS,
+    readings: Mapping[str | None, str] | None = None,
 ) -> IntakeResult:
     """Read rosters, forms, CSV and JSON files (folders expanded) through the gate.
 
@@ -120,6 +124,10 @@ def read_applicants(
             FileResult.column_mapping with ``manual=True`` and noted by an info issue.
         hints: how messages tell the reader to correct a column or get a template (the
             command line's wording unless the caller is the window: hints.WINDOW_HINTS).
+        readings: the evaluator's choice of reading for workbooks, ``"form"`` (the sheets are
+            parts of one application) or ``"roster"`` (each row an applicant), keyed by the
+            file's display name or bare name, or by None for every file; otherwise the reading
+            is chosen from the sheets and FileResult.reading_note says why.
 
     Raises:
         MappingError: an override names an unknown field (with a "did you mean"), a year
@@ -145,8 +153,9 @@ def read_applicants(
         else:
             file_result.sha256 = _sha256(path)
             mine = [(o, spec) for o, spec in overrides if o.matches_file(shown)]
+            reading = _reading_for(readings or {}, shown)
             records = _read_file(
-                path, shown, year, catalogue, file_result, ticker, mine, used, hints
+                path, shown, year, catalogue, file_result, ticker, mine, used, hints, reading
             )
         per_file.append((file_result, records))
         result.files.append(file_result)
@@ -188,6 +197,18 @@ def _col_key(cell: str | None) -> tuple[int, str]:
     return (len(letters), letters)
 
 
+def _reading_for(readings: Mapping[str | None, str], shown: str) -> str | None:
+    """The evaluator's reading for a file: by display name, bare name, then for every file."""
+    for key in (shown, shown.rsplit("/", 1)[-1], None):
+        if key in readings:
+            if readings[key] not in READINGS:
+                raise MappingError(
+                    f"读法只能是 form（一家企业）或 roster（名单）：“{readings[key]}”"
+                )
+            return readings[key]
+    return None
+
+
 def _read_file(
     path: Path,
     shown: str,
@@ -198,6 +219,7 @@ def _read_file(
     overrides: Overrides,
     used: set[ColumnOverride],
     hints: Hints = CLI_HINTS,
+    reading: str | None = None,
 ) -> list[Record]:
     try:
         kind = detect_kind(path)
@@ -222,7 +244,9 @@ def _read_file(
         )
         return []
     ticker.check()
-    return _read_sheets(sheets, shown, year, catalogue, file_result, ticker, overrides, used, hints)
+    return _read_sheets(
+        sheets, shown, year, catalogue, file_result, ticker, overrides, used, hints, reading
+    )
 
 
 def _read_document(
@@ -236,6 +260,8 @@ def _read_document(
 ) -> list[Record]:
     """A Word 申请书 is one applicant: every table (and "名称：X" paragraph) read together."""
     file_result.kind = "form"
+    file_result.reading = "form"
+    file_result.reading_note = f"Word 申请书{READINGS['form']}（各表格合在一起）"
     named = [o for o, _ in overrides if o.file is not None]
     if named:
         raise MappingError(
@@ -297,6 +323,47 @@ def _read_json(
     return records
 
 
+def _has_rows(sheet: SheetData) -> bool:
+    return any(any(v != "" and v is not None for v in row) for row in sheet.rows)
+
+
+def _data_rows(sheet: SheetData, layout: Any) -> int:
+    return sum(
+        1 for row in sheet.rows[layout.data_start :] if any(v != "" and v is not None for v in row)
+    )
+
+
+def _names(sheets: Sequence[SheetData]) -> str:
+    return "".join(f"“{sheet.name}”" for sheet in sheets)
+
+
+def _choose_reading(
+    rosters: list[tuple[SheetData, Any]], parts: list[SheetData], forced: str | None
+) -> tuple[str, str]:
+    """("roster" | "form", why in Chinese) for a workbook's sheets."""
+    if forced is not None:
+        return forced, f"按评审人的选择{READINGS[forced]}"
+    if not rosters:
+        if len(parts) > 1:
+            return "form", (
+                f"工作表{_names(parts)}是同一家企业申报材料的各部分（基本信息、指标、知识产权等），"
+                f"{READINGS['form']}"
+            )
+        return "form", f"工作表{_names(parts)}是按栏目填写的申报表，{READINGS['form']}"
+    small = all(_data_rows(sheet, layout) <= 1 for sheet, layout in rosters)
+    if small and parts:
+        tables = [sheet for sheet, _ in rosters]
+        return "form", (
+            f"工作表{_names(tables)}只有一行数据，工作表{_names(parts)}是同一家企业的其他部分："
+            f"{READINGS['form']}"
+        )
+    rows = sum(_data_rows(sheet, layout) for sheet, layout in rosters)
+    return "roster", (
+        f"工作表{_names([sheet for sheet, _ in rosters])}是名单，每行一家企业（共 {rows} 行）："
+        f"{READINGS['roster']}"
+    )
+
+
 def _read_sheets(
     sheets: list[SheetData],
     shown: str,
@@ -307,17 +374,43 @@ def _read_sheets(
     overrides: Overrides = (),
     used: set[ColumnOverride] | None = None,
     hints: Hints = CLI_HINTS,
+    reading: str | None = None,
 ) -> list[Record]:
     candidates = []
+    ip_lists: list[SheetData] = []
     for sheet in sheets:
         # Hidden sheets are read too (a roster may sit in one); only our own helper sheets and
         # instructions are passed over.
         if sheet.name in SKIPPED_SHEETS:
             continue
-        candidates.append((sheet, find_header(sheet, catalogue, year)))
+        if find_ip_tables(sheet):
+            ip_lists.append(sheet)  # an IP list's rows are items, never applicants
+            candidates.append((sheet, None))
+        else:
+            candidates.append((sheet, find_header(sheet, catalogue, year)))
     records: list[Record] = []
     rosters = [(sheet, layout) for sheet, layout in candidates if layout is not None]
-    if rosters:
+    parts = [
+        sheet
+        for sheet, layout in candidates
+        if layout is None
+        and (any(sheet is item for item in ip_lists) or form_score(sheet, catalogue, year) >= 2)
+    ]
+    chosen, why = _choose_reading(rosters, parts, reading)
+    file_result.reading, file_result.reading_note = chosen, why
+    if reading is not None or len(rosters) + len(parts) > 1:
+        _file_issue(file_result, "reading-chosen", Severity.INFO, f"{shown}：{why}")
+    if chosen == "roster" and not rosters:
+        file_result.kind = "unreadable"
+        _file_issue(
+            file_result,
+            "header-not-found",
+            Severity.ERROR,
+            f"{shown}：按名单读取时找不到名单的表头（企业名称、统一社会信用代码等列），"
+            f"未导入任何数据；这份工作簿像是一家企业的申报材料，可改为按一家企业读取",
+        )
+        return []
+    if chosen == "roster":
         file_result.kind = "roster"
         counts = {"rows_total": 0, "rows_blank": 0}
         ticker.total += sum(len(sheet.rows) - layout.data_start for sheet, layout in rosters)
@@ -341,9 +434,8 @@ def _read_sheets(
         file_result.rows_total = counts["rows_total"]
         file_result.rows_blank = counts["rows_blank"]
         return records
-    scored = [(form_score(sheet, catalogue, year), sheet) for sheet, _ in candidates]
-    scored = [(score, sheet) for score, sheet in scored if score >= 2]
-    if not scored:
+    grids = [sheet for sheet, _ in candidates if _has_rows(sheet)] if reading else list(parts)
+    if not grids:
         file_result.kind = "unreadable"
         _file_issue(
             file_result,
@@ -360,8 +452,11 @@ def _read_sheets(
             f"{named[0].where()}：这是按栏目填写的申报表，不是名单，"
             "只有名单的列对应关系可以更正（请直接修改申报表）"
         )
-    sheet = max(scored, key=lambda item: item[0])[1]
-    record, mappings = read_form(sheet, catalogue, year, shown)
+    if reading is None and rosters:
+        # One-row tables of basic data are parts of the application too (in sheet order).
+        chosen_ids = {id(sheet) for sheet in parts} | {id(sheet) for sheet, _ in rosters}
+        grids = [sheet for sheet, _ in candidates if id(sheet) in chosen_ids]
+    record, mappings = read_form(grids, catalogue, year, shown)
     ticker(1)
     file_result.column_mapping.extend(mappings)
     if not record.values and not record.issues:

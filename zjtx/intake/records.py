@@ -257,6 +257,10 @@ class FileResult:
     column_mapping: list[ColumnMapping] = field(default_factory=list)
     blocked_applicants: list[Applicant] = field(default_factory=list)
     display_name: str = ""
+    # How a workbook was read: "roster" (每行一家企业) or "form" (一家企业), and why (Chinese).
+    reading: str = ""
+    reading_note: str = ""
+    profile: str | None = None  # the saved mapping profile the file was read with
 
     def summary(self) -> dict[str, Any]:
         errors = sum(1 for i in self.issues if i.severity == Severity.ERROR)

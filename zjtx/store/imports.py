@@ -72,6 +72,7 @@ class Imports:
         cancel: Cancel | None,
         mapping_overrides: Sequence[Any],
         hints: Any,
+        intake_options: dict[str, Any] | None = None,
     ) -> list[FileResult]:
         from zjtx.intake import read_applicants
         from zjtx.intake.hints import CLI_HINTS
@@ -87,6 +88,7 @@ class Imports:
             cancel=cancel,
             mapping_overrides=mapping_overrides,
             hints=hints or CLI_HINTS,
+            **(intake_options or {}),
         )
         return list(result.files)
 

@@ -136,15 +136,19 @@ class StoreService:
         cancel: Cancel | None = None,
         mapping_overrides: Sequence[Any] = (),
         hints: Any = None,
+        intake_options: dict[str, Any] | None = None,
     ) -> list[FileResult]:
         """Read input files for a round with zjtx.intake (rosters, forms and JSON).
 
         ``mapping_overrides`` (zjtx.intake.ColumnOverride) are the evaluator's corrections of
         roster columns, passed to read_applicants; ``hints`` (zjtx.intake.hints) word the
-        issues for the caller (the command line by default, or the import wizard).
+        issues for the caller (the command line by default, or the import wizard);
+        ``intake_options`` are further keywords of read_applicants (``readings``, ``profiles``).
         """
         info = self.get_round(round_name)
-        return self.imports.read_files(info, paths, progress, cancel, mapping_overrides, hints)
+        return self.imports.read_files(
+            info, paths, progress, cancel, mapping_overrides, hints, intake_options
+        )
 
     def import_paths(
         self,

@@ -1,0 +1,200 @@
+"""IP lists (名称 | 类型 | 授权号 | 是否与主导产品相关 | 获得方式) counted into ip1_total,
+ip1_self_developed and ip2_total by the classification table resources/ip_classes.yaml."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zjtx.intake.headers import clean
+from zjtx.intake.workbook import SheetData
+
+IP_CLASSES_FILE = "ip_classes.yaml"
+DEFINITIONS = ("2022", "2026")
+_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_YES = frozenset({"是", "√", "✓", "相关", "y", "yes", "有关", "1", "true"})
+_NO = frozenset({"否", "×", "✗", "不相关", "无关", "n", "no", "0", "false"})
+
+
+class IpClassesError(ValueError):
+    """resources/ip_classes.yaml is malformed; the message is Chinese and names the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class IpClasses:
+    """Which 类型 is Ⅰ类, Ⅱ类 or not counted, and which 获得方式 is 自主研发 or 转入."""
+
+    source: str
+    types: dict[str, tuple[str, str]]  # cleaned name or alias -> (class I/II/none, name)
+    self_developed: frozenset[str]
+    transferred: frozenset[str]
+
+    def classify(self, text: str) -> tuple[str, str] | None:
+        key = _key(text)
+        return self.types.get(key) or self.types.get(_key(_BRACKETS.sub("", text)))
+
+    def acquisition(self, text: str) -> str | None:
+        """``self``, ``transferred`` or None for a 获得方式 the table does not know."""
+        key = _key(text)
+        if key in self.self_developed:
+            return "self"
+        if key in self.transferred or any(word in key for word in ("受让", "继受", "转入")):
+            return "transferred"
+        return None
+
+
+def _key(text: str) -> str:
+    return clean(unicodedata.normalize("NFKC", str(text)))
+
+
+def load_ip_classes(path: Path | None = None) -> IpClasses:
+    """The classification table, validated; IpClassesError names the file and the entry."""
+    if path is None:
+        from zjtx.paths import resource_path
+
+        path = resource_path(IP_CLASSES_FILE)
+    return _load(Path(path))
+
+
+@cache
+def _load(path: Path) -> IpClasses:
+    where = f"知识产权类别表 {path.name}"
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise IpClassesError(f"{where} 无法读取：{type(exc).__name__}") from None
+    if not isinstance(data, dict) or set(data) != {"source", "classes", "acquisition"}:
+        raise IpClassesError(f"{where}：须有且只有 source、classes、acquisition 三项")
+    if not isinstance(data["source"], str) or not data["source"].strip():
+        raise IpClassesError(f"{where}：source（依据）不能为空")
+    types: dict[str, tuple[str, str]] = {}
+    classes = data["classes"]
+    if not isinstance(classes, list) or not classes:
+        raise IpClassesError(f"{where}：classes 须是非空列表")
+    for number, entry in enumerate(classes, start=1):
+        if not isinstance(entry, dict) or set(entry) != {"class", "label", "types"}:
+            raise IpClassesError(f"{where} 第{number}个类别：须有 class、label、types")
+        kind = str(entry["class"])
+        if kind not in ("I", "II", "none"):
+            raise IpClassesError(f"{where} 第{number}个类别：class 只能是 I、II 或 none")
+        for item in entry["types"] or ():
+            if (
+                not isinstance(item, dict)
+                or not item.get("name")
+                or set(item) - {"name", "aliases"}
+            ):
+                raise IpClassesError(f"{where} 类别 {kind}：每个类型须有 name（可有 aliases）")
+            for text in [item["name"], *(item.get("aliases") or ())]:
+                key = _key(text)
+                if key in types and types[key] != (kind, item["name"]):
+                    raise IpClassesError(
+                        f"{where}：“{text}”同时出现在“{types[key][1]}”和“{item['name']}”中"
+                    )
+                types[key] = (kind, item["name"])
+    acquisition = data["acquisition"]
+    if not isinstance(acquisition, dict) or set(acquisition) != {"self_developed", "transferred"}:
+        raise IpClassesError(f"{where}：acquisition 须有 self_developed 和 transferred")
+    words = {name: frozenset(_key(w) for w in acquisition[name] or ()) for name in acquisition}
+    if not all(words.values()) or words["self_developed"] & words["transferred"]:
+        raise IpClassesError(f"{where}：获得方式的两个列表须非空且互不重复")
+    return IpClasses(data["source"].strip(), types, words["self_developed"], words["transferred"])
+
+
+@dataclass(slots=True)
+class IpTable:
+    """An IP list found in a grid: the header row and the column of each part."""
+
+    header_row: int
+    columns: dict[str, int]  # name, type, number, related, acquisition, transfer_date
+    rows: list[int] = field(default_factory=list)
+
+
+_IP_WORDS = ("知识产权", "专利", "产权", "成果", "著作权")
+_NUMBER_WORDS = ("授权号", "专利号", "登记号", "证书号", "申请号", "公告号", "授权编号", "证书编号")
+
+
+def _role(text: str) -> str | None:
+    """What an IP list header names; only words of IP lists (a roster's 申报类型 is not)."""
+    key = _key(_BRACKETS.sub("", text)) or _key(text)
+    about_ip = any(word in key for word in _IP_WORDS)
+    if key in ("类型", "类别", "种类") or (about_ip and key.endswith(("类型", "类别", "种类"))):
+        return "type"
+    if ("主导产品" in key and "相关" in key) or key in ("是否相关", "相关性"):
+        return "related"
+    if key in ("获得方式", "取得方式", "获取方式", "获得途径", "来源", "取得来源"):
+        return "acquisition"
+    if any(w in key for w in ("受让", "转入", "转让")) and any(w in key for w in ("日期", "时间")):
+        return "transfer_date"
+    if any(word in key for word in _NUMBER_WORDS):
+        return "number"
+    if key == "名称" or (about_ip and key.endswith("名称")):
+        return "name"
+    return None
+
+
+def find_ip_tables(sheet: SheetData) -> list[IpTable]:
+    """Every IP list of a grid: a header with a 类型 column and a 名称 or 授权号 column."""
+    tables = []
+    rows = sheet.rows
+    r = 0
+    while r < len(rows):
+        columns: dict[str, int] = {}
+        for c, value in enumerate(rows[r]):
+            if isinstance(value, str) and value.strip() and len(value) <= 30:
+                role = _role(value)
+                if role is not None and role not in columns:
+                    columns[role] = c
+        if "type" not in columns or not ({"name", "number"} & set(columns)) or len(columns) < 3:
+            r += 1
+            continue
+        table = IpTable(r, columns)
+        r += 1
+        while r < len(rows):
+            parts = [ip_cell(rows[r], columns.get(k)) for k in ("name", "type", "number")]
+            if not any(parts):
+                break
+            table.rows.append(r)
+            r += 1
+        tables.append(table)
+    return tables
+
+
+def ip_cell(row: list[Any], c: int | None) -> str:
+    if c is None or c >= len(row):
+        return ""
+    value = row[c]
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def transfer_date(value: Any) -> date | None:
+    """A 受让日期 cell as a date (date cells, 2024-05-01, 2024年5月1日, 2024/5/1)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    found = re.match(r"^((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", text)
+    if found is None:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+def is_related(text: str) -> bool | None:
+    key = _key(text)
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    return None
