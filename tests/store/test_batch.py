@@ -3,6 +3,7 @@ skipped and listed, nothing overwritten."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -158,3 +159,69 @@ def test_cancelling_stops_before_the_next_applicant_and_keeps_the_decided(servic
     assert [i.outcome for i in result.items] == ["decided", "decided", "skipped", "skipped"]
     assert seen == [1, 2]
     assert len(_decisions(service)) == 2
+
+
+@pytest.fixture
+def cli(service, database_url, tmp_path, monkeypatch):
+    """The CLI on the sample round's database, as 李组长."""
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_DATABASE_URL", database_url)
+    monkeypatch.setenv("ZJTX_EVALUATOR", "李组长")
+    return service
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    from zjtx.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_review_all_rejects_every_unqualified_applicant(cli, capsys):
+    """`zjtx review NAME --all --verdict not_qualified --decision reject` decides each one."""
+    failing = {r.uscc for r in cli.list_applicants(ROUND, verdict="not_qualified")}
+    code, out, err = _run(
+        capsys, "review", ROUND, "--all", "--verdict", "not_qualified", "--decision", "reject",
+        "--opinion", TEMPLATE, "--reason", "批量处理",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert f"已对 {len(failing)} 家企业作出“不推荐”决定" in out
+    assert sorted(e.uscc for e in _decisions(cli)) == sorted(failing)
+    code, _out, err = _run(
+        capsys, "review", ROUND, "--all", "--verdict", "not_qualified", "--decision", "reject",
+        "--opinion", TEMPLATE, "--json",
+    )  # fmt: skip
+    assert code == 2 and "都已有决定" in err
+
+
+def test_cli_review_all_filters_by_region_and_reports_json(cli, capsys):
+    """--region keeps only that place; --json lists every applicant with its outcome."""
+    rows = cli.list_applicants(ROUND, region="福州市")
+    assert 0 < len(rows) < 30
+    code, out, _ = _run(
+        capsys, "review", ROUND, "--all", "--region", "福州市", "--decision", "return",
+        "--opinion", "请补充：{待定条目}", "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    assert {i["uscc"] for i in data["items"]} == {r.uscc for r in rows}
+    assert data["decided"] == len(rows) and data["decision_label"] == "退回补充材料"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--all", "--decision", "reject"), "必须填写 --opinion"),
+        (("--all", "--opinion", "x"), "--decision"),
+        (("--all", "--decision", "reject", "--opinion", "{未满足}"), "{未满足条目}"),
+        (("--all", "--confirm", "LG26-5=met", "--decision", "reject", "--opinion", "x"), "逐家"),
+        (("--decision", "reject", "--opinion", "x"), "或用 --all"),
+    ],
+)
+def test_cli_review_all_usage_errors_exit_2(cli, capsys, argv, message):
+    """Each misuse of --all exits 2 with one Chinese message and saves nothing."""
+    code, _out, err = _run(capsys, "review", ROUND, *argv)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert _decisions(cli) == []
