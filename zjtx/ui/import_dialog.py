@@ -63,7 +63,12 @@ __all__ = [
     "field_choices",
     "not_imported_text",
 ]
-INPUT_SUFFIXES = (".xlsx", ".xls", ".csv", ".json")
+INPUT_SUFFIXES = (".xlsx", ".xls", ".csv", ".json", ".docx")
+# Word 97-2003 (.doc) and WPS (.wps) files are listed so that choosing one says how to convert.
+IMPORT_FILE_FILTER = (
+    "申报文件 (*.xlsx *.xls *.csv *.json *.docx);;"
+    "旧版 Word / WPS 文档（须先另存为 .docx） (*.doc *.wps);;所有文件 (*)"
+)
 TEMPLATE_TITLES = {"roster": "申报名单模板", "form": "申报表模板"}
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
@@ -168,7 +173,8 @@ class ImportDialog(QDialog):
         self.setAcceptDrops(True)
 
         hint = QLabel(
-            "把申报名单、申报表（.xlsx / .xls / .csv）或 JSON 文件、文件夹拖到下面，"
+            "把申报名单、申报表（.xlsx / .xls / .csv）、Word 申请书（.docx；.doc、.wps 请先另存为"
+            " .docx）或 JSON 文件、文件夹拖到下面，"
             "或点“选择文件”。先“读取并检查”，核对列对应关系与问题后再“导入”。"
             "还没有表格？点“下载模板”发给申报企业填写。"
         )
@@ -335,9 +341,7 @@ class ImportDialog(QDialog):
         self.add_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
 
     def _choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "选择申报文件", "", "申报文件 (*.xlsx *.xls *.csv *.json);;所有文件 (*)"
-        )
+        names, _ = QFileDialog.getOpenFileNames(self, "选择申报文件", "", IMPORT_FILE_FILTER)
         self.add_paths(names)
 
     def _choose_folder(self) -> None:
