@@ -129,3 +129,28 @@ def test_a_word_list_is_imported_like_a_workbook(capsys, tmp_path):
     xlsx = str(write_list(tmp_path / "认定.xlsx", names))
     code, out, _ = run(capsys, "registry", "import", xlsx, "--title", "srdi-sme", "--year", "2024")
     assert "新增 0 项" in out and "未变 40 项" in out
+
+
+def test_a_round_marked_recognised_enters_the_register(capsys, tmp_path):
+    """`registry recognise ROUND`: refused without a 推荐; after one, the applicant is on
+    record with the round as source, once however often the round is marked."""
+    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": "甲(南京)科技有限公司", "uscc": make_uscc(1)}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    run(capsys, "round", "import", "专精特新2026", str(path))
+    code, _, err = run(capsys, "registry", "recognise", "专精特新2026")
+    assert code != 0 and "还没有决定为“推荐”的企业" in err and "Traceback" not in err
+    code, _, err = run(
+        capsys, "review", "专精特新2026", make_uscc(1), "--confirm", "SR26-5=met",
+        "--decision", "recommend", "--opinion", "同意推荐", "--reason", "材料齐全",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "registry", "recognise", "专精特新2026")
+    assert code == 0 and "推荐 1 家，新增 1 项" in out
+    code, out, _ = run(capsys, "registry", "recognise", "专精特新2026", "--json")
+    assert (json.loads(out)["added"], json.loads(out)["unchanged"]) == (0, 1)
+    code, out, _ = run(capsys, "registry", "show", "甲（南京）科技有限公司")
+    assert "2026 年 省级专精特新中小企业：已认定，有效期至 2029 年（评审批次 专精特新2026）" in out
+    code, out, _ = run(capsys, "round", "history", "专精特新2026")
+    assert out.count("标记批次为已认定") == 1

@@ -28,6 +28,7 @@ OTHER_LITERALS = {
     # Audit event kinds.
     "applicant-version", "criterion-confirm", "criterion-override", "evaluator-role",
     "file-import", "round-archive", "round-create", "round-rename", "round-restore",
+    "round-recognise",
     "warning-ack", "registry-entry", "registry-import", "registry-revoke", "registry-supersede",
     "registry-uscc-attach",
     # Text encodings and a date format.

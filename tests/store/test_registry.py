@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests.registry_fixtures import list_names, write_list
 from tests.store.helpers import make_applicant, make_file, make_uscc
 from zjtx.intake.published_list import read_published_list
-from zjtx.store import NotFoundError, StoreService, open_store
+from zjtx.store import InvalidRequestError, NotFoundError, StoreService, open_store
 from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
 from zjtx.store.models import AuditEvent, RegistryEntry
 from zjtx.store.registry import RegistryImportError
@@ -259,3 +259,45 @@ def test_upgrading_an_existing_database_adds_the_register(database_url, tmp_path
         service = StoreService(store, scorer=scorer)
         assert [r.name for r in service.list_rounds()] == ["旧批次"]
         assert _import(service, write_list(tmp_path / "a.xlsx", list_names(2))).added == 2
+
+
+def _decide(service: StoreService, round_name: str, number: int, decision: str) -> None:
+    service.apply_review(
+        round_name, make_uscc(number), evaluator="张三", confirm=[("T-JUDGE", "met")],
+        reason="材料齐全", decision=decision, opinion="意见",
+    )  # fmt: skip
+
+
+def test_marking_a_round_recognised_enters_its_recommendations(service, tmp_path):
+    """推荐 decisions enter the register once the round is marked 认定 (source: the round,
+    title: its tier); marking again adds only a later 推荐; each marking is in the trail."""
+    service.create_round("2026创新型", tier="innovative-sme", round_date=date(2026, 6, 1))
+    applicants = [make_applicant(n, name=f"测试(甲{n})科技有限公司") for n in (1, 2, 3)]
+    service.import_file("2026创新型", make_file(tmp_path / "r.xlsx", applicants))
+    with pytest.raises(InvalidRequestError, match="还没有决定为“推荐”的企业"):
+        service.registry.recognise_round("2026创新型", evaluator="张三")
+    for n, decision in ((1, "recommend"), (2, "recommend"), (3, "reject")):
+        _decide(service, "2026创新型", n, decision)
+    first = service.registry.recognise_round("2026创新型", evaluator="张三")
+    assert (first.rows, first.added, first.unchanged) == (2, 2, 0)
+    entries = service.registry.list_entries(title="innovative-sme")
+    assert [(e.uscc, e.status, e.year, e.valid_until, e.batch) for e in entries] == [
+        (make_uscc(n), "recognised", 2026, 2029, "2026创新型") for n in (1, 2)
+    ]
+    assert entries[0].source_file == "评审批次 2026创新型" and entries[0].source_row is None
+    again = service.registry.recognise_round("2026创新型", evaluator="张三")
+    assert (again.added, again.unchanged) == (0, 2)
+    _decide(service, "2026创新型", 3, "recommend")
+    third = service.registry.recognise_round("2026创新型", evaluator="张三")
+    assert (third.added, third.unchanged) == (1, 2)
+    marks = [e.summary for e in service.history("2026创新型") if e.action == "round-recognise"]
+    assert marks == [
+        "标记批次为已认定：推荐的 2 家企业记入培育库（2026 年创新型中小企业，有效期至 2029 年；"
+        "新增 2 项）",
+        "标记批次为已认定：推荐的 3 家企业记入培育库（2026 年创新型中小企业，有效期至 2029 年；"
+        "新增 1 项）",
+    ]
+    assert [m.entries_added for m in service.registry.round_recognitions("2026创新型")] == [2, 1]
+    shown = service.registry.show(make_uscc(1))
+    assert [a.decision for a in shown.applications] == ["recommend"]
+    assert shown.entries[0].title == "innovative-sme"

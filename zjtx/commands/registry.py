@@ -1,4 +1,4 @@
-"""`zjtx registry import|list|show|due|revoke|link|accept|export`: the register (培育库)."""
+"""`zjtx registry import|list|show|due|revoke|link|accept|recognise|export`: the register (培育库)."""
 
 from __future__ import annotations
 
@@ -81,6 +81,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     accept.add_argument("--field", required=True, help="holds_srdi、holds_innovative 等")
     _common(accept, evaluator=True)
     accept.set_defaults(func=_guarded(cmd_accept))
+
+    recognise = actions.add_parser(
+        "recognise",
+        help="将本系统一个批次标记为已认定：决定为“推荐”的企业记入培育库",
+        description="批次的层级即称号，批次即来源；再次标记只补充此后新推荐的企业。",
+    )
+    recognise.add_argument("round", metavar="ROUND", help="评审批次名称")
+    recognise.add_argument("--year", type=int, help="认定年度（默认为批次日期的年份）")
+    recognise.add_argument("--batch", help="批次说明（默认为批次名称）")
+    recognise.add_argument("--valid-years", type=int, default=DEFAULT_VALID_YEARS)
+    _common(recognise, evaluator=True)
+    recognise.set_defaults(func=_guarded(cmd_recognise))
 
     export = actions.add_parser("export", help="将培育库导出为 Excel")
     export.add_argument("--out", required=True, metavar="FILE.xlsx")
@@ -216,7 +228,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     lines = [f"{found.name or found.query}（{found.uscc or '信用代码未知'}）", "称号及历次状态："]
     for e in found.entries:
         note = f"；{e.note}" if e.note else ""
-        source = f"（{e.source_file} 第 {e.source_row} 行）" if e.source_row else ""
+        source = (
+            f"（{e.source_file} 第 {e.source_row} 行）"
+            if e.source_row
+            else f"（{e.source_file}）"
+            if e.source_file
+            else ""
+        )
         lines.append(
             f"  {e.year} 年 {RegistryLevel.label_of(e.level)}{RegistryTitle.label_of(e.title)}"
             f"：{RegistryStatus.label_of(e.shown_status)}，有效期至 {e.valid_until} 年"
@@ -295,6 +313,30 @@ def cmd_accept(args: argparse.Namespace) -> int:
         f"已采用培育库记录：{args.field} {yes_no[done['before']]}→{yes_no[done['after']]}"
         f"（{done['basis']}），已重新评价",
     )
+    return 0
+
+
+def cmd_recognise(args: argparse.Namespace) -> int:
+    from zjtx.store.registry import RegistryImportError
+
+    year = None if args.year is None else _year(args.year)
+    if not 1 <= args.valid_years <= 10:
+        raise UsageError("--valid-years 应为 1 到 10 年")
+    with _service() as service:
+        try:
+            done = service.registry.recognise_round(
+                args.round, year=year, valid_years=args.valid_years, batch=args.batch,
+                evaluator=args.evaluator,
+            )  # fmt: skip
+        except RegistryImportError as exc:
+            print(f"zjtx: 错误：{exc}", file=sys.stderr)
+            return 1
+    text = (
+        f"批次 “{args.round}” 已标记为已认定：推荐 {done.rows} 家，新增 {done.added} 项，"
+        f"状态更新 {done.superseded} 项，补充信用代码 {done.uscc_attached} 项，"
+        f"未变 {done.unchanged} 项"
+    )
+    _emit(args, {"round": args.round, **_counts(done)}, text)
     return 0
 
 

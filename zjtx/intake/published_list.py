@@ -36,7 +36,7 @@ class ListRow:
     city: str | None
     county: str | None
     sheet: str | None
-    row: int
+    row: int | None  # None for a recommendation of one of our rounds
 
 
 @dataclass(frozen=True, slots=True)

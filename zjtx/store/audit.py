@@ -161,6 +161,14 @@ def summarize(event: AuditEvent) -> str:
         return f"决定：{old}→{after.get('label')}；意见：{after.get('opinion')}"
     if action == "opinion":
         return f"修改评审意见：{after.get('opinion')}"
+    if action == "round-recognise":
+        from zjtx.domain.registry import RegistryTitle
+
+        return (
+            f"标记批次为已认定：推荐的 {after.get('rows')} 家企业记入培育库"
+            f"（{after.get('year')} 年{RegistryTitle.label_of(after.get('title'))}，"
+            f"有效期至 {after.get('valid_until')} 年；新增 {after.get('added')} 项）"
+        )
     if action == "evaluator-role":
         role = after.get("role", "")
         return f"将 {after.get('name')} 的角色设为 {ROLE_LABELS.get(role, role)}"

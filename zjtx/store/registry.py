@@ -3,9 +3,11 @@ queries by title, year, region and enterprise, renewals due and revocations."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, Select, func, or_, select, type_coerce
@@ -25,6 +27,7 @@ from zjtx.store.engine import Store
 from zjtx.store.errors import InvalidRequestError, NotFoundError
 from zjtx.store.models import (
     Applicant,
+    ApplicantVersion,
     AuditEvent,
     Evaluation,
     Evaluator,
@@ -133,6 +136,17 @@ class RoundApplication:
     name: str
     verdict: str | None
     decision: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRecognition:
+    """One marking of a round as 认定: the year, title, entries it added, who and when."""
+
+    year: int
+    title: str
+    entries_added: int
+    recorded_by: str
+    recorded_at: datetime
 
 
 @dataclass(slots=True)
@@ -265,6 +279,92 @@ class Registry:
             if plan.problems:
                 raise RegistryImportError(plan.problems)
             return plan.write(session)
+
+    # ------------------------------------------------------------------ our own rounds
+
+    def recognise_round(
+        self,
+        round_name: str,
+        *,
+        year: int | None = None,
+        valid_years: int = 3,
+        batch: str | None = None,
+        evaluator: str | None = None,
+    ) -> RegistryImport:
+        """Mark a round 认定: every applicant decided 推荐 enters the register as recognised
+        with the round's tier as title and the round as source (year: the round date's unless
+        given). Marking again adds only what changed since (a later 推荐); recorded in the
+        round's audit trail. A round with no 推荐 decision is refused."""
+        from zjtx.domain.labels import Decision
+        from zjtx.domain.registry import DEFAULT_LEVEL
+        from zjtx.intake.published_list import ListRow, PublishedList
+        from zjtx.store.common import find_round
+
+        with gc_paused(), self.store.write_session() as session:
+            _lock(session)
+            round_row = find_round(session, round_name)
+            if round_row.tier not in RegistryTitle._value2member_map_:
+                raise InvalidRequestError(f"批次 “{round_row.name}” 的层级不是可认定的称号")
+            title = RegistryTitle(round_row.tier)
+            year = year or round_row.round_date.year
+            query = (
+                select(Applicant.name, Applicant.uscc, ApplicantVersion.city,
+                       ApplicantVersion.county)
+                .join(Review, Review.applicant_id == Applicant.id)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .where(Applicant.round_id == round_row.id,
+                       Review.decision == Decision.RECOMMEND.value)
+                .order_by(Applicant.id)
+            )  # fmt: skip
+            rows = [
+                ListRow(name, normalise_name(name), uscc, city, county, None, None)
+                for name, uscc, city, county in session.execute(query)
+            ]
+            if not rows:
+                raise InvalidRequestError(
+                    f"批次 “{round_row.name}” 中还没有决定为“推荐”的企业，无法标记为已认定"
+                )
+            published = PublishedList(
+                path=Path(round_row.name),
+                file_name=f"评审批次 {round_row.name}",
+                sha256=hashlib.sha256(f"round:{round_row.id}:{year}".encode()).hexdigest(),
+                document_title=f"评审批次 “{round_row.name}” 推荐企业，{year} 年认定",
+                rows=rows,
+            )
+            actor = evaluator_row(session, evaluator)
+            plan = _ImportPlan(
+                published,
+                title.value,
+                year,
+                round_row.name if batch is None else batch,
+                RegistryStatus.RECOGNISED.value,
+                DEFAULT_LEVEL[title].value,
+                valid_years,
+                actor,
+                utc_now(),
+                round_id=round_row.id,
+            )
+            plan.build(current_entries(session))
+            if plan.problems:
+                raise RegistryImportError(plan.problems)
+            return plan.write(session)
+
+    def round_recognitions(self, round_name: str) -> list[RoundRecognition]:
+        """When a round was marked 认定 (each marking that entered something), oldest first."""
+        from zjtx.store.common import find_round
+
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            query = (
+                select(RegistryList, Evaluator.name)
+                .join(Evaluator, Evaluator.id == RegistryList.imported_by_id)
+                .where(RegistryList.round_id == round_row.id)
+                .order_by(RegistryList.id)
+            )
+            return [
+                RoundRecognition(r.year, r.title, r.entries_added, actor, r.imported_at)
+                for r, actor in session.execute(query)
+            ]
 
     # --------------------------------------------------------------------------- queries
 
@@ -468,6 +568,7 @@ class _ImportPlan:
     actions: list[str] = field(default_factory=list)
     problems: list[ListProblem] = field(default_factory=list)
     unchanged: int = 0
+    round_id: int | None = None  # the round whose recommendations this is
 
     def build(self, entries: list[_Entry]) -> None:
         from zjtx.intake.published_list import ListProblem
@@ -532,7 +633,7 @@ class _ImportPlan:
             elif same is None:
                 self._add({**wanted, **source}, None, "registry-entry", None)
             elif _same_state(same, {**wanted, "uscc": same.uscc}):
-                note = f"补充统一社会信用代码（来自 {self.published.file_name} 第 {row.row} 行）"
+                note = f"补充统一社会信用代码（来自 {self._where(row)}）"
                 self._add({**wanted, **source}, same, "registry-uscc-attach", note)
             else:
                 note = (
@@ -542,13 +643,17 @@ class _ImportPlan:
             if row.uscc:
                 for entry in mine:
                     if entry.uscc is None and entry is not same:
-                        note = f"补充统一社会信用代码（来自 {self.published.file_name} 第 {row.row} 行）"
+                        note = f"补充统一社会信用代码（来自 {self._where(row)}）"
                         self._add(
                             _copy(entry, self.actor, self.now, uscc=row.uscc, note=note),
                             entry,
                             "registry-uscc-attach",
                             note,
                         )
+
+    def _where(self, row: Any) -> str:
+        name = self.published.file_name
+        return name if row.row is None else f"{name} 第 {row.row} 行"
 
     def _add(
         self, row: dict[str, Any], replaced: _Entry | None, action: str, note: str | None
@@ -585,6 +690,7 @@ class _ImportPlan:
             valid_years=self.valid_years,
             rows=len(published.rows),
             entries_added=len(self.new_rows),
+            round_id=self.round_id,
             imported_by_id=self.actor.id,
             imported_at=self.now,
         )
@@ -603,10 +709,10 @@ class _ImportPlan:
             {
                 "at": self.now,
                 "actor": self.actor.name,
-                "action": "registry-import",
+                "action": "registry-import" if self.round_id is None else "round-recognise",
                 "entity": "registry_list",
                 "entity_id": record.id,
-                "round_id": None,
+                "round_id": self.round_id,
                 "applicant_id": None,
                 "uscc": None,
                 "before": None,
@@ -620,6 +726,7 @@ class _ImportPlan:
                     "status": self.status,
                     "level": self.level,
                     "valid_years": self.valid_years,
+                    "valid_until": self.year + self.valid_years,
                     "rows": result.rows,
                     "added": result.added,
                     "superseded": result.superseded,
@@ -794,6 +901,7 @@ __all__ = [
     "RegistryImport",
     "RegistryImportError",
     "RoundApplication",
+    "RoundRecognition",
     "current_entries",
     "current_query",
 ]
