@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "zjtx.commands.printing",
     "zjtx.commands.rounds",
     "zjtx.commands.registry",
+    "zjtx.commands.profiles",
 )
 
 
