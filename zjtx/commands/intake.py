@@ -31,6 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_map_option(check)
     add_reading_option(check)
+    check.add_argument(
+        "--save-profile",
+        metavar="名称",
+        default=None,
+        help="把 --map 的更正保存为对应关系（按表头识别）：同样表头的文件此后自动按它读取",
+    )
     check.add_argument("--json", action="store_true", help="输出 JSON（企业、问题、汇总）")
     check.set_defaults(func=run_check)
 
@@ -144,20 +150,25 @@ def run_check(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
     from zjtx.commands import path_exists
     from zjtx.intake import MappingError, read_applicants
+    from zjtx.intake.profiles import ProfileBook
 
     year = _year(args.year)
     for given in args.paths:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
     try:
+        overrides = map_overrides(args)
         result = read_applicants(
             args.paths,
             year,
-            mapping_overrides=map_overrides(args),
+            mapping_overrides=overrides,
             readings=reading_choices(args),
+            profiles=ProfileBook.default(),
         )
     except MappingError as exc:
         raise UsageError(f"--map：{exc}") from None
+    if args.save_profile is not None:
+        _save_profile(args.save_profile, overrides, result)
     if args.json:
         payload = {
             "applicants": [applicant_dict(a) for a in result.applicants],
@@ -181,6 +192,33 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         _print_table(result)
     return 1 if result.has_errors else 0
+
+
+def _save_profile(name: str, overrides: list, result: Any) -> None:
+    """Save the --map corrections under ``name``, keyed by the corrected roster's header."""
+    from zjtx.cli import UsageError
+    from zjtx.files import OutputWriteError
+    from zjtx.intake.profiles import ProfileBook, ProfileError, profile_from_overrides
+
+    rosters = [f for f in result.files if f.fingerprints]
+    if not overrides or len(rosters) != 1 or len(rosters[0].fingerprints) != 1:
+        raise UsageError(
+            "--save-profile 须与 --map 一起用于一个只有一张名单工作表的文件"
+            "（对应关系按这张表的表头识别）"
+        )
+    file = rosters[0]
+    fingerprint = next(iter(file.fingerprints.values()))
+    try:
+        profile = profile_from_overrides(
+            name, fingerprint, overrides, sample_file=file.display_name
+        )
+        ProfileBook.default().save(profile)
+    except ProfileError as exc:
+        raise UsageError(f"--save-profile：{exc}") from None
+    except OutputWriteError as exc:
+        print(str(exc), file=sys.stderr)
+        return
+    print(f"已保存对应关系“{name}”：同样表头的文件此后自动按它读取", file=sys.stderr)
 
 
 def _print_table(result: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.ip_list import find_ip_tables
 from zjtx.intake.json_input import InputError, read_json_applicants
 from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
+from zjtx.intake.profiles import Profile, ProfileBook, header_fingerprint
 from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
 from zjtx.intake.roster import column_mappings, find_header, header_issues, iter_roster_records
 from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
@@ -108,6 +110,7 @@ def read_applicants(
     mapping_overrides: Sequence[ColumnOverride] = (),
     hints: Hints = CLI_HINTS,
     readings: Mapping[str | None, str] | None = None,
+    profiles: ProfileBook | None = None,
 ) -> IntakeResult:
     """Read rosters, forms, CSV and JSON files (folders expanded) through the gate.
 
@@ -128,6 +131,8 @@ def read_applicants(
             parts of one application) or ``"roster"`` (each row an applicant), keyed by the
             file's display name or bare name, or by None for every file; otherwise the reading
             is chosen from the sheets and FileResult.reading_note says why.
+        profiles: saved mapping profiles; a roster sheet whose header fingerprint matches one
+            (and that has no correction of its own) is read with it (FileResult.profile).
 
     Raises:
         MappingError: an override names an unknown field (with a "did you mean"), a year
@@ -139,6 +144,7 @@ def read_applicants(
 
         catalogue = load_catalogue()
     overrides = validate_overrides(mapping_overrides, catalogue, year)
+    saved = {p.fingerprint: p for p in profiles.list()} if profiles is not None else {}
     used: set[ColumnOverride] = set()
     ticker = _Ticker(progress, cancel)
     files = _expand(paths)
@@ -155,7 +161,7 @@ def read_applicants(
             mine = [(o, spec) for o, spec in overrides if o.matches_file(shown)]
             reading = _reading_for(readings or {}, shown)
             records = _read_file(
-                path, shown, year, catalogue, file_result, ticker, mine, used, hints, reading
+                path, shown, year, catalogue, file_result, ticker, mine, used, hints, reading, saved
             )
         per_file.append((file_result, records))
         result.files.append(file_result)
@@ -220,6 +226,7 @@ def _read_file(
     used: set[ColumnOverride],
     hints: Hints = CLI_HINTS,
     reading: str | None = None,
+    saved: Mapping[str, Profile] | None = None,
 ) -> list[Record]:
     try:
         kind = detect_kind(path)
@@ -245,7 +252,7 @@ def _read_file(
         return []
     ticker.check()
     return _read_sheets(
-        sheets, shown, year, catalogue, file_result, ticker, overrides, used, hints, reading
+        sheets, shown, year, catalogue, file_result, ticker, overrides, used, hints, reading, saved
     )
 
 
@@ -323,6 +330,38 @@ def _read_json(
     return records
 
 
+def _profile_overrides(
+    profile: Profile,
+    catalogue: FieldCatalogue,
+    year: int,
+    shown: str,
+    sheet: SheetData,
+    file_result: FileResult,
+) -> list[tuple[ColumnOverride, FieldSpec | None]]:
+    """A saved profile's corrections for this sheet, or none (with a warning) if it no longer
+    applies (a field renamed, a year outside this round)."""
+    try:
+        resolved = validate_overrides(
+            [replace(o, file=None, sheet=None) for o in profile.overrides], catalogue, year
+        )
+    except MappingError as exc:
+        _file_issue(
+            file_result,
+            "profile-applied",
+            Severity.WARNING,
+            f"{shown}：已保存的对应关系「{profile.name}」不适用于本批次（{exc}），按表头自动识别",
+        )
+        return []
+    file_result.profile = profile.name
+    _file_issue(
+        file_result,
+        "profile-applied",
+        Severity.INFO,
+        f"{shown}：工作表“{sheet.name}”按已保存的对应关系「{profile.name}」读取",
+    )
+    return resolved
+
+
 def _has_rows(sheet: SheetData) -> bool:
     return any(any(v != "" and v is not None for v in row) for row in sheet.rows)
 
@@ -375,6 +414,7 @@ def _read_sheets(
     used: set[ColumnOverride] | None = None,
     hints: Hints = CLI_HINTS,
     reading: str | None = None,
+    saved: Mapping[str, Profile] | None = None,
 ) -> list[Record]:
     candidates = []
     ip_lists: list[SheetData] = []
@@ -416,6 +456,11 @@ def _read_sheets(
         ticker.total += sum(len(sheet.rows) - layout.data_start for sheet, layout in rosters)
         for sheet, layout in rosters:
             mine = [(o, spec) for o, spec in overrides if o.applies_to(shown, sheet.name)]
+            fingerprint = header_fingerprint(layout, sheet)
+            file_result.fingerprints[sheet.name] = fingerprint
+            profile = (saved or {}).get(fingerprint)
+            if not mine and profile is not None:
+                mine = _profile_overrides(profile, catalogue, year, shown, sheet, file_result)
             if mine:
                 apply_overrides(layout, sheet, shown, mine, used if used is not None else set())
             file_result.column_mapping.extend(column_mappings(layout, sheet, year))

@@ -261,6 +261,7 @@ class FileResult:
     reading: str = ""
     reading_note: str = ""
     profile: str | None = None  # the saved mapping profile the file was read with
+    fingerprints: dict[str | None, str] = field(default_factory=dict)  # roster sheet -> header
 
     def summary(self) -> dict[str, Any]:
         errors = sum(1 for i in self.issues if i.severity == Severity.ERROR)
