@@ -234,6 +234,9 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.read_only_label = QLabel("")
         self.statusBar().addPermanentWidget(self.read_only_label)
         self._build_actions()
+        from zjtx.ui.registry_view import install_registry
+
+        install_registry(self)  # 培育库: its window, the round's 认定 mark, the detail's tab
         self.show_identity()
         if self.database_read_only:
             self.read_only_label.setText("<span style='color:#c62828'>数据库只读</span>")

@@ -1,0 +1,942 @@
+"""The register (培育库) in the window: the list view, importing lists, an applicant's history."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zjtx.domain.labels import Decision, Verdict
+from zjtx.domain.registry import (
+    DEFAULT_LEVEL,
+    DEFAULT_VALID_YEARS,
+    HOLDING,
+    RegistryLevel,
+    RegistryStatus,
+    RegistryTitle,
+)
+from zjtx.ui.tasks import TaskRunner
+
+Index = QModelIndex | QPersistentModelIndex
+LIST_SUFFIXES = (".xlsx", ".xls", ".csv", ".docx")
+IMPORT_STATUSES = ("recognised", "publicity", "renewed", "revoked")
+# The register's warnings whose field the evaluator can take from the register in one action.
+ACCEPTABLE_CODES = ("registry-declared-contradicted", "registry-declared-not-on-record")
+STATUS_COLOURS = {
+    "recognised": "#1b7f3b",
+    "renewed": "#1b7f3b",
+    "publicity": "#b26a00",
+    "revoked": "#c62828",
+    "expired": "#6b6b6b",
+}
+
+
+def this_year() -> int:
+    return datetime.now().astimezone().year
+
+
+def _where(entry: Any) -> str:
+    if entry.source_row:
+        place = f"{entry.source_sheet} 第 {entry.source_row} 行" if entry.source_sheet else (
+            f"第 {entry.source_row} 行"
+        )  # fmt: skip
+        return f"{entry.source_file} · {place}"
+    return entry.source_file or entry.note or ""
+
+
+class RegistryTableModel(QAbstractTableModel):
+    """RegistryEntryInfo rows as the view shows them."""
+
+    COLUMNS = ("企业名称", "统一社会信用代码", "设区市", "县（市、区）", "称号", "级别",
+               "年度", "批次", "状态", "有效期至", "来源")  # fmt: skip
+    STATUS_COLUMN = 8
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.entries: list[Any] = []
+
+    def set_entries(self, entries: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def cells(self, entry: Any) -> tuple[str, ...]:
+        return (
+            entry.name,
+            entry.uscc or "",
+            entry.city or "",
+            entry.county or "",
+            RegistryTitle.label_of(entry.title),
+            RegistryLevel.label_of(entry.level),
+            str(entry.year),
+            entry.batch,
+            RegistryStatus.label_of(entry.shown_status),
+            str(entry.valid_until),
+            _where(entry),
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.entries):
+            return None
+        entry = self.entries[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self.cells(entry)[index.column()]
+            if role == Qt.ItemDataRole.ToolTipRole and entry.note:
+                return f"{text}\n备注：{entry.note}"
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.STATUS_COLUMN:
+            return QColor(STATUS_COLOURS.get(entry.shown_status, "#333333"))
+        if role == Qt.ItemDataRole.UserRole:
+            return entry
+        return None
+
+
+def _table(columns: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    table.setRowCount(len(rows))
+    for position, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(position, column, item)
+
+
+class EnterpriseHistoryWidget(QWidget):
+    """An enterprise's titles on record (every state) and its applications in our rounds."""
+
+    def __init__(self, parent: QWidget | None = None, *, side_by_side: bool = False) -> None:
+        super().__init__(parent)
+        self.heading = QLabel("")
+        self.heading.setWordWrap(True)
+        self.titles = _table(("称号", "级别", "年度", "状态", "有效期至", "来源", "备注"))
+        for column, width in enumerate((180, 60, 50, 70, 70, 240)):
+            self.titles.setColumnWidth(column, width)
+        self.applications = _table(("评审批次", "批次日期", "评价结论", "决定"))
+        for column, width in enumerate((240, 90, 90)):
+            self.applications.setColumnWidth(column, width)
+        titles_box, applications_box = QWidget(), QWidget()
+        for box, label, table in (
+            (titles_box, "培育库中的称号及历次状态：", self.titles),
+            (applications_box, "在本系统各批次的申报与决定：", self.applications),
+        ):
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            box_layout.addWidget(QLabel(label))
+            box_layout.addWidget(table, 1)
+        parts = QSplitter(Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical)
+        parts.addWidget(titles_box)
+        parts.addWidget(applications_box)
+        parts.setStretchFactor(0, 3)
+        parts.setStretchFactor(1, 2)
+        parts.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(parts, 1)
+
+    def show_history(self, history: Any) -> None:
+        held = [e for e in history.entries if e.current and e.shown_status in HOLDING]
+        titles = "、".join(
+            f"{RegistryTitle.label_of(e.title)}（有效期至 {e.valid_until} 年）" for e in held
+        )
+        self.heading.setText(
+            f"<b>{history.name or history.query}</b>　{history.uscc or '信用代码未知'}<br>"
+            + (f"现持有：{titles}" if titles else "培育库中没有有效期内的称号")
+        )
+        _fill(self.titles, [
+            (RegistryTitle.label_of(e.title),
+             RegistryLevel.label_of(e.level), str(e.year),
+             RegistryStatus.label_of(e.shown_status) + ("" if e.current else "（已被取代）"),
+             str(e.valid_until), _where(e), e.note or "")
+            for e in history.entries
+        ])  # fmt: skip
+        for position, entry in enumerate(history.entries):
+            if not entry.current:
+                for column in range(self.titles.columnCount()):
+                    self.titles.item(position, column).setForeground(QColor("#8a8a8a"))
+        _fill(self.applications, [
+            (a.round_name, a.round_date, Verdict.label_of(a.verdict, "未评价"),
+             Decision.label_of(a.decision, "未决定"))
+            for a in history.applications
+        ])  # fmt: skip
+
+    def clear(self) -> None:
+        self.heading.setText("")
+        self.titles.setRowCount(0)
+        self.applications.setRowCount(0)
+
+
+class RegistryImportDialog(QDialog):
+    """Which list is being imported: title, year, batch, status, level, validity; the files."""
+
+    imported = Signal(list)  # the RegistryImport of each file
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        service: Any,
+        evaluator: Callable[[], str],
+        paths: Sequence[Path] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("导入公示/认定名单到培育库")
+        self.setAcceptDrops(True)
+        self.runner, self.service, self.evaluator = runner, service, evaluator
+        self.task: Any = None
+        self.files = QListWidget()
+        self.files.setToolTip("把名单文件（.xlsx、.xls、.csv、.docx）拖到这里，或点“添加文件…”")
+        add = QPushButton("添加文件…")
+        add.clicked.connect(self.choose_files)
+        self.title = QComboBox()
+        for title in RegistryTitle:
+            self.title.addItem(title.label, title.value)
+        self.title.setCurrentIndex(self.title.findData(RegistryTitle.SRDI.value))
+        self.year = QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.year.setValue(this_year())
+        self.batch = QLineEdit()
+        self.batch.setPlaceholderText("如 第一批（可不填）")
+        self.status = QComboBox()
+        for code in IMPORT_STATUSES:
+            self.status.addItem(RegistryStatus.label_of(code), code)
+        self.level = QComboBox()
+        self.level.addItem("按称号（默认）", None)
+        for level in RegistryLevel:
+            self.level.addItem(level.label, level.value)
+        self.valid_years = QSpinBox()
+        self.valid_years.setRange(1, 10)
+        self.valid_years.setValue(DEFAULT_VALID_YEARS)
+        self.valid_years.setSuffix(" 年")
+        form = QFormLayout()
+        form.addRow("称号", self.title)
+        form.addRow("认定年度", self.year)
+        form.addRow("批次", self.batch)
+        form.addRow("名单状态", self.status)
+        form.addRow("认定级别", self.level)
+        form.addRow("有效期", self.valid_years)
+        self.result = QTextBrowser()
+        self.result.setPlaceholderText("导入结果和名单中的问题显示在这里")
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+        files_row = QHBoxLayout()
+        files_row.addWidget(QLabel("名单文件（可拖入）："), 1)
+        files_row.addWidget(add)
+        layout = QVBoxLayout(self)
+        layout.addLayout(files_row)
+        layout.addWidget(self.files, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.result, 1)
+        layout.addWidget(self.buttons)
+        self.add_paths(paths)
+        self.resize(560, 620)
+
+    def add_paths(self, paths: Sequence[Path | str]) -> None:
+        present = {self.files.item(i).data(Qt.ItemDataRole.UserRole)
+                   for i in range(self.files.count())}  # fmt: skip
+        for path in paths:
+            text = str(path)
+            if text not in present:
+                self.files.addItem(Path(text).name)
+                self.files.item(self.files.count() - 1).setData(Qt.ItemDataRole.UserRole, text)
+                self.files.item(self.files.count() - 1).setToolTip(text)
+                present.add(text)
+
+    def paths(self) -> list[Path]:
+        return [Path(self.files.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.files.count())]  # fmt: skip
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "选择名单文件", "", "名单 (*.xlsx *.xls *.csv *.docx);;所有文件 (*)"
+        )
+        self.add_paths(names)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.add_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+        event.acceptProposedAction()
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "title": self.title.currentData(),
+            "year": self.year.value(),
+            "batch": self.batch.text().strip(),
+            "status": self.status.currentData(),
+            "level": self.level.currentData(),
+            "valid_years": self.valid_years.value(),
+        }
+
+    def start_import(self) -> None:
+        """Read and enter each file off the GUI thread (one write task, files in order)."""
+        paths = self.paths()
+        if not paths:
+            self.result.setHtml("<span style='color:#c62828'>请先添加名单文件（可拖入）</span>")
+            return
+        if self.task is not None:
+            return
+        service, options, evaluator = self.service, self.options(), self.evaluator()
+
+        def work(progress: Any, cancelled: Any) -> list[tuple[str, Any]]:
+            from zjtx.intake.published_list import read_published_list
+            from zjtx.store import StoreError
+
+            outcomes: list[tuple[str, Any]] = []
+            for number, path in enumerate(paths):
+                progress(number, len(paths))
+                try:
+                    done = service.registry.import_list(
+                        read_published_list(path), evaluator=evaluator or None, **options
+                    )
+                except StoreError as exc:  # the list's problems, in Chinese: nothing written
+                    outcomes.append((path.name, exc))
+                else:
+                    outcomes.append((path.name, done))
+            progress(len(paths), len(paths))
+            return outcomes
+
+        self.import_button.setEnabled(False)
+        self.result.setHtml("正在导入……")
+        self.task = self.runner.start(work, name="导入培育库名单", writes=True,
+                                      on_success=self._done, on_failure=self._failed,
+                                      on_finish=self._finished)  # fmt: skip
+
+    def _finished(self) -> None:
+        self.task = None
+        self.import_button.setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        from zjtx.ui.errors import show_failure
+
+        self.result.setHtml(f"<span style='color:#c62828'>{_html(str(exc))}</span>")
+        show_failure(exc, self)
+
+    def _done(self, outcomes: list[tuple[str, Any]]) -> None:
+        lines, imported = [], []
+        for name, outcome in outcomes:
+            if isinstance(outcome, Exception):
+                lines.append(f"<p style='color:#c62828'><b>{_html(name)}</b>："
+                             f"{_html(str(outcome))}</p>")  # fmt: skip
+                continue
+            imported.append(outcome)
+            lines.append(
+                f"<p><b>{_html(name)}</b>：{outcome.rows} 行，新增 {outcome.added} 项，"
+                f"状态更新 {outcome.superseded} 项，补充信用代码 {outcome.uscc_attached} 项，"
+                f"未变 {outcome.unchanged} 项</p>"
+            )
+        self.result.setHtml("".join(lines))
+        if imported:
+            self.imported.emit(imported)
+
+
+def _html(text: str) -> str:
+    from html import escape
+
+    return escape(text).replace("\n", "<br>")
+
+
+class RegistryView(QMainWindow):
+    """培育库: every recognition on record, filtered by title, year, region and status, with
+    counts, the renewals due next year, the selected enterprise's history, imports (drop list
+    files here) and exports."""
+
+    loaded = Signal()
+    history_loaded = Signal(object)
+    exported = Signal(str)  # the path written
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        service: Any,
+        evaluator: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("培育库：历年称号、有效期与到期复核")
+        self.setAcceptDrops(True)
+        self.runner, self.service, self.evaluator = runner, service, evaluator
+        self.entries: list[Any] = []
+        self.name_keys: dict[int, str] = {}  # entry id -> normalised name, for the search
+        self.import_dialog: RegistryImportDialog | None = None
+        self._history_request = 0
+
+        self.title_filter = QComboBox()
+        self.title_filter.addItem("全部称号", "")
+        for title in RegistryTitle:
+            self.title_filter.addItem(title.label, title.value)
+        self.year_filter = QComboBox()
+        self.year_filter.addItem("全部年度", None)
+        self.region_filter = QLineEdit()
+        self.region_filter.setPlaceholderText("设区市或县（市、区）")
+        self.region_filter.setClearButtonEnabled(True)
+        self.region_filter.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("设区市或县（市、区）") + 40
+        )
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("全部状态", "")
+        for status in RegistryStatus:
+            self.status_filter.addItem(status.label, status.value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("企业名称或统一社会信用代码")
+        self.search.setClearButtonEnabled(True)
+        self.due_only = QCheckBox(f"只看 {this_year() + 1} 年到期")
+        self.due_only.setToolTip("有效期于明年届满、应于明年复核的称号（已认定或复核通过）")
+        for combo in (self.title_filter, self.year_filter, self.status_filter):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        for edit in (self.region_filter, self.search):
+            edit.textChanged.connect(self.apply_filters)
+        self.due_only.toggled.connect(self.apply_filters)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for widget in (self.title_filter, self.year_filter, self.region_filter,
+                       self.status_filter, self.due_only):  # fmt: skip
+            filters.addWidget(widget)
+
+        self.counts = QLabel("")
+        self.counts.setObjectName("registryCounts")
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.counts.setWordWrap(True)
+        self.model = RegistryTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("registry")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((250, 150, 70, 90, 150, 60, 50, 80, 70, 64)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.history = EnterpriseHistoryWidget(side_by_side=True)
+
+        self.import_action = QAction("导入名单…", self)
+        self.import_action.setToolTip(
+            "导入公示名单、认定名单或复核通过名单（也可把文件拖到本窗口）"
+        )
+        self.import_action.triggered.connect(lambda: self.open_import())
+        self.export_action = QAction("导出培育库 Excel…", self)
+        self.export_action.triggered.connect(self.choose_register_export)
+        self.due_action = QAction("到期复核提醒…", self)
+        self.due_action.setToolTip(f"导出 {this_year() + 1} 年到期复核提醒（PDF 或 Excel）")
+        self.due_action.triggered.connect(self.choose_due_export)
+        self.refresh_action = QAction("刷新", self)
+        self.refresh_action.triggered.connect(self.reload)
+        toolbar = QToolBar("培育库")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for item in (self.import_action, self.export_action, self.due_action,
+                     self.refresh_action):  # fmt: skip
+            toolbar.addAction(item)
+        self.addToolBar(toolbar)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(6, 6, 6, 0)
+        top_layout.addLayout(filters)
+        top_layout.addWidget(self.counts)
+        top_layout.addWidget(self.table, 1)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(6, 0, 6, 6)
+        bottom_layout.addWidget(self.history)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([620, 240])
+        self.setCentralWidget(splitter)
+        self.statusBar().showMessage("把公示名单、认定名单拖到本窗口即可导入")
+        self.resize(1280, 760)
+        self.reload()
+
+    # ------------------------------------------------------------------ loading
+    def reload(self) -> None:
+        service = self.service
+        self.statusBar().showMessage("正在读取培育库……")
+        self.runner.start(lambda p, c: service.registry.list_entries(), name="读取培育库",
+                          on_success=self._loaded, on_failure=self._failed)  # fmt: skip
+
+    def _loaded(self, entries: list[Any]) -> None:
+        from zjtx.domain.names import normalise_name
+
+        self.entries = entries
+        self.name_keys = {e.id: normalise_name(e.name) for e in entries}
+        chosen = self.year_filter.currentData()
+        self.year_filter.blockSignals(True)
+        self.year_filter.clear()
+        self.year_filter.addItem("全部年度", None)
+        for year in sorted({e.year for e in entries}, reverse=True):
+            self.year_filter.addItem(f"{year} 年", year)
+        self.year_filter.setCurrentIndex(max(0, self.year_filter.findData(chosen)))
+        self.year_filter.blockSignals(False)
+        self.apply_filters()
+        self.statusBar().showMessage(f"培育库共 {len(entries)} 项认定；可把名单文件拖到本窗口导入")
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        from zjtx.ui.errors import show_failure
+
+        self.statusBar().showMessage(str(exc), 15000)
+        show_failure(exc, self)
+
+    def filtered(self) -> list[Any]:
+        """The entries the filters let through, in the register's order."""
+        title, year = self.title_filter.currentData(), self.year_filter.currentData()
+        status, region = self.status_filter.currentData(), self.region_filter.text().strip()
+        search = self.search.text().strip()
+        due_year = this_year() + 1
+        from zjtx.domain.names import normalise_name
+
+        key = normalise_name(search) if search else ""
+        shown = []
+        for entry in self.entries:
+            if (title and entry.title != title) or (year is not None and entry.year != year):
+                continue
+            if status and entry.shown_status != status:
+                continue
+            if region and region not in f"{entry.city or ''} {entry.county or ''}":
+                continue
+            if self.due_only.isChecked() and not (
+                entry.valid_until == due_year and entry.status in HOLDING
+            ):
+                continue
+            if search and search.upper() != entry.uscc and key not in self.name_keys[entry.id]:
+                continue
+            shown.append(entry)
+        return shown
+
+    def apply_filters(self) -> None:
+        shown = self.filtered()
+        self.model.set_entries(shown)
+        statuses = Counter(e.shown_status for e in shown)
+        due_year = this_year() + 1
+        due = sum(1 for e in self.entries if e.valid_until == due_year and e.status in HOLDING)
+        parts = "　".join(
+            f"<span style='color:{STATUS_COLOURS[s.value]}'>{s.label} {statuses[s.value]}</span>"
+            for s in RegistryStatus
+            if statuses[s.value]
+        )
+        titles = Counter(e.title for e in shown)
+        by_title = "　".join(
+            f"{t.label} {titles[t.value]}" for t in RegistryTitle if titles[t.value]
+        )
+        self.counts.setText(
+            f"显示 {len(shown)} / {len(self.entries)} 项　{parts}"
+            + (f"<br>{by_title}" if by_title else "")
+            + f"　<b>{due_year} 年到期应复核 {due} 项</b>"
+        )
+
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        entry = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None
+        if entry is None:
+            return
+        service = self.service
+        self._history_request += 1
+        request = self._history_request
+
+        def loaded(history: Any) -> None:
+            if request == self._history_request:
+                self.history.show_history(history)
+                self.history_loaded.emit(history)
+
+        self.runner.start(lambda p, c: service.registry.enterprise(entry.uscc or "", entry.name),
+                          name="读取企业称号历史", on_success=loaded,
+                          on_failure=self._failed)  # fmt: skip
+
+    # ------------------------------------------------------------------ importing
+    def open_import(self, paths: Sequence[Path | str] = ()) -> RegistryImportDialog:
+        if self.import_dialog is None:
+            dialog = RegistryImportDialog(self.runner, self.service, self.evaluator, (), self)
+            dialog.imported.connect(self._imported)
+            self.import_dialog = dialog
+        self.import_dialog.add_paths(list(paths))
+        self.import_dialog.show()
+        self.import_dialog.raise_()
+        return self.import_dialog
+
+    def _imported(self, results: list[Any]) -> None:
+        added = sum(r.added + r.superseded + r.uscc_attached for r in results)
+        self.reload()
+        self.statusBar().showMessage(f"已导入 {len(results)} 份名单，培育库变化 {added} 项", 15000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        lists = [p for p in paths if Path(p).suffix.lower() in LIST_SUFFIXES]
+        if not lists:
+            self.statusBar().showMessage("只能导入 .xlsx、.xls、.csv 或 .docx 名单文件", 10000)
+            return
+        event.acceptProposedAction()
+        self.open_import(lists)
+
+    # ------------------------------------------------------------------ exporting
+    def choose_register_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "导出培育库", "培育库.xlsx", "Excel (*.xlsx)")
+        if path:
+            self.export_register(Path(path))
+
+    def choose_due_export(self) -> None:
+        year = this_year() + 1
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出到期复核提醒", f"{year}年到期复核提醒.pdf", "PDF (*.pdf);;Excel (*.xlsx)"
+        )
+        if path:
+            self.export_due(Path(path), year)
+
+    def export_register(self, path: Path) -> None:
+        """The entries on screen (as filtered) to an Excel workbook, off the GUI thread."""
+        from zjtx.export.registry import write_register_xlsx
+
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        entries = self.filtered()
+        self.runner.start(lambda p, c: write_register_xlsx(entries, path), name="导出培育库",
+                          on_success=lambda _r: self._exported(path, f"培育库 {len(entries)} 项"),
+                          on_failure=self._failed)  # fmt: skip
+
+    def export_due(self, path: Path, year: int) -> None:
+        """到期复核提醒 of ``year`` as PDF or Excel (by the file's suffix)."""
+        from zjtx.export.registry import due_reminder, write_due_pdf, write_due_xlsx
+
+        service = self.service
+        writer = write_due_xlsx if path.suffix.lower() == ".xlsx" else write_due_pdf
+        if path.suffix.lower() not in (".xlsx", ".pdf"):
+            path = path.with_suffix(".pdf")
+
+        def work(progress: Any, cancelled: Any) -> int:
+            entries = service.registry.due(year)
+            writer(due_reminder(entries, year, datetime.now().astimezone()), path)
+            return len(entries)
+
+        self.runner.start(work, name="导出到期复核提醒",
+                          on_success=lambda n: self._exported(path, f"{year} 年到期 {n} 家"),
+                          on_failure=self._failed)  # fmt: skip
+
+    def _exported(self, path: Path, what: str) -> None:
+        self.statusBar().showMessage(f"已导出{what}到 {path}", 15000)
+        self.exported.emit(str(path))
+
+
+class ApplicantRegistryPane(QWidget):
+    """The 培育库 tab of an applicant's detail: the register's warnings on it (with 采用培育库
+    记录 for a declared title), its titles on record and its applications."""
+
+    accepted = Signal(str)  # the uscc whose data took the register's value
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        service: Callable[[], Any],
+        evaluator: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner, self.service, self.evaluator = runner, service, evaluator
+        self.round_name: str | None = None
+        self.detail: Any = None
+        self.warnings: list[Any] = []
+        self._request = 0
+        self.warnings_table = _table(("提示", "字段"))
+        self.warnings_table.setColumnWidth(0, 620)
+        self.warnings_table.setWordWrap(True)
+        self.warnings_table.currentCellChanged.connect(lambda *_: self._update_button())
+        self.accept_button = QPushButton("采用培育库记录")
+        self.accept_button.setToolTip(
+            "把培育库中的称号记录采用到本企业的申报数据（生成新版本，来源记为“培育库”，"
+            "重新评价，记入留痕）"
+        )
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.history = EnterpriseHistoryWidget()
+        row = QHBoxLayout()
+        row.addWidget(QLabel("培育库核对提示："), 1)
+        row.addWidget(self.accept_button)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(row)
+        left_layout.addWidget(self.warnings_table, 1)
+        left_layout.addWidget(self.status)
+        splitter.addWidget(left)
+        splitter.addWidget(self.history)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self._update_button()
+
+    def show_for(self, round_name: str | None, detail: Any) -> None:
+        """The registry warnings of ``detail`` at once; its history read off the GUI thread."""
+        self.round_name, self.detail = round_name, detail
+        self.warnings = [i for i in detail.issues if i.code.startswith("registry-")]
+        from zjtx.ui.models import field_label
+
+        _fill(self.warnings_table, [(i.message, field_label(i.field)) for i in self.warnings])
+        self.warnings_table.resizeRowsToContents()
+        if self.warnings:
+            self.warnings_table.selectRow(0)
+        self.status.setText("" if self.warnings else "导入时未发现与培育库不符之处")
+        self._update_button()
+        service = self.service()
+        if service is None:
+            return
+        self._request += 1
+        request = self._request
+        uscc, name = detail.row.uscc, detail.row.name
+
+        def loaded(history: Any) -> None:
+            if request == self._request:
+                self.history.show_history(history)
+
+        self.runner.start(lambda p, c: service.registry.enterprise(uscc, name),
+                          name="读取培育库记录", on_success=loaded)  # fmt: skip
+
+    def selected_warning(self) -> Any:
+        row = self.warnings_table.currentRow()
+        return self.warnings[row] if 0 <= row < len(self.warnings) else None
+
+    def _update_button(self) -> None:
+        warning = self.selected_warning()
+        self.accept_button.setEnabled(warning is not None and warning.code in ACCEPTABLE_CODES)
+
+    def accept_selected(self) -> None:
+        """Take the register's value of the selected warning's field (a write, off the GUI
+        thread); the detail is reloaded by whoever listens to ``accepted``."""
+        warning, service = self.selected_warning(), self.service()
+        if warning is None or service is None or self.round_name is None:
+            return
+        if warning.code not in ACCEPTABLE_CODES:
+            return
+        round_name, uscc, field = self.round_name, self.detail.row.uscc, warning.field
+        evaluator = self.evaluator() or None
+        self.accept_button.setEnabled(False)
+        self.status.setText("正在采用培育库记录……")
+
+        def done(change: dict[str, Any]) -> None:
+            yes_no = {True: "是", False: "否", None: "空"}
+            self.status.setText(
+                f"已采用培育库记录：{yes_no[change['before']]}→{yes_no[change['after']]}"
+                f"（{change['basis']}），已重新评价"
+            )
+            self.accepted.emit(uscc)
+
+        def failed(exc: BaseException) -> None:
+            from zjtx.ui.errors import show_failure
+
+            self.status.setText(f"<span style='color:#c62828'>{_html(str(exc))}</span>")
+            self._update_button()
+            show_failure(exc, self)
+
+        self.runner.start(
+            lambda p, c: service.registry.accept_value(round_name, uscc, field,
+                                                       evaluator=evaluator),
+            name="采用培育库记录", writes=True, on_success=done, on_failure=failed,
+        )  # fmt: skip
+
+
+class RecogniseDialog(QDialog):
+    """标记批次为已认定: the year and validity of the recognition of its 推荐 decisions."""
+
+    def __init__(self, round_info: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("标记批次为已认定")
+        title = RegistryTitle.label_of(round_info.tier)
+        text = QLabel(
+            f"批次 “{round_info.name}” 中决定为“推荐”的企业将作为"
+            f"{RegistryLevel.label_of(DEFAULT_LEVEL[RegistryTitle(round_info.tier)].value)}"
+            f"{title}记入培育库，来源记为本批次；再次标记只补充此后新推荐的企业。"
+        )
+        text.setWordWrap(True)
+        self.year = QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.year.setValue(round_info.round_date.year)
+        self.valid_years = QSpinBox()
+        self.valid_years.setRange(1, 10)
+        self.valid_years.setValue(DEFAULT_VALID_YEARS)
+        self.valid_years.setSuffix(" 年")
+        form = QFormLayout()
+        form.addRow("认定年度", self.year)
+        form.addRow("有效期", self.valid_years)
+        buttons = QDialogButtonBox()
+        buttons.addButton("标记为已认定", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(460, 200)
+
+
+def recognise_round(window: Any, year: int, valid_years: int) -> Any:
+    """Mark the window's open round 认定 (a write, off the GUI thread); the result goes to
+    the status bar, a refused marking to an error dialog in Chinese."""
+    service, name = window.service, window.round_name
+    evaluator = window.settings.evaluator or None
+
+    def done(result: Any) -> None:
+        window.message.emit(
+            f"批次 “{name}” 已标记为已认定：推荐 {result.rows} 家，新增 {result.added} 项，"
+            f"未变 {result.unchanged} 项"
+        )
+        if window.registry_view is not None:
+            window.registry_view.reload()
+        if window.current_uscc:
+            window.load_detail(window.current_uscc)
+
+    return window.runner.start(
+        lambda p, c: service.registry.recognise_round(
+            name, year=year, valid_years=valid_years, evaluator=evaluator
+        ),
+        name="标记批次为已认定", writes=True, on_success=done, on_failure=window.show_error,
+    )  # fmt: skip
+
+
+def _menu(window: QMainWindow, title: str) -> QMenu | None:
+    for item in window.menuBar().actions():
+        if item.text() == title and item.menu() is not None:
+            return item.menu()  # type: ignore[return-value]
+    return None
+
+
+def install_registry(window: Any) -> None:
+    """Give the main window the register: 文件 → 培育库… (and on the toolbar), 批次 → 标记为
+    已认定…, and the 培育库 tab of the applicant's detail."""
+    window.registry_view = None
+    window.recognise_dialog = None
+
+    def open_view() -> RegistryView | None:
+        if window.service is None:
+            return None
+        if window.registry_view is None:
+            window.registry_view = RegistryView(
+                window.runner, window.service, lambda: window.settings.evaluator, window
+            )
+        window.registry_view.show()
+        window.registry_view.raise_()
+        return window.registry_view
+
+    def ask_recognise() -> None:
+        info = next((r for r in window.rounds if r.name == window.round_name), None)
+        if window.service is None or info is None:
+            window.message.emit("请先在左侧选择一个评审批次")
+            return
+        if info.tier not in RegistryTitle._value2member_map_:
+            window.message.emit(f"批次 “{info.name}” 的层级不是可认定的称号")
+            return
+        dialog = RecogniseDialog(info, window)
+        dialog.accepted.connect(
+            lambda: recognise_round(window, dialog.year.value(), dialog.valid_years.value())
+        )
+        window.recognise_dialog = dialog
+        dialog.open()
+
+    window.open_registry = open_view
+    window.ask_recognise = ask_recognise
+    window.registry_action = QAction("培育库…", window)
+    window.registry_action.setToolTip("历年称号、有效期与到期复核；导入公示/认定名单")
+    window.registry_action.triggered.connect(open_view)
+    window.recognise_action = QAction("标记为已认定（记入培育库）…", window)
+    window.recognise_action.setToolTip("本批次决定为“推荐”的企业作为已认定记入培育库")
+    window.recognise_action.triggered.connect(ask_recognise)
+    if (menu := _menu(window, "文件(&F)")) is not None:
+        first = menu.actions()[2] if len(menu.actions()) > 2 else None
+        menu.insertAction(first, window.registry_action)
+    if (menu := _menu(window, "批次(&B)")) is not None:
+        menu.addSeparator()
+        menu.addAction(window.recognise_action)
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+    if toolbar is not None:
+        toolbar.addAction(window.registry_action)
+
+    pane = ApplicantRegistryPane(
+        window.runner, lambda: window.service, lambda: window.settings.evaluator
+    )
+    window.registry_pane = pane
+    tab = window.detail.tabs.addTab(pane, "培育库")
+
+    def detail_shown(detail: Any) -> None:
+        pane.show_for(window.round_name, detail)
+        count = sum(1 for i in detail.issues if i.code.startswith("registry-"))
+        window.detail.tabs.setTabText(tab, f"培育库（{count}）" if count else "培育库")
+
+    def accepted(uscc: str) -> None:
+        window.load_detail(uscc)
+        window.reload_rows()
+
+    window.detail_loaded.connect(detail_shown)
+    pane.accepted.connect(accepted)
