@@ -468,6 +468,39 @@ class Registry:
                     )
         return result
 
+    def enterprise(self, uscc: str, name: str) -> EnterpriseHistory:
+        """An applicant's recognitions (every state: those under its code, and name-only ones
+        of its normalised name) and its applications in our rounds; empty when none."""
+        key = normalise_name(name)
+        with self.store.session() as session:
+            query = (
+                select(RegistryEntry, Evaluator.name)
+                .join(Evaluator, Evaluator.id == RegistryEntry.created_by_id)
+                .where(
+                    or_(
+                        RegistryEntry.uscc == uscc,
+                        (RegistryEntry.name_key == key) & RegistryEntry.uscc.is_(None),
+                    )
+                )
+                .order_by(RegistryEntry.id)
+            )
+            found = list(session.execute(query))
+            ids = [entry.id for entry, _ in found]
+            replaced = set(
+                session.scalars(
+                    select(RegistryEntry.supersedes_id).where(
+                        RegistryEntry.supersedes_id.in_(ids or [-1])
+                    )
+                )
+            )
+            result = EnterpriseHistory(query=uscc, name=name, uscc=uscc)
+            result.entries = [
+                _info(entry, actor, entry.id not in replaced) for entry, actor in found
+            ]
+            names = {name} | {e.name for e in result.entries}
+            result.applications = _applications(session, {uscc}, names)
+        return result
+
     # ---------------------------------------------------------------------------- changes
 
     def revoke(
