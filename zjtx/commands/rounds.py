@@ -150,6 +150,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from zjtx.commands import round_stats  # it uses this module's helpers
 
     round_stats.register(actions)
+    from zjtx.commands import corrections  # 补正清单 (issue 16 §4)
+
+    corrections.register(actions)
 
     review = subparsers.add_parser(
         "review",

@@ -1,0 +1,53 @@
+"""`zjtx round corrections NAME --out 补正清单.xlsx|.pdf`: what each applicant must still supply."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from zjtx.cli import UsageError
+from zjtx.commands.rounds import _common, _Failure, _guarded, _service
+from zjtx.commands.textout import dump_json
+from zjtx.export.corrections import (
+    corrections_of_round,
+    write_corrections_pdf,
+    write_corrections_xlsx,
+)
+from zjtx.files import OutputWriteError, describe_write_error
+
+WRITERS = {".xlsx": write_corrections_xlsx, ".pdf": write_corrections_pdf}
+
+
+def register(actions: argparse._SubParsersAction) -> None:
+    """`round corrections` on the `round` parser's actions."""
+    parser = actions.add_parser(
+        "corrections",
+        help="补正清单：每家企业还需补充的数据、待核实的导入问题与待补充的证明材料",
+        description="列出每家企业（已决定推荐或不推荐的除外，待定的在前）缺少的数据、未确认的"
+        "导入提示和待人工确认条目所需的证明材料，并注明应填写的文件、工作表、行与列。",
+    )
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("--out", required=True, metavar="FILE", help="输出文件：.xlsx 或 .pdf")
+    _common(parser)
+    parser.set_defaults(func=cmd_corrections)
+
+
+@_guarded
+def cmd_corrections(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    writer = WRITERS.get(out.suffix.lower())
+    if writer is None:
+        raise UsageError(f"--out 须为 .xlsx 或 .pdf 文件，收到 “{args.out}”")
+    with _service() as service:
+        model = corrections_of_round(service, args.name)
+    try:
+        writer(model, out)
+    except OutputWriteError as exc:
+        raise _Failure(str(exc)) from None
+    except OSError as exc:
+        raise _Failure(describe_write_error(out, exc)) from None
+    if args.json:
+        print(dump_json({**model.to_dict(), "file": str(out)}))
+    else:
+        print(f"已写出补正清单 {out}：{len(model.applicants)} 家企业，共 {model.items} 项需补充")
+    return 0
