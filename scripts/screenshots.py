@@ -166,6 +166,21 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(width, height)
         window._default_sizes()
 
+    # 批量决定 of the round's 不符合条件 applicants, with its confirmation (issue 16 §2).
+    window.verdict_filter.setCurrentIndex(window.verdict_filter.findData("not_qualified"))
+    window.open_batch_decision()
+    batch = window.batch_dialog
+    while batch.preview_state is None:
+        settle(100)
+    for name, size in (("batch-dialog", (1100, 700)), ("batch-dialog-1366x768", (980, 620))):
+        batch.resize(*size)
+        shoot(batch, name)
+    batch.ask_confirmation()
+    shoot(batch.confirmation, "batch-confirmation")
+    batch.confirmation.reject()
+    batch.close()
+    window.verdict_filter.setCurrentIndex(0)
+
     # The 评审意见表 of the applicant on screen, in the in-app preview (打印… prints it).
     from zjtx.ui.export_dialog import PdfPreview
     from zjtx.ui.outputs import run_export

@@ -141,7 +141,8 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows can be chosen for a batch decision (评审 → 批量决定…).
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
@@ -199,7 +200,9 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.welcome = WelcomePage(self)
         self.table_stack = QStackedWidget()
         self.table_stack.addWidget(self.welcome)
-        self.table_stack.addWidget(table_box)
+        from zjtx.ui.overview import install_round_tabs  # 概览 | 企业列表 (issue 16)
+
+        self.table_stack.addWidget(install_round_tabs(self, table_box))
 
         # -- detail and review
         self.detail = DetailPane()
@@ -308,6 +311,8 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         menu_review.addSeparator()
         menu_review.addAction(self.review.confirm_action)
         menu_review.addAction(self.review.save_action)
+        self.batch_action = action("批量决定…", self.open_batch_decision, "Ctrl+Shift+D",
+                                   menu_review)  # fmt: skip
         menu_review.addSeparator()
         action("查找企业", self.focus_search, QKeySequence.StandardKey.Find, menu_review)
         action("刷新", self.reload_rows, QKeySequence.StandardKey.Refresh, menu_review)
@@ -349,6 +354,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.print_action.setEnabled(has_rows)
         self.print_all_action.setEnabled(has_rows)
         self.next_action.setEnabled(has_rows)
+        self.batch_action.setEnabled(has_rows and not archived and writable)
         self.new_round_action.setEnabled(self.service is not None and writable)
         self._update_welcome()
 
@@ -377,7 +383,9 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         else:
             self.table_stack.setCurrentIndex(1)
         # The detail pane has nothing to show beside the guide.
-        self.detail.setVisible(self.table_stack.currentIndex() == 1)
+        self.detail.setVisible(
+            self.table_stack.currentIndex() == 1 and self.round_tabs.showing_table()
+        )
 
     def show_identity(self) -> None:
         """The signed-in evaluator in the status bar (in red, with how to set one, if none)."""
@@ -637,6 +645,19 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             lambda outcome: self.settings.set_value("export/folder", str(dialog.folder.text()))
         )
         self.export_dialog = dialog
+        dialog.show()
+
+    def open_batch_decision(self) -> None:
+        """批量决定 for the selected rows, or for every row the filters show."""
+        from zjtx.ui.batch_dialog import BatchDecisionDialog, rows_for_batch
+
+        if self.service is None or self.round_name is None:
+            return
+        rows, how = rows_for_batch(self)
+        dialog = BatchDecisionDialog(self.runner, self.service, self.round_name, rows, how,
+                                     lambda: self.settings.evaluator, self)  # fmt: skip
+        dialog.decided.connect(lambda _result: self.reload_rows())
+        self.batch_dialog = dialog
         dialog.show()
 
     def open_settings(self) -> None:
