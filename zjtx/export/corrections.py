@@ -154,6 +154,21 @@ def missing_request(title: str, keys: Sequence[str], catalogue: FieldCatalogue, 
     return "请补充：" + ("、".join(parts) if parts else f"{title}所需数据")
 
 
+def _oldest_year_first(keys: Sequence[str], catalogue: FieldCatalogue) -> list[str]:
+    """Keys in their order, the years of one series oldest first (2024年 before 2025年)."""
+    bases: dict[str, int] = {}
+    for key in keys:
+        spec = catalogue.get(key)
+        bases.setdefault(spec.base if spec is not None and spec.year else key, len(bases))
+
+    def order(key: str) -> tuple[int, int]:
+        spec = catalogue.get(key)
+        base = spec.base if spec is not None and spec.year else key
+        return bases[base], -(spec.year or 0) if spec is not None else 0
+
+    return sorted(keys, key=order)
+
+
 def value_places(
     applicant: Applicant, keys: Sequence[str], catalogue: FieldCatalogue, year: int
 ) -> str:
@@ -163,7 +178,7 @@ def value_places(
     own: list[str] = []
     columns: dict[str, list[str]] = {}
     source = applicant.source
-    for key in keys:
+    for key in _oldest_year_first(keys, catalogue):
         spec = catalogue.get(key)
         header = f"“{header_text(spec, year) if spec is not None else key}”"
         known = applicant.provenance.get(key)
@@ -176,7 +191,7 @@ def value_places(
         elif match := _ROSTER_ROW.match(cell):
             prefix, suffix = f"{source.file} · {source.sheet} · 第 {match.group(1)} 行", "列"
         elif match := _JSON_RECORD.match(cell):
-            prefix, suffix = f"{source.file} 第 {int(match.group(1)) + 1} 条记录", "项"
+            prefix, suffix = f"{source.file} 第 {match.group(1)} 条记录", "项"
         else:
             sheet = f" · {source.sheet}" if source.sheet else ""
             prefix, suffix = f"{source.file}{sheet}", "栏"

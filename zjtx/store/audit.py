@@ -75,21 +75,47 @@ def history(session: Session, round_name: str, uscc: str | None = None) -> list[
         applicant = find_applicant(session, round_row, uscc)
         query = query.where(AuditEvent.applicant_id == applicant.id)
     events = session.scalars(query.order_by(AuditEvent.id)).all()
-    return [
-        HistoryEntry(
-            id=e.id,
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            entity=e.entity,
-            uscc=e.uscc,
-            before=e.before,
-            after=e.after,
-            reason=e.reason,
-            summary=summarize(e),
+    asked: dict[int | None, list[str]] = {}  # applicant -> fields a 退回补充材料 asked for
+    entries = []
+    for e in events:
+        summary = summarize(e)
+        after = e.after or {}
+        if e.action == "decision":
+            asked[e.applicant_id] = list(after.get("requested_fields") or [])
+        elif e.action == "applicant-version" and asked.get(e.applicant_id):
+            summary += _arrived(asked.pop(e.applicant_id), after, round_row.round_date.year)
+        entries.append(
+            HistoryEntry(
+                id=e.id,
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                entity=e.entity,
+                uscc=e.uscc,
+                before=e.before,
+                after=e.after,
+                reason=e.reason,
+                summary=summary,
+            )
         )
-        for e in events
-    ]
+    return entries
+
+
+def _arrived(fields: list[str], after: dict[str, Any], year: int) -> str:
+    """What a corrected import brought of the fields a 退回补充材料 asked for (issue 16 §4)."""
+    from zjtx.scoring.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    changes = after.get("changed") or {}
+
+    def label(key: str) -> str:
+        spec = catalogue.get(key)
+        return spec.year_label(year) if spec is not None else key
+
+    came = [label(k) for k in fields if k in changes and changes[k][1] is not None]
+    still = [label(k) for k in fields if not (k in changes and changes[k][1] is not None)]
+    text = "；补正：已收到 " + ("、".join(came) if came else "无")
+    return text + (f"；仍缺 {'、'.join(still)}" if still else "；所要求的数据已齐")
 
 
 def summarize(event: AuditEvent) -> str:
@@ -158,7 +184,10 @@ def summarize(event: AuditEvent) -> str:
         return f"确认导入提示 {after.get('code')}（理由：{event.reason}）"
     if action == "decision":
         old = decision_label(before.get("decision")) if before.get("decision") else "未决定"
-        return f"决定：{old}→{after.get('label')}；意见：{after.get('opinion')}"
+        text = f"决定：{old}→{after.get('label')}；意见：{after.get('opinion')}"
+        if after.get("requested"):
+            text += "；要求补正：" + "；".join(after["requested"])
+        return text
     if action == "opinion":
         return f"修改评审意见：{after.get('opinion')}"
     if action == "round-recognise":
