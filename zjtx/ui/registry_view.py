@@ -705,6 +705,7 @@ class ApplicantRegistryPane(QWidget):
         self.round_name: str | None = None
         self.detail: Any = None
         self.warnings: list[Any] = []
+        self.notice: tuple[str, str] | None = None  # (uscc, what was just accepted)
         self._request = 0
         self.warnings_table = _table(("提示", "字段"))
         self.warnings_table.setColumnWidth(0, 620)
@@ -748,7 +749,11 @@ class ApplicantRegistryPane(QWidget):
         self.warnings_table.resizeRowsToContents()
         if self.warnings:
             self.warnings_table.selectRow(0)
-        self.status.setText("" if self.warnings else "导入时未发现与培育库不符之处")
+        if self.notice is not None and self.notice[0] == detail.row.uscc:
+            self.status.setText(self.notice[1])  # what the evaluator just took, kept in view
+        else:
+            self.status.setText("" if self.warnings else "导入时未发现与培育库不符之处")
+        self.notice = None
         self._update_button()
         service = self.service()
         if service is None:
@@ -780,6 +785,8 @@ class ApplicantRegistryPane(QWidget):
             return
         if warning.code not in ACCEPTABLE_CODES:
             return
+        from zjtx.ui.models import field_label
+
         round_name, uscc, field = self.round_name, self.detail.row.uscc, warning.field
         evaluator = self.evaluator() or None
         self.accept_button.setEnabled(False)
@@ -787,10 +794,13 @@ class ApplicantRegistryPane(QWidget):
 
         def done(change: dict[str, Any]) -> None:
             yes_no = {True: "是", False: "否", None: "空"}
-            self.status.setText(
-                f"已采用培育库记录：{yes_no[change['before']]}→{yes_no[change['after']]}"
+            text = (
+                f"已采用培育库记录：{field_label(field)} "
+                f"{yes_no[change['before']]}→{yes_no[change['after']]}"
                 f"（{change['basis']}），已重新评价"
             )
+            self.status.setText(text)
+            self.notice = (uscc, text)
             self.accepted.emit(uscc)
 
         def failed(exc: BaseException) -> None:

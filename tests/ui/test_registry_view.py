@@ -1,0 +1,212 @@
+"""The 培育库 window, list imports by drag-and-drop, an applicant's 培育库 tab and the round's 认定
+mark, driven through the real widgets against a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from tests.registry_fixtures import list_names, write_docx_list, write_list
+from tests.store.helpers import make_uscc
+from tests.store.test_real_rulebooks import COMPLETE
+from zjtx.intake.published_list import read_published_list
+from zjtx.ui.registry_view import this_year
+
+TIMEOUT = 30000
+ROUND = "2026小巨人"
+
+
+def _import(service, path: Path, title: str, year: int) -> None:
+    service.registry.import_list(read_published_list(path), title=title, year=year)
+
+
+@pytest.fixture
+def registered(service, tmp_path):
+    """300 专精特新 due this year and 100 创新型 due next year (3 years' validity)."""
+    srdi_year = this_year() - 3
+    _import(service, write_list(tmp_path / "专精特新.xlsx", list_names(300)), "srdi-sme", srdi_year)
+    inno_year = this_year() + 1 - 3
+    _import(
+        service,
+        write_list(tmp_path / "创新型.xlsx", list_names(100, start=500), title="创新型名单"),
+        "innovative-sme",
+        inno_year,
+    )
+    return inno_year
+
+
+def _open_view(window, qtbot):
+    view = window.open_registry()
+    qtbot.waitUntil(lambda: len(view.entries) > 0, timeout=TIMEOUT)
+    return view
+
+
+def _drop(widget, paths: list[Path]) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    widget.dropEvent(event)
+
+
+def test_the_view_filters_counts_and_shows_renewals_due(window, qtbot, registered):
+    """Filters by title, year, region, status and name narrow the rows; counts follow."""
+    view = _open_view(window, qtbot)
+    assert view.model.rowCount() == 400
+    assert f"{this_year() + 1} 年到期应复核 100 项" in view.counts.text()
+    view.title_filter.setCurrentIndex(view.title_filter.findData("srdi-sme"))
+    assert view.model.rowCount() == 300
+    view.year_filter.setCurrentIndex(view.year_filter.findData(this_year() - 3))
+    view.region_filter.setText("南京市")
+    assert view.model.rowCount() == 60
+    assert "显示 60 / 400 项" in view.counts.text()
+    view.region_filter.clear()
+    view.search.setText(list_names(300)[3].replace("（", "(").replace("）", ")"))
+    assert [e.name for e in view.model.entries] == [list_names(300)[3]]
+    view.search.clear()
+    view.title_filter.setCurrentIndex(0)
+    view.year_filter.setCurrentIndex(0)
+    view.due_only.setChecked(True)
+    assert view.model.rowCount() == 100
+    assert {e.year for e in view.model.entries} == {registered}
+    view.due_only.setChecked(False)
+    view.status_filter.setCurrentIndex(view.status_filter.findData("revoked"))
+    assert view.model.rowCount() == 0
+
+
+def test_choosing_a_row_shows_the_enterprises_history(window, qtbot, service, registered):
+    """A row's enterprise: every state of its titles (a revocation too) in the lower pane."""
+    name = list_names(300)[5]
+    service.registry.revoke(name, title="srdi-sme", reason="复核不合格")
+    view = _open_view(window, qtbot)
+    view.search.setText(name)
+    with qtbot.waitSignal(view.history_loaded, timeout=TIMEOUT):
+        view.table.selectRow(0)
+    table = view.history.titles
+    assert table.rowCount() == 2
+    assert table.item(0, 3).text() == "已认定（已被取代）"
+    assert (table.item(1, 3).text(), table.item(1, 6).text()) == ("已撤销", "复核不合格")
+    assert "培育库中没有有效期内的称号" in view.history.heading.text()
+
+
+def test_dropping_lists_imports_them_off_the_gui_thread(window, qtbot, service, tmp_path):
+    """A .docx list and a bad .xlsx dropped on the view: the good one enters the register, the
+    bad one is refused with its row named in Chinese, and nothing of it is written."""
+    _import(service, write_list(tmp_path / "旧.xlsx", list_names(3, start=900)), "srdi-sme", 2023)
+    view = _open_view(window, qtbot)
+    good = write_docx_list(tmp_path / "小巨人.docx", list_names(20, start=700))
+    names = list_names(4, start=800)
+    names[3] = names[1]
+    bad = write_list(tmp_path / "重复.xlsx", names)
+    _drop(view, [good, bad, tmp_path / "说明.txt"])
+    dialog = view.import_dialog
+    assert dialog is not None and [p.name for p in dialog.paths()] == ["小巨人.docx", "重复.xlsx"]
+    dialog.title.setCurrentIndex(dialog.title.findData("little-giant"))
+    dialog.year.setValue(2025)
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        dialog.import_button.click()
+    text = dialog.result.toPlainText()
+    assert "小巨人.docx：20 行，新增 20 项" in text
+    assert "重复.xlsx" in text and "第 4 行" in text and "在名单中出现 2 次" in text
+    assert len(view.entries) == 23
+    giants = service.registry.list_entries(title="little-giant")
+    assert {(e.year, e.level, e.source_sheet) for e in giants} == {(2025, "national", "表1")}
+
+
+def test_exports_from_the_view_are_read_back(window, qtbot, registered, tmp_path):
+    """The register as shown (filtered) to Excel; next year's 到期复核提醒 as PDF and Excel."""
+    view = _open_view(window, qtbot)
+    view.title_filter.setCurrentIndex(view.title_filter.findData("innovative-sme"))
+    with qtbot.waitSignal(view.exported, timeout=TIMEOUT):
+        view.export_register(tmp_path / "培育库.xlsx")
+    sheet = load_workbook(tmp_path / "培育库.xlsx").active
+    assert sheet.max_row == 101 and sheet.cell(2, 6).value == "创新型中小企业"
+    due_year = this_year() + 1
+    with qtbot.waitSignal(view.exported, timeout=TIMEOUT):
+        view.export_due(tmp_path / "提醒.pdf", due_year)
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "提醒.pdf").pages)
+    assert f"{due_year} 年到期复核提醒" in text and "共 100 家" in text
+    with qtbot.waitSignal(view.exported, timeout=TIMEOUT):
+        view.export_due(tmp_path / "提醒.xlsx", due_year)
+    assert load_workbook(tmp_path / "提醒.xlsx").worksheets[0].max_row == 101
+
+
+def _round_with_warning(service, tmp_path) -> str:
+    names = list_names(10)
+    _import(service, write_list(tmp_path / "l.xlsx", names), "srdi-sme", 2025)
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 6, 1))
+    half = names[3].replace("（", "(").replace("）", ")")
+    records = [{**COMPLETE, "name": half, "uscc": make_uscc(1), "holds_srdi": False}]
+    path = tmp_path / "applicants.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    service.import_paths(ROUND, [path])
+    return make_uscc(1)
+
+
+def test_the_applicant_tab_shows_the_warning_and_accepts_the_register(
+    window, qtbot, service, tmp_path
+):
+    """The warning is in 导入提示 and in the 培育库 tab beside the titles on record; 采用培育库
+    记录 makes a new version (provenance 培育库) and the warning leaves the detail."""
+    uscc = _round_with_warning(service, tmp_path)
+    window.refresh_rounds(select=ROUND)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        window.select_applicant(uscc)
+    model = window.detail.issues_model
+    codes = [model.issue_at(i).code for i in range(model.rowCount())]
+    assert "registry-declared-contradicted" in codes
+    tabs = window.detail.tabs
+    tab = tabs.indexOf(window.registry_pane)
+    assert tabs.tabText(tab) == "培育库（1）"
+    pane = window.registry_pane
+    qtbot.waitUntil(lambda: pane.history.titles.rowCount() == 1, timeout=TIMEOUT)
+    assert "专精特新中小企业（有效期至 2028 年）" in pane.history.heading.text()
+    assert pane.warnings_table.item(0, 0).text().startswith(f"企业 “{pane.detail.row.name}”")
+    assert pane.accept_button.isEnabled()
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        pane.accept_button.click()
+    qtbot.waitUntil(lambda: tabs.tabText(tab) == "培育库", timeout=TIMEOUT)
+    detail = service.applicant_detail(ROUND, uscc)
+    assert detail.applicant.values["holds_srdi"] is True
+    assert detail.applicant.provenance["holds_srdi"].file == "培育库"
+    assert "否→是" in pane.status.text()
+    assert not pane.accept_button.isEnabled()
+
+
+def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tmp_path):
+    """批次 → 标记为已认定: the 推荐 applicant enters the register with the round as source."""
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    uscc = make_uscc(1)
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": "甲(南京)科技有限公司", "uscc": uscc}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.import_paths(ROUND, [path])
+    state = service.review_state(ROUND, uscc)
+    service.apply_review(
+        ROUND, uscc, evaluator="张评审", confirm=[(c[0], "met") for c in state.open_judgements],
+        ack_warnings=[w.code for w in state.open_warnings],
+        reason="材料齐全", decision="recommend", opinion="同意推荐",
+    )  # fmt: skip
+    window.refresh_rounds(select=ROUND)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    assert window.recognise_action in window.menuBar().actions()[1].menu().actions()
+    window.ask_recognise()
+    dialog = window.recognise_dialog
+    assert dialog.year.value() == 2026 and dialog.valid_years.value() == 3
+    with qtbot.waitSignal(window.message, timeout=TIMEOUT) as message:
+        dialog.accept()
+    assert "推荐 1 家，新增 1 项" in message.args[0]
+    entries = service.registry.list_entries(title="srdi-sme")
+    assert [(e.uscc, e.source_file, e.year, e.status) for e in entries] == [
+        (uscc, f"评审批次 {ROUND}", 2026, "recognised")
+    ]
