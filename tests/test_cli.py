@@ -133,7 +133,7 @@ def test_rulebooks_and_fields_listings(capsys):
     """`zjtx rulebooks --json` and `zjtx fields --json` list everything bundled."""
     assert main(["rulebooks", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert len(data["rulebooks"]) == 7 and len(data["overlays"]) == 3
+    assert len(data["rulebooks"]) == 8 and len(data["overlays"]) == 3
     assert main(["fields", "--json"]) == 0
     fields = json.loads(capsys.readouterr().out)
     assert any(f["key"] == "revenue_y1" and f["unit"] == "万元" for f in fields)

@@ -72,7 +72,7 @@ def test_wheel_install_loads_every_resource(tmp_path):
     assert data["package"].startswith(site), data["package"]
     assert data["resources"].startswith(site) and data["resources"].endswith("zjtx/resources")
     assert data["fields"] >= 68
-    assert len(data["rulebooks"]) == 10
+    assert len(data["rulebooks"]) == 11  # 8 rulebooks + 3 overlays
     assert data["sectors"] == 16
     assert data["samples"]
     cli = subprocess.run(
