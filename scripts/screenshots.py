@@ -1,5 +1,5 @@
 """Render the README screenshots (main window at two sizes, first start, import wizard, review
-pane, print preview, identity dialog, rulebook comparison) offscreen."""
+pane, print preview, identity dialog, rulebook comparison, 培育库) offscreen."""
 
 from __future__ import annotations
 
@@ -67,6 +67,74 @@ def write_roster(folder: Path) -> Path:
     sheet.cell(5, 2).value = "91330100MA2H7XXXX"
     workbook.save(path)
     return path
+
+
+def write_published_list(path: Path, title: str, names: list[str]) -> Path:
+    """A published list as bureaus copy it: a title row, 序号 | 企业名称 | 设区市 | 县（市、区）."""
+    from openpyxl import Workbook
+
+    places = (
+        ("杭州市", "西湖区"),
+        ("宁波市", "鄞州区"),
+        ("温州市", "瓯海区"),
+        ("嘉兴市", "海宁市"),
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append([title])
+    sheet.append(["序号", "企业名称", "设区市", "县（市、区）"])
+    for number, name in enumerate(names, start=1):
+        sheet.append([number, name, *places[number % len(places)]])
+    book.save(path)
+    return path
+
+
+def shoot_registry(service, window, work: Path, width: int, height: int, size: str, shoot) -> None:
+    """培育库: the register view, and an applicant's 培育库 tab with a warning (issue 15)."""
+    from zjtx.intake.published_list import read_published_list
+    from zjtx.paths import resource_path
+    from zjtx.ui.registry_view import this_year
+
+    samples = [r.name for r in service.list_applicants(ROUND)]
+    trades = ("智能装备", "新材料", "精密机械", "电子科技", "生物医药")
+    names = samples[:6] + [f"浙江{trades[n % 5]}第{n}号有限公司" for n in range(1, 140)]
+    year = this_year() - 2
+    lists = (
+        ("srdi-sme", year, f"{year}年度浙江省专精特新中小企业认定名单", names[:90]),
+        ("innovative-sme", year - 1, f"{year - 1}年度浙江省创新型中小企业公示名单", names[60:]),
+    )
+    for title, list_year, heading, chosen in lists:
+        path = write_published_list(work / f"{heading}.xlsx", heading, chosen)
+        service.registry.import_list(read_published_list(path), title=title, year=list_year)
+    service.create_round("2026年专精特新第二批", tier="srdi-sme", round_date=date(2026, 5, 1))
+    service.import_paths("2026年专精特新第二批", [resource_path("samples", "applicants.json")])
+
+    view = window.open_registry()
+    view.resize(width, height)
+    wait_for(view.loaded)
+    view.table.selectRow(2)
+    wait_for(view.history_loaded)
+    shoot(view, "registry-view" if size == "1600x960" else f"registry-view-{size}")
+    if size != "1366x768":
+        view.resize(1366, 768)
+        shoot(view, "registry-view-1366x768")
+    view.close()
+
+    window.refresh_rounds(select="2026年专精特新第二批")
+    wait_for(window.rows_loaded)
+    details = [
+        service.applicant_detail("2026年专精特新第二批", r.uscc)
+        for r in service.list_applicants("2026年专精特新第二批")
+    ]
+    warned = next(
+        (d for d in details if any(i.code.startswith("registry-") for i in d.issues)), None
+    )
+    if warned is not None:
+        window.select_applicant(warned.row.uscc)
+        wait_for(window.detail_loaded)
+        window.detail.tabs.setCurrentWidget(window.registry_pane)
+        settle(600)
+        shoot(window, "registry-applicant-tab")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     browser.show()
     shoot(browser, "rulebook-compare")
     browser.close()
+
+    shoot_registry(service, window, work, width, height, args.size, shoot)
 
     window.close()
     window.runner.wait(30000)

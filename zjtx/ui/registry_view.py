@@ -708,7 +708,10 @@ class ApplicantRegistryPane(QWidget):
         self.notice: tuple[str, str] | None = None  # (uscc, what was just accepted)
         self._request = 0
         self.warnings_table = _table(("提示", "字段"))
-        self.warnings_table.setColumnWidth(0, 620)
+        warnings_header = self.warnings_table.horizontalHeader()
+        warnings_header.setStretchLastSection(False)
+        warnings_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.warnings_table.setColumnWidth(1, 150)
         self.warnings_table.setWordWrap(True)
         self.warnings_table.currentCellChanged.connect(lambda *_: self._update_button())
         self.accept_button = QPushButton("采用培育库记录")
