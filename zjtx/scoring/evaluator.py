@@ -342,7 +342,8 @@ class CriterionResults(_Rendered):
 
     def _render(self) -> tuple[CriterionResult, ...]:
         run = self._run
-        return tuple(run.explain(c.id) for c in run.rulebook.criteria)
+        explain = run.explain
+        return tuple([explain(c.id) for c in run.rulebook.criteria])
 
     @property
     def states(self) -> dict[str, CriterionState]:
