@@ -215,6 +215,27 @@ HOSTILE: dict[str, list[Case]] = {
         case("overlay-unknown", "rulebook", "show", "srdi-sme-2022", "--overlay", "山东"),
         case("id-missing", "rulebook", "show"),
     ],
+    "rulebook check": [
+        case("missing-file", "rulebook", "check", "{files}/不存在.yaml"),
+        case("name-too-long", "rulebook", "check", f"{{files}}/{'名' * 300}.yaml"),
+        case("binary", "rulebook", "check", "{files}/empty.xlsx"),
+        case("plain-text", "rulebook", "check", "{files}/plain.txt", "--json"),
+        case("deep-json", "rulebook", "check", "{files}/deep.json"),
+        case("folder", "rulebook", "check", "{files}/folder"),
+        case("no-file", "rulebook", "check"),
+    ],
+    "rulebook install": [
+        case("missing-file", "rulebook", "install", "{files}/不存在.yaml"),
+        case("sql-name", "rulebook", "install", SQL),
+        case("binary", "rulebook", "install", "{files}/empty.xlsx"),
+        case(
+            "data-dir-under-a-file",
+            "rulebook",
+            "install",
+            str(resource_path("overlays", "shandong-2022.yaml")),
+            env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
+        ),
+    ],
     "score": [
         *file_cases("score", *SCORING),
         *name_cases("score", JSON_IN),
@@ -283,7 +304,7 @@ HOSTILE: dict[str, list[Case]] = {
         command: [
             *file_cases(command, *SCORING, "--out", f"{{work}}/t{suffix}", every=False),
             *name_cases(command, JSON_IN, "--out", f"{{work}}/t{suffix}"),
-            *out_cases(command, ROUND, suffix=suffix),
+            *out_cases(command, ROUND, suffix=suffix, creates=True),
             case("out-suffix", command, ROUND, "--out", "{work}/t.docx"),
             case("round-sql", command, SQL, "--out", f"{{work}}/t{suffix}"),
             case("round-long", command, LONG, "--out", f"{{work}}/t{suffix}"),

@@ -12,7 +12,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from zjtx import __version__
 from zjtx.commands.textout import escape_terminal_output
 
 # Each module defines register(subparsers); its sub-commands set `func` to a handler that
@@ -23,6 +22,7 @@ COMMAND_MODULES = (
     "zjtx.commands.reports",
     "zjtx.commands.printing",
     "zjtx.commands.rounds",
+    "zjtx.commands.registry",
 )
 
 
@@ -111,13 +111,30 @@ class LogFile(logging.Handler):
             pass
 
 
+class VersionAction(argparse.Action):
+    """--version: the provenance text, gathered only when asked for (it reads data files)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # type: ignore[no-untyped-def]
+        from zjtx.version import version_text
+
+        print(version_text())
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="zjtx",
         description="专精特新评审助手：导入申报数据、按认定标准逐项评价、评审留痕、输出报告。"
         "不带参数运行时打开桌面窗口。",
     )
-    parser.add_argument("--version", action="version", version=f"zjtx {__version__}")
+    parser.add_argument(
+        "--version",
+        action=VersionAction,
+        help="显示版本、认定标准与政策通知的版本、构建日期和源代码版本，然后退出",
+    )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",

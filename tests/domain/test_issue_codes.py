@@ -28,7 +28,8 @@ OTHER_LITERALS = {
     # Audit event kinds.
     "applicant-version", "criterion-confirm", "criterion-override", "evaluator-role",
     "file-import", "round-archive", "round-create", "round-rename", "round-restore",
-    "warning-ack",
+    "warning-ack", "registry-entry", "registry-import", "registry-revoke", "registry-supersede",
+    "registry-uscc-attach",
     # Text encodings and a date format.
     "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "yyyy-mm-dd",
     # How a header cell failed to match (mapped to header-* codes by the roster reader).

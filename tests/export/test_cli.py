@@ -191,3 +191,20 @@ def test_a_publicity_list_with_rows_prints_no_warning(tmp_path, capsys):
     """Two qualified applicants (JSON input, no review data): no warning at all."""
     assert main(["publicity", str(DATA), *SELECT, "--out", str(tmp_path / "公示.pdf")]) == 0
     assert "警告" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("summary", "汇总.pdf"),
+        ("summary", "汇总.xlsx"),
+        ("publicity", "公示.pdf"),
+        ("results", "结果.xlsx"),
+    ],
+)
+def test_table_outputs_create_a_missing_folder_as_report_does(tmp_path, command, name):
+    """`--out 新文件夹/表.pdf` creates the folder, as `zjtx report --out 新文件夹` does."""
+    out = tmp_path / "第一批" / "汇总" / name
+    assert main([command, str(DATA), *SELECT, "--out", str(out)]) == 0
+    assert out.is_file() and out.stat().st_size > 0
+    assert list(out.parent.iterdir()) == [out]

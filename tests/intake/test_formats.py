@@ -109,13 +109,13 @@ def test_corrupt_unsupported_and_missing_files(tmp_path):
     """Corrupt, unsupported and missing files each get one clear error naming the file."""
     corrupt = tmp_path / "坏.xlsx"
     corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
-    text = tmp_path / "notes.docx"
+    text = tmp_path / "notes.pages"
     text.write_bytes(b"hello")
     missing = tmp_path / "nothing.xlsx"
     result = read(corrupt, text, missing)
     assert [(i.file, i.code, str(i.severity)) for i in result.issues] == [
         ("坏.xlsx", "file-corrupt", "error"),
-        ("notes.docx", "file-format-unsupported", "error"),
+        ("notes.pages", "file-format-unsupported", "error"),
         ("nothing.xlsx", "file-not-found", "error"),
     ]
     assert all(i.file in i.message for i in result.issues)

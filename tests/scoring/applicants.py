@@ -45,7 +45,7 @@ ROUND_FOR = {
 JUDGEMENT_ITEMS = {
     "innovative-sme-2022": (),
     "srdi-sme-2022": (),
-    "little-giant-2022": ("LG22-X", "LG22-2q", "LG22-3a", "LG22-5", "LG22-6"),
+    "little-giant-2022": ("LG22-0", "LG22-X", "LG22-2q", "LG22-3a", "LG22-5", "LG22-6"),
     "srdi-sme-2026": ("SR26-5",),
     "little-giant-2026": ("LG26-0", "LG26-5", "LG26-6"),
     "single-champion-2023": (
@@ -74,6 +74,11 @@ CLEAN = {
     "serious_dishonesty": False,
     "prohibited_product": False,
     "major_incident_3y": False,
+    "tech_sme_incident": False,
+    # Renewal gates and the revocation bar (issue 13 §3): updated on time, nothing to report.
+    "annual_update_on_time": True,
+    "major_change_report": "none",
+    "revoked_3y": False,
 }
 
 # criteria.md §16: the worked example (a 工业 enterprise with 180 staff and 8600万 revenue).

@@ -19,12 +19,14 @@ LITTLE_GIANT_PAIRS = {
     ("LG22-3a", "LG26-5", "changed"),
     ("LG22-5", "LG26-6", "merged"),
     ("LG22-6", "LG26-6", "merged"),
+    ("LG22-R", "LG26-R", "changed"),  # renewal gate (issue 13 §3)
 }
 SRDI_PAIRS = {
     ("SR22-0", "SR26-0", "changed"),
     ("SR22-B1", "SR26-1b", "changed"),
     ("SR22-B3", "SR26-2a", "changed"),
     ("SR22-B2", "SR26-3", "changed"),
+    ("SR22-R", "SR26-R", "changed"),  # renewal gate (issue 13 §3)
 }
 
 
@@ -56,7 +58,7 @@ def test_unpaired_criteria_are_added_or_removed():
     pairs = compare_rulebooks("little-giant-2022", "little-giant-2026")
     added = [p.new.id for p in pairs if p.how == "added"]
     removed = [p.old.id for p in pairs if p.how == "removed"]
-    assert added == ["LG26-2a", "LG26-7"]
+    assert added == ["LG26-V", "LG26-2a", "LG26-7"]  # LG26-V: the 2026 revocation bar
     assert removed == [
         "LG22-F", "LG22-2a", "LG22-2b", "LG22-2q", "LG22-3b",
         "LG22-4G2", "LG22-4D1", "LG22-4D2", "LG22-4",
@@ -83,7 +85,7 @@ def test_srdi_pairs_are_the_declared_correspondence():
     removed = {p.old.id for p in pairs if p.how == "removed"}
     assert {"SR22-S1", "SR22-B4", "SR22-D1"} <= removed
     assert {p.new.id for p in pairs if p.how == "added"} == {
-        "SR26-1a", "SR26-2b", "SR26-2c", "SR26-4", "SR26-5", "SR26-6",
+        "SR26-V", "SR26-1a", "SR26-2b", "SR26-2c", "SR26-4", "SR26-5", "SR26-6",
     }  # fmt: skip
 
 
@@ -92,7 +94,7 @@ def test_comparison_works_newer_first():
     backwards = compare_rulebooks("little-giant-2026", "little-giant-2022")
     mirror = {"merged": "split", "split": "merged", "same": "same", "changed": "changed"}
     assert _triples(backwards) == {(new, old, mirror[how]) for old, new, how in LITTLE_GIANT_PAIRS}
-    assert [p.old.id for p in backwards if p.how == "removed"] == ["LG26-2a", "LG26-7"]
+    assert [p.old.id for p in backwards if p.how == "removed"] == ["LG26-V", "LG26-2a", "LG26-7"]
 
 
 def test_a_rulebook_compared_with_itself_is_all_same():

@@ -27,6 +27,7 @@ from zjtx.scoring.conditions import (
     Manual,
     ScoreAtLeast,
 )
+from zjtx.scoring.conditions_extra import Known
 from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.evaluator import _Run
 from zjtx.scoring.points import Bands, BestOf, Count, FirstMatch, Options
@@ -98,6 +99,9 @@ def _expected_state(cond, ctx: Context) -> CriterionState:
         return UNKNOWN
     if isinstance(cond, Manual):
         return MANUAL
+    if isinstance(cond, Known):
+        inner = _expected_state(cond.inner, ctx)
+        return cond.unknown_means if inner == UNKNOWN else inner
     if isinstance(cond, CriterionRef):
         return ctx.decided[cond.criterion_id].state
     if isinstance(cond, ScoreAtLeast | GroupAtLeast):

@@ -20,6 +20,7 @@ ALL_IDS = [
     "innovative-sme-2022",
     "little-giant-2022",
     "little-giant-2026",
+    "single-champion-2016",
     "single-champion-2023",
     "srdi-sme-2022",
     "srdi-sme-2026",
@@ -28,11 +29,11 @@ ALL_IDS = [
 
 
 def test_every_bundled_rulebook_and_overlay_loads():
-    """All seven rulebooks and the three overlays validate in full."""
+    """All eight rulebooks and the three overlays validate in full."""
     assert list_rulebook_ids() == ALL_IDS
     assert list_overlay_ids() == ["guangdong-2024", "jiangsu-2022", "shandong-2022"]
     books = load_all_rulebooks()
-    assert len(books) == 10
+    assert len(books) == 11
     for book in books:
         for criterion in book.criteria:
             assert criterion.clause and criterion.source and criterion.grade

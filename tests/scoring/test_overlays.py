@@ -142,7 +142,12 @@ AT_SIXTY = {"rd_institution_level": "none", "lead_product_field": "other"}
 )
 def test_guangdong_pass_line_70(feature, national, guangdong):
     """Guangdong's 70-point line: 70 passes, 69 fails; S9 unknown [60, 75] is pending."""
-    changes = {**AT_SIXTY, "local_feature_score": d(feature) if feature else None}
+    # Guangdong also requires the 创新型 title (GD-P), held here.
+    changes = {
+        **AT_SIXTY,
+        "holds_innovative": True,
+        "local_feature_score": d(feature) if feature else None,
+    }
     assert run(RB, changes).verdict == national
     ev = run(RB, changes, overlay="guangdong-2024")
     assert ev.pass_line == 70
@@ -151,7 +156,12 @@ def test_guangdong_pass_line_70(feature, national, guangdong):
 
 def test_guangdong_direct_route_still_replaces_the_score():
     """Under Guangdong a 直通 route still qualifies a 60-point applicant."""
-    changes = {**AT_SIXTY, "local_feature_score": d(0), "maker_china": "top500"}
+    changes = {
+        **AT_SIXTY,
+        "holds_innovative": True,
+        "local_feature_score": d(0),
+        "maker_china": "top500",
+    }
     assert run(RB, changes, overlay="guangdong-2024").verdict == Verdict.QUALIFIED
 
 

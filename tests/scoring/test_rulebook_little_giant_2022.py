@@ -125,7 +125,7 @@ SLOW_GROWTH = {
 @pytest.mark.parametrize(
     ("application_type", "settings", "state"),
     [
-        ("renewal", None, NA),  # default: waived for renewals
+        ("renewal", None, UNMET),  # 63号 附件3 as written: renewals judged on growth too
         ("renewal", {"renewal_growth_waived": True}, NA),
         ("renewal", {"renewal_growth_waived": False}, UNMET),
         ("new", None, UNMET),
@@ -133,15 +133,16 @@ SLOW_GROWTH = {
     ],
 )
 def test_lg22_1c_renewal_waiver(application_type, settings, state):
-    """LG22-1c is `na` for renewals with the default setting, evaluated otherwise."""
+    """LG22-1c is `na` for renewals only when the waiver is on (a notice's setting, criteria.md
+    little-giant-2022 Applies); the rulebook as written judges renewals on growth."""
     changes = {**SLOW_GROWTH, "application_type": application_type}
     assert state_of("LG22-1c", changes, settings=settings) == state
 
 
 def test_renewal_with_waived_growth_can_qualify():
-    """A renewal with zero growth qualifies when the waiver is on (default)."""
+    """A renewal with zero growth qualifies when the waiver is on (190号's setting)."""
     changes = {**SLOW_GROWTH, "application_type": "renewal"}
-    assert run(RB, changes).verdict == Verdict.QUALIFIED
+    assert run(RB, changes, settings={"renewal_growth_waived": True}).verdict == Verdict.QUALIFIED
     waived_off = run(RB, changes, settings={"renewal_growth_waived": False})
     assert waived_off.verdict == Verdict.NOT_QUALIFIED
 

@@ -44,7 +44,7 @@ def test_sr26_0_eligibility(changes, state):
 @pytest.mark.parametrize(("value", "state"), [(True, MET), (False, UNMET), (None, UNKNOWN)])
 def test_sr26_1a_needs_innovative_title(value, state):
     """SR26-1a: a valid 科技和创新型 title is a prerequisite."""
-    assert state_of("SR26-1a", {"holds_innovative": value}) == state
+    assert state_of("SR26-1a", {"holds_innovative": value, "holds_tech_sme": False}) == state
 
 
 @pytest.mark.parametrize(("years", "state"), [("3", MET), ("2.99", UNMET)])
@@ -173,7 +173,7 @@ def test_sr26_6_platform_score_and_renewal_alternative(application_type, score, 
 
 def test_no_score_and_no_direct_route():
     """2026 has no points: score fields stay None and 创客中国 does not help."""
-    ev = run(RB, {"holds_innovative": False, "maker_china": "top50"})
+    ev = run(RB, {"holds_innovative": False, "holds_tech_sme": False, "maker_china": "top50"})
     assert (ev.score, ev.score_min, ev.score_max) == (None, None, None)
     assert ev.verdict == Verdict.NOT_QUALIFIED
 
@@ -195,7 +195,9 @@ def test_worked_example_is_pending_on_exactly_three_items():
         c.id for c in ev.criteria if c.state in (CriterionState.UNKNOWN, CriterionState.MANUAL)
     }
     assert open_items == {"SR26-1a", "SR26-5", "SR26-6"}
-    assert all(c.state == MET for c in ev.criteria if c.id not in open_items), (
+    decided = [c for c in ev.criteria if c.id not in open_items and c.id != "SR26-R"]
+    assert ev.criterion("SR26-R").state == CriterionState.NA  # a renewal gate; this is new
+    assert all(c.state == MET for c in decided), (
         "2a 8600 ≥ 1500; 2b 93.0 % ≥ 80; 2c 48 % ≤ 80; R&D 400/5.33 % and 520/6.05 %; IP 3 ≥ 1"
     )
     assert ev.verdict == Verdict.PENDING

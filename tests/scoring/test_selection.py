@@ -20,6 +20,7 @@ from tests.scoring.applicants import (
 )
 from zjtx.domain.applicant import Applicant
 from zjtx.scoring import NoRulebookError, UnknownNameError, score_applicant, select_rulebook_id
+from zjtx.scoring.selection import effective_rulebook
 
 NEW, RENEWAL = "new", "renewal"
 
@@ -49,8 +50,11 @@ SELECTION = [
     ("little-giant", "2027-01-01", RENEWAL, "little-giant-2026"),
     ("little-giant", "2027-01-01", NEW, "little-giant-2026"),
     # 单项冠军 from 2023-09-01
-    ("single-champion", "2023-09-01", NEW, "single-champion-2023"),
-    ("single-champion", "2023-09-01", RENEWAL, "single-champion-2023"),
+    # 138号 applies from its issued date 2023-09-14; the 2016–2022 conditions before it.
+    ("single-champion", "2023-09-13", NEW, "single-champion-2016"),
+    ("single-champion", "2023-09-14", NEW, "single-champion-2023"),
+    ("single-champion", "2023-09-14", RENEWAL, "single-champion-2023"),
+    ("single-champion", "2016-03-16", NEW, "single-champion-2016"),
     ("single-champion", "2027-01-01", NEW, "single-champion-2023"),
     ("tech-sme", "2026-06-01", NEW, "tech-sme-2017"),
 ]
@@ -68,7 +72,7 @@ def test_selection_table(tier, round_date, application_type, expected):
         ("innovative-sme", "2022-05-31"),
         ("srdi-sme", "2022-05-31"),
         ("little-giant", "2022-05-31"),
-        ("single-champion", "2023-08-31"),
+        ("single-champion", "2016-03-15"),  # before 工信部产业〔2016〕105号
     ],
 )
 @pytest.mark.parametrize("application_type", [NEW, RENEWAL])
@@ -138,7 +142,11 @@ def test_cli_json_matches_the_engine(tmp_path, rulebook_id):
     expected = "pending" if JUDGEMENT_ITEMS[rulebook_id] else "qualified"
     assert out[0]["verdict"] == expected
     for record, values in zip(out, (passing, failing), strict=True):
-        ev = run(rulebook_id, values=values, confirmed=False)
+        # The CLI judges by the round's notices (190号 in 2025): the same settings here.
+        kind = values.get("application_type") or "new"
+        book = effective_rulebook(rulebook_id, date.fromisoformat(round_date), kind)
+        noticed = {name: s.default for name, s in book.settings.items()}
+        ev = run(rulebook_id, values=values, confirmed=False, settings=noticed)
         assert record["verdict"] == ev.verdict
         assert (record["score"], record["score_min"], record["score_max"]) == (
             ev.score,

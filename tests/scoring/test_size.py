@@ -133,7 +133,7 @@ CODES = [
     ("6510", "software"),
     ("c3562", "industry"),  # lower case
     (" I 6510 ", "software"),  # stray spaces
-    ("J6610", "other"),
+    ("J6610", None),  # 金融业: not covered by 300号 (issue 13 §2)
     ("K7010", "real_estate"),
     ("K7020", "property_mgmt"),
     ("K7030", "other"),

@@ -120,3 +120,20 @@ def test_a_roster_rows_provenance_encodes_as_its_provenance_objects_would(tmp_pa
         assert "$cells" in fast
         assert fast == codec.encode_provenance_map(dict(row.provenance))
         assert codec.decode_provenance_map(fast) == dict(row.provenance)
+
+
+def test_provenance_rule_of_a_relative_year_round_trips_and_old_rows_still_load():
+    """Provenance.rule (how 近一年 was placed) is stored in both forms; rows without it load."""
+    rule = "“近一年”读作 2025年：按批次年度 2026年，近一年即上一年度 2025年"
+    one = {
+        "name": Provenance("a.xlsx", "名单", "B2", "某某公司"),
+        "revenue_y1": Provenance("a.xlsx", "名单", "E9", "10500.5", rule=rule),
+    }
+    mixed = {**one, "uscc": Provenance("a.docx", "表1", "第2行第2列", "X", rule=rule)}
+    for provenance in (one, mixed):
+        stored = json.loads(json.dumps(codec.encode_provenance_map(provenance)))
+        assert codec.decode_provenance_map(stored) == provenance
+    old_compact = {"$file": "a.xlsx", "$sheet": "名单", "$cells": {"name": ["B2", "某某公司"]}}
+    assert codec.decode_provenance_map(old_compact)["name"].rule is None
+    old_item = {"uscc": {"file": "b.csv", "sheet": None, "cell": "B2", "raw": None}}
+    assert codec.decode_provenance_map(old_item)["uscc"].rule is None

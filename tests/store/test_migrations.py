@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from typing import Any
+from unittest import mock
 
 import pytest
 from sqlalchemy import Engine, MetaData, select, text, update
@@ -64,6 +65,8 @@ def _fill_first_schema(url: str, tmp_path) -> None:
         # As the service was at the first revision: complete results, no rulebook_texts table.
         service.evaluations.compact = lambda session, evaluation: evaluation.to_dict()
         service.evaluations.texts = lambda *args, **kwargs: None
+        # ... and no register (培育库, revision 0007) to check the applicants against.
+        mock.patch("zjtx.store.imports.cross_check", return_value=[]).start()
         service.create_round("旧批次", tier="srdi-sme", round_date=date(2025, 5, 1))
         service.import_file(
             "旧批次",
@@ -89,6 +92,7 @@ def _fill_first_schema(url: str, tmp_path) -> None:
             for table, name, _ in LATER_COLUMNS:
                 connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {name}"))
     finally:
+        mock.patch.stopall()
         store.close()
 
 
@@ -105,6 +109,7 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
         assert current_revision(store.engine) == head_revision() != FIRST
         after = _dump(store.engine)
         assert after.pop("rulebook_texts") == []  # the table revision 3 added
+        assert after.pop("registry_lists") == after.pop("registry_entries") == []  # revision 7
         # Columns added later: rounds are not archived; versions' regions come from their values.
         added = {
             table: [{n: row.pop(n) for t, n, _ in LATER_COLUMNS if t == table} for row in rows]

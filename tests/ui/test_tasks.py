@@ -1,6 +1,10 @@
-"""Background tasks: a failure nobody handles is still shown to the evaluator."""
+"""Background tasks: failures are shown; database writes run one at a time, reads alongside."""
 
 from __future__ import annotations
+
+import itertools
+import threading
+import time
 
 import pytest
 import shiboken6
@@ -9,6 +13,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from zjtx.store import StoreError
 from zjtx.ui import errors
 from zjtx.ui.tasks import TaskRunner
+
+MAIN = threading.main_thread()
 
 
 def _fail(exc: BaseException):
@@ -73,3 +79,160 @@ def test_a_dialog_destroyed_with_its_parent_is_forgotten(qtbot):
     box = errors.shown[-1]
     parent.deleteLater()
     qtbot.waitUntil(lambda: all(other is not box for other in errors.shown))
+
+
+def _wait_for(runner: TaskRunner, qtbot) -> None:
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=10000)
+    assert runner.wait(5000)
+
+
+def test_two_writes_started_together_never_overlap(qtbot):
+    """Writes run one after another, in the order started, each alone on the writer thread."""
+    runner = TaskRunner()
+    lock = threading.Lock()
+    spans: list[tuple[str, float, float]] = []
+    overlapped: list[str] = []
+
+    def write(name: str):
+        def work(progress, cancel):
+            if not lock.acquire(blocking=False):
+                overlapped.append(name)
+                lock.acquire()
+            try:
+                start = time.monotonic()
+                time.sleep(0.15)
+                spans.append((name, start, time.monotonic()))
+            finally:
+                lock.release()
+
+        return work
+
+    for name in ("第一次写入", "第二次写入", "第三次写入"):
+        runner.start(write(name), name=name, writes=True)
+    _wait_for(runner, qtbot)
+    assert not overlapped
+    assert [s[0] for s in spans] == ["第一次写入", "第二次写入", "第三次写入"]
+    for (_, _, first_end), (_, second_start, _) in itertools.pairwise(spans):
+        assert second_start >= first_end
+
+
+def test_reads_still_run_while_a_write_runs(qtbot):
+    """A read started during a long write finishes before the write does."""
+    runner = TaskRunner()
+    read_done = threading.Event()
+    write_started = threading.Event()
+
+    def write(progress, cancel):
+        write_started.set()
+        return read_done.wait(5)  # True only if a read ran meanwhile
+
+    def read(progress, cancel):
+        write_started.wait(5)
+        read_done.set()
+        return "已读取"
+
+    results: dict[str, object] = {}
+    runner.start(write, name="写入", writes=True, on_success=lambda r: results.update(write=r))
+    runner.start(read, name="读取", on_success=lambda r: results.update(read=r))
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=10000)
+    assert results == {"write": True, "read": "已读取"}
+    runner.wait(5000)
+
+
+def test_writes_do_not_wait_for_reads(qtbot):
+    """A write is not held back by a long read: the writer thread is its own."""
+    runner = TaskRunner()
+    wrote = threading.Event()
+    results: dict[str, object] = {}
+    runner.start(
+        lambda p, c: wrote.wait(5), name="读取", on_success=lambda r: results.update(read=r)
+    )
+    runner.start(lambda p, c: wrote.set(), name="写入", writes=True)
+    qtbot.waitUntil(lambda: "read" in results, timeout=10000)
+    assert results["read"] is True
+    runner.wait(5000)
+
+
+def test_window_writes_run_on_the_writer_thread(qtbot, window, monkeypatch):
+    """Creating, renaming, archiving and restoring a round run as writes on the writer thread."""
+    from tests.ui.conftest import ROUND, ROUND_DATE
+
+    service = window.service
+    calls: list[tuple[str, bool]] = []
+
+    def recorded(method_name: str):
+        method = getattr(service, method_name)
+
+        def call(*args, **kwargs):
+            on_writer = window.runner.writer.activeThreadCount() == 1
+            calls.append((method_name, on_writer and threading.current_thread() is not MAIN))
+            return method(*args, **kwargs)
+
+        return call
+
+    for method_name in ("create_round", "rename_round", "archive_round", "restore_round"):
+        monkeypatch.setattr(service, method_name, recorded(method_name))
+    with qtbot.waitSignal(window.rows_loaded, timeout=20000):
+        window.create_round(name=ROUND, tier="little-giant", round_date=ROUND_DATE)
+    window.rename_round()
+    window.round_dialog.name.setText("改名后的批次")
+    with qtbot.waitSignal(window.rows_loaded, timeout=20000):
+        window.round_dialog.accept()
+    window.show_archived.setChecked(True)  # the archived round stays listed, to restore it
+    window.archive_round()
+    qtbot.waitUntil(lambda: len(calls) == 3, timeout=20000)
+    qtbot.waitUntil(lambda: window.round_archived, timeout=20000)
+    window.restore_round()
+    qtbot.waitUntil(lambda: len(calls) == 4, timeout=20000)
+    assert calls == [
+        ("create_round", True),
+        ("rename_round", True),
+        ("archive_round", True),
+        ("restore_round", True),
+    ]
+
+
+def test_every_database_write_in_the_window_is_started_as_a_write():
+    """Each runner.start in zjtx/ui whose work changes the database passes writes=True."""
+    import ast
+    from pathlib import Path
+
+    writers = {"create_round", "rename_round", "archive_round", "restore_round", "import_file",
+               "import_paths", "apply_review", "confirm_criterion", "acknowledge_warning",
+               "decide", "rescore", "set_evaluator_role"}  # fmt: skip
+    package = Path(__file__).resolve().parents[2] / "zjtx" / "ui"
+    wrong = []
+    starts = 0
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # Module functions and methods; a start() names a work function defined inside them.
+        scopes = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+        seen: set[int] = set()
+        for scope in scopes:
+            local = {n.name: n for n in ast.walk(scope) if isinstance(n, ast.FunctionDef)}
+            for node in ast.walk(scope):
+                if id(node) in seen or not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if not (isinstance(func, ast.Attribute) and func.attr == "start"):
+                    continue
+                if "runner" not in ast.unparse(func.value) or not node.args:
+                    continue
+                seen.add(id(node))
+                starts += 1
+                work = node.args[0]
+                if isinstance(work, ast.Name) and work.id in local:
+                    work = local[work.id]
+                called = {
+                    c.func.attr
+                    for c in ast.walk(work)
+                    if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                } & writers
+                writes = any(
+                    k.arg == "writes" and isinstance(k.value, ast.Constant) and k.value.value
+                    for k in node.keywords
+                )
+                if bool(called) != writes:
+                    wrong.append(f"{path.name}:{node.lineno} writes={writes}, calls {called}")
+    assert starts >= 15  # every caller was found
+    assert not wrong, "\n".join(wrong)

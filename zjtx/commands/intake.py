@@ -18,7 +18,7 @@ from zjtx.domain.issues import SEVERITY_LABELS
 def register(subparsers: argparse._SubParsersAction) -> None:
     check = subparsers.add_parser(
         "check",
-        help="检查申报数据文件（.xlsx/.xls/.csv/.json 或文件夹），列出所有问题",
+        help="检查申报数据文件（.xlsx/.xls/.csv/.json、Word 申请书 .docx 或文件夹），列出所有问题",
         description="按数据质量规则读取申报文件：错误使该企业不能导入，警告须在评审时说明理由。"
         "有错误时退出码为 1。",
     )
@@ -69,6 +69,17 @@ def applicant_dict(applicant: Applicant) -> dict[str, Any]:
     return {key: json_value(value) for key, value in applicant.values.items() if value is not None}
 
 
+def provenance_dict(applicant: Applicant) -> dict[str, Any]:
+    """File, sheet or Word table, cell, raw text (and year rule) of each value."""
+    out = {}
+    for key, where in applicant.provenance.items():
+        item = {"file": where.file, "sheet": where.sheet, "cell": where.cell, "raw": where.raw}
+        if where.rule:
+            item["rule"] = where.rule
+        out[key] = item
+    return out
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -116,6 +127,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         payload = {
             "applicants": [applicant_dict(a) for a in result.applicants],
+            # Where each value was read, in the order of "applicants" (rule: how a 近一年…
+            # column was given its year).
+            "provenance": [provenance_dict(a) for a in result.applicants],
             "issues": [issue.to_dict() for issue in result.issues],
             "summary": result.summary,
             "column_mapping": {

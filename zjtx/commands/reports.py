@@ -154,9 +154,7 @@ def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
     blocker = file_in_the_way(Path(out))
     if blocker is not None:
         raise UsageError(f"“{blocker}” 是文件而不是文件夹，无法在其中保存 “{Path(out).name}”")
-    parent = Path(out).parent
-    if not path_exists(str(parent)):
-        raise UsageError(f"输出文件夹 “{parent}” 不存在")
+    # a missing folder is created when the file is written, as `zjtx report --out` does
     return suffix
 
 

@@ -16,8 +16,10 @@ from zjtx.commands import path_exists
 from zjtx.commands.intake import add_map_option, map_overrides
 from zjtx.commands.textout import display_width, dump_json, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
+from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
 from zjtx.intake import MappingError
 from zjtx.scoring import TIERS
+from zjtx.scoring.selection import round_notice_lines, round_notices
 from zjtx.store import (
     ConflictError,
     Decision,
@@ -29,7 +31,7 @@ from zjtx.store import (
     StoreService,
     open_store,
 )
-from zjtx.store.dto import REVIEW_STATUS_LABELS, FileImport, RoundInfo
+from zjtx.store.dto import FileImport, RoundInfo
 from zjtx.store.filters import SORT_KEYS as SORTS
 from zjtx.store.identity import (
     HOW_TO_SET,
@@ -43,7 +45,6 @@ from zjtx.store.service import ROLE_LABELS, ROLES
 
 log = logging.getLogger("zjtx.cli")
 
-VERDICTS = {"qualified": "符合条件", "not_qualified": "不符合条件", "pending": "待定"}
 HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
            "待核提示", "决定", "评审状态", "地区")  # fmt: skip
 SORT_KEYS = tuple(SORTS)  # the store's named keys, shared with the window (zjtx.store.filters)
@@ -102,9 +103,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     show = actions.add_parser("show", help="列出批次中的企业、评价结论、决定与评审状态")
     show.add_argument("name", metavar="NAME")
-    show.add_argument("--verdict", choices=("qualified", "not_qualified", "pending"))
+    show.add_argument("--verdict", choices=tuple(Verdict.labels()))
     show.add_argument("--decision", choices=(*[d.value for d in Decision], "none"))
-    show.add_argument("--status", choices=tuple(str(s) for s in REVIEW_STATUS_LABELS))
+    show.add_argument("--status", choices=tuple(ReviewStatus.labels()))
     show.add_argument(
         "--region",
         metavar="PLACE",
@@ -289,12 +290,25 @@ def cmd_create(args: argparse.Namespace) -> int:
             settings=_parse_settings(args.setting),
             evaluator=args.evaluator,
         )
+    # The year's notices governing the round, and the settings a notice or this round fixed.
+    notices, settings = round_notices(
+        info.round_date,
+        tier=info.tier,
+        rulebook_id=info.rulebook,
+        overlay_id=info.overlay,
+        overrides=info.settings,
+    )
     _emit(
         args,
-        info.to_dict(),
-        f"已创建批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
-        + (f"，地区 {info.region}" if info.region else "")
-        + (f"，省级规则 {info.overlay}" if info.overlay else ""),
+        {**info.to_dict(), "notices": notices, "applied_settings": settings},
+        "\n".join(
+            [
+                f"已创建批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
+                + (f"，地区 {info.region}" if info.region else "")
+                + (f"，省级规则 {info.overlay}" if info.overlay else ""),
+                *round_notice_lines(notices, settings),
+            ]
+        ),
     )
     return 0
 
@@ -412,7 +426,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                         r.rank or "—",
                         r.uscc,
                         r.name,
-                        {"new": "新申报", "renewal": "复核"}.get(r.application_type or "", "—"),
+                        ApplicationType.label_of(r.application_type, "—"),
                         r.rulebook or "—",
                         r.verdict_label,
                         "—" if r.score is None else r.score,
@@ -428,9 +442,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
     else:
         print("（没有符合条件的企业）")
-    verdicts = "，".join(
-        f"{label} {stats.by_verdict.get(key, 0)}" for key, label in VERDICTS.items()
-    )
+    verdicts = "，".join(f"{v.label} {stats.by_verdict.get(v.value, 0)}" for v in Verdict)
     decisions = (
         "，".join(f"{d.label} {stats.by_decision.get(d.value, 0)}" for d in Decision)
         + f"，未决定 {stats.by_decision.get('none', 0)}"
@@ -584,7 +596,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def _verdict_text(verdict: str | None) -> str:
-    return VERDICTS.get(verdict or "", "未评价")
+    return Verdict.label_of(verdict, "未评价")
 
 
 # ---------------------------------------------------------------------------------- identity

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from zjtx.cli import UsageError
 from zjtx.commands import path_exists
+from zjtx.commands.rulebook_files import register_actions
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
@@ -28,6 +29,14 @@ from zjtx.scoring import (
 )
 from zjtx.scoring.api import check_scoring, score_each
 from zjtx.scoring.errors import did_you_mean
+from zjtx.scoring.installing import installed_lines, origin_of, origin_text
+from zjtx.scoring.notices import (
+    AppliedNotice,
+    Notice,
+    describe_notice,
+    describe_setting,
+    load_all_notices,
+)
 from zjtx.scoring.quantities import format_number
 from zjtx.scoring.rulebook import (
     CORRESPONDENCE_KINDS,
@@ -57,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--overlay", help="同时合并的省级规则 id")
     show.add_argument("--json", action="store_true", help="输出 JSON")
     show.set_defaults(func=cmd_rulebook_show)
+    register_actions(rb_sub)  # check, install: zjtx/commands/rulebook_files.py
 
     score = subparsers.add_parser(
         "score",
@@ -127,6 +137,10 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     base = [b for b in books if b.overlay is None]
     overlays = [load_overlay(oid) for oid in list_overlay_ids()]
+    try:
+        notices = load_all_notices()
+    except DataFileError as exc:
+        raise UsageError(str(exc)) from None
     if args.json:
         data = {
             "rulebooks": [
@@ -151,6 +165,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
                     "criteria": len(b.criteria),
                     "unverified": [c.id for c in b.unverified_items()],
                     "hash": b.hash,
+                    **origin_of("rulebooks", b.id),
                 }
                 for b in base
             ],
@@ -166,9 +181,11 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
                     ],
                     "grade": o.grade,
                     "unverified": o.unverified,
+                    **origin_of("overlays", o.id),
                 }
                 for o in overlays
             ],
+            "notices": [_notice_json(n) for n in notices],
         }
         print(dump_json(data))
         return 0
@@ -180,17 +197,76 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             "；".join(a.describe() for a in b.applies),
             f"{len(b.criteria)} 条"
             + (f"（{len(b.unverified_items())} 条未核实）" if b.unverified_items() else ""),
+            origin_text("rulebooks", b.id),
         )
         for b in base
     ]
-    print(table(("id", "名称", "文号", "适用批次", "条目"), rows))
+    print(table(("id", "名称", "文号", "适用批次", "条目", "来源"), rows))
     print()
     rows = [
-        (o.id, o.title, o.extends, "；".join(a.describe() for a in o.applies), o.grade)
+        (
+            o.id,
+            o.title,
+            o.extends,
+            "；".join(a.describe() for a in o.applies),
+            o.grade,
+            origin_text("overlays", o.id),
+        )
         for o in overlays
     ]
-    print(table(("省级规则 id", "名称", "扩展", "适用批次", "来源等级"), rows))
+    print(table(("省级规则 id", "名称", "扩展", "适用批次", "来源等级", "来源"), rows))
+    for line in installed_lines():  # where each installed file is, and any left unused
+        print(line)
+    print()
+    rows = [
+        (
+            n.id,
+            n.instrument.number + (f"（{n.province}）" if n.province else ""),
+            "；".join(f"{TIERS[c.tier].split('（')[0]} {c.describe()}" for c in n.covers),
+            "；".join(line for a in _applied(n) for line in a.summary()),
+            _grade_text(n.grade) + (" ⚠未核实" if n.unverified else ""),
+        )
+        for n in notices
+    ]
+    print(table(("通知 id", "文号", "适用批次", "改变", "来源等级"), rows))
+    print("\n国家级通知按批次日期自动适用；省级通知随该省的省级规则适用。")
     return 0
+
+
+def _grade_text(grade: str) -> str:
+    return "未核实" if grade.startswith("UNVERIFIED") else grade
+
+
+def _applied(notice: Notice) -> list[AppliedNotice]:
+    return [AppliedNotice(notice, change) for change in notice.changes]
+
+
+def _notice_json(n: Notice) -> dict[str, Any]:
+    ins = n.instrument
+    return {
+        "id": n.id,
+        "title": n.title,
+        "level": n.level,
+        "province": n.province,
+        "instrument": {
+            "title": ins.title,
+            "number": ins.number,
+            "issued": ins.issued.isoformat() if ins.issued else None,
+            "grade": ins.grade,
+            "link": ins.link or None,
+        },
+        "covers": [
+            {
+                "tier": c.tier,
+                "from": c.start.isoformat(),
+                "until": c.end.isoformat() if c.end else None,
+                "application_types": list(c.application_types),
+            }
+            for c in n.covers
+        ],
+        "changes": [{"rulebook": a.change.rulebook, "summary": a.summary()} for a in _applied(n)],
+        "unverified": n.unverified,
+    }
 
 
 def cmd_rulebook_show(args: argparse.Namespace) -> int:
@@ -439,6 +515,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     # --json above keeps writing [] for an empty list, as a program reading it expects.
     applicants, how = read_scoring_inputs(args, required=True)
     evaluations = score_applicants(applicants, **how)
+    header = notice_header(evaluations)
+    if header:
+        print("\n".join(header))
+        print()
     for evaluation in evaluations:
         print(render_evaluation(evaluation))
         print()
@@ -490,6 +570,10 @@ def render_evaluation(e: Evaluation) -> str:
             f"{g.title} {format_number(g.points)}/{format_number(g.max_points)}" for g in e.groups
         )
     lines.append(verdict)
+    if e.notices:
+        lines.append("适用通知：" + "；".join(describe_notice(r) for r in e.notices))
+    for record in e.settings:
+        lines.append(f"批次设置：{describe_setting(record)}")
     for reason in e.verdict_reasons:
         lines.append(f"  · {reason}")
     rows = []
@@ -513,6 +597,19 @@ def render_evaluation(e: Evaluation) -> str:
     for note in e.notes:
         lines.append(f"注：{note}")
     return "\n".join(lines)
+
+
+def notice_header(evaluations: Iterable[Evaluation]) -> list[str]:
+    """Lines naming the notices the evaluations were judged by, and the settings a notice or
+    the round fixed (an override says what it overrode), each once."""
+    lines: dict[str, None] = {}
+    for e in evaluations:
+        kind = "复核" if e.application_type == "renewal" else "新申报"
+        for record in e.notices:
+            lines[f"适用通知（{e.rulebook}，{kind}）：{describe_notice(record)}"] = None
+        for record in e.settings:
+            lines[f"批次设置（{e.rulebook}）：{describe_setting(record)}"] = None
+    return list(lines)
 
 
 def render_summary(evaluations: list[Evaluation]) -> str:

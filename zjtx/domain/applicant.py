@@ -28,6 +28,7 @@ class Provenance:
     cell: str | None = None
     raw: str | None = None
     kind: str | None = None
+    rule: str | None = None  # how a relative year (近一年…) was placed, in Chinese
 
     def describe(self) -> str:
         """Chinese one-liner such as ``roster.xlsx · 名单 · D7（原值 "1,200万元"）``."""
@@ -41,6 +42,8 @@ class Provenance:
         text = " · ".join(parts)
         if self.raw is not None:
             text += f"（原值 “{self.raw}”）"
+        if self.rule:
+            text += f"（{self.rule}）"
         return text
 
 

@@ -42,9 +42,36 @@ _CODES = (
     IssueCode("file-not-found", E, "文件不存在", "给出的文件路径不存在。"),
     IssueCode("file-unreadable", E, "文件无法打开", "文件存在但无法打开（权限或磁盘问题）。"),
     IssueCode(
-        "file-format-unsupported", E, "文件类型不支持", "只能读取 xlsx、xls、csv 和 json 文件。"
+        "file-format-unsupported",
+        E,
+        "文件类型不支持",
+        "只能读取 xlsx、xls、csv、json 和 Word（docx）文件。",
     ),
     IssueCode("file-encrypted", E, "文件已加密", "工作簿设有打开密码，需先解除加密。"),
+    IssueCode(
+        "table-ragged", E, "表格行列不整齐", "Word 表格各行的列数不同，无法确定单元格对应的栏目。"
+    ),
+    IssueCode(
+        "year-anchor-conflict",
+        E,
+        "近一年与批次年度不符",
+        "表中注明的近一年对应财务年度与本批次的上一年度不一致。",
+    ),
+    IssueCode(
+        "year-order-ambiguous",
+        E,
+        "年度列无法确定",
+        "近一年、近两年、近三年的排列与表中的说明相矛盾，无法确定各列年度。",
+    ),
+    IssueCode("year-window", N, "多年合计未读取", "近两年、近三年的合计或平均值不是某一年的数据。"),
+    IssueCode(
+        "year-window-ambiguous",
+        W,
+        "年度含义不明",
+        "“近两年…”可能是两年合计，也可能是某一年的数据，未读取。",
+    ),
+    IssueCode("year-relative", N, "相对年度", "近一年、近两年等按规则换算为具体年度。"),
+    IssueCode("year-not-needed", N, "年度不需要", "该年度的数据本批次不需要，未读取。"),
     IssueCode("file-corrupt", E, "文件已损坏", "文件或其中的工作表已损坏，无法读取。"),
     IssueCode("file-encoding", E, "编码无法识别", "CSV 文件的编码不是 UTF-8 或 GBK。"),
     IssueCode("file-too-large", E, "文件过大", "文件超过了可读取的大小上限。"),
@@ -126,6 +153,48 @@ _CODES = (
         "重新读取时有错误，企业仍是此前的数据。",
     ),
     IssueCode("region-outside-round", W, "地区不在本批次", "企业填写的地区不在本批次的地区内。"),
+    # A published list (公示名单, 认定名单…) read into the register: the list is not imported.
+    IssueCode("list-name-column-missing", E, "名单无企业名称列", "名单中找不到企业名称列。"),
+    IssueCode("list-name-duplicate", E, "名单内企业重复", "同一企业在一份名单中出现多次。"),
+    IssueCode("list-name-too-long", E, "企业名称过长", "名单中的企业名称超过允许的长度。"),
+    IssueCode("list-uscc-invalid", E, "名单信用代码有误", "名单中的统一社会信用代码无效。"),
+    IssueCode(
+        "list-uscc-contradicts",
+        E,
+        "信用代码与培育库不符",
+        "名单中的统一社会信用代码与培育库中该企业的记录不同。",
+    ),
+    # Checked against the register (培育库) on import into a round.
+    IssueCode(
+        "registry-renewal-without-record",
+        W,
+        "复核申报无认定记录",
+        "复核申报的企业在培育库中没有该称号的认定记录。",
+    ),
+    IssueCode(
+        "registry-already-holds",
+        W,
+        "已持有该称号",
+        "新申报的企业在培育库中已持有该称号且在有效期内，是否应为复核申报。",
+    ),
+    IssueCode(
+        "registry-declared-contradicted",
+        W,
+        "申报“否”但培育库有记录",
+        "企业申报未持有某称号，培育库中却有该称号的有效认定。",
+    ),
+    IssueCode(
+        "registry-declared-not-on-record",
+        W,
+        "申报“是”但培育库无记录",
+        "企业申报持有某称号，培育库中没有该称号的有效认定（无记录、已过期或已撤销）。",
+    ),
+    IssueCode(
+        "registry-champion-excluded",
+        W,
+        "单项冠军企业申报小巨人",
+        "培育库中该企业是有效期内的制造业单项冠军，按规定不再申报小巨人。",
+    ),
 )
 
 ISSUE_CODES: dict[str, IssueCode] = {entry.code: entry for entry in _CODES}

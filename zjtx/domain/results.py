@@ -10,48 +10,18 @@ from enum import StrEnum
 from typing import Any
 
 from zjtx.domain.applicant import values_hash
+from zjtx.domain.labels import CriterionState, Verdict
 
-
-class CriterionState(StrEnum):
-    """Final state of one criterion."""
-
-    MET = "met"
-    UNMET = "unmet"
-    UNKNOWN = "unknown"  # data missing
-    MANUAL = "manual"  # needs an evaluator's judgement
-    NA = "na"  # does not apply (e.g. growth for renewals)
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    CriterionState.MET: "符合",
-    CriterionState.UNMET: "不符合",
-    CriterionState.UNKNOWN: "待补充数据",
-    CriterionState.MANUAL: "待人工确认",
-    CriterionState.NA: "不适用",
-}
-
-
-class Verdict(StrEnum):
-    """Outcome of one applicant against one rulebook."""
-
-    QUALIFIED = "qualified"
-    NOT_QUALIFIED = "not_qualified"
-    PENDING = "pending"
-
-    @property
-    def label(self) -> str:
-        return VERDICT_LABELS[self]
-
-
-VERDICT_LABELS = {
-    Verdict.QUALIFIED: "符合条件",
-    Verdict.NOT_QUALIFIED: "不符合条件",
-    Verdict.PENDING: "待定",
-}
+__all__ = [
+    "Confirmation",
+    "CriterionKind",
+    "CriterionResult",
+    "CriterionState",
+    "Evaluation",
+    "GroupScore",
+    "PartResult",
+    "Verdict",
+]
 
 
 class CriterionKind(StrEnum):
@@ -206,6 +176,11 @@ class Evaluation:
     # The applicant values evaluated (the evaluator's own copy: explanations are rendered from
     # them). Compared, so evaluations of different values differ; not hashed (a dict).
     inputs: Mapping[str, Any] = field(default_factory=dict, repr=False, hash=False)
+    # The year's notices applied to the rulebook (number, title, grade, what each changed), and
+    # the round settings a notice or the round fixed, each with where its value came from
+    # ("notice" or "override"); see zjtx.scoring.notices. Empty for a rulebook as written.
+    notices: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
+    settings: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
 
     @property
     def input_hash(self) -> str:
@@ -231,7 +206,7 @@ class Evaluation:
         raise KeyError(criterion_id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        result = {
             "name": self.name,
             "uscc": self.uscc,
             "rulebook": self.rulebook,
@@ -256,6 +231,11 @@ class Evaluation:
             "notes": list(self.notes),
             "input_hash": self.input_hash,
         }
+        if self.notices:
+            result["notices"] = [dict(item) for item in self.notices]
+        if self.settings:
+            result["settings"] = [dict(item) for item in self.settings]
+        return result
 
 
 def slots_constructor(cls: type) -> Callable[..., Any]:

@@ -27,12 +27,14 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import paragraph as _paragraph_module
 
+from zjtx.domain.labels import CriterionState, Verdict
 from zjtx.export.fonts import (
     font_covers,
     missing_characters,
     printable,
     register_reportlab_fonts,
 )
+from zjtx.export.report_model import ROUTE_UNMET_CODE
 from zjtx.export.safe_text import ELLIPSIS, visible_controls
 from zjtx.export.wrap import text_width, wrap_text
 
@@ -48,11 +50,21 @@ GRID_COLOR = colors.HexColor("#555555")
 HEAD_FILL = colors.HexColor("#e8ecf2")
 GROUP_FILL = colors.HexColor("#f3f4f6")
 MUTED = colors.HexColor("#555555")
+FAIL_COLOR = colors.HexColor("#b3261e")
+PASS_COLOR = colors.HexColor("#1e6b34")
+OPEN_COLOR = colors.HexColor("#9a5b00")  # still open: data or a judgement missing
+# Keyed by code (CriterionState value, or the report model's route-unmet code), never by the
+# Chinese label, so relabelling a state cannot silently drop its colour.
 STATE_COLORS = {
-    "不符合": colors.HexColor("#b3261e"),
-    "待补充数据": colors.HexColor("#9a5b00"),
-    "待人工确认": colors.HexColor("#9a5b00"),
-    "未满足": MUTED,
+    CriterionState.UNMET.value: FAIL_COLOR,
+    CriterionState.UNKNOWN.value: OPEN_COLOR,
+    CriterionState.MANUAL.value: OPEN_COLOR,
+    ROUTE_UNMET_CODE: MUTED,
+}
+VERDICT_COLORS = {
+    Verdict.QUALIFIED: PASS_COLOR,
+    Verdict.NOT_QUALIFIED: FAIL_COLOR,
+    Verdict.PENDING: OPEN_COLOR,
 }
 
 

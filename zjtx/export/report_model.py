@@ -11,6 +11,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.region import format_region
 from zjtx.domain.results import (
     Confirmation,
@@ -19,9 +20,11 @@ from zjtx.domain.results import (
     CriterionState,
     Evaluation,
     GroupScore,
+    Verdict,
 )
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.review import ReviewInfo
+from zjtx.scoring.notices import describe_notice, describe_setting
 
 TIER_LABELS = {
     "innovative-sme": "创新型中小企业",
@@ -38,8 +41,6 @@ SIZE_LABELS = {
     "micro": "微型企业",
     "unknown": "未能划型（数据不全）",
 }
-
-APPLICATION_LABELS = {"new": "新申报", "renewal": "复核"}
 
 # Key figures printed for the three years before the round (rows), then single-year figures.
 YEAR_SERIES = ("revenue", "main_revenue", "rd_expense")
@@ -100,6 +101,9 @@ class CriterionRow:
     state: str  # Chinese state label
     points: str  # "8 / 10", "0–10 / 10" (undecided), or "" for requirement items
     confirmed: bool = False  # the state was set or confirmed by an evaluator
+    # What picks the state's colour: a CriterionState value, or ROUTE_UNMET_CODE. Derived from
+    # the same result as ``state``, so rows compare by their printed text alone.
+    state_code: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,8 @@ class AssessmentReport:
     total: str  # "72 / 100"; "" for unscored tiers
     total_range: str  # "可能区间 60–80" while items are undecided, else ""
     pass_line: str  # "60 分" or ""
-    verdict: str
+    verdict: str  # the verdict's Chinese label, as printed
+    verdict_code: Verdict  # what picks the verdict's colour
     verdict_reasons: tuple[str, ...]
     gaps: tuple[GapLine, ...]
     judgements: tuple[JudgementLine, ...]
@@ -191,10 +196,13 @@ class AssessmentReport:
     input_hash: str
     missing_characters: tuple[str, ...] = field(default=())
     evaluator_unit: str = ""  # printed beside the evaluator's signature; "" = a blank line
+    # Under the rulebook line: the year's notices applied and the settings a notice or the
+    # round fixed (an override says what it overrode), e.g. “适用通知：工信厅企业函〔2025〕190号…”.
+    policy: tuple[str, ...] = ()
 
     def all_text(self) -> str:
         """Every printed string (for the font-coverage check and for tests)."""
-        parts: list[str] = [self.title, self.subtitle, self.rulebook, self.footer]
+        parts: list[str] = [self.title, self.subtitle, self.rulebook, *self.policy, self.footer]
         parts += [v for pair in self.enterprise for v in pair]
         parts += list(self.figure_columns)
         for row in self.figures:
@@ -250,6 +258,14 @@ def _points_text(item: CriterionResult) -> str:
 
 
 ROUTE_UNMET = "未满足"
+ROUTE_UNMET_CODE = "route_unmet"
+
+
+def _state_code(item: CriterionResult) -> str:
+    """The code behind ``_state_text``: the state's value, or ROUTE_UNMET_CODE."""
+    if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
+        return ROUTE_UNMET_CODE
+    return item.state.value
 
 
 def _state_text(item: CriterionResult) -> str:
@@ -352,6 +368,14 @@ def _figure_rows(
     return columns, tuple(rows)
 
 
+def policy_lines(evaluation: Evaluation) -> tuple[str, ...]:
+    """The notices an evaluation was judged by and its notice or round settings, one line each."""
+    lines = [f"适用通知：{describe_notice(record)}" for record in evaluation.notices]
+    lines += [f"批次设置：{describe_setting(record)}" for record in evaluation.settings]
+    # The embedded font has no ⚠; the report marks unverified items in words, as elsewhere.
+    return tuple(line.replace(" ⚠未核实", "（未核实）").replace("⚠", "") for line in lines)
+
+
 def report_input_hash(evaluation: Evaluation, review: ReviewInfo | None) -> str:
     """SHA-256 of everything the report shows: the evaluation's input hash or content, plus review.
 
@@ -410,7 +434,7 @@ def build_assessment_report(
         f"{evaluation.round_date.year}年{evaluation.round_date.month}月"
         f"{evaluation.round_date.day}日批次"
     )
-    application = APPLICATION_LABELS.get(evaluation.application_type, evaluation.application_type)
+    application = ApplicationType.label_of(evaluation.application_type)
     rulebook = (
         f"{evaluation.rulebook_title}（{evaluation.rulebook}，版本 {evaluation.rulebook_version}"
     )
@@ -459,6 +483,7 @@ def build_assessment_report(
                     state=_state_text(item),
                     points=_points_text(item),
                     confirmed=_confirmation_for(item, review) is not None,
+                    state_code=_state_code(item),
                 )
             )
         score = groups_by_id.get(group_id)
@@ -496,6 +521,7 @@ def build_assessment_report(
         title=f"{tier}评审意见表",
         subtitle=f"{round_text}　{tier}　{application}",
         rulebook=rulebook,
+        policy=policy_lines(evaluation),
         enterprise=enterprise,
         figure_columns=columns,
         figures=figures,
@@ -505,6 +531,7 @@ def build_assessment_report(
         total_range=total_range,
         pass_line=pass_line,
         verdict=evaluation.verdict.label,
+        verdict_code=evaluation.verdict,
         verdict_reasons=evaluation.verdict_reasons,
         gaps=_gap_lines(evaluation, catalogue),
         judgements=_judgement_lines(evaluation, review),

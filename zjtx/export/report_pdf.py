@@ -32,6 +32,7 @@ from zjtx.export.pdf_common import (
     MUTED,
     STATE_COLORS,
     STYLES,
+    VERDICT_COLORS,
     Cell,
     CellSpec,
     SectionStart,
@@ -187,7 +188,7 @@ def _criteria_table(report: AssessmentReport) -> Table:
                 item.title,
                 item.requirement,
                 item.observed,
-                Cell(state, "cell_center", STATE_COLORS.get(item.state)),
+                Cell(state, "cell_center", STATE_COLORS.get(item.state_code)),
             ]
             if with_points:
                 row.append(Cell(item.points, "cell_center"))
@@ -211,11 +212,10 @@ def _conclusion(report: AssessmentReport) -> list[Flowable]:
                 para(report.pass_line or "—", "body"),
             ]
         )
-    verdict_color = {"符合条件": "#1e6b34", "不符合条件": "#b3261e"}.get(report.verdict, "#9a5b00")
     rows.append(
         [
             para("评价结论", "label"),
-            para(report.verdict, "verdict", color=colors.HexColor(verdict_color)),
+            para(report.verdict, "verdict", color=VERDICT_COLORS[report.verdict_code]),
             "",
             "",
         ]
@@ -336,6 +336,7 @@ def report_story(
         para(report.title, "title"),
         para(report.subtitle, "subtitle"),
         para(report.rulebook, "rulebook"),
+        *(para(line, "rulebook") for line in report.policy),
     ]
     number = 0
 

@@ -5,28 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from zjtx.domain.labels import Decision
 from zjtx.domain.results import Confirmation
-
-DECISION_LABELS = {
-    "recommend": "推荐",
-    "reject": "不推荐",
-    "return": "退回补充材料",
-}
 
 
 def decision_label(decision: str | None) -> str:
     """Chinese label of a decision given as a code (recommend/reject/return) or as its label."""
     if not decision:
         return ""
-    text = str(decision).strip()
-    if text in DECISION_LABELS:
-        return DECISION_LABELS[text]
-    if text in DECISION_LABELS.values():
-        return text
-    raise ValueError(
-        f"未知的评审决定 “{text}”；可选："
-        + "、".join(f"{k}（{v}）" for k, v in DECISION_LABELS.items())
-    )
+    return Decision.parse(str(decision)).label
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +50,8 @@ class ReviewInfo:
     @property
     def decision_label(self) -> str:
         return decision_label(self.decision)
+
+    @property
+    def decision_code(self) -> Decision | None:
+        """The decision as its enum member; None while undecided."""
+        return Decision.parse(str(self.decision)) if self.decision else None

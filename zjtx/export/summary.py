@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.labels import Decision
 from zjtx.domain.region import place as place_of
 from zjtx.domain.results import Evaluation, Verdict
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
@@ -22,6 +23,8 @@ from zjtx.export.report_model import (
 from zjtx.export.review import ReviewInfo
 
 VERDICT_ORDER = {Verdict.QUALIFIED: 0, Verdict.PENDING: 1, Verdict.NOT_QUALIFIED: 2}
+_RECOMMEND = Decision.RECOMMEND.label
+_QUALIFIED = Verdict.QUALIFIED.label
 HISTOGRAM_STEP = Decimal(10)
 
 
@@ -41,7 +44,7 @@ class ApplicantOutcome:
     def recommended(self) -> bool:
         """Published: recommended by the evaluator; without review data (JSON input), qualified."""
         if self.review is not None:
-            return self.review.decision_label == "推荐"
+            return self.review.decision_code is Decision.RECOMMEND
         return self.evaluation.verdict == Verdict.QUALIFIED
 
 
@@ -83,10 +86,10 @@ def _basis(items: Sequence[ApplicantOutcome]) -> str:
     """What makes an applicant recommended in this batch, as the rank note and warnings say it."""
     reviewed = sum(1 for i in items if i.review is not None)
     if reviewed == len(items):
-        return "评审决定为“推荐”"
+        return f"评审决定为“{_RECOMMEND}”"
     if not reviewed:
-        return "评价结论为“符合条件”"
-    return "拟推荐（已评审的以评审决定“推荐”为准，未评审的以评价结论“符合条件”为准）"
+        return f"评价结论为“{_QUALIFIED}”"
+    return f"拟推荐（已评审的以评审决定“{_RECOMMEND}”为准，未评审的以评价结论“{_QUALIFIED}”为准）"
 
 
 def rank_note(items: Sequence[ApplicantOutcome]) -> str:
@@ -114,25 +117,29 @@ def empty_publicity_reason(items: Sequence[ApplicantOutcome]) -> str:
         return "本批次没有申报企业"
     reviewed = sum(1 for i in items if i.review is not None)
     if reviewed == len(items):
-        head = "没有作出“推荐”决定的企业"
+        head = f"没有作出“{_RECOMMEND}”决定的企业"
     elif not reviewed:
-        head = "没有评价结论为“符合条件”的企业"
+        head = f"没有评价结论为“{_QUALIFIED}”的企业"
     else:
-        head = "没有拟推荐的企业（已评审的须有“推荐”决定，未评审的须评价结论为“符合条件”）"
+        head = (
+            f"没有拟推荐的企业（已评审的须有“{_RECOMMEND}”决定，"
+            f"未评审的须评价结论为“{_QUALIFIED}”）"
+        )
     awaiting = 0  # qualified, reviewed, no decision yet: the ones the evaluator can still add
-    decided: Counter[str] = Counter()
+    decided: Counter[Decision] = Counter()
     verdicts: Counter[Verdict] = Counter()
     for item in items:
         verdict = item.evaluation.verdict
-        if item.decision_label:
-            decided[item.decision_label] += 1
+        decision = item.review.decision_code if item.review else None
+        if decision is not None:
+            decided[decision] += 1
         elif item.review is not None and verdict == Verdict.QUALIFIED:
             awaiting += 1
         else:
             verdicts[verdict] += 1
-    parts = [f"符合条件 {awaiting} 家待决定"] if awaiting else []
+    parts = [f"{_QUALIFIED} {awaiting} 家待决定"] if awaiting else []
     parts += [
-        f"{label} {decided[label]} 家" for label in ("不推荐", "退回补充材料") if decided[label]
+        f"{d.label} {decided[d]} 家" for d in (Decision.REJECT, Decision.RETURN) if decided[d]
     ]
     parts += [f"{v.label} {verdicts[v]} 家" for v in VERDICT_ORDER if verdicts[v]]
     return f"本批次 {len(items)} 家中{head}（{'，'.join(parts)}）"
@@ -310,7 +317,7 @@ def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
         ),
         by_decision=_counts(
             [_decision_key(i) for i in items],
-            order=["推荐", "不推荐", "退回补充材料", "未作决定", "未评审"],
+            order=[*(d.label for d in Decision), "未作决定", "未评审"],
         ),
         by_region=_counts([_region_key(i.applicant) for i in items], last=["未填写"]),
         by_industry=_counts(

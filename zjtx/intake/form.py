@@ -1,21 +1,44 @@
-"""Per-enterprise application forms: values located by their labels (robust to inserted rows)."""
+"""One applicant from forms and Word tables: labels beside or above values, year columns (calendar
+or 近一年…), unit columns, years as rows; every value with its cell and the rule for its year."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
-from zjtx.intake.headers import match_header
+from zjtx.intake.headers import (
+    YEAR_COLUMN_WORDS,
+    HeaderMatch,
+    checked_match,
+    clean,
+    match_header,
+    names_year,
+    split_units,
+    year_cell,
+    year_of,
+)
 from zjtx.intake.records import ColumnMapping, Record, StatedRatio
 from zjtx.intake.roster import FORMULA_MESSAGE, _ratio_value, cell_error_message
 from zjtx.intake.values import CellError, make_converter, raw_text
-from zjtx.intake.workbook import SheetData, cell_ref
+from zjtx.intake.workbook import SheetData, sheet_ref
 
-_YEAR_CELL = re.compile(r"^\s*((?:19|20)\d{2})\s*年?\s*(?:度|末)?\s*$")
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
+_UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数据单位"})
+_UNIT_TEXT = re.compile(
+    r"^[(（]?(?:金额)?(?:单位[:：]?)?(百万元|亿元|万元|千元|元|%|人|项|个|名|级|分|年|家)[)）]?$"
+)
+_ANCHOR = re.compile(
+    r"^(?:最近一年|近一年|近1年)(?:对应|所属|为|是|指)?(?:的)?(?:财务|会计)?(?:年度|年份)?"
+    r"(?:为|是)?((?:19|20)\d{2})?(?:年度|年)?$"
+)
+_CHRONOLOGICAL = re.compile(r"按时间先后|按时间顺序|由远及近|从远到近|按年度先后|自远至近")
+_LABEL_KINDS = ("field", "ratio", "no-year", "bad-year", "bad-unit", "window", "window-ambiguous")
 
 
 def _merged_end(sheet: SheetData) -> dict[tuple[int, int], int]:
@@ -33,14 +56,8 @@ def _covered(sheet: SheetData) -> set[tuple[int, int]]:
     return cells
 
 
-def _year_of(value: Any) -> int | None:
-    if isinstance(value, str):
-        match = _YEAR_CELL.match(value)
-        return int(match.group(1)) if match else None
-    number = isinstance(value, float | int) and not isinstance(value, bool)
-    if number and 1990 <= value <= 2100 and float(value).is_integer():
-        return int(value)
-    return None
+def _text(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def form_score(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> int:
@@ -55,161 +72,622 @@ def form_score(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> int:
     return count
 
 
-def read_form(
-    sheet: SheetData, catalogue: FieldCatalogue, year: int, file: str
-) -> tuple[Record, list[ColumnMapping]]:
-    """One applicant from a form sheet, and how each label was understood."""
-    merged_end = _merged_end(sheet)
-    covered = _covered(sheet)
-    rows = sheet.rows
-    record = Record(
-        file=file, sheet=sheet.name, row=None, source=Provenance(file=file, sheet=sheet.name)
-    )
-    mappings: list[ColumnMapping] = []
-    deferred: list[tuple[str, str, str | None, str]] = []
-    memo: dict[str, Any] = {}
+@dataclass(slots=True)
+class _YearSlot:
+    """A header cell naming a year: where, what it says, and what it resolved to."""
 
-    def value_at(r: int, c: int) -> Any:
-        if r < len(rows) and c < len(rows[r]):
+    pos: int  # column (year columns) or row (years as rows)
+    calendar: int | None
+    relative: int | None
+    text: str
+    where: str
+
+
+@dataclass(slots=True)
+class _Placed:
+    index: int
+    calendar: int
+    rule: str | None
+
+
+@dataclass(slots=True)
+class _Axis:
+    """A row of year column headers, with the 单位 column beside them if there is one."""
+
+    row: int
+    slots: list[_YearSlot]
+    unit_col: int | None
+    units: dict[int, str | None] = field(default_factory=dict)
+    placed: dict[int, _Placed] | None = None
+
+
+MEMO_LIMIT = 20_000  # label texts remembered per catalogue and year
+_MEMOS: dict[tuple[int, int], tuple[FieldCatalogue, dict[str, HeaderMatch], dict[Any, Any]]] = {}
+
+
+def _memos(catalogue: FieldCatalogue, year: int) -> tuple[dict[str, HeaderMatch], dict[Any, Any]]:
+    """Label matches and converters shared by every form of a catalogue and round year: a
+    folder of 500 申请书 repeats the same labels (matching and converters are pure)."""
+    cached = _MEMOS.get((id(catalogue), year))
+    if cached is None or cached[0] is not catalogue:
+        if len(_MEMOS) > 16:
+            _MEMOS.clear()
+        cached = _MEMOS[(id(catalogue), year)] = (catalogue, {}, {})
+    return cached[1], cached[2]
+
+
+class _FormReader:
+    """Reads grids (sheets, Word tables) into one Record."""
+
+    def __init__(self, catalogue: FieldCatalogue, year: int, file: str, record: Record) -> None:
+        self.catalogue = catalogue
+        self.year = year
+        self.file = file
+        self.record = record
+        self.mappings: list[ColumnMapping] = []
+        self.deferred: list[tuple[str, Severity, str, str | None, str | None, str | None]] = []
+        self.memo, self.converters = _memos(catalogue, year)
+        self.anchor: tuple[int, str, str] | None = None  # (year, label at, value at)
+        self.chronological: str | None = None  # where a cell says the years run oldest first
+
+    # ---- positions and issues ---------------------------------------------------------------
+
+    def at(self, sheet: SheetData, r: int, c: int) -> str:
+        """A position for messages: C5 in a sheet, 表2 第3行第2列 in a Word document."""
+        if sheet.ref_style == "a1":
+            return sheet_ref(sheet, r, c)
+        return f"{sheet.name} {sheet_ref(sheet, r, c)}"
+
+    def issue(
+        self,
+        code: str,
+        message: str,
+        sheet: SheetData,
+        cell: str | None,
+        key: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        self.deferred.append((code, severity, message, key, sheet.name, cell))
+
+    def match(self, text: str) -> HeaderMatch:
+        found = self.memo.get(text)
+        if found is None:
+            found = match_header(text, self.catalogue, self.year)
+            if len(self.memo) < MEMO_LIMIT:
+                self.memo[text] = found
+        return found
+
+    # ---- the whole document -----------------------------------------------------------------
+
+    def survey(self, sheets: Sequence[SheetData]) -> None:
+        """Find which year 近一年 is said to be, and whether years are said to run oldest first."""
+        for sheet in sheets:
+            merged_end = _merged_end(sheet)
+            for r, row in enumerate(sheet.rows):
+                for c, value in enumerate(row):
+                    if not isinstance(value, str) or not value.strip():
+                        continue
+                    if self.chronological is None and _CHRONOLOGICAL.search(value):
+                        self.chronological = self.at(sheet, r, c)
+                    if self.anchor is not None:
+                        continue
+                    text = clean(value).replace("：", "").replace(":", "")
+                    found = _ANCHOR.match(text)
+                    if found is None:
+                        continue
+                    if found.group(1):
+                        where = self.at(sheet, r, c)
+                        self.anchor = (int(found.group(1)), where, where)
+                        continue
+                    for rr, cc in ((r, merged_end.get((r, c), c) + 1), (r + 1, c)):
+                        stated = year_of(self.value(sheet, rr, cc))
+                        if stated is not None:
+                            self.anchor = (stated, self.at(sheet, r, c), self.at(sheet, rr, cc))
+                            break
+
+    @staticmethod
+    def value(sheet: SheetData, r: int, c: int) -> Any:
+        rows = sheet.rows
+        if 0 <= r < len(rows) and c < len(rows[r]):
             return rows[r][c]
         return ""
 
-    def take(key: str, r: int, c: int, unit: str | None) -> None:
-        spec = catalogue[key]
-        where = cell_ref(r, c)
+    def place(self, sheet: SheetData, slots: list[_YearSlot]) -> dict[int, _Placed]:
+        """Each year header's year index (1 = the year before the round) and, for relative
+        ones, the rule that gave it; conflicts and contradictions are errors, not guesses."""
+        placed: dict[int, _Placed] = {}
+        relative = [slot for slot in slots if slot.relative is not None]
+        for slot in slots:
+            if slot.calendar is not None:
+                placed[slot.pos] = _Placed(self.year - slot.calendar, slot.calendar, None)
+        if not relative:
+            return placed
+        order = [slot.relative for slot in relative]
+        newest_first = len(order) > 1 and order == sorted(order) and len(set(order)) == len(order)
+        oldest_first = len(order) > 1 and order == sorted(order, reverse=True)
+        first = next((slot for slot in relative if slot.relative == 1), relative[0])
+        texts = "、".join(slot.text for slot in relative)
+        previous = self.year - 1
+        if self.chronological is not None and newest_first:
+            self.issue(
+                "year-order-ambiguous",
+                f"{first.where} 起的表头“{texts}”从近到远排列，但 {self.chronological} 注明按时间"
+                "先后排列：无法确定各列是哪一年，这些列未读取；请把表头改写为具体年份"
+                f"（如“{previous}年”）",
+                sheet,
+                first.where,
+            )
+            return placed
+        if self.anchor is not None:
+            stated, label_at, value_at = self.anchor
+            if stated != previous:
+                self.issue(
+                    "year-anchor-conflict",
+                    f"{label_at}“近一年对应财务年度”为 {stated}年（{value_at}），但本批次"
+                    f"（{self.year}年度）的近一年应为 {previous}年（表头 {first.where}“{first.text}”）"
+                    "：请核对批次年度或该表的年度，这些列未读取",
+                    sheet,
+                    value_at,
+                )
+                return placed
+            why = f"按 {label_at}“近一年对应财务年度”（{value_at}）为 {stated}年"
+        else:
+            why = f"按批次年度 {self.year}年，近一年即上一年度 {previous}年"
+        if oldest_first:
+            why += "；各列按时间先后排列"
+        for slot in relative:
+            calendar = previous - (slot.relative - 1)
+            placed[slot.pos] = _Placed(
+                slot.relative, calendar, f"“{slot.text}”读作 {calendar}年：{why}"
+            )
+        years = "、".join(f"{placed[slot.pos].calendar}年" for slot in relative)
+        self.issue(
+            "year-relative",
+            f"{first.where} 起的表头“{texts}”读作 {years}（{why}）",
+            sheet,
+            first.where,
+            severity=Severity.INFO,
+        )
+        return placed
+
+    # ---- taking one value -------------------------------------------------------------------
+
+    def take(
+        self,
+        sheet: SheetData,
+        key: str,
+        r: int,
+        c: int,
+        unit: str | None,
+        rule: str | None = None,
+    ) -> None:
+        spec = self.catalogue[key]
+        record = self.record
+        cell = sheet_ref(sheet, r, c)
+        where = self.at(sheet, r, c)
         record.cells.setdefault(key, where)
-        value = value_at(r, c)
+        value = self.value(sheet, r, c)
         if value == "" or value is None:
             if (r, c) in sheet.error_cells:
                 message = f"{where}：{cell_error_message(sheet.error_cells[(r, c)])}"
-                deferred.append(("cell-error-value", message, key, where))
+                self.issue("cell-error-value", message, sheet, cell, key)
             elif (r, c) in sheet.formula_cells:
-                deferred.append(
-                    ("formula-not-calculated", f"{where}：{FORMULA_MESSAGE}", key, where)
+                self.issue(
+                    "formula-not-calculated", f"{where}：{FORMULA_MESSAGE}", sheet, cell, key
                 )
             return
-        convert = make_converter(spec, unit)
+        convert = self.converters.get((key, unit))
+        if convert is None:
+            convert = self.converters[(key, unit)] = make_converter(spec, unit)
         percent = (r, c) in sheet.percent_cells and spec.type != FieldType.TEXT
         try:
             typed = convert(value, percent)
         except CellError as exc:
-            deferred.append((exc.code, exc.message, key, where))
+            self.issue(exc.code, exc.message, sheet, cell, key)
             return
         if typed is None:
             return
         if key in record.values:
             if record.values[key] != typed:
                 other = record.provenance[key]
-                deferred.append(
-                    (
-                        "conflicting-values",
-                        f"{spec.relative_label()}：{where} 的“{raw_text(value)}”与 {other.cell} 的"
-                        f"“{other.raw}”不一致",
-                        key,
-                        where,
-                    )
+                self.issue(
+                    "conflicting-values",
+                    f"{spec.relative_label()}：{where} 的“{raw_text(value)}”与 "
+                    f"{record.cells[key]} 的“{other.raw}”不一致",
+                    sheet,
+                    cell,
+                    key,
                 )
             return
         record.values[key] = typed
         record.cells[key] = where
-        record.provenance[key] = Provenance(file, sheet.name, where, raw_text(value))
+        record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
 
-    for r, row in enumerate(rows):
-        for c, label in enumerate(row):
-            if not isinstance(label, str) or not label.strip() or (r, c) in covered:
-                continue
-            match = memo.get(label)
-            if match is None:
-                match = memo[label] = match_header(label, catalogue, year)
-            if match.kind not in ("field", "ratio", "no-year", "bad-year"):
-                continue
-            value_col = merged_end.get((r, c), c) + 1
-            where_label = cell_ref(r, c)
-            shown = " ".join(label.split())
-            if match.kind == "field":
-                spec = catalogue[match.key]
-                take(match.key, r, value_col, match.unit)
-                mappings.append(
-                    ColumnMapping(
-                        header=shown,
-                        field=match.key,
-                        unit=match.unit,
-                        year=match.year
-                        if match.year is not None
-                        else (year - spec.year if spec.year else None),
-                        cell=where_label,
-                        sheet=sheet.name,
-                    )
-                )
-            elif match.kind == "ratio":
-                value = value_at(r, value_col)
-                stated = None
-                if value != "" and value is not None:
-                    stated = _ratio_value(value, (r, value_col) in sheet.percent_cells)
-                if stated is not None:
-                    record.ratios.append(
-                        StatedRatio(
-                            ratio=match.ratio,
-                            year_index=match.year_index or 1,
-                            value=stated[0],
-                            cell=cell_ref(r, value_col),
-                            raw=raw_text(value),
+    # ---- one grid -----------------------------------------------------------------------------
+
+    def read(self, sheet: SheetData) -> None:
+        merged_end = _merged_end(sheet)
+        covered = _covered(sheet)
+        consumed: set[tuple[int, int]] = set()
+        self.years_as_rows(sheet, consumed, covered)
+        axes: dict[int, _Axis | None] = {}
+        rows = sheet.rows
+        for r, row in enumerate(rows):
+            for c, label in enumerate(row):
+                if not isinstance(label, str) or not label.strip():
+                    continue
+                if (r, c) in covered or (r, c) in consumed:
+                    continue
+                match = self.match(label)
+                if match.kind not in _LABEL_KINDS:
+                    continue
+                value_col = merged_end.get((r, c), c) + 1
+                shown = " ".join(label.split())
+                where_label = sheet_ref(sheet, r, c)
+                if match.kind == "field":
+                    self.field_label(sheet, match, r, c, value_col, shown, axes, covered)
+                elif match.kind == "no-year":
+                    axis = self.axis_above(sheet, r, value_col, axes)
+                    if axis is None:
+                        self.issue(
+                            "header-year-missing", f"“{shown}”：{match.detail}", sheet, where_label
                         )
+                    else:
+                        self.series_row(sheet, match, match.key or "", r, value_col, shown, axis)
+                elif match.kind == "ratio":
+                    self.ratio_label(sheet, match, r, value_col, shown, where_label)
+                elif match.kind in ("window", "window-ambiguous"):
+                    code = "year-" + match.kind
+                    self.issue(
+                        code,
+                        f"{self.at(sheet, r, c)}“{shown}”{match.detail}",
+                        sheet,
+                        where_label,
+                        severity=Severity.INFO if match.kind == "window" else Severity.WARNING,
                     )
-                mappings.append(
-                    ColumnMapping(
-                        header=shown, field=None, unit=match.unit, year=match.year,
-                        cell=where_label, role="ratio", sheet=sheet.name,
+                else:
+                    code = (
+                        "year-out-of-round" if match.kind == "bad-year" else "header-unit-invalid"
                     )
-                )  # fmt: skip
-            elif match.kind == "no-year":
-                # A series row in a small table: the years are in a header row above.
-                found = False
-                for above in range(r - 1, max(-1, r - 1 - YEAR_HEADER_SEARCH), -1):
-                    years = {
-                        col: _year_of(value_at(above, col))
-                        for col in range(value_col, len(rows[above]))
-                    }
-                    years = {col: y for col, y in years.items() if y is not None}
-                    if not years:
+                    self.issue(code, f"“{shown}”：{match.detail}；未导入", sheet, where_label)
+
+    def field_label(
+        self,
+        sheet: SheetData,
+        match: HeaderMatch,
+        r: int,
+        c: int,
+        value_col: int,
+        shown: str,
+        axes: dict[int, _Axis | None],
+        covered: set[tuple[int, int]],
+    ) -> None:
+        key = match.key or ""
+        spec = self.catalogue[key]
+        if spec.year is not None and not names_year(shown, self.year):
+            # "从业人员" in a table of year columns: its value sits under 近一年 / 2025年.
+            axis = self.axis_above(sheet, r, value_col, axes)
+            if axis is not None:
+                beside = self.value(sheet, r, value_col)
+                slots = {slot.pos for slot in axis.slots}
+                if value_col in slots or value_col == axis.unit_col or beside in ("", None):
+                    self.series_row(sheet, match, spec.base, r, value_col, shown, axis)
+                    return
+        beside = self.value(sheet, r, value_col)
+        target = (r, value_col)
+        if beside in ("", None) or (isinstance(beside, str) and self.is_label(beside)):
+            below = self.label_above_value(sheet, r, c, value_col, covered)
+            if below is not None:
+                target = below
+            elif isinstance(beside, str) and beside.strip():
+                return  # the next cell is another label: this one was left empty
+        self.take(sheet, key, *target, match.unit)
+        calendar = match.year if match.year is not None else None
+        if calendar is None and spec.year:
+            calendar = self.year - spec.year
+        self.mappings.append(
+            ColumnMapping(
+                header=shown,
+                field=key,
+                unit=match.unit,
+                year=calendar,
+                cell=sheet_ref(sheet, r, c),
+                sheet=sheet.name,
+            )
+        )
+
+    def is_label(self, text: str) -> bool:
+        return self.match(text).kind in _LABEL_KINDS
+
+    def label_above_value(
+        self, sheet: SheetData, r: int, c: int, value_col: int, covered: set[tuple[int, int]]
+    ) -> tuple[int, int] | None:
+        """The cell under a label when the label's row is a row of labels (主导产品名称 |
+        所属行业代码 over their values), else None."""
+        row = sheet.rows[r]
+        texts = [v for v in row if isinstance(v, str) and v.strip()]
+        labels = sum(1 for v in texts if self.is_label(v))
+        below = self.value(sheet, r + 1, c)
+        if below in ("", None) or (r + 1, c) in covered:
+            return None
+        if isinstance(below, str) and (
+            not below.strip() or self.is_label(below) or below.rstrip().endswith((":", "："))
+        ):
+            return None  # another label ("联系人及电话：" under an empty "申报单位：")
+        if labels >= 2 and labels == len(texts):
+            return (r + 1, c)
+        if len(texts) == 1 and not texts[0].rstrip().endswith((":", "：")):
+            under = [v for v in sheet.rows[r + 1] if not (v == "" or v is None)]
+            if len(under) == 1:
+                return (r + 1, c)
+        return None
+
+    def axis_at(self, sheet: SheetData, r: int, axes: dict[int, _Axis | None]) -> _Axis | None:
+        if r in axes:
+            return axes[r]
+        slots = []
+        unit_col = None
+        for c, value in enumerate(sheet.rows[r]):
+            calendar, relative = year_cell(value)
+            if calendar is not None or relative is not None:
+                slots.append(_YearSlot(c, calendar, relative, _text(value) or raw_text(value),
+                                       self.at(sheet, r, c)))  # fmt: skip
+            elif isinstance(value, str) and clean(value) in _UNIT_COLUMN_WORDS:
+                unit_col = c
+        axis = None
+        if slots:
+            axis = _Axis(r, slots, unit_col)
+            for slot in slots:
+                axis.units[slot.pos] = self.header_unit(sheet, r, slot.pos)
+        axes[r] = axis
+        return axis
+
+    def header_unit(self, sheet: SheetData, r: int, c: int) -> str | None:
+        """The unit a year column's header gives: in the cell itself, in a group title above it
+        (经济指标（万元）merged over the years) or in a note such as “单位：万元” above."""
+        unit = split_units(_text(self.value(sheet, r, c)))[1]
+        if unit is not None:
+            return unit
+        for rr in range(r - 1, max(-1, r - 4), -1):
+            for r1, c1, r2, c2 in sheet.merged:
+                if r1 <= rr <= r2 and c1 <= c <= c2:
+                    unit = split_units(_text(self.value(sheet, r1, c1)))[1]
+                    if unit is not None:
+                        return unit
+            text = _text(self.value(sheet, rr, c))
+            if text:
+                unit = split_units(text)[1]
+                if unit is not None:
+                    return unit
+            for value in sheet.rows[rr] if rr < len(sheet.rows) else ():
+                note = _UNIT_TEXT.match(
+                    unicodedata.normalize("NFKC", _text(value)).replace(" ", "")
+                )
+                if note and "单位" in _text(value):
+                    return note.group(1)
+        return None
+
+    def axis_above(
+        self, sheet: SheetData, r: int, value_col: int, axes: dict[int, _Axis | None]
+    ) -> _Axis | None:
+        for above in range(r - 1, max(-1, r - 1 - YEAR_HEADER_SEARCH), -1):
+            axis = self.axis_at(sheet, above, axes)
+            if axis is not None and any(slot.pos >= value_col for slot in axis.slots):
+                return axis
+        return None
+
+    def series_row(
+        self,
+        sheet: SheetData,
+        match: HeaderMatch,
+        base: str,
+        r: int,
+        value_col: int,
+        shown: str,
+        axis: _Axis,
+    ) -> None:
+        if axis.placed is None:
+            axis.placed = self.place(sheet, axis.slots)
+        unit = match.unit
+        if axis.unit_col is not None:
+            text = _text(self.value(sheet, r, axis.unit_col))
+            found = _UNIT_TEXT.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
+            unit_at = sheet_ref(sheet, r, axis.unit_col)
+            if found is not None:
+                unit = found.group(1)
+            elif text:
+                self.issue(
+                    "header-unit-invalid",
+                    f"{self.at(sheet, r, axis.unit_col)}：不认识的单位“{text}”"
+                    "（可填 元、万元、亿元、人、%…）；该行未导入",
+                    sheet,
+                    unit_at,
+                )
+                return
+        else:
+            unit_at = None
+        for slot in axis.slots:
+            if slot.pos < value_col or slot.pos not in axis.placed:
+                continue
+            placed = axis.placed[slot.pos]
+            key = f"{base}_y{placed.index}"
+            value = self.value(sheet, r, slot.pos)
+            if key not in self.catalogue:
+                if value in ("", None):
+                    continue
+                if 1 <= placed.index <= 3:
+                    self.issue(
+                        "year-not-needed",
+                        f"{self.at(sheet, r, slot.pos)}：本批次不需要{placed.calendar}年的"
+                        f"“{shown}”，未读取",
+                        sheet,
+                        sheet_ref(sheet, r, slot.pos),
+                        severity=Severity.INFO,
+                    )
+                else:
+                    self.issue(
+                        "year-out-of-round",
+                        f"{slot.where}：{placed.calendar}年不在本批次（{self.year}年度）的"
+                        "申报年度内；该列未导入",
+                        sheet,
+                        sheet_ref(sheet, r, slot.pos),
+                    )
+                continue
+            spec = self.catalogue[key]
+            column_unit = unit if unit is not None else axis.units.get(slot.pos)
+            if column_unit is not None and checked_match(spec, column_unit, None).kind != "field":
+                where = unit_at or sheet_ref(sheet, r, slot.pos)
+                self.issue(
+                    "header-unit-invalid",
+                    f"{self.at(sheet, r, axis.unit_col) if unit_at else slot.where}："
+                    f"{spec.relative_label()}不能使用单位“{column_unit}”；该行未导入",
+                    sheet,
+                    where,
+                    key,
+                )
+                return
+            self.take(sheet, key, r, slot.pos, column_unit, placed.rule)
+            self.mappings.append(
+                ColumnMapping(
+                    header=f"{shown} / {slot.text}",
+                    field=key,
+                    unit=column_unit,
+                    year=placed.calendar,
+                    cell=sheet_ref(sheet, r, slot.pos),
+                    sheet=sheet.name,
+                    detail=placed.rule or "",
+                )
+            )
+
+    def ratio_label(
+        self,
+        sheet: SheetData,
+        match: HeaderMatch,
+        r: int,
+        value_col: int,
+        shown: str,
+        where_label: str,
+    ) -> None:
+        value = self.value(sheet, r, value_col)
+        stated = None
+        if value != "" and value is not None:
+            stated = _ratio_value(value, (r, value_col) in sheet.percent_cells)
+        if stated is not None:
+            self.record.ratios.append(
+                StatedRatio(
+                    ratio=match.ratio or "",
+                    year_index=match.year_index or 1,
+                    value=stated[0],
+                    cell=sheet_ref(sheet, r, value_col),
+                    raw=raw_text(value),
+                )
+            )
+        self.mappings.append(
+            ColumnMapping(
+                header=shown, field=None, unit=match.unit, year=match.year,
+                cell=where_label, role="ratio", sheet=sheet.name,
+            )
+        )  # fmt: skip
+
+    def years_as_rows(
+        self, sheet: SheetData, consumed: set[tuple[int, int]], covered: set[tuple[int, int]]
+    ) -> None:
+        """A table whose first column is 年度 and whose columns are indicators: each row is
+        one year of this applicant."""
+        rows = sheet.rows
+        for r, row in enumerate(rows):
+            for c0, head in enumerate(row):
+                if not isinstance(head, str) or (r, c0) in consumed:
+                    continue
+                if clean(split_units(head)[0]) not in YEAR_COLUMN_WORDS:
+                    continue
+                indicators = []
+                for c, text in enumerate(row):
+                    if c == c0 or not isinstance(text, str) or not text.strip():
                         continue
-                    found = True
-                    for col, calendar in sorted(years.items()):
-                        index = year - calendar
-                        key = f"{match.key}_y{index}"
-                        if key not in catalogue:
-                            deferred.append(
-                                (
-                                    "year-out-of-round",
-                                    f"{cell_ref(above, col)}：{calendar}年不在本批次"
-                                    f"（{year}年度）的申报年度内；该列未导入",
-                                    None,
-                                    cell_ref(r, col),
-                                )
-                            )
+                    match = self.match(text)
+                    if match.kind == "no-year":
+                        indicators.append((c, match, match.key or ""))
+                    elif match.kind == "field" and not names_year(text, self.year):
+                        spec = self.catalogue[match.key or ""]
+                        if spec.year is not None:
+                            indicators.append((c, match, spec.base))
+                slots = []
+                r2 = r + 1
+                while r2 < len(rows):
+                    value = self.value(sheet, r2, c0)
+                    calendar, relative = year_cell(value)
+                    if calendar is None and relative is None:
+                        break
+                    slots.append(_YearSlot(r2, calendar, relative, _text(value) or raw_text(value),
+                                           self.at(sheet, r2, c0)))  # fmt: skip
+                    r2 += 1
+                if not indicators or not slots:
+                    continue
+                placed = self.place(sheet, slots)
+                consumed.update((r, c) for c in range(len(row)))
+                for slot in slots:
+                    consumed.update((slot.pos, c) for c in range(len(rows[slot.pos])))
+                for c, match, base in indicators:
+                    shown = _text(row[c])
+                    unit = match.unit or self.header_unit(sheet, r, c)
+                    for slot in slots:
+                        if slot.pos not in placed:
                             continue
-                        take(key, r, col, match.unit)
-                        mappings.append(
+                        where = placed[slot.pos]
+                        key = f"{base}_y{where.index}"
+                        if key not in self.catalogue:
+                            if self.value(sheet, slot.pos, c) not in ("", None):
+                                severity = (
+                                    Severity.INFO if 1 <= where.index <= 3 else Severity.ERROR
+                                )
+                                self.issue(
+                                    "year-not-needed" if severity == Severity.INFO
+                                    else "year-out-of-round",
+                                    f"{self.at(sheet, slot.pos, c)}：本批次（{self.year}年度）"
+                                    f"不需要{where.calendar}年的“{shown}”，未读取",
+                                    sheet,
+                                    sheet_ref(sheet, slot.pos, c),
+                                    severity=severity,
+                                )  # fmt: skip
+                            continue
+                        self.take(sheet, key, slot.pos, c, unit, where.rule)
+                        self.mappings.append(
                             ColumnMapping(
-                                header=f"{shown} / {raw_text(value_at(above, col))}",
+                                header=f"{shown} / {slot.text}",
                                 field=key,
-                                unit=match.unit,
-                                year=calendar,
-                                cell=cell_ref(r, col),
+                                unit=unit,
+                                year=where.calendar,
+                                cell=sheet_ref(sheet, slot.pos, c),
                                 sheet=sheet.name,
+                                detail=where.rule or "",
                             )
                         )
-                    break
-                if not found:
-                    deferred.append(
-                        ("header-year-missing", f"“{shown}”：{match.detail}", None, where_label)
-                    )
-            else:
-                deferred.append(
-                    ("year-out-of-round", f"“{shown}”：{match.detail}；未导入", None, where_label)
-                )
-    code = record.values.get("uscc")
-    record.uscc_text = code
-    for issue_code, message, key, where in deferred:
-        record.add(issue_code, Severity.ERROR, message, field_key=key, cell=where)
-    return record, mappings
+
+
+def read_form(
+    sheets: SheetData | Sequence[SheetData],
+    catalogue: FieldCatalogue,
+    year: int,
+    file: str,
+    problems: Sequence[tuple[str, str]] = (),
+) -> tuple[Record, list[ColumnMapping]]:
+    """One applicant from a form sheet, or from every table of a Word document, and how each
+    label was understood.
+
+    ``problems`` are (table, message) of parts that could not be read (a ragged Word table):
+    each is an error of the applicant, naming the table.
+    """
+    grids = [sheets] if isinstance(sheets, SheetData) else list(sheets)
+    single = grids[0].name if len(grids) == 1 and grids[0].ref_style == "a1" else None
+    record = Record(file=file, sheet=single, row=None, source=Provenance(file=file, sheet=single))
+    reader = _FormReader(catalogue, year, file, record)
+    reader.survey(grids)
+    for grid in grids:
+        reader.read(grid)
+    record.uscc_text = record.values.get("uscc")
+    for table, message in problems:
+        record.add("table-ragged", Severity.ERROR, message, sheet=table)
+    for code, severity, message, key, sheet, cell in reader.deferred:
+        record.add(code, severity, message, field_key=key, cell=cell, sheet=sheet)
+    return record, reader.mappings

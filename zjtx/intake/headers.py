@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.intake.values import MONEY_UNITS
@@ -32,7 +33,12 @@ _RELATIVE_YEARS = (
     ("大前年度", 3), ("大前年末", 3), ("大前年", 3),
     ("上上年度", 2), ("上上年", 2), ("前年度", 2), ("前年末", 2), ("前年", 2),
     ("上一年度", 1), ("上年度", 1), ("上年末", 1), ("上年底", 1), ("上一年", 1), ("上年", 1),
+    ("最近一年", 1), ("近一年", 1), ("近1年", 1), ("去年", 1),
 )  # fmt: skip
+# "近两年研发费用合计": a total (or mean) over a window of years, not one year's value.
+_WINDOW = re.compile(
+    r"^(?:最近|近)(两|二|2|三|3)年(?:的|内)?(.+?)(合计|总额|累计|之和|总计|总和|平均值|平均|年均|均值)?$"
+)
 _DROP_CHARS = str.maketrans("", "", "\"'“”‘’《》<>*＊:：·、,，.。")
 _SERIAL_HEADERS = frozenset({"序号", "编号", "no", "no.", "序", "行号"})
 
@@ -69,7 +75,8 @@ class HeaderMatch:
 
     kind: ``field`` (key set), ``ratio`` (ratio set), ``serial`` (序号), ``unknown``,
     ``bad-year`` (a known series with a year outside the round), ``no-year`` (a series without
-    a year), ``bad-unit`` (a unit the field cannot take).
+    a year), ``bad-unit`` (a unit the field cannot take), ``window`` (a total or mean over
+    近两年/近三年, key the series) and ``window-ambiguous`` ("近两年研发费用").
     """
 
     kind: str
@@ -260,6 +267,9 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
             # "2025年末从业人员" style labels for fields that are not series.
             return checked_match(catalogue[key], unit, year)
         return HeaderMatch("unknown", unit=unit)
+    window = _window(body, tables)
+    if window is not None:
+        return window
     base = _lookup(tables.series, body)
     if base is not None:
         years = tables.series_years[base]
@@ -273,6 +283,34 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
             f"“{evaluation_year - 1}年{catalogue[base + '_y1'].label}”",
         )
     return HeaderMatch("unknown", unit=unit)
+
+
+def _window(body: str, tables: HeaderTables) -> HeaderMatch | None:
+    """A label over a window of years: ``window`` when it says 合计/平均, ``window-ambiguous``
+    for "近两年研发费用" (a two-year total, or the value of the year before last?)."""
+    match = _WINDOW.match(clean(body))
+    if match is None:
+        return None
+    span, rest, total = match.groups()
+    base = _lookup(tables.series, rest)
+    if base is None:
+        return None
+    years = "两" if span in ("两", "二", "2") else "三"
+    if total:
+        return HeaderMatch(
+            "window",
+            key=base,
+            detail=f"是近{years}年的{total}（多个年度合起来的数），不是某一年的数据，未读取；"
+            "请按年度分别填写",
+        )
+    if years == "三":
+        return None  # "近三年营业收入" heads a row of years (read as such)
+    return HeaderMatch(
+        "window-ambiguous",
+        key=base,
+        detail="可能是近两年的合计，也可能是前年一年的数据，无法确定，未读取；"
+        "请写明年度（如“2024年研发费用”）或写成“近两年研发费用合计”",
+    )
 
 
 def checked_match(spec: FieldSpec, unit: str | None, year: int | None) -> HeaderMatch:
@@ -305,3 +343,45 @@ def checked_match(spec: FieldSpec, unit: str | None, year: int | None) -> Header
                 detail=f"{spec.relative_label()}不能使用单位“{unit}”",
             )
     return HeaderMatch("field", key=spec.key, unit=unit, year=year, year_index=spec.year)
+
+
+def names_year(text: str, evaluation_year: int) -> bool:
+    """Whether a label names its year (2025年…, 上年度…, 近一年…) rather than leaving it to a
+    table's year columns."""
+    return _find_year(split_units(text)[0], evaluation_year) is not None
+
+
+_YEAR_CELL = re.compile(r"^\s*((?:19|20)\d{2})\s*年?\s*(?:度|末)?\s*$")
+# Column or row headers that name a year relative to the round (近一年 = the year before it).
+RELATIVE_YEAR_WORDS = {
+    **dict.fromkeys(("近一年", "近1年", "最近一年", "上年度", "上一年度", "上年", "上一年",
+                     "去年", "上年末", "上年底"), 1),
+    **dict.fromkeys(("近两年", "近2年", "前年", "前年度", "上上年", "上上年度", "前年末"), 2),
+    **dict.fromkeys(("近三年", "近3年", "大前年", "大前年度", "大前年末"), 3),
+}  # fmt: skip
+YEAR_COLUMN_WORDS = frozenset(
+    {"年度", "年份", "年", "财务年度", "会计年度", "所属年度", "报告年度", "报告期"}
+)
+
+
+def year_of(value: Any) -> int | None:
+    """The calendar year a cell names (2025, "2025年", "2025年度"), or None."""
+    if isinstance(value, str):
+        match = _YEAR_CELL.match(value)
+        return int(match.group(1)) if match else None
+    number = isinstance(value, float | int) and not isinstance(value, bool)
+    if number and 1990 <= value <= 2100 and float(value).is_integer():
+        return int(value)
+    return None
+
+
+def year_cell(value: Any) -> tuple[int | None, int | None]:
+    """(calendar year, relative index) a header or row cell names; (None, None) if neither."""
+    calendar = year_of(value)
+    if calendar is not None or not isinstance(value, str):
+        return calendar, None
+    body = split_units(value)[0]
+    calendar = year_of(body)
+    if calendar is not None:
+        return calendar, None
+    return None, RELATIVE_YEAR_WORDS.get(clean(body))

@@ -9,6 +9,7 @@ from pathlib import Path
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.docx_reader import WordDocument, read_docx
 from zjtx.intake.form import form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.hints import CLI_HINTS, Hints
@@ -18,7 +19,9 @@ from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
 from zjtx.intake.roster import column_mappings, find_header, header_issues, iter_roster_records
 from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
 
-SUPPORTED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".json"})
+SUPPORTED_SUFFIXES = frozenset(
+    {".xlsx", ".xlsm", ".xls", ".csv", ".json", ".docx", ".docm", ".doc", ".wps"}
+)
 SKIPPED_SHEETS = frozenset({"填表说明", "说明", "选项", "填报说明", "指标说明"})
 PROGRESS_EVERY = 250
 
@@ -201,6 +204,10 @@ def _read_file(
         if kind == "json":
             file_result.kind = "json"
             return _read_json(path, shown, catalogue, file_result, ticker)
+        if kind == "docx":
+            document = read_docx(path)
+            ticker.check()
+            return _read_document(document, shown, year, catalogue, file_result, ticker, overrides)
         sheets = read_workbook(path, kind)
     except FileProblem as exc:
         file_result.kind = "unreadable"
@@ -216,6 +223,40 @@ def _read_file(
         return []
     ticker.check()
     return _read_sheets(sheets, shown, year, catalogue, file_result, ticker, overrides, used, hints)
+
+
+def _read_document(
+    document: WordDocument,
+    shown: str,
+    year: int,
+    catalogue: FieldCatalogue,
+    file_result: FileResult,
+    ticker: _Ticker,
+    overrides: Overrides,
+) -> list[Record]:
+    """A Word 申请书 is one applicant: every table (and "名称：X" paragraph) read together."""
+    file_result.kind = "form"
+    named = [o for o, _ in overrides if o.file is not None]
+    if named:
+        raise MappingError(
+            f"{named[0].where()}：这是 Word 申请书，不是名单，"
+            "只有名单的列对应关系可以更正（请直接修改申请书）"
+        )
+    record, mappings = read_form(document.sheets, catalogue, year, shown, document.problems)
+    ticker(1)
+    file_result.column_mapping.extend(mappings)
+    file_result.rows_total = 1
+    if not record.values and not record.issues:
+        file_result.rows_blank = 1
+        _file_issue(
+            file_result,
+            "header-not-found",
+            Severity.ERROR,
+            f"{shown}：Word 文档的表格中找不到申请书的栏目（企业名称、统一社会信用代码等），"
+            "未导入任何数据",
+        )
+        return []
+    return [record]
 
 
 def _read_json(

@@ -210,19 +210,22 @@ class Record:
         field_key: str | None = None,
         cell: str | None = None,
         row: int | None = None,
+        sheet: str | None = None,
     ) -> None:
+        """Add an issue; ``sheet`` names the sheet or Word table when it is not the record's."""
         if cell is None and field_key is not None:
             cell = self.cells.get(field_key)
         if row is None and self.row is None and cell:
+            # Only A1 references carry a row number (not "表2 第3行第2列").
             digits = "".join(ch for ch in cell if ch.isdigit())
-            row = int(digits) if digits and cell[0].isalpha() else None
+            row = int(digits) if digits and cell[0].isascii() and cell[0].isalpha() else None
         self.issues.append(
             Issue(
                 code=code,
                 severity=severity,
                 message=message,
                 file=self.file,
-                sheet=self.sheet,
+                sheet=sheet if sheet is not None else self.sheet,
                 cell=cell,
                 row=self.row if row is None else row,
                 field=field_key,

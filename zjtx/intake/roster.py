@@ -12,7 +12,15 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.columns import Column, HeaderLayout
-from zjtx.intake.headers import RATIO_LABELS, HeaderMatch, match_header, split_units
+from zjtx.intake.headers import (
+    RATIO_LABELS,
+    YEAR_COLUMN_WORDS,
+    HeaderMatch,
+    clean,
+    match_header,
+    split_units,
+    year_cell,
+)
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
@@ -142,6 +150,10 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     if best is None:
         return None
     _, first, height, texts = best
+    if _is_key_value_row(sheet, first, height, texts, resolve) or _is_year_table(
+        sheet, first + height, texts
+    ):
+        return None
     texts = list(texts)
     units_row = first + height
     if units_row < len(grid):
@@ -213,6 +225,51 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
         else:
             unknown.append((c, shown, where))
     return HeaderLayout(first, height, columns, unknown, problems, year, header_units)
+
+
+_ORGANISATION_ENDINGS = ("公司", "厂", "集团", "中心", "研究院", "研究所", "合作社", "事务所")
+_CODE_TEXT = re.compile(r"^[0-9A-Z]{18}$")
+
+
+def _is_key_value_row(
+    sheet: SheetData,
+    first: int,
+    height: int,
+    texts: list[str],
+    resolve: Callable[[str], HeaderMatch],
+) -> bool:
+    """Whether the candidate header is a form's row of label | value pairs
+    (单位名称 | X | 统一社会信用代码 | Y): a real code or company name beside its label."""
+    if height != 1:
+        return False
+    row = sheet.rows[first]
+    for c, text in enumerate(texts):
+        if not text or c + 1 >= len(row):
+            continue
+        key = resolve(text).key
+        beside = row[c + 1]
+        if not isinstance(beside, str):
+            continue
+        value = unicodedata.normalize("NFKC", "".join(beside.split()))
+        if key == "uscc" and _CODE_TEXT.match(value.upper()):
+            return True
+        if key == "name" and len(value) > 4 and value.endswith(_ORGANISATION_ENDINGS):
+            return True
+    return False
+
+
+def _is_year_table(sheet: SheetData, data_start: int, texts: list[str]) -> bool:
+    """Whether the header heads a table of years (年度 | 营业收入 | …) whose rows are the years
+    of one applicant rather than applicants."""
+    if data_start >= len(sheet.rows):
+        return False
+    row = sheet.rows[data_start]
+    for c, text in enumerate(texts):
+        if text and clean(split_units(text)[0]) in YEAR_COLUMN_WORDS and c < len(row):
+            calendar, relative = year_cell(row[c])
+            if calendar is not None or relative is not None:
+                return True
+    return False
 
 
 def _shown_header(raw_rows: list[list[Any]], grid_rows: list[list[str]], c: int) -> str:

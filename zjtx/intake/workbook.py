@@ -31,6 +31,7 @@ _ERROR_CELL = re.compile(
 _VALID_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _ROW_END = b"</row>"
 _SEGMENT_BYTES = 4 << 20
+WORD_SUFFIXES = frozenset({".docx", ".docm", ".doc", ".wps", ".dot", ".dotx"})
 _NO_CELLS: tuple[Any, ...] = ()  # every empty row of a sparse sheet (read-only, shared)
 
 # Bounds of what a roster can be. The largest real round holds tens of thousands of applicants
@@ -92,6 +93,19 @@ class SheetData:
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # #N/A, #DIV/0!...
     hidden_cols: set[int] = field(default_factory=set)
     hidden: bool = False
+    # How positions are written: "a1" (C5), "table" (第3行第2列 of a Word table) or
+    # "paragraph" (第5段 of a Word document's text, row r being paragraph row_numbers[r]).
+    ref_style: str = "a1"
+    row_numbers: list[int] = field(default_factory=list)
+
+
+def sheet_ref(sheet: SheetData, row: int, col: int) -> str:
+    """A 0-based cell's position as the evaluator finds it: C5, 第3行第2列 or 第5段."""
+    if sheet.ref_style == "table":
+        return f"第{row + 1}行第{col + 1}列"
+    if sheet.ref_style == "paragraph":
+        return f"第{sheet.row_numbers[row]}段"
+    return cell_ref(row, col)
 
 
 def column_letter(index: int) -> str:
@@ -120,7 +134,7 @@ def cell_ref(row: int, col: int) -> str:
 
 
 def detect_kind(path: Path) -> str:
-    """'xlsx', 'xls', 'csv' or 'json' by content (and extension for text files)."""
+    """'xlsx', 'xls', 'docx', 'csv' or 'json' by content (and extension for text files)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
@@ -129,18 +143,36 @@ def detect_kind(path: Path) -> str:
     except OSError as exc:
         raise FileProblem("file-unreadable", f"无法打开文件：{exc.strerror}") from None
     suffix = path.suffix.lower()
+    word = suffix in WORD_SUFFIXES
     if head.startswith(ZIP_MAGIC):
         if suffix in (".xlsx", ".xlsm", ".xls", ""):
             return "xlsx"
+        if suffix in (".docx", ".docm"):
+            return "docx"
         raise FileProblem("file-format-unsupported", f"不支持的文件类型“{suffix}”")
     if head.startswith(OLE_MAGIC):
         data = path.read_bytes()
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
             raise FileProblem(
                 "file-encrypted",
-                "文件已加密（设置了打开密码）：请在 Excel 或 WPS 中取消密码后另存再导入",
+                "文件已加密（设置了打开密码）：请在 Word 或 WPS 中取消密码后另存再导入"
+                if word
+                else "文件已加密（设置了打开密码）：请在 Excel 或 WPS 中取消密码后另存再导入",
+            )
+        if word:
+            # .doc and WPS's .wps are binary Word files; no maintained Python library reads
+            # their tables, so the evaluator converts them once.
+            raise FileProblem(
+                "file-format-unsupported",
+                f"这是旧版 Word 文档（{suffix}），无法直接读取：请在 Word 或 WPS 中打开，"
+                "另存为 .docx（Word 文档）后再导入",
             )
         return "xls"
+    if word:
+        raise FileProblem(
+            "file-corrupt",
+            "文件已损坏或不是 Word 文档，无法读取：请在 Word 或 WPS 中打开并另存为 .docx",
+        )
     if suffix in (".csv", ".txt"):
         return "csv"
     if suffix == ".json":

@@ -12,8 +12,7 @@ from zjtx.domain.results import Confirmation, Evaluation
 from zjtx.scoring.definitions import Rulebook
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.evaluator import evaluate
-from zjtx.scoring.loader import load_rulebook
-from zjtx.scoring.selection import check_overlay_for_round, select_rulebook_id
+from zjtx.scoring.selection import check_overlay_for_round, effective_rulebook, select_rulebook_id
 
 
 class Cancelled(_Cancelled):
@@ -28,19 +27,19 @@ def rulebook_for(
     rulebook_id: str | None = None,
     overlay: str | None = None,
 ) -> Rulebook:
-    """The rulebook that applies to this applicant in this round (its own application type)."""
+    """The rulebook that applies to this applicant in this round (its own application type),
+    with the notices governing the round applied (selection.effective_rulebook)."""
     if (tier is None) == (rulebook_id is None):
         raise ValueError("须指定 tier 或 rulebook_id 之一")
+    application_type = applicant.values.get("application_type")
+    if application_type not in ("new", "renewal"):
+        application_type = "new"
     if rulebook_id is None:
         assert tier is not None
-        application_type = applicant.values.get("application_type")
-        if application_type not in ("new", "renewal"):
-            application_type = "new"
         rulebook_id = select_rulebook_id(tier, round_date, application_type)
     if overlay:
         check_overlay_for_round(overlay, rulebook_id, round_date)
-        return load_rulebook(rulebook_id, overlay)
-    return load_rulebook(rulebook_id)
+    return effective_rulebook(rulebook_id, round_date, application_type, overlay)
 
 
 def score_applicant(
@@ -57,6 +56,10 @@ def score_applicant(
     rulebook = rulebook_for(
         applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
     )
+    # A round setting concerns the rulebooks that know it (a 2026 小巨人 round's growth waiver
+    # is for its renewals' rulebook only); check_scoring has checked that one does.
+    if settings:
+        settings = {k: v for k, v in settings.items() if k in rulebook.settings}
     return evaluate(
         applicant, rulebook, round_date=round_date, confirmations=confirmations, settings=settings
     )
@@ -98,6 +101,7 @@ def check_scoring(
     """Raise, before anything is evaluated, what evaluating these applicants would raise for a
     rulebook, overlay or setting name (one rulebook per application type is looked up)."""
     seen: set[Any] = set()
+    known: dict[str, Any] = {}
     for applicant in applicants:
         application_type = applicant.values.get("application_type")
         if application_type in seen:
@@ -106,9 +110,10 @@ def check_scoring(
         rulebook = rulebook_for(
             applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
         )
-        for name in settings or {}:
-            if name not in rulebook.settings:
-                raise UnknownNameError("批次设置", name, rulebook.settings)
+        known.update(rulebook.settings)
+    for name in settings or {}:
+        if seen and name not in known:
+            raise UnknownNameError("批次设置", name, known)
 
 
 def score_applicants(

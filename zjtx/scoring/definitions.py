@@ -1,17 +1,19 @@
-"""Rulebooks and provincial overlays as data: the definitions, their grades and where their files are."""
+"""Rulebook and overlay definitions, grades, and where their files are (bundled or installed)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionKind
-from zjtx.paths import resource_path
+from zjtx.paths import installed_dir, resource_path
 from zjtx.scoring.conditions import Cond
 from zjtx.scoring.context import Context, QuantityTable
 from zjtx.scoring.points import Score
@@ -59,8 +61,9 @@ class Applicability:
 
     def describe(self) -> str:
         types = "、".join({"new": "新申报", "renewal": "复核"}[t] for t in self.application_types)
-        end = self.end.isoformat() if self.end else "至今"
-        return f"{self.start.isoformat()} 至 {end}（{types}）"
+        if self.end is None:
+            return f"{self.start.isoformat()} 起（{types}）"
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}（{types}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,9 @@ class Rulebook:
     # group title, kind, requirement, clause, source, grade, unverified, judgement, max points,
     # notes with the unverified note), in CriterionResult's field order.
     result_heads: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # The year's notices applied to make this the effective rulebook of a round
+    # (zjtx.scoring.notices.AppliedNotice); () for a rulebook as loaded.
+    notices: tuple[Any, ...] = ()
 
     @property
     def display_id(self) -> str:
@@ -216,20 +222,140 @@ class Overlay:
 # --------------------------------------------------------------------------------------------
 
 
+BUNDLED, INSTALLED = "bundled", "installed"
+ORIGIN_LABELS = {BUNDLED: "内置", INSTALLED: "已安装"}
+_HEADER = re.compile(r"^(id|version):[ \t]*(.*?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """Where one rulebook, overlay or notice comes from: bundled with zjtx or installed."""
+
+    id: str
+    path: Path
+    origin: str  # BUNDLED or INSTALLED
+    version: str
+    bundled_version: str | None = None  # the bundled version an installed newer one replaces
+
+    @property
+    def origin_label(self) -> str:
+        return ORIGIN_LABELS[self.origin]
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedFile:
+    """An installed file that is not loaded, and why (shown by ``zjtx rulebooks``)."""
+
+    path: Path
+    reason: str
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version such as "2026.1" as numbers, so that 2026.10 is newer than 2026.9."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
+@cache
+def _header(path: Path, mtime_ns: int) -> tuple[str, str]:
+    """The top-level id and version of a data file, read without parsing the whole file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "", ""
+    found: dict[str, str] = {}
+    for key, raw in _HEADER.findall(text):
+        if key not in found:
+            found[key] = raw.strip().strip("\"'")
+    return found.get("id", ""), found.get("version", "")
+
+
+def header_of(path: Path) -> tuple[str, str]:
+    """(id, version) written at the top level of a rulebook, overlay or notice file."""
+    try:
+        return _header(path, path.stat().st_mtime_ns)
+    except OSError:
+        return "", ""
+
+
+def bundled_dir(kind: str) -> Path:
+    return resource_path(kind)
+
+
+@cache
+def _discover(
+    kind: str, bundled: Path, folder: Path, stamp: int | None
+) -> tuple[dict[str, SourceFile], tuple[UnusedFile, ...]]:
+    found = {
+        path.stem: SourceFile(path.stem, path, BUNDLED, "")
+        for path in sorted(bundled.glob("*.yaml"))
+    }
+    unused: list[UnusedFile] = []
+    if stamp is None:
+        return found, ()
+    for path in sorted(folder.glob("*.yaml")):
+        file_id, version = header_of(path)
+        if file_id != path.stem:
+            unused.append(UnusedFile(path, f"文件中的 id “{file_id}” 与文件名不一致，未使用"))
+            continue
+        same = found.get(file_id)
+        if same is None:
+            found[file_id] = SourceFile(file_id, path, INSTALLED, version)
+            continue
+        bundled_version = header_of(same.path)[1]
+        if version_key(version) > version_key(bundled_version):
+            found[file_id] = SourceFile(file_id, path, INSTALLED, version, bundled_version)
+        else:
+            unused.append(
+                UnusedFile(
+                    path,
+                    f"与内置的 {file_id} 同名，版本 {version or '（未写）'} 不高于内置版本 "
+                    f"{bundled_version or '（未写）'}，未使用，使用内置版本",
+                )
+            )
+    return found, tuple(unused)
+
+
+def source_files(kind: str) -> tuple[dict[str, SourceFile], tuple[UnusedFile, ...]]:
+    """Every rulebook, overlay or notice by id (bundled ones, and installed ones beside or
+    newer than them), and the installed files left unused with the reason.
+
+    Cached per state of the installed folder: installing renames a file into it, which
+    changes the folder's modification time.
+    """
+    folder = installed_dir(kind)
+    try:
+        stamp: int | None = folder.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _discover(kind, bundled_dir(kind), folder, stamp)
+
+
 def rulebook_dir() -> Path:
-    return resource_path("rulebooks")
+    """The folder of the bundled rulebooks."""
+    return bundled_dir("rulebooks")
 
 
 def overlay_dir() -> Path:
-    return resource_path("overlays")
+    """The folder of the bundled provincial overlays."""
+    return bundled_dir("overlays")
 
 
 def list_rulebook_ids() -> list[str]:
-    return sorted(p.stem for p in rulebook_dir().glob("*.yaml"))
+    """Ids of every rulebook, bundled and installed."""
+    return sorted(source_files("rulebooks")[0])
 
 
 def list_overlay_ids() -> list[str]:
-    return sorted(p.stem for p in overlay_dir().glob("*.yaml"))
+    """Ids of every provincial overlay, bundled and installed."""
+    return sorted(source_files("overlays")[0])
+
+
+def rulebook_source(rulebook_id: str) -> SourceFile | None:
+    return source_files("rulebooks")[0].get(rulebook_id)
+
+
+def overlay_source(overlay_id: str) -> SourceFile | None:
+    return source_files("overlays")[0].get(overlay_id)
 
 
 def grade_legend() -> str:

@@ -23,10 +23,10 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
 
 class DataFileError(ValueError):
-    """A bundled or user data file (catalogue, rulebook, overlay) is invalid.
+    """A bundled or user data file (catalogue, rulebook, overlay, notice) is invalid.
 
-    The message names the file, the rule id (or field key) and what is wrong, plus a
-    suggestion for misspelt names.
+    The message names the file, the rule id (or field key), where within the rule (``path``,
+    e.g. ``require.all[2]``) and what is wrong, plus a suggestion for misspelt names.
     """
 
     def __init__(
@@ -36,18 +36,66 @@ class DataFileError(ValueError):
         *,
         rule: str | None = None,
         suggestion: str | None = None,
+        path: str | None = None,
     ) -> None:
         self.file = file
-        self.rule = rule
+        self.rule = rule or None
         self.detail = message
         self.suggestion = suggestion
-        text = f"{file}"
-        if rule:
-            text += f" [{rule}]"
-        text += f": {message}"
-        if suggestion:
-            text += f"（您是不是要写 “{suggestion}”？）"
-        super().__init__(text)
+        self.path = path or None
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """One line: file [rule] path: message（did you mean）."""
+        text = f"{self.file}"
+        if self.rule:
+            text += f" [{self.rule}]"
+        if self.path:
+            text += f" {self.path}"
+        text += f": {self.detail}"
+        if self.suggestion:
+            text += f"（您是不是要写 “{self.suggestion}”？）"
+        return text
+
+    @property
+    def problems(self) -> list[DataFileError]:
+        """Every problem this error stands for (itself, unless it collects several)."""
+        return [self]
+
+
+class DataFileErrors(DataFileError):
+    """Several problems found in data files at once; file, rule and suggestion of the first."""
+
+    def __init__(self, problems: list[DataFileError]) -> None:
+        first = problems[0]
+        self._problems = list(problems)
+        super().__init__(
+            first.file, first.detail, rule=first.rule, suggestion=first.suggestion, path=first.path
+        )
+        self.args = (self.line(),)
+
+    def line(self) -> str:
+        if not hasattr(self, "_problems"):  # while the base initialiser runs
+            return ""
+        lines = [f"共 {len(self._problems)} 处问题："]
+        lines += [f"  {n}. {p.line()}" for n, p in enumerate(self._problems, start=1)]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.line()
+
+    @property
+    def problems(self) -> list[DataFileError]:
+        return list(self._problems)
+
+
+def raise_collected(problems: list[DataFileError]) -> None:
+    """Raise the problems found (one as itself, several together); nothing when there are none."""
+    flat = [single for problem in problems for single in problem.problems]
+    if len(flat) == 1:
+        raise flat[0]
+    if flat:
+        raise DataFileErrors(flat)
 
 
 class UnknownNameError(LookupError):

@@ -28,6 +28,7 @@ from zjtx.domain.results import (
 from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.definitions import CriterionDef, Rulebook
 from zjtx.scoring.errors import UnknownNameError
+from zjtx.scoring.notices import notice_records, setting_records
 from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.size import classify_size, load_size_standard
 
@@ -494,6 +495,8 @@ def _evaluate(
         inputs=values,
         notes=tuple(notes),
         verdict_reasons=() if verdict == Verdict.QUALIFIED else VerdictReasons(run, verdict),  # type: ignore[arg-type]
+        notices=notice_records(rulebook) if rulebook.notices else (),
+        settings=setting_records(rulebook, settings) if settings or rulebook.notices else (),
     )
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zjtx.domain.results import CriterionKind
 from zjtx.paths import resource_path
@@ -30,26 +30,42 @@ from zjtx.scoring.definitions import (
     Setting,
     list_overlay_ids,
     list_rulebook_ids,
-    overlay_dir,
-    rulebook_dir,
+    overlay_source,
+    rulebook_source,
 )
-from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean
-from zjtx.scoring.parser import Parser
+from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean, raise_collected
+from zjtx.scoring.parser import Parser, check_keys, shape_of
 from zjtx.scoring.quantities import ZERO
 
-_TOP_KEYS = {
+T = TypeVar("T")
+
+# The keys each mapping of a rulebook or overlay file may have (did-you-mean candidates too).
+TOP_KEYS = frozenset({
     "id", "tier", "title", "version", "instrument", "applies", "settings", "derived", "groups",
     "pass_line", "criteria", "verdict", "notes", "wording",
-}  # fmt: skip
-_CRITERION_KEYS = {
+})  # fmt: skip
+TOP_REQUIRED = (
+    "id", "tier", "title", "version", "instrument", "applies", "groups", "criteria", "verdict",
+)  # fmt: skip
+CRITERION_KEYS = frozenset({
     "id", "title", "group", "kind", "clause", "source", "grade", "unverified", "require",
     "score", "requirement", "judgement", "not_applicable", "enabled_by_setting", "notes",
     "replaces",
-}  # fmt: skip
-_OVERLAY_KEYS = {
+})  # fmt: skip
+CRITERION_REQUIRED = ("title", "group", "clause", "source", "grade")
+OVERLAY_KEYS = frozenset({
     "id", "extends", "title", "province", "version", "applies", "source", "grade", "fields",
     "set", "replace", "add", "verdict_add", "notes", "unverified",
-}  # fmt: skip
+})  # fmt: skip
+OVERLAY_REQUIRED = ("id", "extends", "title", "province", "applies", "source", "grade")
+OVERLAY_SET_KEYS = frozenset({"pass_line"})
+GROUP_KEYS = frozenset({"id", "title", "minimum"})
+SETTING_KEYS = frozenset({"label", "default", "grade"})
+APPLIES_KEYS = frozenset({"from", "until", "application_types", "note"})
+INSTRUMENT_KEYS = frozenset(
+    {"title", "number", "annex", "issued", "effective", "note", "grade", "link"}
+)
+NOT_APPLICABLE_KEYS = frozenset({"application_types", "setting", "note"})
 
 
 def _digest(*chunks: bytes) -> str:
@@ -72,6 +88,62 @@ def _shared_derived() -> tuple[dict[str, QuantityDef], bytes]:
     return defs, path.read_bytes() + resource_path("size_standard_2011.yaml").read_bytes()
 
 
+class _FileCheck:
+    """The problems of one data file, collected so that a check lists every one of them."""
+
+    def __init__(self, file: str, problems: list[DataFileError] | None = None) -> None:
+        self.file = file
+        self.problems: list[DataFileError] = problems if problems is not None else []
+
+    def add(self, message: str, *, rule: str | None, path: str = "", suggestion=None) -> None:
+        self.problems.append(
+            DataFileError(self.file, message, rule=rule or None, suggestion=suggestion, path=path)
+        )
+
+    def keys(self, mapping: Any, allowed: Collection[str], rule: str | None, path: str) -> bool:
+        """Unknown keys recorded; False (and a problem) when it is not a mapping at all."""
+        check_keys(
+            mapping, allowed, file=self.file, rule_id=rule, where=path, problems=self.problems
+        )
+        return isinstance(mapping, dict)
+
+    def attempt(self, build: Callable[..., T], *args: Any) -> T | None:
+        try:
+            return build(*args)
+        except DataFileError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def text(self, mapping: dict, key: str, rule: str | None, path: str = "") -> str | None:
+        raw = mapping.get(key)
+        if raw is None or is_text(raw):
+            return None if raw is None else str(raw)
+        self.add(f"{key} 应为文本，收到 {shape_of(raw)}", rule=rule, path=_join(path, key))
+        return None
+
+    def texts(self, raw: Any, key: str, rule: str | None) -> tuple[str, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not all(isinstance(i, str) for i in raw):
+            self.add(f"{key} 应为文本列表，收到 {shape_of(raw)}", rule=rule, path=key)
+            return ()
+        return tuple(raw)
+
+    def done(self) -> None:
+        raise_collected(self.problems)
+
+
+def is_text(raw: Any) -> bool:
+    """Text, or a number YAML read from text such as ``version: 2026``."""
+    return isinstance(raw, str | int | float) and not isinstance(raw, bool)
+
+
+def _join(path: str, step: str | int) -> str:
+    if isinstance(step, int):
+        return f"{path}[{step}]"
+    return f"{path}.{step}" if path else step
+
+
 def _date(value: Any, file: str, rule: str, what: str) -> date:
     if isinstance(value, date):
         return value
@@ -79,140 +151,226 @@ def _date(value: Any, file: str, rule: str, what: str) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise DataFileError(
-            file, f"{what} 应为 YYYY-MM-DD 日期，收到 {value!r}", rule=rule
+            file, f"应为 YYYY-MM-DD 日期，收到 {shape_of(value)}", rule=rule or None, path=what
         ) from None
 
 
 def _applicability(items: Any, file: str, rule: str) -> tuple[Applicability, ...]:
+    check = _FileCheck(file)
     if not isinstance(items, list) or not items:
-        raise DataFileError(file, "applies 须列出适用的批次日期与申报类型", rule=rule)
+        raise DataFileError(
+            file,
+            f"applies 须列出适用的批次日期与申报类型（如 [{{from: 2026-04-01}}]），收到 {shape_of(items)}",
+            rule=rule or None,
+            path="applies",
+        )
     result = []
-    for item in items:
-        types = tuple(item.get("application_types") or APPLICATION_TYPES)
+    for index, item in enumerate(items):
+        where = _join("applies", index)
+        if not check.keys(item, APPLIES_KEYS, rule, where):
+            continue
+        raw_types = item.get("application_types") or list(APPLICATION_TYPES)
+        if not isinstance(raw_types, list):
+            check.add(
+                f"application_types 应为列表（new、renewal），收到 {shape_of(raw_types)}",
+                rule=rule,
+                path=_join(where, "application_types"),
+            )
+            continue
+        types = tuple(str(t) for t in raw_types)
         for t in types:
             if t not in APPLICATION_TYPES:
-                raise DataFileError(
-                    file,
+                check.add(
                     f"未知申报类型 “{t}”",
                     rule=rule,
+                    path=_join(where, "application_types"),
                     suggestion=did_you_mean(t, APPLICATION_TYPES),
                 )
-        result.append(
-            Applicability(
-                start=_date(item.get("from"), file, rule, "from"),
-                end=_date(item["until"], file, rule, "until") if item.get("until") else None,
-                application_types=types,
-                note=str(item.get("note") or ""),
-            )
-        )
+        if "from" not in item:
+            check.add("缺少 from（起始批次日期）", rule=rule, path=where)
+            continue
+        start = check.attempt(_date, item["from"], file, rule, _join(where, "from"))
+        end = None
+        if item.get("until"):
+            end = check.attempt(_date, item["until"], file, rule, _join(where, "until"))
+        note = check.text(item, "note", rule, where)
+        if start is not None:
+            result.append(Applicability(start, end, types, note or ""))
+    check.done()
     return tuple(result)
 
 
 def _check_grade(grade: Any, file: str, rule: str) -> str:
-    text = str(grade or "").strip()
+    text = str(grade or "").strip() if not isinstance(grade, list | dict) else ""
     head = text.split()[0] if text else ""
     if head not in GRADES:
         raise DataFileError(
             file,
             f"来源等级 “{text}” 无效，应为 {'/'.join(GRADES)}（可附说明，如 “C n=4”）",
-            rule=rule,
+            rule=rule or None,
             suggestion=did_you_mean(head, GRADES) if head else None,
+            path="grade",
         )
     return text
 
 
 def _parse_criteria(
-    entries: Any,
+    entries: list[Any],
     parser: Parser,
     groups: dict[str, Group],
     settings: dict[str, Setting],
     overlay: str | None,
 ) -> list[CriterionDef]:
-    file = parser.file
-    if not isinstance(entries, list):
-        raise DataFileError(file, "criteria 须为列表")
     result = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not entry.get("id"):
-            raise DataFileError(file, f"条目缺少 id：{entry!r}")
-        cid = str(entry["id"])
-        parser.rule = cid
-        parser.references = set()
-        for key in entry:
-            if key not in _CRITERION_KEYS and key != "_overlay":
-                raise parser.error(f"未知属性 “{key}”", did_you_mean(str(key), _CRITERION_KEYS))
-        for key in ("title", "group", "clause", "source", "grade"):
-            if not entry.get(key):
-                raise parser.error(
-                    f"缺少必填属性 “{key}”（每一条都须注明条款原文、来源与可信等级）"
-                )
-        group = str(entry["group"])
-        if group not in groups:
-            raise parser.error(f"未知分组 “{group}”", did_you_mean(group, groups))
-        grade = _check_grade(entry["grade"], file, cid)
-        has_cond, has_score = "require" in entry, "score" in entry
-        if has_cond == has_score:
-            raise parser.error("须写 require（条件）或 score（计分规则）之一")
-        cond = parser.cond(entry["require"]) if has_cond else None
-        score = parser.score(entry["score"]) if has_score else None
-        kind_raw = entry.get("kind") or ("score" if has_score else "requirement")
-        try:
-            kind = CriterionKind(kind_raw)
-        except ValueError:
-            raise parser.error(
-                f"未知类别 “{kind_raw}”",
-                did_you_mean(str(kind_raw), [k.value for k in CriterionKind]),
-            ) from None
-        if has_score != (kind == CriterionKind.SCORE):
-            raise parser.error("计分条目须写 score 且 kind 为 score")
-        na = None
-        if entry.get("not_applicable"):
-            spec = entry["not_applicable"]
-            types = tuple(spec.get("application_types") or ())
-            setting = spec.get("setting")
-            if setting is not None and setting not in settings:
-                raise parser.error(
-                    f"未知批次设置 “{setting}”", did_you_mean(str(setting), settings)
-                )
-            na = NotApplicable(types, setting, str(spec.get("note") or "本项不适用"))
-        enabled = entry.get("enabled_by_setting")
-        if enabled is not None and enabled not in settings:
-            raise parser.error(f"未知批次设置 “{enabled}”", did_you_mean(str(enabled), settings))
-        unverified = entry.get("unverified")
-        if grade.startswith("UNVERIFIED") and not unverified:
-            unverified = "来源未核实"
-        judgement = bool(entry.get("judgement")) or bool(
-            (cond is not None and cond.judgemental()) or (score is not None and score.judgemental())
+    for index, entry in enumerate(entries):
+        parser.rule = ""
+        parsed = parser.attempt(
+            None, _parse_criterion, entry, index, parser, groups, settings, overlay
         )
-        requirement = str(
-            entry.get("requirement") or (cond.requirement() if cond else score.describe())
-        )
-        replaces = parse_correspondence(entry["replaces"], parser) if "replaces" in entry else None
-        result.append(
-            CriterionDef(
-                id=cid,
-                title=str(entry["title"]),
-                group=group,
-                kind=kind,
-                clause=str(entry["clause"]).strip(),
-                source=str(entry["source"]).strip(),
-                grade=grade,
-                unverified=str(unverified) if unverified else None,
-                requirement=requirement,
-                cond=cond,
-                score=score,
-                judgement=judgement,
-                not_applicable=na,
-                enabled_by_setting=enabled,
-                notes=tuple(str(n) for n in entry.get("notes") or ()),
-                references=frozenset(parser.references),
-                uses_score=_uses_score(cond),
-                overlay=overlay,
-                replaces=replaces,
-            )
-        )
+        if parsed is not None:
+            result.append(parsed)
     parser.rule = ""
     return result
+
+
+def _parse_criterion(
+    entry: Any,
+    index: int,
+    parser: Parser,
+    groups: dict[str, Group],
+    settings: dict[str, Setting],
+    overlay: str | None,
+) -> CriterionDef | None:
+    """One criterion; its problems recorded in the parser, None when it cannot be built."""
+    if not isinstance(entry, dict) or not entry.get("id") or not is_text(entry["id"]):
+        parser.rule = f"criteria[{index}]"
+        if isinstance(entry, dict):
+            parser.check_keys(entry, CRITERION_KEYS)
+        raise parser.error(f"条目须为含 id（条目编号）的映射，收到 {shape_of(entry)}")
+    cid = str(entry["id"])
+    parser.rule = cid
+    parser.references = set()
+    before = len(parser.problems)
+    parser.check_keys({k: v for k, v in entry.items() if k != "_overlay"}, CRITERION_KEYS)
+    for key in CRITERION_REQUIRED:
+        if not entry.get(key):
+            parser.problems.append(
+                parser.error(f"缺少必填属性 “{key}”（每一条都须注明条款原文、来源与可信等级）")
+            )
+    for key in ("title", "group", "clause", "source", "requirement", "unverified"):
+        if entry.get(key) is not None and not is_text(entry[key]):
+            with parser.at(key):
+                parser.problems.append(parser.error(f"{key} 应为文本，收到 {shape_of(entry[key])}"))
+    group = str(entry.get("group") or "")
+    if group and group not in groups:
+        with parser.at("group"):
+            parser.problems.append(parser.error(f"未知分组 “{group}”", did_you_mean(group, groups)))
+    grade = parser.attempt(None, _check_grade, entry.get("grade"), parser.file, cid)
+    has_cond, has_score = "require" in entry, "score" in entry
+    if has_cond == has_score:
+        parser.problems.append(parser.error("须写 require（条件）或 score（计分规则）之一"))
+    cond = parser.attempt("require", parser.cond, entry["require"]) if has_cond else None
+    score = parser.attempt("score", parser.score, entry["score"]) if has_score else None
+    kind_raw = entry.get("kind") or ("score" if has_score else "requirement")
+    kind = None
+    try:
+        kind = CriterionKind(kind_raw)
+    except ValueError:
+        with parser.at("kind"):
+            parser.problems.append(
+                parser.error(
+                    f"未知类别 “{kind_raw}”",
+                    did_you_mean(str(kind_raw), [k.value for k in CriterionKind]),
+                )
+            )
+    if kind is not None and has_score != (kind == CriterionKind.SCORE):
+        parser.problems.append(parser.error("计分条目须写 score 且 kind 为 score"))
+    na = parser.attempt(
+        "not_applicable", _not_applicable, entry.get("not_applicable"), parser, settings
+    )
+    enabled = entry.get("enabled_by_setting")
+    if enabled is not None and (not isinstance(enabled, str) or enabled not in settings):
+        with parser.at("enabled_by_setting"):
+            parser.problems.append(
+                parser.error(f"未知批次设置 “{enabled}”", did_you_mean(str(enabled), settings))
+            )
+    with parser.at("judgement"):
+        flagged = parser.attempt(None, parser.flag, entry, "judgement")
+    with parser.at("notes"):
+        notes = entry.get("notes") or []
+        if not isinstance(notes, list):
+            parser.problems.append(parser.error(f"notes 应为文本列表，收到 {shape_of(notes)}"))
+            notes = []
+    replaces = None
+    if "replaces" in entry:
+        replaces = parser.attempt("replaces", parse_correspondence, entry["replaces"], parser)
+    if (
+        len(parser.problems) > before
+        or (has_cond and cond is None)
+        or (has_score and score is None)
+    ):
+        raise parser.give_up()
+    assert grade is not None and kind is not None
+    unverified = entry.get("unverified")
+    if grade.startswith("UNVERIFIED") and not unverified:
+        unverified = "来源未核实"
+    judgement = bool(flagged) or bool(
+        (cond is not None and cond.judgemental()) or (score is not None and score.judgemental())
+    )
+    requirement = str(
+        entry.get("requirement") or (cond.requirement() if cond else score.describe())  # type: ignore[union-attr]
+    )
+    return CriterionDef(
+        id=cid,
+        title=str(entry["title"]),
+        group=group,
+        kind=kind,
+        clause=str(entry["clause"]).strip(),
+        source=str(entry["source"]).strip(),
+        grade=grade,
+        unverified=str(unverified) if unverified else None,
+        requirement=requirement,
+        cond=cond,
+        score=score,
+        judgement=judgement,
+        not_applicable=na,
+        enabled_by_setting=enabled,
+        notes=tuple(str(n) for n in notes),
+        references=frozenset(parser.references),
+        uses_score=_uses_score(cond),
+        overlay=overlay,
+        replaces=replaces,
+    )
+
+
+def _not_applicable(
+    spec: Any, parser: Parser, settings: dict[str, Setting]
+) -> NotApplicable | None:
+    if not spec:
+        return None
+    if not isinstance(spec, dict):
+        raise parser.error(
+            f"not_applicable 须为映射（application_types、setting、note），收到 {shape_of(spec)}"
+        )
+    parser.check_keys(spec, NOT_APPLICABLE_KEYS)
+    raw_types = spec.get("application_types") or []
+    if not isinstance(raw_types, list) or any(t not in APPLICATION_TYPES for t in raw_types):
+        with parser.at("application_types"):
+            bad = (
+                next((t for t in raw_types if t not in APPLICATION_TYPES), raw_types)
+                if isinstance(raw_types, list)
+                else raw_types
+            )
+            raise parser.error(
+                f"application_types 应为 new、renewal 的列表，收到 {shape_of(bad)}",
+                did_you_mean(str(bad), APPLICATION_TYPES),
+            )
+    setting = spec.get("setting")
+    if setting is not None and (not isinstance(setting, str) or setting not in settings):
+        with parser.at("setting"):
+            raise parser.error(f"未知批次设置 “{setting}”", did_you_mean(str(setting), settings))
+    note = parser.text(spec, "note")
+    return NotApplicable(tuple(raw_types), setting, note or "本项不适用")
 
 
 def _uses_score(cond: Cond | None) -> bool:
@@ -248,6 +406,97 @@ def _check_references(criteria: list[CriterionDef], verdict: Cond, file: str) ->
         raise DataFileError(file, "verdict 无效")
 
 
+def _settings(raw: Any, check: _FileCheck, rid: str) -> dict[str, Setting]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        check.add(
+            f"settings 须为映射（设置名: {{label, default, grade}}），收到 {shape_of(raw)}",
+            rule=rid,
+            path="settings",
+        )
+        return {}
+    settings = {}
+    for name, spec in raw.items():
+        where = _join("settings", str(name))
+        if not check.keys(spec, SETTING_KEYS, rid, where):
+            continue
+        default = spec.get("default", False)
+        if not isinstance(default, bool):
+            check.add(
+                f"default 应写 true 或 false，收到 {shape_of(default)}",
+                rule=rid,
+                path=_join(where, "default"),
+            )
+        label = check.text(spec, "label", rid, where)
+        grade = check.text(spec, "grade", rid, where)
+        settings[str(name)] = Setting(str(name), label or str(name), default is True, grade or "")
+    return settings
+
+
+def _derived(
+    raw: Any, file: str, table: QuantityTable, check: _FileCheck, rid: str
+) -> dict[str, QuantityDef]:
+    """A rulebook's derived quantities, one at a time so that every bad one is reported."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        check.add(
+            f"derived 须为映射（指标名: 定义），收到 {shape_of(raw)}", rule=rid, path="derived"
+        )
+        return {}
+    local: dict[str, QuantityDef] = {}
+    for name, entry in raw.items():
+
+        def known(item: str) -> bool:
+            return table.defs.__contains__(item) or item in local
+
+        def names() -> list[str]:
+            return [*table.names(), *local]
+
+        parsed = check.attempt(parse_quantity_defs, {name: entry}, file, known, names)
+        if parsed is not None:
+            local.update(parsed)
+    return local
+
+
+def _groups(raw: Any, check: _FileCheck, rid: str) -> dict[str, Group]:
+    groups: dict[str, Group] = {}
+    if not isinstance(raw, list) or not raw:
+        check.add(
+            f"groups 须为分组列表（[{{id, title}}, ...]），收到 {shape_of(raw)}",
+            rule=rid,
+            path="groups",
+        )
+        return groups
+    for index, item in enumerate(raw):
+        where = _join("groups", index)
+        if not check.keys(item, GROUP_KEYS, rid, where):
+            continue
+        missing = [k for k in ("id", "title") if not item.get(k)]
+        if missing:
+            check.add(f"分组缺少 {'、'.join(missing)}", rule=rid, path=where)
+        if not item.get("id"):
+            continue  # with its id known, its criteria are not reported for it again
+        check.text(item, "title", rid, where)
+        minimum = item.get("minimum")
+        value = None
+        if minimum is not None:
+            if isinstance(minimum, bool) or not isinstance(minimum, int | float):
+                check.add(
+                    f"minimum 应为数值，收到 {shape_of(minimum)}",
+                    rule=rid,
+                    path=_join(where, "minimum"),
+                )
+            else:
+                value = Decimal(str(minimum))
+        gid = str(item["id"])
+        if gid in groups:
+            check.add(f"分组 id “{gid}” 重复", rule=rid, path=where)
+        groups[gid] = Group(gid, str(item.get("title") or gid), value)
+    return groups
+
+
 def _build(
     data: dict[str, Any],
     file: str,
@@ -255,105 +504,125 @@ def _build(
     overlay: Overlay | None,
 ) -> Rulebook:
     rid = str(data.get("id") or "")
-    required = (
-        "id", "tier", "title", "version", "instrument", "applies", "groups", "criteria", "verdict",
-    )  # fmt: skip
-    _check_top_keys(data, file, rid, _TOP_KEYS, required)
+    check = _FileCheck(file)
+    check.keys(data, TOP_KEYS, rid, "")
+    missing = [key for key in TOP_REQUIRED if key not in data]
+    for key in missing:
+        check.add(f"缺少顶层属性 “{key}”", rule=rid)
+    if missing:
+        check.done()
+    for key in ("title", "version", "wording"):
+        check.text(data, key, rid)
     tier = str(data["tier"])
     if tier not in TIERS:
-        raise DataFileError(
-            file, f"未知层级 “{tier}”", rule=rid, suggestion=did_you_mean(tier, TIERS)
-        )
+        check.add(f"未知层级 “{tier}”", rule=rid, path="tier", suggestion=did_you_mean(tier, TIERS))
     catalogue = load_catalogue()
     shared, shared_bytes = _shared_derived()
     if overlay is not None and overlay.data.get("fields"):
-        extra = parse_field_entries(
+        extra = check.attempt(
+            parse_field_entries,
             overlay.data["fields"],
             overlay.file,
             {**catalogue.groups, "overlay": "省级自设"},
             overlay.id,
         )
-        catalogue = catalogue.extended(extra)
+        if extra is not None:
+            catalogue = catalogue.extended(extra)
     base_table = QuantityTable(catalogue, shared)
-    local = parse_quantity_defs(
-        data.get("derived") or {}, file, base_table.defs.__contains__, base_table.names
-    )
-    settings = {
-        str(name): Setting(
-            str(name),
-            str(spec.get("label") or name),
-            bool(spec.get("default", False)),
-            str(spec.get("grade") or ""),
-        )
-        for name, spec in (data.get("settings") or {}).items()
-    }
+    local = _derived(data.get("derived"), file, base_table, check, rid)
+    settings = _settings(data.get("settings"), check, rid)
     for name, qdef in list(local.items()):
         if qdef.alt is not None:
             setting = settings.get(qdef.alt[0])
             if setting is None:
-                raise DataFileError(
-                    file,
+                check.add(
                     f"when_setting 中的批次设置 “{qdef.alt[0]}” 未在 settings 中声明",
                     rule=name,
+                    path="when_setting",
                     suggestion=did_you_mean(qdef.alt[0], settings),
                 )
+                continue
             local[name] = replace(qdef, alt=(qdef.alt[0], qdef.alt[1], setting.default))
     quantities = QuantityTable(catalogue, {**shared, **local})
-    groups: dict[str, Group] = {}
-    for item in data["groups"]:
-        gid = str(item["id"])
-        minimum = item.get("minimum")
-        groups[gid] = Group(
-            gid, str(item["title"]), Decimal(str(minimum)) if minimum is not None else None
+    groups = _groups(data["groups"], check, rid)
+    raw_criteria = data["criteria"]
+    if not isinstance(raw_criteria, list):
+        check.add(
+            f"criteria 须为条目列表，收到 {shape_of(raw_criteria)}", rule=rid, path="criteria"
         )
-    raw_criteria = list(data["criteria"])
+        check.done()
+    raw_criteria = list(raw_criteria)
     verdict_raw = data["verdict"]
     pass_line_raw = data.get("pass_line")
     if overlay is not None:
         raw_criteria, verdict_raw, pass_line_raw = _apply_overlay(
-            overlay, raw_criteria, verdict_raw, pass_line_raw, file
+            overlay, raw_criteria, verdict_raw, pass_line_raw, check
         )
     titles = {}
     for entry in raw_criteria:
+        if not isinstance(entry, dict) or not entry.get("id"):
+            continue  # reported with the criterion
         cid = str(entry.get("id"))
         if cid in titles:
-            raise DataFileError(file, "条目 id 重复", rule=cid)
+            check.add("条目 id 重复", rule=cid)
         titles[cid] = str(entry.get("title") or "")
-    pass_line = Decimal(str(pass_line_raw)) if pass_line_raw is not None else None
+    pass_line = None
+    if pass_line_raw is not None:
+        if isinstance(pass_line_raw, bool) or not isinstance(pass_line_raw, int | float):
+            check.add(
+                f"pass_line 应为数值（及格线），收到 {shape_of(pass_line_raw)}",
+                rule=rid,
+                path="pass_line",
+            )
+        else:
+            pass_line = Decimal(str(pass_line_raw))
     group_titles = {g.id: g.title for g in groups.values()}
-    parser = Parser(file, quantities, titles, group_titles, pass_line)
-    criteria = _parse_criteria(
-        [e for e in raw_criteria if not e.get("_overlay")], parser, groups, settings, None
-    )
+    parser = Parser(file, quantities, titles, group_titles, pass_line, check.problems)
+    own = [e for e in raw_criteria if not (isinstance(e, dict) and e.get("_overlay"))]
+    criteria = _parse_criteria(own, parser, groups, settings, None)
     if overlay is not None:
-        overlay_parser = Parser(overlay.file, quantities, titles, group_titles, pass_line)
+        overlay_parser = Parser(
+            overlay.file, quantities, titles, group_titles, pass_line, check.problems
+        )
         added = _parse_criteria(
-            [e for e in raw_criteria if e.get("_overlay")],
+            [e for e in raw_criteria if isinstance(e, dict) and e.get("_overlay")],
             overlay_parser,
             groups,
             settings,
             overlay.id,
         )
-        order = {str(e["id"]): i for i, e in enumerate(raw_criteria)}
+        order = {str(e["id"]): i for i, e in enumerate(raw_criteria) if isinstance(e, dict)}
         criteria = sorted(criteria + added, key=lambda c: order[c.id])
     parser.rule = "verdict"
-    verdict = parser.cond(verdict_raw)
+    verdict = parser.attempt(None, parser.cond, verdict_raw)
+    instrument = data["instrument"]
+    if check.keys(instrument, INSTRUMENT_KEYS, rid, "instrument"):
+        for key in ("title", "number"):
+            if not instrument.get(key):
+                check.add(f"instrument 缺少 {key}（文件名称与文号）", rule=rid, path="instrument")
+        for key in ("title", "number", "annex", "note", "grade", "link"):
+            check.text(instrument, key, rid, "instrument")
+        for key in ("issued", "effective"):
+            if instrument.get(key) is not None:
+                check.attempt(_date, instrument[key], file, rid, _join("instrument", key))
+    else:
+        instrument = {}
+    applies = check.attempt(_applicability, data["applies"], file, rid)
+    notes = check.texts(data.get("notes"), "notes", rid)
+    check.done()
+    assert verdict is not None and applies is not None
     scored = any(c.score is not None for c in criteria)
     if scored and pass_line is None and _needs_pass_line(verdict):
         raise DataFileError(file, "计分规则须写 pass_line（及格线）", rule=rid)
     _check_references(criteria, verdict, file)
-    instrument = dict(data["instrument"])
-    for key in ("title", "number"):
-        if not instrument.get(key):
-            raise DataFileError(file, f"instrument 缺少 {key}（文件名称与文号）", rule=rid)
     digest = _digest(content, shared_bytes, overlay_bytes(overlay))
     rulebook = Rulebook(
         id=rid,
         tier=tier,
         title=str(data["title"]),
         version=str(data["version"]),
-        instrument=instrument,
-        applies=_applicability(data["applies"], file, rid),
+        instrument=dict(instrument),
+        applies=applies,
         settings=settings,
         groups=groups,
         criteria=criteria,
@@ -363,7 +632,7 @@ def _build(
         catalogue=catalogue,
         hash=digest,
         file=file,
-        notes=tuple(str(n) for n in data.get("notes") or ()),
+        notes=notes,
         overlay=overlay,
     )
     rulebook.by_id = {c.id: c for c in criteria}
@@ -378,7 +647,18 @@ def _build(
         c.id: (True, c.score.decider()) if c.score is not None else (False, c.cond.decider())  # type: ignore[union-attr]
         for c in criteria
     }
-    rulebook.result_heads = {
+    rulebook.result_heads = result_heads_of(criteria, groups)
+    if rulebook.scored:
+        rulebook.max_score = sum((c.max_points or ZERO for c in criteria), ZERO)
+    return rulebook
+
+
+def result_heads_of(
+    criteria: list[CriterionDef], groups: dict[str, Group]
+) -> dict[str, tuple[Any, ...]]:
+    """What every result of each criterion shows whatever the applicant (Rulebook.result_heads);
+    made again whenever criteria change (an overlay, a notice's wording)."""
+    return {
         c.id: (
             c.id, c.title, c.group, groups[c.group].title if c.group in groups else None,
             c.kind, c.requirement, c.clause, c.source, c.grade, bool(c.unverified), c.judgement,
@@ -386,12 +666,6 @@ def _build(
         )
         for c in criteria
     }  # fmt: skip
-    if rulebook.scored:
-        rulebook.max_score = sum((c.max_points or ZERO for c in criteria), ZERO)
-    for c in criteria:
-        if c.group not in groups:  # pragma: no cover - checked while parsing
-            raise DataFileError(file, f"未知分组 “{c.group}”", rule=c.id)
-    return rulebook
 
 
 def overlay_bytes(overlay: Overlay | None) -> bytes:
@@ -405,42 +679,46 @@ def _needs_pass_line(cond: Cond) -> bool:
 
 
 def _apply_overlay(
-    overlay: Overlay, criteria: list[dict], verdict: Any, pass_line: Any, file: str
-) -> tuple[list[dict], Any, Any]:
+    overlay: Overlay, criteria: list[Any], verdict: Any, pass_line: Any, check: _FileCheck
+) -> tuple[list[Any], Any, Any]:
+    """The base's criteria, verdict and pass line with the overlay's changes (shapes were
+    checked when the overlay was loaded)."""
     data = overlay.data
-    ids = [str(c.get("id")) for c in criteria]
+    ids = [str(c.get("id")) for c in criteria if isinstance(c, dict)]
     result = list(criteria)
+    problems = check.problems
+
+    def add(message: str, rule: str, path: str, suggestion: str | None = None) -> None:
+        problems.append(
+            DataFileError(overlay.file, message, rule=rule, path=path, suggestion=suggestion)
+        )
+
     for target, replacement in (data.get("replace") or {}).items():
         if target not in ids:
-            raise DataFileError(
-                overlay.file,
+            add(
                 f"要替换的条目 “{target}” 不在 {overlay.extends} 中",
-                rule=str(target),
-                suggestion=did_you_mean(str(target), ids),
+                str(target),
+                _join("replace", str(target)),
+                did_you_mean(str(target), ids),
             )
-        index = next(i for i, c in enumerate(result) if str(c.get("id")) == target)
-        new = [{**entry, "_overlay": True} for entry in replacement]
-        result[index : index + 1] = new
+            continue
+        index = next(
+            i for i, c in enumerate(result) if isinstance(c, dict) and str(c.get("id")) == target
+        )
+        result[index : index + 1] = [{**entry, "_overlay": True} for entry in replacement]
         # References to the replaced criterion are not allowed to dangle.
-        if _mentions(verdict, target) or any(_mentions(c.get("require"), target) for c in result):
-            raise DataFileError(overlay.file, f"被替换的条目 “{target}” 仍被引用", rule=str(target))
+        if _mentions(verdict, target) or any(
+            _mentions(c.get("require"), target) for c in result if isinstance(c, dict)
+        ):
+            add(f"被替换的条目 “{target}” 仍被引用", str(target), _join("replace", str(target)))
     for entry in data.get("add") or []:
         result.append({**entry, "_overlay": True})
-    for key, value in (data.get("set") or {}).items():
-        if key != "pass_line":
-            raise DataFileError(
-                overlay.file,
-                f"set 只能修改 pass_line，收到 “{key}”",
-                rule=overlay.id,
-                suggestion=did_you_mean(str(key), ["pass_line"]),
-            )
-        pass_line = value
+    if "pass_line" in (data.get("set") or {}):
+        pass_line = data["set"]["pass_line"]
     extra = data.get("verdict_add") or []
     if extra:
         verdict = {"all": [verdict, *({"criterion": cid} for cid in extra)]}
-    for entry in result:
-        entry.pop("_file", None)
-    return [dict(e) for e in result], verdict, pass_line
+    return result, verdict, pass_line
 
 
 def _mentions(node: Any, target: str) -> bool:
@@ -453,56 +731,97 @@ def _mentions(node: Any, target: str) -> bool:
     return False
 
 
-@cache
 def load_overlay(overlay_id: str) -> Overlay:
-    """A provincial overlay by id (validated when merged into its rulebook)."""
-    path = overlay_dir() / f"{overlay_id}.yaml"
-    if not path.is_file():
+    """A provincial overlay by id, bundled or installed (validated when merged into its rulebook)."""
+    source = overlay_source(overlay_id)
+    if source is None:
         raise UnknownNameError("省级规则", overlay_id, list_overlay_ids())
+    return _load_overlay_cached(source.path, _stamp(source.path))
+
+
+def _stamp(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@cache
+def _load_overlay_cached(path: Path, stamp: int) -> Overlay:
     return load_overlay_file(path)
 
 
-def _check_top_keys(
-    data: dict[str, Any],
-    file: str,
-    rule_id: str,
-    known: Collection[str],
-    required: Sequence[str],
-    *,
-    empty_is_missing: bool = False,
-) -> None:
-    """Every top-level key known (else a "did you mean"), and every required one present."""
-    for key in data:
-        if key not in known:
-            raise DataFileError(
-                file,
-                f"未知顶层属性 “{key}”",
-                rule=rule_id or None,
-                suggestion=did_you_mean(str(key), known),
+def _overlay_shapes(data: dict[str, Any], check: _FileCheck, oid: str) -> None:
+    """The shape of an overlay's changes: replace, add, set and verdict_add."""
+    replacements = data.get("replace")
+    if replacements is not None:
+        if not isinstance(replacements, dict):
+            check.add(
+                f"replace 须为映射（被替换的条目: [新条目, ...]），收到 {shape_of(replacements)}",
+                rule=oid,
+                path="replace",
             )
-    for key in required:
-        if (not data.get(key)) if empty_is_missing else key not in data:
-            raise DataFileError(file, f"缺少顶层属性 “{key}”", rule=rule_id or None)
+        else:
+            for target, entries in replacements.items():
+                if (
+                    not isinstance(entries, list)
+                    or not entries
+                    or not all(isinstance(e, dict) for e in entries)
+                ):
+                    check.add(
+                        f"replace 的 {target} 须为新条目（映射）的列表，收到 {shape_of(entries)}",
+                        rule=str(target),
+                        path=_join("replace", str(target)),
+                    )
+    added = data.get("add")
+    if added is not None and (
+        not isinstance(added, list) or not all(isinstance(e, dict) for e in added)
+    ):
+        check.add(f"add 须为新条目（映射）的列表，收到 {shape_of(added)}", rule=oid, path="add")
+    changes = data.get("set")
+    if changes is not None and check.keys(changes, OVERLAY_SET_KEYS, oid, "set"):
+        value = changes.get("pass_line")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            check.add(f"pass_line 应为数值，收到 {shape_of(value)}", rule=oid, path="set.pass_line")
+    extra = data.get("verdict_add")
+    if extra is not None and (
+        not isinstance(extra, list) or not all(isinstance(e, str) for e in extra)
+    ):
+        check.add(
+            f"verdict_add 须为条目编号的列表，收到 {shape_of(extra)}", rule=oid, path="verdict_add"
+        )
 
 
 def load_overlay_file(path: Path) -> Overlay:
+    """Load one overlay file and check its own shape (its criteria are checked when merged)."""
     content = path.read_bytes()
     data = read_yaml(path)
     file = path.name
     if not isinstance(data, dict):
-        raise DataFileError(file, "省级规则文件须为映射")
+        raise DataFileError(file, f"省级规则文件须为映射，收到 {shape_of(data)}")
     oid = str(data.get("id") or "")
-    required = ("id", "extends", "title", "province", "applies", "source", "grade")
-    _check_top_keys(data, file, oid, _OVERLAY_KEYS, required, empty_is_missing=True)
+    check = _FileCheck(file)
+    check.keys(data, OVERLAY_KEYS, oid, "")
+    for key in OVERLAY_REQUIRED:
+        if not data.get(key):
+            check.add(f"缺少顶层属性 “{key}”", rule=oid)
+    check.done()
     extends = str(data["extends"])
     if extends not in list_rulebook_ids():
-        raise DataFileError(
-            file,
+        check.add(
             f"扩展的评价标准 “{extends}” 不存在",
             rule=oid,
+            path="extends",
             suggestion=did_you_mean(extends, list_rulebook_ids()),
         )
-    grade = _check_grade(data["grade"], file, oid)
+    grade = check.attempt(_check_grade, data["grade"], file, oid)
+    applies = check.attempt(_applicability, data["applies"], file, oid)
+    for key in ("title", "province", "source", "unverified", "version"):
+        check.text(data, key, oid)
+    check.texts(data.get("notes"), "notes", oid)
+    _overlay_shapes(data, check, oid)
+    check.done()
+    assert grade is not None and applies is not None
     unverified = data.get("unverified") or (
         "来源未核实" if grade.startswith("UNVERIFIED") else None
     )
@@ -512,7 +831,7 @@ def load_overlay_file(path: Path) -> Overlay:
         title=str(data["title"]),
         province=str(data["province"]),
         version=str(data.get("version") or "1"),
-        applies=_applicability(data["applies"], file, oid),
+        applies=applies,
         source=str(data["source"]),
         grade=grade,
         unverified=str(unverified) if unverified else None,
@@ -522,13 +841,19 @@ def load_overlay_file(path: Path) -> Overlay:
     )
 
 
-def load_rulebook_file(path: Path, overlay: Overlay | None = None) -> Rulebook:
-    """Load and fully validate one rulebook file (used for bundled and test files)."""
+def load_rulebook_file(
+    path: Path, overlay: Overlay | None = None, *, name_is_id: bool = True
+) -> Rulebook:
+    """Load and fully validate one rulebook file, raising every problem found at once.
+
+    ``name_is_id`` (the default, as in the rulebook folders) requires the file to be named
+    after its id; a file being checked before it is installed may be named anything.
+    """
     content = path.read_bytes()
     data = read_yaml(path)
     if not isinstance(data, dict):
-        raise DataFileError(path.name, "评价标准文件须为映射")
-    if data.get("id") and data["id"] != path.stem:
+        raise DataFileError(path.name, f"评价标准文件须为映射，收到 {shape_of(data)}")
+    if name_is_id and data.get("id") and data["id"] != path.stem:
         raise DataFileError(
             path.name, f"文件名须与 id 一致（id 为 “{data['id']}”）", rule=str(data["id"])
         )
@@ -543,18 +868,37 @@ def load_rulebook_file(path: Path, overlay: Overlay | None = None) -> Rulebook:
     return rulebook
 
 
-@cache
 def load_rulebook(rulebook_id: str, overlay_id: str | None = None) -> Rulebook:
-    """A bundled rulebook by id, optionally merged with a provincial overlay (cached)."""
-    path = rulebook_dir() / f"{rulebook_id}.yaml"
-    if not path.is_file():
+    """A rulebook by id (bundled or installed), optionally merged with a provincial overlay.
+
+    Cached per file and state of the installed folders, so a file installed while running is
+    seen by the next call.
+    """
+    source = rulebook_source(rulebook_id)
+    if source is None:
         raise UnknownNameError("评价标准", rulebook_id, list_rulebook_ids())
-    overlay = load_overlay(overlay_id) if overlay_id else None
+    if overlay_id is None:
+        return _load_rulebook_cached(source.path, _stamp(source.path), None, 0)
+    overlay = overlay_source(overlay_id)
+    if overlay is None:
+        raise UnknownNameError("省级规则", overlay_id, list_overlay_ids())
+    return _load_rulebook_cached(
+        source.path, _stamp(source.path), overlay.path, _stamp(overlay.path)
+    )
+
+
+@cache
+def _load_rulebook_cached(
+    path: Path, stamp: int, overlay_path: Path | None, overlay_stamp: int
+) -> Rulebook:
+    overlay = None
+    if overlay_path is not None:
+        overlay = _load_overlay_cached(overlay_path, overlay_stamp)
     return load_rulebook_file(path, overlay)
 
 
 def load_all_rulebooks() -> list[Rulebook]:
-    """Every bundled rulebook, and every overlay merged with its base (validates them all)."""
+    """Every rulebook, and every overlay merged with its base (validates them all)."""
     books = [load_rulebook(rid) for rid in list_rulebook_ids()]
     for oid in list_overlay_ids():
         books.append(load_rulebook(load_overlay(oid).extends, oid))

@@ -1,13 +1,24 @@
-"""Choosing the rulebook of a round by tier, date and application type; titles for people."""
+"""Choosing the rulebook of a round by tier, date and application type, with the year's notices
+applied; titles for people."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import cache, lru_cache
 
 from zjtx.scoring.conditions import Cond, CriterionRef
 from zjtx.scoring.definitions import APPLICATION_TYPES, TIERS, Overlay, Rulebook
 from zjtx.scoring.errors import DataFileError, UnknownNameError
 from zjtx.scoring.loader import list_rulebook_ids, load_overlay, load_rulebook
+from zjtx.scoring.notices import (
+    apply_notices,
+    describe_notice,
+    describe_setting,
+    load_notice,
+    notice_records,
+    select_notices,
+    setting_records,
+)
 
 
 class NoRulebookError(LookupError):
@@ -16,6 +27,12 @@ class NoRulebookError(LookupError):
 
 def select_rulebook_id(tier: str, round_date: date, application_type: str = "new") -> str:
     """The rulebook id for a tier, round date and application type (criteria.md §2)."""
+    return _select_rulebook_id(tier, round_date, application_type)
+
+
+@lru_cache(maxsize=512)
+def _select_rulebook_id(tier: str, round_date: date, application_type: str) -> str:
+    # Asked once per applicant; every rulebook file is looked at only once per tier and date.
     if tier not in TIERS:
         raise UnknownNameError("层级", tier, TIERS)
     if application_type not in APPLICATION_TYPES:
@@ -39,9 +56,42 @@ def select_rulebook_id(tier: str, round_date: date, application_type: str = "new
 def select_rulebook(
     tier: str, round_date: date, application_type: str = "new", overlay_id: str | None = None
 ) -> Rulebook:
-    """The rulebook (with overlay) that applies to a round."""
+    """The effective rulebook (with overlay and the year's notices) that applies to a round."""
     rulebook_id = select_rulebook_id(tier, round_date, application_type)
-    return load_rulebook(rulebook_id, overlay_id) if overlay_id else load_rulebook(rulebook_id)
+    return effective_rulebook(rulebook_id, round_date, application_type, overlay_id)
+
+
+def effective_rulebook(
+    rulebook_id: str,
+    round_date: date,
+    application_type: str = "new",
+    overlay_id: str | None = None,
+) -> Rulebook:
+    """A rulebook (with overlay) as a round of this date judges this application type: with
+    the national notices covering the date and the overlay's province's notices applied.
+
+    Every scoring path (`zjtx score`, rounds in the store, reports) takes its rulebook from
+    here, so they all judge by the same notices; ``Rulebook.notices`` names them.
+    """
+    return _effective(rulebook_id, round_date, application_type, overlay_id)
+
+
+@lru_cache(maxsize=512)
+def _effective(
+    rulebook_id: str, round_date: date, application_type: str, overlay_id: str | None
+) -> Rulebook:
+    # Asked once per applicant: the notices are chosen once per rulebook, date and type.
+    base = load_rulebook(rulebook_id, overlay_id) if overlay_id else load_rulebook(rulebook_id)
+    ids = tuple(n.id for n in select_notices(base, round_date, application_type))
+    return _with_notices(rulebook_id, overlay_id, ids)
+
+
+@cache
+def _with_notices(
+    rulebook_id: str, overlay_id: str | None, notice_ids: tuple[str, ...]
+) -> Rulebook:
+    base = load_rulebook(rulebook_id, overlay_id) if overlay_id else load_rulebook(rulebook_id)
+    return apply_notices(base, [load_notice(nid) for nid in notice_ids])
 
 
 def check_overlay_for_round(overlay_id: str, rulebook_id: str, round_date: date) -> Overlay:
@@ -87,3 +137,50 @@ def overlay_title(overlay_id: str) -> str:
         return load_overlay(overlay_id).title or overlay_id
     except (UnknownNameError, DataFileError):
         return overlay_id
+
+
+def round_notices(
+    round_date: date,
+    *,
+    tier: str | None = None,
+    rulebook_id: str | None = None,
+    overlay_id: str | None = None,
+    overrides: dict[str, bool] | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """What governs a round besides its rulebooks: the notices applied (records, each with the
+    application types it applies to) and the settings a notice or the round fixed (records of
+    notices.setting_records), over the round's new and renewal rulebooks alike."""
+    notices: dict[str, dict] = {}
+    settings: dict[str, dict] = {}
+    for application_type in APPLICATION_TYPES:
+        try:
+            rid = rulebook_id or select_rulebook_id(tier or "", round_date, application_type)
+            book = effective_rulebook(rid, round_date, application_type, overlay_id)
+        except (NoRulebookError, UnknownNameError, DataFileError):
+            continue
+        for record in notice_records(book):
+            entry = notices.setdefault(record["id"], {**record, "application_types": []})
+            entry["application_types"].append(application_type)
+        known = {k: v for k, v in (overrides or {}).items() if k in book.settings}
+        for record in setting_records(book, known):
+            settings.setdefault(record["name"], record)
+    return list(notices.values()), list(settings.values())
+
+
+def round_notice_lines(notices: list[dict], settings: list[dict]) -> list[str]:
+    """Chinese lines naming a round's notices and its fixed settings (CLI and report header)."""
+    lines = []
+    for record in notices:
+        types = record.get("application_types") or []
+        scope = "" if len(types) != 1 else f"（{'复核' if types[0] == 'renewal' else '新申报'}）"
+        lines.append(f"适用通知{scope}：{describe_notice(record)}")
+    lines += [f"批次设置：{describe_setting(record)}" for record in settings]
+    return lines
+
+
+def forget_selection() -> None:
+    """Forget the rulebooks and notices chosen so far (after a file is installed)."""
+    _select_rulebook_id.cache_clear()
+    _effective.cache_clear()
+    _with_notices.cache_clear()
+    load_notice.cache_clear()

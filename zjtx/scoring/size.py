@@ -18,8 +18,10 @@ SIZE_LABELS = {
     "medium": "中型",
     "small": "小型",
     "micro": "微型",
+    "not_covered": "不适用划型标准",
     "unknown": "未知",
 }
+NOT_COVERED = "not_covered"  # a size class and sector: the industry has no row in the standard
 INDICATOR_LABELS = {
     "employees_y1": ("从业人员", "人"),
     "revenue_y1": ("营业收入", "万元"),
@@ -49,6 +51,7 @@ class SizeStandard:
     rows: dict[str, SectorRow]
     code_map: dict[str, str]
     default_sector: str
+    not_covered: dict[str, str]  # 门类 letter -> its name, for industries the standard omits
     divisions: tuple[tuple[int, int, str], ...]
     number: str
     # Codes already looked up: every applicant of a round repeats a few hundred codes.
@@ -78,6 +81,8 @@ class SizeStandard:
             code = letter + code
         if not code[0].isalpha():
             return None
+        if code[0] in self.not_covered:
+            return NOT_COVERED
         for length in range(len(code), 0, -1):
             sector = self.code_map.get(code[:length])
             if sector:
@@ -105,6 +110,17 @@ class SizeResult:
 
     @property
     def explanation(self) -> str:
+        if self.size_class == NOT_COVERED:
+            standard = load_size_standard()
+            letter = (self.industry_code or " ").strip().upper()[:1]
+            if letter.isdigit() and self.industry_code:
+                division = int(self.industry_code.strip()[:2])
+                letter = next((s for lo, hi, s in standard.divisions if lo <= division <= hi), "")
+            name = standard.not_covered.get(letter, "该行业")
+            return (
+                f"行业代码 {self.industry_code} 属于{name}，不在《中小企业划型标准规定》"
+                f"（{standard.number}）适用行业范围内，需按相应划型规定确认"
+            )
         if self.sector is None:
             return "划型行业未知（未填划型行业，且行业代码无法识别）"
         row = load_size_standard().rows[self.sector]
@@ -151,6 +167,7 @@ def load_size_standard() -> SizeStandard:
         rows=rows,
         code_map={str(k): str(v) for k, v in data["code_map"].items()},
         default_sector=data["default_sector"],
+        not_covered={str(k): str(v) for k, v in (data.get("not_covered") or {}).items()},
         divisions=tuple((int(a), int(b), str(c)) for a, b, c in data["divisions"]),
         number=data["instrument"]["number"],
     )
@@ -170,6 +187,14 @@ def classify_size(values: dict[str, Any]) -> SizeResult:
     if not sector and code:
         sector = standard.sector_for_code(str(code))
         source = "industry_code" if sector else ""
+    if sector == NOT_COVERED:
+        return SizeResult(
+            NOT_COVERED,
+            None,
+            source,
+            industry_code=str(code),
+            possible=frozenset((NOT_COVERED,)),
+        )
     if not sector or sector not in standard.rows:
         return SizeResult("unknown", None, "", ("size_sector",))  # nothing is known
     row = standard.rows[sector]

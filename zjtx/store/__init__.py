@@ -1,14 +1,13 @@
 """Persistence: SQLAlchemy models, sessions, repositories, migrations and the service API."""
 
+from zjtx.domain.labels import Decision, ReviewStatus
 from zjtx.store.dto import (
     ApplicantDetail,
     ApplicantRow,
-    Decision,
     FileImport,
     HistoryEntry,
     RescoreReport,
     ReviewState,
-    ReviewStatus,
     RoundInfo,
     RoundStatistics,
 )

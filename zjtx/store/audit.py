@@ -62,6 +62,8 @@ def plain(value: Any) -> Any:
 
 
 def _or_blank(value: Any) -> str:
+    if isinstance(value, bool):  # a yes/no field reads as the form writes it, not True/False
+        return "是" if value else "否"
     return "空" if value is None else str(value)
 
 

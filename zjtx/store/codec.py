@@ -49,6 +49,8 @@ def encode_provenance(item: Provenance | None) -> dict[str, Any] | None:
     data = {"file": item.file, "sheet": item.sheet, "cell": item.cell, "raw": item.raw}
     if item.kind is not None:
         data["kind"] = item.kind
+    if item.rule is not None:
+        data["rule"] = item.rule
     return data
 
 
@@ -61,6 +63,7 @@ def decode_provenance(data: dict[str, Any] | None) -> Provenance | None:
         cell=data.get("cell"),
         raw=data.get("raw"),
         kind=data.get("kind"),
+        rule=data.get("rule"),
     )
 
 
@@ -90,9 +93,16 @@ def encode_provenance_map(provenance: Mapping[str, Provenance]) -> dict[str, Any
         return {
             "$file": file,
             "$sheet": sheet,
-            "$cells": {key: [item.cell, item.raw] for key, item in provenance.items()},
+            "$cells": {key: _cell_entry(item) for key, item in provenance.items()},
         }
     return {key: encode_provenance(item) for key, item in provenance.items()}
+
+
+def _cell_entry(item: Provenance) -> list[Any]:
+    """[cell, raw] of a value, with the rule of its year third when there is one."""
+    if item.rule is None:
+        return [item.cell, item.raw]
+    return [item.cell, item.raw, item.rule]
 
 
 def decode_provenance_map(data: dict[str, Any]) -> dict[str, Provenance]:
@@ -102,9 +112,12 @@ def decode_provenance_map(data: dict[str, Any]) -> dict[str, Provenance]:
         return {**own, **{key: decode_provenance(item) for key, item in added.items()}}  # type: ignore[dict-item]
     if "$cells" in data:
         file, sheet = data["$file"], data["$sheet"]
+        # Rows stored before the rule was kept have [cell, raw] only.
         return {
-            key: Provenance(file=file, sheet=sheet, cell=cell, raw=raw)
-            for key, (cell, raw) in data["$cells"].items()
+            key: Provenance(
+                file, sheet, entry[0], entry[1], rule=entry[2] if len(entry) > 2 else None
+            )
+            for key, entry in data["$cells"].items()
         }
     return {key: decode_provenance(item) for key, item in data.items()}  # type: ignore[misc]
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zjtx.domain.results import VERDICT_LABELS, CriterionState
+from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
 from zjtx.scoring.errors import did_you_mean
-from zjtx.store.dto import DECISION_LABELS, ReviewStatus, RoundInfo
+from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import (
     NotFoundError,
     ReviewRuleError,
@@ -116,11 +116,11 @@ def count_applicants(session: Session, round_id: int) -> int:
 # Plain-string keys: the round table looks these up 10,000 times per listing.
 _VERDICT_TEXT: dict[str | None, str] = {
     None: "未评价",
-    **{str(k): v for k, v in VERDICT_LABELS.items()},
+    **Verdict.labels(),
 }
 _DECISION_TEXT: dict[str | None, str] = {
     None: "未决定",
-    **{str(k): v for k, v in DECISION_LABELS.items()},
+    **Decision.labels(),
 }
 
 

@@ -5,55 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.issues import Issue
+from zjtx.domain.labels import ReviewStatus
 from zjtx.domain.region import format_region
 from zjtx.scoring.rulebook import TIERS
 
 TIER_LABELS = TIERS  # tier key -> Chinese name
-
-
-class Decision(StrEnum):
-    """The review decision on one applicant."""
-
-    RECOMMEND = "recommend"
-    REJECT = "reject"
-    RETURN = "return"
-
-    @property
-    def label(self) -> str:
-        return DECISION_LABELS[self]
-
-
-DECISION_LABELS = {
-    Decision.RECOMMEND: "推荐",
-    Decision.REJECT: "不推荐",
-    Decision.RETURN: "退回补充材料",
-}
-
-
-class ReviewStatus(StrEnum):
-    """Where the review of one applicant stands."""
-
-    PENDING = "pending"  # nothing done yet, items open
-    IN_PROGRESS = "in_progress"  # some items done, others open
-    READY = "ready"  # nothing open, no decision yet
-    DECIDED = "decided"
-
-    @property
-    def label(self) -> str:
-        return REVIEW_STATUS_LABELS[self]
-
-
-REVIEW_STATUS_LABELS = {
-    ReviewStatus.PENDING: "待评审",
-    ReviewStatus.IN_PROGRESS: "评审中",
-    ReviewStatus.READY: "待决定",
-    ReviewStatus.DECIDED: "已决定",
-}
 
 
 @dataclass(frozen=True, slots=True)

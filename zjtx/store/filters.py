@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from zjtx.domain import region as places
-from zjtx.store.dto import ApplicantRow, ReviewStatus
+from zjtx.domain.labels import ReviewStatus
+from zjtx.store.dto import ApplicantRow
 from zjtx.store.errors import SortKeyError
 
 NO_REGION = "-"  # the region filter's value for applicants whose region was not given

@@ -45,6 +45,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
+from zjtx.store.registry_checks import cross_check
 
 if TYPE_CHECKING:
     from zjtx.intake.records import FileResult
@@ -198,6 +199,8 @@ class _FileRun:
             return self._result(list(file.issues), already=True, imported=file.rows_imported)
 
         part = partition(file, self.file_name, self.round_row.region)
+        # Checked against the register (培育库) in one query: warnings with the file's issues.
+        part.issues.extend(cross_check(self.session, part.accepted, self.round_row, self.file_name))
         import_row, record_before, earlier_versions = self._record(part, previous, last_mapping)
         current = _current_state(self.session, self.round_row.id)
         kept_newer = self._write(part, current, import_row, previous)

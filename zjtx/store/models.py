@@ -287,3 +287,73 @@ def _refuse_audit_update(mapper: Any, connection: Any, target: AuditEvent) -> No
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_audit_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
     raise AppendOnlyError("审计记录只能追加，不能删除")
+
+
+class RegistryList(Base):
+    """One published list (公示名单, 认定名单, 复核通过名单…) imported into the register, or a
+    round's recommendations entered as recognised: what it was and who imported it when."""
+
+    __tablename__ = "registry_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    document_title: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(30))  # innovative-sme | ... | single-champion
+    level: Mapped[str] = mapped_column(String(20))  # national | provincial
+    year: Mapped[int] = mapped_column(Integer)
+    batch: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    valid_years: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    entries_added: Mapped[int] = mapped_column(Integer, default=0)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))  # from our own round
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class RegistryEntry(Base):
+    """One state of one recognition (an enterprise's title of one year): appended, never
+    changed; a later state (recognised after publicity, a USCC attached, revoked) is a new row
+    whose ``supersedes_id`` names the one it replaces. The current state is the row no other
+    row supersedes."""
+
+    __tablename__ = "registry_entries"
+    __table_args__ = (
+        Index("ix_registry_entries_title_valid", "title", "valid_until"),
+        Index("ix_registry_entries_name_key", "name_key"),
+        Index("ix_registry_entries_uscc", "uscc"),
+        Index("ix_registry_entries_supersedes", "supersedes_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("registry_entries.id"))
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("registry_lists.id"))
+    name: Mapped[str] = mapped_column(String(300))  # as published
+    name_key: Mapped[str] = mapped_column(String(300))  # zjtx.domain.names.normalise_name
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    city: Mapped[str | None] = mapped_column(String(100))
+    county: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(30))
+    level: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    batch: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20))  # publicity | recognised | renewed | revoked
+    valid_until: Mapped[int] = mapped_column(Integer)  # the year its validity ends (renewal due)
+    source_file: Mapped[str] = mapped_column(String(500), default="")
+    source_sheet: Mapped[str | None] = mapped_column(String(200))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    source_title: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str | None] = mapped_column(Text)  # why this state (a revocation's reason…)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+@event.listens_for(RegistryEntry, "before_update")
+def _refuse_registry_update(mapper: Any, connection: Any, target: RegistryEntry) -> None:
+    raise AppendOnlyError("培育库记录只能追加新状态，不能修改")
+
+
+@event.listens_for(RegistryEntry, "before_delete")
+def _refuse_registry_delete(mapper: Any, connection: Any, target: RegistryEntry) -> None:
+    raise AppendOnlyError("培育库记录只能追加新状态，不能删除")

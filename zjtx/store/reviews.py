@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
+from zjtx.domain.labels import Decision
 from zjtx.domain.results import Confirmation, CriterionState, Verdict
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.scoring.errors import did_you_mean
@@ -28,7 +29,7 @@ from zjtx.store.common import (
     review_status,
     round_info,
 )
-from zjtx.store.dto import Decision, ReviewItemInfo, ReviewState
+from zjtx.store.dto import ReviewItemInfo, ReviewState
 from zjtx.store.engine import Store
 from zjtx.store.errors import ConflictError, NotFoundError, ReviewRuleError
 from zjtx.store.evaluations import Evaluations, input_hash
@@ -379,7 +380,8 @@ def _check_request(
     for criterion_id, state in confirm:
         if state not in (CriterionState.MET, CriterionState.UNMET):
             raise ReviewRuleError(
-                f"指标 {criterion_id} 的确认结果只能是 met（符合）或 unmet（不符合），"
+                f"指标 {criterion_id} 的确认结果只能是 met（{CriterionState.MET.label}）"
+                f"或 unmet（{CriterionState.UNMET.label}），"
                 f"收到 “{state}”"
             )
     return wanted
@@ -390,7 +392,9 @@ def _check_recommendable(
 ) -> None:
     problems = []
     if result.get("verdict") == Verdict.NOT_QUALIFIED:
-        problems.append("评价结论为“不符合条件”；如认为某项评价有误，请先改判该指标并写明理由")
+        problems.append(
+            f"评价结论为“{Verdict.NOT_QUALIFIED.label}”；如认为某项评价有误，请先改判该指标并写明理由"
+        )
     manual = [
         f"{c['id']} {c['title']}"
         for c in result.get("criteria", [])
@@ -405,7 +409,7 @@ def _check_recommendable(
     if open_codes:
         problems.append(f"尚有导入提示未确认：{'、'.join(open_codes)}")
     if problems:
-        raise ReviewRuleError("不能作出“推荐”决定：" + "；".join(problems))
+        raise ReviewRuleError(f"不能作出“{Decision.RECOMMEND.label}”决定：" + "；".join(problems))
 
 
 def review_state_of(

@@ -26,6 +26,7 @@ from zjtx.store.engine import Store
 from zjtx.store.evaluations import Evaluations
 from zjtx.store.imports import Imports
 from zjtx.store.listing import Listing
+from zjtx.store.registry import Registry
 from zjtx.store.reviews import Reviews
 from zjtx.store.rounds import Rounds
 from zjtx.store.scoring_port import RulebookScorer, Scorer
@@ -58,6 +59,7 @@ class StoreService:
         self.imports = Imports(store, self.evaluations)
         self.reviews = Reviews(store, self.evaluations)
         self.listing = Listing(store, self.evaluations)
+        self.registry = Registry(store, self.evaluations)  # the register (培育库)
 
     @property
     def scorer(self) -> Scorer:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from zjtx import __version__
+
+# Set to 1, the window quits with status 0 once shown and its first events handled: how the
+# frozen build's test and benchmark see that the window starts.
+SMOKE_TEST_ENV = "ZJTX_SMOKE_TEST"
 
 STYLE = """
 QWidget { font-size: 10pt; }
@@ -47,6 +52,10 @@ def install_translations(app: QApplication) -> list[QTranslator]:
                            catalogue, "_", folder):  # fmt: skip
             app.installTranslator(translator)
             installed.append(translator)
+    if not installed:  # a frozen build missing its translations shows English buttons
+        logging.getLogger("zjtx.ui").warning(
+            "找不到 Qt 的中文翻译（%s）：标准按钮将显示英文", folder
+        )
     app._zjtx_translators = installed  # type: ignore[attr-defined]
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     return installed
@@ -120,6 +129,8 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, object, obje
 def run(argv: Sequence[str] | None = None) -> int:
     """Open the main window and run the event loop; returns the exit status."""
     app, _window, service = start(argv)
+    if os.environ.get(SMOKE_TEST_ENV) == "1":
+        QTimer.singleShot(0, app.quit)
     status = app.exec()
     store = getattr(service, "store", None)
     if store is not None:

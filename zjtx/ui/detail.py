@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.labels import ApplicationType
 from zjtx.store import ApplicantDetail
 from zjtx.ui.models import (
-    APPLICATION_LABELS,
     ROW_ROLE,
     VERDICT_BACKGROUNDS,
     VERDICT_COLOURS,
@@ -173,7 +173,7 @@ class DetailPane(QWidget):
         )
         parts = [
             f"评价标准：{evaluation.get('rulebook_title', row.rulebook or '')}",
-            f"申报类型：{APPLICATION_LABELS.get(row.application_type or '', '—')}",
+            f"申报类型：{ApplicationType.label_of(row.application_type, '—')}",
             f"数据版本：第 {row.version} 版",
         ]
         if row.score is not None:

@@ -536,6 +536,7 @@ class ImportDialog(QDialog):
         self.task = self.runner.start(
             work,
             name="导入申报数据",
+            writes=True,
             on_progress=self._on_progress,
             on_success=self._import_done,
             on_failure=self._failed,

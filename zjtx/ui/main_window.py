@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.labels import ApplicationType
 from zjtx.store import ApplicantDetail, ReviewState, RoundInfo, StoreError, StoreService
 from zjtx.ui.close_guard import GUARDED_TASKS, CloseGuardMixin
 from zjtx.ui.detail import DetailPane
@@ -165,8 +166,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.verdict_filter = self._filter_combo(VERDICT_FILTERS)
         self.decision_filter = self._filter_combo(DECISION_FILTERS)
         self.status_filter = self._filter_combo(STATUS_FILTERS)
-        self.type_filter = self._filter_combo((("", "全部类型"), ("new", "新申报"),
-                                               ("renewal", "复核")))  # fmt: skip
+        self.type_filter = self._filter_combo((("", "全部类型"), *ApplicationType.labels().items()))
         self.open_filter = self._filter_combo(OPEN_ITEM_FILTERS)
         self.region_filter = self._filter_combo(region_choices([]))
         self.region_filter.setToolTip("按所在省、市筛选")
@@ -330,6 +330,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         toolbar.addSeparator()
         self.rulebook_action = action("认定标准对比", self.open_rulebooks, None, menu_help, True)
         action("快捷键", self.show_shortcuts, None, menu_help)
+        self.about_action = action("关于…", self.show_about, None, menu_help)
 
     def _update_actions(self) -> None:
         has_round = self.round_name is not None and self.service is not None
@@ -649,7 +650,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             name, role = changes["evaluator"]
             self.runner.start(
                 lambda p, c: service.set_evaluator_role(name, role, evaluator=name),
-                name="保存评审人", on_failure=self.show_error,
+                name="保存评审人", writes=True, on_failure=self.show_error,
             )  # fmt: skip
         self.show_identity()
         if "password" in changes:  # where the password went: keyring or .pgpass
@@ -671,6 +672,13 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             "Ctrl+S　保存决定\nCtrl+F　查找企业\nCtrl+I　导入申报数据\n"
             "Ctrl+P　评审意见表\nCtrl+E　导出汇总与名单", QMessageBox.StandardButton.Ok, self)  # fmt: skip
         box.open()
+
+    def show_about(self) -> None:
+        """帮助 → 关于: the program's version and build, and every data file's version."""
+        from zjtx.ui.about_dialog import AboutDialog
+
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
 
     def show_error(self, exc: BaseException) -> None:
         """A failure of a background task: store errors are explained, others are unexpected."""

@@ -21,10 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
+from zjtx.domain.labels import ApplicationType, Decision, ReviewStatus, Verdict
 from zjtx.domain.region import Place
 from zjtx.domain.region import place as place_of
 from zjtx.store import ApplicantRow
-from zjtx.store.dto import DECISION_LABELS, REVIEW_STATUS_LABELS
 from zjtx.store.filters import NO_REGION, SORT_KEYS, ApplicantFilter
 
 
@@ -55,10 +55,12 @@ class ColumnSpec(Generic[Item]):
         return self.sort_key or self.display
 
 
-APPLICATION_LABELS = {"new": "新申报", "renewal": "复核"}
 # The table ranks every applicant by score, to compare them; the printed 推荐汇总表 ranks only
 # the recommended ones (zjtx.export.summary), so the header says which this is.
-RANK_MEANING = "本批次全部企业按评价得分的名次（便于比较）；推荐汇总表只为作出“推荐”决定的企业排名"
+RANK_MEANING = (
+    "本批次全部企业按评价得分的名次（便于比较）；"
+    f"推荐汇总表只为作出“{Decision.RECOMMEND.label}”决定的企业排名"
+)
 VERDICT_COLOURS = {
     "qualified": "#1b7f3b",
     "not_qualified": "#c62828",
@@ -193,7 +195,7 @@ APPLICANT_COLUMNS: tuple[ColumnSpec[ApplicantRow], ...] = (
     ColumnSpec("企业名称", lambda r: r.name, SORT_KEYS["name"]),
     ColumnSpec(
         "申报类型",
-        lambda r: APPLICATION_LABELS.get(r.application_type or "", r.application_type or ""),
+        lambda r: ApplicationType.label_of(r.application_type),
     ),
     ColumnSpec("评价标准", lambda r: rulebook_short_title(r.rulebook)),
     ColumnSpec(
@@ -643,11 +645,10 @@ def format_field_value(key: str, value: Any) -> str:
         return str(value)
 
 
-DECISION_FILTERS = (("", "全部决定"), *((str(k), v) for k, v in DECISION_LABELS.items()),
-                    ("none", "未决定"))  # fmt: skip
+DECISION_FILTERS = (("", "全部决定"), *Decision.labels().items(), ("none", "未决定"))
 OPEN_ITEM_FILTERS = (("", "全部条目"), ("judgements", "有待人工确认条目"),
                      ("warnings", "有待确认导入提示"))  # fmt: skip
-STATUS_FILTERS = (("", "全部状态"), *((str(k), v) for k, v in REVIEW_STATUS_LABELS.items()))
+STATUS_FILTERS = (("", "全部状态"), *ReviewStatus.labels().items())
 
 
 def _place(row: ApplicantRow) -> Place:
@@ -677,5 +678,8 @@ def region_choices(rows: Sequence[ApplicantRow]) -> list[tuple[str, str]]:
     return choices
 
 
-VERDICT_FILTERS = (("", "全部结论"), ("qualified", "符合条件"), ("pending", "待定"),
-                   ("not_qualified", "不符合条件"), ("none", "未评价"))  # fmt: skip
+VERDICT_FILTERS = (
+    ("", "全部结论"),
+    *((v.value, v.label) for v in (Verdict.QUALIFIED, Verdict.PENDING, Verdict.NOT_QUALIFIED)),
+    ("none", "未评价"),
+)

@@ -27,12 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.labels import CriterionState, Decision
 from zjtx.scoring.rulebook import GRADE_LABELS
 from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
-from zjtx.store.dto import DECISION_LABELS
 from zjtx.ui.tasks import TaskRunner
-
-STATE_LABELS = {"met": "符合", "unmet": "不符合"}
 
 
 def describe_state(state: ReviewState) -> str:
@@ -46,7 +44,7 @@ def describe_state(state: ReviewState) -> str:
     for item in state.items:
         if item.kind == "criterion":
             verb = "改判" if item.override else "确认"
-            what = f"{verb} {item.target} 为“{STATE_LABELS.get(item.state or '', item.state)}”"
+            what = f"{verb} {item.target} 为“{CriterionState.label_of(item.state)}”"
         else:
             what = f"确认导入提示 {item.target}"
         lines.append(f"· {item.evaluator}：{what}，理由：{item.reason}")
@@ -57,13 +55,13 @@ def describe_change(change: dict[str, Any]) -> str:
     """What the evaluator tried to save, in Chinese."""
     lines = []
     for criterion, state in change.get("confirm", ()):
-        lines.append(f"确认/改判 {criterion} 为“{STATE_LABELS.get(state, state)}”")
+        lines.append(f"确认/改判 {criterion} 为“{CriterionState.label_of(state)}”")
     for code in change.get("ack_warnings", ()):
         lines.append(f"确认导入提示 {code}")
     if change.get("reason"):
         lines.append(f"理由：{change['reason']}")
     if change.get("decision"):
-        lines.append(f"决定：{DECISION_LABELS.get(change['decision'], change['decision'])}")
+        lines.append(f"决定：{Decision.label_of(change['decision'])}")
     if change.get("opinion"):
         lines.append(f"评审意见：{change['opinion']}")
     return "\n".join(lines)
@@ -149,8 +147,8 @@ class ReviewPane(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.criterion_combo.currentIndexChanged.connect(self._criterion_changed)
-        self.met_radio = QRadioButton("符合")
-        self.unmet_radio = QRadioButton("不符合")
+        self.met_radio = QRadioButton(CriterionState.MET.label)
+        self.unmet_radio = QRadioButton(CriterionState.UNMET.label)
         self.met_radio.setChecked(True)
         self.state_group = QButtonGroup(self)
         self.state_group.addButton(self.met_radio)
@@ -196,8 +194,8 @@ class ReviewPane(QWidget):
         # -- decision
         self.decision_combo = QComboBox()
         self.decision_combo.addItem("（请选择）", "")
-        for code, label in DECISION_LABELS.items():
-            self.decision_combo.addItem(label, str(code))
+        for code, label in Decision.labels().items():
+            self.decision_combo.addItem(label, code)
         self.opinion = QPlainTextEdit()
         self.opinion.setPlaceholderText("评审意见（作出决定时必填）")
         self.opinion.setFixedHeight(72)
@@ -416,6 +414,7 @@ class ReviewPane(QWidget):
         self.runner.start(
             work,
             name="保存评审",
+            writes=True,
             on_success=self._saved,
             on_failure=failed,
             on_finish=self._save_finished,

@@ -193,7 +193,7 @@ class RoundsMixin:
             new_name = dialog.new_name()
             self.runner.start(
                 lambda p, c: service.rename_round(name, new_name, evaluator=evaluator),
-                name="重命名批次", on_success=renamed, on_failure=failed,
+                name="重命名批次", writes=True, on_success=renamed, on_failure=failed,
             )  # fmt: skip
 
         dialog.accepted.connect(rename)
@@ -228,7 +228,7 @@ class RoundsMixin:
             self.message.emit(text)
             self.refresh_rounds(select=info.name)
 
-        self.runner.start(work, name="归档批次" if archived else "恢复批次",
+        self.runner.start(work, name="归档批次" if archived else "恢复批次", writes=True,
                           on_success=done, on_failure=self.show_error)  # fmt: skip
 
     def create_round(
@@ -251,5 +251,6 @@ class RoundsMixin:
 
         return self.runner.start(
             lambda p, c: service.create_round(evaluator=evaluator, **values),
-            name="创建批次", on_success=created, on_failure=on_failure or self.show_error,
+            name="创建批次", writes=True, on_success=created,
+            on_failure=on_failure or self.show_error,
         )  # fmt: skip

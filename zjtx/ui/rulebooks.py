@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,9 +11,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,7 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.labels import ApplicationType
 from zjtx.scoring.compare import CriterionPair, compare_rulebooks
+from zjtx.scoring.definitions import INSTALLED, rulebook_source
+from zjtx.scoring.installing import FileCheck, install_file
 from zjtx.scoring.rulebook import (
     GRADE_LABELS,
     Rulebook,
@@ -29,6 +36,7 @@ from zjtx.scoring.rulebook import (
     load_rulebook,
     rulebook_title,
 )
+from zjtx.ui.tasks import TaskRunner
 
 CHANGE_COLOURS = {
     "same": None,
@@ -68,9 +76,7 @@ def _tooltip(criterion: Any, rulebook: Rulebook) -> str:
 
 
 def _applies(applicability: Any) -> str:
-    kinds = "、".join(
-        {"new": "新申报", "renewal": "复核"}[t] for t in applicability.application_types
-    )
+    kinds = "、".join(ApplicationType(t).label for t in applicability.application_types)
     start = applicability.start.isoformat()
     span = f"{start} 至 {applicability.end.isoformat()}" if applicability.end else f"{start} 起"
     return f"{span}（{kinds}）"
@@ -86,17 +92,24 @@ class RulebookBrowser(QDialog):
     COLUMNS = ("编号", "指标", "要求", "等级", "变化", "编号", "指标", "要求", "等级")
 
     def __init__(self, left: str = "little-giant-2022", right: str = "little-giant-2026",
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, runner: TaskRunner | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("认定标准浏览与对比")
+        self.runner = runner or TaskRunner(self)
         self.left = QComboBox()
         self.right = QComboBox()
-        for combo, wanted in ((self.left, left), (self.right, right)):
-            for rulebook_id in list_rulebook_ids():
-                combo.addItem(rulebook_title(rulebook_id), rulebook_id)
-                combo.setItemData(combo.count() - 1, rulebook_id, Qt.ItemDataRole.ToolTipRole)
-            combo.setCurrentIndex(max(combo.findData(wanted), 0))
+        self._fill_choices(left, right)
+        for combo in (self.left, self.right):
             combo.currentIndexChanged.connect(self.refresh)
+        self.install_button = QPushButton("安装标准文件…")
+        self.install_button.setToolTip(
+            "选择省级规则、年度通知或新版评价标准文件（.yaml）：先逐项检查，"
+            "无误后安装到数据目录，与内置标准一同使用"
+        )
+        self.install_button.clicked.connect(self.choose_file_to_install)
+        self.install_status = QLabel()
+        self.install_status.setStyleSheet("color:#555")
+        self.install_box: QMessageBox | None = None  # the last result shown
         self.swap_button = QPushButton("⇄ 左右互换")
         self.swap_button.setToolTip("交换左右两侧的标准")
         self.swap_button.clicked.connect(self.swap)
@@ -145,11 +158,86 @@ class RulebookBrowser(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
-        layout.addWidget(self.grades)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.grades, 1)
+        bottom.addWidget(self.install_status)
+        bottom.addWidget(self.install_button)
+        layout.addLayout(bottom)
         self.pairs: list[CriterionPair] = []
         self.row_pairs: list[CriterionPair | None] = []  # per table row; None for a heading
         self.refresh()
         self.resize(1280, 720)
+
+    def _fill_choices(self, left: str, right: str) -> None:
+        """Every rulebook in both lists; an installed one is marked 已安装."""
+        for combo, wanted in ((self.left, left), (self.right, right)):
+            combo.blockSignals(True)
+            combo.clear()
+            for rulebook_id in list_rulebook_ids():
+                source = rulebook_source(rulebook_id)
+                installed = source is not None and source.origin == INSTALLED
+                combo.addItem(
+                    rulebook_title(rulebook_id) + ("（已安装）" if installed else ""), rulebook_id
+                )
+                tip = f"{rulebook_id}（已安装：{source.path}）" if installed else rulebook_id
+                combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            combo.setCurrentIndex(max(combo.findData(wanted), 0))
+            combo.blockSignals(False)
+
+    def choose_file_to_install(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择要安装的标准文件", "", "标准文件 (*.yaml *.yml);;所有文件 (*)"
+        )
+        if path:
+            self.install(Path(path))
+
+    def install(self, path: Path) -> None:
+        """Check the file off the GUI thread; show its problems, or install it and refresh."""
+        self.install_button.setEnabled(False)
+        self.install_status.setText(f"正在检查 {path.name} …")
+        self.runner.start(
+            lambda progress, cancel: install_file(path),
+            name="安装标准文件",
+            on_success=self._install_done,
+            on_failure=self._install_failed,
+            on_finish=lambda: self.install_button.setEnabled(True),
+        )
+
+    def _install_done(self, result: tuple[FileCheck, Path | None]) -> None:
+        check, target = result
+        if target is None:
+            self.install_status.setText(f"{check.path.name} 未安装")
+            lines = [f"{n}. {p.line()}" for n, p in enumerate(check.problems, start=1)]
+            shown = "\n".join(lines[:8]) + (
+                f"\n……（另有 {len(lines) - 8} 处）" if len(lines) > 8 else ""
+            )
+            self._show(
+                QMessageBox.Icon.Warning,
+                f"“{check.path.name}”有 {len(lines)} 处问题，未安装",
+                shown + "\n\n请按提示修改文件后重新安装。",
+                "\n".join(lines),
+            )
+            return
+        self.install_status.setText(f"已安装 {check.id}")
+        self._fill_choices(self.left.currentData(), self.right.currentData())
+        self.refresh()
+        self._show(
+            QMessageBox.Icon.Information,
+            f"已安装{check.kind_label} {check.id}",
+            f"{check.summary}\n\n保存位置：{target}\n今后评审时与内置标准一同使用。",
+        )
+
+    def _install_failed(self, exc: BaseException) -> None:
+        self.install_status.setText("未安装")
+        self._show(QMessageBox.Icon.Critical, "无法安装标准文件", str(exc))
+
+    def _show(self, icon: QMessageBox.Icon, title: str, text: str, details: str = "") -> None:
+        box = QMessageBox(icon, "安装标准文件", title, QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(text)
+        if details:
+            box.setDetailedText(details)
+        self.install_box = box
+        box.open()  # not exec(): the browser stays responsive and tests can read it
 
     def swap(self) -> None:
         left, right = self.left.currentIndex(), self.right.currentIndex()

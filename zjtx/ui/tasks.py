@@ -41,11 +41,12 @@ class Task(QRunnable):
     """Runs ``work(progress, cancel)`` in the thread pool. Workers never touch widgets: they only
     emit signals, which Qt delivers to the GUI thread."""
 
-    def __init__(self, work: Work, name: str = "") -> None:
+    def __init__(self, work: Work, name: str = "", *, writes: bool = False) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.work = work
         self.name = name
+        self.writes = writes  # runs on the runner's single writer thread
         self.signals = TaskSignals()
         self._cancel = threading.Event()
         self._last_progress = 0.0
@@ -82,12 +83,20 @@ class Task(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Starts tasks and keeps them alive until they finish."""
+    """Starts tasks and keeps them alive until they finish.
+
+    Reads run side by side in ``pool``. Tasks started with ``writes=True`` (anything that
+    changes the database: imports, review decisions, rounds, evaluator roles) queue on
+    ``writer``, a pool of one thread, so they run one after another in the order started: two
+    writes never compete for SQLite's single write lock or interleave their audit records.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max(4, QThreadPool.globalInstance().maxThreadCount()))
+        self.writer = QThreadPool(self)
+        self.writer.setMaxThreadCount(1)
         self._running: set[Task] = set()
 
     def start(
@@ -95,13 +104,16 @@ class TaskRunner(QObject):
         work: Work,
         *,
         name: str = "",
+        writes: bool = False,
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
         on_finish: Callable[[], None] | None = None,
     ) -> Task:
-        task = Task(work, name)
+        """Run ``work(progress, cancel)`` off the GUI thread; ``writes=True`` for work that
+        changes the database (it then waits for earlier writes to finish)."""
+        task = Task(work, name, writes=writes)
         if on_success is not None:
             task.signals.succeeded.connect(on_success)
         # A failure nobody handles is still shown: a silent failure looks like success.
@@ -115,7 +127,7 @@ class TaskRunner(QObject):
         task.signals.finished.connect(lambda: self._running.discard(task))
         self._running.add(task)
         task.running = True
-        self.pool.start(task)
+        (self.writer if writes else self.pool).start(task)
         return task
 
     def _show_failure(self, exc: BaseException) -> None:
@@ -135,4 +147,10 @@ class TaskRunner(QObject):
         """Wait for every running task (used when closing the window)."""
         for task in list(self._running):
             task.cancel()
-        return self.pool.waitForDone(msecs)
+        if msecs < 0:
+            return self.writer.waitForDone() and self.pool.waitForDone()
+        deadline = time.monotonic() + msecs / 1000
+        if not self.writer.waitForDone(msecs):
+            return False
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        return self.pool.waitForDone(left)

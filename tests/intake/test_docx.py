@@ -1,0 +1,187 @@
+"""Word 申请书 (.docx): every table read with the sheet's label/column recognition, positions as
+"表2 第3行第2列", merged cells, and one clear error for each kind of bad file."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.intake.helpers import CODE_A, CODE_B, read, write_xlsx
+from zjtx.cli import main
+
+NAME = "泉州晋江新材料科技有限公司"
+
+
+def write_application(
+    path: Path,
+    *,
+    name_label: str = "企业名称（盖章）",
+    years: tuple[str, ...] = ("2025年", "2024年", "2023年"),
+    unit_note: str = "经济指标（万元）",
+    intro_name: bool = False,
+) -> Path:
+    """A 申请书: a basic-data table (four columns, merged cells), an indicator table with a
+    merged group header over the year columns, and an IP list."""
+    document = docx.Document()
+    document.add_heading("专精特新中小企业申请书", level=1)
+    if intro_name:
+        document.add_paragraph(f"企业名称：{NAME}")
+    document.add_paragraph("一、企业基本情况")
+    basic = document.add_table(rows=4, cols=4)
+    cells = [
+        [name_label, NAME, None, None],
+        ["统一社会信用代码", CODE_A, "成立日期", "2009年6月18日"],
+        ["主导产品名称", "高性能改性尼龙", "从事特定细分市场年限", "12年"],
+        ["申报类型", "新申报", "所属行业代码", "C2651"],
+    ]
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            if text is not None:
+                basic.cell(r, c).text = text
+    basic.cell(0, 1).merge(basic.cell(0, 3))  # the name spans three columns
+    document.add_paragraph("二、主要经济指标")
+    table = document.add_table(rows=6, cols=4)
+    table.cell(0, 0).text = "指标"
+    table.cell(0, 1).text = unit_note
+    table.cell(0, 1).merge(table.cell(0, 3))
+    table.cell(0, 0).merge(table.cell(1, 0))  # 指标 spans both header rows
+    data = {  # in the order of the year columns, the first one 12000.5
+        "营业收入": ("12000.5", "10000", "9000"),
+        "主营业务收入": ("11800", "9800", "8800"),
+        "研发费用": ("800", "700", "600"),
+        "从业人员（人）": tuple("150" if y == newest(years) else "" for y in years),
+    }
+    for c, year in enumerate(years, start=1):
+        table.cell(1, c).text = year
+    for r, (label, amounts) in enumerate(data.items(), start=2):
+        table.cell(r, 0).text = label
+        for c, amount in enumerate(amounts, start=1):
+            table.cell(r, c).text = amount
+    document.add_paragraph("三、知识产权清单")
+    ip = document.add_table(rows=2, cols=4)
+    for c, text in enumerate(["名称", "类型", "授权号", "获得方式"]):
+        ip.cell(0, c).text = text
+    for c, text in enumerate(["一种改性尼龙", "发明专利", "ZL202010000001.1", "自主研发"]):
+        ip.cell(1, c).text = text
+    document.add_paragraph("本单位承诺以上内容真实。联系人：张三")
+    document.save(path)
+    return path
+
+
+def newest(years: tuple[str, ...]) -> str:
+    """The most recent of the year headers (近一年 is the most recent)."""
+    return max(years, key=lambda y: {"近一年": 3, "近两年": 2, "近三年": 1}.get(y) or int(y[:4]))
+
+
+def check_json(path, capsys) -> dict:
+    """`zjtx check FILE --year 2026 --json` in-process."""
+    main(["check", str(path), "--year", "2026", "--json"])
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("name_label", "years", "unit_note"),
+    [
+        ("企业名称（盖章）", ("2025年", "2024年", "2023年"), "经济指标（万元）"),
+        ("申报单位", ("2023年度", "2024年度", "2025年度"), "单位：万元"),
+        ("企业完整名称", ("近一年", "近两年", "近三年"), "金额（万元）"),
+    ],
+)
+def test_application_docx_reads_into_one_applicant(tmp_path, capsys, name_label, years, unit_note):
+    """Basic data, indicators by year under a merged header: one applicant, money in 万元."""
+    path = write_application(
+        tmp_path / "申请书.docx", name_label=name_label, years=years, unit_note=unit_note
+    )
+    payload = check_json(path, capsys)
+    assert payload["summary"]["total"]["rows_imported"] == 1, payload["issues"]
+    values = payload["applicants"][0]
+    by_year = dict(zip(years, ("12000.5", "10000", "9000"), strict=True))
+    assert values["name"] == NAME and values["uscc"] == CODE_A
+    assert values["founded"] == "2009-06-18" and values["niche_years"] == 12
+    assert values["lead_product"] == "高性能改性尼龙" and values["application_type"] == "new"
+    assert Decimal(str(values["revenue_y1"])) == Decimal(by_year[newest(years)])
+    assert values["employees_y1"] == 150
+    assert not [i for i in payload["issues"] if i["severity"] == "error"]
+
+
+def test_docx_positions_name_table_row_and_column(tmp_path):
+    """Provenance and mapping give 表N and 第r行第c列 (merged cells counted as one)."""
+    result = read(write_application(tmp_path / "a.docx"))
+    applicant = result.applicants[0]
+    revenue = applicant.provenance["revenue_y1"]
+    assert (revenue.sheet, revenue.cell, revenue.raw) == ("表2", "第3行第2列", "12000.5")
+    assert applicant.provenance["uscc"].sheet == "表1"
+    assert applicant.provenance["uscc"].cell == "第2行第2列"
+    assert any(m.sheet == "表2" and m.field == "revenue_y1" for m in result.files[0].column_mapping)
+    assert result.files[0].kind == "form"
+
+
+def test_name_paragraph_outside_tables_is_read(tmp_path):
+    """“企业名称：X” written as a paragraph is read; other text outside tables is ignored."""
+    path = write_application(tmp_path / "a.docx", name_label="联系电话", intro_name=True)
+    result = read(path)
+    applicant = result.applicants[0]
+    assert applicant.values["name"] == NAME
+    assert applicant.provenance["name"].sheet == "正文"
+
+
+def test_docx_that_is_not_a_zip_is_one_clear_error(tmp_path):
+    """A .docx that is not a zip: one error naming the file, the other file still read."""
+    bad = tmp_path / "坏.docx"
+    bad.write_text("这不是 Word 文档")
+    good = write_application(tmp_path / "好.docx")
+    result = read(bad, good)
+    issues = [(i.file, i.code, str(i.severity)) for i in result.issues if i.file == "坏.docx"]
+    assert issues == [("坏.docx", "file-corrupt", "error")]
+    assert "坏.docx" in result.issues[0].message and "Word" in result.issues[0].message
+    assert len(result.applicants) == 1
+
+
+def test_password_protected_docx_is_one_clear_error(tmp_path):
+    """An encrypted .docx (an OLE container): 文件已加密, with how to fix it."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_application(tmp_path / "plain.docx")
+    encrypted = tmp_path / "加密.docx"
+    with plain.open("rb") as source, encrypted.open("wb") as target:
+        OOXMLFile(source).encrypt("secret", target)
+    result = read(encrypted)
+    assert [(i.code, str(i.severity)) for i in result.issues] == [("file-encrypted", "error")]
+    assert "加密.docx" in result.issues[0].message and "Word" in result.issues[0].message
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_legacy_word_file_says_save_as_docx(tmp_path, suffix):
+    """A legacy .doc (OLE, not encrypted): “请另存为 .docx”."""
+    path = tmp_path / f"旧申请书{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024 + b"WordDocument")
+    result = read(path)
+    assert [(i.code, str(i.severity)) for i in result.issues] == [
+        ("file-format-unsupported", "error")
+    ]
+    assert "另存为 .docx" in result.issues[0].message and path.name in result.issues[0].message
+
+
+def test_table_with_rows_of_different_lengths_is_an_error_other_tables_kept(tmp_path):
+    """A ragged table is one error naming it; the other tables are still read."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    ip_table = document.tables[2]
+    row = ip_table.rows[1]._tr
+    row.remove(row.tc_lst[-1])  # the second row now has 3 cells, the first 4
+    document.save(path)
+    result = read(path)
+    ragged = [i for i in result.issues if i.code == "table-ragged"]
+    assert len(ragged) == 1 and ragged[0].sheet == "表3" and "第2行" in ragged[0].message
+    blocked = result.files[0].blocked_applicants
+    assert len(blocked) == 1 and blocked[0].values["revenue_y1"] == Decimal("12000.5")
+
+
+def test_folder_with_docx_and_roster_reads_both(tmp_path):
+    """A folder mixing a 申请书 and a roster: both read, .docx no longer skipped."""
+    write_application(tmp_path / "申请书.docx")
+    write_xlsx(tmp_path / "名单.xlsx", [["企业名称", "统一社会信用代码"], ["乙", CODE_B]])
+    result = read(tmp_path)
+    assert sorted(a.values["uscc"] for a in result.applicants) == sorted([CODE_A, CODE_B])

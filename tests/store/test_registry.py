@@ -1,0 +1,261 @@
+"""The register (培育库): published lists in, recognitions superseded, due, revoked, and the
+cross-checks on import into a round; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.registry_fixtures import list_names, write_list
+from tests.store.helpers import make_applicant, make_file, make_uscc
+from zjtx.intake.published_list import read_published_list
+from zjtx.store import NotFoundError, StoreService, open_store
+from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
+from zjtx.store.models import AuditEvent, RegistryEntry
+from zjtx.store.registry import RegistryImportError
+from zjtx.store.settings import resolve_location
+
+
+def _import(service: StoreService, path, **options):
+    options.setdefault("title", "srdi-sme")
+    options.setdefault("year", 2024)
+    return service.registry.import_list(read_published_list(path), evaluator="张三", **options)
+
+
+def _count(service: StoreService, model, *conditions) -> int:
+    with service.store.session() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+
+
+@pytest.fixture
+def two_lists(service, tmp_path):
+    """A 2024 专精特新 list of 300 names and a 2025 创新型 list of 1,200 names, imported."""
+    srdi = write_list(tmp_path / "专精特新2024.xlsx", list_names(300))
+    innovative = write_list(
+        tmp_path / "创新型2025.xlsx",
+        list_names(1200, start=200, prefix="苏"),
+        title="2025年江苏省创新型中小企业公示名单",
+    )
+    first = _import(service, srdi)
+    second = _import(service, innovative, title="innovative-sme", year=2025)
+    return first, second, srdi, innovative
+
+
+def test_two_published_lists_give_one_entry_per_row(service, two_lists):
+    """Every row of each list is one recognition, with its region and its source row."""
+    first, second, _, _ = two_lists
+    assert (first.rows, first.added, second.rows, second.added) == (300, 300, 1200, 1200)
+    srdi = service.registry.list_entries(title="srdi-sme")
+    assert len(srdi) == 300
+    assert len(service.registry.list_entries(title="innovative-sme", year=2025)) == 1200
+    entry = srdi[3]
+    assert entry.name == list_names(300)[3] and "（" in entry.name
+    assert (entry.source_file, entry.source_sheet, entry.source_row) == (
+        "专精特新2024.xlsx",
+        "名单",
+        6,
+    )
+    assert entry.source_title == "2024年度江苏省专精特新中小企业认定名单"
+    assert (entry.level, entry.status, entry.valid_until) == ("provincial", "recognised", 2027)
+    assert len(service.registry.list_entries(region="南京市")) == 60 + 240
+    # Every entry is in the audit trail.
+    assert _count(service, AuditEvent, AuditEvent.action == "registry-entry") == 1500
+
+
+def test_reimporting_the_same_list_changes_nothing(service, two_lists):
+    """The same list again adds no entry and no audit event."""
+    _, _, srdi, _ = two_lists
+    events = _count(service, AuditEvent)
+    again = _import(service, srdi)
+    assert again.changed_nothing and again.unchanged == 300
+    assert _count(service, RegistryEntry) == 1500
+    assert _count(service, AuditEvent) == events
+
+
+def test_due_counts_by_year(service, two_lists):
+    """A 2024 recognition of 3 years is due in 2027, a 2025 one in 2028."""
+    assert len(service.registry.due(2027)) == 300
+    assert len(service.registry.due(2028)) == 1200
+    assert len(service.registry.due(2028, title="srdi-sme")) == 0
+    assert service.registry.due(2026) == []
+
+
+def test_recognition_after_publicity_supersedes_and_keeps_history(service, tmp_path):
+    """A publicity list then the recognised list: one current entry, both states kept."""
+    path = write_list(tmp_path / "公示.xlsx", list_names(5), title="公示名单")
+    _import(service, path, status="publicity")
+    path2 = write_list(tmp_path / "认定.xlsx", list_names(5), title="认定名单")
+    result = _import(service, path2, status="recognised")
+    assert (result.added, result.superseded) == (0, 5)
+    current = service.registry.list_entries()
+    assert [e.status for e in current] == ["recognised"] * 5
+    history = service.registry.show(list_names(5)[0])
+    assert [e.status for e in history.entries] == ["publicity", "recognised"]
+    assert history.entries[1].supersedes_id == history.entries[0].id
+    assert _count(service, AuditEvent, AuditEvent.action == "registry-supersede") == 5
+
+
+def test_uscc_arriving_later_is_attached_and_recorded(service, tmp_path):
+    """A later list with codes gives the name-only entries their code (new states)."""
+    names = list_names(4)
+    _import(service, write_list(tmp_path / "a.xlsx", names))
+    codes = [make_uscc(i) for i in range(4)]
+    later = write_list(tmp_path / "b.xlsx", names, usccs=codes)
+    result = _import(service, later, title="innovative-sme", year=2025)
+    assert (result.added, result.uscc_attached) == (4, 4)
+    shown = service.registry.show(codes[2])
+    assert {e.uscc for e in shown.entries if e.current} == {codes[2]}
+    assert [e.uscc for e in shown.entries if e.title == "srdi-sme"] == [None, codes[2]]
+    assert _count(service, AuditEvent, AuditEvent.action == "registry-uscc-attach") == 4
+
+
+def test_contradicting_uscc_is_refused_with_file_and_row(service, tmp_path):
+    """A code differing from the one on record: one message with file and row, nothing lost."""
+    names = list_names(3)
+    _import(service, write_list(tmp_path / "a.xlsx", names, usccs=[make_uscc(i) for i in range(3)]))
+    before = _count(service, RegistryEntry)
+    wrong = [make_uscc(0), make_uscc(9), make_uscc(2)]
+    with pytest.raises(RegistryImportError) as caught:
+        _import(service, write_list(tmp_path / "b.xlsx", names, usccs=wrong), year=2025)
+    message = str(caught.value)
+    assert "b.xlsx，工作表“名单”，第 4 行" in message
+    assert f"{make_uscc(9)} 与培育库中记录的 {make_uscc(1)}" in message
+    assert message.count("不符") == 1
+    assert _count(service, RegistryEntry) == before
+
+
+def test_duplicate_names_in_one_list_are_refused(service, tmp_path):
+    """A name listed twice (once with half-width brackets) stops the list, naming both rows."""
+    names = list_names(5)
+    names[4] = names[3].replace("（", "(").replace("）", ")")
+    with pytest.raises(RegistryImportError, match="出现 2 次（另见第 7 行）"):
+        _import(service, write_list(tmp_path / "dup.xlsx", names))
+    assert _count(service, RegistryEntry) == 0
+
+
+def test_revoke_supersedes_with_reason(service, tmp_path):
+    """Revoking a title appends a 已撤销 state with the reason; the old state stays."""
+    names = list_names(2)
+    _import(service, write_list(tmp_path / "a.xlsx", names))
+    revoked = service.registry.revoke(
+        names[1], title="srdi-sme", reason="发现申报材料造假", evaluator="张三"
+    )
+    assert [(e.status, e.note) for e in revoked] == [("revoked", "发现申报材料造假")]
+    assert len(service.registry.due(2027)) == 1
+    with pytest.raises(NotFoundError, match="没有可撤销"):
+        service.registry.revoke(names[1], title="srdi-sme", reason="再次", evaluator="张三")
+
+
+def test_show_suggests_near_names_only(service, tmp_path):
+    """An unknown name is not matched to a near one; the near one is offered as a hint."""
+    names = list_names(3)
+    _import(service, write_list(tmp_path / "a.xlsx", names))
+    with pytest.raises(NotFoundError, match="相近的名称"):
+        service.registry.show(names[0].replace("智能", "智慧"))
+
+
+def _round_with_register(service: StoreService, tmp_path, tier: str = "srdi-sme"):
+    names = list_names(30)
+    _import(service, write_list(tmp_path / "srdi.xlsx", names))
+    _import(
+        service,
+        write_list(tmp_path / "inno.xlsx", list_names(30, start=100)),
+        title="innovative-sme",
+        year=2025,
+    )
+    service.create_round("2026专精特新", tier=tier, round_date=date(2026, 6, 1))
+    return names, list_names(30, start=100)
+
+
+def _codes(result, uscc: str) -> list[str]:
+    return sorted(
+        i.code for i in result.issues if i.uscc == uscc and i.code.startswith("registry-")
+    )
+
+
+def test_cross_checks_on_import_into_a_round(service, tmp_path):
+    """Half-width brackets still match; a name in no list raises no registry warning."""
+    srdi, inno = _round_with_register(service, tmp_path)
+    half = srdi[3].replace("（", "(").replace("）", ")")
+    applicants = [
+        make_applicant(1, name=half),  # new application, already holds 专精特新
+        make_applicant(2, name="无锡从未入库科技有限公司", application_type="renewal"),
+        make_applicant(3, name="常州不在名单精密有限公司", holds_srdi=False),
+        make_applicant(4, name=inno[5], holds_innovative=False),
+        make_applicant(5, name="南通申报是有限公司", holds_srdi=True),
+        make_applicant(6, name=srdi[7], application_type="renewal", holds_srdi=True),
+    ]
+    result = service.import_file("2026专精特新", make_file(tmp_path / "r.xlsx", applicants))
+    assert _codes(result, make_uscc(1)) == ["registry-already-holds"]
+    assert "尚未到期（2027 年到期）" in next(
+        i.message for i in result.issues if i.uscc == make_uscc(1) and i.code.startswith("reg")
+    )
+    assert _codes(result, make_uscc(2)) == ["registry-renewal-without-record"]
+    assert _codes(result, make_uscc(3)) == []
+    assert _codes(result, make_uscc(4)) == ["registry-declared-contradicted"]
+    assert _codes(result, make_uscc(5)) == ["registry-declared-not-on-record"]
+    assert _codes(result, make_uscc(6)) == []
+    # The warnings are the applicant's: they need a reason in the review.
+    detail = service.applicant_detail("2026专精特新", make_uscc(4))
+    assert "registry-declared-contradicted" in [i.code for i in detail.issues]
+
+
+def test_accepting_the_register_value_makes_a_version_with_provenance(service, tmp_path):
+    """One action takes 是 from the register into the data, provenance 培育库, recorded."""
+    _, inno = _round_with_register(service, tmp_path)
+    applicant = make_applicant(4, name=inno[5], holds_innovative=False)
+    service.import_file("2026专精特新", make_file(tmp_path / "r.xlsx", [applicant]))
+    change = service.registry.accept_value(
+        "2026专精特新", make_uscc(4), "holds_innovative", evaluator="张三"
+    )
+    assert (change["before"], change["after"]) == (False, True)
+    detail = service.applicant_detail("2026专精特新", make_uscc(4))
+    assert detail.applicant.values["holds_innovative"] is True
+    assert detail.applicant.provenance["holds_innovative"].file == "培育库"
+    assert "registry-declared-contradicted" not in [i.code for i in detail.issues]
+    last = service.history("2026专精特新", make_uscc(4))
+    assert any("来自 培育库" in e.summary and e.reason.startswith("按培育库记录更正") for e in last)
+    change_event = next(e for e in last if "来自 培育库" in e.summary)
+    assert "否→是" in change_event.summary and "False" not in change_event.summary
+
+
+def test_a_changed_yes_no_field_reads_yes_and_no_in_the_trail(service, tmp_path):
+    """A re-imported file turning a yes/no field from 否 to 是 is summarised as 否→是."""
+    service.create_round("是否", tier="srdi-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "r.xlsx"
+    service.import_file("是否", make_file(path, [make_applicant(2, holds_innovative=False)]))
+    service.import_file("是否", make_file(path, [make_applicant(2, holds_innovative=True)]))
+    summaries = [e.summary for e in service.history("是否", make_uscc(2))]
+    correction = next(s for s in summaries if s.startswith("数据更正"))
+    assert "否→是" in correction and "False" not in correction
+
+
+def test_champion_applying_for_little_giant_is_flagged(service, tmp_path):
+    """A valid 单项冠军 on record applying for 小巨人: the exclusion, from the register."""
+    names = list_names(3)
+    _import(service, write_list(tmp_path / "c.xlsx", names), title="single-champion", year=2025)
+    service.create_round("小巨人", tier="little-giant", round_date=date(2026, 6, 1))
+    result = service.import_file(
+        "小巨人", make_file(tmp_path / "r.xlsx", [make_applicant(1, name=names[1])])
+    )
+    assert _codes(result, make_uscc(1)) == ["registry-champion-excluded"]
+
+
+def test_upgrading_an_existing_database_adds_the_register(database_url, tmp_path, scorer):
+    """A database at the previous revision, with a round, is migrated and keeps the round."""
+    location = resolve_location(database_url)
+    engine = create_store_engine(location)
+    migrate(engine, location, target="0006")
+    engine.dispose()
+    store = open_store(database_url, upgrade=False)
+    StoreService(store, scorer=scorer).create_round(
+        "旧批次", tier="srdi-sme", round_date=date(2025, 5, 1)
+    )
+    store.close()
+    with open_store(database_url) as store:
+        assert current_revision(store.engine) == head_revision() == "0007"
+        service = StoreService(store, scorer=scorer)
+        assert [r.name for r in service.list_rounds()] == ["旧批次"]
+        assert _import(service, write_list(tmp_path / "a.xlsx", list_names(2))).added == 2

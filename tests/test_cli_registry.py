@@ -1,0 +1,131 @@
+"""`zjtx registry …` from the command line, and its warnings in `zjtx round import --json`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.registry_fixtures import list_names, write_docx_list, write_list
+from tests.store.helpers import make_uscc
+from tests.store.test_real_rulebooks import COMPLETE
+from zjtx.cli import main
+
+
+@pytest.fixture(autouse=True)
+def environment(tmp_path, monkeypatch):
+    """An SQLite file in tmp_path and a configured evaluator."""
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王评审")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_twice_list_due_and_revoke(capsys, tmp_path):
+    """A list imported twice changes nothing the second time; due counts; revoke recorded."""
+    path = str(write_list(tmp_path / "认定.xlsx", list_names(250)))
+    code, out, _ = run(capsys, "registry", "import", path, "--title", "srdi-sme", "--year", "2024")
+    assert code == 0 and "新增 250 项" in out
+    code, out, _ = run(
+        capsys, "registry", "import", path, "--title", "srdi-sme", "--year", "2024", "--json"
+    )
+    assert json.loads(out)[0] | {"file": ""} == {
+        "file": "", "imported": True, "rows": 250, "added": 0, "superseded": 0,
+        "uscc_attached": 0, "unchanged": 250,
+    }  # fmt: skip
+    code, out, _ = run(capsys, "registry", "due", "--year", "2027", "--json")
+    assert json.loads(out)["count"] == 250
+    code, out, _ = run(capsys, "registry", "due", "--year", "2026", "--json")
+    assert json.loads(out)["count"] == 0
+    name = list_names(250)[3]
+    code, out, _ = run(
+        capsys, "registry", "revoke", name, "--title", "srdi-sme", "--reason", "复核不合格"
+    )
+    assert code == 0 and "已撤销 1 项" in out
+    code, out, _ = run(capsys, "registry", "show", name, "--json")
+    shown = json.loads(out)
+    assert [e["status"] for e in shown["entries"]] == ["recognised", "revoked"]
+    assert shown["entries"][1]["note"] == "复核不合格"
+    code, out, _ = run(capsys, "registry", "list", "--region", "南京市", "--json")
+    assert len(json.loads(out)) == 50
+
+
+def test_bad_lists_exit_1_with_where_and_keep_the_register(capsys, tmp_path):
+    """No name column and a duplicate name: one Chinese message each, nothing lost."""
+    good = str(write_list(tmp_path / "好.xlsx", list_names(5)))
+    run(capsys, "registry", "import", good, "--title", "srdi-sme", "--year", "2024")
+    nameless = write_list(
+        tmp_path / "无名.xlsx", list_names(3), header=("序号", "单位", "市", "区县")
+    )
+    names = list_names(4)
+    names[3] = names[1]
+    duplicate = write_list(tmp_path / "重复.xlsx", names)
+    code, _, err = run(
+        capsys, "registry", "import", str(nameless), str(duplicate), "--title", "srdi-sme",
+        "--year", "2025",
+    )  # fmt: skip
+    assert code == 1
+    assert "无名.xlsx，工作表“名单”：找不到企业名称列" in err
+    assert (
+        "重复.xlsx，工作表“名单”，第 4 行：企业 “江苏新材料第1号有限公司” 在名单中出现 2 次" in err
+    )
+    assert "Traceback" not in err
+    code, out, _ = run(capsys, "registry", "list", "--json")
+    assert len(json.loads(out)) == 5
+
+
+def test_round_import_json_lists_registry_warnings_and_accept_applies(capsys, tmp_path):
+    """Half-width brackets match the list; the warning is under the file's issues; accepting
+    the register's value changes the data."""
+    names = list_names(10)
+    run(capsys, "registry", "import", str(write_list(tmp_path / "l.xlsx", names)),
+        "--title", "srdi-sme", "--year", "2025")  # fmt: skip
+    run(capsys, "round", "create", "小巨人2026", "--tier", "little-giant", "--date", "2026-06-01")
+    half = names[3].replace("（", "(").replace("）", ")")
+    records = [
+        {**COMPLETE, "name": half, "uscc": make_uscc(1), "holds_srdi": False},
+        {
+            **COMPLETE,
+            "name": "不在任何名单的企业有限公司",
+            "uscc": make_uscc(2),
+            "holds_srdi": False,
+        },
+    ]
+    path = tmp_path / "applicants.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "round", "import", "小巨人2026", str(path), "--json")
+    files = json.loads(out)["files"]
+    issues = [i for f in files for i in f["issues"] if i["code"].startswith("registry-")]
+    assert [(i["code"], i["uscc"], i["field"]) for i in issues] == [
+        ("registry-declared-contradicted", make_uscc(1), "holds_srdi")
+    ]
+    code, out, _ = run(
+        capsys, "registry", "accept", "小巨人2026", make_uscc(1), "--field", "holds_srdi"
+    )
+    assert code == 0 and "否→是" in out
+    code, out, _ = run(capsys, "registry", "show", make_uscc(1))
+    assert "小巨人2026（2026-06-01）" in out
+
+
+def test_a_word_list_is_imported_like_a_workbook(capsys, tmp_path):
+    """`registry import 名单.docx` enters every row; the same names in .xlsx change nothing."""
+    names = list_names(40)
+    docx = str(write_docx_list(tmp_path / "认定.docx", names, per_table=25))
+    code, out, err = run(
+        capsys, "registry", "import", docx, "--title", "srdi-sme", "--year", "2024"
+    )
+    assert (code, err) == (0, "") and "认定.docx：40 行，新增 40 项" in out
+    code, out, _ = run(capsys, "registry", "show", names[3], "--json")
+    entry = json.loads(out)["entries"][0]
+    assert entry["source"] == {
+        "file": "认定.docx", "sheet": "表1", "row": 5,
+        "title": "2024年度江苏省专精特新中小企业认定名单 （排名不分先后） 第1部分",
+    }  # fmt: skip
+    xlsx = str(write_list(tmp_path / "认定.xlsx", names))
+    code, out, _ = run(capsys, "registry", "import", xlsx, "--title", "srdi-sme", "--year", "2024")
+    assert "新增 0 项" in out and "未变 40 项" in out

@@ -1,0 +1,200 @@
+"""`zjtx rulebook check` and `zjtx rulebook install`, and where `zjtx rulebooks` says files come from."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from zjtx.cli import main
+from zjtx.paths import resource_path
+from zjtx.scoring.rulebook import load_rulebook, select_rulebook_id
+from zjtx.scoring.selection import forget_selection
+
+SHIPPED = sorted(
+    [*resource_path("rulebooks").glob("*.yaml"), *resource_path("overlays").glob("*.yaml"),
+     *resource_path("notices").glob("*.yaml")]
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def forget_installed_files():
+    """Selections made while a test's data folder held installed files are not kept for the
+    next test, whose data folder is empty."""
+    yield
+    forget_selection()
+
+
+def _edited(tmp_path: Path, source: Path, name: str, edit) -> Path:
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    edit(data)
+    target = tmp_path / name
+    target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def test_every_shipped_file_passes_the_check(capsys):
+    """All bundled rulebooks, overlays and notices pass, each with a one-line Chinese summary."""
+    assert main(["rulebook", "check", *map(str, SHIPPED)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(SHIPPED)
+    assert all(line.startswith("✓ ") and "有效" in line for line in out)
+
+
+def test_check_lists_every_problem_and_exits_2(tmp_path, capsys):
+    """A file with three problems in different places lists all three, each with file, rule,
+    place and the right name; the exit status is 2."""
+
+    def edit(data):
+        by_id = {c["id"]: c for c in data["criteria"]}
+        data["groups"][0]["minimun"] = 1
+        by_id["SR22-B1"]["require"] = {
+            "cases": [
+                {"when": {"q": "niche_years", "ge": 5}, "then": {"q": "niche_years", "ge": 2}}
+            ],
+            "otherwize": {"q": "niche_years", "ge": 3},
+        }
+        by_id["SR22-S1"]["score"] = {"first": {"cases": "x"}}
+
+    path = _edited(tmp_path, resource_path("rulebooks", "srdi-sme-2022.yaml"), "mine.yaml", edit)
+    assert main(["rulebook", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "评价标准有 3 处问题" in err
+    assert "“minimun”" in err and "“minimum”" in err
+    assert "[SR22-B1] require: 未知属性 “otherwize”" in err and "“otherwise”" in err
+    assert "[SR22-S1] score.first.cases: first 的 cases 须为至少 1 项的列表" in err
+    assert "Traceback" not in err
+
+
+def test_check_json_reports_problems_per_file(tmp_path, capsys):
+    """--json gives each file's kind, validity and problems with rule, path and suggestion."""
+
+    def edit(data):
+        data["provinse"] = data.pop("province")
+
+    bad = _edited(tmp_path, resource_path("overlays", "jiangsu-2022.yaml"), "js.yaml", edit)
+    good = resource_path("overlays", "shandong-2022.yaml")
+    assert main(["rulebook", "check", "--json", str(bad), str(good)]) == 2
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["valid"] for r in reports] == [False, True]
+    assert reports[0]["kind"] == "overlays"
+    suggestions = {p["suggestion"] for p in reports[0]["problems"]}
+    assert "province" in suggestions
+
+
+def test_check_names_a_file_of_unknown_kind(tmp_path, capsys):
+    """A YAML file that is neither a rulebook, an overlay nor a notice says so in Chinese."""
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\nfoo: 1\n", encoding="utf-8")
+    assert main(["rulebook", "check", str(path)]) == 2
+    assert "无法判断文件类型" in capsys.readouterr().err
+
+
+def _newer_overlay(tmp_path: Path) -> Path:
+    def edit(data):
+        data["version"] = "2022.9"
+        data["title"] = "江苏省专精特新中小企业认定（安装的新版）"
+
+    return _edited(tmp_path, resource_path("overlays", "jiangsu-2022.yaml"), "江苏新版.yaml", edit)
+
+
+def test_install_newer_overlay_is_used_and_listed_as_installed(tmp_path, capsys):
+    """An overlay with a newer version than the bundled one installs into the data folder,
+    replaces it when loading, and `zjtx rulebooks` marks it 已安装 with its path."""
+    data_dir = Path(os.environ["ZJTX_DATA_DIR"])
+    assert main(["rulebook", "install", str(_newer_overlay(tmp_path))]) == 0
+    target = data_dir / "overlays" / "jiangsu-2022.yaml"
+    assert target.is_file() and "已安装" in capsys.readouterr().out
+    book = load_rulebook("srdi-sme-2022", "jiangsu-2022")
+    assert book.overlay is not None and book.overlay.title.endswith("（安装的新版）")
+    assert main(["rulebooks", "--json"]) == 0
+    overlays = {o["id"]: o for o in json.loads(capsys.readouterr().out)["overlays"]}
+    assert overlays["jiangsu-2022"]["origin"] == "installed"
+    assert overlays["jiangsu-2022"]["path"] == str(target)
+    assert overlays["shandong-2022"]["origin"] == "bundled"
+    assert main(["rulebooks"]) == 0
+    out = capsys.readouterr().out
+    assert "已安装（替代内置版本 2022.1）" in out and str(target) in out
+
+
+def test_install_refuses_a_bundled_id_without_a_newer_version(tmp_path, capsys):
+    """Installing a copy of a bundled file (same version) is an id clash: exit 2, nothing
+    written, the bundled one still used."""
+    data_dir = Path(os.environ["ZJTX_DATA_DIR"])
+    assert main(["rulebook", "install", str(resource_path("overlays", "shandong-2022.yaml"))]) == 2
+    assert "不高于内置版本" in capsys.readouterr().err
+    assert not (data_dir / "overlays").exists() or not any((data_dir / "overlays").iterdir())
+
+
+def test_install_refuses_an_invalid_file(tmp_path, capsys):
+    """An invalid file is not installed; its problems are listed."""
+
+    def edit(data):
+        data["id"] = "hubei-2027"
+        data["province"] = "湖北"
+        data["set"] = {"pass_lin": 70}
+
+    path = _edited(tmp_path, resource_path("overlays", "guangdong-2024.yaml"), "hb.yaml", edit)
+    assert main(["rulebook", "install", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "“pass_lin”" in err and "未安装" in err
+    assert not (Path(os.environ["ZJTX_DATA_DIR"]) / "overlays" / "hubei-2027.yaml").exists()
+
+
+def test_installed_new_rulebook_loads_beside_the_bundled_ones(tmp_path, capsys):
+    """A rulebook with a new id installs and is found by id and by round date, as 已安装."""
+
+    def edit(data):
+        data["id"] = "tech-sme-2027"
+        data["version"] = "2027.1"
+        data["title"] = "科技型中小企业评价标准（2027 版，测试）"
+        data["applies"] = [{"from": "2010-01-01", "until": "2017-05-02"}]
+        data["criteria"] = [
+            {k: v for k, v in c.items() if k != "replaces"} for c in data["criteria"]
+        ]
+
+    source = resource_path("rulebooks", "tech-sme-2017.yaml")
+    path = _edited(tmp_path, source, "科技型2027.yaml", edit)
+    assert main(["rulebook", "install", str(path)]) == 0
+    capsys.readouterr()
+    assert load_rulebook("tech-sme-2027").title.endswith("测试）")
+    from datetime import date
+
+    assert select_rulebook_id("tech-sme", date(2016, 3, 1)) == "tech-sme-2027"
+    assert main(["rulebooks"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("tech-sme-2027"))
+    assert line.rstrip().endswith("已安装")
+
+
+def test_install_refuses_a_rulebook_overlapping_another_of_its_tier(tmp_path, capsys):
+    """A rulebook whose rounds overlap a bundled one of the same tier would make the choice by
+    date ambiguous: it is refused, naming the other rulebook."""
+
+    def edit(data):
+        data["id"] = "tech-sme-2027"
+        data["version"] = "2027.1"
+        data["applies"] = [{"from": "2027-01-01"}]
+        data["criteria"] = [
+            {k: v for k, v in c.items() if k != "replaces"} for c in data["criteria"]
+        ]
+
+    source = resource_path("rulebooks", "tech-sme-2017.yaml")
+    assert main(["rulebook", "install", str(_edited(tmp_path, source, "t.yaml", edit))]) == 2
+    err = capsys.readouterr().err
+    assert "tech-sme-2017" in err and "重叠" in err
+
+
+@pytest.mark.parametrize("kind", ["rulebooks", "overlays"])
+def test_installed_file_with_an_older_version_is_reported_unused(kind, capsys):
+    """An installed file not newer than the bundled one (e.g. after an upgrade) is not used;
+    `zjtx rulebooks` says so, naming the file."""
+    name = {"rulebooks": "srdi-sme-2022.yaml", "overlays": "shandong-2022.yaml"}[kind]
+    folder = Path(os.environ["ZJTX_DATA_DIR"]) / kind
+    folder.mkdir(parents=True)
+    (folder / name).write_bytes(resource_path(kind, name).read_bytes())
+    assert main(["rulebooks"]) == 0
+    out = capsys.readouterr().out
+    assert f"{folder / name}" in out and "未使用" in out

@@ -1,0 +1,153 @@
+"""Word .docx 申请书 as grids: every table (merged cells kept) plus "名称：X" paragraphs."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from zjtx.intake.workbook import FileProblem, SheetData
+
+BODY_TEXT = "正文"
+MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
+# "企业名称：X" paragraphs outside tables; anything longer is prose, not a field.
+_LABELLED = re.compile(r"^\s*([^:：]{2,30}?)\s*[:：]\s*(\S.{0,199}?)\s*$")
+_NOT_WORD = "文件已损坏或不是 Word 文档，无法读取：请在 Word 或 WPS 中打开并另存为 .docx"
+
+
+@dataclass(slots=True)
+class WordDocument:
+    """The grids of one document and the tables that could not be read (name, message)."""
+
+    sheets: list[SheetData] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_docx(path: Path) -> WordDocument:
+    """Tables of a .docx as SheetData named 表1, 表2…; labelled paragraphs as 正文."""
+    from docx.oxml.ns import qn
+
+    body = _body(path)
+
+    tbl_tag, p_tag = qn("w:tbl"), qn("w:p")
+    result = WordDocument()
+    paragraphs: list[list[str]] = []
+    numbers: list[int] = []
+    tables = 0
+    for index, child in enumerate(body.iterchildren(), start=1):
+        if child.tag == tbl_tag:
+            tables += 1
+            name = f"表{tables}"
+            problem, sheet = _table(child, name)
+            if problem is not None:
+                result.problems.append((name, problem))
+            else:
+                result.sheets.append(sheet)
+        elif child.tag == p_tag:
+            match = _LABELLED.match(_text(child))
+            if match:
+                paragraphs.append([match.group(1), match.group(2)])
+                numbers.append(index)
+    if paragraphs:
+        result.sheets.append(
+            SheetData(name=BODY_TEXT, rows=paragraphs, ref_style="paragraph", row_numbers=numbers)
+        )
+    return result
+
+
+def _body(path: Path) -> Any:
+    """The w:body of the main document part, parsed by python-docx's XML layer.
+
+    Only the main part is parsed: docx.Document() would parse styles, theme, numbering and
+    settings too (two thirds of the time for a 申请书) though tables need none of them.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import parse_xml
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+            target = next(
+                (
+                    rel.get("Target", "")
+                    for rel in rels
+                    if rel.get("Type") == RELATIONSHIP_TYPE.OFFICE_DOCUMENT
+                ),
+                "word/document.xml",
+            )
+            info = archive.getinfo(target.lstrip("/"))
+            if info.file_size > MAX_DOCUMENT_BYTES:
+                raise FileProblem(
+                    "file-too-large",
+                    f"Word 文档正文解压后超过 {MAX_DOCUMENT_BYTES >> 20} MB，不像是申请书，未读取",
+                )
+            xml = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError):
+        raise FileProblem("file-corrupt", _NOT_WORD) from None
+    try:
+        document = parse_xml(xml)
+    except Exception as exc:  # lxml's XMLSyntaxError: a damaged part
+        raise FileProblem("file-corrupt", f"{_NOT_WORD}（{type(exc).__name__}）") from None
+    body = document.find(qn("w:body"))
+    if body is None:
+        raise FileProblem("file-corrupt", _NOT_WORD)
+    return body
+
+
+def _text(element: object) -> str:
+    from docx.oxml.ns import qn
+
+    parts = []
+    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br")):  # type: ignore[attr-defined]
+        parts.append(node.text or "" if node.tag == qn("w:t") else " ")
+    return "".join(parts).strip()
+
+
+def _table(tbl: object, name: str) -> tuple[str | None, SheetData]:
+    """(problem or None, grid) of one table: merged cells as ranges, covered cells empty."""
+    from docx.oxml.ns import qn
+
+    tr_tag, tc_tag, p_tag = qn("w:tr"), qn("w:tc"), qn("w:p")
+    grid = tbl.tblGrid  # type: ignore[attr-defined]
+    width = len(grid.gridCol_lst) if grid is not None else 0
+    rows: list[list[str]] = []
+    merged: list[tuple[int, int, int, int]] = []
+    open_down: dict[int, int] = {}  # grid column -> index in merged of a vertical merge
+    widths: list[int] = []
+    for r, tr in enumerate(tbl.iterchildren(tr_tag)):  # type: ignore[attr-defined]
+        c = tr.grid_before
+        row: list[str] = [""] * c
+        for tc in tr.iterchildren(tc_tag):
+            span = tc.grid_span
+            text = "\n".join(_text(p) for p in tc.iterchildren(p_tag)).strip()
+            vmerge = tc.vMerge
+            if vmerge == "continue" and c in open_down:
+                r1, c1, _, c2 = merged[open_down[c]]
+                merged[open_down[c]] = (r1, c1, r, c2)
+                text = ""
+            elif vmerge == "restart":
+                open_down[c] = len(merged)
+                merged.append((r, c, r, c + span - 1))
+            else:
+                open_down.pop(c, None)
+                if span > 1:
+                    merged.append((r, c, r, c + span - 1))
+            row.append(text)
+            row.extend([""] * (span - 1))
+            c += span
+        widths.append(c + tr.grid_after)
+        rows.append(row)
+    expected = width or max(widths, default=0)
+    for r, found in enumerate(widths):
+        if found != expected:
+            return (
+                f"{name}第{r + 1}行有 {found} 列，表格的其他行有 {expected} 列：表格行列不整齐，"
+                "无法确定各单元格对应的栏目，该表未读取；请在 Word 中把该行补齐（或合并单元格）"
+                "后再导入",
+                SheetData(name=name, rows=[]),
+            )
+    return None, SheetData(name=name, rows=rows, merged=merged, ref_style="table")

@@ -1,0 +1,250 @@
+"""Read a published list of recognised enterprises (公示名单, 认定名单…) from .xlsx/.xls/.csv/.docx."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from zjtx.domain.names import normalise_name
+from zjtx.domain.uscc import validate_uscc
+from zjtx.intake.headers import clean
+from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
+
+HEADER_SCAN_ROWS = 30  # a list's header sits below its title, a few rows at most
+NAME_LIMIT = 300  # RegistryEntry.name
+# Headers a list names its columns with, beside the field catalogue's aliases.
+EXTRA_HEADERS = {
+    "name": ("企业名单", "企业名称", "单位名称", "名称", "企业", "公司名称", "申报单位名称"),
+    "uscc": ("统一社会信用代码", "社会统一信用代码", "信用代码"),
+    "city": ("设区市", "地市", "所在地市", "所在市", "市", "地区", "所属市", "市州"),
+    "county": ("县（市、区）", "县(市、区)", "区县", "县区", "县市区", "所在县区", "县（区）"),
+}
+_SKIP_NAMES = frozenset({"合计", "小计", "总计"})
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One enterprise of a list as published, and where it stands (sheet row, 1-based)."""
+
+    name: str
+    name_key: str
+    uscc: str | None
+    city: str | None
+    county: str | None
+    sheet: str | None
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListProblem:
+    """Why a list (or one of its rows) cannot enter the register, with where."""
+
+    code: str
+    message: str
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+
+    def where(self) -> str:
+        """文件、工作表、第几行, in Chinese."""
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        return "，".join(parts)
+
+
+@dataclass(slots=True)
+class PublishedList:
+    """A list file read: its title row, its enterprises in order, and the problems found."""
+
+    path: Path
+    file_name: str
+    sha256: str
+    document_title: str = ""
+    rows: list[ListRow] = field(default_factory=list)
+    problems: list[ListProblem] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _header_table() -> dict[str, str]:
+    """Cleaned header text -> column role (name, uscc, city, county)."""
+    from zjtx.scoring.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    table: dict[str, str] = {}
+    for role, extras in EXTRA_HEADERS.items():
+        spec = catalogue.get(role)
+        for text in (*(spec.aliases if spec else ()), *extras):
+            table.setdefault(clean(text), role)
+    return table
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _find_header(sheet: SheetData) -> tuple[int, dict[str, int]] | None:
+    """The header row (0-based) and the column of each role, or None without a name column."""
+    table = _header_table()
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for col, value in enumerate(row):
+            role = table.get(clean(_text(value)))
+            if role is not None and role not in columns:
+                columns[role] = col
+        if "name" in columns:
+            return index, columns
+    return None
+
+
+def _title_above(sheet: SheetData, header: int) -> str:
+    texts = [_text(v) for row in sheet.rows[:header] for v in row if _text(v)]
+    return " ".join(texts)
+
+
+def read_published_list(path: Path | str) -> PublishedList:
+    """Read every sheet of a list file that has a name column (企业名称, 企业名单, 单位名称…).
+
+    Problems (no name column, a name listed twice, an invalid 统一社会信用代码, a file that
+    cannot be read) are collected with file, sheet and row; the caller imports nothing then.
+    """
+    path = Path(path)
+    result = PublishedList(path=path, file_name=path.name, sha256="")
+    try:
+        kind = detect_kind(path)
+        if kind == "json":
+            raise FileProblem("file-format-unsupported", "名单只能是 xlsx、xls、csv 或 docx 文件")
+        result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        docx = kind == "docx"
+        sheets = _read_docx_tables(path, result) if docx else read_workbook(path, kind)
+    except FileProblem as problem:
+        result.problems.append(ListProblem(problem.code, problem.message, path.name, problem.sheet))
+        return result
+    found = False
+    for sheet in sheets:
+        header = _find_header(sheet)
+        if header is None:
+            continue
+        found = True
+        index, columns = header
+        if not result.document_title:
+            result.document_title = _title_above(sheet, index)
+        _read_rows(sheet, index, columns, result)
+    if not found:
+        names = "、".join(EXTRA_HEADERS["name"][:3])
+        result.problems.append(
+            ListProblem(
+                "list-name-column-missing",
+                f"找不到企业名称列：前 {HEADER_SCAN_ROWS} 行中没有“{names}”等列名，无法读取名单",
+                path.name,
+                sheets[0].name if len(sheets) == 1 else None,
+            )
+        )
+    _check_duplicates(result)
+    return result
+
+
+def _read_docx_tables(path: Path, result: PublishedList) -> list[SheetData]:
+    """The tables of a Word list (表1, 表2…) as grids; the announcement's title is the text
+    above the first table, as Word lists print it (a paragraph, not a table row)."""
+    from zjtx.intake.docx_reader import BODY_TEXT, read_docx
+
+    document = read_docx(path)
+    for name, message in document.problems:
+        result.problems.append(ListProblem("table-ragged", message, path.name, name))
+    result.document_title = _docx_title(path)
+    return [sheet for sheet in document.sheets if sheet.name != BODY_TEXT]
+
+
+def _docx_title(path: Path) -> str:
+    """The non-empty paragraphs before the document's first table, joined (at most 200
+    characters: a list's title, not a preamble)."""
+    from docx import Document
+
+    texts: list[str] = []
+    for block in Document(str(path)).iter_inner_content():
+        if not hasattr(block, "text"):
+            break  # the first table
+        if text := _text(block.text):
+            texts.append(text)
+    return " ".join(texts)[:200]
+
+
+def _read_rows(
+    sheet: SheetData, header: int, columns: dict[str, int], result: PublishedList
+) -> None:
+    header_cells = {clean(_text(v)) for v in sheet.rows[header] if _text(v)}
+    name_col = columns["name"]
+
+    def cell(row: list[Any], role: str) -> str:
+        col = columns.get(role)
+        return _text(row[col]) if col is not None and col < len(row) else ""
+
+    for index in range(header + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        name = cell(row, "name")
+        if not name or name in _SKIP_NAMES:
+            continue
+        filled = [_text(v) for v in row if _text(v)]
+        if {clean(v) for v in filled} <= header_cells:
+            continue  # the header repeated on a later page
+        if len(filled) == 1 and len(columns) > 1 and name_col != 0 and row[0] in ("", None):
+            continue  # a section heading (一、南京市) spanning the row
+        at = {"file": result.file_name, "sheet": sheet.name, "row": index + 1}
+        if len(name) > NAME_LIMIT:
+            result.problems.append(
+                ListProblem(
+                    "list-name-too-long",
+                    f"企业名称有 {len(name)} 个字符，超过了允许的 {NAME_LIMIT} 个字符",
+                    **at,
+                )
+            )
+            continue
+        uscc = cell(row, "uscc").upper() or None
+        if uscc is not None and (problem := validate_uscc(uscc)) is not None:
+            result.problems.append(
+                ListProblem("list-uscc-invalid", f"企业 “{name}” 的{problem.message}", **at)
+            )
+            continue
+        result.rows.append(
+            ListRow(
+                name=name,
+                name_key=normalise_name(name),
+                uscc=uscc,
+                city=cell(row, "city") or None,
+                county=cell(row, "county") or None,
+                sheet=sheet.name,
+                row=index + 1,
+            )
+        )
+
+
+def _check_duplicates(result: PublishedList) -> None:
+    """A name twice in one list: one problem naming every row it stands in."""
+    rows_of: dict[str, list[ListRow]] = defaultdict(list)
+    for row in result.rows:
+        rows_of[row.name_key].append(row)
+    for rows in rows_of.values():
+        if len(rows) < 2:
+            continue
+        places = "、".join(f"第 {r.row} 行" for r in rows[1:])
+        result.problems.append(
+            ListProblem(
+                "list-name-duplicate",
+                f"企业 “{rows[0].name}” 在名单中出现 {len(rows)} 次（另见{places}）；"
+                "同一名单中每家企业只能出现一次，请删除重复行后重新导入",
+                result.file_name,
+                rows[0].sheet,
+                rows[0].row,
+            )
+        )

@@ -1,0 +1,799 @@
+"""The register across years (培育库): published lists in, recognitions appended and superseded,
+queries by title, year, region and enterprise, renewals due and revocations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Integer, Select, func, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from zjtx.domain.names import normalise_name
+from zjtx.domain.registry import (
+    HOLDING,
+    RegistryLevel,
+    RegistryStatus,
+    RegistryTitle,
+    effective_status,
+)
+from zjtx.store.bulk import gc_paused, insert_many
+from zjtx.store.common import evaluator_row
+from zjtx.store.engine import Store
+from zjtx.store.errors import InvalidRequestError, NotFoundError
+from zjtx.store.models import (
+    Applicant,
+    AuditEvent,
+    Evaluation,
+    Evaluator,
+    RegistryEntry,
+    RegistryList,
+    Review,
+    Round,
+    utc_now,
+)
+
+if TYPE_CHECKING:
+    from zjtx.intake.published_list import ListProblem, PublishedList
+    from zjtx.store.evaluations import Evaluations
+
+_REGISTRY_LOCK = (0x7A6A, 0x15)  # PostgreSQL advisory lock: one register writer at a time
+
+
+class RegistryImportError(InvalidRequestError):
+    """A list that cannot enter the register: every problem with file, sheet and row."""
+
+    def __init__(self, problems: list[ListProblem]) -> None:
+        self.problems = problems
+        lines = [f"{p.where()}：{p.message}" for p in problems]
+        super().__init__("名单未导入，培育库未作任何改动：\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntryInfo:
+    """One state of one recognition as the CLI, window and exports show it."""
+
+    id: int
+    name: str
+    uscc: str | None
+    city: str | None
+    county: str | None
+    title: str
+    level: str
+    year: int
+    batch: str
+    status: str  # as stored
+    shown_status: str  # as of today (expired read from the year)
+    valid_until: int
+    source_file: str
+    source_sheet: str | None
+    source_row: int | None
+    source_title: str
+    note: str | None
+    supersedes_id: int | None
+    current: bool
+    created_by: str
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "uscc": self.uscc,
+            "city": self.city,
+            "county": self.county,
+            "title": self.title,
+            "title_label": RegistryTitle.label_of(self.title),
+            "level": self.level,
+            "year": self.year,
+            "batch": self.batch,
+            "status": self.shown_status,
+            "status_label": RegistryStatus.label_of(self.shown_status),
+            "valid_until": self.valid_until,
+            "source": {
+                "file": self.source_file,
+                "sheet": self.source_sheet,
+                "row": self.source_row,
+                "title": self.source_title,
+            },
+            "note": self.note,
+            "supersedes": self.supersedes_id,
+            "current": self.current,
+            "recorded_by": self.created_by,
+            "recorded_at": self.created_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryImport:
+    """What importing one list did."""
+
+    file_name: str
+    rows: int
+    added: int
+    superseded: int
+    uscc_attached: int
+    unchanged: int
+
+    @property
+    def changed_nothing(self) -> bool:
+        return self.added == self.superseded == self.uscc_attached == 0
+
+
+@dataclass(frozen=True, slots=True)
+class RoundApplication:
+    """An enterprise's application in one of our rounds and what was decided."""
+
+    round_name: str
+    tier: str
+    round_date: str
+    uscc: str
+    name: str
+    verdict: str | None
+    decision: str | None
+
+
+@dataclass(slots=True)
+class EnterpriseHistory:
+    """An enterprise's recognitions (every state, oldest first) and its applications."""
+
+    query: str
+    name: str | None
+    uscc: str | None
+    entries: list[RegistryEntryInfo] = field(default_factory=list)
+    applications: list[RoundApplication] = field(default_factory=list)
+    suggestions: list[tuple[str, float]] = field(default_factory=list)  # near names, score
+
+
+@dataclass(slots=True)
+class _Entry:
+    """The columns of a current entry the import and the checks compare."""
+
+    id: int
+    name: str
+    name_key: str
+    uscc: str | None
+    city: str | None
+    county: str | None
+    title: str
+    level: str
+    year: int
+    batch: str
+    status: str
+    valid_until: int
+
+
+_ENTRY_COLUMNS = (
+    RegistryEntry.id,
+    RegistryEntry.name,
+    RegistryEntry.name_key,
+    RegistryEntry.uscc,
+    RegistryEntry.city,
+    RegistryEntry.county,
+    RegistryEntry.title,
+    RegistryEntry.level,
+    RegistryEntry.year,
+    RegistryEntry.batch,
+    RegistryEntry.status,
+    RegistryEntry.valid_until,
+)
+
+
+def current_query(*columns: Any) -> Select[Any]:
+    """Rows no later row supersedes (the current state of each recognition)."""
+    later = aliased(RegistryEntry)
+    return (
+        select(*(columns or _ENTRY_COLUMNS))
+        .outerjoin(later, later.supersedes_id == RegistryEntry.id)
+        .where(later.id.is_(None))
+    )
+
+
+def current_entries(session: Session, *conditions: Any) -> list[_Entry]:
+    """The current entries (matching ``conditions``), as plain rows."""
+    return [_Entry(*row) for row in session.execute(current_query().where(*conditions))]
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        key, sub = _REGISTRY_LOCK
+        session.execute(
+            select(func.pg_advisory_xact_lock(type_coerce(key, Integer), type_coerce(sub, Integer)))
+        )
+
+
+def _this_year() -> int:
+    return datetime.now(UTC).astimezone().year
+
+
+class Registry:
+    """The register's operations, each in one database session."""
+
+    def __init__(self, store: Store, evaluations: Evaluations) -> None:
+        self.store = store
+        self.evaluations = evaluations
+
+    def accept_value(
+        self, round_name: str, uscc: str, field: str, *, evaluator: str | None = None
+    ) -> dict[str, Any]:
+        """Take the register's value of a declared title into an applicant's data (a new
+        version, provenance 培育库, re-evaluated; recorded in the audit trail)."""
+        from zjtx.store.registry_checks import accept_registry_value
+
+        with gc_paused(), self.store.write_session() as session:
+            return accept_registry_value(
+                session, self.evaluations, round_name, uscc, field, evaluator
+            )
+
+    # ---------------------------------------------------------------------------- import
+
+    def import_list(
+        self,
+        published: PublishedList,
+        *,
+        title: str,
+        year: int,
+        batch: str = "",
+        status: str = RegistryStatus.RECOGNISED.value,
+        level: str | None = None,
+        valid_years: int = 3,
+        evaluator: str | None = None,
+    ) -> RegistryImport:
+        """Enter a read list: one recognition per row. A row already on record in the same
+        state changes nothing; a new state (recognised after publicity, revoked…) supersedes
+        the old one; a 统一社会信用代码 the list gives for a name-only enterprise is attached to
+        its entries. Any problem in the list (or a code contradicting the one on record)
+        raises RegistryImportError and nothing is written."""
+        from zjtx.domain.registry import DEFAULT_LEVEL
+
+        title = RegistryTitle.parse(title).value
+        status = RegistryStatus.parse(status).value
+        if status == RegistryStatus.EXPIRED.value:
+            raise InvalidRequestError("“已过期”由有效期推算，不能作为名单状态导入")
+        level = RegistryLevel.parse(level).value if level else DEFAULT_LEVEL[RegistryTitle(title)]
+        if published.problems:
+            raise RegistryImportError(published.problems)
+        with gc_paused(), self.store.write_session() as session:
+            _lock(session)
+            actor = evaluator_row(session, evaluator)
+            plan = _ImportPlan(
+                published, title, year, batch, status, level, valid_years, actor, utc_now()
+            )
+            plan.build(current_entries(session))
+            if plan.problems:
+                raise RegistryImportError(plan.problems)
+            return plan.write(session)
+
+    # --------------------------------------------------------------------------- queries
+
+    def list_entries(
+        self,
+        *,
+        title: str | None = None,
+        year: int | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        history: bool = False,
+    ) -> list[RegistryEntryInfo]:
+        """One row per recognition (its current state; every state with ``history``)."""
+        with self.store.session() as session:
+            query = (
+                select(RegistryEntry, Evaluator.name)
+                if history
+                else current_query(RegistryEntry, Evaluator.name)
+            )
+            query = query.join(Evaluator, Evaluator.id == RegistryEntry.created_by_id)
+            if title:
+                query = query.where(RegistryEntry.title == RegistryTitle.parse(title).value)
+            if year is not None:
+                query = query.where(RegistryEntry.year == year)
+            if region:
+                like = f"%{region.strip()}%"
+                query = query.where(
+                    or_(RegistryEntry.city.like(like), RegistryEntry.county.like(like))
+                )
+            query = query.order_by(
+                RegistryEntry.year, RegistryEntry.title, RegistryEntry.source_row, RegistryEntry.id
+            )
+            current = None if not history else _current_ids(session)
+            rows = [
+                _info(entry, actor, current is None or entry.id in current)
+                for entry, actor in session.execute(query)
+            ]
+        if status:
+            wanted = RegistryStatus.parse(status).value
+            rows = [r for r in rows if r.shown_status == wanted]
+        return rows
+
+    def due(self, year: int, *, title: str | None = None) -> list[RegistryEntryInfo]:
+        """Recognitions held whose validity ends in ``year`` (a 2024 recognition of 3 years
+        is due in 2027), by region and name."""
+        with self.store.session() as session:
+            query = (
+                current_query(RegistryEntry, Evaluator.name)
+                .join(Evaluator, Evaluator.id == RegistryEntry.created_by_id)
+                .where(RegistryEntry.valid_until == year, RegistryEntry.status.in_(HOLDING))
+            )
+            if title:
+                query = query.where(RegistryEntry.title == RegistryTitle.parse(title).value)
+            query = query.order_by(
+                RegistryEntry.title,
+                RegistryEntry.city,
+                RegistryEntry.county,
+                RegistryEntry.name_key,
+            )
+            return [_info(entry, actor, True) for entry, actor in session.execute(query)]
+
+    def show(self, name_or_uscc: str) -> EnterpriseHistory:
+        """An enterprise's every recognition state and its applications in our rounds;
+        NotFoundError (with near names as suggestions) when the register has none."""
+        text = name_or_uscc.strip()
+        with self.store.session() as session:
+            ids = _enterprise_ids(session, text)
+            result = EnterpriseHistory(query=text, name=None, uscc=None)
+            if ids:
+                current = _current_ids(session)
+                query = (
+                    select(RegistryEntry, Evaluator.name)
+                    .join(Evaluator, Evaluator.id == RegistryEntry.created_by_id)
+                    .where(RegistryEntry.id.in_(ids))
+                    .order_by(RegistryEntry.id)
+                )
+                result.entries = [
+                    _info(entry, actor, entry.id in current)
+                    for entry, actor in session.execute(query)
+                ]
+                latest = result.entries[-1]
+                result.name = latest.name
+                result.uscc = next((e.uscc for e in reversed(result.entries) if e.uscc), None)
+            usccs = {e.uscc for e in result.entries if e.uscc} | (
+                {text.upper()} if len(text) == 18 else set()
+            )
+            names = {e.name for e in result.entries} | {text}
+            result.applications = _applications(session, usccs, names)
+            if not result.entries:
+                from zjtx.store.registry_match import near_names
+
+                keys = dict(
+                    session.execute(current_query(RegistryEntry.name_key, RegistryEntry.name)).all()
+                )
+                result.suggestions = near_names(normalise_name(text), keys)
+                if not result.applications:
+                    hint = "、".join(f"“{n}”" for n, _ in result.suggestions[:3])
+                    raise NotFoundError(
+                        f"培育库中没有 “{text}” 的记录"
+                        + (f"；相近的名称：{hint}（请确认后用全称查询）" if hint else "")
+                    )
+        return result
+
+    # ---------------------------------------------------------------------------- changes
+
+    def revoke(
+        self, name_or_uscc: str, *, title: str, reason: str, evaluator: str | None = None
+    ) -> list[RegistryEntryInfo]:
+        """Revoke an enterprise's held recognitions of ``title``: each gets a new state
+        (已撤销, with the reason) superseding the current one."""
+        title = RegistryTitle.parse(title).value
+        if not reason.strip():
+            raise InvalidRequestError("撤销称号必须说明理由（--reason）")
+        with self.store.write_session() as session:
+            _lock(session)
+            actor = evaluator_row(session, evaluator)
+            ids = _enterprise_ids(session, name_or_uscc.strip())
+            held = [
+                e
+                for e in current_entries(session, RegistryEntry.id.in_(ids or [-1]))
+                if e.title == title and e.status in HOLDING
+            ]
+            if not held:
+                raise NotFoundError(
+                    f"培育库中 “{name_or_uscc}” 没有可撤销的{RegistryTitle.label_of(title)}称号"
+                )
+            now = utc_now()
+            rows = [
+                _copy(e, actor, now, status=RegistryStatus.REVOKED.value, note=reason.strip())
+                for e in held
+            ]
+            new_ids = insert_many(session, RegistryEntry, rows)
+            insert_many(
+                session,
+                AuditEvent,
+                [
+                    _audit(actor, now, "registry-revoke", new_id, row, e, reason.strip())
+                    for new_id, row, e in zip(new_ids, rows, held, strict=True)
+                ],
+            )
+        return [e for e in self.show(name_or_uscc).entries if e.id in set(new_ids)]
+
+    def attach_uscc(
+        self, name: str, uscc: str, *, evaluator: str | None = None, reason: str | None = None
+    ) -> list[RegistryEntryInfo]:
+        """Give a name-only enterprise its 统一社会信用代码 (each current entry of that
+        normalised name gets a new state carrying it); the evaluator confirming a near match
+        does this too. A different code already on record is refused."""
+        from zjtx.domain.uscc import validate_uscc
+
+        code = uscc.strip().upper()
+        if (problem := validate_uscc(code)) is not None:
+            raise InvalidRequestError(problem.message)
+        key = normalise_name(name)
+        with self.store.write_session() as session:
+            _lock(session)
+            actor = evaluator_row(session, evaluator)
+            entries = current_entries(session, RegistryEntry.name_key == key)
+            if not entries:
+                raise NotFoundError(f"培育库中没有名称为 “{name}” 的企业")
+            other = next((e for e in entries if e.uscc and e.uscc != code), None)
+            if other is not None:
+                raise InvalidRequestError(
+                    f"企业 “{other.name}” 在培育库中记录的统一社会信用代码是 {other.uscc}，"
+                    f"与 {code} 不符；培育库未作改动"
+                )
+            todo = [e for e in entries if e.uscc is None]
+            now = utc_now()
+            note = reason or "补充统一社会信用代码"
+            rows = [_copy(e, actor, now, uscc=code, note=note) for e in todo]
+            new_ids = insert_many(session, RegistryEntry, rows)
+            insert_many(
+                session,
+                AuditEvent,
+                [
+                    _audit(actor, now, "registry-uscc-attach", i, row, e, note)
+                    for i, row, e in zip(new_ids, rows, todo, strict=True)
+                ],
+            )
+        return [e for e in self.show(code).entries if e.id in set(new_ids)]
+
+
+# ----------------------------------------------------------------------------- the import
+
+
+@dataclass
+class _ImportPlan:
+    """What one list adds to the register, computed against its current entries."""
+
+    published: PublishedList
+    title: str
+    year: int
+    batch: str
+    status: str
+    level: str
+    valid_years: int
+    actor: Evaluator
+    now: datetime
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+    replaced: list[_Entry | None] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    problems: list[ListProblem] = field(default_factory=list)
+    unchanged: int = 0
+
+    def build(self, entries: list[_Entry]) -> None:
+        from zjtx.intake.published_list import ListProblem
+
+        by_uscc: dict[str, list[_Entry]] = defaultdict(list)
+        by_key: dict[str, list[_Entry]] = defaultdict(list)
+        for entry in entries:
+            by_key[entry.name_key].append(entry)
+            if entry.uscc:
+                by_uscc[entry.uscc].append(entry)
+        valid_until = self.year + self.valid_years
+        for row in self.published.rows:
+            named = by_key.get(row.name_key, [])
+            if row.uscc:
+                other = next((e for e in named if e.uscc and e.uscc != row.uscc), None)
+                if other is not None:
+                    self.problems.append(
+                        ListProblem(
+                            "list-uscc-contradicts",
+                            f"企业 “{row.name}” 的统一社会信用代码 {row.uscc} 与培育库中记录的 "
+                            f"{other.uscc}（{other.year} 年{RegistryTitle.label_of(other.title)}）"
+                            "不符；请核实后更正名单",
+                            self.published.file_name,
+                            row.sheet,
+                            row.row,
+                        )
+                    )
+                    continue
+                mine = by_uscc.get(row.uscc, []) + [e for e in named if e.uscc is None]
+            else:
+                mine = named
+            same = next(
+                (
+                    e
+                    for e in mine
+                    if (e.title, e.level, e.year) == (self.title, self.level, self.year)
+                ),
+                None,
+            )
+            source = {
+                "source_file": self.published.file_name,
+                "source_sheet": row.sheet,
+                "source_row": row.row,
+                "source_title": self.published.document_title,
+                "list_id": None,
+            }
+            wanted = {
+                "name": row.name,
+                "name_key": row.name_key,
+                "uscc": row.uscc or (same.uscc if same else None),
+                "city": row.city or (same.city if same else None),
+                "county": row.county or (same.county if same else None),
+                "title": self.title,
+                "level": self.level,
+                "year": self.year,
+                "batch": self.batch,
+                "status": self.status,
+                "valid_until": valid_until,
+            }
+            if same is not None and _same_state(same, wanted):
+                self.unchanged += 1
+            elif same is None:
+                self._add({**wanted, **source}, None, "registry-entry", None)
+            elif _same_state(same, {**wanted, "uscc": same.uscc}):
+                note = f"补充统一社会信用代码（来自 {self.published.file_name} 第 {row.row} 行）"
+                self._add({**wanted, **source}, same, "registry-uscc-attach", note)
+            else:
+                note = (
+                    f"{RegistryStatus.label_of(same.status)}→{RegistryStatus.label_of(self.status)}"
+                )
+                self._add({**wanted, **source}, same, "registry-supersede", note)
+            if row.uscc:
+                for entry in mine:
+                    if entry.uscc is None and entry is not same:
+                        note = f"补充统一社会信用代码（来自 {self.published.file_name} 第 {row.row} 行）"
+                        self._add(
+                            _copy(entry, self.actor, self.now, uscc=row.uscc, note=note),
+                            entry,
+                            "registry-uscc-attach",
+                            note,
+                        )
+
+    def _add(
+        self, row: dict[str, Any], replaced: _Entry | None, action: str, note: str | None
+    ) -> None:
+        row["note"] = row.get("note") or note
+        row["supersedes_id"] = replaced.id if replaced else None
+        row.update(created_by_id=self.actor.id, created_at=self.now)
+        self.new_rows.append(row)
+        self.replaced.append(replaced)
+        self.actions.append(action)
+
+    def write(self, session: Session) -> RegistryImport:
+        published = self.published
+        attached = self.actions.count("registry-uscc-attach")
+        result = RegistryImport(
+            file_name=published.file_name,
+            rows=len(published.rows),
+            added=self.actions.count("registry-entry"),
+            superseded=self.actions.count("registry-supersede"),
+            uscc_attached=attached,
+            unchanged=self.unchanged,
+        )
+        if result.changed_nothing:
+            return result  # the same list again: nothing to record
+        record = RegistryList(
+            file_name=published.file_name,
+            sha256=published.sha256,
+            document_title=published.document_title,
+            title=self.title,
+            level=self.level,
+            year=self.year,
+            batch=self.batch,
+            status=self.status,
+            valid_years=self.valid_years,
+            rows=len(published.rows),
+            entries_added=len(self.new_rows),
+            imported_by_id=self.actor.id,
+            imported_at=self.now,
+        )
+        session.add(record)
+        session.flush()
+        for row in self.new_rows:
+            row["list_id"] = record.id
+        ids = insert_many(session, RegistryEntry, self.new_rows)
+        events = [
+            _audit(self.actor, self.now, action, new_id, row, old, row.get("note"))
+            for new_id, row, old, action in zip(
+                ids, self.new_rows, self.replaced, self.actions, strict=True
+            )
+        ]
+        events.append(
+            {
+                "at": self.now,
+                "actor": self.actor.name,
+                "action": "registry-import",
+                "entity": "registry_list",
+                "entity_id": record.id,
+                "round_id": None,
+                "applicant_id": None,
+                "uscc": None,
+                "before": None,
+                "after": {
+                    "file": published.file_name,
+                    "sha256": published.sha256,
+                    "document_title": published.document_title,
+                    "title": self.title,
+                    "year": self.year,
+                    "batch": self.batch,
+                    "status": self.status,
+                    "level": self.level,
+                    "valid_years": self.valid_years,
+                    "rows": result.rows,
+                    "added": result.added,
+                    "superseded": result.superseded,
+                    "uscc_attached": result.uscc_attached,
+                    "unchanged": result.unchanged,
+                },
+                "reason": None,
+            }
+        )
+        insert_many(session, AuditEvent, events)
+        return result
+
+
+def _same_state(entry: _Entry, wanted: dict[str, Any]) -> bool:
+    return (
+        entry.status == wanted["status"]
+        and entry.batch == wanted["batch"]
+        and entry.valid_until == wanted["valid_until"]
+        and entry.uscc == wanted["uscc"]
+    )
+
+
+def _copy(entry: _Entry, actor: Evaluator, now: datetime, **changes: Any) -> dict[str, Any]:
+    """A new state of ``entry`` (its source kept) superseding it, with ``changes``."""
+    row = {
+        "supersedes_id": entry.id,
+        "list_id": None,
+        "name": entry.name,
+        "name_key": entry.name_key,
+        "uscc": entry.uscc,
+        "city": entry.city,
+        "county": entry.county,
+        "title": entry.title,
+        "level": entry.level,
+        "year": entry.year,
+        "batch": entry.batch,
+        "status": entry.status,
+        "valid_until": entry.valid_until,
+        "source_file": "",
+        "source_sheet": None,
+        "source_row": None,
+        "source_title": "",
+        "note": None,
+        "created_by_id": actor.id,
+        "created_at": now,
+    }
+    row.update(changes)
+    return row
+
+
+def _audit(
+    actor: Evaluator,
+    now: datetime,
+    action: str,
+    entry_id: int,
+    row: dict[str, Any],
+    old: _Entry | None,
+    reason: str | None,
+) -> dict[str, Any]:
+    return {
+        "at": now,
+        "actor": actor.name,
+        "action": action,
+        "entity": "registry_entry",
+        "entity_id": entry_id,
+        "round_id": None,
+        "applicant_id": None,
+        "uscc": row.get("uscc"),
+        "before": None
+        if old is None
+        else {"entry": old.id, "status": old.status, "uscc": old.uscc, "batch": old.batch},
+        "after": {
+            "name": row["name"],
+            "title": row["title"],
+            "year": row["year"],
+            "status": row["status"],
+            "uscc": row.get("uscc"),
+            "valid_until": row["valid_until"],
+            "file": row.get("source_file") or None,
+            "row": row.get("source_row"),
+        },
+        "reason": reason,
+    }
+
+
+def _info(entry: RegistryEntry, actor: str, current: bool) -> RegistryEntryInfo:
+    return RegistryEntryInfo(
+        id=entry.id,
+        name=entry.name,
+        uscc=entry.uscc,
+        city=entry.city,
+        county=entry.county,
+        title=entry.title,
+        level=entry.level,
+        year=entry.year,
+        batch=entry.batch,
+        status=entry.status,
+        shown_status=effective_status(entry.status, entry.valid_until, _this_year())
+        if current
+        else entry.status,
+        valid_until=entry.valid_until,
+        source_file=entry.source_file,
+        source_sheet=entry.source_sheet,
+        source_row=entry.source_row,
+        source_title=entry.source_title,
+        note=entry.note,
+        supersedes_id=entry.supersedes_id,
+        current=current,
+        created_by=actor,
+        created_at=entry.created_at,
+    )
+
+
+def _current_ids(session: Session) -> set[int]:
+    return set(session.scalars(current_query(RegistryEntry.id)))
+
+
+def _enterprise_ids(session: Session, text: str) -> list[int]:
+    """Every entry (all states) of the enterprise named or coded by ``text``: its entries by
+    code, and by normalised name those that carry no other code."""
+    code = text.upper()
+    key = normalise_name(text)
+    rows = session.execute(
+        select(RegistryEntry.id, RegistryEntry.uscc, RegistryEntry.name_key).where(
+            or_(RegistryEntry.uscc == code, RegistryEntry.name_key == key)
+        )
+    ).all()
+    usccs = {uscc for _, uscc, _ in rows if uscc}
+    if code in usccs:
+        usccs = {code}
+    keys = {k for _, _, k in rows}
+    if usccs:
+        more = session.execute(
+            select(RegistryEntry.id, RegistryEntry.uscc, RegistryEntry.name_key).where(
+                or_(RegistryEntry.uscc.in_(usccs), RegistryEntry.name_key.in_(keys))
+            )
+        ).all()
+        rows = [r for r in more if r[1] is None or r[1] in usccs]
+    return sorted({r[0] for r in rows})
+
+
+def _applications(session: Session, usccs: set[str], names: set[str]) -> list[RoundApplication]:
+    conditions = [Applicant.name.in_(names)]
+    if usccs:
+        conditions.append(Applicant.uscc.in_(usccs))
+    query = (
+        select(
+            Round.name,
+            Round.tier,
+            Round.round_date,
+            Applicant.uscc,
+            Applicant.name,
+            Evaluation.verdict,
+            Review.decision,
+        )
+        .join(Round, Round.id == Applicant.round_id)
+        .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+        .outerjoin(Review, Review.applicant_id == Applicant.id)
+        .where(or_(*conditions))
+        .order_by(Round.round_date, Round.name)
+    )
+    return [
+        RoundApplication(r[0], r[1], r[2].isoformat(), r[3], r[4], r[5], r[6])
+        for r in session.execute(query)
+    ]
+
+
+__all__ = [
+    "EnterpriseHistory",
+    "Registry",
+    "RegistryEntryInfo",
+    "RegistryImport",
+    "RegistryImportError",
+    "RoundApplication",
+    "current_entries",
+    "current_query",
+]

@@ -1,0 +1,350 @@
+"""Applicants checked against the register on import into a round (warnings registry-…), and
+the evaluator taking the register's value of a declared title into the applicant's data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.applicant import Provenance
+from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.names import normalise_name
+from zjtx.domain.registry import (
+    HOLDING,
+    HOLDS_FIELD,
+    REGISTRY_SOURCE,
+    RegistryLevel,
+    RegistryStatus,
+    RegistryTitle,
+    is_valid,
+)
+from zjtx.store import audit, codec
+from zjtx.store.common import (
+    check_open,
+    evaluator_row,
+    field_label,
+    find_applicant,
+    find_round,
+    round_info,
+)
+from zjtx.store.errors import InvalidRequestError
+from zjtx.store.evaluations import Evaluations, confirmations_of, input_hash
+from zjtx.store.models import ApplicantVersion, Evaluation, RegistryEntry, Round, utc_now
+from zjtx.store.registry import _Entry, current_entries, current_query
+from zjtx.store.registry_match import near_names
+
+IN_LIST_LIMIT = 2000  # beyond this many codes and names, read the whole register instead
+SUGGESTION_LIMIT = 200  # applicants per file given near-name suggestions (each costs a scan)
+FIELD_TITLE = {field: title.value for title, field in HOLDS_FIELD.items()}
+DECLARED_CODES = ("registry-declared-contradicted", "registry-declared-not-on-record")
+
+
+def _describe(entry: _Entry) -> str:
+    return (
+        f"{entry.year} 年{RegistryLevel.label_of(entry.level)}"
+        f"{RegistryTitle.label_of(entry.title)}（{RegistryStatus.label_of(entry.status)}，"
+        f"有效期至 {entry.valid_until} 年）"
+    )
+
+
+def entries_by_applicant(
+    session: Session, applicants: Sequence[DomainApplicant]
+) -> dict[str, list[_Entry]]:
+    """The current entries of each applicant (by 统一社会信用代码, else by normalised name for
+    entries without a code), read in one query."""
+    usccs = {a.uscc for a in applicants if a.uscc}
+    keys = {normalise_name(a.name) for a in applicants}
+    if len(usccs) + len(keys) <= IN_LIST_LIMIT:
+        condition = or_(RegistryEntry.uscc.in_(usccs), RegistryEntry.name_key.in_(keys))
+        entries = current_entries(session, condition)
+    else:
+        entries = current_entries(session)
+    by_uscc: dict[str, list[_Entry]] = defaultdict(list)
+    by_key: dict[str, list[_Entry]] = defaultdict(list)
+    for entry in entries:
+        if entry.uscc:
+            by_uscc[entry.uscc].append(entry)
+        else:
+            by_key[entry.name_key].append(entry)
+    return {
+        a.uscc: by_uscc.get(a.uscc, []) + by_key.get(normalise_name(a.name), []) for a in applicants
+    }
+
+
+def cross_check(
+    session: Session, applicants: Sequence[DomainApplicant], round_row: Round, file_name: str
+) -> list[Issue]:
+    """Warnings for a file's applicants that the register contradicts: a renewal with no
+    recognition, a new application for a title held, a declared title the register does not
+    bear out, a 单项冠军 applying for 小巨人. Nothing when the register is empty."""
+    if not applicants:
+        return []
+    titles_on_record = set(session.scalars(select(RegistryEntry.title).distinct()))
+    if not titles_on_record:
+        return []
+    year = round_row.round_date.year
+    round_title = round_row.tier if round_row.tier in RegistryTitle._value2member_map_ else None
+    found = entries_by_applicant(session, applicants)
+    names_cache: dict[str, dict[str, str]] = {}
+    checker = _Checker(session, year, round_title, titles_on_record, names_cache, file_name)
+    issues: list[Issue] = []
+    for applicant in applicants:
+        issues.extend(checker.check(applicant, found.get(applicant.uscc, [])))
+    return issues
+
+
+class _Checker:
+    def __init__(
+        self,
+        session: Session,
+        year: int,
+        round_title: str | None,
+        titles_on_record: set[str],
+        names_cache: dict[str, dict[str, str]],
+        file_name: str,
+    ) -> None:
+        self.session = session
+        self.year = year
+        self.round_title = round_title
+        self.titles_on_record = titles_on_record
+        self.names_cache = names_cache
+        self.file_name = file_name
+        self.suggested = 0
+
+    def check(self, applicant: DomainApplicant, entries: list[_Entry]) -> list[Issue]:
+        issues: list[Issue] = []
+        name = applicant.name
+        valid = [e for e in entries if is_valid(e.status, e.valid_until, self.year)]
+        kind = str(applicant.get("application_type") or "")
+        title = self.round_title
+        if title is not None and title in self.titles_on_record:
+            title_label = RegistryTitle.label_of(title)
+            held = [e for e in entries if e.title == title and e.status in HOLDING]
+            if kind == "renewal" and not held:
+                revoked = [e for e in entries if e.title == title]
+                detail = f"（培育库中只有：{_describe(revoked[-1])}）" if revoked else ""
+                issues.append(
+                    self._issue(
+                        applicant,
+                        "registry-renewal-without-record",
+                        f"企业 “{name}” 为复核申报，但培育库中没有其{title_label}的认定记录"
+                        f"{detail}；请核实是否应为新申报",
+                        "application_type",
+                    )
+                )
+            mine = [e for e in valid if e.title == title]
+            if kind != "renewal" and mine:
+                entry = max(mine, key=lambda e: e.valid_until)
+                due = (
+                    f"今年（{self.year} 年）到期，应按复核申报"
+                    if entry.valid_until == self.year
+                    else f"尚未到期（{entry.valid_until} 年到期）"
+                )
+                issues.append(
+                    self._issue(
+                        applicant,
+                        "registry-already-holds",
+                        f"企业 “{name}” 为新申报，但培育库中已有{_describe(entry)}，{due}；"
+                        "请核实申报类型",
+                        "application_type",
+                    )
+                )
+        for field, title_code in FIELD_TITLE.items():
+            declared = applicant.get(field)
+            if not isinstance(declared, bool) or title_code not in self.titles_on_record:
+                continue
+            mine = [e for e in valid if e.title == title_code]
+            label = field_label(field)
+            if declared is False and mine:
+                issues.append(
+                    self._issue(
+                        applicant,
+                        "registry-declared-contradicted",
+                        f"企业 “{name}” 申报“{label}”为“否”，但培育库中有{_describe(mine[0])}；"
+                        "可采用培育库的记录",
+                        field,
+                    )
+                )
+            elif declared is True and not mine:
+                others = [e for e in entries if e.title == title_code]
+                if others:
+                    why = f"培育库中的记录为{_describe(others[-1])}，已不在有效期内或已撤销"
+                else:
+                    why = "培育库中没有该称号的记录" + self._suggestion(applicant, title_code)
+                issues.append(
+                    self._issue(
+                        applicant,
+                        "registry-declared-not-on-record",
+                        f"企业 “{name}” 申报“{label}”为“是”，但{why}；请核实证明材料",
+                        field,
+                    )
+                )
+        if self.round_title == RegistryTitle.LITTLE_GIANT.value:
+            champion = [e for e in valid if e.title == RegistryTitle.CHAMPION.value]
+            if champion:
+                issues.append(
+                    self._issue(
+                        applicant,
+                        "registry-champion-excluded",
+                        f"企业 “{name}” 在培育库中是{_describe(champion[0])}，"
+                        "按规定单项冠军企业不再申报专精特新“小巨人”",
+                        "holds_champion",
+                    )
+                )
+        return issues
+
+    def _suggestion(self, applicant: DomainApplicant, title: str) -> str:
+        """Near names of that title as a hint (never a match)."""
+        if self.suggested >= SUGGESTION_LIMIT:
+            return ""
+        self.suggested += 1
+        names = self.names_cache.get(title)
+        if names is None:
+            query = current_query(RegistryEntry.name_key, RegistryEntry.name).where(
+                RegistryEntry.title == title
+            )
+            names = self.names_cache[title] = dict(self.session.execute(query).all())
+        near = near_names(normalise_name(applicant.name), names)
+        if not near:
+            return ""
+        shown = "、".join(f"“{n}”（相似度 {s:g}%）" for n, s in near[:2])
+        return f"；名称相近的有{shown}，如为同一企业请用 zjtx registry link 确认"
+
+    def _issue(self, applicant: DomainApplicant, code: str, message: str, field: str) -> Issue:
+        cell = applicant.provenance.get(field)
+        source = applicant.source
+        return Issue(
+            code=code,
+            severity=Severity.WARNING,
+            message=message,
+            file=self.file_name,
+            sheet=cell.sheet if cell else source.sheet if source else None,
+            cell=cell.cell if cell else source.cell if source else None,
+            field=field,
+            uscc=applicant.uscc,
+        )
+
+
+def accept_registry_value(
+    session: Session,
+    evaluations: Evaluations,
+    round_name: str,
+    uscc: str,
+    field: str,
+    evaluator: str | None,
+) -> dict[str, Any]:
+    """Take the register's value of a declared title (holds_srdi…) into the applicant's data:
+    a new version whose value says where it came from (培育库), re-evaluated; the register's
+    warning on that field leaves the new version. Returns {"field", "before", "after"}."""
+    if field not in FIELD_TITLE:
+        raise InvalidRequestError(
+            f"只能采用培育库中称号字段的值（{'、'.join(FIELD_TITLE)}），不能采用 “{field}”"
+        )
+    round_row = find_round(session, round_name)
+    check_open(round_row, "采用培育库记录")
+    actor = evaluator_row(session, evaluator)
+    applicant = find_applicant(session, round_row, uscc)
+    version = session.get_one(ApplicantVersion, applicant.current_version_id)
+    domain = codec.applicant_from_stored(version.values, version.provenance, version.source)
+    year = round_row.round_date.year
+    title = FIELD_TITLE[field]
+    entries = entries_by_applicant(session, [domain]).get(domain.uscc, [])
+    mine = [e for e in entries if e.title == title]
+    valid = [e for e in mine if is_valid(e.status, e.valid_until, year)]
+    value = bool(valid)
+    old = domain.get(field)
+    if old is value:
+        raise InvalidRequestError(f"“{field_label(field)}”已与培育库的记录一致，无需采用")
+    basis = (
+        _describe(valid[0])
+        if valid
+        else (_describe(mine[-1]) + "，不在有效期内" if mine else "培育库中无该称号记录")
+    )
+    values = dict(version.values)
+    values[field] = codec.encode_value(value)
+    # Over the file's own cells, as a province filled from the round's region is kept.
+    provenance = dict(version.provenance)
+    provenance["$added"] = {
+        **(provenance.get("$added") or {}),
+        field: codec.encode_provenance(
+            Provenance(file=REGISTRY_SOURCE, raw=basis, kind="registry")
+        ),
+    }
+    now = utc_now()
+    issues = [
+        i
+        for i in version.issues
+        if not (i.get("code") in DECLARED_CODES and i.get("field") == field)
+    ]
+    values_hash = codec.digest(values)
+    new_version = ApplicantVersion(
+        applicant_id=applicant.id,
+        number=version.number + 1,
+        values=values,
+        provenance=provenance,
+        source=version.source,
+        values_hash=values_hash,
+        province=version.province,
+        city=version.city,
+        county=version.county,
+        issues=issues,
+        warnings=sum(1 for i in issues if i.get("severity") == "warning"),
+        import_file_id=version.import_file_id,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    session.add(new_version)
+    session.flush()
+    applicant.current_version_id = new_version.id
+    info = round_info(round_row, "")
+    confirmations = confirmations_of(session, round_row.id, applicant.id).get(applicant.id, [])
+    rebuilt = codec.applicant_from_stored(values, provenance, version.source)
+    evaluation = evaluations.score(rebuilt, info, confirmations, "未采用培育库记录")
+    reason = f"按培育库记录更正：{basis}"
+    changed = {field: [old, value]}
+    session.add(
+        audit.event(
+            actor,
+            "applicant-version",
+            "applicant_version",
+            new_version.id,
+            round_row,
+            applicant_id=applicant.id,
+            uscc=applicant.uscc,
+            before={"version": version.number},
+            after={
+                "version": new_version.number,
+                "file": REGISTRY_SOURCE,
+                "name": applicant.name,
+                "changed": changed,
+                "verdict": str(evaluation.verdict),
+                "rulebook": evaluation.rulebook,
+            },
+            reason=reason,
+            at=now,
+        )
+    )
+    old_eval = (
+        session.get(Evaluation, applicant.current_evaluation_id)
+        if applicant.current_evaluation_id
+        else None
+    )
+    evaluations.store(
+        session,
+        actor,
+        round_row,
+        applicant,
+        new_version,
+        old_eval,
+        evaluation,
+        input_hash(values_hash, info, confirmations),
+        "review",
+        now,
+        reason=reason,
+    )
+    return {"field": field, "before": old, "after": value, "basis": basis}
