@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from zjtx.domain.results import CriterionState, PartResult
+from zjtx.domain.results import CriterionState, PartResult, slots_constructor
 from zjtx.scoring.context import (
     ALL_BY_RANK,
     ALL_RANK,
@@ -33,6 +33,8 @@ from zjtx.scoring.quantities import COMPARISONS, Number, format_number, to_numbe
 from zjtx.scoring.size import SIZE_LABELS
 
 StateFn = Callable[[Context], CriterionState]
+# PartResult(text, state, observed, gap), built without the dataclass's per-field setattr.
+_part = slots_constructor(PartResult)
 
 _MISSING = object()
 # The results of a three-way comparison (-1, 0, 1) that satisfy each operator.
@@ -152,12 +154,12 @@ class Leaf(Cond):
             observed = qv.explain
             if state == UNKNOWN and self.unknown_text:
                 observed = f"{observed}（{self.unknown_text}）"
-            return Outcome(state, [PartResult(self.requirement(), state, observed)], missing)
+            return Outcome(state, [_part(self.requirement(), state, observed, None)], missing)
         if state == UNMET:
             gap = self.gap(qv)
-            part = PartResult(self.requirement(), UNMET, qv.explain, gap)
+            part = _part(self.requirement(), UNMET, qv.explain, gap)
             return Outcome(UNMET, [part], (), [gap] if gap else None)
-        return Outcome(state, [PartResult(self.requirement(), state, qv.explain)])
+        return Outcome(state, [_part(self.requirement(), state, qv.explain, None)])
 
 
 class Compare(Leaf):
@@ -303,7 +305,7 @@ class Manual(Cond):
     def explain(self, ctx: Context) -> Outcome:
         state = ctx.decision(self)
         observed = "需评审人判断" if state == MANUAL else f"评审人确认：{state.label}"
-        return Outcome(state, [PartResult(self.requirement(), state, observed)])
+        return Outcome(state, [_part(self.requirement(), state, observed, None)])
 
 
 class _Junction(Cond):
@@ -441,7 +443,7 @@ class Cases(Cond):
             if self.otherwise is not None:
                 branches.append(self.otherwise.explain(ctx))
             else:
-                part = PartResult(self.requirement(), UNMET, "不属于任何适用情形")
+                part = _part(self.requirement(), UNMET, "不属于任何适用情形", None)
                 branches.append(Outcome(UNMET, [part]))
         if state == UNKNOWN:
             missing = tuple(dict.fromkeys(m for o in selectors + branches for m in o.missing))
@@ -475,7 +477,7 @@ class CriterionRef(Cond):
 
     def explain(self, ctx: Context) -> Outcome:
         result = ctx.explained(self.criterion_id)  # explained from that criterion's decision
-        part = PartResult(self.describe(), result.state, result.observed, result.gap)
+        part = _part(self.describe(), result.state, result.observed, result.gap)
         gaps = (
             [f"{self.criterion_id}：{result.gap}"] if result.gap and result.state == UNMET else []
         )
@@ -523,8 +525,8 @@ class ScoreAtLeast(Cond):
         if state == UNMET:
             short = format_number(line - high)
             gap = f"得分 {format_number(high)} 分，距 {format_number(line)} 分差 {short} 分"
-            return Outcome(UNMET, [PartResult(text, UNMET, observed, gap)], (), [gap])
-        return Outcome(state, [PartResult(text, state, observed)])
+            return Outcome(UNMET, [_part(text, UNMET, observed, gap)], (), [gap])
+        return Outcome(state, [_part(text, state, observed, None)])
 
 
 class GroupAtLeast(Cond):
@@ -554,8 +556,8 @@ class GroupAtLeast(Cond):
         observed = f"{self.title}得分 {_interval_text(low, high)}"
         if state == UNMET:
             gap = f"{self.title}得分差 {format_number(self.threshold - high)} 分"
-            return Outcome(UNMET, [PartResult(text, UNMET, observed, gap)], (), [gap])
-        return Outcome(state, [PartResult(text, state, observed)])
+            return Outcome(UNMET, [_part(text, UNMET, observed, gap)], (), [gap])
+        return Outcome(state, [_part(text, state, observed, None)])
 
 
 def _bracket(cond: Cond, other_joiner: str) -> str:

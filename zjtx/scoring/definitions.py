@@ -169,6 +169,10 @@ class Rulebook:
     # (state, points, low, high) for a scored criterion, else the state.
     deciders: dict[str, tuple[bool, Callable[[Context], Any]]] = field(default_factory=dict)
     verdict_decider: Callable[[Context], Any] | None = None  # the verdict's decider
+    # What every result of a criterion shows whatever the applicant: (id, title, group,
+    # group title, kind, requirement, clause, source, grade, unverified, judgement, max points,
+    # notes with the unverified note), in CriterionResult's field order.
+    result_heads: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # The year's notices applied to make this the effective rulebook of a round
     # (zjtx.scoring.notices.AppliedNotice); () for a rulebook as loaded.
     notices: tuple[Any, ...] = ()

@@ -23,6 +23,7 @@ from zjtx.domain.results import (
     Evaluation,
     GroupScore,
     Verdict,
+    slots_constructor,
 )
 from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.definitions import CriterionDef, Rulebook
@@ -32,6 +33,7 @@ from zjtx.scoring.quantities import EXACT, ZERO
 from zjtx.scoring.size import classify_size, load_size_standard
 
 input_hash = values_hash  # the scoring API's name for it
+_criterion_result = slots_constructor(CriterionResult)
 
 
 class Decision:
@@ -219,15 +221,13 @@ class _Run:
 
     def _explain(self, c: CriterionDef) -> CriterionResult:
         decision = self.decide(c.id)
-        notes = list(c.notes)
-        if c.unverified:
-            notes.append(f"未核实：{c.unverified}")
         state = decision.state
         if decision.na_reason is not None:
-            return self._result(c, decision, decision.na_reason, None, (), (), notes)
+            return self._result(c, decision, decision.na_reason, None, (), (), ())
+        notes: tuple[str, ...] = ()
         if decision.confirmation is not None:
             item = decision.confirmation
-            notes.append(f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}")
+            notes = (f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}",)
         # The explanation renders what the criterion's decider decides (for an override, the
         # computed state under the evaluator's decision). Otherwise that is the decision made.
         reuse = decision.confirmation is None or c.judgement
@@ -238,7 +238,7 @@ class _Run:
             pts = c.score.explain(self.ctx)
             missing = pts.missing if state == UNKNOWN else ()
             if missing:
-                notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
+                notes += ("缺少数据：" + "、".join([self._label(k) for k in missing]),)
             gap = pts.gap if state in (MET, UNMET) else None
             return self._result(c, decision, pts.observed, gap, missing, (), notes)
         assert c.cond is not None
@@ -247,10 +247,17 @@ class _Run:
         outcome = c.cond.explain(self.ctx)
         missing = outcome.missing if state == UNKNOWN else ()
         if missing:
-            notes.append("缺少数据：" + "、".join(self._label(k) for k in missing))
-        observed = "；".join(dict.fromkeys(p.observed for p in outcome.parts if p.observed))
-        gap = "；".join(dict.fromkeys(outcome.gaps)) or None if state == UNMET else None
-        return self._result(c, decision, observed, gap, missing, tuple(outcome.parts), notes)
+            notes += ("缺少数据：" + "、".join([self._label(k) for k in missing]),)
+        parts = outcome.parts
+        if len(parts) == 1:
+            observed = parts[0].observed
+        else:
+            observed = "；".join(dict.fromkeys([p.observed for p in parts if p.observed]))
+        gap = None
+        if state == UNMET:
+            gaps = outcome.gaps
+            gap = (gaps[0] if len(gaps) == 1 else "；".join(dict.fromkeys(gaps))) or None
+        return self._result(c, decision, observed, gap, missing, tuple(parts), notes)
 
     def _result(
         self,
@@ -260,33 +267,17 @@ class _Run:
         gap: str | None,
         missing: tuple[str, ...],
         parts: tuple[Any, ...],
-        notes: list[str],
+        notes: tuple[str, ...],
     ) -> CriterionResult:
-        return CriterionResult(
-            id=c.id,
-            title=c.title,
-            group=c.group,
-            group_title=self.rulebook.groups[c.group].title,
-            kind=c.kind,
-            state=decision.state,
-            observed=observed,
-            requirement=c.requirement,
-            clause=c.clause,
-            source=c.source,
-            grade=c.grade,
-            unverified=bool(c.unverified),
-            judgement=c.judgement,
-            points=decision.points,
-            points_min=decision.low,
-            points_max=decision.high,
-            max_points=c.max_points,
-            gap=gap,
-            missing=missing,
-            parts=parts,
-            notes=tuple(notes),
-            computed_state=decision.computed,
-            confirmation=decision.confirmation,
-        )
+        (cid, title, group, group_title, kind, requirement, clause, source, grade, unverified,
+         judgement, max_points, fixed_notes) = self.rulebook.result_heads[c.id]  # fmt: skip
+        return _criterion_result(
+            cid, title, group, group_title, kind, decision.state, observed, requirement,
+            clause, source, grade, unverified, judgement, decision.points, decision.low,
+            decision.high, max_points, gap, missing, parts,
+            fixed_notes + notes if notes else fixed_notes, decision.computed,
+            decision.confirmation,
+        )  # fmt: skip
 
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
@@ -352,7 +343,8 @@ class CriterionResults(_Rendered):
 
     def _render(self) -> tuple[CriterionResult, ...]:
         run = self._run
-        return tuple(run.explain(c.id) for c in run.rulebook.criteria)
+        explain = run.explain
+        return tuple([explain(c.id) for c in run.rulebook.criteria])
 
     @property
     def states(self) -> dict[str, CriterionState]:

@@ -24,7 +24,7 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
     word = COMPARISONS[op].word
     # Enough digits that a value just short of the threshold never reads as the threshold.
     places = 2
-    while places < 6 and number.compare(threshold) != 0 and number.to_decimal(places) == threshold:
+    while places < 6 and number.to_decimal(places) == threshold and number.compare(threshold) != 0:
         places += 1
     head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {_shown(qdef, threshold)}"
     if op == "eq":

@@ -647,9 +647,25 @@ def _build(
         c.id: (True, c.score.decider()) if c.score is not None else (False, c.cond.decider())  # type: ignore[union-attr]
         for c in criteria
     }
+    rulebook.result_heads = result_heads_of(criteria, groups)
     if rulebook.scored:
         rulebook.max_score = sum((c.max_points or ZERO for c in criteria), ZERO)
     return rulebook
+
+
+def result_heads_of(
+    criteria: list[CriterionDef], groups: dict[str, Group]
+) -> dict[str, tuple[Any, ...]]:
+    """What every result of each criterion shows whatever the applicant (Rulebook.result_heads);
+    made again whenever criteria change (an overlay, a notice's wording)."""
+    return {
+        c.id: (
+            c.id, c.title, c.group, groups[c.group].title if c.group in groups else None,
+            c.kind, c.requirement, c.clause, c.source, c.grade, bool(c.unverified), c.judgement,
+            c.max_points, (*c.notes, f"未核实：{c.unverified}") if c.unverified else tuple(c.notes),
+        )
+        for c in criteria
+    }  # fmt: skip
 
 
 def overlay_bytes(overlay: Overlay | None) -> bytes:

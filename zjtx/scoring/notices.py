@@ -24,7 +24,7 @@ from zjtx.scoring.definitions import (
     list_rulebook_ids,
 )
 from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean, raise_collected
-from zjtx.scoring.loader import load_rulebook
+from zjtx.scoring.loader import load_rulebook, result_heads_of
 from zjtx.scoring.parser import Parser, check_keys
 
 LEVELS = {"national": "国家级", "provincial": "省级"}
@@ -673,6 +673,7 @@ def _apply(
         hash=digest,
         notices=(*rulebook.notices, applied),
         by_id={c.id: c for c in ordered},
+        result_heads=result_heads_of(ordered, rulebook.groups),
         deciders=dict(rulebook.deciders),
         verdict_decider=verdict.decider(),
     )

@@ -143,7 +143,16 @@ def format_number(value: Number | Decimal | int, places: int = 2) -> str:
     """Display text: whole numbers without decimals, others rounded to ``places`` digits."""
     cls = value.__class__
     if cls is Exact:
-        value = value.num if value.den == ONE else EXACT.divide(value.num, value.den)
+        if value.den == ONE:
+            value = value.num
+        else:
+            value = EXACT.divide(value.num, value.den)
+            if value and places > 0:
+                # Round the quotient at once instead of printing its hundred digits first
+                # (the same text: digits within ``places`` kept, padding zeros stripped).
+                text = format(value.quantize(_QUANTA[places], ROUND_HALF_UP, EXACT), "f")
+                text = text.rstrip("0").rstrip(".")
+                return "0" if text in ("-0", "") else text
     elif cls is int:
         return str(value)
     elif cls is not Decimal:
