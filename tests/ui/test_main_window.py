@@ -173,6 +173,9 @@ def test_first_start_says_what_to_do_in_order(qtbot, window, service, sample_jso
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.reload_rows()
     assert window.table_stack.currentIndex() == 1
+    assert window.round_tabs.currentWidget() is window.round_tabs.overview  # a round opens on it
+    assert not window.detail.isVisible()
+    window.round_tabs.show_table()
     assert window.detail.isVisible()
     assert window.print_action.isEnabled() and window.export_action.isEnabled()
 

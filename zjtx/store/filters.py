@@ -68,6 +68,7 @@ class ApplicantFilter:
         open_items: "judgements" or "warnings": only rows with such items still open.
         region: see in_region.
         search: part of the name or of the 统一社会信用代码 (any case).
+        usccs: only these applicants (a bar of the round overview's charts).
     """
 
     verdict: str | None = None
@@ -77,6 +78,7 @@ class ApplicantFilter:
     open_items: str | None = None
     region: str | None = None
     search: str | None = None
+    usccs: frozenset[str] | None = None
 
     def matches(self, row: ApplicantRow) -> bool:
         """Whether the row passes every filter that is set."""
@@ -93,6 +95,8 @@ class ApplicantFilter:
         if self.open_items == "warnings" and not row.open_warnings:
             return False
         if self.region and not in_region(row, self.region):
+            return False
+        if self.usccs is not None and row.uscc not in self.usccs:
             return False
         needle = (self.search or "").strip().upper()
         return not needle or needle in row.name.upper() or needle in row.uscc

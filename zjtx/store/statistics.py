@@ -140,6 +140,10 @@ class RoundOverview:
     scored: bool
     score_bins: tuple[ScoreBin, ...]
     near_misses: tuple[NearMiss, ...]
+    # The applicants of each 门类 (for a click on its bar; not in the JSON).
+    industry_usccs: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `zjtx round stats --json`."""
@@ -185,7 +189,7 @@ def region_filter(province: str, city: str | None = None) -> str:
     if province == NO_PLACE:
         return NO_REGION
     if city is None:
-        return f"{province}/"
+        return province
     return f"{province}/{'' if city == NO_PLACE else city}"
 
 
@@ -340,7 +344,10 @@ def _overview(
         province, city = region_key(row)
         regions[province] += 1
         cities[province][city] += 1
-    sections = Counter(industry_section(codes.get(r.applicant_id)) for r in rows)
+    members: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        members[industry_section(codes.get(row.applicant_id))].append(row.uscc)
+    sections = Counter({section: len(usccs) for section, usccs in members.items()})
     divisions = Counter(industry_division(codes.get(r.applicant_id)) for r in rows)
     criteria = tuple(
         CriterionCount(
@@ -379,4 +386,5 @@ def _overview(
         scored=bool(tops) or bool(scores),
         score_bins=score_bins(scores, max(tops) if tops else None),
         near_misses=tuple(sorted(near, key=lambda m: (m.criterion_id, m.uscc))),
+        industry_usccs={k: tuple(v) for k, v in members.items()},
     )

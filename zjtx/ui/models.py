@@ -370,6 +370,7 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(False)
         self.filter = ApplicantFilter()
+        self.usccs: frozenset[str] | None = None  # a chart bar clicked in the round overview
 
     def set_filters(
         self,
@@ -392,6 +393,7 @@ class ApplicantFilterProxy(QSortFilterProxyModel):
             open_items=open_items or None,
             region=region or None,
             search=search.strip() or None,
+            usccs=self.usccs,
         )
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 

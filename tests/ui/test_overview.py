@@ -1,0 +1,83 @@
+"""The round overview: the first view of a round, its charts, and a bar click filtering the list."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from tests.ui.conftest import ROUND
+from zjtx.store.statistics import round_overview
+from zjtx.ui.models import ROW_ROLE
+
+
+def _open_round(qtbot, window, service, sample_json):
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 6, 1))
+    service.import_paths(ROUND, [sample_json])
+    rows = service.list_applicants(ROUND)
+    for row in [r for r in rows if r.verdict == "not_qualified"][:2]:
+        service.decide(ROUND, row.uscc, "reject", "主要指标未达到认定标准")
+    with qtbot.waitSignal(window.rows_loaded, timeout=60000):
+        window.refresh_rounds(select=ROUND)
+    page = window.round_tabs.overview
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=60000)
+    return page, rows
+
+
+def _shown_usccs(window) -> set[str]:
+    proxy = window.proxy
+    return {proxy.index(r, 0).data(ROW_ROLE).uscc for r in range(proxy.rowCount())}
+
+
+def test_a_round_opens_on_its_overview(qtbot, window, service, sample_json):
+    """Opening a round shows 概览 first, with the store's counts in its charts and progress."""
+    page, rows = _open_round(qtbot, window, service, sample_json)
+    assert window.round_tabs.currentWidget() is page
+    assert not window.detail.isVisible()  # nothing to detail beside the overview
+    expected = round_overview(service.store, ROUND)
+    assert page.overview == expected
+    verdicts = Counter(r.verdict for r in rows)
+    assert dict(zip(page.verdict_chart.labels, page.verdict_chart.counts, strict=True)) == {
+        "不符合条件": verdicts["not_qualified"],
+        "待定": verdicts["pending"],
+    }
+    assert page.progress.value() == 2 and page.progress.maximum() == 30
+    assert "张评审 2 家" in page.status_line.text()
+    unmet = sorted((c for c in expected.criteria if c.unmet), key=lambda c: (-c.unmet, c.id))
+    assert page.criteria_chart.counts == [c.unmet for c in unmet[:12]]
+    assert sum(page.region_chart.counts) == 30
+    assert page.score_chart.isHidden()  # 小巨人 is not scored
+
+
+def test_clicking_a_criterion_bar_filters_the_list(qtbot, window, service, sample_json):
+    """A click on a criterion's bar lists exactly the applicants it left unmet."""
+    page, _ = _open_round(qtbot, window, service, sample_json)
+    item = page.criteria_shown[0]
+    chart = page.criteria_chart
+    # Qt numbers horizontal bars from the bottom: the first criterion is drawn at the top.
+    chart.chart().series()[0].clicked.emit(len(chart.labels) - 1, chart.bar_set)
+    assert window.round_tabs.showing_table()
+    expected = {
+        d.row.uscc
+        for d in service.round_details(ROUND)
+        if any(
+            c["id"] == item.id and c["state"] == "unmet" for c in d.review.evaluation["criteria"]
+        )
+    }
+    assert _shown_usccs(window) == expected and len(expected) == item.unmet
+    assert "显示 " + str(item.unmet) + " 家" in window.round_tabs.chip_label.text()
+    window.round_tabs.clear_chart_filter()
+    assert window.proxy.rowCount() == 30 and window.round_tabs.chip.isHidden()
+
+
+def test_clicking_verdict_and_region_bars_sets_the_filters(qtbot, window, service, sample_json):
+    """The verdict and province bars choose the list's own filters (visible, changeable)."""
+    page, rows = _open_round(qtbot, window, service, sample_json)
+    pending = page.verdict_chart.labels.index("待定")
+    page.verdict_chart.on_click(pending)
+    assert window.verdict_filter.currentData() == "pending"
+    assert _shown_usccs(window) == {r.uscc for r in rows if r.verdict == "pending"}
+    province = page.region_chart.labels[0]
+    page.region_chart.on_click(0)
+    assert window.verdict_filter.currentData() == ""  # one bar at a time
+    assert window.region_filter.currentData() == province
+    assert len(_shown_usccs(window)) == page.region_chart.counts[0]
