@@ -210,3 +210,21 @@ def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tm
     assert [(e.uscc, e.source_file, e.year, e.status) for e in entries] == [
         (uscc, f"评审批次 {ROUND}", 2026, "recognised")
     ]
+
+
+def test_an_acknowledged_registry_warning_prints_in_the_report(service, tmp_path):
+    """The register's warning, acknowledged with a reason, is printed in the 评审意见表."""
+    from zjtx.ui.outputs import run_export
+
+    uscc = _round_with_warning(service, tmp_path)
+    reason = "企业提供了认定文件，申报表填写有误"
+    service.apply_review(
+        ROUND, uscc, evaluator="张评审", ack_warnings=["registry-declared-contradicted"],
+        reason=reason,
+    )  # fmt: skip
+    exported = run_export(service, ROUND, "report", tmp_path / "out", uscc=uscc)
+    text = "".join(page.extract_text() for page in PdfReader(exported.files[0]).pages)
+    flat = "".join(text.split())
+    assert "已确认的数据提示" in flat
+    assert "但培育库中有2025年省级专精特新中小企业（已认定，有效期至2028年）" in flat
+    assert reason in flat
