@@ -207,6 +207,17 @@ def test_cli_review_all_filters_by_region_and_reports_json(cli, capsys):
     assert code == 0
     assert {i["uscc"] for i in data["items"]} == {r.uscc for r in rows}
     assert data["decided"] == len(rows) and data["decision_label"] == "退回补充材料"
+    # Each 退回补充材料 carries what that enterprise must supply (the 补正清单 of issue 16 §4).
+    pending = {r.uscc for r in cli.list_applicants(ROUND, verdict="pending")}
+    code, _out, _err = _run(
+        capsys, "review", ROUND, "--all", "--verdict", "pending", "--decision", "return",
+        "--opinion", "请补充：{待定条目}",
+    )  # fmt: skip
+    assert code == 0
+    asked = {e.uscc: e.after.get("requested") for e in _decisions(cli)}
+    assert pending and all(asked[u] for u in pending)
+    assert all(text.startswith(("请补充：", "请提供证明材料：", "请核实并更正："))
+               for u in pending for text in asked[u])  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import argparse
 from zjtx.cli import UsageError
 from zjtx.commands.textout import dump_json
 from zjtx.domain.labels import Decision, Verdict
+from zjtx.export.corrections import requested_for
 from zjtx.store import StoreError
 from zjtx.store.identity import IdentityMissingError, review_evaluator
 from zjtx.store.reviews import OPINION_PLACEHOLDERS
@@ -74,6 +75,7 @@ def cmd_review_all(args: argparse.Namespace) -> int:
             opinion_template=args.opinion or args.reason,
             reason=args.reason,
             evaluator=evaluator,
+            requested_for=lambda uscc: requested_for(service, args.name, uscc),
         )
     if args.json:
         print(dump_json({**result.to_dict(), "already_decided": already}))

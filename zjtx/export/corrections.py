@@ -365,3 +365,12 @@ def write_corrections_pdf(model: CorrectionsList, path: Path) -> int:
         ),
     )
     return pages[0]
+
+
+def requested_for(service: Any, round_name: str, uscc: str) -> list[RequestedItem]:
+    """What one stored applicant must supply, as a 退回补充材料 decision keeps it."""
+    from zjtx.scoring import load_catalogue
+
+    year = service.get_round(round_name).round_date.year
+    detail = service.applicant_detail(round_name, uscc)
+    return applicant_corrections(detail, load_catalogue(), year).requested()

@@ -315,8 +315,18 @@ class Reviews:
         evaluator: str | None,
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
+        requested_for: Callable[[str], Sequence[RequestedItem]] | None = None,
     ) -> BatchResult:
-        """Decide many applicants with one opinion template (see StoreService.decide_batch)."""
+        """Decide many applicants with one opinion template: each in its own transaction with
+        its own audit event, the template's placeholders (OPINION_PLACEHOLDERS) filled from
+        that applicant's review.
+
+        ``targets`` are (统一社会信用代码, review version seen when chosen). One whose review
+        changed since is skipped (``conflict``), one with a decision is left as it is
+        (``decided_before``), one the rules refuse is listed with why (``refused``): nothing
+        is overwritten. ``requested_for(uscc)`` gives what a 退回补充材料 asks of it
+        (zjtx.export.corrections.requested_for). Cancelling stops before the next applicant.
+        """
         evaluator = review_evaluator(evaluator)
         template = (opinion_template or "").strip()
         reason = (reason or "").strip() or None
@@ -330,8 +340,9 @@ class Reviews:
                 items += [BatchItem(u, self._name_of(round_name, u), "skipped")
                           for u, _ in targets[done:]]  # fmt: skip
                 break
+            asked = requested_for(uscc) if requested_for and wanted == Decision.RETURN else ()
             item = self._decide_one(round_name, uscc, expected, wanted, template, reason,
-                                    evaluator, note)  # fmt: skip
+                                    evaluator, note, asked)  # fmt: skip
             items.append(item)
             if progress is not None:
                 progress(done + 1, len(targets))
@@ -351,6 +362,7 @@ class Reviews:
         reason: str | None,
         evaluator: str,
         note: str,
+        requested: Sequence[RequestedItem] = (),
     ) -> BatchItem:
         state = self.review_state(round_name, uscc)
         if state.version != expected:
@@ -372,6 +384,7 @@ class Reviews:
                 decision=str(decision),
                 opinion=opinion or None,
                 expected_version=expected,
+                requested=requested,
                 batch=note,
             )
         except ConflictError as exc:

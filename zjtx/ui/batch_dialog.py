@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.domain.labels import Decision, Verdict
+from zjtx.export.corrections import requested_for
 from zjtx.store import ReviewRuleError, ReviewState, StoreService
 from zjtx.store.dto import ApplicantRow
 from zjtx.store.reviews import OPINION_PLACEHOLDERS, BatchResult, fill_opinion
@@ -277,6 +278,7 @@ class BatchDecisionDialog(QDialog):
             return service.reviews.decide_batch(
                 name, targets, decision=decision, opinion_template=template, reason=reason,
                 evaluator=evaluator, progress=progress, cancel=cancel,
+                requested_for=lambda uscc: requested_for(service, name, uscc),
             )  # fmt: skip
 
         self.task = self.runner.start(

@@ -390,6 +390,18 @@ class ReviewPane(QWidget):
         self._set_message("正在保存……", "#555")
 
         def work(progress: Any, cancel: Any) -> ReviewState:
+            if change.get("decision") == "return":  # it carries what the enterprise must supply
+                from zjtx.export.corrections import requested_for
+
+                options = {"confirm": (), "ack_warnings": (), "reason": None, "opinion": None}
+                return service.reviews.apply(
+                    state.round_name,
+                    state.uscc,
+                    evaluator=evaluator,
+                    expected_version=version,
+                    requested=requested_for(service, state.round_name, state.uscc),
+                    **{**options, **change},
+                )
             return service.apply_review(
                 state.round_name,
                 state.uscc,
