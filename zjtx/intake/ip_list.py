@@ -139,12 +139,15 @@ def _role(text: str) -> str | None:
     return None
 
 
-def find_ip_tables(sheet: SheetData) -> list[IpTable]:
-    """Every IP list of a grid: a header with a 类型 column and a 名称 or 授权号 column."""
+def find_ip_tables(sheet: SheetData, header_rows: int | None = None) -> list[IpTable]:
+    """Every IP list of a grid: a header with a 类型 column and a 名称 or 授权号 column
+    (its header within the first ``header_rows`` rows when given)."""
     tables = []
     rows = sheet.rows
     r = 0
-    while r < len(rows):
+    while r < len(rows) and (header_rows is None or r < header_rows or tables):
+        if header_rows is not None and tables:
+            break
         columns: dict[str, int] = {}
         for c, value in enumerate(rows[r]):
             if isinstance(value, str) and value.strip() and len(value) <= 30:

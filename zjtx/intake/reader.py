@@ -20,7 +20,13 @@ from zjtx.intake.json_input import InputError, read_json_applicants
 from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
 from zjtx.intake.profiles import Profile, ProfileBook, header_fingerprint
 from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
-from zjtx.intake.roster import column_mappings, find_header, header_issues, iter_roster_records
+from zjtx.intake.roster import (
+    HEADER_SCAN_ROWS,
+    column_mappings,
+    find_header,
+    header_issues,
+    iter_roster_records,
+)
 from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
 
 SUPPORTED_SUFFIXES = frozenset(
@@ -423,7 +429,7 @@ def _read_sheets(
         # instructions are passed over.
         if sheet.name in SKIPPED_SHEETS:
             continue
-        if find_ip_tables(sheet):
+        if find_ip_tables(sheet, HEADER_SCAN_ROWS):
             ip_lists.append(sheet)  # an IP list's rows are items, never applicants
             candidates.append((sheet, None))
         else:
