@@ -326,6 +326,8 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
                                     "Ctrl+Shift+E", menu_export)  # fmt: skip
         self.export_action = action("导出汇总与名单…", lambda: self.open_export("summary_pdf"),
                                     "Ctrl+E", menu_export, True)  # fmt: skip
+        self.corrections_action = action("导出补正清单…", self.export_corrections, None,
+                                         menu_export)  # fmt: skip
         self.rounds_pane_action = action("批次列表", self._toggle_rounds_pane, "Ctrl+1",
                                          menu_view)  # fmt: skip
         self.review_pane_action = action("评审面板", self._toggle_review_pane, "Ctrl+2",
@@ -351,6 +353,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         has_rows = has_round and self.model.rowCount() > 0
         self.report_action.setEnabled(has_rows)
         self.export_action.setEnabled(has_rows)
+        self.corrections_action.setEnabled(has_rows)
         self.print_action.setEnabled(has_rows)
         self.print_all_action.setEnabled(has_rows)
         self.next_action.setEnabled(has_rows)
@@ -646,6 +649,12 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         )
         self.export_dialog = dialog
         dialog.show()
+
+    def export_corrections(self) -> None:
+        """导出补正清单… (what each enterprise must still supply), as .xlsx or PDF."""
+        from zjtx.ui.corrections_export import export_corrections
+
+        export_corrections(self)
 
     def open_batch_decision(self) -> None:
         """批量决定 for the selected rows, or for every row the filters show."""
