@@ -119,7 +119,7 @@ def test_summary_pdf_is_landscape_with_statistics_page(tmp_path, catalogue):
     summary = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT)
     pages = render_summary_pdf(summary, path)
     reader = PdfReader(path)
-    assert pages == len(reader.pages) == 2
+    assert pages == len(reader.pages) == 3  # the table, the counts, the charts
     box = reader.pages[0].mediabox
     assert box.width > box.height
     texts = page_texts(path)
@@ -131,11 +131,12 @@ def test_summary_pdf_is_landscape_with_statistics_page(tmp_path, catalogue):
         "65.5",
         "不推荐",
         "=同意推荐",
-        "第1页共2页",
+        "第1页共3页",
     ):
         assert expected in first, expected
     stats = "".join(texts[1].split())
-    assert "统计" in stats and "宁波市" in stats and "得分分布" in stats and "50.0%" in stats
+    assert "统计" in stats and "宁波市" in stats and "50.0%" in stats
+    assert "得分分布" in "".join(texts[2].split())  # the charts' page
     assert all(font_report(path).values())
 
 

@@ -12,7 +12,7 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import Decision
 from zjtx.domain.region import place as place_of
-from zjtx.domain.results import Evaluation, Verdict
+from zjtx.domain.results import CriterionState, Evaluation, Verdict
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
     format_points,
@@ -192,6 +192,8 @@ class Statistics:
     by_region: tuple[CountLine, ...]
     by_industry: tuple[CountLine, ...]
     histogram: tuple[CountLine, ...]  # empty when no applicant has a score
+    # Criteria by how many applicants they left unmet (most first, at most CRITERIA_CHARTED).
+    by_criterion: tuple[CountLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +302,20 @@ def _histogram(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
     return tuple(lines)
 
 
+CRITERIA_CHARTED = 12
+
+
+def _unmet_criteria(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
+    """``LG26-2b 主营业务收入占营业收入比重`` and how many applicants it left unmet."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        for criterion in item.evaluation.criteria:
+            if criterion.state == CriterionState.UNMET:
+                counts[f"{criterion.id} {criterion.title}"] += 1
+    ordered = sorted(counts, key=lambda label: (-counts[label], label))[:CRITERIA_CHARTED]
+    return tuple(CountLine(label, counts[label]) for label in ordered)
+
+
 def _decision_key(item: ApplicantOutcome) -> str:
     """The decision; without one, 未作决定 for a reviewed applicant, 未评审 with no review data."""
     if item.decision_label:
@@ -324,6 +340,7 @@ def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
             [_industry_key(i.applicant) for i in items], last=[UNRECOGNISED, NOT_GIVEN]
         ),
         histogram=_histogram(items),
+        by_criterion=_unmet_criteria(items),
     )
 
 

@@ -6,16 +6,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from zjtx.export.pdf_common import (
     FONT,
     GRID_COLOR,
     HEAD_FILL,
-    MUTED,
     Cell,
     CellSpec,
     SectionStart,
@@ -45,38 +46,129 @@ def _table(
     return grid(data, widths, repeat_rows=1, commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])
 
 
-class Histogram(Flowable):
-    """Vertical bars of a score histogram with the count above each bar."""
+BAR_FILL = colors.HexColor("#3b6ea5")
+UNMET_FILL = colors.HexColor("#c62828")
+CHART_LABEL_LIMIT = 22  # characters of a category printed beside its bar
 
-    def __init__(self, lines: Sequence[CountLine], width: float, height: float = 55 * mm) -> None:
-        super().__init__()
-        self.lines = tuple(lines)
-        self.width = width
-        self.height = height
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.width, self.height
+def _chart_label(text: str) -> str:
+    return text if len(text) <= CHART_LABEL_LIMIT else text[: CHART_LABEL_LIMIT - 1] + "…"
 
-    def draw(self) -> None:
-        canvas = self.canv
-        base, top = 10 * mm, self.height - 6 * mm
-        peak = max((line.count for line in self.lines), default=0) or 1
-        slot = self.width / max(len(self.lines), 1)
-        canvas.setStrokeColor(GRID_COLOR)
-        canvas.setLineWidth(0.5)
-        canvas.line(0, base, self.width, base)
-        for index, line in enumerate(self.lines):
-            x = index * slot + slot * 0.15
-            bar_height = (top - base) * line.count / peak
-            canvas.setFillColor(colors.HexColor("#3b6ea5"))
-            if line.count:
-                canvas.rect(x, base, slot * 0.7, bar_height, stroke=0, fill=1)
-            canvas.setFillColor(colors.black)
-            canvas.setFont(FONT, 8)
-            canvas.drawCentredString(x + slot * 0.35, base + bar_height + 1.5 * mm, str(line.count))
-            canvas.setFont(FONT, 7)
-            canvas.setFillColor(MUTED)
-            canvas.drawCentredString(x + slot * 0.35, base - 4 * mm, line.label)
+
+def bar_chart(
+    title: str,
+    lines: Sequence[CountLine],
+    width: float,
+    *,
+    horizontal: bool = False,
+    fill: colors.Color = BAR_FILL,
+) -> Drawing:
+    """A titled bar chart (reportlab.graphics) of counts, each bar labelled with its count.
+
+    Horizontal bars (long labels: criteria, places) list the first line at the top.
+    """
+    row = 6 * mm
+    height = (len(lines) * row + 22 * mm) if horizontal else 62 * mm
+    drawing = Drawing(width, height)
+    # reportlab starts a drawing in Helvetica (no Chinese): labels that set only a size keep it.
+    drawing.initialFontName = FONT
+    drawing.add(String(0, height - 5 * mm, title, fontName=FONT, fontSize=10))
+    peak = max((line.count for line in lines), default=0)
+    if horizontal:
+        chart = HorizontalBarChart()
+        label_room = 62 * mm
+        chart.x, chart.y = label_room, 8 * mm
+        chart.width, chart.height = width - label_room - 12 * mm, height - 18 * mm
+        shown = list(lines)[::-1]  # reportlab draws the first category at the bottom
+        label_anchor, label_dx, label_dy = "start", 3, 0
+    else:
+        chart = VerticalBarChart()
+        chart.x, chart.y = 12 * mm, 12 * mm
+        chart.width, chart.height = width - 16 * mm, height - 24 * mm
+        shown = list(lines)
+        label_anchor, label_dx, label_dy = "middle", 0, 6
+    chart.data = [[line.count for line in shown]]
+    chart.categoryAxis.categoryNames = [_chart_label(line.label) for line in shown]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7.5
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(1, peak + max(1, peak // 6))
+    chart.valueAxis.valueStep = max(1, -(-peak // 5))
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.valueAxis.gridStrokeColor = GRID_COLOR
+    chart.valueAxis.visibleGrid = True
+    chart.bars[0].fillColor = fill
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 7.5
+    chart.barLabels.boxAnchor = "w" if horizontal else "s"
+    chart.barLabels.textAnchor = label_anchor
+    chart.barLabels.dx, chart.barLabels.dy = label_dx, label_dy
+    if horizontal:
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dx = -2
+    elif len(shown) > 6:  # score bins: slanted, so neighbouring labels do not run together
+        chart.categoryAxis.labels.angle = 30
+        chart.categoryAxis.labels.boxAnchor = "ne"
+    drawing.add(chart)
+    return drawing
+
+
+def charts_story(statistics: Statistics, width: float) -> list[Flowable]:
+    """The statistics page's charts: verdicts, unmet criteria, scores and regions."""
+    half = (width - 8 * mm) / 2
+    verdicts = bar_chart("评价结论（家）", statistics.by_verdict, half)
+    top: list[Flowable] = [verdicts]
+    if statistics.histogram:
+        top.append(
+            bar_chart("得分分布（家；左闭右开，最后一档含满分）", statistics.histogram, half)
+        )
+    story: list[Flowable] = [para("统计图", "section"), _side_by_side(top, half)]
+    if statistics.by_criterion:
+        story += [
+            Spacer(1, 4 * mm),
+            bar_chart(
+                "未满足条目（家）",
+                statistics.by_criterion,
+                width,
+                horizontal=True,
+                fill=UNMET_FILL,
+            ),
+        ]
+    places = statistics.by_region[:REGIONS_CHARTED]
+    industries = statistics.by_industry[:REGIONS_CHARTED]
+    story += [
+        Spacer(1, 4 * mm),
+        _side_by_side(
+            [
+                bar_chart("地区（家）", places, half, horizontal=True),
+                bar_chart("行业（国民经济行业大类，家）", industries, half, horizontal=True),
+            ],
+            half,
+        ),
+    ]
+    return story
+
+
+REGIONS_CHARTED = 12
+
+
+def _side_by_side(flowables: Sequence[Flowable], half: float) -> Table:
+    table = Table([list(flowables)], colWidths=[half + 8 * mm] * len(flowables))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # else the cells set Helvetica
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
 
 
 def _count_table(title: str, lines: Sequence[CountLine], total: int, width: float) -> Table:
@@ -128,16 +220,8 @@ def statistics_story(statistics: Statistics, width: float) -> list[Flowable]:
         Spacer(1, 4 * mm),
         grid,
     ]
-    if statistics.histogram:
-        story += [
-            Spacer(1, 6 * mm),
-            KeepTogether(
-                [
-                    para("得分分布（左闭右开，最后一档含满分）", "section"),
-                    Histogram(statistics.histogram, width),
-                ]
-            ),
-        ]
+    if total:
+        story += [PageBreak(), *charts_story(statistics, width)]
     return story
 
 
