@@ -198,3 +198,29 @@ def test_installed_file_with_an_older_version_is_reported_unused(kind, capsys):
     assert main(["rulebooks"]) == 0
     out = capsys.readouterr().out
     assert f"{folder / name}" in out and "未使用" in out
+
+
+def test_installed_notice_applies_to_the_rounds_it_covers(tmp_path, capsys):
+    """A bureau installs next year's notice without a new release: it is listed as 已安装 and
+    governs the rounds it covers (here: 190号's settings carried into a 2024 round)."""
+    from datetime import date
+
+    from zjtx.scoring.selection import effective_rulebook
+
+    def edit(data):
+        data["id"] = "little-giant-2024-test"
+        data["title"] = "2024 年小巨人通知（安装测试）"
+        data["covers"][0]["from"] = "2024-01-01"
+        data["covers"][0]["until"] = "2024-12-31"
+
+    source = resource_path("notices", "little-giant-2025-190.yaml")
+    before = effective_rulebook("little-giant-2022", date(2024, 6, 1), "renewal", None)
+    assert not before.notices
+    assert main(["rulebook", "install", str(_edited(tmp_path, source, "通知.yaml", edit))]) == 0
+    capsys.readouterr()
+    book = effective_rulebook("little-giant-2022", date(2024, 6, 1), "renewal", None)
+    assert [n.notice.id for n in book.notices] == ["little-giant-2024-test"]
+    assert main(["rulebooks", "--json"]) == 0
+    notices = {n["id"]: n for n in json.loads(capsys.readouterr().out)["notices"]}
+    assert notices["little-giant-2024-test"]["origin"] == "installed"
+    assert notices["little-giant-2025-190"]["origin"] == "bundled"

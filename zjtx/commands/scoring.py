@@ -225,10 +225,11 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             "；".join(f"{TIERS[c.tier].split('（')[0]} {c.describe()}" for c in n.covers),
             "；".join(line for a in _applied(n) for line in a.summary()),
             _grade_text(n.grade) + (" ⚠未核实" if n.unverified else ""),
+            origin_text("notices", n.id),
         )
         for n in notices
     ]
-    print(table(("通知 id", "文号", "适用批次", "改变", "来源等级"), rows))
+    print(table(("通知 id", "文号", "适用批次", "改变", "来源等级", "来源"), rows))
     print("\n国家级通知按批次日期自动适用；省级通知随该省的省级规则适用。")
     return 0
 
@@ -266,6 +267,7 @@ def _notice_json(n: Notice) -> dict[str, Any]:
         ],
         "changes": [{"rulebook": a.change.rulebook, "summary": a.summary()} for a in _applied(n)],
         "unverified": n.unverified,
+        **origin_of("notices", n.id),
     }
 
 

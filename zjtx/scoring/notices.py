@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionKind
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import read_yaml
@@ -22,6 +23,7 @@ from zjtx.scoring.definitions import (
     NotApplicable,
     Rulebook,
     list_rulebook_ids,
+    source_files,
 )
 from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean, raise_collected
 from zjtx.scoring.loader import load_rulebook, result_heads_of
@@ -77,7 +79,7 @@ class Cover:
         )
 
     def describe(self) -> str:
-        types = "、".join({"new": "新申报", "renewal": "复核"}[t] for t in self.application_types)
+        types = "、".join(ApplicationType(t).label for t in self.application_types)
         span = (
             f"{self.start.isoformat()} 至 {self.end.isoformat()}"
             if self.end
@@ -202,7 +204,7 @@ class AppliedNotice:
 
 
 def _types_text(types: tuple[str, ...]) -> str:
-    return "、".join({"new": "新申报", "renewal": "复核"}[t] for t in types)
+    return "、".join(ApplicationType(t).label for t in types)
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,20 +213,28 @@ def _types_text(types: tuple[str, ...]) -> str:
 
 
 def notice_dir() -> Path:
+    """The folder of the bundled notices."""
     return resource_path("notices")
 
 
 def list_notice_ids() -> list[str]:
-    folder = notice_dir()
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    """Ids of every notice, bundled and installed."""
+    return sorted(source_files("notices")[0])
+
+
+def load_notice(notice_id: str) -> Notice:
+    """A notice by id (bundled or installed), fully validated against the rulebooks it changes.
+
+    Cached per file and its modification time, so a notice installed while running is seen.
+    """
+    source = source_files("notices")[0].get(notice_id)
+    if source is None:
+        raise UnknownNameError("通知", notice_id, list_notice_ids())
+    return _load_notice_cached(source.path, source.path.stat().st_mtime_ns)
 
 
 @cache
-def load_notice(notice_id: str) -> Notice:
-    """A bundled notice by id, fully validated against the rulebooks it changes."""
-    path = notice_dir() / f"{notice_id}.yaml"
-    if not path.is_file():
-        raise UnknownNameError("通知", notice_id, list_notice_ids())
+def _load_notice_cached(path: Path, stamp: int) -> Notice:
     return load_notice_file(path)
 
 
@@ -319,7 +329,8 @@ def load_notice_file(path: Path) -> Notice:
     for key in ("id", "title", "level", "instrument", "covers", "changes"):
         if not data.get(key):
             r.problem(f"缺少顶层属性 “{key}”")
-    if nid and nid != path.stem:
+    # files are found by name in a notices folder; one about to be installed may be named freely
+    if nid and nid != path.stem and path.parent.name == "notices":
         r.problem(f"文件名须与 id 一致（id 为 “{nid}”）")
     level = str(data.get("level") or "")
     if level and level not in LEVELS:

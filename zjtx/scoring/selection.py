@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache, lru_cache
 
+from zjtx.domain.labels import ApplicationType
 from zjtx.scoring.conditions import Cond, CriterionRef
 from zjtx.scoring.definitions import APPLICATION_TYPES, TIERS, Overlay, Rulebook
 from zjtx.scoring.errors import DataFileError, UnknownNameError
@@ -172,7 +173,7 @@ def round_notice_lines(notices: list[dict], settings: list[dict]) -> list[str]:
     lines = []
     for record in notices:
         types = record.get("application_types") or []
-        scope = "" if len(types) != 1 else f"（{'复核' if types[0] == 'renewal' else '新申报'}）"
+        scope = "" if len(types) != 1 else f"（{ApplicationType(types[0]).label}）"
         lines.append(f"适用通知{scope}：{describe_notice(record)}")
     lines += [f"批次设置：{describe_setting(record)}" for record in settings]
     return lines
@@ -183,4 +184,3 @@ def forget_selection() -> None:
     _select_rulebook_id.cache_clear()
     _effective.cache_clear()
     _with_notices.cache_clear()
-    load_notice.cache_clear()
