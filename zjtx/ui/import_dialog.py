@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from zjtx.domain.issues import Issue, Severity
 from zjtx.export.issues_xlsx import SEVERITY_LABELS, IssueRow, issue_rows
 from zjtx.intake.mapping import IGNORE_LABEL, ColumnOverride, MappingError
+from zjtx.intake.profiles import ProfileBook, ProfileError, profile_from_overrides
 from zjtx.store import FileImport, StoreError, StoreService
 from zjtx.ui.import_models import (
     FORM_MAPPING_HINT,
@@ -70,6 +72,10 @@ IMPORT_FILE_FILTER = (
     "旧版 Word / WPS 文档（须先另存为 .docx） (*.doc *.wps);;所有文件 (*)"
 )
 TEMPLATE_TITLES = {"roster": "申报名单模板", "form": "申报表模板"}
+# The readings a workbook can be switched between, as the reading combo lists them.
+READING_CHOICES = (("roster", "按名单读取（每行一家企业）"), ("form", "按一家企业的申报材料读取"))
+# Files whose reading is fixed by their kind (a Word 申请书 is one application, JSON is keyed).
+FIXED_READING_SUFFIXES = (".docx", ".docm", ".json", ".csv")
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
 
@@ -93,6 +99,10 @@ def not_imported_text(file: Any) -> str:
         reason = errors[0].message.removeprefix(f"{name}：")
         return f"{name}：未导入——{reason}（错误 {len(errors)} 条）"
     return f"{name}：未导入——文件中没有企业数据"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _save_error(path: Path, exc: BaseException) -> str:
@@ -155,6 +165,7 @@ class ImportDialog(QDialog):
         round_name: str,
         evaluator_getter: Callable[[], str],
         parent: QWidget | None = None,
+        profiles: ProfileBook | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"导入申报数据 — {round_name}")
@@ -169,6 +180,9 @@ class ImportDialog(QDialog):
         self.task: Task | None = None
         # The evaluator's corrections, by (file, sheet, column letter); kept across re-reads.
         self.overrides: dict[tuple[str, str | None, str], ColumnOverride] = {}
+        # The evaluator's reading of a workbook ("form" | "roster"), by file; kept across re-reads.
+        self.readings: dict[str, str] = {}
+        self.profiles = profiles if profiles is not None else ProfileBook.default()
         self.round_year = 0
         self.setAcceptDrops(True)
 
@@ -229,6 +243,24 @@ class ImportDialog(QDialog):
         self.reset_mapping_button.clicked.connect(self.reset_mapping)
         self.mapping_hint = QLabel(ROSTER_MAPPING_HINT)
         self.mapping_hint.setWordWrap(True)
+        self.reading_label = QLabel("")
+        self.reading_label.setWordWrap(True)
+        self.reading_label.setTextFormat(Qt.TextFormat.RichText)
+        self.reading_choice = QComboBox()
+        self.reading_choice.setToolTip(
+            "一份工作簿可按名单读取（每行一家企业），也可按一家企业的申报材料读取（各工作表合在一起）；"
+            "改选后自动重新读取"
+        )
+        for value, text in READING_CHOICES:
+            self.reading_choice.addItem(text, value)
+        self.reading_choice.setEnabled(False)
+        self.reading_choice.activated.connect(self._reading_chosen)
+        self.save_profile_button = QPushButton("保存为对应关系…")
+        self.save_profile_button.setToolTip(
+            "把对这份文件的列更正保存下来（按表头识别）：以后同样表头的文件自动按它读取"
+        )
+        self.save_profile_button.setEnabled(False)
+        self.save_profile_button.clicked.connect(self.ask_save_profile)
         mapping_page = QWidget()
         mapping_layout = QVBoxLayout(mapping_page)
         mapping_layout.setContentsMargins(0, 4, 0, 0)
@@ -236,6 +268,12 @@ class ImportDialog(QDialog):
         row.addWidget(QLabel("文件："))
         row.addWidget(self.mapping_file, 1)
         row.addWidget(self.reset_mapping_button)
+        mapping_layout.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(self.reading_label, 1)
+        row.addWidget(QLabel("读法："))
+        row.addWidget(self.reading_choice)
+        row.addWidget(self.save_profile_button)
         mapping_layout.addLayout(row)
         mapping_layout.addWidget(self.mapping_hint)
         mapping_layout.addWidget(self.mapping_view)
@@ -352,6 +390,7 @@ class ImportDialog(QDialog):
     def _clear(self) -> None:
         self.paths = []
         self.overrides = {}
+        self.readings = {}
         self.file_list.clear()
         self.import_button.setEnabled(False)
 
@@ -366,6 +405,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.files = []
         self.overrides = {}
+        self.readings = {}
 
     # ------------------------------------------------------------------ running
     def _busy(self, busy: bool, text: str = "") -> None:
@@ -375,6 +415,7 @@ class ImportDialog(QDialog):
         self.close_button.setEnabled(not busy)
         self.mapping_view.setEnabled(not busy)
         self.reset_mapping_button.setEnabled(not busy and bool(self.overrides))
+        self._update_reading_controls(busy)
         self.template_button.setEnabled(not busy)
         self.export_issues_button.setEnabled(not busy and self.issues_filter.rowCount() > 0)
         self.status.setText(text)
@@ -393,16 +434,22 @@ class ImportDialog(QDialog):
         self._read_with(None)
 
     def _read_with(
-        self, overrides: dict[tuple[str, str | None, str], ColumnOverride] | None
+        self,
+        overrides: dict[tuple[str, str | None, str], ColumnOverride] | None,
+        readings: dict[str, str] | None = None,
+        busy_text: str = "",
     ) -> None:
-        """Read with ``overrides`` instead of the corrections made so far (they replace them
-        once the read succeeds)."""
+        """Read with ``overrides`` (and ``readings``) instead of the corrections made so far
+        (they replace them once the read succeeds)."""
         if not self.paths:
             self.status.setText("请先选择或拖入文件")
             return
         service, round_name, paths = self.service, self.round_name, list(self.paths)
         chosen = dict(self.overrides if overrides is None else overrides)
+        chosen_readings = dict(self.readings if readings is None else readings)
         corrections = list(chosen.values())
+        # Saved profiles apply to files laid out like one an evaluator corrected before.
+        options = {"readings": chosen_readings, "profiles": self.profiles}
 
         def work(progress: Any, cancel: Any) -> tuple[int, list[Any]]:
             from zjtx.intake.hints import WINDOW_HINTS
@@ -416,16 +463,20 @@ class ImportDialog(QDialog):
                 cancel=cancel,
                 mapping_overrides=corrections,
                 hints=WINDOW_HINTS,
+                intake_options=options,
             )
             return year, files
 
         def done(result: tuple[int, list[Any]]) -> None:
             self.overrides = chosen
+            self.readings = chosen_readings
             self.round_year = result[0]
             self._read_done(result[1])
 
         self._busy(
-            True, "正在按更正后的对应关系重新读取……" if overrides is not None else "正在读取……"
+            True,
+            busy_text
+            or ("正在按更正后的对应关系重新读取……" if overrides is not None else "正在读取……"),
         )
         self.task = self.runner.start(
             work,
@@ -440,6 +491,7 @@ class ImportDialog(QDialog):
         if isinstance(exc, MappingError):
             # The correction is not kept: the table goes back to the mapping last read.
             self._show_mapping()
+            self._update_reading_controls(False)
             self._finish(f"无法按此更正读取：{exc}")
             self.status.setStyleSheet("color:#c62828")
             return
@@ -496,6 +548,8 @@ class ImportDialog(QDialog):
         if issues and not any(getattr(f, "column_mapping", None) for f in files):
             self.tabs.setCurrentIndex(1)
         corrected = f"（已按您的更正读取 {len(self.overrides)} 列）" if self.overrides else ""
+        if self._profile_candidate() is not None:
+            corrected += "；可点“保存为对应关系…”，同样表头的文件以后自动按它读取"
         self._finish(("读取完成，请核对后点“导入”" if ready else "没有可导入的企业") + corrected)
 
     def _show_mapping(self) -> None:
@@ -508,6 +562,113 @@ class ImportDialog(QDialog):
             self.mapping_model.set_mappings([], self.round_year)
         form = bool(mapping) and not any(m.editable for m in mapping)
         self.mapping_hint.setText(FORM_MAPPING_HINT if form else ROSTER_MAPPING_HINT)
+        self._update_reading_controls(self.task is not None)
+
+    # ------------------------------------------------------------------ reading and profiles
+    def _current_file(self) -> Any:
+        position = self.mapping_file.currentIndex()
+        return self.files[position] if 0 <= position < len(self.files) else None
+
+    def _update_reading_controls(self, busy: bool = False) -> None:
+        """The shown file's reading, why, and its saved profile; what can be switched or saved."""
+        file = self._current_file()
+        if file is None:
+            self.reading_label.setText("")
+            self.reading_choice.setEnabled(False)
+            self.save_profile_button.setEnabled(False)
+            return
+        lines = []
+        if file.reading_note:
+            lines.append(f"<b>读法：</b>{_html(file.reading_note)}")
+        if file.profile:
+            lines.append(
+                f"<b style='color:#1b5e9e'>按已保存的对应关系「{_html(file.profile)}」读取</b>"
+                "（更正某列时以您的更正为准）"
+            )
+        self.reading_label.setText("<br>".join(lines))
+        self.reading_choice.blockSignals(True)
+        self.reading_choice.setCurrentIndex(self.reading_choice.findData(file.reading))
+        self.reading_choice.blockSignals(False)
+        switchable = file.reading in ("form", "roster") and not str(file.path).lower().endswith(
+            FIXED_READING_SUFFIXES
+        )
+        self.reading_choice.setEnabled(not busy and switchable)
+        self.save_profile_button.setEnabled(not busy and self._profile_candidate() is not None)
+
+    def _reading_chosen(self, position: int) -> None:
+        """The evaluator switched the shown workbook's reading: re-read with it."""
+        file = self._current_file()
+        value = self.reading_choice.itemData(position)
+        if file is None or value is None or value == file.reading:
+            return
+        name = self.mapping_file.currentText()
+        readings = dict(self.readings)
+        readings[name] = value
+        # Column corrections belong to the old reading's sheets: a new reading starts afresh.
+        overrides = {key: o for key, o in self.overrides.items() if key[0] != name}
+        self._read_with(overrides, readings, f"正在{self.reading_choice.itemText(position)}……")
+
+    def _profile_candidate(self) -> tuple[str, str, list[ColumnOverride]] | None:
+        """(file, header fingerprint, corrections) when the shown file's corrections can be saved
+        as a profile: they concern one roster sheet whose header was fingerprinted."""
+        file = self._current_file()
+        if file is None:
+            return None
+        name = self.mapping_file.currentText()
+        mine = [o for (shown, _, _), o in self.overrides.items() if shown == name]
+        sheets = {o.sheet for o in mine}
+        prints = getattr(file, "fingerprints", {}) or {}
+        if not mine or len(sheets) != 1:
+            return None
+        sheet = next(iter(sheets))
+        fingerprint = prints.get(sheet) or (
+            next(iter(prints.values())) if len(prints) == 1 else None
+        )
+        return (name, fingerprint, mine) if fingerprint else None
+
+    def ask_save_profile(self) -> None:
+        """Ask a name and save the shown file's corrections as a profile."""
+        candidate = self._profile_candidate()
+        if candidate is None:
+            return
+        default = Path(candidate[0]).stem
+        name, accepted = QInputDialog.getText(
+            self,
+            "保存为对应关系",
+            "给这份文件的列更正起个名字（如“福州区县名单”）；\n以后表头相同的文件会自动按它读取：",
+            text=default,
+        )
+        if accepted:
+            self.save_profile(name)
+
+    def save_profile(self, name: str) -> bool:
+        """Save the shown file's corrections as profile ``name`` (written atomically); the
+        status line says what became of it."""
+        from zjtx.files import OutputWriteError
+
+        candidate = self._profile_candidate()
+        if candidate is None:
+            return False
+        file, fingerprint, overrides = candidate
+        try:
+            profile = profile_from_overrides(
+                name,
+                fingerprint,
+                overrides,
+                sample_file=file,
+                created_by=self.evaluator_getter() or "",
+            )
+            self.profiles.save(profile)
+        except (ProfileError, OutputWriteError) as exc:
+            self.status.setText(f"未保存对应关系：{exc}")
+            self.status.setStyleSheet("color:#c62828")
+            return False
+        self.status.setStyleSheet("")
+        self.status.setText(
+            f"已保存对应关系「{profile.name}」：以后表头相同的文件自动按它读取"
+            "（可用 zjtx profile 命令导出给其他评审人）"
+        )
+        return True
 
     def start_import(self) -> None:
         """Import every file read, each in its own transaction."""
