@@ -137,6 +137,83 @@ def shoot_registry(service, window, work: Path, width: int, height: int, size: s
         shoot(window, "registry-applicant-tab")
 
 
+def shoot_import_profiles(service, window, work: Path, shoot) -> None:
+    """The import wizard reading a district roster with a saved mapping profile, and a workbook
+    of one application's parts, each with its reading and why (issue 14 §8), at 1600×960 and
+    1366×768."""
+    import openpyxl
+
+    from zjtx.intake.synthetic import valid_uscc
+    from zjtx.ui.import_dialog import ImportDialog
+    from zjtx.ui.import_models import MappingModel
+
+    def book(path: Path, sheets) -> Path:
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        for title, rows in sheets:
+            sheet = workbook.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        workbook.save(path)
+        return path
+
+    def district(name: str, first: int) -> Path:
+        header = ["序号", "企业名称", "统一社会信用代码", "所在区县", "销售额", "从业人员（人）"]
+        rows = [[i + 1, f"福州{first + i}号精密制造有限公司", valid_uscc(first + i), name[:3],
+                 (8_000 + 900 * i) * 10_000, 120 + 9 * i] for i in range(6)]  # fmt: skip
+        return book(work / f"{name}.xlsx", [("名单", [header, *rows])])
+
+    parts = book(
+        work / "海沧智能装备申报书.xlsx",
+        [
+            (
+                "基本信息",
+                [["企业名称", "厦门海沧智能装备有限公司"], ["统一社会信用代码", valid_uscc(8801)]],
+            ),
+            (
+                "主要指标",
+                [
+                    ["年度", "营业收入（万元）", "研发费用（万元）"],
+                    ["2024年", 9000, 480],
+                    ["2025年", 10500, 630],
+                ],
+            ),
+        ],
+    )
+
+    def wait(dialog) -> None:
+        while dialog.task is not None:
+            settle(100)
+
+    # 鼓楼区's 销售额 (in 元) corrected once and saved as a profile ...
+    first = ImportDialog(window.runner, service, "2026年第一批", lambda: "王评审", window)
+    first.add_paths([district("鼓楼区名单", 9100)])
+    first.read()
+    wait(first)
+    model = first.mapping_model
+    row = next(r for r in range(model.rowCount()) if model.mapping_at(r).column == "E")
+    model.setData(model.index(row, MappingModel.FIELD), "revenue")
+    wait(first)
+    model.setData(model.index(row, MappingModel.UNIT), "元")
+    wait(first)
+    first.save_profile("福州区县名单")
+    first.close()
+
+    # ... so 台江区's file, laid out the same, is read with it.
+    dialog = ImportDialog(window.runner, service, "2026年第一批", lambda: "王评审", window)
+    dialog.add_paths([district("台江区名单", 9200), parts])
+    dialog.show()
+    dialog.read()
+    wait(dialog)
+    for name, size in (("import-profile", (1600, 960)), ("import-profile-1366x768", (1366, 768))):
+        dialog.resize(*size)
+        dialog.mapping_file.setCurrentIndex(0)
+        shoot(dialog, name)
+    dialog.mapping_file.setCurrentIndex(1)
+    shoot(dialog, "import-reading-1366x768")
+    dialog.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -286,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     dialog.tabs.setCurrentIndex(1)
     shoot(dialog, "import-issues")
     dialog.close()
+    shoot_import_profiles(service, window, work, shoot)
 
     from zjtx.ui.rulebooks import RulebookBrowser
 
