@@ -77,3 +77,18 @@ def test_save_profile_without_map_is_a_usage_error(tmp_path, capsys, data_dir):
     """--save-profile alone has nothing to save: exit 2 with why."""
     code = main(["check", str(roster(tmp_path / "a.xlsx")), "--save-profile", "x"])
     assert code == 2 and "--map" in capsys.readouterr().err
+
+
+def test_saved_profile_names_the_evaluator_who_saved_it(tmp_path, capsys, data_dir, monkeypatch):
+    """created_by is the evaluator (ZJTX_EVALUATOR or the identity), never the system account."""
+    monkeypatch.setenv("ZJTX_EVALUATOR", "李评审")
+    check(roster(tmp_path / "a.xlsx"), capsys, "--map", "C=营业收入@2025:元",
+          "--save-profile", "区县")  # fmt: skip
+    saved = json.loads((data_dir / "profiles" / "区县.json").read_text("utf-8"))
+    assert saved["created_by"] == "李评审"
+    monkeypatch.delenv("ZJTX_EVALUATOR")
+    other = write_xlsx(tmp_path / "b.xlsx", [["企业名称", "统一社会信用代码", "产值"],
+                                             ["乙公司", CODE_B, 5]])  # fmt: skip
+    check(other, capsys, "--map", "C=营业收入@2025", "--save-profile", "另一种")
+    saved = json.loads((data_dir / "profiles" / "另一种.json").read_text("utf-8"))
+    assert saved["created_by"] == ""

@@ -210,7 +210,7 @@ def _save_profile(name: str, overrides: list, result: Any) -> None:
     fingerprint = next(iter(file.fingerprints.values()))
     try:
         profile = profile_from_overrides(
-            name, fingerprint, overrides, sample_file=file.display_name
+            name, fingerprint, overrides, sample_file=file.display_name, created_by=_evaluator()
         )
         ProfileBook.default().save(profile)
     except ProfileError as exc:
@@ -219,6 +219,14 @@ def _save_profile(name: str, overrides: list, result: Any) -> None:
         print(str(exc), file=sys.stderr)
         return
     print(f"已保存对应关系“{name}”：同样表头的文件此后自动按它读取", file=sys.stderr)
+
+
+def _evaluator() -> str:
+    """Who saves a profile: the evaluator when known, never the operating-system account."""
+    from zjtx.store.identity import is_system_account, record_evaluator
+
+    name = record_evaluator()
+    return "" if is_system_account(name) else name
 
 
 def _print_table(result: Any) -> None:
