@@ -21,6 +21,7 @@ from zjtx.scoring import (
     load_rulebook,
 )
 from zjtx.scoring.compare import compare_rulebooks
+from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.what_if import Outcome, WhatIf, carry_confirmations, what_if
 from zjtx.store import codec
 from zjtx.store.bulk import gc_paused
@@ -132,18 +133,32 @@ def _target_info(
         books, problems = _rulebooks(scorer, target)
     if not books:
         raise InvalidRequestError("；".join(dict.fromkeys(problems)))
-    known = {name for book in books.values() for name in book.settings}
+    known = {name: s.label for book in books.values() for name, s in book.settings.items()}
+    for name in rules.settings:
+        if name not in known:
+            hint = did_you_mean(name, known)
+            available = "、".join(f"{k}（{v}）" for k, v in known.items()) or "无"
+            raise InvalidRequestError(
+                f"比较的评价标准没有设置 “{name}”"
+                + (f"，您是不是要写 “{hint}”？" if hint else "；")
+                + f"可用设置：{available}"
+            )
     kept = {k: v for k, v in info.settings.items() if k in known}
     for name in info.settings:
         if name not in known and name not in rules.settings:
             notes.append(f"批次设置 {name} 不属于比较的评价标准，比较时不使用")
     target = replace(target, settings={**kept, **dict(rules.settings)})
-    scorer.check_round(target)  # an explicit setting no compared rulebook knows: did you mean
-    for kind, book in books.items():
-        if rules.rulebook and not book.applies_to(info.round_date, kind):
+    scorer.check_round(target)  # a value that is not true or false
+    if rules.rulebook:
+        outside = [
+            _TYPE_LABELS[kind]
+            for kind, book in books.items()
+            if not book.applies_to(info.round_date, kind)
+        ]
+        if outside:
             notes.append(
-                f"{book.id} 的适用范围不含本批次日期 {info.round_date.isoformat()} 的"
-                f"{_TYPE_LABELS[kind]}，仍按批次日期与当年通知评价"
+                f"{rules.rulebook} 的适用范围不含本批次日期 {info.round_date.isoformat()} 的"
+                f"{'、'.join(outside)}，仍按批次日期与当年的通知评价"
             )
     return target, books, notes
 
