@@ -92,3 +92,22 @@ def test_saved_profile_names_the_evaluator_who_saved_it(tmp_path, capsys, data_d
     check(other, capsys, "--map", "C=营业收入@2025", "--save-profile", "另一种")
     saved = json.loads((data_dir / "profiles" / "另一种.json").read_text("utf-8"))
     assert saved["created_by"] == ""
+
+
+def test_form_remapped_with_map_is_saved_and_reads_the_next_form(tmp_path, capsys, data_dir):
+    """zjtx check 申报表 --map 销售额=营业收入@2025:元 --save-profile keeps the form's correction;
+    another enterprise's form with the same labels is read with it."""
+
+    def form(path, code, sales):
+        return write_xlsx(
+            path, [["企业名称", "某公司"], ["统一社会信用代码", code], ["销售额", sales]]
+        )
+
+    _, payload, err = check(
+        form(tmp_path / "甲.xlsx", CODE_A, 12_000_000), capsys,
+        "--map", "销售额=营业收入@2025:元", "--save-profile", "企业申报表",
+    )  # fmt: skip
+    assert payload["applicants"][0]["revenue_y1"] == 1200 and "已保存" in err
+    _, payload, _ = check(form(tmp_path / "乙.xlsx", CODE_B, 9_000_000), capsys)
+    assert payload["applicants"][0]["revenue_y1"] == 900
+    assert payload["readings"]["乙.xlsx"]["profile"] == "企业申报表"

@@ -244,10 +244,11 @@ def test_the_same_column_corrected_twice_is_refused(tmp_path):
         )
 
 
-def test_forms_cannot_be_remapped():
-    """A form is read by its labels: an override naming a form file is refused."""
+def test_forms_cannot_be_remapped_by_column_letter():
+    """A form is read by its labels: a column letter naming a form file is refused (labels are
+    remapped by name, tests/intake/test_profiles.py)."""
     form = sorted(resource_path("samples", "forms").glob("*.xlsx"))[0]
-    with pytest.raises(MappingError, match="只有名单的列对应关系可以更正"):
+    with pytest.raises(MappingError, match="请按栏目名称更正"):
         _read(form, ColumnOverride("B", "name", file=form.name))
     result = read_applicants([form], YEAR)
     assert result.files[0].column_mapping

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,6 +47,7 @@ _ANCHOR = re.compile(
     r"(?:为|是)?((?:19|20)\d{2})?(?:年度|年)?$"
 )
 _CHRONOLOGICAL = re.compile(r"按时间先后|按时间顺序|由远及近|从远到近|按年度先后|自远至近")
+MANUAL = "按评审人的更正"  # HeaderMatch.detail of a label the evaluator mapped by hand
 _LABEL_KINDS = ("field", "ratio", "no-year", "bad-year", "bad-unit", "window", "window-ambiguous")
 
 
@@ -128,8 +129,19 @@ def _memos(catalogue: FieldCatalogue, year: int) -> tuple[dict[str, HeaderMatch]
 class _FormReader:
     """Reads grids (sheets, Word tables) into one Record."""
 
-    def __init__(self, catalogue: FieldCatalogue, year: int, file: str, record: Record) -> None:
+    def __init__(
+        self,
+        catalogue: FieldCatalogue,
+        year: int,
+        file: str,
+        record: Record,
+        label_overrides: Mapping[str, tuple[str | None, str | None]] | None = None,
+    ) -> None:
         self.catalogue = catalogue
+        # cleaned label -> (field key or None to ignore it, unit): the evaluator's corrections
+        self.label_overrides = dict(label_overrides or {})
+        self.labels: set[str] = set()  # the labels recognised by themselves (the fingerprint)
+        self.overridden: set[str] = set()  # the corrected labels found
         self.year = year
         self.file = file
         self.record = record
@@ -161,6 +173,20 @@ class _FormReader:
         self.deferred.append((code, severity, message, key, sheet.name, cell))
 
     def match(self, text: str) -> HeaderMatch:
+        if self.label_overrides:
+            cleaned = clean(text)
+            if cleaned in self.label_overrides:
+                self.overridden.add(cleaned)
+                key, unit = self.label_overrides[cleaned]
+                if key is None:
+                    return HeaderMatch("ignored", detail=MANUAL)
+                return HeaderMatch("field", key=key, unit=unit, detail=MANUAL)
+        found = self._match(text)
+        if found.kind in _LABEL_KINDS:
+            self.labels.add(clean(text))
+        return found
+
+    def _match(self, text: str) -> HeaderMatch:
         found = self.memo.get(text)
         if found is None:
             found = match_header(text, self.catalogue, self.year)
@@ -409,6 +435,7 @@ class _FormReader:
                 year=calendar,
                 cell=sheet_ref(sheet, r, c),
                 sheet=sheet.name,
+                manual=match.detail == MANUAL,
             )
         )
 
@@ -824,17 +851,21 @@ def read_form(
     year: int,
     file: str,
     problems: Sequence[tuple[str, str]] = (),
+    label_overrides: Mapping[str, tuple[str | None, str | None]] | None = None,
+    seen: FormLabels | None = None,
 ) -> tuple[Record, list[ColumnMapping]]:
     """One applicant from a form sheet, or from every table of a Word document, and how each
     label was understood.
 
     ``problems`` are (table, message) of parts that could not be read (a ragged Word table):
-    each is an error of the applicant, naming the table.
+    each is an error of the applicant, naming the table. ``label_overrides`` map a cleaned
+    label to (field key or None to leave it unread, unit): the evaluator's corrections;
+    ``seen`` gets the labels recognised by themselves and the corrected labels found.
     """
     grids = [sheets] if isinstance(sheets, SheetData) else list(sheets)
     single = grids[0].name if len(grids) == 1 and grids[0].ref_style == "a1" else None
     record = Record(file=file, sheet=single, row=None, source=Provenance(file=file, sheet=single))
-    reader = _FormReader(catalogue, year, file, record)
+    reader = _FormReader(catalogue, year, file, record, label_overrides)
     reader.survey(grids)
     for grid in grids:
         reader.read(grid)
@@ -845,4 +876,22 @@ def read_form(
         record.add("table-ragged", Severity.ERROR, message, sheet=table)
     for code, severity, message, key, sheet, cell in reader.deferred:
         record.add(code, severity, message, field_key=key, cell=cell, sheet=sheet)
+    if seen is not None:
+        seen.recognised |= reader.labels
+        seen.corrected |= reader.overridden
     return record, reader.mappings
+
+
+@dataclass(slots=True)
+class FormLabels:
+    """The labels of a form: recognised by themselves, and corrected by the evaluator."""
+
+    recognised: set[str] = field(default_factory=set)
+    corrected: set[str] = field(default_factory=set)
+
+    def fingerprint(self) -> str:
+        """The form's layout: its recognised labels, sorted and hashed."""
+        import hashlib
+
+        text = "\n".join(sorted(self.recognised))
+        return "form-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

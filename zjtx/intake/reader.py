@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -12,8 +13,9 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
-from zjtx.intake.form import form_score, read_form
+from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
+from zjtx.intake.headers import clean
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.ip_list import find_ip_tables
 from zjtx.intake.json_input import InputError, read_json_applicants
@@ -32,6 +34,7 @@ from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workb
 SUPPORTED_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xls", ".csv", ".json", ".docx", ".docm", ".doc", ".wps"}
 )
+_COLUMN_LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 READINGS = {"form": "按一家企业的申报材料读取", "roster": "按名单读取（每行一家企业）"}
 SKIPPED_SHEETS = frozenset({"填表说明", "说明", "选项", "填报说明", "指标说明"})
 PROGRESS_EVERY = 250
@@ -242,7 +245,9 @@ def _read_file(
         if kind == "docx":
             document = read_docx(path)
             ticker.check()
-            return _read_document(document, shown, year, catalogue, file_result, ticker, overrides)
+            return _read_document(
+                document, shown, year, catalogue, file_result, ticker, overrides, used, saved
+            )
         sheets = read_workbook(path, kind)
     except FileProblem as exc:
         file_result.kind = "unreadable"
@@ -270,18 +275,17 @@ def _read_document(
     file_result: FileResult,
     ticker: _Ticker,
     overrides: Overrides,
+    used: set[ColumnOverride],
+    saved: Mapping[str, Profile] | None = None,
 ) -> list[Record]:
     """A Word 申请书 is one applicant: every table (and "名称：X" paragraph) read together."""
     file_result.kind = "form"
     file_result.reading = "form"
     file_result.reading_note = f"Word 申请书{READINGS['form']}（各表格合在一起）"
-    named = [o for o, _ in overrides if o.file is not None]
-    if named:
-        raise MappingError(
-            f"{named[0].where()}：这是 Word 申请书，不是名单，"
-            "只有名单的列对应关系可以更正（请直接修改申请书）"
-        )
-    record, mappings = read_form(document.sheets, catalogue, year, shown, document.problems)
+    record, mappings = _read_form_remapped(
+        document.sheets, shown, year, catalogue, file_result, overrides, used, saved,
+        document.problems, "Word 申请书",
+    )  # fmt: skip
     ticker(1)
     file_result.column_mapping.extend(mappings)
     file_result.rows_total = 1
@@ -341,7 +345,7 @@ def _profile_overrides(
     catalogue: FieldCatalogue,
     year: int,
     shown: str,
-    sheet: SheetData,
+    where: str,
     file_result: FileResult,
 ) -> list[tuple[ColumnOverride, FieldSpec | None]]:
     """A saved profile's corrections for this sheet, or none (with a warning) if it no longer
@@ -363,9 +367,54 @@ def _profile_overrides(
         file_result,
         "profile-applied",
         Severity.INFO,
-        f"{shown}：工作表“{sheet.name}”按已保存的对应关系「{profile.name}」读取",
+        f"{shown}：{where}按已保存的对应关系「{profile.name}」读取",
     )
     return resolved
+
+
+def _read_form_remapped(
+    grids: Sequence[SheetData],
+    shown: str,
+    year: int,
+    catalogue: FieldCatalogue,
+    file_result: FileResult,
+    overrides: Overrides,
+    used: set[ColumnOverride] | None,
+    saved: Mapping[str, Profile] | None,
+    problems: Sequence[tuple[str, str]] = (),
+    what: str = "申报表",
+) -> tuple[Record, list[Any]]:
+    """A form read with the evaluator's label corrections (``栏目名称=字段``), or else with the
+    saved profile of its recognised labels' fingerprint (FileResult.fingerprints[None])."""
+    lettered = [o for o, _ in overrides if o.file is not None and _COLUMN_LETTERS.match(o.column)]
+    if lettered:
+        raise MappingError(
+            f"{lettered[0].where()}：这是按栏目填写的{what}，不是名单，请按栏目名称更正"
+            "（如“销售额=营业收入@2025:元”），不能用列字母"
+        )
+    labelled = [(o, spec) for o, spec in overrides if not _COLUMN_LETTERS.match(o.column)]
+    seen = FormLabels()
+    record, mappings = read_form(
+        grids, catalogue, year, shown, problems, _label_overrides(labelled), seen
+    )
+    fingerprint = seen.fingerprint()
+    file_result.fingerprints[None] = fingerprint
+    profile = (saved or {}).get(fingerprint)
+    if not labelled and profile is not None:
+        resolved = _profile_overrides(profile, catalogue, year, shown, what, file_result)
+        if resolved:
+            record, mappings = read_form(
+                grids, catalogue, year, shown, problems, _label_overrides(resolved)
+            )
+    if used is not None:
+        used.update(o for o, _ in labelled if clean(o.column) in seen.corrected)
+    return record, mappings
+
+
+def _label_overrides(
+    overrides: Overrides,
+) -> dict[str, tuple[str | None, str | None]]:
+    return {clean(o.column): (spec.key if spec else None, o.unit) for o, spec in overrides}
 
 
 def _has_rows(sheet: SheetData) -> bool:
@@ -466,7 +515,9 @@ def _read_sheets(
             file_result.fingerprints[sheet.name] = fingerprint
             profile = (saved or {}).get(fingerprint)
             if not mine and profile is not None:
-                mine = _profile_overrides(profile, catalogue, year, shown, sheet, file_result)
+                mine = _profile_overrides(
+                    profile, catalogue, year, shown, f"工作表“{sheet.name}”", file_result
+                )
             if mine:
                 apply_overrides(layout, sheet, shown, mine, used if used is not None else set())
             file_result.column_mapping.extend(column_mappings(layout, sheet, year))
@@ -497,17 +548,13 @@ def _read_sheets(
         )
         return []
     file_result.kind = "form"
-    named = [o for o, _ in overrides if o.file is not None]
-    if named:
-        raise MappingError(
-            f"{named[0].where()}：这是按栏目填写的申报表，不是名单，"
-            "只有名单的列对应关系可以更正（请直接修改申报表）"
-        )
     if reading is None and rosters:
         # One-row tables of basic data are parts of the application too (in sheet order).
         chosen_ids = {id(sheet) for sheet in parts} | {id(sheet) for sheet, _ in rosters}
         grids = [sheet for sheet, _ in candidates if id(sheet) in chosen_ids]
-    record, mappings = read_form(grids, catalogue, year, shown)
+    record, mappings = _read_form_remapped(
+        grids, shown, year, catalogue, file_result, overrides, used, saved
+    )
     ticker(1)
     file_result.column_mapping.extend(mappings)
     if not record.values and not record.issues:
