@@ -534,6 +534,17 @@ HOSTILE: dict[str, list[Case]] = {
         case("uscc-long", "round", "history", ROUND, LONG, statuses=STATUS_OK | STATUS_BAD_INPUT),
         *database_cases("round", "history", ROUND),
     ],
+    "round compare": [
+        case("name-sql", "round", "compare", SQL, "--rulebook", "srdi-sme-2022"),
+        case("name-long", "round", "compare", LONG),
+        case("rulebook-sql", "round", "compare", ROUND, "--rulebook", SQL),
+        case("rulebook-long", "round", "compare", ROUND, "--rulebook", LONG),
+        case("rulebook-other-tier", "round", "compare", ROUND, "--rulebook", "little-giant-2026"),
+        case("overlay-control", "round", "compare", ROUND, "--overlay", CTRL),
+        case("setting-sql", "round", "compare", ROUND, "--setting", f"{SQL}=true"),
+        case("setting-value", "round", "compare", ROUND, "--setting", "growth_compound=maybe"),
+        *database_cases("round", "compare", ROUND, "--rulebook", "srdi-sme-2022"),
+    ],
     "review": [
         case("name-sql", "review", SQL, USCC, "--decision", "recommend", "--opinion", "同意"),
         case("uscc-sql", "review", ROUND, SQL, "--decision", "recommend", "--opinion", "同意"),
