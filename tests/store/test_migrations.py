@@ -67,6 +67,8 @@ def _fill_first_schema(url: str, tmp_path) -> None:
         service.evaluations.texts = lambda *args, **kwargs: None
         # ... and no register (培育库, revision 0007) to check the applicants against.
         mock.patch("zjtx.store.imports.cross_check", return_value=[]).start()
+        # ... nor expert panels (revision 0008) to ask who may decide.
+        mock.patch("zjtx.store.reviews.check_decider").start()
         service.create_round("旧批次", tier="srdi-sme", round_date=date(2025, 5, 1))
         service.import_file(
             "旧批次",
@@ -110,6 +112,9 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
         after = _dump(store.engine)
         assert after.pop("rulebook_texts") == []  # the table revision 3 added
         assert after.pop("registry_lists") == after.pop("registry_entries") == []  # revision 7
+        for table in ("panels", "panel_members", "panel_judgements", "panel_opinions",
+                      "panel_recusals"):  # fmt: skip
+            assert after.pop(table) == []  # revision 8
         # Columns added later: rounds are not archived; versions' regions come from their values.
         added = {
             table: [{n: row.pop(n) for t, n, _ in LATER_COLUMNS if t == table} for row in rows]

@@ -255,7 +255,7 @@ def test_upgrading_an_existing_database_adds_the_register(database_url, tmp_path
     )
     store.close()
     with open_store(database_url) as store:
-        assert current_revision(store.engine) == head_revision() == "0007"
+        assert current_revision(store.engine) == head_revision() >= "0007"
         service = StoreService(store, scorer=scorer)
         assert [r.name for r in service.list_rounds()] == ["旧批次"]
         assert _import(service, write_list(tmp_path / "a.xlsx", list_names(2))).added == 2

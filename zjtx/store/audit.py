@@ -198,6 +198,10 @@ def summarize(event: AuditEvent) -> str:
             f"（{after.get('year')} 年{RegistryTitle.label_of(after.get('title'))}，"
             f"有效期至 {after.get('valid_until')} 年；新增 {after.get('added')} 项）"
         )
+    if action.startswith("panel-"):
+        from zjtx.store.panels import summarize_event
+
+        return summarize_event(event)
     if action == "evaluator-role":
         role = after.get("role", "")
         return f"将 {after.get('name')} 的角色设为 {ROLE_LABELS.get(role, role)}"

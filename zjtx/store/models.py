@@ -357,3 +357,72 @@ def _refuse_registry_update(mapper: Any, connection: Any, target: RegistryEntry)
 @event.listens_for(RegistryEntry, "before_delete")
 def _refuse_registry_delete(mapper: Any, connection: Any, target: RegistryEntry) -> None:
     raise AppendOnlyError("培育库记录只能追加新状态，不能删除")
+
+
+class Panel(Base):
+    """A round's expert panel (专家组): how members' points on scored judgement items are
+    combined (``mean``, or ``trimmed``: 去掉一个最高分和一个最低分 from 5 members up)."""
+
+    __tablename__ = "panels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    aggregation: Mapped[str] = mapped_column(String(20), default="mean")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class PanelMember(Base):
+    """One member of a round's panel: an expert (评审专家, ``expert``) or the chair (组长)."""
+
+    __tablename__ = "panel_members"
+    __table_args__ = (UniqueConstraint("panel_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(20))  # expert | chair
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class PanelJudgement(Base):
+    """A member's own position on one judgement item of one applicant: met or not, the
+    points for a scored item (exact decimal text) and a note."""
+
+    __tablename__ = "panel_judgements"
+    __table_args__ = (UniqueConstraint("member_id", "applicant_id", "criterion"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    criterion: Mapped[str] = mapped_column(String(100))
+    met: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class PanelOpinion(Base):
+    """A member's own opinion (个人意见) on one applicant."""
+
+    __tablename__ = "panel_opinions"
+    __table_args__ = (UniqueConstraint("member_id", "applicant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    opinion: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class PanelRecusal(Base):
+    """A member's declared conflict of interest (回避) for one applicant, with the reason."""
+
+    __tablename__ = "panel_recusals"
+    __table_args__ = (UniqueConstraint("member_id", "applicant_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

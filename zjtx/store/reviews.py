@@ -47,6 +47,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
+from zjtx.store.panels import check_decider
 
 # Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.
 REVIEW_TEXT_LIMIT = 2000
@@ -538,6 +539,7 @@ class Reviews:
             )
 
         if decision is not None:
+            check_decider(session, round_row, applicant, actor)  # only a panel's 组长 decides
             if decision == Decision.RECOMMEND:
                 result = fresh.to_dict() if fresh is not None else current_result
                 _check_recommendable(review, result, version.issues)

@@ -1,0 +1,358 @@
+"""Expert panels: members and roles, judgements, 回避, who decides, and aggregated points."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.results import (
+    Confirmation,
+    CriterionKind,
+    CriterionResult,
+    CriterionState,
+    Evaluation,
+)
+from zjtx.store import StoreService, open_store
+from zjtx.store.dto import RoundInfo
+from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
+from zjtx.store.errors import NotFoundError, ReviewRuleError
+from zjtx.store.panels import (
+    AGREE,
+    DISAGREE,
+    NONE,
+    OPEN,
+    TRIMMED,
+    PanelRefusedError,
+    Panels,
+    aggregate,
+)
+from zjtx.store.settings import resolve_location
+
+ROUND = "2026第一批"
+A, B = make_uscc(1), make_uscc(2)
+
+
+class PanelScorer(RuleScorer):
+    """The test rulebook plus a scored judgement item T-SCORE (技术水平, up to 10 points)."""
+
+    def __call__(
+        self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
+    ) -> Evaluation:
+        result = super().__call__(applicant, round_info, confirmations)
+        scored = CriterionResult(
+            id="T-SCORE",
+            title="技术水平",
+            group="test",
+            group_title="测试",
+            kind=CriterionKind.SCORE,
+            state=CriterionState.MANUAL,
+            observed="",
+            requirement="专家评分",
+            clause="测试条款",
+            source="测试",
+            grade="A",
+            judgement=True,
+            max_points=Decimal(10),
+        )
+        return dataclasses.replace(result, criteria=(*result.criteria, scored))
+
+
+@pytest.fixture
+def panels(database_url: str, tmp_path) -> Iterator[tuple[StoreService, Panels]]:
+    """A round of two applicants with the panel store beside the service."""
+    store = open_store(database_url)
+    try:
+        service = StoreService(store, scorer=PanelScorer())
+        service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+        service.import_file(
+            ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1), make_applicant(2)])
+        )
+        yield service, Panels(store, service.evaluations)
+    finally:
+        store.close()
+
+
+def _staff(panels: Panels, experts: int = 2) -> list[str]:
+    """A 组长 and ``experts`` 评审专家; their names, 组长 first."""
+    panels.add_member(ROUND, "王组长", unit="省经信厅", role="组长", evaluator="秘书")
+    names = [f"专家{i}" for i in range(1, experts + 1)]
+    for name in names:
+        panels.add_member(ROUND, name, unit="某大学", role="评审专家", evaluator="秘书")
+    return ["王组长", *names]
+
+
+def _decide(service: StoreService, evaluator: str, uscc: str = A) -> None:
+    service.apply_review(
+        ROUND, uscc, evaluator=evaluator, confirm=[], ack_warnings=[], reason="专家组意见",
+        decision="reject", opinion="不予推荐",
+    )  # fmt: skip
+
+
+def test_members_are_listed_chair_first_and_audited(panels):
+    """Members keep name, unit and role; the 组长 is listed first; each addition is audited."""
+    service, store = panels
+    store.add_member(ROUND, "李专家", unit="某研究院", role="评审专家", evaluator="秘书")
+    store.add_member(ROUND, "王组长", role="chair", evaluator="秘书")
+    info = store.panel(ROUND)
+    assert [(m.name, m.unit, m.role_label) for m in info.members] == [
+        ("王组长", "", "组长"),
+        ("李专家", "某研究院", "评审专家"),
+    ]
+    assert info.chair is not None and info.chair.name == "王组长"
+    summaries = [e.summary for e in service.history(ROUND) if e.action.startswith("panel-")]
+    assert summaries == [
+        "专家组添加评审专家 李专家（某研究院）",
+        "专家组添加组长 王组长（未填单位）",
+    ]
+
+
+def test_duplicate_member_and_second_chair_are_refused(panels):
+    """A name already on the panel, a second 组长 and an unknown role are refused."""
+    _, store = panels
+    _staff(store, 1)
+    with pytest.raises(PanelRefusedError, match="专家1 已是批次 “2026第一批” 的专家组成员"):
+        store.add_member(ROUND, "专家1", role="评审专家", evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="已有组长 王组长"):
+        store.add_member(ROUND, "赵六", role="组长", evaluator="秘书")
+    with pytest.raises(ReviewRuleError, match="只能是 评审专家 或 组长"):
+        store.add_member(ROUND, "赵六", role="主任", evaluator="秘书")
+    assert len(store.panel(ROUND).members) == 2
+
+
+def test_removing_a_member_with_records_is_refused(panels):
+    """A member who judged stays (their record belongs to the round); one who did not goes."""
+    service, store = panels
+    _staff(store, 2)
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="专家1 已在批次 “2026第一批” 中记录了 1 项"):
+        store.remove_member(ROUND, "专家1", evaluator="秘书")
+    store.remove_member(ROUND, "专家2", evaluator="秘书")
+    assert [m.name for m in store.panel(ROUND).members] == ["王组长", "专家1"]
+    assert service.history(ROUND)[-1].summary == "专家组移除评审专家 专家2"
+    with pytest.raises(PanelRefusedError, match="专家2 不是批次 “2026第一批” 的专家组成员"):
+        store.remove_member(ROUND, "专家2", evaluator="秘书")
+
+
+def test_a_non_member_cannot_judge(panels):
+    """Judging in the name of someone not on the panel is refused and names the members."""
+    _, store = panels
+    _staff(store, 1)
+    with pytest.raises(PanelRefusedError, match=r"张三 不是.*成员（成员：王组长、专家1）"):
+        store.judge(ROUND, A, member="张三", criterion="T-JUDGE", met=True, evaluator="秘书")
+
+
+def test_a_recused_member_cannot_judge_or_give_an_opinion(panels):
+    """After 回避 for an applicant a member can neither judge it nor give an opinion there;
+    another applicant is still theirs to judge; 回避 needs a reason."""
+    service, store = panels
+    _staff(store, 2)
+    with pytest.raises(ReviewRuleError, match="必须写明理由"):
+        store.recuse(ROUND, A, member="专家1", reason=" ", evaluator="秘书")
+    store.recuse(ROUND, A, member="专家1", reason="曾在该企业任职", evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match=r"专家1 已声明回避企业.*曾在该企业任职；不能对其"):
+        store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="不能发表评审意见"):
+        store.opinion(ROUND, A, member="专家1", text="同意", evaluator="秘书")
+    store.judge(ROUND, B, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    view = store.positions(ROUND, A)
+    assert view.recusals == {"专家1": "曾在该企业任职"}
+    judge = next(c for c in view.criteria if c.criterion == "T-JUDGE")
+    assert [p.label for p in judge.positions] == ["未表态", "回避", "未表态"]
+    assert service.history(ROUND, A)[-1].summary == "专家 专家1 声明回避（理由：曾在该企业任职）"
+
+
+def test_recusal_after_judging_is_refused(panels):
+    """回避 is declared before judging: once a member judged an applicant it is refused."""
+    _, store = panels
+    _staff(store, 1)
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=False, evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="已对企业 测试企业1有限公司 作出 1 项判断"):
+        store.recuse(ROUND, A, member="专家1", reason="亲属任职", evaluator="秘书")
+
+
+def test_only_the_chair_decides(panels):
+    """In a round with a panel an expert and a non-member are refused the final decision;
+    the 组长 decides; a recused 组长 is refused for that applicant."""
+    service, store = panels
+    _staff(store, 1)
+    with pytest.raises(PanelRefusedError, match="只能由组长 王组长作出；专家1 是评审专家"):
+        _decide(service, "专家1")
+    with pytest.raises(PanelRefusedError, match="秘书 不是专家组成员"):
+        _decide(service, "秘书")
+    assert service.review_state(ROUND, A).decision is None
+    _decide(service, "王组长")
+    assert service.review_state(ROUND, A).decision == "reject"
+    store.recuse(ROUND, B, member="王组长", reason="关联企业", evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="组长 王组长 已声明回避企业 测试企业2有限公司"):
+        _decide(service, "王组长", B)
+
+
+def test_a_round_without_panel_is_single_evaluator(panels):
+    """Without a panel whoever reviews decides, as before."""
+    service, _ = panels
+    _decide(service, "张三")
+    assert service.review_state(ROUND, A).decided_by == "张三"
+
+
+def test_a_batch_by_an_expert_is_refused_per_applicant(panels):
+    """A batch decision by a 评审专家 decides nothing and lists every applicant as refused."""
+    service, store = panels
+    _staff(store, 1)
+    targets = [(A, 0), (B, 0)]
+    result = service.reviews.decide_batch(
+        ROUND, targets, decision="reject", opinion_template="不予推荐", reason="批量",
+        evaluator="专家1",
+    )  # fmt: skip
+    assert [i.outcome for i in result.items] == ["refused", "refused"]
+    assert "只能由组长 王组长作出" in result.items[0].message
+
+
+def test_judgements_check_item_and_points(panels):
+    """Only judgement items can be judged; a scored one needs points within its maximum, an
+    unscored one takes none, and 不符合 means 0 points."""
+    _, store = panels
+    _staff(store, 1)
+    judge = store.judge
+    with pytest.raises(NotFoundError, match=r"没有需人工判断的条目 “T-REV”.*T-JUDGE、T-SCORE"):
+        judge(ROUND, A, member="专家1", criterion="T-REV", met=True, evaluator="秘书")
+    with pytest.raises(ReviewRuleError, match="请用 --points 给出本人评分（0～10 分）"):
+        judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, evaluator="秘书")
+    with pytest.raises(ReviewRuleError, match=r"最高 10 分，收到 10\.5 分"):
+        judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="10.5",
+              evaluator="秘书")  # fmt: skip
+    with pytest.raises(ReviewRuleError, match="分数应是数字"):
+        judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="八",
+              evaluator="秘书")  # fmt: skip
+    with pytest.raises(ReviewRuleError, match=r"不符合时.*只能是 0"):
+        judge(ROUND, A, member="专家1", criterion="T-SCORE", met=False, points="3",
+              evaluator="秘书")  # fmt: skip
+    with pytest.raises(ReviewRuleError, match="T-JUDGE 不计分"):
+        judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, points="3",
+              evaluator="秘书")  # fmt: skip
+    assert store.positions(ROUND, A).members[1].judgements == 0
+
+
+def test_positions_agree_disagree_and_replace(panels):
+    """Positions per criterion: open while some have not judged, agree when all judged
+    alike, disagree when both 符合 and 不符合 are given; judging again replaces, audited."""
+    service, store = panels
+    names = _staff(store, 2)
+
+    def agreement() -> str:
+        view = store.positions(ROUND, A)
+        return next(c for c in view.criteria if c.criterion == "T-JUDGE").agreement
+
+    assert agreement() == NONE
+    store.judge(ROUND, A, member=names[0], criterion="T-JUDGE", met=True, evaluator="秘书")
+    assert agreement() == OPEN
+    for name in names[1:]:
+        store.judge(ROUND, A, member=name, criterion="T-JUDGE", met=True, evaluator="秘书")
+    assert agreement() == AGREE
+    store.judge(ROUND, A, member="专家2", criterion="T-JUDGE", met=False, note="证明材料不足",
+                evaluator="秘书")  # fmt: skip
+    view = store.positions(ROUND, A)
+    judge = next(c for c in view.criteria if c.criterion == "T-JUDGE")
+    assert (judge.agreement, judge.met, judge.unmet, judge.agreement_label) == (
+        DISAGREE, 2, 1, "有分歧",
+    )  # fmt: skip
+    assert [p.label for p in judge.positions] == ["符合", "符合", "不符合"]
+    assert judge.positions[2].note == "证明材料不足"
+    last = service.history(ROUND, A)[-1]
+    assert last.before == {"met": True, "points": None, "note": ""}
+    assert last.summary == "专家 专家2 判断 T-JUDGE 主导产品属于重点领域：不符合（证明材料不足）"
+
+
+def test_opinions_and_the_decision_beside_them(panels):
+    """Members' opinions and the 组长's final decision are read together."""
+    service, store = panels
+    _staff(store, 1)
+    store.opinion(ROUND, A, member="专家1", text="建议推荐", evaluator="秘书")
+    store.opinion(ROUND, A, member="专家1", text="建议不予推荐", evaluator="秘书")
+    _decide(service, "王组长")
+    view = store.positions(ROUND, A)
+    assert view.opinions == {"专家1": "建议不予推荐"}
+    assert (view.decision, view.decision_label, view.decided_by, view.opinion) == (
+        "reject", "不推荐", "王组长", "不予推荐",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rule", "points", "value", "dropped"),
+    [
+        ("mean", ["7", "8", "9.5"], "8.17", ()),  # 24.5 / 3 = 8.1666… → 8.17
+        (TRIMMED, ["7", "8", "9"], "8.00", ()),  # fewer than 5: plain mean
+        (TRIMMED, ["6", "7", "8", "9", "10"], "8.00", ("10", "6")),
+        ("mean", ["6", "7", "8", "9", "10"], "8.00", ()),
+        (TRIMMED, ["5", "7", "7.5", "8", "8.5", "9", "10"], "8.00", ("10", "5")),
+        (TRIMMED, ["0", "9.9", "9.9", "9.9", "10"], "9.90", ("10", "0")),
+    ],
+)
+def test_aggregation_rules(rule, points, value, dropped):
+    """Mean, and 去掉一个最高分和一个最低分 from 5 members up, exact to two places."""
+    result = aggregate([Decimal(p) for p in points], rule)
+    assert str(result.value) == value
+    assert tuple(str(d) for d in result.dropped) == dropped
+    assert len(result.used) == len(points) - len(dropped)
+
+
+@pytest.mark.parametrize(
+    ("members", "points", "rule", "value"),
+    [
+        (3, ["7", "8", "8.5"], "mean", "7.83"),
+        (5, ["6", "7", "8", "9", "10"], TRIMMED, "8.00"),
+        (7, ["2", "7", "7.5", "8", "8.5", "9", "10"], TRIMMED, "8.00"),
+        (7, ["2", "7", "7.5", "8", "8.5", "9", "10"], "mean", "7.43"),
+    ],
+)
+def test_panel_points_are_aggregated_by_the_rounds_rule(panels, members, points, rule, value):
+    """3, 5 and 7 members' points on a scored item combine by the panel's rule; a recused
+    member's points never count."""
+    _, store = panels
+    names = _staff(store, members - 1)
+    store.set_aggregation(ROUND, rule, evaluator="秘书")
+    for name, given in zip(names, points, strict=True):
+        store.judge(ROUND, A, member=name, criterion="T-SCORE", met=True, points=given,
+                    evaluator="秘书")  # fmt: skip
+    store.add_member(ROUND, "回避专家", role="评审专家", evaluator="秘书")
+    store.recuse(ROUND, A, member="回避专家", reason="利益相关", evaluator="秘书")
+    item = next(c for c in store.positions(ROUND, A).criteria if c.criterion == "T-SCORE")
+    assert item.scored and item.max_points == Decimal(10)
+    assert item.aggregate is not None and str(item.aggregate.value) == value
+    assert item.agreement == AGREE  # the recused member is not waited for
+
+
+def test_set_aggregation_needs_a_panel_and_a_known_rule(panels):
+    """The rule is chosen on an existing panel, by name."""
+    _, store = panels
+    with pytest.raises(PanelRefusedError, match="还没有专家组"):
+        store.set_aggregation(ROUND, "mean", evaluator="秘书")
+    _staff(store, 1)
+    with pytest.raises(ReviewRuleError, match="评分汇总规则只能是"):
+        store.set_aggregation(ROUND, "median", evaluator="秘书")
+    store.set_aggregation(ROUND, "去掉一个最高分和一个最低分后平均", evaluator="秘书")
+    assert store.panel(ROUND).aggregation == TRIMMED
+
+
+def test_upgrading_a_0007_database_adds_panels(database_url, tmp_path):
+    """A database at revision 0007 with a round is migrated; the round gets a panel."""
+    location = resolve_location(database_url)
+    engine = create_store_engine(location)
+    migrate(engine, location, target="0007")
+    engine.dispose()
+    store = open_store(database_url, upgrade=False)
+    StoreService(store, scorer=PanelScorer()).create_round(
+        "旧批次", tier="srdi-sme", round_date=date(2025, 5, 1)
+    )
+    store.close()
+    with open_store(database_url) as store:
+        assert current_revision(store.engine) == head_revision() == "0008"
+        service = StoreService(store, scorer=PanelScorer())
+        panels = Panels(store, service.evaluations)
+        panels.add_member("旧批次", "王组长", role="组长", evaluator="秘书")
+        assert [m.name for m in panels.panel("旧批次").members] == ["王组长"]

@@ -1,0 +1,739 @@
+"""Expert panels (专家组): members, their own judgements, opinions and 回避, and who decides."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zjtx.store import audit
+from zjtx.store.common import (
+    check_length,
+    check_open,
+    column_limit,
+    decision_label,
+    evaluator_row,
+    find_applicant,
+    find_round,
+)
+from zjtx.store.engine import Store
+from zjtx.store.errors import NotFoundError, ReviewRuleError
+from zjtx.store.evaluations import Evaluations
+from zjtx.store.identity import record_evaluator, review_evaluator
+from zjtx.store.models import (
+    Applicant,
+    Evaluation,
+    Evaluator,
+    Panel,
+    PanelJudgement,
+    PanelMember,
+    PanelOpinion,
+    PanelRecusal,
+    Review,
+    Round,
+    utc_now,
+)
+
+EXPERT, CHAIR = "expert", "chair"
+ROLE_LABELS = {EXPERT: "评审专家", CHAIR: "组长"}
+MEAN, TRIMMED = "mean", "trimmed"
+AGGREGATION_LABELS = {MEAN: "算术平均", TRIMMED: "去掉一个最高分和一个最低分后平均"}
+TRIM_FROM = 5  # members' scores needed before the highest and lowest are dropped
+# Aggregates are shown and printed to two places, rounded half up (四舍五入).
+CENT = Decimal("0.01")
+AGREE, DISAGREE, OPEN, NONE = "agree", "disagree", "open", "none"
+AGREEMENT_LABELS = {AGREE: "一致", DISAGREE: "有分歧", OPEN: "尚未全部表态", NONE: "无人表态"}
+
+
+class PanelRefusedError(ReviewRuleError):
+    """A panel rule refuses the action (not a member, 回避, only the 组长 decides...)."""
+
+
+def parse_role(text: str) -> str:
+    """The role code of 评审专家 / 组长 (or expert / chair)."""
+    value = (text or "").strip()
+    for code, label in ROLE_LABELS.items():
+        if value in (code, label):
+            return code
+    raise ReviewRuleError(f"专家组角色只能是 评审专家 或 组长，收到 “{text}”")
+
+
+def parse_aggregation(text: str) -> str:
+    value = (text or "").strip()
+    for code, label in AGGREGATION_LABELS.items():
+        if value in (code, label):
+            return code
+    raise ReviewRuleError(
+        f"评分汇总规则只能是 mean（算术平均）或 trimmed（去掉一个最高分和一个最低分），"
+        f"收到 “{text}”"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """Members' points on one scored item combined by the panel's rule."""
+
+    rule: str
+    value: Decimal | None  # rounded to CENT; None when nobody gave points
+    used: tuple[Decimal, ...]
+    dropped: tuple[Decimal, ...]  # the highest and lowest, when trimmed
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return "—"
+        how = "去掉一个最高分和一个最低分后平均" if self.dropped else "算术平均"
+        return f"{self.value}（{how}，{len(self.used)} 人）"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "value": None if self.value is None else str(self.value),
+            "used": [str(p) for p in self.used],
+            "dropped": [str(p) for p in self.dropped],
+        }
+
+
+def aggregate(points: Sequence[Decimal], rule: str) -> Aggregate:
+    """Combine members' points: the mean, or with ``trimmed`` and at least TRIM_FROM scores
+    the mean without one highest and one lowest (去掉一个最高分和一个最低分)."""
+    ordered = sorted(points)
+    dropped: tuple[Decimal, ...] = ()
+    if rule == TRIMMED and len(ordered) >= TRIM_FROM:
+        dropped = (ordered[-1], ordered[0])
+        ordered = ordered[1:-1]
+    if not ordered:
+        return Aggregate(rule, None, (), ())
+    with localcontext() as context:
+        context.prec = 60
+        mean = sum(ordered, Decimal(0)) / len(ordered)
+        value = mean.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Aggregate(rule, value, tuple(ordered), dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """A panel member as listed: name, unit, role and how many positions they recorded."""
+
+    name: str
+    unit: str
+    role: str
+    judgements: int = 0
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "role": self.role,
+            "role_label": self.role_label,
+            "judgements": self.judgements,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PanelInfo:
+    """A round's panel: its members (组长 first) and its aggregation rule."""
+
+    round_name: str
+    aggregation: str
+    members: tuple[MemberInfo, ...]
+
+    @property
+    def chair(self) -> MemberInfo | None:
+        return next((m for m in self.members if m.role == CHAIR), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_name,
+            "aggregation": self.aggregation,
+            "aggregation_label": AGGREGATION_LABELS[self.aggregation],
+            "members": [m.to_dict() for m in self.members],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One member's position on one judgement item (None: not yet given)."""
+
+    member: str
+    role: str
+    met: bool | None
+    points: Decimal | None = None
+    note: str = ""
+    recused: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.recused:
+            return "回避"
+        if self.met is None:
+            return "未表态"
+        text = "符合" if self.met else "不符合"
+        return text + (f"（{self.points} 分）" if self.points is not None else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "role": self.role,
+            "met": self.met,
+            "points": None if self.points is None else str(self.points),
+            "note": self.note,
+            "recused": self.recused,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionPositions:
+    """Every member's position on one judgement item, whether they agree, and the points."""
+
+    criterion: str
+    title: str
+    scored: bool
+    max_points: Decimal | None
+    positions: tuple[Position, ...]
+    aggregate: Aggregate | None = None
+
+    @property
+    def met(self) -> int:
+        return sum(1 for p in self.positions if p.met is True and not p.recused)
+
+    @property
+    def unmet(self) -> int:
+        return sum(1 for p in self.positions if p.met is False and not p.recused)
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for p in self.positions if p.met is None and not p.recused)
+
+    @property
+    def agreement(self) -> str:
+        """agree (all who may judge did, alike), disagree (met and unmet both given), open
+        (alike so far, some still to judge) or none (nobody judged yet)."""
+        if self.met and self.unmet:
+            return DISAGREE
+        if not (self.met or self.unmet):
+            return NONE
+        return OPEN if self.waiting else AGREE
+
+    @property
+    def agreement_label(self) -> str:
+        return AGREEMENT_LABELS[self.agreement]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.criterion,
+            "title": self.title,
+            "scored": self.scored,
+            "max_points": None if self.max_points is None else str(self.max_points),
+            "met": self.met,
+            "unmet": self.unmet,
+            "waiting": self.waiting,
+            "agreement": self.agreement,
+            "agreement_label": self.agreement_label,
+            "aggregate": self.aggregate.to_dict() if self.aggregate else None,
+            "positions": [p.to_dict() for p in self.positions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicantPanel:
+    """The panel's work on one applicant: positions per judgement item, each member's
+    opinion and 回避, and the final decision (the 组长's) beside them."""
+
+    round_name: str
+    uscc: str
+    name: str
+    aggregation: str
+    members: tuple[MemberInfo, ...]
+    criteria: tuple[CriterionPositions, ...]
+    opinions: dict[str, str] = field(default_factory=dict)
+    recusals: dict[str, str] = field(default_factory=dict)
+    decision: str | None = None
+    decision_label: str = ""
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    opinion: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_name,
+            "uscc": self.uscc,
+            "name": self.name,
+            "aggregation": self.aggregation,
+            "members": [m.to_dict() for m in self.members],
+            "criteria": [c.to_dict() for c in self.criteria],
+            "opinions": dict(self.opinions),
+            "recusals": dict(self.recusals),
+            "decision": self.decision,
+            "decision_label": self.decision_label,
+            "decided_by": self.decided_by,
+            "opinion": self.opinion,
+        }
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def _panel(session: Session, round_row: Round) -> Panel | None:
+    return session.scalar(select(Panel).where(Panel.round_id == round_row.id))
+
+
+def _members(session: Session, panel: Panel | None) -> list[PanelMember]:
+    if panel is None:
+        return []
+    rows = session.scalars(select(PanelMember).where(PanelMember.panel_id == panel.id)).all()
+    return sorted(rows, key=lambda m: (m.role != CHAIR, m.id))
+
+
+def _recused(session: Session, member: PanelMember, applicant: Applicant) -> PanelRecusal | None:
+    return session.scalar(
+        select(PanelRecusal).where(
+            PanelRecusal.member_id == member.id, PanelRecusal.applicant_id == applicant.id
+        )
+    )
+
+
+def check_decider(
+    session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
+) -> None:
+    """Refuse a final decision by anyone but the panel's 组长 when the round has a panel
+    (a round without one is single-evaluator: whoever reviews decides)."""
+    # The review being saved is still in memory: flushing it here would count two versions.
+    with session.no_autoflush:
+        _check_decider(session, round_row, applicant, actor)
+
+
+def _check_decider(
+    session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
+) -> None:
+    members = _members(session, _panel(session, round_row))
+    if not members:
+        return
+    chair = next((m for m in members if m.role == CHAIR), None)
+    mine = next((m for m in members if m.name == actor.name), None)
+    who = f"组长 {chair.name}" if chair else "组长（专家组尚未指定组长，请先添加）"
+    if mine is None or mine.role != CHAIR:
+        what = f"{actor.name} 是评审专家" if mine else f"{actor.name} 不是专家组成员"
+        raise PanelRefusedError(
+            f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；{what}，"
+            "请用 zjtx panel judge / opinion 记录本人的判断和意见"
+        )
+    recusal = _recused(session, mine, applicant)
+    if recusal is not None:
+        raise PanelRefusedError(
+            f"组长 {mine.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）："
+            f"{recusal.reason}；不能对其作出最终决定"
+        )
+
+
+class Panels:
+    """Saves and reads expert panels; every change is one transaction with its audit event."""
+
+    def __init__(self, store: Store, evaluations: Evaluations) -> None:
+        self.store = store
+        self.evaluations = evaluations
+
+    # ------------------------------------------------------------------- members
+
+    def panel(self, round_name: str) -> PanelInfo:
+        """The round's panel (no members when it has none)."""
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            panel = _panel(session, round_row)
+            counts = dict(
+                session.execute(
+                    select(PanelJudgement.member_id, func.count()).group_by(
+                        PanelJudgement.member_id
+                    )
+                ).all()
+            )
+            members = tuple(
+                MemberInfo(m.name, m.unit, m.role, counts.get(m.id, 0))
+                for m in _members(session, panel)
+            )
+            return PanelInfo(round_row.name, panel.aggregation if panel else MEAN, members)
+
+    def add_member(
+        self, round_name: str, name: str, *, unit: str = "", role: str, evaluator: str | None
+    ) -> MemberInfo:
+        """Add a member; a name already on the panel and a second 组长 are refused."""
+        code = parse_role(role)
+        name, unit = (name or "").strip(), (unit or "").strip()
+        if not name:
+            raise ReviewRuleError("专家姓名不能为空")
+        check_length("专家姓名", name, column_limit(PanelMember.__table__.c.name))
+        check_length("专家单位", unit, column_limit(PanelMember.__table__.c.unit))
+        with self.store.write_session() as session:
+            round_row = find_round(session, round_name)
+            check_open(round_row, "修改专家组")
+            actor = evaluator_row(session, record_evaluator(evaluator))
+            panel = _panel(session, round_row)
+            if panel is None:
+                panel = Panel(round_id=round_row.id, aggregation=MEAN, created_at=utc_now())
+                session.add(panel)
+                session.flush()
+            members = _members(session, panel)
+            if any(m.name == name for m in members):
+                raise PanelRefusedError(f"{name} 已是批次 “{round_row.name}” 的专家组成员")
+            chair = next((m for m in members if m.role == CHAIR), None)
+            if code == CHAIR and chair is not None:
+                raise PanelRefusedError(
+                    f"批次 “{round_row.name}” 的专家组已有组长 {chair.name}；一个专家组只有一位组长"
+                )
+            member = PanelMember(panel_id=panel.id, name=name, unit=unit, role=code)
+            session.add(member)
+            session.flush()
+            after = {"name": name, "unit": unit, "role": code, "role_label": ROLE_LABELS[code]}
+            session.add(audit.event(actor, "panel-member-add", "panel_member", member.id,
+                                    round_row, after=after))  # fmt: skip
+            return MemberInfo(name, unit, code)
+
+    def remove_member(self, round_name: str, name: str, *, evaluator: str | None) -> None:
+        """Remove a member who has recorded nothing; one with judgements, opinions or 回避
+        stays (their record belongs to the round's file) and the refusal says so."""
+        with self.store.write_session() as session:
+            round_row = find_round(session, round_name)
+            check_open(round_row, "修改专家组")
+            actor = evaluator_row(session, record_evaluator(evaluator))
+            member = self._member(session, round_row, name)
+            recorded = sum(
+                session.scalar(select(func.count()).where(model.member_id == member.id)) or 0
+                for model in (PanelJudgement, PanelOpinion, PanelRecusal)
+            )
+            if recorded:
+                raise PanelRefusedError(
+                    f"{member.name} 已在批次 “{round_row.name}” 中记录了 {recorded} 项判断、意见或"
+                    "回避声明，这些记录须随批次保留，不能移除该成员"
+                )
+            before = {"name": member.name, "unit": member.unit, "role": member.role,
+                      "role_label": ROLE_LABELS[member.role]}  # fmt: skip
+            session.add(audit.event(actor, "panel-member-remove", "panel_member", member.id,
+                                    round_row, before=before))  # fmt: skip
+            session.delete(member)
+
+    def set_aggregation(self, round_name: str, rule: str, *, evaluator: str | None) -> None:
+        """Choose how members' points are combined (mean or trimmed)."""
+        code = parse_aggregation(rule)
+        with self.store.write_session() as session:
+            round_row = find_round(session, round_name)
+            check_open(round_row, "修改专家组")
+            actor = evaluator_row(session, record_evaluator(evaluator))
+            panel = _panel(session, round_row)
+            if panel is None:
+                raise PanelRefusedError(f"批次 “{round_row.name}” 还没有专家组，请先添加成员")
+            before = {"aggregation": panel.aggregation}
+            panel.aggregation = code
+            session.add(audit.event(actor, "panel-aggregation", "panel", panel.id, round_row,
+                                    before=before, after={"aggregation": code,
+                                    "label": AGGREGATION_LABELS[code]}))  # fmt: skip
+
+    def _member(self, session: Session, round_row: Round, name: str) -> PanelMember:
+        members = _members(session, _panel(session, round_row))
+        member = next((m for m in members if m.name == (name or "").strip()), None)
+        if member is None:
+            listed = "、".join(m.name for m in members) or "尚无成员"
+            raise PanelRefusedError(
+                f"{name} 不是批次 “{round_row.name}” 的专家组成员（成员：{listed}）"
+            )
+        return member
+
+    # ----------------------------------------------------------------- per applicant
+
+    def judge(
+        self,
+        round_name: str,
+        uscc: str,
+        *,
+        member: str,
+        criterion: str,
+        met: bool,
+        points: str | Decimal | None = None,
+        note: str = "",
+        evaluator: str | None = None,
+    ) -> CriterionPositions:
+        """Record a member's own position on a judgement item (replacing their earlier one);
+        points are for scored judgement items only, within 0 and the item's maximum."""
+        recorder = review_evaluator(evaluator)
+        note = (note or "").strip()
+        with self.store.write_session() as session:
+            round_row = find_round(session, round_name)
+            check_open(round_row, "记录专家判断")
+            applicant = find_applicant(session, round_row, uscc)
+            person = self._member(session, round_row, member)
+            recusal = _recused(session, person, applicant)
+            if recusal is not None:
+                raise PanelRefusedError(
+                    f"{person.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）："
+                    f"{recusal.reason}；不能对其作出判断"
+                )
+            item = self._judgement_item(session, applicant, criterion)
+            value = _points(item, points, met)
+            row = session.scalar(
+                select(PanelJudgement).where(
+                    PanelJudgement.member_id == person.id,
+                    PanelJudgement.applicant_id == applicant.id,
+                    PanelJudgement.criterion == item["id"],
+                )
+            )
+            before = None
+            now = utc_now()
+            if row is None:
+                row = PanelJudgement(member_id=person.id, applicant_id=applicant.id,
+                                     criterion=item["id"], met=met)  # fmt: skip
+                session.add(row)
+            else:
+                before = {"met": row.met, "points": row.points, "note": row.note}
+            row.met, row.points, row.note, row.at = met, value, note, now
+            session.flush()
+            actor = evaluator_row(session, recorder)
+            after = {"member": person.name, "criterion": item["id"], "title": item.get("title"),
+                     "met": met, "points": value, "note": note}  # fmt: skip
+            session.add(audit.event(actor, "panel-judgement", "panel_judgement", row.id,
+                                    round_row, applicant_id=applicant.id, uscc=applicant.uscc,
+                                    before=before, after=after, at=now))  # fmt: skip
+        positions = self.positions(round_name, uscc)
+        return next(c for c in positions.criteria if c.criterion == item["id"])
+
+    def recuse(
+        self, round_name: str, uscc: str, *, member: str, reason: str, evaluator: str | None
+    ) -> None:
+        """Record a member's 回避 for an applicant; refused once they have judged it."""
+        recorder = review_evaluator(evaluator)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ReviewRuleError("声明回避必须写明理由（例如：曾在该企业任职）")
+        with self.store.write_session() as session:
+            round_row = find_round(session, round_name)
+            check_open(round_row, "记录回避")
+            applicant = find_applicant(session, round_row, uscc)
+            person = self._member(session, round_row, member)
+            if _recused(session, person, applicant) is not None:
+                raise PanelRefusedError(f"{person.name} 已声明回避企业 {applicant.name}")
+            judged = session.scalar(
+                select(func.count()).where(
+                    PanelJudgement.member_id == person.id,
+                    PanelJudgement.applicant_id == applicant.id,
+                )
+            )
+            if judged:
+                raise PanelRefusedError(
+                    f"{person.name} 已对企业 {applicant.name} 作出 {judged} 项判断，"
+                    "回避应在评审前声明；请组长处理"
+                )
+            row = PanelRecusal(member_id=person.id, applicant_id=applicant.id, reason=reason)
+            session.add(row)
+            session.flush()
+            actor = evaluator_row(session, recorder)
+            session.add(audit.event(actor, "panel-recusal", "panel_recusal", row.id, round_row,
+                                    applicant_id=applicant.id, uscc=applicant.uscc,
+                                    after={"member": person.name}, reason=reason))  # fmt: skip
+
+    def opinion(
+        self, round_name: str, uscc: str, *, member: str, text: str, evaluator: str | None
+    ) -> None:
+        """Record (or replace) a member's own opinion on an applicant; not after 回避."""
+        recorder = review_evaluator(evaluator)
+        text = (text or "").strip()
+        if not text:
+            raise ReviewRuleError("专家意见不能为空")
+        with self.store.write_session() as session:
+            round_row = find_round(session, round_name)
+            check_open(round_row, "记录专家意见")
+            applicant = find_applicant(session, round_row, uscc)
+            person = self._member(session, round_row, member)
+            recusal = _recused(session, person, applicant)
+            if recusal is not None:
+                raise PanelRefusedError(
+                    f"{person.name} 已声明回避企业 {applicant.name}（{applicant.uscc}），"
+                    "不能发表评审意见"
+                )
+            row = session.scalar(
+                select(PanelOpinion).where(
+                    PanelOpinion.member_id == person.id,
+                    PanelOpinion.applicant_id == applicant.id,
+                )
+            )
+            before = None if row is None else {"opinion": row.opinion}
+            if row is None:
+                row = PanelOpinion(member_id=person.id, applicant_id=applicant.id, opinion=text)
+                session.add(row)
+            row.opinion, row.at = text, utc_now()
+            session.flush()
+            actor = evaluator_row(session, recorder)
+            session.add(audit.event(actor, "panel-opinion", "panel_opinion", row.id, round_row,
+                                    applicant_id=applicant.id, uscc=applicant.uscc,
+                                    before=before, after={"member": person.name,
+                                    "opinion": text}))  # fmt: skip
+
+    def _judgement_item(
+        self, session: Session, applicant: Applicant, criterion: str
+    ) -> dict[str, Any]:
+        from zjtx.scoring.errors import did_you_mean
+
+        items = {c["id"]: c for c in self._criteria(session, applicant) if c.get("judgement")}
+        item = items.get((criterion or "").strip())
+        if item is None:
+            hint = did_you_mean(criterion, items)
+            raise NotFoundError(
+                f"企业 {applicant.uscc} 的评价结果中没有需人工判断的条目 “{criterion}”"
+                + (f"，您是不是要写 “{hint}”？" if hint else "")
+                + (f"；可判断的条目：{'、'.join(items)}" if items else "")
+            )
+        return item
+
+    def _criteria(self, session: Session, applicant: Applicant) -> list[dict[str, Any]]:
+        if applicant.current_evaluation_id is None:
+            return []
+        evaluation = session.get_one(Evaluation, applicant.current_evaluation_id)
+        return list(self.evaluations.full_result(session, evaluation).get("criteria", []))
+
+    # ------------------------------------------------------------------- reading
+
+    def positions(self, round_name: str, uscc: str) -> ApplicantPanel:
+        """Every member's position on every judgement item of an applicant, whether they
+        agree, the aggregated points, their opinions and 回避, and the final decision."""
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            applicant = find_applicant(session, round_row, uscc)
+            panel = _panel(session, round_row)
+            rule = panel.aggregation if panel else MEAN
+            members = _members(session, panel)
+            ids = [m.id for m in members]
+            judgements = session.scalars(
+                select(PanelJudgement).where(
+                    PanelJudgement.applicant_id == applicant.id,
+                    PanelJudgement.member_id.in_(ids),
+                )
+            ).all()
+            recusals = {
+                r.member_id: r.reason
+                for r in session.scalars(
+                    select(PanelRecusal).where(PanelRecusal.applicant_id == applicant.id)
+                ).all()
+            }
+            opinions = {
+                o.member_id: o.opinion
+                for o in session.scalars(
+                    select(PanelOpinion).where(PanelOpinion.applicant_id == applicant.id)
+                ).all()
+            }
+            given = {(j.member_id, j.criterion): j for j in judgements}
+            criteria = []
+            for item in self._criteria(session, applicant):
+                if not item.get("judgement"):
+                    continue
+                scored = item.get("kind") == "score"
+                positions = []
+                for m in members:
+                    j = given.get((m.id, item["id"]))
+                    positions.append(
+                        Position(
+                            m.name,
+                            m.role,
+                            None if j is None else j.met,
+                            None if j is None or j.points is None else Decimal(j.points),
+                            "" if j is None else j.note,
+                            m.id in recusals,
+                        )
+                    )
+                points = [p.points for p in positions if p.points is not None and not p.recused]
+                criteria.append(
+                    CriterionPositions(
+                        item["id"],
+                        item.get("title") or "",
+                        scored,
+                        None if item.get("max_points") is None else Decimal(item["max_points"]),
+                        tuple(positions),
+                        aggregate(points, rule) if scored else None,
+                    )
+                )
+            review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
+            decided_by = (
+                session.get_one(Evaluator, review.decided_by_id).name
+                if review is not None and review.decided_by_id is not None
+                else None
+            )
+            names = {m.id: m.name for m in members}
+            return ApplicantPanel(
+                round_name=round_row.name,
+                uscc=applicant.uscc,
+                name=applicant.name,
+                aggregation=rule,
+                members=tuple(
+                    MemberInfo(
+                        m.name, m.unit, m.role, sum(1 for j in judgements if j.member_id == m.id)
+                    )
+                    for m in members
+                ),
+                criteria=tuple(criteria),
+                opinions={names[k]: v for k, v in opinions.items() if k in names},
+                recusals={names[k]: v for k, v in recusals.items() if k in names},
+                decision=review.decision if review else None,
+                decision_label=decision_label(review.decision)
+                if review and review.decision
+                else "",
+                decided_by=decided_by,
+                decided_at=review.decided_at if review else None,
+                opinion=review.opinion if review else "",
+            )
+
+
+def _points(item: dict[str, Any], points: str | Decimal | None, met: bool) -> str | None:
+    """The points text to store for a judgement, checked against the item."""
+    scored = item.get("kind") == "score"
+    if points is None or (isinstance(points, str) and not points.strip()):
+        if scored:
+            raise ReviewRuleError(
+                f"条目 {item['id']} 是计分的人工判断条目，请用 --points 给出本人评分"
+                + (f"（0～{item['max_points']} 分）" if item.get("max_points") else "")
+            )
+        return None
+    if not scored:
+        raise ReviewRuleError(f"条目 {item['id']} 不计分，不能给出分数")
+    try:
+        value = Decimal(str(points).strip())
+    except InvalidOperation:
+        raise ReviewRuleError(f"分数应是数字，收到 “{points}”") from None
+    if not value.is_finite() or value < 0:
+        raise ReviewRuleError(f"分数应是不小于 0 的数字，收到 “{points}”")
+    top = item.get("max_points")
+    if top is not None and value > Decimal(str(top)):
+        raise ReviewRuleError(f"条目 {item['id']} 最高 {top} 分，收到 {value} 分")
+    if not met and value != 0:
+        raise ReviewRuleError(f"判断为不符合时条目 {item['id']} 的分数只能是 0，收到 {value} 分")
+    return str(value)
+
+
+def summarize_event(event: Any) -> str:
+    """One Chinese sentence for a panel audit event (zjtx.store.audit.summarize)."""
+    before, after = event.before or {}, event.after or {}
+    action = event.action
+    if action == "panel-member-add":
+        return f"专家组添加{after.get('role_label')} {after.get('name')}（{after.get('unit') or '未填单位'}）"
+    if action == "panel-member-remove":
+        return f"专家组移除{before.get('role_label')} {before.get('name')}"
+    if action == "panel-aggregation":
+        return f"专家组评分汇总规则改为：{after.get('label')}"
+    if action == "panel-judgement":
+        state = "符合" if after.get("met") else "不符合"
+        points = f"，{after.get('points')} 分" if after.get("points") is not None else ""
+        note = f"（{after.get('note')}）" if after.get("note") else ""
+        return (
+            f"专家 {after.get('member')} 判断 {after.get('criterion')} {after.get('title') or ''}："
+            f"{state}{points}{note}"
+        )
+    if action == "panel-recusal":
+        return f"专家 {after.get('member')} 声明回避（理由：{event.reason}）"
+    if action == "panel-opinion":
+        return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
+    return action
