@@ -42,18 +42,6 @@ STORED_CODES = {
 ALLOWED_LITERALS = {
     # Sample data: an unreadable 高新技术企业 cell typed "待定", not the verdict.
     ("intake/samples.py", "待定"): "sample cell text",
-    # zjtx/scoring and zjtx/commands/scoring.py are being rewritten by issue 13; their copies of
-    # 新申报/复核 are listed for the lead to replace with ApplicationType(code).label.
-    ("scoring/context.py", "新申报"): "issue 13 rewrite; replace with ApplicationType",
-    ("scoring/context.py", "复核"): "issue 13 rewrite; replace with ApplicationType",
-    ("scoring/definitions.py", "新申报"): "issue 13 rewrite; replace with ApplicationType",
-    ("scoring/definitions.py", "复核"): "issue 13 rewrite; replace with ApplicationType",
-    ("scoring/selection.py", "新申报"): "issue 13 rewrite; replace with ApplicationType",
-    ("scoring/selection.py", "复核"): "issue 13 rewrite; replace with ApplicationType",
-    ("commands/scoring.py", "新申报"): "issue 13 rewrite; replace with ApplicationType",
-    ("commands/scoring.py", "复核"): "issue 13 rewrite; replace with ApplicationType",
-    ("scoring/notices.py", "新申报"): "issue 13 new module; replace with ApplicationType",
-    ("scoring/notices.py", "复核"): "issue 13 new module; replace with ApplicationType",
 }
 
 

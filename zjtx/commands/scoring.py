@@ -15,6 +15,7 @@ from zjtx.commands.rulebook_files import register_actions
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionKind, CriterionState, Evaluation, Verdict
 from zjtx.scoring import (
     TIERS,
@@ -551,7 +552,7 @@ _STATE_MARKS = {
 def render_evaluation(e: Evaluation) -> str:
     """Readable Chinese result of one applicant for the terminal."""
     lines = [f"══ {e.name or '（未填企业名称）'}（{e.uscc or '无统一社会信用代码'}）"]
-    app = "复核" if e.application_type == "renewal" else "新申报"
+    app = ApplicationType.label_of(e.application_type, ApplicationType.NEW.label)
     rb = e.rulebook + (f" + {e.overlay}" if e.overlay else "")
     lines.append(
         f"评价标准：{rb} {e.rulebook_title}｜批次 {e.round_date.isoformat()}｜{app}｜"
@@ -606,7 +607,7 @@ def notice_header(evaluations: Iterable[Evaluation]) -> list[str]:
     the round fixed (an override says what it overrode), each once."""
     lines: dict[str, None] = {}
     for e in evaluations:
-        kind = "复核" if e.application_type == "renewal" else "新申报"
+        kind = ApplicationType.label_of(e.application_type, ApplicationType.NEW.label)
         for record in e.notices:
             lines[f"适用通知（{e.rulebook}，{kind}）：{describe_notice(record)}"] = None
         for record in e.settings:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionState
 from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
@@ -519,7 +520,7 @@ class Context:
         return QValue(qdef, None, (), problem, inputs=inputs)
 
 
-APP_TYPES = {"new": "新申报", "renewal": "复核"}
+APP_TYPES = ApplicationType.labels()
 
 
 def _unset(*_args: Any) -> Any:  # pragma: no cover - replaced by the evaluator

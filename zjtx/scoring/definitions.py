@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionKind
 from zjtx.paths import installed_dir, resource_path
 from zjtx.scoring.conditions import Cond
@@ -60,7 +61,7 @@ class Applicability:
         return self.start <= round_date and (self.end is None or round_date <= self.end)
 
     def describe(self) -> str:
-        types = "、".join({"new": "新申报", "renewal": "复核"}[t] for t in self.application_types)
+        types = "、".join(ApplicationType(t).label for t in self.application_types)
         if self.end is None:
             return f"{self.start.isoformat()} 起（{types}）"
         return f"{self.start.isoformat()} 至 {self.end.isoformat()}（{types}）"

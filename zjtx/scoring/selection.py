@@ -44,7 +44,7 @@ def _select_rulebook_id(tier: str, round_date: date, application_type: str) -> s
         if book.tier == tier and book.applies_to(round_date, application_type)
     ]
     if not candidates:
-        kind = {"new": "新申报", "renewal": "复核"}[application_type]
+        kind = ApplicationType(application_type).label
         raise NoRulebookError(
             f"{TIERS[tier]}在 {round_date.isoformat()} 的{kind}批次没有适用的评价标准"
         )
