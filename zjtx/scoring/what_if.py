@@ -16,7 +16,6 @@ FAILING = (CriterionState.UNMET, CriterionState.UNKNOWN, CriterionState.MANUAL)
 PASSING = (CriterionState.MET, CriterionState.NA)
 # Severity of a state on the failing side, for ordering: a hard failure first.
 _SEVERITY = {CriterionState.UNMET: 0, CriterionState.UNKNOWN: 1, CriterionState.MANUAL: 2}
-ABSENT_LABEL = "（无此条目）"
 # Kinds of criteria whose failure does not by itself fail an applicant (an alternative route,
 # a note): never the deciding reason, and not listed against an absent counterpart.
 NOT_FAILING_KINDS = ("route", "info")
@@ -94,14 +93,17 @@ class CriterionShift:
 
     @property
     def label(self) -> str:
-        """``SR22-B1 … 符合 → SR26-1b … 待补充数据`` (ids alone when both sides share it)."""
+        """``SR26-5 主导产品细分市场地位（新增）：待人工确认``, ``SR22-B1→SR26-1b …：符合 →
+        不符合`` or, under one id, ``SR22-S7 上年度净利润率：符合 → 不符合``."""
         left = _state_label(self.before_state)
         right = _state_label(self.after_state)
+        if self.before_id is None:
+            return f"{self.after_id} {self.after_title}（新增）：{right}"
+        if self.after_id is None:
+            return f"{self.before_id} {self.before_title}（删除）：原为{left}"
         if self.before_id == self.after_id:
             return f"{self.before_id} {self.before_title}：{left} → {right}"
-        before = f"{self.before_id} {left}" if self.before_id else ABSENT_LABEL
-        after = f"{self.after_id} {right}" if self.after_id else ABSENT_LABEL
-        return f"{self.title}：{before} → {after}"
+        return f"{self.before_id}→{self.after_id} {self.after_title}：{left} → {right}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -298,6 +298,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         menu_round.addSeparator()
         self.archive_round_action = action("归档批次", self.archive_round, None, menu_round)
         self.restore_round_action = action("恢复批次", self.restore_round, None, menu_round)
+        self.compare_action = action("规则变化影响…", self.open_compare, None, menu_round)
         menu_round.addSeparator()
         self.show_archived_action = action("显示已归档批次", self.show_archived.setChecked,
                                            None, menu_round)  # fmt: skip
@@ -354,6 +355,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.report_action.setEnabled(has_rows)
         self.export_action.setEnabled(has_rows)
         self.corrections_action.setEnabled(has_rows)
+        self.compare_action.setEnabled(has_rows)  # reads only: archived rounds too
         self.print_action.setEnabled(has_rows)
         self.print_all_action.setEnabled(has_rows)
         self.next_action.setEnabled(has_rows)
@@ -655,6 +657,16 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         from zjtx.ui.corrections_export import export_corrections
 
         export_corrections(self)
+
+    def open_compare(self) -> None:
+        """规则变化影响…: the open round scored by other rules beside its evaluations."""
+        from zjtx.ui.compare_dialog import CompareDialog
+
+        if self.service is None or self.round_name is None:
+            return
+        info = self.service.get_round(self.round_name)
+        self.compare_dialog = CompareDialog(self.runner, self.service, info, self)
+        self.compare_dialog.show()
 
     def open_batch_decision(self) -> None:
         """批量决定 for the selected rows, or for every row the filters show."""
