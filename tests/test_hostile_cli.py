@@ -15,7 +15,7 @@ import sys
 import zipfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import openpyxl
@@ -88,6 +88,11 @@ def database_cases(*argv: str) -> list[Case]:
     return cases
 
 
+def renamed(prefix: str, cases: list[Case]) -> list[Case]:
+    """CASES named PREFIX-name, beside a command's other cases of the same kind."""
+    return [replace(c, name=f"{prefix}-{c.name}") for c in cases]
+
+
 def file_cases(*argv: str, every: bool = True) -> list[Case]:
     """A command reading applicant files, on each hostile file (appended after ARGV); the
     commands that only pass files on to the same reader get the shorter list (EVERY false)."""
@@ -140,43 +145,45 @@ def name_cases(*argv: str) -> list[Case]:
 
 
 def out_cases(
-    *argv: str, suffix: str, option: str = "--out", folder: bool = False, creates: bool = False
+    *argv: str, suffix: str, option: str | None = "--out", folder: bool = False, creates: bool = False
 ) -> list[Case]:
     """Path tricks in an output option (appended after ARGV). FOLDER: the option names a
-    folder, made when missing; else a file, whose missing folder is refused or, CREATES, made."""
+    folder, made when missing; else a file, whose missing folder is refused or, CREATES, made.
+    OPTION None: the path is a positional argument."""
+    flag = (option,) if option else ()
     made = STATUS_REFUSED | STATUS_OK
     cases = [
         case(
             "out-missing-folder",
             *argv,
-            option,
+            *flag,
             f"{{work}}/没有/这个文件夹/out{suffix}",
             statuses=made if folder or creates else STATUS_REFUSED,
         ),
         case(
             "out-under-a-file",
             *argv,
-            option,
+            *flag,
             f"{{files}}/plain.txt/out{suffix}",
             statuses=STATUS_REFUSED,
         ),
         case(
             "out-name-too-long",
             *argv,
-            option,
+            *flag,
             f"{{work}}/{'名' * 200}{suffix}",
             statuses=STATUS_REFUSED,
         ),
-        case("out-sql", *argv, option, f"{{work}}/{SQL}{suffix}", statuses=STATUS_OK),
+        case("out-sql", *argv, *flag, f"{{work}}/{SQL}{suffix}", statuses=STATUS_OK),
     ]
     if folder:
-        cases.append(case("out-is-a-file", *argv, option, "{files}/plain.txt"))
+        cases.append(case("out-is-a-file", *argv, *flag, "{files}/plain.txt"))
     else:
         cases.append(
             case(
                 "out-is-a-folder",
                 *argv,
-                option,
+                *flag,
                 f"{{files}}/folder{suffix}",
                 statuses=STATUS_REFUSED,
             )
@@ -186,6 +193,12 @@ def out_cases(
 
 SCORING = ("--tier", "srdi-sme", "--date", "2026-06-01")
 JSON_IN = "{files}/good.json"
+# The register (培育库) holds the first sample, from this list; the data folder one profile.
+PUBLISHED = "{files}/roster.xlsx"
+REGISTER = ("--title", "srdi-sme", "--year", "2025")
+REGISTERED = SAMPLES[0]["name"]
+PROFILE = "基准对应关系"
+REJECT_ALL = ("--decision", "reject", "--opinion", "{name}不符合条件")
 
 HOSTILE: dict[str, list[Case]] = {
     "fields": [
@@ -534,6 +547,166 @@ HOSTILE: dict[str, list[Case]] = {
         case("uscc-long", "round", "history", ROUND, LONG, statuses=STATUS_OK | STATUS_BAD_INPUT),
         *database_cases("round", "history", ROUND),
     ],
+    "round stats": [
+        case("name-sql", "round", "stats", SQL),
+        case("name-long", "round", "stats", LONG),
+        case("name-control", "round", "stats", CTRL),
+        case("name-missing", "round", "stats"),
+        case("option-unknown", "round", "stats", ROUND, "--bogus"),
+        *database_cases("round", "stats", ROUND),
+    ],
+    "round corrections": [
+        *out_cases("round", "corrections", ROUND, suffix=".xlsx", creates=True),
+        case("out-suffix", "round", "corrections", ROUND, "--out", "{work}/c.docx"),
+        case("out-missing", "round", "corrections", ROUND),
+        case("name-sql", "round", "corrections", SQL, "--out", "{work}/c.xlsx"),
+        case("name-long", "round", "corrections", LONG, "--out", "{work}/c.pdf"),
+        case("name-control", "round", "corrections", CTRL, "--out", "{work}/c.pdf"),
+        *database_cases("round", "corrections", ROUND, "--out", "{work}/c.xlsx"),
+    ],
+    "registry import": [
+        *file_cases("registry", "import", *REGISTER),
+        case("title-sql", "registry", "import", PUBLISHED, "--title", SQL, "--year", "2025"),
+        case("title-missing", "registry", "import", PUBLISHED, "--year", "2025"),
+        case("year-absurd", "registry", "import", PUBLISHED, "--title", "srdi-sme", "--year",
+             "9" * 30),
+        case("year-text", "registry", "import", PUBLISHED, "--title", "srdi-sme", "--year",
+             "二〇二五"),
+        case("valid-years-zero", "registry", "import", PUBLISHED, *REGISTER, "--valid-years", "0"),
+        case("valid-years-absurd", "registry", "import", PUBLISHED, *REGISTER, "--valid-years",
+             "9" * 30),
+        case("level-sql", "registry", "import", PUBLISHED, *REGISTER, "--level", SQL),
+        case("status-unknown", "registry", "import", PUBLISHED, *REGISTER, "--status", "expired"),
+        case("batch-long", "registry", "import", PUBLISHED, *REGISTER, "--batch", LONG,
+             statuses=STATUS_OK | STATUS_BAD_INPUT),
+        case("evaluator-long", "registry", "import", PUBLISHED, *REGISTER, "--evaluator", LONG),
+        case("no-evaluator", "registry", "import", PUBLISHED, *REGISTER,
+             env={"ZJTX_EVALUATOR": None}),
+        *database_cases("registry", "import", PUBLISHED, *REGISTER),
+    ],
+    "registry list": [
+        case("title-sql", "registry", "list", "--title", SQL),
+        case("year-absurd", "registry", "list", "--year", "9" * 30),
+        case("year-text", "registry", "list", "--year", "二〇二五"),
+        case("region-sql", "registry", "list", "--region", SQL, statuses=STATUS_OK),
+        case("region-control", "registry", "list", "--region", CTRL, statuses=STATUS_OK),
+        case("status-unknown", "registry", "list", "--status", SQL),
+        case("extra-long", "registry", "list", LONG),
+        *database_cases("registry", "list"),
+    ],
+    "registry show": [
+        case("name-sql", "registry", "show", SQL, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        case("name-long", "registry", "show", LONG, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        case("name-control", "registry", "show", CTRL, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        case("name-blank", "registry", "show", " "),
+        case("name-missing", "registry", "show"),
+        *database_cases("registry", "show", REGISTERED),
+    ],
+    "registry due": [
+        *out_cases("registry", "due", "--year", "2028", suffix=".xlsx", creates=True),
+        case("out-suffix", "registry", "due", "--year", "2028", "--out", "{work}/d.docx"),
+        case("year-missing", "registry", "due"),
+        case("year-absurd", "registry", "due", "--year", "9" * 30),
+        case("year-negative", "registry", "due", "--year", "-2028"),
+        case("title-sql", "registry", "due", "--year", "2028", "--title", SQL),
+        *database_cases("registry", "due", "--year", "2028"),
+    ],
+    "registry revoke": [
+        case("name-sql", "registry", "revoke", SQL, "--title", "srdi-sme", "--reason", "撤销"),
+        case("name-long", "registry", "revoke", LONG, "--title", "srdi-sme", "--reason", "撤销"),
+        case("title-sql", "registry", "revoke", REGISTERED, "--title", SQL, "--reason", "撤销"),
+        case("title-not-held", "registry", "revoke", REGISTERED, "--title", "little-giant",
+             "--reason", "撤销"),
+        case("reason-missing", "registry", "revoke", REGISTERED, "--title", "srdi-sme"),
+        case("reason-blank", "registry", "revoke", REGISTERED, "--title", "srdi-sme",
+             "--reason", "  "),
+        case("reason-long", "registry", "revoke", REGISTERED, "--title", "srdi-sme",
+             "--reason", LONG, statuses=STATUS_OK | STATUS_BAD_INPUT),
+        case("no-evaluator", "registry", "revoke", REGISTERED, "--title", "srdi-sme",
+             "--reason", "撤销", env={"ZJTX_EVALUATOR": None}),
+        *database_cases("registry", "revoke", REGISTERED, "--title", "srdi-sme",
+                        "--reason", "撤销"),
+    ],
+    "registry link": [
+        case("name-sql", "registry", "link", SQL, "--uscc", USCC),
+        case("name-long", "registry", "link", LONG, "--uscc", USCC),
+        case("uscc-sql", "registry", "link", REGISTERED, "--uscc", SQL),
+        case("uscc-long", "registry", "link", REGISTERED, "--uscc", LONG),
+        case("uscc-check-character", "registry", "link", REGISTERED, "--uscc",
+             USCC[:-1] + ("0" if USCC[-1] != "0" else "1")),
+        case("uscc-missing", "registry", "link", REGISTERED),
+        *database_cases("registry", "link", REGISTERED, "--uscc", USCC),
+    ],
+    "registry accept": [
+        case("round-sql", "registry", "accept", SQL, USCC, "--field", "holds_srdi"),
+        case("round-long", "registry", "accept", LONG, USCC, "--field", "holds_srdi"),
+        case("uscc-sql", "registry", "accept", ROUND, SQL, "--field", "holds_srdi"),
+        case("field-sql", "registry", "accept", ROUND, USCC, "--field", SQL),
+        case("field-not-a-title", "registry", "accept", ROUND, USCC, "--field", "revenue_y1"),
+        case("nothing-to-accept", "registry", "accept", ROUND, SAMPLES[2]["uscc"], "--field",
+             "holds_srdi", statuses=STATUS_REFUSED),
+        case("field-missing", "registry", "accept", ROUND, USCC),
+        *database_cases("registry", "accept", ROUND, USCC, "--field", "holds_srdi"),
+    ],
+    "registry recognise": [
+        case("round-sql", "registry", "recognise", SQL),
+        case("round-long", "registry", "recognise", LONG),
+        case("round-control", "registry", "recognise", CTRL),
+        case("year-absurd", "registry", "recognise", ROUND, "--year", "9" * 30),
+        case("valid-years-zero", "registry", "recognise", ROUND, "--valid-years", "0"),
+        case("batch-long", "registry", "recognise", ROUND, "--batch", LONG,
+             statuses=STATUS_REFUSED | STATUS_OK),
+        case("no-evaluator", "registry", "recognise", ROUND, env={"ZJTX_EVALUATOR": None},
+             statuses=STATUS_REFUSED | STATUS_OK),
+        *database_cases("registry", "recognise", ROUND),
+    ],
+    "registry export": [
+        *out_cases("registry", "export", suffix=".xlsx", creates=True),
+        case("out-suffix", "registry", "export", "--out", "{work}/r.pdf"),
+        case("out-missing", "registry", "export"),
+        case("title-sql", "registry", "export", "--out", "{work}/r.xlsx", "--title", SQL),
+        case("year-absurd", "registry", "export", "--out", "{work}/r.xlsx", "--year", "9" * 30),
+        *database_cases("registry", "export", "--out", "{work}/r.xlsx"),
+    ],
+    "profile list": [
+        case("extra-sql", "profile", "list", SQL),
+        case("option-unknown", "profile", "list", "--bogus"),
+        case("data-dir-under-a-file", "profile", "list", statuses=STATUS_REFUSED | STATUS_OK,
+             env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"}),
+    ],
+    "profile show": [
+        case("name-sql", "profile", "show", SQL),
+        case("name-long", "profile", "show", LONG),
+        case("name-control", "profile", "show", CTRL),
+        case("name-path", "profile", "show", "../../settings"),
+        case("name-missing", "profile", "show"),
+        case("data-dir-under-a-file", "profile", "show", PROFILE,
+             env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"}),
+    ],
+    "profile export": [
+        *out_cases("profile", "export", PROFILE, suffix=".json", option=None, creates=True),
+        case("name-sql", "profile", "export", SQL, "{work}/p.json"),
+        case("name-path", "profile", "export", "../settings", "{work}/p.json"),
+        case("out-missing", "profile", "export", PROFILE),
+    ],
+    "profile import": [
+        *file_cases("profile", "import", every=False),
+        case("not-a-profile", "profile", "import", "{files}/good.json"),
+        case("profile-name-path", "profile", "import", "{files}/profile-path.json"),
+        case("profile-bad-overrides", "profile", "import", "{files}/profile-overrides.json"),
+        case("already-saved", "profile", "import", "{files}/profile.json"),
+        case("folder", "profile", "import", "{files}/folder"),
+        case("no-file", "profile", "import"),
+        case("data-dir-under-a-file", "profile", "import", "{files}/profile-other.json",
+             statuses=STATUS_REFUSED, env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"}),
+    ],
+    "profile delete": [
+        case("name-sql", "profile", "delete", SQL),
+        case("name-long", "profile", "delete", LONG),
+        case("name-path", "profile", "delete", "../zjtx.sqlite3"),
+        case("name-wildcard", "profile", "delete", "*"),
+        case("name-missing", "profile", "delete"),
+    ],
     "round compare": [
         case("name-sql", "round", "compare", SQL, "--rulebook", "srdi-sme-2022"),
         case("name-long", "round", "compare", LONG),
@@ -544,6 +717,130 @@ HOSTILE: dict[str, list[Case]] = {
         case("setting-sql", "round", "compare", ROUND, "--setting", f"{SQL}=true"),
         case("setting-value", "round", "compare", ROUND, "--setting", "growth_compound=maybe"),
         *database_cases("round", "compare", ROUND, "--rulebook", "srdi-sme-2022"),
+    ],
+    "panel add": [
+        case("name-sql", "panel", "add", SQL, "--name", "王组长", "--role", "组长"),
+        case("member-long", "panel", "add", ROUND, "--name", LONG, "--role", "评审专家"),
+        case(
+            "member-control",
+            "panel",
+            "add",
+            ROUND,
+            "--name",
+            CTRL,
+            "--role",
+            "评审专家",
+            statuses=STATUS_OK | STATUS_BAD_INPUT,
+        ),
+        case("role-sql", "panel", "add", ROUND, "--name", "王组长", "--role", SQL),
+        *database_cases("panel", "add", ROUND, "--name", "王组长", "--role", "组长"),
+    ],
+    "panel list": [
+        case("name-sql", "panel", "list", SQL),
+        case("name-long", "panel", "list", LONG),
+        *database_cases("panel", "list", ROUND),
+    ],
+    "panel remove": [
+        case("member-sql", "panel", "remove", ROUND, "--name", SQL, statuses=STATUS_FAILED),
+        case("name-long", "panel", "remove", LONG, "--name", "王组长"),
+        *database_cases("panel", "remove", ROUND, "--name", "王组长"),
+    ],
+    "panel rule": [
+        case("rule-sql", "panel", "rule", ROUND, SQL),
+        case("no-panel", "panel", "rule", ROUND, "mean", statuses=STATUS_FAILED),
+        *database_cases("panel", "rule", ROUND, "mean"),
+    ],
+    "panel judge": [
+        case(
+            "uscc-sql",
+            "panel",
+            "judge",
+            ROUND,
+            SQL,
+            "--member",
+            "王组长",
+            "--criterion",
+            "SR22-B2",
+            "--met",
+            "yes",
+        ),
+        case(
+            "met-sql",
+            "panel",
+            "judge",
+            ROUND,
+            USCC,
+            "--member",
+            "王组长",
+            "--criterion",
+            "SR22-B2",
+            "--met",
+            SQL,
+        ),
+        case(
+            "not-a-member",
+            "panel",
+            "judge",
+            ROUND,
+            USCC,
+            "--member",
+            SQL,
+            "--criterion",
+            "SR22-B2",
+            "--met",
+            "yes",
+            statuses=STATUS_FAILED,
+        ),
+        *database_cases(
+            "panel",
+            "judge",
+            ROUND,
+            USCC,
+            "--member",
+            "王组长",
+            "--criterion",
+            "SR22-B2",
+            "--met",
+            "yes",
+        ),
+    ],
+    "panel recuse": [
+        case("uscc-long", "panel", "recuse", ROUND, LONG, "--member", "王组长", "--reason", "亲属"),
+        case(
+            "not-a-member",
+            "panel",
+            "recuse",
+            ROUND,
+            USCC,
+            "--member",
+            SQL,
+            "--reason",
+            LONG,
+            statuses=STATUS_REFUSED,
+        ),
+        *database_cases("panel", "recuse", ROUND, USCC, "--member", "王组长", "--reason", "亲属"),
+    ],
+    "panel opinion": [
+        case("uscc-sql", "panel", "opinion", ROUND, SQL, "--member", "王组长", "--text", "同意"),
+        case(
+            "not-a-member",
+            "panel",
+            "opinion",
+            ROUND,
+            USCC,
+            "--member",
+            CTRL,
+            "--text",
+            SQL,
+            statuses=STATUS_FAILED,
+        ),
+        *database_cases("panel", "opinion", ROUND, USCC, "--member", "王组长", "--text", "同意"),
+    ],
+    "panel show": [
+        case("uscc-sql", "panel", "show", ROUND, SQL),
+        case("uscc-long", "panel", "show", ROUND, LONG),
+        case("no-panel", "panel", "show", ROUND, USCC, "--json", statuses=STATUS_OK),
+        *database_cases("panel", "show", ROUND, USCC),
     ],
     "review": [
         case("name-sql", "review", SQL, USCC, "--decision", "recommend", "--opinion", "同意"),
@@ -620,6 +917,32 @@ HOSTILE: dict[str, list[Case]] = {
             env={"ZJTX_EVALUATOR": None},
         ),
         *database_cases("review", ROUND, USCC, "--decision", "reject", "--opinion", "否"),
+        # zjtx review NAME --all: one decision for every applicant the filters keep.
+        case("all-with-uscc", "review", ROUND, USCC, "--all", *REJECT_ALL),
+        case("all-no-decision", "review", ROUND, "--all", "--opinion", "否"),
+        case("all-no-opinion", "review", ROUND, "--all", "--decision", "reject"),
+        case("all-confirm", "review", ROUND, "--all", *REJECT_ALL, "--confirm", "SR22-B2=met"),
+        case("all-version", "review", ROUND, "--all", *REJECT_ALL, "--expect-version", "1"),
+        case("all-decision-unknown", "review", ROUND, "--all", "--decision", SQL),
+        case("all-verdict-sql", "review", ROUND, "--all", *REJECT_ALL, "--verdict", SQL),
+        case("all-region-sql", "review", ROUND, "--all", *REJECT_ALL, "--region", SQL),
+        case("all-region-control", "review", ROUND, "--all", *REJECT_ALL, "--region", CTRL),
+        case("all-round-sql", "review", SQL, "--all", *REJECT_ALL),
+        case("all-round-long", "review", LONG, "--all", *REJECT_ALL),
+        case("all-placeholder-unknown", "review", ROUND, "--all", "--decision", "reject",
+             "--opinion", "{name} {x'; DROP TABLE rounds;--}"),
+        case("all-placeholder-format", "review", ROUND, "--all", "--decision", "reject",
+             "--opinion", "{name!r:>{uscc}} {0} {"),
+        case("all-opinion-long", "review", ROUND, "--all", "--decision", "reject",
+             "--opinion", LONG, statuses=STATUS_REFUSED),
+        case("all-evaluator-long", "review", ROUND, "--all", *REJECT_ALL, "--evaluator", LONG),
+        case("all-no-evaluator", "review", ROUND, "--all", *REJECT_ALL,
+             env={"ZJTX_EVALUATOR": None}),
+        *renamed("all", database_cases("review", ROUND, "--all", *REJECT_ALL)),
+        # Last, as it decides: names and opinions with control characters are stored as text.
+        case("all-opinion-control", "review", ROUND, "--all", "--decision", "reject",
+             "--opinion", CTRL + "{name}", statuses=STATUS_OK | STATUS_BAD_INPUT),
+        case("all-nothing-left", "review", ROUND, "--all", *REJECT_ALL),
     ],
     "identity": [
         case("settings-garbage", "identity", statuses=STATUS_FAILED, data="badsettings"),
@@ -796,8 +1119,21 @@ def make_hostile_files(folder: Path) -> None:
     hostile.mkdir()
     for name in ("empty.xlsx", "text.xlsx", "deep.json", "truncated.xlsx"):
         shutil.copy(folder / name, hostile / name)
-    for name in ("folder.xlsx", "folder.pdf", "folder.docx"):
+    for name in ("folder.xlsx", "folder.pdf", "folder.docx", "folder.json"):
         (folder / name).mkdir()
+    profile = {
+        "format": "zjtx-mapping-profile",
+        "name": PROFILE,
+        "fingerprint": "0" * 20,
+        "overrides": [{"column": "C", "field": "revenue_y1", "year": 2025, "unit": "万元"}],
+    }
+    for name, changes in {
+        "profile.json": {},
+        "profile-other.json": {"name": "另一对应关系", "fingerprint": "1" * 20},
+        "profile-path.json": {"name": "../../zjtx.sqlite3", "fingerprint": "2" * 20},
+        "profile-overrides.json": {"name": "坏对应", "fingerprint": "3" * 20, "overrides": 7},
+    }.items():
+        (folder / name).write_text(json.dumps({**profile, **changes}, ensure_ascii=False), "utf-8")
 
 
 # ----------------------------------------------------------------------------- running cases
@@ -1038,6 +1374,8 @@ def make_bases(root: Path, files: Path) -> dict[str, Path]:
     for argv in (
         ("round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-06-01"),
         ("round", "import", ROUND, str(files / "good.json")),
+        ("registry", "import", str(files / "roster.xlsx"), *REGISTER),
+        ("profile", "import", str(files / "profile.json")),
     ):
         done = _zjtx(env, *argv, cwd=root)
         assert done.returncode == 0, done.stderr

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "zjtx.commands.rounds",
     "zjtx.commands.registry",
     "zjtx.commands.profiles",
+    "zjtx.commands.panel",
 )
 
 

@@ -1,0 +1,106 @@
+"""`zjtx panel` on the sample applicants, on SQLite and PostgreSQL: roles, refusals, positions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.store.conftest import database_url  # noqa: F401 - the SQLite / PostgreSQL fixture
+from zjtx.cli import main
+from zjtx.paths import resource_path
+
+SAMPLES = resource_path("samples", "applicants.json")
+USCC = json.loads(SAMPLES.read_text(encoding="utf-8"))[0]["uscc"]
+ROUND = "小巨人2026"
+
+
+@pytest.fixture(autouse=True)
+def environment(database_url, tmp_path, monkeypatch, capsys):  # noqa: F811 - the fixture
+    """A little-giant round of the samples with a 组长 and two experts, entered by 秘书."""
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_DATABASE_URL", database_url)
+    monkeypatch.setenv("ZJTX_EVALUATOR", "秘书")
+    assert main(["round", "create", ROUND, "--tier", "little-giant", "--date", "2026-06-01"]) == 0
+    assert main(["round", "import", ROUND, str(SAMPLES)]) == 0
+    for name, role in (("王组长", "组长"), ("专家甲", "评审专家"), ("专家乙", "评审专家")):
+        assert (
+            main(["panel", "add", ROUND, "--name", name, "--unit", "某单位", "--role", role]) == 0
+        )
+    capsys.readouterr()
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def judge(capsys, member: str, met: str, *extra: str) -> tuple[int, str, str]:
+    return run(capsys, "panel", "judge", ROUND, USCC, "--member", member,
+               "--criterion", "LG26-5", "--met", met, *extra)  # fmt: skip
+
+
+def test_list_shows_members_chair_first(capsys):
+    """`panel list --json` lists the members with role, unit and the aggregation rule."""
+    code, out, _ = run(capsys, "panel", "list", ROUND, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [(m["name"], m["role_label"]) for m in data["members"]] == [
+        ("王组长", "组长"), ("专家甲", "评审专家"), ("专家乙", "评审专家"),
+    ]  # fmt: skip
+    assert data["aggregation"] == "mean"
+
+
+def test_positions_show_disagreement_and_the_chairs_decision(capsys):
+    """Two experts who differ on LG26-5 show as 有分歧; the 组长 decides beside them."""
+    assert judge(capsys, "专家甲", "yes")[0] == 0
+    code, out, _ = judge(capsys, "专家乙", "no", "--note", "未见证明")
+    assert (code, out.strip()) == (0, "已记录 专家乙 对 LG26-5 的判断；各专家：有分歧")
+    assert (
+        run(capsys, "panel", "opinion", ROUND, USCC, "--member", "专家甲", "--text", "同意")[0] == 0
+    )
+    code, _, err = run(capsys, "review", ROUND, USCC, "--decision", "reject", "--opinion",
+                       "不予推荐", "--reason", "专家组意见", "--evaluator", "王组长")  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "panel", "show", ROUND, USCC, "--json")
+    view = json.loads(out)
+    item = next(c for c in view["criteria"] if c["criterion"] == "LG26-5")
+    assert (item["agreement"], item["met"], item["unmet"], item["waiting"]) == ("disagree", 1, 1, 1)
+    assert [p["label"] for p in item["positions"]] == ["未表态", "符合", "不符合"]
+    assert view["opinions"] == {"专家甲": "同意"}
+    assert (view["decision"], view["decided_by"]) == ("reject", "王组长")
+    code, text, _ = run(capsys, "panel", "show", ROUND, USCC)
+    assert "LG26-5" in text and "有分歧" in text and "最终决定：不推荐（王组长）" in text
+
+
+def test_an_expert_is_refused_the_decision(capsys):
+    """`zjtx review --decision` by a 评审专家 is refused with a Chinese message; nothing saved."""
+    code, _, err = run(capsys, "review", ROUND, USCC, "--decision", "reject", "--opinion",
+                       "不予推荐", "--reason", "x", "--evaluator", "专家甲")  # fmt: skip
+    assert code != 0
+    assert "最终决定只能由组长 王组长作出；专家甲 是评审专家" in err
+    assert "Traceback" not in err
+
+
+def test_refusals_exit_1_and_typing_mistakes_exit_2(capsys):
+    """Panel rules refuse with status 1 (duplicate, 回避, non-member, member with records);
+    a bad --met, an unknown criterion or points on an unscored item are status 2."""
+    code, _, err = run(capsys, "panel", "add", ROUND, "--name", "专家甲", "--role", "评审专家")
+    assert (code, err.strip()) == (1, f"zjtx: 错误：专家甲 已是批次 “{ROUND}” 的专家组成员")
+    assert run(capsys, "panel", "recuse", ROUND, USCC, "--member", "专家乙",
+               "--reason", "曾任该企业顾问")[0] == 0  # fmt: skip
+    code, _, err = judge(capsys, "专家乙", "yes")
+    assert code == 1 and "专家乙 已声明回避企业" in err and "曾任该企业顾问" in err
+    code, _, err = judge(capsys, "路人", "yes")
+    assert code == 1 and "路人 不是批次" in err
+    assert judge(capsys, "专家甲", "yes")[0] == 0
+    code, _, err = run(capsys, "panel", "remove", ROUND, "--name", "专家甲")
+    assert code == 1 and "不能移除该成员" in err
+    assert judge(capsys, "专家甲", "maybe")[0] == 2
+    assert judge(capsys, "专家甲", "yes", "--points", "5")[0] == 2
+    code, _, err = run(capsys, "panel", "judge", ROUND, USCC, "--member", "专家甲",
+                       "--criterion", "LG26-X", "--met", "yes")  # fmt: skip
+    assert code == 2 and "可判断的条目" in err
+    code, out, _ = run(capsys, "round", "history", ROUND, USCC)
+    assert "专家 专家乙 声明回避（理由：曾任该企业顾问）" in out

@@ -1,0 +1,217 @@
+"""`zjtx panel`: a round's expert panel (专家组): members, judgements, 回避, opinions, positions."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from zjtx.cli import UsageError
+from zjtx.commands.rounds import _common, _Failure, _guarded, _service
+from zjtx.commands.textout import dump_json
+from zjtx.store.panels import (
+    AGGREGATION_LABELS,
+    ApplicantPanel,
+    PanelInfo,
+    PanelRefusedError,
+    Panels,
+)
+
+YES = {"yes": True, "y": True, "是": True, "符合": True, "no": False, "n": False, "否": False,
+       "不符合": False}  # fmt: skip
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``zjtx panel`` and its actions."""
+    parser = subparsers.add_parser(
+        "panel",
+        help="评审专家组：成员、各专家的判断与评分、回避声明、个人意见、各条目的一致与分歧",
+        description="批次设有专家组时，各评审专家记录本人对人工判断条目的判断（计分条目给出评分）"
+        "和个人意见，声明回避的专家不能评审该企业；最终决定只能由组长作出。",
+    )
+    actions = parser.add_subparsers(dest="panel_command", metavar="ACTION")
+
+    add = actions.add_parser("add", help="添加专家组成员")
+    add.add_argument("round", metavar="ROUND")
+    add.add_argument("--name", required=True, help="专家姓名")
+    add.add_argument("--unit", default="", help="工作单位")
+    add.add_argument("--role", required=True, help="评审专家 或 组长")
+    _common(add, evaluator=True)
+    add.set_defaults(func=cmd_add)
+
+    listing = actions.add_parser("list", help="列出专家组成员与评分汇总规则")
+    listing.add_argument("round", metavar="ROUND")
+    _common(listing)
+    listing.set_defaults(func=cmd_list)
+
+    remove = actions.add_parser("remove", help="移除尚未记录任何判断、意见或回避的成员")
+    remove.add_argument("round", metavar="ROUND")
+    remove.add_argument("--name", required=True, help="专家姓名")
+    _common(remove, evaluator=True)
+    remove.set_defaults(func=cmd_remove)
+
+    rule = actions.add_parser("rule", help="评分汇总规则：mean（算术平均）或 trimmed（去掉一个"
+                              "最高分和一个最低分，5 名及以上专家评分时）")  # fmt: skip
+    rule.add_argument("round", metavar="ROUND")
+    rule.add_argument("rule", metavar="RULE", help="mean 或 trimmed")
+    _common(rule, evaluator=True)
+    rule.set_defaults(func=cmd_rule)
+
+    judge = actions.add_parser("judge", help="记录一位专家对一个人工判断条目的判断")
+    _applicant(judge)
+    judge.add_argument("--criterion", required=True, metavar="ID", help="条目编号")
+    judge.add_argument("--met", required=True, metavar="yes|no", help="是否符合：yes 或 no")
+    judge.add_argument("--points", metavar="P", help="计分条目的本人评分")
+    judge.add_argument("--note", default="", help="说明")
+    _common(judge, evaluator=True)
+    judge.set_defaults(func=cmd_judge)
+
+    recuse = actions.add_parser("recuse", help="记录一位专家对某企业的回避声明")
+    _applicant(recuse)
+    recuse.add_argument("--reason", required=True, help="回避理由")
+    _common(recuse, evaluator=True)
+    recuse.set_defaults(func=cmd_recuse)
+
+    opinion = actions.add_parser("opinion", help="记录一位专家对某企业的个人意见")
+    _applicant(opinion)
+    opinion.add_argument("--text", required=True, help="意见")
+    _common(opinion, evaluator=True)
+    opinion.set_defaults(func=cmd_opinion)
+
+    show = actions.add_parser("show", help="各条目上每位专家的判断、一致或分歧、汇总评分与最终决定")
+    show.add_argument("round", metavar="ROUND")
+    show.add_argument("uscc", metavar="USCC")
+    _common(show)
+    show.set_defaults(func=cmd_show)
+
+
+def _applicant(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("round", metavar="ROUND")
+    parser.add_argument("uscc", metavar="USCC")
+    parser.add_argument("--member", required=True, metavar="NAME", help="专家姓名")
+
+
+@contextmanager
+def _panels() -> Iterator[Panels]:
+    """The panel store; a panel rule's refusal exits 1, a mistyped request 2."""
+    with _service() as service:
+        try:
+            yield Panels(service.store, service.evaluations)
+        except PanelRefusedError as exc:
+            raise _Failure(str(exc)) from None
+
+
+def render_panel(info: PanelInfo) -> str:
+    if not info.members:
+        return f"批次 “{info.round_name}” 没有专家组（单人评审：评审人即可作出决定）"
+    lines = [f"批次 “{info.round_name}” 专家组（评分汇总：{AGGREGATION_LABELS[info.aggregation]}）"]
+    lines += [
+        f"  {m.role_label}  {m.name}  {m.unit or '—'}  已记录判断 {m.judgements} 项"
+        for m in info.members
+    ]
+    return "\n".join(lines)
+
+
+def render_positions(view: ApplicantPanel) -> str:
+    lines = [f"{view.name}（{view.uscc}）  批次 “{view.round_name}”"]
+    if not view.members:
+        lines.append("本批次没有专家组")
+    for item in view.criteria:
+        lines.append(f"{item.criterion} {item.title}：{item.agreement_label}"
+                     f"（符合 {item.met}，不符合 {item.unmet}，未表态 {item.waiting}）")  # fmt: skip
+        for p in item.positions:
+            note = f"  {p.note}" if p.note else ""
+            lines.append(f"  {p.member}：{p.label}{note}")
+        if item.aggregate is not None:
+            lines.append(f"  汇总评分：{item.aggregate.text}")
+    for name, reason in view.recusals.items():
+        lines.append(f"回避：{name}（{reason}）")
+    for name, text in view.opinions.items():
+        lines.append(f"意见：{name}：{text}")
+    decision = (
+        f"{view.decision_label}（{view.decided_by}）；意见：{view.opinion}"
+        if view.decision
+        else "尚未决定"
+    )
+    lines.append(f"最终决定：{decision}")
+    return "\n".join(lines)
+
+
+@_guarded
+def cmd_add(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        member = panels.add_member(
+            args.round, args.name, unit=args.unit, role=args.role, evaluator=args.evaluator
+        )
+    if args.json:
+        print(dump_json(member.to_dict()))
+    else:
+        print(f"已添加{member.role_label} {member.name}")
+    return 0
+
+
+@_guarded
+def cmd_list(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        info = panels.panel(args.round)
+    print(dump_json(info.to_dict()) if args.json else render_panel(info))
+    return 0
+
+
+@_guarded
+def cmd_remove(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        panels.remove_member(args.round, args.name, evaluator=args.evaluator)
+    print(dump_json({"removed": args.name}) if args.json else f"已移除 {args.name}")
+    return 0
+
+
+@_guarded
+def cmd_rule(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        panels.set_aggregation(args.round, args.rule, evaluator=args.evaluator)
+        info = panels.panel(args.round)
+    print(dump_json(info.to_dict()) if args.json else render_panel(info))
+    return 0
+
+
+@_guarded
+def cmd_judge(args: argparse.Namespace) -> int:
+    met = YES.get(args.met.strip().lower())
+    if met is None:
+        raise UsageError(f"--met 只能是 yes 或 no，收到 “{args.met}”")
+    with _panels() as panels:
+        item = panels.judge(args.round, args.uscc, member=args.member, criterion=args.criterion,
+                            met=met, points=args.points, note=args.note,
+                            evaluator=args.evaluator)  # fmt: skip
+    if args.json:
+        print(dump_json(item.to_dict()))
+    else:
+        print(f"已记录 {args.member} 对 {item.criterion} 的判断；各专家：{item.agreement_label}")
+    return 0
+
+
+@_guarded
+def cmd_recuse(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        panels.recuse(args.round, args.uscc, member=args.member, reason=args.reason,
+                      evaluator=args.evaluator)  # fmt: skip
+    print(dump_json({"recused": args.member}) if args.json else f"已记录 {args.member} 回避")
+    return 0
+
+
+@_guarded
+def cmd_opinion(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        panels.opinion(args.round, args.uscc, member=args.member, text=args.text,
+                       evaluator=args.evaluator)  # fmt: skip
+    print(dump_json({"opinion": args.text}) if args.json else f"已记录 {args.member} 的意见")
+    return 0
+
+
+@_guarded
+def cmd_show(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        view = panels.positions(args.round, args.uscc)
+    print(dump_json(view.to_dict()) if args.json else render_positions(view))
+    return 0
