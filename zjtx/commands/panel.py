@@ -84,6 +84,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(show)
     show.set_defaults(func=cmd_show)
 
+    sheet = actions.add_parser("sheet", help="专家评分汇总表（.pdf 或 .xlsx）")
+    sheet.add_argument("round", metavar="ROUND")
+    sheet.add_argument("--out", required=True, metavar="FILE", help="输出文件：.pdf 或 .xlsx")
+    _common(sheet)
+    sheet.set_defaults(func=cmd_sheet)
+
 
 def _applicant(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("round", metavar="ROUND")
@@ -214,4 +220,37 @@ def cmd_show(args: argparse.Namespace) -> int:
     with _panels() as panels:
         view = panels.positions(args.round, args.uscc)
     print(dump_json(view.to_dict()) if args.json else render_positions(view))
+    return 0
+
+
+@_guarded
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from datetime import datetime
+    from pathlib import Path
+
+    from zjtx.export.panel_sheet import (
+        panel_sheet_of,
+        write_panel_sheet_pdf,
+        write_panel_sheet_xlsx,
+    )
+    from zjtx.files import OutputWriteError, describe_write_error
+
+    out = Path(args.out)
+    writer = {".pdf": write_panel_sheet_pdf, ".xlsx": write_panel_sheet_xlsx}.get(
+        out.suffix.lower()
+    )
+    if writer is None:
+        raise UsageError(f"--out 须为 .pdf 或 .xlsx 文件，收到 “{args.out}”")
+    with _panels() as panels:
+        sheet = panel_sheet_of(panels, args.round, datetime.now().astimezone())
+    try:
+        writer(sheet, out)
+    except OutputWriteError as exc:
+        raise _Failure(str(exc)) from None
+    except OSError as exc:
+        raise _Failure(describe_write_error(out, exc)) from None
+    if args.json:
+        print(dump_json({"file": str(out), "rows": len(sheet.rows)}))
+    else:
+        print(f"已写出专家评分汇总表 {out}：{len(sheet.rows)} 行")
     return 0

@@ -1,0 +1,143 @@
+"""专家评分汇总表: every member's position and points on each applicant's judgement items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from zjtx.export.excel import _new_workbook, _table_sheet
+from zjtx.export.pdf_common import Cell, build_document, grid, para
+from zjtx.files import write_atomically
+from zjtx.store.models import Applicant
+from zjtx.store.panels import AGGREGATION_LABELS, MemberInfo, Panels
+
+FIXED_COLUMNS = ("序号", "企业名称", "统一社会信用代码", "条目", "条目名称")
+TAIL_COLUMNS = ("一致性", "汇总评分", "最终决定")
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One judgement item of one applicant: each member's position in member order."""
+
+    number: int
+    name: str
+    uscc: str
+    criterion: str
+    title: str
+    positions: tuple[str, ...]
+    agreement: str
+    aggregate: str
+    decision: str
+
+    def cells(self) -> tuple[Any, ...]:
+        return (self.number, self.name, self.uscc, self.criterion, self.title,
+                *self.positions, self.agreement, self.aggregate, self.decision)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PanelSheet:
+    """The round's 专家评分汇总表."""
+
+    round_name: str
+    aggregation_label: str
+    members: tuple[MemberInfo, ...]
+    rows: tuple[SheetRow, ...]
+    made_at: datetime
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*FIXED_COLUMNS, *(f"{m.name}（{m.role_label}）" for m in self.members),
+                *TAIL_COLUMNS)  # fmt: skip
+
+
+def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelSheet:
+    """The sheet of a round: applicants in 统一社会信用代码 order, their judgement items."""
+    from sqlalchemy import select
+
+    from zjtx.store.common import find_round
+
+    info = panels.panel(round_name)
+    with panels.store.session() as session:
+        round_row = find_round(session, round_name)
+        usccs = session.scalars(
+            select(Applicant.uscc)
+            .where(Applicant.round_id == round_row.id)
+            .order_by(Applicant.uscc)
+        ).all()
+    rows: list[SheetRow] = []
+    for number, uscc in enumerate(usccs, 1):
+        view = panels.positions(round_name, uscc)
+        decision = f"{view.decision_label}（{view.decided_by}）" if view.decision else "未决定"
+        for item in view.criteria:
+            rows.append(
+                SheetRow(
+                    number,
+                    view.name,
+                    view.uscc,
+                    item.criterion,
+                    item.title,
+                    tuple(p.label for p in item.positions),
+                    item.agreement_label,
+                    item.aggregate.text if item.aggregate else "—",
+                    decision,
+                )
+            )
+    return PanelSheet(info.round_name, AGGREGATION_LABELS[info.aggregation], info.members,
+                      tuple(rows), made_at)  # fmt: skip
+
+
+def write_panel_sheet_xlsx(sheet: PanelSheet, path: Path) -> Path:
+    """The sheet as one Excel sheet with a frozen filterable header (atomic write)."""
+    workbook = _new_workbook(sheet.made_at)
+    widths = [6, 28, 22, 10, 24, *([16] * len(sheet.members)), 12, 30, 18]
+    _table_sheet(workbook, "专家评分汇总表", sheet.columns, [r.cells() for r in sheet.rows], widths)
+    return write_atomically(Path(path), workbook.save)
+
+
+def write_panel_sheet_pdf(sheet: PanelSheet, path: Path) -> int:
+    """The sheet as A4 landscape with the members' signature lines; returns the page count."""
+    page = landscape(A4)
+    width = page[0] - 30 * mm
+    fixed = [0.04, 0.15, 0.135, 0.06, 0.115]
+    tail = [0.07, 0.12, 0.09]
+    share = (1 - sum(fixed) - sum(tail)) / max(len(sheet.members), 1)
+    widths = [w * width for w in (*fixed, *([share] * len(sheet.members)), *tail)]
+    story: list[Any] = [
+        para(f"专家评分汇总表 — {sheet.round_name}", "title"),
+        para(
+            f"评分汇总规则：{sheet.aggregation_label}　专家 {len(sheet.members)} 人　"
+            f"生成于 {sheet.made_at.strftime('%Y-%m-%d %H:%M')}",
+            "subtitle",
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    if not sheet.members:
+        story.append(para("本批次没有专家组。", "body"))
+    else:
+        rows = [[Cell(c, "head") for c in sheet.columns]]
+        rows += [[str(c) for c in r.cells()] for r in sheet.rows]
+        story.append(grid(rows, widths, repeat_rows=1,
+                          commands=[("BACKGROUND", (0, 0), (-1, 0), "#e8ecf2")]))  # fmt: skip
+        story.append(Spacer(1, 8 * mm))
+        story.append(para("专家签字", "section"))
+        signs = [[Cell("角色", "head"), Cell("姓名", "head"), Cell("单位", "head"),
+                  Cell("签字", "head"), Cell("日期", "head")]]  # fmt: skip
+        signs += [[m.role_label, m.name, m.unit or "—", "", "　　年　　月　　日"]
+                  for m in sheet.members]  # fmt: skip
+        story.append(grid(signs, [w * width for w in (0.1, 0.15, 0.3, 0.25, 0.2)],
+                          row_heights=[None, *([12 * mm] * len(sheet.members))]))  # fmt: skip
+    pages: list[int] = []
+    write_atomically(
+        Path(path),
+        lambda tmp: pages.append(
+            build_document(tmp, story, pagesize=page, made_at=sheet.made_at,
+                           title=f"专家评分汇总表 {sheet.round_name}", subject="专家组评审")
+        ),
+    )  # fmt: skip
+    return pages[0]
