@@ -351,7 +351,7 @@ def test_upgrading_a_0007_database_adds_panels(database_url, tmp_path):
     )
     store.close()
     with open_store(database_url) as store:
-        assert current_revision(store.engine) == head_revision() == "0008"
+        assert current_revision(store.engine) == head_revision()  # 0008 or later
         service = StoreService(store, scorer=PanelScorer())
         panels = Panels(store, service.evaluations)
         panels.add_member("旧批次", "王组长", role="组长", evaluator="秘书")

@@ -150,25 +150,32 @@ def run_check(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
     from zjtx.commands import path_exists
     from zjtx.intake import MappingError, read_applicants
-    from zjtx.intake.profiles import ProfileBook
+    from zjtx.store.errors import StoreError
+    from zjtx.store.profiles import open_profile_book
 
     year = _year(args.year)
     for given in args.paths:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
+    overrides = map_overrides(args)
     try:
-        overrides = map_overrides(args)
-        result = read_applicants(
-            args.paths,
-            year,
-            mapping_overrides=overrides,
-            readings=reading_choices(args),
-            profiles=ProfileBook.default(),
-        )
-    except MappingError as exc:
-        raise UsageError(f"--map：{exc}") from None
-    if args.save_profile is not None:
-        _save_profile(args.save_profile, overrides, result)
+        # The shared database's profiles with PostgreSQL, the data folder's with SQLite.
+        with open_profile_book() as profiles:
+            try:
+                result = read_applicants(
+                    args.paths,
+                    year,
+                    mapping_overrides=overrides,
+                    readings=reading_choices(args),
+                    profiles=profiles,
+                )
+            except MappingError as exc:
+                raise UsageError(f"--map：{exc}") from None
+            if args.save_profile is not None:
+                _save_profile(args.save_profile, overrides, result, profiles)
+    except StoreError as exc:
+        print(f"zjtx: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         payload = {
             "applicants": [applicant_dict(a) for a in result.applicants],
@@ -194,11 +201,12 @@ def run_check(args: argparse.Namespace) -> int:
     return 1 if result.has_errors else 0
 
 
-def _save_profile(name: str, overrides: list, result: Any) -> None:
-    """Save the --map corrections under ``name``, keyed by the corrected roster's header."""
+def _save_profile(name: str, overrides: list, result: Any, profiles: Any) -> None:
+    """Save the --map corrections under ``name`` in ``profiles``, keyed by the corrected
+    roster's header."""
     from zjtx.cli import UsageError
     from zjtx.files import OutputWriteError
-    from zjtx.intake.profiles import ProfileBook, ProfileError, profile_from_overrides
+    from zjtx.intake.profiles import ProfileError, profile_from_overrides
 
     rosters = [f for f in result.files if f.fingerprints]
     if not overrides or len(rosters) != 1 or len(rosters[0].fingerprints) != 1:
@@ -212,13 +220,16 @@ def _save_profile(name: str, overrides: list, result: Any) -> None:
         profile = profile_from_overrides(
             name, fingerprint, overrides, sample_file=file.display_name, created_by=_evaluator()
         )
-        ProfileBook.default().save(profile)
+        profiles.save(profile)
     except ProfileError as exc:
         raise UsageError(f"--save-profile：{exc}") from None
     except OutputWriteError as exc:
         print(str(exc), file=sys.stderr)
         return
-    print(f"已保存对应关系“{name}”：同样表头的文件此后自动按它读取", file=sys.stderr)
+    print(
+        f"已保存对应关系“{name}”到{profiles.where}：同样表头的文件此后自动按它读取",
+        file=sys.stderr,
+    )
 
 
 def _evaluator() -> str:

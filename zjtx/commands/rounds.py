@@ -506,6 +506,8 @@ def _import_line(item: FileImport) -> str:
 
 @_guarded
 def cmd_import(args: argparse.Namespace) -> int:
+    from zjtx.store.profiles import profile_book_for
+
     for given in args.paths:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
@@ -517,7 +519,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 args.name,
                 args.paths,
                 mapping_overrides=map_overrides(args),
-                intake_options={"readings": reading_choices(args)},
+                intake_options={
+                    "readings": reading_choices(args),
+                    # Saved mapping profiles: the shared database's with PostgreSQL.
+                    "profiles": profile_book_for(service.store),
+                },
             )
         except MappingError as exc:
             raise UsageError(f"--map：{exc}") from None

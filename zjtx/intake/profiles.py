@@ -95,10 +95,20 @@ def check_name(name: str) -> str:
 
 
 class ProfileBook:
-    """The profiles of a data folder, one JSON file each, written atomically."""
+    """The profiles of a data folder, one JSON file each, written atomically.
+
+    With PostgreSQL the bureau's profiles are shared in the database instead
+    (zjtx.store.profiles.StoreProfileBook, the same interface)."""
+
+    shared = False
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+
+    @property
+    def where(self) -> str:
+        """Where the profiles are kept, as told to the evaluator."""
+        return f"数据目录 {self.folder}"
 
     @classmethod
     def default(cls) -> ProfileBook:
@@ -124,7 +134,7 @@ class ProfileBook:
     def read(path: Path) -> Profile:
         try:
             data = json.loads(Path(path).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             raise ProfileError(f"无法读取对应关系文件“{path}”：{type(exc).__name__}") from None
         return Profile.from_dict(data, f"“{path}”")
 
@@ -142,11 +152,7 @@ class ProfileBook:
         from zjtx.files import write_atomically
 
         path = self._path(profile.name)
-        if path.exists() and not replace:
-            raise ProfileError(f"已有名为“{profile.name}”的对应关系（要覆盖请先删除）")
-        other = self.by_fingerprint(profile.fingerprint)
-        if other is not None and other.name != profile.name:
-            raise ProfileError(f"同样的表头已保存为对应关系“{other.name}”；请先删除它，或直接沿用")
+        check_unique(profile, path.exists(), self.by_fingerprint(profile.fingerprint), replace)
         if not profile.created:
             profile.created = datetime.now().isoformat(timespec="seconds")
         text = json.dumps(profile.to_dict(), ensure_ascii=False, indent=2)
@@ -155,6 +161,17 @@ class ProfileBook:
     def delete(self, name: str) -> None:
         self.get(name)
         self._path(name).unlink()
+
+
+def check_unique(profile: Profile, name_taken: bool, same_layout: Profile | None, replace: bool):
+    """Refuse a profile whose name is taken (unless replacing) or whose layout is saved under
+    another name: one layout is read one way."""
+    if name_taken and not replace:
+        raise ProfileError(f"已有名为“{profile.name}”的对应关系（要覆盖请先删除）")
+    if same_layout is not None and same_layout.name != profile.name:
+        raise ProfileError(
+            f"同样的表头已保存为对应关系“{same_layout.name}”；请先删除它，或直接沿用"
+        )
 
 
 def profile_from_overrides(

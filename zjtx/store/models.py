@@ -426,3 +426,19 @@ class PanelRecusal(Base):
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+# --------------------------------------------------------------- mapping profiles (issue 14 §8)
+
+
+class MappingProfile(Base):
+    """A saved mapping profile shared by the bureau's evaluators (PostgreSQL): the profile's
+    document as `zjtx profile export` writes it, keyed by name and by layout fingerprint."""
+
+    __tablename__ = "mapping_profiles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -39,6 +39,7 @@ from zjtx.export.issues_xlsx import SEVERITY_LABELS, IssueRow, issue_rows
 from zjtx.intake.mapping import IGNORE_LABEL, ColumnOverride, MappingError
 from zjtx.intake.profiles import ProfileBook, ProfileError, profile_from_overrides
 from zjtx.store import FileImport, StoreError, StoreService
+from zjtx.store.profiles import StoreProfileBook, profile_book_for
 from zjtx.ui.import_models import (
     FORM_MAPPING_HINT,
     MAPPING_ROLE,
@@ -165,7 +166,7 @@ class ImportDialog(QDialog):
         round_name: str,
         evaluator_getter: Callable[[], str],
         parent: QWidget | None = None,
-        profiles: ProfileBook | None = None,
+        profiles: ProfileBook | StoreProfileBook | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"导入申报数据 — {round_name}")
@@ -182,7 +183,8 @@ class ImportDialog(QDialog):
         self.overrides: dict[tuple[str, str | None, str], ColumnOverride] = {}
         # The evaluator's reading of a workbook ("form" | "roster"), by file; kept across re-reads.
         self.readings: dict[str, str] = {}
-        self.profiles = profiles if profiles is not None else ProfileBook.default()
+        # With PostgreSQL the profiles are the bureau's, shared in the database.
+        self.profiles = profiles if profiles is not None else profile_book_for(service.store)
         self.round_year = 0
         self.setAcceptDrops(True)
 
@@ -664,9 +666,13 @@ class ImportDialog(QDialog):
             self.status.setStyleSheet("color:#c62828")
             return False
         self.status.setStyleSheet("")
+        shared = (
+            "（保存在共享数据库中，各评审人导入时都按它读取）"
+            if self.profiles.shared
+            else "（可用 zjtx profile 命令导出给其他评审人）"
+        )
         self.status.setText(
-            f"已保存对应关系「{profile.name}」：以后表头相同的文件自动按它读取"
-            "（可用 zjtx profile 命令导出给其他评审人）"
+            f"已保存对应关系「{profile.name}」：以后表头相同的文件自动按它读取{shared}"
         )
         return True
 
