@@ -615,8 +615,15 @@ HOSTILE: dict[str, list[Case]] = {
             statuses=STATUS_OK | STATUS_BAD_INPUT,
         ),
         case("evaluator-long", "registry", "import", PUBLISHED, *REGISTER, "--evaluator", LONG),
+        # As in round import, the audit trail then names the system account.
         case(
-            "no-evaluator", "registry", "import", PUBLISHED, *REGISTER, env={"ZJTX_EVALUATOR": None}
+            "no-evaluator",
+            "registry",
+            "import",
+            PUBLISHED,
+            *REGISTER,
+            statuses=STATUS_OK,
+            env={"ZJTX_EVALUATOR": None},
         ),
         *database_cases("registry", "import", PUBLISHED, *REGISTER),
     ],
@@ -673,6 +680,18 @@ HOSTILE: dict[str, list[Case]] = {
             "  ",
         ),
         case(
+            "no-evaluator",
+            "registry",
+            "revoke",
+            REGISTERED,
+            "--title",
+            "srdi-sme",
+            "--reason",
+            "撤销",
+            statuses=STATUS_OK | STATUS_BAD_INPUT,
+            env={"ZJTX_EVALUATOR": None},
+        ),
+        case(
             "reason-long",
             "registry",
             "revoke",
@@ -682,17 +701,6 @@ HOSTILE: dict[str, list[Case]] = {
             "--reason",
             LONG,
             statuses=STATUS_OK | STATUS_BAD_INPUT,
-        ),
-        case(
-            "no-evaluator",
-            "registry",
-            "revoke",
-            REGISTERED,
-            "--title",
-            "srdi-sme",
-            "--reason",
-            "撤销",
-            env={"ZJTX_EVALUATOR": None},
         ),
         *database_cases(
             "registry", "revoke", REGISTERED, "--title", "srdi-sme", "--reason", "撤销"
@@ -788,6 +796,7 @@ HOSTILE: dict[str, list[Case]] = {
             "profile",
             "show",
             PROFILE,
+            statuses=STATUS_REFUSED,
             env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
         ),
     ],
@@ -802,7 +811,7 @@ HOSTILE: dict[str, list[Case]] = {
         case("not-a-profile", "profile", "import", "{files}/good.json"),
         case("profile-name-path", "profile", "import", "{files}/profile-path.json"),
         case("profile-bad-overrides", "profile", "import", "{files}/profile-overrides.json"),
-        case("already-saved", "profile", "import", "{files}/profile.json"),
+        case("already-saved", "profile", "import", "{files}/profile.json", statuses=STATUS_REFUSED),
         case("folder", "profile", "import", "{files}/folder"),
         case("no-file", "profile", "import"),
         case(

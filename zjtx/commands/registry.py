@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from zjtx.cli import UsageError
-from zjtx.commands.rounds import _common, _emit, _guarded, _service
+from zjtx.commands import path_exists
+from zjtx.commands.rounds import _common, _emit, _Failure, _guarded, _service
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.registry import (
     DEFAULT_VALID_YEARS,
@@ -116,6 +117,22 @@ def _year(value: int) -> int:
     return value
 
 
+def _year_or_none(value: int | None) -> int | None:
+    return None if value is None else _year(value)
+
+
+def _write(write: Any, model: Any, out: Path) -> None:
+    """Write an output file; a folder that cannot take it is a failure, not a defect."""
+    from zjtx.files import OutputWriteError, describe_write_error
+
+    try:
+        write(model, out)
+    except OutputWriteError as exc:
+        raise _Failure(str(exc)) from None
+    except OSError as exc:
+        raise _Failure(describe_write_error(out, exc)) from None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from zjtx.intake.published_list import read_published_list
     from zjtx.store.registry import RegistryImportError
@@ -124,6 +141,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     year = _year(args.year)
     if not 1 <= args.valid_years <= 10:
         raise UsageError("--valid-years 应为 1 到 10 年")
+    for given in args.files:
+        if not path_exists(given):
+            raise UsageError(f"找不到文件“{given}”")
     results: list[dict[str, Any]] = []
     failed = False
     with _service() as service:
@@ -196,7 +216,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     with _service() as service:
         entries = service.registry.list_entries(
             title=_title(args.title),
-            year=args.year,
+            year=_year_or_none(args.year),
             region=args.region,
             status=args.status,
         )
@@ -265,12 +285,10 @@ def cmd_due(args: argparse.Namespace) -> int:
 
         out = Path(args.out)
         reminder = due_reminder(entries, year, datetime.now().astimezone())
-        if out.suffix.lower() == ".pdf":
-            write_due_pdf(reminder, out)
-        elif out.suffix.lower() == ".xlsx":
-            write_due_xlsx(reminder, out)
-        else:
+        writer = {".pdf": write_due_pdf, ".xlsx": write_due_xlsx}.get(out.suffix.lower())
+        if writer is None:
             raise UsageError("--out 应为 .pdf 或 .xlsx 文件")
+        _write(writer, reminder, out)
     _emit(
         args,
         {"year": year, "count": len(entries), "entries": [e.to_dict() for e in entries]},
@@ -347,7 +365,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise UsageError("--out 应为 .xlsx 文件")
     with _service() as service:
-        entries = service.registry.list_entries(title=_title(args.title), year=args.year)
-    write_register_xlsx(entries, out)
+        entries = service.registry.list_entries(
+            title=_title(args.title), year=_year_or_none(args.year)
+        )
+    _write(write_register_xlsx, entries, out)
     print(f"已导出培育库 {len(entries)} 项到 {out}")
     return 0

@@ -179,6 +179,13 @@ _CODES = (
     IssueCode("list-name-too-long", E, "企业名称过长", "名单中的企业名称超过允许的长度。"),
     IssueCode("list-uscc-invalid", E, "名单信用代码有误", "名单中的统一社会信用代码无效。"),
     IssueCode(
+        "list-name-control-character",
+        E,
+        "企业名称含控制字符",
+        "名单中的企业名称含有不可见的控制字符。",
+    ),
+    IssueCode("list-empty", E, "名单中没有企业", "名单有企业名称列，但其下没有一家企业。"),
+    IssueCode(
         "list-uscc-contradicts",
         E,
         "信用代码与培育库不符",

@@ -12,6 +12,7 @@ from typing import Any
 from zjtx.domain.names import normalise_name
 from zjtx.domain.uscc import validate_uscc
 from zjtx.intake.headers import clean
+from zjtx.intake.values import control_characters
 from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
 
 HEADER_SCAN_ROWS = 30  # a list's header sits below its title, a few rows at most
@@ -150,6 +151,10 @@ def read_published_list(path: Path | str) -> PublishedList:
                 sheets[0].name if len(sheets) == 1 else None,
             )
         )
+    elif not result.rows and not result.problems:
+        result.problems.append(
+            ListProblem("list-empty", "名单中没有企业：企业名称列下没有一行企业名称", path.name)
+        )
     _check_duplicates(result)
     return result
 
@@ -201,6 +206,16 @@ def _read_rows(
         if len(filled) == 1 and len(columns) > 1 and name_col != 0 and row[0] in ("", None):
             continue  # a section heading (一、南京市) spanning the row
         at = {"file": result.file_name, "sheet": sheet.name, "row": index + 1}
+        if controls := control_characters(name):
+            result.problems.append(
+                ListProblem(
+                    "list-name-control-character",
+                    f"企业名称含有不可见的控制字符（{'、'.join(controls)}）："
+                    "请在原表中删除这些字符后重新导入",
+                    **at,
+                )
+            )
+            continue
         if len(name) > NAME_LIMIT:
             result.problems.append(
                 ListProblem(
