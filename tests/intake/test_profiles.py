@@ -75,3 +75,33 @@ def test_form_profile_reads_the_next_form_with_the_same_labels(tmp_path):
     third = read_applicants([other], 2026, profiles=book)
     assert third.files[0].profile is None
     assert "revenue_y1" not in third.applicants[0].values
+
+
+def test_correcting_a_recognised_form_label_keeps_the_layout_fingerprint(tmp_path):
+    """A recognised label remapped (从业人员 read as 研发人员) still belongs to the layout: the
+    corrected read has the fingerprint of the plain one, so a profile saved from it applies."""
+    path = form(tmp_path / "甲.xlsx")
+    plain = read_applicants([path], 2026)
+    correction = ColumnOverride("从业人员（人）", "rd_staff", 2025)
+    corrected = read_applicants([path], 2026, mapping_overrides=[correction])
+    assert corrected.files[0].fingerprints[None] == plain.files[0].fingerprints[None]
+    book = ProfileBook(tmp_path / "profiles")
+    book.save(profile_from_overrides("改栏目", corrected.files[0].fingerprints[None], [correction]))
+    again = read_applicants([form(tmp_path / "乙.xlsx", CODE_B)], 2026, profiles=book)
+    assert again.files[0].profile == "改栏目"
+    assert again.applicants[0].values["rd_staff_y1"] == 120
+
+
+def test_unrecognised_form_label_with_a_value_is_listed_for_correction(tmp_path):
+    """A label the catalogue does not know, with a number beside it, is listed 未识别 in the
+    mapping (so it can be corrected); an ignored label is listed as ignored."""
+    path = form(tmp_path / "甲.xlsx")
+    mapping = read_applicants([path], 2026).files[0].column_mapping
+    unknown = [m for m in mapping if m.role == "unknown"]
+    assert [(m.header, m.cell, m.field) for m in unknown] == [("销售额", "A3", None)]
+    ignored = read_applicants(
+        [path], 2026, mapping_overrides=[ColumnOverride("从业人员（人）", "ignore")]
+    )
+    rows = {m.header: m for m in ignored.files[0].column_mapping}
+    assert rows["从业人员（人）"].role == "ignored" and rows["从业人员（人）"].manual
+    assert "employees_y1" not in ignored.applicants[0].values

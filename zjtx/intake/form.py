@@ -46,6 +46,17 @@ _ANCHOR = re.compile(
     r"^(?:最近一年|近一年|近1年)(?:对应|所属|为|是|指)?(?:的)?(?:财务|会计)?(?:年度|年份)?"
     r"(?:为|是)?((?:19|20)\d{2})?(?:年度|年)?$"
 )
+_NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.\s]+%?$")
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and bool(_NUMBER_TEXT.match(value.strip()))
+
+
 _CHRONOLOGICAL = re.compile(r"按时间先后|按时间顺序|由远及近|从远到近|按年度先后|自远至近")
 MANUAL = "按评审人的更正"  # HeaderMatch.detail of a label the evaluator mapped by hand
 _LABEL_KINDS = ("field", "ratio", "no-year", "bad-year", "bad-unit", "window", "window-ambiguous")
@@ -177,6 +188,9 @@ class _FormReader:
             cleaned = clean(text)
             if cleaned in self.label_overrides:
                 self.overridden.add(cleaned)
+                # A recognised label corrected is still part of the layout's fingerprint.
+                if self._match(text).kind in _LABEL_KINDS:
+                    self.labels.add(cleaned)
                 key, unit = self.label_overrides[cleaned]
                 if key is None:
                     return HeaderMatch("ignored", detail=MANUAL)
@@ -361,9 +375,10 @@ class _FormReader:
                 if (r, c) in covered or (r, c) in consumed:
                     continue
                 match = self.match(label)
-                if match.kind not in _LABEL_KINDS:
-                    continue
                 value_col = merged_end.get((r, c), c) + 1
+                if match.kind not in _LABEL_KINDS:
+                    self.unread_label(sheet, match, r, c, value_col, label)
+                    continue
                 shown = " ".join(label.split())
                 where_label = sheet_ref(sheet, r, c)
                 if match.kind == "field":
@@ -392,6 +407,25 @@ class _FormReader:
                         "year-out-of-round" if match.kind == "bad-year" else "header-unit-invalid"
                     )
                     self.issue(code, f"“{shown}”：{match.detail}；未导入", sheet, where_label)
+
+    def unread_label(
+        self, sheet: SheetData, match: HeaderMatch, r: int, c: int, value_col: int, label: str
+    ) -> None:
+        """List a label the evaluator left unread, or one the catalogue does not know that has
+        a number beside it (a value not imported), so the wizard can offer to correct it."""
+        shown = " ".join(label.split())
+        if match.kind == "ignored":
+            role, detail = "ignored", "按评审人的更正不读取"
+        elif _NUMBER_TEXT.match(shown) or not _is_number(self.value(sheet, r, value_col)):
+            return
+        else:
+            role, detail = "unknown", "字段目录中没有这个栏目，旁边的数值未导入"
+        self.mappings.append(
+            ColumnMapping(
+                header=shown, field=None, unit=None, year=None, cell=sheet_ref(sheet, r, c),
+                role=role, sheet=sheet.name, manual=role == "ignored", detail=detail,
+            )
+        )  # fmt: skip
 
     def field_label(
         self,
