@@ -7,7 +7,7 @@ import argparse
 
 from zjtx.cli import UsageError
 from zjtx.commands.textout import dump_json
-from zjtx.domain.labels import Decision, Verdict
+from zjtx.domain.labels import Decision, ReviewStatus, Verdict
 from zjtx.export.corrections import requested_for
 from zjtx.store import StoreError
 from zjtx.store.identity import IdentityMissingError, review_evaluator
@@ -82,7 +82,7 @@ def cmd_review_all(args: argparse.Namespace) -> int:
     else:
         print(result.summary() + (f"（另有 {already} 家此前已有决定，未列入）" if already else ""))
         for item in result.decided:
-            print(f"  已决定  {item.uscc}  {item.name}")
+            print(f"  {ReviewStatus.DECIDED.label}  {item.uscc}  {item.name}")
         for item in result.not_decided:
             why = item.message or item.to_dict()["outcome_label"]
             print(f"  未处理  {item.uscc}  {item.name}：{why}")

@@ -12,6 +12,7 @@ from zjtx.cli import UsageError
 from zjtx.commands import path_exists
 from zjtx.commands.rounds import _common, _emit, _Failure, _guarded, _service
 from zjtx.commands.textout import dump_json, table
+from zjtx.domain.labels import Decision, Verdict
 from zjtx.domain.registry import (
     DEFAULT_VALID_YEARS,
     RegistryLevel,
@@ -85,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     recognise = actions.add_parser(
         "recognise",
-        help="将本系统一个批次标记为已认定：决定为“推荐”的企业记入培育库",
+        help=f"将本系统一个批次标记为已认定：决定为“{Decision.RECOMMEND.label}”的企业记入培育库",
         description="批次的层级即称号，批次即来源；再次标记只补充此后新推荐的企业。",
     )
     recognise.add_argument("round", metavar="ROUND", help="评审批次名称")
@@ -263,8 +264,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     if not found.entries:
         lines.append("  （培育库中无记录）")
     lines.append("在各批次的申报：")
-    from zjtx.domain.labels import Decision, Verdict
-
     for a in found.applications:
         lines.append(
             f"  {a.round_name}（{a.round_date}）：{Verdict.label_of(a.verdict, '未评价')}，"

@@ -322,7 +322,8 @@ class Registry:
             ]
             if not rows:
                 raise InvalidRequestError(
-                    f"批次 “{round_row.name}” 中还没有决定为“推荐”的企业，无法标记为已认定"
+                    f"批次 “{round_row.name}” 中还没有决定为“{Decision.RECOMMEND.label}”的企业，"
+                    "无法标记为已认定"
                 )
             published = PublishedList(
                 path=Path(round_row.name),

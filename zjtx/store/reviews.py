@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
-from zjtx.domain.labels import Decision
+from zjtx.domain.labels import Decision, ReviewStatus
 from zjtx.domain.results import Confirmation, CriterionState, Verdict
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.scoring.errors import did_you_mean
@@ -174,7 +174,7 @@ class BatchItem:
 
 
 BATCH_OUTCOMES = {
-    "decided": "已决定",
+    "decided": ReviewStatus.DECIDED.label,
     "conflict": "已被他人修改，跳过",
     "decided_before": "已有决定，未改动",
     "refused": "不能作此决定",

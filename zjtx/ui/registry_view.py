@@ -828,7 +828,7 @@ class RecogniseDialog(QDialog):
         self.setWindowTitle("标记批次为已认定")
         title = RegistryTitle.label_of(round_info.tier)
         text = QLabel(
-            f"批次 “{round_info.name}” 中决定为“推荐”的企业将作为"
+            f"批次 “{round_info.name}” 中决定为“{Decision.RECOMMEND.label}”的企业将作为"
             f"{RegistryLevel.label_of(DEFAULT_LEVEL[RegistryTitle(round_info.tier)].value)}"
             f"{title}记入培育库，来源记为本批次；再次标记只补充此后新推荐的企业。"
         )
@@ -924,7 +924,9 @@ def install_registry(window: Any) -> None:
     window.registry_action.setToolTip("历年称号、有效期与到期复核；导入公示/认定名单")
     window.registry_action.triggered.connect(open_view)
     window.recognise_action = QAction("标记为已认定（记入培育库）…", window)
-    window.recognise_action.setToolTip("本批次决定为“推荐”的企业作为已认定记入培育库")
+    window.recognise_action.setToolTip(
+        f"本批次决定为“{Decision.RECOMMEND.label}”的企业作为已认定记入培育库"
+    )
     window.recognise_action.triggered.connect(ask_recognise)
     if (menu := _menu(window, "文件(&F)")) is not None:
         first = menu.actions()[2] if len(menu.actions()) > 2 else None
