@@ -195,6 +195,12 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         title_row.addWidget(self.round_title, 1)
         title_row.addWidget(self.count_label)
         table_layout.addLayout(title_row)
+        # The year's notices and the settings governing the open round (issue 13 §1).
+        self.round_notices = QLabel()
+        self.round_notices.setObjectName("roundNotices")
+        self.round_notices.setWordWrap(True)
+        self.round_notices.setVisible(False)
+        table_layout.addWidget(self.round_notices)
         table_layout.addLayout(filters)
         table_layout.addWidget(self.table, 1)
         self.welcome = WelcomePage(self)

@@ -64,6 +64,16 @@ class RoundsMixin:
             name="读取批次", on_success=loaded, on_failure=self.show_error,
         )  # fmt: skip
 
+    def show_round_notices(self, info: RoundInfo | None) -> None:
+        """Name the notices that apply to the round and the settings fixed for it (an override
+        marked as the round's own), under the round's title; hidden when none apply."""
+        from zjtx.ui.notices_view import round_notice_text
+
+        html, tooltip = round_notice_text(info) if info is not None else ("", "")
+        self.round_notices.setText(html)
+        self.round_notices.setToolTip(tooltip)
+        self.round_notices.setVisible(bool(html))
+
     @property
     def round_info(self) -> RoundInfo | None:
         """The open round as last listed."""
@@ -89,6 +99,7 @@ class RoundsMixin:
         self.review.show_state(None)
         self.round_title.setText("请在左侧选择或新建一个评审批次")
         self.count_label.setText("")
+        self.show_round_notices(None)
         self._update_actions()
 
     def _show_archived_toggled(self, _checked: bool) -> None:
@@ -130,6 +141,7 @@ class RoundsMixin:
         if info is not None and info.archived:
             title += "　<span style='color:#8a8a8a'>（已归档，只能查看和导出）</span>"
         self.round_title.setText(title)
+        self.show_round_notices(info)
         self.review.set_read_only(
             "本批次已归档，只能查看和导出；如需修改，请先在“批次”菜单中恢复该批次"
             if info is not None and info.archived
