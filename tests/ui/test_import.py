@@ -299,7 +299,7 @@ def test_severity_filter_and_name_column_with_the_shipped_samples(qtbot, window)
         dialog.mapping_model.index(r, 3).data() for r in range(dialog.mapping_model.rowCount())
     ]
     assert "营业收入" in fields and "revenue_y1" not in fields and "name" not in fields
-    assert "不能在此更正" in dialog.mapping_hint.text()
+    assert "按栏目名称读取" in dialog.mapping_hint.text()
     dialog.mapping_file.setCurrentIndex(0)
     assert "双击" in dialog.mapping_hint.text()
 

@@ -219,18 +219,22 @@ def test_mapping_model_passes_the_model_tester(qtmodeltester, tmp_path):
     qtmodeltester.check(model)
 
 
-def test_form_labels_are_shown_but_not_editable():
-    """A form's labels are listed; their mapping cannot be edited (only rosters can)."""
+def test_form_labels_are_listed_and_their_field_editable():
+    """A form's labels are listed; each label's 对应字段 can be corrected (the label, its
+    cell and the other read-only columns cannot)."""
     forms = resource_path("samples", "forms")
     result = read_applicants([forms], ROUND_DATE.year)
     model = MappingModel()
     model.set_mappings(result.files[0].column_mapping, ROUND_DATE.year)
     assert model.rowCount() > 5
     editable = Qt.ItemFlag.ItemIsEditable
+    assert all(
+        model.flags(model.index(r, MappingModel.FIELD)) & editable for r in range(model.rowCount())
+    )
+    fixed = set(range(model.columnCount())) - {MappingModel.FIELD, MappingModel.YEAR,
+                                               MappingModel.UNIT}  # fmt: skip
     assert not any(
-        model.flags(model.index(r, c)) & editable
-        for r in range(model.rowCount())
-        for c in range(model.columnCount())
+        model.flags(model.index(r, c)) & editable for r in range(model.rowCount()) for c in fixed
     )
 
 

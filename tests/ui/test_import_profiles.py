@@ -192,3 +192,81 @@ def test_saving_a_profile_twice_for_one_header_says_why_not(
     assert not wizard.save_profile("a/b")
     assert "不可用" in wizard.status.text()
     assert [p.name for p in ProfileBook(data_folder / "profiles").list()] == ["区县"]
+
+
+def enterprise_form(path: Path, number: int, sales_yuan: int) -> Path:
+    """One enterprise's form: basic data, 销售额 (not in the catalogue) in 元, staff."""
+    return write_book(
+        path,
+        [
+            (
+                "申报表",
+                [
+                    ["企业名称", f"测试{number}号科技有限公司"],
+                    ["统一社会信用代码", valid_uscc(number)],
+                    ["销售额", sales_yuan],
+                    ["从业人员（人）", 120],
+                ],
+            )
+        ],
+    )
+
+
+def form_row(model: MappingModel, header: str) -> int:
+    return next(r for r in range(model.rowCount()) if model.mapping_at(r).header == header)
+
+
+def test_form_label_corrected_in_the_wizard_and_saved_reads_the_next_form(
+    qtbot, make_dialog, tmp_path, data_folder, monkeypatch
+):
+    """A form's 未识别 label 销售额 is corrected like a roster column (field, then unit), re-read
+    off the GUI thread and marked 手动; saved as a profile, the next enterprise's form laid out
+    the same way is read with it."""
+    wizard = make_dialog()
+    read(qtbot, wizard, enterprise_form(tmp_path / "甲.xlsx", 7400, 12_000_000))
+    model = wizard.mapping_model
+    assert "双击" in wizard.mapping_hint.text() and "栏目" in wizard.mapping_hint.text()
+    row = form_row(model, "销售额")
+    assert model.mapping_at(row).role == "unknown"
+    field_index = model.index(row, MappingModel.FIELD)
+    assert model.flags(field_index) & Qt.ItemFlag.ItemIsEditable
+    assert model.setData(field_index, "revenue")
+    assert wizard.task is not None  # re-read in the background
+    qtbot.waitUntil(lambda: wizard.task is None, timeout=TIMEOUT)
+    assert model.setData(model.index(form_row(model, "销售额"), MappingModel.UNIT), "元")
+    qtbot.waitUntil(lambda: wizard.task is None, timeout=TIMEOUT)
+    assert wizard.files[0].applicants[0].values["revenue_y1"] == Decimal("1200")
+    corrected = model.mapping_at(form_row(model, "销售额"))
+    assert corrected.manual and corrected.field == "revenue_y1" and corrected.unit == "元"
+    assert wizard.save_profile_button.isEnabled()
+
+    monkeypatch.setattr(import_dialog.QInputDialog, "getText", lambda *a, **k: ("企业申报表", True))
+    qtbot.mouseClick(wizard.save_profile_button, Qt.MouseButton.LeftButton)
+    assert "已保存对应关系「企业申报表」" in wizard.status.text()
+    saved = json.loads((data_folder / "profiles" / "企业申报表.json").read_text("utf-8"))
+    assert [(o["column"], o["field"], o["year"], o["unit"]) for o in saved["overrides"]] == [
+        ("销售额", "revenue", 2025, "元")
+    ]
+
+    second = make_dialog()
+    read(qtbot, second, enterprise_form(tmp_path / "乙.xlsx", 7401, 9_000_000))
+    assert second.files[0].profile == "企业申报表"
+    assert "按已保存的对应关系「企业申报表」读取" in second.reading_label.text()
+    assert second.files[0].applicants[0].values["revenue_y1"] == Decimal("900")
+
+
+def test_form_label_set_to_ignore_leaves_its_value_unread(qtbot, make_dialog, tmp_path):
+    """不导入 on a recognised form label re-reads without the value; the row stays, marked
+    手动, and 恢复自动识别 reads it again."""
+    wizard = make_dialog()
+    read(qtbot, wizard, enterprise_form(tmp_path / "甲.xlsx", 7500, 12_000_000))
+    model = wizard.mapping_model
+    assert wizard.files[0].applicants[0].values["employees_y1"] == 120
+    assert model.setData(model.index(form_row(model, "从业人员（人）"), MappingModel.FIELD),
+                         "ignore")  # fmt: skip
+    qtbot.waitUntil(lambda: wizard.task is None, timeout=TIMEOUT)
+    assert "employees_y1" not in wizard.files[0].applicants[0].values
+    assert model.mapping_at(form_row(model, "从业人员（人）")).role == "ignored"
+    qtbot.mouseClick(wizard.reset_mapping_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.task is None, timeout=TIMEOUT)
+    assert wizard.files[0].applicants[0].values["employees_y1"] == 120

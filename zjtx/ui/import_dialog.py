@@ -50,6 +50,7 @@ from zjtx.ui.import_models import (
     SeverityFilter,
     _catalogue,
     field_choices,
+    form_label,
 )
 from zjtx.ui.models import ROW_ROLE, SEVERITY_COLOURS, SORT_ROLE
 from zjtx.ui.tasks import Task, TaskRunner
@@ -503,16 +504,17 @@ class ImportDialog(QDialog):
         """A row of the mapping table was corrected: re-read the files with the correction."""
         # The file shown (still listed after an import, when self.files is emptied).
         file = self.mapping_file.currentText()
-        if not file or not mapping.column:
+        # A form is corrected by its label (栏目名称), wherever in the file it stands.
+        column = mapping.column or form_label(mapping)
+        sheet = mapping.sheet if mapping.column else None
+        if not file or not column:
             return
-        key = (file, mapping.sheet, mapping.column)
+        key = (file, sheet, column)
         previous = self.overrides.get(key)
         if unit is None and previous is not None and previous.field == field:
             unit = previous.unit  # a year changed: the unit set before stays
         overrides = dict(self.overrides)
-        overrides[key] = ColumnOverride(
-            mapping.column, field, year=year, unit=unit, file=file, sheet=mapping.sheet
-        )
+        overrides[key] = ColumnOverride(column, field, year=year, unit=unit, file=file, sheet=sheet)
         self._read_with(overrides)
 
     def reset_mapping(self) -> None:
@@ -562,7 +564,7 @@ class ImportDialog(QDialog):
         else:
             mapping = []
             self.mapping_model.set_mappings([], self.round_year)
-        form = bool(mapping) and not any(m.editable for m in mapping)
+        form = bool(mapping) and all(form_label(m) is not None for m in mapping)
         self.mapping_hint.setText(FORM_MAPPING_HINT if form else ROSTER_MAPPING_HINT)
         self._update_reading_controls(self.task is not None)
 

@@ -45,9 +45,25 @@ ROSTER_MAPPING_HINT = (
     "“手动”是您更正过的列，导入时按更正后的对应关系导入。"
 )
 FORM_MAPPING_HINT = (
-    "申报表按栏目名称读取，这里列出每个栏目对应的字段（不能在此更正）；"
-    "栏目读错时请直接修改申报表，或改用“下载模板”中的申报表模板。"
+    "申报表按栏目名称读取：双击某个栏目的“对应字段”“年度”或“单位”可更正（可输入中文查找字段），"
+    "更正后自动重新读取；“未识别”的栏目旁有数值但没有导入，可在此指定字段；"
+    "“手动”是您更正过的栏目。"
 )
+
+
+def form_label(item: Any) -> str | None:
+    """The label a form row was read from (a form's rows have no column letter; a row of a year
+    table is shown "营业收入 / 近一年"), or None for a roster column."""
+    if item.column or not item.header or item.role == "serial":
+        return None
+    return str(item.header).split(" / ")[0]
+
+
+def correctable(item: Any) -> bool:
+    """A row the evaluator may correct: a roster column, or a form's label."""
+    return bool(item.editable) or form_label(item) is not None
+
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -129,7 +145,7 @@ MAPPING_COLUMNS: tuple[ColumnSpec[Any], ...] = (
 
 
 class MappingModel(ListTableModel):
-    """How each column of a file is mapped; 对应字段, 年度 and 单位 of roster columns editable.
+    """How each column (or form label) of a file is mapped; 对应字段, 年度 and 单位 editable.
 
     An edit does not change the mapping itself: it emits ``edited`` (the dialog re-reads the
     files with the correction) and shows the chosen value until the re-read arrives.
@@ -164,7 +180,7 @@ class MappingModel(ListTableModel):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         item = self._items[index.row()]
-        if not item.editable or index.row() in self._pending:
+        if not correctable(item) or index.row() in self._pending:
             return flags
         column = index.column()
         spec = _catalogue().get(item.field) if item.field else None
@@ -235,7 +251,7 @@ class MappingModel(ListTableModel):
             lines.append(item.detail)
         elif item.role == "unknown":
             lines.append("字段目录中没有这个表头；该列未导入")
-        if item.editable:
+        if correctable(item):
             lines.append("双击“对应字段”“年度”或“单位”可更正，更正后自动重新读取")
         return "\n".join(lines)
 
