@@ -186,6 +186,7 @@ def build_reports(
             made_at=made_at,
             round_name=round_name,
             rulebook_document=rulebook_document(outcome.evaluation),
+            panel=outcome.panel,
         )
         if report.missing_characters:
             print(

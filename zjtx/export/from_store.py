@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from zjtx.domain.issues import Issue
-from zjtx.domain.results import Confirmation, CriterionState
+from zjtx.domain.results import Confirmation, CriterionKind, CriterionState, Evaluation
 from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.store import ReadCancelled, StoreService
 from zjtx.store.dto import ApplicantDetail, RoundInfo
 from zjtx.store.identity import is_system_account, load_identity
+from zjtx.store.panels import JudgementItem, Panels
 from zjtx.store.scoring_port import Scorer
 
 
@@ -104,14 +106,30 @@ def round_outcomes(
     what `zjtx report` of a round and the window's exports print.
 
     The round is read with one bulk store call (StoreService.round_details), a chunk at a
-    time, and each applicant evaluated with the service's scorer (outcome_of). Cancelling
-    raises zjtx.store.ReadCancelled.
+    time, and each applicant evaluated with the service's scorer (outcome_of). In a round with
+    an expert panel, the panel's records are read once for the round (Panels.round_records)
+    and each outcome carries its applicant's part. Cancelling raises zjtx.store.ReadCancelled.
     """
     info = service.get_round(round_name)
     scorer = service.scorer
+    records = Panels(service.store, service.evaluations).round_records(round_name, usccs)
     outcomes: list[ApplicantOutcome] = []
     for detail in service.round_details(round_name, usccs, progress=progress, cancel=cancel):
         if cancel is not None and cancel():
             raise ReadCancelled("已取消读取批次数据")
-        outcomes.append(outcome_of(scorer, info, detail))
+        outcome = outcome_of(scorer, info, detail)
+        if records is not None:
+            evaluation = outcome.evaluation
+            panel = records.applicant(evaluation.uscc, evaluation.name, judgement_items(evaluation))
+            outcome = replace(outcome, panel=panel)
+        outcomes.append(outcome)
     return info, outcomes
+
+
+def judgement_items(evaluation: Evaluation) -> list[JudgementItem]:
+    """The judgement items of an evaluation, which the panel's members judge."""
+    return [
+        JudgementItem(c.id, c.title, c.kind == CriterionKind.SCORE, c.max_points)
+        for c in evaluation.criteria
+        if c.judgement
+    ]

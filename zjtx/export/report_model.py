@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
@@ -25,6 +25,9 @@ from zjtx.domain.results import (
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.review import ReviewInfo
 from zjtx.scoring.notices import describe_notice, describe_setting
+
+if TYPE_CHECKING:
+    from zjtx.store.panels import ApplicantPanel
 
 TIER_LABELS = {
     "innovative-sme": "创新型中小企业",
@@ -163,6 +166,120 @@ class ChartBar:
 
 
 @dataclass(frozen=True, slots=True)
+class PanelMemberLine:
+    """A panel member on the panel page: role, name, unit and their 回避 (or "")."""
+
+    role: str
+    name: str
+    unit: str  # "—" when not given
+    recusal: str  # "回避：理由" or ""
+
+
+@dataclass(frozen=True, slots=True)
+class PanelItemRow:
+    """One judgement item: each member's position (member order), agreement and aggregate."""
+
+    criterion_id: str
+    title: str
+    positions: tuple[str, ...]  # 符合（8 分） / 不符合 / 回避 / 未表态
+    agreement: str  # 一致 / 有分歧 / 尚未全部表态 / 无人表态
+    aggregate: str  # "8.00（算术平均，3 人）"; "不计分" for unscored items
+    # What picks the agreement's colour (zjtx.store.panels AGREE ...); the label says it too.
+    agreement_code: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelPage:
+    """The 评审意见表's panel page: members, their positions, opinions, the final decision
+    beside them, and a signature line for every member."""
+
+    rule: str  # "评分汇总规则：算术平均"
+    members: tuple[PanelMemberLine, ...]
+    items: tuple[PanelItemRow, ...]
+    notes: tuple[str, ...]  # members' notes on their positions: "LG26-5 赵六：协会证明"
+    opinions: tuple[tuple[str, str], ...]  # ("评审专家 赵六", opinion), "回避" for a recused one
+    decision: str  # the final decision's label, or NOT_DECIDED
+    decided_by: str  # "组长 王五", another name, or ""
+    decision_opinion: str
+
+    def texts(self) -> list[str]:
+        parts = [self.rule, self.decision, self.decided_by, self.decision_opinion, *self.notes]
+        for m in self.members:
+            parts += [m.role, m.name, m.unit, m.recusal]
+        for row in self.items:
+            parts += [row.criterion_id, row.title, *row.positions, row.agreement, row.aggregate]
+        for who, text in self.opinions:
+            parts += [who, text]
+        return parts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "members": [[m.role, m.name, m.unit, m.recusal] for m in self.members],
+            "items": [
+                [r.criterion_id, r.title, list(r.positions), r.agreement, r.aggregate]
+                for r in self.items
+            ],
+            "notes": list(self.notes),
+            "opinions": [list(pair) for pair in self.opinions],
+            "decision": [self.decision, self.decided_by, self.decision_opinion],
+        }
+
+
+def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
+    """The panel page of one applicant from the panel's records and the final review."""
+    from zjtx.store.panels import AGGREGATION_LABELS, ROLE_LABELS
+
+    members = tuple(
+        PanelMemberLine(
+            m.role_label,
+            m.name,
+            m.unit or "—",
+            f"回避：{panel.recusals[m.name]}" if m.name in panel.recusals else "",
+        )
+        for m in panel.members
+    )
+    items = tuple(
+        PanelItemRow(
+            c.criterion,
+            c.title,
+            tuple(p.label for p in c.positions),
+            c.agreement_label,
+            c.aggregate.text if c.aggregate is not None else "不计分",
+            c.agreement,
+        )
+        for c in panel.criteria
+    )
+    notes = tuple(
+        f"{c.criterion} {c.title}｜{p.member}：{p.note}"
+        for c in panel.criteria
+        for p in c.positions
+        if p.note and not p.recused
+    )
+    opinions = []
+    for m in panel.members:
+        who = f"{m.role_label} {m.name}"
+        if m.name in panel.recusals:
+            opinions.append((who, "回避"))
+        elif m.name in panel.opinions:
+            opinions.append((who, panel.opinions[m.name]))
+    decided = review is not None and bool(review.decision)
+    decider = review.evaluator if review is not None and decided else ""
+    role = next((m.role for m in panel.members if m.name == decider), None)
+    decided_by = f"{ROLE_LABELS[role]} {decider}" if decider and role else decider
+    return PanelPage(
+        rule=f"评分汇总规则：{AGGREGATION_LABELS[panel.aggregation]}",
+        members=members,
+        items=items,
+        notes=notes,
+        opinions=tuple(opinions),
+        decision=review.decision_label if review is not None and decided else NOT_DECIDED,
+        decided_by=decided_by,
+        decision_opinion=review.opinion if review is not None and decided else "",
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentReport:
     """Everything printed on one applicant's assessment report, as final display text."""
 
@@ -200,6 +317,7 @@ class AssessmentReport:
     # Under the rulebook line: the year's notices applied and the settings a notice or the
     # round fixed (an override says what it overrode), e.g. “适用通知：工信厅企业函〔2025〕190号…”.
     policy: tuple[str, ...] = ()
+    panel: PanelPage | None = None  # the panel page, when the round has an expert panel
 
     def all_text(self) -> str:
         """Every printed string (for the font-coverage check and for tests)."""
@@ -222,6 +340,8 @@ class AssessmentReport:
         parts += [self.decision, self.opinion, self.evaluator, self.evaluator_unit]
         parts += [self.decided_at, *self.notes]
         parts += [bar.title for bar in self.chart]
+        if self.panel is not None:
+            parts += self.panel.texts()
         return "\n".join(p for p in parts if p)
 
 
@@ -377,7 +497,9 @@ def policy_lines(evaluation: Evaluation) -> tuple[str, ...]:
     return tuple(line.replace(" ⚠未核实", "（未核实）").replace("⚠", "") for line in lines)
 
 
-def report_input_hash(evaluation: Evaluation, review: ReviewInfo | None) -> str:
+def report_input_hash(
+    evaluation: Evaluation, review: ReviewInfo | None, panel: PanelPage | None = None
+) -> str:
     """SHA-256 of everything the report shows: the evaluation's input hash or content, plus review.
 
     The footer prints its first 16 hex digits so a printed page can be matched to its inputs.
@@ -387,6 +509,8 @@ def report_input_hash(evaluation: Evaluation, review: ReviewInfo | None) -> str:
     digest.update(json.dumps(evaluation.to_dict(), ensure_ascii=False, sort_keys=True).encode())
     if review is not None:
         digest.update(json.dumps(_review_dict(review), ensure_ascii=False, sort_keys=True).encode())
+    if panel is not None:  # only with a panel: the hash of reports without one is unchanged
+        digest.update(json.dumps(panel.to_dict(), ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -416,6 +540,7 @@ def build_assessment_report(
     made_at: datetime,
     round_name: str | None = None,
     rulebook_document: str | None = None,
+    panel: ApplicantPanel | None = None,
 ) -> AssessmentReport:
     """The report view-model of one evaluated applicant.
 
@@ -428,6 +553,8 @@ def build_assessment_report(
             value to reproduce a report byte for byte).
         round_name: the round's name (e.g. ``2026年第一批``); defaults to the round date.
         rulebook_document: the instrument's document number, e.g. ``工信部企业〔2026〕2号``.
+        panel: the expert panel's work on this applicant (zjtx.store.panels), when the round
+            has a panel: the report then ends with a panel page.
     """
     tier = tier_label(evaluation.tier)
     year = evaluation.round_date.year
@@ -513,7 +640,8 @@ def build_assessment_report(
         )
 
     decision = review.decision_label if review and review.decision else NOT_DECIDED
-    input_hash = report_input_hash(evaluation, review)
+    page = panel_page(panel, review) if panel is not None and panel.members else None
+    input_hash = report_input_hash(evaluation, review, page)
     footer = (
         f"生成时间 {made_at:%Y-%m-%d %H:%M}　认定标准 {evaluation.rulebook} "
         f"版本 {evaluation.rulebook_version}　输入摘要 {input_hash[:16]}"
@@ -553,6 +681,7 @@ def build_assessment_report(
         name=evaluation.name,
         uscc=evaluation.uscc,
         input_hash=input_hash,
+        panel=page,
     )
     missing = missing_characters(report.all_text())
     if missing:

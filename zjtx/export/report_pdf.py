@@ -30,6 +30,8 @@ from zjtx.export.pdf_common import (
     GROUP_FILL,
     HEAD_FILL,
     MUTED,
+    OPEN_COLOR,
+    PASS_COLOR,
     STATE_COLORS,
     STYLES,
     VERDICT_COLORS,
@@ -40,7 +42,13 @@ from zjtx.export.pdf_common import (
     grid,
     para,
 )
-from zjtx.export.report_model import NOT_DECIDED, AssessmentReport, ChartBar, format_points
+from zjtx.export.report_model import (
+    NOT_DECIDED,
+    AssessmentReport,
+    ChartBar,
+    PanelPage,
+    format_points,
+)
 from zjtx.export.safe_text import cut, visible_controls
 from zjtx.export.wrap import wrap_text
 
@@ -316,6 +324,82 @@ def _joined(*parts: str) -> str:
     return "　".join(p for p in parts if p) or "—"
 
 
+# The agreement is printed in words; the colour only repeats it (有分歧 amber, 一致 green).
+AGREEMENT_COLORS = {"disagree": OPEN_COLOR, "agree": PASS_COLOR}
+
+
+def _panel_page(panel: PanelPage, section: Callable[[str], Paragraph]) -> list[Flowable]:
+    """The panel page: members, positions per judgement item with agreement and aggregate,
+    members' opinions beside the final decision, and every member's signature line."""
+    room = CondPageBreak(22 * mm)
+    story: list[Flowable] = [PageBreak(), section("专家组评审"), para(panel.rule, "rulebook")]
+    rows = [(m.role, m.name, m.unit, m.recusal or "—") for m in panel.members]
+    story.append(
+        _simple_table(
+            ("角色", "姓名", "单位", "回避"),
+            rows,
+            (20 * mm, 26 * mm, 64 * mm, CONTENT_WIDTH - 110 * mm),
+        )
+    )
+    if panel.items:
+        names = [m.name + ("（回避）" if m.recusal else "") for m in panel.members]
+        fixed, tail = 40 * mm, 16 * mm + 30 * mm
+        share = (CONTENT_WIDTH - fixed - tail) / max(len(names), 1)
+        data: list[list[CellSpec]] = [
+            [Cell(h, "head") for h in ("判断条目", *names, "一致性", "汇总评分")]
+        ]
+        for row in panel.items:
+            data.append(
+                [
+                    f"{row.criterion_id} {row.title}",
+                    *(Cell(p, "cell_center") for p in row.positions),
+                    Cell(row.agreement, "cell_center", AGREEMENT_COLORS.get(row.agreement_code)),
+                    Cell(row.aggregate, "cell_center"),
+                ]
+            )
+        table = grid(data, [fixed, *([share] * len(names)), 16 * mm, 30 * mm], repeat_rows=1,
+                     commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])  # fmt: skip
+        story += [Spacer(1, 2.5 * mm), para("各专家对人工判断条目的意见", "label"), table]
+    if panel.notes:
+        story += [Spacer(1, 1.5 * mm), *(para(note, "note") for note in panel.notes)]
+    opinions = [(who, text) for who, text in panel.opinions] or [("—", "专家尚未发表意见")]
+    decision = _joined(panel.decision, panel.decided_by)
+    rows2: list[list[CellSpec]] = [[Cell(h, "head") for h in ("专家", "个人意见")]]
+    rows2 += [[who, Cell(text, "body")] for who, text in opinions]
+    rows2.append([Cell("最终决定", "label"), Cell(decision, "body")])
+    if panel.decision_opinion:
+        rows2.append([Cell("决定意见", "label"), Cell(panel.decision_opinion, "body")])
+    story += [
+        room,
+        Spacer(1, 2.5 * mm),
+        para("专家意见与最终决定", "label"),
+        grid(
+            rows2,
+            [34 * mm, CONTENT_WIDTH - 34 * mm],
+            commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)],
+        ),
+    ]
+    signs: list[list[CellSpec]] = [
+        [Cell(h, "head") for h in ("角色", "姓名", "单位", "签字", "日期")]
+    ]
+    signs += [
+        [m.role + ("（回避）" if m.recusal else ""), m.name, m.unit, "", "　　年　　月　　日"]
+        for m in panel.members
+    ]
+    widths = [24 * mm, 24 * mm, 54 * mm, 40 * mm, CONTENT_WIDTH - 142 * mm]
+    heights = [None, *([11 * mm] * len(panel.members))]
+    story.append(
+        KeepTogether(
+            [
+                Spacer(1, 3 * mm),
+                para("专家签字", "label"),
+                grid(signs, widths, row_heights=heights),
+            ]
+        )
+    )
+    return story
+
+
 HEADER_NAME_LIMIT = 40  # characters of the name in the page header
 BOOKMARK_LIMIT = 120
 
@@ -385,6 +469,8 @@ def report_story(
         story += [KeepTogether([_signature_block(report)])]
     if report.notes:
         story += [Spacer(1, 3 * mm), *[para(note, "note") for note in report.notes]]
+    if report.panel is not None:
+        story += _panel_page(report.panel, section)
     return story
 
 

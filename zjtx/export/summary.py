@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
@@ -22,6 +23,9 @@ from zjtx.export.report_model import (
 )
 from zjtx.export.review import ReviewInfo
 
+if TYPE_CHECKING:
+    from zjtx.store.panels import ApplicantPanel
+
 VERDICT_ORDER = {Verdict.QUALIFIED: 0, Verdict.PENDING: 1, Verdict.NOT_QUALIFIED: 2}
 _RECOMMEND = Decision.RECOMMEND.label
 _QUALIFIED = Verdict.QUALIFIED.label
@@ -35,6 +39,7 @@ class ApplicantOutcome:
     evaluation: Evaluation
     applicant: Applicant | None = None
     review: ReviewInfo | None = None
+    panel: ApplicantPanel | None = None  # the expert panel's work, in a round with a panel
 
     @property
     def decision_label(self) -> str:

@@ -627,36 +627,27 @@ class Panels:
                     select(PanelOpinion).where(PanelOpinion.applicant_id == applicant.id)
                 ).all()
             }
-            given = {(j.member_id, j.criterion): j for j in judgements}
-            criteria = []
-            for item in self._criteria(session, applicant):
-                if not item.get("judgement"):
-                    continue
-                scored = item.get("kind") == "score"
-                positions = []
-                for m in members:
-                    j = given.get((m.id, item["id"]))
-                    positions.append(
-                        Position(
-                            m.name,
-                            m.role,
-                            None if j is None else j.met,
-                            None if j is None or j.points is None else Decimal(j.points),
-                            "" if j is None else j.note,
-                            m.id in recusals,
-                        )
-                    )
-                points = [p.points for p in positions if p.points is not None and not p.recused]
-                criteria.append(
-                    CriterionPositions(
-                        item["id"],
-                        item.get("title") or "",
-                        scored,
-                        None if item.get("max_points") is None else Decimal(item["max_points"]),
-                        tuple(positions),
-                        aggregate(points, rule) if scored else None,
-                    )
+            given = {
+                (j.member_id, j.criterion): (
+                    j.met,
+                    None if j.points is None else Decimal(j.points),
+                    j.note,
                 )
+                for j in judgements
+            }
+            items = [
+                JudgementItem(
+                    item["id"],
+                    item.get("title") or "",
+                    item.get("kind") == "score",
+                    None if item.get("max_points") is None else Decimal(item["max_points"]),
+                )
+                for item in self._criteria(session, applicant)
+                if item.get("judgement")
+            ]
+            criteria = criterion_positions(
+                [(m.id, m.name, m.role) for m in members], given, set(recusals), items, rule
+            )
             review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
             decided_by = (
                 session.get_one(Evaluator, review.decided_by_id).name
@@ -675,7 +666,7 @@ class Panels:
                     )
                     for m in members
                 ),
-                criteria=tuple(criteria),
+                criteria=criteria,
                 opinions={names[k]: v for k, v in opinions.items() if k in names},
                 recusals={names[k]: v for k, v in recusals.items() if k in names},
                 decision=review.decision if review else None,
@@ -686,6 +677,138 @@ class Panels:
                 decided_at=review.decided_at if review else None,
                 opinion=review.opinion if review else "",
             )
+
+    def round_records(
+        self, round_name: str, usccs: Sequence[str] | None = None
+    ) -> PanelRecords | None:
+        """Everything the panel recorded in a round (or for the given applicants), read in one
+        query per table for the whole round; None when the round has no panel members."""
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            panel = _panel(session, round_row)
+            members = _members(session, panel)
+            if panel is None or not members:
+                return None
+            ids = [m.id for m in members]
+            query = select(Applicant.id, Applicant.uscc).where(Applicant.round_id == round_row.id)
+            if usccs is not None:
+                query = query.where(Applicant.uscc.in_(list(usccs)))
+            codes = dict(session.execute(query).all())
+            judgements: dict[str, dict[tuple[int, str], Given]] = {}
+            for j in session.scalars(
+                select(PanelJudgement).where(PanelJudgement.member_id.in_(ids))
+            ).all():
+                if j.applicant_id in codes:
+                    points = None if j.points is None else Decimal(j.points)
+                    judgements.setdefault(codes[j.applicant_id], {})[(j.member_id, j.criterion)] = (
+                        j.met,
+                        points,
+                        j.note,
+                    )
+            recusals: dict[str, dict[int, str]] = {}
+            for r in session.scalars(
+                select(PanelRecusal).where(PanelRecusal.member_id.in_(ids))
+            ).all():
+                if r.applicant_id in codes:
+                    recusals.setdefault(codes[r.applicant_id], {})[r.member_id] = r.reason
+            opinions: dict[str, dict[int, str]] = {}
+            for o in session.scalars(
+                select(PanelOpinion).where(PanelOpinion.member_id.in_(ids))
+            ).all():
+                if o.applicant_id in codes:
+                    opinions.setdefault(codes[o.applicant_id], {})[o.member_id] = o.opinion
+            return PanelRecords(
+                round_row.name,
+                panel.aggregation,
+                tuple((m.id, m.name, m.unit, m.role) for m in members),
+                judgements,
+                recusals,
+                opinions,
+            )
+
+
+# (member id, name, role) of each member, in panel order (组长 first)
+MemberKey = tuple[int, str, str]
+# A member's recorded position: met, points, note
+Given = tuple[bool, Decimal | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementItem:
+    """A judgement item of an applicant's evaluation, as the panel positions need it."""
+
+    criterion: str
+    title: str
+    scored: bool
+    max_points: Decimal | None = None
+
+
+def criterion_positions(
+    members: Sequence[MemberKey],
+    given: dict[tuple[int, str], Given],
+    recused: set[int],
+    items: Sequence[JudgementItem],
+    rule: str,
+) -> tuple[CriterionPositions, ...]:
+    """Every member's position on each item, and the aggregated points of scored items
+    (回避 members' points never count)."""
+    result = []
+    for item in items:
+        positions = []
+        for member_id, name, role in members:
+            met, points, note = given.get((member_id, item.criterion), (None, None, ""))
+            positions.append(Position(name, role, met, points, note, member_id in recused))
+        points = [p.points for p in positions if p.points is not None and not p.recused]
+        result.append(
+            CriterionPositions(
+                item.criterion,
+                item.title,
+                item.scored,
+                item.max_points,
+                tuple(positions),
+                aggregate(points, rule) if item.scored else None,
+            )
+        )
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelRecords:
+    """A round's panel and all it recorded, keyed by applicant (Panels.round_records)."""
+
+    round_name: str
+    aggregation: str
+    members: tuple[tuple[int, str, str, str], ...]  # id, name, unit, role (组长 first)
+    judgements: dict[str, dict[tuple[int, str], Given]]
+    recusals: dict[str, dict[int, str]]
+    opinions: dict[str, dict[int, str]]
+
+    def applicant(self, uscc: str, name: str, items: Sequence[JudgementItem]) -> ApplicantPanel:
+        """The panel's work on one applicant, for the given judgement items (the decision is
+        the caller's: the report prints it from the review)."""
+        given = self.judgements.get(uscc, {})
+        recusals = self.recusals.get(uscc, {})
+        opinions = self.opinions.get(uscc, {})
+        names = {m[0]: m[1] for m in self.members}
+        return ApplicantPanel(
+            round_name=self.round_name,
+            uscc=uscc,
+            name=name,
+            aggregation=self.aggregation,
+            members=tuple(
+                MemberInfo(n, unit, role, sum(1 for key in given if key[0] == i))
+                for i, n, unit, role in self.members
+            ),
+            criteria=criterion_positions(
+                [(i, n, role) for i, n, _unit, role in self.members],
+                given,
+                set(recusals),
+                items,
+                self.aggregation,
+            ),
+            opinions={names[i]: opinions[i] for i in names if i in opinions},
+            recusals={names[i]: recusals[i] for i in names if i in recusals},
+        )
 
 
 def _points(item: dict[str, Any], points: str | Decimal | None, met: bool) -> str | None:

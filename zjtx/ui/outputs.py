@@ -48,6 +48,7 @@ def _reports(outcomes: Sequence[ApplicantOutcome], round_name: str, made_at: dat
             made_at=made_at,
             round_name=round_name,
             rulebook_document=document_number(o.evaluation.rulebook),
+            panel=o.panel,
         )
         for o in outcomes
     ]

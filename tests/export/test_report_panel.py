@@ -1,0 +1,179 @@
+"""The 评审意见表's panel page: view-model fields, the PDF read back, and no page without a panel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pypdf import PdfReader
+
+from tests.export.pdf_helpers import flat_text, font_report, page_texts
+from tests.store.conftest import database_url  # noqa: F401 - the SQLite / PostgreSQL fixture
+from tests.store.test_panels import (
+    ROUND,
+    A,
+    B,
+    _staff,
+    panels,  # noqa: F401 - the fixture
+)
+from zjtx.commands.reports import build_reports
+from zjtx.export.from_store import round_outcomes
+from zjtx.export.report_model import (
+    NOT_DECIDED,
+    PanelItemRow,
+    PanelMemberLine,
+    PanelPage,
+    build_assessment_report,
+)
+from zjtx.export.report_pdf import render_assessment_pdf
+from zjtx.export.sources import catalogue_of
+from zjtx.ui.outputs import _reports as window_reports
+
+MADE = datetime(2026, 6, 2, 9, 30, tzinfo=UTC)
+
+
+def _record(service, store):
+    """Five members on A: points on T-SCORE, a split on T-JUDGE, a 回避, opinions, and the
+    组长's decision; nothing recorded on B."""
+    _staff(store, 4)
+    store.set_aggregation(ROUND, "trimmed", evaluator="秘书")
+    store.recuse(ROUND, A, member="专家4", reason="曾在该企业任职", evaluator="秘书")
+    for name, points in (("王组长", "9"), ("专家1", "6"), ("专家2", "7"), ("专家3", "10")):
+        store.judge(ROUND, A, member=name, criterion="T-SCORE", met=True, points=points,
+                    evaluator="秘书")  # fmt: skip
+    store.judge(ROUND, A, member="王组长", criterion="T-JUDGE", met=True, evaluator="秘书")
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=False, note="产品不在目录内",
+                evaluator="秘书")  # fmt: skip
+    store.opinion(ROUND, A, member="专家1", text="暂不推荐", evaluator="秘书")
+    store.opinion(ROUND, A, member="王组长", text="同意推荐", evaluator="秘书")
+    service.apply_review(ROUND, A, evaluator="王组长", confirm=[], ack_warnings=[],
+                         reason="专家组意见", decision="reject", opinion="经专家组评议，暂不推荐")  # fmt: skip
+
+
+def _report_of(service, uscc=A):
+    _, outcomes = round_outcomes(service, ROUND, [uscc])
+    return build_reports(outcomes, MADE, ROUND)[0]
+
+
+def test_panel_page_holds_members_positions_aggregate_opinions_and_decision(panels):  # noqa: F811
+    """The view-model: members with 回避, each member's position per item in member order, the
+    agreement, the trimmed aggregate over four (回避 excluded), notes, opinions and the
+    组长's decision beside them."""
+    service, store = panels
+    _record(service, store)
+    page = _report_of(service).panel
+    assert page == PanelPage(
+        rule="评分汇总规则：去掉一个最高分和一个最低分后平均",
+        members=(
+            PanelMemberLine("组长", "王组长", "省经信厅", ""),
+            PanelMemberLine("评审专家", "专家1", "某大学", ""),
+            PanelMemberLine("评审专家", "专家2", "某大学", ""),
+            PanelMemberLine("评审专家", "专家3", "某大学", ""),
+            PanelMemberLine("评审专家", "专家4", "某大学", "回避：曾在该企业任职"),
+        ),
+        items=(
+            PanelItemRow(
+                "T-JUDGE",
+                "主导产品属于重点领域",
+                ("符合", "不符合", "未表态", "未表态", "回避"),
+                "有分歧",
+                "不计分",
+            ),
+            # four scores (专家4 回避): fewer than five, so the plain mean of 9, 6, 7, 10
+            PanelItemRow(
+                "T-SCORE",
+                "技术水平",
+                ("符合（9 分）", "符合（6 分）", "符合（7 分）", "符合（10 分）", "回避"),
+                "一致",
+                "8.00（算术平均，4 人）",
+            ),
+        ),
+        notes=("T-JUDGE 主导产品属于重点领域｜专家1：产品不在目录内",),
+        opinions=(
+            ("组长 王组长", "同意推荐"),
+            ("评审专家 专家1", "暂不推荐"),
+            ("评审专家 专家4", "回避"),
+        ),
+        decision="不推荐",
+        decided_by="组长 王组长",
+        decision_opinion="经专家组评议，暂不推荐",
+    )
+    assert [row.agreement_code for row in page.items] == ["disagree", "agree"]
+
+
+def test_applicant_without_records_gets_an_open_page_and_the_window_builds_the_same(panels):  # noqa: F811
+    """An applicant nobody judged yet still gets the page (everyone 未表态, undecided), and the
+    window's export path builds the same report as `zjtx report`."""
+    service, store = panels
+    _record(service, store)
+    report = _report_of(service, B)
+    assert report.panel.decision == NOT_DECIDED and report.panel.decided_by == ""
+    assert report.panel.items[0].positions == ("未表态",) * 5
+    assert report.panel.items[0].agreement == "无人表态"
+    assert report.panel.opinions == ()
+    _, outcomes = round_outcomes(service, ROUND, [B])
+    assert window_reports(outcomes, ROUND, MADE)[0] == report
+
+
+def test_panel_page_reads_back_from_the_pdf_with_the_font_embedded(panels, tmp_path):  # noqa: F811
+    """The panel page starts a new page and prints the members, positions, 回避, aggregate,
+    opinions, decision and a signature line per member, in the embedded Chinese font."""
+    service, store = panels
+    _record(service, store)
+    report = _report_of(service)
+    path = tmp_path / "report.pdf"
+    pages = render_assessment_pdf(report, path)
+    texts = page_texts(path)
+    assert pages == len(PdfReader(path).pages) >= 2
+    last = "".join(texts[-1].split())
+    panel_start = next(i for i, t in enumerate(texts) if "专家组评审" in "".join(t.split()))
+    assert "评审人签字" not in "".join(texts[panel_start].split())  # a page of its own
+    whole = flat_text(path)
+    for expected in ("评分汇总规则：去掉一个最高分和一个最低分后平均", "回避：曾在该企业任职",
+                     "符合（10分）", "有分歧", "8.00（算术平均，4人）", "暂不推荐",
+                     "专家1：产品不在目录内", "不推荐组长王组长",
+                     "经专家组评议，暂不推荐", "专家签字", "年月日"):  # fmt: skip
+        assert expected in whole, expected
+    assert "专家签字" in last
+    assert last.count("某大学") >= 4  # every expert has a signature row
+    fonts = font_report(path)
+    assert fonts and all(fonts.values()) and all("NotoSansSC" in f for f in fonts), fonts
+
+
+def test_round_without_a_panel_prints_the_report_unchanged(panels, tmp_path):  # noqa: F811
+    """No panel: no page, the same view-model and the same bytes as a report built without
+    any panel argument."""
+    service, _store = panels
+    _, outcomes = round_outcomes(service, ROUND, [A])
+    assert outcomes[0].panel is None
+    report = build_reports(outcomes, MADE, ROUND)[0]
+    outcome = outcomes[0]
+    plain = build_assessment_report(
+        outcome.evaluation,
+        catalogue=catalogue_of(outcome.evaluation),
+        applicant=outcome.applicant,
+        review=outcome.review,
+        made_at=MADE,
+        round_name=ROUND,
+    )
+    assert report.panel is None and report == plain
+    pages = render_assessment_pdf(report, tmp_path / "a.pdf")
+    assert pages == render_assessment_pdf(plain, tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert "专家组评审" not in flat_text(tmp_path / "a.pdf")
+
+
+def test_panel_records_are_read_once_for_the_round(panels, monkeypatch):  # noqa: F811
+    """Bulk: the round's panel records are read in one call for all applicants, not per
+    applicant (Panels.positions is never used for the reports)."""
+    from zjtx.store.panels import Panels
+
+    service, store = panels
+    _record(service, store)
+    calls = []
+    original = Panels.round_records
+    monkeypatch.setattr(Panels, "round_records",
+                        lambda self, *a, **k: calls.append(a) or original(self, *a, **k))  # fmt: skip
+    monkeypatch.setattr(Panels, "positions", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    _, outcomes = round_outcomes(service, ROUND)
+    assert len(calls) == 1 and len(outcomes) == 2
+    assert all(o.panel is not None for o in outcomes)
