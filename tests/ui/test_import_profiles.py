@@ -238,6 +238,7 @@ def test_form_label_corrected_in_the_wizard_and_saved_reads_the_next_form(
     assert wizard.files[0].applicants[0].values["revenue_y1"] == Decimal("1200")
     corrected = model.mapping_at(form_row(model, "销售额"))
     assert corrected.manual and corrected.field == "revenue_y1" and corrected.unit == "元"
+    assert "已按您的更正读取 1 栏" in wizard.status.text()
     assert wizard.save_profile_button.isEnabled()
 
     monkeypatch.setattr(import_dialog.QInputDialog, "getText", lambda *a, **k: ("企业申报表", True))

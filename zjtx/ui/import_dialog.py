@@ -551,7 +551,9 @@ class ImportDialog(QDialog):
         self.tabs.setTabText(1, f"问题清单（{len(issues)}）")
         if issues and not any(getattr(f, "column_mapping", None) for f in files):
             self.tabs.setCurrentIndex(1)
-        corrected = f"（已按您的更正读取 {len(self.overrides)} 列）" if self.overrides else ""
+        # A roster's corrections are columns, a form's are labels (栏目).
+        what = "栏" if all(sheet is None for _, sheet, _ in self.overrides) else "列"
+        corrected = f"（已按您的更正读取 {len(self.overrides)} {what}）" if self.overrides else ""
         if self._profile_candidate() is not None:
             corrected += "；可点“保存为对应关系…”，同样表头的文件以后自动按它读取"
         self._finish(("读取完成，请核对后点“导入”" if ready else "没有可导入的企业") + corrected)
