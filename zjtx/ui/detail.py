@@ -30,6 +30,7 @@ from zjtx.ui.models import (
     field_label,
     format_field_value,
 )
+from zjtx.ui.notices_view import evaluation_notice_html
 
 NO_SELECTION = "请在上方表格中选择一家企业"
 
@@ -183,6 +184,8 @@ class DetailPane(QWidget):
         text = "　".join(parts)
         if reasons:
             text += "<br><span style='color:#555'>结论依据：</span>" + "；".join(reasons)
+        if notices := evaluation_notice_html(evaluation):
+            text += "<br>" + notices
         self.summary.setText(text)
         self.criteria_model.set_criteria(evaluation.get("criteria", []))
         self.fit_criteria_rows()

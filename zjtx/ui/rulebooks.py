@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,13 @@ from zjtx.scoring.rulebook import (
     list_rulebook_ids,
     load_rulebook,
     rulebook_title,
+)
+from zjtx.ui.notices_view import (
+    HOW_NOTICES_APPLY,
+    NOTICE_COLUMNS,
+    notice_row,
+    notice_table,
+    notice_tooltip,
 )
 from zjtx.ui.tasks import TaskRunner
 
@@ -153,11 +161,38 @@ class RulebookBrowser(QDialog):
         top.addWidget(self.right_title, 1, 4)
         top.setColumnStretch(1, 1)
         top.setColumnStretch(4, 1)
+        compare = QWidget()
+        compare_layout = QVBoxLayout(compare)
+        compare_layout.addLayout(top)
+        compare_layout.addWidget(self.note)
+        compare_layout.addWidget(self.table, 1)
+        compare_layout.addWidget(self.legend)
+        self.notices_table = QTableWidget(0, len(NOTICE_COLUMNS))
+        self.notices_table.setHorizontalHeaderLabels(list(NOTICE_COLUMNS))
+        self.notices_table.verticalHeader().setVisible(False)
+        self.notices_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.notices_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.notices_table.setWordWrap(True)
+        for column, width in enumerate((150, 190, 300, 0, 90, 110)):
+            if width:
+                self.notices_table.setColumnWidth(column, width)
+        self.notices_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        self.notices_note = QLabel(HOW_NOTICES_APPLY)
+        self.notices_note.setWordWrap(True)
+        notices = QWidget()
+        notices_layout = QVBoxLayout(notices)
+        notices_layout.addWidget(
+            QLabel("每年的申报（复核）通知在评价标准之外，为当年批次增加或免除的要求：")
+        )
+        notices_layout.addWidget(self.notices_table, 1)
+        notices_layout.addWidget(self.notices_note)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(compare, "标准对比")
+        self.tabs.addTab(notices, "年度通知")
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.note)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.legend)
+        layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.grades, 1)
         bottom.addWidget(self.install_status)
@@ -166,6 +201,7 @@ class RulebookBrowser(QDialog):
         self.pairs: list[CriterionPair] = []
         self.row_pairs: list[CriterionPair | None] = []  # per table row; None for a heading
         self.refresh()
+        self.fill_notices()
         self.resize(1280, 720)
 
     def _fill_choices(self, left: str, right: str) -> None:
@@ -221,6 +257,7 @@ class RulebookBrowser(QDialog):
         self.install_status.setText(f"已安装 {check.id}")
         self._fill_choices(self.left.currentData(), self.right.currentData())
         self.refresh()
+        self.fill_notices()
         self._show(
             QMessageBox.Icon.Information,
             f"已安装{check.kind_label} {check.id}",
@@ -238,6 +275,24 @@ class RulebookBrowser(QDialog):
             box.setDetailedText(details)
         self.install_box = box
         box.open()  # not exec(): the browser stays responsive and tests can read it
+
+    def fill_notices(self) -> None:
+        """Every year's notice, bundled and installed: what it covers and changes, its grade."""
+        notices, problem = notice_table()
+        table = self.notices_table
+        table.clearContents()
+        table.setRowCount(len(notices))
+        for row, notice in enumerate(notices):
+            tip = notice_tooltip(notice)
+            for column, text in enumerate(notice_row(notice)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if column == 4 and "⚠" in text:
+                    item.setForeground(QBrush(QColor("#a61b1b")))
+                table.setItem(row, column, item)
+        table.resizeRowsToContents()
+        self.tabs.setTabText(1, f"年度通知（{len(notices)}）")
+        self.notices_note.setText(problem or HOW_NOTICES_APPLY)
 
     def swap(self) -> None:
         left, right = self.left.currentIndex(), self.right.currentIndex()
@@ -320,7 +375,9 @@ class RulebookBrowser(QDialog):
         # Row heights depend on the stretched column widths, known only once shown.
         super().showEvent(event)
         self.table.resizeRowsToContents()
+        self.notices_table.resizeRowsToContents()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.table.resizeRowsToContents()
+        self.notices_table.resizeRowsToContents()
