@@ -320,6 +320,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         menu_review.addAction(self.review.save_action)
         self.batch_action = action("批量决定…", self.open_batch_decision, "Ctrl+Shift+D",
                                    menu_review)  # fmt: skip
+        self.panel_action = action("专家组…", self.open_panel, None, menu_review)
         menu_review.addSeparator()
         action("查找企业", self.focus_search, QKeySequence.StandardKey.Find, menu_review)
         action("刷新", self.reload_rows, QKeySequence.StandardKey.Refresh, menu_review)
@@ -366,6 +367,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.print_all_action.setEnabled(has_rows)
         self.next_action.setEnabled(has_rows)
         self.batch_action.setEnabled(has_rows and not archived and writable)
+        self.panel_action.setEnabled(has_round)
         self.new_round_action.setEnabled(self.service is not None and writable)
         self._update_welcome()
 
@@ -686,6 +688,16 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         dialog.decided.connect(lambda _result: self.reload_rows())
         self.batch_dialog = dialog
         dialog.show()
+
+    def open_panel(self) -> None:
+        """专家组…: members and rule of the open round, positions on the selected applicant."""
+        from zjtx.ui.panel_view import PanelDialog
+
+        if self.service is None or self.round_name is None:
+            return
+        self.panel_dialog = PanelDialog(self.runner, self.service, self.round_name,
+                                        self.current_uscc, lambda: self.settings.evaluator, self)  # fmt: skip
+        self.panel_dialog.show()
 
     def open_settings(self) -> None:
         from zjtx.ui.settings_dialog import SettingsDialog

@@ -1,0 +1,433 @@
+"""专家组: the round's panel members and rule, and each member's positions on an applicant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zjtx.store import StoreError, StoreService
+from zjtx.store.panels import (
+    AGGREGATION_LABELS,
+    AGREE,
+    CHAIR,
+    DISAGREE,
+    EXPERT,
+    MEAN,
+    ROLE_LABELS,
+    TRIMMED,
+    ApplicantPanel,
+    PanelInfo,
+    Panels,
+)
+from zjtx.ui.tasks import TaskRunner
+
+# The agreement is said in words with a marker; the colour only repeats it.
+AGREEMENT_MARKS = {AGREE: "＝ 一致", DISAGREE: "≠ 有分歧"}
+AGREEMENT_FILLS = {AGREE: "#dff0d8", DISAGREE: "#ffe0a3"}  # green, amber
+RECUSED_FILL = "#e6e6e6"
+ERROR_COLOUR = "#b3261e"
+
+
+@dataclass(frozen=True, slots=True)
+class PanelData:
+    """What the window shows, read in one background task."""
+
+    info: PanelInfo
+    applicants: tuple[tuple[str, str], ...]  # (uscc, name) in table order
+    view: ApplicantPanel | None
+
+
+def panels_of(service: StoreService) -> Panels:
+    return Panels(service.store, service.evaluations)
+
+
+def _item(text: str, tooltip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setToolTip(tooltip or text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+def positions_text(view: ApplicantPanel | None) -> str:
+    """The members' positions in a few lines (the review pane shows them by the decision)."""
+    if view is None or not view.members:
+        return ""
+    lines = []
+    for item in view.criteria:
+        marks = AGREEMENT_MARKS.get(item.agreement, item.agreement_label)
+        said = "；".join(f"{p.member} {p.label}" for p in item.positions)
+        total = f"；汇总 {item.aggregate.text}" if item.aggregate and item.aggregate.value else ""
+        lines.append(f"{item.criterion} {item.title}【{marks}】{said}{total}")
+    for name, text in view.opinions.items():
+        lines.append(f"{name} 的意见：{text}")
+    for name, reason in view.recusals.items():
+        lines.append(f"{name} 回避：{reason}")
+    return "\n".join(lines)
+
+
+class PanelDialog(QDialog):
+    """Manage the panel (members, rule) and see or record positions on one applicant."""
+
+    loaded = Signal(object)  # PanelData, after every read
+    refused = Signal(str)  # a refusal or mistake, in Chinese
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        service: StoreService,
+        round_name: str,
+        uscc: str | None,
+        evaluator_getter: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner, self.service, self.round_name = runner, service, round_name
+        self.uscc = uscc
+        self.evaluator_getter = evaluator_getter
+        self.data: PanelData | None = None
+        self.setWindowTitle(f"专家组 — {round_name}")
+        self.resize(1280, 760)
+
+        # -- members and rule
+        self.members = QTableWidget(0, 4)
+        self.members.setHorizontalHeaderLabels(["姓名", "单位", "角色", "已记录判断"])
+        self.members.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.members.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.members.verticalHeader().hide()
+        self.members.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.member_name = QLineEdit()
+        self.member_name.setPlaceholderText("专家姓名")
+        self.member_unit = QLineEdit()
+        self.member_unit.setPlaceholderText("工作单位")
+        self.member_role = QComboBox()
+        for code in (EXPERT, CHAIR):
+            self.member_role.addItem(ROLE_LABELS[code], code)
+        self.add_button = QPushButton("添加成员")
+        self.add_button.clicked.connect(self.add_member)
+        self.remove_button = QPushButton("移除所选成员")
+        self.remove_button.clicked.connect(self.remove_member)
+        self.rule = QComboBox()
+        for code in (MEAN, TRIMMED):
+            self.rule.addItem(AGGREGATION_LABELS[code], code)
+        self.rule.setToolTip(
+            "去掉一个最高分和一个最低分：5 名及以上专家评分时适用，不足 5 人取算术平均"
+        )
+        self.rule.activated.connect(self.set_rule)
+        member_box = QGroupBox("专家组成员")
+        member_layout = QVBoxLayout(member_box)
+        member_layout.addWidget(self.members, 1)
+        form = QFormLayout()
+        form.addRow("姓名：", self.member_name)
+        form.addRow("单位：", self.member_unit)
+        form.addRow("角色：", self.member_role)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        form.addRow("", buttons)
+        form.addRow("评分汇总：", self.rule)
+        member_layout.addLayout(form)
+
+        # -- one applicant's positions
+        self.applicant = QComboBox()
+        self.applicant.setMinimumContentsLength(24)
+        self.applicant.activated.connect(self._applicant_chosen)
+        self.grid = QTableWidget(0, 0)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.verticalHeader().hide()
+        self.grid.setWordWrap(True)
+        self.opinions = QTableWidget(0, 2)
+        self.opinions.setHorizontalHeaderLabels(["专家", "个人意见"])
+        self.opinions.verticalHeader().hide()
+        self.opinions.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.decision = QLabel("")
+        self.decision.setWordWrap(True)
+        applicant_box = QGroupBox("各专家的判断")
+        applicant_layout = QVBoxLayout(applicant_box)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("企业："))
+        row.addWidget(self.applicant, 1)
+        applicant_layout.addLayout(row)
+        applicant_layout.addWidget(self.grid, 3)
+        applicant_layout.addWidget(QLabel("专家意见："))
+        applicant_layout.addWidget(self.opinions, 1)
+        applicant_layout.addWidget(self.decision)
+
+        # -- the current evaluator's own record
+        self.mine_hint = QLabel("")
+        self.mine_hint.setWordWrap(True)
+        self.criterion = QComboBox()
+        self.met = QRadioButton("符合")
+        self.unmet = QRadioButton("不符合")
+        self.met.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.met)
+        group.addButton(self.unmet)
+        self.points = QLineEdit()
+        self.points.setPlaceholderText("计分条目填本人评分")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("说明（可选）")
+        self.judge_button = QPushButton("记录本人判断")
+        self.judge_button.clicked.connect(self.judge)
+        self.opinion = QLineEdit()
+        self.opinion.setPlaceholderText("本人对该企业的评审意见")
+        self.opinion_button = QPushButton("保存本人意见")
+        self.opinion_button.clicked.connect(self.save_opinion)
+        self.recusal = QLineEdit()
+        self.recusal.setPlaceholderText("回避理由（如 曾在该企业任职）")
+        self.recuse_button = QPushButton("声明回避")
+        self.recuse_button.clicked.connect(self.recuse)
+        states = QHBoxLayout()
+        states.addWidget(self.met)
+        states.addWidget(self.unmet)
+        states.addWidget(QLabel("评分："))
+        states.addWidget(self.points)
+        mine_box = QGroupBox("本人记录")
+        mine = QFormLayout(mine_box)
+        mine.addRow(self.mine_hint)
+        mine.addRow("条目：", self.criterion)
+        mine.addRow("判断：", states)
+        mine.addRow("说明：", self.note)
+        mine.addRow("", self.judge_button)
+        mine.addRow("意见：", self.opinion)
+        mine.addRow("", self.opinion_button)
+        mine.addRow("回避：", self.recusal)
+        mine.addRow("", self.recuse_button)
+        self.mine_widgets: tuple[QWidget, ...] = (
+            self.criterion, self.met, self.unmet, self.points, self.note, self.judge_button,
+            self.opinion, self.opinion_button, self.recusal, self.recuse_button,
+        )  # fmt: skip
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(member_box, 3)
+        left_layout.addWidget(mine_box, 2)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(applicant_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+        self.refused.connect(lambda text: self._say(text, ERROR_COLOUR))
+        self.reload()
+
+    # ------------------------------------------------------------------ reading
+    def reload(self) -> None:
+        service, name, uscc = self.service, self.round_name, self.uscc
+
+        def work(progress: Any, cancel: Any) -> PanelData:
+            panels = panels_of(service)
+            rows = service.list_applicants(name, sort="uscc")
+            chosen = uscc or (rows[0].uscc if rows else None)
+            view = panels.positions(name, chosen) if chosen else None
+            return PanelData(panels.panel(name), tuple((r.uscc, r.name) for r in rows), view)
+
+        self.runner.start(work, name="读取专家组", on_success=self.show_data,
+                          on_failure=self._failed)  # fmt: skip
+
+    def show_data(self, data: PanelData) -> None:
+        self.data = data
+        info, view = data.info, data.view
+        self.uscc = view.uscc if view is not None else None
+        self.members.setRowCount(len(info.members))
+        for row, m in enumerate(info.members):
+            self.members.setItem(row, 0, _item(m.name))
+            self.members.setItem(row, 1, _item(m.unit or "—"))
+            self.members.setItem(row, 2, _item(m.role_label))
+            self.members.setItem(row, 3, _item(f"{m.judgements} 项"))
+        self.rule.setCurrentIndex(max(self.rule.findData(info.aggregation), 0))
+        self.applicant.clear()
+        for code, company in data.applicants:
+            self.applicant.addItem(f"{company}（{code}）", code)
+        self.applicant.setCurrentIndex(max(self.applicant.findData(self.uscc), 0))
+        self._show_view(view)
+        self._show_mine(info, view)
+        self.loaded.emit(data)
+
+    def _show_view(self, view: ApplicantPanel | None) -> None:
+        members = view.members if view is not None else ()
+        heads = ["条目", *(f"{m.name}（{m.role_label}）" for m in members), "一致性", "汇总评分"]
+        self.grid.clear()
+        self.grid.setColumnCount(len(heads))
+        self.grid.setHorizontalHeaderLabels(heads)
+        criteria = view.criteria if view is not None else ()
+        self.grid.setRowCount(len(criteria))
+        for row, item in enumerate(criteria):
+            self.grid.setItem(row, 0, _item(f"{item.criterion} {item.title}"))
+            for column, p in enumerate(item.positions, 1):
+                cell = _item(p.label, f"{p.label}　{p.note}" if p.note else p.label)
+                if p.recused:
+                    cell.setBackground(QBrush(QColor(RECUSED_FILL)))
+                self.grid.setItem(row, column, cell)
+            mark = AGREEMENT_MARKS.get(item.agreement, item.agreement_label)
+            agreement = _item(mark, f"符合 {item.met}，不符合 {item.unmet}，未表态 {item.waiting}")
+            if item.agreement in AGREEMENT_FILLS:
+                agreement.setBackground(QBrush(QColor(AGREEMENT_FILLS[item.agreement])))
+            self.grid.setItem(row, len(heads) - 2, agreement)
+            total = item.aggregate.text if item.aggregate is not None else "不计分"
+            self.grid.setItem(row, len(heads) - 1, _item(total))
+        self.grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.grid.resizeRowsToContents()
+        said: list[tuple[str, str]] = []
+        for m in members:
+            if view is not None and m.name in view.recusals:
+                said.append((f"{m.name}（{m.role_label}）", f"回避：{view.recusals[m.name]}"))
+            elif view is not None and m.name in view.opinions:
+                said.append((f"{m.name}（{m.role_label}）", view.opinions[m.name]))
+        self.opinions.setRowCount(len(said))
+        for row, (who, text) in enumerate(said):
+            self.opinions.setItem(row, 0, _item(who))
+            self.opinions.setItem(row, 1, _item(text))
+        if view is None:
+            self.decision.setText("本批次还没有企业")
+        elif not view.members:
+            self.decision.setText("本批次没有专家组（单人评审：评审人即可作出决定）；请先添加成员")
+        elif view.decision:
+            self.decision.setText(
+                f"最终决定：{view.decision_label}（{view.decided_by or '—'}）；意见：{view.opinion}"
+            )
+        else:
+            chair = next((m.name for m in view.members if m.role == CHAIR), None)
+            who = f"组长 {chair}" if chair else "组长（尚未指定）"
+            self.decision.setText(f"最终决定：尚未作出（只能由{who}在评审面板中作出）")
+
+    def _show_mine(self, info: PanelInfo, view: ApplicantPanel | None) -> None:
+        me = self.evaluator_getter()
+        member = next((m for m in info.members if m.name == me), None)
+        self.criterion.clear()
+        for item in view.criteria if view is not None else ():
+            scored = "（计分）" if item.scored else ""
+            self.criterion.addItem(f"{item.criterion} {item.title}{scored}", item.criterion)
+        recused = view is not None and member is not None and member.name in view.recusals
+        if member is None:
+            self.mine_hint.setText(f"您（{me or '未设置评审人'}）不是本批次专家组成员，只能查看")
+        elif recused:
+            self.mine_hint.setText(f"您（{me}）已声明回避该企业，不能判断或发表意见")
+        else:
+            self.mine_hint.setText(f"您（{me}，{member.role_label}）在此记录本人的判断和意见")
+        editable = member is not None and view is not None and not recused
+        for widget in self.mine_widgets:
+            widget.setEnabled(editable)
+
+    def _applicant_chosen(self) -> None:
+        self.uscc = self.applicant.currentData()
+        self.reload()
+
+    # ------------------------------------------------------------------ writing
+    def _write(self, work: Callable[[Panels], Any], done: str) -> None:
+        service = self.service
+
+        def run(progress: Any, cancel: Any) -> Any:
+            return work(panels_of(service))
+
+        def succeeded(_result: Any) -> None:
+            self._say(done, "#1e6b34")
+            self.reload()
+
+        self.runner.start(run, name="保存专家组记录", writes=True, on_success=succeeded,
+                          on_failure=self._failed)  # fmt: skip
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, StoreError):  # PanelRefusedError, a mistyped value, a busy database
+            self.refused.emit(str(exc))
+            return
+        from zjtx.ui.errors import show_failure
+
+        show_failure(exc, self)
+
+    def _say(self, text: str, colour: str) -> None:
+        self.message.setStyleSheet(f"color:{colour}")
+        self.message.setText(text)
+
+    def add_member(self) -> None:
+        name, unit = self.member_name.text().strip(), self.member_unit.text().strip()
+        role, who = self.member_role.currentData(), self.evaluator_getter()
+        if not name:
+            self.refused.emit("请填写专家姓名")
+            return
+        round_name = self.round_name
+        self._write(lambda p: p.add_member(round_name, name, unit=unit, role=role, evaluator=who),
+                    f"已添加{ROLE_LABELS[role]} {name}")  # fmt: skip
+        self.member_name.clear()
+        self.member_unit.clear()
+
+    def remove_member(self) -> None:
+        row = self.members.currentRow()
+        if row < 0 or self.members.item(row, 0) is None:
+            self.refused.emit("请先在成员表中选中要移除的成员")
+            return
+        name, who, round_name = (
+            self.members.item(row, 0).text(),
+            self.evaluator_getter(),
+            self.round_name,
+        )
+        self._write(lambda p: p.remove_member(round_name, name, evaluator=who), f"已移除 {name}")
+
+    def set_rule(self) -> None:
+        rule, who, round_name = self.rule.currentData(), self.evaluator_getter(), self.round_name
+        self._write(lambda p: p.set_aggregation(round_name, rule, evaluator=who),
+                    f"评分汇总规则已改为：{AGGREGATION_LABELS[rule]}")  # fmt: skip
+
+    def judge(self) -> None:
+        criterion, uscc, me = self.criterion.currentData(), self.uscc, self.evaluator_getter()
+        if not criterion or not uscc:
+            self.refused.emit("请先选择企业和条目")
+            return
+        met, points, note = (
+            self.met.isChecked(),
+            self.points.text().strip() or None,
+            self.note.text(),
+        )
+        round_name = self.round_name
+        self._write(lambda p: p.judge(round_name, uscc, member=me, criterion=criterion, met=met,
+                                      points=points, note=note, evaluator=me),
+                    f"已记录 {me} 对 {criterion} 的判断")  # fmt: skip
+
+    def save_opinion(self) -> None:
+        text, uscc, me, round_name = (
+            self.opinion.text(),
+            self.uscc,
+            self.evaluator_getter(),
+            self.round_name,
+        )
+        self._write(lambda p: p.opinion(round_name, uscc, member=me, text=text, evaluator=me),
+                    f"已保存 {me} 的意见")  # fmt: skip
+
+    def recuse(self) -> None:
+        reason, uscc, me, round_name = (
+            self.recusal.text(),
+            self.uscc,
+            self.evaluator_getter(),
+            self.round_name,
+        )
+        self._write(lambda p: p.recuse(round_name, uscc, member=me, reason=reason, evaluator=me),
+                    f"已记录 {me} 回避")  # fmt: skip
