@@ -202,11 +202,19 @@ class ReviewPane(QWidget):
         self.decide_button = QPushButton("保存决定（Ctrl+S）")
         self.decide_button.setDefault(True)
         self.decide_button.clicked.connect(self.save_decision)
+        # In a round with an expert panel the 组长 decides with the members' positions in view.
+        self.panel_positions = QLabel("")
+        self.panel_positions.setWordWrap(True)
+        self.panel_positions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.panel_positions.setStyleSheet("color:#333")
         decision_box = QGroupBox("评审决定")
         form = QFormLayout(decision_box)
+        form.addRow("专家组：", self.panel_positions)
         form.addRow("决定：", self.decision_combo)
         form.addRow("意见：", self.opinion)
         form.addRow("", self.decide_button)
+        self.panel_row_label = form.labelForField(self.panel_positions)
+        self._show_panel_positions("")
 
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -280,6 +288,34 @@ class ReviewPane(QWidget):
                 self.items_list.addItem(line[2:])
         self._criterion_changed()
         self._apply_read_only()
+        self._load_panel_positions(state)
+
+    def _load_panel_positions(self, state: ReviewState) -> None:
+        """Read the panel members' positions on this applicant off the GUI thread."""
+        from zjtx.store.panels import Panels
+        from zjtx.ui.panel_view import positions_text
+
+        service = self.service_getter()
+        if service is None:
+            return
+        key = _key(state)
+
+        def work(progress: Any, cancel: Any) -> str:
+            panels = Panels(service.store, service.evaluations)
+            return positions_text(panels.positions(state.round_name, state.uscc))
+
+        def shown(text: str) -> None:
+            if self.state is not None and _key(self.state) == key:
+                self._show_panel_positions(text)
+
+        self.runner.start(work, name="读取专家组意见", on_success=shown,
+                          on_failure=lambda _exc: self._show_panel_positions(""))  # fmt: skip
+
+    def _show_panel_positions(self, text: str) -> None:
+        self.panel_positions.setText(text)
+        self.panel_positions.setVisible(bool(text))
+        if self.panel_row_label is not None:
+            self.panel_row_label.setVisible(bool(text))
 
     def set_read_only(self, reason: str | None) -> None:
         """Disable every editing widget, saying why (``None`` makes the pane editable again)."""

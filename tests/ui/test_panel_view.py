@@ -1,0 +1,141 @@
+"""评审 → 专家组…: members added in the window, positions shown with agreement, the evaluator's
+own judgement recorded, a refusal shown in Chinese, and the 组长's decision beside positions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import ROUND, ROUND_DATE
+from tests.ui.test_workflow import TIMEOUT, _select
+from zjtx.store.panels import Panels
+from zjtx.ui.panel_view import AGREEMENT_FILLS, PanelDialog
+
+ME = "张评审"  # the evaluator of every UI test (tests/ui/conftest.py)
+
+
+def _round(qtbot, window, service, sample_json) -> tuple[str, str]:
+    """The sample round open in the window; the first applicant with a judgement item, and
+    that item."""
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [sample_json])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    for row in service.list_applicants(ROUND, sort="uscc"):
+        criteria = service.review_state(ROUND, row.uscc).evaluation["criteria"]
+        judged = [c["id"] for c in criteria if c.get("judgement")]
+        if judged:
+            return row.uscc, judged[0]
+    raise AssertionError("no sample applicant has a judgement item")
+
+
+def _open(qtbot, window) -> PanelDialog:
+    window.panel_action.trigger()
+    dialog = window.panel_dialog
+    qtbot.waitUntil(lambda: dialog.data is not None, timeout=TIMEOUT)
+    return dialog
+
+
+def _add(qtbot, dialog: PanelDialog, name: str, unit: str, role: str) -> None:
+    dialog.member_name.setText(name)
+    dialog.member_unit.setText(unit)
+    dialog.member_role.setCurrentIndex(dialog.member_role.findText(role))
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+
+
+def _column(dialog: PanelDialog, head: str) -> int:
+    heads = [dialog.grid.horizontalHeaderItem(c).text() for c in range(dialog.grid.columnCount())]
+    return heads.index(head)
+
+
+def test_members_are_added_and_the_evaluator_records_their_own_judgement(
+    qtbot, window, service, sample_json
+):
+    """Members added in the window are stored with role and unit; the evaluator, a member,
+    records a judgement that appears in the grid; a split shows 有分歧 in amber."""
+    uscc, item = _round(qtbot, window, service, sample_json)
+    window.select_applicant(uscc)
+    dialog = _open(qtbot, window)
+    assert "不是本批次专家组成员" in dialog.mine_hint.text()
+    assert not dialog.judge_button.isEnabled()
+    _add(qtbot, dialog, "王组长", "省经信厅", "组长")
+    _add(qtbot, dialog, ME, "福州大学", "评审专家")
+    info = Panels(service.store, service.evaluations).panel(ROUND)
+    assert [(m.name, m.unit, m.role) for m in info.members] == [
+        ("王组长", "省经信厅", "chair"),
+        (ME, "福州大学", "expert"),
+    ]
+    assert dialog.members.rowCount() == 2 and dialog.members.item(0, 2).text() == "组长"
+    assert dialog.judge_button.isEnabled() and "评审专家" in dialog.mine_hint.text()
+
+    dialog.criterion.setCurrentIndex(dialog.criterion.findData(item))
+    dialog.met.setChecked(True)
+    dialog.note.setText("行业协会证明")
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.judge_button, Qt.MouseButton.LeftButton)
+    row = next(r for r in range(dialog.grid.rowCount())
+               if dialog.grid.item(r, 0).text().startswith(item))  # fmt: skip
+    assert dialog.grid.item(row, _column(dialog, f"{ME}（评审专家）")).text() == "符合"
+    assert dialog.grid.item(row, _column(dialog, "王组长（组长）")).text() == "未表态"
+    assert dialog.grid.item(row, _column(dialog, "一致性")).text() == "尚未全部表态"
+
+    Panels(service.store, service.evaluations).judge(
+        ROUND, uscc, member="王组长", criterion=item, met=False, evaluator="王组长"
+    )
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        dialog.reload()
+    agreement = dialog.grid.item(row, _column(dialog, "一致性"))
+    assert agreement.text() == "≠ 有分歧"  # said in words, not by colour only
+    assert agreement.background().color().name() == AGREEMENT_FILLS["disagree"]
+
+
+def test_a_refusal_is_shown_in_chinese(qtbot, window, service, sample_json):
+    """A second 组长 is refused by the store; the window says why, in Chinese, and stores
+    nothing."""
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    window.select_applicant(uscc)
+    dialog = _open(qtbot, window)
+    _add(qtbot, dialog, "王组长", "省经信厅", "组长")
+    dialog.member_name.setText("李组长")
+    dialog.member_role.setCurrentIndex(dialog.member_role.findText("组长"))
+    with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT) as blocker:
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "已有组长 王组长" in blocker.args[0]
+    assert "已有组长 王组长" in dialog.message.text()
+    names = [m.name for m in Panels(service.store, service.evaluations).panel(ROUND).members]
+    assert names == ["王组长"]
+
+
+def test_recused_member_cannot_judge_and_is_marked(qtbot, window, service, sample_json):
+    """The evaluator declares 回避: their column reads 回避 and their own record is disabled."""
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, ME, unit="福州大学", role="评审专家", evaluator=ME)
+    window.select_applicant(uscc)
+    dialog = _open(qtbot, window)
+    dialog.recusal.setText("曾在该企业任职")
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.recuse_button, Qt.MouseButton.LeftButton)
+    assert dialog.grid.item(0, _column(dialog, f"{ME}（评审专家）")).text() == "回避"
+    assert "已声明回避" in dialog.mine_hint.text() and not dialog.judge_button.isEnabled()
+    assert dialog.opinions.item(0, 1).text() == "回避：曾在该企业任职"
+
+
+def test_chairs_decision_area_shows_the_members_positions(qtbot, window, service, sample_json):
+    """The review pane's decision area lists each member's position and opinion when the
+    round has a panel, and nothing when it has none."""
+    uscc, item = _round(qtbot, window, service, sample_json)
+    _select(qtbot, window, uscc)
+    assert not window.review.panel_positions.isVisible()
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, ME, role="组长", evaluator=ME)
+    panels.add_member(ROUND, "赵专家", role="评审专家", evaluator=ME)
+    panels.judge(ROUND, uscc, member="赵专家", criterion=item, met=True, evaluator=ME)
+    panels.opinion(ROUND, uscc, member="赵专家", text="同意推荐", evaluator=ME)
+    other = next(r.uscc for r in service.list_applicants(ROUND) if r.uscc != uscc)
+    _select(qtbot, window, other)
+    _select(qtbot, window, uscc)
+    label = window.review.panel_positions
+    qtbot.waitUntil(lambda: "赵专家 符合" in label.text(), timeout=TIMEOUT)
+    assert label.isVisible()
+    assert f"{ME} 未表态" in label.text() and "赵专家 的意见：同意推荐" in label.text()
