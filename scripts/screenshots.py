@@ -214,6 +214,49 @@ def shoot_import_profiles(service, window, work: Path, shoot) -> None:
     dialog.close()
 
 
+def shoot_panel(service, window, target: str, shoot) -> None:
+    """专家组 (issue 16 §3): five members, one 回避, a split on a judgement item, opinions; the
+    panel window at 1600×960 and 1366×768 and the 组长's decision area beside the positions."""
+    from zjtx.store.panels import Panels
+
+    panels = Panels(service.store, service.evaluations)
+    members = (("王评审", "浙江省经济和信息化厅", "组长"), ("李明", "浙江大学", "评审专家"),
+               ("陈静", "浙江工业大学", "评审专家"), ("周涛", "省中小企业服务中心", "评审专家"),
+               ("吴芳", "杭州市会计师协会", "评审专家"))  # fmt: skip
+    for name, unit, role in members:
+        panels.add_member(ROUND, name, unit=unit, role=role, evaluator="王评审")
+    panels.set_aggregation(ROUND, "trimmed", evaluator="王评审")
+    criteria = service.review_state(ROUND, target).evaluation["criteria"]
+    items = [c for c in criteria if c.get("judgement")]
+    scores = {"王评审": "4.5", "李明": "4", "陈静": "3.5", "周涛": "2"}
+    panels.recuse(ROUND, target, member="吴芳", reason="曾为该企业提供审计服务", evaluator="王评审")
+    for name, met in (("李明", True), ("陈静", True), ("周涛", False), ("王评审", True)):
+        for number, item in enumerate(items):
+            agree = met or number > 0  # 周涛 differs on the first item only
+            points = (scores[name] if agree else "0") if item.get("kind") == "score" else None
+            note = "" if agree else "配套证明仅为意向协议"
+            panels.judge(ROUND, target, member=name, criterion=item["id"], met=agree,
+                         points=points, note=note, evaluator="王评审")  # fmt: skip
+    panels.opinion(
+        ROUND, target, member="李明", text="产品配套关系清楚，同意推荐。", evaluator="王评审"
+    )
+    panels.opinion(ROUND, target, member="周涛", text="配套证明不足，建议补充材料后再议。",
+                   evaluator="王评审")  # fmt: skip
+    window.refresh_rounds(select=ROUND)
+    wait_for(window.rows_loaded)
+    window.select_applicant(target)
+    wait_for(window.detail_loaded)
+    settle(600)
+    shoot(window.review_scroll, "review-pane-panel")
+    window.open_panel()
+    dialog = window.panel_dialog
+    wait_for(dialog.loaded)
+    for name, size in (("panel-view", (1600, 960)), ("panel-view-1366x768", (1366, 768))):
+        dialog.resize(*size)
+        shoot(dialog, name)
+    dialog.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -374,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     browser.close()
 
     shoot_registry(service, window, work, width, height, args.size, shoot)
+    shoot_panel(service, window, target.uscc, shoot)
 
     window.close()
     window.runner.wait(30000)

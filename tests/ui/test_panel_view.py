@@ -75,8 +75,8 @@ def test_members_are_added_and_the_evaluator_records_their_own_judgement(
         qtbot.mouseClick(dialog.judge_button, Qt.MouseButton.LeftButton)
     row = next(r for r in range(dialog.grid.rowCount())
                if dialog.grid.item(r, 0).text().startswith(item))  # fmt: skip
-    assert dialog.grid.item(row, _column(dialog, f"{ME}（评审专家）")).text() == "符合"
-    assert dialog.grid.item(row, _column(dialog, "王组长（组长）")).text() == "未表态"
+    assert dialog.grid.item(row, _column(dialog, f"{ME}\n评审专家")).text() == "符合"
+    assert dialog.grid.item(row, _column(dialog, "王组长\n组长")).text() == "未表态"
     assert dialog.grid.item(row, _column(dialog, "一致性")).text() == "尚未全部表态"
 
     Panels(service.store, service.evaluations).judge(
@@ -116,7 +116,7 @@ def test_recused_member_cannot_judge_and_is_marked(qtbot, window, service, sampl
     dialog.recusal.setText("曾在该企业任职")
     with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.recuse_button, Qt.MouseButton.LeftButton)
-    assert dialog.grid.item(0, _column(dialog, f"{ME}（评审专家）")).text() == "回避"
+    assert dialog.grid.item(0, _column(dialog, f"{ME}\n评审专家")).text() == "回避"
     assert "已声明回避" in dialog.mine_hint.text() and not dialog.judge_button.isEnabled()
     assert dialog.opinions.item(0, 1).text() == "回避：曾在该企业任职"
 

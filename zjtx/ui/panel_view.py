@@ -161,6 +161,9 @@ class PanelDialog(QDialog):
         self.opinions = QTableWidget(0, 2)
         self.opinions.setHorizontalHeaderLabels(["专家", "个人意见"])
         self.opinions.verticalHeader().hide()
+        self.opinions.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.opinions.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.decision = QLabel("")
         self.decision.setWordWrap(True)
@@ -275,7 +278,7 @@ class PanelDialog(QDialog):
 
     def _show_view(self, view: ApplicantPanel | None) -> None:
         members = view.members if view is not None else ()
-        heads = ["条目", *(f"{m.name}（{m.role_label}）" for m in members), "一致性", "汇总评分"]
+        heads = ["条目", *(f"{m.name}\n{m.role_label}" for m in members), "一致性", "汇总评分"]
         self.grid.clear()
         self.grid.setColumnCount(len(heads))
         self.grid.setHorizontalHeaderLabels(heads)
@@ -295,7 +298,9 @@ class PanelDialog(QDialog):
             self.grid.setItem(row, len(heads) - 2, agreement)
             total = item.aggregate.text if item.aggregate is not None else "不计分"
             self.grid.setItem(row, len(heads) - 1, _item(total))
-        self.grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.grid.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.grid.resizeRowsToContents()
         said: list[tuple[str, str]] = []
         for m in members:
