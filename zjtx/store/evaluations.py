@@ -102,7 +102,10 @@ def evaluation_values(
         "score": None if score is None else str(score),
         "score_sort": None if score is None else float(score),
         "max_score": None if evaluation.max_score is None else str(evaluation.max_score),
-        "open_judgements": sum(1 for c in evaluation.criteria if c.state == CriterionState.MANUAL),
+        # From the decided states: counting must not render every explanation.
+        "open_judgements": sum(
+            1 for state in evaluation.criterion_states.values() if state == CriterionState.MANUAL
+        ),
         "cause": cause,
         "created_by_id": evaluator_id,
         "created_at": now,
