@@ -33,7 +33,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.scoring_port import Scorer
-from zjtx.store.texts import compact, expand, extract_texts
+from zjtx.store.texts import compact, compact_evaluation, expand, extract_texts
 
 
 def confirmations_of(
@@ -102,7 +102,10 @@ def evaluation_values(
         "score": None if score is None else str(score),
         "score_sort": None if score is None else float(score),
         "max_score": None if evaluation.max_score is None else str(evaluation.max_score),
-        "open_judgements": sum(1 for c in evaluation.criteria if c.state == CriterionState.MANUAL),
+        # From the decided states: counting must not render every explanation.
+        "open_judgements": sum(
+            1 for state in evaluation.criterion_states.values() if state == CriterionState.MANUAL
+        ),
         "cause": cause,
         "created_by_id": evaluator_id,
         "created_at": now,
@@ -177,7 +180,10 @@ class Evaluations:
 
     def compact(self, session: Session, evaluation: DomainEvaluation) -> dict[str, Any]:
         """The stored form of a result: its rulebook texts replaced by references."""
-        result = evaluation.to_dict()
+        texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook)
+        if texts is not None:
+            return compact_evaluation(evaluation, texts)
+        result = evaluation.to_dict()  # the first of its rulebook: it becomes the reference
         texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
         return compact(result, texts) if texts is not None else result
 
