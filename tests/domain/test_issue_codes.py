@@ -31,10 +31,14 @@ OTHER_LITERALS = {
     "round-recognise",
     "warning-ack", "registry-entry", "registry-import", "registry-revoke", "registry-supersede",
     "registry-uscc-attach",
+    "panel-member-add", "panel-member-remove", "panel-aggregation", "panel-judgement",
+    "panel-recusal", "panel-opinion",
     # Text encodings and a date format.
     "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "yyyy-mm-dd",
     # How a header cell failed to match (mapped to header-* codes by the roster reader).
-    "bad-year", "bad-unit", "no-year",
+    "bad-year", "bad-unit", "no-year", "window-ambiguous",
+    # The format tag of an exported mapping profile; a git command's argument.
+    "zjtx-mapping-profile", "rev-parse",
     # Names of the sample rows with mixed formats, a provenance tag, Qt object names.
     "bool-mixed", "count-none", "date-mixed", "int-fullwidth", "money-mixed", "percent-mixed",
     "round-region", "zjtx-location", "zjtx-parent-watch",

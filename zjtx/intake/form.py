@@ -394,7 +394,7 @@ class _FormReader:
                 elif match.kind == "ratio":
                     self.ratio_label(sheet, match, r, value_col, shown, where_label)
                 elif match.kind in ("window", "window-ambiguous"):
-                    code = "year-" + match.kind
+                    code = "year-window" if match.kind == "window" else "year-window-ambiguous"
                     self.issue(
                         code,
                         f"{self.at(sheet, r, c)}“{shown}”{match.detail}",

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import Confirmation
 from zjtx.scoring import (
     TIERS,
@@ -94,7 +95,7 @@ def _type_of(applicant: DomainApplicant) -> str:
     return value if value in ("new", "renewal") else "new"
 
 
-_TYPE_LABELS = {"new": "新申报", "renewal": "复核"}
+_TYPE_LABELS = ApplicationType.labels()
 
 
 def _target_info(
