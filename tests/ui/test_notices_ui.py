@@ -85,12 +85,14 @@ def test_round_header_names_its_notices_and_shows_an_override(qtbot, window):
             round_date=date(2025, 6, 1),
             settings={"revenue_floor_5000": False},
         )
-    label = window.round_notices  # under the round's title on the 企业列表 tab
+    label = window.round_notices  # beside the round's title on the 企业列表 tab
     assert not label.isHidden()
     shown = _plain(label.text())
     assert NUMBER_190 in shown and "（A）" in shown
-    assert "复核企业不考查近2年主营业务收入平均增长率：启用" in shown
-    assert "关闭（本批次改定；工信厅企业函〔2025〕190号为启用）" in shown
+    assert "本批次改定 1 项" in shown  # a few words on the title's row; the rest in the tooltip
+    tooltip = label.toolTip()
+    assert "复核企业不考查近2年主营业务收入平均增长率：启用" in tooltip
+    assert "关闭（本批次改定；工信厅企业函〔2025〕190号为启用）" in tooltip
     notices, settings = round_notices(
         date(2025, 6, 1), tier="little-giant", overrides={"revenue_floor_5000": False}
     )
@@ -123,7 +125,7 @@ def test_detail_pane_shows_the_notices_the_evaluation_was_made_under(
     summary = _plain(window.detail.summary.text())
     assert f"适用通知：{NUMBER_190}" in summary
     for record in evaluation["settings"]:
-        assert record["label"] in summary
+        assert record["label"] in window.detail.summary.toolTip()
     assert "本批次改定" not in summary
     assert window.round_notices.isVisible()
     assert NUMBER_190 in _plain(window.round_notices.text())

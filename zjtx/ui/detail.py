@@ -30,7 +30,7 @@ from zjtx.ui.models import (
     field_label,
     format_field_value,
 )
-from zjtx.ui.notices_view import evaluation_notice_html
+from zjtx.ui.notices_view import evaluation_notice_text
 
 NO_SELECTION = "请在上方表格中选择一家企业"
 
@@ -181,12 +181,17 @@ class DetailPane(QWidget):
             parts.append(f"得分：{row.score}" + (f" / {row.max_score}" if row.max_score else ""))
         parts.append(f"评审：{detail.review.status.label}（{detail.review.decision_label}）")
         reasons = evaluation.get("verdict_reasons") or []
+        # the notices on the verdict's line, not a line of their own: the criteria need the room
+        notices, notice_lines = evaluation_notice_text(evaluation)
         text = "　".join(parts)
+        if reasons or notices:
+            text += "<br>"
         if reasons:
-            text += "<br><span style='color:#555'>结论依据：</span>" + "；".join(reasons)
-        if notices := evaluation_notice_html(evaluation):
-            text += "<br>" + notices
+            text += "<span style='color:#555'>结论依据：</span>" + "；".join(reasons)
+        if notices:
+            text += ("　" if reasons else "") + notices
         self.summary.setText(text)
+        self.summary.setToolTip(notice_lines)
         self.criteria_model.set_criteria(evaluation.get("criteria", []))
         self.fit_criteria_rows()
         self._show_figures(detail)

@@ -191,16 +191,18 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 6, 0, 0)
-        title_row = QHBoxLayout()
-        title_row.addWidget(self.round_title, 1)
-        title_row.addWidget(self.count_label)
-        table_layout.addLayout(title_row)
-        # The year's notices and the settings governing the open round (issue 13 §1).
+        # The year's notices and the settings governing the open round (issue 13 §1): short,
+        # on the title's row, so a laptop screen keeps its table rows; the tooltip has it all.
         self.round_notices = QLabel()
         self.round_notices.setObjectName("roundNotices")
-        self.round_notices.setWordWrap(True)
         self.round_notices.setVisible(False)
-        table_layout.addWidget(self.round_notices)
+        self.round_notices.setMinimumWidth(1)  # a narrow window clips it; the tooltip has it all
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.round_title, 1)
+        title_row.addWidget(self.round_notices)
+        title_row.addSpacing(12)
+        title_row.addWidget(self.count_label)
+        table_layout.addLayout(title_row)
         table_layout.addLayout(filters)
         table_layout.addWidget(self.table, 1)
         self.welcome = WelcomePage(self)

@@ -59,34 +59,31 @@ def notice_table() -> tuple[list[Notice], str]:
         return [], f"无法读取年度通知文件：{exc}"
 
 
-def _html_lines(
-    notices: Sequence[Mapping[str, Any]], settings: Sequence[Mapping[str, Any]]
-) -> list[str]:
-    """round_notice_lines as HTML: an override and an unverified value stand out."""
-    lines = round_notice_lines(list(notices), list(settings))
-    records = [*notices, *settings]
-    shown = []
-    for line, record in zip(lines, records, strict=True):
-        head, _, body = line.partition("：")
-        text = f"<span style='color:#555'>{escape(head)}：</span>{escape(body)}"
-        if record.get("source") == "override":
-            text = (
-                f"<span style='color:#555'>{escape(head)}：</span>"
-                f"<span style='color:{OVERRIDE_COLOUR};font-weight:bold'>{escape(body)}</span>"
-            )
-        elif "⚠未核实" in body:
-            before, mark, after = body.partition("⚠未核实")
-            text = (
-                f"<span style='color:#555'>{escape(head)}：</span>{escape(before)}"
-                f"<span style='color:{UNVERIFIED_COLOUR}'>{mark}{escape(after)}</span>"
-            )
-        shown.append(text)
-    return shown
+def _short_html(notices: Sequence[Mapping[str, Any]], settings: Sequence[Mapping[str, Any]]) -> str:
+    """A few words: ⚠未核实 when anything is unverified and how many settings the round itself
+    changed (first, so a narrow window never clips them), then the notices by 文号 and grade;
+    every line is in the tooltip."""
+    parts = []
+    if any(r.get("unverified") for r in [*notices, *settings]):
+        parts.append(f"<span style='color:{UNVERIFIED_COLOUR}'>⚠未核实</span>")
+    if overrides := sum(1 for r in settings if r.get("source") == "override"):
+        parts.append(
+            f"<span style='color:{OVERRIDE_COLOUR};font-weight:bold'>本批次改定 {overrides} 项</span>"
+        )
+    if notices:
+        names = "、".join(
+            f"{escape(str(n['number']))}（{escape(_grade_text(str(n['grade'])))}）" for n in notices
+        )
+        parts.append(f"<span style='color:#555'>适用通知：</span>{names}")
+    elif settings:
+        parts.append(f"<span style='color:#555'>批次设置 {len(settings)} 项</span>")
+    return " ".join(parts)
 
 
 def round_notice_text(info: Any) -> tuple[str, str]:
-    """The notices governing a round and its fixed settings: (HTML line, plain tooltip); both
-    empty when the round is judged by its rulebooks as written."""
+    """The notices governing a round and its fixed settings: (short HTML line, plain tooltip
+    with every line `zjtx round create` prints); both empty when the round is judged by its
+    rulebooks as written."""
     notices, settings = round_notices(
         info.round_date,
         tier=info.tier,
@@ -97,11 +94,14 @@ def round_notice_text(info: Any) -> tuple[str, str]:
     if not notices and not settings:
         return "", ""
     lines = round_notice_lines(notices, settings)
-    return "　".join(_html_lines(notices, settings)), "\n".join([*lines, "", HOW_NOTICES_APPLY])
+    return _short_html(notices, settings), "\n".join([*lines, "", HOW_NOTICES_APPLY])
 
 
-def evaluation_notice_html(evaluation: Mapping[str, Any]) -> str:
-    """The notices and settings an evaluation was made under, as an HTML line ('' for none)."""
+def evaluation_notice_text(evaluation: Mapping[str, Any]) -> tuple[str, str]:
+    """The notices and settings an evaluation was made under: (short HTML, plain tooltip);
+    both empty for none."""
     notices = evaluation.get("notices") or []
     settings = evaluation.get("settings") or []
-    return "　".join(_html_lines(notices, settings))
+    if not notices and not settings:
+        return "", ""
+    return _short_html(notices, settings), "\n".join(round_notice_lines(notices, settings))
