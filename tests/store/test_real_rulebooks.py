@@ -19,6 +19,7 @@ COMPLETE = {
     "abnormal_operation": False, "serious_dishonesty": False, "prohibited_product": False,
     "major_incident_3y": False, "holds_innovative": True, "niche_years": 8,
     "ip1_applied": 3, "platform_score": 72,
+    "revoked_3y": False,  # the 2026 revocation bar (SR26-V): unknown would leave it 待定
 }  # fmt: skip
 
 
@@ -76,13 +77,14 @@ def test_new_and_renewal_applicants_get_their_own_rulebooks(service, tmp_path):
 
 
 def test_round_settings_are_checked_against_the_rulebooks(service):
-    """A misspelt setting, and a tier with no rulebook on the date, are refused at creation."""
+    """A misspelt setting, and a tier with no rulebook on the date (单项冠军 before the 2016
+    办法), are refused at creation."""
     with pytest.raises(ReviewRuleError, match="您是不是要写 “revenue_floor_5000”"):
         service.create_round(
             "x", tier="little-giant", round_date=date(2026, 5, 20), settings={"revenue_floor": True}
         )
     with pytest.raises(ReviewRuleError, match="没有适用的评价标准"):
-        service.create_round("y", tier="single-champion", round_date=date(2020, 1, 1))
+        service.create_round("y", tier="single-champion", round_date=date(2016, 3, 15))
     assert service.list_rounds() == []
 
 
