@@ -147,19 +147,27 @@ class Leaf(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        state = ctx.decision(self)
-        qv = ctx.q(self.name)
-        if qv.value is None:
-            missing = (qv.missing or (self.name,)) if state == UNKNOWN else ()
+        top = ctx.top
+        if top is not None and top[0] is self:
+            state = top[1]
+        else:
+            state = (self._decider or self.decider())(ctx)
+        name = self.name
+        requirement = self._requirement or self.requirement()
+        if ctx.value(name) is None:
+            qv = ctx.q(name)
+            missing = (qv.missing or (name,)) if state is UNKNOWN else ()
             observed = qv.explain
-            if state == UNKNOWN and self.unknown_text:
+            if state is UNKNOWN and self.unknown_text:
                 observed = f"{observed}（{self.unknown_text}）"
-            return Outcome(state, [_part(self.requirement(), state, observed, None)], missing)
-        if state == UNMET:
-            gap = self.gap(qv)
-            part = _part(self.requirement(), UNMET, qv.explain, gap)
-            return Outcome(UNMET, [part], (), [gap] if gap else None)
-        return Outcome(state, [_part(self.requirement(), state, qv.explain, None)])
+            return Outcome(state, [_part(requirement, state, observed, None)], missing)
+        text = ctx.texts.get(name) or ctx.text(name)
+        if state is UNMET:
+            gap = self.gap(ctx.operand(name))
+            return Outcome(
+                UNMET, [_part(requirement, UNMET, text, gap)], (), [gap] if gap else None
+            )
+        return Outcome(state, [_part(requirement, state, text, None)])
 
 
 class Compare(Leaf):
@@ -343,17 +351,27 @@ class _Junction(Cond):
         # The decider's state, from the children's decided states (each outcome carries its
         # own decider's): combining them is what the decider does, without deciding the
         # subtree again at every level.
-        outcomes = [item.explain(ctx) for item in self.items]
-        decisive, rank = self.decisive, self.rank
+        # The decisive state has the highest rank, so the best rank is the decided state.
+        rank = self.rank
         best = 0
-        for outcome in outcomes:
+        parts: list[PartResult] = []
+        gaps: list[str] = []
+        missing: list[str] = []
+        for item in self.items:
+            outcome = item.explain(ctx)
             state = outcome.state
-            if state is decisive:
-                return _merge(decisive, outcomes)
             level = rank[state]
             if level > best:
                 best = level
-        return _merge(self.by_rank[best], outcomes)
+            parts += outcome.parts
+            if state is UNMET:
+                gaps += outcome.gaps
+            elif state is UNKNOWN:
+                missing += outcome.missing
+        state = self.by_rank[best]
+        if state is UNKNOWN:
+            return Outcome(state, parts, tuple(dict.fromkeys(missing)), gaps)
+        return Outcome(state, parts, (), gaps)
 
 
 class AllOf(_Junction):
@@ -371,7 +389,7 @@ class AnyOf(_Junction):
 
     def explain(self, ctx: Context) -> Outcome:
         merged = super().explain(ctx)
-        if merged.state == MET:
+        if merged.state is MET:
             # Once one alternative holds, the others are beside the point.
             merged.parts = [p for p in merged.parts if p.state == MET]
             merged.gaps = []
@@ -565,13 +583,3 @@ def _bracket(cond: Cond, other_joiner: str) -> str:
     if isinstance(cond, AllOf | AnyOf) and cond.text is None and other_joiner in text:
         return f"（{text}）"
     return text
-
-
-def _merge(state: CriterionState, outcomes: list[Outcome]) -> Outcome:
-    if state == UNKNOWN:
-        missing = tuple(dict.fromkeys(m for o in outcomes if o.state == UNKNOWN for m in o.missing))
-    else:
-        missing = ()
-    parts = [p for o in outcomes for p in o.parts]
-    gaps = [g for o in outcomes if o.state == UNMET for g in o.gaps]
-    return Outcome(state, parts, missing, gaps)

@@ -205,6 +205,17 @@ class QuantityTable:
                 )
             self.defs[name] = qdef
         self.getters = {name: _getter(qdef, self.defs) for name, qdef in self.defs.items()}
+        self._texters: dict[str, Callable[[Context], str]] = {}
+        self._texters_of: dict[str, QuantityDef] | None = None
+
+    @property
+    def texters(self) -> dict[str, Callable[[Context], str]]:
+        """The text renderer of each quantity, built from the current definitions: a notice
+        relabels fields on a copy of the table by giving it a new ``defs`` mapping."""
+        if self._texters_of is not self.defs:
+            self._texters = {name: _texter(qdef, self.defs) for name, qdef in self.defs.items()}
+            self._texters_of = self.defs
+        return self._texters
 
     def names(self) -> list[str]:
         return list(self.defs)
@@ -259,6 +270,82 @@ def _getter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
         return formula(values, qdef)
 
     return derived
+
+
+def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Context], str]:
+    """The function rendering a quantity's text for a context: the same text as
+    ``ctx.q(name).explain``, built straight from the decided values for a known value (no
+    QValue per input); a built-in or an unknown derived value goes through ``ctx.q``."""
+    kind, name, label = qdef.kind, qdef.name, qdef.label
+    if kind == "field":
+        unknown = f"{label} 未知"
+        if qdef.numeric_field:
+            prefix = f"{label} "
+            unit = qdef.unit
+            suffix = "%" if unit == "%" else f" {unit}" if unit else ""
+
+            def numeric_text(ctx: Context) -> str:
+                raw = ctx.values.get(name)
+                if raw is None:
+                    return unknown
+                number = raw if raw.__class__ is Decimal else to_number(raw)
+                return f"{prefix}{format_number(number)}{suffix}"
+
+            return numeric_text
+        spec = qdef.spec
+        assert spec is not None
+        format_value = spec.format_value
+
+        def raw_text(ctx: Context) -> str:
+            value = ctx.values.get(name)
+            return unknown if value is None else f"{label}：{format_value(value)}"
+
+        return raw_text
+    if kind == "builtin":
+        return lambda ctx: ctx.q(name).explain
+    if kind == "alias":
+        return lambda ctx: ctx.text(ctx.alias_target(qdef))
+    show = qdef.show
+    inputs = qdef.inputs
+    if kind in ("ratio", "growth", "cagr"):
+        first, second = inputs
+        tail = "）" if kind != "cagr" else f"，{qdef.years} 年复合）"
+        joiner = " ÷ " if kind == "ratio" else "，"
+
+        def pair_text(ctx: Context) -> str:
+            value = ctx.value(name)
+            if value is None:
+                return ctx.q(name).explain
+            text = ctx.text
+            return f"{label} {show(value)}（{text(first)}{joiner}{text(second)}{tail}"
+
+        return pair_text
+
+    def resolved(ctx: Context, item: str) -> QuantityDef:
+        target = defs[item]
+        while target.kind == "alias":
+            target = defs[ctx.alias_target(target)]
+        return target
+
+    def total_text(ctx: Context) -> str:
+        value = ctx.value(name)
+        if value is None:
+            return ctx.q(name).explain
+        numbers = [ctx.value(item) for item in inputs]
+        if any(number.__class__ is not Exact for number in numbers):
+            return ctx.q(name).explain
+        parts = [number.value for number in numbers]
+        if kind == "sum":
+            shown = " + ".join(format_number(v) for v in parts)
+            return f"{label} {show(value)}（{shown}）"
+        pieces = []
+        for item, v in zip(inputs, parts, strict=True):
+            target = resolved(ctx, item)
+            piece = target.show(v) if target.unit == "%" else format_number(v)
+            pieces.append(f"({piece})" if v < 0 else piece)
+        return f"{label} {show(value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
+
+    return total_text
 
 
 def _field_getter(qdef: QuantityDef) -> Callable[[Context], Any]:
@@ -426,6 +513,8 @@ class Context:
         "score_interval",
         "settings",
         "size",
+        "texters",
+        "texts",
         "top",
         "values",
         "vcache",
@@ -443,6 +532,7 @@ class Context:
         self.values = values
         self.quantities = quantities
         self.getters = quantities.getters
+        self.texters = quantities.texters
         self.size = size
         self.application_type = application_type
         self.settings = settings
@@ -452,6 +542,7 @@ class Context:
         self.judged: CriterionState | None = None
         self.cache: dict[str, QValue] = {}
         self.vcache: dict[str, Any] = {}
+        self.texts: dict[str, str] = {}
         # Filled in by the evaluator: other criteria (decided, and explained) and intervals.
         self.criterion: Callable[[str], Any] = _unset
         self.explained: Callable[[str], Any] = _unset
@@ -490,6 +581,31 @@ class Context:
         if cached is None:
             cached = self.cache[name] = self._describe(self.quantities.defs[name])
         return cached
+
+    def text(self, name: str) -> str:
+        """What ``q(name).explain`` says, rendered from the values without QValue objects."""
+        texts = self.texts
+        text = texts.get(name)
+        if text is None:
+            text = texts[name] = self.texters[name](self)
+        return text
+
+    def operand(self, name: str) -> QValue:
+        """A known value with what a gap reads (its resolved definition and exact parts), as
+        ``q(name)`` has them, without the QValues of its inputs (no text is rendered)."""
+        defs = self.quantities.defs
+        qdef = defs[name]
+        while qdef.kind == "alias":
+            qdef = defs[self.alias_target(qdef)]
+        value = self.value(qdef.name)
+        kind = qdef.kind
+        if kind == "field":
+            return QValue(qdef, value, (), None, (value.num,) if qdef.numeric_field else ())
+        if kind == "builtin":
+            return QValue(qdef, value, ctx=self)
+        numbers = [self.value(item) for item in qdef.inputs]
+        parts = tuple([v.value for v in numbers if v.__class__ is Exact])
+        return QValue(qdef, value, (), None, parts)
 
     def _describe(self, qdef: QuantityDef) -> QValue:
         value = self.value(qdef.name)

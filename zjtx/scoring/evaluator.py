@@ -220,7 +220,7 @@ class _Run:
         return result
 
     def _explain(self, c: CriterionDef) -> CriterionResult:
-        decision = self.decide(c.id)
+        decision = self.decisions.get(c.id) or self.decide(c.id)
         state = decision.state
         if decision.na_reason is not None:
             return self._result(c, decision, decision.na_reason, None, (), (), ())
@@ -245,7 +245,7 @@ class _Run:
         if reuse:
             self.ctx.top = (c.cond, state)
         outcome = c.cond.explain(self.ctx)
-        missing = outcome.missing if state == UNKNOWN else ()
+        missing = outcome.missing if state is UNKNOWN else ()
         if missing:
             notes += ("缺少数据：" + "、".join([self._label(k) for k in missing]),)
         parts = outcome.parts
@@ -254,7 +254,7 @@ class _Run:
         else:
             observed = "；".join(dict.fromkeys([p.observed for p in parts if p.observed]))
         gap = None
-        if state == UNMET:
+        if state is UNMET:
             gaps = outcome.gaps
             gap = (gaps[0] if len(gaps) == 1 else "；".join(dict.fromkeys(gaps))) or None
         return self._result(c, decision, observed, gap, missing, tuple(parts), notes)

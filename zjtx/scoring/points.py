@@ -111,6 +111,14 @@ class Bands(Score):
         self._bounds = (min(pts), max(pts))
         # The points as text, once (by object: equal values can be written differently).
         self._shown = {id(p): format_number(p) for p in pts}
+        # The band the decider chose, by its points object: the explanation need not compare
+        # the value with every edge again. A points object shared by two bands is left out
+        # (its band is found by comparing).
+        owners: dict[int, list[int]] = {}
+        for i, p in enumerate(pts):
+            owners.setdefault(id(p), []).append(i)
+        self._index_of = {key: found[0] for key, found in owners.items() if len(found) == 1}
+        self._points = pts
 
     def bounds(self) -> tuple[Decimal, Decimal]:
         return self._bounds
@@ -185,16 +193,18 @@ class Bands(Score):
         state, pts, low, high = ctx.decision(self)
         if state == UNKNOWN:
             return _unknown_points(low, high, ctx, self.qdef.name)
-        qv = ctx.q(self.qdef.name)
-        index = self._band_index(qv.value)
+        name = self.qdef.name
+        index = self._index_of.get(id(pts))
+        if index is None or self._points[index] is not pts:
+            index = self._band_index(ctx.value(name))
         shown = self._points_text
         gap = None
         if index > 0:
             edge, better = self.bands[index - 1]
-            detail = gap_text(self.qdef, qv, "ge" if self.up else "le", edge)
+            detail = gap_text(self.qdef, ctx.operand(name), "ge" if self.up else "le", edge)
             if detail:
                 gap = f"{detail}（可从 {shown(pts)} 分升至 {shown(better)} 分）"
-        return Points(pts, pts, pts, f"{qv.explain} → {shown(pts)} 分", state, gap)
+        return Points(pts, pts, pts, f"{ctx.text(name)} → {shown(pts)} 分", state, gap)
 
     def _points_text(self, pts: Decimal) -> str:
         text = self._shown.get(id(pts))  # the band's own Decimal (kept alive by the bands)
@@ -219,6 +229,7 @@ class Options(Score):
         self.points = points
         self.judgement = judgement
         self._bounds = (min(points.values()), max(points.values()))
+        self._shown = {code: format_number(p) for code, p in points.items()}
 
     def judgemental(self) -> bool:
         return bool(self.judgement)
@@ -266,10 +277,11 @@ class Options(Score):
         state, declared, low, high = ctx.decision(self)
         if state == UNKNOWN:
             return _unknown_points(low, high, ctx, self.qdef.name)
-        qv = ctx.q(self.qdef.name)
-        pts = self.points[qv.value]
-        observed = f"{qv.explain} → {format_number(pts)} 分"
-        if qv.value in self.judgement:
+        name = self.qdef.name
+        value = ctx.value(name)
+        pts = self.points[value]
+        observed = f"{ctx.text(name)} → {self._shown[value]} 分"
+        if value in self.judgement:
             if state == MANUAL:
                 observed += "（待评审人确认）"
             elif state == MET:
@@ -498,5 +510,5 @@ class FieldPoints(Score):
         state, pts, low, high = ctx.decision(self)
         if state == UNKNOWN:
             return _unknown_points(low, high, ctx, self.qdef.name)
-        observed = f"{ctx.q(self.qdef.name).explain} → {format_number(pts)} 分"
+        observed = f"{ctx.text(self.qdef.name)} → {format_number(pts)} 分"
         return Points(pts, low, high, observed, state)
