@@ -208,3 +208,20 @@ def test_table_outputs_create_a_missing_folder_as_report_does(tmp_path, command,
     assert main([command, str(DATA), *SELECT, "--out", str(out)]) == 0
     assert out.is_file() and out.stat().st_size > 0
     assert list(out.parent.iterdir()) == [out]
+
+
+def test_statistics_page_is_never_a_title_alone(tmp_path):
+    """The 30 sample applicants (20 cities, 16 industries): the 统计 page starts with its counts
+    and its long region and industry tables run on to the next page with their header."""
+    from zjtx.paths import resource_path
+
+    pdf = tmp_path / "汇总.pdf"
+    sample = str(resource_path("samples", "applicants.json"))
+    assert main(["summary", sample, "--tier", "little-giant", "--date", "2025-06-01",
+                 "--out", str(pdf)]) == 0  # fmt: skip
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    first = next(i for i, text in enumerate(pages) if "共 30 家" in text.replace("\n", ""))
+    assert "评价结论" in pages[first] and "地区" in pages[first]
+    assert all(
+        label in "".join(pages[first:]) for label in ("评审决定", "行业（国民经济行业大类）")
+    )

@@ -193,17 +193,15 @@ def statistics_story(statistics: Statistics, width: float) -> list[Flowable]:
     """The statistics page: counts by verdict, decision, region and industry; a histogram."""
     half = (width - 8 * mm) / 2
     total = statistics.total
-    left = [
-        _count_table("评价结论", statistics.by_verdict, total, half),
-        Spacer(1, 4 * mm),
-        _count_table("评审决定", statistics.by_decision, total, half),
-    ]
-    right = [
-        _count_table("地区", statistics.by_region, total, half),
-        Spacer(1, 4 * mm),
-        _count_table("行业（国民经济行业大类）", statistics.by_industry, total, half),
-    ]
-    grid = Table([[left, right]], colWidths=[half + 8 * mm, half])
+    grid = Table(
+        [
+            [
+                _count_table("评价结论", statistics.by_verdict, total, half),
+                _count_table("评审决定", statistics.by_decision, total, half),
+            ]
+        ],
+        colWidths=[half + 8 * mm, half],
+    )
     grid.setStyle(
         TableStyle(
             [
@@ -214,11 +212,17 @@ def statistics_story(statistics: Statistics, width: float) -> list[Flowable]:
             ]
         )
     )
+    # Region and industry run long in a province's round: full-width tables that split across
+    # pages (in one row of a two-column grid they could not, and left the title alone on a page).
     story: list[Flowable] = [
         para("统计", "title"),
         para(f"共 {total} 家", "subtitle"),
         Spacer(1, 4 * mm),
         grid,
+        Spacer(1, 4 * mm),
+        _count_table("地区", statistics.by_region, total, width),
+        Spacer(1, 4 * mm),
+        _count_table("行业（国民经济行业大类）", statistics.by_industry, total, width),
     ]
     if total:
         story += [PageBreak(), *charts_story(statistics, width)]
