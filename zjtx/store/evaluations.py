@@ -314,3 +314,27 @@ class Evaluations:
             unchanged=len(rows) - reevaluated,
             verdict_changes=tuple(changes),
         )
+
+
+def round_results(session: Session, round_id: int) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(applicant id, full stored evaluation result) of every evaluated applicant of a round:
+    two queries, the rulebook texts its results share and the results themselves."""
+    used = (
+        select(Evaluation.rulebook_hash)
+        .join(Applicant, Applicant.current_evaluation_id == Evaluation.id)
+        .where(Applicant.round_id == round_id)
+    )
+    texts = dict(
+        session.execute(
+            select(RulebookText.rulebook_hash, RulebookText.texts).where(
+                RulebookText.rulebook_hash.in_(used)
+            )
+        ).all()
+    )
+    for owner, digest, stored in session.execute(
+        select(Applicant.id, Evaluation.rulebook_hash, EvaluationResult.result)
+        .join(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+        .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)
+        .where(Applicant.round_id == round_id)
+    ):
+        yield owner, expand(stored, texts.get(digest))

@@ -30,16 +30,12 @@ from zjtx.store.common import Cancel, Progress, find_round, round_info
 from zjtx.store.dto import RoundInfo
 from zjtx.store.engine import Store
 from zjtx.store.errors import InvalidRequestError, ReadCancelled
-from zjtx.store.evaluations import confirmations_of
+from zjtx.store.evaluations import confirmations_of, round_results
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
-    Evaluation,
-    EvaluationResult,
-    RulebookText,
 )
 from zjtx.store.scoring_port import RulebookScorer
-from zjtx.store.texts import expand
 
 NO_OVERLAY = "none"  # compare without any provincial overlay (the round's own is dropped)
 NOT_EVALUATED = "none"  # the verdict of an applicant that has no stored evaluation
@@ -285,24 +281,4 @@ def _used(outcomes: Any) -> dict[str, str]:
 
 def _stored_outcomes(session: Any, round_id: int) -> dict[int, Outcome]:
     """The current stored evaluation of every evaluated applicant, by applicant id."""
-    used = (
-        select(Evaluation.rulebook_hash)
-        .join(Applicant, Applicant.current_evaluation_id == Evaluation.id)
-        .where(Applicant.round_id == round_id)
-    )
-    texts = dict(
-        session.execute(
-            select(RulebookText.rulebook_hash, RulebookText.texts).where(
-                RulebookText.rulebook_hash.in_(used)
-            )
-        ).all()
-    )
-    return {
-        owner: Outcome.of_result(expand(stored, texts.get(digest)))
-        for owner, digest, stored in session.execute(
-            select(Applicant.id, Evaluation.rulebook_hash, EvaluationResult.result)
-            .join(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
-            .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)
-            .where(Applicant.round_id == round_id)
-        )
-    }
+    return {owner: Outcome.of_result(result) for owner, result in round_results(session, round_id)}

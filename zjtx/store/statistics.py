@@ -19,18 +19,15 @@ from zjtx.store.common import Cancel, Progress, find_round
 from zjtx.store.dto import ApplicantRow
 from zjtx.store.engine import Store
 from zjtx.store.errors import ReadCancelled
+from zjtx.store.evaluations import round_results
 from zjtx.store.filters import NO_REGION
 from zjtx.store.listing import table_rows
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
-    Evaluation,
-    EvaluationResult,
     Evaluator,
     Review,
-    RulebookText,
 )
-from zjtx.store.texts import expand
 
 NO_PLACE = "未填写"  # the region bucket of applicants who gave no province
 NO_DECISION = "none"  # the decision bucket of the undecided (as `round show --decision none`)
@@ -250,29 +247,6 @@ def _industry_codes(session: Session, round_id: int) -> dict[int, Any]:
     )
 
 
-def _results(session: Session, round_id: int) -> Iterable[tuple[int, dict[str, Any]]]:
-    """(applicant id, full evaluation result) of every evaluated applicant of the round."""
-    used = (
-        select(Evaluation.rulebook_hash)
-        .join(Applicant, Applicant.current_evaluation_id == Evaluation.id)
-        .where(Applicant.round_id == round_id)
-    )
-    texts = dict(
-        session.execute(
-            select(RulebookText.rulebook_hash, RulebookText.texts).where(
-                RulebookText.rulebook_hash.in_(used)
-            )
-        ).all()
-    )
-    for owner, digest, stored in session.execute(
-        select(Applicant.id, Evaluation.rulebook_hash, EvaluationResult.result)
-        .join(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
-        .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)
-        .where(Applicant.round_id == round_id)
-    ):
-        yield owner, expand(stored, texts.get(digest))
-
-
 def _failing(item: Mapping[str, Any]) -> bool:
     return item.get("state") == CriterionState.UNMET and item.get("kind") not in NOT_FAILING_KINDS
 
@@ -299,7 +273,7 @@ def round_overview(
         states: dict[str, Counter[str]] = defaultdict(Counter)
         unmet_usccs: dict[str, list[str]] = defaultdict(list)
         near: list[NearMiss] = []
-        for done, (owner, result) in enumerate(_results(session, round_row.id), start=1):
+        for done, (owner, result) in enumerate(round_results(session, round_row.id), start=1):
             if cancel is not None and cancel():
                 raise ReadCancelled("已取消统计")
             row = by_id[owner]
