@@ -22,16 +22,8 @@ from zjtx.store import StoreService, open_store
 from zjtx.store.dto import RoundInfo
 from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
 from zjtx.store.errors import NotFoundError, ReviewRuleError
-from zjtx.store.panels import (
-    AGREE,
-    DISAGREE,
-    NONE,
-    OPEN,
-    TRIMMED,
-    PanelRefusedError,
-    Panels,
-    aggregate,
-)
+from zjtx.store.panel_positions import AGREE, DISAGREE, NONE, OPEN, TRIMMED, aggregate
+from zjtx.store.panels import PanelRefusedError, Panels
 from zjtx.store.settings import resolve_location
 
 ROUND = "2026第一批"

@@ -9,13 +9,8 @@ from contextlib import contextmanager
 from zjtx.cli import UsageError
 from zjtx.commands.rounds import _common, _Failure, _guarded, _service
 from zjtx.commands.textout import dump_json
-from zjtx.store.panels import (
-    AGGREGATION_LABELS,
-    ApplicantPanel,
-    PanelInfo,
-    PanelRefusedError,
-    Panels,
-)
+from zjtx.store.panel_positions import AGGREGATION_LABELS, ApplicantPanel, PanelInfo
+from zjtx.store.panels import PanelRefusedError, Panels
 
 YES = {"yes": True, "y": True, "是": True, "符合": True, "no": False, "n": False, "否": False,
        "不符合": False}  # fmt: skip

@@ -13,7 +13,8 @@ from zjtx.export.summary import ApplicantOutcome
 from zjtx.store import ReadCancelled, StoreService
 from zjtx.store.dto import ApplicantDetail, RoundInfo
 from zjtx.store.identity import is_system_account, load_identity
-from zjtx.store.panels import JudgementItem, Panels
+from zjtx.store.panel_positions import JudgementItem
+from zjtx.store.panels import Panels
 from zjtx.store.scoring_port import Scorer
 
 

@@ -15,7 +15,8 @@ from zjtx.export.excel import _new_workbook, _table_sheet
 from zjtx.export.pdf_common import Cell, build_document, grid, para
 from zjtx.files import write_atomically
 from zjtx.store.models import Applicant
-from zjtx.store.panels import AGGREGATION_LABELS, MemberInfo, Panels
+from zjtx.store.panel_positions import AGGREGATION_LABELS, MemberInfo
+from zjtx.store.panels import Panels
 
 FIXED_COLUMNS = ("序号", "企业名称", "统一社会信用代码", "条目", "条目名称")
 TAIL_COLUMNS = ("一致性", "汇总评分", "最终决定")

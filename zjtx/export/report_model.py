@@ -27,7 +27,7 @@ from zjtx.export.review import ReviewInfo
 from zjtx.scoring.notices import describe_notice, describe_setting
 
 if TYPE_CHECKING:
-    from zjtx.store.panels import ApplicantPanel
+    from zjtx.store.panel_positions import ApplicantPanel
 
 TIER_LABELS = {
     "innovative-sme": "创新型中小企业",
@@ -184,7 +184,7 @@ class PanelItemRow:
     positions: tuple[str, ...]  # 符合（8 分） / 不符合 / 回避 / 未表态
     agreement: str  # 一致 / 有分歧 / 尚未全部表态 / 无人表态
     aggregate: str  # "8.00（算术平均，3 人）"; "不计分" for unscored items
-    # What picks the agreement's colour (zjtx.store.panels AGREE ...); the label says it too.
+    # What picks the agreement's colour (zjtx.store.panel_positions AGREE ...); the label says it too.
     agreement_code: str = field(default="", compare=False)
 
 
@@ -228,7 +228,7 @@ class PanelPage:
 
 def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
     """The panel page of one applicant from the panel's records and the final review."""
-    from zjtx.store.panels import AGGREGATION_LABELS, ROLE_LABELS
+    from zjtx.store.panel_positions import AGGREGATION_LABELS, ROLE_LABELS
 
     members = tuple(
         PanelMemberLine(

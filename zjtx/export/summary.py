@@ -24,7 +24,7 @@ from zjtx.export.report_model import (
 from zjtx.export.review import ReviewInfo
 
 if TYPE_CHECKING:
-    from zjtx.store.panels import ApplicantPanel
+    from zjtx.store.panel_positions import ApplicantPanel
 
 VERDICT_ORDER = {Verdict.QUALIFIED: 0, Verdict.PENDING: 1, Verdict.NOT_QUALIFIED: 2}
 _RECOMMEND = Decision.RECOMMEND.label

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.store import StoreError, StoreService
-from zjtx.store.panels import (
+from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     AGREE,
     CHAIR,
@@ -40,8 +40,8 @@ from zjtx.store.panels import (
     TRIMMED,
     ApplicantPanel,
     PanelInfo,
-    Panels,
 )
+from zjtx.store.panels import Panels
 from zjtx.ui.tasks import TaskRunner
 
 # The agreement is said in words with a marker; the colour only repeats it.

@@ -1,0 +1,310 @@
+"""Expert panels as read: members, positions per item, agreement and aggregated points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
+
+EXPERT, CHAIR = "expert", "chair"
+ROLE_LABELS = {EXPERT: "评审专家", CHAIR: "组长"}
+MEAN, TRIMMED = "mean", "trimmed"
+AGGREGATION_LABELS = {MEAN: "算术平均", TRIMMED: "去掉一个最高分和一个最低分后平均"}
+TRIM_FROM = 5  # members' scores needed before the highest and lowest are dropped
+# Aggregates are shown and printed to two places, rounded half up (四舍五入).
+CENT = Decimal("0.01")
+AGREE, DISAGREE, OPEN, NONE = "agree", "disagree", "open", "none"
+AGREEMENT_LABELS = {AGREE: "一致", DISAGREE: "有分歧", OPEN: "尚未全部表态", NONE: "无人表态"}
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """Members' points on one scored item combined by the panel's rule."""
+
+    rule: str
+    value: Decimal | None  # rounded to CENT; None when nobody gave points
+    used: tuple[Decimal, ...]
+    dropped: tuple[Decimal, ...]  # the highest and lowest, when trimmed
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return "—"
+        how = "去掉一个最高分和一个最低分后平均" if self.dropped else "算术平均"
+        return f"{self.value}（{how}，{len(self.used)} 人）"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "value": None if self.value is None else str(self.value),
+            "used": [str(p) for p in self.used],
+            "dropped": [str(p) for p in self.dropped],
+        }
+
+
+def aggregate(points: Sequence[Decimal], rule: str) -> Aggregate:
+    """Combine members' points: the mean, or with ``trimmed`` and at least TRIM_FROM scores
+    the mean without one highest and one lowest (去掉一个最高分和一个最低分)."""
+    ordered = sorted(points)
+    dropped: tuple[Decimal, ...] = ()
+    if rule == TRIMMED and len(ordered) >= TRIM_FROM:
+        dropped = (ordered[-1], ordered[0])
+        ordered = ordered[1:-1]
+    if not ordered:
+        return Aggregate(rule, None, (), ())
+    with localcontext() as context:
+        context.prec = 60
+        mean = sum(ordered, Decimal(0)) / len(ordered)
+        value = mean.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Aggregate(rule, value, tuple(ordered), dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """A panel member as listed: name, unit, role and how many positions they recorded."""
+
+    name: str
+    unit: str
+    role: str
+    judgements: int = 0
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "role": self.role,
+            "role_label": self.role_label,
+            "judgements": self.judgements,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PanelInfo:
+    """A round's panel: its members (组长 first) and its aggregation rule."""
+
+    round_name: str
+    aggregation: str
+    members: tuple[MemberInfo, ...]
+
+    @property
+    def chair(self) -> MemberInfo | None:
+        return next((m for m in self.members if m.role == CHAIR), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_name,
+            "aggregation": self.aggregation,
+            "aggregation_label": AGGREGATION_LABELS[self.aggregation],
+            "members": [m.to_dict() for m in self.members],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One member's position on one judgement item (None: not yet given)."""
+
+    member: str
+    role: str
+    met: bool | None
+    points: Decimal | None = None
+    note: str = ""
+    recused: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.recused:
+            return "回避"
+        if self.met is None:
+            return "未表态"
+        text = "符合" if self.met else "不符合"
+        return text + (f"（{self.points} 分）" if self.points is not None else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "role": self.role,
+            "met": self.met,
+            "points": None if self.points is None else str(self.points),
+            "note": self.note,
+            "recused": self.recused,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionPositions:
+    """Every member's position on one judgement item, whether they agree, and the points."""
+
+    criterion: str
+    title: str
+    scored: bool
+    max_points: Decimal | None
+    positions: tuple[Position, ...]
+    aggregate: Aggregate | None = None
+
+    @property
+    def met(self) -> int:
+        return sum(1 for p in self.positions if p.met is True and not p.recused)
+
+    @property
+    def unmet(self) -> int:
+        return sum(1 for p in self.positions if p.met is False and not p.recused)
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for p in self.positions if p.met is None and not p.recused)
+
+    @property
+    def agreement(self) -> str:
+        """agree (all who may judge did, alike), disagree (met and unmet both given), open
+        (alike so far, some still to judge) or none (nobody judged yet)."""
+        if self.met and self.unmet:
+            return DISAGREE
+        if not (self.met or self.unmet):
+            return NONE
+        return OPEN if self.waiting else AGREE
+
+    @property
+    def agreement_label(self) -> str:
+        return AGREEMENT_LABELS[self.agreement]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.criterion,
+            "title": self.title,
+            "scored": self.scored,
+            "max_points": None if self.max_points is None else str(self.max_points),
+            "met": self.met,
+            "unmet": self.unmet,
+            "waiting": self.waiting,
+            "agreement": self.agreement,
+            "agreement_label": self.agreement_label,
+            "aggregate": self.aggregate.to_dict() if self.aggregate else None,
+            "positions": [p.to_dict() for p in self.positions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicantPanel:
+    """The panel's work on one applicant: positions per judgement item, each member's
+    opinion and 回避, and the final decision (the 组长's) beside them."""
+
+    round_name: str
+    uscc: str
+    name: str
+    aggregation: str
+    members: tuple[MemberInfo, ...]
+    criteria: tuple[CriterionPositions, ...]
+    opinions: dict[str, str] = field(default_factory=dict)
+    recusals: dict[str, str] = field(default_factory=dict)
+    decision: str | None = None
+    decision_label: str = ""
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    opinion: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_name,
+            "uscc": self.uscc,
+            "name": self.name,
+            "aggregation": self.aggregation,
+            "members": [m.to_dict() for m in self.members],
+            "criteria": [c.to_dict() for c in self.criteria],
+            "opinions": dict(self.opinions),
+            "recusals": dict(self.recusals),
+            "decision": self.decision,
+            "decision_label": self.decision_label,
+            "decided_by": self.decided_by,
+            "opinion": self.opinion,
+        }
+
+
+# (member id, name, role) of each member, in panel order (组长 first)
+MemberKey = tuple[int, str, str]
+# A member's recorded position: met, points, note
+Given = tuple[bool, Decimal | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementItem:
+    """A judgement item of an applicant's evaluation, as the panel positions need it."""
+
+    criterion: str
+    title: str
+    scored: bool
+    max_points: Decimal | None = None
+
+
+def criterion_positions(
+    members: Sequence[MemberKey],
+    given: dict[tuple[int, str], Given],
+    recused: set[int],
+    items: Sequence[JudgementItem],
+    rule: str,
+) -> tuple[CriterionPositions, ...]:
+    """Every member's position on each item, and the aggregated points of scored items
+    (回避 members' points never count)."""
+    result = []
+    for item in items:
+        positions = []
+        for member_id, name, role in members:
+            met, points, note = given.get((member_id, item.criterion), (None, None, ""))
+            positions.append(Position(name, role, met, points, note, member_id in recused))
+        points = [p.points for p in positions if p.points is not None and not p.recused]
+        result.append(
+            CriterionPositions(
+                item.criterion,
+                item.title,
+                item.scored,
+                item.max_points,
+                tuple(positions),
+                aggregate(points, rule) if item.scored else None,
+            )
+        )
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelRecords:
+    """A round's panel and all it recorded, keyed by applicant (Panels.round_records)."""
+
+    round_name: str
+    aggregation: str
+    members: tuple[tuple[int, str, str, str], ...]  # id, name, unit, role (组长 first)
+    judgements: dict[str, dict[tuple[int, str], Given]]
+    recusals: dict[str, dict[int, str]]
+    opinions: dict[str, dict[int, str]]
+
+    def applicant(self, uscc: str, name: str, items: Sequence[JudgementItem]) -> ApplicantPanel:
+        """The panel's work on one applicant, for the given judgement items (the decision is
+        the caller's: the report prints it from the review)."""
+        given = self.judgements.get(uscc, {})
+        recusals = self.recusals.get(uscc, {})
+        opinions = self.opinions.get(uscc, {})
+        names = {m[0]: m[1] for m in self.members}
+        return ApplicantPanel(
+            round_name=self.round_name,
+            uscc=uscc,
+            name=name,
+            aggregation=self.aggregation,
+            members=tuple(
+                MemberInfo(n, unit, role, sum(1 for key in given if key[0] == i))
+                for i, n, unit, role in self.members
+            ),
+            criteria=criterion_positions(
+                [(i, n, role) for i, n, _unit, role in self.members],
+                given,
+                set(recusals),
+                items,
+                self.aggregation,
+            ),
+            opinions={names[i]: opinions[i] for i in names if i in opinions},
+            recusals={names[i]: recusals[i] for i in names if i in recusals},
+        )
