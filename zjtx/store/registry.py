@@ -4,7 +4,6 @@ queries by title, year, region and enterprise, renewals due and revocations."""
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +36,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
+from zjtx.store.registry_import import RegistryImport, _audit, _copy, _Entry, _ImportPlan
 
 if TYPE_CHECKING:
     from zjtx.intake.published_list import ListProblem, PublishedList
@@ -110,22 +110,6 @@ class RegistryEntryInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class RegistryImport:
-    """What importing one list did."""
-
-    file_name: str
-    rows: int
-    added: int
-    superseded: int
-    uscc_attached: int
-    unchanged: int
-
-    @property
-    def changed_nothing(self) -> bool:
-        return self.added == self.superseded == self.uscc_attached == 0
-
-
-@dataclass(frozen=True, slots=True)
 class RoundApplication:
     """An enterprise's application in one of our rounds and what was decided."""
 
@@ -159,24 +143,6 @@ class EnterpriseHistory:
     entries: list[RegistryEntryInfo] = field(default_factory=list)
     applications: list[RoundApplication] = field(default_factory=list)
     suggestions: list[tuple[str, float]] = field(default_factory=list)  # near names, score
-
-
-@dataclass(slots=True)
-class _Entry:
-    """The columns of a current entry the import and the checks compare."""
-
-    id: int
-    name: str
-    name_key: str
-    uscc: str | None
-    city: str | None
-    county: str | None
-    title: str
-    level: str
-    year: int
-    batch: str
-    status: str
-    valid_until: int
 
 
 _ENTRY_COLUMNS = (
@@ -581,271 +547,6 @@ class Registry:
         return [e for e in self.show(code).entries if e.id in set(new_ids)]
 
 
-# ----------------------------------------------------------------------------- the import
-
-
-@dataclass
-class _ImportPlan:
-    """What one list adds to the register, computed against its current entries."""
-
-    published: PublishedList
-    title: str
-    year: int
-    batch: str
-    status: str
-    level: str
-    valid_years: int
-    actor: Evaluator
-    now: datetime
-    new_rows: list[dict[str, Any]] = field(default_factory=list)
-    replaced: list[_Entry | None] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)
-    problems: list[ListProblem] = field(default_factory=list)
-    unchanged: int = 0
-    round_id: int | None = None  # the round whose recommendations this is
-
-    def build(self, entries: list[_Entry]) -> None:
-        from zjtx.intake.published_list import ListProblem
-
-        by_uscc: dict[str, list[_Entry]] = defaultdict(list)
-        by_key: dict[str, list[_Entry]] = defaultdict(list)
-        for entry in entries:
-            by_key[entry.name_key].append(entry)
-            if entry.uscc:
-                by_uscc[entry.uscc].append(entry)
-        valid_until = self.year + self.valid_years
-        for row in self.published.rows:
-            named = by_key.get(row.name_key, [])
-            if row.uscc:
-                other = next((e for e in named if e.uscc and e.uscc != row.uscc), None)
-                if other is not None:
-                    self.problems.append(
-                        ListProblem(
-                            "list-uscc-contradicts",
-                            f"企业 “{row.name}” 的统一社会信用代码 {row.uscc} 与培育库中记录的 "
-                            f"{other.uscc}（{other.year} 年{RegistryTitle.label_of(other.title)}）"
-                            "不符；请核实后更正名单",
-                            self.published.file_name,
-                            row.sheet,
-                            row.row,
-                        )
-                    )
-                    continue
-                mine = by_uscc.get(row.uscc, []) + [e for e in named if e.uscc is None]
-            else:
-                mine = named
-            same = next(
-                (
-                    e
-                    for e in mine
-                    if (e.title, e.level, e.year) == (self.title, self.level, self.year)
-                ),
-                None,
-            )
-            source = {
-                "source_file": self.published.file_name,
-                "source_sheet": row.sheet,
-                "source_row": row.row,
-                "source_title": self.published.document_title,
-                "list_id": None,
-            }
-            wanted = {
-                "name": row.name,
-                "name_key": row.name_key,
-                "uscc": row.uscc or (same.uscc if same else None),
-                "city": row.city or (same.city if same else None),
-                "county": row.county or (same.county if same else None),
-                "title": self.title,
-                "level": self.level,
-                "year": self.year,
-                "batch": self.batch,
-                "status": self.status,
-                "valid_until": valid_until,
-            }
-            if same is not None and _same_state(same, wanted):
-                self.unchanged += 1
-            elif same is None:
-                self._add({**wanted, **source}, None, "registry-entry", None)
-            elif _same_state(same, {**wanted, "uscc": same.uscc}):
-                note = f"补充统一社会信用代码（来自 {self._where(row)}）"
-                self._add({**wanted, **source}, same, "registry-uscc-attach", note)
-            else:
-                note = (
-                    f"{RegistryStatus.label_of(same.status)}→{RegistryStatus.label_of(self.status)}"
-                )
-                self._add({**wanted, **source}, same, "registry-supersede", note)
-            if row.uscc:
-                for entry in mine:
-                    if entry.uscc is None and entry is not same:
-                        note = f"补充统一社会信用代码（来自 {self._where(row)}）"
-                        self._add(
-                            _copy(entry, self.actor, self.now, uscc=row.uscc, note=note),
-                            entry,
-                            "registry-uscc-attach",
-                            note,
-                        )
-
-    def _where(self, row: Any) -> str:
-        name = self.published.file_name
-        return name if row.row is None else f"{name} 第 {row.row} 行"
-
-    def _add(
-        self, row: dict[str, Any], replaced: _Entry | None, action: str, note: str | None
-    ) -> None:
-        row["note"] = row.get("note") or note
-        row["supersedes_id"] = replaced.id if replaced else None
-        row.update(created_by_id=self.actor.id, created_at=self.now)
-        self.new_rows.append(row)
-        self.replaced.append(replaced)
-        self.actions.append(action)
-
-    def write(self, session: Session) -> RegistryImport:
-        published = self.published
-        attached = self.actions.count("registry-uscc-attach")
-        result = RegistryImport(
-            file_name=published.file_name,
-            rows=len(published.rows),
-            added=self.actions.count("registry-entry"),
-            superseded=self.actions.count("registry-supersede"),
-            uscc_attached=attached,
-            unchanged=self.unchanged,
-        )
-        if result.changed_nothing:
-            return result  # the same list again: nothing to record
-        record = RegistryList(
-            file_name=published.file_name,
-            sha256=published.sha256,
-            document_title=published.document_title,
-            title=self.title,
-            level=self.level,
-            year=self.year,
-            batch=self.batch,
-            status=self.status,
-            valid_years=self.valid_years,
-            rows=len(published.rows),
-            entries_added=len(self.new_rows),
-            round_id=self.round_id,
-            imported_by_id=self.actor.id,
-            imported_at=self.now,
-        )
-        session.add(record)
-        session.flush()
-        for row in self.new_rows:
-            row["list_id"] = record.id
-        ids = insert_many(session, RegistryEntry, self.new_rows)
-        events = [
-            _audit(self.actor, self.now, action, new_id, row, old, row.get("note"))
-            for new_id, row, old, action in zip(
-                ids, self.new_rows, self.replaced, self.actions, strict=True
-            )
-        ]
-        events.append(
-            {
-                "at": self.now,
-                "actor": self.actor.name,
-                "action": "registry-import" if self.round_id is None else "round-recognise",
-                "entity": "registry_list",
-                "entity_id": record.id,
-                "round_id": self.round_id,
-                "applicant_id": None,
-                "uscc": None,
-                "before": None,
-                "after": {
-                    "file": published.file_name,
-                    "sha256": published.sha256,
-                    "document_title": published.document_title,
-                    "title": self.title,
-                    "year": self.year,
-                    "batch": self.batch,
-                    "status": self.status,
-                    "level": self.level,
-                    "valid_years": self.valid_years,
-                    "valid_until": self.year + self.valid_years,
-                    "rows": result.rows,
-                    "added": result.added,
-                    "superseded": result.superseded,
-                    "uscc_attached": result.uscc_attached,
-                    "unchanged": result.unchanged,
-                },
-                "reason": None,
-            }
-        )
-        insert_many(session, AuditEvent, events)
-        return result
-
-
-def _same_state(entry: _Entry, wanted: dict[str, Any]) -> bool:
-    return (
-        entry.status == wanted["status"]
-        and entry.batch == wanted["batch"]
-        and entry.valid_until == wanted["valid_until"]
-        and entry.uscc == wanted["uscc"]
-    )
-
-
-def _copy(entry: _Entry, actor: Evaluator, now: datetime, **changes: Any) -> dict[str, Any]:
-    """A new state of ``entry`` (its source kept) superseding it, with ``changes``."""
-    row = {
-        "supersedes_id": entry.id,
-        "list_id": None,
-        "name": entry.name,
-        "name_key": entry.name_key,
-        "uscc": entry.uscc,
-        "city": entry.city,
-        "county": entry.county,
-        "title": entry.title,
-        "level": entry.level,
-        "year": entry.year,
-        "batch": entry.batch,
-        "status": entry.status,
-        "valid_until": entry.valid_until,
-        "source_file": "",
-        "source_sheet": None,
-        "source_row": None,
-        "source_title": "",
-        "note": None,
-        "created_by_id": actor.id,
-        "created_at": now,
-    }
-    row.update(changes)
-    return row
-
-
-def _audit(
-    actor: Evaluator,
-    now: datetime,
-    action: str,
-    entry_id: int,
-    row: dict[str, Any],
-    old: _Entry | None,
-    reason: str | None,
-) -> dict[str, Any]:
-    return {
-        "at": now,
-        "actor": actor.name,
-        "action": action,
-        "entity": "registry_entry",
-        "entity_id": entry_id,
-        "round_id": None,
-        "applicant_id": None,
-        "uscc": row.get("uscc"),
-        "before": None
-        if old is None
-        else {"entry": old.id, "status": old.status, "uscc": old.uscc, "batch": old.batch},
-        "after": {
-            "name": row["name"],
-            "title": row["title"],
-            "year": row["year"],
-            "status": row["status"],
-            "uscc": row.get("uscc"),
-            "valid_until": row["valid_until"],
-            "file": row.get("source_file") or None,
-            "row": row.get("source_row"),
-        },
-        "reason": reason,
-    }
-
-
 def _info(entry: RegistryEntry, actor: str, current: bool) -> RegistryEntryInfo:
     return RegistryEntryInfo(
         id=entry.id,
@@ -932,7 +633,6 @@ __all__ = [
     "EnterpriseHistory",
     "Registry",
     "RegistryEntryInfo",
-    "RegistryImport",
     "RegistryImportError",
     "RoundApplication",
     "RoundRecognition",

@@ -35,7 +35,8 @@ from zjtx.store.common import (
 from zjtx.store.errors import InvalidRequestError
 from zjtx.store.evaluations import Evaluations, confirmations_of, input_hash
 from zjtx.store.models import ApplicantVersion, Evaluation, RegistryEntry, Round, utc_now
-from zjtx.store.registry import _Entry, current_entries, current_query
+from zjtx.store.registry import current_entries, current_query
+from zjtx.store.registry_import import _Entry
 from zjtx.store.registry_match import near_names
 
 IN_LIST_LIMIT = 2000  # beyond this many codes and names, read the whole register instead
