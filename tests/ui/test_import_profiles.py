@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from tests.ui.conftest import ROUND, ROUND_DATE
 from zjtx.intake.profiles import ProfileBook
 from zjtx.intake.synthetic import valid_uscc
-from zjtx.ui import import_dialog
+from zjtx.ui import import_reading
 from zjtx.ui.import_dialog import ImportDialog, MappingModel
 from zjtx.ui.tasks import TaskRunner
 
@@ -154,7 +154,7 @@ def test_corrected_roster_saved_as_profile_reads_the_next_district_file(
         asked["default"] = text
         return "福州区县名单", True
 
-    monkeypatch.setattr(import_dialog.QInputDialog, "getText", answer)
+    monkeypatch.setattr(import_reading.QInputDialog, "getText", answer)
     qtbot.mouseClick(wizard.save_profile_button, Qt.MouseButton.LeftButton)
     assert asked["default"] == "鼓楼区"
     assert "已保存对应关系「福州区县名单」" in wizard.status.text()
@@ -241,7 +241,9 @@ def test_form_label_corrected_in_the_wizard_and_saved_reads_the_next_form(
     assert "已按您的更正读取 1 栏" in wizard.status.text()
     assert wizard.save_profile_button.isEnabled()
 
-    monkeypatch.setattr(import_dialog.QInputDialog, "getText", lambda *a, **k: ("企业申报表", True))
+    monkeypatch.setattr(
+        import_reading.QInputDialog, "getText", lambda *a, **k: ("企业申报表", True)
+    )
     qtbot.mouseClick(wizard.save_profile_button, Qt.MouseButton.LeftButton)
     assert "已保存对应关系「企业申报表」" in wizard.status.text()
     saved = json.loads((data_folder / "profiles" / "企业申报表.json").read_text("utf-8"))
