@@ -245,7 +245,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.read_only_label = QLabel("")
         self.statusBar().addPermanentWidget(self.read_only_label)
         self._build_actions()
-        from zjtx.ui.registry_view import install_registry
+        from zjtx.ui.registry_main_window import install_registry
 
         install_registry(self)  # 培育库: its window, the round's 认定 mark, the detail's tab
         self.show_identity()
