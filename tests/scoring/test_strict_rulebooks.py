@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from zjtx.paths import resource_path
-from zjtx.scoring import loader
+from zjtx.scoring import criterion_parsing, loader
 from zjtx.scoring.errors import DataFileError, DataFileErrors
 from zjtx.scoring.loader import load_overlay_file, load_rulebook_file
 from zjtx.scoring.parser import (
@@ -262,13 +262,13 @@ def test_misspelt_key_in_a_first_case_is_rejected(tmp_path, key):
 # Where each table's mapping sits in the minimal rulebook, and the rule id its problems carry.
 MAPPINGS: dict[str, tuple[frozenset[str], Callable[[dict], dict], str]] = {
     "top": (loader.TOP_KEYS, lambda d: d, "strict-test"),
-    "criterion": (loader.CRITERION_KEYS, lambda d: d["criteria"][0], "T-1"),
+    "criterion": (criterion_parsing.CRITERION_KEYS, lambda d: d["criteria"][0], "T-1"),
     "group": (loader.GROUP_KEYS, lambda d: d["groups"][1], "strict-test"),
     "setting": (loader.SETTING_KEYS, lambda d: d["settings"]["waived"], "strict-test"),
     "applies": (loader.APPLIES_KEYS, lambda d: d["applies"][0], "strict-test"),
     "instrument": (loader.INSTRUMENT_KEYS, lambda d: d["instrument"], "strict-test"),
     "not_applicable": (
-        loader.NOT_APPLICABLE_KEYS,
+        criterion_parsing.NOT_APPLICABLE_KEYS,
         lambda d: d["criteria"][0]["not_applicable"],
         "T-1",
     ),

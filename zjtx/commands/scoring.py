@@ -31,13 +31,8 @@ from zjtx.scoring import (
 from zjtx.scoring.api import check_scoring, score_each
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.installing import installed_lines, origin_of, origin_text
-from zjtx.scoring.notices import (
-    AppliedNotice,
-    Notice,
-    describe_notice,
-    describe_setting,
-    load_all_notices,
-)
+from zjtx.scoring.notice_definitions import AppliedNotice, Notice
+from zjtx.scoring.notices import describe_notice, describe_setting, load_all_notices
 from zjtx.scoring.quantities import format_number
 from zjtx.scoring.rulebook import (
     CORRESPONDENCE_KINDS,

@@ -175,7 +175,7 @@ class Rulebook:
     # notes with the unverified note), in CriterionResult's field order.
     result_heads: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # The year's notices applied to make this the effective rulebook of a round
-    # (zjtx.scoring.notices.AppliedNotice); () for a rulebook as loaded.
+    # (zjtx.scoring.notice_definitions.AppliedNotice); () for a rulebook as loaded.
     notices: tuple[Any, ...] = ()
 
     @property

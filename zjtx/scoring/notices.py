@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionKind
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import read_yaml
@@ -27,10 +26,18 @@ from zjtx.scoring.definitions import (
 )
 from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean, raise_collected
 from zjtx.scoring.loader import load_rulebook, result_heads_of
+from zjtx.scoring.notice_definitions import (
+    LEVELS,
+    AppliedNotice,
+    Change,
+    Cover,
+    Exemption,
+    Instrument,
+    Notice,
+    SettingChange,
+    WordingChange,
+)
 from zjtx.scoring.parser import Parser, check_keys
-
-LEVELS = {"national": "国家级", "provincial": "省级"}
-SOURCES = {"rulebook": "评价标准默认", "notice": "通知规定", "override": "本批次改定"}
 
 _TOP_KEYS = ("id", "title", "level", "province", "instrument", "covers", "changes", "unverified", "note")  # fmt: skip
 _INSTRUMENT_KEYS = ("title", "number", "issued", "grade", "link", "note")
@@ -43,171 +50,6 @@ _EXEMPT_KEYS = ("criterion", "application_types", "note")
 _ADDED_KEYS = ("id", "title", "group", "clause", "source", "grade", "unverified", "require", "notes")  # fmt: skip
 
 
-# --------------------------------------------------------------------------------------------
-# Definitions
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Instrument:
-    """The document a notice is: its title, number (文号), date, source grade and link."""
-
-    title: str
-    number: str
-    issued: date | None
-    grade: str
-    link: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Cover:
-    """The rounds of one tier a notice governs: round dates (inclusive) and application types."""
-
-    tier: str
-    start: date
-    end: date | None
-    application_types: tuple[str, ...]
-    note: str = ""
-
-    def covers(self, tier: str, round_date: date, application_type: str) -> bool:
-        return (
-            tier == self.tier
-            and application_type in self.application_types
-            and self.start <= round_date
-            and (self.end is None or round_date <= self.end)
-        )
-
-    def describe(self) -> str:
-        types = "、".join(ApplicationType(t).label for t in self.application_types)
-        span = (
-            f"{self.start.isoformat()} 至 {self.end.isoformat()}"
-            if self.end
-            else f"{self.start.isoformat()} 起"
-        )
-        return f"{span}（{types}）"
-
-
-@dataclass(frozen=True, slots=True)
-class SettingChange:
-    """A rulebook setting a notice fixes for its rounds (a round may still override it)."""
-
-    name: str
-    value: bool
-    clause: str = ""
-    unverified: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WordingChange:
-    """New wording of a criterion: its clause, and the question text of some of its fields."""
-
-    criterion: str
-    clause: str | None
-    texts: tuple[tuple[str, str], ...]  # (field or quantity name, question text)
-    source: str | None = None
-    unverified: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Exemption:
-    """A criterion that does not apply to some application types in the notice's rounds."""
-
-    criterion: str
-    application_types: tuple[str, ...]
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What a notice changes in one rulebook."""
-
-    rulebook: str
-    settings: tuple[SettingChange, ...] = ()
-    wording: tuple[WordingChange, ...] = ()
-    fields: tuple[tuple[str, str | None, str | None], ...] = ()  # (key, label, help)
-    exempt: tuple[Exemption, ...] = ()
-    add: tuple[dict[str, Any], ...] = ()
-    verdict_add: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A year's notice (national, or a province's): the rounds it covers and what it changes."""
-
-    id: str
-    title: str
-    level: str  # a key of LEVELS
-    province: str | None
-    instrument: Instrument
-    covers: tuple[Cover, ...]
-    changes: tuple[Change, ...]
-    unverified: str | None
-    note: str
-    file: str
-    hash: str
-
-    @property
-    def grade(self) -> str:
-        return self.instrument.grade
-
-    @property
-    def label(self) -> str:
-        """How people name it: the number and the title, e.g. 工信厅企业函〔2025〕190号《…》."""
-        return f"{self.instrument.number}《{self.title}》"
-
-    def covers_round(self, tier: str, round_date: date, application_type: str) -> bool:
-        return any(c.covers(tier, round_date, application_type) for c in self.covers)
-
-    def change_for(self, rulebook_id: str) -> Change | None:
-        return next((c for c in self.changes if c.rulebook == rulebook_id), None)
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedNotice:
-    """A notice as applied to one rulebook: what it changed there, for display and records."""
-
-    notice: Notice
-    change: Change
-
-    def summary(self) -> list[str]:
-        """What the notice changed, one Chinese line each."""
-        lines = [
-            f"批次设置“{s.name}”为{'启用' if s.value else '关闭'}"
-            + ("（⚠未核实）" if s.unverified else "")
-            for s in self.change.settings
-        ]
-        lines += [f"{w.criterion} 采用本通知表述" for w in self.change.wording]
-        lines += [f"字段“{key}”按本通知提问" for key, _label, _help in self.change.fields]
-        lines += [
-            f"{e.criterion} 对{_types_text(e.application_types)}不适用" for e in self.change.exempt
-        ]
-        lines += [f"增加条目 {entry['id']}" for entry in self.change.add]
-        return lines
-
-    def record(self) -> dict[str, Any]:
-        """The notice as kept with an evaluation (Evaluation.notices, `score --json`)."""
-        notice = self.notice
-        ins = notice.instrument
-        return {
-            "id": notice.id,
-            "number": ins.number,
-            "title": notice.title,
-            "level": notice.level,
-            "province": notice.province,
-            "issued": ins.issued.isoformat() if ins.issued else None,
-            "grade": ins.grade,
-            "link": ins.link or None,
-            "unverified": notice.unverified,
-            "changes": self.summary(),
-        }
-
-
-def _types_text(types: tuple[str, ...]) -> str:
-    return "、".join(ApplicationType(t).label for t in types)
-
-
-# --------------------------------------------------------------------------------------------
 # Loading and validation
 # --------------------------------------------------------------------------------------------
 

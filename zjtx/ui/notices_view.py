@@ -9,7 +9,8 @@ from typing import Any
 from zjtx.scoring import TIERS
 from zjtx.scoring.errors import DataFileError
 from zjtx.scoring.installing import origin_text
-from zjtx.scoring.notices import AppliedNotice, Notice, load_all_notices
+from zjtx.scoring.notice_definitions import AppliedNotice, Notice
+from zjtx.scoring.notices import load_all_notices
 from zjtx.scoring.selection import round_notice_lines, round_notices
 
 NOTICE_COLUMNS = ("通知 id", "文号", "适用批次", "改变", "来源等级", "来源")
