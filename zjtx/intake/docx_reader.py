@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from zjtx.intake.workbook import FileProblem, SheetData
+from zjtx.intake.sheet_data import FileProblem, SheetData
 
 BODY_TEXT = "正文"
 MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables

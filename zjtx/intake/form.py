@@ -11,8 +11,16 @@ from datetime import date
 from typing import Any
 
 from zjtx.domain.applicant import Provenance
-from zjtx.domain.fields import FieldCatalogue, FieldType
+from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.issues import Severity
+from zjtx.intake.form_base import (
+    _LABEL_KINDS,
+    MANUAL,
+    FormReaderBase,
+    _merged_end,
+    _Placed,
+    _YearSlot,
+)
 from zjtx.intake.headers import (
     YEAR_COLUMN_WORDS,
     HeaderMatch,
@@ -22,10 +30,8 @@ from zjtx.intake.headers import (
     names_year,
     split_units,
     year_cell,
-    year_of,
 )
 from zjtx.intake.ip_list import (
-    IpTable,
     find_ip_tables,
     ip_cell,
     is_related,
@@ -33,18 +39,14 @@ from zjtx.intake.ip_list import (
     transfer_date,
 )
 from zjtx.intake.records import ColumnMapping, Record, StatedRatio
-from zjtx.intake.roster import FORMULA_MESSAGE, _ratio_value, cell_error_message
-from zjtx.intake.values import CellError, make_converter, raw_text
-from zjtx.intake.workbook import SheetData, sheet_ref
+from zjtx.intake.roster import _ratio_value
+from zjtx.intake.sheet_data import SheetData, sheet_ref
+from zjtx.intake.values import raw_text
 
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
 _UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数据单位"})
 _UNIT_TEXT = re.compile(
     r"^[(（]?(?:金额)?(?:单位[:：]?)?(百万元|亿元|万元|千元|元|%|人|项|个|名|级|分|年|家)[)）]?$"
-)
-_ANCHOR = re.compile(
-    r"^(?:最近一年|近一年|近1年)(?:对应|所属|为|是|指)?(?:的)?(?:财务|会计)?(?:年度|年份)?"
-    r"(?:为|是)?((?:19|20)\d{2})?(?:年度|年)?$"
 )
 _NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.\s]+%?$")
 
@@ -55,16 +57,6 @@ def _is_number(value: Any) -> bool:
     if isinstance(value, int | float):
         return True
     return isinstance(value, str) and bool(_NUMBER_TEXT.match(value.strip()))
-
-
-_CHRONOLOGICAL = re.compile(r"按时间先后|按时间顺序|由远及近|从远到近|按年度先后|自远至近")
-MANUAL = "按评审人的更正"  # HeaderMatch.detail of a label the evaluator mapped by hand
-_LABEL_KINDS = ("field", "ratio", "no-year", "bad-year", "bad-unit", "window", "window-ambiguous")
-
-
-def _merged_end(sheet: SheetData) -> dict[tuple[int, int], int]:
-    """(row, col) of each merged range's top-left cell -> its last column."""
-    return {(r1, c1): c2 for r1, c1, r2, c2 in sheet.merged}
 
 
 def _covered(sheet: SheetData) -> set[tuple[int, int]]:
@@ -94,24 +86,6 @@ def form_score(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> int:
 
 
 @dataclass(slots=True)
-class _YearSlot:
-    """A header cell naming a year: where, what it says, and what it resolved to."""
-
-    pos: int  # column (year columns) or row (years as rows)
-    calendar: int | None
-    relative: int | None
-    text: str
-    where: str
-
-
-@dataclass(slots=True)
-class _Placed:
-    index: int
-    calendar: int
-    rule: str | None
-
-
-@dataclass(slots=True)
 class _Axis:
     """A row of year column headers, with the 单位 column beside them if there is one."""
 
@@ -122,237 +96,8 @@ class _Axis:
     placed: dict[int, _Placed] | None = None
 
 
-MEMO_LIMIT = 20_000  # label texts remembered per catalogue and year
-_MEMOS: dict[tuple[int, int], tuple[FieldCatalogue, dict[str, HeaderMatch], dict[Any, Any]]] = {}
-
-
-def _memos(catalogue: FieldCatalogue, year: int) -> tuple[dict[str, HeaderMatch], dict[Any, Any]]:
-    """Label matches and converters shared by every form of a catalogue and round year: a
-    folder of 500 申请书 repeats the same labels (matching and converters are pure)."""
-    cached = _MEMOS.get((id(catalogue), year))
-    if cached is None or cached[0] is not catalogue:
-        if len(_MEMOS) > 16:
-            _MEMOS.clear()
-        cached = _MEMOS[(id(catalogue), year)] = (catalogue, {}, {})
-    return cached[1], cached[2]
-
-
-class _FormReader:
+class _FormReader(FormReaderBase):
     """Reads grids (sheets, Word tables) into one Record."""
-
-    def __init__(
-        self,
-        catalogue: FieldCatalogue,
-        year: int,
-        file: str,
-        record: Record,
-        label_overrides: Mapping[str, tuple[str | None, str | None]] | None = None,
-    ) -> None:
-        self.catalogue = catalogue
-        # cleaned label -> (field key or None to ignore it, unit): the evaluator's corrections
-        self.label_overrides = dict(label_overrides or {})
-        self.labels: set[str] = set()  # the labels recognised by themselves (the fingerprint)
-        self.overridden: set[str] = set()  # the corrected labels found
-        self.year = year
-        self.file = file
-        self.record = record
-        self.mappings: list[ColumnMapping] = []
-        self.deferred: list[tuple[str, Severity, str, str | None, str | None, str | None]] = []
-        self.memo, self.converters = _memos(catalogue, year)
-        self.anchor: tuple[int, str, str] | None = None  # (year, label at, value at)
-        self.chronological: str | None = None  # where a cell says the years run oldest first
-        self.ip_tables: list[tuple[SheetData, IpTable]] = []
-        self.ip_definition = "2026" if year >= 2026 else "2022"
-
-    # ---- positions and issues ---------------------------------------------------------------
-
-    def at(self, sheet: SheetData, r: int, c: int) -> str:
-        """A position for messages: C5 in a sheet, 表2 第3行第2列 in a Word document."""
-        if sheet.ref_style == "a1":
-            return sheet_ref(sheet, r, c)
-        return f"{sheet.name} {sheet_ref(sheet, r, c)}"
-
-    def issue(
-        self,
-        code: str,
-        message: str,
-        sheet: SheetData,
-        cell: str | None,
-        key: str | None = None,
-        severity: Severity = Severity.ERROR,
-    ) -> None:
-        self.deferred.append((code, severity, message, key, sheet.name, cell))
-
-    def match(self, text: str) -> HeaderMatch:
-        if self.label_overrides:
-            cleaned = clean(text)
-            if cleaned in self.label_overrides:
-                self.overridden.add(cleaned)
-                # A recognised label corrected is still part of the layout's fingerprint.
-                if self._match(text).kind in _LABEL_KINDS:
-                    self.labels.add(cleaned)
-                key, unit = self.label_overrides[cleaned]
-                if key is None:
-                    return HeaderMatch("ignored", detail=MANUAL)
-                return HeaderMatch("field", key=key, unit=unit, detail=MANUAL)
-        found = self._match(text)
-        if found.kind in _LABEL_KINDS:
-            self.labels.add(clean(text))
-        return found
-
-    def _match(self, text: str) -> HeaderMatch:
-        found = self.memo.get(text)
-        if found is None:
-            found = match_header(text, self.catalogue, self.year)
-            if len(self.memo) < MEMO_LIMIT:
-                self.memo[text] = found
-        return found
-
-    # ---- the whole document -----------------------------------------------------------------
-
-    def survey(self, sheets: Sequence[SheetData]) -> None:
-        """Find which year 近一年 is said to be, and whether years are said to run oldest first."""
-        for sheet in sheets:
-            merged_end = _merged_end(sheet)
-            for r, row in enumerate(sheet.rows):
-                for c, value in enumerate(row):
-                    if not isinstance(value, str) or not value.strip():
-                        continue
-                    if self.chronological is None and _CHRONOLOGICAL.search(value):
-                        self.chronological = self.at(sheet, r, c)
-                    if self.anchor is not None:
-                        continue
-                    text = clean(value).replace("：", "").replace(":", "")
-                    found = _ANCHOR.match(text)
-                    if found is None:
-                        continue
-                    if found.group(1):
-                        where = self.at(sheet, r, c)
-                        self.anchor = (int(found.group(1)), where, where)
-                        continue
-                    for rr, cc in ((r, merged_end.get((r, c), c) + 1), (r + 1, c)):
-                        stated = year_of(self.value(sheet, rr, cc))
-                        if stated is not None:
-                            self.anchor = (stated, self.at(sheet, r, c), self.at(sheet, rr, cc))
-                            break
-
-    @staticmethod
-    def value(sheet: SheetData, r: int, c: int) -> Any:
-        rows = sheet.rows
-        if 0 <= r < len(rows) and c < len(rows[r]):
-            return rows[r][c]
-        return ""
-
-    def place(self, sheet: SheetData, slots: list[_YearSlot]) -> dict[int, _Placed]:
-        """Each year header's year index (1 = the year before the round) and, for relative
-        ones, the rule that gave it; conflicts and contradictions are errors, not guesses."""
-        placed: dict[int, _Placed] = {}
-        relative = [slot for slot in slots if slot.relative is not None]
-        for slot in slots:
-            if slot.calendar is not None:
-                placed[slot.pos] = _Placed(self.year - slot.calendar, slot.calendar, None)
-        if not relative:
-            return placed
-        order = [slot.relative for slot in relative]
-        newest_first = len(order) > 1 and order == sorted(order) and len(set(order)) == len(order)
-        oldest_first = len(order) > 1 and order == sorted(order, reverse=True)
-        first = next((slot for slot in relative if slot.relative == 1), relative[0])
-        texts = "、".join(slot.text for slot in relative)
-        previous = self.year - 1
-        if self.chronological is not None and newest_first:
-            self.issue(
-                "year-order-ambiguous",
-                f"{first.where} 起的表头“{texts}”从近到远排列，但 {self.chronological} 注明按时间"
-                "先后排列：无法确定各列是哪一年，这些列未读取；请把表头改写为具体年份"
-                f"（如“{previous}年”）",
-                sheet,
-                first.where,
-            )
-            return placed
-        if self.anchor is not None:
-            stated, label_at, value_at = self.anchor
-            if stated != previous:
-                self.issue(
-                    "year-anchor-conflict",
-                    f"{label_at}“近一年对应财务年度”为 {stated}年（{value_at}），但本批次"
-                    f"（{self.year}年度）的近一年应为 {previous}年（表头 {first.where}“{first.text}”）"
-                    "：请核对批次年度或该表的年度，这些列未读取",
-                    sheet,
-                    value_at,
-                )
-                return placed
-            why = f"按 {label_at}“近一年对应财务年度”（{value_at}）为 {stated}年"
-        else:
-            why = f"按批次年度 {self.year}年，近一年即上一年度 {previous}年"
-        if oldest_first:
-            why += "；各列按时间先后排列"
-        for slot in relative:
-            calendar = previous - (slot.relative - 1)
-            placed[slot.pos] = _Placed(
-                slot.relative, calendar, f"“{slot.text}”读作 {calendar}年：{why}"
-            )
-        years = "、".join(f"{placed[slot.pos].calendar}年" for slot in relative)
-        self.issue(
-            "year-relative",
-            f"{first.where} 起的表头“{texts}”读作 {years}（{why}）",
-            sheet,
-            first.where,
-            severity=Severity.INFO,
-        )
-        return placed
-
-    # ---- taking one value -------------------------------------------------------------------
-
-    def take(
-        self,
-        sheet: SheetData,
-        key: str,
-        r: int,
-        c: int,
-        unit: str | None,
-        rule: str | None = None,
-    ) -> None:
-        spec = self.catalogue[key]
-        record = self.record
-        cell = sheet_ref(sheet, r, c)
-        where = self.at(sheet, r, c)
-        record.cells.setdefault(key, where)
-        value = self.value(sheet, r, c)
-        if value == "" or value is None:
-            if (r, c) in sheet.error_cells:
-                message = f"{where}：{cell_error_message(sheet.error_cells[(r, c)])}"
-                self.issue("cell-error-value", message, sheet, cell, key)
-            elif (r, c) in sheet.formula_cells:
-                self.issue(
-                    "formula-not-calculated", f"{where}：{FORMULA_MESSAGE}", sheet, cell, key
-                )
-            return
-        convert = self.converters.get((key, unit))
-        if convert is None:
-            convert = self.converters[(key, unit)] = make_converter(spec, unit)
-        percent = (r, c) in sheet.percent_cells and spec.type != FieldType.TEXT
-        try:
-            typed = convert(value, percent)
-        except CellError as exc:
-            self.issue(exc.code, exc.message, sheet, cell, key)
-            return
-        if typed is None:
-            return
-        if key in record.values:
-            if record.values[key] != typed:
-                other = record.provenance[key]
-                self.issue(
-                    "conflicting-values",
-                    f"{spec.relative_label()}：{where} 的“{raw_text(value)}”与 "
-                    f"{record.cells[key]} 的“{other.raw}”不一致",
-                    sheet,
-                    cell,
-                    key,
-                )
-            return
-        record.values[key] = typed
-        record.cells[key] = where
-        record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
 
     # ---- one grid -----------------------------------------------------------------------------
 

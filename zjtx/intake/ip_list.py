@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from zjtx.intake.headers import clean
-from zjtx.intake.workbook import SheetData
+from zjtx.intake.sheet_data import SheetData
 
 IP_CLASSES_FILE = "ip_classes.yaml"
 DEFINITIONS = ("2022", "2026")

@@ -11,8 +11,8 @@ from typing import Any
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import checked_match, clean
+from zjtx.intake.sheet_data import SheetData, cell_ref, column_index, column_letter
 from zjtx.intake.values import MONEY_UNITS, make_converter
-from zjtx.intake.workbook import SheetData, cell_ref, column_index, column_letter
 
 IGNORE = "ignore"
 IGNORE_LABEL = "（忽略此列）"

@@ -15,7 +15,7 @@ from typing import Any
 from zjtx.intake.columns import HeaderLayout
 from zjtx.intake.headers import clean
 from zjtx.intake.mapping import ColumnOverride
-from zjtx.intake.workbook import SheetData
+from zjtx.intake.sheet_data import SheetData
 
 PROFILE_FOLDER = "profiles"
 PROFILE_SUFFIX = ".json"

@@ -29,7 +29,8 @@ from zjtx.intake.roster import (
     header_issues,
     iter_roster_records,
 )
-from zjtx.intake.workbook import FileProblem, SheetData, detect_kind, read_workbook
+from zjtx.intake.sheet_data import FileProblem, SheetData
+from zjtx.intake.workbook import detect_kind, read_workbook
 
 SUPPORTED_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xls", ".csv", ".json", ".docx", ".docm", ".doc", ".wps"}

@@ -24,6 +24,7 @@ from zjtx.intake.headers import (
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
+from zjtx.intake.sheet_data import SheetData, cell_ref, column_letter
 from zjtx.intake.values import (
     MONEY_UNITS,
     CellError,
@@ -35,7 +36,6 @@ from zjtx.intake.values import (
     parse_number_text,
     raw_text,
 )
-from zjtx.intake.workbook import SheetData, cell_ref, column_letter
 
 HEADER_SCAN_ROWS = 40
 _UNIT_CELL = re.compile(

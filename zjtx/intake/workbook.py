@@ -8,12 +8,22 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
+
+from zjtx.intake.sheet_data import (
+    FileProblem,
+    SheetData,
+    _sheet_corrupt,
+    _too_large,
+    cell_ref,
+    column_index,
+    column_letter,
+)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -53,84 +63,6 @@ MAX_SHARED_STRINGS_BYTES = 512 << 20
 MAX_TEXT_BYTES = 512 << 20
 _HIDDEN_COL = re.compile(rb"<col\s[^>]*?hidden=\"(?:1|true)\"[^>]*>")
 _COL_RANGE = re.compile(rb'min="(\d+)"[^>]*?max="(\d+)"|max="(\d+)"[^>]*?min="(\d+)"')
-
-
-class FileProblem(Exception):
-    """A file that cannot be read at all: a kebab-case code, a Chinese message, the sheet."""
-
-    def __init__(self, code: str, message: str, sheet: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.sheet = sheet
-        super().__init__(message)
-
-
-def _too_large(sheet: str, what: str) -> FileProblem:
-    return FileProblem(
-        "sheet-too-large",
-        f"工作表“{sheet}”{what}，超出了申报名单可能的大小（最多约 10 万行 × 100 列），未读取："
-        "请确认文件是否正确，或在 Excel 中删除多余的行、列和内容后另存再导入",
-        sheet,
-    )
-
-
-def _sheet_corrupt(sheet: str, what: str) -> FileProblem:
-    return FileProblem("file-corrupt", f"工作表“{sheet}”已损坏，无法读取（{what}）", sheet)
-
-
-@dataclass(slots=True)
-class SheetData:
-    """One worksheet: rows of raw values (row 0 is sheet row 1) and cell facts.
-
-    Values are str, float, int, bool, date, datetime or "" for an empty cell.
-    """
-
-    name: str | None
-    rows: list[list[Any]]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
-    percent_cells: set[tuple[int, int]] = field(default_factory=set)
-    formula_cells: set[tuple[int, int]] = field(default_factory=set)  # formulas never calculated
-    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # #N/A, #DIV/0!...
-    hidden_cols: set[int] = field(default_factory=set)
-    hidden: bool = False
-    # How positions are written: "a1" (C5), "table" (第3行第2列 of a Word table) or
-    # "paragraph" (第5段 of a Word document's text, row r being paragraph row_numbers[r]).
-    ref_style: str = "a1"
-    row_numbers: list[int] = field(default_factory=list)
-
-
-def sheet_ref(sheet: SheetData, row: int, col: int) -> str:
-    """A 0-based cell's position as the evaluator finds it: C5, 第3行第2列 or 第5段."""
-    if sheet.ref_style == "table":
-        return f"第{row + 1}行第{col + 1}列"
-    if sheet.ref_style == "paragraph":
-        return f"第{sheet.row_numbers[row]}段"
-    return cell_ref(row, col)
-
-
-def column_letter(index: int) -> str:
-    """0-based column index to Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: bytes | str) -> int:
-    """Excel letters to a 0-based column index."""
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    value = 0
-    for ch in letters:
-        value = value * 26 + ord(ch) - 64
-    return value - 1
-
-
-def cell_ref(row: int, col: int) -> str:
-    """0-based row and column to an A1 reference."""
-    return f"{column_letter(col)}{row + 1}"
 
 
 def detect_kind(path: Path) -> str:
