@@ -33,7 +33,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.scoring_port import Scorer
-from zjtx.store.texts import compact, compact_evaluation, expand, extract_texts
+from zjtx.store.texts import compact, expand, extract_texts
 
 
 def confirmations_of(
@@ -180,11 +180,10 @@ class Evaluations:
 
     def compact(self, session: Session, evaluation: DomainEvaluation) -> dict[str, Any]:
         """The stored form of a result: its rulebook texts replaced by references."""
+        result = evaluation.to_dict()
         texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook)
-        if texts is not None:
-            return compact_evaluation(evaluation, texts)
-        result = evaluation.to_dict()  # the first of its rulebook: it becomes the reference
-        texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
+        if texts is None:  # the first of its rulebook: it becomes the reference
+            texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
         return compact(result, texts) if texts is not None else result
 
     def full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:

@@ -7,10 +7,7 @@ states and empty fields, are the same). Expanding gives back exactly Evaluation.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
-
-from zjtx.domain.results import CriterionResult, Evaluation, _confirmation_dict, _num
 
 FORMAT = 2
 TOP_KEYS = ("rulebook_title",)
@@ -23,15 +20,6 @@ CRITERION_ORDER = (
 )  # fmt: skip
 _RANK = {key: index for index, key in enumerate(CRITERION_ORDER)}
 _MISSING = object()
-# Keys of CriterionResult.to_dict() in its order: a reference criterion with exactly these
-# keys can be compared field by field, without building the criterion's dict first.
-_TO_DICT_KEYS = (
-    "id", "title", "group", "group_title", "kind", "state", "state_label", "points",
-    "points_min", "points_max", "max_points", "observed", "requirement", "gap", "clause",
-    "source", "grade", "unverified", "judgement", "missing", "parts", "notes",
-    "computed_state", "confirmation",
-)  # fmt: skip
-_TO_DICT_KEYSET = frozenset(_TO_DICT_KEYS)
 
 
 def extract_texts(result: dict[str, Any]) -> dict[str, Any]:
@@ -74,93 +62,6 @@ def compact(result: dict[str, Any], texts: dict[str, Any]) -> dict[str, Any]:
         criteria.append(kept)
     out["criteria"] = criteria
     return out
-
-
-def compact_evaluation(evaluation: Evaluation, texts: dict[str, Any]) -> dict[str, Any]:
-    """compact(evaluation.to_dict(), texts), with each criterion compared with its reference
-    as it is read rather than turned into a dict first (what storing 10,000 results costs)."""
-    if texts.get("format") != FORMAT:
-        return compact(evaluation.to_dict(), texts)
-    result = compact(replace(evaluation, criteria=()).to_dict(), texts)
-    shared = texts["criteria"]
-    criteria = []
-    for item in evaluation.criteria:
-        base = shared.get(item.id)
-        if base is None:
-            criteria.append(item.to_dict())
-        elif base.keys() == _TO_DICT_KEYSET:
-            criteria.append(_compact_criterion(item, base))
-        else:  # a reference written by another revision: the general way
-            criteria.append(compact({"criteria": [item.to_dict()]}, texts)["criteria"][0])
-    result["criteria"] = criteria
-    return result
-
-
-def _compact_criterion(c: CriterionResult, base: dict[str, Any]) -> dict[str, Any]:
-    """_diff(c.to_dict(), base) with "id" last and parts diffed, as compact() keeps it."""
-    kept: dict[str, Any] = {}
-    if base["title"] != c.title:
-        kept["title"] = c.title
-    if base["group"] != c.group:
-        kept["group"] = c.group
-    if base["group_title"] != c.group_title:
-        kept["group_title"] = c.group_title
-    if base["kind"] != c.kind:
-        kept["kind"] = str(c.kind)
-    state = c.state
-    if base["state"] != state:
-        kept["state"] = str(state)
-    if base["state_label"] != state.label:
-        kept["state_label"] = state.label
-    for key, value in (
-        ("points", c.points),
-        ("points_min", c.points_min),
-        ("points_max", c.points_max),
-        ("max_points", c.max_points),
-    ):
-        number = None if value is None else _num(value)
-        if base[key] != number:
-            kept[key] = number
-    if base["observed"] != c.observed:
-        kept["observed"] = c.observed
-    if base["requirement"] != c.requirement:
-        kept["requirement"] = c.requirement
-    if base["gap"] != c.gap:
-        kept["gap"] = c.gap
-    if base["clause"] != c.clause:
-        kept["clause"] = c.clause
-    if base["source"] != c.source:
-        kept["source"] = c.source
-    if base["grade"] != c.grade:
-        kept["grade"] = c.grade
-    if base["unverified"] != c.unverified:
-        kept["unverified"] = c.unverified
-    if base["judgement"] != c.judgement:
-        kept["judgement"] = c.judgement
-    missing = list(c.missing)
-    if base["missing"] != missing:
-        kept["missing"] = missing
-    parts = [
-        {"text": p.text, "state": str(p.state), "observed": p.observed, "gap": p.gap}
-        for p in c.parts
-    ]
-    base_parts = base["parts"]
-    if base_parts != parts:
-        if parts and base_parts and len(parts) == len(base_parts):
-            kept["parts"] = {"$diff": [_diff(p, b) for p, b in zip(parts, base_parts, strict=True)]}
-        else:
-            kept["parts"] = parts
-    notes = list(c.notes)
-    if base["notes"] != notes:
-        kept["notes"] = notes
-    computed = str(c.computed_state) if c.computed_state else None
-    if base["computed_state"] != computed:
-        kept["computed_state"] = computed
-    confirmation = _confirmation_dict(c.confirmation)
-    if base["confirmation"] != confirmation:
-        kept["confirmation"] = confirmation
-    kept["id"] = c.id  # the reference is looked up by id: the same, and kept last
-    return kept
 
 
 def _undiff(item: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
