@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from zjtx.domain.labels import ApplicationType
+from zjtx.scoring.definitions import Applicability
 
 LEVELS = {"national": "国家级", "provincial": "省级"}
 SOURCES = {"rulebook": "评价标准默认", "notice": "通知规定", "override": "本批次改定"}
@@ -34,22 +35,16 @@ class Cover:
     application_types: tuple[str, ...]
     note: str = ""
 
+    @property
+    def span(self) -> Applicability:
+        """The round dates and application types, as a rulebook's ``applies`` holds them."""
+        return Applicability(self.start, self.end, self.application_types, self.note)
+
     def covers(self, tier: str, round_date: date, application_type: str) -> bool:
-        return (
-            tier == self.tier
-            and application_type in self.application_types
-            and self.start <= round_date
-            and (self.end is None or round_date <= self.end)
-        )
+        return tier == self.tier and self.span.covers(round_date, application_type)
 
     def describe(self) -> str:
-        types = "、".join(ApplicationType(t).label for t in self.application_types)
-        span = (
-            f"{self.start.isoformat()} 至 {self.end.isoformat()}"
-            if self.end
-            else f"{self.start.isoformat()} 起"
-        )
-        return f"{span}（{types}）"
+        return self.span.describe()
 
 
 @dataclass(frozen=True, slots=True)
