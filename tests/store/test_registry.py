@@ -301,3 +301,34 @@ def test_marking_a_round_recognised_enters_its_recommendations(service, tmp_path
     shown = service.registry.show(make_uscc(1))
     assert [a.decision for a in shown.applications] == ["recommend"]
     assert shown.entries[0].title == "innovative-sme"
+
+
+def test_a_recognised_recommendation_cannot_be_withdrawn_while_registered(service, tmp_path):
+    """Once a round is marked 认定, an enterprise it entered keeps its 推荐 until its title is
+    revoked in the register: changing the decision is refused, naming the register entry and
+    what to do; after the revocation the decision can change."""
+    from zjtx.store import ReviewRuleError
+
+    service.create_round("2026创新型", tier="innovative-sme", round_date=date(2026, 6, 1))
+    applicants = [make_applicant(n, name=f"测试(乙{n})科技有限公司") for n in (1, 2)]
+    service.import_file("2026创新型", make_file(tmp_path / "r.xlsx", applicants))
+    for n in (1, 2):
+        _decide(service, "2026创新型", n, "recommend")
+    service.registry.recognise_round("2026创新型", evaluator="张三")
+    with pytest.raises(ReviewRuleError) as refused:
+        _decide(service, "2026创新型", 1, "reject")
+    message = str(refused.value)
+    assert "已按本批次记入培育库" in message and "2026 年创新型中小企业" in message
+    assert "撤销" in message
+    assert service.review_state("2026创新型", make_uscc(1)).decision == "recommend"
+    # The opinion alone may still be edited, and the other enterprise is untouched.
+    service.apply_review(
+        "2026创新型", make_uscc(1), evaluator="张三", confirm=[], reason=None, decision=None,
+        opinion="补充意见",
+    )  # fmt: skip
+    assert service.review_state("2026创新型", make_uscc(1)).opinion == "补充意见"
+    service.registry.revoke(
+        make_uscc(1), title="innovative-sme", reason="材料不实", evaluator="张三"
+    )
+    _decide(service, "2026创新型", 1, "reject")
+    assert service.review_state("2026创新型", make_uscc(1)).decision == "reject"

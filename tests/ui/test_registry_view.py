@@ -228,3 +228,37 @@ def test_an_acknowledged_registry_warning_prints_in_the_report(service, tmp_path
     assert "已确认的数据提示" in flat
     assert "但培育库中有2025年省级专精特新中小企业（已认定，有效期至2028年）" in flat
     assert reason in flat
+
+
+def test_revoking_a_title_from_the_view_asks_why_and_records_it(window, qtbot, service, registered):
+    """撤销称号 is offered for a held title only; the dialog needs a reason; the revocation is
+    written off the GUI thread and the row then shows 已撤销 with the reason in its history."""
+    from zjtx.ui.registry_revoke import RevokeDialog
+
+    name = list_names(300)[7]
+    view = _open_view(window, qtbot)
+    assert not view.revoke_action.isEnabled()  # nothing chosen yet
+    view.search.setText(name)
+    with qtbot.waitSignal(view.history_loaded, timeout=TIMEOUT):
+        view.table.selectRow(0)
+    assert view.revoke_action.isEnabled()
+    entry = view.selected_entry()
+    dialog = RevokeDialog(entry, view)
+    assert name in dialog.findChildren(type(view.counts))[0].text()
+    assert not dialog.revoke_button.isEnabled()
+    dialog.reason.setPlainText("  ")
+    assert not dialog.revoke_button.isEnabled()  # blanks are no reason
+    dialog.reason.setPlainText("复核不合格")
+    assert dialog.revoke_button.isEnabled() and dialog.reason_text() == "复核不合格"
+    with qtbot.waitSignal(view.revoked, timeout=TIMEOUT) as revoked:
+        view.revoke(entry, dialog.reason_text())
+    assert [e.status for e in revoked.args[0]] == ["revoked"]
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.filtered()[0].id != entry.id,
+                    timeout=TIMEOUT)  # fmt: skip
+    assert view.filtered()[0].shown_status == "revoked"
+    assert "已撤销" in view.statusBar().currentMessage()
+    with qtbot.waitSignal(view.history_loaded, timeout=TIMEOUT) as shown:
+        view.table.selectRow(0)
+    assert not view.revoke_action.isEnabled()  # a revoked title cannot be revoked again
+    states = [(s.status, s.note) for s in shown.args[0].entries]
+    assert ("revoked", "复核不合格") in states

@@ -176,6 +176,32 @@ def current_entries(session: Session, *conditions: Any) -> list[_Entry]:
     return [_Entry(*row) for row in session.execute(current_query().where(*conditions))]
 
 
+def check_not_registered(session: Session, round_row: Round, applicant: Applicant) -> None:
+    """Refuse withdrawing a 推荐 that marking the round 认定 entered into the register while
+    that title is still held there: the register and the round must not silently disagree
+    (revoking the title first, with its reason, is what changes the record)."""
+    from zjtx.store.errors import ReviewRuleError
+
+    if not applicant.uscc:
+        return
+    from_round = select(RegistryList.id).where(RegistryList.round_id == round_row.id)
+    held = [
+        e
+        for e in current_entries(
+            session, RegistryEntry.uscc == applicant.uscc, RegistryEntry.list_id.in_(from_round)
+        )
+        if e.status in HOLDING
+    ]
+    if held:
+        entry = held[0]
+        title = RegistryTitle.label_of(entry.title)
+        raise ReviewRuleError(
+            f"“{applicant.name}”已按本批次记入培育库（{entry.year} 年{title}，有效期至 "
+            f"{entry.valid_until} 年），不能再改变“推荐”决定；如确需更改，请先在培育库中撤销"
+            f"该称号并说明理由（zjtx registry revoke 或 培育库 → 撤销称号）"
+        )
+
+
 def _lock(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         key, sub = _REGISTRY_LOCK

@@ -48,6 +48,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.panels import check_decider
+from zjtx.store.registry import check_not_registered
 
 # Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.
 REVIEW_TEXT_LIMIT = 2000
@@ -540,6 +541,8 @@ class Reviews:
 
         if decision is not None:
             check_decider(session, round_row, applicant, actor)  # only a panel's 组长 decides
+            if review.decision == Decision.RECOMMEND.value and decision != Decision.RECOMMEND:
+                check_not_registered(session, round_row, applicant)
             if decision == Decision.RECOMMEND:
                 result = fresh.to_dict() if fresh is not None else current_result
                 _check_recommendable(review, result, version.issues)

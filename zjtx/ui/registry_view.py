@@ -398,6 +398,7 @@ class RegistryView(QMainWindow):
 
     loaded = Signal()
     history_loaded = Signal(object)
+    revoked = Signal(object)  # the entries the revocation wrote
     exported = Signal(str)  # the path written
 
     def __init__(
@@ -415,6 +416,7 @@ class RegistryView(QMainWindow):
         self.name_keys: dict[int, str] = {}  # entry id -> normalised name, for the search
         self.import_dialog: RegistryImportDialog | None = None
         self._history_request = 0
+        self._loaded_message = ""  # what the status bar says after the next reload
 
         self.title_filter = QComboBox()
         self.title_filter.addItem("全部称号", "")
@@ -480,13 +482,17 @@ class RegistryView(QMainWindow):
         self.due_action = QAction("到期复核提醒…", self)
         self.due_action.setToolTip(f"导出 {this_year() + 1} 年到期复核提醒（PDF 或 Excel）")
         self.due_action.triggered.connect(self.choose_due_export)
+        self.revoke_action = QAction("撤销称号…", self)
+        self.revoke_action.setToolTip("撤销所选企业的这一称号（须说明理由；原记录保留在历史中）")
+        self.revoke_action.setEnabled(False)
+        self.revoke_action.triggered.connect(self.ask_revoke)
         self.refresh_action = QAction("刷新", self)
         self.refresh_action.triggered.connect(self.reload)
         toolbar = QToolBar("培育库")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for item in (self.import_action, self.export_action, self.due_action,
-                     self.refresh_action):  # fmt: skip
+                     self.revoke_action, self.refresh_action):  # fmt: skip
             toolbar.addAction(item)
         self.addToolBar(toolbar)
 
@@ -533,7 +539,13 @@ class RegistryView(QMainWindow):
         self.year_filter.setCurrentIndex(max(0, self.year_filter.findData(chosen)))
         self.year_filter.blockSignals(False)
         self.apply_filters()
-        self.statusBar().showMessage(f"培育库共 {len(entries)} 项认定；可把名单文件拖到本窗口导入")
+        message, self._loaded_message = self._loaded_message, ""
+        if message:
+            self.statusBar().showMessage(message, 15000)
+        else:
+            self.statusBar().showMessage(
+                f"培育库共 {len(entries)} 项认定；可把名单文件拖到本窗口导入"
+            )
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
@@ -571,6 +583,7 @@ class RegistryView(QMainWindow):
     def apply_filters(self) -> None:
         shown = self.filtered()
         self.model.set_entries(shown)
+        self.revoke_action.setEnabled(False)  # the selection is gone with the old rows
         statuses = Counter(e.shown_status for e in shown)
         due_year = this_year() + 1
         due = sum(1 for e in self.entries if e.valid_until == due_year and e.status in HOLDING)
@@ -591,6 +604,7 @@ class RegistryView(QMainWindow):
 
     def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         entry = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None
+        self.revoke_action.setEnabled(entry is not None and entry.shown_status in HOLDING)
         if entry is None:
             return
         service = self.service
@@ -605,6 +619,40 @@ class RegistryView(QMainWindow):
         self.runner.start(lambda p, c: service.registry.enterprise(entry.uscc or "", entry.name),
                           name="读取企业称号历史", on_success=loaded,
                           on_failure=self._failed)  # fmt: skip
+
+    # ------------------------------------------------------------------ revoking
+    def selected_entry(self) -> Any:
+        index = self.table.currentIndex()
+        return self.model.data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def ask_revoke(self) -> None:
+        from zjtx.ui.registry_revoke import RevokeDialog
+
+        entry = self.selected_entry()
+        if entry is None or entry.shown_status not in HOLDING:
+            return
+        dialog = RevokeDialog(entry, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.revoke(entry, dialog.reason_text())
+
+    def revoke(self, entry: Any, reason: str) -> None:
+        """Revoke ``entry``'s title with ``reason`` off the GUI thread, then reload."""
+        from zjtx.ui.registry_revoke import entry_summary
+
+        service, evaluator, summary = self.service, self.evaluator(), entry_summary(entry)
+
+        def done(entries: list[Any]) -> None:
+            self._loaded_message = f"已撤销 {summary}"  # shown once the reload is in
+            self.reload()
+            self.revoked.emit(entries)
+
+        self.runner.start(
+            lambda p, c: service.registry.revoke(
+                entry.uscc or entry.name, title=entry.title, reason=reason,
+                evaluator=evaluator or None,
+            ),
+            name="撤销称号", writes=True, on_success=done, on_failure=self._failed,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ importing
     def open_import(self, paths: Sequence[Path | str] = ()) -> RegistryImportDialog:
