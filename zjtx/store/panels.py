@@ -232,6 +232,16 @@ class Panels:
                                     before=before, after={"aggregation": code,
                                     "label": AGGREGATION_LABELS[code]}))  # fmt: skip
 
+    def _member_on(
+        self, session: Session, round_name: str, uscc: str, member: str, action: str
+    ) -> tuple[Round, Applicant, PanelMember]:
+        """The open round, the applicant in it and the panel member a member's act is about
+        (``action`` names the act in the refusal of a closed round)."""
+        round_row = find_round(session, round_name)
+        check_open(round_row, action)
+        applicant = find_applicant(session, round_row, uscc)
+        return round_row, applicant, self._member(session, round_row, member)
+
     def _member(self, session: Session, round_row: Round, name: str) -> PanelMember:
         members = _members(session, _panel(session, round_row))
         member = next((m for m in members if m.name == (name or "").strip()), None)
@@ -261,10 +271,9 @@ class Panels:
         recorder = review_evaluator(evaluator)
         note = (note or "").strip()
         with self.store.write_session() as session:
-            round_row = find_round(session, round_name)
-            check_open(round_row, "记录专家判断")
-            applicant = find_applicant(session, round_row, uscc)
-            person = self._member(session, round_row, member)
+            round_row, applicant, person = self._member_on(
+                session, round_name, uscc, member, "记录专家判断"
+            )
             recusal = _recused(session, person, applicant)
             if recusal is not None:
                 raise PanelRefusedError(
@@ -308,10 +317,9 @@ class Panels:
         if not reason:
             raise ReviewRuleError("声明回避必须写明理由（例如：曾在该企业任职）")
         with self.store.write_session() as session:
-            round_row = find_round(session, round_name)
-            check_open(round_row, "记录回避")
-            applicant = find_applicant(session, round_row, uscc)
-            person = self._member(session, round_row, member)
+            round_row, applicant, person = self._member_on(
+                session, round_name, uscc, member, "记录回避"
+            )
             if _recused(session, person, applicant) is not None:
                 raise PanelRefusedError(f"{person.name} 已声明回避企业 {applicant.name}")
             judged = session.scalar(
@@ -342,10 +350,9 @@ class Panels:
         if not text:
             raise ReviewRuleError("专家意见不能为空")
         with self.store.write_session() as session:
-            round_row = find_round(session, round_name)
-            check_open(round_row, "记录专家意见")
-            applicant = find_applicant(session, round_row, uscc)
-            person = self._member(session, round_row, member)
+            round_row, applicant, person = self._member_on(
+                session, round_name, uscc, member, "记录专家意见"
+            )
             recusal = _recused(session, person, applicant)
             if recusal is not None:
                 raise PanelRefusedError(
