@@ -7,6 +7,8 @@ states and empty fields, are the same). Expanding gives back exactly Evaluation.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import ne
 from typing import Any
 
 FORMAT = 2
@@ -40,21 +42,45 @@ def _diff(item: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def compact(result: dict[str, Any], texts: dict[str, Any]) -> dict[str, Any]:
-    """A result without the values it shares with the reference."""
+class Reference:
+    """A rulebook's reference prepared for compacting many results: each criterion's keys and
+    values in order, so that a result's criterion laid out alike (every CriterionResult.to_dict()
+    is) is compared with it value by value in C rather than key by key."""
+
+    __slots__ = ("criteria", "texts")
+
+    def __init__(self, texts: dict[str, Any]) -> None:
+        self.texts = texts
+        self.criteria = {
+            key: (tuple(base), tuple(base.values()), base)
+            for key, base in texts.get("criteria", {}).items()
+        }
+
+
+def compact(
+    result: dict[str, Any], texts: dict[str, Any], reference: Reference | None = None
+) -> dict[str, Any]:
+    """A result without the values it shares with the reference (``reference``: the texts
+    prepared once for many results; made here when not given)."""
     top = texts["top"]
     out = {k: v for k, v in result.items() if k != "criteria" and not (k in top and top[k] == v)}
     if texts.get("format") != FORMAT:
         out["criteria"] = _compact_format1(result, texts)
         return out
-    shared = texts["criteria"]
+    if reference is None or reference.texts is not texts:
+        reference = Reference(texts)
+    shared = reference.criteria
     criteria = []
     for item in result.get("criteria", []):
-        base = shared.get(item["id"])
-        if base is None:
+        entry = shared.get(item["id"])
+        if entry is None:
             criteria.append(item)
             continue
-        kept = _diff(item, base)
+        keys, values, base = entry
+        if tuple(item) == keys:  # what _diff keeps, with nothing absent
+            kept = {k: item[k] for k in compress(keys, map(ne, item.values(), values))}
+        else:
+            kept = _diff(item, base)
         kept["id"] = item["id"]
         parts, base_parts = item.get("parts"), base.get("parts")
         if "parts" in kept and parts and base_parts and len(parts) == len(base_parts):
