@@ -42,19 +42,35 @@ def _diff(item: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+class _Prepared:
+    """One reference dict (a criterion, or a part of one) with its keys and values in order."""
+
+    __slots__ = ("base", "keys", "parts", "values")
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        self.base = base
+        self.keys = tuple(base)
+        self.values = tuple(base.values())
+        parts = base.get("parts")
+        self.parts = [_Prepared(p) for p in parts] if isinstance(parts, list) else []
+
+    def diff(self, item: dict[str, Any]) -> dict[str, Any]:
+        """What _diff keeps of ``item``: laid out like the reference (every to_dict() of a
+        criterion or part is), its values are compared in C; else key by key."""
+        keys = self.keys
+        if tuple(item) == keys:
+            return {k: item[k] for k in compress(keys, map(ne, item.values(), self.values))}
+        return _diff(item, self.base)
+
+
 class Reference:
-    """A rulebook's reference prepared for compacting many results: each criterion's keys and
-    values in order, so that a result's criterion laid out alike (every CriterionResult.to_dict()
-    is) is compared with it value by value in C rather than key by key."""
+    """A rulebook's reference prepared once for compacting many results."""
 
     __slots__ = ("criteria", "texts")
 
     def __init__(self, texts: dict[str, Any]) -> None:
         self.texts = texts
-        self.criteria = {
-            key: (tuple(base), tuple(base.values()), base)
-            for key, base in texts.get("criteria", {}).items()
-        }
+        self.criteria = {key: _Prepared(base) for key, base in texts["criteria"].items()}
 
 
 def compact(
@@ -72,19 +88,15 @@ def compact(
     shared = reference.criteria
     criteria = []
     for item in result.get("criteria", []):
-        entry = shared.get(item["id"])
-        if entry is None:
+        prepared = shared.get(item["id"])
+        if prepared is None:
             criteria.append(item)
             continue
-        keys, values, base = entry
-        if tuple(item) == keys:  # what _diff keeps, with nothing absent
-            kept = {k: item[k] for k in compress(keys, map(ne, item.values(), values))}
-        else:
-            kept = _diff(item, base)
+        kept = prepared.diff(item)
         kept["id"] = item["id"]
-        parts, base_parts = item.get("parts"), base.get("parts")
+        parts, base_parts = item.get("parts"), prepared.parts
         if "parts" in kept and parts and base_parts and len(parts) == len(base_parts):
-            kept["parts"] = {"$diff": [_diff(p, b) for p, b in zip(parts, base_parts, strict=True)]}
+            kept["parts"] = {"$diff": [b.diff(p) for p, b in zip(parts, base_parts, strict=True)]}
         criteria.append(kept)
     out["criteria"] = criteria
     return out
