@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -171,6 +171,24 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.unfreeze()
+
+
+@contextmanager
+def gc_by_chunk() -> Iterator[Callable[[], Any]]:
+    """gc_paused, with the cyclic collector run only when the caller has finished a chunk
+    (call what this yields). A chunk's evaluations are cycles that die together; left to its
+    own schedule the collector walked the import's survivors again and again, a quarter of
+    the time of a 10,000-row import. Collections are process-wide: other threads' garbage is
+    collected at the same moments."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield gc.collect
+    finally:
+        if enabled:
+            gc.enable()
         gc.unfreeze()
 
 
