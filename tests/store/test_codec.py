@@ -14,7 +14,7 @@ from zjtx.intake.synthetic import applicants
 from zjtx.store import codec
 from zjtx.store.dto import RoundInfo
 from zjtx.store.scoring_port import RulebookScorer
-from zjtx.store.texts import compact, expand, extract_texts
+from zjtx.store.texts import Reference, compact, expand, extract_texts
 
 
 def _round(tier: str) -> RoundInfo:
@@ -42,6 +42,56 @@ def test_results_expand_back_exactly_for_many_applicants():
             assert json.dumps(again, ensure_ascii=False) == json.dumps(result, ensure_ascii=False)
         sizes = [len(json.dumps(compact(r, references[r["rulebook_hash"]]))) for r in results]
         assert sum(sizes) < sum(len(json.dumps(r)) for r in results) / 2
+
+
+def _compact_as_before(result: dict, texts: dict) -> dict:
+    """The stored form as the store wrote it before Reference: every key compared by hand."""
+    missing = object()
+
+    def diff(item: dict, base: dict) -> dict:
+        kept = {k: v for k, v in item.items() if base.get(k, missing) != v}
+        absent = [k for k in base if k not in item]
+        if absent:
+            kept["$absent"] = absent
+        return kept
+
+    top = texts["top"]
+    out = {k: v for k, v in result.items() if k != "criteria" and not (k in top and top[k] == v)}
+    criteria = []
+    for item in result["criteria"]:
+        base = texts["criteria"].get(item["id"])
+        if base is None:
+            criteria.append(item)
+            continue
+        kept = diff(item, base)
+        kept["id"] = item["id"]
+        parts, base_parts = item.get("parts"), base.get("parts")
+        if "parts" in kept and parts and base_parts and len(parts) == len(base_parts):
+            kept["parts"] = {"$diff": [diff(p, b) for p, b in zip(parts, base_parts, strict=True)]}
+        criteria.append(kept)
+    out["criteria"] = criteria
+    return out
+
+
+def test_prepared_reference_stores_the_same_bytes_as_before():
+    """Compacting through a Reference read back from JSON stores exactly what the store
+    wrote before (same keys, same order), for hundreds of real results."""
+    scorer = RulebookScorer()
+    for tier in ("little-giant", "srdi-sme", "innovative-sme"):
+        info = _round(tier)
+        results = [
+            scorer(Applicant(values=values), info, []).to_dict()
+            for values in applicants(120, 2026, seed=5)
+        ]
+        references: dict[str, tuple[dict, Reference]] = {}
+        for result in results:
+            if result["rulebook_hash"] not in references:
+                texts = json.loads(_stored(extract_texts(result)))  # as read from the database
+                references[result["rulebook_hash"]] = (texts, Reference(texts))
+            texts, reference = references[result["rulebook_hash"]]
+            assert _stored(compact(result, texts, reference)) == _stored(
+                _compact_as_before(result, texts)
+            )
 
 
 def _stored(data: dict) -> str:

@@ -35,8 +35,15 @@ def decode_value(data: Any) -> Any:
     return data
 
 
+_PLAIN = frozenset((str, int, bool))  # stored as they are (most values of a roster)
+
+
 def encode_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: encode_value(value) for key, value in values.items() if value is not None}
+    return {
+        key: value if value.__class__ in _PLAIN else encode_value(value)
+        for key, value in values.items()
+        if value is not None
+    }
 
 
 def decode_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +92,7 @@ def encode_provenance_map(provenance: Mapping[str, Provenance]) -> dict[str, Any
         return {
             "$file": provenance.file,  # type: ignore[attr-defined]
             "$sheet": provenance.sheet,  # type: ignore[attr-defined]
-            "$cells": {key: [cell, raw] for key, (cell, raw) in cell_texts().items()},
+            "$cells": cell_texts(),  # (cell, raw) pairs: JSON arrays as stored
         }
     files = {(item.file, item.sheet) for item in provenance.values()}
     if len(files) == 1:
@@ -98,11 +105,12 @@ def encode_provenance_map(provenance: Mapping[str, Provenance]) -> dict[str, Any
     return {key: encode_provenance(item) for key, item in provenance.items()}
 
 
-def _cell_entry(item: Provenance) -> list[Any]:
-    """[cell, raw] of a value, with the rule of its year third when there is one."""
+def _cell_entry(item: Provenance) -> tuple[Any, ...]:
+    """(cell, raw) of a value, with the rule of its year third when there is one (a JSON
+    array once stored)."""
     if item.rule is None:
-        return [item.cell, item.raw]
-    return [item.cell, item.raw, item.rule]
+        return (item.cell, item.raw)
+    return (item.cell, item.raw, item.rule)
 
 
 def decode_provenance_map(data: dict[str, Any]) -> dict[str, Provenance]:
@@ -147,8 +155,11 @@ def issue_from_dict(data: dict[str, Any]) -> Issue:
     )
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(data)
 
 
 def digest(data: Any) -> str:

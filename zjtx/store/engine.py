@@ -183,9 +183,9 @@ def _prepare_sqlite_file(path: Path) -> None:
         raise DatabaseOpenError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
 
 
-def _json_dumps(value: Any) -> str:
-    # Chinese stays readable (and a third smaller than \\u escapes) in JSON columns.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# Chinese stays readable (and a third smaller than \\u escapes) in JSON columns. One encoder
+# for every value: json.dumps with options would build a new one each time.
+_json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _sqlite_pragmas(write_wait: float, read_only: bool) -> Any:

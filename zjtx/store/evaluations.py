@@ -33,7 +33,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.scoring_port import Scorer
-from zjtx.store.texts import compact, expand, extract_texts
+from zjtx.store.texts import Reference, compact, expand, extract_texts
 
 
 def confirmations_of(
@@ -119,6 +119,7 @@ class Evaluations:
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
         self._texts_cache: dict[str, dict[str, Any]] = {}
+        self._references: dict[str, Reference] = {}  # the texts prepared for compacting
 
     def score(
         self,
@@ -184,7 +185,12 @@ class Evaluations:
         texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook)
         if texts is None:  # the first of its rulebook: it becomes the reference
             texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
-        return compact(result, texts) if texts is not None else result
+        if texts is None:
+            return result
+        reference = self._references.get(evaluation.rulebook_hash)
+        if reference is None or reference.texts is not texts:
+            reference = self._references[evaluation.rulebook_hash] = Reference(texts)
+        return compact(result, texts, reference)
 
     def full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:
         """The complete result of a stored evaluation (Evaluation.to_dict() form)."""

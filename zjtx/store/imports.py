@@ -4,7 +4,7 @@ time, and the file's record; one transaction per file."""
 from __future__ import annotations
 
 from collections import ChainMap, Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Issue, Severity
 from zjtx.domain.results import Confirmation
 from zjtx.store import audit, codec
-from zjtx.store.bulk import chunks, gc_paused, insert_many, point_applicants
+from zjtx.store.bulk import chunks, gc_by_chunk, insert_many, point_applicants
 from zjtx.store.common import (
     Cancel,
     Progress,
@@ -100,13 +100,15 @@ class Imports:
         progress: Progress | None,
         cancel: Cancel | None,
     ) -> FileImport:
-        with gc_paused(), self.store.write_session() as session:
+        with gc_by_chunk() as collect, self.store.write_session() as session:
             round_row = find_round(session, round_name)
             if session.get_bind().dialect.name == "postgresql":
                 _take_round_turn(session, round_row)
             check_open(round_row, "导入申报数据")
             actor = evaluator_row(session, evaluator)
-            run = _FileRun(session, self.evaluations, round_row, actor, file, progress, cancel)
+            run = _FileRun(
+                session, self.evaluations, round_row, actor, file, progress, cancel, collect
+            )
             return run.perform()
 
 
@@ -170,6 +172,7 @@ class _FileRun:
     file: FileResult
     progress: Progress | None
     cancel: Cancel | None
+    collect: Callable[[], Any] = lambda: None  # the garbage of a written chunk
     now: datetime = field(default_factory=utc_now)
     new: int = 0
     changed: int = 0
@@ -364,6 +367,7 @@ class _FileRun:
             ] + [_Work(a, v, h, k.applicant_id, k.number + 1, k) for a, v, h, k in updates]
             if work:
                 self._write_chunk(work, issues_by_uscc, confirmations, import_row)
+                self.collect()
             done += len(chunk)
             if self.progress:
                 self.progress(done, len(part.accepted))

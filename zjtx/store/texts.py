@@ -7,6 +7,8 @@ states and empty fields, are the same). Expanding gives back exactly Evaluation.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import ne
 from typing import Any
 
 FORMAT = 2
@@ -40,25 +42,61 @@ def _diff(item: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def compact(result: dict[str, Any], texts: dict[str, Any]) -> dict[str, Any]:
-    """A result without the values it shares with the reference."""
+class _Prepared:
+    """One reference dict (a criterion, or a part of one) with its keys and values in order."""
+
+    __slots__ = ("base", "keys", "parts", "values")
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        self.base = base
+        self.keys = tuple(base)
+        self.values = tuple(base.values())
+        parts = base.get("parts")
+        self.parts = [_Prepared(p) for p in parts] if isinstance(parts, list) else []
+
+    def diff(self, item: dict[str, Any]) -> dict[str, Any]:
+        """What _diff keeps of ``item``: laid out like the reference (every to_dict() of a
+        criterion or part is), its values are compared in C; else key by key."""
+        keys = self.keys
+        if tuple(item) == keys:
+            return {k: item[k] for k in compress(keys, map(ne, item.values(), self.values))}
+        return _diff(item, self.base)
+
+
+class Reference:
+    """A rulebook's reference prepared once for compacting many results."""
+
+    __slots__ = ("criteria", "texts")
+
+    def __init__(self, texts: dict[str, Any]) -> None:
+        self.texts = texts
+        self.criteria = {key: _Prepared(base) for key, base in texts["criteria"].items()}
+
+
+def compact(
+    result: dict[str, Any], texts: dict[str, Any], reference: Reference | None = None
+) -> dict[str, Any]:
+    """A result without the values it shares with the reference (``reference``: the texts
+    prepared once for many results; made here when not given)."""
     top = texts["top"]
     out = {k: v for k, v in result.items() if k != "criteria" and not (k in top and top[k] == v)}
     if texts.get("format") != FORMAT:
         out["criteria"] = _compact_format1(result, texts)
         return out
-    shared = texts["criteria"]
+    if reference is None or reference.texts is not texts:
+        reference = Reference(texts)
+    shared = reference.criteria
     criteria = []
     for item in result.get("criteria", []):
-        base = shared.get(item["id"])
-        if base is None:
+        prepared = shared.get(item["id"])
+        if prepared is None:
             criteria.append(item)
             continue
-        kept = _diff(item, base)
+        kept = prepared.diff(item)
         kept["id"] = item["id"]
-        parts, base_parts = item.get("parts"), base.get("parts")
+        parts, base_parts = item.get("parts"), prepared.parts
         if "parts" in kept and parts and base_parts and len(parts) == len(base_parts):
-            kept["parts"] = {"$diff": [_diff(p, b) for p, b in zip(parts, base_parts, strict=True)]}
+            kept["parts"] = {"$diff": [b.diff(p) for p, b in zip(parts, base_parts, strict=True)]}
         criteria.append(kept)
     out["criteria"] = criteria
     return out
