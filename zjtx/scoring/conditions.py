@@ -28,7 +28,7 @@ from zjtx.scoring.context import (
     QuantityDef,
     QValue,
 )
-from zjtx.scoring.gaps import gap_text
+from zjtx.scoring.gaps import gap_text, gap_texter
 from zjtx.scoring.quantities import COMPARISONS, Number, format_number, to_number
 from zjtx.scoring.size import SIZE_LABELS
 
@@ -71,6 +71,15 @@ class Cond:
     text: str | None = None
     _requirement: str | None = None
     _decider: StateFn | None = None
+    _explainer: Callable[[Context], Outcome] | None = None
+
+    def __copy__(self) -> Cond:
+        # A copy is reworded (a notice's question): its explainer, which binds the wording,
+        # is built again.
+        clone = object.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__.pop("_explainer", None)
+        return clone
 
     def decider(self) -> StateFn:
         """The function of the context deciding this condition's state (built once)."""
@@ -146,28 +155,45 @@ class Leaf(Cond):
 
         return decide
 
+    def gap_maker(self) -> Callable[[Context, str], str | None]:
+        """The gap of a known value that fails the test, as a function of the context."""
+        gap = self.gap
+        return lambda ctx, name: gap(ctx.operand(name))
+
     def explain(self, ctx: Context) -> Outcome:
-        top = ctx.top
-        if top is not None and top[0] is self:
-            state = top[1]
-        else:
-            state = (self._decider or self.decider())(ctx)
+        explainer = self._explainer
+        if explainer is None:
+            explainer = self._explainer = self._build_explainer()
+        return explainer(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Outcome]:
         name = self.name
-        requirement = self._requirement or self.requirement()
-        if ctx.value(name) is None:
-            qv = ctx.q(name)
-            missing = (qv.missing or (name,)) if state is UNKNOWN else ()
-            observed = qv.explain
-            if state is UNKNOWN and self.unknown_text:
-                observed = f"{observed}（{self.unknown_text}）"
-            return Outcome(state, [_part(requirement, state, observed, None)], missing)
-        text = ctx.texts.get(name) or ctx.text(name)
-        if state is UNMET:
-            gap = self.gap(ctx.operand(name))
-            return Outcome(
-                UNMET, [_part(requirement, UNMET, text, gap)], (), [gap] if gap else None
-            )
-        return Outcome(state, [_part(requirement, state, text, None)])
+        requirement = self.requirement()
+        decider = self.decider()
+        unknown_text = self.unknown_text
+        gap_of = self.gap_maker()
+
+        def explain(ctx: Context) -> Outcome:
+            top = ctx.top
+            state = top[1] if top is not None and top[0] is self else decider(ctx)
+            vcache = ctx.vcache
+            value = vcache[name] if name in vcache else ctx.value(name)
+            if value is None:
+                qv = ctx.q(name)
+                missing = (qv.missing or (name,)) if state is UNKNOWN else ()
+                observed = qv.explain
+                if state is UNKNOWN and unknown_text:
+                    observed = f"{observed}（{unknown_text}）"
+                return Outcome(state, [_part(requirement, state, observed, None)], missing)
+            text = ctx.texts.get(name) or ctx.text(name)
+            if state is UNMET:
+                gap = gap_of(ctx, name)
+                return Outcome(
+                    UNMET, [_part(requirement, UNMET, text, gap)], (), [gap] if gap else None
+                )
+            return Outcome(state, [_part(requirement, state, text, None)])
+
+        return explain
 
 
 class Compare(Leaf):
@@ -210,6 +236,9 @@ class Compare(Leaf):
 
     def gap(self, qv: QValue) -> str | None:
         return gap_text(self.qdef, qv, self.op.op, self.threshold)
+
+    def gap_maker(self) -> Callable[[Context, str], str | None]:
+        return gap_texter(self.qdef, self.op.op, self.threshold)
 
 
 class Between(Leaf):
