@@ -14,7 +14,7 @@ from typing import Any
 from zjtx.domain.results import CriterionState
 from zjtx.scoring.conditions import ACCEPTS, Cond
 from zjtx.scoring.context import MANUAL, MET, UNKNOWN, UNMET, ZERO, Context, QuantityDef
-from zjtx.scoring.gaps import gap_text
+from zjtx.scoring.gaps import gap_texter
 from zjtx.scoring.quantities import EXACT, Exact, Number, ceil_div, format_number, to_number
 
 PointsTuple = tuple[CriterionState, Decimal, Decimal, Decimal]  # state, points, low, high
@@ -59,6 +59,7 @@ class Score:
     """A point rule."""
 
     _decider: PointsFn | None = None
+    _explainer: Callable[[Context], Points] | None = None
 
     def decider(self) -> PointsFn:
         """The function of the context giving (state, points, low, high), built once."""
@@ -190,21 +191,43 @@ class Bands(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, pts, low, high = ctx.decision(self)
-        if state == UNKNOWN:
-            return _unknown_points(low, high, ctx, self.qdef.name)
+        explainer = self._explainer
+        if explainer is None:
+            explainer = self._explainer = self._build_explainer()
+        return explainer(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
         name = self.qdef.name
-        index = self._index_of.get(id(pts))
-        if index is None or self._points[index] is not pts:
-            index = self._band_index(ctx.value(name))
+        points, index_of, band_index = self._points, self._index_of, self._band_index
         shown = self._points_text
-        gap = None
-        if index > 0:
+        # Per band: the observed tail, and the gap to the next band up with what it would give.
+        arrows = [f" → {shown(p)} 分" for p in points]
+        op = "ge" if self.up else "le"
+        gaps: list[Any] = [None]
+        for index in range(1, len(points)):
             edge, better = self.bands[index - 1]
-            detail = gap_text(self.qdef, ctx.operand(name), "ge" if self.up else "le", edge)
-            if detail:
-                gap = f"{detail}（可从 {shown(pts)} 分升至 {shown(better)} 分）"
-        return Points(pts, pts, pts, f"{ctx.text(name)} → {shown(pts)} 分", state, gap)
+            tail = f"（可从 {shown(points[index])} 分升至 {shown(better)} 分）"
+            gaps.append((gap_texter(self.qdef, op, edge), tail))
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, pts, low, high = top[1] if top is not None and top[0] is self else decider(ctx)
+            if state is UNKNOWN:
+                return _unknown_points(low, high, ctx, name)
+            index = index_of.get(id(pts))
+            if index is None or points[index] is not pts:
+                index = band_index(ctx.value(name))
+            gap = None
+            if index:
+                gap_of, tail = gaps[index]
+                detail = gap_of(ctx, name)
+                if detail:
+                    gap = detail + tail
+            text = ctx.texts.get(name) or ctx.text(name)
+            return Points(pts, pts, pts, text + arrows[index], state, gap)
+
+        return explain
 
     def _points_text(self, pts: Decimal) -> str:
         text = self._shown.get(id(pts))  # the band's own Decimal (kept alive by the bands)
@@ -406,31 +429,63 @@ class FirstMatch(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = ctx.decision(self)
-        missing: list[str] = []
-        decided_cond: Cond | None = None
-        for cond, _pts in self.cases:
-            case_state = cond.decider()(ctx)
-            if case_state == MET:
-                decided_cond = cond
-                break
-            if case_state in (UNKNOWN, MANUAL):
-                missing.extend(cond.explain(ctx).missing)
-        if decided_cond is not None:
-            parts = decided_cond.explain(ctx).parts
-            observed = parts[0].observed if parts else ""
-        else:
-            observed = "；".join(
-                dict.fromkeys(p.observed for cond, _ in self.cases for p in cond.explain(ctx).parts)
+        explainer = self._explainer
+        if explainer is None:
+            explainer = self._explainer = self._build_explainer()
+        return explainer(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
+        cases = tuple((cond, cond.decider()) for cond, _pts in self.cases)
+        best = self._bounds[1]
+        # What reaching a better case would give, last such case first (the gap names the
+        # lowest case above the decided points).
+        offers = [
+            (pts, f"达到“{cond.requirement()}”可得 {format_number(pts)} 分")
+            for cond, pts in reversed(self.cases)
+        ]
+        shown = {id(p): format_number(p) for p in [p for _, p in self.cases] + [self.otherwise]}
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, declared, low, high = (
+                top[1] if top is not None and top[0] is self else decider(ctx)
             )
-        observed = f"{observed} → {format_number(declared)} 分"
-        gap = None
-        if low == high and low < self._bounds[1]:
-            better = [(c, p) for c, p in self.cases if p > low]
-            if better:
-                cond, pts = better[-1]
-                gap = f"达到“{cond.requirement()}”可得 {format_number(pts)} 分"
-        return Points(declared, low, high, observed, state, gap, tuple(dict.fromkeys(missing)))
+            missing: list[str] = []
+            decided_cond: Cond | None = None
+            explained: dict[int, Any] = {}
+            for index, (cond, decide) in enumerate(cases):
+                case_state = decide(ctx)
+                if case_state is MET:
+                    decided_cond = cond
+                    break
+                if case_state is UNKNOWN or case_state is MANUAL:
+                    outcome = explained[index] = cond.explain(ctx)
+                    missing.extend(outcome.missing)
+            if decided_cond is not None:
+                parts = decided_cond.explain(ctx).parts
+                observed = parts[0].observed if parts else ""
+            else:
+                observed = "；".join(
+                    dict.fromkeys(
+                        [
+                            p.observed
+                            for index, (cond, _decide) in enumerate(cases)
+                            for p in (explained.get(index) or cond.explain(ctx)).parts
+                        ]
+                    )
+                )
+            points_text = shown.get(id(declared)) or format_number(declared)
+            observed = f"{observed} → {points_text} 分"
+            gap = None
+            if low == high and low < best:
+                for pts, offer in offers:
+                    if pts > low:
+                        gap = offer
+                        break
+            return Points(declared, low, high, observed, state, gap, tuple(dict.fromkeys(missing)))
+
+        return explain
 
 
 class BestOf(Score):
