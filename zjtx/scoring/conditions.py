@@ -71,14 +71,13 @@ class Cond:
     text: str | None = None
     _requirement: str | None = None
     _decider: StateFn | None = None
-    _explainer: Callable[[Context], Outcome] | None = None
 
     def __copy__(self) -> Cond:
         # A copy is reworded (a notice's question): its explainer, which binds the wording,
         # is built again.
         clone = object.__new__(self.__class__)
         clone.__dict__.update(self.__dict__)
-        clone.__dict__.pop("_explainer", None)
+        clone.__dict__.pop("explain", None)
         return clone
 
     def decider(self) -> StateFn:
@@ -161,10 +160,9 @@ class Leaf(Cond):
         return lambda ctx, name: gap(ctx.operand(name))
 
     def explain(self, ctx: Context) -> Outcome:
-        explainer = self._explainer
-        if explainer is None:
-            explainer = self._explainer = self._build_explainer()
-        return explainer(ctx)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
 
     def _build_explainer(self) -> Callable[[Context], Outcome]:
         name = self.name
@@ -417,6 +415,18 @@ class AnyOf(_Junction):
         return "；或".join(_bracket(i, "且") for i in self.items)
 
     def explain(self, ctx: Context) -> Outcome:
+        top = ctx.top
+        if top is not None and top[0] is self and top[1] is MET:
+            # Decided met: only the parts that hold are shown, so an alternative of one part
+            # (a test, another criterion) that does not hold is not rendered at all.
+            parts: list[PartResult] = []
+            for item in self.items:
+                if isinstance(item, Leaf | CriterionRef):
+                    if (item._decider or item.decider())(ctx) is MET:
+                        parts += item.explain(ctx).parts
+                else:
+                    parts += [p for p in item.explain(ctx).parts if p.state == MET]
+            return Outcome(MET, parts, (), [])
         merged = super().explain(ctx)
         if merged.state is MET:
             # Once one alternative holds, the others are beside the point.

@@ -59,7 +59,6 @@ class Score:
     """A point rule."""
 
     _decider: PointsFn | None = None
-    _explainer: Callable[[Context], Points] | None = None
 
     def decider(self) -> PointsFn:
         """The function of the context giving (state, points, low, high), built once."""
@@ -191,10 +190,9 @@ class Bands(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        explainer = self._explainer
-        if explainer is None:
-            explainer = self._explainer = self._build_explainer()
-        return explainer(ctx)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
 
     def _build_explainer(self) -> Callable[[Context], Points]:
         decider = self.decider()
@@ -297,28 +295,45 @@ class Options(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = ctx.decision(self)
-        if state == UNKNOWN:
-            return _unknown_points(low, high, ctx, self.qdef.name)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
         name = self.qdef.name
-        value = ctx.value(name)
-        pts = self.points[value]
-        observed = f"{ctx.text(name)} → {self._shown[value]} 分"
-        if value in self.judgement:
-            if state == MANUAL:
-                observed += "（待评审人确认）"
-            elif state == MET:
-                observed += "（评审人已确认）"
-            else:
-                observed += f"（评审人未予确认，按 {format_number(low)} 分）"
-            return Points(declared, low, high, observed, state)
-        gap = None
+        judgement = self.judgement
+        arrows = {code: f" → {text} 分" for code, text in self._shown.items()}
+        # The gap of each category below the best: what the best gives, and what this one does.
         best_points = self._bounds[1]
-        if pts < best_points:
-            best = max(self.points, key=lambda c: self.points[c])
-            top = f"“{self._label(best)}”（{format_number(best_points)} 分）"
-            gap = f"最高档为{top}，当前 {format_number(pts)} 分"
-        return Points(declared, low, high, observed, state, gap)
+        best = max(self.points, key=lambda c: self.points[c])
+        top_text = f"“{self._label(best)}”（{format_number(best_points)} 分）"
+        gaps = {
+            code: f"最高档为{top_text}，当前 {format_number(pts)} 分"
+            for code, pts in self.points.items()
+            if pts < best_points
+        }
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, declared, low, high = (
+                top[1] if top is not None and top[0] is self else decider(ctx)
+            )
+            if state is UNKNOWN:
+                return _unknown_points(low, high, ctx, name)
+            value = ctx.value(name)
+            observed = (ctx.texts.get(name) or ctx.text(name)) + arrows[value]
+            if value in judgement:
+                if state is MANUAL:
+                    observed += "（待评审人确认）"
+                elif state is MET:
+                    observed += "（评审人已确认）"
+                else:
+                    observed += f"（评审人未予确认，按 {format_number(low)} 分）"
+                return Points(declared, low, high, observed, state)
+            return Points(declared, low, high, observed, state, gaps.get(value))
+
+        return explain
 
 
 class Count(Score):
@@ -367,20 +382,45 @@ class Count(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = ctx.decision(self)
-        values = [ctx.value(qdef.name) for qdef in self.qdefs]
-        missing = tuple(q.name for q, v in zip(self.qdefs, values, strict=True) if v is None)
-        yes = sum(1 for v in values if v)
-        lines = [
-            f"{qdef.label}：{'未知' if value is None else '是' if value else '否'}"
-            for qdef, value in zip(self.qdefs, values, strict=True)
-        ]
-        observed = f"{'；'.join(lines)} → 满足 {yes} 项，{format_number(low)} 分"
-        gap = None
-        if low == high and low < self.cap:
-            need = ceil_div(self.cap - low, self.each)
-            gap = f"再满足 {need} 项可得满分 {format_number(self.cap)} 分"
-        return Points(declared, low, high, observed, state, gap, missing)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
+        items = tuple(
+            (q.name, f"{q.label}：未知", f"{q.label}：是", f"{q.label}：否") for q in self.qdefs
+        )
+        each, cap = self.each, self.cap
+        cap_text = format_number(cap)
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, declared, low, high = (
+                top[1] if top is not None and top[0] is self else decider(ctx)
+            )
+            value_of = ctx.value
+            missing = []
+            lines = []
+            yes = 0
+            for name, unknown, true, false in items:
+                value = value_of(name)
+                if value is None:
+                    missing.append(name)
+                    lines.append(unknown)
+                elif value:
+                    yes += 1
+                    lines.append(true)
+                else:
+                    lines.append(false)
+            observed = f"{'；'.join(lines)} → 满足 {yes} 项，{format_number(low)} 分"
+            gap = None
+            if low == high and low < cap:
+                need = ceil_div(cap - low, each)
+                gap = f"再满足 {need} 项可得满分 {cap_text} 分"
+            return Points(declared, low, high, observed, state, gap, tuple(missing))
+
+        return explain
 
 
 class FirstMatch(Score):
@@ -429,10 +469,9 @@ class FirstMatch(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        explainer = self._explainer
-        if explainer is None:
-            explainer = self._explainer = self._build_explainer()
-        return explainer(ctx)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
 
     def _build_explainer(self) -> Callable[[Context], Points]:
         decider = self.decider()
