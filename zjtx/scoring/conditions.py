@@ -170,6 +170,7 @@ class Leaf(Cond):
         decider = self.decider()
         unknown_text = self.unknown_text
         gap_of = self.gap_maker()
+        field = self.qdef.kind == "field"
 
         def explain(ctx: Context) -> Outcome:
             top = ctx.top
@@ -177,9 +178,14 @@ class Leaf(Cond):
             vcache = ctx.vcache
             value = vcache[name] if name in vcache else ctx.value(name)
             if value is None:
-                qv = ctx.q(name)
-                missing = (qv.missing or (name,)) if state is UNKNOWN else ()
-                observed = qv.explain
+                if field:
+                    # What ctx.q(name) says of an unknown field, without building it.
+                    missing = (name,) if state is UNKNOWN else ()
+                    observed = ctx.texts.get(name) or ctx.text(name)
+                else:
+                    qv = ctx.q(name)
+                    missing = (qv.missing or (name,)) if state is UNKNOWN else ()
+                    observed = qv.explain
                 if state is UNKNOWN and unknown_text:
                     observed = f"{observed}（{unknown_text}）"
                 return Outcome(state, [_part(requirement, state, observed, None)], missing)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from zjtx.scoring.context import QuantityDef, QValue
@@ -13,12 +13,14 @@ from zjtx.scoring.quantities import (
     HUNDRED,
     ONE,
     CompoundGrowth,
+    Exact,
     Number,
     format_number,
     round_half_up,
     to_number,
 )
 
+TWO_PLACES = Decimal("0.01")
 GapFn = Callable[[Any, str], "str | None"]  # (context, quantity name) -> gap text
 
 
@@ -102,6 +104,7 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     verb = "差" if op in ("ge", "gt") else "超出"
     strict = op == "gt"
     equal = op == "eq"
+    unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
 
     def rest(head: str, diff: Decimal, qv: QValue | None) -> str:
         if strict and diff == 0:
@@ -135,11 +138,25 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
 
         return field_gap
 
+    # Only ratios and growth name an amount, from the operand's exact parts.
+    amounts = qdef.kind in ("ratio", "growth", "cagr")
+
     def derived_gap(ctx: Any, name: str) -> str | None:
-        qv = ctx.operand(name)
-        number = qv.value
+        qv = ctx.operand(name) if amounts else None
+        number = qv.value if qv is not None else ctx.value(name)
         if not isinstance(number, Number):
             return None
+        if number.__class__ is Exact and number.den != ONE:
+            # One quotient, rounded once: what to_decimal(2) and show(number) both read.
+            quotient = EXACT.divide(number.num, number.den)
+            rounded = quotient.quantize(TWO_PLACES, ROUND_HALF_UP, EXACT)
+            if rounded != threshold and quotient:
+                text = format(rounded, "f").rstrip("0").rstrip(".")
+                text = "0" if text in ("-0", "") else text
+                head = f"{prefix}{text}{unit_text}{tail}"
+                if equal:
+                    return head
+                return rest(head, number.difference(threshold), qv)
         places = 2
         while (
             places < 6 and number.to_decimal(places) == threshold and number.compare(threshold) != 0
