@@ -28,7 +28,7 @@ from zjtx.scoring.context import (
     QuantityDef,
     QValue,
 )
-from zjtx.scoring.gaps import gap_text
+from zjtx.scoring.gaps import gap_text, gap_texter
 from zjtx.scoring.quantities import COMPARISONS, Number, format_number, to_number
 from zjtx.scoring.size import SIZE_LABELS
 
@@ -71,6 +71,14 @@ class Cond:
     text: str | None = None
     _requirement: str | None = None
     _decider: StateFn | None = None
+
+    def __copy__(self) -> Cond:
+        # A copy is reworded (a notice's question): its explainer, which binds the wording,
+        # is built again.
+        clone = object.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__.pop("explain", None)
+        return clone
 
     def decider(self) -> StateFn:
         """The function of the context deciding this condition's state (built once)."""
@@ -146,28 +154,50 @@ class Leaf(Cond):
 
         return decide
 
+    def gap_maker(self) -> Callable[[Context, str], str | None]:
+        """The gap of a known value that fails the test, as a function of the context."""
+        gap = self.gap
+        return lambda ctx, name: gap(ctx.operand(name))
+
     def explain(self, ctx: Context) -> Outcome:
-        top = ctx.top
-        if top is not None and top[0] is self:
-            state = top[1]
-        else:
-            state = (self._decider or self.decider())(ctx)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Outcome]:
         name = self.name
-        requirement = self._requirement or self.requirement()
-        if ctx.value(name) is None:
-            qv = ctx.q(name)
-            missing = (qv.missing or (name,)) if state is UNKNOWN else ()
-            observed = qv.explain
-            if state is UNKNOWN and self.unknown_text:
-                observed = f"{observed}（{self.unknown_text}）"
-            return Outcome(state, [_part(requirement, state, observed, None)], missing)
-        text = ctx.texts.get(name) or ctx.text(name)
-        if state is UNMET:
-            gap = self.gap(ctx.operand(name))
-            return Outcome(
-                UNMET, [_part(requirement, UNMET, text, gap)], (), [gap] if gap else None
-            )
-        return Outcome(state, [_part(requirement, state, text, None)])
+        requirement = self.requirement()
+        decider = self.decider()
+        unknown_text = self.unknown_text
+        gap_of = self.gap_maker()
+        field = self.qdef.kind == "field"
+
+        def explain(ctx: Context) -> Outcome:
+            top = ctx.top
+            state = top[1] if top is not None and top[0] is self else decider(ctx)
+            vcache = ctx.vcache
+            value = vcache[name] if name in vcache else ctx.value(name)
+            if value is None:
+                if field:
+                    # What ctx.q(name) says of an unknown field, without building it.
+                    missing = (name,) if state is UNKNOWN else ()
+                    observed = ctx.texts.get(name) or ctx.text(name)
+                else:
+                    qv = ctx.q(name)
+                    missing = (qv.missing or (name,)) if state is UNKNOWN else ()
+                    observed = qv.explain
+                if state is UNKNOWN and unknown_text:
+                    observed = f"{observed}（{unknown_text}）"
+                return Outcome(state, [_part(requirement, state, observed, None)], missing)
+            text = ctx.texts.get(name) or ctx.text(name)
+            if state is UNMET:
+                gap = gap_of(ctx, name)
+                return Outcome(
+                    UNMET, [_part(requirement, UNMET, text, gap)], (), [gap] if gap else None
+                )
+            return Outcome(state, [_part(requirement, state, text, None)])
+
+        return explain
 
 
 class Compare(Leaf):
@@ -210,6 +240,9 @@ class Compare(Leaf):
 
     def gap(self, qv: QValue) -> str | None:
         return gap_text(self.qdef, qv, self.op.op, self.threshold)
+
+    def gap_maker(self) -> Callable[[Context, str], str | None]:
+        return gap_texter(self.qdef, self.op.op, self.threshold)
 
 
 class Between(Leaf):
@@ -388,6 +421,18 @@ class AnyOf(_Junction):
         return "；或".join(_bracket(i, "且") for i in self.items)
 
     def explain(self, ctx: Context) -> Outcome:
+        top = ctx.top
+        if top is not None and top[0] is self and top[1] is MET:
+            # Decided met: only the parts that hold are shown, so an alternative of one part
+            # (a test, another criterion) that does not hold is not rendered at all.
+            parts: list[PartResult] = []
+            for item in self.items:
+                if isinstance(item, Leaf | CriterionRef):
+                    if (item._decider or item.decider())(ctx) is MET:
+                        parts += item.explain(ctx).parts
+                else:
+                    parts += [p for p in item.explain(ctx).parts if p.state == MET]
+            return Outcome(MET, parts, (), [])
         merged = super().explain(ctx)
         if merged.state is MET:
             # Once one alternative holds, the others are beside the point.

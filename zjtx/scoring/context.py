@@ -334,15 +334,16 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
         numbers = [ctx.value(item) for item in inputs]
         if any(number.__class__ is not Exact for number in numbers):
             return ctx.q(name).explain
-        parts = [number.value for number in numbers]
+        # Each exact part is formatted from its fraction: the same text as its quotient's
+        # (rounded half up), without printing a hundred digits first.
         if kind == "sum":
-            shown = " + ".join(format_number(v) for v in parts)
+            shown = " + ".join([format_number(v) for v in numbers])
             return f"{label} {show(value)}（{shown}）"
         pieces = []
-        for item, v in zip(inputs, parts, strict=True):
+        for item, v in zip(inputs, numbers, strict=True):
             target = resolved(ctx, item)
             piece = target.show(v) if target.unit == "%" else format_number(v)
-            pieces.append(f"({piece})" if v < 0 else piece)
+            pieces.append(f"({piece})" if v.num < 0 else piece)
         return f"{label} {show(value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
 
     return total_text

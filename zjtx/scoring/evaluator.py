@@ -207,76 +207,72 @@ class _Run:
         result = self.results.get(criterion_id)
         if result is None:
             ctx = self.ctx
-            c = self.rulebook.by_id[criterion_id]
-            confirmation = self.confirmations.get(criterion_id) if self.confirmations else None
-            judged = confirmation.state if confirmation is not None and c.judgement else None
-            previous, ctx.judged = ctx.judged, judged
             top = ctx.top
-            try:
-                result = self._explain(c)
-            finally:
-                ctx.judged, ctx.top = previous, top
+            if self.confirmations:
+                c = self.rulebook.by_id[criterion_id]
+                confirmation = self.confirmations.get(criterion_id)
+                judged = confirmation.state if confirmation is not None and c.judgement else None
+                previous, ctx.judged = ctx.judged, judged
+                try:
+                    result = self._explain(criterion_id)
+                finally:
+                    ctx.judged, ctx.top = previous, top
+            else:
+                result = self._explain(criterion_id)
+                ctx.top = top
             self.results[criterion_id] = result
         return result
 
-    def _explain(self, c: CriterionDef) -> CriterionResult:
-        decision = self.decisions.get(c.id) or self.decide(c.id)
-        state = decision.state
-        if decision.na_reason is not None:
-            return self._result(c, decision, decision.na_reason, None, (), (), ())
-        notes: tuple[str, ...] = ()
-        if decision.confirmation is not None:
-            item = decision.confirmation
-            notes = (f"评审人 {item.evaluator} 确认为“{item.state.label}”：{item.reason}",)
-        # The explanation renders what the criterion's decider decides (for an override, the
-        # computed state under the evaluator's decision). Otherwise that is the decision made.
-        reuse = decision.confirmation is None or c.judgement
-        if c.score is not None:
-            if reuse:
-                d = decision
-                self.ctx.top = (c.score, (d.state, d.points, d.low, d.high))
-            pts = c.score.explain(self.ctx)
-            missing = pts.missing if state == UNKNOWN else ()
-            if missing:
-                notes += ("缺少数据：" + "、".join([self._label(k) for k in missing]),)
-            gap = pts.gap if state in (MET, UNMET) else None
-            return self._result(c, decision, pts.observed, gap, missing, (), notes)
-        assert c.cond is not None
-        if reuse:
-            self.ctx.top = (c.cond, state)
-        outcome = c.cond.explain(self.ctx)
-        missing = outcome.missing if state is UNKNOWN else ()
-        if missing:
-            notes += ("缺少数据：" + "、".join([self._label(k) for k in missing]),)
-        parts = outcome.parts
-        if len(parts) == 1:
-            observed = parts[0].observed
-        else:
-            observed = "；".join(dict.fromkeys([p.observed for p in parts if p.observed]))
-        gap = None
-        if state is UNMET:
-            gaps = outcome.gaps
-            gap = (gaps[0] if len(gaps) == 1 else "；".join(dict.fromkeys(gaps))) or None
-        return self._result(c, decision, observed, gap, missing, tuple(parts), notes)
-
-    def _result(
-        self,
-        c: CriterionDef,
-        decision: Decision,
-        observed: str,
-        gap: str | None,
-        missing: tuple[str, ...],
-        parts: tuple[Any, ...],
-        notes: tuple[str, ...],
-    ) -> CriterionResult:
+    def _explain(self, cid: str) -> CriterionResult:
+        decision = self.decisions.get(cid) or self.decide(cid)
         (cid, title, group, group_title, kind, requirement, clause, source, grade, unverified,
-         judgement, max_points, fixed_notes) = self.rulebook.result_heads[c.id]  # fmt: skip
+         judgement, max_points, notes, score, cond) = self.rulebook.result_heads[cid]  # fmt: skip
+        state = decision.state
+        confirmation = decision.confirmation
+        if decision.na_reason is not None:
+            observed, gap, missing, parts = decision.na_reason, None, (), ()
+        else:
+            # The explanation renders what the criterion's decider decides (for an override,
+            # the computed state under the evaluator's decision). Otherwise that is the
+            # decision made.
+            reuse = confirmation is None or judgement
+            if confirmation is not None:
+                notes = (
+                    *notes,
+                    f"评审人 {confirmation.evaluator} 确认为“{confirmation.state.label}”："
+                    f"{confirmation.reason}",
+                )
+            ctx = self.ctx
+            if score is not None:
+                if reuse:
+                    d = decision
+                    ctx.top = (score, (state, d.points, d.low, d.high))
+                pts = score.explain(ctx)
+                missing = pts.missing if state is UNKNOWN else ()
+                gap = pts.gap if state is MET or state is UNMET else None
+                observed, parts = pts.observed, ()
+            else:
+                if reuse:
+                    ctx.top = (cond, state)
+                outcome = cond.explain(ctx)
+                missing = outcome.missing if state is UNKNOWN else ()
+                parts = outcome.parts
+                if len(parts) == 1:
+                    observed = parts[0].observed
+                else:
+                    observed = "；".join(dict.fromkeys([p.observed for p in parts if p.observed]))
+                gap = None
+                if state is UNMET:
+                    gaps = outcome.gaps
+                    gap = (gaps[0] if len(gaps) == 1 else "；".join(dict.fromkeys(gaps))) or None
+                parts = tuple(parts)
+            if missing:
+                notes = (*notes, "缺少数据：" + "、".join([self._label(k) for k in missing]))
         return _criterion_result(
-            cid, title, group, group_title, kind, decision.state, observed, requirement,
+            cid, title, group, group_title, kind, state, observed, requirement,
             clause, source, grade, unverified, judgement, decision.points, decision.low,
-            decision.high, max_points, gap, missing, parts,
-            fixed_notes + notes if notes else fixed_notes, decision.computed,
-            decision.confirmation,
+            decision.high, max_points, gap, missing, parts, notes, decision.computed,
+            confirmation,
         )  # fmt: skip
 
     def _label(self, key: str) -> str:

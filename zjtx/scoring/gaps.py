@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from zjtx.scoring.context import QuantityDef, QValue
 from zjtx.scoring.quantities import (
     COMPARISONS,
+    EXACT,
     HUNDRED,
+    ONE,
     CompoundGrowth,
+    Exact,
     Number,
     format_number,
     round_half_up,
+    to_number,
 )
+
+TWO_PLACES = Decimal("0.01")
+GapFn = Callable[[Any, str], "str | None"]  # (context, quantity name) -> gap text
 
 
 def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str | None:
@@ -80,3 +89,82 @@ def _shown(qdef: QuantityDef, threshold: Decimal) -> str:
         if len(_SHOWN) < 4096:
             _SHOWN[key] = text
     return text
+
+
+def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
+    """``gap_text`` for one requirement, built once: the texts that depend only on the rule
+    (label, the requirement's words, the unit) are bound, and a numeric field's gap is read
+    straight from the applicant's value. The function is called for a known value only."""
+    if qdef.kind == "alias":
+        return lambda ctx, name: gap_text(qdef, ctx.operand(name), op, threshold)
+    prefix = f"{qdef.label} "
+    tail = f"，要求{COMPARISONS[op].word} {_shown(qdef, threshold)}"
+    show = qdef.show
+    unit = qdef.unit
+    verb = "差" if op in ("ge", "gt") else "超出"
+    strict = op == "gt"
+    equal = op == "eq"
+    unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
+
+    def rest(head: str, diff: Decimal, qv: QValue | None) -> str:
+        if strict and diff == 0:
+            return f"{head}（须严格超过）"
+        diff_places = 2
+        while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
+            diff_places += 1
+        shown = format_number(diff, diff_places)
+        unit_gap = f"{shown} 个百分点" if unit == "%" else f"{shown} {unit or ''}".strip()
+        amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
+        text = f"{head}，{verb} {unit_gap}"
+        if amount is not None:
+            text += f"，约 {format_number(amount)} 万元"
+        return text
+
+    if qdef.kind == "field" and qdef.numeric_field:
+
+        def field_gap(ctx: Any, name: str) -> str | None:
+            raw = ctx.values[name]
+            number = raw if raw.__class__ is Decimal else to_number(raw)
+            places = 2
+            if number != threshold:
+                while places < 6 and round_half_up(number, places) == threshold:
+                    places += 1
+            head = f"{prefix}{show(number, places)}{tail}"
+            if equal:
+                return head
+            # Exact(number).difference(threshold), with its operations.
+            delta = EXACT.subtract(EXACT.multiply(threshold, ONE), number)
+            return rest(head, abs(EXACT.divide(delta, ONE)), None)
+
+        return field_gap
+
+    # Only ratios and growth name an amount, from the operand's exact parts.
+    amounts = qdef.kind in ("ratio", "growth", "cagr")
+
+    def derived_gap(ctx: Any, name: str) -> str | None:
+        qv = ctx.operand(name) if amounts else None
+        number = qv.value if qv is not None else ctx.value(name)
+        if not isinstance(number, Number):
+            return None
+        if number.__class__ is Exact and number.den != ONE:
+            # One quotient, rounded once: what to_decimal(2) and show(number) both read.
+            quotient = EXACT.divide(number.num, number.den)
+            rounded = quotient.quantize(TWO_PLACES, ROUND_HALF_UP, EXACT)
+            if rounded != threshold and quotient:
+                text = format(rounded, "f").rstrip("0").rstrip(".")
+                text = "0" if text in ("-0", "") else text
+                head = f"{prefix}{text}{unit_text}{tail}"
+                if equal:
+                    return head
+                return rest(head, number.difference(threshold), qv)
+        places = 2
+        while (
+            places < 6 and number.to_decimal(places) == threshold and number.compare(threshold) != 0
+        ):
+            places += 1
+        head = f"{prefix}{show(number, places)}{tail}"
+        if equal:
+            return head
+        return rest(head, number.difference(threshold), qv)
+
+    return derived_gap

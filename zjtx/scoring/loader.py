@@ -448,6 +448,7 @@ def result_heads_of(
             c.id, c.title, c.group, groups[c.group].title if c.group in groups else None,
             c.kind, c.requirement, c.clause, c.source, c.grade, bool(c.unverified), c.judgement,
             c.max_points, (*c.notes, f"未核实：{c.unverified}") if c.unverified else tuple(c.notes),
+            c.score, c.cond,
         )
         for c in criteria
     }  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Any
 from zjtx.domain.results import CriterionState
 from zjtx.scoring.conditions import ACCEPTS, Cond
 from zjtx.scoring.context import MANUAL, MET, UNKNOWN, UNMET, ZERO, Context, QuantityDef
-from zjtx.scoring.gaps import gap_text
+from zjtx.scoring.gaps import gap_texter
 from zjtx.scoring.quantities import EXACT, Exact, Number, ceil_div, format_number, to_number
 
 PointsTuple = tuple[CriterionState, Decimal, Decimal, Decimal]  # state, points, low, high
@@ -190,21 +190,42 @@ class Bands(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, pts, low, high = ctx.decision(self)
-        if state == UNKNOWN:
-            return _unknown_points(low, high, ctx, self.qdef.name)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
         name = self.qdef.name
-        index = self._index_of.get(id(pts))
-        if index is None or self._points[index] is not pts:
-            index = self._band_index(ctx.value(name))
+        points, index_of, band_index = self._points, self._index_of, self._band_index
         shown = self._points_text
-        gap = None
-        if index > 0:
+        # Per band: the observed tail, and the gap to the next band up with what it would give.
+        arrows = [f" → {shown(p)} 分" for p in points]
+        op = "ge" if self.up else "le"
+        gaps: list[Any] = [None]
+        for index in range(1, len(points)):
             edge, better = self.bands[index - 1]
-            detail = gap_text(self.qdef, ctx.operand(name), "ge" if self.up else "le", edge)
-            if detail:
-                gap = f"{detail}（可从 {shown(pts)} 分升至 {shown(better)} 分）"
-        return Points(pts, pts, pts, f"{ctx.text(name)} → {shown(pts)} 分", state, gap)
+            tail = f"（可从 {shown(points[index])} 分升至 {shown(better)} 分）"
+            gaps.append((gap_texter(self.qdef, op, edge), tail))
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, pts, low, high = top[1] if top is not None and top[0] is self else decider(ctx)
+            if state is UNKNOWN:
+                return _unknown_points(low, high, ctx, name)
+            index = index_of.get(id(pts))
+            if index is None or points[index] is not pts:
+                index = band_index(ctx.value(name))
+            gap = None
+            if index:
+                gap_of, tail = gaps[index]
+                detail = gap_of(ctx, name)
+                if detail:
+                    gap = detail + tail
+            text = ctx.texts.get(name) or ctx.text(name)
+            return Points(pts, pts, pts, text + arrows[index], state, gap)
+
+        return explain
 
     def _points_text(self, pts: Decimal) -> str:
         text = self._shown.get(id(pts))  # the band's own Decimal (kept alive by the bands)
@@ -274,28 +295,45 @@ class Options(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = ctx.decision(self)
-        if state == UNKNOWN:
-            return _unknown_points(low, high, ctx, self.qdef.name)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
         name = self.qdef.name
-        value = ctx.value(name)
-        pts = self.points[value]
-        observed = f"{ctx.text(name)} → {self._shown[value]} 分"
-        if value in self.judgement:
-            if state == MANUAL:
-                observed += "（待评审人确认）"
-            elif state == MET:
-                observed += "（评审人已确认）"
-            else:
-                observed += f"（评审人未予确认，按 {format_number(low)} 分）"
-            return Points(declared, low, high, observed, state)
-        gap = None
+        judgement = self.judgement
+        arrows = {code: f" → {text} 分" for code, text in self._shown.items()}
+        # The gap of each category below the best: what the best gives, and what this one does.
         best_points = self._bounds[1]
-        if pts < best_points:
-            best = max(self.points, key=lambda c: self.points[c])
-            top = f"“{self._label(best)}”（{format_number(best_points)} 分）"
-            gap = f"最高档为{top}，当前 {format_number(pts)} 分"
-        return Points(declared, low, high, observed, state, gap)
+        best = max(self.points, key=lambda c: self.points[c])
+        top_text = f"“{self._label(best)}”（{format_number(best_points)} 分）"
+        gaps = {
+            code: f"最高档为{top_text}，当前 {format_number(pts)} 分"
+            for code, pts in self.points.items()
+            if pts < best_points
+        }
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, declared, low, high = (
+                top[1] if top is not None and top[0] is self else decider(ctx)
+            )
+            if state is UNKNOWN:
+                return _unknown_points(low, high, ctx, name)
+            value = ctx.value(name)
+            observed = (ctx.texts.get(name) or ctx.text(name)) + arrows[value]
+            if value in judgement:
+                if state is MANUAL:
+                    observed += "（待评审人确认）"
+                elif state is MET:
+                    observed += "（评审人已确认）"
+                else:
+                    observed += f"（评审人未予确认，按 {format_number(low)} 分）"
+                return Points(declared, low, high, observed, state)
+            return Points(declared, low, high, observed, state, gaps.get(value))
+
+        return explain
 
 
 class Count(Score):
@@ -344,20 +382,45 @@ class Count(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = ctx.decision(self)
-        values = [ctx.value(qdef.name) for qdef in self.qdefs]
-        missing = tuple(q.name for q, v in zip(self.qdefs, values, strict=True) if v is None)
-        yes = sum(1 for v in values if v)
-        lines = [
-            f"{qdef.label}：{'未知' if value is None else '是' if value else '否'}"
-            for qdef, value in zip(self.qdefs, values, strict=True)
-        ]
-        observed = f"{'；'.join(lines)} → 满足 {yes} 项，{format_number(low)} 分"
-        gap = None
-        if low == high and low < self.cap:
-            need = ceil_div(self.cap - low, self.each)
-            gap = f"再满足 {need} 项可得满分 {format_number(self.cap)} 分"
-        return Points(declared, low, high, observed, state, gap, missing)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
+        items = tuple(
+            (q.name, f"{q.label}：未知", f"{q.label}：是", f"{q.label}：否") for q in self.qdefs
+        )
+        each, cap = self.each, self.cap
+        cap_text = format_number(cap)
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, declared, low, high = (
+                top[1] if top is not None and top[0] is self else decider(ctx)
+            )
+            value_of = ctx.value
+            missing = []
+            lines = []
+            yes = 0
+            for name, unknown, true, false in items:
+                value = value_of(name)
+                if value is None:
+                    missing.append(name)
+                    lines.append(unknown)
+                elif value:
+                    yes += 1
+                    lines.append(true)
+                else:
+                    lines.append(false)
+            observed = f"{'；'.join(lines)} → 满足 {yes} 项，{format_number(low)} 分"
+            gap = None
+            if low == high and low < cap:
+                need = ceil_div(cap - low, each)
+                gap = f"再满足 {need} 项可得满分 {cap_text} 分"
+            return Points(declared, low, high, observed, state, gap, tuple(missing))
+
+        return explain
 
 
 class FirstMatch(Score):
@@ -406,31 +469,62 @@ class FirstMatch(Score):
         return decide
 
     def explain(self, ctx: Context) -> Points:
-        state, declared, low, high = ctx.decision(self)
-        missing: list[str] = []
-        decided_cond: Cond | None = None
-        for cond, _pts in self.cases:
-            case_state = cond.decider()(ctx)
-            if case_state == MET:
-                decided_cond = cond
-                break
-            if case_state in (UNKNOWN, MANUAL):
-                missing.extend(cond.explain(ctx).missing)
-        if decided_cond is not None:
-            parts = decided_cond.explain(ctx).parts
-            observed = parts[0].observed if parts else ""
-        else:
-            observed = "；".join(
-                dict.fromkeys(p.observed for cond, _ in self.cases for p in cond.explain(ctx).parts)
+        # Built on first use, then found on the instance before this method.
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:
+        decider = self.decider()
+        cases = tuple((cond, cond.decider()) for cond, _pts in self.cases)
+        best = self._bounds[1]
+        # What reaching a better case would give, last such case first (the gap names the
+        # lowest case above the decided points).
+        offers = [
+            (pts, f"达到“{cond.requirement()}”可得 {format_number(pts)} 分")
+            for cond, pts in reversed(self.cases)
+        ]
+        shown = {id(p): format_number(p) for p in [p for _, p in self.cases] + [self.otherwise]}
+
+        def explain(ctx: Context) -> Points:
+            top = ctx.top
+            state, declared, low, high = (
+                top[1] if top is not None and top[0] is self else decider(ctx)
             )
-        observed = f"{observed} → {format_number(declared)} 分"
-        gap = None
-        if low == high and low < self._bounds[1]:
-            better = [(c, p) for c, p in self.cases if p > low]
-            if better:
-                cond, pts = better[-1]
-                gap = f"达到“{cond.requirement()}”可得 {format_number(pts)} 分"
-        return Points(declared, low, high, observed, state, gap, tuple(dict.fromkeys(missing)))
+            missing: list[str] = []
+            decided_cond: Cond | None = None
+            explained: dict[int, Any] = {}
+            for index, (cond, decide) in enumerate(cases):
+                case_state = decide(ctx)
+                if case_state is MET:
+                    decided_cond = cond
+                    break
+                if case_state is UNKNOWN or case_state is MANUAL:
+                    outcome = explained[index] = cond.explain(ctx)
+                    missing.extend(outcome.missing)
+            if decided_cond is not None:
+                parts = decided_cond.explain(ctx).parts
+                observed = parts[0].observed if parts else ""
+            else:
+                observed = "；".join(
+                    dict.fromkeys(
+                        [
+                            p.observed
+                            for index, (cond, _decide) in enumerate(cases)
+                            for p in (explained.get(index) or cond.explain(ctx)).parts
+                        ]
+                    )
+                )
+            points_text = shown.get(id(declared)) or format_number(declared)
+            observed = f"{observed} → {points_text} 分"
+            gap = None
+            if low == high and low < best:
+                for pts, offer in offers:
+                    if pts > low:
+                        gap = offer
+                        break
+            return Points(declared, low, high, observed, state, gap, tuple(dict.fromkeys(missing)))
+
+        return explain
 
 
 class BestOf(Score):

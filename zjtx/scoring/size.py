@@ -131,20 +131,28 @@ class SizeResult:
         prefix = f"{row.label}：{'，'.join(shown)}"
         if self.sector_source == "industry_code":
             prefix = f"按行业代码 {self.industry_code} 归入" + prefix
-        if self.size_class == "micro":
-            small = "、".join(
-                f"{INDICATOR_LABELS[k][0]}<{format_number(v)}{INDICATOR_LABELS[k][1]}"
-                for k, v in row.bounds["small"].items()
-            )
-            return f"{prefix} → 微型（{small}，满足其一）"
-        assert self.band is not None
-        limits = "且".join(
-            f"{INDICATOR_LABELS[k][0]}≥{format_number(v)}{INDICATOR_LABELS[k][1]}"
-            for k, v in row.bounds[self.band].items()
+        return prefix + _conclusion(self.sector, self.size_class, self.band)
+
+
+@cache
+def _conclusion(sector: str, size_class: str, band: str | None) -> str:
+    """The end of a size explanation: the class and the bounds that decided it (the same for
+    every applicant of a sector, band and class)."""
+    row = load_size_standard().rows[sector]
+    if size_class == "micro":
+        small = "、".join(
+            f"{INDICATOR_LABELS[k][0]}<{format_number(v)}{INDICATOR_LABELS[k][1]}"
+            for k, v in row.bounds["small"].items()
         )
-        if self.size_class == "unknown":
-            return f"{prefix} → 无法判定是否达到{SIZE_LABELS[self.band]}（{limits}）"
-        return f"{prefix} → {SIZE_LABELS[self.band]}（{limits}）"
+        return f" → 微型（{small}，满足其一）"
+    assert band is not None
+    limits = "且".join(
+        f"{INDICATOR_LABELS[k][0]}≥{format_number(v)}{INDICATOR_LABELS[k][1]}"
+        for k, v in row.bounds[band].items()
+    )
+    if size_class == "unknown":
+        return f" → 无法判定是否达到{SIZE_LABELS[band]}（{limits}）"
+    return f" → {SIZE_LABELS[band]}（{limits}）"
 
 
 @cache
