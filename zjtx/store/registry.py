@@ -180,6 +180,7 @@ def check_not_registered(session: Session, round_row: Round, applicant: Applican
     """Refuse withdrawing a 推荐 that marking the round 认定 entered into the register while
     that title is still held there: the register and the round must not silently disagree
     (revoking the title first, with its reason, is what changes the record)."""
+    from zjtx.domain.labels import Decision
     from zjtx.store.errors import ReviewRuleError
 
     if not applicant.uscc:
@@ -197,8 +198,9 @@ def check_not_registered(session: Session, round_row: Round, applicant: Applican
         title = RegistryTitle.label_of(entry.title)
         raise ReviewRuleError(
             f"“{applicant.name}”已按本批次记入培育库（{entry.year} 年{title}，有效期至 "
-            f"{entry.valid_until} 年），不能再改变“推荐”决定；如确需更改，请先在培育库中撤销"
-            f"该称号并说明理由（zjtx registry revoke 或 培育库 → 撤销称号）"
+            f"{entry.valid_until} 年），不能再改变“{Decision.RECOMMEND.label}”决定；"
+            "如确需更改，请先在培育库中撤销该称号并说明理由"
+            "（zjtx registry revoke 或 培育库 → 撤销称号）"
         )
 
 

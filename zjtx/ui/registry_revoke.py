@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.labels import Decision
 from zjtx.domain.registry import RegistryTitle
 
 
@@ -36,7 +37,7 @@ class RevokeDialog(QDialog):
         heading.setWordWrap(True)
         note = QLabel(
             "撤销记为一条新状态（已撤销），原记录保留在企业的称号历史和评审留痕中。"
-            "该企业在评审批次中的“推荐”决定此后可以更改。"
+            f"该企业在评审批次中的“{Decision.RECOMMEND.label}”决定此后可以更改。"
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #555")
