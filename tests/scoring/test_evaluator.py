@@ -314,3 +314,38 @@ def test_confirmation_decides_judgement_parts_only():
     item = override.criterion("SR22-B1")
     assert (item.state, item.computed_state) == (S.UNMET, S.MET)
     assert override.verdict == Verdict.NOT_QUALIFIED
+
+
+@pytest.mark.parametrize(
+    ("rulebook_id", "overlay"),
+    [
+        ("innovative-sme-2022", None),
+        ("srdi-sme-2022", "shandong-2022"),
+        ("little-giant-2026", None),
+        ("single-champion-2023", None),
+    ],
+)
+def test_an_evaluation_leaves_no_reference_cycles(rulebook_id, overlay):
+    """An evaluation, decided, explained and confirmed, is freed by reference counting when
+    dropped: nothing waits for the cyclic collector (which an import of thousands pays)."""
+    import gc
+
+    from zjtx.intake.json_input import read_json_applicants
+    from zjtx.paths import resource_path
+
+    catalogue = load_catalogue()
+    applicants = read_json_applicants(resource_path("samples", "applicants.json"), catalogue)
+    book = load_rulebook(rulebook_id, overlay) if overlay else load_rulebook(rulebook_id)
+    judged = next(c.id for c in book.criteria if c.judgement)
+    confirmation = Confirmation(judged, S.MET, "已核对", "张三", None)
+    gc.collect()
+    gc.disable()
+    try:
+        for applicant in applicants:
+            for confirmations in ((), (confirmation,)):
+                result = evaluate(applicant, book, round_date=ROUND, confirmations=confirmations)
+                assert result.to_dict()["criteria"]  # every explanation rendered
+                del result
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

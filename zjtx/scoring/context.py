@@ -67,7 +67,7 @@ class QValue:
     decision itself, so ``explain`` renders on first access from the inputs kept here.
     """
 
-    __slots__ = ("_explain", "ctx", "inputs", "missing", "parts", "problem", "qdef", "value")
+    __slots__ = ("_explain", "builtin", "inputs", "missing", "parts", "problem", "qdef", "value")
 
     def __init__(
         self,
@@ -77,7 +77,7 @@ class QValue:
         problem: str | None = None,
         parts: tuple[Decimal, ...] = (),
         inputs: tuple[QValue, ...] = (),
-        ctx: Context | None = None,
+        builtin: tuple[SizeResult, str] | None = None,
     ) -> None:
         self.qdef = qdef
         self.value = value  # Number for numeric quantities, raw bool/str otherwise, None unknown
@@ -85,7 +85,9 @@ class QValue:
         self.problem = problem  # why a computable quantity stayed unknown (zero denominator)
         self.parts = parts  # exact inputs (numerator, denominator, ...) for gaps
         self.inputs = inputs
-        self.ctx = ctx
+        # A built-in quantity's text reads the size result and application type, not the
+        # context: a context holds its values, so a reference back would be a cycle.
+        self.builtin = builtin
         self._explain: str | None = None
 
     @property
@@ -108,10 +110,11 @@ def _render_quantity(qv: QValue) -> str:
         assert spec is not None
         return f"{qdef.label}：{spec.format_value(qv.value)}"
     if kind == "builtin":
-        assert qv.ctx is not None
+        assert qv.builtin is not None
+        size, application_type = qv.builtin
         if qdef.name == "size_class":
-            return f"企业规模：{qv.ctx.size.explanation}"
-        return f"申报类型：{APP_TYPES[qv.ctx.application_type]}"
+            return f"企业规模：{size.explanation}"
+        return f"申报类型：{APP_TYPES[application_type]}"
     inputs = qv.inputs
     if qv.value is None:
         if qv.problem:
@@ -603,7 +606,7 @@ class Context:
         if kind == "field":
             return QValue(qdef, value, (), None, (value.num,) if qdef.numeric_field else ())
         if kind == "builtin":
-            return QValue(qdef, value, ctx=self)
+            return QValue(qdef, value, builtin=(self.size, self.application_type))
         numbers = [self.value(item) for item in qdef.inputs]
         parts = tuple([v.value for v in numbers if v.__class__ is Exact])
         return QValue(qdef, value, (), None, parts)
@@ -619,7 +622,12 @@ class Context:
             return QValue(qdef, value)
         if kind == "builtin":
             missing = self.size.missing if qdef.name == "size_class" else ()
-            return QValue(qdef, value, missing if value is None else (), ctx=self)
+            return QValue(
+                qdef,
+                value,
+                missing if value is None else (),
+                builtin=(self.size, self.application_type),
+            )
         if kind == "alias":
             return self.q(self.alias_target(qdef))
         q = self.q

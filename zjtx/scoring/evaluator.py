@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any, overload
+from weakref import ref
 
 from zjtx.domain.applicant import Applicant, values_hash
 from zjtx.domain.results import (
@@ -87,11 +88,16 @@ class _Run:
         self.results: dict[str, CriterionResult] = {}
         self.groups: dict[str | None, list[Decimal]] | None = None
         self.sums: list[Decimal] | None = None
-        ctx.criterion = self.decide
-        ctx.explained = self.explain
+        # The context reaches back to its run only through a weak reference: a run and its
+        # context then form no reference cycle, so an evaluation and everything it decided
+        # are freed as soon as it is dropped, not at the next garbage collection (which, in
+        # an import of thousands, walks every object alive).
+        run = ref(self)
+        ctx.criterion = lambda criterion_id: run().decide(criterion_id)
+        ctx.explained = lambda criterion_id: run().explain(criterion_id)
         ctx.decided = self.decisions
-        ctx.score_interval = self.score_interval
-        ctx.group_interval = self.group_interval
+        ctx.score_interval = lambda: run().score_interval()
+        ctx.group_interval = lambda group: run().group_interval(group)
 
     # -- deciding ------------------------------------------------------------------------------
 
