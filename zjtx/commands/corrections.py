@@ -6,14 +6,13 @@ import argparse
 from pathlib import Path
 
 from zjtx.cli import UsageError
-from zjtx.commands.rounds import _common, _Failure, _guarded, _service
+from zjtx.commands.rounds import _common, _guarded, _service, _write_output
 from zjtx.commands.textout import dump_json
 from zjtx.export.corrections import (
     corrections_of_round,
     write_corrections_pdf,
     write_corrections_xlsx,
 )
-from zjtx.files import OutputWriteError, describe_write_error
 
 WRITERS = {".xlsx": write_corrections_xlsx, ".pdf": write_corrections_pdf}
 
@@ -40,12 +39,7 @@ def cmd_corrections(args: argparse.Namespace) -> int:
         raise UsageError(f"--out 须为 .xlsx 或 .pdf 文件，收到 “{args.out}”")
     with _service() as service:
         model = corrections_of_round(service, args.name)
-    try:
-        writer(model, out)
-    except OutputWriteError as exc:
-        raise _Failure(str(exc)) from None
-    except OSError as exc:
-        raise _Failure(describe_write_error(out, exc)) from None
+    _write_output(writer, model, out)
     if args.json:
         print(dump_json({**model.to_dict(), "file": str(out)}))
     else:

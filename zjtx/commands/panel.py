@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from zjtx.cli import UsageError
-from zjtx.commands.rounds import _common, _Failure, _guarded, _service
+from zjtx.commands.rounds import _common, _Failure, _guarded, _service, _write_output
 from zjtx.commands.textout import dump_json
 from zjtx.store.panel_positions import AGGREGATION_LABELS, ApplicantPanel, PanelInfo
 from zjtx.store.panels import PanelRefusedError, Panels
@@ -228,7 +228,6 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         write_panel_sheet_pdf,
         write_panel_sheet_xlsx,
     )
-    from zjtx.files import OutputWriteError, describe_write_error
 
     out = Path(args.out)
     writer = {".pdf": write_panel_sheet_pdf, ".xlsx": write_panel_sheet_xlsx}.get(
@@ -238,12 +237,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         raise UsageError(f"--out 须为 .pdf 或 .xlsx 文件，收到 “{args.out}”")
     with _panels() as panels:
         sheet = panel_sheet_of(panels, args.round, datetime.now().astimezone())
-    try:
-        writer(sheet, out)
-    except OutputWriteError as exc:
-        raise _Failure(str(exc)) from None
-    except OSError as exc:
-        raise _Failure(describe_write_error(out, exc)) from None
+    _write_output(writer, sheet, out)
     if args.json:
         print(dump_json({"file": str(out), "rows": len(sheet.rows)}))
     else:

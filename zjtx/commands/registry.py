@@ -10,7 +10,7 @@ from typing import Any
 
 from zjtx.cli import UsageError
 from zjtx.commands import path_exists
-from zjtx.commands.rounds import _common, _emit, _Failure, _guarded, _service
+from zjtx.commands.rounds import _common, _emit, _guarded, _service, _write_output
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.labels import Decision, Verdict
 from zjtx.domain.registry import (
@@ -120,18 +120,6 @@ def _year(value: int) -> int:
 
 def _year_or_none(value: int | None) -> int | None:
     return None if value is None else _year(value)
-
-
-def _write(write: Any, model: Any, out: Path) -> None:
-    """Write an output file; a folder that cannot take it is a failure, not a defect."""
-    from zjtx.files import OutputWriteError, describe_write_error
-
-    try:
-        write(model, out)
-    except OutputWriteError as exc:
-        raise _Failure(str(exc)) from None
-    except OSError as exc:
-        raise _Failure(describe_write_error(out, exc)) from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -287,7 +275,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         writer = {".pdf": write_due_pdf, ".xlsx": write_due_xlsx}.get(out.suffix.lower())
         if writer is None:
             raise UsageError("--out 应为 .pdf 或 .xlsx 文件")
-        _write(writer, reminder, out)
+        _write_output(writer, reminder, out)
     _emit(
         args,
         {"year": year, "count": len(entries), "entries": [e.to_dict() for e in entries]},
@@ -367,6 +355,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         entries = service.registry.list_entries(
             title=_title(args.title), year=_year_or_none(args.year)
         )
-    _write(write_register_xlsx, entries, out)
+    _write_output(write_register_xlsx, entries, out)
     print(f"已导出培育库 {len(entries)} 项到 {out}")
     return 0

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from zjtx.cli import UsageError
@@ -246,6 +247,19 @@ def _service() -> Iterator[StoreService]:
 
 class _Failure(Exception):
     """A store failure that is not the user's typing (database, import): exit status 1."""
+
+
+def _write_output(write: Callable[[Any, Path], Any], model: Any, out: Path) -> Any:
+    """Write an output file with ``write(model, out)``; a folder that cannot take it (full,
+    read-only, missing) is a failure with a Chinese message, not a defect."""
+    from zjtx.files import OutputWriteError, describe_write_error
+
+    try:
+        return write(model, out)
+    except OutputWriteError as exc:
+        raise _Failure(str(exc)) from None
+    except OSError as exc:
+        raise _Failure(describe_write_error(out, exc)) from None
 
 
 class _Conflict(_Failure):
