@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,7 +49,6 @@ from zjtx.store.panel_positions import (
     MemberInfo,
     PanelInfo,
     PanelRecords,
-    criterion_positions,
 )
 
 
@@ -408,35 +408,10 @@ class Panels:
             round_row = find_round(session, round_name)
             applicant = find_applicant(session, round_row, uscc)
             panel = _panel(session, round_row)
-            rule = panel.aggregation if panel else MEAN
             members = _members(session, panel)
-            ids = [m.id for m in members]
-            judgements = session.scalars(
-                select(PanelJudgement).where(
-                    PanelJudgement.applicant_id == applicant.id,
-                    PanelJudgement.member_id.in_(ids),
-                )
-            ).all()
-            recusals = {
-                r.member_id: r.reason
-                for r in session.scalars(
-                    select(PanelRecusal).where(PanelRecusal.applicant_id == applicant.id)
-                ).all()
-            }
-            opinions = {
-                o.member_id: o.opinion
-                for o in session.scalars(
-                    select(PanelOpinion).where(PanelOpinion.applicant_id == applicant.id)
-                ).all()
-            }
-            given = {
-                (j.member_id, j.criterion): (
-                    j.met,
-                    None if j.points is None else Decimal(j.points),
-                    j.note,
-                )
-                for j in judgements
-            }
+            records = _records(
+                session, round_row, panel, members, {applicant.id: applicant.uscc}, applicant.id
+            )
             items = [
                 JudgementItem(
                     item["id"],
@@ -447,30 +422,14 @@ class Panels:
                 for item in self._criteria(session, applicant)
                 if item.get("judgement")
             ]
-            criteria = criterion_positions(
-                [(m.id, m.name, m.role) for m in members], given, set(recusals), items, rule
-            )
             review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
             decided_by = (
                 session.get_one(Evaluator, review.decided_by_id).name
                 if review is not None and review.decided_by_id is not None
                 else None
             )
-            names = {m.id: m.name for m in members}
-            return ApplicantPanel(
-                round_name=round_row.name,
-                uscc=applicant.uscc,
-                name=applicant.name,
-                aggregation=rule,
-                members=tuple(
-                    MemberInfo(
-                        m.name, m.unit, m.role, sum(1 for j in judgements if j.member_id == m.id)
-                    )
-                    for m in members
-                ),
-                criteria=criteria,
-                opinions={names[k]: v for k, v in opinions.items() if k in names},
-                recusals={names[k]: v for k, v in recusals.items() if k in names},
+            return replace(
+                records.applicant(applicant.uscc, applicant.name, items),
                 decision=review.decision if review else None,
                 decision_label=decision_label(review.decision)
                 if review and review.decision
@@ -491,42 +450,52 @@ class Panels:
             members = _members(session, panel)
             if panel is None or not members:
                 return None
-            ids = [m.id for m in members]
             query = select(Applicant.id, Applicant.uscc).where(Applicant.round_id == round_row.id)
             if usccs is not None:
                 query = query.where(Applicant.uscc.in_(list(usccs)))
-            codes = dict(session.execute(query).all())
-            judgements: dict[str, dict[tuple[int, str], Given]] = {}
-            for j in session.scalars(
-                select(PanelJudgement).where(PanelJudgement.member_id.in_(ids))
-            ).all():
-                if j.applicant_id in codes:
-                    points = None if j.points is None else Decimal(j.points)
-                    judgements.setdefault(codes[j.applicant_id], {})[(j.member_id, j.criterion)] = (
-                        j.met,
-                        points,
-                        j.note,
-                    )
-            recusals: dict[str, dict[int, str]] = {}
-            for r in session.scalars(
-                select(PanelRecusal).where(PanelRecusal.member_id.in_(ids))
-            ).all():
-                if r.applicant_id in codes:
-                    recusals.setdefault(codes[r.applicant_id], {})[r.member_id] = r.reason
-            opinions: dict[str, dict[int, str]] = {}
-            for o in session.scalars(
-                select(PanelOpinion).where(PanelOpinion.member_id.in_(ids))
-            ).all():
-                if o.applicant_id in codes:
-                    opinions.setdefault(codes[o.applicant_id], {})[o.member_id] = o.opinion
-            return PanelRecords(
-                round_row.name,
-                panel.aggregation,
-                tuple((m.id, m.name, m.unit, m.role) for m in members),
-                judgements,
-                recusals,
-                opinions,
-            )
+            return _records(session, round_row, panel, members, dict(session.execute(query).all()))
+
+
+def _records(
+    session: Session,
+    round_row: Round,
+    panel: Panel | None,
+    members: list[PanelMember],
+    codes: dict[int, str],
+    only: int | None = None,
+) -> PanelRecords:
+    """What the members recorded on the applicants ``codes`` names (applicant id → 统一社会
+    信用代码): one query per table, narrowed to the applicant ``only`` when there is one."""
+    ids = [m.id for m in members]
+
+    def rows(model: Any) -> list[Any]:
+        query = select(model).where(model.member_id.in_(ids))
+        if only is not None:
+            query = query.where(model.applicant_id == only)
+        return [r for r in session.scalars(query).all() if r.applicant_id in codes]
+
+    judgements: dict[str, dict[tuple[int, str], Given]] = {}
+    for j in rows(PanelJudgement):
+        points = None if j.points is None else Decimal(j.points)
+        judgements.setdefault(codes[j.applicant_id], {})[(j.member_id, j.criterion)] = (
+            j.met,
+            points,
+            j.note,
+        )
+    recusals: dict[str, dict[int, str]] = {}
+    for r in rows(PanelRecusal):
+        recusals.setdefault(codes[r.applicant_id], {})[r.member_id] = r.reason
+    opinions: dict[str, dict[int, str]] = {}
+    for o in rows(PanelOpinion):
+        opinions.setdefault(codes[o.applicant_id], {})[o.member_id] = o.opinion
+    return PanelRecords(
+        round_row.name,
+        panel.aggregation if panel else MEAN,
+        tuple((m.id, m.name, m.unit, m.role) for m in members),
+        judgements,
+        recusals,
+        opinions,
+    )
 
 
 def _points(item: dict[str, Any], points: str | Decimal | None, met: bool) -> str | None:
