@@ -38,7 +38,14 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
     head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {_shown(qdef, threshold)}"
     if op == "eq":
         return head
-    diff = number.difference(threshold)
+    return _with_difference(qdef, op, threshold, head, number.difference(threshold), qv)
+
+
+def _with_difference(
+    qdef: QuantityDef, op: str, threshold: Decimal, head: str, diff: Decimal, qv: QValue | None
+) -> str:
+    """``head`` followed by how far the value is from the threshold, in its unit and, for
+    ratios and growth (``qv`` with its exact parts), in 万元."""
     if op == "gt" and diff == 0:
         return f"{head}（须严格超过）"
     diff_places = 2
@@ -46,7 +53,7 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
         diff_places += 1
     shown = format_number(diff, diff_places)
     unit_gap = f"{shown} 个百分点" if qdef.unit == "%" else f"{shown} {qdef.unit or ''}".strip()
-    amount = _amount_gap(qdef, qv, threshold)
+    amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
     verb = "差" if op in ("ge", "gt") else "超出"
     text = f"{head}，{verb} {unit_gap}"
     if amount is not None:
@@ -101,24 +108,11 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     tail = f"，要求{COMPARISONS[op].word} {_shown(qdef, threshold)}"
     show = qdef.show
     unit = qdef.unit
-    verb = "差" if op in ("ge", "gt") else "超出"
-    strict = op == "gt"
     equal = op == "eq"
     unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
 
     def rest(head: str, diff: Decimal, qv: QValue | None) -> str:
-        if strict and diff == 0:
-            return f"{head}（须严格超过）"
-        diff_places = 2
-        while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
-            diff_places += 1
-        shown = format_number(diff, diff_places)
-        unit_gap = f"{shown} 个百分点" if unit == "%" else f"{shown} {unit or ''}".strip()
-        amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
-        text = f"{head}，{verb} {unit_gap}"
-        if amount is not None:
-            text += f"，约 {format_number(amount)} 万元"
-        return text
+        return _with_difference(qdef, op, threshold, head, diff, qv)
 
     if qdef.kind == "field" and qdef.numeric_field:
 
