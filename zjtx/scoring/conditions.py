@@ -26,9 +26,8 @@ from zjtx.scoring.context import (
     UNMET,
     Context,
     QuantityDef,
-    QValue,
 )
-from zjtx.scoring.gaps import gap_text, gap_texter
+from zjtx.scoring.gaps import gap_texter
 from zjtx.scoring.quantities import COMPARISONS, Number, format_number, to_number
 from zjtx.scoring.size import SIZE_LABELS
 
@@ -130,9 +129,6 @@ class Leaf(Cond):
         """The test of a known value, with its operands bound."""
         raise NotImplementedError
 
-    def gap(self, qv: QValue) -> str | None:
-        return None
-
     def _build(self) -> StateFn:
         name, judgement, unknown = self.name, self.judgement, self.decide_unknown
         # A plain field is read straight from the applicant's values: no cache, no wrapper.
@@ -155,9 +151,9 @@ class Leaf(Cond):
         return decide
 
     def gap_maker(self) -> Callable[[Context, str], str | None]:
-        """The gap of a known value that fails the test, as a function of the context."""
-        gap = self.gap
-        return lambda ctx, name: gap(ctx.operand(name))
+        """The gap of a known value that fails the test, as a function of the context and the
+        quantity's name: none, unless the test measures a distance (Compare)."""
+        return lambda ctx, name: None
 
     def explain(self, ctx: Context) -> Outcome:
         # Built on first use, then found on the instance before this method.
@@ -237,9 +233,6 @@ class Compare(Leaf):
             return UNMET
 
         return decide
-
-    def gap(self, qv: QValue) -> str | None:
-        return gap_text(self.qdef, qv, self.op.op, self.threshold)
 
     def gap_maker(self) -> Callable[[Context, str], str | None]:
         return gap_texter(self.qdef, self.op.op, self.threshold)
