@@ -69,8 +69,16 @@ class Score:
     def _build(self) -> PointsFn:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def explain(self, ctx: Context) -> Points:  # pragma: no cover - interface
+    def explain(self, ctx: Context) -> Points:
         """The decided points with the observed values and the gap, in Chinese."""
+        # The rule's explainer is built on first use and then found on the instance, before
+        # this method (a rule with no built explainer overrides explain itself).
+        self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx)
+
+    def _build_explainer(self) -> Callable[[Context], Points]:  # pragma: no cover - interface
+        """The function of the context explaining this rule, with what the rule alone fixes
+        (texts, bands, offers) bound once."""
         raise NotImplementedError
 
     def describe(self) -> str:  # pragma: no cover - interface
@@ -189,11 +197,6 @@ class Bands(Score):
 
         return decide
 
-    def explain(self, ctx: Context) -> Points:
-        # Built on first use, then found on the instance before this method.
-        self.explain = self._build_explainer()  # type: ignore[method-assign]
-        return self.explain(ctx)
-
     def _build_explainer(self) -> Callable[[Context], Points]:
         decider = self.decider()
         name = self.qdef.name
@@ -294,11 +297,6 @@ class Options(Score):
 
         return decide
 
-    def explain(self, ctx: Context) -> Points:
-        # Built on first use, then found on the instance before this method.
-        self.explain = self._build_explainer()  # type: ignore[method-assign]
-        return self.explain(ctx)
-
     def _build_explainer(self) -> Callable[[Context], Points]:
         decider = self.decider()
         name = self.qdef.name
@@ -381,11 +379,6 @@ class Count(Score):
 
         return decide
 
-    def explain(self, ctx: Context) -> Points:
-        # Built on first use, then found on the instance before this method.
-        self.explain = self._build_explainer()  # type: ignore[method-assign]
-        return self.explain(ctx)
-
     def _build_explainer(self) -> Callable[[Context], Points]:
         decider = self.decider()
         items = tuple(
@@ -467,11 +460,6 @@ class FirstMatch(Score):
             return points_state(low, high, declared, judgement and low != high), declared, low, high
 
         return decide
-
-    def explain(self, ctx: Context) -> Points:
-        # Built on first use, then found on the instance before this method.
-        self.explain = self._build_explainer()  # type: ignore[method-assign]
-        return self.explain(ctx)
 
     def _build_explainer(self) -> Callable[[Context], Points]:
         decider = self.decider()
