@@ -82,3 +82,25 @@ def test_scoring_failure_names_what_was_not_saved(service, scorer, tmp_path):
     assert "本文件" not in str(review.value) and "评审未保存" in str(review.value)
     service.scorer = scorer
     assert service.review_state(ROUND, make_uscc(1)).version == 0
+
+
+def test_a_nul_character_in_a_text_is_refused_in_chinese_on_postgresql(service, tmp_path):
+    """An opinion with a NUL character (pasted from another program) is kept as given on
+    SQLite; PostgreSQL cannot store one, so the save is refused with a Chinese message that
+    names the character, and the review keeps what it had."""
+    from zjtx.store import InvalidRequestError
+
+    _filled(service, tmp_path)
+    uscc = make_uscc(1)
+    service.apply_review(ROUND, uscc, evaluator="张三", confirm=[], reason=None, decision=None,
+                         opinion="原意见")  # fmt: skip
+    pasted = "意见\x00来自粘贴"
+    if service.store.dialect == "postgresql":
+        with pytest.raises(InvalidRequestError, match=r"空字符（NUL.*本次操作未保存"):
+            service.apply_review(ROUND, uscc, evaluator="张三", confirm=[], reason=None,
+                                 decision=None, opinion=pasted)  # fmt: skip
+        assert service.review_state(ROUND, uscc).opinion == "原意见"
+    else:
+        saved = service.apply_review(ROUND, uscc, evaluator="张三", confirm=[], reason=None,
+                                     decision=None, opinion=pasted)  # fmt: skip
+        assert saved.opinion == pasted

@@ -27,6 +27,7 @@ from zjtx.store.errors import (
     DatabaseBusyError,
     DatabaseDamagedError,
     DatabaseOpenError,
+    InvalidRequestError,
     ReadOnlyError,
     StoreError,
     TextTooLongError,
@@ -150,6 +151,11 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
         return DatabaseDamagedError(damaged_message(store.location.sqlite_path, str(orig)))
     if state == "22001":  # string_data_right_truncation: a guard in the service was missed
         return TextTooLongError("有文本超过了数据库允许的长度，本次操作未保存；请缩短后重试")
+    if "cannot contain nul" in text:  # psycopg refuses a NUL character before it is sent
+        return InvalidRequestError(
+            "有文本含有空字符（NUL，常见于从其他程序粘贴的文字），PostgreSQL 数据库无法保存，"
+            "本次操作未保存；请删除该字符后重试"
+        )
     return None
 
 
