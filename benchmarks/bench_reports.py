@@ -41,13 +41,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from zjtx.export.batch import default_workers, export_reports
+from zjtx.export.batch import export_reports
 from zjtx.export.fonts import register_reportlab_fonts
 from zjtx.export.report_model import build_assessment_report
 from zjtx.export.review import ReviewInfo
 from zjtx.intake.json_input import applicant_from_mapping
 from zjtx.paths import resource_path
 from zjtx.scoring import load_catalogue, score_applicants
+from zjtx.workers import default_workers
 
 TARGET = 1.3
 ROUND_DATE = date(2025, 5, 1)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import os
 import re
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +15,7 @@ from zjtx.export.report_model import AssessmentReport
 from zjtx.export.safe_text import ELLIPSIS
 from zjtx.files import PART_SUFFIX, write_atomically
 from zjtx.scoring.api import Cancelled
+from zjtx.workers import default_workers, exit_with_parent, process_pool
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -100,24 +98,8 @@ def _render_chunk(jobs: list[tuple[AssessmentReport, str]]) -> list[tuple[str, i
     return done
 
 
-def _exit_with_parent() -> None:
-    # A worker whose parent is killed (kill -9, a crash, the window closed by the system) is
-    # never told to stop: without this it keeps rendering and holds its files, orphaned.
-    # multiprocessing gives a spawned child a sentinel of its parent (a pipe end on POSIX,
-    # the process handle on Windows) that becomes ready when the parent ends.
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        parent.join()
-        os._exit(1)
-
-    threading.Thread(target=watch, name="zjtx-parent-watch", daemon=True).start()
-
-
 def _warm_worker() -> None:
-    _exit_with_parent()
+    exit_with_parent()
     # Register the font and import reportlab once per worker, before the first chunk.
     import zjtx.export.report_pdf  # noqa: F401
 
@@ -130,14 +112,6 @@ class ExportResult:
     pages: int = 0
     combined: Path | None = None
     combined_pages: int = 0
-
-
-def default_workers() -> int:
-    """All CPU cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return max(1, os.cpu_count() or 1)
 
 
 def export_reports(
@@ -215,11 +189,7 @@ def _run_pool(
     # Chunks of a few reports: little pickling overhead, yet progress and cancel stay prompt.
     size = max(1, min(8, len(jobs) // (workers * 4) or 1))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    # spawn, not fork: the GUI calls this from a thread; forking a threaded Qt process is unsafe.
-    context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)), mp_context=context, initializer=_warm_worker
-    )
+    executor = process_pool(min(workers, len(chunks)), _warm_worker)
     ordered: dict[str, tuple[Path, int]] = {}
     try:
         pending: set[Future] = {executor.submit(_render_chunk, chunk) for chunk in chunks}

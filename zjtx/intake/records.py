@@ -147,14 +147,25 @@ class RowProvenance(Mapping[str, Provenance]):
     def cell_texts(self) -> dict[str, tuple[str, str | None]]:
         """Cell (A1) and raw text of every value, as ``self[key]`` gives them, without building
         a Provenance object per value (the store encodes thousands of rows at once)."""
-        row, built = self.row, self._built
+        row, built = str(self.row), self._built
+        letters = self.letters if self.moved is None else {**self.letters, **self.moved}
         texts = {}
         for key, raw in self.raws.items():
             item = built.get(key)
             if item is not None:
                 texts[key] = (item.cell, item.raw)
+                continue
+            # raw_text's result, the common cell types first
+            cls = raw.__class__
+            if cls is str:
+                text = raw if raw.isprintable() else raw_text(raw)
+            elif cls is float:
+                text = f"{raw:.15g}"
+            elif cls is int:
+                text = str(raw)
             else:
-                texts[key] = (f"{self.letter(key)}{row}", raw_text(raw))
+                text = raw_text(raw)
+            texts[key] = (letters[key] + row, text)
         return texts
 
     def __contains__(self, key: object) -> bool:

@@ -179,13 +179,20 @@ def gc_by_chunk() -> Iterator[Callable[[], Any]]:
     """gc_paused, with the cyclic collector run only when the caller has finished a chunk
     (call what this yields). A chunk's evaluations are cycles that die together; left to its
     own schedule the collector walked the import's survivors again and again, a quarter of
-    the time of a 10,000-row import. Collections are process-wide: other threads' garbage is
-    collected at the same moments."""
+    the time of a 10,000-row import. What survives a chunk's collection is frozen, so the
+    next collection walks only what the next chunk made, not what the import keeps for all
+    its chunks (their values, or the results workers have sent ahead). Collections are
+    process-wide: other threads' garbage is collected at the same moments."""
     enabled = gc.isenabled()
     gc.freeze()
     gc.disable()
+
+    def collect() -> None:
+        gc.collect()
+        gc.freeze()
+
     try:
-        yield gc.collect
+        yield collect
     finally:
         if enabled:
             gc.enable()

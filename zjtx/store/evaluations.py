@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.store import audit, codec
 from zjtx.store.common import Cancel, Progress, check_open, evaluator_row, find_round, round_info
 from zjtx.store.dto import RescoreReport, RoundInfo
-from zjtx.store.errors import RescoreCancelled, StoreError
+from zjtx.store.errors import RescoreCancelled
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -32,8 +33,13 @@ from zjtx.store.models import (
     RulebookText,
     utc_now,
 )
+from zjtx.store.scored import Scored, score_applicant
 from zjtx.store.scoring_port import Scorer
 from zjtx.store.texts import Reference, compact, expand, extract_texts
+
+# Below this many applicants to score in one file, starting worker processes (about a second)
+# costs more than it saves.
+POOL_MINIMUM = 2000
 
 
 def confirmations_of(
@@ -80,7 +86,7 @@ def input_hash(values_hash: str, info: RoundInfo, confirmations: Iterable[Confir
 
 
 def evaluation_values(
-    evaluation: DomainEvaluation,
+    scored: Scored,
     applicant_id: int,
     version_id: int,
     input_digest: str,
@@ -89,23 +95,20 @@ def evaluation_values(
     now: datetime,
 ) -> dict[str, Any]:
     """The column values of the evaluations row of one evaluation."""
-    score = evaluation.score
+    score = scored.score
     return {
         "applicant_id": applicant_id,
         "version_id": version_id,
-        "rulebook_id": evaluation.rulebook,
-        "rulebook_version": evaluation.rulebook_version,
-        "rulebook_hash": evaluation.rulebook_hash,
+        "rulebook_id": scored.rulebook,
+        "rulebook_version": scored.rulebook_version,
+        "rulebook_hash": scored.rulebook_hash,
         "input_hash": input_digest,
-        "application_type": evaluation.application_type,
-        "verdict": str(evaluation.verdict),
+        "application_type": scored.application_type,
+        "verdict": scored.verdict,
         "score": None if score is None else str(score),
         "score_sort": None if score is None else float(score),
-        "max_score": None if evaluation.max_score is None else str(evaluation.max_score),
-        # From the decided states: counting must not render every explanation.
-        "open_judgements": sum(
-            1 for state in evaluation.criterion_states.values() if state == CriterionState.MANUAL
-        ),
+        "max_score": None if scored.max_score is None else str(scored.max_score),
+        "open_judgements": scored.open_judgements,
         "cause": cause,
         "created_by_id": evaluator_id,
         "created_at": now,
@@ -118,6 +121,10 @@ class Evaluations:
 
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
+        # Scoring a large import on the other cores (zjtx.store.scoring_pool): how many worker
+        # processes (None: one per core) and from how many applicants in a file.
+        self.workers: int | None = None
+        self.pool_minimum = POOL_MINIMUM
         self._texts_cache: dict[str, dict[str, Any]] = {}
         self._references: dict[str, Reference] = {}  # the texts prepared for compacting
 
@@ -130,12 +137,7 @@ class Evaluations:
     ) -> DomainEvaluation:
         """Evaluate one applicant; a rulebook that cannot judge it is a StoreError naming it
         and ``unsaved`` (what was therefore not written: 本文件未写入, 评审未保存...)."""
-        try:
-            return self.scorer(applicant, info, list(confirmations))
-        except (LookupError, ValueError) as exc:
-            raise StoreError(
-                f"无法评价企业 {applicant.name}（{applicant.uscc}）：{exc}；{unsaved}"
-            ) from exc
+        return score_applicant(self.scorer, applicant, info, confirmations, unsaved)
 
     def texts(
         self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any = None
@@ -179,17 +181,34 @@ class Evaluations:
         )
         return session.scalar(query)
 
-    def compact(self, session: Session, evaluation: DomainEvaluation) -> dict[str, Any]:
-        """The stored form of a result: its rulebook texts replaced by references."""
-        result = evaluation.to_dict()
-        texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook)
-        if texts is None:  # the first of its rulebook: it becomes the reference
-            texts = self.texts(session, evaluation.rulebook_hash, evaluation.rulebook, result)
+    def stored(self, session: Session, evaluation: DomainEvaluation) -> Scored:
+        """An evaluation as the store writes it, its result compacted."""
+        result = self.stored_result(
+            session, evaluation.to_dict(), evaluation.rulebook_hash, evaluation.rulebook
+        )
+        return Scored.of(evaluation, result, True)
+
+    def finished(self, session: Session, scored: Scored) -> Scored:
+        """A worker's evaluation with its result compacted (a worker without its rulebook's
+        texts sends the whole result)."""
+        if scored.compacted:
+            return scored
+        result = self.stored_result(session, scored.result, scored.rulebook_hash, scored.rulebook)
+        return replace(scored, result=result, compacted=True)
+
+    def stored_result(
+        self, session: Session, result: dict[str, Any], rulebook_hash: str, rulebook_id: str
+    ) -> dict[str, Any]:
+        """The stored form of a result (Evaluation.to_dict()): its rulebook texts replaced by
+        references; the first result of a rulebook becomes its texts."""
+        texts = self.texts(session, rulebook_hash, rulebook_id)
+        if texts is None:
+            texts = self.texts(session, rulebook_hash, rulebook_id, result)
         if texts is None:
             return result
-        reference = self._references.get(evaluation.rulebook_hash)
+        reference = self._references.get(rulebook_hash)
         if reference is None or reference.texts is not texts:
-            reference = self._references[evaluation.rulebook_hash] = Reference(texts)
+            reference = self._references[rulebook_hash] = Reference(texts)
         return compact(result, texts, reference)
 
     def full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:
@@ -215,16 +234,15 @@ class Evaluations:
     ) -> Evaluation:
         """Add an evaluation and make it current; its audit event goes to ``events`` if given
         (so that it follows the review events that caused it), else straight to the session."""
+        scored = self.stored(session, evaluation)
         row = Evaluation(
             **evaluation_values(
-                evaluation, applicant.id, version.id, input_digest, cause, actor.id, now
+                scored, applicant.id, version.id, input_digest, cause, actor.id, now
             )
         )
         session.add(row)
         session.flush()
-        session.add(
-            EvaluationResult(evaluation_id=row.id, result=self.compact(session, evaluation))
-        )
+        session.add(EvaluationResult(evaluation_id=row.id, result=scored.result))
         applicant.current_evaluation_id = row.id
         event = audit.event(
             actor,

@@ -33,7 +33,13 @@ from zjtx.store.common import (
 from zjtx.store.dto import FileImport, RoundInfo
 from zjtx.store.engine import Store
 from zjtx.store.errors import ImportCancelled
-from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
+from zjtx.store.evaluations import (
+    Evaluations,
+    Scored,
+    confirmations_of,
+    evaluation_values,
+    input_hash,
+)
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -46,6 +52,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.registry_checks import cross_check
+from zjtx.store.scoring_pool import chunk_scoring
 
 if TYPE_CHECKING:
     from zjtx.intake.records import FileResult
@@ -332,9 +339,10 @@ class _FileRun:
                 issues_by_uscc[issue.uscc].append(issue.to_dict())
         confirmations = confirmations_of(self.session, self.round_row.id)
         kept_newer: list[DomainApplicant] = []
-        done = 0
+        # Each chunk's new applicants and new versions, sorted first so that scoring (on other
+        # cores for a large file) can run ahead of writing.
+        plans: list[tuple[int, list[tuple[DomainApplicant, dict[str, Any], str]], list[Any]]] = []
         for chunk in chunks(part.accepted, CHUNK):
-            self._check_cancel()
             fresh: list[tuple[DomainApplicant, dict[str, Any], str]] = []
             updates: list[tuple[DomainApplicant, dict[str, Any], str, _Current]] = []
             for applicant in chunk:
@@ -352,30 +360,45 @@ class _FileRun:
                     updates.append((applicant, values, values_hash, known))
             self.new += len(fresh)
             self.changed += len(updates)
-            ids = insert_many(
-                self.session,
-                Applicant,
-                [
-                    {"round_id": self.round_row.id, "uscc": a.uscc, "name": a.name,
-                     "created_at": self.now}
-                    for a, _, _ in fresh
-                ],
-            )  # fmt: skip
-            work = [
-                _Work(a, v, h, applicant_id, 1, None)
-                for (a, v, h), applicant_id in zip(fresh, ids, strict=True)
-            ] + [_Work(a, v, h, k.applicant_id, k.number + 1, k) for a, v, h, k in updates]
-            if work:
-                self._write_chunk(work, issues_by_uscc, confirmations, import_row)
-                self.collect()
-            done += len(chunk)
-            if self.progress:
-                self.progress(done, len(part.accepted))
+            plans.append((len(chunk), fresh, updates))
+        jobs = [
+            [(a, ()) for a, _, _ in fresh]
+            + [(a, confirmations.get(k.applicant_id, ())) for a, _, _, k in updates]
+            for _size, fresh, updates in plans
+        ]
+        scoring = chunk_scoring(self.evaluations, self.session, self.info, UNSAVED, jobs)
+        try:
+            done = 0
+            for index, (size, fresh, updates) in enumerate(plans):
+                self._check_cancel()
+                ids = insert_many(
+                    self.session,
+                    Applicant,
+                    [
+                        {"round_id": self.round_row.id, "uscc": a.uscc, "name": a.name,
+                         "created_at": self.now}
+                        for a, _, _ in fresh
+                    ],
+                )  # fmt: skip
+                work = [
+                    _Work(a, v, h, applicant_id, 1, None)
+                    for (a, v, h), applicant_id in zip(fresh, ids, strict=True)
+                ] + [_Work(a, v, h, k.applicant_id, k.number + 1, k) for a, v, h, k in updates]
+                scored = scoring.scored(index)
+                if work:
+                    self._write_chunk(work, scored, issues_by_uscc, confirmations, import_row)
+                    self.collect()
+                done += size
+                if self.progress:
+                    self.progress(done, len(part.accepted))
+        finally:
+            scoring.close()
         return kept_newer
 
     def _write_chunk(
         self,
         work: list[_Work],
+        scored: list[Scored],
         issues_by_uscc: dict[str, list[dict[str, Any]]],
         confirmations: dict[int, list[Confirmation]],
         import_row: ImportFile,
@@ -407,12 +430,6 @@ class _FileRun:
                 for w in work
             ],
         )
-        evaluations = [
-            self.evaluations.score(
-                w.applicant, self.info, confirmations.get(w.applicant_id, ()), UNSAVED
-            )
-            for w in work
-        ]
         evaluation_ids = insert_many(
             session,
             Evaluation,
@@ -426,15 +443,15 @@ class _FileRun:
                     actor_id,
                     now,
                 )
-                for w, version_id, evaluation in zip(work, version_ids, evaluations, strict=True)
+                for w, version_id, evaluation in zip(work, version_ids, scored, strict=True)
             ],
         )
         insert_many(
             session,
             EvaluationResult,
             [
-                {"evaluation_id": evaluation_id, "result": self.evaluations.compact(session, e)}
-                for evaluation_id, e in zip(evaluation_ids, evaluations, strict=True)
+                {"evaluation_id": evaluation_id, "result": e.result}
+                for evaluation_id, e in zip(evaluation_ids, scored, strict=True)
             ],
         )
         point_applicants(
@@ -454,7 +471,7 @@ class _FileRun:
         old_values = _version_values(session, [w.known.version_id for w in work if w.known])
         events = [
             self._version_event(w, version_id, evaluation, old_values)
-            for w, version_id, evaluation in zip(work, version_ids, evaluations, strict=True)
+            for w, version_id, evaluation in zip(work, version_ids, scored, strict=True)
         ]
         insert_many(session, AuditEvent, events)
 
@@ -462,7 +479,7 @@ class _FileRun:
         self,
         w: _Work,
         version_id: int,
-        evaluation: Any,
+        evaluation: Scored,
         old_values: dict[int, dict[str, Any]],
     ) -> dict[str, Any]:
         after: dict[str, Any] = {

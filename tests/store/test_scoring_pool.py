@@ -1,0 +1,288 @@
+"""Scoring a large import on worker processes stores exactly what scoring in-process stores."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import signal
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from zjtx.intake.synthetic import applicants
+from zjtx.intake.templates import write_roster_template
+from zjtx.scoring.catalogue import load_catalogue
+from zjtx.store import ImportCancelled, StoreError, StoreService, open_store, scoring_pool
+from zjtx.store import imports as store_imports
+from zjtx.store.scoring_pool import ChunkScoring, PoolScoring, chunk_scoring
+
+ROUND = "2026年小巨人"
+YEAR = 2026
+COUNT = 40
+
+
+def _roster(path: Path, people: list[dict[str, Any]]) -> Path:
+    write_roster_template(path, load_catalogue(), YEAR, people)
+    return path
+
+
+@pytest.fixture
+def people() -> list[dict[str, Any]]:
+    """Applicants of both types: the 2026 小巨人 round scores them under two rulebooks."""
+    rows = applicants(COUNT, YEAR)
+    assert {row["application_type"] for row in rows} == {"new", "renewal"}
+    return rows
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Several chunks from a small file: some scored by workers, some taken by the writer.
+    monkeypatch.setattr(store_imports, "CHUNK", 6)
+
+
+class PoolSpy:
+    """Counts the chunks the workers scored (their futures ran to completion)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.pools = 0
+        self.futures: list[Any] = []
+        real = scoring_pool.process_pool
+
+        def spying(*args: Any, **kwargs: Any) -> Any:
+            executor = real(*args, **kwargs)
+            self.pools += 1
+            submit = executor.submit
+
+            def counted(*a: Any, **k: Any) -> Any:
+                future = submit(*a, **k)
+                self.futures.append(future)
+                return future
+
+            executor.submit = counted
+            return executor
+
+        monkeypatch.setattr(scoring_pool, "process_pool", spying)
+
+    @property
+    def scored_by_workers(self) -> int:
+        return sum(1 for f in self.futures if f.done() and not f.cancelled())
+
+
+def _service(url: str, workers: int) -> StoreService:
+    service = StoreService(open_store(url))
+    service.evaluations.workers = workers
+    service.evaluations.pool_minimum = 1
+    return service
+
+
+def _contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """What an import stored, without the moments it was stored at."""
+    store = open_store(url)
+    queries = {
+        "applicants": "SELECT id, uscc, name, current_version_id, current_evaluation_id "
+        "FROM applicants ORDER BY id",
+        "versions": 'SELECT id, applicant_id, number, "values", provenance, values_hash, '
+        "issues, warnings FROM applicant_versions ORDER BY id",
+        "evaluations": "SELECT id, applicant_id, version_id, rulebook_id, rulebook_hash, "
+        "input_hash, verdict, score, max_score, open_judgements, cause FROM evaluations "
+        "ORDER BY id",
+        "results": "SELECT evaluation_id, result FROM evaluation_results ORDER BY evaluation_id",
+        "texts": "SELECT rulebook_hash, rulebook_id, texts FROM rulebook_texts "
+        "ORDER BY rulebook_hash",
+        "events": 'SELECT action, entity, entity_id, applicant_id, uscc, "before", "after" '
+        "FROM audit_events WHERE action <> 'file-import' ORDER BY id",
+    }
+    try:
+        with store.session() as session:
+            return {
+                name: [tuple(_plain(v) for v in row) for row in session.execute(text(sql))]
+                for name, sql in queries.items()
+            }
+    finally:
+        store.close()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(("{", "[")):
+        value = json.loads(value)  # PostgreSQL's JSON text and SQLite's read alike
+    if isinstance(value, dict | list):
+        # A confirmation keeps the moment it was made: the one thing two runs cannot share.
+        return re.sub(r'"at": "[^"]*"', '"at": "…"', json.dumps(value, sort_keys=True))
+    return value
+
+
+def _run(url: str, workers: int, files: list[Path], confirm: bool = True) -> None:
+    service = _service(url, workers)
+    try:
+        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+        first, *later = files
+        service.import_paths(ROUND, [first], evaluator="王评审")
+        if confirm:
+            # A confirmation travels with the new version of its applicant to a worker.
+            uscc = service.list_applicants(ROUND)[0].uscc
+            detail = service.applicant_detail(ROUND, uscc)
+            criterion = detail.review.evaluation["criteria"][0]["id"]
+            service.confirm_criterion(ROUND, uscc, criterion, "met", "现场核实", evaluator="王评审")
+        for path in later:
+            service.import_paths(ROUND, [path], evaluator="王评审")
+    finally:
+        service.store.close()
+
+
+def test_workers_store_exactly_what_one_process_stores(
+    database_url: str, tmp_path: Path, people: list[dict[str, Any]], monkeypatch
+) -> None:
+    """New applicants under two rulebooks, then changed versions with a confirmation: every
+    row, result, rulebook text and audit event is the same whether workers scored or not."""
+    first = _roster(tmp_path / "名单.xlsx", people)
+    changed = [dict(row) for row in people]
+    for row in changed[::3]:
+        row["revenue_y1"] = Decimal(str(row["revenue_y1"])) + 100
+    second = _roster(tmp_path / "名单（更正）.xlsx", changed)
+
+    _run(database_url, 1, [first, second])
+    alone = _contents(database_url)
+    spy = PoolSpy(monkeypatch)
+    url = database_url
+    if url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'pool' / 'zjtx.sqlite3'}"
+    else:  # another PostgreSQL database, empty
+        url = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1] + "_pool"
+        _create_pg(database_url, url)
+    try:
+        _run(url, 2, [first, second])
+        pooled = _contents(url)
+    finally:
+        if not url.startswith("sqlite"):
+            _drop_pg(database_url, url)
+    assert spy.pools == 2  # one per file
+    assert spy.scored_by_workers >= 2
+    # one per applicant, one for the confirmation, one per changed version
+    assert len(alone["evaluations"]) == COUNT + 1 + len(changed[::3])
+    for name in alone:
+        assert pooled[name] == alone[name], name
+
+
+def _create_pg(base: str, url: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{make_url(url).database}"'))
+    admin.dispose()
+
+
+def _drop_pg(base: str, url: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_a_killed_worker_leaves_the_rest_to_this_process(
+    sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]], monkeypatch
+) -> None:
+    """A worker killed in mid-import (the system ran out of memory, say): the import still
+    completes, with the same results, scored here."""
+    roster = _roster(tmp_path / "名单.xlsx", people)
+    _run(sqlite_url, 1, [roster], confirm=False)
+    alone = _contents(sqlite_url)
+
+    real = scoring_pool.process_pool
+
+    def killed(*args: Any, **kwargs: Any) -> Any:
+        executor = real(*args, **kwargs)
+        executor.submit(os.getpid)  # starts the workers
+        for process in list(executor._processes.values()):
+            os.kill(process.pid, signal.SIGKILL)
+        return executor
+
+    monkeypatch.setattr(scoring_pool, "process_pool", killed)
+    url = f"sqlite:///{tmp_path / 'killed' / 'zjtx.sqlite3'}"
+    _run(url, 2, [roster], confirm=False)
+    assert _contents(url) == alone
+    assert multiprocessing.active_children() == []
+
+
+def test_an_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
+    sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
+) -> None:
+    """A 新申报 applicant with a confirmed 2026 criterion, corrected to 复核 (scored under the
+    2022 rulebook, which has no such criterion): the error names it and says the file was not
+    written, the same with workers as without, and no worker process is left behind."""
+    first = _roster(tmp_path / "名单.xlsx", people)
+    target = next(row for row in people if row["application_type"] == "new")
+    corrected = [dict(row) for row in people]
+    corrected[people.index(target)]["application_type"] = "renewal"
+    second = _roster(tmp_path / "名单（更正）.xlsx", corrected)
+    messages = []
+    for workers, folder in ((1, "alone"), (2, "pool")):
+        service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
+        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+        service.import_paths(ROUND, [first], evaluator="王评审")
+        service.confirm_criterion(
+            ROUND, target["uscc"], "LG26-1a", "met", "已核实称号", evaluator="王评审"
+        )
+        with pytest.raises(StoreError) as caught:
+            service.import_paths(ROUND, [second], evaluator="王评审")
+        messages.append(str(caught.value))
+        detail = service.applicant_detail(ROUND, target["uscc"])
+        assert len(detail.versions) == 1  # the corrected file wrote nothing
+        service.store.close()
+    assert messages[0] == messages[1]
+    assert target["name"] in messages[0] and "本文件未写入" in messages[0]
+    assert multiprocessing.active_children() == []
+
+
+def test_cancelling_a_pooled_import_writes_nothing_and_stops_the_workers(
+    sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
+) -> None:
+    """Cancel after the first chunk: ImportCancelled, the round stays empty, workers end."""
+    roster = _roster(tmp_path / "名单.xlsx", people)
+    service = _service(sqlite_url, 2)
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+    seen: list[int] = []
+    [file] = service.read_files(ROUND, [roster])
+    with pytest.raises(ImportCancelled):
+        service.import_file(
+            ROUND,
+            file,
+            evaluator="王评审",
+            progress=lambda done, total: seen.append(done),
+            cancel=lambda: bool(seen),
+        )
+    assert seen == [6]
+    assert service.list_applicants(ROUND) == []
+    assert multiprocessing.active_children() == []
+    service.store.close()
+
+
+def test_small_files_and_other_scorers_are_scored_in_this_process(sqlite_url: str) -> None:
+    """Workers start only for a file worth it, on a machine with cores to spare, with the
+    bundled rulebooks (a scorer a caller gives cannot be sent to another process)."""
+    from tests.store.helpers import RuleScorer
+
+    service = StoreService(open_store(sqlite_url))
+    evaluations = service.evaluations
+    evaluations.workers = 2
+    jobs = [[(object(), ())] * 5]
+    evaluations.pool_minimum = 6
+    assert type(chunk_scoring(evaluations, None, None, "", jobs)) is ChunkScoring
+    evaluations.workers = 1
+    evaluations.pool_minimum = 1
+    assert type(chunk_scoring(evaluations, None, None, "", jobs)) is ChunkScoring
+    evaluations.workers = 2
+    evaluations.scorer = RuleScorer()
+    assert type(chunk_scoring(evaluations, None, None, "", jobs)) is ChunkScoring
+    assert issubclass(PoolScoring, ChunkScoring)
+    service.store.close()

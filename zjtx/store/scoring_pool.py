@@ -1,0 +1,204 @@
+"""Scoring an import's applicants chunk by chunk: in this process, or on worker processes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.results import Confirmation
+from zjtx.store import scoring_worker
+from zjtx.store.dto import RoundInfo
+from zjtx.store.evaluations import Evaluations
+from zjtx.store.scored import Scored
+from zjtx.store.scoring_port import RulebookScorer
+from zjtx.workers import default_workers, process_pool
+
+log = logging.getLogger(__name__)
+
+Job = tuple[Applicant, Sequence[Confirmation]]
+# Beyond this many workers the one writing process is what an import waits for (it writes as
+# long as two workers score), and each worker holds its own rulebooks (about 100 MB).
+MOST_WORKERS = 3
+
+
+class ChunkScoring:
+    """Scores a file's chunks of applicants in this process, each when it is asked for."""
+
+    def __init__(
+        self,
+        evaluations: Evaluations,
+        session: Session,
+        info: RoundInfo,
+        unsaved: str,
+        chunks: list[list[Job]],
+    ):
+        self.evaluations = evaluations
+        self.session = session
+        self.info = info
+        self.unsaved = unsaved
+        self.chunks = chunks
+
+    def scored(self, index: int) -> list[Scored]:
+        """The evaluations of chunk ``index``, as the store writes them (ask in order)."""
+        return self._here(index)
+
+    def _here(self, index: int) -> list[Scored]:
+        evaluations, session, info, unsaved = (
+            self.evaluations,
+            self.session,
+            self.info,
+            self.unsaved,
+        )
+        jobs, self.chunks[index] = self.chunks[index], []
+        return [
+            evaluations.stored(session, evaluations.score(applicant, info, items, unsaved))
+            for applicant, items in jobs
+        ]
+
+    def close(self) -> None:
+        pass
+
+
+class PoolScoring(ChunkScoring):
+    """Scores chunks in worker processes ahead of this process writing them.
+
+    The workers evaluate, render and compact exactly as this process would (the same code on
+    the same rulebooks and texts) and send back what the store writes. Each worker has a chunk
+    queued behind the one it scores; the others wait here, in order. While a chunk this process
+    needs is still being scored, it scores the last waiting chunk itself rather than wait.
+    Should the pool fail (a worker killed, no process can start), the remaining chunks are
+    scored here.
+    """
+
+    def __init__(
+        self,
+        evaluations: Evaluations,
+        session: Session,
+        info: RoundInfo,
+        unsaved: str,
+        chunks: list[list[Job]],
+        workers: int,
+    ):
+        super().__init__(evaluations, session, info, unsaved, chunks)
+        self.depth = workers + 1  # chunks given to the workers and not yet written
+        self.futures: dict[int, Future] = {}
+        self.done_here: dict[int, list[Scored]] = {}
+        self.first_waiting = 0  # chunks first_waiting..last_waiting are given to no one yet
+        self.last_waiting = len(chunks) - 1
+        self.executor: Any = None
+        texts = self._rulebook_texts([job for chunk in chunks for job in chunk])
+        try:
+            self.executor = process_pool(workers, scoring_worker.start, (texts, unsaved))
+        except OSError as exc:  # pragma: no cover - the system refuses new processes
+            log.warning("评价进程无法启动，改在本进程评价：%s", exc)
+        self._give_out()
+
+    def _rulebook_texts(self, jobs: Sequence[Job]) -> dict[str, dict[str, Any]]:
+        """The texts of every rulebook the jobs use, stored first if new (a rulebook's first
+        result, evaluated here, becomes its texts), so that workers compact every result."""
+        scorer, evaluations, session = self.evaluations.scorer, self.evaluations, self.session
+        assert isinstance(scorer, RulebookScorer)
+        texts: dict[str, dict[str, Any]] = {}
+        for applicant, items in jobs:
+            try:
+                rulebook = scorer.rulebook_for(applicant, self.info)
+            except (LookupError, ValueError):
+                continue  # the worker scoring it raises the error, in order
+            if rulebook.hash in texts:
+                continue
+            found = evaluations.texts(session, rulebook.hash, rulebook.id)
+            if found is None:
+                evaluations.stored(
+                    session, evaluations.score(applicant, self.info, items, self.unsaved)
+                )
+                found = evaluations.texts(session, rulebook.hash, rulebook.id)
+            if found is not None:
+                texts[rulebook.hash] = found
+        return texts
+
+    def _give_out(self) -> None:
+        """Give the workers the next waiting chunks, up to ``depth`` in their hands."""
+        while (
+            self.executor is not None
+            and len(self.futures) < self.depth
+            and self.first_waiting <= self.last_waiting
+        ):
+            index = self.first_waiting
+            plain = [(Applicant(dict(a.values)), tuple(items)) for a, items in self.chunks[index]]
+            try:
+                future = self.executor.submit(scoring_worker.score_jobs, self.info, plain)
+            except (BrokenProcessPool, RuntimeError, OSError) as exc:
+                self._give_up(exc)
+                return
+            self.futures[index] = future
+            self.first_waiting += 1
+
+    def scored(self, index: int) -> list[Scored]:
+        try:
+            return self._scored(index)
+        finally:
+            self._give_out()
+
+    def _scored(self, index: int) -> list[Scored]:
+        if index in self.done_here:
+            return self.done_here.pop(index)
+        future = self.futures.pop(index, None)
+        if future is None:  # given to no one (the pool has failed): scored here
+            if index == self.first_waiting:
+                self.first_waiting += 1
+            return self._here(index)
+        while not future.done() and self.first_waiting <= self.last_waiting:
+            last = self.last_waiting
+            self.done_here[last] = self._here(last)
+            self.last_waiting -= 1
+        try:
+            done = future.result()
+        except (BrokenProcessPool, OSError) as exc:
+            self._give_up(exc)
+            return self._here(index)
+        self.chunks[index] = []
+        finished = self.evaluations.finished
+        return [finished(self.session, item) for item in done]
+
+    def _give_up(self, exc: BaseException) -> None:
+        log.warning("评价进程意外结束，其余企业改在本进程评价：%s", exc)
+        if self.executor is not None:
+            # A broken pool stops its workers and waits for each; one started as it broke can
+            # be missed and waited for forever (CPython 3.11), so every one is stopped here.
+            for process in list((self.executor._processes or {}).values()):
+                process.kill()
+        self.close()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            executor, self.executor = self.executor, None
+            executor.shutdown(wait=True, cancel_futures=True)
+        # What the workers had not finished is scored here if it is still asked for.
+        self.futures.clear()
+
+
+def chunk_scoring(
+    evaluations: Evaluations,
+    session: Session,
+    info: RoundInfo,
+    unsaved: str,
+    chunks: list[list[Job]],
+) -> ChunkScoring:
+    """Scoring for a file's chunks: on worker processes (one per core, up to MOST_WORKERS)
+    when the file has enough applicants to be worth starting them, the machine has more than
+    one core, and the store scores with the bundled rulebooks (a scorer given by the caller
+    runs here)."""
+    workers = evaluations.workers or min(default_workers(), MOST_WORKERS)
+    if (
+        workers > 1
+        and sum(len(chunk) for chunk in chunks) >= evaluations.pool_minimum
+        and type(evaluations.scorer) is RulebookScorer
+    ):
+        return PoolScoring(evaluations, session, info, unsaved, chunks, workers)
+    return ChunkScoring(evaluations, session, info, unsaved, chunks)

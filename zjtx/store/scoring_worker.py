@@ -1,0 +1,62 @@
+"""A scoring worker process: evaluates, renders and compacts an import's applicants.
+
+Kept apart from zjtx.store.scoring_pool so that a worker imports no database code: it starts
+in a fraction of the time.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.results import Confirmation
+from zjtx.store.dto import RoundInfo
+from zjtx.store.scored import Scored, score_applicant
+from zjtx.store.scoring_port import RulebookScorer
+from zjtx.store.texts import Reference, compact
+from zjtx.workers import exit_with_parent
+
+
+class _Worker:
+    """What a worker keeps between chunks: its rulebooks and the texts prepared to compact."""
+
+    def __init__(self, texts: dict[str, dict[str, Any]], unsaved: str) -> None:
+        self.scorer = RulebookScorer()
+        self.references = {digest: Reference(item) for digest, item in texts.items()}
+        self.unsaved = unsaved
+
+
+_worker: _Worker | None = None
+
+
+def start(texts: dict[str, dict[str, Any]], unsaved: str) -> None:
+    """Initialise this worker with the texts of the rulebooks it will meet (by hash)."""
+    global _worker
+    exit_with_parent()
+    _worker = _Worker(texts, unsaved)
+    # As in the importing process (zjtx.store.bulk.gc_by_chunk): an evaluation forms no
+    # reference cycle, so the cyclic collector runs once a chunk, over what that chunk made.
+    gc.disable()
+
+
+def score_jobs(
+    info: RoundInfo, jobs: list[tuple[Applicant, tuple[Confirmation, ...]]]
+) -> list[Scored]:
+    """Each applicant with its confirmations, evaluated and stored as this process's store
+    would; a result whose rulebook has no texts here is sent whole, for the store to compact."""
+    worker = _worker
+    assert worker is not None, "start() runs first, as the pool's initializer"
+    scorer, references, unsaved = worker.scorer, worker.references, worker.unsaved
+    done = []
+    for applicant, items in jobs:
+        evaluation = score_applicant(scorer, applicant, info, items, unsaved)
+        result = evaluation.to_dict()
+        reference = references.get(evaluation.rulebook_hash)
+        if reference is None:
+            done.append(Scored.of(evaluation, result, False))
+        else:
+            done.append(Scored.of(evaluation, compact(result, reference.texts, reference), True))
+    gc.collect()
+    gc.freeze()
+    return done
