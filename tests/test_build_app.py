@@ -158,6 +158,42 @@ def test_frozen_check_reads_the_sample_roster_and_forms(app_folder, frozen_env, 
     assert "Traceback" not in frozen.stderr
 
 
+def test_frozen_import_of_a_large_roster_scores_on_workers(app_folder, frozen_env, tmp_path):
+    """`zjtx round import` of a roster large enough for scoring workers: the frozen program
+    starts them as itself (multiprocessing.freeze_support) and stores what the source stores;
+    no worker failed (a failure would fall back to one process and be logged)."""
+    from zjtx.intake.synthetic import applicants
+    from zjtx.intake.templates import write_roster_template
+    from zjtx.scoring.catalogue import load_catalogue
+    from zjtx.store.evaluations import POOL_MINIMUM
+
+    roster = tmp_path / "名单.xlsx"
+    write_roster_template(roster, load_catalogue(), 2026, applicants(POOL_MINIMUM + 100, 2026))
+    create = ["round", "create", "大批次", "--tier", "little-giant", "--date", "2026-05-20"]
+    shown = []
+    for name in ("frozen", "source"):
+        env = {**frozen_env, "ZJTX_DATA_DIR": str(tmp_path / name), "ZJTX_EVALUATOR": "王评审"}
+
+        def zjtx(args: list[str], env: dict[str, str] = env, name: str = name):
+            if name == "frozen":
+                return run_frozen(app_folder, args, env, tmp_path)
+            return run_source(args, env, tmp_path)
+
+        assert zjtx(create).returncode == 0
+        imported = zjtx(["round", "import", "大批次", str(roster)])
+        assert imported.returncode == 0, imported.stderr
+        assert f"新增企业 {POOL_MINIMUM + 100}" in imported.stdout
+        log = tmp_path / name / "zjtx.log"
+        assert "评价进程" not in (log.read_text(encoding="utf-8") if log.exists() else "")
+        listed = zjtx(["round", "show", "大批次", "--json"])
+        data = json.loads(listed.stdout)
+        rows = [
+            {k: v for k, v in row.items() if not k.endswith("_at")} for row in data["applicants"]
+        ]
+        shown.append((rows, data["statistics"]))
+    assert shown[0] == shown[1]
+
+
 def test_frozen_report_writes_pdfs_with_embedded_fonts(app_folder, frozen_env, tmp_path):
     """`zjtx report` into a temporary folder: one PDF per applicant plus the combined one, every
     font embedded (the office PC may have no Chinese font)."""

@@ -93,6 +93,9 @@ def _contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
         "input_hash, verdict, score, max_score, open_judgements, cause FROM evaluations "
         "ORDER BY id",
         "results": "SELECT evaluation_id, result FROM evaluation_results ORDER BY evaluation_id",
+        # the text as stored (a worker may encode it): the same bytes
+        "stored": "SELECT evaluation_id, CAST(result AS TEXT) FROM evaluation_results "
+        "ORDER BY evaluation_id",
         "texts": "SELECT rulebook_hash, rulebook_id, texts FROM rulebook_texts "
         "ORDER BY rulebook_hash",
         "events": 'SELECT action, entity, entity_id, applicant_id, uscc, "before", "after" '
@@ -109,6 +112,8 @@ def _contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith('{"'):  # a result's text as stored
+        return re.sub(r'"at":"[^"]*"', '"at":"…"', value)
     if isinstance(value, str) and value.startswith(("{", "[")):
         value = json.loads(value)  # PostgreSQL's JSON text and SQLite's read alike
     if isinstance(value, dict | list):

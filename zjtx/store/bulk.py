@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from sqlalchemy import JSON, Integer, String, bindparam, column, func, insert, s
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
+from zjtx.store.codec import JSONText
 from zjtx.store.models import Applicant, Evaluator
 
 PG_BATCH = 2000  # rows per json_to_recordset document on PostgreSQL
@@ -93,6 +95,8 @@ def _sqlite_insert(
     for position, name in enumerate(names):
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
+            if isinstance(table.c[name].type, JSON):
+                process = _keeping_text(process)
             columns[position] = list(map(process, columns[position]))
     quote = dialect.identifier_preparer.quote
     statement = (
@@ -103,13 +107,29 @@ def _sqlite_insert(
     return ids
 
 
+def _keeping_text(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A JSON column's bind processor that stores an already encoded value as it is."""
+
+    def bind(value: Any) -> Any:
+        return value.text if value.__class__ is JSONText else process(value)
+
+    return bind
+
+
 def _plain_type(column_type: Any) -> Any:
     """The database type to declare in json_to_recordset (TypeDecorators unwrapped)."""
     return getattr(column_type, "impl_instance", column_type)
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+    return {
+        k: v.isoformat()
+        if isinstance(v, datetime)
+        else json.loads(v.text)
+        if v.__class__ is JSONText
+        else v
+        for k, v in row.items()
+    }
 
 
 def point_applicants(session: Session, rows: list[dict[str, Any]]) -> None:

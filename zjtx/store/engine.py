@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
@@ -23,6 +22,7 @@ from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from zjtx.store.codec import json_text
 from zjtx.store.errors import (
     DatabaseBusyError,
     DatabaseDamagedError,
@@ -189,11 +189,6 @@ def _prepare_sqlite_file(path: Path) -> None:
         raise DatabaseOpenError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
 
 
-# Chinese stays readable (and a third smaller than \\u escapes) in JSON columns. One encoder
-# for every value: json.dumps with options would build a new one each time.
-_json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def _sqlite_pragmas(write_wait: float, read_only: bool) -> Any:
     def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
@@ -244,12 +239,12 @@ def create_store_engine(
             engine = create_engine(
                 location.url,
                 creator=_read_only_connector(location.sqlite_path, write_wait),
-                json_serializer=_json_dumps,
+                json_serializer=json_text,
             )
         else:
             _prepare_sqlite_file(location.sqlite_path)
             engine = create_engine(
-                location.url, connect_args={"timeout": write_wait}, json_serializer=_json_dumps
+                location.url, connect_args={"timeout": write_wait}, json_serializer=json_text
             )
         event.listen(engine, "connect", _sqlite_pragmas(write_wait, read_only))
         return engine
@@ -257,7 +252,7 @@ def create_store_engine(
         location.url,
         pool_pre_ping=True,
         connect_args={"connect_timeout": 10},
-        json_serializer=_json_dumps,
+        json_serializer=json_text,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, CriterionState, Evaluation
+from zjtx.store.codec import JSONText
 from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import StoreError
 from zjtx.store.scoring_port import Scorer
@@ -45,11 +46,13 @@ class Scored:
     score: Decimal | None
     max_score: Decimal | None
     open_judgements: int
-    result: dict[str, Any]
+    result: dict[str, Any] | JSONText  # JSONText: encoded by a worker, for SQLite
     compacted: bool
 
     @classmethod
-    def of(cls, evaluation: Evaluation, result: dict[str, Any], compacted: bool) -> Scored:
+    def of(
+        cls, evaluation: Evaluation, result: dict[str, Any] | JSONText, compacted: bool
+    ) -> Scored:
         return cls(
             evaluation.rulebook,
             evaluation.rulebook_version,

@@ -94,7 +94,10 @@ class PoolScoring(ChunkScoring):
         self.executor: Any = None
         texts = self._rulebook_texts([job for chunk in chunks for job in chunk])
         try:
-            self.executor = process_pool(workers, scoring_worker.start, (texts, unsaved))
+            # SQLite stores a result's JSON text as the worker encoded it; PostgreSQL takes rows
+            # as one JSON document, so there the worker sends the result itself.
+            encode = session.get_bind().dialect.name == "sqlite"
+            self.executor = process_pool(workers, scoring_worker.start, (texts, unsaved, encode))
         except OSError as exc:  # pragma: no cover - the system refuses new processes
             log.warning("评价进程无法启动，改在本进程评价：%s", exc)
         self._give_out()

@@ -11,6 +11,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation
+from zjtx.store.codec import JSONText, json_text
 from zjtx.store.dto import RoundInfo
 from zjtx.store.scored import Scored, score_applicant
 from zjtx.store.scoring_port import RulebookScorer
@@ -21,20 +22,22 @@ from zjtx.workers import exit_with_parent
 class _Worker:
     """What a worker keeps between chunks: its rulebooks and the texts prepared to compact."""
 
-    def __init__(self, texts: dict[str, dict[str, Any]], unsaved: str) -> None:
+    def __init__(self, texts: dict[str, dict[str, Any]], unsaved: str, encode: bool) -> None:
         self.scorer = RulebookScorer()
         self.references = {digest: Reference(item) for digest, item in texts.items()}
         self.unsaved = unsaved
+        self.encode = encode
 
 
 _worker: _Worker | None = None
 
 
-def start(texts: dict[str, dict[str, Any]], unsaved: str) -> None:
-    """Initialise this worker with the texts of the rulebooks it will meet (by hash)."""
+def start(texts: dict[str, dict[str, Any]], unsaved: str, encode: bool) -> None:
+    """Initialise this worker with the texts of the rulebooks it will meet (by hash); with
+    ``encode``, results are sent as their JSON text (SQLite stores it as it is)."""
     global _worker
     exit_with_parent()
-    _worker = _Worker(texts, unsaved)
+    _worker = _Worker(texts, unsaved, encode)
     # As in the importing process (zjtx.store.bulk.gc_by_chunk): an evaluation forms no
     # reference cycle, so the cyclic collector runs once a chunk, over what that chunk made.
     gc.disable()
@@ -48,6 +51,7 @@ def score_jobs(
     worker = _worker
     assert worker is not None, "start() runs first, as the pool's initializer"
     scorer, references, unsaved = worker.scorer, worker.references, worker.unsaved
+    encode = worker.encode
     done = []
     for applicant, items in jobs:
         evaluation = score_applicant(scorer, applicant, info, items, unsaved)
@@ -56,7 +60,10 @@ def score_jobs(
         if reference is None:
             done.append(Scored.of(evaluation, result, False))
         else:
-            done.append(Scored.of(evaluation, compact(result, reference.texts, reference), True))
+            stored: Any = compact(result, reference.texts, reference)
+            done.append(
+                Scored.of(evaluation, JSONText(json_text(stored)) if encode else stored, True)
+            )
     gc.collect()
     gc.freeze()
     return done
