@@ -1094,7 +1094,7 @@ HOSTILE: dict[str, list[Case]] = {
             "all-no-evaluator", "review", ROUND, "--all", *REJECT_ALL, env={"ZJTX_EVALUATOR": None}
         ),
         *renamed("all", database_cases("review", ROUND, "--all", *REJECT_ALL)),
-        # Last, as it decides: names and opinions with control characters are stored as text.
+        # An opinion with control characters is refused (names with them are stored as text).
         case(
             "all-opinion-control",
             "review",
@@ -1104,8 +1104,10 @@ HOSTILE: dict[str, list[Case]] = {
             "reject",
             "--opinion",
             CTRL + "{企业名称}",
-            statuses=STATUS_OK | STATUS_BAD_INPUT,
+            statuses=STATUS_REFUSED,
         ),
+        # Last, as they decide: every applicant, then nothing is left to decide.
+        case("all-decides", "review", ROUND, "--all", *REJECT_ALL, statuses=STATUS_OK),
         case("all-nothing-left", "review", ROUND, "--all", *REJECT_ALL),
     ],
     "identity": [

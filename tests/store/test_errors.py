@@ -84,23 +84,48 @@ def test_scoring_failure_names_what_was_not_saved(service, scorer, tmp_path):
     assert service.review_state(ROUND, make_uscc(1)).version == 0
 
 
-def test_a_nul_character_in_a_text_is_refused_in_chinese_on_postgresql(service, tmp_path):
-    """An opinion with a NUL character (pasted from another program) is kept as given on
-    SQLite; PostgreSQL cannot store one, so the save is refused with a Chinese message that
-    names the character, and the review keeps what it had."""
+def test_control_characters_in_typed_texts_are_refused_and_nothing_is_saved(service, tmp_path):
+    """A reason, an opinion, a 回避 reason or a round name with a control character (NUL, a
+    bell, a reversal of writing direction: pasted from another program) is refused on both
+    databases with a message naming the character; the review keeps what it had. Line
+    breaks and tabs are text."""
     from zjtx.store import InvalidRequestError
 
     _filled(service, tmp_path)
     uscc = make_uscc(1)
     service.apply_review(ROUND, uscc, evaluator="张三", confirm=[], reason=None, decision=None,
                          opinion="原意见")  # fmt: skip
-    pasted = "意见\x00来自粘贴"
-    if service.store.dialect == "postgresql":
-        with pytest.raises(InvalidRequestError, match=r"空字符（NUL.*本次操作未保存"):
+    for pasted, shown in (("意见\x00来自粘贴", r"\\x00"), ("意见\x07", r"\\x07"),
+                          ("意见\u202e反向", r"\\u202e")):  # fmt: skip
+        with pytest.raises(
+            InvalidRequestError, match=rf"评审意见含有控制字符 {shown}.*本次操作未保存"
+        ):
             service.apply_review(ROUND, uscc, evaluator="张三", confirm=[], reason=None,
                                  decision=None, opinion=pasted)  # fmt: skip
-        assert service.review_state(ROUND, uscc).opinion == "原意见"
-    else:
-        saved = service.apply_review(ROUND, uscc, evaluator="张三", confirm=[], reason=None,
-                                     decision=None, opinion=pasted)  # fmt: skip
-        assert saved.opinion == pasted
+    assert service.review_state(ROUND, uscc).opinion == "原意见"
+    with pytest.raises(InvalidRequestError, match=r"理由含有控制字符 \\x1b"):
+        service.confirm_criterion(ROUND, uscc, "T-JUDGE", "met", "已核实\x1b[31m", evaluator="王")
+    with pytest.raises(InvalidRequestError, match=r"批次的新名称含有控制字符"):
+        service.rename_round(ROUND, "新批次\x08")
+    kept = service.apply_review(ROUND, uscc, evaluator="张三", confirm=[], reason=None,
+                                decision=None, opinion="第一行\n\t第二行")  # fmt: skip
+    assert kept.opinion == "第一行\n\t第二行"
+
+
+@pytest.mark.postgres
+def test_a_nul_character_the_service_did_not_catch_is_refused_in_chinese(postgres_url):
+    """The database's own net: PostgreSQL cannot store a NUL character, and a text that
+    reaches it with one (past every check of the service) is refused in Chinese, not as a
+    driver's DataError."""
+    from zjtx.store import InvalidRequestError, open_store
+    from zjtx.store.models import Evaluator
+
+    store = open_store(postgres_url)
+    try:
+        refused = pytest.raises(InvalidRequestError, match=r"空字符（NUL.*本次操作未保存")
+        with refused, store.write_session() as session:
+            session.add(Evaluator(name="王\x00五"))
+        with store.session() as session:
+            assert session.query(Evaluator).count() == 0
+    finally:
+        store.close()

@@ -13,6 +13,7 @@ from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import (
+    InvalidRequestError,
     NotFoundError,
     ReviewRuleError,
     RoundArchivedError,
@@ -36,6 +37,23 @@ def check_length(label: str, value: str | None, limit: int | None) -> None:
         raise TextTooLongError(
             f"{label}有 {len(value)} 个字符，超过了允许的 {limit} 个字符；请缩短后重试"
         )
+
+
+def check_text(label: str, value: str | None, limit: int | None = None) -> None:
+    """Refuse a text an evaluator typed or pasted when it is longer than its column or holds
+    control characters: a bell, an escape, NUL (which PostgreSQL cannot store) or a reversal of
+    writing direction, usually pasted from another program, would reach the audit trail and
+    the printed report. Line breaks and tabs are kept."""
+    check_length(label, value, limit)
+    if value and not value.isprintable():
+        from zjtx.intake.values import control_characters
+
+        found = control_characters(value)
+        if found:
+            raise InvalidRequestError(
+                f"{label}含有控制字符 {'、'.join(found)}（常见于从其他程序粘贴的文字），"
+                "本次操作未保存；请删除这些字符后重试"
+            )
 
 
 def find_round(session: Session, name: str) -> Round:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from zjtx.store import audit
 from zjtx.store.common import (
-    check_length,
     check_open,
+    check_text,
     column_limit,
     decision_label,
     evaluator_row,
@@ -166,8 +166,8 @@ class Panels:
         name, unit = (name or "").strip(), (unit or "").strip()
         if not name:
             raise ReviewRuleError("专家姓名不能为空")
-        check_length("专家姓名", name, column_limit(PanelMember.__table__.c.name))
-        check_length("专家单位", unit, column_limit(PanelMember.__table__.c.unit))
+        check_text("专家姓名", name, column_limit(PanelMember.__table__.c.name))
+        check_text("专家单位", unit, column_limit(PanelMember.__table__.c.unit))
         with self.store.write_session() as session:
             round_row = find_round(session, round_name)
             check_open(round_row, "修改专家组")
@@ -270,6 +270,7 @@ class Panels:
         points are for scored judgement items only, within 0 and the item's maximum."""
         recorder = review_evaluator(evaluator)
         note = (note or "").strip()
+        check_text("判断说明", note)
         with self.store.write_session() as session:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录专家判断"
@@ -316,6 +317,7 @@ class Panels:
         reason = (reason or "").strip()
         if not reason:
             raise ReviewRuleError("声明回避必须写明理由（例如：曾在该企业任职）")
+        check_text("回避理由", reason)
         with self.store.write_session() as session:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录回避"
@@ -349,6 +351,7 @@ class Panels:
         text = (text or "").strip()
         if not text:
             raise ReviewRuleError("专家意见不能为空")
+        check_text("专家意见", text)
         with self.store.write_session() as session:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录专家意见"

@@ -21,7 +21,7 @@ from zjtx.domain.registry import (
     effective_status,
 )
 from zjtx.store.bulk import gc_paused, insert_many
-from zjtx.store.common import evaluator_row
+from zjtx.store.common import check_text, evaluator_row
 from zjtx.store.engine import Store
 from zjtx.store.errors import InvalidRequestError, NotFoundError
 from zjtx.store.models import (
@@ -506,6 +506,7 @@ class Registry:
         title = RegistryTitle.parse(title).value
         if not reason.strip():
             raise InvalidRequestError("撤销称号必须说明理由（--reason）")
+        check_text("撤销理由", reason.strip())
         with self.store.write_session() as session:
             _lock(session)
             actor = evaluator_row(session, evaluator)

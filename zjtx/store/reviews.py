@@ -22,6 +22,7 @@ from zjtx.store import audit, codec
 from zjtx.store.common import (
     check_length,
     check_open,
+    check_text,
     column_limit,
     decision_label,
     evaluator_row,
@@ -648,8 +649,8 @@ def _check_request(
         raise ReviewRuleError("没有要保存的评审内容：请给出确认、改判、提示确认、决定或意见")
     if (confirm or ack_warnings) and not reason:
         raise ReviewRuleError("确认或改判指标、确认导入提示都必须填写理由")
-    check_length("理由", reason, REVIEW_TEXT_LIMIT)
-    check_length("评审意见", opinion, REVIEW_TEXT_LIMIT)
+    check_text("理由", reason, REVIEW_TEXT_LIMIT)
+    check_text("评审意见", opinion, REVIEW_TEXT_LIMIT)
     target_limit = column_limit(ReviewItem.__table__.c.target)
     for target in [c for c, _ in confirm] + list(ack_warnings):
         check_length(f"指标或提示编号 “{target[:20]}…”", target, target_limit)

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store import audit
 from zjtx.store.common import (
-    check_length,
     check_open,
+    check_text,
     column_limit,
     count_applicants,
     evaluator_row,
@@ -70,8 +70,8 @@ class Rounds:
         name = name.strip()
         if not name:
             raise RoundNameError("批次名称不能为空")
-        check_length("批次名称", name, column_limit(Round.__table__.c.name))
-        check_length("批次地区", region, column_limit(Round.__table__.c.region))
+        check_text("批次名称", name, column_limit(Round.__table__.c.name))
+        check_text("批次地区", region, column_limit(Round.__table__.c.region))
         if tier not in TIER_LABELS:
             hint = did_you_mean(tier, TIER_LABELS)
             raise ReviewRuleError(
@@ -141,7 +141,7 @@ class Rounds:
         new = (new or "").strip()
         if not new:
             raise RoundNameError("批次的新名称不能为空")
-        check_length("批次的新名称", new, column_limit(Round.__table__.c.name))
+        check_text("批次的新名称", new, column_limit(Round.__table__.c.name))
         try:
             with self.store.write_session() as session:
                 row = find_round(session, old)
