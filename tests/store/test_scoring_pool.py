@@ -20,7 +20,8 @@ from zjtx.intake.templates import write_roster_template
 from zjtx.scoring.catalogue import load_catalogue
 from zjtx.store import ImportCancelled, StoreError, StoreService, open_store, scoring_pool
 from zjtx.store import imports as store_imports
-from zjtx.store.scoring_pool import ChunkScoring, PoolScoring, chunk_scoring
+from zjtx.store.scoring_pool import ChunkScoring, PoolScoring, chunk_scoring, import_workers
+from zjtx.workers import default_workers
 
 ROUND = "2026年小巨人"
 YEAR = 2026
@@ -151,7 +152,7 @@ def test_workers_store_exactly_what_one_process_stores(
         row["revenue_y1"] = Decimal(str(row["revenue_y1"])) + 100
     second = _roster(tmp_path / "名单（更正）.xlsx", changed)
 
-    _run(database_url, 1, [first, second])
+    _run(database_url, 0, [first, second])
     alone = _contents(database_url)
     spy = PoolSpy(monkeypatch)
     url = database_url
@@ -200,7 +201,7 @@ def test_a_killed_worker_leaves_the_rest_to_this_process(
     """A worker killed in mid-import (the system ran out of memory, say): the import still
     completes, with the same results, scored here."""
     roster = _roster(tmp_path / "名单.xlsx", people)
-    _run(sqlite_url, 1, [roster], confirm=False)
+    _run(sqlite_url, 0, [roster], confirm=False)
     alone = _contents(sqlite_url)
 
     real = scoring_pool.process_pool
@@ -231,7 +232,7 @@ def test_an_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
     corrected[people.index(target)]["application_type"] = "renewal"
     second = _roster(tmp_path / "名单（更正）.xlsx", corrected)
     messages = []
-    for workers, folder in ((1, "alone"), (2, "pool")):
+    for workers, folder in ((0, "alone"), (2, "pool")):
         service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
         service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
         service.import_paths(ROUND, [first], evaluator="王评审")
@@ -283,9 +284,11 @@ def test_small_files_and_other_scorers_are_scored_in_this_process(sqlite_url: st
     jobs = [[(object(), ())] * 5]
     evaluations.pool_minimum = 6
     assert type(chunk_scoring(evaluations, None, None, "", jobs)) is ChunkScoring
-    evaluations.workers = 1
+    evaluations.workers = 0
     evaluations.pool_minimum = 1
     assert type(chunk_scoring(evaluations, None, None, "", jobs)) is ChunkScoring
+    evaluations.workers = None  # one per core but this process's, at most three
+    assert import_workers() == min(default_workers() - 1, 3)
     evaluations.workers = 2
     evaluations.scorer = RuleScorer()
     assert type(chunk_scoring(evaluations, None, None, "", jobs)) is ChunkScoring

@@ -122,7 +122,8 @@ class Evaluations:
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
         # Scoring a large import on the other cores (zjtx.store.scoring_pool): how many worker
-        # processes (None: one per core) and from how many applicants in a file.
+        # processes (None: scoring_pool.import_workers(); 0: none) and from how many
+        # applicants in a file.
         self.workers: int | None = None
         self.pool_minimum = POOL_MINIMUM
         self._texts_cache: dict[str, dict[str, Any]] = {}

@@ -27,6 +27,12 @@ Job = tuple[Applicant, Sequence[Confirmation]]
 MOST_WORKERS = 3
 
 
+def import_workers() -> int:
+    """Worker processes for a large import: one per core but the importing process's own
+    (which writes, and scores while it would wait), at most MOST_WORKERS; 0 on one core."""
+    return min(default_workers() - 1, MOST_WORKERS)
+
+
 class ChunkScoring:
     """Scores a file's chunks of applicants in this process, each when it is asked for."""
 
@@ -193,13 +199,13 @@ def chunk_scoring(
     unsaved: str,
     chunks: list[list[Job]],
 ) -> ChunkScoring:
-    """Scoring for a file's chunks: on worker processes (one per core, up to MOST_WORKERS)
-    when the file has enough applicants to be worth starting them, the machine has more than
-    one core, and the store scores with the bundled rulebooks (a scorer given by the caller
-    runs here)."""
-    workers = evaluations.workers or min(default_workers(), MOST_WORKERS)
+    """Scoring for a file's chunks: on worker processes (``evaluations.workers``, by default
+    import_workers()) when there are any, the file has enough applicants to be worth
+    starting them, and the store scores with the bundled rulebooks (a scorer given by the
+    caller runs here)."""
+    workers = import_workers() if evaluations.workers is None else evaluations.workers
     if (
-        workers > 1
+        workers >= 1
         and sum(len(chunk) for chunk in chunks) >= evaluations.pool_minimum
         and type(evaluations.scorer) is RulebookScorer
     ):
