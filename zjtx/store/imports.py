@@ -33,13 +33,7 @@ from zjtx.store.common import (
 from zjtx.store.dto import FileImport, RoundInfo
 from zjtx.store.engine import Store
 from zjtx.store.errors import ImportCancelled
-from zjtx.store.evaluations import (
-    Evaluations,
-    Scored,
-    confirmations_of,
-    evaluation_values,
-    input_hash,
-)
+from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -52,6 +46,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.registry_checks import cross_check
+from zjtx.store.scored import Scored
 from zjtx.store.scoring_pool import chunk_scoring
 
 if TYPE_CHECKING:

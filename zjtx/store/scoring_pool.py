@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 Job = tuple[Applicant, Sequence[Confirmation]]
 # Beyond this many workers the one writing process is what an import waits for (it writes as
-# long as two workers score), and each worker holds its own rulebooks (about 100 MB).
+# long as two workers score), and each worker is a process of its own (about 40 MB here).
 MOST_WORKERS = 3
 
 
