@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from tests.export.factories import applicant_for, srdi_evaluation
 from tests.export.pdf_helpers import flat_text
@@ -23,6 +24,7 @@ from zjtx.export.batch import export_reports, report_file_name
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.export.tables import write_publicity, write_results, write_summary
 from zjtx.store import StoreService, open_store
+from zjtx.store.models import Review
 
 ROUND = "敌意批次"
 CONTROL = "正常企业\x01有限公司"
@@ -45,7 +47,11 @@ def hostile_round(tmp_path) -> str:
         service.create_round(ROUND, tier="little-giant", round_date=date(2026, 6, 1))
         service.import_file(ROUND, make_file(tmp_path / "名单.xlsx", applicants))
         uscc = service.list_applicants(ROUND)[0].uscc
-        service.decide(ROUND, uscc, "reject", f"意见{ESCAPED}{CONTROL}<i>", evaluator="王评审")
+        service.decide(ROUND, uscc, "reject", "意见<i>", evaluator="王评审")
+        # zjtx now refuses an opinion with control characters; a database written before
+        # (or by another tool) may still hold one.
+        with store.write_session() as session:
+            session.execute(update(Review).values(opinion=f"意见{ESCAPED}{CONTROL}<i>"))
     return ROUND
 
 
