@@ -231,7 +231,7 @@ def run(
             f"{label}: {count} applicants read, {stored} stored (times: median of {runs} runs)\n"
             f"  import+score (complete evaluations) {base_wall:6.2f} s wall {base_cpu:6.2f} s CPU\n"
             f"  import+score+store                  {full_wall:6.2f} s wall {full_cpu:6.2f} s CPU"
-            f" (scoring on {workers} worker processes)\n"
+            f" (scoring on {workers} worker process{'es' if workers != 1 else ''})\n"
             f"  import+score+store in one process   {alone_wall:6.2f} s wall {alone_cpu:6.2f} s CPU\n"
             f"  ratio {full_wall / base_wall:4.2f} wall, {full_cpu / base_cpu:4.2f} CPU "
             f"(target <= 2.00); against evaluate-only ({lean_wall:.2f} s wall, "
