@@ -155,17 +155,7 @@ class RowProvenance(Mapping[str, Provenance]):
             if item is not None:
                 texts[key] = (item.cell, item.raw)
                 continue
-            # raw_text's result, the common cell types first
-            cls = raw.__class__
-            if cls is str:
-                text = raw if raw.isprintable() else raw_text(raw)
-            elif cls is float:
-                text = f"{raw:.15g}"
-            elif cls is int:
-                text = str(raw)
-            else:
-                text = raw_text(raw)
-            texts[key] = (letters[key] + row, text)
+            texts[key] = (letters[key] + row, raw_text(raw))
         return texts
 
     def __contains__(self, key: object) -> bool:

@@ -187,6 +187,14 @@ def tidy(value: Decimal) -> Decimal:
 
 def raw_text(value: Any) -> str:
     """The raw value of a cell as text for provenance (floats as Excel shows them)."""
+    # The common cell types first, by exact class: the store asks for every cell of a file.
+    cls = value.__class__
+    if cls is str:
+        return visible_controls(value)
+    if cls is float:
+        return f"{value:.15g}"
+    if cls is int:
+        return str(value)
     if isinstance(value, float):
         return f"{value:.15g}"
     if isinstance(value, bool):
@@ -195,8 +203,6 @@ def raw_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    if value.__class__ is str:
-        return visible_controls(value)
     return str(value)
 
 
