@@ -45,10 +45,11 @@ def people() -> list[dict[str, Any]]:
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     # Several chunks from a small file: some scored by workers, some taken by the writer.
     monkeypatch.setattr(store_imports, "CHUNK", 6)
+    monkeypatch.setattr(scoring_pool, "PIECE", 4)  # and chunks of several pieces
 
 
 class PoolSpy:
-    """Counts the chunks the workers scored (their futures ran to completion)."""
+    """Counts the pieces the workers scored (their futures ran to completion)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pools = 0

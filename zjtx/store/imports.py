@@ -146,9 +146,13 @@ class _Partition:
 
     accepted: list[DomainApplicant]
     issues: list[Issue]
-    # The hash of a row as written, before the round's region filled its province: a version
-    # stored before such a fill still counts as unchanged.
-    as_written: dict[str, str]
+    # A row's values as written, before the round's region filled its province: a version
+    # stored before such a fill still counts as unchanged (hashed only when one is stored).
+    as_written: dict[str, dict[str, Any]]
+
+    def written_hash(self, uscc: str) -> str | None:
+        values = self.as_written.get(uscc)
+        return None if values is None else codec.digest(codec.encode_values(values))
 
 
 @dataclass(slots=True)
@@ -346,7 +350,9 @@ class _FileRun:
                 known = current.get(applicant.uscc)
                 if known is None:
                     fresh.append((applicant, values, values_hash))
-                elif known.values_hash in (values_hash, part.as_written.get(applicant.uscc)):
+                elif known.values_hash == values_hash or known.values_hash == part.written_hash(
+                    applicant.uscc
+                ):
                     self.unchanged += 1
                 elif previous is not None and known.import_file_id != previous.id:
                     # Read again from an older file: a newer file has updated it since.
@@ -553,13 +559,13 @@ def partition(file: FileResult, file_name: str, round_region: str | None) -> _Pa
             )
         else:
             accepted.append(applicant)
-    as_written: dict[str, str] = {}
+    as_written: dict[str, dict[str, Any]] = {}
     for position, applicant in enumerate(accepted):
         placed, region_issue = _with_round_region(applicant, round_region, file_name)
         if region_issue is not None:
             issues.append(region_issue)
         if placed is not applicant:
-            as_written[applicant.uscc] = codec.digest(codec.encode_values(applicant.values))
+            as_written[applicant.uscc] = applicant.values
             accepted[position] = placed
     return _Partition(accepted, issues, as_written)
 

@@ -25,6 +25,12 @@ Job = tuple[Applicant, Sequence[Confirmation]]
 # Beyond this many workers the one writing process is what an import waits for (it writes as
 # long as two workers score), and each worker is a process of its own (about 40 MB here).
 MOST_WORKERS = 3
+# Applicants a worker scores at a time (a tenth of a second here), and pieces each worker has
+# queued behind the one it scores: small enough that this process, scoring one while it would
+# wait, never keeps a worker idle for long; queued so a worker goes on while this one writes.
+PIECE = 100
+AHEAD = 2
+HELD = 4  # times ``ahead``: pieces scored ahead of the writer, at most (their memory)
 
 
 def import_workers() -> int:
@@ -72,14 +78,14 @@ class ChunkScoring:
 
 
 class PoolScoring(ChunkScoring):
-    """Scores chunks in worker processes ahead of this process writing them.
+    """Scores a file's applicants in worker processes ahead of this process writing them.
 
     The workers evaluate, render and compact exactly as this process would (the same code on
-    the same rulebooks and texts) and send back what the store writes. Each worker has a chunk
-    queued behind the one it scores; the others wait here, in order. While a chunk this process
-    needs is still being scored, it scores the last waiting chunk itself rather than wait.
-    Should the pool fail (a worker killed, no process can start), the remaining chunks are
-    scored here.
+    the same rulebooks and texts) and send back what the store writes. They are given pieces
+    of PIECE applicants, AHEAD each queued behind the one they score, so that no core waits
+    long: while a piece this process needs is still being scored, it scores the next piece
+    no worker has been given rather than wait. Should the pool fail (a worker killed, no
+    process can start), the remaining pieces are scored here.
     """
 
     def __init__(
@@ -92,11 +98,17 @@ class PoolScoring(ChunkScoring):
         workers: int,
     ):
         super().__init__(evaluations, session, info, unsaved, chunks)
-        self.depth = workers + 1  # chunks given to the workers and not yet written
+        self.pieces: list[list[Job]] = []
+        self.chunk_pieces: list[range] = []
+        for chunk in chunks:
+            start = len(self.pieces)
+            self.pieces.extend(chunk[i : i + PIECE] for i in range(0, len(chunk), PIECE))
+            self.chunk_pieces.append(range(start, len(self.pieces)))
+        self.ahead = workers * (AHEAD + 1)  # pieces being scored or queued by the workers
+        self.held = self.ahead * HELD  # pieces scored and waiting to be written, at most
         self.futures: dict[int, Future] = {}
         self.done_here: dict[int, list[Scored]] = {}
-        self.first_waiting = 0  # chunks first_waiting..last_waiting are given to no one yet
-        self.last_waiting = len(chunks) - 1
+        self.first_waiting = 0  # pieces from here on are given to no one yet
         self.executor: Any = None
         texts = self._rulebook_texts([job for chunk in chunks for job in chunk])
         try:
@@ -132,48 +144,66 @@ class PoolScoring(ChunkScoring):
         return texts
 
     def _give_out(self) -> None:
-        """Give the workers the next waiting chunks, up to ``depth`` in their hands."""
+        """Give the workers the next waiting pieces: up to ``ahead`` being scored or queued,
+        and no more than ``held`` not yet written."""
+        futures = self.futures
         while (
             self.executor is not None
-            and len(self.futures) < self.depth
-            and self.first_waiting <= self.last_waiting
+            and self.first_waiting < len(self.pieces)
+            and len(futures) < self.held
+            and sum(1 for f in futures.values() if not f.done()) < self.ahead
         ):
             index = self.first_waiting
-            plain = [(Applicant(dict(a.values)), tuple(items)) for a, items in self.chunks[index]]
+            plain = [(Applicant(dict(a.values)), tuple(items)) for a, items in self.pieces[index]]
             try:
                 future = self.executor.submit(scoring_worker.score_jobs, self.info, plain)
             except (BrokenProcessPool, RuntimeError, OSError) as exc:
                 self._give_up(exc)
                 return
-            self.futures[index] = future
+            futures[index] = future
             self.first_waiting += 1
 
     def scored(self, index: int) -> list[Scored]:
-        try:
-            return self._scored(index)
-        finally:
+        done: list[Scored] = []
+        for piece in self.chunk_pieces[index]:
+            done.extend(self._piece(piece))
             self._give_out()
+        self.chunks[index] = []
+        return done
 
-    def _scored(self, index: int) -> list[Scored]:
+    def _piece(self, index: int) -> list[Scored]:
         if index in self.done_here:
             return self.done_here.pop(index)
         future = self.futures.pop(index, None)
-        if future is None:  # given to no one (the pool has failed): scored here
-            if index == self.first_waiting:
-                self.first_waiting += 1
-            return self._here(index)
-        while not future.done() and self.first_waiting <= self.last_waiting:
-            last = self.last_waiting
-            self.done_here[last] = self._here(last)
-            self.last_waiting -= 1
+        if future is None:  # given to no one (the pool has failed, or is behind): scored here
+            self.first_waiting = max(self.first_waiting, index + 1)
+            return self._here_piece(index)
+        while not future.done() and self.first_waiting < len(self.pieces):
+            waiting = self.first_waiting
+            self.first_waiting += 1
+            self.done_here[waiting] = self._here_piece(waiting)
+            self._give_out()
         try:
             done = future.result()
         except (BrokenProcessPool, OSError) as exc:
             self._give_up(exc)
-            return self._here(index)
-        self.chunks[index] = []
+            return self._here_piece(index)
+        self.pieces[index] = []
         finished = self.evaluations.finished
         return [finished(self.session, item) for item in done]
+
+    def _here_piece(self, index: int) -> list[Scored]:
+        evaluations, session, info, unsaved = (
+            self.evaluations,
+            self.session,
+            self.info,
+            self.unsaved,
+        )
+        jobs, self.pieces[index] = self.pieces[index], []
+        return [
+            evaluations.stored(session, evaluations.score(applicant, info, items, unsaved))
+            for applicant, items in jobs
+        ]
 
     def _give_up(self, exc: BaseException) -> None:
         log.warning("评价进程意外结束，其余企业改在本进程评价：%s", exc)
