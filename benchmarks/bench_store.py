@@ -17,6 +17,9 @@ installed, else a JSON input), then on SQLite (a file in a temporary folder) and
             exports read before; timed on a sample of --sample and scaled to the round).
   check     reading and checking the file alone (what `zjtx check` does): import / check
             is printed against the issue 12 target (<= 3).
+  rescore   `zjtx round rescore` after every applicant's rulebook was corrected (as an update
+            of zjtx may correct one): each re-evaluated and stored again, on the workers and in
+            one process, against the import of the same round.
 Check, the scoring baselines and the import are each the median of --runs runs (the import
 into a fresh round each time). The import is timed twice: scoring on --workers worker processes
 (as a large file is imported: by default one per core but the importing process's own, at most
@@ -140,6 +143,22 @@ def _fresh_pg(base: str) -> tuple[str, Any]:
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def _outdate(store: Any) -> None:
+    """Make every evaluation's rulebook one since corrected: another hash, its texts stored."""
+    outdated = "'x' || substr(rulebook_hash, 2)"  # no hash (hex) begins with x
+    with store.session() as session:
+        session.execute(
+            text(
+                f"INSERT INTO rulebook_texts (rulebook_hash, rulebook_id, texts, created_at) "
+                f"SELECT {outdated}, rulebook_id, texts, created_at FROM rulebook_texts "
+                f"WHERE rulebook_hash NOT LIKE 'x%'"
+                f" AND {outdated} NOT IN (SELECT rulebook_hash FROM rulebook_texts)"
+            )
+        )
+        session.execute(text(f"UPDATE evaluations SET rulebook_hash = {outdated}"))
+        session.commit()
+
+
 def _cpu() -> float:
     """CPU seconds of this process and of its ended children (the import's scoring workers)."""
     if resource is None:  # pragma: no cover - Windows
@@ -216,6 +235,14 @@ def run(
         count, base_wall, base_cpu = _median_of(runs, lambda _i: baseline())
         stored, full_wall, full_cpu = _median_of(runs, full)
         _, alone_wall, alone_cpu = _median_of(runs, lambda i: full(i + runs, 0))
+
+        def rescore(number: int, workers: int = workers) -> int:
+            _outdate(store)
+            service.evaluations.workers = workers
+            return service.rescore("基准批次", evaluator="基准").reevaluated
+
+        rescored, rescore_wall, rescore_cpu = _median_of(runs, rescore)
+        _, rescore_alone_wall, rescore_alone_cpu = _median_of(runs, lambda i: rescore(i, 0))
         timings = []
         for _ in range(repeat):
             rows, wall, _cpu = _timed(lambda: service.list_applicants("基准批次"))
@@ -241,6 +268,10 @@ def run(
             f"{check_cpu:.2f} s CPU; import {full_wall / check_wall:4.2f} x wall "
             f"(target <= 3.00), {full_cpu / check_cpu:4.2f} x CPU; in one process "
             f"{alone_wall / check_wall:4.2f} x wall, {alone_cpu / check_cpu:4.2f} x CPU\n"
+            f"  rescore of {rescored} (every rulebook corrected) {rescore_wall:.2f} s wall "
+            f"{rescore_cpu:.2f} s CPU; in one process {rescore_alone_wall:.2f} s wall "
+            f"{rescore_alone_cpu:.2f} s CPU; rescore / import {rescore_wall / full_wall:4.2f} x "
+            f"wall, in one process {rescore_alone_wall / alone_wall:4.2f} x\n"
             f"  listing {len(rows)} rows: {listing * 1000:6.1f} ms (median of {repeat}; "
             f"target < 200 ms)\n"
             f"  details of all {details}: round_details {bulk_wall:6.2f} s wall; one by one "
@@ -251,6 +282,7 @@ def run(
             "baseline": base_wall,
             "full": full_wall,
             "check": check_wall,
+            "rescore": rescore_wall,
             "listing": listing,
             "details": bulk_wall,
         }

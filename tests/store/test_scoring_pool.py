@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
-import re
 import signal
 from datetime import date
 from decimal import Decimal
@@ -13,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
+from tests.store.pooled import PoolSpy, create_pg, drop_pg, stored_contents
 from zjtx.intake.synthetic import applicants
 from zjtx.intake.templates import write_roster_template
 from zjtx.scoring.catalogue import load_catalogue
@@ -48,80 +46,11 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scoring_pool, "PIECE", 4)  # and chunks of several pieces
 
 
-class PoolSpy:
-    """Counts the pieces the workers scored (their futures ran to completion)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.pools = 0
-        self.futures: list[Any] = []
-        real = scoring_pool.process_pool
-
-        def spying(*args: Any, **kwargs: Any) -> Any:
-            executor = real(*args, **kwargs)
-            self.pools += 1
-            submit = executor.submit
-
-            def counted(*a: Any, **k: Any) -> Any:
-                future = submit(*a, **k)
-                self.futures.append(future)
-                return future
-
-            executor.submit = counted
-            return executor
-
-        monkeypatch.setattr(scoring_pool, "process_pool", spying)
-
-    @property
-    def scored_by_workers(self) -> int:
-        return sum(1 for f in self.futures if f.done() and not f.cancelled())
-
-
 def _service(url: str, workers: int) -> StoreService:
     service = StoreService(open_store(url))
     service.evaluations.workers = workers
     service.evaluations.pool_minimum = 1
     return service
-
-
-def _contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """What an import stored, without the moments it was stored at."""
-    store = open_store(url)
-    queries = {
-        "applicants": "SELECT id, uscc, name, current_version_id, current_evaluation_id "
-        "FROM applicants ORDER BY id",
-        "versions": 'SELECT id, applicant_id, number, "values", provenance, values_hash, '
-        "issues, warnings FROM applicant_versions ORDER BY id",
-        "evaluations": "SELECT id, applicant_id, version_id, rulebook_id, rulebook_hash, "
-        "input_hash, verdict, score, max_score, open_judgements, cause FROM evaluations "
-        "ORDER BY id",
-        "results": "SELECT evaluation_id, result FROM evaluation_results ORDER BY evaluation_id",
-        # the text as stored (a worker may encode it): the same bytes
-        "stored": "SELECT evaluation_id, CAST(result AS TEXT) FROM evaluation_results "
-        "ORDER BY evaluation_id",
-        "texts": "SELECT rulebook_hash, rulebook_id, texts FROM rulebook_texts "
-        "ORDER BY rulebook_hash",
-        "events": 'SELECT action, entity, entity_id, applicant_id, uscc, "before", "after" '
-        "FROM audit_events WHERE action <> 'file-import' ORDER BY id",
-    }
-    try:
-        with store.session() as session:
-            return {
-                name: [tuple(_plain(v) for v in row) for row in session.execute(text(sql))]
-                for name, sql in queries.items()
-            }
-    finally:
-        store.close()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith('{"'):  # a result's text as stored
-        return re.sub(r'"at":"[^"]*"', '"at":"…"', value)
-    if isinstance(value, str) and value.startswith(("{", "[")):
-        value = json.loads(value)  # PostgreSQL's JSON text and SQLite's read alike
-    if isinstance(value, dict | list):
-        # A confirmation keeps the moment it was made: the one thing two runs cannot share.
-        return re.sub(r'"at": "[^"]*"', '"at": "…"', json.dumps(value, sort_keys=True))
-    return value
 
 
 def _run(url: str, workers: int, files: list[Path], confirm: bool = True) -> None:
@@ -154,46 +83,26 @@ def test_workers_store_exactly_what_one_process_stores(
     second = _roster(tmp_path / "名单（更正）.xlsx", changed)
 
     _run(database_url, 0, [first, second])
-    alone = _contents(database_url)
+    alone = stored_contents(database_url)
     spy = PoolSpy(monkeypatch)
     url = database_url
     if url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'pool' / 'zjtx.sqlite3'}"
     else:  # another PostgreSQL database, empty
         url = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1] + "_pool"
-        _create_pg(database_url, url)
+        create_pg(database_url, url)
     try:
         _run(url, 2, [first, second])
-        pooled = _contents(url)
+        pooled = stored_contents(url)
     finally:
         if not url.startswith("sqlite"):
-            _drop_pg(database_url, url)
+            drop_pg(database_url, url)
     assert spy.pools == 2  # one per file
     assert spy.scored_by_workers >= 2
     # one per applicant, one for the confirmation, one per changed version
     assert len(alone["evaluations"]) == COUNT + 1 + len(changed[::3])
     for name in alone:
         assert pooled[name] == alone[name], name
-
-
-def _create_pg(base: str, url: str) -> None:
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{make_url(url).database}"'))
-    admin.dispose()
-
-
-def _drop_pg(base: str, url: str) -> None:
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_a_killed_worker_leaves_the_rest_to_this_process(
@@ -203,7 +112,7 @@ def test_a_killed_worker_leaves_the_rest_to_this_process(
     completes, with the same results, scored here."""
     roster = _roster(tmp_path / "名单.xlsx", people)
     _run(sqlite_url, 0, [roster], confirm=False)
-    alone = _contents(sqlite_url)
+    alone = stored_contents(sqlite_url)
 
     real = scoring_pool.process_pool
 
@@ -217,7 +126,7 @@ def test_a_killed_worker_leaves_the_rest_to_this_process(
     monkeypatch.setattr(scoring_pool, "process_pool", killed)
     url = f"sqlite:///{tmp_path / 'killed' / 'zjtx.sqlite3'}"
     _run(url, 2, [roster], confirm=False)
-    assert _contents(url) == alone
+    assert stored_contents(url) == alone
     assert multiprocessing.active_children() == []
 
 

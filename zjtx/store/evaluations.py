@@ -1,4 +1,4 @@
-"""Evaluations of stored applicants: scoring with confirmations, storing results, rescoring."""
+"""Evaluations of stored applicants: scoring with confirmations, storing their results."""
 
 from __future__ import annotations
 
@@ -17,9 +17,7 @@ from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.store import audit, codec
-from zjtx.store.common import Cancel, Progress, check_open, evaluator_row, find_round, round_info
-from zjtx.store.dto import RescoreReport, RoundInfo
-from zjtx.store.errors import RescoreCancelled
+from zjtx.store.dto import RoundInfo
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -276,68 +274,6 @@ class Evaluations:
         else:
             events.append(event)
         return row
-
-    def rescore(
-        self,
-        session: Session,
-        round_name: str,
-        evaluator: str | None,
-        progress: Progress | None,
-        cancel: Cancel | None,
-    ) -> RescoreReport:
-        """Re-evaluate every applicant of a round; a new evaluation is stored only when the
-        rulebook or the inputs changed (old evaluations are kept)."""
-        round_row = find_round(session, round_name)
-        check_open(round_row, "重新评价")
-        actor = evaluator_row(session, evaluator)
-        info = round_info(round_row, "")
-        confirmations = confirmations_of(session, round_row.id)
-        rows = session.execute(
-            select(Applicant, ApplicantVersion, Evaluation)
-            .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
-            .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
-            .where(Applicant.round_id == round_row.id)
-            .order_by(Applicant.id)
-        ).all()
-        now = utc_now()
-        reevaluated = 0
-        changes: list[tuple[str, str, str]] = []
-        for index, (applicant, version, old) in enumerate(rows, start=1):
-            if cancel is not None and cancel():
-                raise RescoreCancelled("已取消重新评价；数据库未改动")
-            items = confirmations.get(applicant.id, ())
-            evaluation = self.score(
-                codec.applicant_from_stored(version.values, version.provenance, version.source),
-                info,
-                items,
-                "重新评价未保存，数据库未改动",
-            )
-            digest = input_hash(version.values_hash, info, items)
-            if (
-                old is not None
-                and old.rulebook_hash == evaluation.rulebook_hash
-                and old.input_hash == digest
-            ):
-                if progress:
-                    progress(index, len(rows))
-                continue
-            reevaluated += 1
-            self.store(
-                session, actor, round_row, applicant, version, old, evaluation, digest,
-                "rescore", now,
-            )  # fmt: skip
-            if old is None or old.verdict != str(evaluation.verdict):
-                changes.append(
-                    (applicant.uscc, old.verdict if old else "", str(evaluation.verdict))
-                )
-            if progress:
-                progress(index, len(rows))
-        return RescoreReport(
-            applicants=len(rows),
-            reevaluated=reevaluated,
-            unchanged=len(rows) - reevaluated,
-            verdict_changes=tuple(changes),
-        )
 
 
 def round_results(session: Session, round_id: int) -> Iterable[tuple[int, dict[str, Any]]]:

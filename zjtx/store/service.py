@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from zjtx.store import audit
+from zjtx.store import audit, rescoring
 from zjtx.store.audit import ROLE_LABELS, ROLES
 from zjtx.store.bulk import gc_paused
 from zjtx.store.common import Cancel, Progress
@@ -203,7 +203,9 @@ class StoreService:
         """Re-evaluate every applicant; a new evaluation is stored only when the rulebook or
         the inputs changed (old evaluations are kept). Cancelling raises RescoreCancelled."""
         with gc_paused(), self.store.write_session() as session:
-            return self.evaluations.rescore(session, round_name, evaluator, progress, cancel)
+            return rescoring.rescore(
+                self.evaluations, session, round_name, evaluator, progress, cancel
+            )
 
     # ----------------------------------------------------------------------------- review
 

@@ -1,0 +1,236 @@
+"""Rescoring a round evaluates only what changed, in bulk, the same on workers as in one process."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from tests.store.pooled import PoolSpy, create_pg, drop_pg, stored_contents
+from zjtx.intake.synthetic import applicants
+from zjtx.intake.templates import write_roster_template
+from zjtx.scoring.catalogue import load_catalogue
+from zjtx.store import (
+    RescoreCancelled,
+    StoreError,
+    StoreService,
+    open_store,
+    rescoring,
+    scoring_pool,
+)
+from zjtx.store import imports as store_imports
+from zjtx.store.scoring_port import RulebookScorer
+
+ROUND = "2026年小巨人"
+YEAR = 2026
+COUNT = 40
+# A rulebook since corrected (an update of zjtx) had another hash; its texts are stored.
+OUTDATED = "'x' || substr(rulebook_hash, 2)"  # no hash (hex) begins with x
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Several chunks of several pieces from a small round.
+    monkeypatch.setattr(store_imports, "CHUNK", 6)
+    monkeypatch.setattr(rescoring, "CHUNK", 6)
+    monkeypatch.setattr(scoring_pool, "PIECE", 4)
+
+
+@pytest.fixture
+def roster(tmp_path: Path) -> Path:
+    """Applicants of both types: the 2026 小巨人 round scores them under two rulebooks."""
+    people = applicants(COUNT, YEAR)
+    assert {row["application_type"] for row in people} == {"new", "renewal"}
+    path = tmp_path / "名单.xlsx"
+    write_roster_template(path, load_catalogue(), YEAR, people)
+    return path
+
+
+def _service(url: str, workers: int) -> StoreService:
+    service = StoreService(open_store(url))
+    service.evaluations.workers = workers
+    service.evaluations.pool_minimum = 1
+    return service
+
+
+def _imported(url: str, roster: Path) -> list[str]:
+    """A round of the roster with one confirmation, imported in one process, whose every
+    third applicant was evaluated under a rulebook since corrected; their codes."""
+    service = _service(url, 0)
+    try:
+        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+        service.import_paths(ROUND, [roster], evaluator="王评审")
+        rows = service.list_applicants(ROUND)
+        detail = service.applicant_detail(ROUND, rows[0].uscc)
+        criterion = detail.review.evaluation["criteria"][0]["id"]
+        service.confirm_criterion(
+            ROUND, rows[0].uscc, criterion, "met", "现场核实", evaluator="王评审"
+        )
+        outdated = [row.uscc for row in rows[::3]]
+        with service.store.session() as session:
+            session.execute(
+                text(
+                    f"INSERT INTO rulebook_texts (rulebook_hash, rulebook_id, texts, created_at) "
+                    f"SELECT {OUTDATED}, rulebook_id, texts, created_at FROM rulebook_texts"
+                )
+            )
+            for uscc in outdated:
+                session.execute(
+                    text(
+                        f"UPDATE evaluations SET rulebook_hash = {OUTDATED} WHERE id = "
+                        "(SELECT current_evaluation_id FROM applicants WHERE uscc = :uscc)"
+                    ),
+                    {"uscc": uscc},
+                )
+            session.commit()
+        return outdated
+    finally:
+        service.store.close()
+
+
+def _evaluations(service: StoreService) -> dict[str, dict[str, Any]]:
+    """Every applicant's current full result, by code."""
+    return {
+        row.uscc: service.applicant_detail(ROUND, row.uscc).review.evaluation
+        for row in service.list_applicants(ROUND)
+    }
+
+
+def test_rescore_evaluates_and_stores_only_what_changed(
+    sqlite_url: str, roster: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Applicants evaluated under a corrected rulebook get a new evaluation, equal to what
+    their import would store today, with its audit event; the others are not evaluated."""
+    outdated = _imported(sqlite_url, roster)
+    service = _service(sqlite_url, 0)
+    before = _evaluations(service)
+    calls: list[str] = []
+    real = RulebookScorer.__call__
+
+    def counted(self: RulebookScorer, applicant: Any, info: Any, confirmations: Any) -> Any:
+        calls.append(applicant.uscc)
+        return real(self, applicant, info, confirmations)
+
+    monkeypatch.setattr(RulebookScorer, "__call__", counted)
+    seen: list[tuple[int, int]] = []
+    report = service.rescore(ROUND, evaluator="李评审", progress=lambda *p: seen.append(p))
+    assert sorted(calls) == sorted(outdated)
+    assert (report.applicants, report.reevaluated) == (COUNT, len(outdated))
+    assert report.unchanged == COUNT - len(outdated)
+    assert report.verdict_changes == ()  # the same rulebook really: the same verdicts
+    assert seen[-1] == (COUNT, COUNT) and seen == sorted(seen)
+    assert _evaluations(service) == before  # the results themselves, texts and all
+    for uscc in outdated:
+        entry = [h for h in service.history(ROUND, uscc) if h.action == "evaluation"][-1]
+        assert entry.actor == "李评审"
+        assert entry.before["rulebook_hash"].startswith("x")
+        assert entry.before["rulebook_hash"][1:] == entry.after["rulebook_hash"][1:]
+        assert entry.after["cause"] == "rescore"
+        assert entry.after["verdict"] == before[uscc]["verdict"]
+    with service.store.session() as session:
+        causes = session.execute(
+            text(
+                "SELECT a.uscc, e.cause FROM applicants a "
+                "JOIN evaluations e ON e.id = a.current_evaluation_id"
+            )
+        ).all()
+    assert {uscc for uscc, cause in causes if cause == "rescore"} == set(outdated)
+    again = service.rescore(ROUND)
+    assert (again.reevaluated, again.unchanged) == (0, COUNT)
+    service.store.close()
+
+
+def test_a_rescore_on_workers_stores_exactly_what_one_process_stores(
+    database_url: str, tmp_path: Path, roster: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row, result text and audit event of a rescore is the same whether workers
+    scored it or not, on SQLite and PostgreSQL."""
+    _imported(database_url, roster)
+    service = _service(database_url, 0)
+    alone_report = service.rescore(ROUND, evaluator="李评审")
+    service.store.close()
+    alone = stored_contents(database_url)
+
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'pool' / 'zjtx.sqlite3'}"
+    else:  # another PostgreSQL database, empty
+        url = database_url + "_rescore"
+        create_pg(database_url, url)
+    try:
+        _imported(url, roster)
+        spy = PoolSpy(monkeypatch)
+        service = _service(url, 2)
+        pooled_report = service.rescore(ROUND, evaluator="李评审")
+        service.store.close()
+        pooled = stored_contents(url)
+    finally:
+        if not url.startswith("sqlite"):
+            drop_pg(database_url, url)
+    assert spy.pools == 1 and spy.scored_by_workers >= 2
+    assert pooled_report == alone_report
+    assert alone_report.reevaluated == len(range(0, COUNT, 3))
+    for name in alone:
+        assert pooled[name] == alone[name], name
+    assert multiprocessing.active_children() == []
+
+
+def test_a_cancelled_rescore_on_workers_changes_nothing(sqlite_url: str, roster: Path) -> None:
+    """Cancel after the first chunk: RescoreCancelled, every evaluation as it was, and no
+    worker left running."""
+    _imported(sqlite_url, roster)
+    before = stored_contents(sqlite_url)
+    service = _service(sqlite_url, 2)
+    seen: list[int] = []
+    with pytest.raises(RescoreCancelled, match="已取消重新评价；数据库未改动"):
+        service.rescore(
+            ROUND, progress=lambda done, total: seen.append(done), cancel=lambda: bool(seen)
+        )
+    service.store.close()
+    assert len(seen) == 1
+    assert stored_contents(sqlite_url) == before
+    assert multiprocessing.active_children() == []
+
+
+def test_an_applicant_that_cannot_be_scored_stops_the_rescore_as_in_one_process(
+    tmp_path: Path, roster: Path
+) -> None:
+    """A 新申报 applicant with a confirmed 2026 criterion whose stored type became 复核 (the
+    2022 rulebook has no such criterion): the error names it and says nothing was saved, the
+    same with workers as without."""
+    messages = []
+    for workers in (0, 2):
+        url = f"sqlite:///{tmp_path / str(workers) / 'zjtx.sqlite3'}"
+        _imported(url, roster)
+        service = _service(url, workers)
+        target = next(
+            row
+            for row in service.list_applicants(ROUND)
+            if service.applicant_detail(ROUND, row.uscc).review.evaluation["application_type"]
+            == "new"
+        )
+        service.confirm_criterion(
+            ROUND, target.uscc, "LG26-1a", "met", "已核实称号", evaluator="王"
+        )
+        with service.store.session() as session:
+            session.execute(
+                text(
+                    'UPDATE applicant_versions SET "values" = '
+                    "json_set(\"values\", '$.application_type', 'renewal') "
+                    "WHERE id = (SELECT current_version_id FROM applicants WHERE uscc = :uscc)"
+                ),
+                {"uscc": target.uscc},
+            )
+            session.commit()
+        before = stored_contents(url)
+        with pytest.raises(StoreError) as caught:
+            service.rescore(ROUND)
+        service.store.close()
+        messages.append(str(caught.value))
+        assert target.name in str(caught.value) and "数据库未改动" in str(caught.value)
+        assert stored_contents(url) == before
+    assert messages[0] == messages[1]
+    assert multiprocessing.active_children() == []

@@ -1,0 +1,262 @@
+"""Re-evaluating a round: the applicants whose rulebook or inputs changed, in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.results import Confirmation
+from zjtx.store import codec
+from zjtx.store.bulk import chunks, insert_many, point_applicants
+from zjtx.store.common import Cancel, Progress, check_open, evaluator_row, find_round, round_info
+from zjtx.store.dto import RescoreReport, RoundInfo
+from zjtx.store.errors import RescoreCancelled
+from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    AuditEvent,
+    Evaluation,
+    EvaluationResult,
+    Evaluator,
+    Round,
+    utc_now,
+)
+from zjtx.store.scored import Scored
+from zjtx.store.scoring_pool import chunk_scoring
+from zjtx.store.scoring_port import RulebookScorer
+
+CHUNK = 500  # applicants written per batch of INSERTs, as an import writes them
+UNSAVED = "重新评价未保存，数据库未改动"
+
+
+@dataclass(slots=True)
+class _Current:
+    """One applicant of the round as it stands: its current version and evaluation."""
+
+    applicant_id: int
+    uscc: str
+    name: str
+    version_id: int
+    applicant: DomainApplicant
+    confirmations: tuple[Confirmation, ...]
+    digest: str  # the input hash an evaluation of the current version has
+    old: Any  # the current evaluation's row (id, rulebook, hash, input hash, verdict, score)
+
+
+def rescore(
+    evaluations: Evaluations,
+    session: Session,
+    round_name: str,
+    evaluator: str | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> RescoreReport:
+    """Re-evaluate every applicant of a round; a new evaluation is stored only when the
+    rulebook or the inputs changed (old evaluations are kept).
+
+    With the bundled rulebooks an applicant's rulebook is known without evaluating it, so only
+    those whose rulebook or inputs changed are evaluated; many are scored on worker processes
+    as an import's are. Each chunk is written with a few statements.
+    """
+    round_row = find_round(session, round_name)
+    check_open(round_row, "重新评价")
+    actor = evaluator_row(session, evaluator)
+    info = round_info(round_row, "")
+    current = _current(session, round_row.id, info)
+    total = len(current)
+    todo = [item for item in current if not _known_unchanged(evaluations, item, info)]
+    groups = [list(group) for group in chunks(todo, CHUNK)]
+    jobs = [[(item.applicant, item.confirmations) for item in group] for group in groups]
+    scoring = chunk_scoring(evaluations, session, info, UNSAVED, jobs)
+    now = utc_now()
+    changes: list[tuple[str, str, str]] = []
+    reevaluated = 0
+    if total and cancel is not None and cancel():
+        raise RescoreCancelled("已取消重新评价；数据库未改动")
+    try:
+        for index, group in enumerate(groups):
+            if cancel is not None and cancel():
+                raise RescoreCancelled("已取消重新评价；数据库未改动")
+            scored = scoring.scored(index)
+            written = [
+                (item, evaluation)
+                for item, evaluation in zip(group, scored, strict=True)
+                if not _unchanged(item, evaluation)
+            ]
+            _write(session, actor, round_row, written, now)
+            reevaluated += len(written)
+            changes.extend(
+                (item.uscc, item.old.verdict if item.old else "", evaluation.verdict)
+                for item, evaluation in written
+                if item.old is None or item.old.verdict != evaluation.verdict
+            )
+            if progress:
+                progress(round(total * (index + 1) / len(groups)), total)
+    finally:
+        scoring.close()
+    if progress:
+        progress(total, total)
+    return RescoreReport(
+        applicants=total,
+        reevaluated=reevaluated,
+        unchanged=total - reevaluated,
+        verdict_changes=tuple(changes),
+    )
+
+
+def _current(session: Session, round_id: int, info: RoundInfo) -> list[_Current]:
+    """Every applicant of the round with its current version and evaluation, in id order."""
+    confirmations = confirmations_of(session, round_id)
+    rows = session.execute(
+        select(
+            Applicant.id,
+            Applicant.uscc,
+            Applicant.name,
+            ApplicantVersion.id,
+            ApplicantVersion.values,
+            ApplicantVersion.values_hash,
+            Evaluation.id.label("evaluation_id"),
+            Evaluation.rulebook_id,
+            Evaluation.rulebook_hash,
+            Evaluation.input_hash,
+            Evaluation.verdict,
+            Evaluation.score,
+        )
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+        .where(Applicant.round_id == round_id)
+        .order_by(Applicant.id)
+    ).all()
+    current = []
+    for row in rows:
+        items = tuple(confirmations.get(row[0], ()))
+        # Scoring reads values only: where each came from is left in the database.
+        current.append(
+            _Current(
+                applicant_id=row[0],
+                uscc=row[1],
+                name=row[2],
+                version_id=row[3],
+                applicant=DomainApplicant(codec.decode_values(row[4])),
+                confirmations=items,
+                digest=input_hash(row[5], info, items),
+                old=row if row.evaluation_id is not None else None,
+            )
+        )
+    return current
+
+
+def _known_unchanged(evaluations: Evaluations, item: _Current, info: RoundInfo) -> bool:
+    """Whether the applicant's evaluation is known to stand without evaluating it again: the
+    bundled rulebooks say which rulebook it falls under (a scorer given by the caller must
+    evaluate to tell), and that rulebook and the inputs are those it was evaluated with."""
+    scorer = evaluations.scorer
+    if item.old is None or item.old.input_hash != item.digest:
+        return False
+    if type(scorer) is not RulebookScorer:
+        return False
+    try:
+        rulebook = scorer.rulebook_for(item.applicant, info)
+    except (LookupError, ValueError):
+        return False  # evaluating it raises the error, in order
+    return bool(rulebook.hash == item.old.rulebook_hash)
+
+
+def _unchanged(item: _Current, evaluation: Scored) -> bool:
+    old = item.old
+    return (
+        old is not None
+        and old.rulebook_hash == evaluation.rulebook_hash
+        and old.input_hash == item.digest
+    )
+
+
+def _write(
+    session: Session,
+    actor: Evaluator,
+    round_row: Round,
+    written: list[tuple[_Current, Scored]],
+    now: datetime,
+) -> None:
+    """The chunk's new evaluations, their results, current pointers and audit events."""
+    if not written:
+        return
+    rows = [
+        evaluation_values(
+            evaluation, item.applicant_id, item.version_id, item.digest, "rescore", actor.id, now
+        )
+        for item, evaluation in written
+    ]
+    ids = insert_many(session, Evaluation, rows)
+    insert_many(
+        session,
+        EvaluationResult,
+        [
+            {"evaluation_id": evaluation_id, "result": evaluation.result}
+            for evaluation_id, (_, evaluation) in zip(ids, written, strict=True)
+        ],
+    )
+    point_applicants(
+        session,
+        [
+            {
+                "id": item.applicant_id,
+                "name": item.name,
+                "current_version_id": item.version_id,
+                "current_evaluation_id": evaluation_id,
+            }
+            for evaluation_id, (item, _) in zip(ids, written, strict=True)
+        ],
+    )
+    insert_many(
+        session,
+        AuditEvent,
+        [
+            _event(actor, round_row, item, evaluation_id, row, now)
+            for evaluation_id, row, (item, _) in zip(ids, rows, written, strict=True)
+        ],
+    )
+
+
+def _event(
+    actor: Evaluator,
+    round_row: Round,
+    item: _Current,
+    evaluation_id: int,
+    row: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """The audit event of one new evaluation, as Evaluations.store records it."""
+    old = item.old
+    return {
+        "at": now,
+        "actor": actor.name,
+        "action": "evaluation",
+        "entity": "evaluation",
+        "entity_id": evaluation_id,
+        "round_id": round_row.id,
+        "applicant_id": item.applicant_id,
+        "uscc": item.uscc,
+        "before": None
+        if old is None
+        else {
+            "verdict": old.verdict,
+            "score": old.score,
+            "rulebook": old.rulebook_id,
+            "rulebook_hash": old.rulebook_hash,
+        },
+        "after": {
+            "verdict": row["verdict"],
+            "score": row["score"],
+            "rulebook": row["rulebook_id"],
+            "rulebook_hash": row["rulebook_hash"],
+            "cause": "rescore",
+        },
+        "reason": None,
+    }
