@@ -61,13 +61,17 @@ class ChunkScoring:
         return self._here(index)
 
     def _here(self, index: int) -> list[Scored]:
+        jobs, self.chunks[index] = self.chunks[index], []
+        return self._score(jobs)
+
+    def _score(self, jobs: Sequence[Job]) -> list[Scored]:
+        """The jobs evaluated in this process, as the store writes them."""
         evaluations, session, info, unsaved = (
             self.evaluations,
             self.session,
             self.info,
             self.unsaved,
         )
-        jobs, self.chunks[index] = self.chunks[index], []
         return [
             evaluations.stored(session, evaluations.score(applicant, info, items, unsaved))
             for applicant, items in jobs
@@ -193,17 +197,8 @@ class PoolScoring(ChunkScoring):
         return [finished(self.session, item) for item in done]
 
     def _here_piece(self, index: int) -> list[Scored]:
-        evaluations, session, info, unsaved = (
-            self.evaluations,
-            self.session,
-            self.info,
-            self.unsaved,
-        )
         jobs, self.pieces[index] = self.pieces[index], []
-        return [
-            evaluations.stored(session, evaluations.score(applicant, info, items, unsaved))
-            for applicant, items in jobs
-        ]
+        return self._score(jobs)
 
     def _give_up(self, exc: BaseException) -> None:
         log.warning("评价进程意外结束，其余企业改在本进程评价：%s", exc)
