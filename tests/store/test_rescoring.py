@@ -234,3 +234,35 @@ def test_an_applicant_that_cannot_be_scored_stops_the_rescore_as_in_one_process(
         assert stored_contents(url) == before
     assert messages[0] == messages[1]
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ['{"revenue_y1": {"decimal": "abc"}}', '{"revenue_y1": {"decimal": "12', "[1, 2]"],
+    ids=["bad-decimal", "cut-short", "not-an-object"],
+)
+def test_damaged_values_in_the_database_are_named_and_nothing_is_saved(
+    sqlite_url: str, roster: Path, damaged: str
+) -> None:
+    """A version's values damaged in the database (edited by hand, a disk fault): the rescore
+    stops with an error naming the applicant and version, and nothing is saved."""
+    outdated = _imported(sqlite_url, roster)
+    service = _service(sqlite_url, 0)
+    target = next(row for row in service.list_applicants(ROUND) if row.uscc == outdated[1])
+    with service.store.session() as session:
+        session.execute(
+            text(
+                'UPDATE applicant_versions SET "values" = :damaged WHERE id = '
+                "(SELECT current_version_id FROM applicants WHERE uscc = :uscc)"
+            ),
+            {"damaged": damaged, "uscc": target.uscc},
+        )
+        session.commit()
+    before = stored_contents(sqlite_url)
+    with pytest.raises(StoreError) as caught:
+        service.rescore(ROUND)
+    service.store.close()
+    message = str(caught.value)
+    assert f"企业 {target.name}（{target.uscc}）第 1 版的字段值在数据库中已损坏" in message
+    assert "数据库未改动" in message and "重新导入" in message
+    assert stored_contents(sqlite_url) == before

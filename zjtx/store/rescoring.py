@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -15,7 +16,7 @@ from zjtx.store import codec
 from zjtx.store.bulk import chunks, insert_many, point_applicants
 from zjtx.store.common import Cancel, Progress, check_open, evaluator_row, find_round, round_info
 from zjtx.store.dto import RescoreReport, RoundInfo
-from zjtx.store.errors import RescoreCancelled
+from zjtx.store.errors import RescoreCancelled, StoreError
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.models import (
     Applicant,
@@ -119,8 +120,10 @@ def _current(session: Session, round_id: int, info: RoundInfo) -> list[_Current]
             Applicant.uscc,
             Applicant.name,
             ApplicantVersion.id,
-            ApplicantVersion.values,
+            # As text: a value the database holds damaged is named below, not met in a driver.
+            cast(ApplicantVersion.values, Text),
             ApplicantVersion.values_hash,
+            ApplicantVersion.number,
             Evaluation.id.label("evaluation_id"),
             Evaluation.rulebook_id,
             Evaluation.rulebook_hash,
@@ -143,13 +146,28 @@ def _current(session: Session, round_id: int, info: RoundInfo) -> list[_Current]
                 uscc=row[1],
                 name=row[2],
                 version_id=row[3],
-                applicant=DomainApplicant(codec.decode_values(row[4])),
+                applicant=DomainApplicant(_values(row)),
                 confirmations=items,
                 digest=input_hash(row[5], info, items),
                 old=row if row.evaluation_id is not None else None,
             )
         )
     return current
+
+
+def _values(row: Any) -> dict[str, Any]:
+    """The typed values of a stored version; damaged ones (the database edited by hand, a
+    disk fault) are a StoreError naming the applicant and version."""
+    try:
+        data = json.loads(row[4])
+        if not isinstance(data, dict):
+            raise ValueError(f"应为对象，实为 {type(data).__name__}")
+        return codec.decode_values(data)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise StoreError(
+            f"企业 {row.name}（{row.uscc}）第 {row.number} 版的字段值在数据库中已损坏，"
+            f"无法读取（{type(exc).__name__}）；{UNSAVED}。请从申报文件重新导入该企业"
+        ) from exc
 
 
 def _known_unchanged(evaluations: Evaluations, item: _Current, info: RoundInfo) -> bool:
