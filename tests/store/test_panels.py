@@ -274,6 +274,28 @@ def test_opinions_and_the_decision_beside_them(panels):
     )  # fmt: skip
 
 
+def test_a_rounds_positions_read_at_once_are_each_applicants_positions(panels):
+    """round_positions (the summary sheet's read) gives, in 统一社会信用代码 order, exactly what
+    positions gives applicant by applicant: judgements, points, 回避, opinions, decisions."""
+    service, store = panels
+    _staff(store, 2)
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    store.judge(
+        ROUND, A, member="专家2", criterion="T-SCORE", met=True, points="8", evaluator="秘书"
+    )
+    store.recuse(ROUND, B, member="专家1", reason="曾在该企业任职", evaluator="秘书")
+    store.judge(ROUND, B, member="专家2", criterion="T-JUDGE", met=False, evaluator="秘书")
+    store.opinion(ROUND, B, member="专家2", text="建议不予推荐", evaluator="秘书")
+    _decide(service, "王组长", B)
+    views = store.round_positions(ROUND)
+    assert [v.uscc for v in views] == sorted([A, B])
+    assert views == [store.positions(ROUND, uscc) for uscc in sorted([A, B])]
+    decided = next(v for v in views if v.uscc == B)
+    assert (decided.decision, decided.decided_by) == ("reject", "王组长")
+    assert decided.recusals == {"专家1": "曾在该企业任职"}
+    assert {c.criterion for c in views[0].criteria} == {"T-JUDGE", "T-SCORE"}
+
+
 @pytest.mark.parametrize(
     ("rule", "points", "value", "dropped"),
     [

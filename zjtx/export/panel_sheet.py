@@ -14,7 +14,6 @@ from reportlab.platypus import Spacer
 from zjtx.export.excel import _new_workbook, _table_sheet
 from zjtx.export.pdf_common import Cell, build_document, grid, para
 from zjtx.files import write_atomically
-from zjtx.store.models import Applicant
 from zjtx.store.panel_positions import AGGREGATION_LABELS, MemberInfo
 from zjtx.store.panels import Panels
 
@@ -59,21 +58,9 @@ class PanelSheet:
 
 def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelSheet:
     """The sheet of a round: applicants in 统一社会信用代码 order, their judgement items."""
-    from sqlalchemy import select
-
-    from zjtx.store.common import find_round
-
     info = panels.panel(round_name)
-    with panels.store.session() as session:
-        round_row = find_round(session, round_name)
-        usccs = session.scalars(
-            select(Applicant.uscc)
-            .where(Applicant.round_id == round_row.id)
-            .order_by(Applicant.uscc)
-        ).all()
     rows: list[SheetRow] = []
-    for number, uscc in enumerate(usccs, 1):
-        view = panels.positions(round_name, uscc)
+    for number, view in enumerate(panels.round_positions(round_name), 1):
         decision = f"{view.decision_label}（{view.decided_by}）" if view.decision else "未决定"
         for item in view.criteria:
             rows.append(

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zjtx.store import audit
+from zjtx.store.bulk import EvaluatorNames
 from zjtx.store.common import (
     check_open,
     check_text,
@@ -22,7 +23,7 @@ from zjtx.store.common import (
 )
 from zjtx.store.engine import Store
 from zjtx.store.errors import NotFoundError, ReviewRuleError
-from zjtx.store.evaluations import Evaluations
+from zjtx.store.evaluations import Evaluations, round_results
 from zjtx.store.identity import record_evaluator, review_evaluator
 from zjtx.store.models import (
     Applicant,
@@ -407,40 +408,75 @@ class Panels:
     def positions(self, round_name: str, uscc: str) -> ApplicantPanel:
         """Every member's position on every judgement item of an applicant, whether they
         agree, the aggregated points, their opinions and 回避, and the final decision."""
+        [view] = self._positions(round_name, uscc)
+        return view
+
+    def round_positions(self, round_name: str) -> list[ApplicantPanel]:
+        """positions() of every applicant of a round, in 统一社会信用代码 order, read in one
+        query per table for the whole round (what the panel's summary sheet lists)."""
+        return self._positions(round_name, None)
+
+    def _positions(self, round_name: str, uscc: str | None) -> list[ApplicantPanel]:
         with self.store.session() as session:
             round_row = find_round(session, round_name)
-            applicant = find_applicant(session, round_row, uscc)
+            reviews = select(Review)
+            if uscc is not None:
+                applicant = find_applicant(session, round_row, uscc)
+                applicants = [applicant]
+                criteria = {applicant.id: self._criteria(session, applicant)}
+                only: int | None = applicant.id
+                reviews = reviews.where(Review.applicant_id == applicant.id)
+            else:
+                applicants = list(
+                    session.scalars(
+                        select(Applicant)
+                        .where(Applicant.round_id == round_row.id)
+                        .order_by(Applicant.uscc)
+                    )
+                )
+                criteria = {
+                    owner: list(result.get("criteria", []))
+                    for owner, result in round_results(session, round_row.id)
+                }
+                only = None
+                reviews = reviews.join(Applicant, Applicant.id == Review.applicant_id).where(
+                    Applicant.round_id == round_row.id
+                )
             panel = _panel(session, round_row)
             members = _members(session, panel)
             records = _records(
-                session, round_row, panel, members, {applicant.id: applicant.uscc}, applicant.id
+                session, round_row, panel, members, {a.id: a.uscc for a in applicants}, only
             )
-            items = [
-                JudgementItem(
-                    item["id"],
-                    item.get("title") or "",
-                    item.get("kind") == "score",
-                    None if item.get("max_points") is None else Decimal(item["max_points"]),
+            review_of = {review.applicant_id: review for review in session.scalars(reviews)}
+            names = EvaluatorNames(session)
+            views = []
+            for applicant in applicants:
+                items = [
+                    JudgementItem(
+                        item["id"],
+                        item.get("title") or "",
+                        item.get("kind") == "score",
+                        None if item.get("max_points") is None else Decimal(item["max_points"]),
+                    )
+                    for item in criteria.get(applicant.id, ())
+                    if item.get("judgement")
+                ]
+                review = review_of.get(applicant.id)
+                views.append(
+                    replace(
+                        records.applicant(applicant.uscc, applicant.name, items),
+                        decision=review.decision if review else None,
+                        decision_label=decision_label(review.decision)
+                        if review and review.decision
+                        else "",
+                        decided_by=names[review.decided_by_id]
+                        if review is not None and review.decided_by_id is not None
+                        else None,
+                        decided_at=review.decided_at if review else None,
+                        opinion=review.opinion if review else "",
+                    )
                 )
-                for item in self._criteria(session, applicant)
-                if item.get("judgement")
-            ]
-            review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
-            decided_by = (
-                session.get_one(Evaluator, review.decided_by_id).name
-                if review is not None and review.decided_by_id is not None
-                else None
-            )
-            return replace(
-                records.applicant(applicant.uscc, applicant.name, items),
-                decision=review.decision if review else None,
-                decision_label=decision_label(review.decision)
-                if review and review.decision
-                else "",
-                decided_by=decided_by,
-                decided_at=review.decided_at if review else None,
-                opinion=review.opinion if review else "",
-            )
+            return views
 
     def round_records(
         self, round_name: str, usccs: Sequence[str] | None = None
