@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.store.helpers import make_applicant, make_file, make_uscc
 from zjtx.domain.errors import Cancelled
@@ -129,3 +129,67 @@ def test_a_nul_character_the_service_did_not_catch_is_refused_in_chinese(postgre
             assert session.query(Evaluator).count() == 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        '{"revenue_y1": {"decimal": "abc"}}',
+        '{"founded": {"date": "2019-13-45"}}',
+        '{"revenue_y1": {"money": "12"}}',
+        "[1, 2]",
+    ],
+    ids=["bad-decimal", "bad-date", "unknown-tag", "not-an-object"],
+)
+def test_damaged_stored_values_are_named_where_they_are_read(service, tmp_path, damaged):
+    """A version's values damaged in the database (edited by hand, a disk fault): reading the
+    applicant, the whole round and rescoring each say which applicant and version, in Chinese,
+    instead of a driver's exception; other applicants still read."""
+    _filled(service, tmp_path)
+    expected = _damage(service, damaged)
+    with pytest.raises(StoreError, match="字段值在数据库中已损坏") as detail:
+        service.applicant_detail(ROUND, make_uscc(2))
+    assert expected in str(detail.value) and "重新导入" in str(detail.value)
+    assert service.applicant_detail(ROUND, make_uscc(1)).row.uscc == make_uscc(1)
+    with pytest.raises(StoreError, match="字段值在数据库中已损坏") as rescore:
+        service.rescore(ROUND)
+    assert expected in str(rescore.value)
+    with pytest.raises(StoreError, match="字段值在数据库中已损坏") as whole:
+        list(service.round_details(ROUND))
+    assert expected in str(whole.value)
+
+
+def test_json_text_cut_short_is_named_where_one_applicant_is_read(sqlite_url, tmp_path):
+    """Values whose JSON text is cut short (SQLite keeps any text; PostgreSQL refuses it):
+    the applicant's detail and a rescore name the applicant."""
+    from tests.store.helpers import RuleScorer
+    from zjtx.store import open_store
+
+    service = StoreService(open_store(sqlite_url), scorer=RuleScorer())
+    try:
+        _filled(service, tmp_path)
+        expected = _damage(service, '{"revenue_y1": {"decimal": "12')
+        with pytest.raises(StoreError, match="字段值在数据库中已损坏") as detail:
+            service.applicant_detail(ROUND, make_uscc(2))
+        assert expected in str(detail.value)
+        with pytest.raises(StoreError, match="字段值在数据库中已损坏") as rescore:
+            service.rescore(ROUND)
+        assert expected in str(rescore.value)
+    finally:
+        service.store.close()
+
+
+def _damage(service: StoreService, damaged: str) -> str:
+    """Put ``damaged`` as the second applicant's current values; how errors name it."""
+    uscc = make_uscc(2)
+    name = service.applicant_detail(ROUND, uscc).row.name
+    with service.store.session() as session:
+        session.execute(
+            text(
+                'UPDATE applicant_versions SET "values" = :damaged WHERE id = '
+                "(SELECT current_version_id FROM applicants WHERE uscc = :uscc)"
+            ),
+            {"damaged": damaged, "uscc": uscc},
+        )
+        session.commit()
+    return f"企业 {name}（{uscc}）"

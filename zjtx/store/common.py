@@ -9,14 +9,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
 from zjtx.scoring.errors import did_you_mean
+from zjtx.store import codec
 from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import (
     InvalidRequestError,
     NotFoundError,
     ReviewRuleError,
     RoundArchivedError,
+    StoreError,
     TextTooLongError,
 )
 from zjtx.store.identity import record_evaluator
@@ -185,3 +188,25 @@ def local_time(moment: datetime) -> str:
 
 def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def damaged_version(name: str, uscc: str, number: int | None, exc: Exception) -> StoreError:
+    """The error for a version whose stored values cannot be read (the database edited by
+    hand, a disk fault): it names the applicant and version, never a driver's exception."""
+    which = f"第 {number} 版" if number is not None else "当前版本"
+    return StoreError(
+        f"企业 {name}（{uscc}）{which}的字段值在数据库中已损坏，无法读取"
+        f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。请从申报文件重新导入该企业"
+    )
+
+
+def stored_applicant(
+    values: Any, provenance: Any, source: Any, name: str, uscc: str, number: int | None = None
+) -> DomainApplicant:
+    """The domain Applicant of a stored version; damaged values are a StoreError naming it."""
+    try:
+        if not isinstance(values, dict) or not isinstance(provenance, dict):
+            raise TypeError("应为对象")
+        return codec.applicant_from_stored(values, provenance, source)
+    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
+        raise damaged_version(name, uscc, number, exc) from exc

@@ -14,10 +14,12 @@ from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
 from zjtx.store.common import (
     Cancel,
     Progress,
+    damaged_version,
     decision_label,
     find_applicant,
     find_round,
     review_status,
+    stored_applicant,
     verdict_label,
 )
 from zjtx.store.dto import (
@@ -82,7 +84,10 @@ class Listing:
         with self.store.session() as session:
             round_row = find_round(session, round_name)
             applicant = find_applicant(session, round_row, uscc)
-            version = session.get_one(ApplicantVersion, applicant.current_version_id)
+            try:
+                version = session.get_one(ApplicantVersion, applicant.current_version_id)
+            except ValueError as exc:  # its JSON text damaged: the driver could not decode it
+                raise damaged_version(applicant.name, uscc, None, exc) from exc
             versions = session.execute(
                 select(ApplicantVersion, ImportFile.file_name, Evaluator.name)
                 .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
@@ -94,8 +99,13 @@ class Listing:
             row = next(r for r in table_rows(session, round_row.id) if r.uscc == uscc)
             return ApplicantDetail(
                 row=row,
-                applicant=codec.applicant_from_stored(
-                    version.values, version.provenance, version.source
+                applicant=stored_applicant(
+                    version.values,
+                    version.provenance,
+                    version.source,
+                    applicant.name,
+                    uscc,
+                    version.number,
                 ),
                 versions=tuple(
                     VersionInfo(
@@ -224,8 +234,13 @@ class Listing:
             details.append(
                 ApplicantDetail(
                     row=row,
-                    applicant=codec.applicant_from_stored(
-                        version.values, version.provenance, version.source
+                    applicant=stored_applicant(
+                        version.values,
+                        version.provenance,
+                        version.source,
+                        applicant.name,
+                        applicant.uscc,
+                        version.number,
                     ),
                     versions=tuple(versions[applicant.id]),
                     issues=tuple(codec.issue_from_dict(i) for i in version.issues),

@@ -31,6 +31,7 @@ from zjtx.store.common import (
     find_applicant,
     find_round,
     round_info,
+    stored_applicant,
 )
 from zjtx.store.errors import InvalidRequestError
 from zjtx.store.evaluations import Evaluations, confirmations_of, input_hash
@@ -251,7 +252,9 @@ def accept_registry_value(
     actor = evaluator_row(session, evaluator)
     applicant = find_applicant(session, round_row, uscc)
     version = session.get_one(ApplicantVersion, applicant.current_version_id)
-    domain = codec.applicant_from_stored(version.values, version.provenance, version.source)
+    domain = stored_applicant(
+        version.values, version.provenance, version.source, applicant.name, uscc, version.number
+    )
     year = round_row.round_date.year
     title = FIELD_TITLE[field]
     entries = entries_by_applicant(session, [domain]).get(domain.uscc, [])

@@ -14,9 +14,17 @@ from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.results import Confirmation
 from zjtx.store import codec
 from zjtx.store.bulk import chunks, insert_many, point_applicants
-from zjtx.store.common import Cancel, Progress, check_open, evaluator_row, find_round, round_info
+from zjtx.store.common import (
+    Cancel,
+    Progress,
+    check_open,
+    damaged_version,
+    evaluator_row,
+    find_round,
+    round_info,
+)
 from zjtx.store.dto import RescoreReport, RoundInfo
-from zjtx.store.errors import RescoreCancelled, StoreError
+from zjtx.store.errors import RescoreCancelled
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.models import (
     Applicant,
@@ -164,10 +172,7 @@ def _values(row: Any) -> dict[str, Any]:
             raise ValueError(f"应为对象，实为 {type(data).__name__}")
         return codec.decode_values(data)
     except (ValueError, TypeError, ArithmeticError) as exc:
-        raise StoreError(
-            f"企业 {row.name}（{row.uscc}）第 {row.number} 版的字段值在数据库中已损坏，"
-            f"无法读取（{type(exc).__name__}）；{UNSAVED}。请从申报文件重新导入该企业"
-        ) from exc
+        raise damaged_version(row.name, row.uscc, row.number, exc) from exc
 
 
 def _known_unchanged(evaluations: Evaluations, item: _Current, info: RoundInfo) -> bool:

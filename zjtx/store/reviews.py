@@ -31,6 +31,7 @@ from zjtx.store.common import (
     local_time,
     review_status,
     round_info,
+    stored_applicant,
 )
 from zjtx.store.dto import ReviewItemInfo, ReviewState
 from zjtx.store.engine import Store
@@ -534,7 +535,14 @@ class Reviews:
                     )
                 )
             fresh = self.evaluations.score(
-                codec.applicant_from_stored(version.values, version.provenance, version.source),
+                stored_applicant(
+                    version.values,
+                    version.provenance,
+                    version.source,
+                    applicant.name,
+                    applicant.uscc,
+                    version.number,
+                ),
                 info,
                 confirmations,
                 UNSAVED,

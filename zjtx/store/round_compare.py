@@ -24,9 +24,8 @@ from zjtx.scoring import (
 from zjtx.scoring.compare import compare_rulebooks
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.what_if import Outcome, WhatIf, carry_confirmations, what_if
-from zjtx.store import codec
 from zjtx.store.bulk import gc_paused
-from zjtx.store.common import Cancel, Progress, find_round, round_info
+from zjtx.store.common import Cancel, Progress, find_round, round_info, stored_applicant
 from zjtx.store.dto import RoundInfo
 from zjtx.store.engine import Store
 from zjtx.store.errors import InvalidRequestError, ReadCancelled
@@ -233,7 +232,7 @@ def compare_round(
     for done, (owner, uscc, name, values, provenance, source) in enumerate(rows, start=1):
         if cancel is not None and cancel():
             raise ReadCancelled("已取消比较；数据库未改动")
-        applicant = codec.applicant_from_stored(values, provenance, source)
+        applicant = stored_applicant(values, provenance, source, name, uscc)
         book = books.get(_type_of(applicant))
         key = (before[uscc].rulebook, book.id if book is not None else "")
         if key not in links:
