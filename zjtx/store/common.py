@@ -210,3 +210,15 @@ def stored_applicant(
         return codec.applicant_from_stored(values, provenance, source)
     except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
         raise damaged_version(name, uscc, number, exc) from exc
+
+
+def version_applicant(applicant: Applicant, version: Any) -> DomainApplicant:
+    """The domain Applicant of an applicant's stored version (an ApplicantVersion row)."""
+    return stored_applicant(
+        version.values,
+        version.provenance,
+        version.source,
+        applicant.name,
+        applicant.uscc,
+        version.number,
+    )

@@ -19,8 +19,8 @@ from zjtx.store.common import (
     find_applicant,
     find_round,
     review_status,
-    stored_applicant,
     verdict_label,
+    version_applicant,
 )
 from zjtx.store.dto import (
     ApplicantDetail,
@@ -99,14 +99,7 @@ class Listing:
             row = next(r for r in table_rows(session, round_row.id) if r.uscc == uscc)
             return ApplicantDetail(
                 row=row,
-                applicant=stored_applicant(
-                    version.values,
-                    version.provenance,
-                    version.source,
-                    applicant.name,
-                    uscc,
-                    version.number,
-                ),
+                applicant=version_applicant(applicant, version),
                 versions=tuple(
                     VersionInfo(
                         number=v.number,
@@ -234,14 +227,7 @@ class Listing:
             details.append(
                 ApplicantDetail(
                     row=row,
-                    applicant=stored_applicant(
-                        version.values,
-                        version.provenance,
-                        version.source,
-                        applicant.name,
-                        applicant.uscc,
-                        version.number,
-                    ),
+                    applicant=version_applicant(applicant, version),
                     versions=tuple(versions[applicant.id]),
                     issues=tuple(codec.issue_from_dict(i) for i in version.issues),
                     review=build_review_state(

@@ -31,7 +31,7 @@ from zjtx.store.common import (
     find_applicant,
     find_round,
     round_info,
-    stored_applicant,
+    version_applicant,
 )
 from zjtx.store.errors import InvalidRequestError
 from zjtx.store.evaluations import Evaluations, confirmations_of, input_hash
@@ -252,9 +252,7 @@ def accept_registry_value(
     actor = evaluator_row(session, evaluator)
     applicant = find_applicant(session, round_row, uscc)
     version = session.get_one(ApplicantVersion, applicant.current_version_id)
-    domain = stored_applicant(
-        version.values, version.provenance, version.source, applicant.name, uscc, version.number
-    )
+    domain = version_applicant(applicant, version)
     year = round_row.round_date.year
     title = FIELD_TITLE[field]
     entries = entries_by_applicant(session, [domain]).get(domain.uscc, [])

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.results import Confirmation
-from zjtx.store import codec
 from zjtx.store.bulk import chunks, insert_many, point_applicants
 from zjtx.store.common import (
     Cancel,
@@ -22,6 +21,7 @@ from zjtx.store.common import (
     evaluator_row,
     find_round,
     round_info,
+    stored_applicant,
 )
 from zjtx.store.dto import RescoreReport, RoundInfo
 from zjtx.store.errors import RescoreCancelled
@@ -168,11 +168,9 @@ def _values(row: Any) -> dict[str, Any]:
     disk fault) are a StoreError naming the applicant and version."""
     try:
         data = json.loads(row[4])
-        if not isinstance(data, dict):
-            raise ValueError(f"应为对象，实为 {type(data).__name__}")
-        return codec.decode_values(data)
-    except (ValueError, TypeError, ArithmeticError) as exc:
+    except ValueError as exc:  # the JSON text itself damaged
         raise damaged_version(row.name, row.uscc, row.number, exc) from exc
+    return stored_applicant(data, {}, None, row.name, row.uscc, row.number).values
 
 
 def _known_unchanged(evaluations: Evaluations, item: _Current, info: RoundInfo) -> bool:

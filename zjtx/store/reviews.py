@@ -31,7 +31,7 @@ from zjtx.store.common import (
     local_time,
     review_status,
     round_info,
-    stored_applicant,
+    version_applicant,
 )
 from zjtx.store.dto import ReviewItemInfo, ReviewState
 from zjtx.store.engine import Store
@@ -535,14 +535,7 @@ class Reviews:
                     )
                 )
             fresh = self.evaluations.score(
-                stored_applicant(
-                    version.values,
-                    version.provenance,
-                    version.source,
-                    applicant.name,
-                    applicant.uscc,
-                    version.number,
-                ),
+                version_applicant(applicant, version),
                 info,
                 confirmations,
                 UNSAVED,
