@@ -51,3 +51,41 @@ def test_sample_writers_are_reproducible(tmp_path):
         year=SAMPLE_YEAR,
     )
     assert [a.values for a in fresh.applicants] == [a.values for a in shipped.applicants]
+
+
+RENEWAL_ONLY = ("annual_update_on_time", "major_change_report")
+
+
+def test_shipped_samples_answer_the_renewal_gates():
+    """Renewals in the shipped roster and forms answer the renewal gates; new applications leave
+    the renewal-only questions blank and say they were never revoked."""
+    renewals = {}
+    for source in ("roster_2026.xlsx", "forms"):
+        result = read(resource_path("samples", source), year=SAMPLE_YEAR)
+        renewals[source] = [
+            a.values for a in result.applicants if a.values["application_type"] == "renewal"
+        ]
+        new = [a.values for a in result.applicants if a.values["application_type"] == "new"]
+        assert renewals[source] and new
+        assert len(renewals[source]) + len(new) == len(result.applicants)
+        for values in renewals[source]:
+            assert isinstance(values["annual_update_on_time"], bool)
+            assert values["major_change_report"] in ("none", "on_time", "late")
+            assert values["revoked_3y"] is False
+        for values in new:
+            assert not set(RENEWAL_ONLY) & set(values)
+            assert values["revoked_3y"] is False
+
+
+def test_shipped_roster_shows_a_few_renewals_failing_their_gates():
+    """Most of the roster's renewals pass the renewal gates; a few reported a major change late
+    or did not update on time, so the sample shows the gate failing."""
+    result = read(resource_path("samples", "roster_2026.xlsx"), year=SAMPLE_YEAR)
+    renewals = [a.values for a in result.applicants if a.values["application_type"] == "renewal"]
+    failing = [
+        v for v in renewals if not v["annual_update_on_time"] or v["major_change_report"] == "late"
+    ]
+    assert any(v["major_change_report"] == "late" for v in failing)
+    assert any(v["annual_update_on_time"] is False for v in failing)
+    assert any(v["major_change_report"] == "on_time" for v in renewals)
+    assert 0 < len(failing) <= len(renewals) // 3

@@ -102,6 +102,10 @@ COLUMNS = [
     ("研发机构级别", None, "rd_institution_level", "enum"),
     ("Ⅰ类知识产权（项）", None, "ip1_total", "count-none"),
     ("数字化水平等级", None, "digital_level", "int"),
+    # The renewal gates, asked of a renewal only (a new application leaves the first two blank).
+    ("是否按期更新企业信息", None, "annual_update_on_time", "bool"),
+    ("重大变化报告情况", None, "major_change_report", "enum"),
+    ("近三年是否被撤销称号", None, "revoked_3y", "bool"),
     ("联系人", None, None, "contact"),
 ]
 
@@ -151,7 +155,7 @@ def write_sample_roster(path: Path, year: int = SAMPLE_YEAR, count: int = 48) ->
         for col, (_, _, key, how) in enumerate(COLUMNS, start=1):
             cell = sheet.cell(excel_row, col)
             value = values.get(key) if key else None
-            cell.value = _render(how, value, values, index, catalogue)
+            cell.value = _render(how, key, value, values, index, catalogue)
             if how == "percent-mixed" and index % 3 == 0 and value is not None:
                 cell.value = float(value) / 100
                 cell.number_format = "0.0%"
@@ -176,7 +180,9 @@ def write_sample_roster(path: Path, year: int = SAMPLE_YEAR, count: int = 48) ->
     return path
 
 
-def _render(how: str, value: Any, values: dict[str, Any], index: int, catalogue: Any) -> Any:
+def _render(
+    how: str, key: str | None, value: Any, values: dict[str, Any], index: int, catalogue: Any
+) -> Any:
     if how == "serial":
         return index
     if how == "contact":
@@ -198,8 +204,7 @@ def _render(how: str, value: Any, values: dict[str, Any], index: int, catalogue:
             index % 4
         ]
     if how == "enum":
-        spec_key = "application_type" if value in ("new", "renewal") else "rd_institution_level"
-        return catalogue[spec_key].option_labels[value]
+        return catalogue[key].option_labels[value]
     if how == "money-mixed":
         if index % 4 == 1:
             return f"{value:,.2f}"
@@ -216,6 +221,8 @@ def _render(how: str, value: Any, values: dict[str, Any], index: int, catalogue:
         return value
     if how == "percent-mixed":
         return f"{value}%" if index % 3 == 1 else float(value)
+    if how == "bool":
+        return "是" if value else "否"
     if how == "bool-mixed":
         return ("是" if value else "否", "√" if value else "×", "Y" if value else "N")[index % 3]
     if how == "count-none":

@@ -119,7 +119,25 @@ def applicant_values(
             Decimal("0.01")
         )
     values["ip1_self_developed"] = rng.randint(0, values["ip1_total"])
+    values.update(_renewal_answers(values["uscc"], values["application_type"]))
     return values
+
+
+def _renewal_answers(uscc: str, application_type: str) -> dict[str, Any]:
+    """The renewal gates: a renewal mostly updated on time with no major change, a few not;
+    a new application is not asked the two renewal questions."""
+    # Their own generator, seeded by the applicant's code: drawing from the batch's shared one
+    # would shift every later applicant's values of the same seed.
+    draw = random.Random(f"renewal-{uscc}")
+    updated, change = draw.random(), draw.random()
+    if application_type != "renewal":
+        return {"annual_update_on_time": None, "major_change_report": None, "revoked_3y": False}
+    report = "none" if change < 0.8 else "on_time" if change < 0.96 else "late"
+    return {
+        "annual_update_on_time": updated >= 0.05,
+        "major_change_report": report,
+        "revoked_3y": False,
+    }
 
 
 def applicants(count: int, year: int, seed: int = 2026) -> list[dict[str, Any]]:
