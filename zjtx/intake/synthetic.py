@@ -125,13 +125,14 @@ def applicant_values(
 
 def _renewal_answers(uscc: str, application_type: str) -> dict[str, Any]:
     """The renewal gates: a renewal mostly updated on time with no major change, a few not;
-    a new application is not asked the two renewal questions."""
+    a new application is not asked the two renewal questions (left out: unknown, as a reader
+    gives a blank cell back)."""
     # Their own generator, seeded by the applicant's code: drawing from the batch's shared one
     # would shift every later applicant's values of the same seed.
     draw = random.Random(f"renewal-{uscc}")
     updated, change = draw.random(), draw.random()
     if application_type != "renewal":
-        return {"annual_update_on_time": None, "major_change_report": None, "revoked_3y": False}
+        return {"revoked_3y": False}
     report = "none" if change < 0.8 else "on_time" if change < 0.96 else "late"
     return {
         "annual_update_on_time": updated >= 0.05,
