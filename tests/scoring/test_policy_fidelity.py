@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.scoring.applicants import ROOT, base, d, run
-from zjtx.domain.results import CriterionState, Verdict
+from zjtx.domain.results import Confirmation, CriterionState, Verdict
 from zjtx.scoring import list_overlay_ids, list_rulebook_ids, load_overlay, load_rulebook
 from zjtx.scoring.selection import select_rulebook_id
 from zjtx.scoring.size import classify_size
@@ -285,6 +285,74 @@ def test_lead_product_over_half_or_unstated_reads_as_before(rulebook_id, criteri
     over = run(rulebook_id, {"lead_product_revenue_y1": revenue / 2 + d("0.01")})
     unstated = run(rulebook_id)
     assert state(over, criterion_id) == state(unstated, criterion_id) == MET
+
+
+# Scored criteria on the 主导产品 (issue 13 §3): a case the applicant meets turns into a
+# judgement (its points a range until confirmed); cases it does not meet stay as they were.
+LEAD_PRODUCT_SCORES = [
+    ("innovative-sme-2022", None, "IN22-S1", {}),
+    ("srdi-sme-2022", None, "SR22-S10", {}),
+    ("srdi-sme-2022", "shandong-2022", "SD-11", {"market_share_domestic": d(12)}),
+]
+
+
+@pytest.mark.parametrize(("rulebook_id", "overlay", "criterion_id", "changes"), LEAD_PRODUCT_SCORES)
+def test_scored_item_on_a_lead_product_not_over_half_awaits_an_evaluator(
+    rulebook_id, overlay, criterion_id, changes
+):
+    """criteria.md §15 主导产品: at 50 % the points earned are a range until an evaluator
+    confirms them (confirmed: the points as computed; not confirmed: none)."""
+    revenue = base(rulebook_id)["revenue_y1"]
+    computed = run(rulebook_id, changes, overlay=overlay).criterion(criterion_id)
+    assert computed.state == MET and computed.points > 0
+    half = {**changes, "lead_product_revenue_y1": revenue / 2}
+    pending = run(rulebook_id, half, overlay=overlay).criterion(criterion_id)
+    assert pending.state == MANUAL
+    assert (pending.points_min, pending.points_max) == (0, computed.points)
+    assert pending.observed.startswith("主导产品销售收入占营业收入比重 50%")
+    assert pending.observed.endswith(f"→ 0–{computed.points} 分（待评审人确认）")
+    assert "不符合“主导产品”的定义" in pending.observed  # why it waits, not only that it does
+    yes = Confirmation(criterion_id, MET, "张三", "主导产品已核实")
+    confirmed = run(rulebook_id, half, overlay=overlay, confirmations=[yes])
+    item = confirmed.criterion(criterion_id)
+    assert (item.state, item.points, item.gap) == (MET, computed.points, computed.gap)
+    assert "评审人确认：符合" in item.observed
+    no = Confirmation(criterion_id, UNMET, "张三", "主导产品与知识产权无关")
+    refused = run(rulebook_id, half, overlay=overlay, confirmations=[no]).criterion(criterion_id)
+    assert (refused.state, refused.points, refused.gap) == (UNMET, 0, None)
+
+
+@pytest.mark.parametrize(("rulebook_id", "overlay", "criterion_id", "changes"), LEAD_PRODUCT_SCORES)
+def test_scored_item_on_a_lead_product_over_half_or_unstated_scores_as_before(
+    rulebook_id, overlay, criterion_id, changes
+):
+    """criteria.md §15 主导产品: just over 50 %, or no figure: points, text and gap as computed;
+    a case the applicant does not meet is no judgement even at 50 %."""
+    revenue = base(rulebook_id)["revenue_y1"]
+    unstated = run(rulebook_id, changes, overlay=overlay).criterion(criterion_id)
+    over = {**changes, "lead_product_revenue_y1": revenue / 2 + d("0.01")}
+    item = run(rulebook_id, over, overlay=overlay).criterion(criterion_id)
+    assert (item.state, item.points, item.observed, item.gap) == (
+        unstated.state,
+        unstated.points,
+        unstated.observed,
+        unstated.gap,
+    )
+    assert "主导产品销售收入" not in item.observed
+    nothing = {
+        key: 0
+        for key in (
+            "ip1_high_value",
+            "ip1_self_developed",
+            "ip1_total",
+            "ip2_total",
+            "market_rank_domestic",
+            "sd_market_rank_province",
+        )
+    }
+    nothing.update({"market_share_domestic": d(1), "lead_product_revenue_y1": revenue / 2})
+    none_met = run(rulebook_id, nothing, overlay=overlay).criterion(criterion_id)
+    assert (none_met.state, none_met.points) == (UNMET, 0)
 
 
 # -- §3 省部级 awards and institutes ----------------------------------------------------------------

@@ -490,22 +490,36 @@ class FirstMatch(Score):
                     outcome = explained[index] = cond.explain(ctx)
                     missing.extend(outcome.missing)
             if decided_cond is not None:
+                # What earned the points: the case's parts that hold (a guard's, the value's,
+                # an evaluator's confirmation), not an alternative that failed beside them.
                 parts = decided_cond.explain(ctx).parts
-                observed = parts[0].observed if parts else ""
+                held = [p.observed for p in parts if p.state is MET and p.observed]
+                observed = (
+                    "；".join(dict.fromkeys(held)) if held else parts[0].observed if parts else ""
+                )
             else:
+                # A point rule has no parts of its own to show: a part awaiting an evaluator
+                # says why (its requirement) rather than only that it waits.
                 observed = "；".join(
                     dict.fromkeys(
                         [
-                            p.observed
+                            p.text if p.state is MANUAL else p.observed
                             for index, (cond, _decide) in enumerate(cases)
                             for p in (explained.get(index) or cond.explain(ctx)).parts
                         ]
                     )
                 )
-            points_text = shown.get(id(declared)) or format_number(declared)
-            observed = f"{observed} → {points_text} 分"
+            if state is MANUAL:
+                # Until an evaluator confirms, any case still open may score.
+                observed = (
+                    f"{observed} → {format_number(low)}–{format_number(high)} 分（待评审人确认）"
+                )
+            else:
+                points_text = shown.get(id(declared)) or format_number(declared)
+                observed = f"{observed} → {points_text} 分"
             gap = None
-            if low == high and low < best:
+            # An evaluator's 不符合 decided it: no better case is in the applicant's reach.
+            if low == high and low < best and ctx.judged is not UNMET:
                 for pts, offer in offers:
                     if pts > low:
                         gap = offer
