@@ -179,15 +179,118 @@ def test_json_text_cut_short_is_named_where_one_applicant_is_read(sqlite_url, tm
         service.store.close()
 
 
-def _damage(service: StoreService, damaged: str) -> str:
-    """Put ``damaged`` as the second applicant's current values; how errors name it."""
+@pytest.mark.parametrize("column", ["values", "provenance", "source", "issues"])
+def test_json_text_cut_short_is_named_where_the_whole_round_is_read(sqlite_url, tmp_path, column):
+    """A version's JSON text cut short (SQLite keeps any text in a JSON column; PostgreSQL
+    refuses it, so this is SQLite only): reading the whole round (reports, exports) names the
+    applicant and version, in Chinese, instead of the driver's JSONDecodeError; the other
+    applicants still read."""
+    from tests.store.helpers import RuleScorer
+    from zjtx.store import open_store
+
+    service = StoreService(open_store(sqlite_url), scorer=RuleScorer())
+    try:
+        _filled(service, tmp_path)
+        expected = _damage(service, '{"revenue_y1": {"decimal": "12', column)
+        with pytest.raises(StoreError, match="字段值在数据库中已损坏") as whole:
+            list(service.round_details(ROUND))
+        message = str(whole.value)
+        assert f"{expected}第 1 版" in message and "JSONDecodeError" in message
+        assert "数据库未改动" in message and "重新导入" in message
+        others = [make_uscc(1), make_uscc(3)]
+        assert [d.row.uscc for d in service.round_details(ROUND, others)] == others
+    finally:
+        service.store.close()
+
+
+def test_evaluation_result_cut_short_is_named_where_the_whole_round_is_read(sqlite_url, tmp_path):
+    """An evaluation result whose JSON text is cut short (SQLite only, as above): the whole-
+    round read, the round's overview and the applicant's detail name the applicant and that
+    its stored evaluation result is damaged, instead of the driver's JSONDecodeError."""
+    from tests.store.helpers import RuleScorer
+    from zjtx.store import open_store
+    from zjtx.store.statistics import round_overview
+
+    service = StoreService(open_store(sqlite_url), scorer=RuleScorer())
+    try:
+        _filled(service, tmp_path)
+        expected = _damage_result(service, '{"criteria": [{"id": "T-')
+        with pytest.raises(StoreError, match="评价结果在数据库中已损坏") as whole:
+            list(service.round_details(ROUND))
+        assert expected in str(whole.value) and "数据库未改动" in str(whole.value)
+        with pytest.raises(StoreError, match="评价结果在数据库中已损坏") as overview:
+            round_overview(service.store, ROUND)
+        assert expected in str(overview.value)
+        with pytest.raises(StoreError, match="评价结果在数据库中已损坏") as detail:
+            service.applicant_detail(ROUND, make_uscc(2))
+        assert expected in str(detail.value)
+        others = [make_uscc(1), make_uscc(3)]
+        assert [d.row.uscc for d in service.round_details(ROUND, others)] == others
+    finally:
+        service.store.close()
+
+
+def test_report_of_a_round_with_values_cut_short_says_which_applicant(
+    tmp_path, monkeypatch, capsys
+):
+    """`zjtx report ROUND --out DIR` on a round whose one version's JSON text is cut short
+    (SQLite only, as above): one Chinese line naming the applicant, exit status 1, no
+    traceback and no 未预期的错误."""
+    import json
+
+    from tests.store.test_real_rulebooks import COMPLETE
+    from zjtx.cli import main
+    from zjtx.store import open_store
+
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王评审")
+    records = [
+        {"name": f"杭州精工机械{i}有限公司", "uscc": make_uscc(i), **COMPLETE} for i in (1, 2, 3)
+    ]
+    applicants = tmp_path / "applicants.json"
+    applicants.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    assert main(["round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20"]) == 0
+    assert main(["round", "import", ROUND, str(applicants)]) == 0
+    service = StoreService(open_store())
+    try:
+        _damage(service, '{"revenue_y1": {"decimal": "12')
+    finally:
+        service.store.close()
+    capsys.readouterr()
+    assert main(["report", ROUND, "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "未预期" not in err
+    assert f"企业 杭州精工机械2有限公司（{make_uscc(2)}）第 1 版的字段值在数据库中已损坏" in err
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def _damage(service: StoreService, damaged: str, column: str = "values") -> str:
+    """Put ``damaged`` as the second applicant's current ``column`` (values, provenance,
+    source, issues); how errors name it."""
     uscc = make_uscc(2)
     name = service.applicant_detail(ROUND, uscc).row.name
     with service.store.session() as session:
         session.execute(
             text(
-                'UPDATE applicant_versions SET "values" = :damaged WHERE id = '
+                f'UPDATE applicant_versions SET "{column}" = :damaged WHERE id = '
                 "(SELECT current_version_id FROM applicants WHERE uscc = :uscc)"
+            ),
+            {"damaged": damaged, "uscc": uscc},
+        )
+        session.commit()
+    return f"企业 {name}（{uscc}）"
+
+
+def _damage_result(service: StoreService, damaged: str) -> str:
+    """Put ``damaged`` as the stored result of the second applicant's current evaluation."""
+    uscc = make_uscc(2)
+    name = service.applicant_detail(ROUND, uscc).row.name
+    with service.store.session() as session:
+        session.execute(
+            text(
+                "UPDATE evaluation_results SET result = :damaged WHERE evaluation_id = "
+                "(SELECT current_evaluation_id FROM applicants WHERE uscc = :uscc)"
             ),
             {"damaged": damaged, "uscc": uscc},
         )

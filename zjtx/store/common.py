@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -198,6 +199,28 @@ def damaged_version(name: str, uscc: str, number: int | None, exc: Exception) ->
         f"企业 {name}（{uscc}）{which}的字段值在数据库中已损坏，无法读取"
         f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。请从申报文件重新导入该企业"
     )
+
+
+def damaged_result(name: str, uscc: str, exc: Exception) -> StoreError:
+    """The error for an evaluation result that cannot be read: it names the applicant. Neither
+    a rescore nor a re-import writes an evaluation whose inputs are unchanged again, hence the
+    advice."""
+    return StoreError(
+        f"企业 {name}（{uscc}）当前的评价结果在数据库中已损坏，无法读取"
+        f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。请联系技术支持修复数据库"
+    )
+
+
+def json_fault(*texts: str | None) -> ValueError | None:
+    """The error decoding the first of these stored JSON texts that cannot be decoded (one
+    cut short: SQLite keeps any text in a JSON column), or None."""
+    for text in texts:
+        if text is not None:
+            try:
+                json.loads(text)
+            except ValueError as exc:
+                return exc
+    return None
 
 
 def stored_applicant(

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Text, cast, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.store import audit, codec
+from zjtx.store.common import damaged_result, json_fault
 from zjtx.store.dto import RoundInfo
 from zjtx.store.models import (
     Applicant,
@@ -291,10 +292,30 @@ def round_results(session: Session, round_id: int) -> Iterable[tuple[int, dict[s
             )
         ).all()
     )
-    for owner, digest, stored in session.execute(
+    rows = session.execute(
         select(Applicant.id, Evaluation.rulebook_hash, EvaluationResult.result)
         .join(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
         .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)
         .where(Applicant.round_id == round_id)
+    )
+    try:
+        for owner, digest, stored in rows:
+            yield owner, expand(stored, texts.get(digest))
+    except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
+        raise_damaged_result(session, Applicant.round_id == round_id, exc)
+        raise
+
+
+def raise_damaged_result(session: Session, which: ColumnElement[bool], exc: ValueError) -> None:
+    """Name the first applicant of ``which`` whose current evaluation result holds a JSON text
+    that cannot be decoded: the driver fails a batch of rows without saying whose. Read as
+    text only after such a failure, so that healthy rounds are read as fast as before."""
+    for name, uscc, text in session.execute(
+        select(Applicant.name, Applicant.uscc, cast(EvaluationResult.result, Text))
+        .join(EvaluationResult, EvaluationResult.evaluation_id == Applicant.current_evaluation_id)
+        .where(which)
+        .order_by(Applicant.id)
     ):
-        yield owner, expand(stored, texts.get(digest))
+        fault = json_fault(text)
+        if fault is not None:
+            raise damaged_result(name, uscc, fault) from exc

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from zjtx.store import codec
@@ -18,6 +18,7 @@ from zjtx.store.common import (
     decision_label,
     find_applicant,
     find_round,
+    json_fault,
     review_status,
     verdict_label,
     version_applicant,
@@ -30,7 +31,7 @@ from zjtx.store.dto import (
 )
 from zjtx.store.engine import Store
 from zjtx.store.errors import NotFoundError, ReadCancelled
-from zjtx.store.evaluations import Evaluations
+from zjtx.store.evaluations import Evaluations, raise_damaged_result
 from zjtx.store.filters import SORT_KEYS, ApplicantFilter, sort_rows
 from zjtx.store.models import (
     Applicant,
@@ -95,7 +96,11 @@ class Listing:
                 .where(ApplicantVersion.applicant_id == applicant.id)
                 .order_by(ApplicantVersion.number)
             ).all()
-            review = review_state_of(session, self.evaluations, round_row, applicant)
+            try:
+                review = review_state_of(session, self.evaluations, round_row, applicant)
+            except ValueError as exc:  # its evaluation result's JSON text damaged
+                raise_damaged_result(session, Applicant.id == applicant.id, exc)
+                raise
             row = next(r for r in table_rows(session, round_row.id) if r.uscc == uscc)
             return ApplicantDetail(
                 row=row,
@@ -158,14 +163,18 @@ class Listing:
     ) -> list[ApplicantDetail]:
         """ApplicantDetail of some applicants of a round, with a few queries for them all."""
         ids = [r.applicant_id for r in rows]
-        current = {
-            applicant.id: (applicant, version)
-            for applicant, version in session.execute(
-                select(Applicant, ApplicantVersion)
-                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
-                .where(Applicant.id.in_(ids))
-            )
-        }
+        try:
+            current = {
+                applicant.id: (applicant, version)
+                for applicant, version in session.execute(
+                    select(Applicant, ApplicantVersion)
+                    .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                    .where(Applicant.id.in_(ids))
+                )
+            }
+        except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
+            _raise_damaged_version(session, ids, exc)
+            raise
         versions: dict[int, list[VersionInfo]] = defaultdict(list)
         for owner, number, values_hash, created_at, file_name, creator in session.execute(
             select(
@@ -206,13 +215,17 @@ class Listing:
             e.id: e
             for e in session.scalars(select(Evaluation).where(Evaluation.id.in_(evaluation_ids)))
         }
-        stored = dict(
-            session.execute(
-                select(EvaluationResult.evaluation_id, EvaluationResult.result).where(
-                    EvaluationResult.evaluation_id.in_(evaluation_ids)
-                )
-            ).all()
-        )
+        try:
+            stored = dict(
+                session.execute(
+                    select(EvaluationResult.evaluation_id, EvaluationResult.result).where(
+                        EvaluationResult.evaluation_id.in_(evaluation_ids)
+                    )
+                ).all()
+            )
+        except ValueError as exc:
+            raise_damaged_result(session, Applicant.id.in_(ids), exc)
+            raise
         details = []
         for row in rows:
             applicant, version = current[row.applicant_id]
@@ -270,6 +283,29 @@ class Listing:
             open_warnings=sum(r.open_warnings for r in rows),
             blocked_rows=int(blocked),
         )
+
+
+def _raise_damaged_version(session: Session, ids: Sequence[int], exc: ValueError) -> None:
+    """Name the first of these applicants whose current version holds a JSON text that cannot
+    be decoded: the driver fails a whole batch of rows without saying whose. Read as text only
+    after such a failure, so that healthy rounds are read as fast as before."""
+    for name, uscc, number, *texts in session.execute(
+        select(
+            Applicant.name,
+            Applicant.uscc,
+            ApplicantVersion.number,
+            cast(ApplicantVersion.values, Text),
+            cast(ApplicantVersion.provenance, Text),
+            cast(ApplicantVersion.source, Text),
+            cast(ApplicantVersion.issues, Text),
+        )
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .where(Applicant.id.in_(ids))
+        .order_by(Applicant.id)
+    ):
+        fault = json_fault(*texts)
+        if fault is not None:
+            raise damaged_version(name, uscc, number, fault) from exc
 
 
 def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
