@@ -149,7 +149,7 @@ def test_damaged_stored_values_are_named_where_they_are_read(service, tmp_path, 
     expected = _damage(service, damaged)
     with pytest.raises(StoreError, match="字段值在数据库中已损坏") as detail:
         service.applicant_detail(ROUND, make_uscc(2))
-    assert expected in str(detail.value) and "重新导入" in str(detail.value)
+    assert expected in str(detail.value) and "联系技术支持" in str(detail.value)
     assert service.applicant_detail(ROUND, make_uscc(1)).row.uscc == make_uscc(1)
     with pytest.raises(StoreError, match="字段值在数据库中已损坏") as rescore:
         service.rescore(ROUND)
@@ -196,7 +196,7 @@ def test_json_text_cut_short_is_named_where_the_whole_round_is_read(sqlite_url, 
             list(service.round_details(ROUND))
         message = str(whole.value)
         assert f"{expected}第 1 版" in message and "JSONDecodeError" in message
-        assert "数据库未改动" in message and "重新导入" in message
+        assert "数据库未改动" in message and "联系技术支持" in message
         others = [make_uscc(1), make_uscc(3)]
         assert [d.row.uscc for d in service.round_details(ROUND, others)] == others
     finally:

@@ -264,5 +264,5 @@ def test_damaged_values_in_the_database_are_named_and_nothing_is_saved(
     service.store.close()
     message = str(caught.value)
     assert f"企业 {target.name}（{target.uscc}）第 1 版的字段值在数据库中已损坏" in message
-    assert "数据库未改动" in message and "重新导入" in message
+    assert "数据库未改动" in message and "联系技术支持" in message
     assert stored_contents(sqlite_url) == before

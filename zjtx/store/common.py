@@ -191,13 +191,22 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+# What an evaluator can do about a damaged row: neither a re-import nor a rescore rewrites it.
+REMEDY = (
+    "该记录可能被其他程序改动或因磁盘故障损坏，重新导入或重新评价都不能修复："
+    "请联系技术支持检查数据库，必要时从单位的数据库备份恢复"
+)
+
+
 def damaged_version(name: str, uscc: str, number: int | None, exc: Exception) -> StoreError:
     """The error for a version whose stored values cannot be read (the database edited by
-    hand, a disk fault): it names the applicant and version, never a driver's exception."""
+    hand, a disk fault): it names the applicant and version, never a driver's exception.
+    A re-import cannot mend it (an unchanged file or unchanged values write nothing), hence
+    the advice."""
     which = f"第 {number} 版" if number is not None else "当前版本"
     return StoreError(
         f"企业 {name}（{uscc}）{which}的字段值在数据库中已损坏，无法读取"
-        f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。请从申报文件重新导入该企业"
+        f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。{REMEDY}"
     )
 
 
@@ -207,7 +216,7 @@ def damaged_result(name: str, uscc: str, exc: Exception) -> StoreError:
     advice."""
     return StoreError(
         f"企业 {name}（{uscc}）当前的评价结果在数据库中已损坏，无法读取"
-        f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。请联系技术支持修复数据库"
+        f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。{REMEDY}"
     )
 
 
