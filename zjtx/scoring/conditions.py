@@ -488,9 +488,11 @@ class Cases(Cond):
         branches: list[Outcome] = []
         selectors: list[Outcome] = []
         for when, then in self.cases:
-            selector = when.explain(ctx)
-            if selector.state == UNMET:
+            # A selector that does not hold says nothing: decided, not rendered (a guard that
+            # spares most applicants costs them no text).
+            if when.decider()(ctx) is UNMET:
                 continue
+            selector = when.explain(ctx)
             selectors.append(selector)
             branches.append(then.explain(ctx))
             if selector.state == MET:
