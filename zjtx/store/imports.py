@@ -338,36 +338,24 @@ class _FileRun:
                 issues_by_uscc[issue.uscc].append(issue.to_dict())
         confirmations = confirmations_of(self.session, self.round_row.id)
         kept_newer: list[DomainApplicant] = []
-        # Each chunk's new applicants and new versions, sorted first so that scoring (on other
-        # cores for a large file) can run ahead of writing.
-        plans: list[tuple[int, list[tuple[DomainApplicant, dict[str, Any], str]], list[Any]]] = []
-        for chunk in chunks(part.accepted, CHUNK):
-            fresh: list[tuple[DomainApplicant, dict[str, Any], str]] = []
-            updates: list[tuple[DomainApplicant, dict[str, Any], str, _Current]] = []
-            for applicant in chunk:
-                values = codec.encode_values(applicant.values)
-                values_hash = codec.digest(values)
-                known = current.get(applicant.uscc)
-                if known is None:
-                    fresh.append((applicant, values, values_hash))
-                elif known.values_hash == values_hash or known.values_hash == part.written_hash(
-                    applicant.uscc
-                ):
-                    self.unchanged += 1
-                elif previous is not None and known.import_file_id != previous.id:
-                    # Read again from an older file: a newer file has updated it since.
-                    kept_newer.append(applicant)
-                else:
-                    updates.append((applicant, values, values_hash, known))
-            self.new += len(fresh)
-            self.changed += len(updates)
-            plans.append((len(chunk), fresh, updates))
-        jobs = [
-            [(a, ()) for a, _, _ in fresh]
-            + [(a, confirmations.get(k.applicant_id, ())) for a, _, _, k in updates]
-            for _size, fresh, updates in plans
-        ]
-        scoring = chunk_scoring(self.evaluations, self.session, self.info, UNSAVED, jobs)
+        if not current:
+            # A round's first import: every applicant is new, so its scoring (the workers of a
+            # large file) starts before the values are hashed, which it does not need.
+            jobs = [[(a, ()) for a in chunk] for chunk in chunks(part.accepted, CHUNK)]
+            scoring = chunk_scoring(self.evaluations, self.session, self.info, UNSAVED, jobs)
+            try:
+                plans = self._plans(part, current, previous, kept_newer)
+            except BaseException:
+                scoring.close()
+                raise
+        else:
+            plans = self._plans(part, current, previous, kept_newer)
+            jobs = [
+                [(a, ()) for a, _, _ in fresh]
+                + [(a, confirmations.get(k.applicant_id, ())) for a, _, _, k in updates]
+                for _size, fresh, updates in plans
+            ]
+            scoring = chunk_scoring(self.evaluations, self.session, self.info, UNSAVED, jobs)
         try:
             done = 0
             for index, (size, fresh, updates) in enumerate(plans):
@@ -395,6 +383,40 @@ class _FileRun:
         finally:
             scoring.close()
         return kept_newer
+
+    def _plans(
+        self,
+        part: _Partition,
+        current: dict[str, _Current],
+        previous: ImportFile | None,
+        kept_newer: list[DomainApplicant],
+    ) -> list[tuple[int, list[tuple[DomainApplicant, dict[str, Any], str]], list[Any]]]:
+        """Each chunk's size, new applicants and new versions (values encoded and hashed);
+        the unchanged are counted, those a newer file has updated since go to ``kept_newer``."""
+        # Sorted first so that scoring (on other cores for a large file) runs ahead of writing.
+        plans: list[tuple[int, list[tuple[DomainApplicant, dict[str, Any], str]], list[Any]]] = []
+        for chunk in chunks(part.accepted, CHUNK):
+            fresh: list[tuple[DomainApplicant, dict[str, Any], str]] = []
+            updates: list[tuple[DomainApplicant, dict[str, Any], str, _Current]] = []
+            for applicant in chunk:
+                values = codec.encode_values(applicant.values)
+                values_hash = codec.digest(values)
+                known = current.get(applicant.uscc)
+                if known is None:
+                    fresh.append((applicant, values, values_hash))
+                elif known.values_hash == values_hash or known.values_hash == part.written_hash(
+                    applicant.uscc
+                ):
+                    self.unchanged += 1
+                elif previous is not None and known.import_file_id != previous.id:
+                    # Read again from an older file: a newer file has updated it since.
+                    kept_newer.append(applicant)
+                else:
+                    updates.append((applicant, values, values_hash, known))
+            self.new += len(fresh)
+            self.changed += len(updates)
+            plans.append((len(chunk), fresh, updates))
+        return plans
 
     def _write_chunk(
         self,
