@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -163,3 +165,35 @@ def test_every_column_is_named_with_a_header_and_a_display():
             ApplicantTableModel.REGION_COLUMN) == (ApplicantColumn.NAME, 5, 11)  # fmt: skip
     user = int(Qt.ItemDataRole.UserRole)
     assert (SORT_ROLE, ROW_ROLE) == (ItemRole.SORT, ItemRole.ROW) == (user + 1, user + 2)
+
+
+def test_points_awaiting_an_evaluator_show_their_range(qtbot, service, tmp_path):
+    """A scored item open to an evaluator (a 主导产品 not over 50 %) shows its points range in
+    the criteria table and the possible total in the detail's summary, as the report prints."""
+    from zjtx.ui.detail import DetailPane
+
+    source = write_synthetic_json(tmp_path / "申报.json", 1)
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data[0].update(
+        {
+            "lead_product_revenue_y1": str(Decimal(data[0]["revenue_y1"]) * Decimal("0.4")),
+            "ip1_high_value": 0,
+            "ip1_self_developed": 2,
+        }
+    )
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    service.create_round(ROUND, tier="innovative-sme", round_date=date(2025, 6, 1))
+    service.import_paths(ROUND, [source])
+    uscc = service.list_applicants(ROUND)[0].uscc
+    detail = service.applicant_detail(ROUND, uscc)
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.show_detail(detail)
+    model = pane.criteria_model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "IN22-S1")
+    assert model.index(row, 2).data() == "待人工确认"
+    assert model.index(row, 6).data() == "0–15 / 20"
+    evaluation = detail.review.evaluation
+    low, high = evaluation["score_min"], evaluation["score_max"]
+    assert Decimal(high) - Decimal(low) == 15
+    assert f"（可能 {low}–{high}）" in pane.summary.text()

@@ -178,7 +178,11 @@ class DetailPane(QWidget):
             f"数据版本：第 {row.version} 版",
         ]
         if row.score is not None:
-            parts.append(f"得分：{row.score}" + (f" / {row.max_score}" if row.max_score else ""))
+            score = f"得分：{row.score}" + (f" / {row.max_score}" if row.max_score else "")
+            low, high = evaluation.get("score_min"), evaluation.get("score_max")
+            if low is not None and high is not None and low != high:
+                score += f"（可能 {low}–{high}）"
+            parts.append(score)
         parts.append(f"评审：{detail.review.status.label}（{detail.review.decision_label}）")
         reasons = evaluation.get("verdict_reasons") or []
         # the notices on the verdict's line, not a line of their own: the criteria need the room

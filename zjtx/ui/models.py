@@ -503,6 +503,10 @@ def _criterion_points(item: dict[str, Any]) -> str:
     points = item.get("points")
     if points is None:
         return ""
+    low, high = item.get("points_min"), item.get("points_max")
+    if low is not None and high is not None and low != high:
+        # Open until an evaluator confirms or the data is supplied: the range, as the report prints.
+        points = f"{low}–{high}"
     maximum = item.get("max_points")
     return f"{points} / {maximum}" if maximum is not None else str(points)
 
