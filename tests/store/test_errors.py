@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.store.helpers import make_applicant, make_file, make_uscc
+from tests.store.helpers import make_applicant, make_file, make_uscc, warning
 from zjtx.domain.errors import Cancelled
 from zjtx.store import (
     ImportCancelled,
@@ -21,10 +21,13 @@ from zjtx.store.models import Evaluation
 ROUND = "2026年第一批"
 
 
-def _filled(service: StoreService, tmp_path) -> None:
+def _filled(service: StoreService, tmp_path, *, warned: bool = False) -> None:
+    """A round of three applicants; ``warned``: the second with an import warning."""
     service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
+    issues = [warning(make_uscc(2))] if warned else []
     service.import_file(
-        ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(i) for i in range(1, 4)])
+        ROUND,
+        make_file(tmp_path / "a.xlsx", [make_applicant(i) for i in range(1, 4)], issues=issues),
     )
 
 
@@ -179,12 +182,22 @@ def test_json_text_cut_short_is_named_where_one_applicant_is_read(sqlite_url, tm
         service.store.close()
 
 
-@pytest.mark.parametrize("column", ["values", "provenance", "source", "issues"])
-def test_json_text_cut_short_is_named_where_the_whole_round_is_read(sqlite_url, tmp_path, column):
+@pytest.mark.parametrize(
+    ("column", "what"),
+    [
+        ("values", "字段值"),
+        ("provenance", "字段来源"),
+        ("source", "申报文件位置"),
+        ("issues", "导入提示"),
+    ],
+)
+def test_json_text_cut_short_is_named_where_the_whole_round_is_read(
+    sqlite_url, tmp_path, column, what
+):
     """A version's JSON text cut short (SQLite keeps any text in a JSON column; PostgreSQL
     refuses it, so this is SQLite only): reading the whole round (reports, exports) names the
-    applicant and version, in Chinese, instead of the driver's JSONDecodeError; the other
-    applicants still read."""
+    applicant, the version and what of it is damaged, in Chinese, instead of the driver's
+    JSONDecodeError; the other applicants still read."""
     from tests.store.helpers import RuleScorer
     from zjtx.store import open_store
 
@@ -192,10 +205,13 @@ def test_json_text_cut_short_is_named_where_the_whole_round_is_read(sqlite_url, 
     try:
         _filled(service, tmp_path)
         expected = _damage(service, '{"revenue_y1": {"decimal": "12', column)
-        with pytest.raises(StoreError, match="字段值在数据库中已损坏") as whole:
+        with pytest.raises(StoreError, match=f"{what}在数据库中已损坏") as whole:
             list(service.round_details(ROUND))
         message = str(whole.value)
-        assert f"{expected}第 1 版" in message and "JSONDecodeError" in message
+        assert f"{expected}第 1 版的{what}" in message and "JSONDecodeError" in message
+        with pytest.raises(StoreError, match=f"{what}在数据库中已损坏") as detail:
+            service.applicant_detail(ROUND, make_uscc(2))
+        assert f"{expected}第 1 版的{what}" in str(detail.value)
         assert "数据库未改动" in message and "联系技术支持" in message
         others = [make_uscc(1), make_uscc(3)]
         assert [d.row.uscc for d in service.round_details(ROUND, others)] == others
@@ -265,6 +281,143 @@ def test_report_of_a_round_with_values_cut_short_says_which_applicant(
     assert not list((tmp_path / "out").glob("*.pdf"))
 
 
+def test_issues_cut_short_on_a_version_with_warnings_are_named_where_the_table_is_read(
+    sqlite_url, tmp_path
+):
+    """A version with an import warning whose issues JSON text is cut short (SQLite only, as
+    above): the round table (the window's table, `zjtx round show`), the round's statistics,
+    overview and whole-round read name the applicant and version, in Chinese, instead of the
+    driver's JSONDecodeError."""
+    from tests.store.helpers import RuleScorer
+    from zjtx.store import open_store
+    from zjtx.store.statistics import round_overview
+
+    service = StoreService(open_store(sqlite_url), scorer=RuleScorer())
+    try:
+        _filled(service, tmp_path, warned=True)
+        before = service.list_applicants(ROUND, sort="uscc")
+        assert [r.open_warnings for r in before] == [0, 1, 0]
+        expected = _damage(service, '[{"code": "x', "issues")
+        reads = {
+            "table": lambda: service.list_applicants(ROUND),
+            "statistics": lambda: service.statistics(ROUND),
+            "overview": lambda: round_overview(service.store, ROUND),
+            "whole round": lambda: list(service.round_details(ROUND)),
+        }
+        for what, read in reads.items():
+            with pytest.raises(StoreError, match="导入提示在数据库中已损坏") as caught:
+                read()
+            message = str(caught.value)
+            assert f"{expected}第 1 版的导入提示" in message, what
+            assert "JSONDecodeError" in message and "数据库未改动" in message, what
+            assert "联系技术支持" in message, what
+        with pytest.raises(StoreError, match="导入提示在数据库中已损坏") as detail:
+            service.applicant_detail(ROUND, make_uscc(2))
+        assert f"{expected}第 1 版的导入提示" in str(detail.value)
+    finally:
+        service.store.close()
+
+
+def test_rulebook_texts_cut_short_name_the_rulebook(sqlite_url, tmp_path):
+    """The texts every result of one rulebook shares, their JSON text cut short (SQLite only,
+    as above): the whole-round read, the overview and an applicant's detail name the rulebook
+    (id and the start of its hash), in Chinese, instead of the driver's JSONDecodeError."""
+    from tests.store.helpers import RuleScorer
+    from zjtx.store import open_store
+    from zjtx.store.statistics import round_overview
+
+    store = open_store(sqlite_url)
+    try:
+        _filled(StoreService(store, scorer=RuleScorer()), tmp_path)
+        _damage_texts(store, '{"criteria": {"T-REV": {"title": "营业')
+        service = StoreService(store, scorer=RuleScorer())  # nothing cached from before
+        expected = f"评价标准 test-rulebook（内容摘要 {'a' * 8}）的条目文本在数据库中已损坏"
+        reads = {
+            "whole round": lambda: list(service.round_details(ROUND)),
+            "overview": lambda: round_overview(service.store, ROUND),
+            "detail": lambda: service.applicant_detail(ROUND, make_uscc(1)),
+        }
+        for what, read in reads.items():
+            with pytest.raises(StoreError, match="条目文本在数据库中已损坏") as caught:
+                read()
+            message = str(caught.value)
+            assert expected in message and "JSONDecodeError" in message, what
+            assert "数据库未改动" in message and "联系技术支持" in message, what
+        assert len(service.list_applicants(ROUND)) == 3  # the table needs no texts
+    finally:
+        store.close()
+
+
+def _cli_round(tmp_path, monkeypatch, second: dict | None = None) -> None:
+    """A 专精特新 round of three applicants made with the command line, in the data folder
+    of tmp_path; ``second``: fields of the second applicant changed."""
+    import json
+
+    from tests.store.test_real_rulebooks import COMPLETE
+    from zjtx.cli import main
+
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王评审")
+    records = [
+        {"name": f"杭州精工机械{i}有限公司", "uscc": make_uscc(i), **COMPLETE} for i in (1, 2, 3)
+    ]
+    records[1].update(second or {})
+    applicants = tmp_path / "applicants.json"
+    applicants.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    assert main(["round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20"]) == 0
+    assert main(["round", "import", ROUND, str(applicants)]) == 0
+
+
+def test_round_show_with_issues_cut_short_says_which_applicant(tmp_path, monkeypatch, capsys):
+    """`zjtx round show ROUND` on a round whose one version (one with an import warning: more
+    研发人员 than 从业人员) has its issues JSON text cut short (SQLite only, as above): one
+    Chinese line naming the applicant and version, exit status 1, no traceback."""
+    from zjtx.cli import main
+    from zjtx.store import open_store
+
+    _cli_round(tmp_path, monkeypatch, {"employees_y1": 180, "rd_staff_y1": 200})
+    service = StoreService(open_store())
+    try:
+        rows = service.list_applicants(ROUND, sort="uscc")
+        assert [r.open_warnings for r in rows] == [0, 1, 0]
+        _damage(service, '[{"code": "rd-staff-exceeds-emp', "issues")
+    finally:
+        service.store.close()
+    capsys.readouterr()
+    assert main(["round", "show", ROUND]) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert err.count("\n") == 1 and "Traceback" not in err and "未预期" not in err
+    assert f"企业 杭州精工机械2有限公司（{make_uscc(2)}）第 1 版的导入提示在数据库中已损坏" in err
+    assert "联系技术支持" in err
+    assert captured.out == ""
+
+
+def test_report_of_a_round_with_rulebook_texts_cut_short_names_the_rulebook(
+    tmp_path, monkeypatch, capsys
+):
+    """`zjtx report ROUND --out DIR` on a round whose rulebook texts are cut short (SQLite
+    only, as above): one Chinese line naming the rulebook, exit status 1, no PDF."""
+    from zjtx.cli import main
+    from zjtx.store import open_store
+
+    _cli_round(tmp_path, monkeypatch)
+    store = open_store()
+    try:
+        with store.session() as session:
+            [(digest,)] = session.execute(text("SELECT rulebook_hash FROM rulebook_texts")).all()
+        _damage_texts(store, '{"criteria": {"SR26-1": {"title": "')
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert main(["report", ROUND, "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "未预期" not in err
+    assert f"评价标准 srdi-sme-2026（内容摘要 {digest[:8]}）的条目文本在数据库中已损坏" in err
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
 def _damage(service: StoreService, damaged: str, column: str = "values") -> str:
     """Put ``damaged`` as the second applicant's current ``column`` (values, provenance,
     source, issues); how errors name it."""
@@ -296,3 +449,10 @@ def _damage_result(service: StoreService, damaged: str) -> str:
         )
         session.commit()
     return f"企业 {name}（{uscc}）"
+
+
+def _damage_texts(store, damaged: str) -> None:
+    """Put ``damaged`` as the stored texts of every rulebook of the database."""
+    with store.session() as session:
+        session.execute(text("UPDATE rulebook_texts SET texts = :damaged"), {"damaged": damaged})
+        session.commit()

@@ -198,14 +198,16 @@ REMEDY = (
 )
 
 
-def damaged_version(name: str, uscc: str, number: int | None, exc: Exception) -> StoreError:
+def damaged_version(
+    name: str, uscc: str, number: int | None, exc: Exception, what: str = "字段值"
+) -> StoreError:
     """The error for a version whose stored values cannot be read (the database edited by
     hand, a disk fault): it names the applicant and version, never a driver's exception.
     A re-import cannot mend it (an unchanged file or unchanged values write nothing), hence
-    the advice."""
+    the advice. ``what``: the damaged part of the version (字段值, 导入提示...)."""
     which = f"第 {number} 版" if number is not None else "当前版本"
     return StoreError(
-        f"企业 {name}（{uscc}）{which}的字段值在数据库中已损坏，无法读取"
+        f"企业 {name}（{uscc}）{which}的{what}在数据库中已损坏，无法读取"
         f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。{REMEDY}"
     )
 
@@ -217,6 +219,16 @@ def damaged_result(name: str, uscc: str, exc: Exception) -> StoreError:
     return StoreError(
         f"企业 {name}（{uscc}）当前的评价结果在数据库中已损坏，无法读取"
         f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。{REMEDY}"
+    )
+
+
+def damaged_rulebook_texts(rulebook_id: str, rulebook_hash: str, exc: Exception) -> StoreError:
+    """The error for a rulebook's stored texts (shared by every result of that rulebook) that
+    cannot be read: it names the rulebook and the start of its hash, as no one applicant is
+    at fault. A rescore of unchanged inputs reuses the same texts, hence the advice."""
+    return StoreError(
+        f"评价标准 {rulebook_id}（内容摘要 {rulebook_hash[:8]}）的条目文本在数据库中已损坏，"
+        f"无法读取（{type(exc).__name__}）；本次操作未完成，数据库未改动。{REMEDY}"
     )
 
 

@@ -17,7 +17,7 @@ from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.store import audit, codec
-from zjtx.store.common import damaged_result, json_fault
+from zjtx.store.common import damaged_result, damaged_rulebook_texts, json_fault
 from zjtx.store.dto import RoundInfo
 from zjtx.store.models import (
     Applicant,
@@ -161,7 +161,10 @@ class Evaluations:
         self, session: Session, rulebook_hash: str, rulebook_id: str, sample: Any
     ) -> dict[str, Any] | None:
         query = select(RulebookText.texts).where(RulebookText.rulebook_hash == rulebook_hash)
-        texts = session.scalar(query)
+        try:
+            texts = session.scalar(query)
+        except ValueError as exc:  # its JSON text damaged: the driver could not decode it
+            raise damaged_rulebook_texts(rulebook_id, rulebook_hash, exc) from exc
         if texts is not None:
             self._texts_cache[rulebook_hash] = texts
             return texts
@@ -285,13 +288,17 @@ def round_results(session: Session, round_id: int) -> Iterable[tuple[int, dict[s
         .join(Applicant, Applicant.current_evaluation_id == Evaluation.id)
         .where(Applicant.round_id == round_id)
     )
-    texts = dict(
-        session.execute(
-            select(RulebookText.rulebook_hash, RulebookText.texts).where(
-                RulebookText.rulebook_hash.in_(used)
-            )
-        ).all()
-    )
+    try:
+        texts = dict(
+            session.execute(
+                select(RulebookText.rulebook_hash, RulebookText.texts).where(
+                    RulebookText.rulebook_hash.in_(used)
+                )
+            ).all()
+        )
+    except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
+        raise_damaged_texts(session, RulebookText.rulebook_hash.in_(used), exc)
+        raise
     rows = session.execute(
         select(Applicant.id, Evaluation.rulebook_hash, EvaluationResult.result)
         .join(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
@@ -319,3 +326,16 @@ def raise_damaged_result(session: Session, which: ColumnElement[bool], exc: Valu
         fault = json_fault(text)
         if fault is not None:
             raise damaged_result(name, uscc, fault) from exc
+
+
+def raise_damaged_texts(session: Session, which: ColumnElement[bool], exc: ValueError) -> None:
+    """Name the first rulebook of ``which`` whose stored texts hold a JSON text that cannot be
+    decoded; read as text only after the driver failed on them."""
+    for rulebook_id, rulebook_hash, stored in session.execute(
+        select(RulebookText.rulebook_id, RulebookText.rulebook_hash, cast(RulebookText.texts, Text))
+        .where(which)
+        .order_by(RulebookText.rulebook_hash)
+    ):
+        fault = json_fault(stored)
+        if fault is not None:
+            raise damaged_rulebook_texts(rulebook_id, rulebook_hash, fault) from exc

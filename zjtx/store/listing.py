@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from zjtx.store import codec
@@ -88,6 +88,7 @@ class Listing:
             try:
                 version = session.get_one(ApplicantVersion, applicant.current_version_id)
             except ValueError as exc:  # its JSON text damaged: the driver could not decode it
+                _raise_damaged_version(session, Applicant.id == applicant.id, exc)
                 raise damaged_version(applicant.name, uscc, None, exc) from exc
             versions = session.execute(
                 select(ApplicantVersion, ImportFile.file_name, Evaluator.name)
@@ -173,7 +174,7 @@ class Listing:
                 )
             }
         except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
-            _raise_damaged_version(session, ids, exc)
+            _raise_damaged_version(session, Applicant.id.in_(ids), exc)
             raise
         versions: dict[int, list[VersionInfo]] = defaultdict(list)
         for owner, number, values_hash, created_at, file_name, creator in session.execute(
@@ -285,11 +286,15 @@ class Listing:
         )
 
 
-def _raise_damaged_version(session: Session, ids: Sequence[int], exc: ValueError) -> None:
-    """Name the first of these applicants whose current version holds a JSON text that cannot
-    be decoded: the driver fails a whole batch of rows without saying whose. Read as text only
+# What each JSON column of a version holds, as a message names it (in the order read below).
+VERSION_TEXTS = ("字段值", "字段来源", "申报文件位置", "导入提示")
+
+
+def _raise_damaged_version(session: Session, which: ColumnElement[bool], exc: ValueError) -> None:
+    """Name the first applicant of ``which`` whose current version holds a JSON text that
+    cannot be decoded: the driver fails a whole batch of rows without saying whose. Read as text only
     after such a failure, so that healthy rounds are read as fast as before."""
-    for name, uscc, number, *texts in session.execute(
+    for name, uscc, number, *stored in session.execute(
         select(
             Applicant.name,
             Applicant.uscc,
@@ -300,12 +305,13 @@ def _raise_damaged_version(session: Session, ids: Sequence[int], exc: ValueError
             cast(ApplicantVersion.issues, Text),
         )
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
-        .where(Applicant.id.in_(ids))
+        .where(which)
         .order_by(Applicant.id)
     ):
-        fault = json_fault(*texts)
-        if fault is not None:
-            raise damaged_version(name, uscc, number, fault) from exc
+        for what, text in zip(VERSION_TEXTS, stored, strict=True):
+            fault = json_fault(text)
+            if fault is not None:
+                raise damaged_version(name, uscc, number, fault, what) from exc
 
 
 def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
@@ -357,15 +363,20 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
     # Only versions with warnings need their issues read.
     open_warnings: dict[int, int] = {}
     if any(r[4] for r in records):
-        for owner, issues in connection.execute(
-            select(Applicant.id, ApplicantVersion.issues)
-            .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
-            .where(Applicant.round_id == round_id, ApplicantVersion.warnings > 0)
-        ):
-            codes = acked.get(owner, set())
-            open_warnings[owner] = sum(
-                1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
-            )
+        warned = (Applicant.round_id == round_id) & (ApplicantVersion.warnings > 0)
+        try:
+            for owner, issues in connection.execute(
+                select(Applicant.id, ApplicantVersion.issues)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .where(warned)
+            ):
+                codes = acked.get(owner, set())
+                open_warnings[owner] = sum(
+                    1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
+                )
+        except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
+            _raise_damaged_version(session, warned, exc)
+            raise
     scores = sorted((r[13] for r in records if r[13] is not None), reverse=True)
     first_place: dict[float, int] = {}
     for index, value in enumerate(scores, start=1):
