@@ -48,6 +48,9 @@ def test_table_of_a_round_with_issues_cut_short_names_the_applicant(
     assert box.windowTitle() == "操作未完成" and expected in box.text()
     assert "联系技术支持" in box.text() and "未预期" not in box.text()
     assert expected in window.statusBar().currentMessage()
+    # The guide behind it says the list could not be read, not that the round has no applicant.
+    assert "未能读取" in window.welcome.heading.text()
+    assert "还没有企业" not in window.welcome.heading.text()
     window.grab().save(str(tmp_path / "damaged_window.png"))
     box.grab().save(str(tmp_path / "damaged_box.png"))
     box.done(0)

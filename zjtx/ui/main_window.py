@@ -96,6 +96,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self._detail_request = 0
         self._closing_confirmed = False
         self._loading_rows = False
+        self._rows_failed: str | None = None  # why the open round's table could not be read
         self.close_question: QMessageBox | None = None
         self.print_job: Any = None
         self.identity_dialog: Any = None
@@ -388,7 +389,12 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             self.welcome.show_progress(heading, 0, 1)
             self.table_stack.setCurrentWidget(self.welcome)
         elif self.model.rowCount() == 0 and not self._loading_rows:
-            if self.round_archived:
+            if self._rows_failed == self.round_name:
+                # Not an empty round: importing again would not help (the message says what would).
+                self.welcome.show_progress(
+                    f"批次 “{self.round_name}” 的企业列表未能读取，原因见提示窗口和状态栏", 0, 0
+                )
+            elif self.round_archived:
                 self.welcome.show_progress(f"批次 “{self.round_name}” 已归档，没有企业", 1, 1)
             else:
                 self.welcome.show_progress(
@@ -457,6 +463,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             return
         self.statusBar().showMessage("正在读取企业列表……")
         self._loading_rows = True
+        self._rows_failed = None
 
         def loaded(rows: list[Any]) -> None:
             if name != self.round_name:
@@ -484,6 +491,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
 
         def failed(exc: BaseException) -> None:
             self._loading_rows = False
+            self._rows_failed = name
             self._update_welcome()
             self.show_error(exc)
 
