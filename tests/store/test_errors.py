@@ -318,6 +318,33 @@ def test_issues_cut_short_on_a_version_with_warnings_are_named_where_the_table_i
         service.store.close()
 
 
+def test_review_of_an_applicant_with_issues_cut_short_names_it(sqlite_url, tmp_path):
+    """Saving or reading the review of an applicant whose version's issues text is cut short
+    (SQLite only, as above) names it and saves nothing; other applicants are reviewed as
+    before."""
+    from tests.store.helpers import RuleScorer
+    from zjtx.store import open_store
+
+    service = StoreService(open_store(sqlite_url), scorer=RuleScorer())
+    try:
+        _filled(service, tmp_path, warned=True)
+        expected = _damage(service, '[{"code": "x', "issues")
+        for what, act in {
+            "decide": lambda: service.decide(ROUND, make_uscc(2), "reject", "不予推荐"),
+            "review": lambda: service.review_state(ROUND, make_uscc(2)),
+        }.items():
+            with pytest.raises(StoreError, match="导入提示在数据库中已损坏") as caught:
+                act()
+            assert f"{expected}第 1 版的导入提示" in str(caught.value), what
+        state = service.decide(ROUND, make_uscc(1), "reject", "不予推荐")
+        assert state.decision == "reject"
+        with service.store.session() as session:
+            reviews = session.execute(text("SELECT count(*) FROM reviews")).scalar()
+        assert reviews == 1  # the first applicant's, nothing for the damaged one
+    finally:
+        service.store.close()
+
+
 def test_rulebook_texts_cut_short_name_the_rulebook(sqlite_url, tmp_path):
     """The texts every result of one rulebook shares, their JSON text cut short (SQLite only,
     as above): the whole-round read, the overview and an applicant's detail name the rulebook

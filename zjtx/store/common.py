@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -24,7 +24,7 @@ from zjtx.store.errors import (
     TextTooLongError,
 )
 from zjtx.store.identity import record_evaluator
-from zjtx.store.models import Applicant, Evaluator, Round, utc_now
+from zjtx.store.models import Applicant, ApplicantVersion, Evaluator, Round, utc_now
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -254,6 +254,44 @@ def stored_applicant(
         return codec.applicant_from_stored(values, provenance, source)
     except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
         raise damaged_version(name, uscc, number, exc) from exc
+
+
+# What each JSON column of a version holds, as a message names it (in the order read below).
+VERSION_TEXTS = ("字段值", "字段来源", "申报文件位置", "导入提示")
+
+
+def raise_damaged_version(session: Session, which: ColumnElement[bool], exc: ValueError) -> None:
+    """Name the first applicant of ``which`` whose current version holds a JSON text that
+    cannot be decoded: the driver fails a whole batch of rows without saying whose. Read as text only
+    after such a failure, so that healthy rounds are read as fast as before."""
+    for name, uscc, number, *stored in session.execute(
+        select(
+            Applicant.name,
+            Applicant.uscc,
+            ApplicantVersion.number,
+            cast(ApplicantVersion.values, Text),
+            cast(ApplicantVersion.provenance, Text),
+            cast(ApplicantVersion.source, Text),
+            cast(ApplicantVersion.issues, Text),
+        )
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .where(which)
+        .order_by(Applicant.id)
+    ):
+        for what, text in zip(VERSION_TEXTS, stored, strict=True):
+            fault = json_fault(text)
+            if fault is not None:
+                raise damaged_version(name, uscc, number, fault, what) from exc
+
+
+def current_version(session: Session, applicant: Applicant) -> ApplicantVersion:
+    """An applicant's current version row; a JSON text of it the driver cannot decode is a
+    StoreError naming the applicant, version and what is damaged."""
+    try:
+        return session.get_one(ApplicantVersion, applicant.current_version_id)
+    except ValueError as exc:
+        raise_damaged_version(session, Applicant.id == applicant.id, exc)
+        raise damaged_version(applicant.name, applicant.uscc, None, exc) from exc
 
 
 def version_applicant(applicant: Applicant, version: Any) -> DomainApplicant:

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Text, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from zjtx.store import codec
@@ -14,11 +14,11 @@ from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
 from zjtx.store.common import (
     Cancel,
     Progress,
-    damaged_version,
+    current_version,
     decision_label,
     find_applicant,
     find_round,
-    json_fault,
+    raise_damaged_version,
     review_status,
     verdict_label,
     version_applicant,
@@ -85,11 +85,7 @@ class Listing:
         with self.store.session() as session:
             round_row = find_round(session, round_name)
             applicant = find_applicant(session, round_row, uscc)
-            try:
-                version = session.get_one(ApplicantVersion, applicant.current_version_id)
-            except ValueError as exc:  # its JSON text damaged: the driver could not decode it
-                _raise_damaged_version(session, Applicant.id == applicant.id, exc)
-                raise damaged_version(applicant.name, uscc, None, exc) from exc
+            version = current_version(session, applicant)
             versions = session.execute(
                 select(ApplicantVersion, ImportFile.file_name, Evaluator.name)
                 .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
@@ -174,7 +170,7 @@ class Listing:
                 )
             }
         except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
-            _raise_damaged_version(session, Applicant.id.in_(ids), exc)
+            raise_damaged_version(session, Applicant.id.in_(ids), exc)
             raise
         versions: dict[int, list[VersionInfo]] = defaultdict(list)
         for owner, number, values_hash, created_at, file_name, creator in session.execute(
@@ -286,34 +282,6 @@ class Listing:
         )
 
 
-# What each JSON column of a version holds, as a message names it (in the order read below).
-VERSION_TEXTS = ("字段值", "字段来源", "申报文件位置", "导入提示")
-
-
-def _raise_damaged_version(session: Session, which: ColumnElement[bool], exc: ValueError) -> None:
-    """Name the first applicant of ``which`` whose current version holds a JSON text that
-    cannot be decoded: the driver fails a whole batch of rows without saying whose. Read as text only
-    after such a failure, so that healthy rounds are read as fast as before."""
-    for name, uscc, number, *stored in session.execute(
-        select(
-            Applicant.name,
-            Applicant.uscc,
-            ApplicantVersion.number,
-            cast(ApplicantVersion.values, Text),
-            cast(ApplicantVersion.provenance, Text),
-            cast(ApplicantVersion.source, Text),
-            cast(ApplicantVersion.issues, Text),
-        )
-        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
-        .where(which)
-        .order_by(Applicant.id)
-    ):
-        for what, text in zip(VERSION_TEXTS, stored, strict=True):
-            fault = json_fault(text)
-            if fault is not None:
-                raise damaged_version(name, uscc, number, fault, what) from exc
-
-
 def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
     """Every applicant of a round as a line of the round table (latest evaluation, review
     state and rank)."""
@@ -375,7 +343,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
                     1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
                 )
         except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
-            _raise_damaged_version(session, warned, exc)
+            raise_damaged_version(session, warned, exc)
             raise
     scores = sorted((r[13] for r in records if r[13] is not None), reverse=True)
     first_place: dict[float, int] = {}

@@ -24,6 +24,7 @@ from zjtx.store.common import (
     check_open,
     check_text,
     column_limit,
+    current_version,
     decision_label,
     evaluator_row,
     find_applicant,
@@ -40,7 +41,6 @@ from zjtx.store.evaluations import Evaluations, input_hash
 from zjtx.store.identity import review_evaluator
 from zjtx.store.models import (
     Applicant,
-    ApplicantVersion,
     AuditEvent,
     Evaluation,
     Evaluator,
@@ -416,7 +416,7 @@ class Reviews:
     ) -> None:
         # Every change is made in memory first and flushed once, so one save is one version.
         now = utc_now()
-        version = session.get_one(ApplicantVersion, applicant.current_version_id)
+        version = current_version(session, applicant)
         evaluation = session.get_one(Evaluation, applicant.current_evaluation_id)
         if review is None:
             review = Review(applicant_id=applicant.id, opinion="", updated_at=now)
@@ -710,7 +710,7 @@ def review_state_of(
         .where(Review.applicant_id == applicant.id)
         .options(selectinload(Review.items).selectinload(ReviewItem.evaluator))
     )
-    version = session.get_one(ApplicantVersion, applicant.current_version_id)
+    version = current_version(session, applicant)
     evaluation = (
         session.get(Evaluation, applicant.current_evaluation_id)
         if applicant.current_evaluation_id
