@@ -174,3 +174,25 @@ def test_score_json_streams_the_bytes_of_one_json_dump(tmp_path, capsys, count):
     whole = score_applicants(applicants, round_date=date(2025, 6, 1), tier="srdi-sme")
     assert streamed == dump_json([e.to_dict() for e in whole]) + "\n"
     assert len(json.loads(streamed)) == count
+
+
+def test_score_names_json_figures_an_import_would_block(tmp_path, capsys):
+    """`zjtx score` on a JSON whose applicant has a negative figure says on stderr which file,
+    record and field an import would block, and still prints the evaluation with exit 0."""
+    rows = json.loads(SAMPLES.read_text(encoding="utf-8"))[:2]
+    rows[1]["lead_product_revenue_y1"] = -5
+    path = tmp_path / "neg.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert main(["score", str(path), "--tier", "srdi-sme", "--date", "2025-06-01", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 2
+    assert "1 家企业的数据未通过导入检查" in captured.err
+    assert "neg.json" in captured.err and "[2]" in captured.err
+    assert "lead_product_revenue_y1" in captured.err or "主导产品" in captured.err
+    assert captured.err.count("注意") == 1
+
+
+def test_score_says_nothing_of_the_gate_when_every_json_figure_passes(tmp_path, capsys):
+    """Clean JSON inputs are scored without a gate note on stderr."""
+    assert main(["score", str(SAMPLES), "--tier", "srdi-sme", "--date", "2025-06-01"]) == 0
+    assert "导入检查" not in capsys.readouterr().err

@@ -15,6 +15,7 @@ from zjtx.commands.rulebook_files import register_actions
 from zjtx.commands.textout import dump_json, table
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
+from zjtx.domain.issues import Issue
 from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionKind, CriterionState, Evaluation, Verdict
 from zjtx.scoring import (
@@ -400,22 +401,45 @@ class InputApplicants:
         self.paths = paths
         self.year = year
         self.sheet_applicants: list[Applicant] | None = None
+        self.blocked: list[Issue] = []  # the first gate error of each JSON applicant
+        self.told = False
 
     def __iter__(self) -> Iterator[Applicant]:
         from zjtx.intake.json_input import InputError, iter_json_applicants
+        from zjtx.intake.reader import json_applicant_errors
 
         sheets: list[str] = []
+        blocked: list[Issue] = []
         for raw in self.paths:
             path = Path(raw)
             if not path_exists(raw):
                 raise UsageError(f"找不到输入文件 “{raw}”")
             if path.is_file() and path.suffix.lower() == ".json":
                 try:
-                    yield from iter_json_applicants(path, self.catalogue)
+                    for index, applicant in enumerate(
+                        iter_json_applicants(path, self.catalogue), start=1
+                    ):
+                        # The gate an import applies: figures that cannot be (a negative
+                        # revenue) are said, not passed over; the rules still answer for them
+                        # (scoring is also asked "what if"), as the note says.
+                        errors = json_applicant_errors(applicant, self.catalogue, path.name, index)
+                        if errors:
+                            blocked.append(errors[0])
+                        yield applicant
                 except InputError as exc:
                     raise UsageError(str(exc)) from None
             else:
                 sheets.append(raw)
+        if blocked and not self.told:
+            self.told = True
+            self.blocked = blocked
+            shown = "；".join(f"{i.location()}：{i.message}" for i in blocked[:3])
+            more = f" 等 {len(blocked)} 家" if len(blocked) > 3 else ""
+            print(
+                f"zjtx: 注意：{len(blocked)} 家企业的数据未通过导入检查（{shown}{more}），"
+                "导入批次时会被拦截；以下评价按所填数据照常给出，仅供参考，用 zjtx check 查看详情",
+                file=sys.stderr,
+            )
         if sheets:
             if self.sheet_applicants is None:
                 self.sheet_applicants = _read_spreadsheets(sheets, self.year, self.catalogue)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from zjtx.domain.applicant import Provenance
+from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
@@ -323,22 +323,38 @@ def _read_json(
     records = []
     for index, applicant in enumerate(applicants, start=1):
         ticker(1)
-        provenance = {
-            key: Provenance(shown, None, p.cell, p.raw) for key, p in applicant.provenance.items()
-        }
-        record = Record(
-            file=shown,
-            sheet=None,
-            row=index,
-            source=Provenance(shown, None, f"[{index}]"),
-            values=dict(applicant.values),
-            provenance=provenance,
-            cells={key: p.cell for key, p in provenance.items() if p.cell},
-        )
-        record.uscc_text = applicant.values.get("uscc")
-        records.append(record)
+        records.append(json_record(applicant, shown, index))
     file_result.rows_total = len(records)
     return records
+
+
+def json_record(applicant: Applicant, shown: str, index: int) -> Record:
+    """The record of the ``index``-th applicant of a JSON input named ``shown``."""
+    provenance = {
+        key: Provenance(shown, None, p.cell, p.raw) for key, p in applicant.provenance.items()
+    }
+    record = Record(
+        file=shown,
+        sheet=None,
+        row=index,
+        source=Provenance(shown, None, f"[{index}]"),
+        values=dict(applicant.values),
+        provenance=provenance,
+        cells={key: p.cell for key, p in provenance.items() if p.cell},
+    )
+    record.uscc_text = applicant.values.get("uscc")
+    return record
+
+
+def json_applicant_errors(
+    applicant: Applicant, catalogue: FieldCatalogue, shown: str, index: int
+) -> list[Issue]:
+    """The gate's errors for one applicant of a JSON input read one at a time (`zjtx score`):
+    those of a record alone (a negative revenue, a bad credit code); the file's duplicates need
+    the whole file, which `zjtx check` reads."""
+    record = json_record(applicant, shown, index)
+    check_record(record, catalogue)
+    return [issue for issue in record.issues if issue.severity == Severity.ERROR]
 
 
 def _profile_overrides(
