@@ -370,3 +370,63 @@ def test_upgrading_a_0007_database_adds_panels(database_url, tmp_path):
         panels = Panels(store, service.evaluations)
         panels.add_member("旧批次", "王组长", role="组长", evaluator="秘书")
         assert [m.name for m in panels.panel("旧批次").members] == ["王组长"]
+
+
+def test_member_points_stay_within_what_the_applicants_data_allows(database_url, tmp_path):
+    """With the bundled rulebooks, IN22-S1 of a 主导产品 at 40 % of revenue can earn 0 to its
+    band's points, not the item's maximum: a member's higher score is refused naming both,
+    the allowed range is shown, and a 组长's 不符合 does not narrow what members may give."""
+    import json
+
+    from zjtx.paths import resource_path
+
+    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
+    record = dict(samples[0], lead_product="精密滚珠丝杠")
+    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    store = open_store(database_url)
+    try:
+        service = StoreService(store)  # the bundled rulebooks
+        service.create_round(ROUND, tier="innovative-sme", round_date=date(2025, 6, 1))
+        service.import_paths(ROUND, [path])
+        uscc = record["uscc"]
+        criterion = next(
+            c for c in service.review_state(ROUND, uscc).evaluation["criteria"]
+            if c["id"] == "IN22-S1"
+        )  # fmt: skip
+        assert criterion["state"] == "manual"
+        low, high, top = (Decimal(str(criterion[k])) for k in ("points_min", "points_max",
+                                                                 "max_points"))  # fmt: skip
+        assert low == 0 and 0 < high < top
+        panels = Panels(store, service.evaluations)
+        _staff(panels, 1)
+        item = next(c for c in panels.positions(ROUND, uscc).criteria if c.criterion == "IN22-S1")
+        assert (item.points_high, item.max_points) == (high, top)
+        with pytest.raises(
+            ReviewRuleError, match=f"最高可得 {high} 分（满分 {top} 分），收到 {top}"
+        ):
+            panels.judge(ROUND, uscc, member="专家1", criterion="IN22-S1", met=True, points=top,
+                         evaluator="秘书")  # fmt: skip
+        with pytest.raises(ReviewRuleError, match=f"（0～{high} 分）"):
+            panels.judge(ROUND, uscc, member="专家1", criterion="IN22-S1", met=True,
+                         evaluator="秘书")  # fmt: skip
+        panels.judge(ROUND, uscc, member="专家1", criterion="IN22-S1", met=True, points=high,
+                     evaluator="秘书")  # fmt: skip
+        service.apply_review(
+            ROUND, uscc, evaluator="王组长", confirm=[("IN22-S1", "unmet")], ack_warnings=[],
+            reason="主导产品与知识产权无关", decision=None, opinion=None,
+        )  # fmt: skip
+        confirmed = next(
+            c for c in service.review_state(ROUND, uscc).evaluation["criteria"]
+            if c["id"] == "IN22-S1"
+        )  # fmt: skip
+        assert confirmed["points_max"] == 0  # the decision collapsed the range...
+        item = next(c for c in panels.positions(ROUND, uscc).criteria if c.criterion == "IN22-S1")
+        assert item.points_high == high  # ...not what a member may give
+        assert panels.round_positions(ROUND) == [panels.positions(ROUND, uscc)]
+        panels.judge(ROUND, uscc, member="王组长", criterion="IN22-S1", met=True, points=high,
+                     evaluator="秘书")  # fmt: skip
+        assert item.positions[1].points == high
+    finally:
+        store.close()

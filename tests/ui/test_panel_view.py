@@ -139,3 +139,40 @@ def test_chairs_decision_area_shows_the_members_positions(qtbot, window, service
     qtbot.waitUntil(lambda: "赵专家 符合" in label.text(), timeout=TIMEOUT)
     assert label.isVisible()
     assert f"{ME} 未表态" in label.text() and "赵专家 的意见：同意推荐" in label.text()
+
+
+def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, service, tmp_path):
+    """For a scored item whose 主导产品 is at 40 % of revenue the points field says the range
+    the data allows (below the item's maximum); an unscored item's field is closed."""
+    import json
+
+    from zjtx.paths import resource_path
+
+    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
+    record = dict(samples[0], lead_product="精密滚珠丝杠")
+    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.create_round(ROUND, tier="innovative-sme", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [path])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    criteria = service.review_state(ROUND, record["uscc"]).evaluation["criteria"]
+    lead = next(c for c in criteria if c["id"] == "IN22-S1")
+    high, top = lead["points_max"], lead["max_points"]
+    assert lead["state"] == "manual" and high < top
+    window.select_applicant(record["uscc"])
+    dialog = _open(qtbot, window)
+    _add(qtbot, dialog, ME, "福州大学", "评审专家")
+    dialog.criterion.setCurrentIndex(dialog.criterion.findData("IN22-S1"))
+    assert dialog.points.isEnabled()
+    assert dialog.points.placeholderText() == f"本人评分 0–{high}（满分 {top}）"
+    assert dialog.points.toolTip() == f"按该企业的申报数据最高可得 {high} 分（满分 {top} 分）"
+    dialog.points.setText(str(top))
+    with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT) as refused:
+        qtbot.mouseClick(dialog.judge_button, Qt.MouseButton.LeftButton)
+    assert f"最高可得 {high} 分（满分 {top} 分）" in refused.args[0]
+    unscored = [c["id"] for c in criteria if c.get("judgement") and c.get("kind") != "score"]
+    for cid in unscored[:1]:
+        dialog.criterion.setCurrentIndex(dialog.criterion.findData(cid))
+        assert not dialog.points.isEnabled() and dialog.points.placeholderText() == "不计分"

@@ -147,6 +147,7 @@ class CriterionPositions:
     max_points: Decimal | None
     positions: tuple[Position, ...]
     aggregate: Aggregate | None = None
+    points_high: Decimal | None = None  # the most a member can give (what the data allows)
 
     @property
     def met(self) -> int:
@@ -180,6 +181,7 @@ class CriterionPositions:
             "title": self.title,
             "scored": self.scored,
             "max_points": None if self.max_points is None else str(self.max_points),
+            "points_high": None if self.points_high is None else str(self.points_high),
             "met": self.met,
             "unmet": self.unmet,
             "waiting": self.waiting,
@@ -240,6 +242,7 @@ class JudgementItem:
     title: str
     scored: bool
     max_points: Decimal | None = None
+    points_high: Decimal | None = None
 
 
 def criterion_positions(
@@ -266,6 +269,7 @@ def criterion_positions(
                 item.max_points,
                 tuple(positions),
                 aggregate(points, rule) if item.scored else None,
+                item.points_high,
             )
         )
     return tuple(result)

@@ -16,10 +16,13 @@ from zjtx.store.common import (
     check_open,
     check_text,
     column_limit,
+    current_version,
     decision_label,
     evaluator_row,
     find_applicant,
     find_round,
+    round_info,
+    version_applicant,
 )
 from zjtx.store.engine import Store
 from zjtx.store.errors import NotFoundError, ReviewRuleError
@@ -386,7 +389,8 @@ class Panels:
     ) -> dict[str, Any]:
         from zjtx.scoring.errors import did_you_mean
 
-        items = {c["id"]: c for c in self._criteria(session, applicant) if c.get("judgement")}
+        criteria = self._criteria(session, applicant, open_items=True)
+        items = {c["id"]: c for c in criteria if c.get("judgement")}
         item = items.get((criterion or "").strip())
         if item is None:
             hint = did_you_mean(criterion, items)
@@ -397,11 +401,37 @@ class Panels:
             )
         return item
 
-    def _criteria(self, session: Session, applicant: Applicant) -> list[dict[str, Any]]:
+    def _criteria(
+        self, session: Session, applicant: Applicant, *, open_items: bool = False
+    ) -> list[dict[str, Any]]:
+        """The criteria of an applicant's current evaluation; with ``open_items``, as
+        _opened gives them."""
         if applicant.current_evaluation_id is None:
             return []
         evaluation = session.get_one(Evaluation, applicant.current_evaluation_id)
-        return list(self.evaluations.full_result(session, evaluation).get("criteria", []))
+        criteria = list(self.evaluations.full_result(session, evaluation).get("criteria", []))
+        return self._opened(session, applicant, criteria) if open_items else criteria
+
+    def _opened(
+        self, session: Session, applicant: Applicant, criteria: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The criteria with the judgement items as the data leaves them before any
+        evaluator's decision: a member judges afresh, so a confirmed scored item (whose points
+        have collapsed to the decision) is read from the applicant rescored without
+        confirmations, e.g. 0–15 of 20 for a 主导产品 at 40 %. Rare: other items are as read."""
+        if not any(
+            c.get("judgement") and c.get("kind") == "score" and c.get("confirmation")
+            for c in criteria
+        ):
+            return criteria
+        round_row = session.get_one(Round, applicant.round_id)
+        fresh = self.evaluations.score(
+            version_applicant(applicant, current_version(session, applicant)),
+            round_info(round_row, ""),
+            (),
+            "判断未记录",
+        )
+        return list(fresh.to_dict()["criteria"])
 
     # ------------------------------------------------------------------- reading
 
@@ -423,7 +453,7 @@ class Panels:
             if uscc is not None:
                 applicant = find_applicant(session, round_row, uscc)
                 applicants = [applicant]
-                criteria = {applicant.id: self._criteria(session, applicant)}
+                criteria = {applicant.id: self._criteria(session, applicant, open_items=True)}
                 only: int | None = applicant.id
                 reviews = reviews.where(Review.applicant_id == applicant.id)
             else:
@@ -437,6 +467,11 @@ class Panels:
                 criteria = {
                     owner: list(result.get("criteria", []))
                     for owner, result in round_results(session, round_row.id)
+                }
+                criteria = {
+                    a.id: self._opened(session, a, criteria[a.id])
+                    for a in applicants
+                    if a.id in criteria
                 }
                 only = None
                 reviews = reviews.join(Applicant, Applicant.id == Review.applicant_id).where(
@@ -456,7 +491,8 @@ class Panels:
                         item["id"],
                         item.get("title") or "",
                         item.get("kind") == "score",
-                        None if item.get("max_points") is None else Decimal(item["max_points"]),
+                        _decimal(item.get("max_points")),
+                        _points_high(item),
                     )
                     for item in criteria.get(applicant.id, ())
                     if item.get("judgement")
@@ -537,14 +573,31 @@ def _records(
     )
 
 
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _points_high(item: dict[str, Any]) -> Decimal | None:
+    """The most a member can give a scored judgement item of this applicant: what its data
+    allows (points_max) within the item's maximum; None for an unscored item."""
+    if item.get("kind") != "score":
+        return None
+    top, high = _decimal(item.get("max_points")), _decimal(item.get("points_max"))
+    if high is None or (top is not None and high > top):
+        return top
+    return high
+
+
 def _points(item: dict[str, Any], points: str | Decimal | None, met: bool) -> str | None:
-    """The points text to store for a judgement, checked against the item."""
+    """The points text to store for a judgement, checked against the item (0 to what the
+    applicant's data allows)."""
     scored = item.get("kind") == "score"
+    top, high = _decimal(item.get("max_points")), _points_high(item)
     if points is None or (isinstance(points, str) and not points.strip()):
         if scored:
             raise ReviewRuleError(
                 f"条目 {item['id']} 是计分的人工判断条目，请用 --points 给出本人评分"
-                + (f"（0～{item['max_points']} 分）" if item.get("max_points") else "")
+                + (f"（0～{high} 分）" if high is not None else "")
             )
         return None
     if not scored:
@@ -555,9 +608,13 @@ def _points(item: dict[str, Any], points: str | Decimal | None, met: bool) -> st
         raise ReviewRuleError(f"分数应是数字，收到 “{points}”") from None
     if not value.is_finite() or value < 0:
         raise ReviewRuleError(f"分数应是不小于 0 的数字，收到 “{points}”")
-    top = item.get("max_points")
-    if top is not None and value > Decimal(str(top)):
-        raise ReviewRuleError(f"条目 {item['id']} 最高 {top} 分，收到 {value} 分")
+    if high is not None and value > high:
+        if top is not None and high < top:
+            raise ReviewRuleError(
+                f"条目 {item['id']} 按该企业的申报数据最高可得 {high} 分（满分 {top} 分），"
+                f"收到 {value} 分"
+            )
+        raise ReviewRuleError(f"条目 {item['id']} 最高 {high} 分，收到 {value} 分")
     if not met and value != 0:
         raise ReviewRuleError(f"判断为不符合时条目 {item['id']} 的分数只能是 0，收到 {value} 分")
     return str(value)

@@ -39,6 +39,7 @@ from zjtx.store.panel_positions import (
     ROLE_LABELS,
     TRIMMED,
     ApplicantPanel,
+    CriterionPositions,
     PanelInfo,
 )
 from zjtx.store.panels import Panels
@@ -182,6 +183,8 @@ class PanelDialog(QDialog):
         self.mine_hint = QLabel("")
         self.mine_hint.setWordWrap(True)
         self.criterion = QComboBox()
+        self.criterion.currentIndexChanged.connect(self._criterion_chosen)
+        self._items: dict[str, CriterionPositions] = {}
         self.met = QRadioButton("符合")
         self.unmet = QRadioButton("不符合")
         self.met.setChecked(True)
@@ -328,10 +331,13 @@ class PanelDialog(QDialog):
     def _show_mine(self, info: PanelInfo, view: ApplicantPanel | None) -> None:
         me = self.evaluator_getter()
         member = next((m for m in info.members if m.name == me), None)
+        self._items = {item.criterion: item for item in view.criteria} if view else {}
+        self.criterion.blockSignals(True)  # one _criterion_chosen below, once enabled
         self.criterion.clear()
         for item in view.criteria if view is not None else ():
             scored = "（计分）" if item.scored else ""
             self.criterion.addItem(f"{item.criterion} {item.title}{scored}", item.criterion)
+        self.criterion.blockSignals(False)
         recused = view is not None and member is not None and member.name in view.recusals
         if member is None:
             self.mine_hint.setText(f"您（{me or '未设置评审人'}）不是本批次专家组成员，只能查看")
@@ -342,6 +348,26 @@ class PanelDialog(QDialog):
         editable = member is not None and view is not None and not recused
         for widget in self.mine_widgets:
             widget.setEnabled(editable)
+        self._criterion_chosen()
+
+    def _criterion_chosen(self) -> None:
+        """Points only for a scored item, with the range this applicant's data allows."""
+        item = self._items.get(self.criterion.currentData() or "")
+        if item is None or not item.scored:
+            self.points.clear()
+            self.points.setPlaceholderText("不计分" if item is not None else "计分条目填本人评分")
+            self.points.setEnabled(False)
+            return
+        high = item.points_high if item.points_high is not None else item.max_points
+        top = item.max_points
+        text = "本人评分" if high is None else f"本人评分 0–{high}"
+        tip = "计分条目填本人评分" if high is None else f"本人评分：0 到 {high} 分"
+        if high is not None and top is not None and high < top:
+            text += f"（满分 {top}）"
+            tip = f"按该企业的申报数据最高可得 {high} 分（满分 {top} 分）"
+        self.points.setPlaceholderText(text)
+        self.points.setToolTip(tip)
+        self.points.setEnabled(self.criterion.isEnabled())
 
     def _applicant_chosen(self) -> None:
         self.uscc = self.applicant.currentData()
