@@ -104,3 +104,27 @@ def test_refusals_exit_1_and_typing_mistakes_exit_2(capsys):
     assert code == 2 and "可判断的条目" in err
     code, out, _ = run(capsys, "round", "history", ROUND, USCC)
     assert "专家 专家乙 声明回避（理由：曾任该企业顾问）" in out
+
+
+def test_points_above_what_the_data_allows_are_refused_and_the_range_shown(tmp_path, capsys):
+    """In a 创新型 round, IN22-S1 of a 主导产品 at 40 % of revenue: `panel judge` without points
+    asks for them within the range the data allows, refuses the item's maximum, and `panel
+    show` says the range beside the aggregate."""
+    record = dict(json.loads(SAMPLES.read_text(encoding="utf-8"))[0], lead_product="滚珠丝杠")
+    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
+    path = tmp_path / "lead.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    assert main(["round", "create", "创新", "--tier", "innovative-sme", "--date", "2025-06-01"]) == 0
+    assert main(["round", "import", "创新", str(path)]) == 0
+    assert main(["panel", "add", "创新", "--name", "专家甲", "--role", "评审专家"]) == 0
+    capsys.readouterr()
+    judge = ("panel", "judge", "创新", USCC, "--member", "专家甲", "--criterion", "IN22-S1",
+             "--met", "yes")  # fmt: skip
+    code, _, err = run(capsys, *judge)
+    assert code == 2 and "请用 --points 给出本人评分（0～15 分）" in err
+    code, _, err = run(capsys, *judge, "--points", "20")
+    assert code == 2 and "按该企业的申报数据最高可得 15 分（满分 20 分），收到 20 分" in err
+    assert run(capsys, *judge, "--points", "12")[0] == 0
+    code, out, _ = run(capsys, "panel", "show", "创新", USCC)
+    assert code == 0
+    assert "汇总评分：12.00（算术平均，1 人）（按申报数据可评 0–15 分，满分 20 分）" in out

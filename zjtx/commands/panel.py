@@ -9,7 +9,12 @@ from contextlib import contextmanager
 from zjtx.cli import UsageError
 from zjtx.commands.rounds import _common, _Failure, _guarded, _service, _write_output
 from zjtx.commands.textout import dump_json
-from zjtx.store.panel_positions import AGGREGATION_LABELS, ApplicantPanel, PanelInfo
+from zjtx.store.panel_positions import (
+    AGGREGATION_LABELS,
+    ApplicantPanel,
+    CriterionPositions,
+    PanelInfo,
+)
 from zjtx.store.panels import PanelRefusedError, Panels
 
 YES = {"yes": True, "y": True, "是": True, "符合": True, "no": False, "n": False, "否": False,
@@ -113,6 +118,15 @@ def render_panel(info: PanelInfo) -> str:
     return "\n".join(lines)
 
 
+def _points_allowed(item: CriterionPositions) -> str:
+    """What a member may give a scored item, when the applicant's data allows less than its
+    maximum (a 主导产品 at 40 %: 0–15 of 20)."""
+    high, top = item.points_high, item.max_points
+    if high is None or top is None or high >= top:
+        return ""
+    return f"（按申报数据可评 0–{high} 分，满分 {top} 分）"
+
+
 def render_positions(view: ApplicantPanel) -> str:
     lines = [f"{view.name}（{view.uscc}）  批次 “{view.round_name}”"]
     if not view.members:
@@ -124,7 +138,7 @@ def render_positions(view: ApplicantPanel) -> str:
             note = f"  {p.note}" if p.note else ""
             lines.append(f"  {p.member}：{p.label}{note}")
         if item.aggregate is not None:
-            lines.append(f"  汇总评分：{item.aggregate.text}")
+            lines.append(f"  汇总评分：{item.aggregate.text}{_points_allowed(item)}")
     for name, reason in view.recusals.items():
         lines.append(f"回避：{name}（{reason}）")
     for name, text in view.opinions.items():
