@@ -114,7 +114,9 @@ def test_points_above_what_the_data_allows_are_refused_and_the_range_shown(tmp_p
     record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
     path = tmp_path / "lead.json"
     path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
-    assert main(["round", "create", "创新", "--tier", "innovative-sme", "--date", "2025-06-01"]) == 0
+    assert (
+        main(["round", "create", "创新", "--tier", "innovative-sme", "--date", "2025-06-01"]) == 0
+    )
     assert main(["round", "import", "创新", str(path)]) == 0
     assert main(["panel", "add", "创新", "--name", "专家甲", "--role", "评审专家"]) == 0
     capsys.readouterr()
