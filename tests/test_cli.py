@@ -196,3 +196,25 @@ def test_score_says_nothing_of_the_gate_when_every_json_figure_passes(tmp_path, 
     """Clean JSON inputs are scored without a gate note on stderr."""
     assert main(["score", str(SAMPLES), "--tier", "srdi-sme", "--date", "2025-06-01"]) == 0
     assert "导入检查" not in capsys.readouterr().err
+
+
+def test_score_names_where_a_spreadsheets_blocked_rows_are(tmp_path, capsys):
+    """`zjtx score` on a roster says on stderr how many gate errors kept applicants out and
+    where the first ones are (file · sheet · cell and the message)."""
+    import shutil
+
+    import openpyxl
+
+    path = tmp_path / "roster.xlsx"
+    shutil.copy(resource_path("samples", "roster_2026.xlsx"), path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    header = next(r for r in range(1, 10) if sheet.cell(r, 2).value == "企业名称")
+    column = next(c.column for c in sheet[header] if c.value and "营业收入" in str(c.value))
+    sheet.cell(header + 2, column).value = "一千"
+    book.save(path)
+    assert main(["score", str(path), "--tier", "srdi-sme", "--date", "2026-06-01"]) == 0
+    err = capsys.readouterr().err
+    assert "个错误（roster.xlsx · 申报名单 · " in err and "相关企业未参与评价" in err
+    cell = f"{openpyxl.utils.get_column_letter(column)}{header + 2}"
+    assert f"roster.xlsx · 申报名单 · {cell}：" in err and "无法把“一千”读作数值" in err

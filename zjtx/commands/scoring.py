@@ -433,10 +433,8 @@ class InputApplicants:
         if blocked and not self.told:
             self.told = True
             self.blocked = blocked
-            shown = "；".join(f"{i.location()}：{i.message}" for i in blocked[:3])
-            more = f" 等 {len(blocked)} 家" if len(blocked) > 3 else ""
             print(
-                f"zjtx: 注意：{len(blocked)} 家企业的数据未通过导入检查（{shown}{more}），"
+                f"zjtx: 注意：{len(blocked)} 家企业的数据未通过导入检查（{_first_issues(blocked)}），"
                 "导入批次时会被拦截；以下评价按所填数据照常给出，仅供参考，用 zjtx check 查看详情",
                 file=sys.stderr,
             )
@@ -454,6 +452,12 @@ class InputApplicants:
         return list(kept.values())
 
 
+def _first_issues(issues: list[Issue], count: int = 3) -> str:
+    """Where and what the first few gate errors are, for a one-line note."""
+    shown = "；".join(f"{i.location()}：{i.message}" for i in issues[:count])
+    return shown + ("……" if len(issues) > count else "")
+
+
 def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -> list[Applicant]:
     try:
         from zjtx.intake import read_applicants
@@ -463,8 +467,8 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
     blocked = [i for i in result.issues if str(i.severity) == "error"]
     if blocked:
         print(
-            f"zjtx: 注意：导入时发现 {len(blocked)} 个错误，相关企业未参与评价；"
-            "用 zjtx check 查看详情",
+            f"zjtx: 注意：导入时发现 {len(blocked)} 个错误（{_first_issues(blocked)}），"
+            "相关企业未参与评价；用 zjtx check 查看详情",
             file=sys.stderr,
         )
     return list(result.applicants)
