@@ -316,6 +316,21 @@ def test_confirmation_decides_judgement_parts_only():
     assert override.verdict == Verdict.NOT_QUALIFIED
 
 
+def test_overriding_a_scored_item_to_unmet_takes_its_points():
+    """改判 of a computed scored item to 不符合 earns nothing (its points leave the total);
+    改判 to 符合 of an item that earned points keeps them."""
+    computed = _eval(WORKED)
+    item = computed.criterion("SR22-S2")
+    assert item.state == S.MET and item.points > 0
+    refused = _eval(
+        WORKED, confirmations=[Confirmation("SR22-S2", S.UNMET, "研发费用不实", "王五")]
+    )
+    assert (refused.criterion("SR22-S2").state, refused.criterion("SR22-S2").points) == (S.UNMET, 0)
+    assert refused.score == computed.score - item.points
+    kept = _eval(WORKED, confirmations=[Confirmation("SR22-S2", S.MET, "已核实", "王五")])
+    assert kept.criterion("SR22-S2").points == item.points and kept.score == computed.score
+
+
 @pytest.mark.parametrize(
     ("rulebook_id", "overlay"),
     [

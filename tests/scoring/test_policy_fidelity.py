@@ -323,6 +323,33 @@ def test_scored_item_on_a_lead_product_not_over_half_awaits_an_evaluator(
 
 
 @pytest.mark.parametrize(("rulebook_id", "overlay", "criterion_id", "changes"), LEAD_PRODUCT_SCORES)
+def test_lead_product_item_is_a_judgement_only_where_the_guard_applies(
+    rulebook_id, overlay, criterion_id, changes
+):
+    """Over 50 % (or unstated) the item is computed, listed as no judgement, and an evaluator's
+    不符合 overrides it outright (0 points, the total lowered by what it earned), as before the
+    guard; at 50 % it is a judgement item whose confirmation decides the judgement part."""
+    revenue = base(rulebook_id)["revenue_y1"]
+    for share in (None, revenue / 2 + d("0.01")):
+        values = changes if share is None else {**changes, "lead_product_revenue_y1": share}
+        computed = run(rulebook_id, values, overlay=overlay)
+        item = computed.criterion(criterion_id)
+        assert (item.state, item.judgement) == (MET, False) and item.points > 0
+        no = Confirmation(criterion_id, UNMET, "张三", "知识产权与主导产品无关")
+        refused = run(rulebook_id, values, overlay=overlay, confirmations=[no])
+        overridden = refused.criterion(criterion_id)
+        assert (overridden.state, overridden.computed_state, overridden.points) == (UNMET, MET, 0)
+        assert overridden.judgement is False
+        assert refused.score == computed.score - item.points
+    half = {**changes, "lead_product_revenue_y1": revenue / 2}
+    pending = run(rulebook_id, half, overlay=overlay).criterion(criterion_id)
+    assert (pending.state, pending.judgement) == (MANUAL, True)
+    no = Confirmation(criterion_id, UNMET, "张三", "主导产品与知识产权无关")
+    judged = run(rulebook_id, half, overlay=overlay, confirmations=[no]).criterion(criterion_id)
+    assert (judged.state, judged.computed_state, judged.judgement) == (UNMET, MANUAL, True)
+
+
+@pytest.mark.parametrize(("rulebook_id", "overlay", "criterion_id", "changes"), LEAD_PRODUCT_SCORES)
 def test_scored_item_on_a_lead_product_over_half_or_unstated_scores_as_before(
     rulebook_id, overlay, criterion_id, changes
 ):

@@ -106,6 +106,11 @@ class Cond:
     def judgemental(self) -> bool:
         return any(child.judgemental() for child in self.children())
 
+    def judged_whatever_the_data(self) -> bool:
+        """Whether a judgement part applies to every applicant, not only in a case the data
+        selects (as the 主导产品 guard's does: a judgement at 50 % of revenue or less)."""
+        return any(child.judged_whatever_the_data() for child in self.children())
+
 
 class Leaf(Cond):
     """A test on one quantity."""
@@ -123,6 +128,9 @@ class Leaf(Cond):
         return UNKNOWN
 
     def judgemental(self) -> bool:
+        return self.judgement
+
+    def judged_whatever_the_data(self) -> bool:
         return self.judgement
 
     def tester(self) -> Callable[[Any], bool]:  # pragma: no cover - interface
@@ -333,6 +341,9 @@ class Manual(Cond):
     def judgemental(self) -> bool:
         return True
 
+    def judged_whatever_the_data(self) -> bool:
+        return True
+
     def _build(self) -> StateFn:
         return _judged_or_manual
 
@@ -452,6 +463,9 @@ class Cases(Cond):
             yield then
         if self.otherwise is not None:
             yield self.otherwise
+
+    def judged_whatever_the_data(self) -> bool:
+        return False  # each branch applies only where the data selects it
 
     def describe(self) -> str:
         lines = [f"{w.requirement()}的，{t.requirement()}" for w, t in self.cases]

@@ -150,6 +150,17 @@ def _parse_criterion(
     judgement = bool(flagged) or bool(
         (cond is not None and cond.judgemental()) or (score is not None and score.judgemental())
     )
+    # A scored item judged only in some data cases (the 主导产品 guard of IN22-S1, SR22-S10,
+    # SD-11) is a judgement item only where they apply: elsewhere its points are computed and
+    # an evaluator may override them, as before the guard. A condition with a judgement part in
+    # some cases stays a judgement item throughout (its hard facts decide as computed).
+    guarded = bool(
+        judgement
+        and not flagged
+        and cond is None
+        and score is not None
+        and not score.judged_whatever_the_data()
+    )
     requirement = str(
         entry.get("requirement") or (cond.requirement() if cond else score.describe())  # type: ignore[union-attr]
     )
@@ -166,6 +177,7 @@ def _parse_criterion(
         cond=cond,
         score=score,
         judgement=judgement,
+        guarded=guarded,
         not_applicable=na,
         enabled_by_setting=enabled,
         notes=tuple(str(n) for n in notes),

@@ -111,6 +111,10 @@ class CriterionDef:
     cond: Cond | None = None
     score: Score | None = None
     judgement: bool = False
+    # A scored item that is a judgement item only where its data selects a case with a
+    # judgement part (the 主导产品 guard): elsewhere its points are computed and an evaluator's
+    # decision overrides them (zjtx.scoring.criterion_parsing).
+    guarded: bool = False
     not_applicable: NotApplicable | None = None
     enabled_by_setting: str | None = None
     notes: tuple[str, ...] = ()

@@ -133,15 +133,17 @@ class _Run:
         state, points, low, high = self._decide_with(c, None)
         if confirmation is None:
             return Decision(state, points, low, high)
-        if c.judgement:
+        if c.judgement and (not c.guarded or state is MANUAL):
             # A judgement item confirmed by an evaluator: the confirmation decides the
             # judgement parts only; hard facts in the same criterion (a share below 10 %, a
             # large enterprise, a 单项冠军 title) still decide as computed.
             judged, points, low, high = self._decide_with(c, confirmation.state)
             return Decision(judged, points, low, high, state, confirmation)
         if c.score is not None:
-            # An override of a computed item: the evaluator decides it outright.
-            value = high if confirmation.state == MET else low
+            # An override of a computed item: the evaluator decides it outright. 不符合 earns
+            # the rule's least points (a 不符合 that kept 20 points would count in the total);
+            # 符合 keeps what the data earns, or the most an open item could.
+            value = high if confirmation.state == MET else c.score.bounds()[0]
             return Decision(confirmation.state, value, value, value, state, confirmation)
         return Decision(confirmation.state, computed=state, confirmation=confirmation)
 
@@ -217,7 +219,11 @@ class _Run:
             if self.confirmations:
                 c = self.rulebook.by_id[criterion_id]
                 confirmation = self.confirmations.get(criterion_id)
-                judged = confirmation.state if confirmation is not None and c.judgement else None
+                judged = (
+                    confirmation.state
+                    if confirmation is not None and self._judging(c, self.decide(criterion_id))
+                    else None
+                )
                 previous, ctx.judged = ctx.judged, judged
                 try:
                     result = self._explain(criterion_id)
@@ -229,12 +235,23 @@ class _Run:
             self.results[criterion_id] = result
         return result
 
+    def _judging(self, c: CriterionDef, decision: Decision) -> bool:
+        """Whether the criterion is a judgement item for this applicant: always, or (guarded)
+        where its data left it open; a confirmation then decides its judgement parts, while
+        elsewhere an evaluator's decision overrides it."""
+        if not c.judgement:
+            return False
+        computed = decision.computed if decision.confirmation is not None else decision.state
+        return not c.guarded or computed is MANUAL
+
     def _explain(self, cid: str) -> CriterionResult:
         decision = self.decisions.get(cid) or self.decide(cid)
         (cid, title, group, group_title, kind, requirement, clause, source, grade, unverified,
          judgement, max_points, notes, score, cond) = self.rulebook.result_heads[cid]  # fmt: skip
         state = decision.state
         confirmation = decision.confirmation
+        if judgement and self.rulebook.by_id[cid].guarded:
+            judgement = self._judging(self.rulebook.by_id[cid], decision)
         if decision.na_reason is not None:
             observed, gap, missing, parts = decision.na_reason, None, (), ()
         else:

@@ -91,6 +91,10 @@ class Score:
     def judgemental(self) -> bool:
         return False
 
+    def judged_whatever_the_data(self) -> bool:
+        """As Cond.judged_whatever_the_data."""
+        return self.judgemental()
+
 
 def _unknown_points(low: Decimal, high: Decimal, ctx: Context, name: str) -> Points:
     qv = ctx.q(name)
@@ -436,6 +440,9 @@ class FirstMatch(Score):
     def judgemental(self) -> bool:
         return any(c.judgemental() for c, _ in self.cases)
 
+    def judged_whatever_the_data(self) -> bool:
+        return any(c.judged_whatever_the_data() for c, _ in self.cases)
+
     def _build(self) -> PointsFn:
         cases = tuple((cond.decider(), pts) for cond, pts in self.cases)
         otherwise = self.otherwise
@@ -539,6 +546,9 @@ class BestOf(Score):
 
     def judgemental(self) -> bool:
         return any(i.judgemental() for i in self.items)
+
+    def judged_whatever_the_data(self) -> bool:
+        return any(i.judged_whatever_the_data() for i in self.items)
 
     def bounds(self) -> tuple[Decimal, Decimal]:
         return self._bounds
