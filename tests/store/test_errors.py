@@ -246,6 +246,35 @@ def test_evaluation_result_cut_short_is_named_where_the_whole_round_is_read(sqli
         service.store.close()
 
 
+@pytest.mark.parametrize("where", ["review state", "decision", "panel positions"])
+def test_evaluation_result_cut_short_is_named_by_review_and_panel(sqlite_url, tmp_path, where):
+    """An evaluation result cut short (SQLite only, as above): the review pane's read, saving a
+    decision and the panel's positions name the applicant and the damaged result, as the
+    detail does, instead of the driver's JSONDecodeError; nothing is saved."""
+    from tests.store.helpers import RuleScorer
+    from zjtx.store import open_store
+    from zjtx.store.panels import Panels
+
+    service = StoreService(open_store(sqlite_url), scorer=RuleScorer())
+    try:
+        _filled(service, tmp_path)
+        expected = _damage_result(service, '{"criteria": [{"id": "T-')
+        panels = Panels(service.store, service.evaluations)
+        act = {
+            "review state": lambda: service.review_state(ROUND, make_uscc(2)),
+            "decision": lambda: service.decide(
+                ROUND, make_uscc(2), "reject", "不予推荐", evaluator="甲"
+            ),
+            "panel positions": lambda: panels.positions(ROUND, make_uscc(2)),
+        }[where]
+        with pytest.raises(StoreError, match="评价结果在数据库中已损坏") as caught:
+            act()
+        assert expected in str(caught.value) and "联系技术支持" in str(caught.value)
+        assert [r.decision for r in service.list_applicants(ROUND)] == [None, None, None]
+    finally:
+        service.store.close()
+
+
 def test_report_of_a_round_with_values_cut_short_says_which_applicant(
     tmp_path, monkeypatch, capsys
 ):

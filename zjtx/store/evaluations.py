@@ -215,10 +215,21 @@ class Evaluations:
         return compact(result, texts, reference)
 
     def full_result(self, session: Session, row: Evaluation) -> dict[str, Any]:
-        """The complete result of a stored evaluation (Evaluation.to_dict() form)."""
+        """The complete result of a stored evaluation (Evaluation.to_dict() form); a JSON text
+        of it (or of its rulebook's texts) the driver cannot decode is a StoreError naming the
+        applicant (or the rulebook), wherever the result is read: review, decision, panel."""
         with session.no_autoflush:  # a review being edited is flushed once, at its end
-            stored = session.get_one(EvaluationResult, row.id).result
-        return expand(stored, self.texts(session, row.rulebook_hash, row.rulebook_id))
+            try:
+                stored = session.get_one(EvaluationResult, row.id).result
+            except ValueError as exc:
+                raise_damaged_result(session, Applicant.current_evaluation_id == row.id, exc)
+                raise
+            try:
+                texts = self.texts(session, row.rulebook_hash, row.rulebook_id)
+            except ValueError as exc:
+                raise_damaged_texts(session, RulebookText.rulebook_hash == row.rulebook_hash, exc)
+                raise
+        return expand(stored, texts)
 
     def store(
         self,
