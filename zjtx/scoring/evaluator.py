@@ -369,6 +369,12 @@ class CriterionResults(_Rendered):
     def states(self) -> dict[str, CriterionState]:
         return {cid: d.state for cid, d in self._run.decisions.items()}
 
+    def points_range(self, criterion_id: str) -> tuple[Decimal | None, Decimal | None]:
+        """The lowest and highest points a criterion can end with, as decided, without
+        rendering any text (None, None for an unscored one)."""
+        decision = self._run.decide(criterion_id)
+        return decision.low, decision.high
+
     def __len__(self) -> int:
         return len(self._run.rulebook.criteria)
 

@@ -55,6 +55,10 @@ from zjtx.store.panel_positions import (
     PanelRecords,
 )
 
+# What a failed read of the panel's records left undone (a rulebook that cannot judge an
+# applicant): nothing is written by a read.
+UNREAD = "专家组记录未读取"
+
 
 class PanelRefusedError(ReviewRuleError):
     """A panel rule refuses the action (not a member, 回避, only the 组长 decides...)."""
@@ -389,7 +393,7 @@ class Panels:
     ) -> dict[str, Any]:
         from zjtx.scoring.errors import did_you_mean
 
-        criteria = self._criteria(session, applicant, open_items=True)
+        criteria = self._criteria(session, applicant, open_items=True, unsaved="判断未记录")
         items = {c["id"]: c for c in criteria if c.get("judgement")}
         item = items.get((criterion or "").strip())
         if item is None:
@@ -402,7 +406,12 @@ class Panels:
         return item
 
     def _criteria(
-        self, session: Session, applicant: Applicant, *, open_items: bool = False
+        self,
+        session: Session,
+        applicant: Applicant,
+        *,
+        open_items: bool = False,
+        unsaved: str = UNREAD,
     ) -> list[dict[str, Any]]:
         """The criteria of an applicant's current evaluation; with ``open_items``, as
         _opened gives them."""
@@ -410,28 +419,45 @@ class Panels:
             return []
         evaluation = session.get_one(Evaluation, applicant.current_evaluation_id)
         criteria = list(self.evaluations.full_result(session, evaluation).get("criteria", []))
-        return self._opened(session, applicant, criteria) if open_items else criteria
+        return self._opened(session, applicant, criteria, unsaved) if open_items else criteria
 
     def _opened(
-        self, session: Session, applicant: Applicant, criteria: list[dict[str, Any]]
+        self,
+        session: Session,
+        applicant: Applicant,
+        criteria: list[dict[str, Any]],
+        unsaved: str = UNREAD,
     ) -> list[dict[str, Any]]:
-        """The criteria with the judgement items as the data leaves them before any
-        evaluator's decision: a member judges afresh, so a confirmed scored item (whose points
-        have collapsed to the decision) is read from the applicant rescored without
-        confirmations, e.g. 0–15 of 20 for a 主导产品 at 40 %. Rare: other items are as read."""
-        if not any(
-            c.get("judgement") and c.get("kind") == "score" and c.get("confirmation")
-            for c in criteria
-        ):
+        """The criteria with each confirmed scored judgement item's points range as the data
+        leaves it before any evaluator's decision (a member judges afresh, while the decision
+        collapsed the range: 0–15 of 20 for a 主导产品 at 40 % whatever the 组长 decided).
+        Only those applicants are scored again, deciding without rendering any text; every
+        other field is as read."""
+        confirmed = [
+            i
+            for i, c in enumerate(criteria)
+            if c.get("judgement") and c.get("kind") == "score" and c.get("confirmation")
+        ]
+        if not confirmed:
             return criteria
         round_row = session.get_one(Round, applicant.round_id)
         fresh = self.evaluations.score(
             version_applicant(applicant, current_version(session, applicant)),
             round_info(round_row, ""),
             (),
-            "判断未记录",
+            unsaved,
         )
-        return list(fresh.to_dict()["criteria"])
+        ranges = getattr(fresh.criteria, "points_range", None)
+        opened = list(criteria)
+        for i in confirmed:
+            cid = criteria[i]["id"]
+            if ranges is not None:
+                low, high = ranges(cid)
+            else:  # a caller's own scorer: its results as they are
+                item = fresh.criterion(cid)
+                low, high = item.points_min, item.points_max
+            opened[i] = {**criteria[i], "points_min": _number(low), "points_max": _number(high)}
+        return opened
 
     # ------------------------------------------------------------------- reading
 
@@ -571,6 +597,13 @@ def _records(
         recusals,
         opinions,
     )
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A points figure as the stored result holds it (Evaluation.to_dict())."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _decimal(value: Any) -> Decimal | None:
