@@ -349,6 +349,20 @@ def test_lead_product_item_is_a_judgement_only_where_the_guard_applies(
     assert (judged.state, judged.computed_state, judged.judgement) == (UNMET, MANUAL, True)
 
 
+def test_lead_product_item_no_case_can_score_says_no_judgement_awaits():
+    """IN22-S1 at 40 % with no intellectual property at all: decided at 0 points, no judgement
+    item, and its text does not say it awaits an evaluator."""
+    values = base("innovative-sme-2022")
+    none = {k: 0 for k in ("ip1_high_value", "ip1_self_developed", "ip1_total", "ip2_total")}
+    item = run(
+        "innovative-sme-2022",
+        {**none, "lead_product_revenue_y1": values["revenue_y1"] * d("0.4")},
+    ).criterion("IN22-S1")
+    assert (item.state, item.points, item.judgement) == (UNMET, 0, False)
+    assert "主导产品销售收入占营业收入比重 40%" in item.observed
+    assert "评审人" not in item.observed and item.observed.endswith("→ 0 分")
+
+
 @pytest.mark.parametrize(("rulebook_id", "overlay", "criterion_id", "changes"), LEAD_PRODUCT_SCORES)
 def test_scored_item_on_a_lead_product_over_half_or_unstated_scores_as_before(
     rulebook_id, overlay, criterion_id, changes

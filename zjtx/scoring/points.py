@@ -506,13 +506,16 @@ class FirstMatch(Score):
                 )
             else:
                 # A point rule has no parts of its own to show: a part awaiting an evaluator
-                # says why (its requirement) rather than only that it waits.
+                # says why (its requirement) rather than only that it waits; once the data has
+                # decided every case (none can score), no part is said to await one.
+                waits = state is MANUAL
                 observed = "；".join(
                     dict.fromkeys(
                         [
                             p.text if p.state is MANUAL else p.observed
                             for index, (cond, _decide) in enumerate(cases)
                             for p in (explained.get(index) or cond.explain(ctx)).parts
+                            if waits or p.state is not MANUAL
                         ]
                     )
                 )
