@@ -173,6 +173,14 @@ def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, serv
         qtbot.mouseClick(dialog.judge_button, Qt.MouseButton.LeftButton)
     assert f"最高可得 {high} 分（满分 {top} 分）" in refused.args[0]
     unscored = [c["id"] for c in criteria if c.get("judgement") and c.get("kind") != "score"]
-    for cid in unscored[:1]:
-        dialog.criterion.setCurrentIndex(dialog.criterion.findData(cid))
-        assert not dialog.points.isEnabled() and dialog.points.placeholderText() == "不计分"
+    row = next(r for r in range(dialog.grid.rowCount())
+               if dialog.grid.item(r, 0).text().startswith("IN22-S1"))  # fmt: skip
+    assert (
+        f"按申报数据可评 0–{high} 分"
+        in dialog.grid.item(row, _column(dialog, "汇总评分")).toolTip()
+    )
+    assert unscored  # IN22-0 and IN22-D3
+    dialog.points.setText("12")
+    dialog.criterion.setCurrentIndex(dialog.criterion.findData(unscored[0]))
+    assert not dialog.points.isEnabled() and dialog.points.placeholderText() == "不计分"
+    assert dialog.points.text() == "" and dialog.points.toolTip() == ""

@@ -300,7 +300,13 @@ class PanelDialog(QDialog):
                 agreement.setBackground(QBrush(QColor(AGREEMENT_FILLS[item.agreement])))
             self.grid.setItem(row, len(heads) - 2, agreement)
             total = item.aggregate.text if item.aggregate is not None else "不计分"
-            self.grid.setItem(row, len(heads) - 1, _item(total))
+            allowed = item.points_high
+            if allowed is not None and item.max_points is not None and allowed < item.max_points:
+                # The CLI says it beside the aggregate (zjtx panel show); here on hovering.
+                tip = f"{total}；按申报数据可评 0–{allowed} 分（满分 {item.max_points} 分）"
+                self.grid.setItem(row, len(heads) - 1, _item(total, tip))
+            else:
+                self.grid.setItem(row, len(heads) - 1, _item(total))
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -351,11 +357,13 @@ class PanelDialog(QDialog):
         self._criterion_chosen()
 
     def _criterion_chosen(self) -> None:
-        """Points only for a scored item, with the range this applicant's data allows."""
+        """Points only for a scored item, with the range this applicant's data allows; what
+        was typed for another item is not carried over."""
         item = self._items.get(self.criterion.currentData() or "")
+        self.points.clear()
         if item is None or not item.scored:
-            self.points.clear()
             self.points.setPlaceholderText("不计分" if item is not None else "计分条目填本人评分")
+            self.points.setToolTip("")
             self.points.setEnabled(False)
             return
         high = item.points_high if item.points_high is not None else item.max_points
