@@ -402,7 +402,7 @@ class InputApplicants:
         self.year = year
         self.sheet_applicants: list[Applicant] | None = None
         self.blocked: list[Issue] = []  # the first gate error of each JSON applicant
-        self.told = False
+        self.checked = False  # a whole pass ran the gate (later passes need not again)
 
     def __iter__(self) -> Iterator[Applicant]:
         from zjtx.intake.json_input import InputError, iter_json_applicants
@@ -410,6 +410,7 @@ class InputApplicants:
 
         sheets: list[str] = []
         blocked: list[Issue] = []
+        check = not self.checked
         for raw in self.paths:
             path = Path(raw)
             if not path_exists(raw):
@@ -422,17 +423,20 @@ class InputApplicants:
                         # The gate an import applies: figures that cannot be (a negative
                         # revenue) are said, not passed over; the rules still answer for them
                         # (scoring is also asked "what if"), as the note says.
-                        errors = json_applicant_errors(applicant, self.catalogue, path.name, index)
-                        if errors:
-                            blocked.append(errors[0])
+                        if check:
+                            errors = json_applicant_errors(
+                                applicant, self.catalogue, path.name, index
+                            )
+                            if errors:
+                                blocked.append(errors[0])
                         yield applicant
                 except InputError as exc:
                     raise UsageError(str(exc)) from None
             else:
                 sheets.append(raw)
-        if blocked and not self.told:
-            self.told = True
-            self.blocked = blocked
+        if check:
+            self.checked, self.blocked = True, blocked
+        if check and blocked:
             print(
                 f"zjtx: 注意：{len(blocked)} 家企业的数据未通过导入检查（{_first_issues(blocked)}），"
                 "导入批次时会被拦截；以下评价按所填数据照常给出，仅供参考，用 zjtx check 查看详情",
