@@ -291,7 +291,8 @@ def current_version(session: Session, applicant: Applicant) -> ApplicantVersion:
         return session.get_one(ApplicantVersion, applicant.current_version_id)
     except ValueError as exc:
         raise_damaged_version(session, Applicant.id == applicant.id, exc)
-        raise damaged_version(applicant.name, applicant.uscc, None, exc) from exc
+        # No JSON text is at fault: another column (a timestamp) could not be read.
+        raise damaged_version(applicant.name, applicant.uscc, None, exc, "记录") from exc
 
 
 def version_applicant(applicant: Applicant, version: Any) -> DomainApplicant:
