@@ -218,3 +218,17 @@ def test_score_names_where_a_spreadsheets_blocked_rows_are(tmp_path, capsys):
     assert "个错误（roster.xlsx · 申报名单 · " in err and "相关企业未参与评价" in err
     cell = f"{openpyxl.utils.get_column_letter(column)}{header + 2}"
     assert f"roster.xlsx · 申报名单 · {cell}：" in err and "无法把“一千”读作数值" in err
+
+
+def test_rulebook_show_says_which_items_are_judged_only_in_some_cases(capsys):
+    """`zjtx rulebook show` marks IN22-S1 (judged only when its 主导产品 is at 50 % or less)
+    apart from an item always judged (IN22-D3)."""
+    assert main(["rulebook", "show", "innovative-sme-2022"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    s1 = next(line for line in lines if line.strip().startswith("IN22-S1"))
+    d3 = next(line for line in lines if line.strip().startswith("IN22-D3"))
+    assert s1.endswith("［按申报数据，部分情形需人工确认］") and d3.endswith("［需人工确认］")
+    assert main(["rulebook", "show", "innovative-sme-2022", "--json"]) == 0
+    criteria = {c["id"]: c for c in json.loads(capsys.readouterr().out)["criteria"]}
+    assert criteria["IN22-S1"]["judgement_in_some_cases"] is True
+    assert criteria["IN22-D3"]["judgement_in_some_cases"] is False

@@ -300,6 +300,7 @@ def cmd_rulebook_show(args: argparse.Namespace) -> int:
                     "grade": c.grade,
                     "unverified": c.unverified,
                     "judgement": c.judgement,
+                    "judgement_in_some_cases": c.guarded,
                     "max_points": format_number(c.max_points) if c.max_points is not None else None,
                     "overlay": c.overlay,
                     "replaces": (
@@ -333,7 +334,13 @@ def cmd_rulebook_show(args: argparse.Namespace) -> int:
         print(f"\n【{group.title}】")
         for c in members:
             pts = f"（满分 {format_number(c.max_points)} 分）" if c.max_points is not None else ""
-            flags = "［需人工确认］" if c.judgement else ""
+            flags = (
+                "［按申报数据，部分情形需人工确认］"
+                if c.guarded
+                else "［需人工确认］"
+                if c.judgement
+                else ""
+            )
             print(f"  {c.id}  {c.title}{pts}{flags}")
             print(f"      条款：{c.clause}")
             print(f"      规则：{c.requirement}")
