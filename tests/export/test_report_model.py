@@ -176,6 +176,10 @@ def test_review_decision_confirmations_and_warnings(catalogue):
         ),
     )
     assert report.groups[1].rows[2].confirmed
+    rows = {row.criterion_id: row for group in report.groups for row in group.rows}
+    # The criteria table says 改判 for the override and 已确认 for the judgement confirmed.
+    assert (rows["SR-S1"].confirmed, rows["SR-S1"].overridden) == (True, True)
+    assert (rows["SR-S3"].confirmed, rows["SR-S3"].overridden) == (True, False)
     assert report.warnings == (WarningLine("H7：研发费用占比不一致", "以计算值为准", "王晓明"),)
 
 

@@ -68,6 +68,33 @@ def test_report_text_reads_back_with_names_numbers_and_verdicts(tmp_path, catalo
         assert expected in text, expected
 
 
+def test_criteria_table_says_which_states_an_evaluator_overrode(tmp_path, catalogue):
+    """An overridden criterion reads 符合（改判） in the criteria table, a judgement with a
+    confirmation （已确认）: an override is not printed as a mere confirmation."""
+    from zjtx.domain.results import Confirmation, CriterionState
+
+    evaluation = srdi_evaluation()
+    overridden = replace(
+        evaluation.criterion("SR-S1"),
+        state=CriterionState.MET,
+        computed_state=CriterionState.UNMET,
+        confirmation=Confirmation("SR-S1", CriterionState.MET, "口径调整后增长 12%", "李四"),
+    )
+    evaluation = replace(
+        evaluation,
+        criteria=tuple(overridden if c.id == "SR-S1" else c for c in evaluation.criteria),
+    )
+    review = ReviewInfo(
+        confirmations=(Confirmation("SR-S3", CriterionState.MET, "属补短板环节", "王晓明"),)
+    )
+    path = tmp_path / "report.pdf"
+    render_assessment_pdf(_build(catalogue, evaluation, review), path)
+    text = flat_text(path)
+    # In the criteria table the state is followed by the points (the 人工判断事项 table below
+    # says 改判 too, by its own rule).
+    assert "符合（改判）0/5" in text and "待人工确认（已确认）0–5/5" in text
+
+
 def test_chinese_font_is_embedded_and_no_other_font_is_used(tmp_path, catalogue):
     """Every font in the PDF is an embedded Noto Sans SC subset (no base-14, no CID fallback)."""
     path = tmp_path / "report.pdf"

@@ -105,6 +105,8 @@ class CriterionRow:
     state: str  # Chinese state label
     points: str  # "8 / 10", "0–10 / 10" (undecided), or "" for requirement items
     confirmed: bool = False  # the state was set or confirmed by an evaluator
+    # The evaluator changed a state the data had decided (改判), not confirmed an open one.
+    overridden: bool = False
     # What picks the state's colour: a CriterionState value, or ROUTE_UNMET_CODE. Derived from
     # the same result as ``state``, so rows compare by their printed text alone.
     state_code: str = field(default="", compare=False)
@@ -611,6 +613,8 @@ def build_assessment_report(
                     state=_state_text(item),
                     points=_points_text(item),
                     confirmed=_confirmation_for(item, review) is not None,
+                    overridden=_confirmation_for(item, review) is not None
+                    and item.computed_state not in (None, CriterionState.MANUAL, item.state),
                     state_code=_state_code(item),
                 )
             )

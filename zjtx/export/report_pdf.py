@@ -190,7 +190,9 @@ def _criteria_table(report: AssessmentReport) -> Table:
         # a group heading never ends a page without its first criterion
         commands.append(("NOSPLIT", (0, index), (-1, index + 1)))
         for item in group.rows:
-            state = item.state + ("（已确认）" if item.confirmed else "")
+            state = item.state + (
+                "（改判）" if item.overridden else "（已确认）" if item.confirmed else ""
+            )
             row: list[CellSpec] = [
                 Cell(item.number, "cell_center"),
                 item.title,
