@@ -211,6 +211,23 @@ def srdi_evaluation(
     )
 
 
+def overridden_srdi_evaluation() -> Evaluation:
+    """srdi_evaluation() with SR-S1 (computed 不符合) overridden to 符合 by 李四."""
+    from dataclasses import replace
+
+    evaluation = srdi_evaluation()
+    overridden = replace(
+        evaluation.criterion("SR-S1"),
+        state=CriterionState.MET,
+        computed_state=CriterionState.UNMET,
+        confirmation=Confirmation("SR-S1", CriterionState.MET, "口径调整后增长 12%", "李四"),
+    )
+    return replace(
+        evaluation,
+        criteria=tuple(overridden if c.id == "SR-S1" else c for c in evaluation.criteria),
+    )
+
+
 def innovative_evaluation(name: str = "宁波犇昇新材料科技有限公司") -> Evaluation:
     """An unscored-looking evaluation (no groups, no max score): a direct-route tier."""
     S = CriterionState

@@ -10,6 +10,7 @@ from tests.export.factories import (
     MADE_AT,
     applicant_for,
     innovative_evaluation,
+    overridden_srdi_evaluation,
     srdi_evaluation,
 )
 from zjtx.domain.results import Confirmation, CriterionState
@@ -137,17 +138,7 @@ def test_unscored_tier_has_no_total_or_chart(catalogue):
 
 def test_review_decision_confirmations_and_warnings(catalogue):
     """Review data: decision label, opinion, confirmed judgement, override and warnings."""
-    evaluation = srdi_evaluation()
-    overridden = replace(
-        evaluation.criterion("SR-S1"),
-        state=CriterionState.MET,
-        computed_state=CriterionState.UNMET,
-        confirmation=Confirmation("SR-S1", CriterionState.MET, "口径调整后增长 12%", "李四"),
-    )
-    evaluation = replace(
-        evaluation,
-        criteria=tuple(overridden if c.id == "SR-S1" else c for c in evaluation.criteria),
-    )
+    evaluation = overridden_srdi_evaluation()
     review = ReviewInfo(
         decision="recommend",
         opinion="同意推荐。",

@@ -9,7 +9,13 @@ from datetime import date, datetime
 import pytest
 from pypdf import PdfReader
 
-from tests.export.factories import MADE_AT, applicant_for, innovative_evaluation, srdi_evaluation
+from tests.export.factories import (
+    MADE_AT,
+    applicant_for,
+    innovative_evaluation,
+    overridden_srdi_evaluation,
+    srdi_evaluation,
+)
 from tests.export.pdf_helpers import flat_text, font_report, outline_titles, page_texts
 from zjtx.export.report_model import build_assessment_report
 from zjtx.export.report_pdf import render_assessment_pdf, render_combined_pdf
@@ -73,17 +79,7 @@ def test_criteria_table_says_which_states_an_evaluator_overrode(tmp_path, catalo
     confirmation （已确认）: an override is not printed as a mere confirmation."""
     from zjtx.domain.results import Confirmation, CriterionState
 
-    evaluation = srdi_evaluation()
-    overridden = replace(
-        evaluation.criterion("SR-S1"),
-        state=CriterionState.MET,
-        computed_state=CriterionState.UNMET,
-        confirmation=Confirmation("SR-S1", CriterionState.MET, "口径调整后增长 12%", "李四"),
-    )
-    evaluation = replace(
-        evaluation,
-        criteria=tuple(overridden if c.id == "SR-S1" else c for c in evaluation.criteria),
-    )
+    evaluation = overridden_srdi_evaluation()
     review = ReviewInfo(
         confirmations=(Confirmation("SR-S3", CriterionState.MET, "属补短板环节", "王晓明"),)
     )
