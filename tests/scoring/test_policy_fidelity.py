@@ -339,7 +339,8 @@ def test_lead_product_item_is_a_judgement_only_where_the_guard_applies(
         refused = run(rulebook_id, values, overlay=overlay, confirmations=[no])
         overridden = refused.criterion(criterion_id)
         assert (overridden.state, overridden.computed_state, overridden.points) == (UNMET, MET, 0)
-        assert overridden.judgement is False
+        assert overridden.judgement is False and overridden.gap is None
+        assert overridden.observed == f"{item.observed}（按申报数据计算；评审人改判为“不符合”）"
         assert refused.score == computed.score - item.points
     half = {**changes, "lead_product_revenue_y1": revenue / 2}
     pending = run(rulebook_id, half, overlay=overlay).criterion(criterion_id)

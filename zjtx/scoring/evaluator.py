@@ -291,6 +291,11 @@ class _Run:
                 parts = tuple(parts)
             if missing:
                 notes = (*notes, "缺少数据：" + "、".join([self._label(k) for k in missing]))
+            if not reuse:
+                # An override: the text is the data's account, so it says that the evaluator
+                # decided otherwise, and offers no way to earn what was refused or granted.
+                observed = f"{observed}（按申报数据计算；评审人改判为“{state.label}”）"
+                gap = None
         return _criterion_result(
             cid, title, group, group_title, kind, state, observed, requirement,
             clause, source, grade, unverified, judgement, decision.points, decision.low,
