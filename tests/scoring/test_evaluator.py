@@ -327,6 +327,12 @@ def test_overriding_a_scored_item_to_unmet_takes_its_points():
     )
     assert (refused.criterion("SR22-S2").state, refused.criterion("SR22-S2").points) == (S.UNMET, 0)
     assert refused.score == computed.score - item.points
+    # The text is the data's account of its points: it says the evaluator decided otherwise,
+    # and no gap offers the points the evaluator refused.
+    assert refused.criterion("SR22-S2").observed.endswith(
+        "（按申报数据计算；评审人改判为“不符合”）"
+    )
+    assert refused.criterion("SR22-S2").gap is None
     kept = _eval(WORKED, confirmations=[Confirmation("SR22-S2", S.MET, "已核实", "王五")])
     assert kept.criterion("SR22-S2").points == item.points and kept.score == computed.score
 
