@@ -174,6 +174,19 @@ def test_review_decision_confirmations_and_warnings(catalogue):
     assert report.warnings == (WarningLine("H7：研发费用占比不一致", "以计算值为准", "王晓明"),)
 
 
+def test_judgement_items_the_data_decided_are_not_listed_as_awaiting(catalogue):
+    """人工判断事项 lists a judgement item that waits (尚未确认) or was confirmed, not one the
+    data decided without an evaluator (its judgement part not reached)."""
+    evaluation = srdi_evaluation()
+    waiting = _report(catalogue, evaluation).judgements
+    assert [line.title for line in waiting] == ["主导产品所属领域"]
+    decided = replace(evaluation.criterion("SR-S3"), state=CriterionState.MET)
+    evaluation = replace(
+        evaluation, criteria=tuple(decided if c.id == "SR-S3" else c for c in evaluation.criteria)
+    )
+    assert _report(catalogue, evaluation).judgements == ()
+
+
 def test_without_review_decision_is_left_blank_for_handwriting(catalogue):
     """No review yet: the decision reads （未填写） and the opinion is empty."""
     report = _report(catalogue)

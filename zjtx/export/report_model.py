@@ -447,7 +447,12 @@ def _judgement_lines(
     lines: list[JudgementLine] = []
     for item in evaluation.criteria:
         confirmation = _confirmation_for(item, review)
-        if not item.judgement and confirmation is None:
+        if confirmation is None and (
+            not item.judgement
+            or item.state in (CriterionState.MET, CriterionState.UNMET, CriterionState.NA)
+        ):
+            # Nothing awaits an evaluator: the data decided it (a 通用资格条件 whose size
+            # class is clear), so it is not listed as 尚未确认.
             continue
         computed = (item.computed_state or item.state).label
         if confirmation is None:
