@@ -78,7 +78,8 @@ def test_duplicate_across_files_in_one_batch(tmp_path):
 
 
 def test_impossible_values_are_errors(tmp_path):
-    """Negative revenue, 主营 > 营业收入, 研发费用 > 营业收入 and 负债 without 资产 block."""
+    """Negative revenue, 主营 > 营业收入, 主导产品 > 营业收入, 研发费用 > 营业收入 and 负债
+    without 资产 block."""
     path = write_xlsx(
         tmp_path / "r.xlsx",
         [
@@ -88,9 +89,10 @@ def test_impossible_values_are_errors(tmp_path):
                 "2025年主营业务收入（万元）",
                 "2025年研发费用（万元）",
                 "上年末负债总额（万元）",
+                "主导产品销售收入（万元）",
             ],
-            ["甲公司", CODE_A, -5, None, None, None],
-            ["乙公司", CODE_B, 100, 120, 130, 50],
+            ["甲公司", CODE_A, -5, None, None, None, None],
+            ["乙公司", CODE_B, 100, 120, 130, 50, 150],
         ],
     )
     result = read(path)
@@ -99,6 +101,7 @@ def test_impossible_values_are_errors(tmp_path):
         ("D3", "main_revenue_y1", "main-revenue-exceeds-revenue", "error"),
         ("E3", "rd_expense_y1", "rd-expense-exceeds-revenue", "error"),
         ("F3", "total_liabilities_y1", "liabilities-without-assets", "error"),
+        ("G3", "lead_product_revenue_y1", "lead-product-revenue-exceeds-revenue", "error"),
     ]
     assert result.applicants == []
 

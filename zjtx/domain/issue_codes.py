@@ -150,6 +150,12 @@ _CODES = (
     IssueCode(
         "rd-expense-exceeds-revenue", E, "研发费用大于营业收入", "研发费用不应超过营业收入。"
     ),
+    IssueCode(
+        "lead-product-revenue-exceeds-revenue",
+        E,
+        "主导产品收入大于营业收入",
+        "主导产品销售收入不应超过营业收入。",
+    ),
     IssueCode("liabilities-without-assets", E, "有负债无资产", "填写了负债总额却没有资产总额。"),
     IssueCode(
         "rd-staff-exceeds-employees", W, "研发人数多于职工人数", "研发人员数多于从业人员数。"

@@ -225,6 +225,16 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"大于{label}（{_fmt(revenue)} 万元）",
                 field_key=f"main_revenue_y{year}",
             )
+        lead = values.get("lead_product_revenue_y1") if year == 1 else None
+        if lead is not None and lead > revenue:
+            # A share over 100 % would pass the 主导产品 rule (over 50 %) unnoticed.
+            record.add(
+                "lead-product-revenue-exceeds-revenue",
+                Severity.ERROR,
+                f"{catalogue['lead_product_revenue_y1'].relative_label()}（{_fmt(lead)} 万元）"
+                f"大于{label}（{_fmt(revenue)} 万元）",
+                field_key="lead_product_revenue_y1",
+            )
         rd = values.get(rd_key)
         if rd is not None and rd > revenue:
             record.add(
