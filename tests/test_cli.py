@@ -215,7 +215,8 @@ def test_score_names_where_a_spreadsheets_blocked_rows_are(tmp_path, capsys):
     book.save(path)
     assert main(["score", str(path), "--tier", "srdi-sme", "--date", "2026-06-01"]) == 0
     err = capsys.readouterr().err
-    assert "个错误（roster.xlsx · 申报名单 · " in err and "相关企业未参与评价" in err
+    assert "家企业的数据未通过导入检查（" in err and "个错误：roster.xlsx · 申报名单 · " in err
+    assert "），未参与评价" in err
     cell = f"{openpyxl.utils.get_column_letter(column)}{header + 2}"
     assert f"roster.xlsx · 申报名单 · {cell}：" in err and "无法把“一千”读作数值" in err
 

@@ -477,9 +477,10 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
     result = read_applicants(paths, year, catalogue=catalogue)
     blocked = [i for i in result.issues if str(i.severity) == "error"]
     if blocked:
+        rows = sum(f.rows_blocked for f in result.files)
         print(
-            f"zjtx: 注意：导入时发现 {len(blocked)} 个错误（{_first_issues(blocked)}），"
-            "相关企业未参与评价；用 zjtx check 查看详情",
+            f"zjtx: 注意：{rows} 家企业的数据未通过导入检查（{len(blocked)} 个错误："
+            f"{_first_issues(blocked)}），未参与评价；用 zjtx check 查看详情",
             file=sys.stderr,
         )
     return list(result.applicants)
