@@ -172,6 +172,11 @@ def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, serv
     with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT) as refused:
         qtbot.mouseClick(dialog.judge_button, Qt.MouseButton.LeftButton)
     assert f"最高可得 {high} 分（满分 {top} 分）" in refused.args[0]
+    dialog.points.setText(str(high))
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.judge_button, Qt.MouseButton.LeftButton)
+    assert dialog.criterion.currentData() == "IN22-S1"  # not back to the first item
+    assert dialog.criterion.currentIndex() > 0
     unscored = [c["id"] for c in criteria if c.get("judgement") and c.get("kind") != "score"]
     row = next(r for r in range(dialog.grid.rowCount())
                if dialog.grid.item(r, 0).text().startswith("IN22-S1"))  # fmt: skip

@@ -338,11 +338,13 @@ class PanelDialog(QDialog):
         me = self.evaluator_getter()
         member = next((m for m in info.members if m.name == me), None)
         self._items = {item.criterion: item for item in view.criteria} if view else {}
+        chosen = self.criterion.currentData()  # kept across a reload (after recording)
         self.criterion.blockSignals(True)  # one _criterion_chosen below, once enabled
         self.criterion.clear()
         for item in view.criteria if view is not None else ():
             scored = "（计分）" if item.scored else ""
             self.criterion.addItem(f"{item.criterion} {item.title}{scored}", item.criterion)
+        self.criterion.setCurrentIndex(max(self.criterion.findData(chosen), 0))
         self.criterion.blockSignals(False)
         recused = view is not None and member is not None and member.name in view.recusals
         if member is None:
