@@ -41,6 +41,22 @@ def test_an_unhandled_store_error_is_shown_as_a_warning(qtbot):
     runner.wait(5000)
 
 
+def test_a_store_refusal_is_logged_without_a_traceback(qtbot, caplog):
+    """A StoreError (a refusal the user is shown) is logged as one line, no traceback; any
+    other failure keeps its traceback in the log."""
+    runner = TaskRunner()
+    seen: list[BaseException] = []
+    with caplog.at_level("INFO", logger="zjtx.ui"):
+        runner.start(_fail(StoreError("只能由组长作出决定")), name="保存", on_failure=seen.append)
+        runner.start(_fail(ValueError("坏数据")), name="读取", on_failure=seen.append)
+        qtbot.waitUntil(lambda: len(seen) == 2)
+        runner.wait(5000)
+    refusal = next(r for r in caplog.records if "只能由组长作出决定" in r.getMessage())
+    assert refusal.levelname == "INFO" and refusal.exc_info is None
+    failure = next(r for r in caplog.records if "读取" in r.getMessage())
+    assert failure.levelname == "ERROR" and failure.exc_info is not None
+
+
 def test_an_unexpected_failure_is_reported_not_swallowed(qtbot, monkeypatch):
     """Any other exception reaches report_exception (logged with its traceback, 程序出错)."""
     seen: list[BaseException] = []

@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from zjtx.store.errors import StoreError
+
 log = logging.getLogger("zjtx.ui")
 
 ProgressFn = Callable[[int, int], None]
@@ -70,7 +72,11 @@ class Task(QRunnable):
         except cancelled_exceptions():
             self.signals.cancelled.emit()
         except Exception as exc:  # reported to the GUI, which shows a Chinese message
-            log.exception("后台任务 %s 失败", self.name or self.work)
+            if isinstance(exc, StoreError):
+                # A refusal or a named fault the user is shown: no traceback in the log.
+                log.info("后台任务 %s 未完成：%s", self.name or self.work, exc)
+            else:
+                log.exception("后台任务 %s 失败", self.name or self.work)
             self.signals.failed.emit(exc)
         else:
             if self._cancel.is_set():
