@@ -79,8 +79,12 @@ def test_an_expert_is_refused_the_decision(capsys):
     code, _, err = run(capsys, "review", ROUND, USCC, "--decision", "reject", "--opinion",
                        "不予推荐", "--reason", "x", "--evaluator", "专家甲")  # fmt: skip
     assert code != 0
-    assert "最终决定只能由组长 王组长作出；专家甲 是评审专家" in err
+    assert "最终决定只能由组长 王组长作出；专家甲 是评审专家，请在“专家组”中" in err
     assert "Traceback" not in err
+    code, _, err = run(capsys, "review", ROUND, USCC, "--decision", "reject", "--opinion",
+                       "不予推荐", "--reason", "x", "--evaluator", "路人")  # fmt: skip
+    assert code != 0
+    assert "；路人 不是专家组成员，可以查看但不能作出决定" in err
 
 
 def test_refusals_exit_1_and_typing_mistakes_exit_2(capsys):

@@ -128,8 +128,12 @@ def _check_decider(
     if mine is None or mine.role != CHAIR:
         what = f"{actor.name} 是评审专家" if mine else f"{actor.name} 不是专家组成员"
         raise PanelRefusedError(
-            f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；{what}，"
-            "请用 zjtx panel judge / opinion 记录本人的判断和意见"
+            f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；{what}"
+            + (
+                "，请在“专家组”中（zjtx panel judge / opinion）记录本人的判断和意见"
+                if mine
+                else "，可以查看但不能作出决定"
+            )
         )
     recusal = _recused(session, mine, applicant)
     if recusal is not None:
