@@ -291,3 +291,35 @@ def test_double_clicking_an_issue_jumps_to_the_applicant(qtbot, window, service,
     with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT) as loaded:
         dialog._jump(view.model().index(proxy_row, 1))
     assert loaded.args[0].row.uscc == issue.uscc
+
+
+def test_review_hint_says_why_a_lead_product_item_waits_and_its_range(
+    qtbot, window, service, tmp_path
+):
+    """The review pane's hint for IN22-S1 at a 40 % 主导产品 shows the end of its requirement
+    (why it waits) and the points it can still earn, not the first 40 characters only."""
+    import json
+
+    from zjtx.paths import resource_path
+
+    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
+    record = dict(samples[0], lead_product="精密滚珠丝杠")
+    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
+    path = tmp_path / "lead.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.create_round(ROUND, tier="innovative-sme", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [path])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    detail = _select(qtbot, window, record["uscc"])
+    item = next(c for c in detail.review.evaluation["criteria"] if c["id"] == "IN22-S1")
+    review = window.review
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData("IN22-S1"))
+    hint = review.criterion_hint.text()
+    assert hint.startswith("待人工确认：")
+    assert (
+        "申报的主导产品收入未超过营业收入的50%的，所满足档次的分值需评审人按企业实际主导产品核实"
+        in hint
+    )
+    assert hint.endswith(f"（可得 {item['points_min']}–{item['points_max']} 分）")
+    assert item["requirement"] in review.criterion_hint.toolTip()

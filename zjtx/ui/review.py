@@ -71,6 +71,10 @@ def _key(state: ReviewState) -> tuple[str, str]:
     return state.round_name, state.uscc
 
 
+# How much of a requirement the review pane's hint shows (the tooltip has it all).
+HINT_LIMIT = 120
+
+
 class ConflictDialog(QDialog):
     """Another evaluator saved first: shows their version beside the unsaved change."""
 
@@ -358,10 +362,16 @@ class ReviewPane(QWidget):
         if item is None:
             self.criterion_hint.setText("")
             return
+        full = ""
         if item.get("state") == "manual":
-            requirement = item.get("requirement") or ""
-            short = requirement if len(requirement) <= 40 else requirement[:40] + "……"
-            self.criterion_hint.setText("待人工确认：" + short)
+            # The label wraps: the end of a requirement is often why it waits (a 主导产品 at
+            # 50 % or less), so a long one shows its start and its end, and the points it can
+            # still earn.
+            full = item.get("requirement") or ""
+            short = full if len(full) <= HINT_LIMIT else f"{full[:40]}……{full[40 - HINT_LIMIT :]}"
+            low, high = item.get("points_min"), item.get("points_max")
+            points = f"（可得 {low}–{high} 分）" if low is not None and low != high else ""
+            self.criterion_hint.setText("待人工确认：" + short + points)
             self.confirm_button.setText("确认此项（Ctrl+Enter）")
         else:
             self.criterion_hint.setText(
@@ -371,7 +381,7 @@ class ReviewPane(QWidget):
         grade = item.get("grade")
         grade_text = f"可信等级 {grade}（{GRADE_LABELS.get(grade, '')}）" if grade else ""
         self.criterion_hint.setToolTip(
-            "\n".join(t for t in (item.get("clause"), item.get("source"), grade_text) if t)
+            "\n".join(t for t in (full, item.get("clause"), item.get("source"), grade_text) if t)
         )
 
     # ------------------------------------------------------------------ actions
