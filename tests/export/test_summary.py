@@ -165,7 +165,8 @@ def test_summary_workbook_has_frozen_filtered_header_and_safe_text(tmp_path, cat
 
 
 def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
-    """Results: one row per applicant; state and points per criterion; formula text neutralised."""
+    """Results: one row per applicant; state and points per criterion (an open item's range);
+    formula text neutralised."""
     batch = _batch()
     hostile = srdi_evaluation("+cmd|' /C calc'!A0", "91330100000000009X")
     batch.append(ApplicantOutcome(hostile, applicant_for(hostile, county="@SUM(1+1)")))
@@ -185,6 +186,10 @@ def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
     state_col = headers.index("SR-S1 研发费用增长率｜结论") + 1
     assert sheet.cell(2, state_col).value == "不符合"
     assert sheet.cell(2, state_col + 1).value == 0
+    # An item awaiting confirmation shows the range it can still score, not a bare 0.
+    open_col = headers.index("SR-S3 主导产品所属领域｜结论") + 1
+    assert sheet.cell(2, open_col).value == "待人工确认"
+    assert sheet.cell(2, open_col + 1).value == "0–5"
     assert sheet.cell(2, 10).value == 41  # 总分 as a number
     assert sheet.cell(6, 2).value == "+cmd|' /C calc'!A0"
     assert sheet.cell(6, 2).data_type == "s"

@@ -18,6 +18,7 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionResult
 from zjtx.export.report_model import (
     SIZE_LABELS,
+    format_points,
     industry_text,
     region_text,
     tier_label,
@@ -161,10 +162,21 @@ def results_rows(
             criterion = by_id.get(cid)
             row += [
                 criterion.state.label if criterion else "",
-                criterion.points if criterion else None,
+                _points_cell(criterion),
             ]
         rows.append(row)
     return headers, rows
+
+
+def _points_cell(criterion: CriterionResult | None) -> Any:
+    """A criterion's points: the number when decided, its range as text ("0–3") while open,
+    as the report and the window show it (a bare 0 would read as decided)."""
+    if criterion is None:
+        return None
+    low, high = criterion.points_min, criterion.points_max
+    if low is not None and high is not None and low != high:
+        return f"{format_points(low)}–{format_points(high)}"
+    return criterion.points
 
 
 def write_results_xlsx(
