@@ -131,6 +131,11 @@ def test_points_above_what_the_data_allows_are_refused_and_the_range_shown(tmp_p
     code, _, err = run(capsys, *judge, "--points", "20")
     assert code == 2 and "按该企业的申报数据最高可得 15 分（满分 20 分），收到 20 分" in err
     assert run(capsys, *judge, "--points", "12")[0] == 0
+    computed = ("panel", "judge", "创新", USCC, "--member", "专家甲", "--criterion", "IN22-S2",
+                "--met", "yes")  # fmt: skip
+    code, _, err = run(capsys, *computed)
+    assert code != 0 and "IN22-S2 上年度研发费用总额占营业收入总额比重由申报数据计算得出" in err
+    assert "不需专家判断；可判断的条目：IN22-0、IN22-S1、IN22-D3" in err
     code, out, _ = run(capsys, "panel", "show", "创新", USCC)
     assert code == 0
     assert "汇总评分：12.00（算术平均，1 人）（按申报数据可评 0–15 分，满分 20 分）" in out

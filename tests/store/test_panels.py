@@ -206,13 +206,19 @@ def test_a_batch_by_an_expert_is_refused_per_applicant(panels):
 
 
 def test_judgements_check_item_and_points(panels):
-    """Only judgement items can be judged; a scored one needs points within its maximum, an
-    unscored one takes none, and 不符合 means 0 points."""
+    """Only judgement items can be judged (a computed one is named as such, a typo gets a
+    "did you mean"); a scored one needs points within its maximum, an unscored one takes
+    none, and 不符合 means 0 points."""
     _, store = panels
     _staff(store, 1)
     judge = store.judge
-    with pytest.raises(NotFoundError, match=r"没有需人工判断的条目 “T-REV”.*T-JUDGE、T-SCORE"):
+    with pytest.raises(
+        NotFoundError,
+        match=r"T-REV 营业收入门槛由申报数据计算得出.*不需专家判断；可判断的条目：T-JUDGE、T-SCORE",
+    ):
         judge(ROUND, A, member="专家1", criterion="T-REV", met=True, evaluator="秘书")
+    with pytest.raises(NotFoundError, match=r"没有需人工判断的条目 “T-SCOR”.*“T-SCORE”"):
+        judge(ROUND, A, member="专家1", criterion="T-SCOR", met=True, evaluator="秘书")
     with pytest.raises(ReviewRuleError, match="请用 --points 给出本人评分（0～10 分）"):
         judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, evaluator="秘书")
     with pytest.raises(ReviewRuleError, match=r"最高 10 分，收到 10\.5 分"):

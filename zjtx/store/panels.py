@@ -400,6 +400,16 @@ class Panels:
         criteria = self._criteria(session, applicant, open_items=True, unsaved="判断未记录")
         items = {c["id"]: c for c in criteria if c.get("judgement")}
         item = items.get((criterion or "").strip())
+        computed = next((c for c in criteria if c["id"] == (criterion or "").strip()), None)
+        if item is None and computed is not None:
+            # A criterion of the evaluation that nobody needs to judge for this applicant (its
+            # data decided it, e.g. a 主导产品 over 50 %): say so, not "no such item".
+            raise NotFoundError(
+                f"企业 {applicant.uscc} 的 {computed['id']} {computed.get('title') or ''}"
+                f"由申报数据计算得出（{computed.get('state_label') or ''}），不需专家判断"
+                + (f"；可判断的条目：{'、'.join(items)}" if items else "")
+                + "；如需改变结论，由评审人改判"
+            )
         if item is None:
             hint = did_you_mean(criterion, items)
             raise NotFoundError(
