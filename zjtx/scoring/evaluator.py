@@ -133,7 +133,7 @@ class _Run:
         state, points, low, high = self._decide_with(c, None)
         if confirmation is None:
             return Decision(state, points, low, high)
-        if c.judgement and (not c.guarded or state is MANUAL):
+        if _judges(c, state):
             # A judgement item confirmed by an evaluator: the confirmation decides the
             # judgement parts only; hard facts in the same criterion (a share below 10 %, a
             # large enterprise, a 单项冠军 title) still decide as computed.
@@ -236,13 +236,10 @@ class _Run:
         return result
 
     def _judging(self, c: CriterionDef, decision: Decision) -> bool:
-        """Whether the criterion is a judgement item for this applicant: always, or (guarded)
-        where its data left it open; a confirmation then decides its judgement parts, while
-        elsewhere an evaluator's decision overrides it."""
-        if not c.judgement:
-            return False
-        computed = decision.computed if decision.confirmation is not None else decision.state
-        return not c.guarded or computed is MANUAL
+        """_judges for a decision made (a confirmed one's state is the evaluator's)."""
+        return _judges(
+            c, decision.computed if decision.confirmation is not None else decision.state
+        )
 
     def _explain(self, cid: str) -> CriterionResult:
         decision = self.decisions.get(cid) or self.decide(cid)
@@ -306,6 +303,13 @@ class _Run:
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
         return qdef.label if qdef else key
+
+
+def _judges(c: CriterionDef, computed: CriterionState | None) -> bool:
+    """Whether the criterion is a judgement item for an applicant whose data decides it
+    ``computed``: always, or (guarded) where its data left it open. A confirmation then
+    decides its judgement parts; elsewhere an evaluator's decision overrides it."""
+    return c.judgement and (not c.guarded or computed is MANUAL)
 
 
 class _Rendered(Sequence[Any]):
