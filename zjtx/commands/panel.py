@@ -121,10 +121,8 @@ def render_panel(info: PanelInfo) -> str:
 def _points_allowed(item: CriterionPositions) -> str:
     """What a member may give a scored item, when the applicant's data allows less than its
     maximum (a 主导产品 at 40 %: 0–15 of 20)."""
-    high, top = item.points_high, item.max_points
-    if high is None or top is None or high >= top:
-        return ""
-    return f"（按申报数据可评 0–{high} 分，满分 {top} 分）"
+    cap = item.capped_at
+    return "" if cap is None else f"（按申报数据可评 0–{cap} 分，满分 {item.max_points} 分）"
 
 
 def render_positions(view: ApplicantPanel) -> str:

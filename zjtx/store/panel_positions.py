@@ -150,6 +150,13 @@ class CriterionPositions:
     points_high: Decimal | None = None  # the most a member can give (what the data allows)
 
     @property
+    def capped_at(self) -> Decimal | None:
+        """The most a member can give when the applicant's data allows less than the item's
+        maximum (15 of 20 for a 主导产品 at 40 %); None otherwise."""
+        high, top = self.points_high, self.max_points
+        return high if high is not None and top is not None and high < top else None
+
+    @property
     def met(self) -> int:
         return sum(1 for p in self.positions if p.met is True and not p.recused)
 

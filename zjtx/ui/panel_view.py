@@ -300,10 +300,10 @@ class PanelDialog(QDialog):
                 agreement.setBackground(QBrush(QColor(AGREEMENT_FILLS[item.agreement])))
             self.grid.setItem(row, len(heads) - 2, agreement)
             total = item.aggregate.text if item.aggregate is not None else "不计分"
-            allowed = item.points_high
-            if allowed is not None and item.max_points is not None and allowed < item.max_points:
+            cap = item.capped_at
+            if cap is not None:
                 # The CLI says it beside the aggregate (zjtx panel show); here on hovering.
-                tip = f"{total}；按申报数据可评 0–{allowed} 分（满分 {item.max_points} 分）"
+                tip = f"{total}；按申报数据可评 0–{cap} 分（满分 {item.max_points} 分）"
                 self.grid.setItem(row, len(heads) - 1, _item(total, tip))
             else:
                 self.grid.setItem(row, len(heads) - 1, _item(total))
@@ -369,12 +369,11 @@ class PanelDialog(QDialog):
             self.points.setEnabled(False)
             return
         high = item.points_high if item.points_high is not None else item.max_points
-        top = item.max_points
         text = "本人评分" if high is None else f"本人评分 0–{high}"
         tip = "计分条目填本人评分" if high is None else f"本人评分：0 到 {high} 分"
-        if high is not None and top is not None and high < top:
-            text += f"（满分 {top}）"
-            tip = f"按该企业的申报数据最高可得 {high} 分（满分 {top} 分）"
+        if item.capped_at is not None:
+            text += f"（满分 {item.max_points}）"
+            tip = f"按该企业的申报数据最高可得 {high} 分（满分 {item.max_points} 分）"
         self.points.setPlaceholderText(text)
         self.points.setToolTip(tip)
         self.points.setEnabled(self.criterion.isEnabled())
