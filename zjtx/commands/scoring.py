@@ -408,7 +408,6 @@ class InputApplicants:
         self.paths = paths
         self.year = year
         self.sheet_applicants: list[Applicant] | None = None
-        self.blocked: list[Issue] = []  # the first gate error of each JSON applicant
         self.checked = False  # a whole pass ran the gate (later passes need not again)
 
     def __iter__(self) -> Iterator[Applicant]:
@@ -442,7 +441,7 @@ class InputApplicants:
             else:
                 sheets.append(raw)
         if check:
-            self.checked, self.blocked = True, blocked
+            self.checked = True
         if check and blocked:
             print(
                 f"zjtx: 注意：{len(blocked)} 家企业的数据未通过导入检查（{_first_issues(blocked)}），"
