@@ -608,6 +608,7 @@ def build_assessment_report(
             observed = item.observed or "—"
             if item.unverified:
                 observed += "（口径未核实）"
+            confirmation = _confirmation_for(item, review)
             rows.append(
                 CriterionRow(
                     number=str(number),
@@ -617,8 +618,8 @@ def build_assessment_report(
                     observed=observed,
                     state=_state_text(item),
                     points=_points_text(item),
-                    confirmed=_confirmation_for(item, review) is not None,
-                    overridden=_confirmation_for(item, review) is not None
+                    confirmed=confirmation is not None,
+                    overridden=confirmation is not None
                     and item.computed_state not in (None, CriterionState.MANUAL, item.state),
                     state_code=_state_code(item),
                 )
