@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.store.conftest import database_url  # noqa: F401 - the SQLite / PostgreSQL fixture
+from tests.store.helpers import write_lead_product_sample
 from zjtx.cli import main
 from zjtx.paths import resource_path
 
@@ -114,10 +115,8 @@ def test_points_above_what_the_data_allows_are_refused_and_the_range_shown(tmp_p
     """In a 创新型 round, IN22-S1 of a 主导产品 at 40 % of revenue: `panel judge` without points
     asks for them within the range the data allows, refuses the item's maximum, and `panel
     show` says the range beside the aggregate."""
-    record = dict(json.loads(SAMPLES.read_text(encoding="utf-8"))[0], lead_product="滚珠丝杠")
-    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
     path = tmp_path / "lead.json"
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    write_lead_product_sample(path)
     assert (
         main(["round", "create", "创新", "--tier", "innovative-sme", "--date", "2025-06-01"]) == 0
     )

@@ -163,3 +163,17 @@ class RuleScorer:
             score=score,
             max_score=Decimal(70),
         )
+
+
+def write_lead_product_sample(path: Path, share: float = 0.4) -> dict[str, Any]:
+    """Write the first sample applicant, with a 主导产品 at ``share`` of its revenue, as a JSON
+    input at ``path``; the record written."""
+    import json
+
+    from zjtx.paths import resource_path
+
+    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
+    record = dict(samples[0], lead_product="精密滚珠丝杠")
+    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * share
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    return record

@@ -9,7 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc
+from tests.store.helpers import (
+    RuleScorer,
+    make_applicant,
+    make_file,
+    make_uscc,
+    write_lead_product_sample,
+)
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import (
     Confirmation,
@@ -382,15 +388,8 @@ def test_member_points_stay_within_what_the_applicants_data_allows(database_url,
     """With the bundled rulebooks, IN22-S1 of a 主导产品 at 40 % of revenue can earn 0 to its
     band's points, not the item's maximum: a member's higher score is refused naming both,
     the allowed range is shown, and a 组长's 不符合 does not narrow what members may give."""
-    import json
-
-    from zjtx.paths import resource_path
-
-    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
-    record = dict(samples[0], lead_product="精密滚珠丝杠")
-    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
     path = tmp_path / "a.json"
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    record = write_lead_product_sample(path)
     store = open_store(database_url)
     try:
         service = StoreService(store)  # the bundled rulebooks

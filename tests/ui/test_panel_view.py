@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import ROUND, ROUND_DATE
-from tests.ui.test_workflow import TIMEOUT, _select
+from tests.ui.test_workflow import TIMEOUT, _select, lead_product_round
 from zjtx.store.panels import Panels
 from zjtx.ui.panel_view import AGREEMENT_FILLS, PanelDialog
 
@@ -144,19 +144,7 @@ def test_chairs_decision_area_shows_the_members_positions(qtbot, window, service
 def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, service, tmp_path):
     """For a scored item whose 主导产品 is at 40 % of revenue the points field says the range
     the data allows (below the item's maximum); an unscored item's field is closed."""
-    import json
-
-    from zjtx.paths import resource_path
-
-    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
-    record = dict(samples[0], lead_product="精密滚珠丝杠")
-    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
-    path = tmp_path / "a.json"
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
-    service.create_round(ROUND, tier="innovative-sme", round_date=ROUND_DATE)
-    service.import_paths(ROUND, [path])
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.refresh_rounds(select=ROUND)
+    record = lead_product_round(qtbot, window, service, tmp_path)
     criteria = service.review_state(ROUND, record["uscc"]).evaluation["criteria"]
     lead = next(c for c in criteria if c["id"] == "IN22-S1")
     high, top = lead["points_max"], lead["max_points"]

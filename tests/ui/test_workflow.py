@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.store.helpers import write_lead_product_sample
 from tests.ui.conftest import ROUND, ROUND_DATE
 from zjtx.store import StoreService, open_store
 from zjtx.ui.export_dialog import ExportDialog
@@ -29,6 +30,18 @@ def _open_round_with_sample(qtbot, window, sample_json: Path) -> ImportDialog:
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     return dialog
+
+
+def lead_product_round(qtbot, window, service, tmp_path) -> dict:
+    """A 创新型 round of one sample applicant whose 主导产品 is at 40 % of revenue, open in the
+    window; the applicant's record."""
+    path = tmp_path / "lead.json"
+    record = write_lead_product_sample(path)
+    service.create_round(ROUND, tier="innovative-sme", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [path])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    return record
 
 
 def _select(qtbot, window, uscc: str):
@@ -298,19 +311,7 @@ def test_review_hint_says_why_a_lead_product_item_waits_and_its_range(
 ):
     """The review pane's hint for IN22-S1 at a 40 % 主导产品 shows the end of its requirement
     (why it waits) and the points it can still earn, not the first 40 characters only."""
-    import json
-
-    from zjtx.paths import resource_path
-
-    samples = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
-    record = dict(samples[0], lead_product="精密滚珠丝杠")
-    record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * 0.4
-    path = tmp_path / "lead.json"
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
-    service.create_round(ROUND, tier="innovative-sme", round_date=ROUND_DATE)
-    service.import_paths(ROUND, [path])
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.refresh_rounds(select=ROUND)
+    record = lead_product_round(qtbot, window, service, tmp_path)
     detail = _select(qtbot, window, record["uscc"])
     item = next(c for c in detail.review.evaluation["criteria"] if c["id"] == "IN22-S1")
     review = window.review
