@@ -399,8 +399,9 @@ class Panels:
 
         criteria = self._criteria(session, applicant, open_items=True, unsaved="判断未记录")
         items = {c["id"]: c for c in criteria if c.get("judgement")}
-        item = items.get((criterion or "").strip())
-        computed = next((c for c in criteria if c["id"] == (criterion or "").strip()), None)
+        wanted = (criterion or "").strip()
+        item = items.get(wanted)
+        computed = next((c for c in criteria if c["id"] == wanted), None)
         if item is None and computed is not None:
             # A criterion of the evaluation that nobody needs to judge for this applicant (its
             # data decided it, e.g. a 主导产品 over 50 %): say so, not "no such item".
