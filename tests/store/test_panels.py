@@ -240,6 +240,9 @@ def test_judgements_check_item_and_points(panels):
         judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, points="3",
               evaluator="秘书")  # fmt: skip
     assert store.positions(ROUND, A).members[1].judgements == 0
+    judge(ROUND, A, member="专家1", criterion="T-SCORE", met=False, points="-0", evaluator="秘书")
+    item = next(c for c in store.positions(ROUND, A).criteria if c.criterion == "T-SCORE")
+    assert str(item.positions[1].points) == "0"  # a typed -0 is 0, not "符合（-0 分）"
 
 
 def test_positions_agree_disagree_and_replace(panels):

@@ -656,6 +656,8 @@ def _points(item: dict[str, Any], points: str | Decimal | None, met: bool) -> st
         raise ReviewRuleError(f"分数应是数字，收到 “{points}”") from None
     if not value.is_finite() or value < 0:
         raise ReviewRuleError(f"分数应是不小于 0 的数字，收到 “{points}”")
+    if value == 0:
+        value = Decimal(0)  # "-0" or "0.00" is stored, shown and audited as 0
     if high is not None and value > high:
         if top is not None and high < top:
             raise ReviewRuleError(
