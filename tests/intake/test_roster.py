@@ -506,3 +506,49 @@ def test_header_repeated_down_the_sheet_is_skipped(tmp_path):
     assert issue_tuples(result, include_info=True) == [("3:3", None, "header-repeated", "info")]
     assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B]
     assert result.files[0].rows_total == 3 and result.files[0].rows_blank == 1
+
+
+def test_rows_are_handed_over_as_read_before_the_gate(tmp_path, monkeypatch):
+    """on_read gets every roster row's applicant in batches as it is read, before the gate:
+    a blocked row too, and a value the gate then cleans as it was typed; JSON gets none."""
+    from zjtx.intake import reader
+    from zjtx.intake.reader import read_applicants
+
+    monkeypatch.setattr(reader, "READ_BATCH", 2)
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "所在市"],
+            ["甲公司", CODE_A, "南京_x0007_市"],
+            ["乙公司", "123", "苏州市"],
+            ["丙公司", CODE_C, "无锡市"],
+        ],
+    )
+    batches: list[list[tuple[str, dict]]] = []
+
+    def on_read(applicants):
+        batches.append([(a.uscc, dict(a.values)) for a in applicants])
+
+    result = read_applicants([path], 2026, on_read=on_read)
+    assert [[uscc for uscc, _ in batch] for batch in batches] == [[CODE_A, "123"], [CODE_C]]
+    assert batches[0][0][1]["city"] == "南京\x07市"  # as read; the gate cleans it after
+    assert [a.values["city"] for a in result.applicants] == ["南京市", "无锡市"]
+    assert result.files[0].rows_blocked == 1
+    json_path = tmp_path / "a.json"
+    json_path.write_text(f'[{{"name": "丁公司", "uscc": "{CODE_B}"}}]', encoding="utf-8")
+    batches.clear()
+    assert len(read_applicants([json_path], 2026, on_read=on_read).applicants) == 1
+    assert batches == []
+
+
+def test_rows_not_taken_from_on_read_are_never_made(tmp_path):
+    """An on_read that takes nothing costs the reading no applicant objects: the rows are
+    offered lazily."""
+    from zjtx.intake.reader import read_applicants
+
+    path = write_xlsx(tmp_path / "r.xlsx", [["企业名称", "统一社会信用代码"], ["甲公司", CODE_A]])
+    offered = []
+    result = read_applicants([path], 2026, on_read=offered.append)
+    [rows] = offered
+    assert result.applicants[0].uscc == CODE_A
+    assert next(rows, None) is not None  # made only when asked for, even after the reading
