@@ -528,22 +528,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     results: list[FileImport] = []
     with _service() as service:
         service.ensure_open(args.name, "导入申报数据")  # before reading every file
-        try:
-            files = service.read_files(
-                args.name,
-                args.paths,
-                mapping_overrides=map_overrides(args),
-                intake_options={
-                    "readings": reading_choices(args),
-                    # Saved mapping profiles: the shared database's with PostgreSQL.
-                    "profiles": profile_book_for(service.store),
-                },
-            )
-        except MappingError as exc:
-            raise UsageError(f"--map：{exc}") from None
-        for item in files:
-            # One transaction per file: a failure keeps the files imported before it.
-            results.append(service.import_file(args.name, item, evaluator=args.evaluator))
+        overrides = map_overrides(args)
+        # A large file's applicants are scored on the other cores as its rows are read.
+        with service.early_scoring(args.name, args.paths) as early:
+            try:
+                files = service.read_files(
+                    args.name,
+                    args.paths,
+                    mapping_overrides=overrides,
+                    intake_options={
+                        "readings": reading_choices(args),
+                        # Saved mapping profiles: the shared database's with PostgreSQL.
+                        "profiles": profile_book_for(service.store),
+                    },
+                    early=early,
+                )
+            except MappingError as exc:
+                raise UsageError(f"--map：{exc}") from None
+            for item in files:
+                # One transaction per file: a failure keeps the files imported before it.
+                results.append(
+                    service.import_file(args.name, item, evaluator=args.evaluator, early=early)
+                )
     issues = [issue for item in results for issue in item.issues]
     if args.json:
         print(dump_json({"round": args.name, "files": [r.to_dict() for r in results]}))

@@ -39,6 +39,7 @@ from zjtx.store.texts import Reference, compact, expand, extract_texts
 # Below this many applicants to score in one file, starting worker processes (about a second)
 # costs more than it saves.
 POOL_MINIMUM = 2000
+EARLY_BYTES = 256 * 1024  # about 700 rows of our roster template; see zjtx.store.early_scoring
 
 
 def confirmations_of(
@@ -125,6 +126,7 @@ class Evaluations:
         # applicants in a file.
         self.workers: int | None = None
         self.pool_minimum = POOL_MINIMUM
+        self.early_bytes = EARLY_BYTES  # spreadsheets this large start workers as they are read
         self._texts_cache: dict[str, dict[str, Any]] = {}
         self._references: dict[str, Reference] = {}  # the texts prepared for compacting
 

@@ -51,6 +51,7 @@ from zjtx.store.scoring_pool import chunk_scoring
 
 if TYPE_CHECKING:
     from zjtx.intake.records import FileResult
+    from zjtx.store.early_scoring import EarlyScoring
 
 CHUNK = 500  # applicants written per batch of INSERTs inside one file's transaction
 # Two-key advisory lock class for imports into one PostgreSQL round (the key is the round id).
@@ -75,6 +76,7 @@ class Imports:
         mapping_overrides: Sequence[Any],
         hints: Any,
         intake_options: dict[str, Any] | None = None,
+        early: EarlyScoring | None = None,
     ) -> list[FileResult]:
         from zjtx.intake import read_applicants
         from zjtx.intake.hints import CLI_HINTS
@@ -90,6 +92,7 @@ class Imports:
             cancel=cancel,
             mapping_overrides=mapping_overrides,
             hints=hints or CLI_HINTS,
+            on_read=early.feed if early is not None else None,
             **(intake_options or {}),
         )
         return list(result.files)
@@ -101,6 +104,7 @@ class Imports:
         evaluator: str | None,
         progress: Progress | None,
         cancel: Cancel | None,
+        early: EarlyScoring | None = None,
     ) -> FileImport:
         with gc_by_chunk() as collect, self.store.write_session() as session:
             round_row = find_round(session, round_name)
@@ -109,7 +113,7 @@ class Imports:
             check_open(round_row, "导入申报数据")
             actor = evaluator_row(session, evaluator)
             run = _FileRun(
-                session, self.evaluations, round_row, actor, file, progress, cancel, collect
+                session, self.evaluations, round_row, actor, file, progress, cancel, collect, early
             )
             return run.perform()
 
@@ -179,6 +183,7 @@ class _FileRun:
     progress: Progress | None
     cancel: Cancel | None
     collect: Callable[[], Any] = lambda: None  # the garbage of a written chunk
+    early: EarlyScoring | None = None  # workers that scored while the file was read
     now: datetime = field(default_factory=utc_now)
     new: int = 0
     changed: int = 0
@@ -342,7 +347,9 @@ class _FileRun:
             # A round's first import: every applicant is new, so its scoring (the workers of a
             # large file) starts before the values are hashed, which it does not need.
             jobs = [[(a, ()) for a in chunk] for chunk in chunks(part.accepted, CHUNK)]
-            scoring = chunk_scoring(self.evaluations, self.session, self.info, UNSAVED, jobs)
+            scoring = chunk_scoring(
+                self.evaluations, self.session, self.info, UNSAVED, jobs, self.early
+            )
             try:
                 plans = self._plans(part, current, previous, kept_newer)
             except BaseException:
@@ -355,7 +362,9 @@ class _FileRun:
                 + [(a, confirmations.get(k.applicant_id, ())) for a, _, _, k in updates]
                 for _size, fresh, updates in plans
             ]
-            scoring = chunk_scoring(self.evaluations, self.session, self.info, UNSAVED, jobs)
+            scoring = chunk_scoring(
+                self.evaluations, self.session, self.info, UNSAVED, jobs, self.early
+            )
         try:
             done = 0
             for index, (size, fresh, updates) in enumerate(plans):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -14,10 +14,14 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation
 from zjtx.store import scoring_worker
 from zjtx.store.dto import RoundInfo
+from zjtx.store.errors import StoreError
 from zjtx.store.evaluations import Evaluations
 from zjtx.store.scored import Scored
 from zjtx.store.scoring_port import RulebookScorer
 from zjtx.workers import default_workers, process_pool
+
+if TYPE_CHECKING:
+    from zjtx.store.early_scoring import EarlyScoring
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +93,8 @@ class PoolScoring(ChunkScoring):
     of PIECE applicants, AHEAD each queued behind the one they score, so that no core waits
     long: while a piece this process needs is still being scored, it scores the next piece
     no worker has been given rather than wait. Should the pool fail (a worker killed, no
-    process can start), the remaining pieces are scored here.
+    process can start), the remaining pieces are scored here. Workers started while the file
+    was read (``early``) are borrowed, with the results they already have.
     """
 
     def __init__(
@@ -100,13 +105,28 @@ class PoolScoring(ChunkScoring):
         unsaved: str,
         chunks: list[list[Job]],
         workers: int,
+        early: EarlyScoring | None = None,
     ):
         super().__init__(evaluations, session, info, unsaved, chunks)
+        self.texts = self._rulebook_texts([job for chunk in chunks for job in chunk], early)
+        # What the workers scored while the file was read (zjtx.store.early_scoring), by the
+        # position of its job in each chunk; the other jobs are cut into pieces.
+        taken = early.usable(info, self.texts) if early is not None else None
+        self.early: list[dict[int, Any]] = []
         self.pieces: list[list[Job]] = []
         self.chunk_pieces: list[range] = []
         for chunk in chunks:
+            handles = {}
+            rest = []
+            for position, job in enumerate(chunk):
+                handle = taken(job) if taken is not None else None
+                if handle is None:
+                    rest.append(job)
+                else:
+                    handles[position] = handle
+            self.early.append(handles)
             start = len(self.pieces)
-            self.pieces.extend(chunk[i : i + PIECE] for i in range(0, len(chunk), PIECE))
+            self.pieces.extend(rest[i : i + PIECE] for i in range(0, len(rest), PIECE))
             self.chunk_pieces.append(range(start, len(self.pieces)))
         self.ahead = workers * (AHEAD + 1)  # pieces being scored or queued by the workers
         self.held = self.ahead * HELD  # pieces scored and waiting to be written, at most
@@ -114,19 +134,25 @@ class PoolScoring(ChunkScoring):
         self.done_here: dict[int, list[Scored]] = {}
         self.first_waiting = 0  # pieces from here on are given to no one yet
         self.executor: Any = None
-        texts = self._rulebook_texts([job for chunk in chunks for job in chunk])
-        try:
-            # SQLite stores a result's JSON text as the worker encoded it; PostgreSQL takes rows
-            # as one JSON document, so there the worker sends the result itself.
-            encode = session.get_bind().dialect.name == "sqlite"
-            self.executor = process_pool(workers, scoring_worker.start, (texts, unsaved, encode))
-        except OSError as exc:  # pragma: no cover - the system refuses new processes
-            log.warning("评价进程无法启动，改在本进程评价：%s", exc)
+        self.borrowed = early  # whose workers these are, if they were started for reading
+        if early is not None:
+            self.executor = early.executor
+        else:
+            try:
+                # SQLite stores a result's JSON text as the worker encoded it; PostgreSQL takes
+                # rows as one JSON document, so there the worker sends the result itself.
+                encode = session.get_bind().dialect.name == "sqlite"
+                self.executor = process_pool(workers, scoring_worker.start, (info, unsaved, encode))
+            except OSError as exc:  # pragma: no cover - the system refuses new processes
+                log.warning("评价进程无法启动，改在本进程评价：%s", exc)
         self._give_out()
 
-    def _rulebook_texts(self, jobs: Sequence[Job]) -> dict[str, dict[str, Any]]:
-        """The texts of every rulebook the jobs use, stored first if new (a rulebook's first
-        result, evaluated here, becomes its texts), so that workers compact every result."""
+    def _rulebook_texts(
+        self, jobs: Sequence[Job], early: EarlyScoring | None
+    ) -> dict[str, dict[str, Any]]:
+        """The texts of every rulebook the jobs use, stored first if new, so that workers
+        compact every result: a new rulebook's texts are those the workers compacted against
+        while the file was read, if they did, else its first result here."""
         scorer, evaluations, session = self.evaluations.scorer, self.evaluations, self.session
         assert isinstance(scorer, RulebookScorer)
         texts: dict[str, dict[str, Any]] = {}
@@ -139,10 +165,10 @@ class PoolScoring(ChunkScoring):
                 continue
             found = evaluations.texts(session, rulebook.hash, rulebook.id)
             if found is None:
-                evaluations.stored(
-                    session, evaluations.score(applicant, self.info, items, self.unsaved)
-                )
-                found = evaluations.texts(session, rulebook.hash, rulebook.id)
+                sample = early.sample(rulebook.hash) if early is not None else None
+                if sample is None:
+                    sample = evaluations.score(applicant, self.info, items, self.unsaved).to_dict()
+                found = evaluations.texts(session, rulebook.hash, rulebook.id, sample)
             if found is not None:
                 texts[rulebook.hash] = found
         return texts
@@ -160,7 +186,9 @@ class PoolScoring(ChunkScoring):
             index = self.first_waiting
             plain = [(Applicant(dict(a.values)), tuple(items)) for a, items in self.pieces[index]]
             try:
-                future = self.executor.submit(scoring_worker.score_jobs, self.info, plain)
+                future = self.executor.submit(
+                    scoring_worker.score_jobs, self.info, plain, self.texts
+                )
             except (BrokenProcessPool, RuntimeError, OSError) as exc:
                 self._give_up(exc)
                 return
@@ -172,8 +200,31 @@ class PoolScoring(ChunkScoring):
         for piece in self.chunk_pieces[index]:
             done.extend(self._piece(piece))
             self._give_out()
+        handles = self.early[index]
+        if handles:  # the chunk's jobs scored while reading, in their places
+            chunk, rest = self.chunks[index], iter(done)
+            done = [
+                self._early(handles[p], chunk[p]) if p in handles else next(rest)
+                for p in range(len(chunk))
+            ]
         self.chunks[index] = []
         return done
+
+    def _early(self, handle: tuple[Future, int], job: Job) -> Scored:
+        """A job scored while its file was read; scored here if its piece failed there (an
+        applicant the gate then blocked may be one a rulebook cannot judge)."""
+        future, offset = handle
+        try:
+            item = future.result()[offset]
+        except (StoreError, BrokenProcessPool, OSError, CancelledError):
+            return self._score([job])[0]
+        if item.compacted:
+            assert self.borrowed is not None
+            if not self.borrowed.agrees(item.rulebook_hash, self.texts.get(item.rulebook_hash)):
+                # Compacted against texts this import does not store (another evaluator's
+                # import stored the rulebook's texts first): scored again here.
+                return self._score([job])[0]
+        return self.evaluations.finished(self.session, item)
 
     def _piece(self, index: int) -> list[Scored]:
         if index in self.done_here:
@@ -207,12 +258,18 @@ class PoolScoring(ChunkScoring):
             # be missed and waited for forever (CPython 3.11), so every one is stopped here.
             for process in list((self.executor._processes or {}).values()):
                 process.kill()
+        if self.borrowed is not None:
+            self.borrowed.close()
         self.close()
 
     def close(self) -> None:
         if self.executor is not None:
             executor, self.executor = self.executor, None
-            executor.shutdown(wait=True, cancel_futures=True)
+            if self.borrowed is None:
+                executor.shutdown(wait=True, cancel_futures=True)
+            else:  # the workers go on to the reading's next file; only this file's work stops
+                for future in self.futures.values():
+                    future.cancel()
         # What the workers had not finished is scored here if it is still asked for.
         self.futures.clear()
 
@@ -223,11 +280,15 @@ def chunk_scoring(
     info: RoundInfo,
     unsaved: str,
     chunks: list[list[Job]],
+    early: EarlyScoring | None = None,
 ) -> ChunkScoring:
     """Scoring for a file's chunks: on worker processes (``evaluations.workers``, by default
     import_workers()) when there are any, the file has enough applicants to be worth
     starting them, and the store scores with the bundled rulebooks (a scorer given by the
-    caller runs here)."""
+    caller runs here). Workers started while the file was read (``early``) are used, with
+    what they scored, whatever the file's size."""
+    if early is not None and early.executor is not None:
+        return PoolScoring(evaluations, session, info, unsaved, chunks, early.workers, early)
     workers = import_workers() if evaluations.workers is None else evaluations.workers
     if (
         workers >= 1

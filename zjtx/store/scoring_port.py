@@ -66,6 +66,16 @@ class RulebookScorer:
             settings=settings,
         )
 
+    def preload(self, round_info: RoundInfo) -> None:
+        """Load (and use once) the rulebooks a round's applicants can need, before the first
+        applicant arrives; a round no rulebook applies to is left to the applicant's error."""
+        for application_type in ("new", "renewal"):
+            probe = Applicant(values={"application_type": application_type})
+            try:
+                self(probe, round_info, ()).to_dict()  # its explanations render on first use
+            except (LookupError, ValueError):
+                continue
+
     def check_round(self, round_info: RoundInfo) -> None:
         """Refuse a round no rulebook applies to, or a setting none of its rulebooks knows."""
 

@@ -22,41 +22,59 @@ from zjtx.workers import exit_with_parent
 class _Worker:
     """What a worker keeps between chunks: its rulebooks and the texts prepared to compact."""
 
-    def __init__(self, texts: dict[str, dict[str, Any]], unsaved: str, encode: bool) -> None:
+    def __init__(self, unsaved: str, encode: bool) -> None:
         self.scorer = RulebookScorer()
-        self.references = {digest: Reference(item) for digest, item in texts.items()}
+        self.references: dict[str, Reference] = {}
         self.unsaved = unsaved
         self.encode = encode
+
+    def reference(self, rulebook_hash: str, texts: dict[str, Any] | None) -> Reference | None:
+        """The texts to compact a result of this rulebook against: those sent with the jobs
+        (a worker may be started before the texts of its import are known)."""
+        if texts is None:
+            return None
+        reference = self.references.get(rulebook_hash)
+        if reference is None or reference.texts != texts:
+            reference = self.references[rulebook_hash] = Reference(texts)
+        return reference
 
 
 _worker: _Worker | None = None
 
 
-def start(texts: dict[str, dict[str, Any]], unsaved: str, encode: bool) -> None:
-    """Initialise this worker with the texts of the rulebooks it will meet (by hash); with
-    ``encode``, results are sent as their JSON text (SQLite stores it as it is)."""
+def start(info: RoundInfo, unsaved: str, encode: bool) -> None:
+    """Initialise this worker for a round: ``unsaved`` names what a failure leaves unwritten;
+    with ``encode``, results are sent as their JSON text (SQLite stores it as it is)."""
     global _worker
     exit_with_parent()
-    _worker = _Worker(texts, unsaved, encode)
+    _worker = _Worker(unsaved, encode)
+    # The round's rulebooks load now, while the importing process may still be reading.
+    _worker.scorer.preload(info)
     # As in the importing process (zjtx.store.bulk.gc_by_chunk): an evaluation forms no
     # reference cycle, so the cyclic collector runs once a chunk, over what that chunk made.
     gc.disable()
 
 
 def score_jobs(
-    info: RoundInfo, jobs: list[tuple[Applicant, tuple[Confirmation, ...]]]
+    info: RoundInfo,
+    jobs: list[tuple[Applicant, tuple[Confirmation, ...]]],
+    texts: dict[str, dict[str, Any]],
 ) -> list[Scored]:
     """Each applicant with its confirmations, evaluated and stored as this process's store
-    would; a result whose rulebook has no texts here is sent whole, for the store to compact."""
+    would, its result compacted against ``texts`` (per rulebook hash); a result whose
+    rulebook has no texts there is sent whole, for the store to compact."""
     worker = _worker
     assert worker is not None, "start() runs first, as the pool's initializer"
-    scorer, references, unsaved = worker.scorer, worker.references, worker.unsaved
-    encode = worker.encode
+    scorer, unsaved, encode = worker.scorer, worker.unsaved, worker.encode
+    references: dict[str, Reference | None] = {}
     done = []
     for applicant, items in jobs:
         evaluation = score_applicant(scorer, applicant, info, items, unsaved)
         result = evaluation.to_dict()
-        reference = references.get(evaluation.rulebook_hash)
+        digest = evaluation.rulebook_hash
+        reference = references.get(digest)
+        if reference is None and digest not in references:
+            reference = references[digest] = worker.reference(digest, texts.get(digest))
         if reference is None:
             done.append(Scored.of(evaluation, result, False))
         else:

@@ -4,6 +4,7 @@ the part of the store that does it (rounds, imports, evaluations, reviews, listi
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
@@ -22,9 +23,10 @@ from zjtx.store.dto import (
     RoundInfo,
     RoundStatistics,
 )
+from zjtx.store.early_scoring import EarlyScoring, start_early_scoring
 from zjtx.store.engine import Store
 from zjtx.store.evaluations import Evaluations
-from zjtx.store.imports import Imports
+from zjtx.store.imports import UNSAVED, Imports
 from zjtx.store.listing import Listing
 from zjtx.store.registry import Registry
 from zjtx.store.reviews import Reviews
@@ -137,18 +139,35 @@ class StoreService:
         mapping_overrides: Sequence[Any] = (),
         hints: Any = None,
         intake_options: dict[str, Any] | None = None,
+        early: EarlyScoring | None = None,
     ) -> list[FileResult]:
         """Read input files for a round with zjtx.intake (rosters, forms and JSON).
 
         ``mapping_overrides`` (zjtx.intake.ColumnOverride) are the evaluator's corrections of
         roster columns, passed to read_applicants; ``hints`` (zjtx.intake.hints) word the
         issues for the caller (the command line by default, or the import wizard);
-        ``intake_options`` are further keywords of read_applicants (``readings``, ``profiles``).
+        ``intake_options`` are further keywords of read_applicants (``readings``, ``profiles``);
+        ``early`` (see early_scoring) is given the applicants as rows are read.
         """
         info = self.get_round(round_name)
         return self.imports.read_files(
-            info, paths, progress, cancel, mapping_overrides, hints, intake_options
+            info, paths, progress, cancel, mapping_overrides, hints, intake_options, early
         )
+
+    @contextmanager
+    def early_scoring(
+        self, round_name: str, paths: Sequence[Path | str]
+    ) -> Iterator[EarlyScoring | None]:
+        """Workers that score a large file's applicants while it is read (read_files with
+        ``early=``) for its import to take (import_file with ``early=``), stopped at the end;
+        None where an import would not use workers at all."""
+        info = self.get_round(round_name)
+        early = start_early_scoring(self.store, self.evaluations, info, paths, UNSAVED)
+        try:
+            yield early
+        finally:
+            if early is not None:
+                early.close()
 
     def import_paths(
         self,
@@ -161,16 +180,22 @@ class StoreService:
         mapping_overrides: Sequence[Any] = (),
     ) -> list[FileImport]:
         """Read files (with the evaluator's column corrections) and import each in its own
-        transaction."""
-        files = self.read_files(
-            round_name, paths, cancel=cancel, mapping_overrides=mapping_overrides
-        )
-        return [
-            self.import_file(
-                round_name, item, evaluator=evaluator, progress=progress, cancel=cancel
+        transaction; a large file is scored as it is read."""
+        with self.early_scoring(round_name, paths) as early:
+            files = self.read_files(
+                round_name, paths, cancel=cancel, mapping_overrides=mapping_overrides, early=early
             )
-            for item in files
-        ]
+            return [
+                self.import_file(
+                    round_name,
+                    item,
+                    evaluator=evaluator,
+                    progress=progress,
+                    cancel=cancel,
+                    early=early,
+                )
+                for item in files
+            ]
 
     def import_file(
         self,
@@ -180,6 +205,7 @@ class StoreService:
         evaluator: str | None = None,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
+        early: EarlyScoring | None = None,
     ) -> FileImport:
         """Import one read file into a round in one transaction, scoring what changed.
 
@@ -188,7 +214,7 @@ class StoreService:
         values are unchanged keeps its version; a changed one gets a new version (the old one
         stays) and a new evaluation. A failure or cancellation leaves the round as it was.
         """
-        return self.imports.import_file(round_name, file, evaluator, progress, cancel)
+        return self.imports.import_file(round_name, file, evaluator, progress, cancel, early)
 
     # ---------------------------------------------------------------------------- rescore
 

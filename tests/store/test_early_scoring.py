@@ -1,0 +1,311 @@
+"""Scoring a file's applicants while it is read stores exactly what an import scoring after it does."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.store.pooled import stored_contents
+from zjtx.intake.records import Cancelled
+from zjtx.intake.synthetic import applicants
+from zjtx.intake.templates import write_roster_template
+from zjtx.scoring.catalogue import load_catalogue
+from zjtx.store import StoreService, early_scoring, open_store, scoring_pool
+from zjtx.store import imports as store_imports
+from zjtx.store.early_scoring import EarlyScoring, spreadsheet_bytes
+
+ROUND = "2026年小巨人"
+OTHER = "2026年小巨人（第二批）"
+YEAR = 2026
+COUNT = 40
+
+
+def _roster(path: Path, people: list[dict[str, Any]]) -> Path:
+    write_roster_template(path, load_catalogue(), YEAR, people)
+    return path
+
+
+@pytest.fixture
+def people() -> list[dict[str, Any]]:
+    """Applicants of both types: the 2026 小巨人 round scores them under two rulebooks."""
+    rows = applicants(COUNT, YEAR)
+    assert {row["application_type"] for row in rows} == {"new", "renewal"}
+    return rows
+
+
+@pytest.fixture(autouse=True)
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Several pieces and chunks from a small file, and every file large enough.
+    monkeypatch.setattr(store_imports, "CHUNK", 6)
+    monkeypatch.setattr(scoring_pool, "PIECE", 4)
+
+
+class TakenSpy:
+    """Records, per code, whether the import took the result scored while reading."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.taken: dict[str, bool] = {}
+        self.fed = 0
+        real_usable, real_feed = EarlyScoring.usable, EarlyScoring.feed
+
+        def usable(early: EarlyScoring, *args: Any) -> Any:
+            taken = real_usable(early, *args)
+
+            def spied(job: Any) -> Any:
+                handle = taken(job)
+                self.taken[job[0].uscc] = handle is not None
+                return handle
+
+            return spied
+
+        def feed(early: EarlyScoring, rows: Any) -> None:
+            rows = list(rows)
+            self.fed += len(rows)
+            real_feed(early, iter(rows))
+
+        monkeypatch.setattr(EarlyScoring, "usable", usable)
+        monkeypatch.setattr(EarlyScoring, "feed", feed)
+
+
+def _service(url: str, workers: int, region: str | None = None) -> StoreService:
+    service = StoreService(open_store(url))
+    service.evaluations.workers = workers
+    service.evaluations.pool_minimum = 1 if workers else 10**9
+    service.evaluations.early_bytes = 0
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20), region=region)
+    return service
+
+
+def _url(tmp_path: Path, name: str) -> str:
+    return f"sqlite:///{tmp_path / name / 'zjtx.sqlite3'}"
+
+
+def test_results_scored_while_reading_are_stored_as_scored_after(
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two rulebooks, a first import and a changed file: every row, result, rulebook text
+    and audit event is the same as in one process, and the first file's results were the
+    ones scored while it was read."""
+    first = _roster(tmp_path / "名单.xlsx", people)
+    changed = [dict(row) for row in people]
+    for row in changed[::3]:
+        row["employees_y1"] = int(row["employees_y1"]) + 7
+    second = _roster(tmp_path / "名单（更正）.xlsx", changed)
+    alone = _service(_url(tmp_path, "alone"), 0)
+    for path in (first, second):
+        alone.import_paths(ROUND, [path], evaluator="王评审")
+    alone.store.close()
+
+    spy = TakenSpy(monkeypatch)
+    url = _url(tmp_path, "early")
+    service = _service(url, 2)
+    service.import_paths(ROUND, [first], evaluator="王评审")
+    assert spy.fed == COUNT
+    assert spy.taken == {row["uscc"]: True for row in people}
+    spy.taken.clear()
+    service.import_paths(ROUND, [second], evaluator="王评审")
+    # The changed rows only, each new version's result scored while the file was read.
+    assert spy.taken == {row["uscc"]: True for row in changed[::3]}
+    service.store.close()
+    assert stored_contents(url) == stored_contents(_url(tmp_path, "alone"))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_row_the_gate_changes_after_it_was_read_is_scored_again(
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A control character the gate removes from a value, and a province the round's region
+    fills in: those rows are scored with the values stored, not as they were read."""
+    rows = [dict(row) for row in people]
+    rows[0]["lead_product"] = "精密_x0007_轴承"  # as Excel stores a control character
+    del rows[1]["province"]
+    roster = _roster(tmp_path / "名单.xlsx", rows)
+    results = {}
+    for name, workers in (("alone", 0), ("early", 2)):
+        service = _service(_url(tmp_path, name), workers, region="江苏省")
+        spy = TakenSpy(monkeypatch)
+        service.import_paths(ROUND, [roster], evaluator="王评审")
+        if workers:
+            assert spy.taken[rows[0]["uscc"]] is False
+            assert spy.taken[rows[1]["uscc"]] is False
+            assert sum(spy.taken.values()) == COUNT - 2
+        detail = service.applicant_detail(ROUND, rows[0]["uscc"])
+        assert detail.applicant.values["lead_product"] == "精密轴承"
+        assert (
+            service.applicant_detail(ROUND, rows[1]["uscc"]).applicant.values["province"]
+            == "江苏省"
+        )
+        service.store.close()
+        results[name] = stored_contents(_url(tmp_path, name))
+    assert results["early"] == results["alone"]
+
+
+def _feed_in_two_steps(early: EarlyScoring, rows: list[Any]) -> None:
+    """Rows given as a large file gives them: the first pieces come back whole, and the
+    rulebooks' texts learnt from them go with the pieces given after."""
+    early.feed(iter(rows[:8]))
+    for future in list(early.running):
+        future.result()
+    early.feed(iter(rows[8:]))
+    for future in list(early.running):
+        future.result()
+
+
+@pytest.mark.parametrize("meanwhile", [False, True])
+def test_results_compacted_while_reading_agree_with_the_texts_stored(
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, meanwhile
+) -> None:
+    """Workers compact against the texts learnt from a rulebook's first results, which the
+    import then stores. If another round's import stored that rulebook's texts first, the
+    results compacted against other texts are scored again. Either way what is stored is
+    what one process stores."""
+    roster = _roster(tmp_path / "名单.xlsx", people)
+    others = _roster(tmp_path / "另一批.xlsx", applicants(8, YEAR, seed=99))
+    agreed: list[bool] = []
+    real_agrees = EarlyScoring.agrees
+
+    def agrees(early: EarlyScoring, *args: Any) -> bool:
+        agreed.append(real_agrees(early, *args))
+        return agreed[-1]
+
+    monkeypatch.setattr(EarlyScoring, "agrees", agrees)
+    results = {}
+    for name, workers in (("alone", 0), ("early", 2)):
+        service = _service(_url(tmp_path, name), workers)
+        service.create_round(OTHER, tier="little-giant", round_date=date(2026, 5, 20))
+        [file] = service.read_files(ROUND, [roster])
+        if workers:
+            with service.early_scoring(ROUND, [roster]) as early:
+                assert early is not None
+                _feed_in_two_steps(early, file.applicants)
+                if meanwhile:
+                    service.import_paths(OTHER, [others], evaluator="王评审")
+                service.import_file(ROUND, file, evaluator="王评审", early=early)
+        else:
+            if meanwhile:
+                service.import_paths(OTHER, [others], evaluator="王评审")
+            service.import_file(ROUND, file, evaluator="王评审")
+        service.store.close()
+        results[name] = stored_contents(_url(tmp_path, name))
+    assert results["early"] == results["alone"]
+    # Results given after the texts were learnt came back compacted and were checked: those
+    # of 新申报 rows (the first eight rows, whose results taught the texts, are all new).
+    assert {row["application_type"] for row in people[:8]} == {"new"}
+    assert len(agreed) == sum(row["application_type"] == "new" for row in people[8:])
+    assert not any(agreed) if meanwhile else all(agreed)
+
+
+def test_a_worker_killed_while_reading_leaves_the_scoring_to_the_import(
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers started for the reading are killed (the system ran out of memory, say):
+    the file is read and imported all the same, with the same results."""
+    roster = _roster(tmp_path / "名单.xlsx", people)
+    alone = _service(_url(tmp_path, "alone"), 0)
+    alone.import_paths(ROUND, [roster], evaluator="王评审")
+    alone.store.close()
+    real = early_scoring.process_pool
+
+    def killed(*args: Any, **kwargs: Any) -> Any:
+        executor = real(*args, **kwargs)
+        for future in [executor.submit(os.getpid) for _ in range(2)]:
+            future.result()  # the workers are up
+        for process in list(executor._processes.values()):
+            os.kill(process.pid, signal.SIGKILL)
+        return executor
+
+    monkeypatch.setattr(early_scoring, "process_pool", killed)
+    url = _url(tmp_path, "killed")
+    service = _service(url, 2)
+    service.import_paths(ROUND, [roster], evaluator="王评审")
+    service.store.close()
+    assert stored_contents(url) == stored_contents(_url(tmp_path, "alone"))
+    assert multiprocessing.active_children() == []
+
+
+def test_cancelling_the_reading_stops_its_workers_and_writes_nothing(
+    tmp_path: Path, people: list[dict[str, Any]]
+) -> None:
+    """Cancelled while the file is read: nothing is imported and no worker is left."""
+    roster = _roster(tmp_path / "名单.xlsx", people)
+    service = _service(_url(tmp_path, "cancel"), 2)
+    seen: list[int] = []
+    with pytest.raises(Cancelled), service.early_scoring(ROUND, [roster]) as early:
+        assert early is not None
+        service.read_files(
+            ROUND,
+            [roster],
+            early=early,
+            progress=lambda done, total: seen.append(done),
+            cancel=lambda: len(seen) > 1,
+        )
+    assert service.list_applicants(ROUND) == []
+    assert multiprocessing.active_children() == []
+    service.store.close()
+
+
+def test_workers_start_while_reading_only_for_large_spreadsheets(
+    tmp_path: Path, people: list[dict[str, Any]]
+) -> None:
+    """Spreadsheets together smaller than early_bytes, JSON only, one core, or a scorer the
+    caller gave: no workers start while reading."""
+    from tests.store.helpers import RuleScorer
+
+    roster = _roster(tmp_path / "名单.xlsx", people)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "data.json").write_text("[]", encoding="utf-8")
+    assert spreadsheet_bytes([roster]) == roster.stat().st_size
+    assert spreadsheet_bytes([tmp_path]) == roster.stat().st_size  # folders searched
+    assert spreadsheet_bytes([tmp_path / "folder"]) == 0
+    service = _service(_url(tmp_path, "small"), 2)
+    service.evaluations.early_bytes = roster.stat().st_size + 1
+    with service.early_scoring(ROUND, [roster]) as early:
+        assert early is None
+    service.evaluations.early_bytes = roster.stat().st_size
+    with service.early_scoring(ROUND, [roster]) as early:
+        assert early is not None
+    service.evaluations.workers = 0
+    with service.early_scoring(ROUND, [roster]) as early:
+        assert early is None
+    service.evaluations.workers = 2
+    service.evaluations.scorer = RuleScorer()
+    with service.early_scoring(ROUND, [roster]) as early:
+        assert early is None
+    assert multiprocessing.active_children() == []
+    service.store.close()
+
+
+def test_the_import_command_scores_a_large_file_while_reading_it(
+    tmp_path: Path,
+    people: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`zjtx round import` of a large roster: its rows are scored as they are read, and the
+    round holds what an import in one process stores."""
+    from zjtx.cli import main
+    from zjtx.store import evaluations
+
+    roster = _roster(tmp_path / "名单.xlsx", people)
+    alone = _service(_url(tmp_path, "alone"), 0)
+    alone.import_paths(ROUND, [roster], evaluator="王评审")
+    alone.store.close()
+    monkeypatch.setattr(evaluations, "EARLY_BYTES", roster.stat().st_size)  # large enough
+    monkeypatch.setattr(early_scoring, "import_workers", lambda: 2)  # on any machine
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "cli"))
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    spy = TakenSpy(monkeypatch)
+    argv = ["round", "create", ROUND, "--tier", "little-giant", "--date", "2026-05-20"]
+    assert main(argv) == 0
+    assert main(["round", "import", ROUND, str(roster), "--evaluator", "王评审"]) == 0
+    assert f"新增企业 {COUNT}" in capsys.readouterr().out
+    assert spy.taken == {row["uscc"]: True for row in people}
+    cli = stored_contents(_url(tmp_path, "cli"))
+    assert cli == stored_contents(_url(tmp_path, "alone"))
+    assert multiprocessing.active_children() == []

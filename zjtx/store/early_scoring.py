@@ -1,0 +1,225 @@
+"""Scoring a large file's applicants on worker processes while the file is still being read."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from zjtx.domain.applicant import Applicant
+from zjtx.store import scoring_pool, scoring_worker
+from zjtx.store.codec import json_text
+from zjtx.store.dto import RoundInfo
+from zjtx.store.engine import Store
+from zjtx.store.errors import StoreError
+from zjtx.store.evaluations import Evaluations
+from zjtx.store.scoring_pool import import_workers
+from zjtx.store.scoring_port import RulebookScorer
+from zjtx.store.texts import extract_texts
+from zjtx.workers import process_pool
+
+log = logging.getLogger(__name__)
+
+# Pieces each worker has being scored or queued while the file is read: after the last row the
+# gate's checks and the import's start take a second or so, which a worker spends on these.
+EARLY_AHEAD = 10
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")
+_AMBIGUOUS = None  # a code read twice with different values: neither reading is used
+
+
+def spreadsheet_bytes(paths: Sequence[Path | str]) -> int:
+    """Bytes of the spreadsheets among the paths (folders searched), the rows an import reads."""
+    total = 0
+    for given in paths:
+        path = Path(given)
+        found = path.rglob("*") if path.is_dir() else [path]
+        for item in found:
+            if item.suffix.lower() in SPREADSHEETS:
+                try:
+                    total += item.stat().st_size if item.is_file() else 0
+                except OSError:  # gone, or not ours to read: the reading says so
+                    continue
+    return total
+
+
+def start_early_scoring(
+    store: Store,
+    evaluations: Evaluations,
+    info: RoundInfo,
+    paths: Sequence[Path | str],
+    unsaved: str,
+) -> EarlyScoring | None:
+    """Workers to score the applicants of large spreadsheets while they are read; None for
+    small files (Evaluations.early_bytes together), one core, or a scorer of the caller's
+    (which cannot be sent to another process)."""
+    workers = import_workers() if evaluations.workers is None else evaluations.workers
+    if (
+        workers < 1
+        or type(evaluations.scorer) is not RulebookScorer
+        or spreadsheet_bytes(paths) < evaluations.early_bytes
+    ):
+        return None
+    return EarlyScoring(store, evaluations, info, unsaved, workers, scoring_pool.PIECE, EARLY_AHEAD)
+
+
+def scoring_key(info: RoundInfo) -> tuple[Any, ...]:
+    """What of a round its scoring reads (zjtx.store.scoring_port.RulebookScorer)."""
+    return (info.id, info.tier, info.round_date, info.rulebook, info.overlay, info.settings)
+
+
+class EarlyScoring:
+    """Workers started as an import's reading starts, given its applicants as rows are read.
+
+    Rows are given before the data-quality gate, which may still change or block them. The
+    import then takes the workers (zjtx.store.scoring_pool.PoolScoring) and every result
+    whose applicant reached it with the values it was scored with, under the same round
+    settings and with no confirmation; any other applicant is scored as without this.
+
+    This process loads no rulebook while it reads: a rulebook's first results come back
+    whole, and its texts (those stored, or new ones taken from such a result, which the
+    import then stores) go with the pieces given after. Rows come faster than workers score
+    them: no more are given than the workers have room for; the rest wait for the import.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        evaluations: Evaluations,
+        info: RoundInfo,
+        unsaved: str,
+        workers: int,
+        piece: int,
+        ahead: int,
+    ) -> None:
+        self.store = store
+        self.evaluations = evaluations
+        self.info = info
+        self.unsaved = unsaved
+        self.workers = workers
+        self.piece = piece
+        # Pieces being scored or queued, at most: enough for the workers to go on through
+        # the gate's checks and the import's start, when no more rows come.
+        self.ahead = workers * ahead
+        self.waiting: list[Applicant] = []
+        self.running: list[Future] = []
+        self.unread: list[Future] = []  # done, not yet looked at for a rulebook's texts
+        # Per code: the values scored and where its result will be (piece, position).
+        self.given: dict[str, tuple[dict[str, Any], Future, int] | None] = {}
+        self.texts: dict[
+            str, dict[str, Any]
+        ] = {}  # per rulebook hash: what workers compact against
+        self.samples: dict[str, dict[str, Any]] = {}  # the result new texts were taken from
+        self.executor: Any = None
+        try:
+            encode = store.dialect == "sqlite"
+            self.executor = process_pool(workers, scoring_worker.start, (info, unsaved, encode))
+            # A pool starts its processes at the first task: start them now, not at the first
+            # rows (a workbook takes a while to open; so does a worker).
+            for _ in range(workers):
+                self.executor.submit(int)
+        except (RuntimeError, OSError) as exc:  # no process can start, or one died at once
+            log.warning("评价进程无法启动，导入时在本进程评价：%s", exc)
+            self.close()
+
+    def feed(self, applicants: Iterable[Applicant]) -> None:
+        """Applicants as read (before the gate): given to the workers as they have room."""
+        if self.executor is None:
+            return
+        running = []
+        for future in self.running:
+            (self.unread if future.done() else running).append(future)
+        self.running = running
+        if self.unread:
+            self._learn_texts()
+        room = (self.ahead - len(running)) * self.piece - len(self.waiting)
+        if room <= 0:  # the workers are busy: these rows wait for the import
+            return
+        # Copies: the gate may still clean a value in place.
+        self.waiting.extend(Applicant(dict(a.values)) for a in islice(applicants, room) if a.uscc)
+        while len(self.waiting) >= self.piece and len(self.running) < self.ahead:
+            piece, self.waiting = self.waiting[: self.piece], self.waiting[self.piece :]
+            try:
+                future = self.executor.submit(
+                    scoring_worker.score_jobs, self.info, [(a, ()) for a in piece], self.texts
+                )
+            except (RuntimeError, OSError) as exc:  # a broken pool: the import scores it all
+                log.warning("评价进程意外结束，导入时在本进程评价：%s", exc)
+                self.close()
+                return
+            self.running.append(future)
+            given = self.given
+            for offset, applicant in enumerate(piece):
+                uscc = applicant.uscc
+                if uscc not in given:
+                    given[uscc] = (applicant.values, future, offset)
+                elif (known := given[uscc]) is not None and known[0] != applicant.values:
+                    given[uscc] = _AMBIGUOUS
+
+    def _learn_texts(self) -> None:
+        """The texts of each rulebook met in whole results (its first ones): as stored, or
+        taken from the first such result; the texts of a rulebook stay what they were first."""
+        unread, self.unread = self.unread, []
+        for future in unread:
+            try:
+                done = future.result()
+            except Exception:
+                continue
+            for item in done:
+                if item.compacted or item.rulebook_hash in self.texts:
+                    continue
+                texts = self._stored_texts(item.rulebook_hash, item.rulebook)
+                if texts is None:
+                    self.samples[item.rulebook_hash] = item.result
+                    # As the database will give them back: the import compares them with its own.
+                    texts = json.loads(json_text(extract_texts(item.result)))
+                self.texts[item.rulebook_hash] = texts
+
+    def _stored_texts(self, digest: str, rulebook_id: str) -> dict[str, Any] | None:
+        try:
+            with self.store.session() as session:
+                return self.evaluations.texts(session, digest, rulebook_id)
+        except StoreError:  # damaged: the import says so
+            return None
+
+    def sample(self, rulebook_hash: str) -> dict[str, Any] | None:
+        """The result a rulebook's new texts are to be taken from, if workers were given
+        texts taken from it."""
+        return self.samples.get(rulebook_hash)
+
+    def usable(
+        self, info: RoundInfo, texts: dict[str, dict[str, Any]]
+    ) -> Callable[[tuple[Applicant, Sequence[Any]]], tuple[Future, int] | None]:
+        """For an import of the round ``info``: a job's result scored here (its piece and
+        position), or None where the job must be scored anew."""
+        same_round = scoring_key(info) == scoring_key(self.info)
+
+        def taken(job: tuple[Applicant, Sequence[Any]]) -> tuple[Future, int] | None:
+            applicant, confirmations = job
+            if confirmations or not same_round:
+                return None
+            entry = self.given.get(applicant.uscc)
+            if entry is None or entry[0] != applicant.values:
+                return None
+            return entry[1], entry[2]
+
+        return taken
+
+    def agrees(self, rulebook_hash: str, texts: dict[str, Any] | None) -> bool:
+        """Whether results compacted here for a rulebook were compacted against ``texts``."""
+        return self.texts.get(rulebook_hash) == texts
+
+    def close(self) -> None:
+        """Stop the workers (what they had not finished is scored by the import, if asked)."""
+        self.waiting = []
+        if self.executor is not None:
+            executor, self.executor = self.executor, None
+            if executor._broken:
+                # A broken pool waits for each worker; one started as it broke can be missed
+                # and waited for forever (CPython 3.11), so every one is stopped here.
+                for process in list((executor._processes or {}).values()):
+                    process.kill()
+            executor.shutdown(wait=True, cancel_futures=True)
