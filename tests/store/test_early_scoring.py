@@ -47,14 +47,18 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class TakenSpy:
-    """Records, per code, whether the import took the result scored while reading."""
+    """Records, per code, whether the import took the result scored while reading, and
+    which rows were given to the workers (a small file is read before they have room for
+    all of it)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.taken: dict[str, bool] = {}
+        self.given: set[str] = set()
         self.fed = 0
         real_usable, real_feed = EarlyScoring.usable, EarlyScoring.feed
 
         def usable(early: EarlyScoring, *args: Any) -> Any:
+            self.given = {uscc for uscc, entry in early.given.items() if entry is not None}
             taken = real_usable(early, *args)
 
             def spied(job: Any) -> Any:
@@ -107,11 +111,13 @@ def test_results_scored_while_reading_are_stored_as_scored_after(
     service = _service(url, 2)
     service.import_paths(ROUND, [first], evaluator="王评审")
     assert spy.fed == COUNT
-    assert spy.taken == {row["uscc"]: True for row in people}
+    assert len(spy.given) >= scoring_pool.PIECE
+    assert spy.taken == {row["uscc"]: row["uscc"] in spy.given for row in people}
     spy.taken.clear()
     service.import_paths(ROUND, [second], evaluator="王评审")
     # The changed rows only, each new version's result scored while the file was read.
-    assert spy.taken == {row["uscc"]: True for row in changed[::3]}
+    assert spy.given & {row["uscc"] for row in changed[::3]}
+    assert spy.taken == {row["uscc"]: row["uscc"] in spy.given for row in changed[::3]}
     service.store.close()
     assert stored_contents(url) == stored_contents(_url(tmp_path, "alone"))
     assert multiprocessing.active_children() == []
@@ -132,9 +138,9 @@ def test_a_row_the_gate_changes_after_it_was_read_is_scored_again(
         spy = TakenSpy(monkeypatch)
         service.import_paths(ROUND, [roster], evaluator="王评审")
         if workers:
-            assert spy.taken[rows[0]["uscc"]] is False
-            assert spy.taken[rows[1]["uscc"]] is False
-            assert sum(spy.taken.values()) == COUNT - 2
+            changed = {rows[0]["uscc"], rows[1]["uscc"]}
+            assert changed <= spy.given  # scored while reading, with the values as read
+            assert spy.taken == {row["uscc"]: row["uscc"] in spy.given - changed for row in rows}
         detail = service.applicant_detail(ROUND, rows[0]["uscc"])
         assert detail.applicant.values["lead_product"] == "精密轴承"
         assert (
@@ -305,7 +311,8 @@ def test_the_import_command_scores_a_large_file_while_reading_it(
     assert main(argv) == 0
     assert main(["round", "import", ROUND, str(roster), "--evaluator", "王评审"]) == 0
     assert f"新增企业 {COUNT}" in capsys.readouterr().out
-    assert spy.taken == {row["uscc"]: True for row in people}
+    assert spy.given
+    assert spy.taken == {row["uscc"]: row["uscc"] in spy.given for row in people}
     cli = stored_contents(_url(tmp_path, "cli"))
     assert cli == stored_contents(_url(tmp_path, "alone"))
     assert multiprocessing.active_children() == []

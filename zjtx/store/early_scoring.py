@@ -135,12 +135,15 @@ class EarlyScoring:
         self.running = running
         if self.unread:
             self._learn_texts()
-        room = (self.ahead - len(running)) * self.piece - len(self.waiting)
+        # Until a first result has brought a rulebook's texts, a piece per worker: pieces
+        # given without texts come back whole, for this process to compact.
+        ahead = self.ahead if self.texts else self.workers
+        room = (ahead - len(running)) * self.piece - len(self.waiting)
         if room <= 0:  # the workers are busy: these rows wait for the import
             return
         # Copies: the gate may still clean a value in place.
         self.waiting.extend(Applicant(dict(a.values)) for a in islice(applicants, room) if a.uscc)
-        while len(self.waiting) >= self.piece and len(self.running) < self.ahead:
+        while len(self.waiting) >= self.piece and len(self.running) < ahead:
             piece, self.waiting = self.waiting[: self.piece], self.waiting[self.piece :]
             try:
                 future = self.executor.submit(
