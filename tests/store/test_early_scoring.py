@@ -6,12 +6,13 @@ import multiprocessing
 import os
 import signal
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.store.pooled import stored_contents
+from tests.store.pooled import create_pg, drop_pg, stored_contents
 from zjtx.intake.records import Cancelled
 from zjtx.intake.synthetic import applicants
 from zjtx.intake.templates import write_roster_template
@@ -91,36 +92,58 @@ def _url(tmp_path: Path, name: str) -> str:
 
 
 def test_results_scored_while_reading_are_stored_as_scored_after(
-    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    database_url: str,
+    tmp_path: Path,
+    people: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Two rulebooks, a first import and a changed file: every row, result, rulebook text
-    and audit event is the same as in one process, and the first file's results were the
-    ones scored while it was read."""
+    and audit event is the same as in one process; the first file's results were those
+    scored while it was read, and the changed file's rows, of applicants the round holds,
+    were not scored while reading (the import scores only the changed ones)."""
     first = _roster(tmp_path / "名单.xlsx", people)
     changed = [dict(row) for row in people]
     for row in changed[::3]:
         row["employees_y1"] = int(row["employees_y1"]) + 7
     second = _roster(tmp_path / "名单（更正）.xlsx", changed)
-    alone = _service(_url(tmp_path, "alone"), 0)
+    alone = _service(database_url, 0)
     for path in (first, second):
         alone.import_paths(ROUND, [path], evaluator="王评审")
     alone.store.close()
 
     spy = TakenSpy(monkeypatch)
     url = _url(tmp_path, "early")
+    if not database_url.startswith("sqlite"):  # another PostgreSQL database, empty
+        url = database_url + "_early"
+        create_pg(database_url, url)
+    try:
+        _import_both(url, first, second, changed, people, spy)
+        assert stored_contents(url) == stored_contents(database_url)
+    finally:
+        if not database_url.startswith("sqlite"):
+            drop_pg(database_url, url)
+    assert multiprocessing.active_children() == []
+
+
+def _import_both(
+    url: str,
+    first: Path,
+    second: Path,
+    changed: list[dict[str, Any]],
+    people: list[dict[str, Any]],
+    spy: TakenSpy,
+) -> None:
     service = _service(url, 2)
     service.import_paths(ROUND, [first], evaluator="王评审")
     assert spy.fed == COUNT
     assert len(spy.given) >= scoring_pool.PIECE
     assert spy.taken == {row["uscc"]: row["uscc"] in spy.given for row in people}
     spy.taken.clear()
+    spy.fed = 0
     service.import_paths(ROUND, [second], evaluator="王评审")
-    # The changed rows only, each new version's result scored while the file was read.
-    assert spy.given & {row["uscc"] for row in changed[::3]}
-    assert spy.taken == {row["uscc"]: row["uscc"] in spy.given for row in changed[::3]}
+    assert spy.fed == COUNT and spy.given == set()
+    assert spy.taken == {row["uscc"]: False for row in changed[::3]}
     service.store.close()
-    assert stored_contents(url) == stored_contents(_url(tmp_path, "alone"))
-    assert multiprocessing.active_children() == []
 
 
 def test_a_row_the_gate_changes_after_it_was_read_is_scored_again(
@@ -150,6 +173,48 @@ def test_a_row_the_gate_changes_after_it_was_read_is_scored_again(
         service.store.close()
         results[name] = stored_contents(_url(tmp_path, name))
     assert results["early"] == results["alone"]
+
+
+def test_texts_are_those_of_the_import_when_the_first_row_read_is_blocked(
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read slowly enough for the workers to learn the rulebooks' texts from the first rows,
+    the first of which the gate blocks: the import's texts are taken from its own first
+    applicant, as in one process (never from an enterprise it did not import), and the
+    results compacted against the first row's texts are compacted again against them."""
+    from zjtx.intake import reader
+
+    monkeypatch.setattr(reader, "READ_BATCH", 4)
+    real_feed = EarlyScoring.feed
+
+    def slow_feed(early: EarlyScoring, rows: Any) -> None:
+        real_feed(early, rows)
+        for future in list(early.running):
+            future.result()  # a slow reader lets every piece finish
+
+    monkeypatch.setattr(EarlyScoring, "feed", slow_feed)
+    recompacted: list[str] = []
+    real_recompacted = EarlyScoring.recompacted
+
+    def spied(early: EarlyScoring, item: Any, texts: Any) -> Any:
+        recompacted.append(item.rulebook_hash)
+        return real_recompacted(early, item, texts)
+
+    monkeypatch.setattr(EarlyScoring, "recompacted", spied)
+    rows = [dict(row) for row in people]
+    rows[0]["total_assets_y1"] = Decimal(0)  # with liabilities: blocked by the gate
+    rows[0]["lead_product"] = "被拦截企业的产品"
+    roster = _roster(tmp_path / "名单.xlsx", rows)
+    results = {}
+    for name, workers in (("alone", 0), ("early", 2)):
+        service = _service(_url(tmp_path, name), workers)
+        [imported] = service.import_paths(ROUND, [roster], evaluator="王评审")
+        assert imported.rows_blocked == 1
+        service.store.close()
+        results[name] = stored_contents(_url(tmp_path, name))
+    assert results["early"] == results["alone"]
+    assert not any("被拦截企业的产品" in str(row) for row in results["early"]["texts"])
+    assert recompacted  # the new rulebook's results, compacted against the blocked row's
 
 
 def _feed_in_two_steps(early: EarlyScoring, rows: list[Any]) -> None:
@@ -236,9 +301,14 @@ def test_a_worker_killed_while_reading_leaves_the_scoring_to_the_import(
 
 
 def test_cancelling_the_reading_stops_its_workers_and_writes_nothing(
-    tmp_path: Path, people: list[dict[str, Any]]
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cancelled while the file is read: nothing is imported and no worker is left."""
+    """Cancelled while the rows are read, with rows given to the workers: nothing is
+    imported and no worker is left."""
+    from zjtx.intake import reader
+
+    monkeypatch.setattr(reader, "READ_BATCH", 4)
+    monkeypatch.setattr(reader, "PROGRESS_EVERY", 4)  # cancel is asked every four rows
     roster = _roster(tmp_path / "名单.xlsx", people)
     service = _service(_url(tmp_path, "cancel"), 2)
     seen: list[int] = []
@@ -248,9 +318,10 @@ def test_cancelling_the_reading_stops_its_workers_and_writes_nothing(
             ROUND,
             [roster],
             early=early,
-            progress=lambda done, total: seen.append(done),
-            cancel=lambda: len(seen) > 1,
+            progress=lambda done, total, *_: seen.append(done),
+            cancel=lambda: bool(early.given),
         )
+    assert seen and max(seen) < COUNT  # stopped among the rows
     assert service.list_applicants(ROUND) == []
     assert multiprocessing.active_children() == []
     service.store.close()

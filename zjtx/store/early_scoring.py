@@ -6,20 +6,25 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from zjtx.domain.applicant import Applicant
 from zjtx.store import scoring_pool, scoring_worker
-from zjtx.store.codec import json_text
+from zjtx.store.codec import JSONText, json_text
 from zjtx.store.dto import RoundInfo
 from zjtx.store.engine import Store
 from zjtx.store.errors import StoreError
 from zjtx.store.evaluations import Evaluations
+from zjtx.store.models import Applicant as ApplicantRow
+from zjtx.store.scored import Scored
 from zjtx.store.scoring_pool import import_workers
 from zjtx.store.scoring_port import RulebookScorer
-from zjtx.store.texts import extract_texts
+from zjtx.store.texts import compact, expand, extract_texts
 from zjtx.workers import process_pool
 
 log = logging.getLogger(__name__)
@@ -27,6 +32,9 @@ log = logging.getLogger(__name__)
 # Pieces each worker has being scored or queued while the file is read: after the last row the
 # gate's checks and the import's start take a second or so, which a worker spends on these.
 EARLY_AHEAD = 10
+# Rows scored while reading and held for the import, at most (a result and its values take
+# 10-25 KB until the import writes them).
+EARLY_MOST = 3000
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")
 _AMBIGUOUS = None  # a code read twice with different values: neither reading is used
 
@@ -74,15 +82,19 @@ def scoring_key(info: RoundInfo) -> tuple[Any, ...]:
 class EarlyScoring:
     """Workers started as an import's reading starts, given its applicants as rows are read.
 
-    Rows are given before the data-quality gate, which may still change or block them. The
-    import then takes the workers (zjtx.store.scoring_pool.PoolScoring) and every result
+    Rows are given before the data-quality gate, which may still change or block them; rows
+    of applicants the round already holds are not given (an import scores only what changed).
+    The import then takes the workers (zjtx.store.scoring_pool.PoolScoring) and every result
     whose applicant reached it with the values it was scored with, under the same round
-    settings and with no confirmation; any other applicant is scored as without this.
+    settings and rulebook and with no confirmation; any other applicant is scored as without
+    this, and the stored bytes are the same either way.
 
     This process loads no rulebook while it reads: a rulebook's first results come back
-    whole, and its texts (those stored, or new ones taken from such a result, which the
-    import then stores) go with the pieces given after. Rows come faster than workers score
-    them: no more are given than the workers have room for; the rest wait for the import.
+    whole, and its texts (those stored, or taken from its first result) go with the pieces
+    given after. The import stores texts taken from its own first applicant, as without
+    this; a result compacted against other texts is compacted again against those. Rows come
+    faster than workers score them: no more are given than the workers have room for, and
+    no more than EARLY_MOST rows are held for the import; the rest wait for the import.
     """
 
     def __init__(
@@ -106,78 +118,95 @@ class EarlyScoring:
         self.ahead = workers * ahead
         self.waiting: list[Applicant] = []
         self.running: list[Future] = []
-        self.unread: list[Future] = []  # done, not yet looked at for a rulebook's texts
+        self.unlearnt: list[Future] = []  # given before every texts were known, in order
         # Per code: the values scored and where its result will be (piece, position).
         self.given: dict[str, tuple[dict[str, Any], Future, int] | None] = {}
-        self.texts: dict[
-            str, dict[str, Any]
-        ] = {}  # per rulebook hash: what workers compact against
-        self.samples: dict[str, dict[str, Any]] = {}  # the result new texts were taken from
+        # Per rulebook hash: the texts the workers compact against (never changed once set).
+        self.texts: dict[str, dict[str, Any]] = {}
+        self.known: set[str] = set()
         self.executor: Any = None
         try:
+            self.known = self._round_codes()
             encode = store.dialect == "sqlite"
             self.executor = process_pool(workers, scoring_worker.start, (info, unsaved, encode))
             # A pool starts its processes at the first task: start them now, not at the first
             # rows (a workbook takes a while to open; so does a worker).
             for _ in range(workers):
                 self.executor.submit(int)
-        except (RuntimeError, OSError) as exc:  # no process can start, or one died at once
+        except Exception as exc:  # no process can start, or one died at once
             log.warning("评价进程无法启动，导入时在本进程评价：%s", exc)
             self.close()
 
+    def _round_codes(self) -> set[str]:
+        with self.store.session() as session:
+            query = select(ApplicantRow.uscc).where(ApplicantRow.round_id == self.info.id)
+            return set(session.scalars(query))
+
     def feed(self, applicants: Iterable[Applicant]) -> None:
-        """Applicants as read (before the gate): given to the workers as they have room."""
+        """Applicants as read (before the gate): given to the workers as they have room. A
+        failure here stops the workers and leaves the scoring to the import."""
         if self.executor is None:
             return
-        running = []
-        for future in self.running:
-            (self.unread if future.done() else running).append(future)
-        self.running = running
-        if self.unread:
+        try:
+            self._feed(applicants)
+        except Exception as exc:  # whatever it is, the import scores what is not given
+            log.warning("评价进程意外结束，导入时在本进程评价：%s", exc)
+            self.close()
+
+    def _feed(self, applicants: Iterable[Applicant]) -> None:
+        self.running = [future for future in self.running if not future.done()]
+        if self.unlearnt:
             self._learn_texts()
         # Until a first result has brought a rulebook's texts, a piece per worker: pieces
-        # given without texts come back whole, for this process to compact.
+        # given without texts come back whole, for the import to compact.
         ahead = self.ahead if self.texts else self.workers
-        room = (ahead - len(running)) * self.piece - len(self.waiting)
+        room = min(
+            (ahead - len(self.running)) * self.piece - len(self.waiting),
+            EARLY_MOST - len(self.given) - len(self.waiting),
+        )
         if room <= 0:  # the workers are busy: these rows wait for the import
             return
         # Copies: the gate may still clean a value in place.
-        self.waiting.extend(Applicant(dict(a.values)) for a in islice(applicants, room) if a.uscc)
+        known = self.known
+        self.waiting.extend(
+            Applicant(dict(a.values))
+            for a in islice(applicants, room)
+            if a.uscc and a.uscc not in known
+        )
         while len(self.waiting) >= self.piece and len(self.running) < ahead:
             piece, self.waiting = self.waiting[: self.piece], self.waiting[self.piece :]
-            try:
-                future = self.executor.submit(
-                    scoring_worker.score_jobs, self.info, [(a, ()) for a in piece], self.texts
-                )
-            except (RuntimeError, OSError) as exc:  # a broken pool: the import scores it all
-                log.warning("评价进程意外结束，导入时在本进程评价：%s", exc)
-                self.close()
-                return
+            # The texts as they are now: the pool sends the piece later, from its own thread.
+            texts = dict(self.texts)
+            future = self.executor.submit(
+                scoring_worker.score_jobs, self.info, [(a, ()) for a in piece], texts
+            )
             self.running.append(future)
+            if len(texts) < 2:  # a round has rulebooks for 新申报 and 复核 at most
+                self.unlearnt.append(future)
             given = self.given
             for offset, applicant in enumerate(piece):
                 uscc = applicant.uscc
                 if uscc not in given:
                     given[uscc] = (applicant.values, future, offset)
-                elif (known := given[uscc]) is not None and known[0] != applicant.values:
+                elif (known_entry := given[uscc]) is not None and known_entry[
+                    0
+                ] != applicant.values:
                     given[uscc] = _AMBIGUOUS
 
     def _learn_texts(self) -> None:
-        """The texts of each rulebook met in whole results (its first ones): as stored, or
-        taken from the first such result; the texts of a rulebook stay what they were first."""
-        unread, self.unread = self.unread, []
-        for future in unread:
-            try:
-                done = future.result()
-            except Exception:
+        """The texts of each rulebook met in whole results, in the order the rows were read:
+        as stored, or taken from its first result (most often the import's first applicant
+        of that rulebook, whose result the import's texts are then taken from too)."""
+        while self.unlearnt and self.unlearnt[0].done():
+            future = self.unlearnt.pop(0)
+            if future.cancelled() or future.exception() is not None:
                 continue
-            for item in done:
+            for item in future.result():
                 if item.compacted or item.rulebook_hash in self.texts:
                     continue
                 texts = self._stored_texts(item.rulebook_hash, item.rulebook)
                 if texts is None:
-                    self.samples[item.rulebook_hash] = item.result
-                    # As the database will give them back: the import compares them with its own.
+                    # As the database would give them back: compared with the import's own.
                     texts = json.loads(json_text(extract_texts(item.result)))
                 self.texts[item.rulebook_hash] = texts
 
@@ -188,16 +217,11 @@ class EarlyScoring:
         except StoreError:  # damaged: the import says so
             return None
 
-    def sample(self, rulebook_hash: str) -> dict[str, Any] | None:
-        """The result a rulebook's new texts are to be taken from, if workers were given
-        texts taken from it."""
-        return self.samples.get(rulebook_hash)
-
     def usable(
-        self, info: RoundInfo, texts: dict[str, dict[str, Any]]
+        self, info: RoundInfo
     ) -> Callable[[tuple[Applicant, Sequence[Any]]], tuple[Future, int] | None]:
         """For an import of the round ``info``: a job's result scored here (its piece and
-        position), or None where the job must be scored anew."""
+        position), or None where the job must be scored anew. A result is taken once."""
         same_round = scoring_key(info) == scoring_key(self.info)
 
         def taken(job: tuple[Applicant, Sequence[Any]]) -> tuple[Future, int] | None:
@@ -207,6 +231,7 @@ class EarlyScoring:
             entry = self.given.get(applicant.uscc)
             if entry is None or entry[0] != applicant.values:
                 return None
+            del self.given[applicant.uscc]  # its memory goes with the result written
             return entry[1], entry[2]
 
         return taken
@@ -214,6 +239,15 @@ class EarlyScoring:
     def agrees(self, rulebook_hash: str, texts: dict[str, Any] | None) -> bool:
         """Whether results compacted here for a rulebook were compacted against ``texts``."""
         return self.texts.get(rulebook_hash) == texts
+
+    def recompacted(self, item: Scored, texts: dict[str, Any]) -> Scored:
+        """A result compacted here, compacted against ``texts`` instead (what the import
+        stores for its rulebook): expanding gives back the whole result exactly."""
+        result = item.result
+        if isinstance(result, JSONText):
+            result = json.loads(result.text)
+        whole = expand(result, self.texts[item.rulebook_hash])
+        return replace(item, result=compact(whole, texts))
 
     def close(self) -> None:
         """Stop the workers (what they had not finished is scored by the import, if asked)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,6 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation
 from zjtx.store import scoring_worker
 from zjtx.store.dto import RoundInfo
-from zjtx.store.errors import StoreError
 from zjtx.store.evaluations import Evaluations
 from zjtx.store.scored import Scored
 from zjtx.store.scoring_port import RulebookScorer
@@ -108,10 +107,10 @@ class PoolScoring(ChunkScoring):
         early: EarlyScoring | None = None,
     ):
         super().__init__(evaluations, session, info, unsaved, chunks)
-        self.texts = self._rulebook_texts([job for chunk in chunks for job in chunk], early)
+        self.texts = self._rulebook_texts([job for chunk in chunks for job in chunk])
         # What the workers scored while the file was read (zjtx.store.early_scoring), by the
         # position of its job in each chunk; the other jobs are cut into pieces.
-        taken = early.usable(info, self.texts) if early is not None else None
+        taken = early.usable(info) if early is not None else None
         self.early: list[dict[int, Any]] = []
         self.pieces: list[list[Job]] = []
         self.chunk_pieces: list[range] = []
@@ -147,12 +146,9 @@ class PoolScoring(ChunkScoring):
                 log.warning("评价进程无法启动，改在本进程评价：%s", exc)
         self._give_out()
 
-    def _rulebook_texts(
-        self, jobs: Sequence[Job], early: EarlyScoring | None
-    ) -> dict[str, dict[str, Any]]:
-        """The texts of every rulebook the jobs use, stored first if new, so that workers
-        compact every result: a new rulebook's texts are those the workers compacted against
-        while the file was read, if they did, else its first result here."""
+    def _rulebook_texts(self, jobs: Sequence[Job]) -> dict[str, dict[str, Any]]:
+        """The texts of every rulebook the jobs use, stored first if new (a rulebook's first
+        result, evaluated here, becomes its texts), so that workers compact every result."""
         scorer, evaluations, session = self.evaluations.scorer, self.evaluations, self.session
         assert isinstance(scorer, RulebookScorer)
         texts: dict[str, dict[str, Any]] = {}
@@ -165,9 +161,7 @@ class PoolScoring(ChunkScoring):
                 continue
             found = evaluations.texts(session, rulebook.hash, rulebook.id)
             if found is None:
-                sample = early.sample(rulebook.hash) if early is not None else None
-                if sample is None:
-                    sample = evaluations.score(applicant, self.info, items, self.unsaved).to_dict()
+                sample = evaluations.score(applicant, self.info, items, self.unsaved).to_dict()
                 found = evaluations.texts(session, rulebook.hash, rulebook.id, sample)
             if found is not None:
                 texts[rulebook.hash] = found
@@ -211,19 +205,30 @@ class PoolScoring(ChunkScoring):
         return done
 
     def _early(self, handle: tuple[Future, int], job: Job) -> Scored:
-        """A job scored while its file was read; scored here if its piece failed there (an
-        applicant the gate then blocked may be one a rulebook cannot judge)."""
+        """A job scored while its file was read. Scored here if its piece failed there (an
+        applicant the gate then blocked may be one a rulebook cannot judge: scoring it here
+        raises what is wrong with this one) or if it was scored under another rulebook (one
+        installed meanwhile); compacted again if against other texts than this import's."""
         future, offset = handle
+        early = self.borrowed
+        assert early is not None
         try:
             item = future.result()[offset]
-        except (StoreError, BrokenProcessPool, OSError, CancelledError):
+        except Exception:  # scored again here, which raises what is wrong with this one
             return self._score([job])[0]
-        if item.compacted:
-            assert self.borrowed is not None
-            if not self.borrowed.agrees(item.rulebook_hash, self.texts.get(item.rulebook_hash)):
-                # Compacted against texts this import does not store (another evaluator's
-                # import stored the rulebook's texts first): scored again here.
+        scorer = self.evaluations.scorer
+        assert isinstance(scorer, RulebookScorer)
+        try:
+            rulebook = scorer.rulebook_for(job[0], self.info)
+        except (LookupError, ValueError):
+            return self._score([job])[0]  # raises what is wrong, naming the applicant
+        if item.rulebook_hash != rulebook.hash:
+            return self._score([job])[0]
+        texts = self.texts.get(item.rulebook_hash)
+        if item.compacted and not early.agrees(item.rulebook_hash, texts):
+            if texts is None:
                 return self._score([job])[0]
+            item = early.recompacted(item, texts)
         return self.evaluations.finished(self.session, item)
 
     def _piece(self, index: int) -> list[Scored]:
@@ -267,7 +272,7 @@ class PoolScoring(ChunkScoring):
             executor, self.executor = self.executor, None
             if self.borrowed is None:
                 executor.shutdown(wait=True, cancel_futures=True)
-            else:  # the workers go on to the reading's next file; only this file's work stops
+            else:  # the workers go on to the next file's import; only this file's work stops
                 for future in self.futures.values():
                     future.cancel()
         # What the workers had not finished is scored here if it is still asked for.

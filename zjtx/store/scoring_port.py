@@ -73,7 +73,7 @@ class RulebookScorer:
             probe = Applicant(values={"application_type": application_type})
             try:
                 self(probe, round_info, ()).to_dict()  # its explanations render on first use
-            except (LookupError, ValueError):
+            except Exception:  # an applicant's own scoring says what is wrong
                 continue
 
     def check_round(self, round_info: RoundInfo) -> None:

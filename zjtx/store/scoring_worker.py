@@ -7,6 +7,7 @@ in a fraction of the time.
 from __future__ import annotations
 
 import gc
+import signal
 from typing import Any
 
 from zjtx.domain.applicant import Applicant
@@ -47,6 +48,9 @@ def start(info: RoundInfo, unsaved: str, encode: bool) -> None:
     with ``encode``, results are sent as their JSON text (SQLite stores it as it is)."""
     global _worker
     exit_with_parent()
+    # Ctrl+C reaches every process of the terminal's group: the importing process stops the
+    # import and its workers; a worker saying KeyboardInterrupt too would only print noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Worker(unsaved, encode)
     # The round's rulebooks load now, while the importing process may still be reading.
     _worker.scorer.preload(info)
