@@ -4,12 +4,34 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from zjtx.intake.synthetic import applicants
+from zjtx.intake.templates import write_roster_template
+from zjtx.scoring.catalogue import load_catalogue
 from zjtx.store import open_store, scoring_pool
+
+# A 2026 小巨人 round of a small file scored under two rulebooks (新申报 and 复核).
+ROUND = "2026年小巨人"
+YEAR = 2026
+COUNT = 40
+
+
+def two_rulebook_people() -> list[dict[str, Any]]:
+    """COUNT applicants of both types: the round scores them under two rulebooks."""
+    rows = applicants(COUNT, YEAR)
+    assert {row["application_type"] for row in rows} == {"new", "renewal"}
+    return rows
+
+
+def write_people_roster(path: Path, people: list[dict[str, Any]]) -> Path:
+    """The people as a roster workbook of our template."""
+    write_roster_template(path, load_catalogue(), YEAR, people)
+    return path
 
 
 def stored_contents(url: str) -> dict[str, list[tuple[Any, ...]]]:

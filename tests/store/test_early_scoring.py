@@ -12,32 +12,28 @@ from typing import Any
 
 import pytest
 
-from tests.store.pooled import create_pg, drop_pg, stored_contents
+from tests.store.pooled import (
+    COUNT,
+    ROUND,
+    YEAR,
+    create_pg,
+    drop_pg,
+    stored_contents,
+    two_rulebook_people,
+    write_people_roster,
+)
 from zjtx.intake.records import Cancelled
 from zjtx.intake.synthetic import applicants
-from zjtx.intake.templates import write_roster_template
-from zjtx.scoring.catalogue import load_catalogue
 from zjtx.store import StoreService, early_scoring, open_store, scoring_pool
 from zjtx.store import imports as store_imports
 from zjtx.store.early_scoring import EarlyScoring, spreadsheet_bytes
 
-ROUND = "2026年小巨人"
 OTHER = "2026年小巨人（第二批）"
-YEAR = 2026
-COUNT = 40
-
-
-def _roster(path: Path, people: list[dict[str, Any]]) -> Path:
-    write_roster_template(path, load_catalogue(), YEAR, people)
-    return path
 
 
 @pytest.fixture
 def people() -> list[dict[str, Any]]:
-    """Applicants of both types: the 2026 小巨人 round scores them under two rulebooks."""
-    rows = applicants(COUNT, YEAR)
-    assert {row["application_type"] for row in rows} == {"new", "renewal"}
-    return rows
+    return two_rulebook_people()
 
 
 @pytest.fixture(autouse=True)
@@ -101,11 +97,11 @@ def test_results_scored_while_reading_are_stored_as_scored_after(
     and audit event is the same as in one process; the first file's results were those
     scored while it was read, and the changed file's rows, of applicants the round holds,
     were not scored while reading (the import scores only the changed ones)."""
-    first = _roster(tmp_path / "名单.xlsx", people)
+    first = write_people_roster(tmp_path / "名单.xlsx", people)
     changed = [dict(row) for row in people]
     for row in changed[::3]:
         row["employees_y1"] = int(row["employees_y1"]) + 7
-    second = _roster(tmp_path / "名单（更正）.xlsx", changed)
+    second = write_people_roster(tmp_path / "名单（更正）.xlsx", changed)
     alone = _service(database_url, 0)
     for path in (first, second):
         alone.import_paths(ROUND, [path], evaluator="王评审")
@@ -154,7 +150,7 @@ def test_a_row_the_gate_changes_after_it_was_read_is_scored_again(
     rows = [dict(row) for row in people]
     rows[0]["lead_product"] = "精密_x0007_轴承"  # as Excel stores a control character
     del rows[1]["province"]
-    roster = _roster(tmp_path / "名单.xlsx", rows)
+    roster = write_people_roster(tmp_path / "名单.xlsx", rows)
     results = {}
     for name, workers in (("alone", 0), ("early", 2)):
         service = _service(_url(tmp_path, name), workers, region="江苏省")
@@ -204,7 +200,7 @@ def test_texts_are_those_of_the_import_when_the_first_row_read_is_blocked(
     rows = [dict(row) for row in people]
     rows[0]["total_assets_y1"] = Decimal(0)  # with liabilities: blocked by the gate
     rows[0]["lead_product"] = "被拦截企业的产品"
-    roster = _roster(tmp_path / "名单.xlsx", rows)
+    roster = write_people_roster(tmp_path / "名单.xlsx", rows)
     results = {}
     for name, workers in (("alone", 0), ("early", 2)):
         service = _service(_url(tmp_path, name), workers)
@@ -236,8 +232,8 @@ def test_results_compacted_while_reading_agree_with_the_texts_stored(
     import then stores. If another round's import stored that rulebook's texts first, the
     results compacted against other texts are scored again. Either way what is stored is
     what one process stores."""
-    roster = _roster(tmp_path / "名单.xlsx", people)
-    others = _roster(tmp_path / "另一批.xlsx", applicants(8, YEAR, seed=99))
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
+    others = write_people_roster(tmp_path / "另一批.xlsx", applicants(8, YEAR, seed=99))
     agreed: list[bool] = []
     real_agrees = EarlyScoring.agrees
 
@@ -277,7 +273,7 @@ def test_a_worker_killed_while_reading_leaves_the_scoring_to_the_import(
 ) -> None:
     """The workers started for the reading are killed (the system ran out of memory, say):
     the file is read and imported all the same, with the same results."""
-    roster = _roster(tmp_path / "名单.xlsx", people)
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
     alone = _service(_url(tmp_path, "alone"), 0)
     alone.import_paths(ROUND, [roster], evaluator="王评审")
     alone.store.close()
@@ -309,7 +305,7 @@ def test_cancelling_the_reading_stops_its_workers_and_writes_nothing(
 
     monkeypatch.setattr(reader, "READ_BATCH", 4)
     monkeypatch.setattr(reader, "PROGRESS_EVERY", 4)  # cancel is asked every four rows
-    roster = _roster(tmp_path / "名单.xlsx", people)
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
     service = _service(_url(tmp_path, "cancel"), 2)
     seen: list[int] = []
     with pytest.raises(Cancelled), service.early_scoring(ROUND, [roster]) as early:
@@ -334,7 +330,7 @@ def test_workers_start_while_reading_only_for_large_spreadsheets(
     caller gave: no workers start while reading."""
     from tests.store.helpers import RuleScorer
 
-    roster = _roster(tmp_path / "名单.xlsx", people)
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
     (tmp_path / "folder").mkdir()
     (tmp_path / "folder" / "data.json").write_text("[]", encoding="utf-8")
     assert spreadsheet_bytes([roster]) == roster.stat().st_size
@@ -369,7 +365,7 @@ def test_the_import_command_scores_a_large_file_while_reading_it(
     from zjtx.cli import main
     from zjtx.store import evaluations
 
-    roster = _roster(tmp_path / "名单.xlsx", people)
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
     alone = _service(_url(tmp_path, "alone"), 0)
     alone.import_paths(ROUND, [roster], evaluator="王评审")
     alone.store.close()

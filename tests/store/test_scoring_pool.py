@@ -12,31 +12,25 @@ from typing import Any
 
 import pytest
 
-from tests.store.pooled import PoolSpy, create_pg, drop_pg, stored_contents
-from zjtx.intake.synthetic import applicants
-from zjtx.intake.templates import write_roster_template
-from zjtx.scoring.catalogue import load_catalogue
+from tests.store.pooled import (
+    COUNT,
+    ROUND,
+    PoolSpy,
+    create_pg,
+    drop_pg,
+    stored_contents,
+    two_rulebook_people,
+    write_people_roster,
+)
 from zjtx.store import ImportCancelled, StoreError, StoreService, open_store, scoring_pool
 from zjtx.store import imports as store_imports
 from zjtx.store.scoring_pool import ChunkScoring, PoolScoring, chunk_scoring, import_workers
 from zjtx.workers import default_workers
 
-ROUND = "2026年小巨人"
-YEAR = 2026
-COUNT = 40
-
-
-def _roster(path: Path, people: list[dict[str, Any]]) -> Path:
-    write_roster_template(path, load_catalogue(), YEAR, people)
-    return path
-
 
 @pytest.fixture
 def people() -> list[dict[str, Any]]:
-    """Applicants of both types: the 2026 小巨人 round scores them under two rulebooks."""
-    rows = applicants(COUNT, YEAR)
-    assert {row["application_type"] for row in rows} == {"new", "renewal"}
-    return rows
+    return two_rulebook_people()
 
 
 @pytest.fixture(autouse=True)
@@ -76,11 +70,11 @@ def test_workers_store_exactly_what_one_process_stores(
 ) -> None:
     """New applicants under two rulebooks, then changed versions with a confirmation: every
     row, result, rulebook text and audit event is the same whether workers scored or not."""
-    first = _roster(tmp_path / "名单.xlsx", people)
+    first = write_people_roster(tmp_path / "名单.xlsx", people)
     changed = [dict(row) for row in people]
     for row in changed[::3]:
         row["revenue_y1"] = Decimal(str(row["revenue_y1"])) + 100
-    second = _roster(tmp_path / "名单（更正）.xlsx", changed)
+    second = write_people_roster(tmp_path / "名单（更正）.xlsx", changed)
 
     _run(database_url, 0, [first, second])
     alone = stored_contents(database_url)
@@ -110,7 +104,7 @@ def test_a_killed_worker_leaves_the_rest_to_this_process(
 ) -> None:
     """A worker killed in mid-import (the system ran out of memory, say): the import still
     completes, with the same results, scored here."""
-    roster = _roster(tmp_path / "名单.xlsx", people)
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
     _run(sqlite_url, 0, [roster], confirm=False)
     alone = stored_contents(sqlite_url)
 
@@ -136,11 +130,11 @@ def test_an_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
     """A 新申报 applicant with a confirmed 2026 criterion, corrected to 复核 (scored under the
     2022 rulebook, which has no such criterion): the error names it and says the file was not
     written, the same with workers as without, and no worker process is left behind."""
-    first = _roster(tmp_path / "名单.xlsx", people)
+    first = write_people_roster(tmp_path / "名单.xlsx", people)
     target = next(row for row in people if row["application_type"] == "new")
     corrected = [dict(row) for row in people]
     corrected[people.index(target)]["application_type"] = "renewal"
-    second = _roster(tmp_path / "名单（更正）.xlsx", corrected)
+    second = write_people_roster(tmp_path / "名单（更正）.xlsx", corrected)
     messages = []
     for workers, folder in ((0, "alone"), (2, "pool")):
         service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
@@ -164,7 +158,7 @@ def test_cancelling_a_pooled_import_writes_nothing_and_stops_the_workers(
     sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
 ) -> None:
     """Cancel after the first chunk: ImportCancelled, the round stays empty, workers end."""
-    roster = _roster(tmp_path / "名单.xlsx", people)
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
     service = _service(sqlite_url, 2)
     service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
     seen: list[int] = []
