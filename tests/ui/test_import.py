@@ -435,3 +435,47 @@ def test_a_template_that_cannot_be_saved_says_why_in_chinese(qtbot, window, tmp_
     assert text.startswith(f"无法保存到“{target}”") and "不是文件夹" in text
     assert "c62828" in dialog.status.styleSheet()
     assert not target.exists() and dialog.template_button.isEnabled()
+
+
+def test_the_dialog_scores_a_large_roster_while_reading_it(
+    qtbot, window, service, tmp_path, monkeypatch
+):
+    """On a machine with a core to spare, the workers that scored a large file's rows while
+    the dialog read it are kept for its import, which stores what one process stores; they
+    end with the import, or when the dialog is closed after a read."""
+    import multiprocessing
+
+    from tests.store.pooled import two_rulebook_people, write_people_roster
+    from zjtx.store import StoreService, open_store, scoring_pool
+
+    roster = write_people_roster(tmp_path / "名单.xlsx", two_rulebook_people())
+    alone = StoreService(open_store(f"sqlite:///{tmp_path / 'alone' / 'zjtx.sqlite3'}"))
+    alone.evaluations.workers = 0
+    alone.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    alone.import_paths(ROUND, [roster])
+    expected = {(r.uscc, r.verdict, r.score) for r in alone.list_applicants(ROUND)}
+    alone.store.close()
+    service.evaluations.workers = 1
+    service.evaluations.early_bytes = 0  # every file is large enough
+    monkeypatch.setattr(scoring_pool, "PIECE", 4)  # pieces from a small file
+    taken: list[bool] = []
+    real_early = scoring_pool.PoolScoring._early
+
+    def spied(pool, handle, job):
+        taken.append(True)
+        return real_early(pool, handle, job)
+
+    monkeypatch.setattr(scoring_pool.PoolScoring, "_early", spied)
+    dialog = _dialog(qtbot, window, [roster])
+    assert dialog.early is not None
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert taken and dialog.early is None
+    assert {(r.uscc, r.verdict, r.score) for r in service.list_applicants(ROUND)} == expected
+    qtbot.waitUntil(lambda: multiprocessing.active_children() == [], timeout=TIMEOUT)
+    qtbot.mouseClick(dialog.read_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
+    assert dialog.early is not None
+    dialog.close()
+    assert dialog.early is None
+    qtbot.waitUntil(lambda: multiprocessing.active_children() == [], timeout=TIMEOUT)

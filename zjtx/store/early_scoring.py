@@ -249,8 +249,9 @@ class EarlyScoring:
         whole = expand(result, self.texts[item.rulebook_hash])
         return replace(item, result=compact(whole, texts))
 
-    def close(self) -> None:
-        """Stop the workers (what they had not finished is scored by the import, if asked)."""
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers (what they had not finished is scored by the import, if asked);
+        without ``wait``, they end by themselves (the window's thread must not wait)."""
         self.waiting = []
         if self.executor is not None:
             executor, self.executor = self.executor, None
@@ -259,4 +260,4 @@ class EarlyScoring:
                 # and waited for forever (CPython 3.11), so every one is stopped here.
                 for process in list((executor._processes or {}).values()):
                     process.kill()
-            executor.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown(wait=wait, cancel_futures=True)

@@ -161,13 +161,20 @@ class StoreService:
         """Workers that score a large file's applicants while it is read (read_files with
         ``early=``) for its import to take (import_file with ``early=``), stopped at the end;
         None where an import would not use workers at all."""
-        info = self.get_round(round_name)
-        early = start_early_scoring(self.store, self.evaluations, info, paths, UNSAVED)
+        early = self.start_early_scoring(round_name, paths)
         try:
             yield early
         finally:
             if early is not None:
                 early.close()
+
+    def start_early_scoring(
+        self, round_name: str, paths: Sequence[Path | str]
+    ) -> EarlyScoring | None:
+        """early_scoring for a caller that reads and imports in separate steps (the window's
+        import dialog): it closes what it gets (EarlyScoring.close) when it is done."""
+        info = self.get_round(round_name)
+        return start_early_scoring(self.store, self.evaluations, info, paths, UNSAVED)
 
     def import_paths(
         self,

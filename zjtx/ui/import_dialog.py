@@ -38,6 +38,7 @@ from zjtx.export.issues_xlsx import SEVERITY_LABELS, IssueRow
 from zjtx.intake.mapping import IGNORE_LABEL, ColumnOverride
 from zjtx.intake.profiles import ProfileBook
 from zjtx.store import FileImport, StoreError, StoreService
+from zjtx.store.early_scoring import EarlyScoring
 from zjtx.store.profiles import StoreProfileBook, profile_book_for
 from zjtx.ui.import_models import (
     MAPPING_ROLE,
@@ -172,6 +173,8 @@ class ImportDialog(ImportReadingMixin, QDialog):
         self.importing: list[Any] = []  # every file read when 导入 was pressed
         self.results: list[FileImport] = []
         self.task: Task | None = None
+        # Workers that scored a large file's rows while it was read, for its import.
+        self.early: EarlyScoring | None = None
         # The evaluator's corrections, by (file, sheet, column letter); kept across re-reads.
         self.overrides: dict[tuple[str, str | None, str], ColumnOverride] = {}
         # The evaluator's reading of a workbook ("form" | "roster"), by file; kept across re-reads.
@@ -432,24 +435,34 @@ class ImportDialog(ImportReadingMixin, QDialog):
         self.importing = list(self.files)
         service, round_name = self.service, self.round_name
         evaluator = self.evaluator_getter()
+        early, self.early = self.early, None  # what was scored while the files were read
         self._busy(True, "正在导入并评价……")
 
         def work(progress: Any, cancel: Any) -> list[FileImport]:
             total = sum(len(f.applicants) for f in files)
             done_before = 0
             results = []
-            for item in files:
-                base = done_before
+            try:
+                for item in files:
+                    base = done_before
 
-                def step(done: int, count: int, base: int = base) -> None:
-                    progress(base + done, total)
+                    def step(done: int, count: int, base: int = base) -> None:
+                        progress(base + done, total)
 
-                results.append(
-                    service.import_file(
-                        round_name, item, evaluator=evaluator, progress=step, cancel=cancel
+                    results.append(
+                        service.import_file(
+                            round_name,
+                            item,
+                            evaluator=evaluator,
+                            progress=step,
+                            cancel=cancel,
+                            early=early,
+                        )
                     )
-                )
-                done_before += len(item.applicants)
+                    done_before += len(item.applicants)
+            finally:
+                if early is not None:
+                    early.close()
             return results
 
         self.task = self.runner.start(
@@ -634,3 +647,11 @@ class ImportDialog(ImportReadingMixin, QDialog):
             self.status.setText("请先取消或等待当前操作完成")
             return
         super().closeEvent(event)
+
+    def hideEvent(self, event: Any) -> None:
+        # Workers kept from the reading for the import end with the dialog; the files read
+        # stay, and an import after it is reopened scores them here as usual.
+        if self.early is not None and self.task is None:
+            early, self.early = self.early, None
+            early.close(wait=False)
+        super().hideEvent(event)

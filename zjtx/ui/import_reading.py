@@ -45,27 +45,40 @@ class ImportReadingMixin:
         corrections = list(chosen.values())
         # Saved profiles apply to files laid out like one an evaluator corrected before.
         options = {"readings": chosen_readings, "profiles": self.profiles}
+        # What the workers scored during the last reading belongs to files read again now.
+        previous, self.early = self.early, None
 
-        def work(progress: Any, cancel: Any) -> tuple[int, list[Any]]:
+        def work(progress: Any, cancel: Any) -> tuple[int, list[Any], Any]:
             from zjtx.intake.hints import WINDOW_HINTS
 
+            if previous is not None:
+                previous.close()
             year = service.get_round(round_name).round_date.year
-            # The messages speak of this window's controls, not of the command line's options.
-            files = service.read_files(
-                round_name,
-                paths,
-                progress=progress,
-                cancel=cancel,
-                mapping_overrides=corrections,
-                hints=WINDOW_HINTS,
-                intake_options=options,
-            )
-            return year, files
+            # A large file's rows are scored on the other cores as they are read.
+            early = service.start_early_scoring(round_name, paths)
+            try:
+                # The messages speak of this window's controls, not of the command line's.
+                files = service.read_files(
+                    round_name,
+                    paths,
+                    progress=progress,
+                    cancel=cancel,
+                    mapping_overrides=corrections,
+                    hints=WINDOW_HINTS,
+                    intake_options=options,
+                    early=early,
+                )
+            except BaseException:
+                if early is not None:
+                    early.close()
+                raise
+            return year, files, early
 
-        def done(result: tuple[int, list[Any]]) -> None:
+        def done(result: tuple[int, list[Any], Any]) -> None:
             self.overrides = chosen
             self.readings = chosen_readings
             self.round_year = result[0]
+            self.early = result[2]  # kept for the import, closed by it or with the dialog
             self._read_done(result[1])
 
         self._busy(
