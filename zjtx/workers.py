@@ -46,3 +46,11 @@ def process_pool(workers: int, initializer: Any = None, initargs: tuple[Any, ...
         initializer=initializer,
         initargs=initargs,
     )
+
+
+def kill_workers(executor: Any) -> None:
+    """Kill the processes of a broken pool before shutting it down: a broken pool waits for
+    each worker, and one started as it broke can be missed and waited for forever (CPython
+    3.11)."""
+    for process in list((executor._processes or {}).values()):
+        process.kill()

@@ -25,7 +25,7 @@ from zjtx.store.scored import Scored
 from zjtx.store.scoring_pool import import_workers
 from zjtx.store.scoring_port import RulebookScorer
 from zjtx.store.texts import compact, expand, extract_texts
-from zjtx.workers import process_pool
+from zjtx.workers import kill_workers, process_pool
 
 log = logging.getLogger(__name__)
 
@@ -256,8 +256,5 @@ class EarlyScoring:
         if self.executor is not None:
             executor, self.executor = self.executor, None
             if executor._broken:
-                # A broken pool waits for each worker; one started as it broke can be missed
-                # and waited for forever (CPython 3.11), so every one is stopped here.
-                for process in list((executor._processes or {}).values()):
-                    process.kill()
+                kill_workers(executor)
             executor.shutdown(wait=wait, cancel_futures=True)

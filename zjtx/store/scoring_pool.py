@@ -17,7 +17,7 @@ from zjtx.store.dto import RoundInfo
 from zjtx.store.evaluations import Evaluations
 from zjtx.store.scored import Scored
 from zjtx.store.scoring_port import RulebookScorer
-from zjtx.workers import default_workers, process_pool
+from zjtx.workers import default_workers, kill_workers, process_pool
 
 if TYPE_CHECKING:
     from zjtx.store.early_scoring import EarlyScoring
@@ -259,10 +259,7 @@ class PoolScoring(ChunkScoring):
     def _give_up(self, exc: BaseException) -> None:
         log.warning("评价进程意外结束，其余企业改在本进程评价：%s", exc)
         if self.executor is not None:
-            # A broken pool stops its workers and waits for each; one started as it broke can
-            # be missed and waited for forever (CPython 3.11), so every one is stopped here.
-            for process in list((self.executor._processes or {}).values()):
-                process.kill()
+            kill_workers(self.executor)
         if self.borrowed is not None:
             self.borrowed.close()
         self.close()
