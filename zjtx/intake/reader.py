@@ -46,7 +46,7 @@ Progress = Callable[[int, int, str], None]
 Overrides = Sequence[tuple[ColumnOverride, FieldSpec | None]]
 
 
-def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
+def expand_paths(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
     """(path, display name, reason to skip or None) for every file, folders expanded."""
     out: list[tuple[Path, str, str | None]] = []
     for given in paths:
@@ -170,7 +170,7 @@ def read_applicants(
     saved = {p.fingerprint: p for p in profiles.list()} if profiles is not None else {}
     used: set[ColumnOverride] = set()
     ticker = _Ticker(progress, cancel, on_read)
-    files = _expand(paths)
+    files = expand_paths(paths)
     result = IntakeResult(year=year)
     per_file: list[tuple[FileResult, list[Record]]] = []
     for index, (path, shown, skip) in enumerate(files, start=1):

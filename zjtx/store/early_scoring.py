@@ -40,17 +40,17 @@ _AMBIGUOUS = None  # a code read twice with different values: neither reading is
 
 
 def spreadsheet_bytes(paths: Sequence[Path | str]) -> int:
-    """Bytes of the spreadsheets among the paths (folders searched), the rows an import reads."""
+    """Bytes of the spreadsheets among the files the reading takes from the paths (folders
+    searched as it searches them), whose rows an import reads."""
+    from zjtx.intake.reader import expand_paths
+
     total = 0
-    for given in paths:
-        path = Path(given)
-        found = path.rglob("*") if path.is_dir() else [path]
-        for item in found:
-            if item.suffix.lower() in SPREADSHEETS:
-                try:
-                    total += item.stat().st_size if item.is_file() else 0
-                except OSError:  # gone, or not ours to read: the reading says so
-                    continue
+    for path, _shown, skipped in expand_paths(paths):
+        if skipped is None and path.suffix.lower() in SPREADSHEETS:
+            try:
+                total += path.stat().st_size if path.is_file() else 0
+            except OSError:  # gone, or not ours to read: the reading says so
+                continue
     return total
 
 
