@@ -110,7 +110,6 @@ class EarlyScoring:
         self.store = store
         self.evaluations = evaluations
         self.info = info
-        self.unsaved = unsaved
         self.workers = workers
         self.piece = piece
         # Pieces being scored or queued, at most: enough for the workers to go on through
@@ -183,15 +182,12 @@ class EarlyScoring:
             self.running.append(future)
             if len(texts) < 2:  # a round has rulebooks for 新申报 and 复核 at most
                 self.unlearnt.append(future)
-            given = self.given
             for offset, applicant in enumerate(piece):
                 uscc = applicant.uscc
-                if uscc not in given:
-                    given[uscc] = (applicant.values, future, offset)
-                elif (known_entry := given[uscc]) is not None and known_entry[
-                    0
-                ] != applicant.values:
-                    given[uscc] = _AMBIGUOUS
+                if uscc not in self.given:
+                    self.given[uscc] = (applicant.values, future, offset)
+                elif (entry := self.given[uscc]) is not None and entry[0] != applicant.values:
+                    self.given[uscc] = _AMBIGUOUS
 
     def _learn_texts(self) -> None:
         """The texts of each rulebook met in whole results, in the order the rows were read:
