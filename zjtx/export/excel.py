@@ -18,8 +18,8 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionResult
 from zjtx.export.report_model import (
     SIZE_LABELS,
-    format_points,
     industry_text,
+    open_points,
     region_text,
     tier_label,
 )
@@ -173,10 +173,7 @@ def _points_cell(criterion: CriterionResult | None) -> Any:
     as the report and the window show it (a bare 0 would read as decided)."""
     if criterion is None:
         return None
-    low, high = criterion.points_min, criterion.points_max
-    if low is not None and high is not None and low != high:
-        return f"{format_points(low)}–{format_points(high)}"
-    return criterion.points
+    return open_points(criterion) or criterion.points
 
 
 def write_results_xlsx(

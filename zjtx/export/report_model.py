@@ -370,14 +370,19 @@ def industry_text(applicant: Applicant | None, catalogue: FieldCatalogue) -> str
     return str(code or sector_text or "—")
 
 
+def open_points(item: CriterionResult) -> str | None:
+    """The points an open item can still end with ("0–15"), None once they are decided."""
+    low, high = item.points_min, item.points_max
+    if low is not None and high is not None and low != high:
+        return f"{format_points(low)}–{format_points(high)}"
+    return None
+
+
 def _points_text(item: CriterionResult) -> str:
     if item.kind != CriterionKind.SCORE and item.max_points is None:
         return ""
     max_text = format_points(item.max_points) if item.max_points is not None else "—"
-    low, high = item.points_min, item.points_max
-    if low is not None and high is not None and low != high:
-        return f"{format_points(low)}–{format_points(high)} / {max_text}"
-    return f"{format_points(item.points)} / {max_text}"
+    return f"{open_points(item) or format_points(item.points)} / {max_text}"
 
 
 ROUTE_UNMET = "未满足"
