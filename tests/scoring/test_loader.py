@@ -200,9 +200,12 @@ def test_reference_cycle_is_rejected(tmp_path):
 def test_yaml_syntax_error_names_the_file(tmp_path):
     """A broken YAML file is reported with its name, not a stack of parser internals."""
     path = tmp_path / "srdi-sme-2022.yaml"
-    path.write_text("id: srdi-sme-2022\ncriteria: [\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match=r"srdi-sme-2022\.yaml: YAML 语法错误"):
+    path.write_text("id: srdi-sme-2022\ncriteria:\n  - id: a\n    title: [x\n  - id: b\n", "utf-8")
+    with pytest.raises(DataFileError, match=r"srdi-sme-2022\.yaml: YAML 语法错误") as caught:
         load_rulebook_file(path)
+    # Where the parser stopped, as a person counts lines; not the parser's name for its input.
+    assert "（第 5 行第 7 列）" in str(caught.value)
+    assert "unicode string" not in str(caught.value) and "^" not in str(caught.value)
 
 
 def test_overlay_replacing_unknown_criterion_is_rejected(tmp_path):

@@ -15,6 +15,7 @@ import yaml
 
 from zjtx.intake.headers import clean
 from zjtx.intake.sheet_data import SheetData
+from zjtx.scoring.catalogue import parse_yaml
 
 IP_CLASSES_FILE = "ip_classes.yaml"
 DEFINITIONS = ("2022", "2026")
@@ -67,7 +68,7 @@ def load_ip_classes(path: Path | None = None) -> IpClasses:
 def _load(path: Path) -> IpClasses:
     where = f"知识产权类别表 {path.name}"
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = parse_yaml(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise IpClassesError(f"{where} 无法读取：{type(exc).__name__}") from None
     if not isinstance(data, dict) or set(data) != {"source", "classes", "acquisition"}:

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from zjtx.scoring.catalogue import parse_yaml, yaml_error_text
 from zjtx.scoring.definitions import (
     CORRESPONDENCE_KINDS,
     Correspondence,
@@ -61,11 +62,10 @@ def _criterion_ids_in(path: Path, mtime_ns: int, size: int) -> tuple[str, tuple[
     load each other for ever, and every load would pay for two.
     """
     text = path.read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise DataFileError(path.name, f"YAML 语法错误：{exc}") from exc
+        raise DataFileError(path.name, yaml_error_text(exc)) from exc
     if not isinstance(data, dict):
         raise DataFileError(path.name, "评价标准文件须为映射")
     entries = data.get("criteria") or []
