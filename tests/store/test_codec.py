@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
+import pytest
 
 from tests.store.helpers import make_uscc
 from zjtx.domain.applicant import Applicant, Provenance
+from zjtx.domain.results import CriterionState
 from zjtx.intake import read_applicants
 from zjtx.intake.synthetic import applicants
 from zjtx.store import codec
@@ -191,3 +194,32 @@ def test_provenance_rule_of_a_relative_year_round_trips_and_old_rows_still_load(
     assert codec.decode_provenance_map(old_compact)["name"].rule is None
     old_item = {"uscc": {"file": "b.csv", "sheet": None, "cell": "B2", "raw": None}}
     assert codec.decode_provenance_map(old_item)["uscc"].rule is None
+
+
+_STDLIB_TEXT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def test_json_text_writes_what_the_standard_encoder_writes_for_stored_kinds_of_data():
+    """A JSON column's text is the standard library's, byte for byte, for what the store
+    keeps: Chinese unescaped, quotes, backslashes and control characters escaped."""
+    samples = [
+        codec.encode_values(
+            {"name": "苏州“精工”有限公司\t\n\\", "revenue_y1": Decimal("12.30"), "n": 3, "ok": True}
+        ),
+        {"parts": [{"text": "营业收入 5000 万元", "gap": None, "points": 7.5, "max": 15}]},
+        {"raw": "\x00\x1f\x7f\u2028😀", "empty": [], "nested": {"a": [1, -2, 0.25]}},
+        [CriterionState.MET, "a", None],
+    ]
+    for sample in samples:
+        assert codec.json_text(sample) == _STDLIB_TEXT(sample)
+
+
+def test_json_text_falls_back_to_the_standard_encoder_for_what_the_fast_one_refuses():
+    """Integer keys, integers beyond 64 bits and a lone surrogate are written as the standard
+    library writes them; what neither can write is still a TypeError."""
+    for sample in ({1: "a", "b": 2}, {"big": 2**70}, {"raw": "\ud800"}):
+        assert codec.json_text(sample) == _STDLIB_TEXT(sample)
+    with pytest.raises(TypeError):
+        codec.json_text({"when": date(2026, 1, 1)})
+    with pytest.raises(TypeError):
+        codec.json_text({"amount": Decimal("1.5")})

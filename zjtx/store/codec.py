@@ -10,12 +10,28 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.issues import Issue, Severity
 
 # Chinese stays readable (and a third smaller than \\u escapes) in JSON columns. One encoder
 # for every value: json.dumps with options would build a new one each time.
-json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_standard_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# orjson writes the same text (compact, UTF-8, the same escapes) ten times faster: an import
+# encodes every row's values, provenance and issues, and every result. Dates and dataclasses
+# it would write itself are refused here, as the standard encoder refuses them.
+_FAST_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def json_text(data: Any) -> str:
+    """The JSON text of a column's value (what SQLAlchemy's JSON type stores)."""
+    try:
+        return orjson.dumps(data, option=_FAST_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        # What orjson refuses and the standard encoder writes (integer keys, integers beyond
+        # 64 bits, a lone surrogate), or a type neither writes: then its TypeError.
+        return _standard_text(data)
 
 
 class JSONText:
