@@ -112,7 +112,12 @@ def test_a_killed_worker_leaves_the_rest_to_this_process(
 
     def killed(*args: Any, **kwargs: Any) -> Any:
         executor = real(*args, **kwargs)
-        executor.submit(os.getpid)  # starts the workers
+        # Two tasks at once start both workers (one each); both are running once both are
+        # answered, and the pool will start no other (it starts one only when none is idle).
+        # Killing a worker still starting raced with CPython's pool starting another.
+        started = [executor.submit(os.getpid) for _ in range(2)]
+        for future in started:
+            future.result()
         for process in list(executor._processes.values()):
             os.kill(process.pid, signal.SIGKILL)
         return executor
