@@ -306,3 +306,44 @@ def test_cli_picks_each_applicants_rulebook_in_a_2026_little_giant_round(tmp_pat
     assert out[0]["criteria"][0]["id"].startswith("LG22")
     lg22_1c = next(c for c in out[0]["criteria"] if c["id"] == "LG22-1c")
     assert lg22_1c["state"] == "na"  # renewal growth waived by default
+
+
+def _newer_little_giant(folder) -> None:
+    """A newer version of little-giant-2026 written into an installed folder as another
+    process installing it would (without this process hearing of it)."""
+    from zjtx.paths import resource_path
+
+    text = resource_path("rulebooks", "little-giant-2026.yaml").read_text("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "little-giant-2026.yaml").write_text(
+        text.replace('version: "2026.1"', 'version: "2026.2"', 1), "utf-8"
+    )
+
+
+def test_a_rulebook_another_process_installs_is_chosen_once_its_folder_is_looked_at_again(
+    tmp_path, monkeypatch
+):
+    """The window keeps running while `zjtx rulebook install` runs in a terminal: the next
+    choice after the installed folder is looked at again takes the newer version."""
+    from zjtx.scoring import selection
+
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    chosen = effective_rulebook("little-giant-2026", date(2026, 5, 20), NEW)
+    assert chosen.version == "2026.1"
+    _newer_little_giant(tmp_path / "data" / "rulebooks")
+    monkeypatch.setattr(selection, "RECHECK_SECONDS", 0.0)
+    assert effective_rulebook("little-giant-2026", date(2026, 5, 20), NEW).version == "2026.2"
+    assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.2"
+
+
+def test_each_data_folder_chooses_from_its_own_installed_rulebooks(tmp_path, monkeypatch):
+    """`--data-dir` of another bureau's folder: the rulebooks installed there, not those of
+    the folder used before in the same process."""
+    from zjtx.scoring import selection
+
+    monkeypatch.setattr(selection, "RECHECK_SECONDS", 0.0)
+    _newer_little_giant(tmp_path / "one" / "rulebooks")
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "one"))
+    assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.2"
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "two"))
+    assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.1"

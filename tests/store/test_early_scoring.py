@@ -24,6 +24,8 @@ from tests.store.pooled import (
 )
 from zjtx.intake.records import Cancelled
 from zjtx.intake.synthetic import applicants
+from zjtx.paths import resource_path
+from zjtx.scoring.installing import install_file
 from zjtx.store import StoreService, early_scoring, open_store, scoring_pool
 from zjtx.store import imports as store_imports
 from zjtx.store.early_scoring import EarlyScoring, spreadsheet_bytes
@@ -382,4 +384,45 @@ def test_the_import_command_scores_a_large_file_while_reading_it(
     assert spy.taken == {row["uscc"]: row["uscc"] in spy.given for row in people}
     cli = stored_contents(_url(tmp_path, "cli"))
     assert cli == stored_contents(_url(tmp_path, "alone"))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_rulebook_installed_while_reading_governs_every_row_imported(
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newer version of a rulebook installed in the window while a file is read, after
+    the workers loaded the older one: every applicant it governs is stored as the newer
+    version judges it, those scored while reading and those the workers score after."""
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
+    newer = tmp_path / "little-giant-2026.yaml"
+    newer.write_text(
+        resource_path("rulebooks", "little-giant-2026.yaml")
+        .read_text("utf-8")
+        .replace('version: "2026.1"', 'version: "2026.2"', 1),
+        "utf-8",
+    )
+    real_feed = EarlyScoring.feed
+    installed: list[Path] = []
+
+    def feed(early: EarlyScoring, rows: Any) -> None:
+        real_feed(early, rows)
+        if not installed and early.given:
+            early.executor.submit(os.getpid).result()  # a worker has its rulebooks
+            check, target = install_file(newer)
+            assert target is not None, check.problems
+            installed.append(target)
+
+    monkeypatch.setattr(EarlyScoring, "feed", feed)
+    service = _service(_url(tmp_path, "installed"), 2)
+    service.import_paths(ROUND, [roster], evaluator="王评审")
+    assert installed
+    versions = {
+        (
+            row.rulebook,
+            service.applicant_detail(ROUND, row.uscc).review.evaluation["rulebook_version"],
+        )
+        for row in service.list_applicants(ROUND)
+    }
+    assert versions == {("little-giant-2026", "2026.2"), ("little-giant-2022", "2022.1")}
+    service.store.close()
     assert multiprocessing.active_children() == []

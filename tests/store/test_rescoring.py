@@ -13,7 +13,9 @@ from sqlalchemy import text
 from tests.store.pooled import PoolSpy, create_pg, drop_pg, stored_contents
 from zjtx.intake.synthetic import applicants
 from zjtx.intake.templates import write_roster_template
+from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import load_catalogue
+from zjtx.scoring.installing import install_file
 from zjtx.store import (
     RescoreCancelled,
     StoreError,
@@ -266,3 +268,36 @@ def test_damaged_values_in_the_database_are_named_and_nothing_is_saved(
     assert f"企业 {target.name}（{target.uscc}）第 1 版的字段值在数据库中已损坏" in message
     assert "数据库未改动" in message and "联系技术支持" in message
     assert stored_contents(sqlite_url) == before
+
+
+def test_a_rulebook_installed_while_running_governs_the_next_rescore(
+    sqlite_url: str, roster: Path, tmp_path: Path
+) -> None:
+    """A newer version of a rulebook installed in the window (the same process, the same
+    service) re-evaluates, on the next rescore, every applicant it governs, and no other."""
+    service = _service(sqlite_url, 0)
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+    service.import_paths(ROUND, [roster], evaluator="王评审")
+    newer = tmp_path / "little-giant-2026.yaml"
+    newer.write_text(
+        resource_path("rulebooks", "little-giant-2026.yaml")
+        .read_text("utf-8")
+        .replace('version: "2026.1"', 'version: "2026.2"', 1),
+        "utf-8",
+    )
+    check, installed = install_file(newer)
+    assert installed is not None, check.problems
+    governed = [
+        row.uscc for row in service.list_applicants(ROUND) if row.rulebook == "little-giant-2026"
+    ]
+    assert 0 < len(governed) < COUNT
+
+    report = service.rescore(ROUND, evaluator="王评审")
+
+    assert report.reevaluated == len(governed)
+    versions = {
+        row.uscc: service.applicant_detail(ROUND, row.uscc).review.evaluation["rulebook_version"]
+        for row in service.list_applicants(ROUND)
+    }
+    assert {uscc for uscc, version in versions.items() if version == "2026.2"} == set(governed)
+    service.store.close()

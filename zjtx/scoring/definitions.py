@@ -14,7 +14,7 @@ from typing import Any
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionKind
-from zjtx.paths import installed_dir, resource_path
+from zjtx.paths import INSTALLED_KINDS, installed_dir, resource_path
 from zjtx.scoring.conditions import Cond
 from zjtx.scoring.context import Context, QuantityTable
 from zjtx.scoring.points import Score
@@ -328,11 +328,21 @@ def source_files(kind: str) -> tuple[dict[str, SourceFile], tuple[UnusedFile, ..
     changes the folder's modification time.
     """
     folder = installed_dir(kind)
+    return _discover(kind, bundled_dir(kind), folder, _folder_stamp(folder))
+
+
+def _folder_stamp(folder: Path) -> int | None:
     try:
-        stamp: int | None = folder.stat().st_mtime_ns
+        return folder.stat().st_mtime_ns
     except OSError:
-        stamp = None
-    return _discover(kind, bundled_dir(kind), folder, stamp)
+        return None
+
+
+def installed_state() -> tuple[tuple[Path, int | None], ...]:
+    """Each installed folder (rulebooks, overlays, notices) with its modification time: the
+    files source_files finds beside the bundled ones change only when this does."""
+    folders = [installed_dir(kind) for kind in INSTALLED_KINDS]
+    return tuple((folder, _folder_stamp(folder)) for folder in folders)
 
 
 def rulebook_dir() -> Path:

@@ -3,12 +3,14 @@ applied; titles for people."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
+from typing import Any
 
 from zjtx.domain.labels import ApplicationType
 from zjtx.scoring.conditions import Cond, CriterionRef
-from zjtx.scoring.definitions import APPLICATION_TYPES, TIERS, Overlay, Rulebook
+from zjtx.scoring.definitions import APPLICATION_TYPES, TIERS, Overlay, Rulebook, installed_state
 from zjtx.scoring.errors import DataFileError, UnknownNameError
 from zjtx.scoring.loader import list_rulebook_ids, load_overlay, load_rulebook
 from zjtx.scoring.notices import (
@@ -26,13 +28,34 @@ class NoRulebookError(LookupError):
     """No rulebook applies to a tier, round date and application type."""
 
 
+# How often (seconds) the installed folders are looked at again: choosing a rulebook, asked
+# for every applicant, must not cost a file-system call each time (slow on Windows). A file
+# this process installs is seen at once (forget_selection), one another process installs
+# (or another data folder) within this time.
+RECHECK_SECONDS = 1.0
+_generation = 0  # how many times this process has installed a file
+_seen: tuple[tuple[Any, ...], float] | None = None
+
+
+def selection_state() -> tuple[Any, ...]:
+    """What choosing a rulebook depends on besides tier, date and type: the installed
+    folders and their state. The choices made are kept per state."""
+    global _seen
+    now = time.monotonic()
+    if _seen is None or now - _seen[1] >= RECHECK_SECONDS:
+        _seen = ((_generation, installed_state()), now)
+    return _seen[0]
+
+
 def select_rulebook_id(tier: str, round_date: date, application_type: str = "new") -> str:
     """The rulebook id for a tier, round date and application type (criteria.md §2)."""
-    return _select_rulebook_id(tier, round_date, application_type)
+    return _select_rulebook_id(tier, round_date, application_type, selection_state())
 
 
 @lru_cache(maxsize=512)
-def _select_rulebook_id(tier: str, round_date: date, application_type: str) -> str:
+def _select_rulebook_id(
+    tier: str, round_date: date, application_type: str, _state: tuple[Any, ...]
+) -> str:
     # Asked once per applicant; every rulebook file is looked at only once per tier and date.
     if tier not in TIERS:
         raise UnknownNameError("层级", tier, TIERS)
@@ -74,22 +97,27 @@ def effective_rulebook(
     Every scoring path (`zjtx score`, rounds in the store, reports) takes its rulebook from
     here, so they all judge by the same notices; ``Rulebook.notices`` names them.
     """
-    return _effective(rulebook_id, round_date, application_type, overlay_id)
+    state = selection_state()
+    return _effective(rulebook_id, round_date, application_type, overlay_id, state)
 
 
 @lru_cache(maxsize=512)
 def _effective(
-    rulebook_id: str, round_date: date, application_type: str, overlay_id: str | None
+    rulebook_id: str,
+    round_date: date,
+    application_type: str,
+    overlay_id: str | None,
+    state: tuple[Any, ...],
 ) -> Rulebook:
     # Asked once per applicant: the notices are chosen once per rulebook, date and type.
     base = load_rulebook(rulebook_id, overlay_id) if overlay_id else load_rulebook(rulebook_id)
     ids = tuple(n.id for n in select_notices(base, round_date, application_type))
-    return _with_notices(rulebook_id, overlay_id, ids)
+    return _with_notices(rulebook_id, overlay_id, ids, state)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _with_notices(
-    rulebook_id: str, overlay_id: str | None, notice_ids: tuple[str, ...]
+    rulebook_id: str, overlay_id: str | None, notice_ids: tuple[str, ...], _state: tuple[Any, ...]
 ) -> Rulebook:
     base = load_rulebook(rulebook_id, overlay_id) if overlay_id else load_rulebook(rulebook_id)
     return apply_notices(base, [load_notice(nid) for nid in notice_ids])
@@ -181,6 +209,11 @@ def round_notice_lines(notices: list[dict], settings: list[dict]) -> list[str]:
 
 def forget_selection() -> None:
     """Forget the rulebooks and notices chosen so far (after a file is installed)."""
+    global _generation, _seen
+    # A new state even if the folder's time did not move (a coarse clock, two installs in
+    # one tick): what anyone keeps by the state is chosen again.
+    _generation += 1
+    _seen = None
     _select_rulebook_id.cache_clear()
     _effective.cache_clear()
     _with_notices.cache_clear()

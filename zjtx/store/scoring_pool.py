@@ -216,13 +216,7 @@ class PoolScoring(ChunkScoring):
             item = future.result()[offset]
         except Exception:  # scored again here, which raises what is wrong with this one
             return self._score([job])[0]
-        scorer = self.evaluations.scorer
-        assert isinstance(scorer, RulebookScorer)
-        try:
-            rulebook = scorer.rulebook_for(job[0], self.info)
-        except (LookupError, ValueError):
-            return self._score([job])[0]  # raises what is wrong, naming the applicant
-        if item.rulebook_hash != rulebook.hash:
+        if not self._current(item, job):
             return self._score([job])[0]
         texts = self.texts.get(item.rulebook_hash)
         if item.compacted and not early.agrees(item.rulebook_hash, texts):
@@ -248,9 +242,24 @@ class PoolScoring(ChunkScoring):
         except (BrokenProcessPool, OSError) as exc:
             self._give_up(exc)
             return self._here_piece(index)
-        self.pieces[index] = []
+        jobs, self.pieces[index] = self.pieces[index], []
         finished = self.evaluations.finished
-        return [finished(self.session, item) for item in done]
+        return [
+            finished(self.session, item) if self._current(item, job) else self._score([job])[0]
+            for item, job in zip(done, jobs, strict=True)
+        ]
+
+    def _current(self, item: Scored, job: Job) -> bool:
+        """Whether a worker scored the job under the rulebook this process would choose: one
+        installed since the worker chose its rulebooks governs the job, which is then scored
+        here (as is one this process finds no rulebook for: scoring it raises what is wrong,
+        naming the applicant)."""
+        scorer = self.evaluations.scorer
+        assert isinstance(scorer, RulebookScorer)
+        try:
+            return scorer.rulebook_for(job[0], self.info).hash == item.rulebook_hash
+        except (LookupError, ValueError):
+            return False
 
     def _here_piece(self, index: int) -> list[Scored]:
         jobs, self.pieces[index] = self.pieces[index], []

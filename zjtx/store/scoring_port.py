@@ -9,6 +9,7 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, Evaluation
 from zjtx.scoring import NoRulebookError, UnknownNameError, evaluate, rulebook_for
 from zjtx.scoring.errors import did_you_mean
+from zjtx.scoring.selection import selection_state
 from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import ReviewRuleError
 
@@ -36,8 +37,10 @@ class RulebookScorer:
     def rulebook_for(self, applicant: Applicant, round_info: RoundInfo) -> Any:
 
         application_type = _application_type(applicant)
+        # Kept per state of the installed files: one installed since (here, in the window, or
+        # by another process) governs the applicants scored after it.
         key = (round_info.id, round_info.rulebook, round_info.tier, round_info.round_date,
-               round_info.overlay, application_type)  # fmt: skip
+               round_info.overlay, application_type, selection_state())  # fmt: skip
         rulebook = self._rulebooks.get(key)
         if rulebook is None:
             rulebook = rulebook_for(
