@@ -255,6 +255,17 @@ def shoot_panel(service, window, target: str, shoot) -> None:
         dialog.resize(*size)
         shoot(dialog, name)
     dialog.close()
+    # The same applicant as an expert of the panel sees it: the decision is the 组长's.
+    os.environ["ZJTX_EVALUATOR"] = "李明"
+    try:
+        other = next(r.uscc for r in service.list_applicants(ROUND) if r.uscc != target)
+        for uscc in (other, target):
+            window.select_applicant(uscc)
+            wait_for(window.detail_loaded)
+        settle(600)
+        shoot(window.review_scroll, "review-pane-panel-expert")
+    finally:
+        os.environ["ZJTX_EVALUATOR"] = "王评审"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -141,6 +141,36 @@ def test_chairs_decision_area_shows_the_members_positions(qtbot, window, service
     assert f"{ME} 未表态" in label.text() and "赵专家 的意见：同意推荐" in label.text()
 
 
+def test_only_the_chair_is_offered_the_decision(qtbot, window, service, sample_json):
+    """In a round with a panel the review pane offers the final decision to its 组长 only:
+    to an expert, or to someone outside the panel, the decision, opinion and save are
+    disabled, with the reason in words; the 组长 can decide, and a round without a panel
+    leaves the decision to whoever reviews."""
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    _select(qtbot, window, uscc)
+    review = window.review
+    assert review.decide_button.isEnabled() and not review.decision_refusal.isVisible()
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, "王组长", role="组长", evaluator=ME)
+    panels.add_member(ROUND, ME, role="评审专家", evaluator=ME)
+    other = next(r.uscc for r in service.list_applicants(ROUND) if r.uscc != uscc)
+    _select(qtbot, window, other)
+    qtbot.waitUntil(lambda: review.decision_refusal.isVisible(), timeout=TIMEOUT)
+    assert "最终决定只能由组长 王组长作出" in review.decision_refusal.text()
+    disabled = (review.decision_combo, review.decide_button, review.save_action)
+    assert not any(w.isEnabled() for w in disabled) and review.opinion.isReadOnly()
+    # Confirming criteria is not the 组长's alone.
+    assert review.confirm_button.isEnabled()
+
+    panels.remove_member(ROUND, "王组长", evaluator=ME)
+    panels.add_member(ROUND, "王组长", role="评审专家", evaluator=ME)
+    panels.remove_member(ROUND, ME, evaluator=ME)
+    panels.add_member(ROUND, ME, role="组长", evaluator=ME)
+    _select(qtbot, window, uscc)
+    qtbot.waitUntil(lambda: not review.decision_refusal.isVisible(), timeout=TIMEOUT)
+    assert review.decide_button.isEnabled() and review.save_action.isEnabled()
+    assert not review.opinion.isReadOnly()
+
 def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, service, tmp_path):
     """For a scored item whose 主导产品 is at 40 % of revenue the points field says the range
     the data allows (below the item's maximum); an unscored item's field is closed."""

@@ -119,28 +119,36 @@ def check_decider(
 def _check_decider(
     session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
 ) -> None:
+    refusal = _decider_refusal(session, round_row, applicant, actor.name)
+    if refusal is not None:
+        raise PanelRefusedError(refusal)
+
+
+def _decider_refusal(
+    session: Session, round_row: Round, applicant: Applicant, name: str
+) -> str | None:
+    """Why ``name`` may not make the final decision on an applicant, or None if they may."""
     members = _members(session, _panel(session, round_row))
     if not members:
-        return
+        return None
     chair = next((m for m in members if m.role == CHAIR), None)
-    mine = next((m for m in members if m.name == actor.name), None)
+    mine = next((m for m in members if m.name == name), None)
     who = f"组长 {chair.name}" if chair else "组长（专家组尚未指定组长，请先添加）"
     if mine is None or mine.role != CHAIR:
-        what = f"{actor.name} 是评审专家" if mine else f"{actor.name} 不是专家组成员"
-        raise PanelRefusedError(
-            f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；{what}"
-            + (
-                "，请在“专家组”中（zjtx panel judge / opinion）记录本人的判断和意见"
-                if mine
-                else "，可以查看但不能作出决定"
-            )
+        what = f"{name} 是评审专家" if mine else f"{name} 不是专家组成员"
+        return f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；{what}" + (
+            "，请在“专家组”中（窗口：评审 → 专家组…；命令行：zjtx panel judge / opinion）"
+            "记录本人的判断和意见"
+            if mine
+            else "，可以查看但不能作出决定"
         )
     recusal = _recused(session, mine, applicant)
     if recusal is not None:
-        raise PanelRefusedError(
+        return (
             f"组长 {mine.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）："
             f"{recusal.reason}；不能对其作出最终决定"
         )
+    return None
 
 
 class Panels:
@@ -475,6 +483,14 @@ class Panels:
         return opened
 
     # ------------------------------------------------------------------- reading
+
+    def decision_refusal(self, round_name: str, uscc: str, evaluator: str) -> str | None:
+        """Why ``evaluator`` may not make the final decision on an applicant (the words a
+        decision would be refused with), or None if they may."""
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            applicant = find_applicant(session, round_row, uscc)
+            return _decider_refusal(session, round_row, applicant, evaluator)
 
     def positions(self, round_name: str, uscc: str) -> ApplicantPanel:
         """Every member's position on every judgement item of an applicant, whether they

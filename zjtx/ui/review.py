@@ -211,8 +211,16 @@ class ReviewPane(QWidget):
         self.panel_positions.setWordWrap(True)
         self.panel_positions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.panel_positions.setStyleSheet("color:#333")
+        # Why this evaluator may not decide here (a panel's decision is its 组长's): the
+        # decision widgets are disabled and this says so.
+        self.decision_refusal = QLabel("")
+        self.decision_refusal.setWordWrap(True)
+        self.decision_refusal.setStyleSheet("color:#8a5a00")
+        self.decision_refusal.setVisible(False)
+        self.refusal: str | None = None
         decision_box = QGroupBox("评审决定")
         form = QFormLayout(decision_box)
+        form.addRow(self.decision_refusal)
         form.addRow("专家组：", self.panel_positions)
         form.addRow("决定：", self.decision_combo)
         form.addRow("意见：", self.opinion)
@@ -303,17 +311,30 @@ class ReviewPane(QWidget):
         if service is None:
             return
         key = _key(state)
+        evaluator = self.evaluator_getter()
 
-        def work(progress: Any, cancel: Any) -> str:
+        def work(progress: Any, cancel: Any) -> tuple[str, str | None]:
             panels = Panels(service.store, service.evaluations)
-            return positions_text(panels.positions(state.round_name, state.uscc))
+            text = positions_text(panels.positions(state.round_name, state.uscc))
+            return text, panels.decision_refusal(state.round_name, state.uscc, evaluator)
 
-        def shown(text: str) -> None:
+        def shown(answer: tuple[str, str | None]) -> None:
             if self.state is not None and _key(self.state) == key:
-                self._show_panel_positions(text)
+                self._show_panel_positions(answer[0])
+                self._show_decision_refusal(answer[1])
 
-        self.runner.start(work, name="读取专家组意见", on_success=shown,
-                          on_failure=lambda _exc: self._show_panel_positions(""))  # fmt: skip
+        def failed(_exc: BaseException) -> None:
+            # Saving a decision still asks the store, which refuses one that is not allowed.
+            self._show_panel_positions("")
+            self._show_decision_refusal(None)
+
+        self.runner.start(work, name="读取专家组意见", on_success=shown, on_failure=failed)
+
+    def _show_decision_refusal(self, refusal: str | None) -> None:
+        self.refusal = refusal
+        self.decision_refusal.setText(refusal or "")
+        self.decision_refusal.setVisible(refusal is not None)
+        self._apply_read_only()
 
     def _show_panel_positions(self, text: str) -> None:
         self.panel_positions.setText(text)
@@ -332,14 +353,17 @@ class ReviewPane(QWidget):
 
     def _apply_read_only(self) -> None:
         editable = self.read_only is None
+        deciding = editable and self.refusal is None
         has_warnings = bool(self.state and self.state.open_warnings)
         for widget in (self.met_radio, self.unmet_radio, self.criterion_reason,
-                       self.confirm_button, self.decision_combo, self.decide_button):  # fmt: skip
+                       self.confirm_button):  # fmt: skip
             widget.setEnabled(editable)
+        for widget in (self.decision_combo, self.decide_button, self.save_action):
+            widget.setEnabled(deciding)
         self.warning_reason.setEnabled(editable)
         self.warning_combo.setEnabled(editable and has_warnings)
         self.ack_button.setEnabled(editable and has_warnings)
-        self.opinion.setReadOnly(not editable)
+        self.opinion.setReadOnly(not deciding)
 
     def select_criterion(self, criterion_id: str) -> bool:
         """Choose a criterion in the 逐项确认 box (a click on its row in the criteria table)."""
