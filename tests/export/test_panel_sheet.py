@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import openpyxl
 from pypdf import PdfReader
 
 from tests.store.conftest import database_url  # noqa: F401 - the SQLite / PostgreSQL fixture
+from tests.store.helpers import write_lead_product_sample
 from tests.store.test_panels import (
     ROUND,
     A,
@@ -15,6 +16,9 @@ from tests.store.test_panels import (
     panels,  # noqa: F401 - the fixture
 )
 from zjtx.export.panel_sheet import panel_sheet_of, write_panel_sheet_pdf, write_panel_sheet_xlsx
+from zjtx.export.report_model import panel_page
+from zjtx.store import StoreService, open_store
+from zjtx.store.panels import Panels
 
 MADE = datetime(2026, 6, 2, 9, 30, tzinfo=UTC)
 
@@ -62,3 +66,27 @@ def test_sheet_files_read_back(panels, tmp_path):  # noqa: F811
     assert rows[0] == sheet.columns
     assert [tuple(r) for r in rows[1:]] == [r.cells() for r in sheet.rows]
     assert not list(tmp_path.glob("*.part*"))
+
+
+def test_an_item_the_data_caps_shows_the_points_allowed(database_url, tmp_path):  # noqa: F811
+    """IN22-S1 of a 主导产品 at 40 % of revenue can earn 0–15 of its 20 points: the sheet's
+    汇总评分 and the assessment report's panel page say so, as `zjtx panel show` does."""
+    record = write_lead_product_sample(tmp_path / "a.json")
+    store = open_store(database_url)
+    try:
+        service = StoreService(store)
+        service.create_round(ROUND, tier="innovative-sme", round_date=date(2025, 6, 1))
+        service.import_paths(ROUND, [tmp_path / "a.json"])
+        panels = Panels(store, service.evaluations)
+        _staff(panels, 1)
+        panels.judge(ROUND, record["uscc"], member="专家1", criterion="IN22-S1", met=True,
+                     points="12", evaluator="秘书")  # fmt: skip
+        allowed = "（按申报数据可评 0–15 分，满分 20 分）"
+        rows = {row.criterion: row for row in panel_sheet_of(panels, ROUND, MADE).rows}
+        assert rows["IN22-S1"].aggregate == "12.00（算术平均，1 人）" + allowed
+        assert allowed not in rows["IN22-0"].aggregate  # unscored: nothing to cap
+        page = panel_page(panels.positions(ROUND, record["uscc"]), None)
+        [item] = [i for i in page.items if i.criterion_id == "IN22-S1"]
+        assert item.aggregate == "12.00（算术平均，1 人）" + allowed
+    finally:
+        store.close()

@@ -171,6 +171,7 @@ def test_only_the_chair_is_offered_the_decision(qtbot, window, service, sample_j
     assert review.decide_button.isEnabled() and review.save_action.isEnabled()
     assert not review.opinion.isReadOnly()
 
+
 def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, service, tmp_path):
     """For a scored item whose 主导产品 is at 40 % of revenue the points field says the range
     the data allows (below the item's maximum); an unscored item's field is closed."""

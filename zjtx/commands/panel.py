@@ -12,7 +12,6 @@ from zjtx.commands.textout import dump_json
 from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     ApplicantPanel,
-    CriterionPositions,
     PanelInfo,
 )
 from zjtx.store.panels import PanelRefusedError, Panels
@@ -118,13 +117,6 @@ def render_panel(info: PanelInfo) -> str:
     return "\n".join(lines)
 
 
-def _points_allowed(item: CriterionPositions) -> str:
-    """What a member may give a scored item, when the applicant's data allows less than its
-    maximum (a 主导产品 at 40 %: 0–15 of 20)."""
-    cap = item.capped_at
-    return "" if cap is None else f"（按申报数据可评 0–{cap} 分，满分 {item.max_points} 分）"
-
-
 def render_positions(view: ApplicantPanel) -> str:
     lines = [f"{view.name}（{view.uscc}）  批次 “{view.round_name}”"]
     if not view.members:
@@ -136,7 +128,7 @@ def render_positions(view: ApplicantPanel) -> str:
             note = f"  {p.note}" if p.note else ""
             lines.append(f"  {p.member}：{p.label}{note}")
         if item.aggregate is not None:
-            lines.append(f"  汇总评分：{item.aggregate.text}{_points_allowed(item)}")
+            lines.append(f"  汇总评分：{item.aggregate_text('')}")
     for name, reason in view.recusals.items():
         lines.append(f"回避：{name}（{reason}）")
     for name, text in view.opinions.items():

@@ -72,7 +72,7 @@ def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelS
                     item.title,
                     tuple(p.label for p in item.positions),
                     item.agreement_label,
-                    item.aggregate.text if item.aggregate else "—",
+                    item.aggregate_text("—"),
                     decision,
                 )
             )

@@ -247,7 +247,7 @@ def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
             c.title,
             tuple(p.label for p in c.positions),
             c.agreement_label,
-            c.aggregate.text if c.aggregate is not None else "不计分",
+            c.aggregate_text("不计分"),
             c.agreement,
         )
         for c in panel.criteria

@@ -157,6 +157,20 @@ class CriterionPositions:
         return high if high is not None and top is not None and high < top else None
 
     @property
+    def points_allowed(self) -> str:
+        """What a member may give, in words, when the data caps it below the maximum
+        ("按申报数据可评 0–15 分，满分 20 分"); "" otherwise."""
+        cap = self.capped_at
+        return "" if cap is None else f"按申报数据可评 0–{cap} 分，满分 {self.max_points} 分"
+
+    def aggregate_text(self, none: str) -> str:
+        """The aggregated points (``none`` when there are none yet, or the item is unscored)
+        with what the data allows beside them."""
+        text = self.aggregate.text if self.aggregate is not None else none
+        allowed = self.points_allowed
+        return f"{text}（{allowed}）" if allowed else text
+
+    @property
     def met(self) -> int:
         return sum(1 for p in self.positions if p.met is True and not p.recused)
 

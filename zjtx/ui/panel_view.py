@@ -80,7 +80,8 @@ def positions_text(view: ApplicantPanel | None) -> str:
     for item in view.criteria:
         marks = AGREEMENT_MARKS.get(item.agreement, item.agreement_label)
         said = "；".join(f"{p.member} {p.label}" for p in item.positions)
-        total = f"；汇总 {item.aggregate.text}" if item.aggregate and item.aggregate.value else ""
+        shown = item.aggregate is not None and item.aggregate.value is not None
+        total = f"；汇总 {item.aggregate_text('')}" if shown else ""
         lines.append(f"{item.criterion} {item.title}【{marks}】{said}{total}")
     for name, text in view.opinions.items():
         lines.append(f"{name} 的意见：{text}")
@@ -300,13 +301,9 @@ class PanelDialog(QDialog):
                 agreement.setBackground(QBrush(QColor(AGREEMENT_FILLS[item.agreement])))
             self.grid.setItem(row, len(heads) - 2, agreement)
             total = item.aggregate.text if item.aggregate is not None else "不计分"
-            cap = item.capped_at
-            if cap is not None:
-                # The CLI says it beside the aggregate (zjtx panel show); here on hovering.
-                tip = f"{total}；按申报数据可评 0–{cap} 分（满分 {item.max_points} 分）"
-                self.grid.setItem(row, len(heads) - 1, _item(total, tip))
-            else:
-                self.grid.setItem(row, len(heads) - 1, _item(total))
+            # The sheet and the CLI print what the data allows beside the aggregate; here it
+            # shows on hovering, the column kept narrow.
+            self.grid.setItem(row, len(heads) - 1, _item(total, item.aggregate_text("不计分")))
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
