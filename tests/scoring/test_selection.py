@@ -341,7 +341,6 @@ def test_each_data_folder_chooses_from_its_own_installed_rulebooks(tmp_path, mon
     the folder used before in the same process."""
     from zjtx.scoring import selection
 
-    monkeypatch.setattr(selection, "RECHECK_SECONDS", 0.0)
     _newer_little_giant(tmp_path / "one" / "rulebooks")
     monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "one"))
     assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.2"

@@ -25,6 +25,7 @@ from zjtx.store import (
     scoring_pool,
 )
 from zjtx.store import imports as store_imports
+from zjtx.store.dto import RescoreReport
 from zjtx.store.scoring_port import RulebookScorer
 
 ROUND = "2026年小巨人"
@@ -301,3 +302,16 @@ def test_a_rulebook_installed_while_running_governs_the_next_rescore(
     }
     assert {uscc for uscc, version in versions.items() if version == "2026.2"} == set(governed)
     service.store.close()
+
+
+def test_the_report_names_changed_verdicts_by_company():
+    """Verdict changes are listed by company name and Chinese verdict, a long list cut short."""
+    changes = tuple((f"U{i}", "qualified", "pending") for i in range(12 + 3))
+    report = RescoreReport(applicants=40, reevaluated=20, unchanged=20, verdict_changes=changes)
+    text = report.text({"U0": "甲公司"}, 12)
+    lines = text.splitlines()
+    assert lines[0] == "重新评价 40 家：结果有变化 20 家，未变 20 家"
+    assert lines[1] == f"结论改变 {len(changes)} 家："
+    assert lines[2] == "· 甲公司：符合条件 → 待定"
+    assert lines[3] == "· U1：符合条件 → 待定"  # a code without a name in the table
+    assert lines[-1] == "……另有 3 家，见企业列表的评价结论"

@@ -567,12 +567,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_rescore(args: argparse.Namespace) -> int:
     with _service() as service:
         report = service.rescore(args.name, evaluator=args.evaluator)
-    lines = [
-        f"重新评价 {report.applicants} 家：结果有变化 {report.reevaluated} 家，"
-        f"未变 {report.unchanged} 家"
-    ]
-    lines += [f"  {u}：{b or '—'} → {a}" for u, b, a in report.verdict_changes]
-    _emit(args, report.to_dict(), "\n".join(lines))
+        names = {
+            row.uscc: f"{row.name}（{row.uscc}）" for row in service.list_applicants(args.name)
+        }
+    # Every changed verdict: a terminal scrolls, and the codes are what a search needs.
+    _emit(args, report.to_dict(), report.text(names, most=len(report.verdict_changes)))
     return 0
 
 

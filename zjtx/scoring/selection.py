@@ -3,12 +3,14 @@ applied; titles for people."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from zjtx.domain.labels import ApplicationType
+from zjtx.paths import DATA_DIR_ENV
 from zjtx.scoring.conditions import Cond, CriterionRef
 from zjtx.scoring.definitions import APPLICATION_TYPES, TIERS, Overlay, Rulebook, installed_state
 from zjtx.scoring.errors import DataFileError, UnknownNameError
@@ -34,7 +36,7 @@ class NoRulebookError(LookupError):
 # (or another data folder) within this time.
 RECHECK_SECONDS = 1.0
 _generation = 0  # how many times this process has installed a file
-_seen: tuple[tuple[Any, ...], float] | None = None
+_seen: tuple[tuple[Any, ...], float, str | None] | None = None  # state, when, data folder
 
 
 def selection_state() -> tuple[Any, ...]:
@@ -42,8 +44,9 @@ def selection_state() -> tuple[Any, ...]:
     folders and their state. The choices made are kept per state."""
     global _seen
     now = time.monotonic()
-    if _seen is None or now - _seen[1] >= RECHECK_SECONDS:
-        _seen = ((_generation, installed_state()), now)
+    folder = os.environ.get(DATA_DIR_ENV)  # another data folder (--data-dir) is seen at once
+    if _seen is None or now - _seen[1] >= RECHECK_SECONDS or _seen[2] != folder:
+        _seen = ((_generation, installed_state()), now, folder)
     return _seen[0]
 
 

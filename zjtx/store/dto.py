@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.issues import Issue
 from zjtx.domain.labels import ReviewStatus
 from zjtx.domain.region import format_region
+from zjtx.domain.results import Verdict
 from zjtx.scoring.rulebook import TIERS
 
 TIER_LABELS = TIERS  # tier key -> Chinese name
@@ -87,6 +89,23 @@ class RescoreReport:
     reevaluated: int
     unchanged: int
     verdict_changes: tuple[tuple[str, str, str], ...]  # (uscc, before, after)
+
+    def text(self, names: Mapping[str, str], most: int = 12) -> str:
+        """What the rescore did, in Chinese: the counts, then each changed verdict by company
+        name (the code where the name is not known), at most ``most`` of them."""
+        lines = [
+            f"重新评价 {self.applicants} 家：结果有变化 {self.reevaluated} 家，"
+            f"未变 {self.unchanged} 家"
+        ]
+        changes = self.verdict_changes
+        if changes:
+            lines.append(f"结论改变 {len(changes)} 家：")
+        for uscc, before, after in changes[:most]:
+            was = Verdict(before).label if before else "—"
+            lines.append(f"· {names.get(uscc) or uscc}：{was} → {Verdict(after).label}")
+        if len(changes) > most:
+            lines.append(f"……另有 {len(changes) - most} 家，见企业列表的评价结论")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         return {

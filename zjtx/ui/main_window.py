@@ -92,6 +92,9 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.round_dialog: Any = None
         self.rounds_menu: QMenu | None = None
         self._after_load_message: str | None = None
+        self.rescore_progress: Any = None  # while 重新评价 runs; then what it said, and its box
+        self.rescore_message: str | None = None
+        self.rescore_box: QMessageBox | None = None
         self._pending_select: str | None = None
         self._detail_request = 0
         self._closing_confirmed = False
@@ -308,6 +311,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.archive_round_action = action("归档批次", self.archive_round, None, menu_round)
         self.restore_round_action = action("恢复批次", self.restore_round, None, menu_round)
         self.compare_action = action("规则变化影响…", self.open_compare, None, menu_round)
+        self.rescore_action = action("按现行标准重新评价…", self.rescore_round, None, menu_round)
         menu_round.addSeparator()
         self.show_archived_action = action("显示已归档批次", self.show_archived.setChecked,
                                            None, menu_round)  # fmt: skip
@@ -366,6 +370,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.export_action.setEnabled(has_rows)
         self.corrections_action.setEnabled(has_rows)
         self.compare_action.setEnabled(has_rows)  # reads only: archived rounds too
+        self.rescore_action.setEnabled(has_rows and not archived and writable)
         self.print_action.setEnabled(has_rows)
         self.print_all_action.setEnabled(has_rows)
         self.next_action.setEnabled(has_rows)
@@ -685,6 +690,12 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         info = self.service.get_round(self.round_name)
         self.compare_dialog = CompareDialog(self.runner, self.service, info, self)
         self.compare_dialog.show()
+
+    def rescore_round(self) -> None:
+        """按现行标准重新评价…: after a rulebook was installed or zjtx updated."""
+        from zjtx.ui.rescore import rescore_round
+
+        rescore_round(self)
 
     def open_batch_decision(self) -> None:
         """批量决定 for the selected rows, or for every row the filters show."""

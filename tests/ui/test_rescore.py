@@ -1,0 +1,97 @@
+"""批次 → 按现行标准重新评价…: a rulebook installed while the window is open, applied to the round."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.conftest import ROUND, ROUND_DATE
+from tests.ui.test_workflow import TIMEOUT
+from zjtx.intake.synthetic import applicants
+from zjtx.intake.templates import write_roster_template
+from zjtx.paths import resource_path
+from zjtx.scoring.catalogue import load_catalogue
+from zjtx.scoring.installing import install_file
+
+
+def _round(qtbot, window, service, tmp_path: Path) -> None:
+    """A 2026 小巨人 round of new and renewal applicants (two rulebooks), open in the window."""
+    roster = tmp_path / "名单.xlsx"
+    write_roster_template(roster, load_catalogue(), 2026, applicants(30, 2026))
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [roster])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+
+
+def _install_newer_2026(tmp_path: Path) -> None:
+    newer = tmp_path / "little-giant-2026.yaml"
+    text = resource_path("rulebooks", "little-giant-2026.yaml").read_text("utf-8")
+    newer.write_text(text.replace('version: "2026.1"', 'version: "2026.2"', 1), "utf-8")
+    check, installed = install_file(newer)
+    assert installed is not None, check.problems
+
+
+def test_a_rulebook_installed_while_the_window_is_open_is_applied_by_rescoring(
+    qtbot, window, service, tmp_path, monkeypatch
+):
+    """After a newer 2026 standard is installed, 按现行标准重新评价… (asked first) re-evaluates
+    the new applications it governs, says so, and the table is read again."""
+    _round(qtbot, window, service, tmp_path)
+    assert window.rescore_action.isEnabled()
+    governed = {r.uscc for r in service.list_applicants(ROUND) if r.rulebook == "little-giant-2026"}
+    assert 0 < len(governed) < 30
+    _install_newer_2026(tmp_path)
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.rescore_action.trigger()
+    assert ROUND in asked[0] and "原评价保留" in asked[0]
+    assert window.rescore_message.startswith(
+        f"重新评价 30 家：结果有变化 {len(governed)} 家，未变 {30 - len(governed)} 家"
+    )
+    assert window.rescore_box is not None and window.rescore_box.isVisible()
+    assert window.rescore_progress is None
+    versions = {
+        row.uscc: service.applicant_detail(ROUND, row.uscc).review.evaluation["rulebook_version"]
+        for row in service.list_applicants(ROUND)
+    }
+    assert {u for u, v in versions.items() if v == "2026.2"} == governed
+
+
+def test_declining_the_question_rescores_nothing(qtbot, window, service, tmp_path, monkeypatch):
+    """Cancel in the question: nothing is re-evaluated, no progress is shown."""
+    _round(qtbot, window, service, tmp_path)
+    _install_newer_2026(tmp_path)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Cancel)
+    window.rescore_action.trigger()
+    assert window.rescore_progress is None and window.rescore_message is None
+    assert service.rescore(ROUND).reevaluated > 0  # still to do
+
+
+def test_an_archived_round_cannot_be_rescored(qtbot, window, service, tmp_path):
+    """An archived round, opened to look at it, is read-only: the action is disabled."""
+    _round(qtbot, window, service, tmp_path)
+    service.archive_round(ROUND)
+    with qtbot.waitSignal(window.rounds_loaded, timeout=TIMEOUT):
+        window.show_archived.setChecked(True)
+    archived = next(
+        window.rounds_list.item(i)
+        for i in range(window.rounds_list.count())
+        if window.rounds_list.item(i).data(Qt.ItemDataRole.UserRole) == ROUND
+    )
+    if window.round_name != ROUND:
+        with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+            window.rounds_list.setCurrentItem(archived)
+    else:
+        with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+            window.reload_rows()
+    assert window.round_name == ROUND and window.model.rowCount() == 30
+    assert not window.rescore_action.isEnabled()

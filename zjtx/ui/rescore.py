@@ -1,0 +1,85 @@
+"""批次 → 按当前标准重新评价…: the open round evaluated again under the rulebooks in force now."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+from zjtx.store.dto import RescoreReport
+from zjtx.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from zjtx.ui.main_window import MainWindow
+
+TITLE = "重新评价"
+SHOWN_CHANGES = 12  # verdict changes named in the message; the rest are counted
+
+
+def rescore_question(round_name: str) -> str:
+    return (
+        f"按现行的评价标准（含新安装或更新的标准文件）重新评价批次 “{round_name}” 的全部企业？\n\n"
+        "只有评价标准或申报数据有变化的企业生成新的评价；原评价保留在留痕中，"
+        "已作出的决定若结论改变会标为“需复核”。"
+    )
+
+
+def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
+    """Ask, then rescore the open round off the GUI thread with progress and cancel; the
+    rows are read again afterwards. Returns the task (None when nothing was started)."""
+    service, name = window.service, window.round_name
+    if service is None or name is None:
+        return None
+    if confirm:
+        answer = QMessageBox.question(
+            window,
+            TITLE,
+            rescore_question(name),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Ok,
+        )
+        if answer != QMessageBox.StandardButton.Ok:
+            return None
+    names = {row.uscc: row.name for row in window.model.rows()}
+    evaluator = window.settings.evaluator
+    dialog = QProgressDialog(f"正在重新评价批次 “{name}” ……", "取消", 0, 0, window)
+    dialog.setWindowTitle(TITLE)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumDuration(0)
+    window.rescore_progress = dialog
+
+    def work(progress: Any, cancel: Any) -> RescoreReport:
+        return service.rescore(name, evaluator=evaluator, progress=progress, cancel=cancel)
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)  # a modal progress dialog processes events here
+
+    def finished() -> None:
+        dialog.hide()
+        dialog.deleteLater()
+        window.rescore_progress = None
+
+    def done(report: RescoreReport) -> None:
+        text = report.text(names, SHOWN_CHANGES)
+        window.rescore_message = text
+        box = QMessageBox(QMessageBox.Icon.Information, TITLE, text, QMessageBox.StandardButton.Ok,
+                          window)  # fmt: skip
+        window.rescore_box = box
+        box.open()
+        window._after_load_message = text.splitlines()[0]
+        window.reload_rows()
+
+    def cancelled() -> None:
+        window.rescore_message = "已取消重新评价；数据库未改动"
+        window.message.emit(window.rescore_message)
+
+    task = window.runner.start(work, name=TITLE, writes=True, on_success=done,
+                               on_failure=window.show_error, on_progress=progressed,
+                               on_cancel=cancelled, on_finish=finished)  # fmt: skip
+    dialog.canceled.connect(task.cancel)
+    dialog.show()
+    return task
