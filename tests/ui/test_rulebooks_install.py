@@ -58,6 +58,7 @@ def test_install_button_installs_a_checked_file_and_lists_it(qtbot, tmp_path, mo
     assert "已安装" in box.text() and "tech-sme-2015" in box.text()
     target = Path(os.environ["ZJTX_DATA_DIR"]) / "rulebooks" / "tech-sme-2015.yaml"
     assert target.is_file() and str(target) in box.informativeText()
+    assert "批次 → 按现行标准重新评价…" in box.informativeText()  # how imported rounds get it
     index = browser.left.findData("tech-sme-2015")
     assert index >= 0 and browser.left.itemText(index).endswith("（已安装）")
     assert browser.right.findData("tech-sme-2015") >= 0

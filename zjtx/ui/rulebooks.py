@@ -261,7 +261,8 @@ class RulebookBrowser(QDialog):
         self._show(
             QMessageBox.Icon.Information,
             f"已安装{check.kind_label} {check.id}",
-            f"{check.summary}\n\n保存位置：{target}\n今后评审时与内置标准一同使用。",
+            f"{check.summary}\n\n保存位置：{target}\n今后评审时与内置标准一同使用；"
+            "已导入的批次请用“批次 → 按现行标准重新评价…”按新标准重新评价。",
         )
 
     def _install_failed(self, exc: BaseException) -> None:
