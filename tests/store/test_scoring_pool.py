@@ -159,6 +159,38 @@ def test_an_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
     assert multiprocessing.active_children() == []
 
 
+def test_of_two_applicants_that_cannot_be_scored_the_first_is_named_as_in_one_process(
+    sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
+) -> None:
+    """Two unscorable applicants, at the start and at the end of a file whose every row
+    changed: the error names the first, with workers as without (this process, scoring
+    later pieces while the workers start, meets the second first)."""
+    first = write_people_roster(tmp_path / "名单.xlsx", people)
+    new = [row for row in people if row["application_type"] == "new"]
+    targets = (new[0], new[-1])
+    assert people.index(new[-1]) - people.index(new[0]) > 3 * scoring_pool.PIECE
+    corrected = [dict(row, employees_y1=int(row["employees_y1"]) + 1) for row in people]
+    for target in targets:
+        corrected[people.index(target)]["application_type"] = "renewal"
+    second = write_people_roster(tmp_path / "名单（更正）.xlsx", corrected)
+    messages = []
+    for workers, folder in ((0, "alone"), (2, "pool")):
+        service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
+        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+        service.import_paths(ROUND, [first], evaluator="王评审")
+        for target in targets:
+            service.confirm_criterion(
+                ROUND, target["uscc"], "LG26-1a", "met", "已核实称号", evaluator="王评审"
+            )
+        with pytest.raises(StoreError) as caught:
+            service.import_paths(ROUND, [second], evaluator="王评审")
+        messages.append(str(caught.value))
+        service.store.close()
+    assert targets[0]["name"] in messages[0] and targets[1]["name"] not in messages[0]
+    assert messages[1] == messages[0]
+    assert multiprocessing.active_children() == []
+
+
 def test_cancelling_a_pooled_import_writes_nothing_and_stops_the_workers(
     sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
 ) -> None:

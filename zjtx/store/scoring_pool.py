@@ -130,7 +130,7 @@ class PoolScoring(ChunkScoring):
         self.ahead = workers * (AHEAD + 1)  # pieces being scored or queued by the workers
         self.held = self.ahead * HELD  # pieces scored and waiting to be written, at most
         self.futures: dict[int, Future] = {}
-        self.done_here: dict[int, list[Scored]] = {}
+        self.done_here: dict[int, list[Scored] | Exception] = {}  # scored here, ahead
         self.first_waiting = 0  # pieces from here on are given to no one yet
         self.executor: Any = None
         self.borrowed = early  # whose workers these are, if they were started for reading
@@ -227,7 +227,10 @@ class PoolScoring(ChunkScoring):
 
     def _piece(self, index: int) -> list[Scored]:
         if index in self.done_here:
-            return self.done_here.pop(index)
+            done = self.done_here.pop(index)
+            if isinstance(done, Exception):
+                raise done
+            return done
         future = self.futures.pop(index, None)
         if future is None:  # given to no one (the pool has failed, or is behind): scored here
             self.first_waiting = max(self.first_waiting, index + 1)
@@ -235,7 +238,13 @@ class PoolScoring(ChunkScoring):
         while not future.done() and self.first_waiting < len(self.pieces):
             waiting = self.first_waiting
             self.first_waiting += 1
-            self.done_here[waiting] = self._here_piece(waiting)
+            try:
+                self.done_here[waiting] = self._here_piece(waiting)
+            except Exception as exc:
+                # An applicant of a later piece cannot be scored: said when its piece comes,
+                # so that an earlier one that cannot either is named first, as in one process.
+                self.done_here[waiting] = exc
+                break
             self._give_out()
         try:
             done = future.result()
