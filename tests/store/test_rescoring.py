@@ -198,6 +198,25 @@ def test_a_cancelled_rescore_on_workers_changes_nothing(sqlite_url: str, roster:
     assert multiprocessing.active_children() == []
 
 
+def test_cancel_asked_while_the_last_chunk_is_scored_still_changes_nothing(
+    sqlite_url: str, roster: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One chunk to rescore and 取消 clicked while it is scored: RescoreCancelled before
+    anything is saved (the window would otherwise say nothing changed after a commit)."""
+    monkeypatch.setattr(rescoring, "CHUNK", 1000)
+    _imported(sqlite_url, roster)
+    before = stored_contents(sqlite_url)
+    service = _service(sqlite_url, 0)
+    seen: list[int] = []
+    with pytest.raises(RescoreCancelled, match="已取消重新评价；数据库未改动"):
+        service.rescore(
+            ROUND, progress=lambda done, total: seen.append(done), cancel=lambda: bool(seen)
+        )
+    service.store.close()
+    assert seen  # scored, then cancelled before the commit
+    assert stored_contents(sqlite_url) == before
+
+
 def test_an_applicant_that_cannot_be_scored_stops_the_rescore_as_in_one_process(
     tmp_path: Path, roster: Path
 ) -> None:

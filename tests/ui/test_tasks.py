@@ -258,3 +258,34 @@ def test_every_database_write_in_the_window_is_started_as_a_write():
                     wrong.append(f"{path.name}:{node.lineno} writes={writes}, calls {called}")
     assert starts >= 15  # every caller was found
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_write_that_finished_is_reported_done_though_cancel_came_too_late(qtbot):
+    """取消 clicked while a write was already committing: the write is saved, so the task says
+    it succeeded (a read that finished after 取消 is still reported cancelled)."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(parent)
+    outcomes: dict[str, str] = {}
+    for writes in (True, False):
+        started = threading.Event()
+        release = threading.Event()
+
+        def work(progress, cancel, started=started, release=release):
+            started.set()
+            release.wait(5)
+            return "saved"
+
+        key = "write" if writes else "read"
+        task = runner.start(
+            work,
+            writes=writes,
+            on_success=lambda result, key=key: outcomes.setdefault(key, result),
+            on_cancel=lambda key=key: outcomes.setdefault(key, "cancelled"),
+        )
+        assert started.wait(5)
+        task.cancel()
+        release.set()
+        qtbot.waitUntil(lambda key=key: key in outcomes, timeout=5000)
+    assert outcomes == {"write": "saved", "read": "cancelled"}
+    runner.wait(5000)

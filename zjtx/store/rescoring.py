@@ -107,6 +107,8 @@ def rescore(
             )
             if progress:
                 progress(round(total * (index + 1) / len(groups)), total)
+        if cancel is not None and cancel():  # asked while the last chunk was scored: in time
+            raise RescoreCancelled("已取消重新评价；数据库未改动")
     finally:
         scoring.close()
     if progress:

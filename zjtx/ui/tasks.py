@@ -79,7 +79,9 @@ class Task(QRunnable):
                 log.exception("后台任务 %s 失败", self.name or self.work)
             self.signals.failed.emit(exc)
         else:
-            if self._cancel.is_set():
+            # A write that returned has committed: cancelling came too late, and saying it
+            # was cancelled ("nothing was saved") would be untrue.
+            if self._cancel.is_set() and not self.writes:
                 self.signals.cancelled.emit()
             else:
                 self.signals.succeeded.emit(result)
