@@ -95,3 +95,35 @@ def test_an_archived_round_cannot_be_rescored(qtbot, window, service, tmp_path):
             window.reload_rows()
     assert window.round_name == ROUND and window.model.rowCount() == 30
     assert not window.rescore_action.isEnabled()
+
+
+def test_a_changed_verdict_of_a_decided_applicant_is_named_for_a_second_look(
+    qtbot, window, service, tmp_path, monkeypatch
+):
+    """A stricter 2026 standard (only 微型 enterprises eligible) installed after decisions:
+    the rescore lists each changed verdict by company, saying which were decided already."""
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [resource_path("samples", "applicants.json")])
+    rows = [r for r in service.list_applicants(ROUND) if r.rulebook == "little-giant-2026"]
+    decided = next(
+        r for r in rows
+        if r.verdict == "pending"
+        and service.applicant_detail(ROUND, r.uscc).review.evaluation["size_class"] != "micro"
+    )  # fmt: skip
+    service.decide(ROUND, decided.uscc, "reject", "不予推荐")
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    newer = tmp_path / "little-giant-2026.yaml"
+    text = resource_path("rulebooks", "little-giant-2026.yaml").read_text("utf-8")
+    stricter = text.replace('version: "2026.1"', 'version: "2026.2"', 1).replace(
+        "in: [medium, small, micro], text: 符合", "in: [micro], text: 符合", 1
+    )
+    assert stricter.count("in: [micro], text: 符合") == 1
+    newer.write_text(stricter, "utf-8")
+    assert install_file(newer)[1] is not None
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.rescore_action.trigger()
+    lines = window.rescore_message.splitlines()
+    assert any(line.startswith("结论改变 ") for line in lines)
+    assert f"· {decided.name}（已作出决定“不推荐”，请复核）：待定 → 不符合条件" in lines

@@ -20,8 +20,8 @@ SHOWN_CHANGES = 12  # verdict changes named in the message; the rest are counted
 def rescore_question(round_name: str) -> str:
     return (
         f"按现行的评价标准（含新安装或更新的标准文件）重新评价批次 “{round_name}” 的全部企业？\n\n"
-        "只有评价标准或申报数据有变化的企业生成新的评价；原评价保留在留痕中，"
-        "已作出的决定若结论改变会标为“需复核”。"
+        "只有评价标准或申报数据有变化的企业生成新的评价，原评价保留在留痕中；"
+        "结论改变的企业会逐一列出，其中已作出决定的请复核。"
     )
 
 
@@ -41,7 +41,12 @@ def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
         )
         if answer != QMessageBox.StandardButton.Ok:
             return None
-    names = {row.uscc: row.name for row in window.model.rows()}
+    # A changed verdict of an applicant already decided is named as needing a second look.
+    names = {
+        row.uscc: f"{row.name}（已作出决定“{row.decision_label}”，请复核）" if row.decision
+        else row.name
+        for row in window.model.rows()
+    }  # fmt: skip
     evaluator = window.settings.evaluator
     dialog = QProgressDialog(f"正在重新评价批次 “{name}” ……", "取消", 0, 0, window)
     dialog.setWindowTitle(TITLE)
