@@ -191,6 +191,23 @@ def test_only_the_chair_decides(panels):
         _decide(service, "王组长", B)
 
 
+def test_the_refusal_a_window_shows_is_the_one_a_decision_gets(panels):
+    """decision_refusal says what deciding would be refused with: for an expert, a
+    non-member and a recused 组长; nothing for the 组长, for a round without a panel, or
+    for no evaluator at all (saving then asks for one)."""
+    service, store = panels
+    assert store.decision_refusal(ROUND, A, "专家1") is None  # no panel yet
+    _staff(store, 1)
+    store.recuse(ROUND, B, member="王组长", reason="关联企业", evaluator="秘书")
+    for who, uscc in (("专家1", A), ("秘书", A), ("王组长", B)):
+        refusal = store.decision_refusal(ROUND, uscc, who)
+        with pytest.raises(PanelRefusedError) as caught:
+            _decide(service, who, uscc)
+        assert refusal == str(caught.value)
+    assert store.decision_refusal(ROUND, A, "王组长") is None
+    assert store.decision_refusal(ROUND, A, " ") is None
+
+
 def test_a_round_without_panel_is_single_evaluator(panels):
     """Without a panel whoever reviews decides, as before."""
     service, _ = panels

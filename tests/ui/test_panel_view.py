@@ -172,6 +172,23 @@ def test_only_the_chair_is_offered_the_decision(qtbot, window, service, sample_j
     assert not review.opinion.isReadOnly()
 
 
+def test_members_added_in_the_panel_dialog_lock_the_decision_at_once(
+    qtbot, window, service, sample_json
+):
+    """Members added in 专家组… (another 组长, the evaluator an expert) take the decision
+    away from the evaluator in the review pane without choosing another applicant."""
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    _select(qtbot, window, uscc)
+    review = window.review
+    assert review.decide_button.isEnabled()
+    dialog = _open(qtbot, window)
+    _add(qtbot, dialog, "王组长", "省经信厅", "组长")
+    _add(qtbot, dialog, ME, "福州大学", "评审专家")
+    qtbot.waitUntil(lambda: review.decision_refusal.isVisible(), timeout=TIMEOUT)
+    assert not review.decide_button.isEnabled()
+    assert "最终决定只能由组长 王组长作出" in review.decision_refusal.text()
+
+
 def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, service, tmp_path):
     """For a scored item whose 主导产品 is at 40 % of revenue the points field says the range
     the data allows (below the item's maximum); an unscored item's field is closed."""

@@ -486,7 +486,10 @@ class Panels:
 
     def decision_refusal(self, round_name: str, uscc: str, evaluator: str) -> str | None:
         """Why ``evaluator`` may not make the final decision on an applicant (the words a
-        decision would be refused with), or None if they may."""
+        decision would be refused with), or None if they may (or no evaluator is set: saving
+        then says so)."""
+        if not evaluator.strip():
+            return None
         with self.store.session() as session:
             round_row = find_round(session, round_name)
             applicant = find_applicant(session, round_row, uscc)

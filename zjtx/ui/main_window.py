@@ -718,6 +718,8 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             return
         self.panel_dialog = PanelDialog(self.runner, self.service, self.round_name,
                                         self.current_uscc, lambda: self.settings.evaluator, self)  # fmt: skip
+        # Who may decide follows the members added or removed there.
+        self.panel_dialog.loaded.connect(lambda _data: self.review.refresh_panel())
         self.panel_dialog.show()
 
     def open_settings(self) -> None:
@@ -737,6 +739,8 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
                 name="保存评审人", writes=True, on_failure=self.show_error,
             )  # fmt: skip
         self.show_identity()
+        if "evaluator" in changes:
+            self.review.refresh_panel()  # whether this evaluator may decide
         if "password" in changes:  # where the password went: keyring or .pgpass
             self.message.emit(f"{changes['password']}；重新打开程序后生效")
         elif "database" in changes or "data_dir" in changes:

@@ -325,10 +325,16 @@ class ReviewPane(QWidget):
 
         def failed(_exc: BaseException) -> None:
             # Saving a decision still asks the store, which refuses one that is not allowed.
-            self._show_panel_positions("")
-            self._show_decision_refusal(None)
+            if self.state is not None and _key(self.state) == key:
+                self._show_panel_positions("")
+                self._show_decision_refusal(None)
 
         self.runner.start(work, name="读取专家组意见", on_success=shown, on_failure=failed)
+
+    def refresh_panel(self) -> None:
+        """Read the panel again for the applicant shown (its members or the evaluator changed)."""
+        if self.state is not None:
+            self._load_panel_positions(self.state)
 
     def _show_decision_refusal(self, refusal: str | None) -> None:
         self.refusal = refusal
