@@ -208,6 +208,21 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
     assert "unicode string" not in str(caught.value) and "^" not in str(caught.value)
 
 
+def test_yaml_errors_say_where_what_is_unfinished_began_and_place_a_refused_character(tmp_path):
+    """An unclosed quote is reported where the file ends and where the quote began; a control
+    character by its line and column, counted in characters after Chinese text."""
+    path = tmp_path / "srdi-sme-2022.yaml"
+    path.write_text('id: srdi-sme-2022\ntitle: "未完\ncriteria: []\n', encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook_file(path)
+    assert "（第 4 行第 1 列）" in str(caught.value) and "始于第 2 行第 8 列" in str(caught.value)
+    path.write_text("id: srdi-sme-2022\ntitle: 中文标\x01题\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook_file(path)
+    assert "（第 2 行第 11 列）：不允许的字符 U+0001" in str(caught.value)
+    assert "unicode string" not in str(caught.value)
+
+
 def test_overlay_replacing_unknown_criterion_is_rejected(tmp_path):
     """An overlay that replaces a criterion its base lacks fails with a suggestion."""
     source = resource_path("overlays", "shandong-2022.yaml")

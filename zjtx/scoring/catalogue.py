@@ -50,24 +50,36 @@ def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_SAFE_LOADER)
 
 
-def yaml_error_text(exc: yaml.YAMLError) -> str:
-    """A YAML syntax error as users read it: where (line and column) and what the parser
-    found, without the parser's own account of its input."""
+def yaml_error_text(exc: yaml.YAMLError, text: str = "") -> str:
+    """A YAML syntax error as users read it: where (line and column, and where what is
+    unfinished began) and what the parser found, without the parser's own account of its
+    input. ``text``, the file's text, places a character the reader refused."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        position = exc.position
+        if _SAFE_LOADER is not yaml.SafeLoader:  # libyaml counts the bytes of its UTF-8
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        where = f"第 {line} 行第 {column} 列" if text else f"第 {exc.position + 1} 个字符"
+        return f"YAML 语法错误（{where}）：不允许的字符 U+{exc.character:04X}（{exc.reason}）"
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None)
     if mark is None or not problem:
         return f"YAML 语法错误：{exc}"
-    context = getattr(exc, "context", None)
+    context, began = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     detail = f"{problem}（{context}）" if context else problem
+    if began is not None and began.line != mark.line:
+        detail += f"；始于第 {began.line + 1} 行第 {began.column + 1} 列"
     return f"YAML 语法错误（第 {mark.line + 1} 行第 {mark.column + 1} 列）：{detail}"
 
 
 def read_yaml(path: Path) -> Any:
     """Parse a YAML data file safely (no tags, no code), naming the file on syntax errors."""
     try:
-        return parse_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise DataFileError(path.name, yaml_error_text(exc)) from exc
+        raise DataFileError(path.name, yaml_error_text(exc, text)) from exc
     except OSError as exc:
         raise DataFileError(str(path), f"无法读取：{exc.strerror}") from exc
 

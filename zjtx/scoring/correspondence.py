@@ -65,7 +65,7 @@ def _criterion_ids_in(path: Path, mtime_ns: int, size: int) -> tuple[str, tuple[
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise DataFileError(path.name, yaml_error_text(exc)) from exc
+        raise DataFileError(path.name, yaml_error_text(exc, text)) from exc
     if not isinstance(data, dict):
         raise DataFileError(path.name, "评价标准文件须为映射")
     entries = data.get("criteria") or []
