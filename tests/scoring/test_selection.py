@@ -1,6 +1,7 @@
 """Rulebook selection (criteria.md §2) and `zjtx score` end to end for every rulebook."""
 
 import json
+import os
 from datetime import date
 
 import pytest
@@ -346,3 +347,24 @@ def test_each_data_folder_chooses_from_its_own_installed_rulebooks(tmp_path, mon
     assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.2"
     monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "two"))
     assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.1"
+
+
+def test_an_installed_file_saved_over_in_place_is_chosen_in_its_new_version(tmp_path, monkeypatch):
+    """A bureau corrects its installed file by saving over it (the folder's own time need
+    not move): the next choice takes the file as saved."""
+    from zjtx.scoring import selection
+
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(selection, "RECHECK_SECONDS", 0.0)
+    folder = tmp_path / "data" / "rulebooks"
+    _newer_little_giant(folder)
+    assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.2"
+    path = folder / "little-giant-2026.yaml"
+    stamp = folder.stat().st_mtime_ns
+    with path.open("r+", encoding="utf-8") as handle:  # in place: no new directory entry
+        text = handle.read().replace('version: "2026.2"', 'version: "2026.3"', 1)
+        handle.seek(0)
+        handle.write(text)
+        handle.truncate()
+    os.utime(folder, ns=(stamp, stamp))
+    assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.3"

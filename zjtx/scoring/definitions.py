@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -338,11 +339,19 @@ def _folder_stamp(folder: Path) -> int | None:
         return None
 
 
-def installed_state() -> tuple[tuple[Path, int | None], ...]:
-    """Each installed folder (rulebooks, overlays, notices) with its modification time: the
-    files source_files finds beside the bundled ones change only when this does."""
-    folders = [installed_dir(kind) for kind in INSTALLED_KINDS]
-    return tuple((folder, _folder_stamp(folder)) for folder in folders)
+def installed_state() -> tuple[Any, ...]:
+    """Each installed folder (rulebooks, overlays, notices) with the name, modification time
+    and size of every file in it: a file added, removed or saved over in place changes it."""
+    return tuple((folder, _files_stamp(folder)) for folder in map(installed_dir, INSTALLED_KINDS))
+
+
+def _files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...] | None:
+    try:
+        with os.scandir(folder) as entries:
+            found = [(e.name, e.stat()) for e in entries if e.name.endswith(".yaml")]
+    except OSError:
+        return None
+    return tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in found))
 
 
 def rulebook_dir() -> Path:
