@@ -20,7 +20,10 @@ from zjtx.domain.issues import Issue, Severity
 _standard_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # orjson writes the same text (compact, UTF-8, the same escapes) ten times faster: an import
 # encodes every row's values, provenance and issues, and every result. Dates and dataclasses
-# it would write itself are refused here, as the standard encoder refuses them.
+# it would write itself are refused here, as the standard encoder refuses them. Only a float
+# below 1e-4 reads differently (1e-05 as 0.00001, the same number; stored values are never
+# floats, results' points and scores are not that small), and NaN, which nothing stored can
+# be, would be null instead of the standard encoder's invalid NaN.
 _FAST_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
