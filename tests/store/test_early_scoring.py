@@ -26,7 +26,7 @@ from zjtx.intake.records import Cancelled
 from zjtx.intake.synthetic import applicants
 from zjtx.paths import resource_path
 from zjtx.scoring.installing import install_file
-from zjtx.store import StoreService, early_scoring, open_store, scoring_pool
+from zjtx.store import StoreError, StoreService, early_scoring, open_store, scoring_pool
 from zjtx.store import imports as store_imports
 from zjtx.store.early_scoring import EarlyScoring, spreadsheet_bytes
 
@@ -425,4 +425,45 @@ def test_a_rulebook_installed_while_reading_governs_every_row_imported(
     }
     assert versions == {("little-giant-2026", "2026.2"), ("little-giant-2022", "2022.1")}
     service.store.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_chunk_is_taken_in_its_order_so_the_first_failure_is_the_one_named(
+    tmp_path: Path, people: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk holding both results scored while reading and pieces scored after: taken in
+    the chunk's order, so that of two applicants that cannot be scored the earlier one is
+    named, whichever way each was scored."""
+    roster = write_people_roster(tmp_path / "名单.xlsx", people)
+    seen: dict[str, Any] = {}
+    pool_class = scoring_pool.PoolScoring
+    real_scored, real_early, real_piece = pool_class.scored, pool_class._early, pool_class._piece
+
+    def scored(pool: Any, index: int) -> Any:
+        # The first chunk holding both kinds: every applicant of it fails to be scored.
+        handles = pool.early[index]
+        rest = [p for p in range(len(pool.chunks[index])) if p not in handles]
+        if handles and rest and "first" not in seen:
+            seen["first"] = "early" if min(handles) < min(rest) else "piece"
+        return real_scored(pool, index)
+
+    def early(pool: Any, handle: Any, job: Any) -> Any:
+        if "first" in seen:
+            raise StoreError(f"无法评价企业 {job[0].name}（早）")
+        return real_early(pool, handle, job)
+
+    def piece(pool: Any, index: int) -> Any:
+        if "first" in seen:
+            raise StoreError("无法评价企业（件）")
+        return real_piece(pool, index)
+
+    monkeypatch.setattr(scoring_pool.PoolScoring, "scored", scored)
+    monkeypatch.setattr(scoring_pool.PoolScoring, "_early", early)
+    monkeypatch.setattr(scoring_pool.PoolScoring, "_piece", piece)
+    service = _service(_url(tmp_path, "order"), 2)
+    with pytest.raises(StoreError) as caught:
+        service.import_paths(ROUND, [roster], evaluator="王评审")
+    service.store.close()
+    assert "first" in seen  # a chunk had both
+    assert ("（早）" if seen["first"] == "early" else "（件）") in str(caught.value)
     assert multiprocessing.active_children() == []

@@ -101,8 +101,8 @@ class RescoreReport:
         if changes:
             lines.append(f"结论改变 {len(changes)} 家：")
         for uscc, before, after in changes[:most]:
-            was = Verdict(before).label if before else "—"
-            lines.append(f"· {names.get(uscc) or uscc}：{was} → {Verdict(after).label}")
+            was, now = Verdict.label_of(before, "—"), Verdict.label_of(after)
+            lines.append(f"· {names.get(uscc) or uscc}：{was} → {now}")
         if len(changes) > most:
             lines.append(f"……另有 {len(changes) - most} 家，见企业列表的评价结论")
         return "\n".join(lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
@@ -190,17 +190,21 @@ class PoolScoring(ChunkScoring):
             self.first_waiting += 1
 
     def scored(self, index: int) -> list[Scored]:
+        handles = self.early[index]  # the chunk's jobs scored while reading, by position
+        pieces = iter(self.chunk_pieces[index])  # the others, in order
+        from_piece: Iterator[Scored] = iter(())
         done: list[Scored] = []
-        for piece in self.chunk_pieces[index]:
-            done.extend(self._piece(piece))
-            self._give_out()
-        handles = self.early[index]
-        if handles:  # the chunk's jobs scored while reading, in their places
-            chunk, rest = self.chunks[index], iter(done)
-            done = [
-                self._early(handles[p], chunk[p]) if p in handles else next(rest)
-                for p in range(len(chunk))
-            ]
+        # In the chunk's order: of two applicants that cannot be scored, the first is named.
+        for position, job in enumerate(self.chunks[index]):
+            if position in handles:
+                done.append(self._early(handles[position], job))
+                continue
+            item = next(from_piece, None)
+            if item is None:
+                from_piece = iter(self._piece(next(pieces)))
+                self._give_out()
+                item = next(from_piece)
+            done.append(item)
         self.chunks[index] = []
         return done
 
