@@ -19,6 +19,7 @@ from tests.scoring.applicants import (
     run_cli,
     varied_applicants,
 )
+from tests.store.helpers import write_newer_little_giant
 from zjtx.domain.applicant import Applicant
 from zjtx.scoring import NoRulebookError, UnknownNameError, score_applicant, select_rulebook_id
 from zjtx.scoring.selection import effective_rulebook
@@ -312,13 +313,7 @@ def test_cli_picks_each_applicants_rulebook_in_a_2026_little_giant_round(tmp_pat
 def _newer_little_giant(folder) -> None:
     """A newer version of little-giant-2026 written into an installed folder as another
     process installing it would (without this process hearing of it)."""
-    from zjtx.paths import resource_path
-
-    text = resource_path("rulebooks", "little-giant-2026.yaml").read_text("utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "little-giant-2026.yaml").write_text(
-        text.replace('version: "2026.1"', 'version: "2026.2"', 1), "utf-8"
-    )
+    write_newer_little_giant(folder / "little-giant-2026.yaml")
 
 
 def test_a_rulebook_another_process_installs_is_chosen_once_its_folder_is_looked_at_again(

@@ -177,3 +177,17 @@ def write_lead_product_sample(path: Path, share: float = 0.4) -> dict[str, Any]:
     record["lead_product_revenue_y1"] = float(record["revenue_y1"]) * share
     path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
     return record
+
+
+def write_newer_little_giant(path: Path, version: str = "2026.2", *edits: tuple[str, str]) -> Path:
+    """The bundled little-giant-2026 as a newer ``version`` of it, each (old, new) of ``edits``
+    replaced once, written to ``path`` (a file to install, or into an installed folder)."""
+    from zjtx.paths import resource_path
+
+    text = resource_path("rulebooks", "little-giant-2026.yaml").read_text("utf-8")
+    for old, new in (('version: "2026.1"', f'version: "{version}"'), *edits):
+        assert text.count(old) >= 1, old
+        text = text.replace(old, new, 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.store.helpers import write_newer_little_giant
 from tests.store.pooled import (
     COUNT,
     ROUND,
@@ -24,7 +25,6 @@ from tests.store.pooled import (
 )
 from zjtx.intake.records import Cancelled
 from zjtx.intake.synthetic import applicants
-from zjtx.paths import resource_path
 from zjtx.scoring.installing import install_file
 from zjtx.store import StoreError, StoreService, early_scoring, open_store, scoring_pool
 from zjtx.store import imports as store_imports
@@ -394,13 +394,7 @@ def test_a_rulebook_installed_while_reading_governs_every_row_imported(
     the workers loaded the older one: every applicant it governs is stored as the newer
     version judges it, those scored while reading and those the workers score after."""
     roster = write_people_roster(tmp_path / "名单.xlsx", people)
-    newer = tmp_path / "little-giant-2026.yaml"
-    newer.write_text(
-        resource_path("rulebooks", "little-giant-2026.yaml")
-        .read_text("utf-8")
-        .replace('version: "2026.1"', 'version: "2026.2"', 1),
-        "utf-8",
-    )
+    newer = write_newer_little_giant(tmp_path / "little-giant-2026.yaml")
     real_feed = EarlyScoring.feed
     installed: list[Path] = []
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.store.helpers import write_newer_little_giant
 from tests.store.pooled import PoolSpy, create_pg, drop_pg, stored_contents
 from zjtx.intake.synthetic import applicants
 from zjtx.intake.templates import write_roster_template
-from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import load_catalogue
 from zjtx.scoring.installing import install_file
 from zjtx.store import (
@@ -298,13 +298,7 @@ def test_a_rulebook_installed_while_running_governs_the_next_rescore(
     service = _service(sqlite_url, 0)
     service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
     service.import_paths(ROUND, [roster], evaluator="王评审")
-    newer = tmp_path / "little-giant-2026.yaml"
-    newer.write_text(
-        resource_path("rulebooks", "little-giant-2026.yaml")
-        .read_text("utf-8")
-        .replace('version: "2026.1"', 'version: "2026.2"', 1),
-        "utf-8",
-    )
+    newer = write_newer_little_giant(tmp_path / "little-giant-2026.yaml")
     check, installed = install_file(newer)
     assert installed is not None, check.problems
     governed = [

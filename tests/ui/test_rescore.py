@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests.store.helpers import write_newer_little_giant
 from tests.ui.conftest import ROUND, ROUND_DATE
 from tests.ui.test_workflow import TIMEOUT
 from zjtx.intake.synthetic import applicants
@@ -27,10 +28,7 @@ def _round(qtbot, window, service, tmp_path: Path) -> None:
 
 
 def _install_newer_2026(tmp_path: Path) -> None:
-    newer = tmp_path / "little-giant-2026.yaml"
-    text = resource_path("rulebooks", "little-giant-2026.yaml").read_text("utf-8")
-    newer.write_text(text.replace('version: "2026.1"', 'version: "2026.2"', 1), "utf-8")
-    check, installed = install_file(newer)
+    check, installed = install_file(write_newer_little_giant(tmp_path / "little-giant-2026.yaml"))
     assert installed is not None, check.problems
 
 
@@ -113,14 +111,9 @@ def test_a_changed_verdict_of_a_decided_applicant_is_named_for_a_second_look(
     service.decide(ROUND, decided.uscc, "reject", "不予推荐")
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.refresh_rounds(select=ROUND)
-    newer = tmp_path / "little-giant-2026.yaml"
-    text = resource_path("rulebooks", "little-giant-2026.yaml").read_text("utf-8")
-    stricter = text.replace('version: "2026.1"', 'version: "2026.2"', 1).replace(
-        "in: [medium, small, micro], text: 符合", "in: [micro], text: 符合", 1
-    )
-    assert stricter.count("in: [micro], text: 符合") == 1
-    newer.write_text(stricter, "utf-8")
-    assert install_file(newer)[1] is not None
+    only_micro = ("in: [medium, small, micro], text: 符合", "in: [micro], text: 符合")
+    stricter = write_newer_little_giant(tmp_path / "little-giant-2026.yaml", "2026.2", only_micro)
+    assert install_file(stricter)[1] is not None
     monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Ok)
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.rescore_action.trigger()
