@@ -11,11 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from zjtx.intake.headers import clean
 from zjtx.intake.sheet_data import SheetData
-from zjtx.scoring.catalogue import parse_yaml
+from zjtx.scoring.catalogue import read_yaml
+from zjtx.scoring.errors import DataFileError
 
 IP_CLASSES_FILE = "ip_classes.yaml"
 DEFINITIONS = ("2022", "2026")
@@ -68,9 +67,9 @@ def load_ip_classes(path: Path | None = None) -> IpClasses:
 def _load(path: Path) -> IpClasses:
     where = f"知识产权类别表 {path.name}"
     try:
-        data = parse_yaml(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise IpClassesError(f"{where} 无法读取：{type(exc).__name__}") from None
+        data = read_yaml(path)
+    except DataFileError as exc:  # unreadable, or a YAML error with its line and column
+        raise IpClassesError(f"{where} 无法读取：{exc.detail}") from None
     if not isinstance(data, dict) or set(data) != {"source", "classes", "acquisition"}:
         raise IpClassesError(f"{where}：须有且只有 source、classes、acquisition 三项")
     if not isinstance(data["source"], str) or not data["source"].strip():

@@ -45,12 +45,7 @@ def _check_limits(entry: dict[str, Any], ftype: FieldType, file: str, key: str) 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_yaml(text: str) -> Any:
-    """Parse YAML text safely (no tags, no code); raises yaml.YAMLError."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
-
-
-def yaml_error_text(exc: yaml.YAMLError, text: str = "") -> str:
+def _yaml_error_text(exc: yaml.YAMLError, text: str) -> str:
     """A YAML syntax error as users read it: where (line and column, and where what is
     unfinished began) and what the parser found, without the parser's own account of its
     input. ``text``, the file's text, places a character the reader refused."""
@@ -60,8 +55,10 @@ def yaml_error_text(exc: yaml.YAMLError, text: str = "") -> str:
             position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
         line = text.count("\n", 0, position) + 1
         column = position - (text.rfind("\n", 0, position) + 1) + 1
-        where = f"第 {line} 行第 {column} 列" if text else f"第 {exc.position + 1} 个字符"
-        return f"YAML 语法错误（{where}）：不允许的字符 U+{exc.character:04X}（{exc.reason}）"
+        return (
+            f"YAML 语法错误（第 {line} 行第 {column} 列）："
+            f"不允许的字符 U+{exc.character:04X}（{exc.reason}）"
+        )
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None)
     if mark is None or not problem:
@@ -77,9 +74,9 @@ def read_yaml(path: Path) -> Any:
     """Parse a YAML data file safely (no tags, no code), naming the file on syntax errors."""
     try:
         text = path.read_text(encoding="utf-8")
-        return parse_yaml(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise DataFileError(path.name, yaml_error_text(exc, text)) from exc
+        raise DataFileError(path.name, _yaml_error_text(exc, text)) from exc
     except OSError as exc:
         raise DataFileError(str(path), f"无法读取：{exc.strerror}") from exc
 

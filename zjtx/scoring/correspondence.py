@@ -6,9 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from zjtx.scoring.catalogue import parse_yaml, yaml_error_text
+from zjtx.scoring.catalogue import read_yaml
 from zjtx.scoring.definitions import (
     CORRESPONDENCE_KINDS,
     Correspondence,
@@ -61,11 +59,7 @@ def _criterion_ids_in(path: Path, mtime_ns: int, size: int) -> tuple[str, tuple[
     Building it would validate its own `replaces` in turn: rulebooks naming each other would
     load each other for ever, and every load would pay for two.
     """
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        raise DataFileError(path.name, yaml_error_text(exc, text)) from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path.name, "评价标准文件须为映射")
     entries = data.get("criteria") or []
