@@ -69,7 +69,7 @@ def _load(path: Path) -> IpClasses:
     try:
         data = read_yaml(path)
     except DataFileError as exc:  # unreadable, or a YAML error with its line and column
-        raise IpClassesError(f"{where} 无法读取：{exc.detail}") from None
+        raise IpClassesError(f"{where}：{exc.detail}") from None
     if not isinstance(data, dict) or set(data) != {"source", "classes", "acquisition"}:
         raise IpClassesError(f"{where}：须有且只有 source、classes、acquisition 三项")
     if not isinstance(data["source"], str) or not data["source"].strip():
