@@ -18,7 +18,7 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter,
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from zjtx.scoring import Cancelled
-from zjtx.ui.tasks import Task, TaskRunner
+from zjtx.ui.tasks import Task, TaskRunner, progress_dialog, show_progress
 
 if TYPE_CHECKING:
     from zjtx.store import StoreService
@@ -348,12 +348,7 @@ class PrintJob(QObject):
 
     def _print(self) -> None:
         self.printer.setFullPage(True)  # the dialog may not keep it; the PDF has its margins
-        dialog = QProgressDialog(self.phases[0], "取消", 0, 0, self.parent_widget)
-        dialog.setWindowTitle("打印")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(0)
+        dialog = progress_dialog(self.phases[0], "打印", self.parent_widget)
         self.progress_dialog = dialog
         printer, work = self.printer, self.work
         self.task = self.runner.start(
@@ -378,9 +373,7 @@ class PrintJob(QObject):
         if dialog is None:
             return
         dialog.setLabelText(self.phases[min(done // PHASE_STEPS, len(self.phases) - 1)])
-        dialog.setMaximum(max(total, 1))
-        # A modal QProgressDialog processes events in setValue: the run may end meanwhile.
-        dialog.setValue(done)
+        show_progress(dialog, done, total)
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self.outcome = outcome

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox
 
 from zjtx.store.dto import RescoreReport
-from zjtx.ui.tasks import Task
+from zjtx.ui.tasks import Task, progress_dialog, show_progress
 
 if TYPE_CHECKING:
     from zjtx.ui.main_window import MainWindow
@@ -48,20 +48,11 @@ def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
         for row in window.model.rows()
     }  # fmt: skip
     evaluator = window.settings.evaluator
-    dialog = QProgressDialog(f"正在重新评价批次 “{name}” ……", "取消", 0, 0, window)
-    dialog.setWindowTitle(TITLE)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setMinimumDuration(0)
+    dialog = progress_dialog(f"正在重新评价批次 “{name}” ……", TITLE, window)
     window.rescore_progress = dialog
 
     def work(progress: Any, cancel: Any) -> RescoreReport:
         return service.rescore(name, evaluator=evaluator, progress=progress, cancel=cancel)
-
-    def progressed(done: int, total: int) -> None:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(done)  # a modal progress dialog processes events here
 
     def finished() -> None:
         dialog.hide()
@@ -83,7 +74,8 @@ def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
         window.message.emit(window.rescore_message)
 
     task = window.runner.start(work, name=TITLE, writes=True, on_success=done,
-                               on_failure=window.show_error, on_progress=progressed,
+                               on_failure=window.show_error,
+                               on_progress=partial(show_progress, dialog),
                                on_cancel=cancelled, on_finish=finished)  # fmt: skip
     dialog.canceled.connect(task.cancel)
     dialog.show()

@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from zjtx.store.errors import StoreError
 
@@ -162,3 +163,21 @@ class TaskRunner(QObject):
             return False
         left = max(0, int((deadline - time.monotonic()) * 1000))
         return self.pool.waitForDone(left)
+
+
+def progress_dialog(label: str, title: str, parent: QWidget | None) -> QProgressDialog:
+    """A window-modal progress dialog with 取消 for a task, shown at once and kept until the
+    task's end closes it (reaching the maximum neither hides nor resets it)."""
+    dialog = QProgressDialog(label, "取消", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumDuration(0)
+    return dialog
+
+
+def show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
+    dialog.setMaximum(max(total, 1))
+    # A modal QProgressDialog processes events in setValue: the task may end meanwhile.
+    dialog.setValue(done)
