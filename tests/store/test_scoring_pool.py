@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -129,6 +130,30 @@ def test_a_killed_worker_leaves_the_rest_to_this_process(
     assert multiprocessing.active_children() == []
 
 
+def _refused_second_imports(
+    tmp_path: Path, first: Path, second: Path, targets: Sequence[dict[str, Any]]
+) -> list[str]:
+    """The errors of importing ``second`` after ``first``, each target's 2026 criterion
+    confirmed in between: in one process, then on two workers. The second file wrote
+    nothing."""
+    messages = []
+    for workers, folder in ((0, "alone"), (2, "pool")):
+        service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
+        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+        service.import_paths(ROUND, [first], evaluator="王评审")
+        for target in targets:
+            service.confirm_criterion(
+                ROUND, target["uscc"], "LG26-1a", "met", "已核实称号", evaluator="王评审"
+            )
+        with pytest.raises(StoreError) as caught:
+            service.import_paths(ROUND, [second], evaluator="王评审")
+        messages.append(str(caught.value))
+        for target in targets:
+            assert len(service.applicant_detail(ROUND, target["uscc"]).versions) == 1
+        service.store.close()
+    return messages
+
+
 def test_an_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
     sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
 ) -> None:
@@ -140,20 +165,7 @@ def test_an_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
     corrected = [dict(row) for row in people]
     corrected[people.index(target)]["application_type"] = "renewal"
     second = write_people_roster(tmp_path / "名单（更正）.xlsx", corrected)
-    messages = []
-    for workers, folder in ((0, "alone"), (2, "pool")):
-        service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
-        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
-        service.import_paths(ROUND, [first], evaluator="王评审")
-        service.confirm_criterion(
-            ROUND, target["uscc"], "LG26-1a", "met", "已核实称号", evaluator="王评审"
-        )
-        with pytest.raises(StoreError) as caught:
-            service.import_paths(ROUND, [second], evaluator="王评审")
-        messages.append(str(caught.value))
-        detail = service.applicant_detail(ROUND, target["uscc"])
-        assert len(detail.versions) == 1  # the corrected file wrote nothing
-        service.store.close()
+    messages = _refused_second_imports(tmp_path, first, second, [target])
     assert messages[0] == messages[1]
     assert target["name"] in messages[0] and "本文件未写入" in messages[0]
     assert multiprocessing.active_children() == []
@@ -173,19 +185,7 @@ def test_of_two_applicants_that_cannot_be_scored_the_first_is_named_as_in_one_pr
     for target in targets:
         corrected[people.index(target)]["application_type"] = "renewal"
     second = write_people_roster(tmp_path / "名单（更正）.xlsx", corrected)
-    messages = []
-    for workers, folder in ((0, "alone"), (2, "pool")):
-        service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
-        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
-        service.import_paths(ROUND, [first], evaluator="王评审")
-        for target in targets:
-            service.confirm_criterion(
-                ROUND, target["uscc"], "LG26-1a", "met", "已核实称号", evaluator="王评审"
-            )
-        with pytest.raises(StoreError) as caught:
-            service.import_paths(ROUND, [second], evaluator="王评审")
-        messages.append(str(caught.value))
-        service.store.close()
+    messages = _refused_second_imports(tmp_path, first, second, targets)
     assert targets[0]["name"] in messages[0] and targets[1]["name"] not in messages[0]
     assert messages[1] == messages[0]
     assert multiprocessing.active_children() == []
