@@ -84,6 +84,35 @@ def test_round_lifecycle_from_the_command_line(capsys, tmp_path):
     assert json.loads(out)[0]["applicants"] == 1
 
 
+def test_a_decision_taken_on_older_data_reads_for_a_second_look(capsys, tmp_path):
+    """Data imported again after a decision: round show marks the decision 需复核 and lists
+    why under the table; review says it too, until a new decision is saved."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    first = {"name": "杭州精工机械有限公司", "uscc": A, **COMPLETE}
+    run(capsys, "round", "import", ROUND, _applicants_file(tmp_path, first))
+    code, out, _ = run(capsys, "review", ROUND, A, "--decision", "reject", "--opinion", "不予推荐")
+    assert code == 0 and "需复核" not in out
+    code, out, _ = run(capsys, "round", "show", ROUND)
+    assert "需复核" not in out
+    corrected = tmp_path / "corrected"
+    corrected.mkdir()
+    run(
+        capsys, "round", "import", ROUND, _applicants_file(corrected, {**first, "name": "杭州精工"})
+    )
+
+    code, out, _ = run(capsys, "round", "show", ROUND)
+    assert code == 0
+    assert "不推荐（需复核）" in out
+    assert "需复核的决定 1 家：\n· 杭州精工（" + A + "）：决定作出后企业数据已重新导入\n" in out
+    code, out, _ = run(capsys, "review", ROUND, A, "--opinion", "补充说明")
+    assert "  需复核：决定作出后企业数据已重新导入" in out.splitlines()
+    code, out, _ = run(
+        capsys, "review", ROUND, A, "--decision", "reject", "--opinion", "复核后不变"
+    )
+    assert "需复核" not in out
+    assert "需复核" not in run(capsys, "round", "show", ROUND)[1]
+
+
 def test_stale_review_version_is_a_conflict(capsys, tmp_path):
     """--expect-version older than the saved review exits 3 and says what changed."""
     run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")

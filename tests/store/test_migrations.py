@@ -29,6 +29,7 @@ LATER_COLUMNS = (
     ("applicant_versions", "province", "TEXT"),
     ("applicant_versions", "city", "TEXT"),
     ("applicant_versions", "county", "TEXT"),
+    ("reviews", "verdict_at_decision", "VARCHAR(20)"),
 )
 PLACE = {"province": "浙江省", "city": "杭州市"}
 
@@ -90,6 +91,10 @@ def _fill_first_schema(url: str, tmp_path) -> None:
             reason="属于重点领域",
         )
         service.decide("旧批次", make_uscc(2), "reject", "不符合", evaluator="李组长")
+        # Data corrected after the decision: a later evaluation with another verdict.
+        service.import_file(
+            "旧批次", make_file(tmp_path / "d.xlsx", [make_applicant(2, revenue="500")])
+        )
         with store.engine.begin() as connection:
             for table, name, _ in LATER_COLUMNS:
                 connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {name}"))
@@ -126,6 +131,13 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
             {"province": "浙江省", "city": "杭州市", "county": None},
             {"province": None, "city": None, "county": None},
             {"province": "浙江省", "city": "杭州市", "county": None},
+            {"province": None, "city": None, "county": None},
+        ]
+        # A decision keeps the verdict of the evaluation current when it was taken, not a
+        # later one; a review without a decision has none.
+        assert added["reviews"] == [
+            {"verdict_at_decision": None},
+            {"verdict_at_decision": "pending"},
         ]
         assert after == before
         service = StoreService(store, scorer=RuleScorer())
@@ -139,6 +151,9 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
             make_uscc(2),
         ]
         assert service.review_state("旧批次", make_uscc(2)).decision == "reject"
+        assert service.review_state("旧批次", make_uscc(2)).decision_outdated_reason == (
+            "决定作出后企业数据已重新导入，评价结论由“待定”变为“不符合条件”"
+        )
         assert len(service.applicant_detail("旧批次", make_uscc(1)).versions) == 2
         # Complete results of the first schema read as before; new ones share the texts.
         old_result = service.review_state("旧批次", make_uscc(2)).evaluation
@@ -166,7 +181,7 @@ def test_sqlite_file_is_copied_aside_before_migrating(sqlite_url, tmp_path):
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
             (FIRST,)
         ]
-        assert connection.execute("SELECT count(*) FROM applicant_versions").fetchone() == (3,)
+        assert connection.execute("SELECT count(*) FROM applicant_versions").fetchone() == (4,)
 
 
 def test_failed_migrations_keep_a_bounded_number_of_backups(sqlite_url):

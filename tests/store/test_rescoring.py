@@ -328,3 +328,45 @@ def test_the_report_names_changed_verdicts_by_company():
     assert lines[2] == "· 甲公司：符合条件 → 待定"
     assert lines[3] == "· U1：符合条件 → 待定"  # a code without a name in the table
     assert lines[-1] == "……另有 3 家，见企业列表的评价结论"
+
+
+def test_a_decision_whose_verdict_changed_since_is_marked_for_a_second_look(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A stricter standard installed after decisions: a decided applicant whose verdict the
+    rescore changes reads 需复核 (why, in the table and the review), until it is decided again;
+    a decided applicant whose verdict stayed, does not."""
+    from zjtx.paths import resource_path
+
+    service = _service(database_url, 0)
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+    service.import_paths(ROUND, [resource_path("samples", "applicants.json")])
+    rows = [r for r in service.list_applicants(ROUND) if r.rulebook == "little-giant-2026"]
+    size = {r.uscc: service.applicant_detail(ROUND, r.uscc).review.evaluation["size_class"]
+            for r in rows}  # fmt: skip
+    changed = next(r for r in rows if r.verdict == "pending" and size[r.uscc] != "micro")
+    kept = next(r for r in rows if r.verdict == "not_qualified")
+    for row in (changed, kept):
+        service.decide(ROUND, row.uscc, "reject", "不予推荐")
+    assert not any(r.decision_outdated for r in service.list_applicants(ROUND))
+    only_micro = ("in: [medium, small, micro], text: 符合", "in: [micro], text: 符合")
+    stricter = write_newer_little_giant(tmp_path / "little-giant-2026.yaml", "2026.2", only_micro)
+    assert install_file(stricter)[1] is not None
+
+    report = service.rescore(ROUND, evaluator="王评审")
+
+    assert (changed.uscc, "pending", "not_qualified") in report.verdict_changes
+    after = {r.uscc: r for r in service.list_applicants(ROUND)}
+    why = "决定作出后评价结论由“待定”变为“不符合条件”"
+    assert after[changed.uscc].decision_outdated
+    assert after[changed.uscc].decision_outdated_reason == why
+    assert service.review_state(ROUND, changed.uscc).decision_outdated_reason == why
+    assert not after[kept.uscc].decision_outdated
+    assert after[kept.uscc].decision_outdated_reason == ""
+    assert [u for u, r in after.items() if r.decision_outdated] == [changed.uscc]
+
+    service.decide(ROUND, changed.uscc, "reject", "复核后仍不予推荐")
+    again = {r.uscc: r for r in service.list_applicants(ROUND)}[changed.uscc]
+    assert (again.decision_outdated, again.decision_outdated_reason) == (False, "")
+    assert service.review_state(ROUND, changed.uscc).decision_outdated_reason == ""
+    service.store.close()

@@ -188,7 +188,30 @@ def test_new_data_after_a_decision_marks_it_outdated(service, tmp_path):
     service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(1, revenue="3000")]))
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
     assert row.decision_outdated
+    assert row.decision_outdated_reason == "决定作出后企业数据已重新导入"
     assert row.version == 2
+
+
+def test_a_confirmation_that_changes_the_verdict_after_the_decision_marks_it_outdated(service):
+    """The verdict a decision was taken on is kept: a later confirmation that changes it asks
+    for a second look; a confirmation saved with a new decision does not."""
+    service.decide(ROUND, A, "reject", "不达标")
+    state = service.confirm_criterion(ROUND, A, "T-JUDGE", "met", "属于重点领域")
+    assert state.verdict == "qualified"
+    assert state.decision_outdated_reason == "决定作出后评价结论由“待定”变为“符合条件”"
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert (row.decision_outdated, row.decision_outdated_reason) == (
+        True,
+        "决定作出后评价结论由“待定”变为“符合条件”",
+    )
+    state = service.confirm_criterion(ROUND, A, "T-JUDGE", "unmet", "复核后不属于")
+    assert state.decision_outdated_reason == "决定作出后评价结论由“待定”变为“不符合条件”"
+    state = service.apply_review(
+        ROUND, A, confirm=[("T-JUDGE", "met")], reason="属于", decision="reject", opinion="另议"
+    )
+    assert (state.verdict, state.decision_outdated_reason) == ("qualified", "")
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert not row.decision_outdated
 
 
 def test_confirmations_carry_over_to_corrected_data(service, tmp_path):

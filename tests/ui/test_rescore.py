@@ -99,7 +99,8 @@ def test_a_changed_verdict_of_a_decided_applicant_is_named_for_a_second_look(
     qtbot, window, service, tmp_path, monkeypatch
 ):
     """A stricter 2026 standard (only 微型 enterprises eligible) installed after decisions:
-    the rescore lists each changed verdict by company, saying which were decided already."""
+    the rescore lists each changed verdict by company, saying which were decided already, and
+    the decision reads 需复核 with why, in the table and in the review pane."""
     service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
     service.import_paths(ROUND, [resource_path("samples", "applicants.json")])
     rows = [r for r in service.list_applicants(ROUND) if r.rulebook == "little-giant-2026"]
@@ -120,3 +121,15 @@ def test_a_changed_verdict_of_a_decided_applicant_is_named_for_a_second_look(
     lines = window.rescore_message.splitlines()
     assert any(line.startswith("结论改变 ") for line in lines)
     assert f"· {decided.name}（已作出决定“不推荐”，请复核）：待定 → 不符合条件" in lines
+    model = window.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).uscc == decided.uscc)
+    cell = model.index(row, model.DECISION_COLUMN)
+    assert cell.data() == "不推荐（需复核）"
+    why = "决定作出后评价结论由“待定”变为“不符合条件”"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == f"{why}，请复核"
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        assert window.select_applicant(decided.uscc)
+    pane = window.review
+    assert pane.decision_outdated.isVisibleTo(pane)
+    assert pane.decision_outdated.text() == f"{why}，请复核后重新保存决定。"
+    assert "决定：不推荐（需复核）" in pane.header.text()

@@ -461,7 +461,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                         "—" if r.score is None else r.score,
                         r.open_judgements or "",
                         r.open_warnings or "",
-                        r.decision_label + ("（数据已更新）" if r.decision_outdated else ""),
+                        r.decision_label + ("（需复核）" if r.decision_outdated else ""),
                         r.review_status.label,
                         r.region or "—",
                     )
@@ -471,6 +471,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
     else:
         print("（没有符合条件的企业）")
+    outdated = [r for r in rows if r.decision_outdated]
+    if outdated:
+        print(f"\n需复核的决定 {len(outdated)} 家：")
+        for r in outdated:
+            print(f"· {r.name}（{r.uscc}）：{r.decision_outdated_reason}")
     verdicts = "，".join(f"{v.label} {stats.by_verdict.get(v.value, 0)}" for v in Verdict)
     decisions = (
         "，".join(f"{d.label} {stats.by_decision.get(d.value, 0)}" for d in Decision)
@@ -635,6 +640,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     )
     if state.opinion:
         print(f"评审意见：{state.opinion}")
+    if state.decision_outdated_reason:
+        print(f"  需复核：{state.decision_outdated_reason}")
     for criterion_id, title in state.open_judgements:
         print(f"  待人工确认：{criterion_id} {title}")
     for issue in state.open_warnings:

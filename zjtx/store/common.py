@@ -183,6 +183,29 @@ def review_status(
     return ReviewStatus.IN_PROGRESS if touched else ReviewStatus.PENDING
 
 
+def decision_outdated_reason(
+    decision: str | None,
+    decided_at: datetime | None,
+    data_at: datetime,
+    verdict_at_decision: str | None,
+    verdict: str | None,
+) -> str:
+    """Why a decision needs a second look (需复核), or "" while it stands: the applicant's
+    data were imported again after it, or its verdict has changed since (a rescore under a
+    newer standard, a confirmation). A decision from before verdicts were kept with it
+    compares on its data only."""
+    if not decision or decided_at is None:
+        return ""
+    changes = []
+    if data_at > decided_at:
+        changes.append("企业数据已重新导入")
+    if verdict_at_decision is not None and verdict != verdict_at_decision:
+        changes.append(
+            f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"
+        )
+    return "决定作出后" + "，".join(changes) if changes else ""
+
+
 def local_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 

@@ -138,6 +138,7 @@ class ApplicantRow:
     decision: str | None
     decision_label: str
     decision_outdated: bool
+    decision_outdated_reason: str  # why it needs a second look, "" when not outdated
     review_status: ReviewStatus
     review_version: int
     updated_at: datetime
@@ -197,6 +198,7 @@ class ReviewState:
     opinion: str
     decided_by: str | None
     decided_at: datetime | None
+    decision_outdated_reason: str  # why the decision needs a second look, "" while it stands
     items: tuple[ReviewItemInfo, ...]
     open_judgements: tuple[tuple[str, str], ...]  # (criterion id, title)
     open_warnings: tuple[Issue, ...]
@@ -216,6 +218,7 @@ class ReviewState:
             "opinion": self.opinion,
             "decided_by": self.decided_by,
             "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "decision_outdated_reason": self.decision_outdated_reason,
             "items": [item.to_dict() for item in self.items],
             "open_judgements": [{"id": i, "title": t} for i, t in self.open_judgements],
             "open_warnings": [issue.to_dict() for issue in self.open_warnings],

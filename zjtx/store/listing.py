@@ -16,6 +16,7 @@ from zjtx.store.common import (
     Progress,
     current_version,
     decision_label,
+    decision_outdated_reason,
     find_applicant,
     find_round,
     raise_damaged_version,
@@ -243,7 +244,7 @@ class Listing:
                     review=build_review_state(
                         round_row.name,
                         applicant,
-                        version.issues,
+                        version,
                         review,
                         [names[i.evaluator_id] for i in review.items] if review else [],
                         evaluation.verdict if evaluation else None,
@@ -310,6 +311,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
             Review.decision,
             Review.version,
             stamp.column(Review.decided_at),
+            Review.verdict_at_decision,
             stamp.column(Review.updated_at),
         )
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
@@ -353,13 +355,16 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
     for (
         applicant_id, uscc, name, number, _, version_at, province, city, county,
         application_type, rulebook, verdict, score, score_sort, max_score, judgements,
-        decision, review_version, decided_at, review_at,
+        decision, review_version, decided_at, verdict_at_decision, review_at,
     ) in records:  # fmt: skip
         version_at = stamp.parse(version_at)
         decided_at = stamp.parse(decided_at)
         review_at = stamp.parse(review_at)
         warnings = open_warnings.get(applicant_id, 0)
         judgements = judgements or 0
+        outdated = decision_outdated_reason(
+            decision, decided_at, version_at, verdict_at_decision, verdict
+        )
         rows.append(
             ApplicantRow(
                 applicant_id=applicant_id,
@@ -377,9 +382,8 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
                 open_warnings=warnings,
                 decision=decision,
                 decision_label=decision_label(decision),
-                decision_outdated=bool(
-                    decision and decided_at is not None and version_at > decided_at
-                ),
+                decision_outdated=bool(outdated),
+                decision_outdated_reason=outdated,
                 review_status=review_status(
                     decision, judgements, warnings, applicant_id in reviewed
                 ),

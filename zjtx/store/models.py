@@ -221,6 +221,8 @@ class Review(Base):
     opinion: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("evaluators.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The verdict the decision was taken on: a rescore that changes it asks for a second look.
+    verdict_at_decision: Mapped[str | None] = mapped_column(String(20))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("evaluators.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

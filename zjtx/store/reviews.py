@@ -26,6 +26,7 @@ from zjtx.store.common import (
     column_limit,
     current_version,
     decision_label,
+    decision_outdated_reason,
     evaluator_row,
     find_applicant,
     find_round,
@@ -41,6 +42,7 @@ from zjtx.store.evaluations import Evaluations, input_hash
 from zjtx.store.identity import review_evaluator
 from zjtx.store.models import (
     Applicant,
+    ApplicantVersion,
     AuditEvent,
     Evaluation,
     Evaluator,
@@ -552,6 +554,7 @@ class Reviews:
             review.decision = str(decision)
             review.opinion = opinion or reason or ""
             review.decided_by_id, review.decided_at = actor.id, now
+            review.verdict_at_decision = fresh.verdict if fresh is not None else evaluation.verdict
             after_decision: dict[str, Any] = {
                 "decision": str(decision),
                 "label": decision.label,
@@ -723,7 +726,7 @@ def review_state_of(
     return build_review_state(
         round_row.name,
         applicant,
-        version.issues,
+        version,
         review,
         [i.evaluator.name for i in review.items] if review else [],
         evaluation.verdict if evaluation else None,
@@ -735,7 +738,7 @@ def review_state_of(
 def build_review_state(
     round_name: str,
     applicant: Applicant,
-    issues: list[dict[str, Any]],
+    version: ApplicantVersion,
     review: Review | None,
     item_evaluators: list[str],
     verdict: str | None,
@@ -758,7 +761,7 @@ def build_review_state(
     acked = {i.target for i in items if i.kind == "warning"}
     open_warnings = tuple(
         codec.issue_from_dict(issue)
-        for issue in issues
+        for issue in version.issues
         if issue["severity"] == "warning" and issue["code"] not in acked
     )
     open_judgements = tuple(
@@ -778,6 +781,13 @@ def build_review_state(
         opinion=review.opinion if review else "",
         decided_by=decided_by,
         decided_at=review.decided_at if review else None,
+        decision_outdated_reason=decision_outdated_reason(
+            decision,
+            review.decided_at if review else None,
+            version.created_at,
+            review.verdict_at_decision if review else None,
+            verdict,
+        ),
         items=items,
         open_judgements=open_judgements,
         open_warnings=open_warnings,

@@ -349,7 +349,7 @@ class ApplicantTableModel(QAbstractTableModel):
     @staticmethod
     def _tooltip(row: ApplicantRow, column: int) -> str | None:
         if column == ApplicantColumn.DECISION and row.decision_outdated:
-            return "决定作出后企业数据已重新导入，请复核"
+            return f"{row.decision_outdated_reason}，请复核"
         if column == ApplicantColumn.NAME:
             return f"{row.name}\n{row.uscc}\n数据版本 {row.version}"
         if column == ApplicantColumn.RULEBOOK and row.rulebook:

@@ -218,8 +218,14 @@ class ReviewPane(QWidget):
         self.decision_refusal.setStyleSheet("color:#8a5a00")
         self.decision_refusal.setVisible(False)
         self.refusal: str | None = None
+        # A decision taken on data or a verdict that has changed since asks for a second look.
+        self.decision_outdated = QLabel("")
+        self.decision_outdated.setWordWrap(True)
+        self.decision_outdated.setStyleSheet("color:#b26a00")
+        self.decision_outdated.setVisible(False)
         decision_box = QGroupBox("评审决定")
         form = QFormLayout(decision_box)
+        form.addRow(self.decision_outdated)
         form.addRow(self.decision_refusal)
         form.addRow("专家组：", self.panel_positions)
         form.addRow("决定：", self.decision_combo)
@@ -269,12 +275,16 @@ class ReviewPane(QWidget):
         self.criterion_combo.clear()
         self.warning_combo.clear()
         self.items_list.clear()
+        outdated = state.decision_outdated_reason if state is not None else ""
+        self.decision_outdated.setText(f"{outdated}，请复核后重新保存决定。" if outdated else "")
+        self.decision_outdated.setVisible(bool(outdated))
         if state is None:
             self.header.setText("未选择企业")
             return
         self.header.setText(
             f"<b>{state.name}</b>　{state.status.label}　评审版本：第 {state.version} 版"
             + (f"　决定：{state.decision_label}" if state.decision else "")
+            + ("（需复核）" if outdated else "")
         )
         open_ids = {cid for cid, _ in state.open_judgements}
         criteria = (state.evaluation or {}).get("criteria", [])
