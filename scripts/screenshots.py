@@ -332,6 +332,14 @@ def main(argv: list[str] | None = None) -> int:
     service.confirm_criterion(
         ROUND, target.uscc, opened[0][0], "met", "已核对企业提交的产业链配套证明材料"
     )
+    # A recommendation whose verdict an override changed afterwards: it reads 需复核.
+    second = next(r for r in rows if r.verdict == "qualified" and not r.open_warnings)
+    service.decide(ROUND, second.uscc, "recommend", "各项指标符合认定标准，同意推荐。")
+    criteria = service.review_state(ROUND, second.uscc).evaluation["criteria"]
+    met = next(c for c in criteria if c["kind"] == "requirement" and c["state"] == "met")
+    service.confirm_criterion(
+        ROUND, second.uscc, met["id"], "unmet", "经核查，审计报告中的数据与申报数据不一致"
+    )
 
     # An earlier round, archived: shown greyed once 显示已归档 is ticked.
     service.create_round(
@@ -358,6 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     window.review.opinion.setPlainText("各项指标符合认定标准，同意推荐。")
     shoot(window, "main-window" if args.size == "1600x960" else f"main-window-{args.size}")
     shoot(window.review_scroll, "review-pane")
+    window.select_applicant(second.uscc)
+    wait_for(window.detail_loaded)
+    shoot(window.review_scroll, "review-pane-outdated")
+    window.select_applicant(target.uscc)
+    wait_for(window.detail_loaded)
     if args.size != "1366x768":
         window.resize(1366, 768)
         window._default_sizes()

@@ -1,5 +1,6 @@
 """Evaluator semantics: three-valued logic, score intervals, confirmations, explanations."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -314,6 +315,23 @@ def test_confirmation_decides_judgement_parts_only():
     item = override.criterion("SR22-B1")
     assert (item.state, item.computed_state) == (S.UNMET, S.MET)
     assert override.verdict == Verdict.NOT_QUALIFIED
+
+
+def test_an_override_of_a_judgement_item_decides_it_outright():
+    """改判 of LG22-3a, whose 9.99 % share the data failed, makes it 符合 whatever the facts,
+    and its text says the evaluator decided otherwise; the same 符合 as a confirmation of its
+    renown part leaves it 不符合."""
+    low = dict(WORKED, holds_srdi=True, market_share_domestic=Decimal("9.99"))
+    said = Confirmation("LG22-3a", S.MET, "市场占有率数据有误，以行业协会证明为准", "王五")
+    confirmed = _eval(low, "little-giant-2022", confirmations=[said])
+    assert confirmed.criterion("LG22-3a").state == S.UNMET
+    overridden = _eval(
+        low, "little-giant-2022", confirmations=[replace(said, override=True)]
+    ).criterion("LG22-3a")
+    assert (overridden.state, overridden.computed_state) == (S.MET, S.UNMET)
+    assert overridden.observed.endswith("（按申报数据计算；评审人改判为“符合”）")
+    assert overridden.gap is None
+    assert overridden.confirmation is not None and overridden.confirmation.override
 
 
 def test_overriding_a_scored_item_to_unmet_takes_its_points():

@@ -136,3 +136,57 @@ def test_stored_result_is_the_full_evaluation(service, tmp_path):
         len(json.dumps(stored, ensure_ascii=False))
         < len(json.dumps(expected, ensure_ascii=False)) * 0.6
     )
+
+
+def test_overriding_a_judgement_item_the_data_decided_changes_its_state(service, tmp_path):
+    """SR26-0 holds a judgement part only for an industry outside the 划型 rules; for a
+    manufacturer the data decide it, so an evaluator's 不符合 is a 改判: it decides the
+    criterion outright, and the trail and the stored item say so."""
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    record = {"name": "杭州精工机械有限公司", "uscc": make_uscc(1), **COMPLETE}
+    service.import_paths("浙江2026", [_write(tmp_path / "a.json", record)])
+    before = service.review_state("浙江2026", make_uscc(1))
+    first = before.evaluation["criteria"][0]
+    assert (first["id"], first["state"], first["judgement"]) == ("SR26-0", "met", True)
+
+    state = service.confirm_criterion(
+        "浙江2026", make_uscc(1), "SR26-0", "unmet", "经核查已列入经营异常名录", evaluator="王评审"
+    )
+
+    criterion = state.evaluation["criteria"][0]
+    assert (criterion["state"], criterion["computed_state"]) == ("unmet", "met")
+    assert criterion["observed"].endswith("（按申报数据计算；评审人改判为“不符合”）")
+    assert state.verdict == "not_qualified"
+    assert [(i.target, i.state, i.override) for i in state.items] == [("SR26-0", "unmet", True)]
+    trail = service.history("浙江2026", make_uscc(1))
+    assert "criterion-override" in [h.action for h in trail]
+    assert "criterion-confirm" not in [h.action for h in trail]
+
+
+def test_a_judgement_confirmed_while_open_does_not_override_facts_imported_later(service, tmp_path):
+    """SR26-0 of a 金融业 enterprise waits for the 划型 judgement; the evaluator's 符合 decides
+    that part only, so a correction saying it is in the 经营异常名录 still fails it."""
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    record = {"name": "杭州金服科技有限公司", "uscc": make_uscc(1), **COMPLETE}
+    record.pop("size_sector")
+    record["industry_code"] = "J6621"
+    service.import_paths("浙江2026", [_write(tmp_path / "a.json", record)])
+    assert service.review_state("浙江2026", make_uscc(1)).evaluation["criteria"][0]["state"] == (
+        "manual"
+    )
+    state = service.confirm_criterion(
+        "浙江2026",
+        make_uscc(1),
+        "SR26-0",
+        "met",
+        "按金融业划型标准属于小型企业",
+        evaluator="王评审",
+    )
+    assert state.evaluation["criteria"][0]["state"] == "met"
+    assert [(i.target, i.override) for i in state.items] == [("SR26-0", False)]
+
+    corrected = {**record, "abnormal_operation": True}
+    service.import_paths("浙江2026", [_write(tmp_path / "b.json", corrected)])
+
+    criterion = service.review_state("浙江2026", make_uscc(1)).evaluation["criteria"][0]
+    assert (criterion["state"], criterion["computed_state"]) == ("unmet", "unmet")

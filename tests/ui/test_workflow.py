@@ -324,3 +324,36 @@ def test_review_hint_says_why_a_lead_product_item_waits_and_its_range(
     )
     assert hint.endswith(f"（可得 {item['points_min']}–{item['points_max']} 分）")
     assert item["requirement"] in review.criterion_hint.toolTip()
+
+
+def test_review_hint_says_whether_saving_confirms_or_overrides(qtbot, window, service):
+    """The hint and button name what 保存 records: a 改判 of what the data decided (and the
+    改判 already made), or a confirmation of a judgement item, also when confirmed already."""
+    from zjtx.paths import resource_path
+
+    service.create_round(ROUND, tier="little-giant", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [resource_path("samples", "applicants.json")])
+    row = next(r for r in service.list_applicants(ROUND) if r.open_judgements)
+    criteria = service.review_state(ROUND, row.uscc).evaluation["criteria"]
+    judged = next(c for c in criteria if c["state"] == "manual")
+    computed = next(c for c in criteria if c["state"] == "met" and c["id"] != judged["id"])
+    service.confirm_criterion(ROUND, row.uscc, judged["id"], "met", "已核实证明材料")
+    service.confirm_criterion(ROUND, row.uscc, computed["id"], "unmet", "审计报告与申报不符")
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    _select(qtbot, window, row.uscc)
+    review = window.review
+
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData(judged["id"]))
+    assert review.criterion_hint.text() == "已确认为“符合”；如需更正，重新确认并写明理由。"
+    assert review.confirm_button.text() == "确认此项（Ctrl+Enter）"
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData(computed["id"]))
+    assert review.criterion_hint.text() == "计算结果为“符合”，已改判为“不符合”；改判须写明理由。"
+    assert review.confirm_button.text() == "改判此项（Ctrl+Enter）"
+    untouched = next(
+        c for c in criteria if c["state"] == "unmet" or (c["state"] == "met" and c is not computed)
+    )
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData(untouched["id"]))
+    assert review.criterion_hint.text() == (
+        f"计算结果为“{untouched['state_label']}”；改判须写明理由。"
+    )

@@ -35,13 +35,20 @@ class CriterionKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Confirmation:
-    """An evaluator's decision on one criterion: confirms a judgement item or overrides a state."""
+    """An evaluator's decision on one criterion: confirms a judgement item or overrides a state.
+
+    ``override`` says the evaluator decided a criterion the data had decided (改判): it then
+    decides it outright. Without it, a judgement item's confirmation decides its judgement
+    parts only, and hard facts in the same criterion (imported later too) decide as computed.
+    A criterion that is no judgement item is always decided outright.
+    """
 
     criterion_id: str
     state: CriterionState  # MET or UNMET
     reason: str
     evaluator: str
     at: datetime | None = None
+    override: bool = False
 
     def __post_init__(self) -> None:
         if self.state not in (CriterionState.MET, CriterionState.UNMET):

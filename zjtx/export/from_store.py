@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from zjtx.domain.issues import Issue
-from zjtx.domain.results import Confirmation, CriterionKind, CriterionState, Evaluation
+from zjtx.domain.results import Confirmation, CriterionKind, Evaluation
 from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.store import ReadCancelled, StoreService
+from zjtx.store.common import item_confirmation
 from zjtx.store.dto import ApplicantDetail, RoundInfo
 from zjtx.store.identity import is_system_account, load_identity
 from zjtx.store.panel_positions import JudgementItem
@@ -22,13 +23,7 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
     """The report's review part, and the confirmations to evaluate with, of one applicant."""
     review = detail.review
     confirmations = tuple(
-        Confirmation(
-            criterion_id=item.target,
-            state=CriterionState(item.state),
-            reason=item.reason,
-            evaluator=item.evaluator,
-            at=item.at,
-        )
+        item_confirmation(item, item.evaluator)
         for item in review.items
         if item.kind == "criterion" and item.state in ("met", "unmet")
     )

@@ -133,7 +133,7 @@ class _Run:
         state, points, low, high = self._decide_with(c, None)
         if confirmation is None:
             return Decision(state, points, low, high)
-        if _judges(c, state):
+        if not confirmation.override and _judges(c, state):
             # A judgement item confirmed by an evaluator: the confirmation decides the
             # judgement parts only; hard facts in the same criterion (a share below 10 %, a
             # large enterprise, a 单项冠军 title) still decide as computed.
@@ -236,10 +236,12 @@ class _Run:
         return result
 
     def _judging(self, c: CriterionDef, decision: Decision) -> bool:
-        """_judges for a decision made (a confirmed one's state is the evaluator's)."""
-        return _judges(
-            c, decision.computed if decision.confirmation is not None else decision.state
-        )
+        """_judges for a decision made (a confirmed one's state is the evaluator's; an
+        override judges nothing, it decides)."""
+        confirmation = decision.confirmation
+        if confirmation is None:
+            return _judges(c, decision.state)
+        return not confirmation.override and _judges(c, decision.computed)
 
     def _explain(self, cid: str) -> CriterionResult:
         decision = self.decisions.get(cid) or self.decide(cid)
@@ -255,7 +257,7 @@ class _Run:
             # The explanation renders what the criterion's decider decides (for an override,
             # the computed state under the evaluator's decision). Otherwise that is the
             # decision made.
-            reuse = confirmation is None or judgement
+            reuse = confirmation is None or (judgement and not confirmation.override)
             if confirmation is not None:
                 notes = (
                     *notes,

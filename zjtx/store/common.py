@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
+from zjtx.domain.results import Confirmation
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store import codec
-from zjtx.store.dto import RoundInfo
+from zjtx.store.dto import ReviewItemInfo, RoundInfo
 from zjtx.store.errors import (
     InvalidRequestError,
     NotFoundError,
@@ -24,7 +25,14 @@ from zjtx.store.errors import (
     TextTooLongError,
 )
 from zjtx.store.identity import record_evaluator
-from zjtx.store.models import Applicant, ApplicantVersion, Evaluator, Round, utc_now
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    Evaluator,
+    ReviewItem,
+    Round,
+    utc_now,
+)
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -204,6 +212,18 @@ def decision_outdated_reason(
             f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"
         )
     return "决定作出后" + "，".join(changes) if changes else ""
+
+
+def item_confirmation(item: ReviewItem | ReviewItemInfo, evaluator: str) -> Confirmation:
+    """The confirmation or override a stored review item of a criterion makes, to score with."""
+    return Confirmation(
+        criterion_id=item.target,
+        state=CriterionState(item.state),
+        reason=item.reason,
+        evaluator=evaluator,
+        at=item.at,
+        override=item.override,
+    )
 
 
 def local_time(moment: datetime) -> str:

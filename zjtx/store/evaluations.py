@@ -14,10 +14,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
-from zjtx.domain.results import Confirmation, CriterionState
+from zjtx.domain.results import Confirmation
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.store import audit, codec
-from zjtx.store.common import damaged_result, damaged_rulebook_texts, json_fault
+from zjtx.store.common import (
+    damaged_result,
+    damaged_rulebook_texts,
+    item_confirmation,
+    json_fault,
+)
 from zjtx.store.dto import RoundInfo
 from zjtx.store.models import (
     Applicant,
@@ -58,15 +63,7 @@ def confirmations_of(
         query = query.where(Review.applicant_id == applicant_id)
     result: dict[int, list[Confirmation]] = defaultdict(list)
     for owner, item, name in session.execute(query):
-        result[owner].append(
-            Confirmation(
-                criterion_id=item.target,
-                state=CriterionState(item.state),
-                reason=item.reason,
-                evaluator=name,
-                at=item.at,
-            )
-        )
+        result[owner].append(item_confirmation(item, name))
     return result
 
 
@@ -78,8 +75,11 @@ def input_hash(values_hash: str, info: RoundInfo, confirmations: Iterable[Confir
             "settings": info.settings,
             "overlay": info.overlay,
             "rulebook": info.rulebook,
+            # An override is marked (a judgement item's override decides more than its
+            # confirmation would); confirmations keep the digests they always had.
             "confirmations": [
-                [c.criterion_id, str(c.state), c.reason, c.evaluator] for c in confirmations
+                [c.criterion_id, str(c.state), c.reason, c.evaluator, *(["改判"] * c.override)]
+                for c in confirmations
             ],
         }
     )

@@ -30,6 +30,7 @@ from zjtx.store.common import (
     evaluator_row,
     find_applicant,
     find_round,
+    item_confirmation,
     local_time,
     review_status,
     round_info,
@@ -477,8 +478,10 @@ class Reviews:
                     f"评价结果中没有指标 “{criterion_id}”（规则 {evaluation.rulebook_id}）"
                     + (f"，您是不是要写 “{hint}”？" if hint else "")
                 )
-            override = not criterion.get("judgement", False)
+            # A criterion the data decided is overridden (改判), a judgement item among them
+            # (SR26-0 of a manufacturer); one waiting for a judgement is confirmed.
             computed = criterion.get("computed_state") or criterion["state"]
+            override = computed != CriterionState.MANUAL
             before = {"criterion": criterion_id, "computed": computed}
             earlier = record_item("criterion", criterion_id, state, override)
             if earlier is not None:
@@ -527,15 +530,7 @@ class Reviews:
                     continue
                 if item.evaluator_id not in names:
                     names[item.evaluator_id] = session.get_one(Evaluator, item.evaluator_id).name
-                confirmations.append(
-                    Confirmation(
-                        criterion_id=item.target,
-                        state=CriterionState(item.state),
-                        reason=item.reason,
-                        evaluator=names[item.evaluator_id],
-                        at=item.at,
-                    )
-                )
+                confirmations.append(item_confirmation(item, names[item.evaluator_id]))
             fresh = self.evaluations.score(
                 version_applicant(applicant, version),
                 info,

@@ -403,7 +403,15 @@ class ReviewPane(QWidget):
             self.criterion_hint.setText("")
             return
         full = ""
-        if item.get("state") == "manual":
+        # What the store will record: a confirmation of an item waiting for a judgement (or
+        # confirmed already), else an override (改判) of what the data decided.
+        computed = item.get("computed_state") or item.get("state")
+        if computed == "manual" and item.get("state") != "manual":
+            self.criterion_hint.setText(
+                f"已确认为“{item.get('state_label', '')}”；如需更正，重新确认并写明理由。"
+            )
+            self.confirm_button.setText("确认此项（Ctrl+Enter）")
+        elif computed == "manual":
             # The label wraps: the end of a requirement is often why it waits (a 主导产品 at
             # 50 % or less), so a long one shows its start and its end, and the points it can
             # still earn.
@@ -414,8 +422,11 @@ class ReviewPane(QWidget):
             self.criterion_hint.setText("待人工确认：" + short + points)
             self.confirm_button.setText("确认此项（Ctrl+Enter）")
         else:
+            overridden = (
+                f"，已改判为“{item.get('state_label', '')}”" if item.get("computed_state") else ""
+            )
             self.criterion_hint.setText(
-                f"计算结果为“{item.get('state_label', '')}”；改判须写明理由。"
+                f"计算结果为“{CriterionState.label_of(computed)}”{overridden}；改判须写明理由。"
             )
             self.confirm_button.setText("改判此项（Ctrl+Enter）")
         grade = item.get("grade")
