@@ -125,3 +125,37 @@ def test_all_reports_of_a_200_applicant_round(service, tmp_path):
     first = service.list_applicants(ROUND)[0]
     assert any(p.name.startswith(first.uscc) for p in singles)
     assert progress[-1][0] == progress[-1][1]
+
+
+def test_outputs_mark_and_warn_of_a_decision_that_needs_a_second_look(tmp_path):
+    """A 推荐 whose verdict an override changed afterwards: the 推荐汇总表 and the 评审意见表
+    print 推荐（需复核）, and the summary and the 公示名单 warn, naming it and why."""
+    from zjtx.paths import resource_path
+
+    with open_store(f"sqlite:///{tmp_path / 'zjtx.sqlite3'}") as store:
+        service = StoreService(store)
+        service.create_round("2025年第一批", tier="srdi-sme", round_date=date(2025, 5, 1))
+        service.import_paths("2025年第一批", [resource_path("samples", "applicants.json")])
+        row = next(
+            r
+            for r in service.list_applicants("2025年第一批")
+            if r.verdict == "qualified" and not r.open_warnings
+        )
+        service.decide("2025年第一批", row.uscc, "recommend", "同意推荐", evaluator="王评审")
+        service.confirm_criterion(
+            "2025年第一批", row.uscc, "SR22-0", "unmet", "已列入经营异常名录", evaluator="王评审"
+        )
+
+        summary = run_export(service, "2025年第一批", "summary_xlsx", tmp_path / "out")
+        publicity = run_export(service, "2025年第一批", "publicity_pdf", tmp_path / "out")
+        report = run_export(service, "2025年第一批", "report", tmp_path / "out", uscc=row.uscc)
+
+    why = "决定作出后评价结论由“符合条件”变为“不符合条件”"
+    notice = f"1 家企业的决定需复核：\n· {row.name}（{row.uscc}）：{why}"
+    assert summary.warning == f"推荐汇总表中{notice}"
+    assert publicity.warning == f"公示名单中{notice}"
+    sheet = load_workbook(summary.files[0])["推荐汇总表"]
+    line = next(r for r in sheet.iter_rows(values_only=True) if row.uscc in r)
+    assert "推荐（需复核）" in line and "不符合条件" in line
+    text = "".join(page.extract_text() for page in PdfReader(report.files[0]).pages)
+    assert "推荐（需复核）" in "".join(text.split())

@@ -383,3 +383,40 @@ def test_an_unscored_tier_says_its_numbers_are_no_ranking(catalogue):
         "排名：本类别不评分，只为评价结论为“符合条件”的 2 家企业"
         "按统一社会信用代码顺序编号，不表示优劣。"
     )
+
+
+def test_a_decision_that_needs_a_second_look_is_marked_and_warned(tmp_path, catalogue):
+    """A 推荐 taken before the verdict changed reads 推荐（需复核） in the summary's PDF and
+    workbook and the results workbook, and both lists warn, naming it and why; the counts by
+    decision stay by decision."""
+    why = "决定作出后评价结论由“符合条件”变为“不符合条件”"
+    failed = srdi_evaluation(
+        "甲公司", "91330100000000001A", score="77", verdict=Verdict.NOT_QUALIFIED
+    )
+    items = [
+        ApplicantOutcome(
+            failed, applicant_for(failed), ReviewInfo("recommend", "同意", outdated=why)
+        ),
+        _reviewed("乙公司", "91330100000000002B", "65.5", decision="recommend"),
+    ]
+    summary = build_recommendation_summary(items, catalogue=catalogue, made_at=MADE_AT)
+    assert [(r.name, r.decision) for r in summary.rows] == [
+        ("乙公司", "推荐"),
+        ("甲公司", "推荐（需复核）"),
+    ]
+    notice = f"1 家企业的决定需复核：\n· 甲公司（91330100000000001A）：{why}"
+    assert summary.warning == f"推荐汇总表中{notice}"
+    assert [(c.label, c.count) for c in summary.statistics.by_decision] == [("推荐", 2)]
+    publicity = build_publicity_list(items, made_at=MADE_AT)
+    assert [r.name for r in publicity.rows] == ["甲公司", "乙公司"]
+    assert publicity.warning == f"公示名单中{notice}"
+    assert build_publicity_list(items[1:], made_at=MADE_AT).warning is None
+
+    render_summary_pdf(summary, tmp_path / "s.pdf")
+    assert "推荐（需复核）" in flat_text(tmp_path / "s.pdf")
+    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
+    assert "推荐（需复核）" in [c.value for row in sheet.iter_rows() for c in row]
+    results = load_workbook(
+        write_results_xlsx(items, tmp_path / "r.xlsx", catalogue=catalogue, made_at=MADE_AT)
+    )
+    assert "推荐（需复核）" in [c.value for row in results.active.iter_rows() for c in row]

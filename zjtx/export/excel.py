@@ -156,7 +156,7 @@ def results_rows(
             evaluation.score_min,
             evaluation.score_max,
             evaluation.pass_line,
-            item.decision_label,
+            item.decision_text,
         ]
         for cid, _title in criteria:
             criterion = by_id.get(cid)

@@ -47,6 +47,7 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
         confirmations=confirmations,
         acknowledged_warnings=tuple(warnings),
         evaluator_unit=unit,
+        outdated=review.decision_outdated_reason,
     )
     return info, confirmations
 

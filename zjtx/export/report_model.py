@@ -275,7 +275,7 @@ def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
         items=items,
         notes=notes,
         opinions=tuple(opinions),
-        decision=review.decision_label if review is not None and decided else NOT_DECIDED,
+        decision=review.decision_text if review is not None and decided else NOT_DECIDED,
         decided_by=decided_by,
         decision_opinion=review.opinion if review is not None and decided else "",
     )
@@ -540,6 +540,8 @@ def _review_dict(review: ReviewInfo) -> dict[str, Any]:
     }
     if review.evaluator_unit:  # only when printed: the hash of reports without it is unchanged
         data["evaluator_unit"] = review.evaluator_unit
+    if review.outdated:  # likewise
+        data["outdated"] = review.outdated
     return data
 
 
@@ -654,7 +656,7 @@ def build_assessment_report(
             ChartBar(g.title, g.points, g.max_points, g.minimum) for g in evaluation.groups
         )
 
-    decision = review.decision_label if review and review.decision else NOT_DECIDED
+    decision = review.decision_text if review and review.decision else NOT_DECIDED
     page = panel_page(panel, review) if panel is not None and panel.members else None
     input_hash = report_input_hash(evaluation, review, page)
     footer = (

@@ -33,7 +33,8 @@ class ReviewInfo:
     ``decision`` is ``recommend``/``reject``/``return`` or its Chinese label (推荐/不推荐/
     退回补充材料); None while undecided. ``confirmations`` are the evaluator's confirmations and
     overrides; the report shows each beside its criterion. ``evaluator`` and ``evaluator_unit``
-    are printed in the signature block (blank lines to fill by hand when empty).
+    are printed in the signature block (blank lines to fill by hand when empty). ``outdated``
+    says why the decision needs a second look (需复核): the data or the verdict changed after it.
     """
 
     decision: str | None = None
@@ -43,6 +44,7 @@ class ReviewInfo:
     confirmations: tuple[Confirmation, ...] = ()
     acknowledged_warnings: tuple[AcknowledgedWarning, ...] = ()
     evaluator_unit: str = ""
+    outdated: str = ""
 
     def __post_init__(self) -> None:
         decision_label(self.decision)  # reject unknown decisions at construction
@@ -50,6 +52,12 @@ class ReviewInfo:
     @property
     def decision_label(self) -> str:
         return decision_label(self.decision)
+
+    @property
+    def decision_text(self) -> str:
+        """The decision as printed: 推荐（需复核） while it needs a second look."""
+        label = self.decision_label
+        return f"{label}（需复核）" if label and self.outdated else label
 
     @property
     def decision_code(self) -> Decision | None:

@@ -46,6 +46,11 @@ class ApplicantOutcome:
         return self.review.decision_label if self.review else ""
 
     @property
+    def decision_text(self) -> str:
+        """The decision as a table prints it: 推荐（需复核） while it needs a second look."""
+        return self.review.decision_text if self.review else ""
+
+    @property
     def recommended(self) -> bool:
         """Published: recommended by the evaluator; without review data (JSON input), qualified."""
         if self.review is not None:
@@ -214,11 +219,15 @@ class RecommendationSummary:
     footer: str
     rank_note: str = ""  # what a rank means in this table, printed with it
     empty_reason: str = ""  # why there are no rows ("" when there are)
+    outdated: tuple[str, ...] = ()  # decisions that need a second look: 名称（代码）：why
 
     @property
     def warning(self) -> str | None:
-        """The warning to show when the table is empty, else None."""
-        return f"推荐汇总表为空：{self.empty_reason}" if not self.rows else None
+        """The warning to show when the table is empty or holds decisions that need a second
+        look, else None."""
+        if not self.rows:
+            return f"推荐汇总表为空：{self.empty_reason}"
+        return outdated_warning("推荐汇总表中", self.outdated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +249,31 @@ class PublicityList:
     made_at: datetime
     footer: str
     empty_reason: str = ""  # why there are no rows ("" when there are)
+    outdated: tuple[str, ...] = ()  # listed decisions that need a second look: 名称（代码）：why
 
     @property
     def warning(self) -> str | None:
-        """The warning to show when the list is empty, else None."""
-        return f"公示名单为空：{self.empty_reason}" if not self.rows else None
+        """The warning to show when the list is empty or lists decisions that need a second
+        look, else None."""
+        if not self.rows:
+            return f"公示名单为空：{self.empty_reason}"
+        return outdated_warning("公示名单中", self.outdated)
+
+
+def outdated_lines(items: Sequence[ApplicantOutcome]) -> tuple[str, ...]:
+    """名称（代码）：why, of each decision among ``items`` that needs a second look."""
+    return tuple(
+        f"{i.evaluation.name}（{i.evaluation.uscc}）：{i.review.outdated}"
+        for i in items
+        if i.review is not None and i.review.decision and i.review.outdated
+    )
+
+
+def outdated_warning(where: str, lines: Sequence[str]) -> str | None:
+    """The warning that a table holds decisions to look at again, each on its own line."""
+    if not lines:
+        return None
+    return f"{where}{len(lines)} 家企业的决定需复核：\n" + "\n".join(f"· {line}" for line in lines)
 
 
 SUMMARY_COLUMNS = (
@@ -376,7 +405,7 @@ def build_recommendation_summary(
                 score=format_points(evaluation.score) if evaluation.score is not None else "",
                 score_value=evaluation.score,
                 verdict=evaluation.verdict.label,
-                decision=item.decision_label,
+                decision=item.decision_text,
                 opinion=item.review.opinion if item.review else "",
             )
         )
@@ -390,6 +419,7 @@ def build_recommendation_summary(
         footer=_footer(made_at, items),
         rank_note=rank_note(items) if items else "",
         empty_reason="" if items else "本批次没有申报企业",
+        outdated=outdated_lines(ordered),
     )
 
 
@@ -415,4 +445,5 @@ def build_publicity_list(items: Sequence[ApplicantOutcome], *, made_at: datetime
         made_at=made_at,
         footer=f"生成时间 {made_at:%Y-%m-%d %H:%M}　共 {len(rows)} 家",
         empty_reason="" if rows else empty_publicity_reason(items),
+        outdated=outdated_lines(chosen),
     )
