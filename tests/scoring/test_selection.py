@@ -346,8 +346,9 @@ def test_each_data_folder_chooses_from_its_own_installed_rulebooks(tmp_path, mon
 
 def test_an_installed_file_saved_over_in_place_is_chosen_in_its_new_version(tmp_path, monkeypatch):
     """A bureau corrects its installed file by saving over it (the folder's own time need
-    not move): the next choice takes the file as saved."""
+    not move): the next choice takes the file as saved, and the rulebooks dialog lists it so."""
     from zjtx.scoring import selection
+    from zjtx.scoring.definitions import rulebook_source
 
     monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(selection, "RECHECK_SECONDS", 0.0)
@@ -363,3 +364,4 @@ def test_an_installed_file_saved_over_in_place_is_chosen_in_its_new_version(tmp_
         handle.truncate()
     os.utime(folder, ns=(stamp, stamp))
     assert selection.select_rulebook("little-giant", date(2026, 5, 20), NEW).version == "2026.3"
+    assert rulebook_source("little-giant-2026").version == "2026.3"

@@ -289,7 +289,7 @@ def bundled_dir(kind: str) -> Path:
 
 @cache
 def _discover(
-    kind: str, bundled: Path, folder: Path, stamp: int | None
+    kind: str, bundled: Path, folder: Path, stamp: tuple[tuple[str, int, int], ...] | None
 ) -> tuple[dict[str, SourceFile], tuple[UnusedFile, ...]]:
     found = {
         path.stem: SourceFile(path.stem, path, BUNDLED, "")
@@ -325,18 +325,11 @@ def source_files(kind: str) -> tuple[dict[str, SourceFile], tuple[UnusedFile, ..
     """Every rulebook, overlay or notice by id (bundled ones, and installed ones beside or
     newer than them), and the installed files left unused with the reason.
 
-    Cached per state of the installed folder: installing renames a file into it, which
-    changes the folder's modification time.
+    Cached per state of the installed folder: the name, time and size of each file in it,
+    so a file saved over in place is read again too.
     """
     folder = installed_dir(kind)
-    return _discover(kind, bundled_dir(kind), folder, _folder_stamp(folder))
-
-
-def _folder_stamp(folder: Path) -> int | None:
-    try:
-        return folder.stat().st_mtime_ns
-    except OSError:
-        return None
+    return _discover(kind, bundled_dir(kind), folder, _files_stamp(folder))
 
 
 def installed_state() -> tuple[Any, ...]:
