@@ -104,6 +104,10 @@ def test_a_decision_taken_on_older_data_reads_for_a_second_look(capsys, tmp_path
     assert code == 0
     assert "不推荐（需复核）" in out
     assert "需复核的决定 1 家：\n· 杭州精工（" + A + "）：决定作出后企业数据已重新导入\n" in out
+    code, out, _ = run(capsys, "round", "show", ROUND, "--open", "outdated", "--json")
+    assert [r["uscc"] for r in json.loads(out)["applicants"]] == [A]
+    code, out, _ = run(capsys, "round", "stats", ROUND)
+    assert "已作决定 1 家（其中 1 家需复核）" in out.splitlines()[0]
     code, out, _ = run(capsys, "review", ROUND, A, "--opinion", "补充说明")
     assert "  需复核：决定作出后企业数据已重新导入" in out.splitlines()
     code, out, _ = run(
@@ -111,6 +115,8 @@ def test_a_decision_taken_on_older_data_reads_for_a_second_look(capsys, tmp_path
     )
     assert "需复核" not in out
     assert "需复核" not in run(capsys, "round", "show", ROUND)[1]
+    code, out, _ = run(capsys, "round", "show", ROUND, "--open", "outdated", "--json")
+    assert json.loads(out)["applicants"] == []
 
 
 def test_stale_review_version_is_a_conflict(capsys, tmp_path):

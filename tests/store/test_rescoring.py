@@ -27,6 +27,7 @@ from zjtx.store import (
 from zjtx.store import imports as store_imports
 from zjtx.store.dto import RescoreReport
 from zjtx.store.scoring_port import RulebookScorer
+from zjtx.store.statistics import round_overview
 
 ROUND = "2026年小巨人"
 YEAR = 2026
@@ -364,9 +365,13 @@ def test_a_decision_whose_verdict_changed_since_is_marked_for_a_second_look(
     assert not after[kept.uscc].decision_outdated
     assert after[kept.uscc].decision_outdated_reason == ""
     assert [u for u, r in after.items() if r.decision_outdated] == [changed.uscc]
+    assert [r.uscc for r in service.list_applicants(ROUND, open_items="outdated")] == [changed.uscc]
+    assert round_overview(service.store, ROUND).outdated == 1
 
     service.decide(ROUND, changed.uscc, "reject", "复核后仍不予推荐")
     again = {r.uscc: r for r in service.list_applicants(ROUND)}[changed.uscc]
     assert (again.decision_outdated, again.decision_outdated_reason) == (False, "")
+    assert service.list_applicants(ROUND, open_items="outdated") == []
+    assert round_overview(service.store, ROUND).outdated == 0
     assert service.review_state(ROUND, changed.uscc).decision_outdated_reason == ""
     service.store.close()

@@ -15,6 +15,7 @@ from zjtx.intake.templates import write_roster_template
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import load_catalogue
 from zjtx.scoring.installing import install_file
+from zjtx.ui.models import ROW_ROLE
 
 
 def _round(qtbot, window, service, tmp_path: Path) -> None:
@@ -133,3 +134,8 @@ def test_a_changed_verdict_of_a_decided_applicant_is_named_for_a_second_look(
     assert pane.decision_outdated.isVisibleTo(pane)
     assert pane.decision_outdated.text() == f"{why}，请复核后重新保存决定。"
     assert "决定：不推荐（需复核）" in pane.header.text()
+    window.open_filter.setCurrentIndex(window.open_filter.findData("outdated"))
+    assert window.open_filter.currentText() == "决定需复核"
+    assert [
+        window.proxy.index(r, 0).data(ROW_ROLE).uscc for r in range(window.proxy.rowCount())
+    ] == [decided.uscc]

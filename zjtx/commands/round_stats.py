@@ -77,7 +77,10 @@ def _counts(title: str, counts: dict[str, int], total: int, label=lambda k: k) -
 def render_overview(overview: RoundOverview) -> str:
     """The overview as text for the terminal."""
     total = overview.applicants
-    lines = [f"批次 “{overview.round_name}” 共 {total} 家，已作决定 {overview.decided} 家"]
+    lines = [
+        f"批次 “{overview.round_name}” 共 {total} 家，已作决定 {overview.decided} 家"
+        + (f"（其中 {overview.outdated} 家需复核）" if overview.outdated else "")
+    ]
     if overview.decided_by:
         lines.append(
             "  其中："

@@ -39,6 +39,7 @@ from zjtx.store import (
     open_store,
 )
 from zjtx.store.dto import FileImport, RoundInfo
+from zjtx.store.filters import OPEN_ITEMS
 from zjtx.store.filters import SORT_KEYS as SORTS
 from zjtx.store.identity import (
     HOW_TO_SET,
@@ -113,6 +114,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--verdict", choices=tuple(Verdict.labels()))
     show.add_argument("--decision", choices=(*[d.value for d in Decision], "none"))
     show.add_argument("--status", choices=tuple(ReviewStatus.labels()))
+    show.add_argument(
+        "--open",
+        choices=OPEN_ITEMS,
+        help="只列有待人工确认条目（judgements）、有待确认导入提示（warnings）"
+        "或决定需复核（outdated）的企业",
+    )
     show.add_argument(
         "--region",
         metavar="PLACE",
@@ -425,6 +432,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             verdict=args.verdict,
             decision=args.decision,
             status=args.status,
+            open_items=args.open,
             region=args.region,
             search=args.search,
             sort=args.sort,

@@ -23,7 +23,8 @@ SORT_KEYS: dict[str, Callable[[ApplicantRow], Any]] = {
     "updated": lambda r: (r.updated_at, r.uscc),
     "region": lambda r: (r.region, r.rank is None, r.rank or 0, r.uscc),
 }
-OPEN_ITEMS = ("judgements", "warnings")
+# What may still need an evaluator: judgement items, import warnings, a decision to look at again.
+OPEN_ITEMS = ("judgements", "warnings", "outdated")
 
 
 def in_region(row: ApplicantRow, wanted: str) -> bool:
@@ -65,7 +66,8 @@ class ApplicantFilter:
         decision: a decision code, or "none" for the undecided.
         status: a review status (pending / in_progress / ready / decided).
         application_type: new / renewal.
-        open_items: "judgements" or "warnings": only rows with such items still open.
+        open_items: "judgements" or "warnings": only rows with such items still open;
+            "outdated": only rows whose decision needs a second look (需复核).
         region: see in_region.
         search: part of the name or of the 统一社会信用代码 (any case).
         usccs: only these applicants (a bar of the round overview's charts).
@@ -93,6 +95,8 @@ class ApplicantFilter:
         if self.open_items == "judgements" and not row.open_judgements:
             return False
         if self.open_items == "warnings" and not row.open_warnings:
+            return False
+        if self.open_items == "outdated" and not row.decision_outdated:
             return False
         if self.region and not in_region(row, self.region):
             return False

@@ -64,6 +64,7 @@ class Listing:
         decision: str | None,
         status: str | None,
         application_type: str | None,
+        open_items: str | None,
         region: str | None,
         search: str | None,
         sort: str,
@@ -77,6 +78,7 @@ class Listing:
             decision=decision,
             status=status,
             application_type=application_type,
+            open_items=open_items,
             region=region,
             search=search,
         )

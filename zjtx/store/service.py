@@ -321,6 +321,7 @@ class StoreService:
         decision: str | None = None,
         status: str | None = None,
         application_type: str | None = None,
+        open_items: str | None = None,
         region: str | None = None,
         search: str | None = None,
         sort: str = "rank",
@@ -331,6 +332,7 @@ class StoreService:
         Args:
             verdict / decision / status / application_type: keep only matching rows
                 (``decision="none"`` keeps the undecided).
+            open_items: ``judgements``, ``warnings`` or ``outdated`` (see ApplicantFilter).
             region: a province, city or county (所在省 / 市 / 区县) the applicant is in.
             search: part of the name or the 统一社会信用代码.
             sort: ``rank`` (score, highest first), ``name``, ``uscc``, ``verdict``,
@@ -342,6 +344,7 @@ class StoreService:
             decision=decision,
             status=status,
             application_type=application_type,
+            open_items=open_items,
             region=region,
             search=search,
             sort=sort,

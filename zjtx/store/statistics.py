@@ -126,6 +126,7 @@ class RoundOverview:
     applicants: int
     decided: int
     decided_by: dict[str, int]  # evaluator name -> decisions recorded by them
+    outdated: int  # decisions that need a second look (需复核): data or verdict changed since
     by_verdict: dict[str, int]
     by_decision: dict[str, int]
     by_review_status: dict[str, int]
@@ -151,6 +152,7 @@ class RoundOverview:
                 "decided": self.decided,
                 "total": self.applicants,
                 "by_evaluator": dict(self.decided_by),
+                "outdated": self.outdated,
             },
             "by_verdict": dict(self.by_verdict),
             "by_decision": dict(self.by_decision),
@@ -342,6 +344,7 @@ def _overview(
         applicants=len(rows),
         decided=sum(1 for r in rows if r.decision),
         decided_by=decided_by,
+        outdated=sum(1 for r in rows if r.decision_outdated),
         by_verdict=_ordered(
             Counter(r.verdict or NOT_EVALUATED for r in rows), order=[str(v) for v in Verdict]
         ),

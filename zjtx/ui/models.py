@@ -653,7 +653,7 @@ def format_field_value(key: str, value: Any) -> str:
 
 DECISION_FILTERS = (("", "全部决定"), *Decision.labels().items(), ("none", "未决定"))
 OPEN_ITEM_FILTERS = (("", "全部条目"), ("judgements", "有待人工确认条目"),
-                     ("warnings", "有待确认导入提示"))  # fmt: skip
+                     ("warnings", "有待确认导入提示"), ("outdated", "决定需复核"))  # fmt: skip
 STATUS_FILTERS = (("", "全部状态"), *ReviewStatus.labels().items())
 
 

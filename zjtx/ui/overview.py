@@ -147,7 +147,10 @@ class OverviewPage(QWidget):
         self.heading.setText(f"<b>{overview.round_name}</b>　共 {overview.applicants} 家")
         self.progress.setRange(0, max(overview.applicants, 1))
         self.progress.setValue(overview.decided)
-        self.progress.setFormat(f"已作决定 {overview.decided} / {overview.applicants} 家")
+        self.progress.setFormat(
+            f"已作决定 {overview.decided} / {overview.applicants} 家"
+            + (f"，其中 {overview.outdated} 家需复核" if overview.outdated else "")
+        )
         statuses = "　".join(
             f"{ReviewStatus.label_of(code)} {count}"
             for code, count in overview.by_review_status.items()
