@@ -190,3 +190,35 @@ def test_a_judgement_confirmed_while_open_does_not_override_facts_imported_later
 
     criterion = service.review_state("浙江2026", make_uscc(1)).evaluation["criteria"][0]
     assert (criterion["state"], criterion["computed_state"]) == ("unmet", "unmet")
+
+
+def test_a_judgement_confirmed_while_its_data_are_missing_is_no_override(service, tmp_path):
+    """LG22-3a without a market share waits for data beside its renown judgement: the
+    evaluator's 符合 confirms the judgement part, so a 5 % share imported later fails it."""
+    from decimal import Decimal
+
+    from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
+
+    record = {**CLEAN, **WORKED_EXAMPLE, "application_type": "new", "holds_srdi": True}
+    record = {k: str(v) if isinstance(v, Decimal) else v for k, v in record.items()}
+    record.update(name="甲公司", uscc=make_uscc(1))
+    record.pop("market_share_domestic", None)
+    service.create_round("小巨人2024", tier="little-giant", round_date=date(2024, 6, 1))
+    service.import_paths("小巨人2024", [_write(tmp_path / "a.json", record)])
+    criteria = service.review_state("小巨人2024", make_uscc(1)).evaluation["criteria"]
+    share = next(c for c in criteria if c["id"] == "LG22-3a")
+    assert (share["state"], share["judgement"]) == ("unknown", True)
+
+    state = service.confirm_criterion(
+        "小巨人2024", make_uscc(1), "LG22-3a", "met", "行业协会证明知名度", evaluator="王评审"
+    )
+    assert [(i.target, i.override) for i in state.items] == [("LG22-3a", False)]
+    service.import_paths(
+        "小巨人2024", [_write(tmp_path / "b.json", {**record, "market_share_domestic": "5"})]
+    )
+
+    state = service.review_state("小巨人2024", make_uscc(1))
+    share = next(c for c in state.evaluation["criteria"] if c["id"] == "LG22-3a")
+    assert share["state"] == "unmet"
+    assert state.verdict == "not_qualified"
+

@@ -357,3 +357,31 @@ def test_review_hint_says_whether_saving_confirms_or_overrides(qtbot, window, se
     assert review.criterion_hint.text() == (
         f"计算结果为“{untouched['state_label']}”；改判须写明理由。"
     )
+
+
+def test_review_hint_after_new_data_decided_a_confirmed_judgement_item(
+    qtbot, window, service, tmp_path
+):
+    """SR26-0 of a 金融业 enterprise confirmed 符合 while open, then data saying it is in the
+    经营异常名录: the hint says what was confirmed and what the data now say, and that saving
+    now is a 改判."""
+    from tests.store.helpers import make_uscc
+    from tests.store.test_real_rulebooks import COMPLETE, _write
+
+    record = {**COMPLETE, "name": "杭州金服科技有限公司", "uscc": make_uscc(1)}
+    record.pop("size_sector")
+    record["industry_code"] = "J6621"
+    service.create_round(ROUND, tier="srdi-sme", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [_write(tmp_path / "a.json", record)])
+    service.confirm_criterion(ROUND, make_uscc(1), "SR26-0", "met", "按金融业划型属于小型企业")
+    corrected = {**record, "abnormal_operation": True}
+    service.import_paths(ROUND, [_write(tmp_path / "b.json", corrected)])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    _select(qtbot, window, make_uscc(1))
+    review = window.review
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData("SR26-0"))
+    assert review.criterion_hint.text() == (
+        "已确认为“符合”，现按申报数据计算为“不符合”；改判须写明理由。"
+    )
+    assert review.confirm_button.text() == "改判此项（Ctrl+Enter）"

@@ -57,6 +57,14 @@ class Confirmation:
             raise ValueError(f"确认或改判 {self.criterion_id} 必须填写理由")
 
 
+def is_override(judgement: bool, computed: str) -> bool:
+    """Whether an evaluator's decision on a criterion whose data leave it ``computed`` is a
+    改判: the criterion is no judgement item, or its data decided it (SR26-0 of a
+    manufacturer). A judgement item still open (待人工确认, or 待补充数据 beside its judgement
+    part) is confirmed instead, so facts imported later still decide."""
+    return not judgement or computed in (CriterionState.MET, CriterionState.UNMET)
+
+
 @dataclass(frozen=True, slots=True)
 class PartResult:
     """One leaf of a criterion's condition (e.g. the ratio part of 研发费用 ≥100万 且 ≥3%)."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
 from zjtx.domain.labels import Decision, ReviewStatus
-from zjtx.domain.results import Confirmation, CriterionState, Verdict
+from zjtx.domain.results import Confirmation, CriterionState, Verdict, is_override
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store import audit, codec
@@ -478,10 +478,8 @@ class Reviews:
                     f"评价结果中没有指标 “{criterion_id}”（规则 {evaluation.rulebook_id}）"
                     + (f"，您是不是要写 “{hint}”？" if hint else "")
                 )
-            # A criterion the data decided is overridden (改判), a judgement item among them
-            # (SR26-0 of a manufacturer); one waiting for a judgement is confirmed.
             computed = criterion.get("computed_state") or criterion["state"]
-            override = computed != CriterionState.MANUAL
+            override = is_override(criterion.get("judgement", False), computed)
             before = {"criterion": criterion_id, "computed": computed}
             earlier = record_item("criterion", criterion_id, state, override)
             if earlier is not None:

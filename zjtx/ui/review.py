@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.domain.labels import CriterionState, Decision
+from zjtx.domain.results import is_override
 from zjtx.scoring.rulebook import GRADE_LABELS
 from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
 from zjtx.ui.tasks import TaskRunner
@@ -403,15 +404,8 @@ class ReviewPane(QWidget):
             self.criterion_hint.setText("")
             return
         full = ""
-        # What the store will record: a confirmation of an item waiting for a judgement (or
-        # confirmed already), else an override (改判) of what the data decided.
-        computed = item.get("computed_state") or item.get("state")
-        if computed == "manual" and item.get("state") != "manual":
-            self.criterion_hint.setText(
-                f"已确认为“{item.get('state_label', '')}”；如需更正，重新确认并写明理由。"
-            )
-            self.confirm_button.setText("确认此项（Ctrl+Enter）")
-        elif computed == "manual":
+        hint, overriding = self._criterion_hint(item)
+        if item.get("state") == "manual":
             # The label wraps: the end of a requirement is often why it waits (a 主导产品 at
             # 50 % or less), so a long one shows its start and its end, and the points it can
             # still earn.
@@ -419,20 +413,46 @@ class ReviewPane(QWidget):
             short = full if len(full) <= HINT_LIMIT else f"{full[:40]}……{full[40 - HINT_LIMIT :]}"
             low, high = item.get("points_min"), item.get("points_max")
             points = f"（可得 {low}–{high} 分）" if low is not None and low != high else ""
-            self.criterion_hint.setText("待人工确认：" + short + points)
-            self.confirm_button.setText("确认此项（Ctrl+Enter）")
-        else:
-            overridden = (
-                f"，已改判为“{item.get('state_label', '')}”" if item.get("computed_state") else ""
-            )
-            self.criterion_hint.setText(
-                f"计算结果为“{CriterionState.label_of(computed)}”{overridden}；改判须写明理由。"
-            )
-            self.confirm_button.setText("改判此项（Ctrl+Enter）")
+            hint = "待人工确认：" + short + points
+        self.criterion_hint.setText(hint)
+        self.confirm_button.setText(
+            "改判此项（Ctrl+Enter）" if overriding else "确认此项（Ctrl+Enter）"
+        )
         grade = item.get("grade")
         grade_text = f"可信等级 {grade}（{GRADE_LABELS.get(grade, '')}）" if grade else ""
         self.criterion_hint.setToolTip(
             "\n".join(t for t in (full, item.get("clause"), item.get("source"), grade_text) if t)
+        )
+
+    def _criterion_hint(self, item: dict[str, Any]) -> tuple[str, bool]:
+        """What saving this criterion records, said as the store will record it (a 改判 of
+        what the data decided, or a confirmation of a judgement item still open), with what
+        was saved on it before; and whether it is a 改判."""
+        computed = item.get("computed_state") or item.get("state") or ""
+        overriding = is_override(bool(item.get("judgement")), computed)
+        label = CriterionState.label_of
+        saved = next(
+            (
+                i
+                for i in (self.state.items if self.state is not None else ())
+                if i.kind == "criterion" and i.target == item["id"]
+            ),
+            None,
+        )
+        if saved is not None and saved.override:
+            return (
+                f"计算结果为“{label(computed)}”，已改判为“{label(saved.state)}”；改判须写明理由。",
+                True,
+            )
+        if saved is not None:
+            now = f"，现按申报数据计算为“{label(computed)}”" if overriding else ""
+            todo = "改判须写明理由" if overriding else "如需更正，重新确认并写明理由"
+            return f"已确认为“{label(saved.state)}”{now}；{todo}。", overriding
+        if overriding:
+            return f"计算结果为“{label(computed)}”；改判须写明理由。", True
+        return (
+            f"计算结果为“{label(computed)}”；确认的是其中需人工判断的部分，缺少的数据仍须补充。",
+            False,
         )
 
     # ------------------------------------------------------------------ actions
