@@ -201,3 +201,39 @@ def test_failed_migrations_keep_a_bounded_number_of_backups(sqlite_url):
     for backup in backups:
         with sqlite3.connect(backup) as db:
             assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_a_judgement_items_revision_saved_as_a_confirmation_becomes_an_override(
+    database_url, tmp_path, monkeypatch
+):
+    """Before revision 0011 a 改判 of SR26-0 that the data had decided was stored as a
+    confirmation (no effect); upgrading makes it the override it was meant as, which the
+    next rescore applies. A confirmation of the item while it waited (金融业) stays one."""
+    from tests.store.test_real_rulebooks import COMPLETE, _write
+    from zjtx.store import reviews
+
+    manufacturer = {"name": "甲公司", "uscc": make_uscc(1), **COMPLETE}
+    bank = {**COMPLETE, "name": "乙金服", "uscc": make_uscc(2), "industry_code": "J6621"}
+    bank.pop("size_sector")
+    with open_store(database_url) as store:
+        service = StoreService(store)
+        service.create_round("2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+        service.import_paths("2026", [_write(tmp_path / "a.json", manufacturer, bank)])
+        # As zjtx saved it before 0011: a judgement item's decision was always a confirmation.
+        with monkeypatch.context() as old:
+            old.setattr(reviews, "is_override", lambda judgement, computed: not judgement)
+            for uscc, state in ((make_uscc(1), "unmet"), (make_uscc(2), "met")):
+                service.confirm_criterion("2026", uscc, "SR26-0", state, "核实", evaluator="王")
+        assert service.review_state("2026", make_uscc(1)).verdict == "pending"  # no effect
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+
+    with open_store(database_url) as store:
+        service = StoreService(store)
+        overrides = {
+            uscc: [i.override for i in service.review_state("2026", uscc).items]
+            for uscc in (make_uscc(1), make_uscc(2))
+        }
+        assert overrides == {make_uscc(1): [True], make_uscc(2): [False]}
+        report = service.rescore("2026", evaluator="王")
+        assert report.verdict_changes == ((make_uscc(1), "pending", "not_qualified"),)

@@ -75,8 +75,10 @@ def input_hash(values_hash: str, info: RoundInfo, confirmations: Iterable[Confir
             "settings": info.settings,
             "overlay": info.overlay,
             "rulebook": info.rulebook,
-            # An override is marked (a judgement item's override decides more than its
-            # confirmation would); confirmations keep the digests they always had.
+            # An override is marked: a judgement item's 改判 decides more than its
+            # confirmation would. Confirmations keep their digests; an override saved before
+            # the mark gets a new one, so its applicant is evaluated once more (to the same
+            # result, unless migration 0011 made it an override).
             "confirmations": [
                 [c.criterion_id, str(c.state), c.reason, c.evaluator, *(["改判"] * c.override)]
                 for c in confirmations
