@@ -112,7 +112,12 @@ def test_round_stats_counts_decisions_by_evaluator(capsys):
     )  # fmt: skip
     assert code == 0, err
     stats = json.loads(run(capsys, "round", "stats", "小巨人2026", "--json")[1])
-    assert stats["progress"] == {"decided": 1, "total": 30, "by_evaluator": {"李组长": 1}}
+    assert stats["progress"] == {
+        "decided": 1,
+        "total": 30,
+        "by_evaluator": {"李组长": 1},
+        "outdated": 0,  # decisions that need a second look (需复核)
+    }
     assert stats["by_decision"] == {"reject": 1, "none": 29}
     code, out, _ = run(capsys, "round", "stats", "小巨人2026")
     assert "共 30 家，已作决定 1 家" in out and "李组长 1 家" in out

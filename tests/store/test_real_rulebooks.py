@@ -222,3 +222,35 @@ def test_a_judgement_confirmed_while_its_data_are_missing_is_no_override(service
     assert share["state"] == "unmet"
     assert state.verdict == "not_qualified"
 
+
+def test_a_panel_members_override_after_the_chairs_decision_reads_for_a_second_look(
+    service, tmp_path
+):
+    """The 组长 recommends; an expert then overrides SR26-0, which changes the verdict: the
+    panel's positions, its summary sheet and `zjtx panel show` mark the decision 需复核."""
+    from datetime import datetime
+
+    from zjtx.commands.panel import render_positions
+    from zjtx.export.panel_sheet import panel_sheet_of
+    from zjtx.store.panels import Panels
+
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    record = {"name": "甲公司", "uscc": make_uscc(1), **COMPLETE}
+    service.import_paths("浙江2026", [_write(tmp_path / "a.json", record)])
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member("浙江2026", "李组长", role="组长", evaluator="李组长")
+    panels.add_member("浙江2026", "王评审", role="评审专家", evaluator="李组长")
+    service.confirm_criterion("浙江2026", make_uscc(1), "SR26-5", "met", "第二", evaluator="王评审")
+    service.decide("浙江2026", make_uscc(1), "recommend", "同意", evaluator="李组长")
+    assert panels.positions("浙江2026", make_uscc(1)).decision_text == "推荐"
+
+    service.confirm_criterion(
+        "浙江2026", make_uscc(1), "SR26-0", "unmet", "已列入经营异常名录", evaluator="王评审"
+    )
+
+    view = panels.positions("浙江2026", make_uscc(1))
+    why = "决定作出后评价结论由“符合条件”变为“不符合条件”"
+    assert (view.decision_text, view.decision_outdated_reason) == ("推荐（需复核）", why)
+    sheet = panel_sheet_of(panels, "浙江2026", datetime(2026, 6, 1).astimezone())
+    assert {row.decision for row in sheet.rows} == {"推荐（需复核）（李组长）"}
+    assert f"需复核：{why}" in render_positions(view).splitlines()

@@ -134,6 +134,10 @@ def test_a_changed_verdict_of_a_decided_applicant_is_named_for_a_second_look(
     assert pane.decision_outdated.isVisibleTo(pane)
     assert pane.decision_outdated.text() == f"{why}，请复核后重新保存决定。"
     assert "决定：不推荐（需复核）" in pane.header.text()
+    pane.set_read_only("批次已归档，只能查看")  # nothing can be saved again there
+    assert pane.decision_outdated.text() == f"{why}。"
+    pane.set_read_only(None)
+    assert pane.decision_outdated.text() == f"{why}，请复核后重新保存决定。"
     window.open_filter.setCurrentIndex(window.open_filter.findData("outdated"))
     assert window.open_filter.currentText() == "决定需复核"
     assert [

@@ -134,11 +134,13 @@ def render_positions(view: ApplicantPanel) -> str:
     for name, text in view.opinions.items():
         lines.append(f"意见：{name}：{text}")
     decision = (
-        f"{view.decision_label}（{view.decided_by}）；意见：{view.opinion}"
+        f"{view.decision_text}（{view.decided_by}）；意见：{view.opinion}"
         if view.decision
         else "尚未决定"
     )
     lines.append(f"最终决定：{decision}")
+    if view.decision and view.decision_outdated_reason:
+        lines.append(f"需复核：{view.decision_outdated_reason}")
     return "\n".join(lines)
 
 

@@ -61,7 +61,7 @@ def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelS
     info = panels.panel(round_name)
     rows: list[SheetRow] = []
     for number, view in enumerate(panels.round_positions(round_name), 1):
-        decision = f"{view.decision_label}（{view.decided_by}）" if view.decision else "未决定"
+        decision = f"{view.decision_text}（{view.decided_by}）" if view.decision else "未决定"
         for item in view.criteria:
             rows.append(
                 SheetRow(

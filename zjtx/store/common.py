@@ -28,7 +28,9 @@ from zjtx.store.identity import record_evaluator
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
+    Evaluation,
     Evaluator,
+    Review,
     ReviewItem,
     Round,
     utc_now,
@@ -212,6 +214,31 @@ def decision_outdated_reason(
             f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"
         )
     return "决定作出后" + "，".join(changes) if changes else ""
+
+
+def outdated_decisions(
+    session: Session, round_id: int, applicant_id: int | None = None
+) -> dict[int, str]:
+    """Why each decision of a round (or of one applicant) needs a second look, by applicant
+    id (see decision_outdated_reason); decisions that stand are left out."""
+    query = (
+        select(
+            Applicant.id,
+            Review.decision,
+            Review.decided_at,
+            ApplicantVersion.created_at,
+            Review.verdict_at_decision,
+            Evaluation.verdict,
+        )
+        .join(Review, Review.applicant_id == Applicant.id)
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+        .where(Applicant.round_id == round_id, Review.decision.is_not(None))
+    )
+    if applicant_id is not None:
+        query = query.where(Applicant.id == applicant_id)
+    reasons = {owner: decision_outdated_reason(*rest) for owner, *rest in session.execute(query)}
+    return {owner: reason for owner, reason in reasons.items() if reason}
 
 
 def item_confirmation(item: ReviewItem | ReviewItemInfo, evaluator: str) -> Confirmation:

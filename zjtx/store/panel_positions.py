@@ -231,6 +231,16 @@ class ApplicantPanel:
     decided_by: str | None = None
     decided_at: datetime | None = None
     opinion: str = ""
+    decision_outdated_reason: str = ""  # why the decision needs a second look, "" if it stands
+
+    @property
+    def decision_text(self) -> str:
+        """The decision as shown: 推荐（需复核） while it needs a second look."""
+        return (
+            f"{self.decision_label}（需复核）"
+            if self.decision_outdated_reason
+            else (self.decision_label)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -246,6 +256,7 @@ class ApplicantPanel:
             "decision_label": self.decision_label,
             "decided_by": self.decided_by,
             "opinion": self.opinion,
+            "decision_outdated_reason": self.decision_outdated_reason,
         }
 
 

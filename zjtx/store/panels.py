@@ -21,6 +21,7 @@ from zjtx.store.common import (
     evaluator_row,
     find_applicant,
     find_round,
+    outdated_decisions,
     round_info,
     version_applicant,
 )
@@ -543,6 +544,7 @@ class Panels:
                 session, round_row, panel, members, {a.id: a.uscc for a in applicants}, only
             )
             review_of = {review.applicant_id: review for review in session.scalars(reviews)}
+            outdated = outdated_decisions(session, round_row.id, only)
             names = EvaluatorNames(session)
             views = []
             for applicant in applicants:
@@ -570,6 +572,7 @@ class Panels:
                         else None,
                         decided_at=review.decided_at if review else None,
                         opinion=review.opinion if review else "",
+                        decision_outdated_reason=outdated.get(applicant.id, ""),
                     )
                 )
             return views

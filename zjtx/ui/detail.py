@@ -183,7 +183,10 @@ class DetailPane(QWidget):
             if low is not None and high is not None and low != high:
                 score += f"（可能 {low}–{high}）"
             parts.append(score)
-        parts.append(f"评审：{detail.review.status.label}（{detail.review.decision_label}）")
+        outdated = "，需复核" if detail.review.decision_outdated_reason else ""
+        parts.append(
+            f"评审：{detail.review.status.label}（{detail.review.decision_label}{outdated}）"
+        )
         reasons = evaluation.get("verdict_reasons") or []
         # the notices on the verdict's line, not a line of their own: the criteria need the room
         notices, notice_lines = evaluation_notice_text(evaluation)

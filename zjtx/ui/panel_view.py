@@ -324,7 +324,7 @@ class PanelDialog(QDialog):
             self.decision.setText("本批次没有专家组（单人评审：评审人即可作出决定）；请先添加成员")
         elif view.decision:
             self.decision.setText(
-                f"最终决定：{view.decision_label}（{view.decided_by or '—'}）；意见：{view.opinion}"
+                f"最终决定：{view.decision_text}（{view.decided_by or '—'}）；意见：{view.opinion}"
             )
         else:
             chair = next((m.name for m in view.members if m.role == CHAIR), None)

@@ -276,9 +276,7 @@ class ReviewPane(QWidget):
         self.criterion_combo.clear()
         self.warning_combo.clear()
         self.items_list.clear()
-        outdated = state.decision_outdated_reason if state is not None else ""
-        self.decision_outdated.setText(f"{outdated}，请复核后重新保存决定。" if outdated else "")
-        self.decision_outdated.setVisible(bool(outdated))
+        outdated = self._show_outdated()
         if state is None:
             self.header.setText("未选择企业")
             return
@@ -359,9 +357,20 @@ class ReviewPane(QWidget):
         if self.panel_row_label is not None:
             self.panel_row_label.setVisible(bool(text))
 
+    def _show_outdated(self) -> str:
+        """Say why the decision shown needs a second look (nothing while it stands); the
+        reason, "" if none."""
+        outdated = self.state.decision_outdated_reason if self.state is not None else ""
+        # An archived round is read only: nothing can be saved again there.
+        again = "。" if self.read_only else "，请复核后重新保存决定。"
+        self.decision_outdated.setText(f"{outdated}{again}" if outdated else "")
+        self.decision_outdated.setVisible(bool(outdated))
+        return outdated
+
     def set_read_only(self, reason: str | None) -> None:
         """Disable every editing widget, saying why (``None`` makes the pane editable again)."""
         self.read_only = reason
+        self._show_outdated()
         self._apply_read_only()
         if reason:
             self._set_message(reason, "#6b6b6b")
