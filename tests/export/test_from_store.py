@@ -152,8 +152,8 @@ def test_outputs_mark_and_warn_of_a_decision_that_needs_a_second_look(tmp_path):
 
     why = "决定作出后评价结论由“符合条件”变为“不符合条件”"
     notice = f"1 家企业的决定需复核：\n· {row.name}（{row.uscc}）：{why}"
-    assert summary.warning == f"推荐汇总表中{notice}"
-    assert publicity.warning == f"公示名单中{notice}"
+    assert summary.warning == f"推荐汇总表中 {notice}"
+    assert publicity.warning == f"公示名单中 {notice}"
     sheet = load_workbook(summary.files[0])["推荐汇总表"]
     line = next(r for r in sheet.iter_rows(values_only=True) if row.uscc in r)
     assert "推荐（需复核）" in line and "不符合条件" in line

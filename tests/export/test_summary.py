@@ -405,11 +405,11 @@ def test_a_decision_that_needs_a_second_look_is_marked_and_warned(tmp_path, cata
         ("甲公司", "推荐（需复核）"),
     ]
     notice = f"1 家企业的决定需复核：\n· 甲公司（91330100000000001A）：{why}"
-    assert summary.warning == f"推荐汇总表中{notice}"
+    assert summary.warning == f"推荐汇总表中 {notice}"
     assert [(c.label, c.count) for c in summary.statistics.by_decision] == [("推荐", 2)]
     publicity = build_publicity_list(items, made_at=MADE_AT)
     assert [r.name for r in publicity.rows] == ["甲公司", "乙公司"]
-    assert publicity.warning == f"公示名单中{notice}"
+    assert publicity.warning == f"公示名单中 {notice}"
     assert build_publicity_list(items[1:], made_at=MADE_AT).warning is None
 
     render_summary_pdf(summary, tmp_path / "s.pdf")

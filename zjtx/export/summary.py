@@ -273,7 +273,7 @@ def outdated_warning(where: str, lines: Sequence[str]) -> str | None:
     """The warning that a table holds decisions to look at again, each on its own line."""
     if not lines:
         return None
-    return f"{where}{len(lines)} 家企业的决定需复核：\n" + "\n".join(f"· {line}" for line in lines)
+    return f"{where} {len(lines)} 家企业的决定需复核：\n" + "\n".join(f"· {line}" for line in lines)
 
 
 SUMMARY_COLUMNS = (
