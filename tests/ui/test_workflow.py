@@ -385,3 +385,30 @@ def test_review_hint_after_new_data_decided_a_confirmed_judgement_item(
         "已确认为“符合”，现按申报数据计算为“不符合”；改判须写明理由。"
     )
     assert review.confirm_button.text() == "改判此项（Ctrl+Enter）"
+
+
+def test_review_hint_for_a_judgement_item_waiting_for_data(qtbot, window, service, tmp_path):
+    """LG22-3a without a market share: saving confirms its judgement part (not a 改判), and
+    the hint says the missing data are still needed."""
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
+    from tests.store.helpers import make_uscc
+    from tests.store.test_real_rulebooks import _write
+
+    record = {**CLEAN, **WORKED_EXAMPLE, "application_type": "new", "holds_srdi": True}
+    record = {k: str(v) if isinstance(v, Decimal) else v for k, v in record.items()}
+    record.update(name="甲公司", uscc=make_uscc(1))
+    record.pop("market_share_domestic", None)
+    service.create_round(ROUND, tier="little-giant", round_date=date(2024, 6, 1))
+    service.import_paths(ROUND, [_write(tmp_path / "a.json", record)])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    _select(qtbot, window, make_uscc(1))
+    review = window.review
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData("LG22-3a"))
+    assert review.criterion_hint.text() == (
+        "计算结果为“待补充数据”；确认的是其中需人工判断的部分，缺少的数据仍须补充。"
+    )
+    assert review.confirm_button.text() == "确认此项（Ctrl+Enter）"
