@@ -108,6 +108,28 @@ def test_an_applicant_already_decided_is_left_as_it_was(service):
     assert service.review_state(ROUND, first).decision == "return"
 
 
+def test_a_decision_left_as_it_was_says_when_it_needs_a_second_look(service):
+    """An earlier decision the verdict has overtaken is still left as it was, and the batch
+    result says why it needs a second look, so it is not taken for settled."""
+    [(first, _)] = _targets(service, verdict="pending")[:1]
+    service.decide(ROUND, first, "return", "请补充材料", evaluator="赵评审")
+    criteria = service.review_state(ROUND, first).evaluation["criteria"]
+    met = next(c for c in criteria if c["state"] == "met" and c["kind"] == "requirement")
+    state = service.confirm_criterion(
+        ROUND, first, met["id"], "unmet", "核实后不符", evaluator="赵"
+    )
+    assert state.verdict == "not_qualified" and state.decision_outdated_reason
+    result = service.reviews.decide_batch(
+        ROUND, [(first, state.version)], decision="reject", opinion_template=TEMPLATE,
+        reason=None, evaluator="李",
+    )  # fmt: skip
+    [kept] = result.not_decided
+    assert kept.outcome == "decided_before"
+    assert kept.message == (
+        f"已有决定“退回补充材料”（赵评审），需复核：{state.decision_outdated_reason}；请逐家复核"
+    )
+
+
 def test_a_decision_the_rules_refuse_is_listed_per_applicant(service):
     """推荐 of 不符合条件 applicants is refused for each, with why; nothing is saved."""
     targets = _targets(service, verdict="not_qualified")[:3]
