@@ -324,11 +324,14 @@ def test_the_report_names_changed_verdicts_by_company():
     report = RescoreReport(applicants=40, reevaluated=20, unchanged=20, verdict_changes=changes)
     text = report.text({"U0": "甲公司"}, 12)
     lines = text.splitlines()
-    assert lines[0] == "重新评价 40 家：结果有变化 20 家，未变 20 家"
+    assert lines[0] == "重新评价 40 家：生成新评价 20 家（评价标准或申报数据有变化），未变 20 家"
     assert lines[1] == f"结论改变 {len(changes)} 家："
     assert lines[2] == "· 甲公司：符合条件 → 待定"
     assert lines[3] == "· U1：符合条件 → 待定"  # a code without a name in the table
     assert lines[-1] == "……另有 3 家，见企业列表的评价结论"
+    same = RescoreReport(applicants=40, reevaluated=2, unchanged=38, verdict_changes=())
+    assert same.text({}).splitlines()[1:] == ["结论均未改变"]  # new evaluations, same verdicts
+    assert RescoreReport(40, 0, 40, ()).text({}).splitlines()[1:] == []
 
 
 def test_a_decision_whose_verdict_changed_since_is_marked_for_a_second_look(

@@ -54,7 +54,8 @@ def test_a_rulebook_installed_while_the_window_is_open_is_applied_by_rescoring(
         window.rescore_action.trigger()
     assert ROUND in asked[0] and "原评价保留" in asked[0]
     assert window.rescore_message.startswith(
-        f"重新评价 30 家：结果有变化 {len(governed)} 家，未变 {30 - len(governed)} 家"
+        f"重新评价 30 家：生成新评价 {len(governed)} 家（评价标准或申报数据有变化），"
+        f"未变 {30 - len(governed)} 家"
     )
     assert window.rescore_box is not None and window.rescore_box.isVisible()
     assert window.rescore_progress is None

@@ -93,13 +93,16 @@ class RescoreReport:
     def text(self, names: Mapping[str, str], most: int = 12) -> str:
         """What the rescore did, in Chinese: the counts, then each changed verdict by company
         name (the code where the name is not known), at most ``most`` of them."""
+        # A new evaluation follows a changed rulebook or changed inputs; its verdict may stay.
         lines = [
-            f"重新评价 {self.applicants} 家：结果有变化 {self.reevaluated} 家，"
-            f"未变 {self.unchanged} 家"
+            f"重新评价 {self.applicants} 家：生成新评价 {self.reevaluated} 家"
+            f"（评价标准或申报数据有变化），未变 {self.unchanged} 家"
         ]
         changes = self.verdict_changes
         if changes:
             lines.append(f"结论改变 {len(changes)} 家：")
+        elif self.reevaluated:
+            lines.append("结论均未改变")
         for uscc, before, after in changes[:most]:
             was, now = Verdict.label_of(before, "—"), Verdict.label_of(after)
             lines.append(f"· {names.get(uscc) or uscc}：{was} → {now}")
