@@ -307,3 +307,38 @@ def test_identity_set_rejects_an_empty_name_and_a_bad_role(capsys):
     assert code == 2 and "evaluator" in err and "chair" in err
     code, out, _ = run(capsys, "identity", "clear")
     assert code == 0 and "已清除本机评审人" in out
+
+
+def test_round_show_says_when_applicants_were_evaluated_under_an_older_rulebook(capsys, tmp_path):
+    """`rulebook install` of a newer little-giant-2026 after the import: round show says so
+    and how to bring the round up to date; after `round rescore` it does not."""
+    from tests.store.helpers import write_newer_little_giant
+
+    run(capsys, "round", "create", ROUND, "--tier", "little-giant", "--date", "2026-05-20")
+    record = {"name": "杭州精工机械有限公司", "uscc": A, **COMPLETE}
+    run(capsys, "round", "import", ROUND, _applicants_file(tmp_path, record))
+    assert "注意" not in run(capsys, "round", "show", ROUND)[1]
+    newer = write_newer_little_giant(tmp_path / "little-giant-2026.yaml")
+    assert run(capsys, "rulebook", "install", str(newer))[0] == 0
+
+    code, out, _ = run(capsys, "round", "show", ROUND)
+    assert code == 0
+    assert out.splitlines()[1] == (
+        "注意：1 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）"
+        f"；可用 zjtx round rescore {ROUND} 按现行标准重新评价"
+    )
+    shown = json.loads(run(capsys, "round", "show", ROUND, "--json")[1])
+    assert shown["rulebook_update"] == {
+        "applicants": 1,
+        "changes": [
+            {
+                "rulebook": "little-giant-2026",
+                "version": "2026.1",
+                "current_rulebook": "little-giant-2026",
+                "current_version": "2026.2",
+            }
+        ],
+    }
+    assert run(capsys, "round", "rescore", ROUND)[0] == 0
+    assert "注意" not in run(capsys, "round", "show", ROUND)[1]
+    assert json.loads(run(capsys, "round", "show", ROUND, "--json")[1])["rulebook_update"] is None

@@ -378,3 +378,28 @@ def test_a_decision_whose_verdict_changed_since_is_marked_for_a_second_look(
     assert round_overview(service.store, ROUND).outdated == 0
     assert service.review_state(ROUND, changed.uscc).decision_outdated_reason == ""
     service.store.close()
+
+
+def test_a_round_evaluated_under_an_older_rulebook_says_so_until_it_is_rescored(
+    sqlite_url: str, roster: Path, tmp_path: Path
+) -> None:
+    """A newer version of little-giant-2026 installed after the import: the round says how
+    many applicants were evaluated under the older version, and which; after 重新评价 nothing."""
+    service = _service(sqlite_url, 0)
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+    service.import_paths(ROUND, [roster], evaluator="王评审")
+    assert service.rulebook_update(ROUND) is None
+    governed = [r for r in service.list_applicants(ROUND) if r.rulebook == "little-giant-2026"]
+    assert install_file(write_newer_little_giant(tmp_path / "little-giant-2026.yaml"))[1]
+
+    update = service.rulebook_update(ROUND)
+
+    assert update is not None
+    assert update.applicants == len(governed)
+    assert update.changes == (("little-giant-2026", "2026.1", "little-giant-2026", "2026.2"),)
+    assert update.text() == (
+        f"{len(governed)} 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）"
+    )
+    service.rescore(ROUND, evaluator="王评审")
+    assert service.rulebook_update(ROUND) is None
+    service.store.close()

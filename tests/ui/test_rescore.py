@@ -66,6 +66,31 @@ def test_a_rulebook_installed_while_the_window_is_open_is_applied_by_rescoring(
     assert {u for u, v in versions.items() if v == "2026.2"} == governed
 
 
+def test_the_round_says_when_it_was_evaluated_under_an_older_rulebook(
+    qtbot, window, service, tmp_path, monkeypatch
+):
+    """A newer 2026 standard installed after the import: a line above the table says how
+    many applicants were evaluated under the older version; its link re-evaluates them, and
+    then the line is gone."""
+    _round(qtbot, window, service, tmp_path)
+    banner = window.rulebook_update_banner
+    assert banner.isHidden()
+    governed = [r for r in service.list_applicants(ROUND) if r.rulebook == "little-giant-2026"]
+    _install_newer_2026(tmp_path)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.reload_rows()
+    qtbot.waitUntil(lambda: not banner.isHidden(), timeout=TIMEOUT)
+    assert banner.text() == (
+        f"{len(governed)} 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）"
+        '，<a href="rescore">按现行标准重新评价…</a>'
+    )
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        banner.linkActivated.emit("rescore")
+    assert window.rescore_message.startswith("重新评价 30 家：")
+    qtbot.waitUntil(banner.isHidden, timeout=TIMEOUT)
+
+
 def test_declining_the_question_rescores_nothing(qtbot, window, service, tmp_path, monkeypatch):
     """Cancel in the question: nothing is re-evaluated, no progress is shown."""
     _round(qtbot, window, service, tmp_path)

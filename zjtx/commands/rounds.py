@@ -439,12 +439,14 @@ def cmd_show(args: argparse.Namespace) -> int:
             descending=args.desc,
         )
         stats = service.statistics(args.name)
+        update = service.rulebook_update(args.name)
     if args.json:
         print(
             dump_json(
                 {
                     "round": info.to_dict(),
                     "statistics": stats.to_dict(),
+                    "rulebook_update": None if update is None else update.to_dict(),
                     "applicants": [r.to_dict() for r in rows],
                 }
             )
@@ -454,6 +456,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         f"批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
         + (f"，地区 {info.region}" if info.region else "")
     )
+    if update is not None:
+        again = "" if info.archived else f"；可用 zjtx round rescore {info.name} 按现行标准重新评价"
+        print(f"注意：{update.text()}{again}")
     if rows:
         print(
             table(

@@ -82,6 +82,33 @@ class FileImport:
 
 
 @dataclass(frozen=True, slots=True)
+class RulebookUpdate:
+    """Applicants of a round evaluated under a rulebook other than the one in force now (a
+    newer version installed or shipped since): 重新评价 brings them up to date."""
+
+    applicants: int
+    # (rulebook id, version) evaluated under -> (rulebook id, version) in force, each once
+    changes: tuple[tuple[str, str, str, str], ...]
+
+    def text(self) -> str:
+        """E.g. 12 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）."""
+        parts = "；".join(
+            f"{old} {was} → {now}" if old == new else f"{old} {was} → {new} {now}"
+            for old, was, new, now in self.changes
+        )
+        return f"{self.applicants} 家企业按此前版本的评价标准评价（{parts}）"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "applicants": self.applicants,
+            "changes": [
+                {"rulebook": old, "version": was, "current_rulebook": new, "current_version": now}
+                for old, was, new, now in self.changes
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class RescoreReport:
     """What rescoring a round did: evaluations added (changed inputs or rulebook) or kept."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -23,7 +23,7 @@ from zjtx.store.common import (
     round_info,
     stored_applicant,
 )
-from zjtx.store.dto import RescoreReport, RoundInfo
+from zjtx.store.dto import RescoreReport, RoundInfo, RulebookUpdate
 from zjtx.store.errors import RescoreCancelled
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.models import (
@@ -56,6 +56,47 @@ class _Current:
     confirmations: tuple[Confirmation, ...]
     digest: str  # the input hash an evaluation of the current version has
     old: Any  # the current evaluation's row (id, rulebook, hash, input hash, verdict, score)
+
+
+def rulebook_update(
+    evaluations: Evaluations, session: Session, round_name: str
+) -> RulebookUpdate | None:
+    """Which applicants of a round were evaluated under another rulebook than the one that
+    applies to them now (None when none were, or a caller's own scorer decides): one query
+    grouped by application type and rulebook, and the rulebooks the scorer keeps anyway."""
+    scorer = evaluations.scorer
+    if type(scorer) is not RulebookScorer:
+        return None
+    round_row = find_round(session, round_name)
+    info = round_info(round_row, "")
+    groups = session.execute(
+        select(
+            Evaluation.application_type,
+            Evaluation.rulebook_id,
+            Evaluation.rulebook_version,
+            Evaluation.rulebook_hash,
+            func.count(),
+        )
+        .join(Applicant, Applicant.current_evaluation_id == Evaluation.id)
+        .where(Applicant.round_id == round_row.id)
+        .group_by(
+            Evaluation.application_type,
+            Evaluation.rulebook_id,
+            Evaluation.rulebook_version,
+            Evaluation.rulebook_hash,
+        )
+    ).all()
+    applicants = 0
+    changes: dict[tuple[str, str, str, str], None] = {}
+    for kind, rulebook_id, version, digest, count in groups:
+        try:
+            now = scorer.rulebook_for(DomainApplicant({"application_type": kind}), info)
+        except (LookupError, ValueError):
+            continue  # no rulebook applies now: rescoring says so, applicant by applicant
+        if now.hash != digest:
+            applicants += count
+            changes[(rulebook_id, version, now.id, now.version)] = None
+    return RulebookUpdate(applicants, tuple(changes)) if applicants else None
 
 
 def rescore(

@@ -22,6 +22,7 @@ from zjtx.store.dto import (
     ReviewState,
     RoundInfo,
     RoundStatistics,
+    RulebookUpdate,
 )
 from zjtx.store.early_scoring import EarlyScoring, start_early_scoring
 from zjtx.store.engine import Store
@@ -224,6 +225,12 @@ class StoreService:
         return self.imports.import_file(round_name, file, evaluator, progress, cancel, early)
 
     # ---------------------------------------------------------------------------- rescore
+
+    def rulebook_update(self, round_name: str) -> RulebookUpdate | None:
+        """How many applicants of the round were evaluated under an older rulebook than the
+        one in force now, and which (None when all are up to date)."""
+        with self.store.session() as session:
+            return rescoring.rulebook_update(self.evaluations, session, round_name)
 
     def rescore(
         self,

@@ -46,6 +46,7 @@ from zjtx.ui.models import (
     ApplicantTableModel,
     region_choices,
 )
+from zjtx.ui.rescore import check_rulebook_update, with_rulebook_update
 from zjtx.ui.review import ReviewPane
 from zjtx.ui.rounds import RoundsMixin
 from zjtx.ui.settings import AppSettings
@@ -214,7 +215,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.table_stack.addWidget(self.welcome)
         from zjtx.ui.overview import install_round_tabs  # 概览 | 企业列表 (issue 16)
 
-        self.table_stack.addWidget(install_round_tabs(self, table_box))
+        self.table_stack.addWidget(with_rulebook_update(self, install_round_tabs(self, table_box)))
 
         # -- detail and review
         self.detail = DetailPane()
@@ -483,6 +484,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
             if 0 <= column < self.model.columnCount():
                 self.model.sort(column, self.table.horizontalHeader().sortIndicatorOrder())
             self._update_counts()
+            check_rulebook_update(self, name)
             if self._after_load_message:  # what the evaluator just did, rather than the count
                 self.message.emit(self._after_load_message)
                 self._after_load_message = None

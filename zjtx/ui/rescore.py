@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from zjtx.store.dto import RescoreReport
+from zjtx.store.dto import RescoreReport, RulebookUpdate
 from zjtx.ui.tasks import Task, progress_dialog, show_progress
 
 if TYPE_CHECKING:
@@ -80,3 +82,48 @@ def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
     dialog.canceled.connect(task.cancel)
     dialog.show()
     return task
+
+
+def with_rulebook_update(window: MainWindow, tabs: QWidget) -> QWidget:
+    """The round's tabs (概览 | 企业列表) under a line that says when the open round was
+    evaluated under an older rulebook than the one in force (hidden otherwise); its link
+    starts 重新评价. The line is ``window.rulebook_update_banner``."""
+    banner = QLabel("")
+    banner.setObjectName("rulebookUpdate")
+    banner.setWordWrap(True)
+    banner.setStyleSheet("color:#b26a00")
+    banner.setTextFormat(Qt.TextFormat.RichText)
+    banner.setVisible(False)
+    banner.linkActivated.connect(lambda _link: rescore_round(window))
+    window.rulebook_update_banner = banner
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(banner)
+    layout.addWidget(tabs, 1)
+    return box
+
+
+def check_rulebook_update(window: MainWindow, name: str) -> None:
+    """Ask the store, off the GUI thread, whether round ``name`` was evaluated under an older
+    rulebook, and show or hide the banner (an archived round is told, not offered 重新评价)."""
+    service, banner = window.service, window.rulebook_update_banner
+    if service is None:
+        return
+
+    def shown(update: RulebookUpdate | None) -> None:
+        if name != window.round_name:
+            return
+        if update is None:
+            banner.setVisible(False)
+            return
+        offer = "" if window.round_archived else '，<a href="rescore">按现行标准重新评价…</a>'
+        banner.setText(f"{html.escape(update.text())}{offer}")
+        banner.setVisible(True)
+
+    window.runner.start(
+        lambda _progress, _cancel: service.rulebook_update(name),
+        name="检查评价标准版本",
+        on_success=shown,
+        on_failure=lambda _exc: banner.setVisible(False),  # a hint only: the table stands
+    )
