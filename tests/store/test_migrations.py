@@ -209,12 +209,11 @@ def test_a_judgement_items_revision_saved_as_a_confirmation_becomes_an_override(
     """Before revision 0011 a 改判 of SR26-0 that the data had decided was stored as a
     confirmation (no effect); upgrading makes it the override it was meant as, which the
     next rescore applies. A confirmation of the item while it waited (金融业) stays one."""
-    from tests.store.test_real_rulebooks import COMPLETE, _write
+    from tests.store.test_real_rulebooks import COMPLETE, _write, finance_record
     from zjtx.store import reviews
 
     manufacturer = {"name": "甲公司", "uscc": make_uscc(1), **COMPLETE}
-    bank = {**COMPLETE, "name": "乙金服", "uscc": make_uscc(2), "industry_code": "J6621"}
-    bank.pop("size_sector")
+    bank = finance_record(2, "乙金服")
     with open_store(database_url) as store:
         service = StoreService(store)
         service.create_round("2026", tier="srdi-sme", round_date=date(2026, 5, 20))

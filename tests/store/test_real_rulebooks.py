@@ -23,6 +23,27 @@ COMPLETE = {
 }  # fmt: skip
 
 
+def finance_record(number: int, name: str = "杭州金服科技有限公司") -> dict:
+    """COMPLETE as a 金融业 enterprise: outside the 划型 rules, so SR26-0 waits for a judgement."""
+    record = {**COMPLETE, "name": name, "uscc": make_uscc(number), "industry_code": "J6621"}
+    record.pop("size_sector")
+    return record
+
+
+def lg22_without_share(number: int) -> dict:
+    """A 2024 小巨人 applicant whose LG22-3a waits for its market share beside its renown
+    judgement (待补充数据)."""
+    from decimal import Decimal
+
+    from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
+
+    record = {**CLEAN, **WORKED_EXAMPLE, "application_type": "new", "holds_srdi": True}
+    record = {k: str(v) if isinstance(v, Decimal) else v for k, v in record.items()}
+    record.update(name="甲公司", uscc=make_uscc(number))
+    record.pop("market_share_domestic", None)
+    return record
+
+
 def _write(path, *records):
     path.write_text(json.dumps(list(records), ensure_ascii=False), encoding="utf-8")
     return path
@@ -167,9 +188,7 @@ def test_a_judgement_confirmed_while_open_does_not_override_facts_imported_later
     """SR26-0 of a 金融业 enterprise waits for the 划型 judgement; the evaluator's 符合 decides
     that part only, so a correction saying it is in the 经营异常名录 still fails it."""
     service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
-    record = {"name": "杭州金服科技有限公司", "uscc": make_uscc(1), **COMPLETE}
-    record.pop("size_sector")
-    record["industry_code"] = "J6621"
+    record = finance_record(1)
     service.import_paths("浙江2026", [_write(tmp_path / "a.json", record)])
     assert service.review_state("浙江2026", make_uscc(1)).evaluation["criteria"][0]["state"] == (
         "manual"
@@ -195,14 +214,7 @@ def test_a_judgement_confirmed_while_open_does_not_override_facts_imported_later
 def test_a_judgement_confirmed_while_its_data_are_missing_is_no_override(service, tmp_path):
     """LG22-3a without a market share waits for data beside its renown judgement: the
     evaluator's 符合 confirms the judgement part, so a 5 % share imported later fails it."""
-    from decimal import Decimal
-
-    from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
-
-    record = {**CLEAN, **WORKED_EXAMPLE, "application_type": "new", "holds_srdi": True}
-    record = {k: str(v) if isinstance(v, Decimal) else v for k, v in record.items()}
-    record.update(name="甲公司", uscc=make_uscc(1))
-    record.pop("market_share_domestic", None)
+    record = lg22_without_share(1)
     service.create_round("小巨人2024", tier="little-giant", round_date=date(2024, 6, 1))
     service.import_paths("小巨人2024", [_write(tmp_path / "a.json", record)])
     criteria = service.review_state("小巨人2024", make_uscc(1)).evaluation["criteria"]

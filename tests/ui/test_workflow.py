@@ -359,6 +359,16 @@ def test_review_hint_says_whether_saving_confirms_or_overrides(qtbot, window, se
     )
 
 
+def _hint(qtbot, window, uscc: str, criterion: str) -> tuple[str, str]:
+    """The review pane's hint and button for one criterion of an applicant, in the window."""
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    _select(qtbot, window, uscc)
+    review = window.review
+    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData(criterion))
+    return review.criterion_hint.text(), review.confirm_button.text()
+
+
 def test_review_hint_after_new_data_decided_a_confirmed_judgement_item(
     qtbot, window, service, tmp_path
 ):
@@ -366,49 +376,31 @@ def test_review_hint_after_new_data_decided_a_confirmed_judgement_item(
     经营异常名录: the hint says what was confirmed and what the data now say, and that saving
     now is a 改判."""
     from tests.store.helpers import make_uscc
-    from tests.store.test_real_rulebooks import COMPLETE, _write
+    from tests.store.test_real_rulebooks import _write, finance_record
 
-    record = {**COMPLETE, "name": "杭州金服科技有限公司", "uscc": make_uscc(1)}
-    record.pop("size_sector")
-    record["industry_code"] = "J6621"
+    record = finance_record(1)
     service.create_round(ROUND, tier="srdi-sme", round_date=ROUND_DATE)
     service.import_paths(ROUND, [_write(tmp_path / "a.json", record)])
     service.confirm_criterion(ROUND, make_uscc(1), "SR26-0", "met", "按金融业划型属于小型企业")
     corrected = {**record, "abnormal_operation": True}
     service.import_paths(ROUND, [_write(tmp_path / "b.json", corrected)])
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.refresh_rounds(select=ROUND)
-    _select(qtbot, window, make_uscc(1))
-    review = window.review
-    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData("SR26-0"))
-    assert review.criterion_hint.text() == (
-        "已确认为“符合”，现按申报数据计算为“不符合”；改判须写明理由。"
+    assert _hint(qtbot, window, make_uscc(1), "SR26-0") == (
+        "已确认为“符合”，现按申报数据计算为“不符合”；改判须写明理由。",
+        "改判此项（Ctrl+Enter）",
     )
-    assert review.confirm_button.text() == "改判此项（Ctrl+Enter）"
 
 
 def test_review_hint_for_a_judgement_item_waiting_for_data(qtbot, window, service, tmp_path):
     """LG22-3a without a market share: saving confirms its judgement part (not a 改判), and
     the hint says the missing data are still needed."""
     from datetime import date
-    from decimal import Decimal
 
-    from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
     from tests.store.helpers import make_uscc
-    from tests.store.test_real_rulebooks import _write
+    from tests.store.test_real_rulebooks import _write, lg22_without_share
 
-    record = {**CLEAN, **WORKED_EXAMPLE, "application_type": "new", "holds_srdi": True}
-    record = {k: str(v) if isinstance(v, Decimal) else v for k, v in record.items()}
-    record.update(name="甲公司", uscc=make_uscc(1))
-    record.pop("market_share_domestic", None)
     service.create_round(ROUND, tier="little-giant", round_date=date(2024, 6, 1))
-    service.import_paths(ROUND, [_write(tmp_path / "a.json", record)])
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.refresh_rounds(select=ROUND)
-    _select(qtbot, window, make_uscc(1))
-    review = window.review
-    review.criterion_combo.setCurrentIndex(review.criterion_combo.findData("LG22-3a"))
-    assert review.criterion_hint.text() == (
-        "计算结果为“待补充数据”；确认的是其中需人工判断的部分，缺少的数据仍须补充。"
+    service.import_paths(ROUND, [_write(tmp_path / "a.json", lg22_without_share(1))])
+    assert _hint(qtbot, window, make_uscc(1), "LG22-3a") == (
+        "计算结果为“待补充数据”；确认的是其中需人工判断的部分，缺少的数据仍须补充。",
+        "确认此项（Ctrl+Enter）",
     )
-    assert review.confirm_button.text() == "确认此项（Ctrl+Enter）"
