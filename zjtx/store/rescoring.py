@@ -89,11 +89,9 @@ def rulebook_update(
     applicants = 0
     changes: dict[tuple[str, str, str, str], None] = {}
     for kind, rulebook_id, version, digest, count in groups:
-        try:
-            now = scorer.rulebook_for(DomainApplicant({"application_type": kind}), info)
-        except (LookupError, ValueError):
-            continue  # no rulebook applies now: rescoring says so, applicant by applicant
-        if now.hash != digest:
+        now = scorer.governing(DomainApplicant({"application_type": kind}), info)
+        # None: no rulebook applies now, which rescoring says applicant by applicant.
+        if now is not None and now.hash != digest:
             applicants += count
             changes[(rulebook_id, version, now.id, now.version)] = None
     return RulebookUpdate(applicants, tuple(changes)) if applicants else None
@@ -225,11 +223,8 @@ def _known_unchanged(evaluations: Evaluations, item: _Current, info: RoundInfo) 
         return False
     if type(scorer) is not RulebookScorer:
         return False
-    try:
-        rulebook = scorer.rulebook_for(item.applicant, info)
-    except (LookupError, ValueError):
-        return False  # evaluating it raises the error, in order
-    return bool(rulebook.hash == item.old.rulebook_hash)
+    rulebook = scorer.governing(item.applicant, info)  # None: evaluating it raises the error
+    return rulebook is not None and rulebook.hash == item.old.rulebook_hash
 
 
 def _unchanged(item: _Current, evaluation: Scored) -> bool:

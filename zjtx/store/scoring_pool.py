@@ -269,10 +269,8 @@ class PoolScoring(ChunkScoring):
         naming the applicant)."""
         scorer = self.evaluations.scorer
         assert isinstance(scorer, RulebookScorer)
-        try:
-            return scorer.rulebook_for(job[0], self.info).hash == item.rulebook_hash
-        except (LookupError, ValueError):
-            return False
+        rulebook = scorer.governing(job[0], self.info)
+        return rulebook is not None and rulebook.hash == item.rulebook_hash
 
     def _here_piece(self, index: int) -> list[Scored]:
         jobs, self.pieces[index] = self.pieces[index], []

@@ -53,6 +53,15 @@ class RulebookScorer:
             self._rulebooks[key] = rulebook
         return rulebook
 
+    def governing(self, applicant: Applicant, round_info: RoundInfo) -> Any:
+        """The rulebook that governs the applicant now, or None where none does (scoring it
+        then raises what is wrong, naming the applicant): what an evaluation already stored
+        is compared with."""
+        try:
+            return self.rulebook_for(applicant, round_info)
+        except (LookupError, ValueError):
+            return None
+
     def __call__(
         self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
     ) -> Evaluation:
