@@ -474,7 +474,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                         "—" if r.score is None else r.score,
                         r.open_judgements or "",
                         r.open_warnings or "",
-                        r.decision_label + ("（需复核）" if r.decision_outdated else ""),
+                        r.decision_text,
                         r.review_status.label,
                         r.region or "—",
                     )

@@ -117,6 +117,12 @@ class Decision(LabelledEnum):
         return "评审决定"
 
 
+def decision_shown(label: str, outdated: object) -> str:
+    """A decision's label as shown, marked while it needs a second look (``outdated``, its
+    reason, is set): 推荐（需复核）. No decision ("") stays as it is."""
+    return f"{label}（需复核）" if label and outdated else label
+
+
 class ReviewStatus(LabelledEnum):
     """Where the review of one applicant stands."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from zjtx.domain.labels import Decision
+from zjtx.domain.labels import Decision, decision_shown
 from zjtx.domain.results import Confirmation
 
 
@@ -56,8 +56,7 @@ class ReviewInfo:
     @property
     def decision_text(self) -> str:
         """The decision as printed: 推荐（需复核） while it needs a second look."""
-        label = self.decision_label
-        return f"{label}（需复核）" if label and self.outdated else label
+        return decision_shown(self.decision_label, self.outdated)
 
     @property
     def decision_code(self) -> Decision | None:

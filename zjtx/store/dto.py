@@ -10,7 +10,7 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.issues import Issue
-from zjtx.domain.labels import ReviewStatus
+from zjtx.domain.labels import ReviewStatus, decision_shown
 from zjtx.domain.region import format_region
 from zjtx.domain.results import Verdict
 from zjtx.scoring.rulebook import TIERS
@@ -167,14 +167,22 @@ class ApplicantRow:
     open_warnings: int
     decision: str | None
     decision_label: str
-    decision_outdated: bool
-    decision_outdated_reason: str  # why it needs a second look, "" when not outdated
+    decision_outdated_reason: str  # why it needs a second look (需复核), "" while it stands
     review_status: ReviewStatus
     review_version: int
     updated_at: datetime
     province: str | None = None
     city: str | None = None
     county: str | None = None
+
+    @property
+    def decision_outdated(self) -> bool:
+        return bool(self.decision_outdated_reason)
+
+    @property
+    def decision_text(self) -> str:
+        """The decision as shown: 推荐（需复核） while it needs a second look."""
+        return decision_shown(self.decision_label, self.decision_outdated_reason)
 
     @property
     def region(self) -> str:
@@ -184,6 +192,7 @@ class ApplicantRow:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["decision_outdated"] = self.decision_outdated
         data["region"] = self.region
         data["score"] = None if self.score is None else str(self.score)
         data["max_score"] = None if self.max_score is None else str(self.max_score)

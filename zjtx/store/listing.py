@@ -364,9 +364,6 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
         review_at = stamp.parse(review_at)
         warnings = open_warnings.get(applicant_id, 0)
         judgements = judgements or 0
-        outdated = decision_outdated_reason(
-            decision, decided_at, version_at, verdict_at_decision, verdict
-        )
         rows.append(
             ApplicantRow(
                 applicant_id=applicant_id,
@@ -384,8 +381,9 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
                 open_warnings=warnings,
                 decision=decision,
                 decision_label=decision_label(decision),
-                decision_outdated=bool(outdated),
-                decision_outdated_reason=outdated,
+                decision_outdated_reason=decision_outdated_reason(
+                    decision, decided_at, version_at, verdict_at_decision, verdict
+                ),
                 review_status=review_status(
                     decision, judgements, warnings, applicant_id in reviewed
                 ),

@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+from zjtx.domain.labels import decision_shown
+
 EXPERT, CHAIR = "expert", "chair"
 ROLE_LABELS = {EXPERT: "评审专家", CHAIR: "组长"}
 MEAN, TRIMMED = "mean", "trimmed"
@@ -236,11 +238,7 @@ class ApplicantPanel:
     @property
     def decision_text(self) -> str:
         """The decision as shown: 推荐（需复核） while it needs a second look."""
-        return (
-            f"{self.decision_label}（需复核）"
-            if self.decision_outdated_reason
-            else (self.decision_label)
-        )
+        return decision_shown(self.decision_label, self.decision_outdated_reason)
 
     def to_dict(self) -> dict[str, Any]:
         return {

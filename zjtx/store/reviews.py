@@ -377,13 +377,9 @@ class Reviews:
             return BatchItem(uscc, state.name, "conflict", message, version=state.version)
         if state.decision:
             who = f"（{state.decided_by}）" if state.decided_by else ""
-            message = f"已有决定“{state.decision_label}”{who}；如需改变，请逐家修改"
-            if state.decision_outdated_reason:
-                # Left as it was all the same, but not to be taken for settled.
-                message = (
-                    f"已有决定“{state.decision_label}”{who}，"
-                    f"需复核：{state.decision_outdated_reason}；请逐家复核"
-                )
+            had, why = f"已有决定“{state.decision_label}”{who}", state.decision_outdated_reason
+            # Left as it was all the same; one to look at again is not to be taken for settled.
+            message = f"{had}，需复核：{why}；请逐家复核" if why else f"{had}；如需改变，请逐家修改"
             return BatchItem(uscc, state.name, "decided_before", message, version=state.version)
         opinion = template.format_map(placeholder_values(state)).strip() if template else ""
         try:

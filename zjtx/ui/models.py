@@ -176,8 +176,7 @@ def _score_text(row: ApplicantRow) -> str:
 
 
 def _decision_text(row: ApplicantRow) -> str:
-    label = row.decision_label if row.decision else "—"
-    return f"{label}（需复核）" if row.decision_outdated else label
+    return row.decision_text if row.decision else "—"
 
 
 VERDICT_ORDER = {"qualified": 0, "pending": 1, "not_qualified": 2}

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zjtx.domain.labels import CriterionState, Decision
+from zjtx.domain.labels import CriterionState, Decision, decision_shown
 from zjtx.domain.results import is_override
 from zjtx.scoring.rulebook import GRADE_LABELS
 from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
@@ -282,8 +282,11 @@ class ReviewPane(QWidget):
             return
         self.header.setText(
             f"<b>{state.name}</b>　{state.status.label}　评审版本：第 {state.version} 版"
-            + (f"　决定：{state.decision_label}" if state.decision else "")
-            + ("（需复核）" if outdated else "")
+            + (
+                f"　决定：{decision_shown(state.decision_label, outdated)}"
+                if state.decision
+                else ""
+            )
         )
         open_ids = {cid for cid, _ in state.open_judgements}
         criteria = (state.evaluation or {}).get("criteria", [])
