@@ -137,6 +137,9 @@ def test_rulebooks_and_fields_listings(capsys):
     assert main(["fields", "--json"]) == 0
     fields = json.loads(capsys.readouterr().out)
     assert any(f["key"] == "revenue_y1" and f["unit"] == "万元" for f in fields)
+    ranks = {f["key"]: f["zero_text"] for f in fields if f["zero_text"]}
+    assert ranks["sci_award_national_rank"] == "未获奖"
+    assert ranks["market_rank_global"] == "未进入排名"
     assert main(["rulebook", "show", "little-giant-2026"]) == 0
     out = capsys.readouterr().out
     assert "LG26-3" in out and "工信部企业〔2026〕2号" in out

@@ -126,6 +126,22 @@ def test_types_units_and_zero_words():
     assert dict(catalogue["size_sector"].options)["software"] == "软件和信息技术服务业"
 
 
+def test_a_rank_of_zero_reads_as_no_award_or_no_rank():
+    """A rank entered as 0 (无) reads 未获奖 or 未进入排名, not "0 名"; other ranks keep 名."""
+    catalogue = load_catalogue()
+    for key in (
+        "sci_award_national_rank",
+        "sci_award_provincial_rank",
+        "sci_award_ministerial_rank",
+    ):
+        assert catalogue[key].format_value(0) == "未获奖"
+        assert catalogue[key].format_value(2) == "2 名"
+    for key in ("market_rank_domestic", "market_rank_global"):
+        assert catalogue[key].format_value(0) == "未进入排名"
+        assert "未进入排名填 0" in catalogue[key].help
+    assert catalogue["ip1_total"].format_value(0) == "0 项"
+
+
 def _write(tmp_path, body):
     path = tmp_path / "fields.yaml"
     path.write_text("groups: {identity: 基本信息}\nfields:\n" + body, encoding="utf-8")
@@ -176,6 +192,8 @@ def test_invalid_catalogue_names_file_key_and_suggestion(tmp_path, body, message
         ("  - {key: a, label: A, group: identity, type: money, max_length: 9}\n", "只有文本字段"),
         ("  - {key: a, label: A, group: identity, type: text, max_length: 0}\n", "正整数"),
         ("  - {key: a, label: A, group: identity, type: text, max_length: 2.5}\n", "必须是整数"),
+        ("  - {key: a, label: A, group: identity, type: text, zero_text: 无}\n", "只有数值字段"),
+        ("  - {key: a, label: A, group: identity, type: int, zero_text: ''}\n", "非空文字"),
     ],
     ids=[
         "min-over-max",
@@ -186,6 +204,8 @@ def test_invalid_catalogue_names_file_key_and_suggestion(tmp_path, body, message
         "length-on-money",
         "zero-length",
         "fractional-length",
+        "zero-text-on-text",
+        "empty-zero-text",
     ],
 )
 def test_bad_bounds_name_file_and_field(tmp_path, body, message):

@@ -46,3 +46,34 @@ def test_text_uses_labels_a_notice_gives(tmp_path):
         for name in rulebook.quantities.names():
             assert ctx.text(name) == ctx.q(name).explain, name
         assert ctx.text("major_incident_3y").startswith(relabelled)
+
+
+def test_a_rank_of_zero_reads_as_no_award_in_the_explanation(tmp_path):
+    """A criterion on an award rank says 未获奖 for a rank entered as 0, in either render."""
+    path = tmp_path / "applicants.json"
+    row = {"name": "甲公司", "sci_award_national_rank": 0, "sci_award_provincial_rank": 0}
+    other = dict(row, name="乙公司", sci_award_provincial_rank=2)
+    path.write_text(json.dumps([row, other], ensure_ascii=False), encoding="utf-8")
+    applicant, ranked = read_json_applicants(path, load_catalogue())
+    rulebook = load_rulebook("srdi-sme-2022")
+    result = evaluate(applicant, rulebook, round_date=date(2025, 7, 1))
+    ctx = result.criteria._run.ctx
+    assert ctx.text("sci_award_national_rank") == "近三年国家级科技奖励获奖单位最好排名：未获奖"
+    assert ctx.q("sci_award_national_rank").explain == ctx.text("sci_award_national_rank")
+    ranked_ctx = evaluate(ranked, rulebook, round_date=date(2025, 7, 1)).criteria._run.ctx
+    assert ranked_ctx.text("sci_award_provincial_rank") == "近三年省级科技奖励获奖单位最好排名 2 名"
+    observed = " ".join(item.observed for item in result.criteria)
+    assert "最好排名：未获奖" in observed and "0 名" not in observed
+
+
+def test_no_award_is_the_gap_of_an_award_route_without_a_distance(tmp_path):
+    """IN22-D1 (an award, rank >= 1) unmet at rank 0 names 未获奖, not "差 1 名"."""
+    path = tmp_path / "applicants.json"
+    row = {"name": "甲公司", "sci_award_national_rank": 0, "sci_award_provincial_rank": 0}
+    path.write_text(json.dumps([row], ensure_ascii=False), encoding="utf-8")
+    (applicant,) = read_json_applicants(path, load_catalogue())
+    result = evaluate(applicant, load_rulebook("innovative-sme-2022"), round_date=date(2025, 7, 1))
+    (route,) = [item for item in result.criteria if item.id == "IN22-D1"]
+    assert route.gap == (
+        "近三年国家级科技奖励获奖单位最好排名：未获奖；近三年省级科技奖励获奖单位最好排名：未获奖"
+    )

@@ -107,6 +107,7 @@ def cmd_fields(args: argparse.Namespace) -> int:
                 "aliases": list(f.aliases),
                 "options": dict(f.options) or None,
                 "none_means_zero": f.none_means_zero,
+                "zero_text": f.zero_text,
                 "min": f.minimum,
                 "max": f.maximum,
                 "required": f.required,

@@ -40,6 +40,7 @@ class FieldSpec:
         options: enumeration codes to Chinese labels, in display order.
         option_aliases: extra Chinese spellings accepted for each code.
         none_means_zero: whether 无 in a cell means 0 (counts, ranks) rather than unknown.
+        zero_text: what a 0 reads as where 0 is no number of its unit (a rank of 0 is 未获奖).
         minimum / maximum: plausible range of a numeric field (in its unit), used by templates
             and the import gate: a value outside it is an error naming the cell and the range.
         max_length: most characters a text field may hold (企业名称 100); a longer text is an
@@ -61,6 +62,7 @@ class FieldSpec:
     options: tuple[tuple[str, str], ...] = ()
     option_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     none_means_zero: bool = False
+    zero_text: str | None = None
     minimum: int | None = None
     maximum: int | None = None
     max_length: int | None = None
@@ -116,6 +118,8 @@ class FieldSpec:
             return "是" if value else "否"
         if self.type == FieldType.ENUM:
             return self.option_labels.get(str(value), str(value))
+        if self.zero_text is not None and value == 0:
+            return self.zero_text
         if self.type == FieldType.PERCENT:
             return f"{value}%"
         if self.unit and self.is_numeric:

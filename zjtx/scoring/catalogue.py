@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 
 _ENTRY_KEYS = {
     "key", "label", "group", "type", "unit", "years", "period", "aliases", "options",
-    "option_aliases", "none_means_zero", "min", "max", "max_length", "required", "help",
+    "option_aliases", "none_means_zero", "zero_text", "min", "max", "max_length", "required", "help",
 }  # fmt: skip
 _NUMERIC = (FieldType.INT, FieldType.DECIMAL, FieldType.MONEY, FieldType.PERCENT)
 
@@ -35,6 +36,12 @@ def _check_limits(entry: dict[str, Any], ftype: FieldType, file: str, key: str) 
                 raise DataFileError(file, f"max_length 必须是正整数，而不是 {bound}", rule=key)
         elif ftype not in _NUMERIC:
             raise DataFileError(file, f"只有数值字段可以有 {name}", rule=key)
+    if "zero_text" in entry:
+        zero_text = entry["zero_text"]
+        if ftype not in _NUMERIC:
+            raise DataFileError(file, "只有数值字段可以有 zero_text", rule=key)
+        if not isinstance(zero_text, str) or not zero_text.strip():
+            raise DataFileError(file, "zero_text 必须是非空文字，例如 未获奖", rule=key)
     low, high = entry.get("min"), entry.get("max")
     if low is not None and high is not None and low > high:
         raise DataFileError(file, f"min（{low}）大于 max（{high}）", rule=key)
@@ -153,6 +160,7 @@ def parse_field_entries(
                 for code, aliases in option_aliases.items()
             ),
             "none_means_zero": bool(entry.get("none_means_zero", False)),
+            "zero_text": entry.get("zero_text"),
             "minimum": entry.get("min"),
             "maximum": entry.get("max"),
             "max_length": entry.get("max_length"),
@@ -186,3 +194,15 @@ def load_catalogue_file(path: Path) -> FieldCatalogue:
 def load_catalogue() -> FieldCatalogue:
     """The bundled national field catalogue (cached; FieldCatalogue is immutable)."""
     return load_catalogue_file(resource_path("fields.yaml"))
+
+
+def text_fingerprint(catalogue: FieldCatalogue) -> bytes:
+    """What of the catalogue an explanation reads (keys, labels, units, types, years, option
+    labels, zero texts), as bytes a rulebook's hash covers: an update that rewords a field
+    then marks evaluations stored under the old wording as older, as a rulebook edit does.
+    Aliases, limits and help, which only intake reads, are left out."""
+    rows = [
+        [f.key, f.label, f.unit, str(f.type), f.year, f.period, f.options, f.zero_text]
+        for f in catalogue
+    ]
+    return json.dumps(rows, ensure_ascii=False).encode("utf-8")

@@ -104,9 +104,11 @@ def _render_quantity(qv: QValue) -> str:
     if kind == "field":
         if qv.value is None:
             return f"{qdef.label} 未知"
-        if qdef.numeric_field:
-            return f"{qdef.label} {qdef.show(qv.parts[0])}"
         spec = qdef.spec
+        if qdef.numeric_field:
+            if spec is not None and spec.zero_text is not None and qv.parts[0] == 0:
+                return f"{qdef.label}：{spec.zero_text}"
+            return f"{qdef.label} {qdef.show(qv.parts[0])}"
         assert spec is not None
         return f"{qdef.label}：{spec.format_value(qv.value)}"
     if kind == "builtin":
@@ -286,11 +288,14 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
             prefix = f"{label} "
             unit = qdef.unit
             suffix = "%" if unit == "%" else f" {unit}" if unit else ""
+            zero = f"{label}：{qdef.spec.zero_text}" if qdef.spec and qdef.spec.zero_text else None
 
             def numeric_text(ctx: Context) -> str:
                 raw = ctx.values.get(name)
                 if raw is None:
                     return unknown
+                if zero is not None and raw == 0:
+                    return zero
                 number = raw if raw.__class__ is Decimal else to_number(raw)
                 return f"{prefix}{format_number(number)}{suffix}"
 
