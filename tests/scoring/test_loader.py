@@ -366,3 +366,34 @@ def test_rulebooks_naming_each_other_load_without_a_loop(tmp_path):
     new = _copy(tmp_path, "little-giant-2026", lambda d: None)
     assert load_rulebook_file(old).by_id["LG22-1a"].replaces.rulebook == "little-giant-2026"
     assert load_rulebook_file(new).by_id["LG26-1b"].replaces.criteria == ("LG22-1a",)
+
+
+def test_content_hash_covers_the_field_texts_an_explanation_reads(monkeypatch):
+    """A field's label or zero text read in explanations is part of every rulebook's hash (a
+    stored evaluation then reads as older); an alias or a help text, which only intake reads,
+    is not."""
+    from dataclasses import replace
+
+    from zjtx.domain.fields import FieldCatalogue
+    from zjtx.scoring import loader
+    from zjtx.scoring.catalogue import load_catalogue
+
+    path = resource_path("rulebooks", "srdi-sme-2022.yaml")
+    bundled = load_catalogue()
+
+    def hash_with(key: str, **changes) -> str:
+        fields = dict(bundled.fields)
+        fields[key] = replace(fields[key], **changes)
+        edited = FieldCatalogue(fields, bundled.groups, bundled.source)
+        monkeypatch.setattr(loader, "load_catalogue", lambda: edited)
+        loader._shared_derived.cache_clear()
+        try:
+            return load_rulebook_file(path).hash
+        finally:
+            loader._shared_derived.cache_clear()
+
+    before = load_rulebook_file(path).hash
+    assert hash_with("ip1_total", aliases=("一类知识产权总数",)) == before
+    assert hash_with("ip1_total", help="另一段说明") == before
+    assert hash_with("ip1_total", label="一类知识产权") != before
+    assert hash_with("sci_award_national_rank", zero_text="无") != before

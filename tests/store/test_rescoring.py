@@ -25,7 +25,7 @@ from zjtx.store import (
     scoring_pool,
 )
 from zjtx.store import imports as store_imports
-from zjtx.store.dto import RescoreReport
+from zjtx.store.dto import RescoreReport, RulebookUpdate
 from zjtx.store.scoring_port import RulebookScorer
 from zjtx.store.statistics import round_overview
 
@@ -403,3 +403,19 @@ def test_a_round_evaluated_under_an_older_rulebook_says_so_until_it_is_rescored(
     service.rescore(ROUND, evaluator="王评审")
     assert service.rulebook_update(ROUND) is None
     service.store.close()
+
+
+def test_a_rulebook_corrected_within_its_version_is_named_so() -> None:
+    """An update within one version (a file replaced in place, or field texts changed by an
+    update of zjtx) reads as a change of content, not "2026.1 → 2026.1"."""
+    update = RulebookUpdate(
+        7,
+        (
+            ("little-giant-2026", "2026.1", "little-giant-2026", "2026.1"),
+            ("srdi-sme-2022", "2022.1", "srdi-sme-2026", "2026.1"),
+        ),
+    )
+    assert update.text() == (
+        "7 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 内容有修改；"
+        "srdi-sme-2022 2022.1 → srdi-sme-2026 2026.1）"
+    )

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from zjtx.paths import resource_path
-from zjtx.scoring.catalogue import load_catalogue, parse_field_entries, read_yaml
+from zjtx.scoring.catalogue import (
+    load_catalogue,
+    parse_field_entries,
+    read_yaml,
+    text_fingerprint,
+)
 from zjtx.scoring.conditions import Cond, ScoreAtLeast
 from zjtx.scoring.context import QuantityDef, QuantityTable, parse_quantity_defs
 from zjtx.scoring.correspondence import check_correspondences
@@ -81,7 +86,8 @@ def _shared_derived() -> tuple[dict[str, QuantityDef], bytes]:
     defs = parse_quantity_defs(
         data.get("quantities") or {}, path.name, table.defs.__contains__, table.names
     )
-    return defs, path.read_bytes() + resource_path("size_standard_2011.yaml").read_bytes()
+    shared = path.read_bytes() + resource_path("size_standard_2011.yaml").read_bytes()
+    return defs, shared + text_fingerprint(catalogue)
 
 
 class _FileCheck:

@@ -91,9 +91,14 @@ class RulebookUpdate:
     changes: tuple[tuple[str, str, str, str], ...]
 
     def text(self) -> str:
-        """E.g. 12 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）."""
+        """E.g. 12 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）; a
+        change within one version reads "little-giant-2026 2026.1 内容有修改"."""
         parts = "；".join(
-            f"{old} {was} → {now}" if old == new else f"{old} {was} → {new} {now}"
+            f"{old} {was} 内容有修改"
+            if (old, was) == (new, now)
+            else f"{old} {was} → {now}"
+            if old == new
+            else f"{old} {was} → {new} {now}"
             for old, was, new, now in self.changes
         )
         return f"{self.applicants} 家企业按此前版本的评价标准评价（{parts}）"
