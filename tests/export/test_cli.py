@@ -225,3 +225,71 @@ def test_statistics_page_is_never_a_title_alone(tmp_path):
     assert all(
         label in "".join(pages[first:]) for label in ("评审决定", "行业（国民经济行业大类）")
     )
+
+
+def _stored_round(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    assert main(["round", "create", "五月批次", "--tier", "srdi-sme", "--date", "2025-05-01"]) == 0
+    assert main(["round", "import", "五月批次", str(DATA)]) == 0
+
+
+def test_report_of_chosen_applicants_of_a_round(tmp_path, monkeypatch, capsys):
+    """--applicant picks applicants of a round by code or full name: only theirs are printed."""
+    _stored_round(tmp_path, monkeypatch)
+    out = tmp_path / "reports"
+    argv = ["report", "五月批次", "--out", str(out), "--applicant", "91350100ma7e04591r"]
+    assert main([*argv, "--applicant", "天津滨海化工助剂有限公司"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "91120000MANB55092L_天津滨海化工助剂有限公司.pdf",
+        "91350100MA7E04591R_福州闽精密机械有限公司.pdf",
+    ]
+    assert "已生成 2 份评审意见表" in capsys.readouterr().out
+
+
+def test_report_of_scored_files_can_choose_applicants_too(tmp_path, capsys):
+    """--applicant with files and a tier prints only the named applicants."""
+    out = tmp_path / "reports"
+    argv = [
+        "report",
+        str(DATA),
+        *SELECT,
+        "--out",
+        str(out),
+        "--applicant",
+        "青岛海拓智能装备有限公司",
+    ]
+    assert main(argv) == 0
+    assert [p.name for p in out.iterdir()] == ["91370200MAER09182E_青岛海拓智能装备有限公司.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [
+        ("福州闽精密机械公司", "没有“福州闽精密机械公司”；您是不是要写 福州闽精密机械有限公司"),
+        ("91350100MA7E04591X", "没有“91350100MA7E04591X”；您是不是要写 91350100MA7E04591R"),
+        ("  ", "--applicant 不能为空"),
+    ],
+    ids=["name", "code", "blank"],
+)
+def test_an_unknown_applicant_is_named_with_the_closest(
+    tmp_path, monkeypatch, capsys, chosen, message
+):
+    """A code or name not in the round: exit 2, the round, the name and the closest one."""
+    _stored_round(tmp_path, monkeypatch)
+    capsys.readouterr()
+    out = tmp_path / "reports"
+    assert main(["report", "五月批次", "--out", str(out), "--applicant", chosen]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_code_after_a_round_name_points_at_applicant(tmp_path, monkeypatch, capsys):
+    """`zjtx report ROUND CODE` (a code where files go) says to use --applicant."""
+    _stored_round(tmp_path, monkeypatch)
+    capsys.readouterr()
+    argv = ["report", "五月批次", "91350100MA7E04591R", "--out", str(tmp_path / "r")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "“91350100MA7E04591R” 不是文件或文件夹" in err and "--applicant" in err

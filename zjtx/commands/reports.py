@@ -20,6 +20,7 @@ from zjtx.scoring import (
     TIERS,
     Cancelled,
 )
+from zjtx.scoring.errors import did_you_mean
 
 if TYPE_CHECKING:
     from zjtx.export.report_model import AssessmentReport
@@ -63,6 +64,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--no-single", action="store_true", help="只生成汇编 PDF，不逐家生成")
     report.add_argument("--workers", type=int, help="并行进程数（默认全部 CPU 核）")
+    report.add_argument(
+        "--applicant",
+        action="append",
+        default=[],
+        metavar="USCC_OR_NAME",
+        help="只为这家企业生成（统一社会信用代码或企业全称；可多次给出）",
+    )
     report.set_defaults(func=cmd_report)
 
     summary = subparsers.add_parser("summary", help="生成推荐汇总表（PDF 含统计页，或 Excel）")
@@ -100,7 +108,7 @@ def _is_round(args: argparse.Namespace) -> bool:
     return len(args.inputs) == 1 and not path_exists(args.inputs[0])
 
 
-def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
+def _round_outcomes(args: argparse.Namespace, chosen: list[str]) -> list[ApplicantOutcome]:
     from zjtx.export.from_store import round_outcomes
     from zjtx.store import NotFoundError, StoreError, StoreService, open_store
 
@@ -115,7 +123,13 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
     except StoreError as exc:  # a damaged file, a server that does not answer
         raise OperationFailed(str(exc)) from None
     try:
-        info, outcomes = round_outcomes(StoreService(store), args.inputs[0])
+        service = StoreService(store)
+        usccs = None
+        if chosen:
+            rows = service.list_applicants(args.inputs[0])
+            where = f"批次 “{args.inputs[0]}” 中"
+            usccs = choose_applicants([(r.uscc, r.name) for r in rows], chosen, where)
+        info, outcomes = round_outcomes(service, args.inputs[0], usccs)
     except NotFoundError as exc:
         raise UsageError(
             f"{exc}（“{args.inputs[0]}” 既不是文件或文件夹，也不是已有的批次）"
@@ -132,12 +146,57 @@ def _round_outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
 
 
 def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
+    chosen = getattr(args, "applicant", None) or []
+    if any(not text.strip() for text in chosen):
+        raise UsageError("--applicant 不能为空：请写统一社会信用代码或企业全称")
     if _is_round(args) and not (args.tier or args.rulebook):
-        return _round_outcomes(args)
+        return _round_outcomes(args, chosen)
     if not (args.tier or args.rulebook):
+        absent = [text for text in args.inputs if not path_exists(text)]
+        if absent and len(args.inputs) > 1:
+            raise UsageError(
+                f"“{absent[-1]}” 不是文件或文件夹；按批次输出时只写一个批次名称，"
+                "要只为其中某家企业生成请用 --applicant 统一社会信用代码或企业全称"
+            )
         raise UsageError("请用 --rulebook 或 --tier 指定评价标准（或给出数据库中的批次名称）")
     applicants, evaluations = score_inputs(args, required=True)
-    return [ApplicantOutcome(e, a) for e, a in zip(evaluations, applicants, strict=True)]
+    outcomes = [ApplicantOutcome(e, a) for e, a in zip(evaluations, applicants, strict=True)]
+    if not chosen:
+        return outcomes
+    pairs = [(o.evaluation.uscc, o.evaluation.name) for o in outcomes]
+    wanted = set(choose_applicants(pairs, chosen, "输入数据中"))
+    return [o for o in outcomes if o.evaluation.uscc in wanted]
+
+
+def choose_applicants(
+    applicants: list[tuple[str, str]], chosen: list[str], where: str
+) -> list[str]:
+    """The codes of the applicants named by code (any case) or full name, in the order given;
+    a UsageError names one that is not there, with the closest code or name, or a name two
+    applicants share."""
+    by_code = {code.upper(): code for code, _name in applicants if code}
+    by_name: dict[str, list[str]] = {}
+    for code, name in applicants:
+        by_name.setdefault(name, []).append(code)
+    codes: list[str] = []
+    for text in chosen:
+        key = text.strip()
+        if key.upper() in by_code:
+            codes.append(by_code[key.upper()])
+            continue
+        named = by_name.get(key)
+        if named is None:
+            closest = did_you_mean(key, [*by_name, *by_code.values()])
+            hint = f"；您是不是要写 {closest}" if closest else ""
+            raise UsageError(
+                f"{where}没有“{key}”{hint}（--applicant 写统一社会信用代码或企业全称）"
+            )
+        if len(named) > 1:
+            raise UsageError(
+                f"{where}有 {len(named)} 家企业名为“{key}”：{'、'.join(named)}；请用统一社会信用代码"
+            )
+        codes.append(named[0])
+    return list(dict.fromkeys(codes))
 
 
 def rulebook_document(evaluation: Evaluation) -> str | None:
