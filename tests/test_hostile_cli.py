@@ -301,6 +301,11 @@ HOSTILE: dict[str, list[Case]] = {
             statuses=STATUS_OK | STATUS_BAD_INPUT,
         ),
         case("made-at-bad", "report", ROUND, "--out", "{work}/r", "--made-at", "昨天"),
+        case("applicant-sql", "report", ROUND, "--out", "{work}/r", "--applicant", SQL),
+        case("applicant-long", "report", ROUND, "--out", "{work}/r", "--applicant", LONG),
+        case("applicant-control", "report", ROUND, "--out", "{work}/r", "--applicant", CTRL),
+        case("applicant-blank", "report", ROUND, "--out", "{work}/r", "--applicant", ""),
+        case("applicant-after-round", "report", ROUND, USCC, "--out", "{work}/r"),
         case(
             "round-name-control",
             "report",
