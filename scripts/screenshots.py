@@ -391,6 +391,10 @@ def main(argv: list[str] | None = None) -> int:
     shoot(batch.confirmation, "batch-confirmation")
     batch.confirmation.reject()
     batch.close()
+    # 导出 with the same filter: 所选企业评审意见表 names the rows it takes.
+    window.open_export("chosen_reports")
+    shoot(window.export_dialog, "export-dialog-chosen")
+    window.export_dialog.close()
     window.verdict_filter.setCurrentIndex(0)
 
     # The 评审意见表 of the applicant on screen, in the in-app preview (打印… prints it).

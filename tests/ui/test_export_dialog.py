@@ -36,3 +36,28 @@ def test_an_export_without_a_warning_is_shown_in_green(qtbot, service, tmp_path)
     dialog._done(outcome)
     assert dialog.status.text() == "已导出评价结果"
     assert "#1b7f3b" in dialog.status.styleSheet()
+
+
+def test_reports_of_an_empty_choice_are_refused_before_anything_runs(qtbot, service, tmp_path):
+    """所选企业评审意见表 with no row shown: a red message, no task, nothing written."""
+    service.create_round(ROUND, tier="innovative-sme", round_date=ROUND_DATE)
+    chosen = ([], "当前筛选结果（0 / 30 家）")
+    out = tmp_path / "out"
+    dialog = ExportDialog(
+        TaskRunner(), service, ROUND, lambda: None, out, "chosen_reports",
+        chosen_getter=lambda: chosen,
+    )  # fmt: skip
+    qtbot.addWidget(dialog)
+    assert dialog.kind.currentText().startswith("所选企业评审意见表（当前筛选结果（0 / 30 家）")
+    dialog.start()
+    assert dialog.task is None
+    assert dialog.status.text() == "表格中没有显示任何企业：请先调整筛选条件或选中企业"
+    assert "#c62828" in dialog.status.styleSheet()
+    assert not out.exists()
+
+
+def test_without_a_table_there_is_no_choice_to_export(qtbot, service, tmp_path):
+    """A dialog given no table rows (chosen_getter) offers no 所选企业评审意见表."""
+    dialog = _dialog(qtbot, service, tmp_path)
+    assert dialog.kind.findData("chosen_reports") == -1
+    assert dialog.kind.findData("reports") >= 0

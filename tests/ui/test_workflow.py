@@ -404,3 +404,25 @@ def test_review_hint_for_a_judgement_item_waiting_for_data(qtbot, window, servic
         "计算结果为“待补充数据”；确认的是其中需人工判断的部分，缺少的数据仍须补充。",
         "确认此项（Ctrl+Enter）",
     )
+
+
+def test_reports_of_the_applicants_the_filters_show(qtbot, window, service, sample_json, tmp_path):
+    """所选企业评审意见表: the rows the filters show (or those selected), one PDF each and a
+    combined file in a folder of their own; the dialog says which and how many."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    rows = service.list_applicants(ROUND)
+    shown = sorted(r.uscc for r in rows if r.verdict == "not_qualified")
+    assert 0 < len(shown) < len(rows)
+    window.verdict_filter.setCurrentIndex(window.verdict_filter.findData("not_qualified"))
+    window.open_export("chosen_reports")
+    export = window.export_dialog
+    assert f"当前筛选结果（{len(shown)} / {len(rows)} 家）" in export.kind.currentText()
+    export.folder.setText(str(tmp_path / "out"))
+    with qtbot.waitSignal(export.exported, timeout=TIMEOUT * 5) as exported:
+        qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+    outcome = exported.args[0]
+    singles = [p for p in outcome.files if "汇编" not in p.name]
+    assert sorted(p.name.split("_")[0] for p in singles) == shown
+    assert outcome.folder.name == f"{ROUND}_评审意见表_所选{len(shown)}家"
+    assert len(PdfReader(outcome.files[-1]).outline) == len(shown)
+    assert f"已生成 {len(shown)} 份评审意见表及汇编" in export.status.text()

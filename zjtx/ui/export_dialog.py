@@ -87,6 +87,8 @@ class ExportDialog(QDialog):
         folder: Path,
         kind: str = "report",
         parent: QWidget | None = None,
+        *,
+        chosen_getter: Callable[[], tuple[list[str], str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"导出 — {round_name}")
@@ -94,14 +96,17 @@ class ExportDialog(QDialog):
         self.service = service
         self.round_name = round_name
         self.uscc_getter = uscc_getter
+        self.chosen_getter = chosen_getter
         self.task: Task | None = None
         self.outcome: ExportOutcome | None = None
         self.preview: PdfPreview | None = None
 
         self.kind = QComboBox()
         for code, label in EXPORT_KINDS.items():
-            self.kind.addItem(label, code)
+            if code != "chosen_reports" or chosen_getter is not None:
+                self.kind.addItem(label, code)
         self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
+        self._chosen()
         self.folder = QLineEdit(str(folder))
         browse = QPushButton("浏览…")
         browse.clicked.connect(self._browse)
@@ -150,11 +155,26 @@ class ExportDialog(QDialog):
         if folder:
             self.folder.setText(folder)
 
+    def _chosen(self) -> list[str]:
+        """The applicants of 所选企业评审意见表 now, named in its entry with how they were
+        chosen ("当前筛选结果（12 / 30 家）")."""
+        index = self.kind.findData("chosen_reports")
+        if index < 0 or self.chosen_getter is None:
+            return []
+        usccs, how = self.chosen_getter()
+        self.kind.setItemText(index, f"所选企业评审意见表（{how}；PDF，每家一份并另附汇编）")
+        return usccs
+
     def start(self) -> None:
         kind = self.kind.currentData()
         uscc = self.uscc_getter() if kind == "report" else None
         if kind == "report" and not uscc:
             self._status("请先在表格中选中一家企业", "#c62828")
+            return
+        # The table's rows as they are now: its filters may have changed since the dialog opened.
+        usccs = self._chosen() if kind == "chosen_reports" else None
+        if kind == "chosen_reports" and not usccs:
+            self._status("表格中没有显示任何企业：请先调整筛选条件或选中企业", "#c62828")
             return
         folder = Path(self.folder.text()).expanduser()
         service, round_name = self.service, self.round_name
@@ -166,7 +186,14 @@ class ExportDialog(QDialog):
         self._status("正在导出……", "#555")
         self.task = self.runner.start(
             lambda progress, cancel: run_export(
-                service, round_name, kind, folder, uscc=uscc, progress=progress, cancel=cancel
+                service,
+                round_name,
+                kind,
+                folder,
+                uscc=uscc,
+                usccs=usccs,
+                progress=progress,
+                cancel=cancel,
             ),
             name="导出",
             on_progress=self._progress,

@@ -670,12 +670,21 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         if self.service is None or self.round_name is None:
             return
         dialog = ExportDialog(self.runner, self.service, self.round_name,
-                              lambda: self.current_uscc, self.settings.export_folder, kind, self)  # fmt: skip
+                              lambda: self.current_uscc, self.settings.export_folder, kind, self,
+                              chosen_getter=self.chosen_usccs)  # fmt: skip
         dialog.exported.connect(
             lambda outcome: self.settings.set_value("export/folder", str(dialog.folder.text()))
         )
         self.export_dialog = dialog
         dialog.show()
+
+    def chosen_usccs(self) -> tuple[list[str], str]:
+        """The codes of the rows selected in the table when more than one is, else of every
+        row the filters show, and how they were chosen in words (as 批量决定 takes them)."""
+        from zjtx.ui.batch_dialog import rows_for_batch
+
+        rows, how = rows_for_batch(self)
+        return [row.uscc for row in rows], how
 
     def export_corrections(self) -> None:
         """导出补正清单… (what each enterprise must still supply), as .xlsx or PDF."""

@@ -18,6 +18,7 @@ CancelFn = Callable[[], bool]
 EXPORT_KINDS = {
     "report": "当前企业评审意见表（PDF）",
     "reports": "全部评审意见表（PDF，每家一份并另附汇编）",
+    "chosen_reports": "所选企业评审意见表（PDF，每家一份并另附汇编）",
     "summary_pdf": "推荐汇总表（PDF）",
     "summary_xlsx": "推荐汇总表（Excel）",
     "publicity_pdf": "公示名单（PDF）",
@@ -61,11 +62,13 @@ def run_export(
     folder: Path,
     *,
     uscc: str | None = None,
+    usccs: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     made_at: datetime | None = None,
 ) -> ExportOutcome:
-    """Write one of EXPORT_KINDS for a round into ``folder``."""
+    """Write one of EXPORT_KINDS for a round into ``folder``: ``uscc`` is the applicant of
+    "report", ``usccs`` those of "chosen_reports" (the rows the table shows or has selected)."""
     from zjtx.export.batch import export_reports, report_file_name
 
     if kind not in EXPORT_KINDS:
@@ -91,7 +94,10 @@ def run_export(
         if progress is not None:
             progress(done, total * 2)
 
-    _, outcomes = round_outcomes(service, round_name, progress=first_half, cancel=cancel)
+    if kind == "chosen_reports" and not usccs:
+        raise ValueError("表格中没有显示任何企业：请先调整筛选条件或选中企业")
+    chosen = usccs if kind == "chosen_reports" else None
+    _, outcomes = round_outcomes(service, round_name, chosen, progress=first_half, cancel=cancel)
     total = len(outcomes)
     if not outcomes:
         raise ValueError(f"批次 “{round_name}” 中还没有企业，请先导入申报数据")
@@ -100,8 +106,10 @@ def run_export(
         if progress is not None:
             progress(total + done * total // max(steps, 1), total * 2)
 
-    if kind == "reports":
+    if kind in ("reports", "chosen_reports"):
         target_folder = folder / f"{round_name}_评审意见表"
+        if kind == "chosen_reports":
+            target_folder = folder / f"{round_name}_评审意见表_所选{total}家"
         result = export_reports(
             _reports(outcomes, round_name, made_at),
             target_folder,
