@@ -235,11 +235,11 @@ def _stored_round(tmp_path, monkeypatch) -> None:
 
 
 def test_report_of_chosen_applicants_of_a_round(tmp_path, monkeypatch, capsys):
-    """--applicant picks applicants of a round by code or full name: only theirs are printed."""
+    """--uscc picks applicants of a round by code (any case) or full name: only theirs."""
     _stored_round(tmp_path, monkeypatch)
     out = tmp_path / "reports"
-    argv = ["report", "五月批次", "--out", str(out), "--applicant", "91350100ma7e04591r"]
-    assert main([*argv, "--applicant", "天津滨海化工助剂有限公司"]) == 0
+    argv = ["report", "五月批次", "--out", str(out), "--uscc", "91350100ma7e04591r"]
+    assert main([*argv, "天津滨海化工助剂有限公司"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "91120000MANB55092L_天津滨海化工助剂有限公司.pdf",
         "91350100MA7E04591R_福州闽精密机械有限公司.pdf",
@@ -248,7 +248,7 @@ def test_report_of_chosen_applicants_of_a_round(tmp_path, monkeypatch, capsys):
 
 
 def test_report_of_scored_files_can_choose_applicants_too(tmp_path, capsys):
-    """--applicant with files and a tier prints only the named applicants."""
+    """--uscc with files and a tier prints only the named applicants."""
     out = tmp_path / "reports"
     argv = [
         "report",
@@ -256,7 +256,7 @@ def test_report_of_scored_files_can_choose_applicants_too(tmp_path, capsys):
         *SELECT,
         "--out",
         str(out),
-        "--applicant",
+        "--uscc",
         "青岛海拓智能装备有限公司",
     ]
     assert main(argv) == 0
@@ -266,9 +266,17 @@ def test_report_of_scored_files_can_choose_applicants_too(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("chosen", "message"),
     [
-        ("福州闽精密机械公司", "没有“福州闽精密机械公司”；您是不是要写 福州闽精密机械有限公司"),
-        ("91350100MA7E04591X", "没有“91350100MA7E04591X”；您是不是要写 91350100MA7E04591R"),
-        ("  ", "--applicant 不能为空"),
+        (
+            "福州闽精密机械公司",
+            "批次 “五月批次” 中没有“福州闽精密机械公司”，未生成任何文件；"
+            "您是不是要写 福州闽精密机械有限公司",
+        ),
+        (
+            "91350100MA7E04591X",
+            "没有统一社会信用代码为 91350100MA7E04591X 的企业，未生成任何文件；"
+            "您是不是要写 91350100MA7E04591R",
+        ),
+        ("  ", "--uscc 不能为空"),
     ],
     ids=["name", "code", "blank"],
 )
@@ -279,17 +287,33 @@ def test_an_unknown_applicant_is_named_with_the_closest(
     _stored_round(tmp_path, monkeypatch)
     capsys.readouterr()
     out = tmp_path / "reports"
-    assert main(["report", "五月批次", "--out", str(out), "--applicant", chosen]) == 2
+    assert main(["report", "五月批次", "--out", str(out), "--uscc", chosen]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not out.exists()
 
 
 def test_a_code_after_a_round_name_points_at_applicant(tmp_path, monkeypatch, capsys):
-    """`zjtx report ROUND CODE` (a code where files go) says to use --applicant."""
+    """`zjtx report ROUND CODE` (a code where files go) says to use --uscc."""
     _stored_round(tmp_path, monkeypatch)
     capsys.readouterr()
     argv = ["report", "五月批次", "91350100MA7E04591R", "--out", str(tmp_path / "r")]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "“91350100MA7E04591R” 不是文件或文件夹" in err and "--applicant" in err
+    assert "“91350100MA7E04591R” 不是文件或文件夹" in err and "--uscc" in err
+
+
+def test_a_name_two_applicants_share_asks_for_the_code(tmp_path, capsys):
+    """Two applicants of one name in the input: exit 2 naming both codes, nothing written."""
+    import json
+
+    records = json.loads(DATA.read_text(encoding="utf-8"))
+    twin = dict(records[1], name=records[0]["name"])
+    path = tmp_path / "twins.json"
+    path.write_text(json.dumps([records[0], twin], ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "reports"
+    assert main(["report", str(path), *SELECT, "--out", str(out), "--uscc", NAMES[0]]) == 2
+    err = capsys.readouterr().err
+    assert f"输入中有 2 家企业名为“{NAMES[0]}”" in err
+    assert records[0]["uscc"] in err and records[1]["uscc"] in err and "请写统一社会信用代码" in err
+    assert not out.exists()

@@ -13,10 +13,10 @@ from zjtx.commands.reports import (
     _outcomes,
     _output_kind,
     _progress_printer,
+    add_applicant_choice,
     build_reports,
     parse_made_at,
 )
-from zjtx.export.summary import ApplicantOutcome
 
 MAX_COPIES = 999  # what a print dialog offers; Qt's copy count is a C int
 
@@ -32,15 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "2 输入有误（找不到打印机、份数小于 1、--uscc 的企业不在输入中等），此时不打印任何页面。",
     )
     _add_selection(command)
-    command.add_argument(
-        "--uscc",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="CODE",
-        help="只打印这些统一社会信用代码的企业（按给出的顺序）；"
-        "任何一个代码不在输入中即报错，不打印",
-    )
+    add_applicant_choice(command, "打印")
     command.add_argument("--printer", metavar="NAME", help="打印机名称（默认系统默认打印机）")
     command.add_argument("--copies", type=int, default=1, metavar="N", help="份数（默认 1）")
     command.add_argument(
@@ -49,23 +41,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="不送打印机，把打印机将收到的页面写入这个 PDF 文件",
     )
     command.set_defaults(func=cmd_print)
-
-
-def select_outcomes(outcomes: list[ApplicantOutcome], usccs: list[str]) -> list[ApplicantOutcome]:
-    """The outcomes of the given codes in their order (all when none given); an unknown code
-    is a usage error, so a mistyped code never prints a partial set."""
-    if not usccs:
-        return outcomes
-    codes = list(dict.fromkeys(code.strip().upper() for code in usccs))
-    by_code: dict[str, list[ApplicantOutcome]] = {}
-    for outcome in outcomes:
-        by_code.setdefault(outcome.applicant.uscc.upper(), []).append(outcome)
-    missing = [code for code in codes if code not in by_code]
-    if missing:
-        raise UsageError(
-            f"输入中没有统一社会信用代码为 {'、'.join(missing)} 的企业，未打印任何页面"
-        )
-    return [outcome for code in codes for outcome in by_code[code]]
 
 
 def cmd_print(args: argparse.Namespace) -> int:
@@ -95,7 +70,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         printer = make_printer(PrinterSettings(args.printer, args.copies, output_file))
     except PrintError as exc:
         raise UsageError(str(exc)) from None
-    outcomes = select_outcomes(_outcomes(args), args.uscc)
+    outcomes = _outcomes(args, "未打印任何页面")
     reports = build_reports(outcomes, made_at, args.round_name)
     with tempfile.TemporaryDirectory(prefix="zjtx-print-") as folder:
         try:

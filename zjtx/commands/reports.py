@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,9 @@ from zjtx.scoring import (
     Cancelled,
 )
 from zjtx.scoring.errors import did_you_mean
+
+# What a 统一社会信用代码 looks like when written where a name could be: 18 letters and digits.
+_CODE = re.compile(r"[0-9A-Za-z]{18}")
 
 if TYPE_CHECKING:
     from zjtx.export.report_model import AssessmentReport
@@ -64,13 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     report.add_argument("--no-single", action="store_true", help="只生成汇编 PDF，不逐家生成")
     report.add_argument("--workers", type=int, help="并行进程数（默认全部 CPU 核）")
-    report.add_argument(
-        "--applicant",
-        action="append",
-        default=[],
-        metavar="USCC_OR_NAME",
-        help="只为这家企业生成（统一社会信用代码或企业全称；可多次给出）",
-    )
+    add_applicant_choice(report, "生成")
     report.set_defaults(func=cmd_report)
 
     summary = subparsers.add_parser("summary", help="生成推荐汇总表（PDF 含统计页，或 Excel）")
@@ -93,6 +91,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     results.set_defaults(func=cmd_results)
 
 
+def add_applicant_choice(parser: argparse.ArgumentParser, verb: str) -> None:
+    """--uscc: only the applicants given, by 统一社会信用代码 or full name (report and print)."""
+    parser.add_argument(
+        "--uscc",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="CODE",
+        help=f"只{verb}这些企业（统一社会信用代码，也可写企业全称；按给出的顺序）；"
+        f"任何一家不在输入中即报错，不{verb}",
+    )
+
+
 def parse_made_at(text: str | None) -> datetime:
     """The footer time: given as 'YYYY-MM-DD HH:MM' (or ISO), else now to the minute."""
     if not text:
@@ -108,7 +119,9 @@ def _is_round(args: argparse.Namespace) -> bool:
     return len(args.inputs) == 1 and not path_exists(args.inputs[0])
 
 
-def _round_outcomes(args: argparse.Namespace, chosen: list[str]) -> list[ApplicantOutcome]:
+def _round_outcomes(
+    args: argparse.Namespace, chosen: list[str], consequence: str
+) -> list[ApplicantOutcome]:
     from zjtx.export.from_store import round_outcomes
     from zjtx.store import NotFoundError, StoreError, StoreService, open_store
 
@@ -128,7 +141,8 @@ def _round_outcomes(args: argparse.Namespace, chosen: list[str]) -> list[Applica
         if chosen:
             rows = service.list_applicants(args.inputs[0])
             where = f"批次 “{args.inputs[0]}” 中"
-            usccs = choose_applicants([(r.uscc, r.name) for r in rows], chosen, where)
+            pairs = [(r.uscc, r.name) for r in rows]
+            usccs = choose_applicants(pairs, chosen, where, consequence)
         info, outcomes = round_outcomes(service, args.inputs[0], usccs)
     except NotFoundError as exc:
         raise UsageError(
@@ -145,57 +159,74 @@ def _round_outcomes(args: argparse.Namespace, chosen: list[str]) -> list[Applica
     return outcomes
 
 
-def _outcomes(args: argparse.Namespace) -> list[ApplicantOutcome]:
-    chosen = getattr(args, "applicant", None) or []
+def _outcomes(
+    args: argparse.Namespace, consequence: str = "未生成任何文件"
+) -> list[ApplicantOutcome]:
+    """The outcomes to print: of a stored round, or of the input files scored; only those of
+    ``--uscc`` (where the command has it), in its order, else all. ``consequence`` ends the
+    message when one is not there."""
+    chosen = getattr(args, "uscc", None) or []
     if any(not text.strip() for text in chosen):
-        raise UsageError("--applicant 不能为空：请写统一社会信用代码或企业全称")
+        raise UsageError("--uscc 不能为空：请写统一社会信用代码或企业全称")
     if _is_round(args) and not (args.tier or args.rulebook):
-        return _round_outcomes(args, chosen)
+        return _round_outcomes(args, chosen, consequence)
     if not (args.tier or args.rulebook):
         absent = [text for text in args.inputs if not path_exists(text)]
         if absent and len(args.inputs) > 1:
             raise UsageError(
                 f"“{absent[-1]}” 不是文件或文件夹；按批次输出时只写一个批次名称，"
-                "要只为其中某家企业生成请用 --applicant 统一社会信用代码或企业全称"
+                "只要其中某几家企业请用 --uscc 统一社会信用代码或企业全称"
             )
         raise UsageError("请用 --rulebook 或 --tier 指定评价标准（或给出数据库中的批次名称）")
     applicants, evaluations = score_inputs(args, required=True)
     outcomes = [ApplicantOutcome(e, a) for e, a in zip(evaluations, applicants, strict=True)]
     if not chosen:
         return outcomes
-    pairs = [(o.evaluation.uscc, o.evaluation.name) for o in outcomes]
-    wanted = set(choose_applicants(pairs, chosen, "输入数据中"))
-    return [o for o in outcomes if o.evaluation.uscc in wanted]
+    pairs = [(o.applicant.uscc, o.applicant.name) for o in outcomes]
+    codes = choose_applicants(pairs, chosen, "输入中", consequence)
+    by_code: dict[str, list[ApplicantOutcome]] = {}
+    for outcome in outcomes:
+        by_code.setdefault(outcome.applicant.uscc, []).append(outcome)
+    return [outcome for code in codes for outcome in by_code[code]]
 
 
 def choose_applicants(
-    applicants: list[tuple[str, str]], chosen: list[str], where: str
+    applicants: list[tuple[str, str]], chosen: list[str], where: str, consequence: str
 ) -> list[str]:
-    """The codes of the applicants named by code (any case) or full name, in the order given;
-    a UsageError names one that is not there, with the closest code or name, or a name two
-    applicants share."""
+    """The codes of the applicants named by code (any case) or full name, in the order given,
+    each once. A UsageError names every one that is not there (with the closest code or name
+    for a single one) or a name two applicants share, ending with ``consequence``."""
     by_code = {code.upper(): code for code, _name in applicants if code}
     by_name: dict[str, list[str]] = {}
     for code, name in applicants:
         by_name.setdefault(name, []).append(code)
     codes: list[str] = []
+    unknown: list[str] = []
     for text in chosen:
         key = text.strip()
         if key.upper() in by_code:
             codes.append(by_code[key.upper()])
-            continue
-        named = by_name.get(key)
-        if named is None:
-            closest = did_you_mean(key, [*by_name, *by_code.values()])
-            hint = f"；您是不是要写 {closest}" if closest else ""
+        elif len(by_name.get(key, ())) == 1:
+            codes.append(by_name[key][0])
+        elif key in by_name:
+            shared = "、".join(by_name[key])
             raise UsageError(
-                f"{where}没有“{key}”{hint}（--applicant 写统一社会信用代码或企业全称）"
+                f"{where}有 {len(by_name[key])} 家企业名为“{key}”（{shared}），{consequence}；"
+                "请写统一社会信用代码"
             )
-        if len(named) > 1:
-            raise UsageError(
-                f"{where}有 {len(named)} 家企业名为“{key}”：{'、'.join(named)}；请用统一社会信用代码"
-            )
-        codes.append(named[0])
+        else:
+            unknown.append(key)
+    if unknown:
+        looks_like_code = [k for k in unknown if _CODE.fullmatch(k)]
+        names = [k for k in unknown if not _CODE.fullmatch(k)]
+        parts = []
+        if looks_like_code:
+            parts.append(f"统一社会信用代码为 {'、'.join(looks_like_code)} 的企业")
+        if names:
+            parts.append("、".join(f"“{name}”" for name in names))
+        closest = did_you_mean(unknown[0], [*by_name, *by_code.values()])
+        hint = f"；您是不是要写 {closest}" if closest and len(unknown) == 1 else ""
+        raise UsageError(f"{where}没有{'，也没有'.join(parts)}，{consequence}{hint}")
     return list(dict.fromkeys(codes))
 
 
