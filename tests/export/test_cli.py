@@ -317,3 +317,54 @@ def test_a_name_two_applicants_share_asks_for_the_code(tmp_path, capsys):
     assert f"输入中有 2 家企业名为“{NAMES[0]}”" in err
     assert records[0]["uscc"] in err and records[1]["uscc"] in err and "请写统一社会信用代码" in err
     assert not out.exists()
+
+
+def _write_records(tmp_path, records) -> Path:
+    import json
+
+    path = tmp_path / "chosen.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _written(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir())
+
+
+def test_a_name_picks_only_its_applicant_among_those_without_a_code(tmp_path):
+    """Two applicants without a code: naming one prints that one, not every codeless one."""
+    import json
+
+    records = json.loads(DATA.read_text(encoding="utf-8"))
+    first = {k: v for k, v in records[0].items() if k != "uscc"}
+    second = {k: v for k, v in records[1].items() if k != "uscc"}
+    path = _write_records(tmp_path, [first, second])
+    out = tmp_path / "reports"
+    assert main(["report", str(path), *SELECT, "--out", str(out), "--uscc", NAMES[1]]) == 0
+    assert _written(out) == [f"无统一社会信用代码_{NAMES[1]}.pdf"]
+
+
+def test_one_code_in_two_spellings_or_one_company_twice_prints_every_entry(tmp_path):
+    """A code written in upper and lower case by two entries, or one company entered twice:
+    the code (or the name of a company entered twice) prints each entry; no ambiguity."""
+    import json
+
+    records = json.loads(DATA.read_text(encoding="utf-8"))
+    lower = dict(records[1], uscc=records[0]["uscc"].lower())
+    path = _write_records(tmp_path, [records[0], lower, records[2], dict(records[2])])
+    out = tmp_path / "by-code"
+    argv = ["report", str(path), *SELECT, "--uscc", records[0]["uscc"]]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert len(_written(out)) == 2
+    out = tmp_path / "by-name"
+    argv = ["report", str(path), *SELECT, "--uscc", NAMES[2], "--out", str(out)]
+    assert main(argv) == 0
+    assert len(_written(out)) == 2
+
+
+def test_a_misspelt_file_beside_a_real_one_asks_for_the_standard(tmp_path, capsys):
+    """Files without --tier, one misspelt: the message asks for --tier, not for --uscc."""
+    argv = ["report", str(DATA), str(tmp_path / "applicnts2.json"), "--out", str(tmp_path / "r")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "请用 --rulebook 或 --tier 指定评价标准" in err and "--uscc" not in err

@@ -142,7 +142,7 @@ def _round_outcomes(
             rows = service.list_applicants(args.inputs[0])
             where = f"批次 “{args.inputs[0]}” 中"
             pairs = [(r.uscc, r.name) for r in rows]
-            usccs = choose_applicants(pairs, chosen, where, consequence)
+            usccs = [rows[i].uscc for i in choose_applicants(pairs, chosen, where, consequence)]
         info, outcomes = round_outcomes(service, args.inputs[0], usccs)
     except NotFoundError as exc:
         raise UsageError(
@@ -171,10 +171,12 @@ def _outcomes(
     if _is_round(args) and not (args.tier or args.rulebook):
         return _round_outcomes(args, chosen, consequence)
     if not (args.tier or args.rulebook):
-        absent = [text for text in args.inputs if not path_exists(text)]
-        if absent and len(args.inputs) > 1:
+        first, *rest = args.inputs
+        if rest and not any(path_exists(text) for text in args.inputs):
+            # No file among them: a round name, then likely the code of one of its applicants
+            # (a misspelt file beside real ones is left to the file reader to name).
             raise UsageError(
-                f"“{absent[-1]}” 不是文件或文件夹；按批次输出时只写一个批次名称，"
+                f"“{rest[0]}” 不是文件或文件夹；按批次输出时只写一个批次名称，"
                 "只要其中某几家企业请用 --uscc 统一社会信用代码或企业全称"
             )
         raise UsageError("请用 --rulebook 或 --tier 指定评价标准（或给出数据库中的批次名称）")
@@ -183,37 +185,38 @@ def _outcomes(
     if not chosen:
         return outcomes
     pairs = [(o.applicant.uscc, o.applicant.name) for o in outcomes]
-    codes = choose_applicants(pairs, chosen, "输入中", consequence)
-    by_code: dict[str, list[ApplicantOutcome]] = {}
-    for outcome in outcomes:
-        by_code.setdefault(outcome.applicant.uscc, []).append(outcome)
-    return [outcome for code in codes for outcome in by_code[code]]
+    return [outcomes[i] for i in choose_applicants(pairs, chosen, "输入中", consequence)]
 
 
 def choose_applicants(
     applicants: list[tuple[str, str]], chosen: list[str], where: str, consequence: str
-) -> list[str]:
-    """The codes of the applicants named by code (any case) or full name, in the order given,
-    each once. A UsageError names every one that is not there (with the closest code or name
-    for a single one) or a name two applicants share, ending with ``consequence``."""
-    by_code = {code.upper(): code for code, _name in applicants if code}
-    by_name: dict[str, list[str]] = {}
-    for code, name in applicants:
-        by_name.setdefault(name, []).append(code)
-    codes: list[str] = []
+) -> list[int]:
+    """The positions of the applicants named by code (any case) or full name, in the order
+    given, each once (a code entered twice names both entries). A UsageError names every one
+    that is not there (with the closest code or name for a single one) or a name that
+    applicants of different codes share, ending with ``consequence``."""
+    by_code: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for index, (code, name) in enumerate(applicants):
+        if code:
+            by_code.setdefault(code.upper(), []).append(index)
+        by_name.setdefault(name, []).append(index)
+    picked: list[int] = []
     unknown: list[str] = []
     for text in chosen:
         key = text.strip()
         if key.upper() in by_code:
-            codes.append(by_code[key.upper()])
-        elif len(by_name.get(key, ())) == 1:
-            codes.append(by_name[key][0])
+            picked.extend(by_code[key.upper()])
         elif key in by_name:
-            shared = "、".join(by_name[key])
-            raise UsageError(
-                f"{where}有 {len(by_name[key])} 家企业名为“{key}”（{shared}），{consequence}；"
-                "请写统一社会信用代码"
-            )
+            named = by_name[key]
+            codes = list(dict.fromkeys(applicants[i][0].upper() for i in named))
+            if len(codes) > 1:
+                shown = "、".join(code or "未填代码" for code in codes)
+                raise UsageError(
+                    f"{where}有 {len(codes)} 家企业名为“{key}”（{shown}），{consequence}；"
+                    "请写统一社会信用代码"
+                )
+            picked.extend(named)
         else:
             unknown.append(key)
     if unknown:
@@ -224,10 +227,11 @@ def choose_applicants(
             parts.append(f"统一社会信用代码为 {'、'.join(looks_like_code)} 的企业")
         if names:
             parts.append("、".join(f"“{name}”" for name in names))
-        closest = did_you_mean(unknown[0], [*by_name, *by_code.values()])
+        codes = [applicants[indices[0]][0] for indices in by_code.values()]
+        closest = did_you_mean(unknown[0], [*by_name, *codes])
         hint = f"；您是不是要写 {closest}" if closest and len(unknown) == 1 else ""
         raise UsageError(f"{where}没有{'，也没有'.join(parts)}，{consequence}{hint}")
-    return list(dict.fromkeys(codes))
+    return list(dict.fromkeys(picked))
 
 
 def rulebook_document(evaluation: Evaluation) -> str | None:
