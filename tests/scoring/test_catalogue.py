@@ -230,3 +230,17 @@ def test_every_numeric_field_has_a_range_and_every_text_a_length_limit():
     assert 60 <= catalogue["name"].max_length <= 300
     assert catalogue["revenue_y1"].range_text() == "0 到 10,000,000,000 万元"
     assert catalogue["market_share_domestic"].range_text() == "0 到 100%"
+
+
+def test_every_rank_field_says_what_its_zero_means():
+    """Every rank (名, 无 read as 0), in the catalogue or an overlay, has a zero text: a rank
+    field added without one would print "0 名"."""
+    from zjtx.scoring.rulebook import list_overlay_ids, load_overlay, load_rulebook
+
+    specs = {spec.key: spec for spec in load_catalogue()}
+    for oid in list_overlay_ids():
+        book = load_rulebook(load_overlay(oid).extends, oid)
+        specs.update({spec.key: spec for spec in book.quantities.catalogue})
+    ranks = [spec for spec in specs.values() if spec.unit == "名" and spec.none_means_zero]
+    assert "sd_market_rank_province" in {spec.key for spec in ranks} and len(ranks) == 6
+    assert [spec.key for spec in ranks if not spec.zero_text] == []
