@@ -6,6 +6,8 @@ from datetime import date
 
 from pypdf import PdfReader
 
+from tests.ui.conftest import ROUND, ROUND_DATE
+from zjtx.intake.synthetic import write_applicants_json
 from zjtx.ui.outputs import run_export
 
 
@@ -42,3 +44,21 @@ def test_an_empty_publicity_export_returns_a_warning_naming_the_reason(
     assert "本批次无公示企业" in "".join(PdfReader(pdf).pages[0].extract_text().split())
     summary = run_export(service, "2025第一批", "summary_xlsx", tmp_path / "out")
     assert summary.warning is None
+
+
+def test_two_choices_of_as_many_applicants_go_to_folders_of_their_own(service, tmp_path):
+    """所选企业评审意见表 twice with different applicants of the same count: two folders, each
+    holding its own reports beside a combined PDF of exactly them."""
+    service.create_round(ROUND, tier="innovative-sme", round_date=ROUND_DATE)
+    service.import_paths(ROUND, [write_applicants_json(tmp_path / "a.json", 4, ROUND_DATE.year)])
+    codes = [row.uscc for row in service.list_applicants(ROUND)]
+    first = run_export(service, ROUND, "chosen_reports", tmp_path / "out", usccs=codes[:2])
+    second = run_export(service, ROUND, "chosen_reports", tmp_path / "out", usccs=codes[2:])
+    assert first.folder.name == f"{ROUND}_评审意见表_所选2家"
+    assert second.folder.name == f"{ROUND}_评审意见表_所选2家_2"
+    for outcome, chosen in ((first, codes[:2]), (second, codes[2:])):
+        singles = sorted(
+            p.name.split("_")[0] for p in outcome.folder.glob("*.pdf") if "汇编" not in p.name
+        )
+        assert singles == sorted(chosen)
+        assert len(PdfReader(outcome.files[-1]).outline) == 2

@@ -426,3 +426,27 @@ def test_reports_of_the_applicants_the_filters_show(qtbot, window, service, samp
     assert outcome.folder.name == f"{ROUND}_评审意见表_所选{len(shown)}家"
     assert len(PdfReader(outcome.files[-1]).outline) == len(shown)
     assert f"已生成 {len(shown)} 份评审意见表及汇编" in export.status.text()
+
+
+def test_chosen_reports_refuse_when_the_table_shows_another_round(
+    qtbot, window, service, sample_json, tmp_path
+):
+    """An export dialog left open on one round, the window switched to another: 所选 names
+    the mismatch in red and exports nothing, rather than one round's reports for the other's
+    rows."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    window.open_export("chosen_reports")
+    export = window.export_dialog
+    export.folder.setText(str(tmp_path / "out"))
+    service.create_round("另一批次", tier="srdi-sme", round_date=ROUND_DATE)
+    service.import_paths("另一批次", [sample_json])
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select="另一批次")
+    assert window.round_name == "另一批次" and export.isVisible()
+    qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+    assert export.task is None
+    assert export.status.text() == (
+        f"窗口的表格现在显示的是另一个批次：请回到批次 “{ROUND}” 再导出所选企业"
+    )
+    assert "另一个批次" in export.kind.currentText()
+    assert not (tmp_path / "out").exists()

@@ -88,7 +88,7 @@ class ExportDialog(QDialog):
         kind: str = "report",
         parent: QWidget | None = None,
         *,
-        chosen_getter: Callable[[], tuple[list[str], str]] | None = None,
+        chosen_getter: Callable[[], tuple[list[str], str] | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"导出 — {round_name}")
@@ -155,13 +155,17 @@ class ExportDialog(QDialog):
         if folder:
             self.folder.setText(folder)
 
-    def _chosen(self) -> list[str]:
+    def _chosen(self) -> list[str] | None:
         """The applicants of 所选企业评审意见表 now, named in its entry with how they were
-        chosen ("当前筛选结果（12 / 30 家）")."""
+        chosen ("当前筛选结果（12 / 30 家）"); None when the window's table shows another round."""
         index = self.kind.findData("chosen_reports")
         if index < 0 or self.chosen_getter is None:
             return []
-        usccs, how = self.chosen_getter()
+        chosen = self.chosen_getter()
+        if chosen is None:
+            self.kind.setItemText(index, "所选企业评审意见表（表格显示的是另一个批次）")
+            return None
+        usccs, how = chosen
         self.kind.setItemText(index, f"所选企业评审意见表（{how}；PDF，每家一份并另附汇编）")
         return usccs
 
@@ -173,6 +177,12 @@ class ExportDialog(QDialog):
             return
         # The table's rows as they are now: its filters may have changed since the dialog opened.
         usccs = self._chosen() if kind == "chosen_reports" else None
+        if kind == "chosen_reports" and usccs is None:
+            self._status(
+                f"窗口的表格现在显示的是另一个批次：请回到批次 “{self.round_name}” 再导出所选企业",
+                "#c62828",
+            )
+            return
         if kind == "chosen_reports" and not usccs:
             self._status("表格中没有显示任何企业：请先调整筛选条件或选中企业", "#c62828")
             return

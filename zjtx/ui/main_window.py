@@ -669,19 +669,24 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
 
         if self.service is None or self.round_name is None:
             return
-        dialog = ExportDialog(self.runner, self.service, self.round_name,
+        round_name = self.round_name
+        dialog = ExportDialog(self.runner, self.service, round_name,
                               lambda: self.current_uscc, self.settings.export_folder, kind, self,
-                              chosen_getter=self.chosen_usccs)  # fmt: skip
+                              chosen_getter=lambda: self.chosen_usccs(round_name))  # fmt: skip
         dialog.exported.connect(
             lambda outcome: self.settings.set_value("export/folder", str(dialog.folder.text()))
         )
         self.export_dialog = dialog
         dialog.show()
 
-    def chosen_usccs(self) -> tuple[list[str], str]:
+    def chosen_usccs(self, round_name: str) -> tuple[list[str], str] | None:
         """The codes of the rows selected in the table when more than one is, else of every
-        row the filters show, and how they were chosen in words (as 批量决定 takes them)."""
+        row the filters show, and how they were chosen in words (as 批量决定 takes them); None
+        when the table shows another round than ``round_name`` (a dialog left open)."""
         from zjtx.ui.batch_dialog import rows_for_batch
+
+        if round_name != self.round_name:
+            return None
 
         rows, how = rows_for_batch(self)
         return [row.uscc for row in rows], how

@@ -55,6 +55,15 @@ def _reports(outcomes: Sequence[ApplicantOutcome], round_name: str, made_at: dat
     ]
 
 
+def unused_folder(path: Path) -> Path:
+    """``path``, or ``path_2``, ``path_3`` … the first that does not exist yet."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}_{number}")
+    return candidate
+
+
 def run_export(
     service: StoreService,
     round_name: str,
@@ -109,7 +118,9 @@ def run_export(
     if kind in ("reports", "chosen_reports"):
         target_folder = folder / f"{round_name}_评审意见表"
         if kind == "chosen_reports":
-            target_folder = folder / f"{round_name}_评审意见表_所选{total}家"
+            # A folder of its own each time: another choice of as many must not land beside
+            # this one's files, under a combined PDF that holds only the latest.
+            target_folder = unused_folder(folder / f"{round_name}_评审意见表_所选{total}家")
         result = export_reports(
             _reports(outcomes, round_name, made_at),
             target_folder,
