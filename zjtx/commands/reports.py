@@ -171,7 +171,7 @@ def _outcomes(
     if _is_round(args) and not (args.tier or args.rulebook):
         return _round_outcomes(args, chosen, consequence)
     if not (args.tier or args.rulebook):
-        first, *rest = args.inputs
+        rest = args.inputs[1:]
         if rest and not any(path_exists(text) for text in args.inputs):
             # No file among them: a round name, then likely the code of one of its applicants
             # (a misspelt file beside real ones is left to the file reader to name).
