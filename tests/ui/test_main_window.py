@@ -416,6 +416,41 @@ def test_printing_the_whole_round_prints_every_report(
     assert len(PdfReader(target).pages) == sum(len(PdfReader(p).pages) for p in singles)
 
 
+def test_printing_the_chosen_applicants_prints_the_rows_the_filters_show(
+    qtbot, window, service, sample_json, tmp_path, monkeypatch
+):
+    """打印所选企业评审意见表 with a verdict filter sends exactly those applicants' reports,
+    and says how they were chosen; with nothing shown it prints nothing and says why."""
+    from pypdf import PdfReader
+
+    from zjtx.ui.outputs import run_export
+
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    rows = service.list_applicants(ROUND)
+    shown = [r.uscc for r in rows if r.verdict == "not_qualified"]
+    assert 0 < len(shown) < len(rows)
+    window.verdict_filter.setCurrentIndex(window.verdict_filter.findData("not_qualified"))
+    target = tmp_path / "chosen.pdf"
+    _print_into(monkeypatch, target)
+    messages: list[str] = []
+    window.message.connect(messages.append)
+    window.print_chosen_action.trigger()
+    qtbot.waitUntil(lambda: any("已打印" in m for m in messages), timeout=TIMEOUT * 5)
+    assert (
+        f"{len(shown)} 份评审意见表（当前筛选结果（{len(shown)} / {len(rows)} 家））"
+        in messages[-1]
+    )
+    exported = run_export(service, ROUND, "chosen_reports", tmp_path / "out", usccs=shown)
+    singles = [p for p in exported.files if "汇编" not in p.name]
+    assert len(PdfReader(target).pages) == sum(len(PdfReader(p).pages) for p in singles)
+
+    window.search.setText("没有这家企业")
+    window.apply_filters()
+    assert window.proxy.rowCount() == 0
+    window.print_chosen_action.trigger()
+    assert messages[-1] == "表格中没有显示任何企业：请先调整筛选条件或选中企业"
+
+
 def test_a_read_only_database_is_shown_and_nothing_offers_to_write(
     qtbot, service, sample_json, font
 ):

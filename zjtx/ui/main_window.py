@@ -337,6 +337,11 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
                                    menu_export, True)  # fmt: skip
         self.print_all_action = action("打印本批次全部评审意见表…", self.print_round,
                                        "Ctrl+Shift+P", menu_export)  # fmt: skip
+        self.print_chosen_action = action("打印所选企业评审意见表…", self.print_chosen, None,
+                                          menu_export)  # fmt: skip
+        self.print_chosen_action.setStatusTip(
+            "表格中选中多家时打印选中的企业，否则打印当前筛选出的全部企业"
+        )
         menu_export.addSeparator()
         self.report_action = action("导出评审意见表…", lambda: self.open_export("report"),
                                     "Ctrl+Shift+E", menu_export)  # fmt: skip
@@ -374,6 +379,7 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         self.rescore_action.setEnabled(has_rows and not archived and writable)
         self.print_action.setEnabled(has_rows)
         self.print_all_action.setEnabled(has_rows)
+        self.print_chosen_action.setEnabled(has_rows)
         self.next_action.setEnabled(has_rows)
         self.batch_action.setEnabled(has_rows and not archived and writable)
         self.panel_action.setEnabled(has_round)
@@ -461,6 +467,23 @@ class MainWindow(RoundsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
         if self.service is None or self.round_name is None:
             return
         self.print_job = print_round_reports(self, self.runner, self.service, self.round_name)
+        self.print_job.finished.connect(self.message.emit)
+
+    def print_chosen(self) -> None:
+        """Print the 评审意见表 of the rows the filters show, or of those selected."""
+        from zjtx.ui.printing import print_round_reports
+
+        if self.service is None or self.round_name is None:
+            return
+        chosen = self.chosen_usccs(self.round_name)
+        assert chosen is not None  # the table shows the round it names
+        usccs, how = chosen
+        if not usccs:
+            self.message.emit("表格中没有显示任何企业：请先调整筛选条件或选中企业")
+            return
+        self.print_job = print_round_reports(
+            self, self.runner, self.service, self.round_name, usccs, how
+        )
         self.print_job.finished.connect(self.message.emit)
 
     def reload_rows(self) -> None:

@@ -452,7 +452,7 @@ def render_round_reports(
 
 
 def _print_reports_work(
-    service: StoreService, round_name: str, usccs: Sequence[str] | None
+    service: StoreService, round_name: str, usccs: Sequence[str] | None, how: str = ""
 ) -> PrintWork:
     def work(printer: QPrinter, progress: ProgressFn, cancel: CancelFn) -> PrintOutcome:
         with tempfile.TemporaryDirectory(prefix="zjtx-print-") as folder:
@@ -470,7 +470,7 @@ def _print_reports_work(
         if len(rendered) == 1:
             what = f"“{rendered[0][1]}”的评审意见表"
         else:
-            what = f" {len(rendered)} 份评审意见表"
+            what = f" {len(rendered)} 份评审意见表" + (f"（{how}）" if how else "")
         message = printed_message(what, pages, printer)
         return PrintOutcome(len(files), pages, printer.copyCount(), message)
 
@@ -512,8 +512,14 @@ def print_current_report(
 
 
 def print_round_reports(
-    parent: QWidget | None, runner: TaskRunner, service: StoreService, round_name: str
+    parent: QWidget | None,
+    runner: TaskRunner,
+    service: StoreService,
+    round_name: str,
+    usccs: Sequence[str] | None = None,
+    how: str = "",
 ) -> PrintJob:
-    """Ask for a printer, then render and print every 评审意见表 of the round, in table order."""
-    work = _print_reports_work(service, round_name, None)
+    """Ask for a printer, then render and print every 评审意见表 of the round in table order,
+    or those of ``usccs`` in their order (``how`` says how they were chosen, in the message)."""
+    work = _print_reports_work(service, round_name, usccs, how)
     return PrintJob(parent, runner, work, [READING, RENDERING, SENDING]).start()
