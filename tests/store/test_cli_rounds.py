@@ -35,6 +35,29 @@ def _applicants_file(tmp_path, *records):
     return str(path)
 
 
+def test_an_applicant_pending_on_missing_data_cannot_be_recommended(capsys, tmp_path):
+    """待定 because a figure is missing: 推荐 is refused naming the item (the data could still
+    fail it); 退回补充材料 is what the evaluator can do, and is accepted."""
+    record = {k: v for k, v in COMPLETE.items() if k != "major_incident_3y"}
+    file = _applicants_file(tmp_path, {"name": "杭州精工机械有限公司", "uscc": A, **record})
+    assert (
+        run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")[0] == 0
+    )
+    assert run(capsys, "round", "import", ROUND, file)[0] == 0
+    confirm = ["--confirm", "SR26-5=met", "--reason", "国内细分市场占有率第二"]
+    assert run(capsys, "review", ROUND, A, *confirm)[0] == 0
+    code, out, _ = run(capsys, "round", "show", ROUND, "--json")
+    assert json.loads(out)["applicants"][0]["verdict"] == "pending"
+
+    code, _, err = run(capsys, "review", ROUND, A, "--decision", "recommend", "--opinion", "同意")
+    assert code == 2
+    assert "尚有 1 项待补充数据：SR26-0 通用资格条件；请补齐数据后重新导入，或退回补充材料" in err
+    code, _, err = run(
+        capsys, "review", ROUND, A, "--decision", "return", "--opinion", "请补充近三年事故情况说明"
+    )
+    assert code == 0, err
+
+
 def test_round_lifecycle_from_the_command_line(capsys, tmp_path):
     """Create, import, show, review and read the history, in text and in JSON."""
     code, out, _ = run(
