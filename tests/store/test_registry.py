@@ -303,6 +303,28 @@ def test_marking_a_round_recognised_enters_its_recommendations(service, tmp_path
     assert shown.entries[0].title == "innovative-sme"
 
 
+def test_a_recommendation_that_needs_a_second_look_is_not_recognised(service, tmp_path):
+    """A 推荐 whose data were imported again after it (需复核) keeps the round from being
+    marked 认定: refused naming the company and why, nothing entered; once decided again,
+    marking enters both."""
+    service.create_round("2026创新型", tier="innovative-sme", round_date=date(2026, 6, 1))
+    applicants = [make_applicant(n, name=f"测试(丙{n})科技有限公司") for n in (1, 2)]
+    service.import_file("2026创新型", make_file(tmp_path / "r.xlsx", applicants))
+    for n in (1, 2):
+        _decide(service, "2026创新型", n, "recommend")
+    changed = [make_applicant(1, name="测试(丙1)科技有限公司", revenue="1600"), applicants[1]]
+    service.import_file("2026创新型", make_file(tmp_path / "r2.xlsx", changed))
+    with pytest.raises(InvalidRequestError) as refused:
+        service.registry.recognise_round("2026创新型", evaluator="张三")
+    message = str(refused.value)
+    assert "有 1 家“推荐”需复核，未标记任何企业：测试(丙1)科技有限公司" in message
+    assert "决定作出后企业数据已重新导入" in message and "请复核并重新保存决定后再标记" in message
+    assert service.registry.list_entries(title="innovative-sme") == []
+    _decide(service, "2026创新型", 1, "recommend")
+    marked = service.registry.recognise_round("2026创新型", evaluator="张三")
+    assert (marked.rows, marked.added) == (2, 2)
+
+
 def test_a_recognised_recommendation_cannot_be_withdrawn_while_registered(service, tmp_path):
     """Once a round is marked 认定, an enterprise it entered keeps its 推荐 until its title is
     revoked in the register: changing the decision is refused, naming the register entry and

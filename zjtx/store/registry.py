@@ -292,7 +292,7 @@ class Registry:
         from zjtx.domain.labels import Decision
         from zjtx.domain.registry import DEFAULT_LEVEL
         from zjtx.intake.published_list import ListRow, PublishedList
-        from zjtx.store.common import find_round
+        from zjtx.store.common import find_round, outdated_decisions
 
         with gc_paused(), self.store.write_session() as session:
             _lock(session)
@@ -302,7 +302,7 @@ class Registry:
             title = RegistryTitle(round_row.tier)
             year = year or round_row.round_date.year
             query = (
-                select(Applicant.name, Applicant.uscc, ApplicantVersion.city,
+                select(Applicant.id, Applicant.name, Applicant.uscc, ApplicantVersion.city,
                        ApplicantVersion.county)
                 .join(Review, Review.applicant_id == Applicant.id)
                 .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
@@ -310,9 +310,22 @@ class Registry:
                        Review.decision == Decision.RECOMMEND.value)
                 .order_by(Applicant.id)
             )  # fmt: skip
+            recommended = session.execute(query).all()
+            # A 推荐 that the data or the verdict has overtaken is no recognition yet.
+            outdated = outdated_decisions(session, round_row.id)
+            doubtful = [
+                f"{name}（{uscc}）：{outdated[owner]}"
+                for owner, name, uscc, _city, _county in recommended
+                if owner in outdated
+            ]
+            if doubtful:
+                raise InvalidRequestError(
+                    f"批次 “{round_row.name}” 中有 {len(doubtful)} 家“{Decision.RECOMMEND.label}”"
+                    f"需复核，未标记任何企业：{'；'.join(doubtful)}；请复核并重新保存决定后再标记"
+                )
             rows = [
                 ListRow(name, normalise_name(name), uscc, city, county, None, None)
-                for name, uscc, city, county in session.execute(query)
+                for _owner, name, uscc, city, county in recommended
             ]
             if not rows:
                 raise InvalidRequestError(
