@@ -368,3 +368,31 @@ def test_a_misspelt_file_beside_a_real_one_asks_for_the_standard(tmp_path, capsy
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "请用 --rulebook 或 --tier 指定评价标准" in err and "--uscc" not in err
+
+
+def test_report_and_print_warn_of_a_decision_that_needs_a_second_look(
+    tmp_path, monkeypatch, capsys
+):
+    """A 推荐 overtaken by a later 改判: `report` and `print` warn on stderr naming it and why,
+    and the 评审意见表 prints why under the decision."""
+    _stored_round(tmp_path, monkeypatch)
+    uscc = "91350100MA7E04591R"
+    steps = [
+        ["review", "五月批次", uscc, "--confirm", "SR22-S4=met", "--reason", "属工业六基领域",
+         "--ack-warning", "uscc-org-code", "--reason", "已核对营业执照"],
+        ["review", "五月批次", uscc, "--decision", "recommend", "--opinion", "同意推荐。"],
+        ["review", "五月批次", uscc, "--confirm", "SR22-0=unmet", "--reason", "列入经营异常名录"],
+    ]  # fmt: skip
+    for argv in steps:
+        assert main(argv) == 0, argv
+    capsys.readouterr()
+    why = "决定作出后评价结论由“符合条件”变为“不符合条件”"
+    warning = f"评审意见表中 1 家企业的决定需复核：\n· 福州闽精密机械有限公司（{uscc}）：{why}"
+    out = tmp_path / "reports"
+    assert main(["report", "五月批次", "--out", str(out), "--uscc", uscc]) == 0
+    assert f"zjtx: 警告：{warning}" in capsys.readouterr().err
+    text = flat_text(out / f"{uscc}_福州闽精密机械有限公司.pdf")
+    assert "推荐（需复核）" in text and f"需复核{why}" in text
+    target = tmp_path / "打印.pdf"
+    assert main(["print", "五月批次", "--uscc", uscc, "--to-file", str(target)]) == 0
+    assert f"zjtx: 警告：{warning}" in capsys.readouterr().err

@@ -157,5 +157,9 @@ def test_outputs_mark_and_warn_of_a_decision_that_needs_a_second_look(tmp_path):
     sheet = load_workbook(summary.files[0])["推荐汇总表"]
     line = next(r for r in sheet.iter_rows(values_only=True) if row.uscc in r)
     assert "推荐（需复核）" in line and "不符合条件" in line
-    text = "".join(page.extract_text() for page in PdfReader(report.files[0]).pages)
-    assert "推荐（需复核）" in "".join(text.split())
+    text = "".join(
+        "".join(page.extract_text().split()) for page in PdfReader(report.files[0]).pages
+    )
+    assert "推荐（需复核）" in text
+    assert f"需复核{why}" in text  # the 评审意见表 says why, under the decision
+    assert report.warning == f"评审意见表中 {notice}"

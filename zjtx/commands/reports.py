@@ -16,7 +16,7 @@ from zjtx.commands.textout import unescaped
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
 from zjtx.export.sources import catalogue_of, document_number
-from zjtx.export.summary import ApplicantOutcome
+from zjtx.export.summary import ApplicantOutcome, outdated_lines, outdated_warning
 from zjtx.scoring import (
     TIERS,
     Cancelled,
@@ -300,7 +300,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers 至少为 1")
     made_at = parse_made_at(args.made_at)
-    reports = build_reports(_outcomes(args), made_at, args.round_name)
+    outcomes = _outcomes(args)
+    reports = build_reports(outcomes, made_at, args.round_name)
     folder = Path(args.out)
     if path_exists(args.out) and not folder.is_dir():
         raise UsageError(f"“{folder}” 不是文件夹")
@@ -319,6 +320,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 130
     except OSError as exc:
         return write_failed(folder, exc)
+    print_warning(outdated_warning("评审意见表中", outdated_lines(outcomes)))
     if result.files:
         print(f"已生成 {len(result.files)} 份评审意见表（共 {result.pages} 页）：{folder}")
     if result.combined is not None:

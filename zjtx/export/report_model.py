@@ -320,6 +320,7 @@ class AssessmentReport:
     # round fixed (an override says what it overrode), e.g. “适用通知：工信厅企业函〔2025〕190号…”.
     policy: tuple[str, ...] = ()
     panel: PanelPage | None = None  # the panel page, when the round has an expert panel
+    decision_note: str = ""  # why a decision needs a second look (需复核), printed under it
 
     def all_text(self) -> str:
         """Every printed string (for the font-coverage check and for tests)."""
@@ -339,7 +340,8 @@ class AssessmentReport:
             parts += [j.title, j.computed, j.result, j.reason, j.evaluator, j.at]
         for w in self.warnings:
             parts += [w.message, w.reason, w.evaluator]
-        parts += [self.decision, self.opinion, self.evaluator, self.evaluator_unit]
+        parts += [self.decision, self.decision_note, self.opinion, self.evaluator]
+        parts += [self.evaluator_unit]
         parts += [self.decided_at, *self.notes]
         parts += [bar.title for bar in self.chart]
         if self.panel is not None:
@@ -686,6 +688,7 @@ def build_assessment_report(
             for w in (review.acknowledged_warnings if review else ())
         ),
         decision=decision,
+        decision_note=(review.outdated or "") if review is not None and review.decision else "",
         opinion=review.opinion if review else "",
         evaluator=review.evaluator if review else "",
         evaluator_unit=review.evaluator_unit if review else "",

@@ -276,13 +276,19 @@ def _decision_block(report: AssessmentReport) -> list[Flowable]:
             below = [Spacer(1, 2 * mm), para(report.opinion, "body")]
     decision_style = "body" if report.decision == NOT_DECIDED else "verdict"
     rows: list[list[CellSpec]] = [
-        [Cell("评审决定", "label"), Cell(report.decision, decision_style)],
-        [Cell("评审意见", "label"), opinion],
+        [Cell("评审决定", "label"), Cell(report.decision, decision_style)]
     ]
+    if report.decision_note:
+        rows.append([Cell("需复核", "label"), Cell(report.decision_note, "body")])
+    rows.append([Cell("评审意见", "label"), opinion])
+    last = len(rows) - 1
     table = grid(
         rows,
         [27 * mm, CONTENT_WIDTH - 27 * mm],
-        commands=[("BACKGROUND", (0, 0), (0, -1), HEAD_FILL), ("VALIGN", (1, 1), (1, 1), "TOP")],
+        commands=[
+            ("BACKGROUND", (0, 0), (0, -1), HEAD_FILL),
+            ("VALIGN", (1, last), (1, last), "TOP"),
+        ],
     )
     return [table, *below]
 
