@@ -396,3 +396,22 @@ def test_report_and_print_warn_of_a_decision_that_needs_a_second_look(
     target = tmp_path / "打印.pdf"
     assert main(["print", "五月批次", "--uscc", uscc, "--to-file", str(target)]) == 0
     assert f"zjtx: 警告：{warning}" in capsys.readouterr().err
+
+
+def test_tables_of_a_round_are_headed_by_its_name_or_the_one_given(tmp_path, monkeypatch):
+    """summary and publicity of a stored round print its name; --round-name replaces it."""
+    _stored_round(tmp_path, monkeypatch)
+    summary = tmp_path / "汇总.pdf"
+    assert main(["summary", "五月批次", "--out", str(summary)]) == 0
+    assert "五月批次（2025年5月1日）" in flat_text(summary)
+    publicity = tmp_path / "公示.pdf"
+    argv = [
+        "publicity",
+        "五月批次",
+        "--round-name",
+        "2025年第二批专精特新",
+        "--out",
+        str(publicity),
+    ]
+    assert main(argv) == 0
+    assert "2025年第二批专精特新（2025年5月1日）" in flat_text(publicity)

@@ -47,6 +47,18 @@ def _batch():
     ]
 
 
+def test_a_named_round_heads_the_summary_and_the_publicity_list(catalogue):
+    """The round's name (a stored round's, or --round-name) heads both tables, with its date."""
+    summary = build_recommendation_summary(
+        _batch(), catalogue=catalogue, made_at=MADE_AT, round_name="2026年第一批专精特新"
+    )
+    assert summary.subtitle == (
+        "2026年第一批专精特新（2026年3月1日）　认定标准：专精特新中小企业认定标准（srdi-sme-2022）"
+    )
+    publicity = build_publicity_list(_batch(), made_at=MADE_AT, round_name="2026年第一批专精特新")
+    assert publicity.subtitle == "2026年第一批专精特新（2026年3月1日）"
+
+
 def test_summary_rows_are_ranked_by_verdict_then_score(catalogue):
     """Recommended first by score, then the rest by verdict and score; every column as printed."""
     summary = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT)

@@ -352,7 +352,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     kind = _output_kind(args.out, (".pdf", ".xlsx"))
     outcomes = _outcomes(args)
     try:
-        summary, pages = write_summary(outcomes, Path(args.out), parse_made_at(args.made_at))
+        summary, pages = write_summary(
+            outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name
+        )
     except OSError as exc:
         return write_failed(args.out, exc)
     print_warning(summary.warning)
@@ -369,7 +371,9 @@ def cmd_publicity(args: argparse.Namespace) -> int:
     _output_kind(args.out, (".pdf", ".xlsx"))
     outcomes = _outcomes(args)
     try:
-        publicity = write_publicity(outcomes, Path(args.out), parse_made_at(args.made_at))
+        publicity = write_publicity(
+            outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name
+        )
     except OSError as exc:
         return write_failed(args.out, exc)
     print_warning(publicity.warning)

@@ -155,13 +155,20 @@ def empty_publicity_reason(items: Sequence[ApplicantOutcome]) -> str:
     return f"本批次 {len(items)} 家中{head}（{'，'.join(parts)}）"
 
 
-def _batch_title(items: Sequence[ApplicantOutcome]) -> tuple[str, str]:
-    """Tier title (when the batch has one tier) and the round line."""
+def _batch_title(
+    items: Sequence[ApplicantOutcome], round_name: str | None = None
+) -> tuple[str, str]:
+    """Tier title (when the batch has one tier) and the round line: the round's name with its
+    date when one is given (a stored round's, or --round-name), else the dates."""
     tiers = sorted({i.evaluation.tier for i in items})
     tier = tier_label(tiers[0]) if len(tiers) == 1 else ""
     dates = sorted({i.evaluation.round_date for i in items})
     rulebooks = sorted({f"{i.evaluation.rulebook_title}（{i.evaluation.rulebook}）" for i in items})
-    round_text = "、".join(f"{d.year}年{d.month}月{d.day}日批次" for d in dates)
+    days = [f"{d.year}年{d.month}月{d.day}日" for d in dates]
+    if round_name:
+        round_text = f"{round_name}（{'、'.join(days)}）"
+    else:
+        round_text = "、".join(f"{day}批次" for day in days)
     return tier, f"{round_text}　认定标准：{'；'.join(rulebooks)}" if items else ""
 
 
@@ -386,11 +393,15 @@ def _footer(made_at: datetime, items: Sequence[ApplicantOutcome]) -> str:
 
 
 def build_recommendation_summary(
-    items: Sequence[ApplicantOutcome], *, catalogue: FieldCatalogue, made_at: datetime
+    items: Sequence[ApplicantOutcome],
+    *,
+    catalogue: FieldCatalogue,
+    made_at: datetime,
+    round_name: str | None = None,
 ) -> RecommendationSummary:
     """推荐汇总表: the recommended first, ranked by score; the rest after them, unranked, by
-    verdict (符合条件 first), then score (high first), then code."""
-    tier, subtitle = _batch_title(items)
+    verdict (符合条件 first), then score (high first), then code. ``round_name`` heads it."""
+    tier, subtitle = _batch_title(items, round_name)
     rows = []
     ordered = sorted(items, key=_rank_key)
     for rank, item in zip(_ranks(ordered), ordered, strict=True):
@@ -423,9 +434,12 @@ def build_recommendation_summary(
     )
 
 
-def build_publicity_list(items: Sequence[ApplicantOutcome], *, made_at: datetime) -> PublicityList:
-    """公示名单 of the recommended applicants, ordered by region, then code."""
-    tier, subtitle = _batch_title(items)
+def build_publicity_list(
+    items: Sequence[ApplicantOutcome], *, made_at: datetime, round_name: str | None = None
+) -> PublicityList:
+    """公示名单 of the recommended applicants, ordered by region, then code; ``round_name``
+    heads it."""
+    tier, subtitle = _batch_title(items, round_name)
     chosen = [i for i in items if i.recommended]
     chosen.sort(key=lambda i: (region_text(i.applicant), i.evaluation.uscc))
     rows = tuple(

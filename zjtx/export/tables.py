@@ -32,11 +32,16 @@ def write_in_place(target: Path, write: Callable[[Path], T]) -> T:
 
 
 def write_summary(
-    outcomes: Sequence[ApplicantOutcome], target: Path, made_at: datetime
+    outcomes: Sequence[ApplicantOutcome],
+    target: Path,
+    made_at: datetime,
+    round_name: str | None = None,
 ) -> tuple[RecommendationSummary, int | None]:
     """The 推荐汇总表 as PDF (``.pdf``; with its page count) or Excel (otherwise; None)."""
     catalogue = round_catalogue([o.evaluation for o in outcomes])
-    summary = build_recommendation_summary(outcomes, catalogue=catalogue, made_at=made_at)
+    summary = build_recommendation_summary(
+        outcomes, catalogue=catalogue, made_at=made_at, round_name=round_name
+    )
     if target.suffix.lower() == ".pdf":
         from zjtx.export.summary_pdf import render_summary_pdf
 
@@ -48,10 +53,13 @@ def write_summary(
 
 
 def write_publicity(
-    outcomes: Sequence[ApplicantOutcome], target: Path, made_at: datetime
+    outcomes: Sequence[ApplicantOutcome],
+    target: Path,
+    made_at: datetime,
+    round_name: str | None = None,
 ) -> PublicityList:
     """The 公示名单 as PDF (``.pdf``) or Excel (otherwise)."""
-    publicity = build_publicity_list(outcomes, made_at=made_at)
+    publicity = build_publicity_list(outcomes, made_at=made_at, round_name=round_name)
     if target.suffix.lower() == ".pdf":
         from zjtx.export.summary_pdf import render_publicity_pdf
 

@@ -145,12 +145,12 @@ def run_export(
     warning = None
     if kind.startswith("summary"):
         target = folder / f"{round_name}_推荐汇总表{suffix}"
-        summary, _pages = write_summary(outcomes, target, made_at)
+        summary, _pages = write_summary(outcomes, target, made_at, round_name)
         message = f"已生成推荐汇总表（{len(summary.rows)} 家）：{target.name}"
         warning = summary.warning
     elif kind.startswith("publicity"):
         target = folder / f"{round_name}_公示名单{suffix}"
-        publicity = write_publicity(outcomes, target, made_at)
+        publicity = write_publicity(outcomes, target, made_at, round_name)
         message = f"已生成公示名单（{len(publicity.rows)} 家）：{target.name}"
         warning = publicity.warning
     else:
