@@ -142,6 +142,23 @@ def test_a_decision_taken_on_older_data_reads_for_a_second_look(capsys, tmp_path
     assert json.loads(out)["applicants"] == []
 
 
+def test_round_show_says_what_a_filter_left_and_an_empty_one(capsys, tmp_path):
+    """A filter showing some: 显示 N / M 家; one showing none: 没有符合筛选条件的企业 (not
+    符合条件, a verdict); an empty round: 本批次还没有企业."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    assert "（本批次还没有企业）" in run(capsys, "round", "show", ROUND)[1]
+    records = [
+        {"name": "杭州精工机械有限公司", "uscc": A, **COMPLETE},
+        {"name": "宁波精工机械有限公司", "uscc": make_uscc(2), **COMPLETE},
+    ]
+    run(capsys, "round", "import", ROUND, _applicants_file(tmp_path, *records))
+    out = run(capsys, "round", "show", ROUND, "--search", "杭州")[1]
+    assert "显示 1 / 2 家（按筛选条件）" in out and "宁波精工" not in out
+    out = run(capsys, "round", "show", ROUND, "--open", "warnings")[1]
+    assert "（没有符合筛选条件的企业）" in out
+    assert "显示" not in run(capsys, "round", "show", ROUND)[1]
+
+
 def test_stale_review_version_is_a_conflict(capsys, tmp_path):
     """--expect-version older than the saved review exits 3 and says what changed."""
     run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")

@@ -482,8 +482,14 @@ def cmd_show(args: argparse.Namespace) -> int:
                 ],
             )
         )
-    else:
-        print("（没有符合条件的企业）")
+    filtered = any(
+        getattr(args, name)
+        for name in ("verdict", "decision", "status", "open", "region", "search")
+    )
+    if not rows:
+        print("（没有符合筛选条件的企业）" if filtered else "（本批次还没有企业）")
+    elif filtered:
+        print(f"\n显示 {len(rows)} / {stats.applicants} 家（按筛选条件）")
     outdated = [r for r in rows if r.decision_outdated]
     if outdated:
         print(f"\n需复核的决定 {len(outdated)} 家：")
