@@ -111,6 +111,17 @@ def test_round_import_json_lists_registry_warnings_and_accept_applies(capsys, tm
     code, out, _ = run(capsys, "registry", "show", make_uscc(1))
     assert "小巨人2026（2026-06-01）" in out
 
+    # No record is no evidence of 否: the declared 是 of an applicant on no list stays.
+    records[1]["holds_srdi"] = True
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    run(capsys, "round", "import", "小巨人2026", str(path))
+    code, _, err = run(
+        capsys, "registry", "accept", "小巨人2026", make_uscc(2), "--field", "holds_srdi"
+    )
+    assert code == 2
+    assert "培育库中没有企业 “不在任何名单的企业有限公司” 的专精特新中小企业称号记录" in err
+    assert "不能据此把" in err and "改判相应指标" in err
+
 
 def test_a_word_list_is_imported_like_a_workbook(capsys, tmp_path):
     """`registry import 名单.docx` enters every row; the same names in .xlsx change nothing."""

@@ -260,13 +260,17 @@ def accept_registry_value(
     valid = [e for e in mine if is_valid(e.status, e.valid_until, year)]
     value = bool(valid)
     old = domain.get(field)
+    if not mine:
+        # The register holds the lists a bureau imported, not every title ever given: no
+        # record is no evidence of 否.
+        raise InvalidRequestError(
+            f"培育库中没有企业 “{domain.name}” 的{RegistryTitle.label_of(title)}称号记录（培育库只含已导入的"
+            f"名单），不能据此把“{field_label(field)}”改为“否”；如经核实确无该称号，请更正申报"
+            "数据后重新导入，或改判相应指标并写明理由"
+        )
     if old is value:
         raise InvalidRequestError(f"“{field_label(field)}”已与培育库的记录一致，无需采用")
-    basis = (
-        _describe(valid[0])
-        if valid
-        else (_describe(mine[-1]) + "，不在有效期内" if mine else "培育库中无该称号记录")
-    )
+    basis = _describe(valid[0]) if valid else _describe(mine[-1]) + "，不在有效期内"
     values = dict(version.values)
     values[field] = codec.encode_value(value)
     # Over the file's own cells, as a province filled from the round's region is kept.
