@@ -166,7 +166,7 @@ def test_stated_ratio_checked_against_amounts(tmp_path):
     )
     result = read(path)
     assert issue_tuples(result) == [("E3", None, "ratio-mismatch", "warning")]
-    assert "3.33%" in result.issues[0].message
+    assert "按金额计算为 3.33%（上年度）：请核对" in result.issues[0].message
     mapping = {m.header: m.role for m in result.files[0].column_mapping}
     assert mapping["研发费用占营业收入比重（%）"] == "ratio"
     assert all("ratio" not in key for a in result.applicants for key in a.values)
@@ -195,3 +195,21 @@ def test_every_issue_carries_location_code_and_chinese_message(tmp_path):
     assert (issue.file, issue.sheet, issue.cell, issue.row) == ("r.xlsx", "名单", "C2", 2)
     assert issue.code == "value-unreadable" and issue.field == "revenue_y1"
     assert "abc" in issue.message and "营业收入" in issue.message
+
+
+def test_a_stated_intensity_that_matches_no_year_names_each_figure(tmp_path):
+    """研发费用占比 without a year, matching neither the year's figure nor the three years'
+    combined one: the warning labels both (上年度, 近三年合计)."""
+    years = [
+        f"{y}年{item}（万元）" for item in ("营业收入", "研发费用") for y in (2025, 2024, 2023)
+    ]
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [*HEAD, *years, "研发费用占营业收入比重（%）"],
+            ["甲公司", CODE_A, 3000, 2000, 1000, 150, 100, 80, 9.9],
+        ],
+    )
+    result = read(path)
+    (issue,) = [i for i in result.issues if i.code == "ratio-mismatch"]
+    assert "按金额计算为 5.00%（上年度），或 5.50%（近三年合计）：请核对" in issue.message

@@ -7,7 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
+from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
 from zjtx.intake.headers import RATIO_LABELS
@@ -290,16 +290,19 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         computed = computed_ratio(values, stated.ratio, stated.year_index)
         if computed is None:
             continue
-        candidates = [computed]
+        # Each figure says what it is: the year's own, or the three years' combined one.
+        candidates = [(computed, YEAR_WORDS.get(stated.year_index, ""))]
         decimals = max(0, -int(stated.value.normalize().as_tuple().exponent))
         tolerance = Decimal(5).scaleb(-(decimals + 1)) + Decimal("0.000001")
         if abs(stated.value - computed) > tolerance and stated.ratio == "rd_intensity":
             # Without a year the intensity may be the three years' combined one.
             combined = computed_ratio(values, "rd_intensity_3y", stated.year_index)
             if combined is not None:
-                candidates.append(combined)
-        if all(abs(stated.value - c) > tolerance for c in candidates):
-            shown = "、".join(f"{c:.2f}%" for c in candidates)
+                candidates.append((combined, "近三年合计"))
+        if all(abs(stated.value - c) > tolerance for c, _label in candidates):
+            shown = "，或 ".join(
+                f"{c:.2f}%（{label}）" if label else f"{c:.2f}%" for c, label in candidates
+            )
             record.add(
                 "ratio-mismatch",
                 Severity.WARNING,
