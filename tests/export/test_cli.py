@@ -371,10 +371,11 @@ def test_a_misspelt_file_beside_a_real_one_asks_for_the_standard(tmp_path, capsy
 
 
 def test_report_and_print_warn_of_a_decision_that_needs_a_second_look(
-    tmp_path, monkeypatch, capsys
+    tmp_path, monkeypatch, capsys, qapp
 ):
     """A 推荐 overtaken by a later 改判: `report` and `print` warn on stderr naming it and why,
-    and the 评审意见表 prints why under the decision."""
+    and the 评审意见表 prints why under the decision. (``qapp``: print reuses pytest-qt's
+    QApplication; one of its own would be a QGuiApplication the widget tests cannot use.)"""
     _stored_round(tmp_path, monkeypatch)
     uscc = "91350100MA7E04591R"
     steps = [
