@@ -440,9 +440,12 @@ def test_chosen_reports_refuse_when_the_table_shows_another_round(
     export.folder.setText(str(tmp_path / "out"))
     service.create_round("另一批次", tier="srdi-sme", round_date=ROUND_DATE)
     service.import_paths("另一批次", [sample_json])
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.refresh_rounds(select="另一批次")
-    assert window.round_name == "另一批次" and export.isVisible()
+    window.refresh_rounds(select="另一批次")
+    # The import's own reload of the first round may report first: wait for the second's rows.
+    qtbot.waitUntil(
+        lambda: window.round_name == "另一批次" and not window._loading_rows, timeout=TIMEOUT
+    )
+    assert export.isVisible()
     qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
     assert export.task is None
     assert export.status.text() == (
