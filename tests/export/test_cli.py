@@ -277,8 +277,13 @@ def test_report_of_scored_files_can_choose_applicants_too(tmp_path, capsys):
             "您是不是要写 91350100MA7E04591R",
         ),
         ("  ", "--uscc 不能为空"),
+        (
+            "精密",
+            "批次 “五月批次” 中没有“精密”，未生成任何文件；名称含“精密”的有 1 家："
+            "福州闽精密机械有限公司（请写全称或代码）",
+        ),
     ],
-    ids=["name", "code", "blank"],
+    ids=["name", "code", "blank", "part-of-a-name"],
 )
 def test_an_unknown_applicant_is_named_with_the_closest(
     tmp_path, monkeypatch, capsys, chosen, message

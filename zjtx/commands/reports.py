@@ -228,8 +228,16 @@ def choose_applicants(
         if names:
             parts.append("、".join(f"“{name}”" for name in names))
         codes = [applicants[indices[0]][0] for indices in by_code.values()]
-        closest = did_you_mean(unknown[0], [*by_name, *codes])
-        hint = f"；您是不是要写 {closest}" if closest and len(unknown) == 1 else ""
+        hint = ""
+        if len(unknown) == 1:
+            # Part of a name (郑州) names the companies it is in; else the closest code or name.
+            within = [name for name in by_name if unknown[0] in name]
+            closest = did_you_mean(unknown[0], [*by_name, *codes])
+            if within:
+                shown = "、".join(within[:5]) + ("等" if len(within) > 5 else "")
+                hint = f"；名称含“{unknown[0]}”的有 {len(within)} 家：{shown}（请写全称或代码）"
+            elif closest:
+                hint = f"；您是不是要写 {closest}"
         raise UsageError(f"{where}没有{'，也没有'.join(parts)}，{consequence}{hint}")
     return list(dict.fromkeys(picked))
 
