@@ -396,24 +396,34 @@ def test_ctrl_p_prints_the_current_applicants_report(
         )
 
 
+def _printed(qtbot, window, monkeypatch, action, target: Path) -> list[str]:
+    """Trigger a print action with the print dialog answered by ``target`` (a PDF file), and
+    wait for its closing message; the window's messages."""
+    _print_into(monkeypatch, target)
+    messages: list[str] = []
+    window.message.connect(messages.append)
+    action.trigger()
+    qtbot.waitUntil(lambda: any("已打印" in m for m in messages), timeout=TIMEOUT * 5)
+    return messages
+
+
+def _pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
 def test_printing_the_whole_round_prints_every_report(
     qtbot, window, service, sample_json, tmp_path, monkeypatch
 ):
     """打印本批次全部评审意见表 sends every applicant's report: the pages add up."""
-    from pypdf import PdfReader
-
     from zjtx.ui.outputs import run_export
 
     _open_round_with_sample(qtbot, window, sample_json).close()
     target = tmp_path / "round.pdf"
-    _print_into(monkeypatch, target)
-    messages: list[str] = []
-    window.message.connect(messages.append)
-    window.print_all_action.trigger()
-    qtbot.waitUntil(lambda: any("已打印" in m for m in messages), timeout=TIMEOUT * 5)
+    _printed(qtbot, window, monkeypatch, window.print_all_action, target)
     exported = run_export(service, ROUND, "reports", tmp_path / "out")
-    singles = [p for p in exported.files if "汇编" not in p.name]
-    assert len(PdfReader(target).pages) == sum(len(PdfReader(p).pages) for p in singles)
+    assert _pages(target) == sum(_pages(p) for p in exported.files if "汇编" not in p.name)
 
 
 def test_printing_the_chosen_applicants_prints_the_rows_the_filters_show(
@@ -421,8 +431,6 @@ def test_printing_the_chosen_applicants_prints_the_rows_the_filters_show(
 ):
     """打印所选企业评审意见表 with a verdict filter sends exactly those applicants' reports,
     and says how they were chosen; with nothing shown it prints nothing and says why."""
-    from pypdf import PdfReader
-
     from zjtx.ui.outputs import run_export
 
     _open_round_with_sample(qtbot, window, sample_json).close()
@@ -431,18 +439,13 @@ def test_printing_the_chosen_applicants_prints_the_rows_the_filters_show(
     assert 0 < len(shown) < len(rows)
     window.verdict_filter.setCurrentIndex(window.verdict_filter.findData("not_qualified"))
     target = tmp_path / "chosen.pdf"
-    _print_into(monkeypatch, target)
-    messages: list[str] = []
-    window.message.connect(messages.append)
-    window.print_chosen_action.trigger()
-    qtbot.waitUntil(lambda: any("已打印" in m for m in messages), timeout=TIMEOUT * 5)
+    messages = _printed(qtbot, window, monkeypatch, window.print_chosen_action, target)
     assert (
         f"{len(shown)} 份评审意见表（当前筛选结果（{len(shown)} / {len(rows)} 家））"
         in messages[-1]
     )
     exported = run_export(service, ROUND, "chosen_reports", tmp_path / "out", usccs=shown)
-    singles = [p for p in exported.files if "汇编" not in p.name]
-    assert len(PdfReader(target).pages) == sum(len(PdfReader(p).pages) for p in singles)
+    assert _pages(target) == sum(_pages(p) for p in exported.files if "汇编" not in p.name)
 
     window.search.setText("没有这家企业")
     window.apply_filters()
