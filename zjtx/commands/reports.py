@@ -193,8 +193,8 @@ def choose_applicants(
 ) -> list[int]:
     """The positions of the applicants named by code (any case) or full name, in the order
     given, each once (a code entered twice names both entries). A UsageError names every one
-    that is not there (with the closest code or name for a single one) or a name that
-    applicants of different codes share, ending with ``consequence``."""
+    that is not there (for a single one, the names it is part of, or else the closest code or
+    name) or a name that applicants of different codes share, ending with ``consequence``."""
     by_code: dict[str, list[int]] = {}
     by_name: dict[str, list[int]] = {}
     for index, (code, name) in enumerate(applicants):
