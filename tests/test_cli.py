@@ -236,3 +236,23 @@ def test_rulebook_show_says_which_items_are_judged_only_in_some_cases(capsys):
     criteria = {c["id"]: c for c in json.loads(capsys.readouterr().out)["criteria"]}
     assert criteria["IN22-S1"]["judgement_in_some_cases"] is True
     assert criteria["IN22-D3"]["judgement_in_some_cases"] is False
+
+
+def test_every_option_of_every_command_says_what_it_is():
+    """Each --option of each command has a help text (`zjtx X --help` is how a user learns it)."""
+    import argparse
+
+    from zjtx.cli import build_parser
+
+    bare: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}")
+            elif action.option_strings and not action.help:
+                bare.append(f"{path} {action.option_strings[0]}")
+
+    walk(build_parser(), "zjtx")
+    assert bare == []

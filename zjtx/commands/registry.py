@@ -23,6 +23,11 @@ from zjtx.domain.registry import (
 STATUS_CHOICES = ("recognised", "publicity", "renewed", "revoked")
 
 
+def _labelled(codes, labels) -> str:
+    """``recognised（已认定）、publicity（公示中）…`` for an option's help."""
+    return "、".join(f"{code}（{labels(code).label}）" for code in codes)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "registry",
@@ -38,9 +43,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--title", required=True, help=f"称号：{titles}")
     importer.add_argument("--year", type=int, required=True, help="认定（公示）年度")
     importer.add_argument("--batch", default="", help="批次，如 第一批")
-    importer.add_argument("--status", default="recognised", choices=STATUS_CHOICES)
-    importer.add_argument("--level", choices=[lv.value for lv in RegistryLevel])
-    importer.add_argument("--valid-years", type=int, default=DEFAULT_VALID_YEARS)
+    importer.add_argument(
+        "--status",
+        default="recognised",
+        choices=STATUS_CHOICES,
+        help=f"名单的性质：{_labelled(STATUS_CHOICES, RegistryStatus)}（默认 recognised）",
+    )
+    importer.add_argument(
+        "--level",
+        choices=[lv.value for lv in RegistryLevel],
+        help=f"称号级别：{_labelled([lv.value for lv in RegistryLevel], RegistryLevel)}"
+        "（默认按称号：创新型、专精特新中小企业为省级，小巨人、单项冠军为国家级）",
+    )
+    importer.add_argument(
+        "--valid-years",
+        type=int,
+        default=DEFAULT_VALID_YEARS,
+        help=f"有效期年数（默认 {DEFAULT_VALID_YEARS}，自认定年度起算）",
+    )
     _common(importer, evaluator=True)
     importer.set_defaults(func=_guarded(cmd_import))
 
@@ -48,38 +68,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--title", help=f"称号：{titles}")
     listing.add_argument("--year", type=int, help="认定年度")
     listing.add_argument("--region", help="设区市或县（市、区）")
-    listing.add_argument("--status", choices=[s.value for s in RegistryStatus])
+    listing.add_argument(
+        "--status",
+        choices=[s.value for s in RegistryStatus],
+        help=f"状态：{_labelled([s.value for s in RegistryStatus], RegistryStatus)}",
+    )
     _common(listing)
     listing.set_defaults(func=_guarded(cmd_list))
 
     show = actions.add_parser("show", help="一家企业的称号、历次状态及在各批次的申报与决定")
-    show.add_argument("enterprise", metavar="NAME_OR_USCC")
+    show.add_argument("enterprise", metavar="NAME_OR_USCC", help="企业名称或统一社会信用代码")
     _common(show)
     show.set_defaults(func=_guarded(cmd_show))
 
     due = actions.add_parser("due", help="有效期于某年届满、应复核的企业")
-    due.add_argument("--year", type=int, required=True)
+    due.add_argument("--year", type=int, required=True, help="有效期届满的年度")
     due.add_argument("--title", help=f"称号：{titles}")
     due.add_argument("--out", metavar="FILE.pdf|FILE.xlsx", help="导出到期复核提醒")
     _common(due)
     due.set_defaults(func=_guarded(cmd_due))
 
     revoke = actions.add_parser("revoke", help="撤销企业的称号（须说明理由）")
-    revoke.add_argument("enterprise", metavar="NAME_OR_USCC")
+    revoke.add_argument("enterprise", metavar="NAME_OR_USCC", help="企业名称或统一社会信用代码")
     revoke.add_argument("--title", required=True, help=f"称号：{titles}")
-    revoke.add_argument("--reason", required=True)
+    revoke.add_argument("--reason", required=True, help="撤销理由（记入留痕）")
     _common(revoke, evaluator=True)
     revoke.set_defaults(func=_guarded(cmd_revoke))
 
     link = actions.add_parser("link", help="为只有名称的企业补充统一社会信用代码（确认相近名称）")
-    link.add_argument("name", metavar="NAME")
-    link.add_argument("--uscc", required=True)
+    link.add_argument("name", metavar="NAME", help="培育库中的企业名称")
+    link.add_argument("--uscc", required=True, help="要补充的统一社会信用代码")
     _common(link, evaluator=True)
     link.set_defaults(func=_guarded(cmd_link))
 
     accept = actions.add_parser("accept", help="将培育库中的称号记录采用到申报数据（来源：培育库）")
-    accept.add_argument("round", metavar="ROUND")
-    accept.add_argument("uscc", metavar="USCC")
+    accept.add_argument("round", metavar="ROUND", help="评审批次名称")
+    accept.add_argument("uscc", metavar="USCC", help="申报企业的统一社会信用代码")
     accept.add_argument("--field", required=True, help="holds_srdi、holds_innovative 等")
     _common(accept, evaluator=True)
     accept.set_defaults(func=_guarded(cmd_accept))
@@ -92,14 +116,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     recognise.add_argument("round", metavar="ROUND", help="评审批次名称")
     recognise.add_argument("--year", type=int, help="认定年度（默认为批次日期的年份）")
     recognise.add_argument("--batch", help="批次说明（默认为批次名称）")
-    recognise.add_argument("--valid-years", type=int, default=DEFAULT_VALID_YEARS)
+    recognise.add_argument(
+        "--valid-years",
+        type=int,
+        default=DEFAULT_VALID_YEARS,
+        help=f"有效期年数（默认 {DEFAULT_VALID_YEARS}，自认定年度起算）",
+    )
     _common(recognise, evaluator=True)
     recognise.set_defaults(func=_guarded(cmd_recognise))
 
     export = actions.add_parser("export", help="将培育库导出为 Excel")
-    export.add_argument("--out", required=True, metavar="FILE.xlsx")
+    export.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
     export.add_argument("--title", help=f"称号：{titles}")
-    export.add_argument("--year", type=int)
+    export.add_argument("--year", type=int, help="认定年度")
     export.set_defaults(func=_guarded(cmd_export), json=False)
 
 

@@ -111,9 +111,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     show = actions.add_parser("show", help="列出批次中的企业、评价结论、决定与评审状态")
     show.add_argument("name", metavar="NAME")
-    show.add_argument("--verdict", choices=tuple(Verdict.labels()))
-    show.add_argument("--decision", choices=(*[d.value for d in Decision], "none"))
-    show.add_argument("--status", choices=tuple(ReviewStatus.labels()))
+    show.add_argument(
+        "--verdict",
+        choices=tuple(Verdict.labels()),
+        help="只列此结论：" + "、".join(f"{k}（{v}）" for k, v in Verdict.labels().items()),
+    )
+    show.add_argument(
+        "--decision",
+        choices=(*[d.value for d in Decision], "none"),
+        help="只列此决定："
+        + "、".join(f"{k}（{v}）" for k, v in Decision.labels().items())
+        + "、none（未决定）",
+    )
+    show.add_argument(
+        "--status",
+        choices=tuple(ReviewStatus.labels()),
+        help="只列此评审状态："
+        + "、".join(f"{k}（{v}）" for k, v in ReviewStatus.labels().items()),
+    )
     show.add_argument(
         "--open",
         choices=OPEN_ITEMS,
