@@ -213,3 +213,24 @@ def test_a_stated_intensity_that_matches_no_year_names_each_figure(tmp_path):
     result = read(path)
     (issue,) = [i for i in result.issues if i.code == "ratio-mismatch"]
     assert "按金额计算为 5.00%（上年度），或 5.50%（近三年合计）：请核对" in issue.message
+
+
+def test_a_share_below_one_percent_typed_as_a_fraction_is_questioned(tmp_path):
+    """0.248 in a 占有率 column (its % format lost) reads 0.248 % and is warned of, with what to
+    type if 24.8 % was meant; "0.5%" typed with its sign and 25.7 are not."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [*HEAD, "主导产品全国细分市场占有率（%）"],
+            ["甲公司", CODE_A, 0.248],
+            ["乙公司", CODE_B, "0.5%"],
+            ["丙公司", CODE_C, 25.7],
+        ],
+    )
+    result = read(path)
+    found = [i for i in result.issues if i.code == "percent-looks-fractional"]
+    assert [(i.cell, i.severity) for i in found] == [("C2", "warning")]
+    assert found[0].message == (
+        "主导产品全国细分市场占有率读作 0.248%；如指 24.8%，请填 24.8（本列填百分数，12.5 表示 12.5%）"
+    )
+    assert result.applicants[0].values["market_share_domestic"] == Decimal("0.248")

@@ -165,6 +165,12 @@ _CODES = (
         "revenue-unit-suspect", W, "金额单位存疑", "营业收入的数量级提示可能按元而非万元填写。"
     ),
     IssueCode("growth-over-300", W, "增长率超过 300%", "营业收入增长率超过 300%，请核实。"),
+    IssueCode(
+        "percent-looks-fractional",
+        W,
+        "百分数疑似填成小数",
+        "百分比列的值小于 1（如 0.248），可能是丢了百分比格式的 24.8%。",
+    ),
     # Saving into a round.
     IssueCode("store-text-too-long", E, "文字超出入库长度", "企业名称或代码超过数据库允许的长度。"),
     IssueCode("store-missing-uscc", E, "没有信用代码", "没有统一社会信用代码的企业无法入库。"),

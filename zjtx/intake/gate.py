@@ -18,6 +18,7 @@ from zjtx.intake.values import (
     control_characters,
     is_placeholder,
     shown_text,
+    tidy,
 )
 
 REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as 万元
@@ -43,14 +44,14 @@ def _fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-_RULES: dict[int, tuple[FieldCatalogue, tuple[Any, ...], dict[str, Any], tuple[Any, ...]]] = {}
+_RULES: dict[int, tuple[Any, ...]] = {}
 
 
 def _rules(
     catalogue: FieldCatalogue,
-) -> tuple[tuple[Any, ...], dict[str, Any], tuple[Any, ...]]:
-    """Required fields, numeric bounds and text fields with their length limits of a catalogue,
-    computed once per catalogue."""
+) -> tuple[tuple[Any, ...], dict[str, Any], tuple[Any, ...], tuple[FieldSpec, ...]]:
+    """Required fields, numeric bounds, text fields with their length limits and percent fields
+    of a catalogue, computed once per catalogue."""
     cached = _RULES.get(id(catalogue))
     if cached is None or cached[0] is not catalogue:
         required = tuple(spec for spec in catalogue if spec.required)
@@ -70,8 +71,9 @@ def _rules(
             for spec in catalogue
             if spec.type == FieldType.TEXT
         )
-        cached = _RULES[id(catalogue)] = (catalogue, required, bounds, texts)
-    return cached[1], cached[2], cached[3]
+        percents = tuple(spec for spec in catalogue if spec.type == FieldType.PERCENT)
+        cached = _RULES[id(catalogue)] = (catalogue, required, bounds, texts, percents)
+    return cached[1], cached[2], cached[3], cached[4]
 
 
 def _typed_bound(spec: Any, bound: int | None, default: int) -> Any:
@@ -161,10 +163,19 @@ def _range_hint(spec: FieldSpec) -> str:
     return f"（合理范围 {bounds}）" if bounds else ""
 
 
+def _raw(record: Record, key: str) -> str:
+    """The cell's text as typed ("" when it came from nowhere a user typed)."""
+    provenance = record.provenance
+    try:
+        return (provenance[key].raw or "") if key in provenance else ""
+    except (KeyError, AttributeError):
+        return ""
+
+
 def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
     values = record.values
-    required, bounds, texts = _rules(catalogue)
+    required, bounds, texts, percents = _rules(catalogue)
     _check_texts(record, texts)
     for spec in required:
         if spec.key not in values and not any(issue.field == spec.key for issue in record.issues):
@@ -191,6 +202,18 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             warning = org_code_warning(code)
             if warning:
                 record.add("uscc-org-code", Severity.WARNING, warning, field_key="uscc")
+    for spec in percents:
+        value = values.get(spec.key)
+        if value is not None and ZERO < value < 1 and "%" not in _raw(record, spec.key):
+            # 0.248 where the column means percent: likely a fraction whose % format was lost.
+            whole = _shown_number(tidy(Decimal(value).scaleb(2)))
+            record.add(
+                "percent-looks-fractional",
+                Severity.WARNING,
+                f"{spec.relative_label()}读作 {_shown_number(value)}%；如指 {whole}%，请填 {whole}"
+                "（本列填百分数，12.5 表示 12.5%）",
+                field_key=spec.key,
+            )
     for key in values.keys() & bounds.keys():
         spec, low, high = bounds[key]
         value = values[key]
