@@ -147,8 +147,29 @@ def test_changed_row_makes_a_new_version_and_keeps_the_old(service, tmp_path):
     history = service.history(ROUND, make_uscc(1))
     correction = [h for h in history if h.action == "applicant-version"][-1]
     assert correction.after["changed"] == {"revenue_y1": ["1500", "900"]}
-    assert "上年度营业收入 1500→900" in correction.summary
+    assert "上年度营业收入 1500 万元→900 万元" in correction.summary
     assert "不符合条件" in correction.summary
+
+
+def test_a_correction_reads_with_units_and_labels_in_the_history(service, tmp_path):
+    """A share and a sector corrected by a second file: the history line shows 24.8%→0.248% and
+    the sector's labels, so a lost % format is seen for what it did."""
+    _round(service)
+    first = make_applicant(1, market_share_domestic=Decimal("24.8"), size_sector="industry")
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [first]))
+    second = make_applicant(
+        1, market_share_domestic=Decimal("0.248"), size_sector="software", file="b.xlsx"
+    )
+    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [second]))
+    correction = [
+        h for h in service.history(ROUND, make_uscc(1)) if h.action == "applicant-version"
+    ]
+    summary = correction[-1].summary
+    assert "主导产品全国细分市场占有率 24.8%→0.248%" in summary
+    assert (
+        "划型行业 工业（采矿业，制造业，电力、热力、燃气及水生产和供应业）→软件和信息技术服务业"
+        in summary
+    )
 
 
 def test_duplicate_codes_in_one_file_are_blocked_with_an_error(service, tmp_path):

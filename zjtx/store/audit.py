@@ -61,10 +61,29 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _or_blank(value: Any) -> str:
+def _or_blank(value: Any, key: str | None = None) -> str:
+    """A stored value as the history reads it: 是/否, 空, and with its unit or label where the
+    catalogue knows the field (24.8% → 0.248% shows what a lost % format did)."""
     if isinstance(value, bool):  # a yes/no field reads as the form writes it, not True/False
         return "是" if value else "否"
-    return "空" if value is None else str(value)
+    if value is None:
+        return "空"
+    spec = _catalogue_spec(key) if key else None
+    if spec is not None:
+        try:
+            return spec.format_value(value)
+        except (TypeError, ValueError):  # pragma: no cover - a value the field cannot hold
+            pass
+    return str(value)
+
+
+def _catalogue_spec(key: str) -> Any:
+    from zjtx.scoring.catalogue import load_catalogue
+
+    try:
+        return load_catalogue().get(key)
+    except (OSError, ValueError):  # pragma: no cover - the bundled catalogue is valid
+        return None
 
 
 def history(session: Session, round_name: str, uscc: str | None = None) -> list[HistoryEntry]:
@@ -153,7 +172,7 @@ def summarize(event: AuditEvent) -> str:
             return f"首次导入 {after.get('name')}（来自 {after.get('file')}），评价结论：{verdict}"
         changes = after.get("changed") or {}
         parts = [
-            f"{field_label(key)} {_or_blank(old)}→{_or_blank(new)}"
+            f"{field_label(key)} {_or_blank(old, key)}→{_or_blank(new, key)}"
             for key, (old, new) in changes.items()
         ]
         return (
