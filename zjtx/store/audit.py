@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from zjtx.store.common import (
     decision_label,
     field_label,
+    field_spec,
     find_applicant,
     find_round,
     state_label,
@@ -68,22 +69,13 @@ def _or_blank(value: Any, key: str | None = None) -> str:
         return "是" if value else "否"
     if value is None:
         return "空"
-    spec = _catalogue_spec(key) if key else None
+    spec = field_spec(key) if key else None
     if spec is not None:
         try:
             return spec.format_value(value)
         except (TypeError, ValueError):  # pragma: no cover - a value the field cannot hold
             pass
     return str(value)
-
-
-def _catalogue_spec(key: str) -> Any:
-    from zjtx.scoring.catalogue import load_catalogue
-
-    try:
-        return load_catalogue().get(key)
-    except (OSError, ValueError):  # pragma: no cover - the bundled catalogue is valid
-        return None
 
 
 def history(session: Session, round_name: str, uscc: str | None = None) -> list[HistoryEntry]:

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.fields import FieldSpec
 from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
 from zjtx.domain.results import Confirmation
 from zjtx.scoring.errors import did_you_mean
@@ -164,13 +165,18 @@ def decision_label(decision: str | None) -> str:
     return _DECISION_TEXT.get(decision, decision or "")
 
 
-def field_label(key: str) -> str:
+def field_spec(key: str) -> FieldSpec | None:
+    """The bundled catalogue's field of that key (None for a key it does not know)."""
     try:
         from zjtx.scoring.catalogue import load_catalogue
 
-        spec = load_catalogue().get(key)
+        return load_catalogue().get(key)
     except (OSError, ValueError):  # pragma: no cover - the bundled catalogue is valid
-        spec = None
+        return None
+
+
+def field_label(key: str) -> str:
+    spec = field_spec(key)
     return spec.relative_label() if spec else key
 
 
