@@ -104,11 +104,12 @@ def _render_quantity(qv: QValue) -> str:
     if kind == "field":
         if qv.value is None:
             return f"{qdef.label} 未知"
-        spec = qdef.spec
         if qdef.numeric_field:
-            if spec is not None and spec.zero_text is not None and qv.parts[0] == 0:
-                return f"{qdef.label}：{spec.zero_text}"
+            zero = qdef.zero_line
+            if zero is not None and qv.parts[0] == 0:
+                return zero
             return f"{qdef.label} {qdef.show(qv.parts[0])}"
+        spec = qdef.spec
         assert spec is not None
         return f"{qdef.label}：{spec.format_value(qv.value)}"
     if kind == "builtin":
@@ -156,6 +157,15 @@ class QuantityDef:
     spec: FieldSpec | None = None
     numeric_field: bool = False  # a catalogue field holding numbers (precomputed: hot path)
     alt: tuple[str, str, bool] | None = None  # alias only: (round setting, other target, default)
+
+    @property
+    def zero_line(self) -> str | None:
+        """What a field whose 0 is no number of its unit says at 0 (``…最好排名：未获奖``):
+        its text, and its gap, which has no distance to give. None for other quantities."""
+        spec = self.spec
+        if self.kind != "field" or spec is None or spec.zero_text is None:
+            return None
+        return f"{self.label}：{spec.zero_text}"
 
     @property
     def numeric(self) -> bool:
@@ -288,7 +298,7 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
             prefix = f"{label} "
             unit = qdef.unit
             suffix = "%" if unit == "%" else f" {unit}" if unit else ""
-            zero = f"{label}：{qdef.spec.zero_text}" if qdef.spec and qdef.spec.zero_text else None
+            zero = qdef.zero_line
 
             def numeric_text(ctx: Context) -> str:
                 raw = ctx.values.get(name)

@@ -30,7 +30,8 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
     if not isinstance(number, Number):
         return None
     qdef = qv.qdef if qdef.kind == "alias" else qdef
-    zero = _zero_gap(qdef)
+    # A rank of 0 is 未获奖: the gap says so, with no distance ("差 1 名" would mean nothing).
+    zero = qdef.zero_line
     if zero is not None and number.compare(0) == 0:
         return zero
     word = COMPARISONS[op].word
@@ -101,15 +102,6 @@ def _shown(qdef: QuantityDef, threshold: Decimal) -> str:
     return text
 
 
-def _zero_gap(qdef: QuantityDef) -> str | None:
-    """The gap of a field whose 0 is no number of its unit (a rank of 0 is 未获奖): that fact,
-    with no distance ("差 1 名" from no award to a first place would mean nothing)."""
-    spec = qdef.spec
-    if qdef.kind != "field" or spec is None or spec.zero_text is None:
-        return None
-    return f"{qdef.label}：{spec.zero_text}"
-
-
 def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     """``gap_text`` for one requirement, built once: the texts that depend only on the rule
     (label, the requirement's words, the unit) are bound, and a numeric field's gap is read
@@ -127,7 +119,7 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
         return _with_difference(qdef, op, threshold, head, diff, qv)
 
     if qdef.kind == "field" and qdef.numeric_field:
-        zero = _zero_gap(qdef)
+        zero = qdef.zero_line
 
         def field_gap(ctx: Any, name: str) -> str | None:
             raw = ctx.values[name]
