@@ -18,7 +18,7 @@ from zjtx.commands.reports import (
     parse_made_at,
     print_warning,
 )
-from zjtx.export.summary import outdated_lines, outdated_warning
+from zjtx.export.summary import reports_warning
 
 MAX_COPIES = 999  # what a print dialog offers; Qt's copy count is a C int
 
@@ -73,7 +73,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     except PrintError as exc:
         raise UsageError(str(exc)) from None
     outcomes = _outcomes(args, "未打印任何页面")
-    print_warning(outdated_warning("评审意见表中", outdated_lines(outcomes)))
+    print_warning(reports_warning(outcomes))
     reports = build_reports(outcomes, made_at, args.round_name)
     with tempfile.TemporaryDirectory(prefix="zjtx-print-") as folder:
         try:

@@ -16,7 +16,7 @@ from zjtx.commands.textout import unescaped
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
 from zjtx.export.sources import catalogue_of, document_number
-from zjtx.export.summary import ApplicantOutcome, outdated_lines, outdated_warning
+from zjtx.export.summary import ApplicantOutcome, reports_warning
 from zjtx.scoring import (
     TIERS,
     Cancelled,
@@ -328,7 +328,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 130
     except OSError as exc:
         return write_failed(folder, exc)
-    print_warning(outdated_warning("评审意见表中", outdated_lines(outcomes)))
+    print_warning(reports_warning(outcomes))
     if result.files:
         print(f"已生成 {len(result.files)} 份评审意见表（共 {result.pages} 页）：{folder}")
     if result.combined is not None:

@@ -276,6 +276,12 @@ def outdated_lines(items: Sequence[ApplicantOutcome]) -> tuple[str, ...]:
     )
 
 
+def reports_warning(items: Sequence[ApplicantOutcome]) -> str | None:
+    """The warning of a set of 评审意见表 that prints decisions to look at again (None when
+    none does): what `zjtx report`, `zjtx print` and the window's export say."""
+    return outdated_warning("评审意见表中", outdated_lines(items))
+
+
 def outdated_warning(where: str, lines: Sequence[str]) -> str | None:
     """The warning that a table holds decisions to look at again, each on its own line."""
     if not lines:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from zjtx.export.from_store import round_outcomes
 from zjtx.export.sources import catalogue_of, document_number
-from zjtx.export.summary import ApplicantOutcome, outdated_lines, outdated_warning
+from zjtx.export.summary import ApplicantOutcome, reports_warning
 from zjtx.store import StoreService
 
 ProgressFn = Callable[[int, int], None]
@@ -96,7 +96,7 @@ def run_export(
         write_atomically(target, lambda partial: render_assessment_pdf(report, partial))
         if progress is not None:
             progress(1, 1)
-        warning = outdated_warning("评审意见表中", outdated_lines(outcomes))
+        warning = reports_warning(outcomes)
         return ExportOutcome(folder, (target,), f"已生成评审意见表：{target.name}", warning)
 
     # Reading the round is the first half of the progress bar, writing the second.
@@ -137,7 +137,7 @@ def run_export(
             target_folder,
             files,
             f"已生成 {len(result.files)} 份评审意见表及汇编（{result.pages} 页）",
-            outdated_warning("评审意见表中", outdated_lines(outcomes)),
+            reports_warning(outcomes),
         )
     from zjtx.export.tables import write_publicity, write_results, write_summary
 
