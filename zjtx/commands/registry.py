@@ -11,7 +11,7 @@ from typing import Any
 from zjtx.cli import UsageError
 from zjtx.commands import path_exists
 from zjtx.commands.rounds import _common, _emit, _guarded, _service, _write_output
-from zjtx.commands.textout import dump_json, table
+from zjtx.commands.textout import coded, dump_json, table
 from zjtx.domain.labels import Decision, Verdict
 from zjtx.domain.registry import (
     DEFAULT_VALID_YEARS,
@@ -21,11 +21,6 @@ from zjtx.domain.registry import (
 )
 
 STATUS_CHOICES = ("recognised", "publicity", "renewed", "revoked")
-
-
-def _labelled(codes, labels) -> str:
-    """``recognised（已认定）、publicity（公示中）…`` for an option's help."""
-    return "、".join(f"{code}（{labels(code).label}）" for code in codes)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,12 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--status",
         default="recognised",
         choices=STATUS_CHOICES,
-        help=f"名单的性质：{_labelled(STATUS_CHOICES, RegistryStatus)}（默认 recognised）",
+        help=f"名单的性质：{coded(RegistryStatus.labels(), STATUS_CHOICES)}（默认 recognised）",
     )
     importer.add_argument(
         "--level",
         choices=[lv.value for lv in RegistryLevel],
-        help=f"称号级别：{_labelled([lv.value for lv in RegistryLevel], RegistryLevel)}"
+        help=f"称号级别：{coded(RegistryLevel.labels())}"
         "（默认按称号：创新型、专精特新中小企业为省级，小巨人、单项冠军为国家级）",
     )
     importer.add_argument(
@@ -71,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument(
         "--status",
         choices=[s.value for s in RegistryStatus],
-        help=f"状态：{_labelled([s.value for s in RegistryStatus], RegistryStatus)}",
+        help=f"状态：{coded(RegistryStatus.labels())}",
     )
     _common(listing)
     listing.set_defaults(func=_guarded(cmd_list))

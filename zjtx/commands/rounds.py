@@ -21,7 +21,7 @@ from zjtx.commands.intake import (
     map_overrides,
     reading_choices,
 )
-from zjtx.commands.textout import display_width, dump_json, pad, table
+from zjtx.commands.textout import coded, display_width, dump_json, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
 from zjtx.intake import MappingError
@@ -114,20 +114,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument(
         "--verdict",
         choices=tuple(Verdict.labels()),
-        help="只列此结论：" + "、".join(f"{k}（{v}）" for k, v in Verdict.labels().items()),
+        help="只列此结论：" + coded(Verdict.labels()),
     )
     show.add_argument(
         "--decision",
         choices=(*[d.value for d in Decision], "none"),
-        help="只列此决定："
-        + "、".join(f"{k}（{v}）" for k, v in Decision.labels().items())
-        + "、none（未决定）",
+        help="只列此决定：" + coded(Decision.labels()) + "、none（未决定）",
     )
     show.add_argument(
         "--status",
         choices=tuple(ReviewStatus.labels()),
-        help="只列此评审状态："
-        + "、".join(f"{k}（{v}）" for k, v in ReviewStatus.labels().items()),
+        help="只列此评审状态：" + coded(ReviewStatus.labels()),
     )
     show.add_argument(
         "--open",

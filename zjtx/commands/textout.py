@@ -6,7 +6,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -66,6 +66,12 @@ def display_width(text: str) -> int:
 
 def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
+
+
+def coded(labels: Mapping[str, str], codes: Iterable[str] | None = None) -> str:
+    """Codes with their Chinese labels for an option's help: ``recognised（已认定）、…`` (all of
+    ``labels``, or only ``codes``, in their order)."""
+    return "、".join(f"{code}（{labels[code]}）" for code in (labels if codes is None else codes))
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
