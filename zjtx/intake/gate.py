@@ -165,11 +165,8 @@ def _range_hint(spec: FieldSpec) -> str:
 
 def _raw(record: Record, key: str) -> str:
     """The cell's text as typed ("" when it came from nowhere a user typed)."""
-    provenance = record.provenance
-    try:
-        return (provenance[key].raw or "") if key in provenance else ""
-    except (KeyError, AttributeError):
-        return ""
+    item = record.provenance.get(key)
+    return (item.raw or "") if item is not None else ""
 
 
 def check_record(record: Record, catalogue: FieldCatalogue) -> None:

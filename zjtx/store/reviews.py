@@ -682,26 +682,22 @@ def _check_recommendable(
         problems.append(
             f"评价结论为“{Verdict.NOT_QUALIFIED.label}”；如认为某项评价有误，请先改判该指标并写明理由"
         )
-    manual = [
-        f"{c['id']} {c['title']}"
-        for c in result.get("criteria", [])
-        if c["state"] == CriterionState.MANUAL
-    ]
+    criteria = result.get("criteria", [])
+
+    def named(state: CriterionState) -> list[str]:
+        return [f"{c['id']} {c['title']}" for c in criteria if c["state"] == state]
+
+    manual = named(CriterionState.MANUAL)
     if manual:
         problems.append(f"尚有 {len(manual)} 项待人工确认：{'；'.join(manual)}")
-    if result.get("verdict") == Verdict.PENDING:
-        # Data still missing could yet fail the applicant: a recommendation waits for it (an
-        # unknown figure the verdict does not hang on, beside 符合条件, does not hold it up).
-        missing = [
-            f"{c['id']} {c['title']}"
-            for c in result.get("criteria", [])
-            if c["state"] == CriterionState.UNKNOWN
-        ]
-        if missing:
-            problems.append(
-                f"尚有 {len(missing)} 项待补充数据：{'；'.join(missing)}；"
-                "请补齐数据后重新导入，或退回补充材料"
-            )
+    # Data still missing could yet fail a 待定 applicant: a recommendation waits for it (an
+    # unknown figure the verdict does not hang on, beside 符合条件, does not hold it up).
+    missing = named(CriterionState.UNKNOWN) if result.get("verdict") == Verdict.PENDING else []
+    if missing:
+        problems.append(
+            f"尚有 {len(missing)} 项待补充数据：{'；'.join(missing)}；"
+            "请补齐数据后重新导入，或退回补充材料"
+        )
     acked = {i.target for i in review.items if i.kind == "warning"}
     open_codes = sorted(
         {i["code"] for i in issues if i["severity"] == "warning" and i["code"] not in acked}
