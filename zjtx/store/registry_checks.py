@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.labels import Decision
 from zjtx.domain.names import normalise_name
 from zjtx.domain.registry import (
     HOLDING,
@@ -35,7 +36,15 @@ from zjtx.store.common import (
 )
 from zjtx.store.errors import InvalidRequestError
 from zjtx.store.evaluations import Evaluations, confirmations_of, input_hash
-from zjtx.store.models import ApplicantVersion, Evaluation, RegistryEntry, Round, utc_now
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    Evaluation,
+    RegistryEntry,
+    Review,
+    Round,
+    utc_now,
+)
 from zjtx.store.registry import current_entries, current_query
 from zjtx.store.registry_import import _Entry
 from zjtx.store.registry_match import near_names
@@ -84,42 +93,61 @@ def cross_check(
     """Warnings for a file's applicants that the register contradicts: a renewal with no
     recognition, a new application for a title held, a declared title the register does not
     bear out, a 单项冠军 applying for 小巨人. Nothing when the register is empty."""
-    if not applicants:
+    checker = RoundChecker.of(session, round_row)
+    if checker is None or not applicants:
         return []
-    titles_on_record = set(session.scalars(select(RegistryEntry.title).distinct()))
-    if not titles_on_record:
-        return []
-    year = round_row.round_date.year
-    round_title = round_row.tier if round_row.tier in RegistryTitle._value2member_map_ else None
     found = entries_by_applicant(session, applicants)
-    names_cache: dict[str, dict[str, str]] = {}
-    checker = _Checker(session, year, round_title, titles_on_record, names_cache, file_name)
     issues: list[Issue] = []
     for applicant in applicants:
-        issues.extend(checker.check(applicant, found.get(applicant.uscc, [])))
+        issues.extend(checker.check(applicant, found.get(applicant.uscc, []), file_name))
     return issues
 
 
-class _Checker:
-    def __init__(
-        self,
-        session: Session,
-        year: int,
-        round_title: str | None,
-        titles_on_record: set[str],
-        names_cache: dict[str, dict[str, str]],
-        file_name: str,
-    ) -> None:
-        self.session = session
-        self.year = year
-        self.round_title = round_title
-        self.titles_on_record = titles_on_record
-        self.names_cache = names_cache
-        self.file_name = file_name
-        self.suggested = 0
+class RoundChecker:
+    """The register's checks of one round's applicants, as of the round: a recognition of a
+    later year is not held at the round's date, nor is the round's own outcome (its title in
+    its year, for a company the round recommended) held against it."""
 
-    def check(self, applicant: DomainApplicant, entries: list[_Entry]) -> list[Issue]:
+    def __init__(self, session: Session, round_row: Round, titles_on_record: set[str]) -> None:
+        self.session = session
+        self.year = round_row.round_date.year
+        tier = round_row.tier
+        self.round_title = tier if tier in RegistryTitle._value2member_map_ else None
+        self.titles_on_record = titles_on_record
+        self.names_cache: dict[str, dict[str, str]] = {}
+        self.suggested = 0
+        self.recommended: set[str] = set()
+        if self.round_title is not None:
+            self.recommended = set(
+                session.scalars(
+                    select(Applicant.uscc)
+                    .join(Review, Review.applicant_id == Applicant.id)
+                    .where(
+                        Applicant.round_id == round_row.id,
+                        Review.decision == Decision.RECOMMEND.value,
+                    )
+                )
+            )
+
+    @classmethod
+    def of(cls, session: Session, round_row: Round) -> RoundChecker | None:
+        """The round's checker, or None while the register is empty."""
+        titles_on_record = set(session.scalars(select(RegistryEntry.title).distinct()))
+        return cls(session, round_row, titles_on_record) if titles_on_record else None
+
+    def as_of_round(self, applicant: DomainApplicant, entries: list[_Entry]) -> list[_Entry]:
+        """The entries that stood at the round's date (see the class)."""
+        outcome = self.round_title if applicant.uscc in self.recommended else None
+        return [
+            e for e in entries if e.year < self.year or (e.year == self.year and e.title != outcome)
+        ]
+
+    def check(
+        self, applicant: DomainApplicant, entries: list[_Entry], file_name: str
+    ) -> list[Issue]:
+        """The register's warnings for one applicant (``entries``: its current entries)."""
         issues: list[Issue] = []
+        entries = self.as_of_round(applicant, entries)
         name = applicant.name
         valid = [e for e in entries if is_valid(e.status, e.valid_until, self.year)]
         kind = str(applicant.get("application_type") or "")
@@ -132,6 +160,7 @@ class _Checker:
                 detail = f"（培育库中只有：{_describe(revoked[-1])}）" if revoked else ""
                 issues.append(
                     self._issue(
+                        file_name,
                         applicant,
                         "registry-renewal-without-record",
                         f"企业 “{name}” 为复核申报，但培育库中没有其{title_label}的认定记录"
@@ -149,6 +178,7 @@ class _Checker:
                 )
                 issues.append(
                     self._issue(
+                        file_name,
                         applicant,
                         "registry-already-holds",
                         f"企业 “{name}” 为新申报，但培育库中已有{_describe(entry)}，{due}；"
@@ -165,6 +195,7 @@ class _Checker:
             if declared is False and mine:
                 issues.append(
                     self._issue(
+                        file_name,
                         applicant,
                         "registry-declared-contradicted",
                         f"企业 “{name}” 申报“{label}”为“否”，但培育库中有{_describe(mine[0])}；"
@@ -180,6 +211,7 @@ class _Checker:
                     why = "培育库中没有该称号的记录" + self._suggestion(applicant, title_code)
                 issues.append(
                     self._issue(
+                        file_name,
                         applicant,
                         "registry-declared-not-on-record",
                         f"企业 “{name}” 申报“{label}”为“是”，但{why}；请核实证明材料",
@@ -191,6 +223,7 @@ class _Checker:
             if champion:
                 issues.append(
                     self._issue(
+                        file_name,
                         applicant,
                         "registry-champion-excluded",
                         f"企业 “{name}” 在培育库中是{_describe(champion[0])}，"
@@ -217,14 +250,16 @@ class _Checker:
         shown = "、".join(f"“{n}”（相似度 {s:g}%）" for n, s in near[:2])
         return f"；名称相近的有{shown}，如为同一企业请用 zjtx registry link 确认"
 
-    def _issue(self, applicant: DomainApplicant, code: str, message: str, field: str) -> Issue:
+    def _issue(
+        self, file_name: str, applicant: DomainApplicant, code: str, message: str, field: str
+    ) -> Issue:
         cell = applicant.provenance.get(field)
         source = applicant.source
         return Issue(
             code=code,
             severity=Severity.WARNING,
             message=message,
-            file=self.file_name,
+            file=file_name,
             sheet=cell.sheet if cell else source.sheet if source else None,
             cell=cell.cell if cell else source.cell if source else None,
             field=field,
@@ -256,6 +291,7 @@ def accept_registry_value(
     year = round_row.round_date.year
     title = FIELD_TITLE[field]
     entries = entries_by_applicant(session, [domain]).get(domain.uscc, [])
+    entries = RoundChecker(session, round_row, set()).as_of_round(domain, entries)
     mine = [e for e in entries if e.title == title]
     valid = [e for e in mine if is_valid(e.status, e.valid_until, year)]
     value = bool(valid)
