@@ -36,7 +36,7 @@ def test_import_twice_list_due_and_revoke(capsys, tmp_path):
     )
     assert json.loads(out)[0] | {"file": ""} == {
         "file": "", "imported": True, "rows": 250, "added": 0, "superseded": 0,
-        "uscc_attached": 0, "unchanged": 250,
+        "uscc_attached": 0, "unchanged": 250, "rechecked": [],
     }  # fmt: skip
     code, out, _ = run(capsys, "registry", "due", "--year", "2027", "--json")
     assert json.loads(out)["count"] == 250
@@ -165,3 +165,41 @@ def test_a_round_marked_recognised_enters_the_register(capsys, tmp_path):
     assert "2026 年 省级专精特新中小企业：已认定，有效期至 2029 年（评审批次 专精特新2026）" in out
     code, out, _ = run(capsys, "round", "history", "专精特新2026")
     assert out.count("标记批次为已认定") == 1
+
+
+def test_a_list_imported_after_the_applications_names_the_rounds_it_changes(capsys, tmp_path):
+    """`registry import` after a round's import: it says which open round gained warnings
+    and which 推荐 to look at again; `round show` marks that 推荐 需复核; `--json` lists it."""
+    names = list_names(10)
+    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": names[2], "uscc": make_uscc(1), "application_type": "new"}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    run(capsys, "round", "import", "专精特新2026", str(path))
+    code, _, err = run(
+        capsys, "review", "专精特新2026", make_uscc(1), "--confirm", "SR26-5=met",
+        "--decision", "recommend", "--opinion", "同意推荐", "--reason", "材料齐全",
+    )  # fmt: skip
+    assert code == 0, err
+    listing = str(write_list(tmp_path / "2025.xlsx", names))
+    code, out, err = run(
+        capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025"
+    )
+    assert (code, err) == (0, "")
+    assert "已按变更后的培育库重新核对未归档的批次，1 个批次有变化：" in out
+    assert (
+        f"· 批次 “专精特新2026”：1 家企业的培育库提示有变化（新增 1 条），其中 1 家已决定“推荐”，"
+        f"需复核：{names[2]}" in out
+    )
+    assert "请在评审中确认新的提示，并复核、重新保存这些“推荐”决定" in out
+    code, out, _ = run(capsys, "round", "show", "专精特新2026")
+    assert "决定作出后培育库核对新增了提示" in out
+    code, out, _ = run(
+        capsys, "registry", "revoke", names[2], "--title", "srdi-sme", "--reason", "误列",
+        "--json",
+    )  # fmt: skip
+    done = json.loads(out)
+    assert [e["status"] for e in done["entries"]] == ["revoked"]
+    assert [(r["round"], r["added"], r["withdrawn"]) for r in done["rechecked"]] == [
+        ("专精特新2026", 0, 1)
+    ]

@@ -30,6 +30,7 @@ LATER_COLUMNS = (
     ("applicant_versions", "city", "TEXT"),
     ("applicant_versions", "county", "TEXT"),
     ("reviews", "verdict_at_decision", "VARCHAR(20)"),
+    ("applicant_versions", "warned_at", "TIMESTAMP"),
 )
 PLACE = {"province": "浙江省", "city": "杭州市"}
 
@@ -127,11 +128,12 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
             for table, rows in after.items()
         }
         assert added["rounds"] == [{"archived_at": None}]
+        # ... and no register has warned of any version since (revision 12).
         assert added["applicant_versions"] == [
-            {"province": "浙江省", "city": "杭州市", "county": None},
-            {"province": None, "city": None, "county": None},
-            {"province": "浙江省", "city": "杭州市", "county": None},
-            {"province": None, "city": None, "county": None},
+            {"province": "浙江省", "city": "杭州市", "county": None, "warned_at": None},
+            {"province": None, "city": None, "county": None, "warned_at": None},
+            {"province": "浙江省", "city": "杭州市", "county": None, "warned_at": None},
+            {"province": None, "city": None, "county": None, "warned_at": None},
         ]
         # A decision keeps the verdict of the evaluation current when it was taken, not a
         # later one; a review without a decision has none.
@@ -226,6 +228,7 @@ def test_a_judgement_items_revision_saved_as_a_confirmation_becomes_an_override(
         assert service.review_state("2026", make_uscc(1)).verdict == "pending"  # no effect
         with store.engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+            connection.execute(text("ALTER TABLE applicant_versions DROP COLUMN warned_at"))
 
     with open_store(database_url) as store:
         service = StoreService(store)

@@ -142,7 +142,8 @@ def test_revoke_supersedes_with_reason(service, tmp_path):
     revoked = service.registry.revoke(
         names[1], title="srdi-sme", reason="发现申报材料造假", evaluator="张三"
     )
-    assert [(e.status, e.note) for e in revoked] == [("revoked", "发现申报材料造假")]
+    assert [(e.status, e.note) for e in revoked.entries] == [("revoked", "发现申报材料造假")]
+    assert revoked.rechecked == ()  # no round to check again
     assert len(service.registry.due(2027)) == 1
     with pytest.raises(NotFoundError, match="没有可撤销"):
         service.registry.revoke(names[1], title="srdi-sme", reason="再次", evaluator="张三")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.registry_fixtures import list_names, write_list
 from tests.store.helpers import make_applicant, make_file, make_uscc
 from zjtx.intake.published_list import read_published_list
@@ -65,3 +67,114 @@ def test_the_rounds_own_recognition_is_not_held_against_it(service, tmp_path):
     service.import_file("2026创新型", make_file(tmp_path / "r2.xlsx", corrected))
     assert _codes(service, "2026创新型", 1) == []
     assert _codes(service, "2026创新型", 2) == ["registry-already-holds"]
+
+
+def test_a_list_imported_later_brings_its_warnings_to_open_rounds(service, tmp_path):
+    """A list imported after the applications: each open round's applicants are checked
+    again (a title first on record checks every renewal), the warnings land on their
+    current versions with a line in the trail, a 推荐 decided before reads 需复核, an
+    archived round is left as it was; revoking the title withdraws its warning."""
+    names = list_names(5)
+    service.create_round("2025旧批次", tier="srdi-sme", round_date=date(2025, 6, 1))
+    old = [make_applicant(4, name=names[1])]
+    service.import_file("2025旧批次", make_file(tmp_path / "old.xlsx", old))
+    service.archive_round("2025旧批次", evaluator="张三")
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    applicants = [
+        make_applicant(1, name=names[0]),
+        make_applicant(2, name="无锡从未入库科技有限公司", application_type="renewal"),
+        make_applicant(3, name="常州无关精密有限公司"),
+    ]
+    service.import_file(ROUND, make_file(tmp_path / "r.xlsx", applicants))
+    assert [_codes(service, ROUND, n) for n in (1, 2, 3)] == [[], [], []]
+    _decide(service, ROUND, 1, "recommend")
+
+    done = _import(service, write_list(tmp_path / "2025.xlsx", names), year=2025)
+    assert [(r.round_name, r.applicants, r.added, r.withdrawn, r.recommended)
+            for r in done.rechecked] == [(ROUND, 2, 2, 0, (names[0],))]  # fmt: skip
+    assert done.rechecked[0].summary() == (
+        f"批次 “{ROUND}”：2 家企业的培育库提示有变化（新增 2 条），其中 1 家已决定“推荐”，"
+        f"需复核：{names[0]}"
+    )
+    assert _codes(service, ROUND, 1) == ["registry-already-holds"]
+    assert _codes(service, ROUND, 2) == ["registry-renewal-without-record"]
+    assert _codes(service, ROUND, 3) == []
+    warning = next(i for i in service.applicant_detail(ROUND, make_uscc(1)).issues)
+    assert (warning.file, warning.cell) == ("r.xlsx", "C2")  # the application_type cell
+    assert "已有2025 年省级专精特新中小企业" in warning.message
+    assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason == (
+        "决定作出后培育库核对新增了提示"
+    )
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == make_uscc(1))
+    assert row.decision_outdated_reason == "决定作出后培育库核对新增了提示"
+    assert row.open_warnings == 1
+    summaries = [e.summary for e in service.history(ROUND, make_uscc(1))]
+    assert "培育库变更后重新核对：新增提示 已持有该称号" in summaries
+    # Acknowledged with a reason and decided again, the 推荐 stands.
+    service.apply_review(
+        ROUND, make_uscc(1), evaluator="张三", confirm=[],
+        ack_warnings=["registry-already-holds"], reason="系2025年认定后申报更高层级，已核实",
+        decision="recommend", opinion="意见",
+    )  # fmt: skip
+    assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason == ""
+    assert _codes(service, "2025旧批次", 4) == []
+
+    again = _import(service, write_list(tmp_path / "2025.xlsx", names), year=2025)
+    assert again.changed_nothing and again.rechecked == ()
+
+    change = service.registry.revoke(
+        names[0], title="srdi-sme", reason="材料不实", evaluator="张三"
+    )
+    assert [(r.round_name, r.applicants, r.added, r.withdrawn) for r in change.rechecked] == [
+        (ROUND, 1, 0, 1)
+    ]
+    assert _codes(service, ROUND, 1) == []
+    assert "培育库变更后重新核对：撤除提示 已持有该称号" in [
+        e.summary for e in service.history(ROUND, make_uscc(1))
+    ]
+
+
+def test_marking_a_round_recognised_asks_about_its_companies_elsewhere(service, tmp_path):
+    """A round marked 认定 puts its companies on record: another open round where one of
+    them applies anew is asked about it, the round itself is not."""
+    service.create_round("2026创新型", tier="innovative-sme", round_date=date(2026, 6, 1))
+    service.create_round("2026创新型二批", tier="innovative-sme", round_date=date(2026, 9, 1))
+    name = "测试(戊1)科技有限公司"
+    service.import_file(
+        "2026创新型", make_file(tmp_path / "a.xlsx", [make_applicant(1, name=name)])
+    )
+    service.import_file(
+        "2026创新型二批", make_file(tmp_path / "b.xlsx", [make_applicant(1, name=name)])
+    )
+    _decide(service, "2026创新型", 1, "recommend")
+    done = service.registry.recognise_round("2026创新型", evaluator="张三")
+    assert [(r.round_name, r.added) for r in done.rechecked] == [("2026创新型二批", 1)]
+    assert _codes(service, "2026创新型", 1) == []
+    assert _codes(service, "2026创新型二批", 1) == ["registry-already-holds"]
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ['{"application_type": {"decimal": "abc"}}', "[1, 2]"],
+    ids=["bad-value", "not-an-object"],
+)
+def test_a_damaged_version_in_an_open_round_is_named_and_the_list_not_entered(
+    service, tmp_path, damaged
+):
+    """A version whose stored values are damaged (edited by hand, a disk fault) cannot be
+    checked again: the list is refused naming the applicant and version, in Chinese, and the
+    register and the round are left as they were."""
+    from tests.store.test_errors import ROUND as DAMAGED
+    from tests.store.test_errors import _damage
+    from zjtx.store import StoreError
+
+    service.create_round(DAMAGED, tier="srdi-sme", round_date=date(2026, 5, 20))
+    applicants = [make_applicant(n, name=f"测试(己{n})科技有限公司") for n in (1, 2, 3)]
+    service.import_file(DAMAGED, make_file(tmp_path / "a.xlsx", applicants))
+    expected = _damage(service, damaged)
+    names = [a.name for a in applicants]
+    with pytest.raises(StoreError, match="字段值在数据库中已损坏") as refused:
+        _import(service, write_list(tmp_path / "l.xlsx", names))
+    assert expected in str(refused.value) and "联系技术支持" in str(refused.value)
+    assert service.registry.list_entries() == []
+    assert _codes(service, DAMAGED, 1) == []

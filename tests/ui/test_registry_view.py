@@ -252,7 +252,7 @@ def test_revoking_a_title_from_the_view_asks_why_and_records_it(window, qtbot, s
     assert dialog.revoke_button.isEnabled() and dialog.reason_text() == "复核不合格"
     with qtbot.waitSignal(view.revoked, timeout=TIMEOUT) as revoked:
         view.revoke(entry, dialog.reason_text())
-    assert [e.status for e in revoked.args[0]] == ["revoked"]
+    assert [e.status for e in revoked.args[0].entries] == ["revoked"]
     qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.filtered()[0].id != entry.id,
                     timeout=TIMEOUT)  # fmt: skip
     assert view.filtered()[0].shown_status == "revoked"
@@ -262,3 +262,43 @@ def test_revoking_a_title_from_the_view_asks_why_and_records_it(window, qtbot, s
     assert not view.revoke_action.isEnabled()  # a revoked title cannot be revoked again
     states = [(s.status, s.note) for s in shown.args[0].entries]
     assert ("revoked", "复核不合格") in states
+
+
+def test_a_list_dropped_after_a_decision_marks_it_for_a_second_look(
+    window, qtbot, service, tmp_path
+):
+    """A list that puts a recommended applicant of the open round on record: the import
+    dialog names the round it checked again, the status bar says so, and the window's row
+    reads 需复核 with the warning counted, without reopening the round."""
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    uscc, name = make_uscc(1), list_names(6)[4]
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": name, "uscc": uscc, "application_type": "new"}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.import_paths(ROUND, [path])
+    state = service.review_state(ROUND, uscc)
+    service.apply_review(
+        ROUND, uscc, evaluator="张评审", confirm=[(c[0], "met") for c in state.open_judgements],
+        ack_warnings=[w.code for w in state.open_warnings],
+        reason="材料齐全", decision="recommend", opinion="同意推荐",
+    )  # fmt: skip
+    window.refresh_rounds(select=ROUND)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    assert not window.model.row_at(0).decision_outdated
+    view = window.open_registry()
+    _drop(view, [write_list(tmp_path / "2025.xlsx", list_names(6))])
+    dialog = view.import_dialog
+    dialog.title.setCurrentIndex(dialog.title.findData("srdi-sme"))
+    dialog.year.setValue(2025)
+    with qtbot.waitSignal(window.message, timeout=TIMEOUT) as message:
+        dialog.import_button.click()
+    expected = (
+        f"批次 “{ROUND}”：1 家企业的培育库提示有变化（新增 1 条），其中 1 家已决定“推荐”，"
+        f"需复核：{name}"
+    )
+    assert message.args[0] == "培育库变更后已重新核对：" + expected
+    assert "已重新核对：" + expected in dialog.result.toPlainText()
+    qtbot.waitUntil(lambda: window.model.row_at(0).decision_outdated, timeout=TIMEOUT)
+    row = window.model.row_at(0)
+    assert row.decision_outdated_reason == "决定作出后培育库核对新增了提示"
+    assert row.open_warnings == 1

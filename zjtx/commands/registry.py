@@ -191,21 +191,33 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(
                     f"{done.file_name}：{done.rows} 行，新增 {done.added} 项，"
                     f"状态更新 {done.superseded} 项，补充信用代码 {done.uscc_attached} 项，"
-                    f"未变 {done.unchanged} 项"
+                    f"未变 {done.unchanged} 项" + _rechecked(done.rechecked)
                 )
     if args.json:
         print(dump_json(results))
     return 1 if failed else 0
 
 
-def _counts(done: Any) -> dict[str, int]:
+def _counts(done: Any) -> dict[str, Any]:
     return {
         "rows": done.rows,
         "added": done.added,
         "superseded": done.superseded,
         "uscc_attached": done.uscc_attached,
         "unchanged": done.unchanged,
+        "rechecked": [r.to_dict() for r in done.rechecked],
     }
+
+
+def _rechecked(rechecked: Any) -> str:
+    """The lines saying which open rounds the register's change gave or took warnings."""
+    if not rechecked:
+        return ""
+    lines = [f"\n已按变更后的培育库重新核对未归档的批次，{len(rechecked)} 个批次有变化："]
+    lines += [f"· {r.summary()}" for r in rechecked]
+    if any(r.recommended for r in rechecked):
+        lines.append("请在评审中确认新的提示，并复核、重新保存这些“推荐”决定")
+    return "\n".join(lines)
 
 
 def _table(entries: list[Any]) -> str:
@@ -314,7 +326,13 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             args.enterprise, title=_title(args.title) or "", reason=args.reason,
             evaluator=args.evaluator,
         )  # fmt: skip
-    _emit(args, [e.to_dict() for e in done], f"已撤销 {len(done)} 项称号：\n" + _table(done))
+    _emit(
+        args,
+        {"entries": [e.to_dict() for e in done.entries],
+         "rechecked": [r.to_dict() for r in done.rechecked]},
+        f"已撤销 {len(done.entries)} 项称号：\n" + _table(done.entries)
+        + _rechecked(done.rechecked),
+    )  # fmt: skip
     return 0
 
 
@@ -326,7 +344,12 @@ def cmd_link(args: argparse.Namespace) -> int:
             evaluator=args.evaluator,
             reason="评审人员确认补充统一社会信用代码",
         )
-    _emit(args, [e.to_dict() for e in done], f"已补充 {len(done)} 项的统一社会信用代码")
+    _emit(
+        args,
+        {"entries": [e.to_dict() for e in done.entries],
+         "rechecked": [r.to_dict() for r in done.rechecked]},
+        f"已补充 {len(done.entries)} 项的统一社会信用代码" + _rechecked(done.rechecked),
+    )  # fmt: skip
     return 0
 
 
@@ -364,7 +387,7 @@ def cmd_recognise(args: argparse.Namespace) -> int:
         f"批次 “{args.round}” 已标记为已认定：推荐 {done.rows} 家，新增 {done.added} 项，"
         f"状态更新 {done.superseded} 项，补充信用代码 {done.uscc_attached} 项，"
         f"未变 {done.unchanged} 项"
-    )
+    ) + _rechecked(done.rechecked)
     _emit(args, {"round": args.round, **_counts(done)}, text)
     return 0
 

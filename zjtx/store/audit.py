@@ -209,6 +209,10 @@ def summarize(event: AuditEvent) -> str:
             f"（{after.get('year')} 年{RegistryTitle.label_of(after.get('title'))}，"
             f"有效期至 {after.get('valid_until')} 年；新增 {after.get('added')} 项）"
         )
+    if action == "registry-recheck":
+        from zjtx.store.registry_recheck import summarize as summarize_recheck
+
+        return summarize_recheck(after)
     if action.startswith("panel-"):
         from zjtx.store.panels import summarize_event
 

@@ -205,16 +205,20 @@ def decision_outdated_reason(
     data_at: datetime,
     verdict_at_decision: str | None,
     verdict: str | None,
+    warned_at: datetime | None = None,
 ) -> str:
     """Why a decision needs a second look (需复核), or "" while it stands: the applicant's
     data were imported again after it, or its verdict has changed since (a rescore under a
-    newer standard, a confirmation). A decision from before verdicts were kept with it
-    compares on its data only."""
+    newer standard, a confirmation), or, for a 推荐 (which needs every warning
+    acknowledged), the register has since raised a warning. A decision from before
+    verdicts were kept with it compares on its data only."""
     if not decision or decided_at is None:
         return ""
     changes = []
     if data_at > decided_at:
         changes.append("企业数据已重新导入")
+    if decision == Decision.RECOMMEND.value and warned_at is not None and warned_at > decided_at:
+        changes.append("培育库核对新增了提示")
     if verdict_at_decision is not None and verdict != verdict_at_decision:
         changes.append(
             f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"
@@ -235,6 +239,7 @@ def outdated_decisions(
             ApplicantVersion.created_at,
             Review.verdict_at_decision,
             Evaluation.verdict,
+            ApplicantVersion.warned_at,
         )
         .join(Review, Review.applicant_id == Applicant.id)
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)

@@ -315,6 +315,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
             stamp.column(Review.decided_at),
             Review.verdict_at_decision,
             stamp.column(Review.updated_at),
+            stamp.column(ApplicantVersion.warned_at),
         )
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
         .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
@@ -357,7 +358,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
     for (
         applicant_id, uscc, name, number, _, version_at, province, city, county,
         application_type, rulebook, verdict, score, score_sort, max_score, judgements,
-        decision, review_version, decided_at, verdict_at_decision, review_at,
+        decision, review_version, decided_at, verdict_at_decision, review_at, warned_at,
     ) in records:  # fmt: skip
         version_at = stamp.parse(version_at)
         decided_at = stamp.parse(decided_at)
@@ -382,7 +383,12 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
                 decision=decision,
                 decision_label=decision_label(decision),
                 decision_outdated_reason=decision_outdated_reason(
-                    decision, decided_at, version_at, verdict_at_decision, verdict
+                    decision,
+                    decided_at,
+                    version_at,
+                    verdict_at_decision,
+                    verdict,
+                    stamp.parse(warned_at),
                 ),
                 review_status=review_status(
                     decision, judgements, warnings, applicant_id in reviewed

@@ -160,6 +160,8 @@ class ApplicantVersion(Base):
     county: Mapped[str | None] = mapped_column(Text)
     issues: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     warnings: Mapped[int] = mapped_column(Integer, default=0)  # how many issues are warnings
+    # When a check against the changed register last added a warning (a 推荐 before it 需复核).
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     import_file_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -41,6 +41,7 @@ from zjtx.store.registry_import import RegistryImport, _audit, _copy, _Entry, _I
 if TYPE_CHECKING:
     from zjtx.intake.published_list import ListProblem, PublishedList
     from zjtx.store.evaluations import Evaluations
+    from zjtx.store.registry_recheck import RoundRecheck
 
 _REGISTRY_LOCK = (0x7A6A, 0x15)  # PostgreSQL advisory lock: one register writer at a time
 
@@ -107,6 +108,15 @@ class RegistryEntryInfo:
             "recorded_by": self.created_by,
             "recorded_at": self.created_at.isoformat(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryChange:
+    """What revoking a title or giving a code did: the new entry states, and the open
+    rounds whose register warnings changed with them."""
+
+    entries: list[RegistryEntryInfo]
+    rechecked: tuple[RoundRecheck, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +282,7 @@ class Registry:
             plan.build(current_entries(session))
             if plan.problems:
                 raise RegistryImportError(plan.problems)
-            return plan.write(session)
+            return _written(session, plan)
 
     # ------------------------------------------------------------------ our own rounds
 
@@ -355,7 +365,7 @@ class Registry:
             plan.build(current_entries(session))
             if plan.problems:
                 raise RegistryImportError(plan.problems)
-            return plan.write(session)
+            return _written(session, plan)
 
     def round_recognitions(self, round_name: str) -> list[RoundRecognition]:
         """When a round was marked 认定 (each marking that entered something), oldest first."""
@@ -513,9 +523,9 @@ class Registry:
 
     def revoke(
         self, name_or_uscc: str, *, title: str, reason: str, evaluator: str | None = None
-    ) -> list[RegistryEntryInfo]:
+    ) -> RegistryChange:
         """Revoke an enterprise's held recognitions of ``title``: each gets a new state
-        (已撤销, with the reason) superseding the current one."""
+        (已撤销, with the reason) superseding the current one; open rounds are checked again."""
         title = RegistryTitle.parse(title).value
         if not reason.strip():
             raise InvalidRequestError("撤销称号必须说明理由（--reason）")
@@ -547,11 +557,13 @@ class Registry:
                     for new_id, row, e in zip(new_ids, rows, held, strict=True)
                 ],
             )
-        return [e for e in self.show(name_or_uscc).entries if e.id in set(new_ids)]
+            rechecked = _rechecked(session, actor, now, rows)
+        entries = [e for e in self.show(name_or_uscc).entries if e.id in set(new_ids)]
+        return RegistryChange(entries, rechecked)
 
     def attach_uscc(
         self, name: str, uscc: str, *, evaluator: str | None = None, reason: str | None = None
-    ) -> list[RegistryEntryInfo]:
+    ) -> RegistryChange:
         """Give a name-only enterprise its 统一社会信用代码 (each current entry of that
         normalised name gets a new state carrying it); the evaluator confirming a near match
         does this too. A different code already on record is refused."""
@@ -586,7 +598,32 @@ class Registry:
                     for i, row, e in zip(new_ids, rows, todo, strict=True)
                 ],
             )
-        return [e for e in self.show(code).entries if e.id in set(new_ids)]
+            rechecked = _rechecked(session, actor, now, rows)
+        entries = [e for e in self.show(code).entries if e.id in set(new_ids)]
+        return RegistryChange(entries, rechecked)
+
+
+def _written(session: Session, plan: _ImportPlan) -> RegistryImport:
+    """Write a planned list, then check the open rounds again against the changed register."""
+    from dataclasses import replace
+
+    from zjtx.store.registry_recheck import recheck_after_change, titles_on_record
+
+    before = titles_on_record(session)
+    result = plan.write(session)
+    if result.changed_nothing:
+        return result
+    rechecked = recheck_after_change(session, plan.actor, plan.now, plan.new_rows, before)
+    return replace(result, rechecked=rechecked)
+
+
+def _rechecked(
+    session: Session, actor: Evaluator, now: datetime, rows: list[dict[str, Any]]
+) -> tuple[RoundRecheck, ...]:
+    """The open rounds checked again after new states of entries already on record."""
+    from zjtx.store.registry_recheck import recheck_after_change, titles_on_record
+
+    return recheck_after_change(session, actor, now, rows, titles_on_record(session))
 
 
 def _info(entry: RegistryEntry, actor: str, current: bool) -> RegistryEntryInfo:

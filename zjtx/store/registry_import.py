@@ -15,6 +15,7 @@ from zjtx.store.models import AuditEvent, Evaluator, RegistryEntry, RegistryList
 
 if TYPE_CHECKING:
     from zjtx.intake.published_list import ListProblem, PublishedList
+    from zjtx.store.registry_recheck import RoundRecheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class RegistryImport:
     superseded: int
     uscc_attached: int
     unchanged: int
+    # Open rounds whose register warnings changed with this list (see registry_recheck).
+    rechecked: tuple[RoundRecheck, ...] = ()
 
     @property
     def changed_nothing(self) -> bool:

@@ -791,6 +791,7 @@ def build_review_state(
             version.created_at,
             review.verdict_at_decision if review else None,
             verdict,
+            version.warned_at,
         ),
         items=items,
         open_judgements=open_judgements,

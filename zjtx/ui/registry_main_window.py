@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 
 from zjtx.domain.labels import Decision
 from zjtx.domain.registry import DEFAULT_LEVEL, DEFAULT_VALID_YEARS, RegistryLevel, RegistryTitle
-from zjtx.ui.registry_view import EnterpriseHistoryWidget, RegistryView, _fill, _html, _table
+from zjtx.ui.registry_view import (
+    EnterpriseHistoryWidget,
+    RegistryView,
+    _fill,
+    _html,
+    _table,
+    rechecked_note,
+)
 from zjtx.ui.tasks import TaskRunner
 
 # The register's warnings whose field the evaluator can take from the register in one action.
@@ -210,10 +217,12 @@ def recognise_round(window: Any, year: int, valid_years: int) -> Any:
     def done(result: Any) -> None:
         window.message.emit(
             f"批次 “{name}” 已标记为已认定：推荐 {result.rows} 家，新增 {result.added} 项，"
-            f"未变 {result.unchanged} 项"
+            f"未变 {result.unchanged} 项" + rechecked_note(result.rechecked)
         )
         if window.registry_view is not None:
             window.registry_view.reload()
+        if result.rechecked:
+            window.reload_rows()
         if window.current_uscc:
             window.load_detail(window.current_uscc)
 
@@ -245,9 +254,18 @@ def install_registry(window: Any) -> None:
             window.registry_view = RegistryView(
                 window.runner, window.service, lambda: window.settings.evaluator, window
             )
+            window.registry_view.rechecked.connect(rounds_rechecked)
         window.registry_view.show()
         window.registry_view.raise_()
         return window.registry_view
+
+    def rounds_rechecked(rechecked: Any) -> None:
+        # The register changed under the open rounds: the table's warnings and 需复核 follow.
+        window.message.emit("培育库变更后已重新核对：" + "；".join(r.summary() for r in rechecked))
+        if any(r.round_name == window.round_name for r in rechecked):
+            window.reload_rows()
+            if window.current_uscc:
+                window.load_detail(window.current_uscc)
 
     def ask_recognise() -> None:
         info = next((r for r in window.rounds if r.name == window.round_name), None)

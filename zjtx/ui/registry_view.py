@@ -380,9 +380,25 @@ class RegistryImportDialog(QDialog):
                 f"状态更新 {outcome.superseded} 项，补充信用代码 {outcome.uscc_attached} 项，"
                 f"未变 {outcome.unchanged} 项</p>"
             )
+            lines += [
+                f"<p style='margin-left:12px'>已重新核对：{_html(r.summary())}</p>"
+                for r in outcome.rechecked
+            ]
         self.result.setHtml("".join(lines))
         if imported:
             self.imported.emit(imported)
+
+
+def rechecked_note(rechecked: Sequence[Any]) -> str:
+    """What the status bar adds when the register's change gave or took open rounds'
+    warnings: how many rounds, and how many 推荐 to look at again."""
+    if not rechecked:
+        return ""
+    text = f"；{len(rechecked)} 个未归档批次的培育库提示有变化"
+    recommended = sum(len(r.recommended) for r in rechecked)
+    if recommended:
+        text += f"，{recommended} 家“推荐”需复核"
+    return text
 
 
 def _html(text: str) -> str:
@@ -398,8 +414,9 @@ class RegistryView(QMainWindow):
 
     loaded = Signal()
     history_loaded = Signal(object)
-    revoked = Signal(object)  # the entries the revocation wrote
+    revoked = Signal(object)  # the RegistryChange the revocation made
     exported = Signal(str)  # the path written
+    rechecked = Signal(object)  # the open rounds whose register warnings changed (RoundRecheck)
 
     def __init__(
         self,
@@ -641,10 +658,13 @@ class RegistryView(QMainWindow):
 
         service, evaluator, summary = self.service, self.evaluator(), entry_summary(entry)
 
-        def done(entries: list[Any]) -> None:
-            self._loaded_message = f"已撤销 {summary}"  # shown once the reload is in
+        def done(change: Any) -> None:
+            # Shown once the reload is in.
+            self._loaded_message = f"已撤销 {summary}" + rechecked_note(change.rechecked)
             self.reload()
-            self.revoked.emit(entries)
+            self.revoked.emit(change)
+            if change.rechecked:
+                self.rechecked.emit(change.rechecked)
 
         self.runner.start(
             lambda p, c: service.registry.revoke(
@@ -667,8 +687,14 @@ class RegistryView(QMainWindow):
 
     def _imported(self, results: list[Any]) -> None:
         added = sum(r.added + r.superseded + r.uscc_attached for r in results)
+        rechecked = tuple(r for result in results for r in result.rechecked)
         self.reload()
-        self.statusBar().showMessage(f"已导入 {len(results)} 份名单，培育库变化 {added} 项", 15000)
+        self.statusBar().showMessage(
+            f"已导入 {len(results)} 份名单，培育库变化 {added} 项" + rechecked_note(rechecked),
+            15000,
+        )
+        if rechecked:
+            self.rechecked.emit(rechecked)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

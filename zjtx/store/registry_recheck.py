@@ -1,0 +1,304 @@
+"""Rounds still open checked again against the register when it changes (a list imported, a
+title revoked, a code given, a round marked 认定): their applicants' register warnings follow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from zjtx.domain.applicant import Applicant as DomainApplicant
+from zjtx.domain.issue_codes import issue_code
+from zjtx.domain.labels import Decision
+from zjtx.domain.names import normalise_name
+from zjtx.store.bulk import insert_many
+from zjtx.store.common import damaged_version, raise_damaged_version, stored_applicant
+from zjtx.store.models import (
+    Applicant,
+    ApplicantVersion,
+    AuditEvent,
+    Evaluator,
+    ImportFile,
+    RegistryEntry,
+    Review,
+    Round,
+)
+from zjtx.store.registry_checks import FIELD_TITLE, RoundChecker, entries_by_applicant
+
+PREFIX = "registry-"
+CHUNK = 1000  # applicants read per query
+# The values the register's checks read (of each applicant's current version).
+_READ = ("name", "uscc", "application_type", *FIELD_TITLE)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRecheck:
+    """What checking one open round again did: warnings added and withdrawn, on how many
+    applicants, and the 推荐 decisions that now need a second look (names)."""
+
+    round_name: str
+    applicants: int
+    added: int
+    withdrawn: int
+    recommended: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_name,
+            "applicants": self.applicants,
+            "added": self.added,
+            "withdrawn": self.withdrawn,
+            "recommended_to_review": list(self.recommended),
+            "summary": self.summary(),
+        }
+
+    def summary(self) -> str:
+        """One Chinese sentence, e.g. 批次 “2026专精特新”：2 家企业的培育库提示有变化（新增 2 条）."""
+        changes = [f"新增 {self.added} 条"] if self.added else []
+        if self.withdrawn:
+            changes.append(f"撤除 {self.withdrawn} 条")
+        text = (
+            f"批次 “{self.round_name}”：{self.applicants} 家企业的培育库提示有变化"
+            f"（{'，'.join(changes)}）"
+        )
+        if self.recommended:
+            text += (
+                f"，其中 {len(self.recommended)} 家已决定“{Decision.RECOMMEND.label}”，需复核："
+                + "、".join(self.recommended)
+            )
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """The enterprises a change of the register concerns: by 统一社会信用代码 and by
+    normalised name (an entry without a code matches by name)."""
+
+    usccs: frozenset[str]
+    name_keys: frozenset[str]
+
+    def covers(self, name: str, uscc: str) -> bool:
+        return uscc in self.usccs or normalise_name(name) in self.name_keys
+
+
+def titles_on_record(session: Session) -> set[str]:
+    """The titles the register holds any entry of."""
+    return set(session.scalars(select(RegistryEntry.title).distinct()))
+
+
+def recheck_after_change(
+    session: Session,
+    actor: Evaluator,
+    now: datetime,
+    rows: Iterable[Mapping[str, Any]],
+    titles_before: set[str],
+) -> tuple[RoundRecheck, ...]:
+    """Recheck the open rounds after the register gained ``rows`` (new entry states, as
+    inserted): the applicants of those enterprises, or every applicant when a title is on
+    record for the first time (a renewal or a declared title is then checked at all)."""
+    rows = list(rows)
+    if not rows:
+        return ()
+    touched = None
+    if titles_on_record(session) <= titles_before:
+        touched = Touched(
+            frozenset(str(r["uscc"]) for r in rows if r.get("uscc")),
+            frozenset(str(r["name_key"]) for r in rows),
+        )
+    return tuple(recheck_open_rounds(session, actor, now, touched))
+
+
+def recheck_open_rounds(
+    session: Session, actor: Evaluator, now: datetime, touched: Touched | None
+) -> list[RoundRecheck]:
+    """Check the rounds not archived again against the register as it now stands (in the
+    session that changed it): each applicant whose register warnings differ gets them in
+    place of the old ones on its current version, with an audit event; a version gaining a
+    warning is stamped, so a 推荐 decided before it reads 需复核. ``touched``: the
+    enterprises the change concerns (None: every applicant, as when a title is first on
+    record). Rounds with no change are left out of the result."""
+    rounds = session.scalars(
+        select(Round).where(Round.archived_at.is_(None)).order_by(Round.id)
+    ).all()
+    titles = titles_on_record(session)
+    done = []
+    for round_row in rounds:
+        checked = _recheck(session, round_row, RoundChecker(session, round_row, titles), actor,
+                           now, touched)  # fmt: skip
+        if checked is not None:
+            done.append(checked)
+    return done
+
+
+def _recheck(
+    session: Session,
+    round_row: Round,
+    checker: RoundChecker,
+    actor: Evaluator,
+    now: datetime,
+    touched: Touched | None,
+) -> RoundRecheck | None:
+    ids = [
+        owner
+        for owner, name, uscc in session.execute(
+            select(Applicant.id, Applicant.name, Applicant.uscc).where(
+                Applicant.round_id == round_row.id
+            )
+        )
+        if touched is None or touched.covers(name, uscc)
+    ]
+    if not ids:
+        return None
+    rows = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = Applicant.id.in_(ids[start : start + CHUNK])
+        try:
+            rows += _read(session, chunk)
+        except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
+            raise_damaged_version(session, chunk, exc)
+            raise
+    rows.sort(key=lambda row: row[0])
+    applicants = {row[0]: _applicant(*row[1:8]) for row in rows}
+    found = entries_by_applicant(session, list(applicants.values()))
+    decided = dict(
+        session.execute(
+            select(Review.applicant_id, Review.decision)
+            .join(Applicant, Applicant.id == Review.applicant_id)
+            .where(Applicant.round_id == round_row.id, Review.decision.is_not(None))
+        ).all()
+    )
+    updates: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    added = withdrawn = 0
+    recommended: list[str] = []
+    for owner, name, uscc, version_id, _, _, _, _, issues, file_name in rows:
+        applicant = applicants[owner]
+        issues = issues or []
+        old = [i for i in issues if str(i.get("code", "")).startswith(PREFIX)]
+        new = [
+            i.to_dict() for i in checker.check(applicant, found.get(applicant.uscc, []), file_name)
+        ]
+        if new == old:
+            continue
+        # By code and field: the same warning reworded (a record's validity changed) is
+        # neither added nor withdrawn.
+        before = {(i.get("code"), i.get("field")) for i in old}
+        after = {(i["code"], i["field"]) for i in new}
+        gained, lost = after - before, before - after
+        kept = [i for i in issues if not str(i.get("code", "")).startswith(PREFIX)]
+        stored = kept + new
+        updates.append(
+            {
+                "version_id": version_id,
+                "new_issues": stored,
+                "new_warnings": sum(1 for i in stored if i.get("severity") == "warning"),
+                "new_warned_at": now if gained else None,
+            }
+        )
+        if gained and decided.get(owner) == Decision.RECOMMEND.value:
+            recommended.append(name)
+        added += len(gained)
+        withdrawn += len(lost)
+        events.append(
+            {
+                "at": now,
+                "actor": actor.name,
+                "action": "registry-recheck",
+                "entity": "applicant_version",
+                "entity_id": version_id,
+                "round_id": round_row.id,
+                "applicant_id": owner,
+                "uscc": uscc,
+                "before": {"codes": sorted({str(i.get("code")) for i in old})},
+                "after": {
+                    "codes": sorted({i["code"] for i in new}),
+                    "added": sorted({str(code) for code, _ in gained}),
+                    "withdrawn": sorted({str(code) for code, _ in lost}),
+                },
+                "reason": None,
+            }
+        )
+    if not updates:
+        return None
+    _store(session, updates)
+    insert_many(session, AuditEvent, events)
+    return RoundRecheck(round_row.name, len(updates), added, withdrawn, tuple(recommended))
+
+
+def _read(session: Session, which: ColumnElement[bool]) -> list[Any]:
+    """The current versions of the applicants ``which`` selects, as columns (not ORM rows:
+    thousands of versions are read and few of them rewritten)."""
+    query = (
+        select(Applicant.id, Applicant.name, Applicant.uscc, ApplicantVersion.id,
+               ApplicantVersion.number, ApplicantVersion.values, ApplicantVersion.provenance,
+               ApplicantVersion.source, ApplicantVersion.issues, ImportFile.file_name)
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
+        .where(which)
+    )  # fmt: skip
+    return list(session.execute(query).all())
+
+
+def _store(session: Session, updates: list[dict[str, Any]]) -> None:
+    """Write the new issues of the versions rechecked (one statement, many parameter sets);
+    a version that gained nothing keeps when it last gained a warning."""
+    table = ApplicantVersion.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("version_id"))
+        .values(
+            issues=bindparam("new_issues"),
+            warnings=bindparam("new_warnings"),
+            warned_at=func.coalesce(
+                bindparam("new_warned_at", type_=table.c.warned_at.type), table.c.warned_at
+            ),
+        )
+    )
+    session.connection().execute(statement, updates)
+
+
+def _applicant(
+    name: str, uscc: str, _version_id: int, number: int, values: Any, provenance: Any, source: Any
+) -> DomainApplicant:
+    """The part of a stored version the checks read: the values above and their cells."""
+    if not isinstance(values, dict) or not isinstance(provenance, dict):
+        raise damaged_version(name, uscc, number, TypeError("应为对象"))
+    read = {key: values[key] for key in _READ if key in values}
+    try:
+        cells = _cells_read(provenance)
+    except (TypeError, AttributeError) as exc:
+        raise damaged_version(name, uscc, number, exc) from exc
+    return stored_applicant(read, cells, source, name, uscc, number)
+
+
+def _cells_read(provenance: dict[str, Any]) -> dict[str, Any]:
+    """The stored provenance (codec.encode_provenance_map's form) of the values read only."""
+    cells = provenance.get("$cells")
+    if cells is not None:
+        own = {**provenance, "$cells": {k: cells[k] for k in _READ if k in cells}}
+    else:
+        own = {k: v for k, v in provenance.items() if k in _READ or k.startswith("$")}
+    added = provenance.get("$added")
+    if added is not None:
+        own["$added"] = {k: v for k, v in added.items() if k in _READ}
+    return own
+
+
+def summarize(after: dict) -> str:
+    """The history's sentence for a registry-recheck event."""
+
+    def titled(codes: list[str]) -> str:
+        return "、".join(
+            (entry.title if (entry := issue_code(code)) is not None else code) for code in codes
+        )
+
+    parts = []
+    if after.get("added"):
+        parts.append("新增提示 " + titled(after["added"]))
+    if after.get("withdrawn"):
+        parts.append("撤除提示 " + titled(after["withdrawn"]))
+    return "培育库变更后重新核对：" + ("；".join(parts) or "提示内容更新")
