@@ -138,3 +138,37 @@ def test_points_above_what_the_data_allows_are_refused_and_the_range_shown(tmp_p
     code, out, _ = run(capsys, "panel", "show", "创新", USCC)
     assert code == 0
     assert "汇总评分：12.00（算术平均，1 人）（按申报数据可评 0–15 分，满分 20 分）" in out
+
+
+def test_a_late_recusal_and_a_recusal_in_error_are_the_chairs(capsys):
+    """`panel recuse` after judging says how to proceed; `--withdraw-judgements` is the
+    组长's and withdraws the judgement; `panel unrecuse` (the 组长's) lets the expert judge
+    again; both are in the round's history."""
+    assert judge(capsys, "专家甲", "yes")[0] == 0
+    code, _, err = run(capsys, "panel", "recuse", ROUND, USCC, "--member", "专家甲",
+                       "--reason", "其亲属在该企业任职")  # fmt: skip
+    assert code == 1 and "--withdraw-judgements" in err
+    code, _, err = run(capsys, "panel", "recuse", ROUND, USCC, "--member", "专家甲",
+                       "--reason", "其亲属在该企业任职", "--withdraw-judgements")  # fmt: skip
+    assert code == 1 and "只有组长 王组长 可以确认评审后的回避（当前评审人：秘书）" in err
+    code, out, _ = run(capsys, "panel", "recuse", ROUND, USCC, "--member", "专家甲",
+                       "--reason", "其亲属在该企业任职", "--withdraw-judgements",
+                       "--evaluator", "王组长")  # fmt: skip
+    assert code == 0 and out.strip() == "已记录 专家甲 回避，并撤回其对该企业的判断和意见"
+    code, out, _ = run(capsys, "panel", "show", ROUND, USCC, "--json")
+    assert json.loads(out)["recusals"] == {"专家甲": "其亲属在该企业任职"}
+    code, out, _ = run(capsys, "panel", "unrecuse", ROUND, USCC, "--member", "专家甲",
+                       "--reason", "亲属已于去年离职，经核实无利害关系", "--evaluator",
+                       "王组长")  # fmt: skip
+    assert code == 0 and "已撤销 专家甲 的回避" in out
+    assert judge(capsys, "专家甲", "no")[0] == 0
+    code, out, _ = run(capsys, "round", "history", ROUND, USCC)
+    assert "组长 王组长 确认专家 专家甲 回避（理由：其亲属在该企业任职），撤回其判断" in out
+    assert "组长 王组长 撤销专家 专家甲 的回避（理由：亲属已于去年离职，经核实无利害关系）" in out
+
+
+def test_the_trimmed_rule_on_a_small_panel_says_it_averages(capsys):
+    """`panel rule trimmed` with three members says scores are averaged until five score."""
+    code, out, _ = run(capsys, "panel", "rule", ROUND, "trimmed")
+    assert code == 0 and "去掉一个最高分和一个最低分后平均" in out
+    assert out.strip().endswith("本专家组现有 3 名成员，评分不足 5 人的条目按算术平均")

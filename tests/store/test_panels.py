@@ -172,6 +172,69 @@ def test_recusal_after_judging_is_refused(panels):
     store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=False, evaluator="秘书")
     with pytest.raises(PanelRefusedError, match="已对企业 测试企业1有限公司 作出 1 项判断"):
         store.recuse(ROUND, A, member="专家1", reason="亲属任职", evaluator="秘书")
+    # An opinion is given too: it would stand beside the 回避.
+    store.opinion(ROUND, B, member="专家1", text="同意", evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="已对企业 测试企业2有限公司 发表意见，"):
+        store.recuse(ROUND, B, member="专家1", reason="亲属任职", evaluator="秘书")
+
+
+def test_a_late_recusal_is_the_chairs_and_withdraws_what_was_given(panels):
+    """A conflict found after judging: the refusal says how to proceed; only the 组长 can
+    record the 回避 then, which withdraws the member's judgements and opinion on that
+    applicant (kept in the trail), so the panel's positions no longer count them."""
+    service, store = panels
+    _staff(store, 2)
+    store.judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="9",
+                evaluator="秘书")  # fmt: skip
+    store.judge(ROUND, A, member="专家2", criterion="T-SCORE", met=True, points="5",
+                evaluator="秘书")  # fmt: skip
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    store.opinion(ROUND, A, member="专家1", text="同意推荐", evaluator="秘书")
+    with pytest.raises(PanelRefusedError) as refused:
+        store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="秘书")
+    assert "如确需回避，须由组长确认并撤回其判断和意见" in str(refused.value)
+    assert "--withdraw-judgements" in str(refused.value)
+    with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以"):
+        store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="专家2",
+                     withdraw_judgements=True)  # fmt: skip
+    store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="王组长",
+                 withdraw_judgements=True)  # fmt: skip
+    view = store.positions(ROUND, A)
+    assert view.recusals == {"专家1": "其亲属在该企业任职"}
+    assert "专家1" not in view.opinions
+    scored = next(c for c in view.criteria if c.criterion == "T-SCORE")
+    assert [p.label for p in scored.positions] == ["未表态", "回避", "符合（5 分）"]
+    assert scored.aggregate is not None and scored.aggregate.value == Decimal("5.00")
+    assert service.history(ROUND, A)[-1].summary == (
+        "组长 王组长 确认专家 专家1 回避（理由：其亲属在该企业任职），撤回其判断 T-JUDGE、T-SCORE"
+        "和意见"
+    )
+    # The other applicant keeps the member's judgement.
+    store.judge(ROUND, B, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    assert store.positions(ROUND, B).recusals == {}
+
+
+def test_a_recusal_declared_in_error_is_withdrawn_by_the_chair(panels):
+    """A 回避 recorded for the wrong applicant: the 组长 withdraws it with a reason (in the
+    trail) and the member may judge again; anyone else is refused; a member not recused is
+    said to be so."""
+    service, store = panels
+    _staff(store, 1)
+    store.recuse(ROUND, A, member="专家1", reason="曾在该企业任职", evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以撤销回避"):
+        store.withdraw_recusal(ROUND, A, member="专家1", reason="录入错误", evaluator="专家1")
+    with pytest.raises(ReviewRuleError, match="必须写明理由"):
+        store.withdraw_recusal(ROUND, A, member="专家1", reason=" ", evaluator="王组长")
+    store.withdraw_recusal(
+        ROUND, A, member="专家1", reason="录入错误，应为另一家", evaluator="王组长"
+    )
+    assert store.positions(ROUND, A).recusals == {}
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    assert service.history(ROUND, A)[-2].summary == (
+        "组长 王组长 撤销专家 专家1 的回避（理由：录入错误，应为另一家）"
+    )
+    with pytest.raises(PanelRefusedError, match="专家1 没有声明回避企业 测试企业2有限公司"):
+        store.withdraw_recusal(ROUND, B, member="专家1", reason="录入错误", evaluator="王组长")
 
 
 def test_only_the_chair_decides(panels):
@@ -381,8 +444,17 @@ def test_set_aggregation_needs_a_panel_and_a_known_rule(panels):
     _staff(store, 1)
     with pytest.raises(ReviewRuleError, match="评分汇总规则只能是"):
         store.set_aggregation(ROUND, "median", evaluator="秘书")
-    store.set_aggregation(ROUND, "去掉一个最高分和一个最低分后平均", evaluator="秘书")
+    note = store.set_aggregation(ROUND, "去掉一个最高分和一个最低分后平均", evaluator="秘书")
     assert store.panel(ROUND).aggregation == TRIMMED
+    # Two members can never give five scores: said when the rule is chosen.
+    assert note == (
+        "注意：去掉一个最高分和一个最低分须有 5 名及以上专家评分；本专家组现有 2 名成员，"
+        "评分不足 5 人的条目按算术平均"
+    )
+    assert store.set_aggregation(ROUND, "mean", evaluator="秘书") is None
+    for n in range(2, 5):
+        store.add_member(ROUND, f"专家{n}", unit="", role="评审专家", evaluator="秘书")
+    assert store.set_aggregation(ROUND, "trimmed", evaluator="秘书") is None
 
 
 def test_upgrading_a_0007_database_adds_panels(database_url, tmp_path):

@@ -121,6 +121,37 @@ def test_recused_member_cannot_judge_and_is_marked(qtbot, window, service, sampl
     assert dialog.opinions.item(0, 1).text() == "回避：曾在该企业任职"
 
 
+def test_the_chair_handles_a_late_recusal_and_one_in_error(qtbot, window, service, sample_json):
+    """组长处理回避 is offered to the 组长 only: it records an expert's 回避 after judging,
+    withdrawing the judgement from the grid, and withdraws a 回避 recorded in error."""
+    uscc, item = _round(qtbot, window, service, sample_json)
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, "专家甲", unit="福州大学", role="评审专家", evaluator=ME)
+    panels.judge(ROUND, uscc, member="专家甲", criterion=item, met=True, evaluator=ME)
+    window.select_applicant(uscc)
+    dialog = _open(qtbot, window)
+    chair_tab = dialog.records.indexOf(dialog.chair_box)
+    assert not dialog.records.isTabVisible(chair_tab)  # 张评审 is not on the panel
+    panels.add_member(ROUND, ME, unit="省经信厅", role="组长", evaluator=ME)
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        dialog.reload()
+    assert dialog.records.isTabVisible(chair_tab)
+    dialog.records.setCurrentIndex(chair_tab)
+    dialog.chair_member.setCurrentIndex(dialog.chair_member.findData("专家甲"))
+    dialog.chair_reason.setText("其亲属在该企业任职")
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.chair_recuse_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "已记录 专家甲 回避，并撤回其对该企业的判断和意见"
+    column = _column(dialog, "专家甲\n评审专家")
+    assert {dialog.grid.item(r, column).text() for r in range(dialog.grid.rowCount())} == {"回避"}
+    assert dialog.chair_member.currentText() == "专家甲（评审专家，已回避）"
+    dialog.chair_reason.setText("亲属已离职，经核实无利害关系")
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.chair_withdraw_button, Qt.MouseButton.LeftButton)
+    assert panels.positions(ROUND, uscc).recusals == {}
+    assert dialog.grid.item(0, column).text() == "未表态"
+
+
 def test_chairs_decision_area_shows_the_members_positions(qtbot, window, service, sample_json):
     """The review pane's decision area lists each member's position and opinion when the
     round has a panel, and nothing when it has none."""

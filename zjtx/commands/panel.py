@@ -68,8 +68,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     recuse = actions.add_parser("recuse", help="记录一位专家对某企业的回避声明")
     _applicant(recuse)
     recuse.add_argument("--reason", required=True, help="回避理由")
+    recuse.add_argument(
+        "--withdraw-judgements",
+        action="store_true",
+        help="专家已作出判断或发表意见后才发现须回避：由组长确认，撤回其对该企业的判断和意见"
+        "（审计记录中保留）",
+    )
     _common(recuse, evaluator=True)
     recuse.set_defaults(func=cmd_recuse)
+
+    unrecuse = actions.add_parser("unrecuse", help="撤销误录的回避声明（由组长操作）")
+    _applicant(unrecuse)
+    unrecuse.add_argument("--reason", required=True, help="撤销理由（如 录入错误）")
+    _common(unrecuse, evaluator=True)
+    unrecuse.set_defaults(func=cmd_unrecuse)
 
     opinion = actions.add_parser("opinion", help="记录一位专家对某企业的个人意见")
     _applicant(opinion)
@@ -176,9 +188,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_rule(args: argparse.Namespace) -> int:
     with _panels() as panels:
-        panels.set_aggregation(args.round, args.rule, evaluator=args.evaluator)
+        note = panels.set_aggregation(args.round, args.rule, evaluator=args.evaluator)
         info = panels.panel(args.round)
     print(dump_json(info.to_dict()) if args.json else render_panel(info))
+    if note and not args.json:
+        print(note)
     return 0
 
 
@@ -202,8 +216,22 @@ def cmd_judge(args: argparse.Namespace) -> int:
 def cmd_recuse(args: argparse.Namespace) -> int:
     with _panels() as panels:
         panels.recuse(args.round, args.uscc, member=args.member, reason=args.reason,
-                      evaluator=args.evaluator)  # fmt: skip
-    print(dump_json({"recused": args.member}) if args.json else f"已记录 {args.member} 回避")
+                      evaluator=args.evaluator,
+                      withdraw_judgements=args.withdraw_judgements)  # fmt: skip
+    text = f"已记录 {args.member} 回避" + (
+        "，并撤回其对该企业的判断和意见" if args.withdraw_judgements else ""
+    )
+    print(dump_json({"recused": args.member}) if args.json else text)
+    return 0
+
+
+@_guarded
+def cmd_unrecuse(args: argparse.Namespace) -> int:
+    with _panels() as panels:
+        panels.withdraw_recusal(args.round, args.uscc, member=args.member, reason=args.reason,
+                                evaluator=args.evaluator)  # fmt: skip
+    text = f"已撤销 {args.member} 的回避，该专家可以评审此企业"
+    print(dump_json({"recusal_withdrawn": args.member}) if args.json else text)
     return 0
 
 

@@ -47,6 +47,8 @@ from zjtx.store.panel_positions import (
     CHAIR,
     MEAN,
     ROLE_LABELS,
+    TRIM_FROM,
+    TRIMMED,
     ApplicantPanel,
     CriterionPositions,
     Given,
@@ -97,6 +99,14 @@ def _members(session: Session, panel: Panel | None) -> list[PanelMember]:
         return []
     rows = session.scalars(select(PanelMember).where(PanelMember.panel_id == panel.id)).all()
     return sorted(rows, key=lambda m: (m.role != CHAIR, m.id))
+
+
+def _opinion(session: Session, member: PanelMember, applicant: Applicant) -> PanelOpinion | None:
+    return session.scalar(
+        select(PanelOpinion).where(
+            PanelOpinion.member_id == member.id, PanelOpinion.applicant_id == applicant.id
+        )
+    )
 
 
 def _recused(session: Session, member: PanelMember, applicant: Applicant) -> PanelRecusal | None:
@@ -237,8 +247,9 @@ class Panels:
                                     round_row, before=before))  # fmt: skip
             session.delete(member)
 
-    def set_aggregation(self, round_name: str, rule: str, *, evaluator: str | None) -> None:
-        """Choose how members' points are combined (mean or trimmed)."""
+    def set_aggregation(self, round_name: str, rule: str, *, evaluator: str | None) -> str | None:
+        """Choose how members' points are combined (mean or trimmed). Returns a note when
+        the panel has too few members for ``trimmed`` to drop any score."""
         code = parse_aggregation(rule)
         with self.store.write_session() as session:
             round_row = find_round(session, round_name)
@@ -252,6 +263,13 @@ class Panels:
             session.add(audit.event(actor, "panel-aggregation", "panel", panel.id, round_row,
                                     before=before, after={"aggregation": code,
                                     "label": AGGREGATION_LABELS[code]}))  # fmt: skip
+            members = len(_members(session, panel))
+        if code == TRIMMED and members < TRIM_FROM:
+            return (
+                f"注意：去掉一个最高分和一个最低分须有 {TRIM_FROM} 名及以上专家评分；本专家组现有 "
+                f"{members} 名成员，评分不足 {TRIM_FROM} 人的条目按算术平均"
+            )
+        return None
 
     def _member_on(
         self, session: Session, round_name: str, uscc: str, member: str, action: str
@@ -331,9 +349,19 @@ class Panels:
         return next(c for c in positions.criteria if c.criterion == item["id"])
 
     def recuse(
-        self, round_name: str, uscc: str, *, member: str, reason: str, evaluator: str | None
+        self,
+        round_name: str,
+        uscc: str,
+        *,
+        member: str,
+        reason: str,
+        evaluator: str | None,
+        withdraw_judgements: bool = False,
     ) -> None:
-        """Record a member's 回避 for an applicant; refused once they have judged it."""
+        """Record a member's 回避 for an applicant. Declared before judging; once the member
+        has judged it, only the 组长 can record it, with ``withdraw_judgements``: the
+        member's judgements and opinion on that applicant are then withdrawn (the trail
+        keeps them), so the panel no longer counts them."""
         recorder = review_evaluator(evaluator)
         reason = (reason or "").strip()
         if not reason:
@@ -345,24 +373,84 @@ class Panels:
             )
             if _recused(session, person, applicant) is not None:
                 raise PanelRefusedError(f"{person.name} 已声明回避企业 {applicant.name}")
-            judged = session.scalar(
-                select(func.count()).where(
+            given = session.scalars(
+                select(PanelJudgement)
+                .where(
                     PanelJudgement.member_id == person.id,
                     PanelJudgement.applicant_id == applicant.id,
                 )
-            )
-            if judged:
-                raise PanelRefusedError(
-                    f"{person.name} 已对企业 {applicant.name} 作出 {judged} 项判断，"
-                    "回避应在评审前声明；请组长处理"
-                )
+                .order_by(PanelJudgement.criterion)
+            ).all()
+            opinion = _opinion(session, person, applicant)
+            after: dict[str, Any] = {"member": person.name}
+            if given or opinion is not None:
+                if not withdraw_judgements:
+                    done = [f"作出 {len(given)} 项判断"] if given else []
+                    if opinion is not None:
+                        done.append("发表意见")
+                    raise PanelRefusedError(
+                        f"{person.name} 已对企业 {applicant.name} {'并'.join(done)}，"
+                        "回避应在评审前声明；如确需回避，须由组长确认并撤回其判断和意见"
+                        "（窗口：专家组 → 组长处理回避；命令行：zjtx panel recuse … "
+                        "--withdraw-judgements，由组长操作）"
+                    )
+                chair = self._chair_acting(session, round_row, recorder, "确认评审后的回避")
+                after |= {
+                    "chair": chair.name,
+                    "withdrawn": [j.criterion for j in given],
+                    "opinion_withdrawn": opinion is not None,
+                }
+                for row in given:
+                    session.delete(row)
+                if opinion is not None:
+                    session.delete(opinion)
             row = PanelRecusal(member_id=person.id, applicant_id=applicant.id, reason=reason)
             session.add(row)
             session.flush()
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal", "panel_recusal", row.id, round_row,
                                     applicant_id=applicant.id, uscc=applicant.uscc,
-                                    after={"member": person.name}, reason=reason))  # fmt: skip
+                                    after=after, reason=reason))  # fmt: skip
+
+    def withdraw_recusal(
+        self, round_name: str, uscc: str, *, member: str, reason: str, evaluator: str | None
+    ) -> None:
+        """Withdraw a 回避 recorded in error (the 组长 only, with a reason in the trail); the
+        member may then judge the applicant."""
+        recorder = review_evaluator(evaluator)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ReviewRuleError("撤销回避必须写明理由（例如：录入错误）")
+        check_text("撤销回避的理由", reason)
+        with self.store.write_session() as session:
+            round_row, applicant, person = self._member_on(
+                session, round_name, uscc, member, "撤销回避"
+            )
+            recusal = _recused(session, person, applicant)
+            if recusal is None:
+                raise PanelRefusedError(f"{person.name} 没有声明回避企业 {applicant.name}")
+            chair = self._chair_acting(session, round_row, recorder, "撤销回避")
+            before = {"member": person.name, "reason": recusal.reason}
+            recusal_id = recusal.id
+            session.delete(recusal)
+            actor = evaluator_row(session, recorder)
+            session.add(audit.event(actor, "panel-recusal-withdraw", "panel_recusal",
+                                    recusal_id, round_row, applicant_id=applicant.id,
+                                    uscc=applicant.uscc, before=before,
+                                    after={"member": person.name, "chair": chair.name},
+                                    reason=reason))  # fmt: skip
+
+    def _chair_acting(
+        self, session: Session, round_row: Round, recorder: str, doing: str
+    ) -> PanelMember:
+        """The panel's 组长 when it is they who act; otherwise refused, naming them."""
+        members = _members(session, _panel(session, round_row))
+        chair = next((m for m in members if m.role == CHAIR), None)
+        if chair is None:
+            raise PanelRefusedError(f"批次 “{round_row.name}” 的专家组尚未指定组长，不能{doing}")
+        if chair.name != recorder:
+            raise PanelRefusedError(f"只有组长 {chair.name} 可以{doing}（当前评审人：{recorder}）")
+        return chair
 
     def opinion(
         self, round_name: str, uscc: str, *, member: str, text: str, evaluator: str | None
@@ -383,12 +471,7 @@ class Panels:
                     f"{person.name} 已声明回避企业 {applicant.name}（{applicant.uscc}），"
                     "不能发表评审意见"
                 )
-            row = session.scalar(
-                select(PanelOpinion).where(
-                    PanelOpinion.member_id == person.id,
-                    PanelOpinion.applicant_id == applicant.id,
-                )
-            )
+            row = _opinion(session, person, applicant)
             before = None if row is None else {"opinion": row.opinion}
             if row is None:
                 row = PanelOpinion(member_id=person.id, applicant_id=applicant.id, opinion=text)
@@ -711,7 +794,18 @@ def summarize_event(event: Any) -> str:
             f"{state}{points}{note}"
         )
     if action == "panel-recusal":
+        if after.get("chair"):
+            withdrawn = "、".join(after.get("withdrawn") or [])
+            parts = [f"判断 {withdrawn}"] if withdrawn else []
+            if after.get("opinion_withdrawn"):
+                parts.append("意见")
+            return (
+                f"组长 {after['chair']} 确认专家 {after.get('member')} 回避（理由：{event.reason}）"
+                + (f"，撤回其{'和'.join(parts)}" if parts else "")
+            )
         return f"专家 {after.get('member')} 声明回避（理由：{event.reason}）"
+    if action == "panel-recusal-withdraw":
+        return f"组长 {after.get('chair')} 撤销专家 {after.get('member')} 的回避（理由：{event.reason}）"
     if action == "panel-opinion":
         return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
     return action

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -211,7 +212,7 @@ class PanelDialog(QDialog):
         states.addWidget(self.unmet)
         states.addWidget(QLabel("评分："))
         states.addWidget(self.points)
-        mine_box = QGroupBox("本人记录")
+        mine_box = QWidget()
         mine = QFormLayout(mine_box)
         mine.addRow(self.mine_hint)
         mine.addRow("条目：", self.criterion)
@@ -227,6 +228,29 @@ class PanelDialog(QDialog):
             self.opinion, self.opinion_button, self.recusal, self.recuse_button,
         )  # fmt: skip
 
+        # -- the 组长's: a 回避 found after judging, or one recorded in error
+        self.chair_member = QComboBox()
+        self.chair_reason = QLineEdit()
+        self.chair_reason.setPlaceholderText("理由（如 其亲属在该企业任职；录入错误）")
+        self.chair_recuse_button = QPushButton("确认回避并撤回其判断和意见")
+        self.chair_recuse_button.clicked.connect(self.chair_recuse)
+        self.chair_withdraw_button = QPushButton("撤销回避")
+        self.chair_withdraw_button.clicked.connect(self.chair_withdraw)
+        chair_buttons = QHBoxLayout()
+        chair_buttons.addWidget(self.chair_recuse_button)
+        chair_buttons.addWidget(self.chair_withdraw_button)
+        self.chair_box = QWidget()
+        # Two short lines, not wrapped: a wrapped label would widen the whole left column.
+        chair_hint = QLabel(
+            "判断或发表意见后才发现须回避：确认回避，撤回其判断和意见；\n"
+            "回避误录：撤销回避。两者都记入审计记录。"
+        )
+        chair_form = QFormLayout(self.chair_box)
+        chair_form.addRow(chair_hint)
+        chair_form.addRow("专家：", self.chair_member)
+        chair_form.addRow("理由：", self.chair_reason)
+        chair_form.addRow("", chair_buttons)
+
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -235,7 +259,11 @@ class PanelDialog(QDialog):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(member_box, 3)
-        left_layout.addWidget(mine_box, 2)
+        # The 组长's page beside the evaluator's own, so the dialog fits a laptop's screen.
+        self.records = QTabWidget()
+        self.records.addTab(mine_box, "本人记录")
+        self.records.addTab(self.chair_box, "组长处理回避")
+        left_layout.addWidget(self.records, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(applicant_box)
@@ -354,6 +382,16 @@ class PanelDialog(QDialog):
         for widget in self.mine_widgets:
             widget.setEnabled(editable)
         self._criterion_chosen()
+        # The 组长's box: shown to the 组长 only, for the applicant chosen.
+        chair = member is not None and member.role == CHAIR and view is not None
+        self.records.setTabVisible(self.records.indexOf(self.chair_box), chair)
+        chosen_member = self.chair_member.currentData()
+        self.chair_member.clear()
+        for m in info.members if chair else ():
+            recused = view is not None and m.name in view.recusals
+            self.chair_member.addItem(f"{m.name}（{m.role_label}{'，已回避' if recused else ''}）",
+                                      m.name)  # fmt: skip
+        self.chair_member.setCurrentIndex(max(self.chair_member.findData(chosen_member), 0))
 
     def _criterion_chosen(self) -> None:
         """Points only for a scored item, with the range this applicant's data allows; what
@@ -380,14 +418,17 @@ class PanelDialog(QDialog):
         self.reload()
 
     # ------------------------------------------------------------------ writing
-    def _write(self, work: Callable[[Panels], Any], done: str) -> None:
+    def _write(self, work: Callable[[Panels], Any], done: str, *, with_note: bool = False) -> None:
+        """Run a panel write off the GUI thread; ``with_note``: the write returns a note (or
+        None) that is said after ``done``."""
         service = self.service
 
         def run(progress: Any, cancel: Any) -> Any:
             return work(panels_of(service))
 
-        def succeeded(_result: Any) -> None:
-            self._say(done, "#1e6b34")
+        def succeeded(result: Any) -> None:
+            note = f"；{result}" if with_note and result else ""
+            self._say(done + note, "#1e6b34")
             self.reload()
 
         self.runner.start(run, name="保存专家组记录", writes=True, on_success=succeeded,
@@ -432,7 +473,8 @@ class PanelDialog(QDialog):
     def set_rule(self) -> None:
         rule, who, round_name = self.rule.currentData(), self.evaluator_getter(), self.round_name
         self._write(lambda p: p.set_aggregation(round_name, rule, evaluator=who),
-                    f"评分汇总规则已改为：{AGGREGATION_LABELS[rule]}")  # fmt: skip
+                    f"评分汇总规则已改为：{AGGREGATION_LABELS[rule]}",
+                    with_note=True)  # fmt: skip
 
     def judge(self) -> None:
         criterion, uscc, me = self.criterion.currentData(), self.uscc, self.evaluator_getter()
@@ -468,3 +510,27 @@ class PanelDialog(QDialog):
         )
         self._write(lambda p: p.recuse(round_name, uscc, member=me, reason=reason, evaluator=me),
                     f"已记录 {me} 回避")  # fmt: skip
+
+    def chair_recuse(self) -> None:
+        """The 组长 records a member's 回避 found after judging, withdrawing what they gave."""
+        member, reason = self.chair_member.currentData(), self.chair_reason.text()
+        uscc, me, round_name = self.uscc, self.evaluator_getter(), self.round_name
+        if not member or not uscc:
+            self.refused.emit("请先选择企业和专家")
+            return
+        self._write(lambda p: p.recuse(round_name, uscc, member=member, reason=reason,
+                                       evaluator=me, withdraw_judgements=True),
+                    f"已记录 {member} 回避，并撤回其对该企业的判断和意见")  # fmt: skip
+        self.chair_reason.clear()
+
+    def chair_withdraw(self) -> None:
+        """The 组长 withdraws a 回避 recorded in error."""
+        member, reason = self.chair_member.currentData(), self.chair_reason.text()
+        uscc, me, round_name = self.uscc, self.evaluator_getter(), self.round_name
+        if not member or not uscc:
+            self.refused.emit("请先选择企业和专家")
+            return
+        self._write(lambda p: p.withdraw_recusal(round_name, uscc, member=member, reason=reason,
+                                                 evaluator=me),
+                    f"已撤销 {member} 的回避")  # fmt: skip
+        self.chair_reason.clear()
