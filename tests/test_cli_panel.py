@@ -172,3 +172,19 @@ def test_the_trimmed_rule_on_a_small_panel_says_it_averages(capsys):
     code, out, _ = run(capsys, "panel", "rule", ROUND, "trimmed")
     assert code == 0 and "去掉一个最高分和一个最低分后平均" in out
     assert out.strip().endswith("本专家组现有 3 名成员，评分不足 5 人的条目按算术平均")
+
+
+def test_panel_takes_the_words_review_takes(capsys):
+    """`panel judge --met met` and `panel opinion --opinion` read as `zjtx review` spells them."""
+    assert judge(capsys, "专家甲", "met")[0] == 0
+    assert judge(capsys, "专家乙", "不符合")[0] == 0
+    code, _, _ = run(capsys, "panel", "opinion", ROUND, USCC, "--member", "专家甲",
+                     "--opinion", "同意推荐")  # fmt: skip
+    assert code == 0
+    code, out, _ = run(capsys, "panel", "show", ROUND, USCC, "--json")
+    view = json.loads(out)
+    assert view["opinions"] == {"专家甲": "同意推荐"}
+    lg = next(c for c in view["criteria"] if c["criterion"] == "LG26-5")
+    assert [(p["member"], p["met"]) for p in lg["positions"] if p["met"] is not None] == [
+        ("专家甲", True), ("专家乙", False)
+    ]  # fmt: skip

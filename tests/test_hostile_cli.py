@@ -948,6 +948,24 @@ HOSTILE: dict[str, list[Case]] = {
         ),
         *database_cases("panel", "recuse", ROUND, USCC, "--member", "王组长", "--reason", "亲属"),
     ],
+    "panel unrecuse": [
+        case(
+            "uscc-long", "panel", "unrecuse", ROUND, LONG, "--member", "王组长", "--reason", "误录"
+        ),
+        case(
+            "not-recused",
+            "panel",
+            "unrecuse",
+            ROUND,
+            USCC,
+            "--member",
+            "王组长",
+            "--reason",
+            CTRL,
+            statuses=STATUS_REFUSED,
+        ),
+        *database_cases("panel", "unrecuse", ROUND, USCC, "--member", "王组长", "--reason", "误录"),
+    ],
     "panel opinion": [
         case("uscc-sql", "panel", "opinion", ROUND, SQL, "--member", "王组长", "--text", "同意"),
         case(

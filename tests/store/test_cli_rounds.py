@@ -182,6 +182,20 @@ def test_stale_review_version_is_a_conflict(capsys, tmp_path):
     assert "冲突" in err and "李组长" in err and "退回补充材料" in err
 
 
+@pytest.mark.parametrize("word", ["met", "MET", "yes", "是", "符合"])
+def test_review_and_panel_take_the_same_words_for_met(capsys, tmp_path, word):
+    """`review --confirm X=…` takes the words `panel judge --met` takes (yes, 是, 符合…)."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    file = _applicants_file(tmp_path, {"name": "甲", "uscc": A, **COMPLETE})
+    run(capsys, "round", "import", ROUND, file)
+    code, out, err = run(
+        capsys, "review", ROUND, A, "--confirm", f"SR26-5={word}", "--reason", "x", "--json"
+    )
+    assert code == 0, err
+    items = json.loads(out)["items"]
+    assert [(i["target"], i["state"]) for i in items] == [("SR26-5", "met")]
+
+
 def test_bad_review_input_is_a_usage_error(capsys, tmp_path):
     """A confirmation without reason, a bad --confirm and an unknown round exit 2 with a message."""
     run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
@@ -196,6 +210,8 @@ def test_bad_review_input_is_a_usage_error(capsys, tmp_path):
     assert code == 2 and "必须填写理由" in err
     code, _, err = run(capsys, "review", ROUND, A, "--confirm", "SR26-5", "--reason", "x")
     assert code == 2 and "条目=met" in err
+    code, _, err = run(capsys, "review", ROUND, A, "--confirm", "SR26-5=maybe", "--reason", "x")
+    assert code == 2 and "“maybe” 不是判断结果" in err and "met（符合，也可写 yes、是）" in err
     code, _, err = run(capsys, "round", "show", "浙江2026第二批")
     assert code == 2 and "您是不是要写 “浙江2026第一批”" in err
     code, _, err = run(capsys, "round", "create", "x", "--tier", "srdi-sme", "--date", "2026-13-01")

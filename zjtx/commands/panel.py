@@ -8,16 +8,13 @@ from contextlib import contextmanager
 
 from zjtx.cli import UsageError
 from zjtx.commands.rounds import _common, _Failure, _guarded, _service, _write_output
-from zjtx.commands.textout import dump_json
+from zjtx.commands.textout import MET_HELP, dump_json, met_word
 from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     ApplicantPanel,
     PanelInfo,
 )
 from zjtx.store.panels import PanelRefusedError, Panels
-
-YES = {"yes": True, "y": True, "是": True, "符合": True, "no": False, "n": False, "否": False,
-       "不符合": False}  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,7 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     judge = actions.add_parser("judge", help="记录一位专家对一个人工判断条目的判断")
     _applicant(judge)
     judge.add_argument("--criterion", required=True, metavar="ID", help="条目编号")
-    judge.add_argument("--met", required=True, metavar="yes|no", help="是否符合：yes 或 no")
+    judge.add_argument(
+        "--met",
+        required=True,
+        metavar="yes|no",
+        help="是否符合：yes 或 no（也可写 met/unmet、是/否）",
+    )
     judge.add_argument("--points", metavar="P", help="计分条目的本人评分")
     judge.add_argument("--note", default="", help="说明")
     _common(judge, evaluator=True)
@@ -85,7 +87,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     opinion = actions.add_parser("opinion", help="记录一位专家对某企业的个人意见")
     _applicant(opinion)
-    opinion.add_argument("--text", required=True, help="意见")
+    opinion.add_argument("--text", "--opinion", dest="text", required=True,
+                         help="意见（--opinion 同义，与 zjtx review 一致）")  # fmt: skip
     _common(opinion, evaluator=True)
     opinion.set_defaults(func=cmd_opinion)
 
@@ -198,9 +201,9 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
 @_guarded
 def cmd_judge(args: argparse.Namespace) -> int:
-    met = YES.get(args.met.strip().lower())
+    met = met_word(args.met)
     if met is None:
-        raise UsageError(f"--met 只能是 yes 或 no，收到 “{args.met}”")
+        raise UsageError(f"--met 应为 {MET_HELP}，收到 “{args.met}”")
     with _panels() as panels:
         item = panels.judge(args.round, args.uscc, member=args.member, criterion=args.criterion,
                             met=met, points=args.points, note=args.note,

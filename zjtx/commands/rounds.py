@@ -21,7 +21,7 @@ from zjtx.commands.intake import (
     map_overrides,
     reading_choices,
 )
-from zjtx.commands.textout import coded, display_width, dump_json, pad, table
+from zjtx.commands.textout import MET_HELP, coded, display_width, dump_json, met_word, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
 from zjtx.intake import MappingError
@@ -187,7 +187,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="CRITERION=met|unmet",
-        help="确认待人工判断的条目，或改判计算结果（可重复）",
+        help="确认待人工判断的条目，或改判计算结果（可重复）；判断结果写 met 或 unmet"
+        "（也可写 yes/no、是/否、符合/不符合）",
     )
     review.add_argument(
         "--ack-warning", action="append", default=[], metavar="CODE", help="确认导入提示（可重复）"
@@ -640,7 +641,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         criterion, sep, state = item.partition("=")
         if not sep or not criterion.strip():
             raise UsageError(f"--confirm 应写成 条目=met 或 条目=unmet，收到 “{item}”")
-        confirmations.append((criterion.strip(), state.strip().lower()))
+        met = met_word(state)
+        if met is None:
+            raise UsageError(f"--confirm {item}：“{state.strip()}” 不是判断结果，应为 {MET_HELP}")
+        confirmations.append((criterion.strip(), "met" if met else "unmet"))
     try:
         evaluator = review_evaluator(args.evaluator)
     except IdentityMissingError as exc:

@@ -68,6 +68,17 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
+# The words an evaluator may type for 符合 / 不符合, in `review --confirm` and `panel judge --met`.
+MET_WORDS = {"met": True, "yes": True, "y": True, "是": True, "符合": True,
+             "unmet": False, "no": False, "n": False, "否": False, "不符合": False}  # fmt: skip
+MET_HELP = "met（符合，也可写 yes、是）或 unmet（不符合，也可写 no、否）"
+
+
+def met_word(text: str) -> bool | None:
+    """True for a word meaning 符合, False for 不符合, None for anything else."""
+    return MET_WORDS.get(text.strip().lower())
+
+
 def coded(labels: Mapping[str, str], codes: Iterable[str] | None = None) -> str:
     """Codes with their Chinese labels for an option's help: ``recognised（已认定）、…`` (all of
     ``labels``, or only ``codes``, in their order)."""
