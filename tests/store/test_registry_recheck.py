@@ -3,6 +3,7 @@ register changes; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -178,3 +179,95 @@ def test_a_damaged_version_in_an_open_round_is_named_and_the_list_not_entered(
     assert expected in str(refused.value) and "联系技术支持" in str(refused.value)
     assert service.registry.list_entries() == []
     assert _codes(service, DAMAGED, 1) == []
+
+
+def _in_thread(work) -> tuple[threading.Thread, dict]:
+    """Run ``work`` in a thread (a second evaluator); its result or error in the dict."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except Exception as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+POSTGRES_ONLY = pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+@POSTGRES_ONLY
+def test_a_list_imported_while_a_file_is_imported_waits_for_it(service, tmp_path, monkeypatch):
+    """Two evaluators on one PostgreSQL database: a list imported while a corrected file is
+    being imported into the round waits for that import, then checks its new version (the
+    warning is not left on the version the file replaced)."""
+    from zjtx.store import imports
+
+    names = list_names(3)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1, name=names[0])]))
+    _import(service, write_list(tmp_path / "其他.xlsx", ["其他精密有限公司"]))
+    checked, go = threading.Event(), threading.Event()
+    real = imports.cross_check
+
+    def held_check(*args, **kwargs):
+        issues = real(*args, **kwargs)
+        checked.set()
+        go.wait(30)
+        return issues
+
+    monkeypatch.setattr(imports, "cross_check", held_check)
+    corrected = make_file(tmp_path / "a2.xlsx", [make_applicant(1, name=names[0], revenue="1600")])
+    importing, imported = _in_thread(lambda: service.import_file(ROUND, corrected))
+    assert checked.wait(30)
+    listing, listed = _in_thread(
+        lambda: _import(service, write_list(tmp_path / "2025.xlsx", names))
+    )
+    listing.join(1.0)
+    assert listing.is_alive()  # waiting for the round import to finish
+    go.set()
+    importing.join(60)
+    listing.join(60)
+    assert "error" not in imported and "error" not in listed
+    assert [(r.round_name, r.added) for r in listed["result"].rechecked] == [(ROUND, 1)]
+    assert _codes(service, ROUND, 1) == ["registry-already-holds"]
+    assert service.applicant_detail(ROUND, make_uscc(1)).row.version == 2
+
+
+@POSTGRES_ONLY
+def test_a_recommendation_saved_during_a_recheck_sees_its_warning(service, tmp_path, monkeypatch):
+    """A 推荐 saved while a list's recheck is under way waits for it, and is then refused for
+    the warning the list raised, instead of slipping past both the gate and 需复核."""
+    from zjtx.store import ReviewRuleError, registry_recheck
+
+    names = list_names(3)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1, name=names[0])]))
+    stored, go = threading.Event(), threading.Event()
+    real = registry_recheck._store
+
+    def held_store(session, updates):
+        real(session, updates)
+        stored.set()
+        go.wait(30)
+
+    monkeypatch.setattr(registry_recheck, "_store", held_store)
+    listing, listed = _in_thread(
+        lambda: _import(service, write_list(tmp_path / "2025.xlsx", names))
+    )
+    assert stored.wait(30)
+    deciding, decided = _in_thread(lambda: _decide(service, ROUND, 1, "recommend"))
+    deciding.join(1.0)
+    assert deciding.is_alive()  # waiting for the register's change to commit
+    go.set()
+    listing.join(60)
+    deciding.join(60)
+    assert "error" not in listed
+    assert isinstance(decided.get("error"), ReviewRuleError)
+    assert "registry-already-holds" in str(decided["error"])
+    assert service.review_state(ROUND, make_uscc(1)).decision is None

@@ -215,11 +215,22 @@ def check_not_registered(session: Session, round_row: Round, applicant: Applican
 
 
 def _lock(session: Session) -> None:
+    """Hold the register for this transaction: one writer at a time, and no reader of it
+    (share_register) in between (PostgreSQL; SQLite has one writer anyway)."""
+    _advisory(session, func.pg_advisory_xact_lock)
+
+
+def share_register(session: Session) -> None:
+    """Read the register for this transaction as it stands once no change of it is under
+    way: a round import's checks and a 推荐's warning gate then see either the register
+    before a change and its recheck, or both after it, never one without the other."""
+    _advisory(session, func.pg_advisory_xact_lock_shared)
+
+
+def _advisory(session: Session, lock: Any) -> None:
     if session.get_bind().dialect.name == "postgresql":
         key, sub = _REGISTRY_LOCK
-        session.execute(
-            select(func.pg_advisory_xact_lock(type_coerce(key, Integer), type_coerce(sub, Integer)))
-        )
+        session.execute(select(lock(type_coerce(key, Integer), type_coerce(sub, Integer))))
 
 
 def _this_year() -> int:

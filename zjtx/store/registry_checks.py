@@ -45,7 +45,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
-from zjtx.store.registry import current_entries, current_query
+from zjtx.store.registry import current_entries, current_query, share_register
 from zjtx.store.registry_import import _Entry
 from zjtx.store.registry_match import near_names
 
@@ -93,6 +93,7 @@ def cross_check(
     """Warnings for a file's applicants that the register contradicts: a renewal with no
     recognition, a new application for a title held, a declared title the register does not
     bear out, a 单项冠军 applying for 小巨人. Nothing when the register is empty."""
+    share_register(session)  # a change of the register and its recheck come before or after
     checker = RoundChecker.of(session, round_row)
     if checker is None or not applicants:
         return []
@@ -282,6 +283,7 @@ def accept_registry_value(
         raise InvalidRequestError(
             f"只能采用培育库中称号字段的值（{'、'.join(FIELD_TITLE)}），不能采用 “{field}”"
         )
+    share_register(session)
     round_row = find_round(session, round_name)
     check_open(round_row, "采用培育库记录")
     actor = evaluator_row(session, evaluator)

@@ -53,7 +53,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.panels import check_decider
-from zjtx.store.registry import check_not_registered
+from zjtx.store.registry import check_not_registered, share_register
 
 # Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.
 REVIEW_TEXT_LIMIT = 2000
@@ -276,6 +276,10 @@ class Reviews:
         seen_version: int | None = expected_version
         try:
             with self.store.write_session() as session:
+                if decision == Decision.RECOMMEND:
+                    # The warnings a 推荐 needs acknowledged are read after any change of the
+                    # register under way has rechecked them.
+                    share_register(session)
                 round_row = find_round(session, round_name)
                 check_open(round_row, "修改评审")
                 applicant = find_applicant(session, round_row, uscc)
