@@ -271,3 +271,29 @@ def test_a_recommendation_saved_during_a_recheck_sees_its_warning(service, tmp_p
     assert isinstance(decided.get("error"), ReviewRuleError)
     assert "registry-already-holds" in str(decided["error"])
     assert service.review_state(ROUND, make_uscc(1)).decision is None
+
+
+def test_another_rounds_recognition_stays_held_after_a_recommendation(service, tmp_path):
+    """A company recognised by one round and recommended again in a second round of the same
+    year: the first round's 认定 still counts there (only the second round's own outcome
+    would not), through any later change of the register and a corrected file."""
+    service.create_round("2026创新型", tier="innovative-sme", round_date=date(2026, 3, 1))
+    service.create_round("2026创新型二批", tier="innovative-sme", round_date=date(2026, 9, 1))
+    name = "测试(庚1)科技有限公司"
+    for round_name, file in (("2026创新型", "a.xlsx"), ("2026创新型二批", "b.xlsx")):
+        service.import_file(round_name, make_file(tmp_path / file, [make_applicant(1, name=name)]))
+    _decide(service, "2026创新型", 1, "recommend")
+    service.registry.recognise_round("2026创新型", evaluator="张三")
+    assert _codes(service, "2026创新型二批", 1) == ["registry-already-holds"]
+    service.apply_review(
+        "2026创新型二批", make_uscc(1), evaluator="张三", confirm=[("T-JUDGE", "met")],
+        ack_warnings=["registry-already-holds"], reason="核实", decision="recommend",
+        opinion="意见",
+    )  # fmt: skip
+    done = _import(service, write_list(tmp_path / "x.xlsx", [name]), year=2024)
+    assert all(r.round_name != "2026创新型二批" or r.withdrawn == 0 for r in done.rechecked)
+    assert _codes(service, "2026创新型二批", 1) == ["registry-already-holds"]
+    corrected = [make_applicant(1, name=name, revenue="1600")]
+    service.import_file("2026创新型二批", make_file(tmp_path / "b2.xlsx", corrected))
+    assert _codes(service, "2026创新型二批", 1) == ["registry-already-holds"]
+    assert _codes(service, "2026创新型", 1) == []

@@ -168,6 +168,11 @@ _ENTRY_COLUMNS = (
     RegistryEntry.batch,
     RegistryEntry.status,
     RegistryEntry.valid_until,
+    # The round whose 认定 entered the entry, if it came from one of ours (not a published list).
+    select(RegistryList.round_id)
+    .where(RegistryList.id == RegistryEntry.list_id)
+    .scalar_subquery()
+    .label("source_round"),
 )
 
 

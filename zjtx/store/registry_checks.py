@@ -112,6 +112,7 @@ class RoundChecker:
     def __init__(self, session: Session, round_row: Round, titles_on_record: set[str]) -> None:
         self.session = session
         self.year = round_row.round_date.year
+        self.round_id = round_row.id
         tier = round_row.tier
         self.round_title = tier if tier in RegistryTitle._value2member_map_ else None
         self.titles_on_record = titles_on_record
@@ -138,10 +139,22 @@ class RoundChecker:
 
     def as_of_round(self, applicant: DomainApplicant, entries: list[_Entry]) -> list[_Entry]:
         """The entries that stood at the round's date (see the class)."""
-        outcome = self.round_title if applicant.uscc in self.recommended else None
+        recommended = applicant.uscc in self.recommended
         return [
-            e for e in entries if e.year < self.year or (e.year == self.year and e.title != outcome)
+            e
+            for e in entries
+            if e.year < self.year or (e.year == self.year and not self._outcome(e, recommended))
         ]
+
+    def _outcome(self, entry: _Entry, recommended: bool) -> bool:
+        """Whether an entry of the round's year is this round's own outcome: entered by its
+        认定, or, from a published list, of its title for a company it recommended (another
+        round's 认定 is never this round's)."""
+        if entry.title != self.round_title:
+            return False
+        if entry.source_round is not None:
+            return entry.source_round == self.round_id
+        return recommended
 
     def check(
         self, applicant: DomainApplicant, entries: list[_Entry], file_name: str

@@ -52,6 +52,7 @@ class _Entry:
     batch: str
     status: str
     valid_until: int
+    source_round: int | None = None  # the round whose 认定 entered it (RegistryList.round_id)
 
 
 @dataclass
