@@ -297,3 +297,67 @@ def test_another_rounds_recognition_stays_held_after_a_recommendation(service, t
     service.import_file("2026创新型二批", make_file(tmp_path / "b2.xlsx", corrected))
     assert _codes(service, "2026创新型二批", 1) == ["registry-already-holds"]
     assert _codes(service, "2026创新型", 1) == []
+
+
+def test_a_reworded_warning_is_counted_as_updated(service, tmp_path):
+    """The same recognitions entered again as renewed with another validity: the warning's
+    text follows (its new expiry), counted as 内容更新, neither added nor withdrawn."""
+    names = list_names(3)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1, name=names[0])]))
+    _import(service, write_list(tmp_path / "l.xlsx", names))
+    done = _import(service, write_list(tmp_path / "l2.xlsx", names), status="renewed",
+                   valid_years=2)  # fmt: skip
+    assert [(r.applicants, r.added, r.withdrawn, r.reworded) for r in done.rechecked] == [
+        (1, 0, 0, 1)
+    ]
+    assert done.rechecked[0].summary() == (
+        f"批次 “{ROUND}”：1 家企业的培育库提示有变化（内容更新 1 条）"
+    )
+    message = service.applicant_detail(ROUND, make_uscc(1)).issues[0].message
+    assert "有效期至 2027 年" in message and "复核通过" in message
+
+
+def test_a_near_name_hint_alone_does_not_rewrite_a_warning(service, tmp_path):
+    """A declared title not on record carries a near-name hint from the file's import; a
+    later list of another title checks every applicant again without rewriting it."""
+    names = list_names(3)
+    _import(service, write_list(tmp_path / "l.xlsx", names))
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    near = names[0].replace("智能", "智慧")
+    applicant = make_applicant(1, name=near, holds_srdi=True)
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [applicant]))
+    before = service.applicant_detail(ROUND, make_uscc(1)).issues
+    assert [i.code for i in before] == ["registry-declared-not-on-record"]
+    assert "名称相近的有" in before[0].message
+    done = _import(service, write_list(tmp_path / "g.xlsx", ["无关精密有限公司"]),
+                   title="little-giant", year=2024)  # fmt: skip
+    assert done.rechecked == ()
+    assert service.applicant_detail(ROUND, make_uscc(1)).issues == before
+
+
+def test_a_recommendation_stands_again_once_its_warning_is_withdrawn(service, tmp_path):
+    """A 推荐 asked about by a list's warning stands again when the register withdraws that
+    warning (the list's entry revoked) without anyone deciding again."""
+    names = list_names(3)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1, name=names[0])]))
+    _decide(service, ROUND, 1, "recommend")
+    _import(service, write_list(tmp_path / "l.xlsx", names))
+    assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason
+    service.registry.revoke(names[0], title="srdi-sme", reason="误列入名单", evaluator="张三")
+    assert _codes(service, ROUND, 1) == []
+    assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason == ""
+
+
+def test_rechecks_of_several_lists_are_told_once_per_round():
+    """Two lists each changing one round read as one line for it, counts summed."""
+    from zjtx.store.registry_recheck import RoundRecheck, merged
+
+    first = RoundRecheck("甲批次", 2, 2, 0, ("A公司",))
+    second = RoundRecheck("甲批次", 1, 1, 1, ("A公司", "B公司"), 1)
+    other = RoundRecheck("乙批次", 1, 0, 1, ())
+    assert merged([first, other, second]) == (
+        RoundRecheck("甲批次", 3, 3, 1, ("A公司", "B公司"), 1),
+        other,
+    )

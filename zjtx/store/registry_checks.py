@@ -49,6 +49,7 @@ from zjtx.store.registry import current_entries, current_query, share_register
 from zjtx.store.registry_import import _Entry
 from zjtx.store.registry_match import near_names
 
+SUGGESTION_END = "，如为同一企业请用 zjtx registry link 确认"  # ends a near-name hint
 IN_LIST_LIMIT = 2000  # beyond this many codes and names, read the whole register instead
 SUGGESTION_LIMIT = 200  # applicants per file given near-name suggestions (each costs a scan)
 FIELD_TITLE = {field: title.value for title, field in HOLDS_FIELD.items()}
@@ -109,8 +110,16 @@ class RoundChecker:
     later year is not held at the round's date, nor is the round's own outcome (its title in
     its year, for a company the round recommended) held against it."""
 
-    def __init__(self, session: Session, round_row: Round, titles_on_record: set[str]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        round_row: Round,
+        titles_on_record: set[str],
+        *,
+        suggest: bool = True,
+    ) -> None:
         self.session = session
+        self.suggest = suggest  # near names as a hint (a scan of the title's names each)
         self.year = round_row.round_date.year
         self.round_id = round_row.id
         tier = round_row.tier
@@ -249,7 +258,7 @@ class RoundChecker:
 
     def _suggestion(self, applicant: DomainApplicant, title: str) -> str:
         """Near names of that title as a hint (never a match)."""
-        if self.suggested >= SUGGESTION_LIMIT:
+        if not self.suggest or self.suggested >= SUGGESTION_LIMIT:
             return ""
         self.suggested += 1
         names = self.names_cache.get(title)
@@ -262,7 +271,7 @@ class RoundChecker:
         if not near:
             return ""
         shown = "、".join(f"“{n}”（相似度 {s:g}%）" for n, s in near[:2])
-        return f"；名称相近的有{shown}，如为同一企业请用 zjtx registry link 确认"
+        return f"；名称相近的有{shown}{SUGGESTION_END}"
 
     def _issue(
         self, file_name: str, applicant: DomainApplicant, code: str, message: str, field: str

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -27,7 +27,12 @@ from zjtx.store.models import (
     Review,
     Round,
 )
-from zjtx.store.registry_checks import FIELD_TITLE, RoundChecker, entries_by_applicant
+from zjtx.store.registry_checks import (
+    FIELD_TITLE,
+    SUGGESTION_END,
+    RoundChecker,
+    entries_by_applicant,
+)
 
 PREFIX = "registry-"
 CHUNK = 1000  # applicants read per query
@@ -45,6 +50,7 @@ class RoundRecheck:
     added: int
     withdrawn: int
     recommended: tuple[str, ...]
+    reworded: int = 0  # warnings kept with another record's year or validity in their text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +58,7 @@ class RoundRecheck:
             "applicants": self.applicants,
             "added": self.added,
             "withdrawn": self.withdrawn,
+            "reworded": self.reworded,
             "recommended_to_review": list(self.recommended),
             "summary": self.summary(),
         }
@@ -61,6 +68,8 @@ class RoundRecheck:
         changes = [f"新增 {self.added} 条"] if self.added else []
         if self.withdrawn:
             changes.append(f"撤除 {self.withdrawn} 条")
+        if self.reworded:
+            changes.append(f"内容更新 {self.reworded} 条")
         text = (
             f"批次 “{self.round_name}”：{self.applicants} 家企业的培育库提示有变化"
             f"（{'，'.join(changes)}）"
@@ -71,6 +80,26 @@ class RoundRecheck:
                 + "、".join(self.recommended)
             )
         return text
+
+
+def merged(rechecks: Iterable[RoundRecheck]) -> tuple[RoundRecheck, ...]:
+    """One recheck per round of several (lists imported one after another): the counts
+    summed, the 推荐 to look at again named once each, in the order first met."""
+    by_round: dict[str, RoundRecheck] = {}
+    for r in rechecks:
+        seen = by_round.get(r.round_name)
+        if seen is None:
+            by_round[r.round_name] = r
+            continue
+        by_round[r.round_name] = RoundRecheck(
+            r.round_name,
+            seen.applicants + r.applicants,
+            seen.added + r.added,
+            seen.withdrawn + r.withdrawn,
+            tuple(dict.fromkeys((*seen.recommended, *r.recommended))),
+            seen.reworded + r.reworded,
+        )
+    return tuple(by_round.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +156,9 @@ def recheck_open_rounds(
     titles = titles_on_record(session)
     done = []
     for round_row in rounds:
-        checked = _recheck(session, round_row, RoundChecker(session, round_row, titles), actor,
-                           now, touched)  # fmt: skip
+        # No near-name hints: a scan each, and a hint is no reason to rewrite a warning.
+        checker = RoundChecker(session, round_row, titles, suggest=False)
+        checked = _recheck(session, round_row, checker, actor, now, touched)
         if checked is not None:
             done.append(checked)
     return done
@@ -175,13 +205,15 @@ def _recheck(
     events: list[dict[str, Any]] = []
     added = withdrawn = 0
     recommended: list[str] = []
-    for owner, name, uscc, version_id, _, _, _, _, issues, file_name in rows:
+    reworded = 0
+    for owner, name, uscc, version_id, _, _, _, _, issues, file_name, warned_at in rows:
         applicant = applicants[owner]
         issues = issues or []
         old = [i for i in issues if str(i.get("code", "")).startswith(PREFIX)]
-        new = [
-            i.to_dict() for i in checker.check(applicant, found.get(applicant.uscc, []), file_name)
-        ]
+        new = _keeping_hints(
+            old, [i.to_dict() for i in checker.check(applicant, found.get(applicant.uscc, []),
+                                                     file_name)]
+        )  # fmt: skip
         if new == old:
             continue
         # By code and field: the same warning reworded (a record's validity changed) is
@@ -189,6 +221,8 @@ def _recheck(
         before = {(i.get("code"), i.get("field")) for i in old}
         after = {(i["code"], i["field"]) for i in new}
         gained, lost = after - before, before - after
+        if not gained and not lost:
+            reworded += sum(1 for i in new if i not in old)
         kept = [i for i in issues if not str(i.get("code", "")).startswith(PREFIX)]
         stored = kept + new
         updates.append(
@@ -196,7 +230,9 @@ def _recheck(
                 "version_id": version_id,
                 "new_issues": stored,
                 "new_warnings": sum(1 for i in stored if i.get("severity") == "warning"),
-                "new_warned_at": now if gained else None,
+                # A 推荐 decided before a warning gained needs a second look; once the
+                # register has withdrawn every warning it raised, it stands again.
+                "new_warned_at": now if gained else warned_at if new else None,
             }
         )
         if gained and decided.get(owner) == Decision.RECOMMEND.value:
@@ -226,7 +262,24 @@ def _recheck(
         return None
     _store(session, updates)
     insert_many(session, AuditEvent, events)
-    return RoundRecheck(round_row.name, len(updates), added, withdrawn, tuple(recommended))
+    return RoundRecheck(
+        round_row.name, len(updates), added, withdrawn, tuple(recommended), reworded
+    )
+
+
+def _keeping_hints(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The new warnings, each as stored before where only a near-name hint (given when the
+    file was imported, not on a recheck) tells them apart."""
+    stored = {(i.get("code"), i.get("field"), _without_hint(str(i.get("message")))): i for i in old}
+    return [stored.get((i["code"], i["field"], i["message"]), i) for i in new]
+
+
+def _without_hint(message: str) -> str:
+    start = message.find("；名称相近的有")
+    end = message.find(SUGGESTION_END, start)
+    if start < 0 or end < 0:
+        return message
+    return message[:start] + message[end + len(SUGGESTION_END) :]
 
 
 def _read(session: Session, which: ColumnElement[bool]) -> list[Any]:
@@ -235,7 +288,8 @@ def _read(session: Session, which: ColumnElement[bool]) -> list[Any]:
     query = (
         select(Applicant.id, Applicant.name, Applicant.uscc, ApplicantVersion.id,
                ApplicantVersion.number, ApplicantVersion.values, ApplicantVersion.provenance,
-               ApplicantVersion.source, ApplicantVersion.issues, ImportFile.file_name)
+               ApplicantVersion.source, ApplicantVersion.issues, ImportFile.file_name,
+               ApplicantVersion.warned_at)
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
         .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
         .where(which)
@@ -244,8 +298,7 @@ def _read(session: Session, which: ColumnElement[bool]) -> list[Any]:
 
 
 def _store(session: Session, updates: list[dict[str, Any]]) -> None:
-    """Write the new issues of the versions rechecked (one statement, many parameter sets);
-    a version that gained nothing keeps when it last gained a warning."""
+    """Write the new issues of the versions rechecked (one statement, many parameter sets)."""
     table = ApplicantVersion.__table__
     statement = (
         update(table)
@@ -253,9 +306,7 @@ def _store(session: Session, updates: list[dict[str, Any]]) -> None:
         .values(
             issues=bindparam("new_issues"),
             warnings=bindparam("new_warnings"),
-            warned_at=func.coalesce(
-                bindparam("new_warned_at", type_=table.c.warned_at.type), table.c.warned_at
-            ),
+            warned_at=bindparam("new_warned_at", type_=table.c.warned_at.type),
         )
     )
     session.connection().execute(statement, updates)

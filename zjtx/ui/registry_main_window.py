@@ -32,7 +32,6 @@ from zjtx.ui.registry_view import (
     _fill,
     _html,
     _table,
-    rechecked_note,
 )
 from zjtx.ui.tasks import TaskRunner
 
@@ -217,7 +216,8 @@ def recognise_round(window: Any, year: int, valid_years: int) -> Any:
     def done(result: Any) -> None:
         window.message.emit(
             f"批次 “{name}” 已标记为已认定：推荐 {result.rows} 家，新增 {result.added} 项，"
-            f"未变 {result.unchanged} 项" + rechecked_note(result.rechecked)
+            f"未变 {result.unchanged} 项"
+            + "".join(f"；已重新核对：{r.summary()}" for r in result.rechecked)
         )
         if window.registry_view is not None:
             window.registry_view.reload()

@@ -687,7 +687,9 @@ class RegistryView(QMainWindow):
 
     def _imported(self, results: list[Any]) -> None:
         added = sum(r.added + r.superseded + r.uscc_attached for r in results)
-        rechecked = tuple(r for result in results for r in result.rechecked)
+        from zjtx.store.registry_recheck import merged
+
+        rechecked = merged(r for result in results for r in result.rechecked)
         self.reload()
         self.statusBar().showMessage(
             f"已导入 {len(results)} 份名单，培育库变化 {added} 项" + rechecked_note(rechecked),
