@@ -208,6 +208,27 @@ def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
     assert sheet.cell(6, 4).value == "浙江省杭州市@SUM(1+1)"  # not at the start: plain text anyway
 
 
+def test_results_workbook_names_its_round(tmp_path, catalogue):
+    """The results workbook says which round it is: a 说明 sheet after the table (round name
+    and date, standard, count, time made) and the file's title; the table stays first."""
+    path = write_results_xlsx(
+        _batch(), tmp_path / "r.xlsx", catalogue=catalogue, made_at=MADE_AT,
+        round_name="浙江2026第一批",
+    )  # fmt: skip
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["评价结果", "说明"]
+    about = {row[0]: row[1] for row in workbook["说明"].iter_rows(values_only=True)}
+    assert about["批次"].startswith("浙江2026第一批（2026年")
+    assert "认定标准：" in about["批次"]
+    assert about["企业"] == f"共 {len(_batch())} 家" == "共 4 家"
+    assert about["生成时间"] == MADE_AT.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert workbook.properties.title == "浙江2026第一批 评价结果"
+    unnamed = write_results_xlsx(_batch(), tmp_path / "u.xlsx", catalogue=catalogue,
+                                 made_at=MADE_AT)  # fmt: skip
+    about = {r[0]: r[1] for r in load_workbook(unnamed)["说明"].iter_rows(values_only=True)}
+    assert "批次" in about["批次"] and "认定标准：" in about["批次"]
+
+
 def test_summary_pdf_cuts_long_opinions_visibly(tmp_path, catalogue):
     """In the PDF summary a long opinion is cut with a pointer; the workbook keeps it whole."""
     evaluation = srdi_evaluation()

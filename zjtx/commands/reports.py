@@ -398,7 +398,7 @@ def cmd_results(args: argparse.Namespace) -> int:
     _output_kind(args.out, (".xlsx",))
     outcomes = _outcomes(args)
     try:
-        write_results(outcomes, Path(args.out), parse_made_at(args.made_at))
+        write_results(outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name)
     except OSError as exc:
         return write_failed(args.out, exc)
     print(f"已导出评价结果：{args.out}（{len(outcomes)} 家）")

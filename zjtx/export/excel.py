@@ -29,6 +29,7 @@ from zjtx.export.summary import (
     CountLine,
     PublicityList,
     RecommendationSummary,
+    batch_title,
 )
 
 # A cell whose text starts with one of these is a formula to Excel, LibreOffice or a CSV
@@ -177,9 +178,15 @@ def _points_cell(criterion: CriterionResult | None) -> Any:
 
 
 def write_results_xlsx(
-    items: Sequence[ApplicantOutcome], path: Path, *, catalogue: FieldCatalogue, made_at: datetime
+    items: Sequence[ApplicantOutcome],
+    path: Path,
+    *,
+    catalogue: FieldCatalogue,
+    made_at: datetime,
+    round_name: str | None = None,
 ) -> Path:
-    """评价结果: one row per applicant, one state and one points column per criterion."""
+    """评价结果: one row per applicant, one state and one points column per criterion, and a
+    说明 sheet saying which round it is (``round_name`` with its date, else the dates)."""
     headers, rows = results_rows(items, catalogue)
     fixed = len(RESULT_HEADERS)
     widths = [6, 36, 22, 22, 18, 12, 18, 22, 12, 8, 10, 10, 8, 12] + [14] * (len(headers) - fixed)
@@ -187,6 +194,20 @@ def write_results_xlsx(
     formats.update({i: POINTS_FORMAT for i in range(fixed + 1, len(headers), 2)})
     workbook = _new_workbook(made_at)
     _table_sheet(workbook, "评价结果", headers, rows, widths, formats)
+    tier, batch = batch_title(items, round_name)
+    workbook.properties.title = f"{round_name or tier} 评价结果".strip()
+    about = workbook.create_sheet("说明")
+    about.column_dimensions["A"].width = 12
+    about.column_dimensions["B"].width = 100
+    for label, value in (
+        ("表名", f"{tier}评价结果" if tier else "评价结果"),
+        ("批次", batch),
+        ("企业", f"共 {len(items)} 家"),
+        ("生成时间", made_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+        ("说明", "得分栏为区间（如 0–5）的，是尚待确认的条目仍可得的分数范围；"
+                 "总分、可能最低分和可能最高分同理"),
+    ):  # fmt: skip
+        about.append([cell(about, label), cell(about, value)])
     workbook.save(path)
     return path
 

@@ -155,7 +155,7 @@ def empty_publicity_reason(items: Sequence[ApplicantOutcome]) -> str:
     return f"本批次 {len(items)} 家中{head}（{'，'.join(parts)}）"
 
 
-def _batch_title(
+def batch_title(
     items: Sequence[ApplicantOutcome], round_name: str | None = None
 ) -> tuple[str, str]:
     """Tier title (when the batch has one tier) and the round line: the round's name with its
@@ -407,7 +407,7 @@ def build_recommendation_summary(
 ) -> RecommendationSummary:
     """推荐汇总表: the recommended first, ranked by score; the rest after them, unranked, by
     verdict (符合条件 first), then score (high first), then code. ``round_name`` heads it."""
-    tier, subtitle = _batch_title(items, round_name)
+    tier, subtitle = batch_title(items, round_name)
     rows = []
     ordered = sorted(items, key=_rank_key)
     for rank, item in zip(_ranks(ordered), ordered, strict=True):
@@ -445,7 +445,7 @@ def build_publicity_list(
 ) -> PublicityList:
     """公示名单 of the recommended applicants, ordered by region, then code; ``round_name``
     heads it."""
-    tier, subtitle = _batch_title(items, round_name)
+    tier, subtitle = batch_title(items, round_name)
     chosen = [i for i in items if i.recommended]
     chosen.sort(key=lambda i: (region_text(i.applicant), i.evaluation.uscc))
     rows = tuple(

@@ -71,12 +71,19 @@ def write_publicity(
     return publicity
 
 
-def write_results(outcomes: Sequence[ApplicantOutcome], target: Path, made_at: datetime) -> None:
-    """Every applicant's evaluation as an Excel workbook."""
+def write_results(
+    outcomes: Sequence[ApplicantOutcome],
+    target: Path,
+    made_at: datetime,
+    round_name: str | None = None,
+) -> None:
+    """Every applicant's evaluation as an Excel workbook (its 说明 sheet names the round)."""
     from zjtx.export.excel import write_results_xlsx
 
     catalogue = round_catalogue([o.evaluation for o in outcomes])
     write_in_place(
         target,
-        lambda path: write_results_xlsx(outcomes, path, catalogue=catalogue, made_at=made_at),
+        lambda path: write_results_xlsx(
+            outcomes, path, catalogue=catalogue, made_at=made_at, round_name=round_name
+        ),
     )

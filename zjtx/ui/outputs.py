@@ -155,7 +155,7 @@ def run_export(
         warning = publicity.warning
     else:
         target = folder / f"{round_name}_评价结果.xlsx"
-        write_results(outcomes, target, made_at)
+        write_results(outcomes, target, made_at, round_name)
         message = f"已导出评价结果（{total} 家）：{target.name}"
     if progress is not None:
         progress(1, 1)
