@@ -214,6 +214,28 @@ def test_a_confirmation_that_changes_the_verdict_after_the_decision_marks_it_out
     assert not row.decision_outdated
 
 
+def test_a_recommendation_saved_on_an_open_verdict_before_the_rule_reads_for_a_second_look(
+    service, monkeypatch
+):
+    """A 推荐 saved while the applicant was 待定 (as zjtx allowed before 推荐 waited for open
+    items) reads 需复核 saying so, in the table and the review; decided again it stands."""
+    from zjtx.store import reviews
+
+    with monkeypatch.context() as before:
+        before.setattr(reviews, "_check_recommendable", lambda *args: None)
+        service.apply_review(ROUND, make_uscc(2), confirm=[], reason=None,
+                             decision="recommend", opinion="同意")  # fmt: skip
+    state = service.review_state(ROUND, make_uscc(2))
+    assert state.verdict == "pending"
+    assert state.decision_outdated_reason == "评价结论为“待定”，与“推荐”不符"
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == make_uscc(2))
+    assert row.decision_outdated_reason == "评价结论为“待定”，与“推荐”不符"
+    state = service.apply_review(ROUND, make_uscc(2), confirm=[("T-JUDGE", "met")],
+                                 reason="属于重点领域", decision="recommend",
+                                 opinion="同意")  # fmt: skip
+    assert (state.verdict, state.decision_outdated_reason) == ("qualified", "")
+
+
 def test_confirmations_carry_over_to_corrected_data(service, tmp_path):
     """A re-imported correction is scored with the evaluator's existing confirmations."""
     service.confirm_criterion(ROUND, A, "T-JUDGE", "met", "属于重点领域")

@@ -210,8 +210,9 @@ def decision_outdated_reason(
     """Why a decision needs a second look (需复核), or "" while it stands: the applicant's
     data were imported again after it, or its verdict has changed since (a rescore under a
     newer standard, a confirmation), or, for a 推荐 (which needs every warning
-    acknowledged), the register has since raised a warning. A decision from before
-    verdicts were kept with it compares on its data only."""
+    acknowledged), the register has since raised a warning; or it is a 推荐 of an applicant
+    not 符合条件 (saved before 推荐 waited for open items). A decision from before verdicts
+    were kept with it compares on its data only."""
     if not decision or decided_at is None:
         return ""
     changes = []
@@ -223,7 +224,12 @@ def decision_outdated_reason(
         changes.append(
             f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"
         )
-    return "决定作出后" + "，".join(changes) if changes else ""
+    if changes:
+        return "决定作出后" + "，".join(changes)
+    if decision == Decision.RECOMMEND.value and verdict not in (None, Verdict.QUALIFIED.value):
+        # Saved before 推荐 waited for open items (or written by hand): it cannot stand.
+        return f"评价结论为“{verdict_label(verdict)}”，与“{Decision.RECOMMEND.label}”不符"
+    return ""
 
 
 def outdated_decisions(
