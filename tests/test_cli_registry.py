@@ -203,3 +203,13 @@ def test_a_list_imported_after_the_applications_names_the_rounds_it_changes(caps
     assert [(r["round"], r["added"], r["withdrawn"]) for r in done["rechecked"]] == [
         ("专精特新2026", 0, 1)
     ]
+
+
+def test_recheck_on_request_says_what_changed_or_that_nothing_did(capsys, tmp_path):
+    """`registry recheck` with nothing to change says so; `--json` lists no round."""
+    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
+    code, out, err = run(capsys, "registry", "recheck")
+    assert (code, err) == (0, "")
+    assert out.strip() == "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化"
+    code, out, _ = run(capsys, "registry", "recheck", "--json")
+    assert json.loads(out) == {"rechecked": []}

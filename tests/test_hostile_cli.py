@@ -771,6 +771,24 @@ HOSTILE: dict[str, list[Case]] = {
         ),
         *database_cases("registry", "recognise", ROUND),
     ],
+    "registry recheck": [
+        case(
+            "evaluator-control",
+            "registry",
+            "recheck",
+            "--evaluator",
+            CTRL,
+            statuses=STATUS_REFUSED | STATUS_OK,
+        ),
+        case(
+            "no-evaluator",
+            "registry",
+            "recheck",
+            env={"ZJTX_EVALUATOR": None},
+            statuses=STATUS_REFUSED | STATUS_OK,
+        ),
+        *database_cases("registry", "recheck"),
+    ],
     "registry export": [
         *out_cases("registry", "export", suffix=".xlsx", creates=True),
         case("out-suffix", "registry", "export", "--out", "{work}/r.pdf"),

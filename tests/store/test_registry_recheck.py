@@ -10,6 +10,7 @@ import pytest
 
 from tests.registry_fixtures import list_names, write_list
 from tests.store.helpers import make_applicant, make_file, make_uscc
+from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.published_list import read_published_list
 from zjtx.store import StoreService
 
@@ -361,3 +362,32 @@ def test_rechecks_of_several_lists_are_told_once_per_round():
         RoundRecheck("甲批次", 3, 3, 1, ("A公司", "B公司"), 1),
         other,
     )
+
+
+def test_open_rounds_are_checked_again_on_request(service, tmp_path, monkeypatch):
+    """After an update (a round imported under older rules keeps their warnings), 重新核对
+    checks every open round against the register as it stands; asked again, nothing changes."""
+    from zjtx.store import imports
+
+    later = list_names(3)
+    _import(service, write_list(tmp_path / "2027.xlsx", later), year=2027)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    # As the code before this update checked: a later year's recognition was held.
+    original = imports.cross_check
+
+    def older_rules(session, applicants, round_row, file_name):
+        issues = original(session, applicants, round_row, file_name)
+        return issues + [
+            Issue(code="registry-already-holds", severity=Severity.WARNING, message="旧规则",
+                  file=file_name, field="application_type", uscc=a.uscc)
+            for a in applicants
+        ]  # fmt: skip
+
+    monkeypatch.setattr(imports, "cross_check", older_rules)
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1, name=later[0])]))
+    monkeypatch.undo()
+    assert _codes(service, ROUND, 1) == ["registry-already-holds"]
+    done = service.registry.recheck_rounds(evaluator="张三")
+    assert [(r.round_name, r.applicants, r.withdrawn) for r in done] == [(ROUND, 1, 1)]
+    assert _codes(service, ROUND, 1) == []
+    assert service.registry.recheck_rounds(evaluator="张三") == ()

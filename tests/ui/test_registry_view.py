@@ -302,3 +302,41 @@ def test_a_list_dropped_after_a_decision_marks_it_for_a_second_look(
     row = window.model.row_at(0)
     assert row.decision_outdated_reason == "决定作出后培育库核对新增了提示"
     assert row.open_warnings == 1
+
+
+def test_rechecking_from_the_view_updates_the_window(window, qtbot, service, tmp_path, monkeypatch):
+    """培育库 → 重新核对批次: a warning the register no longer bears out (kept from an older
+    zjtx) leaves the round, the main window hears which round changed; asked again, the
+    status bar says nothing changed."""
+    from zjtx.domain.issues import Issue, Severity
+    from zjtx.store import imports
+
+    _import(service, write_list(tmp_path / "2027.xlsx", list_names(3)), "srdi-sme", 2027)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": list_names(3)[0], "uscc": make_uscc(1)}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    original = imports.cross_check
+
+    def older_rules(session, applicants, round_row, file_name):
+        old = Issue(code="registry-already-holds", severity=Severity.WARNING, message="旧规则",
+                    file=file_name, field="application_type", uscc=make_uscc(1))  # fmt: skip
+        return [*original(session, applicants, round_row, file_name), old]
+
+    monkeypatch.setattr(imports, "cross_check", older_rules)
+    service.import_paths(ROUND, [path])
+    monkeypatch.undo()
+    window.refresh_rounds(select=ROUND)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
+    assert window.model.row_at(0).open_warnings == 1
+    view = _open_view(window, qtbot)
+    with qtbot.waitSignal(window.message, timeout=TIMEOUT) as message:
+        view.recheck_action.trigger()
+    assert (
+        message.args[0]
+        == f"培育库变更后已重新核对：批次 “{ROUND}”：1 家企业的培育库提示有变化（撤除 1 条）"
+    )
+    qtbot.waitUntil(lambda: window.model.row_at(0).open_warnings == 0, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.recheck_action.isEnabled(), timeout=TIMEOUT)
+    view.recheck_action.trigger()
+    qtbot.waitUntil(lambda: "均无变化" in view.statusBar().currentMessage(), timeout=TIMEOUT)

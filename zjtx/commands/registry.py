@@ -120,6 +120,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(recognise, evaluator=True)
     recognise.set_defaults(func=_guarded(cmd_recognise))
 
+    recheck = actions.add_parser(
+        "recheck",
+        help="按现行培育库重新核对全部未归档批次的培育库提示（培育库每次变更时会自动核对）",
+        description="更新 zjtx 后（核对规则有变）或怀疑提示过时时使用：每个未归档批次的企业按"
+        "培育库现有记录重新核对，提示有变化的记入留痕；其后作出的“推荐”如遇新增提示则标为需复核。",
+    )
+    _common(recheck, evaluator=True)
+    recheck.set_defaults(func=_guarded(cmd_recheck))
+
     export = actions.add_parser("export", help="将培育库导出为 Excel")
     export.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
     export.add_argument("--title", help=f"称号：{titles}")
@@ -389,6 +398,18 @@ def cmd_recognise(args: argparse.Namespace) -> int:
         f"未变 {done.unchanged} 项"
     ) + _rechecked(done.rechecked)
     _emit(args, {"round": args.round, **_counts(done)}, text)
+    return 0
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    with _service() as service:
+        done = service.registry.recheck_rounds(evaluator=args.evaluator)
+    text = (
+        _rechecked(done).lstrip("\n")
+        if done
+        else "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化"
+    )
+    _emit(args, {"rechecked": [r.to_dict() for r in done]}, text)
     return 0
 
 

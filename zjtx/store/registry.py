@@ -300,6 +300,16 @@ class Registry:
                 raise RegistryImportError(plan.problems)
             return _written(session, plan)
 
+    def recheck_rounds(self, *, evaluator: str | None = None) -> tuple[RoundRecheck, ...]:
+        """Check every round not archived again against the register as it stands (after
+        an update of zjtx changed the checks, say); the rounds whose warnings changed."""
+        from zjtx.store.registry_recheck import recheck_open_rounds
+
+        with gc_paused(), self.store.write_session() as session:
+            _lock(session)
+            actor = evaluator_row(session, evaluator)
+            return tuple(recheck_open_rounds(session, actor, utc_now(), None))
+
     # ------------------------------------------------------------------ our own rounds
 
     def recognise_round(

@@ -503,13 +503,19 @@ class RegistryView(QMainWindow):
         self.revoke_action.setToolTip("撤销所选企业的这一称号（须说明理由；原记录保留在历史中）")
         self.revoke_action.setEnabled(False)
         self.revoke_action.triggered.connect(self.ask_revoke)
+        self.recheck_action = QAction("重新核对批次", self)
+        self.recheck_action.setToolTip(
+            "按现行培育库重新核对全部未归档批次的培育库提示（培育库每次变更时会自动核对；"
+            "更新 zjtx 后可用此项）"
+        )
+        self.recheck_action.triggered.connect(self.recheck_rounds)
         self.refresh_action = QAction("刷新", self)
         self.refresh_action.triggered.connect(self.reload)
         toolbar = QToolBar("培育库")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for item in (self.import_action, self.export_action, self.due_action,
-                     self.revoke_action, self.refresh_action):  # fmt: skip
+                     self.revoke_action, self.recheck_action, self.refresh_action):  # fmt: skip
             toolbar.addAction(item)
         self.addToolBar(toolbar)
 
@@ -672,6 +678,33 @@ class RegistryView(QMainWindow):
                 evaluator=evaluator or None,
             ),
             name="撤销称号", writes=True, on_success=done, on_failure=self._failed,
+        )  # fmt: skip
+
+    def recheck_rounds(self) -> None:
+        """Check the open rounds again against the register, off the GUI thread."""
+        service, evaluator = self.service, self.evaluator()
+
+        def done(rechecked: Any) -> None:
+            self.recheck_action.setEnabled(True)
+            if rechecked:
+                self.statusBar().showMessage(
+                    "已重新核对" + rechecked_note(rechecked).replace("；", "："), 15000
+                )
+                self.rechecked.emit(rechecked)
+            else:
+                self.statusBar().showMessage(
+                    "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化", 15000
+                )
+
+        def failed(exc: BaseException) -> None:
+            self.recheck_action.setEnabled(True)
+            self._failed(exc)
+
+        self.recheck_action.setEnabled(False)
+        self.statusBar().showMessage("正在重新核对未归档的批次……")
+        self.runner.start(
+            lambda p, c: service.registry.recheck_rounds(evaluator=evaluator or None),
+            name="重新核对批次", writes=True, on_success=done, on_failure=failed,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ importing
