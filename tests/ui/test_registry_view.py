@@ -183,12 +183,13 @@ def test_the_applicant_tab_shows_the_warning_and_accepts_the_register(
     assert not pane.accept_button.isEnabled()
 
 
-def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tmp_path):
-    """批次 → 标记为已认定: the 推荐 applicant enters the register with the round as source."""
+def _recommended_round(service, tmp_path, name: str, **extra) -> str:
+    """The round with one applicant (``name``), its open items confirmed and 推荐 decided;
+    its 统一社会信用代码."""
     service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
     uscc = make_uscc(1)
     path = tmp_path / "applicants.json"
-    record = {**COMPLETE, "name": "甲(南京)科技有限公司", "uscc": uscc}
+    record = {**COMPLETE, "name": name, "uscc": uscc, **extra}
     path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
     service.import_paths(ROUND, [path])
     state = service.review_state(ROUND, uscc)
@@ -197,6 +198,12 @@ def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tm
         ack_warnings=[w.code for w in state.open_warnings],
         reason="材料齐全", decision="recommend", opinion="同意推荐",
     )  # fmt: skip
+    return uscc
+
+
+def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tmp_path):
+    """批次 → 标记为已认定: the 推荐 applicant enters the register with the round as source."""
+    uscc = _recommended_round(service, tmp_path, "甲(南京)科技有限公司")
     window.refresh_rounds(select=ROUND)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
     assert window.recognise_action in window.menuBar().actions()[1].menu().actions()
@@ -270,18 +277,8 @@ def test_a_list_dropped_after_a_decision_marks_it_for_a_second_look(
     """A list that puts a recommended applicant of the open round on record: the import
     dialog names the round it checked again, the status bar says so, and the window's row
     reads 需复核 with the warning counted, without reopening the round."""
-    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
-    uscc, name = make_uscc(1), list_names(6)[4]
-    path = tmp_path / "applicants.json"
-    record = {**COMPLETE, "name": name, "uscc": uscc, "application_type": "new"}
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
-    service.import_paths(ROUND, [path])
-    state = service.review_state(ROUND, uscc)
-    service.apply_review(
-        ROUND, uscc, evaluator="张评审", confirm=[(c[0], "met") for c in state.open_judgements],
-        ack_warnings=[w.code for w in state.open_warnings],
-        reason="材料齐全", decision="recommend", opinion="同意推荐",
-    )  # fmt: skip
+    name = list_names(6)[4]
+    _recommended_round(service, tmp_path, name, application_type="new")
     window.refresh_rounds(select=ROUND)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
     assert not window.model.row_at(0).decision_outdated

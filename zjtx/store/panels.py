@@ -101,6 +101,15 @@ def _members(session: Session, panel: Panel | None) -> list[PanelMember]:
     return sorted(rows, key=lambda m: (m.role != CHAIR, m.id))
 
 
+def _required(text: str | None, label: str, empty: str) -> str:
+    """``text`` stripped; ``empty`` refuses a blank one, check_text a control character."""
+    text = (text or "").strip()
+    if not text:
+        raise ReviewRuleError(empty)
+    check_text(label, text)
+    return text
+
+
 def _opinion(session: Session, member: PanelMember, applicant: Applicant) -> PanelOpinion | None:
     return session.scalar(
         select(PanelOpinion).where(
@@ -363,10 +372,7 @@ class Panels:
         member's judgements and opinion on that applicant are then withdrawn (the trail
         keeps them), so the panel no longer counts them."""
         recorder = review_evaluator(evaluator)
-        reason = (reason or "").strip()
-        if not reason:
-            raise ReviewRuleError("声明回避必须写明理由（例如：曾在该企业任职）")
-        check_text("回避理由", reason)
+        reason = _required(reason, "回避理由", "声明回避必须写明理由（例如：曾在该企业任职）")
         with self.store.write_session() as session:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录回避"
@@ -418,10 +424,7 @@ class Panels:
         """Withdraw a 回避 recorded in error (the 组长 only, with a reason in the trail); the
         member may then judge the applicant."""
         recorder = review_evaluator(evaluator)
-        reason = (reason or "").strip()
-        if not reason:
-            raise ReviewRuleError("撤销回避必须写明理由（例如：录入错误）")
-        check_text("撤销回避的理由", reason)
+        reason = _required(reason, "撤销回避的理由", "撤销回避必须写明理由（例如：录入错误）")
         with self.store.write_session() as session:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "撤销回避"
@@ -457,10 +460,7 @@ class Panels:
     ) -> None:
         """Record (or replace) a member's own opinion on an applicant; not after 回避."""
         recorder = review_evaluator(evaluator)
-        text = (text or "").strip()
-        if not text:
-            raise ReviewRuleError("专家意见不能为空")
-        check_text("专家意见", text)
+        text = _required(text, "专家意见", "专家意见不能为空")
         with self.store.write_session() as session:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录专家意见"

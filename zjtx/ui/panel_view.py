@@ -513,24 +513,24 @@ class PanelDialog(QDialog):
 
     def chair_recuse(self) -> None:
         """The 组长 records a member's 回避 found after judging, withdrawing what they gave."""
-        member, reason = self.chair_member.currentData(), self.chair_reason.text()
-        uscc, me, round_name = self.uscc, self.evaluator_getter(), self.round_name
-        if not member or not uscc:
-            self.refused.emit("请先选择企业和专家")
-            return
-        self._write(lambda p: p.recuse(round_name, uscc, member=member, reason=reason,
-                                       evaluator=me, withdraw_judgements=True),
-                    f"已记录 {member} 回避，并撤回其对该企业的判断和意见")  # fmt: skip
-        self.chair_reason.clear()
+        self._chair_act(withdraw=False)
 
     def chair_withdraw(self) -> None:
         """The 组长 withdraws a 回避 recorded in error."""
+        self._chair_act(withdraw=True)
+
+    def _chair_act(self, *, withdraw: bool) -> None:
         member, reason = self.chair_member.currentData(), self.chair_reason.text()
         uscc, me, round_name = self.uscc, self.evaluator_getter(), self.round_name
         if not member or not uscc:
             self.refused.emit("请先选择企业和专家")
             return
-        self._write(lambda p: p.withdraw_recusal(round_name, uscc, member=member, reason=reason,
-                                                 evaluator=me),
-                    f"已撤销 {member} 的回避")  # fmt: skip
+        if withdraw:
+            self._write(lambda p: p.withdraw_recusal(round_name, uscc, member=member,
+                                                     reason=reason, evaluator=me),
+                        f"已撤销 {member} 的回避")  # fmt: skip
+        else:
+            self._write(lambda p: p.recuse(round_name, uscc, member=member, reason=reason,
+                                           evaluator=me, withdraw_judgements=True),
+                        f"已记录 {member} 回避，并撤回其对该企业的判断和意见")  # fmt: skip
         self.chair_reason.clear()
