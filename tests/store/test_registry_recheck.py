@@ -362,6 +362,10 @@ def test_rechecks_of_several_lists_are_told_once_per_round():
         RoundRecheck("甲批次", 3, 3, 1, ("A公司", "B公司"), 1),
         other,
     )
+    # The same company changed by both lists is one company.
+    one = RoundRecheck("甲批次", 1, 1, 0, (), 0, frozenset({7}))
+    again = RoundRecheck("甲批次", 1, 0, 1, (), 0, frozenset({7}))
+    assert merged([one, again])[0].applicants == 1
 
 
 def test_open_rounds_are_checked_again_on_request(service, tmp_path, monkeypatch):
@@ -391,3 +395,136 @@ def test_open_rounds_are_checked_again_on_request(service, tmp_path, monkeypatch
     assert [(r.round_name, r.applicants, r.withdrawn) for r in done] == [(ROUND, 1, 1)]
     assert _codes(service, ROUND, 1) == []
     assert service.registry.recheck_rounds(evaluator="张三") == ()
+
+
+def test_a_recommendation_stands_once_only_acknowledged_warnings_remain(service, tmp_path):
+    """An acknowledged warning stays, a newer one asks about the 推荐; when the register
+    withdraws the newer one, the 推荐 stands again (what remains was acknowledged)."""
+    names = list_names(3)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file(
+        ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1, name=names[0],
+                                                              holds_little_giant=False)])
+    )  # fmt: skip
+    _import(service, write_list(tmp_path / "srdi.xlsx", names))
+    service.apply_review(
+        ROUND, make_uscc(1), evaluator="张三", confirm=[("T-JUDGE", "met")],
+        ack_warnings=["registry-already-holds"], reason="核实为到期复核", decision="recommend",
+        opinion="同意",
+    )  # fmt: skip
+    _import(service, write_list(tmp_path / "lg.xlsx", names), title="little-giant", year=2024)
+    assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason
+    service.registry.revoke(names[0], title="little-giant", reason="误列入名单", evaluator="张三")
+    assert _codes(service, ROUND, 1) == ["registry-already-holds"]
+    assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason == ""
+
+
+@POSTGRES_ONLY
+def test_a_decision_elsewhere_does_not_wait_while_a_list_waits_for_an_import(
+    service, tmp_path, monkeypatch
+):
+    """A list waiting for a long round import does not hold up a 推荐 in another round (the
+    register's writer asks again rather than queueing ahead of every reader)."""
+    from zjtx.store import imports
+
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.create_round("2026乙批次", tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file("2026乙批次", make_file(tmp_path / "b.xlsx", [make_applicant(9)]))
+    checked, go = threading.Event(), threading.Event()
+    real = imports.cross_check
+
+    def long_import(*args, **kwargs):
+        issues = real(*args, **kwargs)
+        checked.set()
+        go.wait(30)  # stands for writing thousands of applicants
+        return issues
+
+    monkeypatch.setattr(imports, "cross_check", long_import)
+    importing, imported = _in_thread(
+        lambda: service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+    )
+    assert checked.wait(30)
+    listing, listed = _in_thread(
+        lambda: _import(service, write_list(tmp_path / "l.xlsx", list_names(3)))
+    )
+    listing.join(0.5)
+    deciding, decided = _in_thread(lambda: _decide(service, "2026乙批次", 9, "recommend"))
+    deciding.join(10)
+    assert not deciding.is_alive() and "error" not in decided
+    assert listing.is_alive()  # still waiting for the round import
+    go.set()
+    importing.join(60)
+    listing.join(60)
+    assert "error" not in imported and "error" not in listed
+
+
+@POSTGRES_ONLY
+def test_a_first_time_evaluator_importing_beside_a_list_does_not_deadlock(
+    service, tmp_path, monkeypatch
+):
+    """A new evaluator's round import and list import at once: both finish (the import takes
+    the register before it writes its evaluator, which the list's writer would wait for)."""
+    from zjtx.store import imports
+
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    started, go = threading.Event(), threading.Event()
+    real = imports.partition
+
+    def held_partition(*args, **kwargs):
+        started.set()
+        go.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "partition", held_partition)
+    file = make_file(tmp_path / "a.xlsx", [make_applicant(1)])
+    importing, imported = _in_thread(lambda: service.import_file(ROUND, file, evaluator="新评审"))
+    assert started.wait(30)
+    listing, listed = _in_thread(
+        lambda: service.registry.import_list(
+            read_published_list(write_list(tmp_path / "l.xlsx", list_names(3))),
+            title="srdi-sme", year=2025, evaluator="新评审",
+        )
+    )  # fmt: skip
+    listing.join(1.0)
+    go.set()
+    importing.join(60)
+    listing.join(60)
+    assert "error" not in imported, imported.get("error")
+    assert "error" not in listed, listed.get("error")
+
+
+@POSTGRES_ONLY
+def test_withdrawing_a_recommendation_while_the_round_is_marked_waits_and_is_refused(
+    service, tmp_path, monkeypatch
+):
+    """A 推荐 changed to 不推荐 while the round is being marked 认定 waits for the marking,
+    then is refused as the company is on record, instead of leaving the two at odds."""
+    from zjtx.store import ReviewRuleError, common
+
+    service.create_round("2026创新型", tier="innovative-sme", round_date=date(2026, 6, 1))
+    service.import_file("2026创新型", make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+    _decide(service, "2026创新型", 1, "recommend")
+    read, go = threading.Event(), threading.Event()
+    real = common.outdated_decisions
+
+    def held(*args, **kwargs):
+        outdated = real(*args, **kwargs)
+        read.set()
+        go.wait(30)
+        return outdated
+
+    monkeypatch.setattr(common, "outdated_decisions", held)
+    marking, marked = _in_thread(
+        lambda: service.registry.recognise_round("2026创新型", evaluator="张三")
+    )
+    assert read.wait(30)
+    monkeypatch.setattr(common, "outdated_decisions", real)
+    withdrawing, withdrawn = _in_thread(lambda: _decide(service, "2026创新型", 1, "reject"))
+    withdrawing.join(1.0)
+    assert withdrawing.is_alive()  # waiting for the marking to commit
+    go.set()
+    marking.join(60)
+    withdrawing.join(60)
+    assert "error" not in marked
+    assert isinstance(withdrawn.get("error"), ReviewRuleError)
+    assert service.review_state("2026创新型", make_uscc(1)).decision == "recommend"

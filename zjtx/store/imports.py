@@ -45,6 +45,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
+from zjtx.store.registry import share_register
 from zjtx.store.registry_checks import cross_check
 from zjtx.store.scored import Scored
 from zjtx.store.scoring_pool import chunk_scoring
@@ -110,6 +111,9 @@ class Imports:
             round_row = find_round(session, round_name)
             if session.get_bind().dialect.name == "postgresql":
                 _take_round_turn(session, round_row)
+            # Before anything is written: a register change and its recheck come wholly
+            # before this import's checks against the register, or wholly after its versions.
+            share_register(session)
             check_open(round_row, "导入申报数据")
             actor = evaluator_row(session, evaluator)
             run = _FileRun(

@@ -4,6 +4,7 @@ queries by title, year, region and enterprise, renewals due and revocations."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from zjtx.domain.registry import (
 from zjtx.store.bulk import gc_paused, insert_many
 from zjtx.store.common import check_text, evaluator_row
 from zjtx.store.engine import Store
-from zjtx.store.errors import InvalidRequestError, NotFoundError
+from zjtx.store.errors import DatabaseBusyError, InvalidRequestError, NotFoundError
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from zjtx.store.registry_recheck import RoundRecheck
 
 _REGISTRY_LOCK = (0x7A6A, 0x15)  # PostgreSQL advisory lock: one register writer at a time
+WRITER_PATIENCE = 300.0  # seconds a register change waits for imports and decisions to end
+WRITER_POLL = 0.1
 
 
 class RegistryImportError(InvalidRequestError):
@@ -221,21 +224,42 @@ def check_not_registered(session: Session, round_row: Round, applicant: Applican
 
 def _lock(session: Session) -> None:
     """Hold the register for this transaction: one writer at a time, and no reader of it
-    (share_register) in between (PostgreSQL; SQLite has one writer anyway)."""
-    _advisory(session, func.pg_advisory_xact_lock)
+    (share_register) in between (PostgreSQL; SQLite has one writer anyway).
+
+    The writer asks again and again instead of queueing: PostgreSQL would make every new
+    reader wait behind a queued writer, so one register change waiting for a long round
+    import would hold up every evaluator's 推荐 until the import ended."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key, sub = _REGISTRY_LOCK
+    attempt = select(
+        func.pg_try_advisory_xact_lock(type_coerce(key, Integer), type_coerce(sub, Integer))
+    )
+    deadline = time.monotonic() + WRITER_PATIENCE
+    while not session.scalar(attempt):
+        if time.monotonic() > deadline:
+            raise DatabaseBusyError(
+                f"有同事正在导入申报文件或更新培育库，已等待 {WRITER_PATIENCE:.0f} 秒仍未完成；"
+                "培育库未作改动，请稍后再试"
+            )
+        time.sleep(WRITER_POLL)
 
 
 def share_register(session: Session) -> None:
     """Read the register for this transaction as it stands once no change of it is under
-    way: a round import's checks and a 推荐's warning gate then see either the register
-    before a change and its recheck, or both after it, never one without the other."""
-    _advisory(session, func.pg_advisory_xact_lock_shared)
-
-
-def _advisory(session: Session, lock: Any) -> None:
+    way: a round import's checks and a decision's gates then see either the register
+    before a change and its recheck, or both after it, never one without the other. Taken
+    before the transaction writes anything (a writer holding the register may be waiting
+    for a row this one would lock)."""
     if session.get_bind().dialect.name == "postgresql":
         key, sub = _REGISTRY_LOCK
-        session.execute(select(lock(type_coerce(key, Integer), type_coerce(sub, Integer))))
+        session.execute(
+            select(
+                func.pg_advisory_xact_lock_shared(
+                    type_coerce(key, Integer), type_coerce(sub, Integer)
+                )
+            )
+        )
 
 
 def _this_year() -> int:

@@ -93,8 +93,8 @@ def cross_check(
 ) -> list[Issue]:
     """Warnings for a file's applicants that the register contradicts: a renewal with no
     recognition, a new application for a title held, a declared title the register does not
-    bear out, a 单项冠军 applying for 小巨人. Nothing when the register is empty."""
-    share_register(session)  # a change of the register and its recheck come before or after
+    bear out, a 单项冠军 applying for 小巨人. Nothing when the register is empty. The caller
+    holds the register shared (share_register) for its transaction."""
     checker = RoundChecker.of(session, round_row)
     if checker is None or not applicants:
         return []

@@ -3,6 +3,7 @@ title revoked, a code given, a round marked 认定): their applicants' register 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from zjtx.store.models import (
     ImportFile,
     RegistryEntry,
     Review,
+    ReviewItem,
     Round,
 )
 from zjtx.store.registry_checks import (
@@ -51,6 +53,7 @@ class RoundRecheck:
     withdrawn: int
     recommended: tuple[str, ...]
     reworded: int = 0  # warnings kept with another record's year or validity in their text
+    ids: frozenset[int] = frozenset()  # the applicants changed (several lists: counted once)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,13 +94,15 @@ def merged(rechecks: Iterable[RoundRecheck]) -> tuple[RoundRecheck, ...]:
         if seen is None:
             by_round[r.round_name] = r
             continue
+        ids = seen.ids | r.ids
         by_round[r.round_name] = RoundRecheck(
             r.round_name,
-            seen.applicants + r.applicants,
+            len(ids) if ids else seen.applicants + r.applicants,
             seen.added + r.added,
             seen.withdrawn + r.withdrawn,
             tuple(dict.fromkeys((*seen.recommended, *r.recommended))),
             seen.reworded + r.reworded,
+            ids,
         )
     return tuple(by_round.values())
 
@@ -201,6 +206,14 @@ def _recheck(
             .where(Applicant.round_id == round_row.id, Review.decision.is_not(None))
         ).all()
     )
+    acknowledged: dict[int, set[str]] = defaultdict(set)
+    for owner, code in session.execute(
+        select(Review.applicant_id, ReviewItem.target)
+        .join(ReviewItem, ReviewItem.review_id == Review.id)
+        .join(Applicant, Applicant.id == Review.applicant_id)
+        .where(Applicant.round_id == round_row.id, ReviewItem.kind == "warning")
+    ):
+        acknowledged[owner].add(code)
     updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     added = withdrawn = 0
@@ -231,8 +244,12 @@ def _recheck(
                 "new_issues": stored,
                 "new_warnings": sum(1 for i in stored if i.get("severity") == "warning"),
                 # A 推荐 decided before a warning gained needs a second look; once the
-                # register has withdrawn every warning it raised, it stands again.
-                "new_warned_at": now if gained else warned_at if new else None,
+                # register has withdrawn every warning not acknowledged, it stands again.
+                "new_warned_at": now
+                if gained
+                else warned_at
+                if {i["code"] for i in new} - acknowledged[owner]
+                else None,
             }
         )
         if gained and decided.get(owner) == Decision.RECOMMEND.value:
@@ -263,8 +280,9 @@ def _recheck(
     _store(session, updates)
     insert_many(session, AuditEvent, events)
     return RoundRecheck(
-        round_row.name, len(updates), added, withdrawn, tuple(recommended), reworded
-    )
+        round_row.name, len(updates), added, withdrawn, tuple(recommended), reworded,
+        frozenset(e["applicant_id"] for e in events),
+    )  # fmt: skip
 
 
 def _keeping_hints(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -276,9 +276,10 @@ class Reviews:
         seen_version: int | None = expected_version
         try:
             with self.store.write_session() as session:
-                if decision == Decision.RECOMMEND:
-                    # The warnings a 推荐 needs acknowledged are read after any change of the
-                    # register under way has rechecked them.
+                if decision is not None or confirm:
+                    # A decision's gates (a 推荐's warnings, a registered 推荐 kept) and a
+                    # verdict a confirmation changes are read after any change of the
+                    # register under way, with its recheck, has committed.
                     share_register(session)
                 round_row = find_round(session, round_name)
                 check_open(round_row, "修改评审")
