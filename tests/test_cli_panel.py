@@ -172,6 +172,8 @@ def test_the_trimmed_rule_on_a_small_panel_says_it_averages(capsys):
     code, out, _ = run(capsys, "panel", "rule", ROUND, "trimmed")
     assert code == 0 and "去掉一个最高分和一个最低分后平均" in out
     assert out.strip().endswith("本专家组现有 3 名成员，评分不足 5 人的条目按算术平均")
+    code, out, _ = run(capsys, "panel", "rule", ROUND, "trimmed", "--json")
+    assert json.loads(out)["note"].startswith("注意：去掉一个最高分和一个最低分须有 5 名")
 
 
 def test_panel_takes_the_words_review_takes(capsys):

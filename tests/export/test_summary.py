@@ -227,6 +227,11 @@ def test_results_workbook_names_its_round(tmp_path, catalogue):
                                  made_at=MADE_AT)  # fmt: skip
     about = {r[0]: r[1] for r in load_workbook(unnamed)["说明"].iter_rows(values_only=True)}
     assert "批次" in about["批次"] and "认定标准：" in about["批次"]
+    pasted = write_results_xlsx(_batch(), tmp_path / "p.xlsx", catalogue=catalogue,
+                                made_at=MADE_AT, round_name="第一批\x07")  # fmt: skip
+    workbook = load_workbook(pasted)
+    assert workbook.properties.title == "第一批〔U+0007〕 评价结果"
+    assert workbook["说明"]["B2"].value.startswith("第一批〔U+0007〕（")
 
 
 def test_summary_pdf_cuts_long_opinions_visibly(tmp_path, catalogue):

@@ -31,6 +31,7 @@ LATER_COLUMNS = (
     ("applicant_versions", "county", "TEXT"),
     ("reviews", "verdict_at_decision", "VARCHAR(20)"),
     ("applicant_versions", "warned_at", "TIMESTAMP"),
+    ("reviews", "panel_changed_at", "TIMESTAMP"),
 )
 PLACE = {"province": "浙江省", "city": "杭州市"}
 
@@ -138,8 +139,8 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
         # A decision keeps the verdict of the evaluation current when it was taken, not a
         # later one; a review without a decision has none.
         assert added["reviews"] == [
-            {"verdict_at_decision": None},
-            {"verdict_at_decision": "pending"},
+            {"verdict_at_decision": None, "panel_changed_at": None},
+            {"verdict_at_decision": "pending", "panel_changed_at": None},
         ]
         assert after == before
         service = StoreService(store, scorer=RuleScorer())
@@ -229,6 +230,7 @@ def test_a_judgement_items_revision_saved_as_a_confirmation_becomes_an_override(
         with store.engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = '0010'"))
             connection.execute(text("ALTER TABLE applicant_versions DROP COLUMN warned_at"))
+            connection.execute(text("ALTER TABLE reviews DROP COLUMN panel_changed_at"))
 
     with open_store(database_url) as store:
         service = StoreService(store)

@@ -237,6 +237,47 @@ def test_a_recusal_declared_in_error_is_withdrawn_by_the_chair(panels):
         store.withdraw_recusal(ROUND, B, member="专家1", reason="录入错误", evaluator="王组长")
 
 
+def test_a_recused_chair_neither_lifts_their_own_recusal_nor_rules_on_others(panels):
+    """A 组长 who declared 回避 for an enterprise cannot withdraw it (someone else would have
+    to) nor record or withdraw another member's 回避 there; elsewhere they still can."""
+    _, store = panels
+    _staff(store, 1)
+    store.recuse(ROUND, A, member="王组长", reason="曾在该企业任职三年", evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="组长本人的回避不能由本人撤销"):
+        store.withdraw_recusal(ROUND, A, member="王组长", reason="录入错误", evaluator="王组长")
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="组长 王组长 已声明回避企业 测试企业1有限公司"):
+        store.recuse(ROUND, A, member="专家1", reason="亲属", evaluator="王组长",
+                     withdraw_judgements=True)  # fmt: skip
+    store.recuse(ROUND, B, member="专家1", reason="亲属", evaluator="王组长")
+    store.withdraw_recusal(ROUND, B, member="专家1", reason="录入错误", evaluator="王组长")
+
+
+def test_a_recusal_under_a_decision_asks_for_a_second_look(panels):
+    """After the 组长 decided: a member's judgements withdrawn by a late 回避, or the 组长's own
+    回避, mark the decision 需复核 (what the panel said, or who decides, changed); a 回避 of a
+    member who had said nothing does not; deciding again clears it."""
+    service, store = panels
+    _staff(store, 2)
+    store.judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="9",
+                evaluator="秘书")  # fmt: skip
+    _decide(service, "王组长")
+    store.recuse(ROUND, A, member="专家2", reason="亲属", evaluator="秘书")
+    assert service.review_state(ROUND, A).decision_outdated_reason == ""
+    store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="王组长",
+                 withdraw_judgements=True)  # fmt: skip
+    reason = "决定作出后专家组有成员声明回避"
+    assert service.review_state(ROUND, A).decision_outdated_reason == reason
+    assert store.positions(ROUND, A).decision_outdated_reason == reason
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert row.decision_outdated_reason == reason
+    _decide(service, "王组长")
+    assert service.review_state(ROUND, A).decision_outdated_reason == ""
+    _decide(service, "王组长", B)
+    store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
+    assert service.review_state(ROUND, B).decision_outdated_reason == reason
+
+
 def test_only_the_chair_decides(panels):
     """In a round with a panel an expert and a non-member are refused the final decision;
     the 组长 decides; a recused 组长 is refused for that applicant."""

@@ -137,14 +137,33 @@ def test_the_chair_handles_a_late_recusal_and_one_in_error(qtbot, window, servic
         dialog.reload()
     assert dialog.records.isTabVisible(chair_tab)
     dialog.records.setCurrentIndex(chair_tab)
-    dialog.chair_member.setCurrentIndex(dialog.chair_member.findData("专家甲"))
+    asked: list[str] = []
+    answers = iter([False, True, True, True])
+    dialog.confirm_chair_act = lambda question: asked.append(question) or next(answers)
+    # Nobody is chosen at first: a click acts on no one.
+    assert dialog.chair_member.currentData() is None
     dialog.chair_reason.setText("其亲属在该企业任职")
+    with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT) as refused:
+        qtbot.mouseClick(dialog.chair_recuse_button, Qt.MouseButton.LeftButton)
+    assert refused.args[0] == "请先选择企业和专家" and asked == []
+    dialog.chair_member.setCurrentIndex(dialog.chair_member.findData("专家甲"))
+    qtbot.mouseClick(dialog.chair_recuse_button, Qt.MouseButton.LeftButton)  # answered 否
+    assert panels.positions(ROUND, uscc).recusals == {}
+    assert asked[-1].startswith("确认 专家甲 回避") and "判断和意见将撤回" in asked[-1]
     with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.chair_recuse_button, Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "已记录 专家甲 回避，并撤回其对该企业的判断和意见"
     column = _column(dialog, "专家甲\n评审专家")
     assert {dialog.grid.item(r, column).text() for r in range(dialog.grid.rowCount())} == {"回避"}
     assert dialog.chair_member.currentText() == "专家甲（评审专家，已回避）"
+    assert dialog.chair_reason.text() == ""  # cleared once saved
+    # A refusal (the 组长 choosing themselves, who is not recused) keeps the typed reason.
+    dialog.chair_member.setCurrentIndex(dialog.chair_member.findData(ME))
+    dialog.chair_reason.setText("录入错误")
+    with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.chair_withdraw_button, Qt.MouseButton.LeftButton)
+    assert dialog.chair_reason.text() == "录入错误"
+    dialog.chair_member.setCurrentIndex(dialog.chair_member.findData("专家甲"))
     dialog.chair_reason.setText("亲属已离职，经核实无利害关系")
     with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.chair_withdraw_button, Qt.MouseButton.LeftButton)

@@ -293,7 +293,7 @@ def test_a_list_dropped_after_a_decision_marks_it_for_a_second_look(
         f"批次 “{ROUND}”：1 家企业的培育库提示有变化（新增 1 条），其中 1 家已决定“推荐”，"
         f"需复核：{name}"
     )
-    assert message.args[0] == "培育库变更后已重新核对：" + expected
+    assert message.args[0] == "已按培育库重新核对：" + expected
     assert "已重新核对：" + expected in dialog.result.toPlainText()
     qtbot.waitUntil(lambda: window.model.row_at(0).decision_outdated, timeout=TIMEOUT)
     row = window.model.row_at(0)
@@ -331,7 +331,7 @@ def test_rechecking_from_the_view_updates_the_window(window, qtbot, service, tmp
         view.recheck_action.trigger()
     assert (
         message.args[0]
-        == f"培育库变更后已重新核对：批次 “{ROUND}”：1 家企业的培育库提示有变化（撤除 1 条）"
+        == f"已按培育库重新核对：批次 “{ROUND}”：1 家企业的培育库提示有变化（撤除 1 条）"
     )
     qtbot.waitUntil(lambda: window.model.row_at(0).open_warnings == 0, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: view.recheck_action.isEnabled(), timeout=TIMEOUT)

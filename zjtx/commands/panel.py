@@ -193,7 +193,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
     with _panels() as panels:
         note = panels.set_aggregation(args.round, args.rule, evaluator=args.evaluator)
         info = panels.panel(args.round)
-    print(dump_json(info.to_dict()) if args.json else render_panel(info))
+    print(dump_json({**info.to_dict(), "note": note}) if args.json else render_panel(info))
     if note and not args.json:
         print(note)
     return 0

@@ -195,7 +195,8 @@ def write_results_xlsx(
     workbook = _new_workbook(made_at)
     _table_sheet(workbook, "评价结果", headers, rows, widths, formats)
     tier, batch = batch_title(items, round_name)
-    workbook.properties.title = f"{round_name or tier} 评价结果".strip()
+    # A document property holds no control character (a pasted round name may carry one).
+    workbook.properties.title = visible_controls(f"{round_name or tier} 评价结果".strip())
     about = workbook.create_sheet("说明")
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 100

@@ -316,6 +316,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
             Review.verdict_at_decision,
             stamp.column(Review.updated_at),
             stamp.column(ApplicantVersion.warned_at),
+            stamp.column(Review.panel_changed_at),
         )
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
         .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
@@ -359,6 +360,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
         applicant_id, uscc, name, number, _, version_at, province, city, county,
         application_type, rulebook, verdict, score, score_sort, max_score, judgements,
         decision, review_version, decided_at, verdict_at_decision, review_at, warned_at,
+        panel_changed_at,
     ) in records:  # fmt: skip
         version_at = stamp.parse(version_at)
         decided_at = stamp.parse(decided_at)
@@ -389,6 +391,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
                     verdict_at_decision,
                     verdict,
                     stamp.parse(warned_at),
+                    stamp.parse(panel_changed_at),
                 ),
                 review_status=review_status(
                     decision, judgements, warnings, applicant_id in reviewed

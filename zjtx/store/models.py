@@ -225,6 +225,9 @@ class Review(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The verdict the decision was taken on: a rescore that changes it asks for a second look.
     verdict_at_decision: Mapped[str | None] = mapped_column(String(20))
+    # When the panel last changed under the decision (a 回避 withdrawing judgements, the
+    # 组长's own 回避): a decision taken before it needs a second look.
+    panel_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("evaluators.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -400,7 +400,9 @@ class Panels:
                         "（窗口：专家组 → 组长处理回避；命令行：zjtx panel recuse … "
                         "--withdraw-judgements，由组长操作）"
                     )
-                chair = self._chair_acting(session, round_row, recorder, "确认评审后的回避")
+                chair = self._chair_acting(
+                    session, round_row, applicant, recorder, "确认评审后的回避"
+                )
                 after |= {
                     "chair": chair.name,
                     "withdrawn": [j.criterion for j in given],
@@ -412,6 +414,11 @@ class Panels:
                     session.delete(opinion)
             row = PanelRecusal(member_id=person.id, applicant_id=applicant.id, reason=reason)
             session.add(row)
+            if given or opinion is not None or person.role == CHAIR:
+                # What the panel said, or who decides, changed under a decision taken.
+                review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
+                if review is not None and review.decision is not None:
+                    review.panel_changed_at = utc_now()
             session.flush()
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal", "panel_recusal", row.id, round_row,
@@ -432,7 +439,7 @@ class Panels:
             recusal = _recused(session, person, applicant)
             if recusal is None:
                 raise PanelRefusedError(f"{person.name} 没有声明回避企业 {applicant.name}")
-            chair = self._chair_acting(session, round_row, recorder, "撤销回避")
+            chair = self._chair_acting(session, round_row, applicant, recorder, "撤销回避")
             before = {"member": person.name, "reason": recusal.reason}
             recusal_id = recusal.id
             session.delete(recusal)
@@ -444,15 +451,22 @@ class Panels:
                                     reason=reason))  # fmt: skip
 
     def _chair_acting(
-        self, session: Session, round_row: Round, recorder: str, doing: str
+        self, session: Session, round_row: Round, applicant: Applicant, recorder: str, doing: str
     ) -> PanelMember:
-        """The panel's 组长 when it is they who act; otherwise refused, naming them."""
+        """The panel's 组长 when it is they who act and they have not recused from the
+        applicant (a recused 组长 neither lifts their own 回避 nor rules on others');
+        otherwise refused, naming them."""
         members = _members(session, _panel(session, round_row))
         chair = next((m for m in members if m.role == CHAIR), None)
         if chair is None:
             raise PanelRefusedError(f"批次 “{round_row.name}” 的专家组尚未指定组长，不能{doing}")
         if chair.name != recorder:
             raise PanelRefusedError(f"只有组长 {chair.name} 可以{doing}（当前评审人：{recorder}）")
+        if _recused(session, chair, applicant) is not None:
+            raise PanelRefusedError(
+                f"组长 {chair.name} 已声明回避企业 {applicant.name}，不能{doing}；"
+                "组长本人的回避不能由本人撤销"
+            )
         return chair
 
     def opinion(

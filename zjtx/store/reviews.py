@@ -797,6 +797,7 @@ def build_review_state(
             review.verdict_at_decision if review else None,
             verdict,
             version.warned_at,
+            review.panel_changed_at if review else None,
         ),
         items=items,
         open_judgements=open_judgements,

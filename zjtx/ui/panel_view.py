@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -387,6 +388,8 @@ class PanelDialog(QDialog):
         self.records.setTabVisible(self.records.indexOf(self.chair_box), chair)
         chosen_member = self.chair_member.currentData()
         self.chair_member.clear()
+        # Nobody chosen until the 组长 chooses: a click must not act on whoever is listed first.
+        self.chair_member.addItem("请选择专家", None)
         for m in info.members if chair else ():
             recused = view is not None and m.name in view.recusals
             self.chair_member.addItem(f"{m.name}（{m.role_label}{'，已回避' if recused else ''}）",
@@ -418,9 +421,16 @@ class PanelDialog(QDialog):
         self.reload()
 
     # ------------------------------------------------------------------ writing
-    def _write(self, work: Callable[[Panels], Any], done: str, *, with_note: bool = False) -> None:
+    def _write(
+        self,
+        work: Callable[[Panels], Any],
+        done: str,
+        *,
+        with_note: bool = False,
+        then: Callable[[], Any] | None = None,
+    ) -> None:
         """Run a panel write off the GUI thread; ``with_note``: the write returns a note (or
-        None) that is said after ``done``."""
+        None) that is said after ``done``; ``then``: called once it has succeeded."""
         service = self.service
 
         def run(progress: Any, cancel: Any) -> Any:
@@ -429,6 +439,8 @@ class PanelDialog(QDialog):
         def succeeded(result: Any) -> None:
             note = f"；{result}" if with_note and result else ""
             self._say(done + note, "#1e6b34")
+            if then is not None:
+                then()
             self.reload()
 
         self.runner.start(run, name="保存专家组记录", writes=True, on_success=succeeded,
@@ -525,12 +537,26 @@ class PanelDialog(QDialog):
         if not member or not uscc:
             self.refused.emit("请先选择企业和专家")
             return
+        company = self.applicant.currentText()
+        question = (
+            f"撤销 {member} 对 {company} 的回避？撤销后该专家可以评审此企业。"
+            if withdraw
+            else f"确认 {member} 回避 {company}？其对该企业已作出的判断和意见将撤回（审计记录中保留）。"
+        )
+        if not self.confirm_chair_act(question):
+            return
+        clear = self.chair_reason.clear  # only once saved: a refusal keeps what was typed
         if withdraw:
             self._write(lambda p: p.withdraw_recusal(round_name, uscc, member=member,
                                                      reason=reason, evaluator=me),
-                        f"已撤销 {member} 的回避")  # fmt: skip
+                        f"已撤销 {member} 的回避", then=clear)  # fmt: skip
         else:
             self._write(lambda p: p.recuse(round_name, uscc, member=member, reason=reason,
                                            evaluator=me, withdraw_judgements=True),
-                        f"已记录 {member} 回避，并撤回其对该企业的判断和意见")  # fmt: skip
-        self.chair_reason.clear()
+                        f"已记录 {member} 回避，并撤回其对该企业的判断和意见",
+                        then=clear)  # fmt: skip
+
+    def confirm_chair_act(self, question: str) -> bool:
+        """Ask the 组长 before a 回避 is recorded or withdrawn (tests answer for them)."""
+        answer = QMessageBox.question(self, "组长处理回避", question)
+        return answer == QMessageBox.StandardButton.Yes

@@ -261,7 +261,7 @@ def install_registry(window: Any) -> None:
 
     def rounds_rechecked(rechecked: Any) -> None:
         # The register changed under the open rounds: the table's warnings and 需复核 follow.
-        window.message.emit("培育库变更后已重新核对：" + "；".join(r.summary() for r in rechecked))
+        window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
         if any(r.round_name == window.round_name for r in rechecked):
             window.reload_rows()
             if window.current_uscc:
