@@ -186,7 +186,7 @@ def test_a_list_imported_after_the_applications_names_the_rounds_it_changes(caps
         capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025"
     )
     assert (code, err) == (0, "")
-    assert "已按变更后的培育库重新核对未归档的批次，1 个批次有变化：" in out
+    assert "已按培育库重新核对未归档的批次，1 个批次有变化：" in out
     assert (
         f"· 批次 “专精特新2026”：1 家企业的培育库提示有变化（新增 1 条），其中 1 家已决定“推荐”，"
         f"需复核：{names[2]}" in out

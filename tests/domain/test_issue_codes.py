@@ -30,9 +30,9 @@ OTHER_LITERALS = {
     "file-import", "round-archive", "round-create", "round-rename", "round-restore",
     "round-recognise",
     "warning-ack", "registry-entry", "registry-import", "registry-revoke", "registry-supersede",
-    "registry-uscc-attach",
+    "registry-uscc-attach", "registry-recheck",
     "panel-member-add", "panel-member-remove", "panel-aggregation", "panel-judgement",
-    "panel-recusal", "panel-opinion",
+    "panel-recusal", "panel-recusal-withdraw", "panel-opinion",
     # Text encodings and a date format.
     "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "yyyy-mm-dd",
     # How a header cell failed to match (mapped to header-* codes by the roster reader).

@@ -111,7 +111,7 @@ def test_a_list_imported_later_brings_its_warnings_to_open_rounds(service, tmp_p
     assert row.decision_outdated_reason == "决定作出后培育库核对新增了提示"
     assert row.open_warnings == 1
     summaries = [e.summary for e in service.history(ROUND, make_uscc(1))]
-    assert "培育库变更后重新核对：新增提示 已持有该称号" in summaries
+    assert "按培育库重新核对：新增提示 已持有该称号" in summaries
     # Acknowledged with a reason and decided again, the 推荐 stands.
     service.apply_review(
         ROUND, make_uscc(1), evaluator="张三", confirm=[],
@@ -131,7 +131,7 @@ def test_a_list_imported_later_brings_its_warnings_to_open_rounds(service, tmp_p
         (ROUND, 1, 0, 1)
     ]
     assert _codes(service, ROUND, 1) == []
-    assert "培育库变更后重新核对：撤除提示 已持有该称号" in [
+    assert "按培育库重新核对：撤除提示 已持有该称号" in [
         e.summary for e in service.history(ROUND, make_uscc(1))
     ]
 

@@ -216,7 +216,7 @@ def test_every_database_write_in_the_window_is_started_as_a_write():
     writers = {"create_round", "rename_round", "archive_round", "restore_round", "import_file",
                "import_paths", "apply_review", "confirm_criterion", "acknowledge_warning",
                "decide", "rescore", "set_evaluator_role", "decide_batch", "import_list",
-               "accept_value", "recognise_round", "revoke"}  # fmt: skip
+               "accept_value", "recognise_round", "revoke", "recheck_rounds"}  # fmt: skip
     # Methods whose work runs a writing function their callers pass in (the panel dialog's
     # _write runs add_member, judge, recuse, opinion … on the store's Panels).
     write_wrappers = {("panel_view.py", "_write")}

@@ -124,7 +124,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "recheck",
         help="按现行培育库重新核对全部未归档批次的培育库提示（培育库每次变更时会自动核对）",
         description="更新 zjtx 后（核对规则有变）或怀疑提示过时时使用：每个未归档批次的企业按"
-        "培育库现有记录重新核对，提示有变化的记入留痕；其后作出的“推荐”如遇新增提示则标为需复核。",
+        "培育库现有记录重新核对，提示有变化的记入留痕；此前作出的"
+        f"“{Decision.RECOMMEND.label}”如遇新增提示则标为需复核。",
     )
     _common(recheck, evaluator=True)
     recheck.set_defaults(func=_guarded(cmd_recheck))
@@ -222,10 +223,12 @@ def _rechecked(rechecked: Any) -> str:
     """The lines saying which open rounds the register's change gave or took warnings."""
     if not rechecked:
         return ""
-    lines = [f"\n已按变更后的培育库重新核对未归档的批次，{len(rechecked)} 个批次有变化："]
+    lines = [f"\n已按培育库重新核对未归档的批次，{len(rechecked)} 个批次有变化："]
     lines += [f"· {r.summary()}" for r in rechecked]
     if any(r.recommended for r in rechecked):
-        lines.append("请在评审中确认新的提示，并复核、重新保存这些“推荐”决定")
+        lines.append(
+            f"请在评审中确认新的提示，并复核、重新保存这些“{Decision.RECOMMEND.label}”决定"
+        )
     return "\n".join(lines)
 
 

@@ -152,7 +152,8 @@ def recheck_open_rounds(
     """Check the rounds not archived again against the register as it now stands (in the
     session that changed it): each applicant whose register warnings differ gets them in
     place of the old ones on its current version, with an audit event; a version gaining a
-    warning is stamped, so a 推荐 decided before it reads 需复核. ``touched``: the
+    warning is stamped, so a 推荐 decided before it reads 需复核 (until only acknowledged
+    warnings remain). ``touched``: the
     enterprises the change concerns (None: every applicant, as when a title is first on
     record). Rounds with no change are left out of the result."""
     rounds = session.scalars(
@@ -370,4 +371,4 @@ def summarize(after: dict) -> str:
         parts.append("新增提示 " + titled(after["added"]))
     if after.get("withdrawn"):
         parts.append("撤除提示 " + titled(after["withdrawn"]))
-    return "培育库变更后重新核对：" + ("；".join(parts) or "提示内容更新")
+    return "按培育库重新核对：" + ("；".join(parts) or "提示内容更新")

@@ -26,13 +26,7 @@ from PySide6.QtWidgets import (
 
 from zjtx.domain.labels import Decision
 from zjtx.domain.registry import DEFAULT_LEVEL, DEFAULT_VALID_YEARS, RegistryLevel, RegistryTitle
-from zjtx.ui.registry_view import (
-    EnterpriseHistoryWidget,
-    RegistryView,
-    _fill,
-    _html,
-    _table,
-)
+from zjtx.ui.registry_view import EnterpriseHistoryWidget, RegistryView, _fill, _html, _table
 from zjtx.ui.tasks import TaskRunner
 
 # The register's warnings whose field the evaluator can take from the register in one action.

@@ -397,7 +397,7 @@ def rechecked_note(rechecked: Sequence[Any]) -> str:
     text = f"；{len(rechecked)} 个未归档批次的培育库提示有变化"
     recommended = sum(len(r.recommended) for r in rechecked)
     if recommended:
-        text += f"，{recommended} 家“推荐”需复核"
+        text += f"，{recommended} 家“{Decision.RECOMMEND.label}”需复核"
     return text
 
 
@@ -719,9 +719,9 @@ class RegistryView(QMainWindow):
         return self.import_dialog
 
     def _imported(self, results: list[Any]) -> None:
-        added = sum(r.added + r.superseded + r.uscc_attached for r in results)
         from zjtx.store.registry_recheck import merged
 
+        added = sum(r.added + r.superseded + r.uscc_attached for r in results)
         rechecked = merged(r for result in results for r in result.rechecked)
         self.reload()
         self.statusBar().showMessage(
