@@ -397,7 +397,7 @@ class Panels:
                     raise PanelRefusedError(
                         f"{person.name} 已对企业 {applicant.name} {'并'.join(done)}，"
                         "回避应在评审前声明；如确需回避，须由组长确认并撤回其判断和意见"
-                        "（窗口：专家组 → 组长处理回避；命令行：zjtx panel recuse … "
+                        "（窗口：评审 → 专家组… → 组长处理回避；命令行：zjtx panel recuse … "
                         "--withdraw-judgements，由组长操作）"
                     )
                 chair = self._chair_acting(
