@@ -136,6 +136,22 @@ def shoot_registry(service, window, work: Path, width: int, height: int, size: s
         settle(600)
         shoot(window, "registry-applicant-tab")
 
+    # A list arriving after the applications: the open rounds are checked again and the
+    # import dialog says which changed.
+    later = samples[6:10]
+    heading = f"{year + 1}年度浙江省创新型中小企业公示名单"
+    path = write_published_list(work / f"{heading}.xlsx", heading, later)
+    view = window.open_registry()
+    dialog = view.open_import([path])
+    dialog.title.setCurrentIndex(dialog.title.findData("innovative-sme"))
+    dialog.year.setValue(year + 1)
+    dialog.import_button.click()
+    wait_for(view.loaded)
+    settle(300)
+    shoot(dialog, "registry-import-rechecked")
+    dialog.close()
+    view.close()
+
 
 def shoot_import_profiles(service, window, work: Path, shoot) -> None:
     """The import wizard reading a district roster with a saved mapping profile, and a workbook
