@@ -79,6 +79,30 @@ def test_overriding_a_computed_criterion_needs_a_reason(service):
     assert "改判指标 T-RD 研发投入：符合→不符合" in override.summary
 
 
+def test_a_revision_to_what_the_data_decide_is_refused_or_withdraws_the_earlier_one(
+    service, tmp_path
+):
+    """改判 a computed criterion to the state its data give: refused when nothing was revised
+    (it would change nothing now and pin the state against corrected data); after a 改判 it
+    withdraws it, and the data decide again (a later import included), in the trail."""
+    with pytest.raises(ReviewRuleError, match="T-RD 研发投入 按申报数据已为“符合”，无需改判"):
+        service.confirm_criterion(ROUND, A, "T-RD", "met", "已核实")
+    assert service.review_state(ROUND, A).items == ()
+    service.confirm_criterion(ROUND, A, "T-RD", "unmet", "研发费用含非研发支出")
+    state = service.confirm_criterion(ROUND, A, "T-RD", "met", "复核后按申报数据")
+    assert state.items == ()
+    rd = next(c for c in state.evaluation["criteria"] if c["id"] == "T-RD")
+    assert rd["state"] == "met" and not rd.get("computed_state")
+    last = service.history(ROUND, A)
+    withdrawn = next(h for h in last if h.action == "criterion-override-withdraw")
+    assert withdrawn.summary == (
+        "撤回改判 T-RD 研发投入：不符合→按申报数据（符合）（理由：复核后按申报数据）"
+    )
+    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(1, rd="10")]))
+    rd = next(c for c in service.review_state(ROUND, A).evaluation["criteria"] if c["id"] == "T-RD")
+    assert rd["state"] == "unmet"  # the corrected data decide, nothing pinned
+
+
 def test_unknown_criterion_and_bad_state_are_explained(service):
     """A misspelt criterion id gets a suggestion; a state other than met/unmet is refused."""
     with pytest.raises(NotFoundError, match="您是不是要写 “T-JUDGE”"):

@@ -130,11 +130,19 @@ def test_a_killed_worker_leaves_the_rest_to_this_process(
     assert multiprocessing.active_children() == []
 
 
+def _revise(service: StoreService, uscc: str, criterion: str) -> None:
+    """改判 ``criterion`` to the state its data do not give (a review item on it)."""
+    items = service.review_state(ROUND, uscc).evaluation["criteria"]
+    computed = next(c["state"] for c in items if c["id"] == criterion)
+    state = "unmet" if computed == "met" else "met"
+    service.confirm_criterion(ROUND, uscc, criterion, state, "已核实称号", evaluator="王评审")
+
+
 def _refused_second_imports(
     tmp_path: Path, first: Path, second: Path, targets: Sequence[dict[str, Any]]
 ) -> list[str]:
     """The errors of importing ``second`` after ``first``, each target's 2026 criterion
-    confirmed in between: in one process, then on two workers. The second file wrote
+    revised in between: in one process, then on two workers. The second file wrote
     nothing."""
     messages = []
     for workers, folder in ((0, "alone"), (2, "pool")):
@@ -142,9 +150,7 @@ def _refused_second_imports(
         service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
         service.import_paths(ROUND, [first], evaluator="王评审")
         for target in targets:
-            service.confirm_criterion(
-                ROUND, target["uscc"], "LG26-1a", "met", "已核实称号", evaluator="王评审"
-            )
+            _revise(service, target["uscc"], "LG26-1a")
         with pytest.raises(StoreError) as caught:
             service.import_paths(ROUND, [second], evaluator="王评审")
         messages.append(str(caught.value))

@@ -348,7 +348,9 @@ def test_review_hint_says_whether_saving_confirms_or_overrides(qtbot, window, se
     assert review.criterion_hint.text() == "已确认为“符合”；如需更正，重新确认并写明理由。"
     assert review.confirm_button.text() == "确认此项（Ctrl+Enter）"
     review.criterion_combo.setCurrentIndex(review.criterion_combo.findData(computed["id"]))
-    assert review.criterion_hint.text() == "计算结果为“符合”，已改判为“不符合”；改判须写明理由。"
+    assert review.criterion_hint.text() == (
+        "计算结果为“符合”，已改判为“不符合”；选回“符合”即撤回改判，均须写明理由。"
+    )
     assert review.confirm_button.text() == "改判此项（Ctrl+Enter）"
     untouched = next(
         c for c in criteria if c["state"] == "unmet" or (c["state"] == "met" and c is not computed)

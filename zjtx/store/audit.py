@@ -191,6 +191,12 @@ def summarize(event: AuditEvent) -> str:
             f"{state_label(after.get('state'))}"
         )
         return text + (f"（理由：{event.reason}）" if event.reason else "")
+    if action == "criterion-override-withdraw":
+        text = (
+            f"撤回改判 {after.get('criterion')} {after.get('title') or ''}："
+            f"{state_label(before.get('state'))}→按申报数据（{state_label(after.get('state'))}）"
+        )
+        return text + (f"（理由：{event.reason}）" if event.reason else "")
     if action == "warning-ack":
         return f"确认导入提示 {after.get('code')}（理由：{event.reason}）"
     if action == "decision":

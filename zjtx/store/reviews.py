@@ -34,6 +34,7 @@ from zjtx.store.common import (
     local_time,
     review_status,
     round_info,
+    state_label,
     version_applicant,
 )
 from zjtx.store.dto import ReviewItemInfo, ReviewState
@@ -487,6 +488,13 @@ class Reviews:
                 )
             computed = criterion.get("computed_state") or criterion["state"]
             override = is_override(criterion.get("judgement", False), computed)
+            if override and not criterion.get("judgement") and str(state) == str(computed):
+                # A 改判 of a computed fact to what its data decide changes nothing now and
+                # would pin the state against corrected data: refused, or it takes back the
+                # earlier 改判. (A judgement item confirmed as its data show is the evaluator's
+                # verified judgement, kept as before.)
+                _withdraw_revision(review, criterion, computed, reason, review_event)
+                continue
             before = {"criterion": criterion_id, "computed": computed}
             earlier = record_item("criterion", criterion_id, state, override)
             if earlier is not None:
@@ -677,6 +685,34 @@ def _check_request(
                 f"收到 “{state}”"
             )
     return wanted
+
+
+def _withdraw_revision(
+    review: Review,
+    criterion: dict[str, Any],
+    computed: str,
+    reason: str | None,
+    review_event: Callable[[str, Any, Any, str | None], None],
+) -> None:
+    """Take back the 改判 of a criterion whose data decide ``computed`` (the evaluator chose
+    that state again); refused when there is none to take back."""
+    criterion_id, title = criterion["id"], criterion.get("title") or ""
+    item = next(
+        (i for i in review.items if i.kind == "criterion" and i.target == criterion_id), None
+    )
+    if item is None:
+        raise ReviewRuleError(
+            f"指标 {criterion_id} {title} 按申报数据已为“{state_label(computed)}”，无需改判"
+            "（改判为相同结果不改变评价，却会使数据更正后仍保持该结果）；核实情况可写入评审意见"
+        )
+    review.items.remove(item)
+    review_event(
+        "criterion-override-withdraw",
+        {"criterion": criterion_id, "state": item.state, "reason": item.reason,
+         "computed": computed},
+        {"criterion": criterion_id, "title": title, "state": computed},
+        reason,
+    )  # fmt: skip
 
 
 def _check_recommendable(

@@ -452,8 +452,11 @@ class ReviewPane(QWidget):
             None,
         )
         if saved is not None and saved.override:
+            undo = "" if item.get("judgement") else f"选回“{label(computed)}”即撤回改判，均"
             return (
-                f"计算结果为“{label(computed)}”，已改判为“{label(saved.state)}”；改判须写明理由。",
+                f"计算结果为“{label(computed)}”，已改判为“{label(saved.state)}”；{undo}须写明理由。"
+                if undo
+                else f"计算结果为“{label(computed)}”，已改判为“{label(saved.state)}”；改判须写明理由。",
                 True,
             )
         if saved is not None:
