@@ -26,7 +26,8 @@ OTHER_LITERALS = {
     "innovative-sme", "srdi-sme", "tech-sme", "little-giant", "little-giant-2022",
     "little-giant-2026", "single-champion",
     # Audit event kinds.
-    "applicant-version", "criterion-confirm", "criterion-override", "evaluator-role",
+    "applicant-version", "criterion-confirm", "criterion-override",
+    "criterion-override-withdraw", "evaluator-role",
     "file-import", "round-archive", "round-create", "round-rename", "round-restore",
     "round-recognise",
     "warning-ack", "registry-entry", "registry-import", "registry-revoke", "registry-supersede",
