@@ -440,7 +440,7 @@ class Reviews:
         ) -> tuple[str | None, str] | None:
             """Set the review's item for (kind, target) to this change; its earlier state and
             reason, or None when it is new."""
-            item = next((i for i in review.items if i.kind == kind and i.target == target), None)
+            item = _review_item(review, kind, target)
             if item is None:
                 review.items.append(
                     ReviewItem(
@@ -687,6 +687,11 @@ def _check_request(
     return wanted
 
 
+def _review_item(review: Review, kind: str, target: str) -> ReviewItem | None:
+    """The review's item for a criterion or a warning code, if it has one."""
+    return next((i for i in review.items if i.kind == kind and i.target == target), None)
+
+
 def _withdraw_revision(
     review: Review,
     criterion: dict[str, Any],
@@ -697,9 +702,7 @@ def _withdraw_revision(
     """Take back the 改判 of a criterion whose data decide ``computed`` (the evaluator chose
     that state again); refused when there is none to take back."""
     criterion_id, title = criterion["id"], criterion.get("title") or ""
-    item = next(
-        (i for i in review.items if i.kind == "criterion" and i.target == criterion_id), None
-    )
+    item = _review_item(review, "criterion", criterion_id)
     if item is None:
         raise ReviewRuleError(
             f"指标 {criterion_id} {title} 按申报数据已为“{state_label(computed)}”，无需改判"

@@ -452,13 +452,14 @@ class ReviewPane(QWidget):
             None,
         )
         if saved is not None and saved.override:
-            undo = "" if item.get("judgement") else f"选回“{label(computed)}”即撤回改判，均"
-            return (
-                f"计算结果为“{label(computed)}”，已改判为“{label(saved.state)}”；{undo}须写明理由。"
-                if undo
-                else f"计算结果为“{label(computed)}”，已改判为“{label(saved.state)}”；改判须写明理由。",
-                True,
+            # A computed fact's 改判 is taken back by choosing what its data give (the store's
+            # rule); a judgement item's stays an evaluator's judgement.
+            todo = (
+                "改判须写明理由"
+                if item.get("judgement")
+                else f"选回“{label(computed)}”即撤回改判，均须写明理由"
             )
+            return f"计算结果为“{label(computed)}”，已改判为“{label(saved.state)}”；{todo}。", True
         if saved is not None:
             now = f"，现按申报数据计算为“{label(computed)}”" if overriding else ""
             todo = "改判须写明理由" if overriding else "如需更正，重新确认并写明理由"
