@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -607,7 +607,9 @@ class Registry:
                     for new_id, row, e in zip(new_ids, rows, held, strict=True)
                 ],
             )
-            rechecked = _rechecked(session, actor, now, rows)
+            from zjtx.store.registry_recheck import recheck_after_change
+
+            rechecked = recheck_after_change(session, actor, now, rows)
         entries = [e for e in self.show(name_or_uscc).entries if e.id in set(new_ids)]
         return RegistryChange(entries, rechecked)
 
@@ -648,15 +650,15 @@ class Registry:
                     for i, row, e in zip(new_ids, rows, todo, strict=True)
                 ],
             )
-            rechecked = _rechecked(session, actor, now, rows)
+            from zjtx.store.registry_recheck import recheck_after_change
+
+            rechecked = recheck_after_change(session, actor, now, rows)
         entries = [e for e in self.show(code).entries if e.id in set(new_ids)]
         return RegistryChange(entries, rechecked)
 
 
 def _written(session: Session, plan: _ImportPlan) -> RegistryImport:
     """Write a planned list, then check the open rounds again against the changed register."""
-    from dataclasses import replace
-
     from zjtx.store.registry_recheck import recheck_after_change, titles_on_record
 
     before = titles_on_record(session)
@@ -665,15 +667,6 @@ def _written(session: Session, plan: _ImportPlan) -> RegistryImport:
         return result
     rechecked = recheck_after_change(session, plan.actor, plan.now, plan.new_rows, before)
     return replace(result, rechecked=rechecked)
-
-
-def _rechecked(
-    session: Session, actor: Evaluator, now: datetime, rows: list[dict[str, Any]]
-) -> tuple[RoundRecheck, ...]:
-    """The open rounds checked again after new states of entries already on record."""
-    from zjtx.store.registry_recheck import recheck_after_change, titles_on_record
-
-    return recheck_after_change(session, actor, now, rows, titles_on_record(session))
 
 
 def _info(entry: RegistryEntry, actor: str, current: bool) -> RegistryEntryInfo:

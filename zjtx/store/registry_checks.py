@@ -127,18 +127,18 @@ class RoundChecker:
         self.titles_on_record = titles_on_record
         self.names_cache: dict[str, dict[str, str]] = {}
         self.suggested = 0
-        self.recommended: set[str] = set()
-        if self.round_title is not None:
-            self.recommended = set(
-                session.scalars(
-                    select(Applicant.uscc)
-                    .join(Review, Review.applicant_id == Applicant.id)
-                    .where(
-                        Applicant.round_id == round_row.id,
-                        Review.decision == Decision.RECOMMEND.value,
-                    )
+        # The companies the round recommends (统一社会信用代码): its own outcome, and the 推荐
+        # a recheck names for a second look.
+        self.recommended: set[str] = set(
+            session.scalars(
+                select(Applicant.uscc)
+                .join(Review, Review.applicant_id == Applicant.id)
+                .where(
+                    Applicant.round_id == round_row.id,
+                    Review.decision == Decision.RECOMMEND.value,
                 )
             )
+        )
 
     @classmethod
     def of(cls, session: Session, round_row: Round) -> RoundChecker | None:

@@ -129,16 +129,18 @@ def recheck_after_change(
     actor: Evaluator,
     now: datetime,
     rows: Iterable[Mapping[str, Any]],
-    titles_before: set[str],
+    titles_before: set[str] | None = None,
 ) -> tuple[RoundRecheck, ...]:
     """Recheck the open rounds after the register gained ``rows`` (new entry states, as
     inserted): the applicants of those enterprises, or every applicant when a title is on
-    record for the first time (a renewal or a declared title is then checked at all)."""
+    record for the first time (a renewal or a declared title is then checked at all).
+    ``titles_before``: the titles on record before a list was entered (None: the change
+    gave new states to entries already on record, which brings no new title)."""
     rows = list(rows)
     if not rows:
         return ()
     touched = None
-    if titles_on_record(session) <= titles_before:
+    if titles_before is None or titles_on_record(session) <= titles_before:
         touched = Touched(
             frozenset(str(r["uscc"]) for r in rows if r.get("uscc")),
             frozenset(str(r["name_key"]) for r in rows),
@@ -200,13 +202,6 @@ def _recheck(
     rows.sort(key=lambda row: row[0])
     applicants = {row[0]: _applicant(*row[1:8]) for row in rows}
     found = entries_by_applicant(session, list(applicants.values()))
-    decided = dict(
-        session.execute(
-            select(Review.applicant_id, Review.decision)
-            .join(Applicant, Applicant.id == Review.applicant_id)
-            .where(Applicant.round_id == round_row.id, Review.decision.is_not(None))
-        ).all()
-    )
     acknowledged: dict[int, set[str]] = defaultdict(set)
     for owner, code in session.execute(
         select(Review.applicant_id, ReviewItem.target)
@@ -253,7 +248,7 @@ def _recheck(
                 else None,
             }
         )
-        if gained and decided.get(owner) == Decision.RECOMMEND.value:
+        if gained and uscc in checker.recommended:
             recommended.append(name)
         added += len(gained)
         withdrawn += len(lost)
