@@ -1,9 +1,13 @@
-"""The layering rule: Qt is imported only under zjtx/ui."""
+"""The layering rules: Qt is imported only under zjtx/ui, and no module outgrows a reader."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "zjtx"
+MAX_LINES = 800  # issue 12: past this a module holds more than one concern
 
 PROBE = """
 import importlib, pkgutil, sys
@@ -32,3 +36,15 @@ def test_importing_every_package_but_ui_leaves_qt_unloaded():
     assert "QT " not in result.stdout, result.stdout
     imported = int(result.stdout.split("IMPORTED")[1])
     assert imported >= 60  # the probe really walked the packages
+
+
+def test_no_module_outside_the_migrations_is_over_800_lines():
+    """Every module under zjtx/ (Alembic's migrations aside) stays within 800 lines."""
+    modules = [p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts]
+    assert len(modules) >= 100  # the walk found the package
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in modules
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from zjtx.paths import resource_path
 from zjtx.store import ReviewRuleError, StoreService, open_store
+from zjtx.store.batch_opinions import OPINION_PLACEHOLDERS, fill_opinion, template_placeholders
 from zjtx.store.models import AuditEvent
-from zjtx.store.reviews import OPINION_PLACEHOLDERS, fill_opinion, template_placeholders
 
 ROUND = "2026第八批小巨人"
 TEMPLATE = "{企业名称}不符合{评价标准}：{未满足条目}。建议不推荐。"

@@ -10,8 +10,8 @@ from zjtx.commands.textout import dump_json
 from zjtx.domain.labels import Decision, ReviewStatus, Verdict
 from zjtx.export.corrections import requested_for
 from zjtx.store import StoreError
+from zjtx.store.batch_opinions import OPINION_PLACEHOLDERS
 from zjtx.store.identity import IdentityMissingError, review_evaluator
-from zjtx.store.reviews import OPINION_PLACEHOLDERS
 
 BATCH_VERDICTS = tuple(Verdict.labels())
 

@@ -19,6 +19,7 @@ from zjtx.store.common import (
 )
 from zjtx.store.dto import HistoryEntry
 from zjtx.store.models import AuditEvent, Evaluator, Round, utc_now
+from zjtx.store.panel_history import summarize_event
 
 ROLES = ("evaluator", "chair")
 ROLE_LABELS = {"evaluator": "评审员", "chair": "评审组长"}
@@ -220,8 +221,6 @@ def summarize(event: AuditEvent) -> str:
 
         return summarize_recheck(after)
     if action.startswith("panel-"):
-        from zjtx.store.panels import summarize_event
-
         return summarize_event(event)
     if action == "evaluator-role":
         role = after.get("role", "")

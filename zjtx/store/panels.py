@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -42,6 +42,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
+from zjtx.store.panel_points import checked_points, decimal_of, points_high, stored_number
 from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     CHAIR,
@@ -330,7 +331,7 @@ class Panels:
                     f"{recusal.reason}；不能对其作出判断"
                 )
             item = self._judgement_item(session, applicant, criterion)
-            value = _points(item, points, met)
+            value = checked_points(item, points, met)
             row = session.scalar(
                 select(PanelJudgement).where(
                     PanelJudgement.member_id == person.id,
@@ -577,7 +578,11 @@ class Panels:
             else:  # a caller's own scorer: its results as they are
                 item = fresh.criterion(cid)
                 low, high = item.points_min, item.points_max
-            opened[i] = {**criteria[i], "points_min": _number(low), "points_max": _number(high)}
+            opened[i] = {
+                **criteria[i],
+                "points_min": stored_number(low),
+                "points_max": stored_number(high),
+            }
         return opened
 
     # ------------------------------------------------------------------- reading
@@ -650,8 +655,8 @@ class Panels:
                         item["id"],
                         item.get("title") or "",
                         item.get("kind") == "score",
-                        _decimal(item.get("max_points")),
-                        _points_high(item),
+                        decimal_of(item.get("max_points")),
+                        points_high(item),
                     )
                     for item in criteria.get(applicant.id, ())
                     if item.get("judgement")
@@ -731,95 +736,3 @@ def _records(
         recusals,
         opinions,
     )
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    """A points figure as the stored result holds it (Evaluation.to_dict())."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _points_high(item: dict[str, Any]) -> Decimal | None:
-    """The most a member can give a scored judgement item of this applicant: what its data
-    allows (points_max) within the item's maximum; None for an unscored item."""
-    if item.get("kind") != "score":
-        return None
-    top, high = _decimal(item.get("max_points")), _decimal(item.get("points_max"))
-    if high is None or (top is not None and high > top):
-        return top
-    return high
-
-
-def _points(item: dict[str, Any], points: str | Decimal | None, met: bool) -> str | None:
-    """The points text to store for a judgement, checked against the item (0 to what the
-    applicant's data allows)."""
-    scored = item.get("kind") == "score"
-    top, high = _decimal(item.get("max_points")), _points_high(item)
-    if points is None or (isinstance(points, str) and not points.strip()):
-        if scored:
-            raise ReviewRuleError(
-                f"条目 {item['id']} 是计分的人工判断条目，请用 --points 给出本人评分"
-                + (f"（0～{high} 分）" if high is not None else "")
-            )
-        return None
-    if not scored:
-        raise ReviewRuleError(f"条目 {item['id']} 不计分，不能给出分数")
-    try:
-        value = Decimal(str(points).strip())
-    except InvalidOperation:
-        raise ReviewRuleError(f"分数应是数字，收到 “{points}”") from None
-    if not value.is_finite() or value < 0:
-        raise ReviewRuleError(f"分数应是不小于 0 的数字，收到 “{points}”")
-    if value == 0:
-        value = Decimal(0)  # "-0" or "0.00" is stored, shown and audited as 0
-    if high is not None and value > high:
-        if top is not None and high < top:
-            raise ReviewRuleError(
-                f"条目 {item['id']} 按该企业的申报数据最高可得 {high} 分（满分 {top} 分），"
-                f"收到 {value} 分"
-            )
-        raise ReviewRuleError(f"条目 {item['id']} 最高 {high} 分，收到 {value} 分")
-    if not met and value != 0:
-        raise ReviewRuleError(f"判断为不符合时条目 {item['id']} 的分数只能是 0，收到 {value} 分")
-    return str(value)
-
-
-def summarize_event(event: Any) -> str:
-    """One Chinese sentence for a panel audit event (zjtx.store.audit.summarize)."""
-    before, after = event.before or {}, event.after or {}
-    action = event.action
-    if action == "panel-member-add":
-        return f"专家组添加{after.get('role_label')} {after.get('name')}（{after.get('unit') or '未填单位'}）"
-    if action == "panel-member-remove":
-        return f"专家组移除{before.get('role_label')} {before.get('name')}"
-    if action == "panel-aggregation":
-        return f"专家组评分汇总规则改为：{after.get('label')}"
-    if action == "panel-judgement":
-        state = "符合" if after.get("met") else "不符合"
-        points = f"，{after.get('points')} 分" if after.get("points") is not None else ""
-        note = f"（{after.get('note')}）" if after.get("note") else ""
-        return (
-            f"专家 {after.get('member')} 判断 {after.get('criterion')} {after.get('title') or ''}："
-            f"{state}{points}{note}"
-        )
-    if action == "panel-recusal":
-        if after.get("chair"):
-            withdrawn = "、".join(after.get("withdrawn") or [])
-            parts = [f"判断 {withdrawn}"] if withdrawn else []
-            if after.get("opinion_withdrawn"):
-                parts.append("意见")
-            return (
-                f"组长 {after['chair']} 确认专家 {after.get('member')} 回避（理由：{event.reason}）"
-                + (f"，撤回其{'和'.join(parts)}" if parts else "")
-            )
-        return f"专家 {after.get('member')} 声明回避（理由：{event.reason}）"
-    if action == "panel-recusal-withdraw":
-        return f"组长 {after.get('chair')} 撤销专家 {after.get('member')} 的回避（理由：{event.reason}）"
-    if action == "panel-opinion":
-        return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
-    return action

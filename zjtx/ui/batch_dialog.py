@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from zjtx.domain.labels import Decision, Verdict
 from zjtx.export.corrections import requested_for
 from zjtx.store import ReviewRuleError, ReviewState, StoreService
+from zjtx.store.batch_opinions import OPINION_PLACEHOLDERS, BatchResult, fill_opinion
 from zjtx.store.dto import ApplicantRow
-from zjtx.store.reviews import OPINION_PLACEHOLDERS, BatchResult, fill_opinion
 from zjtx.ui.models import ROW_ROLE
 from zjtx.ui.tasks import Task, TaskRunner
 

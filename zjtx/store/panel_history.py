@@ -1,0 +1,41 @@
+"""The panel's audit events as the history's sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def summarize_event(event: Any) -> str:
+    """One Chinese sentence for a panel audit event (zjtx.store.audit.summarize)."""
+    before, after = event.before or {}, event.after or {}
+    action = event.action
+    if action == "panel-member-add":
+        return f"专家组添加{after.get('role_label')} {after.get('name')}（{after.get('unit') or '未填单位'}）"
+    if action == "panel-member-remove":
+        return f"专家组移除{before.get('role_label')} {before.get('name')}"
+    if action == "panel-aggregation":
+        return f"专家组评分汇总规则改为：{after.get('label')}"
+    if action == "panel-judgement":
+        state = "符合" if after.get("met") else "不符合"
+        points = f"，{after.get('points')} 分" if after.get("points") is not None else ""
+        note = f"（{after.get('note')}）" if after.get("note") else ""
+        return (
+            f"专家 {after.get('member')} 判断 {after.get('criterion')} {after.get('title') or ''}："
+            f"{state}{points}{note}"
+        )
+    if action == "panel-recusal":
+        if after.get("chair"):
+            withdrawn = "、".join(after.get("withdrawn") or [])
+            parts = [f"判断 {withdrawn}"] if withdrawn else []
+            if after.get("opinion_withdrawn"):
+                parts.append("意见")
+            return (
+                f"组长 {after['chair']} 确认专家 {after.get('member')} 回避（理由：{event.reason}）"
+                + (f"，撤回其{'和'.join(parts)}" if parts else "")
+            )
+        return f"专家 {after.get('member')} 声明回避（理由：{event.reason}）"
+    if action == "panel-recusal-withdraw":
+        return f"组长 {after.get('chair')} 撤销专家 {after.get('member')} 的回避（理由：{event.reason}）"
+    if action == "panel-opinion":
+        return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
+    return action
