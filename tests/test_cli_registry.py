@@ -213,3 +213,40 @@ def test_recheck_on_request_says_what_changed_or_that_nothing_did(capsys, tmp_pa
     assert out.strip() == "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化"
     code, out, _ = run(capsys, "registry", "recheck", "--json")
     assert json.loads(out) == {"rechecked": []}
+
+
+def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):
+    """`round restore` checks the round against the register and says what changed;
+    `round show` of a round an older zjtx checked points to `registry recheck` until run."""
+    from sqlalchemy import text
+
+    from zjtx.store import open_store
+
+    names = list_names(4)
+    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": names[1], "uscc": make_uscc(1), "application_type": "new"}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    run(capsys, "round", "import", "专精特新2026", str(path))
+    run(capsys, "round", "archive", "专精特新2026")
+    listing = str(write_list(tmp_path / "2025.xlsx", names))
+    run(capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025")
+    code, out, err = run(capsys, "round", "restore", "专精特新2026")
+    assert (code, err) == (0, "")
+    assert out.strip() == (
+        "已恢复批次 “专精特新2026”，可以继续导入和评审；已按培育库重新核对：批次 “专精特新2026”："
+        "1 家企业的培育库提示有变化（新增 1 条）"
+    )
+    code, out, _ = run(capsys, "round", "show", "专精特新2026", "--json")
+    assert json.loads(out)["registry_recheck_due"] is None
+    with open_store(f"sqlite:///{tmp_path / 'data' / 'zjtx.sqlite3'}") as store:
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE rounds SET registry_checks = NULL"))
+    code, out, _ = run(capsys, "round", "show", "专精特新2026")
+    assert (
+        "注意：本批次的培育库提示是较早版本的 zjtx 核对的，此后核对的规则有更新；"
+        "可用 zjtx registry recheck 按现行培育库重新核对"
+    ) in out
+    run(capsys, "registry", "recheck")
+    code, out, _ = run(capsys, "round", "show", "专精特新2026")
+    assert "registry recheck" not in out

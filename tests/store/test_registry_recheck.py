@@ -7,6 +7,7 @@ import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from tests.registry_fixtures import list_names, write_list
 from tests.store.helpers import make_applicant, make_file, make_uscc
@@ -395,6 +396,65 @@ def test_open_rounds_are_checked_again_on_request(service, tmp_path, monkeypatch
     assert [(r.round_name, r.applicants, r.withdrawn) for r in done] == [(ROUND, 1, 1)]
     assert _codes(service, ROUND, 1) == []
     assert service.registry.recheck_rounds(evaluator="张三") == ()
+
+
+def _checked_by_older_zjtx(service: StoreService, round_name: str) -> None:
+    """Make the round's register warnings look as an older zjtx left them (no checks stamp)."""
+    with service.store.session() as session:
+        session.execute(
+            text("UPDATE rounds SET registry_checks = NULL WHERE name = :name"),
+            {"name": round_name},
+        )
+        session.commit()
+
+
+def test_a_round_checked_by_an_older_zjtx_asks_to_be_checked_again(service, tmp_path):
+    """A round whose warnings an older zjtx gave says so (round show, the window's line) until
+    the open rounds are checked again; a new round, an empty one, an archived one and a round
+    when the register is empty do not ask."""
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.create_round("空批次", tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+    _checked_by_older_zjtx(service, ROUND)
+    _checked_by_older_zjtx(service, "空批次")
+    # Nothing on record: no check could have warned, none is due.
+    assert service.registry_recheck_due(ROUND) is None
+    _import(service, write_list(tmp_path / "2025.xlsx", list_names(2)), year=2025)
+    _checked_by_older_zjtx(service, ROUND)
+    assert service.registry_recheck_due(ROUND) == (
+        "本批次的培育库提示是较早版本的 zjtx 核对的，此后核对的规则有更新"
+    )
+    assert service.registry_recheck_due("空批次") is None
+    service.create_round("新批次", tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file("新批次", make_file(tmp_path / "b.xlsx", [make_applicant(2)]))
+    assert service.registry_recheck_due("新批次") is None
+    service.registry.recheck_rounds(evaluator="张三")
+    assert service.registry_recheck_due(ROUND) is None
+    _checked_by_older_zjtx(service, ROUND)
+    service.archive_round(ROUND, evaluator="张三")
+    assert service.registry_recheck_due(ROUND) is None
+
+
+def test_a_restored_round_is_checked_against_the_register_as_it_now_stands(service, tmp_path):
+    """A list imported while a round was archived leaves it as it was; restoring the round
+    checks it again: the warning arrives, the trail says so, and nothing is due after."""
+    names = list_names(3)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    service.import_file(ROUND, make_file(tmp_path / "a.xlsx", [make_applicant(1, name=names[0])]))
+    service.archive_round(ROUND, evaluator="张三")
+    done = _import(service, write_list(tmp_path / "2025.xlsx", names), year=2025)
+    assert done.rechecked == ()
+    assert _codes(service, ROUND, 1) == []
+    restored = service.restore_round(ROUND, evaluator="张三")
+    assert restored.info.name == ROUND and not restored.info.archived
+    assert [(r.round_name, r.applicants, r.added) for r in restored.rechecked] == [(ROUND, 1, 1)]
+    assert _codes(service, ROUND, 1) == ["registry-already-holds"]
+    assert "按培育库重新核对：新增提示 已持有该称号" in [
+        e.summary for e in service.history(ROUND, make_uscc(1))
+    ]
+    assert service.registry_recheck_due(ROUND) is None
+    service.archive_round(ROUND, evaluator="张三")
+    assert service.restore_round(ROUND, evaluator="张三").rechecked == ()
 
 
 def test_a_recommendation_stands_once_only_acknowledged_warnings_remain(service, tmp_path):

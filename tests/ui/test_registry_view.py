@@ -337,3 +337,53 @@ def test_rechecking_from_the_view_updates_the_window(window, qtbot, service, tmp
     qtbot.waitUntil(lambda: view.recheck_action.isEnabled(), timeout=TIMEOUT)
     view.recheck_action.trigger()
     qtbot.waitUntil(lambda: "均无变化" in view.statusBar().currentMessage(), timeout=TIMEOUT)
+
+
+def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
+    window, qtbot, service, tmp_path, monkeypatch
+):
+    """A round whose register warnings an older zjtx gave (one the register no longer bears
+    out) shows a line above its tabs; its link checks the open rounds again, the warning
+    leaves, the line goes and does not come back when the round is opened again."""
+    from sqlalchemy import text
+
+    from zjtx.domain.issues import Issue, Severity
+    from zjtx.store import imports
+
+    _import(service, write_list(tmp_path / "2027.xlsx", list_names(3)), "srdi-sme", 2027)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": list_names(3)[0], "uscc": make_uscc(1)}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    original = imports.cross_check
+
+    def older_rules(session, applicants, round_row, file_name):
+        old = Issue(code="registry-already-holds", severity=Severity.WARNING, message="旧规则",
+                    file=file_name, field="application_type", uscc=make_uscc(1))  # fmt: skip
+        return [*original(session, applicants, round_row, file_name), old]
+
+    monkeypatch.setattr(imports, "cross_check", older_rules)
+    service.import_paths(ROUND, [path])
+    monkeypatch.undo()
+    with service.store.session() as session:
+        session.execute(text("UPDATE rounds SET registry_checks = NULL"))
+        session.commit()
+    banner = window.registry_recheck_banner
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT)
+    assert banner.text().startswith("本批次的培育库提示是较早版本的 zjtx 核对的")
+    assert 'href="recheck"' in banner.text()
+    with qtbot.waitSignal(window.message, timeout=TIMEOUT) as message:
+        banner.linkActivated.emit("recheck")
+    assert message.args[0] == (
+        f"已按培育库重新核对：批次 “{ROUND}”：1 家企业的培育库提示有变化（撤除 1 条）"
+    )
+    qtbot.waitUntil(lambda: window.model.row_at(0).open_warnings == 0, timeout=TIMEOUT)
+    assert not banner.isVisible()
+    assert service.registry_recheck_due(ROUND) is None
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.reload_rows()
+    # The check runs after the rows are in: once it has answered, the line stays hidden.
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
+    assert not banner.isVisible()

@@ -426,8 +426,13 @@ def cmd_archive(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_restore(args: argparse.Namespace) -> int:
     with _service() as service:
-        info = service.restore_round(args.name, evaluator=args.evaluator)
-    _emit(args, info.to_dict(), f"已恢复批次 “{info.name}”，可以继续导入和评审")
+        restored = service.restore_round(args.name, evaluator=args.evaluator)
+    _emit(
+        args,
+        restored.to_dict(),
+        f"已恢复批次 “{restored.info.name}”，可以继续导入和评审"
+        + "".join(f"；已按培育库重新核对：{r.summary()}" for r in restored.rechecked),
+    )
     return 0
 
 
@@ -453,6 +458,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
         stats = service.statistics(args.name)
         update = service.rulebook_update(args.name)
+        recheck = service.registry_recheck_due(args.name)
     if args.json:
         print(
             dump_json(
@@ -460,6 +466,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                     "round": info.to_dict(),
                     "statistics": stats.to_dict(),
                     "rulebook_update": None if update is None else update.to_dict(),
+                    "registry_recheck_due": recheck,
                     "applicants": [r.to_dict() for r in rows],
                 }
             )
@@ -472,6 +479,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if update is not None:
         again = "" if info.archived else f"；可用 zjtx round rescore {info.name} 按现行标准重新评价"
         print(f"注意：{update.text()}{again}")
+    if recheck is not None:
+        print(f"注意：{recheck}；可用 zjtx registry recheck 按现行培育库重新核对")
     if rows:
         print(
             table(

@@ -96,6 +96,9 @@ class Round(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: open for work
+    # The version of the register's checks its warnings were last given by (REGISTRY_CHECKS;
+    # None: by a zjtx older than the number).
+    registry_checks: Mapped[int | None] = mapped_column(Integer)
 
     created_by: Mapped[Evaluator] = relationship()
 

@@ -54,6 +54,9 @@ IN_LIST_LIMIT = 2000  # beyond this many codes and names, read the whole registe
 SUGGESTION_LIMIT = 200  # applicants per file given near-name suggestions (each costs a scan)
 FIELD_TITLE = {field: title.value for title, field in HOLDS_FIELD.items()}
 DECLARED_CODES = ("registry-declared-contradicted", "registry-declared-not-on-record")
+# The version of these checks. Raise it with any change that would give data already stored
+# other warnings: a round last checked under a lower number asks to be checked again.
+REGISTRY_CHECKS = 1
 
 
 def _describe(entry: _Entry) -> str:

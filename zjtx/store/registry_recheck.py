@@ -4,7 +4,7 @@ title revoked, a code given, a round marked 认定): their applicants' register 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,7 @@ from zjtx.store.models import (
 )
 from zjtx.store.registry_checks import (
     FIELD_TITLE,
+    REGISTRY_CHECKS,
     SUGGESTION_END,
     RoundChecker,
     entries_by_applicant,
@@ -149,18 +150,26 @@ def recheck_after_change(
 
 
 def recheck_open_rounds(
-    session: Session, actor: Evaluator, now: datetime, touched: Touched | None
+    session: Session,
+    actor: Evaluator,
+    now: datetime,
+    touched: Touched | None,
+    only: Round | None = None,
 ) -> list[RoundRecheck]:
     """Check the rounds not archived again against the register as it now stands (in the
     session that changed it): each applicant whose register warnings differ gets them in
     place of the old ones on its current version, with an audit event; a version gaining a
     warning is stamped, so a 推荐 decided before it reads 需复核 (until only acknowledged
-    warnings remain). ``touched``: the
-    enterprises the change concerns (None: every applicant, as when a title is first on
-    record). Rounds with no change are left out of the result."""
-    rounds = session.scalars(
-        select(Round).where(Round.archived_at.is_(None)).order_by(Round.id)
-    ).all()
+    warnings remain). ``touched``: the enterprises the change concerns (None: every
+    applicant, as when a title is first on record; each round is then marked checked by
+    these checks). ``only``: that round alone. Rounds with no change are left out of the
+    result."""
+    if only is not None:
+        rounds: Sequence[Round] = [only]
+    else:
+        rounds = session.scalars(
+            select(Round).where(Round.archived_at.is_(None)).order_by(Round.id)
+        ).all()
     titles = titles_on_record(session)
     done = []
     for round_row in rounds:
@@ -169,7 +178,28 @@ def recheck_open_rounds(
         checked = _recheck(session, round_row, checker, actor, now, touched)
         if checked is not None:
             done.append(checked)
+        if touched is None and round_row.registry_checks != REGISTRY_CHECKS:
+            round_row.registry_checks = REGISTRY_CHECKS
     return done
+
+
+def recheck_due(session: Session, round_row: Round) -> str | None:
+    """Why the round's register warnings should be checked again (they were given by an
+    older version of the checks), or None: not for an archived round, one with no applicant,
+    or while the register is empty (no check could have warned)."""
+    if round_row.archived_at is not None:
+        return None
+    checks = round_row.registry_checks
+    if checks is not None and checks >= REGISTRY_CHECKS:
+        return None
+    if (
+        session.scalar(select(Applicant.id).where(Applicant.round_id == round_row.id).limit(1))
+        is None
+    ):
+        return None
+    if session.scalar(select(RegistryEntry.id).limit(1)) is None:
+        return None
+    return "本批次的培育库提示是较早版本的 zjtx 核对的，此后核对的规则有更新"
 
 
 def _recheck(

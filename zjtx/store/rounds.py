@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,21 @@ from zjtx.store.engine import Store
 from zjtx.store.errors import ReviewRuleError, RoundNameError
 from zjtx.store.evaluations import Evaluations
 from zjtx.store.models import Applicant, Evaluator, Round, utc_now
+from zjtx.store.registry import share_register
+from zjtx.store.registry_checks import REGISTRY_CHECKS
+from zjtx.store.registry_recheck import RoundRecheck, recheck_open_rounds
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRestored:
+    """A round brought back from the archive, and what checking it against the register as
+    it now stands changed (nothing: empty)."""
+
+    info: RoundInfo
+    rechecked: tuple[RoundRecheck, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.info.to_dict(), "rechecked": [r.to_dict() for r in self.rechecked]}
 
 
 class Rounds:
@@ -109,6 +125,7 @@ class Rounds:
                     settings=dict(settings or {}),
                     created_by_id=actor.id,
                     created_at=utc_now(),
+                    registry_checks=REGISTRY_CHECKS,  # no applicant yet: nothing to check
                 )
                 session.add(row)
                 session.flush()
@@ -168,8 +185,15 @@ class Rounds:
             raise RoundNameError(f"批次 “{new}” 已存在，请换一个名称") from None
         return self.get(new)
 
-    def set_archived(self, name: str, archived: bool, evaluator: str | None) -> RoundInfo:
+    def set_archived(
+        self, name: str, archived: bool, evaluator: str | None
+    ) -> tuple[RoundInfo, tuple[RoundRecheck, ...]]:
+        """Archive or restore a round; a round restored is checked against the register as it
+        now stands (lists imported while it was archived passed it by): what that changed."""
+        rechecked: tuple[RoundRecheck, ...] = ()
         with self.store.write_session() as session:
+            if not archived:
+                share_register(session)  # before anything is written
             row = find_round(session, name)
             if archived and row.archived_at is not None:
                 raise ReviewRuleError(f"批次 “{row.name}” 已于 {local_time(row.archived_at)} 归档")
@@ -177,7 +201,8 @@ class Rounds:
                 raise ReviewRuleError(f"批次 “{row.name}” 没有归档，无需恢复")
             actor = evaluator_row(session, evaluator)
             before = row.archived_at
-            row.archived_at = utc_now() if archived else None
+            now = utc_now()
+            row.archived_at = now if archived else None
             session.add(
                 audit.event(
                     actor,
@@ -189,7 +214,9 @@ class Rounds:
                     after={"name": row.name, "archived_at": iso(row.archived_at)},
                 )
             )
-        return self.get(name)
+            if not archived:
+                rechecked = tuple(recheck_open_rounds(session, actor, now, None, only=row))
+        return self.get(name), rechecked
 
     def ensure_open(self, round_name: str, doing: str) -> None:
         with self.store.session() as session:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from zjtx.store import audit, rescoring
 from zjtx.store.audit import ROLE_LABELS, ROLES
 from zjtx.store.bulk import gc_paused
-from zjtx.store.common import Cancel, Progress
+from zjtx.store.common import Cancel, Progress, find_round
 from zjtx.store.dto import (
     ApplicantDetail,
     ApplicantRow,
@@ -31,7 +31,7 @@ from zjtx.store.imports import UNSAVED, Imports
 from zjtx.store.listing import Listing
 from zjtx.store.registry import Registry
 from zjtx.store.reviews import Reviews
-from zjtx.store.rounds import Rounds
+from zjtx.store.rounds import RoundRestored, Rounds
 from zjtx.store.scoring_port import RulebookScorer, Scorer
 
 if TYPE_CHECKING:
@@ -114,11 +114,12 @@ class StoreService:
 
     def archive_round(self, name: str, *, evaluator: str | None = None) -> RoundInfo:
         """Archive a round: it becomes read-only and leaves the default round list."""
-        return self.rounds.set_archived(name, True, evaluator)
+        return self.rounds.set_archived(name, True, evaluator)[0]
 
-    def restore_round(self, name: str, *, evaluator: str | None = None) -> RoundInfo:
-        """Bring an archived round back: it can be imported into and reviewed again."""
-        return self.rounds.set_archived(name, False, evaluator)
+    def restore_round(self, name: str, *, evaluator: str | None = None) -> RoundRestored:
+        """Bring an archived round back: it can be imported into and reviewed again, and is
+        checked against the register as it now stands."""
+        return RoundRestored(*self.rounds.set_archived(name, False, evaluator))
 
     def ensure_open(self, round_name: str, doing: str = "修改") -> None:
         """Raise RoundArchivedError if the round is archived (e.g. before reading input files)."""
@@ -225,6 +226,14 @@ class StoreService:
         return self.imports.import_file(round_name, file, evaluator, progress, cancel, early)
 
     # ---------------------------------------------------------------------------- rescore
+
+    def registry_recheck_due(self, round_name: str) -> str | None:
+        """Why the round's register warnings should be checked again (an older zjtx gave
+        them; zjtx registry recheck does it), or None."""
+        from zjtx.store.registry_recheck import recheck_due
+
+        with self.store.session() as session:
+            return recheck_due(session, find_round(session, round_name))
 
     def rulebook_update(self, round_name: str) -> RulebookUpdate | None:
         """How many applicants of the round were evaluated under an older rulebook than the

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from zjtx.domain.labels import Decision
 from zjtx.domain.registry import DEFAULT_LEVEL, DEFAULT_VALID_YEARS, RegistryLevel, RegistryTitle
+from zjtx.ui.registry_recheck_banner import install_recheck_banner
 from zjtx.ui.registry_view import EnterpriseHistoryWidget, RegistryView, _fill, _html, _table
 from zjtx.ui.tasks import TaskRunner
 
@@ -313,3 +314,4 @@ def install_registry(window: Any) -> None:
 
     window.detail_loaded.connect(detail_shown)
     pane.accepted.connect(accepted)
+    install_recheck_banner(window)

@@ -101,6 +101,7 @@ def with_rulebook_update(window: MainWindow, tabs: QWidget) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(banner)
     layout.addWidget(tabs, 1)
+    window.round_banners = layout  # other lines about the open round go above its tabs too
     return box
 
 

@@ -225,17 +225,21 @@ class RoundsMixin:
             return
         evaluator = self.settings.evaluator
 
-        def work(progress: Any, cancel: Any) -> RoundInfo:
+        def work(progress: Any, cancel: Any) -> Any:
             if archived:
                 return service.archive_round(name, evaluator=evaluator)
             return service.restore_round(name, evaluator=evaluator)
 
-        def done(info: RoundInfo) -> None:
+        def done(outcome: Any) -> None:
             if archived:
+                info = outcome
                 hidden = "" if self.show_archived.isChecked() else "；勾选“显示已归档”可再次查看"
                 text = f"已归档批次 “{info.name}”，此后只能查看和导出{hidden}"
             else:
-                text = f"已恢复批次 “{info.name}”，可以继续导入和评审"
+                info = outcome.info  # restored, and checked against the register as it stands
+                text = f"已恢复批次 “{info.name}”，可以继续导入和评审" + "".join(
+                    f"；已按培育库重新核对：{r.summary()}" for r in outcome.rechecked
+                )
             self._after_load_message = text
             self.message.emit(text)
             self.refresh_rounds(select=info.name)
