@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import text
 
 from tests.registry_fixtures import list_names, write_docx_list, write_list
 from tests.store.helpers import make_uscc
 from tests.store.test_real_rulebooks import COMPLETE
 from zjtx.cli import main
+from zjtx.store import open_store
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +20,15 @@ def environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
     monkeypatch.setenv("ZJTX_EVALUATOR", "王评审")
+
+
+def _execute(tmp_path, statement: str, **params: str) -> None:
+    """Change the data folder's database behind zjtx's back (an older zjtx, a hand edit)."""
+    with (
+        open_store(f"sqlite:///{tmp_path / 'data' / 'zjtx.sqlite3'}") as store,
+        store.engine.begin() as connection,
+    ):
+        connection.execute(text(statement), params)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -218,10 +229,6 @@ def test_recheck_on_request_says_what_changed_or_that_nothing_did(capsys, tmp_pa
 def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):
     """`round restore` checks the round against the register and says what changed;
     `round show` of a round an older zjtx checked points to `registry recheck` until run."""
-    from sqlalchemy import text
-
-    from zjtx.store import open_store
-
     names = list_names(4)
     run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
     path = tmp_path / "applicants.json"
@@ -239,9 +246,7 @@ def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):
     )
     code, out, _ = run(capsys, "round", "show", "专精特新2026", "--json")
     assert json.loads(out)["registry_recheck_due"] is None
-    with open_store(f"sqlite:///{tmp_path / 'data' / 'zjtx.sqlite3'}") as store:
-        with store.engine.begin() as connection:
-            connection.execute(text("UPDATE rounds SET registry_checks = NULL"))
+    _execute(tmp_path, "UPDATE rounds SET registry_checks = NULL")
     code, out, _ = run(capsys, "round", "show", "专精特新2026")
     assert (
         "注意：本批次的培育库提示是较早版本的 zjtx 核对的，此后核对的规则有更新；"
@@ -250,3 +255,38 @@ def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):
     run(capsys, "registry", "recheck")
     code, out, _ = run(capsys, "round", "show", "专精特新2026")
     assert "registry recheck" not in out
+
+
+def test_a_damaged_applicant_does_not_keep_a_list_out(capsys, tmp_path):
+    """A version damaged in the database (edited by hand) is passed by when a list is
+    imported: the list is entered, exit 0, and the output names the damaged applicant."""
+    names = list_names(3)
+    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
+    path = tmp_path / "applicants.json"
+    records = [
+        {**COMPLETE, "name": names[n], "uscc": make_uscc(n + 1), "application_type": "new"}
+        for n in (0, 1)
+    ]
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    run(capsys, "round", "import", "专精特新2026", str(path))
+    _execute(
+        tmp_path,
+        "UPDATE applicant_versions SET \"values\" = '[1, 2]' WHERE id = "
+        "(SELECT current_version_id FROM applicants WHERE uscc = :uscc)",
+        uscc=make_uscc(2),
+    )
+    listing = str(write_list(tmp_path / "2025.xlsx", names))
+    code, out, err = run(
+        capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025"
+    )
+    assert (code, err) == (0, "")
+    assert "新增 3 项" in out
+    assert (
+        "已按培育库重新核对未归档的批次，1 个批次有变化，1 个批次有企业的数据已损坏、未能核对："
+        in out
+    )
+    assert (
+        f"· 批次 “专精特新2026”：1 家企业的培育库提示有变化（新增 1 条）；1 家企业的数据在数据库中"
+        f"已损坏，未能核对：{names[1]}（{make_uscc(2)}）第 1 版的字段值（请联系技术支持修复后运行 "
+        "zjtx registry recheck）"
+    ) in out

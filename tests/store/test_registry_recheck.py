@@ -157,30 +157,70 @@ def test_marking_a_round_recognised_asks_about_its_companies_elsewhere(service, 
 
 
 @pytest.mark.parametrize(
-    "damaged",
-    ['{"application_type": {"decimal": "abc"}}', "[1, 2]"],
-    ids=["bad-value", "not-an-object"],
+    ("damaged", "column", "what"),
+    [
+        ('{"application_type": {"decimal": "abc"}}', "values", "字段值"),
+        ("[1, 2]", "values", "字段值"),
+        ('{"code": "registry-already-holds"}', "issues", "导入提示"),
+    ],
+    ids=["bad-value", "not-an-object", "issues-not-a-list"],
 )
-def test_a_damaged_version_in_an_open_round_is_named_and_the_list_not_entered(
-    service, tmp_path, damaged
+def test_a_damaged_version_in_an_open_round_is_named_and_passed_by(
+    service, tmp_path, damaged, column, what
 ):
-    """A version whose stored values are damaged (edited by hand, a disk fault) cannot be
-    checked again: the list is refused naming the applicant and version, in Chinese, and the
-    register and the round are left as they were."""
+    """A version whose stored data are damaged (edited by hand, a disk fault) cannot be
+    checked again: the list is still entered and the other applicants checked; the recheck
+    names the damaged one (applicant, version, what) and the round stays due for a recheck."""
     from tests.store.test_errors import ROUND as DAMAGED
     from tests.store.test_errors import _damage
-    from zjtx.store import StoreError
 
     service.create_round(DAMAGED, tier="srdi-sme", round_date=date(2026, 5, 20))
     applicants = [make_applicant(n, name=f"测试(己{n})科技有限公司") for n in (1, 2, 3)]
     service.import_file(DAMAGED, make_file(tmp_path / "a.xlsx", applicants))
-    expected = _damage(service, damaged)
+    named = _damage(service, damaged, column)
     names = [a.name for a in applicants]
-    with pytest.raises(StoreError, match="字段值在数据库中已损坏") as refused:
-        _import(service, write_list(tmp_path / "l.xlsx", names))
-    assert expected in str(refused.value) and "联系技术支持" in str(refused.value)
-    assert service.registry.list_entries() == []
-    assert _codes(service, DAMAGED, 1) == []
+    done = _import(service, write_list(tmp_path / "l.xlsx", names))
+    assert len(service.registry.list_entries()) == 3
+    [recheck] = done.rechecked
+    assert (recheck.applicants, recheck.added) == (2, 2)
+    assert recheck.damaged == (f"{named.removeprefix('企业 ')}第 1 版的{what}",)
+    assert recheck.summary().endswith(
+        f"；1 家企业的数据在数据库中已损坏，未能核对：{recheck.damaged[0]}"
+        "（请联系技术支持修复后运行 zjtx registry recheck）"
+    )
+    assert recheck.to_dict()["damaged"] == list(recheck.damaged)
+    assert _codes(service, DAMAGED, 1) == _codes(service, DAMAGED, 3) == ["registry-already-holds"]
+    # Each recheck names it again until it is mended; no line asks for one more.
+    assert service.registry_recheck_due(DAMAGED) is None
+    rechecked = service.registry.recheck_rounds(evaluator="张三")
+    assert [(r.applicants, r.damaged) for r in rechecked] == [(0, recheck.damaged)]
+    assert rechecked[0].summary() == (
+        f"批次 “{DAMAGED}”：1 家企业的数据在数据库中已损坏，未能核对：{recheck.damaged[0]}"
+        "（请联系技术支持修复后运行 zjtx registry recheck）"
+    )
+
+
+def test_a_version_cut_short_is_passed_by_and_the_rest_of_its_chunk_checked(sqlite_url, tmp_path):
+    """A JSON text cut short (SQLite keeps any text in a JSON column; PostgreSQL refuses
+    it): the driver fails the whole chunk without saying whose; the damaged version is found,
+    named, and the others in the chunk are still checked."""
+    from tests.store.test_errors import ROUND as DAMAGED
+    from tests.store.test_errors import _damage
+    from zjtx.store import open_store
+
+    service = StoreService(open_store(sqlite_url))
+    try:
+        service.create_round(DAMAGED, tier="srdi-sme", round_date=date(2026, 5, 20))
+        applicants = [make_applicant(n, name=f"测试(庚{n})科技有限公司") for n in (1, 2, 3)]
+        service.import_file(DAMAGED, make_file(tmp_path / "a.xlsx", applicants))
+        named = _damage(service, '[{"code": "x', "issues")
+        done = _import(service, write_list(tmp_path / "l.xlsx", [a.name for a in applicants]))
+        [recheck] = done.rechecked
+        assert (recheck.applicants, recheck.added) == (2, 2)
+        assert recheck.damaged == (f"{named.removeprefix('企业 ')}第 1 版的导入提示",)
+        assert _codes(service, DAMAGED, 3) == ["registry-already-holds"]
+    finally:
+        service.store.close()
 
 
 def _in_thread(work) -> tuple[threading.Thread, dict]:

@@ -107,8 +107,9 @@ def test_restored_round_can_be_worked_on_again(service, tmp_path):
     service.archive_round(ROUND, evaluator="张评审")
     with pytest.raises(ReviewRuleError, match=r"已于 .* 归档"):
         service.archive_round(ROUND)
-    info = service.restore_round(ROUND, evaluator="李组长")
-    assert info.archived_at is None and not info.archived
+    restored = service.restore_round(ROUND, evaluator="李组长")
+    assert restored.info.archived_at is None and not restored.info.archived
+    assert restored.rechecked == ()  # the register is empty: nothing to check
     assert [r.name for r in service.list_rounds()] == [ROUND]
     with pytest.raises(ReviewRuleError, match="没有归档，无需恢复"):
         service.restore_round(ROUND)

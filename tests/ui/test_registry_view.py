@@ -387,3 +387,18 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     # The check runs after the rows are in: once it has answered, the line stays hidden.
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
     assert not banner.isVisible()
+
+
+def test_the_status_bar_note_names_damaged_applicants():
+    """The note after a register change counts the rounds changed and the 推荐 to look at
+    again, and names each applicant whose damaged data could not be checked."""
+    from zjtx.store.registry_recheck import RoundRecheck
+    from zjtx.ui.registry_view import rechecked_note
+
+    changed = RoundRecheck("甲批次", 2, 2, 0, ("甲公司",))
+    damaged = RoundRecheck("乙批次", 0, 0, 0, (), damaged=("乙公司（91）第 1 版的字段值",))
+    assert rechecked_note([changed, damaged]) == (
+        "；1 个未归档批次的培育库提示有变化，1 家“推荐”需复核；"
+        "数据已损坏、未能核对：乙公司（91）第 1 版的字段值，请联系技术支持"
+    )
+    assert rechecked_note([]) == ""

@@ -223,7 +223,12 @@ def _rechecked(rechecked: Any) -> str:
     """The lines saying which open rounds the register's change gave or took warnings."""
     if not rechecked:
         return ""
-    lines = [f"\n已按培育库重新核对未归档的批次，{len(rechecked)} 个批次有变化："]
+    changed = sum(1 for r in rechecked if r.applicants)
+    damaged = sum(1 for r in rechecked if r.damaged)
+    said = [f"{changed} 个批次有变化"] if changed else []
+    if damaged:
+        said.append(f"{damaged} 个批次有企业的数据已损坏、未能核对")
+    lines = [f"\n已按培育库重新核对未归档的批次，{'，'.join(said)}："]
     lines += [f"· {r.summary()}" for r in rechecked]
     if any(r.recommended for r in rechecked):
         lines.append(

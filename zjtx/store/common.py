@@ -297,11 +297,16 @@ def damaged_version(
     hand, a disk fault): it names the applicant and version, never a driver's exception.
     A re-import cannot mend it (an unchanged file or unchanged values write nothing), hence
     the advice. ``what``: the damaged part of the version (字段值, 导入提示...)."""
-    which = f"第 {number} 版" if number is not None else "当前版本"
     return StoreError(
-        f"企业 {name}（{uscc}）{which}的{what}在数据库中已损坏，无法读取"
+        f"企业 {version_part(name, uscc, number, what)}在数据库中已损坏，无法读取"
         f"（{type(exc).__name__}）；本次操作未完成，数据库未改动。{REMEDY}"
     )
+
+
+def version_part(name: str, uscc: str, number: int | None, what: str) -> str:
+    """A part of an applicant's version in words, e.g. ``甲公司（9133…）第 2 版的字段值``."""
+    which = f"第 {number} 版" if number is not None else "当前版本"
+    return f"{name}（{uscc}）{which}的{what}"
 
 
 def damaged_result(name: str, uscc: str, exc: Exception) -> StoreError:
@@ -354,10 +359,21 @@ VERSION_TEXTS = ("字段值", "字段来源", "申报文件位置", "导入提�
 
 def raise_damaged_version(session: Session, which: ColumnElement[bool], exc: ValueError) -> None:
     """Name the first applicant of ``which`` whose current version holds a JSON text that
-    cannot be decoded: the driver fails a whole batch of rows without saying whose. Read as text only
-    after such a failure, so that healthy rounds are read as fast as before."""
-    for name, uscc, number, *stored in session.execute(
+    cannot be decoded: the driver fails a whole batch of rows without saying whose. Read as
+    text only after such a failure, so that healthy rounds are read as fast as before."""
+    for name, uscc, number, what, fault in undecodable_versions(session, which).values():
+        raise damaged_version(name, uscc, number, fault, what) from exc
+
+
+def undecodable_versions(
+    session: Session, which: ColumnElement[bool]
+) -> dict[int, tuple[str, str, int, str, ValueError]]:
+    """The applicants of ``which`` whose current version holds a JSON text that cannot be
+    decoded, by applicant id: (name, uscc, version number, the part damaged, the fault)."""
+    found = {}
+    for owner, name, uscc, number, *stored in session.execute(
         select(
+            Applicant.id,
             Applicant.name,
             Applicant.uscc,
             ApplicantVersion.number,
@@ -373,7 +389,9 @@ def raise_damaged_version(session: Session, which: ColumnElement[bool], exc: Val
         for what, text in zip(VERSION_TEXTS, stored, strict=True):
             fault = json_fault(text)
             if fault is not None:
-                raise damaged_version(name, uscc, number, fault, what) from exc
+                found[owner] = (name, uscc, number, what, fault)
+                break
+    return found
 
 
 def current_version(session: Session, applicant: Applicant) -> ApplicantVersion:

@@ -17,7 +17,8 @@ from zjtx.domain.issue_codes import issue_code
 from zjtx.domain.labels import Decision
 from zjtx.domain.names import normalise_name
 from zjtx.store.bulk import insert_many
-from zjtx.store.common import damaged_version, raise_damaged_version, stored_applicant
+from zjtx.store.common import stored_applicant, undecodable_versions, version_part
+from zjtx.store.errors import StoreError
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -55,6 +56,8 @@ class RoundRecheck:
     recommended: tuple[str, ...]
     reworded: int = 0  # warnings kept with another record's year or validity in their text
     ids: frozenset[int] = frozenset()  # the applicants changed (several lists: counted once)
+    # Versions whose stored data are damaged, passed by (version_part's words for each).
+    damaged: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +67,7 @@ class RoundRecheck:
             "withdrawn": self.withdrawn,
             "reworded": self.reworded,
             "recommended_to_review": list(self.recommended),
+            "damaged": list(self.damaged),
             "summary": self.summary(),
         }
 
@@ -74,16 +78,22 @@ class RoundRecheck:
             changes.append(f"撤除 {self.withdrawn} 条")
         if self.reworded:
             changes.append(f"内容更新 {self.reworded} 条")
-        text = (
-            f"批次 “{self.round_name}”：{self.applicants} 家企业的培育库提示有变化"
-            f"（{'，'.join(changes)}）"
-        )
-        if self.recommended:
-            text += (
-                f"，其中 {len(self.recommended)} 家已决定“{Decision.RECOMMEND.label}”，需复核："
-                + "、".join(self.recommended)
+        said = []
+        if self.applicants:
+            text = f"{self.applicants} 家企业的培育库提示有变化（{'，'.join(changes)}）"
+            if self.recommended:
+                text += (
+                    f"，其中 {len(self.recommended)} 家已决定“{Decision.RECOMMEND.label}”，需复核："
+                    + "、".join(self.recommended)
+                )
+            said.append(text)
+        if self.damaged:
+            said.append(
+                f"{len(self.damaged)} 家企业的数据在数据库中已损坏，未能核对："
+                + "、".join(self.damaged)
+                + "（请联系技术支持修复后运行 zjtx registry recheck）"
             )
-        return text
+        return f"批次 “{self.round_name}”：" + "；".join(said)
 
 
 def merged(rechecks: Iterable[RoundRecheck]) -> tuple[RoundRecheck, ...]:
@@ -104,6 +114,7 @@ def merged(rechecks: Iterable[RoundRecheck]) -> tuple[RoundRecheck, ...]:
             tuple(dict.fromkeys((*seen.recommended, *r.recommended))),
             seen.reworded + r.reworded,
             ids,
+            tuple(dict.fromkeys((*seen.damaged, *r.damaged))),
         )
     return tuple(by_round.values())
 
@@ -178,7 +189,8 @@ def recheck_open_rounds(
         checked = _recheck(session, round_row, checker, actor, now, touched)
         if checked is not None:
             done.append(checked)
-        if touched is None and round_row.registry_checks != REGISTRY_CHECKS:
+        whole = checked is None or not checked.damaged
+        if touched is None and whole and round_row.registry_checks != REGISTRY_CHECKS:
             round_row.registry_checks = REGISTRY_CHECKS
     return done
 
@@ -222,15 +234,24 @@ def _recheck(
     if not ids:
         return None
     rows = []
+    damaged: dict[int, str] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = Applicant.id.in_(ids[start : start + CHUNK])
+        chunk = ids[start : start + CHUNK]
         try:
-            rows += _read(session, chunk)
-        except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
-            raise_damaged_version(session, chunk, exc)
-            raise
+            rows += _read(session, Applicant.id.in_(chunk))
+        except ValueError:  # a JSON text the driver could not decode, nobody knows whose
+            # Those versions are passed by and named; the rest of the chunk is checked.
+            bad = undecodable_versions(session, Applicant.id.in_(chunk))
+            damaged |= {owner: version_part(*found[:4]) for owner, found in bad.items()}
+            rows += _read(session, Applicant.id.in_([i for i in chunk if i not in bad]))
     rows.sort(key=lambda row: row[0])
-    applicants = {row[0]: _applicant(*row[1:8]) for row in rows}
+    applicants = {}
+    for row in rows:
+        try:
+            applicants[row[0]] = _applicant(*row[1:9])
+        except _Damaged as exc:
+            damaged[row[0]] = version_part(row[1], row[2], row[4], exc.what)
+    rows = [row for row in rows if row[0] in applicants]
     found = entries_by_applicant(session, list(applicants.values()))
     acknowledged: dict[int, set[str]] = defaultdict(set)
     for owner, code in session.execute(
@@ -301,13 +322,15 @@ def _recheck(
                 "reason": None,
             }
         )
-    if not updates:
+    if not updates and not damaged:
         return None
-    _store(session, updates)
-    insert_many(session, AuditEvent, events)
+    if updates:
+        _store(session, updates)
+        insert_many(session, AuditEvent, events)
     return RoundRecheck(
         round_row.name, len(updates), added, withdrawn, tuple(recommended), reworded,
         frozenset(e["applicant_id"] for e in events),
+        tuple(damaged[owner] for owner in sorted(damaged)),
     )  # fmt: skip
 
 
@@ -356,18 +379,43 @@ def _store(session: Session, updates: list[dict[str, Any]]) -> None:
     session.connection().execute(statement, updates)
 
 
+class _Damaged(Exception):
+    """A version whose stored data cannot be read; ``what`` is the part (字段值, 导入提示...)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
 def _applicant(
-    name: str, uscc: str, _version_id: int, number: int, values: Any, provenance: Any, source: Any
+    name: str,
+    uscc: str,
+    _version_id: int,
+    number: int,
+    values: Any,
+    provenance: Any,
+    source: Any,
+    issues: Any,
 ) -> DomainApplicant:
-    """The part of a stored version the checks read: the values above and their cells."""
-    if not isinstance(values, dict) or not isinstance(provenance, dict):
-        raise damaged_version(name, uscc, number, TypeError("应为对象"))
+    """The part of a stored version the checks read: the values above and their cells
+    (_Damaged when a part of the version cannot be read)."""
+    if not isinstance(values, dict):
+        raise _Damaged("字段值")
+    if not isinstance(provenance, dict):
+        raise _Damaged("字段来源")
+    if issues is not None and not (
+        isinstance(issues, list) and all(isinstance(i, dict) for i in issues)
+    ):
+        raise _Damaged("导入提示")
     read = {key: values[key] for key in _READ if key in values}
     try:
         cells = _cells_read(provenance)
     except (TypeError, AttributeError) as exc:
-        raise damaged_version(name, uscc, number, exc) from exc
-    return stored_applicant(read, cells, source, name, uscc, number)
+        raise _Damaged("字段来源") from exc
+    try:
+        return stored_applicant(read, cells, source, name, uscc, number)
+    except StoreError as exc:
+        raise _Damaged("字段值") from exc
 
 
 def _cells_read(provenance: dict[str, Any]) -> dict[str, Any]:

@@ -394,10 +394,14 @@ def rechecked_note(rechecked: Sequence[Any]) -> str:
     warnings: how many rounds, and how many 推荐 to look at again."""
     if not rechecked:
         return ""
-    text = f"；{len(rechecked)} 个未归档批次的培育库提示有变化"
+    changed = sum(1 for r in rechecked if r.applicants)
+    text = f"；{changed} 个未归档批次的培育库提示有变化" if changed else ""
     recommended = sum(len(r.recommended) for r in rechecked)
     if recommended:
         text += f"，{recommended} 家“{Decision.RECOMMEND.label}”需复核"
+    damaged = [name for r in rechecked for name in r.damaged]
+    if damaged:
+        text += f"；数据已损坏、未能核对：{'、'.join(damaged)}，请联系技术支持"
     return text
 
 
@@ -688,7 +692,7 @@ class RegistryView(QMainWindow):
             self.recheck_action.setEnabled(True)
             if rechecked:
                 self.statusBar().showMessage(
-                    "已重新核对" + rechecked_note(rechecked).replace("；", "："), 15000
+                    "已重新核对：" + rechecked_note(rechecked).removeprefix("；"), 15000
                 )
                 self.rechecked.emit(rechecked)
             else:
