@@ -152,6 +152,17 @@ def shoot_registry(service, window, work: Path, width: int, height: int, size: s
     dialog.close()
     view.close()
 
+    # A round whose warnings an older zjtx gave: the line above its tabs offers a recheck.
+    from sqlalchemy import text
+
+    with service.store.session() as session:
+        session.execute(text("UPDATE rounds SET registry_checks = NULL"))
+        session.commit()
+    window.reload_rows()
+    wait_for(window.rows_loaded)
+    settle(600)
+    shoot(window, "registry-recheck-due")
+
 
 def shoot_import_profiles(service, window, work: Path, shoot) -> None:
     """The import wizard reading a district roster with a saved mapping profile, and a workbook
