@@ -190,3 +190,27 @@ def test_panel_takes_the_words_review_takes(capsys):
     assert [(p["member"], p["met"]) for p in lg["positions"] if p["met"] is not None] == [
         ("专家甲", True), ("专家乙", False)
     ]  # fmt: skip
+
+
+def test_a_deputy_decides_where_the_chair_recused(capsys):
+    """`panel add --role deputy` adds a 副组长; where the 组长 declared 回避, `panel show` says
+    the 副组长 decides, the 组长's decision is refused naming them, and theirs is taken."""
+    assert run(capsys, "panel", "recuse", ROUND, USCC, "--member", "王组长",
+               "--reason", "曾任该企业独立董事")[0] == 0  # fmt: skip
+    code, out, _ = run(capsys, "panel", "show", ROUND, USCC)
+    assert (
+        "最终决定：尚未决定（由副组长（组长 王组长 已回避，尚无可代行的副组长，请添加）作出）"
+        in out
+    )
+    code, out, _ = run(capsys, "panel", "add", ROUND, "--name", "李副组长", "--role", "deputy")
+    assert (code, out.strip()) == (0, "已添加副组长 李副组长")
+    code, out, _ = run(capsys, "panel", "show", ROUND, USCC, "--json")
+    assert json.loads(out)["presiding"] == "李副组长"
+    code, _, err = run(capsys, "review", ROUND, USCC, "--decision", "reject", "--opinion",
+                       "不予推荐", "--reason", "x", "--evaluator", "王组长")  # fmt: skip
+    assert code == 2 and "不能对其作出最终决定；由副组长 李副组长代行" in err
+    code, _, err = run(capsys, "review", ROUND, USCC, "--decision", "reject", "--opinion",
+                       "不予推荐", "--reason", "专家组意见", "--evaluator", "李副组长")  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "panel", "show", ROUND, USCC)
+    assert "最终决定：不推荐（李副组长）" in out

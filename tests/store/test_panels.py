@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from tests.store.helpers import (
     RuleScorer,
@@ -28,8 +29,9 @@ from zjtx.store import StoreService, open_store
 from zjtx.store.dto import RoundInfo
 from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
 from zjtx.store.errors import NotFoundError, ReviewRuleError
+from zjtx.store.panel_deciding import PanelRefusedError
 from zjtx.store.panel_positions import AGREE, DISAGREE, NONE, OPEN, TRIMMED, aggregate
-from zjtx.store.panels import PanelRefusedError, Panels
+from zjtx.store.panels import Panels
 from zjtx.store.settings import resolve_location
 
 ROUND = "2026第一批"
@@ -118,7 +120,7 @@ def test_duplicate_member_and_second_chair_are_refused(panels):
         store.add_member(ROUND, "专家1", role="评审专家", evaluator="秘书")
     with pytest.raises(PanelRefusedError, match="已有组长 王组长"):
         store.add_member(ROUND, "赵六", role="组长", evaluator="秘书")
-    with pytest.raises(ReviewRuleError, match="只能是 评审专家 或 组长"):
+    with pytest.raises(ReviewRuleError, match="只能是 评审专家、副组长 或 组长"):
         store.add_member(ROUND, "赵六", role="主任", evaluator="秘书")
     assert len(store.panel(ROUND).members) == 2
 
@@ -293,6 +295,82 @@ def test_only_the_chair_decides(panels):
     store.recuse(ROUND, B, member="王组长", reason="关联企业", evaluator="秘书")
     with pytest.raises(PanelRefusedError, match="组长 王组长 已声明回避企业 测试企业2有限公司"):
         _decide(service, "王组长", B)
+
+
+def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
+    """Where the 组长 declared 回避, the 副组长 makes the final decision and handles others'
+    回避 there; elsewhere the 副组长 is an expert like the others. Without a 副组长, or where
+    every 副组长 declared 回避 too, the refusal says to add one; the first 副组长 added who has
+    not declared 回避 presides."""
+    service, store = panels
+    _staff(store, 1)
+    store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
+    with pytest.raises(PanelRefusedError) as refused:
+        _decide(service, "王组长", B)
+    assert str(refused.value) == (
+        "组长 王组长 已声明回避企业 测试企业2有限公司（" + B + "）：曾在该企业任职；不能对其"
+        "作出最终决定；专家组没有可代行的副组长，请先添加一名（窗口：评审 → 专家组…；"
+        "命令行：zjtx panel add 姓名 --role deputy）"
+    )
+    store.add_member(ROUND, "李副组长", unit="某研究院", role="副组长", evaluator="秘书")
+    assert [(m.name, m.role_label) for m in store.panel(ROUND).members] == [
+        ("王组长", "组长"), ("李副组长", "副组长"), ("专家1", "评审专家"),
+    ]  # fmt: skip
+    with pytest.raises(PanelRefusedError) as refused:
+        _decide(service, "李副组长", A)
+    assert str(refused.value).startswith(
+        "批次 “2026第一批” 设有评审专家组，最终决定只能由组长 王组长作出；李副组长 是副组长"
+        "（组长回避的企业由其代行决定）"
+    )
+    with pytest.raises(PanelRefusedError, match=r"组长 王组长 已声明回避.*由副组长 李副组长代行"):
+        _decide(service, "王组长", B)
+    with pytest.raises(PanelRefusedError) as refused:
+        _decide(service, "专家1", B)
+    assert str(refused.value).startswith(
+        "批次 “2026第一批” 设有评审专家组，最终决定只能由副组长 李副组长（组长 王组长 已回避该企业）"
+        "作出；专家1 是评审专家"
+    )
+    assert store.decision_refusal(ROUND, B, "李副组长") is None
+    _decide(service, "李副组长", B)
+    assert service.review_state(ROUND, B).decision == "reject"
+    # Others' 回避 there are the 副组长's to handle, the 组长's own 回避 included.
+    store.judge(ROUND, B, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="只有副组长 李副组长 可以确认评审后的回避"):
+        store.recuse(ROUND, B, member="专家1", reason="亲属", evaluator="王组长",
+                     withdraw_judgements=True)  # fmt: skip
+    store.recuse(ROUND, B, member="专家1", reason="亲属", evaluator="李副组长",
+                 withdraw_judgements=True)  # fmt: skip
+    assert "副组长 李副组长 确认专家 专家1 回避（理由：亲属），撤回其判断 T-JUDGE" in [
+        e.summary for e in service.history(ROUND, B)
+    ]
+    assert service.review_state(ROUND, B).decision_outdated_reason == (
+        "决定作出后专家组有成员声明回避"
+    )
+    store.recuse(ROUND, A, member="专家1", reason="亲属", evaluator="秘书")
+    with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以撤销回避"):
+        store.withdraw_recusal(ROUND, A, member="专家1", reason="录入错误", evaluator="李副组长")
+    store.withdraw_recusal(ROUND, B, member="王组长", reason="录入错误", evaluator="李副组长")
+    assert store.decision_refusal(ROUND, B, "王组长") is None
+    assert store.decision_refusal(ROUND, B, "李副组长") is not None
+    # A 副组长 who declared 回避 too leaves nobody to decide: the refusal says so, and a
+    # second 副组长 presides once added.
+    store.recuse(ROUND, A, member="王组长", reason="关联企业", evaluator="秘书")
+    store.recuse(ROUND, A, member="李副组长", reason="关联企业", evaluator="秘书")
+    assert store.decision_refusal(ROUND, A, "王组长").endswith(
+        "；副组长 李副组长 也已声明回避，请再添加一名副组长代行（窗口：评审 → 专家组…；"
+        "命令行：zjtx panel add 姓名 --role deputy）"
+    )
+    assert store.positions(ROUND, B).presiding == "王组长"
+    assert store.positions(ROUND, A).presiding is None
+    store.add_member(ROUND, "赵副组长", role="deputy", evaluator="秘书")
+    assert store.positions(ROUND, A).presiding == "赵副组长"
+    assert store.decision_refusal(ROUND, A, "赵副组长") is None
+    assert [m.name for m in store.panel(ROUND).members] == [
+        "王组长",
+        "李副组长",
+        "赵副组长",
+        "专家1",
+    ]
 
 
 def test_the_refusal_a_window_shows_is_the_one_a_decision_gets(panels):
@@ -503,12 +581,22 @@ def test_upgrading_a_0007_database_adds_panels(database_url, tmp_path):
     location = resolve_location(database_url)
     engine = create_store_engine(location)
     migrate(engine, location, target="0007")
+    # The round as zjtx at 0007 wrote it (today's models have columns 0007 lacks).
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO evaluators (name, role, created_at) VALUES ('秘书', 'evaluator', :at)"
+            ),
+            {"at": "2025-05-01 08:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO rounds (name, tier, round_date, settings, created_by_id, created_at) "
+                "VALUES ('旧批次', 'srdi-sme', '2025-05-01', '{}', 1, :at)"
+            ),
+            {"at": "2025-05-01 08:00:00"},
+        )
     engine.dispose()
-    store = open_store(database_url, upgrade=False)
-    StoreService(store, scorer=PanelScorer()).create_round(
-        "旧批次", tier="srdi-sme", round_date=date(2025, 5, 1)
-    )
-    store.close()
     with open_store(database_url) as store:
         assert current_revision(store.engine) == head_revision()  # 0008 or later
         service = StoreService(store, scorer=PanelScorer())

@@ -275,3 +275,36 @@ def test_points_field_offers_what_the_applicants_data_allows(qtbot, window, serv
     dialog.criterion.setCurrentIndex(dialog.criterion.findData(unscored[0]))
     assert not dialog.points.isEnabled() and dialog.points.placeholderText() == "不计分"
     assert dialog.points.text() == "" and dialog.points.toolTip() == ""
+
+
+def test_the_deputy_decides_and_handles_recusals_where_the_chair_recused(
+    qtbot, window, service, sample_json
+):
+    """A 副组长 added in 专家组…: where the 组长 declared 回避 the dialog says the 副组长
+    decides and offers them 组长处理回避; the review pane offers them the decision there and
+    not on another applicant, where the 组长 decides."""
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    other = next(r.uscc for r in service.list_applicants(ROUND) if r.uscc != uscc)
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, "王组长", role="组长", evaluator=ME)
+    panels.recuse(ROUND, uscc, member="王组长", reason="曾在该企业任职", evaluator=ME)
+    window.select_applicant(uscc)
+    dialog = _open(qtbot, window)
+    assert [dialog.member_role.itemText(i) for i in range(dialog.member_role.count())] == [
+        "评审专家", "副组长", "组长",
+    ]  # fmt: skip
+    assert "尚无可代行的副组长，请添加" in dialog.decision.text()
+    _add(qtbot, dialog, ME, "福州大学", "副组长")
+    assert dialog.decision.text() == (
+        f"最终决定：尚未作出（只能由副组长 {ME}（组长 王组长 已回避）在评审面板中作出）"
+    )
+    assert dialog.records.isTabVisible(dialog.records.indexOf(dialog.chair_box))
+    dialog.close()
+    review = window.review
+    _select(qtbot, window, other)
+    qtbot.waitUntil(lambda: review.decision_refusal.isVisible(), timeout=TIMEOUT)
+    assert "最终决定只能由组长 王组长作出" in review.decision_refusal.text()
+    assert "是副组长（组长回避的企业由其代行决定）" in review.decision_refusal.text()
+    _select(qtbot, window, uscc)
+    qtbot.waitUntil(lambda: not review.decision_refusal.isVisible(), timeout=TIMEOUT)
+    assert review.decide_button.isEnabled() and review.save_action.isEnabled()

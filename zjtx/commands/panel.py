@@ -9,12 +9,13 @@ from contextlib import contextmanager
 from zjtx.cli import UsageError
 from zjtx.commands.rounds import _common, _Failure, _guarded, _service, _write_output
 from zjtx.commands.textout import MET_HELP, dump_json, met_word
+from zjtx.store.panel_deciding import PanelRefusedError
 from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     ApplicantPanel,
     PanelInfo,
 )
-from zjtx.store.panels import PanelRefusedError, Panels
+from zjtx.store.panels import Panels
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "panel",
         help="评审专家组：成员、各专家的判断与评分、回避声明、个人意见、各条目的一致与分歧",
         description="批次设有专家组时，各评审专家记录本人对人工判断条目的判断（计分条目给出评分）"
-        "和个人意见，声明回避的专家不能评审该企业；最终决定只能由组长作出。",
+        "和个人意见，声明回避的专家不能评审该企业；最终决定只能由组长作出（组长回避的企业"
+        "由副组长代行）。",
     )
     actions = parser.add_subparsers(dest="panel_command", metavar="ACTION")
 
@@ -31,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("round", metavar="ROUND")
     add.add_argument("--name", required=True, help="专家姓名")
     add.add_argument("--unit", default="", help="工作单位")
-    add.add_argument("--role", required=True, help="评审专家 或 组长")
+    add.add_argument(
+        "--role", required=True, help="评审专家、副组长（组长回避的企业由其代行决定）或 组长"
+    )
     _common(add, evaluator=True)
     add.set_defaults(func=cmd_add)
 
@@ -73,13 +77,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     recuse.add_argument(
         "--withdraw-judgements",
         action="store_true",
-        help="专家已作出判断或发表意见后才发现须回避：由组长确认，撤回其对该企业的判断和意见"
+        help="专家已作出判断或发表意见后才发现须回避：由组长（组长回避的企业由副组长）确认，"
+        "撤回其对该企业的判断和意见"
         "（审计记录中保留）",
     )
     _common(recuse, evaluator=True)
     recuse.set_defaults(func=cmd_recuse)
 
-    unrecuse = actions.add_parser("unrecuse", help="撤销误录的回避声明（由组长操作）")
+    unrecuse = actions.add_parser(
+        "unrecuse", help="撤销误录的回避声明（由组长操作；组长回避的企业由副组长）"
+    )
     _applicant(unrecuse)
     unrecuse.add_argument("--reason", required=True, help="撤销理由（如 录入错误）")
     _common(unrecuse, evaluator=True)
@@ -151,7 +158,7 @@ def render_positions(view: ApplicantPanel) -> str:
     decision = (
         f"{view.decision_text}（{view.decided_by}）；意见：{view.opinion}"
         if view.decision
-        else "尚未决定"
+        else "尚未决定" + (f"（由{view.who_decides}作出）" if view.members else "")
     )
     lines.append(f"最终决定：{decision}")
     if view.decision and view.decision_outdated_reason:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zjtx.store.panel_positions import CHAIR, ROLE_LABELS
+
 
 def summarize_event(event: Any) -> str:
     """One Chinese sentence for a panel audit event (zjtx.store.audit.summarize)."""
@@ -30,12 +32,17 @@ def summarize_event(event: Any) -> str:
             if after.get("opinion_withdrawn"):
                 parts.append("意见")
             return (
-                f"组长 {after['chair']} 确认专家 {after.get('member')} 回避（理由：{event.reason}）"
+                f"{_presiding(after)} 确认专家 {after.get('member')} 回避（理由：{event.reason}）"
                 + (f"，撤回其{'和'.join(parts)}" if parts else "")
             )
         return f"专家 {after.get('member')} 声明回避（理由：{event.reason}）"
     if action == "panel-recusal-withdraw":
-        return f"组长 {after.get('chair')} 撤销专家 {after.get('member')} 的回避（理由：{event.reason}）"
+        return f"{_presiding(after)} 撤销专家 {after.get('member')} 的回避（理由：{event.reason}）"
     if action == "panel-opinion":
         return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
     return action
+
+
+def _presiding(after: dict[str, Any]) -> str:
+    """Who handled a 回避: 组长 or 副组长 (events before 副组长 existed name the 组长) and name."""
+    return f"{ROLE_LABELS.get(after.get('chair_role') or CHAIR, '组长')} {after.get('chair')}"

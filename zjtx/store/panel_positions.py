@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from zjtx.domain.labels import decision_shown
 
-EXPERT, CHAIR = "expert", "chair"
-ROLE_LABELS = {EXPERT: "评审专家", CHAIR: "组长"}
+EXPERT, DEPUTY, CHAIR = "expert", "deputy", "chair"
+ROLE_LABELS = {EXPERT: "评审专家", DEPUTY: "副组长", CHAIR: "组长"}
+ROLE_ORDER = {CHAIR: 0, DEPUTY: 1, EXPERT: 2}  # how a panel is listed: 组长, 副组长, experts
+
+
+class _Member(Protocol):
+    role: str
+
+
+M = TypeVar("M", bound=_Member)
 MEAN, TRIMMED = "mean", "trimmed"
 AGGREGATION_LABELS = {MEAN: "算术平均", TRIMMED: "去掉一个最高分和一个最低分后平均"}
 TRIM_FROM = 5  # members' scores needed before the highest and lowest are dropped
@@ -61,6 +69,17 @@ def aggregate(points: Sequence[Decimal], rule: str) -> Aggregate:
         mean = sum(ordered, Decimal(0)) / len(ordered)
         value = mean.quantize(CENT, rounding=ROUND_HALF_UP)
     return Aggregate(rule, value, tuple(ordered), dropped)
+
+
+def presiding(members: Sequence[M], recused: Callable[[M], bool]) -> M | None:
+    """Who presides over the panel for one applicant (makes the final decision, handles
+    others' 回避): the 组长; where the 组长 declared 回避, the first 副组长 (in panel order) who
+    did not; None when there is no 组长 or nobody left to preside. ``members``: objects with
+    a ``role``."""
+    chair = next((m for m in members if m.role == CHAIR), None)
+    if chair is None or not recused(chair):
+        return chair
+    return next((m for m in members if m.role == DEPUTY and not recused(m)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +259,26 @@ class ApplicantPanel:
         """The decision as shown: 推荐（需复核） while it needs a second look."""
         return decision_shown(self.decision_label, self.decision_outdated_reason)
 
+    @property
+    def presiding(self) -> str | None:
+        """The member who decides on this applicant (presiding()), by name."""
+        member = presiding(self.members, lambda m: m.name in self.recusals)
+        return member.name if member is not None else None
+
+    @property
+    def who_decides(self) -> str:
+        """Who makes the final decision, in words: 组长 X; 副组长 Y where the 组长 declared
+        回避; or what is missing."""
+        chair = next((m.name for m in self.members if m.role == CHAIR), None)
+        presiding = self.presiding
+        if chair is None:
+            return "组长（尚未指定）"
+        if presiding == chair:
+            return f"组长 {chair}"
+        if presiding is not None:
+            return f"副组长 {presiding}（组长 {chair} 已回避）"
+        return f"副组长（组长 {chair} 已回避，尚无可代行的副组长，请添加）"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "round": self.round_name,
@@ -255,6 +294,7 @@ class ApplicantPanel:
             "decided_by": self.decided_by,
             "opinion": self.opinion,
             "decision_outdated_reason": self.decision_outdated_reason,
+            "presiding": self.presiding,
         }
 
 

@@ -32,7 +32,6 @@ from zjtx.store.identity import record_evaluator, review_evaluator
 from zjtx.store.models import (
     Applicant,
     Evaluation,
-    Evaluator,
     Panel,
     PanelJudgement,
     PanelMember,
@@ -42,10 +41,19 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
+from zjtx.store.panel_deciding import (
+    PanelRefusedError,
+    after_chair,
+    decider_refusal,
+    members_of,
+    panel_of,
+    recusal_of,
+)
 from zjtx.store.panel_points import checked_points, decimal_of, points_high, stored_number
 from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     CHAIR,
+    DEPUTY,
     MEAN,
     ROLE_LABELS,
     TRIM_FROM,
@@ -57,6 +65,7 @@ from zjtx.store.panel_positions import (
     MemberInfo,
     PanelInfo,
     PanelRecords,
+    presiding,
 )
 
 # What a failed read of the panel's records left undone (a rulebook that cannot judge an
@@ -64,17 +73,13 @@ from zjtx.store.panel_positions import (
 UNREAD = "专家组记录未读取"
 
 
-class PanelRefusedError(ReviewRuleError):
-    """A panel rule refuses the action (not a member, 回避, only the 组长 decides...)."""
-
-
 def parse_role(text: str) -> str:
-    """The role code of 评审专家 / 组长 (or expert / chair)."""
+    """The role code of 评审专家 / 副组长 / 组长 (or expert / deputy / chair)."""
     value = (text or "").strip()
     for code, label in ROLE_LABELS.items():
         if value in (code, label):
             return code
-    raise ReviewRuleError(f"专家组角色只能是 评审专家 或 组长，收到 “{text}”")
+    raise ReviewRuleError(f"专家组角色只能是 评审专家、副组长 或 组长，收到 “{text}”")
 
 
 def parse_aggregation(text: str) -> str:
@@ -89,17 +94,6 @@ def parse_aggregation(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- rules
-
-
-def _panel(session: Session, round_row: Round) -> Panel | None:
-    return session.scalar(select(Panel).where(Panel.round_id == round_row.id))
-
-
-def _members(session: Session, panel: Panel | None) -> list[PanelMember]:
-    if panel is None:
-        return []
-    rows = session.scalars(select(PanelMember).where(PanelMember.panel_id == panel.id)).all()
-    return sorted(rows, key=lambda m: (m.role != CHAIR, m.id))
 
 
 def _required(text: str | None, label: str, empty: str) -> str:
@@ -119,59 +113,6 @@ def _opinion(session: Session, member: PanelMember, applicant: Applicant) -> Pan
     )
 
 
-def _recused(session: Session, member: PanelMember, applicant: Applicant) -> PanelRecusal | None:
-    return session.scalar(
-        select(PanelRecusal).where(
-            PanelRecusal.member_id == member.id, PanelRecusal.applicant_id == applicant.id
-        )
-    )
-
-
-def check_decider(
-    session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
-) -> None:
-    """Refuse a final decision by anyone but the panel's 组长 when the round has a panel
-    (a round without one is single-evaluator: whoever reviews decides)."""
-    # The review being saved is still in memory: flushing it here would count two versions.
-    with session.no_autoflush:
-        _check_decider(session, round_row, applicant, actor)
-
-
-def _check_decider(
-    session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
-) -> None:
-    refusal = _decider_refusal(session, round_row, applicant, actor.name)
-    if refusal is not None:
-        raise PanelRefusedError(refusal)
-
-
-def _decider_refusal(
-    session: Session, round_row: Round, applicant: Applicant, name: str
-) -> str | None:
-    """Why ``name`` may not make the final decision on an applicant, or None if they may."""
-    members = _members(session, _panel(session, round_row))
-    if not members:
-        return None
-    chair = next((m for m in members if m.role == CHAIR), None)
-    mine = next((m for m in members if m.name == name), None)
-    who = f"组长 {chair.name}" if chair else "组长（专家组尚未指定组长，请先添加）"
-    if mine is None or mine.role != CHAIR:
-        what = f"{name} 是评审专家" if mine else f"{name} 不是专家组成员"
-        return f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；{what}" + (
-            "，请在“专家组”中（窗口：评审 → 专家组…；命令行：zjtx panel judge / opinion）"
-            "记录本人的判断和意见"
-            if mine
-            else "，可以查看但不能作出决定"
-        )
-    recusal = _recused(session, mine, applicant)
-    if recusal is not None:
-        return (
-            f"组长 {mine.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）："
-            f"{recusal.reason}；不能对其作出最终决定"
-        )
-    return None
-
-
 class Panels:
     """Saves and reads expert panels; every change is one transaction with its audit event."""
 
@@ -185,7 +126,7 @@ class Panels:
         """The round's panel (no members when it has none)."""
         with self.store.session() as session:
             round_row = find_round(session, round_name)
-            panel = _panel(session, round_row)
+            panel = panel_of(session, round_row)
             counts = dict(
                 session.execute(
                     select(PanelJudgement.member_id, func.count()).group_by(
@@ -195,7 +136,7 @@ class Panels:
             )
             members = tuple(
                 MemberInfo(m.name, m.unit, m.role, counts.get(m.id, 0))
-                for m in _members(session, panel)
+                for m in members_of(session, panel)
             )
             return PanelInfo(round_row.name, panel.aggregation if panel else MEAN, members)
 
@@ -213,12 +154,12 @@ class Panels:
             round_row = find_round(session, round_name)
             check_open(round_row, "修改专家组")
             actor = evaluator_row(session, record_evaluator(evaluator))
-            panel = _panel(session, round_row)
+            panel = panel_of(session, round_row)
             if panel is None:
                 panel = Panel(round_id=round_row.id, aggregation=MEAN, created_at=utc_now())
                 session.add(panel)
                 session.flush()
-            members = _members(session, panel)
+            members = members_of(session, panel)
             if any(m.name == name for m in members):
                 raise PanelRefusedError(f"{name} 已是批次 “{round_row.name}” 的专家组成员")
             chair = next((m for m in members if m.role == CHAIR), None)
@@ -265,7 +206,7 @@ class Panels:
             round_row = find_round(session, round_name)
             check_open(round_row, "修改专家组")
             actor = evaluator_row(session, record_evaluator(evaluator))
-            panel = _panel(session, round_row)
+            panel = panel_of(session, round_row)
             if panel is None:
                 raise PanelRefusedError(f"批次 “{round_row.name}” 还没有专家组，请先添加成员")
             before = {"aggregation": panel.aggregation}
@@ -273,7 +214,7 @@ class Panels:
             session.add(audit.event(actor, "panel-aggregation", "panel", panel.id, round_row,
                                     before=before, after={"aggregation": code,
                                     "label": AGGREGATION_LABELS[code]}))  # fmt: skip
-            members = len(_members(session, panel))
+            members = len(members_of(session, panel))
         if code == TRIMMED and members < TRIM_FROM:
             return (
                 f"注意：去掉一个最高分和一个最低分须有 {TRIM_FROM} 名及以上专家评分；本专家组现有 "
@@ -292,7 +233,7 @@ class Panels:
         return round_row, applicant, self._member(session, round_row, member)
 
     def _member(self, session: Session, round_row: Round, name: str) -> PanelMember:
-        members = _members(session, _panel(session, round_row))
+        members = members_of(session, panel_of(session, round_row))
         member = next((m for m in members if m.name == (name or "").strip()), None)
         if member is None:
             listed = "、".join(m.name for m in members) or "尚无成员"
@@ -324,7 +265,7 @@ class Panels:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录专家判断"
             )
-            recusal = _recused(session, person, applicant)
+            recusal = recusal_of(session, person, applicant)
             if recusal is not None:
                 raise PanelRefusedError(
                     f"{person.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）："
@@ -378,7 +319,7 @@ class Panels:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录回避"
             )
-            if _recused(session, person, applicant) is not None:
+            if recusal_of(session, person, applicant) is not None:
                 raise PanelRefusedError(f"{person.name} 已声明回避企业 {applicant.name}")
             given = session.scalars(
                 select(PanelJudgement)
@@ -401,11 +342,12 @@ class Panels:
                         "（窗口：评审 → 专家组… → 组长处理回避；命令行：zjtx panel recuse … "
                         "--withdraw-judgements，由组长操作）"
                     )
-                chair = self._chair_acting(
+                chair = self._presiding_acting(
                     session, round_row, applicant, recorder, "确认评审后的回避"
                 )
                 after |= {
                     "chair": chair.name,
+                    "chair_role": chair.role,
                     "withdrawn": [j.criterion for j in given],
                     "opinion_withdrawn": opinion is not None,
                 }
@@ -415,7 +357,7 @@ class Panels:
                     session.delete(opinion)
             row = PanelRecusal(member_id=person.id, applicant_id=applicant.id, reason=reason)
             session.add(row)
-            if given or opinion is not None or person.role == CHAIR:
+            if given or opinion is not None or person.role in (CHAIR, DEPUTY):
                 # What the panel said, or who decides, changed under a decision taken.
                 review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
                 if review is not None and review.decision is not None:
@@ -437,10 +379,10 @@ class Panels:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "撤销回避"
             )
-            recusal = _recused(session, person, applicant)
+            recusal = recusal_of(session, person, applicant)
             if recusal is None:
                 raise PanelRefusedError(f"{person.name} 没有声明回避企业 {applicant.name}")
-            chair = self._chair_acting(session, round_row, applicant, recorder, "撤销回避")
+            chair = self._presiding_acting(session, round_row, applicant, recorder, "撤销回避")
             before = {"member": person.name, "reason": recusal.reason}
             recusal_id = recusal.id
             session.delete(recusal)
@@ -448,27 +390,32 @@ class Panels:
             session.add(audit.event(actor, "panel-recusal-withdraw", "panel_recusal",
                                     recusal_id, round_row, applicant_id=applicant.id,
                                     uscc=applicant.uscc, before=before,
-                                    after={"member": person.name, "chair": chair.name},
+                                    after={"member": person.name, "chair": chair.name,
+                                           "chair_role": chair.role},
                                     reason=reason))  # fmt: skip
 
-    def _chair_acting(
+    def _presiding_acting(
         self, session: Session, round_row: Round, applicant: Applicant, recorder: str, doing: str
     ) -> PanelMember:
-        """The panel's 组长 when it is they who act and they have not recused from the
-        applicant (a recused 组长 neither lifts their own 回避 nor rules on others');
-        otherwise refused, naming them."""
-        members = _members(session, _panel(session, round_row))
+        """The member presiding for the applicant (the 组长, or a 副组长 where the 组长
+        declared 回避) when it is they who act; otherwise refused, naming who may (a 组长 who
+        declared 回避 neither lifts it nor rules on others' there)."""
+        members = members_of(session, panel_of(session, round_row))
         chair = next((m for m in members if m.role == CHAIR), None)
         if chair is None:
             raise PanelRefusedError(f"批次 “{round_row.name}” 的专家组尚未指定组长，不能{doing}")
-        if chair.name != recorder:
+        presider = presiding(members, lambda m: recusal_of(session, m, applicant) is not None)
+        if presider is not None and presider.name == recorder:
+            return presider
+        if presider is chair:
             raise PanelRefusedError(f"只有组长 {chair.name} 可以{doing}（当前评审人：{recorder}）")
-        if _recused(session, chair, applicant) is not None:
+        recused = f"组长 {chair.name} 已声明回避企业 {applicant.name}"
+        if presider is not None:
             raise PanelRefusedError(
-                f"组长 {chair.name} 已声明回避企业 {applicant.name}，不能{doing}；"
-                "组长本人的回避不能由本人撤销"
+                f"{recused}，只有副组长 {presider.name} 可以{doing}（当前评审人：{recorder}）"
             )
-        return chair
+        own = "；组长本人的回避不能由本人撤销" if recorder == chair.name else ""
+        raise PanelRefusedError(f"{recused}，不能{doing}{own}；{after_chair(members, None)}")
 
     def opinion(
         self, round_name: str, uscc: str, *, member: str, text: str, evaluator: str | None
@@ -480,7 +427,7 @@ class Panels:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录专家意见"
             )
-            recusal = _recused(session, person, applicant)
+            recusal = recusal_of(session, person, applicant)
             if recusal is not None:
                 raise PanelRefusedError(
                     f"{person.name} 已声明回避企业 {applicant.name}（{applicant.uscc}），"
@@ -596,7 +543,7 @@ class Panels:
         with self.store.session() as session:
             round_row = find_round(session, round_name)
             applicant = find_applicant(session, round_row, uscc)
-            return _decider_refusal(session, round_row, applicant, evaluator)
+            return decider_refusal(session, round_row, applicant, evaluator)
 
     def positions(self, round_name: str, uscc: str) -> ApplicantPanel:
         """Every member's position on every judgement item of an applicant, whether they
@@ -640,8 +587,8 @@ class Panels:
                 reviews = reviews.join(Applicant, Applicant.id == Review.applicant_id).where(
                     Applicant.round_id == round_row.id
                 )
-            panel = _panel(session, round_row)
-            members = _members(session, panel)
+            panel = panel_of(session, round_row)
+            members = members_of(session, panel)
             records = _records(
                 session, round_row, panel, members, {a.id: a.uscc for a in applicants}, only
             )
@@ -686,8 +633,8 @@ class Panels:
         query per table for the whole round; None when the round has no panel members."""
         with self.store.session() as session:
             round_row = find_round(session, round_name)
-            panel = _panel(session, round_row)
-            members = _members(session, panel)
+            panel = panel_of(session, round_row)
+            members = members_of(session, panel)
             if panel is None or not members:
                 return None
             query = select(Applicant.id, Applicant.uscc).where(Applicant.round_id == round_row.id)

@@ -58,7 +58,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
-from zjtx.store.panels import check_decider
+from zjtx.store.panel_deciding import check_decider
 from zjtx.store.registry import check_not_registered, share_register
 
 # Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.

@@ -35,6 +35,7 @@ from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     AGREE,
     CHAIR,
+    DEPUTY,
     DISAGREE,
     EXPERT,
     MEAN,
@@ -127,8 +128,9 @@ class PanelDialog(QDialog):
         self.member_unit = QLineEdit()
         self.member_unit.setPlaceholderText("工作单位")
         self.member_role = QComboBox()
-        for code in (EXPERT, CHAIR):
+        for code in (EXPERT, DEPUTY, CHAIR):
             self.member_role.addItem(ROLE_LABELS[code], code)
+        self.member_role.setToolTip("副组长：组长声明回避的企业由其代行最终决定和处理回避")
         self.add_button = QPushButton("添加成员")
         self.add_button.clicked.connect(self.add_member)
         self.remove_button = QPushButton("移除所选成员")
@@ -356,9 +358,7 @@ class PanelDialog(QDialog):
                 f"最终决定：{view.decision_text}（{view.decided_by or '—'}）；意见：{view.opinion}"
             )
         else:
-            chair = next((m.name for m in view.members if m.role == CHAIR), None)
-            who = f"组长 {chair}" if chair else "组长（尚未指定）"
-            self.decision.setText(f"最终决定：尚未作出（只能由{who}在评审面板中作出）")
+            self.decision.setText(f"最终决定：尚未作出（只能由{view.who_decides}在评审面板中作出）")
 
     def _show_mine(self, info: PanelInfo, view: ApplicantPanel | None) -> None:
         me = self.evaluator_getter()
@@ -383,8 +383,9 @@ class PanelDialog(QDialog):
         for widget in self.mine_widgets:
             widget.setEnabled(editable)
         self._criterion_chosen()
-        # The 组长's box: shown to the 组长 only, for the applicant chosen.
-        chair = member is not None and member.role == CHAIR and view is not None
+        # The 组长's box: shown to the member presiding for the applicant chosen only (the
+        # 组长, or a 副组长 where the 组长 declared 回避).
+        chair = member is not None and view is not None and view.presiding == member.name
         self.records.setTabVisible(self.records.indexOf(self.chair_box), chair)
         chosen_member = self.chair_member.currentData()
         self.chair_member.clear()
