@@ -241,15 +241,23 @@ def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):
     code, out, err = run(capsys, "round", "restore", "专精特新2026")
     assert (code, err) == (0, "")
     assert out.strip() == (
-        "已恢复批次 “专精特新2026”，可以继续导入和评审；已按培育库重新核对：批次 “专精特新2026”："
+        "已恢复批次 “专精特新2026”，可以继续导入和评审；已按培育库重新核对："
         "1 家企业的培育库提示有变化（新增 1 条）"
     )
     code, out, _ = run(capsys, "round", "show", "专精特新2026", "--json")
     assert json.loads(out)["registry_recheck_due"] is None
+    run(capsys, "round", "archive", "专精特新2026")
+    code, out, _ = run(capsys, "round", "restore", "专精特新2026", "--json")
+    restored = json.loads(out)
+    assert (restored["name"], restored["archived_at"], restored["rechecked"]) == (
+        "专精特新2026",
+        None,
+        [],
+    )
     _execute(tmp_path, "UPDATE rounds SET registry_checks = NULL")
     code, out, _ = run(capsys, "round", "show", "专精特新2026")
     assert (
-        "注意：本批次的培育库提示是较早版本的 zjtx 核对的，此后核对的规则有更新；"
+        "注意：本批次的培育库提示由较早版本的 zjtx 核对得出，此后核对规则已有更新；"
         "可用 zjtx registry recheck 按现行培育库重新核对"
     ) in out
     run(capsys, "registry", "recheck")
@@ -287,6 +295,7 @@ def test_a_damaged_applicant_does_not_keep_a_list_out(capsys, tmp_path):
     )
     assert (
         f"· 批次 “专精特新2026”：1 家企业的培育库提示有变化（新增 1 条）；1 家企业的数据在数据库中"
-        f"已损坏，未能核对：{names[1]}（{make_uscc(2)}）第 1 版的字段值（请联系技术支持修复后运行 "
-        "zjtx registry recheck）"
+        f"已损坏，未能核对：{names[1]}（{make_uscc(2)}）第 1 版的字段值（请联系技术支持检查数据库，"
+        "修复后再重新核对）"
     ) in out
+    assert "数据修复后可用 zjtx registry recheck 重新核对" in out

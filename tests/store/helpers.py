@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.issues import Issue, Severity
 from zjtx.domain.results import (
@@ -191,3 +193,24 @@ def write_newer_little_giant(path: Path, version: str = "2026.2", *edits: tuple[
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, "utf-8")
     return path
+
+
+def insert_old_round(engine: Any, name: str, tier: str = "srdi-sme") -> None:
+    """A round (and its creating evaluator) written with plain SQL, as a zjtx of an earlier
+    revision wrote it: today's models name columns an old schema lacks."""
+    at = "2025-05-01 08:00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO evaluators (name, role, created_at) VALUES ('秘书', 'evaluator', :at)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO rounds (name, tier, round_date, settings, created_by_id, created_at) "
+                "VALUES (:name, :tier, '2025-05-01', '{}', "
+                "(SELECT id FROM evaluators WHERE name = '秘书'), :at)"
+            ),
+            {"name": name, "tier": tier, "at": at},
+        )

@@ -244,3 +244,19 @@ def test_a_judgement_items_revision_saved_as_a_confirmation_becomes_an_override(
         assert overrides == {make_uscc(1): [True], make_uscc(2): [False]}
         report = service.rescore("2026", evaluator="王")
         assert report.verdict_changes == ((make_uscc(1), "pending", "not_qualified"),)
+
+
+def test_a_round_with_no_applicant_is_not_left_to_recheck_after_the_upgrade(database_url, tmp_path):
+    """Revision 0014: a round that held applicants before it asks for the register's checks
+    again (an older zjtx gave its warnings); an empty round does not, even once imported."""
+    with open_store(database_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        service.create_round("有企业", tier="srdi-sme", round_date=date(2026, 5, 20))
+        service.create_round("空批次", tier="srdi-sme", round_date=date(2026, 5, 20))
+        service.import_file("有企业", make_file(tmp_path / "a.xlsx", [make_applicant(1)]))
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0013'"))
+            connection.execute(text("ALTER TABLE rounds DROP COLUMN registry_checks"))
+    with open_store(database_url) as store, store.engine.connect() as connection:
+        stamps = dict(connection.execute(text("SELECT name, registry_checks FROM rounds")).all())
+    assert stamps == {"有企业": None, "空批次": 1}

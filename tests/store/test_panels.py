@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
 
 from tests.store.helpers import (
     RuleScorer,
+    insert_old_round,
     make_applicant,
     make_file,
     make_uscc,
@@ -581,21 +581,7 @@ def test_upgrading_a_0007_database_adds_panels(database_url, tmp_path):
     location = resolve_location(database_url)
     engine = create_store_engine(location)
     migrate(engine, location, target="0007")
-    # The round as zjtx at 0007 wrote it (today's models have columns 0007 lacks).
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO evaluators (name, role, created_at) VALUES ('秘书', 'evaluator', :at)"
-            ),
-            {"at": "2025-05-01 08:00:00"},
-        )
-        connection.execute(
-            text(
-                "INSERT INTO rounds (name, tier, round_date, settings, created_by_id, created_at) "
-                "VALUES ('旧批次', 'srdi-sme', '2025-05-01', '{}', 1, :at)"
-            ),
-            {"at": "2025-05-01 08:00:00"},
-        )
+    insert_old_round(engine, "旧批次")
     engine.dispose()
     with open_store(database_url) as store:
         assert current_revision(store.engine) == head_revision()  # 0008 or later

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.registry_fixtures import list_names, write_list
-from tests.store.helpers import make_applicant, make_file, make_uscc
+from tests.store.helpers import insert_old_round, make_applicant, make_file, make_uscc
 from zjtx.intake.published_list import read_published_list
 from zjtx.store import InvalidRequestError, NotFoundError, StoreService, open_store
 from zjtx.store.engine import create_store_engine, current_revision, head_revision, migrate
@@ -249,12 +249,8 @@ def test_upgrading_an_existing_database_adds_the_register(database_url, tmp_path
     location = resolve_location(database_url)
     engine = create_store_engine(location)
     migrate(engine, location, target="0006")
+    insert_old_round(engine, "旧批次")
     engine.dispose()
-    store = open_store(database_url, upgrade=False)
-    StoreService(store, scorer=scorer).create_round(
-        "旧批次", tier="srdi-sme", round_date=date(2025, 5, 1)
-    )
-    store.close()
     with open_store(database_url) as store:
         assert current_revision(store.engine) == head_revision() >= "0007"
         service = StoreService(store, scorer=scorer)

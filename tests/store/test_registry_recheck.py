@@ -170,7 +170,9 @@ def test_a_damaged_version_in_an_open_round_is_named_and_passed_by(
 ):
     """A version whose stored data are damaged (edited by hand, a disk fault) cannot be
     checked again: the list is still entered and the other applicants checked; the recheck
-    names the damaged one (applicant, version, what) and the round stays due for a recheck."""
+    names the damaged one (applicant, version, what); each recheck names it again, and no
+    line asks for one more (a recheck cannot mend it), not even in a round an older zjtx
+    checked."""
     from tests.store.test_errors import ROUND as DAMAGED
     from tests.store.test_errors import _damage
 
@@ -186,7 +188,7 @@ def test_a_damaged_version_in_an_open_round_is_named_and_passed_by(
     assert recheck.damaged == (f"{named.removeprefix('企业 ')}第 1 版的{what}",)
     assert recheck.summary().endswith(
         f"；1 家企业的数据在数据库中已损坏，未能核对：{recheck.damaged[0]}"
-        "（请联系技术支持修复后运行 zjtx registry recheck）"
+        "（请联系技术支持检查数据库，修复后再重新核对）"
     )
     assert recheck.to_dict()["damaged"] == list(recheck.damaged)
     assert _codes(service, DAMAGED, 1) == _codes(service, DAMAGED, 3) == ["registry-already-holds"]
@@ -194,9 +196,13 @@ def test_a_damaged_version_in_an_open_round_is_named_and_passed_by(
     assert service.registry_recheck_due(DAMAGED) is None
     rechecked = service.registry.recheck_rounds(evaluator="张三")
     assert [(r.applicants, r.damaged) for r in rechecked] == [(0, recheck.damaged)]
+    _checked_by_older_zjtx(service, DAMAGED)
+    assert service.registry_recheck_due(DAMAGED) is not None
+    rechecked = service.registry.recheck_rounds(evaluator="张三")
+    assert service.registry_recheck_due(DAMAGED) is None
     assert rechecked[0].summary() == (
         f"批次 “{DAMAGED}”：1 家企业的数据在数据库中已损坏，未能核对：{recheck.damaged[0]}"
-        "（请联系技术支持修复后运行 zjtx registry recheck）"
+        "（请联系技术支持检查数据库，修复后再重新核对）"
     )
 
 
@@ -462,7 +468,7 @@ def test_a_round_checked_by_an_older_zjtx_asks_to_be_checked_again(service, tmp_
     _import(service, write_list(tmp_path / "2025.xlsx", list_names(2)), year=2025)
     _checked_by_older_zjtx(service, ROUND)
     assert service.registry_recheck_due(ROUND) == (
-        "本批次的培育库提示是较早版本的 zjtx 核对的，此后核对的规则有更新"
+        "本批次的培育库提示由较早版本的 zjtx 核对得出，此后核对规则已有更新"
     )
     assert service.registry_recheck_due("空批次") is None
     service.create_round("新批次", tier="srdi-sme", round_date=date(2026, 6, 1))

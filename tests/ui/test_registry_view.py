@@ -372,7 +372,7 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.refresh_rounds(select=ROUND)
     qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT)
-    assert banner.text().startswith("本批次的培育库提示是较早版本的 zjtx 核对的")
+    assert banner.text().startswith("本批次的培育库提示由较早版本的 zjtx 核对得出")
     assert 'href="recheck"' in banner.text()
     with qtbot.waitSignal(window.message, timeout=TIMEOUT) as message:
         banner.linkActivated.emit("recheck")
@@ -402,3 +402,53 @@ def test_the_status_bar_note_names_damaged_applicants():
         "数据已损坏、未能核对：乙公司（91）第 1 版的字段值，请联系技术支持"
     )
     assert rechecked_note([]) == ""
+
+
+def test_the_recheck_line_follows_a_recheck_from_the_register_window(
+    window, qtbot, service, tmp_path, monkeypatch
+):
+    """The line goes after 培育库 → 重新核对批次 even when the open round's warnings did not
+    change; a recheck from its link that fails (a colleague holds the register) shows the
+    error and brings the line back with its link."""
+    from sqlalchemy import text
+
+    from zjtx.store.errors import DatabaseBusyError
+
+    _import(service, write_list(tmp_path / "2025.xlsx", list_names(3)), "srdi-sme", 2025)
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": "无锡从未入库科技有限公司", "uscc": make_uscc(1)}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.import_paths(ROUND, [path])
+
+    def checked_by_older_zjtx() -> None:
+        with service.store.session() as session:
+            session.execute(text("UPDATE rounds SET registry_checks = NULL"))
+            session.commit()
+
+    checked_by_older_zjtx()
+    banner = window.registry_recheck_banner
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT)
+    assert banner.text().endswith('<a href="recheck">按现行规则重新核对全部未归档的批次…</a>')
+
+    failures: list[BaseException] = []
+    monkeypatch.setattr(window, "show_error", failures.append)
+
+    def busy(**_options):
+        raise DatabaseBusyError("有同事正在导入申报文件或更新培育库；培育库未作改动，请稍后再试")
+
+    monkeypatch.setattr(service.registry, "recheck_rounds", busy)
+    banner.linkActivated.emit("recheck")
+    qtbot.waitUntil(lambda: len(failures) == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: 'href="recheck"' in banner.text(), timeout=TIMEOUT)
+    assert banner.isVisible() and service.registry_recheck_due(ROUND) is not None
+    monkeypatch.undo()
+
+    view = _open_view(window, qtbot)
+    view.recheck_action.trigger()
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=TIMEOUT)
+    assert "均无变化" in view.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
+    assert not banner.isVisible()

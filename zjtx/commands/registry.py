@@ -234,6 +234,8 @@ def _rechecked(rechecked: Any) -> str:
         lines.append(
             f"请在评审中确认新的提示，并复核、重新保存这些“{Decision.RECOMMEND.label}”决定"
         )
+    if damaged:
+        lines.append("数据修复后可用 zjtx registry recheck 重新核对")
     return "\n".join(lines)
 
 

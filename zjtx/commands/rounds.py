@@ -427,12 +427,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     with _service() as service:
         restored = service.restore_round(args.name, evaluator=args.evaluator)
-    _emit(
-        args,
-        restored.to_dict(),
-        f"已恢复批次 “{restored.info.name}”，可以继续导入和评审"
-        + "".join(f"；已按培育库重新核对：{r.summary()}" for r in restored.rechecked),
-    )
+    _emit(args, restored.to_dict(), restored.text())
     return 0
 
 

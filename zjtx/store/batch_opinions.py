@@ -1,5 +1,4 @@
-"""Batch decisions: the opinion template filled for each applicant, and what a batch did to
-each one."""
+"""Batch decisions: the opinion template filled per applicant, and each one's outcome."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Who makes the final decision in a round with a panel (the 组长, or a 副组长 where the 组长
-declared 回避), and the panel's rows the rules read."""
+"""Who decides in a round with a panel: the 组长, or a 副组长 where the 组长 declared 回避."""
 
 from __future__ import annotations
 

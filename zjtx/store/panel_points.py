@@ -1,5 +1,4 @@
-"""A member's points on a scored judgement item, checked against what the applicant's data
-allow, and the figures as a stored result holds them."""
+"""A panel member's points on a scored item, within what the applicant's data allow."""
 
 from __future__ import annotations
 

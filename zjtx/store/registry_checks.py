@@ -55,7 +55,9 @@ SUGGESTION_LIMIT = 200  # applicants per file given near-name suggestions (each 
 FIELD_TITLE = {field: title.value for title, field in HOLDS_FIELD.items()}
 DECLARED_CODES = ("registry-declared-contradicted", "registry-declared-not-on-record")
 # The version of these checks. Raise it with any change that would give data already stored
-# other warnings: a round last checked under a lower number asks to be checked again.
+# other warnings: a round last checked under a lower number asks to be checked again. (On a
+# shared PostgreSQL every workstation should take that update: an older zjtx importing into
+# a round does not lower its number.)
 REGISTRY_CHECKS = 1
 
 

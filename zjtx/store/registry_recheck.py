@@ -40,6 +40,8 @@ from zjtx.store.registry_checks import (
 
 PREFIX = "registry-"
 CHUNK = 1000  # applicants read per query
+# What to do about a version a recheck passed by: it cannot be mended by checking again.
+DAMAGED_REMEDY = "请联系技术支持检查数据库，修复后再重新核对"
 # The values the register's checks read (of each applicant's current version).
 _READ = ("name", "uscc", "application_type", *FIELD_TITLE)
 
@@ -80,7 +82,9 @@ class RoundRecheck:
             changes.append(f"内容更新 {self.reworded} 条")
         said = []
         if self.applicants:
-            text = f"{self.applicants} 家企业的培育库提示有变化（{'，'.join(changes)}）"
+            text = f"{self.applicants} 家企业的培育库提示有变化" + (
+                f"（{'，'.join(changes)}）" if changes else ""
+            )
             if self.recommended:
                 text += (
                     f"，其中 {len(self.recommended)} 家已决定“{Decision.RECOMMEND.label}”，需复核："
@@ -91,7 +95,7 @@ class RoundRecheck:
             said.append(
                 f"{len(self.damaged)} 家企业的数据在数据库中已损坏，未能核对："
                 + "、".join(self.damaged)
-                + "（请联系技术支持修复后运行 zjtx registry recheck）"
+                + f"（{DAMAGED_REMEDY}）"
             )
         return f"批次 “{self.round_name}”：" + "；".join(said)
 
@@ -189,8 +193,9 @@ def recheck_open_rounds(
         checked = _recheck(session, round_row, checker, actor, now, touched)
         if checked is not None:
             done.append(checked)
-        whole = checked is None or not checked.damaged
-        if touched is None and whole and round_row.registry_checks != REGISTRY_CHECKS:
+        # Stamped even when a damaged version was passed by: no recheck can mend it, and
+        # each recheck names it again.
+        if touched is None and round_row.registry_checks != REGISTRY_CHECKS:
             round_row.registry_checks = REGISTRY_CHECKS
     return done
 
@@ -211,7 +216,7 @@ def recheck_due(session: Session, round_row: Round) -> str | None:
         return None
     if session.scalar(select(RegistryEntry.id).limit(1)) is None:
         return None
-    return "本批次的培育库提示是较早版本的 zjtx 核对的，此后核对的规则有更新"
+    return "本批次的培育库提示由较早版本的 zjtx 核对得出，此后核对规则已有更新"
 
 
 def _recheck(
@@ -242,6 +247,8 @@ def _recheck(
         except ValueError:  # a JSON text the driver could not decode, nobody knows whose
             # Those versions are passed by and named; the rest of the chunk is checked.
             bad = undecodable_versions(session, Applicant.id.in_(chunk))
+            if not bad:
+                raise  # not a JSON text after all: the driver's error, unexplained
             damaged |= {owner: version_part(*found[:4]) for owner, found in bad.items()}
             rows += _read(session, Applicant.id.in_([i for i in chunk if i not in bad]))
     rows.sort(key=lambda row: row[0])

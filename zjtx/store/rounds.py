@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store import audit
+from zjtx.store.bulk import gc_paused
 from zjtx.store.common import (
     check_open,
     check_text,
@@ -43,6 +44,14 @@ class RoundRestored:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.info.to_dict(), "rechecked": [r.to_dict() for r in self.rechecked]}
+
+    def text(self) -> str:
+        """One Chinese sentence: restored, and what checking it against the register did."""
+        said = f"已恢复批次 “{self.info.name}”，可以继续导入和评审"
+        own = f"批次 “{self.info.name}”："
+        return said + "".join(
+            f"；已按培育库重新核对：{r.summary().removeprefix(own)}" for r in self.rechecked
+        )
 
 
 class Rounds:
@@ -191,7 +200,7 @@ class Rounds:
         """Archive or restore a round; a round restored is checked against the register as it
         now stands (lists imported while it was archived passed it by): what that changed."""
         rechecked: tuple[RoundRecheck, ...] = ()
-        with self.store.write_session() as session:
+        with gc_paused(), self.store.write_session() as session:
             if not archived:
                 share_register(session)  # before anything is written
             row = find_round(session, name)

@@ -30,6 +30,7 @@ from zjtx.store.evaluations import Evaluations
 from zjtx.store.imports import UNSAVED, Imports
 from zjtx.store.listing import Listing
 from zjtx.store.registry import Registry
+from zjtx.store.registry_recheck import recheck_due
 from zjtx.store.reviews import Reviews
 from zjtx.store.rounds import RoundRestored, Rounds
 from zjtx.store.scoring_port import RulebookScorer, Scorer
@@ -230,8 +231,6 @@ class StoreService:
     def registry_recheck_due(self, round_name: str) -> str | None:
         """Why the round's register warnings should be checked again (an older zjtx gave
         them; zjtx registry recheck does it), or None."""
-        from zjtx.store.registry_recheck import recheck_due
-
         with self.store.session() as session:
             return recheck_due(session, find_round(session, round_name))
 

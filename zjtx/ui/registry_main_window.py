@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from zjtx.domain.labels import Decision
 from zjtx.domain.registry import DEFAULT_LEVEL, DEFAULT_VALID_YEARS, RegistryLevel, RegistryTitle
-from zjtx.ui.registry_recheck_banner import install_recheck_banner
+from zjtx.ui.registry_recheck_banner import after_recheck, install_recheck_banner
 from zjtx.ui.registry_view import EnterpriseHistoryWidget, RegistryView, _fill, _html, _table
 from zjtx.ui.tasks import TaskRunner
 
@@ -255,12 +255,11 @@ def install_registry(window: Any) -> None:
         return window.registry_view
 
     def rounds_rechecked(rechecked: Any) -> None:
-        # The register changed under the open rounds: the table's warnings and 需复核 follow.
-        window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
-        if any(r.round_name == window.round_name for r in rechecked):
-            window.reload_rows()
-            if window.current_uscc:
-                window.load_detail(window.current_uscc)
+        # The register changed under the open rounds (or they were checked again): the
+        # table's warnings, 需复核 and the line asking for a recheck follow.
+        if rechecked:
+            window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
+        after_recheck(window, rechecked, told=False)
 
     def ask_recognise() -> None:
         info = next((r for r in window.rounds if r.name == window.round_name), None)

@@ -1,44 +1,42 @@
-"""The line above a round's tabs when an older zjtx gave its register warnings, with a link
-that checks the open rounds again against the register."""
+"""The line asking to check a round against the register again, and what follows a recheck."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from zjtx.ui.rescore import round_banner
 
-RECHECK_LINK = '，<a href="recheck">按现行培育库重新核对…</a>'
+RECHECK_LINK = '，<a href="recheck">按现行规则重新核对全部未归档的批次…</a>'
 
 
-def install_recheck_banner(window: Any) -> QLabel:
-    """Put the line under the rulebook's one (hidden until a round needs it); it is checked
-    each time a round's rows are loaded."""
-    banner = QLabel("")
-    banner.setObjectName("registryRecheck")
-    banner.setWordWrap(True)
-    banner.setStyleSheet("color:#b26a00")
-    banner.setTextFormat(Qt.TextFormat.RichText)
-    banner.setVisible(False)
-    banner.linkActivated.connect(lambda _link: recheck_rounds(window))
+def install_recheck_banner(window: Any) -> None:
+    """Put the line under the rulebook's one (hidden until a round needs it); it is asked
+    for each time a round's rows are loaded."""
+    banner = round_banner("registryRecheck", lambda: recheck_rounds(window))
     window.round_banners.insertWidget(1, banner)
     window.registry_recheck_banner = banner
+    window.recheck_asked = 0  # the latest question: an older answer arriving late is ignored
     window.rows_loaded.connect(lambda name: check_recheck_due(window, name))
-    return banner
 
 
-def check_recheck_due(window: Any, name: str) -> None:
+def check_recheck_due(window: Any, name: str | None) -> None:
     """Ask the store, off the GUI thread, whether round ``name`` should be checked against
-    the register again, and show or hide the line."""
+    the register again, and show or hide the line (the link only where the database can be
+    written)."""
     service, banner = window.service, window.registry_recheck_banner
-    if service is None:
+    if service is None or name is None:
+        banner.setVisible(False)
         return
+    window.recheck_asked += 1
+    asked = window.recheck_asked
 
     def shown(due: str | None) -> None:
-        if name != window.round_name:
+        if name != window.round_name or asked != window.recheck_asked:
             return
-        banner.setText(f"{html.escape(due)}{RECHECK_LINK}" if due else "")
+        link = "" if window.database_read_only else RECHECK_LINK
+        banner.setText(f"{html.escape(due)}{link}" if due else "")
         banner.setVisible(bool(due))
 
     window.runner.start(
@@ -50,34 +48,38 @@ def check_recheck_due(window: Any, name: str) -> None:
 
 
 def recheck_rounds(window: Any) -> None:
-    """Check every open round again against the register (a write, off the GUI thread); the
-    window says what changed, reloads the round and hides the line."""
+    """Check every open round again against the register (a write, off the GUI thread)."""
     service = window.service
     if service is None:
         return
     evaluator = window.settings.evaluator or None
     banner = window.registry_recheck_banner
 
-    def done(rechecked: Any) -> None:
-        banner.setVisible(False)
-        if window.registry_view is not None:
-            window.registry_view.reload()
-        if not rechecked:
-            window.message.emit("已按现行培育库重新核对全部未归档的批次：培育库提示均无变化")
-            return
-        window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
-        if any(r.round_name == window.round_name for r in rechecked):
-            window.reload_rows()
-            if window.current_uscc:
-                window.load_detail(window.current_uscc)
-
     def failed(exc: BaseException) -> None:
-        banner.setText(asked)  # the link again: nothing was changed
+        check_recheck_due(window, window.round_name)  # the line and its link again
         window.show_error(exc)
 
-    asked = banner.text()
-    banner.setText("正在按现行培育库重新核对未归档的批次……")
+    window.recheck_asked += 1  # a question asked before this recheck is answered too late
+    banner.setText("正在按现行规则重新核对未归档的批次……")
     window.runner.start(
         lambda _progress, _cancel: service.registry.recheck_rounds(evaluator=evaluator),
-        name="重新核对批次", writes=True, on_success=done, on_failure=failed,
+        name="重新核对批次", writes=True, on_failure=failed,
+        on_success=lambda rechecked: after_recheck(window, rechecked),
     )  # fmt: skip
+
+
+def after_recheck(window: Any, rechecked: Sequence[Any], *, told: bool = True) -> None:
+    """After the open rounds were checked again (here, in the 培育库 window or by a list
+    imported): say what changed, reload the open round if it did, and ask whether its line
+    is still due. ``told``: False when another window has already said it."""
+    if told:
+        if rechecked:
+            window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
+        else:
+            window.message.emit("已按现行培育库重新核对全部未归档的批次：培育库提示均无变化")
+    if any(r.round_name == window.round_name for r in rechecked):
+        window.reload_rows()  # the line is asked for again once the rows are in
+        if window.current_uscc:
+            window.load_detail(window.current_uscc)
+    else:
+        check_recheck_due(window, window.round_name)

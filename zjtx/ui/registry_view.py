@@ -420,7 +420,9 @@ class RegistryView(QMainWindow):
     history_loaded = Signal(object)
     revoked = Signal(object)  # the RegistryChange the revocation made
     exported = Signal(str)  # the path written
-    rechecked = Signal(object)  # the open rounds whose register warnings changed (RoundRecheck)
+    # After a change of the register or a recheck: the open rounds whose register warnings
+    # changed (RoundRecheck; empty after a recheck or list import that changed none).
+    rechecked = Signal(object)
 
     def __init__(
         self,
@@ -694,11 +696,11 @@ class RegistryView(QMainWindow):
                 self.statusBar().showMessage(
                     "已重新核对：" + rechecked_note(rechecked).removeprefix("；"), 15000
                 )
-                self.rechecked.emit(rechecked)
             else:
                 self.statusBar().showMessage(
                     "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化", 15000
                 )
+            self.rechecked.emit(rechecked)  # the open rounds were checked even if none changed
 
         def failed(exc: BaseException) -> None:
             self.recheck_action.setEnabled(True)
@@ -732,8 +734,7 @@ class RegistryView(QMainWindow):
             f"已导入 {len(results)} 份名单，培育库变化 {added} 项" + rechecked_note(rechecked),
             15000,
         )
-        if rechecked:
-            self.rechecked.emit(rechecked)
+        self.rechecked.emit(rechecked)  # a title first on record checked every open round
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

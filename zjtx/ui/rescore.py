@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -88,13 +89,7 @@ def with_rulebook_update(window: MainWindow, tabs: QWidget) -> QWidget:
     """The round's tabs (概览 | 企业列表) under a line that says when the open round was
     evaluated under an older rulebook than the one in force (hidden otherwise); its link
     starts 重新评价. The line is ``window.rulebook_update_banner``."""
-    banner = QLabel("")
-    banner.setObjectName("rulebookUpdate")
-    banner.setWordWrap(True)
-    banner.setStyleSheet("color:#b26a00")
-    banner.setTextFormat(Qt.TextFormat.RichText)
-    banner.setVisible(False)
-    banner.linkActivated.connect(lambda _link: rescore_round(window))
+    banner = round_banner("rulebookUpdate", lambda: rescore_round(window))
     window.rulebook_update_banner = banner
     box = QWidget()
     layout = QVBoxLayout(box)
@@ -103,6 +98,19 @@ def with_rulebook_update(window: MainWindow, tabs: QWidget) -> QWidget:
     layout.addWidget(tabs, 1)
     window.round_banners = layout  # other lines about the open round go above its tabs too
     return box
+
+
+def round_banner(object_name: str, on_link: Callable[[], None]) -> QLabel:
+    """A line above the round's tabs (hidden until it has something to say), in the colour
+    of a warning, whose link runs ``on_link``."""
+    banner = QLabel("")
+    banner.setObjectName(object_name)
+    banner.setWordWrap(True)
+    banner.setStyleSheet("color:#b26a00")
+    banner.setTextFormat(Qt.TextFormat.RichText)
+    banner.setVisible(False)
+    banner.linkActivated.connect(lambda _link: on_link())
+    return banner
 
 
 def check_rulebook_update(window: MainWindow, name: str) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QListWidgetItem, QMenu
 
 from zjtx.store import RoundInfo, StoreError
+from zjtx.store.rounds import RoundRestored
 from zjtx.ui.tasks import Task
 
 
@@ -225,21 +226,19 @@ class RoundsMixin:
             return
         evaluator = self.settings.evaluator
 
-        def work(progress: Any, cancel: Any) -> Any:
+        def work(progress: Any, cancel: Any) -> RoundInfo | RoundRestored:
             if archived:
                 return service.archive_round(name, evaluator=evaluator)
             return service.restore_round(name, evaluator=evaluator)
 
-        def done(outcome: Any) -> None:
+        def done(outcome: Any) -> None:  # RoundInfo archived, RoundRestored restored
             if archived:
                 info = outcome
                 hidden = "" if self.show_archived.isChecked() else "；勾选“显示已归档”可再次查看"
                 text = f"已归档批次 “{info.name}”，此后只能查看和导出{hidden}"
             else:
                 info = outcome.info  # restored, and checked against the register as it stands
-                text = f"已恢复批次 “{info.name}”，可以继续导入和评审" + "".join(
-                    f"；已按培育库重新核对：{r.summary()}" for r in outcome.rechecked
-                )
+                text = outcome.text()
             self._after_load_message = text
             self.message.emit(text)
             self.refresh_rounds(select=info.name)

@@ -1,5 +1,4 @@
-"""The main window's dialogs and printing: import, export, compare, batch decision, panel,
-settings, rulebooks and the 评审意见表 printed."""
+"""The main window's dialogs (import, export, batch, panel, settings...) and printing."""
 
 from __future__ import annotations
 

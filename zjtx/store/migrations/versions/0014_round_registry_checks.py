@@ -19,6 +19,12 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("rounds", sa.Column("registry_checks", sa.Integer(), nullable=True))
+    # A round with no applicant has no warning to check again: its first import gives them
+    # by the checks of this version (1).
+    op.execute(
+        "UPDATE rounds SET registry_checks = 1 WHERE NOT EXISTS "
+        "(SELECT 1 FROM applicants WHERE applicants.round_id = rounds.id)"
+    )
 
 
 def downgrade() -> None:
