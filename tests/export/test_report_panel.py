@@ -177,3 +177,24 @@ def test_panel_records_are_read_once_for_the_round(panels, monkeypatch):  # noqa
     _, outcomes = round_outcomes(service, ROUND)
     assert len(calls) == 1 and len(outcomes) == 2
     assert all(o.panel is not None for o in outcomes)
+
+
+def test_a_decision_by_the_deputy_says_why_on_the_page_and_in_the_pdf(panels, tmp_path):  # noqa: F811
+    """Where the 组长 declared 回避 and the 副组长 decided, the page names the 副组长 with why
+    they signed, lists the 组长's 回避, and the PDF prints both."""
+    service, store = panels
+    _staff(store, 1)
+    store.add_member(ROUND, "李副组长", unit="某研究院", role="副组长", evaluator="秘书")
+    store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
+    service.apply_review(ROUND, B, evaluator="李副组长", confirm=[], ack_warnings=[],
+                         reason="专家组意见", decision="reject", opinion="暂不推荐")  # fmt: skip
+    page = _report_of(service, B).panel
+    assert page.decided_by == "副组长 李副组长（组长回避，代行）"
+    assert page.members[:2] == (
+        PanelMemberLine("组长", "王组长", "省经信厅", "回避：曾在该企业任职"),
+        PanelMemberLine("副组长", "李副组长", "某研究院", ""),
+    )
+    path = tmp_path / "report.pdf"
+    render_assessment_pdf(_report_of(service, B), path)
+    whole = flat_text(path)
+    assert "副组长李副组长（组长回避，代行）" in whole and "回避：曾在该企业任职" in whole

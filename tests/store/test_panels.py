@@ -194,7 +194,7 @@ def test_a_late_recusal_is_the_chairs_and_withdraws_what_was_given(panels):
     store.opinion(ROUND, A, member="专家1", text="同意推荐", evaluator="秘书")
     with pytest.raises(PanelRefusedError) as refused:
         store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="秘书")
-    assert "如确需回避，须由组长确认并撤回其判断和意见" in str(refused.value)
+    assert "如确需回避，须由组长 王组长确认并撤回其判断和意见" in str(refused.value)
     assert "--withdraw-judgements" in str(refused.value)
     with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以"):
         store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="专家2",
@@ -268,7 +268,7 @@ def test_a_recusal_under_a_decision_asks_for_a_second_look(panels):
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="王组长",
                  withdraw_judgements=True)  # fmt: skip
-    reason = "决定作出后专家组有成员声明回避"
+    reason = "决定作出后专家组有成员声明或撤销回避"
     assert service.review_state(ROUND, A).decision_outdated_reason == reason
     assert store.positions(ROUND, A).decision_outdated_reason == reason
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
@@ -309,7 +309,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
         _decide(service, "王组长", B)
     assert str(refused.value) == (
         "组长 王组长 已声明回避企业 测试企业2有限公司（" + B + "）：曾在该企业任职；不能对其"
-        "作出最终决定；专家组没有可代行的副组长，请先添加一名（窗口：评审 → 专家组…；"
+        "作出最终决定；专家组没有副组长可以代行，须先添加一名（窗口：评审 → 专家组…；"
         "命令行：zjtx panel add 姓名 --role deputy）"
     )
     store.add_member(ROUND, "李副组长", unit="某研究院", role="副组长", evaluator="秘书")
@@ -327,8 +327,8 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
     with pytest.raises(PanelRefusedError) as refused:
         _decide(service, "专家1", B)
     assert str(refused.value).startswith(
-        "批次 “2026第一批” 设有评审专家组，最终决定只能由副组长 李副组长（组长 王组长 已回避该企业）"
-        "作出；专家1 是评审专家"
+        "批次 “2026第一批” 设有评审专家组，最终决定只能由副组长 李副组长作出（组长 王组长 已回避"
+        "该企业）；专家1 是评审专家"
     )
     assert store.decision_refusal(ROUND, B, "李副组长") is None
     _decide(service, "李副组长", B)
@@ -344,7 +344,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
         e.summary for e in service.history(ROUND, B)
     ]
     assert service.review_state(ROUND, B).decision_outdated_reason == (
-        "决定作出后专家组有成员声明回避"
+        "决定作出后专家组有成员声明或撤销回避"
     )
     store.recuse(ROUND, A, member="专家1", reason="亲属", evaluator="秘书")
     with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以撤销回避"):
@@ -357,8 +357,15 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
     store.recuse(ROUND, A, member="王组长", reason="关联企业", evaluator="秘书")
     store.recuse(ROUND, A, member="李副组长", reason="关联企业", evaluator="秘书")
     assert store.decision_refusal(ROUND, A, "王组长").endswith(
-        "；副组长 李副组长 也已声明回避，请再添加一名副组长代行（窗口：评审 → 专家组…；"
+        "；副组长 李副组长 也已回避，须再添加一名副组长代行（窗口：评审 → 专家组…；"
         "命令行：zjtx panel add 姓名 --role deputy）"
+    )
+    assert store.decision_refusal(ROUND, A, "李副组长") == (
+        f"副组长 李副组长 已声明回避企业 测试企业1有限公司（{A}）：关联企业；不能对其作出最终决定"
+    )
+    assert store.decision_refusal(ROUND, A, "秘书").startswith(
+        "批次 “2026第一批” 设有评审专家组，最终决定暂无人可以作出：组长 王组长 已回避该企业，"
+        "副组长 李副组长 也已回避，须再添加一名副组长代行（窗口："
     )
     assert store.positions(ROUND, B).presiding == "王组长"
     assert store.positions(ROUND, A).presiding is None
@@ -371,6 +378,49 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
         "赵副组长",
         "专家1",
     ]
+
+
+def test_a_decision_needs_a_second_look_when_who_presides_changes(panels):
+    """A 回避 that changes who presides over an enterprise (the 组长's lifted after a 副组长
+    decided, or a 副组长's declared after they decided) marks the decision 需复核; a 回避 of a
+    副组长 who does not preside there, having said nothing, changes nobody and marks nothing."""
+    service, store = panels
+    _staff(store, 1)
+    store.add_member(ROUND, "李副组长", role="deputy", evaluator="秘书")
+    store.add_member(ROUND, "赵副组长", role="deputy", evaluator="秘书")
+    _decide(service, "王组长", A)
+    store.recuse(ROUND, A, member="赵副组长", reason="关联企业", evaluator="秘书")
+    assert service.review_state(ROUND, A).decision_outdated_reason == ""
+    store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
+    _decide(service, "李副组长", B)
+    assert service.review_state(ROUND, B).decision_outdated_reason == ""
+    store.withdraw_recusal(ROUND, B, member="王组长", reason="录入错误", evaluator="李副组长")
+    reason = "决定作出后专家组有成员声明或撤销回避"
+    assert service.review_state(ROUND, B).decision_outdated_reason == reason
+    assert "副组长 李副组长 撤销组长 王组长 的回避（理由：录入错误）" in [
+        e.summary for e in service.history(ROUND, B)
+    ]
+    _decide(service, "王组长", B)
+    assert service.review_state(ROUND, B).decision_outdated_reason == ""
+    # The 组长 away again, the first 副组长 decides, then declares 回避 too: 赵副组长 presides.
+    store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
+    _decide(service, "李副组长", B)
+    store.recuse(ROUND, B, member="李副组长", reason="其配偶在该企业任职", evaluator="秘书")
+    assert service.review_state(ROUND, B).decision_outdated_reason == reason
+    assert store.positions(ROUND, B).presiding == "赵副组长"
+
+
+def test_a_member_who_decided_stays_on_the_panel(panels):
+    """A 副组长 who made a final decision (and recorded nothing else) cannot be removed: the
+    printed 评审意见表 names the decider with their role on the panel."""
+    service, store = panels
+    _staff(store, 1)
+    store.add_member(ROUND, "李副组长", role="deputy", evaluator="秘书")
+    store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
+    _decide(service, "李副组长", B)
+    with pytest.raises(PanelRefusedError, match="李副组长 已对批次 “2026第一批” 的 1 家企业作出"):
+        store.remove_member(ROUND, "李副组长", evaluator="秘书")
+    assert [m.name for m in store.panel(ROUND).members] == ["王组长", "李副组长", "专家1"]
 
 
 def test_the_refusal_a_window_shows_is_the_one_a_decision_gets(panels):

@@ -293,17 +293,22 @@ def test_the_deputy_decides_and_handles_recusals_where_the_chair_recused(
     assert [dialog.member_role.itemText(i) for i in range(dialog.member_role.count())] == [
         "评审专家", "副组长", "组长",
     ]  # fmt: skip
-    assert "尚无可代行的副组长，请添加" in dialog.decision.text()
+    assert "专家组没有副组长可以代行，须先添加一名" in dialog.decision.text()
+    assert dialog.mine_hint.text().endswith("不是本批次专家组成员，只能查看")
     _add(qtbot, dialog, ME, "福州大学", "副组长")
     assert dialog.decision.text() == (
-        f"最终决定：尚未作出（只能由副组长 {ME}（组长 王组长 已回避）在评审面板中作出）"
+        f"最终决定：尚未作出；只能由副组长 {ME}作出（组长 王组长 已回避该企业）"
     )
     assert dialog.records.isTabVisible(dialog.records.indexOf(dialog.chair_box))
+    assert dialog.mine_hint.text().endswith("组长已回避该企业，由您作出最终决定")
     dialog.close()
     review = window.review
     _select(qtbot, window, other)
-    qtbot.waitUntil(lambda: review.decision_refusal.isVisible(), timeout=TIMEOUT)
-    assert "最终决定只能由组长 王组长作出" in review.decision_refusal.text()
+    # The refusal shown before (of the applicant first chosen) stays until the new one is read.
+    qtbot.waitUntil(
+        lambda: "最终决定只能由组长 王组长作出" in review.decision_refusal.text(), timeout=TIMEOUT
+    )
+    assert review.decision_refusal.isVisible()
     assert "是副组长（组长回避的企业由其代行决定）" in review.decision_refusal.text()
     _select(qtbot, window, uscc)
     qtbot.waitUntil(lambda: not review.decision_refusal.isVisible(), timeout=TIMEOUT)

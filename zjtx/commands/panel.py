@@ -158,7 +158,7 @@ def render_positions(view: ApplicantPanel) -> str:
     decision = (
         f"{view.decision_text}（{view.decided_by}）；意见：{view.opinion}"
         if view.decision
-        else "尚未决定" + (f"（由{view.who_decides}作出）" if view.members else "")
+        else "尚未决定" + (f"，{view.who_decides}" if view.members else "")
     )
     lines.append(f"最终决定：{decision}")
     if view.decision and view.decision_outdated_reason:

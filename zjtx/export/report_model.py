@@ -230,7 +230,7 @@ class PanelPage:
 
 def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
     """The panel page of one applicant from the panel's records and the final review."""
-    from zjtx.store.panel_positions import AGGREGATION_LABELS, ROLE_LABELS
+    from zjtx.store.panel_positions import AGGREGATION_LABELS, DEPUTY, ROLE_LABELS
 
     members = tuple(
         PanelMemberLine(
@@ -269,6 +269,8 @@ def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
     decider = review.evaluator if review is not None and decided else ""
     role = next((m.role for m in panel.members if m.name == decider), None)
     decided_by = f"{ROLE_LABELS[role]} {decider}" if decider and role else decider
+    if role == DEPUTY:
+        decided_by += "（组长回避，代行）"
     return PanelPage(
         rule=f"评分汇总规则：{AGGREGATION_LABELS[panel.aggregation]}",
         members=members,

@@ -228,8 +228,9 @@ class Review(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The verdict the decision was taken on: a rescore that changes it asks for a second look.
     verdict_at_decision: Mapped[str | None] = mapped_column(String(20))
-    # When the panel last changed under the decision (a 回避 withdrawing judgements, the
-    # 组长's own 回避): a decision taken before it needs a second look.
+    # When the panel last changed under the decision (a 回避 withdrawing judgements, or one
+    # declared or lifted that changed who presides): a decision taken before it needs a
+    # second look.
     panel_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("evaluators.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -382,7 +383,8 @@ class Panel(Base):
 
 
 class PanelMember(Base):
-    """One member of a round's panel: an expert (评审专家, ``expert``) or the chair (组长)."""
+    """One member of a round's panel: an expert (评审专家, ``expert``), a deputy (副组长,
+    ``deputy``: presides where the 组长 declared 回避) or the chair (组长, ``chair``)."""
 
     __tablename__ = "panel_members"
     __table_args__ = (UniqueConstraint("panel_id", "name"),)
@@ -391,7 +393,7 @@ class PanelMember(Base):
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
     unit: Mapped[str] = mapped_column(String(100), default="")
-    role: Mapped[str] = mapped_column(String(20))  # expert | chair
+    role: Mapped[str] = mapped_column(String(20))  # expert | deputy | chair
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 

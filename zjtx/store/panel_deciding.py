@@ -7,11 +7,22 @@ from sqlalchemy.orm import Session
 
 from zjtx.store.errors import ReviewRuleError
 from zjtx.store.models import Applicant, Evaluator, Panel, PanelMember, PanelRecusal, Round
-from zjtx.store.panel_positions import CHAIR, DEPUTY, ROLE_LABELS, ROLE_ORDER, presiding
+from zjtx.store.panel_positions import (
+    CHAIR,
+    DEPUTY,
+    ROLE_LABELS,
+    ROLE_ORDER,
+    no_deputy,
+    presiding,
+    who_decides,
+)
+
+# Where a 副组长 is added, as a refusal that asks for one says it.
+ADD_DEPUTY = "（窗口：评审 → 专家组…；命令行：zjtx panel add 姓名 --role deputy）"
 
 
 class PanelRefusedError(ReviewRuleError):
-    """A panel rule refuses the action (not a member, 回避, only the 组长 decides...)."""
+    """A panel rule refuses the action (not a member, 回避, only who presides decides...)."""
 
 
 def panel_of(session: Session, round_row: Round) -> Panel | None:
@@ -25,6 +36,24 @@ def members_of(session: Session, panel: Panel | None) -> list[PanelMember]:
     return sorted(rows, key=lambda m: (ROLE_ORDER.get(m.role, len(ROLE_ORDER)), m.id))
 
 
+def recused_members(session: Session, applicant: Applicant) -> dict[int, str]:
+    """The members who declared 回避 for an applicant: member id → reason (one query)."""
+    return dict(
+        session.execute(
+            select(PanelRecusal.member_id, PanelRecusal.reason).where(
+                PanelRecusal.applicant_id == applicant.id
+            )
+        ).all()
+    )
+
+
+def presider_of(session: Session, round_row: Round, applicant: Applicant) -> PanelMember | None:
+    """The member presiding for an applicant (presiding()), or None."""
+    recused = recused_members(session, applicant)
+    members = members_of(session, panel_of(session, round_row))
+    return presiding(members, lambda m: m.id in recused)
+
+
 def recusal_of(session: Session, member: PanelMember, applicant: Applicant) -> PanelRecusal | None:
     return session.scalar(
         select(PanelRecusal).where(
@@ -36,8 +65,9 @@ def recusal_of(session: Session, member: PanelMember, applicant: Applicant) -> P
 def check_decider(
     session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
 ) -> None:
-    """Refuse a final decision by anyone but the panel's 组长 when the round has a panel
-    (a round without one is single-evaluator: whoever reviews decides)."""
+    """Refuse a final decision by anyone but the member presiding for the applicant (the
+    组长, or a 副组长 where the 组长 declared 回避) when the round has a panel (a round
+    without one is single-evaluator: whoever reviews decides)."""
     # The review being saved is still in memory: flushing it here would count two versions.
     with session.no_autoflush:
         _check_decider(session, round_row, applicant, actor)
@@ -51,9 +81,6 @@ def _check_decider(
         raise PanelRefusedError(refusal)
 
 
-ADD_DEPUTY = "（窗口：评审 → 专家组…；命令行：zjtx panel add 姓名 --role deputy）"
-
-
 def decider_refusal(
     session: Session, round_row: Round, applicant: Applicant, name: str
 ) -> str | None:
@@ -62,55 +89,37 @@ def decider_refusal(
     members = members_of(session, panel_of(session, round_row))
     if not members:
         return None
-    reasons = {m.id: recusal_of(session, m, applicant) for m in members}
-    presider = presiding(members, lambda m: reasons[m.id] is not None)
+    reasons = recused_members(session, applicant)
+    presider = presiding(members, lambda m: m.id in reasons)
     mine = next((m for m in members if m.name == name), None)
     if mine is not None and mine is presider:
         return None
+    if mine is not None and mine.id in reasons:
+        said = (
+            f"{mine.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）：{reasons[mine.id]}"
+        )
+        if mine.role == CHAIR:
+            return f"组长 {said}；不能对其作出最终决定；" + when_chair_recused(members, presider)
+        return f"{ROLE_LABELS[mine.role]} {said}；不能对其作出最终决定"
+    who = who_decides(members, lambda m: m.id in reasons)
     chair = next((m for m in members if m.role == CHAIR), None)
-    if chair is not None and mine is chair:
-        recusal = reasons[chair.id]
-        assert recusal is not None  # a 组长 not recused presides
-        return (
-            f"组长 {chair.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）："
-            f"{recusal.reason}；不能对其作出最终决定；" + after_chair(members, presider)
-        )
-    if chair is None:
-        who = "组长（专家组尚未指定组长，请先添加）"
-    elif presider is chair:
-        who = f"组长 {chair.name}"
-    elif presider is not None:
-        who = f"副组长 {presider.name}（组长 {chair.name} 已回避该企业）"
-    else:
-        who = f"代行的副组长（组长 {chair.name} 已回避该企业，{_no_deputy(members)}，请添加）"
+    if presider is None and chair is not None:
+        who += ADD_DEPUTY
+    head = f"批次 “{round_row.name}” 设有评审专家组，最终决定{who}；"
     if mine is None:
-        return (
-            f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；"
-            f"{name} 不是专家组成员，可以查看但不能作出决定"
-        )
-    role = ROLE_LABELS[mine.role] + (
-        "（组长回避的企业由其代行决定）" if mine.role == DEPUTY else ""
-    )
+        return f"{head}{name} 不是专家组成员，可以查看但不能作出决定"
+    role = ROLE_LABELS[mine.role]
+    if mine.role == DEPUTY and presider is chair:
+        role += "（组长回避的企业由其代行决定）"
     return (
-        f"批次 “{round_row.name}” 设有评审专家组，最终决定只能由{who}作出；{name} 是{role}"
+        f"{head}{name} 是{role}"
         "，请在“专家组”中（窗口：评审 → 专家组…；命令行：zjtx panel judge / opinion）"
         "记录本人的判断和意见"
     )
 
 
-def after_chair(members: list[PanelMember], presider: PanelMember | None) -> str:
-    """Who decides where the 组长 declared 回避: the 副组长 presiding, or what to do when
-    there is none."""
+def when_chair_recused(members: list[PanelMember], presider: PanelMember | None) -> str:
+    """Who decides where the 组长 declared 回避: the 副组长 presiding, or what is missing."""
     if presider is not None:
         return f"由副组长 {presider.name}代行"
-    if any(m.role == DEPUTY for m in members):
-        return f"{_no_deputy(members)}，请再添加一名副组长代行{ADD_DEPUTY}"
-    return f"{_no_deputy(members)}，请先添加一名{ADD_DEPUTY}"
-
-
-def _no_deputy(members: list[PanelMember]) -> str:
-    """Why no 副组长 can stand in: every one declared 回避 too, or the panel has none."""
-    deputies = [m.name for m in members if m.role == DEPUTY]
-    if deputies:
-        return f"副组长 {'、'.join(deputies)} 也已声明回避"
-    return "专家组没有可代行的副组长"
+    return f"{no_deputy(members)}{ADD_DEPUTY}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjtx.store.panel_positions import CHAIR, ROLE_LABELS
+from zjtx.store.panel_positions import CHAIR, DEPUTY, ROLE_LABELS
 
 
 def summarize_event(event: Any) -> str:
@@ -31,13 +31,12 @@ def summarize_event(event: Any) -> str:
             parts = [f"判断 {withdrawn}"] if withdrawn else []
             if after.get("opinion_withdrawn"):
                 parts.append("意见")
-            return (
-                f"{_presiding(after)} 确认专家 {after.get('member')} 回避（理由：{event.reason}）"
-                + (f"，撤回其{'和'.join(parts)}" if parts else "")
+            return f"{_presiding(after)} 确认{_member(after)} 回避（理由：{event.reason}）" + (
+                f"，撤回其{'和'.join(parts)}" if parts else ""
             )
-        return f"专家 {after.get('member')} 声明回避（理由：{event.reason}）"
+        return f"{_member(after)} 声明回避（理由：{event.reason}）"
     if action == "panel-recusal-withdraw":
-        return f"{_presiding(after)} 撤销专家 {after.get('member')} 的回避（理由：{event.reason}）"
+        return f"{_presiding(after)} 撤销{_member(after)} 的回避（理由：{event.reason}）"
     if action == "panel-opinion":
         return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
     return action
@@ -46,3 +45,10 @@ def summarize_event(event: Any) -> str:
 def _presiding(after: dict[str, Any]) -> str:
     """Who handled a 回避: 组长 or 副组长 (events before 副组长 existed name the 组长) and name."""
     return f"{ROLE_LABELS.get(after.get('chair_role') or CHAIR, '组长')} {after.get('chair')}"
+
+
+def _member(after: dict[str, Any]) -> str:
+    """The member a 回避 is about: 组长 / 副组长 by their role, 专家 otherwise (and in events
+    recorded before the role was kept)."""
+    role = {CHAIR: "组长", DEPUTY: "副组长"}.get(after.get("member_role") or "", "专家")
+    return f"{role} {after.get('member')}"

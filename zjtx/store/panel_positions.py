@@ -13,13 +13,6 @@ from zjtx.domain.labels import decision_shown
 EXPERT, DEPUTY, CHAIR = "expert", "deputy", "chair"
 ROLE_LABELS = {EXPERT: "评审专家", DEPUTY: "副组长", CHAIR: "组长"}
 ROLE_ORDER = {CHAIR: 0, DEPUTY: 1, EXPERT: 2}  # how a panel is listed: 组长, 副组长, experts
-
-
-class _Member(Protocol):
-    role: str
-
-
-M = TypeVar("M", bound=_Member)
 MEAN, TRIMMED = "mean", "trimmed"
 AGGREGATION_LABELS = {MEAN: "算术平均", TRIMMED: "去掉一个最高分和一个最低分后平均"}
 TRIM_FROM = 5  # members' scores needed before the highest and lowest are dropped
@@ -71,15 +64,49 @@ def aggregate(points: Sequence[Decimal], rule: str) -> Aggregate:
     return Aggregate(rule, value, tuple(ordered), dropped)
 
 
+class _Member(Protocol):
+    """A panel member as the rules of who decides read it (a stored row or a MemberInfo)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+M = TypeVar("M", bound=_Member)
+
+
 def presiding(members: Sequence[M], recused: Callable[[M], bool]) -> M | None:
     """Who presides over the panel for one applicant (makes the final decision, handles
     others' 回避): the 组长; where the 组长 declared 回避, the first 副组长 (in panel order) who
-    did not; None when there is no 组长 or nobody left to preside. ``members``: objects with
-    a ``role``."""
+    did not; None when there is no 组长 or nobody left to preside."""
     chair = next((m for m in members if m.role == CHAIR), None)
     if chair is None or not recused(chair):
         return chair
     return next((m for m in members if m.role == DEPUTY and not recused(m)), None)
+
+
+def who_decides(members: Sequence[M], recused: Callable[[M], bool]) -> str:
+    """Who may make the final decision on one applicant, as the words after 最终决定:
+    只能由组长 X作出; 只能由副组长 Y作出（组长 X 已回避该企业）; or why nobody can yet."""
+    chair = next((m for m in members if m.role == CHAIR), None)
+    if chair is None:
+        return "只能由组长作出（专家组尚未指定组长，请先添加）"
+    if not recused(chair):
+        return f"只能由组长 {chair.name}作出"
+    deputy = presiding(members, recused)
+    if deputy is not None:
+        return f"只能由副组长 {deputy.name}作出（组长 {chair.name} 已回避该企业）"
+    return f"暂无人可以作出：组长 {chair.name} 已回避该企业，{no_deputy(members)}"
+
+
+def no_deputy(members: Sequence[M]) -> str:
+    """What is missing where the 组长 declared 回避 and no 副组长 can stand in."""
+    deputies = [m.name for m in members if m.role == DEPUTY]
+    if deputies:
+        return f"副组长 {'、'.join(deputies)} 也已回避，须再添加一名副组长代行"
+    return "专家组没有副组长可以代行，须先添加一名"
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +264,7 @@ class CriterionPositions:
 @dataclass(frozen=True, slots=True)
 class ApplicantPanel:
     """The panel's work on one applicant: positions per judgement item, each member's
-    opinion and 回避, and the final decision (the 组长's) beside them."""
+    opinion and 回避, and the final decision (the presiding member's) beside them."""
 
     round_name: str
     uscc: str
@@ -267,17 +294,8 @@ class ApplicantPanel:
 
     @property
     def who_decides(self) -> str:
-        """Who makes the final decision, in words: 组长 X; 副组长 Y where the 组长 declared
-        回避; or what is missing."""
-        chair = next((m.name for m in self.members if m.role == CHAIR), None)
-        presiding = self.presiding
-        if chair is None:
-            return "组长（尚未指定）"
-        if presiding == chair:
-            return f"组长 {chair}"
-        if presiding is not None:
-            return f"副组长 {presiding}（组长 {chair} 已回避）"
-        return f"副组长（组长 {chair} 已回避，尚无可代行的副组长，请添加）"
+        """Who may make the final decision on this applicant (who_decides())."""
+        return who_decides(self.members, lambda m: m.name in self.recusals)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -32,6 +32,7 @@ from zjtx.store.identity import record_evaluator, review_evaluator
 from zjtx.store.models import (
     Applicant,
     Evaluation,
+    Evaluator,
     Panel,
     PanelJudgement,
     PanelMember,
@@ -43,17 +44,17 @@ from zjtx.store.models import (
 )
 from zjtx.store.panel_deciding import (
     PanelRefusedError,
-    after_chair,
     decider_refusal,
     members_of,
     panel_of,
+    presider_of,
     recusal_of,
+    when_chair_recused,
 )
 from zjtx.store.panel_points import checked_points, decimal_of, points_high, stored_number
 from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     CHAIR,
-    DEPUTY,
     MEAN,
     ROLE_LABELS,
     TRIM_FROM,
@@ -65,7 +66,6 @@ from zjtx.store.panel_positions import (
     MemberInfo,
     PanelInfo,
     PanelRecords,
-    presiding,
 )
 
 # What a failed read of the panel's records left undone (a rulebook that cannot judge an
@@ -111,6 +111,20 @@ def _opinion(session: Session, member: PanelMember, applicant: Applicant) -> Pan
             PanelOpinion.member_id == member.id, PanelOpinion.applicant_id == applicant.id
         )
     )
+
+
+def _panel_changed(session: Session, applicant: Applicant) -> None:
+    """Mark a decision taken on the applicant for a second look (需复核): the panel changed."""
+    review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
+    if review is not None and review.decision is not None:
+        review.panel_changed_at = utc_now()
+
+
+def _presiding_words(presider: PanelMember | None) -> str:
+    """Who handles others' 回避 on an applicant, in words."""
+    if presider is None:
+        return "组长（组长回避的企业由副组长）"
+    return f"{ROLE_LABELS[presider.role]} {presider.name}"
 
 
 class Panels:
@@ -191,6 +205,19 @@ class Panels:
                 raise PanelRefusedError(
                     f"{member.name} 已在批次 “{round_row.name}” 中记录了 {recorded} 项判断、意见或"
                     "回避声明，这些记录须随批次保留，不能移除该成员"
+                )
+            decided = session.scalar(
+                select(func.count())
+                .select_from(Review)
+                .join(Applicant, Applicant.id == Review.applicant_id)
+                .join(Evaluator, Evaluator.id == Review.decided_by_id)
+                .where(Applicant.round_id == round_row.id, Evaluator.name == member.name)
+            )
+            if decided:
+                # The printed 评审意见表 names the decider with their role on the panel.
+                raise PanelRefusedError(
+                    f"{member.name} 已对批次 “{round_row.name}” 的 {decided} 家企业作出最终决定，"
+                    "须随批次保留其专家组身份，不能移除该成员"
                 )
             before = {"name": member.name, "unit": member.unit, "role": member.role,
                       "role_label": ROLE_LABELS[member.role]}  # fmt: skip
@@ -310,9 +337,11 @@ class Panels:
         withdraw_judgements: bool = False,
     ) -> None:
         """Record a member's 回避 for an applicant. Declared before judging; once the member
-        has judged it, only the 组长 can record it, with ``withdraw_judgements``: the
-        member's judgements and opinion on that applicant are then withdrawn (the trail
-        keeps them), so the panel no longer counts them."""
+        has judged it, only the member presiding for it (the 组长, or a 副组长 where the 组长
+        declared 回避) can record it, with ``withdraw_judgements``: the member's judgements
+        and opinion on that applicant are then withdrawn (the trail keeps them), so the panel
+        no longer counts them. A decision taken before it needs a second look when what the
+        panel said, or who presides, changes."""
         recorder = review_evaluator(evaluator)
         reason = _required(reason, "回避理由", "声明回避必须写明理由（例如：曾在该企业任职）")
         with self.store.write_session() as session:
@@ -330,17 +359,19 @@ class Panels:
                 .order_by(PanelJudgement.criterion)
             ).all()
             opinion = _opinion(session, person, applicant)
-            after: dict[str, Any] = {"member": person.name}
+            after: dict[str, Any] = {"member": person.name, "member_role": person.role}
+            was = presider_of(session, round_row, applicant)
             if given or opinion is not None:
                 if not withdraw_judgements:
                     done = [f"作出 {len(given)} 项判断"] if given else []
                     if opinion is not None:
                         done.append("发表意见")
+                    who = _presiding_words(was)
                     raise PanelRefusedError(
                         f"{person.name} 已对企业 {applicant.name} {'并'.join(done)}，"
-                        "回避应在评审前声明；如确需回避，须由组长确认并撤回其判断和意见"
+                        f"回避应在评审前声明；如确需回避，须由{who}确认并撤回其判断和意见"
                         "（窗口：评审 → 专家组… → 组长处理回避；命令行：zjtx panel recuse … "
-                        "--withdraw-judgements，由组长操作）"
+                        f"--withdraw-judgements，由{who}操作）"
                     )
                 chair = self._presiding_acting(
                     session, round_row, applicant, recorder, "确认评审后的回避"
@@ -357,12 +388,10 @@ class Panels:
                     session.delete(opinion)
             row = PanelRecusal(member_id=person.id, applicant_id=applicant.id, reason=reason)
             session.add(row)
-            if given or opinion is not None or person.role in (CHAIR, DEPUTY):
-                # What the panel said, or who decides, changed under a decision taken.
-                review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
-                if review is not None and review.decision is not None:
-                    review.panel_changed_at = utc_now()
             session.flush()
+            if given or opinion is not None or presider_of(session, round_row, applicant) != was:
+                # What the panel said, or who decides, changed under a decision taken.
+                _panel_changed(session, applicant)
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal", "panel_recusal", row.id, round_row,
                                     applicant_id=applicant.id, uscc=applicant.uscc,
@@ -371,8 +400,9 @@ class Panels:
     def withdraw_recusal(
         self, round_name: str, uscc: str, *, member: str, reason: str, evaluator: str | None
     ) -> None:
-        """Withdraw a 回避 recorded in error (the 组长 only, with a reason in the trail); the
-        member may then judge the applicant."""
+        """Withdraw a 回避 recorded in error (by the member presiding for the applicant, with
+        a reason in the trail); the member may then judge the applicant. A decision taken
+        before it needs a second look when who presides changes (the 组长's 回避 lifted)."""
         recorder = review_evaluator(evaluator)
         reason = _required(reason, "撤销回避的理由", "撤销回避必须写明理由（例如：录入错误）")
         with self.store.write_session() as session:
@@ -386,12 +416,15 @@ class Panels:
             before = {"member": person.name, "reason": recusal.reason}
             recusal_id = recusal.id
             session.delete(recusal)
+            session.flush()
+            if presider_of(session, round_row, applicant) is not chair:
+                _panel_changed(session, applicant)  # the 组长 (or an earlier 副组长) again
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal-withdraw", "panel_recusal",
                                     recusal_id, round_row, applicant_id=applicant.id,
                                     uscc=applicant.uscc, before=before,
-                                    after={"member": person.name, "chair": chair.name,
-                                           "chair_role": chair.role},
+                                    after={"member": person.name, "member_role": person.role,
+                                           "chair": chair.name, "chair_role": chair.role},
                                     reason=reason))  # fmt: skip
 
     def _presiding_acting(
@@ -404,7 +437,7 @@ class Panels:
         chair = next((m for m in members if m.role == CHAIR), None)
         if chair is None:
             raise PanelRefusedError(f"批次 “{round_row.name}” 的专家组尚未指定组长，不能{doing}")
-        presider = presiding(members, lambda m: recusal_of(session, m, applicant) is not None)
+        presider = presider_of(session, round_row, applicant)
         if presider is not None and presider.name == recorder:
             return presider
         if presider is chair:
@@ -415,7 +448,7 @@ class Panels:
                 f"{recused}，只有副组长 {presider.name} 可以{doing}（当前评审人：{recorder}）"
             )
         own = "；组长本人的回避不能由本人撤销" if recorder == chair.name else ""
-        raise PanelRefusedError(f"{recused}，不能{doing}{own}；{after_chair(members, None)}")
+        raise PanelRefusedError(f"{recused}，不能{doing}{own}；{when_chair_recused(members, None)}")
 
     def opinion(
         self, round_name: str, uscc: str, *, member: str, text: str, evaluator: str | None

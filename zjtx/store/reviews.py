@@ -396,7 +396,7 @@ class Reviews:
             )
 
         if decision is not None:
-            check_decider(session, round_row, applicant, actor)  # only a panel's 组长 decides
+            check_decider(session, round_row, applicant, actor)  # who presides on a panel decides
             if review.decision == Decision.RECOMMEND.value and decision != Decision.RECOMMEND:
                 check_not_registered(session, round_row, applicant)
             if decision == Decision.RECOMMEND:

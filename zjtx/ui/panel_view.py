@@ -358,7 +358,7 @@ class PanelDialog(QDialog):
                 f"最终决定：{view.decision_text}（{view.decided_by or '—'}）；意见：{view.opinion}"
             )
         else:
-            self.decision.setText(f"最终决定：尚未作出（只能由{view.who_decides}在评审面板中作出）")
+            self.decision.setText(f"最终决定：尚未作出；{view.who_decides}")
 
     def _show_mine(self, info: PanelInfo, view: ApplicantPanel | None) -> None:
         me = self.evaluator_getter()
@@ -377,6 +377,10 @@ class PanelDialog(QDialog):
             self.mine_hint.setText(f"您（{me or '未设置评审人'}）不是本批次专家组成员，只能查看")
         elif recused:
             self.mine_hint.setText(f"您（{me}）已声明回避该企业，不能判断或发表意见")
+        elif member.role == DEPUTY and view is not None and view.presiding == member.name:
+            self.mine_hint.setText(
+                f"您（{me}，副组长）在此记录本人的判断和意见；组长已回避该企业，由您作出最终决定"
+            )
         else:
             self.mine_hint.setText(f"您（{me}，{member.role_label}）在此记录本人的判断和意见")
         editable = member is not None and view is not None and not recused
