@@ -37,6 +37,24 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def _round_of(capsys, tmp_path, names: list[str]) -> None:
+    """The round 专精特新2026 with one new application per name (codes 1, 2, ...)."""
+    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
+    path = tmp_path / "applicants.json"
+    records = [
+        {**COMPLETE, "name": name, "uscc": make_uscc(n), "application_type": "new"}
+        for n, name in enumerate(names, start=1)
+    ]
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    run(capsys, "round", "import", "专精特新2026", str(path))
+
+
+def _list_of(capsys, tmp_path, names: list[str]) -> tuple[int, str, str]:
+    """`registry import` of a 2025 专精特新 list of the names."""
+    listing = str(write_list(tmp_path / "2025.xlsx", names))
+    return run(capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025")
+
+
 def test_import_twice_list_due_and_revoke(capsys, tmp_path):
     """A list imported twice changes nothing the second time; due counts; revoke recorded."""
     path = str(write_list(tmp_path / "认定.xlsx", list_names(250)))
@@ -182,20 +200,13 @@ def test_a_list_imported_after_the_applications_names_the_rounds_it_changes(caps
     """`registry import` after a round's import: it says which open round gained warnings
     and which 推荐 to look at again; `round show` marks that 推荐 需复核; `--json` lists it."""
     names = list_names(10)
-    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
-    path = tmp_path / "applicants.json"
-    record = {**COMPLETE, "name": names[2], "uscc": make_uscc(1), "application_type": "new"}
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
-    run(capsys, "round", "import", "专精特新2026", str(path))
+    _round_of(capsys, tmp_path, [names[2]])
     code, _, err = run(
         capsys, "review", "专精特新2026", make_uscc(1), "--confirm", "SR26-5=met",
         "--decision", "recommend", "--opinion", "同意推荐", "--reason", "材料齐全",
     )  # fmt: skip
     assert code == 0, err
-    listing = str(write_list(tmp_path / "2025.xlsx", names))
-    code, out, err = run(
-        capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025"
-    )
+    code, out, err = _list_of(capsys, tmp_path, names)
     assert (code, err) == (0, "")
     assert "已按培育库重新核对未归档的批次，1 个批次有变化：" in out
     assert (
@@ -230,14 +241,9 @@ def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):
     """`round restore` checks the round against the register and says what changed;
     `round show` of a round an older zjtx checked points to `registry recheck` until run."""
     names = list_names(4)
-    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
-    path = tmp_path / "applicants.json"
-    record = {**COMPLETE, "name": names[1], "uscc": make_uscc(1), "application_type": "new"}
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
-    run(capsys, "round", "import", "专精特新2026", str(path))
+    _round_of(capsys, tmp_path, [names[1]])
     run(capsys, "round", "archive", "专精特新2026")
-    listing = str(write_list(tmp_path / "2025.xlsx", names))
-    run(capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025")
+    _list_of(capsys, tmp_path, names)
     code, out, err = run(capsys, "round", "restore", "专精特新2026")
     assert (code, err) == (0, "")
     assert out.strip() == (
@@ -269,24 +275,14 @@ def test_a_damaged_applicant_does_not_keep_a_list_out(capsys, tmp_path):
     """A version damaged in the database (edited by hand) is passed by when a list is
     imported: the list is entered, exit 0, and the output names the damaged applicant."""
     names = list_names(3)
-    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
-    path = tmp_path / "applicants.json"
-    records = [
-        {**COMPLETE, "name": names[n], "uscc": make_uscc(n + 1), "application_type": "new"}
-        for n in (0, 1)
-    ]
-    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    run(capsys, "round", "import", "专精特新2026", str(path))
+    _round_of(capsys, tmp_path, names[:2])
     _execute(
         tmp_path,
         "UPDATE applicant_versions SET \"values\" = '[1, 2]' WHERE id = "
         "(SELECT current_version_id FROM applicants WHERE uscc = :uscc)",
         uscc=make_uscc(2),
     )
-    listing = str(write_list(tmp_path / "2025.xlsx", names))
-    code, out, err = run(
-        capsys, "registry", "import", listing, "--title", "srdi-sme", "--year", "2025"
-    )
+    code, out, err = _list_of(capsys, tmp_path, names)
     assert (code, err) == (0, "")
     assert "新增 3 项" in out
     assert (

@@ -301,10 +301,9 @@ def test_a_list_dropped_after_a_decision_marks_it_for_a_second_look(
     assert row.open_warnings == 1
 
 
-def test_rechecking_from_the_view_updates_the_window(window, qtbot, service, tmp_path, monkeypatch):
-    """培育库 → 重新核对批次: a warning the register no longer bears out (kept from an older
-    zjtx) leaves the round, the main window hears which round changed; asked again, the
-    status bar says nothing changed."""
+def _imported_under_older_rules(service, tmp_path, monkeypatch) -> None:
+    """A round of one applicant imported as an older zjtx checked it: a 2027 list on record,
+    and a warning (registry-already-holds) that today's checks, as of the round, do not give."""
     from zjtx.domain.issues import Issue, Severity
     from zjtx.store import imports
 
@@ -323,6 +322,22 @@ def test_rechecking_from_the_view_updates_the_window(window, qtbot, service, tmp
     monkeypatch.setattr(imports, "cross_check", older_rules)
     service.import_paths(ROUND, [path])
     monkeypatch.undo()
+
+
+def _checked_by_older_zjtx(service) -> None:
+    """Every round's register warnings as an older zjtx left them (no checks stamp)."""
+    from sqlalchemy import text
+
+    with service.store.session() as session:
+        session.execute(text("UPDATE rounds SET registry_checks = NULL"))
+        session.commit()
+
+
+def test_rechecking_from_the_view_updates_the_window(window, qtbot, service, tmp_path, monkeypatch):
+    """培育库 → 重新核对批次: a warning the register no longer bears out (kept from an older
+    zjtx) leaves the round, the main window hears which round changed; asked again, the
+    status bar says nothing changed."""
+    _imported_under_older_rules(service, tmp_path, monkeypatch)
     window.refresh_rounds(select=ROUND)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=TIMEOUT)
     assert window.model.row_at(0).open_warnings == 1
@@ -345,29 +360,8 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     """A round whose register warnings an older zjtx gave (one the register no longer bears
     out) shows a line above its tabs; its link checks the open rounds again, the warning
     leaves, the line goes and does not come back when the round is opened again."""
-    from sqlalchemy import text
-
-    from zjtx.domain.issues import Issue, Severity
-    from zjtx.store import imports
-
-    _import(service, write_list(tmp_path / "2027.xlsx", list_names(3)), "srdi-sme", 2027)
-    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
-    path = tmp_path / "applicants.json"
-    record = {**COMPLETE, "name": list_names(3)[0], "uscc": make_uscc(1)}
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
-    original = imports.cross_check
-
-    def older_rules(session, applicants, round_row, file_name):
-        old = Issue(code="registry-already-holds", severity=Severity.WARNING, message="旧规则",
-                    file=file_name, field="application_type", uscc=make_uscc(1))  # fmt: skip
-        return [*original(session, applicants, round_row, file_name), old]
-
-    monkeypatch.setattr(imports, "cross_check", older_rules)
-    service.import_paths(ROUND, [path])
-    monkeypatch.undo()
-    with service.store.session() as session:
-        session.execute(text("UPDATE rounds SET registry_checks = NULL"))
-        session.commit()
+    _imported_under_older_rules(service, tmp_path, monkeypatch)
+    _checked_by_older_zjtx(service)
     banner = window.registry_recheck_banner
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.refresh_rounds(select=ROUND)
@@ -410,8 +404,6 @@ def test_the_recheck_line_follows_a_recheck_from_the_register_window(
     """The line goes after 培育库 → 重新核对批次 even when the open round's warnings did not
     change; a recheck from its link that fails (a colleague holds the register) shows the
     error and brings the line back with its link."""
-    from sqlalchemy import text
-
     from zjtx.store.errors import DatabaseBusyError
 
     _import(service, write_list(tmp_path / "2025.xlsx", list_names(3)), "srdi-sme", 2025)
@@ -421,12 +413,7 @@ def test_the_recheck_line_follows_a_recheck_from_the_register_window(
     path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
     service.import_paths(ROUND, [path])
 
-    def checked_by_older_zjtx() -> None:
-        with service.store.session() as session:
-            session.execute(text("UPDATE rounds SET registry_checks = NULL"))
-            session.commit()
-
-    checked_by_older_zjtx()
+    _checked_by_older_zjtx(service)
     banner = window.registry_recheck_banner
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.refresh_rounds(select=ROUND)
