@@ -248,7 +248,7 @@ def shoot_panel(service, window, target: str, shoot) -> None:
 
     panels = Panels(service.store, service.evaluations)
     members = (("王评审", "浙江省经济和信息化厅", "组长"), ("李明", "浙江大学", "评审专家"),
-               ("陈静", "浙江工业大学", "评审专家"), ("周涛", "省中小企业服务中心", "评审专家"),
+               ("陈静", "浙江工业大学", "副组长"), ("周涛", "省中小企业服务中心", "评审专家"),
                ("吴芳", "杭州市会计师协会", "评审专家"))  # fmt: skip
     for name, unit, role in members:
         panels.add_member(ROUND, name, unit=unit, role=role, evaluator="王评审")
@@ -297,6 +297,21 @@ def shoot_panel(service, window, target: str, shoot) -> None:
             wait_for(window.detail_loaded)
         settle(600)
         shoot(window.review_scroll, "review-pane-panel-expert")
+    finally:
+        os.environ["ZJTX_EVALUATOR"] = "王评审"
+    # Where the 组长 declared 回避, the 副组长 decides: the panel window as 陈静 sees it.
+    panels.recuse(ROUND, other, member="王评审", reason="曾在该企业任独立董事", evaluator="王评审")
+    os.environ["ZJTX_EVALUATOR"] = "陈静"
+    try:
+        window.select_applicant(other)
+        wait_for(window.detail_loaded)
+        window.open_panel()
+        dialog = window.panel_dialog
+        wait_for(dialog.loaded)
+        dialog.resize(1366, 768)
+        settle(400)
+        shoot(dialog, "panel-view-deputy-1366x768")
+        dialog.close()
     finally:
         os.environ["ZJTX_EVALUATOR"] = "王评审"
 
