@@ -410,6 +410,19 @@ def test_a_decision_needs_a_second_look_when_who_presides_changes(panels):
     assert store.positions(ROUND, B).presiding == "赵副组长"
 
 
+def test_a_deputy_without_a_chair_is_told_a_chair_is_missing(panels):
+    """A panel with a 副组长 but no 组长 yet: nobody decides, and the 副组长 is told the
+    组长 is missing, not that they stand in for one."""
+    _, store = panels
+    store.add_member(ROUND, "李副组长", role="deputy", evaluator="秘书")
+    refusal = store.decision_refusal(ROUND, A, "李副组长")
+    assert refusal.startswith(
+        "批次 “2026第一批” 设有评审专家组，最终决定只能由组长作出（专家组尚未指定组长，请先添加）；"
+        "李副组长 是副组长，请在"
+    )
+    assert store.positions(ROUND, A).presiding is None
+
+
 def test_a_member_who_decided_stays_on_the_panel(panels):
     """A 副组长 who made a final decision (and recorded nothing else) cannot be removed: the
     printed 评审意见表 names the decider with their role on the panel."""

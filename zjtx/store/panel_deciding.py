@@ -109,7 +109,7 @@ def decider_refusal(
     if mine is None:
         return f"{head}{name} 不是专家组成员，可以查看但不能作出决定"
     role = ROLE_LABELS[mine.role]
-    if mine.role == DEPUTY and presider is chair:
+    if mine.role == DEPUTY and chair is not None and presider is chair:
         role += "（组长回避的企业由其代行决定）"
     return (
         f"{head}{name} 是{role}"
