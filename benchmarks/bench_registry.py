@@ -11,8 +11,11 @@ SQLite and on PostgreSQL (--postgres or ZJTX_TEST_DATABASE_URL) times:
   list     reading the list file and importing it into the register, which checks the open
            round of the plain import again (every applicant on the list gains a warning);
   checked  importing the same applicants' file into a new round with the register full (every
-           applicant cross-checked: already holds the title, declared titles).
-Targets (issue 15): list <= 2 x plain, checked <= 2 x plain.
+           applicant cross-checked: already holds the title, declared titles);
+  restore  restoring a round of the same applicants archived before the list arrived, which
+           checks it against the register at once.
+Targets (issue 15): list <= 2 x plain, checked <= 2 x plain; restore, which does the list's
+recheck on one round, <= 2 x plain as well.
 """
 
 from __future__ import annotations
@@ -61,11 +64,14 @@ def _time(work) -> float:
     return time.perf_counter() - start
 
 
-def _measure(url: str, roster: Path, listed: Path) -> tuple[float, float, float, int, int]:
+def _measure(url: str, roster: Path, listed: Path) -> tuple[float, ...]:
     with open_store(url) as store:
         service = StoreService(store)
         service.create_round("plain", tier="srdi-sme", round_date=ROUND_DATE)
         plain = _time(lambda: service.import_paths("plain", [roster], evaluator="基准"))
+        service.create_round("archived", tier="srdi-sme", round_date=ROUND_DATE)
+        service.import_paths("archived", [roster], evaluator="基准")
+        service.archive_round("archived", evaluator="基准")
         result = {}
 
         def import_list() -> None:
@@ -80,13 +86,19 @@ def _measure(url: str, roster: Path, listed: Path) -> tuple[float, float, float,
             lambda: files.extend(service.import_paths("checked", [roster], evaluator="基准"))
         )
         warnings = sum(1 for i in files[0].issues if i.code.startswith("registry-"))
+
+        def restore() -> None:
+            result["restored"] = service.restore_round("archived", evaluator="基准")
+
+        restoring = _time(restore)
     assert result["list"].added > 0
     rechecked = sum(r.applicants for r in result["list"].rechecked)
-    return plain, listing, checked, warnings, rechecked
+    restored = sum(r.applicants for r in result["restored"].rechecked)
+    return plain, listing, checked, warnings, rechecked, restoring, restored
 
 
-def _report(label: str, figures: tuple[float, float, float, int, int]) -> None:
-    plain, listing, checked, warnings, rechecked = figures
+def _report(label: str, figures: tuple[float, ...]) -> None:
+    plain, listing, checked, warnings, rechecked, restoring, restored = figures
     print(f"{label}: plain import {plain:.2f} s")
     print(
         f"  list import    {listing:.2f} s  ratio {listing / plain:.2f} (target <= 2); "
@@ -95,6 +107,10 @@ def _report(label: str, figures: tuple[float, float, float, int, int]) -> None:
     print(
         f"  checked import {checked:.2f} s  ratio {checked / plain:.2f} (target <= 2); "
         f"{warnings} registry warnings"
+    )
+    print(
+        f"  restore        {restoring:.2f} s  ratio {restoring / plain:.2f} (target <= 2); "
+        f"{restored} applicants of the restored round checked again with new warnings"
     )
 
 
