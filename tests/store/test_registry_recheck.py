@@ -162,8 +162,10 @@ def test_marking_a_round_recognised_asks_about_its_companies_elsewhere(service, 
         ('{"application_type": {"decimal": "abc"}}', "values", "字段值"),
         ("[1, 2]", "values", "字段值"),
         ('{"code": "registry-already-holds"}', "issues", "导入提示"),
+        ('{"x": 1}', "source", "申报文件位置"),
+        ('{"$cells": 5}', "provenance", "字段来源"),
     ],
-    ids=["bad-value", "not-an-object", "issues-not-a-list"],
+    ids=["bad-value", "not-an-object", "issues-not-a-list", "bad-source", "bad-provenance"],
 )
 def test_a_damaged_version_in_an_open_round_is_named_and_passed_by(
     service, tmp_path, damaged, column, what

@@ -16,9 +16,9 @@ from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.issue_codes import issue_code
 from zjtx.domain.labels import Decision
 from zjtx.domain.names import normalise_name
+from zjtx.store import codec
 from zjtx.store.bulk import insert_many
-from zjtx.store.common import stored_applicant, undecodable_versions, version_part
-from zjtx.store.errors import StoreError
+from zjtx.store.common import undecodable_versions, version_part
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -255,7 +255,7 @@ def _recheck(
     applicants = {}
     for row in rows:
         try:
-            applicants[row[0]] = _applicant(*row[1:9])
+            applicants[row[0]] = _applicant(*row[5:9])  # values, provenance, source, issues
         except _Damaged as exc:
             damaged[row[0]] = version_part(row[1], row[2], row[4], exc.what)
     rows = [row for row in rows if row[0] in applicants]
@@ -386,6 +386,10 @@ def _store(session: Session, updates: list[dict[str, Any]]) -> None:
     session.connection().execute(statement, updates)
 
 
+# What decoding a part of a stored version raises when the part is damaged.
+_UNREADABLE = (ValueError, TypeError, KeyError, IndexError, ArithmeticError, AttributeError)
+
+
 class _Damaged(Exception):
     """A version whose stored data cannot be read; ``what`` is the part (字段值, 导入提示...)."""
 
@@ -394,16 +398,7 @@ class _Damaged(Exception):
         self.what = what
 
 
-def _applicant(
-    name: str,
-    uscc: str,
-    _version_id: int,
-    number: int,
-    values: Any,
-    provenance: Any,
-    source: Any,
-    issues: Any,
-) -> DomainApplicant:
+def _applicant(values: Any, provenance: Any, source: Any, issues: Any) -> DomainApplicant:
     """The part of a stored version the checks read: the values above and their cells
     (_Damaged when a part of the version cannot be read)."""
     if not isinstance(values, dict):
@@ -414,15 +409,20 @@ def _applicant(
         isinstance(issues, list) and all(isinstance(i, dict) for i in issues)
     ):
         raise _Damaged("导入提示")
-    read = {key: values[key] for key in _READ if key in values}
+    # Each part decoded on its own, so that what is named is the part damaged.
     try:
-        cells = _cells_read(provenance)
-    except (TypeError, AttributeError) as exc:
+        cell = codec.decode_provenance(source)
+    except _UNREADABLE as exc:
+        raise _Damaged("申报文件位置") from exc
+    try:
+        cells = codec.decode_provenance_map(_cells_read(provenance))
+    except _UNREADABLE as exc:
         raise _Damaged("字段来源") from exc
     try:
-        return stored_applicant(read, cells, source, name, uscc, number)
-    except StoreError as exc:
+        read = codec.decode_values({key: values[key] for key in _READ if key in values})
+    except _UNREADABLE as exc:
         raise _Damaged("字段值") from exc
+    return DomainApplicant(values=read, provenance=cells, source=cell)
 
 
 def _cells_read(provenance: dict[str, Any]) -> dict[str, Any]:
