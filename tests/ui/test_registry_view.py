@@ -387,7 +387,7 @@ def test_the_status_bar_note_names_damaged_applicants():
     """The note after a register change counts the rounds changed and the 推荐 to look at
     again, and names each applicant whose damaged data could not be checked."""
     from zjtx.store.registry_recheck import RoundRecheck
-    from zjtx.ui.registry_view import rechecked_note
+    from zjtx.ui.registry_recheck_banner import rechecked_note
 
     changed = RoundRecheck("甲批次", 2, 2, 0, ("甲公司",))
     damaged = RoundRecheck("乙批次", 0, 0, 0, (), damaged=("乙公司（91）第 1 版的字段值",))

@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from zjtx.domain.labels import Decision
 from zjtx.ui.rescore import round_banner
 
 RECHECK_LINK = '，<a href="recheck">按现行规则重新核对全部未归档的批次…</a>'
@@ -59,12 +60,15 @@ def recheck_rounds(window: Any) -> None:
         check_recheck_due(window, window.round_name)  # the line and its link again
         window.show_error(exc)
 
+    def done(rechecked: Any) -> None:
+        banner.setVisible(False)  # every open round is now checked by these checks
+        after_recheck(window, rechecked)
+
     window.recheck_asked += 1  # a question asked before this recheck is answered too late
     banner.setText("正在按现行规则重新核对未归档的批次……")
     window.runner.start(
         lambda _progress, _cancel: service.registry.recheck_rounds(evaluator=evaluator),
-        name="重新核对批次", writes=True, on_failure=failed,
-        on_success=lambda rechecked: after_recheck(window, rechecked),
+        name="重新核对批次", writes=True, on_success=done, on_failure=failed,
     )  # fmt: skip
 
 
@@ -83,3 +87,20 @@ def after_recheck(window: Any, rechecked: Sequence[Any], *, told: bool = True) -
             window.load_detail(window.current_uscc)
     else:
         check_recheck_due(window, window.round_name)
+
+
+def rechecked_note(rechecked: Sequence[Any]) -> str:
+    """What the status bar adds when the register's change gave or took open rounds'
+    warnings: how many rounds, how many 推荐 to look at again, and the damaged data passed
+    by."""
+    if not rechecked:
+        return ""
+    changed = sum(1 for r in rechecked if r.applicants)
+    text = f"；{changed} 个未归档批次的培育库提示有变化" if changed else ""
+    recommended = sum(len(r.recommended) for r in rechecked)
+    if recommended:
+        text += f"，{recommended} 家“{Decision.RECOMMEND.label}”需复核"
+    damaged = [name for r in rechecked for name in r.damaged]
+    if damaged:
+        text += f"；数据已损坏、未能核对：{'、'.join(damaged)}，请联系技术支持"
+    return text

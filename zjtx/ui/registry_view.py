@@ -44,6 +44,7 @@ from zjtx.domain.registry import (
     RegistryStatus,
     RegistryTitle,
 )
+from zjtx.ui.registry_recheck_banner import rechecked_note
 from zjtx.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -387,22 +388,6 @@ class RegistryImportDialog(QDialog):
         self.result.setHtml("".join(lines))
         if imported:
             self.imported.emit(imported)
-
-
-def rechecked_note(rechecked: Sequence[Any]) -> str:
-    """What the status bar adds when the register's change gave or took open rounds'
-    warnings: how many rounds, and how many 推荐 to look at again."""
-    if not rechecked:
-        return ""
-    changed = sum(1 for r in rechecked if r.applicants)
-    text = f"；{changed} 个未归档批次的培育库提示有变化" if changed else ""
-    recommended = sum(len(r.recommended) for r in rechecked)
-    if recommended:
-        text += f"，{recommended} 家“{Decision.RECOMMEND.label}”需复核"
-    damaged = [name for r in rechecked for name in r.damaged]
-    if damaged:
-        text += f"；数据已损坏、未能核对：{'、'.join(damaged)}，请联系技术支持"
-    return text
 
 
 def _html(text: str) -> str:
