@@ -313,3 +313,40 @@ def test_the_deputy_decides_and_handles_recusals_where_the_chair_recused(
     _select(qtbot, window, uscc)
     qtbot.waitUntil(lambda: not review.decision_refusal.isVisible(), timeout=TIMEOUT)
     assert review.decide_button.isEnabled() and review.save_action.isEnabled()
+
+
+def test_the_refusal_of_the_applicant_before_is_not_shown_for_the_next(
+    qtbot, window, service, sample_json, monkeypatch
+):
+    """Moving from an enterprise the evaluator may not decide to another, the decision stays
+    locked while the next one's panel is read, and the refusal naming the first enterprise
+    is not shown meanwhile."""
+    import threading
+
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    other = next(r.uscc for r in service.list_applicants(ROUND) if r.uscc != uscc)
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, "王组长", role="组长", evaluator=ME)
+    panels.add_member(ROUND, ME, role="评审专家", evaluator=ME)
+    review = window.review
+    _select(qtbot, window, uscc)
+    qtbot.waitUntil(lambda: "最终决定只能由组长 王组长作出" in review.decision_refusal.text(),
+                    timeout=TIMEOUT)  # fmt: skip
+    held = threading.Event()
+    original = Panels.decision_refusal
+
+    def slow(self, round_name, applicant, evaluator):
+        if applicant == other:
+            held.wait(TIMEOUT / 1000)
+        return original(self, round_name, applicant, evaluator)
+
+    monkeypatch.setattr(Panels, "decision_refusal", slow)
+    _select(qtbot, window, other)
+    qtbot.waitUntil(lambda: review.state is not None and review.state.uscc == other,
+                    timeout=TIMEOUT)  # fmt: skip
+    assert review.decision_refusal.text() == "正在读取专家组记录……"
+    assert not review.decide_button.isEnabled()
+    held.set()
+    qtbot.waitUntil(lambda: "最终决定只能由组长 王组长作出" in review.decision_refusal.text(),
+                    timeout=TIMEOUT)  # fmt: skip
+    assert not review.decide_button.isEnabled()

@@ -219,6 +219,7 @@ class ReviewPane(QWidget):
         self.decision_refusal.setStyleSheet("color:#8a5a00")
         self.decision_refusal.setVisible(False)
         self.refusal: str | None = None
+        self.refusal_about: str | None = None  # the applicant the refusal shown is about
         # A decision taken on data or a verdict that has changed since asks for a second look.
         self.decision_outdated = QLabel("")
         self.decision_outdated.setWordWrap(True)
@@ -324,6 +325,11 @@ class ReviewPane(QWidget):
             return
         key = _key(state)
         evaluator = self.evaluator_getter()
+        if self.refusal is not None and self.refusal_about != state.uscc:
+            # The refusal shown is about the applicant before: it keeps the decision locked
+            # until this one's is read, without naming the other enterprise meanwhile.
+            self.decision_refusal.setText("正在读取专家组记录……")
+        self.refusal_about = state.uscc
 
         def work(progress: Any, cancel: Any) -> tuple[str, str | None]:
             panels = Panels(service.store, service.evaluations)
