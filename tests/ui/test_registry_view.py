@@ -333,6 +333,15 @@ def _checked_by_older_zjtx(service) -> None:
         session.commit()
 
 
+def _recheck_line_shown(window, qtbot):
+    """The round opened in the window, once the line asking for a recheck shows; the line."""
+    banner = window.registry_recheck_banner
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT)
+    return banner
+
+
 def test_rechecking_from_the_view_updates_the_window(window, qtbot, service, tmp_path, monkeypatch):
     """培育库 → 重新核对批次: a warning the register no longer bears out (kept from an older
     zjtx) leaves the round, the main window hears which round changed; asked again, the
@@ -362,10 +371,7 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     leaves, the line goes and does not come back when the round is opened again."""
     _imported_under_older_rules(service, tmp_path, monkeypatch)
     _checked_by_older_zjtx(service)
-    banner = window.registry_recheck_banner
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.refresh_rounds(select=ROUND)
-    qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT)
+    banner = _recheck_line_shown(window, qtbot)
     assert banner.text().startswith("本批次的培育库提示由较早版本的 zjtx 核对得出")
     assert 'href="recheck"' in banner.text()
     with qtbot.waitSignal(window.message, timeout=TIMEOUT) as message:
@@ -414,10 +420,7 @@ def test_the_recheck_line_follows_a_recheck_from_the_register_window(
     service.import_paths(ROUND, [path])
 
     _checked_by_older_zjtx(service)
-    banner = window.registry_recheck_banner
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.refresh_rounds(select=ROUND)
-    qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT)
+    banner = _recheck_line_shown(window, qtbot)
     assert banner.text().endswith('<a href="recheck">按现行规则重新核对全部未归档的批次…</a>')
 
     failures: list[BaseException] = []

@@ -412,13 +412,11 @@ def cmd_recognise(args: argparse.Namespace) -> int:
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
+    from zjtx.store.registry_recheck import NOTHING_CHANGED
+
     with _service() as service:
         done = service.registry.recheck_rounds(evaluator=args.evaluator)
-    text = (
-        _rechecked(done).lstrip("\n")
-        if done
-        else "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化"
-    )
+    text = _rechecked(done).lstrip("\n") if done else NOTHING_CHANGED
     _emit(args, {"rechecked": [r.to_dict() for r in done]}, text)
     return 0
 

@@ -373,12 +373,12 @@ class Panels:
                         "（窗口：评审 → 专家组… → 组长处理回避；命令行：zjtx panel recuse … "
                         f"--withdraw-judgements，由{who}操作）"
                     )
-                chair = self._presiding_acting(
+                presider = self._presiding_acting(
                     session, round_row, applicant, recorder, "确认评审后的回避"
                 )
                 after |= {
-                    "chair": chair.name,
-                    "chair_role": chair.role,
+                    "chair": presider.name,  # the key older events have: who presided
+                    "chair_role": presider.role,
                     "withdrawn": [j.criterion for j in given],
                     "opinion_withdrawn": opinion is not None,
                 }
@@ -412,19 +412,20 @@ class Panels:
             recusal = recusal_of(session, person, applicant)
             if recusal is None:
                 raise PanelRefusedError(f"{person.name} 没有声明回避企业 {applicant.name}")
-            chair = self._presiding_acting(session, round_row, applicant, recorder, "撤销回避")
+            presider = self._presiding_acting(session, round_row, applicant, recorder, "撤销回避")
             before = {"member": person.name, "reason": recusal.reason}
             recusal_id = recusal.id
             session.delete(recusal)
             session.flush()
-            if presider_of(session, round_row, applicant) is not chair:
+            if presider_of(session, round_row, applicant) is not presider:
                 _panel_changed(session, applicant)  # the 组长 (or an earlier 副组长) again
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal-withdraw", "panel_recusal",
                                     recusal_id, round_row, applicant_id=applicant.id,
                                     uscc=applicant.uscc, before=before,
                                     after={"member": person.name, "member_role": person.role,
-                                           "chair": chair.name, "chair_role": chair.role},
+                                           "chair": presider.name,
+                                           "chair_role": presider.role},
                                     reason=reason))  # fmt: skip
 
     def _presiding_acting(

@@ -40,6 +40,8 @@ from zjtx.store.registry_checks import (
 
 PREFIX = "registry-"
 CHUNK = 1000  # applicants read per query
+# What a recheck of every open round says when no warning changed.
+NOTHING_CHANGED = "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化"
 # What to do about a version a recheck passed by: it cannot be mended by checking again.
 DAMAGED_REMEDY = "请联系技术支持检查数据库，修复后再重新核对"
 # The values the register's checks read (of each applicant's current version).

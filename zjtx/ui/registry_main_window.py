@@ -256,10 +256,9 @@ def install_registry(window: Any) -> None:
 
     def rounds_rechecked(rechecked: Any) -> None:
         # The register changed under the open rounds (or they were checked again): the
-        # table's warnings, 需复核 and the line asking for a recheck follow.
-        if rechecked:
-            window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
-        after_recheck(window, rechecked, told=False)
+        # table's warnings, 需复核 and the line asking for a recheck follow; the 培育库 window
+        # has said when nothing changed.
+        after_recheck(window, rechecked, say_unchanged=False)
 
     def ask_recognise() -> None:
         info = next((r for r in window.rounds if r.name == window.round_name), None)

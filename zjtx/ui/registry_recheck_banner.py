@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from zjtx.domain.labels import Decision
+from zjtx.store.registry_recheck import NOTHING_CHANGED
 from zjtx.ui.rescore import round_banner
 
 RECHECK_LINK = '，<a href="recheck">按现行规则重新核对全部未归档的批次…</a>'
@@ -72,15 +73,14 @@ def recheck_rounds(window: Any) -> None:
     )  # fmt: skip
 
 
-def after_recheck(window: Any, rechecked: Sequence[Any], *, told: bool = True) -> None:
+def after_recheck(window: Any, rechecked: Sequence[Any], *, say_unchanged: bool = True) -> None:
     """After the open rounds were checked again (here, in the 培育库 window or by a list
     imported): say what changed, reload the open round if it did, and ask whether its line
-    is still due. ``told``: False when another window has already said it."""
-    if told:
-        if rechecked:
-            window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
-        else:
-            window.message.emit("已按现行培育库重新核对全部未归档的批次：培育库提示均无变化")
+    is still due. ``say_unchanged``: False when another window has said nothing changed."""
+    if rechecked:
+        window.message.emit("已按培育库重新核对：" + "；".join(r.summary() for r in rechecked))
+    elif say_unchanged:
+        window.message.emit(NOTHING_CHANGED)
     if any(r.round_name == window.round_name for r in rechecked):
         window.reload_rows()  # the line is asked for again once the rows are in
         if window.current_uscc:

@@ -44,6 +44,7 @@ from zjtx.domain.registry import (
     RegistryStatus,
     RegistryTitle,
 )
+from zjtx.store.registry_recheck import NOTHING_CHANGED
 from zjtx.ui.registry_recheck_banner import rechecked_note
 from zjtx.ui.tasks import TaskRunner
 
@@ -682,9 +683,7 @@ class RegistryView(QMainWindow):
                     "已重新核对：" + rechecked_note(rechecked).removeprefix("；"), 15000
                 )
             else:
-                self.statusBar().showMessage(
-                    "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化", 15000
-                )
+                self.statusBar().showMessage(NOTHING_CHANGED, 15000)
             self.rechecked.emit(rechecked)  # the open rounds were checked even if none changed
 
         def failed(exc: BaseException) -> None:
