@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -225,3 +227,30 @@ def test_json_text_falls_back_to_the_standard_encoder_for_what_the_fast_one_refu
         codec.json_text({"when": date(2026, 1, 1)})
     with pytest.raises(TypeError):
         codec.json_text({"amount": Decimal("1.5")})
+
+
+_STDLIB_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _stdlib_digest(data: object) -> str:
+    return hashlib.sha256(_STDLIB_CANONICAL.encode(data).encode("utf-8")).hexdigest()
+
+
+def test_digest_is_the_sha256_of_the_standard_libraries_sorted_text():
+    """A values hash is what earlier zjtx stored (the standard encoder, keys sorted), so a file
+    read again is still found unchanged: Chinese, escapes, nested keys, and what the fast
+    encoder refuses (integers beyond 64 bits)."""
+    rng = random.Random(12)
+    alphabet = [chr(i) for i in range(0x80)] + ["\u2028", "\x85", "\ufeff", "中", "😀"]
+    samples: list[object] = [
+        codec.encode_values(
+            {"name": "苏州“精工”有限公司\t\n\\", "revenue_y1": Decimal("12.30"), "n": 3, "ok": True,
+             "founded": date(2001, 2, 3), "big": 10**30}
+        ),  # fmt: skip
+        {"values": "abc", "settings": {"z": True, "a": False}, "confirmations": [["A", "met"]]},
+    ]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        samples.append({text: [text, -7, None, {"k" + text: text, "a": 1}], "z": text})
+    for sample in samples:
+        assert codec.digest(sample) == _stdlib_digest(sample)
