@@ -244,9 +244,14 @@ def test_digest_is_the_sha256_of_the_standard_libraries_sorted_text():
     alphabet = [chr(i) for i in range(0x80)] + ["\u2028", "\x85", "\ufeff", "中", "😀"]
     samples: list[object] = [
         codec.encode_values(
-            {"name": "苏州“精工”有限公司\t\n\\", "revenue_y1": Decimal("12.30"), "n": 3, "ok": True,
-             "founded": date(2001, 2, 3), "big": 10**30}
-        ),  # fmt: skip
+            {
+                "name": "苏州“精工”有限公司\t\n\\",
+                "revenue_y1": Decimal("12.30"),
+                "founded": date(2001, 2, 3),
+                "ok": True,
+                "big": 10**30,
+            }
+        ),
         {"values": "abc", "settings": {"z": True, "a": False}, "confirmations": [["A", "met"]]},
     ]
     for _ in range(300):
