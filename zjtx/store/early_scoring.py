@@ -177,7 +177,10 @@ class EarlyScoring:
             # The texts as they are now: the pool sends the piece later, from its own thread.
             texts = dict(self.texts)
             future = self.executor.submit(
-                scoring_worker.score_jobs, self.info, [(a, ()) for a in piece], texts
+                scoring_worker.score_jobs,
+                self.info,
+                scoring_worker.Packed([(a, ()) for a in piece]),
+                texts,
             )
             self.running.append(future)
             if len(texts) < 2:  # a round has rulebooks for 新申报 and 复核 at most

@@ -178,7 +178,9 @@ class PoolScoring(ChunkScoring):
             and sum(1 for f in futures.values() if not f.done()) < self.ahead
         ):
             index = self.first_waiting
-            plain = [(Applicant(dict(a.values)), tuple(items)) for a, items in self.pieces[index]]
+            plain = scoring_worker.Packed(
+                (Applicant(dict(a.values)), tuple(items)) for a, items in self.pieces[index]
+            )
             try:
                 future = self.executor.submit(
                     scoring_worker.score_jobs, self.info, plain, self.texts
