@@ -10,8 +10,9 @@ from typing import Any
 
 def values_hash(values: Mapping[str, Any]) -> str:
     """Stable short hash of an applicant's values (keys sorted; Decimals by their exact text)."""
-    # str(v) is what an f-string gives for every field type, at a fraction of the cost.
-    text = "\x1f".join([k + "=" + str(values[k]) for k in sorted(values) if values[k] is not None])
+    # str(v) is what a plain f-string gives for every field type, at a fraction of the cost.
+    # Keys are unique: sorting the items compares keys only.
+    text = "\x1f".join([f"{k}={v!s}" for k, v in sorted(values.items()) if v is not None])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -108,14 +108,15 @@ class CriterionResult:
     confirmation: Confirmation | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        state, state_label = _STATES[self.state]
         return {
             "id": self.id,
             "title": self.title,
             "group": self.group,
             "group_title": self.group_title,
-            "kind": str(self.kind),
-            "state": str(self.state),
-            "state_label": self.state.label,
+            "kind": _CODES[self.kind],
+            "state": state,
+            "state_label": state_label,
             "points": _num(self.points),
             "points_min": _num(self.points_min),
             "points_max": _num(self.points_max),
@@ -130,11 +131,11 @@ class CriterionResult:
             "judgement": self.judgement,
             "missing": list(self.missing),
             "parts": [
-                {"text": p.text, "state": str(p.state), "observed": p.observed, "gap": p.gap}
+                {"text": p.text, "state": _CODES[p.state], "observed": p.observed, "gap": p.gap}
                 for p in self.parts
             ],
             "notes": list(self.notes),
-            "computed_state": str(self.computed_state) if self.computed_state else None,
+            "computed_state": _CODES[self.computed_state] if self.computed_state else None,
             "confirmation": _confirmation_dict(self.confirmation),
         }
 
@@ -273,9 +274,21 @@ def _num(value: Decimal | None) -> int | float | None:
     """JSON number for a Decimal: an int when whole, else its shortest float text."""
     if value is None:
         return None
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    number = _NUMBERS.get(value)
+    if number is None:
+        number = int(value) if value == value.to_integral_value() else float(value)
+        # Points and scores are the few numbers the rulebooks write and their sums: kept
+        # by value (equal Decimals give the same number, however written).
+        if len(_NUMBERS) < 4096:
+            _NUMBERS[value] = number
+    return number
+
+
+_NUMBERS: dict[Decimal, int | float] = {}
+# The codes and labels to_dict writes for every criterion and part, found rather than
+# computed (an enum's value and label are properties).
+_CODES: dict[Any, str] = {m: m.value for e in (CriterionState, CriterionKind) for m in e}
+_STATES = {state: (state.value, state.label) for state in CriterionState}
 
 
 def _confirmation_dict(item: Confirmation | None) -> dict[str, Any] | None:
