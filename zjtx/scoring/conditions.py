@@ -417,20 +417,6 @@ class AllOf(_Junction):
     def describe(self) -> str:
         return "；且".join(_bracket(i, "或") for i in self.items)
 
-    def explain(self, ctx: Context) -> Outcome:
-        top = ctx.top
-        if top is None or top[0] is not self or top[1] is not MET:
-            return super().explain(ctx)
-        # Decided met: every test and judgement in it holds (neither is ever 不适用), so
-        # each is explained as met without being decided again.
-        parts: list[PartResult] = []
-        for item in self.items:
-            if isinstance(item, Leaf | Manual):
-                ctx.top = (item, MET)
-            parts += item.explain(ctx).parts
-        ctx.top = top
-        return Outcome(MET, parts, (), [])
-
 
 class AnyOf(_Junction):
     decisive, rank, by_rank = MET, ANY_RANK, ANY_BY_RANK

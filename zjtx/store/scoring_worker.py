@@ -50,10 +50,10 @@ class Packed(list):
     its results.
 
     A piece's results take about 600 KB pickled, ten times a pipe's buffer, and its jobs
-    about 70 KB: a write of either then waits while the importing process's thread reading
-    or writing the pipe, which needs the GIL for every 64 KB, takes turns with the busy
-    importing thread, idling the worker some 30 ms a piece (a fifth of its time). Compressed,
-    each is a tenth of that size. Unpickled, it is a plain list.
+    about 65 KB: a write then waits while the importing process's thread reading or writing
+    the pipe, which needs the GIL for every 64 KB, takes turns with the busy importing
+    thread; that idled the worker some 30 ms a piece, a fifth of its time. Compressed, the
+    results are a seventh of their size and the jobs a third. Unpickled, it is a plain list.
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
