@@ -56,6 +56,9 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})()$"),
 )
 _YEAR_ONLY = re.compile(r"^(\d{4})年?$")
+# A time of day after a full date: what a CSV exported from Excel or a registry system writes
+# for a date cell (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T08:30:00).
+_TIME_OF_DAY = re.compile(r"^(.*\d日?)(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$")
 
 # Characters no stored text may hold: C0 controls but tab, line feed and carriage return; DEL;
 # C1 controls; the line and paragraph separators; bidirectional overrides, which reorder what
@@ -460,6 +463,21 @@ def parse_date_text(text: str) -> tuple[date, bool] | None:
     return None
 
 
+def _date_with_time(value: str) -> date | None:
+    """A full date followed by a time of day, read from the cell as written (normalised text
+    has lost the space between them): the date, as a date-and-time cell gives it (the raw
+    text stays in the value's provenance); None after a month alone, or for a time that is
+    no time of day."""
+    timed = _TIME_OF_DAY.match(" ".join(value.split()))
+    if timed is None:
+        return None
+    hour, minute, second = timed.group(2), timed.group(3), timed.group(4) or "0"
+    if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
+        return None
+    parsed = parse_date_text(normalise_text(timed.group(1)))
+    return parsed[0] if parsed is not None and parsed[1] else None
+
+
 def _date_converter(spec: FieldSpec) -> Converter:
     def convert(value: Any, percent: bool) -> Any:
         if isinstance(value, datetime):
@@ -478,6 +496,9 @@ def _date_converter(spec: FieldSpec) -> Converter:
                 return None
             parsed = parse_date_text(text)
             if parsed is None:
+                timed = _date_with_time(value)
+                if timed is not None:
+                    return timed
                 raise CellError(
                     "value-unreadable",
                     f"{spec.relative_label()}：无法把“{shown_text(value)}”读作日期"
