@@ -165,6 +165,33 @@ def test_number_texts_thousands_fullwidth_units_and_parentheses(tmp_path):
     assert values["total_assets_y1"] == Decimal(35000)
 
 
+def test_counts_written_with_the_usual_measure_word_read_as_counts(tmp_path):
+    """People counted in 名 (从业人员 120 名) and intellectual property in 件 or 个 (专利 3 件), as
+    applicants write them, are counts like 120 人 and 3 项; a measure word of something else
+    (120 项 people, 3 人 patents) is still refused, naming the cell."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "上年末从业人员", "研发人员", "Ⅰ类知识产权"]
+    good = [["120名", "20 名", "3件"], ["120 人", "20人", "4 个"], ["１２０名", "0名", "5 项"]]
+    rows = [header] + [[f"公司{i}", valid_uscc(9000 + i), *cells] for i, cells in enumerate(good)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert issue_tuples(result) == []
+    assert [
+        (a.values["employees_y1"], a.values["rd_staff_y1"], a.values["ip1_total"])
+        for a in result.applicants
+    ] == [(120, 20, 3), (120, 20, 4), (120, 0, 5)]
+
+    bad = [["120项", "20人", "3件"], ["120人", "20人", "3人"], ["120人", "20 件", "3项"]]
+    rows = [header] + [[f"公司{i}", valid_uscc(9100 + i), *cells] for i, cells in enumerate(bad)]
+    result = read(write_xlsx(tmp_path / "r2.xlsx", rows))
+    assert issue_tuples(result) == [
+        ("C2", "employees_y1", "value-unreadable", "error"),
+        ("E3", "ip1_total", "value-unreadable", "error"),
+        ("D4", "rd_staff_y1", "value-unreadable", "error"),
+    ]
+    assert "“120项”的单位不对" in result.issues[0].message
+
+
 def test_percent_cells_strings_and_plain_numbers_all_mean_the_same(tmp_path):
     """A 12.5% formatted cell, the text "12.5%" and 12.5 under a % header all give 12.5."""
     path = write_xlsx(

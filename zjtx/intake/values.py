@@ -366,11 +366,15 @@ def _percent_converter(spec: FieldSpec) -> Converter:
     return convert
 
 
+_SAME_COUNT = {"名": {"位"}, "人": {"名"}, "项": {"件", "个"}}
+
+
 def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
     expected = "整数" if integral else "数值"
     allowed_units = {spec.unit} if spec.unit else set()
-    if spec.unit == "名":
-        allowed_units.add("位")
+    # The measure words applicants use for the same count: a rank 第3位, people 120 名,
+    # intellectual property 3 件 or 3 个.
+    allowed_units |= _SAME_COUNT.get(spec.unit, set())
 
     def finish(number: Decimal, raw: Any) -> Any:
         if not integral:
