@@ -44,10 +44,11 @@ def test_csv_with_tabs_and_a_bad_cell(tmp_path):
     assert result.issues[0].sheet is None
 
 
-def test_csv_dates_exported_with_a_time_of_day_are_dates(tmp_path):
-    """A CSV exported from Excel or a registry system writes a date cell with its time
-    (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T08:30:00): the date is read, as a
-    date-and-time cell of a workbook is; a time that is no time of day is still refused."""
+def test_csv_dates_exported_with_a_time_of_day_or_weekday_are_dates(tmp_path):
+    """A CSV exported from Excel, WPS or a registry system writes a date cell with its time
+    (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T08:30:00) or as the long date
+    (2017年2月11日星期六): the date is read, as a date-and-time cell of a workbook is; a time
+    that is no time of day, or a weekday the date does not fall on, is still refused."""
     from zjtx.intake.synthetic import valid_uscc
 
     entries = [
@@ -57,6 +58,10 @@ def test_csv_dates_exported_with_a_time_of_day_are_dates(tmp_path):
         "2017.2.11 14:30",
         "2017年2月11日 00:00:00.000",
         "20170211 00:00",
+        "2017年2月11日星期六",
+        "2017年2月11日 星期六 08:00",
+        "2017-02-11（周六）",
+        "2017年2月11号",
     ]
     lines = ["企业名称,统一社会信用代码,成立日期"]
     for index, entry in enumerate(entries):
@@ -65,17 +70,24 @@ def test_csv_dates_exported_with_a_time_of_day_are_dates(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = read(path)
     assert issue_tuples(result) == []
-    assert [a.values["founded"] for a in result.applicants] == [date(2017, 2, 11)] * 6
+    assert [a.values["founded"] for a in result.applicants] == [date(2017, 2, 11)] * 10
     assert result.applicants[0].provenance["founded"].raw == "2017-02-11 00:00:00"
 
-    bad = ["2017-02-11 25:00", "2017-02 00:00:00", "2017-02-11 0:61", "2017-02-30 00:00"]
+    bad = [
+        "2017-02-11 25:00",
+        "2017-02 00:00:00",
+        "2017-02-11 0:61",
+        "2017-02-30 00:00",
+        "2017年2月11日星期五",
+        "2017年2月星期六",
+    ]
     lines = ["企业名称,统一社会信用代码,成立日期"]
     for index, entry in enumerate(bad):
         lines.append(f"公司{index},{valid_uscc(7100 + index)},{entry}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = read(path)
     assert [(i.cell, i.code) for i in result.issues if i.field == "founded"] == [
-        (f"C{row}", "value-unreadable") for row in range(2, 6)
+        (f"C{row}", "value-unreadable") for row in range(2, 8)
     ]
     assert "无法把“2017-02-11 25:00”读作日期" in result.issues[0].message
 

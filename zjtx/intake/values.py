@@ -51,14 +51,17 @@ _TRAILING_UNIT = re.compile(
     r"^(.*?\d\.?)(亿元|百万元|万元|千元|元|亿|万|%|人|名|项|个|件|级|分|年|家)$"
 )
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})[-/.年](\d{1,2})月?()$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})()$"),
 )
 _YEAR_ONLY = re.compile(r"^(\d{4})年?$")
-# A time of day after a full date: what a CSV exported from Excel or a registry system writes
-# for a date cell (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T08:30:00).
-_TIME_OF_DAY = re.compile(r"^(.*\d日?)(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$")
+# A time of day or a weekday after a full date: what a CSV exported from Excel, WPS or a
+# registry system writes for a date cell (2017-02-11 00:00:00, 2017/2/11 0:00, ISO
+# 2017-02-11T08:30:00, the long date 2017年2月11日星期六).
+_TIME_OF_DAY = re.compile(r"^(.*\S)(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$")
+_WEEKDAY = re.compile(r"^(.*\d[日号]?)\s*[（(]?(?:星期|周|礼拜)([一二三四五六日天])[)）]?$")
+_WEEKDAYS = "一二三四五六日"  # date.weekday() order; 天 is 日
 
 # Characters no stored text may hold: C0 controls but tab, line feed and carriage return; DEL;
 # C1 controls; the line and paragraph separators; bidirectional overrides, which reorder what
@@ -467,19 +470,29 @@ def parse_date_text(text: str) -> tuple[date, bool] | None:
     return None
 
 
-def _date_with_time(value: str) -> date | None:
-    """A full date followed by a time of day, read from the cell as written (normalised text
-    has lost the space between them): the date, as a date-and-time cell gives it (the raw
-    text stays in the value's provenance); None after a month alone, or for a time that is
-    no time of day."""
-    timed = _TIME_OF_DAY.match(" ".join(value.split()))
-    if timed is None:
+def _date_with_extras(value: str) -> date | None:
+    """A full date followed by its weekday, a time of day, or both, read from the cell as
+    written (normalised text has lost the space between them): the date, as a date-and-time
+    cell gives it (the raw text stays in the value's provenance). None after a month alone,
+    for a time that is no time of day, or for a weekday the date does not fall on."""
+    text = " ".join(value.split())
+    timed = _TIME_OF_DAY.match(text)
+    if timed is not None:
+        hour, minute, second = timed.group(2), timed.group(3), timed.group(4) or "0"
+        if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
+            return None
+        text = timed.group(1)
+    named = _WEEKDAY.match(text)
+    if named is not None:
+        text = named.group(1)
+    elif timed is None:
         return None
-    hour, minute, second = timed.group(2), timed.group(3), timed.group(4) or "0"
-    if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
+    parsed = parse_date_text(normalise_text(text))
+    if parsed is None or not parsed[1]:
         return None
-    parsed = parse_date_text(normalise_text(timed.group(1)))
-    return parsed[0] if parsed is not None and parsed[1] else None
+    if named is not None and _WEEKDAYS[parsed[0].weekday()] != named.group(2).replace("天", "日"):
+        return None
+    return parsed[0]
 
 
 def _date_converter(spec: FieldSpec) -> Converter:
@@ -500,9 +513,9 @@ def _date_converter(spec: FieldSpec) -> Converter:
                 return None
             parsed = parse_date_text(text)
             if parsed is None:
-                timed = _date_with_time(value)
-                if timed is not None:
-                    return timed
+                extended = _date_with_extras(value)
+                if extended is not None:
+                    return extended
                 raise CellError(
                     "value-unreadable",
                     f"{spec.relative_label()}：无法把“{shown_text(value)}”读作日期"
