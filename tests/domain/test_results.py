@@ -29,7 +29,7 @@ def test_points_are_whole_numbers_as_int_and_others_as_their_shortest_float():
         assert data["max_points"] == 10 and type(data["max_points"]) is int
     for written in ("7.50", "7.5", "7.500"):
         assert json.dumps(_criterion(Decimal(written)).to_dict()["points"]) == "7.5"
-    assert _criterion(Decimal("-0")).to_dict()["points"] == 0
+    assert json.dumps(_criterion(Decimal("-0")).to_dict()["points"]) == "0"
     assert _criterion(None).to_dict()["points"] is None
 
 
@@ -42,9 +42,14 @@ def test_codes_and_labels_are_the_enums_own():
     assert json.loads(json.dumps(data)) == data
 
 
-def test_the_number_cache_stops_growing_at_its_bound():
-    """Many distinct values (sums of points) never make the cache grow without end."""
+def test_the_number_cache_stops_growing_at_its_bound(monkeypatch):
+    """Many distinct values (sums of points) never make the cache grow without end, and a
+    value beyond its bound is still written right; a NaN is never kept."""
+    monkeypatch.setattr(results, "_NUMBERS", {})
+    assert json.dumps(_criterion(Decimal("NaN")).to_dict()["points"]) == "NaN"
+    assert list(results._NUMBERS) == [Decimal(10)]  # the maximum, not the NaN
     for index in range(6000):
         _criterion(Decimal(index) / 4).to_dict()
-    assert len(results._NUMBERS) <= 4096
+    assert len(results._NUMBERS) == 4096
+    assert Decimal(5999) / 4 not in results._NUMBERS
     assert _criterion(Decimal(5999) / 4).to_dict()["points"] == 1499.75

@@ -4,6 +4,7 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import xlwt
@@ -44,52 +45,58 @@ def test_csv_with_tabs_and_a_bad_cell(tmp_path):
     assert result.issues[0].sheet is None
 
 
-def test_csv_dates_exported_with_a_time_of_day_or_weekday_are_dates(tmp_path):
-    """A CSV exported from Excel, WPS or a registry system writes a date cell with its time
-    (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T08:30:00) or as the long date
-    (2017年2月11日星期六): the date is read, as a date-and-time cell of a workbook is; a time
-    that is no time of day, or a weekday the date does not fall on, is still refused."""
+def test_csv_dates_exported_with_midnight_or_their_weekday_are_dates(tmp_path):
+    """A CSV exported from Excel, WPS or a registry system writes a date cell with midnight
+    (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T00:00:00) or as the long date
+    (2017年2月11日星期六): the date is read, its text kept as written. Another time is refused,
+    not dropped (an export in UTC writes Beijing's midnight as 16:00 the day before), as are a
+    time that is no time of day and a weekday the date does not fall on, each saying why."""
     from zjtx.intake.synthetic import valid_uscc
+
+    def roster(entries: list[str]) -> Path:
+        lines = ["企业名称,统一社会信用代码,成立日期"]
+        lines += [f"公司{i},{valid_uscc(7000 + i)},{entry}" for i, entry in enumerate(entries)]
+        path = tmp_path / "导出.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
 
     entries = [
         "2017-02-11 00:00:00",
         "2017/2/11 0:00",
-        "2017-02-11T08:30:00",
-        "2017.2.11 14:30",
+        "2017-02-11T00:00:00",
+        "2017.2.11 00:00",
         "2017年2月11日 00:00:00.000",
         "20170211 00:00",
+        "２０１７－０２－１１　００：００",
         "2017年2月11日星期六",
-        "2017年2月11日 星期六 08:00",
+        "2017年2月11日 星期六 0:00",
         "2017-02-11（周六）",
         "2017年2月11号",
     ]
-    lines = ["企业名称,统一社会信用代码,成立日期"]
-    for index, entry in enumerate(entries):
-        lines.append(f"公司{index},{valid_uscc(7000 + index)},{entry}")
-    path = tmp_path / "导出.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = read(path)
+    result = read(roster(entries))
     assert issue_tuples(result) == []
-    assert [a.values["founded"] for a in result.applicants] == [date(2017, 2, 11)] * 10
+    assert [a.values["founded"] for a in result.applicants] == [date(2017, 2, 11)] * 11
     assert result.applicants[0].provenance["founded"].raw == "2017-02-11 00:00:00"
 
-    bad = [
-        "2017-02-11 25:00",
-        "2017-02 00:00:00",
-        "2017-02-11 0:61",
-        "2017-02-30 00:00",
-        "2017年2月11日星期五",
-        "2017年2月星期六",
+    bad = {
+        "2017-02-11T16:00:00": "带有时刻，无法确定是哪一天",
+        "2017.2.11 14:30": "带有时刻，无法确定是哪一天",
+        "2017-02-11 25:00": "中的“25:00”不是一天中的时刻",
+        "2017-02-11 0:61": "中的“0:61”不是一天中的时刻",
+        "2017年2月11日星期五": "中的星期五与 2017年2月11日（星期六）不符",
+        "2017-02-11（周六": "无法把",
+        "2017-02 00:00:00": "无法把",
+        "2017年2月星期六": "无法把",
+        "2017-02-30 00:00": "无法把",
+        "2017-02-11 ٠٠:٠٠": "无法把",
+    }
+    result = read(roster(list(bad)))
+    found = [i for i in result.issues if i.field == "founded"]
+    assert [(i.cell, i.code) for i in found] == [
+        (f"C{row}", "value-unreadable") for row in range(2, 2 + len(bad))
     ]
-    lines = ["企业名称,统一社会信用代码,成立日期"]
-    for index, entry in enumerate(bad):
-        lines.append(f"公司{index},{valid_uscc(7100 + index)},{entry}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = read(path)
-    assert [(i.cell, i.code) for i in result.issues if i.field == "founded"] == [
-        (f"C{row}", "value-unreadable") for row in range(2, 8)
-    ]
-    assert "无法把“2017-02-11 25:00”读作日期" in result.issues[0].message
+    for issue, (entry, words) in zip(found, bad.items(), strict=True):
+        assert words in issue.message and entry[:10] in issue.message, issue.message
 
 
 def test_legacy_xls_with_percent_format_dates_and_merged_header(tmp_path):

@@ -166,13 +166,19 @@ def test_number_texts_thousands_fullwidth_units_and_parentheses(tmp_path):
 
 
 def test_counts_written_with_the_usual_measure_word_read_as_counts(tmp_path):
-    """People counted in 名 (从业人员 120 名) and intellectual property in 件 or 个 (专利 3 件), as
-    applicants write them, are counts like 120 人 and 3 项; a measure word of something else
-    (120 项 people, 3 人 patents) is still refused, naming the cell."""
+    """People counted in 名 (从业人员 120 名), intellectual property in 件 or 个 (专利 3 件) and a
+    rank in 位 (第3位), as applicants write them, are counts like 120 人, 3 项 and 第3名; a
+    measure word of something else (120 项 people, 3 人 patents) is still refused, naming
+    the cell."""
     from zjtx.intake.synthetic import valid_uscc
 
     header = ["企业名称", "统一社会信用代码", "上年末从业人员", "研发人员", "Ⅰ类知识产权"]
-    good = [["120名", "20 名", "3件"], ["120 人", "20人", "4 个"], ["１２０名", "0名", "5 项"]]
+    header.append("主导产品国内细分市场排名")
+    good = [
+        ["120名", "20 名", "3件", "第3位"],
+        ["120 人", "20人", "4 个", "3位"],
+        ["１２０名", "0名", "5 项", "第3名"],
+    ]
     rows = [header] + [[f"公司{i}", valid_uscc(9000 + i), *cells] for i, cells in enumerate(good)]
     result = read(write_xlsx(tmp_path / "r.xlsx", rows))
     assert issue_tuples(result) == []
@@ -180,8 +186,13 @@ def test_counts_written_with_the_usual_measure_word_read_as_counts(tmp_path):
         (a.values["employees_y1"], a.values["rd_staff_y1"], a.values["ip1_total"])
         for a in result.applicants
     ] == [(120, 20, 3), (120, 20, 4), (120, 0, 5)]
+    assert [a.values["market_rank_domestic"] for a in result.applicants] == [3, 3, 3]
 
-    bad = [["120项", "20人", "3件"], ["120人", "20人", "3人"], ["120人", "20 件", "3项"]]
+    bad = [
+        ["120项", "20人", "3件", "3名"],
+        ["120人", "20人", "3人", "3名"],
+        ["120人", "20 件", "3项", "3名"],
+    ]
     rows = [header] + [[f"公司{i}", valid_uscc(9100 + i), *cells] for i, cells in enumerate(bad)]
     result = read(write_xlsx(tmp_path / "r2.xlsx", rows))
     assert issue_tuples(result) == [

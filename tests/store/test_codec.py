@@ -259,3 +259,7 @@ def test_digest_is_the_sha256_of_the_standard_libraries_sorted_text():
         samples.append({text: [text, -7, None, {"k" + text: text, "a": 1}], "z": text})
     for sample in samples:
         assert codec.digest(sample) == _stdlib_digest(sample)
+    # What the standard encoder refuses is still refused (no hash of a date's own text).
+    for refused in ({"founded": date(2001, 2, 3)}, {"amount": Decimal("1.5")}):
+        with pytest.raises(TypeError):
+            codec.digest(refused)

@@ -278,8 +278,9 @@ def _num(value: Decimal | None) -> int | float | None:
     if number is None:
         number = int(value) if value == value.to_integral_value() else float(value)
         # Points and scores are the few numbers the rulebooks write and their sums: kept
-        # by value (equal Decimals give the same number, however written).
-        if len(_NUMBERS) < 4096:
+        # by value (equal Decimals give the same number, however written; a NaN, equal to
+        # nothing, would only fill the cache).
+        if len(_NUMBERS) < 4096 and value.is_finite():
             _NUMBERS[value] = number
     return number
 

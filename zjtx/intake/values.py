@@ -42,13 +42,13 @@ FALSE_WORDS = frozenset(
 
 # Money units to the power of ten that turns them into 万元.
 MONEY_UNITS = {"元": -4, "千元": -1, "万元": 0, "万": 0, "百万元": 2, "亿元": 4, "亿": 4}
-COUNT_UNITS = frozenset({"人", "名", "项", "个", "件", "级", "分", "年", "家"})
+COUNT_UNITS = frozenset({"人", "名", "位", "项", "个", "件", "级", "分", "年", "家"})
 EXCEL_EPOCH = date(1899, 12, 30)
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _TRAILING_UNIT = re.compile(
-    r"^(.*?\d\.?)(亿元|百万元|万元|千元|元|亿|万|%|人|名|项|个|件|级|分|年|家)$"
+    r"^(.*?\d\.?)(亿元|百万元|万元|千元|元|亿|万|%|人|名|位|项|个|件|级|分|年|家)$"
 )
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),
@@ -56,11 +56,16 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})()$"),
 )
 _YEAR_ONLY = re.compile(r"^(\d{4})年?$")
-# A time of day or a weekday after a full date: what a CSV exported from Excel, WPS or a
-# registry system writes for a date cell (2017-02-11 00:00:00, 2017/2/11 0:00, ISO
-# 2017-02-11T08:30:00, the long date 2017年2月11日星期六).
-_TIME_OF_DAY = re.compile(r"^(.*\S)(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$")
-_WEEKDAY = re.compile(r"^(.*\d[日号]?)\s*[（(]?(?:星期|周|礼拜)([一二三四五六日天])[)）]?$")
+# Midnight or a weekday after a full date: what a CSV exported from Excel, WPS or a registry
+# system writes for a date cell (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T00:00:00,
+# the long date 2017年2月11日星期六). Matched on NFKC text, with ASCII digits only.
+_TIME_OF_DAY = re.compile(
+    r"^(.*\S)(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$", re.ASCII
+)
+_WEEKDAY = re.compile(
+    r"^(.*\d[日号]?)\s*(?:\((?:星期|周|礼拜)([一二三四五六日天])\)|(?:星期|周|礼拜)([一二三四五六日天]))$",
+    re.ASCII,
+)
 _WEEKDAYS = "一二三四五六日"  # date.weekday() order; 天 is 日
 
 # Characters no stored text may hold: C0 controls but tab, line feed and carriage return; DEL;
@@ -470,17 +475,17 @@ def parse_date_text(text: str) -> tuple[date, bool] | None:
     return None
 
 
-def _date_with_extras(value: str) -> date | None:
-    """A full date followed by its weekday, a time of day, or both, read from the cell as
-    written (normalised text has lost the space between them): the date, as a date-and-time
-    cell gives it (the raw text stays in the value's provenance). None after a month alone,
-    for a time that is no time of day, or for a weekday the date does not fall on."""
-    text = " ".join(value.split())
+def _date_with_extras(spec: FieldSpec, value: str) -> date | None:
+    """A full date followed by its weekday, midnight, or both, read from the cell as written
+    (normalised text has lost the space between them): the date, as a date cell exported to
+    text writes it (the raw text stays in the value's provenance). None when the text has
+    neither, or its date is not a full date. Another time of day is refused rather than
+    dropped (an export converted to UTC moves Beijing's midnight to 16:00 the day before), as
+    are a time that is no time of day and a weekday the date does not fall on."""
+    # Full-width digits, colons and brackets as their ASCII forms, as the date itself reads.
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
     timed = _TIME_OF_DAY.match(text)
     if timed is not None:
-        hour, minute, second = timed.group(2), timed.group(3), timed.group(4) or "0"
-        if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
-            return None
         text = timed.group(1)
     named = _WEEKDAY.match(text)
     if named is not None:
@@ -490,9 +495,30 @@ def _date_with_extras(value: str) -> date | None:
     parsed = parse_date_text(normalise_text(text))
     if parsed is None or not parsed[1]:
         return None
-    if named is not None and _WEEKDAYS[parsed[0].weekday()] != named.group(2).replace("天", "日"):
-        return None
-    return parsed[0]
+    day = parsed[0]
+    label = spec.relative_label()
+    if named is not None:
+        written = next(g for g in named.groups()[1:] if g).replace("天", "日")
+        if _WEEKDAYS[day.weekday()] != written:
+            raise CellError(
+                "value-unreadable",
+                f"{label}：“{shown_text(value)}”中的星期{written}与 {day.year}年{day.month}月"
+                f"{day.day}日（星期{_WEEKDAYS[day.weekday()]}）不符，请核对日期",
+            )
+    if timed is not None:
+        hour, minute, second, fraction = timed.group(2, 3, 4, 5)
+        if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
+            raise CellError(
+                "value-unreadable",
+                f"{label}：“{shown_text(value)}”中的“{hour}:{minute}”不是一天中的时刻",
+            )
+        if int(hour) or int(minute) or int(second or 0) or int(fraction or 0):
+            raise CellError(
+                "value-unreadable",
+                f"{label}：“{shown_text(value)}”带有时刻，无法确定是哪一天（导出时若换算了时区，"
+                "日期会差一天）；请只填日期",
+            )
+    return day
 
 
 def _date_converter(spec: FieldSpec) -> Converter:
@@ -513,7 +539,7 @@ def _date_converter(spec: FieldSpec) -> Converter:
                 return None
             parsed = parse_date_text(text)
             if parsed is None:
-                extended = _date_with_extras(value)
+                extended = _date_with_extras(spec, value)
                 if extended is not None:
                     return extended
                 raise CellError(

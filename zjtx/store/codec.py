@@ -195,7 +195,8 @@ def issue_from_dict(data: dict[str, Any]) -> Issue:
 
 
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-_SORTED = orjson.OPT_SORT_KEYS
+# As json_text: dates and dataclasses are refused, as the standard encoder refuses them.
+_SORTED = orjson.OPT_SORT_KEYS | _FAST_OPTIONS
 
 
 def canonical_json(data: Any) -> str:

@@ -85,10 +85,11 @@ def score_jobs(
     info: RoundInfo,
     jobs: list[tuple[Applicant, tuple[Confirmation, ...]]],
     texts: dict[str, dict[str, Any]],
-) -> Packed:
+) -> list[Scored]:
     """Each applicant with its confirmations, evaluated and stored as this process's store
     would, its result compacted against ``texts`` (per rulebook hash); a result whose
-    rulebook has no texts there is sent whole, for the store to compact."""
+    rulebook has no texts there is sent whole, for the store to compact. The list travels
+    back packed, and arrives a plain list."""
     worker = _worker
     assert worker is not None, "start() runs first, as the pool's initializer"
     scorer, unsaved, encode = worker.scorer, worker.unsaved, worker.encode
