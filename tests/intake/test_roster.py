@@ -266,6 +266,25 @@ def test_dates_as_cells_serials_and_texts(tmp_path):
     assert [a.values["founded"] for a in result.applicants] == [date(2019, 3, 1)] * 6
 
 
+def test_a_founding_date_before_1900_or_after_today_is_refused(tmp_path):
+    """成立日期 0001-01-01, 1899-12-31, a typed 2107 for 2017 and 9999-12-31 cannot be right:
+    each is an error naming the cell; 1900-01-01 and today are read."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    entries = ["0001-01-01", "1899-12-31", "2107-02-11", "9999-12-31", "1900-01-01"]
+    entries.append(date.today().isoformat())
+    rows = [["企业名称", "统一社会信用代码", "成立日期"]]
+    for index, entry in enumerate(entries):
+        rows.append([f"公司{index}", valid_uscc(6100 + index), entry])
+    result = read(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert issue_tuples(result) == [
+        (f"C{row}", "founded", "value-out-of-range", "error") for row in (2, 3, 4, 5)
+    ]
+    assert "成立日期为 2107-02-11，晚于今天" in result.issues[2].message
+    assert "成立日期为 1899-12-31，早于 1900 年" in result.issues[1].message
+    assert [a.values["founded"] for a in result.applicants] == [date(1900, 1, 1), date.today()]
+
+
 def test_placeholders_mean_unknown_and_none_means_zero_only_for_counts(tmp_path):
     """Empty, "—" and "/" are unknown; 无 is 0 for counts (研发人员) but unknown for 营业收入."""
     path = write_xlsx(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -47,11 +48,16 @@ def _fmt(value: Decimal) -> str:
 _RULES: dict[int, tuple[Any, ...]] = {}
 
 
+EARLIEST_DATE = date(1900, 1, 1)
+
+
 def _rules(
     catalogue: FieldCatalogue,
-) -> tuple[tuple[Any, ...], dict[str, Any], tuple[Any, ...], tuple[FieldSpec, ...]]:
-    """Required fields, numeric bounds, text fields with their length limits and percent fields
-    of a catalogue, computed once per catalogue."""
+) -> tuple[
+    tuple[Any, ...], dict[str, Any], tuple[Any, ...], tuple[FieldSpec, ...], tuple[FieldSpec, ...]
+]:
+    """Required fields, numeric bounds, text fields with their length limits, percent fields
+    and date fields of a catalogue, computed once per catalogue."""
     cached = _RULES.get(id(catalogue))
     if cached is None or cached[0] is not catalogue:
         required = tuple(spec for spec in catalogue if spec.required)
@@ -72,8 +78,9 @@ def _rules(
             if spec.type == FieldType.TEXT
         )
         percents = tuple(spec for spec in catalogue if spec.type == FieldType.PERCENT)
-        cached = _RULES[id(catalogue)] = (catalogue, required, bounds, texts, percents)
-    return cached[1], cached[2], cached[3], cached[4]
+        dates = tuple(spec for spec in catalogue if spec.type == FieldType.DATE)
+        cached = _RULES[id(catalogue)] = (catalogue, required, bounds, texts, percents, dates)
+    return cached[1], cached[2], cached[3], cached[4], cached[5]
 
 
 def _typed_bound(spec: Any, bound: int | None, default: int) -> Any:
@@ -172,7 +179,7 @@ def _raw(record: Record, key: str) -> str:
 def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
     values = record.values
-    required, bounds, texts, percents = _rules(catalogue)
+    required, bounds, texts, percents, dates = _rules(catalogue)
     _check_texts(record, texts)
     for spec in required:
         if spec.key not in values and not any(issue.field == spec.key for issue in record.issues):
@@ -230,6 +237,20 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
                 f"{spec.relative_label()}为 {_shown_number(value)}，"
                 f"超出合理范围（{_upper_range(spec)}）：请核对数值和单位",
                 field_key=key,
+            )
+    for spec in dates:
+        day = values.get(spec.key)
+        if day is None:
+            continue
+        # A date of record (成立日期) lies between 1900 and today: 0001-01-01, 9999-12-31 or a
+        # typed 2107 for 2017 cannot be right.
+        if day < EARLIEST_DATE or day > date.today():
+            when = "早于 1900 年" if day < EARLIEST_DATE else "晚于今天"
+            record.add(
+                "value-out-of-range",
+                Severity.ERROR,
+                f"{spec.relative_label()}为 {day.isoformat()}，{when}，不可能成立：请核对",
+                field_key=spec.key,
             )
     for year, revenue_key, main_key, rd_key in _YEAR_KEYS:
         revenue = values.get(revenue_key)
