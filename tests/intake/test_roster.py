@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from tests.intake.helpers import CODE_A, CODE_B, CODE_C, issue_tuples, read, write_xlsx
 
@@ -174,13 +175,17 @@ def test_counts_written_with_the_usual_measure_word_read_as_counts(tmp_path):
 
     header = ["企业名称", "统一社会信用代码", "上年末从业人员", "研发人员", "Ⅰ类知识产权"]
     header.append("主导产品国内细分市场排名")
+
+    def roster(name: str, first_code: int, cells: list[list[str]]) -> Path:
+        rows = [[f"公司{i}", valid_uscc(first_code + i), *row] for i, row in enumerate(cells)]
+        return write_xlsx(tmp_path / name, [header, *rows])
+
     good = [
         ["120名", "20 名", "3件", "第3位"],
         ["120 人", "20人", "4 个", "3位"],
         ["１２０名", "0名", "5 项", "第3名"],
     ]
-    rows = [header] + [[f"公司{i}", valid_uscc(9000 + i), *cells] for i, cells in enumerate(good)]
-    result = read(write_xlsx(tmp_path / "r.xlsx", rows))
+    result = read(roster("r.xlsx", 9000, good))
     assert issue_tuples(result) == []
     assert [
         (a.values["employees_y1"], a.values["rd_staff_y1"], a.values["ip1_total"])
@@ -193,8 +198,7 @@ def test_counts_written_with_the_usual_measure_word_read_as_counts(tmp_path):
         ["120人", "20人", "3人", "3名"],
         ["120人", "20 件", "3项", "3名"],
     ]
-    rows = [header] + [[f"公司{i}", valid_uscc(9100 + i), *cells] for i, cells in enumerate(bad)]
-    result = read(write_xlsx(tmp_path / "r2.xlsx", rows))
+    result = read(roster("r2.xlsx", 9100, bad))
     assert issue_tuples(result) == [
         ("C2", "employees_y1", "value-unreadable", "error"),
         ("E3", "ip1_total", "value-unreadable", "error"),

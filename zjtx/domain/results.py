@@ -114,7 +114,7 @@ class CriterionResult:
             "title": self.title,
             "group": self.group,
             "group_title": self.group_title,
-            "kind": _CODES[self.kind],
+            "kind": _KINDS[self.kind],
             "state": state,
             "state_label": state_label,
             "points": _num(self.points),
@@ -131,11 +131,11 @@ class CriterionResult:
             "judgement": self.judgement,
             "missing": list(self.missing),
             "parts": [
-                {"text": p.text, "state": _CODES[p.state], "observed": p.observed, "gap": p.gap}
+                {"text": p.text, "state": _STATES[p.state][0], "observed": p.observed, "gap": p.gap}
                 for p in self.parts
             ],
             "notes": list(self.notes),
-            "computed_state": _CODES[self.computed_state] if self.computed_state else None,
+            "computed_state": _STATES[self.computed_state][0] if self.computed_state else None,
             "confirmation": _confirmation_dict(self.confirmation),
         }
 
@@ -288,7 +288,7 @@ def _num(value: Decimal | None) -> int | float | None:
 _NUMBERS: dict[Decimal, int | float] = {}
 # The codes and labels to_dict writes for every criterion and part, found rather than
 # computed (an enum's value and label are properties).
-_CODES: dict[Any, str] = {m: m.value for e in (CriterionState, CriterionKind) for m in e}
+_KINDS = {kind: kind.value for kind in CriterionKind}
 _STATES = {state: (state.value, state.label) for state in CriterionState}
 
 

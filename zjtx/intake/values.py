@@ -492,7 +492,7 @@ def _date_with_extras(spec: FieldSpec, value: str) -> date | None:
         text = named.group(1)
     elif timed is None:
         return None
-    parsed = parse_date_text(normalise_text(text))
+    parsed = parse_date_text(text.replace(" ", ""))  # normalise_text's form: NFKC done above
     if parsed is None or not parsed[1]:
         return None
     day = parsed[0]
