@@ -29,6 +29,14 @@ CATALOGUE = load_catalogue()
         ("从业人员（人）", "field", "employees_y1", "人", 2025),
         ("I类知识产权", "field", "ip1_total", None, None),
         ("Ⅰ类知识产权（项）", "field", "ip1_total", "项", None),
+        ("Ⅰ类知识产权（件）", "field", "ip1_total", "件", None),
+        ("Ⅰ类知识产权（单位：个）", "field", "ip1_total", "个", None),
+        ("从业人员（名）", "field", "employees_y1", "名", 2025),
+        ("主导产品国内细分市场排名（位）", "field", "market_rank_domestic", "位", None),
+        ("从业人员（项）", "bad-unit", "employees_y1", "项", 2025),
+        ("从业人员（家）", "bad-unit", "employees_y1", "家", 2025),
+        ("Ⅰ类知识产权（人）", "bad-unit", "ip1_total", "人", None),
+        ("主导产品国内细分市场排名（个）", "bad-unit", "market_rank_domestic", "个", None),
         ("revenue_y2", "field", "revenue_y2", None, None),
         (
             "近2年新增股权融资总额（合格机构投资者实缴额）（万元）",
@@ -49,3 +57,25 @@ def test_headers(header, kind, key, unit, year):
     """Each header spelling resolves to the right field, unit and year in a 2026 round."""
     match = match_header(header, CATALOGUE, 2026)
     assert (match.kind, match.key, match.unit, match.year) == (kind, key, unit, year)
+
+
+def test_a_header_takes_the_measure_words_its_cells_take():
+    """A count column's header accepts exactly the measure words its cells accept: one table
+    decides both, so a header never passes a unit that every cell under it would refuse."""
+    from zjtx.intake.headers import UNIT_WORDS
+    from zjtx.intake.values import CellError, make_converter
+
+    counts = [s for s in CATALOGUE if s.unit and s.type.name in ("INT", "DECIMAL")]
+    assert {s.unit for s in counts} >= {"人", "名", "项", "级", "分", "年"}
+    for spec in counts:
+        convert = make_converter(spec, None)
+        for word in [
+            w for w in UNIT_WORDS if w not in ("元", "千元", "万元", "百万元", "亿元", "%")
+        ]:
+            header_ok = match_header(f"{spec.label}（{word}）", CATALOGUE, 2026).kind != "bad-unit"
+            try:
+                convert(f"3{word}", False)
+                cell_ok = True
+            except CellError:
+                cell_ok = False
+            assert header_ok == cell_ok, (spec.key, word, header_ok, cell_ok)

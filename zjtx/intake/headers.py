@@ -8,24 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
-from zjtx.intake.values import MONEY_UNITS
+from zjtx.intake.values import COUNT_WORDS, MONEY_UNITS, measure_words
 
-UNIT_WORDS = (
-    "百万元",
-    "亿元",
-    "万元",
-    "千元",
-    "元",
-    "%",
-    "人",
-    "项",
-    "个",
-    "名",
-    "级",
-    "分",
-    "年",
-    "家",
-)
+UNIT_WORDS = ("百万元", "亿元", "万元", "千元", "元", "%", *COUNT_WORDS)
 _BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
 _UNIT_NOTE = re.compile(r"单位[:：]?(百万元|亿元|万元|千元|元|%|人|项|个)")
 _CAL_YEAR = re.compile(r"((?:19|20)\d{2})年?(?:度|末|底)?")
@@ -322,15 +307,7 @@ def checked_match(spec: FieldSpec, unit: str | None, year: int | None) -> Header
         elif spec.type == FieldType.PERCENT:
             ok = unit == "%"
         elif spec.type in (FieldType.INT, FieldType.DECIMAL):
-            ok = unit == spec.unit or (
-                unit in ("个", "家", "项", "人", "名")
-                and spec.unit
-                in (
-                    "项",
-                    "人",
-                    "名",
-                )
-            )
+            ok = unit in measure_words(spec.unit)
         else:
             ok = False
         if not ok:

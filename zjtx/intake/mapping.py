@@ -12,13 +12,13 @@ from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import checked_match, clean
 from zjtx.intake.sheet_data import SheetData, cell_ref, column_index, column_letter
-from zjtx.intake.values import MONEY_UNITS, make_converter
+from zjtx.intake.values import COUNT_WORDS, MONEY_UNITS, make_converter
 
 IGNORE = "ignore"
 IGNORE_LABEL = "（忽略此列）"
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 # Units an evaluator may set on a column (the header's own unit is kept otherwise).
-SETTABLE_UNITS = (*MONEY_UNITS, "%", "人", "项", "个", "名", "年", "级", "分", "家")
+SETTABLE_UNITS = (*MONEY_UNITS, "%", *COUNT_WORDS)
 
 
 class MappingError(ValueError):

@@ -42,14 +42,26 @@ FALSE_WORDS = frozenset(
 
 # Money units to the power of ten that turns them into 万元.
 MONEY_UNITS = {"元": -4, "千元": -1, "万元": 0, "万": 0, "百万元": 2, "亿元": 4, "亿": 4}
-COUNT_UNITS = frozenset({"人", "名", "位", "项", "个", "件", "级", "分", "年", "家"})
+# The measure words a count may be written in, by the unit the catalogue gives it: people
+# 120 人 or 120 名, a rank 第3名 or 第3位, intellectual property 3 项, 3 件 or 3 个. A column
+# header and a cell both read this one table.
+MEASURE_WORDS: dict[str, tuple[str, ...]] = {
+    "人": ("人", "名"),
+    "名": ("名", "位"),
+    "项": ("项", "件", "个"),
+    "级": ("级",),
+    "分": ("分",),
+    "年": ("年",),
+}
+# Every measure word read as a unit; 家 (enterprises) is no field's, so a count written in it
+# is refused for its unit rather than as unreadable.
+COUNT_WORDS = (*dict.fromkeys(w for words in MEASURE_WORDS.values() for w in words), "家")
 EXCEL_EPOCH = date(1899, 12, 30)
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_TRAILING_UNIT = re.compile(
-    r"^(.*?\d\.?)(亿元|百万元|万元|千元|元|亿|万|%|人|名|位|项|个|件|级|分|年|家)$"
-)
+_UNITS = "|".join([*sorted(MONEY_UNITS, key=len, reverse=True), "%", *COUNT_WORDS])
+_TRAILING_UNIT = re.compile(rf"^(.*?\d\.?)({_UNITS})$")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})[-/.年](\d{1,2})月?()$"),
@@ -374,15 +386,16 @@ def _percent_converter(spec: FieldSpec) -> Converter:
     return convert
 
 
-_SAME_COUNT = {"名": {"位"}, "人": {"名"}, "项": {"件", "个"}}
+def measure_words(unit: str | None) -> tuple[str, ...]:
+    """The measure words a count of the catalogue's ``unit`` may be written in."""
+    if unit is None:
+        return ()
+    return MEASURE_WORDS.get(unit, (unit,))
 
 
 def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
     expected = "整数" if integral else "数值"
-    allowed_units = {spec.unit} if spec.unit else set()
-    # The measure words applicants use for the same count: a rank 第3位, people 120 名,
-    # intellectual property 3 件 or 3 个.
-    allowed_units |= _SAME_COUNT.get(spec.unit, set())
+    allowed_units = frozenset(measure_words(spec.unit))
 
     def finish(number: Decimal, raw: Any) -> Any:
         if not integral:
