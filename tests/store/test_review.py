@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc, warning
@@ -158,8 +158,82 @@ def test_every_registered_warning_code_can_be_acknowledged(service, tmp_path):
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == make_uscc(5))
     assert row.open_warnings == len(codes)
     state = service.apply_review(ROUND, make_uscc(5), ack_warnings=codes, reason="逐项核实")
-    assert sorted(i.target for i in state.items if i.kind == "warning") == sorted(codes)
+    assert sorted(i.target for i in state.items if i.kind == "warning") == sorted(
+        f"{code}@rd_expense_y1" for code in codes
+    )
     assert state.open_warnings == ()
+
+
+def test_a_warning_is_acknowledged_by_itself_not_by_its_code(service, tmp_path):
+    """Of two warnings with one code on different fields, acknowledging one (code@field, as the
+    window does) leaves the other open and the printed review lists only it; a code alone
+    acknowledges each warning of it, one trail entry each; an acknowledgement saved by an older
+    zjtx (the code alone) still covers every warning of its code."""
+    from dataclasses import replace
+
+    from zjtx.export.from_store import review_info
+    from zjtx.store.models import ReviewItem
+
+    uscc = make_uscc(6)
+    first = warning(uscc, "revenue-unit-suspect", "I2")
+    two = [
+        replace(first, field="revenue_y3", message="大前年营业收入为 542,093,900 万元，数量级异常"),
+        replace(
+            first,
+            cell="J2",
+            field="revenue_y2",
+            message="前年营业收入为 612,000,000 万元，数量级异常",
+        ),
+    ]
+    service.import_file(ROUND, make_file(tmp_path / "u.xlsx", [make_applicant(6)], issues=two))
+    state = service.review_state(ROUND, uscc)
+    keys = [w.key for w in state.open_warnings]
+    assert keys == ["revenue-unit-suspect@revenue_y3", "revenue-unit-suspect@revenue_y2"]
+
+    state = service.acknowledge_warning(ROUND, uscc, keys[0], "审计报告单位为元，已换算")
+    assert [w.field for w in state.open_warnings] == ["revenue_y2"]
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == uscc)
+    assert row.open_warnings == 1
+    with pytest.raises(ReviewRuleError, match="尚有导入提示未确认：revenue-unit-suspect"):
+        service.decide(ROUND, uscc, "recommend", "同意推荐")
+    review, _ = review_info(service.applicant_detail(ROUND, uscc))
+    assert [w.message for w in review.acknowledged_warnings] == [
+        "roster.xlsx · 名单 · I2：大前年营业收入为 542,093,900 万元，数量级异常"
+    ]
+    with pytest.raises(NotFoundError, match="没有 “revenue-unit-suspect@revenue_y1” 这条导入提示"):
+        service.acknowledge_warning(ROUND, uscc, "revenue-unit-suspect@revenue_y1", "核实")
+
+    state = service.acknowledge_warning(ROUND, uscc, "revenue-unit-suspect", "两年均已核实")
+    assert state.open_warnings == ()
+    acks = [h for h in service.history(ROUND, uscc) if h.action == "warning-ack"]
+    assert [(h.after["field"], h.reason) for h in acks] == [
+        ("revenue_y3", "审计报告单位为元，已换算"),
+        ("revenue_y3", "两年均已核实"),
+        ("revenue_y2", "两年均已核实"),
+    ]
+    assert "前年营业收入为 612,000,000 万元" in acks[2].summary
+
+    # As an older zjtx saved it: one item naming the code covers both warnings.
+    with service.store.session() as session:
+        review_id, evaluator_id = session.execute(
+            select(ReviewItem.review_id, ReviewItem.evaluator_id).where(
+                ReviewItem.kind == "warning"
+            )
+        ).first()
+        session.execute(delete(ReviewItem).where(ReviewItem.kind == "warning"))
+        session.add(
+            ReviewItem(
+                review_id=review_id, kind="warning", target="revenue-unit-suspect",
+                reason="旧版确认", evaluator_id=evaluator_id,
+            )
+        )  # fmt: skip
+        session.commit()
+    assert service.review_state(ROUND, uscc).open_warnings == ()
+    review, _ = review_info(service.applicant_detail(ROUND, uscc))
+    assert [w.message for w in review.acknowledged_warnings] == [
+        "roster.xlsx · 名单 · I2：大前年营业收入为 542,093,900 万元，数量级异常；"
+        "roster.xlsx · 名单 · J2：前年营业收入为 612,000,000 万元，数量级异常"
+    ]
 
 
 def test_recommending_a_not_qualified_applicant_is_refused(service, tmp_path):

@@ -165,7 +165,7 @@ def test_shipped_roster_and_forms_folder(qtbot, window, service):
     review.warning_reason.setText("已电话核实，数据无误")
     with qtbot.waitSignal(review.saved, timeout=TIMEOUT) as saved:
         qtbot.mouseClick(review.ack_button, Qt.MouseButton.LeftButton)
-    assert code not in {issue.code for issue in saved.args[0].open_warnings}
+    assert code not in {issue.key for issue in saved.args[0].open_warnings}
     stored = service.review_state(ROUND, row.uscc)
     assert any(
         i.kind == "warning" and i.target == code and i.reason == "已电话核实，数据无误"

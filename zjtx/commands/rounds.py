@@ -191,7 +191,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "（也可写 yes/no、是/否、符合/不符合）",
     )
     review.add_argument(
-        "--ack-warning", action="append", default=[], metavar="CODE", help="确认导入提示（可重复）"
+        "--ack-warning",
+        action="append",
+        default=[],
+        metavar="CODE[@FIELD]",
+        help="确认导入提示（可重复）：写“代码@字段”确认一条（如 revenue-unit-suspect@revenue_y3，"
+        "check 与 review 的输出中有代码和字段），只写代码则确认该代码的每一条",
     )
     review.add_argument("--reason", help="理由")
     review.add_argument(
@@ -684,7 +689,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     for criterion_id, title in state.open_judgements:
         print(f"  待人工确认：{criterion_id} {title}")
     for issue in state.open_warnings:
-        print(f"  待确认导入提示：{issue.code}（{issue.location()}）{issue.message}")
+        print(f"  待确认导入提示：{issue.key}（{issue.location()}）{issue.message}")
     return 0
 
 

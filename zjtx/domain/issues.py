@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -49,9 +50,29 @@ class Issue:
         data["severity"] = str(self.severity)
         return data
 
+    @property
+    def key(self) -> str:
+        """What an acknowledgement of this warning names (warning_key)."""
+        return warning_key(self.code, self.field)
+
     def location(self) -> str:
         """Chinese location text such as ``roster.xlsx · 名单 · D7``."""
         parts = [p for p in (self.file, self.sheet, self.cell) if p]
         if not self.cell and self.row is not None:
             parts.append(f"第 {self.row} 行")
         return " · ".join(parts)
+
+
+def warning_key(code: str, field: str | None) -> str:
+    """What an acknowledgement names: one warning, by its code and field
+    ("revenue-unit-suspect@revenue_y3"). Code and field are a warning's identity, as in the
+    register's recheck: reworded, or read again from a corrected file, it is the same warning,
+    while the same code on another field is another."""
+    return f"{code}@{field or ''}"
+
+
+def is_acknowledged(code: str, field: str | None, targets: Collection[str]) -> bool:
+    """Whether the acknowledgements ``targets`` cover a warning: by its key, or by its code
+    alone, as zjtx saved acknowledgements before they named one warning (such an
+    acknowledgement covers every warning of its code)."""
+    return code in targets or f"{code}@{field or ''}" in targets

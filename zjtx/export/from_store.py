@@ -6,7 +6,7 @@ import getpass
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from zjtx.domain.issues import Issue
+from zjtx.domain.issues import Issue, Severity, is_acknowledged
 from zjtx.domain.results import Confirmation, CriterionKind, Evaluation
 from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
@@ -27,16 +27,18 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
         for item in review.items
         if item.kind == "criterion" and item.state in ("met", "unmet")
     )
-    issues: dict[str, Issue] = {issue.code: issue for issue in detail.issues}
     warnings = []
     for item in review.items:
         if item.kind != "warning":
             continue
-        issue = issues.get(item.target)
-        message = item.target
-        if issue is not None:
-            where = issue.location()
-            message = f"{where}：{issue.message}" if where else issue.message
+        # The warnings the item acknowledges: one, or (saved by an older zjtx, naming the code
+        # alone) every warning of its code.
+        covered = [
+            i
+            for i in detail.issues
+            if i.severity == Severity.WARNING and is_acknowledged(i.code, i.field, (item.target,))
+        ]
+        message = "；".join(_located(issue) for issue in covered) or item.target
         warnings.append(AcknowledgedWarning(message, item.reason, item.evaluator, item.at))
     signer, unit = signatory(review.decided_by)
     info = ReviewInfo(
@@ -50,6 +52,11 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
         outdated=review.decision_outdated_reason,
     )
     return info, confirmations
+
+
+def _located(issue: Issue) -> str:
+    where = issue.location()
+    return f"{where}：{issue.message}" if where else issue.message
 
 
 def signatory(decided_by: str | None) -> tuple[str, str]:

@@ -199,7 +199,12 @@ def summarize(event: AuditEvent) -> str:
         )
         return text + (f"（理由：{event.reason}）" if event.reason else "")
     if action == "warning-ack":
-        return f"确认导入提示 {after.get('code')}（理由：{event.reason}）"
+        # Since acknowledgements name one warning the entry gives its message (older entries
+        # name the code, which covered every warning of it).
+        said = "；".join(after.get("messages") or []) if after.get("field") else ""
+        return (
+            f"确认导入提示 {after.get('code')}{'：' + said if said else ''}（理由：{event.reason}）"
+        )
     if action == "decision":
         old = decision_label(before.get("decision")) if before.get("decision") else "未决定"
         text = f"决定：{old}→{after.get('label')}；意见：{after.get('opinion')}"

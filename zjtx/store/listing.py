@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from zjtx.domain.issues import is_acknowledged
 from zjtx.store import codec
 from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
 from zjtx.store.common import (
@@ -344,9 +345,12 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
                 .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
                 .where(warned)
             ):
-                codes = acked.get(owner, set())
+                targets = acked.get(owner, set())
                 open_warnings[owner] = sum(
-                    1 for i in issues if i["severity"] == "warning" and i["code"] not in codes
+                    1
+                    for i in issues
+                    if i["severity"] == "warning"
+                    and not is_acknowledged(i["code"], i.get("field"), targets)
                 )
         except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
             raise_damaged_version(session, warned, exc)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.issue_codes import issue_code
+from zjtx.domain.issues import is_acknowledged
 from zjtx.domain.labels import Decision
 from zjtx.domain.names import normalise_name
 from zjtx.store import codec
@@ -263,13 +264,13 @@ def _recheck(
     rows = [row for row in rows if row[0] in applicants]
     found = entries_by_applicant(session, list(applicants.values()))
     acknowledged: dict[int, set[str]] = defaultdict(set)
-    for owner, code in session.execute(
+    for owner, target in session.execute(
         select(Review.applicant_id, ReviewItem.target)
         .join(ReviewItem, ReviewItem.review_id == Review.id)
         .join(Applicant, Applicant.id == Review.applicant_id)
         .where(Applicant.round_id == round_row.id, ReviewItem.kind == "warning")
     ):
-        acknowledged[owner].add(code)
+        acknowledged[owner].add(target)
     updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     added = withdrawn = 0
@@ -304,7 +305,7 @@ def _recheck(
                 "new_warned_at": now
                 if gained
                 else warned_at
-                if {i["code"] for i in new} - acknowledged[owner]
+                if any(not is_acknowledged(i["code"], i["field"], acknowledged[owner]) for i in new)
                 else None,
             }
         )

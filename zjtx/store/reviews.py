@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
+from zjtx.domain.issues import is_acknowledged, warning_key
 from zjtx.domain.labels import Decision
 from zjtx.domain.results import Confirmation, CriterionState, Verdict, is_override
 from zjtx.domain.results import Evaluation as DomainEvaluation
@@ -351,31 +352,54 @@ class Reviews:
             )
 
         warnings = [i for i in version.issues if i["severity"] == "warning"]
-        for code in ack_warnings:
-            matching = [i for i in warnings if i["code"] == code]
+        acknowledged: set[str] = set()
+        for wanted in ack_warnings:
+            # A code alone acknowledges each warning of it; code@field (what the window sends)
+            # the one warning.
+            code = wanted.partition("@")[0]
+            matching = [
+                i
+                for i in warnings
+                if i["code"] == code
+                and (wanted == code or warning_key(code, i.get("field")) == wanted)
+            ]
             if not matching or issue_code(code) is None:
                 # An acknowledgement must name a registered code: one the registry has lost
                 # (renamed) would never match an issue again and stay open silently.
-                codes = sorted({i["code"] for i in warnings})
-                hint = did_you_mean(code, codes or acknowledgeable_codes())
-                problem = (
-                    f"“{code}” 不是已登记的导入提示代码"
-                    if issue_code(code) is None
-                    else f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
+                named = (
+                    sorted({i["code"] for i in warnings})
+                    if wanted == code
+                    else [warning_key(i["code"], i.get("field")) for i in warnings]
                 )
+                hint = did_you_mean(wanted, named or acknowledgeable_codes())
+                if issue_code(code) is None:
+                    problem = f"“{code}” 不是已登记的导入提示代码"
+                elif wanted == code:
+                    problem = f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
+                else:
+                    problem = f"企业 {applicant.uscc} 的当前数据没有 “{wanted}” 这条导入提示"
                 raise NotFoundError(
                     problem
                     + (f"，您是不是要写 “{hint}”？" if hint else "")
-                    + (f"；现有提示：{'、'.join(codes)}" if codes else "；当前数据没有任何提示")
+                    + (f"；现有提示：{'、'.join(named)}" if named else "；当前数据没有任何提示")
                 )
-            earlier = record_item("warning", code, None, False)
-            before_ack = None if earlier is None else {"code": code, "reason": earlier[1]}
-            review_event(
-                "warning-ack",
-                before_ack,
-                {"code": code, "messages": [i["message"] for i in matching]},
-                reason,
-            )
+            by_key: dict[str, list[dict[str, Any]]] = {}
+            for issue in matching:
+                by_key.setdefault(warning_key(code, issue.get("field")), []).append(issue)
+            for key, issues in by_key.items():
+                if key in acknowledged:
+                    continue
+                acknowledged.add(key)
+                field = issues[0].get("field")
+                earlier = record_item("warning", key, None, False)
+                review_event(
+                    "warning-ack",
+                    None
+                    if earlier is None
+                    else {"code": code, "field": field, "reason": earlier[1]},
+                    {"code": code, "field": field, "messages": [i["message"] for i in issues]},
+                    reason,
+                )
 
         fresh: DomainEvaluation | None = None
         info = round_info(round_row, "")
@@ -510,8 +534,8 @@ def _check_request(
     target_limit = column_limit(ReviewItem.__table__.c.target)
     for target in [c for c, _ in confirm] + list(ack_warnings):
         check_length(f"指标或提示编号 “{target[:20]}…”", target, target_limit)
-    for code in ack_warnings:
-        _check_acknowledgeable(code)
+    for wanted in ack_warnings:
+        _check_acknowledgeable(wanted.partition("@")[0])
     wanted: Decision | None = None
     if decision is not None:
         try:
@@ -588,7 +612,11 @@ def _check_recommendable(
         )
     acked = {i.target for i in review.items if i.kind == "warning"}
     open_codes = sorted(
-        {i["code"] for i in issues if i["severity"] == "warning" and i["code"] not in acked}
+        {
+            i["code"]
+            for i in issues
+            if i["severity"] == "warning" and not is_acknowledged(i["code"], i.get("field"), acked)
+        }
     )
     if open_codes:
         problems.append(f"尚有导入提示未确认：{'、'.join(open_codes)}")
@@ -654,7 +682,8 @@ def build_review_state(
     open_warnings = tuple(
         codec.issue_from_dict(issue)
         for issue in version.issues
-        if issue["severity"] == "warning" and issue["code"] not in acked
+        if issue["severity"] == "warning"
+        and not is_acknowledged(issue["code"], issue.get("field"), acked)
     )
     open_judgements = tuple(
         (c["id"], c["title"])

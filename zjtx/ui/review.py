@@ -31,6 +31,7 @@ from zjtx.domain.labels import CriterionState, Decision, decision_shown
 from zjtx.domain.results import is_override
 from zjtx.scoring.rulebook import GRADE_LABELS
 from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
+from zjtx.ui.models import field_label
 from zjtx.ui.tasks import TaskRunner
 
 
@@ -47,9 +48,17 @@ def describe_state(state: ReviewState) -> str:
             verb = "改判" if item.override else "确认"
             what = f"{verb} {item.target} 为“{CriterionState.label_of(item.state)}”"
         else:
-            what = f"确认导入提示 {item.target}"
+            what = f"确认导入提示 {warning_text(item.target)}"
         lines.append(f"· {item.evaluator}：{what}，理由：{item.reason}")
     return "\n".join(lines)
+
+
+def warning_text(target: str) -> str:
+    """An acknowledged warning as its code and the field it concerns (revenue-unit-suspect
+    （大前年营业收入）); an acknowledgement by code alone, as older versions saved it, is the
+    code."""
+    code, _, field = target.partition("@")
+    return f"{code}（{field_label(field)}）" if field else code
 
 
 def describe_change(change: dict[str, Any]) -> str:
@@ -57,8 +66,8 @@ def describe_change(change: dict[str, Any]) -> str:
     lines = []
     for criterion, state in change.get("confirm", ()):
         lines.append(f"确认/改判 {criterion} 为“{CriterionState.label_of(state)}”")
-    for code in change.get("ack_warnings", ()):
-        lines.append(f"确认导入提示 {code}")
+    for target in change.get("ack_warnings", ()):
+        lines.append(f"确认导入提示 {warning_text(target)}")
     if change.get("reason"):
         lines.append(f"理由：{change['reason']}")
     if change.get("decision"):
@@ -299,7 +308,7 @@ class ReviewPane(QWidget):
                     f"{item['id']} {item['title']}（{item.get('state_label', '')}）", item["id"]
                 )
         for issue in state.open_warnings:
-            self.warning_combo.addItem(f"{issue.code}：{issue.message}", issue.code)
+            self.warning_combo.addItem(f"{issue.code}：{issue.message}", issue.key)
             self.warning_combo.setItemData(
                 self.warning_combo.count() - 1, issue.message, Qt.ItemDataRole.ToolTipRole
             )
