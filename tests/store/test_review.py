@@ -192,6 +192,7 @@ def test_a_warning_is_acknowledged_by_itself_not_by_its_code(service, tmp_path):
 
     state = service.acknowledge_warning(ROUND, uscc, keys[0], "审计报告单位为元，已换算")
     assert [w.field for w in state.open_warnings] == ["revenue_y2"]
+    assert [w["key"] for w in state.to_dict()["open_warnings"]] == [keys[1]]
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == uscc)
     assert row.open_warnings == 1
     with pytest.raises(ReviewRuleError, match="尚有导入提示未确认：revenue-unit-suspect"):

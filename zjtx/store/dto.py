@@ -265,7 +265,8 @@ class ReviewState:
             "decision_outdated_reason": self.decision_outdated_reason,
             "items": [item.to_dict() for item in self.items],
             "open_judgements": [{"id": i, "title": t} for i, t in self.open_judgements],
-            "open_warnings": [issue.to_dict() for issue in self.open_warnings],
+            # key: what --ack-warning takes to acknowledge that one warning
+            "open_warnings": [{**i.to_dict(), "key": i.key} for i in self.open_warnings],
             "verdict": self.verdict,
         }
 
