@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -197,3 +197,43 @@ def test_points_awaiting_an_evaluator_show_their_range(qtbot, service, tmp_path)
     low, high = evaluation["score_min"], evaluation["score_max"]
     assert Decimal(high) - Decimal(low) == 15
     assert f"（可能 {low}–{high}）" in pane.summary.text()
+
+
+def test_window_and_report_mark_a_revision_alike():
+    """A decision that keeps the state the data decided reads （已确认）, one that changes it
+    （改判）, in the window's criteria table as on the printed report (the window marked both
+    改判)."""
+    from zjtx.domain.results import Confirmation, CriterionState
+    from zjtx.export.report_model import build_assessment_report
+    from zjtx.intake.json_input import read_json_applicants
+    from zjtx.paths import resource_path
+    from zjtx.scoring import evaluate, load_catalogue, load_rulebook
+    from zjtx.ui.models import CriteriaColumn
+
+    catalogue = load_catalogue()
+    applicant = read_json_applicants(resource_path("samples", "applicants.json"), catalogue)[0]
+    decided = [
+        Confirmation("SR26-0", CriterionState.MET, "核对营业执照", "王评审", override=True),
+        Confirmation("SR26-4", CriterionState.UNMET, "主导产品不属于", "王评审", override=True),
+    ]
+    evaluation = evaluate(
+        applicant, load_rulebook("srdi-sme-2026"), round_date=date(2026, 5, 20),
+        confirmations=decided,
+    )  # fmt: skip
+    computed = {c.id: c.computed_state for c in evaluation.criteria if c.confirmation}
+    assert computed == {"SR26-0": CriterionState.MET, "SR26-4": CriterionState.MET}
+    model = CriteriaModel()
+    model.set_criteria(evaluation.to_dict()["criteria"])
+    shown = {
+        model.index(r, CriteriaColumn.ID).data(): model.index(r, CriteriaColumn.STATE).data()
+        for r in range(model.rowCount())
+    }
+    assert (shown["SR26-0"], shown["SR26-4"]) == ("符合（已确认）", "不符合（改判）")
+    report = build_assessment_report(
+        evaluation, catalogue=catalogue, applicant=applicant, made_at=datetime(2026, 5, 20)
+    )
+    rows = {row.criterion_id: row for group in report.groups for row in group.rows}
+    assert [(rows[c].overridden, rows[c].confirmed) for c in ("SR26-0", "SR26-4")] == [
+        (False, True),
+        (True, True),
+    ]

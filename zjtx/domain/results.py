@@ -65,6 +65,13 @@ def is_override(judgement: bool, computed: str) -> bool:
     return not judgement or computed in (CriterionState.MET, CriterionState.UNMET)
 
 
+def is_revision(computed: str | None, state: str) -> bool:
+    """Whether a decided criterion reads 改判: the evaluator changed the state its data gave.
+    Confirming what the data show, or a judgement the data left open (待人工确认), reads
+    已确认. States may be CriterionState or its string value."""
+    return computed not in (None, CriterionState.MANUAL, state)
+
+
 @dataclass(frozen=True, slots=True)
 class PartResult:
     """One leaf of a criterion's condition (e.g. the ratio part of 研发费用 ≥100万 且 ≥3%)."""

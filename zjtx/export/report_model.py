@@ -21,6 +21,7 @@ from zjtx.domain.results import (
     Evaluation,
     GroupScore,
     Verdict,
+    is_revision,
 )
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.review import ReviewInfo
@@ -468,7 +469,7 @@ def _judgement_lines(
             lines.append(JudgementLine(item.title, computed, "尚未确认", "", "", ""))
             continue
         result = confirmation.state.label
-        if item.computed_state not in (None, CriterionState.MANUAL, confirmation.state):
+        if is_revision(item.computed_state, confirmation.state):
             result += "（改判）"
         lines.append(
             JudgementLine(
@@ -631,7 +632,7 @@ def build_assessment_report(
                     points=_points_text(item),
                     confirmed=confirmation is not None,
                     overridden=confirmation is not None
-                    and item.computed_state not in (None, CriterionState.MANUAL, item.state),
+                    and is_revision(item.computed_state, item.state),
                     state_code=_state_code(item),
                 )
             )

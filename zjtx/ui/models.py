@@ -24,6 +24,7 @@ from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.labels import ApplicationType, Decision, ReviewStatus, Verdict
 from zjtx.domain.region import Place
 from zjtx.domain.region import place as place_of
+from zjtx.domain.results import is_revision
 from zjtx.store import ApplicantRow
 from zjtx.store.filters import NO_REGION, SORT_KEYS, ApplicantFilter
 
@@ -493,7 +494,9 @@ def _criterion_title(item: dict[str, Any]) -> str:
 def _criterion_state(item: dict[str, Any]) -> str:
     label = str(item.get("state_label", ""))
     if item.get("confirmation"):
-        verb = "改判" if item.get("computed_state") not in (None, "manual") else "已确认"
+        verb = (
+            "改判" if is_revision(item.get("computed_state"), item.get("state", "")) else "已确认"
+        )
         label += f"（{verb}）"
     return label
 
