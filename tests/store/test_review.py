@@ -237,6 +237,39 @@ def test_a_warning_is_acknowledged_by_itself_not_by_its_code(service, tmp_path):
     ]
 
 
+def test_warnings_of_no_field_are_acknowledged_one_by_one(service, tmp_path):
+    """Warnings of one code on no field (rows of an IP list) are told apart by their place: one
+    acknowledged leaves the other open, its trail entry gives its message, and once a re-import
+    no longer raises it the printed review names what it was."""
+    from dataclasses import replace
+
+    from zjtx.export.from_store import review_info
+
+    uscc = make_uscc(7)
+    first = replace(warning(uscc, "ip-type-unknown", "B5"), sheet="知识产权清单", field=None)
+    two = [
+        replace(first, message="知识产权类型“技术秘密”不在Ⅰ类、Ⅱ类之列"),
+        replace(first, cell="B6", message="知识产权类型“专有技术”不在Ⅰ类、Ⅱ类之列"),
+    ]
+    service.import_file(ROUND, make_file(tmp_path / "ip.xlsx", [make_applicant(7)], issues=two))
+    keys = [w.key for w in service.review_state(ROUND, uscc).open_warnings]
+    assert keys == ["ip-type-unknown@!知识产权清单!B5", "ip-type-unknown@!知识产权清单!B6"]
+    state = service.acknowledge_warning(ROUND, uscc, keys[1], "专有技术按技术秘密核实")
+    assert [w.key for w in state.open_warnings] == keys[:1]
+    ack = next(h for h in service.history(ROUND, uscc) if h.action == "warning-ack")
+    assert "ip-type-unknown：知识产权类型“专有技术”不在Ⅰ类、Ⅱ类之列" in ack.summary
+    with pytest.raises(NotFoundError, match="“@” 缺少导入提示代码"):
+        service.acknowledge_warning(ROUND, uscc, "@", "核实")
+
+    service.import_file(
+        ROUND, make_file(tmp_path / "ip2.xlsx", [make_applicant(7, rd="95")], issues=two[:1])
+    )
+    review, _ = review_info(service.applicant_detail(ROUND, uscc))
+    assert [w.message for w in review.acknowledged_warnings] == [
+        "ip-type-unknown 知识产权类型不明（知识产权清单!B6）：当前数据已无此提示"
+    ]
+
+
 def test_recommending_a_not_qualified_applicant_is_refused(service, tmp_path):
     """An applicant whose verdict is 不符合条件 cannot be recommended without an override."""
     service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(3, revenue="10")]))

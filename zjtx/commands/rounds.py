@@ -196,7 +196,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="CODE[@FIELD]",
         help="确认导入提示（可重复）：写“代码@字段”确认一条（如 revenue-unit-suspect@revenue_y3，"
-        "check 与 review 的输出中有代码和字段），只写代码则确认该代码的每一条",
+        "review 的输出列出每条的写法），只写代码则确认该代码的每一条",
     )
     review.add_argument("--reason", help="理由")
     review.add_argument(

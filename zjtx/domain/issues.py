@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -53,7 +54,7 @@ class Issue:
     @property
     def key(self) -> str:
         """What an acknowledgement of this warning names (warning_key)."""
-        return warning_key(self.code, self.field)
+        return warning_key(self.code, self.field, self.sheet, self.cell, self.row)
 
     def location(self) -> str:
         """Chinese location text such as ``roster.xlsx · 名单 · D7``."""
@@ -63,16 +64,44 @@ class Issue:
         return " · ".join(parts)
 
 
-def warning_key(code: str, field: str | None) -> str:
+def warning_key(
+    code: str,
+    field: str | None,
+    sheet: str | None = None,
+    cell: str | None = None,
+    row: int | None = None,
+) -> str:
     """What an acknowledgement names: one warning, by its code and field
-    ("revenue-unit-suspect@revenue_y3"). Code and field are a warning's identity, as in the
-    register's recheck: reworded, or read again from a corrected file, it is the same warning,
-    while the same code on another field is another."""
-    return f"{code}@{field or ''}"
+    ("revenue-unit-suspect@revenue_y3"), or, for a warning of no field (a row of an IP
+    list), by its code and place ("ip-type-unknown@!知识产权清单!B5"). Code and field are a
+    warning's identity, as in the register's recheck: reworded, or read again from a corrected
+    file, it is the same warning, while the same code on another field is another."""
+    if field:
+        return f"{code}@{field}"
+    place = cell or (str(row) if row is not None else "")
+    if not place:
+        return f"{code}@"
+    return f"{code}@!{sheet}!{place}" if sheet else f"{code}@!{place}"
 
 
-def is_acknowledged(code: str, field: str | None, targets: Collection[str]) -> bool:
-    """Whether the acknowledgements ``targets`` cover a warning: by its key, or by its code
-    alone, as zjtx saved acknowledgements before they named one warning (such an
+def issue_key(issue: Mapping[str, Any]) -> str:
+    """warning_key of an issue stored as a dict (Issue.to_dict())."""
+    return warning_key(
+        issue["code"], issue.get("field"), issue.get("sheet"), issue.get("cell"), issue.get("row")
+    )
+
+
+def is_acknowledged(key: str, targets: Collection[str]) -> bool:
+    """Whether the acknowledgements ``targets`` cover the warning of ``key``: by its key, or by
+    its code alone, as zjtx saved acknowledgements before they named one warning (such an
     acknowledgement covers every warning of its code)."""
-    return code in targets or f"{code}@{field or ''}" in targets
+    return key in targets or key.partition("@")[0] in targets
+
+
+def key_parts(key: str) -> tuple[str, str | None, str | None]:
+    """(code, field, place) of a warning's key; field and place are None where the key has
+    none (a code alone, as older versions saved acknowledgements)."""
+    code, _, rest = key.partition("@")
+    if rest.startswith("!"):
+        return code, None, rest[1:] or None
+    return code, rest or None, None

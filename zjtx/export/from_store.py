@@ -6,10 +6,12 @@ import getpass
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from zjtx.domain.issues import Issue, Severity, is_acknowledged
+from zjtx.domain.issue_codes import issue_code
+from zjtx.domain.issues import Issue, Severity, is_acknowledged, key_parts
 from zjtx.domain.results import Confirmation, CriterionKind, Evaluation
 from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
+from zjtx.scoring.catalogue import load_catalogue
 from zjtx.store import ReadCancelled, StoreService
 from zjtx.store.common import item_confirmation
 from zjtx.store.dto import ApplicantDetail, RoundInfo
@@ -36,9 +38,9 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
         covered = [
             i
             for i in detail.issues
-            if i.severity == Severity.WARNING and is_acknowledged(i.code, i.field, (item.target,))
+            if i.severity == Severity.WARNING and is_acknowledged(i.key, (item.target,))
         ]
-        message = "；".join(_located(issue) for issue in covered) or item.target
+        message = "；".join(_located(issue) for issue in covered) or _gone(item.target)
         warnings.append(AcknowledgedWarning(message, item.reason, item.evaluator, item.at))
     signer, unit = signatory(review.decided_by)
     info = ReviewInfo(
@@ -52,6 +54,17 @@ def review_info(detail: ApplicantDetail) -> tuple[ReviewInfo, tuple[Confirmation
         outdated=review.decision_outdated_reason,
     )
     return info, confirmations
+
+
+def _gone(key: str) -> str:
+    """An acknowledged warning the applicant's current data no longer raise, by its code's
+    title and the field or place it concerned."""
+    code, field, place = key_parts(key)
+    entry = issue_code(code)
+    spec = load_catalogue().get(field) if field else None
+    where = spec.relative_label() if spec else field or place
+    title = f"{code} {entry.title}" if entry else code
+    return f"{title}（{where}）：当前数据已无此提示" if where else f"{title}：当前数据已无此提示"
 
 
 def _located(issue: Issue) -> str:

@@ -12,7 +12,8 @@ from zjtx.intake.values import COUNT_WORDS, MONEY_UNITS, measure_words
 
 UNIT_WORDS = ("百万元", "亿元", "万元", "千元", "元", "%", *COUNT_WORDS)
 _BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
-_UNIT_NOTE = re.compile(r"单位[:：]?(百万元|亿元|万元|千元|元|%|人|项|个)")
+# 单位：万元 outside brackets; the unit word must end there (单位名称 names no unit 名).
+_UNIT_NOTE = re.compile(rf"单位[:：]?({'|'.join(UNIT_WORDS)})(?![\u4e00-\u9fff])")
 _CAL_YEAR = re.compile(r"((?:19|20)\d{2})年?(?:度|末|底)?")
 _RELATIVE_YEARS = (
     ("大前年度", 3), ("大前年末", 3), ("大前年", 3),

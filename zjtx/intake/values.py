@@ -43,10 +43,10 @@ FALSE_WORDS = frozenset(
 # Money units to the power of ten that turns them into 万元.
 MONEY_UNITS = {"元": -4, "千元": -1, "万元": 0, "万": 0, "百万元": 2, "亿元": 4, "亿": 4}
 # The measure words a count may be written in, by the unit the catalogue gives it: people
-# 120 人 or 120 名, a rank 第3名 or 第3位, intellectual property 3 项, 3 件 or 3 个. A column
-# header and a cell both read this one table.
+# 120 人, 120 名 or 120 位, a rank 第3名 or 第3位, intellectual property 3 项, 3 件 or 3 个. A
+# column header and a cell both read this one table.
 MEASURE_WORDS: dict[str, tuple[str, ...]] = {
-    "人": ("人", "名"),
+    "人": ("人", "名", "位"),
     "名": ("名", "位"),
     "项": ("项", "件", "个"),
     "级": ("级",),

@@ -201,7 +201,7 @@ def summarize(event: AuditEvent) -> str:
     if action == "warning-ack":
         # Since acknowledgements name one warning the entry gives its message (older entries
         # name the code, which covered every warning of it).
-        said = "；".join(after.get("messages") or []) if after.get("field") else ""
+        said = "；".join(after.get("messages") or []) if "field" in after else ""
         return (
             f"确认导入提示 {after.get('code')}{'：' + said if said else ''}（理由：{event.reason}）"
         )

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from zjtx.domain.issues import is_acknowledged
+from zjtx.domain.issues import is_acknowledged, issue_key
 from zjtx.store import codec
 from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
 from zjtx.store.common import (
@@ -349,8 +349,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
                 open_warnings[owner] = sum(
                     1
                     for i in issues
-                    if i["severity"] == "warning"
-                    and not is_acknowledged(i["code"], i.get("field"), targets)
+                    if i["severity"] == "warning" and not is_acknowledged(issue_key(i), targets)
                 )
         except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
             raise_damaged_version(session, warned, exc)

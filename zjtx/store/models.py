@@ -252,7 +252,8 @@ class ReviewItem(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # criterion | warning
-    target: Mapped[str] = mapped_column(String(100))  # criterion id or warning code
+    # criterion id, or a warning's key (Issue.key; a code alone as older versions saved it)
+    target: Mapped[str] = mapped_column(String(100))
     state: Mapped[str | None] = mapped_column(String(20))  # met | unmet for criteria
     override: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.issue_codes import issue_code
-from zjtx.domain.issues import is_acknowledged
+from zjtx.domain.issues import is_acknowledged, issue_key
 from zjtx.domain.labels import Decision
 from zjtx.domain.names import normalise_name
 from zjtx.store import codec
@@ -305,7 +305,7 @@ def _recheck(
                 "new_warned_at": now
                 if gained
                 else warned_at
-                if any(not is_acknowledged(i["code"], i["field"], acknowledged[owner]) for i in new)
+                if any(not is_acknowledged(issue_key(i), acknowledged[owner]) for i in new)
                 else None,
             }
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
-from zjtx.domain.issues import is_acknowledged, warning_key
+from zjtx.domain.issues import is_acknowledged, issue_key
 from zjtx.domain.labels import Decision
 from zjtx.domain.results import Confirmation, CriterionState, Verdict, is_override
 from zjtx.domain.results import Evaluation as DomainEvaluation
@@ -360,8 +360,7 @@ class Reviews:
             matching = [
                 i
                 for i in warnings
-                if i["code"] == code
-                and (wanted == code or warning_key(code, i.get("field")) == wanted)
+                if i["code"] == code and (wanted == code or issue_key(i) == wanted)
             ]
             if not matching or issue_code(code) is None:
                 # An acknowledgement must name a registered code: one the registry has lost
@@ -369,10 +368,12 @@ class Reviews:
                 named = (
                     sorted({i["code"] for i in warnings})
                     if wanted == code
-                    else [warning_key(i["code"], i.get("field")) for i in warnings]
+                    else [issue_key(i) for i in warnings]
                 )
                 hint = did_you_mean(wanted, named or acknowledgeable_codes())
-                if issue_code(code) is None:
+                if not code:
+                    problem = f"“{wanted}” 缺少导入提示代码（写法：代码 或 代码@字段）"
+                elif issue_code(code) is None:
                     problem = f"“{code}” 不是已登记的导入提示代码"
                 elif wanted == code:
                     problem = f"企业 {applicant.uscc} 的当前数据没有代码为 “{code}” 的导入提示"
@@ -385,7 +386,7 @@ class Reviews:
                 )
             by_key: dict[str, list[dict[str, Any]]] = {}
             for issue in matching:
-                by_key.setdefault(warning_key(code, issue.get("field")), []).append(issue)
+                by_key.setdefault(issue_key(issue), []).append(issue)
             for key, issues in by_key.items():
                 if key in acknowledged:
                     continue
@@ -556,7 +557,8 @@ def _check_request(
 
 
 def _review_item(review: Review, kind: str, target: str) -> ReviewItem | None:
-    """The review's item for a criterion or a warning code, if it has one."""
+    """The review's item for a criterion or a warning (its key, or a code as older versions
+    saved it), if it has one."""
     return next((i for i in review.items if i.kind == kind and i.target == target), None)
 
 
@@ -615,7 +617,7 @@ def _check_recommendable(
         {
             i["code"]
             for i in issues
-            if i["severity"] == "warning" and not is_acknowledged(i["code"], i.get("field"), acked)
+            if i["severity"] == "warning" and not is_acknowledged(issue_key(i), acked)
         }
     )
     if open_codes:
@@ -682,8 +684,7 @@ def build_review_state(
     open_warnings = tuple(
         codec.issue_from_dict(issue)
         for issue in version.issues
-        if issue["severity"] == "warning"
-        and not is_acknowledged(issue["code"], issue.get("field"), acked)
+        if issue["severity"] == "warning" and not is_acknowledged(issue_key(issue), acked)
     )
     open_judgements = tuple(
         (c["id"], c["title"])

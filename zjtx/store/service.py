@@ -275,10 +275,11 @@ class StoreService:
         return self.apply_review(round_name, uscc, confirm=confirm, reason=reason, **options)
 
     def acknowledge_warning(
-        self, round_name: str, uscc: str, code: str, reason: str, **options: Unpack[ReviewOptions]
+        self, round_name: str, uscc: str, key: str, reason: str, **options: Unpack[ReviewOptions]
     ) -> ReviewState:
-        """Acknowledge an import warning of the applicant's current data, with a reason."""
-        return self.apply_review(round_name, uscc, ack_warnings=[code], reason=reason, **options)
+        """Acknowledge an import warning of the applicant's current data (its key, or a code
+        for each warning of it), with a reason."""
+        return self.apply_review(round_name, uscc, ack_warnings=[key], reason=reason, **options)
 
     def decide(
         self,
@@ -309,7 +310,8 @@ class StoreService:
         Args:
             confirm: (criterion id, ``met`` or ``unmet``) pairs: a judgement item is confirmed,
                 any other criterion is overridden; both need ``reason``.
-            ack_warnings: import warning codes to acknowledge; they need ``reason``.
+            ack_warnings: import warnings to acknowledge, each by its key (Issue.key: code and
+                field or place) or by a code for every warning of it; they need ``reason``.
             decision: ``recommend``, ``reject`` or ``return``; needs ``opinion`` (or ``reason``).
             expected_version: the review version the evaluator saw; if someone saved in
                 between, ConflictError says what they changed and nothing is saved.

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.issues import key_parts
 from zjtx.domain.labels import CriterionState, Decision, decision_shown
 from zjtx.domain.results import is_override
 from zjtx.scoring.rulebook import GRADE_LABELS
@@ -54,11 +55,11 @@ def describe_state(state: ReviewState) -> str:
 
 
 def warning_text(target: str) -> str:
-    """An acknowledged warning as its code and the field it concerns (revenue-unit-suspect
-    （大前年营业收入）); an acknowledgement by code alone, as older versions saved it, is the
-    code."""
-    code, _, field = target.partition("@")
-    return f"{code}（{field_label(field)}）" if field else code
+    """An acknowledged warning as its code and the field or place it concerns
+    (revenue-unit-suspect（大前年营业收入）); an acknowledgement by code alone, as older
+    versions saved it, is the code."""
+    code, field, place = key_parts(target)
+    return f"{code}（{field_label(field)}）" if field else f"{code}（{place}）" if place else code
 
 
 def describe_change(change: dict[str, Any]) -> str:
