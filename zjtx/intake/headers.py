@@ -196,15 +196,26 @@ def _find_year(text: str, evaluation_year: int) -> tuple[str, int | None, int | 
     return None
 
 
+# Words rosters add around a field's name: 年末从业人员, 企业注册日期, Ⅰ类知识产权数,
+# 研发人员总数. Tried only when the text as written names no field.
+_PREFIXES = ("近三年", "近3年", "年度", "年末", "年底", "全年", "截至", "企业")
+_SUFFIXES = ("数量", "总数", "数")
+
+
 def _lookup(table: dict[str, str], text: str) -> str | None:
     for variant in (clean(text), clean(_strip_brackets(text))):
         found = table.get(variant)
         if found:
             return found
-    # Leading qualifiers that rosters add to a series name.
-    for prefix in ("近三年", "近3年", "年度", "年末", "年底", "全年", "截至"):
+    for prefix in _PREFIXES:
         if text.startswith(prefix):
             found = table.get(clean(text[len(prefix) :]))
+            if found:
+                return found
+    cleaned = clean(_strip_brackets(text))
+    for suffix in _SUFFIXES:
+        if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
+            found = table.get(cleaned[: -len(suffix)])
             if found:
                 return found
     return None
