@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from tests.intake.helpers import CODE_A, CODE_B, CODE_C, issue_tuples, read, write_xlsx
 
 
@@ -60,6 +62,49 @@ def test_two_row_header_with_merged_group_cell(tmp_path):
     assert result.applicants[0].provenance["revenue_y1"].cell == "E3"
     cells = {m.field: m.cell for m in result.files[0].column_mapping}
     assert cells["revenue_y1"] == "E2"
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_years_typed_as_numbers_in_a_header_read_like_written_years(tmp_path, merged):
+    """2023 typed in Excel is a number: under a group title (merged or written once) and in a
+    row of years over the field names, it reads as 2023年 does; a data row's numbers in the
+    same range stay data."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "营业收入（万元）", None, None],
+            [None, None, 2023, 2024, 2025],
+            ["甲公司", CODE_A, 2019, 2020, 2100],
+        ],
+        merges=("A1:A2", "B1:B2", "C1:E1") if merged else (),
+    )
+    result = read(path)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert [values[f"revenue_y{i}"] for i in (3, 2, 1)] == [2019, 2020, 2100]
+
+    above = write_xlsx(
+        tmp_path / "above.xlsx",
+        [
+            ["序号", "企业名称", "统一社会信用代码", 2024, None, 2025, None],
+            [
+                None,
+                None,
+                None,
+                "营业收入（万元）",
+                "研发费用（万元）",
+                "营业收入（万元）",
+                "研发费用（万元）",
+            ],
+            [1, "甲公司", CODE_A, 1000, 50, 1200, 60],
+        ],
+        merges=("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:G1"),
+    )
+    result = read(above)
+    assert issue_tuples(result) == []
+    values = result.applicants[0].values
+    assert (values["revenue_y2"], values["rd_expense_y2"]) == (1000, 50)
+    assert (values["revenue_y1"], values["rd_expense_y1"]) == (1200, 60)
 
 
 def test_brackets_spaces_and_line_breaks_in_headers(tmp_path):

@@ -53,11 +53,22 @@ def cell_error_message(text: str) -> str:
     return f"单元格是错误值 {text or '#ERROR'}（公式出错）：请修正公式或改填数值"
 
 
+def _header_text(value: Any) -> str:
+    """A cell as header text: a string, or a year typed as a number (2023 in Excel is a
+    number, and heads its column as "2023" does). Other values head nothing."""
+    if isinstance(value, str):
+        return value.strip()
+    cls = value.__class__
+    if (cls is int or (cls is float and value.is_integer())) and 1900 <= value <= 2100:
+        return str(int(value))
+    return ""
+
+
 def _header_grid(sheet: SheetData, limit: int) -> list[list[str]]:
     """Top rows as text with merged header cells filled across their range."""
     grid = []
     for row in sheet.rows[:limit]:
-        grid.append([value.strip() if isinstance(value, str) else "" for value in row])
+        grid.append([_header_text(value) for value in row])
     for r1, c1, r2, c2 in sheet.merged:
         if r1 >= limit or r1 >= len(grid) or c1 >= len(grid[r1]):
             continue
