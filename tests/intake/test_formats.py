@@ -11,6 +11,7 @@ import xlwt
 
 from tests.intake.helpers import CODE_A, CODE_B, issue_tuples, read, write_xlsx
 from zjtx.intake import Cancelled, read_applicants
+from zjtx.intake.synthetic import valid_uscc
 
 CSV_TEXT = (
     "企业名称,统一社会信用代码,2025年营业收入（万元）,是否高新技术企业,成立日期\n"
@@ -43,6 +44,29 @@ def test_csv_with_tabs_and_a_bad_cell(tmp_path):
     result = read(path)
     assert issue_tuples(result) == [("C2", "rd_staff_y1", "value-unreadable", "error")]
     assert result.issues[0].sheet is None
+
+
+def test_dates_typed_into_number_cells_read_as_typed(tmp_path):
+    """成立日期 typed as 2019, 20190301 or 2019.3 is kept by Excel as a number: it reads as the
+    same text would (2019, 2019-03-01, March 2019), not as the day count 2019 (1905-07-11);
+    2019.1 may be January or October and is refused saying so; a day count with its date
+    format lost still reads as that day."""
+    header = ["企业名称", "统一社会信用代码", "成立日期"]
+    cells = [2019, 20190301, 2019.3, 2019.12, 43525, 2019.1, 2019.13]
+    rows = [[f"公司{i}", valid_uscc(7000 + i), cell] for i, cell in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    assert [a.values.get("founded") for a in result.applicants] == [
+        date(2019, 1, 1),
+        date(2019, 3, 1),
+        date(2019, 3, 1),
+        date(2019, 12, 1),
+        date(2019, 3, 1),
+    ]
+    assert issue_tuples(result) == [
+        ("C7", "founded", "value-unreadable", "error"),
+        ("C8", "founded", "value-unreadable", "error"),
+    ]
+    assert "“2019.1”可能是 2019 年 1 月，也可能是 10 月" in result.issues[0].message
 
 
 def test_csv_dates_exported_with_midnight_or_their_weekday_are_dates(tmp_path):

@@ -535,6 +535,30 @@ def _date_with_extras(spec: FieldSpec, value: str) -> date | None:
 
 
 def _date_converter(spec: FieldSpec) -> Converter:
+    def from_number(value: float) -> date:
+        # What Excel keeps of a date typed without a date format: 2019 or 20190301 (read as
+        # that text is), 2019.3 (March 2019), or a day count whose format was lost.
+        if float(value).is_integer():
+            number = int(value)
+            if 1900 <= number <= 2100 or 19000101 <= number <= 21001231:
+                parsed = parse_date_text(str(number))
+                if parsed is not None:
+                    return parsed[0]
+            elif 1 <= number <= 80000:
+                return EXCEL_EPOCH + timedelta(days=number)
+        elif 1900 <= value <= 2101:
+            text = str(value)
+            if text.endswith(".1"):
+                raise CellError(
+                    "value-unreadable",
+                    f"{spec.relative_label()}：“{text}”可能是 {text[:4]} 年 1 月，也可能是 10 月"
+                    "（Excel 把 2019.10 存为 2019.1）；请写成 2019-10 或 2019年10月",
+                )
+            parsed = parse_date_text(text)
+            if parsed is not None:
+                return parsed[0]
+        raise _unreadable(spec, value, "日期")
+
     def convert(value: Any, percent: bool) -> Any:
         if isinstance(value, datetime):
             return value.date()
@@ -542,10 +566,7 @@ def _date_converter(spec: FieldSpec) -> Converter:
             return value
         cls = value.__class__
         if cls is float or cls is int:
-            # An Excel serial in a cell that lost its date format.
-            if 1 <= value <= 80000 and float(value).is_integer():
-                return EXCEL_EPOCH + timedelta(days=int(value))
-            raise _unreadable(spec, value, "日期")
+            return from_number(value)
         if cls is str:
             text = normalise_text(value)
             if text.lower() in PLACEHOLDERS:
