@@ -426,6 +426,64 @@ def test_blank_rows_total_rows_and_trailing_space_are_accounted(tmp_path):
     assert issue_tuples(result, include_info=True) == [("B5", None, "total-row-skipped", "info")]
 
 
+def test_total_rows_are_skipped_wherever_their_word_is_written(tmp_path):
+    """A 合计 row is skipped whether its word sits in the 序号 column (merged across), in the
+    name column with a count (合计（2家）) or with a colon (小计：); a name that merely starts
+    with such a word is an enterprise."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["序号", "企业名称", "统一社会信用代码", "2025年营业收入（万元）"],
+            [1, "甲公司", CODE_A, 100],
+            [2, "合计软件有限公司", CODE_B, 200],
+            ["合计", None, None, 300],
+            [None, "合计（2家）", None, 300],
+            [None, "小计：", None, 300],
+        ],
+        merges=("A4:C4",),
+    )
+    result = read(path)
+    assert [a.values["name"] for a in result.applicants] == ["甲公司", "合计软件有限公司"]
+    assert issue_tuples(result, include_info=True) == [
+        ("A4", None, "total-row-skipped", "info"),
+        ("B5", None, "total-row-skipped", "info"),
+        ("B6", None, "total-row-skipped", "info"),
+    ]
+
+
+def test_a_value_merged_down_several_rows_belongs_to_each(tmp_path):
+    """所在区县, 申报类型 and 是否高新技术企业 merged over three enterprises' rows give each of them
+    the value, with a note naming the merged range; a merged name is not copied."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "所在区县", "申报类型", "是否高新技术企业"],
+            ["甲公司", CODE_A, "江宁区", "新申报", "是"],
+            ["乙公司", CODE_B, None, None, None],
+            ["丙公司", CODE_C, None, None, "否"],
+            [None, None, None, None, None],
+        ],
+        merges=("C2:C5", "D2:D4", "E2:E3"),
+    )
+    result = read(path)
+    got = [
+        (
+            a.values.get("county"),
+            a.values.get("application_type"),
+            a.values.get("high_tech_enterprise"),
+        )
+        for a in result.applicants
+    ]
+    assert got == [("江宁区", "new", True), ("江宁区", "new", True), ("江宁区", "new", False)]
+    assert result.applicants[1].provenance["county"].cell == "C3"
+    notes = [i for i in result.issues if i.code == "value-from-merged-cell"]
+    assert [(i.cell, i.severity) for i in notes] == [
+        ("C2:C5", "info"), ("D2:D4", "info"), ("E2:E3", "info")
+    ]  # fmt: skip
+    assert "合并单元格 C2:C5 的“江宁区”用于第 2–5 行的所在区县" in notes[0].message
+    assert result.summary["files"][0]["rows_imported"] == 3
+
+
 def test_unreadable_values_block_the_row_and_name_the_cell(tmp_path):
     """Text in a money, date, enum or bool cell is an error at that cell; other rows import."""
     path = write_xlsx(

@@ -115,6 +115,9 @@ _CODES = (
     IssueCode("column-duplicate", N, "同一字段多列", "两列是同一字段，两列的值必须一致。"),
     IssueCode("unit-assumed", N, "未注明单位", "金额列未注明单位，按万元读取。"),
     IssueCode("total-row-skipped", N, "合计行已跳过", "名单中的合计、小计行不是企业，已跳过。"),
+    IssueCode(
+        "value-from-merged-cell", N, "取自合并单元格", "向下合并的单元格的值用于所覆盖的每一行。"
+    ),
     # One cell or one value.
     IssueCode("cell-error-value", E, "单元格是错误值", "单元格是 #DIV/0! 等 Excel 错误值。"),
     IssueCode("formula-not-calculated", E, "公式未计算", "公式单元格没有保存计算结果。"),

@@ -44,7 +44,8 @@ _UNIT_CELL = re.compile(
 _YEAR_ONLY = re.compile(r"^\s*((?:19|20)\d{2}\s*年?\s*(?:度|末)?|上年度|上年末|前年|大前年)\s*$")
 MEMO_LIMIT = 2000  # distinct texts remembered per column
 _MISSING = object()
-TOTAL_WORDS = frozenset({"合计", "总计", "小计", "汇总"})
+# A total row's word, alone or followed by a count or a colon: 合计, 合计（2家）, 小计：
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)(?:[(（:：].*)?$")
 FORMULA_MESSAGE = "公式未计算：请在 Excel 或 WPS 中打开并保存后再导入"
 
 
@@ -562,14 +563,19 @@ def iter_roster_records(
         and isinstance(rows[layout.first_row + layout.height - 1][c.index], str)
         and rows[layout.first_row + layout.height - 1][c.index].strip()
     ]
+    # Where a total row writes its word: the name column or any column before it (序号).
+    total_cols = range(name_cols[0].index + 1) if name_cols else range(0)
+    merged_down = _merged_down(sheet, layout, plan, file, file_issues)
     for r in range(layout.data_start, last + 1):
         row = rows[r]
         excel_row = r + 1
         tick(1)
         counts["rows_total"] += 1
+        # A row is blank as written: a value merged down over it does not make it an enterprise.
         if not nonblank(row) and r not in formula_rows:
             counts["rows_blank"] += 1
             continue
+        row = merged_down.get(r, row)
         if header_cells and _repeats_header(row, header_cells):
             counts["rows_blank"] += 1
             file_issues.append(
@@ -584,27 +590,21 @@ def iter_roster_records(
                 )
             )
             continue
-        if name_cols:
-            first_name = row[name_cols[0].index] if name_cols[0].index < len(row) else ""
-            if (
-                first_name.__class__ is str
-                and len(first_name) < 12
-                and normalise_text(first_name) in TOTAL_WORDS
-            ):
-                counts["rows_blank"] += 1
-                file_issues.append(
-                    Issue(
-                        code="total-row-skipped",
-                        severity=Severity.INFO,
-                        message=f"第 {excel_row} 行是“{first_name.strip()}”行，"
-                        "不是申报企业，已跳过",
-                        file=file,
-                        sheet=sheet_name,
-                        cell=cell_ref(r, name_cols[0].index),
-                        row=excel_row,
-                    )
+        total = _total_cell(row, total_cols)
+        if total is not None:
+            counts["rows_blank"] += 1
+            file_issues.append(
+                Issue(
+                    code="total-row-skipped",
+                    severity=Severity.INFO,
+                    message=f"第 {excel_row} 行是“{row[total].strip()}”行，不是申报企业，已跳过",
+                    file=file,
+                    sheet=sheet_name,
+                    cell=cell_ref(r, total),
+                    row=excel_row,
                 )
-                continue
+            )
+            continue
         provenance = RowProvenance(file, sheet_name, excel_row, key_letters)
         raws = provenance.raws
         record = Record(
@@ -740,6 +740,62 @@ def iter_roster_records(
                 )
             )
         yield record
+
+
+def _total_cell(row: list[Any], columns: range) -> int | None:
+    """The column of a total row's word (合计, 小计：…) among ``columns``, or None."""
+    for c in columns:
+        if c >= len(row):
+            break
+        value = row[c]
+        if value.__class__ is str and len(value) < 20 and _TOTAL_ROW.match(normalise_text(value)):
+            return c
+    return None
+
+
+def _merged_down(
+    sheet: SheetData,
+    layout: HeaderLayout,
+    plan: list[tuple[Any, ...]],
+    file: str,
+    file_issues: list[Issue],
+) -> dict[int, list[Any]]:
+    """Data rows with a value merged down over several rows copied into each covered cell (a
+    district or 申报类型 written once for a block of enterprises), by row; a note names each
+    merged range. Identity columns are not filled: a merged name is one enterprise's rows."""
+    columns = {entry[0]: entry[4] for entry in plan if entry[1] not in ("name", "uscc")}
+    rows = sheet.rows
+    filled: dict[int, list[Any]] = {}
+    for r1, c1, r2, c2 in sorted(sheet.merged):
+        column = columns.get(c1)
+        if column is None or r1 < layout.data_start or r2 <= r1 or c2 != c1 or r1 >= len(rows):
+            continue
+        value = rows[r1][c1] if c1 < len(rows[r1]) else None
+        if value is None or (value.__class__ is str and not value.strip()):
+            continue
+        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+            row = filled.get(r)
+            if row is None:
+                row = filled[r] = list(rows[r])
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            if row[c1] is None or row[c1] == "":
+                row[c1] = value
+        where = f"{cell_ref(r1, c1)}:{cell_ref(r2, c1)}"
+        file_issues.append(
+            Issue(
+                code="value-from-merged-cell",
+                severity=Severity.INFO,
+                message=f"合并单元格 {where} 的“{raw_text(value)}”用于第 {r1 + 1}–{r2 + 1} 行的"
+                f"{column.spec.relative_label()}",
+                file=file,
+                sheet=sheet.name,
+                cell=where,
+                row=r1 + 1,
+                field=column.spec.key,
+            )
+        )
+    return filled
 
 
 def _repeats_header(row: list[Any], header_cells: list[tuple[int, str]]) -> bool:
