@@ -484,6 +484,37 @@ def test_a_value_merged_down_several_rows_belongs_to_each(tmp_path):
     assert result.summary["files"][0]["rows_imported"] == 3
 
 
+@pytest.mark.parametrize(
+    ("note", "merges"),
+    [
+        ("金额单位：元", ("A2:E2",)),
+        ("填报单位：江宁区工信局　　　　单位：元、人", ("A2:E2",)),
+        ("（单位：元）", ()),
+    ],
+)
+def test_a_unit_note_above_the_header_gives_money_columns_their_unit(tmp_path, note, merges):
+    """A note above the header (金额单位：元, merged across the table or not) is the unit of
+    every money column whose header names none, with a note naming where it was read; a
+    column that names its own unit keeps it."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["2026年专精特新中小企业申报汇总表"],
+            [note],
+            ["序号", "企业名称", "统一社会信用代码", "2025年营业收入", "2025年研发费用（万元）"],
+            [1, "甲公司", CODE_A, 12_000_000, 150],
+        ],
+        merges=merges,
+    )
+    result = read(path)
+    values = result.applicants[0].values
+    assert (values["revenue_y1"], values["rd_expense_y1"]) == (1200, 150)
+    assert issue_tuples(result, include_info=True) == [
+        ("D3", "revenue_y1", "unit-from-note", "info")
+    ]
+    assert f"按表头上方 A2 的“{note}”读作元" in result.issues[0].message
+
+
 def test_unreadable_values_block_the_row_and_name_the_cell(tmp_path):
     """Text in a money, date, enum or bool cell is an error at that cell; other rows import."""
     path = write_xlsx(

@@ -114,6 +114,9 @@ _CODES = (
     IssueCode("column-hidden", N, "隐藏列", "工作簿中被隐藏的列已照常读取。"),
     IssueCode("column-duplicate", N, "同一字段多列", "两列是同一字段，两列的值必须一致。"),
     IssueCode("unit-assumed", N, "未注明单位", "金额列未注明单位，按万元读取。"),
+    IssueCode(
+        "unit-from-note", N, "单位取自表头上方", "金额列未注明单位，按表头上方的单位说明读取。"
+    ),
     IssueCode("total-row-skipped", N, "合计行已跳过", "名单中的合计、小计行不是企业，已跳过。"),
     IssueCode(
         "value-from-merged-cell", N, "取自合并单元格", "向下合并的单元格的值用于所覆盖的每一行。"

@@ -21,6 +21,8 @@ class Column:
     convert: Converter | None = None
     uses_percent: bool = False
     manual: bool = False  # set by the evaluator (ColumnOverride), not recognised
+    # (note as written, its cell) when the unit came from a note above the header
+    unit_note: tuple[str, str] | None = None
 
 
 @dataclass(slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -207,6 +208,7 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     unknown: list[tuple[int, str, str]] = []
     problems: list[tuple[int, str, HeaderMatch, str]] = []
     header_units: dict[int, str | None] = {}
+    note = _money_unit_note(grid[:first])
     raw_rows = sheet.rows[first : first + height]
     for c, text in enumerate(texts):
         if not text:
@@ -223,6 +225,10 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
             column = Column(index=c, match=match, header=shown, header_cell=where)
             if match.kind == "field":
                 spec = catalogue[match.key]
+                if note is not None and match.unit is None and spec.type == FieldType.MONEY:
+                    match = column.match = replace(match, unit=note[0])
+                    header_units[c] = note[0]
+                    column.unit_note = note[1:]
                 column.spec = spec
                 column.convert = make_converter(spec, match.unit)
                 column.uses_percent = spec.type in (
@@ -241,6 +247,20 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
 
 _ORGANISATION_ENDINGS = ("公司", "厂", "集团", "中心", "研究院", "研究所", "合作社", "事务所")
 _CODE_TEXT = re.compile(r"^[0-9A-Z]{18}$")
+
+
+# A note of the money unit above a roster's header: 金额单位：元, 单位：元、人, （单位：万元）.
+_MONEY_NOTE = re.compile(r"(?:金额|货币)?单位[:：]\s*(百万元|亿元|万元|千元|元)(?![\u4e00-\u9fff])")
+
+
+def _money_unit_note(rows: list[list[str]]) -> tuple[str, str, str] | None:
+    """(unit, note as written, its cell) of the money unit noted above a header, or None."""
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            found = _MONEY_NOTE.search(unicodedata.normalize("NFKC", text)) if text else None
+            if found is not None:
+                return found.group(1), text, cell_ref(r, c)
+    return None
 
 
 def _is_key_value_row(
@@ -433,6 +453,16 @@ def header_issues(
                 "column-hidden",
                 Severity.INFO,
                 f"列“{column.header}”在工作簿中被隐藏，已照常读取",
+                cell,
+                key,
+            )
+        if column.unit_note is not None:
+            written, at = column.unit_note
+            column_issue(
+                "unit-from-note",
+                Severity.INFO,
+                f"列“{column.header}”未注明单位，按表头上方 {at} 的“{written}”读作"
+                f"{column.match.unit}",
                 cell,
                 key,
             )
