@@ -515,6 +515,39 @@ def test_a_unit_note_above_the_header_gives_money_columns_their_unit(tmp_path, n
     assert f"按表头上方 A2 的“{note}”读作元" in result.issues[0].message
 
 
+def test_answers_as_applicants_write_them(tmp_path):
+    """The answers applicants write read as a careful reader would: 未列入/已列入, 不属于,
+    已认定/未认定, 是的/不是, ☑ and 是（有效期至2027年） as yes or no; a level in Chinese or
+    Roman numerals (三级, 第二级, Ⅳ级); a rank as words (第三名) or the field's own words for
+    none (未进入排名, 未排名); 区级 as 市级以下; 不适用 and 无数据 as unknown; and the code
+    column under 社会统一信用代码 or 纳税人识别号."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "社会统一信用代码", "是否列入经营异常名录", "是否高新技术企业"]
+    header += ["数字化水平等级", "主导产品国内细分市场排名", "研发机构级别", "研发人员"]
+    cells = [
+        ["未列入", "已认定", "三级", "第三名", "区级", "不适用"],
+        ["已列入", "未认定", "第二级", "未进入排名", "县级", "无数据"],
+        ["不是", "是（有效期至2027年）", "Ⅳ级", "未排名", "市级", 12],
+        ["否", "☑", "一级", "3", "省级", 5],
+    ]
+    rows = [[f"公司{i}", valid_uscc(8000 + i), *row] for i, row in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    assert issue_tuples(result) == []
+    keys = ["abnormal_operation", "high_tech_enterprise", "digital_level"]
+    keys += ["market_rank_domestic", "rd_institution_level", "rd_staff_y1"]
+    assert [[a.values.get(k) for k in keys] for a in result.applicants] == [
+        [False, True, 3, 3, "below", None],
+        [True, False, 2, 0, "below", None],
+        [False, True, 4, 0, "municipal", 12],
+        [False, True, 1, 3, "provincial", 5],
+    ]
+
+    header = ["企业名称", "纳税人识别号（统一社会信用代码）"]
+    result = read(write_xlsx(tmp_path / "t.xlsx", [header, ["甲公司", CODE_A]]))
+    assert [a.values["uscc"] for a in result.applicants] == [CODE_A]
+
+
 def test_unreadable_values_block_the_row_and_name_the_cell(tmp_path):
     """Text in a money, date, enum or bool cell is an error at that cell; other rows import."""
     path = write_xlsx(

@@ -30,15 +30,29 @@ PLACEHOLDERS = frozenset(
         "暂无",
         "空",
         ".",
+        "不适用",
+        "无数据",
+        "未填",
+        "未填报",
     }
 )
 NONE_WORDS = frozenset({"无", "没有", "未有"})
 TRUE_WORDS = frozenset(
-    {"是", "有", "√", "✓", "✔", "y", "yes", "true", "t", "1", "对", "已获得", "已获"}
+    {"是", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "t", "1", "对", "是的", "已获得", "已获"}
+    | {"属于", "已认定", "已入库", "已列入", "已发生"}
 )
 FALSE_WORDS = frozenset(
-    {"否", "无", "×", "✗", "✘", "x", "n", "no", "false", "f", "0", "没有", "未获得"}
+    {"否", "无", "×", "✗", "✘", "x", "n", "no", "false", "f", "0", "没有", "不是", "未获得"}
+    | {"不属于", "未认定", "未入库", "未列入", "未发生"}
 )
+# A yes or no with a note after it: 是（有效期至2027年）.
+_ANSWER_NOTE = re.compile(r"^(.+?)[(（].*[)）]$")
+# A level or rank in words: 三级, 第二级, Ⅳ级 (NFKC writes Ⅳ as IV), 第三名.
+_NUMERAL_WORDS = {w: n for n, w in enumerate("一二三四五六七八九十", start=1)}
+_NUMERAL_WORDS |= {w: n for n, w in enumerate(("I", "II", "III", "IV", "V", "VI"), start=1)}
+_NUMERAL = re.compile(r"^第?(一|二|三|四|五|六|七|八|九|十|I{1,3}|IV|VI?)(级|名|位)?$")
+# What a rank of none is written as besides the field's own words (未进入排名).
+_ZERO_WORDS = {"未进入排名": ("未排名", "无排名")}
 
 # Money units to the power of ten that turns them into 万元.
 MONEY_UNITS = {"元": -4, "千元": -1, "万元": 0, "万": 0, "百万元": 2, "亿元": 4, "亿": 4}
@@ -396,6 +410,10 @@ def measure_words(unit: str | None) -> tuple[str, ...]:
 def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
     expected = "整数" if integral else "数值"
     allowed_units = frozenset(measure_words(spec.unit))
+    # Levels and ranks are written in words too (三级, 第三名), and a rank of none in the
+    # words the field shows for 0.
+    in_words = spec.unit in ("级", "名")
+    zero_words = {spec.zero_text, *_ZERO_WORDS.get(spec.zero_text, ())} if spec.zero_text else set()
 
     def finish(number: Decimal, raw: Any) -> Any:
         if not integral:
@@ -417,6 +435,12 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             return finish(decimal_from_float(value), value)
         if cls is str:
             text = value.strip()
+            if zero_words and text in zero_words:
+                return 0
+            if in_words:
+                words = _NUMERAL.match(normalise_text(text).upper())
+                if words is not None and (words.group(2) or "") in allowed_units | {""}:
+                    return _NUMERAL_WORDS[words.group(1)]
             if text.startswith("第") and spec.unit == "名":
                 text = text[1:]
             number, unit = _text_number(spec, text)
@@ -457,6 +481,9 @@ def _bool_converter(spec: FieldSpec) -> Converter:
             text = normalise_text(value).lower()
             if text in PLACEHOLDERS:
                 return None
+            noted = _ANSWER_NOTE.match(text)
+            if noted is not None:
+                text = noted.group(1)
             if text in TRUE_WORDS:
                 return True
             if text in FALSE_WORDS:
