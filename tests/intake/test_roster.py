@@ -660,7 +660,8 @@ def test_calculated_formula_is_read_from_its_cached_value(tmp_path):
 
 
 def test_hidden_sheet_with_a_roster_is_read_and_other_sheets_reported(tmp_path):
-    """A roster in a hidden sheet is read; a sheet without a header is reported as info."""
+    """A roster in a hidden sheet is read, saying so; a sheet without a header is reported as
+    info."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -675,8 +676,12 @@ def test_hidden_sheet_with_a_roster_is_read_and_other_sheets_reported(tmp_path):
     workbook.save(path)
     result = read(path)
     assert [a.uscc for a in result.applicants] == [CODE_A]
-    assert [(i.code, i.severity) for i in result.issues] == [("sheet-skipped", "info")]
+    assert [(i.code, i.severity) for i in result.issues] == [
+        ("sheet-skipped", "info"),
+        ("sheet-hidden", "info"),
+    ]
     assert "封面" in result.issues[0].message
+    assert "工作表“数据”在工作簿中被隐藏，其中的名单已照常读取" in result.issues[1].message
 
 
 def test_group_titles_over_ordinary_columns_and_units_from_the_group(tmp_path):

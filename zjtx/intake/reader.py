@@ -540,6 +540,17 @@ def _read_sheets(
         counts = {"rows_total": 0, "rows_blank": 0}
         ticker.total += sum(len(sheet.rows) - layout.data_start for sheet, layout in rosters)
         for sheet, layout in rosters:
+            if sheet.hidden:
+                file_result.issues.append(
+                    Issue(
+                        code="sheet-hidden",
+                        severity=Severity.INFO,
+                        message=f"工作表“{sheet.name}”在工作簿中被隐藏，其中的名单已照常读取"
+                        "（如是作废的名单，请删除该工作表后重新导入）",
+                        file=shown,
+                        sheet=sheet.name,
+                    )
+                )
             mine = [(o, spec) for o, spec in overrides if o.applies_to(shown, sheet.name)]
             fingerprint = header_fingerprint(layout, sheet)
             file_result.fingerprints[sheet.name] = fingerprint
