@@ -106,6 +106,13 @@ def test_years_typed_as_numbers_in_a_header_read_like_written_years(tmp_path, me
     assert (values["revenue_y2"], values["rd_expense_y2"]) == (1000, 50)
     assert (values["revenue_y1"], values["rd_expense_y1"]) == (1200, 60)
 
+    # An enterprise's row is data even when its figures look like years under yearless headers.
+    header = ["企业名称", "统一社会信用代码", "营业收入（万元）", "研发费用（万元）"]
+    data = write_xlsx(tmp_path / "data.xlsx", [header, ["甲公司", CODE_A, 2025, 2024]])
+    result = read(data)
+    assert [a.uscc for a in result.applicants] == [CODE_A]
+    assert [i.cell for i in result.issues if i.code == "header-year-missing"] == ["C1", "D1"]
+
 
 def test_brackets_spaces_and_line_breaks_in_headers(tmp_path):
     """Full-width and half-width brackets, spaces and line breaks inside headers are ignored."""
@@ -453,17 +460,24 @@ def test_total_rows_are_skipped_wherever_their_word_is_written(tmp_path):
 
 def test_a_value_merged_down_several_rows_belongs_to_each(tmp_path):
     """所在区县, 申报类型 and 是否高新技术企业 merged over three enterprises' rows give each of them
-    the value, with a note naming the merged range; a merged name is not copied."""
+    the value, with a note naming the merged range; a merged name or figure is not copied."""
     path = write_xlsx(
         tmp_path / "r.xlsx",
         [
-            ["企业名称", "统一社会信用代码", "所在区县", "申报类型", "是否高新技术企业"],
-            ["甲公司", CODE_A, "江宁区", "新申报", "是"],
-            ["乙公司", CODE_B, None, None, None],
-            ["丙公司", CODE_C, None, None, "否"],
-            [None, None, None, None, None],
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "所在区县",
+                "申报类型",
+                "是否高新技术企业",
+                "上年度营业收入",
+            ],
+            ["甲公司", CODE_A, "江宁区", "新申报", "是", 100],
+            ["乙公司", CODE_B, None, None, None, None],
+            ["丙公司", CODE_C, None, None, "否", 80],
+            [None, None, None, None, None, None],
         ],
-        merges=("C2:C5", "D2:D4", "E2:E3"),
+        merges=("C2:C5", "D2:D4", "E2:E3", "F2:F3"),
     )
     result = read(path)
     got = [
@@ -476,6 +490,8 @@ def test_a_value_merged_down_several_rows_belongs_to_each(tmp_path):
     ]
     assert got == [("江宁区", "new", True), ("江宁区", "new", True), ("江宁区", "new", False)]
     assert result.applicants[1].provenance["county"].cell == "C3"
+    # A figure merged over two enterprises is the block's: not copied to the second.
+    assert [a.values.get("revenue_y1") for a in result.applicants] == [100, None, 80]
     notes = [i for i in result.issues if i.code == "value-from-merged-cell"]
     assert [(i.cell, i.severity) for i in notes] == [
         ("C2:C5", "info"), ("D2:D4", "info"), ("E2:E3", "info")
@@ -517,10 +533,11 @@ def test_a_unit_note_above_the_header_gives_money_columns_their_unit(tmp_path, n
 
 def test_answers_as_applicants_write_them(tmp_path):
     """The answers applicants write read as a careful reader would: 未列入/已列入, 不属于,
-    已认定/未认定, 是的/不是, ☑ and 是（有效期至2027年） as yes or no; a level in Chinese or
+    已认定/未认定, 是的/不是 and ☑ as yes or no (是（2022年到期） is refused: its note may undo
+    it); a level in Chinese or
     Roman numerals (三级, 第二级, Ⅳ级); a rank as words (第三名) or the field's own words for
     none (未进入排名, 未排名); 区级 as 市级以下; 不适用 and 无数据 as unknown; and the code
-    column under 社会统一信用代码 or 纳税人识别号."""
+    column under 社会统一信用代码 or 统一社会信用代码/注册号."""
     from zjtx.intake.synthetic import valid_uscc
 
     header = ["企业名称", "社会统一信用代码", "是否列入经营异常名录", "是否高新技术企业"]
@@ -528,7 +545,7 @@ def test_answers_as_applicants_write_them(tmp_path):
     cells = [
         ["未列入", "已认定", "三级", "第三名", "区级", "不适用"],
         ["已列入", "未认定", "第二级", "未进入排名", "县级", "无数据"],
-        ["不是", "是（有效期至2027年）", "Ⅳ级", "未排名", "市级", 12],
+        ["不是", "是的", "Ⅳ级", "未排名", "市级", 12],
         ["否", "☑", "一级", "3", "省级", 5],
     ]
     rows = [[f"公司{i}", valid_uscc(8000 + i), *row] for i, row in enumerate(cells)]
@@ -543,9 +560,11 @@ def test_answers_as_applicants_write_them(tmp_path):
         [False, True, 1, 3, "provincial", 5],
     ]
 
-    header = ["企业名称", "纳税人识别号（统一社会信用代码）"]
-    result = read(write_xlsx(tmp_path / "t.xlsx", [header, ["甲公司", CODE_A]]))
-    assert [a.values["uscc"] for a in result.applicants] == [CODE_A]
+    header = ["企业名称", "统一社会信用代码/注册号", "是否高新技术企业"]
+    result = read(write_xlsx(tmp_path / "t.xlsx", [header, ["甲公司", CODE_A, "是（2022年到期）"]]))
+    assert [m.field for m in result.files[0].column_mapping][:2] == ["name", "uscc"]
+    assert issue_tuples(result) == [("C2", "high_tech_enterprise", "value-unreadable", "error")]
+    assert "“是（2022年到期）”带有说明，说明可能改变回答" in result.issues[0].message
 
 
 def test_unreadable_values_block_the_row_and_name_the_cell(tmp_path):

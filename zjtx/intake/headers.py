@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
-from zjtx.intake.values import COUNT_WORDS, MONEY_UNITS, measure_words
+from zjtx.intake.values import COUNT_WORDS, MEASURE_WORDS, MONEY_UNITS, measure_words
 
 UNIT_WORDS = ("百万元", "亿元", "万元", "千元", "元", "%", *COUNT_WORDS)
 _BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
@@ -96,6 +96,8 @@ class HeaderTables:
     series: dict[str, str]  # cleaned series name -> base
     series_years: dict[str, tuple[int, ...]]  # base -> years present in the catalogue
     ratios: dict[str, str]  # cleaned ratio name -> ratio id
+    # keys and bases of counts (人, 项, 名 ...): the only fields a name + 数/数量/总数 can mean
+    counts: frozenset[str] = frozenset()
 
 
 _TABLES: dict[int, tuple[FieldCatalogue, HeaderTables]] = {}
@@ -135,11 +137,18 @@ def _build_tables(catalogue: FieldCatalogue) -> HeaderTables:
     for ratio, names in RATIO_NAMES.items():
         for name in names:
             add(ratios, name, ratio)
+    counts = frozenset(
+        name
+        for spec in catalogue
+        if spec.type in (FieldType.INT, FieldType.DECIMAL) and spec.unit in MEASURE_WORDS
+        for name in (spec.key, spec.base)
+    )
     return HeaderTables(
         direct=direct,
         series=series,
         series_years={k: tuple(v) for k, v in series_years.items()},
         ratios=ratios,
+        counts=counts,
     )
 
 
@@ -196,13 +205,14 @@ def _find_year(text: str, evaluation_year: int) -> tuple[str, int | None, int | 
     return None
 
 
-# Words rosters add around a field's name: 年末从业人员, 企业注册日期, Ⅰ类知识产权数,
-# 研发人员总数. Tried only when the text as written names no field.
+# Words rosters add around a field's name: 年末从业人员, 企业注册日期, and after a count's
+# name Ⅰ类知识产权数, 研发人员总数 (研发机构数 is no 研发机构级别). Tried only when the text
+# as written names no field.
 _PREFIXES = ("近三年", "近3年", "年度", "年末", "年底", "全年", "截至", "企业")
 _SUFFIXES = ("数量", "总数", "数")
 
 
-def _lookup(table: dict[str, str], text: str) -> str | None:
+def _lookup(table: dict[str, str], text: str, counts: frozenset[str] = frozenset()) -> str | None:
     for variant in (clean(text), clean(_strip_brackets(text))):
         found = table.get(variant)
         if found:
@@ -216,7 +226,7 @@ def _lookup(table: dict[str, str], text: str) -> str | None:
     for suffix in _SUFFIXES:
         if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
             found = table.get(cleaned[: -len(suffix)])
-            if found:
+            if found in counts:
                 return found
     return None
 
@@ -229,7 +239,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
         return HeaderMatch("unknown", unit=unit)
     if clean(body) in _SERIAL_HEADERS:
         return HeaderMatch("serial")
-    key = _lookup(tables.direct, body)
+    key = _lookup(tables.direct, body, tables.counts)
     if key is not None:
         return checked_match(catalogue[key], unit, None)
     ratio = _lookup(tables.ratios, body)
@@ -238,7 +248,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
     found = _find_year(body, evaluation_year)
     if found is not None:
         rest, year, index = found
-        base = _lookup(tables.series, rest)
+        base = _lookup(tables.series, rest, tables.counts)
         if base is not None:
             years = tables.series_years[base]
             if index not in years:
@@ -259,7 +269,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
                     "bad-year", ratio=ratio, year=year, detail=f"{year}年不在本批次的申报年度内"
                 )
             return HeaderMatch("ratio", ratio=ratio, unit=unit, year=year, year_index=index)
-        key = _lookup(tables.direct, rest)
+        key = _lookup(tables.direct, rest, tables.counts)
         if key is not None and catalogue[key].year is None and index == 1:
             # "2025年末从业人员" style labels for fields that are not series.
             return checked_match(catalogue[key], unit, year)
@@ -267,7 +277,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
     window = _window(body, tables)
     if window is not None:
         return window
-    base = _lookup(tables.series, body)
+    base = _lookup(tables.series, body, tables.counts)
     if base is not None:
         years = tables.series_years[base]
         if years == (1,):
@@ -289,7 +299,7 @@ def _window(body: str, tables: HeaderTables) -> HeaderMatch | None:
     if match is None:
         return None
     span, rest, total = match.groups()
-    base = _lookup(tables.series, rest)
+    base = _lookup(tables.series, rest, tables.counts)
     if base is None:
         return None
     years = "两" if span in ("两", "二", "2") else "三"

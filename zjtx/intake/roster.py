@@ -55,22 +55,34 @@ def cell_error_message(text: str) -> str:
     return f"单元格是错误值 {text or '#ERROR'}（公式出错）：请修正公式或改填数值"
 
 
-def _header_text(value: Any) -> str:
-    """A cell as header text: a string, or a year typed as a number (2023 in Excel is a
-    number, and heads its column as "2023" does). Other values head nothing."""
+def _header_text(value: Any, years: bool) -> str:
+    """A cell as header text: a string, or with ``years`` a year typed as a number (2023 in
+    Excel is a number, and heads its column as "2023" does). Other values head nothing."""
     if isinstance(value, str):
         return value.strip()
     cls = value.__class__
-    if (cls is int or (cls is float and value.is_integer())) and 1900 <= value <= 2100:
+    if years and (cls is int or (cls is float and value.is_integer())) and 1900 <= value <= 2100:
         return str(int(value))
     return ""
+
+
+def _data_row(row: list[Any]) -> bool:
+    """Whether a row holds an enterprise (its code or a name such as 某某有限公司): its numbers
+    are data, never years heading columns."""
+    for value in row:
+        if value.__class__ is str:
+            text = value.strip()
+            if _CODE_TEXT.match(text.upper()) or text.endswith(_ORGANISATION_ENDINGS):
+                return True
+    return False
 
 
 def _header_grid(sheet: SheetData, limit: int) -> list[list[str]]:
     """Top rows as text with merged header cells filled across their range."""
     grid = []
     for row in sheet.rows[:limit]:
-        grid.append([_header_text(value) for value in row])
+        years = not _data_row(row)
+        grid.append([_header_text(value, years) for value in row])
     for r1, c1, r2, c2 in sheet.merged:
         if r1 >= limit or r1 >= len(grid) or c1 >= len(grid[r1]):
             continue
@@ -792,8 +804,16 @@ def _merged_down(
 ) -> dict[int, list[Any]]:
     """Data rows with a value merged down over several rows copied into each covered cell (a
     district or 申报类型 written once for a block of enterprises), by row; a note names each
-    merged range. Identity columns are not filled: a merged name is one enterprise's rows."""
-    columns = {entry[0]: entry[4] for entry in plan if entry[1] not in ("name", "uscc")}
+    merged range. Identity columns and figures are not filled: a merged name is one
+    enterprise's rows, a merged amount a block's."""
+    # A figure merged over several enterprises is a block's, not each one's: only words
+    # (district, 申报类型, 是/否, a date) are copied down.
+    numeric = (FieldType.MONEY, FieldType.PERCENT, FieldType.INT, FieldType.DECIMAL)
+    columns = {
+        entry[0]: entry[4]
+        for entry in plan
+        if entry[1] not in ("name", "uscc") and entry[4].spec.type not in numeric
+    }
     rows = sheet.rows
     filled: dict[int, list[Any]] = {}
     for r1, c1, r2, c2 in sorted(sheet.merged):

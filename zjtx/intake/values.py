@@ -45,7 +45,8 @@ FALSE_WORDS = frozenset(
     {"否", "无", "×", "✗", "✘", "x", "n", "no", "false", "f", "0", "没有", "不是", "未获得"}
     | {"不属于", "未认定", "未入库", "未列入", "未发生"}
 )
-# A yes or no with a note after it: 是（有效期至2027年）.
+# A yes or no with a note after it (是（2022年到期）, 有（申请中）): the note may undo the
+# answer, so it is refused, saying why.
 _ANSWER_NOTE = re.compile(r"^(.+?)[(（].*[)）]$")
 # A level or rank in words: 三级, 第二级, Ⅳ级 (NFKC writes Ⅳ as IV), 第三名.
 _NUMERAL_WORDS = {w: n for n, w in enumerate("一二三四五六七八九十", start=1)}
@@ -481,13 +482,17 @@ def _bool_converter(spec: FieldSpec) -> Converter:
             text = normalise_text(value).lower()
             if text in PLACEHOLDERS:
                 return None
-            noted = _ANSWER_NOTE.match(text)
-            if noted is not None:
-                text = noted.group(1)
             if text in TRUE_WORDS:
                 return True
             if text in FALSE_WORDS:
                 return False
+            noted = _ANSWER_NOTE.match(text)
+            if noted is not None and noted.group(1) in TRUE_WORDS | FALSE_WORDS:
+                raise CellError(
+                    "value-unreadable",
+                    f"{spec.relative_label()}：“{shown_text(value)}”带有说明，说明可能改变回答"
+                    "（如已过期、申请中），无法确定是或否：请只填 是 或 否，说明写入备注",
+                )
             raise CellError(
                 "value-unreadable",
                 f"{spec.relative_label()}：无法把“{shown_text(value)}”读作是/否"
