@@ -1,0 +1,102 @@
+"""Around a roster's data rows: a unit note above the header, totals, merged values, repeats."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from zjtx.domain.fields import FieldType
+from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.columns import HeaderLayout
+from zjtx.intake.sheet_data import SheetData, cell_ref
+from zjtx.intake.values import normalise_text, raw_text
+
+# A total row's word, alone or followed by a count or a colon: 合计, 合计（2家）, 小计：
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)(?:[(（:：].*)?$")
+
+# A note of the money unit above a roster's header: 金额单位：元, 单位：元、人, （单位：万元）.
+_MONEY_NOTE = re.compile(r"(?:金额|货币)?单位[:：]\s*(百万元|亿元|万元|千元|元)(?![\u4e00-\u9fff])")
+
+
+def money_unit_note(rows: list[list[str]]) -> tuple[str, str, str] | None:
+    """(unit, note as written, its cell) of the money unit noted above a header, or None."""
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            found = _MONEY_NOTE.search(unicodedata.normalize("NFKC", text)) if text else None
+            if found is not None:
+                return found.group(1), text, cell_ref(r, c)
+    return None
+
+
+def total_cell(row: list[Any], columns: range) -> int | None:
+    """The column of a total row's word (合计, 小计：…) among ``columns``, or None."""
+    for c in columns:
+        if c >= len(row):
+            break
+        value = row[c]
+        if value.__class__ is str and len(value) < 20 and _TOTAL_ROW.match(normalise_text(value)):
+            return c
+    return None
+
+
+def merged_down(
+    sheet: SheetData,
+    layout: HeaderLayout,
+    plan: list[tuple[Any, ...]],
+    file: str,
+    file_issues: list[Issue],
+) -> dict[int, list[Any]]:
+    """Data rows with a value merged down over several rows copied into each covered cell (a
+    district or 申报类型 written once for a block of enterprises), by row; a note names each
+    merged range. Identity columns and figures are not filled: a merged name is one
+    enterprise's rows, a merged amount a block's."""
+    # A figure merged over several enterprises is a block's, not each one's: only words
+    # (district, 申报类型, 是/否, a date) are copied down.
+    numeric = (FieldType.MONEY, FieldType.PERCENT, FieldType.INT, FieldType.DECIMAL)
+    columns = {
+        entry[0]: entry[4]
+        for entry in plan
+        if entry[1] not in ("name", "uscc") and entry[4].spec.type not in numeric
+    }
+    rows = sheet.rows
+    filled: dict[int, list[Any]] = {}
+    for r1, c1, r2, c2 in sorted(sheet.merged):
+        column = columns.get(c1)
+        if column is None or r1 < layout.data_start or r2 <= r1 or c2 != c1 or r1 >= len(rows):
+            continue
+        value = rows[r1][c1] if c1 < len(rows[r1]) else None
+        if value is None or (value.__class__ is str and not value.strip()):
+            continue
+        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+            row = filled.get(r)
+            if row is None:
+                row = filled[r] = list(rows[r])
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            if row[c1] is None or row[c1] == "":
+                row[c1] = value
+        where = f"{cell_ref(r1, c1)}:{cell_ref(r2, c1)}"
+        file_issues.append(
+            Issue(
+                code="value-from-merged-cell",
+                severity=Severity.INFO,
+                message=f"合并单元格 {where} 的“{raw_text(value)}”用于第 {r1 + 1}–{r2 + 1} 行的"
+                f"{column.spec.relative_label()}",
+                file=file,
+                sheet=sheet.name,
+                cell=where,
+                row=r1 + 1,
+                field=column.spec.key,
+            )
+        )
+    return filled
+
+
+def repeats_header(row: list[Any], header_cells: list[tuple[int, str]]) -> bool:
+    """Whether a row carries the header's own texts in its identity columns."""
+    for c, text in header_cells:
+        value = row[c] if c < len(row) else ""
+        if value.__class__ is not str or value.strip() != text.strip():
+            return False
+    return True
