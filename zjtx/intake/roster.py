@@ -603,31 +603,22 @@ def iter_roster_records(
             counts["rows_blank"] += 1
             continue
         row = filled.get(r, row)
+        skipped = None
         if header_cells and repeats_header(row, header_cells):
+            skipped = ("header-repeated", "重复了表头", f"{excel_row}:{excel_row}")
+        elif (total := total_cell(row, total_cols)) is not None:
+            skipped = ("total-row-skipped", f"是“{row[total].strip()}”行", cell_ref(r, total))
+        if skipped is not None:
+            code, what, where = skipped
             counts["rows_blank"] += 1
             file_issues.append(
                 Issue(
-                    code="header-repeated",
+                    code=code,
                     severity=Severity.INFO,
-                    message=f"第 {excel_row} 行重复了表头，不是申报企业，已跳过",
+                    message=f"第 {excel_row} 行{what}，不是申报企业，已跳过",
                     file=file,
                     sheet=sheet_name,
-                    cell=f"{excel_row}:{excel_row}",
-                    row=excel_row,
-                )
-            )
-            continue
-        total = total_cell(row, total_cols)
-        if total is not None:
-            counts["rows_blank"] += 1
-            file_issues.append(
-                Issue(
-                    code="total-row-skipped",
-                    severity=Severity.INFO,
-                    message=f"第 {excel_row} 行是“{row[total].strip()}”行，不是申报企业，已跳过",
-                    file=file,
-                    sheet=sheet_name,
-                    cell=cell_ref(r, total),
+                    cell=where,
                     row=excel_row,
                 )
             )
