@@ -592,7 +592,7 @@ def iter_roster_records(
     ]
     # Where a total row writes its word: the name column or any column before it (序号).
     total_cols = range(name_cols[0].index + 1) if name_cols else range(0)
-    filled = merged_down(sheet, layout, plan, file, file_issues)
+    filled = merged_down(sheet, layout, field_cols, file, file_issues)
     for r in range(layout.data_start, last + 1):
         row = rows[r]
         excel_row = r + 1

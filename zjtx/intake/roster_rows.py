@@ -8,7 +8,7 @@ from typing import Any
 
 from zjtx.domain.fields import FieldType
 from zjtx.domain.issues import Issue, Severity
-from zjtx.intake.columns import HeaderLayout
+from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.sheet_data import SheetData, cell_ref
 from zjtx.intake.values import normalise_text, raw_text
 
@@ -43,7 +43,7 @@ def total_cell(row: list[Any], columns: range) -> int | None:
 def merged_down(
     sheet: SheetData,
     layout: HeaderLayout,
-    plan: list[tuple[Any, ...]],
+    fields: list[Column],
     file: str,
     file_issues: list[Issue],
 ) -> dict[int, list[Any]]:
@@ -55,9 +55,9 @@ def merged_down(
     # (district, 申报类型, 是/否, a date) are copied down.
     numeric = (FieldType.MONEY, FieldType.PERCENT, FieldType.INT, FieldType.DECIMAL)
     columns = {
-        entry[0]: entry[4]
-        for entry in plan
-        if entry[1] not in ("name", "uscc") and entry[4].spec.type not in numeric
+        c.index: c
+        for c in fields
+        if c.spec is not None and c.spec.key not in ("name", "uscc") and c.spec.type not in numeric
     }
     rows = sheet.rows
     filled: dict[int, list[Any]] = {}

@@ -414,6 +414,7 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
     # Levels and ranks are written in words too (三级, 第三名), and a rank of none in the
     # words the field shows for 0.
     in_words = spec.unit in ("级", "名")
+    word_units = allowed_units | {""}  # 三级 or 三 alone
     zero_words = {spec.zero_text, *_ZERO_WORDS.get(spec.zero_text, ())} if spec.zero_text else set()
 
     def finish(number: Decimal, raw: Any) -> Any:
@@ -440,7 +441,7 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
                 return 0
             if in_words:
                 words = _NUMERAL.match(normalise_text(text).upper())
-                if words is not None and (words.group(2) or "") in allowed_units | {""}:
+                if words is not None and (words.group(2) or "") in word_units:
                     return _NUMERAL_WORDS[words.group(1)]
             if text.startswith("第") and spec.unit == "名":
                 text = text[1:]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
-from zjtx.domain.issues import is_acknowledged, issue_key
+from zjtx.domain.issues import is_acknowledged, issue_key, key_parts
 from zjtx.domain.labels import Decision
 from zjtx.domain.results import Confirmation, CriterionState, Verdict, is_override
 from zjtx.domain.results import Evaluation as DomainEvaluation
@@ -356,7 +356,7 @@ class Reviews:
         for wanted in ack_warnings:
             # A code alone acknowledges each warning of it; code@field (what the window sends)
             # the one warning.
-            code = wanted.partition("@")[0]
+            code = key_parts(wanted)[0]
             matching = [
                 i
                 for i in warnings
@@ -536,7 +536,7 @@ def _check_request(
     for target in [c for c, _ in confirm] + list(ack_warnings):
         check_length(f"指标或提示编号 “{target[:20]}…”", target, target_limit)
     for wanted in ack_warnings:
-        _check_acknowledgeable(wanted.partition("@")[0])
+        _check_acknowledgeable(key_parts(wanted)[0])
     wanted: Decision | None = None
     if decision is not None:
         try:
