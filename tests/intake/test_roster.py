@@ -637,6 +637,43 @@ def test_uscc_stored_as_number_is_an_error(tmp_path):
     assert issue_tuples(result) == [("B2", "uscc", "uscc-as-number", "error")]
 
 
+def test_uscc_shown_in_scientific_notation_says_the_digits_are_lost(tmp_path):
+    """A code typed or pasted as Excel showed it (9.13201E+17) is text whose digits are gone:
+    it gets the as-number message, not a length error."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["企业名称", "统一社会信用代码"], ["甲公司", "9.13201E+17"], ["乙公司", "9.1320115e17"]],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [
+        ("B2", "uscc", "uscc-as-number", "error"),
+        ("B3", "uscc", "uscc-as-number", "error"),
+    ]
+    assert "科学计数法" in result.issues[0].message and "9.13201E+17" in result.issues[0].message
+
+
+def test_lowercase_uscc_is_read_in_capitals_with_a_note(tmp_path):
+    """A code written in small letters is the same code: it is read in capitals, checked, and
+    the cell gets a note naming both spellings; a wrong code in small letters is still wrong."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码"],
+            ["甲公司", CODE_A.lower()],
+            ["乙公司", CODE_B[:17] + ("x" if CODE_B[17] != "X" else "y")],
+        ],
+    )
+    result = read(path)
+    assert [a.values["uscc"] for a in result.applicants] == [CODE_A]
+    assert issue_tuples(result, include_info=True) == [
+        ("B2", "uscc", "uscc-lowercase", "info"),
+        ("B3", "uscc", "uscc-lowercase", "info"),
+        ("B3", "uscc", "uscc-check-character", "error"),
+    ]
+    note = result.issues[0].message
+    assert CODE_A.lower() in note and CODE_A in note
+
+
 def test_excel_error_values_are_errors_not_blanks(tmp_path):
     """A cell holding #N/A or #DIV/0! is an error naming the cell, never an unknown value."""
     path = write_xlsx(

@@ -149,6 +149,7 @@ _CODES = (
     IssueCode(
         "uscc-as-number", E, "信用代码被存为数字", "代码以数字保存，前导零或末位可能已丢失。"
     ),
+    IssueCode("uscc-lowercase", N, "信用代码含小写字母", "代码中的小写字母已按大写读取。"),
     IssueCode("uscc-duplicate", E, "信用代码重复", "同一统一社会信用代码出现在多行。"),
     # Consistency between values.
     IssueCode(

@@ -199,6 +199,14 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
             field_key="uscc",
         )
     elif code is not None:
+        raw = _raw(record, "uscc")
+        if raw and any(ch.islower() for ch in raw):
+            record.add(
+                "uscc-lowercase",
+                Severity.INFO,
+                f"统一社会信用代码“{shown_text(raw.strip(), 20)}”含小写字母，按大写读作“{code}”",
+                field_key="uscc",
+            )
         problem = validate_uscc(code)
         if problem is not None:
             record.add(problem.code, Severity.ERROR, problem.message, field_key="uscc")

@@ -114,6 +114,8 @@ _PLAIN_SPACE_RUNS = re.compile("[^\\S\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 MAX_NUMBER_LENGTH = 40
 MAX_MAGNITUDE = 18
 _MAGNITUDE_LIMIT = 10**MAX_MAGNITUDE
+# A number as Excel shows it when too wide for its column (9.13201E+17): its digits are gone.
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 
 
 class CellError(ValueError):
@@ -672,6 +674,15 @@ def _text_converter(spec: FieldSpec) -> Converter:
             if codes:
                 # Codes typed with full-width characters or spaces are the same code.
                 value = normalise_text(value)
+                if spec.key == "uscc":
+                    if _SCIENTIFIC.match(value):
+                        raise CellError(
+                            "uscc-as-number",
+                            f"统一社会信用代码“{value}”是 Excel 以科学计数法显示的数字，"
+                            "后几位已丢失：请把该列设为文本格式后按原代码重新录入",
+                        )
+                    # The code has capitals only; the gate notes a code written in small ones.
+                    value = value.upper()
             text = " ".join(value.split())
             if len(text) <= 4 and normalise_text(text).lower() in PLACEHOLDERS:
                 return None
