@@ -46,6 +46,46 @@ def test_csv_with_tabs_and_a_bad_cell(tmp_path):
     assert result.issues[0].sheet is None
 
 
+@pytest.mark.parametrize("separator", [";", "\t", "|"])
+def test_delimiter_is_the_one_that_splits_the_header(tmp_path, separator):
+    """Text separated by semicolons, tabs or bars is read by the separator of its header line,
+    even when a figure in it carries a comma (1,234.50) and a title line stands above."""
+    lines = [
+        "2026年专精特新中小企业申报名单",
+        separator.join(["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "研发人员"]),
+        separator.join(["甲公司", CODE_A, "1,234.50", "12"]),
+        separator.join(["乙公司", CODE_B, "900", "8"]),
+    ]
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = read(path)
+    assert issue_tuples(result) == []
+    assert [a.values for a in result.applicants] == [
+        {"name": "甲公司", "uscc": CODE_A, "revenue_y1": Decimal("1234.5"), "rd_staff_y1": 12},
+        {"name": "乙公司", "uscc": CODE_B, "revenue_y1": Decimal("900"), "rd_staff_y1": 8},
+    ]
+
+
+def test_csv_row_wider_than_its_header_is_blocked_as_shifted(tmp_path):
+    """A comma figure written without quotes (2,000.00) splits into two values and shifts the
+    rest of its row: the row is blocked with one error naming the row, not read shifted; the
+    padding commas of an Excel export are no such row."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "企业名称,统一社会信用代码,2025年营业收入（万元）,成立日期,研发人员\n"
+        f"甲公司,{CODE_A},2,000.00,2019-03-01,12\n"
+        f"乙公司,{CODE_B},900,2018-01-05,8,,,\n",
+        "utf-8",
+    )
+    result = read(path)
+    assert [a.values["name"] for a in result.applicants] == ["乙公司"]
+    assert issue_tuples(result) == [("F2", None, "csv-row-too-wide", "error")]
+    message = result.issues[0].message
+    assert "第 2 行有 6 个值" in message and "表头只有 5 列" in message
+    assert "千分位逗号" in message
+    assert result.files[0].rows_blocked == 1
+
+
 def test_dates_typed_into_number_cells_read_as_typed(tmp_path):
     """成立日期 typed as 2019, 20190301 or 2019.3 is kept by Excel as a number: it reads as the
     same text would (2019, 2019-03-01, March 2019), not as the day count 2019 (1905-07-11);

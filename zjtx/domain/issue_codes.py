@@ -104,6 +104,9 @@ _CODES = (
     # The header of a roster.
     IssueCode("header-not-found", E, "找不到表头", "工作表中找不到企业名单的表头行。"),
     IssueCode("header-repeated", N, "表头重复出现", "名单中间重复出现的表头行已跳过。"),
+    IssueCode(
+        "csv-row-too-wide", E, "文本行多出值", "CSV 的一行比表头多出值，其后各值可能已错位。"
+    ),
     IssueCode("header-year-missing", E, "列未注明年度", "需要年度的列没有注明年度，该列未导入。"),
     IssueCode("header-unit-invalid", E, "列单位无效", "列名中的单位无法识别，该列未导入。"),
     IssueCode("year-out-of-round", E, "年度不在本批次", "列或单元格的年度不在本批次考察的年度内。"),

@@ -25,7 +25,13 @@ from zjtx.intake.headers import (
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
-from zjtx.intake.roster_rows import merged_down, money_unit_note, repeats_header, total_cell
+from zjtx.intake.roster_rows import (
+    merged_down,
+    money_unit_note,
+    repeats_header,
+    shifted_row,
+    total_cell,
+)
 from zjtx.intake.sheet_data import SheetData, cell_ref, column_letter
 from zjtx.intake.values import (
     MONEY_UNITS,
@@ -593,6 +599,8 @@ def iter_roster_records(
     # Where a total row writes its word: the name column or any column before it (序号).
     total_cols = range(name_cols[0].index + 1) if name_cols else range(0)
     filled = merged_down(sheet, layout, field_cols, file, file_issues)
+    header_rows = rows[layout.first_row : layout.first_row + layout.height]
+    delimited_width = max(map(len, header_rows)) if sheet.delimited else 0
     for r in range(layout.data_start, last + 1):
         row = rows[r]
         excel_row = r + 1
@@ -697,6 +705,13 @@ def iter_roster_records(
                 if provenance.moved is None:
                     provenance.moved = {}
                 provenance.moved[key] = letters[c]
+        if delimited_width and width > delimited_width:
+            shifted = shifted_row(row, delimited_width, r)
+            if shifted is not None:
+                # Values after the split are shifted: none is kept but the identity.
+                deferred = [shifted]
+                for key in [k for k in values if k != "name" and k != "uscc"]:
+                    del values[key]
         uscc = values.get("uscc")
         if uscc is None and uscc_col is not None:
             raw = row[uscc_col] if uscc_col < width else ""

@@ -100,3 +100,25 @@ def repeats_header(row: list[Any], header_cells: list[tuple[int, str]]) -> bool:
         if value.__class__ is not str or value.strip() != text.strip():
             return False
     return True
+
+
+def shifted_row(row: list[Any], width: int, r: int) -> tuple[str, str, None, str] | None:
+    """The error of a delimited text row holding more values than its header has columns, as
+    (code, message, field, cell), or None: a figure with an unquoted comma (2,000.00) split in
+    two and shifted every value after it. Empty cells beyond the header (an export's padding)
+    are no such row."""
+    filled = [c for c in range(width, len(row)) if _filled(row[c])]
+    if not filled:
+        return None
+    return (
+        "csv-row-too-wide",
+        f"第 {r + 1} 行有 {filled[-1] + 1} 个值，表头只有 {width} 列：其后的值可能已错位"
+        "（常见原因是数字中的千分位逗号没有加引号，如 2,000.00），本行未导入："
+        "请去掉数字中的逗号或给该值加上引号",
+        None,
+        cell_ref(r, filled[0]),
+    )
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and (value.__class__ is not str or bool(value.strip()))

@@ -44,6 +44,8 @@ class SheetData:
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # #N/A, #DIV/0!...
     hidden_cols: set[int] = field(default_factory=set)
     hidden: bool = False
+    # Read from delimited text (CSV): a row wider than its header has shifted values.
+    delimited: bool = False
     # How positions are written: "a1" (C5), "table" (第3行第2列 of a Word table) or
     # "paragraph" (第5段 of a Word document's text, row r being paragraph row_numbers[r]).
     ref_style: str = "a1"

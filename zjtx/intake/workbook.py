@@ -677,12 +677,7 @@ def _read_csv(path: Path) -> SheetData:
         raise FileProblem("file-corrupt", "文件不是文本格式的 CSV，无法读取")
     text, _ = decode_text(data)
     del data
-    sample = text[:20000]
-    delimiter = ","
-    first_lines = sample.splitlines()[:20]
-    counts = {d: sum(line.count(d) for line in first_lines) for d in (",", "\t", ";", "|")}
-    if counts[","] == 0:
-        delimiter = max(counts, key=lambda d: counts[d])
+    delimiter = _delimiter(text[:20000].splitlines()[:20])
     if text.count(delimiter) + text.count("\n") + text.count("\r") > MAX_SHEET_CELLS:
         raise FileProblem(
             "sheet-too-large",
@@ -701,7 +696,27 @@ def _read_csv(path: Path) -> SheetData:
                 f"第 {reader.line_num} 行有一个单元格超过 {limit:,} 个字符，不像是申报数据，无法读取",
             ) from None
         raise FileProblem("file-corrupt", f"第 {reader.line_num} 行无法读取（{exc}）") from None
-    return SheetData(name=None, rows=rows)
+    return SheetData(name=None, rows=rows, delimited=True)
+
+
+# A header cell names something: it holds a letter or a Chinese character (a figure need not).
+_WORDY = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator that splits the header into the most named cells: a comma, tab, semicolon
+    or bar. Counted on the widest line, so a title line above the header, or a figure with a
+    comma in a semicolon file (1,234.50), does not decide it; a tie keeps the comma."""
+    best, best_width = ",", 0
+    for candidate in (",", "\t", ";", "|"):
+        try:
+            parsed = list(csv.reader(lines, delimiter=candidate))
+        except csv.Error:
+            continue
+        width = max((sum(1 for cell in row if _WORDY.search(cell)) for row in parsed), default=0)
+        if width > best_width:
+            best, best_width = candidate, width
+    return best
 
 
 def _csv_lines(text: str, delimiter: str) -> Iterator[str]:
