@@ -567,6 +567,20 @@ def test_answers_as_applicants_write_them(tmp_path):
     assert "“是（2022年到期）”带有说明，说明可能改变回答" in result.issues[0].message
 
 
+def test_ranks_beyond_ten_in_chinese_numerals(tmp_path):
+    """A rank written in Chinese numerals past ten (十一名, 第二十名, 三十五位) reads as its
+    number; words that are no numeral (十十名) are refused."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "主导产品国内细分市场排名"]
+    cells = ["十一名", "第二十名", "三十五位", "第十名", "九十九", "十十名"]
+    rows = [[f"公司{i}", valid_uscc(8100 + i), cell] for i, cell in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    ranks = [a.values.get("market_rank_domestic") for a in result.applicants]
+    assert ranks == [11, 20, 35, 10, 99]
+    assert issue_tuples(result) == [("C7", "market_rank_domestic", "value-unreadable", "error")]
+
+
 def test_unreadable_values_block_the_row_and_name_the_cell(tmp_path):
     """Text in a money, date, enum or bool cell is an error at that cell; other rows import."""
     path = write_xlsx(

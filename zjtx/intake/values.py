@@ -48,10 +48,23 @@ FALSE_WORDS = frozenset(
 # A yes or no with a note after it (是（2022年到期）, 有（申请中）): the note may undo the
 # answer, so it is refused, saying why.
 _ANSWER_NOTE = re.compile(r"^(.+?)[(（].*[)）]$")
-# A level or rank in words: 三级, 第二级, Ⅳ级 (NFKC writes Ⅳ as IV), 第三名.
-_NUMERAL_WORDS = {w: n for n, w in enumerate("一二三四五六七八九十", start=1)}
-_NUMERAL_WORDS |= {w: n for n, w in enumerate(("I", "II", "III", "IV", "V", "VI"), start=1)}
-_NUMERAL = re.compile(r"^第?(一|二|三|四|五|六|七|八|九|十|I{1,3}|IV|VI?)(级|名|位)?$")
+
+
+def _numeral_words() -> dict[str, int]:
+    """一 to 九十九 as written (十一, 二十, 三十五), and the Roman I to VI of levels."""
+    digits = " 一二三四五六七八九"
+    words = {}
+    for n in range(1, 100):
+        tens, ones = divmod(n, 10)
+        written = (digits[tens] if tens > 1 else "") + ("十" if tens else "") + digits[ones]
+        words[written.strip()] = n
+    words |= {w: n for n, w in enumerate(("I", "II", "III", "IV", "V", "VI"), start=1)}
+    return words
+
+
+# A level or rank in words: 三级, 第二级, Ⅳ级 (NFKC writes Ⅳ as IV), 第三名, 十一名.
+_NUMERAL_WORDS = _numeral_words()
+_NUMERAL = re.compile(r"^第?([一二三四五六七八九十]{1,3}|I{1,3}|IV|VI?)(级|名|位)?$")
 # What a rank of none is written as besides the field's own words (未进入排名).
 _ZERO_WORDS = {"未进入排名": ("未排名", "无排名")}
 
@@ -444,7 +457,9 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             if in_words:
                 words = _NUMERAL.match(normalise_text(text).upper())
                 if words is not None and (words.group(2) or "") in word_units:
-                    return _NUMERAL_WORDS[words.group(1)]
+                    number = _NUMERAL_WORDS.get(words.group(1))
+                    if number is not None:
+                        return number
             if text.startswith("第") and spec.unit == "名":
                 text = text[1:]
             number, unit = _text_number(spec, text)
