@@ -76,6 +76,22 @@ def write_sheet_xlsx(path: Path, body: Iterable[bytes | str], *, dimension: str 
     return path
 
 
+def test_hidden_row_of_a_sheet_without_cell_references_is_noted(tmp_path):
+    """A sheet written without r="A1" references (some exporters) still says which row was
+    hidden."""
+
+    def row(*texts: str, hidden: bool = False) -> str:
+        cells = "".join(f'<c t="inlineStr"><is><t>{t}</t></is></c>' for t in texts)
+        attributes = ' hidden="1"' if hidden else ""
+        return f"<row{attributes}>{cells}</row>"
+
+    body = [row("企业名称", "统一社会信用代码"), row("甲公司", CODE_A)]
+    body.append(row("乙公司", CODE_B, hidden=True))
+    result = read(write_sheet_xlsx(tmp_path / "r.xlsx", body))
+    assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B]
+    assert [(i.code, i.cell, i.uscc) for i in result.issues] == [("row-hidden", "3:3", CODE_B)]
+
+
 def refless_bomb(rows: int, columns: int) -> Iterable[bytes]:
     """Rows of numeric cells without r attributes (compresses about 1000:1)."""
     row = b"<row>" + b"<c><v>1</v></c>" * columns + b"</row>"

@@ -754,6 +754,41 @@ def test_hidden_sheet_with_a_roster_is_read_and_other_sheets_reported(tmp_path):
     assert "工作表“数据”在工作簿中被隐藏，其中的名单已照常读取" in result.issues[1].message
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_hidden_rows_are_read_with_a_note(tmp_path, kind):
+    """Rows hidden in the workbook, by hand or by a filter, hold enterprises as sent: each is
+    read, and gets a note saying its row was hidden; visible rows get none."""
+    rows = [["企业名称", "统一社会信用代码"], ["甲公司", CODE_A], ["乙公司", CODE_B]]
+    rows.append(["丙公司", CODE_C])
+    if kind == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        for row in rows:
+            sheet.append(row)
+        sheet.auto_filter.ref = "A1:B4"
+        sheet.row_dimensions[3].hidden = True
+        path = tmp_path / "r.xlsx"
+        workbook.save(path)
+    else:
+        import xlwt
+
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("名单")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+        sheet.row(2).hidden = True
+        path = tmp_path / "r.xls"
+        book.save(str(path))
+    result = read(path)
+    assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B, CODE_C]
+    assert issue_tuples(result, include_info=True) == [("3:3", None, "row-hidden", "info")]
+    assert result.issues[0].uscc == CODE_B
+    assert "第 3 行在工作簿中被隐藏（手动隐藏或被筛选），已照常读取" in result.issues[0].message
+
+
 def test_group_titles_over_ordinary_columns_and_units_from_the_group(tmp_path):
     """ "基本情况" over 企业名称 gives way to the lower header; "经济指标（万元）" lends its unit."""
     path = write_xlsx(

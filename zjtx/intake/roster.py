@@ -26,6 +26,7 @@ from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.roster_rows import (
+    hidden_row_message,
     merged_down,
     money_unit_note,
     repeats_header,
@@ -601,6 +602,7 @@ def iter_roster_records(
     filled = merged_down(sheet, layout, field_cols, file, file_issues)
     header_rows = rows[layout.first_row : layout.first_row + layout.height]
     delimited_width = max(map(len, header_rows)) if sheet.delimited else 0
+    hidden_rows = sheet.hidden_rows
     for r in range(layout.data_start, last + 1):
         row = rows[r]
         excel_row = r + 1
@@ -721,6 +723,8 @@ def iter_roster_records(
             record.uscc_text = uscc
         for code, message, key, where in deferred:
             record.add(code, Severity.ERROR, message, field_key=key, cell=where)
+        if r in hidden_rows:
+            record.add("row-hidden", Severity.INFO, hidden_row_message(r), cell=record.source.cell)
         for c in formula_rows.get(r, ()):
             column = mapped_cols.get(c)
             if column is None or column.match.kind == "serial":

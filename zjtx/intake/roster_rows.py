@@ -122,3 +122,9 @@ def shifted_row(row: list[Any], width: int, r: int) -> tuple[str, str, None, str
 
 def _filled(value: Any) -> bool:
     return value is not None and (value.__class__ is not str or bool(value.strip()))
+
+
+def hidden_row_message(r: int) -> str:
+    return (
+        f"第 {r + 1} 行在工作簿中被隐藏（手动隐藏或被筛选），已照常读取：如该企业不应申报，请核对"
+    )

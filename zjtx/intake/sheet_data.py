@@ -43,6 +43,7 @@ class SheetData:
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # formulas never calculated
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # #N/A, #DIV/0!...
     hidden_cols: set[int] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)  # by hand or by a filter
     hidden: bool = False
     # Read from delimited text (CSV): a row wider than its header has shifted values.
     delimited: bool = False

@@ -62,6 +62,8 @@ MAX_SHARED_STRINGS_BYTES = 512 << 20
 # CSV text is held in memory (about three times its size at the peak).
 MAX_TEXT_BYTES = 512 << 20
 _HIDDEN_COL = re.compile(rb"<col\s[^>]*?hidden=\"(?:1|true)\"[^>]*>")
+_HIDDEN_ROW = re.compile(rb"<row\s[^>]*?hidden=\"(?:1|true)\"[^>]*>")
+_ROW_NUMBER = re.compile(rb"\sr=\"([0-9]{1,7})\"")
 _COL_RANGE = re.compile(rb'min="(\d+)"[^>]*?max="(\d+)"|max="(\d+)"[^>]*?min="(\d+)"')
 
 
@@ -247,6 +249,7 @@ def _survey_sheet(
             data.formula_cells.clear()
             data.error_cells.clear()
             data.hidden_cols.clear()
+            data.hidden_rows.clear()
             with archive.open(info) as handle:
                 survey = _survey_without_references(handle, sheet, percent_styles, data)
     except (zipfile.BadZipFile, EOFError, OSError, ElementTree.ParseError) as exc:
@@ -346,6 +349,11 @@ def _survey_with_references(
         survey.max_col, survey.max_row = col, row
         survey.check_extent(sheet)
         _scan_cell_facts(xml, percent, data)
+        if b'hidden="' in xml:
+            for match in _HIDDEN_ROW.finditer(xml):
+                number = _ROW_NUMBER.search(match.group(0))
+                if number is not None:
+                    data.hidden_rows.add(int(number.group(1)) - 1)
     return survey
 
 
@@ -402,6 +410,8 @@ def _survey_without_references(
                 else:
                     raise _sheet_corrupt(sheet, f"行号“{number[:20]}”无效")
                 col_index = -1
+                if elem.get("hidden") in ("1", "true"):
+                    data.hidden_rows.add(row_index)
             elif tag == _SHEET_DATA_TAG:
                 sheet_data = elem
             continue
@@ -615,6 +625,7 @@ def _read_xls(path: Path) -> list[SheetData]:
                     row.append(value)
                 rows.append(row)
             hidden_cols = {c for c, info in sheet.colinfo_map.items() if info.hidden}
+            hidden_rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden}
             sheets.append(
                 SheetData(
                     name=sheet.name,
@@ -623,6 +634,7 @@ def _read_xls(path: Path) -> list[SheetData]:
                     percent_cells=percent_cells,
                     error_cells=error_cells,
                     hidden_cols=hidden_cols,
+                    hidden_rows=hidden_rows,
                     hidden=bool(sheet.visibility),
                 )
             )
