@@ -500,6 +500,34 @@ def test_a_value_merged_down_several_rows_belongs_to_each(tmp_path):
     assert result.summary["files"][0]["rows_imported"] == 3
 
 
+def test_a_figure_merged_over_several_enterprises_is_flagged_on_each(tmp_path):
+    """An amount merged over two enterprises' rows may be either one's or their sum: it is read
+    as the first row's, and both enterprises get a warning at the figure naming the range."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "上年度营业收入"],
+            ["甲公司", CODE_A, 100],
+            ["乙公司", CODE_B, None],
+            ["丙公司", CODE_C, 80],
+        ],
+        merges=("C2:C3",),
+    )
+    result = read(path)
+    assert [a.values.get("revenue_y1") for a in result.applicants] == [100, None, 80]
+    assert issue_tuples(result) == [
+        ("C2", "revenue_y1", "figure-in-merged-cell", "warning"),
+        ("C3", "revenue_y1", "figure-in-merged-cell", "warning"),
+    ]
+    first, second = [i for i in result.issues if i.code == "figure-in-merged-cell"]
+    assert (first.uscc, second.uscc) == (CODE_A, CODE_B)
+    assert "合并单元格 C2:C3 的“100”跨第 2–3 行，只读作第 2 行企业的数值" in first.message
+    assert "本行在合并单元格 C2:C3 内，其“100”只读作第 2 行企业的数值，本行此项为空" in (
+        second.message
+    )
+    assert result.summary["files"][0]["rows_imported"] == 3
+
+
 @pytest.mark.parametrize(
     ("note", "merges"),
     [

@@ -115,6 +115,9 @@ _CODES = (
     IssueCode("column-ignored-manual", N, "列按更正忽略", "评审人员更正为忽略的列未导入。"),
     IssueCode("column-mapped-manual", N, "列按更正读取", "列按评审人员的更正读作某个字段。"),
     IssueCode("column-hidden", N, "隐藏列", "工作簿中被隐藏的列已照常读取。"),
+    IssueCode(
+        "figure-in-merged-cell", W, "数值跨行合并", "跨几家企业合并的数值只读作第一家的，请核对。"
+    ),
     IssueCode("row-hidden", N, "隐藏行", "工作表中被隐藏（或被筛选掉）的行已照常读取。"),
     IssueCode("sheet-hidden", N, "隐藏的工作表", "工作簿中被隐藏的工作表中的名单已照常读取。"),
     IssueCode("column-duplicate", N, "同一字段多列", "两列是同一字段，两列的值必须一致。"),

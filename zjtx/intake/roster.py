@@ -599,7 +599,8 @@ def iter_roster_records(
     ]
     # Where a total row writes its word: the name column or any column before it (序号).
     total_cols = range(name_cols[0].index + 1) if name_cols else range(0)
-    filled = merged_down(sheet, layout, field_cols, file, file_issues)
+    merged_warnings: dict[int, list[tuple[str, str, str, str]]] = {}
+    filled = merged_down(sheet, layout, field_cols, file, file_issues, merged_warnings)
     header_rows = rows[layout.first_row : layout.first_row + layout.height]
     delimited_width = max(map(len, header_rows)) if sheet.delimited else 0
     hidden_rows = sheet.hidden_rows
@@ -723,6 +724,8 @@ def iter_roster_records(
             record.uscc_text = uscc
         for code, message, key, where in deferred:
             record.add(code, Severity.ERROR, message, field_key=key, cell=where)
+        for code, message, key, where in merged_warnings.get(r, ()):
+            record.add(code, Severity.WARNING, message, field_key=key, cell=where)
         if r in hidden_rows:
             record.add("row-hidden", Severity.INFO, hidden_row_message(r), cell=record.source.cell)
         for c in formula_rows.get(r, ()):

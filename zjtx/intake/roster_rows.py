@@ -46,18 +46,18 @@ def merged_down(
     fields: list[Column],
     file: str,
     file_issues: list[Issue],
+    row_warnings: dict[int, list[tuple[str, str, str, str]]],
 ) -> dict[int, list[Any]]:
     """Data rows with a value merged down over several rows copied into each covered cell (a
     district or 申报类型 written once for a block of enterprises), by row; a note names each
     merged range. Identity columns and figures are not filled: a merged name is one
-    enterprise's rows, a merged amount a block's."""
+    enterprise's rows, a merged amount may be the first's or the block's, so each covered row
+    gets a warning in ``row_warnings`` (code, message, field, cell, by row)."""
     # A figure merged over several enterprises is a block's, not each one's: only words
     # (district, 申报类型, 是/否, a date) are copied down.
     numeric = (FieldType.MONEY, FieldType.PERCENT, FieldType.INT, FieldType.DECIMAL)
     columns = {
-        c.index: c
-        for c in fields
-        if c.spec is not None and c.spec.key not in ("name", "uscc") and c.spec.type not in numeric
+        c.index: c for c in fields if c.spec is not None and c.spec.key not in ("name", "uscc")
     }
     rows = sheet.rows
     filled: dict[int, list[Any]] = {}
@@ -67,6 +67,9 @@ def merged_down(
             continue
         value = rows[r1][c1] if c1 < len(rows[r1]) else None
         if value is None or (value.__class__ is str and not value.strip()):
+            continue
+        if column.spec.type in numeric:
+            _warn_merged_figure(r1, r2, c1, column, raw_text(value), row_warnings)
             continue
         for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
             row = filled.get(r)
@@ -91,6 +94,28 @@ def merged_down(
             )
         )
     return filled
+
+
+def _warn_merged_figure(
+    r1: int, r2: int, c: int, column: Column, shown: str, row_warnings: dict[int, list[Any]]
+) -> None:
+    where = f"{cell_ref(r1, c)}:{cell_ref(r2, c)}"
+    label = column.spec.relative_label()
+    first = (
+        f"{label}：合并单元格 {where} 的“{shown}”跨第 {r1 + 1}–{r2 + 1} 行，只读作第 {r1 + 1} 行"
+        "企业的数值；如是几家企业的合计或共用，请分别填写"
+    )
+    row_warnings.setdefault(r1, []).append(
+        ("figure-in-merged-cell", first, column.spec.key, cell_ref(r1, c))
+    )
+    for r in range(r1 + 1, r2 + 1):
+        other = (
+            f"{label}：本行在合并单元格 {where} 内，其“{shown}”只读作第 {r1 + 1} 行企业的数值，"
+            "本行此项为空：请分别填写"
+        )
+        row_warnings.setdefault(r, []).append(
+            ("figure-in-merged-cell", other, column.spec.key, cell_ref(r, c))
+        )
 
 
 def repeats_header(row: list[Any], header_cells: list[tuple[int, str]]) -> bool:
