@@ -115,6 +115,50 @@ def test_workbook_of_rosters_is_many_applicants(tmp_path):
     assert result.files[0].reading == "roster" and "每行一家企业" in result.files[0].reading_note
 
 
+@pytest.mark.parametrize("summary_first", [False, True])
+def test_summary_sheet_repeating_the_others_is_read_once(tmp_path, summary_first):
+    """A 汇总 sheet that repeats the district sheets row for row, value for value, is not read
+    twice: each enterprise is imported once and a note names the sheet passed over. A row
+    that differs anywhere keeps its sheet, and its copies are blocked as duplicates."""
+    districts = [
+        roster_sheet("江宁区", [[1, "甲公司", CODE_A, 1000], [2, "乙公司", CODE_B, 2000]]),
+        roster_sheet("鼓楼区", [[1, "丙公司", CODE_C, 3000]]),
+    ]
+    total = roster_sheet(
+        "汇总",
+        [[1, "甲公司", CODE_A, 1000], [2, "乙公司", CODE_B, 2000], [3, "丙公司", CODE_C, 3000]],
+    )
+    sheets = [total, *districts] if summary_first else [*districts, total]
+    result = read(write_book(tmp_path / "名单.xlsx", sheets))
+    assert sorted(a.uscc for a in result.applicants) == sorted([CODE_A, CODE_B, CODE_C])
+    notes = [i for i in result.issues if i.code == "sheet-repeats-others"]
+    assert [i.severity for i in notes] and all(i.severity == "info" for i in notes)
+    text = "；".join(i.message for i in notes)
+    if summary_first:
+        assert "工作表“江宁区”的 2 家企业与工作表“汇总”中的完全相同" in text
+    else:
+        assert "工作表“汇总”的 3 家企业与工作表“江宁区”“鼓楼区”中的完全相同" in text
+    summary = result.summary["files"][0]
+    assert (summary["rows_total"], summary["rows_imported"], summary["rows_blocked"]) == (6, 3, 0)
+
+    total = roster_sheet(
+        "汇总",
+        [[1, "甲公司", CODE_A, 1000], [2, "乙公司", CODE_B, 2001], [3, "丙公司", CODE_C, 3000]],
+    )
+    result = read(write_book(tmp_path / "名单2.xlsx", [*districts, total]))
+    # 汇总 differs in 乙's revenue: it is kept, and so is 江宁区; 鼓楼区 repeats 汇总 exactly.
+    assert [a.uscc for a in result.applicants] == [CODE_C]
+    notes = [i.message for i in result.issues if i.code == "sheet-repeats-others"]
+    assert len(notes) == 1 and "工作表“鼓楼区”的 1 家企业与工作表“汇总”中的完全相同" in notes[0]
+    duplicates = [(i.sheet, i.cell) for i in result.issues if i.code == "uscc-duplicate"]
+    assert sorted(duplicates) == [
+        ("汇总", "C2"),
+        ("汇总", "C3"),
+        ("江宁区", "C2"),
+        ("江宁区", "C3"),
+    ]
+
+
 def one_row_and_indicators(tmp_path):
     """A one-row table of basic data beside an indicator sheet: auto reads it as one form."""
     return write_book(

@@ -118,6 +118,9 @@ _CODES = (
     IssueCode(
         "figure-in-merged-cell", W, "数值跨行合并", "跨几家企业合并的数值只读作第一家的，请核对。"
     ),
+    IssueCode(
+        "sheet-repeats-others", N, "重复的工作表", "逐行重复其他工作表的汇总表或副本未重复导入。"
+    ),
     IssueCode("row-hidden", N, "隐藏行", "工作表中被隐藏（或被筛选掉）的行已照常读取。"),
     IssueCode("sheet-hidden", N, "隐藏的工作表", "工作簿中被隐藏的工作表中的名单已照常读取。"),
     IssueCode("column-duplicate", N, "同一字段多列", "两列是同一字段，两列的值必须一致。"),

@@ -281,6 +281,53 @@ def _read_file(
     )
 
 
+def _without_repeated_sheets(
+    records: list[Record],
+    names: list[str | None],
+    shown: str,
+    file_result: FileResult,
+    counts: dict[str, int],
+) -> list[Record]:
+    """The records without those of a sheet repeating other sheets of the workbook row for row,
+    value for value (a 汇总 sheet over the district sheets; a sheet pasted twice), with a note
+    naming it. A later sheet gives way to earlier ones; a sheet with any row of its own, or
+    any value differing, is kept (its copies are then duplicates the gate blocks)."""
+    by_sheet = {name: [r for r in records if r.sheet == name] for name in names}
+    kept = dict(by_sheet)
+    for name in reversed(names):
+        mine = by_sheet[name]
+        others: dict[tuple, str | None] = {}
+        for other, rows in kept.items():
+            if other != name:
+                for record in rows:
+                    others.setdefault(_identity(record), other)
+        sources = [others.get(_identity(record), "") for record in mine]
+        if not mine or "" in sources:
+            continue
+        del kept[name]
+        counts["rows_blank"] += len(mine)
+        where = "".join(f"“{source}”" for source in dict.fromkeys(sources))
+        _file_issue(
+            file_result,
+            "sheet-repeats-others",
+            Severity.INFO,
+            f"{shown}：工作表“{name}”的 {len(mine)} 家企业与工作表{where}中的完全相同（每一项数值"
+            "都一致），视为汇总或副本，未重复导入",
+        )
+    if len(kept) == len(by_sheet):
+        return records
+    return [record for record in records if record.sheet in kept]
+
+
+def _identity(record: Record) -> tuple:
+    """An enterprise's row as read, for finding the same row on another sheet (never equal
+    for a row without a code)."""
+    values = record.values
+    if not values.get("uscc"):
+        return (id(record),)
+    return tuple(sorted(values.items(), key=lambda item: item[0]))
+
+
 def _read_document(
     document: WordDocument,
     shown: str,
@@ -570,6 +617,9 @@ def _read_sheets(
             while batch := list(islice(rows, READ_BATCH)):
                 records.extend(batch)
                 ticker.on_read(record.applicant() for record in batch)
+        if len(rosters) > 1:
+            names = [sheet.name for sheet, _ in rosters]
+            records = _without_repeated_sheets(records, names, shown, file_result, counts)
         for sheet, layout in candidates:
             if layout is None and any(any(v != "" for v in row) for row in sheet.rows):
                 _file_issue(
