@@ -534,6 +534,8 @@ def test_a_figure_merged_over_several_enterprises_is_flagged_on_each(tmp_path):
         ("金额单位：元", ("A2:E2",)),
         ("填报单位：江宁区工信局　　　　单位：元、人", ("A2:E2",)),
         ("（单位：元）", ()),
+        ("单位：人、元", ()),
+        ("单位：家，个，元", ()),
     ],
 )
 def test_a_unit_note_above_the_header_gives_money_columns_their_unit(tmp_path, note, merges):

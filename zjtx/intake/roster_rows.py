@@ -15,8 +15,12 @@ from zjtx.intake.values import normalise_text, raw_text
 # A total row's word, alone or followed by a count or a colon: 合计, 合计（2家）, 小计：
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)(?:[(（:：].*)?$")
 
-# A note of the money unit above a roster's header: 金额单位：元, 单位：元、人, （单位：万元）.
-_MONEY_NOTE = re.compile(r"(?:金额|货币)?单位[:：]\s*(百万元|亿元|万元|千元|元)(?![\u4e00-\u9fff])")
+# A note of the money unit above a roster's header: 金额单位：元, 单位：元、人, （单位：万元）, and
+# the money unit after count units (单位：人、元).
+_MONEY_NOTE = re.compile(
+    r"(?:金额|货币)?单位[:：]\s*(?:(?:人|个|家|项|件|名|位|%)\s*[、,/]\s*)*"
+    r"(百万元|亿元|万元|千元|元)(?![\u4e00-\u9fff])"
+)
 
 
 def money_unit_note(rows: list[list[str]]) -> tuple[str, str, str] | None:
