@@ -597,6 +597,24 @@ def test_answers_as_applicants_write_them(tmp_path):
     assert "“是（2022年到期）”带有说明，说明可能改变回答" in result.issues[0].message
 
 
+def test_amounts_with_a_currency_sign(tmp_path):
+    """An amount typed with the yuan's sign or name (¥1,234.50, ￥900, 人民币 800万元, RMB 700)
+    is that amount in the column's unit, or in the unit it writes; a foreign currency ($100,
+    100美元) is refused, saying it must be converted."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"]
+    cells = ["¥1,234.50", "￥900", "人民币 800万元", "RMB 700", "$100", "USD 100", "100万美元"]
+    rows = [[f"公司{i}", valid_uscc(8200 + i), cell] for i, cell in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    amounts = [a.values.get("revenue_y1") for a in result.applicants]
+    assert amounts == [Decimal("1234.5"), 900, 800, 700]
+    assert issue_tuples(result) == [
+        (f"C{r}", "revenue_y1", "value-unreadable", "error") for r in (6, 7, 8)
+    ]
+    assert all("外币" in issue.message for issue in result.issues)
+
+
 def test_ranks_beyond_ten_in_chinese_numerals(tmp_path):
     """A rank written in Chinese numerals past ten (十一名, 第二十名, 三十五位) reads as its
     number; words that are no numeral (十十名) are refused."""

@@ -127,6 +127,10 @@ _PLAIN_SPACE_RUNS = re.compile("[^\\S\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 MAX_NUMBER_LENGTH = 40
 MAX_MAGNITUDE = 18
 _MAGNITUDE_LIMIT = 10**MAX_MAGNITUDE
+# The yuan's sign or name before an amount (¥1,234.50, 人民币800万元): the amount in the unit
+# of its column or the unit it writes. A foreign currency anywhere in the text is refused.
+_YUAN_SIGN = re.compile(r"^(?:¥|人民币|RMB|CNY)(.+)$", re.IGNORECASE)
+_FOREIGN_CURRENCY = re.compile(r"[$€£]|美元|欧元|港元|港币|日元|英镑|USD|EUR|HKD|JPY|GBP", re.I)
 # A number as Excel shows it when too wide for its column (9.13201E+17): its digits are gone.
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 
@@ -337,8 +341,11 @@ def _scaled(number: Decimal, power: int) -> Decimal:
     return tidy(number.scaleb(power)) if power else number
 
 
-def _text_number(spec: FieldSpec, raw: str) -> tuple[Decimal | None, str | None]:
-    """Parse a text cell of a numeric field: (number or None for unknown, trailing unit)."""
+def _text_number(
+    spec: FieldSpec, raw: str, written: str | None = None
+) -> tuple[Decimal | None, str | None]:
+    """Parse a text cell of a numeric field: (number or None for unknown, trailing unit);
+    ``written`` is the cell as typed when ``raw`` is a part of it (its errors quote the cell)."""
     text = normalise_text(raw)
     lowered = text.lower()
     if lowered in PLACEHOLDERS:
@@ -350,11 +357,11 @@ def _text_number(spec: FieldSpec, raw: str) -> tuple[Decimal | None, str | None]
     try:
         return parse_number_text(text)
     except NumberTooLarge:
-        raise absurd_number(spec, raw) from None
+        raise absurd_number(spec, written or raw) from None
     except ValueError:
         raise CellError(
             "value-unreadable",
-            f"{spec.relative_label()}：无法把“{shown_text(raw)}”读作数值",
+            f"{spec.relative_label()}：无法把“{shown_text(written or raw)}”读作数值",
         ) from None
 
 
@@ -380,7 +387,17 @@ def _money_converter(spec: FieldSpec, header_power: int) -> Converter:
                 )
             return _scaled(decimal_from_float(value), header_power)
         if cls is str:
-            number, unit = _text_number(spec, value)
+            text = normalise_text(value)
+            if _FOREIGN_CURRENCY.search(text):
+                raise CellError(
+                    "value-unreadable",
+                    f"{spec.relative_label()}：“{shown_text(value)}”是外币金额，"
+                    "请按人民币折算后填写",
+                )
+            yuan = _YUAN_SIGN.match(text)
+            number, unit = (
+                _text_number(spec, yuan.group(1), value) if yuan else _text_number(spec, value)
+            )
             if number is None:
                 return None
             if unit is None:
