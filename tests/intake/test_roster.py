@@ -615,6 +615,32 @@ def test_amounts_with_a_currency_sign(tmp_path):
     assert all("外币" in issue.message for issue in result.issues)
 
 
+def test_research_institution_written_out_gives_its_level(tmp_path):
+    """研发机构级别 written as the institution (省级工程技术研究中心) reads as its level; with
+    several institutions the field takes the highest, as it is defined; 省级以上 and a name
+    without a level are refused."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "研发机构级别"]
+    cells = [
+        "省级工程技术研究中心",
+        "国家级企业技术中心",
+        "市级工程研究中心、省级企业技术中心",
+        "区级研发中心",
+        "省部级重点实验室",
+        "省级以上",
+        "企业技术中心",
+    ]
+    rows = [[f"公司{i}", valid_uscc(8300 + i), cell] for i, cell in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    levels = [a.values.get("rd_institution_level") for a in result.applicants]
+    assert levels == ["provincial", "national", "provincial", "below", "provincial"]
+    assert issue_tuples(result) == [
+        ("C7", "rd_institution_level", "value-unreadable", "error"),
+        ("C8", "rd_institution_level", "value-unreadable", "error"),
+    ]
+
+
 def test_ranks_beyond_ten_in_chinese_numerals(tmp_path):
     """A rank written in Chinese numerals past ten (十一名, 第二十名, 三十五位) reads as its
     number; words that are no numeral (十十名) are refused."""

@@ -658,6 +658,28 @@ def _option_key(text: str) -> str:
     return normalise_text(text).replace('"', "").replace("“", "").replace("”", "").lower()
 
 
+# 研发机构级别 written as the institutions themselves (省级工程技术研究中心, 市级…、省级…): each
+# names its level first; the field is the highest (national first).
+_INSTITUTION = re.compile(
+    r"(国家级|省部级|省级|市级|区县级|县区级|区级|县级)(?!以上|以下|及以上)[\u4e00-\u9fff]{2,}"
+)
+_INSTITUTION_LEVELS = {"国家级": "national", "省部级": "provincial", "省级": "provincial"}
+_INSTITUTION_LEVELS |= {"市级": "municipal"}
+_LEVEL_ORDER = ("national", "provincial", "municipal", "below")
+
+
+def _institution_level(key: str) -> str | None:
+    """The highest level among institutions written out (an option key), or None when the text
+    is not a list of them."""
+    found = []
+    for part in re.split(r"[、,;；/]|以及|和|及|与", key):
+        match = _INSTITUTION.fullmatch(part)
+        if match is None:
+            return None
+        found.append(_INSTITUTION_LEVELS.get(match.group(1), "below"))
+    return min(found, key=_LEVEL_ORDER.index) if found else None
+
+
 def _enum_converter(spec: FieldSpec) -> Converter:
     lookup: dict[str, str] = {}
     for code, label in spec.options:
@@ -667,6 +689,7 @@ def _enum_converter(spec: FieldSpec) -> Converter:
         for alias in aliases:
             lookup.setdefault(_option_key(alias), code)
     choices = "、".join(label for _, label in spec.options)
+    levels = spec.key == "rd_institution_level"
     exact = {code: code for code, _ in spec.options}
     exact.update({label: code for code, label in spec.options})
 
@@ -683,6 +706,8 @@ def _enum_converter(spec: FieldSpec) -> Converter:
         if key in PLACEHOLDERS:
             return None
         code = lookup.get(key)
+        if code is None and levels:
+            code = _institution_level(key)
         if code is None:
             raise CellError(
                 "value-unreadable",
