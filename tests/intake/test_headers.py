@@ -66,6 +66,15 @@ CATALOGUE = load_catalogue()
         ("资产负债率%", "ratio", None, "%", None),
         ("序号", "serial", None, None, None),
         ("联系人", "unknown", None, None, None),
+        ("是否有自主品牌", "field", "own_brand", None, None),
+        ("有无自主品牌", "field", "own_brand", None, None),
+        ("是否为创新型中小企业", "field", "holds_innovative", None, None),
+        ("是否已入库科技型中小企业", "field", "holds_tech_sme", None, None),
+        ("是否研发人员", "unknown", None, None, None),
+        ("研发投入占比", "ratio", None, None, None),
+        ("主导产品国内市场占有率（%）", "field", "market_share_domestic", "%", None),
+        ("主导产品国内市场排名", "field", "market_rank_domestic", None, None),
+        ("所在县（市、区）", "field", "county", None, None),
     ],
 )
 def test_headers(header, kind, key, unit, year):

@@ -34,6 +34,7 @@ RATIO_NAMES: dict[str, tuple[str, ...]] = {
         "研发费用占营业收入比重", "研发费用占营业收入比例", "研发费用占营业收入的比重",
         "研发投入强度",
         "研发费用率", "研发强度", "研发费用占比", "研发投入占营业收入比重", "研发经费投入强度",
+        "研发投入占比",
     ),
     "debt_ratio": ("资产负债率",),
     "main_share": (
@@ -98,6 +99,8 @@ class HeaderTables:
     ratios: dict[str, str]  # cleaned ratio name -> ratio id
     # keys and bases of counts (人, 项, 名 ...): the only fields a name + 数/数量/总数 can mean
     counts: frozenset[str] = frozenset()
+    # keys of yes-or-no fields: the only fields 是否/有无 + a name can mean
+    answers: frozenset[str] = frozenset()
 
 
 _TABLES: dict[int, tuple[FieldCatalogue, HeaderTables]] = {}
@@ -149,6 +152,7 @@ def _build_tables(catalogue: FieldCatalogue) -> HeaderTables:
         series_years={k: tuple(v) for k, v in series_years.items()},
         ratios=ratios,
         counts=counts,
+        answers=frozenset(spec.key for spec in catalogue if spec.type == FieldType.BOOL),
     )
 
 
@@ -210,9 +214,16 @@ def _find_year(text: str, evaluation_year: int) -> tuple[str, int | None, int | 
 # as written names no field.
 _PREFIXES = ("近三年", "近3年", "年度", "年末", "年底", "全年", "截至", "企业")
 _SUFFIXES = ("数量", "总数", "数")
+# A yes-or-no field asked as a question: 是否有自主品牌, 有无自主品牌, 是否为创新型中小企业.
+_QUESTIONS = ("是否为", "是否有", "是否已", "是否", "有无", "有没有")
 
 
-def _lookup(table: dict[str, str], text: str, counts: frozenset[str] = frozenset()) -> str | None:
+def _lookup(
+    table: dict[str, str],
+    text: str,
+    counts: frozenset[str] = frozenset(),
+    answers: frozenset[str] = frozenset(),
+) -> str | None:
     for variant in (clean(text), clean(_strip_brackets(text))):
         found = table.get(variant)
         if found:
@@ -221,6 +232,11 @@ def _lookup(table: dict[str, str], text: str, counts: frozenset[str] = frozenset
         if text.startswith(prefix):
             found = table.get(clean(text[len(prefix) :]))
             if found:
+                return found
+    for question in _QUESTIONS:
+        if text.startswith(question):
+            found = table.get(clean(text[len(question) :]))
+            if found in answers:
                 return found
     cleaned = clean(_strip_brackets(text))
     for suffix in _SUFFIXES:
@@ -239,7 +255,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
         return HeaderMatch("unknown", unit=unit)
     if clean(body) in _SERIAL_HEADERS:
         return HeaderMatch("serial")
-    key = _lookup(tables.direct, body, tables.counts)
+    key = _lookup(tables.direct, body, tables.counts, tables.answers)
     if key is not None:
         return checked_match(catalogue[key], unit, None)
     ratio = _lookup(tables.ratios, body)
