@@ -218,6 +218,20 @@ def test_number_texts_thousands_fullwidth_units_and_parentheses(tmp_path):
     assert values["total_assets_y1"] == Decimal(35000)
 
 
+def test_losses_as_accountants_and_word_write_them(tmp_path):
+    """A loss written 亏损120, 负120, △120 (the accountant's mark), or with the minus sign or
+    dash Word's autocorrect puts in (−120, –120) reads as -120, like -120 and (120)."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "上年度净利润（万元）"]
+    cells = ["亏损120", "负120", "△120", "−120", "–120", "亏损 1,200.5万元", "-120"]
+    rows = [[f"公司{i}", valid_uscc(8400 + i), cell] for i, cell in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    assert issue_tuples(result) == []
+    profits = [a.values.get("net_profit_y1") for a in result.applicants]
+    assert profits == [-120, -120, -120, -120, -120, Decimal("-1200.5"), -120]
+
+
 def test_counts_written_with_the_usual_measure_word_read_as_counts(tmp_path):
     """People counted in 名 (从业人员 120 名), intellectual property in 件 or 个 (专利 3 件) and a
     rank in 位 (第3位), as applicants write them, are counts like 120 人, 3 项 and 第3名; a

@@ -86,6 +86,10 @@ MEASURE_WORDS: dict[str, tuple[str, ...]] = {
 COUNT_WORDS = (*dict.fromkeys(w for words in MEASURE_WORDS.values() for w in words), "家")
 EXCEL_EPOCH = date(1899, 12, 30)
 
+# A negative amount as accountants and Word write it: 亏损120, 负120, △120; −120 (the minus
+# sign) and –120 (the dash Word's autocorrect turns a hyphen into).
+_LOSS_WORDS = ("亏损", "负", "△")
+_MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "‐": "-", "‒": "-"})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _UNITS = "|".join([*sorted(MONEY_UNITS, key=len, reverse=True), "%", *COUNT_WORDS])
@@ -280,6 +284,11 @@ def parse_number_text(text: str) -> tuple[Decimal, str | None]:
     if len(text) > 2 and text[0] == "(" and text[-1] == ")":
         negative = True
         text = text[1:-1]
+    elif text.startswith(_LOSS_WORDS):
+        negative = True
+        text = text[1 + (text[0] == "亏") :]
+    if not text.isascii():
+        text = text.translate(_MINUS_SIGNS)
     unit = None
     match = _TRAILING_UNIT.match(text)
     if match:
