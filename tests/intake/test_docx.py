@@ -185,3 +185,58 @@ def test_folder_with_docx_and_roster_reads_both(tmp_path):
     write_xlsx(tmp_path / "名单.xlsx", [["企业名称", "统一社会信用代码"], ["乙", CODE_B]])
     result = read(tmp_path)
     assert sorted(a.values["uscc"] for a in result.applicants) == sorted([CODE_A, CODE_B])
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W14_NS = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
+
+
+def _box_runs(kind: str, ticked: bool) -> list[str]:
+    """The runs of one Word checkbox: an inserted symbol, a legacy form field, or a content
+    control (which shows ☒ or ☐ as text)."""
+    if kind == "symbol":
+        return [
+            f'<w:r {W_NS}><w:sym w:font="Wingdings 2" w:char="{"F052" if ticked else "F0A3"}"/></w:r>'
+        ]
+    if kind == "form-field":
+        return [
+            f'<w:r {W_NS}><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:sizeAuto/>'
+            f'<w:default w:val="{int(ticked)}"/></w:checkBox></w:ffData></w:fldChar></w:r>',
+            f'<w:r {W_NS}><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r>',
+            f'<w:r {W_NS}><w:fldChar w:fldCharType="end"/></w:r>',
+        ]
+    return [
+        f'<w:sdt {W_NS} {W14_NS}><w:sdtPr><w14:checkbox><w14:checked w14:val="{int(ticked)}"/>'
+        "</w14:checkbox></w:sdtPr><w:sdtContent><w:r>"
+        f"<w:t>{'☒' if ticked else '☐'}</w:t></w:r></w:sdtContent></w:sdt>"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["symbol", "form-field", "content-control"])
+def test_word_checkboxes_give_the_ticked_option(tmp_path, kind):
+    """Word's own checkboxes (an inserted Wingdings symbol, a legacy form field, a content
+    control) in 申报类型 and 是/否 cells give the option ticked."""
+    from docx.oxml import parse_xml
+
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    basic = document.tables[0]
+    extra = basic.add_row().cells
+    extra[0].text = "是否高新技术企业"
+    for cell, options, chosen in (
+        (basic.cell(3, 1), ("新申报", "复核"), "复核"),
+        (extra[1], ("是", "否"), "是"),
+    ):
+        cell.text = ""
+        paragraph = cell.paragraphs[0]._p
+        for option in options:
+            for run in _box_runs(kind, option == chosen):
+                paragraph.append(parse_xml(run))
+            paragraph.append(
+                parse_xml(f'<w:r {W_NS}><w:t xml:space="preserve">{option}  </w:t></w:r>')
+            )
+    document.save(path)
+    result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) == "error"] == []
+    values = result.applicants[0].values
+    assert (values["application_type"], values["high_tech_enterprise"]) == ("renewal", True)

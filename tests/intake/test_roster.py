@@ -218,6 +218,44 @@ def test_number_texts_thousands_fullwidth_units_and_parentheses(tmp_path):
     assert values["total_assets_y1"] == Decimal(35000)
 
 
+def test_ticked_boxes_give_the_ticked_option(tmp_path):
+    """A form's row of boxes gives the option ticked, whichever mark and side: ☑新申报 □复核,
+    ■是 □否, 是√ 否, √是 否, ☒是 ☐否, 是□ 否☑, and þ/¨ (Wingdings' boxes without their font);
+    nothing ticked is no answer; two ticked, or a ticked word that is no option, is refused
+    saying so; a level is ticked the same way (□一级 ☑二级)."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "申报类型", "是否高新技术企业", "数字化水平等级"]
+    cells = [
+        ["☑新申报 □复核", "■是 □否", "□一级 ☑二级 □三级"],
+        ["□新申报 ☑复核", "是√ 否", ""],
+        ["☐ 新申报  ☒ 复核", "√是 否", ""],
+        ["新申报□ 复核☑", "☒是 ☐否", ""],
+        ["□新申报 □复核", "是□ 否☑", "□一级 □二级"],
+        ["☑新申报 ☑复核", "■是 □否", ""],
+        ["☑新申报 □复核", "☑其他 □否", ""],
+        ["þ新申报 ¨复核", "¨是 þ否", ""],
+    ]
+    rows = [[f"公司{i}", valid_uscc(8500 + i), *row] for i, row in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    got = [
+        (a.values.get("application_type"), a.values.get("high_tech_enterprise"))
+        for a in result.applicants
+    ]
+    assert got == [
+        ("new", True), ("renewal", True), ("renewal", True), ("renewal", True), (None, False),
+        ("new", False),
+    ]  # fmt: skip
+    levels = [a.values.get("digital_level") for a in result.applicants]
+    assert levels == [2, None, None, None, None, None]
+    assert issue_tuples(result) == [
+        ("C7", "application_type", "value-unreadable", "error"),
+        ("D8", "high_tech_enterprise", "value-unreadable", "error"),
+    ]
+    assert "勾选了不止一项（新申报、复核）" in result.issues[0].message
+    assert "勾选的“其他”" in result.issues[1].message
+
+
 def test_losses_as_accountants_and_word_write_them(tmp_path):
     """A loss written 亏损120, 负120, △120 (the accountant's mark), or with the minus sign or
     dash Word's autocorrect puts in (−120, –120) reads as -120, like -120 and (120)."""

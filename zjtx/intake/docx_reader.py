@@ -98,13 +98,67 @@ def _body(path: Path) -> Any:
     return body
 
 
+# Box glyphs inserted as symbols (Insert ▸ Symbol), by font and character code: ticked as ☑,
+# crossed as ☒, empty as □, so a row of boxes reads as the same text typed glyphs give.
+_SYMBOLS = {
+    "wingdings": {"F0FE": "☑", "F0FD": "☒", "F078": "☒", "F0A8": "□", "F06F": "□", "F0FC": "√"},
+    "wingdings 2": {"F052": "☑", "F054": "☒", "F051": "☒", "F0A3": "□", "F050": "√", "F02A": "□"},
+}
+
+
 def _text(element: object) -> str:
     from docx.oxml.ns import qn
 
+    t, sym, fld = qn("w:t"), qn("w:sym"), qn("w:fldChar")
     parts = []
-    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br")):  # type: ignore[attr-defined]
-        parts.append(node.text or "" if node.tag == qn("w:t") else " ")
+    for node in element.iter(t, qn("w:tab"), qn("w:br"), sym, fld):  # type: ignore[attr-defined]
+        tag = node.tag
+        if tag == t:
+            text = node.text or ""
+            if text and len(text) <= 8:
+                font = _symbol_font(node)
+                if font is not None:
+                    text = "".join(font.get(f"F0{ord(ch):02X}", ch) for ch in text)
+            parts.append(text)
+        elif tag == sym:
+            font = (node.get(qn("w:font")) or "").lower()
+            char = (node.get(qn("w:char")) or "").upper()
+            parts.append(_SYMBOLS.get(font, {}).get(char, ""))
+        elif tag == fld:
+            parts.append(_form_checkbox(node))
+        else:
+            parts.append(" ")
     return "".join(parts).strip()
+
+
+def _symbol_font(t: Any) -> dict[str, str] | None:
+    """The box glyphs of a text's symbol font (þ typed in Wingdings is ☑), or None when the run
+    is in an ordinary font."""
+    from docx.oxml.ns import qn
+
+    run = t.getparent()
+    fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}") if run is not None else None
+    if fonts is None:
+        return None
+    name = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi")) or ""
+    return _SYMBOLS.get(name.lower())
+
+
+def _form_checkbox(fld_char: Any) -> str:
+    """☑ or □ for a legacy FORMCHECKBOX field's start (its state: w:checked, else w:default),
+    "" for any other field character."""
+    from docx.oxml.ns import qn
+
+    box = fld_char.find(f"{qn('w:ffData')}/{qn('w:checkBox')}")
+    if box is None:
+        return ""
+    state = box.find(qn("w:checked"))
+    if state is None:
+        state = box.find(qn("w:default"))
+    if state is None:
+        return "□"
+    value = state.get(qn("w:val"))
+    return "□" if value in ("0", "false", "off") else "☑"
 
 
 def _table(tbl: object, name: str) -> tuple[str | None, SheetData]:

@@ -480,6 +480,9 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             text = value.strip()
             if zero_words and text in zero_words:
                 return 0
+            if in_words and _boxes(text):
+                choice = _ticked(spec, text)
+                return None if choice is None else convert(choice, percent)
             if in_words:
                 words = _NUMERAL.match(normalise_text(text).upper())
                 if words is not None and (words.group(2) or "") in word_units:
@@ -507,6 +510,48 @@ _FAST_BOOLS = {
 }
 
 
+# A form's row of boxes: ☑新申报 □复核, 是√ 否. Marks that tick, marks that leave unticked;
+# þ, ý and ¨ are Wingdings' ☑, ☒ and □ shown in an ordinary font once the font is lost.
+_TICKED = "☑☒■√✓✔▣◼●◉þý"
+_UNTICKED = "□☐○◯◻▢¨"
+_BOX_TOKEN = re.compile(f"([{_TICKED}{_UNTICKED}])|([^{_TICKED}{_UNTICKED}\\s]+)")
+
+
+def _ticked(spec: FieldSpec, value: str) -> str | None:
+    """The option ticked in a row of boxes, None when none is; refuses two ticked. A mark goes
+    with the word it touches, else (spaced out) with the word on the side marks are written
+    (before the words when the cell starts with a mark)."""
+    tokens = list(_BOX_TOKEN.finditer(value))
+    before = tokens[0].group(1) is not None
+    chosen: list[str] = []
+    for i, mark in enumerate(tokens):
+        if mark.group(1) is None or mark.group(1) not in _TICKED:
+            continue
+        left = tokens[i - 1] if i > 0 and tokens[i - 1].group(2) else None
+        right = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].group(2) else None
+        touching = [
+            word
+            for word in (left, right)
+            if word is not None and (word.end() == mark.start() or word.start() == mark.end())
+        ]
+        word = touching[0] if len(touching) == 1 else (right if before else left)
+        if word is not None and word.group(2) not in chosen:
+            chosen.append(word.group(2))
+    if len(chosen) > 1:
+        raise CellError(
+            "value-unreadable",
+            f"{spec.relative_label()}：“{shown_text(value)}”勾选了不止一项（{'、'.join(chosen)}），"
+            "请只勾选一项",
+        )
+    return chosen[0] if chosen else None
+
+
+def _boxes(text: str) -> bool:
+    """Whether a cell is a row of boxes: a mark and a word."""
+    tokens = _BOX_TOKEN.findall(text)
+    return any(mark for mark, _ in tokens) and any(word for _, word in tokens)
+
+
 def _bool_converter(spec: FieldSpec) -> Converter:
     def convert(value: Any, percent: bool) -> Any:
         cls = value.__class__
@@ -530,6 +575,17 @@ def _bool_converter(spec: FieldSpec) -> Converter:
                 return True
             if text in FALSE_WORDS:
                 return False
+            if _boxes(value):
+                choice = _ticked(spec, value)
+                if choice is None:
+                    return None
+                answer = normalise_text(choice).lower()
+                if answer in TRUE_WORDS or answer in FALSE_WORDS:
+                    return answer in TRUE_WORDS
+                raise CellError(
+                    "value-unreadable",
+                    f"{spec.relative_label()}：“{shown_text(value)}”中勾选的“{choice}”不是 是 或 否",
+                )
             noted = _ANSWER_NOTE.match(text)
             if noted is not None and noted.group(1) in TRUE_WORDS | FALSE_WORDS:
                 raise CellError(
@@ -717,6 +773,17 @@ def _enum_converter(spec: FieldSpec) -> Converter:
         code = lookup.get(key)
         if code is None and levels:
             code = _institution_level(key)
+        if code is None and _boxes(value):
+            choice = _ticked(spec, value)
+            if choice is None:
+                return None
+            code = lookup.get(_option_key(choice))
+            if code is None:
+                raise CellError(
+                    "value-unreadable",
+                    f"{spec.relative_label()}：“{shown_text(value)}”中勾选的“{choice}”"
+                    f"不是可选值；可选：{choices}",
+                )
         if code is None:
             raise CellError(
                 "value-unreadable",
