@@ -21,6 +21,7 @@ def write_application(
     years: tuple[str, ...] = ("2025年", "2024年", "2023年"),
     unit_note: str = "经济指标（万元）",
     intro_name: bool = False,
+    note_paragraph: str | None = None,
 ) -> Path:
     """A 申请书: a basic-data table (four columns, merged cells), an indicator table with a
     merged group header over the year columns, and an IP list."""
@@ -42,6 +43,8 @@ def write_application(
                 basic.cell(r, c).text = text
     basic.cell(0, 1).merge(basic.cell(0, 3))  # the name spans three columns
     document.add_paragraph("二、主要经济指标")
+    if note_paragraph:
+        document.add_paragraph(note_paragraph)
     table = document.add_table(rows=6, cols=4)
     table.cell(0, 0).text = "指标"
     table.cell(0, 1).text = unit_note
@@ -240,3 +243,26 @@ def test_word_checkboxes_give_the_ticked_option(tmp_path, kind):
     assert [i.code for i in result.issues if str(i.severity) == "error"] == []
     values = result.applicants[0].values
     assert (values["application_type"], values["high_tech_enterprise"]) == ("renewal", True)
+
+
+@pytest.mark.parametrize(
+    ("note", "revenue", "code"),
+    [
+        ("单位：千元", Decimal("1200.05"), "unit-from-note"),
+        ("（金额单位：元）", Decimal("1.20005"), "unit-from-note"),
+        (None, Decimal("12000.5"), "unit-assumed"),
+    ],
+)
+def test_money_unit_noted_above_a_word_table(tmp_path, note, revenue, code):
+    """A money unit noted in the paragraph above a Word table (单位：千元) is the unit of its
+    amounts that name none, with a note saying where it was read; without any, the amounts
+    are read in 万元 and a note says so."""
+    path = write_application(tmp_path / "a.docx", unit_note="指标值", note_paragraph=note)
+    result = read(path)
+    values = result.applicants[0].values
+    assert values["revenue_y1"] == revenue
+    assert values["revenue_y1"] / values["rd_expense_y1"] == Decimal("12000.5") / 800
+    notes = [i for i in result.issues if i.code in ("unit-from-note", "unit-assumed")]
+    assert [(i.code, str(i.severity), i.sheet) for i in notes] == [(code, "info", "表2")]
+    if note:
+        assert f"“{note}”" in notes[0].message and "第5段" in notes[0].message

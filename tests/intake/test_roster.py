@@ -221,8 +221,8 @@ def test_number_texts_thousands_fullwidth_units_and_parentheses(tmp_path):
 def test_ticked_boxes_give_the_ticked_option(tmp_path):
     """A form's row of boxes gives the option ticked, whichever mark and side: ☑新申报 □复核,
     ■是 □否, 是√ 否, √是 否, ☒是 ☐否, 是□ 否☑, and þ/¨ (Wingdings' boxes without their font);
-    nothing ticked is no answer; two ticked, or a ticked word that is no option, is refused
-    saying so; a level is ticked the same way (□一级 ☑二级)."""
+    none ticked, two ticked, or a ticked word that is no option, is refused saying so; a level
+    is ticked the same way (□一级 ☑二级)."""
     from zjtx.intake.synthetic import valid_uscc
 
     header = ["企业名称", "统一社会信用代码", "申报类型", "是否高新技术企业", "数字化水平等级"]
@@ -243,17 +243,20 @@ def test_ticked_boxes_give_the_ticked_option(tmp_path):
         for a in result.applicants
     ]
     assert got == [
-        ("new", True), ("renewal", True), ("renewal", True), ("renewal", True), (None, False),
-        ("new", False),
+        ("new", True), ("renewal", True), ("renewal", True), ("renewal", True), ("new", False)
     ]  # fmt: skip
     levels = [a.values.get("digital_level") for a in result.applicants]
-    assert levels == [2, None, None, None, None, None]
+    assert levels == [2, None, None, None, None]
     assert issue_tuples(result) == [
+        ("C6", "application_type", "value-unreadable", "error"),
+        ("E6", "digital_level", "value-unreadable", "error"),
         ("C7", "application_type", "value-unreadable", "error"),
         ("D8", "high_tech_enterprise", "value-unreadable", "error"),
     ]
-    assert "勾选了不止一项（新申报、复核）" in result.issues[0].message
-    assert "勾选的“其他”" in result.issues[1].message
+    messages = [issue.message for issue in result.issues]
+    assert "“□新申报 □复核”没有勾选任何一项" in messages[0]
+    assert "勾选了不止一项（新申报、复核）" in messages[2]
+    assert "勾选的“其他”" in messages[3]
 
 
 def test_losses_as_accountants_and_word_write_them(tmp_path):

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from zjtx.intake.roster_rows import money_note
 from zjtx.intake.sheet_data import FileProblem, SheetData
 
 BODY_TEXT = "正文"
+NOTE_PARAGRAPHS = 2  # paragraphs above a table searched for its money unit (title, note)
 MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
 # "企业名称：X" paragraphs outside tables; anything longer is prose, not a field.
 _LABELLED = re.compile(r"^\s*([^:：]{2,30}?)\s*[:：]\s*(\S.{0,199}?)\s*$")
@@ -37,6 +39,7 @@ def read_docx(path: Path) -> WordDocument:
     paragraphs: list[list[str]] = []
     numbers: list[int] = []
     tables = 0
+    above: list[tuple[int, str]] = []  # the paragraphs since the last table: (number, text)
     for index, child in enumerate(body.iterchildren(), start=1):
         if child.tag == tbl_tag:
             tables += 1
@@ -45,9 +48,14 @@ def read_docx(path: Path) -> WordDocument:
             if problem is not None:
                 result.problems.append((name, problem))
             else:
+                sheet.unit_note = _unit_note(above)
                 result.sheets.append(sheet)
+            above = []
         elif child.tag == p_tag:
-            match = _LABELLED.match(_text(child))
+            text = _text(child)
+            if text:
+                above.append((index, text))
+            match = _LABELLED.match(text)
             if match:
                 paragraphs.append([match.group(1), match.group(2)])
                 numbers.append(index)
@@ -56,6 +64,16 @@ def read_docx(path: Path) -> WordDocument:
             SheetData(name=BODY_TEXT, rows=paragraphs, ref_style="paragraph", row_numbers=numbers)
         )
     return result
+
+
+def _unit_note(above: list[tuple[int, str]]) -> tuple[str, str, str] | None:
+    """The money unit noted in the last paragraphs above a table (单位：千元 under its title),
+    as (unit, note, 第N段), or None."""
+    for number, text in reversed(above[-NOTE_PARAGRAPHS:]):
+        unit = money_note(text)
+        if unit is not None:
+            return unit, text, f"第{number}段"
+    return None
 
 
 def _body(path: Path) -> Any:

@@ -650,6 +650,7 @@ def read_form(
         reader.read(grid)
     if reader.ip_tables:
         reader.count_ip()
+    reader.say_units()
     record.uscc_text = record.values.get("uscc")
     for table, message in problems:
         record.add("table-ragged", Severity.ERROR, message, sheet=table)

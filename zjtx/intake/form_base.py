@@ -15,7 +15,7 @@ from zjtx.intake.ip_list import IpTable
 from zjtx.intake.records import ColumnMapping, Record
 from zjtx.intake.roster import FORMULA_MESSAGE, cell_error_message
 from zjtx.intake.sheet_data import SheetData, sheet_ref
-from zjtx.intake.values import CellError, make_converter, raw_text
+from zjtx.intake.values import CellError, make_converter, normalise_text, raw_text
 
 _ANCHOR = re.compile(
     r"^(?:最近一年|近一年|近1年)(?:对应|所属|为|是|指)?(?:的)?(?:财务|会计)?(?:年度|年份)?"
@@ -91,6 +91,31 @@ class FormReaderBase:
         self.chronological: str | None = None  # where a cell says the years run oldest first
         self.ip_tables: list[tuple[SheetData, IpTable]] = []
         self.ip_definition = "2026" if year >= 2026 else "2022"
+        # Amounts that name no unit, by grid: (the grid, their positions), read in the unit
+        # noted above the grid or in 万元, and said once per grid.
+        self.unitless: dict[int, tuple[SheetData, list[str]]] = {}
+
+    def say_units(self) -> None:
+        """One note per grid whose amounts name no unit: the unit noted above it, or 万元."""
+        for sheet, places in self.unitless.values():
+            where = places[0] + (f" 等 {len(places)} 处" if len(places) > 1 else "")
+            if sheet.unit_note is not None:
+                unit, note, at = sheet.unit_note
+                self.issue(
+                    "unit-from-note",
+                    f"{where}的金额未注明单位，按表格上方{at}的“{note}”读作{unit}",
+                    sheet,
+                    None,
+                    severity=Severity.INFO,
+                )
+            else:
+                self.issue(
+                    "unit-assumed",
+                    f"{where}的金额未注明单位，按万元读取：如不是万元，请在栏目中写明单位",
+                    sheet,
+                    None,
+                    severity=Severity.INFO,
+                )
 
     # ---- positions and issues ---------------------------------------------------------------
 
@@ -255,6 +280,9 @@ class FormReaderBase:
                     "formula-not-calculated", f"{where}：{FORMULA_MESSAGE}", sheet, cell, key
                 )
             return
+        if unit is None and spec.type == FieldType.MONEY and not _names_unit(value):
+            unit = sheet.unit_note[0] if sheet.unit_note is not None else None
+            self.unitless.setdefault(id(sheet), (sheet, []))[1].append(where)
         convert = self.converters.get((key, unit))
         if convert is None:
             convert = self.converters[(key, unit)] = make_converter(spec, unit)
@@ -281,3 +309,8 @@ class FormReaderBase:
         record.values[key] = typed
         record.cells[key] = where
         record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
+
+
+def _names_unit(value: Any) -> bool:
+    """Whether an amount as typed names its own unit (1,200万元)."""
+    return isinstance(value, str) and normalise_text(value).endswith("元")

@@ -27,10 +27,16 @@ def money_unit_note(rows: list[list[str]]) -> tuple[str, str, str] | None:
     """(unit, note as written, its cell) of the money unit noted above a header, or None."""
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            found = _MONEY_NOTE.search(unicodedata.normalize("NFKC", text)) if text else None
-            if found is not None:
-                return found.group(1), text, cell_ref(r, c)
+            unit = money_note(text) if text else None
+            if unit is not None:
+                return unit, text, cell_ref(r, c)
     return None
+
+
+def money_note(text: str) -> str | None:
+    """The money unit a note such as 金额单位：元 or 单位：人、千元 gives, or None."""
+    found = _MONEY_NOTE.search(unicodedata.normalize("NFKC", text))
+    return found.group(1) if found is not None else None
 
 
 def total_cell(row: list[Any], columns: range) -> int | None:

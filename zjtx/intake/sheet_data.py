@@ -47,6 +47,9 @@ class SheetData:
     hidden: bool = False
     # Read from delimited text (CSV): a row wider than its header has shifted values.
     delimited: bool = False
+    # A money unit noted just outside the grid (the paragraph above a Word table): the unit,
+    # the note as written and where it is (第5段).
+    unit_note: tuple[str, str, str] | None = None
     # How positions are written: "a1" (C5), "table" (第3行第2列 of a Word table) or
     # "paragraph" (第5段 of a Word document's text, row r being paragraph row_numbers[r]).
     ref_style: str = "a1"

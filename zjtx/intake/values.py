@@ -481,8 +481,7 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             if zero_words and text in zero_words:
                 return 0
             if in_words and _boxes(text):
-                choice = _ticked(spec, text)
-                return None if choice is None else convert(choice, percent)
+                return convert(_ticked(spec, text), percent)
             if in_words:
                 words = _NUMERAL.match(normalise_text(text).upper())
                 if words is not None and (words.group(2) or "") in word_units:
@@ -517,8 +516,8 @@ _UNTICKED = "□☐○◯◻▢¨"
 _BOX_TOKEN = re.compile(f"([{_TICKED}{_UNTICKED}])|([^{_TICKED}{_UNTICKED}\\s]+)")
 
 
-def _ticked(spec: FieldSpec, value: str) -> str | None:
-    """The option ticked in a row of boxes, None when none is; refuses two ticked. A mark goes
+def _ticked(spec: FieldSpec, value: str) -> str:
+    """The option ticked in a row of boxes; refuses none or two ticked. A mark goes
     with the word it touches, else (spaced out) with the word on the side marks are written
     (before the words when the cell starts with a mark)."""
     tokens = list(_BOX_TOKEN.finditer(value))
@@ -543,7 +542,13 @@ def _ticked(spec: FieldSpec, value: str) -> str | None:
             f"{spec.relative_label()}：“{shown_text(value)}”勾选了不止一项（{'、'.join(chosen)}），"
             "请只勾选一项",
         )
-    return chosen[0] if chosen else None
+    if not chosen:
+        # Read as nothing, the boxes would vanish without a word: the evaluator sees them.
+        raise CellError(
+            "value-unreadable",
+            f"{spec.relative_label()}：“{shown_text(value)}”没有勾选任何一项：请勾选一项，或留空",
+        )
+    return chosen[0]
 
 
 def _boxes(text: str) -> bool:
@@ -577,8 +582,6 @@ def _bool_converter(spec: FieldSpec) -> Converter:
                 return False
             if _boxes(value):
                 choice = _ticked(spec, value)
-                if choice is None:
-                    return None
                 answer = normalise_text(choice).lower()
                 if answer in TRUE_WORDS or answer in FALSE_WORDS:
                     return answer in TRUE_WORDS
@@ -775,8 +778,6 @@ def _enum_converter(spec: FieldSpec) -> Converter:
             code = _institution_level(key)
         if code is None and _boxes(value):
             choice = _ticked(spec, value)
-            if choice is None:
-                return None
             code = lookup.get(_option_key(choice))
             if code is None:
                 raise CellError(
