@@ -266,3 +266,26 @@ def test_money_unit_noted_above_a_word_table(tmp_path, note, revenue, code):
     assert [(i.code, str(i.severity), i.sheet) for i in notes] == [(code, "info", "表2")]
     if note:
         assert f"“{note}”" in notes[0].message and "第5段" in notes[0].message
+
+
+def test_roster_typed_as_a_word_table_is_read_as_a_roster(tmp_path):
+    """A 推荐名单 typed as a Word table is one enterprise a row, not one applicant (which kept
+    the first row and dropped the rest without a word), and its unit-less amounts take the
+    unit noted above it (金额单位：元)."""
+    document = docx.Document()
+    document.add_paragraph("2026年专精特新中小企业推荐名单")
+    document.add_paragraph("金额单位：元")
+    table = document.add_table(rows=3, cols=3)
+    rows = [["企业名称", "统一社会信用代码", "2025年营业收入"], ["甲公司", CODE_A, "12000000"]]
+    rows.append(["乙公司", CODE_B, "9000000"])
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = tmp_path / "名单.docx"
+    document.save(path)
+    result = read(path)
+    assert [a.values["revenue_y1"] for a in result.applicants] == [1200, 900]
+    assert result.files[0].reading == "roster"
+    assert [i.code for i in result.issues] == ["reading-chosen", "unit-from-note"]
+    [note] = [i for i in result.issues if i.code == "unit-from-note"]
+    assert "按表格上方第2段的“金额单位：元”读作元" in note.message

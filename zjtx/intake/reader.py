@@ -259,6 +259,23 @@ def _read_file(
         if kind == "docx":
             document = read_docx(path)
             ticker.check()
+            if reading == "roster" or (reading is None and _word_roster(document, catalogue, year)):
+                for table, message in document.problems:
+                    _file_issue(file_result, "table-ragged", Severity.ERROR, f"{table}：{message}")
+                tables = [sheet for sheet in document.sheets if sheet.ref_style == "table"]
+                records = _read_sheets(
+                    tables, shown, year, catalogue, file_result, ticker, overrides, used, hints,
+                    reading, saved,
+                )  # fmt: skip
+                if reading is None:
+                    _file_issue(
+                        file_result,
+                        "reading-chosen",
+                        Severity.INFO,
+                        f"{shown}：Word 文档中的表格是企业名单，不是一家企业的申请书：按名单读取"
+                        "（每行一家企业）",
+                    )
+                return records
             return _read_document(
                 document, shown, year, catalogue, file_result, ticker, overrides, used, saved
             )
@@ -326,6 +343,21 @@ def _identity(record: Record) -> tuple:
     if not values.get("uscc"):
         return (id(record),)
     return tuple(sorted(values.items(), key=lambda item: item[0]))
+
+
+def _word_roster(document: WordDocument, catalogue: FieldCatalogue, year: int) -> bool:
+    """Whether a Word document is a list of enterprises (推荐名单 typed as a table): a table
+    with a roster's header over two rows or more, and no table filled in as a form."""
+    rosters = forms = 0
+    for sheet in document.sheets:
+        if sheet.ref_style != "table":
+            continue
+        layout = find_header(sheet, catalogue, year)
+        if layout is not None and _data_rows(sheet, layout) >= 2:
+            rosters += 1
+        elif form_score(sheet, catalogue, year) >= 2:
+            forms += 1
+    return rosters > 0 and forms == 0
 
 
 def _read_document(

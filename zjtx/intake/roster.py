@@ -227,6 +227,11 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     problems: list[tuple[int, str, HeaderMatch, str]] = []
     header_units: dict[int, str | None] = {}
     note = money_unit_note(grid[:first])
+    if note is not None:
+        note = (note[0], note[1], f"表头上方 {note[2]} ")
+    elif sheet.unit_note is not None:
+        unit, written, at = sheet.unit_note
+        note = (unit, written, f"表格上方{at}")
     raw_rows = sheet.rows[first : first + height]
     for c, text in enumerate(texts):
         if not text:
@@ -465,8 +470,7 @@ def header_issues(
             column_issue(
                 "unit-from-note",
                 Severity.INFO,
-                f"列“{column.header}”未注明单位，按表头上方 {at} 的“{written}”读作"
-                f"{column.match.unit}",
+                f"列“{column.header}”未注明单位，按{at}的“{written}”读作{column.match.unit}",
                 cell,
                 key,
             )
