@@ -22,11 +22,14 @@ def write_application(
     unit_note: str = "经济指标（万元）",
     intro_name: bool = False,
     note_paragraph: str | None = None,
+    before: tuple[str, ...] = (),
 ) -> Path:
     """A 申请书: a basic-data table (four columns, merged cells), an indicator table with a
     merged group header over the year columns, and an IP list."""
     document = docx.Document()
     document.add_heading("专精特新中小企业申请书", level=1)
+    for text in before:
+        document.add_paragraph(text)
     if intro_name:
         document.add_paragraph(f"企业名称：{NAME}")
     document.add_paragraph("一、企业基本情况")
@@ -289,3 +292,28 @@ def test_roster_typed_as_a_word_table_is_read_as_a_roster(tmp_path):
     assert [i.code for i in result.issues] == ["reading-chosen", "unit-from-note"]
     [note] = [i for i in result.issues if i.code == "unit-from-note"]
     assert "按表格上方第2段的“金额单位：元”读作元" in note.message
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        (
+            "填表说明",
+            "企业名称：填写营业执照上的企业全称。",
+            "统一社会信用代码：18位，须与营业执照一致。",
+            "从业人员：上年末从业人员数，含劳务派遣人员。",
+            "（7）申报类型：新申报或复核。",
+            "金额单位",
+        ),
+        ("填报要求：申报类型栏填写新申报或复核。", "数字化水平等级：按评测结果填写"),
+    ],
+)
+def test_instructions_are_not_read_as_answers(tmp_path, before):
+    """填表说明 paragraphs (企业名称：填写营业执照上的企业全称。) and hints (数字化水平等级：按评测
+    结果填写) are instructions, not the applicant's answers: the tables' values stand, with no
+    conflict and no error."""
+    result = read(write_application(tmp_path / "a.docx", before=before))
+    assert [i.code for i in result.issues if str(i.severity) != "info"] == []
+    values = result.applicants[0].values
+    assert (values["name"], values["application_type"]) == (NAME, "new")
+    assert "digital_level" not in values

@@ -17,6 +17,16 @@ NOTE_PARAGRAPHS = 2  # paragraphs above a table searched for its money unit (tit
 MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
 # "企业名称：X" paragraphs outside tables; anything longer is prose, not a field.
 _LABELLED = re.compile(r"^\s*([^:：]{2,30}?)\s*[:：]\s*(\S.{0,199}?)\s*$")
+# A heading over the form's instructions (填表说明, 三、填报要求：, 注：): what follows it up to
+# the next table says how to fill the form in, not what the applicant filled in.
+_INSTRUCTIONS_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])?\s*"
+    r"(?:填表说明|填报说明|填写说明|填报要求|填表要求|注意事项|说明|注|备注)\s*[:：]?\s*$"
+)
+# A hint in place of an answer: 填写营业执照上的企业全称。按评测结果填写. No answer starts so.
+_INSTRUCTION = re.compile(
+    r"^(?:填写|填报|按|请|应|须|需|指|是指|包括|根据|参照|如实)|.*(?:填写|填报)"
+)
 _NOT_WORD = "文件已损坏或不是 Word 文档，无法读取：请在 Word 或 WPS 中打开并另存为 .docx"
 
 
@@ -40,6 +50,7 @@ def read_docx(path: Path) -> WordDocument:
     numbers: list[int] = []
     tables = 0
     above: list[tuple[int, str]] = []  # the paragraphs since the last table: (number, text)
+    instructions = False  # under a 填表说明 heading: its "企业名称：填写…" are not answers
     for index, child in enumerate(body.iterchildren(), start=1):
         if child.tag == tbl_tag:
             tables += 1
@@ -51,12 +62,16 @@ def read_docx(path: Path) -> WordDocument:
                 sheet.unit_note = _unit_note(above)
                 result.sheets.append(sheet)
             above = []
+            instructions = False  # a 填表说明 ends where the form's tables go on
         elif child.tag == p_tag:
             text = _text(child)
             if text:
                 above.append((index, text))
+            if _INSTRUCTIONS_HEADING.match(text):
+                instructions = True
+                continue
             match = _LABELLED.match(text)
-            if match:
+            if match and not instructions and not _INSTRUCTION.match(match.group(2)):
                 paragraphs.append([match.group(1), match.group(2)])
                 numbers.append(index)
     if paragraphs:

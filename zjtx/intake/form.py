@@ -196,7 +196,10 @@ class _FormReader(FormReaderBase):
                     return
         beside = self.value(sheet, r, value_col)
         target = (r, value_col)
-        if beside in ("", None) or (isinstance(beside, str) and self.is_label(beside)):
+        # A paragraph's answer is in it: the next paragraph answers something else.
+        if sheet.ref_style != "paragraph" and (
+            beside in ("", None) or (isinstance(beside, str) and self.is_label(beside))
+        ):
             below = self.label_above_value(sheet, r, c, value_col, covered)
             if below is not None:
                 target = below
