@@ -317,3 +317,27 @@ def test_instructions_are_not_read_as_answers(tmp_path, before):
     values = result.applicants[0].values
     assert (values["name"], values["application_type"]) == (NAME, "new")
     assert "digital_level" not in values
+
+
+def test_blank_template_says_it_is_unfilled(tmp_path):
+    """A 申请书 whose labels are all there but nothing is filled in is skipped as an unfilled
+    template, not reported as a document without the form's labels."""
+    document = docx.Document()
+    document.add_paragraph("专精特新中小企业申请书")
+    basic = document.add_table(rows=3, cols=4)
+    labels = [["企业名称", "", "统一社会信用代码", ""], ["成立日期", "", "申报类型", ""]]
+    labels.append(["主导产品名称", "", "从业人员（人）", ""])
+    for r, row in enumerate(labels):
+        for c, text in enumerate(row):
+            basic.cell(r, c).text = text
+    indicators = document.add_table(rows=3, cols=4)
+    for c, text in enumerate(["指标（万元）", "2025年", "2024年", "2023年"]):
+        indicators.cell(0, c).text = text
+    indicators.cell(1, 0).text = "营业收入"
+    indicators.cell(2, 0).text = "研发费用"
+    path = tmp_path / "模板.docx"
+    document.save(path)
+    result = read(path)
+    assert result.applicants == []
+    assert [(i.code, str(i.severity)) for i in result.issues] == [("form-empty", "info")]
+    assert "都没有填写，像是空白模板" in result.issues[0].message

@@ -382,6 +382,16 @@ def _read_document(
     ticker(1)
     file_result.column_mapping.extend(mappings)
     file_result.rows_total = 1
+    if not record.values and not record.issues and mappings:
+        file_result.rows_blank = 1
+        labels = "、".join(dict.fromkeys(m.header for m in mappings[:3]))
+        _file_issue(
+            file_result,
+            "form-empty",
+            Severity.INFO,
+            f"{shown}：申请书的栏目（{labels}等 {len(mappings)} 项）都没有填写，像是空白模板，已跳过",
+        )
+        return []
     if not record.values and not record.issues:
         file_result.rows_blank = 1
         _file_issue(
