@@ -341,3 +341,19 @@ def test_blank_template_says_it_is_unfilled(tmp_path):
     assert result.applicants == []
     assert [(i.code, str(i.severity)) for i in result.issues] == [("form-empty", "info")]
     assert "都没有填写，像是空白模板" in result.issues[0].message
+
+
+def test_files_named_docx_that_are_something_else_say_what_they_are(tmp_path):
+    """A legacy .doc renamed .docx and an Excel workbook renamed .docx each say what they are
+    and what to do, not that the file is damaged or a .docx."""
+    legacy = tmp_path / "申请书.docx"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024 + b"WordDocument")
+    workbook = write_xlsx(tmp_path / "名单.xlsx", [["企业名称"], ["甲"]]).rename(
+        tmp_path / "名单.docx"
+    )
+    result = read(legacy, workbook)
+    messages = {i.file: i.message for i in result.issues}
+    assert "这是旧版 Word 文档（.doc），只是扩展名写成了“.docx”" in messages["申请书.docx"]
+    assert (
+        "这是 Excel 工作簿，只是扩展名写成了“.docx”：请把扩展名改为 .xlsx" in messages["名单.docx"]
+    )

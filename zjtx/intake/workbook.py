@@ -67,6 +67,14 @@ _ROW_NUMBER = re.compile(rb"\sr=\"([0-9]{1,7})\"")
 _COL_RANGE = re.compile(rb'min="(\d+)"[^>]*?max="(\d+)"|max="(\d+)"[^>]*?min="(\d+)"')
 
 
+def _zip_holds(path: Path, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return member in archive.NameToInfo
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False
+
+
 def detect_kind(path: Path) -> str:
     """'xlsx', 'xls', 'docx', 'csv' or 'json' by content (and extension for text files)."""
     try:
@@ -82,6 +90,11 @@ def detect_kind(path: Path) -> str:
         if suffix in (".xlsx", ".xlsm", ".xls", ""):
             return "xlsx"
         if suffix in (".docx", ".docm"):
+            if _zip_holds(path, "xl/workbook.xml") and not _zip_holds(path, "word/document.xml"):
+                raise FileProblem(
+                    "file-format-unsupported",
+                    f"这是 Excel 工作簿，只是扩展名写成了“{suffix}”：请把扩展名改为 .xlsx 后再导入",
+                )
             return "docx"
         raise FileProblem("file-format-unsupported", f"不支持的文件类型“{suffix}”")
     if head.startswith(OLE_MAGIC):
@@ -96,9 +109,14 @@ def detect_kind(path: Path) -> str:
         if word:
             # .doc and WPS's .wps are binary Word files; no maintained Python library reads
             # their tables, so the evaluator converts them once.
+            written = (
+                f"（.doc），只是扩展名写成了“{suffix}”"
+                if suffix in (".docx", ".docm")
+                else f"（{suffix}）"
+            )
             raise FileProblem(
                 "file-format-unsupported",
-                f"这是旧版 Word 文档（{suffix}），无法直接读取：请在 Word 或 WPS 中打开，"
+                f"这是旧版 Word 文档{written}，无法直接读取：请在 Word 或 WPS 中打开，"
                 "另存为 .docx（Word 文档）后再导入",
             )
         return "xls"
