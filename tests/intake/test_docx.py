@@ -357,3 +357,35 @@ def test_files_named_docx_that_are_something_else_say_what_they_are(tmp_path):
     assert (
         "这是 Excel 工作簿，只是扩展名写成了“.docx”：请把扩展名改为 .xlsx" in messages["名单.docx"]
     )
+
+
+def test_label_and_answer_in_one_cell_and_sub_labels(tmp_path):
+    """A cell holding its label and answer (研发机构级别：省级, one per line in a cell), a
+    sub-label under 其中 (其中：研发人员（人）), and a question asked with 是否被 are read; a
+    label the catalogue does not know with a figure beside it is named in a note, its figure
+    not imported."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    table = document.add_table(rows=4, cols=2)
+    table.cell(0, 0).text = "研发机构级别：省级\n拥有自主品牌：是"
+    table.cell(0, 1).text = "联系人：张三"
+    table.cell(1, 0).text = "其中：研发人员（人）"
+    table.cell(1, 1).text = "32"
+    table.cell(2, 0).text = "是否被列入经营异常名录"
+    table.cell(2, 1).text = "否"
+    table.cell(3, 0).text = "上年度出口创汇（万元）"
+    table.cell(3, 1).text = "1,200"
+    document.save(path)
+    result = read(path)
+    values = result.applicants[0].values
+    assert values["rd_institution_level"] == "provincial"
+    assert values["own_brand"] is True
+    assert values["rd_staff_y1"] == 32
+    assert values["abnormal_operation"] is False
+    provenance = result.applicants[0].provenance["rd_institution_level"]
+    assert (provenance.sheet, provenance.cell) == ("表4", "第1行第1列")
+    ignored = [i for i in result.issues if i.code == "label-ignored"]
+    assert [(str(i.severity), i.sheet, i.cell) for i in ignored] == [("info", "表4", "第4行第1列")]
+    assert (
+        "“上年度出口创汇（万元）”" in ignored[0].message and "“1,200”未导入" in ignored[0].message
+    )

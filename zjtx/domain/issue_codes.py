@@ -111,6 +111,7 @@ _CODES = (
     IssueCode("header-unit-invalid", E, "列单位无效", "列名中的单位无法识别，该列未导入。"),
     IssueCode("year-out-of-round", E, "年度不在本批次", "列或单元格的年度不在本批次考察的年度内。"),
     IssueCode("column-missing", E, "缺少必需列", "名单缺少必需的字段列，每行都无法导入。"),
+    IssueCode("label-ignored", N, "栏目未读取", "申报表中不在字段目录里的栏目，旁边的数值未导入。"),
     IssueCode("column-ignored", W, "列已忽略", "列名不是字段目录中的字段，该列未导入。"),
     IssueCode("column-ignored-manual", N, "列按更正忽略", "评审人员更正为忽略的列未导入。"),
     IssueCode("column-mapped-manual", N, "列按更正读取", "列按评审人员的更正读作某个字段。"),

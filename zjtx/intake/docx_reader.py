@@ -61,10 +61,13 @@ def read_docx(path: Path) -> WordDocument:
             else:
                 sheet.unit_note = _unit_note(above)
                 result.sheets.append(sheet)
+                answered = _answered_cells(sheet)
+                if answered is not None:
+                    result.sheets.append(answered)
             above = []
             instructions = False  # a 填表说明 ends where the form's tables go on
         elif child.tag == p_tag:
-            text = _text(child)
+            text = " ".join(_text(child).splitlines())
             if text:
                 above.append((index, text))
             if _INSTRUCTIONS_HEADING.match(text):
@@ -79,6 +82,25 @@ def read_docx(path: Path) -> WordDocument:
             SheetData(name=BODY_TEXT, rows=paragraphs, ref_style="paragraph", row_numbers=numbers)
         )
     return result
+
+
+def _answered_cells(table: SheetData) -> SheetData | None:
+    """The cells of a table holding a label and its answer (研发机构级别：省级, a line each),
+    as rows of (label, answer) of the table's name, or None when there are none."""
+    rows: list[list[str]] = []
+    refs: list[tuple[int, int]] = []
+    for r, row in enumerate(table.rows):
+        for c, text in enumerate(row):
+            if not text or ("：" not in text and ":" not in text):
+                continue
+            for line in text.splitlines():
+                match = _LABELLED.match(line)
+                if match and not _INSTRUCTION.match(match.group(2)):
+                    rows.append([match.group(1), match.group(2)])
+                    refs.append((r, c))
+    if not rows:
+        return None
+    return SheetData(name=table.name, rows=rows, ref_style="cells", cell_refs=refs)
 
 
 def _unit_note(above: list[tuple[int, str]]) -> tuple[str, str, str] | None:
@@ -142,9 +164,9 @@ _SYMBOLS = {
 def _text(element: object) -> str:
     from docx.oxml.ns import qn
 
-    t, sym, fld = qn("w:t"), qn("w:sym"), qn("w:fldChar")
+    t, sym, fld, br = qn("w:t"), qn("w:sym"), qn("w:fldChar"), qn("w:br")
     parts = []
-    for node in element.iter(t, qn("w:tab"), qn("w:br"), sym, fld):  # type: ignore[attr-defined]
+    for node in element.iter(t, qn("w:tab"), br, sym, fld):  # type: ignore[attr-defined]
         tag = node.tag
         if tag == t:
             text = node.text or ""
@@ -160,7 +182,7 @@ def _text(element: object) -> str:
         elif tag == fld:
             parts.append(_form_checkbox(node))
         else:
-            parts.append(" ")
+            parts.append("\n" if node.tag == br else " ")
     return "".join(parts).strip()
 
 

@@ -165,6 +165,15 @@ class _FormReader(FormReaderBase):
             return
         else:
             role, detail = "unknown", "字段目录中没有这个栏目，旁边的数值未导入"
+            figure = raw_text(self.value(sheet, r, value_col))
+            self.issue(
+                "label-ignored",
+                f"{self.at(sheet, r, c)}：栏目“{shown}”不是字段目录中的字段，旁边的“{figure}”未导入"
+                "（如是某个字段的别称，可在导入向导中指定对应字段）",
+                sheet,
+                sheet_ref(sheet, r, c),
+                severity=Severity.INFO,
+            )
         self.mappings.append(
             ColumnMapping(
                 header=shown, field=None, unit=None, year=None, cell=sheet_ref(sheet, r, c),
@@ -196,8 +205,8 @@ class _FormReader(FormReaderBase):
                     return
         beside = self.value(sheet, r, value_col)
         target = (r, value_col)
-        # A paragraph's answer is in it: the next paragraph answers something else.
-        if sheet.ref_style != "paragraph" and (
+        # A paragraph's (or a cell's) answer is in it: the next one answers something else.
+        if sheet.ref_style not in ("paragraph", "cells") and (
             beside in ("", None) or (isinstance(beside, str) and self.is_label(beside))
         ):
             below = self.label_above_value(sheet, r, c, value_col, covered)

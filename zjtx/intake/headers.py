@@ -212,10 +212,10 @@ def _find_year(text: str, evaluation_year: int) -> tuple[str, int | None, int | 
 # Words rosters add around a field's name: 年末从业人员, 企业注册日期, and after a count's
 # name Ⅰ类知识产权数, 研发人员总数 (研发机构数 is no 研发机构级别). Tried only when the text
 # as written names no field.
-_PREFIXES = ("近三年", "近3年", "年度", "年末", "年底", "全年", "截至", "企业")
+_PREFIXES = ("近三年", "近3年", "年度", "年末", "年底", "全年", "截至", "企业", "其中")
 _SUFFIXES = ("数量", "总数", "数")
 # A yes-or-no field asked as a question: 是否有自主品牌, 有无自主品牌, 是否为创新型中小企业.
-_QUESTIONS = ("是否为", "是否有", "是否已", "是否", "有无", "有没有")
+_QUESTIONS = ("是否为", "是否有", "是否已", "是否被", "是否", "有无", "有没有")
 
 
 def _lookup(

@@ -54,6 +54,9 @@ class SheetData:
     # "paragraph" (第5段 of a Word document's text, row r being paragraph row_numbers[r]).
     ref_style: str = "a1"
     row_numbers: list[int] = field(default_factory=list)
+    # "cells": rows of (label, answer) written together in a Word table's cells, row r from
+    # the table's cell cell_refs[r] (研发机构级别：省级).
+    cell_refs: list[tuple[int, int]] = field(default_factory=list)
 
 
 def sheet_ref(sheet: SheetData, row: int, col: int) -> str:
@@ -62,6 +65,9 @@ def sheet_ref(sheet: SheetData, row: int, col: int) -> str:
         return f"第{row + 1}行第{col + 1}列"
     if sheet.ref_style == "paragraph":
         return f"第{sheet.row_numbers[row]}段"
+    if sheet.ref_style == "cells":
+        r, c = sheet.cell_refs[row]
+        return f"第{r + 1}行第{c + 1}列"
     return cell_ref(row, col)
 
 
