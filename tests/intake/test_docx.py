@@ -93,6 +93,7 @@ def check_json(path, capsys) -> dict:
         ("企业名称（盖章）", ("2025年", "2024年", "2023年"), "经济指标（万元）"),
         ("申报单位", ("2023年度", "2024年度", "2025年度"), "单位：万元"),
         ("企业完整名称", ("近一年", "近两年", "近三年"), "金额（万元）"),
+        ("企业名称", ("2025年1-12月", "2024年（经审计）", "2023年12月31日"), "经济指标（万元）"),
     ],
 )
 def test_application_docx_reads_into_one_applicant(tmp_path, capsys, name_label, years, unit_note):
