@@ -390,3 +390,42 @@ def test_label_and_answer_in_one_cell_and_sub_labels(tmp_path):
     assert (
         "“上年度出口创汇（万元）”" in ignored[0].message and "“1,200”未导入" in ignored[0].message
     )
+
+
+def test_group_label_merged_down_over_sub_labels(tmp_path):
+    """A group label merged down over rows of sub-labels (主导产品 over 产品名称 | 上年度销售收入
+    | 从事该细分市场年限; 营业收入 over 2025年（万元）…) reads each sub-label with the group's
+    words and takes the answer beside it; the group no longer takes a sub-label as its
+    answer."""
+    document = docx.Document()
+    rows = [
+        ["企业名称", NAME, None],
+        ["统一社会信用代码", CODE_A, None],
+        ["主导产品", "产品名称", "精密行星减速机"],
+        [None, "上年度销售收入（万元）", "8600"],
+        [None, "从事该细分市场年限", "12"],
+        ["从业人员", "上年末从业人员总数（人）", "186"],
+        [None, "其中研发人员（人）", "32"],
+        ["营业收入", "2025年（万元）", "12800"],
+        [None, "2024年（万元）", "10500"],
+    ]
+    table = document.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text is not None:
+                table.cell(r, c).text = text
+    for r in (0, 1):
+        table.cell(r, 1).merge(table.cell(r, 2))
+    for top, bottom in ((2, 4), (5, 6), (7, 8)):
+        table.cell(top, 0).merge(table.cell(bottom, 0))
+    path = tmp_path / "a.docx"
+    document.save(path)
+    result = read(path)
+    assert [(i.code, i.cell) for i in result.issues if str(i.severity) != "info"] == []
+    values = result.applicants[0].values
+    assert values["lead_product"] == "精密行星减速机"
+    assert values["lead_product_revenue_y1"] == 8600
+    assert values["niche_years"] == 12
+    assert (values["employees_y1"], values["rd_staff_y1"]) == (186, 32)
+    assert (values["revenue_y1"], values["revenue_y2"]) == (12800, 10500)
+    assert result.applicants[0].provenance["lead_product"].cell == "第3行第3列"

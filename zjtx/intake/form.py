@@ -119,8 +119,14 @@ class _FormReader(FormReaderBase):
                     continue
                 if (r, c) in covered or (r, c) in consumed:
                     continue
-                match = self.match(label)
                 value_col = merged_end.get((r, c), c) + 1
+                group = self.group_rows(sheet, r, c, value_col, merged_end)
+                if group:
+                    for rr, sub, answer_col in group:
+                        consumed.add((rr, value_col))
+                        self.sub_label(sheet, label, sub, rr, value_col, answer_col, axes, covered)
+                    continue
+                match = self.match(label)
                 if match.kind not in _LABEL_KINDS:
                     self.unread_label(sheet, match, r, c, value_col, label)
                     continue
@@ -152,6 +158,58 @@ class _FormReader(FormReaderBase):
                         "year-out-of-round" if match.kind == "bad-year" else "header-unit-invalid"
                     )
                     self.issue(code, f"“{shown}”：{match.detail}；未导入", sheet, where_label)
+
+    def group_rows(
+        self, sheet: SheetData, r: int, c: int, value_col: int, merged_end: dict
+    ) -> list[tuple[int, str, int]]:
+        """The rows under a group label merged down over sub-labels (主导产品 over 产品名称 |
+        上年度销售收入, each row ending in its answer), as (row, sub-label, answer column); []
+        for any other label (a header merged over two rows of year columns is none)."""
+        bottom = next((r2 for r1, c1, r2, _ in sheet.merged if (r1, c1) == (r, c)), r)
+        rows = []
+        for rr in range(r, bottom + 1):
+            sub = self.value(sheet, rr, value_col)
+            answer_col = merged_end.get((rr, value_col), value_col) + 1
+            row = sheet.rows[rr] if rr < len(sheet.rows) else []
+            beyond = [v for v in row[answer_col + 1 :] if v not in ("", None)]
+            if (
+                not isinstance(sub, str)
+                or not sub.strip()
+                or _is_number(sub)
+                or answer_col >= len(row)
+                or beyond
+                or (isinstance(row[answer_col], str) and self.is_label(row[answer_col]))
+            ):
+                return []
+            rows.append((rr, sub, answer_col))
+        return rows if len(rows) > 1 else []
+
+    def sub_label(
+        self,
+        sheet: SheetData,
+        group: str,
+        sub: str,
+        r: int,
+        c: int,
+        answer_col: int,
+        axes: dict[int, _Axis | None],
+        covered: set[tuple[int, int]],
+    ) -> None:
+        """A sub-label read with its group's words (主导产品 + 产品名称 = 主导产品名称, 营业收入 +
+        2025年（万元）), else alone (其中研发人员 under 从业人员)."""
+        group_text, sub_text = _text(group), _text(sub)
+        overlap = next(
+            (n for n in range(min(len(group_text), len(sub_text)), 0, -1)
+             if group_text.endswith(sub_text[:n])),
+            0,
+        )  # fmt: skip
+        for text in (group_text + sub_text, group_text + sub_text[overlap:], sub_text):
+            match = self.match(text)
+            if match.kind == "field":
+                shown = f"{group_text} / {sub_text}"
+                self.field_label(sheet, match, r, c, answer_col, shown, axes, covered)
+                return
+        self.unread_label(sheet, self.match(sub_text), r, c, answer_col, sub)
 
     def unread_label(
         self, sheet: SheetData, match: HeaderMatch, r: int, c: int, value_col: int, label: str
