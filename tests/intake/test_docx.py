@@ -429,3 +429,26 @@ def test_group_label_merged_down_over_sub_labels(tmp_path):
     assert (values["employees_y1"], values["rd_staff_y1"]) == (186, 32)
     assert (values["revenue_y1"], values["revenue_y2"]) == (12800, 10500)
     assert result.applicants[0].provenance["lead_product"].cell == "第3行第3列"
+
+
+@pytest.mark.parametrize("corner", ["项目", "", "指标名称"])
+def test_years_as_rows_under_any_corner(tmp_path, corner):
+    """A table of years as rows is read whatever its corner says (项目, 指标名称 or nothing),
+    when the cells under the corner are years."""
+    document = docx.Document()
+    basic = document.add_table(rows=2, cols=2)
+    for r, (label, value) in enumerate((("企业名称", NAME), ("统一社会信用代码", CODE_A))):
+        basic.cell(r, 0).text, basic.cell(r, 1).text = label, value
+    rows = [[corner, "营业收入（万元）", "研发费用（万元）"], ["2025年", "12800", "760"]]
+    rows.append(["2024年", "10500", "610"])
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = tmp_path / "a.docx"
+    document.save(path)
+    result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) != "info"] == []
+    values = result.applicants[0].values
+    assert (values["revenue_y1"], values["revenue_y2"]) == (12800, 10500)
+    assert (values["rd_expense_y1"], values["rd_expense_y2"]) == (760, 610)

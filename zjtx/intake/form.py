@@ -48,6 +48,8 @@ _UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数�
 _UNIT_TEXT = re.compile(
     r"^[(（]?(?:金额)?(?:单位[:：]?)?(百万元|亿元|万元|千元|元|%|人|项|个|名|级|分|年|家)[)）]?$"
 )
+# A corner over a column of years that does not say 年度: 项目, 指标, or nothing.
+_CORNER_WORDS = frozenset({"", "项目", "指标", "指标名称", "项目名称", "科目", "主要指标"})
 _NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.\s]+%?$")
 
 
@@ -491,7 +493,12 @@ class _FormReader(FormReaderBase):
             for c0, head in enumerate(row):
                 if not isinstance(head, str) or (r, c0) in consumed:
                     continue
-                if clean(split_units(head)[0]) not in YEAR_COLUMN_WORDS:
+                corner = clean(split_units(head)[0])
+                if corner not in YEAR_COLUMN_WORDS and not (
+                    # 项目 or nothing in the corner, years under it
+                    corner in _CORNER_WORDS
+                    and year_cell(self.value(sheet, r + 1, c0)) != (None, None)
+                ):
                     continue
                 indicators = []
                 for c, text in enumerate(row):
