@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import xlwt
 
-from tests.intake.helpers import CODE_A, CODE_B, issue_tuples, read, write_xlsx
+from tests.intake.helpers import CODE_A, CODE_B, CODE_C, issue_tuples, read, write_xlsx
 from zjtx.intake import Cancelled, read_applicants
 from zjtx.intake.synthetic import valid_uscc
 
@@ -66,24 +66,48 @@ def test_delimiter_is_the_one_that_splits_the_header(tmp_path, separator):
     ]
 
 
-def test_csv_row_wider_than_its_header_is_blocked_as_shifted(tmp_path):
-    """A comma figure written without quotes (2,000.00) splits into two values and shifts the
-    rest of its row: the row is blocked with one error naming the row, not read shifted; the
-    padding commas of an Excel export are no such row."""
+def test_csv_row_wider_than_its_header(tmp_path):
+    """A comma figure written without quotes (2,000.00) splits in two and shifts the rest of
+    its row: that row is blocked with one error naming the split, not read shifted. A row
+    with a value beyond the header otherwise (a 备注 without a header) is read, and a warning
+    names the values left out; an Excel export's padding commas are no such row."""
     path = tmp_path / "r.csv"
     path.write_text(
         "企业名称,统一社会信用代码,2025年营业收入（万元）,成立日期,研发人员\n"
         f"甲公司,{CODE_A},2,000.00,2019-03-01,12\n"
-        f"乙公司,{CODE_B},900,2018-01-05,8,,,\n",
+        f"乙公司,{CODE_B},900,2018-01-05,8,,,\n"
+        f"丙公司,{CODE_C},800,2018-01-05,8,已核实\n",
         "utf-8",
     )
     result = read(path)
-    assert [a.values["name"] for a in result.applicants] == ["乙公司"]
-    assert issue_tuples(result) == [("F2", None, "csv-row-too-wide", "error")]
-    message = result.issues[0].message
-    assert "第 2 行有 6 个值" in message and "表头只有 5 列" in message
-    assert "千分位逗号" in message
+    assert [a.values["name"] for a in result.applicants] == ["乙公司", "丙公司"]
+    assert result.applicants[1].values["rd_staff_y1"] == 8
+    assert issue_tuples(result) == [
+        ("C2", None, "csv-row-too-wide", "error"),
+        ("F4", None, "csv-row-too-wide", "warning"),
+    ]
+    shifted, extra = (issue.message for issue in result.issues)
+    assert "“2”“000.00”" in shifted and "千分位逗号" in shifted and "本行未导入" in shifted
+    assert "第 4 行在表头的 5 列之外还有 1 个值（F4 起）" in extra and "未导入" in extra
     assert result.files[0].rows_blocked == 1
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '"' + ";".join(f"ZL20211000000{i}.X" for i in range(1, 8)) + '"',
+        "软件开发;技术咨询;系统集成;运维服务;数据服务;咨询;培训",
+    ],
+)
+def test_comma_file_with_semicolons_in_a_cell_stays_a_comma_file(tmp_path, cell):
+    """A comma file whose cells list things with semicolons (patents, products) is still split
+    by its commas: the separator is the one every line agrees on, not the widest line's."""
+    path = tmp_path / "r.csv"
+    header = "企业名称,统一社会信用代码,主导产品名称,2025年营业收入（万元）"
+    path.write_text(f"{header}\n甲公司,{CODE_A},{cell},1000\n乙公司,{CODE_B},减速机,900\n", "utf-8")
+    result = read(path)
+    assert issue_tuples(result) == []
+    assert [a.values["revenue_y1"] for a in result.applicants] == [1000, 900]
 
 
 def test_dates_typed_into_number_cells_read_as_typed(tmp_path):

@@ -582,6 +582,20 @@ def test_a_figure_merged_over_several_enterprises_is_flagged_on_each(tmp_path):
     )
     assert result.summary["files"][0]["rows_imported"] == 3
 
+    # Over one enterprise and its total row, a blank row, or a placeholder: nothing to warn.
+    path = write_xlsx(
+        tmp_path / "s.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", "上年度营业收入", "上年度研发费用"],
+            ["甲公司", CODE_A, 100, "-"],
+            ["乙公司", CODE_B, 90, None],
+            ["合计", None, 190, None],
+            [None, None, None, None],
+        ],
+        merges=("C3:C4", "D2:D3", "C5:C6"),
+    )
+    assert not [i for i in read(path).issues if i.code == "figure-in-merged-cell"]
+
 
 @pytest.mark.parametrize(
     ("note", "merges"),

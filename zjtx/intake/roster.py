@@ -26,12 +26,13 @@ from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.roster_rows import (
+    RowIssue,
     hidden_row_message,
     merged_down,
     money_unit_note,
     repeats_header,
-    shifted_row,
     total_cell,
+    wide_row,
 )
 from zjtx.intake.sheet_data import SheetData, cell_ref, column_letter
 from zjtx.intake.values import (
@@ -603,8 +604,8 @@ def iter_roster_records(
     ]
     # Where a total row writes its word: the name column or any column before it (序号).
     total_cols = range(name_cols[0].index + 1) if name_cols else range(0)
-    merged_warnings: dict[int, list[tuple[str, str, str, str]]] = {}
-    filled = merged_down(sheet, layout, field_cols, file, file_issues, merged_warnings)
+    row_issues: dict[int, list[RowIssue]] = {}
+    filled = merged_down(sheet, layout, field_cols, file, file_issues, row_issues)
     header_rows = rows[layout.first_row : layout.first_row + layout.height]
     delimited_width = max(map(len, header_rows)) if sheet.delimited else 0
     hidden_rows = sheet.hidden_rows
@@ -713,12 +714,14 @@ def iter_roster_records(
                     provenance.moved = {}
                 provenance.moved[key] = letters[c]
         if delimited_width and width > delimited_width:
-            shifted = shifted_row(row, delimited_width, r)
-            if shifted is not None:
+            wide = wide_row(row, delimited_width, r)
+            if wide is not None and wide.severity is Severity.ERROR:
                 # Values after the split are shifted: none is kept but the identity.
-                deferred = [shifted]
+                deferred = [(wide.code, wide.message, None, wide.cell)]
                 for key in [k for k in values if k != "name" and k != "uscc"]:
                     del values[key]
+            elif wide is not None:
+                row_issues.setdefault(r, []).append(wide)
         uscc = values.get("uscc")
         if uscc is None and uscc_col is not None:
             raw = row[uscc_col] if uscc_col < width else ""
@@ -728,8 +731,10 @@ def iter_roster_records(
             record.uscc_text = uscc
         for code, message, key, where in deferred:
             record.add(code, Severity.ERROR, message, field_key=key, cell=where)
-        for code, message, key, where in merged_warnings.get(r, ()):
-            record.add(code, Severity.WARNING, message, field_key=key, cell=where)
+        for issue in row_issues.get(r, ()):
+            record.add(
+                issue.code, issue.severity, issue.message, field_key=issue.field, cell=issue.cell
+            )
         if r in hidden_rows:
             record.add("row-hidden", Severity.INFO, hidden_row_message(r), cell=record.source.cell)
         for c in formula_rows.get(r, ()):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, NamedTuple
 
 from zjtx.domain.fields import FieldType
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.sheet_data import SheetData, cell_ref
-from zjtx.intake.values import normalise_text, raw_text
+from zjtx.intake.values import is_placeholder, normalise_text, raw_text
 
 # A total row's word, alone or followed by a count or a colon: 合计, 合计（2家）, 小计：
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)(?:[(（:：].*)?$")
@@ -56,19 +56,28 @@ def merged_down(
     fields: list[Column],
     file: str,
     file_issues: list[Issue],
-    row_warnings: dict[int, list[tuple[str, str, str, str]]],
+    row_issues: dict[int, list[RowIssue]],
 ) -> dict[int, list[Any]]:
     """Data rows with a value merged down over several rows copied into each covered cell (a
     district or 申报类型 written once for a block of enterprises), by row; a note names each
     merged range. Identity columns and figures are not filled: a merged name is one
-    enterprise's rows, a merged amount may be the first's or the block's, so each covered row
-    gets a warning in ``row_warnings`` (code, message, field, cell, by row)."""
+    enterprise's rows, and a merged amount over several enterprises may be the first's or
+    the block's, so each of them gets a warning, added to ``row_issues`` by row."""
     # A figure merged over several enterprises is a block's, not each one's: only words
     # (district, 申报类型, 是/否, a date) are copied down.
     numeric = (FieldType.MONEY, FieldType.PERCENT, FieldType.INT, FieldType.DECIMAL)
     columns = {
         c.index: c for c in fields if c.spec is not None and c.spec.key not in ("name", "uscc")
     }
+    identities = [c.index for c in fields if c.spec is not None and c.spec.key in ("name", "uscc")]
+
+    def identity(row: list[Any]) -> bool:
+        """Whether a row names an enterprise (not a blank or a total row)."""
+        return any(
+            c < len(row) and not _blank(row[c]) and total_cell(row, range(c, c + 1)) is None
+            for c in identities
+        )
+
     rows = sheet.rows
     filled: dict[int, list[Any]] = {}
     for r1, c1, r2, c2 in sorted(sheet.merged):
@@ -79,7 +88,9 @@ def merged_down(
         if value is None or (value.__class__ is str and not value.strip()):
             continue
         if column.spec.type in numeric:
-            _warn_merged_figure(r1, r2, c1, column, raw_text(value), row_warnings)
+            enterprises = [r for r in range(r1, min(r2, len(rows) - 1) + 1) if identity(rows[r])]
+            if len(enterprises) > 1 and not is_placeholder(value):
+                _warn_merged_figure(r1, r2, enterprises, column, raw_text(value), row_issues)
             continue
         for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
             row = filled.get(r)
@@ -107,24 +118,31 @@ def merged_down(
 
 
 def _warn_merged_figure(
-    r1: int, r2: int, c: int, column: Column, shown: str, row_warnings: dict[int, list[Any]]
+    r1: int,
+    r2: int,
+    enterprises: list[int],
+    column: Column,
+    shown: str,
+    row_issues: dict[int, list[RowIssue]],
 ) -> None:
+    c = column.index
     where = f"{cell_ref(r1, c)}:{cell_ref(r2, c)}"
     label = column.spec.relative_label()
-    first = (
-        f"{label}：合并单元格 {where} 的“{shown}”跨第 {r1 + 1}–{r2 + 1} 行，只读作第 {r1 + 1} 行"
-        "企业的数值；如是几家企业的合计或共用，请分别填写"
-    )
-    row_warnings.setdefault(r1, []).append(
-        ("figure-in-merged-cell", first, column.spec.key, cell_ref(r1, c))
-    )
-    for r in range(r1 + 1, r2 + 1):
-        other = (
-            f"{label}：本行在合并单元格 {where} 内，其“{shown}”只读作第 {r1 + 1} 行企业的数值，"
-            "本行此项为空：请分别填写"
-        )
-        row_warnings.setdefault(r, []).append(
-            ("figure-in-merged-cell", other, column.spec.key, cell_ref(r, c))
+    for r in enterprises:
+        if r == r1:
+            message = (
+                f"{label}：合并单元格 {where} 的“{shown}”跨第 {r1 + 1}–{r2 + 1} 行，只读作第 {r1 + 1} 行"
+                "企业的数值；如是几家企业的合计或共用，请分别填写"
+            )
+        else:
+            message = (
+                f"{label}：本行在合并单元格 {where} 内，其“{shown}”只读作第 {r1 + 1} 行企业的数值，"
+                "本行此项为空：请分别填写"
+            )
+        row_issues.setdefault(r, []).append(
+            RowIssue(
+                "figure-in-merged-cell", Severity.WARNING, message, column.spec.key, cell_ref(r, c)
+            )
         )
 
 
@@ -137,26 +155,58 @@ def repeats_header(row: list[Any], header_cells: list[tuple[int, str]]) -> bool:
     return True
 
 
-def shifted_row(row: list[Any], width: int, r: int) -> tuple[str, str, None, str] | None:
-    """The error of a delimited text row holding more values than its header has columns, as
-    (code, message, field, cell), or None: a figure with an unquoted comma (2,000.00) split in
-    two and shifted every value after it. Empty cells beyond the header (an export's padding)
-    are no such row."""
-    filled = [c for c in range(width, len(row)) if _filled(row[c])]
-    if not filled:
+class RowIssue(NamedTuple):
+    """An issue of one data row, found before the row's record exists."""
+
+    code: str
+    severity: Severity
+    message: str
+    field: str | None
+    cell: str
+
+
+# Two cells that were one figure before an unquoted thousands comma split them: "2" "000.00".
+_FIGURE_HEAD = re.compile(r"^[-+]?\d{1,3}$")
+_FIGURE_TAIL = re.compile(r"^\d{3}(?:\.\d+)?$")
+
+
+def wide_row(row: list[Any], width: int, r: int) -> RowIssue | None:
+    """What a delimited text row holding values beyond its header's ``width`` columns is, or
+    None (an export's padding is empty). An error when a figure was split by an unquoted
+    comma (2,000.00 as "2" "000.00"), which shifted every value after it; otherwise a
+    warning that the values beyond the header are not read."""
+    extra = [c for c in range(width, len(row)) if not _blank(row[c])]
+    if not extra:
         return None
-    return (
+    for c in range(len(row) - 1):
+        head, tail = row[c], row[c + 1]
+        if (
+            head.__class__ is str
+            and tail.__class__ is str
+            and _FIGURE_HEAD.match(head.strip())
+            and _FIGURE_TAIL.match(tail.strip())
+        ):
+            return RowIssue(
+                "csv-row-too-wide",
+                Severity.ERROR,
+                f"第 {r + 1} 行比表头多出值，其中“{head.strip()}”“{tail.strip()}”像是一个数字被"
+                f"千分位逗号拆开（{head.strip()},{tail.strip()} 没有加引号），其后的值已错位，"
+                "本行未导入：请去掉数字中的逗号或给该值加上引号",
+                None,
+                cell_ref(r, c),
+            )
+    return RowIssue(
         "csv-row-too-wide",
-        f"第 {r + 1} 行有 {filled[-1] + 1} 个值，表头只有 {width} 列：其后的值可能已错位"
-        "（常见原因是数字中的千分位逗号没有加引号，如 2,000.00），本行未导入："
-        "请去掉数字中的逗号或给该值加上引号",
+        Severity.WARNING,
+        f"第 {r + 1} 行在表头的 {width} 列之外还有 {len(extra)} 个值（{cell_ref(r, extra[0])} 起），"
+        "表头没有这些列，这些值未导入；如该行的值已错位，请核对",
         None,
-        cell_ref(r, filled[0]),
+        cell_ref(r, extra[0]),
     )
 
 
-def _filled(value: Any) -> bool:
-    return value is not None and (value.__class__ is not str or bool(value.strip()))
+def _blank(value: Any) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
 
 
 def hidden_row_message(r: int) -> str:

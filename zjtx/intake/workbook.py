@@ -7,6 +7,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -734,18 +735,24 @@ _WORDY = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 
 
 def _delimiter(lines: list[str]) -> str:
-    """The separator that splits the header into the most named cells: a comma, tab, semicolon
-    or bar. Counted on the widest line, so a title line above the header, or a figure with a
-    comma in a semicolon file (1,234.50), does not decide it; a tie keeps the comma."""
-    best, best_width = ",", 0
+    """The separator the lines agree on: a comma, tab, semicolon or bar, whichever splits the
+    most lines into the same number of cells (two or more), a header of named cells among
+    them. A list in one cell (专利1;专利2) or a figure with a comma in a semicolon file
+    (1,234.50) splits only some lines, and a title line none; a tie keeps the comma."""
+    best, best_score = ",", (0, 0)
     for candidate in (",", "\t", ";", "|"):
         try:
-            parsed = list(csv.reader(lines, delimiter=candidate))
+            parsed = [row for row in csv.reader(lines, delimiter=candidate) if any(row)]
         except csv.Error:
             continue
-        width = max((sum(1 for cell in row if _WORDY.search(cell)) for row in parsed), default=0)
-        if width > best_width:
-            best, best_width = candidate, width
+        widths = Counter(len(row) for row in parsed if len(row) > 1)
+        named = max((sum(1 for cell in row if _WORDY.search(cell)) for row in parsed), default=0)
+        if not widths or named < 2:
+            continue
+        width, agreeing = widths.most_common(1)[0]
+        score = (agreeing, width)
+        if score > best_score:
+            best, best_score = candidate, score
     return best
 
 
