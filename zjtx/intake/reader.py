@@ -307,41 +307,55 @@ def _without_repeated_sheets(
 ) -> list[Record]:
     """The records without those of a sheet repeating other sheets of the workbook row for row,
     value for value (a 汇总 sheet over the district sheets; a sheet pasted twice), with a note
-    naming it. A later sheet gives way to earlier ones; a sheet with any row of its own, or
-    any value differing, is kept (its copies are then duplicates the gate blocks)."""
-    by_sheet = {name: [r for r in records if r.sheet == name] for name in names}
-    kept = dict(by_sheet)
-    for name in reversed(names):
-        mine = by_sheet[name]
-        others: dict[tuple, str | None] = {}
-        for other, rows in kept.items():
-            if other != name:
-                for record in rows:
-                    others.setdefault(_identity(record), other)
-        sources = [others.get(_identity(record), "") for record in mine]
-        if not mine or "" in sources:
-            continue
-        del kept[name]
-        counts["rows_blank"] += len(mine)
-        where = "".join(f"“{source}”" for source in dict.fromkeys(sources))
-        _file_issue(
-            file_result,
-            "sheet-repeats-others",
-            Severity.INFO,
-            f"{shown}：工作表“{name}”的 {len(mine)} 家企业与工作表{where}中的完全相同（每一项数值"
-            "都一致），视为汇总或副本，未重复导入",
-        )
-    if len(kept) == len(by_sheet):
+    naming it and its rows counted as skipped. The sheet with the most rows is tried first (a
+    汇总 repeats the districts, not they it), and of two equal copies the later gives way; a
+    sheet with a row of its own, a value differing or a value that could not be read is kept
+    (its copies are then duplicates the gate blocks)."""
+    by_sheet: dict[str | None, list[Record]] = {name: [] for name in names}
+    sheets_of: dict[Any, set[str | None]] = {}
+    for record in records:
+        by_sheet.setdefault(record.sheet, []).append(record)
+        sheets_of.setdefault(record.values.get("uscc"), set()).add(record.sheet)
+    if all(len(found) < 2 for code, found in sheets_of.items() if code):
+        return records  # no enterprise on two sheets: nothing repeats
+    identities = {name: [_identity(record) for record in rows] for name, rows in by_sheet.items()}
+    holders: dict[tuple, list[str | None]] = {}  # an enterprise's row -> the sheets holding it
+    for name in names:
+        for identity in dict.fromkeys(identities[name]):
+            holders.setdefault(identity, []).append(name)
+    kept = set(names)
+    order = sorted(range(len(names)), key=lambda i: (-len(by_sheet[names[i]]), -i))
+    for name in (names[i] for i in order):
+        sources = []
+        for identity in identities[name]:
+            source = next((h for h in holders.get(identity, ()) if h != name and h in kept), None)
+            if identity is None or source is None:
+                break
+            sources.append(source)
+        else:
+            if not sources:
+                continue
+            kept.discard(name)
+            counts["rows_blank"] += len(sources)
+            where = "".join(f"“{source}”" for source in sorted(set(sources), key=names.index))
+            _file_issue(
+                file_result,
+                "sheet-repeats-others",
+                Severity.INFO,
+                f"{shown}：工作表“{name}”的 {len(sources)} 家企业与工作表{where}中的完全相同"
+                "（每一项数值都一致），视为汇总或副本，未重复导入",
+            )
+    if len(kept) == len(names):
         return records
     return [record for record in records if record.sheet in kept]
 
 
-def _identity(record: Record) -> tuple:
-    """An enterprise's row as read, for finding the same row on another sheet (never equal
-    for a row without a code)."""
+def _identity(record: Record) -> tuple | None:
+    """An enterprise's row as read, for finding the same row on another sheet; None for a row
+    without a code or with an issue (a value that could not be read is no empty cell)."""
     values = record.values
-    if not values.get("uscc"):
-        return (id(record),)
+    if not values.get("uscc") or record.issues:
+        return None
     return tuple(sorted(values.items(), key=lambda item: item[0]))
 
 
