@@ -253,10 +253,13 @@ def test_ticked_boxes_give_the_ticked_option(tmp_path):
         ("C7", "application_type", "value-unreadable", "error"),
         ("D8", "high_tech_enterprise", "value-unreadable", "error"),
     ]
-    messages = [issue.message for issue in result.issues]
+    messages = [issue.message for issue in result.issues if issue.severity == "error"]
     assert "“□新申报 □复核”没有勾选任何一项" in messages[0]
     assert "勾选了不止一项（新申报、复核）" in messages[2]
     assert "勾选的“其他”" in messages[3]
+    notes = [i.message for i in result.issues if i.code == "value-read-as"]
+    assert "申报类型：“☑新申报 □复核”读作“新申报”" in notes[0]
+    assert "有效期内的高新技术企业：“■是 □否”读作“是”" in notes[1]
 
 
 def test_losses_as_accountants_and_word_write_them(tmp_path):
@@ -685,9 +688,10 @@ def test_amounts_with_a_currency_sign(tmp_path):
 
 
 def test_research_institution_written_out_gives_its_level(tmp_path):
-    """研发机构级别 written as the institution (省级工程技术研究中心) reads as its level; with
-    several institutions the field takes the highest, as it is defined; 省级以上 and a name
-    without a level are refused."""
+    """研发机构级别 written as the institution (省级工程技术研究中心) reads as its level, with a
+    note; with several institutions the field takes the highest, as it is defined; 省级以上,
+    an institution without a level, and a level before something that is no institution
+    (省级申报中, 国家级高新技术企业) are refused."""
     from zjtx.intake.synthetic import valid_uscc
 
     header = ["企业名称", "统一社会信用代码", "研发机构级别"]
@@ -699,15 +703,19 @@ def test_research_institution_written_out_gives_its_level(tmp_path):
         "省部级重点实验室",
         "省级以上",
         "企业技术中心",
+        "省级申报中",
+        "国家级高新技术企业",
     ]
     rows = [[f"公司{i}", valid_uscc(8300 + i), cell] for i, cell in enumerate(cells)]
     result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
     levels = [a.values.get("rd_institution_level") for a in result.applicants]
     assert levels == ["provincial", "national", "provincial", "below", "provincial"]
     assert issue_tuples(result) == [
-        ("C7", "rd_institution_level", "value-unreadable", "error"),
-        ("C8", "rd_institution_level", "value-unreadable", "error"),
+        (f"C{r}", "rd_institution_level", "value-unreadable", "error") for r in (7, 8, 9, 10)
     ]
+    notes = [i for i in result.issues if i.code == "value-read-as"]
+    assert [i.cell for i in notes] == ["C2", "C3", "C4", "C5", "C6"]
+    assert "研发机构级别：“市级工程研究中心、省级企业技术中心”读作“省级”" in notes[2].message
 
 
 def test_ranks_beyond_ten_in_chinese_numerals(tmp_path):

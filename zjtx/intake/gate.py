@@ -18,6 +18,7 @@ from zjtx.intake.values import (
     clean_text,
     control_characters,
     is_placeholder,
+    reading_note,
     shown_text,
     tidy,
 )
@@ -49,6 +50,22 @@ _RULES: dict[int, tuple[Any, ...]] = {}
 
 
 EARLIEST_DATE = date(1900, 1, 1)
+
+
+_CHOICES: dict[int, tuple[FieldCatalogue, dict[str, FieldSpec]]] = {}
+
+
+def _choice_specs(catalogue: FieldCatalogue) -> dict[str, FieldSpec]:
+    """The fields answered by a choice (yes or no, an option, a level), by key."""
+    cached = _CHOICES.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        choices = {
+            spec.key: spec
+            for spec in catalogue
+            if spec.type in (FieldType.ENUM, FieldType.BOOL) or spec.unit == "级"
+        }
+        cached = _CHOICES[id(catalogue)] = (catalogue, choices)
+    return cached[1]
 
 
 def _rules(
@@ -181,6 +198,13 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     values = record.values
     required, bounds, texts, percents, dates = _rules(catalogue)
     _check_texts(record, texts)
+    choices = _choice_specs(catalogue)
+    for key in values.keys() & choices.keys():
+        raw = _raw(record, key)
+        # A choice written as itself is short (是, 新申报, 市级以下); only longer text is read.
+        note = reading_note(choices[key], raw, values[key]) if len(raw) > 4 else None
+        if note is not None:
+            record.add("value-read-as", Severity.INFO, note, field_key=key)
     for spec in required:
         if spec.key not in values and not any(issue.field == spec.key for issue in record.issues):
             record.add(

@@ -729,7 +729,9 @@ def _option_key(text: str) -> str:
 # 研发机构级别 written as the institutions themselves (省级工程技术研究中心, 市级…、省级…): each
 # names its level first; the field is the highest (national first).
 _INSTITUTION = re.compile(
-    r"(国家级|省部级|省级|市级|区县级|县区级|区级|县级)(?!以上|以下|及以上)[\u4e00-\u9fff]{2,}"
+    r"(国家级|省部级|省级|市级|区县级|县区级|区级|县级)(?!以上|以下|及以上)[\u4e00-\u9fff]*?"
+    r"(?:工程技术研究中心|企业技术中心|技术中心|重点实验室|实验室|工程研究中心|工程中心|研究中心"
+    r"|研发中心|研究院|研究所|工作站|创新中心|设计中心|中试基地)"
 )
 _INSTITUTION_LEVELS = {"国家级": "national", "省部级": "provincial", "省级": "provincial"}
 _INSTITUTION_LEVELS |= {"市级": "municipal"}
@@ -746,6 +748,19 @@ def _institution_level(key: str) -> str | None:
             return None
         found.append(_INSTITUTION_LEVELS.get(match.group(1), "below"))
     return min(found, key=_LEVEL_ORDER.index) if found else None
+
+
+def reading_note(spec: FieldSpec, raw: str, value: Any) -> str | None:
+    """What a choice written otherwise than as itself was read as, for a note: the box ticked
+    in a row of boxes (☑新申报 □复核), the level of the institutions named (省级…中心)."""
+    institutions = spec.key == "rd_institution_level" and _institution_level(_option_key(raw))
+    if not (institutions or _boxes(raw)):
+        return None
+    if value is True or value is False:
+        shown = "是" if value else "否"
+    else:
+        shown = dict(spec.options).get(value, str(value))
+    return f"{spec.relative_label()}：“{shown_text(raw)}”读作“{shown}”"
 
 
 def _enum_converter(spec: FieldSpec) -> Converter:
