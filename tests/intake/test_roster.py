@@ -671,18 +671,20 @@ def test_answers_as_applicants_write_them(tmp_path):
 
 def test_amounts_with_a_currency_sign(tmp_path):
     """An amount typed with the yuan's sign or name (¥1,234.50, ￥900, 人民币 800万元, RMB 700)
-    is that amount in the column's unit, or in the unit it writes; a foreign currency ($100,
-    100美元) is refused, saying it must be converted."""
+    is that amount in the column's unit, or in the unit it writes; ¥ - (the accounting
+    format's zero) is 0; a foreign currency ($100, 100美元) is refused, saying it must be
+    converted."""
     from zjtx.intake.synthetic import valid_uscc
 
     header = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"]
-    cells = ["¥1,234.50", "￥900", "人民币 800万元", "RMB 700", "$100", "USD 100", "100万美元"]
+    cells = ["¥1,234.50", "￥900", "人民币 800万元", "RMB 700", "¥ -", "人民币：600万元"]
+    cells += ["$100", "USD 100", "100万美元"]
     rows = [[f"公司{i}", valid_uscc(8200 + i), cell] for i, cell in enumerate(cells)]
     result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
     amounts = [a.values.get("revenue_y1") for a in result.applicants]
-    assert amounts == [Decimal("1234.5"), 900, 800, 700]
+    assert amounts == [Decimal("1234.5"), 900, 800, 700, 0, 600]
     assert issue_tuples(result) == [
-        (f"C{r}", "revenue_y1", "value-unreadable", "error") for r in (6, 7, 8)
+        (f"C{r}", "revenue_y1", "value-unreadable", "error") for r in (8, 9, 10)
     ]
     assert all("外币" in issue.message for issue in result.issues)
 
@@ -908,7 +910,7 @@ def test_hidden_sheet_with_a_roster_is_read_and_other_sheets_reported(tmp_path):
 @pytest.mark.parametrize("kind", ["xlsx", "xls"])
 def test_hidden_rows_are_read_with_a_note(tmp_path, kind):
     """Rows hidden in the workbook, by hand or by a filter, hold enterprises as sent: each is
-    read, and gets a note saying its row was hidden; visible rows get none."""
+    read, and one note for the sheet names the hidden rows read."""
     rows = [["企业名称", "统一社会信用代码"], ["甲公司", CODE_A], ["乙公司", CODE_B]]
     rows.append(["丙公司", CODE_C])
     if kind == "xlsx":
@@ -936,8 +938,9 @@ def test_hidden_rows_are_read_with_a_note(tmp_path, kind):
     result = read(path)
     assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B, CODE_C]
     assert issue_tuples(result, include_info=True) == [("3:3", None, "row-hidden", "info")]
-    assert result.issues[0].uscc == CODE_B
-    assert "第 3 行在工作簿中被隐藏（手动隐藏或被筛选），已照常读取" in result.issues[0].message
+    assert "第 3 行（共 1 行）在工作簿中被隐藏（手动隐藏或被筛选），其中的企业已照常读取" in (
+        result.issues[0].message
+    )
 
 
 def test_group_titles_over_ordinary_columns_and_units_from_the_group(tmp_path):

@@ -27,7 +27,7 @@ from zjtx.intake.mapping import stored_unit
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.roster_rows import (
     RowIssue,
-    hidden_row_message,
+    hidden_rows_issue,
     merged_down,
     money_unit_note,
     repeats_header,
@@ -608,7 +608,7 @@ def iter_roster_records(
     filled = merged_down(sheet, layout, field_cols, file, file_issues, row_issues)
     header_rows = rows[layout.first_row : layout.first_row + layout.height]
     delimited_width = max(map(len, header_rows)) if sheet.delimited else 0
-    hidden_rows = sheet.hidden_rows
+    hidden_rows, hidden_read = sheet.hidden_rows, []
     for r in range(layout.data_start, last + 1):
         row = rows[r]
         excel_row = r + 1
@@ -736,7 +736,7 @@ def iter_roster_records(
                 issue.code, issue.severity, issue.message, field_key=issue.field, cell=issue.cell
             )
         if r in hidden_rows:
-            record.add("row-hidden", Severity.INFO, hidden_row_message(r), cell=record.source.cell)
+            hidden_read.append(r)
         for c in formula_rows.get(r, ()):
             column = mapped_cols.get(c)
             if column is None or column.match.kind == "serial":
@@ -789,3 +789,5 @@ def iter_roster_records(
                 )
             )
         yield record
+    if hidden_read:
+        file_issues.append(hidden_rows_issue(hidden_read, file, sheet_name))

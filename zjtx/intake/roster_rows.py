@@ -209,7 +209,23 @@ def _blank(value: Any) -> bool:
     return value is None or (value.__class__ is str and not value.strip())
 
 
-def hidden_row_message(r: int) -> str:
-    return (
-        f"第 {r + 1} 行在工作簿中被隐藏（手动隐藏或被筛选），已照常读取：如该企业不应申报，请核对"
+def hidden_rows_issue(rows: list[int], file: str, sheet: str | None) -> Issue:
+    """One note naming the hidden rows whose enterprises were read (第 3、5–9 行)."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and spans[-1][1] == r - 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    shown = "、".join(f"{a + 1}" if a == b else f"{a + 1}–{b + 1}" for a, b in spans[:20])
+    more = " 等" if len(spans) > 20 else " "
+    return Issue(
+        code="row-hidden",
+        severity=Severity.INFO,
+        message=f"第 {shown}{more}行（共 {len(rows)} 行）在工作簿中被隐藏（手动隐藏或被筛选），"
+        "其中的企业已照常读取：如有不应申报的企业，请核对",
+        file=file,
+        sheet=sheet,
+        cell=f"{rows[0] + 1}:{rows[0] + 1}",
+        row=rows[0] + 1,
     )

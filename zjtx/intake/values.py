@@ -133,7 +133,10 @@ MAX_MAGNITUDE = 18
 _MAGNITUDE_LIMIT = 10**MAX_MAGNITUDE
 # The yuan's sign or name before an amount (¥1,234.50, 人民币800万元): the amount in the unit
 # of its column or the unit it writes. A foreign currency anywhere in the text is refused.
-_YUAN_SIGN = re.compile(r"^(?:¥|人民币|RMB|CNY)(.+)$", re.IGNORECASE)
+_YUAN_SIGN = re.compile(r"^(?:¥|人民币|RMB|CNY):?(.+)$", re.IGNORECASE)
+# Excel's accounting format shows a zero as a dash after the sign (¥ -), as exports keep it.
+_ACCOUNTING_ZERO = frozenset({"-", "—", "–", "－"})
+ZERO_AMOUNT = Decimal(0)
 _FOREIGN_CURRENCY = re.compile(r"[$€£]|美元|欧元|港元|港币|日元|英镑|USD|EUR|HKD|JPY|GBP", re.I)
 # A number as Excel shows it when too wide for its column (9.13201E+17): its digits are gone.
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
@@ -404,6 +407,8 @@ def _money_converter(spec: FieldSpec, header_power: int) -> Converter:
                     "请按人民币折算后填写",
                 )
             yuan = _YUAN_SIGN.match(text)
+            if yuan is not None and yuan.group(1) in _ACCOUNTING_ZERO:
+                return ZERO_AMOUNT
             number, unit = (
                 _text_number(spec, yuan.group(1), value) if yuan else _text_number(spec, value)
             )
@@ -828,7 +833,7 @@ def _text_converter(spec: FieldSpec) -> Converter:
                         raise CellError(
                             "uscc-as-number",
                             f"统一社会信用代码“{value}”是 Excel 以科学计数法显示的数字，"
-                            "后几位已丢失：请把该列设为文本格式后按原代码重新录入",
+                            "后几位已丢失：请把该单元格设为文本格式后按原代码重新录入",
                         )
                     # The code has capitals only; the gate notes a code written in small ones.
                     value = value.upper()
