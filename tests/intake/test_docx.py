@@ -452,3 +452,36 @@ def test_years_as_rows_under_any_corner(tmp_path, corner):
     values = result.applicants[0].values
     assert (values["revenue_y1"], values["revenue_y2"]) == (12800, 10500)
     assert (values["rd_expense_y1"], values["rd_expense_y2"]) == (760, 610)
+
+
+def test_code_printed_in_eighteen_boxes_is_one_code(tmp_path):
+    """A 统一社会信用代码 written one character per box (18 cells after its label) is read as
+    the one code it is."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=19)
+    table.cell(0, 0).text = "统一社会信用代码"
+    for c, character in enumerate(CODE_A, start=1):
+        table.cell(0, c).text = character
+    table.cell(1, 0).text = "企业名称"
+    table.cell(1, 1).merge(table.cell(1, 18)).text = NAME
+    path = tmp_path / "a.docx"
+    document.save(path)
+    result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) != "info"] == []
+    assert result.applicants[0].values["uscc"] == CODE_A
+    assert result.applicants[0].provenance["uscc"].cell == "第1行第2列"
+
+
+def test_two_enterprises_in_one_application_say_so_once(tmp_path):
+    """A Word document holding two enterprises' forms is one error saying so, beside the
+    conflicts it causes."""
+    first = write_application(tmp_path / "a.docx")
+    document = docx.Document(first)
+    second = document.add_table(rows=2, cols=2)
+    second.cell(0, 0).text, second.cell(0, 1).text = "企业名称", "另一家科技有限公司"
+    second.cell(1, 0).text, second.cell(1, 1).text = "统一社会信用代码", CODE_B
+    document.save(first)
+    result = read(first)
+    several = [i for i in result.issues if i.code == "form-several-applicants"]
+    assert len(several) == 1 and str(several[0].severity) == "error"
+    assert "不止一家企业" in several[0].message and "另一家科技有限公司" in several[0].message

@@ -100,6 +100,9 @@ _CODES = (
     IssueCode("sheet-too-large", E, "工作表过大", "工作表的行数或列数超过了上限。"),
     IssueCode("sheet-skipped", N, "工作表已跳过", "不含企业名单的工作表未读取。"),
     IssueCode("cell-too-large", E, "单元格内容过长", "某个单元格的内容超过了可读取的长度。"),
+    IssueCode(
+        "form-several-applicants", E, "一份申请书多家企业", "一份申请书中填写了不止一家企业。"
+    ),
     IssueCode("form-empty", N, "申报表为空", "申报表没有填写任何内容，已跳过。"),
     # The header of a roster.
     IssueCode("header-not-found", E, "找不到表头", "工作表中找不到企业名单的表头行。"),

@@ -13,6 +13,7 @@ from zjtx.intake.roster_rows import money_note
 from zjtx.intake.sheet_data import FileProblem, SheetData
 
 BODY_TEXT = "正文"
+BOXED_CODE = (15, 20)  # a code printed one character per box: 18 boxes, give or take
 NOTE_PARAGRAPHS = 2  # paragraphs above a table searched for its money unit (title, note)
 MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
 # "企业名称：X" paragraphs outside tables; anything longer is prose, not a field.
@@ -259,4 +260,21 @@ def _table(tbl: object, name: str) -> tuple[str | None, SheetData]:
                 "后再导入",
                 SheetData(name=name, rows=[]),
             )
+    for r, row in enumerate(rows):
+        _join_boxes(row, r, merged)
     return None, SheetData(name=name, rows=rows, merged=merged, ref_style="table")
+
+
+def _join_boxes(row: list[str], r: int, merged: list[tuple[int, int, int, int]]) -> None:
+    """A code printed one character per box (18 cells of 统一社会信用代码) as one cell: the
+    characters joined into the first box, the run merged."""
+    c = 0
+    while c < len(row):
+        end = c
+        while end < len(row) and len(row[end]) == 1 and row[end].isascii() and row[end].isalnum():
+            end += 1
+        if BOXED_CODE[0] <= end - c <= BOXED_CODE[1]:
+            row[c] = "".join(row[c:end])
+            row[c + 1 : end] = [""] * (end - c - 1)
+            merged.append((r, c, r, end - 1))
+        c = end + 1 if end == c else end

@@ -43,6 +43,7 @@ from zjtx.intake.roster import _ratio_value
 from zjtx.intake.sheet_data import SheetData, sheet_ref
 from zjtx.intake.values import raw_text
 
+_IDENTITY = ("name", "uscc")  # two of these in one form are two enterprises
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
 _UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数据单位"})
 _UNIT_TEXT = re.compile(
@@ -733,6 +734,17 @@ def read_form(
         record.add("table-ragged", Severity.ERROR, message, sheet=table)
     for code, severity, message, key, sheet, cell in reader.deferred:
         record.add(code, severity, message, field_key=key, cell=cell, sheet=sheet)
+    clashes = [d for d in reader.deferred if d[0] == "conflicting-values" and d[3] in _IDENTITY]
+    if clashes:
+        code, severity, message, key, sheet, cell = clashes[0]
+        record.add(
+            "form-several-applicants",
+            Severity.ERROR,
+            f"这份申请书填写了不止一家企业（{message}）：一份申请书只能是一家企业的，"
+            "请把各企业的申请书分开后再导入",
+            cell=cell,
+            sheet=sheet,
+        )
     if seen is not None:
         seen.recognised |= reader.labels
         seen.corrected |= reader.overridden
