@@ -376,8 +376,11 @@ def test_label_and_answer_in_one_cell_and_sub_labels(tmp_path):
     table.cell(2, 1).text = "否"
     table.cell(3, 0).text = "上年度出口创汇（万元）"
     table.cell(3, 1).text = "1,200"
+    indicators = document.tables[1]
+    indicators.add_row().cells[0].text = "其中：主营业务收入（万元）"  # a label, not an answer
     document.save(path)
     result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) == "error"] == []
     values = result.applicants[0].values
     assert values["rd_institution_level"] == "provincial"
     assert values["own_brand"] is True

@@ -841,6 +841,29 @@ def test_lowercase_uscc_is_read_in_capitals_with_a_note(tmp_path):
     assert CODE_A.lower() in note and CODE_A in note
 
 
+def test_code_with_a_note_or_separators_is_the_code(tmp_path):
+    """A code followed by a note in brackets (…（三证合一）) or printed in groups (913201-150000-
+    …) is the 18-character code, with a note; other text around a code is still refused."""
+    grouped = f"{CODE_B[:6]}-{CODE_B[6:12]}-{CODE_B[12:]}"
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码"],
+            ["甲公司", f"{CODE_A}（三证合一）"],
+            ["乙公司", grouped],
+            ["丙公司", f"代码{CODE_C}"],
+        ],
+    )
+    result = read(path)
+    assert [a.values["uscc"] for a in result.applicants] == [CODE_A, CODE_B]
+    assert issue_tuples(result, include_info=True) == [
+        ("B2", "uscc", "uscc-tidied", "info"),
+        ("B3", "uscc", "uscc-tidied", "info"),
+        ("B4", "uscc", "uscc-length", "error"),
+    ]
+    assert f"读作“{CODE_A}”" in result.issues[0].message
+
+
 def test_excel_error_values_are_errors_not_blanks(tmp_path):
     """A cell holding #N/A or #DIV/0! is an error naming the cell, never an unknown value."""
     path = write_xlsx(

@@ -166,6 +166,7 @@ _CODES = (
     IssueCode(
         "value-read-as", N, "按勾选或说明读取", "勾选框或研发机构名称按所勾选、所写的级别读取。"
     ),
+    IssueCode("uscc-tidied", N, "信用代码已整理", "代码后的括号说明或分隔符已去掉。"),
     IssueCode("uscc-lowercase", N, "信用代码含小写字母", "代码中的小写字母已按大写读取。"),
     IssueCode("uscc-duplicate", E, "信用代码重复", "同一统一社会信用代码出现在多行。"),
     # Consistency between values.

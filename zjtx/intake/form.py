@@ -116,8 +116,10 @@ class _FormReader(FormReaderBase):
         self.years_as_rows(sheet, consumed, covered)
         axes: dict[int, _Axis | None] = {}
         rows = sheet.rows
+        # A paragraph's or a cell's (label, answer): its answer is never a label of its own.
+        labels_end = 1 if sheet.ref_style in ("paragraph", "cells") else None
         for r, row in enumerate(rows):
-            for c, label in enumerate(row):
+            for c, label in enumerate(row[:labels_end]):
                 if not isinstance(label, str) or not label.strip():
                     continue
                 if (r, c) in covered or (r, c) in consumed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -15,6 +16,7 @@ from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
 from zjtx.intake.values import (
     MAX_MAGNITUDE,
+    USCC_LENGTH,
     clean_text,
     control_characters,
     is_placeholder,
@@ -26,7 +28,8 @@ from zjtx.intake.values import (
 REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as 万元
 REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
 GROWTH_LIMIT = Decimal(300)  # percent
-USCC_LENGTH = 18
+# What a code was read without: a note in brackets, group separators (see values).
+_CODE_DRESSED = re.compile(r"[-(（]")
 # A text field without a max_length (an overlay's) still has one; so does a number's range.
 TEXT_LIMIT = 200
 NUMBER_LIMIT = 10**MAX_MAGNITUDE
@@ -224,7 +227,15 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         )
     elif code is not None:
         raw = _raw(record, "uscc")
-        if raw and any(ch.islower() for ch in raw):
+        if raw and len(code) == USCC_LENGTH and _CODE_DRESSED.search(raw):
+            record.add(
+                "uscc-tidied",
+                Severity.INFO,
+                f"统一社会信用代码“{shown_text(raw.strip(), 40)}”读作“{code}”（去掉了代码以外的"
+                "说明或分隔符）",
+                field_key="uscc",
+            )
+        elif raw and any(ch.islower() for ch in raw):
             record.add(
                 "uscc-lowercase",
                 Severity.INFO,

@@ -138,6 +138,9 @@ _YUAN_SIGN = re.compile(r"^(?:¥|人民币|RMB|CNY):?(.+)$", re.IGNORECASE)
 _ACCOUNTING_ZERO = frozenset({"-", "—", "–", "－"})
 ZERO_AMOUNT = Decimal(0)
 _FOREIGN_CURRENCY = re.compile(r"[$€£]|美元|欧元|港元|港币|日元|英镑|USD|EUR|HKD|JPY|GBP", re.I)
+# Around a code, what is not the code: a note in brackets (（三证合一）), group separators.
+_CODE_DRESSING = re.compile(r"[(（][^)）]*[)）]$|(?<=[0-9A-Z])-(?=[0-9A-Z])")
+USCC_LENGTH = 18  # characters of a 统一社会信用代码
 # A number as Excel shows it when too wide for its column (9.13201E+17): its digits are gone.
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 
@@ -837,6 +840,9 @@ def _text_converter(spec: FieldSpec) -> Converter:
                         )
                     # The code has capitals only; the gate notes a code written in small ones.
                     value = value.upper()
+                    tidied = _CODE_DRESSING.sub("", value)
+                    if len(tidied) == USCC_LENGTH and len(value) != USCC_LENGTH:
+                        value = tidied  # the gate notes it too
             text = " ".join(value.split())
             if len(text) <= 4 and normalise_text(text).lower() in PLACEHOLDERS:
                 return None
