@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from zjtx.domain.fields import FieldSpec, FieldType
+from zjtx.intake.choices import NUMERAL, NUMERAL_WORDS, institution_level, is_boxes, ticked
+from zjtx.intake.dates import TIME_OF_DAY, WEEKDAY, WEEKDAYS, parse_date_text
 
 # Cell texts that mean "nothing entered": unknown, never zero.
 PLACEHOLDERS = frozenset(
@@ -50,21 +52,6 @@ FALSE_WORDS = frozenset(
 _ANSWER_NOTE = re.compile(r"^(.+?)[(（].*[)）]$")
 
 
-def _numeral_words() -> dict[str, int]:
-    """一 to 九十九 as written (十一, 二十, 三十五), and the Roman I to VI of levels."""
-    digits = " 一二三四五六七八九"
-    words = {}
-    for n in range(1, 100):
-        tens, ones = divmod(n, 10)
-        written = (digits[tens] if tens > 1 else "") + ("十" if tens else "") + digits[ones]
-        words[written.strip()] = n
-    words |= {w: n for n, w in enumerate(("I", "II", "III", "IV", "V", "VI"), start=1)}
-    return words
-
-
-# A level or rank in words: 三级, 第二级, Ⅳ级 (NFKC writes Ⅳ as IV), 第三名, 十一名.
-_NUMERAL_WORDS = _numeral_words()
-_NUMERAL = re.compile(r"^第?([一二三四五六七八九十]{1,3}|I{1,3}|IV|VI?)(级|名|位)?$")
 # What a rank of none is written as besides the field's own words (未进入排名).
 _ZERO_WORDS = {"未进入排名": ("未排名", "无排名")}
 
@@ -94,23 +81,6 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _UNITS = "|".join([*sorted(MONEY_UNITS, key=len, reverse=True), "%", *COUNT_WORDS])
 _TRAILING_UNIT = re.compile(rf"^(.*?\d\.?)({_UNITS})$")
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?()$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})()$"),
-)
-_YEAR_ONLY = re.compile(r"^(\d{4})年?$")
-# Midnight or a weekday after a full date: what a CSV exported from Excel, WPS or a registry
-# system writes for a date cell (2017-02-11 00:00:00, 2017/2/11 0:00, ISO 2017-02-11T00:00:00,
-# the long date 2017年2月11日星期六). Matched on NFKC text, with ASCII digits only.
-_TIME_OF_DAY = re.compile(
-    r"^(.*\S)(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$", re.ASCII
-)
-_WEEKDAY = re.compile(
-    r"^(.*\d[日号]?)\s*(?:\((?:星期|周|礼拜)([一二三四五六日天])\)|(?:星期|周|礼拜)([一二三四五六日天]))$",
-    re.ASCII,
-)
-_WEEKDAYS = "一二三四五六日"  # date.weekday() order; 天 is 日
 
 # Characters no stored text may hold: C0 controls but tab, line feed and carriage return; DEL;
 # C1 controls; the line and paragraph separators; bidirectional overrides, which reorder what
@@ -488,12 +458,12 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             text = value.strip()
             if zero_words and text in zero_words:
                 return 0
-            if in_words and _boxes(text):
+            if in_words and is_boxes(text):
                 return convert(_ticked(spec, text), percent)
             if in_words:
-                words = _NUMERAL.match(normalise_text(text).upper())
+                words = NUMERAL.match(normalise_text(text).upper())
                 if words is not None and (words.group(2) or "") in word_units:
-                    number = _NUMERAL_WORDS.get(words.group(1))
+                    number = NUMERAL_WORDS.get(words.group(1))
                     if number is not None:
                         return number
             if text.startswith("第") and spec.unit == "名":
@@ -517,33 +487,9 @@ _FAST_BOOLS = {
 }
 
 
-# A form's row of boxes: ☑新申报 □复核, 是√ 否. Marks that tick, marks that leave unticked;
-# þ, ý and ¨ are Wingdings' ☑, ☒ and □ shown in an ordinary font once the font is lost.
-_TICKED = "☑☒■√✓✔▣◼●◉þý"
-_UNTICKED = "□☐○◯◻▢¨"
-_BOX_TOKEN = re.compile(f"([{_TICKED}{_UNTICKED}])|([^{_TICKED}{_UNTICKED}\\s]+)")
-
-
 def _ticked(spec: FieldSpec, value: str) -> str:
-    """The option ticked in a row of boxes; refuses none or two ticked. A mark goes
-    with the word it touches, else (spaced out) with the word on the side marks are written
-    (before the words when the cell starts with a mark)."""
-    tokens = list(_BOX_TOKEN.finditer(value))
-    before = tokens[0].group(1) is not None
-    chosen: list[str] = []
-    for i, mark in enumerate(tokens):
-        if mark.group(1) is None or mark.group(1) not in _TICKED:
-            continue
-        left = tokens[i - 1] if i > 0 and tokens[i - 1].group(2) else None
-        right = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].group(2) else None
-        touching = [
-            word
-            for word in (left, right)
-            if word is not None and (word.end() == mark.start() or word.start() == mark.end())
-        ]
-        word = touching[0] if len(touching) == 1 else (right if before else left)
-        if word is not None and word.group(2) not in chosen:
-            chosen.append(word.group(2))
+    """The option ticked in a row of boxes; refuses none or two ticked."""
+    chosen = ticked(value)
     if len(chosen) > 1:
         raise CellError(
             "value-unreadable",
@@ -557,12 +503,6 @@ def _ticked(spec: FieldSpec, value: str) -> str:
             f"{spec.relative_label()}：“{shown_text(value)}”没有勾选任何一项：请勾选一项，或留空",
         )
     return chosen[0]
-
-
-def _boxes(text: str) -> bool:
-    """Whether a cell is a row of boxes: a mark and a word."""
-    tokens = _BOX_TOKEN.findall(text)
-    return any(mark for mark, _ in tokens) and any(word for _, word in tokens)
 
 
 def _bool_converter(spec: FieldSpec) -> Converter:
@@ -588,7 +528,7 @@ def _bool_converter(spec: FieldSpec) -> Converter:
                 return True
             if text in FALSE_WORDS:
                 return False
-            if _boxes(value):
+            if is_boxes(value):
                 choice = _ticked(spec, value)
                 answer = normalise_text(choice).lower()
                 if answer in TRUE_WORDS or answer in FALSE_WORDS:
@@ -614,23 +554,6 @@ def _bool_converter(spec: FieldSpec) -> Converter:
     return convert
 
 
-def parse_date_text(text: str) -> tuple[date, bool] | None:
-    """A date typed as text and whether it was complete (day given); None if unreadable."""
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month = int(match.group(1)), int(match.group(2))
-            day = int(match.group(3)) if match.group(3) else 1
-            try:
-                return date(year, month, day), bool(match.group(3))
-            except ValueError:
-                return None
-    match = _YEAR_ONLY.match(text)
-    if match and 1900 <= int(match.group(1)) <= 2100:
-        return date(int(match.group(1)), 1, 1), False
-    return None
-
-
 def _date_with_extras(spec: FieldSpec, value: str) -> date | None:
     """A full date followed by its weekday, midnight, or both, read from the cell as written
     (normalised text has lost the space between them): the date, as a date cell exported to
@@ -640,10 +563,10 @@ def _date_with_extras(spec: FieldSpec, value: str) -> date | None:
     are a time that is no time of day and a weekday the date does not fall on."""
     # Full-width digits, colons and brackets as their ASCII forms, as the date itself reads.
     text = " ".join(unicodedata.normalize("NFKC", value).split())
-    timed = _TIME_OF_DAY.match(text)
+    timed = TIME_OF_DAY.match(text)
     if timed is not None:
         text = timed.group(1)
-    named = _WEEKDAY.match(text)
+    named = WEEKDAY.match(text)
     if named is not None:
         text = named.group(1)
     elif timed is None:
@@ -655,11 +578,11 @@ def _date_with_extras(spec: FieldSpec, value: str) -> date | None:
     label = spec.relative_label()
     if named is not None:
         written = next(g for g in named.groups()[1:] if g).replace("天", "日")
-        if _WEEKDAYS[day.weekday()] != written:
+        if WEEKDAYS[day.weekday()] != written:
             raise CellError(
                 "value-unreadable",
                 f"{label}：“{shown_text(value)}”中的星期{written}与 {day.year}年{day.month}月"
-                f"{day.day}日（星期{_WEEKDAYS[day.weekday()]}）不符，请核对日期",
+                f"{day.day}日（星期{WEEKDAYS[day.weekday()]}）不符，请核对日期",
             )
     if timed is not None:
         hour, minute, second, fraction = timed.group(2, 3, 4, 5)
@@ -734,35 +657,11 @@ def _option_key(text: str) -> str:
     return normalise_text(text).replace('"', "").replace("“", "").replace("”", "").lower()
 
 
-# 研发机构级别 written as the institutions themselves (省级工程技术研究中心, 市级…、省级…): each
-# names its level first; the field is the highest (national first).
-_INSTITUTION = re.compile(
-    r"(国家级|省部级|省级|市级|区县级|县区级|区级|县级)(?!以上|以下|及以上)[\u4e00-\u9fff]*?"
-    r"(?:工程技术研究中心|企业技术中心|技术中心|重点实验室|实验室|工程研究中心|工程中心|研究中心"
-    r"|研发中心|研究院|研究所|工作站|创新中心|设计中心|中试基地)"
-)
-_INSTITUTION_LEVELS = {"国家级": "national", "省部级": "provincial", "省级": "provincial"}
-_INSTITUTION_LEVELS |= {"市级": "municipal"}
-_LEVEL_ORDER = ("national", "provincial", "municipal", "below")
-
-
-def _institution_level(key: str) -> str | None:
-    """The highest level among institutions written out (an option key), or None when the text
-    is not a list of them."""
-    found = []
-    for part in re.split(r"[、,;；/]|以及|和|及|与", key):
-        match = _INSTITUTION.fullmatch(part)
-        if match is None:
-            return None
-        found.append(_INSTITUTION_LEVELS.get(match.group(1), "below"))
-    return min(found, key=_LEVEL_ORDER.index) if found else None
-
-
 def reading_note(spec: FieldSpec, raw: str, value: Any) -> str | None:
     """What a choice written otherwise than as itself was read as, for a note: the box ticked
     in a row of boxes (☑新申报 □复核), the level of the institutions named (省级…中心)."""
-    institutions = spec.key == "rd_institution_level" and _institution_level(_option_key(raw))
-    if not (institutions or _boxes(raw)):
+    institutions = spec.key == "rd_institution_level" and institution_level(_option_key(raw))
+    if not (institutions or is_boxes(raw)):
         return None
     if value is True or value is False:
         shown = "是" if value else "否"
@@ -798,8 +697,8 @@ def _enum_converter(spec: FieldSpec) -> Converter:
             return None
         code = lookup.get(key)
         if code is None and levels:
-            code = _institution_level(key)
-        if code is None and _boxes(value):
+            code = institution_level(key)
+        if code is None and is_boxes(value):
             choice = _ticked(spec, value)
             code = lookup.get(_option_key(choice))
             if code is None:
