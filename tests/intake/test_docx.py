@@ -488,3 +488,10 @@ def test_two_enterprises_in_one_application_say_so_once(tmp_path):
     several = [i for i in result.issues if i.code == "form-several-applicants"]
     assert len(several) == 1 and str(several[0].severity) == "error"
     assert "不止一家企业" in several[0].message and "另一家科技有限公司" in several[0].message
+
+
+def test_answers_that_start_like_hints_are_answers(tmp_path):
+    """按期报告 is an answer, not a hint: a hint says 填写 or starts with 请 or 是指."""
+    path = write_application(tmp_path / "a.docx", before=("重大变化报告情况：按期报告",))
+    result = read(path)
+    assert result.applicants[0].values["major_change_report"] == "on_time"

@@ -24,10 +24,9 @@ _INSTRUCTIONS_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])?\s*"
     r"(?:填表说明|填报说明|填写说明|填报要求|填表要求|注意事项|说明|注|备注)\s*[:：]?\s*$"
 )
-# A hint in place of an answer: 填写营业执照上的企业全称。按评测结果填写. No answer starts so.
-_INSTRUCTION = re.compile(
-    r"^(?:填写|填报|按|请|应|须|需|指|是指|包括|根据|参照|如实)|.*(?:填写|填报)"
-)
+# A hint in place of an answer: 填写营业执照上的企业全称。按评测结果填写. No answer says 填写 or
+# starts with 请 or 是指 (按期报告, 指纹锁 are answers).
+_INSTRUCTION = re.compile(r"^(?:请|是指|如实)|.*(?:填写|填报)")
 _NOT_WORD = "文件已损坏或不是 Word 文档，无法读取：请在 Word 或 WPS 中打开并另存为 .docx"
 
 
@@ -183,7 +182,7 @@ def _text(element: object) -> str:
         elif tag == fld:
             parts.append(_form_checkbox(node))
         else:
-            parts.append("\n" if node.tag == br else " ")
+            parts.append("\n" if tag == br else " ")
     return "".join(parts).strip()
 
 

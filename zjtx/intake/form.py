@@ -738,7 +738,7 @@ def read_form(
         record.add(code, severity, message, field_key=key, cell=cell, sheet=sheet)
     clashes = [d for d in reader.deferred if d[0] == "conflicting-values" and d[3] in _IDENTITY]
     if clashes:
-        code, severity, message, key, sheet, cell = clashes[0]
+        _code, _severity, message, _key, sheet, cell = clashes[0]
         record.add(
             "form-several-applicants",
             Severity.ERROR,

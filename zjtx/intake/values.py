@@ -50,8 +50,6 @@ FALSE_WORDS = frozenset(
 # A yes or no with a note after it (是（2022年到期）, 有（申请中）): the note may undo the
 # answer, so it is refused, saying why.
 _ANSWER_NOTE = re.compile(r"^(.+?)[(（].*[)）]$")
-
-
 # What a rank of none is written as besides the field's own words (未进入排名).
 _ZERO_WORDS = {"未进入排名": ("未排名", "无排名")}
 
@@ -262,7 +260,7 @@ def parse_number_text(text: str) -> tuple[Decimal, str | None]:
         text = text[1:-1]
     elif text.startswith(_LOSS_WORDS):
         negative = True
-        text = text[1 + (text[0] == "亏") :]
+        text = text[len(next(word for word in _LOSS_WORDS if text.startswith(word))) :]
     if not text.isascii():
         text = text.translate(_MINUS_SIGNS)
     unit = None
