@@ -175,6 +175,29 @@ def test_a_sheet_with_a_value_that_could_not_be_read_is_no_repeat(tmp_path):
     assert "value-unreadable" in {i.code for i in result.issues}
 
 
+def test_a_roster_with_enterprises_as_columns_is_refused_not_cut_to_one(tmp_path):
+    """A table with one enterprise per column (项目 | 甲公司 | 乙公司 …) is not one enterprise's
+    form: one error names the enterprises found and says to transpose it, where the first
+    column was read and the others dropped without a word."""
+    path = write_book(
+        tmp_path / "对比表.xlsx",
+        [
+            (
+                "汇总",
+                [
+                    ["项目", "甲公司", "乙公司", "丙公司"],
+                    ["统一社会信用代码", CODE_A, CODE_B, CODE_C],
+                    ["2025年营业收入（万元）", 1200, 900, 800],
+                ],
+            )
+        ],
+    )
+    result = read(path)
+    assert result.applicants == []
+    [error] = [i for i in result.issues if i.code == "form-enterprises-as-columns"]
+    assert "3 家企业" in error.message and "转置" in error.message and error.cell == "B2"
+
+
 def one_row_and_indicators(tmp_path):
     """A one-row table of basic data beside an indicator sheet: auto reads it as one form."""
     return write_book(

@@ -103,6 +103,9 @@ _CODES = (
     IssueCode(
         "form-several-applicants", E, "一份申请书多家企业", "一份申请书中填写了不止一家企业。"
     ),
+    IssueCode(
+        "form-enterprises-as-columns", E, "每列一家企业", "每列一家企业的名单需转置后再导入。"
+    ),
     IssueCode("form-empty", N, "申报表为空", "申报表没有填写任何内容，已跳过。"),
     # The header of a roster.
     IssueCode("header-not-found", E, "找不到表头", "工作表中找不到企业名单的表头行。"),

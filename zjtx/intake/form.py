@@ -44,6 +44,7 @@ from zjtx.intake.sheet_data import SheetData, sheet_ref
 from zjtx.intake.values import raw_text
 
 _IDENTITY = ("name", "uscc")  # two of these in one form are two enterprises
+_CODE_LIKE = re.compile(r"^[0-9A-Z]{15,20}$")
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
 _UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数据单位"})
 _UNIT_TEXT = re.compile(
@@ -163,6 +164,24 @@ class _FormReader(FormReaderBase):
                         "year-out-of-round" if match.kind == "bad-year" else "header-unit-invalid"
                     )
                     self.issue(code, f"“{shown}”：{match.detail}；未导入", sheet, where_label)
+
+    def enterprise_columns(self, sheet: SheetData) -> tuple[int, list[int]] | None:
+        """(row, columns) of a 统一社会信用代码 row holding several enterprises' codes, one per
+        column (a table of enterprises as columns), or None."""
+        for r, row in enumerate(sheet.rows):
+            for c, text in enumerate(row):
+                if not isinstance(text, str) or not text.strip():
+                    continue
+                if self.match(text).key == "uscc":
+                    codes = [
+                        cc
+                        for cc in range(c + 1, len(row))
+                        if isinstance(row[cc], str) and _CODE_LIKE.match(row[cc].strip().upper())
+                    ]
+                    if len(codes) > 1:
+                        return r, codes
+                break  # only a row's first text can be its label
+        return None
 
     def group_rows(
         self, sheet: SheetData, r: int, c: int, value_col: int, merged_end: dict
@@ -736,6 +755,19 @@ def read_form(
         record.add("table-ragged", Severity.ERROR, message, sheet=table)
     for code, severity, message, key, sheet, cell in reader.deferred:
         record.add(code, severity, message, field_key=key, cell=cell, sheet=sheet)
+    for grid in grids:
+        columns = reader.enterprise_columns(grid)
+        if columns is not None:
+            r, cs = columns
+            record.add(
+                "form-enterprises-as-columns",
+                Severity.ERROR,
+                f"{reader.at(grid, r, cs[0])}起的一行有 {len(cs)} 家企业的统一社会信用代码：这是"
+                "每列一家企业的名单，不是一家企业的申报表，未导入：请在 Excel 中转置（复制后"
+                "选择性粘贴 → 转置）成每行一家企业后再导入",
+                cell=sheet_ref(grid, r, cs[0]),
+                sheet=grid.name,
+            )
     clashes = [d for d in reader.deferred if d[0] == "conflicting-values" and d[3] in _IDENTITY]
     if clashes:
         _code, _severity, message, _key, sheet, cell = clashes[0]
