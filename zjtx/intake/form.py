@@ -44,7 +44,6 @@ from zjtx.intake.sheet_data import SheetData, sheet_ref
 from zjtx.intake.values import raw_text
 
 _IDENTITY = ("name", "uscc")  # two of these in one form are two enterprises
-_CODE_LIKE = re.compile(r"^[0-9A-Z]{15,20}$")
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
 _UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数据单位"})
 _UNIT_TEXT = re.compile(
@@ -164,24 +163,6 @@ class _FormReader(FormReaderBase):
                         "year-out-of-round" if match.kind == "bad-year" else "header-unit-invalid"
                     )
                     self.issue(code, f"“{shown}”：{match.detail}；未导入", sheet, where_label)
-
-    def enterprise_columns(self, sheet: SheetData) -> tuple[int, list[int]] | None:
-        """(row, columns) of a 统一社会信用代码 row holding several enterprises' codes, one per
-        column (a table of enterprises as columns), or None."""
-        for r, row in enumerate(sheet.rows):
-            for c, text in enumerate(row):
-                if not isinstance(text, str) or not text.strip():
-                    continue
-                if self.match(text).key == "uscc":
-                    codes = [
-                        cc
-                        for cc in range(c + 1, len(row))
-                        if isinstance(row[cc], str) and _CODE_LIKE.match(row[cc].strip().upper())
-                    ]
-                    if len(codes) > 1:
-                        return r, codes
-                break  # only a row's first text can be its label
-        return None
 
     def group_rows(
         self, sheet: SheetData, r: int, c: int, value_col: int, merged_end: dict

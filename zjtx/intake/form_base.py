@@ -95,6 +95,24 @@ class FormReaderBase:
         # noted above the grid or in 万元, and said once per grid.
         self.unitless: dict[int, tuple[SheetData, list[str]]] = {}
 
+    def enterprise_columns(self, sheet: SheetData) -> tuple[int, list[int]] | None:
+        """(row, columns) of a 统一社会信用代码 row holding several enterprises' codes, one per
+        column (a table of enterprises as columns), or None."""
+        for r, row in enumerate(sheet.rows):
+            for c, text in enumerate(row):
+                if not isinstance(text, str) or not text.strip():
+                    continue
+                if self.match(text).key == "uscc":
+                    codes = [
+                        cc
+                        for cc in range(c + 1, len(row))
+                        if isinstance(row[cc], str) and _CODE_LIKE.match(row[cc].strip().upper())
+                    ]
+                    if len(codes) > 1:
+                        return r, codes
+                break  # only a row's first text can be its label
+        return None
+
     def say_units(self) -> None:
         """One note per grid whose amounts name no unit: the unit noted above it, or 万元."""
         for sheet, places in self.unitless.values():
@@ -309,6 +327,9 @@ class FormReaderBase:
         record.values[key] = typed
         record.cells[key] = where
         record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
+
+
+_CODE_LIKE = re.compile(r"^[0-9A-Z]{15,20}$")  # a 统一社会信用代码, give or take a character
 
 
 def _names_unit(value: Any) -> bool:
