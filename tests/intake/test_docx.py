@@ -93,7 +93,7 @@ def check_json(path, capsys) -> dict:
         ("企业名称（盖章）", ("2025年", "2024年", "2023年"), "经济指标（万元）"),
         ("申报单位", ("2023年度", "2024年度", "2025年度"), "单位：万元"),
         ("企业完整名称", ("近一年", "近两年", "近三年"), "金额（万元）"),
-        ("企业名称", ("2025年1-12月", "2024年（经审计）", "2023年12月31日"), "经济指标（万元）"),
+        ("企业名称", ("2025年1-12月", "2024年（经审计）", "2023年全年"), "经济指标（万元）"),
     ],
 )
 def test_application_docx_reads_into_one_applicant(tmp_path, capsys, name_label, years, unit_note):
@@ -495,3 +495,25 @@ def test_answers_that_start_like_hints_are_answers(tmp_path):
     path = write_application(tmp_path / "a.docx", before=("重大变化报告情况：按期报告",))
     result = read(path)
     assert result.applicants[0].values["major_change_report"] == "on_time"
+
+
+def test_a_date_beside_its_label_is_no_year_heading(tmp_path):
+    """A date at the end of a year (高新技术企业认定日期 2023年12月31日, 有效期至 2026年12月31日)
+    is a value beside its label, not a year heading over the rows below it."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    table = document.add_table(rows=3, cols=4)
+    rows = [
+        ["高新技术企业认定日期", "2023年12月31日", "有效期至", "2026年12月31日"],
+        ["净利润（万元）", "960", "研发人员（人）", "32"],
+        ["负债总额（万元）", "5200", "资产总额（万元）", "15600"],
+    ]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(path)
+    result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) == "error"] == []
+    values = result.applicants[0].values
+    assert (values["net_profit_y1"], values["rd_staff_y1"]) == (960, 32)
+    assert values["total_liabilities_y1"] == 5200

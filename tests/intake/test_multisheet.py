@@ -197,6 +197,14 @@ def test_a_roster_with_enterprises_as_columns_is_refused_not_cut_to_one(tmp_path
     [error] = [i for i in result.issues if i.code == "form-enterprises-as-columns"]
     assert "3 家企业" in error.message and "转置" in error.message and error.cell == "B2"
 
+    # A form whose code row holds other numbers (注册号, 银行账号, 身份证号) is one enterprise.
+    form = [
+        ["企业名称", "甲公司", "工商注册号", "320584000123456"],
+        ["统一社会信用代码", CODE_A, "银行账号", "6222021001012345678"],
+    ]
+    result = read(write_book(tmp_path / "表.xlsx", [("基本信息", form)]))
+    assert [a.uscc for a in result.applicants] == [CODE_A]
+
 
 def one_row_and_indicators(tmp_path):
     """A one-row table of basic data beside an indicator sheet: auto reads it as one form."""

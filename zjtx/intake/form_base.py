@@ -10,6 +10,7 @@ from typing import Any
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
+from zjtx.domain.uscc import validate_uscc
 from zjtx.intake.headers import HeaderMatch, clean, match_header, year_of
 from zjtx.intake.ip_list import IpTable
 from zjtx.intake.records import ColumnMapping, Record
@@ -103,12 +104,15 @@ class FormReaderBase:
                 if not isinstance(text, str) or not text.strip():
                     continue
                 if self.match(text).key == "uscc":
+                    # Every cell after the label a valid code: no other number (注册号, 账号).
+                    filled = [cc for cc in range(c + 1, len(row)) if row[cc] not in ("", None)]
                     codes = [
                         cc
-                        for cc in range(c + 1, len(row))
-                        if isinstance(row[cc], str) and _CODE_LIKE.match(row[cc].strip().upper())
+                        for cc in filled
+                        if isinstance(row[cc], str)
+                        and validate_uscc(normalise_text(row[cc]).upper()) is None
                     ]
-                    if len(codes) > 1:
+                    if len(codes) > 1 and codes == filled:
                         return r, codes
                 break  # only a row's first text can be its label
         return None
@@ -327,9 +331,6 @@ class FormReaderBase:
         record.values[key] = typed
         record.cells[key] = where
         record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
-
-
-_CODE_LIKE = re.compile(r"^[0-9A-Z]{15,20}$")  # a 统一社会信用代码, give or take a character
 
 
 def _names_unit(value: Any) -> bool:

@@ -366,10 +366,11 @@ def names_year(text: str, evaluation_year: int) -> bool:
     return _find_year(split_units(text)[0], evaluation_year) is not None
 
 
-# A whole year as headers write it: 2025, 2025年度, 2025年末, 2025年1-12月, 2025年12月31日,
-# 2025年（经审计）. Part of a year (2025年1-6月) or a forecast (2025年（预计）) is no year's data.
+# A whole year as headers write it: 2025, 2025年度, 2025年末, 2025年1-12月, 2025年（经审计）.
+# Part of a year (2025年1-6月) or a forecast (2025年（预计）) is no year's data, and a date
+# (2025年12月31日) is a value (认定日期, 有效期至) more often than a year's heading.
 _YEAR_CELL = re.compile(
-    r"^\s*((?:19|20)\d{2})\s*年?\s*(?:度|末|底|全年|1\s*[-—–~至]\s*12\s*月|12\s*月\s*31\s*日|12\s*月末)?"
+    r"^\s*((?:19|20)\d{2})\s*年?\s*(?:度|末|底|全年|1\s*[-—–~至]\s*12\s*月)?"
     r"\s*(?:[(（](?:经审计|已审计|审计数|审计|决算|决算数|实际数?)[)）])?\s*$"
 )
 # Column or row headers that name a year relative to the round (近一年 = the year before it).
