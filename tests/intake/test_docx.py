@@ -517,3 +517,25 @@ def test_a_date_beside_its_label_is_no_year_heading(tmp_path):
     values = result.applicants[0].values
     assert (values["net_profit_y1"], values["rd_staff_y1"]) == (960, 32)
     assert values["total_liabilities_y1"] == 5200
+
+
+def test_a_blank_answer_over_a_year_value_is_no_corner(tmp_path):
+    """An answer left blank above a year given as a value (… | 高新技术企业认定年份 | 2023) does
+    not make a table of years as rows: the labels around it are read as labels."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    table = document.add_table(rows=3, cols=4)
+    rows = [
+        ["主导产品销售收入（万元）", "", "资产总额（万元）", "15600"],
+        ["高新技术企业认定年份", "2023", "负债总额（万元）", "5200"],
+        ["研发人员（人）", "32", "", ""],
+    ]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(path)
+    result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) == "error"] == []
+    values = result.applicants[0].values
+    assert (values["total_assets_y1"], values["total_liabilities_y1"]) == (15600, 5200)
+    assert values["rd_staff_y1"] == 32

@@ -76,6 +76,16 @@ def _text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
+def _heads_years(row: list[Any], c: int) -> bool:
+    """Whether a lone year cell at ``c`` can head a column: nothing, a corner (指标, 年度) or
+    a 单位 before it, not a label it would answer."""
+    before = row[c - 1] if 0 < c <= len(row) else ""
+    if before in ("", None) or not isinstance(before, str):
+        return True
+    word = clean(split_units(before)[0])
+    return word in _CORNER_WORDS or word in YEAR_COLUMN_WORDS or word in _UNIT_COLUMN_WORDS
+
+
 def form_score(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> int:
     """How many cells of the sheet are field labels (to pick the form sheet)."""
     count = 0
@@ -331,6 +341,8 @@ class _FormReader(FormReaderBase):
                                        self.at(sheet, r, c)))  # fmt: skip
             elif isinstance(value, str) and clean(value) in _UNIT_COLUMN_WORDS:
                 unit_col = c
+        if len(slots) == 1 and not _heads_years(sheet.rows[r], slots[0].pos):
+            slots = []  # one year right after a label is its answer (认定年份 | 2023), no axis
         axis = None
         if slots:
             axis = _Axis(r, slots, unit_col)
@@ -498,9 +510,12 @@ class _FormReader(FormReaderBase):
                     continue
                 corner = clean(split_units(head)[0])
                 if corner not in YEAR_COLUMN_WORDS and not (
-                    # 项目 or nothing in the corner, years under it
+                    # 项目 or nothing in a header's corner (its row's first cell), two years or
+                    # more under it: a blank answer over a year value is no corner.
                     corner in _CORNER_WORDS
+                    and not any(v not in ("", None) for v in row[:c0])
                     and year_cell(self.value(sheet, r + 1, c0)) != (None, None)
+                    and year_cell(self.value(sheet, r + 2, c0)) != (None, None)
                 ):
                     continue
                 indicators = []
