@@ -539,3 +539,20 @@ def test_a_blank_answer_over_a_year_value_is_no_corner(tmp_path):
     values = result.applicants[0].values
     assert (values["total_assets_y1"], values["total_liabilities_y1"]) == (15600, 5200)
     assert values["rd_staff_y1"] == 32
+
+
+def test_prose_beside_its_label_is_not_read_as_answers(tmp_path):
+    """An 企业简介 cell whose lines read like answers (主导产品：…, 营业收入：2025年12800万元) is
+    prose beside its label: nothing in it is read as an answer."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "企业简介"
+    table.cell(0, 1).text = (
+        "企业名称：苏州恒锐公司（以下简称恒锐）成立于2012年\n主导产品：精密行星减速机、谐波减速机"
+        "\n营业收入：2025年12800万元"
+    )
+    document.save(path)
+    result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) == "error"] == []
+    assert result.applicants[0].values["name"] == NAME

@@ -14,6 +14,7 @@ from zjtx.intake.sheet_data import FileProblem, SheetData
 
 BODY_TEXT = "正文"
 BOXED_CODE = (15, 20)  # a code printed one character per box: 18 boxes, give or take
+ANSWERED_LINES = 6  # "label：answer" lines a cell of answers holds; more is prose
 NOTE_PARAGRAPHS = 2  # paragraphs above a table searched for its money unit (title, note)
 MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
 # "企业名称：X" paragraphs outside tables; anything longer is prose, not a field.
@@ -93,9 +94,16 @@ def _answered_cells(table: SheetData) -> SheetData | None:
         for c, text in enumerate(row):
             if not text or ("：" not in text and ":" not in text):
                 continue
-            for line in text.splitlines():
-                match = _LABELLED.match(line)
-                if match and not _INSTRUCTION.match(match.group(2)):
+            # An answer beside its label (企业简介 | …主导产品：…) is prose, however it reads.
+            before = row[c - 1] if c > 0 else ""
+            if before and "：" not in before and ":" not in before:
+                continue
+            lines = [line for line in text.splitlines() if line.strip()]
+            matches = [_LABELLED.match(line) for line in lines]
+            if len(lines) > ANSWERED_LINES or not all(matches):
+                continue  # a cell of answers holds nothing else
+            for match in matches:
+                if not _INSTRUCTION.match(match.group(2)):
                     rows.append([match.group(1), match.group(2)])
                     refs.append((r, c))
     if not rows:
