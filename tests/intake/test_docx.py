@@ -556,3 +556,27 @@ def test_prose_beside_its_label_is_not_read_as_answers(tmp_path):
     result = read(path)
     assert [i.code for i in result.issues if str(i.severity) == "error"] == []
     assert result.applicants[0].values["name"] == NAME
+
+
+def test_a_merged_label_over_answers_is_no_group(tmp_path):
+    """主导产品 merged over two rows of answers (精密行星减速机 | 占营业收入67%) names no field with
+    any of them: it is a label with its answer beside it, as before."""
+    document = docx.Document()
+    rows = [
+        ["企业名称", NAME, None],
+        ["统一社会信用代码", CODE_A, None],
+        ["主导产品", "精密行星减速机", "占营业收入67%"],
+        [None, "谐波减速机", "占营业收入10%"],
+    ]
+    table = document.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text is not None:
+                table.cell(r, c).text = text
+    for r in (0, 1):
+        table.cell(r, 1).merge(table.cell(r, 2))
+    table.cell(2, 0).merge(table.cell(3, 0))
+    path = tmp_path / "a.docx"
+    document.save(path)
+    result = read(path)
+    assert result.applicants[0].values["lead_product"] == "精密行星减速机"

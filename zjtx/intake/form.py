@@ -136,7 +136,7 @@ class _FormReader(FormReaderBase):
                     continue
                 value_col = merged_end.get((r, c), c) + 1
                 group = self.group_rows(sheet, r, c, value_col, merged_end)
-                if group:
+                if group and any(self.sub_match(label, sub)[0] for _, sub, _ in group):
                     for rr, sub, answer_col in group:
                         consumed.add((rr, value_col))
                         self.sub_label(sheet, label, sub, rr, value_col, answer_col, axes, covered)
@@ -212,6 +212,15 @@ class _FormReader(FormReaderBase):
     ) -> None:
         """A sub-label read with its group's words (主导产品 + 产品名称 = 主导产品名称, 营业收入 +
         2025年（万元）), else alone (其中研发人员 under 从业人员)."""
+        match, shown = self.sub_match(group, sub)
+        if match is not None:
+            self.field_label(sheet, match, r, c, answer_col, shown, axes, covered)
+        else:
+            self.unread_label(sheet, self.match(_text(sub)), r, c, answer_col, sub)
+
+    def sub_match(self, group: str, sub: str) -> tuple[HeaderMatch | None, str]:
+        """The field a sub-label names with its group's words, or alone, and how to show it;
+        (None, "") when it names none (a group of answers, not of sub-labels)."""
         group_text, sub_text = _text(group), _text(sub)
         overlap = next(
             (n for n in range(min(len(group_text), len(sub_text)), 0, -1)
@@ -221,10 +230,8 @@ class _FormReader(FormReaderBase):
         for text in (group_text + sub_text, group_text + sub_text[overlap:], sub_text):
             match = self.match(text)
             if match.kind == "field":
-                shown = f"{group_text} / {sub_text}"
-                self.field_label(sheet, match, r, c, answer_col, shown, axes, covered)
-                return
-        self.unread_label(sheet, self.match(sub_text), r, c, answer_col, sub)
+                return match, f"{group_text} / {sub_text}"
+        return None, ""
 
     def unread_label(
         self, sheet: SheetData, match: HeaderMatch, r: int, c: int, value_col: int, label: str
