@@ -580,3 +580,27 @@ def test_a_merged_label_over_answers_is_no_group(tmp_path):
     document.save(path)
     result = read(path)
     assert result.applicants[0].values["lead_product"] == "精密行星减速机"
+
+
+def test_a_row_of_single_characters_that_is_no_code_stays_cells(tmp_path):
+    """A Word roster with 18 one-character answer columns (Y/N, levels) keeps each cell: only a
+    run that is a valid code is joined."""
+    document = docx.Document()
+    header = [
+        "企业名称",
+        "统一社会信用代码",
+        "是否高新技术企业",
+        *[f"指标{i}" for i in range(1, 18)],
+    ]
+    table = document.add_table(rows=3, cols=len(header))
+    for c, text in enumerate(header):
+        table.cell(0, c).text = text
+    for r, (name, code) in enumerate((("甲公司", CODE_A), ("乙公司", CODE_B)), start=1):
+        table.cell(r, 0).text, table.cell(r, 1).text = name, code
+        for c in range(2, len(header)):
+            table.cell(r, c).text = "Y" if c % 2 == 0 else "3"
+    path = tmp_path / "名单.docx"
+    document.save(path)
+    result = read(path)
+    assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B]
+    assert [a.values["high_tech_enterprise"] for a in result.applicants] == [True, True]

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from zjtx.domain.uscc import validate_uscc
 from zjtx.intake.roster_rows import money_note
 from zjtx.intake.sheet_data import FileProblem, SheetData
+from zjtx.intake.values import USCC_LENGTH
 
 BODY_TEXT = "正文"
-BOXED_CODE = (15, 20)  # a code printed one character per box: 18 boxes, give or take
 ANSWERED_LINES = 6  # "label：answer" lines a cell of answers holds; more is prose
 NOTE_PARAGRAPHS = 2  # paragraphs above a table searched for its money unit (title, note)
 MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
@@ -274,13 +275,14 @@ def _table(tbl: object, name: str) -> tuple[str | None, SheetData]:
 
 def _join_boxes(row: list[str], r: int, merged: list[tuple[int, int, int, int]]) -> None:
     """A code printed one character per box (18 cells of 统一社会信用代码) as one cell: the
-    characters joined into the first box, the run merged."""
+    characters joined into the first box, the run merged. Only a run that is a valid code is
+    one: a row of Y/N answers or single-digit scores is not."""
     c = 0
     while c < len(row):
         end = c
         while end < len(row) and len(row[end]) == 1 and row[end].isascii() and row[end].isalnum():
             end += 1
-        if BOXED_CODE[0] <= end - c <= BOXED_CODE[1]:
+        if end - c == USCC_LENGTH and validate_uscc("".join(row[c:end]).upper()) is None:
             row[c] = "".join(row[c:end])
             row[c + 1 : end] = [""] * (end - c - 1)
             merged.append((r, c, r, end - 1))
