@@ -487,7 +487,15 @@ def test_two_enterprises_in_one_application_say_so_once(tmp_path):
     result = read(first)
     several = [i for i in result.issues if i.code == "form-several-applicants"]
     assert len(several) == 1 and str(several[0].severity) == "error"
-    assert "不止一家企业" in several[0].message and "另一家科技有限公司" in several[0].message
+    assert "另一家企业（另一家科技有限公司，" in several[0].message and CODE_B in several[0].message
+
+    # The same name with （盖章） after it is the same enterprise, and the same name.
+    same = write_application(tmp_path / "b.docx", name_label="企业名称")
+    document = docx.Document(same)
+    paragraph = document.add_paragraph(f"企业名称：{NAME}（盖章）")
+    assert paragraph.text
+    document.save(same)
+    assert [i.code for i in read(same).issues if str(i.severity) == "error"] == []
 
 
 def test_answers_that_start_like_hints_are_answers(tmp_path):

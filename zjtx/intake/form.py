@@ -43,7 +43,6 @@ from zjtx.intake.roster import _ratio_value
 from zjtx.intake.sheet_data import SheetData, sheet_ref
 from zjtx.intake.values import raw_text
 
-_IDENTITY = ("name", "uscc")  # two of these in one form are two enterprises
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
 _UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数据单位"})
 _UNIT_TEXT = re.compile(
@@ -771,16 +770,18 @@ def read_form(
                 cell=sheet_ref(grid, r, cs[0]),
                 sheet=grid.name,
             )
-    clashes = [d for d in reader.deferred if d[0] == "conflicting-values" and d[3] in _IDENTITY]
-    if clashes:
-        _code, _severity, message, _key, sheet, cell = clashes[0]
+    another = reader.another_enterprise()
+    if another is not None:
+        name, code, grid, cell = another
+        where = cell if grid.ref_style == "a1" else f"{grid.name} {cell}"
         record.add(
             "form-several-applicants",
             Severity.ERROR,
-            f"这份申请书填写了不止一家企业（{message}）：一份申请书只能是一家企业的，"
-            "请把各企业的申请书分开后再导入",
+            f"这份申请书中还有另一家企业（{name}，{code}，{where}）：如是两家"
+            "企业的申请书，请分开后再导入；如是客户、股东等其他企业的表格，请在导入向导中把这些"
+            "栏目设为不读取",
             cell=cell,
-            sheet=sheet,
+            sheet=grid.name,
         )
     if seen is not None:
         seen.recognised |= reader.labels

@@ -95,6 +95,8 @@ class FormReaderBase:
         # Amounts that name no unit, by grid: (the grid, their positions), read in the unit
         # noted above the grid or in 万元, and said once per grid.
         self.unitless: dict[int, tuple[SheetData, list[str]]] = {}
+        # Names and codes found besides the first, by field: (value, grid, position).
+        self.identities: dict[str, list[tuple[Any, SheetData, str]]] = {}
 
     def enterprise_columns(self, sheet: SheetData) -> tuple[int, list[int]] | None:
         """(row, columns) of a 统一社会信用代码 row holding several enterprises' codes, one per
@@ -116,6 +118,28 @@ class FormReaderBase:
                         return r, codes
                 break  # only a row's first text can be its label
         return None
+
+    def another_enterprise(self) -> tuple[str, str, SheetData, str] | None:
+        """(name, code, grid, position) of a second enterprise in the form: another name, as
+        written apart from brackets, spaces and 盖章, and another valid code; None otherwise (a
+        name once with full-width brackets is the same name)."""
+        first = self.record.values.get("name"), self.record.values.get("uscc")
+        if first[0] is None or first[1] is None:
+            return None
+        names = [
+            (name, sheet, cell)
+            for name, sheet, cell in self.identities.get("name", ())
+            if isinstance(name, str) and _plain_name(name) != _plain_name(first[0])
+        ]
+        codes = [
+            code
+            for code, _, _ in self.identities.get("uscc", ())
+            if isinstance(code, str) and validate_uscc(code) is None
+        ]
+        if not names or not codes:
+            return None
+        name, sheet, cell = names[0]
+        return name, codes[0], sheet, cell
 
     def say_units(self) -> None:
         """One note per grid whose amounts name no unit: the unit noted above it, or 万元."""
@@ -319,6 +343,8 @@ class FormReaderBase:
         if key in record.values:
             if record.values[key] != typed:
                 other = record.provenance[key]
+                if key in ("name", "uscc"):
+                    self.identities.setdefault(key, []).append((typed, sheet, cell))
                 self.issue(
                     "conflicting-values",
                     f"{spec.relative_label()}：{where} 的“{raw_text(value)}”与 "
@@ -336,3 +362,8 @@ class FormReaderBase:
 def _names_unit(value: Any) -> bool:
     """Whether an amount as typed names its own unit (1,200万元)."""
     return isinstance(value, str) and normalise_text(value).endswith("元")
+
+
+def _plain_name(name: str) -> str:
+    """A name as compared: NFKC, without spaces or a (盖章) after it."""
+    return re.sub(r"[(（]盖章[)）]$", "", normalise_text(name))

@@ -109,6 +109,7 @@ _FOREIGN_CURRENCY = re.compile(r"[$€£]|美元|欧元|港元|港币|日元|英
 # Around a code, what is not the code: a note in brackets (（三证合一）), group separators.
 _CODE_DRESSING = re.compile(r"[(（][^)）]*[)）]$|(?<=[0-9A-Z])-(?=[0-9A-Z])")
 USCC_LENGTH = 18  # characters of a 统一社会信用代码
+_SEAL_NOTE = re.compile(r"\s*[(（](?:盖章|公章|签章|盖公章)[)）]\s*$")
 # A number as Excel shows it when too wide for its column (9.13201E+17): its digits are gone.
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 
@@ -743,6 +744,10 @@ def _text_converter(spec: FieldSpec) -> Converter:
             text = " ".join(value.split())
             if len(text) <= 4 and normalise_text(text).lower() in PLACEHOLDERS:
                 return None
+            if spec.key == "name":
+                text = _SEAL_NOTE.sub(
+                    "", text
+                )  # the form's 企业名称（盖章） carried into the answer
             return text
         if isinstance(value, float):
             if spec.key == "uscc":
