@@ -15,10 +15,13 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.issues import Severity
 from zjtx.intake.form_base import (
     _LABEL_KINDS,
+    _NUMBER_TEXT,
     MANUAL,
     FormReaderBase,
+    _is_number,
     _merged_end,
     _Placed,
+    _text,
     _YearSlot,
 )
 from zjtx.intake.headers import (
@@ -50,15 +53,6 @@ _UNIT_TEXT = re.compile(
 )
 # A corner over a column of years that does not say 年度: 项目, 指标, or nothing.
 _CORNER_WORDS = frozenset({"", "项目", "指标", "指标名称", "项目名称", "科目", "主要指标"})
-_NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.\s]+%?$")
-
-
-def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float):
-        return True
-    return isinstance(value, str) and bool(_NUMBER_TEXT.match(value.strip()))
 
 
 def _covered(sheet: SheetData) -> set[tuple[int, int]]:
@@ -69,10 +63,6 @@ def _covered(sheet: SheetData) -> set[tuple[int, int]]:
                 if (r, c) != (r1, c1):
                     cells.add((r, c))
     return cells
-
-
-def _text(value: Any) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _heads_years(row: list[Any], c: int) -> bool:
@@ -173,31 +163,6 @@ class _FormReader(FormReaderBase):
                     )
                     self.issue(code, f"“{shown}”：{match.detail}；未导入", sheet, where_label)
 
-    def group_rows(
-        self, sheet: SheetData, r: int, c: int, value_col: int, merged_end: dict
-    ) -> list[tuple[int, str, int]]:
-        """The rows under a group label merged down over sub-labels (主导产品 over 产品名称 |
-        上年度销售收入, each row ending in its answer), as (row, sub-label, answer column); []
-        for any other label (a header merged over two rows of year columns is none)."""
-        bottom = next((r2 for r1, c1, r2, _ in sheet.merged if (r1, c1) == (r, c)), r)
-        rows = []
-        for rr in range(r, bottom + 1):
-            sub = self.value(sheet, rr, value_col)
-            answer_col = merged_end.get((rr, value_col), value_col) + 1
-            row = sheet.rows[rr] if rr < len(sheet.rows) else []
-            beyond = [v for v in row[answer_col + 1 :] if v not in ("", None)]
-            if (
-                not isinstance(sub, str)
-                or not sub.strip()
-                or _is_number(sub)
-                or answer_col >= len(row)
-                or beyond
-                or (isinstance(row[answer_col], str) and self.is_label(row[answer_col]))
-            ):
-                return []
-            rows.append((rr, sub, answer_col))
-        return rows if len(rows) > 1 else []
-
     def sub_label(
         self,
         sheet: SheetData,
@@ -216,21 +181,6 @@ class _FormReader(FormReaderBase):
             self.field_label(sheet, match, r, c, answer_col, shown, axes, covered)
         else:
             self.unread_label(sheet, self.match(_text(sub)), r, c, answer_col, sub)
-
-    def sub_match(self, group: str, sub: str) -> tuple[HeaderMatch | None, str]:
-        """The field a sub-label names with its group's words, or alone, and how to show it;
-        (None, "") when it names none (a group of answers, not of sub-labels)."""
-        group_text, sub_text = _text(group), _text(sub)
-        overlap = next(
-            (n for n in range(min(len(group_text), len(sub_text)), 0, -1)
-             if group_text.endswith(sub_text[:n])),
-            0,
-        )  # fmt: skip
-        for text in (group_text + sub_text, group_text + sub_text[overlap:], sub_text):
-            match = self.match(text)
-            if match.kind == "field":
-                return match, f"{group_text} / {sub_text}"
-        return None, ""
 
     def unread_label(
         self, sheet: SheetData, match: HeaderMatch, r: int, c: int, value_col: int, label: str

@@ -28,6 +28,21 @@ MANUAL = "按评审人的更正"  # HeaderMatch.detail of a label the evaluator 
 _LABEL_KINDS = ("field", "ratio", "no-year", "bad-year", "bad-unit", "window", "window-ambiguous")
 
 
+_NUMBER_TEXT = re.compile(r"^[-+]?[\d,，.\s]+%?$")
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and bool(_NUMBER_TEXT.match(value.strip()))
+
+
+def _text(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
 def _merged_end(sheet: SheetData) -> dict[tuple[int, int], int]:
     """(row, col) of each merged range's top-left cell -> its last column."""
     return {(r1, c1): c2 for r1, c1, r2, c2 in sheet.merged}
@@ -118,6 +133,46 @@ class FormReaderBase:
                         return r, codes
                 break  # only a row's first text can be its label
         return None
+
+    def group_rows(
+        self, sheet: SheetData, r: int, c: int, value_col: int, merged_end: dict
+    ) -> list[tuple[int, str, int]]:
+        """The rows under a group label merged down over sub-labels (主导产品 over 产品名称 |
+        上年度销售收入, each row ending in its answer), as (row, sub-label, answer column); []
+        for any other label (a header merged over two rows of year columns is none)."""
+        bottom = next((r2 for r1, c1, r2, _ in sheet.merged if (r1, c1) == (r, c)), r)
+        rows = []
+        for rr in range(r, bottom + 1):
+            sub = self.value(sheet, rr, value_col)
+            answer_col = merged_end.get((rr, value_col), value_col) + 1
+            row = sheet.rows[rr] if rr < len(sheet.rows) else []
+            beyond = [v for v in row[answer_col + 1 :] if v not in ("", None)]
+            if (
+                not isinstance(sub, str)
+                or not sub.strip()
+                or _is_number(sub)
+                or answer_col >= len(row)
+                or beyond
+                or (isinstance(row[answer_col], str) and self.is_label(row[answer_col]))
+            ):
+                return []
+            rows.append((rr, sub, answer_col))
+        return rows if len(rows) > 1 else []
+
+    def sub_match(self, group: str, sub: str) -> tuple[HeaderMatch | None, str]:
+        """The field a sub-label names with its group's words, or alone, and how to show it;
+        (None, "") when it names none (a group of answers, not of sub-labels)."""
+        group_text, sub_text = _text(group), _text(sub)
+        overlap = next(
+            (n for n in range(min(len(group_text), len(sub_text)), 0, -1)
+             if group_text.endswith(sub_text[:n])),
+            0,
+        )  # fmt: skip
+        for text in (group_text + sub_text, group_text + sub_text[overlap:], sub_text):
+            match = self.match(text)
+            if match.kind == "field":
+                return match, f"{group_text} / {sub_text}"
+        return None, ""
 
     def another_enterprise(self) -> tuple[str, str, SheetData, str] | None:
         """(name, code, grid, position) of a second enterprise in the form: another name, as
