@@ -16,6 +16,8 @@ from zjtx.intake.choices import NUMERAL_WORDS, institution_level, is_boxes, tick
         ("☐ 是  ☒ 否", ["否"]),
         ("■是 ■否", ["是", "否"]),
         ("□是 □否", []),
+        ("是（√） 否（ ）", ["是"]),
+        ("是（ ） 否（√）", ["否"]),
     ],
 )
 def test_a_mark_ticks_the_word_it_touches_else_the_word_on_its_side(cell, words):

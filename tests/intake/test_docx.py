@@ -612,3 +612,14 @@ def test_a_row_of_single_characters_that_is_no_code_stays_cells(tmp_path):
     result = read(path)
     assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B]
     assert [a.values["high_tech_enterprise"] for a in result.applicants] == [True, True]
+
+
+def test_notes_headings_and_hints_after_answers(tmp_path):
+    """A bare 说明 heading may head the applicant's own notes: the answers under it are read; a
+    hint in brackets after an answer (二级（按评测结果填写）) is cut from it; a phone
+    number beside its label is no figure left out."""
+    before = ("说明", "数字化水平等级：二级（按评测结果填写）", "联系电话：13800138000")
+    result = read(write_application(tmp_path / "a.docx", before=before))
+    assert [i.code for i in result.issues if str(i.severity) == "error"] == []
+    assert result.applicants[0].values["digital_level"] == 2
+    assert not [i for i in result.issues if i.code == "label-ignored"]

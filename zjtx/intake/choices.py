@@ -26,14 +26,22 @@ NUMERAL = re.compile(r"^第?([一二三四五六七八九十]{1,3}|I{1,3}|IV|VI?
 # þ, ý and ¨ are Wingdings' ☑, ☒ and □ shown in an ordinary font once the font is lost.
 _TICKED = "☑☒■√✓✔▣◼●◉þý"
 _UNTICKED = "□☐○◯◻▢¨"
+_BRACKETED_TICK = re.compile(r"[(（]\s*([☑☒■√✓✔])\s*[)）]")
+_BRACKETED_EMPTY = re.compile(r"[(（]\s*[×xX]?\s*[)）]")
 _BOX_TOKEN = re.compile(f"([{_TICKED}{_UNTICKED}])|([^{_TICKED}{_UNTICKED}\\s]+)")
+
+
+def _marks_unbracketed(text: str) -> str:
+    """是（√） 否（ ） as 是√ 否□: a mark in brackets after its word, an empty bracket a box."""
+    text = _BRACKETED_TICK.sub(r"\1", text)
+    return _BRACKETED_EMPTY.sub("□", text)
 
 
 def ticked(value: str) -> list[str]:
     """The words ticked in a row of boxes, in order. A mark goes with the word it touches,
     else (spaced out) with the word on the side marks are written (before the words when the
     cell starts with a mark)."""
-    tokens = list(_BOX_TOKEN.finditer(value))
+    tokens = list(_BOX_TOKEN.finditer(_marks_unbracketed(value)))
     before = bool(tokens) and tokens[0].group(1) is not None
     chosen: list[str] = []
     for i, mark in enumerate(tokens):
@@ -54,7 +62,7 @@ def ticked(value: str) -> list[str]:
 
 def is_boxes(text: str) -> bool:
     """Whether a cell is a row of boxes: a mark and a word."""
-    tokens = _BOX_TOKEN.findall(text)
+    tokens = _BOX_TOKEN.findall(_marks_unbracketed(text))
     return any(mark for mark, _ in tokens) and any(word for _, word in tokens)
 
 

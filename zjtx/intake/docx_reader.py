@@ -20,15 +20,17 @@ NOTE_PARAGRAPHS = 2  # paragraphs above a table searched for its money unit (tit
 MAX_DOCUMENT_BYTES = 256 << 20  # a 申请书's main part is a few MB even with many tables
 # "企业名称：X" paragraphs outside tables; anything longer is prose, not a field.
 _LABELLED = re.compile(r"^\s*([^:：]{2,30}?)\s*[:：]\s*(\S.{0,199}?)\s*$")
-# A heading over the form's instructions (填表说明, 三、填报要求：, 注：): what follows it up to
-# the next table says how to fill the form in, not what the applicant filled in.
+# A heading over the form's instructions (填表说明, 三、填报要求：): what follows it up to the
+# next table says how to fill the form in, not what the applicant filled in. A bare 说明 or 备注
+# may head the applicant's own notes, so it does not count.
 _INSTRUCTIONS_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])?\s*"
-    r"(?:填表说明|填报说明|填写说明|填报要求|填表要求|注意事项|说明|注|备注)\s*[:：]?\s*$"
+    r"(?:填表说明|填报说明|填写说明|填报要求|填表要求|注意事项)\s*[:：]?\s*$"
 )
 # A hint in place of an answer: 填写营业执照上的企业全称。按评测结果填写. No answer says 填写 or
 # starts with 请 or 是指 (按期报告, 指纹锁 are answers).
 _INSTRUCTION = re.compile(r"^(?:请|是指|如实)|.*(?:填写|填报)")
+_BRACKETED_HINT = re.compile(r"[(（][^)）]*(?:填写|填报)[^)）]*[)）]")
 _NOT_WORD = "文件已损坏或不是 Word 文档，无法读取：请在 Word 或 WPS 中打开并另存为 .docx"
 
 
@@ -76,14 +78,24 @@ def read_docx(path: Path) -> WordDocument:
                 instructions = True
                 continue
             match = _LABELLED.match(text)
-            if match and not instructions and not _INSTRUCTION.match(match.group(2)):
-                paragraphs.append([match.group(1), match.group(2)])
+            answer = _answer(match.group(2)) if match and not instructions else None
+            if answer:
+                paragraphs.append([match.group(1), answer])
                 numbers.append(index)
     if paragraphs:
         result.sheets.append(
             SheetData(name=BODY_TEXT, rows=paragraphs, ref_style="paragraph", row_numbers=numbers)
         )
     return result
+
+
+def _answer(text: str) -> str | None:
+    """The applicant's answer in what follows a label, without a hint in brackets after it
+    (C3484（按国民经济行业分类填写）); None when all of it is a hint (填写营业执照上的全称)."""
+    answer = _BRACKETED_HINT.sub("", text).strip()
+    if not answer or _INSTRUCTION.match(answer):
+        return None
+    return answer
 
 
 def _answered_cells(table: SheetData) -> SheetData | None:
@@ -104,8 +116,9 @@ def _answered_cells(table: SheetData) -> SheetData | None:
             if len(lines) > ANSWERED_LINES or not all(matches):
                 continue  # a cell of answers holds nothing else
             for match in matches:
-                if not _INSTRUCTION.match(match.group(2)):
-                    rows.append([match.group(1), match.group(2)])
+                answer = _answer(match.group(2))
+                if answer:
+                    rows.append([match.group(1), answer])
                     refs.append((r, c))
     if not rows:
         return None

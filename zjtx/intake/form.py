@@ -194,6 +194,10 @@ class _FormReader(FormReaderBase):
             return
         else:
             role, detail = "unknown", "字段目录中没有这个栏目，旁边的数值未导入"
+        body, unit, _ = split_units(shown)
+        # Said only of a figure's label (出口创汇（万元）): a phone number or a unit column's 万元
+        # beside a number is no figure left out.
+        if role == "unknown" and unit is not None and clean(body):
             figure = raw_text(self.value(sheet, r, value_col))
             self.issue(
                 "label-ignored",
