@@ -362,16 +362,34 @@ def _identity(record: Record) -> tuple | None:
 def _word_roster(document: WordDocument, catalogue: FieldCatalogue, year: int) -> bool:
     """Whether a Word document is a list of enterprises (推荐名单 typed as a table): a table
     with a roster's header over two rows or more, and no table filled in as a form."""
-    rosters = forms = 0
+    rosters = 0
     for sheet in document.sheets:
         if sheet.ref_style != "table":
             continue
-        layout = find_header(sheet, catalogue, year)
-        if layout is not None and _data_rows(sheet, layout) >= 2:
-            rosters += 1
-        elif form_score(sheet, catalogue, year) >= 2:
-            forms += 1
-    return rosters > 0 and forms == 0
+        if _may_list(sheet):
+            layout = find_header(sheet, catalogue, year)
+            if layout is not None and _data_rows(sheet, layout) >= 2:
+                rosters += 1
+                continue
+        if form_score(sheet, catalogue, year) >= 2:
+            return False  # a table filled in as a form: the document is one application
+    return rosters > 0
+
+
+def _may_list(sheet: SheetData) -> bool:
+    """Whether a table can be a list of enterprises: three rows or more, one of them naming a
+    code column beside a name column (a cheap look before finding its header)."""
+    if len(sheet.rows) < 3:
+        return False
+    for row in sheet.rows[:HEADER_SCAN_ROWS]:
+        texts = [v for v in row if isinstance(v, str) and v]
+        if (
+            len(texts) > 2
+            and any("代码" in t for t in texts)
+            and any("名称" in t or "单位" in t for t in texts)
+        ):
+            return True
+    return False
 
 
 def _read_document(
