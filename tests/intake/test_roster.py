@@ -842,8 +842,9 @@ def test_lowercase_uscc_is_read_in_capitals_with_a_note(tmp_path):
 
 
 def test_code_with_a_note_or_separators_is_the_code(tmp_path):
-    """A code followed by a note in brackets (…（三证合一）) or printed in groups (913201-150000-
-    …) is the 18-character code, with a note; other text around a code is still refused."""
+    """A code followed by a note in brackets (…（三证合一）), printed in groups (913201-150000-…)
+    or typed after Excel's text apostrophe ('9132…) is the 18-character code, with a note;
+    other text around a code is still refused."""
     grouped = f"{CODE_B[:6]}-{CODE_B[6:12]}-{CODE_B[12:]}"
     path = write_xlsx(
         tmp_path / "r.xlsx",
@@ -852,14 +853,16 @@ def test_code_with_a_note_or_separators_is_the_code(tmp_path):
             ["甲公司", f"{CODE_A}（三证合一）"],
             ["乙公司", grouped],
             ["丙公司", f"代码{CODE_C}"],
+            ["丁公司", f"'{CODE_C}"],
         ],
     )
     result = read(path)
-    assert [a.values["uscc"] for a in result.applicants] == [CODE_A, CODE_B]
+    assert [a.values["uscc"] for a in result.applicants] == [CODE_A, CODE_B, CODE_C]
     assert issue_tuples(result, include_info=True) == [
         ("B2", "uscc", "uscc-tidied", "info"),
         ("B3", "uscc", "uscc-tidied", "info"),
         ("B4", "uscc", "uscc-length", "error"),
+        ("B5", "uscc", "uscc-tidied", "info"),
     ]
     assert f"读作“{CODE_A}”" in result.issues[0].message
 

@@ -28,8 +28,8 @@ from zjtx.intake.values import (
 REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as 万元
 REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
 GROWTH_LIMIT = Decimal(300)  # percent
-# What a code was read without: a note in brackets, group separators (see values).
-_CODE_DRESSED = re.compile(r"[-(（]")
+# What a code was read without: an apostrophe, a note in brackets, group separators (values).
+_CODE_DRESSED = re.compile(r"[-(（'’‘]")
 # A text field without a max_length (an overlay's) still has one; so does a number's range.
 TEXT_LIMIT = 200
 NUMBER_LIMIT = 10**MAX_MAGNITUDE

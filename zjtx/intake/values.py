@@ -106,8 +106,9 @@ _YUAN_SIGN = re.compile(r"^(?:¥|人民币|RMB|CNY):?(.+)$", re.IGNORECASE)
 _ACCOUNTING_ZERO = frozenset({"-", "—", "–", "－"})
 ZERO_AMOUNT = Decimal(0)
 _FOREIGN_CURRENCY = re.compile(r"[$€£]|美元|欧元|港元|港币|日元|英镑|USD|EUR|HKD|JPY|GBP", re.I)
-# Around a code, what is not the code: a note in brackets (（三证合一）), group separators.
-_CODE_DRESSING = re.compile(r"[(（][^)）]*[)）]$|(?<=[0-9A-Z])-(?=[0-9A-Z])")
+# Around a code, what is not the code: the apostrophe that keeps a number as text in Excel, a
+# note in brackets (（三证合一）), group separators.
+_CODE_DRESSING = re.compile(r"^[’'‘]|[(（][^)）]*[)）]$|(?<=[0-9A-Z])-(?=[0-9A-Z])")
 USCC_LENGTH = 18  # characters of a 统一社会信用代码
 _SEAL_NOTE = re.compile(r"\s*[(（](?:盖章|公章|签章|盖公章)[)）]\s*$")
 # A number as Excel shows it when too wide for its column (9.13201E+17): its digits are gone.
