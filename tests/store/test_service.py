@@ -129,6 +129,22 @@ def test_reimporting_the_same_file_changes_nothing(service, tmp_path):
     assert _count(service, AuditEvent) == events
 
 
+def test_reimporting_a_file_whose_rows_were_blocked_then_imports_them(service, tmp_path):
+    """A file whose enterprise was blocked at its first import (a duplicate of another file of
+    that batch) imports it when read again on its own: the same bytes read otherwise are no
+    unchanged file."""
+    _round(service)
+    content = "the same bytes"
+    blocked = make_file(tmp_path / "a.xlsx", [], blocked=1, content=content)
+    first = service.import_file(ROUND, blocked)
+    assert (first.rows_imported, first.rows_blocked) == (0, 1)
+    accepted = make_file(tmp_path / "a.xlsx", [make_applicant(1)], content=content)
+    again = service.import_file(ROUND, accepted)
+    assert not again.already_imported
+    assert again.applicants_new == 1
+    assert [row.uscc for row in service.list_applicants(ROUND)] == [make_uscc(1)]
+
+
 def test_changed_row_makes_a_new_version_and_keeps_the_old(service, tmp_path):
     """A corrected row gets version 2 and a new evaluation; version 1 and its evaluation stay."""
     _round(service)

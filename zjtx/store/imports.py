@@ -214,7 +214,13 @@ class _FileRun:
         # Two evaluators re-importing the same file take turns on its record.
         previous = self.session.scalar(query.with_for_update())
         last_mapping = _last_mapping(self.session, previous) if previous is not None else None
-        if previous is not None and last_mapping == mapping:
+        # Read the same way, it may still hold other rows: one blocked at its first import as
+        # a duplicate of another file of that batch is accepted read on its own.
+        same_rows = previous is not None and (previous.rows_imported, previous.rows_blocked) == (
+            file.rows_imported,
+            file.rows_blocked,
+        )
+        if previous is not None and last_mapping == mapping and same_rows:
             self.unchanged = len(file.applicants)
             return self._result(list(file.issues), already=True, imported=file.rows_imported)
 
