@@ -260,6 +260,7 @@ def test_ticked_boxes_give_the_ticked_option(tmp_path):
     notes = [i.message for i in result.issues if i.code == "value-read-as"]
     assert "申报类型：“☑新申报 □复核”读作“新申报”" in notes[0]
     assert "有效期内的高新技术企业：“■是 □否”读作“是”" in notes[1]
+    assert "数字化水平等级：“□一级 ☑二级 □三级”读作“2级”" in notes[2]
 
 
 def test_losses_as_accountants_and_word_write_them(tmp_path):

@@ -665,8 +665,10 @@ def reading_note(spec: FieldSpec, raw: str, value: Any) -> str | None:
         return None
     if value is True or value is False:
         shown = "是" if value else "否"
-    else:
+    elif spec.options:
         shown = dict(spec.options).get(value, str(value))
+    else:
+        shown = f"{value}{spec.unit or ''}"  # a level: 2级
     return f"{spec.relative_label()}：“{shown_text(raw)}”读作“{shown}”"
 
 
