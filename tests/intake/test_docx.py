@@ -81,6 +81,39 @@ def newest(years: tuple[str, ...]) -> str:
     return max(years, key=lambda y: {"近一年": 3, "近两年": 2, "近三年": 1}.get(y) or int(y[:4]))
 
 
+def fill(table, rows: list[list[str | None]]) -> None:
+    """Write the rows into a Word table, leaving None and "" cells empty."""
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+
+
+def read_with_table(tmp_path: Path, rows: list[list[str]]):
+    """The baseline 申请书 with one more table of the given rows, read."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
+    fill(table, rows)
+    document.save(path)
+    return read(path)
+
+
+def read_grouped(tmp_path: Path, rows: list[list[str | None]], groups):
+    """A one-table form of three columns: name and code rows merged across their answer
+    columns, and each (top, bottom) of ``groups`` a label merged down column A; read."""
+    document = docx.Document()
+    table = document.add_table(rows=len(rows), cols=3)
+    fill(table, rows)
+    for r in (0, 1):
+        table.cell(r, 1).merge(table.cell(r, 2))
+    for top, bottom in groups:
+        table.cell(top, 0).merge(table.cell(bottom, 0))
+    path = tmp_path / "a.docx"
+    document.save(path)
+    return read(path)
+
+
 def check_json(path, capsys) -> dict:
     """`zjtx check FILE --year 2026 --json` in-process."""
     main(["check", str(path), "--year", "2026", "--json"])
@@ -282,9 +315,7 @@ def test_roster_typed_as_a_word_table_is_read_as_a_roster(tmp_path):
     table = document.add_table(rows=3, cols=3)
     rows = [["企业名称", "统一社会信用代码", "2025年营业收入"], ["甲公司", CODE_A, "12000000"]]
     rows.append(["乙公司", CODE_B, "9000000"])
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
+    fill(table, rows)
     path = tmp_path / "名单.docx"
     document.save(path)
     result = read(path)
@@ -400,7 +431,6 @@ def test_group_label_merged_down_over_sub_labels(tmp_path):
     | 从事该细分市场年限; 营业收入 over 2025年（万元）…) reads each sub-label with the group's
     words and takes the answer beside it; the group no longer takes a sub-label as its
     answer."""
-    document = docx.Document()
     rows = [
         ["企业名称", NAME, None],
         ["统一社会信用代码", CODE_A, None],
@@ -412,18 +442,7 @@ def test_group_label_merged_down_over_sub_labels(tmp_path):
         ["营业收入", "2025年（万元）", "12800"],
         [None, "2024年（万元）", "10500"],
     ]
-    table = document.add_table(rows=len(rows), cols=3)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text is not None:
-                table.cell(r, c).text = text
-    for r in (0, 1):
-        table.cell(r, 1).merge(table.cell(r, 2))
-    for top, bottom in ((2, 4), (5, 6), (7, 8)):
-        table.cell(top, 0).merge(table.cell(bottom, 0))
-    path = tmp_path / "a.docx"
-    document.save(path)
-    result = read(path)
+    result = read_grouped(tmp_path, rows, ((2, 4), (5, 6), (7, 8)))
     assert [(i.code, i.cell) for i in result.issues if str(i.severity) != "info"] == []
     values = result.applicants[0].values
     assert values["lead_product"] == "精密行星减速机"
@@ -445,9 +464,7 @@ def test_years_as_rows_under_any_corner(tmp_path, corner):
     rows = [[corner, "营业收入（万元）", "研发费用（万元）"], ["2025年", "12800", "760"]]
     rows.append(["2024年", "10500", "610"])
     table = document.add_table(rows=3, cols=3)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
+    fill(table, rows)
     path = tmp_path / "a.docx"
     document.save(path)
     result = read(path)
@@ -505,63 +522,45 @@ def test_answers_that_start_like_hints_are_answers(tmp_path):
     assert result.applicants[0].values["major_change_report"] == "on_time"
 
 
-def test_a_date_beside_its_label_is_no_year_heading(tmp_path):
-    """A date at the end of a year (高新技术企业认定日期 2023年12月31日, 有效期至 2026年12月31日)
-    is a value beside its label, not a year heading over the rows below it."""
-    path = write_application(tmp_path / "a.docx")
-    document = docx.Document(path)
-    table = document.add_table(rows=3, cols=4)
-    rows = [
-        ["高新技术企业认定日期", "2023年12月31日", "有效期至", "2026年12月31日"],
-        ["净利润（万元）", "960", "研发人员（人）", "32"],
-        ["负债总额（万元）", "5200", "资产总额（万元）", "15600"],
-    ]
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    document.save(path)
-    result = read(path)
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            [
+                ["高新技术企业认定日期", "2023年12月31日", "有效期至", "2026年12月31日"],
+                ["净利润（万元）", "960", "研发人员（人）", "32"],
+                ["负债总额（万元）", "5200", "资产总额（万元）", "15600"],
+            ],
+            {"net_profit_y1": 960, "rd_staff_y1": 32, "total_liabilities_y1": 5200},
+        ),
+        (
+            [
+                ["主导产品销售收入（万元）", "", "资产总额（万元）", "15600"],
+                ["高新技术企业认定年份", "2023", "负债总额（万元）", "5200"],
+                ["研发人员（人）", "32", "", ""],
+            ],
+            {"total_assets_y1": 15600, "total_liabilities_y1": 5200, "rd_staff_y1": 32},
+        ),
+    ],
+)
+def test_a_date_or_year_given_as_a_value_heads_no_years(tmp_path, rows, expected):
+    """A date at a year's end beside its label (认定日期 2023年12月31日, 有效期至 …), or a year
+    given as a value under a blank answer (… | 认定年份 | 2023), is a value: no year heading
+    or years-as-rows corner takes the labels around it."""
+    result = read_with_table(tmp_path, rows)
     assert [i.code for i in result.issues if str(i.severity) == "error"] == []
     values = result.applicants[0].values
-    assert (values["net_profit_y1"], values["rd_staff_y1"]) == (960, 32)
-    assert values["total_liabilities_y1"] == 5200
-
-
-def test_a_blank_answer_over_a_year_value_is_no_corner(tmp_path):
-    """An answer left blank above a year given as a value (… | 高新技术企业认定年份 | 2023) does
-    not make a table of years as rows: the labels around it are read as labels."""
-    path = write_application(tmp_path / "a.docx")
-    document = docx.Document(path)
-    table = document.add_table(rows=3, cols=4)
-    rows = [
-        ["主导产品销售收入（万元）", "", "资产总额（万元）", "15600"],
-        ["高新技术企业认定年份", "2023", "负债总额（万元）", "5200"],
-        ["研发人员（人）", "32", "", ""],
-    ]
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    document.save(path)
-    result = read(path)
-    assert [i.code for i in result.issues if str(i.severity) == "error"] == []
-    values = result.applicants[0].values
-    assert (values["total_assets_y1"], values["total_liabilities_y1"]) == (15600, 5200)
-    assert values["rd_staff_y1"] == 32
+    assert {key: values.get(key) for key in expected} == expected
 
 
 def test_prose_beside_its_label_is_not_read_as_answers(tmp_path):
     """An 企业简介 cell whose lines read like answers (主导产品：…, 营业收入：2025年12800万元) is
     prose beside its label: nothing in it is read as an answer."""
-    path = write_application(tmp_path / "a.docx")
-    document = docx.Document(path)
-    table = document.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = "企业简介"
-    table.cell(0, 1).text = (
+    prose = (
         "企业名称：苏州恒锐公司（以下简称恒锐）成立于2012年\n主导产品：精密行星减速机、谐波减速机"
         "\n营业收入：2025年12800万元"
     )
-    document.save(path)
-    result = read(path)
+    result = read_with_table(tmp_path, [["企业简介", prose]])
     assert [i.code for i in result.issues if str(i.severity) == "error"] == []
     assert result.applicants[0].values["name"] == NAME
 
@@ -569,24 +568,13 @@ def test_prose_beside_its_label_is_not_read_as_answers(tmp_path):
 def test_a_merged_label_over_answers_is_no_group(tmp_path):
     """主导产品 merged over two rows of answers (精密行星减速机 | 占营业收入67%) names no field with
     any of them: it is a label with its answer beside it, as before."""
-    document = docx.Document()
     rows = [
         ["企业名称", NAME, None],
         ["统一社会信用代码", CODE_A, None],
         ["主导产品", "精密行星减速机", "占营业收入67%"],
         [None, "谐波减速机", "占营业收入10%"],
     ]
-    table = document.add_table(rows=len(rows), cols=3)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text is not None:
-                table.cell(r, c).text = text
-    for r in (0, 1):
-        table.cell(r, 1).merge(table.cell(r, 2))
-    table.cell(2, 0).merge(table.cell(3, 0))
-    path = tmp_path / "a.docx"
-    document.save(path)
-    result = read(path)
+    result = read_grouped(tmp_path, rows, ((2, 3),))
     assert result.applicants[0].values["lead_product"] == "精密行星减速机"
 
 
