@@ -611,3 +611,29 @@ def test_notes_headings_and_hints_after_answers(tmp_path):
     assert [i.code for i in result.issues if str(i.severity) == "error"] == []
     assert result.applicants[0].values["digital_level"] == 2
     assert not [i for i in result.issues if i.code == "label-ignored"]
+
+
+def test_unit_column_heading_merged_down_a_two_row_header(tmp_path):
+    """A 单位 column headed once over a two-row header (项目 | 单位 | 近三年数据 over 2023年 …)
+    gives each row its unit: 元 amounts are read in 元, not 10,000 times too much."""
+    document = docx.Document()
+    basic = document.add_table(rows=2, cols=2)
+    fill(basic, [["企业名称", NAME], ["统一社会信用代码", CODE_A]])
+    table = document.add_table(rows=4, cols=5)
+    fill(
+        table,
+        [
+            ["项目", "单位", "近三年数据", None, None],
+            [None, None, "2023年", "2024年", "2025年"],
+            ["营业收入", "元", "92000000", "105000000", "128000000"],
+            ["研发费用", "万元", "520", "610", "760"],
+        ],
+    )
+    table.cell(0, 0).merge(table.cell(1, 0))
+    table.cell(0, 1).merge(table.cell(1, 1))
+    table.cell(0, 2).merge(table.cell(0, 4))
+    path = tmp_path / "a.docx"
+    document.save(path)
+    values = read(path).applicants[0].values
+    assert (values["revenue_y1"], values["revenue_y3"]) == (12800, 9200)
+    assert values["rd_expense_y1"] == 760

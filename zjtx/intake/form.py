@@ -301,6 +301,12 @@ class _FormReader(FormReaderBase):
                                        self.at(sheet, r, c)))  # fmt: skip
             elif isinstance(value, str) and clean(value) in _UNIT_COLUMN_WORDS:
                 unit_col = c
+        if unit_col is None and slots:
+            # A 单位 heading merged down a two-row header stands in the row above the years.
+            for above in sheet.rows[max(0, r - 2) : r]:
+                for c, value in enumerate(above):
+                    if isinstance(value, str) and clean(value) in _UNIT_COLUMN_WORDS:
+                        unit_col = c
         if len(slots) == 1 and not _heads_years(sheet.rows[r], slots[0].pos):
             slots = []  # one year right after a label is its answer (认定年份 | 2023), no axis
         axis = None
