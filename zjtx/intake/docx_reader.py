@@ -10,7 +10,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from zjtx.domain.uscc import validate_uscc
-from zjtx.intake.roster_rows import money_note
+from zjtx.intake.headers import money_note
 from zjtx.intake.sheet_data import FileProblem, SheetData
 from zjtx.intake.values import USCC_LENGTH
 

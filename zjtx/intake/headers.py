@@ -406,3 +406,17 @@ def year_cell(value: Any) -> tuple[int | None, int | None]:
     if calendar is not None:
         return calendar, None
     return None, RELATIVE_YEAR_WORDS.get(clean(body))
+
+
+# A note of the money unit above a table's header: 金额单位：元, 单位：元、人, （单位：万元）, and
+# the money unit after count units (单位：人、元).
+_MONEY_NOTE = re.compile(
+    r"(?:金额|货币)?单位[:：]\s*(?:(?:" + "|".join([*COUNT_WORDS, "%"]) + r")\s*[、,/]\s*)*"
+    r"(百万元|亿元|万元|千元|元)(?![\u4e00-\u9fff])"
+)
+
+
+def money_note(text: str) -> str | None:
+    """The money unit a note such as 金额单位：元 or 单位：人、千元 gives, or None."""
+    found = _MONEY_NOTE.search(unicodedata.normalize("NFKC", text))
+    return found.group(1) if found is not None else None

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, NamedTuple
 
 from zjtx.domain.fields import FieldType
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.columns import Column, HeaderLayout
+from zjtx.intake.headers import money_note
 from zjtx.intake.sheet_data import SheetData, cell_ref
 from zjtx.intake.values import is_placeholder, normalise_text, raw_text
 
 # A total row's word, alone or followed by a count or a colon: 合计, 合计（2家）, 小计：
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)(?:[(（:：].*)?$")
-
-# A note of the money unit above a roster's header: 金额单位：元, 单位：元、人, （单位：万元）, and
-# the money unit after count units (单位：人、元).
-_MONEY_NOTE = re.compile(
-    r"(?:金额|货币)?单位[:：]\s*(?:(?:人|个|家|项|件|名|位|%)\s*[、,/]\s*)*"
-    r"(百万元|亿元|万元|千元|元)(?![\u4e00-\u9fff])"
-)
 
 
 def money_unit_note(rows: list[list[str]]) -> tuple[str, str, str] | None:
@@ -31,12 +24,6 @@ def money_unit_note(rows: list[list[str]]) -> tuple[str, str, str] | None:
             if unit is not None:
                 return unit, text, cell_ref(r, c)
     return None
-
-
-def money_note(text: str) -> str | None:
-    """The money unit a note such as 金额单位：元 or 单位：人、千元 gives, or None."""
-    found = _MONEY_NOTE.search(unicodedata.normalize("NFKC", text))
-    return found.group(1) if found is not None else None
 
 
 def total_cell(row: list[Any], columns: range) -> int | None:
