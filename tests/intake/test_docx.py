@@ -637,3 +637,16 @@ def test_unit_column_heading_merged_down_a_two_row_header(tmp_path):
     values = read(path).applicants[0].values
     assert (values["revenue_y1"], values["revenue_y3"]) == (12800, 9200)
     assert values["rd_expense_y1"] == 760
+
+
+def test_years_headed_as_dates_say_so(tmp_path):
+    """Columns headed 2025年12月31日 (a date, not a year) are refused saying the heading is a
+    date and how to write it, not asking for 2025年营业收入."""
+    path = write_application(
+        tmp_path / "a.docx", years=("2025年12月31日", "2024年12月31日", "2023年12月31日")
+    )
+    result = read(path)
+    missing = [i for i in result.issues if i.code == "header-year-missing"]
+    assert missing and "表头的“2025年12月31日”是日期，不是年度：请把该列表头写成“2025年”" in (
+        missing[0].message
+    )

@@ -65,6 +65,18 @@ def _covered(sheet: SheetData) -> set[tuple[int, int]]:
     return cells
 
 
+_DATED_HEADING = re.compile(r"^\s*(?:19|20)\d{2}年\s*\d{1,2}月\s*\d{1,2}日\s*$")
+
+
+def _dated_heading(sheet: SheetData, r: int) -> str | None:
+    """A date heading a column above row ``r`` (2025年12月31日), where a year was wanted."""
+    for row in sheet.rows[max(0, r - YEAR_HEADER_SEARCH) : r]:
+        for value in row:
+            if isinstance(value, str) and _DATED_HEADING.match(value):
+                return " ".join(value.split())
+    return None
+
+
 def _heads_years(row: list[Any], c: int) -> bool:
     """Whether a lone year cell at ``c`` can head a column: nothing, a corner (指标, 年度) or
     a 单位 before it, not a label it would answer."""
@@ -141,8 +153,14 @@ class _FormReader(FormReaderBase):
                 elif match.kind == "no-year":
                     axis = self.axis_above(sheet, r, value_col, axes)
                     if axis is None:
+                        dated = _dated_heading(sheet, r)
+                        detail = (
+                            f"表头的“{dated}”是日期，不是年度：请把该列表头写成“{dated[:5]}”"
+                            if dated
+                            else match.detail
+                        )
                         self.issue(
-                            "header-year-missing", f"“{shown}”：{match.detail}", sheet, where_label
+                            "header-year-missing", f"“{shown}”：{detail}", sheet, where_label
                         )
                     else:
                         self.series_row(sheet, match, match.key or "", r, value_col, shown, axis)
