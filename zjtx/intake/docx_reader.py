@@ -184,6 +184,8 @@ _SYMBOLS = {
 
 
 def _text(element: object) -> str:
+    """An element's text as shown: a line break as a new line (a cell's lines of label：answer
+    are told apart by it), a tab as a space, box symbols and form-field checkboxes as ☑/□."""
     from docx.oxml.ns import qn
 
     t, sym, fld, br = qn("w:t"), qn("w:sym"), qn("w:fldChar"), qn("w:br")

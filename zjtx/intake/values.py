@@ -743,7 +743,8 @@ def _text_converter(spec: FieldSpec) -> Converter:
                     value = value.upper()
                     tidied = _CODE_DRESSING.sub("", value)
                     if len(tidied) == USCC_LENGTH and len(value) != USCC_LENGTH:
-                        value = tidied  # the gate notes it too
+                        # Converters are pure: the gate, which has the raw text, notes it.
+                        value = tidied
             text = " ".join(value.split())
             if len(text) <= 4 and normalise_text(text).lower() in PLACEHOLDERS:
                 return None
