@@ -138,3 +138,20 @@ def test_every_code_the_hostile_inputs_produce_is_registered_with_its_severity(h
     emitted = _emitted(paths)
     assert {"file-corrupt", "text-control-character"} <= {code for code, _ in emitted}
     assert _unregistered(emitted) == []
+
+
+def test_a_wide_csv_row_is_registered_as_error_and_as_warning(tmp_path):
+    """A CSV row split by an unquoted thousands comma (an error) and one with a value beyond
+    the header (a warning, which an evaluator acknowledges) are both registered severities."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "企业名称,统一社会信用代码,2025年营业收入（万元）\n"
+        f"甲公司,{valid_uscc(1)},2,000.00\n乙公司,{valid_uscc(2)},900,已核实\n",
+        "utf-8",
+    )
+    emitted = _emitted([path])
+    assert {("csv-row-too-wide", "error"), ("csv-row-too-wide", "warning")} <= emitted
+    assert _unregistered(emitted) == []
+    assert ISSUE_CODES["csv-row-too-wide"].acknowledgeable

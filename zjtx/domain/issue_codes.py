@@ -111,7 +111,11 @@ _CODES = (
     IssueCode("header-not-found", E, "找不到表头", "工作表中找不到企业名单的表头行。"),
     IssueCode("header-repeated", N, "表头重复出现", "名单中间重复出现的表头行已跳过。"),
     IssueCode(
-        "csv-row-too-wide", E, "文本行多出值", "CSV 的一行比表头多出值，其后各值可能已错位。"
+        "csv-row-too-wide",
+        E,
+        "文本行多出值",
+        "CSV 的一行比表头多出值：数字被逗号拆开时其后各值已错位，该行未导入；否则多出的值未读取。",
+        also=(W,),
     ),
     IssueCode("header-year-missing", E, "列未注明年度", "需要年度的列没有注明年度，该列未导入。"),
     IssueCode("header-unit-invalid", E, "列单位无效", "列名中的单位无法识别，该列未导入。"),
