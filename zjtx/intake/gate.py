@@ -55,29 +55,19 @@ _RULES: dict[int, tuple[Any, ...]] = {}
 EARLIEST_DATE = date(1900, 1, 1)
 
 
-_CHOICES: dict[int, tuple[FieldCatalogue, dict[str, FieldSpec]]] = {}
-
-
-def _choice_specs(catalogue: FieldCatalogue) -> dict[str, FieldSpec]:
-    """The fields answered by a choice (yes or no, an option, a level), by key."""
-    cached = _CHOICES.get(id(catalogue))
-    if cached is None or cached[0] is not catalogue:
-        choices = {
-            spec.key: spec
-            for spec in catalogue
-            if spec.type in (FieldType.ENUM, FieldType.BOOL) or spec.unit == "级"
-        }
-        cached = _CHOICES[id(catalogue)] = (catalogue, choices)
-    return cached[1]
-
-
 def _rules(
     catalogue: FieldCatalogue,
 ) -> tuple[
-    tuple[Any, ...], dict[str, Any], tuple[Any, ...], tuple[FieldSpec, ...], tuple[FieldSpec, ...]
+    tuple[Any, ...],
+    dict[str, Any],
+    tuple[Any, ...],
+    tuple[FieldSpec, ...],
+    tuple[FieldSpec, ...],
+    dict[str, FieldSpec],
 ]:
-    """Required fields, numeric bounds, text fields with their length limits, percent fields
-    and date fields of a catalogue, computed once per catalogue."""
+    """Required fields, numeric bounds, text fields with their length limits, percent fields,
+    date fields and the fields answered by a choice (yes or no, an option, a level; by key) of
+    a catalogue, computed once per catalogue."""
     cached = _RULES.get(id(catalogue))
     if cached is None or cached[0] is not catalogue:
         required = tuple(spec for spec in catalogue if spec.required)
@@ -99,8 +89,15 @@ def _rules(
         )
         percents = tuple(spec for spec in catalogue if spec.type == FieldType.PERCENT)
         dates = tuple(spec for spec in catalogue if spec.type == FieldType.DATE)
-        cached = _RULES[id(catalogue)] = (catalogue, required, bounds, texts, percents, dates)
-    return cached[1], cached[2], cached[3], cached[4], cached[5]
+        choices = {
+            spec.key: spec
+            for spec in catalogue
+            if spec.type in (FieldType.ENUM, FieldType.BOOL) or spec.unit == "级"
+        }
+        cached = _RULES[id(catalogue)] = (
+            catalogue, required, bounds, texts, percents, dates, choices
+        )  # fmt: skip
+    return cached[1], cached[2], cached[3], cached[4], cached[5], cached[6]
 
 
 def _typed_bound(spec: Any, bound: int | None, default: int) -> Any:
@@ -199,9 +196,8 @@ def _raw(record: Record, key: str) -> str:
 def check_record(record: Record, catalogue: FieldCatalogue) -> None:
     """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
     values = record.values
-    required, bounds, texts, percents, dates = _rules(catalogue)
+    required, bounds, texts, percents, dates, choices = _rules(catalogue)
     _check_texts(record, texts)
-    choices = _choice_specs(catalogue)
     for key in values.keys() & choices.keys():
         raw = _raw(record, key)
         # A choice written as itself is short (是, 新申报, 市级以下); only longer text is read.

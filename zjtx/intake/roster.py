@@ -39,6 +39,7 @@ from zjtx.intake.values import (
     MONEY_UNITS,
     CellError,
     decimal_from_float,
+    is_blank,
     is_placeholder,
     make_converter,
     money_from_float,
@@ -236,7 +237,7 @@ def find_header(sheet: SheetData, catalogue: FieldCatalogue, year: int) -> Heade
     raw_rows = sheet.rows[first : first + height]
     for c, text in enumerate(texts):
         if not text:
-            if any(c < len(row) and not _blank(row[c]) for row in raw_rows):
+            if any(c < len(row) and not is_blank(row[c]) for row in raw_rows):
                 # A non-text header such as a bare year number.
                 text = " ".join(raw_text(row[c]) for row in raw_rows if c < len(row))
                 unknown.append((c, text, cell_ref(header_row, c)))
@@ -321,10 +322,6 @@ def _shown_header(raw_rows: list[list[Any]], grid_rows: list[list[str]], c: int)
         if text and (not parts or parts[-1] != text):
             parts.append(text)
     return " / ".join(parts)
-
-
-def _blank(value: Any) -> bool:
-    return value == "" or value is None or (value.__class__ is str and not value.strip())
 
 
 def column_mappings(layout: HeaderLayout, sheet: SheetData, year: int) -> list[ColumnMapping]:

@@ -10,7 +10,7 @@ from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import money_note
 from zjtx.intake.sheet_data import SheetData, cell_ref
-from zjtx.intake.values import is_placeholder, normalise_text, raw_text
+from zjtx.intake.values import is_blank, is_placeholder, normalise_text, raw_text
 
 # A total row's word, alone or followed by a count or a colon: 合计, 合计（2家）, 小计：
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)(?:[(（:：].*)?$")
@@ -61,7 +61,7 @@ def merged_down(
     def identity(row: list[Any]) -> bool:
         """Whether a row names an enterprise (not a blank or a total row)."""
         return any(
-            c < len(row) and not _blank(row[c]) and total_cell(row, range(c, c + 1)) is None
+            c < len(row) and not is_blank(row[c]) and total_cell(row, range(c, c + 1)) is None
             for c in identities
         )
 
@@ -162,7 +162,7 @@ def wide_row(row: list[Any], width: int, r: int) -> RowIssue | None:
     None (an export's padding is empty). An error when a figure was split by an unquoted
     comma (2,000.00 as "2" "000.00"), which shifted every value after it; otherwise a
     warning that the values beyond the header are not read."""
-    extra = [c for c in range(width, len(row)) if not _blank(row[c])]
+    extra = [c for c in range(width, len(row)) if not is_blank(row[c])]
     if not extra:
         return None
     for c in range(len(row) - 1):
@@ -190,10 +190,6 @@ def wide_row(row: list[Any], width: int, r: int) -> RowIssue | None:
         None,
         cell_ref(r, extra[0]),
     )
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (value.__class__ is str and not value.strip())
 
 
 def hidden_rows_issue(rows: list[int], file: str, sheet: str | None) -> Issue:

@@ -749,9 +749,8 @@ def _text_converter(spec: FieldSpec) -> Converter:
             if len(text) <= 4 and normalise_text(text).lower() in PLACEHOLDERS:
                 return None
             if spec.key == "name":
-                text = _SEAL_NOTE.sub(
-                    "", text
-                )  # the form's 企业名称（盖章） carried into the answer
+                # A form's 企业名称（盖章） carried into its answer.
+                text = _SEAL_NOTE.sub("", text)
             return text
         if isinstance(value, float):
             if spec.key == "uscc":

@@ -68,12 +68,13 @@ _ROW_NUMBER = re.compile(rb"\sr=\"([0-9]{1,7})\"")
 _COL_RANGE = re.compile(rb'min="(\d+)"[^>]*?max="(\d+)"|max="(\d+)"[^>]*?min="(\d+)"')
 
 
-def _zip_holds(path: Path, member: str) -> bool:
+def _zip_names(path: Path) -> frozenset[str]:
+    """The members of a zip file, none when it cannot be opened as one."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return member in archive.NameToInfo
+            return frozenset(archive.NameToInfo)
     except (zipfile.BadZipFile, OSError, EOFError):
-        return False
+        return frozenset()
 
 
 def detect_kind(path: Path) -> str:
@@ -91,7 +92,8 @@ def detect_kind(path: Path) -> str:
         if suffix in (".xlsx", ".xlsm", ".xls", ""):
             return "xlsx"
         if suffix in (".docx", ".docm"):
-            if _zip_holds(path, "xl/workbook.xml") and not _zip_holds(path, "word/document.xml"):
+            names = _zip_names(path)
+            if "xl/workbook.xml" in names and "word/document.xml" not in names:
                 raise FileProblem(
                     "file-format-unsupported",
                     f"这是 Excel 工作簿，只是扩展名写成了“{suffix}”：请把扩展名改为 .xlsx 后再导入",
