@@ -1071,3 +1071,31 @@ def test_rows_not_taken_from_on_read_are_never_made(tmp_path):
     [rows] = offered
     assert result.applicants[0].uscc == CODE_A
     assert next(rows, None) is not None  # made only when asked for, even after the reading
+
+
+def test_a_figure_with_a_note_or_an_estimate_is_refused_saying_why(tmp_path):
+    """A figure followed by a bracketed note (186（含劳务派遣12人）, 3200（含税）) is refused
+    saying the note may change what the figure counts, and an estimate (约186人, 186人左右,
+    预计3000万元) saying an exact figure is needed; neither is the generic "cannot read"."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "从业人员（人）", "2025年营业收入（万元）"]
+    cells = [
+        ["186（含劳务派遣12人）", 3000],
+        ["186人(其中研发人员20人)", "3200（含税）"],
+        ["约186人", "预计3000万元"],
+        ["186人左右", "3000余万元"],
+        [186, "3,000.5（经审计）"],
+    ]
+    rows = [[f"公司{i}", valid_uscc(8300 + i), *row] for i, row in enumerate(cells)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    found = {(i.cell, i.code): i.message for i in result.issues}
+    noted = ["C2", "C3", "D3", "D6"]
+    estimated = ["C4", "D4", "C5", "D5"]
+    assert sorted(found) == sorted((cell, "value-unreadable") for cell in noted + estimated)
+    for cell in noted:
+        assert "带有说明" in found[cell, "value-unreadable"], found[cell, "value-unreadable"]
+        assert "请只填数字，说明写入备注" in found[cell, "value-unreadable"]
+    for cell in estimated:
+        assert "约数" in found[cell, "value-unreadable"], found[cell, "value-unreadable"]
+    assert "“186（含劳务派遣12人）”" in found["C2", "value-unreadable"]

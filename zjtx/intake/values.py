@@ -344,10 +344,36 @@ def _text_number(
     except NumberTooLarge:
         raise absurd_number(spec, written or raw) from None
     except ValueError:
-        raise CellError(
+        raise _number_unreadable(spec, text, written or raw) from None
+
+
+# A figure with a note after it (186（含劳务派遣12人）) and an estimate (约186人, 3000余万元):
+# the note may change what the figure counts and an estimate is no figure, so both are refused
+# saying so rather than as text that is no number.
+_FIGURE_NOTE = re.compile(r"^(.+?)\s*[(（][^()（）]+[)）]$")
+_ESTIMATE = re.compile(r"^(?:大约|约|预计|估计|预估|近)|(?:左右|余|多)(?=\D*$)")
+
+
+def _number_unreadable(spec: FieldSpec, text: str, written: str) -> CellError:
+    label, shown = spec.relative_label(), shown_text(written)
+    noted = _FIGURE_NOTE.match(text)
+    if noted is not None and _is_number(noted.group(1)):
+        return CellError(
             "value-unreadable",
-            f"{spec.relative_label()}：无法把“{shown_text(written or raw)}”读作数值",
-        ) from None
+            f"{label}：“{shown}”在数字后带有说明，说明可能改变数字的口径（如含税、不含劳务派遣），"
+            "无法确定：请只填数字，说明写入备注",
+        )
+    if _ESTIMATE.search(text) and _is_number(_ESTIMATE.sub("", text)):
+        return CellError("value-unreadable", f"{label}：“{shown}”是约数，请填写准确的数字")
+    return CellError("value-unreadable", f"{label}：无法把“{shown}”读作数值")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        parse_number_text(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def money_from_float(value: float, power: int) -> Decimal:
