@@ -12,8 +12,8 @@ import pytest
 
 from tests.intake.helpers import CODE_A, CODE_B, CODE_C, issue_tuples, read, write_xlsx
 from tests.store import conftest as store_conftest
+from zjtx.intake.cell_text import CONTROL_CHARACTERS
 from zjtx.intake.synthetic import valid_uscc
-from zjtx.intake.values import CONTROL_CHARACTERS, shown_text
 from zjtx.store import StoreService, open_store
 
 CODE_D = valid_uscc(1004)
@@ -239,14 +239,6 @@ def test_longest_plausible_name_is_accepted(tmp_path):
     result = read(path)
     assert issue_tuples(result) == []
     assert result.applicants[0].values["name"] == name
-
-
-def test_shown_text_makes_controls_visible_and_cuts_long_text():
-    """Messages show control characters as \\xNN escapes and cut long texts with the length."""
-    assert shown_text("a\x1b[31mb") == "a\\x1b[31mb"
-    assert shown_text("\u2028") == "\\u2028"
-    long = shown_text("9" * 5000)
-    assert len(long) < 60 and "5000" in long
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

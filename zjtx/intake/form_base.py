@@ -11,12 +11,13 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import validate_uscc
+from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.headers import HeaderMatch, clean, match_header, year_of
 from zjtx.intake.ip_list import IpTable
 from zjtx.intake.records import ColumnMapping, Record
 from zjtx.intake.roster import FORMULA_MESSAGE, cell_error_message
 from zjtx.intake.sheet_data import SheetData, sheet_ref
-from zjtx.intake.values import CellError, make_converter, normalise_text, raw_text
+from zjtx.intake.values import CellError, make_converter, raw_text
 
 _ANCHOR = re.compile(
     r"^(?:最近一年|近一年|近1年)(?:对应|所属|为|是|指)?(?:的)?(?:财务|会计)?(?:年度|年份)?"

@@ -12,18 +12,10 @@ from typing import Any
 from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
+from zjtx.intake.cell_text import clean_text, control_characters, shown_text
 from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
-from zjtx.intake.values import (
-    MAX_MAGNITUDE,
-    USCC_LENGTH,
-    clean_text,
-    control_characters,
-    is_placeholder,
-    reading_note,
-    shown_text,
-    tidy,
-)
+from zjtx.intake.values import MAX_MAGNITUDE, USCC_LENGTH, is_placeholder, reading_note, tidy
 
 REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as 万元
 REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)

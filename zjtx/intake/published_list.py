@@ -11,9 +11,9 @@ from typing import Any
 
 from zjtx.domain.names import normalise_name
 from zjtx.domain.uscc import validate_uscc
+from zjtx.intake.cell_text import control_characters
 from zjtx.intake.headers import clean
 from zjtx.intake.sheet_data import FileProblem, SheetData
-from zjtx.intake.values import control_characters
 from zjtx.intake.workbook import detect_kind, read_workbook
 
 HEADER_SCAN_ROWS = 30  # a list's header sits below its title, a few rows at most

@@ -12,6 +12,7 @@ from typing import Any
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import (
     RATIO_LABELS,
@@ -43,7 +44,6 @@ from zjtx.intake.values import (
     is_placeholder,
     make_converter,
     money_from_float,
-    normalise_text,
     parse_number_text,
     raw_text,
 )

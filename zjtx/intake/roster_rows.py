@@ -7,10 +7,11 @@ from typing import Any, NamedTuple
 
 from zjtx.domain.fields import FieldType
 from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import money_note
 from zjtx.intake.sheet_data import SheetData, cell_ref
-from zjtx.intake.values import is_blank, is_placeholder, normalise_text, raw_text
+from zjtx.intake.values import is_blank, is_placeholder, raw_text
 
 # A total row's word, alone or followed by a count or a colon: 合计, 合计（2家）, 小计：
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总)(?:[(（:：].*)?$")

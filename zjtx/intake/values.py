@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from zjtx.domain.fields import FieldSpec, FieldType
+from zjtx.intake.cell_text import CONTROL_CHARACTERS, normalise_text, shown_text, visible_controls
 from zjtx.intake.choices import NUMERAL, NUMERAL_WORDS, institution_level, is_boxes, ticked
 from zjtx.intake.dates import TIME_OF_DAY, WEEKDAY, WEEKDAYS, parse_date_text
 
@@ -80,18 +81,6 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _UNITS = "|".join([*sorted(MONEY_UNITS, key=len, reverse=True), "%", *COUNT_WORDS])
 _TRAILING_UNIT = re.compile(rf"^(.*?\d\.?)({_UNITS})$")
 
-# Characters no stored text may hold: C0 controls but tab, line feed and carriage return; DEL;
-# C1 controls; the line and paragraph separators; bidirectional overrides, which reorder what
-# follows them on screen; lone surrogates, which cannot be encoded; and the two non-characters
-# XML forbids. They break exports (openpyxl refuses them, PostgreSQL refuses NUL) or move the
-# terminal's cursor, and nobody types them on purpose.
-CONTROL_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff\ufffe\uffff]"
-)
-SHOWN_LIMIT = 40  # characters of a cell quoted in a message
-# Controls that separate lines or fields become a space when removed; the others just go.
-_SEPARATOR_CONTROLS = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 # Whitespace runs that are not themselves controls (str.split() would swallow \x1c or \u2028).
 _PLAIN_SPACE_RUNS = re.compile("[^\\S\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 # No field holds a number of more characters or beyond 10^18 (money tops out at 10^10 万元):
@@ -166,45 +155,6 @@ def json_integer(text: str) -> int | Decimal:
     """A JSON integer literal: an int, or a Decimal when it has too many digits for one
     (Python refuses int() of more than 4,300 digits; check_magnitude then reports it)."""
     return int(text) if len(text) <= MAX_NUMBER_LENGTH else Decimal(text)
-
-
-def clean_text(text: str, *, code: bool = False) -> str:
-    """The text without control characters (separators become spaces), whitespace collapsed;
-    a code (统一社会信用代码, 行业代码) keeps no whitespace at all."""
-    text = CONTROL_CHARACTERS.sub("", _SEPARATOR_CONTROLS.sub(" ", text))
-    return ("" if code else " ").join(text.split())
-
-
-def control_characters(text: str) -> list[str]:
-    """The distinct control characters of a text, in order, as escapes (["\\x01", "\\x1b"])."""
-    if text.isprintable():
-        return []
-    return list(dict.fromkeys(visible_controls(ch) for ch in CONTROL_CHARACTERS.findall(text)))
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def visible_controls(text: str) -> str:
-    """The text with every control character written as an escape such as \\x01."""
-    if text.isprintable():
-        return text
-    return CONTROL_CHARACTERS.sub(_visible, text)
-
-
-def shown_text(text: str, limit: int = SHOWN_LIMIT) -> str:
-    """A cell's text as a message quotes it: controls made visible, long text cut with its
-    length ("99999…（共 5000 个字符）")."""
-    if len(text) > limit:
-        return f"{visible_controls(text[:limit])}…（共 {len(text)} 个字符）"
-    return visible_controls(text)
-
-
-def normalise_text(text: str) -> str:
-    """NFKC (full-width digits, brackets and signs to half-width) without any whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def decimal_from_float(value: float) -> Decimal:

@@ -61,7 +61,7 @@ def check_text(label: str, value: str | None, limit: int | None = None) -> None:
     the printed report. Line breaks and tabs are kept."""
     check_length(label, value, limit)
     if value and not value.isprintable():
-        from zjtx.intake.values import control_characters
+        from zjtx.intake.cell_text import control_characters
 
         found = control_characters(value)
         if found:

@@ -42,7 +42,7 @@ class Identity:
     role: str = "evaluator"
 
     def __post_init__(self) -> None:
-        from zjtx.intake.values import CONTROL_CHARACTERS
+        from zjtx.intake.cell_text import CONTROL_CHARACTERS
 
         if not self.name.strip():
             raise ReviewRuleError("评审人姓名不能为空")
