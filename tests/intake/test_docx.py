@@ -493,18 +493,22 @@ def test_code_printed_in_eighteen_boxes_is_one_code(tmp_path):
 
 
 def test_two_enterprises_in_one_application_say_so_once(tmp_path):
-    """A Word document holding two enterprises' forms is one error saying so, beside the
-    conflicts it causes."""
+    """A Word document holding two enterprises' forms is one error saying so, listed before
+    the conflicts it causes and counting them."""
     first = write_application(tmp_path / "a.docx")
     document = docx.Document(first)
-    second = document.add_table(rows=2, cols=2)
+    second = document.add_table(rows=3, cols=2)
     second.cell(0, 0).text, second.cell(0, 1).text = "企业名称", "另一家科技有限公司"
     second.cell(1, 0).text, second.cell(1, 1).text = "统一社会信用代码", CODE_B
+    second.cell(2, 0).text, second.cell(2, 1).text = "从业人员", "300"
     document.save(first)
     result = read(first)
     several = [i for i in result.issues if i.code == "form-several-applicants"]
     assert len(several) == 1 and str(several[0].severity) == "error"
     assert "另一家企业（另一家科技有限公司，" in several[0].message and CODE_B in several[0].message
+    errors = [i.code for i in result.issues if str(i.severity) == "error"]
+    assert errors == ["form-several-applicants", *["conflicting-values"] * 3]
+    assert "下列 3 处“不一致”即由此而来" in several[0].message
 
     # The same name with （盖章） after it is the same enterprise, and the same name.
     same = write_application(tmp_path / "b.docx", name_label="企业名称")

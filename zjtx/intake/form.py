@@ -752,15 +752,24 @@ def read_form(
     if another is not None:
         name, code, grid, cell = another
         where = cell if grid.ref_style == "a1" else f"{grid.name} {cell}"
+        # The second enterprise's figures conflict with the first's: the error that explains
+        # them goes before them, counting them.
+        conflicts = [
+            i for i, issue in enumerate(record.issues)
+            if issue.code == "conflicting-values" and issue.sheet == grid.name
+        ]  # fmt: skip
+        following = f"；下列 {len(conflicts)} 处“不一致”即由此而来" if conflicts else ""
         record.add(
             "form-several-applicants",
             Severity.ERROR,
             f"这份申请书中还有另一家企业（{name}，{code}，{where}）：如是两家"
             "企业的申请书，请分开后再导入；如是客户、股东等其他企业的表格，请在导入向导中把这些"
-            "栏目设为不读取",
+            f"栏目设为不读取{following}",
             cell=cell,
             sheet=grid.name,
         )
+        if conflicts:
+            record.issues.insert(conflicts[0], record.issues.pop())
     if seen is not None:
         seen.recognised |= reader.labels
         seen.corrected |= reader.overridden
