@@ -492,6 +492,30 @@ def test_code_printed_in_eighteen_boxes_is_one_code(tmp_path):
     assert result.applicants[0].provenance["uscc"].cell == "第1行第2列"
 
 
+def test_code_boxes_on_the_row_under_a_label_merged_across(tmp_path):
+    """A 统一社会信用代码 label merged across its row, with the code's 18 boxes on the row
+    under it, is read as that code."""
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=19)
+    table.cell(0, 0).text = "企业名称"
+    table.cell(0, 1).merge(table.cell(0, 18)).text = NAME
+    table.cell(1, 0).merge(table.cell(1, 18)).text = "统一社会信用代码"
+    for c, character in enumerate(CODE_A, start=1):
+        table.cell(2, c).text = character
+    path = tmp_path / "a.docx"
+    document.save(path)
+    result = read(path)
+    assert [i.code for i in result.issues if str(i.severity) != "info"] == []
+    assert result.applicants[0].values["uscc"] == CODE_A
+    assert result.applicants[0].provenance["uscc"].cell == "第3行第2列"
+
+    # With nothing under it, the missing code is placed at its label, not beyond the table.
+    table._tbl.remove(table.rows[2]._tr)
+    document.save(path)
+    missing = read(path).issues
+    assert [(i.code, i.cell) for i in missing] == [("missing-required", "表1 第2行第1列")]
+
+
 def test_two_enterprises_in_one_application_say_so_once(tmp_path):
     """A Word document holding two enterprises' forms is one error saying so, listed before
     the conflicts it causes and counting them."""

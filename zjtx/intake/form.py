@@ -265,7 +265,10 @@ class _FormReader(FormReaderBase):
                 target = below
             elif isinstance(beside, str) and beside.strip():
                 return  # the next cell is another label: this one was left empty
-        self.take(sheet, key, *target, match.unit)
+        if target[1] < len(sheet.rows[target[0]]):
+            self.take(sheet, key, *target, match.unit)
+        else:  # a label merged to the table's edge, nothing under it: the label is the place
+            self.record.cells.setdefault(key, self.at(sheet, r, c))
         calendar = match.year if match.year is not None else None
         if calendar is None and spec.year:
             calendar = self.year - spec.year
@@ -288,10 +291,15 @@ class _FormReader(FormReaderBase):
         self, sheet: SheetData, r: int, c: int, value_col: int, covered: set[tuple[int, int]]
     ) -> tuple[int, int] | None:
         """The cell under a label when the label's row is a row of labels (主导产品名称 |
-        所属行业代码 over their values), else None."""
+        所属行业代码 over their values), else None. A label merged across its row has its
+        answer anywhere under it (a code's boxes start in its second column)."""
         row = sheet.rows[r]
         texts = [v for v in row if isinstance(v, str) and v.strip()]
         labels = sum(1 for v in texts if self.is_label(v))
+        if len(texts) == 1 and r + 1 < len(sheet.rows):
+            under = [k for k, v in enumerate(sheet.rows[r + 1]) if not (v == "" or v is None)]
+            if len(under) == 1 and c < under[0] < value_col:
+                c = under[0]
         below = self.value(sheet, r + 1, c)
         if below in ("", None) or (r + 1, c) in covered:
             return None
