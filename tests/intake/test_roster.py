@@ -601,6 +601,42 @@ def test_a_figure_merged_over_several_enterprises_is_flagged_on_each(tmp_path):
     assert not [i for i in read(path).issues if i.code == "figure-in-merged-cell"]
 
 
+def test_a_value_merged_across_several_fields_is_flagged(tmp_path):
+    """A value merged across the columns of several fields (1200 over 2025年 and 2024年营业收入,
+    无 over two patent counts) is read as the first field's, and the row gets a warning naming
+    the fields left empty; a block merged down as well is read down its first column."""
+    header = ["企业名称", "统一社会信用代码", "上年度营业收入", "前年营业收入"]
+    header += ["一类知识产权", "二类知识产权", "所在区县", "申报类型"]
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            header,
+            ["甲公司", CODE_A, 1200, None, "无", None, "江宁区", None],
+            ["乙公司", CODE_B, 1300, 1100, 2, 3, None, None],
+            ["丙公司", CODE_C, 900, 800, 1, 1, "玄武区", "新申报"],
+        ],
+        merges=("C2:D2", "E2:F2", "G2:H3"),
+    )
+    result = read(path)
+    got = [
+        [a.values.get(k) for k in ("revenue_y1", "revenue_y2", "county", "application_type")]
+        for a in result.applicants
+    ]
+    assert got == [[1200, None, "江宁区", None], [1300, 1100, "江宁区", None],
+                   [900, 800, "玄武区", "new"]]  # fmt: skip
+    across = [i for i in result.issues if i.code == "value-across-columns"]
+    assert [(i.cell, i.field, i.severity, i.uscc) for i in across] == [
+        ("C2", "revenue_y1", "warning", CODE_A),
+        ("E2", "ip1_total", "warning", CODE_A),
+        ("G2", "county", "warning", CODE_A),
+    ]
+    assert (
+        "合并单元格 C2:D2 的“1200”跨上年度营业收入、前年营业收入 2 栏，只读作上年度营业收入；"
+        "前年营业收入为空" in across[0].message
+    )
+    assert result.summary["files"][0]["rows_imported"] == 3
+
+
 @pytest.mark.parametrize(
     ("note", "merges"),
     [

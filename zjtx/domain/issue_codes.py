@@ -130,6 +130,9 @@ _CODES = (
         "figure-in-merged-cell", W, "数值跨行合并", "跨几家企业合并的数值只读作第一家的，请核对。"
     ),
     IssueCode(
+        "value-across-columns", W, "值跨栏合并", "跨几个栏目合并的值只读作第一个栏目的，请核对。"
+    ),
+    IssueCode(
         "sheet-repeats-others", N, "重复的工作表", "逐行重复其他工作表的汇总表或副本未重复导入。"
     ),
     IssueCode("row-hidden", N, "隐藏行", "工作表中被隐藏（或被筛选掉）的行已照常读取。"),

@@ -70,10 +70,15 @@ def merged_down(
     filled: dict[int, list[Any]] = {}
     for r1, c1, r2, c2 in sorted(sheet.merged):
         column = columns.get(c1)
-        if column is None or r1 < layout.data_start or r2 <= r1 or c2 != c1 or r1 >= len(rows):
+        if column is None or r1 < layout.data_start or r1 >= len(rows):
             continue
         value = rows[r1][c1] if c1 < len(rows[r1]) else None
         if value is None or (value.__class__ is str and not value.strip()):
+            continue
+        others = [columns[c] for c in range(c1 + 1, c2 + 1) if c in columns]
+        if others and identity(rows[r1]):
+            _warn_merged_across(r1, c1, c2, column, others, raw_text(value), row_issues)
+        if r2 <= r1:
             continue
         if column.spec.type in numeric:
             enterprises = [r for r in range(r1, min(r2, len(rows) - 1) + 1) if identity(rows[r])]
@@ -103,6 +108,31 @@ def merged_down(
             )
         )
     return filled
+
+
+def _warn_merged_across(
+    r: int,
+    c1: int,
+    c2: int,
+    column: Column,
+    others: list[Column],
+    shown: str,
+    row_issues: dict[int, list[RowIssue]],
+) -> None:
+    """A value merged across the columns of several fields is the first field's: the others
+    are left empty, which the row's warning says."""
+    where = f"{cell_ref(r, c1)}:{cell_ref(r, c2)}"
+    label = column.spec.relative_label()
+    empty = "、".join(other.spec.relative_label() for other in others)
+    message = (
+        f"{label}：合并单元格 {where} 的“{shown}”跨{label}、{empty} {len(others) + 1} 栏，"
+        f"只读作{label}；{empty}为空：如是各栏共用的值，请分别填写"
+    )
+    row_issues.setdefault(r, []).append(
+        RowIssue(
+            "value-across-columns", Severity.WARNING, message, column.spec.key, cell_ref(r, c1)
+        )
+    )
 
 
 def _warn_merged_figure(
