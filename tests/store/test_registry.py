@@ -149,6 +149,56 @@ def test_revoke_supersedes_with_reason(service, tmp_path):
         service.registry.revoke(names[1], title="srdi-sme", reason="再次", evaluator="张三")
 
 
+def _revocation_list(path, rows):
+    """A 撤销 notice's list: 序号 | 企业名称 | 原认定年度 | 撤销原因."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["关于撤销部分企业专精特新中小企业称号的通知"])
+    sheet.append(["序号", "企业名称", "原认定年度", "撤销原因"])
+    for number, (name, year) in enumerate(rows, start=1):
+        sheet.append([number, name, year, "未按期报送"])
+    book.save(path)
+    return path
+
+
+def test_a_revocation_list_revokes_the_recognition_held(service, tmp_path):
+    """A 撤销 list dated 2024 revokes each enterprise's held recognition of its title: the
+    year its 原认定年度 column names, else every one held by 2024. It adds no recognition of
+    the notice's year, and the same list again changes nothing."""
+    names = list_names(3)
+    _import(service, write_list(tmp_path / "2022.xlsx", names[:2]), year=2022)
+    _import(service, write_list(tmp_path / "2023.xlsx", names), year=2023)
+    path = _revocation_list(tmp_path / "撤销.xlsx", [(names[0], None), (names[2], "2023年")])
+    done = _import(service, path, year=2024, status="revoked")
+    assert (done.added, done.superseded) == (0, 3)
+    current = {(e.name, e.year): e.status for e in service.registry.list_entries()}
+    assert current == {
+        (names[0], 2022): "revoked",
+        (names[0], 2023): "revoked",
+        (names[1], 2022): "recognised",
+        (names[1], 2023): "recognised",
+        (names[2], 2023): "revoked",
+    }
+    assert _import(service, path, year=2024, status="revoked").changed_nothing
+
+
+def test_a_revocation_of_nothing_held_is_refused_naming_the_row(service, tmp_path):
+    """A row of a 撤销 list with no recognition of the title on record (or none of the year
+    it names) is refused with its row: the register records no revocation of nothing."""
+    names = list_names(2)
+    _import(service, write_list(tmp_path / "2022.xlsx", names[:1]), year=2022)
+    path = _revocation_list(tmp_path / "撤销.xlsx", [(names[0], 2021), (names[1], None)])
+    with pytest.raises(RegistryImportError) as raised:
+        _import(service, path, year=2024, status="revoked")
+    rows = [(p.code, p.row) for p in raised.value.problems]
+    assert rows == [("list-revocation-unmatched", 3), ("list-revocation-unmatched", 4)]
+    assert "2021 年" in raised.value.problems[0].message
+    assert "没有可撤销的专精特新中小企业称号" in raised.value.problems[1].message
+    assert _count(service, RegistryEntry) == 1
+
+
 def test_show_suggests_near_names_only(service, tmp_path):
     """An unknown name is not matched to a near one; the near one is offered as a hint."""
     names = list_names(3)
@@ -201,6 +251,50 @@ def test_cross_checks_on_import_into_a_round(service, tmp_path):
     # The warnings are the applicant's: they need a reason in the review.
     detail = service.applicant_detail("2026专精特新", make_uscc(4))
     assert "registry-declared-contradicted" in [i.code for i in detail.issues]
+
+
+def test_a_list_giving_each_rows_year_must_agree_with_the_year_imported(service, tmp_path):
+    """A list whose 认定年度 column names another year than the one imported is refused,
+    naming the row; a 复核通过 list's 原认定年度 is the recognition renewed, not a mismatch."""
+    from openpyxl import Workbook
+
+    names = list_names(2)
+
+    def year_list(path, header):
+        book = Workbook()
+        book.active.append(["序号", "企业名称", header])
+        book.active.append([1, names[0], "2024年"])
+        book.active.append([2, names[1], "2023年"])
+        book.save(path)
+        return path
+
+    with pytest.raises(RegistryImportError) as raised:
+        _import(service, year_list(tmp_path / "a.xlsx", "认定年度"), year=2024)
+    assert [(p.code, p.row) for p in raised.value.problems] == [("list-year-differs", 3)]
+    assert "认定年度为 2023 年，与导入时指定的 2024 年不同" in raised.value.problems[0].message
+    renewed = _import(
+        service, year_list(tmp_path / "b.xlsx", "原认定年度"), year=2025, status="renewed"
+    )
+    assert renewed.added == 2
+
+
+def test_a_revoked_or_only_published_title_is_named_as_such_in_a_round(service, tmp_path):
+    """An applicant declaring a title the register holds revoked is told it was revoked (its
+    recognition's year, no validity); one only on a 公示 list is told it was never recognised."""
+    names = list_names(2)
+    _import(service, write_list(tmp_path / "2022.xlsx", names[:1]), year=2022)
+    revocation = _revocation_list(tmp_path / "撤销.xlsx", [(names[0], None)])
+    _import(service, revocation, year=2024, status="revoked")
+    _import(service, write_list(tmp_path / "公示.xlsx", names[1:]), year=2025, status="publicity")
+    service.create_round("2025小巨人", tier="little-giant", round_date=date(2025, 6, 1))
+    applicants = [
+        make_applicant(1, name=names[0], holds_srdi=True),
+        make_applicant(2, name=names[1], holds_srdi=True),
+    ]
+    result = service.import_file("2025小巨人", make_file(tmp_path / "r.xlsx", applicants))
+    said = {i.uscc: i.message for i in result.issues if i.code == "registry-declared-not-on-record"}
+    assert "2022 年省级专精特新中小企业（已撤销），该称号已撤销" in said[make_uscc(1)]
+    assert "2025 年省级专精特新中小企业（公示中），仅见于公示名单，未见认定" in said[make_uscc(2)]
 
 
 def test_accepting_the_register_value_makes_a_version_with_provenance(service, tmp_path):

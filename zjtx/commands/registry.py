@@ -36,7 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer = actions.add_parser("import", help="导入公示名单、认定名单或复核通过名单")
     importer.add_argument("files", nargs="+", metavar="FILE", help=".xlsx/.xls/.csv/.docx 名单文件")
     importer.add_argument("--title", required=True, help=f"称号：{titles}")
-    importer.add_argument("--year", type=int, required=True, help="认定（公示）年度")
+    importer.add_argument(
+        "--year",
+        type=int,
+        required=True,
+        help="认定（公示）年度；撤销名单为撤销通知的年度：撤销企业此前获得的该称号（名单有"
+        "“原认定年度”列时只撤销该年度的）",
+    )
     importer.add_argument("--batch", default="", help="批次，如 第一批")
     importer.add_argument(
         "--status",

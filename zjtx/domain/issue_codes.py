@@ -233,6 +233,16 @@ _CODES = (
         "名单中的企业名称含有不可见的控制字符。",
     ),
     IssueCode("list-empty", E, "名单中没有企业", "名单有企业名称列，但其下没有一家企业。"),
+    IssueCode("list-year-unreadable", E, "名单年度无法读取", "名单中的认定年度不是年份。"),
+    IssueCode(
+        "list-year-differs", E, "名单年度与导入年度不同", "名单中某行的认定年度与导入时指定的不同。"
+    ),
+    IssueCode(
+        "list-revocation-unmatched",
+        E,
+        "无可撤销的认定",
+        "撤销名单中的企业在培育库中没有可撤销的该称号认定记录。",
+    ),
     IssueCode(
         "list-uscc-contradicts",
         E,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +25,10 @@ EXTRA_HEADERS = {
     "uscc": ("统一社会信用代码", "社会统一信用代码", "信用代码"),
     "city": ("设区市", "地市", "所在地市", "所在市", "市", "地区", "所属市", "市州"),
     "county": ("县（市、区）", "县(市、区)", "区县", "县区", "县市区", "所在县区", "县（区）"),
+    # The year of the row's recognition: in a consolidated list, or the one a 撤销 list revokes.
+    "year": ("认定年度", "认定年份", "认定时间", "原认定年度", "原认定年份", "原认定时间"),
 }
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _SKIP_NAMES = frozenset({"合计", "小计", "总计"})
 
 
@@ -39,6 +43,7 @@ class ListRow:
     county: str | None
     sheet: str | None
     row: int | None  # None for a recommendation of one of our rounds
+    year: int | None = None  # the recognition's year when the list gives it per row
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,7 @@ class PublishedList:
     file_name: str
     sha256: str
     document_title: str = ""
+    year_header: str = ""  # the header of a column giving each row's year (认定年度…), if any
     rows: list[ListRow] = field(default_factory=list)
     problems: list[ListProblem] = field(default_factory=list)
 
@@ -191,6 +197,8 @@ def _read_rows(
 ) -> None:
     header_cells = {clean(_text(v)) for v in sheet.rows[header] if _text(v)}
     name_col = columns["name"]
+    if "year" in columns:
+        result.year_header = _text(sheet.rows[header][columns["year"]])
 
     def cell(row: list[Any], role: str) -> str:
         col = columns.get(role)
@@ -232,6 +240,18 @@ def _read_rows(
                 ListProblem("list-uscc-invalid", f"企业 “{name}” 的{problem.message}", **at)
             )
             continue
+        year_text = cell(row, "year")
+        year = _YEAR.search(year_text) if year_text else None
+        if year_text and year is None:
+            result.problems.append(
+                ListProblem(
+                    "list-year-unreadable",
+                    f"企业 “{name}” 的{result.year_header}“{year_text}”不是年份：请写 4 位年份，"
+                    "如 2023",
+                    **at,
+                )
+            )
+            continue
         result.rows.append(
             ListRow(
                 name=name,
@@ -241,6 +261,7 @@ def _read_rows(
                 county=cell(row, "county") or None,
                 sheet=sheet.name,
                 row=index + 1,
+                year=int(year.group(1)) if year else None,
             )
         )
 

@@ -58,15 +58,25 @@ DECLARED_CODES = ("registry-declared-contradicted", "registry-declared-not-on-re
 # other warnings: a round last checked under a lower number asks to be checked again. (On a
 # shared PostgreSQL every workstation should take that update: an older zjtx importing into
 # a round does not lower its number.)
-REGISTRY_CHECKS = 1
+REGISTRY_CHECKS = 2
 
 
 def _describe(entry: _Entry) -> str:
-    return (
+    head = (
         f"{entry.year} 年{RegistryLevel.label_of(entry.level)}"
-        f"{RegistryTitle.label_of(entry.title)}（{RegistryStatus.label_of(entry.status)}，"
-        f"有效期至 {entry.valid_until} 年）"
+        f"{RegistryTitle.label_of(entry.title)}（{RegistryStatus.label_of(entry.status)}"
     )
+    # A revoked or merely published recognition has no validity to speak of.
+    return f"{head}，有效期至 {entry.valid_until} 年）" if entry.status in HOLDING else f"{head}）"
+
+
+def _lapse(entry: _Entry) -> str:
+    """Why a recognition on record is not held: revoked, only published, or expired."""
+    if entry.status == RegistryStatus.REVOKED.value:
+        return "该称号已撤销"
+    if entry.status == RegistryStatus.PUBLICITY.value:
+        return "仅见于公示名单，未见认定"
+    return "已不在有效期内"
 
 
 def entries_by_applicant(
@@ -234,7 +244,7 @@ class RoundChecker:
             elif declared is True and not mine:
                 others = [e for e in entries if e.title == title_code]
                 if others:
-                    why = f"培育库中的记录为{_describe(others[-1])}，已不在有效期内或已撤销"
+                    why = f"培育库中的记录为{_describe(others[-1])}，{_lapse(others[-1])}"
                 else:
                     why = "培育库中没有该称号的记录" + self._suggestion(applicant, title_code)
                 issues.append(

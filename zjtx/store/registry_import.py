@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from zjtx.domain.registry import RegistryStatus, RegistryTitle
+from zjtx.domain.registry import HOLDING, RegistryStatus, RegistryTitle
 from zjtx.store.bulk import insert_many
 from zjtx.store.models import AuditEvent, Evaluator, RegistryEntry, RegistryList
 
 if TYPE_CHECKING:
-    from zjtx.intake.published_list import ListProblem, PublishedList
+    from zjtx.intake.published_list import ListProblem, ListRow, PublishedList
     from zjtx.store.registry_recheck import RoundRecheck
 
 
@@ -85,6 +85,8 @@ class _ImportPlan:
             if entry.uscc:
                 by_uscc[entry.uscc].append(entry)
         valid_until = self.year + self.valid_years
+        # 原认定年度 in a 复核通过 list is the recognition renewed, not the renewal's year.
+        original = self.published.year_header.startswith("原")
         for row in self.published.rows:
             named = by_key.get(row.name_key, [])
             if row.uscc:
@@ -105,6 +107,21 @@ class _ImportPlan:
                 mine = by_uscc.get(row.uscc, []) + [e for e in named if e.uscc is None]
             else:
                 mine = named
+            if self.status == RegistryStatus.REVOKED.value:
+                self._revoke(row, mine)
+                continue
+            if row.year is not None and row.year != self.year and not original:
+                self.problems.append(
+                    ListProblem(
+                        "list-year-differs",
+                        f"企业 “{row.name}” 的{self.published.year_header}为 {row.year} 年，与导入"
+                        f"时指定的 {self.year} 年不同：请按年度把名单分开，各自导入",
+                        self.published.file_name,
+                        row.sheet,
+                        row.row,
+                    )
+                )
+                continue
             same = next(
                 (
                     e
@@ -155,6 +172,51 @@ class _ImportPlan:
                             "registry-uscc-attach",
                             note,
                         )
+
+    def _revoke(self, row: ListRow, mine: list[_Entry]) -> None:
+        """A 撤销 list's row: a new state 已撤销 of the recognition of the title it revokes,
+        the year its row names, else each one held by the notice's year. It is never a
+        recognition of the notice's year; nothing to revoke is a problem, naming the row."""
+        from zjtx.intake.published_list import ListProblem
+
+        def revokes(entry: _Entry) -> bool:
+            same_title = (entry.title, entry.level) == (self.title, self.level)
+            in_year = entry.year == row.year if row.year else entry.year <= self.year
+            return same_title and in_year
+
+        targets = [e for e in mine if revokes(e)]
+        held = [e for e in targets if e.status in HOLDING]
+        if not held:
+            if any(e.status == RegistryStatus.REVOKED.value for e in targets):
+                self.unchanged += 1  # the same list again
+                return
+            title = RegistryTitle.label_of(self.title)
+            year = f" {row.year} 年的" if row.year else ""
+            self.problems.append(
+                ListProblem(
+                    "list-revocation-unmatched",
+                    f"企业 “{row.name}” 在培育库中没有可撤销的{year}{title}称号：请先导入其"
+                    "认定名单，或核实名称、信用代码与原认定年度",
+                    self.published.file_name,
+                    row.sheet,
+                    row.row,
+                )
+            )
+            return
+        note = f"撤销（{self._where(row)}）"
+        for entry in held:
+            revoked = _copy(
+                entry, self.actor, self.now, status=RegistryStatus.REVOKED.value, note=note
+            )
+            if row.uscc and entry.uscc is None:
+                revoked["uscc"] = row.uscc
+            revoked.update(
+                source_file=self.published.file_name,
+                source_sheet=row.sheet,
+                source_row=row.row,
+                source_title=self.published.document_title,
+            )
+            self._add(revoked, entry, "registry-supersede", note)
 
     def _where(self, row: Any) -> str:
         name = self.published.file_name
