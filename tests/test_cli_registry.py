@@ -65,7 +65,7 @@ def test_import_twice_list_due_and_revoke(capsys, tmp_path):
     )
     assert json.loads(out)[0] | {"file": ""} == {
         "file": "", "imported": True, "rows": 250, "added": 0, "superseded": 0,
-        "uscc_attached": 0, "unchanged": 250, "rechecked": [],
+        "uscc_attached": 0, "unchanged": 250, "notes": [], "rechecked": [],
     }  # fmt: skip
     code, out, _ = run(capsys, "registry", "due", "--year", "2027", "--json")
     assert json.loads(out)["count"] == 250
@@ -106,6 +106,37 @@ def test_bad_lists_exit_1_with_where_and_keep_the_register(capsys, tmp_path):
     assert "Traceback" not in err
     code, out, _ = run(capsys, "registry", "list", "--json")
     assert len(json.loads(out)) == 5
+
+
+def test_import_says_what_the_list_held_that_was_not_an_enterprise(capsys, tmp_path):
+    """Rows that are no enterprise and a hidden sheet are named under the file's counts, and
+    the renamed enterprise is entered by its present name with its former one noted."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    for row in (["序号", "企业名称", "所在地区"], ["一", "济南市（1家）", None],
+                [1, "山东鲁信智能装备有限公司（原山东鲁信精密科技有限公司）", "济南市"],
+                ["合计", "1家", None]):  # fmt: skip
+        sheet.append(row)
+    draft = book.create_sheet("初审未通过")
+    draft.append(["序号", "企业名称"])
+    draft.append([1, "东营胜利石油装备有限公司"])
+    draft.sheet_state = "hidden"
+    book.save(tmp_path / "名单.xlsx")
+    code, out, err = run(
+        capsys, "registry", "import", str(tmp_path / "名单.xlsx"), "--title", "srdi-sme",
+        "--year", "2025",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "1 行，新增 1 项" in out
+    assert "提示：名单.xlsx，工作表“名单”：第 2、4 行是分组标题、合计或注释，未作为企业导入" in out
+    assert "提示：名单.xlsx，工作表“初审未通过”：隐藏的工作表，未读取（1 行）" in out
+    code, out, _ = run(capsys, "registry", "show", "山东鲁信智能装备有限公司", "--json")
+    assert json.loads(out)["entries"][0]["note"] == "原名：山东鲁信精密科技有限公司"
+    code, out, _ = run(capsys, "registry", "list", "--region", "济南", "--json")
+    assert [e["name"] for e in json.loads(out)] == ["山东鲁信智能装备有限公司"]
 
 
 def test_round_import_json_lists_registry_warnings_and_accept_applies(capsys, tmp_path):

@@ -91,3 +91,108 @@ def test_a_word_list_without_a_name_column_is_refused(tmp_path):
     result = read_published_list(tmp_path / "通知.docx")
     assert [p.code for p in result.problems] == ["list-name-column-missing"]
     assert result.rows == []
+
+
+def _book(path, sheets, *, merges=(), hidden=()):
+    """A workbook of ``sheets`` (title -> rows); ``merges`` as (sheet, range)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title in hidden:
+            sheet.sheet_state = "hidden"
+    for title, cells in merges:
+        book[title].merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def test_region_headers_and_a_region_merged_down_give_every_row_its_city(tmp_path):
+    """所在地区, 所属地区 and 所在城市 head the city; a city merged down a block of rows is
+    each row's city."""
+    for header in ("所在地区", "所属地区", "所在城市"):
+        rows = [["序号", "企业名称", header], [1, "甲科技有限公司", "济南市"],
+                [2, "乙机械有限公司", None], [3, "丙材料有限公司", "青岛市"]]  # fmt: skip
+        path = _book(tmp_path / f"{header}.xlsx", {"名单": rows}, merges=[("名单", "C2:C3")])
+        result = read_published_list(path)
+        assert [r.city for r in result.rows] == ["济南市", "济南市", "青岛市"], header
+
+
+def test_a_hidden_sheet_is_not_read_and_is_named(tmp_path):
+    """A hidden sheet (a draft 初审未通过) enters nothing; a note names it and its rows."""
+    head = ["序号", "企业名称", "设区市"]
+    sheets = {
+        "济南市": [head, [1, "甲科技有限公司", "济南市"]],
+        "初审未通过（勿公开）": [head, [1, "东营胜利石油装备有限公司", "东营市"]],
+    }
+    path = _book(tmp_path / "a.xlsx", sheets, hidden=("初审未通过（勿公开）",))
+    result = read_published_list(path)
+    assert [r.name for r in result.rows] == ["甲科技有限公司"]
+    assert [(n.code, n.sheet) for n in result.notes] == [
+        ("list-sheet-hidden", "初审未通过（勿公开）")
+    ]
+    assert "隐藏的工作表" in result.notes[0].message and "1 行" in result.notes[0].message
+
+
+def test_sheets_continuing_a_list_without_its_header_are_read(tmp_path):
+    """Sheets that carry on a list's rows without repeating its header (one per city) are
+    read by the first sheet's header, with a note; a sheet of other content is named as not
+    read."""
+    sheets = {
+        "济南市": [["2023年第二批专精特新中小企业名单"], ["序号", "企业名称", "所在地区"],
+                 [1, "甲科技有限公司", "济南市"], [2, "乙机械有限公司", "济南市"]],
+        "青岛市": [[3, "丙材料有限公司", "青岛市"], [4, "丁电子股份有限公司", "青岛市"]],
+        "说明": [["本名单按设区市分表列出"]],
+    }  # fmt: skip
+    result = read_published_list(_book(tmp_path / "a.xlsx", sheets))
+    assert [(r.name, r.sheet, r.row) for r in result.rows][2:] == [
+        ("丙材料有限公司", "青岛市", 1), ("丁电子股份有限公司", "青岛市", 2)
+    ]  # fmt: skip
+    notes = {n.sheet: n.message for n in result.notes}
+    assert "按工作表“济南市”的表头读取 2 行" in notes["青岛市"]
+    assert "没有企业名称列，未读取" in notes["说明"]
+
+
+def test_section_total_and_footnote_rows_are_not_enterprises(tmp_path):
+    """Rows heading a region (一 | 鲁中地区（2家）, 济南市 | 2家), totals (合计 | 4家) and
+    footnotes (注： | 带*号的…) are not read as enterprises; one note lists them. A footnote
+    mark after a name is not part of it."""
+    rows = [
+        ["序号", "企业名称", "所在地区"],
+        ["一", "鲁中地区（2家）", None],
+        [1, "甲科技有限公司*", "济南市"],
+        [2, "乙机械有限公司", "淄博市"],
+        [None, "济南市", "2家"],
+        [3, "丙材料有限公司", "济南市"],
+        ["合计", "4家", None],
+        ["注：", "带*号的企业为复核通过企业。", None],
+    ]
+    result = read_published_list(_book(tmp_path / "a.xlsx", {"名单": rows}))
+    assert [r.name for r in result.rows] == ["甲科技有限公司", "乙机械有限公司", "丙材料有限公司"]
+    assert result.problems == []
+    skipped = [n for n in result.notes if n.code == "list-rows-not-enterprises"]
+    assert len(skipped) == 1 and "第 2、5、7、8 行" in skipped[0].message
+    marks = [n for n in result.notes if n.code == "list-name-mark"]
+    assert len(marks) == 1 and "“*”" in marks[0].message
+
+
+def test_a_name_header_with_a_note_and_a_former_name_are_read(tmp_path):
+    """企业名称（全称） over two lines heads the name column; 新名（原旧名） is the enterprise's
+    present name, its former one in a note."""
+    rows = [
+        ["序号", "企业名称\n（全称）", "设区市"],
+        [1, "山东鲁信智能装备有限公司（原山东鲁信精密科技有限公司）", "济南市"],
+        [2, "乙机械有限公司（曾用名：乙机械厂）", "淄博市"],
+        [3, "山东金盾（集团）机械有限公司", "烟台市"],
+    ]
+    result = read_published_list(_book(tmp_path / "a.xlsx", {"名单": rows}))
+    assert result.problems == []
+    assert [(r.name, r.former_name) for r in result.rows] == [
+        ("山东鲁信智能装备有限公司", "山东鲁信精密科技有限公司"),
+        ("乙机械有限公司", "乙机械厂"),
+        ("山东金盾（集团）机械有限公司", None),
+    ]

@@ -207,7 +207,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(
                     f"{done.file_name}：{done.rows} 行，新增 {done.added} 项，"
                     f"状态更新 {done.superseded} 项，补充信用代码 {done.uscc_attached} 项，"
-                    f"未变 {done.unchanged} 项" + _rechecked(done.rechecked)
+                    f"未变 {done.unchanged} 项"
+                    + "".join(f"\n  提示：{note}" for note in done.notes)
+                    + _rechecked(done.rechecked)
                 )
     if args.json:
         print(dump_json(results))
@@ -221,6 +223,7 @@ def _counts(done: Any) -> dict[str, Any]:
         "superseded": done.superseded,
         "uscc_attached": done.uscc_attached,
         "unchanged": done.unchanged,
+        "notes": list(done.notes),
         "rechecked": [r.to_dict() for r in done.rechecked],
     }
 

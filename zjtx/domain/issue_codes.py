@@ -234,6 +234,14 @@ _CODES = (
     ),
     IssueCode("list-empty", E, "名单中没有企业", "名单有企业名称列，但其下没有一家企业。"),
     IssueCode("list-year-unreadable", E, "名单年度无法读取", "名单中的认定年度不是年份。"),
+    # Noted on a list imported: what was read otherwise than written, or passed over.
+    IssueCode("list-sheet-hidden", N, "隐藏的工作表未读取", "名单中隐藏的工作表未导入。"),
+    IssueCode("list-sheet-continued", N, "续表按表头读取", "没有表头的续表按前面的表头读取。"),
+    IssueCode("list-sheet-skipped", N, "工作表未读取", "没有企业名称列的工作表未读取。"),
+    IssueCode(
+        "list-rows-not-enterprises", N, "非企业行未导入", "分组标题、合计与注释行未作为企业导入。"
+    ),
+    IssueCode("list-name-mark", N, "名称后的标注已去掉", "企业名称后的*等标注不是名称的一部分。"),
     IssueCode(
         "list-year-differs", E, "名单年度与导入年度不同", "名单中某行的认定年度与导入时指定的不同。"
     ),

@@ -23,13 +23,31 @@ NAME_LIMIT = 300  # RegistryEntry.name
 EXTRA_HEADERS = {
     "name": ("企业名单", "企业名称", "单位名称", "名称", "企业", "公司名称", "申报单位名称"),
     "uscc": ("统一社会信用代码", "社会统一信用代码", "信用代码"),
-    "city": ("设区市", "地市", "所在地市", "所在市", "市", "地区", "所属市", "市州"),
+    "city": (
+        *("设区市", "地市", "所在地市", "所在市", "市", "地区", "所属市", "市州", "所在地区"),
+        *("所属地区", "所在城市", "城市", "所属城市", "所在地"),
+    ),
     "county": ("县（市、区）", "县(市、区)", "区县", "县区", "县市区", "所在县区", "县（区）"),
     # The year of the row's recognition: in a consolidated list, or the one a 撤销 list revokes.
     "year": ("认定年度", "认定年份", "认定时间", "原认定年度", "原认定年份", "原认定时间"),
 }
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _SKIP_NAMES = frozenset({"合计", "小计", "总计"})
+# A header's note in brackets after it: 企业名称（全称）.
+_HEADER_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+# Rows of a list that are no enterprise: a count of enterprises (4家, 济南市（2家）), a bare
+# place heading a section (鲁中地区, 济南市), a note or total in a cell before the name.
+_COUNT = re.compile(r"^\d+\s*家$|[(（]\s*共?\s*\d+\s*家\s*[)）]$")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:省|市|地区|区|县|州|盟|旗)$")
+_ROW_LABELS = frozenset({"合计", "小计", "总计", "注", "备注", "说明", "附注"})
+# A footnote mark after a name (带*号的企业为…): not part of the name.
+_NAME_MARK = re.compile(r"\s*[*＊※△▲#]+$")
+# A former name after the present one: 新名（原旧名）, （原名：…）, （曾用名…）.
+_FORMER_NAME = re.compile(r"^(.+?)\s*[(（](?:原名称|原名|曾用名|原)[:：]?\s*(.+?)[)）]$")
+# What an enterprise's name ends with, to tell a sheet continuing a list from other content.
+_ENTERPRISE_END = re.compile(
+    r"(?:公司|厂|集团|中心|研究院|研究所|合作社|事务所|商行|院|所|社|店|场)(?:[(（][^()（）]*[)）])?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +62,7 @@ class ListRow:
     sheet: str | None
     row: int | None  # None for a recommendation of one of our rounds
     year: int | None = None  # the recognition's year when the list gives it per row
+    former_name: str | None = None  # 新名（原旧名）: the name it had before
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +96,9 @@ class PublishedList:
     year_header: str = ""  # the header of a column giving each row's year (认定年度…), if any
     rows: list[ListRow] = field(default_factory=list)
     problems: list[ListProblem] = field(default_factory=list)
+    # What was read otherwise than as written or not read, which does not stop the import.
+    notes: list[ListProblem] = field(default_factory=list)
+    word: bool = False  # a Word document: its grids are tables, not sheets
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +129,8 @@ def _find_header(sheet: SheetData) -> tuple[int, dict[str, int]] | None:
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
         for col, value in enumerate(row):
-            role = table.get(clean(_text(value)))
+            text = clean(_text(value))
+            role = table.get(text) or table.get(_HEADER_NOTE.sub("", text))
             if role is not None and role not in columns:
                 columns[role] = col
         if "name" in columns:
@@ -138,17 +161,41 @@ def read_published_list(path: Path | str) -> PublishedList:
     except FileProblem as problem:
         result.problems.append(ListProblem(problem.code, problem.message, path.name, problem.sheet))
         return result
-    found = False
+    result.word = docx
+    found: tuple[str | None, dict[str, int], set[str]] | None = None
+    unread: list[tuple[SheetData, int]] = []
     for sheet in sheets:
+        filled = sum(1 for row in sheet.rows if any(_text(v) for v in row))
         header = _find_header(sheet)
-        if header is None:
+        if sheet.hidden:
+            if header is not None:  # its rows under the header
+                filled -= sum(1 for row in sheet.rows[: header[0] + 1] if any(map(_text, row)))
+            if filled:
+                _note(result, "list-sheet-hidden", sheet, f"隐藏的工作表，未读取（{filled} 行）："
+                      "如其中的企业也在名单中，请取消隐藏后重新导入")  # fmt: skip
             continue
-        found = True
+        if header is None:
+            if found is not None and _continues(sheet, found[1]["name"]):
+                where = "表格" if docx else "工作表"
+                _note(result, "list-sheet-continued", sheet,
+                      f"没有表头，按{where}“{found[0]}”的表头读取 {filled} 行")  # fmt: skip
+                _read_rows(sheet, 0, found[1], found[2], result)
+            elif filled:
+                unread.append((sheet, filled))
+            continue
         index, columns = header
+        header_cells = {clean(_text(v)) for v in sheet.rows[index] if _text(v)}
+        if found is None:
+            found = (sheet.name, columns, header_cells)
         if not result.document_title:
             result.document_title = _title_above(sheet, index)
-        _read_rows(sheet, index, columns, result)
-    if not found:
+        if "year" in columns:
+            result.year_header = _text(sheet.rows[index][columns["year"]])
+        _read_rows(sheet, index + 1, columns, header_cells, result)
+    if found is not None:
+        for sheet, filled in unread:
+            _note(result, "list-sheet-skipped", sheet, f"没有企业名称列，未读取（{filled} 行）")
+    if found is None:
         names = "、".join(EXTRA_HEADERS["name"][:3])
         result.problems.append(
             ListProblem(
@@ -192,29 +239,83 @@ def _docx_title(path: Path) -> str:
     return " ".join(texts)[:200]
 
 
+def _note(result: PublishedList, code: str, sheet: SheetData, message: str) -> None:
+    result.notes.append(ListProblem(code, message, result.file_name, sheet.name))
+
+
+def _continues(sheet: SheetData, name_col: int) -> bool:
+    """Whether a sheet without a header carries on a list: most of its rows have an
+    enterprise's name where the list's header put the name column."""
+    names = [
+        _text(row[name_col]) if name_col < len(row) else ""
+        for row in sheet.rows
+        if any(_text(v) for v in row)
+    ]
+    return bool(names) and 2 * sum(1 for n in names if _ENTERPRISE_END.search(n)) > len(names)
+
+
+def _merged_down(sheet: SheetData, cols: set[int]) -> dict[tuple[int, int], Any]:
+    """The top value of each cell a region merged down a block of rows covers."""
+    covered: dict[tuple[int, int], Any] = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        if c1 in cols and c2 == c1 and r2 > r1 and r1 < len(sheet.rows):
+            top = sheet.rows[r1][c1] if c1 < len(sheet.rows[r1]) else None
+            covered.update({(r, c1): top for r in range(r1 + 1, r2 + 1)})
+    return covered
+
+
+def _not_an_enterprise(row: list[Any], name: str, name_col: int) -> bool:
+    """A section heading (一 | 鲁中地区（2家）, 济南市 | 2家), a total (合计 | 4家) or a
+    footnote (注： | 带*号的企业为…) in a list's rows."""
+    before = {_text(v).rstrip(":：") for v in row[:name_col]}
+    return (
+        bool(before & _ROW_LABELS)
+        or _COUNT.search(name) is not None
+        or _PLACE.match(name) is not None
+        or name.endswith("。")
+        or name.startswith(("注：", "注:", "说明：", "备注："))
+    )
+
+
 def _read_rows(
-    sheet: SheetData, header: int, columns: dict[str, int], result: PublishedList
+    sheet: SheetData,
+    start: int,
+    columns: dict[str, int],
+    header_cells: set[str],
+    result: PublishedList,
 ) -> None:
-    header_cells = {clean(_text(v)) for v in sheet.rows[header] if _text(v)}
     name_col = columns["name"]
-    if "year" in columns:
-        result.year_header = _text(sheet.rows[header][columns["year"]])
+    places = _merged_down(sheet, {columns[k] for k in ("city", "county") if k in columns})
+    skipped: list[int] = []
+    marks: list[str] = []
 
-    def cell(row: list[Any], role: str) -> str:
+    def cell(row: list[Any], role: str, index: int) -> str:
         col = columns.get(role)
-        return _text(row[col]) if col is not None and col < len(row) else ""
+        if col is None:
+            return ""
+        text = _text(row[col]) if col < len(row) else ""
+        return text or _text(places.get((index, col)))
 
-    for index in range(header + 1, len(sheet.rows)):
+    for index in range(start, len(sheet.rows)):
         row = sheet.rows[index]
-        name = cell(row, "name")
-        if not name or name in _SKIP_NAMES:
+        name = cell(row, "name", index)
+        if not name:
             continue
         filled = [_text(v) for v in row if _text(v)]
         if {clean(v) for v in filled} <= header_cells:
             continue  # the header repeated on a later page
-        if len(filled) == 1 and len(columns) > 1 and name_col != 0 and row[0] in ("", None):
-            continue  # a section heading (一、南京市) spanning the row
+        spanning = len(filled) == 1 and len(columns) > 1 and name_col != 0 and row[0] in ("", None)
+        if name in _SKIP_NAMES or spanning or _not_an_enterprise(row, name, name_col):
+            skipped.append(index + 1)  # a section heading (一、南京市) spanning the row…
+            continue
         at = {"file": result.file_name, "sheet": sheet.name, "row": index + 1}
+        if mark := _NAME_MARK.search(name):
+            marks.append(mark.group().strip())
+            name = name[: mark.start()]
+        former_name = None
+        former = _FORMER_NAME.match(name)
+        if former is not None and _ENTERPRISE_END.search(former.group(2)):
+            name, former_name = former.group(1), former.group(2)
         if controls := control_characters(name):
             result.problems.append(
                 ListProblem(
@@ -234,13 +335,13 @@ def _read_rows(
                 )
             )
             continue
-        uscc = cell(row, "uscc").upper() or None
+        uscc = cell(row, "uscc", index).upper() or None
         if uscc is not None and (problem := validate_uscc(uscc)) is not None:
             result.problems.append(
                 ListProblem("list-uscc-invalid", f"企业 “{name}” 的{problem.message}", **at)
             )
             continue
-        year_text = cell(row, "year")
+        year_text = cell(row, "year", index)
         year = _YEAR.search(year_text) if year_text else None
         if year_text and year is None:
             result.problems.append(
@@ -257,13 +358,22 @@ def _read_rows(
                 name=name,
                 name_key=normalise_name(name),
                 uscc=uscc,
-                city=cell(row, "city") or None,
-                county=cell(row, "county") or None,
+                city=cell(row, "city", index) or None,
+                county=cell(row, "county", index) or None,
                 sheet=sheet.name,
                 row=index + 1,
                 year=int(year.group(1)) if year else None,
+                former_name=former_name,
             )
         )
+    if skipped:
+        shown = "、".join(str(r) for r in skipped)
+        _note(result, "list-rows-not-enterprises", sheet,
+              f"第 {shown} 行是分组标题、合计或注释，未作为企业导入")  # fmt: skip
+    if marks:
+        shown = "”“".join(dict.fromkeys(marks))
+        _note(result, "list-name-mark", sheet, f"{len(marks)} 家企业名称后的“{shown}”是名单的"
+              "标注（含义见名单的注释），不是名称的一部分，已去掉")  # fmt: skip
 
 
 def _check_duplicates(result: PublishedList) -> None:

@@ -55,7 +55,7 @@ class RegistryImportError(InvalidRequestError):
     def __init__(self, problems: list[ListProblem]) -> None:
         self.problems = problems
         lines = [f"{p.where()}：{p.message}" for p in problems]
-        super().__init__("名单未导入，培育库未作任何改动：\n" + "\n".join(lines))
+        super().__init__("该名单未导入，培育库未因它改动：\n" + "\n".join(lines))
 
 
 @dataclass(frozen=True, slots=True)

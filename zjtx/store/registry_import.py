@@ -30,6 +30,9 @@ class RegistryImport:
     unchanged: int
     # Open rounds whose register warnings changed with this list (see registry_recheck).
     rechecked: tuple[RoundRecheck, ...] = ()
+    # What the list's reading noted (a hidden sheet not read, rows that are no enterprise…),
+    # each with where.
+    notes: tuple[str, ...] = ()
 
     @property
     def changed_nothing(self) -> bool:
@@ -136,6 +139,7 @@ class _ImportPlan:
                 "source_row": row.row,
                 "source_title": self.published.document_title,
                 "list_id": None,
+                "note": f"原名：{row.former_name}" if row.former_name else None,
             }
             wanted = {
                 "name": row.name,
@@ -242,6 +246,7 @@ class _ImportPlan:
             superseded=self.actions.count("registry-supersede"),
             uscc_attached=attached,
             unchanged=self.unchanged,
+            notes=tuple(f"{n.where()}：{n.message}" for n in published.notes),
         )
         if result.changed_nothing:
             return result  # the same list again: nothing to record

@@ -383,6 +383,9 @@ class RegistryImportDialog(QDialog):
                 f"未变 {outcome.unchanged} 项</p>"
             )
             lines += [
+                f"<p style='margin-left:12px'>提示：{_html(note)}</p>" for note in outcome.notes
+            ]
+            lines += [
                 f"<p style='margin-left:12px'>已重新核对：{_html(r.summary())}</p>"
                 for r in outcome.rechecked
             ]
