@@ -297,6 +297,40 @@ def test_a_revoked_or_only_published_title_is_named_as_such_in_a_round(service, 
     assert "2025 年省级专精特新中小企业（公示中），仅见于公示名单，未见认定" in said[make_uscc(2)]
 
 
+def test_a_name_only_record_of_another_city_is_not_the_applicant(service, tmp_path):
+    """A record without a code matches an applicant by name only where their cities agree:
+    the same name in another city, or under another code, is named as a namesake instead,
+    and near names show their city."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["序号", "企业名称", "设区市"], [1, "华通机械有限公司", "济南市"],
+                [2, "济南华通精密机械制造有限公司", "济南市"],
+                [3, "泰山重工有限公司", "泰安市"]):  # fmt: skip
+        book.active.append(row)
+    book.save(tmp_path / "2024.xlsx")
+    _import(service, tmp_path / "2024.xlsx", year=2024)
+    coded = write_list(tmp_path / "c.xlsx", ["德州新材料有限公司"], usccs=[make_uscc(90)])
+    _import(service, coded, year=2024)
+    service.create_round("2025小巨人", tier="little-giant", round_date=date(2025, 6, 1))
+    applicants = [
+        make_applicant(5, name="德州新材料有限公司", holds_srdi=True),
+        make_applicant(1, name="华通机械有限公司", city="青岛市", holds_srdi=True),
+        make_applicant(2, name="华通机械有限公司", city="济南市", holds_srdi=True),
+        make_applicant(3, name="青岛华通精密机械制造有限公司", city="青岛市", holds_srdi=True),
+        make_applicant(4, name="泰山重工有限公司", holds_srdi=True),
+    ]
+    result = service.import_file("2025小巨人", make_file(tmp_path / "r.xlsx", applicants))
+    said = {i.uscc: i.message for i in result.issues if i.code == "registry-declared-not-on-record"}
+    assert sorted(said) == [make_uscc(1), make_uscc(3), make_uscc(5)]
+    assert f"（南京市，信用代码 {make_uscc(90)}）的记录，信用代码与申报的不同" in said[make_uscc(5)]
+    assert (
+        "培育库中有同名企业“华通机械有限公司”（济南市）的记录，所在市与申报的不同"
+        in said[make_uscc(1)]
+    )
+    assert "“济南华通精密机械制造有限公司”（济南市，相似度 85.7%）" in said[make_uscc(3)]
+
+
 def test_accepting_the_register_value_makes_a_version_with_provenance(service, tmp_path):
     """One action takes 是 from the register into the data, provenance 培育库, recorded."""
     _, inno = _round_with_register(service, tmp_path)

@@ -99,8 +99,19 @@ def entries_by_applicant(
         else:
             by_key[entry.name_key].append(entry)
     return {
-        a.uscc: by_uscc.get(a.uscc, []) + by_key.get(normalise_name(a.name), []) for a in applicants
+        a.uscc: by_uscc.get(a.uscc, [])
+        + [e for e in by_key.get(normalise_name(a.name), []) if same_place(e.city, a.get("city"))]
+        for a in applicants
     }
+
+
+def same_place(recorded: str | None, declared: object) -> bool:
+    """Whether a record's city may be the applicant's: either unknown, or one names the other
+    (济南 / 济南市 / 济南市历下区). A name alone does not make a company of another city."""
+    if not recorded or not isinstance(declared, str) or not declared.strip():
+        return True
+    a, b = recorded.strip().removesuffix("市"), declared.strip().removesuffix("市")
+    return a.startswith(b) or b.startswith(a)
 
 
 def cross_check(
@@ -140,7 +151,7 @@ class RoundChecker:
         tier = round_row.tier
         self.round_title = tier if tier in RegistryTitle._value2member_map_ else None
         self.titles_on_record = titles_on_record
-        self.names_cache: dict[str, dict[str, str]] = {}
+        self.names_cache: dict[str, Any] = {}
         self.suggested = 0
         # The companies the round recommends (统一社会信用代码): its own outcome, and the 推荐
         # a recheck names for a second look.
@@ -271,21 +282,46 @@ class RoundChecker:
                 )
         return issues
 
+    def _names(self, title: str) -> tuple[dict[str, str], dict[str, tuple[str | None, ...]]]:
+        """The title's names on record by normalised name, and each one's city and code."""
+        cached = self.names_cache.get(title)
+        if cached is None:
+            query = current_query(
+                RegistryEntry.name_key, RegistryEntry.name, RegistryEntry.city, RegistryEntry.uscc
+            ).where(RegistryEntry.title == title)
+            rows = self.session.execute(query).all()
+            cached = self.names_cache[title] = (
+                {key: name for key, name, _, _ in rows},
+                {key: (city, uscc) for key, _, city, uscc in rows},
+            )
+        return cached
+
     def _suggestion(self, applicant: DomainApplicant, title: str) -> str:
-        """Near names of that title as a hint (never a match)."""
+        """What the register holds under the applicant's name but was not matched to it (its
+        code or city differs), else near names of that title as a hint (never a match)."""
+        names, facts = self._names(title)
+        key = normalise_name(applicant.name)
+        if key in names:
+            city, uscc = facts[key]
+            if uscc == applicant.uscc or (not uscc and same_place(city, applicant.get("city"))):
+                return ""  # its own record, of a later year or the round's own outcome
+            differs = "信用代码" if uscc else "所在市"
+            known = "，".join(p for p in (city, f"信用代码 {uscc}" if uscc else None) if p)
+            return (
+                f"；培育库中有同名企业“{names[key]}”{f'（{known}）' if known else ''}的记录，"
+                f"{differs}与申报的不同，未作对应；如为同一企业请核实"
+            )
         if not self.suggest or self.suggested >= SUGGESTION_LIMIT:
             return ""
         self.suggested += 1
-        names = self.names_cache.get(title)
-        if names is None:
-            query = current_query(RegistryEntry.name_key, RegistryEntry.name).where(
-                RegistryEntry.title == title
-            )
-            names = self.names_cache[title] = dict(self.session.execute(query).all())
-        near = near_names(normalise_name(applicant.name), names)
+        near = near_names(key, names)
         if not near:
             return ""
-        shown = "、".join(f"“{n}”（相似度 {s:g}%）" for n, s in near[:2])
+        keys = {name: k for k, name in names.items()}
+        shown = "、".join(
+            f"“{n}”（{facts[keys[n]][0] + '，' if facts[keys[n]][0] else ''}相似度 {s:g}%）"
+            for n, s in near[:2]
+        )
         return f"；名称相近的有{shown}{SUGGESTION_END}"
 
     def _issue(
