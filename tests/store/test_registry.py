@@ -82,6 +82,16 @@ def test_due_counts_by_year(service, two_lists):
     assert service.registry.due(2026) == []
 
 
+def test_an_enterprise_renewed_or_recognised_again_is_not_due(service, tmp_path):
+    """A 2022 recognition is due in 2025 unless the enterprise holds the title again from a
+    later list (复核通过 2025): the due list leaves it out."""
+    names = list_names(3)
+    _import(service, write_list(tmp_path / "2022.xlsx", names), year=2022)
+    assert len(service.registry.due(2025)) == 3
+    _import(service, write_list(tmp_path / "复核.xlsx", names[:1]), year=2025, status="renewed")
+    assert sorted(e.name for e in service.registry.due(2025)) == sorted(names[1:])
+
+
 def test_recognition_after_publicity_supersedes_and_keeps_history(service, tmp_path):
     """A publicity list then the recognised list: one current entry, both states kept."""
     path = write_list(tmp_path / "公示.xlsx", list_names(5), title="公示名单")

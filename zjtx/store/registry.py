@@ -477,8 +477,18 @@ class Registry:
 
     def due(self, year: int, *, title: str | None = None) -> list[RegistryEntryInfo]:
         """Recognitions held whose validity ends in ``year`` (a 2024 recognition of 3 years
-        is due in 2027), by region and name."""
+        is due in 2027), by region and name; not one whose enterprise holds the title again
+        from a later year (复核通过, recognised anew)."""
         with self.store.session() as session:
+            later = {
+                (e.title, key): e.year
+                for e in sorted(
+                    current_entries(session, RegistryEntry.status.in_(HOLDING)),
+                    key=lambda e: e.year,
+                )
+                for key in (e.uscc, e.name_key)
+                if key
+            }
             query = (
                 current_query(RegistryEntry, Evaluator.name)
                 .join(Evaluator, Evaluator.id == RegistryEntry.created_by_id)
@@ -492,7 +502,15 @@ class Registry:
                 RegistryEntry.county,
                 RegistryEntry.name_key,
             )
-            return [_info(entry, actor, True) for entry, actor in session.execute(query)]
+            return [
+                _info(entry, actor, True)
+                for entry, actor in session.execute(query)
+                if max(
+                    later.get((entry.title, entry.uscc), 0),
+                    later.get((entry.title, entry.name_key), 0),
+                )
+                <= entry.year
+            ]
 
     def show(self, name_or_uscc: str) -> EnterpriseHistory:
         """An enterprise's every recognition state and its applications in our rounds;
