@@ -139,6 +139,27 @@ def test_import_says_what_the_list_held_that_was_not_an_enterprise(capsys, tmp_p
     assert [e["name"] for e in json.loads(out)] == ["山东鲁信智能装备有限公司"]
 
 
+def test_a_list_whose_title_names_another_title_or_year_is_imported_with_a_caution(
+    capsys, tmp_path
+):
+    """A list titled 2023年度…创新型中小企业名单 imported as 2024 专精特新 says so under its
+    counts; one whose title agrees says nothing."""
+    wrong = write_list(
+        tmp_path / "名单.xlsx", list_names(2), title="2023年度山东省创新型中小企业名单"
+    )
+    code, out, _ = run(
+        capsys, "registry", "import", str(wrong), "--title", "srdi-sme", "--year", "2024"
+    )
+    assert code == 0
+    assert "写的是创新型中小企业，导入时指定的是专精特新中小企业：请核实 --title" in out
+    assert "写的是 2023 年，导入时指定的是 2024 年：请核实 --year" in out
+    right = write_list(tmp_path / "对.xlsx", list_names(2, start=5))
+    code, out, _ = run(
+        capsys, "registry", "import", str(right), "--title", "srdi-sme", "--year", "2024"
+    )
+    assert "提示" not in out
+
+
 def test_round_import_json_lists_registry_warnings_and_accept_applies(capsys, tmp_path):
     """Half-width brackets match the list; the warning is under the file's issues; accepting
     the register's value changes the data."""

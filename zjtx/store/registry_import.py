@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,18 @@ from zjtx.store.models import AuditEvent, Evaluator, RegistryEntry, RegistryList
 if TYPE_CHECKING:
     from zjtx.intake.published_list import ListProblem, ListRow, PublishedList
     from zjtx.store.registry_recheck import RoundRecheck
+
+
+# The title a list's heading names, by the first of these words in it (小巨人 lists say 专精特新
+# too).
+_TITLE_WORDS = (
+    ("小巨人", RegistryTitle.LITTLE_GIANT.value),
+    ("单项冠军", RegistryTitle.CHAMPION.value),
+    ("专精特新", RegistryTitle.SRDI.value),
+    ("创新型中小企业", RegistryTitle.INNOVATIVE.value),
+    ("科技型中小企业", RegistryTitle.TECH.value),
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +235,28 @@ class _ImportPlan:
             )
             self._add(revoked, entry, "registry-supersede", note)
 
+    def _title_notes(self) -> list[str]:
+        """A caution when the list's own title names another title or year than imported
+        (a 2023 创新型 list imported as 2024 专精特新); a 撤销 notice names the years it
+        revokes, so its year is not compared."""
+        heading = self.published.document_title
+        named = [code for word, code in _TITLE_WORDS if word in heading]
+        notes = []
+        if named and named[0] != self.title:
+            notes.append(
+                f"名单标题“{heading[:60]}”写的是{RegistryTitle.label_of(named[0])}，导入时"
+                f"指定的是{RegistryTitle.label_of(self.title)}：请核实 --title"
+            )
+        years = set(_YEAR.findall(heading))
+        if self.status != RegistryStatus.REVOKED.value and len(years) == 1:
+            (year,) = years
+            if int(year) != self.year:
+                notes.append(
+                    f"名单标题“{heading[:60]}”写的是 {year} 年，导入时指定的是 {self.year} 年："
+                    "请核实 --year"
+                )
+        return notes
+
     def _where(self, row: Any) -> str:
         name = self.published.file_name
         return name if row.row is None else f"{name} 第 {row.row} 行"
@@ -246,7 +281,10 @@ class _ImportPlan:
             superseded=self.actions.count("registry-supersede"),
             uscc_attached=attached,
             unchanged=self.unchanged,
-            notes=tuple(f"{n.where()}：{n.message}" for n in published.notes),
+            notes=(
+                *self._title_notes(),
+                *(f"{n.where()}：{n.message}" for n in published.notes),
+            ),
         )
         if result.changed_nothing:
             return result  # the same list again: nothing to record
