@@ -196,3 +196,25 @@ def test_a_name_header_with_a_note_and_a_former_name_are_read(tmp_path):
         ("乙机械有限公司", "乙机械厂"),
         ("山东金盾（集团）机械有限公司", None),
     ]
+
+
+def test_a_word_table_continued_after_a_page_break_is_read_and_named_as_a_table(tmp_path):
+    """A Word list whose second table carries on without the header is read by the first's,
+    its note naming 表格“表2”."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2024年专精特新中小企业第二批名单")
+    first = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["序号", "企业名称", "设区市"], ["1", "甲科技有限公司", "济南市"],
+                             ["2", "乙机械有限公司", "淄博市"]]):  # fmt: skip
+        for c, text in enumerate(row):
+            first.cell(r, c).text = text
+    document.add_page_break()
+    second = document.add_table(rows=1, cols=3)
+    for c, text in enumerate(["3", "丙材料有限公司", "青岛市"]):
+        second.cell(0, c).text = text
+    document.save(tmp_path / "名单.docx")
+    result = read_published_list(tmp_path / "名单.docx")
+    assert [r.name for r in result.rows] == ["甲科技有限公司", "乙机械有限公司", "丙材料有限公司"]
+    assert [n.where() for n in result.notes] == ["名单.docx，表格“表2”"]

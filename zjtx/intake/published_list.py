@@ -74,12 +74,13 @@ class ListProblem:
     file: str
     sheet: str | None = None
     row: int | None = None
+    grid: str = "工作表"  # what the sheet is: 表格 in a Word document
 
     def where(self) -> str:
         """文件、工作表、第几行, in Chinese."""
         parts = [self.file]
         if self.sheet:
-            parts.append(f"工作表“{self.sheet}”")
+            parts.append(f"{self.grid}“{self.sheet}”")
         if self.row is not None:
             parts.append(f"第 {self.row} 行")
         return "，".join(parts)
@@ -220,7 +221,7 @@ def _read_docx_tables(path: Path, result: PublishedList) -> list[SheetData]:
 
     document = read_docx(path)
     for name, message in document.problems:
-        result.problems.append(ListProblem("table-ragged", message, path.name, name))
+        result.problems.append(ListProblem("table-ragged", message, path.name, name, grid="表格"))
     result.document_title = _docx_title(path)
     return [sheet for sheet in document.sheets if sheet.name != BODY_TEXT]
 
@@ -240,7 +241,8 @@ def _docx_title(path: Path) -> str:
 
 
 def _note(result: PublishedList, code: str, sheet: SheetData, message: str) -> None:
-    result.notes.append(ListProblem(code, message, result.file_name, sheet.name))
+    grid = "表格" if result.word else "工作表"
+    result.notes.append(ListProblem(code, message, result.file_name, sheet.name, grid=grid))
 
 
 def _continues(sheet: SheetData, name_col: int) -> bool:
@@ -309,6 +311,7 @@ def _read_rows(
             skipped.append(index + 1)  # a section heading (一、南京市) spanning the row…
             continue
         at = {"file": result.file_name, "sheet": sheet.name, "row": index + 1}
+        at["grid"] = "表格" if result.word else "工作表"
         if mark := _NAME_MARK.search(name):
             marks.append(mark.group().strip())
             name = name[: mark.start()]
@@ -393,5 +396,6 @@ def _check_duplicates(result: PublishedList) -> None:
                 result.file_name,
                 rows[0].sheet,
                 rows[0].row,
+                grid="表格" if result.word else "工作表",
             )
         )
