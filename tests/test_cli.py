@@ -256,3 +256,18 @@ def test_every_option_of_every_command_says_what_it_is():
 
     walk(build_parser(), "zjtx")
     assert bare == []
+
+
+def test_help_and_usage_errors_are_in_chinese(capsys):
+    """`--help` heads its sections 参数 and 选项 and says what -h does in Chinese; a usage
+    error's usage line starts 用法：."""
+    with pytest.raises(SystemExit):
+        main(["registry", "import", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：zjtx registry import")
+    assert "选项:" in out and "显示本帮助并退出" in out and "options:" not in out
+    with pytest.raises(SystemExit) as exited:
+        main(["registry", "import", "x.xlsx", "--title", "srdi-sme", "--year", "二〇二五"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：") and "usage:" not in err

@@ -11,6 +11,7 @@ import re
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from zjtx.commands.textout import escape_terminal_output
 
@@ -82,8 +83,27 @@ def _shorten(text: str) -> str:
     return re.sub(rf"[^\s，：；（）“”]{{{LONG_VALUE + 1},}}", cut, text)
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's help with its one English word, the usage line's prefix, in Chinese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """An argument parser whose errors are Chinese and exit 2, like every usage error."""
+    """An argument parser whose help and errors are Chinese, errors exiting 2 like every
+    usage error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出"
+            )
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
