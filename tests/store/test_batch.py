@@ -258,3 +258,32 @@ def test_cli_review_all_usage_errors_exit_2(cli, capsys, argv, message):
     assert code == 2
     assert message in err and "Traceback" not in err
     assert _decisions(cli) == []
+
+
+def test_unmet_placeholders_name_only_the_requirements_that_failed(database_url):
+    """{未满足条目} lists the failed requirements the verdict rests on, as the report's
+    结论依据 does: not the 直通 alternatives (科技奖励, 创客中国) nor the scored items an
+    applicant who passed on points still lacks."""
+    from zjtx.store.batch_opinions import placeholder_values
+
+    store = open_store(database_url)
+    try:
+        service = StoreService(store)
+        service.create_round("2025专精特新", tier="srdi-sme", round_date=date(2025, 7, 1))
+        service.import_paths("2025专精特新", [resource_path("samples", "applicants.json")])
+        failing = [
+            r for r in service.list_applicants("2025专精特新") if r.verdict == "not_qualified"
+        ]
+        assert len(failing) >= 3
+        for row in failing:
+            state = service.review_state("2025专精特新", row.uscc)
+            said = placeholder_values(state)["未满足条目"]
+            decisive = [
+                f"{c['id']} {c['title']}"
+                for c in state.evaluation["criteria"]
+                if c["state"] == "unmet" and c["kind"] == "requirement"
+            ]
+            assert said == "；".join(decisive)
+            assert "SR22-D1" not in said and "SR22-S" not in said
+    finally:
+        store.close()

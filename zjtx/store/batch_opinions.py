@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zjtx.domain.labels import Decision, ReviewStatus
-from zjtx.domain.results import CriterionState, Verdict
+from zjtx.domain.results import CriterionKind, CriterionState, Verdict
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store.dto import ReviewState
 from zjtx.store.errors import ReviewRuleError
@@ -20,8 +20,8 @@ OPINION_PLACEHOLDERS: dict[str, str] = {
     "评价标准": "适用的评价标准",
     "评价结论": "符合条件 / 不符合条件 / 待定",
     "得分": "评价得分（不计分的标准为“不计分”）",
-    "未满足条目": "不符合的指标，如 “LG26-3 近两年研发费用”",
-    "未满足原因": "不符合的指标及其差距",
+    "未满足条目": "不符合的条件（评价结论所依据的），如 “LG26-3 近两年研发费用”",
+    "未满足原因": "不符合的条件及其差距",
     "待补充条目": "待补充数据的指标",
     "待人工确认条目": "待人工确认的指标",
     "待定条目": "待补充数据与待人工确认的指标",
@@ -57,10 +57,17 @@ def template_placeholders(template: str) -> list[str]:
     return names
 
 
+# The criteria an opinion names, as the verdict's reasons do: a 直通 alternative or a note
+# never fails or holds up a verdict by itself, and a scored item unmet only lowers the score.
+_OPEN_KINDS = frozenset({CriterionKind.REQUIREMENT.value, CriterionKind.SCORE.value})
+_FAILING_KINDS = frozenset({CriterionKind.REQUIREMENT.value})
+
+
 def _criteria_text(criteria: list[dict[str, Any]], *states: str, gaps: bool = False) -> str:
+    kinds = _FAILING_KINDS if CriterionState.UNMET in states else _OPEN_KINDS
     parts = []
     for c in criteria:
-        if c["state"] not in states:
+        if c["state"] not in states or c.get("kind", CriterionKind.REQUIREMENT.value) not in kinds:
             continue
         text = f"{c['id']} {c['title']}"
         if gaps and c.get("gap"):
