@@ -86,6 +86,20 @@ def test_results_summary_and_publicity_succeed_and_show_the_names(hostile_round,
     assert main(["publicity", hostile_round, "--out", str(tmp_path / "公示.xlsx")]) == 0
 
 
+def test_a_pdf_table_printing_characters_as_codes_says_so(hostile_round, tmp_path, capsys):
+    """A summary PDF whose names hold characters the font lacks (an emoji; 𠮷 in practice)
+    warns naming each enterprise and the characters, which print as their codes; the Excel
+    table, which shows them, does not."""
+    capsys.readouterr()
+    assert main(["summary", hostile_round, "--out", str(tmp_path / "汇总.pdf"), *MADE_AT]) == 0
+    err = capsys.readouterr().err
+    assert "推荐汇总表中有字体缺少的字符，已以编码（如〔U+20BB7〕）代替打印" in err
+    assert f"· {EMOJI}：😀（U+1F600）" in err
+    assert "〔U+1F600〕" in flat_text(tmp_path / "汇总.pdf")
+    assert main(["summary", hostile_round, "--out", str(tmp_path / "汇总.xlsx"), *MADE_AT]) == 0
+    assert "字体缺少" not in capsys.readouterr().err
+
+
 def test_reports_are_written_for_every_hostile_name(hostile_round, tmp_path):
     """report writes one PDF per applicant, the 3,000-character and the emoji names included,
     each file name within the 255-byte limit of the file system."""

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import Decision
 from zjtx.domain.region import place as place_of
 from zjtx.domain.results import CriterionState, Evaluation, Verdict
+from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
     format_points,
@@ -227,14 +228,18 @@ class RecommendationSummary:
     rank_note: str = ""  # what a rank means in this table, printed with it
     empty_reason: str = ""  # why there are no rows ("" when there are)
     outdated: tuple[str, ...] = ()  # decisions that need a second look: 名称（代码）：why
+    unprintable: tuple[str, ...] = ()  # printed (PDF) lines with characters the font lacks
 
     @property
     def warning(self) -> str | None:
-        """The warning to show when the table is empty or holds decisions that need a second
-        look, else None."""
+        """The warning to show when the table is empty, holds decisions that need a second
+        look or prints characters as codes, else None."""
         if not self.rows:
             return f"推荐汇总表为空：{self.empty_reason}"
-        return outdated_warning("推荐汇总表中", self.outdated)
+        return joined_warnings(
+            outdated_warning("推荐汇总表中", self.outdated),
+            glyph_warning("推荐汇总表", self.unprintable),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +262,47 @@ class PublicityList:
     footer: str
     empty_reason: str = ""  # why there are no rows ("" when there are)
     outdated: tuple[str, ...] = ()  # listed decisions that need a second look: 名称（代码）：why
+    unprintable: tuple[str, ...] = ()  # printed (PDF) lines with characters the font lacks
 
     @property
     def warning(self) -> str | None:
-        """The warning to show when the list is empty or lists decisions that need a second
-        look, else None."""
+        """The warning to show when the list is empty, lists decisions that need a second
+        look or prints characters as codes, else None."""
         if not self.rows:
             return f"公示名单为空：{self.empty_reason}"
-        return outdated_warning("公示名单中", self.outdated)
+        return joined_warnings(
+            outdated_warning("公示名单中", self.outdated),
+            glyph_warning("公示名单", self.unprintable),
+        )
+
+
+def unprintable_lines(title: str, footer: str, rows: Sequence[Any]) -> tuple[str, ...]:
+    """What a printed table shows as codes for lack of glyphs: each row naming its
+    enterprise and the characters, the heading and footer first (an evaluator's name)."""
+    lines = []
+    if missing := missing_characters(title + footer):
+        lines.append(f"表头或表尾：{describe_characters(missing)}")
+    for row in rows:
+        texts = (getattr(row, f.name) for f in fields(row))
+        if missing := missing_characters("".join(t for t in texts if isinstance(t, str))):
+            lines.append(f"{row.name}：{describe_characters(missing)}")
+    return tuple(lines)
+
+
+def glyph_warning(what: str, lines: Sequence[str]) -> str | None:
+    """The warning that a printed table shows characters as their codes, one line each."""
+    if not lines:
+        return None
+    return (
+        f"{what}中有字体缺少的字符，已以编码（如〔U+20BB7〕）代替打印；公布前请手工补写：\n"
+        + "\n".join(f"· {line}" for line in lines)
+    )
+
+
+def joined_warnings(*warnings: str | None) -> str | None:
+    """Several warnings as one text, or None when there is none."""
+    given = [w for w in warnings if w]
+    return "\n".join(given) if given else None
 
 
 def outdated_lines(items: Sequence[ApplicantOutcome]) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ them through here."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -16,6 +17,7 @@ from zjtx.export.summary import (
     RecommendationSummary,
     build_publicity_list,
     build_recommendation_summary,
+    unprintable_lines,
 )
 from zjtx.files import write_atomically
 
@@ -45,6 +47,8 @@ def write_summary(
     if target.suffix.lower() == ".pdf":
         from zjtx.export.summary_pdf import render_summary_pdf
 
+        lacking = unprintable_lines(summary.title + summary.subtitle, summary.footer, summary.rows)
+        summary = replace(summary, unprintable=lacking)
         return summary, write_in_place(target, lambda path: render_summary_pdf(summary, path))
     from zjtx.export.excel import write_summary_xlsx
 
@@ -63,6 +67,12 @@ def write_publicity(
     if target.suffix.lower() == ".pdf":
         from zjtx.export.summary_pdf import render_publicity_pdf
 
+        publicity = replace(
+            publicity,
+            unprintable=unprintable_lines(
+                publicity.title + publicity.subtitle, publicity.footer, publicity.rows
+            ),
+        )
         write_in_place(target, lambda path: render_publicity_pdf(publicity, path))
     else:
         from zjtx.export.excel import write_publicity_xlsx
