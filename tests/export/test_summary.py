@@ -170,10 +170,19 @@ def test_summary_workbook_has_frozen_filtered_header_and_safe_text(tmp_path, cat
     assert [c.value for c in sheet[1]] == list(summary.columns)
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:I5"
-    assert sheet["F2"].value == 88 and sheet["F2"].number_format == "0.0#"
+    assert sheet["F2"].value == 88 and sheet["F2"].number_format == "General"
     assert sheet["I2"].value == "=同意推荐"
     assert sheet["I2"].data_type == "s"
     assert workbook["统计"]["A1"].value == "专精特新中小企业推荐汇总表"
+    # Printed on A4 landscape as wide as the page, the header on every page, numbered.
+    setup = sheet.page_setup
+    assert (int(setup.paperSize), setup.orientation) == (9, "landscape")  # 9: A4
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert sheet.oddHeader.center.text == "推荐汇总表"
+    assert sheet["I2"].alignment.wrap_text and sheet["B2"].alignment.wrap_text
 
 
 def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):

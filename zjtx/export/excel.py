@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionResult
@@ -37,7 +38,10 @@ from zjtx.export.summary import (
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Excel's limit is 32,767 characters a cell; longer text is cut visibly, not silently.
 CELL_LIMIT = 32_000
-POINTS_FORMAT = "0.0#"
+POINTS_FORMAT = "General"  # 81 and 72.5 as the PDFs print them, not 81.0
+# Columns at least this wide wrap their text; sheets wider than PORTRAIT_WIDTH print landscape.
+WRAP_WIDTH = 30
+PORTRAIT_WIDTH = 100
 HEADER_FONT = Font(name="Noto Sans SC", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8ECF2")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -81,19 +85,38 @@ def _table_sheet(
     widths: Sequence[float],
     formats: dict[int, str] | None = None,
 ) -> WriteOnlyWorksheet:
-    """A sheet with a frozen, filterable header row and the given column widths."""
+    """A sheet with a frozen, filterable header row and the given column widths, set up to
+    print on A4: as wide as the page (landscape when wide), the header row on every page,
+    the sheet's title above and the page numbers below. Text in wide columns wraps."""
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    _print_setup(sheet, title, wide=sum(widths) > PORTRAIT_WIDTH)
     sheet.append(_header(sheet, headers))
     count = 0
     formats = formats or {}
+    wrapped = {i for i, width in enumerate(widths) if width >= WRAP_WIDTH}
     for row in rows:
-        sheet.append([cell(sheet, v, number_format=formats.get(i)) for i, v in enumerate(row)])
+        cells = [cell(sheet, v, number_format=formats.get(i)) for i, v in enumerate(row)]
+        for i in wrapped:
+            if i < len(cells) and isinstance(cells[i].value, str):
+                cells[i].alignment = WRAP
+        sheet.append(cells)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     return sheet
+
+
+def _print_setup(sheet: WriteOnlyWorksheet, title: str, *, wide: bool) -> None:
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if wide else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = title
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
 
 
 def _new_workbook(made_at: datetime) -> Workbook:
@@ -257,7 +280,6 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
         [6, 36, 22, 24, 18, 8, 12, 12, 60],
         {5: POINTS_FORMAT},
     )
-    sheet.print_title_rows = "1:1"
     if summary.rows:
         _note_below(sheet, summary.rank_note)
     else:
