@@ -118,7 +118,7 @@ def test_recommend_requires_open_items_closed(service):
     with pytest.raises(ReviewRuleError) as refused:
         service.decide(ROUND, A, "recommend", "同意推荐")
     assert "T-JUDGE 主导产品属于重点领域" in str(refused.value)
-    assert "ratio-mismatch" in str(refused.value)
+    assert "填报比例与计算不符" in str(refused.value)  # the warning's title, not its code
     with pytest.raises(NotFoundError, match="现有提示：ratio-mismatch"):
         service.acknowledge_warning(ROUND, A, "other-code", "核实")
     service.acknowledge_warning(ROUND, A, "ratio-mismatch", "已电话核实，以金额为准")
@@ -195,7 +195,7 @@ def test_a_warning_is_acknowledged_by_itself_not_by_its_code(service, tmp_path):
     assert [w["key"] for w in state.to_dict()["open_warnings"]] == [keys[1]]
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == uscc)
     assert row.open_warnings == 1
-    with pytest.raises(ReviewRuleError, match="尚有导入提示未确认：revenue-unit-suspect"):
+    with pytest.raises(ReviewRuleError, match="尚有导入提示未确认：金额单位存疑"):
         service.decide(ROUND, uscc, "recommend", "同意推荐")
     review, _ = review_info(service.applicant_detail(ROUND, uscc))
     assert [w.message for w in review.acknowledged_warnings] == [
@@ -257,7 +257,7 @@ def test_warnings_of_no_field_are_acknowledged_one_by_one(service, tmp_path):
     state = service.acknowledge_warning(ROUND, uscc, keys[1], "专有技术按技术秘密核实")
     assert [w.key for w in state.open_warnings] == keys[:1]
     ack = next(h for h in service.history(ROUND, uscc) if h.action == "warning-ack")
-    assert "ip-type-unknown：知识产权类型“专有技术”不在Ⅰ类、Ⅱ类之列" in ack.summary
+    assert "“知识产权类型不明”：知识产权类型“专有技术”不在Ⅰ类、Ⅱ类之列" in ack.summary
     with pytest.raises(NotFoundError, match="“@” 缺少导入提示代码"):
         service.acknowledge_warning(ROUND, uscc, "@", "核实")
 

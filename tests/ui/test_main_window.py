@@ -280,7 +280,9 @@ def test_messages_clear_when_changing_applicant(qtbot, window, service, sample_j
     assert "已保存" in review.message.text()
     window.select_applicant(first.uscc)
     qtbot.waitUntil(lambda: review.state.uscc == first.uscc, timeout=TIMEOUT)
-    assert review.message.text() == ""
+    # The 推荐 chosen but refused on the first is kept as a draft, and said to be one.
+    assert review.message.text() == "已恢复此前输入但未保存的决定与意见，请保存（Ctrl+S）"
+    assert review.decision_combo.currentData() == "recommend"
 
 
 def test_a_late_save_does_not_replace_the_applicant_on_screen(qtbot, window, service, sample_json):

@@ -455,3 +455,42 @@ def test_chosen_reports_refuse_when_the_table_shows_another_round(
     )
     assert "另一个批次" in export.kind.currentText()
     assert not (tmp_path / "out").exists()
+
+
+def test_saving_keeps_the_item_in_hand_and_what_was_typed(qtbot, window, service, sample_json):
+    """After a 改判 is saved the 指标 box stays on that item and its result shows its new
+    state; the next item chosen starts at its own state, so a second Ctrl+Enter never 改判s
+    another item. A decision and opinion typed but not saved survive saving a warning or a
+    criterion, and moving to another applicant and back; Tab leaves 意见 without a tab."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    rows = service.list_applicants(ROUND)
+    first, second = rows[0], rows[1]
+    _select(qtbot, window, first.uscc)
+    review = window.review
+    met = [c for c in review.state.evaluation["criteria"] if c["state"] == "met"]
+    target, other = met[-1]["id"], met[0]["id"]
+    review.decision_combo.setCurrentIndex(review.decision_combo.findData("return"))
+    review.opinion.setPlainText("请补充审计报告")
+    assert review.select_criterion(target)
+    assert review.met_radio.isChecked()
+    review.unmet_radio.setChecked(True)
+    review.criterion_reason.setText("审计报告与申报不符")
+    with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
+        review.confirm_criterion()
+    assert review.criterion_combo.currentData() == target
+    assert review.unmet_radio.isChecked()
+    assert (review.decision_combo.currentData(), review.opinion.toPlainText()) == (
+        "return", "请补充审计报告"
+    )  # fmt: skip
+    assert review.select_criterion(other) and review.met_radio.isChecked()
+
+    _select(qtbot, window, second.uscc)
+    assert review.opinion.toPlainText() != "请补充审计报告"
+    _select(qtbot, window, first.uscc)
+    assert review.opinion.toPlainText() == "请补充审计报告"
+    assert "未保存" in review.message.text()
+
+    review.opinion.setFocus()
+    qtbot.keyClick(review.opinion, Qt.Key.Key_Tab)
+    assert "\t" not in review.opinion.toPlainText()
+    assert service.review_state(ROUND, first.uscc).decision is None

@@ -298,6 +298,12 @@ def issue_code(code: str) -> IssueCode | None:
     return ISSUE_CODES.get(code)
 
 
+def issue_title(code: str) -> str:
+    """The Chinese title an evaluator sees for ``code`` (the code itself if unregistered)."""
+    entry = ISSUE_CODES.get(code)
+    return entry.title if entry is not None else code
+
+
 def acknowledgeable_codes() -> tuple[str, ...]:
     """Every code an evaluator can acknowledge (reported as a warning), sorted."""
     return tuple(sorted(c.code for c in _CODES if c.acknowledgeable))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zjtx.domain.issue_codes import issue_title
 from zjtx.store.common import (
     decision_label,
     field_label,
@@ -203,7 +204,8 @@ def summarize(event: AuditEvent) -> str:
         # name the code, which covered every warning of it).
         said = "；".join(after.get("messages") or []) if "field" in after else ""
         return (
-            f"确认导入提示 {after.get('code')}{'：' + said if said else ''}（理由：{event.reason}）"
+            f"确认导入提示“{issue_title(str(after.get('code')))}”{'：' + said if said else ''}"
+            f"（理由：{event.reason}）"
         )
     if action == "decision":
         old = decision_label(before.get("decision")) if before.get("decision") else "未决定"

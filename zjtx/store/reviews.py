@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code
+from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code, issue_title
 from zjtx.domain.issues import is_acknowledged, issue_key, key_parts
 from zjtx.domain.labels import Decision
 from zjtx.domain.results import Confirmation, CriterionState, Verdict, is_override
@@ -621,7 +621,7 @@ def _check_recommendable(
         }
     )
     if open_codes:
-        problems.append(f"尚有导入提示未确认：{'、'.join(open_codes)}")
+        problems.append(f"尚有导入提示未确认：{'、'.join(issue_title(c) for c in open_codes)}")
     if problems:
         raise ReviewRuleError(f"不能作出“{Decision.RECOMMEND.label}”决定：" + "；".join(problems))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.issue_codes import issue_title
 from zjtx.domain.issues import key_parts
 from zjtx.domain.labels import CriterionState, Decision, decision_shown
 from zjtx.domain.results import is_override
@@ -59,7 +61,10 @@ def warning_text(target: str) -> str:
     (revenue-unit-suspect（大前年营业收入）); an acknowledgement by code alone, as older
     versions saved it, is the code."""
     code, field, place = key_parts(target)
-    return f"{code}（{field_label(field)}）" if field else f"{code}（{place}）" if place else code
+    title = issue_title(code)
+    return (
+        f"{title}（{field_label(field)}）" if field else f"{title}（{place}）" if place else title
+    )
 
 
 def describe_change(change: dict[str, Any]) -> str:
@@ -76,6 +81,15 @@ def describe_change(change: dict[str, Any]) -> str:
     if change.get("opinion"):
         lines.append(f"评审意见：{change['opinion']}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A decision and opinion typed but not saved, and the saved ones they were typed on."""
+
+    decision: str
+    opinion: str
+    base: tuple[str, str]
 
 
 def _key(state: ReviewState) -> tuple[str, str]:
@@ -150,6 +164,9 @@ class ReviewPane(QWidget):
         self.conflict_dialog: ConflictDialog | None = None
         self.read_only: str | None = None  # why nothing can be changed (an archived round)
         self._saving = False
+        # Decisions and opinions typed but not saved when the evaluator moved to another
+        # applicant, by applicant: shown again on coming back.
+        self.drafts: dict[tuple[str, str], Draft] = {}
 
         self.header = QLabel("未选择企业")
         self.header.setWordWrap(True)
@@ -214,6 +231,7 @@ class ReviewPane(QWidget):
         self.opinion = QPlainTextEdit()
         self.opinion.setPlaceholderText("评审意见（作出决定时必填）")
         self.opinion.setFixedHeight(72)
+        self.opinion.setTabChangesFocus(True)  # Tab goes on to 保存决定, never into the text
         self.decide_button = QPushButton("保存决定（Ctrl+S）")
         self.decide_button.setDefault(True)
         self.decide_button.clicked.connect(self.save_decision)
@@ -277,18 +295,27 @@ class ReviewPane(QWidget):
     # ------------------------------------------------------------------ showing a state
     def show_state(self, state: ReviewState | None) -> None:
         previous = self.state
+        same = state is not None and previous is not None and _key(previous) == _key(state)
+        # The same applicant shown again (a part of its review saved, new data): the item in
+        # hand stays chosen, and a decision and opinion typed but not saved stay typed.
+        chosen = self.criterion_combo.currentData() if same else None
+        typed = self._typed() if previous is not None else None
+        if typed is not None and not same:
+            self.drafts[_key(previous)] = typed  # type: ignore[arg-type]
         self.state = state
         self.setEnabled(state is not None)
-        if state is None or previous is None or _key(previous) != _key(state):
+        if not same:
             # Another applicant: nothing said or typed about the last one may stay on screen.
             self.criterion_reason.clear()
             self.warning_reason.clear()
             self._set_message(self.read_only or "", "#6b6b6b")
+        self.criterion_combo.blockSignals(True)
         self.criterion_combo.clear()
         self.warning_combo.clear()
         self.items_list.clear()
         outdated = self._show_outdated()
         if state is None:
+            self.criterion_combo.blockSignals(False)
             self.header.setText("未选择企业")
             return
         self.header.setText(
@@ -309,21 +336,41 @@ class ReviewPane(QWidget):
                     f"{item['id']} {item['title']}（{item.get('state_label', '')}）", item["id"]
                 )
         for issue in state.open_warnings:
-            self.warning_combo.addItem(f"{issue.code}：{issue.message}", issue.key)
+            self.warning_combo.addItem(f"{issue_title(issue.code)}：{issue.message}", issue.key)
             self.warning_combo.setItemData(
                 self.warning_combo.count() - 1, issue.message, Qt.ItemDataRole.ToolTipRole
             )
         if not state.open_warnings:
             self.warning_combo.addItem("没有待确认的导入提示", "")
+        self.criterion_combo.blockSignals(False)
+        if chosen is not None and (position := self.criterion_combo.findData(chosen)) >= 0:
+            self.criterion_combo.setCurrentIndex(position)
         position = self.decision_combo.findData(state.decision or "")
         self.decision_combo.setCurrentIndex(max(position, 0))
         self.opinion.setPlainText(state.opinion)
+        draft = typed if same else self.drafts.pop(_key(state), None)
+        if draft is not None and draft.base == (state.decision or "", state.opinion):
+            # Typed on the decision as it still stands: shown again, still to be saved.
+            self.decision_combo.setCurrentIndex(
+                max(self.decision_combo.findData(draft.decision), 0)
+            )
+            self.opinion.setPlainText(draft.opinion)
+            if not same:
+                self._set_message("已恢复此前输入但未保存的决定与意见，请保存（Ctrl+S）", "#b26a00")
         for line in describe_state(state).splitlines()[1:]:
             if line.startswith("·"):
                 self.items_list.addItem(line[2:])
         self._criterion_changed()
         self._apply_read_only()
         self._load_panel_positions(state)
+
+    def _typed(self) -> Draft | None:
+        """The decision and opinion typed on the applicant shown but not saved, or None."""
+        if self.state is None:
+            return None
+        base = (self.state.decision or "", self.state.opinion)
+        typed = (self.decision_combo.currentData() or "", self.opinion.toPlainText())
+        return None if typed == base else Draft(*typed, base=base)
 
     def _load_panel_positions(self, state: ReviewState) -> None:
         """Read the panel members' positions on this applicant off the GUI thread."""
@@ -431,6 +478,9 @@ class ReviewPane(QWidget):
         if item is None:
             self.criterion_hint.setText("")
             return
+        # The result starts as the item's own: a 改判 is chosen, never carried over from the
+        # item before (an item still open starts at 符合, as it always has).
+        (self.unmet_radio if item.get("state") == "unmet" else self.met_radio).setChecked(True)
         full = ""
         hint, overriding = self._criterion_hint(item)
         if item.get("state") == "manual":
