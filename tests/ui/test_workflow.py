@@ -45,7 +45,10 @@ def lead_product_round(qtbot, window, service, tmp_path) -> dict:
 
 
 def _select(qtbot, window, uscc: str):
-    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT) as blocker:
+    # Its own detail: one read for the applicant shown before (after a save) may still land.
+    with qtbot.waitSignal(
+        window.detail_loaded, timeout=TIMEOUT, check_params_cb=lambda d: d.row.uscc == uscc
+    ) as blocker:
         assert window.select_applicant(uscc)
     return blocker.args[0]
 
@@ -494,3 +497,33 @@ def test_saving_keeps_the_item_in_hand_and_what_was_typed(qtbot, window, service
     qtbot.keyClick(review.opinion, Qt.Key.Key_Tab)
     assert "\t" not in review.opinion.toPlainText()
     assert service.review_state(ROUND, first.uscc).decision is None
+
+
+def test_an_import_refreshes_the_applicant_shown_and_keeps_the_tab(
+    qtbot, window, service, sample_json, tmp_path
+):
+    """Importing changed data for the applicant on screen shows its new version at once, and
+    the 企业列表 tab the evaluator works in stays in front."""
+    import json
+
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    records = json.loads(sample_json.read_text(encoding="utf-8"))
+    first = records[0]
+    before = _select(qtbot, window, first["uscc"])
+    assert window.round_tabs.showing_table() and len(before.versions) == 1
+    changed = dict(first, rd_expense_y1=round(float(first.get("rd_expense_y1") or 0) + 7, 2))
+    path = tmp_path / "更正.json"
+    path.write_text(json.dumps([changed], ensure_ascii=False), encoding="utf-8")
+    window.open_import()
+    dialog = window.import_dialog
+    dialog.add_paths([path])  # after an import: a new one, of this file alone
+    assert dialog.paths == [path]
+    qtbot.mouseClick(dialog.read_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=TIMEOUT)
+    shown = []
+    window.detail_loaded.connect(shown.append)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(len(d.versions) == 2 for d in shown), timeout=TIMEOUT)
+    dialog.close()
+    assert window.detail.detail is not None and len(window.detail.detail.versions) == 2
+    assert window.round_tabs.showing_table()

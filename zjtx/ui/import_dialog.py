@@ -393,6 +393,13 @@ class ImportDialog(ImportReadingMixin, QDialog):
         self.import_button.setEnabled(False)
 
     def add_paths(self, paths: list[str | Path]) -> None:
+        if self.results:
+            # Files added after an import are a new import: the files imported already stay
+            # out of it (read again beside a corrected copy, each would block the other).
+            self._clear()
+            self.results = []
+            self.changes.clear()
+            self.status.setText("上次导入已完成；以下是新的一次导入")
         for raw in paths:
             path = Path(raw)
             if path not in self.paths:

@@ -477,6 +477,10 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
             self._pending_select = None
             if target:
                 self.select_applicant(target, load=target != selected)
+                if target == selected:
+                    # Read again though it stays selected: an import or a rescore may have
+                    # changed its data, score or 需复核 state since it was shown.
+                    self.load_detail(target)
             self.rows_loaded.emit(name)
 
         def failed(exc: BaseException) -> None:
@@ -564,7 +568,12 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        self.table.scrollTo(index)
+        # Scrolled to by a column on show: the first one (排名) is hidden in unscored rounds.
+        header = self.table.horizontalHeader()
+        shown = next(
+            (c for c in range(header.count()) if not header.isSectionHidden(c)), index.column()
+        )
+        self.table.scrollTo(index.siblingAtColumn(shown))
         return True
 
     def _step_pending(self, step: int) -> None:

@@ -258,6 +258,7 @@ class RoundTabs(QTabWidget):
         window.rows_loaded.connect(self._rows_loaded)
         # An applicant chosen (F8, a search, a near-miss) is shown where it is reviewed.
         window.detail_loaded.connect(lambda _: self.show_table())
+        self._opened: str | None = None  # the round last opened
         window.rounds_list.currentItemChanged.connect(lambda *_: self._round_opened())
 
     def showing_table(self) -> bool:
@@ -267,6 +268,11 @@ class RoundTabs(QTabWidget):
         self.setCurrentWidget(self.table_box)
 
     def _round_opened(self) -> None:
+        item = self.window.rounds_list.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if name == self._opened:
+            return  # the same round listed again (after an import): the tab in use stays
+        self._opened = name
         self.setCurrentWidget(self.overview)
         self._clear_chart_filter(apply=False)
 
