@@ -76,6 +76,24 @@ def test_laptop_screens_show_the_verdict_and_five_criteria(
     _laptop_layout(qtbot, window, service, sample_json, *size)
 
 
+def test_a_round_with_a_long_title_still_fits_a_laptop_screen(qtbot, window, service, sample_json):
+    """A 创新型 round, whose tier and notices make a long title row, fits 1280 pixels: the
+    title and counts wrap instead of widening the window."""
+    service.create_round(
+        "2026年创新型中小企业第一批（科技和创新型中小企业评价）",
+        tier="innovative-sme",
+        round_date=date(2026, 5, 1),
+    )
+    service.import_paths("2026年创新型中小企业第一批（科技和创新型中小企业评价）", [sample_json])
+    window.resize(1280, 720)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select="2026年创新型中小企业第一批（科技和创新型中小企业评价）")
+    window.round_tabs.show_table()
+    QApplication.processEvents()
+    assert window.minimumSizeHint().width() <= 1280
+    assert window.width() <= 1280
+
+
 @pytest.mark.slow
 def test_laptop_layout_at_scale_factor_one_and_a_half(tmp_path):
     """QT_SCALE_FACTOR=1.5 on a 1920×1080 screen (1280×720 logical) passes the same checks."""

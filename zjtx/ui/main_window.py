@@ -194,6 +194,11 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.count_label = QLabel("")
         self.round_title = QLabel("请在左侧选择或新建一个评审批次")
         self.round_title.setObjectName("roundTitle")
+        # A long round name and tier, and the counts beside them, are clipped (their tooltips
+        # hold them whole) rather than holding the window wider than a laptop screen; one
+        # line keeps the table its rows.
+        self.round_title.setMinimumWidth(1)
+        self.count_label.setMinimumWidth(1)
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 6, 0, 0)
@@ -533,6 +538,11 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
             f"<span style='color:#1b7f3b'>符合 {verdicts.get('qualified', 0)}</span>　"
             f"<span style='color:#b26a00'>待定 {verdicts.get('pending', 0)}</span>　"
             f"<span style='color:#c62828'>不符合 {verdicts.get('not_qualified', 0)}</span>　"
+            f"已决定 {decided}"
+        )
+        self.count_label.setToolTip(
+            f"显示 {self.proxy.rowCount()} / {len(rows)} 家；符合 {verdicts.get('qualified', 0)}，"
+            f"待定 {verdicts.get('pending', 0)}，不符合 {verdicts.get('not_qualified', 0)}，"
             f"已决定 {decided}"
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -142,6 +143,7 @@ class RoundsMixin:
         if info is not None and info.archived:
             title += "　<span style='color:#8a8a8a'>（已归档，只能查看和导出）</span>"
         self.round_title.setText(title)
+        self.round_title.setToolTip(re.sub("<[^>]+>", "", title))  # whole when clipped
         self.show_round_notices(info)
         self.review.set_read_only(
             "本批次已归档，只能查看和导出；如需修改，请先在“批次”菜单中恢复该批次"
