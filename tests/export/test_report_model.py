@@ -49,7 +49,13 @@ def _report(catalogue, evaluation=None, review=None, **kwargs):
 
 def test_heading_enterprise_block_and_key_figures(catalogue):
     """Title, round, rulebook with document number, enterprise block and 3-year figures."""
-    report = _report(catalogue, rulebook_document="工信部企业〔2022〕63号")
+    evaluation = srdi_evaluation()
+    report = _report(
+        catalogue,
+        evaluation,
+        applicant=applicant_for(evaluation, lead_product="高精度数控转台"),
+        rulebook_document="工信部企业〔2022〕63号",
+    )
     assert report.title == "专精特新中小企业评审意见表"
     assert report.subtitle == "2026年3月1日批次　专精特新中小企业　新申报"
     assert report.rulebook == (
@@ -62,6 +68,7 @@ def test_heading_enterprise_block_and_key_figures(catalogue):
         ("所属行业", "C3562（工业）"),
         ("企业规模", "小型企业"),
         ("申报类型", "新申报"),
+        ("主导产品", "高精度数控转台"),  # what the 主导产品 criteria judge
     )
     assert report.figure_columns == ("2025年", "2024年", "2023年")
     assert report.figures[:3] == (

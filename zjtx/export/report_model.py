@@ -598,6 +598,8 @@ def build_assessment_report(
         ("所属行业", industry_text(applicant, catalogue)),
         ("企业规模", SIZE_LABELS.get(evaluation.size_class, evaluation.size_class or "—")),
         ("申报类型", application),
+        # What the 主导产品 criteria and judgement items judge, named on the form they sign.
+        ("主导产品", str(applicant.get("lead_product") or "—") if applicant is not None else "—"),
     )
     columns, figures = _figure_rows(applicant, catalogue, year)
 
