@@ -232,3 +232,22 @@ def test_report_workers_exit_when_the_parent_is_killed(tmp_path):
     for pid in left:  # never leave processes behind, even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert not left, f"worker processes still running after the parent was killed: {left}"
+
+
+def test_characters_lacking_from_text_every_report_shares_are_said_once(capsys):
+    """A character the font lacks in the round's name (on every report) is said once for all
+    of them; one in a single enterprise's name is said for that enterprise; the form's own
+    note lists codes, not the unprintable characters again."""
+    first = srdi_evaluation("𠮷野家精密机械有限公司", "91330100000000001X")
+    second = srdi_evaluation("普通机械有限公司", "91330100000000002X")
+    outcomes = [ApplicantOutcome(e, applicant_for(e)) for e in (first, second)]
+    reports = build_reports(outcomes, MADE, "2026年㙟批次")
+    err = capsys.readouterr().err
+    assert err.count("每份评审意见表共有的文字") == 1 and "㙟（U+365F）" in err
+    lines = [line for line in err.splitlines() if "含字体缺少的字符" in line]
+    assert len(lines) == 2  # the shared line and 𠮷野家's own
+    assert "𠮷野家精密机械有限公司（91330100000000001X）含字体缺少的字符 𠮷（U+20BB7）" in err
+    assert "普通机械有限公司（" not in err
+    note = reports[0].notes[-1]
+    assert note.endswith("U+20BB7、U+365F") or note.endswith("U+365F、U+20BB7")
+    assert "〔" not in note

@@ -278,7 +278,7 @@ def build_reports(
     """The 评审意见表 of each outcome; characters the font lacks are pointed out on stderr."""
     from zjtx.export.report_model import build_assessment_report
 
-    reports = []
+    reports: list[AssessmentReport] = []
     for outcome in outcomes:
         report = build_assessment_report(
             outcome.evaluation,
@@ -290,13 +290,26 @@ def build_reports(
             rulebook_document=rulebook_document(outcome.evaluation),
             panel=outcome.panel,
         )
-        if report.missing_characters:
+        reports.append(report)
+    # Characters every report lacks come from what they share (the evaluator's name, the
+    # round's): said once, not once per enterprise.
+    lacking = [set(r.missing_characters) for r in reports]
+    shared = set.intersection(*lacking) if len(reports) > 1 else set()
+    if shared:
+        chars = tuple(c for c in reports[0].missing_characters if c in shared)
+        print(
+            f"zjtx: 注意：每份评审意见表共有的文字（如评审人姓名、批次名称）含字体缺少的字符 "
+            f"{describe_characters(chars)}，已以编码代替打印，请手工补写",
+            file=sys.stderr,
+        )
+    for report in reports:
+        own = tuple(c for c in report.missing_characters if c not in shared)
+        if own:
             print(
                 f"zjtx: 注意：{report.name}（{report.uscc}）含字体缺少的字符 "
-                f"{describe_characters(report.missing_characters)}，已以编码代替打印，请手工补写",
+                f"{describe_characters(own)}，已以编码代替打印，请手工补写",
                 file=sys.stderr,
             )
-        reports.append(report)
     return reports
 
 

@@ -23,7 +23,7 @@ from zjtx.domain.results import (
     Verdict,
     is_revision,
 )
-from zjtx.export.fonts import describe_characters, missing_characters
+from zjtx.export.fonts import missing_characters
 from zjtx.export.review import ReviewInfo
 from zjtx.scoring.notices import describe_notice, describe_setting
 
@@ -715,8 +715,8 @@ def build_assessment_report(
 
 
 def _with_missing(report: AssessmentReport, missing: tuple[str, ...]) -> AssessmentReport:
-    note = (
-        "注意：字体缺少以下字符，已以编码〔U+….〕代替打印，请核对后手工补写："
-        + describe_characters(missing)
+    # The characters themselves cannot print here: their codes, once each.
+    note = "注意：字体缺少以下字符，已以编码代替打印，请核对后手工补写：" + "、".join(
+        f"U+{ord(c):04X}" for c in missing
     )
     return replace(report, missing_characters=missing, notes=(*report.notes, note))
