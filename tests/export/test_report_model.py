@@ -72,9 +72,10 @@ def test_heading_enterprise_block_and_key_figures(catalogue):
     )
     assert report.figure_columns == ("2025年", "2024年", "2023年")
     assert report.figures[:3] == (
-        KeyFigureRow("营业收入（万元）", ("7,800.50", "6,900", "6,100")),
-        KeyFigureRow("主营业务收入（万元）", ("7,520", "—", "—")),
-        KeyFigureRow("研发费用（万元）", ("320", "330.6", "—")),
+        # Amounts show two decimals at least, so the points line up; none is rounded.
+        KeyFigureRow("营业收入（万元）", ("7,800.50", "6,900.00", "6,100.00")),
+        KeyFigureRow("主营业务收入（万元）", ("7,520.00", "—", "—")),
+        KeyFigureRow("研发费用（万元）", ("320.00", "330.60", "—")),
     )
     assert KeyFigureRow("2025年末从业人员（人）", ("186", "", "")) in report.figures
     assert KeyFigureRow("2025年净利润（万元）", ("—", "", "")) in report.figures
@@ -228,6 +229,16 @@ def test_missing_glyphs_are_noted_on_the_report(catalogue):
     assert report.missing_characters == ("𪚥",)
     assert report.notes[-1].endswith("请核对后手工补写：U+2A6A5")
     assert _report(catalogue).missing_characters == ()
+
+
+def test_amounts_show_two_decimals_at_least_and_never_round():
+    """万元 amounts gain zeros to two decimals; more decimals given are all kept."""
+    from zjtx.export.report_model import amount_text
+
+    assert amount_text(D("1946.4")) == "1,946.40"
+    assert amount_text(63599) == "63,599.00"
+    assert amount_text(D("0.125")) == "0.125"
+    assert amount_text(None) == "—"
 
 
 def test_number_formatting_never_rounds():

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from zjtx.domain.applicant import Applicant
@@ -495,15 +496,32 @@ def _figure_rows(
         if spec is None:
             continue
         label = f"{spec.label}（{spec.unit}）" if spec.unit else spec.label
-        cells = tuple(format_number(values.get(f"{series}_y{n}")) for n in (1, 2, 3))
+        shown = amount_text if spec.unit == "万元" else format_number
+        cells = tuple(shown(values.get(f"{series}_y{n}")) for n in (1, 2, 3))
         rows.append(KeyFigureRow(label, cells))
     for key in SINGLE_FIGURES:
         spec = catalogue.get(key)
         if spec is None:
             continue
         label = spec.year_label(year) + (f"（{spec.unit}）" if spec.unit else "")
-        rows.append(KeyFigureRow(label, (format_number(values.get(key)), "", "")))
+        shown = amount_text if spec.unit == "万元" else format_number
+        rows.append(KeyFigureRow(label, (shown(values.get(key)), "", "")))
     return columns, tuple(rows)
+
+
+CENTS = Decimal("0.01")
+
+
+def amount_text(value: Any) -> str:
+    """An amount in 万元 with two decimals at least, so a column's decimal points line up
+    (1,946.4 as 1,946.40, 63,599 as 63,599.00); more decimals given are all kept, never
+    rounded."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        number = Decimal(value)
+        with contextlib.suppress(InvalidOperation):  # beyond the context's precision: as given
+            if number.is_finite() and number == number.quantize(CENTS):
+                return format_number(number.quantize(CENTS))
+    return format_number(value)
 
 
 def policy_lines(evaluation: Evaluation) -> tuple[str, ...]:
