@@ -467,3 +467,20 @@ def test_a_decision_that_needs_a_second_look_is_marked_and_warned(tmp_path, cata
         write_results_xlsx(items, tmp_path / "r.xlsx", catalogue=catalogue, made_at=MADE_AT)
     )
     assert "推荐（需复核）" in [c.value for row in results.active.iter_rows() for c in row]
+
+
+def test_a_round_of_one_city_is_counted_by_district():
+    """The 地区 counts of a round within one city are by 区县 (a city bureau's round); a round
+    over several cities is counted by city."""
+    from zjtx.export.summary import build_statistics
+
+    one_city = []
+    for number, county in enumerate(("吴中区", "吴中区", "相城区", None), start=1):
+        evaluation = srdi_evaluation(f"企业{number}", f"9132050000000000{number}X")
+        applicant = applicant_for(evaluation, province="江苏省", city="苏州市", county=county)
+        one_city.append(ApplicantOutcome(evaluation, applicant))
+    lines = build_statistics(one_city).by_region
+    assert [(line.label, line.count) for line in lines] == [
+        ("吴中区", 2), ("相城区", 1), ("未填写", 1)
+    ]  # fmt: skip
+    assert [line.label for line in build_statistics(_batch()).by_region] == ["宁波市", "杭州市"]

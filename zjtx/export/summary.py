@@ -355,11 +355,17 @@ def _counts(
     return tuple(CountLine(label, counter[label]) for label in [*known, *rest, *tail])
 
 
-def _region_key(applicant: Applicant | None) -> str:
-    if applicant is None:
-        return "未填写"
-    place = place_of(applicant.get("province"), applicant.get("city"), applicant.get("county"))
-    return place.city or place.province or "未填写"
+def _region_keys(items: Sequence[ApplicantOutcome]) -> list[str]:
+    """Each applicant's region bucket: its city, or its 区县 when the whole batch is in one
+    city (a city bureau's round, where 苏州市 320 would say nothing)."""
+    places = [
+        place_of(a.get("province"), a.get("city"), a.get("county")) if a is not None else None
+        for a in (i.applicant for i in items)
+    ]
+    cities = {p.city for p in places if p is not None and p.city}
+    if len(cities) == 1:
+        return [p.county or "未填写" if p is not None else "未填写" for p in places]
+    return [(p.city or p.province or "未填写") if p is not None else "未填写" for p in places]
 
 
 def _industry_key(applicant: Applicant | None) -> str:
@@ -420,7 +426,7 @@ def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
             [_decision_key(i) for i in items],
             order=[*(d.label for d in Decision), "未作决定", "未评审"],
         ),
-        by_region=_counts([_region_key(i.applicant) for i in items], last=["未填写"]),
+        by_region=_counts(_region_keys(items), last=["未填写"]),
         by_industry=_counts(
             [_industry_key(i.applicant) for i in items], last=[UNRECOGNISED, NOT_GIVEN]
         ),
