@@ -100,3 +100,17 @@ def test_a_city_of_another_province_is_outside_the_round_not_filled():
     # A county name used in several provinces (鼓楼区: 南京, 福州, 徐州, 开封) decides nothing.
     assert check_round_region(None, None, "鼓楼区", "福建省") == RoundRegionCheck(fill="福建省")
     assert check_round_region(None, "福州市", "鼓楼区", "福建省") == RoundRegionCheck(fill="福建省")
+
+
+def test_places_sort_in_the_order_of_their_division_codes():
+    """Places sort as official lists run, by GB/T 2260 code: a city's districts in their own
+    order, then its county-level cities, then a zone no code names; a name used in several
+    cities (鼓楼区) takes its own city's code."""
+    from zjtx.domain.region import division_order, place
+
+    counties = ["苏州工业园区", "昆山市", "姑苏区", "吴中区", "虎丘区", "常熟市"]
+    ordered = sorted(counties, key=lambda c: division_order(place("江苏省", "苏州市", c)))
+    assert ordered == ["虎丘区", "吴中区", "姑苏区", "常熟市", "昆山市", "苏州工业园区"]
+    assert division_order(place("福建省", "福州市", "鼓楼区"))[0] == "350102"
+    assert division_order(place("江苏省", "南京市", "鼓楼区"))[0] == "320106"
+    assert division_order(place(None, None, None))[0] == "999999"

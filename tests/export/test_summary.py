@@ -484,3 +484,22 @@ def test_a_round_of_one_city_is_counted_by_district():
         ("吴中区", 2), ("相城区", 1), ("未填写", 1)
     ]  # fmt: skip
     assert [line.label for line in build_statistics(_batch()).by_region] == ["宁波市", "杭州市"]
+
+
+def test_the_publicity_list_runs_in_the_order_of_the_divisions():
+    """The 公示名单 lists its districts as official lists do (虎丘区, 吴中区, 姑苏区, then a
+    zone no code names), not in the order of their characters."""
+    outcomes = []
+    for number, county in enumerate(("苏州工业园区", "姑苏区", "吴中区", "虎丘区"), start=1):
+        evaluation = srdi_evaluation(f"企业{number}", f"9132050000000000{number}X")
+        applicant = applicant_for(evaluation, province="江苏省", city="苏州市", county=county)
+        outcomes.append(
+            ApplicantOutcome(evaluation, applicant, ReviewInfo("recommend", "同意", "王"))
+        )
+    rows = build_publicity_list(outcomes, made_at=MADE_AT).rows
+    assert [r.region.removeprefix("江苏省苏州市") for r in rows] == [
+        "虎丘区",
+        "吴中区",
+        "姑苏区",
+        "苏州工业园区",
+    ]

