@@ -77,3 +77,16 @@ def test_no_award_is_the_gap_of_an_award_route_without_a_distance(tmp_path):
     assert route.gap == (
         "近三年国家级科技奖励获奖单位最好排名：未获奖；近三年省级科技奖励获奖单位最好排名：未获奖"
     )
+
+
+@pytest.mark.parametrize("rulebook_id", list_rulebook_ids())
+def test_a_case_does_not_restate_its_condition(rulebook_id):
+    """A case's requirement reads “condition的，what then” once: a branch whose text restates
+    its condition (申报的主导产品收入未超过营业收入的50%的，申报的主导产品收入…) drops it."""
+    import re
+
+    book = load_rulebook(rulebook_id)
+    for criterion in book.criteria:
+        text = criterion.requirement
+        for when, then in re.findall(r"(?:^|[；，])([^；，]{4,})的，([^；]+)", text):
+            assert not then.startswith(when), (criterion.id, text[:120])

@@ -468,7 +468,10 @@ class Cases(Cond):
         return False  # each branch applies only where the data selects it
 
     def describe(self) -> str:
-        lines = [f"{w.requirement()}的，{t.requirement()}" for w, t in self.cases]
+        lines = [
+            f"{w.requirement()}的，{_after(w.requirement(), t.requirement())}"
+            for w, t in self.cases
+        ]
         if self.otherwise is not None:
             lines.append(f"其他情况，{self.otherwise.requirement()}")
         return "；".join(lines)
@@ -637,3 +640,13 @@ def _bracket(cond: Cond, other_joiner: str) -> str:
     if isinstance(cond, AllOf | AnyOf) and cond.text is None and other_joiner in text:
         return f"（{text}）"
     return text
+
+
+def _after(when: str, then: str) -> str:
+    """A case's requirement without the condition it restates (申报的主导产品收入未超过营业收入的
+    50%的，申报的主导产品收入未超过营业收入的50%，不符合… says it twice)."""
+    if then.startswith(when):
+        rest = then[len(when) :].lstrip("，,：:；; ")
+        if rest:
+            return rest
+    return then
