@@ -69,6 +69,12 @@ INSTRUMENT_KEYS = frozenset(
 )
 
 
+# The wording the code gives requirements and explanations (how a case or a band is said).
+# Raise it with a change of that wording: a rulebook's hash covers it, so evaluations stored
+# under the old wording read as older and 重新评价 renews them, as after a rulebook edit.
+WORDING = b"wording 2"
+
+
 def _digest(*chunks: bytes) -> str:
     h = hashlib.sha256()
     for chunk in chunks:
@@ -87,7 +93,7 @@ def _shared_derived() -> tuple[dict[str, QuantityDef], bytes]:
         data.get("quantities") or {}, path.name, table.defs.__contains__, table.names
     )
     shared = path.read_bytes() + resource_path("size_standard_2011.yaml").read_bytes()
-    return defs, shared + text_fingerprint(catalogue)
+    return defs, shared + text_fingerprint(catalogue) + WORDING
 
 
 class _FileCheck:
