@@ -178,10 +178,17 @@ def summarize(event: AuditEvent) -> str:
         cause = {"rescore": "重新评价", "review": "按评审确认重新评价", "import": "评价"}.get(
             after.get("cause", ""), "评价"
         )
-        old = verdict_label(before.get("verdict")) if before else "—"
-        text = f"{cause}：{old}→{verdict_label(after.get('verdict'))}"
-        if after.get("score") is not None:
-            text += f"，得分 {after.get('score')}"
+        new_verdict, new_score = verdict_label(after.get("verdict")), after.get("score")
+        if before and before.get("verdict") == after.get("verdict"):
+            text = f"{cause}：评价结论仍为{new_verdict}"
+        else:
+            old = verdict_label(before.get("verdict")) if before else "—"
+            text = f"{cause}：{old}→{new_verdict}"
+        old_score = before.get("score") if before else None
+        if new_score is not None and old_score is not None and old_score != new_score:
+            text += f"，得分 {old_score}→{new_score}"
+        elif new_score is not None:
+            text += f"，得分 {new_score}" + ("（不变）" if old_score == new_score else "")
         if before and before.get("rulebook_hash") != after.get("rulebook_hash"):
             text += f"（规则 {after.get('rulebook')} 已更新）"
         return text

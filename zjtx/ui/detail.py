@@ -211,7 +211,8 @@ class DetailPane(QWidget):
             for v in detail.versions
         ])  # fmt: skip
         self._fill(self.history, [
-            (_local(e.at), e.actor, e.summary, e.reason or "") for e in history
+            (_local(e.at), e.actor, _without_reason(e.summary, e.reason), e.reason or "")
+            for e in history
         ])  # fmt: skip
         self.history.resizeRowsToContents()
 
@@ -236,3 +237,8 @@ class DetailPane(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f"{cells[0]}：{cells[1]}\n来源：{where or '未记录'}")
                 self.figures.setItem(position, column, item)
+
+
+def _without_reason(summary: str, reason: str | None) -> str:
+    """An audit entry's content without its reason, which the table has a column for."""
+    return summary.replace(f"（理由：{reason}）", "") if reason else summary
