@@ -498,3 +498,24 @@ def test_a_read_only_database_is_shown_and_nothing_offers_to_write(
     assert window.review.read_only == reason
     assert not window.review.decide_button.isEnabled()
     window.runner.wait(10000)
+
+
+def test_the_keyboard_moves_from_search_to_table_to_review(qtbot, window, service, sample_json):
+    """Esc clears the search; Tab leaves the table rather than walking its cells; Enter on a
+    row puts the keyboard in the review pane."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.search.setFocus()
+    window.search.setText("苏州")
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    row = service.list_applicants(ROUND)[0]
+    _select(qtbot, window, row.uscc)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Tab)
+    assert not window.table.hasFocus()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    focused = QApplication.focusWidget()
+    assert focused in (window.review.criterion_combo, window.review.decision_combo)

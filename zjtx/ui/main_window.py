@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -64,6 +64,16 @@ def _detail_and_history(
 ) -> tuple[ApplicantDetail, list[Any]]:
     """One applicant with its audit trail (read together in the worker)."""
     return service.applicant_detail(round_name, uscc), service.history(round_name, uscc)
+
+
+class SearchField(QLineEdit):
+    """The table's search box: Esc clears what was typed."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
 
 
 class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainWindow):
@@ -166,9 +176,13 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         header.moveSection(ApplicantTableModel.VERDICT_COLUMN, ApplicantTableModel.NAME_COLUMN + 1)
         header.moveSection(ApplicantTableModel.REGION_COLUMN, ApplicantTableModel.NAME_COLUMN + 2)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        # Tab leaves the table for the next pane (arrows move between rows); Enter or a
+        # double-click on a row goes on to review it.
+        self.table.setTabKeyNavigation(False)
+        self.table.activated.connect(lambda _index: self.review.focus_first())
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("按企业名称或统一社会信用代码查找（Ctrl+F）")
+        self.search = SearchField()
+        self.search.setPlaceholderText("按企业名称或统一社会信用代码查找（Ctrl+F，Esc 清除）")
         self.search.setClearButtonEnabled(True)
         self.verdict_filter = self._filter_combo(VERDICT_FILTERS)
         self.decision_filter = self._filter_combo(DECISION_FILTERS)

@@ -457,6 +457,13 @@ class ReviewPane(QWidget):
         self.ack_button.setEnabled(editable and has_warnings)
         self.opinion.setReadOnly(not deciding)
 
+    def focus_first(self) -> None:
+        """Put the keyboard in the pane: the item box when an item waits, else the decision."""
+        if not self.isEnabled():
+            return
+        waiting = self.state is not None and self.state.open_judgements
+        (self.criterion_combo if waiting else self.decision_combo).setFocus()
+
     def select_criterion(self, criterion_id: str) -> bool:
         """Choose a criterion in the 逐项确认 box (a click on its row in the criteria table)."""
         position = self.criterion_combo.findData(criterion_id)
