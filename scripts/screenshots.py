@@ -4,6 +4,7 @@ pane, print preview, identity dialog, rulebook comparison, 培育库) offscreen.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -334,6 +335,22 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="zjtx-shots-"))
     os.environ["ZJTX_DATA_DIR"] = str(work / "data")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        # A screen of the size shot (offscreen's own is 800 × 800): dialogs open as they
+        # would on it, no larger than it has room for.
+        screen = {
+            "name": "shots",
+            "x": 0,
+            "y": 0,
+            "width": max(width, 1366),
+            "height": max(height, 768),
+            "logicalDpi": 96,
+            "logicalBaseDpi": 96,
+            "dpr": 1,
+        }
+        config = work / "screen.json"
+        config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     os.environ["ZJTX_EVALUATOR"] = "王评审"
 
     from zjtx.paths import resource_path

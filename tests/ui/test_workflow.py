@@ -478,6 +478,12 @@ def test_saving_keeps_the_item_in_hand_and_what_was_typed(qtbot, window, service
     assert review.met_radio.isChecked()
     review.unmet_radio.setChecked(True)
     review.criterion_reason.setText("审计报告与申报不符")
+    # Read again in the background (a reload after an import elsewhere): nothing picked or
+    # typed is reset under the evaluator's hand.
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        window.load_detail(first.uscc)
+    assert review.criterion_combo.currentData() == target and review.unmet_radio.isChecked()
+    assert review.criterion_reason.text() == "审计报告与申报不符"
     with qtbot.waitSignal(review.saved, timeout=TIMEOUT):
         review.confirm_criterion()
     assert review.criterion_combo.currentData() == target

@@ -32,6 +32,7 @@ from zjtx.export.corrections import requested_for
 from zjtx.store import ReviewRuleError, ReviewState, StoreService
 from zjtx.store.batch_opinions import OPINION_PLACEHOLDERS, BatchResult, fill_opinion
 from zjtx.store.dto import ApplicantRow
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.models import ROW_ROLE
 from zjtx.ui.tasks import Task, TaskRunner
 
@@ -188,7 +189,7 @@ class BatchDecisionDialog(QDialog):
         layout.addWidget(self.outcome)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(960, 600)
+        size_to_screen(self, *(960, 600))
         if self.targets:
             self.applicants.setCurrentRow(0)
         else:

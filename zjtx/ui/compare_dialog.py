@@ -36,6 +36,7 @@ from zjtx.scoring import TIERS, list_overlay_ids, list_rulebook_ids, load_overla
 from zjtx.store import StoreService
 from zjtx.store.dto import RoundInfo
 from zjtx.store.round_compare import NO_OVERLAY, CompareRules, RoundComparison, compare_round
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.tasks import Task, TaskRunner
 
 KEEP = "keep"  # a setting combo's choice: as the round has it
@@ -63,7 +64,7 @@ class CompareDialog(QDialog):
         self.task: Task | None = None
         self.comparison: RoundComparison | None = None
         self.setWindowTitle(f"规则变化影响 — {info.name}")
-        self.resize(1280, 780)
+        size_to_screen(self, *(1280, 780))
 
         rules = QGroupBox("比较的规则（不改动任何数据）")
         form = QFormLayout(rules)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.store import StoreService
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.outputs import EXPORT_KINDS, ExportOutcome, run_export
 from zjtx.ui.printing import PrintJob, print_files, print_pdf
 from zjtx.ui.tasks import Task, TaskRunner
@@ -66,7 +67,7 @@ class PdfPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        self.resize(820, 900)
+        size_to_screen(self, *(820, 900))
 
     def print_document(self) -> None:
         """Ask for a printer (the dialog is opened, not exec'd), then print off the GUI thread."""

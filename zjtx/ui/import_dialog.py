@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent
@@ -51,6 +52,7 @@ from zjtx.ui.import_models import (
     field_choices,
 )
 from zjtx.ui.import_reading import ImportReadingMixin
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.models import ROW_ROLE, SEVERITY_COLOURS, SORT_ROLE
 from zjtx.ui.tasks import Task, TaskRunner
 
@@ -282,10 +284,20 @@ class ImportDialog(ImportReadingMixin, QDialog):
         self.issues_view.setWordWrap(True)
         issues_header = self.issues_view.horizontalHeader()
         issues_header.setStretchLastSection(False)
-        for column, width in enumerate((46, 210, 360, 160, 160, 110, 160)):
+        # 说明 takes what the other columns leave, and its rows grow to the wrapped text.
+        for column, width in enumerate((46, 150, 360, 110, 120, 100, 150)):
             self.issues_view.setColumnWidth(column, width)
         issues_header.setSectionResizeMode(
             ImportIssuesModel.MESSAGE, QHeaderView.ResizeMode.Stretch
+        )
+        self._rows_timer = QTimer(self)  # once a resize settles: a drag resizes it often
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(200)
+        self._rows_timer.timeout.connect(self.issues_view.resizeRowsToContents)
+        issues_header.sectionResized.connect(
+            lambda column, _old, _new: (
+                column == ImportIssuesModel.MESSAGE and self._rows_timer.start()
+            )
         )
         self.issues_view.doubleClicked.connect(self._jump)
         self.export_issues_button = QPushButton("导出问题清单…")
@@ -349,7 +361,7 @@ class ImportDialog(ImportReadingMixin, QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        self.resize(900, 640)
+        size_to_screen(self, *(1180, 720))
 
     @staticmethod
     def _view(model: Any, proxy: QSortFilterProxyModel | None = None) -> QTableView:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from zjtx.ui.models import ApplicantColumn
 
 # Settings keys of the window layout (v2: the verdict column moved beside the name).
@@ -22,6 +24,18 @@ DEFAULT_COLUMN_ORDER = (
     ApplicantColumn.DECISION,
     ApplicantColumn.STATUS,
 )
+
+
+def size_to_screen(widget: Any, width: int, height: int) -> None:
+    """Resize a window to ``width`` × ``height``, or to what the screen has room for (a
+    1366 × 768 laptop): a dialog never opens with its buttons below the screen's edge."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+    widget.resize(width, height)
 
 
 class LayoutMixin:

@@ -46,6 +46,7 @@ from zjtx.store.panel_positions import (
     PanelInfo,
 )
 from zjtx.store.panels import Panels
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.tasks import TaskRunner
 
 # The agreement is said in words with a marker; the colour only repeats it.
@@ -114,7 +115,7 @@ class PanelDialog(QDialog):
         self.evaluator_getter = evaluator_getter
         self.data: PanelData | None = None
         self.setWindowTitle(f"专家组 — {round_name}")
-        self.resize(1280, 760)
+        size_to_screen(self, *(1280, 760))
 
         # -- members and rule
         self.members = QTableWidget(0, 4)

@@ -45,6 +45,7 @@ from zjtx.domain.registry import (
     RegistryTitle,
 )
 from zjtx.store.registry_recheck import NOTHING_CHANGED
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.registry_recheck_banner import rechecked_note
 from zjtx.ui.tasks import TaskRunner
 
@@ -533,7 +534,7 @@ class RegistryView(QMainWindow):
         splitter.setSizes([620, 240])
         self.setCentralWidget(splitter)
         self.statusBar().showMessage("把公示名单、认定名单拖到本窗口即可导入")
-        self.resize(1280, 760)
+        size_to_screen(self, *(1280, 760))
         self.reload()
 
     # ------------------------------------------------------------------ loading

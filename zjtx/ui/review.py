@@ -34,6 +34,7 @@ from zjtx.domain.labels import CriterionState, Decision, decision_shown
 from zjtx.domain.results import is_override
 from zjtx.scoring.rulebook import GRADE_LABELS
 from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.models import field_label
 from zjtx.ui.tasks import TaskRunner
 
@@ -139,7 +140,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(text)
         layout.addLayout(grid, 1)
         layout.addWidget(buttons)
-        self.resize(820, 420)
+        size_to_screen(self, *(820, 420))
 
 
 class ReviewPane(QWidget):
@@ -299,6 +300,9 @@ class ReviewPane(QWidget):
         # The same applicant shown again (a part of its review saved, new data): the item in
         # hand stays chosen, and a decision and opinion typed but not saved stay typed.
         chosen = self.criterion_combo.currentData() if same else None
+        # The result picked for that item, kept while the item stands as it did (a refresh
+        # read in the background), not reset under the evaluator's hand.
+        picked = (self._criterion(), self.unmet_radio.isChecked()) if same else None
         typed = self._typed() if previous is not None else None
         if typed is not None and not same:
             self.drafts[_key(previous)] = typed  # type: ignore[arg-type]
@@ -361,6 +365,11 @@ class ReviewPane(QWidget):
             if line.startswith("·"):
                 self.items_list.addItem(line[2:])
         self._criterion_changed()
+        item = self._criterion()
+        if picked is not None and picked[0] is not None and item is not None:
+            before, unmet = picked
+            if (item["id"], item.get("state")) == (before["id"], before.get("state")):
+                (self.unmet_radio if unmet else self.met_radio).setChecked(True)
         self._apply_read_only()
         self._load_panel_positions(state)
 

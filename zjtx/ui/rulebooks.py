@@ -37,6 +37,7 @@ from zjtx.scoring.rulebook import (
     load_rulebook,
     rulebook_title,
 )
+from zjtx.ui.layout import size_to_screen
 from zjtx.ui.notices_view import (
     HOW_NOTICES_APPLY,
     NOTICE_COLUMNS,
@@ -202,7 +203,7 @@ class RulebookBrowser(QDialog):
         self.row_pairs: list[CriterionPair | None] = []  # per table row; None for a heading
         self.refresh()
         self.fill_notices()
-        self.resize(1280, 720)
+        size_to_screen(self, *(1280, 720))
 
     def _fill_choices(self, left: str, right: str) -> None:
         """Every rulebook in both lists; an installed one is marked 已安装."""
