@@ -377,6 +377,8 @@ def overlay_source(overlay_id: str) -> SourceFile | None:
 
 def grade_legend() -> str:
     """One line explaining the source grades (V/A/B/C/未核实) for a legend under a table."""
+    # The unverified grade is its own name: "未核实 = 未核实" would say nothing.
     return "可信等级：" + "；".join(
-        f"{'未核实' if g == 'UNVERIFIED' else g} = {GRADE_LABELS[g]}" for g in GRADES
+        "未核实 = 来源尚未核实" if g == "UNVERIFIED" else f"{g} = {GRADE_LABELS[g]}"
+        for g in GRADES
     )

@@ -323,7 +323,8 @@ class ReviewPane(QWidget):
             self.header.setText("未选择企业")
             return
         self.header.setText(
-            f"<b>{state.name}</b>　{state.status.label}　评审版本：第 {state.version} 版"
+            f"<b>{state.name}</b>　{state.status.label}"
+            + (f"　评审版本：第 {state.version} 版" if state.version else "")  # none saved yet
             + (
                 f"　决定：{decision_shown(state.decision_label, outdated)}"
                 if state.decision
