@@ -350,3 +350,20 @@ def test_the_refusal_of_the_applicant_before_is_not_shown_for_the_next(
     qtbot.waitUntil(lambda: "最终决定只能由组长 王组长作出" in review.decision_refusal.text(),
                     timeout=TIMEOUT)  # fmt: skip
     assert not review.decide_button.isEnabled()
+
+
+def test_an_archived_rounds_panel_is_only_viewed(qtbot, window, service, sample_json):
+    """In an archived round the panel's editing buttons and fields are disabled, and the
+    dialog says why, rather than refusing after a click."""
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    service.archive_round(ROUND)
+    window.show_archived.blockSignals(True)
+    window.show_archived.setChecked(True)  # archived rounds listed
+    window.show_archived.blockSignals(False)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=ROUND)
+    window.select_applicant(uscc)
+    dialog = _open(qtbot, window)
+    assert not dialog.add_button.isEnabled() and not dialog.remove_button.isEnabled()
+    assert not dialog.member_name.isEnabled() and not dialog.rule.isEnabled()
+    assert "本批次已归档，只能查看" in dialog.message.text()

@@ -379,6 +379,5 @@ def grade_legend() -> str:
     """One line explaining the source grades (V/A/B/C/未核实) for a legend under a table."""
     # The unverified grade is its own name: "未核实 = 未核实" would say nothing.
     return "可信等级：" + "；".join(
-        "未核实 = 来源尚未核实" if g == "UNVERIFIED" else f"{g} = {GRADE_LABELS[g]}"
-        for g in GRADES
+        "未核实 = 来源尚未核实" if g == "UNVERIFIED" else f"{g} = {GRADE_LABELS[g]}" for g in GRADES
     )

@@ -189,7 +189,7 @@ class BatchDecisionDialog(QDialog):
         layout.addWidget(self.outcome)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        size_to_screen(self, *(960, 600))
+        size_to_screen(self, 960, 600)
         if self.targets:
             self.applicants.setCurrentRow(0)
         else:

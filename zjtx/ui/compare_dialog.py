@@ -64,7 +64,7 @@ class CompareDialog(QDialog):
         self.task: Task | None = None
         self.comparison: RoundComparison | None = None
         self.setWindowTitle(f"规则变化影响 — {info.name}")
-        size_to_screen(self, *(1280, 780))
+        size_to_screen(self, 1280, 780)
 
         rules = QGroupBox("比较的规则（不改动任何数据）")
         form = QFormLayout(rules)

@@ -67,7 +67,7 @@ class PdfPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        size_to_screen(self, *(820, 900))
+        size_to_screen(self, 820, 900)
 
     def print_document(self) -> None:
         """Ask for a printer (the dialog is opened, not exec'd), then print off the GUI thread."""

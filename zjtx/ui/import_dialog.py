@@ -361,7 +361,7 @@ class ImportDialog(ImportReadingMixin, QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        size_to_screen(self, *(1180, 720))
+        size_to_screen(self, 1180, 720)
 
     @staticmethod
     def _view(model: Any, proxy: QSortFilterProxyModel | None = None) -> QTableView:

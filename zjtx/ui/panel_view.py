@@ -63,6 +63,7 @@ class PanelData:
     info: PanelInfo
     applicants: tuple[tuple[str, str], ...]  # (uscc, name) in table order
     view: ApplicantPanel | None
+    archived: bool = False  # the round can only be viewed: nothing here may change
 
 
 def panels_of(service: StoreService) -> Panels:
@@ -115,7 +116,7 @@ class PanelDialog(QDialog):
         self.evaluator_getter = evaluator_getter
         self.data: PanelData | None = None
         self.setWindowTitle(f"专家组 — {round_name}")
-        size_to_screen(self, *(1280, 760))
+        size_to_screen(self, 1280, 760)
 
         # -- members and rule
         self.members = QTableWidget(0, 4)
@@ -288,7 +289,10 @@ class PanelDialog(QDialog):
             rows = service.list_applicants(name, sort="uscc")
             chosen = uscc or (rows[0].uscc if rows else None)
             view = panels.positions(name, chosen) if chosen else None
-            return PanelData(panels.panel(name), tuple((r.uscc, r.name) for r in rows), view)
+            archived = service.get_round(name).archived
+            return PanelData(
+                panels.panel(name), tuple((r.uscc, r.name) for r in rows), view, archived
+            )
 
         self.runner.start(work, name="读取专家组", on_success=self.show_data,
                           on_failure=self._failed)  # fmt: skip
@@ -310,6 +314,13 @@ class PanelDialog(QDialog):
         self.applicant.setCurrentIndex(max(self.applicant.findData(self.uscc), 0))
         self._show_view(view)
         self._show_mine(info, view)
+        if data.archived:  # only viewed: what a click would have refused is disabled
+            for widget in (self.member_name, self.member_unit, self.member_role,
+                           self.add_button, self.remove_button, self.rule, *self.mine_widgets):  # fmt: skip
+                widget.setEnabled(False)
+            self._say(
+                "本批次已归档，只能查看；如需修改专家组，请先在“批次”菜单中恢复该批次", "#6b6b6b"
+            )
         self.loaded.emit(data)
 
     def _show_view(self, view: ApplicantPanel | None) -> None:

@@ -534,7 +534,7 @@ class RegistryView(QMainWindow):
         splitter.setSizes([620, 240])
         self.setCentralWidget(splitter)
         self.statusBar().showMessage("把公示名单、认定名单拖到本窗口即可导入")
-        size_to_screen(self, *(1280, 760))
+        size_to_screen(self, 1280, 760)
         self.reload()
 
     # ------------------------------------------------------------------ loading

@@ -140,7 +140,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(text)
         layout.addLayout(grid, 1)
         layout.addWidget(buttons)
-        size_to_screen(self, *(820, 420))
+        size_to_screen(self, 820, 420)
 
 
 class ReviewPane(QWidget):

@@ -203,7 +203,7 @@ class RulebookBrowser(QDialog):
         self.row_pairs: list[CriterionPair | None] = []  # per table row; None for a heading
         self.refresh()
         self.fill_notices()
-        size_to_screen(self, *(1280, 720))
+        size_to_screen(self, 1280, 720)
 
     def _fill_choices(self, left: str, right: str) -> None:
         """Every rulebook in both lists; an installed one is marked 已安装."""
