@@ -177,3 +177,21 @@ def test_creating_and_renaming_rounds_run_off_the_gui_thread(qtbot, window, monk
         window.round_dialog.accept()
     assert window.round_name == "改名后的批次"
     assert len(threads) == 2 and threading.main_thread() not in threads
+
+
+def test_new_round_dialog_greys_out_provincial_rules_outside_its_date(qtbot):
+    """A provincial rule that does not cover the round's date is greyed out and says so;
+    moving the date into its range offers it again."""
+    from PySide6.QtCore import QDate
+
+    from zjtx.ui.round_dialog import NewRoundDialog
+
+    dialog = NewRoundDialog()
+    qtbot.addWidget(dialog)
+    index = dialog.overlay.findData("jiangsu-2022")
+    item = dialog.overlay.model().item(index)
+    dialog.round_date.setDate(QDate(2026, 5, 1))
+    assert not item.isEnabled() and "（不适用于所选日期）" in item.text()
+    assert "2022-06-01" in dialog.overlay.itemData(index, Qt.ItemDataRole.ToolTipRole)
+    dialog.round_date.setDate(QDate(2024, 5, 1))
+    assert item.isEnabled() and "不适用" not in item.text()

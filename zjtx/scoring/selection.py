@@ -132,7 +132,7 @@ def check_overlay_for_round(overlay_id: str, rulebook_id: str, round_date: date)
     if not overlay.applies_on(round_date):
         ranges = "；".join(a.describe() for a in overlay.applies)
         raise NoRulebookError(
-            f"省级规则 {overlay_id}（{overlay.title}）只适用于 {ranges} 的批次，"
+            f"省级规则“{overlay.title}”（{overlay_id}）只适用于{ranges}的批次，"
             f"不适用于 {round_date.isoformat()} 的批次"
         )
     if overlay.extends != rulebook_id:

@@ -44,6 +44,8 @@ class NewRoundDialog(QDialog):
             self.overlay.addItem(overlay_title(overlay), overlay)
             self.overlay.setItemData(self.overlay.count() - 1, overlay, Qt.ItemDataRole.ToolTipRole)
         self.overlay.setCurrentIndex(max(self.overlay.findData(default_overlay), 0))
+        self.round_date.dateChanged.connect(self._mark_overlays)
+        self._mark_overlays()
         self.rulebook = QComboBox()
         self.rulebook.addItem("按层级与批次日期自动选择", "")
         for rulebook in list_rulebook_ids():
@@ -63,6 +65,25 @@ class NewRoundDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, "创建"))
+
+    def _mark_overlays(self) -> None:
+        """Provincial rules that do not cover the round's date are greyed out, saying the
+        dates they do cover (creating the round with one would be refused)."""
+        from zjtx.scoring.rulebook import load_overlay, overlay_title
+
+        chosen = self.round_date.date()
+        when = date(chosen.year(), chosen.month(), chosen.day())
+        model = self.overlay.model()
+        for index in range(1, self.overlay.count()):
+            overlay_id = self.overlay.itemData(index)
+            overlay = load_overlay(overlay_id)
+            fits = overlay.applies_on(when)
+            ranges = "；".join(a.describe() for a in overlay.applies)
+            self.overlay.setItemText(
+                index, overlay_title(overlay_id) + ("" if fits else "（不适用于所选日期）")
+            )
+            self.overlay.setItemData(index, f"适用于{ranges}的批次", Qt.ItemDataRole.ToolTipRole)
+            model.item(index).setEnabled(fits)
 
     def values(self) -> dict[str, object]:
         """Keyword arguments for StoreService.create_round."""
