@@ -458,6 +458,15 @@ def test_chosen_reports_refuse_when_the_table_shows_another_round(
     )
     assert "另一个批次" in export.kind.currentText()
     assert not (tmp_path / "out").exists()
+    # 当前企业 too: the applicant selected now is the other round's.
+    window.select_applicant(service.list_applicants("另一批次")[0].uscc)
+    export.kind.setCurrentIndex(export.kind.findData("report"))
+    qtbot.mouseClick(export.start_button, Qt.MouseButton.LeftButton)
+    assert export.task is None
+    assert export.status.text() == (
+        f"窗口的表格现在显示的是另一个批次：请回到批次 “{ROUND}” 再导出当前企业"
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_saving_keeps_the_item_in_hand_and_what_was_typed(qtbot, window, service, sample_json):

@@ -172,6 +172,12 @@ class ExportDialog(QDialog):
 
     def start(self) -> None:
         kind = self.kind.currentData()
+        other_round = f"窗口的表格现在显示的是另一个批次：请回到批次 “{self.round_name}” 再导出" + (
+            "当前企业" if kind == "report" else "所选企业"
+        )
+        if kind == "report" and self.chosen_getter is not None and self.chosen_getter() is None:
+            self._status(other_round, "#c62828")  # its selected applicant is another round's
+            return
         uscc = self.uscc_getter() if kind == "report" else None
         if kind == "report" and not uscc:
             self._status("请先在表格中选中一家企业", "#c62828")
@@ -179,10 +185,7 @@ class ExportDialog(QDialog):
         # The table's rows as they are now: its filters may have changed since the dialog opened.
         usccs = self._chosen() if kind == "chosen_reports" else None
         if kind == "chosen_reports" and usccs is None:
-            self._status(
-                f"窗口的表格现在显示的是另一个批次：请回到批次 “{self.round_name}” 再导出所选企业",
-                "#c62828",
-            )
+            self._status(other_round, "#c62828")
             return
         if kind == "chosen_reports" and not usccs:
             self._status("表格中没有显示任何企业：请先调整筛选条件或选中企业", "#c62828")
