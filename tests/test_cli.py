@@ -1,6 +1,7 @@
 """The `zjtx` command line: scoring, listings, JSON output and exit status on bad input."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -271,3 +272,37 @@ def test_help_and_usage_errors_are_in_chinese(capsys):
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("用法：") and "usage:" not in err
+
+
+_TERMINATED_SCRIPT = """
+import os, signal, sys, time
+import zjtx.export.tables as tables
+from zjtx.files import write_atomically
+
+def stopped_midway(outcomes, target, *rest):
+    def write(partial):
+        partial.write_bytes(b"half a workbook")
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+    write_atomically(target, write)
+
+tables.write_results = stopped_midway
+from zjtx.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_command_stopped_by_sigterm_leaves_no_half_written_file(tmp_path):
+    """SIGTERM while a file is written unwinds like Ctrl+C: the partial file is removed,
+    nothing appears under the target's name, and the command says it was stopped."""
+    target = tmp_path / "结果.xlsx"
+    samples = Path(__file__).parents[1] / "resources" / "samples" / "applicants.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _TERMINATED_SCRIPT, "results", str(samples), "--tier",
+         "srdi-sme", "--date", "2025-07-01", "--out", str(target)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1],
+        env={**os.environ, "ZJTX_DATA_DIR": str(tmp_path / "data")},
+    )  # fmt: skip
+    assert done.returncode == 143, done.stderr[-2000:]
+    assert "已终止" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == []

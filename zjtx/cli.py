@@ -8,7 +8,9 @@ import importlib
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -187,10 +189,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = LogFile()
     logger = logging.getLogger("zjtx")
     logger.addHandler(handler)
+    previous = _on_termination()
     try:
         return _run(args_list)
     finally:
         logger.removeHandler(handler)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM: a closed terminal, a service manager)."""
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise Terminated()
+
+
+def _on_termination() -> Any:
+    """Make SIGTERM unwind like Ctrl+C, so a file being written is removed, not left half
+    written beside its target; the handler before, or None where none can be set."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)
 
 
 def _run(args_list: list[str]) -> int:
@@ -215,6 +236,9 @@ def _run(args_list: list[str]) -> int:
     except KeyboardInterrupt:
         print("zjtx: 已取消", file=sys.stderr)
         return 130
+    except Terminated:
+        print("zjtx: 已终止；未写完的文件已删除", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         # Output piped into `head` or a closed pager: stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
