@@ -153,6 +153,13 @@ def test_a_list_whose_title_names_another_title_or_year_is_imported_with_a_cauti
     assert code == 0
     assert "写的是创新型中小企业，导入时指定的是专精特新中小企业：请核实 --title" in out
     assert "写的是 2023 年，导入时指定的是 2024 年：请核实 --year" in out
+    giant = write_list(
+        tmp_path / "小巨人.xlsx", list_names(2, start=9), title="2024年度专精特新“小巨人”企业名单"
+    )
+    code, out, _ = run(
+        capsys, "registry", "import", str(giant), "--title", "little-giant", "--year", "2024"
+    )
+    assert "提示" not in out  # 专精特新“小巨人” names one title
     right = write_list(tmp_path / "对.xlsx", list_names(2, start=5))
     code, out, _ = run(
         capsys, "registry", "import", str(right), "--title", "srdi-sme", "--year", "2024"

@@ -218,3 +218,43 @@ def test_a_word_table_continued_after_a_page_break_is_read_and_named_as_a_table(
     result = read_published_list(tmp_path / "名单.docx")
     assert [r.name for r in result.rows] == ["甲科技有限公司", "乙机械有限公司", "丙材料有限公司"]
     assert [n.where() for n in result.notes] == ["名单.docx，表格“表2”"]
+
+
+def test_names_that_end_like_places_and_blocks_under_a_merged_city_are_enterprises(tmp_path):
+    """苏州美家超市 and 常州恐龙园景区 are enterprises, not places heading a section; a list
+    whose 设区市 is merged down its block (no 序号) reads every name of the block, each with
+    its city; a 原认定年度 merged down is each row's year."""
+    rows = [
+        ["设区市", "企业名称", "原认定年度"],
+        ["苏州市", "苏州美家超市", 2021],
+        [None, "苏州甲精密科技有限公司", None],
+        ["常州市", "常州恐龙园景区", 2022],
+        [None, "常州乙装备有限公司", None],
+    ]
+    path = _book(tmp_path / "a.xlsx", {"名单": rows}, merges=[("名单", "A2:A3"),
+                 ("名单", "A4:A5"), ("名单", "C2:C3"), ("名单", "C4:C5")])  # fmt: skip
+    result = read_published_list(path)
+    assert [(r.name, r.city, r.year) for r in result.rows] == [
+        ("苏州美家超市", "苏州市", 2021),
+        ("苏州甲精密科技有限公司", "苏州市", 2021),
+        ("常州恐龙园景区", "常州市", 2022),
+        ("常州乙装备有限公司", "常州市", 2022),
+    ]
+    assert not [n for n in result.notes if n.code == "list-rows-not-enterprises"]
+
+
+def test_a_headerless_sheet_of_another_table_and_a_hidden_only_list_are_not_read(tmp_path):
+    """A sheet without a header that opens with a heading of its own (以下企业未通过复核) is
+    another table: named as not read. A file whose only list is on a hidden sheet is refused
+    saying so, not that it has no name column."""
+    sheets = {
+        "名单": [["序号", "企业名称"], [1, "甲科技有限公司"]],
+        "未通过": [["以下企业未通过复核"], [None, "乙机械有限公司"], [None, "丙材料有限公司"]],
+    }
+    result = read_published_list(_book(tmp_path / "a.xlsx", sheets))
+    assert [r.name for r in result.rows] == ["甲科技有限公司"]
+    assert [(n.code, n.sheet) for n in result.notes] == [("list-sheet-skipped", "未通过")]
+    hidden = {"说明": [["本表为内部稿"]], "草稿": [["序号", "企业名称"], [1, "丁公司"]]}
+    refused = read_published_list(_book(tmp_path / "b.xlsx", hidden, hidden=("草稿",)))
+    assert [p.code for p in refused.problems] == ["list-name-column-missing"]
+    assert "只有隐藏的工作表“草稿”列有企业" in refused.problems[0].message

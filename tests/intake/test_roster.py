@@ -1135,3 +1135,11 @@ def test_a_figure_with_a_note_or_an_estimate_is_refused_saying_why(tmp_path):
     for cell in estimated:
         assert "约数" in found[cell, "value-unreadable"], found[cell, "value-unreadable"]
     assert "“186（含劳务派遣12人）”" in found["C2", "value-unreadable"]
+
+    # A unit in brackets is the figure's unit, not a note.
+    rows = [[f"公司{i}", valid_uscc(8400 + i), *row] for i, row in
+            enumerate([["186（人）", "3200（万元）"], ["90(名)", "32,005,000（元）"]])]  # fmt: skip
+    result = read(write_xlsx(tmp_path / "s.xlsx", [header, *rows]))
+    assert issue_tuples(result) == []
+    got = [(a.values["employees_y1"], a.values["revenue_y1"]) for a in result.applicants]
+    assert got == [(186, 3200), (90, Decimal("3200.5"))]

@@ -341,6 +341,44 @@ def test_a_name_only_record_of_another_city_is_not_the_applicant(service, tmp_pa
     assert "“济南华通精密机械制造有限公司”（济南市，相似度 85.7%）" in said[make_uscc(3)]
 
 
+def test_a_list_of_one_citys_districts_matches_applicants_of_that_city(service, tmp_path):
+    """A city's list headed 所在地区 gives 吴中区 and 昆山市: its enterprises are the
+    applicants of that name in 苏州市, with no namesake warning; a list of the same name in
+    another city enters a second enterprise rather than counting it unchanged."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["序号", "企业名称", "所在地区"], [1, "苏州甲精密科技有限公司", "吴中区"],
+                [2, "昆山乙新材料有限公司", "昆山市"]):  # fmt: skip
+        book.active.append(row)
+    book.save(tmp_path / "苏州.xlsx")
+    _import(service, tmp_path / "苏州.xlsx", year=2024)
+    service.create_round("2025小巨人", tier="little-giant", round_date=date(2025, 6, 1))
+    applicants = [
+        make_applicant(1, name="苏州甲精密科技有限公司", city="苏州市", holds_srdi=True),
+        make_applicant(2, name="昆山乙新材料有限公司", city="苏州市", holds_srdi=True),
+    ]
+    result = service.import_file("2025小巨人", make_file(tmp_path / "r.xlsx", applicants))
+    assert [i.code for i in result.issues if i.code.startswith("registry-")] == []
+
+    other = Workbook()
+    for row in (["序号", "企业名称", "设区市"], [1, "苏州甲精密科技有限公司", "青岛市"]):
+        other.active.append(row)
+    other.save(tmp_path / "青岛.xlsx")
+    assert _import(service, tmp_path / "青岛.xlsx", year=2024).added == 1
+
+
+def test_the_due_list_keeps_a_national_title_when_a_provincial_one_follows(service, tmp_path):
+    """A 2021 national recognition is due in 2024 though a 2023 provincial one of the same
+    title follows: they are two recognitions."""
+    names = ["济南甲装备有限公司"]
+    _import(service, write_list(tmp_path / "国.xlsx", names), title="single-champion",
+            year=2021, level="national")  # fmt: skip
+    _import(service, write_list(tmp_path / "省.xlsx", names), title="single-champion",
+            year=2023, level="provincial")  # fmt: skip
+    assert [(e.name, e.level) for e in service.registry.due(2024)] == [(names[0], "national")]
+
+
 def test_accepting_the_register_value_makes_a_version_with_provenance(service, tmp_path):
     """One action takes 是 from the register into the data, provenance 培育库, recorded."""
     _, inno = _round_with_register(service, tmp_path)

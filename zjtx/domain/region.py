@@ -135,6 +135,63 @@ def _code(name: str | None, within: str) -> str | None:
     return next((c for c in _codes_by_name().get(name, ()) if c.startswith(within)), None)
 
 
+def is_division(name: str) -> bool:
+    """Whether ``name`` is the name of an administrative division (济南市, 吴中区, 山东省)."""
+    return name in _codes_by_name()
+
+
+def division_codes(text: object) -> frozenset[str]:
+    """The GB/T 2260 codes a place as written may name, without its trailing zeros (苏州市
+    3205, 吴中区 320506, 江苏省苏州市吴中区 320506, 鼓楼区 each of its cities' 鼓楼区); empty
+    for text no division is called."""
+    province, rest = split_province(text)
+    rest = rest or (province or "")
+    names = [rest]
+    cut = rest.find("市")
+    if 0 < cut < len(rest) - 1:  # 苏州市吴中区: the county, within the city
+        names = [rest[cut + 1 :]]
+        within = _code(rest[: cut + 1], "")
+    else:
+        within = None
+    found = set()
+    for name in names:
+        for code in _codes_by_name().get(name, ()):
+            if within is None or code.startswith(within[:4]):
+                found.add(_trimmed(code))
+    if province and not found and province == rest:
+        found.update(_trimmed(c) for c in _codes_by_name().get(province, ()))
+    return frozenset(found)
+
+
+def _trimmed(code: str) -> str:
+    """A code without the zeros that say it covers a whole city or province (320500 → 3205)."""
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
+
+
+def may_be_within(first: object, second: object) -> bool | None:
+    """Whether two places as written may be the same place or one within the other (苏州市
+    and 吴中区 yes, 吴中区 and 青岛市 no); None when either names no known division."""
+    a, b = division_codes(first), division_codes(second)
+    if not a or not b:
+        return None
+    return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
+
+
+def same_place(recorded: str | None, declared: object) -> bool:
+    """Whether a record's place may be the applicant's: either unknown, or one within the
+    other by their division codes (苏州市 and its 吴中区, 江苏省苏州市 and 苏州市), else by
+    their text (济南 / 济南市历下区). A name alone does not make a company of another city."""
+    if not recorded or not isinstance(declared, str) or not declared.strip():
+        return True
+    within = may_be_within(recorded, declared)
+    if within is not None:
+        return within
+    a, b = recorded.strip().removesuffix("市"), declared.strip().removesuffix("市")
+    return a.startswith(b) or b.startswith(a)
+
+
 def division_order(place: Place) -> tuple[str, str]:
     """A sort key putting places in the order of their GB/T 2260 codes, as official lists
     run (姑苏区, 虎丘区, 吴中区 … 常熟市, 张家港市); a place no code names (苏州工业园区)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx.domain.names import normalise_name
+from zjtx.domain.region import is_division
 from zjtx.domain.uscc import validate_uscc
 from zjtx.intake.cell_text import control_characters
 from zjtx.intake.headers import clean
@@ -38,7 +39,7 @@ _HEADER_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 # Rows of a list that are no enterprise: a count of enterprises (4家, 济南市（2家）), a bare
 # place heading a section (鲁中地区, 济南市), a note or total in a cell before the name.
 _COUNT = re.compile(r"^\d+\s*家$|[(（]\s*共?\s*\d+\s*家\s*[)）]$")
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:省|市|地区|区|县|州|盟|旗)$")
+_REGION_HEADING = re.compile(r"^[\u4e00-\u9fff]{2,4}地区$")  # 鲁中地区, 苏南地区
 _ROW_LABELS = frozenset({"合计", "小计", "总计", "注", "备注", "说明", "附注"})
 # A footnote mark after a name (带*号的企业为…): not part of the name.
 _NAME_MARK = re.compile(r"\s*[*＊※△▲#]+$")
@@ -196,7 +197,18 @@ def read_published_list(path: Path | str) -> PublishedList:
     if found is not None:
         for sheet, filled in unread:
             _note(result, "list-sheet-skipped", sheet, f"没有企业名称列，未读取（{filled} 行）")
-    if found is None:
+    hidden = [n.sheet for n in result.notes if n.code == "list-sheet-hidden"]
+    if found is None and hidden:
+        shown = "、".join(f"“{name}”" for name in hidden)
+        result.problems.append(
+            ListProblem(
+                "list-name-column-missing",
+                f"只有隐藏的工作表{shown}列有企业，隐藏的工作表不读取：如其中的企业确在名单中，"
+                "请取消隐藏后重新导入",
+                path.name,
+            )
+        )
+    elif found is None:
         names = "、".join(EXTRA_HEADERS["name"][:3])
         result.problems.append(
             ListProblem(
@@ -246,14 +258,15 @@ def _note(result: PublishedList, code: str, sheet: SheetData, message: str) -> N
 
 
 def _continues(sheet: SheetData, name_col: int) -> bool:
-    """Whether a sheet without a header carries on a list: most of its rows have an
-    enterprise's name where the list's header put the name column."""
+    """Whether a sheet without a header carries on a list: every row of it has an
+    enterprise's name where the list's header put the name column (a heading such as
+    以下企业未通过复核 makes it another table, not read)."""
     names = [
         _text(row[name_col]) if name_col < len(row) else ""
         for row in sheet.rows
         if any(_text(v) for v in row)
     ]
-    return bool(names) and 2 * sum(1 for n in names if _ENTERPRISE_END.search(n)) > len(names)
+    return bool(names) and all(_ENTERPRISE_END.search(n) for n in names)
 
 
 def _merged_down(sheet: SheetData, cols: set[int]) -> dict[tuple[int, int], Any]:
@@ -273,7 +286,8 @@ def _not_an_enterprise(row: list[Any], name: str, name_col: int) -> bool:
     return (
         bool(before & _ROW_LABELS)
         or _COUNT.search(name) is not None
-        or _PLACE.match(name) is not None
+        or _REGION_HEADING.match(name) is not None
+        or is_division(name)  # 济南市, 吴中区: a place, where a name would be (超市 is not one)
         or name.endswith("。")
         or name.startswith(("注：", "注:", "说明：", "备注："))
     )
@@ -287,7 +301,7 @@ def _read_rows(
     result: PublishedList,
 ) -> None:
     name_col = columns["name"]
-    places = _merged_down(sheet, {columns[k] for k in ("city", "county") if k in columns})
+    places = _merged_down(sheet, {columns[k] for k in ("city", "county", "year") if k in columns})
     skipped: list[int] = []
     marks: list[str] = []
 
@@ -306,7 +320,10 @@ def _read_rows(
         filled = [_text(v) for v in row if _text(v)]
         if {clean(v) for v in filled} <= header_cells:
             continue  # the header repeated on a later page
-        spanning = len(filled) == 1 and len(columns) > 1 and name_col != 0 and row[0] in ("", None)
+        # A heading spans its row alone; a name beside a city merged down its block does not.
+        spanning = (
+            len(filled) == 1 and len(columns) > 1 and name_col != 0 and row[0] in ("", None)
+        ) and (index, 0) not in places
         if name in _SKIP_NAMES or spanning or _not_an_enterprise(row, name, name_col):
             skipped.append(index + 1)  # a section heading (一、南京市) spanning the row…
             continue

@@ -289,6 +289,9 @@ def _text_number(
         if spec.none_means_zero:
             return Decimal(0), None
         return None, None
+    unit = _BRACKETED_UNIT.match(text)
+    if unit is not None and unit.group(2) in _UNIT_WORDS:  # 3200(万元): the unit in brackets
+        text = unit.group(1) + unit.group(2)
     try:
         return parse_number_text(text)
     except NumberTooLarge:
@@ -300,6 +303,8 @@ def _text_number(
 # A figure with a note after it (186（含劳务派遣12人）) and an estimate (约186人, 3000余万元):
 # the note may change what the figure counts and an estimate is no figure, so both are refused
 # saying so rather than as text that is no number.
+_BRACKETED_UNIT = re.compile(r"^(.*\d\.?)\s*\(([^()]+)\)$")
+_UNIT_WORDS = frozenset({*MONEY_UNITS, *COUNT_WORDS, "%"})
 _FIGURE_NOTE = re.compile(r"^(.+?)\s*[(（][^()（）]+[)）]$")
 _ESTIMATE = re.compile(r"^(?:大约|约|预计|估计|预估|近)|(?:左右|余|多)(?=\D*$)")
 

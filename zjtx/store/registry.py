@@ -480,8 +480,9 @@ class Registry:
         is due in 2027), by region and name; not one whose enterprise holds the title again
         from a later year (复核通过, recognised anew)."""
         with self.store.session() as session:
+            # A national and a provincial recognition of one title are two recognitions.
             later = {
-                (e.title, key): e.year
+                (e.title, e.level, key): e.year
                 for e in sorted(
                     current_entries(session, RegistryEntry.status.in_(HOLDING)),
                     key=lambda e: e.year,
@@ -506,8 +507,8 @@ class Registry:
                 _info(entry, actor, True)
                 for entry, actor in session.execute(query)
                 if max(
-                    later.get((entry.title, entry.uscc), 0),
-                    later.get((entry.title, entry.name_key), 0),
+                    later.get((entry.title, entry.level, entry.uscc), 0),
+                    later.get((entry.title, entry.level, entry.name_key), 0),
                 )
                 <= entry.year
             ]

@@ -15,6 +15,7 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Issue, Severity
 from zjtx.domain.labels import Decision
 from zjtx.domain.names import normalise_name
+from zjtx.domain.region import same_place
 from zjtx.domain.registry import (
     HOLDING,
     HOLDS_FIELD,
@@ -100,18 +101,13 @@ def entries_by_applicant(
             by_key[entry.name_key].append(entry)
     return {
         a.uscc: by_uscc.get(a.uscc, [])
-        + [e for e in by_key.get(normalise_name(a.name), []) if same_place(e.city, a.get("city"))]
+        + [
+            e
+            for e in by_key.get(normalise_name(a.name), [])
+            if same_place(e.city or e.county, a.get("city") or a.get("county"))
+        ]
         for a in applicants
     }
-
-
-def same_place(recorded: str | None, declared: object) -> bool:
-    """Whether a record's city may be the applicant's: either unknown, or one names the other
-    (济南 / 济南市 / 济南市历下区). A name alone does not make a company of another city."""
-    if not recorded or not isinstance(declared, str) or not declared.strip():
-        return True
-    a, b = recorded.strip().removesuffix("市"), declared.strip().removesuffix("市")
-    return a.startswith(b) or b.startswith(a)
 
 
 def cross_check(
@@ -283,16 +279,20 @@ class RoundChecker:
         return issues
 
     def _names(self, title: str) -> tuple[dict[str, str], dict[str, tuple[str | None, ...]]]:
-        """The title's names on record by normalised name, and each one's city and code."""
+        """The title's names on record by normalised name, and each one's place and code."""
         cached = self.names_cache.get(title)
         if cached is None:
             query = current_query(
-                RegistryEntry.name_key, RegistryEntry.name, RegistryEntry.city, RegistryEntry.uscc
+                RegistryEntry.name_key,
+                RegistryEntry.name,
+                RegistryEntry.city,
+                RegistryEntry.county,
+                RegistryEntry.uscc,
             ).where(RegistryEntry.title == title)
             rows = self.session.execute(query).all()
             cached = self.names_cache[title] = (
-                {key: name for key, name, _, _ in rows},
-                {key: (city, uscc) for key, _, city, uscc in rows},
+                {key: name for key, name, _, _, _ in rows},
+                {key: (city or county, uscc) for key, _, city, county, uscc in rows},
             )
         return cached
 
@@ -303,7 +303,8 @@ class RoundChecker:
         key = normalise_name(applicant.name)
         if key in names:
             city, uscc = facts[key]
-            if uscc == applicant.uscc or (not uscc and same_place(city, applicant.get("city"))):
+            declared = applicant.get("city") or applicant.get("county")
+            if uscc == applicant.uscc or (not uscc and same_place(city, declared)):
                 return ""  # its own record, of a later year or the round's own outcome
             differs = "信用代码" if uscc else "所在市"
             known = "，".join(p for p in (city, f"信用代码 {uscc}" if uscc else None) if p)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from zjtx.domain.region import same_place
 from zjtx.domain.registry import HOLDING, RegistryStatus, RegistryTitle
 from zjtx.store.bulk import insert_many
 from zjtx.store.models import AuditEvent, Evaluator, RegistryEntry, RegistryList
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from zjtx.store.registry_recheck import RoundRecheck
 
 
-# The title a list's heading names, by the first of these words in it (小巨人 lists say 专精特新
-# too).
+# The title a list's heading names, by the words it is called by.
 _TITLE_WORDS = (
     ("小巨人", RegistryTitle.LITTLE_GIANT.value),
     ("单项冠军", RegistryTitle.CHAMPION.value),
@@ -28,6 +28,7 @@ _TITLE_WORDS = (
     ("创新型中小企业", RegistryTitle.INNOVATIVE.value),
     ("科技型中小企业", RegistryTitle.TECH.value),
 )
+_LITTLE_GIANT = re.compile(r"专精特新\W{0,2}小巨人")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 
 
@@ -104,7 +105,11 @@ class _ImportPlan:
         # 原认定年度 in a 复核通过 list is the recognition renewed, not the renewal's year.
         original = self.published.year_header.startswith("原")
         for row in self.published.rows:
-            named = by_key.get(row.name_key, [])
+            # The same name in another city is another enterprise, as the round checks hold.
+            place = row.city or row.county
+            named = [
+                e for e in by_key.get(row.name_key, []) if same_place(e.city or e.county, place)
+            ]
             if row.uscc:
                 other = next((e for e in named if e.uscc and e.uscc != row.uscc), None)
                 if other is not None:
@@ -240,11 +245,14 @@ class _ImportPlan:
         (a 2023 创新型 list imported as 2024 专精特新); a 撤销 notice names the years it
         revokes, so its year is not compared."""
         heading = self.published.document_title
-        named = [code for word, code in _TITLE_WORDS if word in heading]
+        # 专精特新“小巨人” names one title, not two; a heading naming two is not compared.
+        said = _LITTLE_GIANT.sub("小巨人", heading)
+        named = {code for word, code in _TITLE_WORDS if word in said}
         notes = []
-        if named and named[0] != self.title:
+        if len(named) == 1 and self.title not in named:
+            (only,) = named
             notes.append(
-                f"名单标题“{heading[:60]}”写的是{RegistryTitle.label_of(named[0])}，导入时"
+                f"名单标题“{heading[:60]}”写的是{RegistryTitle.label_of(only)}，导入时"
                 f"指定的是{RegistryTitle.label_of(self.title)}：请核实 --title"
             )
         years = set(_YEAR.findall(heading))
