@@ -266,7 +266,7 @@ def test_help_and_usage_errors_are_in_chinese(capsys):
         main(["registry", "import", "--help"])
     out = capsys.readouterr().out
     assert out.startswith("用法：zjtx registry import")
-    assert "选项:" in out and "显示本帮助并退出" in out and "options:" not in out
+    assert "\n选项：\n" in out and "显示本帮助并退出" in out and "options:" not in out
     with pytest.raises(SystemExit) as exited:
         main(["registry", "import", "x.xlsx", "--title", "srdi-sme", "--year", "二〇二五"])
     assert exited.value.code == 2

@@ -107,6 +107,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
                 "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出"
             )
 
+    def format_help(self) -> str:
+        # argparse ends each section heading with an ASCII colon: the Chinese one, as 用法：.
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.MULTILINE)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         text = chinese_argparse_message(message)
