@@ -101,3 +101,36 @@ def test_met_state_stays_black(tmp_path, report):
     path = tmp_path / "report.pdf"
     render_assessment_pdf(replace(report, groups=groups), path)
     assert text_colours(path)["状态乙"] == {(0.0, 0.0, 0.0)}
+
+
+def text_fonts(path: Path) -> dict[str, set[str]]:
+    """Each piece of shown text with the fonts it was drawn in."""
+    shown: dict[str, set[str]] = {}
+
+    def text(value: str, cm: object, tm: object, font: object, size: object) -> None:
+        if value.strip() and font is not None:
+            shown.setdefault(value.strip(), set()).add(str(font.get("/BaseFont")))
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=text)
+    return shown
+
+
+def test_failing_and_open_states_print_bold_for_black_and_white_printers(tmp_path, report):
+    """不符合 and 待补充数据 print bold, as dark as 符合 on a grey printer and told apart by
+    weight; 符合 prints in the body font."""
+    group = report.groups[0]
+    rows = (
+        replace(group.rows[0], state="不符合", state_code="unmet", confirmed=False),
+        replace(group.rows[1], state="待补充数据", state_code="unknown", confirmed=False),
+        replace(group.rows[2], state="符合", state_code="met", confirmed=False),
+    )
+    groups = (replace(group, rows=(*rows, *group.rows[3:])), *report.groups[1:])
+    path = tmp_path / "report.pdf"
+    render_assessment_pdf(replace(report, groups=groups), path)
+    fonts = text_fonts(path)
+    # (不符合 and 待补充数据 also stand in the page's legend, in the body font.)
+    assert any("Bold" in f for f in fonts["不符合"]) and any(
+        "Bold" in f for f in fonts["待补充数据"]
+    )
+    assert not any("Bold" in f for f in fonts["符合"])

@@ -55,6 +55,9 @@ PASS_COLOR = colors.HexColor("#1e6b34")
 OPEN_COLOR = colors.HexColor("#9a5b00")  # still open: data or a judgement missing
 # Keyed by code (CriterionState value, or the report model's route-unmet code), never by the
 # Chinese label, so relabelling a state cannot silently drop its colour.
+STRONG_STATES = frozenset(
+    {CriterionState.UNMET.value, CriterionState.UNKNOWN.value, CriterionState.MANUAL.value}
+)
 STATE_COLORS = {
     CriterionState.UNMET.value: FAIL_COLOR,
     CriterionState.UNKNOWN.value: OPEN_COLOR,
@@ -102,6 +105,9 @@ STYLES: dict[str, ParagraphStyle] = {
     "body": style("body", 9),
     "cell": style("cell", 8),
     "cell_center": style("cell_center", 8, align=TA_CENTER),
+    # A state that fails or waits: bold, so on a black-and-white printer it is as dark as
+    # the passed ones and stands out by its weight, not only by a colour printed grey.
+    "cell_center_strong": style("cell_center_strong", 8, bold=True, align=TA_CENTER),
     "cell_right": style("cell_right", 8, align=TA_RIGHT),
     "head": style("head", 8, bold=True, align=TA_CENTER),
     "group": style("group", 8.5, bold=True),

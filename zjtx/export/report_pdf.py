@@ -33,6 +33,7 @@ from zjtx.export.pdf_common import (
     OPEN_COLOR,
     PASS_COLOR,
     STATE_COLORS,
+    STRONG_STATES,
     STYLES,
     VERDICT_COLORS,
     Cell,
@@ -198,7 +199,11 @@ def _criteria_table(report: AssessmentReport) -> Table:
                 item.title,
                 item.requirement,
                 item.observed,
-                Cell(state, "cell_center", STATE_COLORS.get(item.state_code)),
+                Cell(
+                    state,
+                    "cell_center_strong" if item.state_code in STRONG_STATES else "cell_center",
+                    STATE_COLORS.get(item.state_code),
+                ),
             ]
             if with_points:
                 row.append(Cell(item.points, "cell_center"))
