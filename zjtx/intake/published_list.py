@@ -178,9 +178,8 @@ def read_published_list(path: Path | str) -> PublishedList:
             continue
         if header is None:
             if found is not None and _continues(sheet, found[1]["name"]):
-                where = "表格" if docx else "工作表"
                 _note(result, "list-sheet-continued", sheet,
-                      f"没有表头，按{where}“{found[0]}”的表头读取 {filled} 行")  # fmt: skip
+                      f"没有表头，按{_grid(result)}“{found[0]}”的表头读取 {filled} 行")  # fmt: skip
                 _read_rows(sheet, 0, found[1], found[2], result)
             elif filled:
                 unread.append((sheet, filled))
@@ -252,9 +251,15 @@ def _docx_title(path: Path) -> str:
     return " ".join(texts)[:200]
 
 
+def _grid(result: PublishedList) -> str:
+    """What the list's grids are called: a Word document's are 表格, a workbook's 工作表."""
+    return "表格" if result.word else "工作表"
+
+
 def _note(result: PublishedList, code: str, sheet: SheetData, message: str) -> None:
-    grid = "表格" if result.word else "工作表"
-    result.notes.append(ListProblem(code, message, result.file_name, sheet.name, grid=grid))
+    result.notes.append(
+        ListProblem(code, message, result.file_name, sheet.name, grid=_grid(result))
+    )
 
 
 def _continues(sheet: SheetData, name_col: int) -> bool:
@@ -328,7 +333,7 @@ def _read_rows(
             skipped.append(index + 1)  # a section heading (一、南京市) spanning the row…
             continue
         at = {"file": result.file_name, "sheet": sheet.name, "row": index + 1}
-        at["grid"] = "表格" if result.word else "工作表"
+        at["grid"] = _grid(result)
         if mark := _NAME_MARK.search(name):
             marks.append(mark.group().strip())
             name = name[: mark.start()]
@@ -413,6 +418,6 @@ def _check_duplicates(result: PublishedList) -> None:
                 result.file_name,
                 rows[0].sheet,
                 rows[0].row,
-                grid="表格" if result.word else "工作表",
+                grid=_grid(result),
             )
         )
