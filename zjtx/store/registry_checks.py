@@ -318,9 +318,11 @@ class RoundChecker:
         near = near_names(key, names)
         if not near:
             return ""
-        keys = {name: k for k, name in names.items()}
+        # near_names gives names; each one's place is its key's (few: at most two shown).
+        wanted = {n for n, _ in near[:2]}
+        places = {name: facts[k][0] for k, name in names.items() if name in wanted}
         shown = "、".join(
-            f"“{n}”（{facts[keys[n]][0] + '，' if facts[keys[n]][0] else ''}相似度 {s:g}%）"
+            f"“{n}”（{places[n] + '，' if places.get(n) else ''}相似度 {s:g}%）"
             for n, s in near[:2]
         )
         return f"；名称相近的有{shown}{SUGGESTION_END}"
