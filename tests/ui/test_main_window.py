@@ -519,3 +519,14 @@ def test_the_keyboard_moves_from_search_to_table_to_review(qtbot, window, servic
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     focused = QApplication.focusWidget()
     assert focused in (window.review.criterion_combo, window.review.decision_combo)
+
+
+def test_the_shortcut_list_names_every_menu_shortcut(window):
+    """帮助 → 快捷键 lists each shortcut the menus carry (新建批次, 重命名批次, 批量决定 …), read
+    from the actions, and the table's own keys."""
+    lines = window.shortcut_lines()
+    text = "\n".join(lines)
+    for expected in ("Ctrl+Shift+N　新建批次", "F2　重命名批次", "F8　下一家待评审",
+                     "Ctrl+Shift+D　批量决定", "Ctrl+1　批次列表", "Esc　清除查找"):  # fmt: skip
+        assert expected in text, expected
+    assert len(lines) == len(set(lines))

@@ -137,11 +137,25 @@ class DialogsMixin:
         self.rulebook_browser = RulebookBrowser(parent=self)
         self.rulebook_browser.show()
 
+    def shortcut_lines(self) -> list[str]:
+        """Every shortcut of the menus, as the menus have them, then the keys of the table
+        and the search box: read from the actions, so none is left out of the list."""
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtWidgets import QMenu
+
+        lines: dict[str, str] = {}
+        for menu in self.menuBar().findChildren(QMenu):
+            for item in menu.actions():
+                for sequence in item.shortcuts():
+                    key = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+                    lines.setdefault(key, item.text().replace("&", "").rstrip("…"))
+        fixed = {"Esc": "清除查找（在查找框中）", "Enter": "评审表格中所选的企业",
+                 "Tab": "到下一个区域"}  # fmt: skip
+        return [f"{key}　{text}" for key, text in {**lines, **fixed}.items()]
+
     def show_shortcuts(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "快捷键",
-            "F8　下一家待评审\nShift+F8　上一家待评审\nCtrl+Enter　确认/改判当前指标\n"
-            "Ctrl+S　保存决定\nCtrl+F　查找企业\nCtrl+I　导入申报数据\n"
-            "Ctrl+P　评审意见表\nCtrl+E　导出汇总与名单", QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        box = QMessageBox(QMessageBox.Icon.Information, "快捷键", "\n".join(self.shortcut_lines()),
+                          QMessageBox.StandardButton.Ok, self)  # fmt: skip
         box.open()
 
     def show_about(self) -> None:
