@@ -319,7 +319,7 @@ def test_a_recommendation_saved_during_a_recheck_sees_its_warning(service, tmp_p
     deciding.join(60)
     assert "error" not in listed
     assert isinstance(decided.get("error"), ReviewRuleError)
-    assert "registry-already-holds" in str(decided["error"])
+    assert "已持有该称号" in str(decided["error"])  # registry-already-holds, by its title
     assert service.review_state(ROUND, make_uscc(1)).decision is None
 
 
