@@ -503,3 +503,19 @@ def test_the_publicity_list_runs_in_the_order_of_the_divisions():
         "姑苏区",
         "苏州工业园区",
     ]
+
+
+def test_the_unmet_criteria_chart_leaves_out_alternatives():
+    """An unmet 直通 alternative fails no applicant: the 未满足条目 chart counts the failed
+    requirements only."""
+    from dataclasses import replace as with_
+
+    from tests.export.factories import innovative_evaluation
+    from zjtx.domain.results import CriterionState
+    from zjtx.export.summary import build_statistics
+
+    base = innovative_evaluation()
+    failed = tuple(with_(c, state=CriterionState.UNMET) for c in base.criteria)
+    evaluation = with_(base, criteria=failed)
+    lines = build_statistics([ApplicantOutcome(evaluation, applicant_for(evaluation))]).by_criterion
+    assert [line.label for line in lines] == ["IN-1 企业规模"]

@@ -14,7 +14,7 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import Decision
 from zjtx.domain.region import division_order
 from zjtx.domain.region import place as place_of
-from zjtx.domain.results import CriterionState, Evaluation, Verdict
+from zjtx.domain.results import CriterionKind, CriterionState, Evaluation, Verdict
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
@@ -406,10 +406,13 @@ CRITERIA_CHARTED = 12
 
 
 def _unmet_criteria(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
-    """``LG26-2b 主营业务收入占营业收入比重`` and how many applicants it left unmet."""
+    """``LG26-2b 主营业务收入占营业收入比重`` and how many applicants it left unmet; an
+    alternative (直通) or a note, unmet, fails no applicant and is not counted."""
     counts: Counter[str] = Counter()
     for item in items:
         for criterion in item.evaluation.criteria:
+            if criterion.kind in (CriterionKind.ROUTE, CriterionKind.INFO):
+                continue
             if criterion.state == CriterionState.UNMET:
                 counts[f"{criterion.id} {criterion.title}"] += 1
     ordered = sorted(counts, key=lambda label: (-counts[label], label))[:CRITERIA_CHARTED]

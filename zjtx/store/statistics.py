@@ -48,6 +48,9 @@ class CriterionCount:
     unknown: int
     manual: int
     unmet_usccs: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # An alternative (直通) or a note: unmet, it fails no applicant, so no chart of what
+    # applicants failed shows it.
+    alternative: bool = field(default=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -274,6 +277,7 @@ def round_overview(
         titles: dict[str, str] = {}
         states: dict[str, Counter[str]] = defaultdict(Counter)
         unmet_usccs: dict[str, list[str]] = defaultdict(list)
+        alternatives: set[str] = set()
         near: list[NearMiss] = []
         for done, (owner, result) in enumerate(round_results(session, round_row.id), start=1):
             if cancel is not None and cancel():
@@ -281,6 +285,8 @@ def round_overview(
             row = by_id[owner]
             for item in result.get("criteria", ()):
                 titles.setdefault(item["id"], item.get("title", ""))
+                if item.get("kind") in NOT_FAILING_KINDS:
+                    alternatives.add(item["id"])
                 state = item.get("state")
                 states[item["id"]][state] += 1
                 if state == CriterionState.UNMET:
@@ -301,7 +307,9 @@ def round_overview(
                 )
             if progress is not None:
                 progress(done, len(rows))
-    return _overview(round_row.name, rows, decided_by, codes, titles, states, unmet_usccs, near)
+    return _overview(
+        round_row.name, rows, decided_by, codes, titles, states, unmet_usccs, near, alternatives
+    )
 
 
 def _overview(
@@ -313,6 +321,7 @@ def _overview(
     states: Mapping[str, Counter[str]],
     unmet_usccs: Mapping[str, list[str]],
     near: list[NearMiss],
+    alternatives: set[str],
 ) -> RoundOverview:
     regions: Counter[str] = Counter()
     cities: dict[str, Counter[str]] = defaultdict(Counter)
@@ -333,6 +342,7 @@ def _overview(
             unknown=states[cid][CriterionState.UNKNOWN],
             manual=states[cid][CriterionState.MANUAL],
             unmet_usccs=tuple(unmet_usccs.get(cid, ())),
+            alternative=cid in alternatives,
         )
         for cid, title in titles.items()
     )

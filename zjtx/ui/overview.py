@@ -164,9 +164,10 @@ class OverviewPage(QWidget):
         self.verdict_chart.set_data(
             [verdict_text(v) for v in verdicts], [overview.by_verdict[v] for v in verdicts]
         )
-        failing = sorted((c for c in overview.criteria if c.unmet), key=lambda c: (-c.unmet, c.id))[
-            :CRITERIA_SHOWN
-        ]
+        failing = sorted(
+            (c for c in overview.criteria if c.unmet and not c.alternative),
+            key=lambda c: (-c.unmet, c.id),
+        )[:CRITERIA_SHOWN]
         self.criteria_shown = failing
         self.criteria_chart.set_data([c.label for c in failing], [c.unmet for c in failing])
         self.score_chart.setVisible(overview.scored)
