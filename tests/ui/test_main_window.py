@@ -267,6 +267,26 @@ def test_closing_during_an_export_asks_first(qtbot, window, service, sample_json
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
 
 
+def test_closing_with_an_opinion_typed_but_not_saved_asks_first(
+    qtbot, window, service, sample_json
+):
+    """A decision and opinion typed but not saved keep the window open with a question:
+    返回保存 keeps it, 丢弃并退出 closes it."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    _select(qtbot, window, service.list_applicants(ROUND)[0].uscc)
+    window.review.opinion.setPlainText("请补充审计报告")
+    assert window.close() is False
+    question = window.close_question
+    assert "有 1 家企业的决定或意见已填写但尚未保存" in question.text()
+    keep = next(b for b in question.buttons() if b.text() == "返回保存")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert window.isVisible() and window.review.opinion.toPlainText() == "请补充审计报告"
+    assert window.close() is False
+    drop = next(b for b in window.close_question.buttons() if b.text() == "丢弃并退出")
+    qtbot.mouseClick(drop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=TIMEOUT)
+
+
 def test_closing_when_idle_asks_nothing(qtbot, window):
     """With nothing running the window just closes."""
     assert window.close() is True

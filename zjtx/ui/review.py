@@ -374,6 +374,10 @@ class ReviewPane(QWidget):
         self._apply_read_only()
         self._load_panel_positions(state)
 
+    def unsaved(self) -> int:
+        """How many applicants have a decision or opinion typed but not saved."""
+        return len(self.drafts) + (self._typed() is not None)
+
     def _typed(self) -> Draft | None:
         """The decision and opinion typed on the applicant shown but not saved, or None."""
         if self.state is None:
