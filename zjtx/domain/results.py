@@ -33,6 +33,10 @@ class CriterionKind(StrEnum):
     INFO = "info"  # shown for information (e.g. priority notes), never decides
 
 
+# Kinds whose unmet state fails no applicant by itself: an alternative (直通) route, a note.
+NOT_FAILING_KINDS = frozenset({CriterionKind.ROUTE, CriterionKind.INFO})
+
+
 @dataclass(frozen=True, slots=True)
 class Confirmation:
     """An evaluator's decision on one criterion: confirms a judgement item or overrides a state.

@@ -14,7 +14,7 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import Decision
 from zjtx.domain.region import division_order
 from zjtx.domain.region import place as place_of
-from zjtx.domain.results import CriterionKind, CriterionState, Evaluation, Verdict
+from zjtx.domain.results import NOT_FAILING_KINDS, CriterionState, Evaluation, Verdict
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
@@ -411,7 +411,7 @@ def _unmet_criteria(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
     counts: Counter[str] = Counter()
     for item in items:
         for criterion in item.evaluation.criteria:
-            if criterion.kind in (CriterionKind.ROUTE, CriterionKind.INFO):
+            if criterion.kind in NOT_FAILING_KINDS:
                 continue
             if criterion.state == CriterionState.UNMET:
                 counts[f"{criterion.id} {criterion.title}"] += 1

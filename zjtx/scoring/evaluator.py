@@ -17,6 +17,7 @@ from weakref import ref
 
 from zjtx.domain.applicant import Applicant, values_hash
 from zjtx.domain.results import (
+    NOT_FAILING_KINDS,
     Confirmation,
     CriterionKind,
     CriterionResult,
@@ -542,7 +543,7 @@ def _verdict_reasons(verdict: Verdict, run: _Run) -> tuple[str, ...]:
         return ()
     reasons = []
     for c in run.rulebook.criteria:
-        if c.kind in (CriterionKind.ROUTE, CriterionKind.INFO):
+        if c.kind in NOT_FAILING_KINDS:
             continue
         state = run.decisions[c.id].state
         if verdict == Verdict.NOT_QUALIFIED:

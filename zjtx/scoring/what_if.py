@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.labels import CriterionState, Verdict
-from zjtx.domain.results import Confirmation
+from zjtx.domain.results import NOT_FAILING_KINDS, Confirmation
 from zjtx.domain.results import Evaluation as DomainEvaluation
 
 FAILING = (CriterionState.UNMET, CriterionState.UNKNOWN, CriterionState.MANUAL)
@@ -18,7 +18,6 @@ PASSING = (CriterionState.MET, CriterionState.NA)
 _SEVERITY = {CriterionState.UNMET: 0, CriterionState.UNKNOWN: 1, CriterionState.MANUAL: 2}
 # Kinds of criteria whose failure does not by itself fail an applicant (an alternative route,
 # a note): never the deciding reason, and not listed against an absent counterpart.
-NOT_FAILING_KINDS = ("route", "info")
 # How far a verdict is from passing: a change up this scale is a worsening.
 _VERDICT_RANK = {str(Verdict.QUALIFIED): 0, str(Verdict.PENDING): 1, str(Verdict.NOT_QUALIFIED): 2}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zjtx.domain.labels import Decision, ReviewStatus
-from zjtx.domain.results import CriterionKind, CriterionState, Verdict
+from zjtx.domain.results import NOT_FAILING_KINDS, CriterionKind, CriterionState, Verdict
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store.dto import ReviewState
 from zjtx.store.errors import ReviewRuleError
@@ -57,17 +57,16 @@ def template_placeholders(template: str) -> list[str]:
     return names
 
 
-# The criteria an opinion names, as the verdict's reasons do: a 直通 alternative or a note
-# never fails or holds up a verdict by itself, and a scored item unmet only lowers the score.
-_OPEN_KINDS = frozenset({CriterionKind.REQUIREMENT.value, CriterionKind.SCORE.value})
-_FAILING_KINDS = frozenset({CriterionKind.REQUIREMENT.value})
-
-
 def _criteria_text(criteria: list[dict[str, Any]], *states: str, gaps: bool = False) -> str:
-    kinds = _FAILING_KINDS if CriterionState.UNMET in states else _OPEN_KINDS
+    # The criteria an opinion names, as the verdict's reasons do: a 直通 alternative or a note
+    # never fails or holds up a verdict by itself, and a scored item unmet only lowers the score.
+    failing = CriterionState.UNMET in states
     parts = []
     for c in criteria:
-        if c["state"] not in states or c.get("kind", CriterionKind.REQUIREMENT.value) not in kinds:
+        kind = c.get("kind", CriterionKind.REQUIREMENT)
+        if c["state"] not in states or kind in NOT_FAILING_KINDS:
+            continue
+        if failing and kind != CriterionKind.REQUIREMENT:
             continue
         text = f"{c['id']} {c['title']}"
         if gaps and c.get("gap"):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from zjtx.domain import region as places
 from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
+from zjtx.domain.results import NOT_FAILING_KINDS
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division, load_classification
 from zjtx.store.bulk import gc_paused
 from zjtx.store.common import Cancel, Progress, find_round
@@ -33,9 +34,6 @@ NO_PLACE = "未填写"  # the region bucket of applicants who gave no province
 NO_DECISION = "none"  # the decision bucket of the undecided (as `round show --decision none`)
 NOT_EVALUATED = "none"
 SCORE_STEP = Decimal(10)
-# Kinds of criteria whose failure does not by itself fail an applicant (an alternative route,
-# a note): an applicant failing only those is not a near-miss.
-NOT_FAILING_KINDS = ("route", "info")
 
 
 @dataclass(frozen=True, slots=True)
