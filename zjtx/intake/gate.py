@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -12,16 +11,21 @@ from typing import Any
 from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
-from zjtx.intake.cell_text import clean_text, control_characters, shown_text
+from zjtx.intake.cell_text import clean_text, control_characters, normalise_text, shown_text
 from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
-from zjtx.intake.values import MAX_MAGNITUDE, USCC_LENGTH, is_placeholder, reading_note, tidy
+from zjtx.intake.values import (
+    CODE_DRESSING,
+    MAX_MAGNITUDE,
+    USCC_LENGTH,
+    is_placeholder,
+    reading_note,
+    tidy,
+)
 
 REVENUE_MIN = Decimal(1)  # 万元: below this a 元 column was probably read as 万元
 REVENUE_MAX = Decimal(10) ** 7  # 万元 (1,000 亿元)
 GROWTH_LIMIT = Decimal(300)  # percent
-# What a code was read without: an apostrophe, a note in brackets, group separators (values).
-_CODE_DRESSED = re.compile(r"[-(（'’‘]")
 # A text field without a max_length (an overlay's) still has one; so does a number's range.
 TEXT_LIMIT = 200
 NUMBER_LIMIT = 10**MAX_MAGNITUDE
@@ -215,7 +219,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         )
     elif code is not None:
         raw = _raw(record, "uscc")
-        if raw and len(code) == USCC_LENGTH and _CODE_DRESSED.search(raw):
+        # What the code was read without (values.CODE_DRESSING): the same search, on the raw.
+        if raw and len(code) == USCC_LENGTH and CODE_DRESSING.search(normalise_text(raw).upper()):
             record.add(
                 "uscc-tidied",
                 Severity.INFO,

@@ -97,7 +97,7 @@ ZERO_AMOUNT = Decimal(0)
 _FOREIGN_CURRENCY = re.compile(r"[$€£]|美元|欧元|港元|港币|日元|英镑|USD|EUR|HKD|JPY|GBP", re.I)
 # Around a code, what is not the code: the apostrophe that keeps a number as text in Excel, a
 # note in brackets (（三证合一）), group separators.
-_CODE_DRESSING = re.compile(r"^[’'‘]|[(（][^)）]*[)）]$|(?<=[0-9A-Z])-(?=[0-9A-Z])")
+CODE_DRESSING = re.compile(r"^[’'‘]|[(（][^)）]*[)）]$|(?<=[0-9A-Z])-(?=[0-9A-Z])")
 USCC_LENGTH = 18  # characters of a 统一社会信用代码
 _SEAL_NOTE = re.compile(r"\s*[(（](?:盖章|公章|签章|盖公章)[)）]\s*$")
 # A number as Excel shows it when too wide for its column (9.13201E+17): its digits are gone.
@@ -722,7 +722,7 @@ def _text_converter(spec: FieldSpec) -> Converter:
                         )
                     # The code has capitals only; the gate notes a code written in small ones.
                     value = value.upper()
-                    tidied = _CODE_DRESSING.sub("", value)
+                    tidied = CODE_DRESSING.sub("", value)
                     if len(tidied) == USCC_LENGTH and len(value) != USCC_LENGTH:
                         # Converters are pure: the gate, which has the raw text, notes it.
                         value = tidied
