@@ -479,24 +479,22 @@ class Registry:
         """Recognitions held whose validity ends in ``year`` (a 2024 recognition of 3 years
         is due in 2027), by region and name; not one whose enterprise holds the title again
         from a later year (复核通过, recognised anew)."""
+        held = [RegistryEntry.status.in_(HOLDING)]
+        if title:
+            held.append(RegistryEntry.title == RegistryTitle.parse(title).value)
         with self.store.session() as session:
             # A national and a provincial recognition of one title are two recognitions.
             later = {
                 (e.title, e.level, key): e.year
-                for e in sorted(
-                    current_entries(session, RegistryEntry.status.in_(HOLDING)),
-                    key=lambda e: e.year,
-                )
+                for e in sorted(current_entries(session, *held), key=lambda e: e.year)
                 for key in (e.uscc, e.name_key)
                 if key
             }
             query = (
                 current_query(RegistryEntry, Evaluator.name)
                 .join(Evaluator, Evaluator.id == RegistryEntry.created_by_id)
-                .where(RegistryEntry.valid_until == year, RegistryEntry.status.in_(HOLDING))
+                .where(RegistryEntry.valid_until == year, *held)
             )
-            if title:
-                query = query.where(RegistryEntry.title == RegistryTitle.parse(title).value)
             query = query.order_by(
                 RegistryEntry.title,
                 RegistryEntry.city,
