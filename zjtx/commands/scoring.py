@@ -30,6 +30,7 @@ from zjtx.scoring import (
     score_applicants,
 )
 from zjtx.scoring.api import check_scoring, score_each
+from zjtx.scoring.definitions import describe_applies
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.installing import installed_lines, origin_of, origin_text
 from zjtx.scoring.notice_definitions import AppliedNotice, Notice
@@ -192,7 +193,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             b.id,
             b.title,
             b.instrument.get("number", ""),
-            "；".join(a.describe() for a in b.applies),
+            describe_applies(b.applies),
             f"{len(b.criteria)} 条"
             + (f"（{len(b.unverified_items())} 条未核实）" if b.unverified_items() else ""),
             origin_text("rulebooks", b.id),
@@ -206,7 +207,7 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
             o.id,
             o.title,
             o.extends,
-            "；".join(a.describe() for a in o.applies),
+            describe_applies(o.applies),
             o.grade,
             origin_text("overlays", o.id),
         )
@@ -325,7 +326,7 @@ def cmd_rulebook_show(args: argparse.Namespace) -> int:
     print(f"依据：《{ins.get('title')}》{ins.get('number')} {ins.get('annex', '')}")
     if ins.get("note"):
         print(f"说明：{ins['note']}")
-    print("适用：" + "；".join(a.describe() for a in book.applies))
+    print("适用：" + describe_applies(book.applies))
     if book.scored:
         print(f"满分 {format_number(book.max_score)} 分，及格线 {format_number(book.pass_line)} 分")
     for group in book.groups.values():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -66,6 +66,11 @@ class Applicability:
         if self.end is None:
             return f"{self.start.isoformat()} 起（{types}）"
         return f"{self.start.isoformat()} 至 {self.end.isoformat()}（{types}）"
+
+
+def describe_applies(applies: Iterable[Applicability]) -> str:
+    """The rounds a rulebook or overlay applies to, each range described, joined by ；."""
+    return "；".join(a.describe() for a in applies)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from zjtx.scoring.definitions import (
     BUNDLED,
     INSTALLED,
     bundled_dir,
+    describe_applies,
     header_of,
     source_files,
     version_key,
@@ -132,7 +133,7 @@ def check_file(path: Path) -> FileCheck:
 
 def _rulebook_summary(path: Path) -> str:
     book = load_rulebook_file(path, name_is_id=False)
-    applies = "；".join(a.describe() for a in book.applies)
+    applies = describe_applies(book.applies)
     return (
         f"评价标准 {book.id}《{book.title}》版本 {book.version}：{len(book.criteria)} 条条目，"
         f"适用 {applies}"

@@ -12,7 +12,14 @@ from typing import Any
 from zjtx.domain.labels import ApplicationType
 from zjtx.paths import DATA_DIR_ENV
 from zjtx.scoring.conditions import Cond, CriterionRef
-from zjtx.scoring.definitions import APPLICATION_TYPES, TIERS, Overlay, Rulebook, installed_state
+from zjtx.scoring.definitions import (
+    APPLICATION_TYPES,
+    TIERS,
+    Overlay,
+    Rulebook,
+    describe_applies,
+    installed_state,
+)
 from zjtx.scoring.errors import DataFileError, UnknownNameError
 from zjtx.scoring.loader import list_rulebook_ids, load_overlay, load_rulebook
 from zjtx.scoring.notices import (
@@ -130,7 +137,7 @@ def check_overlay_for_round(overlay_id: str, rulebook_id: str, round_date: date)
     """The overlay, after checking it extends this rulebook and covers the round date."""
     overlay = load_overlay(overlay_id)
     if not overlay.applies_on(round_date):
-        ranges = "；".join(a.describe() for a in overlay.applies)
+        ranges = describe_applies(overlay.applies)
         raise NoRulebookError(
             f"省级规则“{overlay.title}”（{overlay_id}）只适用于{ranges}的批次，"
             f"不适用于 {round_date.isoformat()} 的批次"

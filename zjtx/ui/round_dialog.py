@@ -69,6 +69,7 @@ class NewRoundDialog(QDialog):
     def _mark_overlays(self) -> None:
         """Provincial rules that do not cover the round's date are greyed out, saying the
         dates they do cover (creating the round with one would be refused)."""
+        from zjtx.scoring.definitions import describe_applies
         from zjtx.scoring.rulebook import load_overlay, overlay_title
 
         chosen = self.round_date.date()
@@ -78,7 +79,7 @@ class NewRoundDialog(QDialog):
             overlay_id = self.overlay.itemData(index)
             overlay = load_overlay(overlay_id)
             fits = overlay.applies_on(when)
-            ranges = "；".join(a.describe() for a in overlay.applies)
+            ranges = describe_applies(overlay.applies)
             self.overlay.setItemText(
                 index, overlay_title(overlay_id) + ("" if fits else "（不适用于所选日期）")
             )
