@@ -300,11 +300,12 @@ def _text_number(
         raise _number_unreadable(spec, text, written or raw) from None
 
 
+# A unit in brackets after a figure (3200（万元）, 186（人）; normalised text): the figure's unit.
+_BRACKETED_UNIT = re.compile(r"^(.*\d\.?)\s*\(([^()]+)\)$")
+_UNIT_WORDS = frozenset({*MONEY_UNITS, *COUNT_WORDS, "%"})
 # A figure with a note after it (186（含劳务派遣12人）) and an estimate (约186人, 3000余万元):
 # the note may change what the figure counts and an estimate is no figure, so both are refused
 # saying so rather than as text that is no number.
-_BRACKETED_UNIT = re.compile(r"^(.*\d\.?)\s*\(([^()]+)\)$")
-_UNIT_WORDS = frozenset({*MONEY_UNITS, *COUNT_WORDS, "%"})
 _FIGURE_NOTE = re.compile(r"^(.+?)\s*[(（][^()（）]+[)）]$")
 _ESTIMATE = re.compile(r"^(?:大约|约|预计|估计|预估|近)|(?:左右|余|多)(?=\D*$)")
 
