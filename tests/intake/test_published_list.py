@@ -258,3 +258,13 @@ def test_a_headerless_sheet_of_another_table_and_a_hidden_only_list_are_not_read
     refused = read_published_list(_book(tmp_path / "b.xlsx", hidden, hidden=("草稿",)))
     assert [p.code for p in refused.problems] == ["list-name-column-missing"]
     assert "只有隐藏的工作表“草稿”列有企业" in refused.problems[0].message
+
+
+def test_a_year_that_is_no_year_is_named_and_quoted_short(tmp_path):
+    """A 原认定年度 that is no year is refused naming the row, quoting 5,000 characters of
+    digits cut short with their length."""
+    rows = [["序号", "企业名称", "原认定年度"], [1, "甲科技有限公司", "9" * 5000]]
+    result = read_published_list(_book(tmp_path / "a.xlsx", {"名单": rows}))
+    assert [(p.code, p.row) for p in result.problems] == [("list-year-unreadable", 2)]
+    message = result.problems[0].message
+    assert "不是年份" in message and "（共 5000 个字符）" in message and len(message) < 200

@@ -13,7 +13,7 @@ from typing import Any
 from zjtx.domain.names import normalise_name
 from zjtx.domain.region import is_division
 from zjtx.domain.uscc import validate_uscc
-from zjtx.intake.cell_text import control_characters
+from zjtx.intake.cell_text import control_characters, shown_text
 from zjtx.intake.headers import clean
 from zjtx.intake.sheet_data import FileProblem, SheetData
 from zjtx.intake.workbook import detect_kind, read_workbook
@@ -372,7 +372,7 @@ def _read_rows(
             result.problems.append(
                 ListProblem(
                     "list-year-unreadable",
-                    f"企业 “{name}” 的{result.year_header}“{year_text}”不是年份：请写 4 位年份，"
+                    f"企业 “{name}” 的{result.year_header}“{shown_text(year_text)}”不是年份：请写 4 位年份，"
                     "如 2023",
                     **at,
                 )
