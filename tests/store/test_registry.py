@@ -303,8 +303,11 @@ def test_a_revoked_or_only_published_title_is_named_as_such_in_a_round(service, 
     ]
     result = service.import_file("2025小巨人", make_file(tmp_path / "r.xlsx", applicants))
     said = {i.uscc: i.message for i in result.issues if i.code == "registry-declared-not-on-record"}
-    assert "2022 年省级专精特新中小企业（已撤销），该称号已撤销" in said[make_uscc(1)]
-    assert "2025 年省级专精特新中小企业（公示中），仅见于公示名单，未见认定" in said[make_uscc(2)]
+    # (The lists give no codes, so each record is named as matched by name and place.)
+    assert "2022 年省级专精特新中小企业（已撤销）（该名单未列" in said[make_uscc(1)]
+    assert "对应），该称号已撤销" in said[make_uscc(1)]
+    assert "2025 年省级专精特新中小企业（公示中）（该名单未列" in said[make_uscc(2)]
+    assert "对应），仅见于公示名单，未见认定" in said[make_uscc(2)]
 
 
 def test_a_name_only_record_of_another_city_is_not_the_applicant(service, tmp_path):
@@ -527,3 +530,22 @@ def test_a_recognised_recommendation_cannot_be_withdrawn_while_registered(servic
     )
     _decide(service, "2026创新型", 1, "reject")
     assert service.review_state("2026创新型", make_uscc(1)).decision == "reject"
+
+
+def test_a_warning_resting_on_a_name_only_record_says_so(service, tmp_path):
+    """A record matched by name and place only (its list gave no code) is named as such in
+    the warning it gives, so the evaluator knows to check it is the same enterprise; a record
+    matched by code is not."""
+    names = list_names(2)
+    _import(service, write_list(tmp_path / "名.xlsx", names[:1]), year=2024)
+    coded = write_list(tmp_path / "码.xlsx", names[1:], usccs=[make_uscc(2)])
+    _import(service, coded, year=2024)
+    service.create_round("2025小巨人", tier="little-giant", round_date=date(2025, 6, 1))
+    applicants = [
+        make_applicant(1, name=names[0], holds_srdi=False),
+        make_applicant(2, name=names[1], holds_srdi=False),
+    ]
+    result = service.import_file("2025小巨人", make_file(tmp_path / "r.xlsx", applicants))
+    said = {i.uscc: i.message for i in result.issues if i.code == "registry-declared-contradicted"}
+    assert "（该名单未列信用代码，按企业名称和所在地对应）" in said[make_uscc(1)]
+    assert "信用代码" not in said[make_uscc(2)].split("但培育库中有")[1]

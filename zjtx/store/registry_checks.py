@@ -59,7 +59,8 @@ DECLARED_CODES = ("registry-declared-contradicted", "registry-declared-not-on-re
 # other warnings: a round last checked under a lower number asks to be checked again. (On a
 # shared PostgreSQL every workstation should take that update: an older zjtx importing into
 # a round does not lower its number.)
-REGISTRY_CHECKS = 2
+REGISTRY_CHECKS = 3
+NAME_ONLY = "（该名单未列信用代码，按企业名称和所在地对应）"
 
 
 def _describe(entry: _Entry) -> str:
@@ -68,7 +69,9 @@ def _describe(entry: _Entry) -> str:
         f"{RegistryTitle.label_of(entry.title)}（{RegistryStatus.label_of(entry.status)}"
     )
     # A revoked or merely published recognition has no validity to speak of.
-    return f"{head}，有效期至 {entry.valid_until} 年）" if entry.status in HOLDING else f"{head}）"
+    text = f"{head}，有效期至 {entry.valid_until} 年）" if entry.status in HOLDING else f"{head}）"
+    # Matched without a code, the record may be a namesake: the evaluator should know.
+    return text if entry.uscc else text + NAME_ONLY
 
 
 def _lapse(entry: _Entry) -> str:
