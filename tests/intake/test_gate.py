@@ -77,6 +77,24 @@ def test_duplicate_across_files_in_one_batch(tmp_path):
     assert "b.xlsx" in result.issues[0].message
 
 
+def test_a_duplicate_says_whether_the_two_rows_carry_the_same_data(tmp_path):
+    """A code repeated with the same data says either copy may go; repeated with other data
+    (a corrected file beside the original) it names the fields that differ, so the evaluator
+    knows which file to keep is a question of fact."""
+    head = [*HEAD, "2025年营业收入（万元）", "2025年研发费用（万元）"]
+    first = write_xlsx(
+        tmp_path / "a.xlsx", [head, ["甲公司", CODE_A, 100, 5], ["乙公司", CODE_B, 80, 4]]
+    )
+    second = write_xlsx(
+        tmp_path / "b.xlsx", [head, ["甲公司", CODE_A, 100, 5], ["乙公司", CODE_B, 90, 4]]
+    )
+    said = {(i.file, i.uscc): i.message for i in read(first, second).issues}
+    assert "两处数据相同：保留其中一处即可" in said[("a.xlsx", CODE_A)]
+    assert (
+        "两处数据不同（上年度营业收入）：请核实哪一处准确，删除另一处" in said[("b.xlsx", CODE_B)]
+    )
+
+
 def test_impossible_values_are_errors(tmp_path):
     """Negative revenue, 主营 > 营业收入, 主导产品 > 营业收入, 研发费用 > 营业收入 and 负债
     without 资产 block."""

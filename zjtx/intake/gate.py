@@ -434,8 +434,10 @@ def computed_ratio(values: dict[str, object], ratio: str, year: int) -> Decimal 
     return None
 
 
-def check_duplicates(records: Iterable[Record]) -> None:
-    """The same 统一社会信用代码 twice in a batch: an error on every row, naming the others."""
+def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> None:
+    """The same 统一社会信用代码 twice in a batch: an error on every row, naming the others and
+    whether they carry the same data (either may go) or which fields differ (a corrected copy
+    beside the original: which to keep is a question of fact)."""
     by_code: dict[str, list[Record]] = {}
     for record in records:
         code = record.values.get("uscc")
@@ -444,12 +446,23 @@ def check_duplicates(records: Iterable[Record]) -> None:
     for code, group in by_code.items():
         if len(group) < 2:
             continue
+        keys = set().union(*(r.values.keys() for r in group))
+        first = group[0].values
+        differ = [k for k in keys if any(r.values.get(k) != first.get(k) for r in group)]
+        if differ:
+            labels = sorted(
+                (catalogue.get(k).relative_label() if k in catalogue else k) for k in differ
+            )
+            shown = "、".join(labels[:3]) + (f"等 {len(labels)} 项" if len(labels) > 3 else "")
+            advice = f"两处数据不同（{shown}）：请核实哪一处准确，删除另一处"
+        else:
+            advice = "两处数据相同：保留其中一处即可"
         for record in group:
             others = "；".join(_where(other) for other in group if other is not record)
             record.add(
                 "uscc-duplicate",
                 Severity.ERROR,
-                f"统一社会信用代码“{code}”在本批次中重复出现（另见 {others}）：请删除重复的行",
+                f"统一社会信用代码“{code}”在本批次中重复出现（另见 {others}），{advice}",
                 field_key="uscc",
             )
 

@@ -195,7 +195,7 @@ def read_applicants(
     all_records = [record for _, records in per_file for record in records]
     for record in all_records:
         check_record(record, catalogue)
-    check_duplicates(all_records)
+    check_duplicates(all_records, catalogue)
     for file_result, records in per_file:
         for record in records:
             file_result.issues.extend(record.issues)
