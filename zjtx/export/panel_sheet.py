@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from zjtx.export.excel import _new_workbook, _table_sheet
+from zjtx.export.excel import POINTS_FORMAT, _new_workbook, _table_sheet
 from zjtx.export.pdf_common import Cell, build_document, grid, para
 from zjtx.files import write_atomically
 from zjtx.store.panel_positions import AGGREGATION_LABELS, MemberInfo
@@ -19,6 +20,7 @@ from zjtx.store.panels import Panels
 
 FIXED_COLUMNS = ("序号", "企业名称", "统一社会信用代码", "条目", "条目名称")
 TAIL_COLUMNS = ("一致性", "汇总评分", "最终决定")
+WORKBOOK_TAIL = ("一致性", "汇总评分", "汇总说明", "最终决定")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,23 @@ class SheetRow:
     agreement: str
     aggregate: str
     decision: str
+    stances: tuple[str, ...] = ()
+    points: tuple[Decimal | None, ...] = ()
+    aggregate_value: Decimal | None = None
+    aggregate_note: str = ""
 
     def cells(self) -> tuple[Any, ...]:
+        """The row as printed: each member's position with its points in words."""
         return (self.number, self.name, self.uscc, self.criterion, self.title,
                 *self.positions, self.agreement, self.aggregate, self.decision)  # fmt: skip
+
+    def workbook_cells(self) -> tuple[Any, ...]:
+        """The row in the workbook: each member's stance and points apart, the points and
+        the aggregate as numbers a chair can sum and sort."""
+        members = [value for pair in zip(self.stances, self.points, strict=True) for value in pair]
+        return (self.number, self.name, self.uscc, self.criterion, self.title, *members,
+                self.agreement, self.aggregate_value, self.aggregate_note or None,
+                self.decision)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +70,12 @@ class PanelSheet:
         return (*FIXED_COLUMNS, *(f"{m.name}（{m.role_label}）" for m in self.members),
                 *TAIL_COLUMNS)  # fmt: skip
 
+    @property
+    def workbook_columns(self) -> tuple[str, ...]:
+        members = [f"{m.name}（{m.role_label}）｜{part}" for m in self.members
+                   for part in ("表态", "评分")]  # fmt: skip
+        return (*FIXED_COLUMNS, *members, *WORKBOOK_TAIL)
+
 
 def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelSheet:
     """The sheet of a round: applicants in 统一社会信用代码 order, their judgement items."""
@@ -63,6 +84,10 @@ def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelS
     for number, view in enumerate(panels.round_positions(round_name), 1):
         decision = f"{view.decision_text}（{view.decided_by}）" if view.decision else "未决定"
         for item in view.criteria:
+            value = item.aggregate.value if item.aggregate is not None else None
+            note = "；".join(
+                t for t in (item.aggregate.how if item.aggregate else "", item.points_allowed) if t
+            )
             rows.append(
                 SheetRow(
                     number,
@@ -74,6 +99,10 @@ def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelS
                     item.agreement_label,
                     item.aggregate_text("—"),
                     decision,
+                    tuple(p.stance for p in item.positions),
+                    tuple(None if p.recused else p.points for p in item.positions),
+                    value,
+                    note,
                 )
             )
     return PanelSheet(info.round_name, AGGREGATION_LABELS[info.aggregation], info.members,
@@ -83,8 +112,12 @@ def panel_sheet_of(panels: Panels, round_name: str, made_at: datetime) -> PanelS
 def write_panel_sheet_xlsx(sheet: PanelSheet, path: Path) -> Path:
     """The sheet as one Excel sheet with a frozen filterable header (atomic write)."""
     workbook = _new_workbook(sheet.made_at)
-    widths = [6, 28, 22, 10, 24, *([16] * len(sheet.members)), 12, 30, 18]
-    _table_sheet(workbook, "专家评分汇总表", sheet.columns, [r.cells() for r in sheet.rows], widths)
+    widths = [6, 28, 22, 10, 24, *([10, 8] * len(sheet.members)), 12, 10, 30, 18]
+    points = {5 + 2 * i + 1 for i in range(len(sheet.members))}
+    points.add(5 + 2 * len(sheet.members) + 1)
+    rows = [r.workbook_cells() for r in sheet.rows]
+    _table_sheet(workbook, "专家评分汇总表", sheet.workbook_columns, rows, widths,
+                 formats=dict.fromkeys(points, POINTS_FORMAT))  # fmt: skip
     return write_atomically(Path(path), workbook.save)
 
 

@@ -33,10 +33,15 @@ class Aggregate:
 
     @property
     def text(self) -> str:
+        return "—" if self.value is None else f"{self.value}（{self.how}）"
+
+    @property
+    def how(self) -> str:
+        """How the value was reached ("算术平均，3 人"); "" when nobody gave points."""
         if self.value is None:
-            return "—"
-        how = "去掉一个最高分和一个最低分后平均" if self.dropped else "算术平均"
-        return f"{self.value}（{how}，{len(self.used)} 人）"
+            return ""
+        rule = "去掉一个最高分和一个最低分后平均" if self.dropped else "算术平均"
+        return f"{rule}，{len(self.used)} 人"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -165,13 +170,18 @@ class Position:
     recused: bool = False
 
     @property
-    def label(self) -> str:
+    def stance(self) -> str:
+        """The position without its points: 符合, 不符合, 未表态 or 回避."""
         if self.recused:
             return "回避"
         if self.met is None:
             return "未表态"
-        text = "符合" if self.met else "不符合"
-        return text + (f"（{self.points} 分）" if self.points is not None else "")
+        return "符合" if self.met else "不符合"
+
+    @property
+    def label(self) -> str:
+        shown = self.points is not None and not self.recused and self.met is not None
+        return self.stance + (f"（{self.points} 分）" if shown else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {
