@@ -549,3 +549,19 @@ def test_a_warning_resting_on_a_name_only_record_says_so(service, tmp_path):
     said = {i.uscc: i.message for i in result.issues if i.code == "registry-declared-contradicted"}
     assert "（该名单未列信用代码，按企业名称和所在地对应）" in said[make_uscc(1)]
     assert "信用代码" not in said[make_uscc(2)].split("但培育库中有")[1]
+
+
+def test_a_recognition_list_names_the_publicised_enterprises_it_leaves_out(service, tmp_path):
+    """A 认定 list following a 公示 list of the same title and year notes the enterprises
+    publicised but not recognised (withdrawn after objections, or in another list): they stay
+    公示中, which the evaluator should know rather than find years later."""
+    names = list_names(4)
+    _import(service, write_list(tmp_path / "公示.xlsx", names), year=2025, status="publicity")
+    result = _import(service, write_list(tmp_path / "认定.xlsx", names[:2]), year=2025)
+    assert result.superseded == 2
+    [note] = [n for n in result.notes if "公示" in n]
+    assert note.startswith("2 家企业见于 2025 年专精特新中小企业公示名单，但不在本认定名单中")
+    assert names[2] in note and names[3] in note and names[0] not in note
+    # A list of another year says nothing of them.
+    other = _import(service, write_list(tmp_path / "2024.xlsx", names[:1]), year=2024)
+    assert not [n for n in other.notes if "公示" in n]

@@ -91,6 +91,7 @@ class _ImportPlan:
     problems: list[ListProblem] = field(default_factory=list)
     unchanged: int = 0
     round_id: int | None = None  # the round whose recommendations this is
+    left_notes: list[str] = field(default_factory=list)
 
     def build(self, entries: list[_Entry]) -> None:
         from zjtx.intake.published_list import ListProblem
@@ -194,6 +195,29 @@ class _ImportPlan:
                             "registry-uscc-attach",
                             note,
                         )
+        self._publicity_left(entries)
+
+    def _publicity_left(self, entries: list[_Entry]) -> None:
+        """A 认定 list that recognises some of a 公示 list of its title and year: a note
+        naming the publicised enterprises it leaves 公示中 (withdrawn, or in another list)."""
+        if self.status != RegistryStatus.RECOGNISED.value:
+            return
+        key = (self.title, self.level, self.year)
+        publicised = [
+            e for e in entries
+            if (e.title, e.level, e.year) == key and e.status == RegistryStatus.PUBLICITY.value
+        ]  # fmt: skip
+        taken = {id(e) for e in self.replaced if e is not None}
+        if not any(id(e) in taken for e in publicised):
+            return  # not the 认定 of that 公示: another batch, another place
+        left = [e.name for e in publicised if id(e) not in taken]
+        if left:
+            shown = "、".join(left[:5]) + (f" 等 {len(left)} 家" if len(left) > 5 else "")
+            self.left_notes.append(
+                f"{len(left)} 家企业见于 {self.year} 年{RegistryTitle.label_of(self.title)}"
+                f"公示名单，但不在本认定名单中，仍记为“公示中”：{shown}；如其认定见于另一份名单，"
+                "请一并导入"
+            )
 
     def _revoke(self, row: ListRow, mine: list[_Entry]) -> None:
         """A 撤销 list's row: a new state 已撤销 of the recognition of the title it revokes,
@@ -292,6 +316,7 @@ class _ImportPlan:
             notes=(
                 *self._title_notes(),
                 *(f"{n.where()}：{n.message}" for n in published.notes),
+                *self.left_notes,
             ),
         )
         if result.changed_nothing:
