@@ -421,3 +421,33 @@ def test_tables_of_a_round_are_headed_by_its_name_or_the_one_given(tmp_path, mon
     ]
     assert main(argv) == 0
     assert "2025年第二批专精特新（2025年5月1日）" in flat_text(publicity)
+
+
+def test_a_round_no_installed_standard_covers_any_longer_is_refused_plainly(
+    tmp_path, monkeypatch, capsys
+):
+    """A corrected standard installed with an end date before the round's date leaves the
+    round without one: `zjtx report` and `zjtx summary` say which enterprise cannot be
+    evaluated and why (as 重新评价 does), write no file and report no unexpected error."""
+    from tests.store.helpers import write_newer_little_giant
+
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
+    samples = Path(__file__).parents[2] / "resources" / "samples" / "applicants.json"
+    assert main(["round", "create", "六月", "--tier", "little-giant", "--date", "2026-06-01"]) == 0
+    assert main(["round", "import", "六月", str(samples)]) == 0
+    ended = write_newer_little_giant(
+        tmp_path / "lg.yaml",
+        "2026.2",
+        ("- from: 2026-04-01", "- from: 2026-04-01\n    until: 2026-05-31"),
+    )
+    assert main(["rulebook", "install", str(ended)]) == 0
+    capsys.readouterr()
+    for argv in (["report", "六月", "--out", str(tmp_path / "out")],
+                 ["summary", "六月", "--out", str(tmp_path / "汇总.pdf")]):  # fmt: skip
+        assert main(argv) == 1
+        said = capsys.readouterr().err
+        assert "无法评价企业" in said and "没有适用的评价标准" in said, said
+        assert "未预期" not in said and "未生成文件" in said
+    assert not (tmp_path / "汇总.pdf").exists() and not list(tmp_path.glob("out/*.pdf"))

@@ -218,13 +218,13 @@ def test_cancel_asked_while_the_last_chunk_is_scored_still_changes_nothing(
     assert stored_contents(sqlite_url) == before
 
 
-def test_an_applicant_that_cannot_be_scored_stops_the_rescore_as_in_one_process(
+def test_a_confirmation_its_new_rulebook_lacks_is_set_aside_the_same_on_workers(
     tmp_path: Path, roster: Path
 ) -> None:
     """A 新申报 applicant with a confirmed 2026 criterion whose stored type became 复核 (the
-    2022 rulebook has no such criterion): the error names it and says nothing was saved, the
-    same with workers as without."""
-    messages = []
+    2022 rulebook has no such criterion): the rescore evaluates it without that confirmation
+    and says so in its notes, the same with workers as without."""
+    notes = []
     for workers in (0, 2):
         url = f"sqlite:///{tmp_path / str(workers) / 'zjtx.sqlite3'}"
         _imported(url, roster)
@@ -248,14 +248,13 @@ def test_an_applicant_that_cannot_be_scored_stops_the_rescore_as_in_one_process(
                 {"uscc": target.uscc},
             )
             session.commit()
-        before = stored_contents(url)
-        with pytest.raises(StoreError) as caught:
-            service.rescore(ROUND)
+        service.rescore(ROUND)
+        evaluation = service.applicant_detail(ROUND, target.uscc).review.evaluation
         service.store.close()
-        messages.append(str(caught.value))
-        assert target.name in str(caught.value) and "数据库未改动" in str(caught.value)
-        assert stored_contents(url) == before
-    assert messages[0] == messages[1]
+        assert evaluation["rulebook"] == "little-giant-2022"
+        notes.append([n for n in evaluation["notes"] if "LG26-1a" in n])
+    assert notes[0] == notes[1] and len(notes[0]) == 1
+    assert notes[0][0].startswith("评审人对 ") and "LG26-1a" in notes[0][0].split("的确认")[0]
     assert multiprocessing.active_children() == []
 
 
@@ -419,3 +418,45 @@ def test_a_rulebook_corrected_within_its_version_is_named_so() -> None:
         "7 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 内容有修改；"
         "srdi-sme-2022 2022.1 → srdi-sme-2026 2026.1）"
     )
+
+
+def test_a_confirmation_of_a_criterion_a_newer_version_renamed_is_set_aside_and_said(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """A correction renames LG26-5, which an evaluator had confirmed: the rescore and the
+    detail still evaluate (the confirmation is not applied, and the evaluation says so, naming
+    the criterion), and the renamed item can be confirmed; nothing raises."""
+    from zjtx.paths import resource_path
+
+    service = _service(sqlite_url, 0)
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+    service.import_paths(ROUND, [resource_path("samples", "applicants.json")])
+    row = next(r for r in service.list_applicants(ROUND) if r.rulebook == "little-giant-2026")
+    service.confirm_criterion(ROUND, row.uscc, "LG26-5", "met", "协会证明", evaluator="王评审")
+    renamed = write_newer_little_giant(
+        tmp_path / "little-giant-2026.yaml", "2026.2",
+        ("id: LG26-5", "id: LG26-5m"), ("{criterion: LG26-5}", "{criterion: LG26-5m}"),
+    )  # fmt: skip
+    assert install_file(renamed)[1] is not None
+    # Before the rescore the stored evaluation has no LG26-5m: the refusal says why.
+    with pytest.raises(StoreError) as refused:
+        service.confirm_criterion(ROUND, row.uscc, "LG26-5m", "met", "协会证明", evaluator="王评审")
+    assert str(refused.value).endswith(
+        "；该企业按此前版本的评价标准评价（现行：little-giant-2026 2026.2）：请先重新评价本批次"
+        f"（zjtx round rescore {ROUND}，或窗口中的“重新评价”），再确认"
+    )
+
+    service.rescore(ROUND, evaluator="王评审")
+
+    evaluation = service.applicant_detail(ROUND, row.uscc).review.evaluation
+    states = {c["id"]: c["state"] for c in evaluation["criteria"]}
+    assert "LG26-5" not in states and states["LG26-5m"] == "manual"
+    [note] = [n for n in evaluation["notes"] if "LG26-5" in n]
+    assert note == (
+        "评审人对 LG26-5 的确认未采用：现行评价标准（little-giant-2026 2026.2）中已没有该条目，"
+        "请按现行条目重新确认"
+    )
+    service.confirm_criterion(ROUND, row.uscc, "LG26-5m", "met", "协会证明", evaluator="王评审")
+    evaluation = service.applicant_detail(ROUND, row.uscc).review.evaluation
+    assert {c["id"]: c["state"] for c in evaluation["criteria"]}["LG26-5m"] == "met"
+    service.store.close()

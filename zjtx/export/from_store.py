@@ -18,6 +18,7 @@ from zjtx.store.dto import ApplicantDetail, RoundInfo
 from zjtx.store.identity import is_system_account, load_identity
 from zjtx.store.panel_positions import JudgementItem
 from zjtx.store.panels import Panels
+from zjtx.store.scored import score_applicant
 from zjtx.store.scoring_port import Scorer
 
 
@@ -107,7 +108,9 @@ def outcome_of(scorer: Scorer, round_info: RoundInfo, detail: ApplicantDetail) -
     the evaluator code.
     """
     review, confirmations = review_info(detail)
-    evaluation = scorer(detail.applicant, round_info, confirmations)
+    # A round no installed standard covers any longer (one ended by a correction) is named
+    # as the rescore names it: which enterprise, and why.
+    evaluation = score_applicant(scorer, detail.applicant, round_info, confirmations, "未生成文件")
     return ApplicantOutcome(evaluation, detail.applicant, review)
 
 

@@ -97,6 +97,23 @@ def rulebook_update(
     return RulebookUpdate(applicants, tuple(changes)) if applicants else None
 
 
+def outdated_text(evaluations: Evaluations, round_row: Round, evaluation: Any) -> str:
+    """What to do first when a stored evaluation was made under another rulebook than the
+    one that governs it now (a criterion asked for may exist only in the newer one); "" when
+    it was not, or a caller's own scorer decides."""
+    scorer = evaluations.scorer
+    if type(scorer) is not RulebookScorer:
+        return ""
+    probe = DomainApplicant({"application_type": evaluation.application_type})
+    now = scorer.governing(probe, round_info(round_row, ""))
+    if now is None or now.hash == evaluation.rulebook_hash:
+        return ""
+    return (
+        f"；该企业按此前版本的评价标准评价（现行：{now.id} {now.version}）：请先重新评价本批次"
+        f"（zjtx round rescore {round_row.name}，或窗口中的“重新评价”），再确认"
+    )
+
+
 def rescore(
     evaluations: Evaluations,
     session: Session,

@@ -61,6 +61,7 @@ from zjtx.store.models import (
 )
 from zjtx.store.panel_deciding import check_decider
 from zjtx.store.registry import check_not_registered, share_register
+from zjtx.store.rescoring import outdated_text
 
 # Opinions and reasons are printed on the one-page 评审意见表: a limit keeps them printable.
 REVIEW_TEXT_LIMIT = 2000
@@ -330,6 +331,7 @@ class Reviews:
                 raise NotFoundError(
                     f"评价结果中没有指标 “{criterion_id}”（规则 {evaluation.rulebook_id}）"
                     + (f"，您是不是要写 “{hint}”？" if hint else "")
+                    + outdated_text(self.evaluations, round_row, evaluation)
                 )
             computed = criterion.get("computed_state") or criterion["state"]
             override = is_override(criterion.get("judgement", False), computed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from zjtx.domain.applicant import Applicant
@@ -70,13 +71,25 @@ class RulebookScorer:
         # A round setting concerns the rulebooks that know it (e.g. the growth waiver exists
         # only in the renewal rulebook); create_round has checked that some rulebook does.
         settings = {k: v for k, v in round_info.settings.items() if k in rulebook.settings}
-        return evaluate(
+        # A confirmation outlives the rulebook version it was made under: one of a criterion
+        # a newer version removed or renamed is set aside, and the evaluation says so.
+        known = [c for c in confirmations if c.criterion_id in rulebook.by_id]
+        evaluation = evaluate(
             applicant,
             rulebook,
             round_date=round_info.round_date,
-            confirmations=list(confirmations),
+            confirmations=known,
             settings=settings,
         )
+        if len(known) == len(confirmations):
+            return evaluation
+        gone = sorted({c.criterion_id for c in confirmations} - set(rulebook.by_id))
+        note = (
+            f"评审人对 {'、'.join(gone)} 的确认未采用：现行评价标准（{rulebook.id} "
+            f"{rulebook.version}）中已没有{'这些' if len(gone) > 1 else '该'}条目，"
+            "请按现行条目重新确认"
+        )
+        return replace(evaluation, notes=(*evaluation.notes, note))
 
     def preload(self, round_info: RoundInfo) -> None:
         """Load (and use once) the rulebooks a round's applicants can need, before the first
