@@ -397,3 +397,48 @@ def test_content_hash_covers_the_field_texts_an_explanation_reads(monkeypatch):
     assert hash_with("ip1_total", help="另一段说明") == before
     assert hash_with("ip1_total", label="一类知识产权") != before
     assert hash_with("sci_award_national_rank", zero_text="无") != before
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("id: x\ncriteria:\n  - id: a\n\t  title: b\n", "第 4 行有制表符（Tab）：请改用空格缩进"),
+        (
+            "id: x\ntitle：标准\ncriteria: []\n",
+            "第 2 行有全角冒号“：”：键与值之间请用半角冒号加空格“: ”",
+        ),
+        ("id: x\ncriteria:\n  - id: a\n　　title: b\n", "第 4 行有全角空格：请改用半角空格缩进"),
+    ],
+    ids=["tab", "full-width-colon", "full-width-space"],
+)
+def test_yaml_errors_are_chinese_and_name_a_mistyped_character(tmp_path, text, said):
+    """What a non-programmer types by mistake (a tab, a full-width colon or space) is named
+    by its line, in Chinese, beside where the parser stopped."""
+    path = tmp_path / "srdi-sme-2022.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook_file(path)
+    message = str(caught.value)
+    assert said in message, message
+    assert not any("a" <= ch <= "z" for ch in message.split("：", 1)[1].replace("Tab", "")
+                   .replace("srdi-sme-2022.yaml", "")), message  # fmt: skip
+
+
+def test_a_key_written_twice_is_an_error_naming_both_lines(tmp_path):
+    """pass_line given twice (the new line added, the old one left): an error naming both
+    lines, not the last one silently kept."""
+    path = tmp_path / "srdi-sme-2022.yaml"
+    path.write_text("id: x\npass_line: 65\ntitle: t\npass_line: 70\n", "utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook_file(path)
+    assert "（第 4 行第 1 列）：“pass_line”重复出现（第 2 行已有）" in str(caught.value)
+
+
+def test_a_file_in_another_encoding_is_named_so(tmp_path):
+    """A GBK file is named as not UTF-8, with how to save it, and nothing about nesting."""
+    from zjtx.scoring.installing import check_file
+
+    path = tmp_path / "浙江.yaml"
+    path.write_bytes("id: zhejiang-2027\ntitle: 浙江省规则\n".encode("gbk"))
+    [problem] = check_file(path).problems
+    assert str(problem) == "浙江.yaml: 文件不是 UTF-8 编码（可能是 GBK）：请在编辑器中另存为 UTF-8"

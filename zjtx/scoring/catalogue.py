@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,74 @@ def _check_limits(entry: dict[str, Any], ftype: FieldType, file: str, key: str) 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _StrictLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader refusing a key written twice in one mapping (PyYAML keeps the last:
+    a figure added on a new line with the old one left in place would silently win)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"“{key_node.value}”重复出现（第 {seen[key_node.value]} 行已有）",
+                        key_node.start_mark,
+                    )  # fmt: skip
+                seen[key_node.value] = line
+        return super().construct_mapping(node, deep)
+
+
+# A key indented with full-width spaces (typed in a Chinese input method) parses as a key
+# whose name starts with them; said before parsing, by its line.
+_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*\u3000+[^\s:：#]+[ \t]*[:：]", re.MULTILINE)
+_HINTS = (
+    ("\u3000", "第 {line} 行有全角空格：请改用半角空格缩进"),
+    ("\t", "第 {line} 行有制表符（Tab）：请改用空格缩进"),
+    ("：", "第 {line} 行有全角冒号“：”：键与值之间请用半角冒号加空格“: ”"),
+)
+_KEY_WITH_FULL_COLON = re.compile(r"^\s*-?\s*[\w-]+\s*：")
+# PyYAML's accounts of the usual mistakes, in Chinese; any other is kept as it says it.
+_PROBLEMS = {
+    "found a tab character that violates indentation": "缩进中有制表符",
+    "could not find expected ':'": "找不到应有的冒号“:”",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（冒号后要有空格，缩进要对齐）",
+    "mapping values are not allowed here": "此处不能出现“键: 值”（冒号后要有空格，缩进要对齐）",
+    "did not find expected key": "缩进没有对齐，找不到应有的键",
+    "did not find expected '-' indicator": "缩进没有对齐，找不到应有的列表项“-”",
+    "found unexpected end of stream": "文件在引号或括号闭合之前结束",
+    "found character that cannot start any token": "出现了不能作为值开头的字符（如 @、`、%），请给值加上引号",
+    "found undefined alias": "出现了未定义的别名“*”，请给值加上引号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或缺少逗号",
+    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或缺少逗号",
+    "expected <document start>, but found '<block mapping start>'": "缩进没有对齐",
+}
+_CONTEXTS = {
+    "while scanning a plain scalar": "读取值时",
+    "while scanning a simple key": "读取键时",
+    "while parsing a block mapping": "读取映射时",
+    "while parsing a block collection": "读取列表时",
+    "while parsing a flow sequence": "读取 [ ] 列表时",
+    "while parsing a flow mapping": "读取 { } 映射时",
+    "while scanning a quoted scalar": "读取带引号的值时",
+    "while scanning for the next token": "",
+}
+
+
+def _hints(text: str, first: int, last: int) -> list[str]:
+    """What a non-programmer mistypes, on the lines the parser names (0-based, inclusive)."""
+    lines = text.split("\n")
+    found: list[str] = []
+    for number in range(max(first, 0), min(last, len(lines) - 1) + 1):
+        line = lines[number]
+        indent = line[: len(line) - len(line.lstrip(" \t\u3000"))]
+        for char, hint in _HINTS:
+            colon = char == "：" and _KEY_WITH_FULL_COLON.match(line) is not None
+            if colon or (char != "：" and char in indent):
+                found.append(hint.format(line=number + 1))
+    return found
+
+
 def _yaml_error_text(exc: yaml.YAMLError, text: str) -> str:
     """A YAML syntax error as users read it: where (line and column, and where what is
     unfinished began) and what the parser found, without the parser's own account of its
@@ -71,17 +140,28 @@ def _yaml_error_text(exc: yaml.YAMLError, text: str) -> str:
     if mark is None or not problem:
         return f"YAML 语法错误：{exc}"
     context, began = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    detail = f"{problem}（{context}）" if context else problem
+    context = _CONTEXTS.get(context, context) if context else None
+    detail = _PROBLEMS.get(problem, problem)
+    detail = f"{detail}（{context}）" if context else detail
     if began is not None and began.line != mark.line:
         detail += f"；始于第 {began.line + 1} 行第 {began.column + 1} 列"
+    first = began.line if began is not None else mark.line
+    hints = _hints(text, min(first, mark.line), mark.line)
+    if hints:
+        detail += "。" + "；".join(dict.fromkeys(hints))
     return f"YAML 语法错误（第 {mark.line + 1} 行第 {mark.column + 1} 列）：{detail}"
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML data file safely (no tags, no code), naming the file on syntax errors."""
+    """Parse a YAML data file safely (no tags, no code), naming the file on syntax errors, a
+    key written twice in one mapping, and an indent of full-width spaces."""
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.load(text, Loader=_SAFE_LOADER)
+        indented = _FULL_WIDTH_INDENT.search(text)
+        if indented is not None:
+            line = text.count("\n", 0, indented.start()) + 1
+            raise DataFileError(path.name, f"YAML 语法错误：{_HINTS[0][1].format(line=line)}")
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise DataFileError(path.name, _yaml_error_text(exc, text)) from exc
     except OSError as exc:

@@ -93,6 +93,15 @@ def detect_kind(path: Path, data: dict[str, Any]) -> str | None:
     return path.parent.name if path.parent.name in KIND_LABELS else None
 
 
+def _encoding_problem(path: Path) -> str:
+    """A file that is not UTF-8 text: GBK (what Chinese Windows editors save) said by name."""
+    try:
+        path.read_bytes().decode("gbk")
+    except (OSError, UnicodeDecodeError):
+        return "文件不是 UTF-8 编码的文本：请在编辑器中另存为 UTF-8"
+    return "文件不是 UTF-8 编码（可能是 GBK）：请在编辑器中另存为 UTF-8"
+
+
 def check_file(path: Path) -> FileCheck:
     """Check a rulebook, overlay or notice file in full, collecting every problem."""
     path = Path(path)
@@ -103,8 +112,11 @@ def check_file(path: Path) -> FileCheck:
     except OSError as exc:  # a name too long for the system, a folder that cannot be read
         problem = DataFileError(str(path)[:200], f"无法读取：{exc.strerror or exc}")
         return FileCheck(path, None, problems=(problem,))
-    except (UnicodeDecodeError, RecursionError):
-        problem = DataFileError(path.name, "不是 UTF-8 编码的 YAML 文本文件（或嵌套过深）")
+    except UnicodeDecodeError:
+        problem = DataFileError(path.name, _encoding_problem(path))
+        return FileCheck(path, None, problems=(problem,))
+    except RecursionError:
+        problem = DataFileError(path.name, "YAML 嵌套过深，不是评价标准、省级规则或通知")
         return FileCheck(path, None, problems=(problem,))
     if data is _NOT_A_FILE:
         problem = DataFileError(str(path)[:200], "文件不存在或不是文件")
