@@ -442,3 +442,30 @@ def test_a_file_in_another_encoding_is_named_so(tmp_path):
     path.write_bytes("id: zhejiang-2027\ntitle: 浙江省规则\n".encode("gbk"))
     [problem] = check_file(path).problems
     assert str(problem) == "浙江.yaml: 文件不是 UTF-8 编码（可能是 GBK）：请在编辑器中另存为 UTF-8"
+
+
+def test_a_period_that_ends_before_it_begins_is_an_error(tmp_path):
+    """applies with until before from covers no round: an error naming the place."""
+
+    def edit(data):
+        data["applies"][0]["until"] = "2021-12-31"
+
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook_file(_copy(tmp_path, "srdi-sme-2022", edit))
+    assert "until（2021-12-31）早于 from（2022-06-01）：该适用期不含任何批次日期" in str(
+        caught.value
+    )
+
+
+@pytest.mark.parametrize("line", [0.65, 650, -5])
+def test_a_pass_line_outside_the_score_is_an_error(tmp_path, line):
+    """A 及格线 of 0.65 (a fraction), 650 or -5 on a 100-point table decides nothing: an
+    error giving the table's maximum."""
+
+    def edit(data):
+        data["pass_line"] = line
+
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook_file(_copy(tmp_path, "srdi-sme-2022", edit))
+    said = str(caught.value)
+    assert f"pass_line {line} " in said and "不在 1 到满分 100 之间" in said, said

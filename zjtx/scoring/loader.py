@@ -196,6 +196,12 @@ def _applicability(items: Any, file: str, rule: str) -> tuple[Applicability, ...
         end = None
         if item.get("until"):
             end = check.attempt(_date, item["until"], file, rule, _join(where, "until"))
+        if start is not None and end is not None and end < start:
+            check.add(
+                f"until（{end}）早于 from（{start}）：该适用期不含任何批次日期",
+                rule=rule,
+                path=_join(where, "until"),
+            )
         note = check.text(item, "note", rule, where)
         if start is not None:
             result.append(Applicability(start, end, types, note or ""))
@@ -447,6 +453,15 @@ def _build(
     rulebook.result_heads = result_heads_of(criteria, groups)
     if rulebook.scored:
         rulebook.max_score = sum((c.max_points or ZERO for c in criteria), ZERO)
+        if pass_line is not None and not 1 <= pass_line <= rulebook.max_score:
+            # 0.65 for 65, or 650: a line no score reaches, or every score does.
+            from_overlay = overlay is not None and pass_line_raw != data.get("pass_line")
+            raise DataFileError(
+                overlay.file if from_overlay and overlay else file,
+                f"pass_line {pass_line_raw} 不在 1 到满分 {rulebook.max_score} 之间"
+                "（及格线按分数写，如 60）",
+                rule=overlay.id if from_overlay and overlay else rid,
+            )
     return rulebook
 
 
