@@ -451,3 +451,36 @@ def test_a_round_no_installed_standard_covers_any_longer_is_refused_plainly(
         assert "无法评价企业" in said and "没有适用的评价标准" in said, said
         assert "未预期" not in said and "未生成文件" in said
     assert not (tmp_path / "汇总.pdf").exists() and not list(tmp_path.glob("out/*.pdf"))
+
+
+def test_outputs_of_a_round_not_yet_rescored_warn_of_a_verdict_the_new_standard_changes(
+    tmp_path, monkeypatch, capsys
+):
+    """A stricter standard installed after a 推荐, before 重新评价: the 公示名单 and the
+    推荐汇总表 (which evaluate by the standard now in force) warn that the decision stands on
+    a verdict that has changed, as they do after the rescore."""
+    from tests.store.helpers import write_newer_little_giant
+    from zjtx.store import StoreService, open_store
+
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
+    samples = Path(__file__).parents[2] / "resources" / "samples" / "applicants.json"
+    assert main(["round", "create", "六月", "--tier", "little-giant", "--date", "2026-06-01"]) == 0
+    assert main(["round", "import", "六月", str(samples)]) == 0
+    service = StoreService(open_store(f"sqlite:///{tmp_path / 'data' / 'zjtx.sqlite3'}"))
+    rows = [r for r in service.list_applicants("六月") if r.rulebook == "little-giant-2026"]
+    size = {r.uscc: service.applicant_detail("六月", r.uscc).review.evaluation["size_class"]
+            for r in rows}  # fmt: skip
+    chosen = next(r for r in rows if r.verdict != "not_qualified" and size[r.uscc] != "micro")
+    service.store.close()
+    assert main(["review", "六月", chosen.uscc, "--decision", "reject", "--opinion", "不予推荐",
+                 "--reason", "初审"]) == 0  # fmt: skip
+    only_micro = ("in: [medium, small, micro], text: 符合", "in: [micro], text: 符合")
+    stricter = write_newer_little_giant(tmp_path / "lg.yaml", "2026.2", only_micro)
+    assert main(["rulebook", "install", str(stricter)]) == 0
+    capsys.readouterr()
+    assert main(["summary", "六月", "--out", str(tmp_path / "汇总.xlsx")]) == 0
+    said = capsys.readouterr().err
+    assert "1 家企业的决定需复核" in said and chosen.name in said, said
+    assert "本批次尚未按现行评价标准重新评价" in said

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from zjtx.domain.issue_codes import issue_code
 from zjtx.domain.issues import Issue, Severity, is_acknowledged, key_parts
-from zjtx.domain.results import Confirmation, CriterionKind, Evaluation
+from zjtx.domain.results import Confirmation, CriterionKind, Evaluation, Verdict
 from zjtx.export.review import AcknowledgedWarning, ReviewInfo
 from zjtx.export.summary import ApplicantOutcome
 from zjtx.scoring.catalogue import load_catalogue
@@ -111,6 +111,15 @@ def outcome_of(scorer: Scorer, round_info: RoundInfo, detail: ApplicantDetail) -
     # A round no installed standard covers any longer (one ended by a correction) is named
     # as the rescore names it: which enterprise, and why.
     evaluation = score_applicant(scorer, detail.applicant, round_info, confirmations, "未生成文件")
+    stored = detail.review.evaluation.get("verdict")
+    if review.decision and not review.outdated and stored not in (None, evaluation.verdict.value):
+        # A standard installed since, the round not yet rescored: the output evaluates by the
+        # standard in force, and the decision stands on the verdict it had.
+        review = replace(
+            review,
+            outdated=f"评价结论由“{Verdict(stored).label}”变为“{evaluation.verdict.label}”"
+            "（本批次尚未按现行评价标准重新评价）",
+        )
     return ApplicantOutcome(evaluation, detail.applicant, review)
 
 
