@@ -398,3 +398,24 @@ def test_round_show_says_when_applicants_were_evaluated_under_an_older_rulebook(
     assert run(capsys, "round", "rescore", ROUND)[0] == 0
     assert "注意" not in run(capsys, "round", "show", ROUND)[1]
     assert json.loads(run(capsys, "round", "show", ROUND, "--json")[1])["rulebook_update"] is None
+
+
+def test_a_round_of_a_province_with_rules_of_its_own_is_pointed_to_them(capsys, tmp_path):
+    """A 山东省 专精特新 round of 2024 created without --overlay is told that shandong-2022
+    covers it (an evaluator who forgets it scores without the provincial criteria); one
+    created with it, or of another province, is not; `round show` names the overlay."""
+    code, out, _ = run(capsys, "round", "create", "山东", "--tier", "srdi-sme", "--date",
+                       "2024-06-01", "--region", "济南市")  # fmt: skip
+    assert code == 0
+    assert (
+        "提示：省级规则 shandong-2022（山东省专精特新中小企业特色化指标）适用于本批次的地区和日期，"
+        "本批次未使用；如需使用，请新建批次时加 --overlay shandong-2022"
+    ) in out
+    code, out, _ = run(capsys, "round", "create", "山东2", "--tier", "srdi-sme", "--date",
+                       "2024-06-01", "--region", "山东省", "--overlay", "shandong-2022")  # fmt: skip
+    assert code == 0 and "提示" not in out
+    code, out, _ = run(capsys, "round", "create", "福建", "--tier", "srdi-sme", "--date",
+                       "2024-06-01", "--region", "福建省")  # fmt: skip
+    assert code == 0 and "提示" not in out
+    code, out, _ = run(capsys, "round", "show", "山东2")
+    assert "省级规则 shandong-2022" in out.splitlines()[0]

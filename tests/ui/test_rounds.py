@@ -195,3 +195,24 @@ def test_new_round_dialog_greys_out_provincial_rules_outside_its_date(qtbot):
     assert "2022-06-01" in dialog.overlay.itemData(index, Qt.ItemDataRole.ToolTipRole)
     dialog.round_date.setDate(QDate(2024, 5, 1))
     assert item.isEnabled() and "不适用" not in item.text()
+
+
+def test_new_round_dialog_points_to_the_provincial_rules_of_its_region(qtbot):
+    """A 2024 专精特新 round in 济南市 with no provincial rule chosen says shandong-2022
+    covers it; choosing it, or another province, clears the hint."""
+    from PySide6.QtCore import QDate
+
+    from zjtx.ui.round_dialog import NewRoundDialog
+
+    dialog = NewRoundDialog()
+    qtbot.addWidget(dialog)
+    dialog.tier.setCurrentIndex(dialog.tier.findData("srdi-sme"))
+    dialog.round_date.setDate(QDate(2024, 5, 1))
+    dialog.region.setText("济南市")
+    assert not dialog.hint.isHidden()
+    assert "省级规则 shandong-2022" in dialog.hint.text() and "本批次未选用" in dialog.hint.text()
+    dialog.overlay.setCurrentIndex(dialog.overlay.findData("shandong-2022"))
+    assert dialog.hint.isHidden()
+    dialog.overlay.setCurrentIndex(0)
+    dialog.region.setText("福州市")
+    assert dialog.hint.isHidden()

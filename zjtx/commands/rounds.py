@@ -344,6 +344,15 @@ def cmd_create(args: argparse.Namespace) -> int:
             settings=_parse_settings(args.setting),
             evaluator=args.evaluator,
         )
+    hints = []
+    if info.overlay is None and info.rulebook is None:
+        from zjtx.scoring.selection import provincial_overlays
+
+        for overlay in provincial_overlays(info.tier, info.round_date, info.region):
+            hints.append(
+                f"提示：省级规则 {overlay.id}（{overlay.title}）适用于本批次的地区和日期，"
+                f"本批次未使用；如需使用，请新建批次时加 --overlay {overlay.id}"
+            )
     # The year's notices governing the round, and the settings a notice or this round fixed.
     notices, settings = round_notices(
         info.round_date,
@@ -361,6 +370,7 @@ def cmd_create(args: argparse.Namespace) -> int:
                 + (f"，地区 {info.region}" if info.region else "")
                 + (f"，省级规则 {info.overlay}" if info.overlay else ""),
                 *round_notice_lines(notices, settings),
+                *hints,
             ]
         ),
     )
@@ -475,6 +485,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(
         f"批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
         + (f"，地区 {info.region}" if info.region else "")
+        + (f"，省级规则 {info.overlay}" if info.overlay else "")
+        + (f"，指定评价标准 {info.rulebook}" if info.rulebook else "")
     )
     if update is not None:
         again = "" if info.archived else f"；可用 zjtx round rescore {info.name} 按现行标准重新评价"

@@ -149,6 +149,34 @@ def check_overlay_for_round(overlay_id: str, rulebook_id: str, round_date: date)
     return overlay
 
 
+def provincial_overlays(tier: str, round_date: date, region: str | None) -> list[Overlay]:
+    """The provincial rules of the province a round's 地区 lies in (江苏省, 南京市, 吴中区)
+    that extend a rulebook of its tier and cover its date: what a round of that province
+    would normally use."""
+    from zjtx.domain.region import province_of, round_province
+    from zjtx.scoring.definitions import list_overlay_ids
+
+    if not region:
+        return []
+    province = round_province(region) or province_of(region)[0]
+    if province is None:
+        return []
+    found = []
+    for overlay_id in list_overlay_ids():
+        try:
+            overlay = load_overlay(overlay_id)
+            base_tier = load_rulebook(overlay.extends).tier
+        except (DataFileError, UnknownNameError):
+            continue  # a broken file is named where it is used
+        if (
+            base_tier == tier
+            and province.startswith(overlay.province)
+            and overlay.applies_on(round_date)
+        ):
+            found.append(overlay)
+    return found
+
+
 def verdict_criteria(rulebook: Rulebook) -> list[str]:
     """Ids of criteria the verdict names directly (for display ordering and tests)."""
     refs: list[str] = []

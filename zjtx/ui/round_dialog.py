@@ -54,12 +54,25 @@ class NewRoundDialog(QDialog):
                 self.rulebook.count() - 1, rulebook, Qt.ItemDataRole.ToolTipRole
             )
         self.error = _error_label()
+        # The provincial rules of the round's region when none is chosen (one forgotten
+        # scores without the province's criteria).
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        for signal in (
+            self.region.textChanged,
+            self.round_date.dateChanged,
+            self.tier.currentIndexChanged,
+            self.overlay.currentIndexChanged,
+        ):
+            signal.connect(self._show_hint)  # fmt: skip
         form = QFormLayout()
         form.addRow("批次名称：", self.name)
         form.addRow("层级：", self.tier)
         form.addRow("批次日期：", self.round_date)
         form.addRow("地区：", self.region)
         form.addRow("省级规则：", self.overlay)
+        form.addRow("", self.hint)
         form.addRow("评价标准：", self.rulebook)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -85,6 +98,21 @@ class NewRoundDialog(QDialog):
             )
             self.overlay.setItemData(index, f"适用于{ranges}的批次", Qt.ItemDataRole.ToolTipRole)
             model.item(index).setEnabled(fits)
+
+    def _show_hint(self) -> None:
+        from zjtx.scoring.selection import provincial_overlays
+
+        chosen = self.round_date.date()
+        when = date(chosen.year(), chosen.month(), chosen.day())
+        found = []
+        if not self.overlay.currentData():
+            found = provincial_overlays(self.tier.currentData(), when, self.region.text().strip())
+        self.hint.setText(
+            "；".join(
+                f"省级规则 {o.id}（{o.title}）适用于该地区和日期，本批次未选用" for o in found
+            )
+        )
+        self.hint.setVisible(bool(found))
 
     def values(self) -> dict[str, object]:
         """Keyword arguments for StoreService.create_round."""
