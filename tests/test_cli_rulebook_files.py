@@ -224,3 +224,38 @@ def test_installed_notice_applies_to_the_rounds_it_covers(tmp_path, capsys):
     notices = {n["id"]: n for n in json.loads(capsys.readouterr().out)["notices"]}
     assert notices["little-giant-2024-test"]["origin"] == "installed"
     assert notices["little-giant-2025-190"]["origin"] == "bundled"
+
+
+def test_a_bundled_notice_is_corrected_by_a_newer_version(tmp_path, capsys):
+    """A notice may carry a version: a copy of a bundled one is refused, saying to raise it,
+    and the copy with a version raised installs (the advice can be followed)."""
+    source = resource_path("notices", "little-giant-2026-117.yaml")
+    assert main(["rulebook", "install", str(source)]) == 2
+    assert "请提高 version" in capsys.readouterr().err
+
+    def edit(data):
+        data["version"] = "2026.2"
+
+    corrected = _edited(tmp_path, source, "little-giant-2026-117.yaml", edit)
+    assert main(["rulebook", "install", str(corrected)]) == 0
+    assert "已安装年度通知 little-giant-2026-117" in capsys.readouterr().out
+
+
+def test_check_says_when_a_valid_file_would_not_install(tmp_path, capsys):
+    """A valid rulebook whose rounds overlap another's passes the check of its contents, and
+    the check says that installing it would be refused, and why."""
+
+    def edit(data):
+        data["id"] = "tech-sme-2027"
+        data["version"] = "2027.1"
+        data["applies"] = [{"from": "2027-01-01"}]
+        data["criteria"] = [
+            {k: v for k, v in c.items() if k != "replaces"} for c in data["criteria"]
+        ]
+
+    source = resource_path("rulebooks", "tech-sme-2017.yaml")
+    assert main(["rulebook", "check", str(_edited(tmp_path, source, "t.yaml", edit))]) == 0
+    captured = capsys.readouterr()
+    assert "有效" in captured.out
+    assert "注意：安装时将被拒绝" in captured.err and "tech-sme-2017" in captured.err
+    assert "请先安装 tech-sme-2017 的新版本，在其 applies 中写明 until" in captured.err

@@ -9,7 +9,8 @@ from pathlib import Path
 from zjtx.cli import UsageError
 from zjtx.commands.textout import dump_json
 from zjtx.files import OutputWriteError
-from zjtx.scoring.installing import FileCheck, check_file, install_file
+from zjtx.scoring.definitions import bundled_dir
+from zjtx.scoring.installing import FileCheck, check_file, install_file, install_problem
 
 
 def register_actions(actions: argparse._SubParsersAction) -> None:
@@ -36,6 +37,10 @@ def register_actions(actions: argparse._SubParsersAction) -> None:
 def _print_check(check: FileCheck) -> None:
     if check.valid:
         print(f"✓ {check.path}：有效。{check.summary}")
+        shipped = check.path.resolve().parent == bundled_dir(str(check.kind)).resolve()
+        refusal = None if shipped else install_problem(check)
+        if refusal is not None:  # valid in itself, but clashing with what is installed
+            print(f"  注意：安装时将被拒绝：{refusal.line()}", file=sys.stderr)
         return
     print(f"✗ {check.path}：{check.kind_label}有 {len(check.problems)} 处问题", file=sys.stderr)
     for number, problem in enumerate(check.problems, start=1):

@@ -230,10 +230,18 @@ def _overlapping_rulebook(check: FileCheck) -> DataFileError | None:
                 shared = set(a.application_types) & set(b.application_types)
                 starts, ends = max(a.start, b.start), min(a.end or date.max, b.end or date.max)
                 if shared and starts <= ends:
+                    # An open-ended standard (the bundled 2026 one) is ended by a newer
+                    # version of it with an until before this one's from.
+                    advice = (
+                        f"请先安装 {other.id} 的新版本，在其 applies 中写明 until"
+                        f"（早于 {a.start}），再安装本文件；或调整本文件的 applies"
+                        if b.end is None and b.start < a.start
+                        else "请调整 applies"
+                    )
                     return DataFileError(
                         check.path.name,
                         f"适用批次 {a.describe()} 与{other.title}（{other.id}）的 {b.describe()} "
-                        "重叠，按批次日期将无法确定采用哪一个标准；请调整 applies",
+                        f"重叠，按批次日期将无法确定采用哪一个标准；{advice}",
                         rule=new.id,
                         path="applies",
                     )

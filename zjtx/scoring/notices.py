@@ -39,7 +39,8 @@ from zjtx.scoring.notice_definitions import (
 )
 from zjtx.scoring.parser import Parser, check_keys
 
-_TOP_KEYS = ("id", "title", "level", "province", "instrument", "covers", "changes", "unverified", "note")  # fmt: skip
+# version: optional; a correction of a bundled notice installs with a higher one.
+_TOP_KEYS = ("id", "title", "version", "level", "province", "instrument", "covers", "changes", "unverified", "note")  # fmt: skip
 _INSTRUMENT_KEYS = ("title", "number", "issued", "grade", "link", "note")
 _COVER_KEYS = ("tier", "from", "until", "application_types", "note")
 _CHANGE_KEYS = ("rulebook", "settings", "wording", "fields", "exempt", "add", "verdict_add")
@@ -180,6 +181,7 @@ def load_notice_file(path: Path) -> Notice:
             f"未知级别 “{level}”，应为 national 或 provincial", "level", did_you_mean(level, LEVELS)
         )
     province = r.text(data, "province", "")
+    r.text(data, "version", "")
     if level == "provincial" and not province:
         r.problem("省级通知须写 province（与省级规则的 province 相同）")
     if level == "national" and province:
