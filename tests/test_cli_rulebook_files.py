@@ -259,3 +259,29 @@ def test_check_says_when_a_valid_file_would_not_install(tmp_path, capsys):
     assert "有效" in captured.out
     assert "注意：安装时将被拒绝" in captured.err and "tech-sme-2017" in captured.err
     assert "请先安装 tech-sme-2017 的新版本，在其 applies 中写明 until" in captured.err
+
+
+def test_install_names_the_open_rounds_a_file_leaves_without_a_standard(
+    tmp_path, capsys, monkeypatch
+):
+    """A corrected little-giant-2026 that ends on 2026-05-31 leaves a 2026-06-01 round's new
+    applications without a standard: the install says so, naming the round and what to do;
+    a round it still covers is not named."""
+    from tests.store.helpers import write_newer_little_giant
+
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
+    for name, day in (("六月", "2026-06-01"), ("五月", "2026-05-01")):
+        assert main(["round", "create", name, "--tier", "little-giant", "--date", day]) == 0
+    ended = write_newer_little_giant(
+        tmp_path / "lg.yaml",
+        "2026.2",
+        ("- from: 2026-04-01", "- from: 2026-04-01\n    until: 2026-05-31"),
+    )
+    capsys.readouterr()
+    assert main(["rulebook", "install", str(ended)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "注意：安装后以下进行中的批次没有适用的评价标准，无法重新评价或导出："
+        "六月（2026-06-01，新申报）；请再安装适用于这些日期的标准"
+    ) in err, err
+    assert "五月" not in err

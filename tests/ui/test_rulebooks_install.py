@@ -100,3 +100,31 @@ def test_cancelled_file_dialog_installs_nothing(qtbot, monkeypatch):
     )
     browser.install_button.click()
     assert not browser.runner.busy() and browser.install_box is None
+
+
+def test_install_names_the_open_rounds_left_without_a_standard(qtbot, tmp_path, monkeypatch):
+    """A corrected standard that ends before an open round's date: the install's message
+    names the round, as `zjtx rulebook install` does."""
+    from datetime import date
+
+    from tests.store.helpers import write_newer_little_giant
+    from zjtx.store import StoreService, open_store
+
+    store = open_store()
+    StoreService(store).create_round("六月", tier="little-giant", round_date=date(2026, 6, 1))
+    store.close()
+    ended = write_newer_little_giant(
+        tmp_path / "lg.yaml",
+        "2026.2",
+        ("- from: 2026-04-01", "- from: 2026-04-01\n    until: 2026-05-31"),
+    )
+    browser = RulebookBrowser()
+    qtbot.addWidget(browser)
+    _choose(monkeypatch, ended)
+    browser.install_button.click()
+    qtbot.waitUntil(lambda: browser.install_box is not None, timeout=20000)
+    text = browser.install_box.informativeText()
+    assert (
+        "注意：安装后以下进行中的批次没有适用的评价标准" in text
+        and "六月（2026-06-01，新申报）" in text
+    )

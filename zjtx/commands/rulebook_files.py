@@ -10,7 +10,7 @@ from zjtx.cli import UsageError
 from zjtx.commands.textout import dump_json
 from zjtx.files import OutputWriteError
 from zjtx.scoring.definitions import bundled_dir
-from zjtx.scoring.installing import FileCheck, check_file, install_file, install_problem
+from zjtx.scoring.installing import FileCheck, check_file, install_problem
 
 
 def register_actions(actions: argparse._SubParsersAction) -> None:
@@ -61,10 +61,14 @@ def cmd_rulebook_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rulebook_install(args: argparse.Namespace) -> int:
+    from zjtx.store.rulebook_install import install_checking_rounds
+
     try:
-        check, target = install_file(Path(args.file))
+        check, target, lost = install_checking_rounds(Path(args.file))
     except OutputWriteError as exc:
         raise UsageError(f"无法安装：{exc}") from None
+    if lost:
+        print(f"zjtx: 注意：{lost}", file=sys.stderr)
     if args.json:
         data = check.as_json()
         data["installed"] = str(target) if target else None

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from zjtx.domain.labels import ApplicationType
 from zjtx.scoring.compare import CriterionPair, compare_rulebooks
 from zjtx.scoring.definitions import INSTALLED, rulebook_source
-from zjtx.scoring.installing import FileCheck, install_file
+from zjtx.scoring.installing import FileCheck
 from zjtx.scoring.rulebook import (
     GRADE_LABELS,
     Rulebook,
@@ -37,6 +37,7 @@ from zjtx.scoring.rulebook import (
     load_rulebook,
     rulebook_title,
 )
+from zjtx.store.rulebook_install import install_checking_rounds
 from zjtx.ui.layout import size_to_screen
 from zjtx.ui.notices_view import (
     HOW_NOTICES_APPLY,
@@ -233,15 +234,15 @@ class RulebookBrowser(QDialog):
         self.install_button.setEnabled(False)
         self.install_status.setText(f"正在检查 {path.name} …")
         self.runner.start(
-            lambda progress, cancel: install_file(path),
+            lambda progress, cancel: install_checking_rounds(path),
             name="安装标准文件",
             on_success=self._install_done,
             on_failure=self._install_failed,
             on_finish=lambda: self.install_button.setEnabled(True),
         )
 
-    def _install_done(self, result: tuple[FileCheck, Path | None]) -> None:
-        check, target = result
+    def _install_done(self, result: tuple[FileCheck, Path | None, str]) -> None:
+        check, target, lost = result
         if target is None:
             self.install_status.setText(f"{check.path.name} 未安装")
             lines = [f"{n}. {p.line()}" for n, p in enumerate(check.problems, start=1)]
@@ -263,7 +264,8 @@ class RulebookBrowser(QDialog):
             QMessageBox.Icon.Information,
             f"已安装{check.kind_label} {check.id}",
             f"{check.summary}\n\n保存位置：{target}\n今后评审时与内置标准一同使用；"
-            "已导入的批次请用“批次 → 按现行标准重新评价…”按新标准重新评价。",
+            "已导入的批次请用“批次 → 按现行标准重新评价…”按新标准重新评价。"
+            + (f"\n\n注意：{lost}" if lost else ""),
         )
 
     def _install_failed(self, exc: BaseException) -> None:
