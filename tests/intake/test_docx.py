@@ -678,3 +678,47 @@ def test_years_headed_as_dates_say_so(tmp_path):
     assert missing and "表头的“2025年12月31日”是日期，不是年度：请把该列表头写成“2025年”" in (
         missing[0].message
     )
+
+
+def _wrap_in_content_control(element) -> None:
+    """Put a block element inside a block-level content control (w:sdt), as Word's 开发工具
+    does for a locked form."""
+    from docx.oxml import OxmlElement
+
+    sdt, properties, content = (
+        OxmlElement("w:sdt"),
+        OxmlElement("w:sdtPr"),
+        OxmlElement("w:sdtContent"),
+    )
+    sdt.append(properties)
+    sdt.append(content)
+    element.addprevious(sdt)
+    content.append(element)
+
+
+@pytest.mark.parametrize("layout", ["table-in-control", "table-in-cell", "cells-in-controls"])
+def test_tables_inside_content_controls_or_cells_are_read(tmp_path, layout):
+    """The indicator table wrapped in a content control, or laid inside the one cell of an
+    outer layout table, or with each answer paragraph in a control of its own, reads the same
+    figures as the plain form (they were skipped without a word)."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    table = document.tables[1]._tbl
+    if layout == "table-in-control":
+        _wrap_in_content_control(table)
+    elif layout == "table-in-cell":
+        outer = document.add_table(rows=1, cols=1)._tbl
+        table.addprevious(outer)
+        cell = outer.tc_lst[0] if hasattr(outer, "tc_lst") else outer.tr_lst[0].tc_lst[0]
+        cell.insert(len(cell) - 1, table)
+    else:
+        for tc in table.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tc"):
+            for p in list(
+                tc.iterchildren("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")
+            ):
+                _wrap_in_content_control(p)
+    document.save(path)
+    result = read(path)
+    [applicant] = result.applicants
+    assert applicant.values["revenue_y1"] == Decimal("12000.5")
+    assert applicant.values["rd_expense_y3"] == Decimal("600")

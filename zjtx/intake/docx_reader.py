@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,19 +56,20 @@ def read_docx(path: Path) -> WordDocument:
     tables = 0
     above: list[tuple[int, str]] = []  # the paragraphs since the last table: (number, text)
     instructions = False  # under a 填表说明 heading: its "企业名称：填写…" are not answers
-    for index, child in enumerate(body.iterchildren(), start=1):
+    for index, child in enumerate(_blocks(body), start=1):
         if child.tag == tbl_tag:
-            tables += 1
-            name = f"表{tables}"
-            problem, sheet = _table(child, name)
-            if problem is not None:
-                result.problems.append((name, problem))
-            else:
-                sheet.unit_note = _unit_note(above)
-                result.sheets.append(sheet)
-                answered = _answered_cells(sheet)
-                if answered is not None:
-                    result.sheets.append(answered)
+            for table in (child, *_nested_tables(child)):
+                tables += 1
+                name = f"表{tables}"
+                problem, sheet = _table(table, name)
+                if problem is not None:
+                    result.problems.append((name, problem))
+                else:
+                    sheet.unit_note = _unit_note(above)
+                    result.sheets.append(sheet)
+                    answered = _answered_cells(sheet)
+                    if answered is not None:
+                        result.sheets.append(answered)
             above = []
             instructions = False  # a 填表说明 ends where the form's tables go on
         elif child.tag == p_tag:
@@ -87,6 +89,36 @@ def read_docx(path: Path) -> WordDocument:
             SheetData(name=BODY_TEXT, rows=paragraphs, ref_style="paragraph", row_numbers=numbers)
         )
     return result
+
+
+def _blocks(parent: Any) -> Iterator[Any]:
+    """The paragraphs and tables of a body or cell in document order, those inside block-level
+    content controls (w:sdt, a locked form's fields) and custom XML included."""
+    from docx.oxml.ns import qn
+
+    wrappers = {qn("w:sdt"): qn("w:sdtContent"), qn("w:customXml"): None}
+    for child in parent.iterchildren():
+        if child.tag in wrappers:
+            inner = wrappers[child.tag]
+            content = child.find(inner) if inner else child
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield child
+
+
+def _nested_tables(tbl: Any) -> Iterator[Any]:
+    """The tables laid inside a table's cells (a layout table around the form), in document
+    order, each followed by those inside it."""
+    from docx.oxml.ns import qn
+
+    tr_tag, tc_tag, tbl_tag = qn("w:tr"), qn("w:tc"), qn("w:tbl")
+    for tr in tbl.iterchildren(tr_tag):
+        for tc in tr.iterchildren(tc_tag):
+            for block in _blocks(tc):
+                if block.tag == tbl_tag:
+                    yield block
+                    yield from _nested_tables(block)
 
 
 def _answer(text: str) -> str | None:
@@ -256,7 +288,7 @@ def _table(tbl: object, name: str) -> tuple[str | None, SheetData]:
         row: list[str] = [""] * c
         for tc in tr.iterchildren(tc_tag):
             span = tc.grid_span
-            text = "\n".join(_text(p) for p in tc.iterchildren(p_tag)).strip()
+            text = "\n".join(_text(p) for p in _blocks(tc) if p.tag == p_tag).strip()
             vmerge = tc.vMerge
             if vmerge == "continue" and c in open_down:
                 r1, c1, _, c2 = merged[open_down[c]]
