@@ -38,6 +38,11 @@ class OutputWriteError(OSError):
     def __str__(self) -> str:
         return str(self.strerror)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised on a report worker, it is sent back to the command whole (OSError's own
+        # pickling would call __init__ with OSError's arguments).
+        return (OutputWriteError, (self.target, self.cause))
+
 
 def describe_write_error(target: Path, exc: OSError) -> str:
     """Why ``target`` could not be written, in Chinese, with what to do."""

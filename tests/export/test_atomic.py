@@ -221,3 +221,23 @@ def test_kill_during_a_large_summary_keeps_the_good_file(tmp_path):
     assert load_workbook(target)["推荐汇总表"]["B2"].value == small[0].evaluation.name
     write_summary(small, target, MADE_AT)  # the next run
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_a_write_error_in_a_report_worker_is_said_in_chinese(tmp_path, capsys):
+    """A report whose file cannot be written on a worker process (its name taken by a
+    folder) gives the Chinese reason, as in one process, not a broken pool; no .part is
+    left, and the error crosses between processes whole."""
+    import pickle
+
+    error = OutputWriteError(tmp_path / "a.pdf", OSError(errno.ENOSPC, "No space left"))
+    again = pickle.loads(pickle.dumps(error))
+    assert (str(again), again.target, again.errno) == (str(error), error.target, errno.ENOSPC)
+
+    out = tmp_path / "报告"
+    taken = out / "91350100MA7E04591R_福州闽精密机械有限公司.pdf"
+    taken.mkdir(parents=True)
+    assert main(["report", str(DATA), *SELECT, "--out", str(out), "--workers", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "BrokenProcessPool" not in err and "未预期" not in err, err
+    assert f"“{taken}”" in err
+    assert not list(out.glob("*.part"))
