@@ -196,6 +196,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = _on_termination()
     try:
         return _run(args_list)
+    except KeyboardInterrupt:  # before the command ran (its parser being built): nothing done
+        print("zjtx: 已取消", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("zjtx: 已终止", file=sys.stderr)
+        return 143
     finally:
         logger.removeHandler(handler)
         if previous is not None:
