@@ -419,3 +419,42 @@ def test_a_round_of_a_province_with_rules_of_its_own_is_pointed_to_them(capsys, 
     assert code == 0 and "提示" not in out
     code, out, _ = run(capsys, "round", "show", "山东2")
     assert "省级规则 shandong-2022" in out.splitlines()[0]
+
+
+def test_an_import_stopped_after_saving_says_what_was_saved(capsys, tmp_path, monkeypatch):
+    """SIGTERM (or Ctrl+C) while the issues of a saved import are printed: the command says
+    the file was imported and saved, not that nothing was written."""
+    from zjtx.cli import Terminated
+    from zjtx.commands import rounds
+
+    path = _applicants_file(tmp_path, {**COMPLETE, "uscc": A, "name": "甲公司"})
+    assert run(capsys, "round", "create", ROUND, "--tier", "little-giant", "--date",
+               "2026-06-01")[0] == 0  # fmt: skip
+
+    def stopped(*args, **kwargs):
+        raise Terminated()
+
+    monkeypatch.setattr(rounds, "_print_issues", stopped)
+    monkeypatch.setattr(rounds, "_import_line", stopped)
+    code, _, err = run(capsys, "round", "import", ROUND, path)
+    assert code == 143
+    assert "已终止：1 个文件已导入并保存（applicants.json）" in err, err
+    assert "未写完的文件已删除" not in err
+    assert run(capsys, "round", "show", ROUND)[1].count(A) == 1
+
+
+def test_a_command_stopped_while_it_starts_gives_no_traceback(capsys, monkeypatch):
+    """SIGTERM or Ctrl+C before the command runs (while its parser is built) ends with one
+    Chinese line, never a traceback."""
+    import zjtx.cli as cli
+    from zjtx.cli import Terminated
+
+    for raised, code, said in ((Terminated(), 143, "zjtx: 已终止"),
+                               (KeyboardInterrupt(), 130, "zjtx: 已取消")):  # fmt: skip
+
+        def building(raised=raised):
+            raise raised
+
+        monkeypatch.setattr(cli, "build_parser", building)
+        assert main(["round", "list"]) == code
+        assert capsys.readouterr().err.strip() == said

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from zjtx.cli import UsageError
+from zjtx.cli import Terminated, UsageError
 from zjtx.commands import path_exists
 from zjtx.commands.batch_review import add_batch_options, cmd_review_all
 from zjtx.commands.intake import (
@@ -578,12 +578,28 @@ def _import_line(item: FileImport) -> str:
 
 @_guarded
 def cmd_import(args: argparse.Namespace) -> int:
-    from zjtx.store.profiles import profile_book_for
-
     for given in args.paths:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
     results: list[FileImport] = []
+    try:
+        return _import_files(args, results)
+    except (Terminated, KeyboardInterrupt) as stop:
+        if not results:
+            raise  # nothing saved: the command's own message says so
+        # Each file is saved in its own transaction: those done stay, and are said.
+        verb, status = ("终止", 143) if isinstance(stop, Terminated) else ("取消", 130)
+        saved = "、".join(r.file_name for r in results)
+        print(
+            f"zjtx: 已{verb}：{len(results)} 个文件已导入并保存（{saved}）；其余未导入",
+            file=sys.stderr,
+        )
+        return status
+
+
+def _import_files(args: argparse.Namespace, results: list[FileImport]) -> int:
+    from zjtx.store.profiles import profile_book_for
+
     with _service() as service:
         service.ensure_open(args.name, "导入申报数据")  # before reading every file
         overrides = map_overrides(args)
