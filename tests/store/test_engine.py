@@ -216,3 +216,35 @@ def test_a_read_only_file_opens_read_only_and_refuses_changes(sqlite_url, tmp_pa
         with pytest.raises(ReadOnlyError, match="只读"), store.session() as session:
             session.execute(text("DELETE FROM rounds"))  # the connection itself cannot write
     assert path.read_bytes() == before
+
+
+def test_a_full_disk_is_said_in_chinese_with_nothing_saved(sqlite_url):
+    """SQLite's "database or disk is full" (SQLITE_FULL) and PostgreSQL's disk_full (53100)
+    are a full disk in Chinese: nothing of this change was saved, what was saved before is
+    intact; not an unexpected error with the SQL text."""
+    from sqlalchemy.exc import OperationalError
+
+    from zjtx.store.engine import explain_database_error
+
+    store = open_store(sqlite_url)
+    orig = sqlite3.OperationalError("database or disk is full")
+    orig.sqlite_errorname = "SQLITE_FULL"
+    error = explain_database_error(OperationalError("INSERT …", {}, orig), store)
+    assert error is not None
+    assert str(error) == (
+        f"磁盘空间不足：数据库 {store.location.sqlite_path} 所在的磁盘已满，本次修改未保存，"
+        "此前保存的数据未受影响；请清理磁盘空间后重试"
+    )
+    store.close()
+
+
+def test_a_database_path_that_cannot_be_opened_is_named_by_its_file(tmp_path):
+    """A database path that is a folder: the message names the file (not an SQLAlchemy URL)
+    and says why in Chinese, not "unable to open database file"."""
+    folder = tmp_path / "zjtx.sqlite3"
+    folder.mkdir()
+    with pytest.raises(DatabaseOpenError) as caught:
+        open_store(f"sqlite:///{folder}")
+    said = str(caught.value)
+    assert said.startswith(f"无法打开数据库 {folder}：") and "sqlite:" not in said
+    assert "unable to open" not in said, said

@@ -141,6 +141,11 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
             f"数据库正忙：其他评审人正在导入申报数据或保存（已等待 {store.write_wait:g} 秒），"
             "本次修改未保存；请稍后再保存"
         )
+    if name.startswith("SQLITE_FULL") or state == "53100" or "database or disk is full" in text:
+        return StoreError(
+            f"磁盘空间不足：数据库 {store.location.sqlite_path or store.location.display} "
+            "所在的磁盘已满，本次修改未保存，此前保存的数据未受影响；请清理磁盘空间后重试"
+        )
     if name.startswith("SQLITE_READONLY") or state == "25006":
         why = store.read_only_reason or (
             f"数据库 {store.location.display} 不可写入（文件或所在文件夹是只读的）"
@@ -296,9 +301,27 @@ def backup_sqlite(path: Path, label: str) -> Path:
     return target
 
 
+# SQLite's own words for what users can act on, in Chinese (anything else is kept as said).
+_DRIVER_TEXTS = {
+    "unable to open database file": "无法打开该文件（路径是文件夹、所在文件夹不存在或没有权限）",
+    "disk i/o error": "读写磁盘出错（常见于磁盘已满或存储设备故障）",
+    "database or disk is full": "磁盘空间不足",
+    "file is not a database": "该文件不是数据库文件",
+    "database disk image is malformed": "文件内容已损坏",
+}
+
+
+def driver_text(message: str) -> str:
+    """A driver's message in Chinese where it is one of SQLite's usual ones."""
+    lowered = message.strip().lower()
+    return next((said for words, said in _DRIVER_TEXTS.items() if lowered == words), message)
+
+
 def damaged_message(path: Path, detail: str) -> str:
     """What to do about a damaged SQLite file: which automatic backup to put in its place."""
     first = detail.strip().splitlines()[0] if detail.strip() else "文件已损坏"
+    # quick_check's first line names a page ("*** in database main ***"): not for users.
+    first = driver_text(first) if not first.startswith("***") else "文件内容已损坏"
     backups = sqlite_backups(path)
     if backups:
         newest = backups[0]
@@ -462,7 +485,8 @@ def open_store(
         message = _scrub(
             str(detail).strip().splitlines()[0] if str(detail).strip() else "", location
         )
-        raise DatabaseOpenError(f"无法打开数据库 {location.display}：{message}") from None
+        where = location.sqlite_path or location.display
+        raise DatabaseOpenError(f"无法打开数据库 {where}：{driver_text(message)}") from None
     if read_only_reason is not None:
         log.warning("%s（只读打开）", read_only_reason)
     log.info("已打开数据库 %s", location.display)
