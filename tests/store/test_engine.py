@@ -235,6 +235,12 @@ def test_a_full_disk_is_said_in_chinese_with_nothing_saved(sqlite_url):
         f"磁盘空间不足：数据库 {store.location.sqlite_path} 所在的磁盘已满，本次修改未保存，"
         "此前保存的数据未受影响；请清理磁盘空间后重试"
     )
+    orig = sqlite3.OperationalError("disk I/O error")
+    orig.sqlite_errorname = "SQLITE_IOERR_WRITE"
+    error = explain_database_error(OperationalError("COMMIT", {}, orig), store)
+    assert error is not None and "时出错（常见于磁盘已满或存储设备故障），本次修改未保存" in str(
+        error
+    )
     store.close()
 
 

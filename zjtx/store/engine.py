@@ -146,6 +146,11 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
             f"磁盘空间不足：数据库 {store.location.sqlite_path or store.location.display} "
             "所在的磁盘已满，本次修改未保存，此前保存的数据未受影响；请清理磁盘空间后重试"
         )
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return StoreError(
+            f"读写数据库 {store.location.sqlite_path or store.location.display} 时出错（常见于"
+            "磁盘已满或存储设备故障），本次修改未保存；请检查磁盘空间后重试"
+        )
     if name.startswith("SQLITE_READONLY") or state == "25006":
         why = store.read_only_reason or (
             f"数据库 {store.location.display} 不可写入（文件或所在文件夹是只读的）"
