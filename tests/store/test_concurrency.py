@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from datetime import date
@@ -149,3 +150,42 @@ def test_two_imports_into_one_round_take_turns(database_url, tmp_path, small_chu
         assert sum(r.applicants_new for r in results) == 350
         assert sum(r.applicants_changed for r in results) == 52
         assert len(service.list_applicants(ROUND)) == 351
+
+
+def test_the_same_file_imported_twice_at_once_is_imported_once(
+    database_url, tmp_path, monkeypatch
+) -> None:
+    """Two evaluators (or a double click) importing the same roster at the same moment: one
+    imports it, the other then finds it imported and changes nothing; neither fails."""
+    with open_store(database_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        _round_with_one_applicant(service, tmp_path)
+        file = make_file(tmp_path / "same.xlsx", [make_applicant(n) for n in range(2, 52)])
+        # Both imports look the file up before either writes (the race), when they can.
+        barrier = threading.Barrier(2, timeout=2)
+        real_partition = imports_module.partition
+
+        def partition(*args: Any, **kwargs: Any) -> Any:
+            # Broken: the other import waited for this one's lock, so there is no race.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()
+            return real_partition(*args, **kwargs)
+
+        monkeypatch.setattr(imports_module, "partition", partition)
+        outcomes: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcomes.append(service.import_file(ROUND, file, evaluator="导入员"))
+            except BaseException as exc:
+                outcomes.append(exc)
+
+        service.decide(ROUND, make_uscc(1), "reject", "—", evaluator="导入员")  # a known name
+        threads = [threading.Thread(target=run, daemon=True) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+        assert sorted(o.already_imported for o in outcomes) == [False, True]
+        assert len(service.list_applicants(ROUND)) == 51

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, func, select, type_coerce
+from sqlalchemy import Integer, func, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from zjtx.domain import region as places
@@ -111,6 +111,13 @@ class Imports:
             round_row = find_round(session, round_name)
             if session.get_bind().dialect.name == "postgresql":
                 _take_round_turn(session, round_row)
+            else:
+                # SQLite reads outside a transaction until the first write: take its single
+                # write lock now, so that looking for the same file imported before cannot
+                # race another import of it (both would find none and insert its record).
+                session.execute(
+                    text("UPDATE rounds SET id = id WHERE id = :id"), {"id": round_row.id}
+                )
             # Before anything is written: a register change and its recheck come wholly
             # before this import's checks against the register, or wholly after its versions.
             share_register(session)
