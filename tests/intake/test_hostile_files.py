@@ -367,3 +367,53 @@ def test_json_larger_than_the_limit_is_refused(tmp_path, capsys, monkeypatch):
     status, output = check_in_process(path, capsys)
     assert status == 1
     assert "大.json" in output and "过大" in output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        (
+            "平台导出.xls",
+            "<html><head><meta charset='utf-8'></head><body><table><tr><td>企业名称"
+            "</td></tr></table></body></html>".encode(),
+            "这是网页（HTML）格式的表格",
+        ),
+        (
+            "导出.xlsx",
+            "<table border=1><tr><td>企业名称</td></tr></table>".encode("gbk"),
+            "这是网页（HTML）格式的表格",
+        ),
+        (
+            "2003.xls",
+            '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:'
+            'spreadsheet"><Worksheet ss:Name="名单"/></Workbook>'.encode(),
+            "这是 Excel 2003 XML 表格",
+        ),
+        (
+            "名单.xls",
+            f"企业名称,统一社会信用代码\n甲公司,{CODE_A}\n".encode("gbk"),
+            "这是逗号分隔的文本（CSV）",
+        ),
+    ],
+    ids=["html-xls", "html-gbk-xlsx", "spreadsheetml-2003", "csv-as-xls"],
+)
+def test_a_platform_export_named_as_excel_says_what_it_is(tmp_path, name, content, said):
+    """An online platform's "Excel" export that is really a web page, an Excel 2003 XML
+    table or CSV text is named as what it is, with how to import it; not called damaged."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    [issue] = read(path).issues
+    assert issue.code == "file-format-unsupported"
+    assert said in issue.message and "已损坏" not in issue.message, issue.message
+    assert "只是扩展名为“" + path.suffix + "”" in issue.message
+
+
+def test_an_excel_97_file_named_docx_is_not_called_a_word_document(tmp_path):
+    """An .xls (OLE) file named .docx is named as an old Excel workbook."""
+    workbook = xlwt.Workbook()
+    workbook.add_sheet("名单").write(0, 0, "企业名称")
+    workbook.save(str(tmp_path / "a.xls"))
+    path = tmp_path / "申请书.docx"
+    path.write_bytes((tmp_path / "a.xls").read_bytes())
+    [issue] = read(path).issues
+    assert "这是旧版 Excel 工作簿（.xls），只是扩展名写成了“.docx”" in issue.message, issue.message

@@ -200,7 +200,8 @@ def _body(path: Path) -> Any:
     try:
         document = parse_xml(xml)
     except Exception as exc:  # lxml's XMLSyntaxError: a damaged part
-        raise FileProblem("file-corrupt", f"{_NOT_WORD}（{type(exc).__name__}）") from None
+        damaged = _NOT_WORD.replace("文件已损坏", "文件已损坏（正文的 XML 有误）", 1)
+        raise FileProblem("file-corrupt", damaged) from exc
     body = document.find(qn("w:body"))
     if body is None:
         raise FileProblem("file-corrupt", _NOT_WORD)

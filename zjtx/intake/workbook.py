@@ -109,6 +109,13 @@ def detect_kind(path: Path) -> str:
                 if word
                 else "文件已加密（设置了打开密码）：请在 Excel 或 WPS 中取消密码后另存再导入",
             )
+        # A Workbook stream and no WordDocument one (a .doc embedding a sheet has both).
+        if word and _utf16("Workbook") in data and _utf16("WordDocument") not in data:
+            raise FileProblem(
+                "file-format-unsupported",
+                f"这是旧版 Excel 工作簿（.xls），只是扩展名写成了“{suffix}”：请把扩展名改为 .xls "
+                "后再导入",
+            )
         if word:
             # .doc and WPS's .wps are binary Word files; no maintained Python library reads
             # their tables, so the evaluator converts them once.
@@ -133,8 +140,47 @@ def detect_kind(path: Path) -> str:
     if suffix == ".json":
         return "json"
     if suffix in (".xlsx", ".xls", ".xlsm"):
+        disguised = _disguised_table(path, suffix)
+        if disguised is not None:
+            raise FileProblem("file-format-unsupported", disguised)
         raise FileProblem("file-corrupt", "文件已损坏或不是 Excel 工作簿，无法读取")
     raise FileProblem("file-format-unsupported", f"不支持的文件类型“{suffix or '无扩展名'}”")
+
+
+def _utf16(name: str) -> bytes:
+    """A stream name as an OLE directory spells it."""
+    return name.encode("utf-16-le")
+
+
+def _disguised_table(path: Path, suffix: str) -> str | None:
+    """What a file named as Excel is when it is text: a web page (what online platforms call
+    an .xls export), an Excel 2003 XML table or CSV; None for anything else."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if b"\x00" in head:
+        return None
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore")
+    if len(text) < len(head) // 2:  # not UTF-8: GBK, as Chinese Windows writes text
+        text = head.decode("gbk", "ignore")
+    lowered = text.lower()
+    named = f"只是扩展名为“{suffix}”"
+    if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return (
+            f"这是 Excel 2003 XML 表格，{named}：请在 Excel 或 WPS 中打开，另存为 Excel 工作簿"
+            "（.xlsx）后再导入"
+        )
+    if any(tag in lowered for tag in ("<html", "<table", "<!doctype html")):
+        return (
+            f"这是网页（HTML）格式的表格，{named}（网上平台导出的“Excel”常是这样）：请在 Excel 或 "
+            "WPS 中打开，另存为 Excel 工作簿（.xlsx）后再导入"
+        )
+    lines = [line for line in text.splitlines()[:5] if line.strip()]
+    if len(lines) >= 2 and all("," in line or "\t" in line for line in lines):
+        return f"这是逗号分隔的文本（CSV），{named}：请把扩展名改为 .csv 后再导入"
+    return None
 
 
 def read_workbook(path: Path, kind: str) -> list[SheetData]:
