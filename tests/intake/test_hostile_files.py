@@ -417,3 +417,41 @@ def test_an_excel_97_file_named_docx_is_not_called_a_word_document(tmp_path):
     path.write_bytes((tmp_path / "a.xls").read_bytes())
     [issue] = read(path).issues
     assert "这是旧版 Excel 工作簿（.xls），只是扩展名写成了“.docx”" in issue.message, issue.message
+
+
+def test_a_cell_of_hundreds_of_megabytes_is_refused_early(tmp_path):
+    """One inline-text cell of 90 MB (a small file) is far beyond Excel's 32,767 characters:
+    refused as soon as the text passes a few megabytes, naming file and sheet, in little
+    memory and time (it was read whole: minutes and gigabytes for 400 MB)."""
+    chunk = "甲" * 1_000_000
+
+    def body():
+        yield HEADER_ROW
+        yield '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        for _ in range(30):
+            yield chunk
+        yield f'</t></is></c><c r="B2" t="inlineStr"><is><t>{CODE_A}</t></is></c></row>'
+
+    path = write_sheet_xlsx(tmp_path / "巨格.xlsx", body())
+    assert path.stat().st_size < 2_000_000
+    status, stdout, stderr, peak = run_check_measured(path)
+    assert "Traceback" not in stderr, stderr
+    assert status == 1
+    assert "巨格.xlsx" in stdout and "工作表“名单”" in stdout
+    assert "32,767" in stdout, stdout
+    assert peak < PEAK_LIMIT_MB, f"peak {peak:.0f} MB"
+
+
+def test_a_shared_text_of_megabytes_is_refused_naming_the_file(tmp_path):
+    """The same in the workbook's shared texts (what Excel writes): refused as too large."""
+    path = write_sheet_xlsx(tmp_path / "巨文.xlsx", [HEADER_ROW, '<row r="2"><c r="A2" t="s">'
+                            f'<v>0</v></c><c r="B2" t="inlineStr"><is><t>{CODE_A}</t></is></c></row>'])  # fmt: skip
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f'<?xml version="1.0"?><sst {NS} count="1" uniqueCount="1"><si><t>'
+            + "甲" * 6_000_000
+            + "</t></si></sst>",
+        )
+    [issue] = read(path).issues
+    assert issue.code == "file-too-large" and "32,767" in issue.message, issue.message

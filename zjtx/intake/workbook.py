@@ -268,8 +268,13 @@ def _check_shared_strings(archive: zipfile.ZipFile) -> None:
         )
     # zipfile stops at the declared size and checks the CRC; the Rust reader trusts neither.
     with archive.open(info) as handle:
-        while handle.read(_SEGMENT_BYTES):
-            pass
+        try:
+            for _ in _segments(handle):
+                pass
+        except _TextRunTooLong:
+            raise FileProblem(
+                "file-too-large", f"文件中{_TEXT_RUN_WORDS}，不像是申报名单，未读取"
+            ) from None
 
 
 @dataclass(slots=True)
@@ -319,10 +324,19 @@ def _survey_sheet(
             data.hidden_rows.clear()
             with archive.open(info) as handle:
                 survey = _survey_without_references(handle, sheet, percent_styles, data)
+    except _TextRunTooLong:
+        raise _too_large(sheet, _TEXT_RUN_WORDS) from None
     except (zipfile.BadZipFile, EOFError, OSError, ElementTree.ParseError) as exc:
         raise _sheet_corrupt(sheet, str(exc) or type(exc).__name__) from None
     survey.check_extent(sheet)
     return survey
+
+
+class _TextRunTooLong(Exception):
+    """A run of text longer than any cell can hold (a bomb: 400 MB in one cell)."""
+
+
+_TEXT_RUN_WORDS = "有单元格的文字远超 Excel 每格 32,767 个字符的上限"
 
 
 def _segments(handle: IO[bytes]) -> Iterator[bytes]:
@@ -340,6 +354,8 @@ def _segments(handle: IO[bytes]) -> Iterator[bytes]:
             cut += len(_ROW_END)
         elif len(pending) >= _SEGMENT_BYTES:
             cut = pending.rfind(b">") + 1
+            if cut == 0:  # megabytes of text without a tag: no cell holds that much
+                raise _TextRunTooLong()
         if cut > 0:
             yield pending[:cut]
             pending = pending[cut:]
