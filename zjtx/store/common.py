@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast, func, select
+from sqlalchemy import ColumnElement, Integer, Text, cast, func, select, type_coerce
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -96,6 +97,29 @@ def find_applicant(session: Session, round_row: Round, uscc: str) -> Applicant:
     if row is None:
         raise NotFoundError(f"批次 “{round_row.name}” 中没有统一社会信用代码为 {uscc} 的企业")
     return row
+
+
+_REVIEW_LOCK_CLASS = 0x7A6C  # PostgreSQL advisory locks of one applicant's review-side acts
+
+
+def hold_applicant(session: Session, applicant: Applicant) -> None:
+    """Make the review-side acts on one applicant (its review and decision, the panel's
+    judgements, opinions and 回避) take turns: each checks what the others wrote, so two at
+    once would each pass the other's check. Taken before those checks read. PostgreSQL: an
+    advisory lock of the applicant (its row is left to imports, which reviews do not wait
+    for); SQLite: the single write lock, taken now rather than at the first write."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(
+                func.pg_advisory_xact_lock(
+                    type_coerce(_REVIEW_LOCK_CLASS, Integer), type_coerce(applicant.id, Integer)
+                )
+            )
+        )
+    else:
+        session.execute(
+            sql_text("UPDATE applicants SET id = id WHERE id = :id"), {"id": applicant.id}
+        )
 
 
 def evaluator_row(session: Session, name: str | None) -> Evaluator:

@@ -21,6 +21,7 @@ from zjtx.store.common import (
     evaluator_row,
     find_applicant,
     find_round,
+    hold_applicant,
     outdated_decisions,
     round_info,
     version_applicant,
@@ -257,6 +258,7 @@ class Panels:
         round_row = find_round(session, round_name)
         check_open(round_row, action)
         applicant = find_applicant(session, round_row, uscc)
+        hold_applicant(session, applicant)  # a 回避 and a judgement at once take turns
         return round_row, applicant, self._member(session, round_row, member)
 
     def _member(self, session: Session, round_row: Round, name: str) -> PanelMember:

@@ -36,6 +36,7 @@ from zjtx.store.common import (
     evaluator_row,
     find_applicant,
     find_round,
+    hold_applicant,
     item_confirmation,
     local_time,
     review_status,
@@ -131,6 +132,7 @@ class Reviews:
                 round_row = find_round(session, round_name)
                 check_open(round_row, "修改评审")
                 applicant = find_applicant(session, round_row, uscc)
+                hold_applicant(session, applicant)  # after the register: its order everywhere
                 actor = evaluator_row(session, evaluator)
                 review = session.scalar(
                     select(Review)
