@@ -189,3 +189,14 @@ def test_the_same_file_imported_twice_at_once_is_imported_once(
         assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
         assert sorted(o.already_imported for o in outcomes) == [False, True]
         assert len(service.list_applicants(ROUND)) == 51
+
+
+def test_each_kind_of_advisory_lock_has_a_class_of_its_own() -> None:
+    """PostgreSQL advisory locks are (class, key): the register's lock shares no class with
+    the imports' (class, round id) or the reviews' (class, applicant id), so the register is
+    not held by an import into round 21 nor an applicant's review."""
+    from zjtx.store import common, registry
+
+    classes = [registry._REGISTRY_LOCK[0], imports_module._IMPORT_LOCK_CLASS,
+               common._REVIEW_LOCK_CLASS]  # fmt: skip
+    assert len(set(classes)) == 3

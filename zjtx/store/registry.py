@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from zjtx.store.evaluations import Evaluations
     from zjtx.store.registry_recheck import RoundRecheck
 
-_REGISTRY_LOCK = (0x7A6A, 0x15)  # PostgreSQL advisory lock: one register writer at a time
+# PostgreSQL advisory lock: one register writer at a time. Its class is its own: imports lock
+# (0x7A6A, round id), which made the register share a lock with round 21's imports.
+_REGISTRY_LOCK = (0x7A6B, 0x15)
 WRITER_PATIENCE = 300.0  # seconds a register change waits for imports and decisions to end
 WRITER_POLL = 0.1
 
