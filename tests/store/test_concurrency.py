@@ -200,3 +200,37 @@ def test_each_kind_of_advisory_lock_has_a_class_of_its_own() -> None:
     classes = [registry._REGISTRY_LOCK[0], imports_module._IMPORT_LOCK_CLASS,
                common._REVIEW_LOCK_CLASS]  # fmt: skip
     assert len(set(classes)) == 3
+
+
+def test_a_save_held_up_on_postgresql_waits_its_bounded_time_and_says_so(
+    postgres_url, tmp_path
+) -> None:
+    """A PC whose network froze while it held the register (a recheck) no longer holds every
+    save without limit: a decision waits its bounded time, then says 数据库正忙 and saves
+    nothing, as on SQLite; a session left idle in a transaction is ended by the server."""
+    import sqlalchemy
+
+    from zjtx.store import registry
+
+    with open_store(postgres_url, write_wait=0.5) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        _round_with_one_applicant(service, tmp_path)
+        with store.engine.connect() as connection:
+            timeout = connection.execute(
+                sqlalchemy.text("SHOW idle_in_transaction_session_timeout")
+            ).scalar()
+        assert timeout == "5min"
+        frozen = sqlalchemy.create_engine(
+            postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        )
+        with frozen.connect() as holder:
+            key, sub = registry._REGISTRY_LOCK
+            holder.execute(sqlalchemy.text(f"SELECT pg_advisory_xact_lock({key}, {sub})"))
+            started = time.monotonic()
+            with pytest.raises(DatabaseBusyError) as caught:
+                service.decide(ROUND, make_uscc(1), "reject", "营业收入不足", evaluator="王评审")
+            assert time.monotonic() - started < 10
+            assert "数据库正忙" in str(caught.value) and "未保存" in str(caught.value)
+            holder.rollback()
+        frozen.dispose()
+        assert service.review_state(ROUND, make_uscc(1)).decision is None

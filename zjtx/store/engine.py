@@ -238,6 +238,10 @@ def _read_only_connector(path: Path, write_wait: float) -> Any:
     return connect
 
 
+IDLE_IN_TRANSACTION_SECONDS = 300  # PostgreSQL ends a transaction a frozen client left open
+IMPORT_TURN_SECONDS = 600  # an import waits this long for another import into its round
+
+
 def create_store_engine(
     location: StoreLocation,
     *,
@@ -258,10 +262,25 @@ def create_store_engine(
             )
         event.listen(engine, "connect", _sqlite_pragmas(write_wait, read_only))
         return engine
+    # A PC whose network froze holding a lock must not hold everyone else without limit: a
+    # write waits for a lock at most as long as on SQLite (then 数据库正忙), the server ends a
+    # session left idle inside a transaction, and dead connections are noticed in a minute.
+    options = (
+        f"-c lock_timeout={int(write_wait * 1000)} "
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_SECONDS * 1000} "
+        "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3"
+    )
     return create_engine(
         location.url,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": 10},
+        connect_args={
+            "connect_timeout": 10,
+            "options": options,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
         json_serializer=json_text,
     )
 

@@ -31,7 +31,7 @@ from zjtx.store.common import (
     round_info,
 )
 from zjtx.store.dto import FileImport, RoundInfo
-from zjtx.store.engine import Store
+from zjtx.store.engine import IMPORT_TURN_SECONDS, Store
 from zjtx.store.errors import ImportCancelled
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.models import (
@@ -131,7 +131,10 @@ class Imports:
 
 def _take_round_turn(session: Session, round_row: Round) -> None:
     """Imports into one PostgreSQL round take turns, as SQLite's single writer makes them: the
-    second reads what the first stored instead of inserting the same applicants."""
+    second reads what the first stored instead of inserting the same applicants. The turn is
+    waited for longer than a save waits for a lock (an import takes minutes), yet not without
+    limit (one whose PC froze is ended by the server meanwhile)."""
+    session.execute(text(f"SET LOCAL lock_timeout = '{IMPORT_TURN_SECONDS}s'"))
     session.execute(
         select(
             func.pg_advisory_xact_lock(
