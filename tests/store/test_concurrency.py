@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import zjtx.store.imports as imports_module
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc
@@ -234,3 +235,27 @@ def test_a_save_held_up_on_postgresql_waits_its_bounded_time_and_says_so(
             holder.rollback()
         frozen.dispose()
         assert service.review_state(ROUND, make_uscc(1)).decision is None
+
+
+def test_a_name_added_by_another_save_meanwhile_is_taken_not_refused(database_url) -> None:
+    """An evaluator's first two saves at once (the window and a command, or two PCs): the
+    second finds no row, then cannot add it, as the first just did; it takes that row."""
+    from zjtx.store.common import evaluator_row
+    from zjtx.store.models import Evaluator
+
+    with open_store(database_url) as store:
+        with store.session() as session:
+            first = evaluator_row(session, "周九").id
+        with store.session() as session:
+            real_scalar = session.scalar
+            calls = []
+
+            def scalar(statement: Any, *args: Any, **kwargs: Any) -> Any:
+                calls.append(statement)
+                return None if len(calls) == 1 else real_scalar(statement, *args, **kwargs)
+
+            session.scalar = scalar  # the lookup ran before the other save committed
+            assert evaluator_row(session, "周九").id == first
+        with store.session() as session:
+            names = session.scalars(select(Evaluator.name)).all()
+        assert names.count("周九") == 1

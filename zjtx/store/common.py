@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Text, cast, func, select, type_coerce
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -130,9 +132,16 @@ def evaluator_row(session: Session, name: str | None) -> Evaluator:
     check_length("评审人姓名", name, column_limit(Evaluator.__table__.c.name))
     row = session.scalar(select(Evaluator).where(Evaluator.name == name))
     if row is None:
-        row = Evaluator(name=name, role="evaluator", created_at=utc_now())
-        session.add(row)
-        session.flush()
+        # Inserted unless another save (the same person's window and command, or two PCs)
+        # has just added the name: its first two saves at once must not fail on it.
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(Evaluator)
+            .values(name=name, role="evaluator", created_at=utc_now())
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        row = session.scalars(select(Evaluator).where(Evaluator.name == name)).one()
     return row
 
 
