@@ -254,3 +254,57 @@ def test_a_database_path_that_cannot_be_opened_is_named_by_its_file(tmp_path):
     said = str(caught.value)
     assert said.startswith(f"无法打开数据库 {folder}：") and "sqlite:" not in said
     assert "unable to open" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("driver", "said"),
+    [
+        (
+            'connection failed: connection to server at "10.0.0.5", port 5432 failed: FATAL:  '
+            'password authentication failed for user "zjtx_app"',
+            "密码错误（账户 zjtx_app）",
+        ),
+        ("connection failed: fe_sendauth: no password supplied", "没有提供密码"),
+        (
+            "failed to resolve host 'db.example': [Errno -2] Name or service not known",
+            "找不到服务器",
+        ),
+        (
+            'connection failed: connection to server at "127.0.0.1", port 1 failed: Connection '
+            "refused\n\tIs the server running on that host and accepting TCP/IP connections?",
+            "服务器拒绝连接",
+        ),
+        ("connection timeout expired", "连接服务器超时"),
+        ('connection failed: FATAL:  database "zjtx2" does not exist', "数据库 zjtx2 不存在"),
+    ],
+    ids=["password", "no-password", "host", "refused", "timeout", "database"],
+)
+def test_postgresql_connection_errors_are_said_in_chinese(driver, said):
+    """libpq's reasons for a failed connection are said in Chinese with what to check."""
+    from zjtx.store.engine import driver_text
+
+    text = driver_text(driver)
+    assert said in text, text
+    assert not any("a" <= ch <= "z" for ch in text.replace("zjtx_app", "").replace("zjtx2", "")
+                   .replace("pgpass", "").replace("PostgreSQL", "")), text  # fmt: skip
+
+
+def test_a_server_gone_mid_operation_is_said_in_chinese():
+    """The server lost in the middle of a save: a Chinese message saying the change may not
+    have been made and how to check, not an unexpected error with the driver's English."""
+    from sqlalchemy.exc import OperationalError
+
+    from zjtx.store.engine import explain_database_error
+    from zjtx.store.settings import StoreLocation
+
+    class _Store:
+        location = resolve_location("postgresql+psycopg://zjtx_app@db.example/zjtx")
+        write_wait = 15.0
+        read_only_reason = None
+
+    orig = Exception("consuming input failed: server closed the connection unexpectedly")
+    error = explain_database_error(OperationalError("SELECT …", {}, orig), _Store())
+    assert error is not None
+    assert "与数据库服务器 db.example 的连接中断" in str(error), str(error)
+    assert "可能" in str(error) and "核对" in str(error)
+    assert isinstance(StoreLocation, type)

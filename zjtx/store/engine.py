@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -145,6 +146,13 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
         return StoreError(
             f"磁盘空间不足：数据库 {store.location.sqlite_path or store.location.display} "
             "所在的磁盘已满，本次修改未保存，此前保存的数据未受影响；请清理磁盘空间后重试"
+        )
+    if _CONNECTION_LOST.search(text) or (state.startswith("08") and state != "08P01"):
+        host = getattr(getattr(store.location, "url", None), "host", None)
+        where = f"数据库服务器 {host}" if host else "数据库服务器"
+        return StoreError(
+            f"与{where} 的连接中断（服务器停止或网络断开）：本次操作可能没有完成，也可能已保存；"
+            "请检查网络，重新打开后核对（例如 zjtx round show、round history）再决定是否重做"
         )
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
         return StoreError(
@@ -335,9 +343,35 @@ _DRIVER_TEXTS = {
 }
 
 
+# libpq's reasons for a failed connection (found anywhere in its message), in Chinese.
+_CONNECTION_TEXTS = (
+    (re.compile(r'password authentication failed for user "([^"]*)"'),
+     "密码错误（账户 {0}）：请在 设置 中重新输入密码，或核对 PostgreSQL 密码文件"),
+    (re.compile(r"no password supplied"),
+     "没有提供密码：请在 设置 中输入密码，或写入 PostgreSQL 密码文件（pgpass 或 PGPASSFILE）"),
+    (re.compile(r'database "([^"]*)" does not exist'), "数据库 {0} 不存在：请核对数据库名称"),
+    (re.compile(r'role "([^"]*)" does not exist'), "账户 {0} 不存在：请核对账户名称"),
+    (re.compile(r"name or service not known|failed to resolve host|could not translate host"),
+     "找不到服务器：请核对主机名，或检查网络"),
+    (re.compile(r"connection refused"),
+     "服务器拒绝连接：数据库服务未启动，或主机、端口填写有误"),
+    (re.compile(r"timeout expired|timed out"), "连接服务器超时：网络不通或服务器无响应"),
+    (re.compile(r"no route to host|network is unreachable"), "网络不通：无法到达服务器"),
+)  # fmt: skip
+# A connection lost in the middle of an operation (the server stopped, the network dropped).
+_CONNECTION_LOST = re.compile(
+    r"server closed the connection|consuming input failed|terminating connection|"
+    r"connection (?:is )?(?:lost|closed)|ssl syscall error|connection reset|broken pipe"
+)
+
+
 def driver_text(message: str) -> str:
-    """A driver's message in Chinese where it is one of SQLite's usual ones."""
+    """A driver's message in Chinese where it is one of SQLite's or libpq's usual ones."""
     lowered = message.strip().lower()
+    for pattern, said in _CONNECTION_TEXTS:
+        found = pattern.search(lowered)
+        if found:
+            return said.format(*(found.group(i) for i in range(1, found.re.groups + 1)))
     return next((said for words, said in _DRIVER_TEXTS.items() if lowered == words), message)
 
 
