@@ -310,7 +310,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
     assert str(refused.value) == (
         "组长 王组长 已声明回避企业 测试企业2有限公司（" + B + "）：曾在该企业任职；不能对其"
         "作出最终决定；专家组没有副组长可以代行，须先添加一名（窗口：评审 → 专家组…；"
-        "命令行：zjtx panel add 姓名 --role deputy）"
+        "命令行：zjtx panel add 批次名称 --name 姓名 --role 副组长）"
     )
     store.add_member(ROUND, "李副组长", unit="某研究院", role="副组长", evaluator="秘书")
     assert [(m.name, m.role_label) for m in store.panel(ROUND).members] == [
@@ -358,7 +358,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
     store.recuse(ROUND, A, member="李副组长", reason="关联企业", evaluator="秘书")
     assert store.decision_refusal(ROUND, A, "王组长").endswith(
         "；副组长 李副组长 也已回避，须再添加一名副组长代行（窗口：评审 → 专家组…；"
-        "命令行：zjtx panel add 姓名 --role deputy）"
+        "命令行：zjtx panel add 批次名称 --name 姓名 --role 副组长）"
     )
     assert store.decision_refusal(ROUND, A, "李副组长") == (
         f"副组长 李副组长 已声明回避企业 测试企业1有限公司（{A}）：关联企业；不能对其作出最终决定"

@@ -18,7 +18,7 @@ from zjtx.store.panel_positions import (
 )
 
 # Where a 副组长 is added, as a refusal that asks for one says it.
-ADD_DEPUTY = "（窗口：评审 → 专家组…；命令行：zjtx panel add 姓名 --role deputy）"
+ADD_DEPUTY = "（窗口：评审 → 专家组…；命令行：zjtx panel add 批次名称 --name 姓名 --role 副组长）"
 
 
 class PanelRefusedError(ReviewRuleError):
