@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.store.helpers import RuleScorer, make_applicant, make_file
 from zjtx.store import DatabaseOpenError, StoreService, open_store
-from zjtx.store.engine import head_revision
+from zjtx.store.engine import check_sqlite_integrity, create_store_engine, head_revision
 from zjtx.store.models import ApplicantVersion, Base
 from zjtx.store.settings import resolve_location
 
@@ -308,3 +308,30 @@ def test_a_server_gone_mid_operation_is_said_in_chinese():
     assert "与数据库服务器 db.example 的连接中断" in str(error), str(error)
     assert "可能" in str(error) and "核对" in str(error)
     assert isinstance(StoreLocation, type)
+
+
+def test_an_emptied_database_file_is_refused_not_started_afresh(tmp_path):
+    """A database file that held rounds and is now 0 bytes (a copy or sync cut short) is
+    refused, naming the file and what to restore; it is not silently started afresh as an
+    empty database. A 0-byte file that never held anything opens as a new one."""
+    from zjtx.store.errors import DatabaseDamagedError
+
+    path = tmp_path / "zjtx.sqlite3"
+    with open_store(f"sqlite:///{path}") as store:
+        StoreService(store).create_round("甲", tier="srdi-sme", round_date=date(2026, 6, 1))
+    path.write_bytes(b"")
+    with pytest.raises(DatabaseDamagedError) as caught:
+        open_store(f"sqlite:///{path}")
+    assert f"数据库文件 {path} 是空的（0 字节）" in str(caught.value), str(caught.value)
+    assert path.stat().st_size == 0  # left as found
+    fresh = tmp_path / "新.sqlite3"
+    fresh.write_bytes(b"")
+    open_store(f"sqlite:///{fresh}").close()
+    # Opening writes the file's header before its check is stamped: a file whose creation
+    # was cut short is never found empty with a stamp.
+    cut = tmp_path / "中断.sqlite3"
+    cut.write_bytes(b"")
+    engine = create_store_engine(resolve_location(f"sqlite:///{cut}"))
+    check_sqlite_integrity(engine, cut)
+    engine.dispose()
+    assert cut.stat().st_size > 0

@@ -380,20 +380,40 @@ def damaged_message(path: Path, detail: str) -> str:
     first = detail.strip().splitlines()[0] if detail.strip() else "文件已损坏"
     # quick_check's first line names a page ("*** in database main ***"): not for users.
     first = driver_text(first) if not first.startswith("***") else "文件内容已损坏"
+    return f"数据库文件 {path} 已损坏（{first}），无法可靠地读取。{restore_advice(path)}"
+
+
+def restore_advice(path: Path) -> str:
+    """Which automatic backup to put in place of a damaged or emptied SQLite file."""
     backups = sqlite_backups(path)
     if backups:
         newest = backups[0]
         made = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-        remedy = (
+        return (
             f"请关闭 zjtx，把损坏的 {path.name} 改名保留（交技术人员检查），再把自动备份 "
             f"{newest}（{made} 制作）复制为 {path} 后重新打开；备份之后的导入和评审需要重做"
         )
-    else:
-        remedy = (
-            f"文件夹 {path.parent} 中没有 zjtx 的自动备份：请关闭 zjtx，把损坏的 {path.name} "
-            "改名保留，从单位的备份中恢复该文件，或联系技术支持"
+    return (
+        f"文件夹 {path.parent} 中没有 zjtx 的自动备份：请关闭 zjtx，把损坏的 {path.name} "
+        "改名保留，从单位的备份中恢复该文件，或联系技术支持"
+    )
+
+
+def _refuse_emptied(path: Path) -> None:
+    """Refuse a database file found empty that once held data (its integrity stamp or
+    automatic backups say so): a copy or a sync cut short. Opened, it would silently become a
+    new, empty database and the evaluator would go on working in it."""
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return
+    # (The stamp is written after the first check, by which time opening has written the
+    # file's header: a file zjtx was creating is never empty with one.)
+    if empty and (_check_stamp(path).exists() or sqlite_backups(path)):
+        raise DatabaseDamagedError(
+            f"数据库文件 {path} 是空的（0 字节），但它此前保存过数据：可能是复制或同步没有完成。"
+            + restore_advice(path)
         )
-    return f"数据库文件 {path} 已损坏（{first}），无法可靠地读取。{remedy}"
 
 
 def _check_stamp(path: Path) -> Path:
@@ -520,6 +540,8 @@ def open_store(
         write_wait: seconds a change waits for another writer (default WRITE_WAIT_SECONDS).
     """
     location = resolve_location(url)
+    if location.sqlite_path is not None:
+        _refuse_emptied(location.sqlite_path)
     wait = WRITE_WAIT_SECONDS if write_wait is None else write_wait
     read_only_reason = (
         sqlite_read_only_reason(location.sqlite_path) if location.sqlite_path else None
