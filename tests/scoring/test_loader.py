@@ -469,3 +469,50 @@ def test_a_pass_line_outside_the_score_is_an_error(tmp_path, line):
         load_rulebook_file(_copy(tmp_path, "srdi-sme-2022", edit))
     said = str(caught.value)
     assert f"pass_line {line} " in said and "不在 1 到满分 100 之间" in said, said
+
+
+def _overlay_problems(tmp_path, edit) -> list:
+    """Every problem of shandong-2022 edited by ``edit``, merged into its base."""
+    from zjtx.scoring.errors import DataFileErrors
+
+    source = resource_path("overlays", "shandong-2022.yaml")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "shandong-2022.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    overlay = load_overlay_file(path)
+    base = tmp_path / "srdi-sme-2022.yaml"
+    shutil.copy(resource_path("rulebooks", "srdi-sme-2022.yaml"), base)
+    with pytest.raises(DataFileError) as info:
+        load_rulebook_file(base, overlay)
+    error = info.value
+    return list(error.problems) if isinstance(error, DataFileErrors) else [error]
+
+
+def test_an_overlays_own_mistakes_are_named_in_the_overlay_file(tmp_path):
+    """A criterion id the overlay gives twice, and a verdict_add naming no criterion, are
+    the overlay's mistakes: named in its file (with a suggestion), not in the bundled base."""
+
+    def edit(data):
+        first = data["replace"]["SR22-S9"][0]
+        data["add"] = [dict(first)]  # the same id again
+        data["verdict_add"] = ["SR22-B5"]
+
+    problems = _overlay_problems(tmp_path, edit)
+    assert {p.file for p in problems} == {"shandong-2022.yaml"}, [str(p) for p in problems]
+    said = [str(p) for p in problems]
+    assert any("条目 id 重复" in s for s in said), said
+    assert any("verdict_add" in s and "SR22-B5" in s for s in said), said
+
+
+def test_replacing_a_criterion_the_verdict_names_says_what_to_do_instead(tmp_path):
+    """Replacing SR22-B1 (which the verdict names) is refused once, in the overlay, saying to
+    add a criterion and name it in verdict_add; the base's verdict is not reported."""
+
+    def edit(data):
+        replacement = dict(data["replace"]["SR22-S9"][0], id="SD-B1")
+        data["replace"] = {"SR22-B1": [replacement]}
+
+    problems = _overlay_problems(tmp_path, edit)
+    assert [p.file for p in problems] == ["shandong-2022.yaml"], [str(p) for p in problems]
+    assert "add" in str(problems[0]) and "verdict_add" in str(problems[0])

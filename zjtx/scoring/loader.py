@@ -367,7 +367,10 @@ def _build(
             continue  # reported with the criterion
         cid = str(entry.get("id"))
         if cid in titles:
-            check.add("条目 id 重复", rule=cid)
+            if overlay is not None and entry.get("_overlay"):  # the overlay's own mistake
+                check.problems.append(DataFileError(overlay.file, "条目 id 重复", rule=cid))
+            else:
+                check.add("条目 id 重复", rule=cid)
         titles[cid] = str(entry.get("title") or "")
     pass_line = None
     if pass_line_raw is not None:
@@ -515,20 +518,33 @@ def _apply_overlay(
                 did_you_mean(str(target), ids),
             )
             continue
+        # References to the replaced criterion are not allowed to dangle: it is kept, and the
+        # overlay is told what to do instead (the base's references are not its mistakes).
+        if _mentions(verdict, target) or any(
+            _mentions(c.get("require"), target) for c in result if isinstance(c, dict)
+        ):
+            add(
+                f"条目 “{target}” 被 {overlay.extends} 的评价结论或其他条目引用，省级规则不能替换它；"
+                "如要提高或增加要求，请用 add 增加条目，并把它写入 verdict_add",
+                str(target),
+                _join("replace", str(target)),
+            )
+            continue
         index = next(
             i for i, c in enumerate(result) if isinstance(c, dict) and str(c.get("id")) == target
         )
         result[index : index + 1] = [{**entry, "_overlay": True} for entry in replacement]
-        # References to the replaced criterion are not allowed to dangle.
-        if _mentions(verdict, target) or any(
-            _mentions(c.get("require"), target) for c in result if isinstance(c, dict)
-        ):
-            add(f"被替换的条目 “{target}” 仍被引用", str(target), _join("replace", str(target)))
     for entry in data.get("add") or []:
         result.append({**entry, "_overlay": True})
     if "pass_line" in (data.get("set") or {}):
         pass_line = data["set"]["pass_line"]
-    extra = data.get("verdict_add") or []
+    extra = list(data.get("verdict_add") or [])
+    known = [str(c.get("id")) for c in result if isinstance(c, dict)]
+    for index, cid in enumerate(list(extra)):
+        if str(cid) not in known:
+            add(f"verdict_add 引用了不存在的条目 “{cid}”", str(cid),
+                f"verdict_add[{index}]", did_you_mean(str(cid), known))  # fmt: skip
+            extra.remove(cid)
     if extra:
         verdict = {"all": [verdict, *({"criterion": cid} for cid in extra)]}
     return result, verdict, pass_line
