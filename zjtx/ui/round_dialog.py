@@ -58,6 +58,7 @@ class NewRoundDialog(QDialog):
         # scores without the province's criteria).
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color:#8a5a00")  # a caution, not an error
         self.hint.hide()
         for signal in (
             self.region.textChanged,
