@@ -285,3 +285,42 @@ def test_install_names_the_open_rounds_a_file_leaves_without_a_standard(
         "六月（2026-06-01，新申报）；请再安装适用于这些日期的标准"
     ) in err, err
     assert "五月" not in err
+
+
+def test_uninstall_removes_an_installed_file_keeping_a_copy(tmp_path, capsys, monkeypatch):
+    """`zjtx rulebook uninstall ID` takes an installed file out of use (a bundled file of that
+    id is used again), keeps a copy under removed/ and says where; an id that is not installed
+    is refused with the installed ids; an overlay an open round uses is refused, naming it."""
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
+    data_dir = Path(os.environ["ZJTX_DATA_DIR"])
+
+    def newer(data):
+        data["version"] = "2022.2"
+
+    overlay = _edited(tmp_path, resource_path("overlays", "shandong-2022.yaml"),
+                      "shandong-2022.yaml", newer)  # fmt: skip
+    assert main(["rulebook", "install", str(overlay)]) == 0
+    assert main(["round", "create", "山东", "--tier", "srdi-sme", "--date", "2024-06-01",
+                 "--overlay", "shandong-2022"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["rulebook", "uninstall", "shandong-2022"]) == 0  # the bundled one stays
+    out = capsys.readouterr().out
+    assert "已卸载省级规则 shandong-2022" in out and "改用内置版本 2022.1" in out, out
+    assert not (data_dir / "overlays" / "shandong-2022.yaml").exists()
+    assert list((data_dir / "overlays" / "removed").glob("shandong-2022*.yaml"))
+
+    def own(data):
+        data["id"] = "fujian-2024"
+        data["province"] = "福建"
+
+    fujian = _edited(tmp_path, resource_path("overlays", "shandong-2022.yaml"), "f.yaml", own)
+    assert main(["rulebook", "install", str(fujian)]) == 0
+    assert main(["round", "create", "福建", "--tier", "srdi-sme", "--date", "2024-06-01",
+                 "--overlay", "fujian-2024"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["rulebook", "uninstall", "fujian-2024"]) == 2
+    err = capsys.readouterr().err
+    assert "进行中的批次 福建 使用省级规则 fujian-2024" in err, err
+    assert (data_dir / "overlays" / "fujian-2024.yaml").exists()
+    assert main(["rulebook", "uninstall", "fujian-2042"]) == 2
+    assert "没有已安装的 “fujian-2042”" in capsys.readouterr().err

@@ -32,6 +32,14 @@ def register_actions(actions: argparse._SubParsersAction) -> None:
     install.add_argument("file", metavar="FILE.yaml", help="要安装的文件")
     install.add_argument("--json", action="store_true", help="输出 JSON")
     install.set_defaults(func=cmd_rulebook_install)
+    uninstall = actions.add_parser(
+        "uninstall",
+        help="卸载已安装的评价标准、省级规则或年度通知（保留副本，同 id 的内置文件重新适用）",
+        description="把数据目录中已安装的文件移入 removed/ 文件夹（可再次安装）；进行中的批次"
+        "使用的省级规则（且没有同 id 的内置版本）不能卸载。",
+    )
+    uninstall.add_argument("id", metavar="ID", help="已安装文件的 id（见 zjtx rulebooks）")
+    uninstall.set_defaults(func=cmd_rulebook_uninstall)
 
 
 def _print_check(check: FileCheck) -> None:
@@ -82,4 +90,29 @@ def cmd_rulebook_install(args: argparse.Namespace) -> int:
         return 2
     print(f"✓ 已安装{check.kind_label} {check.id}：{target}")
     print(f"  {check.summary}")
+    return 0
+
+
+def cmd_rulebook_uninstall(args: argparse.Namespace) -> int:
+    from zjtx.scoring.errors import DataFileError
+    from zjtx.store.errors import InvalidRequestError
+    from zjtx.store.rulebook_install import uninstall_checking_rounds
+
+    try:
+        removed, lost = uninstall_checking_rounds(args.id)
+    except DataFileError as exc:
+        hint = f"，您是不是要写 “{exc.suggestion}”？" if exc.suggestion else ""
+        print(f"zjtx: 错误：{exc.detail}{hint}", file=sys.stderr)
+        return 2
+    except InvalidRequestError as exc:
+        print(f"zjtx: 错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        raise UsageError(f"无法卸载：{exc.strerror or exc}") from None
+    instead = (
+        f"，改用内置版本 {removed.bundled_version}" if removed.bundled_version is not None else ""
+    )
+    print(f"✓ 已卸载{removed.kind_label} {removed.id}{instead}；原文件保存在 {removed.kept}")
+    if lost:
+        print(f"zjtx: 注意：{lost}", file=sys.stderr)
     return 0

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from zjtx.files import write_atomically
-from zjtx.paths import installed_dir
+from zjtx.paths import INSTALLED_KINDS, installed_dir
 from zjtx.scoring.catalogue import read_yaml
 from zjtx.scoring.definitions import (
     BUNDLED,
@@ -19,7 +20,7 @@ from zjtx.scoring.definitions import (
     source_files,
     version_key,
 )
-from zjtx.scoring.errors import DataFileError
+from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.loader import (
     list_rulebook_ids,
     load_overlay_file,
@@ -269,6 +270,54 @@ def install_file(path: Path) -> tuple[FileCheck, Path | None]:
 
     forget_selection()  # rounds chosen before now may be governed by the new file
     return check, target
+
+
+@dataclass(frozen=True, slots=True)
+class Uninstalled:
+    """An installed file taken out of use: where its copy is kept, and the bundled version
+    used again in its place (None when none is bundled)."""
+
+    kind: str
+    id: str
+    kept: Path
+    bundled_version: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def installed_kind(file_id: str) -> str:
+    """The kind of the installed file of that id; DataFileError (listing the installed ids)
+    when none is installed."""
+    for kind in INSTALLED_KINDS:
+        if (installed_dir(kind) / f"{file_id}.yaml").is_file():
+            return kind
+    ids = sorted(p.stem for k in INSTALLED_KINDS for p in installed_dir(k).glob("*.yaml"))
+    listed = "、".join(ids) or "无"
+    raise DataFileError(
+        file_id,
+        f"没有已安装的 “{file_id}”（已安装：{listed}）",
+        suggestion=did_you_mean(file_id, ids),
+    )
+
+
+def uninstall_file(file_id: str) -> Uninstalled:
+    """Take an installed rulebook, overlay or notice out of use: it is moved into the
+    folder's removed/ (with the time, so it can be installed again), and a bundled file of
+    the same id, if any, governs again."""
+    kind = installed_kind(file_id)
+    source = installed_dir(kind) / f"{file_id}.yaml"
+    kept_dir = installed_dir(kind) / "removed"
+    kept_dir.mkdir(parents=True, exist_ok=True)
+    kept = kept_dir / f"{file_id}.{datetime.now().strftime('%Y%m%d-%H%M%S')}.yaml"
+    os.replace(source, kept)
+    from zjtx.scoring.selection import forget_selection
+
+    forget_selection()  # rounds are governed by what remains
+    bundled = bundled_dir(kind) / f"{file_id}.yaml"
+    version = header_of(bundled)[1] if bundled.is_file() else None
+    return Uninstalled(kind, file_id, kept, version)
 
 
 def origin_of(kind: str, file_id: str) -> dict[str, Any]:
