@@ -114,8 +114,23 @@ def test_the_application_role_of_the_readme_cannot_alter_or_empty_the_trail(pg_r
             db.execute(text("TRUNCATE audit_events"))
         with store.engine.begin() as db:  # as if this release were older than the database
             db.execute(text("UPDATE alembic_version SET version_num = '0005'"))
-    with pytest.raises(DatabaseOpenError, match=r"无权修改表结构.*所有者账户"):
+    with pytest.raises(
+        DatabaseOpenError, match=r"需要升级到结构版本.*无权创建或修改表结构.*所有者"
+    ):
         open_store(app_url)
+
+
+@pytest.mark.postgres
+def test_the_application_role_on_a_new_database_is_told_it_has_no_tables_yet(pg_roles):
+    """The application role opening a database the owner has not yet opened is told it holds
+    no zjtx tables yet and who must create them, not that it needs an upgrade."""
+    owner_url, app_url = pg_roles
+    with open_store(owner_url, upgrade=False):  # reachable; nothing created
+        pass
+    with pytest.raises(DatabaseOpenError) as caught:
+        open_store(app_url)
+    said = str(caught.value)
+    assert "还没有 zjtx 的数据表" in said and "所有者账户" in said and "升级" not in said, said
 
 
 # ------------------------------------------------------------------ texts longer than columns

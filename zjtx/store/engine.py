@@ -515,9 +515,14 @@ def migrate(
             command.upgrade(config, target)
     except DBAPIError as exc:
         if str(getattr(exc.orig, "sqlstate", "")) == "42501":  # insufficient_privilege
+            need = (
+                "还没有 zjtx 的数据表（新建的数据库）"
+                if current is None
+                else f"需要升级到结构版本 {wanted}"
+            )
             raise DatabaseOpenError(
-                f"数据库 {location.display} 需要升级到结构版本 {wanted}，但当前数据库账户无权修改"
-                "表结构：请由数据库所有者账户运行一次 zjtx（见 README 的 PostgreSQL 一节）"
+                f"数据库 {location.display} {need}，但当前数据库账户无权创建或修改表结构："
+                "请由数据库所有者账户运行一次 zjtx（见 README 的 PostgreSQL 一节）"
             ) from None
         raise
     log.info("数据库 %s 已升级到结构版本 %s", location.display, wanted)
