@@ -516,3 +516,24 @@ def test_replacing_a_criterion_the_verdict_names_says_what_to_do_instead(tmp_pat
     problems = _overlay_problems(tmp_path, edit)
     assert [p.file for p in problems] == ["shandong-2022.yaml"], [str(p) for p in problems]
     assert "add" in str(problems[0]) and "verdict_add" in str(problems[0])
+
+
+@pytest.mark.parametrize(
+    ("cid", "body"),
+    [
+        ("SR22-D2", {"q": "rd_ratio_y1", "ge": 0.03}),
+        ("SR22-D2", {"q": "rd_ratio_y1", "between": [0.03, 0.5]}),
+    ],
+    ids=["ge", "between"],
+)
+def test_a_percent_written_as_a_fraction_is_an_error(tmp_path, cid, body):
+    """A ratio measured in percent compared with 0.03 (meant 3 %) would pass nearly every
+    applicant: an error saying how percentages are written, with the figure meant."""
+
+    def edit(data):
+        _criterion(data, cid)["require"] = body
+
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook_file(_copy(tmp_path, "srdi-sme-2022", edit))
+    said = str(caught.value)
+    assert "以百分数计（12.5 表示 12.5%）" in said and "请写 3" in said, said

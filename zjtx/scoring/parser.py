@@ -39,6 +39,11 @@ T = TypeVar("T")
 _OPS = ("ge", "gt", "le", "lt", "eq", "between", "is", "in")
 
 
+def _plain(value: Decimal) -> str:
+    """A figure as a person writes it: 3, 0.5, 12.5 (no exponent, no trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
 def shape_of(value: Any) -> str:
     """What a YAML value is, in Chinese, for "expected X, got Y" messages."""
     if value is None:
@@ -412,14 +417,12 @@ class Parser:
             if op == "between":
                 if not isinstance(raw, list) or len(raw) != 2:
                     raise self.error(f"between 须写 [下限, 上限]，收到 {shape_of(raw)}")
-                return Between(
-                    qdef,
-                    self.number(raw[0], "between"),
-                    self.number(raw[1], "between"),
-                    judgement,
-                    text,
-                )
-            return Compare(qdef, op, self.number(raw, op), judgement, text)
+                low, high = self.number(raw[0], "between"), self.number(raw[1], "between")
+                self._percent_figures(qdef, [low, high])
+                return Between(qdef, low, high, judgement, text)
+            value = self.number(raw, op)
+            self._percent_figures(qdef, [value])
+            return Compare(qdef, op, value, judgement, text)
         if op == "is":
             if qdef.spec is None or qdef.spec.type != FieldType.BOOL:
                 raise self.error(f"“{qdef.name}”不是是/否字段，不能用 is")
@@ -437,6 +440,17 @@ class Parser:
                     did_you_mean(str(code), valid),
                 )
         return InSet(qdef, tuple(codes), judgement, text)
+
+    def _percent_figures(self, qdef: QuantityDef, figures: list[Decimal]) -> None:
+        """Refuse figures of a percent quantity that are all fractions (0.03 for 3 %): each
+        would let nearly every applicant pass, or none."""
+        if qdef.unit != "%" or not any(figures) or any(abs(f) >= 1 for f in figures):
+            return
+        meant = "、".join(_plain(f * 100) for f in figures)
+        raise self.error(
+            f"“{qdef.name}”以百分数计（12.5 表示 12.5%），"
+            f"{'、'.join(_plain(f) for f in figures)} 像是写成了小数：请写 {meant}"
+        )
 
     def codes_of(self, qdef: QuantityDef) -> list[str]:
         if qdef.name == "size_class":
@@ -575,6 +589,7 @@ class Parser:
                         raise self.error(f"分档须写成 [界值, 分数]，收到 {shape_of(item)}")
                     bands.append((self.number(item[0], "界值"), self.number(item[1], "分数")))
             edges = [e for e, _ in bands]
+            self._percent_figures(qdef, edges)
             ordered = (
                 all(a > b for a, b in itertools.pairwise(edges))
                 if up
