@@ -324,3 +324,19 @@ def test_uninstall_removes_an_installed_file_keeping_a_copy(tmp_path, capsys, mo
     assert (data_dir / "overlays" / "fujian-2024.yaml").exists()
     assert main(["rulebook", "uninstall", "fujian-2042"]) == 2
     assert "没有已安装的 “fujian-2042”" in capsys.readouterr().err
+
+
+def test_rulebook_show_of_an_overlay_id_says_how_to_show_it(capsys):
+    """`zjtx rulebook show shandong-2022` (an overlay's id) says it is a provincial rule and
+    gives the command that shows it merged into its base; an unknown id lists the ids with
+    punctuation between the sentences."""
+    assert main(["rulebook", "show", "shandong-2022"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "shandong-2022 是省级规则：请用 zjtx rulebook show srdi-sme-2022 --overlay shandong-2022 "
+        "查看" in err
+    ), err
+    assert main(["rulebook", "show", "srdi-sme-2O22"]) == 2
+    assert "？可用：" in capsys.readouterr().err
+    assert main(["rulebook", "show", "xyz"]) == 2
+    assert "未知的评价标准“xyz”。可用：" in capsys.readouterr().err

@@ -272,6 +272,11 @@ def _notice_json(n: Notice) -> dict[str, Any]:
 
 def cmd_rulebook_show(args: argparse.Namespace) -> int:
     if args.id not in list_rulebook_ids():  # before a file name is made of it
+        if args.id in list_overlay_ids():
+            base = load_overlay(args.id).extends
+            raise UsageError(
+                f"{args.id} 是省级规则：请用 zjtx rulebook show {base} --overlay {args.id} 查看"
+            )
         raise UsageError(str(UnknownNameError("评价标准", args.id, list_rulebook_ids())))
     try:
         book = load_rulebook(args.id, args.overlay) if args.overlay else load_rulebook(args.id)

@@ -107,7 +107,6 @@ class UnknownNameError(LookupError):
         self.name = name
         self.suggestion = did_you_mean(name, pool)
         text = f"未知的{kind}“{name}”"
-        if self.suggestion:
-            text += f"，您是不是要写 “{self.suggestion}”？"
+        text += f"，您是不是要写 “{self.suggestion}”？" if self.suggestion else "。"
         text += f"可用：{', '.join(pool)}"
         super().__init__(text)
