@@ -14,9 +14,10 @@ from zjtx.domain.names import normalise_name
 from zjtx.domain.region import is_division
 from zjtx.domain.uscc import validate_uscc
 from zjtx.intake.cell_text import control_characters, shown_text
+from zjtx.intake.file_kind import detect_kind
 from zjtx.intake.headers import clean
 from zjtx.intake.sheet_data import FileProblem, SheetData
-from zjtx.intake.workbook import detect_kind, read_workbook
+from zjtx.intake.workbook import read_workbook
 
 HEADER_SCAN_ROWS = 30  # a list's header sits below its title, a few rows at most
 NAME_LIMIT = 300  # RegistryEntry.name

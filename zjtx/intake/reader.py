@@ -14,6 +14,7 @@ from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
+from zjtx.intake.file_kind import detect_kind
 from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.headers import clean
@@ -31,7 +32,7 @@ from zjtx.intake.roster import (
     iter_roster_records,
 )
 from zjtx.intake.sheet_data import FileProblem, SheetData
-from zjtx.intake.workbook import detect_kind, read_workbook
+from zjtx.intake.workbook import read_workbook
 
 SUPPORTED_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xls", ".csv", ".json", ".docx", ".docm", ".doc", ".wps"}

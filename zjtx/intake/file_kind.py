@@ -1,0 +1,128 @@
+"""What kind of file an applicant sent, by its content: a workbook, Word, CSV or JSON, or
+a file named as one that is another (a web page named .xls, an .xlsx named .docx)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from zjtx.intake.sheet_data import FileProblem
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+WORD_SUFFIXES = frozenset({".docx", ".docm", ".doc", ".wps", ".dot", ".dotx"})
+
+
+def _zip_names(path: Path) -> frozenset[str]:
+    """The members of a zip file, none when it cannot be opened as one."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return frozenset(archive.NameToInfo)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return frozenset()
+
+
+def detect_kind(path: Path) -> str:
+    """'xlsx', 'xls', 'docx', 'csv' or 'json' by content (and extension for text files)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise FileProblem("file-not-found", "文件不存在") from None
+    except OSError as exc:
+        raise FileProblem("file-unreadable", f"无法打开文件：{exc.strerror}") from None
+    suffix = path.suffix.lower()
+    word = suffix in WORD_SUFFIXES
+    if head.startswith(ZIP_MAGIC):
+        if suffix in (".xlsx", ".xlsm", ".xls", ""):
+            return "xlsx"
+        if suffix in (".docx", ".docm"):
+            names = _zip_names(path)
+            if "xl/workbook.xml" in names and "word/document.xml" not in names:
+                raise FileProblem(
+                    "file-format-unsupported",
+                    f"这是 Excel 工作簿，只是扩展名写成了“{suffix}”：请把扩展名改为 .xlsx 后再导入",
+                )
+            return "docx"
+        raise FileProblem("file-format-unsupported", f"不支持的文件类型“{suffix}”")
+    if head.startswith(OLE_MAGIC):
+        data = path.read_bytes()
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise FileProblem(
+                "file-encrypted",
+                "文件已加密（设置了打开密码）：请在 Word 或 WPS 中取消密码后另存再导入"
+                if word
+                else "文件已加密（设置了打开密码）：请在 Excel 或 WPS 中取消密码后另存再导入",
+            )
+        # A Workbook stream and no WordDocument one (a .doc embedding a sheet has both).
+        if word and _utf16("Workbook") in data and _utf16("WordDocument") not in data:
+            raise FileProblem(
+                "file-format-unsupported",
+                f"这是旧版 Excel 工作簿（.xls），只是扩展名写成了“{suffix}”：请把扩展名改为 .xls "
+                "后再导入",
+            )
+        if word:
+            # .doc and WPS's .wps are binary Word files; no maintained Python library reads
+            # their tables, so the evaluator converts them once.
+            written = (
+                f"（.doc），只是扩展名写成了“{suffix}”"
+                if suffix in (".docx", ".docm")
+                else f"（{suffix}）"
+            )
+            raise FileProblem(
+                "file-format-unsupported",
+                f"这是旧版 Word 文档{written}，无法直接读取：请在 Word 或 WPS 中打开，"
+                "另存为 .docx（Word 文档）后再导入",
+            )
+        return "xls"
+    if word:
+        raise FileProblem(
+            "file-corrupt",
+            "文件已损坏或不是 Word 文档，无法读取：请在 Word 或 WPS 中打开并另存为 .docx",
+        )
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".xlsx", ".xls", ".xlsm"):
+        disguised = _disguised_table(path, suffix)
+        if disguised is not None:
+            raise FileProblem("file-format-unsupported", disguised)
+        raise FileProblem("file-corrupt", "文件已损坏或不是 Excel 工作簿，无法读取")
+    raise FileProblem("file-format-unsupported", f"不支持的文件类型“{suffix or '无扩展名'}”")
+
+
+def _utf16(name: str) -> bytes:
+    """A stream name as an OLE directory spells it."""
+    return name.encode("utf-16-le")
+
+
+def _disguised_table(path: Path, suffix: str) -> str | None:
+    """What a file named as Excel is when it is text: a web page (what online platforms call
+    an .xls export), an Excel 2003 XML table or CSV; None for anything else."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if b"\x00" in head:
+        return None
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore")
+    if len(text) < len(head) // 2:  # not UTF-8: GBK, as Chinese Windows writes text
+        text = head.decode("gbk", "ignore")
+    lowered = text.lower()
+    named = f"只是扩展名为“{suffix}”"
+    if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return (
+            f"这是 Excel 2003 XML 表格，{named}：请在 Excel 或 WPS 中打开，另存为 Excel 工作簿"
+            "（.xlsx）后再导入"
+        )
+    if any(tag in lowered for tag in ("<html", "<table", "<!doctype html")):
+        return (
+            f"这是网页（HTML）格式的表格，{named}（网上平台导出的“Excel”常是这样）：请在 Excel 或 "
+            "WPS 中打开，另存为 Excel 工作簿（.xlsx）后再导入"
+        )
+    lines = [line for line in text.splitlines()[:5] if line.strip()]
+    if len(lines) >= 2 and all("," in line or "\t" in line for line in lines):
+        return f"这是逗号分隔的文本（CSV），{named}：请把扩展名改为 .csv 后再导入"
+    return None
