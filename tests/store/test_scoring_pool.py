@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -138,62 +137,84 @@ def _revise(service: StoreService, uscc: str, criterion: str) -> None:
     service.confirm_criterion(ROUND, uscc, criterion, state, "已核实称号", evaluator="王评审")
 
 
-def _refused_second_imports(
-    tmp_path: Path, first: Path, second: Path, targets: Sequence[dict[str, Any]]
-) -> list[str]:
-    """The errors of importing ``second`` after ``first``, each target's 2026 criterion
-    revised in between: in one process, then on two workers. The second file wrote
-    nothing."""
-    messages = []
-    for workers, folder in ((0, "alone"), (2, "pool")):
-        service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
-        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
-        service.import_paths(ROUND, [first], evaluator="王评审")
-        for target in targets:
-            _revise(service, target["uscc"], "LG26-1a")
-        with pytest.raises(StoreError) as caught:
-            service.import_paths(ROUND, [second], evaluator="王评审")
-        messages.append(str(caught.value))
-        for target in targets:
-            assert len(service.applicant_detail(ROUND, target["uscc"]).versions) == 1
-        service.store.close()
-    return messages
+def _end_renewals_before_the_round(tmp_path: Path) -> Path:
+    """Install a little-giant-2022 that stops governing renewals before the round's date: a
+    renewal applicant of the round then has no rulebook (a correction ending a standard).
+    Returns the installed file."""
+    from zjtx.paths import resource_path
+    from zjtx.scoring.installing import install_file
+
+    text = resource_path("rulebooks", "little-giant-2022.yaml").read_text("utf-8")
+    text = text.replace('version: "2022.1"', 'version: "2022.2"', 1)
+    text = text.replace("until: 2026-12-31", "until: 2026-04-30", 1)
+    path = tmp_path / "little-giant-2022.yaml"
+    path.write_text(text, "utf-8")
+    installed = install_file(path)[1]
+    assert installed is not None
+    return installed
 
 
-def test_an_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
+def test_the_first_applicant_that_cannot_be_scored_stops_the_file_as_in_one_process(
     sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
 ) -> None:
-    """A 新申报 applicant with a confirmed 2026 criterion, corrected to 复核 (scored under the
-    2022 rulebook, which has no such criterion): the error names it and says the file was not
-    written, the same with workers as without, and no worker process is left behind."""
+    """A file whose every row changed, after the renewals' standard was ended before the
+    round's date: the error names the first renewal of the file (not a later one, which this
+    process may meet first while the workers start) and says the file was not written, the
+    same with workers as without; no worker is left behind."""
+    from zjtx.scoring.selection import forget_selection
+
+    first = write_people_roster(tmp_path / "名单.xlsx", people)
+    corrected = [dict(row, employees_y1=int(row["employees_y1"]) + 1) for row in people]
+    second = write_people_roster(tmp_path / "名单（更正）.xlsx", corrected)
+    renewals = [row for row in people if row["application_type"] == "renewal"]
+    assert people.index(renewals[-1]) - people.index(renewals[0]) > 3 * scoring_pool.PIECE
+    messages = []
+    try:
+        for workers, folder in ((0, "alone"), (2, "pool")):
+            service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
+            service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+            service.import_paths(ROUND, [first], evaluator="王评审")
+            installed = _end_renewals_before_the_round(tmp_path)
+            try:
+                with pytest.raises(StoreError) as caught:
+                    service.import_paths(ROUND, [second], evaluator="王评审")
+            finally:
+                installed.unlink()
+                forget_selection()
+            messages.append(str(caught.value))
+            assert len(service.applicant_detail(ROUND, renewals[0]["uscc"]).versions) == 1
+            service.store.close()
+    finally:
+        forget_selection()
+    assert messages[0] == messages[1]
+    assert renewals[0]["name"] in messages[0] and renewals[-1]["name"] not in messages[0]
+    assert "没有适用的评价标准" in messages[0] and "本文件未写入" in messages[0]
+    assert multiprocessing.active_children() == []
+
+
+def test_a_confirmation_the_new_rulebook_lacks_is_set_aside_as_in_one_process(
+    sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
+) -> None:
+    """A 新申报 applicant with a revised 2026 criterion, corrected to 复核 (scored under the
+    2022 rulebook, which has no such criterion): the file is imported, the revision set aside
+    with a note naming it, the same with workers as without."""
     first = write_people_roster(tmp_path / "名单.xlsx", people)
     target = next(row for row in people if row["application_type"] == "new")
     corrected = [dict(row) for row in people]
     corrected[people.index(target)]["application_type"] = "renewal"
     second = write_people_roster(tmp_path / "名单（更正）.xlsx", corrected)
-    messages = _refused_second_imports(tmp_path, first, second, [target])
-    assert messages[0] == messages[1]
-    assert target["name"] in messages[0] and "本文件未写入" in messages[0]
-    assert multiprocessing.active_children() == []
-
-
-def test_of_two_applicants_that_cannot_be_scored_the_first_is_named_as_in_one_process(
-    sqlite_url: str, tmp_path: Path, people: list[dict[str, Any]]
-) -> None:
-    """Two unscorable applicants, at the start and at the end of a file whose every row
-    changed: the error names the first, with workers as without (this process, scoring
-    later pieces while the workers start, meets the second first)."""
-    first = write_people_roster(tmp_path / "名单.xlsx", people)
-    new = [row for row in people if row["application_type"] == "new"]
-    targets = (new[0], new[-1])
-    assert people.index(new[-1]) - people.index(new[0]) > 3 * scoring_pool.PIECE
-    corrected = [dict(row, employees_y1=int(row["employees_y1"]) + 1) for row in people]
-    for target in targets:
-        corrected[people.index(target)]["application_type"] = "renewal"
-    second = write_people_roster(tmp_path / "名单（更正）.xlsx", corrected)
-    messages = _refused_second_imports(tmp_path, first, second, targets)
-    assert targets[0]["name"] in messages[0] and targets[1]["name"] not in messages[0]
-    assert messages[1] == messages[0]
+    notes = []
+    for workers, folder in ((0, "alone"), (2, "pool")):
+        service = _service(f"sqlite:///{tmp_path / folder / 'zjtx.sqlite3'}", workers)
+        service.create_round(ROUND, tier="little-giant", round_date=date(2026, 5, 20))
+        service.import_paths(ROUND, [first], evaluator="王评审")
+        _revise(service, target["uscc"], "LG26-1a")
+        service.import_paths(ROUND, [second], evaluator="王评审")
+        evaluation = service.applicant_detail(ROUND, target["uscc"]).review.evaluation
+        notes.append([n for n in evaluation["notes"] if "LG26-1a" in n])
+        service.store.close()
+    assert notes[0] == notes[1] and len(notes[0]) == 1
+    assert notes[0][0].startswith("评审人对 LG26-1a 的确认未采用")
     assert multiprocessing.active_children() == []
 
 
