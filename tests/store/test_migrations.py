@@ -260,3 +260,33 @@ def test_a_round_with_no_applicant_is_not_left_to_recheck_after_the_upgrade(data
     with open_store(database_url) as store, store.engine.connect() as connection:
         stamps = dict(connection.execute(text("SELECT name, registry_checks FROM rounds")).all())
     assert stamps == {"有企业": None, "空批次": 1}
+
+
+def test_an_upgrade_waiting_on_another_pc_gives_up_in_chinese(postgres_url, monkeypatch):
+    """A database another PC is upgrading (its migration lock held): opening it waits its
+    bounded time for the upgrade, then says so in Chinese, not the driver's lock-timeout."""
+    import sqlalchemy
+
+    from zjtx.store import engine as engine_module
+    from zjtx.store.errors import DatabaseOpenError
+
+    open_store(postgres_url).close()
+    with open_store(postgres_url) as store, store.engine.begin() as db:
+        db.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0013'"))
+    monkeypatch.setattr(engine_module, "IMPORT_TURN_SECONDS", 1)
+    other = sqlalchemy.create_engine(
+        postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    )
+    try:
+        with other.connect() as holder:
+            holder.execute(
+                sqlalchemy.text(
+                    f"SELECT pg_advisory_xact_lock({engine_module._MIGRATION_LOCK_KEY})"
+                )
+            )
+            with pytest.raises(DatabaseOpenError) as caught:
+                open_store(postgres_url)
+            holder.rollback()
+    finally:
+        other.dispose()
+    assert "另一台电脑正在使用或升级" in str(caught.value), str(caught.value)

@@ -19,7 +19,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, func, inspect, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -270,20 +270,11 @@ def create_store_engine(
             )
         event.listen(engine, "connect", _sqlite_pragmas(write_wait, read_only))
         return engine
-    # A PC whose network froze holding a lock must not hold everyone else without limit: a
-    # write waits for a lock at most as long as on SQLite (then 数据库正忙), the server ends a
-    # session left idle inside a transaction, and dead connections are noticed in a minute.
-    options = (
-        f"-c lock_timeout={int(write_wait * 1000)} "
-        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_SECONDS * 1000} "
-        "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3"
-    )
-    return create_engine(
+    engine = create_engine(
         location.url,
         pool_pre_ping=True,
         connect_args={
             "connect_timeout": 10,
-            "options": options,
             "keepalives": 1,
             "keepalives_idle": 30,
             "keepalives_interval": 10,
@@ -291,6 +282,26 @@ def create_store_engine(
         },
         json_serializer=json_text,
     )
+    event.listen(engine, "connect", _postgresql_limits(write_wait))
+    return engine
+
+
+def _postgresql_limits(write_wait: float) -> Any:
+    """A PC whose network froze holding a lock must not hold everyone else without limit: a
+    write waits for a lock at most as long as on SQLite (then 数据库正忙), and the server
+    ends a session left idle inside a transaction. Set on each new connection, not as
+    startup options (connection poolers such as PgBouncer refuse those)."""
+
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET lock_timeout = {int(write_wait * 1000)}")
+        cursor.execute(
+            f"SET idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_SECONDS * 1000}"
+        )
+        cursor.close()
+        dbapi_connection.commit()
+
+    return on_connect
 
 
 def sqlite_backups(path: Path) -> list[Path]:
@@ -510,10 +521,18 @@ def migrate(
     try:
         with engine.begin() as connection:
             if engine.dialect.name == "postgresql":
+                # Another PC upgrading (or an import under way) is waited for longer than a
+                # save waits for a lock: an upgrade runs once and takes its time.
+                connection.execute(text(f"SET LOCAL lock_timeout = '{IMPORT_TURN_SECONDS}s'"))
                 connection.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
             config.attributes["connection"] = connection
             command.upgrade(config, target)
     except DBAPIError as exc:
+        if str(getattr(exc.orig, "sqlstate", "")) == "55P03":  # lock_not_available
+            raise DatabaseOpenError(
+                f"数据库 {location.display} 需要升级到结构版本 {wanted}，但另一台电脑正在使用或升级"
+                f"它（已等待 {IMPORT_TURN_SECONDS // 60} 分钟）：请稍后再打开"
+            ) from None
         if str(getattr(exc.orig, "sqlstate", "")) == "42501":  # insufficient_privilege
             need = (
                 "还没有 zjtx 的数据表（新建的数据库）"
