@@ -259,3 +259,54 @@ def test_a_name_added_by_another_save_meanwhile_is_taken_not_refused(database_ur
         with store.session() as session:
             names = session.scalars(select(Evaluator.name)).all()
         assert names.count("周九") == 1
+
+
+def test_an_import_waiting_too_long_for_its_turn_says_so(postgres_url, tmp_path, monkeypatch):
+    """An import into a round another PC is importing into (its turn held) waits its bounded
+    time, then says another evaluator is importing into that round and this file was not
+    imported; not a save's 15-second wording."""
+    import sqlalchemy
+
+    monkeypatch.setattr(imports_module, "IMPORT_TURN_SECONDS", 1)
+    with open_store(postgres_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        _round_with_one_applicant(service, tmp_path)
+        round_id = service.get_round(ROUND).id
+        other = sqlalchemy.create_engine(
+            postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        )
+        try:
+            with other.connect() as holder:
+                holder.execute(sqlalchemy.text(
+                    f"SELECT pg_advisory_xact_lock({imports_module._IMPORT_LOCK_CLASS}, {round_id})"
+                ))  # fmt: skip
+                with pytest.raises(DatabaseBusyError) as caught:
+                    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(2)]))
+                holder.rollback()
+        finally:
+            other.dispose()
+        assert f"正在向批次 “{ROUND}” 导入" in str(caught.value) and "本文件未导入" in str(
+            caught.value
+        )
+        assert len(service.list_applicants(ROUND)) == 1
+
+
+def test_a_transaction_the_server_ended_for_idleness_is_said_not_saved() -> None:
+    """The server ending a transaction left idle (a frozen PC) is said in Chinese: nothing
+    was saved (not "may have been saved", as for a connection lost mid-commit)."""
+    from sqlalchemy.exc import OperationalError
+
+    from zjtx.store.engine import explain_database_error
+    from zjtx.store.settings import resolve_location
+
+    class _Orig(Exception):
+        sqlstate = "25P03"
+
+    class _Store:
+        location = resolve_location("postgresql+psycopg://zjtx_app@db.example/zjtx")
+        write_wait = 15.0
+        read_only_reason = None
+
+    orig = _Orig("terminating connection due to idle-in-transaction timeout")
+    said = str(explain_database_error(OperationalError("INSERT …", {}, orig), _Store()))
+    assert "数据库服务器已中止它，没有保存" in said and "可能" not in said, said

@@ -147,6 +147,11 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
             f"磁盘空间不足：数据库 {store.location.sqlite_path or store.location.display} "
             "所在的磁盘已满，本次修改未保存，此前保存的数据未受影响；请清理磁盘空间后重试"
         )
+    if state == "25P03" or "idle-in-transaction timeout" in text:
+        return StoreError(
+            f"本次操作长时间没有响应（超过 {IDLE_IN_TRANSACTION_SECONDS // 60} 分钟，常见于网络中断"
+            "或电脑休眠），数据库服务器已中止它，没有保存；请检查网络后重新操作"
+        )
     if _CONNECTION_LOST.search(text) or (state.startswith("08") and state != "08P01"):
         host = getattr(getattr(store.location, "url", None), "host", None)
         where = f"数据库服务器 {host}" if host else "数据库服务器"

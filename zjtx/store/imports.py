@@ -32,7 +32,7 @@ from zjtx.store.common import (
 )
 from zjtx.store.dto import FileImport, RoundInfo
 from zjtx.store.engine import IMPORT_TURN_SECONDS, Store
-from zjtx.store.errors import ImportCancelled
+from zjtx.store.errors import DatabaseBusyError, ImportCancelled
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.models import (
     Applicant,
@@ -106,6 +106,25 @@ class Imports:
         progress: Progress | None,
         cancel: Cancel | None,
         early: EarlyScoring | None = None,
+    ) -> FileImport:
+        try:
+            return self._import_file(round_name, file, evaluator, progress, cancel, early)
+        except DatabaseBusyError:
+            # Waiting for another import into the round, or a save (not for 15 s: an import
+            # waits its turn for minutes on PostgreSQL).
+            raise DatabaseBusyError(
+                f"数据库正忙：另一位评审人正在向批次 “{round_name}” 导入申报数据或保存，"
+                "本文件未导入；请稍后再导入"
+            ) from None
+
+    def _import_file(
+        self,
+        round_name: str,
+        file: FileResult,
+        evaluator: str | None,
+        progress: Progress | None,
+        cancel: Cancel | None,
+        early: EarlyScoring | None,
     ) -> FileImport:
         with gc_by_chunk() as collect, self.store.write_session() as session:
             round_row = find_round(session, round_name)
