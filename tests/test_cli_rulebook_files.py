@@ -320,7 +320,11 @@ def test_uninstall_removes_an_installed_file_keeping_a_copy(tmp_path, capsys, mo
     capsys.readouterr()
     assert main(["rulebook", "uninstall", "fujian-2024"]) == 2
     err = capsys.readouterr().err
-    assert "进行中的批次 福建 使用省级规则 fujian-2024" in err, err
+    assert "批次 福建 使用 fujian-2024，不能卸载" in err, err
+    assert main(["round", "archive", "福建"]) == 0  # archived, it is still exported
+    capsys.readouterr()
+    assert main(["rulebook", "uninstall", "fujian-2024"]) == 2
+    assert "批次 福建（已归档） 使用 fujian-2024" in capsys.readouterr().err
     assert (data_dir / "overlays" / "fujian-2024.yaml").exists()
     assert main(["rulebook", "uninstall", "fujian-2042"]) == 2
     assert "没有已安装的 “fujian-2042”" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Installing a rulebook, overlay or notice file, saying which open rounds it leaves without one."""
+"""Installing and uninstalling a rulebook, overlay or notice file, minding the rounds that use one."""
 
 from __future__ import annotations
 
@@ -14,26 +14,26 @@ from zjtx.scoring.installing import (
     installed_kind,
     uninstall_file,
 )
+from zjtx.store.dto import RoundInfo
 from zjtx.store.engine import open_store
 from zjtx.store.errors import InvalidRequestError, StoreError
 from zjtx.store.scoring_port import RulebookScorer
 from zjtx.store.service import StoreService
+from zjtx.store.settings import resolve_location
 
 
-def uncovered_rounds() -> set[tuple[str, str, str]]:
-    """(round, date, application type) of each open round of the configured database that no
-    rulebook governs now; empty when the database cannot be read (installing a file does not
-    depend on it)."""
-    try:
-        store = open_store()
-    except StoreError:
-        return set()
-    try:
-        rounds = StoreService(store).list_rounds()
-    except StoreError:
-        return set()
-    finally:
-        store.close()
+def _rounds(include_archived: bool) -> list[RoundInfo]:
+    """The rounds of the configured database; none when it has no database yet (none is
+    created to find that out). StoreError when there is one that cannot be read."""
+    location = resolve_location(None)
+    if location.sqlite_path is not None and not location.sqlite_path.exists():
+        return []
+    with open_store() as store:
+        return StoreService(store).list_rounds(include_archived=include_archived)
+
+
+def _uncovered(rounds: list[RoundInfo]) -> set[tuple[str, str, str]]:
+    """(round, date, application type) of each round no rulebook governs now."""
     scorer = RulebookScorer()
     return {
         (info.name, info.round_date.isoformat(), ApplicationType.label_of(kind))
@@ -43,28 +43,8 @@ def uncovered_rounds() -> set[tuple[str, str, str]]:
     }
 
 
-def install_checking_rounds(path: Path) -> tuple[FileCheck, Path | None, str]:
-    """install_file, and a warning ("" for none) naming the open rounds the installed file
-    leaves without a standard: a correction that ends one (to make room for a newer) leaves
-    rounds dated after it with none, which is said now, not at their next rescore or export."""
-    before = uncovered_rounds()
-    check, target = install_file(path)
-    lost = sorted(uncovered_rounds() - before) if target is not None else []
-    if not lost:
-        return check, target, ""
-    named = "、".join(f"{name}（{day}，{kind}）" for name, day, kind in lost)
-    return (
-        check,
-        target,
-        (
-            f"安装后以下进行中的批次没有适用的评价标准，无法重新评价或导出：{named}；"
-            "请再安装适用于这些日期的标准"
-        ),
-    )
-
-
-def _lost_text(before: set[tuple[str, str, str]], verb: str) -> str:
-    lost = sorted(uncovered_rounds() - before)
+def _lost_text(rounds: list[RoundInfo], before: set[tuple[str, str, str]], verb: str) -> str:
+    lost = sorted(_uncovered(rounds) - before)
     if not lost:
         return ""
     named = "、".join(f"{name}（{day}，{kind}）" for name, day, kind in lost)
@@ -74,26 +54,43 @@ def _lost_text(before: set[tuple[str, str, str]], verb: str) -> str:
     )
 
 
+def install_checking_rounds(path: Path) -> tuple[FileCheck, Path | None, str]:
+    """install_file, and a warning ("" for none) naming the open rounds the installed file
+    leaves without a standard: a correction that ends one (to make room for a newer) leaves
+    rounds dated after it with none, which is said now, not at their next rescore or export.
+    The install does not depend on the database: one that cannot be read gives no warning."""
+    try:
+        rounds = _rounds(include_archived=False)
+    except StoreError:
+        rounds = []
+    before = _uncovered(rounds)
+    check, target = install_file(path)
+    return check, target, _lost_text(rounds, before, "安装") if target is not None else ""
+
+
 def uninstall_checking_rounds(file_id: str) -> tuple[Uninstalled, str]:
-    """uninstall_file, refused while an open round uses the overlay and no bundled one of
-    its id would take its place; with a warning ("" for none) naming the open rounds left
-    without a standard."""
+    """uninstall_file, refused while a round (open or archived: it is still exported) uses
+    the overlay or the fixed rulebook and no bundled file of its id would take its place, or
+    when the database cannot be read to tell; with a warning ("" for none) naming the open
+    rounds left without a standard."""
     kind = installed_kind(file_id)
-    if kind == "overlays" and not (bundled_dir(kind) / f"{file_id}.yaml").is_file():
-        try:
-            store = open_store()
-        except StoreError:
-            store = None
-        if store is not None:
-            try:
-                using = [r.name for r in StoreService(store).list_rounds() if r.overlay == file_id]
-            finally:
-                store.close()
-            if using:
-                raise InvalidRequestError(
-                    f"进行中的批次 {'、'.join(using)} 使用省级规则 {file_id}，不能卸载；"
-                    "请先归档这些批次（zjtx round archive）"
-                )
-    before = uncovered_rounds()
+    try:
+        rounds = _rounds(include_archived=True)
+    except StoreError as exc:
+        raise InvalidRequestError(
+            f"无法读取数据库，不能核对哪些批次使用 {file_id}，未卸载：{exc}"
+        ) from None
+    if kind in ("overlays", "rulebooks") and not (bundled_dir(kind) / f"{file_id}.yaml").is_file():
+        using = [
+            r.name + ("（已归档）" if r.archived else "")
+            for r in rounds
+            if file_id in (r.overlay, r.rulebook)
+        ]
+        if using:
+            raise InvalidRequestError(
+                f"批次 {'、'.join(using)} 使用 {file_id}，不能卸载：卸载后这些批次无法重新评价或导出"
+            )
+    open_rounds = [r for r in rounds if not r.archived]
+    before = _uncovered(open_rounds)
     removed = uninstall_file(file_id)
-    return removed, _lost_text(before, "卸载")
+    return removed, _lost_text(open_rounds, before, "卸载")
