@@ -483,4 +483,4 @@ def test_outputs_of_a_round_not_yet_rescored_warn_of_a_verdict_the_new_standard_
     assert main(["summary", "六月", "--out", str(tmp_path / "汇总.xlsx")]) == 0
     said = capsys.readouterr().err
     assert "1 家企业的决定需复核" in said and chosen.name in said, said
-    assert "本批次尚未按现行评价标准重新评价" in said
+    assert "导出按现行评价标准计算；本批次的评价按此前版本作出" in said

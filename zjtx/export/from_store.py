@@ -118,7 +118,7 @@ def outcome_of(scorer: Scorer, round_info: RoundInfo, detail: ApplicantDetail) -
         review = replace(
             review,
             outdated=f"评价结论由“{Verdict(stored).label}”变为“{evaluation.verdict.label}”"
-            "（本批次尚未按现行评价标准重新评价）",
+            "（导出按现行评价标准计算；本批次的评价按此前版本作出）",
         )
     return ApplicantOutcome(evaluation, detail.applicant, review)
 
