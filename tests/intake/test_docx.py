@@ -722,3 +722,42 @@ def test_tables_inside_content_controls_or_cells_are_read(tmp_path, layout):
     [applicant] = result.applicants
     assert applicant.values["revenue_y1"] == Decimal("12000.5")
     assert applicant.values["rd_expense_y3"] == Decimal("600")
+
+
+def test_a_unit_noted_inside_a_layout_cell_applies_to_its_table(tmp_path):
+    """The indicator table inside a layout cell under the cell's own 单位：元 line: its figures
+    are read in 元 (converted to 万元), not as 万元 ten thousand times too large."""
+    path = write_application(tmp_path / "a.docx", unit_note="经济指标")
+    document = docx.Document(path)
+    table = document.tables[1]._tbl
+    outer = document.add_table(rows=1, cols=1)._tbl
+    table.addprevious(outer)
+    cell = outer.tr_lst[0].tc_lst[0]
+    cell[-1].append(docx.oxml.parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:t>单位：元</w:t></w:r>"
+    ))  # fmt: skip
+    cell.append(table)
+    cell.append(docx.oxml.OxmlElement("w:p"))
+    document.save(path)
+    [applicant] = read(path).applicants
+    assert applicant.values["revenue_y1"] == Decimal("1.20005")
+
+
+@pytest.mark.parametrize("level", ["row", "cell"])
+def test_rows_and_cells_inside_content_controls_are_read(tmp_path, level):
+    """A table row, or a cell, wrapped in a content control (a locked form's repeating row or
+    field) is read like any other, not skipped or taken for a ragged table."""
+    path = write_application(tmp_path / "a.docx")
+    document = docx.Document(path)
+    table = document.tables[1]._tbl
+    revenue_row = table.tr_lst[2]
+    if level == "row":
+        _wrap_in_content_control(revenue_row)
+    else:
+        _wrap_in_content_control(revenue_row.tc_lst[1])
+    document.save(path)
+    result = read(path)
+    assert not [i for i in result.issues if i.severity == "error"], result.issues
+    [applicant] = result.applicants
+    assert applicant.values["revenue_y1"] == Decimal("12000.5")

@@ -58,14 +58,14 @@ def read_docx(path: Path) -> WordDocument:
     instructions = False  # under a 填表说明 heading: its "企业名称：填写…" are not answers
     for index, child in enumerate(_blocks(body), start=1):
         if child.tag == tbl_tag:
-            for table in (child, *_nested_tables(child)):
+            for table, in_cell in ((child, []), *_nested_tables(child)):
                 tables += 1
                 name = f"表{tables}"
                 problem, sheet = _table(table, name)
                 if problem is not None:
                     result.problems.append((name, problem))
                 else:
-                    sheet.unit_note = _unit_note(above)
+                    sheet.unit_note = _unit_note(in_cell) or _unit_note(above)
                     result.sheets.append(sheet)
                     answered = _answered_cells(sheet)
                     if answered is not None:
@@ -92,8 +92,8 @@ def read_docx(path: Path) -> WordDocument:
 
 
 def _blocks(parent: Any) -> Iterator[Any]:
-    """The paragraphs and tables of a body or cell in document order, those inside block-level
-    content controls (w:sdt, a locked form's fields) and custom XML included."""
+    """The children of a body, table, row or cell in document order, those inside content
+    controls (w:sdt: a locked form's fields, repeating rows) and custom XML included."""
     from docx.oxml.ns import qn
 
     wrappers = {qn("w:sdt"): qn("w:sdtContent"), qn("w:customXml"): None}
@@ -107,18 +107,25 @@ def _blocks(parent: Any) -> Iterator[Any]:
             yield child
 
 
-def _nested_tables(tbl: Any) -> Iterator[Any]:
+def _nested_tables(tbl: Any) -> Iterator[tuple[Any, list[tuple[int, str]]]]:
     """The tables laid inside a table's cells (a layout table around the form), in document
-    order, each followed by those inside it."""
+    order, each followed by those inside it, with the paragraphs above it in its cell (a
+    unit noted there is its unit)."""
     from docx.oxml.ns import qn
 
-    tr_tag, tc_tag, tbl_tag = qn("w:tr"), qn("w:tc"), qn("w:tbl")
-    for tr in tbl.iterchildren(tr_tag):
-        for tc in tr.iterchildren(tc_tag):
-            for block in _blocks(tc):
+    tr_tag, tc_tag, tbl_tag, p_tag = qn("w:tr"), qn("w:tc"), qn("w:tbl"), qn("w:p")
+    for tr in (r for r in _blocks(tbl) if r.tag == tr_tag):
+        for tc in (c for c in _blocks(tr) if c.tag == tc_tag):
+            above: list[tuple[int, str]] = []
+            for number, block in enumerate(_blocks(tc), start=1):
                 if block.tag == tbl_tag:
-                    yield block
+                    yield block, above
                     yield from _nested_tables(block)
+                    above = []
+                elif block.tag == p_tag:
+                    text = " ".join(_text(block).splitlines())
+                    if text:
+                        above.append((number, text))
 
 
 def _answer(text: str) -> str | None:
@@ -284,10 +291,10 @@ def _table(tbl: object, name: str) -> tuple[str | None, SheetData]:
     merged: list[tuple[int, int, int, int]] = []
     open_down: dict[int, int] = {}  # grid column -> index in merged of a vertical merge
     widths: list[int] = []
-    for r, tr in enumerate(tbl.iterchildren(tr_tag)):  # type: ignore[attr-defined]
+    for r, tr in enumerate(row for row in _blocks(tbl) if row.tag == tr_tag):
         c = tr.grid_before
         row: list[str] = [""] * c
-        for tc in tr.iterchildren(tc_tag):
+        for tc in (cell for cell in _blocks(tr) if cell.tag == tc_tag):
             span = tc.grid_span
             text = "\n".join(_text(p) for p in _blocks(tc) if p.tag == p_tag).strip()
             vmerge = tc.vMerge
