@@ -537,3 +537,14 @@ def test_a_percent_written_as_a_fraction_is_an_error(tmp_path, cid, body):
         load_rulebook_file(_copy(tmp_path, "srdi-sme-2022", edit))
     said = str(caught.value)
     assert "以百分数计（12.5 表示 12.5%）" in said and "请写 3" in said, said
+
+
+def test_block_text_indented_with_full_width_spaces_is_a_valid_file(tmp_path):
+    """A clause written as block text whose lines start with Chinese indentation (“　　第三条：…”)
+    is text, not a mistyped key: the file reads; 1 and '1' are two keys, not one twice."""
+    from zjtx.scoring.catalogue import read_yaml
+
+    path = tmp_path / "a.yaml"
+    path.write_text("clause: |\n  　　第三条：企业应当…\nmap: {1: a, '1': b}\n", "utf-8")
+    data = read_yaml(path)
+    assert data["clause"].startswith("　　第三条：") and data["map"] == {1: "a", "1": "b"}

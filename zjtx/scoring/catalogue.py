@@ -58,22 +58,26 @@ class _StrictLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
     a figure added on a new line with the old one left in place would silently win)."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: dict[str, int] = {}
+        seen: dict[tuple[str, str], int] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
-                line = key_node.start_mark.line + 1
-                if key_node.value in seen:
+                # A key indented with full-width spaces (typed in a Chinese input method)
+                # parses as a key whose name starts with them.
+                if key_node.value.startswith("\u3000"):
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"“{key_node.value}”重复出现（第 {seen[key_node.value]} 行已有）",
+                        None, None, _HINTS[0][1].format(line=key_node.start_mark.line + 1),
                         key_node.start_mark,
                     )  # fmt: skip
-                seen[key_node.value] = line
+                key = (key_node.tag, key_node.value)  # 1 and '1' are two keys
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"“{key_node.value}”重复出现（第 {seen[key]} 行已有）",
+                        key_node.start_mark,
+                    )  # fmt: skip
+                seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
 
 
-# A key indented with full-width spaces (typed in a Chinese input method) parses as a key
-# whose name starts with them; said before parsing, by its line.
-_FULL_WIDTH_INDENT = re.compile(r"^[ \t]*\u3000+[^\s:：#]+[ \t]*[:：]", re.MULTILINE)
 _HINTS = (
     ("\u3000", "第 {line} 行有全角空格：请改用半角空格缩进"),
     ("\t", "第 {line} 行有制表符（Tab）：请改用空格缩进"),
@@ -157,10 +161,6 @@ def read_yaml(path: Path) -> Any:
     key written twice in one mapping, and an indent of full-width spaces."""
     try:
         text = path.read_text(encoding="utf-8")
-        indented = _FULL_WIDTH_INDENT.search(text)
-        if indented is not None:
-            line = text.count("\n", 0, indented.start()) + 1
-            raise DataFileError(path.name, f"YAML 语法错误：{_HINTS[0][1].format(line=line)}")
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise DataFileError(path.name, _yaml_error_text(exc, text)) from exc
