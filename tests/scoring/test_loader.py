@@ -408,8 +408,12 @@ def test_content_hash_covers_the_field_texts_an_explanation_reads(monkeypatch):
             "第 2 行有全角冒号“：”：键与值之间请用半角冒号加空格“: ”",
         ),
         ("id: x\ncriteria:\n  - id: a\n　　title: b\n", "第 4 行有全角空格：请改用半角空格缩进"),
+        (
+            "id: x\ncriteria:\n  - id: a\n    title: 标题\n　　group: g\n    clause: c\n",
+            "第 5 行有全角空格：请改用半角空格缩进",
+        ),
     ],
-    ids=["tab", "full-width-colon", "full-width-space"],
+    ids=["tab", "full-width-colon", "full-width-space", "full-width-space-in-value"],
 )
 def test_yaml_errors_are_chinese_and_name_a_mistyped_character(tmp_path, text, said):
     """What a non-programmer types by mistake (a tab, a full-width colon or space) is named

@@ -150,7 +150,8 @@ def _yaml_error_text(exc: yaml.YAMLError, text: str) -> str:
     if began is not None and began.line != mark.line:
         detail += f"；始于第 {began.line + 1} 行第 {began.column + 1} 列"
     first = began.line if began is not None else mark.line
-    hints = _hints(text, min(first, mark.line), mark.line)
+    # The mistyped character is often a line or two above where the parser stopped.
+    hints = _hints(text, min(first, mark.line - 2), mark.line)
     if hints:
         detail += "。" + "；".join(dict.fromkeys(hints))
     return f"YAML 语法错误（第 {mark.line + 1} 行第 {mark.column + 1} 列）：{detail}"
