@@ -441,6 +441,9 @@ def test_an_import_stopped_after_saving_says_what_was_saved(capsys, tmp_path, mo
     assert "已终止：1 个文件已导入并保存（applicants.json）" in err, err
     assert "未写完的文件已删除" not in err
     assert run(capsys, "round", "show", ROUND)[1].count(A) == 1
+    # The same file again changes nothing: stopped, it is not named as saved.
+    code, _, err = run(capsys, "round", "import", ROUND, path)
+    assert code == 143 and "已导入并保存" not in err, err
 
 
 def test_a_command_stopped_while_it_starts_gives_no_traceback(capsys, monkeypatch):

@@ -585,13 +585,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         return _import_files(args, results)
     except (Terminated, KeyboardInterrupt) as stop:
-        if not results:
+        # Each file is saved in its own transaction: those done stay, and are said (not one
+        # that could not be read, nor one imported before).
+        saved = [
+            r.file_name
+            for r in results
+            if not r.already_imported and r.kind not in ("unreadable", "skipped")
+        ]
+        if not saved:
             raise  # nothing saved: the command's own message says so
-        # Each file is saved in its own transaction: those done stay, and are said.
         verb, status = ("终止", 143) if isinstance(stop, Terminated) else ("取消", 130)
-        saved = "、".join(r.file_name for r in results)
         print(
-            f"zjtx: 已{verb}：{len(results)} 个文件已导入并保存（{saved}）；其余未导入",
+            f"zjtx: 已{verb}：{len(saved)} 个文件已导入并保存（{'、'.join(saved)}）；其余未导入",
             file=sys.stderr,
         )
         return status
