@@ -310,3 +310,47 @@ def test_a_transaction_the_server_ended_for_idleness_is_said_not_saved() -> None
     orig = _Orig("terminating connection due to idle-in-transaction timeout")
     said = str(explain_database_error(OperationalError("INSERT …", {}, orig), _Store()))
     assert "数据库服务器已中止它，没有保存" in said and "可能" not in said, said
+
+
+@pytest.mark.parametrize("act", ["import", "decision"])
+def test_a_round_archived_while_a_save_waited_refuses_it(sqlite_url, tmp_path, act) -> None:
+    """An import or a decision waiting for SQLite's write lock while another PC archives the
+    round: once it has the lock it finds the round archived and saves nothing."""
+    import sqlite3
+
+    from zjtx.store.errors import RoundArchivedError
+
+    with open_store(sqlite_url) as store:
+        service = StoreService(store, scorer=RuleScorer())
+        _round_with_one_applicant(service, tmp_path)
+        round_id = service.get_round(ROUND).id
+        other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # the other PC holds the write lock
+        other.execute(
+            "UPDATE rounds SET archived_at = '2026-06-01 08:00:00' WHERE id = ?", (round_id,)
+        )
+        outcome: list[Any] = []
+
+        def save() -> None:
+            try:
+                if act == "import":
+                    file = make_file(tmp_path / "b.xlsx", [make_applicant(2)])
+                    outcome.append(service.import_file(ROUND, file, evaluator="导入员"))
+                else:
+                    outcome.append(
+                        service.decide(
+                            ROUND, make_uscc(1), "reject", "不予推荐", evaluator="王评审"
+                        )
+                    )
+            except BaseException as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=save, daemon=True)
+        thread.start()
+        time.sleep(0.5)  # the save reads the round, then waits for the lock
+        other.execute("COMMIT")
+        other.close()
+        thread.join(30)
+        assert isinstance(outcome[0], RoundArchivedError), outcome
+        assert len(service.list_applicants(ROUND)) == 1
+        assert service.review_state(ROUND, make_uscc(1)).decision is None

@@ -109,7 +109,9 @@ def hold_applicant(session: Session, applicant: Applicant) -> None:
     judgements, opinions and 回避) take turns: each checks what the others wrote, so two at
     once would each pass the other's check. Taken before those checks read. PostgreSQL: an
     advisory lock of the applicant (its row is left to imports, which reviews do not wait
-    for); SQLite: the single write lock, taken now rather than at the first write."""
+    for); SQLite: the single write lock, taken now rather than at the first write (through a
+    column no key refers to, so no child table is scanned). Callers read the round again
+    after it: it may have been archived while this waited."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             select(
@@ -120,7 +122,7 @@ def hold_applicant(session: Session, applicant: Applicant) -> None:
         )
     else:
         session.execute(
-            sql_text("UPDATE applicants SET id = id WHERE id = :id"), {"id": applicant.id}
+            sql_text("UPDATE applicants SET name = name WHERE id = :id"), {"id": applicant.id}
         )
 
 

@@ -135,8 +135,9 @@ class Imports:
                 # write lock now, so that looking for the same file imported before cannot
                 # race another import of it (both would find none and insert its record).
                 session.execute(
-                    text("UPDATE rounds SET id = id WHERE id = :id"), {"id": round_row.id}
+                    text("UPDATE rounds SET name = name WHERE id = :id"), {"id": round_row.id}
                 )
+                session.refresh(round_row)  # archived or renamed while this import waited
             # Before anything is written: a register change and its recheck come wholly
             # before this import's checks against the register, or wholly after its versions.
             share_register(session)

@@ -256,9 +256,10 @@ class Panels:
         """The open round, the applicant in it and the panel member a member's act is about
         (``action`` names the act in the refusal of a closed round)."""
         round_row = find_round(session, round_name)
-        check_open(round_row, action)
         applicant = find_applicant(session, round_row, uscc)
         hold_applicant(session, applicant)  # a 回避 and a judgement at once take turns
+        session.refresh(round_row)  # archived while this waited
+        check_open(round_row, action)
         return round_row, applicant, self._member(session, round_row, member)
 
     def _member(self, session: Session, round_row: Round, name: str) -> PanelMember:

@@ -130,9 +130,10 @@ class Reviews:
                     # register under way, with its recheck, has committed.
                     share_register(session)
                 round_row = find_round(session, round_name)
-                check_open(round_row, "修改评审")
                 applicant = find_applicant(session, round_row, uscc)
                 hold_applicant(session, applicant)  # after the register: its order everywhere
+                session.refresh(round_row)  # archived while this waited
+                check_open(round_row, "修改评审")
                 actor = evaluator_row(session, evaluator)
                 review = session.scalar(
                     select(Review)
