@@ -562,6 +562,16 @@ def test_a_recognition_list_names_the_publicised_enterprises_it_leaves_out(servi
     [note] = [n for n in result.notes if "公示" in n]
     assert note.startswith("2 家企业见于 2025 年专精特新中小企业公示名单，但不在本认定名单中")
     assert names[2] in note and names[3] in note and names[0] not in note
+    # A second 公示 of the year, named as another batch, is not the first 认定's to name.
+    later = list_names(2, start=50)
+    _import(service, write_list(tmp_path / "公示2.xlsx", later), year=2025, status="publicity",
+            batch="第二批")  # fmt: skip
+    _import(service, write_list(tmp_path / "公示1.xlsx", later[:1] + names[3:]), year=2025,
+            status="publicity", batch="第一批")  # fmt: skip
+    first = _import(service, write_list(tmp_path / "认定1.xlsx", later[:1]), year=2025,
+                    batch="第一批")  # fmt: skip
+    [note] = [n for n in first.notes if "公示" in n]
+    assert later[1] not in note
     # A list of another year says nothing of them.
     other = _import(service, write_list(tmp_path / "2024.xlsx", names[:1]), year=2024)
     assert not [n for n in other.notes if "公示" in n]

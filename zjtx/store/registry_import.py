@@ -203,9 +203,11 @@ class _ImportPlan:
         if self.status != RegistryStatus.RECOGNISED.value:
             return
         key = (self.title, self.level, self.year)
+        # Batches named on both sides tell two 公示 of one year apart (第一批, 第二批).
         publicised = [
             e for e in entries
             if (e.title, e.level, e.year) == key and e.status == RegistryStatus.PUBLICITY.value
+            and (not self.batch or not e.batch or e.batch == self.batch)
         ]  # fmt: skip
         taken = {id(e) for e in self.replaced if e is not None}
         if not any(id(e) in taken for e in publicised):
