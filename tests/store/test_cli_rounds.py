@@ -409,7 +409,7 @@ def test_a_round_of_a_province_with_rules_of_its_own_is_pointed_to_them(capsys, 
     assert code == 0
     assert (
         "提示：省级规则 shandong-2022（山东省专精特新中小企业特色化指标）适用于本批次的地区和日期，"
-        "本批次未使用；如需使用，请新建批次时加 --overlay shandong-2022"
+        "本批次未使用；如需使用，请另建一个批次并加 --overlay shandong-2022（本批次可归档）"
     ) in out
     code, out, _ = run(capsys, "round", "create", "山东2", "--tier", "srdi-sme", "--date",
                        "2024-06-01", "--region", "山东省", "--overlay", "shandong-2022")  # fmt: skip
@@ -419,6 +419,9 @@ def test_a_round_of_a_province_with_rules_of_its_own_is_pointed_to_them(capsys, 
     assert code == 0 and "提示" not in out
     code, out, _ = run(capsys, "round", "show", "山东2")
     assert "省级规则 shandong-2022" in out.splitlines()[0]
+    code, out, _ = run(capsys, "round", "create", "山东3", "--tier", "srdi-sme", "--date",
+                       "2024-06-01", "--region", "济南市", "--json")  # fmt: skip
+    assert "--overlay shandong-2022" in json.loads(out)["hints"][0]
 
 
 def test_an_import_stopped_after_saving_says_what_was_saved(capsys, tmp_path, monkeypatch):

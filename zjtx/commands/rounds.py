@@ -346,13 +346,13 @@ def cmd_create(args: argparse.Namespace) -> int:
         )
     hints = []
     if info.overlay is None and info.rulebook is None:
-        from zjtx.scoring.selection import provincial_overlays
+        from zjtx.scoring.selection import provincial_overlays, unused_overlay_note
 
-        for overlay in provincial_overlays(info.tier, info.round_date, info.region):
-            hints.append(
-                f"提示：省级规则 {overlay.id}（{overlay.title}）适用于本批次的地区和日期，"
-                f"本批次未使用；如需使用，请新建批次时加 --overlay {overlay.id}"
-            )
+        hints = [
+            f"提示：{unused_overlay_note(overlay)}；如需使用，请另建一个批次并加 --overlay "
+            f"{overlay.id}（本批次可归档）"
+            for overlay in provincial_overlays(info.tier, info.round_date, info.region)
+        ]
     # The year's notices governing the round, and the settings a notice or this round fixed.
     notices, settings = round_notices(
         info.round_date,
@@ -363,7 +363,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     )
     _emit(
         args,
-        {**info.to_dict(), "notices": notices, "applied_settings": settings},
+        {**info.to_dict(), "notices": notices, "applied_settings": settings, "hints": hints},
         "\n".join(
             [
                 f"已创建批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"

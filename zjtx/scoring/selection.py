@@ -177,6 +177,12 @@ def provincial_overlays(tier: str, round_date: date, region: str | None) -> list
     return found
 
 
+def unused_overlay_note(overlay: Overlay) -> str:
+    """What a round (or a new round's dialog) says of provincial rules that cover it but are
+    not used."""
+    return f"省级规则 {overlay.id}（{overlay.title}）适用于本批次的地区和日期，本批次未使用"
+
+
 def verdict_criteria(rulebook: Rulebook) -> list[str]:
     """Ids of criteria the verdict names directly (for display ordering and tests)."""
     refs: list[str] = []

@@ -65,8 +65,9 @@ class NewRoundDialog(QDialog):
             self.round_date.dateChanged,
             self.tier.currentIndexChanged,
             self.overlay.currentIndexChanged,
+            self.rulebook.currentIndexChanged,
         ):
-            signal.connect(self._show_hint)  # fmt: skip
+            signal.connect(self._show_hint)
         form = QFormLayout()
         form.addRow("批次名称：", self.name)
         form.addRow("层级：", self.tier)
@@ -101,18 +102,15 @@ class NewRoundDialog(QDialog):
             model.item(index).setEnabled(fits)
 
     def _show_hint(self) -> None:
-        from zjtx.scoring.selection import provincial_overlays
+        from zjtx.scoring.selection import provincial_overlays, unused_overlay_note
 
         chosen = self.round_date.date()
         when = date(chosen.year(), chosen.month(), chosen.day())
         found = []
-        if not self.overlay.currentData():
+        # A fixed rulebook is chosen whole: provincial rules are not its to add.
+        if not self.overlay.currentData() and not self.rulebook.currentData():
             found = provincial_overlays(self.tier.currentData(), when, self.region.text().strip())
-        self.hint.setText(
-            "；".join(
-                f"省级规则 {o.id}（{o.title}）适用于该地区和日期，本批次未选用" for o in found
-            )
-        )
+        self.hint.setText("；".join(unused_overlay_note(o) for o in found))
         self.hint.setVisible(bool(found))
 
     def values(self) -> dict[str, object]:
