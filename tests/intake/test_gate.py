@@ -91,7 +91,7 @@ def test_a_duplicate_says_whether_the_two_rows_carry_the_same_data(tmp_path):
     said = {(i.file, i.uscc): i.message for i in read(first, second).issues}
     assert "两处数据相同：保留其中一处即可" in said[("a.xlsx", CODE_A)]
     assert (
-        "两处数据不同（上年度营业收入）：请核实哪一处准确，删除另一处" in said[("b.xlsx", CODE_B)]
+        "两处数据不同（上年度营业收入）：请核实哪一处准确，删除其余的" in said[("b.xlsx", CODE_B)]
     )
 
 

@@ -455,3 +455,18 @@ def test_a_shared_text_of_megabytes_is_refused_naming_the_file(tmp_path):
         )
     [issue] = read(path).issues
     assert issue.code == "file-too-large" and "32,767" in issue.message, issue.message
+
+
+def test_a_huge_cell_of_text_holding_closing_brackets_is_refused_too(tmp_path):
+    """A cell's text may hold ">" (a>b>c…): megabytes of it are refused all the same."""
+
+    def body():
+        yield HEADER_ROW
+        yield '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        for _ in range(10):
+            yield "甲>" * 1_000_000
+        yield f'</t></is></c><c r="B2" t="inlineStr"><is><t>{CODE_A}</t></is></c></row>'
+
+    path = write_sheet_xlsx(tmp_path / "尖括号.xlsx", body())
+    [issue] = read(path).issues
+    assert issue.code == "sheet-too-large" and "32,767" in issue.message, issue.message

@@ -1,5 +1,4 @@
-"""Panel acts racing each other on one applicant take turns: a 回避 and a judgement, opinion
-or decision at the same moment end as they do one after the other."""
+"""Panel acts on one applicant at the same moment end as they do one after the other."""
 
 from __future__ import annotations
 

@@ -442,7 +442,7 @@ def test_a_confirmation_of_a_criterion_a_newer_version_renamed_is_set_aside_and_
     with pytest.raises(StoreError) as refused:
         service.confirm_criterion(ROUND, row.uscc, "LG26-5m", "met", "协会证明", evaluator="王评审")
     assert str(refused.value).endswith(
-        "；该企业按此前版本的评价标准评价（现行：little-giant-2026 2026.2）：请先重新评价本批次"
+        "？该企业按此前版本的评价标准评价（现行：little-giant-2026 2026.2）：请先重新评价本批次"
         f"（zjtx round rescore {ROUND}，或窗口中的“重新评价”），再确认"
     )
 

@@ -454,9 +454,9 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> No
                 (catalogue.get(k).relative_label() if k in catalogue else k) for k in differ
             )
             shown = "、".join(labels[:3]) + (f"等 {len(labels)} 项" if len(labels) > 3 else "")
-            advice = f"两处数据不同（{shown}）：请核实哪一处准确，删除另一处"
+            advice = f"{_copies(group)}数据不同（{shown}）：请核实哪一处准确，删除其余的"
         else:
-            advice = "两处数据相同：保留其中一处即可"
+            advice = f"{_copies(group)}数据相同：保留其中一处即可"
         for record in group:
             others = "；".join(_where(other) for other in group if other is not record)
             record.add(
@@ -465,6 +465,10 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> No
                 f"统一社会信用代码“{code}”在本批次中重复出现（另见 {others}），{advice}",
                 field_key="uscc",
             )
+
+
+def _copies(group: list[Record]) -> str:
+    return "两处" if len(group) == 2 else f"{len(group)} 处"
 
 
 def _where(record: Record) -> str:

@@ -235,9 +235,11 @@ def _segments(handle: IO[bytes]) -> Iterator[bytes]:
         if cut >= 0:
             cut += len(_ROW_END)
         elif len(pending) >= _SEGMENT_BYTES:
-            cut = pending.rfind(b">") + 1
-            if cut == 0:  # megabytes of text without a tag: no cell holds that much
+            # Megabytes since the last tag opened: no cell holds that much text (measured
+            # from "<", as text may hold ">").
+            if len(pending) - pending.rfind(b"<") > _SEGMENT_BYTES:
                 raise _TextRunTooLong()
+            cut = pending.rfind(b">") + 1
         if cut > 0:
             yield pending[:cut]
             pending = pending[cut:]

@@ -139,7 +139,7 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
         or (isinstance(orig, sqlite3.OperationalError) and "database is locked" in text)
     ):
         return DatabaseBusyError(
-            f"数据库正忙：其他评审人正在导入申报数据或保存（已等待 {store.write_wait:g} 秒），"
+            f"数据库正忙：其他评审人正在导入申报数据、更新培育库或保存（已等待 {store.write_wait:g} 秒），"
             "本次修改未保存；请稍后再保存"
         )
     if name.startswith("SQLITE_FULL") or state == "53100" or "database or disk is full" in text:
@@ -360,19 +360,20 @@ _DRIVER_TEXTS = {
 
 
 # libpq's reasons for a failed connection (found anywhere in its message), in Chinese.
+# (?i): libpq's case varies with the server's version; the names it quotes keep theirs.
 _CONNECTION_TEXTS = (
-    (re.compile(r'password authentication failed for user "([^"]*)"'),
+    (re.compile(r'(?i)password authentication failed for user "([^"]*)"'),
      "密码错误（账户 {0}）：请在 设置 中重新输入密码，或核对 PostgreSQL 密码文件"),
-    (re.compile(r"no password supplied"),
+    (re.compile(r"(?i)no password supplied"),
      "没有提供密码：请在 设置 中输入密码，或写入 PostgreSQL 密码文件（pgpass 或 PGPASSFILE）"),
-    (re.compile(r'database "([^"]*)" does not exist'), "数据库 {0} 不存在：请核对数据库名称"),
-    (re.compile(r'role "([^"]*)" does not exist'), "账户 {0} 不存在：请核对账户名称"),
-    (re.compile(r"name or service not known|failed to resolve host|could not translate host"),
+    (re.compile(r'(?i)database "([^"]*)" does not exist'), "数据库 {0} 不存在：请核对数据库名称"),
+    (re.compile(r'(?i)role "([^"]*)" does not exist'), "账户 {0} 不存在：请核对账户名称"),
+    (re.compile(r"(?i)name or service not known|failed to resolve host|could not translate host"),
      "找不到服务器：请核对主机名，或检查网络"),
-    (re.compile(r"connection refused"),
+    (re.compile(r"(?i)connection refused"),
      "服务器拒绝连接：数据库服务未启动，或主机、端口填写有误"),
-    (re.compile(r"timeout expired|timed out"), "连接服务器超时：网络不通或服务器无响应"),
-    (re.compile(r"no route to host|network is unreachable"), "网络不通：无法到达服务器"),
+    (re.compile(r"(?i)timeout expired|timed out"), "连接服务器超时：网络不通或服务器无响应"),
+    (re.compile(r"(?i)no route to host|network is unreachable"), "网络不通：无法到达服务器"),
 )  # fmt: skip
 # A connection lost in the middle of an operation (the server stopped, the network dropped).
 _CONNECTION_LOST = re.compile(
@@ -385,7 +386,7 @@ def driver_text(message: str) -> str:
     """A driver's message in Chinese where it is one of SQLite's or libpq's usual ones."""
     lowered = message.strip().lower()
     for pattern, said in _CONNECTION_TEXTS:
-        found = pattern.search(lowered)
+        found = pattern.search(message)  # the names it quotes keep their case
         if found:
             return said.format(*(found.group(i) for i in range(1, found.re.groups + 1)))
     return next((said for words, said in _DRIVER_TEXTS.items() if lowered == words), message)

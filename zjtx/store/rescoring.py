@@ -109,7 +109,7 @@ def outdated_text(evaluations: Evaluations, round_row: Round, evaluation: Any) -
     if now is None or now.hash == evaluation.rulebook_hash:
         return ""
     return (
-        f"；该企业按此前版本的评价标准评价（现行：{now.id} {now.version}）：请先重新评价本批次"
+        f"该企业按此前版本的评价标准评价（现行：{now.id} {now.version}）：请先重新评价本批次"
         f"（zjtx round rescore {round_row.name}，或窗口中的“重新评价”），再确认"
     )
 

@@ -331,11 +331,13 @@ class Reviews:
             criterion = criteria.get(criterion_id)
             if criterion is None:
                 hint = did_you_mean(criterion_id, criteria)
-                raise NotFoundError(
-                    f"评价结果中没有指标 “{criterion_id}”（规则 {evaluation.rulebook_id}）"
-                    + (f"，您是不是要写 “{hint}”？" if hint else "")
-                    + outdated_text(self.evaluations, round_row, evaluation)
+                said = f"评价结果中没有指标 “{criterion_id}”（规则 {evaluation.rulebook_id}）" + (
+                    f"，您是不是要写 “{hint}”？" if hint else ""
                 )
+                outdated = outdated_text(self.evaluations, round_row, evaluation)
+                if outdated:
+                    said += ("" if said.endswith("？") else "；") + outdated
+                raise NotFoundError(said)
             computed = criterion.get("computed_state") or criterion["state"]
             override = is_override(criterion.get("judgement", False), computed)
             if override and not criterion.get("judgement") and str(state) == str(computed):
