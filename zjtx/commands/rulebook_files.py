@@ -35,8 +35,8 @@ def register_actions(actions: argparse._SubParsersAction) -> None:
     uninstall = actions.add_parser(
         "uninstall",
         help="卸载已安装的评价标准、省级规则或年度通知（保留副本，同 id 的内置文件重新适用）",
-        description="把数据目录中已安装的文件移入 removed/ 文件夹（可再次安装）；进行中的批次"
-        "使用的省级规则（且没有同 id 的内置版本）不能卸载。",
+        description="把数据目录中已安装的文件移入 removed/ 文件夹（可再次安装）；批次（含已归档的）"
+        "使用的省级规则或指定的评价标准，没有同 id 的内置版本时不能卸载。",
     )
     uninstall.add_argument("id", metavar="ID", help="已安装文件的 id（见 zjtx rulebooks）")
     uninstall.set_defaults(func=cmd_rulebook_uninstall)
