@@ -344,3 +344,15 @@ def test_rulebook_show_of_an_overlay_id_says_how_to_show_it(capsys):
     assert "？可用：" in capsys.readouterr().err
     assert main(["rulebook", "show", "xyz"]) == 2
     assert "未知的评价标准“xyz”。可用：" in capsys.readouterr().err
+
+
+def test_uninstall_takes_ids_not_paths(tmp_path, capsys):
+    """An id that is a path (../x) never reaches a file outside the installed folders, and a
+    10,000-character one is quoted cut short."""
+    outside = Path(os.environ["ZJTX_DATA_DIR"]) / "x.yaml"
+    outside.parent.mkdir(parents=True, exist_ok=True)
+    outside.write_text("id: x\n", "utf-8")
+    assert main(["rulebook", "uninstall", "../x"]) == 2
+    assert outside.exists()
+    assert main(["rulebook", "uninstall", "批" * 10_000]) == 2
+    assert "…（共 10000 个字符）" in capsys.readouterr().err

@@ -241,6 +241,20 @@ HOSTILE: dict[str, list[Case]] = {
         case("folder", "rulebook", "check", "{files}/folder"),
         case("no-file", "rulebook", "check"),
     ],
+    "rulebook uninstall": [
+        case("id-sql", "rulebook", "uninstall", SQL),
+        case("id-long", "rulebook", "uninstall", LONG),
+        case("id-control", "rulebook", "uninstall", CTRL),
+        case("bundled-id", "rulebook", "uninstall", "shandong-2022"),
+        case("id-missing", "rulebook", "uninstall"),
+        case(
+            "data-dir-under-a-file",
+            "rulebook",
+            "uninstall",
+            "shandong-2022",
+            env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
+        ),
+    ],
     "rulebook install": [
         case("missing-file", "rulebook", "install", "{files}/不存在.yaml"),
         case("sql-name", "rulebook", "install", SQL),

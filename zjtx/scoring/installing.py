@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -272,6 +273,9 @@ def install_file(path: Path) -> tuple[FileCheck, Path | None]:
     return check, target
 
 
+_FILE_ID = re.compile(r"[\w.-]{1,100}")  # what an installed file's name can be, and no path
+
+
 @dataclass(frozen=True, slots=True)
 class Uninstalled:
     """An installed file taken out of use: where its copy is kept, and the bundled version
@@ -289,16 +293,16 @@ class Uninstalled:
 
 def installed_kind(file_id: str) -> str:
     """The kind of the installed file of that id; DataFileError (listing the installed ids)
-    when none is installed."""
-    for kind in INSTALLED_KINDS:
-        if (installed_dir(kind) / f"{file_id}.yaml").is_file():
-            return kind
+    when none is installed, or the id is no file's (a path, control characters, too long)."""
+    if _FILE_ID.fullmatch(file_id):
+        for kind in INSTALLED_KINDS:
+            if (installed_dir(kind) / f"{file_id}.yaml").is_file():
+                return kind
     ids = sorted(p.stem for k in INSTALLED_KINDS for p in installed_dir(k).glob("*.yaml"))
     listed = "、".join(ids) or "无"
+    shown = file_id if len(file_id) <= 60 else f"{file_id[:60]}…（共 {len(file_id)} 个字符）"
     raise DataFileError(
-        file_id,
-        f"没有已安装的 “{file_id}”（已安装：{listed}）",
-        suggestion=did_you_mean(file_id, ids),
+        shown, f"没有已安装的 “{shown}”（已安装：{listed}）", suggestion=did_you_mean(file_id, ids)
     )
 
 

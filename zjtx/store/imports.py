@@ -108,52 +108,37 @@ class Imports:
         early: EarlyScoring | None = None,
     ) -> FileImport:
         try:
-            return self._import_file(round_name, file, evaluator, progress, cancel, early)
+            with gc_by_chunk() as collect, self.store.write_session() as session:
+                round_row = find_round(session, round_name)
+                _take_round_turn(session, round_row)
+                # Before anything is written: a register change and its recheck come wholly
+                # before this import's checks against the register, or wholly after its
+                # versions.
+                share_register(session)
+                check_open(round_row, "导入申报数据")
+                actor = evaluator_row(session, evaluator)
+                run = _FileRun(session, self.evaluations, round_row, actor, file, progress,
+                               cancel, collect, early)  # fmt: skip
+                return run.perform()
         except DatabaseBusyError:
-            # Waiting for another import into the round, or a save (not for 15 s: an import
-            # waits its turn for minutes on PostgreSQL).
+            # Waiting for another import into the round, or a save (on PostgreSQL an import
+            # waits its turn for minutes, not a save's 15 s).
             raise DatabaseBusyError(
                 f"数据库正忙：另一位评审人正在向批次 “{round_name}” 导入申报数据或保存，"
                 "本文件未导入；请稍后再导入"
             ) from None
 
-    def _import_file(
-        self,
-        round_name: str,
-        file: FileResult,
-        evaluator: str | None,
-        progress: Progress | None,
-        cancel: Cancel | None,
-        early: EarlyScoring | None,
-    ) -> FileImport:
-        with gc_by_chunk() as collect, self.store.write_session() as session:
-            round_row = find_round(session, round_name)
-            if session.get_bind().dialect.name == "postgresql":
-                _take_round_turn(session, round_row)
-            else:
-                # SQLite reads outside a transaction until the first write: take its single
-                # write lock now, so that looking for the same file imported before cannot
-                # race another import of it (both would find none and insert its record).
-                session.execute(
-                    text("UPDATE rounds SET name = name WHERE id = :id"), {"id": round_row.id}
-                )
-                session.refresh(round_row)  # archived or renamed while this import waited
-            # Before anything is written: a register change and its recheck come wholly
-            # before this import's checks against the register, or wholly after its versions.
-            share_register(session)
-            check_open(round_row, "导入申报数据")
-            actor = evaluator_row(session, evaluator)
-            run = _FileRun(
-                session, self.evaluations, round_row, actor, file, progress, cancel, collect, early
-            )
-            return run.perform()
-
 
 def _take_round_turn(session: Session, round_row: Round) -> None:
-    """Imports into one PostgreSQL round take turns, as SQLite's single writer makes them: the
-    second reads what the first stored instead of inserting the same applicants. The turn is
+    """Imports into one round take turns: the second reads what the first stored instead of
+    inserting the same applicants or the record of the same file. On PostgreSQL the turn is
     waited for longer than a save waits for a lock (an import takes minutes), yet not without
-    limit (one whose PC froze is ended by the server meanwhile)."""
+    limit (one whose PC froze is ended by the server meanwhile). SQLite reads outside a
+    transaction until the first write: its single write lock is taken now."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(text("UPDATE rounds SET name = name WHERE id = :id"), {"id": round_row.id})
+        session.refresh(round_row)  # archived or renamed while this import waited
+        return
     session.execute(text(f"SET LOCAL lock_timeout = '{IMPORT_TURN_SECONDS}s'"))
     session.execute(
         select(
