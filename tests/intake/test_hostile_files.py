@@ -8,6 +8,7 @@ import sys
 import textwrap
 import zipfile
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -373,39 +374,64 @@ def test_json_larger_than_the_limit_is_refused(tmp_path, capsys, monkeypatch):
     ("name", "content", "said"),
     [
         (
-            "平台导出.xls",
-            "<html><head><meta charset='utf-8'></head><body><table><tr><td>企业名称"
-            "</td></tr></table></body></html>".encode(),
-            "这是网页（HTML）格式的表格",
-        ),
-        (
-            "导出.xlsx",
-            "<table border=1><tr><td>企业名称</td></tr></table>".encode("gbk"),
-            "这是网页（HTML）格式的表格",
-        ),
-        (
             "2003.xls",
             '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:'
             'spreadsheet"><Worksheet ss:Name="名单"/></Workbook>'.encode(),
             "这是 Excel 2003 XML 表格",
         ),
-        (
-            "名单.xls",
-            f"企业名称,统一社会信用代码\n甲公司,{CODE_A}\n".encode("gbk"),
-            "这是逗号分隔的文本（CSV）",
-        ),
     ],
-    ids=["html-xls", "html-gbk-xlsx", "spreadsheetml-2003", "csv-as-xls"],
+    ids=["spreadsheetml-2003"],
 )
 def test_a_platform_export_named_as_excel_says_what_it_is(tmp_path, name, content, said):
-    """An online platform's "Excel" export that is really a web page, an Excel 2003 XML
-    table or CSV text is named as what it is, with how to import it; not called damaged."""
+    """An Excel 2003 XML table named .xls is named as what it is, with how to import it; not
+    called damaged."""
     path = tmp_path / name
     path.write_bytes(content)
     [issue] = read(path).issues
     assert issue.code == "file-format-unsupported"
     assert said in issue.message and "已损坏" not in issue.message, issue.message
     assert "只是扩展名为“" + path.suffix + "”" in issue.message
+
+
+HTML_ROSTER = (
+    "<html><head><meta charset='{charset}'></head><body><table border=1>"
+    "<tr><th colspan=3>2026年专精特新中小企业申报名单</th></tr>"
+    "<tr><th>企业名称</th><th>统一社会信用代码</th><th>2025年营业收入（万元）</th></tr>"
+    "<tr><td>甲公司</td><td>{a}</td><td>1,234.5</td></tr>"
+    "<tr><td rowspan=2>乙公司<br>（原丙公司）</td><td>{b}</td><td>&nbsp;800</td></tr>"
+    "</table></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "charset"),
+    [("平台导出.xls", "utf-8", "utf-8"), ("导出.xlsx", "gbk", "gbk")],
+    ids=["utf-8-xls", "gbk-xlsx"],
+)
+def test_a_web_page_export_named_as_excel_is_read_as_its_table(tmp_path, name, encoding, charset):
+    """An online platform's "Excel" export that is a web page is read as the table it holds
+    (merged cells as merged, a line break in a cell as a new line), with a note saying so;
+    cells are named 第3行第2列 as in a Word table."""
+    path = tmp_path / name
+    path.write_bytes(HTML_ROSTER.format(charset=charset, a=CODE_A, b=CODE_B).encode(encoding))
+    result = read(path)
+    assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B]
+    assert result.applicants[0].values["revenue_y1"] == Decimal("1234.5")
+    notes = [i for i in result.issues if i.code == "file-read-as-web-table"]
+    assert len(notes) == 1 and "网页（HTML）格式的表格" in notes[0].message
+    assert not [i for i in result.issues if str(i.severity) == "error"], result.issues
+
+
+def test_csv_text_named_as_excel_is_read_as_csv(tmp_path):
+    """CSV text saved with an .xls name is read as CSV (GBK as written by Excel), with a
+    note saying so."""
+    path = tmp_path / "名单.xls"
+    path.write_bytes(f"企业名称,统一社会信用代码\n甲公司,{CODE_A}\n".encode("gbk"))
+    result = read(path)
+    assert [a.name for a in result.applicants] == ["甲公司"]
+    assert [i.code for i in result.issues if i.code.startswith("file-read-as")] == [
+        "file-read-as-csv"
+    ]
 
 
 def test_an_excel_97_file_named_docx_is_not_called_a_word_document(tmp_path):

@@ -268,3 +268,23 @@ def test_a_year_that_is_no_year_is_named_and_quoted_short(tmp_path):
     assert [(p.code, p.row) for p in result.problems] == [("list-year-unreadable", 2)]
     message = result.problems[0].message
     assert "不是年份" in message and "（共 5000 个字符）" in message and len(message) < 200
+
+
+def test_a_web_page_list_named_xls_is_read_and_its_rows_named_in_tables(tmp_path):
+    """A platform's list exported as a web page named .xls is read like the workbook: its
+    title, names and regions; a problem is placed in 表格“表1”, as for a Word list."""
+    names = list_names(3)
+    rows = "".join(
+        f"<tr><td>{i}</td><td>{n}</td><td>南京市</td></tr>" for i, n in enumerate(names, 1)
+    )
+    page = (
+        "<html><body><table><tr><td colspan=3>2024年度江苏省专精特新中小企业认定名单</td></tr>"
+        f"<tr><td>序号</td><td>企业名称</td><td>所在地区</td></tr>{rows}"
+        f"<tr><td>4</td><td>{names[0]}</td><td>南京市</td></tr></table></body></html>"
+    )
+    path = tmp_path / "认定名单.xls"
+    path.write_text(page, "utf-8")
+    result = read_published_list(path)
+    assert result.document_title == "2024年度江苏省专精特新中小企业认定名单"
+    [problem] = result.problems
+    assert problem.code == "list-name-duplicate" and "表格“表1”" in problem.where()

@@ -96,6 +96,13 @@ _CODES = (
     IssueCode("file-encoding", E, "编码无法识别", "CSV 文件的编码不是 UTF-8 或 GBK。"),
     IssueCode("file-too-large", E, "文件过大", "文件超过了可读取的大小上限。"),
     IssueCode("file-skipped", N, "文件已跳过", "文件夹中不是申报材料的文件未读取。"),
+    IssueCode(
+        "file-read-as-web-table",
+        N,
+        "按网页表格读取",
+        "扩展名为 Excel 的网页（HTML）文件按其中的表格读取。",
+    ),
+    IssueCode("file-read-as-csv", N, "按 CSV 读取", "扩展名为 Excel 的逗号分隔文本按 CSV 读取。"),
     IssueCode("json-invalid", E, "JSON 内容有误", "JSON 文件格式或其中的记录不符合要求。"),
     IssueCode("sheet-too-large", E, "工作表过大", "工作表的行数或列数超过了上限。"),
     IssueCode("sheet-skipped", N, "工作表已跳过", "不含企业名单的工作表未读取。"),

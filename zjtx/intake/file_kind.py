@@ -11,6 +11,7 @@ from zjtx.intake.sheet_data import FileProblem
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 WORD_SUFFIXES = frozenset({".docx", ".docm", ".doc", ".wps", ".dot", ".dotx"})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xls", ".xlsm"})
 
 
 def _zip_names(path: Path) -> frozenset[str]:
@@ -84,10 +85,20 @@ def detect_kind(path: Path) -> str:
         return "csv"
     if suffix == ".json":
         return "json"
-    if suffix in (".xlsx", ".xls", ".xlsm"):
-        disguised = _disguised_table(path, suffix)
-        if disguised is not None:
-            raise FileProblem("file-format-unsupported", disguised)
+    if suffix in (".htm", ".html"):
+        return "html"
+    if suffix in EXCEL_SUFFIXES:
+        # Online platforms' "Excel" exports are often a web page or CSV text: read as what
+        # they are (the reader notes it). An Excel 2003 XML table is not read.
+        disguised = text_table_kind(path)
+        if disguised in ("html", "csv"):
+            return disguised
+        if disguised == "spreadsheetml":
+            raise FileProblem(
+                "file-format-unsupported",
+                f"这是 Excel 2003 XML 表格，只是扩展名为“{suffix}”：请在 Excel 或 WPS 中打开，"
+                "另存为 Excel 工作簿（.xlsx）后再导入",
+            )
         raise FileProblem("file-corrupt", "文件已损坏或不是 Excel 工作簿，无法读取")
     raise FileProblem("file-format-unsupported", f"不支持的文件类型“{suffix or '无扩展名'}”")
 
@@ -97,9 +108,10 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def _disguised_table(path: Path, suffix: str) -> str | None:
-    """What a file named as Excel is when it is text: a web page (what online platforms call
-    an .xls export), an Excel 2003 XML table or CSV; None for anything else."""
+def text_table_kind(path: Path) -> str | None:
+    """What a file named as Excel is when it is text: "html" (a web page: what online
+    platforms call an .xls export), "spreadsheetml" (an Excel 2003 XML table) or "csv";
+    None for anything else."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -111,18 +123,11 @@ def _disguised_table(path: Path, suffix: str) -> str | None:
     if len(text) < len(head) // 2:  # not UTF-8: GBK, as Chinese Windows writes text
         text = head.decode("gbk", "ignore")
     lowered = text.lower()
-    named = f"只是扩展名为“{suffix}”"
     if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
-        return (
-            f"这是 Excel 2003 XML 表格，{named}：请在 Excel 或 WPS 中打开，另存为 Excel 工作簿"
-            "（.xlsx）后再导入"
-        )
+        return "spreadsheetml"
     if any(tag in lowered for tag in ("<html", "<table", "<!doctype html")):
-        return (
-            f"这是网页（HTML）格式的表格，{named}（网上平台导出的“Excel”常是这样）：请在 Excel 或 "
-            "WPS 中打开，另存为 Excel 工作簿（.xlsx）后再导入"
-        )
+        return "html"
     lines = [line for line in text.splitlines()[:5] if line.strip()]
     if len(lines) >= 2 and all("," in line or "\t" in line for line in lines):
-        return f"这是逗号分隔的文本（CSV），{named}：请把扩展名改为 .csv 后再导入"
+        return "csv"
     return None

@@ -101,7 +101,7 @@ class PublishedList:
     problems: list[ListProblem] = field(default_factory=list)
     # What was read otherwise than as written or not read, which does not stop the import.
     notes: list[ListProblem] = field(default_factory=list)
-    word: bool = False  # a Word document: its grids are tables, not sheets
+    tables: bool = False  # a Word document or a web page: its grids are tables, not sheets
 
 
 @lru_cache(maxsize=1)
@@ -164,7 +164,7 @@ def read_published_list(path: Path | str) -> PublishedList:
     except FileProblem as problem:
         result.problems.append(ListProblem(problem.code, problem.message, path.name, problem.sheet))
         return result
-    result.word = docx
+    result.tables = docx or kind == "html"
     found: tuple[str | None, dict[str, int], set[str]] | None = None
     unread: list[tuple[SheetData, int]] = []
     for sheet in sheets:
@@ -253,8 +253,9 @@ def _docx_title(path: Path) -> str:
 
 
 def _grid(result: PublishedList) -> str:
-    """What the list's grids are called: a Word document's are 表格, a workbook's 工作表."""
-    return "表格" if result.word else "工作表"
+    """What the list's grids are called: a Word document's or a web page's are 表格, a
+    workbook's 工作表."""
+    return "表格" if result.tables else "工作表"
 
 
 def _note(result: PublishedList, code: str, sheet: SheetData, message: str) -> None:

@@ -14,7 +14,7 @@ from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
-from zjtx.intake.file_kind import detect_kind
+from zjtx.intake.file_kind import EXCEL_SUFFIXES, detect_kind
 from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.headers import clean
@@ -239,6 +239,27 @@ def _reading_for(readings: Mapping[str | None, str], shown: str) -> str | None:
     return None
 
 
+def _note_disguised(path: Path, shown: str, kind: str, file_result: FileResult) -> None:
+    """Say that a file named as Excel (or a web page) was read as the text table it is."""
+    suffix = path.suffix.lower()
+    if kind == "html":
+        named = f"，只是扩展名为“{suffix}”" if suffix in EXCEL_SUFFIXES else ""
+        _file_issue(
+            file_result,
+            "file-read-as-web-table",
+            Severity.INFO,
+            f"{shown}：这是网页（HTML）格式的表格{named}（网上平台导出的“Excel”常是这样）："
+            "已按网页中的表格读取",
+        )
+    elif kind == "csv" and suffix in EXCEL_SUFFIXES:
+        _file_issue(
+            file_result,
+            "file-read-as-csv",
+            Severity.INFO,
+            f"{shown}：这是逗号分隔的文本（CSV），只是扩展名为“{suffix}”：已按 CSV 读取",
+        )
+
+
 def _read_file(
     path: Path,
     shown: str,
@@ -281,6 +302,7 @@ def _read_file(
                 document, shown, year, catalogue, file_result, ticker, overrides, used, saved
             )
         sheets = read_workbook(path, kind)
+        _note_disguised(path, shown, kind, file_result)
     except FileProblem as exc:
         file_result.kind = "unreadable"
         file_result.issues.append(

@@ -66,13 +66,17 @@ _COL_RANGE = re.compile(rb'min="(\d+)"[^>]*?max="(\d+)"|max="(\d+)"[^>]*?min="(\
 
 
 def read_workbook(path: Path, kind: str) -> list[SheetData]:
-    """All worksheets of an .xlsx, .xls or .csv file."""
+    """All worksheets of an .xlsx, .xls or .csv file, or the tables of a web page."""
     if kind == "xlsx":
         return _read_xlsx(path)
     if kind == "xls":
         return _read_xls(path)
     if kind == "csv":
         return [_read_csv(path)]
+    if kind == "html":
+        from zjtx.intake.web_table import read_web_tables
+
+        return read_web_tables(path)
     raise FileProblem("file-format-unsupported", f"不支持的文件类型“{kind}”")
 
 
