@@ -268,7 +268,7 @@ def test_a_recusal_under_a_decision_asks_for_a_second_look(panels):
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="王组长",
                  withdraw_judgements=True)  # fmt: skip
-    reason = "决定作出后专家组有成员声明或撤销回避"
+    reason = "决定作出后专家组有变（成员声明或撤销回避，或评分汇总规则改变）"
     assert service.review_state(ROUND, A).decision_outdated_reason == reason
     assert store.positions(ROUND, A).decision_outdated_reason == reason
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
@@ -344,7 +344,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
         e.summary for e in service.history(ROUND, B)
     ]
     assert service.review_state(ROUND, B).decision_outdated_reason == (
-        "决定作出后专家组有成员声明或撤销回避"
+        "决定作出后专家组有变（成员声明或撤销回避，或评分汇总规则改变）"
     )
     store.recuse(ROUND, A, member="专家1", reason="亲属", evaluator="秘书")
     with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以撤销回避"):
@@ -395,7 +395,7 @@ def test_a_decision_needs_a_second_look_when_who_presides_changes(panels):
     _decide(service, "李副组长", B)
     assert service.review_state(ROUND, B).decision_outdated_reason == ""
     store.withdraw_recusal(ROUND, B, member="王组长", reason="录入错误", evaluator="李副组长")
-    reason = "决定作出后专家组有成员声明或撤销回避"
+    reason = "决定作出后专家组有变（成员声明或撤销回避，或评分汇总规则改变）"
     assert service.review_state(ROUND, B).decision_outdated_reason == reason
     assert "副组长 李副组长 撤销组长 王组长 的回避（理由：录入错误）" in [
         e.summary for e in service.history(ROUND, B)
@@ -705,3 +705,21 @@ def test_member_points_stay_within_what_the_applicants_data_allows(database_url,
         assert item.positions[1].points == high
     finally:
         store.close()
+
+
+def test_a_scoring_rule_changed_after_a_decision_asks_for_a_second_look(panels):
+    """The panel's rule changed (mean → trimmed) after the 组长 decided an applicant whose
+    points the panel gave: that decision reads 需复核, saying the panel changed; an applicant
+    without points is not marked; the same rule again changes nothing."""
+    service, store = panels
+    names = _staff(store, 4)
+    for name, points in zip(names, ("6", "7", "8", "9", "10"), strict=True):
+        store.judge(ROUND, A, member=name, criterion="T-SCORE", met=True, points=points,
+                    evaluator="秘书")  # fmt: skip
+    _decide(service, "王组长", A)
+    _decide(service, "王组长", B)
+    store.set_aggregation(ROUND, "mean", evaluator="秘书")  # the rule it already had
+    assert service.review_state(ROUND, A).decision_outdated_reason == ""
+    store.set_aggregation(ROUND, "trimmed", evaluator="秘书")
+    assert "评分汇总规则" in service.review_state(ROUND, A).decision_outdated_reason
+    assert service.review_state(ROUND, B).decision_outdated_reason == ""

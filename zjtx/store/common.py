@@ -247,8 +247,8 @@ def decision_outdated_reason(
     data were imported again after it, or its verdict has changed since (a rescore under a
     newer standard, a confirmation), or, for a 推荐 (which needs every warning
     acknowledged), the register has since raised a warning, a panel member has since
-    declared or lifted a 回避 (their judgements withdrawn, or who presides changed); or it
-    is a 推荐 of an applicant not 符合条件 (saved before 推荐 waited for open items). A
+    declared or lifted a 回避 (their judgements withdrawn, or who presides changed) or the
+    panel's scoring rule changed under points it gave; or it is a 推荐 of an applicant not 符合条件 (saved before 推荐 waited for open items). A
     decision from before verdicts were kept with it compares on its data only."""
     if not decision or decided_at is None:
         return ""
@@ -258,7 +258,7 @@ def decision_outdated_reason(
     if decision == Decision.RECOMMEND.value and warned_at is not None and warned_at > decided_at:
         changes.append("培育库核对新增了提示")
     if panel_changed_at is not None and panel_changed_at > decided_at:
-        changes.append("专家组有成员声明或撤销回避")
+        changes.append("专家组有变（成员声明或撤销回避，或评分汇总规则改变）")
     if verdict_at_decision is not None and verdict != verdict_at_decision:
         changes.append(
             f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"

@@ -7,7 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from zjtx.store import audit
@@ -119,6 +119,21 @@ def _panel_changed(session: Session, applicant: Applicant) -> None:
     review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
     if review is not None and review.decision is not None:
         review.panel_changed_at = utc_now()
+
+
+def _rule_changed(session: Session, panel: Panel) -> None:
+    """Mark for a second look the decisions taken on applicants the panel gave points: the
+    aggregate they saw was reached by the rule now changed."""
+    scored = (
+        select(PanelJudgement.applicant_id)
+        .join(PanelMember, PanelMember.id == PanelJudgement.member_id)
+        .where(PanelMember.panel_id == panel.id, PanelJudgement.points.is_not(None))
+    )
+    session.execute(
+        update(Review)
+        .where(Review.applicant_id.in_(scored), Review.decision.is_not(None))
+        .values(panel_changed_at=utc_now())
+    )
 
 
 def _presiding_words(presider: PanelMember | None) -> str:
@@ -238,6 +253,8 @@ class Panels:
             if panel is None:
                 raise PanelRefusedError(f"批次 “{round_row.name}” 还没有专家组，请先添加成员")
             before = {"aggregation": panel.aggregation}
+            if code != panel.aggregation:
+                _rule_changed(session, panel)
             panel.aggregation = code
             session.add(audit.event(actor, "panel-aggregation", "panel", panel.id, round_row,
                                     before=before, after={"aggregation": code,
