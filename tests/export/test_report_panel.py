@@ -64,10 +64,11 @@ def test_panel_page_holds_members_positions_aggregate_opinions_and_decision(pane
     assert page == PanelPage(
         rule="评分汇总规则：去掉一个最高分和一个最低分后平均",
         members=(
-            PanelMemberLine("组长", "王组长", "省经信厅", ""),
-            PanelMemberLine("评审专家", "专家1", "某大学", ""),
-            PanelMemberLine("评审专家", "专家2", "某大学", ""),
-            PanelMemberLine("评审专家", "专家3", "某大学", ""),
+            # The secretary entered the forms: each member who judged is marked 代录.
+            PanelMemberLine("组长", "王组长", "省经信厅", "", "由 秘书 代录"),
+            PanelMemberLine("评审专家", "专家1", "某大学", "", "由 秘书 代录"),
+            PanelMemberLine("评审专家", "专家2", "某大学", "", "由 秘书 代录"),
+            PanelMemberLine("评审专家", "专家3", "某大学", "", "由 秘书 代录"),
             PanelMemberLine("评审专家", "专家4", "某大学", "回避：曾在该企业任职"),
         ),
         items=(

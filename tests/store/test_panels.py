@@ -723,3 +723,20 @@ def test_a_scoring_rule_changed_after_a_decision_asks_for_a_second_look(panels):
     store.set_aggregation(ROUND, "trimmed", evaluator="秘书")
     assert "评分汇总规则" in service.review_state(ROUND, A).decision_outdated_reason
     assert service.review_state(ROUND, B).decision_outdated_reason == ""
+
+
+def test_a_judgement_or_opinion_entered_for_a_member_by_another_says_so(panels):
+    """A secretary entering an expert's judgement and opinion from the paper form: the panel
+    view names who entered them (代录), as the audit trail does; a member's own entries, or
+    one re-entered by the member after, are not marked."""
+    _, store = panels
+    _staff(store, 2)
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="秘书")
+    store.opinion(ROUND, A, member="专家1", text="同意推荐", evaluator="秘书")
+    store.judge(ROUND, A, member="专家2", criterion="T-JUDGE", met=False, evaluator="秘书")
+    store.judge(ROUND, A, member="专家2", criterion="T-JUDGE", met=False, evaluator="专家2")
+    store.opinion(ROUND, A, member="王组长", text="同意", evaluator="王组长")
+    view = store.positions(ROUND, A)
+    assert view.proxies == {"专家1": ("秘书",)}
+    round_view = {v.uscc: v for v in store.round_positions(ROUND)}[A]
+    assert round_view.proxies == {"专家1": ("秘书",)}

@@ -155,6 +155,8 @@ def render_positions(view: ApplicantPanel) -> str:
         lines.append(f"回避：{name}（{reason}）")
     for name, text in view.opinions.items():
         lines.append(f"意见：{name}：{text}")
+    for name, who in view.proxies.items():
+        lines.append(f"代录：{name} 的判断或意见由 {'、'.join(who)} 录入")
     decision = (
         f"{view.decision_text}（{view.decided_by}）；意见：{view.opinion}"
         if view.decision

@@ -171,12 +171,19 @@ class ChartBar:
 
 @dataclass(frozen=True, slots=True)
 class PanelMemberLine:
-    """A panel member on the panel page: role, name, unit and their 回避 (or "")."""
+    """A panel member on the panel page: role, name, unit, their 回避 (or "") and who else
+    entered their judgements or opinion (or "")."""
 
     role: str
     name: str
     unit: str  # "—" when not given
     recusal: str  # "回避：理由" or ""
+    proxy: str = ""  # "由 秘书 代录" or ""
+
+    @property
+    def remark(self) -> str:
+        """What the member table's last column says: the 回避, the 代录, or —."""
+        return "；".join(part for part in (self.recusal, self.proxy) if part) or "—"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +216,7 @@ class PanelPage:
     def texts(self) -> list[str]:
         parts = [self.rule, self.decision, self.decided_by, self.decision_opinion, *self.notes]
         for m in self.members:
-            parts += [m.role, m.name, m.unit, m.recusal]
+            parts += [m.role, m.name, m.unit, m.recusal, m.proxy]
         for row in self.items:
             parts += [row.criterion_id, row.title, *row.positions, row.agreement, row.aggregate]
         for who, text in self.opinions:
@@ -219,7 +226,7 @@ class PanelPage:
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
-            "members": [[m.role, m.name, m.unit, m.recusal] for m in self.members],
+            "members": [[m.role, m.name, m.unit, m.recusal, m.proxy] for m in self.members],
             "items": [
                 [r.criterion_id, r.title, list(r.positions), r.agreement, r.aggregate]
                 for r in self.items
@@ -240,6 +247,7 @@ def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
             m.name,
             m.unit or "—",
             f"回避：{panel.recusals[m.name]}" if m.name in panel.recusals else "",
+            f"由 {'、'.join(panel.proxies[m.name])} 代录" if m.name in panel.proxies else "",
         )
         for m in panel.members
     )

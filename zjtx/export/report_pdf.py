@@ -346,10 +346,10 @@ def _panel_page(panel: PanelPage, section: Callable[[str], Paragraph]) -> list[F
     members' opinions beside the final decision, and every member's signature line."""
     room = CondPageBreak(22 * mm)
     story: list[Flowable] = [PageBreak(), section("专家组评审"), para(panel.rule, "rulebook")]
-    rows = [(m.role, m.name, m.unit, m.recusal or "—") for m in panel.members]
+    rows = [(m.role, m.name, m.unit, m.remark) for m in panel.members]
     story.append(
         _simple_table(
-            ("角色", "姓名", "单位", "回避"),
+            ("角色", "姓名", "单位", "回避、代录"),
             rows,
             (20 * mm, 26 * mm, 64 * mm, CONTENT_WIDTH - 110 * mm),
         )

@@ -284,6 +284,8 @@ class ApplicantPanel:
     criteria: tuple[CriterionPositions, ...]
     opinions: dict[str, str] = field(default_factory=dict)
     recusals: dict[str, str] = field(default_factory=dict)
+    # member -> who else entered their standing judgements or opinion (代录), from the trail
+    proxies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decision: str | None = None
     decision_label: str = ""
     decided_by: str | None = None
@@ -316,6 +318,7 @@ class ApplicantPanel:
             "members": [m.to_dict() for m in self.members],
             "criteria": [c.to_dict() for c in self.criteria],
             "opinions": dict(self.opinions),
+            "proxies": {member: list(who) for member, who in self.proxies.items()},
             "recusals": dict(self.recusals),
             "decision": self.decision,
             "decision_label": self.decision_label,
@@ -383,6 +386,7 @@ class PanelRecords:
     judgements: dict[str, dict[tuple[int, str], Given]]
     recusals: dict[str, dict[int, str]]
     opinions: dict[str, dict[int, str]]
+    proxies: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)  # 代录
 
     def applicant(self, uscc: str, name: str, items: Sequence[JudgementItem]) -> ApplicantPanel:
         """The panel's work on one applicant, for the given judgement items (the decision is
@@ -390,6 +394,7 @@ class PanelRecords:
         given = self.judgements.get(uscc, {})
         recusals = self.recusals.get(uscc, {})
         opinions = self.opinions.get(uscc, {})
+        proxies = self.proxies.get(uscc, {})
         names = {m[0]: m[1] for m in self.members}
         return ApplicantPanel(
             round_name=self.round_name,
@@ -409,4 +414,5 @@ class PanelRecords:
             ),
             opinions={names[i]: opinions[i] for i in names if i in opinions},
             recusals={names[i]: recusals[i] for i in names if i in recusals},
+            proxies={names[i]: proxies[i] for i in names if i in proxies},
         )

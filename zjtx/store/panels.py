@@ -32,6 +32,7 @@ from zjtx.store.evaluations import Evaluations, round_results
 from zjtx.store.identity import record_evaluator, review_evaluator
 from zjtx.store.models import (
     Applicant,
+    AuditEvent,
     Evaluation,
     Evaluator,
     Panel,
@@ -736,4 +737,41 @@ def _records(
         judgements,
         recusals,
         opinions,
+        _proxies(session, round_row, members, codes, only),
     )
+
+
+def _proxies(
+    session: Session,
+    round_row: Round,
+    members: list[PanelMember],
+    codes: dict[int, str],
+    only: int | None,
+) -> dict[str, dict[int, tuple[str, ...]]]:
+    """Who entered each member's standing judgements and opinion when it was not the member
+    (代录: a secretary typing the paper forms), by applicant and member, from the audit trail
+    (the latest entry of each judgement and opinion counts)."""
+    ids = {m.name: m.id for m in members}
+    query = (
+        select(AuditEvent.applicant_id, AuditEvent.actor, AuditEvent.after)
+        .where(
+            AuditEvent.round_id == round_row.id,
+            AuditEvent.action.in_(("panel-judgement", "panel-opinion")),
+        )
+        .order_by(AuditEvent.id)
+    )
+    if only is not None:
+        query = query.where(AuditEvent.applicant_id == only)
+    latest: dict[tuple[int, str, str], str] = {}
+    for applicant_id, actor, after in session.execute(query):
+        member = (after or {}).get("member")
+        if applicant_id in codes and member in ids:
+            latest[(applicant_id, member, str((after or {}).get("criterion", "")))] = actor
+    found: dict[str, dict[int, set[str]]] = {}
+    for (applicant_id, member, _), actor in latest.items():
+        if actor != member:
+            found.setdefault(codes[applicant_id], {}).setdefault(ids[member], set()).add(actor)
+    return {
+        uscc: {member: tuple(sorted(actors)) for member, actors in by_member.items()}
+        for uscc, by_member in found.items()
+    }

@@ -92,6 +92,8 @@ def positions_text(view: ApplicantPanel | None) -> str:
         lines.append(f"{name} 的意见：{text}")
     for name, reason in view.recusals.items():
         lines.append(f"{name} 回避：{reason}")
+    for name, who in view.proxies.items():
+        lines.append(f"{name} 的判断或意见由 {'、'.join(who)} 代录")
     return "\n".join(lines)
 
 
@@ -356,7 +358,10 @@ class PanelDialog(QDialog):
             if view is not None and m.name in view.recusals:
                 said.append((f"{m.name}（{m.role_label}）", f"回避：{view.recusals[m.name]}"))
             elif view is not None and m.name in view.opinions:
-                said.append((f"{m.name}（{m.role_label}）", view.opinions[m.name]))
+                text = view.opinions[m.name]
+                if m.name in view.proxies:  # entered by another (a secretary's paper forms)
+                    text += f"（由 {'、'.join(view.proxies[m.name])} 代录）"
+                said.append((f"{m.name}（{m.role_label}）", text))
         self.opinions.setRowCount(len(said))
         for row, (who, text) in enumerate(said):
             self.opinions.setItem(row, 0, _item(who))
