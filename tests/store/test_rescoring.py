@@ -395,7 +395,7 @@ def test_a_round_evaluated_under_an_older_rulebook_says_so_until_it_is_rescored(
 
     assert update is not None
     assert update.applicants == len(governed)
-    assert update.changes == (("little-giant-2026", "2026.1", "little-giant-2026", "2026.2"),)
+    assert update.changes == (("little-giant-2026", "2026.1", "little-giant-2026", "2026.2", ""),)
     assert update.text() == (
         f"{len(governed)} 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）"
     )
@@ -459,4 +459,29 @@ def test_a_confirmation_of_a_criterion_a_newer_version_renamed_is_set_aside_and_
     service.confirm_criterion(ROUND, row.uscc, "LG26-5m", "met", "协会证明", evaluator="王评审")
     evaluation = service.applicant_detail(ROUND, row.uscc).review.evaluation
     assert {c["id"]: c["state"] for c in evaluation["criteria"]}["LG26-5m"] == "met"
+    service.store.close()
+
+
+def test_a_change_within_a_version_names_the_overlay_and_notices_it_carries(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """A round under srdi-sme-2022 with the 山东 overlay, whose overlay is then corrected in
+    place: the outdated line names the overlay beside the standard, since the standard's own
+    version did not change."""
+    from zjtx.paths import resource_path
+
+    service = _service(sqlite_url, 0)
+    service.create_round("山东", tier="srdi-sme", round_date=date(2024, 6, 1),
+                         overlay="shandong-2022")  # fmt: skip
+    service.import_paths("山东", [resource_path("samples", "applicants.json")])
+    text = resource_path("overlays", "shandong-2022.yaml").read_text("utf-8")
+    text = text.replace('version: "2022.1"', 'version: "2022.2"', 1)
+    path = tmp_path / "shandong-2022.yaml"
+    path.write_text(
+        text.replace("山东特色化指标仅有单一来源", "山东特色化指标仅有一处来源", 1), "utf-8"
+    )
+    assert install_file(path)[1] is not None
+    update = service.rulebook_update("山东")
+    assert update is not None
+    assert "srdi-sme-2022 2022.1（及省级规则 shandong-2022 2022.2）内容有修改" in update.text()
     service.store.close()

@@ -87,28 +87,32 @@ class RulebookUpdate:
     newer version installed or shipped since): 重新评价 brings them up to date."""
 
     applicants: int
-    # (rulebook id, version) evaluated under -> (rulebook id, version) in force, each once
-    changes: tuple[tuple[str, str, str, str], ...]
+    # (rulebook id, version) evaluated under -> (rulebook id, version) in force, each once;
+    # a fifth part, when given, names the overlay and notices the one in force carries
+    # ("省级规则 shandong-2022 2022.2"): a change within one version may be theirs.
+    changes: tuple[tuple[str, ...], ...]
 
     def text(self) -> str:
         """E.g. 12 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）; a
-        change within one version reads "little-giant-2026 2026.1 内容有修改"."""
-        parts = "；".join(
-            f"{old} {was} 内容有修改"
-            if (old, was) == (new, now)
-            else f"{old} {was} → {now}"
-            if old == new
-            else f"{old} {was} → {new} {now}"
-            for old, was, new, now in self.changes
-        )
-        return f"{self.applicants} 家企业按此前版本的评价标准评价（{parts}）"
+        change within one version reads "little-giant-2026 2026.1 内容有修改", naming the
+        overlay and notices that may be what changed."""
+        parts = []
+        for old, was, new, now, *carried in self.changes:
+            if (old, was) == (new, now):
+                also = f"（及{carried[0]}）" if carried and carried[0] else " "
+                parts.append(f"{old} {was}{also}内容有修改")
+            elif old == new:
+                parts.append(f"{old} {was} → {now}")
+            else:
+                parts.append(f"{old} {was} → {new} {now}")
+        return f"{self.applicants} 家企业按此前版本的评价标准评价（{'；'.join(parts)}）"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "applicants": self.applicants,
             "changes": [
                 {"rulebook": old, "version": was, "current_rulebook": new, "current_version": now}
-                for old, was, new, now in self.changes
+                for old, was, new, now, *_ in self.changes
             ],
         }
 

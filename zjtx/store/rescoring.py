@@ -87,14 +87,25 @@ def rulebook_update(
         )
     ).all()
     applicants = 0
-    changes: dict[tuple[str, str, str, str], None] = {}
+    changes: dict[tuple[str, ...], None] = {}
     for kind, rulebook_id, version, digest, count in groups:
         now = scorer.governing(DomainApplicant({"application_type": kind}), info)
         # None: no rulebook applies now, which rescoring says applicant by applicant.
         if now is not None and now.hash != digest:
             applicants += count
-            changes[(rulebook_id, version, now.id, now.version)] = None
+            changes[(rulebook_id, version, now.id, now.version, _carried(now))] = None
     return RulebookUpdate(applicants, tuple(changes)) if applicants else None
+
+
+def _carried(rulebook: Any) -> str:
+    """The overlay and notices a rulebook in force carries, in words ("" for none)."""
+    parts = []
+    if rulebook.overlay is not None:
+        parts.append(f"省级规则 {rulebook.overlay.id} {rulebook.overlay.version}")
+    notices = dict.fromkeys(applied.notice.id for applied in rulebook.notices)
+    if notices:
+        parts.append(f"年度通知 {'、'.join(notices)}")
+    return "、".join(parts)
 
 
 def outdated_text(evaluations: Evaluations, round_row: Round, evaluation: Any) -> str:
