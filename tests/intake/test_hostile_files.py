@@ -410,8 +410,7 @@ HTML_ROSTER = (
 )
 def test_a_web_page_export_named_as_excel_is_read_as_its_table(tmp_path, name, encoding, charset):
     """An online platform's "Excel" export that is a web page is read as the table it holds
-    (merged cells as merged, a line break in a cell as a new line), with a note saying so;
-    cells are named 第3行第2列 as in a Word table."""
+    (merged cells as merged, a line break in a cell as a new line), with a note saying so."""
     path = tmp_path / name
     path.write_bytes(HTML_ROSTER.format(charset=charset, a=CODE_A, b=CODE_B).encode(encoding))
     result = read(path)

@@ -12,9 +12,9 @@ MAX_CELLS = 10_000_000  # as for a worksheet
 
 
 def read_web_tables(path: Path) -> list[SheetData]:
-    """Each <table> of an HTML file as SheetData named 表1, 表2… (cells named 第3行第2列 as in a
-    Word table): colspan and rowspan as merged ranges, <br> as a new line, &nbsp; as a space.
-    Tables inside tables are tables of their own."""
+    """Each <table> of an HTML file as SheetData named 表1, 表2…, laid out as a Word table's
+    (ref_style "table"): colspan and rowspan as merged ranges, <br> as a new line, &nbsp; as a
+    space. Tables inside tables are tables of their own."""
     import lxml.html
     from lxml import etree
 
