@@ -495,3 +495,55 @@ def test_a_huge_cell_of_text_holding_closing_brackets_is_refused_too(tmp_path):
     path = write_sheet_xlsx(tmp_path / "尖括号.xlsx", body())
     [issue] = read(path).issues
     assert issue.code == "sheet-too-large" and "32,767" in issue.message, issue.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("xhtml.xls", ('<?xml version="1.0" encoding="utf-8"?>\n' + HTML_ROSTER).encode()),
+        ("unicode.xls", HTML_ROSTER.encode("utf-16")),
+        (
+            "script.xls",
+            HTML_ROSTER.replace("<td>{a}</td>", "<td>{a}<script>var x=1;</script></td>").encode(),
+        ),
+        (
+            "tfoot-first.xls",
+            HTML_ROSTER.replace(
+                "<table border=1>",
+                "<table border=1><tfoot><tr><td>合计</td><td></td><td>2034.5</td></tr></tfoot>",
+            ).encode(),
+        ),
+    ],
+    ids=["xml-declaration", "utf-16", "script", "tfoot-first"],
+)
+def test_web_page_exports_as_platforms_write_them_are_read(tmp_path, name, content):
+    """An XHTML page with an XML declaration, a UTF-16 page, a page with script in a cell and
+    a table whose 合计 footer is written first are read as the roster they hold."""
+    path = tmp_path / name
+    text = content.decode("utf-16") if name == "unicode.xls" else content.decode()
+    page = text.format(charset="utf-8", a=CODE_A, b=CODE_B)
+    path.write_bytes(page.encode("utf-16") if name == "unicode.xls" else page.encode())
+    result = read(path)
+    assert [a.uscc for a in result.applicants] == [CODE_A, CODE_B], result.issues
+    assert not [i for i in result.issues if str(i.severity) == "error"], result.issues
+
+
+def test_a_web_page_of_huge_spans_is_refused_quickly(tmp_path):
+    """Cells spanning thousands of rows and columns (a few hundred bytes) are refused as too
+    large without building the grid: seconds and gigabytes otherwise."""
+    cells = "<td colspan=5000 rowspan=5000>x</td>" * 8
+    rows = f"<tr>{cells}</tr>" * 300
+    path = tmp_path / "spans.xls"
+    path.write_text(f"<html><table>{rows}</table></html>", "utf-8")
+    [issue] = [i for i in read(path).issues if str(i.severity) == "error"]
+    assert issue.code == "sheet-too-large", issue.message
+
+
+def test_tab_separated_unicode_text_named_xls_is_read(tmp_path):
+    """Excel's "Unicode 文本" (tab-separated UTF-16) saved as .xls is read as text, with a note."""
+    path = tmp_path / "名单.xls"
+    path.write_bytes(f"企业名称\t统一社会信用代码\r\n甲公司\t{CODE_A}\r\n".encode("utf-16"))
+    result = read(path)
+    assert [a.name for a in result.applicants] == ["甲公司"]
+    [note] = [i for i in result.issues if i.code == "file-read-as-csv"]
+    assert "分隔的文本" in note.message and "逗号分隔" not in note.message

@@ -117,11 +117,14 @@ def text_table_kind(path: Path) -> str | None:
             head = handle.read(4096)
     except OSError:
         return None
-    if b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: Excel's "Unicode 文本"
+        text = head.decode("utf-16", "ignore")
+    elif b"\x00" in head:
         return None
-    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore")
-    if len(text) < len(head) // 2:  # not UTF-8: GBK, as Chinese Windows writes text
-        text = head.decode("gbk", "ignore")
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore")
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and len(text) < len(head) // 2:
+        text = head.decode("gbk", "ignore")  # not UTF-8: GBK, as Chinese Windows writes text
     lowered = text.lower()
     if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
         return "spreadsheetml"

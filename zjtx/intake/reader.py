@@ -242,21 +242,20 @@ def _reading_for(readings: Mapping[str | None, str], shown: str) -> str | None:
 def _note_disguised(path: Path, shown: str, kind: str, file_result: FileResult) -> None:
     """Say that a file named as Excel (or a web page) was read as the text table it is."""
     suffix = path.suffix.lower()
-    if kind == "html":
-        named = f"，只是扩展名为“{suffix}”" if suffix in EXCEL_SUFFIXES else ""
+    if kind == "html" and suffix in EXCEL_SUFFIXES:
         _file_issue(
             file_result,
             "file-read-as-web-table",
             Severity.INFO,
-            f"{shown}：这是网页（HTML）格式的表格{named}（网上平台导出的“Excel”常是这样）："
-            "已按网页中的表格读取",
+            f"{shown}：这是网页（HTML）格式的表格，只是扩展名为“{suffix}”（网上平台导出的“Excel”"
+            "常是这样）：已按网页中的表格读取",
         )
     elif kind == "csv" and suffix in EXCEL_SUFFIXES:
         _file_issue(
             file_result,
             "file-read-as-csv",
             Severity.INFO,
-            f"{shown}：这是逗号分隔的文本（CSV），只是扩展名为“{suffix}”：已按 CSV 读取",
+            f"{shown}：这是用逗号或制表符分隔的文本（CSV），只是扩展名为“{suffix}”：已按 CSV 读取",
         )
 
 

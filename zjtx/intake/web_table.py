@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from zjtx.intake.sheet_data import FileProblem, SheetData
-from zjtx.intake.workbook import MAX_TEXT_BYTES, decode_text
+from zjtx.intake.workbook import decode_text
 
-MAX_CELLS = 10_000_000  # as for a worksheet
+MAX_BYTES = 64 << 20  # a page of 100,000 rows is about 30 MB
+MAX_CELLS = 2_000_000  # of all the page's tables, spans counted (a roster of 100,000 × 20)
+MAX_SPAN = 200  # columns or rows one cell may span
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read_web_tables(path: Path) -> list[SheetData]:
@@ -19,48 +23,65 @@ def read_web_tables(path: Path) -> list[SheetData]:
     from lxml import etree
 
     try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
+        if path.stat().st_size > MAX_BYTES:
             raise FileProblem(
                 "file-too-large",
-                f"网页文件超过 {MAX_TEXT_BYTES >> 20} MB，超出了申报名单可能的大小，未读取",
+                f"网页文件超过 {MAX_BYTES >> 20} MB，超出了申报名单可能的大小，未读取",
             )
         text, _ = decode_text(path.read_bytes())
     except OSError as exc:
         raise FileProblem("file-unreadable", f"无法读取文件：{exc.strerror}") from None
+    except FileProblem as exc:
+        if exc.code == "file-encoding":
+            raise FileProblem("file-encoding", "无法识别网页文件的编码：请另存为 UTF-8") from None
+        raise
     try:
-        document = lxml.html.document_fromstring(text)
+        # An XHTML export's XML declaration names an encoding lxml refuses in decoded text.
+        document = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
     except (etree.ParserError, ValueError):
         raise FileProblem("file-corrupt", "网页（HTML）中没有可读取的表格") from None
+    etree.strip_elements(document, "script", "style", with_tail=False)
     tables = document.xpath("//table")
     if not tables:
         raise FileProblem("file-corrupt", "网页（HTML）中没有表格，无法读取")
-    return [_grid(table, f"表{number}") for number, table in enumerate(tables, start=1)]
+    budget = [MAX_CELLS]
+    return [_grid(table, f"表{n}", budget) for n, table in enumerate(tables, start=1)]
 
 
-def _grid(table: Any, name: str) -> SheetData:
+def _grid(table: Any, name: str, budget: list[int]) -> SheetData:
+    """One table's grid; ``budget`` holds the cells the page may still have (spans counted,
+    before any is built: a cell of colspan=5000 rowspan=5000 is refused, not laid out)."""
+    # The header rows, the body, then the footer, whatever order the page writes them in; a
+    # rowspan does not reach past its own group of rows.
+    groups = [table.xpath("./thead/tr"), table.xpath("./tr|./tbody/tr"), table.xpath("./tfoot/tr")]
+    trs, ends = [], []
+    for group in groups:
+        trs += group
+        ends += [len(trs)] * len(group)
     rows: list[list[str]] = []
     merged: list[tuple[int, int, int, int]] = []
-    taken: set[tuple[int, int]] = set()  # cells covered by a rowspan from above
-    count = 0
-    for r, tr in enumerate(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")):
+    taken: set[tuple[int, int]] = set()  # cells covered by a span from a row above
+    for r, tr in enumerate(trs):
         row: list[str] = []
         c = 0
         for cell in tr.xpath("./td|./th"):
             while (r, c) in taken:
                 c += 1
-            across, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+            across = _span(cell.get("colspan"))
+            down = min(_span(cell.get("rowspan")), ends[r] - r)
+            budget[0] -= across * down
+            if budget[0] < 0:
+                raise FileProblem(
+                    "sheet-too-large",
+                    f"网页中的表格有超过 {MAX_CELLS // 10_000} 万个单元格（含合并单元格），"
+                    "超出了申报名单可能的大小，未读取",
+                    name,
+                )
             _place(row, c, _text(cell))
             if across > 1 or down > 1:
                 merged.append((r, c, r + down - 1, c + across - 1))
                 taken.update((r + i, c + j) for i in range(down) for j in range(across))
             c += across
-            count += across * down
-            if count > MAX_CELLS:
-                raise FileProblem(
-                    "sheet-too-large",
-                    f"{name}有超过 {MAX_CELLS // 10_000} 万个单元格，超出了申报名单可能的大小，未读取",
-                    name,
-                )
         rows.append(row)
     width = max((len(row) for row in rows), default=0)
     width = max([width, *(c2 + 1 for _, _, _, c2 in merged)])
@@ -75,9 +96,9 @@ def _place(row: list[str], column: int, text: str) -> None:
 
 
 def _span(value: str | None) -> int:
-    """A colspan or rowspan as written (1 when absent or not a number; at most 1,000)."""
+    """A colspan or rowspan as written (1 when absent or not a number; at most MAX_SPAN)."""
     try:
-        return min(max(int(str(value).strip()), 1), 1000)
+        return min(max(int(str(value).strip()), 1), MAX_SPAN)
     except ValueError:
         return 1
 
