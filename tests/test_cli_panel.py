@@ -75,7 +75,7 @@ def test_positions_show_disagreement_and_the_chairs_decision(capsys):
     assert view["proxies"] == {"专家甲": ["秘书"], "专家乙": ["秘书"]}
     code, text, _ = run(capsys, "panel", "show", ROUND, USCC)
     assert "LG26-5" in text and "有分歧" in text and "最终决定：不推荐（王组长）" in text
-    assert "代录：专家甲 的判断或意见由 秘书 录入" in text
+    assert "专家甲 的判断或意见：由 秘书 代录" in text
 
 
 def test_an_expert_is_refused_the_decision(capsys):

@@ -737,6 +737,11 @@ def test_a_judgement_or_opinion_entered_for_a_member_by_another_says_so(panels):
     store.judge(ROUND, A, member="专家2", criterion="T-JUDGE", met=False, evaluator="专家2")
     store.opinion(ROUND, A, member="王组长", text="同意", evaluator="王组长")
     view = store.positions(ROUND, A)
-    assert view.proxies == {"专家1": ("秘书",)}
-    round_view = {v.uscc: v for v in store.round_positions(ROUND)}[A]
-    assert round_view.proxies == {"专家1": ("秘书",)}
+    assert view.proxies == {"专家1": ("秘书",)} and view.opinion_proxies == {"专家1": "秘书"}
+    records = store.round_records(ROUND)
+    assert records is not None
+    assert records.applicant(A, "甲", []).proxies == {"专家1": ("秘书",)}
+    # Withdrawn by a 回避, the secretary's entries are no longer on record: no 代录.
+    store.recuse(ROUND, A, member="专家1", reason="亲属任职", evaluator="王组长",
+                 withdraw_judgements=True)  # fmt: skip
+    assert store.positions(ROUND, A).proxies == {}

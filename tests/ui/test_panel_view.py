@@ -189,7 +189,7 @@ def test_chairs_decision_area_shows_the_members_positions(qtbot, window, service
     qtbot.waitUntil(lambda: "赵专家 符合" in label.text(), timeout=TIMEOUT)
     assert label.isVisible()
     assert f"{ME} 未表态" in label.text() and "赵专家 的意见：同意推荐" in label.text()
-    assert f"赵专家 的判断或意见由 {ME} 代录" in label.text()  # the chair entered them
+    assert f"赵专家 的判断或意见：由 {ME} 代录" in label.text()  # the chair entered them
     dialog = _open(qtbot, window)
     texts = [dialog.opinions.item(r, 1).text() for r in range(dialog.opinions.rowCount())]
     assert f"同意推荐（由 {ME} 代录）" in texts

@@ -14,6 +14,7 @@ from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
     ApplicantPanel,
     PanelInfo,
+    entered_by,
 )
 from zjtx.store.panels import Panels
 
@@ -156,7 +157,7 @@ def render_positions(view: ApplicantPanel) -> str:
     for name, text in view.opinions.items():
         lines.append(f"意见：{name}：{text}")
     for name, who in view.proxies.items():
-        lines.append(f"代录：{name} 的判断或意见由 {'、'.join(who)} 录入")
+        lines.append(f"{name} 的判断或意见：{entered_by(who)}")
     decision = (
         f"{view.decision_text}（{view.decided_by}）；意见：{view.opinion}"
         if view.decision

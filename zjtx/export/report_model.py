@@ -239,7 +239,7 @@ class PanelPage:
 
 def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
     """The panel page of one applicant from the panel's records and the final review."""
-    from zjtx.store.panel_positions import AGGREGATION_LABELS, DEPUTY, ROLE_LABELS
+    from zjtx.store.panel_positions import AGGREGATION_LABELS, DEPUTY, ROLE_LABELS, entered_by
 
     members = tuple(
         PanelMemberLine(
@@ -247,7 +247,7 @@ def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
             m.name,
             m.unit or "—",
             f"回避：{panel.recusals[m.name]}" if m.name in panel.recusals else "",
-            f"由 {'、'.join(panel.proxies[m.name])} 代录" if m.name in panel.proxies else "",
+            entered_by(panel.proxies[m.name]) if m.name in panel.proxies else "",
         )
         for m in panel.members
     )

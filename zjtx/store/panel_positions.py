@@ -284,8 +284,10 @@ class ApplicantPanel:
     criteria: tuple[CriterionPositions, ...]
     opinions: dict[str, str] = field(default_factory=dict)
     recusals: dict[str, str] = field(default_factory=dict)
-    # member -> who else entered their standing judgements or opinion (代录), from the trail
+    # member -> who else entered the judgements or opinion they hold (代录), from the trail;
+    # and who else entered their opinion alone
     proxies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    opinion_proxies: dict[str, str] = field(default_factory=dict)
     decision: str | None = None
     decision_label: str = ""
     decided_by: str | None = None
@@ -319,6 +321,7 @@ class ApplicantPanel:
             "criteria": [c.to_dict() for c in self.criteria],
             "opinions": dict(self.opinions),
             "proxies": {member: list(who) for member, who in self.proxies.items()},
+            "opinion_proxies": dict(self.opinion_proxies),
             "recusals": dict(self.recusals),
             "decision": self.decision,
             "decision_label": self.decision_label,
@@ -386,7 +389,8 @@ class PanelRecords:
     judgements: dict[str, dict[tuple[int, str], Given]]
     recusals: dict[str, dict[int, str]]
     opinions: dict[str, dict[int, str]]
-    proxies: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)  # 代录
+    # 代录, by applicant and member id: (who entered its judgements, who its opinion or "")
+    proxies: dict[str, dict[int, tuple[tuple[str, ...], str]]] = field(default_factory=dict)
 
     def applicant(self, uscc: str, name: str, items: Sequence[JudgementItem]) -> ApplicantPanel:
         """The panel's work on one applicant, for the given judgement items (the decision is
@@ -414,5 +418,15 @@ class PanelRecords:
             ),
             opinions={names[i]: opinions[i] for i in names if i in opinions},
             recusals={names[i]: recusals[i] for i in names if i in recusals},
-            proxies={names[i]: proxies[i] for i in names if i in proxies},
+            proxies={
+                names[i]: tuple(sorted({*proxies[i][0], *filter(None, [proxies[i][1]])}))
+                for i in names
+                if i in proxies
+            },
+            opinion_proxies={names[i]: proxies[i][1] for i in names if proxies.get(i, ("", ""))[1]},
         )
+
+
+def entered_by(who: Sequence[str]) -> str:
+    """How 代录 is said: 由 秘书 代录."""
+    return f"由 {'、'.join(who)} 代录"

@@ -70,6 +70,8 @@ from zjtx.store.panel_positions import (
     PanelRecords,
 )
 
+IN_CHUNK = 2000  # ids per IN (…) list of a query
+
 # What a failed read of the panel's records left undone (a rulebook that cannot judge an
 # applicant): nothing is written by a read.
 UNREAD = "专家组记录未读取"
@@ -707,7 +709,8 @@ def _records(
     only: int | None = None,
 ) -> PanelRecords:
     """What the members recorded on the applicants ``codes`` names (applicant id → 统一社会
-    信用代码): one query per table, narrowed to the applicant ``only`` when there is one."""
+    信用代码): one query per table, narrowed to the applicant ``only`` when there is one, and
+    who entered what another member holds (代录)."""
     ids = [m.id for m in members]
 
     def rows(model: Any) -> list[Any]:
@@ -716,8 +719,9 @@ def _records(
             query = query.where(model.applicant_id == only)
         return [r for r in session.scalars(query).all() if r.applicant_id in codes]
 
+    judgement_rows, opinion_rows = rows(PanelJudgement), rows(PanelOpinion)
     judgements: dict[str, dict[tuple[int, str], Given]] = {}
-    for j in rows(PanelJudgement):
+    for j in judgement_rows:
         points = None if j.points is None else Decimal(j.points)
         judgements.setdefault(codes[j.applicant_id], {})[(j.member_id, j.criterion)] = (
             j.met,
@@ -728,8 +732,10 @@ def _records(
     for r in rows(PanelRecusal):
         recusals.setdefault(codes[r.applicant_id], {})[r.member_id] = r.reason
     opinions: dict[str, dict[int, str]] = {}
-    for o in rows(PanelOpinion):
+    for o in opinion_rows:
         opinions.setdefault(codes[o.applicant_id], {})[o.member_id] = o.opinion
+    names = {m.id: m.name for m in members}
+    entered = _entered_by_others(session, round_row, names, codes, judgement_rows, opinion_rows)
     return PanelRecords(
         round_row.name,
         panel.aggregation if panel else MEAN,
@@ -737,41 +743,51 @@ def _records(
         judgements,
         recusals,
         opinions,
-        _proxies(session, round_row, members, codes, only),
+        entered,
     )
 
 
-def _proxies(
+def _entered_by_others(
     session: Session,
     round_row: Round,
-    members: list[PanelMember],
+    names: dict[int, str],
     codes: dict[int, str],
-    only: int | None,
-) -> dict[str, dict[int, tuple[str, ...]]]:
-    """Who entered each member's standing judgements and opinion when it was not the member
-    (代录: a secretary typing the paper forms), by applicant and member, from the audit trail
-    (the latest entry of each judgement and opinion counts)."""
-    ids = {m.name: m.id for m in members}
-    query = (
-        select(AuditEvent.applicant_id, AuditEvent.actor, AuditEvent.after)
-        .where(
-            AuditEvent.round_id == round_row.id,
-            AuditEvent.action.in_(("panel-judgement", "panel-opinion")),
-        )
-        .order_by(AuditEvent.id)
-    )
-    if only is not None:
-        query = query.where(AuditEvent.applicant_id == only)
-    latest: dict[tuple[int, str, str], str] = {}
-    for applicant_id, actor, after in session.execute(query):
-        member = (after or {}).get("member")
-        if applicant_id in codes and member in ids:
-            latest[(applicant_id, member, str((after or {}).get("criterion", "")))] = actor
-    found: dict[str, dict[int, set[str]]] = {}
-    for (applicant_id, member, _), actor in latest.items():
-        if actor != member:
-            found.setdefault(codes[applicant_id], {}).setdefault(ids[member], set()).add(actor)
-    return {
-        uscc: {member: tuple(sorted(actors)) for member, actors in by_member.items()}
-        for uscc, by_member in found.items()
-    }
+    judgement_rows: list[PanelJudgement],
+    opinion_rows: list[PanelOpinion],
+) -> dict[str, dict[int, tuple[tuple[str, ...], str]]]:
+    """Who entered the judgements and the opinion each member holds now when it was not the
+    member (代录: a secretary typing the paper forms), by applicant and member id: (those who
+    entered judgements, who entered the opinion or ""). Read from the audit trail: the
+    latest entry of each row on record counts (one withdrawn by 回避 no longer does)."""
+    latest: dict[tuple[str, int], str] = {}
+    for entity, found in (("panel_judgement", judgement_rows), ("panel_opinion", opinion_rows)):
+        row_ids = [row.id for row in found]
+        for start in range(0, len(row_ids), IN_CHUNK):
+            query = (
+                select(AuditEvent.entity_id, AuditEvent.actor)
+                .where(
+                    AuditEvent.round_id == round_row.id,  # its index: not the whole trail
+                    AuditEvent.entity == entity,
+                    AuditEvent.entity_id.in_(row_ids[start : start + IN_CHUNK]),
+                )
+                .order_by(AuditEvent.id)
+            )
+            for row_id, actor in session.execute(query):
+                latest[(entity, row_id)] = actor
+    by_member: dict[tuple[str, int], tuple[set[str], str]] = {}
+    for entity, found in (("panel_judgement", judgement_rows), ("panel_opinion", opinion_rows)):
+        for row in found:
+            actor = latest.get((entity, row.id))
+            if actor is None or actor == names[row.member_id]:
+                continue
+            key = (codes[row.applicant_id], row.member_id)
+            judged, opinion = by_member.get(key, (set(), ""))
+            if entity == "panel_judgement":
+                judged.add(actor)
+            else:
+                opinion = actor
+            by_member[key] = (judged, opinion)
+    result: dict[str, dict[int, tuple[tuple[str, ...], str]]] = {}
+    for (uscc, member), (judged, opinion) in by_member.items():
+        result.setdefault(uscc, {})[member] = (tuple(sorted(judged)), opinion)
+    return result

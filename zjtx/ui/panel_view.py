@@ -44,6 +44,7 @@ from zjtx.store.panel_positions import (
     ApplicantPanel,
     CriterionPositions,
     PanelInfo,
+    entered_by,
 )
 from zjtx.store.panels import Panels
 from zjtx.ui.layout import size_to_screen
@@ -93,7 +94,7 @@ def positions_text(view: ApplicantPanel | None) -> str:
     for name, reason in view.recusals.items():
         lines.append(f"{name} 回避：{reason}")
     for name, who in view.proxies.items():
-        lines.append(f"{name} 的判断或意见由 {'、'.join(who)} 代录")
+        lines.append(f"{name} 的判断或意见：{entered_by(who)}")
     return "\n".join(lines)
 
 
@@ -359,8 +360,8 @@ class PanelDialog(QDialog):
                 said.append((f"{m.name}（{m.role_label}）", f"回避：{view.recusals[m.name]}"))
             elif view is not None and m.name in view.opinions:
                 text = view.opinions[m.name]
-                if m.name in view.proxies:  # entered by another (a secretary's paper forms)
-                    text += f"（由 {'、'.join(view.proxies[m.name])} 代录）"
+                if m.name in view.opinion_proxies:  # entered by another (paper forms)
+                    text += f"（{entered_by([view.opinion_proxies[m.name]])}）"
                 said.append((f"{m.name}（{m.role_label}）", text))
         self.opinions.setRowCount(len(said))
         for row, (who, text) in enumerate(said):
