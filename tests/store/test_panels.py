@@ -709,19 +709,25 @@ def test_member_points_stay_within_what_the_applicants_data_allows(database_url,
 
 def test_a_scoring_rule_changed_after_a_decision_asks_for_a_second_look(panels):
     """The panel's rule changed (mean → trimmed) after the 组长 decided an applicant whose
-    points the panel gave: that decision reads 需复核, saying the panel changed; an applicant
-    without points is not marked; the same rule again changes nothing."""
+    points five members gave: that decision reads 需复核 (its review version moves), saying the
+    panel changed; one whose item has two scores (none dropped) is not marked; the same rule
+    again changes nothing."""
     service, store = panels
     names = _staff(store, 4)
     for name, points in zip(names, ("6", "7", "8", "9", "10"), strict=True):
         store.judge(ROUND, A, member=name, criterion="T-SCORE", met=True, points=points,
                     evaluator="秘书")  # fmt: skip
+    for name, points in zip(names[:2], ("6", "9"), strict=True):  # two: no score dropped
+        store.judge(ROUND, B, member=name, criterion="T-SCORE", met=True, points=points,
+                    evaluator="秘书")  # fmt: skip
     _decide(service, "王组长", A)
     _decide(service, "王组长", B)
+    version = service.review_state(ROUND, A).version
     store.set_aggregation(ROUND, "mean", evaluator="秘书")  # the rule it already had
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     store.set_aggregation(ROUND, "trimmed", evaluator="秘书")
     assert "评分汇总规则" in service.review_state(ROUND, A).decision_outdated_reason
+    assert service.review_state(ROUND, A).version == version + 1
     assert service.review_state(ROUND, B).decision_outdated_reason == ""
 
 

@@ -125,17 +125,22 @@ def _panel_changed(session: Session, applicant: Applicant) -> None:
 
 
 def _rule_changed(session: Session, panel: Panel) -> None:
-    """Mark for a second look the decisions taken on applicants the panel gave points: the
-    aggregate they saw was reached by the rule now changed."""
+    """Mark for a second look the decisions taken on applicants whose aggregate the change of
+    rule changes: those with an item the panel gave TRIM_FROM or more scores (with fewer, the
+    trimmed mean is the mean)."""
     scored = (
         select(PanelJudgement.applicant_id)
         .join(PanelMember, PanelMember.id == PanelJudgement.member_id)
         .where(PanelMember.panel_id == panel.id, PanelJudgement.points.is_not(None))
+        .group_by(PanelJudgement.applicant_id, PanelJudgement.criterion)
+        .having(func.count() >= TRIM_FROM)
     )
     session.execute(
         update(Review)
         .where(Review.applicant_id.in_(scored), Review.decision.is_not(None))
-        .values(panel_changed_at=utc_now())
+        # The version moves as with any change of a review: a window showing the old one
+        # saves with a conflict.
+        .values(panel_changed_at=utc_now(), version=Review.version + 1)
     )
 
 
