@@ -483,5 +483,6 @@ def test_a_change_within_a_version_names_the_overlay_and_notices_it_carries(
     assert install_file(path)[1] is not None
     update = service.rulebook_update("山东")
     assert update is not None
-    assert "srdi-sme-2022 2022.1（及省级规则 shandong-2022 2022.2）内容有修改" in update.text()
+    assert "srdi-sme-2022 2022.1（现行含省级规则 shandong-2022 2022.2）内容有修改" in update.text()
+    assert update.to_dict()["changes"][0]["current_carries"] == "省级规则 shandong-2022 2022.2"
     service.store.close()

@@ -99,7 +99,7 @@ class RulebookUpdate:
         parts = []
         for old, was, new, now, *carried in self.changes:
             if (old, was) == (new, now):
-                also = f"（及{carried[0]}）" if carried and carried[0] else " "
+                also = f"（现行含{carried[0]}）" if carried and carried[0] else " "
                 parts.append(f"{old} {was}{also}内容有修改")
             elif old == new:
                 parts.append(f"{old} {was} → {now}")
@@ -111,8 +111,14 @@ class RulebookUpdate:
         return {
             "applicants": self.applicants,
             "changes": [
-                {"rulebook": old, "version": was, "current_rulebook": new, "current_version": now}
-                for old, was, new, now, *_ in self.changes
+                {
+                    "rulebook": old,
+                    "version": was,
+                    "current_rulebook": new,
+                    "current_version": now,
+                    "current_carries": carried[0] if carried else "",
+                }
+                for old, was, new, now, *carried in self.changes
             ],
         }
 
