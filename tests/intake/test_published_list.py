@@ -288,3 +288,19 @@ def test_a_web_page_list_named_xls_is_read_and_its_rows_named_in_tables(tmp_path
     assert result.document_title == "2024年度江苏省专精特新中小企业认定名单"
     [problem] = result.problems
     assert problem.code == "list-name-duplicate" and "表格“表1”" in problem.where()
+
+
+def test_a_web_page_lists_caption_is_its_title(tmp_path):
+    """A list whose title is the table's caption (<caption>2024年度…名单</caption>) has it as
+    its title, so a year or title differing from the import's is noticed."""
+    names = list_names(2)
+    rows = "".join(f"<tr><td>{n}</td><td>南京市</td></tr>" for n in names)
+    path = tmp_path / "名单.xls"
+    path.write_text(
+        "<html><body><table><caption>2024年度江苏省专精特新中小企业认定名单</caption>"
+        f"<tr><th>企业名称</th><th>所在地区</th></tr>{rows}</table></body></html>",
+        "utf-8",
+    )
+    result = read_published_list(path)
+    assert result.document_title == "2024年度江苏省专精特新中小企业认定名单"
+    assert [r.name for r in result.rows] == names and result.rows[0].row == 3

@@ -87,6 +87,12 @@ def _grid(table: Any, name: str, budget: list[int]) -> SheetData:
     width = max([width, *(c2 + 1 for _, _, _, c2 in merged)])
     for row in rows:
         row.extend([""] * (width - len(row)))
+    caption = " ".join(_text(c) for c in table.xpath("./caption"))
+    if caption and width:
+        # A list's title (2024年度…认定名单) written as the table's caption: its first row,
+        # across the table, as a workbook's merged title row.
+        rows.insert(0, [caption, *[""] * (width - 1)])
+        merged = [(0, 0, 0, width - 1), *((a + 1, b, c + 1, d) for a, b, c, d in merged)]
     return SheetData(name=name, rows=rows, merged=merged, ref_style="table")
 
 
