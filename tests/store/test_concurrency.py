@@ -267,7 +267,9 @@ def test_an_import_waiting_too_long_for_its_turn_says_so(postgres_url, tmp_path,
     imported; not a save's 15-second wording."""
     import sqlalchemy
 
-    monkeypatch.setattr(imports_module, "IMPORT_TURN_SECONDS", 1)
+    from zjtx.store import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "IMPORT_TURN_SECONDS", 1)
     with open_store(postgres_url) as store:
         service = StoreService(store, scorer=RuleScorer())
         _round_with_one_applicant(service, tmp_path)

@@ -109,9 +109,8 @@ def hold_applicant(session: Session, applicant: Applicant) -> None:
     judgements, opinions and 回避) take turns: each checks what the others wrote, so two at
     once would each pass the other's check. Taken before those checks read. PostgreSQL: an
     advisory lock of the applicant (its row is left to imports, which reviews do not wait
-    for); SQLite: the single write lock, taken now rather than at the first write (through a
-    column no key refers to, so no child table is scanned). Callers read the round again
-    after it: it may have been archived while this waited."""
+    for); SQLite: its single write lock (take_sqlite_write_lock). Callers read the round
+    again after it: it may have been archived while this waited."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             select(
@@ -121,9 +120,15 @@ def hold_applicant(session: Session, applicant: Applicant) -> None:
             )
         )
     else:
-        session.execute(
-            sql_text("UPDATE applicants SET name = name WHERE id = :id"), {"id": applicant.id}
-        )
+        take_sqlite_write_lock(session, Applicant, applicant.id)
+
+
+def take_sqlite_write_lock(session: Session, model: type[Any], row_id: int) -> None:
+    """Take SQLite's single write lock now: it reads outside a transaction until its first
+    write, so checks made before then could be passed by another writer. A write that changes
+    nothing, through a column no key refers to (no child table is scanned)."""
+    table = model.__table__.name
+    session.execute(sql_text(f"UPDATE {table} SET name = name WHERE id = :id"), {"id": row_id})
 
 
 def evaluator_row(session: Session, name: str | None) -> Evaluator:
@@ -248,8 +253,9 @@ def decision_outdated_reason(
     newer standard, a confirmation), or, for a 推荐 (which needs every warning
     acknowledged), the register has since raised a warning, a panel member has since
     declared or lifted a 回避 (their judgements withdrawn, or who presides changed) or the
-    panel's scoring rule changed under points it gave; or it is a 推荐 of an applicant not 符合条件 (saved before 推荐 waited for open items). A
-    decision from before verdicts were kept with it compares on its data only."""
+    panel's scoring rule changed under points it gave; or it is a 推荐 of an applicant not
+    符合条件 (saved before 推荐 waited for open items). A decision from before verdicts were
+    kept with it compares on its data only."""
     if not decision or decided_at is None:
         return ""
     changes = []

@@ -142,10 +142,11 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
             f"数据库正忙：其他评审人正在导入申报数据、更新培育库或保存（已等待 {store.write_wait:g} 秒），"
             "本次修改未保存；请稍后再保存"
         )
+    where = store.location.sqlite_path or store.location.display
     if name.startswith("SQLITE_FULL") or state == "53100" or "database or disk is full" in text:
         return StoreError(
-            f"磁盘空间不足：数据库 {store.location.sqlite_path or store.location.display} "
-            "所在的磁盘已满，本次修改未保存，此前保存的数据未受影响；请清理磁盘空间后重试"
+            f"磁盘空间不足：数据库 {where} 所在的磁盘已满，本次修改未保存，此前保存的数据未受影响；"
+            "请清理磁盘空间后重试"
         )
     if state == "25P03" or "idle-in-transaction timeout" in text:
         return StoreError(
@@ -154,15 +155,15 @@ def explain_database_error(exc: DBAPIError, store: Store) -> StoreError | None:
         )
     if _CONNECTION_LOST.search(text) or (state.startswith("08") and state != "08P01"):
         host = getattr(getattr(store.location, "url", None), "host", None)
-        where = f"数据库服务器 {host}" if host else "数据库服务器"
+        server = f"数据库服务器 {host}" if host else "数据库服务器"
         return StoreError(
-            f"与{where} 的连接中断（服务器停止或网络断开）：本次操作可能没有完成，也可能已保存；"
+            f"与{server} 的连接中断（服务器停止或网络断开）：本次操作可能没有完成，也可能已保存；"
             "请检查网络，重新打开后核对（例如 zjtx round show、round history）再决定是否重做"
         )
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
         return StoreError(
-            f"读写数据库 {store.location.sqlite_path or store.location.display} 时出错（常见于"
-            "磁盘已满或存储设备故障），本次修改未保存；请检查磁盘空间后重试"
+            f"读写数据库 {where} 时出错（常见于磁盘已满或存储设备故障），本次修改未保存；"
+            "请检查磁盘空间后重试"
         )
     if name.startswith("SQLITE_READONLY") or state == "25006":
         why = store.read_only_reason or (
@@ -253,6 +254,12 @@ def _read_only_connector(path: Path, write_wait: float) -> Any:
 
 IDLE_IN_TRANSACTION_SECONDS = 300  # PostgreSQL ends a transaction a frozen client left open
 IMPORT_TURN_SECONDS = 600  # an import waits this long for another import into its round
+
+
+def wait_long_for_locks(connection: Any) -> None:
+    """Let this PostgreSQL transaction wait for a lock as long as an import waits its turn,
+    not a save's few seconds (an import into the round, or an upgrade, takes minutes)."""
+    connection.execute(text(f"SET LOCAL lock_timeout = '{IMPORT_TURN_SECONDS}s'"))
 
 
 def create_store_engine(
@@ -529,7 +536,7 @@ def migrate(
             if engine.dialect.name == "postgresql":
                 # Another PC upgrading (or an import under way) is waited for longer than a
                 # save waits for a lock: an upgrade runs once and takes its time.
-                connection.execute(text(f"SET LOCAL lock_timeout = '{IMPORT_TURN_SECONDS}s'"))
+                wait_long_for_locks(connection)
                 connection.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
             config.attributes["connection"] = connection
             command.upgrade(config, target)

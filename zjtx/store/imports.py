@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, func, select, text, type_coerce
+from sqlalchemy import Integer, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from zjtx.domain import region as places
@@ -29,9 +29,10 @@ from zjtx.store.common import (
     field_label,
     find_round,
     round_info,
+    take_sqlite_write_lock,
 )
 from zjtx.store.dto import FileImport, RoundInfo
-from zjtx.store.engine import IMPORT_TURN_SECONDS, Store
+from zjtx.store.engine import Store, wait_long_for_locks
 from zjtx.store.errors import DatabaseBusyError, ImportCancelled
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.models import (
@@ -136,10 +137,10 @@ def _take_round_turn(session: Session, round_row: Round) -> None:
     limit (one whose PC froze is ended by the server meanwhile). SQLite reads outside a
     transaction until the first write: its single write lock is taken now."""
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(text("UPDATE rounds SET name = name WHERE id = :id"), {"id": round_row.id})
+        take_sqlite_write_lock(session, Round, round_row.id)
         session.refresh(round_row)  # archived or renamed while this import waited
         return
-    session.execute(text(f"SET LOCAL lock_timeout = '{IMPORT_TURN_SECONDS}s'"))
+    wait_long_for_locks(session)
     session.execute(
         select(
             func.pg_advisory_xact_lock(
