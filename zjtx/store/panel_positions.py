@@ -389,8 +389,9 @@ class PanelRecords:
     judgements: dict[str, dict[tuple[int, str], Given]]
     recusals: dict[str, dict[int, str]]
     opinions: dict[str, dict[int, str]]
-    # 代录, by applicant and member id: (who entered its judgements, who its opinion or "")
-    proxies: dict[str, dict[int, tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    # 代录, by applicant and member id: who entered what the member holds, and its opinion
+    proxies: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
+    opinion_proxies: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def applicant(self, uscc: str, name: str, items: Sequence[JudgementItem]) -> ApplicantPanel:
         """The panel's work on one applicant, for the given judgement items (the decision is
@@ -399,6 +400,7 @@ class PanelRecords:
         recusals = self.recusals.get(uscc, {})
         opinions = self.opinions.get(uscc, {})
         proxies = self.proxies.get(uscc, {})
+        opinion_proxies = self.opinion_proxies.get(uscc, {})
         names = {m[0]: m[1] for m in self.members}
         return ApplicantPanel(
             round_name=self.round_name,
@@ -418,12 +420,8 @@ class PanelRecords:
             ),
             opinions={names[i]: opinions[i] for i in names if i in opinions},
             recusals={names[i]: recusals[i] for i in names if i in recusals},
-            proxies={
-                names[i]: tuple(sorted({*proxies[i][0], *filter(None, [proxies[i][1]])}))
-                for i in names
-                if i in proxies
-            },
-            opinion_proxies={names[i]: proxies[i][1] for i in names if proxies.get(i, ("", ""))[1]},
+            proxies={names[i]: proxies[i] for i in names if i in proxies},
+            opinion_proxies={names[i]: opinion_proxies[i] for i in names if i in opinion_proxies},
         )
 
 

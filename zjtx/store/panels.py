@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from zjtx.store import audit
-from zjtx.store.bulk import EvaluatorNames
+from zjtx.store.bulk import EvaluatorNames, chunks
 from zjtx.store.common import (
     check_open,
     check_text,
@@ -740,7 +740,9 @@ def _records(
     for o in opinion_rows:
         opinions.setdefault(codes[o.applicant_id], {})[o.member_id] = o.opinion
     names = {m.id: m.name for m in members}
-    entered = _entered_by_others(session, round_row, names, codes, judgement_rows, opinion_rows)
+    entered, opinions_entered = _entered_by_others(
+        session, round_row, names, codes, judgement_rows, opinion_rows
+    )
     return PanelRecords(
         round_row.name,
         panel.aggregation if panel else MEAN,
@@ -749,6 +751,7 @@ def _records(
         recusals,
         opinions,
         entered,
+        opinions_entered,
     )
 
 
@@ -759,40 +762,35 @@ def _entered_by_others(
     codes: dict[int, str],
     judgement_rows: list[PanelJudgement],
     opinion_rows: list[PanelOpinion],
-) -> dict[str, dict[int, tuple[tuple[str, ...], str]]]:
-    """Who entered the judgements and the opinion each member holds now when it was not the
-    member (代录: a secretary typing the paper forms), by applicant and member id: (those who
-    entered judgements, who entered the opinion or ""). Read from the audit trail: the
-    latest entry of each row on record counts (one withdrawn by 回避 no longer does)."""
-    latest: dict[tuple[str, int], str] = {}
+) -> tuple[dict[str, dict[int, tuple[str, ...]]], dict[str, dict[int, str]]]:
+    """Who entered what each member holds now when it was not the member (代录: a secretary
+    typing the paper forms), by applicant and member id: everyone who entered any of it, and
+    who entered the opinion. Read from the audit trail: the latest entry of each row on
+    record counts (one withdrawn by 回避 no longer does)."""
+    entered: dict[tuple[str, int], set[str]] = {}
+    opinions: dict[str, dict[int, str]] = {}
     for entity, found in (("panel_judgement", judgement_rows), ("panel_opinion", opinion_rows)):
-        row_ids = [row.id for row in found]
-        for start in range(0, len(row_ids), IN_CHUNK):
+        latest: dict[int, str] = {}
+        for part in chunks([row.id for row in found], IN_CHUNK):
             query = (
                 select(AuditEvent.entity_id, AuditEvent.actor)
                 .where(
                     AuditEvent.round_id == round_row.id,  # its index: not the whole trail
                     AuditEvent.entity == entity,
-                    AuditEvent.entity_id.in_(row_ids[start : start + IN_CHUNK]),
+                    AuditEvent.entity_id.in_(part),
                 )
                 .order_by(AuditEvent.id)
             )
-            for row_id, actor in session.execute(query):
-                latest[(entity, row_id)] = actor
-    by_member: dict[tuple[str, int], tuple[set[str], str]] = {}
-    for entity, found in (("panel_judgement", judgement_rows), ("panel_opinion", opinion_rows)):
+            latest.update({row_id: actor for row_id, actor in session.execute(query)})
         for row in found:
-            actor = latest.get((entity, row.id))
+            actor = latest.get(row.id)
             if actor is None or actor == names[row.member_id]:
                 continue
-            key = (codes[row.applicant_id], row.member_id)
-            judged, opinion = by_member.get(key, (set(), ""))
-            if entity == "panel_judgement":
-                judged.add(actor)
-            else:
-                opinion = actor
-            by_member[key] = (judged, opinion)
-    result: dict[str, dict[int, tuple[tuple[str, ...], str]]] = {}
-    for (uscc, member), (judged, opinion) in by_member.items():
-        result.setdefault(uscc, {})[member] = (tuple(sorted(judged)), opinion)
-    return result
+            uscc = codes[row.applicant_id]
+            entered.setdefault((uscc, row.member_id), set()).add(actor)
+            if entity == "panel_opinion":
+                opinions.setdefault(uscc, {})[row.member_id] = actor
+    by_applicant: dict[str, dict[int, tuple[str, ...]]] = {}
+    for (uscc, member), actors in entered.items():
+        by_applicant.setdefault(uscc, {})[member] = tuple(sorted(actors))
+    return by_applicant, opinions
