@@ -89,7 +89,7 @@ def rulebook_update(
     applicants = 0
     changes: dict[tuple[str, ...], None] = {}
     for kind, rulebook_id, version, digest, count in groups:
-        now = scorer.governing(DomainApplicant({"application_type": kind}), info)
+        now = scorer.governing_type(kind, info)
         # None: no rulebook applies now, which rescoring says applicant by applicant.
         if now is not None and now.hash != digest:
             applicants += count
@@ -115,8 +115,7 @@ def outdated_text(evaluations: Evaluations, round_row: Round, evaluation: Any) -
     scorer = evaluations.scorer
     if type(scorer) is not RulebookScorer:
         return ""
-    probe = DomainApplicant({"application_type": evaluation.application_type})
-    now = scorer.governing(probe, round_info(round_row, ""))
+    now = scorer.governing_type(evaluation.application_type, round_info(round_row, ""))
     if now is None or now.hash == evaluation.rulebook_hash:
         return ""
     return (

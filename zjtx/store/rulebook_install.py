@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zjtx.domain.applicant import Applicant
 from zjtx.domain.labels import ApplicationType
 from zjtx.scoring.definitions import bundled_dir
 from zjtx.scoring.installing import (
@@ -39,7 +38,7 @@ def _uncovered(rounds: list[RoundInfo]) -> set[tuple[str, str, str]]:
         (info.name, info.round_date.isoformat(), ApplicationType.label_of(kind))
         for info in rounds
         for kind in ("new", "renewal")
-        if scorer.governing(Applicant({"application_type": kind}), info) is None
+        if scorer.governing_type(kind, info) is None
     }
 
 

@@ -63,6 +63,10 @@ class RulebookScorer:
         except (LookupError, ValueError):
             return None
 
+    def governing_type(self, application_type: str, round_info: RoundInfo) -> Any:
+        """The rulebook that governs the round's applicants of that type now, or None."""
+        return self.governing(Applicant({"application_type": application_type}), round_info)
+
     def __call__(
         self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
     ) -> Evaluation:
