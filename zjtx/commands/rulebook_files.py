@@ -102,11 +102,9 @@ def cmd_rulebook_uninstall(args: argparse.Namespace) -> int:
         removed, lost = uninstall_checking_rounds(args.id)
     except DataFileError as exc:
         hint = f"，您是不是要写 “{exc.suggestion}”？" if exc.suggestion else ""
-        print(f"zjtx: 错误：{exc.detail}{hint}", file=sys.stderr)
-        return 2
+        raise UsageError(f"{exc.detail}{hint}") from None
     except InvalidRequestError as exc:
-        print(f"zjtx: 错误：{exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"无法卸载：{exc.strerror or exc}") from None
     instead = (
