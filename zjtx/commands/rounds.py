@@ -366,15 +366,22 @@ def cmd_create(args: argparse.Namespace) -> int:
         {**info.to_dict(), "notices": notices, "applied_settings": settings, "hints": hints},
         "\n".join(
             [
-                f"已创建批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
-                + (f"，地区 {info.region}" if info.region else "")
-                + (f"，省级规则 {info.overlay}" if info.overlay else ""),
+                f"已创建{_round_heading(info)}",
                 *round_notice_lines(notices, settings),
                 *hints,
             ]
         ),
     )
     return 0
+
+
+def _round_heading(info: RoundInfo) -> str:
+    """批次 “名称”：层级，批次日期 …，地区 …，省级规则 … (what creating and showing it say)."""
+    return (
+        f"批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
+        + (f"，地区 {info.region}" if info.region else "")
+        + (f"，省级规则 {info.overlay}" if info.overlay else "")
+    )
 
 
 @_guarded
@@ -482,12 +489,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(
-        f"批次 “{info.name}”：{info.tier_label}，批次日期 {info.round_date.isoformat()}"
-        + (f"，地区 {info.region}" if info.region else "")
-        + (f"，省级规则 {info.overlay}" if info.overlay else "")
-        + (f"，指定评价标准 {info.rulebook}" if info.rulebook else "")
-    )
+    print(_round_heading(info) + (f"，指定评价标准 {info.rulebook}" if info.rulebook else ""))
     if update is not None:
         again = "" if info.archived else f"；可用 zjtx round rescore {info.name} 按现行标准重新评价"
         print(f"注意：{update.text()}{again}")
