@@ -24,7 +24,8 @@ def _zip_names(path: Path) -> frozenset[str]:
 
 
 def detect_kind(path: Path) -> str:
-    """'xlsx', 'xls', 'docx', 'csv' or 'json' by content (and extension for text files)."""
+    """'xlsx', 'xls', 'docx', 'csv', 'json' or 'html' by content (and extension for text
+    files; a text file named as Excel by what its text is)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
@@ -35,7 +36,7 @@ def detect_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     word = suffix in WORD_SUFFIXES
     if head.startswith(ZIP_MAGIC):
-        if suffix in (".xlsx", ".xlsm", ".xls", ""):
+        if suffix in EXCEL_SUFFIXES or not suffix:
             return "xlsx"
         if suffix in (".docx", ".docm"):
             names = _zip_names(path)
@@ -48,7 +49,7 @@ def detect_kind(path: Path) -> str:
         raise FileProblem("file-format-unsupported", f"不支持的文件类型“{suffix}”")
     if head.startswith(OLE_MAGIC):
         data = path.read_bytes()
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+        if _utf16("EncryptedPackage") in data:
             raise FileProblem(
                 "file-encrypted",
                 "文件已加密（设置了打开密码）：请在 Word 或 WPS 中取消密码后另存再导入"
@@ -123,8 +124,8 @@ def text_table_kind(path: Path) -> str | None:
         return None
     else:
         text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore")
-    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and len(text) < len(head) // 2:
-        text = head.decode("gbk", "ignore")  # not UTF-8: GBK, as Chinese Windows writes text
+        if len(text) < len(head) // 2:  # not UTF-8: GBK, as Chinese Windows writes text
+            text = head.decode("gbk", "ignore")
     lowered = text.lower()
     if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
         return "spreadsheetml"
