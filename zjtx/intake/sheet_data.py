@@ -1,4 +1,5 @@
-"""A worksheet as a grid of values and cell facts, its cell references, and FileProblem."""
+"""A worksheet as a grid of values and cell facts, its cell references, FileProblem, and a
+text file's decoding."""
 
 from __future__ import annotations
 
@@ -94,3 +95,25 @@ def column_index(letters: bytes | str) -> int:
 def cell_ref(row: int, col: int) -> str:
     """0-based row and column to an A1 reference."""
     return f"{column_letter(col)}{row + 1}"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file: UTF-8 first (it fails loudly), then GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise FileProblem("file-encoding", "无法识别 CSV 文件的编码：请另存为 UTF-8 或 GBK 编码")
+    return str(best), best.encoding

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from zjtx.intake.sheet_data import FileProblem, SheetData
-from zjtx.intake.workbook import decode_text
+from zjtx.intake.sheet_data import FileProblem, SheetData, decode_text
 
 MAX_BYTES = 64 << 20  # a page of 100,000 rows is about 30 MB
 MAX_CELLS = 2_000_000  # of all the page's tables, spans counted (a roster of 100,000 × 20)

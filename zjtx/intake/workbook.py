@@ -24,7 +24,9 @@ from zjtx.intake.sheet_data import (
     cell_ref,
     column_index,
     column_letter,
+    decode_text,
 )
+from zjtx.intake.web_table import read_web_tables
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -74,8 +76,6 @@ def read_workbook(path: Path, kind: str) -> list[SheetData]:
     if kind == "csv":
         return [_read_csv(path)]
     if kind == "html":
-        from zjtx.intake.web_table import read_web_tables
-
         return read_web_tables(path)
     raise FileProblem("file-format-unsupported", f"不支持的文件类型“{kind}”")
 
@@ -620,28 +620,6 @@ def _read_xls(path: Path) -> list[SheetData]:
 
 
 # ---- csv: UTF-8 (with or without BOM) or GB18030, detected -----------------------------------
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding) of a text file: UTF-8 first (it fails loudly), then GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise FileProblem("file-encoding", "无法识别 CSV 文件的编码：请另存为 UTF-8 或 GBK 编码")
-    return str(best), best.encoding
 
 
 def _read_csv(path: Path) -> SheetData:
