@@ -65,7 +65,7 @@ class _StrictLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
                 # parses as a key whose name starts with them.
                 if key_node.value.startswith("\u3000"):
                     raise yaml.constructor.ConstructorError(
-                        None, None, _HINTS[0][1].format(line=key_node.start_mark.line + 1),
+                        None, None, _HINTS["\u3000"].format(line=key_node.start_mark.line + 1),
                         key_node.start_mark,
                     )  # fmt: skip
                 key = (key_node.tag, key_node.value)  # 1 and '1' are two keys
@@ -78,11 +78,12 @@ class _StrictLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep)
 
 
-_HINTS = (
-    ("\u3000", "第 {line} 行有全角空格：请改用半角空格缩进"),
-    ("\t", "第 {line} 行有制表符（Tab）：请改用空格缩进"),
-    ("：", "第 {line} 行有全角冒号“：”：键与值之间请用半角冒号加空格“: ”"),
-)
+# What a mistyped character is, by the character (full-width space, tab, full-width colon).
+_HINTS = {
+    "\u3000": "第 {line} 行有全角空格：请改用半角空格缩进",
+    "\t": "第 {line} 行有制表符（Tab）：请改用空格缩进",
+    "：": "第 {line} 行有全角冒号“：”：键与值之间请用半角冒号加空格“: ”",
+}
 _KEY_WITH_FULL_COLON = re.compile(r"^\s*-?\s*[\w-]+\s*：")
 # PyYAML's accounts of the usual mistakes, in Chinese; any other is kept as it says it.
 _PROBLEMS = {
@@ -118,7 +119,7 @@ def _hints(text: str, first: int, last: int) -> list[str]:
     for number in range(max(first, 0), min(last, len(lines) - 1) + 1):
         line = lines[number]
         indent = line[: len(line) - len(line.lstrip(" \t\u3000"))]
-        for char, hint in _HINTS:
+        for char, hint in _HINTS.items():
             colon = char == "：" and _KEY_WITH_FULL_COLON.match(line) is not None
             if colon or (char != "：" and char in indent):
                 found.append(hint.format(line=number + 1))
