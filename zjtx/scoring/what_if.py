@@ -16,8 +16,6 @@ FAILING = (CriterionState.UNMET, CriterionState.UNKNOWN, CriterionState.MANUAL)
 PASSING = (CriterionState.MET, CriterionState.NA)
 # Severity of a state on the failing side, for ordering: a hard failure first.
 _SEVERITY = {CriterionState.UNMET: 0, CriterionState.UNKNOWN: 1, CriterionState.MANUAL: 2}
-# Kinds of criteria whose failure does not by itself fail an applicant (an alternative route,
-# a note): never the deciding reason, and not listed against an absent counterpart.
 # How far a verdict is from passing: a change up this scale is a worsening.
 _VERDICT_RANK = {str(Verdict.QUALIFIED): 0, str(Verdict.PENDING): 1, str(Verdict.NOT_QUALIFIED): 2}
 
