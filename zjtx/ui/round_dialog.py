@@ -87,8 +87,7 @@ class NewRoundDialog(QDialog):
         from zjtx.scoring.definitions import describe_applies
         from zjtx.scoring.rulebook import load_overlay, overlay_title
 
-        chosen = self.round_date.date()
-        when = date(chosen.year(), chosen.month(), chosen.day())
+        when = self._date()
         model = self.overlay.model()
         for index in range(1, self.overlay.count()):
             overlay_id = self.overlay.itemData(index)
@@ -104,8 +103,7 @@ class NewRoundDialog(QDialog):
     def _show_hint(self) -> None:
         from zjtx.scoring.selection import provincial_overlays, unused_overlay_note
 
-        chosen = self.round_date.date()
-        when = date(chosen.year(), chosen.month(), chosen.day())
+        when = self._date()
         found = []
         # A fixed rulebook is chosen whole: provincial rules are not its to add.
         if not self.overlay.currentData() and not self.rulebook.currentData():
@@ -113,13 +111,17 @@ class NewRoundDialog(QDialog):
         self.hint.setText("；".join(unused_overlay_note(o) for o in found))
         self.hint.setVisible(bool(found))
 
+    def _date(self) -> date:
+        """The round date chosen, as a date."""
+        chosen = self.round_date.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
     def values(self) -> dict[str, object]:
         """Keyword arguments for StoreService.create_round."""
-        chosen = self.round_date.date()
         return {
             "name": self.name.text().strip(),
             "tier": self.tier.currentData(),
-            "round_date": date(chosen.year(), chosen.month(), chosen.day()),
+            "round_date": self._date(),
             "region": self.region.text().strip() or None,
             "overlay": self.overlay.currentData() or None,
             "rulebook": self.rulebook.currentData() or None,
