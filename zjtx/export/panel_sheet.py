@@ -113,8 +113,10 @@ def write_panel_sheet_xlsx(sheet: PanelSheet, path: Path) -> Path:
     """The sheet as one Excel sheet with a frozen filterable header (atomic write)."""
     workbook = _new_workbook(sheet.made_at)
     widths = [6, 28, 22, 10, 24, *([10, 8] * len(sheet.members)), 12, 10, 30, 18]
-    points = {5 + 2 * i + 1 for i in range(len(sheet.members))}
-    points.add(5 + 2 * len(sheet.members) + 1)
+    # Each member's 评分, after their 表态, and the 汇总评分: numbers shown as the PDFs print them.
+    first = len(FIXED_COLUMNS)
+    points = {first + 2 * i + 1 for i in range(len(sheet.members))}
+    points.add(first + 2 * len(sheet.members) + WORKBOOK_TAIL.index("汇总评分"))
     rows = [r.workbook_cells() for r in sheet.rows]
     _table_sheet(workbook, "专家评分汇总表", sheet.workbook_columns, rows, widths,
                  formats=dict.fromkeys(points, POINTS_FORMAT))  # fmt: skip
