@@ -169,9 +169,8 @@ def test_installed_new_rulebook_loads_beside_the_bundled_ones(tmp_path, capsys):
     assert line.rstrip().endswith("已安装")
 
 
-def test_install_refuses_a_rulebook_overlapping_another_of_its_tier(tmp_path, capsys):
-    """A rulebook whose rounds overlap a bundled one of the same tier would make the choice by
-    date ambiguous: it is refused, naming the other rulebook."""
+def _overlapping_tech_sme(tmp_path: Path) -> Path:
+    """A valid tech-sme-2027 whose rounds (2027 on) overlap the bundled open-ended 2017 one."""
 
     def edit(data):
         data["id"] = "tech-sme-2027"
@@ -181,8 +180,14 @@ def test_install_refuses_a_rulebook_overlapping_another_of_its_tier(tmp_path, ca
             {k: v for k, v in c.items() if k != "replaces"} for c in data["criteria"]
         ]
 
-    source = resource_path("rulebooks", "tech-sme-2017.yaml")
-    assert main(["rulebook", "install", str(_edited(tmp_path, source, "t.yaml", edit))]) == 2
+    return _edited(tmp_path, resource_path("rulebooks", "tech-sme-2017.yaml"), "t.yaml", edit)
+
+
+def test_install_refuses_a_rulebook_overlapping_another_of_its_tier(tmp_path, capsys):
+    """A rulebook whose rounds overlap a bundled one of the same tier would make the choice by
+    date ambiguous: it is refused, naming the other rulebook."""
+
+    assert main(["rulebook", "install", str(_overlapping_tech_sme(tmp_path))]) == 2
     err = capsys.readouterr().err
     assert "tech-sme-2017" in err and "重叠" in err
 
@@ -245,16 +250,7 @@ def test_check_says_when_a_valid_file_would_not_install(tmp_path, capsys):
     """A valid rulebook whose rounds overlap another's passes the check of its contents, and
     the check says that installing it would be refused, and why."""
 
-    def edit(data):
-        data["id"] = "tech-sme-2027"
-        data["version"] = "2027.1"
-        data["applies"] = [{"from": "2027-01-01"}]
-        data["criteria"] = [
-            {k: v for k, v in c.items() if k != "replaces"} for c in data["criteria"]
-        ]
-
-    source = resource_path("rulebooks", "tech-sme-2017.yaml")
-    assert main(["rulebook", "check", str(_edited(tmp_path, source, "t.yaml", edit))]) == 0
+    assert main(["rulebook", "check", str(_overlapping_tech_sme(tmp_path))]) == 0
     captured = capsys.readouterr()
     assert "有效" in captured.out
     assert "注意：安装时将被拒绝" in captured.err and "tech-sme-2017" in captured.err
@@ -267,16 +263,12 @@ def test_install_names_the_open_rounds_a_file_leaves_without_a_standard(
     """A corrected little-giant-2026 that ends on 2026-05-31 leaves a 2026-06-01 round's new
     applications without a standard: the install says so, naming the round and what to do;
     a round it still covers is not named."""
-    from tests.store.helpers import write_newer_little_giant
+    from tests.store.helpers import write_little_giant_ending_before_june
 
     monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
     for name, day in (("六月", "2026-06-01"), ("五月", "2026-05-01")):
         assert main(["round", "create", name, "--tier", "little-giant", "--date", day]) == 0
-    ended = write_newer_little_giant(
-        tmp_path / "lg.yaml",
-        "2026.2",
-        ("- from: 2026-04-01", "- from: 2026-04-01\n    until: 2026-05-31"),
-    )
+    ended = write_little_giant_ending_before_june(tmp_path / "lg.yaml")
     capsys.readouterr()
     assert main(["rulebook", "install", str(ended)]) == 0
     err = capsys.readouterr().err

@@ -423,25 +423,26 @@ def test_tables_of_a_round_are_headed_by_its_name_or_the_one_given(tmp_path, mon
     assert "2025年第二批专精特新（2025年5月1日）" in flat_text(publicity)
 
 
-def test_a_round_no_installed_standard_covers_any_longer_is_refused_plainly(
-    tmp_path, monkeypatch, capsys
-):
-    """A corrected standard installed with an end date before the round's date leaves the
-    round without one: `zjtx report` and `zjtx summary` say which enterprise cannot be
-    evaluated and why (as 重新评价 does), write no file and report no unexpected error."""
-    from tests.store.helpers import write_newer_little_giant
-
+def _june_little_giant_round(tmp_path, monkeypatch) -> None:
+    """A 小巨人 round of 2026-06-01 holding the sample applicants, in a data folder of its own."""
     monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
     monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
     samples = Path(__file__).parents[2] / "resources" / "samples" / "applicants.json"
     assert main(["round", "create", "六月", "--tier", "little-giant", "--date", "2026-06-01"]) == 0
     assert main(["round", "import", "六月", str(samples)]) == 0
-    ended = write_newer_little_giant(
-        tmp_path / "lg.yaml",
-        "2026.2",
-        ("- from: 2026-04-01", "- from: 2026-04-01\n    until: 2026-05-31"),
-    )
+
+
+def test_a_round_no_installed_standard_covers_any_longer_is_refused_plainly(
+    tmp_path, monkeypatch, capsys
+):
+    """A corrected standard installed with an end date before the round's date leaves the
+    round without one: `zjtx report` and `zjtx summary` say which enterprise cannot be
+    evaluated and why (as 重新评价 does), write no file and report no unexpected error."""
+    from tests.store.helpers import write_little_giant_ending_before_june
+
+    _june_little_giant_round(tmp_path, monkeypatch)
+    ended = write_little_giant_ending_before_june(tmp_path / "lg.yaml")
     assert main(["rulebook", "install", str(ended)]) == 0
     capsys.readouterr()
     for argv in (["report", "六月", "--out", str(tmp_path / "out")],
@@ -462,12 +463,7 @@ def test_outputs_of_a_round_not_yet_rescored_warn_of_a_verdict_the_new_standard_
     from tests.store.helpers import write_newer_little_giant
     from zjtx.store import StoreService, open_store
 
-    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
-    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ZJTX_EVALUATOR", "王晓明")
-    samples = Path(__file__).parents[2] / "resources" / "samples" / "applicants.json"
-    assert main(["round", "create", "六月", "--tier", "little-giant", "--date", "2026-06-01"]) == 0
-    assert main(["round", "import", "六月", str(samples)]) == 0
+    _june_little_giant_round(tmp_path, monkeypatch)
     service = StoreService(open_store(f"sqlite:///{tmp_path / 'data' / 'zjtx.sqlite3'}"))
     rows = [r for r in service.list_applicants("六月") if r.rulebook == "little-giant-2026"]
     size = {r.uscc: service.applicant_detail("六月", r.uscc).review.evaluation["size_class"]

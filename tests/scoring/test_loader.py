@@ -225,18 +225,13 @@ def test_yaml_errors_say_where_what_is_unfinished_began_and_place_a_refused_char
 
 def test_overlay_replacing_unknown_criterion_is_rejected(tmp_path):
     """An overlay that replaces a criterion its base lacks fails with a suggestion."""
-    source = resource_path("overlays", "shandong-2022.yaml")
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    data["replace"] = {"SR22-S8x": data["replace"]["SR22-S9"]}
-    path = tmp_path / "shandong-2022.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    overlay = load_overlay_file(path)
-    base = tmp_path / "srdi-sme-2022.yaml"
-    shutil.copy(resource_path("rulebooks", "srdi-sme-2022.yaml"), base)
-    with pytest.raises(DataFileError) as info:
-        load_rulebook_file(base, overlay)
-    assert info.value.file == "shandong-2022.yaml"
-    assert info.value.suggestion == "SR22-S8"
+
+    def edit(data):
+        data["replace"] = {"SR22-S8x": data["replace"]["SR22-S9"]}
+
+    [problem] = _overlay_problems(tmp_path, edit)
+    assert problem.file == "shandong-2022.yaml"
+    assert problem.suggestion == "SR22-S8"
 
 
 def _replaces(cid, value):

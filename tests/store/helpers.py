@@ -195,6 +195,14 @@ def write_newer_little_giant(path: Path, version: str = "2026.2", *edits: tuple[
     return path
 
 
+def write_little_giant_ending_before_june(path: Path) -> Path:
+    """little-giant-2026 corrected (2026.2) to govern new applications until 2026-05-31 only:
+    a 2026-06-01 round's new applicants are left without a standard."""
+    return write_newer_little_giant(
+        path, "2026.2", ("- from: 2026-04-01", "- from: 2026-04-01\n    until: 2026-05-31")
+    )
+
+
 def insert_old_round(engine: Any, name: str, tier: str = "srdi-sme") -> None:
     """A round (and its creating evaluator) written with plain SQL, as a zjtx of an earlier
     revision wrote it: today's models name columns an old schema lacks."""

@@ -107,17 +107,13 @@ def test_install_names_the_open_rounds_left_without_a_standard(qtbot, tmp_path, 
     names the round, as `zjtx rulebook install` does."""
     from datetime import date
 
-    from tests.store.helpers import write_newer_little_giant
+    from tests.store.helpers import write_little_giant_ending_before_june
     from zjtx.store import StoreService, open_store
 
     store = open_store()
     StoreService(store).create_round("六月", tier="little-giant", round_date=date(2026, 6, 1))
     store.close()
-    ended = write_newer_little_giant(
-        tmp_path / "lg.yaml",
-        "2026.2",
-        ("- from: 2026-04-01", "- from: 2026-04-01\n    until: 2026-05-31"),
-    )
+    ended = write_little_giant_ending_before_june(tmp_path / "lg.yaml")
     browser = RulebookBrowser()
     qtbot.addWidget(browser)
     _choose(monkeypatch, ended)
