@@ -237,7 +237,7 @@ def sqlite_read_only_reason(path: Path) -> str | None:
     return None
 
 
-def _read_only_connector(path: Path, write_wait: float) -> Any:
+def read_only_connector(path: Path, write_wait: float) -> Any:
     """Connections that never write, not even SQLite's side files where they cannot be made."""
     side_files = all(Path(f"{path}-{end}").exists() for end in ("wal", "shm"))
     folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
@@ -272,7 +272,7 @@ def create_store_engine(
         if read_only:
             engine = create_engine(
                 location.url,
-                creator=_read_only_connector(location.sqlite_path, write_wait),
+                creator=read_only_connector(location.sqlite_path, write_wait),
                 json_serializer=json_text,
             )
         else:
