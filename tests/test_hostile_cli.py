@@ -1200,6 +1200,40 @@ HOSTILE: dict[str, list[Case]] = {
             env={"ZJTX_DATA_DIR": "{files}/plain.txt/data"},
         ),
     ],
+    "database show": [
+        case("extra-sql", "database", "show", SQL),
+        case("option-unknown", "database", "show", "--bogus"),
+        *database_cases("database", "show"),
+    ],
+    "database backup": [
+        *out_cases("database", "backup", suffix=".sqlite3", option=None, creates=True),
+        case("out-is-the-database", "database", "backup", "{work}/../base/zjtx.sqlite3"),
+        case("out-exists", "database", "backup", "{files}/plain.txt"),
+        case("out-missing", "database", "backup"),
+        *database_cases("database", "backup", "{work}/b.sqlite3"),
+    ],
+    "database copy": [
+        *renamed(
+            "target",
+            [
+                case(n, "database", "copy", url, statuses=STATUS_REFUSED)
+                for n, url in BAD_URLS.items()
+            ],
+        ),
+        case("target-sql", "database", "copy", SQL, statuses=STATUS_REFUSED),
+        case("target-memory", "database", "copy", "sqlite://", statuses=STATUS_REFUSED),
+        case("target-itself", "database", "copy", "sqlite:///{work}/../base/zjtx.sqlite3"),
+        case("target-file-exists", "database", "copy", "sqlite:///{files}/plain.txt"),
+        case(
+            "target-under-a-file",
+            "database",
+            "copy",
+            "sqlite:///{files}/plain.txt/c.sqlite3",
+            statuses=STATUS_REFUSED,
+        ),
+        case("url-missing", "database", "copy"),
+        *database_cases("database", "copy", "sqlite:///{work}/c.sqlite3"),
+    ],
     "identity clear": [
         case("extra-sql", "identity", "clear", SQL),
         case(
@@ -1340,7 +1374,7 @@ def make_hostile_files(folder: Path) -> None:
     hostile.mkdir()
     for name in ("empty.xlsx", "text.xlsx", "deep.json", "truncated.xlsx"):
         shutil.copy(folder / name, hostile / name)
-    for name in ("folder.xlsx", "folder.pdf", "folder.docx", "folder.json"):
+    for name in ("folder.xlsx", "folder.pdf", "folder.docx", "folder.json", "folder.sqlite3"):
         (folder / name).mkdir()
     profile = {
         "format": "zjtx-mapping-profile",

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "zjtx.commands.registry",
     "zjtx.commands.profiles",
     "zjtx.commands.panel",
+    "zjtx.commands.database",
 )
 
 

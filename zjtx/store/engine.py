@@ -96,7 +96,7 @@ class Store:
             translated = explain_database_error(exc, self)
             if translated is None:
                 raise
-            log.warning("数据库操作失败：%s", _scrub(str(exc.orig), self.location))
+            log.warning("数据库操作失败：%s", scrub(str(exc.orig), self.location))
             raise translated from None
 
     @contextmanager
@@ -195,7 +195,7 @@ def head_revision() -> str:
     return head
 
 
-def _scrub(text: str, location: StoreLocation) -> str:
+def scrub(text: str, location: StoreLocation) -> str:
     """Remove the password from a driver message, whatever the driver put in it."""
     register_secret(url_password(location.url))
     return mask_secrets(text)
@@ -599,7 +599,7 @@ def open_store(
     except (DBAPIError, SQLAlchemyError, sqlite3.Error, OSError) as exc:
         engine.dispose()
         detail = getattr(exc, "orig", None) or exc
-        message = _scrub(
+        message = scrub(
             str(detail).strip().splitlines()[0] if str(detail).strip() else "", location
         )
         where = location.sqlite_path or location.display

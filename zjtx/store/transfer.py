@@ -24,10 +24,11 @@ from zjtx.store.engine import (
     driver_text,
     migrate,
     read_only_connector,
+    scrub,
 )
 from zjtx.store.errors import DatabaseOpenError, InvalidRequestError, StoreCancelled
 from zjtx.store.models import Base
-from zjtx.store.settings import StoreLocation, parse_url, redact_url
+from zjtx.store.settings import StoreLocation, resolve_location
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +113,13 @@ def backup_database(
         raise InvalidRequestError(
             f"备份文件不能是正在使用的数据库文件本身（{path}）：请换一个文件名"
         )
-    if path.is_dir():
+    there = _existing(path)
+    if there == "folder":
         raise InvalidRequestError(
             f"{path} 是文件夹：请给出备份文件的名称，如 {path / 'zjtx备份.sqlite3'}"
         )
-    if path.exists() and not replace:
-        raise InvalidRequestError(f"{path} 已存在，未覆盖：请换一个文件名，或加 --replace 覆盖它")
+    if there == "file" and not replace:
+        raise InvalidRequestError(f"{path} 已存在，未覆盖：请换一个文件名")
     store.check_integrity()  # a damaged database copied is no backup
     counts: dict[str, int] = {}
 
@@ -165,12 +167,9 @@ def copy_database(
         CopyCancelled: ``cancel()`` returned True; nothing was kept in the target.
     """
     started = time.perf_counter()
-    target_url = parse_url(url)
-    if target_url.get_backend_name() == "sqlite":
-        if not target_url.database or target_url.database == ":memory:":
-            raise InvalidRequestError("SQLite 目标必须是一个文件路径")
-        return backup_database(store, Path(target_url.database), progress=progress, cancel=cancel)
-    location = StoreLocation(target_url, None)
+    location = resolve_location(url)  # a bad URL is refused here, its password never shown
+    if location.sqlite_path is not None:
+        return backup_database(store, location.sqlite_path, progress=progress, cancel=cancel)
     if store.location.sqlite_path is None and _same_server_database(store.location, location):
         raise InvalidRequestError(
             f"目标 {location.display} 就是正在使用的数据库：请给出另一个数据库"
@@ -183,7 +182,7 @@ def copy_database(
         except DBAPIError as exc:
             raise DatabaseOpenError(_target_failure(location, exc)) from None
         with _snapshot(store) as source, engine.begin() as target:
-            occupied = _occupied_tables(target)
+            occupied = named_counts(count_rows(target))
             if occupied:
                 raise InvalidRequestError(
                     f"目标数据库 {location.display} 已有数据（{occupied}）：复制只写入空数据库，"
@@ -191,7 +190,7 @@ def copy_database(
                 )
             counts = _copy_rows(source, target, progress, cancel)
             _advance_sequences(target)
-            found = _count_rows(target)
+            found = count_rows(target)
             if found != counts:
                 raise DatabaseOpenError(
                     f"复制到 {location.display} 后核对行数不一致，未保存：{_differences(counts, found)}"
@@ -210,8 +209,17 @@ def copy_database(
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and os.path.samefile(a, b)
-    except OSError:
+    except (OSError, ValueError):
         return a.resolve() == b.resolve()
+
+
+def _existing(path: Path) -> str | None:
+    """ "folder", "file" or None; a name the system cannot hold (too long, NUL) is None, and
+    writing it then says why in Chinese."""
+    try:
+        return "folder" if path.is_dir() else "file" if path.exists() else None
+    except (OSError, ValueError):
+        return None
 
 
 def _same_server_database(a: StoreLocation, b: StoreLocation) -> bool:
@@ -230,7 +238,7 @@ def _sqlite_location(path: Path) -> StoreLocation:
 
 def _target_failure(location: StoreLocation, exc: DBAPIError) -> str:
     first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
-    return f"无法写入目标数据库 {location.display}：{driver_text(redact_url(first))}"
+    return f"无法复制到目标数据库 {location.display}：{driver_text(scrub(first, location))}"
 
 
 def _check_cancel(cancel: Cancel | None) -> None:
@@ -295,15 +303,15 @@ def _snapshot(store: Store) -> Iterator[Connection]:
         engine.dispose()
 
 
-def _count_rows(connection: Connection) -> dict[str, int]:
+def count_rows(connection: Connection) -> dict[str, int]:
     return {
         table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
         for table in Base.metadata.sorted_tables
     }
 
 
-def _occupied_tables(connection: Connection) -> str:
-    counts = _count_rows(connection)
+def named_counts(counts: dict[str, int]) -> str:
+    """The tables that hold rows, named in Chinese in TABLE_LABELS' order, with their rows."""
     known = list(TABLE_LABELS)
     ordered = sorted(counts, key=lambda t: known.index(t) if t in known else len(known))
     return "、".join(f"{TABLE_LABELS.get(t, t)} {counts[t]:,}" for t in ordered if counts[t])
@@ -314,7 +322,7 @@ def _copy_rows(
 ) -> dict[str, int]:
     """Every row of every table, parents before children, in primary-key order (a row that
     refers to its own table refers to an earlier one); returns the rows per table."""
-    counts = _count_rows(source)
+    counts = count_rows(source)
     total = sum(counts.values())
     done = 0
     if progress is not None:
@@ -365,7 +373,7 @@ def _verify_copy(path: Path) -> dict[str, int]:
         check_sqlite_integrity(engine, path, remember=False)
         migrate(engine, location)  # at head already: only confirms it
         with engine.connect() as connection:
-            return _count_rows(connection)
+            return count_rows(connection)
     except DatabaseOpenError as exc:
         raise DatabaseOpenError(f"备份写成后核对未通过，未保存：{exc}") from None
     finally:
