@@ -75,9 +75,12 @@ def report_exception(
 def show_failure(exc: BaseException, parent: Any = None) -> None:
     """A background task failed: a store error is explained in a warning, anything else is
     reported as unexpected (logged with its traceback)."""
+    from zjtx.files import OutputWriteError
     from zjtx.store import StoreError
 
-    if not isinstance(exc, StoreError):
+    # A file that could not be written (a full disk, a read-only folder) is said in Chinese
+    # by OutputWriteError itself: the user's to mend, not a defect.
+    if not isinstance(exc, StoreError | OutputWriteError):
         report_exception(type(exc), exc, exc.__traceback__)
         return
     log.warning("操作未完成：%s", exc)

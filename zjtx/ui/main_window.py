@@ -323,6 +323,8 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.new_round_action = action("新建批次…", self.new_round, "Ctrl+Shift+N", menu_file, True)
         self.import_action = action("导入申报数据…", self.open_import, "Ctrl+I", menu_file, True)
         menu_file.addSeparator()
+        self.backup_action = action("备份数据库…", self.back_up, None, menu_file)
+        menu_file.addSeparator()
         self.settings_action = action("设置…", self.open_settings, "Ctrl+,", menu_file, True)
         menu_file.addSeparator()
         action("退出", self.close, QKeySequence.StandardKey.Quit, menu_file)
@@ -404,6 +406,7 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.batch_action.setEnabled(has_rows and not archived and writable)
         self.panel_action.setEnabled(has_round)
         self.new_round_action.setEnabled(self.service is not None and writable)
+        self.backup_action.setEnabled(self.service is not None)  # a read-only file too
         self._update_welcome()
 
     def _update_welcome(self) -> None:

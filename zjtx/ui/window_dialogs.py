@@ -64,6 +64,12 @@ class DialogsMixin:
 
         export_corrections(self)
 
+    def back_up(self) -> None:
+        """备份数据库…: the whole database, of one moment, to an SQLite file."""
+        from zjtx.ui.backup import back_up
+
+        back_up(self)
+
     def open_compare(self) -> None:
         """规则变化影响…: the open round scored by other rules beside its evaluations."""
         from zjtx.ui.compare_dialog import CompareDialog
