@@ -100,14 +100,16 @@ def test_choosing_a_row_shows_the_enterprises_history(window, qtbot, service, re
 
 def test_dropping_lists_imports_them_off_the_gui_thread(window, qtbot, service, tmp_path):
     """A .docx list and a bad .xlsx dropped on the view: the good one enters the register, the
-    bad one is refused with its row named in Chinese, and nothing of it is written."""
+    bad one is refused with its row named in Chinese, and nothing of it is written; a PDF
+    dropped with them is said to be left out."""
     _import(service, write_list(tmp_path / "旧.xlsx", list_names(3, start=900)), "srdi-sme", 2023)
     view = _open_view(window, qtbot)
     good = write_docx_list(tmp_path / "小巨人.docx", list_names(20, start=700))
     names = list_names(4, start=800)
     names[3] = names[1]
     bad = write_list(tmp_path / "重复.xlsx", names)
-    _drop(view, [good, bad, tmp_path / "说明.txt"])
+    _drop(view, [good, bad, tmp_path / "说明.pdf"])
+    assert "未导入 说明.pdf：名单只能是" in view.statusBar().currentMessage()
     dialog = view.import_dialog
     assert dialog is not None and [p.name for p in dialog.paths()] == ["小巨人.docx", "重复.xlsx"]
     dialog.title.setCurrentIndex(dialog.title.findData("little-giant"))

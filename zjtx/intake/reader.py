@@ -14,7 +14,14 @@ from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
-from zjtx.intake.file_kind import EXCEL_SUFFIXES, detect_kind
+from zjtx.intake.file_kind import (
+    ARCHIVE_SUFFIXES,
+    EXCEL_SUFFIXES,
+    IT_IS,
+    NATIVE_SUFFIXES,
+    WORD_SUFFIXES,
+    detect_kind,
+)
 from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.headers import clean
@@ -34,9 +41,9 @@ from zjtx.intake.roster import (
 from zjtx.intake.sheet_data import FileProblem, SheetData
 from zjtx.intake.workbook import read_workbook
 
-SUPPORTED_SUFFIXES = frozenset(
-    {".xlsx", ".xlsm", ".xls", ".csv", ".json", ".docx", ".docm", ".doc", ".wps"}
-)
+# What a folder's files are read as; archives are read too, to say they must be extracted.
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | ARCHIVE_SUFFIXES | {".csv", ".json"}
+EMPTY_FOLDER = "文件夹中没有可导入的申报文件（.xlsx、.xls、.et、.csv、.docx 等）"
 _COLUMN_LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 READINGS = {"form": "按一家企业的申报材料读取", "roster": "按名单读取（每行一家企业）"}
 SKIPPED_SHEETS = frozenset({"填表说明", "说明", "选项", "填报说明", "指标说明"})
@@ -48,19 +55,24 @@ Overrides = Sequence[tuple[ColumnOverride, FieldSpec | None]]
 
 
 def expand_paths(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
-    """(path, display name, reason to skip or None) for every file, folders expanded."""
+    """(path, display name, reason to skip or None) for every file, folders expanded; a folder
+    with no file to read is itself an entry whose reason is EMPTY_FOLDER."""
     out: list[tuple[Path, str, str | None]] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            found = []
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 shown = f"{path.name}/{child.relative_to(path).as_posix()}"
                 if child.name.startswith(("~$", ".")):
-                    out.append((child, shown, "临时文件或隐藏文件"))
+                    found.append((child, shown, "临时文件或隐藏文件"))
                 elif child.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    out.append((child, shown, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
+                    found.append((child, shown, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
                 else:
-                    out.append((child, shown, None))
+                    found.append((child, shown, None))
+            if all(skip is not None for _, _, skip in found):
+                out.append((path, path.name, EMPTY_FOLDER))
+            out += found
         else:
             out.append((path, path.name, None))
     return out
@@ -178,7 +190,9 @@ def read_applicants(
         ticker.announce(f"正在读取 {shown}（第 {index}/{len(files)} 个文件）")
         file_result = FileResult(path=path, sha256="", kind="skipped", display_name=shown)
         records: list[Record] = []
-        if skip is not None:
+        if skip is EMPTY_FOLDER:
+            _file_issue(file_result, "folder-empty", Severity.ERROR, f"{shown}：{skip}")
+        elif skip is not None:
             _file_issue(file_result, "file-skipped", Severity.INFO, f"已跳过：{skip}")
         else:
             file_result.sha256 = _sha256(path)
@@ -240,22 +254,32 @@ def _reading_for(readings: Mapping[str | None, str], shown: str) -> str | None:
 
 
 def _note_disguised(path: Path, shown: str, kind: str, file_result: FileResult) -> None:
-    """Say that a file named as Excel (or a web page) was read as the text table it is."""
+    """Say that a file was read as what its content is, not what its name says (an .xlsx
+    saved as .xls, a .docx as .wps, a web page or CSV text as an Excel or Word file)."""
     suffix = path.suffix.lower()
-    if kind == "html" and suffix in EXCEL_SUFFIXES:
+    named = f"扩展名为“{suffix}”" if suffix else "没有扩展名"
+    if kind in NATIVE_SUFFIXES and suffix not in NATIVE_SUFFIXES[kind]:
+        _file_issue(
+            file_result,
+            "file-read-by-content",
+            Severity.INFO,
+            f"{shown}：{IT_IS[kind]}，只是{named}：已按其内容读取",
+        )
+    elif kind == "html" and suffix not in (".htm", ".html"):
+        exported = "Word" if suffix in WORD_SUFFIXES else "Excel"
         _file_issue(
             file_result,
             "file-read-as-web-table",
             Severity.INFO,
-            f"{shown}：这是网页（HTML）格式的表格，只是扩展名为“{suffix}”（网上平台导出的“Excel”"
+            f"{shown}：这是网页（HTML）格式的表格，只是{named}（网上平台导出的“{exported}”"
             "常是这样）：已按网页中的表格读取",
         )
-    elif kind == "csv" and suffix in EXCEL_SUFFIXES:
+    elif kind == "csv" and suffix not in (".csv", ".txt"):
         _file_issue(
             file_result,
             "file-read-as-csv",
             Severity.INFO,
-            f"{shown}：这是用逗号或制表符分隔的文本（CSV），只是扩展名为“{suffix}”：已按 CSV 读取",
+            f"{shown}：这是用逗号或制表符分隔的文本（CSV），只是{named}：已按 CSV 读取",
         )
 
 
@@ -279,6 +303,7 @@ def _read_file(
             return _read_json(path, shown, catalogue, file_result, ticker)
         if kind == "docx":
             document = read_docx(path)
+            _note_disguised(path, shown, kind, file_result)
             ticker.check()
             if reading == "roster" or (reading is None and _word_roster(document, catalogue, year)):
                 for table, message in document.problems:

@@ -17,6 +17,37 @@ class FileProblem(Exception):
         super().__init__(message)
 
 
+def unreadable(exc: OSError) -> FileProblem:
+    """A file the system would not let us read, in Chinese (never the system's English)."""
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM) or isinstance(exc, PermissionError):
+        text = (
+            "没有权限读取，或文件正被其他程序（如 WPS、Excel）占用：请关闭占用它的程序，"
+            "或把文件复制到自己的文件夹后再导入"
+        )
+    elif exc.errno == errno.EISDIR:
+        text = "这是文件夹，不是文件"
+    elif exc.errno == errno.ENAMETOOLONG:
+        text = "文件名或路径太长：请把文件移到路径较短的文件夹，或缩短文件名"
+    else:
+        text = f"读取时出错（系统错误代码 {exc.errno}）：请把文件复制到本机后再导入"
+    return FileProblem("file-unreadable", f"无法读取文件：{text}")
+
+
+def damaged(what: str, detail: object) -> FileProblem:
+    """A file its reader could not make sense of: said in Chinese; the reader's own words
+    (English, from the library) go to the log only."""
+    import logging
+
+    logging.getLogger("zjtx.intake").warning("%s无法读取：%s", what, detail)
+    return FileProblem(
+        "file-corrupt",
+        f"文件已损坏或不完整，无法作为{what}读取：请在 Excel 或 WPS 中打开它、另存后再导入，"
+        "或向企业重新索取",
+    )
+
+
 def _too_large(sheet: str, what: str) -> FileProblem:
     return FileProblem(
         "sheet-too-large",

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from zjtx.intake.sheet_data import FileProblem, SheetData, decode_text
+from zjtx.intake.sheet_data import FileProblem, SheetData, decode_text, unreadable
 
 MAX_BYTES = 64 << 20  # a page of 100,000 rows is about 30 MB
 MAX_CELLS = 2_000_000  # of all the page's tables, spans counted (a roster of 100,000 × 20)
@@ -29,7 +29,7 @@ def read_web_tables(path: Path) -> list[SheetData]:
             )
         text, _ = decode_text(path.read_bytes())
     except OSError as exc:
-        raise FileProblem("file-unreadable", f"无法读取文件：{exc.strerror}") from None
+        raise unreadable(exc) from None
     except FileProblem as exc:
         if exc.code == "file-encoding":
             raise FileProblem("file-encoding", "无法识别网页文件的编码：请另存为 UTF-8") from None

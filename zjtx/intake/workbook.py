@@ -24,7 +24,9 @@ from zjtx.intake.sheet_data import (
     cell_ref,
     column_index,
     column_letter,
+    damaged,
     decode_text,
+    unreadable,
 )
 from zjtx.intake.web_table import read_web_tables
 
@@ -98,10 +100,16 @@ def _read_xlsx(path: Path) -> list[SheetData]:
         except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError):
             raise FileProblem("file-corrupt", "文件已损坏或不是 Excel 工作簿，无法读取") from None
         try:
-            workbook = CalamineWorkbook.from_path(str(path))
+            # calamine picks its reader by the name: a workbook named .xls, .et or .xltx is
+            # handed over as the content it is.
+            workbook = (
+                CalamineWorkbook.from_path(str(path))
+                if path.suffix.lower() in (".xlsx", ".xlsm")
+                else CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+            )
         except BaseException as exc:  # calamine raises its own error types (and panics)
             _reraise_unless_calamine(exc)
-            raise FileProblem("file-corrupt", f"文件已损坏，无法读取（{exc}）") from None
+            raise damaged("Excel 工作簿", exc) from None
         sheets: list[SheetData] = []
         try:
             for meta in workbook.sheets_metadata:
@@ -553,9 +561,9 @@ def _read_xls(path: Path) -> list[SheetData]:
                 "file-encrypted",
                 "文件已加密（设置了打开密码）：请在 Excel 或 WPS 中取消密码后另存再导入",
             ) from None
-        raise FileProblem("file-corrupt", f"无法读取 .xls 文件（{text}）") from None
+        raise damaged("旧版 Excel 工作簿（.xls）", text) from None
     except Exception as exc:
-        raise FileProblem("file-corrupt", f"文件已损坏，无法读取（{exc}）") from None
+        raise damaged("旧版 Excel 工作簿（.xls）", exc) from None
     try:
         percent_xf = set()
         for index, xf in enumerate(book.xf_list):
@@ -614,7 +622,7 @@ def _read_xls(path: Path) -> list[SheetData]:
     except FileProblem:
         raise
     except Exception as exc:
-        raise FileProblem("file-corrupt", f"文件已损坏，无法读取（{exc}）") from None
+        raise damaged("旧版 Excel 工作簿（.xls）", exc) from None
     finally:
         book.release_resources()
 
@@ -633,7 +641,7 @@ def _read_csv(path: Path) -> SheetData:
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise FileProblem("file-unreadable", f"无法读取文件：{exc.strerror}") from None
+        raise unreadable(exc) from None
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem("file-corrupt", "文件不是文本格式的 CSV，无法读取")
     text, _ = decode_text(data)

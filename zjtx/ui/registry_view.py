@@ -44,13 +44,15 @@ from zjtx.domain.registry import (
     RegistryStatus,
     RegistryTitle,
 )
+from zjtx.intake.file_kind import EXCEL_SUFFIXES, WORD_SUFFIXES
 from zjtx.store.registry_recheck import NOTHING_CHANGED
 from zjtx.ui.layout import size_to_screen
 from zjtx.ui.registry_recheck_banner import rechecked_note
 from zjtx.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
-LIST_SUFFIXES = (".xlsx", ".xls", ".csv", ".docx")
+# What a published list can be: Excel and WPS workbooks, CSV, Word (each read by content).
+LIST_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | {".csv", ".htm", ".html"}
 IMPORT_STATUSES = ("recognised", "publicity", "renewed", "revoked")
 STATUS_COLOURS = {
     "recognised": "#1b7f3b",
@@ -731,8 +733,12 @@ class RegistryView(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         lists = [p for p in paths if Path(p).suffix.lower() in LIST_SUFFIXES]
+        left = [Path(p).name for p in paths if p not in lists]
+        if left:  # said, never silently dropped beside the lists that are imported
+            self.statusBar().showMessage(
+                f"未导入 {'、'.join(left)}：名单只能是 Excel、WPS 表格、CSV 或 Word 文件", 15000
+            )
         if not lists:
-            self.statusBar().showMessage("只能导入 .xlsx、.xls、.csv 或 .docx 名单文件", 10000)
             return
         event.acceptProposedAction()
         self.open_import(lists)
