@@ -142,6 +142,13 @@ _CODES = (
     IssueCode("column-mapped-manual", N, "列按更正读取", "列按评审人员的更正读作某个字段。"),
     IssueCode("column-hidden", N, "隐藏列", "工作簿中被隐藏的列已照常读取。"),
     IssueCode(
+        "number-format-scaled",
+        W,
+        "数字格式缩小显示",
+        "单元格的数字格式把存储的数值缩小显示（如按万元显示元），按显示的数值读取。",
+        also=(N,),  # a note when the format names the unit it shows
+    ),
+    IssueCode(
         "figure-in-merged-cell", W, "数值跨行合并", "跨几家企业合并的数值只读作第一家的，请核对。"
     ),
     IssueCode(

@@ -413,6 +413,17 @@ class FormReaderBase:
         record.values[key] = typed
         record.cells[key] = where
         record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
+        scale = sheet.scaled_cells.get((r, c))
+        if scale is not None:  # read as the cell shows it (a form's amount in 元 shown as 万元)
+            self.issue(
+                "number-format-scaled",
+                f"{where}：数字格式“{scale.code}”把存储的数值缩小显示为“{raw_text(value)}”："
+                + ("已按显示的数值和单位读取" if scale.unit else "已按显示的数值读取，请核对单位"),
+                sheet,
+                cell,
+                key,
+                Severity.INFO if scale.unit else Severity.WARNING,
+            )
 
 
 def _names_unit(value: Any) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
 
+from zjtx.intake.number_formats import Scale, apply_scales, format_scale
 from zjtx.intake.sheet_data import (
     FileProblem,
     SheetData,
@@ -95,7 +96,7 @@ def _read_xlsx(path: Path) -> list[SheetData]:
     with archive:
         try:
             sheet_paths = _xlsx_sheet_paths(archive)
-            percent_styles = _xlsx_percent_styles(archive)
+            styles = _xlsx_number_styles(archive)
             _check_shared_strings(archive)
         except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError):
             raise FileProblem("file-corrupt", "文件已损坏或不是 Excel 工作簿，无法读取") from None
@@ -121,7 +122,7 @@ def _read_xlsx(path: Path) -> list[SheetData]:
                 xml_path = sheet_paths.get(meta.name)
                 survey = _Survey()
                 if xml_path is not None:
-                    survey = _survey_sheet(archive, xml_path, meta.name, percent_styles, data)
+                    survey = _survey_sheet(archive, xml_path, meta.name, styles, data)
                 if survey.dense():
                     try:
                         sheet = workbook.get_sheet_by_name(meta.name)
@@ -135,6 +136,7 @@ def _read_xlsx(path: Path) -> list[SheetData]:
                         raise _sheet_corrupt(meta.name, str(exc)) from None
                 else:
                     _read_sparse(path, archive, xml_path or "", survey, data)
+                apply_scales(data)
                 sheets.append(data)
         finally:
             workbook.close()
@@ -197,7 +199,7 @@ class _Survey:
 
 
 def _survey_sheet(
-    archive: zipfile.ZipFile, xml_path: str, sheet: str, percent_styles: set[int], data: SheetData
+    archive: zipfile.ZipFile, xml_path: str, sheet: str, styles: NumberStyles, data: SheetData
 ) -> _Survey:
     """Count the cells and find the used range of one sheet, streamed, with the cell facts.
 
@@ -209,15 +211,16 @@ def _survey_sheet(
         if info.file_size > MAX_SHEET_XML_BYTES:
             raise _too_large(sheet, f"解压后超过 {MAX_SHEET_XML_BYTES >> 30} GB")
         with archive.open(info) as handle:
-            survey = _survey_with_references(_segments(handle), sheet, percent_styles, data)
+            survey = _survey_with_references(_segments(handle), sheet, styles, data)
         if survey.refless:
             data.percent_cells.clear()
+            data.scaled_cells.clear()
             data.formula_cells.clear()
             data.error_cells.clear()
             data.hidden_cols.clear()
             data.hidden_rows.clear()
             with archive.open(info) as handle:
-                survey = _survey_without_references(handle, sheet, percent_styles, data)
+                survey = _survey_without_references(handle, sheet, styles, data)
     except _TextRunTooLong:
         raise _too_large(sheet, _TEXT_RUN_WORDS) from None
     except (zipfile.BadZipFile, EOFError, OSError, ElementTree.ParseError) as exc:
@@ -284,14 +287,14 @@ def _beyond(max_col: int, max_row: int) -> re.Pattern[bytes]:
 
 
 def _survey_with_references(
-    segments: Iterator[bytes], sheet: str, percent_styles: set[int], data: SheetData
+    segments: Iterator[bytes], sheet: str, styles: NumberStyles, data: SheetData
 ) -> _Survey:
     """Survey of a sheet whose cells all carry r="A1" references (else marked refless)."""
     survey = _Survey()
-    percent = None
-    if percent_styles:
-        alternatives = b"|".join(str(i).encode() for i in sorted(percent_styles))
-        percent = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + alternatives + rb')"')
+    styled = None
+    if styles:
+        alternatives = b"|".join(str(i).encode() for i in sorted(styles))
+        styled = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(' + alternatives + rb')"')
     in_header = True
     for xml in segments:
         if in_header:
@@ -327,7 +330,7 @@ def _survey_with_references(
             row = max(row, int(ref.group(2)) - 1)
         survey.max_col, survey.max_row = col, row
         survey.check_extent(sheet)
-        _scan_cell_facts(xml, percent, data)
+        _scan_cell_facts(xml, styled, styles, data)
         if b'hidden="' in xml:
             for match in _HIDDEN_ROW.finditer(xml):
                 number = _ROW_NUMBER.search(match.group(0))
@@ -345,11 +348,15 @@ def _scan_hidden_columns(xml: bytes, end: int, data: SheetData) -> None:
             data.hidden_cols.update(range(low - 1, min(high, MAX_COLUMNS)))
 
 
-def _scan_cell_facts(xml: bytes, percent: re.Pattern[bytes] | None, data: SheetData) -> None:
-    """Percent-formatted cells, error cells and formulas without cached values of a segment."""
-    if percent is not None:
-        for match in percent.finditer(xml):
-            data.percent_cells.add((int(match.group(2)) - 1, column_index(match.group(1))))
+def _scan_cell_facts(
+    xml: bytes, styled: re.Pattern[bytes] | None, styles: NumberStyles, data: SheetData
+) -> None:
+    """Percent- and scale-formatted cells, error cells and formulas without cached values of
+    a segment."""
+    if styled is not None:
+        for match in styled.finditer(xml):
+            _note_style(data, (int(match.group(2)) - 1, column_index(match.group(1))),
+                        styles[int(match.group(3))])  # fmt: skip
     if b't="e"' in xml:
         for match in _ERROR_CELL.finditer(xml):
             key = (int(match.group(2)) - 1, column_index(match.group(1)))
@@ -370,7 +377,7 @@ _LOOSE_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
 def _survey_without_references(
-    handle: IO[bytes], sheet: str, percent_styles: set[int], data: SheetData
+    handle: IO[bytes], sheet: str, styles: NumberStyles, data: SheetData
 ) -> _Survey:
     """Survey of sheet XML whose cells lack r attributes (positions counted), streamed."""
     survey = _Survey(refless=True)
@@ -409,8 +416,8 @@ def _survey_without_references(
             survey.max_col = max(survey.max_col, col_index)
             survey.check_extent(sheet)
             style = elem.get("s")
-            if style is not None and style.isdigit() and int(style) in percent_styles:
-                data.percent_cells.add((row_index, col_index))
+            if style is not None and style.isdigit() and int(style) in styles:
+                _note_style(data, (row_index, col_index), styles[int(style)])
             value = elem.find(f"{_NS_MAIN}v")
             if elem.get("t") == "e":
                 data.error_cells[(row_index, col_index)] = (
@@ -524,28 +531,44 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _xlsx_percent_styles(archive: zipfile.ZipFile) -> set[int]:
-    """Indexes of cell styles (cellXfs) whose number format shows a percent."""
+# A cell style's number format that matters to reading: PERCENT, or the Scale it shows by.
+NumberStyles = dict[int, Scale | str]
+PERCENT = "percent"
+
+
+def _note_style(data: SheetData, cell: tuple[int, int], style: Scale | str) -> None:
+    if style == PERCENT:
+        data.percent_cells.add(cell)
+    else:
+        data.scaled_cells[cell] = style
+
+
+def _number_style(code: str) -> Scale | str | None:
+    if "%" in re.sub(r'"[^"]*"|\\.', "", code):
+        return PERCENT
+    return format_scale(code)
+
+
+def _xlsx_number_styles(archive: zipfile.ZipFile) -> NumberStyles:
+    """Cell styles (cellXfs indexes) whose number format shows a percent or a scaled number."""
     try:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
     except KeyError:
-        return set()
-    percent_formats = set(_BUILTIN_PERCENT_FORMATS)
+        return {}
+    formats: dict[int, Scale | str] = dict.fromkeys(_BUILTIN_PERCENT_FORMATS, PERCENT)
     for fmt in styles.iter(f"{_NS_MAIN}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
-        if "%" in code:
-            percent_formats.add(int(fmt.get("numFmtId", "-1")))
+        style = _number_style(fmt.get("formatCode", ""))
+        if style is not None:
+            formats[int(fmt.get("numFmtId", "-1"))] = style
     cell_xfs = styles.find(f"{_NS_MAIN}cellXfs")
     if cell_xfs is None:
-        return set()
-    return {
-        index
-        for index, xf in enumerate(cell_xfs.iter(f"{_NS_MAIN}xf"))
-        if int(xf.get("numFmtId", "0")) in percent_formats
-    }
-
-
-# ---- xls: xlrd keeps formats and merged cells -------------------------------------------------
+        return {}
+    found: NumberStyles = {}
+    for index, xf in enumerate(cell_xfs.iter(f"{_NS_MAIN}xf")):
+        style = formats.get(int(xf.get("numFmtId", "0")))
+        if style is not None:
+            found[index] = style
+    return found
 
 
 def _read_xls(path: Path) -> list[SheetData]:
@@ -565,16 +588,17 @@ def _read_xls(path: Path) -> list[SheetData]:
     except Exception as exc:
         raise damaged("旧版 Excel 工作簿（.xls）", exc) from None
     try:
-        percent_xf = set()
+        number_xf: NumberStyles = {}
         for index, xf in enumerate(book.xf_list):
             fmt = book.format_map.get(xf.format_key)
-            if fmt is not None and "%" in re.sub(r'"[^"]*"|\\.', "", fmt.format_str or ""):
-                percent_xf.add(index)
+            style = _number_style(fmt.format_str or "") if fmt is not None else None
+            if style is not None:
+                number_xf[index] = style
         sheets = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
             rows: list[list[Any]] = []
-            percent_cells: set[tuple[int, int]] = set()
+            data = SheetData(name=sheet.name, rows=rows)
             error_cells: dict[tuple[int, int], str] = {}
             cells = 0
             for r in range(sheet.nrows):
@@ -599,24 +623,17 @@ def _read_xls(path: Path) -> list[SheetData]:
                         error_cells[(r, c)] = xlrd.error_text_from_code.get(cell.value, "#ERROR")
                     else:
                         value = cell.value
-                    if ctype == xlrd.XL_CELL_NUMBER and cell.xf_index in percent_xf:
-                        percent_cells.add((r, c))
+                    if ctype == xlrd.XL_CELL_NUMBER and cell.xf_index in number_xf:
+                        _note_style(data, (r, c), number_xf[cell.xf_index])
                     row.append(value)
                 rows.append(row)
-            hidden_cols = {c for c, info in sheet.colinfo_map.items() if info.hidden}
-            hidden_rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden}
-            sheets.append(
-                SheetData(
-                    name=sheet.name,
-                    rows=rows,
-                    merged=[(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells],
-                    percent_cells=percent_cells,
-                    error_cells=error_cells,
-                    hidden_cols=hidden_cols,
-                    hidden_rows=hidden_rows,
-                    hidden=bool(sheet.visibility),
-                )
-            )
+            data.merged = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells]
+            data.error_cells = error_cells
+            data.hidden_cols = {c for c, info in sheet.colinfo_map.items() if info.hidden}
+            data.hidden_rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden}
+            data.hidden = bool(sheet.visibility)
+            apply_scales(data)
+            sheets.append(data)
             book.unload_sheet(index)
         return sheets
     except FileProblem:
