@@ -81,3 +81,13 @@ def test_round_details_of_chosen_applicants_and_errors(service, tmp_path):
             seen.append(detail)
     assert len(seen) == 4
     assert list(service.round_details(ROUND, [])) == []
+
+
+def test_one_applicants_row_is_its_row_in_the_table_rank_and_ties_included(service, tmp_path):
+    """applicant_detail reads one applicant, not the round, yet its row (rank among tied
+    scores included) is the table's."""
+    _reviewed_round(service, tmp_path)
+    rows = service.list_applicants(ROUND)
+    ranks = [r.rank for r in rows if r.rank is not None]
+    assert len(ranks) > len(set(ranks)), "the round should hold tied scores"
+    assert [service.applicant_detail(ROUND, r.uscc).row for r in rows] == rows

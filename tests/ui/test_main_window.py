@@ -317,7 +317,9 @@ def test_messages_clear_when_changing_applicant(qtbot, window, service, sample_j
         review.save_decision()
     assert "已保存" in review.message.text()
     window.select_applicant(first.uscc)
-    qtbot.waitUntil(lambda: review.state.uscc == first.uscc, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: review.state is not None and review.state.uscc == first.uscc, timeout=TIMEOUT
+    )
     # The 推荐 chosen but refused on the first is kept as a draft, and said to be one.
     assert review.message.text() == "已恢复此前输入但未保存的决定与意见，请保存（Ctrl+S）"
     assert review.decision_combo.currentData() == "recommend"
@@ -338,6 +340,36 @@ def test_a_late_save_does_not_replace_the_applicant_on_screen(qtbot, window, ser
     qtbot.wait(50)
     assert review.state.uscc == rows[1].uscc
     assert rows[1].name in review.header.text()
+
+
+def test_the_last_applicant_is_never_left_to_act_on_while_the_next_is_read(
+    qtbot, window, service, sample_json, monkeypatch
+):
+    """Moving to another row blanks the review pane at once (nothing to confirm or decide on
+    the last applicant); rows passed over quickly are not read; the row reached is shown."""
+    _open_round_with_sample(qtbot, window, sample_json).close()
+    rows = service.list_applicants(ROUND)
+    _select(qtbot, window, rows[0].uscc)
+    release = threading.Event()
+    read: list[str] = []
+    real = service.applicant_detail
+
+    def slow(round_name, uscc):
+        read.append(uscc)
+        release.wait(10)
+        return real(round_name, uscc)
+
+    monkeypatch.setattr(service, "applicant_detail", slow)
+    for row in rows[1:6]:
+        window.select_applicant(row.uscc)
+        assert window.review.state is None and not window.review.isEnabled()
+        assert window.detail.title.text() == f"正在读取 {row.name} ……"
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT,
+                          check_params_cb=lambda d: d.row.uscc == rows[5].uscc):  # fmt: skip
+        release.set()
+    assert window.review.state.uscc == rows[5].uscc and rows[5].name in window.review.header.text()
+    window.runner.wait(5000)
+    assert len(read) < 5, read  # the rows passed over were mostly never read
 
 
 # ---------------------------------------------------------------------- keyboard

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -102,7 +103,7 @@ class Listing:
             except ValueError as exc:  # its evaluation result's JSON text damaged
                 raise_damaged_result(session, Applicant.id == applicant.id, exc)
                 raise
-            row = next(r for r in table_rows(session, round_row.id) if r.uscc == uscc)
+            [row] = table_rows(session, round_row.id, applicant.id)
             return ApplicantDetail(
                 row=row,
                 applicant=version_applicant(applicant, version),
@@ -286,9 +287,37 @@ class Listing:
         )
 
 
-def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
+def _ranks(connection: Any, round_id: int, records: Sequence[Any], one: bool) -> dict[float, int]:
+    """The rank of each score among the round's (ties share the first place): from the rows
+    at hand when they are the whole round, else counted in the database."""
+    if not one:
+        first_place: dict[float, int] = {}
+        scores = sorted((r[13] for r in records if r[13] is not None), reverse=True)
+        for index, value in enumerate(scores, start=1):
+            first_place.setdefault(value, index)
+        return first_place
+    return {
+        r[13]: 1
+        + connection.execute(
+            select(func.count())
+            .select_from(Applicant)
+            .join(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
+            .where(Applicant.round_id == round_id, Evaluation.score_sort > r[13])
+        ).scalar_one()
+        for r in records
+        if r[13] is not None
+    }
+
+
+def table_rows(
+    session: Session, round_id: int, applicant_id: int | None = None
+) -> list[ApplicantRow]:
     """Every applicant of a round as a line of the round table (latest evaluation, review
-    state and rank)."""
+    state and rank); only the applicant ``applicant_id`` when given (its rank still among the
+    whole round), at the cost of one applicant, not of the round."""
+    chosen = Applicant.round_id == round_id
+    if applicant_id is not None:
+        chosen &= Applicant.id == applicant_id
     # Core execution on the session's connection (plain tuples, no ORM identity map), and
     # only narrow columns: this is the GUI's table query.
     connection = session.connection()
@@ -322,7 +351,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
         .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
         .outerjoin(Review, Review.applicant_id == Applicant.id)
-        .where(Applicant.round_id == round_id)
+        .where(chosen)
     ).all()
     acked: dict[int, set[str]] = defaultdict(set)
     reviewed: set[int] = set()
@@ -330,7 +359,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
         select(Review.applicant_id, ReviewItem.kind, ReviewItem.target)
         .join(Review, Review.id == ReviewItem.review_id)
         .join(Applicant, Applicant.id == Review.applicant_id)
-        .where(Applicant.round_id == round_id)
+        .where(chosen)
     ):
         reviewed.add(owner)
         if kind == "warning":
@@ -338,7 +367,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
     # Only versions with warnings need their issues read.
     open_warnings: dict[int, int] = {}
     if any(r[4] for r in records):
-        warned = (Applicant.round_id == round_id) & (ApplicantVersion.warnings > 0)
+        warned = chosen & (ApplicantVersion.warnings > 0)
         try:
             for owner, issues in connection.execute(
                 select(Applicant.id, ApplicantVersion.issues)
@@ -354,10 +383,7 @@ def table_rows(session: Session, round_id: int) -> list[ApplicantRow]:
         except ValueError as exc:  # a JSON text the driver could not decode, nobody knows whose
             raise_damaged_version(session, warned, exc)
             raise
-    scores = sorted((r[13] for r in records if r[13] is not None), reverse=True)
-    first_place: dict[float, int] = {}
-    for index, value in enumerate(scores, start=1):
-        first_place.setdefault(value, index)
+    first_place = _ranks(connection, round_id, records, applicant_id is not None)
     rows = []
     for (
         applicant_id, uscc, name, number, _, version_at, province, city, county,

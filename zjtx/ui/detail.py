@@ -160,6 +160,11 @@ class DetailPane(QWidget):
         self.history.setRowCount(0)
         self.versions.setRowCount(0)
 
+    def show_loading(self, name: str) -> None:
+        """Empty, naming the applicant being read (the last one's figures never linger)."""
+        self.clear()
+        self.title.setText(f"正在读取 {name} ……")
+
     def show_detail(self, detail: ApplicantDetail, history: Sequence[Any] = ()) -> None:
         self.detail = detail
         row = detail.row

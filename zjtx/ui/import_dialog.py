@@ -72,7 +72,7 @@ INPUT_SUFFIXES = (".xlsx", ".xls", ".csv", ".json", ".docx")
 # Word 97-2003 (.doc) and WPS (.wps) files are listed so that choosing one says how to convert.
 IMPORT_FILE_FILTER = (
     "申报文件 (*.xlsx *.xlsm *.xls *.et *.ett *.csv *.txt *.json *.docx *.docm *.doc *.wps);;"
-    "所有文件 (*)"
+    "旧版 Word / WPS 文档（真正的旧格式须先另存为 .docx） (*.doc *.wps);;所有文件 (*)"
 )
 TEMPLATE_TITLES = {"roster": "申报名单模板", "form": "申报表模板"}
 # The readings a workbook can be switched between, as the reading combo lists them.

@@ -50,7 +50,7 @@ from zjtx.ui.rescore import check_rulebook_update, with_rulebook_update
 from zjtx.ui.review import ReviewPane
 from zjtx.ui.rounds import RoundsMixin
 from zjtx.ui.settings import AppSettings
-from zjtx.ui.tasks import TaskRunner
+from zjtx.ui.tasks import Task, TaskRunner
 from zjtx.ui.welcome import WelcomePage
 from zjtx.ui.window_dialogs import DialogsMixin
 
@@ -109,6 +109,7 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.rescore_box: QMessageBox | None = None
         self._pending_select: str | None = None
         self._detail_request = 0
+        self._detail_task: Task | None = None
         self._closing_confirmed = False
         self._loading_rows = False
         self._rows_failed: str | None = None  # why the open round's table could not be read
@@ -631,18 +632,30 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
             return
         self._detail_request += 1
         request = self._detail_request
+        shown = self.review.state
+        if shown is None or shown.uscc != uscc:
+            # Until this applicant is read, nothing of the last one stays on screen to be
+            # confirmed or decided by mistake (a large round takes a moment per read).
+            self.review.show_state(None)
+            position = self.model.position_of(uscc)
+            shown_name = self.model.row_at(position).name if position is not None else uscc
+            self.detail.show_loading(shown_name)
+        if self._detail_task is not None:
+            self._detail_task.cancel()  # a read not yet started for a row left behind is skipped
 
-        def loaded(result: tuple[ApplicantDetail, list[Any]]) -> None:
-            if request != self._detail_request:
+        def loaded(result: tuple[ApplicantDetail, list[Any]] | None) -> None:
+            if result is None or request != self._detail_request:
                 return  # the evaluator has moved on to another row
             detail, history = result
             self.detail.show_detail(detail, history)
             self.review.show_state(detail.review)
             self.detail_loaded.emit(detail)
 
-        self.runner.start(lambda p, c: _detail_and_history(service, name, uscc),
-                          name="读取企业详情", on_success=loaded,
-                          on_failure=self.show_error)  # fmt: skip
+        def work(_progress: Any, cancel: Any) -> tuple[ApplicantDetail, list[Any]] | None:
+            return None if cancel() else _detail_and_history(service, name, uscc)
+
+        self._detail_task = self.runner.start(work, name="读取企业详情", on_success=loaded,
+                                              on_failure=self.show_error)  # fmt: skip
 
     def _review_saved(self, state: ReviewState) -> None:
         self.message.emit(f"已保存 {state.name} 的评审（第 {state.version} 版）")
