@@ -131,6 +131,21 @@ def test_recommend_requires_open_items_closed(service):
     assert (row.decision, row.review_status, row.open_warnings) == ("recommend", "decided", 0)
 
 
+def test_placeholders_typed_in_one_opinion_are_filled_as_a_batch_fills_them(service):
+    """{企业名称} and {待人工确认条目} in one applicant's opinion (as the README's batch example
+    writes them) are filled; braces that name no placeholder stay as typed."""
+    state = service.decide(
+        ROUND,
+        A,
+        "return",
+        "{企业名称}：请补充{待人工确认条目}的证明材料{见附件}",
+        evaluator="李组长",
+    )
+    assert state.opinion == f"{state.name}：请补充T-JUDGE 主导产品属于重点领域的证明材料{{见附件}}"
+    history = service.history(ROUND, A)
+    assert history[-1].after["opinion"] == state.opinion
+
+
 def test_acknowledging_refuses_codes_the_registry_does_not_hold_as_warnings(service):
     """An unregistered code, a misspelt one and an error code cannot be acknowledged, in Chinese;
     nothing is saved."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +95,18 @@ def placeholder_values(state: ReviewState) -> dict[str, str]:
         "待人工确认条目": _criteria_text(criteria, manual),
         "待定条目": _criteria_text(criteria, unknown, manual),
     }
+
+
+_KNOWN_PLACEHOLDER = re.compile(r"\{(" + "|".join(map(re.escape, OPINION_PLACEHOLDERS)) + r")\}")
+
+
+def fill_typed_placeholders(text: str, state: ReviewState) -> str:
+    """An opinion typed for one applicant, its placeholders of the batch templates
+    ({企业名称}, {未满足条目}) filled as a batch fills them; other braces stay as typed."""
+    if "{" not in text:
+        return text
+    values = placeholder_values(state)
+    return _KNOWN_PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 
 def fill_opinion(template: str, state: ReviewState) -> str:

@@ -22,6 +22,7 @@ from zjtx.store import audit, codec
 from zjtx.store.batch_opinions import (
     BatchItem,
     BatchResult,
+    fill_typed_placeholders,
     placeholder_values,
     template_placeholders,
 )
@@ -144,6 +145,12 @@ class Reviews:
                 if expected_version is not None and expected_version != current_version:
                     raise _Stale(expected_version)
                 seen_version = current_version
+                if opinion and batch is None and "{" in opinion:
+                    # 不予推荐：{未满足条目} typed for one applicant reads as a batch's would,
+                    # never with its braces on the 推荐汇总表.
+                    state = review_state_of(session, self.evaluations, round_row, applicant)
+                    opinion = fill_typed_placeholders(opinion, state)
+                    check_text("评审意见", opinion, REVIEW_TEXT_LIMIT)
                 self._change_review(
                     session,
                     round_row,
