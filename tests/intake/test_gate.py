@@ -66,19 +66,29 @@ def test_duplicate_code_names_both_rows(tmp_path):
 
 
 def test_duplicate_across_files_in_one_batch(tmp_path):
-    """A code in two files of the same batch blocks both, naming the other file."""
+    """A code in two files of the same batch with other data blocks both, naming the other
+    file; with the same data (a file downloaded twice) it is read once, the copy noted and
+    counted as skipped."""
     first = write_xlsx(tmp_path / "a.xlsx", [HEAD, ["甲公司", CODE_A]])
-    second = write_xlsx(tmp_path / "b.xlsx", [HEAD, ["甲公司", CODE_A]])
+    second = write_xlsx(tmp_path / "b.xlsx", [HEAD, ["甲公司（更正）", CODE_A]])
     result = read(first, second)
     assert [(i.file, i.code) for i in result.issues] == [
         ("a.xlsx", "uscc-duplicate"),
         ("b.xlsx", "uscc-duplicate"),
     ]
     assert "b.xlsx" in result.issues[0].message
+    copy = write_xlsx(tmp_path / "a (1).xlsx", [HEAD, ["甲公司", CODE_A]])
+    result = read(first, copy)
+    assert [a.uscc for a in result.applicants] == [CODE_A]
+    assert [(i.file, i.code, str(i.severity)) for i in result.issues] == [
+        ("a (1).xlsx", "uscc-duplicate-same", "info")
+    ]
+    assert "与 a.xlsx · 名单 · B2 的数据完全相同：已跳过这一处" in result.issues[0].message
+    assert [(f.rows_imported, f.rows_blank) for f in result.files] == [(1, 0), (0, 1)]
 
 
 def test_a_duplicate_says_whether_the_two_rows_carry_the_same_data(tmp_path):
-    """A code repeated with the same data says either copy may go; repeated with other data
+    """A code repeated with the same data is read once; repeated with other data
     (a corrected file beside the original) it names the fields that differ, so the evaluator
     knows which file to keep is a question of fact."""
     head = [*HEAD, "2025年营业收入（万元）", "2025年研发费用（万元）"]
@@ -88,8 +98,10 @@ def test_a_duplicate_says_whether_the_two_rows_carry_the_same_data(tmp_path):
     second = write_xlsx(
         tmp_path / "b.xlsx", [head, ["甲公司", CODE_A, 100, 5], ["乙公司", CODE_B, 90, 4]]
     )
-    said = {(i.file, i.uscc): i.message for i in read(first, second).issues}
-    assert "两处数据相同：保留其中一处即可" in said[("a.xlsx", CODE_A)]
+    result = read(first, second)
+    said = {(i.file, i.uscc): i.message for i in result.issues}
+    assert "数据完全相同：已跳过这一处" in said[("b.xlsx", CODE_A)]
+    assert ("a.xlsx", CODE_A) not in said and CODE_A in [a.uscc for a in result.applicants]
     assert (
         "两处数据不同（上年度营业收入）：请核实哪一处准确，删除其余的" in said[("b.xlsx", CODE_B)]
     )

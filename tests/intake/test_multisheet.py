@@ -119,7 +119,8 @@ def test_workbook_of_rosters_is_many_applicants(tmp_path):
 def test_summary_sheet_repeating_the_others_is_read_once(tmp_path, summary_first):
     """A 汇总 sheet that repeats the district sheets row for row, value for value, is not read
     twice: each enterprise is imported once and a note names the sheet passed over. A row
-    that differs anywhere keeps its sheet, and its copies are blocked as duplicates."""
+    that differs anywhere keeps its sheet; its copies that differ are blocked as duplicates,
+    those the same are read once."""
     districts = [
         roster_sheet("江宁区", [[1, "甲公司", CODE_A, 1000], [2, "乙公司", CODE_B, 2000]]),
         roster_sheet("鼓楼区", [[1, "丙公司", CODE_C, 3000]]),
@@ -146,16 +147,14 @@ def test_summary_sheet_repeating_the_others_is_read_once(tmp_path, summary_first
     )
     result = read(write_book(tmp_path / "名单2.xlsx", [*districts, total]))
     # 汇总 differs in 乙's revenue: it is kept, and so is 江宁区; 鼓楼区 repeats 汇总 exactly.
-    assert [a.uscc for a in result.applicants] == [CODE_C]
+    # 甲, the same on both, is read once; 乙, different, is blocked on both.
+    assert sorted(a.uscc for a in result.applicants) == sorted([CODE_A, CODE_C])
     notes = [i.message for i in result.issues if i.code == "sheet-repeats-others"]
     assert len(notes) == 1 and "工作表“鼓楼区”的 1 家企业与工作表“汇总”中的完全相同" in notes[0]
     duplicates = [(i.sheet, i.cell) for i in result.issues if i.code == "uscc-duplicate"]
-    assert sorted(duplicates) == [
-        ("汇总", "C2"),
-        ("汇总", "C3"),
-        ("江宁区", "C2"),
-        ("江宁区", "C3"),
-    ]
+    assert sorted(duplicates) == [("汇总", "C3"), ("江宁区", "C3")]
+    same = [(i.sheet, i.cell) for i in result.issues if i.code == "uscc-duplicate-same"]
+    assert same == [("汇总", "C2")]
 
 
 def test_a_sheet_with_a_value_that_could_not_be_read_is_no_repeat(tmp_path):

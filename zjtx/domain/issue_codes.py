@@ -200,7 +200,13 @@ _CODES = (
     ),
     IssueCode("uscc-tidied", N, "信用代码已整理", "代码后的括号说明或分隔符已去掉。"),
     IssueCode("uscc-lowercase", N, "信用代码含小写字母", "代码中的小写字母已按大写读取。"),
-    IssueCode("uscc-duplicate", E, "信用代码重复", "同一统一社会信用代码出现在多行。"),
+    IssueCode("uscc-duplicate", E, "信用代码重复", "同一统一社会信用代码出现在多行，数据不同。"),
+    IssueCode(
+        "uscc-duplicate-same",
+        N,
+        "重复且数据相同",
+        "同一企业的数据完全相同地出现在多处，只导入第一处。",
+    ),
     # Consistency between values.
     IssueCode(
         "main-revenue-exceeds-revenue", E, "主营收入大于营业收入", "主营业务收入不应超过营业收入。"

@@ -434,29 +434,43 @@ def computed_ratio(values: dict[str, object], ratio: str, year: int) -> Decimal 
     return None
 
 
-def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> None:
-    """The same 统一社会信用代码 twice in a batch: an error on every row, naming the others and
-    whether they carry the same data (either may go) or which fields differ (a corrected copy
-    beside the original: which to keep is a question of fact)."""
+def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> set[int]:
+    """The same 统一社会信用代码 twice in a batch. Copies carrying the same data (a row pasted
+    twice, a file downloaded twice) are read once: the first copy is kept, the others are
+    noted and returned (their ids) to be left out. Copies that differ are an error on every
+    one, naming the others and the fields that differ (a corrected copy beside the original:
+    which to keep is a question of fact)."""
     by_code: dict[str, list[Record]] = {}
     for record in records:
         code = record.values.get("uscc")
         if code:
             by_code.setdefault(code, []).append(record)
+    left_out: set[int] = set()
     for code, group in by_code.items():
         if len(group) < 2:
             continue
         keys = set().union(*(r.values.keys() for r in group))
         first = group[0].values
         differ = [k for k in keys if any(r.values.get(k) != first.get(k) for r in group)]
-        if differ:
-            labels = sorted(
-                (catalogue.get(k).relative_label() if k in catalogue else k) for k in differ
-            )
-            shown = "、".join(labels[:3]) + (f"等 {len(labels)} 项" if len(labels) > 3 else "")
-            advice = f"{_copies(group)}数据不同（{shown}）：请核实哪一处准确，删除其余的"
-        else:
-            advice = f"{_copies(group)}数据相同：保留其中一处即可"
+        if not differ:
+            kept = next((r for r in group if not r.blocked), group[0])
+            for record in group:
+                if record is kept:
+                    continue
+                left_out.add(id(record))
+                record.add(
+                    "uscc-duplicate-same",
+                    Severity.INFO,
+                    f"统一社会信用代码“{code}”与 {_where(kept)} 的数据完全相同：已跳过这一处，"
+                    "只导入那一处",
+                    field_key="uscc",
+                )
+            continue
+        labels = sorted(
+            (catalogue.get(k).relative_label() if k in catalogue else k) for k in differ
+        )
+        shown = "、".join(labels[:3]) + (f"等 {len(labels)} 项" if len(labels) > 3 else "")
+        advice = f"{_copies(group)}数据不同（{shown}）：请核实哪一处准确，删除其余的"
         for record in group:
             others = "；".join(_where(other) for other in group if other is not record)
             record.add(
@@ -465,6 +479,7 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> No
                 f"统一社会信用代码“{code}”在本批次中重复出现（另见 {others}），{advice}",
                 field_key="uscc",
             )
+    return left_out
 
 
 def _copies(group: list[Record]) -> str:

@@ -210,11 +210,13 @@ def read_applicants(
     all_records = [record for _, records in per_file for record in records]
     for record in all_records:
         check_record(record, catalogue)
-    check_duplicates(all_records, catalogue)
+    left_out = check_duplicates(all_records, catalogue)
     for file_result, records in per_file:
         for record in records:
             file_result.issues.extend(record.issues)
-            if record.blocked:
+            if id(record) in left_out:  # the same data as a copy read elsewhere
+                file_result.rows_blank += 1
+            elif record.blocked:
                 file_result.rows_blocked += 1
                 file_result.blocked_applicants.append(record.applicant())
             else:
