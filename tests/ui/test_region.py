@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from PySide6.QtCore import Qt
 
@@ -84,7 +85,13 @@ def test_region_filter_in_the_window(qtbot, window, service, sample_json, tmp_pa
     combo.setCurrentIndex(combo.findData("浙江省/杭州市"))
     assert window.proxy.rowCount() == 2
     assert all(window.proxy.index(i, 0).data(ROW_ROLE).city == "杭州市" for i in range(2))
-    assert "显示 2 / 30 家" in window.count_label.text()
+    assert "显示 2 / 30 家（筛选出的）" in window.count_label.text()
+    # The verdict counts are of the two shown, not of the round.
+    shown = [window.proxy.index(i, 0).data(ROW_ROLE) for i in range(2)]
+    counts = window.count_label.toolTip()
+    assert f"已决定 {sum(1 for r in shown if r.decision)}" in counts
+    assert f"符合 {sum(1 for r in shown if r.verdict == 'qualified')}，" in counts
+    assert sum(int(n) for n in re.findall(r"(?:符合|待定|不符合) (\d+)", counts)) == 2
     # Jumping to an applicant elsewhere clears the filter that hides it.
     other = next(r for r in service.list_applicants(ROUND) if r.province == "山东省")
     with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):

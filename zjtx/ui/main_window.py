@@ -548,20 +548,32 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
             self.table.setColumnHidden(column, not scored)
 
     def _update_counts(self) -> None:
-        rows = self.model.rows()
+        """How many rows are shown, and the verdicts and decisions of those shown (of the
+        whole round when no filter is set)."""
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        rows = (
+            self.model.rows()
+            if shown == total
+            else [self.proxy.data(self.proxy.index(r, 0), ROW_ROLE) for r in range(shown)]
+        )
         verdicts = Counter(r.verdict for r in rows)
         decided = sum(1 for r in rows if r.decision)
+        of = "" if shown == total else "（筛选出的）"
+        counts = (
+            ("#1b7f3b", "符合", verdicts.get("qualified", 0)),
+            ("#b26a00", "待定", verdicts.get("pending", 0)),
+            ("#c62828", "不符合", verdicts.get("not_qualified", 0)),
+        )
         self.count_label.setText(
-            f"显示 {self.proxy.rowCount()} / {len(rows)} 家　"
-            f"<span style='color:#1b7f3b'>符合 {verdicts.get('qualified', 0)}</span>　"
-            f"<span style='color:#b26a00'>待定 {verdicts.get('pending', 0)}</span>　"
-            f"<span style='color:#c62828'>不符合 {verdicts.get('not_qualified', 0)}</span>　"
-            f"已决定 {decided}"
+            f"显示 {shown} / {total} 家{of}　"
+            + "　".join(f"<span style='color:{c}'>{label} {n}</span>" for c, label, n in counts)
+            + f"　已决定 {decided}"
         )
         self.count_label.setToolTip(
-            f"显示 {self.proxy.rowCount()} / {len(rows)} 家；符合 {verdicts.get('qualified', 0)}，"
-            f"待定 {verdicts.get('pending', 0)}，不符合 {verdicts.get('not_qualified', 0)}，"
-            f"已决定 {decided}"
+            f"显示 {shown} / {total} 家{of}；"
+            + "，".join(f"{label} {n}" for _c, label, n in counts)
+            + f"，已决定 {decided}"
         )
 
     def focus_search(self) -> None:
