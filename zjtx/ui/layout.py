@@ -74,7 +74,7 @@ class LayoutMixin:
         rounds = self.rounds_box.minimumWidth() + (40 if width >= 1500 else 0)
         review = 390 if width >= 1500 else 320
         self.splitter.setSizes([rounds, width - rounds - review, review])
-        detail = max(int(height * 0.6), 360)
+        detail = max(int(height * 0.42), 300)
         self.centre.setSizes([height - detail, detail])
 
     def reset_layout(self) -> None:
