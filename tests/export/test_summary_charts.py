@@ -61,3 +61,17 @@ def test_statistics_charts_are_printed_on_their_own_page(statistics, tmp_path):
                      "地区（家）", "宁波市", "杭州市", "C35专用设备制造业"):  # fmt: skip
         assert expected in charts, expected
     assert all(font_report(path).values())
+
+
+def test_a_chart_of_many_places_sums_the_rest_in_one_bar():
+    """Beyond the bars a chart has room for, the rest are one bar 其他 N 个地区, so the bars
+    add up to every applicant (five cities of 广东 were left off without a word)."""
+    from zjtx.export.summary_pdf import REGIONS_CHARTED, charted
+
+    lines = [CountLine(f"城市{n}", 100 - n) for n in range(17)]
+    shown = charted(lines, "地区")
+    assert len(shown) == REGIONS_CHARTED
+    assert shown[:-1] == lines[: REGIONS_CHARTED - 1]
+    assert shown[-1] == CountLine("其他 6 个地区", sum(line.count for line in lines[11:]))
+    assert sum(line.count for line in shown) == sum(line.count for line in lines)
+    assert charted(lines[:12], "地区") == lines[:12]

@@ -86,3 +86,26 @@ def test_clicking_verdict_and_region_bars_sets_the_filters(qtbot, window, servic
     assert window.verdict_filter.currentData() == ""  # one bar at a time
     assert window.region_filter.currentData() == province
     assert len(_shown_usccs(window)) == page.region_chart.counts[0]
+
+
+def test_a_national_round_charts_every_province(qtbot, window, service, sample_json, tmp_path):
+    """Applicants of 15 provinces: the 地区 chart shows 11 and a bar 其他 4 个省份, its bars
+    adding up to the round; a click on 其他 filters nothing."""
+    import json
+
+    data = json.loads(sample_json.read_text(encoding="utf-8"))
+    provinces = ["北京市", "天津市", "河北省", "山西省", "辽宁省", "吉林省", "上海市", "江苏省",
+                 "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省"]  # fmt: skip
+    for n, applicant in enumerate(data):
+        applicant["province"] = provinces[n % len(provinces)]
+        applicant.pop("city", None)
+        applicant.pop("county", None)
+    path = tmp_path / "全国.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    page, rows = _open_round(qtbot, window, service, path)
+    chart = page.region_chart
+    assert len(chart.labels) == 12 and chart.labels[-1] == "其他 4 个省份"
+    assert sum(chart.counts) == len(rows)
+    before = window.proxy.rowCount()
+    page._region_clicked(11)
+    assert window.proxy.rowCount() == before

@@ -138,8 +138,8 @@ def charts_story(statistics: Statistics, width: float) -> list[Flowable]:
                 fill=UNMET_FILL,
             ),
         ]
-    places = statistics.by_region[:REGIONS_CHARTED]
-    industries = statistics.by_industry[:REGIONS_CHARTED]
+    places = charted(statistics.by_region, "地区")
+    industries = charted(statistics.by_industry, "行业")
     story += [
         Spacer(1, 4 * mm),
         _side_by_side(
@@ -154,6 +154,16 @@ def charts_story(statistics: Statistics, width: float) -> list[Flowable]:
 
 
 REGIONS_CHARTED = 12
+
+
+def charted(lines: Sequence[CountLine], what: str) -> list[CountLine]:
+    """The lines a chart has room for: beyond REGIONS_CHARTED, the largest ones and a last
+    bar of the rest (其他 5 个地区), so every applicant is counted on the chart."""
+    if len(lines) <= REGIONS_CHARTED:
+        return list(lines)
+    kept = list(lines[: REGIONS_CHARTED - 1])
+    rest = lines[REGIONS_CHARTED - 1 :]
+    return [*kept, CountLine(f"其他 {len(rest)} 个{what}", sum(line.count for line in rest))]
 
 
 def _side_by_side(flowables: Sequence[Flowable], half: float) -> Table:

@@ -174,8 +174,13 @@ class OverviewPage(QWidget):
         self.score_chart.set_data(
             [b.label for b in overview.score_bins], [b.count for b in overview.score_bins]
         )
-        provinces = list(overview.by_region)[:PROVINCES_SHOWN]
-        self.region_chart.set_data(provinces, [overview.by_region[p] for p in provinces])
+        provinces = list(overview.by_region)
+        counts = [overview.by_region[p] for p in provinces]
+        if len(provinces) > PROVINCES_SHOWN:  # the rest as one bar: every applicant counted
+            rest = len(provinces) - PROVINCES_SHOWN + 1
+            provinces = [*provinces[: PROVINCES_SHOWN - 1], f"其他 {rest} 个省份"]
+            counts = [*counts[: PROVINCES_SHOWN - 1], sum(counts[PROVINCES_SHOWN - 1 :])]
+        self.region_chart.set_data(provinces, counts)
         sections = list(overview.by_industry)
         self.industry_chart.set_data(sections, [overview.by_industry[s] for s in sections])
         self.near_title.setText(
@@ -214,6 +219,8 @@ class OverviewPage(QWidget):
 
     def _region_clicked(self, index: int) -> None:
         assert self.overview is not None
+        if len(self.overview.by_region) > PROVINCES_SHOWN and index >= PROVINCES_SHOWN - 1:
+            return  # 其他: several provinces, no one filter
         province = list(self.overview.by_region)[index]
         code = NO_REGION if province == NO_PLACE else province
         self.window.round_tabs.show_filtered(
