@@ -1,5 +1,6 @@
 """`zjtx report`, `summary`, `publicity` and `results` on real applicant JSON, read back."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -245,6 +246,28 @@ def test_report_of_chosen_applicants_of_a_round(tmp_path, monkeypatch, capsys):
         "91350100MA7E04591R_福州闽精密机械有限公司.pdf",
     ]
     assert "已生成 2 份评审意见表" in capsys.readouterr().out
+
+
+def test_long_outputs_say_what_they_are_doing_in_a_terminal(tmp_path, monkeypatch, capsys):
+    """In a terminal, reading the round counts its applicants and each output says it is
+    being written (a 9,000-applicant round was silent for minutes); piped, nothing extra."""
+    import sys
+
+    _stored_round(tmp_path, monkeypatch)
+    count = len(json.loads(DATA.read_text(encoding="utf-8")))
+    capsys.readouterr()
+    main(["summary", "五月批次", "--out", str(tmp_path / "汇总.pdf")])
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["summary", "五月批次", "--out", str(tmp_path / "汇总.pdf")]) == 0
+    err = capsys.readouterr().err
+    assert f"正在读取并核对企业 {count}/{count}" in err
+    assert f"正在写入推荐汇总表 {tmp_path / '汇总.pdf'}（{count} 家）……" in err
+    assert main(["report", "五月批次", "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"正在排版 {count} 份评审意见表……" in err and f"正在生成评审意见表 {count}/{count}" in err
+    )
 
 
 def test_report_of_scored_files_can_choose_applicants_too(tmp_path, capsys):

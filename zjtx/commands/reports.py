@@ -143,7 +143,9 @@ def _round_outcomes(
             where = f"批次 “{args.inputs[0]}” 中"
             pairs = [(r.uscc, r.name) for r in rows]
             usccs = [rows[i].uscc for i in choose_applicants(pairs, chosen, where, consequence)]
-        info, outcomes = round_outcomes(service, args.inputs[0], usccs)
+        info, outcomes = round_outcomes(
+            service, args.inputs[0], usccs, progress=_progress_printer("正在读取并核对企业")
+        )
     except NotFoundError as exc:
         raise UsageError(
             f"{exc}（“{args.inputs[0]}” 既不是文件或文件夹，也不是已有的批次）"
@@ -260,6 +262,12 @@ def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
+def _stage(text: str) -> None:
+    """What a long command is doing now, on an interactive stderr (a pipe gets results only)."""
+    if sys.stderr.isatty():
+        print(f"{text}……", file=sys.stderr, flush=True)
+
+
 def _progress_printer(label: str):
     interactive = sys.stderr.isatty()
 
@@ -322,6 +330,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("--workers 至少为 1")
     made_at = parse_made_at(args.made_at)
     outcomes = _outcomes(args)
+    _stage(f"正在排版 {len(outcomes)} 份评审意见表")
     reports = build_reports(outcomes, made_at, args.round_name)
     folder = Path(args.out)
     if path_exists(args.out) and not folder.is_dir():
@@ -372,6 +381,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     kind = _output_kind(args.out, (".pdf", ".xlsx"))
     outcomes = _outcomes(args)
+    _stage(f"正在写入推荐汇总表 {args.out}（{len(outcomes)} 家）")
     try:
         summary, pages = write_summary(
             outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name
@@ -391,6 +401,7 @@ def cmd_publicity(args: argparse.Namespace) -> int:
 
     _output_kind(args.out, (".pdf", ".xlsx"))
     outcomes = _outcomes(args)
+    _stage(f"正在写入公示名单 {args.out}（{len(outcomes)} 家）")
     try:
         publicity = write_publicity(
             outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name
@@ -410,6 +421,7 @@ def cmd_results(args: argparse.Namespace) -> int:
 
     _output_kind(args.out, (".xlsx",))
     outcomes = _outcomes(args)
+    _stage(f"正在写入评价结果 {args.out}（{len(outcomes)} 家）")
     try:
         write_results(outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name)
     except OSError as exc:
