@@ -268,6 +268,11 @@ def test_long_outputs_say_what_they_are_doing_in_a_terminal(tmp_path, monkeypatc
     assert (
         f"正在排版 {count} 份评审意见表……" in err and f"正在生成评审意见表 {count}/{count}" in err
     )
+    main(["round", "create", "六月批次", "--tier", "srdi-sme", "--date", "2025-06-01"])
+    capsys.readouterr()
+    main(["round", "import", "六月批次", str(DATA)])
+    err = capsys.readouterr().err
+    assert f"正在保存 applicants.json {count}/{count}" in err
 
 
 def test_report_of_scored_files_can_choose_applicants_too(tmp_path, capsys):

@@ -78,23 +78,6 @@ def _guard(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
     return run
 
 
-def _progress(label: str) -> Callable[[int, int], None]:
-    """Whole percents on an interactive stderr; nothing when piped."""
-    from zjtx.commands.textout import unescaped
-
-    interactive = sys.stderr.isatty()
-    shown: list[int] = []
-
-    def show(done: int, total: int) -> None:
-        percent = 100 * done // total if total else 100
-        if interactive and (not shown or percent != shown[-1]):
-            shown.append(percent)
-            end = "\n" if done >= total else ""
-            print(f"\r{label} {percent}%", end=end, file=unescaped(sys.stderr), flush=True)
-
-    return show
-
-
 @_guard
 def run_show(args: argparse.Namespace) -> int:
     from zjtx.store.engine import current_revision, head_revision, sqlite_backups
@@ -137,13 +120,16 @@ def run_show(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
     from zjtx.commands import path_exists
+    from zjtx.commands.textout import progress_printer
     from zjtx.store.transfer import backup_database
 
     out = Path(args.out)
     if path_exists(args.out) and not out.is_dir() and not args.replace:
         raise UsageError(f"{out} 已存在，未覆盖：请换一个文件名，或加 --replace 覆盖它")
     with _open() as store:
-        report = backup_database(store, out, replace=args.replace, progress=_progress("正在备份"))
+        report = backup_database(
+            store, out, replace=args.replace, progress=progress_printer("正在备份", percent=True)
+        )
     print(f"已备份到 {report.target}：{report.summary()}（用时 {report.seconds:.1f} 秒）")
     print("这是备份时刻的完整数据库；查看它：ZJTX_DATABASE_URL=sqlite:///文件路径 zjtx round list")
     return 0
@@ -151,12 +137,13 @@ def run_backup(args: argparse.Namespace) -> int:
 
 @_guard
 def run_copy(args: argparse.Namespace) -> int:
+    from zjtx.commands.textout import progress_printer
     from zjtx.intake.profiles import ProfileBook
     from zjtx.scoring.installing import installed_lines
     from zjtx.store.transfer import copy_database
 
     with _open() as store:
-        report = copy_database(store, args.url, progress=_progress("正在复制"))
+        report = copy_database(store, args.url, progress=progress_printer("正在复制", percent=True))
         was_sqlite = store.location.sqlite_path is not None
     print(f"已复制到 {report.target}：{report.summary()}（用时 {report.seconds:.1f} 秒）")
     print(

@@ -12,12 +12,12 @@ from zjtx.commands.reports import (
     _add_selection,
     _outcomes,
     _output_kind,
-    _progress_printer,
     add_applicant_choice,
     build_reports,
     parse_made_at,
     print_warning,
 )
+from zjtx.commands.textout import progress_printer
 from zjtx.export.summary import reports_warning
 
 MAX_COPIES = 999  # what a print dialog offers; Qt's copy count is a C int
@@ -81,10 +81,10 @@ def cmd_print(args: argparse.Namespace) -> int:
                 reports,
                 Path(folder),
                 made_at=made_at,
-                progress=_progress_printer("正在生成评审意见表"),
+                progress=progress_printer("正在生成评审意见表"),
             )
             pages = print_pdf_files(
-                result.files, printer, progress=_progress_printer("正在发送到打印机")
+                result.files, printer, progress=progress_printer("正在发送到打印机")
             )
         except (PrintError, OSError) as exc:
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from zjtx.cli import OperationFailed, UsageError
 from zjtx.commands import path_exists
 from zjtx.commands.scoring import score_inputs
-from zjtx.commands.textout import unescaped
+from zjtx.commands.textout import progress_printer, stage
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
 from zjtx.export.sources import catalogue_of, document_number
@@ -144,7 +144,7 @@ def _round_outcomes(
             pairs = [(r.uscc, r.name) for r in rows]
             usccs = [rows[i].uscc for i in choose_applicants(pairs, chosen, where, consequence)]
         info, outcomes = round_outcomes(
-            service, args.inputs[0], usccs, progress=_progress_printer("正在读取并核对企业")
+            service, args.inputs[0], usccs, progress=progress_printer("正在读取并核对企业")
         )
     except NotFoundError as exc:
         raise UsageError(
@@ -262,24 +262,6 @@ def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
-def _stage(text: str) -> None:
-    """What a long command is doing now, on an interactive stderr (a pipe gets results only)."""
-    if sys.stderr.isatty():
-        print(f"{text}……", file=sys.stderr, flush=True)
-
-
-def _progress_printer(label: str):
-    interactive = sys.stderr.isatty()
-
-    def show(done: int, total: int) -> None:
-        if interactive:
-            end = "\n" if done == total else ""
-            # the carriage return is the CLI's own: written past the control-character escaping
-            print(f"\r{label} {done}/{total}", end=end, file=unescaped(sys.stderr), flush=True)
-
-    return show
-
-
 def build_reports(
     outcomes: list[ApplicantOutcome], made_at: datetime, round_name: str | None
 ) -> list[AssessmentReport]:
@@ -330,7 +312,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("--workers 至少为 1")
     made_at = parse_made_at(args.made_at)
     outcomes = _outcomes(args)
-    _stage(f"正在排版 {len(outcomes)} 份评审意见表")
+    stage(f"正在排版 {len(outcomes)} 份评审意见表")
     reports = build_reports(outcomes, made_at, args.round_name)
     folder = Path(args.out)
     if path_exists(args.out) and not folder.is_dir():
@@ -342,7 +324,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             single=not args.no_single,
             combined=args.combined,
             made_at=made_at,
-            progress=_progress_printer("正在生成评审意见表"),
+            progress=progress_printer("正在生成评审意见表"),
             workers=args.workers,
         )
     except Cancelled:  # pragma: no cover - only the GUI cancels
@@ -381,7 +363,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     kind = _output_kind(args.out, (".pdf", ".xlsx"))
     outcomes = _outcomes(args)
-    _stage(f"正在写入推荐汇总表 {args.out}（{len(outcomes)} 家）")
+    stage(f"正在写入推荐汇总表 {args.out}（{len(outcomes)} 家）")
     try:
         summary, pages = write_summary(
             outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name
@@ -401,7 +383,7 @@ def cmd_publicity(args: argparse.Namespace) -> int:
 
     _output_kind(args.out, (".pdf", ".xlsx"))
     outcomes = _outcomes(args)
-    _stage(f"正在写入公示名单 {args.out}（{len(outcomes)} 家）")
+    stage(f"正在写入公示名单 {args.out}（{len(outcomes)} 家）")
     try:
         publicity = write_publicity(
             outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name
@@ -421,7 +403,7 @@ def cmd_results(args: argparse.Namespace) -> int:
 
     _output_kind(args.out, (".xlsx",))
     outcomes = _outcomes(args)
-    _stage(f"正在写入评价结果 {args.out}（{len(outcomes)} 家）")
+    stage(f"正在写入评价结果 {args.out}（{len(outcomes)} 家）")
     try:
         write_results(outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name)
     except OSError as exc:

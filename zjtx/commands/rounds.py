@@ -605,6 +605,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_files(args: argparse.Namespace, results: list[FileImport]) -> int:
+    from zjtx.commands.textout import progress_printer, reading_printer
     from zjtx.store.profiles import profile_book_for
 
     with _service() as service:
@@ -617,6 +618,7 @@ def _import_files(args: argparse.Namespace, results: list[FileImport]) -> int:
                     args.name,
                     args.paths,
                     mapping_overrides=overrides,
+                    progress=reading_printer(),
                     intake_options={
                         "readings": reading_choices(args),
                         # Saved mapping profiles: the shared database's with PostgreSQL.
@@ -628,8 +630,11 @@ def _import_files(args: argparse.Namespace, results: list[FileImport]) -> int:
                 raise UsageError(f"--map：{exc}") from None
             for item in files:
                 # One transaction per file: a failure keeps the files imported before it.
+                saving = progress_printer(f"正在保存 {item.display_name or item.path.name}")
                 results.append(
-                    service.import_file(args.name, item, evaluator=args.evaluator, early=early)
+                    service.import_file(
+                        args.name, item, evaluator=args.evaluator, early=early, progress=saving
+                    )
                 )
     issues = [issue for item in results for issue in item.issues]
     if args.json:

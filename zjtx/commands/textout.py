@@ -6,7 +6,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -57,6 +57,47 @@ def escape_terminal_output() -> None:
 def unescaped(stream: TextIO) -> TextIO:
     """The stream under an EscapingStream (for deliberate control output), else ``stream``."""
     return getattr(stream, "unescaped", stream)
+
+
+CLEAR_TO_END = "\x1b[K"  # a shorter progress line leaves nothing of the longer one before
+
+
+def stage(text: str) -> None:
+    """What a long command is doing now, on an interactive stderr (a pipe gets results only)."""
+    if sys.stderr.isatty():
+        print(f"{text}……", file=sys.stderr, flush=True)
+
+
+def progress_printer(label: str, *, percent: bool = False) -> Callable[[int, int], None]:
+    """A progress callback drawing ``label done/total`` (or whole percents) on one line of
+    an interactive stderr; nothing when stderr is a pipe or a file."""
+    interactive = sys.stderr.isatty()
+    last: list[str] = []
+
+    def show(done: int, total: int) -> None:
+        if not interactive:
+            return
+        shown = f"{100 * done // total if total else 100}%" if percent else f"{done}/{total}"
+        if last and last[-1] == shown:
+            return
+        last[:] = [shown]
+        end = "\n" if done >= total else ""
+        # the carriage return is the CLI's own: written past the control-character escaping
+        print(f"\r{label} {shown}{CLEAR_TO_END}", end=end, file=unescaped(sys.stderr), flush=True)
+
+    return show
+
+
+def reading_printer() -> Callable[..., None]:
+    """The intake's progress (rows read so far) on an interactive stderr."""
+    interactive = sys.stderr.isatty()
+
+    def show(done: int, _total: int, message: str = "正在读取申报文件") -> None:
+        if interactive:
+            line = f"\r{message}：已读 {done} 行{CLEAR_TO_END}"
+            print(line, end="", file=unescaped(sys.stderr), flush=True)
+
+    return show
 
 
 def display_width(text: str) -> int:
