@@ -306,3 +306,22 @@ def test_a_command_stopped_by_sigterm_leaves_no_half_written_file(tmp_path):
     assert done.returncode == 143, done.stderr[-2000:]
     assert "已终止" in done.stderr and "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == []
+
+
+def test_score_names_a_file_it_could_not_read_once(tmp_path, capsys):
+    """A zip beside a roster in a scored folder is named once, as not read (not as “0 家企业
+    未通过导入检查”, nor with its name twice); the roster's applicants are scored."""
+    import zipfile
+
+    from tests.intake.helpers import CODE_A, write_xlsx
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    write_xlsx(folder / "名单.xlsx", [["企业名称", "统一社会信用代码"], ["甲公司", CODE_A]])
+    with zipfile.ZipFile(folder / "材料.zip", "w") as archive:
+        archive.writestr("表.xlsx", "x")
+    main(["score", str(folder), "--tier", "srdi-sme", "--date", "2026-06-01", "--json"])
+    out, err = capsys.readouterr()
+    assert [r["uscc"] for r in json.loads(out)] == [CODE_A]
+    assert "1 处未能读取" in err and err.count("收件/材料.zip") == 1
+    assert "0 家企业" not in err

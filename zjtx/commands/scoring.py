@@ -470,8 +470,12 @@ class InputApplicants:
 
 
 def _first_issues(issues: list[Issue], count: int = 3) -> str:
-    """Where and what the first few gate errors are, for a one-line note."""
-    shown = "；".join(f"{i.location()}：{i.message}" for i in issues[:count])
+    """Where and what the first few gate errors are, for a one-line note (a message that
+    names its file already is not prefixed with it again)."""
+    shown = "；".join(
+        i.message if i.message.startswith(f"{i.location()}：") else f"{i.location()}：{i.message}"
+        for i in issues[:count]
+    )
     return shown + ("……" if len(issues) > count else "")
 
 
@@ -481,9 +485,20 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
     except ImportError:
         raise UsageError("此版本尚不能读取表格文件，请使用 JSON 输入") from None
     result = read_applicants(paths, year, catalogue=catalogue)
-    blocked = [i for i in result.issues if str(i.severity) == "error"]
-    if blocked:
-        rows = sum(f.rows_blocked for f in result.files)
+    unread = [f for f in result.files if f.kind == "unreadable" or (
+        f.kind == "skipped" and any(str(i.severity) == "error" for i in f.issues))]  # fmt: skip
+    if unread:
+        errors = [i for f in unread for i in f.issues if str(i.severity) == "error"]
+        print(
+            f"zjtx: 注意：{len(unread)} 处未能读取，其中的企业未参与评价（{_first_issues(errors)}）",
+            file=sys.stderr,
+        )
+    rows = sum(f.rows_blocked for f in result.files)
+    if rows:
+        blocked = [
+            i for f in result.files if f not in unread for i in f.issues
+            if str(i.severity) == "error"
+        ]  # fmt: skip
         print(
             f"zjtx: 注意：{rows} 家企业的数据未通过导入检查（{len(blocked)} 个错误："
             f"{_first_issues(blocked)}），未参与评价；用 zjtx check 查看详情",
