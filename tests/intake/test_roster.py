@@ -1143,3 +1143,30 @@ def test_a_figure_with_a_note_or_an_estimate_is_refused_saying_why(tmp_path):
     assert issue_tuples(result) == []
     got = [(a.values["employees_y1"], a.values["revenue_y1"]) for a in result.applicants]
     assert got == [(186, 3200), (90, Decimal("3200.5"))]
+
+
+def test_an_enterprise_only_on_a_hidden_sheet_is_a_warning(tmp_path):
+    """Beside the visible list, a hidden sheet holding a fourth enterprise: it is read, with a
+    warning to acknowledge (not a note); one on both sheets with the same data is not warned."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    shown = workbook.active
+    shown.title = "名单"
+    hidden = workbook.create_sheet("Sheet2")
+    for sheet, rows in (
+        (shown, [["甲公司", CODE_A]]),
+        (hidden, [["甲公司", CODE_A], ["丁公司", CODE_B]]),
+    ):
+        sheet.append(["企业名称", "统一社会信用代码"])
+        for row in rows:
+            sheet.append(row)
+    hidden.sheet_state = "veryHidden"
+    path = tmp_path / "名单.xlsx"
+    workbook.save(path)
+    result = read(path)
+    assert sorted(a.uscc for a in result.applicants) == sorted([CODE_A, CODE_B])
+    warned = [
+        (i.uscc, i.sheet, str(i.severity)) for i in result.issues if i.code == "sheet-hidden-only"
+    ]
+    assert warned == [(CODE_B, "Sheet2", "warning")]

@@ -159,6 +159,12 @@ _CODES = (
     ),
     IssueCode("row-hidden", N, "隐藏行", "工作表中被隐藏（或被筛选掉）的行已照常读取。"),
     IssueCode("sheet-hidden", N, "隐藏的工作表", "工作簿中被隐藏的工作表中的名单已照常读取。"),
+    IssueCode(
+        "sheet-hidden-only",
+        W,
+        "仅见于隐藏的工作表",
+        "企业只出现在被隐藏的工作表中，须核实它属于本批次申报。",
+    ),
     IssueCode("column-duplicate", N, "同一字段多列", "两列是同一字段，两列的值必须一致。"),
     IssueCode("unit-assumed", N, "未注明单位", "金额列未注明单位，按万元读取。"),
     IssueCode(

@@ -347,6 +347,24 @@ def _read_file(
     )
 
 
+def _warn_hidden_only(records: list[Record], hidden: set[str | None]) -> None:
+    """An enterprise a hidden sheet adds to the visible list (a list set aside, or hidden to be
+    kept from view) is a warning to acknowledge before it is recommended, not a note. (A
+    workbook whose only list is hidden keeps the sheet's note.)"""
+    visible = {r.values.get("uscc") for r in records if r.sheet not in hidden}
+    if not hidden or not visible:
+        return
+    for record in records:
+        if record.sheet in hidden and record.values.get("uscc") not in visible:
+            record.add(
+                "sheet-hidden-only",
+                Severity.WARNING,
+                f"该企业只出现在被隐藏的工作表“{record.sheet}”中：请核实它属于本批次申报"
+                "（作废或供参考的名单请删除该工作表后重新导入）",
+                field_key="uscc",
+            )
+
+
 def _without_repeated_sheets(
     records: list[Record],
     names: list[str | None],
@@ -740,6 +758,8 @@ def _read_sheets(
             while batch := list(islice(rows, READ_BATCH)):
                 records.extend(batch)
                 ticker.on_read(record.applicant() for record in batch)
+        # (before a visible list repeated whole in a hidden one is passed over as its copy)
+        _warn_hidden_only(records, {sheet.name for sheet, _ in rosters if sheet.hidden})
         if len(rosters) > 1:
             names = [sheet.name for sheet, _ in rosters]
             records = _without_repeated_sheets(records, names, shown, file_result, counts)
