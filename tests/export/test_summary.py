@@ -198,7 +198,14 @@ def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["序号", "企业名称", "统一社会信用代码", "所在地区"]
     assert "SR-S1 研发费用增长率｜结论" in headers and "SR-S1 研发费用增长率｜得分" in headers
-    assert len(headers) == 14 + 2 * 8
+    # Each criterion has its 结论; only those carrying points for someone have a 得分 too.
+    criteria = {c.id: c for item in batch for c in item.evaluation.criteria}
+    scoring = [c for c in criteria.values() if c.max_points is not None or c.points is not None]
+    assert 0 < len(scoring) < len(criteria) == 8
+    assert len(headers) == 14 + len(criteria) + len(scoring)
+    assert not any(h.endswith("｜得分") and all(
+        sheet.cell(r, headers.index(h) + 1).value in (None, "") for r in range(2, 7)
+    ) for h in headers)  # fmt: skip
     assert sheet.max_row == 6
     assert (
         sheet.freeze_panes == "A2"

@@ -127,13 +127,18 @@ def _new_workbook(made_at: datetime) -> Workbook:
     return workbook
 
 
-def _criteria_columns(items: Sequence[ApplicantOutcome]) -> list[tuple[str, str]]:
-    """(criterion id, title) of every criterion in the batch, in first-appearance order."""
+def _criteria_columns(items: Sequence[ApplicantOutcome]) -> list[tuple[str, str, bool]]:
+    """(criterion id, title, whether it scores) of every criterion in the batch, in
+    first-appearance order; a requirement that carries no points for anyone gets no 得分
+    column (it would be empty in every row)."""
     seen: dict[str, str] = {}
+    scored: set[str] = set()
     for item in items:
         for criterion in item.evaluation.criteria:
             seen.setdefault(criterion.id, criterion.title)
-    return list(seen.items())
+            if criterion.max_points is not None or criterion.points is not None:
+                scored.add(criterion.id)
+    return [(cid, title, cid in scored) for cid, title in seen.items()]
 
 
 RESULT_HEADERS = (
@@ -160,8 +165,8 @@ def results_rows(
     """Headers and rows of the results sheet: fixed columns, then state and points per criterion."""
     criteria = _criteria_columns(items)
     headers = list(RESULT_HEADERS)
-    for cid, title in criteria:
-        headers += [f"{cid} {title}｜结论", f"{cid} {title}｜得分"]
+    for cid, title, scores in criteria:
+        headers += [f"{cid} {title}｜结论", *([f"{cid} {title}｜得分"] if scores else [])]
     rows: list[list[Any]] = []
     for number, item in enumerate(items, start=1):
         evaluation = item.evaluation
@@ -182,12 +187,11 @@ def results_rows(
             evaluation.pass_line,
             item.decision_text,
         ]
-        for cid, _title in criteria:
+        for cid, _title, scores in criteria:
             criterion = by_id.get(cid)
-            row += [
-                criterion.state.label if criterion else "",
-                _points_cell(criterion),
-            ]
+            row.append(criterion.state.label if criterion else "")
+            if scores:
+                row.append(_points_cell(criterion))
         rows.append(row)
     return headers, rows
 
