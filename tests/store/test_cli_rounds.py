@@ -465,3 +465,17 @@ def test_a_command_stopped_while_it_starts_gives_no_traceback(capsys, monkeypatc
         monkeypatch.setattr(cli, "build_parser", building)
         assert main(["round", "list"]) == code
         assert capsys.readouterr().err.strip() == said
+
+
+def test_review_with_nothing_to_save_shows_the_applicant(capsys, tmp_path):
+    """`zjtx review 批次 代码` alone shows each criterion, what is open and the version to
+    send back, saves nothing, and needs no evaluator set."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    record = {"name": "杭州精工机械有限公司", "uscc": A, **COMPLETE}
+    run(capsys, "round", "import", ROUND, _applicants_file(tmp_path, record))
+    code, out, _ = run(capsys, "review", ROUND, A, "--evaluator", "")
+    assert code == 0
+    assert f"杭州精工机械有限公司（{A}）评审版本 0" in out
+    assert "SR26-0 通用资格条件" in out and "待人工确认：" in out
+    code, out, _ = run(capsys, "round", "history", ROUND, "--json")
+    assert not [e for e in json.loads(out) if e["entity"] == "review"]

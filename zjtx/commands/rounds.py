@@ -21,6 +21,7 @@ from zjtx.commands.intake import (
     map_overrides,
     reading_choices,
 )
+from zjtx.commands.review_text import print_review
 from zjtx.commands.textout import MET_HELP, coded, display_width, dump_json, met_word, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
@@ -694,6 +695,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         if met is None:
             raise UsageError(f"--confirm {item}：“{state.strip()}” 不是判断结果，应为 {MET_HELP}")
         confirmations.append((criterion.strip(), "met" if met else "unmet"))
+    if not (confirmations or args.ack_warning or args.reason or args.decision or args.opinion):
+        return _show_review(args)  # nothing to save: what there is to review
     try:
         evaluator = review_evaluator(args.evaluator)
     except IdentityMissingError as exc:
@@ -715,26 +718,22 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.json:
         print(dump_json(state.to_dict()))
         return 0
-    print(
-        f"已保存 {state.name}（{state.uscc}）的评审，评审版本 {state.version}，评审人 {evaluator}"
+    print_review(
+        state,
+        f"已保存 {state.name}（{state.uscc}）的评审，评审版本 {state.version}，评审人 {evaluator}",
     )
-    print(
-        f"评价结论：{_verdict_text(state.verdict)}；决定：{state.decision_label}；"
-        f"状态：{state.status.label}"
-    )
-    if state.opinion:
-        print(f"评审意见：{state.opinion}")
-    if state.decision_outdated_reason:
-        print(f"  需复核：{state.decision_outdated_reason}")
-    for criterion_id, title in state.open_judgements:
-        print(f"  待人工确认：{criterion_id} {title}")
-    for issue in state.open_warnings:
-        print(f"  待确认导入提示：{issue.key}（{issue.location()}）{issue.message}")
     return 0
 
 
-def _verdict_text(verdict: str | None) -> str:
-    return Verdict.label_of(verdict, "未评价")
+def _show_review(args: argparse.Namespace) -> int:
+    with _service() as service:
+        state = service.review_state(args.name, args.uscc)
+    if args.json:
+        print(dump_json(state.to_dict()))
+        return 0
+    print_review(state, f"{state.name}（{state.uscc}）评审版本 {state.version}", criteria=True)
+    print("确认或改判用 --confirm 条目=met|unmet --reason 理由；决定用 --decision … --opinion …")
+    return 0
 
 
 # ---------------------------------------------------------------------------------- identity

@@ -1,0 +1,38 @@
+"""What `zjtx review` prints of one applicant's review: after a save, or shown on its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zjtx.commands.textout import display_width, pad
+from zjtx.domain.labels import Verdict
+
+
+def verdict_text(verdict: str | None) -> str:
+    return Verdict.label_of(verdict, "未评价")
+
+
+def print_review(state: Any, heading: str, *, criteria: bool = False) -> None:
+    """The review's verdict, decision, opinion and what is still open; ``criteria`` adds a
+    line per criterion (what `zjtx review 批次 代码` alone shows before deciding)."""
+    print(heading)
+    print(
+        f"评价结论：{verdict_text(state.verdict)}；决定：{state.decision_label}；"
+        f"状态：{state.status.label}"
+    )
+    if state.opinion:
+        print(f"评审意见：{state.opinion}")
+    if state.decision_outdated_reason:
+        print(f"  需复核：{state.decision_outdated_reason}")
+    if criteria:
+        rows = (state.evaluation or {}).get("criteria", [])
+        width = max((display_width(f"{c['id']} {c['title']}") for c in rows), default=0)
+        for c in rows:
+            line = f"  {pad(c['id'] + ' ' + c['title'], width)}  {c['state_label']}"
+            if c.get("gap"):
+                line += f"（{c['gap']}）"
+            print(line)
+    for criterion_id, title in state.open_judgements:
+        print(f"  待人工确认：{criterion_id} {title}")
+    for issue in state.open_warnings:
+        print(f"  待确认导入提示：{issue.key}（{issue.location()}）{issue.message}")
