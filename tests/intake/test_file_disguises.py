@@ -189,3 +189,37 @@ def test_a_file_that_cannot_be_opened_says_it_may_be_in_use(tmp_path, monkeypatc
     assert code == "file-unreadable"
     assert "没有权限读取，或文件正被其他程序（如 WPS、Excel）占用" in message
     assert "Permission" not in message
+
+
+def test_a_strict_open_xml_document_and_tracked_changes_are_said(tmp_path):
+    """A Word document saved as Strict Open XML says so and how to save it; one with changes
+    tracked and not accepted is read as revised, with a note saying so."""
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    path = write_application(tmp_path / "修订.docx")
+    document = docx.Document(path)
+    cell = document.tables[0].rows[0].cells[1]
+    run = cell.paragraphs[0].runs[0]._r
+    insertion = etree.SubElement(cell.paragraphs[0]._p, qn("w:ins"))
+    insertion.set(qn("w:id"), "1")
+    insertion.set(qn("w:author"), "企业")
+    insertion.append(run)
+    document.save(path)
+    result = read(path)
+    assert [c for c, _s, _m in _issues(result) if c == "docx-revisions"] == ["docx-revisions"]
+    assert len(result.applicants) + len(result.files[0].blocked_applicants) == 1
+
+    strict = tmp_path / "严格.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(strict, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(
+                    b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                    b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+                )
+            target.writestr(item, data)
+    [(code, _severity, message)] = _issues(read(strict))
+    assert code == "file-format-unsupported" and "严格 Open XML" in message

@@ -109,6 +109,7 @@ _CODES = (
         "按内容读取",
         "扩展名与内容不符的工作簿或 Word 文档（如另存为 .xls 的 .xlsx）按其内容读取。",
     ),
+    IssueCode("docx-revisions", N, "含未接受的修订", "Word 文档中未接受的修订按修订后的文字读取。"),
     IssueCode("file-empty", E, "文件为空", "文件是 0 字节：网盘未下载的占位文件或复制未完成。"),
     IssueCode("folder-empty", E, "文件夹中没有申报文件", "导入的文件夹中没有可读取的申报文件。"),
     IssueCode("json-invalid", E, "JSON 内容有误", "JSON 文件格式或其中的记录不符合要求。"),

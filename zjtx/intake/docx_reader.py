@@ -41,6 +41,7 @@ class WordDocument:
 
     sheets: list[SheetData] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    revised: bool = False  # holds changes tracked and not yet accepted (read as revised)
 
 
 def read_docx(path: Path) -> WordDocument:
@@ -51,6 +52,7 @@ def read_docx(path: Path) -> WordDocument:
 
     tbl_tag, p_tag = qn("w:tbl"), qn("w:p")
     result = WordDocument()
+    result.revised = any(True for _ in body.iter(qn("w:ins"), qn("w:del")))
     paragraphs: list[list[str]] = []
     numbers: list[int] = []
     tables = 0
@@ -211,6 +213,12 @@ def _body(path: Path) -> Any:
         raise FileProblem("file-corrupt", damaged) from exc
     body = document.find(qn("w:body"))
     if body is None:
+        if "purl.oclc.org/ooxml" in str(document.tag):
+            raise FileProblem(
+                "file-format-unsupported",
+                "这是“严格 Open XML”格式的 Word 文档，无法直接读取：请在 Word 中打开，另存为"
+                "“Word 文档（*.docx）”后再导入",
+            )
         raise FileProblem("file-corrupt", _NOT_WORD)
     return body
 

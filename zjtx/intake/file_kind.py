@@ -1,9 +1,9 @@
-"""What kind of file an applicant sent, by its content: a workbook, Word, CSV or JSON, or
-a file named as one that is another (a web page named .xls, an .xlsx named .docx)."""
+"""Which files a batch holds and what each is by its content, whatever it is named."""
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from zjtx.intake.sheet_data import FileProblem, unreadable
@@ -212,4 +212,56 @@ def text_table_kind(path: Path) -> str | None:
     lines = [line for line in text.splitlines()[:5] if line.strip()]
     if len(lines) >= 2 and all("," in line or "\t" in line for line in lines):
         return "csv"
+    return None
+
+
+# What a folder's files are read as; archives are read too, to say they must be extracted.
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | ARCHIVE_SUFFIXES | {".csv", ".json"}
+EMPTY_FOLDER = "文件夹中没有可导入的申报文件（.xlsx、.xls、.et、.csv、.docx 等）"
+
+
+def expand_paths(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
+    """(path, display name, reason to skip or None) for every file, folders expanded; a folder
+    with no file to read is itself an entry whose reason is EMPTY_FOLDER."""
+    out: list[tuple[Path, str, str | None]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = []
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                shown = f"{path.name}/{child.relative_to(path).as_posix()}"
+                if child.name.startswith(("~$", ".")):
+                    found.append((child, shown, "临时文件或隐藏文件"))
+                elif child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    found.append((child, shown, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
+                else:
+                    found.append((child, shown, None))
+            if all(skip is not None for _, _, skip in found):
+                out.append((path, path.name, EMPTY_FOLDER))
+            out += found
+        else:
+            out.append((path, path.name, None))
+    return out
+
+
+def disguise_note(path: Path, kind: str) -> tuple[str, str] | None:
+    """(issue code, note) when a file was read as what its content is, not what its name says
+    (an .xlsx saved as .xls, a .docx as .wps, a web page or CSV text as an Excel or Word
+    file); None when the name fits."""
+    suffix = path.suffix.lower()
+    named = f"扩展名为“{suffix}”" if suffix else "没有扩展名"
+    if kind in NATIVE_SUFFIXES and suffix not in NATIVE_SUFFIXES[kind]:
+        return "file-read-by-content", f"{IT_IS[kind]}，只是{named}：已按其内容读取"
+    if kind == "html" and suffix not in (".htm", ".html"):
+        exported = "Word" if suffix in WORD_SUFFIXES else "Excel"
+        return (
+            "file-read-as-web-table",
+            f"这是网页（HTML）格式的表格，只是{named}（网上平台导出的“{exported}”常是这样）："
+            "已按网页中的表格读取",
+        )
+    if kind == "csv" and suffix not in (".csv", ".txt"):
+        return (
+            "file-read-as-csv",
+            f"这是用逗号或制表符分隔的文本（CSV），只是{named}：已按 CSV 读取",
+        )
     return None

@@ -14,14 +14,7 @@ from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
-from zjtx.intake.file_kind import (
-    ARCHIVE_SUFFIXES,
-    EXCEL_SUFFIXES,
-    IT_IS,
-    NATIVE_SUFFIXES,
-    WORD_SUFFIXES,
-    detect_kind,
-)
+from zjtx.intake.file_kind import EMPTY_FOLDER, detect_kind, disguise_note, expand_paths
 from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.headers import clean
@@ -41,9 +34,6 @@ from zjtx.intake.roster import (
 from zjtx.intake.sheet_data import FileProblem, SheetData
 from zjtx.intake.workbook import read_workbook
 
-# What a folder's files are read as; archives are read too, to say they must be extracted.
-SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | ARCHIVE_SUFFIXES | {".csv", ".json"}
-EMPTY_FOLDER = "文件夹中没有可导入的申报文件（.xlsx、.xls、.et、.csv、.docx 等）"
 _COLUMN_LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
 READINGS = {"form": "按一家企业的申报材料读取", "roster": "按名单读取（每行一家企业）"}
 SKIPPED_SHEETS = frozenset({"填表说明", "说明", "选项", "填报说明", "指标说明"})
@@ -52,30 +42,6 @@ READ_BATCH = 100  # roster rows handed to on_read at a time
 
 Progress = Callable[[int, int, str], None]
 Overrides = Sequence[tuple[ColumnOverride, FieldSpec | None]]
-
-
-def expand_paths(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
-    """(path, display name, reason to skip or None) for every file, folders expanded; a folder
-    with no file to read is itself an entry whose reason is EMPTY_FOLDER."""
-    out: list[tuple[Path, str, str | None]] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = []
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                shown = f"{path.name}/{child.relative_to(path).as_posix()}"
-                if child.name.startswith(("~$", ".")):
-                    found.append((child, shown, "临时文件或隐藏文件"))
-                elif child.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    found.append((child, shown, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
-                else:
-                    found.append((child, shown, None))
-            if all(skip is not None for _, _, skip in found):
-                out.append((path, path.name, EMPTY_FOLDER))
-            out += found
-        else:
-            out.append((path, path.name, None))
-    return out
 
 
 def _sha256(path: Path) -> str:
@@ -256,33 +222,9 @@ def _reading_for(readings: Mapping[str | None, str], shown: str) -> str | None:
 
 
 def _note_disguised(path: Path, shown: str, kind: str, file_result: FileResult) -> None:
-    """Say that a file was read as what its content is, not what its name says (an .xlsx
-    saved as .xls, a .docx as .wps, a web page or CSV text as an Excel or Word file)."""
-    suffix = path.suffix.lower()
-    named = f"扩展名为“{suffix}”" if suffix else "没有扩展名"
-    if kind in NATIVE_SUFFIXES and suffix not in NATIVE_SUFFIXES[kind]:
-        _file_issue(
-            file_result,
-            "file-read-by-content",
-            Severity.INFO,
-            f"{shown}：{IT_IS[kind]}，只是{named}：已按其内容读取",
-        )
-    elif kind == "html" and suffix not in (".htm", ".html"):
-        exported = "Word" if suffix in WORD_SUFFIXES else "Excel"
-        _file_issue(
-            file_result,
-            "file-read-as-web-table",
-            Severity.INFO,
-            f"{shown}：这是网页（HTML）格式的表格，只是{named}（网上平台导出的“{exported}”"
-            "常是这样）：已按网页中的表格读取",
-        )
-    elif kind == "csv" and suffix not in (".csv", ".txt"):
-        _file_issue(
-            file_result,
-            "file-read-as-csv",
-            Severity.INFO,
-            f"{shown}：这是用逗号或制表符分隔的文本（CSV），只是{named}：已按 CSV 读取",
-        )
+    note = disguise_note(path, kind)
+    if note is not None:
+        _file_issue(file_result, note[0], Severity.INFO, f"{shown}：{note[1]}")
 
 
 def _read_file(
@@ -306,6 +248,14 @@ def _read_file(
         if kind == "docx":
             document = read_docx(path)
             _note_disguised(path, shown, kind, file_result)
+            if document.revised:
+                _file_issue(
+                    file_result,
+                    "docx-revisions",
+                    Severity.INFO,
+                    f"{shown}：文档中有未接受的修订：已按修订后的文字读取（删去的不计，插入的计入），"
+                    "请核对修订处的数据",
+                )
             ticker.check()
             if reading == "roster" or (reading is None and _word_roster(document, catalogue, year)):
                 for table, message in document.problems:
