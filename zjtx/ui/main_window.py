@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zjtx.domain.labels import ApplicationType
+from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
 from zjtx.store import ApplicantDetail, ReviewState, RoundInfo, StoreError, StoreService
 from zjtx.ui.close_guard import GUARDED_TASKS, CloseGuardMixin
 from zjtx.ui.detail import DetailPane
@@ -561,19 +561,18 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         decided = sum(1 for r in rows if r.decision)
         of = "" if shown == total else "（筛选出的）"
         counts = (
-            ("#1b7f3b", "符合", verdicts.get("qualified", 0)),
-            ("#b26a00", "待定", verdicts.get("pending", 0)),
-            ("#c62828", "不符合", verdicts.get("not_qualified", 0)),
+            ("#1b7f3b", f"符合 {verdicts.get('qualified', 0)}"),
+            ("#b26a00", f"{Verdict.PENDING.label} {verdicts.get('pending', 0)}"),
+            ("#c62828", f"不符合 {verdicts.get('not_qualified', 0)}"),
         )
         self.count_label.setText(
             f"显示 {shown} / {total} 家{of}　"
-            + "　".join(f"<span style='color:{c}'>{label} {n}</span>" for c, label, n in counts)
-            + f"　已决定 {decided}"
+            + "　".join(f"<span style='color:{c}'>{text}</span>" for c, text in counts)
+            + f"　{ReviewStatus.DECIDED.label} {decided}"
         )
         self.count_label.setToolTip(
-            f"显示 {shown} / {total} 家{of}；"
-            + "，".join(f"{label} {n}" for _c, label, n in counts)
-            + f"，已决定 {decided}"
+            f"显示 {shown} / {total} 家{of}；{'，'.join(text for _c, text in counts)}，"
+            f"{ReviewStatus.DECIDED.label} {decided}"
         )
 
     def focus_search(self) -> None:
