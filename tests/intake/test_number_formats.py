@@ -19,7 +19,11 @@ HEADER = ["企业名称", "统一社会信用代码", "2025年营业收入（万
         ('0!.0000"万元"', Scale(4, "万元", '0!.0000"万元"')),
         ("0\\.0000", Scale(4, "", "0\\.0000")),
         ('#,##0,"千元"', Scale(3, "千元", '#,##0,"千元"')),
+        ('#,##0,"千"', Scale(3, "千元", '#,##0,"千"')),
+        ('0.00,,"百万"', Scale(6, "百万元", '0.00,,"百万"')),
         ("0.00,,", Scale(6, "", "0.00,,")),
+        ('#,##0,"K"', None),
+        ("0.0000\\.0", None),
         ('[Red]0!.0000"万";[Blue]-0!.0000"万"', Scale(4, "万", '[Red]0!.0000"万";[Blue]-0!.0000"万"')),
         ("#,##0.00", None),
         ("0.00%", None),
@@ -61,7 +65,7 @@ def test_a_thousands_format_without_a_unit_asks_to_check_the_header(tmp_path):
     result = read(path)
     assert result.applicants[0].values["revenue_y1"] == Decimal("1234.5")
     [note] = [i for i in result.issues if i.code == "number-format-scaled"]
-    assert str(note.severity) == "warning" and "请核对表头的单位" in note.message
+    assert str(note.severity) == "warning" and "请核对单位是否指显示的数值" in note.message
 
 
 def test_a_legacy_xls_with_the_wanyuan_format_is_read_as_shown(tmp_path):
@@ -98,3 +102,31 @@ def test_a_form_amount_shown_as_wanyuan_is_read_as_shown(tmp_path):
     assert applicant.values["revenue_y1"] == Decimal("1200.05")
     [note] = [i for i in result.issues if i.code == "number-format-scaled"]
     assert note.cell == "B3" and str(note.severity) == "info"
+
+
+def test_units_a_format_names_are_read_as_money_units(tmp_path):
+    """百万 and 千 shown by a format are read as 百万元 and 千元 — not refused as unreadable."""
+    path = write_xlsx(
+        tmp_path / "名单.xlsx",
+        [["企业名称", "统一社会信用代码", "2025年营业收入（元）"], ["甲", CODE_A, 15_000_000],
+         ["乙", CODE_B, 20_000_000]],
+        formats={"C2": '0.00,,"百万"', "C3": '#,##0,"千"'},
+    )  # fmt: skip
+    result = read(path)
+    assert {a.uscc: a.values["revenue_y1"] for a in result.applicants} == {
+        CODE_A: Decimal("1500"),
+        CODE_B: Decimal("2000"),
+    }
+
+
+def test_text_typed_into_a_scaled_cell_is_read_as_typed_without_a_note(tmp_path):
+    """A form cell holding the text 1200 under a #,##0, format: nothing scaled, nothing said."""
+    path = write_xlsx(
+        tmp_path / "申报表.xlsx",
+        [["企业名称", "甲公司"], ["统一社会信用代码", CODE_A], ["2025年营业收入（万元）", "1200"]],
+        formats={"B3": "#,##0,"},
+    )
+    result = read(path)
+    [applicant] = result.applicants + result.files[0].blocked_applicants
+    assert applicant.values["revenue_y1"] == Decimal("1200")
+    assert not [i for i in result.issues if i.code == "number-format-scaled"]

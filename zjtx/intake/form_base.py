@@ -14,6 +14,7 @@ from zjtx.domain.uscc import validate_uscc
 from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.headers import HeaderMatch, clean, match_header, year_of
 from zjtx.intake.ip_list import IpTable
+from zjtx.intake.number_formats import scaled_note
 from zjtx.intake.records import ColumnMapping, Record
 from zjtx.intake.roster import FORMULA_MESSAGE, cell_error_message
 from zjtx.intake.sheet_data import SheetData, sheet_ref
@@ -413,17 +414,10 @@ class FormReaderBase:
         record.values[key] = typed
         record.cells[key] = where
         record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
-        scale = sheet.scaled_cells.get((r, c))
-        if scale is not None:  # read as the cell shows it (a form's amount in 元 shown as 万元)
-            self.issue(
-                "number-format-scaled",
-                f"{where}：数字格式“{scale.code}”把存储的数值缩小显示为“{raw_text(value)}”："
-                + ("已按显示的数值和单位读取" if scale.unit else "已按显示的数值读取，请核对单位"),
-                sheet,
-                cell,
-                key,
-                Severity.INFO if scale.unit else Severity.WARNING,
-            )
+        scaled = sheet.scaled_cells.get((r, c))
+        if scaled is not None:  # read as the cell shows it (a form's amount in 元 shown as 万元)
+            severity, message = scaled_note(where, scaled)
+            self.issue("number-format-scaled", message, sheet, cell, key, severity)
 
 
 def _names_unit(value: Any) -> bool:

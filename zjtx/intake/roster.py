@@ -25,6 +25,7 @@ from zjtx.intake.headers import (
 )
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
+from zjtx.intake.number_formats import column_examples, scaled_note
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.roster_rows import (
     RowIssue,
@@ -324,22 +325,6 @@ def _shown_header(raw_rows: list[list[Any]], grid_rows: list[list[str]], c: int)
     return " / ".join(parts)
 
 
-def _scaled_column_note(
-    header: str, code: str, stored: str, shown: str, unit: str
-) -> tuple[str, Severity, str]:
-    """A column whose number format shows its numbers smaller than stored is read as shown; a
-    format that names its unit (万元) says what the figures are, one that does not (#,##0,)
-    leaves the header's unit to be checked."""
-    said = f"列“{header}”的数字格式“{code}”把存储的数值缩小显示（如 {stored} 显示为 {shown}）"
-    if unit:
-        return "number-format-scaled", Severity.INFO, f"{said}：已按显示的数值和单位读取"
-    return (
-        "number-format-scaled",
-        Severity.WARNING,
-        f"{said}：已按显示的数值读取，请核对表头的单位是否指显示的数值",
-    )
-
-
 def column_mappings(layout: HeaderLayout, sheet: SheetData, year: int) -> list[ColumnMapping]:
     """The mapping of every non-empty (or corrected) header of a sheet, in column order."""
     rows: list[tuple[int, ColumnMapping]] = []
@@ -415,6 +400,7 @@ def header_issues(
     ``hints`` say how the reader corrects a column (command line or window)."""
     issues = []
     header_row = layout.first_row + layout.height
+    scaled = column_examples(sheet) if sheet.scaled_cells else {}
 
     def column_issue(
         code: str,
@@ -471,9 +457,9 @@ def header_issues(
                 cell,
                 key,
             )
-        if column.index in sheet.scaled_cols:
-            column_issue(*_scaled_column_note(column.header, *sheet.scaled_cols[column.index]),
-                         cell, key)  # fmt: skip
+        if column.index in scaled:
+            severity, message = scaled_note(f"列“{column.header}”", scaled[column.index])
+            column_issue("number-format-scaled", severity, message, cell, key)
         if column.index in sheet.hidden_cols:
             column_issue(
                 "column-hidden",

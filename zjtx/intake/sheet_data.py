@@ -77,10 +77,9 @@ class SheetData:
     hidden_cols: set[int] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)  # by hand or by a filter
     hidden: bool = False
-    # Numbers whose format shows them smaller (0!.0000"万元"): their Scale, and per column the
-    # first one's (format, stored, shown, unit) once apply_scales has put in what they show.
+    # Numbers whose format shows them smaller (0!.0000"万元"): their Scale as found, then the
+    # number_formats.Scaled of those apply_scales has put in what they show.
     scaled_cells: dict[tuple[int, int], Any] = field(default_factory=dict)
-    scaled_cols: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
     # Read from delimited text (CSV): a row wider than its header has shifted values.
     delimited: bool = False
     # A money unit noted just outside the grid (the paragraph above a Word table): the unit,
