@@ -517,3 +517,17 @@ def test_two_first_reviews_racing_take_turns_and_keep_both(database_url, tmp_pat
         state = first.review_state(ROUND, A)
         assert (state.version, state.decision) == (2, "return")
         assert [(i.target, i.state) for i in state.items] == [("T-JUDGE", "met")]
+
+
+def test_placeholders_describe_the_review_this_save_leaves(service):
+    """A confirmation and an opinion with placeholders in one save: the opinion describes the
+    verdict after the confirmation; an escaped {{企业名称}} stays as braces, as in a batch."""
+    service.acknowledge_warning(ROUND, A, "ratio-mismatch", "已核实")
+    state = service.apply_review(
+        ROUND, A, evaluator="李组长", confirm=[("T-JUDGE", "met")], ack_warnings=[],
+        reason="属于重点领域", decision="recommend",
+        opinion="{评价结论}，待人工确认：{待人工确认条目}；模板写法 {{企业名称}}",
+        expected_version=None,
+    )  # fmt: skip
+    assert state.verdict == "qualified"
+    assert state.opinion == "符合条件，待人工确认：无；模板写法 {{企业名称}}"

@@ -78,16 +78,24 @@ def _criteria_text(criteria: list[dict[str, Any]], *states: str, gaps: bool = Fa
 
 def placeholder_values(state: ReviewState) -> dict[str, str]:
     """What each placeholder of OPINION_PLACEHOLDERS stands for in one applicant's review."""
-    result = state.evaluation or {}
+    return placeholder_values_of(
+        state.name, state.uscc, state.round_name, state.verdict, state.evaluation or {}
+    )
+
+
+def placeholder_values_of(
+    name: str, uscc: str, round_name: str, verdict: str | None, result: dict[str, Any]
+) -> dict[str, str]:
+    """What each placeholder stands for, given the applicant and its evaluation's result."""
     criteria = result.get("criteria", [])
     score = result.get("score")
     unmet, unknown, manual = CriterionState.UNMET, CriterionState.UNKNOWN, CriterionState.MANUAL
     return {
-        "企业名称": state.name,
-        "统一社会信用代码": state.uscc,
-        "批次": state.round_name,
+        "企业名称": name,
+        "统一社会信用代码": uscc,
+        "批次": round_name,
         "评价标准": result.get("rulebook_title") or result.get("rulebook") or "—",
-        "评价结论": Verdict.label_of(state.verdict, "未评价"),
+        "评价结论": Verdict.label_of(verdict, "未评价"),
         "得分": "不计分" if score is None else f"{score} 分",
         "未满足条目": _criteria_text(criteria, unmet),
         "未满足原因": _criteria_text(criteria, unmet, gaps=True),
@@ -97,15 +105,16 @@ def placeholder_values(state: ReviewState) -> dict[str, str]:
     }
 
 
-_KNOWN_PLACEHOLDER = re.compile(r"\{(" + "|".join(map(re.escape, OPINION_PLACEHOLDERS)) + r")\}")
+# A placeholder as typed, not the escaped {{企业名称}} a batch template writes to mean braces.
+_KNOWN_PLACEHOLDER = re.compile(
+    r"(?<!\{)\{(" + "|".join(map(re.escape, OPINION_PLACEHOLDERS)) + r")\}(?!\})"
+)
 
 
-def fill_typed_placeholders(text: str, state: ReviewState) -> str:
+def fill_typed_placeholders(text: str, values: dict[str, str]) -> str:
     """An opinion typed for one applicant, its placeholders of the batch templates
-    ({企业名称}, {未满足条目}) filled as a batch fills them; other braces stay as typed."""
-    if "{" not in text:
-        return text
-    values = placeholder_values(state)
+    ({企业名称}, {未满足条目}) filled from ``values`` (placeholder_values_of); other braces,
+    and placeholders written escaped ({{企业名称}}), stay as typed."""
     return _KNOWN_PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 

@@ -24,6 +24,7 @@ from zjtx.store.batch_opinions import (
     BatchResult,
     fill_typed_placeholders,
     placeholder_values,
+    placeholder_values_of,
     template_placeholders,
 )
 from zjtx.store.common import (
@@ -145,12 +146,6 @@ class Reviews:
                 if expected_version is not None and expected_version != current_version:
                     raise _Stale(expected_version)
                 seen_version = current_version
-                if opinion and batch is None and "{" in opinion:
-                    # 不予推荐：{未满足条目} typed for one applicant reads as a batch's would,
-                    # never with its braces on the 推荐汇总表.
-                    state = review_state_of(session, self.evaluations, round_row, applicant)
-                    opinion = fill_typed_placeholders(opinion, state)
-                    check_text("评审意见", opinion, REVIEW_TEXT_LIMIT)
                 self._change_review(
                     session,
                     round_row,
@@ -433,6 +428,17 @@ class Reviews:
                 confirmations,
                 UNSAVED,
             )
+
+        if opinion and batch is None and "{" in opinion:
+            # 不予推荐：{未满足条目} typed for one applicant reads as a batch's would, never with
+            # its braces on the 推荐汇总表; filled from the evaluation this save leaves.
+            result = fresh.to_dict() if fresh is not None else current_result
+            verdict = str(fresh.verdict) if fresh is not None else evaluation.verdict
+            values = placeholder_values_of(
+                applicant.name, applicant.uscc, round_row.name, verdict, result
+            )
+            opinion = fill_typed_placeholders(opinion, values)
+            check_text("评审意见", opinion, REVIEW_TEXT_LIMIT)
 
         if decision is not None:
             check_decider(session, round_row, applicant, actor)  # who presides on a panel decides
