@@ -195,3 +195,67 @@ def test_a_move_copies_one_moment_while_the_file_is_in_use(sqlite_url, postgres_
     assert created and report.counts["rounds"] == 1
     with open_store(postgres_url) as shared:
         assert _picture(StoreService(shared, scorer=RuleScorer())) == before
+
+
+def test_a_backup_finishes_while_another_connection_keeps_writing(sqlite_url, tmp_path):
+    """Saves going on meanwhile (an import's pace) do not restart the copy for ever: it is of
+    one moment, and it ends."""
+    import threading
+
+    with open_store(sqlite_url) as store:
+        service = _filled(store, tmp_path, count=40)
+        stop = threading.Event()
+
+        def keep_writing() -> None:
+            with open_store(sqlite_url) as other:
+                n = 0
+                while not stop.is_set():
+                    StoreService(other).create_round(f"其间{n}", tier="srdi-sme",
+                                                     round_date=date(2026, 6, 1))  # fmt: skip
+                    n += 1
+
+        writer = threading.Thread(target=keep_writing)
+        writer.start()
+        try:
+            report = backup_database(store, tmp_path / "b.sqlite3")
+        finally:
+            stop.set()
+            writer.join()
+        assert report.counts["applicants"] == 40 and report.counts["rounds"] >= 1
+        assert service.list_rounds()
+
+
+def test_a_folder_that_cannot_take_the_backup_is_said_in_chinese(sqlite_url, tmp_path):
+    """SQLite refusing to create the copy (here: a folder of the system) is a write error
+    naming the file, in Chinese; nothing is left there."""
+    from zjtx.files import OutputWriteError
+
+    with open_store(sqlite_url) as store:
+        _filled(store, tmp_path)
+        with pytest.raises(OutputWriteError) as refused:
+            backup_database(store, Path("/proc/zjtx备份.sqlite3"))
+    assert "zjtx备份.sqlite3" in str(refused.value) and "Operational" not in str(refused.value)
+
+
+@pytest.mark.postgres
+def test_a_live_database_given_by_mistake_is_refused_untouched(sqlite_url, postgres_url, tmp_path):
+    """A target on an older schema that holds data is refused before any upgrade: its schema
+    revision is the one it had."""
+    from zjtx.store.engine import create_store_engine, current_revision, migrate
+    from zjtx.store.settings import resolve_location
+
+    location = resolve_location(postgres_url)
+    engine = create_store_engine(location)
+    migrate(engine, location, "0013")
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO evaluators (name, role, created_at) VALUES ('王评审', 'evaluator', now())"
+            )
+        )
+    with open_store(sqlite_url) as store:
+        _filled(store, tmp_path)
+        with pytest.raises(InvalidRequestError, match=r"已有数据（评审人 1）.*未作任何改动"):
+            copy_database(store, postgres_url)
+    assert current_revision(engine) == "0013"
+    engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -12,16 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event, func, select, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
-from zjtx.files import write_atomically
+from zjtx.files import OutputWriteError, write_atomically
 from zjtx.store.codec import json_text
 from zjtx.store.engine import (
     Store,
     check_sqlite_integrity,
     create_store_engine,
     driver_text,
+    explain_database_error,
     migrate,
     read_only_connector,
     scrub,
@@ -33,7 +35,6 @@ from zjtx.store.settings import StoreLocation, resolve_location
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2_000
-SQLITE_PAGES_PER_STEP = 4_096  # the online backup copies this many pages between progress calls
 
 # What each table holds, in Chinese, in the order a report names them.
 TABLE_LABELS = {
@@ -123,17 +124,30 @@ def backup_database(
     store.check_integrity()  # a damaged database copied is no backup
     counts: dict[str, int] = {}
 
-    def write(temporary: Path) -> None:
+    def copy_into(temporary: Path) -> dict[str, int]:
         if own is not None:
             _sqlite_snapshot(own, temporary, store.write_wait, progress, cancel)
-        else:
-            copy_engine = create_store_engine(_sqlite_location(temporary))
-            try:
-                migrate(copy_engine, _sqlite_location(temporary))
-                with _snapshot(store) as source, copy_engine.begin() as target:
-                    copied = _copy_rows(source, target, progress, cancel)
-            finally:
-                copy_engine.dispose()
+            return {}
+        copy_engine = create_store_engine(_sqlite_location(temporary))
+        try:
+            migrate(copy_engine, _sqlite_location(temporary))
+            with _snapshot(store) as source, copy_engine.begin() as target:
+                return _copy_rows(source, target, progress, cancel)
+        finally:
+            copy_engine.dispose()
+
+    def write(temporary: Path) -> None:
+        try:
+            copied = copy_into(temporary)
+        except sqlite3.Error as exc:  # the file being written: a full disk, a folder refused
+            raise _write_failure(path, exc) from None
+        except DBAPIError as exc:
+            if isinstance(exc.orig, sqlite3.Error):
+                raise _write_failure(path, exc.orig) from None
+            translated = explain_database_error(exc, store)  # the shared database read
+            if translated is None:
+                raise
+            raise translated from None
         counts.update(_verify_copy(temporary))
         if own is None and counts != copied:
             raise DatabaseOpenError(
@@ -178,16 +192,13 @@ def copy_database(
     engine = create_store_engine(location)
     try:
         try:
+            # Before any upgrade: a live database given by mistake is refused untouched.
+            _refuse_occupied(engine, location)
             migrate(engine, location)
         except DBAPIError as exc:
             raise DatabaseOpenError(_target_failure(location, exc)) from None
         with _snapshot(store) as source, engine.begin() as target:
-            occupied = named_counts(count_rows(target))
-            if occupied:
-                raise InvalidRequestError(
-                    f"目标数据库 {location.display} 已有数据（{occupied}）：复制只写入空数据库，"
-                    "以免两处的评审记录混在一起。请新建一个数据库，或由数据库管理员清空它"
-                )
+            _refuse_occupied(target, location)  # filled meanwhile by someone else
             counts = _copy_rows(source, target, progress, cancel)
             _advance_sequences(target)
             found = count_rows(target)
@@ -206,11 +217,47 @@ def copy_database(
     return report
 
 
+def _refuse_occupied(bind: Engine | Connection, location: StoreLocation) -> None:
+    """Refuse a target holding rows in any zjtx table (whatever its schema's revision)."""
+
+    def counts(connection: Connection) -> dict[str, int]:
+        present = set(inspect(connection).get_table_names())
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in Base.metadata.sorted_tables
+            if table.name in present
+        }
+
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            found = counts(connection)
+    else:
+        found = counts(bind)
+    occupied = named_counts(found)
+    if occupied:
+        raise InvalidRequestError(
+            f"目标数据库 {location.display} 已有数据（{occupied}）：复制只写入空数据库，"
+            "以免两处的评审记录混在一起；它未作任何改动。请新建一个数据库，或由数据库管理员清空它"
+        )
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and os.path.samefile(a, b)
     except (OSError, ValueError):
         return a.resolve() == b.resolve()
+
+
+def _write_failure(path: Path, exc: sqlite3.Error) -> OutputWriteError:
+    """SQLite's refusal to write the copy, said as any file that could not be written."""
+    text = str(exc).lower()
+    if "full" in text:
+        code = errno.ENOSPC
+    elif "unable to open" in text or "readonly" in text or "read-only" in text:
+        code = errno.EACCES
+    else:
+        code = errno.EIO
+    return OutputWriteError(path, OSError(code, str(exc)))
 
 
 def _existing(path: Path) -> str | None:
@@ -231,8 +278,6 @@ def _same_server_database(a: StoreLocation, b: StoreLocation) -> bool:
 
 
 def _sqlite_location(path: Path) -> StoreLocation:
-    from sqlalchemy import URL
-
     return StoreLocation(URL.create("sqlite+pysqlite", database=str(path)), path)
 
 
@@ -253,22 +298,25 @@ def _sqlite_snapshot(
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> None:
-    """SQLite's online backup: a page-by-page copy of one moment, writers welcome meanwhile."""
+    """SQLite's online backup: a copy of one moment (one read transaction; in WAL mode others
+    keep writing meanwhile). Cancel is heard before it starts."""
 
-    def step(status: int, remaining: int, total: int) -> None:
-        if progress is not None:
-            progress(total - remaining, total)
-        _check_cancel(cancel)
-
+    _check_cancel(cancel)
+    if progress is not None:
+        progress(0, 1)
     reader = read_only_connector(source, write_wait)()
     try:
         writer = sqlite3.connect(target)
         try:
-            reader.backup(writer, pages=SQLITE_PAGES_PER_STEP, progress=step)
+            # In one step: a copy taken page by page starts again from the first page each
+            # time another connection writes, and never ends while an import goes on.
+            reader.backup(writer, pages=-1)
         finally:
             writer.close()
     finally:
         reader.close()
+    if progress is not None:
+        progress(1, 1)
 
 
 @contextmanager
