@@ -1221,6 +1221,21 @@ HOSTILE: dict[str, list[Case]] = {
             ],
         ),
         case("target-sql", "database", "copy", SQL, statuses=STATUS_REFUSED),
+        # mistyped URLs: the password must reach neither the screen nor zjtx.log
+        case(
+            "target-no-scheme",
+            "database",
+            "copy",
+            f"user:{PASSWORD}@127.0.0.1:1/zjtx",
+            statuses=STATUS_REFUSED,
+        ),
+        case(
+            "target-scheme-mistyped",
+            "database",
+            "copy",
+            f"postgresql+psycopg//user:{PASSWORD}@127.0.0.1:1/zjtx",
+            statuses=STATUS_REFUSED,
+        ),
         case("target-memory", "database", "copy", "sqlite://", statuses=STATUS_REFUSED),
         case("target-itself", "database", "copy", "sqlite:///{work}/../base/zjtx.sqlite3"),
         case("target-file-exists", "database", "copy", "sqlite:///{files}/plain.txt"),

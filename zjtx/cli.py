@@ -76,6 +76,17 @@ def chinese_argparse_message(message: str) -> str:
     return _shorten(message)
 
 
+# user:secret@ in an argument (a database URL typed without its scheme, or mistyped): the
+# command line is logged, and mask_secrets knows only URLs whose scheme is right.
+_ARGUMENT_USERINFO = re.compile(r"(?P<user>[^\s:/@]+):[^\s@/]+@")
+
+
+def _without_userinfo(argument: str) -> str:
+    from zjtx.store.secrets import MASK, mask_secrets
+
+    return mask_secrets(_ARGUMENT_USERINFO.sub(lambda m: f"{m.group('user')}:{MASK}@", argument))
+
+
 def _shorten(text: str) -> str:
     """Overlong values (a pasted 10,000-character name) cut to what a terminal shows."""
 
@@ -233,7 +244,7 @@ def _run(args_list: list[str]) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if args.command is None else 2
-    command = " ".join(_shorten(a) for a in args_list[:3])
+    command = " ".join(_shorten(_without_userinfo(a)) for a in args_list[:3])
     try:
         status = int(args.func(args) or 0)
     except UsageError as exc:

@@ -276,8 +276,13 @@ def test_a_database_path_that_cannot_be_opened_is_named_by_its_file(tmp_path):
         ),
         ("connection timeout expired", "连接服务器超时"),
         ('connection failed: FATAL:  database "zjtx2" does not exist', "数据库 zjtx2 不存在"),
+        (
+            'connection is bad: connection to server on socket "/nonexist/.s.PGSQL.5432" '
+            "failed: No such file or directory",
+            "找不到本机的数据库服务",
+        ),
     ],
-    ids=["password", "no-password", "host", "refused", "timeout", "database"],
+    ids=["password", "no-password", "host", "refused", "timeout", "database", "socket"],
 )
 def test_postgresql_connection_errors_are_said_in_chinese(driver, said):
     """libpq's reasons for a failed connection are said in Chinese with what to check."""

@@ -381,6 +381,8 @@ _CONNECTION_TEXTS = (
      "服务器拒绝连接：数据库服务未启动，或主机、端口填写有误"),
     (re.compile(r"(?i)timeout expired|timed out"), "连接服务器超时：网络不通或服务器无响应"),
     (re.compile(r"(?i)no route to host|network is unreachable"), "网络不通：无法到达服务器"),
+    (re.compile(r'(?i)on socket "[^"]*" failed: no such file or directory'),
+     "找不到本机的数据库服务（套接字不存在）：服务未启动，或请在地址中写明主机名"),
 )  # fmt: skip
 # A connection lost in the middle of an operation (the server stopped, the network dropped).
 _CONNECTION_LOST = re.compile(
