@@ -58,3 +58,24 @@ def test_a_write_error_is_a_warning_not_a_defect(qtbot):
     assert box.windowTitle() == "操作未完成" and "磁盘空间不足" in box.text()
     assert box.icon() == QMessageBox.Icon.Warning
     box.close()
+
+
+def test_a_name_typed_without_suffix_asks_before_replacing_an_older_backup(
+    qtbot, window, tmp_path, monkeypatch
+):
+    """zjtx备份 typed when zjtx备份.sqlite3 exists: asked first; No keeps the old file."""
+    older = tmp_path / "zjtx备份.sqlite3"
+    older.write_bytes(b"older backup")
+    monkeypatch.setattr(
+        backup.QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "zjtx备份"), "")
+    )
+    asked = []
+
+    def answer(*args):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(backup.QMessageBox, "question", answer)
+    assert backup.ask_target(window) is None
+    assert asked and "zjtx备份.sqlite3 已存在" in asked[0]
+    assert older.read_bytes() == b"older backup"

@@ -27,7 +27,25 @@ def ask_target(window: MainWindow) -> Path | None:
     if not chosen:
         return None
     path = Path(chosen)
-    return path if path.suffix else path.with_suffix(".sqlite3")
+    if path.suffix:
+        return path  # the dialog asked before replacing it
+    path = path.with_suffix(".sqlite3")
+    if path.exists() and not replace_asked(window, path):
+        return None
+    return path
+
+
+def replace_asked(window: MainWindow, path: Path) -> bool:
+    """The dialog asked about the name as typed: a backup under the name with .sqlite3 added
+    is replaced only when the evaluator says so."""
+    answer = QMessageBox.question(
+        window,
+        TITLE,
+        f"{path} 已存在，要用新的备份替换它吗？",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def back_up(window: MainWindow, target: Path | None = None) -> Task | None:

@@ -107,6 +107,8 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.rescore_progress: Any = None  # while 重新评价 runs; then what it said, and its box
         self.rescore_message: str | None = None
         self.rescore_box: QMessageBox | None = None
+        self.backup_progress: Any = None  # while 备份数据库 runs; then the box saying where
+        self.backup_box: QMessageBox | None = None
         self._pending_select: str | None = None
         self._detail_request = 0
         self._detail_task: Task | None = None
