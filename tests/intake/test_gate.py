@@ -264,3 +264,27 @@ def test_a_share_below_one_percent_typed_as_a_fraction_is_questioned(tmp_path):
         "主导产品全国细分市场占有率读作 0.248%；如指 24.8%，请填 24.8（本列填百分数，12.5 表示 12.5%）"
     )
     assert result.applicants[0].values["market_share_domestic"] == Decimal("0.248")
+
+
+def test_of_identical_copies_the_one_a_visible_list_holds_is_kept(tmp_path):
+    """A county file whose only copy of 甲 is on a hidden sheet, read before the city's visible
+    list holding 甲 the same: the visible copy is kept, so 甲 carries no hidden-sheet warning,
+    and the copy left out brings nothing but its note."""
+    import openpyxl
+
+    county = openpyxl.Workbook()
+    shown = county.active
+    shown.title = "名单"
+    shown.append(HEAD)
+    shown.append(["乙公司", CODE_B])
+    old = county.create_sheet("旧名单")
+    old.append(HEAD)
+    old.append(["甲公司", CODE_A])
+    old.sheet_state = "hidden"
+    county.save(tmp_path / "1区县.xlsx")
+    city = write_xlsx(tmp_path / "2市级.xlsx", [HEAD, ["甲公司", CODE_A]])
+    result = read(tmp_path / "1区县.xlsx", city)
+    kept = {a.uscc: a.provenance["uscc"].file for a in result.applicants}
+    assert kept == {CODE_A: "2市级.xlsx", CODE_B: "1区县.xlsx"}
+    about_a = [(i.file, i.code) for i in result.issues if i.uscc == CODE_A]
+    assert about_a == [("1区县.xlsx", "uscc-duplicate-same")]

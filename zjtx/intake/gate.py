@@ -453,7 +453,9 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
         first = group[0].values
         differ = [k for k in keys if any(r.values.get(k) != first.get(k) for r in group)]
         if not differ:
-            kept = next((r for r in group if not r.blocked), group[0])
+            # The copy with the least against it: not blocked, then fewest warnings (a visible
+            # list's copy before one only a hidden sheet holds), then the first.
+            kept = min(group, key=lambda r: (r.blocked, _warnings(r)))
             for record in group:
                 if record is kept:
                     continue
@@ -480,6 +482,10 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
                 field_key="uscc",
             )
     return left_out
+
+
+def _warnings(record: Record) -> int:
+    return sum(1 for issue in record.issues if issue.severity == Severity.WARNING)
 
 
 def _copies(group: list[Record]) -> str:

@@ -179,10 +179,12 @@ def read_applicants(
     left_out = check_duplicates(all_records, catalogue)
     for file_result, records in per_file:
         for record in records:
-            file_result.issues.extend(record.issues)
-            if id(record) in left_out:  # the same data as a copy read elsewhere
+            if id(record) in left_out:  # the same data as a copy read elsewhere: its note only
+                file_result.issues += [i for i in record.issues if i.code == "uscc-duplicate-same"]
                 file_result.rows_blank += 1
-            elif record.blocked:
+                continue
+            file_result.issues.extend(record.issues)
+            if record.blocked:
                 file_result.rows_blocked += 1
                 file_result.blocked_applicants.append(record.applicant())
             else:
