@@ -121,9 +121,10 @@ def test_other_formats_are_named_with_what_to_do(tmp_path, name, content, said):
     assert set(re.findall(r"(?<![.A-Za-z])[A-Za-z]{3,}", message)) <= PRODUCT_WORDS, message
 
 
-def test_archives_are_errors_that_say_to_extract(tmp_path):
-    """A zip (given, in a folder, or renamed .xlsx) is an error saying to extract it first;
-    the other files of the folder are read."""
+def test_archives_say_to_extract_them(tmp_path):
+    """A zip or rar in a folder is a warning (it usually sits beside what was extracted from
+    it); a zip given on its own, or named .xlsx, is an error; both say to extract it; the
+    other files of the folder are read."""
     folder = tmp_path / "收件"
     folder.mkdir()
     write_xlsx(folder / "名单.xlsx", ROSTER)
@@ -133,9 +134,30 @@ def test_archives_are_errors_that_say_to_extract(tmp_path):
     shutil.copy(folder / "企业材料.zip", tmp_path / "打包.xlsx")
     result = read(folder, tmp_path / "打包.xlsx")
     assert [a.uscc for a in result.applicants] == [CODE_A]
-    errors = {i.file: i.message for i in result.issues if str(i.severity) == "error"}
-    assert set(errors) == {"收件/企业材料.zip", "收件/材料.rar", "打包.xlsx"}
-    assert all("压缩包" in m and "解压" in m for m in errors.values())
+    said = {i.file: (str(i.severity), i.message) for i in result.issues}
+    assert said["收件/企业材料.zip"][0] == said["收件/材料.rar"][0] == "warning"
+    assert said["打包.xlsx"][0] == "error"
+    assert all("压缩包" in m and "解压" in m for _s, m in said.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "members", "said"),
+    [
+        ("名单.xlsb", {"xl/workbook.bin": b"x", "[Content_Types].xml": b"<x/>"}, "Excel 二进制工作簿"),
+        ("名单.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"},
+         "OpenDocument 表格"),
+        ("申请书.odt", {"mimetype": b"application/vnd.oasis.opendocument.text"},
+         "OpenDocument 文档"),
+    ],
+)  # fmt: skip
+def test_other_office_packages_are_not_called_archives(tmp_path, name, members, said):
+    """.xlsb, .ods and .odt say what they are and how to save them, not “请先解压”."""
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    [(code, _severity, message)] = _issues(read(path))
+    assert code == "file-format-unsupported" and said in message and "解压" not in message
 
 
 def test_empty_truncated_and_lock_files_say_what_they_are(tmp_path):

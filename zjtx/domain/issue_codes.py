@@ -111,6 +111,9 @@ _CODES = (
     ),
     IssueCode("docx-revisions", N, "含未接受的修订", "Word 文档中未接受的修订按修订后的文字读取。"),
     IssueCode("file-empty", E, "文件为空", "文件是 0 字节：网盘未下载的占位文件或复制未完成。"),
+    IssueCode(
+        "archive-in-folder", W, "文件夹中的压缩包", "文件夹中的压缩包未读取：如未解压，须先解压。"
+    ),
     IssueCode("folder-empty", E, "文件夹中没有申报文件", "导入的文件夹中没有可读取的申报文件。"),
     IssueCode("json-invalid", E, "JSON 内容有误", "JSON 文件格式或其中的记录不符合要求。"),
     IssueCode("sheet-too-large", E, "工作表过大", "工作表的行数或列数超过了上限。"),

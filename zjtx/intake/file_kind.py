@@ -5,7 +5,9 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
+from zjtx.domain.issues import Severity
 from zjtx.intake.sheet_data import FileProblem, unreadable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -52,6 +54,24 @@ def _archive(count: int | None = None) -> FileProblem:
     )
 
 
+def _open_document(path: Path) -> FileProblem:
+    """An OpenDocument file (LibreOffice, WPS 另存为 .ods/.odt) by the type it declares."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            declared = archive.read("mimetype")[:100].decode("ascii", "ignore")
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+        declared = ""
+    if declared.endswith("spreadsheet"):
+        return _unsupported(f"这是 OpenDocument 表格（.ods），无法直接读取：{SAVE_AS_XLSX}")
+    if declared.endswith("text"):
+        return _unsupported(f"这是 OpenDocument 文档（.odt），无法直接读取：{SAVE_AS_DOCX}")
+    if declared.endswith("presentation"):
+        return _presentation()
+    return _unsupported(
+        "这是 OpenDocument 格式的文件，无法直接读取：请另存为 .xlsx 或 .docx 后再导入"
+    )
+
+
 def _presentation() -> FileProblem:
     return _unsupported(
         "这是演示文稿（PowerPoint 或 WPS 演示），不是申报数据：请导入申报名单或申请书"
@@ -95,6 +115,12 @@ def detect_kind(path: Path) -> str:
             return "docx"
         if "ppt/presentation.xml" in names:
             raise _presentation()
+        if "xl/workbook.bin" in names:
+            raise _unsupported(
+                f"这是 Excel 二进制工作簿（.xlsb）{_named(suffix, '.xlsb')}，无法直接读取：{SAVE_AS_XLSX}"
+            )
+        if "mimetype" in names:
+            raise _open_document(path)
         raise _archive(len([n for n in names if not n.endswith("/")]))
     if head.startswith(OTHER_ARCHIVE_MAGIC):
         raise _archive()
@@ -216,23 +242,50 @@ def text_table_kind(path: Path) -> str | None:
 
 
 # What a folder's files are read as; archives are read too, to say they must be extracted.
-SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | ARCHIVE_SUFFIXES | {".csv", ".json"}
-EMPTY_FOLDER = "文件夹中没有可导入的申报文件（.xlsx、.xls、.et、.csv、.docx 等）"
+SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | {".csv", ".json"}
 
 
-def expand_paths(paths: Sequence[str | Path]) -> list[tuple[Path, str, str | None]]:
-    """(path, display name, reason to skip or None) for every file, folders expanded; a folder
-    with no file to read is itself an entry whose reason is EMPTY_FOLDER."""
-    out: list[tuple[Path, str, str | None]] = []
+class FolderNote(NamedTuple):
+    """What a folder's entry says instead of being read: an empty folder, or an archive in a
+    folder (usually beside the files it was extracted into: a warning, not an error)."""
+
+    code: str
+    severity: Severity
+    text: str
+
+
+EMPTY_FOLDER = FolderNote(
+    "folder-empty",
+    Severity.ERROR,
+    "文件夹中没有可导入的申报文件（.xlsx、.xls、.et、.csv、.docx 等）",
+)
+ARCHIVE_IN_FOLDER = FolderNote(
+    "archive-in-folder",
+    Severity.WARNING,
+    "这是压缩包，其中的文件没有读取：如已解压到本文件夹，可不理会；否则请先解压（右键 → 解压到"
+    "当前文件夹）再导入",
+)
+
+
+def expand_paths(
+    paths: Sequence[str | Path],
+) -> list[tuple[Path, str, str | FolderNote | None]]:
+    """(path, display name, why it is not read) for every file, folders expanded: None for a
+    file to read, a reason (text) for one skipped with a note, or a FolderNote (an archive in
+    a folder; a folder with nothing to read, as an entry of its own)."""
+    out: list[tuple[Path, str, str | FolderNote | None]] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = []
+            found: list[tuple[Path, str, str | FolderNote | None]] = []
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 shown = f"{path.name}/{child.relative_to(path).as_posix()}"
+                suffix = child.suffix.lower()
                 if child.name.startswith(("~$", ".")):
                     found.append((child, shown, "临时文件或隐藏文件"))
-                elif child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                elif suffix in ARCHIVE_SUFFIXES:
+                    found.append((child, shown, ARCHIVE_IN_FOLDER))
+                elif suffix not in SUPPORTED_SUFFIXES:
                     found.append((child, shown, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
                 else:
                     found.append((child, shown, None))

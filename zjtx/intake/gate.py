@@ -452,6 +452,9 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
         keys = set().union(*(r.values.keys() for r in group))
         first = group[0].values
         differ = [k for k in keys if any(r.values.get(k) != first.get(k) for r in group)]
+        # A value one copy could not read is no empty cell: such copies are not the same data.
+        differ += sorted({f for r in group for f in _unread(r)} - set.intersection(
+            *(_unread(r) for r in group)))  # fmt: skip
         if not differ:
             # The copy with the least against it: not blocked, then fewest warnings (a visible
             # list's copy before one only a hidden sheet holds), then the first.
@@ -482,6 +485,11 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
                 field_key="uscc",
             )
     return left_out
+
+
+def _unread(record: Record) -> set[str]:
+    """The fields a record has issues about (a value unreadable, out of range...)."""
+    return {i.field for i in record.issues if i.field is not None and i.field != "uscc"}
 
 
 def _warnings(record: Record) -> int:

@@ -14,7 +14,7 @@ from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
-from zjtx.intake.file_kind import EMPTY_FOLDER, detect_kind, disguise_note, expand_paths
+from zjtx.intake.file_kind import FolderNote, detect_kind, disguise_note, expand_paths
 from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.headers import clean
@@ -156,8 +156,8 @@ def read_applicants(
         ticker.announce(f"正在读取 {shown}（第 {index}/{len(files)} 个文件）")
         file_result = FileResult(path=path, sha256="", kind="skipped", display_name=shown)
         records: list[Record] = []
-        if skip is EMPTY_FOLDER:
-            _file_issue(file_result, "folder-empty", Severity.ERROR, f"{shown}：{skip}")
+        if isinstance(skip, FolderNote):
+            _file_issue(file_result, skip.code, skip.severity, f"{shown}：{skip.text}")
         elif skip is not None:
             _file_issue(file_result, "file-skipped", Severity.INFO, f"已跳过：{skip}")
         else:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from zjtx.domain.applicant import Applicant
+from zjtx.intake.file_kind import EXCEL_SUFFIXES
 from zjtx.store import scoring_pool, scoring_worker
 from zjtx.store.codec import JSONText, json_text
 from zjtx.store.dto import RoundInfo
@@ -35,7 +36,7 @@ EARLY_AHEAD = 10
 # Rows scored while reading and held for the import, at most (a result and its values take
 # 10-25 KB until the import writes them).
 EARLY_MOST = 3000
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")
+SPREADSHEETS = EXCEL_SUFFIXES | {".csv"}
 _AMBIGUOUS = None  # a code read twice with different values: neither reading is used
 
 

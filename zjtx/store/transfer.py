@@ -253,7 +253,7 @@ def _write_failure(path: Path, exc: sqlite3.Error) -> OutputWriteError:
     text = str(exc).lower()
     if "full" in text:
         code = errno.ENOSPC
-    elif "unable to open" in text or "readonly" in text or "read-only" in text:
+    elif "unable to open" in text or "readonly" in text:
         code = errno.EACCES
     else:
         code = errno.EIO

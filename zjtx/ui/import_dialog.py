@@ -68,7 +68,6 @@ __all__ = [
     "field_choices",
     "not_imported_text",
 ]
-INPUT_SUFFIXES = (".xlsx", ".xls", ".csv", ".json", ".docx")
 # Word 97-2003 (.doc) and WPS (.wps) files are listed so that choosing one says how to convert.
 IMPORT_FILE_FILTER = (
     "申报文件 (*.xlsx *.xlsm *.xls *.et *.ett *.csv *.txt *.json *.docx *.docm *.doc *.wps);;"
