@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from zjtx.commands.textout import escape_terminal_output
+from zjtx.commands.textout import end_progress_line, escape_terminal_output
 
 # Each module defines register(subparsers); its sub-commands set `func` to a handler that
 # takes the parsed namespace and returns the exit status.
@@ -246,7 +246,10 @@ def _run(args_list: list[str]) -> int:
         return 0 if args.command is None else 2
     command = " ".join(_shorten(_without_userinfo(a)) for a in args_list[:3])
     try:
-        status = int(args.func(args) or 0)
+        try:
+            status = int(args.func(args) or 0)
+        finally:
+            end_progress_line()  # what is said next starts a line of its own
     except UsageError as exc:
         log.warning("zjtx %s：%s", command, exc)
         print(f"zjtx: 错误：{exc}", file=sys.stderr)

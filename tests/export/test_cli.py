@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.export.pdf_helpers import flat_text, font_report, outline_titles
-from zjtx.cli import main
+from zjtx.cli import UsageError, main
 
 DATA = Path(__file__).parent / "data" / "applicants.json"
 SELECT = ["--tier", "srdi-sme", "--date", "2025-05-01", "--made-at", "2025-05-20 09:30"]
@@ -508,3 +508,35 @@ def test_outputs_of_a_round_not_yet_rescored_warn_of_a_verdict_the_new_standard_
     said = capsys.readouterr().err
     assert "1 家企业的决定需复核" in said and chosen.name in said, said
     assert "导出按现行评价标准计算；本批次的评价按此前版本作出" in said
+
+
+def test_a_command_failing_after_its_progress_line_says_so_on_a_line_of_its_own(
+    tmp_path, monkeypatch, capsys
+):
+    """In a terminal, an error after a progress line was drawn starts a new line."""
+    import sys
+
+    from zjtx.commands.textout import progress_printer
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+    def failing(args):
+        progress_printer("正在复制", percent=True)(45, 100)
+        raise UsageError("目标已有数据")
+
+    from zjtx import cli
+
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_running(failing))
+    assert main(["fields"]) == 2
+    err = capsys.readouterr().err
+    assert "\r正在复制 45%" in err and "\nzjtx: 错误：目标已有数据" in err
+
+
+def _parser_running(handler):
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("fields").set_defaults(func=handler)
+    return parser

@@ -72,6 +72,9 @@ def _guard(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
         try:
             return action(args)
         except _Failure as exc:
+            from zjtx.commands.textout import end_progress_line
+
+            end_progress_line()
             print(f"zjtx: 错误：{exc}", file=sys.stderr)
             return 1
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from zjtx.cli import OperationFailed, UsageError
 from zjtx.commands import path_exists
 from zjtx.commands.scoring import score_inputs
-from zjtx.commands.textout import progress_printer, stage
+from zjtx.commands.textout import end_progress_line, progress_printer, stage
 from zjtx.domain.results import Evaluation
 from zjtx.export.fonts import describe_characters
 from zjtx.export.sources import catalogue_of, document_number
@@ -354,6 +354,7 @@ def write_failed(target: str | Path, exc: OSError) -> int:
     message = (
         str(exc) if isinstance(exc, OutputWriteError) else describe_write_error(Path(target), exc)
     )
+    end_progress_line()
     print(f"zjtx: 错误：{message}", file=sys.stderr)
     return 1
 

@@ -60,6 +60,15 @@ def unescaped(stream: TextIO) -> TextIO:
 
 
 CLEAR_TO_END = "\x1b[K"  # a shorter progress line leaves nothing of the longer one before
+_progress_open = [False]  # a progress line drawn and not yet ended
+
+
+def end_progress_line() -> None:
+    """End a progress line left open (a command failing part-way), so that what is said next
+    starts a line of its own."""
+    if _progress_open[0]:
+        _progress_open[0] = False
+        print(file=unescaped(sys.stderr), flush=True)
 
 
 def stage(text: str) -> None:
@@ -82,6 +91,7 @@ def progress_printer(label: str, *, percent: bool = False) -> Callable[[int, int
             return
         last[:] = [shown]
         end = "\n" if done >= total else ""
+        _progress_open[0] = not end
         # the carriage return is the CLI's own: written past the control-character escaping
         print(f"\r{label} {shown}{CLEAR_TO_END}", end=end, file=unescaped(sys.stderr), flush=True)
 
@@ -95,6 +105,7 @@ def reading_printer() -> Callable[..., None]:
     def show(done: int, _total: int, message: str = "正在读取申报文件") -> None:
         if interactive:
             line = f"\r{message}：已读 {done} 行{CLEAR_TO_END}"
+            _progress_open[0] = True
             print(line, end="", file=unescaped(sys.stderr), flush=True)
 
     return show
