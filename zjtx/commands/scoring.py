@@ -485,10 +485,11 @@ def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -
     except ImportError:
         raise UsageError("此版本尚不能读取表格文件，请使用 JSON 输入") from None
     result = read_applicants(paths, year, catalogue=catalogue)
+    # Files that could not be read, and entries a folder says instead (an archive, nothing in it).
     unread = [f for f in result.files if f.kind == "unreadable" or (
-        f.kind == "skipped" and any(str(i.severity) == "error" for i in f.issues))]  # fmt: skip
+        f.kind == "skipped" and any(str(i.severity) != "info" for i in f.issues))]  # fmt: skip
     if unread:
-        errors = [i for f in unread for i in f.issues if str(i.severity) == "error"]
+        errors = [i for f in unread for i in f.issues if str(i.severity) != "info"]
         print(
             f"zjtx: 注意：{len(unread)} 处未能读取，其中的企业未参与评价（{_first_issues(errors)}）",
             file=sys.stderr,
