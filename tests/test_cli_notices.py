@@ -64,8 +64,9 @@ def test_round_create_prints_notices_and_override(tmp_path):
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
     info = json.loads(created.stdout)
-    assert [n["id"] for n in info["notices"]] == ["little-giant-2026-117"]
-    assert info["notices"][0]["application_types"] == ["renewal"]
+    notices = {n["id"]: n for n in info["notices"]}
+    assert set(notices) == {"eligibility-2026-2", "little-giant-2026-117"}
+    assert notices["little-giant-2026-117"]["application_types"] == ["renewal"]
     sources = {s["name"]: s["source"] for s in info["applied_settings"]}
     assert sources == {"renewal_growth_waived": "override", "revenue_floor_5000": "notice"}
     text = run_cli(

@@ -126,10 +126,24 @@ def test_2026_renewal_setting_is_switchable_and_recorded_as_override():
 
 
 def test_new_applications_in_2026_get_no_renewal_notice():
-    """117号 covers the renewal batch only: a 2026 new application (2号 standard) names none."""
+    """117号 covers the renewal batch only: a 2026 new application (2号 standard) names only
+    the 2号 measure's common eligibility."""
     ev = score(Applicant(values=base("little-giant-2026")), "2026-06-01")
     assert ev.rulebook == "little-giant-2026"
-    assert ev.notices == () and "notices" not in ev.to_dict()
+    assert [n["id"] for n in ev.notices] == ["eligibility-2026-2"]
+
+
+@pytest.mark.parametrize(
+    ("rulebook", "tier", "criterion"),
+    [("little-giant-2026", "little-giant", "LG26-0"), ("srdi-sme-2026", "srdi-sme", "SR26-0")],
+)
+def test_the_2026_standards_ask_the_2026_incident_question(rulebook, tier, criterion):
+    """SR26-0 and LG26-0 state the 2026 clause and read the applicant's answer to the 2026
+    question (较大生产安全事故…), not the 2022 one (重大…偷漏税)."""
+    ev = score(Applicant(values=base(rulebook)), "2026-06-01", tier=tier)
+    assert ev.rulebook == rulebook
+    observed = next(c.observed for c in ev.criteria if c.id == criterion)
+    assert "较大生产安全事故" in observed and "偷漏税" not in observed
 
 
 @pytest.mark.parametrize(
