@@ -271,9 +271,13 @@ LEAD_PRODUCT_CRITERIA = [
 
 @pytest.mark.parametrize(("rulebook_id", "criterion_id"), LEAD_PRODUCT_CRITERIA)
 def test_stated_lead_product_not_over_half_is_a_judgement(rulebook_id, criterion_id):
-    """criteria.md §15 主导产品: revenue > 50 % (2号 附件3（三）); at 50 % exactly it is not."""
+    """criteria.md §15 主导产品: revenue > 50 % (2号 附件3（三）); at 50 % exactly it is not.
+    (No award or institution here: those waive the IP items whatever the 主导产品.)"""
     revenue = base(rulebook_id)["revenue_y1"]
-    half = run(rulebook_id, {"lead_product_revenue_y1": revenue / 2}, confirmed=False)
+    no_exemption = {"rd_institution_level": "municipal", "sci_award_national_rank": 0,
+                    "sci_award_provincial_rank": 0}  # fmt: skip
+    half = run(rulebook_id, {"lead_product_revenue_y1": revenue / 2, **no_exemption},
+               confirmed=False)  # fmt: skip
     assert state(half, criterion_id) == MANUAL
     assert "50%" in " ".join(p.text for p in half.criterion(criterion_id).parts)
 

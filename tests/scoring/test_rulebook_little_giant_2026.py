@@ -158,6 +158,19 @@ def test_lg26_4_ip_or_national_award(ip, national, provincial, state):
     assert state_of("LG26-4", changes) == state
 
 
+@pytest.mark.parametrize(("ip", "national", "state"), [(0, 1, MET), (5, 0, MANUAL), (0, 0, MANUAL)])
+def test_lg26_4_award_exemption_holds_whatever_the_lead_product_share(ip, national, state):
+    """With 主导产品 at 46.51 % of revenue the national award still waives LG26-4 (only the IP
+    is 与主导产品相关); the IP route goes to an evaluator."""
+    changes = {
+        "ip1_applied": ip,
+        "sci_award_national_rank": national,
+        "lead_product_revenue_y1": d(4000),
+        "revenue_y1": d(8600),
+    }
+    assert state_of("LG26-4", changes) == state
+
+
 MARKET_KEYS = ("market_share_domestic", "market_share_international", "market_rank_domestic")
 
 

@@ -138,6 +138,23 @@ def test_sr26_4_ip_or_exemptions(changes, state):
 
 
 @pytest.mark.parametrize(
+    ("changes", "state"),
+    [
+        ({**NO_IP, "rd_institution_level": "provincial"}, MET),
+        ({**NO_IP, "sci_award_national_rank": 1}, MET),
+        ({**NO_IP, "sci_award_provincial_rank": 2}, MET),
+        ({**NO_IP, "ip1_applied": 3}, MANUAL),  # the IP's 主导产品 is to be checked
+        (NO_IP, MANUAL),
+    ],
+)
+def test_sr26_4_exemptions_hold_whatever_the_lead_product_share(changes, state):
+    """Only the IP count is 与主导产品相关: with 主导产品 at 46.51 % of revenue (no 主导产品 as
+    defined) an award or institution still waives SR26-4; the IP route goes to an evaluator."""
+    share = {"lead_product_revenue_y1": d(4000), "revenue_y1": d(8600)}
+    assert state_of("SR26-4", {**changes, **share}) == state
+
+
+@pytest.mark.parametrize(
     ("confirmation", "state"),
     [(None, MANUAL), (CriterionState.MET, MET), (CriterionState.UNMET, UNMET)],
 )
