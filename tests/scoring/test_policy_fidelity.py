@@ -209,6 +209,19 @@ def test_sc16_field_years_and_new_products_at_three(years, new_product, expected
     assert state(ev, "SC16-1") == expected
 
 
+@pytest.mark.parametrize(
+    ("revenue", "little_giant", "expected"),
+    [(d("40000.01"), False, MET), (d(40000), False, MANUAL), (d(40000), True, MET)],
+)
+def test_sc16_four_hundred_million_or_below_needs_the_little_giant_title(
+    revenue, little_giant, expected
+):
+    """criteria.md 单项冠军 2019 (78号): “年销售收入4亿元以下…应为小巨人”; 以下 includes
+    the figure (§1), so exactly 4亿 without the title goes to the evaluator."""
+    ev = sc16(revenue_y1=revenue, main_revenue_y1=d(30000), holds_little_giant=little_giant)
+    assert state(ev, "SC16-4") == expected
+
+
 @pytest.mark.parametrize(("rank", "expected"), [(3, MET), (4, UNMET)])
 def test_sc16_global_top_three(rank, expected):
     """criteria.md 单项冠军 2016: “单项产品市场占有率位居全球前3位”."""
