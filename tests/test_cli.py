@@ -325,3 +325,15 @@ def test_score_names_a_file_it_could_not_read_once(tmp_path, capsys):
     assert [r["uscc"] for r in json.loads(out)] == [CODE_A]
     assert "1 处未能读取" in err and err.count("收件/材料.zip") == 1
     assert "0 家企业" not in err
+
+
+def test_a_standard_named_for_a_round_it_does_not_cover_is_said(capsys):
+    """--rulebook srdi-sme-2022 for a June 2026 round scores as asked (a province may keep the
+    old standard) and says on stderr that the standard does not cover that date; in force,
+    nothing is said."""
+    samples = str(resource_path("samples", "applicants.json"))
+    main(["score", samples, "--rulebook", "srdi-sme-2022", "--date", "2026-06-01", "--json"])
+    out, err = capsys.readouterr()
+    assert json.loads(out) and "不含 2026-06-01 的批次" in err and "至 2026-03-31" in err
+    main(["score", samples, "--rulebook", "srdi-sme-2022", "--date", "2025-06-01", "--json"])
+    assert "不含" not in capsys.readouterr().err
