@@ -168,6 +168,9 @@ def test_in22_0_question_follows_the_round(round_date, asked, absent):
     label = book.catalogue["major_incident_3y"].label
     assert asked in label and absent not in label
     assert book.quantities.get("major_incident_3y").label == label
+    # Reworded by the notice, the criterion carries the notice's grade and its doubt.
+    reworded = round_date >= "2026-04-01"
+    assert (result.grade, bool(result.unverified)) == (("B", True) if reworded else ("A", False))
 
 
 def test_effective_rulebook_hash_names_the_notices():

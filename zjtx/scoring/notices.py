@@ -459,11 +459,17 @@ def _apply(
                 continue
             cond = retexted
         derived = c.cond is not None and c.requirement == c.cond.requirement()
-        unverified = "；".join(x for x in (c.unverified, wording.unverified) if x) or None
+        # The clause is now the notice's: its grade, and what of it is unverified, with it.
+        doubts = (
+            c.unverified,
+            wording.unverified or (notice.unverified if wording.clause else None),
+        )
+        unverified = "；".join(dict.fromkeys(x for x in doubts if x)) or None
         criteria[c.id] = replace(
             c,
             clause=wording.clause or c.clause,
             source=wording.source or c.source,
+            grade=notice.grade if wording.clause else c.grade,
             cond=cond,
             requirement=cond.requirement() if derived and cond is not None else c.requirement,
             unverified=unverified,
