@@ -392,7 +392,7 @@ def test_round_show_says_when_applicants_were_evaluated_under_an_older_rulebook(
                 "version": "2026.1",
                 "current_rulebook": "little-giant-2026",
                 "current_version": "2026.2",
-                "current_carries": "",
+                "current_carries": "年度通知 eligibility-2026-2",
             }
         ],
     }

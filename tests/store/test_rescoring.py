@@ -395,7 +395,16 @@ def test_a_round_evaluated_under_an_older_rulebook_says_so_until_it_is_rescored(
 
     assert update is not None
     assert update.applicants == len(governed)
-    assert update.changes == (("little-giant-2026", "2026.1", "little-giant-2026", "2026.2", ""),)
+    # (the standard in force carries the 2号 measure's notice: its 2026 incident question)
+    assert update.changes == (
+        (
+            "little-giant-2026",
+            "2026.1",
+            "little-giant-2026",
+            "2026.2",
+            "年度通知 eligibility-2026-2",
+        ),
+    )
     assert update.text() == (
         f"{len(governed)} 家企业按此前版本的评价标准评价（little-giant-2026 2026.1 → 2026.2）"
     )
