@@ -334,6 +334,20 @@ def test_a_standard_named_for_a_round_it_does_not_cover_is_said(capsys):
     samples = str(resource_path("samples", "applicants.json"))
     main(["score", samples, "--rulebook", "srdi-sme-2022", "--date", "2026-06-01", "--json"])
     out, err = capsys.readouterr()
-    assert json.loads(out) and "不含 2026-06-01 的批次" in err and "至 2026-03-31" in err
+    assert json.loads(out) and "不含 2026-06-01 批次的" in err and "至 2026-03-31" in err
     main(["score", samples, "--rulebook", "srdi-sme-2022", "--date", "2025-06-01", "--json"])
     assert "不含" not in capsys.readouterr().err
+
+
+def test_a_standard_named_for_applications_it_leaves_to_another_is_said(tmp_path, capsys):
+    """little-giant-2026 in a 2026 round covers new applications only (renewals from 2027):
+    a renewal scored with it is said to be outside it; a new one is not."""
+    records = json.loads(resource_path("samples", "applicants.json").read_text(encoding="utf-8"))
+    path = tmp_path / "a.json"
+    for kind, said in (("renewal", True), ("new", False)):
+        path.write_text(json.dumps([{**records[0], "application_type": kind}], ensure_ascii=False),
+                        encoding="utf-8")  # fmt: skip
+        main(["score", str(path), "--rulebook", "little-giant-2026", "--date", "2026-06-01",
+              "--json"])  # fmt: skip
+        err = capsys.readouterr().err
+        assert ("不含 2026-06-01 批次的复核" in err) is said, err

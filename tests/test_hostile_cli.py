@@ -1236,6 +1236,13 @@ HOSTILE: dict[str, list[Case]] = {
             f"postgresql+psycopg//user:{PASSWORD}@127.0.0.1:1/zjtx",
             statuses=STATUS_REFUSED,
         ),
+        case(
+            "target-password-slash",
+            "database",
+            "copy",
+            f"user:{PASSWORD}/x@127.0.0.1:1/zjtx",
+            statuses=STATUS_REFUSED,
+        ),
         case("target-memory", "database", "copy", "sqlite://", statuses=STATUS_REFUSED),
         case("target-itself", "database", "copy", "sqlite:///{work}/../base/zjtx.sqlite3"),
         case("target-file-exists", "database", "copy", "sqlite:///{files}/plain.txt"),

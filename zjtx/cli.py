@@ -78,7 +78,7 @@ def chinese_argparse_message(message: str) -> str:
 
 # user:secret@ in an argument (a database URL typed without its scheme, or mistyped): the
 # command line is logged, and mask_secrets knows only URLs whose scheme is right.
-_ARGUMENT_USERINFO = re.compile(r"(?P<user>[^\s:/@]+):[^\s@/]+@")
+_ARGUMENT_USERINFO = re.compile(r"(?P<user>[^\s:/@]+):\S+@")  # to the last @: one may be in it
 
 
 def _without_userinfo(argument: str) -> str:

@@ -288,3 +288,14 @@ def test_of_identical_copies_the_one_a_visible_list_holds_is_kept(tmp_path):
     assert kept == {CODE_A: "2市级.xlsx", CODE_B: "1区县.xlsx"}
     about_a = [(i.file, i.code) for i in result.issues if i.uscc == CODE_A]
     assert about_a == [("1区县.xlsx", "uscc-duplicate-same")]
+
+
+def test_copies_differing_only_by_a_note_are_the_same_data(tmp_path):
+    """Two copies whose values agree, one with a note about how a cell was read (省级企业技术
+    中心 read as 省级): the same data, read once, not both blocked."""
+    head = [*HEAD, "研发机构级别"]
+    first = write_xlsx(tmp_path / "a.xlsx", [head, ["甲公司", CODE_A, "省级"]])
+    second = write_xlsx(tmp_path / "b.xlsx", [head, ["甲公司", CODE_A, "省级企业技术中心"]])
+    result = read(first, second)
+    codes = [(i.file, i.code) for i in result.issues if str(i.severity) != "info"]
+    assert [a.uscc for a in result.applicants] == [CODE_A] and codes == []

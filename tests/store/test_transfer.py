@@ -259,3 +259,21 @@ def test_a_live_database_given_by_mistake_is_refused_untouched(sqlite_url, postg
             copy_database(store, postgres_url)
     assert current_revision(engine) == "0013"
     engine.dispose()
+
+
+def test_a_backup_cancelled_while_it_copies_puts_nothing_in_place(sqlite_url, tmp_path):
+    """取消 pressed while the one-step copy runs: the older backup of that name stays."""
+    target = tmp_path / "b.sqlite3"
+    target.write_bytes(b"older backup")
+    asked = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # not before the copy starts, only once it has run
+
+    with open_store(sqlite_url) as store:
+        _filled(store, tmp_path)
+        with pytest.raises(CopyCancelled):
+            backup_database(store, target, replace=True, cancel=cancel)
+    assert target.read_bytes() == b"older backup"
+    assert not list(tmp_path.glob(f"b.sqlite3{PART_SUFFIX}*"))

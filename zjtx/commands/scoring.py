@@ -549,23 +549,26 @@ def read_scoring_inputs(
     except (UnknownNameError, NoRulebookError, DataFileError) as exc:
         raise UsageError(str(exc)) from None
     if args.rulebook:
-        _say_when_out_of_force(args.rulebook, round_date)
+        types = {str(a.values.get("application_type") or "new") for a in checked}
+        _say_when_out_of_force(args.rulebook, round_date, types)
     return applicants, how
 
 
-def _say_when_out_of_force(rulebook_id: str, round_date: Any) -> None:
-    """A standard named with --rulebook for a round it does not cover (a repealed one, or one
-    not yet in force) scores as asked — a province may keep an old standard — and says so."""
+def _say_when_out_of_force(rulebook_id: str, round_date: date, types: set[str]) -> None:
+    """A standard named with --rulebook for applications it does not cover on the round's
+    date (a repealed one, one not yet in force, renewals it leaves to another) scores as asked
+    — a province may keep an old standard — and says so."""
+    from zjtx.domain.labels import ApplicationType
     from zjtx.scoring import load_rulebook
     from zjtx.scoring.definitions import describe_applies
 
     book = load_rulebook(rulebook_id)
-    if not any(
-        a.start <= round_date and (a.end is None or round_date <= a.end) for a in book.applies
-    ):
+    outside = sorted(t for t in types if not any(a.covers(round_date, t) for a in book.applies))
+    if outside:
+        which = "、".join(ApplicationType.label_of(t, t) for t in outside)
         print(
             f"zjtx: 注意：评价标准 {rulebook_id} 适用于{describe_applies(book.applies)}，"
-            f"不含 {round_date} 的批次；以下按指定的标准评价",
+            f"不含 {round_date} 批次的{which}；以下按指定的标准评价",
             file=sys.stderr,
         )
 

@@ -488,8 +488,13 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
 
 
 def _unread(record: Record) -> set[str]:
-    """The fields a record has issues about (a value unreadable, out of range...)."""
-    return {i.field for i in record.issues if i.field is not None and i.field != "uscc"}
+    """The fields a record has errors or warnings about (a value unreadable, out of range...);
+    a note (省级企业技术中心 read as 省级) makes no copy different."""
+    return {
+        i.field
+        for i in record.issues
+        if i.field is not None and i.field != "uscc" and i.severity != Severity.INFO
+    }
 
 
 def _warnings(record: Record) -> int:

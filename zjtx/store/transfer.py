@@ -28,7 +28,13 @@ from zjtx.store.engine import (
     read_only_connector,
     scrub,
 )
-from zjtx.store.errors import DatabaseOpenError, InvalidRequestError, StoreCancelled
+from zjtx.store.errors import (
+    DatabaseBusyError,
+    DatabaseOpenError,
+    InvalidRequestError,
+    StoreCancelled,
+    StoreError,
+)
 from zjtx.store.models import Base
 from zjtx.store.settings import StoreLocation, resolve_location
 
@@ -139,6 +145,7 @@ def backup_database(
     def write(temporary: Path) -> None:
         try:
             copied = copy_into(temporary)
+            _check_cancel(cancel)  # cancelled while the copy ran: nothing is put in place
         except sqlite3.Error as exc:  # the file being written: a full disk, a folder refused
             raise _write_failure(path, exc) from None
         except DBAPIError as exc:
@@ -248,16 +255,19 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
-def _write_failure(path: Path, exc: sqlite3.Error) -> OutputWriteError:
-    """SQLite's refusal to write the copy, said as any file that could not be written."""
+def _write_failure(path: Path, exc: sqlite3.Error) -> OutputWriteError | StoreError:
+    """SQLite's refusal during the copy: the live database busy, or the copy that could not be
+    written (said as any file that could not be written), in Chinese."""
     text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError("数据库正忙（其他评审人或程序正在写入），备份未完成：请稍后再备份")
     if "full" in text:
         code = errno.ENOSPC
     elif "unable to open" in text or "readonly" in text:
         code = errno.EACCES
     else:
         code = errno.EIO
-    return OutputWriteError(path, OSError(code, str(exc)))
+    return OutputWriteError(path, OSError(code, driver_text(str(exc))))
 
 
 def _existing(path: Path) -> str | None:
