@@ -227,19 +227,11 @@ def copy_database(
 def _refuse_occupied(bind: Engine | Connection, location: StoreLocation) -> None:
     """Refuse a target holding rows in any zjtx table (whatever its schema's revision)."""
 
-    def counts(connection: Connection) -> dict[str, int]:
-        present = set(inspect(connection).get_table_names())
-        return {
-            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in Base.metadata.sorted_tables
-            if table.name in present
-        }
-
     if isinstance(bind, Engine):
         with bind.connect() as connection:
-            found = counts(connection)
+            found = count_rows(connection, only_present=True)
     else:
-        found = counts(bind)
+        found = count_rows(bind, only_present=True)
     occupied = named_counts(found)
     if occupied:
         raise InvalidRequestError(
@@ -361,10 +353,14 @@ def _snapshot(store: Store) -> Iterator[Connection]:
         engine.dispose()
 
 
-def count_rows(connection: Connection) -> dict[str, int]:
+def count_rows(connection: Connection, *, only_present: bool = False) -> dict[str, int]:
+    """Rows per zjtx table; ``only_present``: of the tables the database has (an older schema
+    may lack the newer ones)."""
+    present = set(inspect(connection).get_table_names()) if only_present else None
     return {
         table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
         for table in Base.metadata.sorted_tables
+        if present is None or table.name in present
     }
 
 
