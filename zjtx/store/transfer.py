@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy import URL, Connection, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from zjtx.files import OutputWriteError, write_atomically
@@ -200,7 +200,8 @@ def copy_database(
     try:
         try:
             # Before any upgrade: a live database given by mistake is refused untouched.
-            _refuse_occupied(engine, location)
+            with engine.connect() as connection:
+                _refuse_occupied(connection, location)
             migrate(engine, location)
         except DBAPIError as exc:
             raise DatabaseOpenError(_target_failure(location, exc)) from None
@@ -224,14 +225,9 @@ def copy_database(
     return report
 
 
-def _refuse_occupied(bind: Engine | Connection, location: StoreLocation) -> None:
+def _refuse_occupied(connection: Connection, location: StoreLocation) -> None:
     """Refuse a target holding rows in any zjtx table (whatever its schema's revision)."""
-
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            found = count_rows(connection, only_present=True)
-    else:
-        found = count_rows(bind, only_present=True)
+    found = count_rows(connection, only_present=True)
     occupied = named_counts(found)
     if occupied:
         raise InvalidRequestError(
