@@ -70,6 +70,28 @@ def format_scale(code: str) -> Scale | None:
     return Scale(power, unit, code)
 
 
+# A cell style's number format that matters to reading: PERCENT, or the Scale it shows by.
+PERCENT = "percent"
+NumberStyles = dict[int, Scale | str]
+_LITERALS = re.compile(r'"[^"]*"|\\.')  # quoted text and escaped characters
+
+
+def number_style(code: str) -> Scale | str | None:
+    """PERCENT for a format showing a percent, the Scale of one showing a number smaller than
+    stored, None for any other."""
+    if "%" in _LITERALS.sub("", code):
+        return PERCENT
+    return format_scale(code)
+
+
+def note_style(data: SheetData, cell: tuple[int, int], style: Scale | str) -> None:
+    """Record a number cell's style as the sheet's fact: a percent cell or a scaled one."""
+    if style == PERCENT:
+        data.percent_cells.add(cell)
+    else:
+        data.scaled_cells[cell] = style
+
+
 def scaled_text(value: float | int, scale: Scale) -> str:
     """What the cell shows, exactly (never rounded to the format's places), with its unit."""
     number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
 
-from zjtx.intake.number_formats import Scale, apply_scales, format_scale
+from zjtx.intake.number_formats import (
+    PERCENT,
+    NumberStyles,
+    Scale,
+    apply_scales,
+    note_style,
+    number_style,
+)
 from zjtx.intake.sheet_data import (
     FileProblem,
     SheetData,
@@ -355,7 +362,7 @@ def _scan_cell_facts(
     a segment."""
     if styled is not None:
         for match in styled.finditer(xml):
-            _note_style(data, (int(match.group(2)) - 1, column_index(match.group(1))),
+            note_style(data, (int(match.group(2)) - 1, column_index(match.group(1))),
                         styles[int(match.group(3))])  # fmt: skip
     if b't="e"' in xml:
         for match in _ERROR_CELL.finditer(xml):
@@ -417,7 +424,7 @@ def _survey_without_references(
             survey.check_extent(sheet)
             style = elem.get("s")
             if style is not None and style.isdigit() and int(style) in styles:
-                _note_style(data, (row_index, col_index), styles[int(style)])
+                note_style(data, (row_index, col_index), styles[int(style)])
             value = elem.find(f"{_NS_MAIN}v")
             if elem.get("t") == "e":
                 data.error_cells[(row_index, col_index)] = (
@@ -531,24 +538,6 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-# A cell style's number format that matters to reading: PERCENT, or the Scale it shows by.
-NumberStyles = dict[int, Scale | str]
-PERCENT = "percent"
-
-
-def _note_style(data: SheetData, cell: tuple[int, int], style: Scale | str) -> None:
-    if style == PERCENT:
-        data.percent_cells.add(cell)
-    else:
-        data.scaled_cells[cell] = style
-
-
-def _number_style(code: str) -> Scale | str | None:
-    if "%" in re.sub(r'"[^"]*"|\\.', "", code):
-        return PERCENT
-    return format_scale(code)
-
-
 def _xlsx_number_styles(archive: zipfile.ZipFile) -> NumberStyles:
     """Cell styles (cellXfs indexes) whose number format shows a percent or a scaled number."""
     try:
@@ -557,7 +546,7 @@ def _xlsx_number_styles(archive: zipfile.ZipFile) -> NumberStyles:
         return {}
     formats: dict[int, Scale | str] = dict.fromkeys(_BUILTIN_PERCENT_FORMATS, PERCENT)
     for fmt in styles.iter(f"{_NS_MAIN}numFmt"):
-        style = _number_style(fmt.get("formatCode", ""))
+        style = number_style(fmt.get("formatCode", ""))
         if style is not None:
             formats[int(fmt.get("numFmtId", "-1"))] = style
     cell_xfs = styles.find(f"{_NS_MAIN}cellXfs")
@@ -591,7 +580,7 @@ def _read_xls(path: Path) -> list[SheetData]:
         number_xf: NumberStyles = {}
         for index, xf in enumerate(book.xf_list):
             fmt = book.format_map.get(xf.format_key)
-            style = _number_style(fmt.format_str or "") if fmt is not None else None
+            style = number_style(fmt.format_str or "") if fmt is not None else None
             if style is not None:
                 number_xf[index] = style
         sheets = []
@@ -624,7 +613,7 @@ def _read_xls(path: Path) -> list[SheetData]:
                     else:
                         value = cell.value
                     if ctype == xlrd.XL_CELL_NUMBER and cell.xf_index in number_xf:
-                        _note_style(data, (r, c), number_xf[cell.xf_index])
+                        note_style(data, (r, c), number_xf[cell.xf_index])
                     row.append(value)
                 rows.append(row)
             data.merged = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells]
