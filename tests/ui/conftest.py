@@ -69,3 +69,16 @@ def window(qtbot, service, font):
 def write_synthetic_json(path: Path, count: int, seed: int = 2026) -> Path:
     """``count`` consistent synthetic applicants as an applicants JSON file."""
     return write_applicants_json(path, count, ROUND_DATE.year, seed)
+
+
+@pytest.fixture
+def close_error_boxes() -> Iterator[None]:
+    """Close the error dialogs a test opened (zjtx.ui.errors keeps them while they are open)."""
+    import shiboken6
+
+    from zjtx.ui import errors
+
+    yield
+    for box in list(errors.shown):
+        if shiboken6.isValid(box):
+            box.close()

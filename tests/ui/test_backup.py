@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.test_batch_dialog import _window_with_sample
@@ -13,13 +12,7 @@ from tests.ui.test_workflow import TIMEOUT
 from zjtx.store import StoreService, open_store
 from zjtx.ui import backup, errors
 
-
-@pytest.fixture(autouse=True)
-def _close_boxes():
-    yield
-    for box in list(errors.shown):
-        if shiboken6.isValid(box):
-            box.close()
+pytestmark = pytest.mark.usefixtures("close_error_boxes")
 
 
 def test_the_menu_backs_up_to_the_file_chosen(qtbot, window, service, sample_json, tmp_path,

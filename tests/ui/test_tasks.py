@@ -7,12 +7,13 @@ import threading
 import time
 
 import pytest
-import shiboken6
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zjtx.store import StoreError
 from zjtx.ui import errors
 from zjtx.ui.tasks import TaskRunner
+
+pytestmark = pytest.mark.usefixtures("close_error_boxes")
 
 MAIN = threading.main_thread()
 
@@ -78,14 +79,6 @@ def test_a_task_with_its_own_handler_shows_nothing_else(qtbot):
     qtbot.waitUntil(lambda: not runner.busy())
     assert len(errors.shown) == before
     runner.wait(5000)
-
-
-@pytest.fixture(autouse=True)
-def _close_boxes():
-    yield
-    for box in list(errors.shown):
-        if shiboken6.isValid(box):
-            box.close()
 
 
 def test_a_dialog_destroyed_with_its_parent_is_forgotten(qtbot):
