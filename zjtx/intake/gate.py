@@ -453,8 +453,8 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
         first = group[0].values
         differ = [k for k in keys if any(r.values.get(k) != first.get(k) for r in group)]
         # A value one copy could not read is no empty cell: such copies are not the same data.
-        differ += sorted({f for r in group for f in _unread(r)} - set.intersection(
-            *(_unread(r) for r in group)))  # fmt: skip
+        differ += sorted({f for r in group for f in _questioned_fields(r)} - set.intersection(
+            *(_questioned_fields(r) for r in group)))  # fmt: skip
         if not differ:
             # The copy with the least against it: not blocked, then fewest warnings (a visible
             # list's copy before one only a hidden sheet holds), then the first.
@@ -487,7 +487,7 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
     return left_out
 
 
-def _unread(record: Record) -> set[str]:
+def _questioned_fields(record: Record) -> set[str]:
     """The fields a record has errors or warnings about (a value unreadable, out of range...);
     a note (省级企业技术中心 read as 省级) makes no copy different."""
     return {
