@@ -453,8 +453,8 @@ def check_duplicates(records: Iterable[Record], catalogue: FieldCatalogue) -> se
         first = group[0].values
         differ = [k for k in keys if any(r.values.get(k) != first.get(k) for r in group)]
         # A value one copy could not read is no empty cell: such copies are not the same data.
-        differ += sorted({f for r in group for f in _questioned_fields(r)} - set.intersection(
-            *(_questioned_fields(r) for r in group)))  # fmt: skip
+        questioned = [_questioned_fields(r) for r in group]
+        differ += sorted(set().union(*questioned) - set.intersection(*questioned))
         if not differ:
             # The copy with the least against it: not blocked, then fewest warnings (a visible
             # list's copy before one only a hidden sheet holds), then the first.
