@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -42,13 +41,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     copy.set_defaults(func=run_copy)
 
 
-class _Failure(Exception):
-    """The database could not be read or the copy not written: exit status 1."""
-
-
 @contextmanager
 def _open() -> Iterator[Any]:
-    from zjtx.cli import UsageError
+    """The configured database; its refusals are the command's (exit 2 for a request it
+    refuses, 1 for a database or file that failed), said by zjtx.cli."""
+    from zjtx.cli import OperationFailed, UsageError
     from zjtx.files import OutputWriteError
     from zjtx.store import open_store
     from zjtx.store.errors import InvalidRequestError, StoreError
@@ -56,32 +53,17 @@ def _open() -> Iterator[Any]:
     try:
         store = open_store()
     except StoreError as exc:
-        raise _Failure(str(exc)) from None
+        raise OperationFailed(str(exc)) from None
     try:
         yield store
     except InvalidRequestError as exc:
         raise UsageError(str(exc)) from None
     except (StoreError, OutputWriteError) as exc:
-        raise _Failure(str(exc)) from None
+        raise OperationFailed(str(exc)) from None
     finally:
         store.close()
 
 
-def _guard(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return action(args)
-        except _Failure as exc:
-            from zjtx.commands.textout import end_progress_line
-
-            end_progress_line()
-            print(f"zjtx: 错误：{exc}", file=sys.stderr)
-            return 1
-
-    return run
-
-
-@_guard
 def run_show(args: argparse.Namespace) -> int:
     from zjtx.store.engine import current_revision, head_revision, sqlite_backups
     from zjtx.store.transfer import count_rows, named_counts
@@ -119,7 +101,6 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guard
 def run_backup(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
     from zjtx.commands import path_exists
@@ -138,7 +119,6 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guard
 def run_copy(args: argparse.Namespace) -> int:
     from zjtx.commands.textout import progress_printer
     from zjtx.intake.profiles import ProfileBook

@@ -80,7 +80,7 @@ def _presentation() -> FileProblem:
 
 def detect_kind(path: Path) -> str:
     """'xlsx', 'xls', 'docx', 'csv', 'json' or 'html' by content, whatever the file is named
-    (reader.disguise_note says when the name differs); a file that is none of these, or
+    (disguise_note says when the name differs); a file that is none of these, or
     cannot be one (empty, cut short, an archive, a lock file), raises FileProblem saying what
     it is and what to do."""
     suffix = path.suffix.lower()
