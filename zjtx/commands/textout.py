@@ -90,10 +90,7 @@ def progress_printer(label: str, *, percent: bool = False) -> Callable[[int, int
         if last and last[-1] == shown:
             return
         last[:] = [shown]
-        end = "\n" if done >= total else ""
-        _progress_open[0] = not end
-        # the carriage return is the CLI's own: written past the control-character escaping
-        print(f"\r{label} {shown}{CLEAR_TO_END}", end=end, file=unescaped(sys.stderr), flush=True)
+        _draw(f"{label} {shown}", ended=done >= total)
 
     return show
 
@@ -104,11 +101,17 @@ def reading_printer() -> Callable[..., None]:
 
     def show(done: int, _total: int, message: str = "正在读取申报文件") -> None:
         if interactive:
-            line = f"\r{message}：已读 {done} 行{CLEAR_TO_END}"
-            _progress_open[0] = True
-            print(line, end="", file=unescaped(sys.stderr), flush=True)
+            _draw(f"{message}：已读 {done} 行", ended=False)
 
     return show
+
+
+def _draw(text: str, *, ended: bool) -> None:
+    """A progress line over the last one; ``ended`` moves on to the next line."""
+    _progress_open[0] = not ended
+    # the carriage return is the CLI's own: written past the control-character escaping
+    print(f"\r{text}{CLEAR_TO_END}", end="\n" if ended else "", file=unescaped(sys.stderr),
+          flush=True)  # fmt: skip
 
 
 def display_width(text: str) -> int:
