@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zjtx.store import StoreError
@@ -282,3 +283,46 @@ def test_a_write_that_finished_is_reported_done_though_cancel_came_too_late(qtbo
         qtbot.waitUntil(lambda key=key: key in outcomes, timeout=5000)
     assert outcomes == {"write": "saved", "read": "cancelled"}
     runner.wait(5000)
+
+
+def test_a_progress_dialog_closed_inside_its_own_update_is_deleted_only_after_it(qtbot):
+    """The task's end, delivered while a modal progress dialog's setValue processes events,
+    hides the dialog at once but deletes it only once setValue has returned (freeing it under
+    its own setValue crashed the window)."""
+    import shiboken6
+
+    from zjtx.ui.tasks import progress_dialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    dialog = progress_dialog("正在备份……", "备份数据库", parent)
+    dialog.show()
+    dialog.show_progress(0, 5)
+    dialog.show_progress(1, 5)  # from now on setValue processes events
+    order: list[str] = []
+    real_delete = dialog.deleteLater
+
+    def delete_later() -> None:
+        order.append("deleteLater")
+        real_delete()
+
+    dialog.deleteLater = delete_later
+    real_set_value = dialog.setValue
+
+    def set_value(value: int) -> None:
+        real_set_value(value)  # processes events: the task's end arrives here
+        order.append("setValue returned")
+
+    dialog.setValue = set_value
+    end = _TaskEnd()
+    end.finished.connect(dialog.close_for_good, Qt.ConnectionType.QueuedConnection)
+    end.finished.emit()  # posted: delivered inside setValue
+    dialog.show_progress(5, 5)
+    assert order == ["setValue returned", "deleteLater"]
+    assert dialog.isHidden()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))
+
+
+class _TaskEnd(QObject):
+    finished = Signal()

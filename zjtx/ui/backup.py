@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from zjtx.store.transfer import CopyReport, backup_database
-from zjtx.ui.tasks import Task, progress_dialog, show_progress
+from zjtx.ui.tasks import Task, progress_dialog
 
 if TYPE_CHECKING:
     from zjtx.ui.main_window import MainWindow
@@ -65,8 +64,7 @@ def back_up(window: MainWindow, target: Path | None = None) -> Task | None:
         return backup_database(store, target, replace=True, progress=progress, cancel=cancel)
 
     def finished() -> None:
-        dialog.hide()
-        dialog.deleteLater()
+        dialog.close_for_good()
         window.backup_progress = None
 
     def done(report: CopyReport) -> None:
@@ -85,7 +83,7 @@ def back_up(window: MainWindow, target: Path | None = None) -> Task | None:
         window.message.emit("已取消备份；没有写入文件")
 
     task = window.runner.start(work, name=TITLE, on_success=done, on_failure=window.show_error,
-                               on_progress=partial(show_progress, dialog),
+                               on_progress=dialog.show_progress,
                                on_cancel=cancelled, on_finish=finished)  # fmt: skip
     dialog.canceled.connect(task.cancel)
     dialog.show()

@@ -15,10 +15,10 @@ from PySide6.QtCore import SLOT, QObject, QRectF, QSize, QSizeF, Qt, Signal, Slo
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zjtx.scoring import Cancelled
-from zjtx.ui.tasks import Task, TaskRunner, progress_dialog, show_progress
+from zjtx.ui.tasks import Task, TaskProgressDialog, TaskRunner, progress_dialog
 
 if TYPE_CHECKING:
     from zjtx.store import StoreService
@@ -335,7 +335,7 @@ class PrintJob(QObject):
         self.phases = tuple(phases)
         self.page_count = page_count
         self.printer = prepare_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
-        self.progress_dialog: QProgressDialog | None = None
+        self.progress_dialog: TaskProgressDialog | None = None
         self.message_box: QMessageBox | None = None
         self.task: Task | None = None
         self.outcome: PrintOutcome | None = None
@@ -373,7 +373,7 @@ class PrintJob(QObject):
         if dialog is None:
             return
         dialog.setLabelText(self.phases[min(done // PHASE_STEPS, len(self.phases) - 1)])
-        show_progress(dialog, done, total)
+        dialog.show_progress(done, total)
 
     def _printed(self, outcome: PrintOutcome) -> None:
         self.outcome = outcome
@@ -396,8 +396,7 @@ class PrintJob(QObject):
         self.message = message
         self.task = None
         if self.progress_dialog is not None:
-            self.progress_dialog.hide()
-            self.progress_dialog.deleteLater()
+            self.progress_dialog.close_for_good()
             self.progress_dialog = None
         if icon is not None:
             box = QMessageBox(

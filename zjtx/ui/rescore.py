@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from zjtx.store.dto import RescoreReport, RulebookUpdate
-from zjtx.ui.tasks import Task, progress_dialog, show_progress
+from zjtx.ui.tasks import Task, progress_dialog
 
 if TYPE_CHECKING:
     from zjtx.ui.main_window import MainWindow
@@ -58,8 +57,7 @@ def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
         return service.rescore(name, evaluator=evaluator, progress=progress, cancel=cancel)
 
     def finished() -> None:
-        dialog.hide()
-        dialog.deleteLater()
+        dialog.close_for_good()
         window.rescore_progress = None
 
     def done(report: RescoreReport) -> None:
@@ -78,7 +76,7 @@ def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
 
     task = window.runner.start(work, name=TITLE, writes=True, on_success=done,
                                on_failure=window.show_error,
-                               on_progress=partial(show_progress, dialog),
+                               on_progress=dialog.show_progress,
                                on_cancel=cancelled, on_finish=finished)  # fmt: skip
     dialog.canceled.connect(task.cancel)
     dialog.show()

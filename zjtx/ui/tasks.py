@@ -165,19 +165,47 @@ class TaskRunner(QObject):
         return self.pool.waitForDone(left)
 
 
-def progress_dialog(label: str, title: str, parent: QWidget | None) -> QProgressDialog:
-    """A window-modal progress dialog with 取消 for a task, shown at once and kept until the
-    task's end closes it (reaching the maximum neither hides nor resets it)."""
-    dialog = QProgressDialog(label, "取消", 0, 0, parent)
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setMinimumDuration(0)
-    return dialog
+class TaskProgressDialog(QProgressDialog):
+    """A window-modal progress dialog with 取消 for one task, kept until the task's end closes it
+    (reaching the maximum neither hides nor resets it).
+
+    A modal QProgressDialog processes events inside ``setValue``: the task's end may arrive
+    there. Deleting the dialog then would free it under its own ``setValue`` (a crash), so
+    ``close_for_good`` only hides it and the deletion waits until ``setValue`` has returned.
+    """
+
+    def __init__(self, label: str, title: str, parent: QWidget | None) -> None:
+        super().__init__(label, "取消", 0, 0, parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumDuration(0)
+        self._updating = 0
+        self._closed = False
+
+    def show_progress(self, done: int, total: int) -> None:
+        if self._closed:
+            return
+        self._updating += 1
+        try:
+            self.setMaximum(max(total, 1))
+            self.setValue(done)
+        finally:
+            self._updating -= 1
+        if self._closed and not self._updating:
+            self.deleteLater()
+
+    def close_for_good(self) -> None:
+        """Hide the dialog and delete it once no ``setValue`` of it is running."""
+        if self._closed:
+            return
+        self._closed = True
+        self.hide()
+        if not self._updating:
+            self.deleteLater()
 
 
-def show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
-    dialog.setMaximum(max(total, 1))
-    # A modal QProgressDialog processes events in setValue: the task may end meanwhile.
-    dialog.setValue(done)
+def progress_dialog(label: str, title: str, parent: QWidget | None) -> TaskProgressDialog:
+    """A window-modal progress dialog with 取消 for a task, shown at once."""
+    return TaskProgressDialog(label, title, parent)
