@@ -106,3 +106,30 @@ def test_check_applies_map_corrections_and_refuses_bad_ones(tmp_path, capsys):
     assert "营业收入" in capsys.readouterr().err  # the "did you mean"
     assert run([*args, "--map", "C营业收入"]) == 2
     assert "列=字段" in capsys.readouterr().err
+
+
+def test_a_round_template_asks_each_question_as_the_round_words_it(tmp_path, capsys):
+    """template --round for a 2026 小巨人 round heads the incidents column with 2号's wording
+    (the 2026 rulebook judges that question); a 2024 round's keeps the 2022 standard's."""
+    from zjtx.scoring.catalogue import load_catalogue
+
+    data = str(tmp_path / "data")
+    rounds = {"2026年小巨人": "2026-06-01", "2024年小巨人": "2024-06-01"}
+    headers = {}
+    for name, day in rounds.items():
+        assert run(["--data-dir", data, "round", "create", name, "--tier", "little-giant",
+                    "--date", day]) == 0  # fmt: skip
+        out = tmp_path / f"{name}.xlsx"
+        assert run(["--data-dir", data, "template", "roster", "--round", name,
+                    "--out", str(out)]) == 0  # fmt: skip
+        assert f"批次 “{name}”，{day[:4]}年度" in capsys.readouterr().out
+        headers[name] = [cell.value for cell in openpyxl.load_workbook(out)["申报名单"][2]]
+    wording_2026 = (
+        "近三年发生较大生产安全事故、重大网络和数据安全事件、重大环境违法行为、严重质量问题"
+        "或严重违反相关行业管理规定"
+    )
+    wording_2022 = load_catalogue()["major_incident_3y"].label
+    assert wording_2026 in headers["2026年小巨人"] and wording_2022 not in headers["2026年小巨人"]
+    assert wording_2022 in headers["2024年小巨人"] and wording_2026 not in headers["2024年小巨人"]
+    assert "2025年营业收入（万元）" in headers["2026年小巨人"]
+    assert "2023年营业收入（万元）" in headers["2024年小巨人"]

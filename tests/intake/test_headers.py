@@ -103,3 +103,22 @@ def test_a_header_takes_the_measure_words_its_cells_take():
             except CellError:
                 cell_ok = False
             assert header_ok == cell_ok, (spec.key, word, header_ok, cell_ok)
+
+
+def test_every_wording_a_notice_asks_a_question_in_is_read_as_that_field():
+    """A file headed with the wording a bundled notice gives a question (2026: the incidents
+    question of 2号 第十一条) is read as that field, not ignored as an unknown column."""
+    from zjtx.scoring.notices import load_all_notices
+
+    asked = {
+        (key, label)
+        for notice in load_all_notices()
+        for change in notice.changes
+        for key, label, _help in change.fields
+        if label
+    }
+    assert ("major_incident_3y", CATALOGUE["major_incident_3y"].label) not in asked
+    assert {key for key, _ in asked} >= {"major_incident_3y"}
+    for key, label in sorted(asked):
+        match = match_header(label, CATALOGUE, 2026)
+        assert (match.kind, match.key) == ("field", key), label

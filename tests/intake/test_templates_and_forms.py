@@ -135,3 +135,22 @@ def test_folder_of_forms_imports_as_one_batch(tmp_path):
     assert [f.kind for f in result.files] == ["form"] * 5
     assert [a.values for a in result.applicants] == people
     assert result.summary["total"]["rows_imported"] == 5
+
+
+def test_a_roster_asking_the_2026_incidents_question_reads_back_exactly(tmp_path):
+    """A roster filled in under the 2026 wording of the incidents question (the 2026 rulebooks'
+    catalogue) reads back with every answer, through the bundled catalogue that zjtx check and
+    imports use."""
+    from zjtx.domain.applicant import Applicant
+    from zjtx.intake import read_applicants
+    from zjtx.scoring.api import rulebook_for
+
+    rulebook = rulebook_for(Applicant({}), round_date=date(2026, 6, 1), tier="srdi-sme")
+    people = applicants(6, 2026, seed=11)
+    people[2]["major_incident_3y"] = True  # one answer of each kind
+    path = write_roster_template(tmp_path / "r.xlsx", rulebook.catalogue, 2026, people)
+    headers = [cell.value for cell in openpyxl.load_workbook(path)["申报名单"][2]]
+    assert rulebook.catalogue["major_incident_3y"].label in headers
+    result = read_applicants([path], 2026)
+    assert not [i for i in result.issues if i.code == "column-ignored"]
+    assert [a.values for a in result.applicants] == people

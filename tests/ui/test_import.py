@@ -356,6 +356,7 @@ def test_issues_list_exported_to_xlsx(qtbot, window, tmp_path, monkeypatch):
 def test_templates_downloaded_from_the_window_are_recognised(qtbot, window, tmp_path, monkeypatch):
     """下载模板 writes the roster and the form template where the evaluator chose; the reader
     and zjtx check recognise them."""
+    from openpyxl import load_workbook
     from PySide6.QtWidgets import QFileDialog
 
     from zjtx.cli import main
@@ -383,6 +384,9 @@ def test_templates_downloaded_from_the_window_are_recognised(qtbot, window, tmp_
         assert "已保存" in dialog.status.text()
         kinds[kind] = written
     assert [Path(a).name for a in asked] == ["2026年度申报名单模板.xlsx", "2026年度申报表模板.xlsx"]
+    # The round's 2026 小巨人 rulebook asks the incidents question in 2号's wording.
+    headers = [c.value for c in load_workbook(kinds["roster"])["申报名单"][2]]
+    assert any(str(h).startswith("近三年发生较大生产安全事故") for h in headers)
     files = read_applicants(list(kinds.values()), ROUND_DATE.year).files
     assert [f.kind for f in files] == ["roster", "form"]
     assert not [i for f in files for i in f.issues if i.severity == "error"]

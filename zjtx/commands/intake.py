@@ -46,7 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="按字段目录生成带下拉列表、数值校验、批注和填表说明的模板。",
     )
     template.add_argument("kind", choices=("roster", "form"), help="roster 名单；form 单户申报表")
-    template.add_argument("--year", type=int, default=None, help="批次年度（默认今年）")
+    which = template.add_mutually_exclusive_group()
+    which.add_argument("--year", type=int, default=None, help="批次年度（默认今年）")
+    which.add_argument(
+        "--round",
+        metavar="批次",
+        default=None,
+        help="按该批次生成：年度取批次日期，问题按该批次适用的评价标准和通知的表述",
+    )
     template.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
     template.set_defaults(func=run_template)
 
@@ -286,15 +293,24 @@ def run_template(args: argparse.Namespace) -> int:
     from zjtx.intake.templates import write_form_template, write_roster_template
     from zjtx.scoring.catalogue import load_catalogue
 
-    year = _year(args.year)
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"模板只能保存为 .xlsx 文件：“{out}”")
-    catalogue = load_catalogue()
+    if args.round is not None:
+        from zjtx.commands.rounds import _service
+
+        with _service() as service:
+            year = service.get_round(args.round).round_date.year
+            catalogue = service.round_catalogue(args.round)
+        which = f"批次 “{args.round}”，{year}年度"
+    else:
+        year = _year(args.year)
+        catalogue = load_catalogue()
+        which = f"{year}年度批次"
     write = write_roster_template if args.kind == "roster" else write_form_template
     try:
         write(out, catalogue, year)
     except OSError as exc:  # a full disk, a folder that is a file ...: why, exit status 1
         return write_failed(out, exc)
-    print(f"已生成{'申报名单' if args.kind == 'roster' else '申报表'}模板：{out}（{year}年度批次）")
+    print(f"已生成{'申报名单' if args.kind == 'roster' else '申报表'}模板：{out}（{which}）")
     return 0

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from zjtx.cli import Terminated, UsageError
+from zjtx.cli import OperationFailed, Terminated, UsageError
 from zjtx.commands import path_exists
 from zjtx.commands.batch_review import add_batch_options, cmd_review_all
 from zjtx.commands.intake import (
@@ -271,8 +271,9 @@ def _service() -> Iterator[StoreService]:
         store.close()
 
 
-class _Failure(Exception):
-    """A store failure that is not the user's typing (database, import): exit status 1."""
+class _Failure(OperationFailed):
+    """A store failure that is not the user's typing (database, import): exit status 1 (said
+    by _guarded, or by zjtx.cli for a command that opens the store without it)."""
 
 
 def _write_output(write: Callable[[Any, Path], Any], model: Any, out: Path) -> Any:

@@ -36,6 +36,7 @@ from zjtx.store.rounds import RoundRestored, Rounds
 from zjtx.store.scoring_port import RulebookScorer, Scorer
 
 if TYPE_CHECKING:
+    from zjtx.domain.fields import FieldCatalogue
     from zjtx.intake.records import FileResult
 
 __all__ = ["ROLES", "ROLE_LABELS", "ReviewOptions", "StoreService"]
@@ -129,6 +130,19 @@ class StoreService:
     def get_round(self, name: str) -> RoundInfo:
         """One round with its applicant count (NotFoundError names the closest round)."""
         return self.rounds.get(name)
+
+    def round_catalogue(self, name: str) -> FieldCatalogue:
+        """The questions as the round asks them of a new applicant: the field catalogue of
+        the rulebook that governs it (a notice may word a question anew, e.g. the 2026
+        incidents question); the bundled catalogue where no rulebook governs it."""
+        from zjtx.scoring.catalogue import load_catalogue
+
+        info = self.get_round(name)
+        scorer = self.scorer
+        rulebook = (
+            scorer.governing_type("new", info) if isinstance(scorer, RulebookScorer) else None
+        )
+        return load_catalogue() if rulebook is None else rulebook.catalogue
 
     # ----------------------------------------------------------------------------- import
 

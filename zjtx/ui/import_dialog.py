@@ -48,7 +48,6 @@ from zjtx.ui.import_models import (
     MappingDelegate,
     MappingModel,
     SeverityFilter,
-    _catalogue,
     field_choices,
 )
 from zjtx.ui.import_reading import ImportReadingMixin
@@ -628,11 +627,15 @@ class ImportDialog(ImportReadingMixin, QDialog):
         if target is None:
             return
 
+        service, round_name = self.service, self.round_name
+
         def work(progress: Any, cancel: Any) -> Path:
             from zjtx.intake.templates import write_form_template, write_roster_template
 
+            # Asked as the round's rulebook and notices word each question (2026: incidents).
+            catalogue = service.round_catalogue(round_name)
             writer = write_roster_template if kind == "roster" else write_form_template
-            return Path(writer(target, _catalogue(), year))  # written atomically by the writer
+            return Path(writer(target, catalogue, year))  # written atomically by the writer
 
         self._write_file(work, target, f"生成{title}", f"已保存{year}年度{title}：{{path}}")
 
