@@ -115,6 +115,44 @@ def test_workbook_of_rosters_is_many_applicants(tmp_path):
     assert result.files[0].reading == "roster" and "每行一家企业" in result.files[0].reading_note
 
 
+@pytest.mark.parametrize(
+    "title", ["2025年度名单（已认定，供参考）", "往年名单", "作废", "填写示例", "参考名单"]
+)
+def test_a_list_kept_for_reference_beside_the_round_s_own_is_not_imported(tmp_path, title):
+    """A sheet whose name keeps its list for reference (last year's, 作废, an example) beside
+    the round's list: its enterprises are not imported, a warning names the sheet and its rows,
+    and the summary counts them as skipped."""
+    path = write_book(
+        tmp_path / "名单.xlsx",
+        [
+            roster_sheet("2026年申报名单", [[1, "甲公司", CODE_A, 1000]]),
+            roster_sheet(title, [[1, "乙公司", CODE_B, 2000], [2, "丙公司", CODE_C, 3000], []]),
+        ],
+    )
+    result = read(path)
+    assert [a.values["uscc"] for a in result.applicants] == [CODE_A]
+    warned = [i for i in result.issues if i.code == "sheet-for-reference"]
+    assert [(i.severity, i.sheet) for i in warned] == [("warning", title)]
+    assert "其中的 2 行未导入" in warned[0].message and "改名后重新导入" in warned[0].message
+    file = result.files[0]
+    assert (file.rows_total, file.rows_blank, file.rows_imported) == (3, 2, 1)
+
+
+def test_a_workbook_whose_only_lists_are_named_for_reference_is_read(tmp_path):
+    """Where every list of the workbook is so named (a file 参考名单.xlsx of sheets 参考一、参考二),
+    the file is that list: all of it is read, nothing is set aside."""
+    path = write_book(
+        tmp_path / "名单.xlsx",
+        [
+            roster_sheet("参考一", [[1, "甲公司", CODE_A, 1000]]),
+            roster_sheet("参考二", [[1, "乙公司", CODE_B, 2000]]),
+        ],
+    )
+    result = read(path)
+    assert sorted(a.values["uscc"] for a in result.applicants) == sorted([CODE_A, CODE_B])
+    assert not [i for i in result.issues if i.code == "sheet-for-reference"]
+
+
 @pytest.mark.parametrize("summary_first", [False, True])
 def test_summary_sheet_repeating_the_others_is_read_once(tmp_path, summary_first):
     """A 汇总 sheet that repeats the district sheets row for row, value for value, is not read

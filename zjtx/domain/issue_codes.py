@@ -118,6 +118,12 @@ _CODES = (
     IssueCode("json-invalid", E, "JSON 内容有误", "JSON 文件格式或其中的记录不符合要求。"),
     IssueCode("sheet-too-large", E, "工作表过大", "工作表的行数或列数超过了上限。"),
     IssueCode("sheet-skipped", N, "工作表已跳过", "不含企业名单的工作表未读取。"),
+    IssueCode(
+        "sheet-for-reference",
+        W,
+        "供参考的工作表未读取",
+        "名称表明是往年、供参考、作废或示例名单的工作表中的企业未导入。",
+    ),
     IssueCode("cell-too-large", E, "单元格内容过长", "某个单元格的内容超过了可读取的长度。"),
     IssueCode(
         "form-several-applicants", E, "一份申请书多家企业", "一份申请书中填写了不止一家企业。"

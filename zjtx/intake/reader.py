@@ -24,6 +24,7 @@ from zjtx.intake.json_input import InputError, read_json_applicants
 from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
 from zjtx.intake.profiles import Profile, ProfileBook, header_fingerprint
 from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
+from zjtx.intake.reference_sheets import without_reference_sheets
 from zjtx.intake.roster import (
     HEADER_SCAN_ROWS,
     column_mappings,
@@ -678,6 +679,7 @@ def _read_sheets(
     if chosen == "roster":
         file_result.kind = "roster"
         counts = {"rows_total": 0, "rows_blank": 0}
+        rosters = without_reference_sheets(rosters, file_result, counts)
         ticker.total += sum(len(sheet.rows) - layout.data_start for sheet, layout in rosters)
         for sheet, layout in rosters:
             if sheet.hidden:
