@@ -11,9 +11,10 @@ if TYPE_CHECKING:
     from zjtx.intake.records import FileResult
     from zjtx.intake.sheet_data import SheetData
 
-# Words by which a sheet's name says its enterprises are not this round's applicants. 已认定 is
-# not one: a renewal round's own list is 已认定企业复核名单.
-REFERENCE_WORDS = ("供参考", "参考", "作废", "往年", "历年", "去年", "示例", "样例", "样表")
+# Words by which a sheet's name says its enterprises are not this round's applicants. Neither
+# 已认定 (a renewal round's own list is 已认定企业复核名单) nor 样表 (the list a notice sends as
+# its 样表 is filled in under that name) is one.
+REFERENCE_WORDS = ("供参考", "参考", "作废", "往年", "历年", "去年", "示例", "样例")
 
 
 def reference_word(sheet_name: str | None) -> str | None:
