@@ -138,6 +138,10 @@ def test_shipped_roster_and_forms_folder(qtbot, window, service):
     dialog = _dialog(qtbot, window, [roster, forms])
     assert f"可导入 {ready} 家" in dialog.summary.text()
     assert f"因错误不能导入 {blocked} 家" in dialog.summary.text()
+    # The 合计 row and the blank row are said apart, not counted as enterprises.
+    skipped = sum(f.rows_blank for f in expected)
+    assert skipped and f"共 {ready + blocked} 家：" in dialog.summary.text()
+    assert f"另有 {skipped} 行未读作企业" in dialog.summary.text()
     assert dialog.mapping_file.count() == len(expected)
     assert dialog.mapping_model.rowCount() == len(expected[0].column_mapping)
     hidden = [

@@ -143,13 +143,16 @@ class ImportReadingMixin:
         self._fill_severity_filter(issues)
         self.issues_view.resizeRowsToContents()
         counts = {s: sum(1 for i in issues if i.severity == s) for s in Severity}
-        total = sum(f.rows_total for f in files)
         ready = sum(f.rows_imported for f in files)
         blocked = sum(f.rows_blocked for f in files)
+        # Rows read as no applicant (blank, 合计, a repeated or reference sheet) are no 家.
+        skipped = sum(f.rows_blank for f in files)
         self.summary.setText(
-            f"读取 {len(files)} 个文件，共 {total} 家："
+            f"读取 {len(files)} 个文件，共 {ready + blocked} 家："
             f"<b style='color:#1b7f3b'>可导入 {ready} 家</b>，"
-            f"<b style='color:#c62828'>因错误不能导入 {blocked} 家</b>；"
+            f"<b style='color:#c62828'>因错误不能导入 {blocked} 家</b>"
+            + (f"，另有 {skipped} 行未读作企业（空行、合计行等，见问题清单）" if skipped else "")
+            + "；"
             f"错误 {counts[Severity.ERROR]} 条、警告 {counts[Severity.WARNING]} 条、"
             f"提示 {counts[Severity.INFO]} 条（警告须在评审时确认理由）。"
         )
