@@ -187,6 +187,9 @@ _CODES = (
     # One cell or one value.
     IssueCode("cell-error-value", E, "单元格是错误值", "单元格是 #DIV/0! 等 Excel 错误值。"),
     IssueCode("formula-not-calculated", E, "公式未计算", "公式单元格没有保存计算结果。"),
+    IssueCode(
+        "cell-picture", E, "单元格中是图片", "WPS 嵌入单元格的图片（DISPIMG）不是数据，须改填数据。"
+    ),
     IssueCode("conflicting-values", E, "同一字段值不一致", "同一字段的两处填写不一致。"),
     IssueCode("value-unreadable", E, "值无法识别", "单元格的内容不是该字段要求的格式。"),
     IssueCode("value-not-integer", E, "应为整数", "人数等计数字段填写了小数。"),

@@ -15,8 +15,9 @@ from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.headers import HeaderMatch, clean, match_header, year_of
 from zjtx.intake.ip_list import IpTable
 from zjtx.intake.number_formats import scaled_note
+from zjtx.intake.pictures import uncalculated, unreadable
 from zjtx.intake.records import ColumnMapping, Record
-from zjtx.intake.roster import FORMULA_MESSAGE, cell_error_message
+from zjtx.intake.roster import cell_error_message
 from zjtx.intake.sheet_data import SheetData, sheet_ref
 from zjtx.intake.values import CellError, make_converter, raw_text
 
@@ -379,9 +380,8 @@ class FormReaderBase:
                 message = f"{where}：{cell_error_message(sheet.error_cells[(r, c)])}"
                 self.issue("cell-error-value", message, sheet, cell, key)
             elif (r, c) in sheet.formula_cells:
-                self.issue(
-                    "formula-not-calculated", f"{where}：{FORMULA_MESSAGE}", sheet, cell, key
-                )
+                code, text = uncalculated(sheet, r, c)
+                self.issue(code, f"{where}：{text}", sheet, cell, key)
             return
         if unit is None and spec.type == FieldType.MONEY and not _names_unit(value):
             unit = sheet.unit_note[0] if sheet.unit_note is not None else None
@@ -393,7 +393,7 @@ class FormReaderBase:
         try:
             typed = convert(value, percent)
         except CellError as exc:
-            self.issue(exc.code, exc.message, sheet, cell, key)
+            self.issue(*unreadable(exc, value), sheet, cell, key)
             return
         if typed is None:
             return

@@ -26,6 +26,7 @@ from zjtx.intake.headers import (
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.number_formats import column_examples, scaled_note
+from zjtx.intake.pictures import uncalculated, unreadable
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.roster_rows import (
     RowIssue,
@@ -56,7 +57,6 @@ _UNIT_CELL = re.compile(
 _YEAR_ONLY = re.compile(r"^\s*((?:19|20)\d{2}\s*年?\s*(?:度|末)?|上年度|上年末|前年|大前年)\s*$")
 MEMO_LIMIT = 2000  # distinct texts remembered per column
 _MISSING = object()
-FORMULA_MESSAGE = "公式未计算：请在 Excel 或 WPS 中打开并保存后再导入"
 
 
 def cell_error_message(text: str) -> str:
@@ -665,7 +665,7 @@ def iter_roster_records(
                     try:
                         typed = convert(value, False)
                     except CellError as exc:
-                        deferred.append((exc.code, exc.message, key, f"{letters[c]}{excel_row}"))
+                        deferred.append((*unreadable(exc, value), key, f"{letters[c]}{excel_row}"))
                         continue
                     if len(memo) < MEMO_LIMIT:
                         memo[value] = typed
@@ -756,13 +756,9 @@ def iter_roster_records(
                     cell=cell_ref(r, c),
                 )
                 continue
-            record.add(
-                "formula-not-calculated",
-                Severity.ERROR,
-                f"{cell_ref(r, c)}：{FORMULA_MESSAGE}",
-                field_key=key,
-                cell=cell_ref(r, c),
-            )
+            code, text = uncalculated(sheet, r, c)
+            record.add(code, Severity.ERROR, f"{cell_ref(r, c)}：{text}", field_key=key,
+                       cell=cell_ref(r, c))  # fmt: skip
         for column in ratio_cols:
             c = column.index
             value = row[c] if c < width else ""

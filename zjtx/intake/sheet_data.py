@@ -73,6 +73,7 @@ class SheetData:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # formulas never calculated
+    picture_cells: set[tuple[int, int]] = field(default_factory=set)  # WPS's =DISPIMG(…)
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # #N/A, #DIV/0!...
     hidden_cols: set[int] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)  # by hand or by a filter

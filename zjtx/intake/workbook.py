@@ -223,6 +223,7 @@ def _survey_sheet(
             data.percent_cells.clear()
             data.scaled_cells.clear()
             data.formula_cells.clear()
+            data.picture_cells.clear()
             data.error_cells.clear()
             data.hidden_cols.clear()
             data.hidden_rows.clear()
@@ -373,7 +374,10 @@ def _scan_cell_facts(
             attributes = match.group(3)
             if b't="str"' in attributes and match.group(4) != b"</c>":
                 continue  # a formula whose cached result is the empty string
-            data.formula_cells.add((int(match.group(2)) - 1, column_index(match.group(1))))
+            key = (int(match.group(2)) - 1, column_index(match.group(1)))
+            data.formula_cells.add(key)
+            if b"DISPIMG(" in match.group(0):
+                data.picture_cells.add(key)
 
 
 _ROW_TAG = f"{_NS_MAIN}row"
@@ -430,10 +434,13 @@ def _survey_without_references(
                 data.error_cells[(row_index, col_index)] = (
                     (value.text or "") if value is not None else ""
                 )
-            if elem.find(f"{_NS_MAIN}f") is not None and (
+            formula = elem.find(f"{_NS_MAIN}f")
+            if formula is not None and (
                 value is None or (not value.text and elem.get("t") != "str")
             ):
                 data.formula_cells.add((row_index, col_index))
+                if "DISPIMG(" in (formula.text or ""):
+                    data.picture_cells.add((row_index, col_index))
             elem.clear()
         elif tag == _ROW_TAG:
             # Rows hold at most 16,384 cleared cells; dropping them keeps memory flat.
