@@ -167,6 +167,34 @@ def test_a_recused_member_cannot_judge_or_give_an_opinion(panels):
     assert service.history(ROUND, A)[-1].summary == "专家 专家1 声明回避（理由：曾在该企业任职）"
 
 
+def test_a_recused_member_can_neither_confirm_nor_overrule_the_official_review(panels):
+    """A member who declared 回避 cannot confirm or 改判 the applicant's criteria nor acknowledge
+    its warnings in the official review (their conflict would reach the verdict there);
+    nothing is saved; another applicant, another member and the 组长 may still confirm."""
+    service, store = panels
+    _staff(store, 2)
+    store.recuse(ROUND, A, member="专家1", reason="曾在该企业任职", evaluator="秘书")
+    before = service.review_state(ROUND, A)
+    for confirm, ack in (([("T-JUDGE", "unmet")], []), ([], ["x-code"])):
+        with pytest.raises(
+            PanelRefusedError,
+            match=r"评审专家 专家1 已声明回避企业 测试企业1有限公司.*：曾在该企业任职；不能确认或改判",
+        ):
+            service.apply_review(
+                ROUND, A, evaluator="专家1", confirm=confirm, ack_warnings=ack,
+                reason="回避后仍改判", decision=None, opinion=None,
+            )  # fmt: skip
+    assert service.review_state(ROUND, A).version == before.version
+    assert store.refusals(ROUND, A, "专家1")[1] is not None
+    assert store.refusals(ROUND, A, "专家2")[1] is None
+    for who, uscc in (("专家1", B), ("专家2", A), ("王组长", A)):
+        state = service.apply_review(
+            ROUND, uscc, evaluator=who, confirm=[("T-JUDGE", "met")], ack_warnings=[],
+            reason="已核实", decision=None, opinion=None,
+        )  # fmt: skip
+        assert state.version >= 1
+
+
 def test_recusal_after_judging_is_refused(panels):
     """回避 is declared before judging: once a member judged an applicant it is refused."""
     _, store = panels

@@ -226,6 +226,29 @@ def test_only_the_chair_is_offered_the_decision(qtbot, window, service, sample_j
     assert not review.opinion.isReadOnly()
 
 
+def test_a_member_who_declared_a_recusal_cannot_confirm_in_the_review_pane(
+    qtbot, window, service, sample_json
+):
+    """The evaluator, a member who declared 回避 for the applicant shown: confirming, 改判 and
+    acknowledging are disabled with the 回避 in words; on another applicant they are open."""
+    uscc, _item = _round(qtbot, window, service, sample_json)
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, "王组长", role="组长", evaluator=ME)
+    panels.add_member(ROUND, ME, role="评审专家", evaluator=ME)
+    panels.recuse(ROUND, uscc, member=ME, reason="曾在该企业任职", evaluator="王组长")
+    other = next(r.uscc for r in service.list_applicants(ROUND) if r.uscc != uscc)
+    review = window.review
+    _select(qtbot, window, other)
+    qtbot.waitUntil(lambda: "是评审专家" in review.decision_refusal.text(), timeout=TIMEOUT)
+    assert review.confirm_button.isEnabled() and review.criterion_reason.isEnabled()
+    _select(qtbot, window, uscc)
+    qtbot.waitUntil(lambda: "曾在该企业任职" in review.decision_refusal.text(), timeout=TIMEOUT)
+    assert "不能确认或改判其指标" in review.decision_refusal.text()
+    closed = (review.confirm_button, review.met_radio, review.criterion_reason,
+              review.warning_reason, review.ack_button, review.decide_button)  # fmt: skip
+    assert not any(w.isEnabled() for w in closed)
+
+
 def test_members_added_in_the_panel_dialog_lock_the_decision_at_once(
     qtbot, window, service, sample_json
 ):

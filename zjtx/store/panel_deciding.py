@@ -118,6 +118,38 @@ def decider_refusal(
     )
 
 
+def check_not_recused(
+    session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
+) -> None:
+    """Refuse a confirmation, 改判 or warning acknowledgement on an applicant by a panel member
+    who declared 回避 for it: their conflict keeps them from the verdict as from the panel's
+    judgements (others on the panel, and evaluators outside it, may still confirm)."""
+    with session.no_autoflush:
+        refusal = recused_refusal(session, round_row, applicant, actor.name)
+    if refusal is not None:
+        raise PanelRefusedError(refusal)
+
+
+def recused_refusal(
+    session: Session, round_row: Round, applicant: Applicant, name: str
+) -> str | None:
+    """Why ``name`` may not confirm or 改判 an applicant's criteria (a member who declared 回避
+    for it), or None if they may."""
+    panel = panel_of(session, round_row)
+    if panel is None:
+        return None
+    mine = session.scalar(
+        select(PanelMember).where(PanelMember.panel_id == panel.id, PanelMember.name == name)
+    )
+    recusal = None if mine is None else recusal_of(session, mine, applicant)
+    if mine is None or recusal is None:
+        return None
+    return (
+        f"{ROLE_LABELS[mine.role]} {mine.name} 已声明回避企业 {applicant.name}（{applicant.uscc}）"
+        f"：{recusal.reason}；不能确认或改判其指标、确认其导入提示"
+    )
+
+
 def when_chair_recused(members: list[PanelMember], presider: PanelMember | None) -> str:
     """Who decides where the 组长 declared 回避: the 副组长 presiding, or what is missing."""
     if presider is not None:

@@ -51,6 +51,7 @@ from zjtx.store.panel_deciding import (
     panel_of,
     presider_of,
     recusal_of,
+    recused_refusal,
     when_chair_recused,
 )
 from zjtx.store.panel_points import checked_points, decimal_of, points_high, stored_number
@@ -71,6 +72,7 @@ from zjtx.store.panel_positions import (
 )
 
 IN_CHUNK = 2000  # ids per IN (…) list of a query
+REFUSALS = (decider_refusal, recused_refusal)  # deciding; confirming or 改判
 
 # What a failed read of the panel's records left undone (a rulebook that cannot judge an
 # applicant): nothing is written by a read.
@@ -597,15 +599,17 @@ class Panels:
     # ------------------------------------------------------------------- reading
 
     def decision_refusal(self, round_name: str, uscc: str, evaluator: str) -> str | None:
-        """Why ``evaluator`` may not make the final decision on an applicant (the words a
-        decision would be refused with), or None if they may (or no evaluator is set: saving
-        then says so)."""
+        return self.refusals(round_name, uscc, evaluator)[0]
+
+    def refusals(self, round_name: str, uscc: str, evaluator: str) -> tuple[str | None, ...]:
+        """Why ``evaluator`` may not decide, and may not confirm or 改判, on an applicant (None
+        where they may, or no evaluator is set: saving then says so)."""
         if not evaluator.strip():
-            return None
+            return None, None
         with self.store.session() as session:
             round_row = find_round(session, round_name)
             applicant = find_applicant(session, round_row, uscc)
-            return decider_refusal(session, round_row, applicant, evaluator)
+            return tuple(f(session, round_row, applicant, evaluator) for f in REFUSALS)
 
     def positions(self, round_name: str, uscc: str) -> ApplicantPanel:
         """Every member's position on every judgement item of an applicant, whether they

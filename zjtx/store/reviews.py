@@ -62,7 +62,7 @@ from zjtx.store.models import (
     Round,
     utc_now,
 )
-from zjtx.store.panel_deciding import check_decider
+from zjtx.store.panel_deciding import check_decider, check_not_recused
 from zjtx.store.registry import check_not_registered, share_register
 from zjtx.store.rescoring import outdated_text
 
@@ -146,6 +146,8 @@ class Reviews:
                 if expected_version is not None and expected_version != current_version:
                     raise _Stale(expected_version)
                 seen_version = current_version
+                if confirm or ack_warnings:
+                    check_not_recused(session, round_row, applicant, actor)
                 self._change_review(
                     session,
                     round_row,

@@ -248,6 +248,7 @@ class ReviewPane(QWidget):
         self.decision_refusal.setStyleSheet("color:#8a5a00")
         self.decision_refusal.setVisible(False)
         self.refusal: str | None = None
+        self.confirm_refusal: str | None = None  # a member who declared 回避 for the applicant
         self.refusal_about: str | None = None  # the applicant the refusal shown is about
         # A decision taken on data or a verdict that has changed since asks for a second look.
         self.decision_outdated = QLabel("")
@@ -402,15 +403,15 @@ class ReviewPane(QWidget):
             self.decision_refusal.setText("正在读取专家组记录……")
         self.refusal_about = state.uscc
 
-        def work(progress: Any, cancel: Any) -> tuple[str, str | None]:
+        def work(progress: Any, cancel: Any) -> tuple[str, tuple[str | None, ...]]:
             panels = Panels(service.store, service.evaluations)
             text = positions_text(panels.positions(state.round_name, state.uscc))
-            return text, panels.decision_refusal(state.round_name, state.uscc, evaluator)
+            return text, panels.refusals(state.round_name, state.uscc, evaluator)
 
-        def shown(answer: tuple[str, str | None]) -> None:
+        def shown(answer: tuple[str, tuple[str | None, ...]]) -> None:
             if self.state is not None and _key(self.state) == key:
                 self._show_panel_positions(answer[0])
-                self._show_decision_refusal(answer[1])
+                self._show_decision_refusal(*answer[1])
 
         def failed(_exc: BaseException) -> None:
             # Saving a decision still asks the store, which refuses one that is not allowed.
@@ -425,10 +426,14 @@ class ReviewPane(QWidget):
         if self.state is not None:
             self._load_panel_positions(self.state)
 
-    def _show_decision_refusal(self, refusal: str | None) -> None:
+    def _show_decision_refusal(self, refusal: str | None, confirming: str | None = None) -> None:
+        """Lock the decision (``refusal``), and confirming or 改判 (``confirming``: a member who
+        declared 回避), saying why; the 回避 says both."""
         self.refusal = refusal
-        self.decision_refusal.setText(refusal or "")
-        self.decision_refusal.setVisible(refusal is not None)
+        self.confirm_refusal = confirming
+        shown = confirming or refusal
+        self.decision_refusal.setText(shown or "")
+        self.decision_refusal.setVisible(shown is not None)
         self._apply_read_only()
 
     def _show_panel_positions(self, text: str) -> None:
@@ -461,14 +466,15 @@ class ReviewPane(QWidget):
         editable = self.read_only is None
         deciding = editable and self.refusal is None
         has_warnings = bool(self.state and self.state.open_warnings)
+        confirming = editable and self.confirm_refusal is None
         for widget in (self.met_radio, self.unmet_radio, self.criterion_reason,
                        self.confirm_button):  # fmt: skip
-            widget.setEnabled(editable)
+            widget.setEnabled(confirming)
         for widget in (self.decision_combo, self.decide_button, self.save_action):
             widget.setEnabled(deciding)
-        self.warning_reason.setEnabled(editable)
-        self.warning_combo.setEnabled(editable and has_warnings)
-        self.ack_button.setEnabled(editable and has_warnings)
+        self.warning_reason.setEnabled(confirming)
+        self.warning_combo.setEnabled(confirming and has_warnings)
+        self.ack_button.setEnabled(confirming and has_warnings)
         self.opinion.setReadOnly(not deciding)
 
     def focus_first(self) -> None:
