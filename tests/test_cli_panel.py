@@ -157,7 +157,7 @@ def test_a_late_recusal_and_a_recusal_in_error_are_the_chairs(capsys):
     code, out, _ = run(capsys, "panel", "recuse", ROUND, USCC, "--member", "专家甲",
                        "--reason", "其亲属在该企业任职", "--withdraw-judgements",
                        "--evaluator", "王组长")  # fmt: skip
-    assert code == 0 and out.strip() == "已记录 专家甲 回避，并撤回其对该企业的判断和意见"
+    assert code == 0 and out.strip() == "已记录 专家甲 回避，并撤回其在专家组中对该企业的判断和意见"
     code, out, _ = run(capsys, "panel", "show", ROUND, USCC, "--json")
     assert json.loads(out)["recusals"] == {"专家甲": "其亲属在该企业任职"}
     code, out, _ = run(capsys, "panel", "unrecuse", ROUND, USCC, "--member", "专家甲",

@@ -73,6 +73,7 @@ def _fill_first_schema(url: str, tmp_path) -> None:
         mock.patch("zjtx.store.imports.cross_check", return_value=[]).start()
         # ... nor expert panels (revision 0008) to ask who may decide.
         mock.patch("zjtx.store.reviews.check_decider").start()
+        mock.patch("zjtx.store.reviews.check_not_recused").start()
         service.create_round("旧批次", tier="srdi-sme", round_date=date(2025, 5, 1))
         service.import_file(
             "旧批次",

@@ -296,7 +296,7 @@ def test_a_recusal_under_a_decision_asks_for_a_second_look(panels):
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="王组长",
                  withdraw_judgements=True)  # fmt: skip
-    reason = "决定作出后专家组有变（成员声明或撤销回避，或评分汇总规则改变）"
+    reason = "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
     assert service.review_state(ROUND, A).decision_outdated_reason == reason
     assert store.positions(ROUND, A).decision_outdated_reason == reason
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
@@ -372,7 +372,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
         e.summary for e in service.history(ROUND, B)
     ]
     assert service.review_state(ROUND, B).decision_outdated_reason == (
-        "决定作出后专家组有变（成员声明或撤销回避，或评分汇总规则改变）"
+        "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
     )
     store.recuse(ROUND, A, member="专家1", reason="亲属", evaluator="秘书")
     with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以撤销回避"):
@@ -423,7 +423,7 @@ def test_a_decision_needs_a_second_look_when_who_presides_changes(panels):
     _decide(service, "李副组长", B)
     assert service.review_state(ROUND, B).decision_outdated_reason == ""
     store.withdraw_recusal(ROUND, B, member="王组长", reason="录入错误", evaluator="李副组长")
-    reason = "决定作出后专家组有变（成员声明或撤销回避，或评分汇总规则改变）"
+    reason = "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
     assert service.review_state(ROUND, B).decision_outdated_reason == reason
     assert "副组长 李副组长 撤销组长 王组长 的回避（理由：录入错误）" in [
         e.summary for e in service.history(ROUND, B)
@@ -779,3 +779,54 @@ def test_a_judgement_or_opinion_entered_for_a_member_by_another_says_so(panels):
     store.recuse(ROUND, A, member="专家1", reason="亲属任职", evaluator="王组长",
                  withdraw_judgements=True)  # fmt: skip
     assert store.positions(ROUND, A).proxies == {}
+
+
+def test_a_member_s_change_moves_the_review_so_a_stale_decision_conflicts(panels):
+    """A member's judgement or opinion recorded after the 组长 read the applicant moves its
+    review version: the 组长's decision saved with the version read conflicts, naming the
+    member's change; saved on the new version it stands. A member's judgement after the
+    decision marks it for a second look (需复核)."""
+    from zjtx.store.errors import ConflictError
+
+    service, store = panels
+    _staff(store, 1)
+    seen = service.review_state(ROUND, A).version
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=False, note="存在控股关系",
+                evaluator="专家1")  # fmt: skip
+    store.opinion(ROUND, A, member="专家1", text="反对推荐", evaluator="专家1")
+    with pytest.raises(ConflictError) as conflict:
+        service.apply_review(
+            ROUND, A, evaluator="王组长", confirm=[], ack_warnings=[], reason=None,
+            decision="reject", opinion="专家组一致同意", expected_version=seen,
+        )  # fmt: skip
+    assert "专家1" in str(conflict.value) and "反对推荐" in str(conflict.value)
+    assert service.review_state(ROUND, A).decision is None
+    now = service.review_state(ROUND, A).version
+    assert now == seen + 2
+    service.apply_review(
+        ROUND, A, evaluator="王组长", confirm=[], ack_warnings=[], reason=None,
+        decision="reject", opinion="不予推荐", expected_version=now,
+    )  # fmt: skip
+    assert service.review_state(ROUND, A).decision_outdated_reason == ""
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="专家1")
+    reason = service.review_state(ROUND, A).decision_outdated_reason
+    assert reason == "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
+
+
+def test_a_recusal_says_which_official_confirmations_stay_in_force(panels):
+    """A member who confirmed a criterion in the official review and then declares 回避: the
+    回避 is recorded, and it says that confirmation stays in force for the 组长 to review
+    (the trail keeps the list); a member who confirmed nothing gets no such note."""
+    service, store = panels
+    _staff(store, 2)
+    service.apply_review(
+        ROUND, A, evaluator="专家1", confirm=[("T-JUDGE", "met")], ack_warnings=[],
+        reason="已核实", decision=None, opinion=None,
+    )  # fmt: skip
+    note = store.recuse(ROUND, A, member="专家1", reason="其配偶在该企业任职", evaluator="专家1")
+    assert note == (
+        "专家1 回避前在评审中对 T-JUDGE 的确认或改判仍然有效，请组长复核这些条目（重新确认或改判）"
+    )
+    event = [e for e in service.history(ROUND, A) if e.action == "panel-recusal"][-1]
+    assert event.after["confirmations_kept"] == ["T-JUDGE"]
+    assert store.recuse(ROUND, A, member="专家2", reason="亲属", evaluator="专家2") is None

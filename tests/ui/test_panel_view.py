@@ -152,7 +152,7 @@ def test_the_chair_handles_a_late_recusal_and_one_in_error(qtbot, window, servic
     assert asked[-1].startswith("确认 专家甲 回避") and "判断和意见将撤回" in asked[-1]
     with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.chair_recuse_button, Qt.MouseButton.LeftButton)
-    assert dialog.message.text() == "已记录 专家甲 回避，并撤回其对该企业的判断和意见"
+    assert dialog.message.text() == "已记录 专家甲 回避，并撤回其在专家组中对该企业的判断和意见"
     column = _column(dialog, "专家甲\n评审专家")
     assert {dialog.grid.item(r, column).text() for r in range(dialog.grid.rowCount())} == {"回避"}
     assert dialog.chair_member.currentText() == "专家甲（评审专家，已回避）"

@@ -228,13 +228,16 @@ def cmd_judge(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_recuse(args: argparse.Namespace) -> int:
     with _panels() as panels:
-        panels.recuse(args.round, args.uscc, member=args.member, reason=args.reason,
-                      evaluator=args.evaluator,
-                      withdraw_judgements=args.withdraw_judgements)  # fmt: skip
+        kept = panels.recuse(args.round, args.uscc, member=args.member, reason=args.reason,
+                             evaluator=args.evaluator,
+                             withdraw_judgements=args.withdraw_judgements)  # fmt: skip
     text = f"已记录 {args.member} 回避" + (
-        "，并撤回其对该企业的判断和意见" if args.withdraw_judgements else ""
+        "，并撤回其在专家组中对该企业的判断和意见" if args.withdraw_judgements else ""
     )
-    print(dump_json({"recused": args.member}) if args.json else text)
+    if args.json:
+        print(dump_json({"recused": args.member, "still_in_force": kept}))
+    else:
+        print(f"{text}；{kept}" if kept else text)
     return 0
 
 

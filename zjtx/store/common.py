@@ -264,7 +264,7 @@ def decision_outdated_reason(
     if decision == Decision.RECOMMEND.value and warned_at is not None and warned_at > decided_at:
         changes.append("培育库核对新增了提示")
     if panel_changed_at is not None and panel_changed_at > decided_at:
-        changes.append("专家组有变（成员声明或撤销回避，或评分汇总规则改变）")
+        changes.append("专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）")
     if verdict_at_decision is not None and verdict != verdict_at_decision:
         changes.append(
             f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"

@@ -70,6 +70,7 @@ from zjtx.store.panel_positions import (
     PanelInfo,
     PanelRecords,
 )
+from zjtx.store.panel_review import confirmations_by, kept_note, opinion_of, panel_touched
 
 IN_CHUNK = 2000  # ids per IN (…) list of a query
 REFUSALS = (decider_refusal, recused_refusal)  # deciding; confirming or 改判
@@ -109,21 +110,6 @@ def _required(text: str | None, label: str, empty: str) -> str:
         raise ReviewRuleError(empty)
     check_text(label, text)
     return text
-
-
-def _opinion(session: Session, member: PanelMember, applicant: Applicant) -> PanelOpinion | None:
-    return session.scalar(
-        select(PanelOpinion).where(
-            PanelOpinion.member_id == member.id, PanelOpinion.applicant_id == applicant.id
-        )
-    )
-
-
-def _panel_changed(session: Session, applicant: Applicant) -> None:
-    """Mark a decision taken on the applicant for a second look (需复核): the panel changed."""
-    review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
-    if review is not None and review.decision is not None:
-        review.panel_changed_at = utc_now()
 
 
 def _rule_changed(session: Session, panel: Panel) -> None:
@@ -349,7 +335,8 @@ class Panels:
             session.flush()
             actor = evaluator_row(session, recorder)
             after = {"member": person.name, "criterion": item["id"], "title": item.get("title"),
-                     "met": met, "points": value, "note": note}  # fmt: skip
+                     "met": met, "points": value, "note": note,
+                     "review_version": panel_touched(session, applicant)}  # fmt: skip
             session.add(audit.event(actor, "panel-judgement", "panel_judgement", row.id,
                                     round_row, applicant_id=applicant.id, uscc=applicant.uscc,
                                     before=before, after=after, at=now))  # fmt: skip
@@ -365,13 +352,13 @@ class Panels:
         reason: str,
         evaluator: str | None,
         withdraw_judgements: bool = False,
-    ) -> None:
+    ) -> str | None:
         """Record a member's 回避 for an applicant. Declared before judging; once the member
         has judged it, only the member presiding for it (the 组长, or a 副组长 where the 组长
         declared 回避) can record it, with ``withdraw_judgements``: the member's judgements
-        and opinion on that applicant are then withdrawn (the trail keeps them), so the panel
-        no longer counts them. A decision taken before it needs a second look when what the
-        panel said, or who presides, changes."""
+        and opinion there are withdrawn (the trail keeps them). A decision taken before it
+        needs a second look when what the panel said, or who presides, changes. Returns what
+        stays in force: the member's confirmations in the official review (kept_note)."""
         recorder = review_evaluator(evaluator)
         reason = _required(reason, "回避理由", "声明回避必须写明理由（例如：曾在该企业任职）")
         with self.store.write_session() as session:
@@ -388,7 +375,7 @@ class Panels:
                 )
                 .order_by(PanelJudgement.criterion)
             ).all()
-            opinion = _opinion(session, person, applicant)
+            opinion = opinion_of(session, person, applicant)
             after: dict[str, Any] = {"member": person.name, "member_role": person.role}
             was = presider_of(session, round_row, applicant)
             if given or opinion is not None:
@@ -419,13 +406,18 @@ class Panels:
             row = PanelRecusal(member_id=person.id, applicant_id=applicant.id, reason=reason)
             session.add(row)
             session.flush()
-            if given or opinion is not None or presider_of(session, round_row, applicant) != was:
-                # What the panel said, or who decides, changed under a decision taken.
-                _panel_changed(session, applicant)
+            kept = confirmations_by(session, applicant, person.name)
+            if kept:
+                after["confirmations_kept"] = kept
+            # What the panel said, or who decides, changed under a decision taken: a second look.
+            changed = given or opinion is not None or kept or presider_of(
+                session, round_row, applicant) != was  # fmt: skip
+            after["review_version"] = panel_touched(session, applicant, second_look=bool(changed))
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal", "panel_recusal", row.id, round_row,
                                     applicant_id=applicant.id, uscc=applicant.uscc,
                                     after=after, reason=reason))  # fmt: skip
+        return kept_note(person.name, kept)
 
     def withdraw_recusal(
         self, round_name: str, uscc: str, *, member: str, reason: str, evaluator: str | None
@@ -447,15 +439,16 @@ class Panels:
             recusal_id = recusal.id
             session.delete(recusal)
             session.flush()
-            if presider_of(session, round_row, applicant) is not presider:
-                _panel_changed(session, applicant)  # the 组长 (or an earlier 副组长) again
+            # The 组长 (or an earlier 副组长) presiding again: a decision taken needs a second look.
+            again = presider_of(session, round_row, applicant) is not presider
+            version = panel_touched(session, applicant, second_look=again)
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal-withdraw", "panel_recusal",
                                     recusal_id, round_row, applicant_id=applicant.id,
                                     uscc=applicant.uscc, before=before,
                                     after={"member": person.name, "member_role": person.role,
-                                           "chair": presider.name,
-                                           "chair_role": presider.role},
+                                           "chair": presider.name, "chair_role": presider.role,
+                                           "review_version": version},
                                     reason=reason))  # fmt: skip
 
     def _presiding_acting(
@@ -497,7 +490,7 @@ class Panels:
                     f"{person.name} 已声明回避企业 {applicant.name}（{applicant.uscc}），"
                     "不能发表评审意见"
                 )
-            row = _opinion(session, person, applicant)
+            row = opinion_of(session, person, applicant)
             before = None if row is None else {"opinion": row.opinion}
             if row is None:
                 row = PanelOpinion(member_id=person.id, applicant_id=applicant.id, opinion=text)
@@ -505,10 +498,11 @@ class Panels:
             row.opinion, row.at = text, utc_now()
             session.flush()
             actor = evaluator_row(session, recorder)
+            after = {"member": person.name, "opinion": text,
+                     "review_version": panel_touched(session, applicant)}  # fmt: skip
             session.add(audit.event(actor, "panel-opinion", "panel_opinion", row.id, round_row,
                                     applicant_id=applicant.id, uscc=applicant.uscc,
-                                    before=before, after={"member": person.name,
-                                    "opinion": text}))  # fmt: skip
+                                    before=before, after=after))  # fmt: skip
 
     def _judgement_item(
         self, session: Session, applicant: Applicant, criterion: str

@@ -505,12 +505,15 @@ class Reviews:
             applicant = find_applicant(session, round_row, uscc)
             review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
             current = review.version if review else 0
+            # The review's own changes, and the panel members' (each moves the version).
+            ours = AuditEvent.entity == "review"
+            if review is not None:
+                ours = (ours & (AuditEvent.entity_id == review.id)) | (
+                    AuditEvent.entity.startswith("panel_")
+                    & (AuditEvent.applicant_id == applicant.id)
+                )
             events = (
-                session.scalars(
-                    select(AuditEvent)
-                    .where(AuditEvent.entity == "review", AuditEvent.entity_id == review.id)
-                    .order_by(AuditEvent.id)
-                ).all()
+                session.scalars(select(AuditEvent).where(ours).order_by(AuditEvent.id)).all()
                 if review
                 else []
             )

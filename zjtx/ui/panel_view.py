@@ -544,7 +544,7 @@ class PanelDialog(QDialog):
             self.round_name,
         )
         self._write(lambda p: p.recuse(round_name, uscc, member=me, reason=reason, evaluator=me),
-                    f"已记录 {me} 回避")  # fmt: skip
+                    f"已记录 {me} 回避", with_note=True)  # fmt: skip
 
     def chair_recuse(self) -> None:
         """The 组长 records a member's 回避 found after judging, withdrawing what they gave."""
@@ -576,7 +576,8 @@ class PanelDialog(QDialog):
         else:
             self._write(lambda p: p.recuse(round_name, uscc, member=member, reason=reason,
                                            evaluator=me, withdraw_judgements=True),
-                        f"已记录 {member} 回避，并撤回其对该企业的判断和意见",
+                        f"已记录 {member} 回避，并撤回其在专家组中对该企业的判断和意见",
+                        with_note=True,
                         then=clear)  # fmt: skip
 
     def confirm_chair_act(self, question: str) -> bool:

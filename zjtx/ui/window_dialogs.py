@@ -107,9 +107,17 @@ class DialogsMixin:
             return
         self.panel_dialog = PanelDialog(self.runner, self.service, self.round_name,
                                         self.current_uscc, lambda: self.settings.evaluator, self)  # fmt: skip
-        # Who may decide follows the members added or removed there.
-        self.panel_dialog.loaded.connect(lambda _data: self.review.refresh_panel())
+        self.panel_dialog.loaded.connect(lambda _data: self._panel_read())
         self.panel_dialog.show()
+
+    def _panel_read(self) -> None:
+        """The panel read again after a change there: the applicant shown is read again (a
+        member's judgement, opinion or 回避 moves its review version, which a save must carry)
+        with who may decide, following the members added or removed."""
+        if self.current_uscc is not None:
+            self.load_detail(self.current_uscc)
+        else:
+            self.review.refresh_panel()
 
     def open_settings(self) -> None:
         from zjtx.ui.settings_dialog import SettingsDialog
