@@ -266,3 +266,41 @@ def test_a_panel_members_override_after_the_chairs_decision_reads_for_a_second_l
     sheet = panel_sheet_of(panels, "浙江2026", datetime(2026, 6, 1).astimezone())
     assert {row.decision for row in sheet.rows} == {"推荐（需复核）（李组长）"}
     assert f"需复核：{why}" in render_positions(view).splitlines()
+
+
+def test_an_overlay_round_reads_its_own_fields_from_the_round_s_template(service, tmp_path):
+    """A 山东 round (overlay shandong-2022): the template made for the round asks the overlay's
+    特色化 questions, and a roster filled in on it is imported with those answers (they were
+    ignored as unknown columns), scored by the overlay's SD criteria."""
+    from decimal import Decimal
+
+    import openpyxl
+
+    from zjtx.domain.fields import FieldType
+    from zjtx.intake.templates import write_roster_template
+
+    AMOUNTS = (FieldType.MONEY, FieldType.PERCENT, FieldType.DECIMAL)
+
+    service.create_round("山东2023", tier="srdi-sme", round_date=date(2023, 6, 1),
+                         overlay="shandong-2022")  # fmt: skip
+    catalogue = service.round_catalogue("山东2023")
+    assert "sd_key_industry" in catalogue
+    record = {"name": "济南精工机械有限公司", "uscc": make_uscc(7), **COMPLETE,
+              "sd_key_industry": "B", "sd_innovation_items": 2}  # fmt: skip
+    # Typed as the reader gives them back: amounts as Decimal.
+    record = {k: Decimal(v) if catalogue[k].type in AMOUNTS else v
+              for k, v in record.items() if k in catalogue}  # fmt: skip
+    path = write_roster_template(tmp_path / "山东名单.xlsx", catalogue, 2023, [record])
+    headers = [c.value for c in openpyxl.load_workbook(path)["申报名单"][2]]
+    assert "属于本省重点产业领域情况（山东特色化 SD-9）" in headers
+    [file] = service.read_files("山东2023", [path])
+    assert not [i for i in file.issues if i.code == "column-ignored"]
+    [applicant] = file.applicants
+    assert (applicant.values["sd_key_industry"], applicant.values["sd_innovation_items"]) == (
+        "B",
+        2,
+    )
+    service.import_paths("山东2023", [path])
+    detail = service.applicant_detail("山东2023", make_uscc(7))
+    sd9 = next(c for c in detail.review.evaluation["criteria"] if c["id"] == "SD-9")
+    assert sd9["state"] != "unknown"

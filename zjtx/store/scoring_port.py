@@ -131,3 +131,15 @@ class RulebookScorer:
                 )
             if not isinstance(value, bool):
                 raise ReviewRuleError(f"批次设置 {name} 只能是 true 或 false，收到 {value!r}")
+
+
+def round_catalogue(scorer: Scorer, round_info: RoundInfo) -> Any:
+    """The questions as a round asks them of a new applicant: the field catalogue of the
+    rulebook that governs it (an overlay's own fields joined, a notice's wording of a question,
+    e.g. the 2026 incidents question); the bundled catalogue where no rulebook governs it or
+    the scorer is not the rulebooks'."""
+    from zjtx.scoring.catalogue import load_catalogue
+
+    governing = scorer.governing_type if isinstance(scorer, RulebookScorer) else None
+    rulebook = governing("new", round_info) if governing is not None else None
+    return load_catalogue() if rulebook is None else rulebook.catalogue

@@ -33,7 +33,7 @@ from zjtx.store.registry import Registry
 from zjtx.store.registry_recheck import recheck_due
 from zjtx.store.reviews import Reviews
 from zjtx.store.rounds import RoundRestored, Rounds
-from zjtx.store.scoring_port import RulebookScorer, Scorer
+from zjtx.store.scoring_port import RulebookScorer, Scorer, round_catalogue
 
 if TYPE_CHECKING:
     from zjtx.domain.fields import FieldCatalogue
@@ -132,17 +132,9 @@ class StoreService:
         return self.rounds.get(name)
 
     def round_catalogue(self, name: str) -> FieldCatalogue:
-        """The questions as the round asks them of a new applicant: the field catalogue of
-        the rulebook that governs it (a notice may word a question anew, e.g. the 2026
-        incidents question); the bundled catalogue where no rulebook governs it."""
-        from zjtx.scoring.catalogue import load_catalogue
-
-        info = self.get_round(name)
-        scorer = self.scorer
-        rulebook = (
-            scorer.governing_type("new", info) if isinstance(scorer, RulebookScorer) else None
-        )
-        return load_catalogue() if rulebook is None else rulebook.catalogue
+        """The questions as the round asks them (scoring_port.round_catalogue): what its
+        templates ask and its imports read."""
+        return round_catalogue(self.scorer, self.get_round(name))
 
     # ----------------------------------------------------------------------------- import
 
