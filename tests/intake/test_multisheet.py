@@ -116,41 +116,80 @@ def test_workbook_of_rosters_is_many_applicants(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "title", ["2025年度名单（已认定，供参考）", "往年名单", "作废", "填写示例", "参考名单"]
+    "title",
+    [
+        "2025年度名单（已认定，供参考）",
+        "往年名单",
+        "作废",
+        "填写示例",
+        "2024年认定名单（仅供参考）",
+    ],
 )
 def test_a_list_kept_for_reference_beside_the_round_s_own_is_not_imported(tmp_path, title):
     """A sheet whose name keeps its list for reference (last year's, 作废, an example) beside
-    the round's list: its enterprises are not imported, a warning names the sheet and its rows,
-    and the summary counts them as skipped."""
+    the round's list: its enterprises are not imported, a warning names the sheet and how many
+    enterprises it holds (not its 合计 or blank rows), and the summary counts its rows as
+    skipped."""
     path = write_book(
         tmp_path / "名单.xlsx",
         [
             roster_sheet("2026年申报名单", [[1, "甲公司", CODE_A, 1000]]),
-            roster_sheet(title, [[1, "乙公司", CODE_B, 2000], [2, "丙公司", CODE_C, 3000], []]),
+            roster_sheet(
+                title,
+                [
+                    [1, "乙公司", CODE_B, 2000],
+                    [2, "丙公司", CODE_C, 3000],
+                    [],
+                    ["合计", "", "", 5000],
+                ],
+            ),
         ],
     )
     result = read(path)
     assert [a.values["uscc"] for a in result.applicants] == [CODE_A]
     warned = [i for i in result.issues if i.code == "sheet-for-reference"]
     assert [(i.severity, i.sheet) for i in warned] == [("warning", title)]
-    assert "其中的 2 行未导入" in warned[0].message and "改名后重新导入" in warned[0].message
+    assert "其中的 2 家企业未导入" in warned[0].message and "改名后重新导入" in warned[0].message
     file = result.files[0]
-    assert (file.rows_total, file.rows_blank, file.rows_imported) == (3, 2, 1)
+    assert (file.rows_total, file.rows_blank, file.rows_imported) == (5, 4, 1)
 
 
-def test_a_workbook_whose_only_lists_are_named_for_reference_is_read(tmp_path):
-    """Where every list of the workbook is so named (a file 参考名单.xlsx of sheets 参考一、参考二),
-    the file is that list: all of it is read, nothing is set aside."""
+@pytest.mark.parametrize(
+    "titles",
+    [("复核企业", "新申报企业（参考格式）"), ("2026年申报名单", "去年未通过本次重新申报"),
+     ("新申报", "已认定企业复核名单")],
+)  # fmt: skip
+def test_lists_whose_names_only_look_like_references_are_read(tmp_path, titles):
+    """A notice's 参考格式 filled in, this round's list of last year's failures, a renewal
+    round's 已认定 list: every enterprise is read, nothing set aside."""
+    first, second = titles
     path = write_book(
         tmp_path / "名单.xlsx",
         [
-            roster_sheet("参考一", [[1, "甲公司", CODE_A, 1000]]),
-            roster_sheet("参考二", [[1, "乙公司", CODE_B, 2000]]),
+            roster_sheet(first, [[1, "甲公司", CODE_A, 1000]]),
+            roster_sheet(second, [[1, "乙公司", CODE_B, 2000]]),
         ],
     )
     result = read(path)
     assert sorted(a.values["uscc"] for a in result.applicants) == sorted([CODE_A, CODE_B])
     assert not [i for i in result.issues if i.code == "sheet-for-reference"]
+
+
+def test_a_workbook_whose_only_lists_are_named_for_reference_is_read_with_a_warning(tmp_path):
+    """Where every list of the workbook is so named (last year's file picked by mistake?), all
+    of it is read, and a warning for each sheet asks to check it is this round's list."""
+    path = write_book(
+        tmp_path / "名单.xlsx",
+        [
+            roster_sheet("2025年名单（供参考）", [[1, "甲公司", CODE_A, 1000]]),
+            roster_sheet("作废名单", [[1, "乙公司", CODE_B, 2000]]),
+        ],
+    )
+    result = read(path)
+    assert sorted(a.values["uscc"] for a in result.applicants) == sorted([CODE_A, CODE_B])
+    warned = [i for i in result.issues if i.code == "sheet-for-reference"]
+    assert [i.sheet for i in warned] == ["2025年名单（供参考）", "作废名单"]
+    assert all("照常读取" in i.message and "请核实" in i.message for i in warned)
 
 
 @pytest.mark.parametrize("summary_first", [False, True])

@@ -151,7 +151,11 @@ class ImportReadingMixin:
             f"读取 {len(files)} 个文件，共 {ready + blocked} 家："
             f"<b style='color:#1b7f3b'>可导入 {ready} 家</b>，"
             f"<b style='color:#c62828'>因错误不能导入 {blocked} 家</b>"
-            + (f"，另有 {skipped} 行未读作企业（空行、合计行等，见问题清单）" if skipped else "")
+            + (
+                f"，另有 {skipped} 行未读作企业（空行、合计行，或未导入的工作表中的行）"
+                if skipped
+                else ""
+            )
             + "；"
             f"错误 {counts[Severity.ERROR]} 条、警告 {counts[Severity.WARNING]} 条、"
             f"提示 {counts[Severity.INFO]} 条（警告须在评审时确认理由）。"
