@@ -79,3 +79,21 @@ def test_an_uncalculated_formula_is_still_said_as_one(tmp_path):
     )
     errors = [i for i in read(path).issues if i.severity == "error"]
     assert [(i.cell, i.code) for i in errors] == [("C2", "formula-not-calculated")]
+
+
+@pytest.mark.parametrize("kind", ["roster", "form"])
+def test_a_picture_in_a_text_field_is_no_text(tmp_path, kind):
+    """A picture with WPS's cached text in 主导产品名称 (a text field, which takes any text) is
+    the same error, not a product named “=DISPIMG(…)”."""
+    if kind == "roster":
+        rows = [["企业名称", "统一社会信用代码", "主导产品名称"], ["甲公司", CODE_A, PICTURE]]
+        path = write_xlsx(tmp_path / "名单.xlsx", rows)
+    else:
+        rows = [["企业名称", "甲公司"], ["统一社会信用代码", CODE_A], ["主导产品名称", PICTURE],
+                ["有效期内的高新技术企业", "是"]]  # fmt: skip
+        path = write_xlsx(tmp_path / "申报表.xlsx", rows, title="基本信息")
+    result = read(_with_cached_text(path))
+    errors = [i for i in result.issues if i.severity == "error"]
+    assert [(i.code, i.field) for i in errors] == [("cell-picture", "lead_product")]
+    assert errors[0].message.startswith("主导产品名称：单元格中是 WPS 嵌入单元格的图片")
+    assert not any("DISPIMG" in str(v) for a in result.applicants for v in a.values.values())

@@ -15,7 +15,7 @@ from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.headers import HeaderMatch, clean, match_header, year_of
 from zjtx.intake.ip_list import IpTable
 from zjtx.intake.number_formats import scaled_note
-from zjtx.intake.pictures import uncalculated, unreadable
+from zjtx.intake.pictures import is_picture, picture_error, uncalculated
 from zjtx.intake.records import ColumnMapping, Record
 from zjtx.intake.roster import cell_error_message
 from zjtx.intake.sheet_data import SheetData, sheet_ref
@@ -391,9 +391,11 @@ class FormReaderBase:
             convert = self.converters[(key, unit)] = make_converter(spec, unit)
         percent = (r, c) in sheet.percent_cells and spec.type != FieldType.TEXT
         try:
+            if value.__class__ is str and is_picture(value):
+                raise picture_error(spec)
             typed = convert(value, percent)
         except CellError as exc:
-            self.issue(*unreadable(exc, value), sheet, cell, key)
+            self.issue(exc.code, exc.message, sheet, cell, key)
             return
         if typed is None:
             return

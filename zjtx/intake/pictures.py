@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from zjtx.intake.values import CellError
 
 if TYPE_CHECKING:
+    from zjtx.domain.fields import FieldSpec
     from zjtx.intake.sheet_data import SheetData
 
 PICTURE = "单元格中是 WPS 嵌入单元格的图片（DISPIMG），不是数据：请在该单元格填写数据，图片另作附件"
@@ -18,13 +19,10 @@ def is_picture(text: str) -> bool:
     return text.lstrip().upper().startswith(("=DISPIMG(", "=_XLFN.DISPIMG("))
 
 
-def unreadable(exc: CellError, value: Any) -> tuple[str, str]:
-    """(code, message) of a cell that could not be read; a picture is said as one, with the
-    field's label the message began with."""
-    if value.__class__ is str and is_picture(value):
-        label = exc.message.split("：", 1)[0]
-        return "cell-picture", f"{label}：{PICTURE}"
-    return exc.code, exc.message
+def picture_error(spec: FieldSpec) -> CellError:
+    """The error of a picture in a cell of ``spec``'s column: a picture is no value of any
+    field, a text field's included (its formula text is no name of a product)."""
+    return CellError("cell-picture", f"{spec.relative_label()}：{PICTURE}")
 
 
 def uncalculated(sheet: SheetData, r: int, c: int) -> tuple[str, str]:

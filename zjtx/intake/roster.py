@@ -26,7 +26,7 @@ from zjtx.intake.headers import (
 from zjtx.intake.hints import CLI_HINTS, Hints
 from zjtx.intake.mapping import stored_unit
 from zjtx.intake.number_formats import column_examples, scaled_note
-from zjtx.intake.pictures import uncalculated, unreadable
+from zjtx.intake.pictures import is_picture, picture_error, uncalculated
 from zjtx.intake.records import ColumnMapping, Record, RowCells, RowProvenance, StatedRatio
 from zjtx.intake.roster_rows import (
     RowIssue,
@@ -663,9 +663,11 @@ def iter_roster_records(
                 typed = memo.get(value, _MISSING)
                 if typed is _MISSING:
                     try:
+                        if value[0] == "=" and is_picture(value):
+                            raise picture_error(column.spec)
                         typed = convert(value, False)
                     except CellError as exc:
-                        deferred.append((*unreadable(exc, value), key, f"{letters[c]}{excel_row}"))
+                        deferred.append((exc.code, exc.message, key, f"{letters[c]}{excel_row}"))
                         continue
                     if len(memo) < MEMO_LIMIT:
                         memo[value] = typed
