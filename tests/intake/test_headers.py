@@ -122,3 +122,23 @@ def test_every_wording_a_notice_asks_a_question_in_is_read_as_that_field():
     for key, label in sorted(asked):
         match = match_header(label, CATALOGUE, 2026)
         assert (match.kind, match.key) == ("field", key), label
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "近3年发生较大生产安全事故、重大网络和数据安全事件、重大环境违法行为、严重质量问题"
+        "或严重违反相关行业管理规定",
+        "近三年是否发生较大生产安全事故、重大网络和数据安全事件、重大环境违法行为、严重质量问题、"
+        "严重违反相关行业管理规定",
+        "近3年是否发生较大生产安全事故；重大网络和数据安全事件；重大环境违法行为；严重质量问题；"
+        "严重违反相关行业管理规定",
+        "近三年发生重大安全（含网络安全、数据安全、安全保密）、质量、环境污染等事故以及偷税漏税等"
+        "违法违规行为",
+        "近3年是否发生重大安全（含网络、数据安全）、质量、环境污染事故或偷漏税等违法违规行为",
+    ],
+)
+def test_the_incidents_question_is_read_however_its_span_and_question_are_written(header):
+    """近3年 or 近三年, 是否 after the span, 、 or ； between the items: the same question."""
+    match = match_header(header, CATALOGUE, 2026)
+    assert (match.kind, match.key) == ("field", "major_incident_3y")

@@ -25,7 +25,7 @@ _RELATIVE_YEARS = (
 _WINDOW = re.compile(
     r"^(?:最近|近)(两|二|2|三|3)年(?:的|内)?(.+?)(合计|总额|累计|之和|总计|总和|平均值|平均|年均|均值)?$"
 )
-_DROP_CHARS = str.maketrans("", "", "\"'“”‘’《》<>*＊:：·、,，.。")
+_DROP_CHARS = str.maketrans("", "", "\"'“”‘’《》<>*＊:：·、,，.。;")
 _SERIAL_HEADERS = frozenset({"序号", "编号", "no", "no.", "序", "行号"})
 
 # Ratios a roster may state; they are computed from the amounts, the stated value is checked.
@@ -81,6 +81,12 @@ def clean(text: str) -> str:
     return "".join(text.split()).translate(_DROP_CHARS).lower()
 
 
+def _canonical(cleaned: str) -> str:
+    """A cleaned header as the tables keep it: 近3年 as 近三年, and 近三年是否发生 as 近三年发生
+    (a yes-or-no question asked with 是否 after its time span)."""
+    return cleaned.replace("近3年", "近三年").replace("近三年是否", "近三年")
+
+
 def _strip_brackets(text: str) -> str:
     previous = None
     while previous != text:
@@ -124,7 +130,7 @@ def _build_tables(catalogue: FieldCatalogue) -> HeaderTables:
     def add(table: dict[str, str], name: str, value: str) -> None:
         for variant in (clean(name), clean(_strip_brackets(unicodedata.normalize("NFKC", name)))):
             if variant:
-                table.setdefault(variant, value)
+                table.setdefault(_canonical(variant), value)
 
     for spec in catalogue:
         direct.setdefault(spec.key.lower(), spec.key)
@@ -225,20 +231,20 @@ def _lookup(
     answers: frozenset[str] = frozenset(),
 ) -> str | None:
     for variant in (clean(text), clean(_strip_brackets(text))):
-        found = table.get(variant)
+        found = table.get(_canonical(variant))
         if found:
             return found
     for prefix in _PREFIXES:
         if text.startswith(prefix):
-            found = table.get(clean(text[len(prefix) :]))
+            found = table.get(_canonical(clean(text[len(prefix) :])))
             if found:
                 return found
     for question in _QUESTIONS:
         if text.startswith(question):
-            found = table.get(clean(text[len(question) :]))
+            found = table.get(_canonical(clean(text[len(question) :])))
             if found in answers:
                 return found
-    cleaned = clean(_strip_brackets(text))
+    cleaned = _canonical(clean(_strip_brackets(text)))
     for suffix in _SUFFIXES:
         if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
             found = table.get(cleaned[: -len(suffix)])
