@@ -291,12 +291,12 @@ def test_a_progress_dialog_closed_inside_its_own_update_is_deleted_only_after_it
     its own setValue crashed the window)."""
     import shiboken6
 
-    from zjtx.ui.tasks import progress_dialog
+    from zjtx.ui.tasks import TaskProgressDialog
 
     parent = QWidget()
     qtbot.addWidget(parent)
     parent.show()
-    dialog = progress_dialog("正在备份……", "备份数据库", parent)
+    dialog = TaskProgressDialog("正在备份……", "备份数据库", parent)
     dialog.show()
     dialog.show_progress(0, 5)
     dialog.show_progress(1, 5)  # from now on setValue processes events

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from zjtx.store.transfer import CopyReport, backup_database
-from zjtx.ui.tasks import Task, progress_dialog
+from zjtx.ui.tasks import Task, TaskProgressDialog
 
 if TYPE_CHECKING:
     from zjtx.ui.main_window import MainWindow
@@ -57,7 +57,7 @@ def back_up(window: MainWindow, target: Path | None = None) -> Task | None:
     if target is None:
         return None
     store = service.store
-    dialog = progress_dialog(f"正在备份数据库到 {target} ……", TITLE, window)
+    dialog = TaskProgressDialog(f"正在备份数据库到 {target} ……", TITLE, window)
     window.backup_progress = dialog
 
     def work(progress: Any, cancel: Any) -> CopyReport:

@@ -18,7 +18,7 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter,
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zjtx.scoring import Cancelled
-from zjtx.ui.tasks import Task, TaskProgressDialog, TaskRunner, progress_dialog
+from zjtx.ui.tasks import Task, TaskProgressDialog, TaskRunner
 
 if TYPE_CHECKING:
     from zjtx.store import StoreService
@@ -348,7 +348,7 @@ class PrintJob(QObject):
 
     def _print(self) -> None:
         self.printer.setFullPage(True)  # the dialog may not keep it; the PDF has its margins
-        dialog = progress_dialog(self.phases[0], "打印", self.parent_widget)
+        dialog = TaskProgressDialog(self.phases[0], "打印", self.parent_widget)
         self.progress_dialog = dialog
         printer, work = self.printer, self.work
         self.task = self.runner.start(

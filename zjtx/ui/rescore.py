@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from zjtx.store.dto import RescoreReport, RulebookUpdate
-from zjtx.ui.tasks import Task, progress_dialog
+from zjtx.ui.tasks import Task, TaskProgressDialog
 
 if TYPE_CHECKING:
     from zjtx.ui.main_window import MainWindow
@@ -50,7 +50,7 @@ def rescore_round(window: MainWindow, *, confirm: bool = True) -> Task | None:
         for row in window.model.rows()
     }  # fmt: skip
     evaluator = window.settings.evaluator
-    dialog = progress_dialog(f"正在重新评价批次 “{name}” ……", TITLE, window)
+    dialog = TaskProgressDialog(f"正在重新评价批次 “{name}” ……", TITLE, window)
     window.rescore_progress = dialog
 
     def work(progress: Any, cancel: Any) -> RescoreReport:

@@ -204,8 +204,3 @@ class TaskProgressDialog(QProgressDialog):
         self.hide()
         if not self._updating:
             self.deleteLater()
-
-
-def progress_dialog(label: str, title: str, parent: QWidget | None) -> TaskProgressDialog:
-    """A window-modal progress dialog with 取消 for a task, shown at once."""
-    return TaskProgressDialog(label, title, parent)
