@@ -299,9 +299,11 @@ def run_template(args: argparse.Namespace) -> int:
     if args.round is not None:
         from zjtx.commands.rounds import _service
 
+        from zjtx.store.scoring_port import round_catalogue
+
         with _service() as service:
-            year = service.get_round(args.round).round_date.year
-            catalogue = service.round_catalogue(args.round)
+            info = service.get_round(args.round)
+            year, catalogue = info.round_date.year, round_catalogue(service.scorer, info)
         which = f"批次 “{args.round}”，{year}年度"
     else:
         year = _year(args.year)
