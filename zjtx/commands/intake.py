@@ -298,7 +298,6 @@ def run_template(args: argparse.Namespace) -> int:
         raise UsageError(f"模板只能保存为 .xlsx 文件：“{out}”")
     if args.round is not None:
         from zjtx.commands.rounds import _service
-
         from zjtx.store.scoring_port import round_catalogue
 
         with _service() as service:
