@@ -217,3 +217,16 @@ def test_a_deputy_decides_where_the_chair_recused(capsys):
     assert code == 0, err
     code, out, _ = run(capsys, "panel", "show", ROUND, USCC)
     assert "最终决定：不推荐（李副组长）" in out
+
+
+def test_review_shown_alone_gives_the_panel_s_positions_beside_the_criteria(capsys):
+    """`zjtx review 批次 代码` in a round with a panel shows each member's position and opinion
+    under the criteria, so the 组长 deciding at the command line sees the dissent."""
+    assert judge(capsys, "专家乙", "no", "--note", "未见证明")[0] == 0
+    assert run(capsys, "panel", "opinion", ROUND, USCC, "--member", "专家乙",
+               "--text", "反对推荐")[0] == 0  # fmt: skip
+    code, out, _ = run(capsys, "review", ROUND, USCC)
+    assert code == 0
+    panel = out[out.index("专家组：") :]
+    assert "  LG26-5" in panel and "    专家乙：不符合  未见证明" in panel
+    assert "  意见：专家乙：反对推荐" in panel and "最终决定" not in panel

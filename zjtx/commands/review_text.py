@@ -12,9 +12,18 @@ def verdict_text(verdict: str | None) -> str:
     return Verdict.label_of(verdict, "未评价")
 
 
-def print_review(state: Any, heading: str, *, criteria: bool = False) -> None:
+def panel_positions(service: Any, round_name: str, uscc: str) -> Any:
+    """The panel's positions on an applicant (ApplicantPanel), or None in a round without one."""
+    from zjtx.store.panels import Panels
+
+    view = Panels(service.store, service.evaluations).positions(round_name, uscc)
+    return view if view.members else None
+
+
+def print_review(state: Any, heading: str, *, criteria: bool = False, panel: Any = None) -> None:
     """The review's verdict, decision, opinion and what is still open; ``criteria`` adds a
-    line per criterion (what `zjtx review 批次 代码` alone shows before deciding)."""
+    line per criterion (what `zjtx review 批次 代码` alone shows before deciding), ``panel``
+    the panel members' positions and opinions (what the 组长 decides beside)."""
     print(heading)
     print(
         f"评价结论：{verdict_text(state.verdict)}；决定：{state.decision_label}；"
@@ -36,3 +45,11 @@ def print_review(state: Any, heading: str, *, criteria: bool = False) -> None:
         print(f"  待人工确认：{criterion_id} {title}")
     for issue in state.open_warnings:
         print(f"  待确认导入提示：{issue.key}（{issue.location()}）{issue.message}")
+    if panel is not None:
+        from zjtx.commands.panel import render_positions
+
+        print("专家组：")
+        # Its first line names the applicant, its last the decision: both are said above.
+        for line in render_positions(panel).splitlines()[1:]:
+            if not line.startswith(("最终决定", "需复核")):
+                print(f"  {line}")

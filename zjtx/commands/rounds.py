@@ -21,7 +21,7 @@ from zjtx.commands.intake import (
     map_overrides,
     reading_choices,
 )
-from zjtx.commands.review_text import print_review
+from zjtx.commands.review_text import panel_positions, print_review
 from zjtx.commands.textout import MET_HELP, coded, display_width, dump_json, met_word, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
 from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
@@ -729,10 +729,12 @@ def cmd_review(args: argparse.Namespace) -> int:
 def _show_review(args: argparse.Namespace) -> int:
     with _service() as service:
         state = service.review_state(args.name, args.uscc)
+        panel = None if args.json else panel_positions(service, args.name, args.uscc)
     if args.json:
         print(dump_json(state.to_dict()))
         return 0
-    print_review(state, f"{state.name}（{state.uscc}）评审版本 {state.version}", criteria=True)
+    print_review(state, f"{state.name}（{state.uscc}）评审版本 {state.version}", criteria=True,
+                 panel=panel)  # fmt: skip
     print("确认或改判用 --confirm 条目=met|unmet --reason 理由；决定用 --decision … --opinion …")
     return 0
 
