@@ -562,7 +562,10 @@ def test_positions_agree_disagree_and_replace(panels):
     assert judge.positions[2].note == "证明材料不足"
     last = service.history(ROUND, A)[-1]
     assert last.before == {"met": True, "points": None, "note": ""}
-    assert last.summary == "专家 专家2 判断 T-JUDGE 主导产品属于重点领域：不符合（证明材料不足）"
+    # The change says what the judgement was, as a confirmation's 符合→不符合 does.
+    assert (
+        last.summary == "专家 专家2 判断 T-JUDGE 主导产品属于重点领域：符合→不符合（证明材料不足）"
+    )
 
 
 def test_opinions_and_the_decision_beside_them(panels):
@@ -830,3 +833,16 @@ def test_a_recusal_says_which_official_confirmations_stay_in_force(panels):
     event = [e for e in service.history(ROUND, A) if e.action == "panel-recusal"][-1]
     assert event.after["confirmations_kept"] == ["T-JUDGE"]
     assert store.recuse(ROUND, A, member="专家2", reason="亲属", evaluator="专家2") is None
+
+
+def test_a_changed_scored_judgement_says_its_points_before_and_after(panels):
+    """A member who changes a scored item's points: the history says 符合（8 分）→符合（6 分）."""
+    service, store = panels
+    _staff(store, 1)
+    store.judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="8",
+                evaluator="专家1")  # fmt: skip
+    first = service.history(ROUND, A)[-1].summary
+    assert first.endswith("：符合（8 分）")
+    store.judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="6",
+                evaluator="专家1")  # fmt: skip
+    assert service.history(ROUND, A)[-1].summary.endswith("：符合（8 分）→符合（6 分）")

@@ -18,12 +18,12 @@ def summarize_event(event: Any) -> str:
     if action == "panel-aggregation":
         return f"专家组评分汇总规则改为：{after.get('label')}"
     if action == "panel-judgement":
-        state = "符合" if after.get("met") else "不符合"
-        points = f"，{after.get('points')} 分" if after.get("points") is not None else ""
+        # A changed judgement says what it was, as a confirmation's 符合→不符合 does.
+        earlier = f"{_judged(before)}→" if before else ""
         note = f"（{after.get('note')}）" if after.get("note") else ""
         return (
             f"专家 {after.get('member')} 判断 {after.get('criterion')} {after.get('title') or ''}："
-            f"{state}{points}{note}"
+            f"{earlier}{_judged(after)}{note}"
         )
     if action == "panel-recusal":
         if after.get("chair"):
@@ -40,6 +40,12 @@ def summarize_event(event: Any) -> str:
     if action == "panel-opinion":
         return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
     return action
+
+
+def _judged(values: dict[str, Any]) -> str:
+    """A judgement as said: 符合 or 不符合, with its points."""
+    points = f"（{values.get('points')} 分）" if values.get("points") is not None else ""
+    return ("符合" if values.get("met") else "不符合") + points
 
 
 def _presiding(after: dict[str, Any]) -> str:
