@@ -314,6 +314,9 @@ def test_a_rulebook_installed_while_running_governs_the_next_rescore(
         for row in service.list_applicants(ROUND)
     }
     assert {uscc for uscc, version in versions.items() if version == "2026.2"} == set(governed)
+    # The history says from which version to which, not only that the rules were updated.
+    [rescored] = [e for e in service.history(ROUND, governed[0]) if e.action == "evaluation"][-1:]
+    assert "（评价标准 little-giant-2026 2026.1 → little-giant-2026 2026.2）" in rescored.summary
     service.store.close()
 
 

@@ -190,7 +190,7 @@ def summarize(event: AuditEvent) -> str:
         elif new_score is not None:
             text += f"，得分 {new_score}" + ("（不变）" if old_score == new_score else "")
         if before and before.get("rulebook_hash") != after.get("rulebook_hash"):
-            text += f"（规则 {after.get('rulebook')} 已更新）"
+            text += f"（{_rulebook_change(before, after)}）"
         return text
     if action in ("criterion-confirm", "criterion-override"):
         verb = "确认" if action == "criterion-confirm" else "改判"
@@ -240,3 +240,12 @@ def summarize(event: AuditEvent) -> str:
         role = after.get("role", "")
         return f"将 {after.get('name')} 的角色设为 {ROLE_LABELS.get(role, role)}"
     return action
+
+
+def _rulebook_change(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """The rulebook a rescore changed to, in words: from which version to which (events from
+    before versions were kept say only that it changed)."""
+    old, new = before.get("rulebook_version"), after.get("rulebook_version")
+    if old and new and (old != new or before.get("rulebook") != after.get("rulebook")):
+        return f"评价标准 {before.get('rulebook')} {old} → {after.get('rulebook')} {new}"
+    return f"规则 {after.get('rulebook')} 已更新"

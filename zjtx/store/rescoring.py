@@ -206,6 +206,7 @@ def _current(session: Session, round_id: int, info: RoundInfo) -> list[_Current]
             Evaluation.input_hash,
             Evaluation.verdict,
             Evaluation.score,
+            Evaluation.rulebook_version,
         )
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
         .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
@@ -335,12 +336,14 @@ def _event(
             "verdict": old.verdict,
             "score": old.score,
             "rulebook": old.rulebook_id,
+            "rulebook_version": old.rulebook_version,
             "rulebook_hash": old.rulebook_hash,
         },
         "after": {
             "verdict": row["verdict"],
             "score": row["score"],
             "rulebook": row["rulebook_id"],
+            "rulebook_version": row["rulebook_version"],
             "rulebook_hash": row["rulebook_hash"],
             "cause": "rescore",
         },
