@@ -82,7 +82,6 @@ class Imports:
     ) -> list[FileResult]:
         from zjtx.intake import read_applicants
         from zjtx.intake.hints import CLI_HINTS
-        from zjtx.store.scoring_port import round_catalogue
 
         def intake_progress(done: int, total: int, message: str = "") -> None:
             if progress is not None:
@@ -93,8 +92,6 @@ class Imports:
             info.round_date.year,
             progress=intake_progress,
             cancel=cancel,
-            # An overlay's own fields, and a question a notice words anew, are read too.
-            catalogue=round_catalogue(self.evaluations.scorer, info),
             mapping_overrides=mapping_overrides,
             hints=hints or CLI_HINTS,
             on_read=early.feed if early is not None else None,

@@ -156,11 +156,14 @@ class StoreService:
         roster columns, passed to read_applicants; ``hints`` (zjtx.intake.hints) word the
         issues for the caller (the command line by default, or the import wizard);
         ``intake_options`` are further keywords of read_applicants (``readings``, ``profiles``);
-        ``early`` (see early_scoring) is given the applicants as rows are read.
+        ``early`` (see early_scoring) is given the applicants as rows are read. Files are read
+        with the round's catalogue: an overlay's own fields, and a question a notice words
+        anew, are read too.
         """
         info = self.get_round(round_name)
+        options = {"catalogue": round_catalogue(self.scorer, info), **(intake_options or {})}
         return self.imports.read_files(
-            info, paths, progress, cancel, mapping_overrides, hints, intake_options, early
+            info, paths, progress, cancel, mapping_overrides, hints, options, early
         )
 
     @contextmanager
