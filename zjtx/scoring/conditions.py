@@ -433,9 +433,12 @@ class AnyOf(_Junction):
             for item in self.items:
                 if isinstance(item, Leaf | CriterionRef):
                     if (item._decider or item.decider())(ctx) is MET:
+                        # Decided here: the leaf takes its state from ctx.top, not its test.
+                        ctx.top = (item, MET)
                         parts += item.explain(ctx).parts
                 else:
                     parts += [p for p in item.explain(ctx).parts if p.state == MET]
+            ctx.top = top
             return Outcome(MET, parts, (), [])
         merged = super().explain(ctx)
         if merged.state is MET:

@@ -494,12 +494,18 @@ class FirstMatch(Score):
                     decided_cond = cond
                     break
                 if case_state is UNKNOWN or case_state is MANUAL:
+                    ctx.top = (cond, case_state)
                     outcome = explained[index] = cond.explain(ctx)
                     missing.extend(outcome.missing)
+            ctx.top = top
             if decided_cond is not None:
                 # What earned the points: the case's parts that hold (a guard's, the value's,
                 # an evaluator's confirmation), not an alternative that failed beside them.
+                # Decided met above: the case's explanation starts from that (an alternative
+                # that holds then shows only its parts that hold, without deciding again).
+                ctx.top = (decided_cond, MET)
                 parts = decided_cond.explain(ctx).parts
+                ctx.top = top
                 held = [p.observed for p in parts if p.state is MET and p.observed]
                 observed = (
                     "；".join(dict.fromkeys(held)) if held else parts[0].observed if parts else ""
