@@ -179,8 +179,13 @@ class Leaf(Cond):
         def explain(ctx: Context) -> Outcome:
             top = ctx.top
             state = top[1] if top is not None and top[0] is self else decider(ctx)
-            vcache = ctx.vcache
-            value = vcache[name] if name in vcache else ctx.value(name)
+            if field:
+                # A field is unknown exactly when the applicant has no value for it: no Number
+                # is built only to be tested against None.
+                value = ctx.values.get(name)
+            else:
+                vcache = ctx.vcache
+                value = vcache[name] if name in vcache else ctx.value(name)
             if value is None:
                 if field:
                     # What ctx.q(name) says of an unknown field, without building it.
