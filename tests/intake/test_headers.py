@@ -142,3 +142,10 @@ def test_the_incidents_question_is_read_however_its_span_and_question_are_writte
     """近3年 or 近三年, 是否 after the span, 、 or ； between the items: the same question."""
     match = match_header(header, CATALOGUE, 2026)
     assert (match.kind, match.key) == ("field", "major_incident_3y")
+
+
+@pytest.mark.parametrize("header", ["近三年是否股权融资", "近3年是否股权融资（是/否）"])
+def test_a_yes_or_no_question_never_names_an_amount(header):
+    """是否 after the span asks yes or no: it names no amount (近三年新增股权融资总额), whose
+    cells would all be refused; the column stays unknown, to be mapped by hand."""
+    assert match_header(header, CATALOGUE, 2026).kind == "unknown"

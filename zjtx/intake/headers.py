@@ -82,9 +82,8 @@ def clean(text: str) -> str:
 
 
 def _canonical(cleaned: str) -> str:
-    """A cleaned header as the tables keep it: 近3年 as 近三年, and 近三年是否发生 as 近三年发生
-    (a yes-or-no question asked with 是否 after its time span)."""
-    return cleaned.replace("近3年", "近三年").replace("近三年是否", "近三年")
+    """A cleaned header as the tables keep it: 近3年 as 近三年."""
+    return cleaned.replace("近3年", "近三年")
 
 
 def _strip_brackets(text: str) -> str:
@@ -233,6 +232,10 @@ def _lookup(
     for variant in (clean(text), clean(_strip_brackets(text))):
         found = table.get(_canonical(variant))
         if found:
+            return found
+        # 近三年是否发生… asks a yes-or-no question: 是否 after the span names such a field only.
+        found = table.get(_canonical(variant).replace("近三年是否", "近三年", 1))
+        if found in answers:
             return found
     for prefix in _PREFIXES:
         if text.startswith(prefix):
