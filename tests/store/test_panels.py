@@ -846,3 +846,27 @@ def test_a_changed_scored_judgement_says_its_points_before_and_after(panels):
     store.judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="6",
                 evaluator="专家1")  # fmt: skip
     assert service.history(ROUND, A)[-1].summary.endswith("：符合（8 分）→符合（6 分）")
+
+
+def test_the_same_judgement_or_opinion_saved_again_changes_nothing(panels):
+    """A member saving the same judgement (points written 8.0 for 8) or opinion again after
+    the 组长 decided: no new version and no 需复核; the trail says who entered it again,
+    unchanged (代录 follows the last entry)."""
+    service, store = panels
+    _staff(store, 1)
+    store.judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="8",
+                note="材料齐全", evaluator="专家1")  # fmt: skip
+    store.opinion(ROUND, A, member="专家1", text="同意", evaluator="专家1")
+    _decide(service, "王组长")
+    state = service.review_state(ROUND, A)
+    events = len(service.history(ROUND, A))
+    store.judge(ROUND, A, member="专家1", criterion="T-SCORE", met=True, points="8.0",
+                note="材料齐全", evaluator="专家1")  # fmt: skip
+    store.opinion(ROUND, A, member="专家1", text="同意", evaluator="专家1")
+    after = service.review_state(ROUND, A)
+    assert (after.version, after.decision_outdated_reason) == (state.version, "")
+    summaries = [e.summary for e in service.history(ROUND, A)[events:]]
+    assert summaries == [
+        "专家 专家1 判断 T-SCORE 技术水平：重新录入，未改变：符合（8.0 分）（材料齐全）",
+        "专家 专家1 的意见（重新录入，未改变）：同意",
+    ]

@@ -20,6 +20,8 @@ def summarize_event(event: Any) -> str:
     if action == "panel-judgement":
         # A changed judgement says what it was, as a confirmation's 符合→不符合 does.
         earlier = f"{_judged(before)}→" if before else ""
+        if before and "review_version" not in after:  # entered again, unchanged
+            earlier = "重新录入，未改变："
         note = f"（{after.get('note')}）" if after.get("note") else ""
         return (
             f"专家 {after.get('member')} 判断 {after.get('criterion')} {after.get('title') or ''}："
@@ -38,7 +40,8 @@ def summarize_event(event: Any) -> str:
     if action == "panel-recusal-withdraw":
         return f"{_presiding(after)} 撤销{_member(after)} 的回避（理由：{event.reason}）"
     if action == "panel-opinion":
-        return f"专家 {after.get('member')} 的意见：{after.get('opinion')}"
+        again = "（重新录入，未改变）" if before and "review_version" not in after else ""
+        return f"专家 {after.get('member')} 的意见{again}：{after.get('opinion')}"
     return action
 
 

@@ -331,12 +331,15 @@ class Panels:
                 session.add(row)
             else:
                 before = {"met": row.met, "points": row.points, "note": row.note}
+            same = before is not None and (row.met, decimal_of(row.points), row.note) == (
+                met, decimal_of(value), note)  # fmt: skip
             row.met, row.points, row.note, row.at = met, value, note, now
             session.flush()
             actor = evaluator_row(session, recorder)
             after = {"member": person.name, "criterion": item["id"], "title": item.get("title"),
-                     "met": met, "points": value, "note": note,
-                     "review_version": panel_touched(session, applicant)}  # fmt: skip
+                     "met": met, "points": value, "note": note}  # fmt: skip
+            if not same:  # the same judgement entered again (by whom is kept) moves nothing
+                after["review_version"] = panel_touched(session, applicant)
             session.add(audit.event(actor, "panel-judgement", "panel_judgement", row.id,
                                     round_row, applicant_id=applicant.id, uscc=applicant.uscc,
                                     before=before, after=after, at=now))  # fmt: skip
@@ -492,14 +495,16 @@ class Panels:
                 )
             row = opinion_of(session, person, applicant)
             before = None if row is None else {"opinion": row.opinion}
+            same = row is not None and row.opinion == text
             if row is None:
                 row = PanelOpinion(member_id=person.id, applicant_id=applicant.id, opinion=text)
                 session.add(row)
             row.opinion, row.at = text, utc_now()
             session.flush()
             actor = evaluator_row(session, recorder)
-            after = {"member": person.name, "opinion": text,
-                     "review_version": panel_touched(session, applicant)}  # fmt: skip
+            after: dict[str, Any] = {"member": person.name, "opinion": text}
+            if not same:  # the same opinion entered again (by whom is kept) moves nothing
+                after["review_version"] = panel_touched(session, applicant)
             session.add(audit.event(actor, "panel-opinion", "panel_opinion", row.id, round_row,
                                     applicant_id=applicant.id, uscc=applicant.uscc,
                                     before=before, after=after))  # fmt: skip
