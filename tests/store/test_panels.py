@@ -870,3 +870,24 @@ def test_the_same_judgement_or_opinion_saved_again_changes_nothing(panels):
         "专家 专家1 判断 T-SCORE 技术水平：重新录入，未改变：符合（8.0 分）（材料齐全）",
         "专家 专家1 的意见（重新录入，未改变）：同意",
     ]
+
+
+def test_on_a_panel_only_who_decides_rewrites_the_decision_s_opinion(panels):
+    """An opinion saved alone (no decision) is the decision's: a member, a recused one
+    included, is refused; the 组长 may reword it."""
+    service, store = panels
+    _staff(store, 1)
+    _decide(service, "王组长")
+    store.recuse(ROUND, A, member="专家1", reason="亲属", evaluator="王组长")
+
+    def reword(who: str) -> None:
+        service.apply_review(
+            ROUND, A, evaluator=who, confirm=[], ack_warnings=[], reason=None,
+            decision=None, opinion=f"{who}改写的意见",
+        )  # fmt: skip
+
+    with pytest.raises(PanelRefusedError, match="专家1 已声明回避"):
+        reword("专家1")
+    assert service.review_state(ROUND, A).opinion == "不予推荐"
+    reword("王组长")
+    assert service.review_state(ROUND, A).opinion == "王组长改写的意见"

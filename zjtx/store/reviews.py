@@ -468,6 +468,8 @@ class Reviews:
                 after_decision["batch"] = batch
             review_event("decision", before_decision, after_decision, None if opinion else reason)
         elif opinion is not None:
+            # The opinion is the decision's: on a panel, the member presiding writes it.
+            check_decider(session, round_row, applicant, actor)
             review_event("opinion", {"opinion": review.opinion}, {"opinion": opinion}, reason)
             review.opinion = opinion
         review.updated_by_id, review.updated_at = actor.id, now
