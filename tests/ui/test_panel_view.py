@@ -394,3 +394,25 @@ def test_an_archived_rounds_panel_is_only_viewed(qtbot, window, service, sample_
     assert not dialog.add_button.isEnabled() and not dialog.remove_button.isEnabled()
     assert not dialog.member_name.isEnabled() and not dialog.rule.isEnabled()
     assert "本批次已归档，只能查看" in dialog.message.text()
+
+
+def test_a_member_s_change_read_in_the_panel_dialog_updates_the_row_and_the_pane(
+    qtbot, window, service, sample_json
+):
+    """A member's judgement recorded elsewhere, then 专家组… opened: the applicant's table row
+    and review pane take the review version it moved to, so a batch decision or a save from
+    this window does not meet a conflict with a change it has already shown."""
+    uscc, item = _round(qtbot, window, service, sample_json)
+    panels = Panels(service.store, service.evaluations)
+    panels.add_member(ROUND, ME, role="组长", evaluator=ME)
+    panels.add_member(ROUND, "专家甲", role="评审专家", evaluator=ME)
+    _select(qtbot, window, uscc)
+    row = lambda: window.model.row_at(window.model.position_of(uscc))  # noqa: E731
+    qtbot.waitUntil(lambda: window.review.state is not None, timeout=TIMEOUT)
+    shown = window.review.state.version
+    panels.judge(ROUND, uscc, member="专家甲", criterion=item, met=False, evaluator="专家甲")
+    moved = service.review_state(ROUND, uscc).version
+    assert moved > shown
+    _open(qtbot, window)
+    qtbot.waitUntil(lambda: row().review_version == moved, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.review.state.version == moved, timeout=TIMEOUT)

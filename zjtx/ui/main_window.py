@@ -672,8 +672,13 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
 
     def _review_saved(self, state: ReviewState) -> None:
         self.message.emit(f"已保存 {state.name} 的评审（第 {state.version} 版）")
-        service, name, uscc = self.service, state.round_name, state.uscc
-        if service is None:
+        self.refresh_applicant(state.uscc)
+
+    def refresh_applicant(self, uscc: str, *, review: bool = False) -> None:
+        """Read one applicant again after a change: its row, counts and detail, and (``review``)
+        the review pane's state, for a change made elsewhere than the pane (the panel's)."""
+        service, name = self.service, self.round_name
+        if service is None or name is None:
             return
 
         def loaded(result: tuple[ApplicantDetail, list[Any]]) -> None:
@@ -682,6 +687,8 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
             self._update_counts()
             if self.current_uscc == uscc:
                 self.detail.show_detail(detail, history)
+                if review:
+                    self.review.show_state(detail.review)
             self.detail_loaded.emit(detail)
 
         self.runner.start(lambda p, c: _detail_and_history(service, name, uscc),

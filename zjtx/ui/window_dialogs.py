@@ -115,7 +115,7 @@ class DialogsMixin:
         member's judgement, opinion or 回避 moves its review version, which a save must carry)
         with who may decide, following the members added or removed."""
         if self.current_uscc is not None:
-            self.load_detail(self.current_uscc)
+            self.refresh_applicant(self.current_uscc, review=True)  # its row too (its version)
         else:
             self.review.refresh_panel()
 
