@@ -304,3 +304,19 @@ def test_an_overlay_round_reads_its_own_fields_from_the_round_s_template(service
     detail = service.applicant_detail("山东2023", make_uscc(7))
     sd9 = next(c for c in detail.review.evaluation["criteria"] if c["id"] == "SD-9")
     assert sd9["state"] != "unknown"
+
+
+def test_an_overlay_field_left_out_is_asked_for_by_its_label(service, tmp_path):
+    """补正清单 of a 山东 round: an applicant without the 特色化 answers is asked for them in
+    the words of the round's template, never by a raw key such as sd_listing_stage."""
+    from zjtx.export.corrections import corrections_of_round
+
+    service.create_round("山东2023", tier="srdi-sme", round_date=date(2023, 6, 1),
+                         overlay="shandong-2022")  # fmt: skip
+    record = {"name": "济南精工机械有限公司", "uscc": make_uscc(8), **COMPLETE}
+    service.import_paths("山东2023", [_write(tmp_path / "a.json", record)])
+    model = corrections_of_round(service, "山东2023")
+    said = [f"{i.request} {i.where}" for a in model.applicants for i in a.items]
+    sd12 = next(t for t in said if "SD-12" in t)
+    assert sd12.startswith("请补充：上市进展情况（山东特色化 SD-12）")
+    assert not [t for t in said if "sd_" in t]

@@ -277,13 +277,13 @@ def corrections_of_round(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> CorrectionsList:
-    """build_corrections over a stored round (StoreService), with the catalogue of its fields."""
-    from zjtx.scoring import load_catalogue
-
+    """build_corrections over a stored round (StoreService), with the catalogue of its fields
+    (an overlay's own fields, and a question a notice words anew, in their words)."""
     info = service.get_round(round_name)
+    catalogue = service.round_catalogue(round_name)
     details = service.round_details(round_name, progress=progress, cancel=cancel)
     return build_corrections(
-        details, round_name=info.name, round_date=info.round_date, catalogue=load_catalogue()
+        details, round_name=info.name, round_date=info.round_date, catalogue=catalogue
     )
 
 
@@ -369,8 +369,6 @@ def write_corrections_pdf(model: CorrectionsList, path: Path) -> int:
 
 def requested_for(service: Any, round_name: str, uscc: str) -> list[RequestedItem]:
     """What one stored applicant must supply, as a 退回补充材料 decision keeps it."""
-    from zjtx.scoring import load_catalogue
-
     year = service.get_round(round_name).round_date.year
     detail = service.applicant_detail(round_name, uscc)
-    return applicant_corrections(detail, load_catalogue(), year).requested()
+    return applicant_corrections(detail, service.round_catalogue(round_name), year).requested()
