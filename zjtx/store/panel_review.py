@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from zjtx.store.models import (
@@ -21,19 +23,23 @@ def panel_touched(session: Session, applicant: Applicant, *, second_look: bool =
 
     The version moves, so a decision or confirmation saved from a view taken before the change
     conflicts and names it (the review is created, empty, where none was yet); a decision
-    already taken is marked for a second look (需复核) unless ``second_look`` is False.
+    already taken is marked for a second look (需复核) unless ``second_look`` is False. One
+    UPDATE moves it in the database, as a change of the panel's rule does for many at once:
+    neither can find the other's version stale.
     """
     now = utc_now()
-    review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
-    if review is None:
-        review = Review(applicant_id=applicant.id, opinion="", updated_at=now)
-        session.add(review)
-    else:
-        review.updated_at = now  # a change of the row: the mapper moves its version
-        if second_look and review.decision is not None:
-            review.panel_changed_at = now
-    session.flush()
-    return review.version
+    values: dict[str, Any] = {"version": Review.version + 1, "updated_at": now}
+    if second_look:
+        values["panel_changed_at"] = case(
+            (Review.decision.is_not(None), now), else_=Review.panel_changed_at
+        )
+    moved = session.execute(
+        update(Review).where(Review.applicant_id == applicant.id).values(**values)
+    )
+    if not moved.rowcount:
+        session.add(Review(applicant_id=applicant.id, opinion="", updated_at=now))
+        session.flush()
+    return session.scalar(select(Review.version).where(Review.applicant_id == applicant.id))
 
 
 def confirmations_by(session: Session, applicant: Applicant, name: str) -> list[str]:
