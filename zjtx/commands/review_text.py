@@ -16,8 +16,8 @@ def panel_positions(service: Any, round_name: str, uscc: str) -> Any:
     """The panel's positions on an applicant (ApplicantPanel), or None in a round without one."""
     from zjtx.store.panels import Panels
 
-    view = Panels(service.store, service.evaluations).positions(round_name, uscc)
-    return view if view.members else None
+    panels = Panels(service.store, service.evaluations)
+    return panels.positions(round_name, uscc) if panels.panel(round_name).members else None
 
 
 def print_review(state: Any, heading: str, *, criteria: bool = False, panel: Any = None) -> None:

@@ -431,7 +431,10 @@ class ReviewPane(QWidget):
         declared 回避), saying why; the 回避 says both."""
         self.refusal = refusal
         self.confirm_refusal = confirming
-        shown = confirming or refusal
+        if confirming:
+            shown: str | None = f"{confirming}；也不能作出最终决定" if refusal else confirming
+        else:
+            shown = refusal
         self.decision_refusal.setText(shown or "")
         self.decision_refusal.setVisible(shown is not None)
         self._apply_read_only()
