@@ -199,3 +199,19 @@ def test_a_decision_by_the_deputy_says_why_on_the_page_and_in_the_pdf(panels, tm
     render_assessment_pdf(_report_of(service, B), path)
     whole = flat_text(path)
     assert "副组长李副组长（组长回避，代行）" in whole and "回避：曾在该企业任职" in whole
+
+
+def test_a_confirmation_by_a_member_who_then_declared_a_recusal_says_so(panels):  # noqa: F811
+    """人工判断事项 of an applicant whose T-JUDGE 专家1 confirmed before declaring 回避: the
+    confirmation stays in force and names 专家1 （其后声明回避）; the 组长's own does not."""
+    service, store = panels
+    _staff(store, 1)
+    service.apply_review(ROUND, A, evaluator="专家1", confirm=[("T-JUDGE", "met")],
+                         ack_warnings=[], reason="已核实", decision=None, opinion=None)  # fmt: skip
+    store.recuse(ROUND, A, member="专家1", reason="亲属任职", evaluator="专家1")
+    [line] = [j for j in _report_of(service).judgements if j.evaluator.startswith("专家1")]
+    assert (line.result, line.reason, line.evaluator) == ("符合", "已核实", "专家1（其后声明回避）")
+    service.apply_review(ROUND, A, evaluator="王组长", confirm=[("T-JUDGE", "met")],
+                         ack_warnings=[], reason="组长复核", decision=None, opinion=None)  # fmt: skip
+    [line] = [j for j in _report_of(service).judgements if j.reason == "组长复核"]
+    assert line.evaluator == "王组长"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -461,8 +462,11 @@ def _confirmation_for(item: CriterionResult, review: ReviewInfo | None) -> Confi
 
 
 def _judgement_lines(
-    evaluation: Evaluation, review: ReviewInfo | None
+    evaluation: Evaluation, review: ReviewInfo | None, recused: Mapping[str, str]
 ) -> tuple[JudgementLine, ...]:
+    """The judgement items and overrides; one confirmed by a panel member who then declared
+    回避 (``recused``: member → reason) says so beside their name: it stays in force until the
+    组长 confirms it again."""
     lines: list[JudgementLine] = []
     for item in evaluation.criteria:
         confirmation = _confirmation_for(item, review)
@@ -486,7 +490,8 @@ def _judgement_lines(
                 computed=computed,
                 result=result,
                 reason=confirmation.reason,
-                evaluator=confirmation.evaluator,
+                evaluator=confirmation.evaluator
+                + ("（其后声明回避）" if confirmation.evaluator in recused else ""),
                 at=format_time(confirmation.at),
             )
         )
@@ -713,7 +718,7 @@ def build_assessment_report(
         verdict_code=evaluation.verdict,
         verdict_reasons=evaluation.verdict_reasons,
         gaps=_gap_lines(evaluation, catalogue),
-        judgements=_judgement_lines(evaluation, review),
+        judgements=_judgement_lines(evaluation, review, panel.recusals if panel else {}),
         warnings=tuple(
             WarningLine(w.message, w.reason, w.evaluator)
             for w in (review.acknowledged_warnings if review else ())
