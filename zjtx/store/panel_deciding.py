@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -68,15 +70,20 @@ def check_decider(
     """Refuse a final decision by anyone but the member presiding for the applicant (the
     组长, or a 副组长 where the 组长 declared 回避) when the round has a panel (a round
     without one is single-evaluator: whoever reviews decides)."""
+    _refuse_if(decider_refusal, session, round_row, applicant, actor)
+
+
+def _refuse_if(
+    why: Callable[[Session, Round, Applicant, str], str | None],
+    session: Session,
+    round_row: Round,
+    applicant: Applicant,
+    actor: Evaluator,
+) -> None:
+    """Raise PanelRefusedError with ``why``'s words when it refuses ``actor``."""
     # The review being saved is still in memory: flushing it here would count two versions.
     with session.no_autoflush:
-        _check_decider(session, round_row, applicant, actor)
-
-
-def _check_decider(
-    session: Session, round_row: Round, applicant: Applicant, actor: Evaluator
-) -> None:
-    refusal = decider_refusal(session, round_row, applicant, actor.name)
+        refusal = why(session, round_row, applicant, actor.name)
     if refusal is not None:
         raise PanelRefusedError(refusal)
 
@@ -124,10 +131,7 @@ def check_not_recused(
     """Refuse a confirmation, 改判 or warning acknowledgement on an applicant by a panel member
     who declared 回避 for it: their conflict keeps them from the verdict as from the panel's
     judgements (others on the panel, and evaluators outside it, may still confirm)."""
-    with session.no_autoflush:
-        refusal = recused_refusal(session, round_row, applicant, actor.name)
-    if refusal is not None:
-        raise PanelRefusedError(refusal)
+    _refuse_if(recused_refusal, session, round_row, applicant, actor)
 
 
 def recused_refusal(
