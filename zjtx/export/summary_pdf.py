@@ -13,6 +13,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
+from zjtx.domain.chart_counts import largest_and_rest
 from zjtx.export.pdf_common import (
     FONT,
     GRID_COLOR,
@@ -157,13 +158,9 @@ REGIONS_CHARTED = 12
 
 
 def charted(lines: Sequence[CountLine], what: str) -> list[CountLine]:
-    """The lines a chart has room for: beyond REGIONS_CHARTED, the largest ones and a last
-    bar of the rest (其他 5 个地区), so every applicant is counted on the chart."""
-    if len(lines) <= REGIONS_CHARTED:
-        return list(lines)
-    kept = list(lines[: REGIONS_CHARTED - 1])
-    rest = lines[REGIONS_CHARTED - 1 :]
-    return [*kept, CountLine(f"其他 {len(rest)} 个{what}", sum(line.count for line in rest))]
+    """The lines a chart has room for (largest_and_rest within REGIONS_CHARTED)."""
+    pairs = largest_and_rest([(line.label, line.count) for line in lines], REGIONS_CHARTED, what)
+    return [CountLine(label, count) for label, count in pairs]
 
 
 def _side_by_side(flowables: Sequence[Flowable], half: float) -> Table:

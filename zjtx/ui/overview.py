@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zjtx.domain.chart_counts import largest_and_rest
 from zjtx.domain.labels import ReviewStatus, Verdict
 from zjtx.store.filters import NO_REGION
 from zjtx.store.statistics import NO_PLACE, RoundOverview, round_overview
@@ -174,13 +175,8 @@ class OverviewPage(QWidget):
         self.score_chart.set_data(
             [b.label for b in overview.score_bins], [b.count for b in overview.score_bins]
         )
-        provinces = list(overview.by_region)
-        counts = [overview.by_region[p] for p in provinces]
-        if len(provinces) > PROVINCES_SHOWN:  # the rest as one bar: every applicant counted
-            rest = len(provinces) - PROVINCES_SHOWN + 1
-            provinces = [*provinces[: PROVINCES_SHOWN - 1], f"其他 {rest} 个省份"]
-            counts = [*counts[: PROVINCES_SHOWN - 1], sum(counts[PROVINCES_SHOWN - 1 :])]
-        self.region_chart.set_data(provinces, counts)
+        bars = largest_and_rest(list(overview.by_region.items()), PROVINCES_SHOWN, "省份")
+        self.region_chart.set_data([label for label, _ in bars], [n for _, n in bars])
         sections = list(overview.by_industry)
         self.industry_chart.set_data(sections, [overview.by_industry[s] for s in sections])
         self.near_title.setText(
