@@ -9,6 +9,7 @@ from typing import Any
 
 from zjtx.domain.issues import Severity
 from zjtx.intake.sheet_data import SheetData
+from zjtx.intake.values import MONEY_UNITS
 
 _QUOTED = re.compile(r'"([^"]*)"')
 _ESCAPED = re.compile(r"\\(.)")
@@ -17,12 +18,15 @@ _LITERAL_DOT = re.compile(r"(?:!|\\)\.([0#?]*)")
 _REAL_DOT = re.compile(r"(?<![!\\])\.")
 _TRAILING_COMMAS = re.compile(r"[0#?](,+)[^0#?]*$")
 _NOT_A_PLAIN_NUMBER = re.compile(r"[%yYmMdDhHsSeEbBgG@/]")
-# The units a scaled display may name, as the amount readers take them; a format naming any
-# other (K, 百万 美元) is not taken as scaled: its stored number is read, as before.
-SHOWN_UNITS = {
-    "": "", "元": "元", "千": "千元", "千元": "千元", "万": "万", "万元": "万元",
-    "百万": "百万元", "百万元": "百万元", "亿": "亿", "亿元": "亿元",
-}  # fmt: skip
+# The units a scaled display may name, as the amount readers take them: each money unit, and
+# one written without its 元 (千 for 千元). A format naming any other (K, 百万 美元) is not
+# taken as scaled: its stored number is read, as before.
+SHOWN_UNITS = {"": ""} | {
+    shown: unit
+    for unit in MONEY_UNITS
+    for shown in (unit, unit.removesuffix("元"))
+    if shown and (shown == unit or shown not in MONEY_UNITS)
+}
 
 
 @dataclass(frozen=True, slots=True)
