@@ -507,18 +507,16 @@ class Reviews:
             applicant = find_applicant(session, round_row, uscc)
             review = session.scalar(select(Review).where(Review.applicant_id == applicant.id))
             current = review.version if review else 0
-            # The review's own changes, and the panel members' (each moves the version).
-            ours = AuditEvent.entity == "review"
+            events: Sequence[AuditEvent] = []
             if review is not None:
-                ours = (ours & (AuditEvent.entity_id == review.id)) | (
+                # The review's own changes, and the panel members' (each moves the version).
+                ours = ((AuditEvent.entity == "review") & (AuditEvent.entity_id == review.id)) | (
                     AuditEvent.entity.startswith("panel_")
                     & (AuditEvent.applicant_id == applicant.id)
                 )
-            events = (
-                session.scalars(select(AuditEvent).where(ours).order_by(AuditEvent.id)).all()
-                if review
-                else []
-            )
+                events = session.scalars(
+                    select(AuditEvent).where(ours).order_by(AuditEvent.id)
+                ).all()
             changes = [
                 f"{e.actor} 于 {local_time(e.at)} {audit.summarize(e)}"
                 for e in events
