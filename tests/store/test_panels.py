@@ -358,7 +358,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
         "批次 “2026第一批” 设有评审专家组，最终决定只能由副组长 李副组长作出（组长 王组长 已回避"
         "该企业）；专家1 是评审专家"
     )
-    assert store.decision_refusal(ROUND, B, "李副组长") is None
+    assert store.refusals(ROUND, B, "李副组长")[0] is None
     _decide(service, "李副组长", B)
     assert service.review_state(ROUND, B).decision == "reject"
     # Others' 回避 there are the 副组长's to handle, the 组长's own 回避 included.
@@ -378,20 +378,20 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
     with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以撤销回避"):
         store.withdraw_recusal(ROUND, A, member="专家1", reason="录入错误", evaluator="李副组长")
     store.withdraw_recusal(ROUND, B, member="王组长", reason="录入错误", evaluator="李副组长")
-    assert store.decision_refusal(ROUND, B, "王组长") is None
-    assert store.decision_refusal(ROUND, B, "李副组长") is not None
+    assert store.refusals(ROUND, B, "王组长")[0] is None
+    assert store.refusals(ROUND, B, "李副组长")[0] is not None
     # A 副组长 who declared 回避 too leaves nobody to decide: the refusal says so, and a
     # second 副组长 presides once added.
     store.recuse(ROUND, A, member="王组长", reason="关联企业", evaluator="秘书")
     store.recuse(ROUND, A, member="李副组长", reason="关联企业", evaluator="秘书")
-    assert store.decision_refusal(ROUND, A, "王组长").endswith(
+    assert store.refusals(ROUND, A, "王组长")[0].endswith(
         "；副组长 李副组长 也已回避，须再添加一名副组长代行（窗口：评审 → 专家组…；"
         "命令行：zjtx panel add 批次名称 --name 姓名 --role 副组长）"
     )
-    assert store.decision_refusal(ROUND, A, "李副组长") == (
+    assert store.refusals(ROUND, A, "李副组长")[0] == (
         f"副组长 李副组长 已声明回避企业 测试企业1有限公司（{A}）：关联企业；不能对其作出最终决定"
     )
-    assert store.decision_refusal(ROUND, A, "秘书").startswith(
+    assert store.refusals(ROUND, A, "秘书")[0].startswith(
         "批次 “2026第一批” 设有评审专家组，最终决定暂无人可以作出：组长 王组长 已回避该企业，"
         "副组长 李副组长 也已回避，须再添加一名副组长代行（窗口："
     )
@@ -399,7 +399,7 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
     assert store.positions(ROUND, A).presiding is None
     store.add_member(ROUND, "赵副组长", role="deputy", evaluator="秘书")
     assert store.positions(ROUND, A).presiding == "赵副组长"
-    assert store.decision_refusal(ROUND, A, "赵副组长") is None
+    assert store.refusals(ROUND, A, "赵副组长")[0] is None
     assert [m.name for m in store.panel(ROUND).members] == [
         "王组长",
         "李副组长",
@@ -443,7 +443,7 @@ def test_a_deputy_without_a_chair_is_told_a_chair_is_missing(panels):
     组长 is missing, not that they stand in for one."""
     _, store = panels
     store.add_member(ROUND, "李副组长", role="deputy", evaluator="秘书")
-    refusal = store.decision_refusal(ROUND, A, "李副组长")
+    refusal = store.refusals(ROUND, A, "李副组长")[0]
     assert refusal.startswith(
         "批次 “2026第一批” 设有评审专家组，最终决定只能由组长作出（专家组尚未指定组长，请先添加）；"
         "李副组长 是副组长，请在"
@@ -469,16 +469,16 @@ def test_the_refusal_a_window_shows_is_the_one_a_decision_gets(panels):
     non-member and a recused 组长; nothing for the 组长, for a round without a panel, or
     for no evaluator at all (saving then asks for one)."""
     service, store = panels
-    assert store.decision_refusal(ROUND, A, "专家1") is None  # no panel yet
+    assert store.refusals(ROUND, A, "专家1")[0] is None  # no panel yet
     _staff(store, 1)
     store.recuse(ROUND, B, member="王组长", reason="关联企业", evaluator="秘书")
     for who, uscc in (("专家1", A), ("秘书", A), ("王组长", B)):
-        refusal = store.decision_refusal(ROUND, uscc, who)
+        refusal = store.refusals(ROUND, uscc, who)[0]
         with pytest.raises(PanelRefusedError) as caught:
             _decide(service, who, uscc)
         assert refusal == str(caught.value)
-    assert store.decision_refusal(ROUND, A, "王组长") is None
-    assert store.decision_refusal(ROUND, A, " ") is None
+    assert store.refusals(ROUND, A, "王组长")[0] is None
+    assert store.refusals(ROUND, A, " ")[0] is None
 
 
 def test_a_round_without_panel_is_single_evaluator(panels):

@@ -597,9 +597,6 @@ class Panels:
 
     # ------------------------------------------------------------------- reading
 
-    def decision_refusal(self, round_name: str, uscc: str, evaluator: str) -> str | None:
-        return self.refusals(round_name, uscc, evaluator)[0]
-
     def refusals(self, round_name: str, uscc: str, evaluator: str) -> tuple[str | None, ...]:
         """Why ``evaluator`` may not decide, and may not confirm or 改判, on an applicant (None
         where they may, or no evaluator is set: saving then says so)."""
