@@ -360,14 +360,14 @@ def test_the_refusal_of_the_applicant_before_is_not_shown_for_the_next(
     qtbot.waitUntil(lambda: "最终决定只能由组长 王组长作出" in review.decision_refusal.text(),
                     timeout=TIMEOUT)  # fmt: skip
     held = threading.Event()
-    original = Panels.decision_refusal
+    original = Panels.refusals
 
     def slow(self, round_name, applicant, evaluator):
         if applicant == other:
             held.wait(TIMEOUT / 1000)
         return original(self, round_name, applicant, evaluator)
 
-    monkeypatch.setattr(Panels, "decision_refusal", slow)
+    monkeypatch.setattr(Panels, "refusals", slow)
     _select(qtbot, window, other)
     qtbot.waitUntil(lambda: review.state is not None and review.state.uscc == other,
                     timeout=TIMEOUT)  # fmt: skip
