@@ -326,3 +326,34 @@ def test_a_progress_dialog_closed_inside_its_own_update_is_deleted_only_after_it
 
 class _TaskEnd(QObject):
     finished = Signal()
+
+
+def test_a_task_that_ends_after_its_window_is_gone_calls_nothing_back(qtbot):
+    """A read still running when its window is deleted (the pool waits for it as the window
+    goes) delivers no callback: the window's widgets are gone, and touching them raised
+    'Internal C++ object already deleted' in the event loop."""
+    import shiboken6
+
+    window = QWidget()
+    runner = TaskRunner(window)
+    started, release = threading.Event(), threading.Event()
+    called: list[str] = []
+
+    def work(progress, cancel):
+        started.set()
+        release.wait(5)
+        progress(1, 1)
+        return "read"
+
+    runner.start(
+        work,
+        on_success=lambda result: called.append("success"),
+        on_progress=lambda done, total: called.append("progress"),
+        on_finish=lambda: called.append("finish"),
+    )
+    assert started.wait(5)
+    release.set()
+    shiboken6.delete(window)  # its pools wait for the task, whose signals are then queued
+    assert not shiboken6.isValid(runner)
+    qtbot.wait(200)
+    assert called == []

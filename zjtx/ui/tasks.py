@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -123,21 +124,33 @@ class TaskRunner(QObject):
         """Run ``work(progress, cancel)`` off the GUI thread; ``writes=True`` for work that
         changes the database (it then waits for earlier writes to finish)."""
         task = Task(work, name, writes=writes)
-        if on_success is not None:
-            task.signals.succeeded.connect(on_success)
+        signals = task.signals
         # A failure nobody handles is still shown: a silent failure looks like success.
-        task.signals.failed.connect(on_failure or self._show_failure)
-        if on_progress is not None:
-            task.signals.progress.connect(on_progress)
-        if on_cancel is not None:
-            task.signals.cancelled.connect(on_cancel)
-        if on_finish is not None:
-            task.signals.finished.connect(on_finish)
+        for signal, callback in (
+            (signals.succeeded, on_success),
+            (signals.failed, on_failure or self._show_failure),
+            (signals.progress, on_progress),
+            (signals.cancelled, on_cancel),
+            (signals.finished, on_finish),
+        ):
+            if callback is not None:
+                signal.connect(self._while_alive(callback))
         task.signals.finished.connect(lambda: self._running.discard(task))
         self._running.add(task)
         task.running = True
         (self.writer if writes else self.pool).start(task)
         return task
+
+    def _while_alive(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """``callback``, called only while this runner exists: a task that ends after its
+        window was closed (the pool waits for it as the window goes) must not touch the
+        window's deleted widgets."""
+
+        def call(*args: Any) -> None:
+            if shiboken6.isValid(self):
+                callback(*args)
+
+        return call
 
     def _show_failure(self, exc: BaseException) -> None:
         from zjtx.ui.errors import show_failure
