@@ -32,3 +32,21 @@ def test_an_evaluation_that_changed_nothing_says_so():
     assert summarize(_evaluation(scored, {**scored, "cause": "rescore"})) == (
         "重新评价：评价结论仍为待定，得分 60（不变）"
     )
+
+
+def test_a_correction_of_an_overlay_s_own_field_reads_in_its_words():
+    """A 山东 applicant's SD-9 answer corrected from C to B reads with the question and the
+    options' words, not as sd_key_industry C→B."""
+    event = AuditEvent(
+        action="applicant-version",
+        entity="applicant",
+        before={"version": 1},
+        after={"version": 2, "file": "山东名单.xlsx", "verdict": "pending",
+               "changed": {"sd_key_industry": ["C", "B"]}},
+    )  # fmt: skip
+    text = summarize(event)
+    assert "sd_key_industry" not in text
+    assert (
+        "属于本省重点产业领域情况（山东特色化 SD-9） 属于市级重点产业发展导向的产业领域→"
+        "属于上述规划重点支持领域，或已列入全省重点发展战略明确支持产业领域"
+    ) in text

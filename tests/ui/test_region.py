@@ -172,3 +172,31 @@ def test_the_detail_pane_says_the_province_came_from_the_round(qtbot, window, se
     issues = window.detail.issues_model
     codes = {issues.issue_at(i).code for i in range(issues.rowCount())}
     assert "region-outside-round" in codes
+
+
+def test_an_overlay_round_s_own_figures_show_by_their_chinese_labels(qtbot, window, service,
+                                                                      sample_json, tmp_path):  # fmt: skip
+    """A 山东 round's applicant answered 特色化 SD-9: the 申报数据 tab lists it as
+    属于本省重点产业领域情况（山东特色化 SD-9） with the option's words, not as sd_key_industry/B."""
+    from datetime import date
+
+    name = "山东2025第一批"
+    service.create_round(name, tier="srdi-sme", round_date=date(2025, 6, 1),
+                         overlay="shandong-2022")  # fmt: skip
+    records = json.loads(sample_json.read_text("utf-8"))[:1]
+    records[0]["sd_key_industry"] = "B"
+    path = tmp_path / "山东名单.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    service.import_paths(name, [path])
+    uscc = records[0]["uscc"]
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select=name)
+    with qtbot.waitSignal(window.detail_loaded, timeout=TIMEOUT):
+        assert window.select_applicant(uscc)
+    figures = window.detail.figures
+    by_label = {figures.item(r, 0).text(): figures.item(r, 1).text()
+                for r in range(figures.rowCount())}  # fmt: skip
+    assert "sd_key_industry" not in by_label
+    assert by_label["属于本省重点产业领域情况（山东特色化 SD-9）"].startswith(
+        "属于上述规划重点支持领域"
+    )

@@ -116,13 +116,12 @@ def history(session: Session, round_name: str, uscc: str | None = None) -> list[
 
 def _arrived(fields: list[str], after: dict[str, Any], year: int) -> str:
     """What a corrected import brought of the fields a 退回补充材料 asked for (issue 16 §4)."""
-    from zjtx.scoring.catalogue import load_catalogue
+    from zjtx.scoring.known_fields import known_field
 
-    catalogue = load_catalogue()
     changes = after.get("changed") or {}
 
     def label(key: str) -> str:
-        spec = catalogue.get(key)
+        spec = known_field(key)
         return spec.year_label(year) if spec is not None else key
 
     came = [label(k) for k in fields if k in changes and changes[k][1] is not None]

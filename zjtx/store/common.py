@@ -206,11 +206,12 @@ def decision_label(decision: str | None) -> str:
 
 
 def field_spec(key: str) -> FieldSpec | None:
-    """The bundled catalogue's field of that key (None for a key it does not know)."""
+    """The field of that key, the bundled catalogue's or an overlay's (None for a key no
+    catalogue knows)."""
     try:
-        from zjtx.scoring.catalogue import load_catalogue
+        from zjtx.scoring.known_fields import known_field
 
-        return load_catalogue().get(key)
+        return known_field(key)
     except (OSError, ValueError):  # pragma: no cover - the bundled catalogue is valid
         return None
 

@@ -628,23 +628,20 @@ class IssuesModel(ListTableModel):
         return self._cell(issue, column, role)
 
 
-@cache
-def _catalogue() -> Any:
-    from zjtx.scoring import load_catalogue
-
-    return load_catalogue()
-
-
 def field_label(key: str | None) -> str:
     """Chinese label of a catalogue field (the key itself if unknown; "—" for none)."""
     if not key:
         return "—"
-    spec = _catalogue().get(key)
+    from zjtx.scoring.known_fields import known_field
+
+    spec = known_field(key)
     return spec.relative_label() if spec else key
 
 
 def format_field_value(key: str, value: Any) -> str:
-    spec = _catalogue().get(key)
+    from zjtx.scoring.known_fields import known_field
+
+    spec = known_field(key)
     if spec is None:
         return str(value)
     try:
