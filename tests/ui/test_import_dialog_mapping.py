@@ -279,3 +279,44 @@ def test_form_mapping_shows_chinese_labels_and_keeps_field_ids_in_tooltips():
     assert shown[row][MappingModel.YEAR] == "2025年"
     tooltip = model.index(row, MappingModel.FIELD).data(Qt.ItemDataRole.ToolTipRole)
     assert "2025年营业收入（万元）" in tooltip and "revenue_y1" in tooltip
+
+
+def test_a_column_of_an_overlay_round_can_be_corrected_to_the_overlay_s_own_field(
+    qtbot, service, tmp_path
+):
+    """In a 山东 round the 对应字段 list offers the overlay's 特色化 questions: 重点产业（山东）,
+    not recognised, is picked as SD-9's field by a Chinese search and its answers are imported
+    (the list held the bundled catalogue's fields only)."""
+    from datetime import date
+
+    name = "山东2025第一批"
+    service.create_round(name, tier="srdi-sme", round_date=date(2025, 6, 1),
+                         overlay="shandong-2022")  # fmt: skip
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["企业名称", "统一社会信用代码", "所在市", "重点产业（山东）"])
+    sheet.append(["济南测试精密制造有限公司", valid_uscc(3100), "济南市", "B"])
+    path = tmp_path / "山东名单.xlsx"
+    workbook.save(path)
+    runner = TaskRunner()
+    wizard = ImportDialog(runner, service, name, lambda: "张评审")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.add_paths([path])
+    qtbot.mouseClick(wizard.read_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, wizard)
+    assert _row(wizard, "D")[3] == "未识别"
+    editor = _editor(qtbot, wizard, "D", MappingModel.FIELD)
+    completer = editor.completer()
+    completer.setCompletionPrefix("重点产业")
+    found = [
+        completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())
+    ]
+    assert "属于本省重点产业领域情况（山东特色化 SD-9）" in found
+    _choose(qtbot, wizard, editor, "sd_key_industry")
+    assert _row(wizard, "D")[3] == "属于本省重点产业领域情况（山东特色化 SD-9）"
+    with qtbot.waitSignal(wizard.imported, timeout=TIMEOUT):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    stored = service.applicant_detail(name, valid_uscc(3100)).applicant
+    assert stored.values["sd_key_industry"] == "B"
+    runner.wait(TIMEOUT)

@@ -182,6 +182,7 @@ class ImportDialog(ImportReadingMixin, QDialog):
         # With PostgreSQL the profiles are the bureau's, shared in the database.
         self.profiles = profiles if profiles is not None else profile_book_for(service.store)
         self.round_year = 0
+        self.round_fields: Any = None  # the round's catalogue, read with its files
         self.setAcceptDrops(True)
 
         hint = QLabel(

@@ -107,7 +107,9 @@ class MappingColumn(IntEnum):
 def _mapping_field_text(item: Any) -> str:
     if item.role == "field":
         # Form labels carry no label of their own: the catalogue names the field.
-        spec = _catalogue().get(item.field) if item.field else None
+        from zjtx.scoring.known_fields import known_field
+
+        spec = known_field(item.field) if item.field else None
         return item.label or (spec.label if spec is not None else "") or "未识别"
     if item.role == "ratio":
         return f"核对：{item.label}" if item.label else "核对比率"
@@ -161,11 +163,20 @@ class MappingModel(ListTableModel):
         super().__init__(parent)
         self._pending: dict[int, tuple[str, int | None, str | None]] = {}
         self.year = 0  # evaluation year of the round (0: unknown, years not editable)
+        # The questions the round asks: a 山东 round's columns may be its own sd_* fields.
+        self.catalogue = _catalogue()
 
-    def set_mappings(self, items: Sequence[Any], year: int | None = None) -> None:
+    def set_mappings(
+        self,
+        items: Sequence[Any],
+        year: int | None = None,
+        catalogue: FieldCatalogue | None = None,
+    ) -> None:
         self._pending = {}
         if year is not None:
             self.year = year
+        if catalogue is not None:
+            self.catalogue = catalogue
         self.set_items(items)
 
     def mapping_at(self, row: int) -> Any:
@@ -173,7 +184,7 @@ class MappingModel(ListTableModel):
 
     def _series(self, item: Any) -> str | None:
         """The series base of a row's field when the field is year-dependent."""
-        return _catalogue().series_base(item.field) if item.field else None
+        return self.catalogue.series_base(item.field) if item.field else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
@@ -183,7 +194,7 @@ class MappingModel(ListTableModel):
         if not correctable(item) or index.row() in self._pending:
             return flags
         column = index.column()
-        spec = _catalogue().get(item.field) if item.field else None
+        spec = self.catalogue.get(item.field) if item.field else None
         if (
             column == self.FIELD
             or (column == self.YEAR and self._series(item) is not None and self.year)
@@ -234,7 +245,7 @@ class MappingModel(ListTableModel):
         if column == self.FIELD:
             if field == IGNORE:
                 return IGNORE_LABEL
-            spec = _catalogue().get(field) or _catalogue().get(f"{field}_y1")
+            spec = self.catalogue.get(field) or self.catalogue.get(f"{field}_y1")
             return spec.label if spec is not None else field
         if column == self.YEAR:
             return "" if year is None else f"{year}年"
@@ -245,7 +256,7 @@ class MappingModel(ListTableModel):
     def _tooltip(self, item: Any) -> str:
         lines = []
         if item.field:
-            lines.append(f"字段：{field_text(item.field, _catalogue(), self.year)}")
+            lines.append(f"字段：{field_text(item.field, self.catalogue, self.year)}")
             lines.append(f"字段代码：{item.field}")
         if item.detail:
             lines.append(item.detail)
@@ -284,9 +295,8 @@ class MappingModel(ListTableModel):
         self.edited.emit(item, field, year, unit if column == self.UNIT else None)
         return True
 
-    @staticmethod
-    def _series_of(value: str) -> str | None:
-        return _catalogue().series_base(value)
+    def _series_of(self, value: str) -> str | None:
+        return self.catalogue.series_base(value)
 
     def _default_year(self, field: str, item: Any) -> int | None:
         """The year a newly chosen series field gets: the row's own year if the series has it,
@@ -294,7 +304,7 @@ class MappingModel(ListTableModel):
         base = self._series_of(field)
         if base is None or not self.year:
             return None
-        years = _catalogue().series_years(base, self.year)
+        years = self.catalogue.series_years(base, self.year)
         if item.year in years:
             return item.year
         taken = {
@@ -316,7 +326,8 @@ class MappingDelegate(QStyledItemDelegate):
         if column == MappingModel.FIELD:
             combo.setEditable(True)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            for text, value in field_choices(_catalogue()):
+            catalogue = source.catalogue if source is not None else _catalogue()
+            for text, value in field_choices(catalogue):
                 combo.addItem(text, value)
             completer = QCompleter(combo.model(), combo)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -330,7 +341,8 @@ class MappingDelegate(QStyledItemDelegate):
         elif column == MappingModel.YEAR:
             base = source._series(item) if source is not None else None
             year = source.year if source is not None else 0
-            for calendar in _catalogue().series_years(base or "", year):
+            catalogue = source.catalogue if source is not None else _catalogue()
+            for calendar in catalogue.series_years(base or "", year):
                 combo.addItem(f"{calendar}年", calendar)
         else:
             for unit in MONEY_UNIT_CHOICES:

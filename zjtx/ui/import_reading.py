@@ -11,7 +11,7 @@ from zjtx.domain.issues import Severity
 from zjtx.export.issues_xlsx import issue_rows
 from zjtx.intake.mapping import ColumnOverride, MappingError
 from zjtx.intake.profiles import ProfileError, profile_from_overrides
-from zjtx.ui.import_models import FORM_MAPPING_HINT, ROSTER_MAPPING_HINT, _catalogue, form_label
+from zjtx.ui.import_models import FORM_MAPPING_HINT, ROSTER_MAPPING_HINT, form_label
 
 # Files whose reading is fixed by their kind (a Word 申请书 is one application, JSON is keyed).
 FIXED_READING_SUFFIXES = (".docx", ".docm", ".json", ".csv")
@@ -48,12 +48,13 @@ class ImportReadingMixin:
         # What the workers scored during the last reading belongs to files read again now.
         previous, self.early = self.early, None
 
-        def work(progress: Any, cancel: Any) -> tuple[int, list[Any], Any]:
+        def work(progress: Any, cancel: Any) -> tuple[int, list[Any], Any, Any]:
             from zjtx.intake.hints import WINDOW_HINTS
 
             if previous is not None:
                 previous.close()
             year = service.get_round(round_name).round_date.year
+            catalogue = service.round_catalogue(round_name)
             # A large file's rows are scored on the other cores as they are read.
             early = service.start_early_scoring(round_name, paths)
             try:
@@ -72,13 +73,14 @@ class ImportReadingMixin:
                 if early is not None:
                     early.close()
                 raise
-            return year, files, early
+            return year, files, early, catalogue
 
-        def done(result: tuple[int, list[Any], Any]) -> None:
+        def done(result: tuple[int, list[Any], Any, Any]) -> None:
             self.overrides = chosen
             self.readings = chosen_readings
             self.round_year = result[0]
             self.early = result[2]  # kept for the import, closed by it or with the dialog
+            self.round_fields = result[3]
             self._read_done(result[1])
 
         self._busy(
@@ -137,7 +139,7 @@ class ImportReadingMixin:
         self.mapping_file.setCurrentIndex(max(self.mapping_file.findText(shown), 0))
         self.mapping_file.blockSignals(False)
         self._show_mapping()
-        rows = issue_rows(files, self.round_year, _catalogue())
+        rows = issue_rows(files, self.round_year, self.round_fields)
         issues = [row.issue for row in rows]
         self.issues_model.set_rows(rows)
         self._fill_severity_filter(issues)
@@ -174,7 +176,7 @@ class ImportReadingMixin:
         position = self.mapping_file.currentIndex()
         if 0 <= position < len(self.files):
             mapping = getattr(self.files[position], "column_mapping", None) or []
-            self.mapping_model.set_mappings(mapping, self.round_year)
+            self.mapping_model.set_mappings(mapping, self.round_year, self.round_fields)
         else:
             mapping = []
             self.mapping_model.set_mappings([], self.round_year)
