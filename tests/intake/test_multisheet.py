@@ -152,6 +152,11 @@ def test_a_list_kept_for_reference_beside_the_round_s_own_is_not_imported(tmp_pa
     assert "其中的 2 家企业未导入" in warned[0].message and "改名后重新导入" in warned[0].message
     file = result.files[0]
     assert (file.rows_total, file.rows_blank, file.rows_imported) == (5, 4, 1)
+    # The reading names the round's list alone, with its own row.
+    assert (
+        file.reading_note
+        == "工作表“2026年申报名单”是名单，每行一家企业（共 1 行）：按名单读取（每行一家企业）"
+    )
 
 
 @pytest.mark.parametrize(

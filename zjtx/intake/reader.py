@@ -24,7 +24,7 @@ from zjtx.intake.json_input import InputError, read_json_applicants
 from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
 from zjtx.intake.profiles import Profile, ProfileBook, header_fingerprint
 from zjtx.intake.records import Cancelled, FileResult, IntakeResult, Record
-from zjtx.intake.reference_sheets import without_reference_sheets
+from zjtx.intake.reference_sheets import lists_to_read, without_reference_sheets
 from zjtx.intake.roster import (
     HEADER_SCAN_ROWS,
     column_mappings,
@@ -662,7 +662,8 @@ def _read_sheets(
         if layout is None
         and (any(sheet is item for item in ip_lists) or form_score(sheet, catalogue, year) >= 2)
     ]
-    chosen, why = _choose_reading(rosters, parts, reading)
+    # A list kept for reference beside the round's own is neither counted nor named as read.
+    chosen, why = _choose_reading(lists_to_read(rosters), parts, reading)
     file_result.reading, file_result.reading_note = chosen, why
     if reading is not None or len(rosters) + len(parts) > 1:
         _file_issue(file_result, "reading-chosen", Severity.INFO, f"{shown}：{why}")

@@ -26,6 +26,15 @@ def reference_word(sheet_name: str | None) -> str | None:
     return next((word for word in REFERENCE_WORDS if word in (sheet_name or "")), None)
 
 
+def lists_to_read(
+    rosters: list[tuple[SheetData, HeaderLayout]],
+) -> list[tuple[SheetData, HeaderLayout]]:
+    """The lists that are read: those whose names keep them for reference set aside, unless
+    every list is so named (then all are read, with without_reference_sheets' warning)."""
+    kept = [pair for pair in rosters if reference_word(pair[0].name) is None]
+    return kept or rosters
+
+
 def without_reference_sheets(
     rosters: list[tuple[SheetData, HeaderLayout]],
     file_result: FileResult,
@@ -39,8 +48,8 @@ def without_reference_sheets(
     if not any(word for _, word in named):
         return rosters
     shown = file_result.display_name
-    kept = [pair for pair, (_, word) in zip(rosters, named, strict=True) if word is None]
-    if not kept:
+    kept = lists_to_read(rosters)
+    if kept is rosters:
         for sheet, word in named:
             _warn(file_result, sheet, f"{shown}：工作表“{sheet.name}”的名称含“{word}”，"
                   "其中的企业已照常读取：请核实这是本批次的申报名单，而不是往年或供参考的名单")  # fmt: skip
