@@ -387,7 +387,10 @@ def test_templates_downloaded_from_the_window_are_recognised(qtbot, window, tmp_
         assert written.exists() and str(written) in dialog.status.text()
         assert "已保存" in dialog.status.text()
         kinds[kind] = written
-    assert [Path(a).name for a in asked] == ["2026年度申报名单模板.xlsx", "2026年度申报表模板.xlsx"]
+    assert [Path(a).name for a in asked] == [
+        f"{ROUND}_申报名单模板.xlsx",
+        f"{ROUND}_申报表模板.xlsx",
+    ]
     # The round's 2026 小巨人 rulebook asks the incidents question in 2号's wording.
     headers = [c.value for c in load_workbook(kinds["roster"])["申报名单"][2]]
     assert any(str(h).startswith("近三年发生较大生产安全事故") for h in headers)

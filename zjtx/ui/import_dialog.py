@@ -614,7 +614,7 @@ class ImportDialog(ImportReadingMixin, QDialog):
         self._write_file(work, target, "导出问题清单", f"已导出 {len(rows)} 条问题：{{path}}")
 
     def download_template(self, kind: str) -> None:
-        """Save the round year's blank roster or form template where the evaluator says."""
+        """Save the round's blank roster or form template (its year's and rulebook's questions) where the evaluator says."""
         title = TEMPLATE_TITLES[kind]
         try:
             if not self.round_year:
@@ -624,7 +624,8 @@ class ImportDialog(ImportReadingMixin, QDialog):
             self.status.setStyleSheet("color:#c62828")
             return
         year = self.round_year
-        target = self._ask_save_path(f"保存{title}", f"{year}年度{title}.xlsx")
+        # Named for the round: its template asks the round's questions (a 山东 round's own).
+        target = self._ask_save_path(f"保存{title}", f"{self.round_name}_{title}.xlsx")
         if target is None:
             return
 
