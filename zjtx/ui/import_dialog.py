@@ -614,7 +614,8 @@ class ImportDialog(ImportReadingMixin, QDialog):
         self._write_file(work, target, "导出问题清单", f"已导出 {len(rows)} 条问题：{{path}}")
 
     def download_template(self, kind: str) -> None:
-        """Save the round's blank roster or form template (its year's and rulebook's questions) where the evaluator says."""
+        """Save the round's blank roster or form template (its year's and rulebook's
+        questions) where the evaluator says."""
         title = TEMPLATE_TITLES[kind]
         try:
             if not self.round_year:
