@@ -540,3 +540,28 @@ def _parser_running(handler):
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("fields").set_defaults(func=handler)
     return parser
+
+
+def test_a_publicity_list_with_a_recommendation_to_look_at_again_is_not_made(
+    tmp_path, monkeypatch, capsys
+):
+    """A 推荐 whose verdict an 改判 turned to 不符合条件 afterwards: `zjtx publicity` writes
+    nothing, exits 1 and names the applicant and why (it printed a warning and published it)."""
+    monkeypatch.delenv("ZJTX_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZJTX_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ZJTX_EVALUATOR", "王评审")
+    assert main(["round", "create", "五月批次", "--tier", "srdi-sme", "--date", "2025-05-01"]) == 0
+    assert main(["round", "import", "五月批次", str(DATA)]) == 0
+    uscc, name = "91350100MA7E04591R", "福州闽精密机械有限公司"
+    assert main(["review", "五月批次", uscc, "--ack-warning", "uscc-org-code",
+                 "--reason", "已核对营业执照", "--decision", "recommend",
+                 "--opinion", "同意"]) == 0  # fmt: skip
+    assert main(["review", "五月批次", uscc, "--confirm", "SR22-0=unmet",
+                 "--reason", "已列入经营异常名录"]) == 0  # fmt: skip
+    capsys.readouterr()
+    out = tmp_path / "公示.xlsx"
+    assert main(["publicity", "五月批次", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("zjtx: 错误：公示名单未生成：1 家企业的“推荐”决定需复核。")
+    assert f"· {name}（{uscc}）：决定作出后评价结论由“符合条件”变为“不符合条件”" in err
+    assert not out.exists() and not list(tmp_path.glob("*.part"))

@@ -129,7 +129,11 @@ def test_all_reports_of_a_200_applicant_round(service, tmp_path):
 
 def test_outputs_mark_and_warn_of_a_decision_that_needs_a_second_look(tmp_path):
     """A 推荐 whose verdict an override changed afterwards: the 推荐汇总表 and the 评审意见表
-    print 推荐（需复核）, and the summary and the 公示名单 warn, naming it and why."""
+    print 推荐（需复核） and warn, naming it and why; the 公示名单 is not made (a file already
+    there stays as it was) until the decision is saved again."""
+    import pytest
+
+    from zjtx.export.summary import PublicityRefused
     from zjtx.paths import resource_path
 
     with open_store(f"sqlite:///{tmp_path / 'zjtx.sqlite3'}") as store:
@@ -147,13 +151,26 @@ def test_outputs_mark_and_warn_of_a_decision_that_needs_a_second_look(tmp_path):
         )
 
         summary = run_export(service, "2025年第一批", "summary_xlsx", tmp_path / "out")
-        publicity = run_export(service, "2025年第一批", "publicity_pdf", tmp_path / "out")
+        earlier = tmp_path / "out" / "2025年第一批_公示名单.pdf"
+        earlier.write_bytes(b"%PDF- an earlier list")
+        with pytest.raises(PublicityRefused) as refused:
+            run_export(service, "2025年第一批", "publicity_pdf", tmp_path / "out")
+        assert earlier.read_bytes() == b"%PDF- an earlier list"
         report = run_export(service, "2025年第一批", "report", tmp_path / "out", uscc=row.uscc)
+        # Decided again after a second look, the decision no longer needs one: the list is made.
+        service.decide("2025年第一批", row.uscc, "reject", "复核后不予推荐", evaluator="王评审")
+        publicity = run_export(service, "2025年第一批", "publicity_pdf", tmp_path / "out")
 
     why = "决定作出后评价结论由“符合条件”变为“不符合条件”"
     notice = f"1 家企业的决定需复核：\n· {row.name}（{row.uscc}）：{why}"
     assert summary.warning == f"推荐汇总表中 {notice}"
-    assert publicity.warning == f"公示名单中 {notice}"
+    assert str(refused.value) == (
+        "公示名单未生成：1 家企业的“推荐”决定需复核。请复核后重新保存决定（或改作其他决定），"
+        f"再生成公示名单：\n· {row.name}（{row.uscc}）：{why}"
+    )
+    assert list(publicity.files) == [earlier]
+    assert publicity.warning.startswith("公示名单为空")
+    assert "本批次无公示企业" in "".join(PdfReader(earlier).pages[0].extract_text().split())
     sheet = load_workbook(summary.files[0])["推荐汇总表"]
     line = next(r for r in sheet.iter_rows(values_only=True) if row.uscc in r)
     assert "推荐（需复核）" in line and "不符合条件" in line

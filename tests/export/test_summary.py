@@ -14,12 +14,15 @@ from zjtx.export.review import ReviewInfo
 from zjtx.export.summary import (
     ApplicantOutcome,
     CountLine,
+    PublicityRefused,
     PublicityRow,
     SummaryRow,
     build_publicity_list,
     build_recommendation_summary,
+    publicity_refusal,
 )
 from zjtx.export.summary_pdf import render_publicity_pdf, render_summary_pdf
+from zjtx.export.tables import write_publicity
 from zjtx.scoring.catalogue import load_catalogue
 
 
@@ -463,13 +466,35 @@ def test_a_decision_that_needs_a_second_look_is_marked_and_warned(tmp_path, cata
     assert [(c.label, c.count) for c in summary.statistics.by_decision] == [("推荐", 2)]
     publicity = build_publicity_list(items, made_at=MADE_AT)
     assert [r.name for r in publicity.rows] == ["甲公司", "乙公司"]
-    assert publicity.warning == f"公示名单中 {notice}"
-    assert build_publicity_list(items[1:], made_at=MADE_AT).warning is None
+    assert publicity.outdated == (f"甲公司（91330100000000001A）：{why}",)
+    assert publicity_refusal(publicity.outdated) == (
+        "公示名单未生成：1 家企业的“推荐”决定需复核。请复核后重新保存决定（或改作其他决定），"
+        f"再生成公示名单：\n· 甲公司（91330100000000001A）：{why}"
+    )
+    with pytest.raises(PublicityRefused):
+        write_publicity(items, tmp_path / "公示.xlsx", MADE_AT)
+    assert not list(tmp_path.iterdir())  # nothing written, no temporary file left
+    assert publicity_refusal(build_publicity_list(items[1:], made_at=MADE_AT).outdated) is None
 
+    # The paper sent upward says why, under the table, and counts them on the 统计 page.
+    note = (
+        "需复核：以下 1 家企业的决定作出后情况有变，应复核后重新保存决定：",
+        f"甲公司（91330100000000001A）：{why}",
+    )
+    assert summary.outdated_note == note
+    assert [(c.label, c.count) for c in summary.statistics.decisions_shown] == [
+        ("推荐", 2),
+        ("其中需复核", 1),
+    ]
     render_summary_pdf(summary, tmp_path / "s.pdf")
-    assert "推荐（需复核）" in flat_text(tmp_path / "s.pdf")
-    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
-    assert "推荐（需复核）" in [c.value for row in sheet.iter_rows() for c in row]
+    text = flat_text(tmp_path / "s.pdf")
+    assert "推荐（需复核）" in text
+    assert "".join("".join(note).split()) in text and "其中需复核1" in text
+    workbook = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))
+    values = [c.value for row in workbook["推荐汇总表"].iter_rows() for c in row if c.value]
+    assert "推荐（需复核）" in values and values[-2:] == list(note)
+    stats = [tuple(c.value for c in row) for row in workbook["统计"].iter_rows()]
+    assert ("其中需复核", 1, 0.5) in stats
     results = load_workbook(
         write_results_xlsx(items, tmp_path / "r.xlsx", catalogue=catalogue, made_at=MADE_AT)
     )

@@ -380,6 +380,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_publicity(args: argparse.Namespace) -> int:
+    from zjtx.export.summary import PublicityRefused
     from zjtx.export.tables import write_publicity
 
     _output_kind(args.out, (".pdf", ".xlsx"))
@@ -389,6 +390,8 @@ def cmd_publicity(args: argparse.Namespace) -> int:
         publicity = write_publicity(
             outcomes, Path(args.out), parse_made_at(args.made_at), args.round_name
         )
+    except PublicityRefused as exc:
+        raise OperationFailed(str(exc)) from None
     except OSError as exc:
         return write_failed(args.out, exc)
     print_warning(publicity.warning)

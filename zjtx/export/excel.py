@@ -286,6 +286,8 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     )
     if summary.rows:
         _note_below(sheet, summary.rank_note)
+        for index, line in enumerate(summary.outdated_note):
+            _note_below(sheet, line, gap=index == 0)
     else:
         _note_below(sheet, f"本表无企业：{summary.empty_reason}。", gap=False)
     stats = workbook.create_sheet("统计")
@@ -293,7 +295,7 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     statistics = summary.statistics
     blocks = [
         ("评价结论", statistics.by_verdict),
-        ("评审决定", statistics.by_decision),
+        ("评审决定", statistics.decisions_shown),
         ("地区", statistics.by_region),
         ("行业（国民经济行业大类）", statistics.by_industry),
         ("得分分布（左闭右开，最后一档含满分）", statistics.histogram),

@@ -211,8 +211,17 @@ class Statistics:
     by_region: tuple[CountLine, ...]
     by_industry: tuple[CountLine, ...]
     histogram: tuple[CountLine, ...]  # empty when no applicant has a score
+    outdated: int = 0  # decisions among them that need a second look (其中需复核)
     # Criteria by how many applicants they left unmet (most first, at most CRITERIA_CHARTED).
     by_criterion: tuple[CountLine, ...] = ()
+
+    @property
+    def decisions_shown(self) -> tuple[CountLine, ...]:
+        """The counts by decision, and under them how many of those need a second look (a
+        line of 其中, so the decisions still add up to the total)."""
+        if not self.outdated:
+            return self.by_decision
+        return (*self.by_decision, CountLine("其中需复核", self.outdated))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +239,17 @@ class RecommendationSummary:
     empty_reason: str = ""  # why there are no rows ("" when there are)
     outdated: tuple[str, ...] = ()  # decisions that need a second look: 名称（代码）：why
     unprintable: tuple[str, ...] = ()  # printed (PDF) lines with characters the font lacks
+
+    @property
+    def outdated_note(self) -> tuple[str, ...]:
+        """Printed under the table: each decision that needs a second look and why, so the
+        paper sent upward carries its own caveat (empty when there is none)."""
+        if not self.outdated:
+            return ()
+        return (
+            f"需复核：以下 {len(self.outdated)} 家企业的决定作出后情况有变，应复核后重新保存决定：",
+            *self.outdated,
+        )
 
     @property
     def warning(self) -> str | None:
@@ -267,14 +287,27 @@ class PublicityList:
 
     @property
     def warning(self) -> str | None:
-        """The warning to show when the list is empty, lists decisions that need a second
-        look or prints characters as codes, else None."""
+        """The warning to show when the list is empty or prints characters as codes, else
+        None (a list with decisions to look at again is not written: publicity_refusal)."""
         if not self.rows:
             return f"公示名单为空：{self.empty_reason}"
-        return joined_warnings(
-            outdated_warning("公示名单中", self.outdated),
-            glyph_warning("公示名单", self.unprintable),
-        )
+        return glyph_warning("公示名单", self.unprintable)
+
+
+class PublicityRefused(ValueError):
+    """A 公示名单 would publish a 推荐 that needs a second look; nothing was written."""
+
+
+def publicity_refusal(lines: Sequence[str]) -> str | None:
+    """Why a 公示名单 listing these decisions that need a second look is not made (None when
+    there are none): a list goes to the public, so a 推荐 the data or the panel has since
+    put in doubt is looked at again first, as the register's 标记已认定 requires."""
+    if not lines:
+        return None
+    return (
+        f"公示名单未生成：{len(lines)} 家企业的“推荐”决定需复核。请复核后重新保存决定"
+        "（或改作其他决定），再生成公示名单：\n" + "\n".join(f"· {line}" for line in lines)
+    )
 
 
 def unprintable_lines(title: str, footer: str, rows: Sequence[Any]) -> tuple[str, ...]:
@@ -443,6 +476,7 @@ def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
             [_industry_key(i.applicant) for i in items], last=[UNRECOGNISED, NOT_GIVEN]
         ),
         histogram=_histogram(items),
+        outdated=len(outdated_lines(items)),
         by_criterion=_unmet_criteria(items),
     )
 

@@ -204,7 +204,7 @@ def statistics_story(statistics: Statistics, width: float) -> list[Flowable]:
         [
             [
                 _count_table("评价结论", statistics.by_verdict, total, half),
-                _count_table("评审决定", statistics.by_decision, total, half),
+                _count_table("评审决定", statistics.decisions_shown, total, half),
             ]
         ],
         colWidths=[half + 8 * mm, half],
@@ -263,7 +263,8 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     """推荐汇总表 on landscape A4, then the statistics page; return the page count."""
     pagesize = landscape(A4)
     width = pagesize[0] - 30 * mm
-    widths = [10, 55, 38, 36, 28, 13, 20, 20]  # mm; the opinion takes the rest
+    # mm; the opinion takes the rest. 评审决定 holds 推荐（需复核） on one line.
+    widths = [10, 53, 38, 34, 28, 13, 20, 25]
     fixed = sum(widths) * mm
     widths_mm = [w * mm for w in widths] + [width - fixed]
     rows = [
@@ -288,6 +289,9 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     if summary.rows:
         story += [para(summary.rank_note, "note"), Spacer(1, 1.5 * mm)]
         story.append(_table(summary.columns, rows, widths_mm))
+        if summary.outdated_note:
+            story.append(Spacer(1, 2 * mm))
+            story += [para(_cell_text(line), "note") for line in summary.outdated_note]
     else:
         story += _empty_notice("本表无企业", summary.empty_reason)
     story += [PageBreak(), *statistics_story(summary.statistics, width)]

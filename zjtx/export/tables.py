@@ -14,9 +14,11 @@ from zjtx.export.sources import round_catalogue
 from zjtx.export.summary import (
     ApplicantOutcome,
     PublicityList,
+    PublicityRefused,
     RecommendationSummary,
     build_publicity_list,
     build_recommendation_summary,
+    publicity_refusal,
     unprintable_lines,
 )
 from zjtx.files import write_atomically
@@ -62,8 +64,16 @@ def write_publicity(
     made_at: datetime,
     round_name: str | None = None,
 ) -> PublicityList:
-    """The 公示名单 as PDF (``.pdf``) or Excel (otherwise)."""
+    """The 公示名单 as PDF (``.pdf``) or Excel (otherwise).
+
+    Raises:
+        PublicityRefused: a listed 推荐 needs a second look (the file is not written, one
+            already there is left as it was).
+    """
     publicity = build_publicity_list(outcomes, made_at=made_at, round_name=round_name)
+    refusal = publicity_refusal(publicity.outdated)
+    if refusal is not None:
+        raise PublicityRefused(refusal)
     if target.suffix.lower() == ".pdf":
         from zjtx.export.summary_pdf import render_publicity_pdf
 
