@@ -784,6 +784,36 @@ def test_a_judgement_or_opinion_entered_for_a_member_by_another_says_so(panels):
     assert store.positions(ROUND, A).proxies == {}
 
 
+def test_a_member_cannot_enter_a_colleague_s_judgement_or_opinion(panels):
+    """专家2 entering 专家1's judgement or opinion is refused, naming who may (the member, the
+    one presiding, staff off the panel); so is a member who declared 回避 there; the 组长
+    may (代录), and where the 组长 declared 回避 the 副组长 presiding may, the 组长 not.
+    Nothing refused reaches the positions."""
+    _, store = panels
+    _staff(store, 2)
+    store.add_member(ROUND, "李副组长", role="副组长", evaluator="秘书")
+    refused = "专家2 是专家组成员，不能代录 专家1 的判断：专家的判断由本人录入，或由主持该企业评审的组长 王组长、专家组以外的工作人员据其签字的评审表代录"
+    with pytest.raises(PanelRefusedError) as caught:
+        store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=False, evaluator="专家2")
+    assert str(caught.value) == refused
+    with pytest.raises(PanelRefusedError, match="不能代录 专家1 的意见"):
+        store.opinion(ROUND, A, member="专家1", text="反对推荐", evaluator="专家2")
+    store.recuse(ROUND, A, member="专家2", reason="曾在该企业任职", evaluator="专家2")
+    with pytest.raises(PanelRefusedError, match="专家2 是专家组成员，不能代录 专家1 的意见"):
+        store.opinion(ROUND, A, member="专家1", text="强烈建议推荐", evaluator="专家2")
+    assert store.positions(ROUND, A).opinions == {}
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="王组长")
+    store.opinion(ROUND, A, member="专家1", text="同意推荐", evaluator="秘书")
+    view = store.positions(ROUND, A)
+    assert view.proxies == {"专家1": ("王组长", "秘书")}
+    assert view.opinion_proxies == {"专家1": "秘书"}
+    # Where the 组长 declared 回避 the 副组长 presides: they may enter a member's, the 组长 not.
+    store.recuse(ROUND, B, member="王组长", reason="亲属任职", evaluator="王组长")
+    store.judge(ROUND, B, member="专家1", criterion="T-JUDGE", met=True, evaluator="李副组长")
+    with pytest.raises(PanelRefusedError, match="由主持该企业评审的副组长 李副组长、"):
+        store.judge(ROUND, B, member="专家1", criterion="T-JUDGE", met=False, evaluator="王组长")
+
+
 def test_a_member_s_change_moves_the_review_so_a_stale_decision_conflicts(panels):
     """A member's judgement or opinion recorded after the 组长 read the applicant moves its
     review version: the 组长's decision saved with the version read conflicts, naming the

@@ -56,6 +56,34 @@ def presider_of(session: Session, round_row: Round, applicant: Applicant) -> Pan
     return presiding(members, lambda m: m.id in recused)
 
 
+def check_recorder(
+    session: Session,
+    round_row: Round,
+    applicant: Applicant,
+    member: PanelMember,
+    recorder: str,
+    what: str,
+) -> None:
+    """Refuse a member's judgement or opinion recorded by another member of the panel, unless
+    it is the member presiding for the applicant (the 组长, or a 副组长 where the 组长
+    declared 回避): a colleague, or one who declared 回避 there, could otherwise put words
+    under a member's name. The member, the one presiding, or the bureau's staff off the panel
+    (a 秘书 entering signed papers) may; the trail names a 代录."""
+    if recorder == member.name:
+        return
+    members = members_of(session, panel_of(session, round_row))
+    if not any(m.name == recorder for m in members):
+        return
+    presider = presider_of(session, round_row, applicant)
+    if presider is not None and presider.name == recorder:
+        return
+    by = f"{ROLE_LABELS[presider.role]} {presider.name}" if presider is not None else "组长"
+    raise PanelRefusedError(
+        f"{recorder} 是专家组成员，不能代录 {member.name} 的{what}：专家的{what}由本人录入，"
+        f"或由主持该企业评审的{by}、专家组以外的工作人员据其签字的评审表代录"
+    )
+
+
 def recusal_of(session: Session, member: PanelMember, applicant: Applicant) -> PanelRecusal | None:
     return session.scalar(
         select(PanelRecusal).where(

@@ -46,6 +46,7 @@ from zjtx.store.models import (
 )
 from zjtx.store.panel_deciding import (
     PanelRefusedError,
+    check_recorder,
     decider_refusal,
     members_of,
     panel_of,
@@ -308,6 +309,7 @@ class Panels:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录专家判断"
             )
+            check_recorder(session, round_row, applicant, person, recorder, "判断")
             recusal = recusal_of(session, person, applicant)
             if recusal is not None:
                 raise PanelRefusedError(
@@ -487,6 +489,7 @@ class Panels:
             round_row, applicant, person = self._member_on(
                 session, round_name, uscc, member, "记录专家意见"
             )
+            check_recorder(session, round_row, applicant, person, recorder, "意见")
             recusal = recusal_of(session, person, applicant)
             if recusal is not None:
                 raise PanelRefusedError(
