@@ -296,7 +296,11 @@ def test_a_recusal_under_a_decision_asks_for_a_second_look(panels):
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     store.recuse(ROUND, A, member="专家1", reason="其亲属在该企业任职", evaluator="王组长",
                  withdraw_judgements=True)  # fmt: skip
-    reason = "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
+    # It says what changed (专家2's 回避 before judging changed nothing, and is not named).
+    reason = (
+        "决定作出后专家组有变（组长 王组长 确认专家 专家1 回避（理由：其亲属在该企业任职），"
+        "撤回其判断 T-SCORE）"
+    )
     assert service.review_state(ROUND, A).decision_outdated_reason == reason
     assert store.positions(ROUND, A).decision_outdated_reason == reason
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
@@ -305,7 +309,9 @@ def test_a_recusal_under_a_decision_asks_for_a_second_look(panels):
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     _decide(service, "王组长", B)
     store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
-    assert service.review_state(ROUND, B).decision_outdated_reason == reason
+    assert service.review_state(ROUND, B).decision_outdated_reason == (
+        "决定作出后专家组有变（组长 王组长 声明回避（理由：曾在该企业任职））"
+    )
 
 
 def test_only_the_chair_decides(panels):
@@ -372,7 +378,8 @@ def test_the_deputy_decides_where_the_chair_declared_a_recusal(panels):
         e.summary for e in service.history(ROUND, B)
     ]
     assert service.review_state(ROUND, B).decision_outdated_reason == (
-        "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
+        "决定作出后专家组有变（专家 专家1 判断 T-JUDGE 主导产品属于重点领域：符合；"
+        "副组长 李副组长 确认专家 专家1 回避（理由：亲属），撤回其判断 T-JUDGE）"
     )
     store.recuse(ROUND, A, member="专家1", reason="亲属", evaluator="秘书")
     with pytest.raises(PanelRefusedError, match="只有组长 王组长 可以撤销回避"):
@@ -423,7 +430,7 @@ def test_a_decision_needs_a_second_look_when_who_presides_changes(panels):
     _decide(service, "李副组长", B)
     assert service.review_state(ROUND, B).decision_outdated_reason == ""
     store.withdraw_recusal(ROUND, B, member="王组长", reason="录入错误", evaluator="李副组长")
-    reason = "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
+    reason = "决定作出后专家组有变（副组长 李副组长 撤销组长 王组长 的回避（理由：录入错误））"
     assert service.review_state(ROUND, B).decision_outdated_reason == reason
     assert "副组长 李副组长 撤销组长 王组长 的回避（理由：录入错误）" in [
         e.summary for e in service.history(ROUND, B)
@@ -434,7 +441,9 @@ def test_a_decision_needs_a_second_look_when_who_presides_changes(panels):
     store.recuse(ROUND, B, member="王组长", reason="曾在该企业任职", evaluator="秘书")
     _decide(service, "李副组长", B)
     store.recuse(ROUND, B, member="李副组长", reason="其配偶在该企业任职", evaluator="秘书")
-    assert service.review_state(ROUND, B).decision_outdated_reason == reason
+    assert service.review_state(ROUND, B).decision_outdated_reason == (
+        "决定作出后专家组有变（副组长 李副组长 声明回避（理由：其配偶在该企业任职））"
+    )
     assert store.positions(ROUND, B).presiding == "赵副组长"
 
 
@@ -757,9 +766,37 @@ def test_a_scoring_rule_changed_after_a_decision_asks_for_a_second_look(panels):
     store.set_aggregation(ROUND, "mean", evaluator="秘书")  # the rule it already had
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     store.set_aggregation(ROUND, "trimmed", evaluator="秘书")
-    assert "评分汇总规则" in service.review_state(ROUND, A).decision_outdated_reason
+    assert service.review_state(ROUND, A).decision_outdated_reason == (
+        "决定作出后专家组有变（专家组评分汇总规则改为：去掉一个最高分和一个最低分后平均）"
+    )
     assert service.review_state(ROUND, A).version == version + 1
     assert service.review_state(ROUND, B).decision_outdated_reason == ""
+
+
+def test_a_second_look_names_what_the_panel_changed_after_the_decision(panels):
+    """Four changes after the 组长 decided: the 需复核 reason names the first three in the
+    trail's words (an opinion named, not quoted; an entry made again unchanged, or made
+    before the decision, not at all) and counts the rest; the table's row says the same."""
+    service, store = panels
+    _staff(store, 2)
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="专家1")
+    _decide(service, "王组长")
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="专家1")
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=False, evaluator="专家1")
+    store.opinion(
+        ROUND, A, member="专家1", text="市场占有率证明不足，不同意推荐", evaluator="专家1"
+    )
+    store.judge(ROUND, A, member="专家2", criterion="T-JUDGE", met=False, evaluator="专家2")
+    store.opinion(ROUND, A, member="专家2", text="同意专家1", evaluator="专家2")
+    reason = (
+        "决定作出后专家组有变（专家 专家1 判断 T-JUDGE 主导产品属于重点领域：符合→不符合；"
+        "专家 专家1 的意见有变；专家 专家2 判断 T-JUDGE 主导产品属于重点领域：不符合；"
+        "另有 1 项，见评审留痕）"
+    )
+    assert service.review_state(ROUND, A).decision_outdated_reason == reason
+    row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
+    assert row.decision_outdated_reason == reason
+    assert store.positions(ROUND, A).decision_outdated_reason == reason
 
 
 def test_a_judgement_or_opinion_entered_for_a_member_by_another_says_so(panels):
@@ -843,7 +880,10 @@ def test_a_member_s_change_moves_the_review_so_a_stale_decision_conflicts(panels
     assert service.review_state(ROUND, A).decision_outdated_reason == ""
     store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="专家1")
     reason = service.review_state(ROUND, A).decision_outdated_reason
-    assert reason == "决定作出后专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）"
+    assert (
+        reason
+        == "决定作出后专家组有变（专家 专家1 判断 T-JUDGE 主导产品属于重点领域：不符合→符合）"
+    )
 
 
 def test_a_recusal_says_which_official_confirmations_stay_in_force(panels):

@@ -240,6 +240,15 @@ def review_status(
     return ReviewStatus.IN_PROGRESS if touched else ReviewStatus.PENDING
 
 
+# A change of the panel in general, where what changed was not read (or is no longer known).
+PANEL_CHANGED = "成员的判断、意见或回避有变，或评分汇总规则改变"
+
+
+def panel_moved(decided_at: datetime | None, panel_changed_at: datetime | None) -> bool:
+    """Whether the panel changed after a decision (its words are then worth reading)."""
+    return decided_at is not None and panel_changed_at is not None and panel_changed_at > decided_at
+
+
 def decision_outdated_reason(
     decision: str | None,
     decided_at: datetime | None,
@@ -248,6 +257,7 @@ def decision_outdated_reason(
     verdict: str | None,
     warned_at: datetime | None = None,
     panel_changed_at: datetime | None = None,
+    panel_words: str = "",
 ) -> str:
     """Why a decision needs a second look (需复核), or "" while it stands: the applicant's
     data were imported again after it, or its verdict has changed since (a rescore under a
@@ -265,7 +275,8 @@ def decision_outdated_reason(
     if decision == Decision.RECOMMEND.value and warned_at is not None and warned_at > decided_at:
         changes.append("培育库核对新增了提示")
     if panel_changed_at is not None and panel_changed_at > decided_at:
-        changes.append("专家组有变（成员的判断、意见或回避有变，或评分汇总规则改变）")
+        # What changed, in the trail's words (panel_review.panel_changes), where it was read.
+        changes.append(f"专家组有变（{panel_words or PANEL_CHANGED}）")
     if verdict_at_decision is not None and verdict != verdict_at_decision:
         changes.append(
             f"评价结论由“{verdict_label(verdict_at_decision)}”变为“{verdict_label(verdict)}”"
@@ -301,7 +312,15 @@ def outdated_decisions(
     )
     if applicant_id is not None:
         query = query.where(Applicant.id == applicant_id)
-    reasons = {owner: decision_outdated_reason(*rest) for owner, *rest in session.execute(query)}
+    rows = session.execute(query).all()
+    from zjtx.store.panel_review import panel_changes
+
+    moved = {row[0]: row[2] for row in rows if panel_moved(row[2], row[7])}
+    words = panel_changes(session, round_id, moved)
+    reasons = {
+        owner: decision_outdated_reason(*rest, panel_words=words.get(owner, ""))
+        for owner, *rest in rows
+    }
     return {owner: reason for owner, reason in reasons.items() if reason}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +16,7 @@ from zjtx.domain.issues import is_acknowledged, issue_key
 from zjtx.store import codec
 from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
 from zjtx.store.common import (
+    PANEL_CHANGED,
     Cancel,
     Progress,
     current_version,
@@ -21,6 +24,7 @@ from zjtx.store.common import (
     decision_outdated_reason,
     find_applicant,
     find_round,
+    panel_moved,
     raise_damaged_version,
     review_status,
     verdict_label,
@@ -47,7 +51,8 @@ from zjtx.store.models import (
     ReviewItem,
     Round,
 )
-from zjtx.store.reviews import build_review_state, review_state_of
+from zjtx.store.panel_review import panel_changes
+from zjtx.store.reviews import build_review_state, panel_words_of, review_state_of
 from zjtx.store.texts import expand
 
 
@@ -229,6 +234,7 @@ class Listing:
             raise_damaged_result(session, Applicant.id.in_(ids), exc)
             raise
         details = []
+        panel_words = panel_words_of(session, round_row.id, reviews)
         for row in rows:
             applicant, version = current[row.applicant_id]
             evaluation = evaluations.get(applicant.current_evaluation_id or 0)
@@ -254,6 +260,7 @@ class Listing:
                         evaluation.verdict if evaluation else None,
                         result,
                         names[review.decided_by_id] if review and review.decided_by_id else None,
+                        panel_words.get(applicant.id, ""),
                     ),
                 )
             )
@@ -385,6 +392,7 @@ def table_rows(
             raise
     first_place = _ranks(connection, round_id, records, applicant_id is not None)
     rows = []
+    moved: dict[int, datetime] = {}  # decisions the panel has moved since: what it did is read
     for (
         applicant_id, uscc, name, number, _, version_at, province, city, county,
         application_type, rulebook, verdict, score, score_sort, max_score, judgements,
@@ -394,6 +402,9 @@ def table_rows(
         version_at = stamp.parse(version_at)
         decided_at = stamp.parse(decided_at)
         review_at = stamp.parse(review_at)
+        panel_changed_at = stamp.parse(panel_changed_at)
+        if decision and panel_moved(decided_at, panel_changed_at):
+            moved[applicant_id] = decided_at
         warnings = open_warnings.get(applicant_id, 0)
         judgements = judgements or 0
         rows.append(
@@ -420,7 +431,7 @@ def table_rows(
                     verdict_at_decision,
                     verdict,
                     stamp.parse(warned_at),
-                    stamp.parse(panel_changed_at),
+                    panel_changed_at,
                 ),
                 review_status=review_status(
                     decision, judgements, warnings, applicant_id in reviewed
@@ -432,4 +443,13 @@ def table_rows(
                 county=county,
             )
         )
+    if moved:
+        said = panel_changes(session, round_id, moved)
+        general = f"（{PANEL_CHANGED}）"
+        rows = [
+            replace(row, decision_outdated_reason=row.decision_outdated_reason.replace(
+                general, f"（{said[row.applicant_id]}）"))
+            if row.applicant_id in said else row
+            for row in rows
+        ]  # fmt: skip
     return rows

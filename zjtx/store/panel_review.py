@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, select, update
@@ -9,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from zjtx.store.models import (
     Applicant,
+    AuditEvent,
     Evaluator,
     PanelMember,
     PanelOpinion,
@@ -16,6 +19,7 @@ from zjtx.store.models import (
     ReviewItem,
     utc_now,
 )
+from zjtx.store.panel_positions import CHAIR, DEPUTY
 
 
 def panel_touched(session: Session, applicant: Applicant, *, second_look: bool = True) -> int:
@@ -76,3 +80,67 @@ def opinion_of(session: Session, member: PanelMember, applicant: Applicant) -> P
             PanelOpinion.member_id == member.id, PanelOpinion.applicant_id == applicant.id
         )
     )
+
+
+# The panel's changes that can put a decision in doubt (a member added or removed is not one).
+PANEL_CHANGES = (
+    "panel-judgement", "panel-opinion", "panel-recusal", "panel-recusal-withdraw",
+    "panel-aggregation",
+)  # fmt: skip
+SAID_AT_MOST = 3  # changes named in a 需复核 reason; the rest are counted (the trail has all)
+
+
+def panel_changes(
+    session: Session, round_id: int, decided: Mapping[int, datetime]
+) -> dict[int, str]:
+    """What changed in the panel after each decision, by applicant id (``decided``: applicant
+    id → when decided), in the trail's words: 专家 专家丙 判断 LG26-5 …：符合→不符合. A
+    judgement or opinion entered again unchanged is none; an opinion is named, not quoted."""
+    if not decided:
+        return {}
+    from zjtx.store.panel_history import summarize_event
+
+    said: dict[int, list[str]] = {}
+    events = session.execute(
+        select(AuditEvent.applicant_id, AuditEvent.action, AuditEvent.at,
+               AuditEvent.before, AuditEvent.after, AuditEvent.reason)
+        .where(AuditEvent.round_id == round_id, AuditEvent.action.in_(PANEL_CHANGES))
+        .order_by(AuditEvent.id)
+    )  # fmt: skip
+    for event in events:
+        after = event.after or {}
+        if event.action in ("panel-judgement", "panel-opinion") and "review_version" not in after:
+            continue  # entered again, unchanged: it moved nothing
+        if event.action == "panel-recusal" and not _moved_by_recusal(after):
+            continue
+        if event.action == "panel-aggregation" and (event.before or {}).get(
+            "aggregation"
+        ) == after.get("aggregation"):
+            continue  # the rule it already had
+        at = event.at
+        owners = [event.applicant_id] if event.applicant_id is not None else list(decided)
+        for owner in owners:
+            if owner in decided and at > decided[owner]:
+                if event.action == "panel-opinion":
+                    words = f"专家 {after.get('member')} 的意见有变"
+                else:
+                    words = summarize_event(event)
+                said.setdefault(owner, []).append(words)
+    return {owner: _listed(lines) for owner, lines in said.items()}
+
+
+def _moved_by_recusal(after: dict[str, Any]) -> bool:
+    """Whether a 回避 put a decision in doubt (as Panels.recuse judges it): it withdrew what
+    the member had said, left their confirmations in force, or was the 组长's or a 副组长's
+    (who presides may change). A member's 回避 declared before judging changes nothing."""
+    return bool(
+        after.get("chair")
+        or after.get("confirmations_kept")
+        or after.get("member_role") in (CHAIR, DEPUTY)
+    )
+
+
+def _listed(lines: list[str]) -> str:
+    shown = "；".join(dict.fromkeys(lines[:SAID_AT_MOST]))
+    rest = len(lines) - SAID_AT_MOST
+    return shown + (f"；另有 {rest} 项，见评审留痕" if rest > 0 else "")

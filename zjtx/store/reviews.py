@@ -3,7 +3,7 @@ between evaluators and the checks before 推荐."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ from zjtx.store.common import (
     hold_applicant,
     item_confirmation,
     local_time,
+    panel_moved,
     review_status,
     round_info,
     state_label,
@@ -63,6 +64,7 @@ from zjtx.store.models import (
     utc_now,
 )
 from zjtx.store.panel_deciding import check_decider, check_not_recused
+from zjtx.store.panel_review import panel_changes
 from zjtx.store.registry import check_not_registered, share_register
 from zjtx.store.rescoring import outdated_text
 
@@ -679,7 +681,21 @@ def review_state_of(
         evaluation.verdict if evaluation else None,
         result,
         decided_by.name if decided_by else None,
+        panel_words_of(session, round_row.id, {applicant.id: review}).get(applicant.id, ""),
     )
+
+
+def panel_words_of(
+    session: Session, round_id: int, reviews: Mapping[int, Review | None]
+) -> dict[int, str]:
+    """What changed in the panel after each decision among ``reviews`` (applicant id →
+    review) that the panel has moved since, in the trail's words (panel_review.panel_changes)."""
+    moved = {
+        owner: review.decided_at
+        for owner, review in reviews.items()
+        if review is not None and panel_moved(review.decided_at, review.panel_changed_at)
+    }
+    return panel_changes(session, round_id, moved)  # type: ignore[arg-type]
 
 
 def build_review_state(
@@ -691,8 +707,10 @@ def build_review_state(
     verdict: str | None,
     result: dict[str, Any] | None,
     decided_by: str | None,
+    panel_words: str = "",
 ) -> ReviewState:
-    """The ReviewState of one applicant from what was read for it (one or many at a time)."""
+    """The ReviewState of one applicant from what was read for it (one or many at a time);
+    ``panel_words`` say what changed in the panel after the decision (panel_words_of)."""
     items = tuple(
         ReviewItemInfo(
             kind=i.kind,
@@ -736,6 +754,7 @@ def build_review_state(
             verdict,
             version.warned_at,
             review.panel_changed_at if review else None,
+            panel_words,
         ),
         items=items,
         open_judgements=open_judgements,
