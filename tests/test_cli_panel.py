@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -160,6 +161,21 @@ def test_a_late_recusal_and_a_recusal_in_error_are_the_chairs(capsys):
     assert code == 0 and out.strip() == "已记录 专家甲 回避，并撤回其在专家组中对该企业的判断和意见"
     code, out, _ = run(capsys, "panel", "show", ROUND, USCC, "--json")
     assert json.loads(out)["recusals"] == {"专家甲": "其亲属在该企业任职"}
+    late = json.loads(out)["late_recusals"]["专家甲"]
+    assert (late["presider"], late["withdrawn"], late["opinion_withdrawn"]) == (
+        "王组长", ["LG26-5"], False)  # fmt: skip
+    day = datetime.fromisoformat(late["at"]).astimezone().strftime("%Y-%m-%d")
+    code, out, _ = run(capsys, "panel", "show", ROUND, USCC)
+    # The page says the 回避 came after judging, who confirmed it when, and what it withdrew.
+    assert (f"专家甲 评审后回避（组长 王组长 于 {day} 确认），其判断（LG26-5）已撤回；"
+            "理由：其亲属在该企业任职") in out  # fmt: skip
+    # LG26-5 is now held by nobody, and this applicant's data decided it: no member lines.
+    lines = out.splitlines()
+    assert "LG26-5 主导产品细分市场占有率或排名：无需判断（由申报数据得出：不符合）" in lines
+    after = lines[
+        lines.index("LG26-5 主导产品细分市场占有率或排名：无需判断（由申报数据得出：不符合）") + 1
+    ]
+    assert not after.startswith("  ")
     code, out, _ = run(capsys, "panel", "unrecuse", ROUND, USCC, "--member", "专家甲",
                        "--reason", "亲属已于去年离职，经核实无利害关系", "--evaluator",
                        "王组长")  # fmt: skip

@@ -69,7 +69,7 @@ def test_panel_page_holds_members_positions_aggregate_opinions_and_decision(pane
             PanelMemberLine("评审专家", "专家1", "某大学", "", "由 秘书 代录"),
             PanelMemberLine("评审专家", "专家2", "某大学", "", "由 秘书 代录"),
             PanelMemberLine("评审专家", "专家3", "某大学", "", "由 秘书 代录"),
-            PanelMemberLine("评审专家", "专家4", "某大学", "回避：曾在该企业任职"),
+            PanelMemberLine("评审专家", "专家4", "某大学", "回避：曾在该企业任职", mark="回避"),
         ),
         items=(
             PanelItemRow(
@@ -192,7 +192,7 @@ def test_a_decision_by_the_deputy_says_why_on_the_page_and_in_the_pdf(panels, tm
     page = _report_of(service, B).panel
     assert page.decided_by == "副组长 李副组长（组长回避，代行）"
     assert page.members[:2] == (
-        PanelMemberLine("组长", "王组长", "省经信厅", "回避：曾在该企业任职"),
+        PanelMemberLine("组长", "王组长", "省经信厅", "回避：曾在该企业任职", mark="回避"),
         PanelMemberLine("副组长", "李副组长", "某研究院", ""),
     )
     path = tmp_path / "report.pdf"

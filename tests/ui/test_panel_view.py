@@ -154,7 +154,11 @@ def test_the_chair_handles_a_late_recusal_and_one_in_error(qtbot, window, servic
         qtbot.mouseClick(dialog.chair_recuse_button, Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "已记录 专家甲 回避，并撤回其在专家组中对该企业的判断和意见"
     column = _column(dialog, "专家甲\n评审专家")
-    assert {dialog.grid.item(r, column).text() for r in range(dialog.grid.rowCount())} == {"回避"}
+    agreement = dialog.grid.columnCount() - 2
+    # Items the data decided read 无需判断 with "—" for everyone; the rest 回避 for 专家甲.
+    shown = {(dialog.grid.item(r, agreement).text().startswith("无需判断"),
+              dialog.grid.item(r, column).text()) for r in range(dialog.grid.rowCount())}  # fmt: skip
+    assert shown <= {(True, "—"), (False, "回避")} and (False, "回避") in shown
     assert dialog.chair_member.currentText() == "专家甲（评审专家，已回避）"
     assert dialog.chair_reason.text() == ""  # cleared once saved
     # A refusal (the 组长 choosing themselves, who is not recused) keeps the typed reason.

@@ -145,15 +145,17 @@ def render_positions(view: ApplicantPanel) -> str:
     if not view.members:
         lines.append("本批次没有专家组")
     for item in view.criteria:
-        lines.append(f"{item.criterion} {item.title}：{item.agreement_label}"
-                     f"（符合 {item.met}，不符合 {item.unmet}，未表态 {item.waiting}）")  # fmt: skip
+        counts = f"（{item.counts}）" if item.counts else ""
+        lines.append(f"{item.criterion} {item.title}：{item.agreement_label}{counts}")
+        if not item.needed:  # the data decided it: no member's line to read as skipped
+            continue
         for p in item.positions:
             note = f"  {p.note}" if p.note else ""
             lines.append(f"  {p.member}：{p.label}{note}")
         if item.aggregate is not None:
             lines.append(f"  汇总评分：{item.aggregate_text('')}")
-    for name, reason in view.recusals.items():
-        lines.append(f"回避：{name}（{reason}）")
+    for name in view.recusals:
+        lines.append(f"{name} {view.recusal_text(name)}")
     for name, text in view.opinions.items():
         lines.append(f"意见：{name}：{text}")
     for name, who in view.proxies.items():

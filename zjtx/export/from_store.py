@@ -16,7 +16,7 @@ from zjtx.store import ReadCancelled, StoreService
 from zjtx.store.common import item_confirmation
 from zjtx.store.dto import ApplicantDetail, RoundInfo
 from zjtx.store.identity import is_system_account, load_identity
-from zjtx.store.panel_positions import JudgementItem
+from zjtx.store.panel_positions import JudgementItem, decided_by_data
 from zjtx.store.panels import Panels
 from zjtx.store.scored import score_applicant
 from zjtx.store.scoring_port import Scorer
@@ -156,9 +156,16 @@ def round_outcomes(
 
 
 def judgement_items(evaluation: Evaluation) -> list[JudgementItem]:
-    """The judgement items of an evaluation, which the panel's members judge."""
+    """The judgement items of an evaluation, which the panel's members judge (those the
+    applicant's data decided marked so, as `zjtx panel show` marks them)."""
     return [
-        JudgementItem(c.id, c.title, c.kind == CriterionKind.SCORE, c.max_points)
+        JudgementItem(
+            c.id,
+            c.title,
+            c.kind == CriterionKind.SCORE,
+            c.max_points,
+            decided=decided_by_data(c.state, c.computed_state),
+        )
         for c in evaluation.criteria
         if c.judgement
     ]

@@ -178,8 +178,9 @@ class PanelMemberLine:
     role: str
     name: str
     unit: str  # "—" when not given
-    recusal: str  # "回避：理由" or ""
+    recusal: str  # "回避：理由", "评审后回避（组长 王五 于 … 确认），其判断…已撤回；理由：…" or ""
     proxy: str = ""  # "由 秘书 代录" or ""
+    mark: str = ""  # beside the name in the item table and on the signature line: 回避 / 评审后回避
 
     @property
     def remark(self) -> str:
@@ -247,8 +248,9 @@ def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
             m.role_label,
             m.name,
             m.unit or "—",
-            f"回避：{panel.recusals[m.name]}" if m.name in panel.recusals else "",
+            panel.recusal_text(m.name),
             entered_by(panel.proxies[m.name]) if m.name in panel.proxies else "",
+            panel.recusal_mark(m.name),
         )
         for m in panel.members
     )
@@ -272,7 +274,9 @@ def panel_page(panel: ApplicantPanel, review: ReviewInfo | None) -> PanelPage:
     opinions = []
     for m in panel.members:
         who = f"{m.role_label} {m.name}"
-        if m.name in panel.recusals:
+        if m.name in panel.late_recusals and m.name in panel.recusals:
+            opinions.append((who, panel.late_recusals[m.name].text))  # what it withdrew
+        elif m.name in panel.recusals:
             opinions.append((who, "回避"))
         elif m.name in panel.opinions:
             opinions.append((who, panel.opinions[m.name]))

@@ -52,6 +52,7 @@ from zjtx.export.report_model import (
 )
 from zjtx.export.safe_text import cut, visible_controls
 from zjtx.export.wrap import wrap_text
+from zjtx.store.panel_positions import NOT_NEEDED
 
 CONTENT_WIDTH = A4[0] - 30 * mm
 # Blank date for handwriting; &nbsp; because paragraphs collapse ordinary spaces.
@@ -355,13 +356,20 @@ def _panel_page(panel: PanelPage, section: Callable[[str], Paragraph]) -> list[F
         )
     )
     if panel.items:
-        names = [m.name + ("（回避）" if m.recusal else "") for m in panel.members]
+        names = [m.name + (f"（{m.mark}）" if m.mark else "") for m in panel.members]
         fixed, tail = 40 * mm, 16 * mm + 30 * mm
         share = (CONTENT_WIDTH - fixed - tail) / max(len(names), 1)
         data: list[list[CellSpec]] = [
             [Cell(h, "head") for h in ("判断条目", *names, "一致性", "汇总评分")]
         ]
-        for row in panel.items:
+        spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        for number, row in enumerate(panel.items, 1):
+            if row.agreement_code == NOT_NEEDED:
+                # One cell across the members and 一致性: the data decided it, nobody judged.
+                spans.append(((1, number), (len(names) + 1, number)))
+                data.append([f"{row.criterion_id} {row.title}", Cell(row.agreement, "cell_center"),
+                             *([""] * len(names)), Cell(row.aggregate, "cell_center")])  # fmt: skip
+                continue
             data.append(
                 [
                     f"{row.criterion_id} {row.title}",
@@ -371,7 +379,7 @@ def _panel_page(panel: PanelPage, section: Callable[[str], Paragraph]) -> list[F
                 ]
             )
         table = grid(data, [fixed, *([share] * len(names)), 16 * mm, 30 * mm], repeat_rows=1,
-                     commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])  # fmt: skip
+                     spans=spans, commands=[("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])  # fmt: skip
         story += [Spacer(1, 2.5 * mm), para("各专家对人工判断条目的意见", "label"), table]
     if panel.notes:
         story += [Spacer(1, 1.5 * mm), *(para(note, "note") for note in panel.notes)]
@@ -396,7 +404,7 @@ def _panel_page(panel: PanelPage, section: Callable[[str], Paragraph]) -> list[F
         [Cell(h, "head") for h in ("角色", "姓名", "单位", "签字", "日期")]
     ]
     signs += [
-        [m.role + ("（回避）" if m.recusal else ""), m.name, m.unit, "", "　　年　　月　　日"]
+        [m.role + (f"（{m.mark}）" if m.mark else ""), m.name, m.unit, "", "　　年　　月　　日"]
         for m in panel.members
     ]
     widths = [24 * mm, 24 * mm, 54 * mm, 40 * mm, CONTENT_WIDTH - 142 * mm]

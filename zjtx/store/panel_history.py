@@ -1,10 +1,18 @@
-"""The panel's audit events as the history's sentences."""
+"""The panel's audit events as the history's sentences, and the facts pages print from them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from zjtx.store.panel_positions import CHAIR, DEPUTY, ROLE_LABELS
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zjtx.store.bulk import chunks
+from zjtx.store.models import AuditEvent, PanelRecusal
+from zjtx.store.panel_positions import CHAIR, DEPUTY, ROLE_LABELS, LateRecusal
+
+IN_CHUNK = 2000  # ids per IN (…) list of a query
 
 
 def summarize_event(event: Any) -> str:
@@ -61,3 +69,33 @@ def _member(after: dict[str, Any]) -> str:
     recorded before the role was kept)."""
     role = {CHAIR: "组长", DEPUTY: "副组长"}.get(after.get("member_role") or "", "专家")
     return f"{role} {after.get('member')}"
+
+
+def late_recusals(
+    session: Session, round_id: int, rows: Sequence[PanelRecusal], codes: dict[int, str]
+) -> dict[str, dict[int, LateRecusal]]:
+    """Which of the 回避 ``rows`` were recorded after the member had judged (their panel-recusal
+    event names who presided and what was withdrawn), by 统一社会信用代码 and member id: a
+    signed page says so, not just 回避."""
+    by_id = {row.id: row for row in rows}
+    found: dict[str, dict[int, LateRecusal]] = {}
+    for part in chunks(list(by_id), IN_CHUNK):
+        query = select(AuditEvent).where(
+            AuditEvent.round_id == round_id,  # its index: not the whole trail
+            AuditEvent.entity == "panel_recusal",
+            AuditEvent.action == "panel-recusal",
+            AuditEvent.entity_id.in_(part),
+        )
+        for event in session.scalars(query):
+            after = event.after or {}
+            row = by_id[event.entity_id]
+            if not after.get("chair") or row.applicant_id not in codes:
+                continue  # declared before judging: a plain 回避
+            found.setdefault(codes[row.applicant_id], {})[row.member_id] = LateRecusal(
+                after["chair"],
+                after.get("chair_role") or CHAIR,
+                event.at,
+                tuple(after.get("withdrawn") or ()),
+                bool(after.get("opinion_withdrawn")),
+            )
+    return found

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Protocol, TypeVar
 
-from zjtx.domain.labels import decision_shown
+from zjtx.domain.labels import CriterionState, decision_shown
+from zjtx.domain.results import is_override
 
 EXPERT, DEPUTY, CHAIR = "expert", "deputy", "chair"
 ROLE_LABELS = {EXPERT: "评审专家", DEPUTY: "副组长", CHAIR: "组长"}
@@ -19,7 +20,18 @@ TRIM_FROM = 5  # members' scores needed before the highest and lowest are droppe
 # Aggregates are shown and printed to two places, rounded half up (四舍五入).
 CENT = Decimal("0.01")
 AGREE, DISAGREE, OPEN, NONE = "agree", "disagree", "open", "none"
-AGREEMENT_LABELS = {AGREE: "一致", DISAGREE: "有分歧", OPEN: "尚未全部表态", NONE: "无人表态"}
+NOT_NEEDED = "not_needed"  # the applicant's data decided the item: nobody needs to judge it
+AGREEMENT_LABELS = {AGREE: "一致", DISAGREE: "有分歧", OPEN: "尚未全部表态", NONE: "无人表态",
+                    NOT_NEEDED: "无需判断"}  # fmt: skip
+
+
+def decided_by_data(state: str, computed: str | None = None) -> str:
+    """The state's label (符合) where an applicant's data decided a judgement item before any
+    evaluator's decision (``computed``, else ``state``): the rule `zjtx review` uses, which
+    leaves such an item out of 待人工确认 and takes a decision on it as 改判 (is_override).
+    "" where the item awaits judgement (待人工确认, or 待补充数据 beside its judgement part)."""
+    given = CriterionState(computed or state)
+    return given.label if is_override(True, given) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +180,14 @@ class Position:
     points: Decimal | None = None
     note: str = ""
     recused: bool = False
+    needed: bool = True  # False on an item the data decided that nobody judged
 
     @property
     def stance(self) -> str:
-        """The position without its points: 符合, 不符合, 未表态 or 回避."""
+        """The position without its points: 符合, 不符合, 未表态 or 回避; "—" where nobody
+        needs to judge the item."""
+        if not self.needed:
+            return "—"
         if self.recused:
             return "回避"
         if self.met is None:
@@ -206,6 +222,7 @@ class CriterionPositions:
     positions: tuple[Position, ...]
     aggregate: Aggregate | None = None
     points_high: Decimal | None = None  # the most a member can give (what the data allows)
+    decided: str = ""  # the state the applicant's data gave it (decided_by_data), "" if open
 
     @property
     def capped_at(self) -> Decimal | None:
@@ -241,9 +258,18 @@ class CriterionPositions:
         return sum(1 for p in self.positions if p.met is None and not p.recused)
 
     @property
+    def needed(self) -> bool:
+        """Whether the item reads as awaiting the panel: its data left it open, or a member
+        judged it all the same (their position is shown, not hidden)."""
+        return not self.decided or any(p.met is not None for p in self.positions)
+
+    @property
     def agreement(self) -> str:
         """agree (all who may judge did, alike), disagree (met and unmet both given), open
-        (alike so far, some still to judge) or none (nobody judged yet)."""
+        (alike so far, some still to judge), none (nobody judged yet) or not_needed (the
+        data decided it and nobody judged it)."""
+        if not self.needed:
+            return NOT_NEEDED
         if self.met and self.unmet:
             return DISAGREE
         if not (self.met or self.unmet):
@@ -252,7 +278,18 @@ class CriterionPositions:
 
     @property
     def agreement_label(self) -> str:
+        """一致, 有分歧, …; 无需判断（由申报数据得出：符合） where the data decided it."""
+        if self.agreement == NOT_NEEDED:
+            return f"无需判断（由申报数据得出：{self.decided}）"
         return AGREEMENT_LABELS[self.agreement]
+
+    @property
+    def counts(self) -> str:
+        """How the members stand, in words (符合 2，不符合 1，未表态 1); "" where nobody
+        needs to judge the item."""
+        if not self.needed:
+            return ""
+        return f"符合 {self.met}，不符合 {self.unmet}，未表态 {self.waiting}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -261,6 +298,7 @@ class CriterionPositions:
             "scored": self.scored,
             "max_points": None if self.max_points is None else str(self.max_points),
             "points_high": None if self.points_high is None else str(self.points_high),
+            "decided": self.decided,
             "met": self.met,
             "unmet": self.unmet,
             "waiting": self.waiting,
@@ -268,6 +306,39 @@ class CriterionPositions:
             "agreement_label": self.agreement_label,
             "aggregate": self.aggregate.to_dict() if self.aggregate else None,
             "positions": [p.to_dict() for p in self.positions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LateRecusal:
+    """A 回避 recorded after the member had judged or given an opinion (the panel-recusal
+    event): who presided and confirmed it, when, and what of the member's was withdrawn."""
+
+    presider: str
+    presider_role: str
+    at: datetime
+    withdrawn: tuple[str, ...]  # criteria whose judgements were withdrawn
+    opinion_withdrawn: bool
+
+    @property
+    def text(self) -> str:
+        """评审后回避（组长 王组长 于 2026-12-05 确认），其判断（LG26-0、LG26-5）和意见已撤回."""
+        role = ROLE_LABELS.get(self.presider_role, "")
+        day = self.at.astimezone().strftime("%Y-%m-%d")
+        what = [f"判断（{'、'.join(self.withdrawn)}）"] if self.withdrawn else []
+        if self.opinion_withdrawn:
+            what.append("意见")
+        gone = f"，其{'和'.join(what)}已撤回" if what else ""
+        return f"评审后回避（{role} {self.presider} 于 {day} 确认）{gone}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "presider": self.presider,
+            "presider_role": self.presider_role,
+            "at": self.at.isoformat(),
+            "withdrawn": list(self.withdrawn),
+            "opinion_withdrawn": self.opinion_withdrawn,
+            "text": self.text,
         }
 
 
@@ -288,6 +359,7 @@ class ApplicantPanel:
     # and who else entered their opinion alone
     proxies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     opinion_proxies: dict[str, str] = field(default_factory=dict)
+    late_recusals: dict[str, LateRecusal] = field(default_factory=dict)  # member -> the facts
     decision: str | None = None
     decision_label: str = ""
     decided_by: str | None = None
@@ -299,6 +371,29 @@ class ApplicantPanel:
     def decision_text(self) -> str:
         """The decision as shown: 推荐（需复核） while it needs a second look."""
         return decision_shown(self.decision_label, self.decision_outdated_reason)
+
+    def recusal_text(self, member: str) -> str:
+        """A member's 回避 as a signed paper says it: 回避：理由, or for one recorded after
+        judging 评审后回避（组长 王组长 于 2026-12-05 确认），其判断（…）和意见已撤回；理由：…;
+        "" where the member did not declare 回避."""
+        reason = self.recusals.get(member)
+        if reason is None:
+            return ""
+        late = self.late_recusals.get(member)
+        return f"{late.text}；理由：{reason}" if late is not None else f"回避：{reason}"
+
+    def recusal_mark(self, member: str) -> str:
+        """回避 or 评审后回避 beside a member's name; "" where they did not declare it."""
+        if member not in self.recusals:
+            return ""
+        return "评审后回避" if member in self.late_recusals else "回避"
+
+    @property
+    def acted_on(self) -> bool:
+        """Whether the panel has done anything on this applicant: a judgement, an opinion, a
+        回避, or the final decision."""
+        judged = any(p.met is not None for c in self.criteria for p in c.positions)
+        return judged or bool(self.opinions or self.recusals or self.decision)
 
     @property
     def presiding(self) -> str | None:
@@ -323,6 +418,7 @@ class ApplicantPanel:
             "proxies": {member: list(who) for member, who in self.proxies.items()},
             "opinion_proxies": dict(self.opinion_proxies),
             "recusals": dict(self.recusals),
+            "late_recusals": {m: late.to_dict() for m, late in self.late_recusals.items()},
             "decision": self.decision,
             "decision_label": self.decision_label,
             "decided_by": self.decided_by,
@@ -347,6 +443,7 @@ class JudgementItem:
     scored: bool
     max_points: Decimal | None = None
     points_high: Decimal | None = None
+    decided: str = ""  # decided_by_data: the state the data gave it, "" while it is open
 
 
 def criterion_positions(
@@ -365,17 +462,19 @@ def criterion_positions(
             met, points, note = given.get((member_id, item.criterion), (None, None, ""))
             positions.append(Position(name, role, met, points, note, member_id in recused))
         points = [p.points for p in positions if p.points is not None and not p.recused]
-        result.append(
-            CriterionPositions(
-                item.criterion,
-                item.title,
-                item.scored,
-                item.max_points,
-                tuple(positions),
-                aggregate(points, rule) if item.scored else None,
-                item.points_high,
-            )
+        found = CriterionPositions(
+            item.criterion,
+            item.title,
+            item.scored,
+            item.max_points,
+            tuple(positions),
+            aggregate(points, rule) if item.scored else None,
+            item.points_high,
+            item.decided,
         )
+        if not found.needed:  # the data decided it: "—", not 未表态, in every member's cell
+            found = replace(found, positions=tuple(replace(p, needed=False) for p in positions))
+        result.append(found)
     return tuple(result)
 
 
@@ -392,6 +491,7 @@ class PanelRecords:
     # 代录, by applicant and member id: who entered what the member holds, and its opinion
     proxies: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
     opinion_proxies: dict[str, dict[int, str]] = field(default_factory=dict)
+    late_recusals: dict[str, dict[int, LateRecusal]] = field(default_factory=dict)
 
     def applicant(self, uscc: str, name: str, items: Sequence[JudgementItem]) -> ApplicantPanel:
         """The panel's work on one applicant, for the given judgement items (the decision is
@@ -401,6 +501,7 @@ class PanelRecords:
         opinions = self.opinions.get(uscc, {})
         proxies = self.proxies.get(uscc, {})
         opinion_proxies = self.opinion_proxies.get(uscc, {})
+        late = self.late_recusals.get(uscc, {})
         names = {m[0]: m[1] for m in self.members}
         return ApplicantPanel(
             round_name=self.round_name,
@@ -422,6 +523,7 @@ class PanelRecords:
             recusals={names[i]: recusals[i] for i in names if i in recusals},
             proxies={names[i]: proxies[i] for i in names if i in proxies},
             opinion_proxies={names[i]: opinion_proxies[i] for i in names if i in opinion_proxies},
+            late_recusals={names[i]: late[i] for i in names if i in late and i in recusals},
         )
 
 

@@ -55,6 +55,7 @@ from zjtx.store.panel_deciding import (
     recused_refusal,
     when_chair_recused,
 )
+from zjtx.store.panel_history import IN_CHUNK, late_recusals
 from zjtx.store.panel_points import checked_points, decimal_of, points_high, stored_number
 from zjtx.store.panel_positions import (
     AGGREGATION_LABELS,
@@ -70,10 +71,10 @@ from zjtx.store.panel_positions import (
     MemberInfo,
     PanelInfo,
     PanelRecords,
+    decided_by_data,
 )
 from zjtx.store.panel_review import confirmations_by, kept_note, opinion_of, panel_touched
 
-IN_CHUNK = 2000  # ids per IN (…) list of a query
 REFUSALS = (decider_refusal, recused_refusal)  # deciding; confirming or 改判
 
 # What a failed read of the panel's records left undone (a rulebook that cannot judge an
@@ -669,6 +670,7 @@ class Panels:
                         item.get("kind") == "score",
                         decimal_of(item.get("max_points")),
                         points_high(item),
+                        decided_by_data(item["state"], item.get("computed_state")),
                     )
                     for item in criteria.get(applicant.id, ())
                     if item.get("judgement")
@@ -737,7 +739,7 @@ def _records(
             j.note,
         )
     recusals: dict[str, dict[int, str]] = {}
-    for r in rows(PanelRecusal):
+    for r in (recusal_rows := rows(PanelRecusal)):
         recusals.setdefault(codes[r.applicant_id], {})[r.member_id] = r.reason
     opinions: dict[str, dict[int, str]] = {}
     for o in opinion_rows:
@@ -755,6 +757,7 @@ def _records(
         opinions,
         entered,
         opinions_entered,
+        late_recusals(session, round_row.id, recusal_rows, codes),
     )
 
 

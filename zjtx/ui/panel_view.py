@@ -85,14 +85,14 @@ def positions_text(view: ApplicantPanel | None) -> str:
     lines = []
     for item in view.criteria:
         marks = AGREEMENT_MARKS.get(item.agreement, item.agreement_label)
-        said = "；".join(f"{p.member} {p.label}" for p in item.positions)
+        said = "；".join(f"{p.member} {p.label}" for p in item.positions if item.needed)
         shown = item.aggregate is not None and item.aggregate.value is not None
         total = f"；汇总 {item.aggregate_text('')}" if shown else ""
         lines.append(f"{item.criterion} {item.title}【{marks}】{said}{total}")
     for name, text in view.opinions.items():
         lines.append(f"{name} 的意见：{text}")
-    for name, reason in view.recusals.items():
-        lines.append(f"{name} 回避：{reason}")
+    for name in view.recusals:
+        lines.append(f"{name} {view.recusal_text(name)}")
     for name, who in view.proxies.items():
         lines.append(f"{name} 的判断或意见：{entered_by(who)}")
     return "\n".join(lines)
@@ -342,7 +342,7 @@ class PanelDialog(QDialog):
                     cell.setBackground(QBrush(QColor(RECUSED_FILL)))
                 self.grid.setItem(row, column, cell)
             mark = AGREEMENT_MARKS.get(item.agreement, item.agreement_label)
-            agreement = _item(mark, f"符合 {item.met}，不符合 {item.unmet}，未表态 {item.waiting}")
+            agreement = _item(mark, item.counts or item.agreement_label)
             if item.agreement in AGREEMENT_FILLS:
                 agreement.setBackground(QBrush(QColor(AGREEMENT_FILLS[item.agreement])))
             self.grid.setItem(row, len(heads) - 2, agreement)
@@ -357,7 +357,7 @@ class PanelDialog(QDialog):
         said: list[tuple[str, str]] = []
         for m in members:
             if view is not None and m.name in view.recusals:
-                said.append((f"{m.name}（{m.role_label}）", f"回避：{view.recusals[m.name]}"))
+                said.append((f"{m.name}（{m.role_label}）", view.recusal_text(m.name)))
             elif view is not None and m.name in view.opinions:
                 text = view.opinions[m.name]
                 if m.name in view.opinion_proxies:  # entered by another (paper forms)
