@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pypdf import PdfReader
 
 from tests.export.pdf_helpers import flat_text, font_report, page_texts
+from tests.export.test_panel_sheet import HAITUO, QIANHAI, _sample_round
 from tests.store.conftest import database_url  # noqa: F401 - the SQLite / PostgreSQL fixture
 from tests.store.test_panels import (
     ROUND,
@@ -215,3 +216,35 @@ def test_a_confirmation_by_a_member_who_then_declared_a_recusal_says_so(panels):
                          ack_warnings=[], reason="组长复核", decision=None, opinion=None)  # fmt: skip
     [line] = [j for j in _report_of(service).judgements if j.reason == "组长复核"]
     assert line.evaluator == "王组长"
+
+
+def test_a_recusal_after_judging_and_an_item_the_data_decided_read_so_on_the_page(
+    database_url,  # noqa: F811
+    tmp_path,
+):
+    """On the samples: 专家丙's 回避 recorded by the 组长 after judging says so, with the date
+    and what was withdrawn, in the member table, the opinions and the signature line; LG26-4,
+    decided by the data, reads 无需判断 across the members, in the view-model and the PDF."""
+    store, service, board = _sample_round(database_url, tmp_path)
+    try:
+        late = board.positions(ROUND, QIANHAI).late_recusals["专家丙"]
+        _, outcomes = round_outcomes(service, ROUND, [QIANHAI, HAITUO])
+        reports = build_reports(outcomes, MADE, ROUND)
+    finally:
+        store.close()
+    day = late.at.astimezone().strftime("%Y-%m-%d")
+    said = f"评审后回避（组长 王组长 于 {day} 确认），其判断（LG26-5）和意见已撤回"
+    page = next(r for r in reports if r.uscc == QIANHAI).panel
+    assert page.members[3] == PanelMemberLine(
+        "评审专家", "专家丙", "某单位", f"{said}；理由：本人曾为该企业提供咨询", "", "评审后回避"
+    )
+    assert ("评审专家 专家丙", said) in page.opinions
+    items = {row.criterion_id: row for row in page.items}
+    assert items["LG26-4"].positions == ("—",) * 4
+    assert items["LG26-4"].agreement == "无需判断（由申报数据得出：符合）"
+    assert items["LG26-5"].agreement == "无人表态"  # withdrawn: nobody holds a position now
+    path = tmp_path / "前海.pdf"
+    render_assessment_pdf(next(r for r in reports if r.uscc == QIANHAI), path)
+    whole = flat_text(path)
+    for expected in (said, "专家丙（评审后回避）", "无需判断（由申报数据得出：符合）"):
+        assert expected.replace(" ", "") in whole

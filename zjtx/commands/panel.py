@@ -291,7 +291,8 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         sheet = panel_sheet_of(panels, args.round, datetime.now().astimezone())
     _write_output(writer, sheet, out)
     if args.json:
-        print(dump_json({"file": str(out), "rows": len(sheet.rows)}))
+        print(dump_json({"file": str(out), "rows": len(sheet.rows), "applicants": sheet.listed,
+                         "left_out": sheet.left_out}))  # fmt: skip
     else:
-        print(f"已写出专家评分汇总表 {out}：{len(sheet.rows)} 行")
+        print(f"已写出专家评分汇总表 {out}：{len(sheet.rows)} 行；{sheet.scope}")
     return 0
