@@ -77,11 +77,18 @@ def check_recorder(
     presider = presider_of(session, round_row, applicant)
     if presider is not None and presider.name == recorder:
         return
-    by = f"{ROLE_LABELS[presider.role]} {presider.name}" if presider is not None else "组长"
     raise PanelRefusedError(
         f"{recorder} 是专家组成员，不能代录 {member.name} 的{what}：专家的{what}由本人录入，"
-        f"或由主持该企业评审的{by}、专家组以外的工作人员据其签字的评审表代录"
+        f"或由主持该企业评审的{presiding_words(presider)}、专家组以外的工作人员据其签字的评审表代录"
     )
+
+
+def presiding_words(presider: PanelMember | None) -> str:
+    """Who presides for an applicant (handles others' 回避, may enter a member's words), in
+    words: 组长 王组长, 副组长 李副组长."""
+    if presider is None:
+        return "组长（组长回避的企业由副组长）"
+    return f"{ROLE_LABELS[presider.role]} {presider.name}"
 
 
 def recusal_of(session: Session, member: PanelMember, applicant: Applicant) -> PanelRecusal | None:

@@ -51,6 +51,7 @@ from zjtx.store.panel_deciding import (
     members_of,
     panel_of,
     presider_of,
+    presiding_words,
     recusal_of,
     recused_refusal,
     when_chair_recused,
@@ -132,13 +133,6 @@ def _rule_changed(session: Session, panel: Panel) -> None:
         # saves with a conflict.
         .values(panel_changed_at=utc_now(), version=Review.version + 1)
     )
-
-
-def _presiding_words(presider: PanelMember | None) -> str:
-    """Who handles others' 回避 on an applicant, in words."""
-    if presider is None:
-        return "组长（组长回避的企业由副组长）"
-    return f"{ROLE_LABELS[presider.role]} {presider.name}"
 
 
 class Panels:
@@ -389,7 +383,7 @@ class Panels:
                     done = [f"作出 {len(given)} 项判断"] if given else []
                     if opinion is not None:
                         done.append("发表意见")
-                    who = _presiding_words(was)
+                    who = presiding_words(was)
                     raise PanelRefusedError(
                         f"{person.name} 已对企业 {applicant.name} {'并'.join(done)}，"
                         f"回避应在评审前声明；如确需回避，须由{who}确认并撤回其判断和意见"
