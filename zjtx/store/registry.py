@@ -678,9 +678,10 @@ class Registry:
 
 def _written(session: Session, plan: _ImportPlan) -> RegistryImport:
     """Write a planned list, then check the open rounds again against the changed register."""
-    from zjtx.store.registry_recheck import recheck_after_change, titles_on_record
+    from zjtx.store.registry_checks import published_spans
+    from zjtx.store.registry_recheck import recheck_after_change
 
-    before = titles_on_record(session)
+    before = published_spans(session)
     result = plan.write(session)
     if result.changed_nothing:
         return result

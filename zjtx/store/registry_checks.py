@@ -42,6 +42,7 @@ from zjtx.store.models import (
     ApplicantVersion,
     Evaluation,
     RegistryEntry,
+    RegistryList,
     Review,
     Round,
     utc_now,
@@ -59,7 +60,7 @@ DECLARED_CODES = ("registry-declared-contradicted", "registry-declared-not-on-re
 # other warnings: a round last checked under a lower number asks to be checked again. (On a
 # shared PostgreSQL every workstation should take that update: an older zjtx importing into
 # a round does not lower its number.)
-REGISTRY_CHECKS = 3
+REGISTRY_CHECKS = 4
 NAME_ONLY = "（该名单未列信用代码，按企业名称和所在地对应）"
 
 
@@ -81,6 +82,31 @@ def _lapse(entry: _Entry) -> str:
     if entry.status == RegistryStatus.PUBLICITY.value:
         return "仅见于公示名单，未见认定"
     return "已不在有效期内"
+
+
+# A published list the register holds: (title, year, the year its recognitions' validity ends).
+PublishedSpan = tuple[str, int, int]
+
+
+def published_spans(session: Session) -> frozenset[PublishedSpan]:
+    """The published lists imported into the register (公示、认定、复核通过名单; not a 撤销
+    list, which names only what it revokes, nor a round's own 认定, which holds only what the
+    bureau itself recommended): what "not on record" can be said against."""
+    query = (
+        select(RegistryList.title, RegistryList.year, RegistryList.valid_years)
+        .where(
+            RegistryList.round_id.is_(None),
+            RegistryList.status != RegistryStatus.REVOKED.value,
+        )
+        .distinct()
+    )
+    return frozenset((t, y, y + v) for t, y, v in session.execute(query))
+
+
+def covering_years(spans: frozenset[PublishedSpan], title: str, year: int) -> tuple[int, ...]:
+    """The years of the title's published lists whose recognitions were given before ``year``
+    and still stand (or fall due) in it: the lists a title held in that year would be on."""
+    return tuple(sorted({y for t, y, until in spans if t == title and y < year <= until}))
 
 
 def entries_by_applicant(
@@ -139,7 +165,7 @@ class RoundChecker:
         self,
         session: Session,
         round_row: Round,
-        titles_on_record: set[str],
+        spans: frozenset[PublishedSpan],
         *,
         suggest: bool = True,
     ) -> None:
@@ -149,7 +175,11 @@ class RoundChecker:
         self.round_id = round_row.id
         tier = round_row.tier
         self.round_title = tier if tier in RegistryTitle._value2member_map_ else None
-        self.titles_on_record = titles_on_record
+        # "Not on record" only where a published list of the title covers the round's year:
+        # a register holding less (a round's own 认定, an old list) cannot vouch for absence.
+        self.covering = {
+            title.value: covering_years(spans, title.value, self.year) for title in RegistryTitle
+        }
         self.names_cache: dict[str, Any] = {}
         self.suggested = 0
         # The companies the round recommends (统一社会信用代码): its own outcome, and the 推荐
@@ -168,8 +198,9 @@ class RoundChecker:
     @classmethod
     def of(cls, session: Session, round_row: Round) -> RoundChecker | None:
         """The round's checker, or None while the register is empty."""
-        titles_on_record = set(session.scalars(select(RegistryEntry.title).distinct()))
-        return cls(session, round_row, titles_on_record) if titles_on_record else None
+        if session.scalar(select(RegistryEntry.id).limit(1)) is None:
+            return None
+        return cls(session, round_row, published_spans(session))
 
     def as_of_round(self, applicant: DomainApplicant, entries: list[_Entry]) -> list[_Entry]:
         """The entries that stood at the round's date (see the class)."""
@@ -200,19 +231,21 @@ class RoundChecker:
         valid = [e for e in entries if is_valid(e.status, e.valid_until, self.year)]
         kind = str(applicant.get("application_type") or "")
         title = self.round_title
-        if title is not None and title in self.titles_on_record:
+        if title is not None:
             title_label = RegistryTitle.label_of(title)
             held = [e for e in entries if e.title == title and e.status in HOLDING]
-            if kind == "renewal" and not held:
-                revoked = [e for e in entries if e.title == title]
-                detail = f"（培育库中只有：{_describe(revoked[-1])}）" if revoked else ""
+            lapsed = [e for e in entries if e.title == title]
+            if kind == "renewal" and not held and (lapsed or self.covering[title]):
+                if lapsed:
+                    why = f"培育库中没有其{title_label}的认定记录（培育库中只有：{_describe(lapsed[-1])}）"
+                else:
+                    why = f"{self._lists(title)}中没有其认定记录"
                 issues.append(
                     self._issue(
                         file_name,
                         applicant,
                         "registry-renewal-without-record",
-                        f"企业 “{name}” 为复核申报，但培育库中没有其{title_label}的认定记录"
-                        f"{detail}；请核实是否应为新申报",
+                        f"企业 “{name}” 为复核申报，但{why}；请核实是否应为新申报",
                         "application_type",
                     )
                 )
@@ -236,7 +269,7 @@ class RoundChecker:
                 )
         for field, title_code in FIELD_TITLE.items():
             declared = applicant.get(field)
-            if not isinstance(declared, bool) or title_code not in self.titles_on_record:
+            if not isinstance(declared, bool):
                 continue
             mine = [e for e in valid if e.title == title_code]
             label = field_label(field)
@@ -255,8 +288,15 @@ class RoundChecker:
                 others = [e for e in entries if e.title == title_code]
                 if others:
                     why = f"培育库中的记录为{_describe(others[-1])}，{_lapse(others[-1])}"
+                elif self.covering[title_code]:
+                    why = f"{self._lists(title_code)}中没有该企业" + self._suggestion(
+                        applicant, title_code
+                    )
+                elif namesake := self._namesake(applicant, title_code):
+                    # Without a list to vouch for absence, only a namesake on record is news.
+                    why = "培育库中没有该企业的该称号记录" + namesake
                 else:
-                    why = "培育库中没有该称号的记录" + self._suggestion(applicant, title_code)
+                    continue
                 issues.append(
                     self._issue(
                         file_name,
@@ -299,22 +339,37 @@ class RoundChecker:
             )
         return cached
 
-    def _suggestion(self, applicant: DomainApplicant, title: str) -> str:
+    def _lists(self, title: str) -> str:
+        """The published lists a "not on record" was said against, e.g. 培育库已导入的
+        专精特新中小企业名单（2024、2025 年）."""
+        years = "、".join(str(y) for y in self.covering[title])
+        return f"培育库已导入的{RegistryTitle.label_of(title)}名单（{years} 年）"
+
+    def _namesake(self, applicant: DomainApplicant, title: str) -> str:
         """What the register holds under the applicant's name but was not matched to it (its
-        code or city differs), else near names of that title as a hint (never a match)."""
+        code or city differs), or ""."""
+        names, facts = self._names(title)
+        key = normalise_name(applicant.name)
+        if key not in names:
+            return ""
+        city, uscc = facts[key]
+        declared = applicant.get("city") or applicant.get("county")
+        if uscc == applicant.uscc or (not uscc and same_place(city, declared)):
+            return ""  # its own record, of a later year or the round's own outcome
+        differs = "信用代码" if uscc else "所在市"
+        known = "，".join(p for p in (city, f"信用代码 {uscc}" if uscc else None) if p)
+        return (
+            f"；培育库中有同名企业“{names[key]}”{f'（{known}）' if known else ''}的记录，"
+            f"{differs}与申报的不同，未作对应；如为同一企业请核实"
+        )
+
+    def _suggestion(self, applicant: DomainApplicant, title: str) -> str:
+        """A namesake on record (see _namesake), else near names of that title as a hint
+        (never a match)."""
         names, facts = self._names(title)
         key = normalise_name(applicant.name)
         if key in names:
-            city, uscc = facts[key]
-            declared = applicant.get("city") or applicant.get("county")
-            if uscc == applicant.uscc or (not uscc and same_place(city, declared)):
-                return ""  # its own record, of a later year or the round's own outcome
-            differs = "信用代码" if uscc else "所在市"
-            known = "，".join(p for p in (city, f"信用代码 {uscc}" if uscc else None) if p)
-            return (
-                f"；培育库中有同名企业“{names[key]}”{f'（{known}）' if known else ''}的记录，"
-                f"{differs}与申报的不同，未作对应；如为同一企业请核实"
-            )
+            return self._namesake(applicant, title)
         if not self.suggest or self.suggested >= SUGGESTION_LIMIT:
             return ""
         self.suggested += 1
@@ -372,7 +427,7 @@ def accept_registry_value(
     year = round_row.round_date.year
     title = FIELD_TITLE[field]
     entries = entries_by_applicant(session, [domain]).get(domain.uscc, [])
-    entries = RoundChecker(session, round_row, set()).as_of_round(domain, entries)
+    entries = RoundChecker(session, round_row, frozenset()).as_of_round(domain, entries)
     mine = [e for e in entries if e.title == title]
     valid = [e for e in mine if is_valid(e.status, e.valid_until, year)]
     value = bool(valid)

@@ -35,8 +35,10 @@ from zjtx.store.registry_checks import (
     FIELD_TITLE,
     REGISTRY_CHECKS,
     SUGGESTION_END,
+    PublishedSpan,
     RoundChecker,
     entries_by_applicant,
+    published_spans,
 )
 
 PREFIX = "registry-"
@@ -138,28 +140,23 @@ class Touched:
         return uscc in self.usccs or normalise_name(name) in self.name_keys
 
 
-def titles_on_record(session: Session) -> set[str]:
-    """The titles the register holds any entry of."""
-    return set(session.scalars(select(RegistryEntry.title).distinct()))
-
-
 def recheck_after_change(
     session: Session,
     actor: Evaluator,
     now: datetime,
     rows: Iterable[Mapping[str, Any]],
-    titles_before: set[str] | None = None,
+    spans_before: frozenset[PublishedSpan] | None = None,
 ) -> tuple[RoundRecheck, ...]:
     """Recheck the open rounds after the register gained ``rows`` (new entry states, as
-    inserted): the applicants of those enterprises, or every applicant when a title is on
-    record for the first time (a renewal or a declared title is then checked at all).
-    ``titles_before``: the titles on record before a list was entered (None: the change
-    gave new states to entries already on record, which brings no new title)."""
+    inserted): the applicants of those enterprises, or every applicant when a published list
+    covers a title and year none covered before (absence from it is then checked at all).
+    ``spans_before``: the published lists before a list was entered (None: the change gave
+    new states to entries already on record, which brings no new list)."""
     rows = list(rows)
     if not rows:
         return ()
     touched = None
-    if titles_before is None or titles_on_record(session) <= titles_before:
+    if spans_before is None or published_spans(session) <= spans_before:
         touched = Touched(
             frozenset(str(r["uscc"]) for r in rows if r.get("uscc")),
             frozenset(str(r["name_key"]) for r in rows),
@@ -188,11 +185,11 @@ def recheck_open_rounds(
         rounds = session.scalars(
             select(Round).where(Round.archived_at.is_(None)).order_by(Round.id)
         ).all()
-    titles = titles_on_record(session)
+    spans = published_spans(session)
     done = []
     for round_row in rounds:
         # No near-name hints: a scan each, and a hint is no reason to rewrite a warning.
-        checker = RoundChecker(session, round_row, titles, suggest=False)
+        checker = RoundChecker(session, round_row, spans, suggest=False)
         checked = _recheck(session, round_row, checker, actor, now, touched)
         if checked is not None:
             done.append(checked)

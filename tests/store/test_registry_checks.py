@@ -1,0 +1,139 @@
+"""What the register may call "not on record": only titles and years a published list covers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.registry_fixtures import list_names, write_list
+from tests.store.helpers import make_applicant, make_file, make_uscc
+from zjtx.intake.published_list import read_published_list
+from zjtx.store import StoreService
+
+OWN = "2026小巨人"
+OTHER = "2026小巨人第一批"
+GIANT = '专精特新"小巨人"企业'
+
+
+def _import(service: StoreService, path, **options):
+    options.setdefault("title", "little-giant")
+    return service.registry.import_list(read_published_list(path), evaluator="张三", **options)
+
+
+def _issues(service: StoreService, round_name: str, number: int) -> dict[str, str]:
+    detail = service.applicant_detail(round_name, make_uscc(number))
+    return {i.code: i.message for i in detail.issues if i.code.startswith("registry-")}
+
+
+def _decide(service: StoreService, round_name: str, number: int) -> None:
+    service.apply_review(
+        round_name, make_uscc(number), evaluator="张三", confirm=[("T-JUDGE", "met")],
+        reason="材料齐全", decision="recommend", opinion="同意推荐",
+    )  # fmt: skip
+
+
+def _two_rounds(service: StoreService, tmp_path) -> None:
+    """Our own round with one company to recommend; another open round of the same title
+    and year whose renewals and declared titles the register has never seen."""
+    service.create_round(OWN, tier="little-giant", round_date=date(2026, 6, 1))
+    service.import_file(OWN, make_file(tmp_path / "own.xlsx", [make_applicant(1)]))
+    _decide(service, OWN, 1)
+    service.create_round(OTHER, tier="little-giant", round_date=date(2026, 6, 1))
+    others = [
+        make_applicant(2, application_type="renewal", holds_little_giant=True),
+        make_applicant(3, application_type="renewal"),
+        make_applicant(4, holds_little_giant=True),
+        make_applicant(5),
+    ]
+    service.import_file(OTHER, make_file(tmp_path / "other.xlsx", others))
+    _decide(service, OTHER, 5)
+
+
+def test_recognising_our_own_round_floods_no_round_with_absences(service, tmp_path):
+    """A register holding only what our own round recommended cannot vouch that a title is
+    absent: marking the round 认定 gives no other applicant a warning, and no 推荐 a second
+    look; an applicant imported afterwards gets none either."""
+    _two_rounds(service, tmp_path)
+    done = service.registry.recognise_round(OWN, evaluator="张三")
+    assert done.added == 1
+    assert done.rechecked == ()
+    assert [_issues(service, OTHER, n) for n in (2, 3, 4, 5)] == [{}, {}, {}, {}]
+    assert service.review_state(OTHER, make_uscc(5)).decision_outdated_reason == ""
+    late = [make_applicant(6, application_type="renewal", holds_little_giant=True)]
+    service.import_file(OTHER, make_file(tmp_path / "late.xlsx", late))
+    assert _issues(service, OTHER, 6) == {}
+    # A full recheck agrees with the checks made on import.
+    assert service.registry.recheck_rounds(evaluator="张三") == ()
+
+
+def test_a_published_list_covering_the_year_makes_absence_a_warning(service, tmp_path):
+    """With the 2023 national list imported (valid to 2026), a renewal or declared title
+    missing from it is warned about, naming the list checked; one on it is not."""
+    _two_rounds(service, tmp_path)
+    service.registry.recognise_round(OWN, evaluator="张三")
+    names = list_names(3)
+    listed = write_list(tmp_path / "2023.xlsx", names, title="2023年专精特新“小巨人”企业名单")
+    service.import_file(OTHER, make_file(tmp_path / "on.xlsx", [
+        make_applicant(7, name=names[0], application_type="renewal", holds_little_giant=True),
+    ]))  # fmt: skip
+    done = _import(service, listed, year=2023)
+    assert [(r.round_name, r.applicants, r.added, r.recommended) for r in done.rechecked] == [
+        (OTHER, 3, 4, ())
+    ]
+    renewal = _issues(service, OTHER, 2)
+    assert sorted(renewal) == ["registry-declared-not-on-record", "registry-renewal-without-record"]
+    assert renewal["registry-renewal-without-record"] == (
+        f"企业 “测试企业2有限公司” 为复核申报，但培育库已导入的{GIANT}名单（2023 年）中没有其"
+        "认定记录；请核实是否应为新申报"
+    )
+    declared = renewal["registry-declared-not-on-record"]
+    assert f"但培育库已导入的{GIANT}名单（2023 年）中没有该企业" in declared
+    assert list(_issues(service, OTHER, 3)) == ["registry-renewal-without-record"]
+    assert list(_issues(service, OTHER, 4)) == ["registry-declared-not-on-record"]
+    assert _issues(service, OTHER, 7) == {}
+    # The round's own recommended company is on record (its own 认定), asked about nothing.
+    assert _issues(service, OWN, 1) == {}
+
+
+def test_only_a_list_whose_recognitions_stand_in_the_rounds_year_covers_it(service, tmp_path):
+    """A list whose validity ended before the round (2022, to 2025), one of the round's own
+    year, a 撤销 list and a list of another title vouch for no absence in a 2026 round."""
+    _two_rounds(service, tmp_path)
+    names = list_names(2)
+    _import(service, write_list(tmp_path / "2022.xlsx", names[:1]), year=2022)
+    _import(service, write_list(tmp_path / "2026.xlsx", names[1:]), year=2026)
+    revoked = tmp_path / "撤销.xlsx"
+    write_list(revoked, names[:1], title="撤销专精特新“小巨人”企业称号名单")
+    _import(service, revoked, year=2024, status="revoked")
+    _import(service, write_list(tmp_path / "s.xlsx", list_names(2, start=40)), title="srdi-sme",
+            year=2025)  # fmt: skip
+    assert [_issues(service, OTHER, n) for n in (2, 3, 4)] == [{}, {}, {}]
+    # A 复核通过 list of 2023 covers 2026 as a 认定 list does.
+    done = _import(service, write_list(tmp_path / "r.xlsx", list_names(1, start=80)), year=2023,
+                   status="renewed")  # fmt: skip
+    assert [(r.round_name, r.added) for r in done.rechecked] == [(OTHER, 4)]
+
+
+def test_records_the_register_holds_are_compared_without_a_list(service, tmp_path):
+    """Without any published list, what the register does hold still speaks: a company our
+    2025 round recognised applying anew in 2026 already holds the title, the same company
+    renewing after its title was revoked is told so, and a namesake of another code is named."""
+    service.create_round("2025小巨人", tier="little-giant", round_date=date(2025, 6, 1))
+    first = [make_applicant(1, name="济南华通机械有限公司", city="济南市")]
+    service.import_file("2025小巨人", make_file(tmp_path / "a.xlsx", first))
+    _decide(service, "2025小巨人", 1)
+    service.registry.recognise_round("2025小巨人", evaluator="张三")
+    service.create_round(OTHER, tier="little-giant", round_date=date(2026, 6, 1))
+    applicants = [
+        make_applicant(1, name="济南华通机械有限公司", city="济南市"),
+        make_applicant(2, name="济南华通机械有限公司", city="济南市", holds_little_giant=True),
+    ]
+    service.import_file(OTHER, make_file(tmp_path / "b.xlsx", applicants))
+    assert "已有2025 年国家级" in _issues(service, OTHER, 1)["registry-already-holds"]
+    namesake = _issues(service, OTHER, 2)["registry-declared-not-on-record"]
+    assert "培育库中没有该企业的该称号记录；培育库中有同名企业“济南华通机械有限公司”" in namesake
+    assert f"信用代码 {make_uscc(1)}）的记录，信用代码与申报的不同" in namesake
+    service.registry.revoke(make_uscc(1), title="little-giant", reason="核查不实", evaluator="张三")
+    renewing = [make_applicant(1, name="济南华通机械有限公司", application_type="renewal")]
+    service.import_file(OTHER, make_file(tmp_path / "c.xlsx", renewing))
+    message = _issues(service, OTHER, 1)["registry-renewal-without-record"]
+    assert "培育库中只有：2025 年国家级" in message and "已撤销" in message
