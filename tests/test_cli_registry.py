@@ -293,7 +293,43 @@ def test_recheck_on_request_says_what_changed_or_that_nothing_did(capsys, tmp_pa
     assert (code, err) == (0, "")
     assert out.strip() == "已按现行培育库重新核对全部未归档的批次：培育库提示均无变化"
     code, out, _ = run(capsys, "registry", "recheck", "--json")
-    assert json.loads(out) == {"rechecked": []}
+    assert json.loads(out) == {"rechecked": [], "absence_unchecked": []}
+
+
+def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path):
+    """`registry recognise` of our own round warns no renewal or declared title absent from a
+    register holding only that round, and says so for each open round of the title; after a
+    published list covering 2026, `registry recheck` gives the warnings and no such line."""
+    run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
+    path = tmp_path / "applicants.json"
+    records = [
+        {**COMPLETE, "name": "甲(南京)科技有限公司", "uscc": make_uscc(1)},
+        {**COMPLETE, "name": "乙科技有限公司", "uscc": make_uscc(2), "application_type": "renewal"},
+    ]
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    run(capsys, "round", "import", "专精特新2026", str(path))
+    run(
+        capsys, "review", "专精特新2026", make_uscc(1), "--confirm", "SR26-5=met",
+        "--decision", "recommend", "--opinion", "同意推荐", "--reason", "材料齐全",
+    )  # fmt: skip
+    code, out, err = run(capsys, "registry", "recognise", "专精特新2026")
+    assert (code, err) == (0, "")
+    note = (
+        "提示：批次 “专精特新2026”：培育库中专精特新中小企业只有 1 条记录，未导入覆盖 2026 年的"
+        "该称号名单，企业不在库中不能说明其未获认定，故未作“没有记录”的提示（导入名单："
+        "zjtx registry import 文件 --title srdi-sme --year 认定年度）"
+    )
+    assert out.splitlines()[1:] == [note]
+    code, out, _ = run(capsys, "review", "专精特新2026", make_uscc(2))
+    assert "registry-" not in out
+    code, out, err = _list_of(capsys, tmp_path, list_names(3))
+    assert (code, err) == (0, "") and "（新增 1 条）" in out and "提示：批次" not in out
+    code, out, _ = run(capsys, "review", "专精特新2026", make_uscc(2))
+    [warning] = [line for line in out.splitlines() if "registry-" in line]
+    assert "待确认导入提示：registry-renewal-without-record@application_type" in warning
+    assert "培育库已导入的专精特新中小企业名单（2025 年）中没有其认定记录" in warning
+    code, out, _ = run(capsys, "registry", "recheck", "--json")
+    assert json.loads(out)["absence_unchecked"] == []
 
 
 def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):

@@ -411,13 +411,23 @@ def cmd_recognise(args: argparse.Namespace) -> int:
         except RegistryImportError as exc:
             print(f"zjtx: 错误：{exc}", file=sys.stderr)
             return 1
+        unchecked = service.registry.absence_unchecked()
     text = (
-        f"批次 “{args.round}” 已标记为已认定：推荐 {done.rows} 家，新增 {done.added} 项，"
-        f"状态更新 {done.superseded} 项，补充信用代码 {done.uscc_attached} 项，"
-        f"未变 {done.unchanged} 项"
-    ) + _rechecked(done.rechecked)
-    _emit(args, {"round": args.round, **_counts(done)}, text)
+        (
+            f"批次 “{args.round}” 已标记为已认定：推荐 {done.rows} 家，新增 {done.added} 项，"
+            f"状态更新 {done.superseded} 项，补充信用代码 {done.uscc_attached} 项，"
+            f"未变 {done.unchanged} 项"
+        )
+        + _rechecked(done.rechecked)
+        + _unchecked(unchecked)
+    )
+    _emit(args, {"round": args.round, **_counts(done), "absence_unchecked": unchecked}, text)
     return 0
+
+
+def _unchecked(lines: list[str]) -> str:
+    """Where absence from the register was not held against anyone (no list covers it)."""
+    return "".join(f"\n提示：{line}" for line in lines)
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
@@ -425,8 +435,9 @@ def cmd_recheck(args: argparse.Namespace) -> int:
 
     with _service() as service:
         done = service.registry.recheck_rounds(evaluator=args.evaluator)
-    text = _rechecked(done).lstrip("\n") if done else NOTHING_CHANGED
-    _emit(args, {"rechecked": [r.to_dict() for r in done]}, text)
+        unchecked = service.registry.absence_unchecked()
+    text = (_rechecked(done).lstrip("\n") if done else NOTHING_CHANGED) + _unchecked(unchecked)
+    _emit(args, {"rechecked": [r.to_dict() for r in done], "absence_unchecked": unchecked}, text)
     return 0
 
 

@@ -326,6 +326,14 @@ class Registry:
                 raise RegistryImportError(plan.problems)
             return _written(session, plan)
 
+    def absence_unchecked(self) -> list[str]:
+        """The open rounds where the register, holding no published list for their title and
+        year, said nothing of applicants missing from it (one line each)."""
+        from zjtx.store.registry_checks import absence_unchecked
+
+        with self.store.session() as session:
+            return absence_unchecked(session)
+
     def recheck_rounds(self, *, evaluator: str | None = None) -> tuple[RoundRecheck, ...]:
         """Check every round not archived again against the register as it stands (after
         an update of zjtx changed the checks, say); the rounds whose warnings changed."""

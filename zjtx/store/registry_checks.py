@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -107,6 +107,36 @@ def covering_years(spans: frozenset[PublishedSpan], title: str, year: int) -> tu
     """The years of the title's published lists whose recognitions were given before ``year``
     and still stand (or fall due) in it: the lists a title held in that year would be on."""
     return tuple(sorted({y for t, y, until in spans if t == title and y < year <= until}))
+
+
+def absence_unchecked(session: Session) -> list[str]:
+    """One line for each open round of a title the register holds records of but no published
+    list covering the round's year: there, an applicant missing from the register was not
+    warned about (the register cannot vouch that the title is absent)."""
+    spans = published_spans(session)
+    counts = dict(
+        session.execute(
+            current_query(RegistryEntry.title, func.count()).group_by(RegistryEntry.title)
+        ).all()
+    )
+    rounds = session.scalars(
+        select(Round)
+        .where(Round.archived_at.is_(None), Round.tier.in_(list(counts)))
+        .where(select(Applicant.id).where(Applicant.round_id == Round.id).exists())
+        .order_by(Round.id)
+    )
+    lines = []
+    for round_row in rounds:
+        title, year = round_row.tier, round_row.round_date.year
+        if covering_years(spans, title, year):
+            continue
+        lines.append(
+            f"批次 “{round_row.name}”：培育库中{RegistryTitle.label_of(title)}只有 "
+            f"{counts[title]} 条记录，未导入覆盖 {year} 年的该称号名单，企业不在库中不能说明"
+            "其未获认定，故未作“没有记录”的提示（导入名单：zjtx registry import 文件 "
+            f"--title {title} --year 认定年度）"
+        )
+    return lines
 
 
 def entries_by_applicant(
