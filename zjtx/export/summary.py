@@ -305,7 +305,8 @@ def publicity_refusal(lines: Sequence[str]) -> str | None:
     if not lines:
         return None
     return (
-        f"公示名单未生成：{len(lines)} 家企业的“推荐”决定需复核。请复核后重新保存决定"
+        f"公示名单未生成：{len(lines)} 家企业的“{Decision.RECOMMEND.label}”决定需复核。"
+        "请复核后重新保存决定"
         "（或改作其他决定），再生成公示名单：\n" + "\n".join(f"· {line}" for line in lines)
     )
 
