@@ -9,7 +9,7 @@ the state from that same closure and renders the Chinese parts, gaps and missing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -54,9 +54,9 @@ class Outcome:
     def __init__(
         self,
         state: CriterionState,
-        parts: list[PartResult] | None = None,
+        parts: Sequence[PartResult] | None = None,
         missing: tuple[str, ...] = (),
-        gaps: list[str] | None = None,
+        gaps: Sequence[str] | None = None,
     ) -> None:
         self.state = state
         self.parts = parts if parts is not None else []
@@ -179,6 +179,9 @@ class Leaf(Cond):
         def explain(ctx: Context) -> Outcome:
             top = ctx.top
             state = top[1] if top is not None and top[0] is self else decider(ctx)
+            return render(ctx, state)
+
+        def render(ctx: Context, state: CriterionState) -> Outcome:
             if field:
                 # A field is unknown exactly when the applicant has no value for it: no Number
                 # is built only to be tested against None.
@@ -206,7 +209,35 @@ class Leaf(Cond):
                 )
             return Outcome(state, [_part(requirement, state, text, None)])
 
-        return explain
+        spec = self.qdef.spec
+        if not field or self.qdef.numeric_field or spec is None:
+            return explain
+        # A yes/no or enumerated field: what the leaf decides and says depends only on the value
+        # (one of a few: unknown, yes, no, or an option code) and the evaluator's confirmation
+        # (ctx.judged), so each outcome is rendered once per rulebook and shared (outcomes are
+        # read, never changed); the decider need not run again either (ctx.top holds what it
+        # decided under the same confirmation). Keyed by the quantity's texter too: a notice
+        # relabels fields with a table of its own.
+        finite = {None.__class__: None, bool: None}
+        codes = frozenset(spec.option_labels)
+        table: dict[tuple[Any, ...], Outcome] = {}
+
+        def explain_finite(ctx: Context) -> Outcome:
+            value = ctx.values.get(name)
+            cls = value.__class__
+            if cls not in finite and not (cls is str and value in codes):
+                return explain(ctx)
+            key = (ctx.texters[name], cls, value, ctx.judged)
+            outcome = table.get(key)
+            if outcome is None:
+                outcome = explain(ctx)
+                outcome = Outcome(
+                    outcome.state, tuple(outcome.parts), outcome.missing, tuple(outcome.gaps)
+                )
+                table[key] = outcome
+            return outcome
+
+        return explain_finite
 
 
 class Compare(Leaf):
@@ -508,10 +539,13 @@ class Cases(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        state = ctx.decision(self)
-        # The same walk as the decider, keeping what each possible branch says.
+        # The same walk as the decider, keeping what each possible branch says; each outcome
+        # carries its own decider's state, so the decider's state is combined from them as
+        # the decider combines them, without deciding the whole node again.
         branches: list[Outcome] = []
         selectors: list[Outcome] = []
+        states = set()
+        open_selector = False
         for when, then in self.cases:
             # A selector that does not hold says nothing: decided, not rendered (a guard that
             # spares most applicants costs them no text).
@@ -519,15 +553,26 @@ class Cases(Cond):
                 continue
             selector = when.explain(ctx)
             selectors.append(selector)
-            branches.append(then.explain(ctx))
+            branch = then.explain(ctx)
+            branches.append(branch)
+            states.add(branch.state)
             if selector.state == MET:
                 break
+            open_selector = True
         else:
             if self.otherwise is not None:
                 branches.append(self.otherwise.explain(ctx))
             else:
                 part = _part(self.requirement(), UNMET, "不属于任何适用情形", None)
                 branches.append(Outcome(UNMET, [part]))
+            states.add(branches[-1].state)
+        top = ctx.top
+        if top is not None and top[0] is self:
+            state = top[1]
+        elif len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+            state = states.pop()
+        else:
+            state = UNKNOWN
         if state == UNKNOWN:
             missing = tuple(dict.fromkeys(m for o in selectors + branches for m in o.missing))
         else:

@@ -247,7 +247,7 @@ class _Run:
     def _explain(self, cid: str) -> CriterionResult:
         decision = self.decisions.get(cid) or self.decide(cid)
         (cid, title, group, group_title, kind, requirement, clause, source, grade, unverified,
-         judgement, max_points, notes, score, cond) = self.rulebook.result_heads[cid]  # fmt: skip
+         judgement, max_points, notes, score, cond, _reasons) = self.rulebook.result_heads[cid]  # fmt: skip
         state = decision.state
         confirmation = decision.confirmation
         if judgement and self.rulebook.by_id[cid].guarded:
@@ -542,16 +542,19 @@ def _verdict_reasons(verdict: Verdict, run: _Run) -> tuple[str, ...]:
     if verdict == Verdict.QUALIFIED:
         return ()
     reasons = []
+    heads, decisions = run.rulebook.result_heads, run.decisions
+    failing = verdict == Verdict.NOT_QUALIFIED
     for c in run.rulebook.criteria:
         if c.kind in NOT_FAILING_KINDS:
             continue
-        state = run.decisions[c.id].state
-        if verdict == Verdict.NOT_QUALIFIED:
+        state = decisions[c.id].state
+        # The reasons' texts are the rulebook's (result_heads), not built per applicant.
+        if failing:
             if state == UNMET and c.kind == CriterionKind.REQUIREMENT:
                 result = run.explain(c.id)
-                reasons.append(f"{c.id} {c.title}：{result.gap or result.observed}")
+                reasons.append(heads[c.id][15][0] + (result.gap or result.observed))
         elif state == UNKNOWN:
-            reasons.append(f"{c.id} {c.title}：待补充数据")
+            reasons.append(heads[c.id][15][1])
         elif state == MANUAL:
-            reasons.append(f"{c.id} {c.title}：待人工确认")
+            reasons.append(heads[c.id][15][2])
     return tuple(reasons)

@@ -21,6 +21,7 @@ from zjtx.scoring.quantities import (
 )
 
 TWO_PLACES = Decimal("0.01")
+HALF_CENT = Decimal("0.005")  # the least difference that rounds (half up) to 0.01
 GapFn = Callable[[Any, str], "str | None"]  # (context, quantity name) -> gap text
 
 
@@ -53,8 +54,10 @@ def _with_difference(
     if op == "gt" and diff == 0:
         return f"{head}（须严格超过）"
     diff_places = 2
-    while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
-        diff_places += 1
+    # A difference of at least 0.005 shows at two places (the usual case: no rounding to try).
+    if diff < HALF_CENT:
+        while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
+            diff_places += 1
     shown = format_number(diff, diff_places)
     unit_gap = f"{shown} 个百分点" if qdef.unit == "%" else f"{shown} {qdef.unit or ''}".strip()
     amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
@@ -133,9 +136,9 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
             head = f"{prefix}{show(number, places)}{tail}"
             if equal:
                 return head
-            # Exact(number).difference(threshold), with its operations.
-            delta = EXACT.subtract(EXACT.multiply(threshold, ONE), number)
-            return rest(head, abs(EXACT.divide(delta, ONE)), None)
+            # Exact(number).difference(threshold): over a denominator of 1 its product and
+            # quotient change nothing (the same digits and exponent), so one subtraction.
+            return rest(head, abs(EXACT.subtract(threshold, number)), None)
 
         return field_gap
 

@@ -471,14 +471,16 @@ def _build(
 def result_heads_of(
     criteria: list[CriterionDef], groups: dict[str, Group]
 ) -> dict[str, tuple[Any, ...]]:
-    """What every result of each criterion shows whatever the applicant (Rulebook.result_heads);
-    made again whenever criteria change (an overlay, a notice's wording)."""
+    """What every result of each criterion shows whatever the applicant (Rulebook.result_heads),
+    and the verdict reasons it can give (its prefix, 待补充数据, 待人工确认); made again whenever
+    criteria change (an overlay, a notice's wording)."""
     return {
         c.id: (
             c.id, c.title, c.group, groups[c.group].title if c.group in groups else None,
             c.kind, c.requirement, c.clause, c.source, c.grade, bool(c.unverified), c.judgement,
             c.max_points, (*c.notes, f"未核实：{c.unverified}") if c.unverified else tuple(c.notes),
             c.score, c.cond,
+            (f"{c.id} {c.title}：", f"{c.id} {c.title}：待补充数据", f"{c.id} {c.title}：待人工确认"),
         )
         for c in criteria
     }  # fmt: skip
