@@ -306,8 +306,17 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
                     return unknown
                 if zero is not None and raw == 0:
                     return zero
-                number = raw if raw.__class__ is Decimal else to_number(raw)
-                return f"{prefix}{format_number(number)}{suffix}"
+                cls = raw.__class__
+                if cls is int:
+                    return f"{prefix}{raw}{suffix}"  # what format_number(Decimal(raw)) shows
+                if cls is Decimal:
+                    # A whole number in plain notation shows as it is written (format_number's
+                    # first test), without the call.
+                    text = str(raw)
+                    if "." not in text and "E" not in text:
+                        return f"{prefix}{text}{suffix}"
+                    return f"{prefix}{format_number(raw)}{suffix}"
+                return f"{prefix}{format_number(to_number(raw))}{suffix}"
 
             return numeric_text
         spec = qdef.spec

@@ -118,8 +118,21 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     equal = op == "eq"
     unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
 
+    # What _with_difference appends, with the words that depend only on the rule bound here.
+    unit_words = " 个百分点" if unit == "%" else f" {unit}" if unit and unit.strip() else ""
+    verb = "，差 " if op in ("ge", "gt") else "，超出 "
+    strict = op == "gt"
+    plain = unit_words.strip() == unit_words[1:]  # a unit padded with spaces reads as stripped
+
     def rest(head: str, diff: Decimal, qv: QValue | None) -> str:
-        return _with_difference(qdef, op, threshold, head, diff, qv)
+        if (strict and diff == 0) or diff < HALF_CENT or not plain:
+            return _with_difference(qdef, op, threshold, head, diff, qv)
+        # At least 0.005: shown at two places, as _with_difference shows it.
+        text = f"{head}{verb}{format_number(diff)}{unit_words}"
+        amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
+        if amount is not None:
+            text += f"，约 {format_number(amount)} 万元"
+        return text
 
     if qdef.kind == "field" and qdef.numeric_field:
         zero = qdef.zero_line
