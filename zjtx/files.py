@@ -65,6 +65,10 @@ def describe_write_error(target: Path, exc: OSError) -> str:
         return f"“{blocker}” 是文件而不是文件夹，无法在其中写入 “{target.name}”；请换一个文件夹"
     if code == errno.ENOENT and not folder.is_dir():
         return f"文件夹 “{folder}” 不存在，无法写入 “{target.name}”"
+    if code == errno.ENOENT:  # a folder that takes no new files (/proc, a vanished mount)
+        return (
+            f"文件夹 “{folder}” 中不能新建文件，无法写入 “{target.name}”；{kept}。请换一个位置保存"
+        )
     if code == errno.EISDIR or target.is_dir():
         return f"“{target}” 是文件夹，请给出文件名"
     return f"无法写入 “{target}”：{exc.strerror or exc}；{kept}"

@@ -115,10 +115,12 @@ def test_template_is_written_atomically(tmp_path, full_disk):
         (errno.EACCES, "没有权限写入"),
         (errno.EROFS, "只读"),
         (errno.ENAMETOOLONG, "文件名或路径过长"),
+        (errno.ENOENT, "中不能新建文件"),
     ],
 )
 def test_each_failure_is_named_in_chinese(tmp_path, code, expected):
-    """Full disk, permission, read-only disk and too long a path each say so in Chinese."""
+    """Full disk, permission, read-only disk, too long a path and a folder that takes no new
+    file (/proc: it said “No such file or directory”) each say so in Chinese."""
     target = tmp_path / "汇总.xlsx"
     target.write_bytes(b"kept")
 
