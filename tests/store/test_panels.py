@@ -790,7 +790,7 @@ def test_a_second_look_names_what_the_panel_changed_after_the_decision(panels):
     store.opinion(ROUND, A, member="专家2", text="同意专家1", evaluator="专家2")
     reason = (
         "决定作出后专家组有变（专家 专家1 判断 T-JUDGE 主导产品属于重点领域：符合→不符合；"
-        "专家 专家1 的意见有变；专家 专家2 判断 T-JUDGE 主导产品属于重点领域：不符合；"
+        "专家 专家1 发表了意见；专家 专家2 判断 T-JUDGE 主导产品属于重点领域：不符合；"
         "另有 1 项，见评审留痕）"
     )
     assert service.review_state(ROUND, A).decision_outdated_reason == reason

@@ -122,7 +122,8 @@ def panel_changes(
         for owner in owners:
             if owner in decided and at > decided[owner]:
                 if event.action == "panel-opinion":
-                    words = f"专家 {after.get('member')} 的意见有变"
+                    done = "修改了意见" if event.before else "发表了意见"
+                    words = f"专家 {after.get('member')} {done}"
                 else:
                     words = summarize_event(event)
                 said.setdefault(owner, []).append(words)
