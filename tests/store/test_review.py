@@ -113,6 +113,24 @@ def test_unknown_criterion_and_bad_state_are_explained(service):
         service.confirm_criterion(ROUND, make_uscc(99), "T-JUDGE", "met", "理由")
 
 
+def test_an_applicant_not_found_is_pointed_at_what_was_meant(service):
+    """A name typed for the code is answered with its code; a code one character off, or a
+    name written a little otherwise, gets the nearest applicant; nothing near, no guess."""
+    with pytest.raises(NotFoundError) as named:
+        service.decide(ROUND, "测试企业1有限公司", "reject", "不予推荐")
+    assert str(named.value) == (
+        f"批次 “{ROUND}” 中没有统一社会信用代码为 测试企业1有限公司 的企业；"
+        f"“测试企业1有限公司”是企业名称，请写其统一社会信用代码 {A}"
+    )
+    typo = A[:-2] + ("0" if A[-2] != "0" else "1") + A[-1]
+    with pytest.raises(NotFoundError, match=f"您是不是要写 {A}（测试企业1有限公司）？"):
+        service.decide(ROUND, typo, "reject", "不予推荐")
+    with pytest.raises(NotFoundError) as far:
+        service.decide(ROUND, "不存在公司", "reject", "不予推荐")
+    assert str(far.value) == f"批次 “{ROUND}” 中没有统一社会信用代码为 不存在公司 的企业"
+    assert service.review_state(ROUND, A).decision is None
+
+
 def test_recommend_requires_open_items_closed(service):
     """推荐 is refused while judgement items or import warnings are open, then accepted."""
     with pytest.raises(ReviewRuleError) as refused:

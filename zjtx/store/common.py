@@ -97,8 +97,31 @@ def find_applicant(session: Session, round_row: Round, uscc: str) -> Applicant:
         select(Applicant).where(Applicant.round_id == round_row.id, Applicant.uscc == uscc)
     )
     if row is None:
-        raise NotFoundError(f"批次 “{round_row.name}” 中没有统一社会信用代码为 {uscc} 的企业")
+        raise NotFoundError(
+            f"批次 “{round_row.name}” 中没有统一社会信用代码为 {uscc} 的企业"
+            + _which_was_meant(session, round_row, uscc)
+        )
     return row
+
+
+def _which_was_meant(session: Session, round_row: Round, text: str) -> str:
+    """What an evaluator who typed ``text`` for a code may have meant: the code of the
+    enterprise of that name, or the nearest name or code of the round (rapidfuzz)."""
+    from rapidfuzz import fuzz, process
+
+    rows = session.execute(
+        select(Applicant.uscc, Applicant.name).where(Applicant.round_id == round_row.id)
+    ).all()
+    named = [code for code, name in rows if name == text.strip()]
+    if len(named) == 1:
+        return f"；“{text.strip()}”是企业名称，请写其统一社会信用代码 {named[0]}"
+    choices = {code: code for code, _ in rows} | {name: code for code, name in rows}
+    near = process.extractOne(text, list(choices), scorer=fuzz.ratio, score_cutoff=85)
+    if near is None:
+        return ""
+    code = choices[near[0]]
+    name = next(n for c, n in rows if c == code)
+    return f"；您是不是要写 {code}（{name}）？"
 
 
 _REVIEW_LOCK_CLASS = 0x7A6C  # PostgreSQL advisory locks of one applicant's review-side acts
