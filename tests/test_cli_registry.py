@@ -71,6 +71,10 @@ def test_import_twice_list_due_and_revoke(capsys, tmp_path):
     assert json.loads(out)["count"] == 250
     code, out, _ = run(capsys, "registry", "due", "--year", "2026", "--json")
     assert json.loads(out)["count"] == 0
+    code, out, _ = run(capsys, "registry", "due", "--year", "2026")
+    assert out.strip() == "2026 年到期应复核：共 0 家"  # no bare （无） above the count
+    code, out, _ = run(capsys, "registry", "due", "--year", "2027")
+    assert out.startswith("2027 年到期应复核：共 250 家\n") and list_names(250)[0] in out
     name = list_names(250)[3]
     code, out, _ = run(
         capsys, "registry", "revoke", name, "--title", "srdi-sme", "--reason", "复核不合格"

@@ -343,7 +343,8 @@ def cmd_due(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"year": year, "count": len(entries), "entries": [e.to_dict() for e in entries]},
-        _table(entries) + f"\n{year} 年到期应复核：共 {len(entries)} 家",
+        # The count first: with nothing due, a bare （无） above it read as a header of nothing.
+        f"{year} 年到期应复核：共 {len(entries)} 家" + (f"\n{_table(entries)}" if entries else ""),
     )
     return 0
 
