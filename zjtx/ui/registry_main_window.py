@@ -208,11 +208,14 @@ def recognise_round(window: Any, year: int, valid_years: int) -> Any:
     service, name = window.service, window.round_name
     evaluator = window.settings.evaluator or None
 
-    def done(result: Any) -> None:
+    def done(outcome: tuple[Any, list[str]]) -> None:
+        result, unchecked = outcome
         window.message.emit(
             f"批次 “{name}” 已标记为已认定：推荐 {result.rows} 家，新增 {result.added} 项，"
             f"未变 {result.unchanged} 项"
             + "".join(f"；已重新核对：{r.summary()}" for r in result.rechecked)
+            # Where the register cannot vouch for absence, as `zjtx registry recognise` says.
+            + "".join(f"；提示：{line}" for line in unchecked)
         )
         if window.registry_view is not None:
             window.registry_view.reload()
@@ -221,12 +224,15 @@ def recognise_round(window: Any, year: int, valid_years: int) -> Any:
         if window.current_uscc:
             window.load_detail(window.current_uscc)
 
-    return window.runner.start(
-        lambda p, c: service.registry.recognise_round(
+    def work(_progress: Any, _cancel: Any) -> tuple[Any, list[str]]:
+        result = service.registry.recognise_round(
             name, year=year, valid_years=valid_years, evaluator=evaluator
-        ),
-        name="标记批次为已认定", writes=True, on_success=done, on_failure=window.show_error,
-    )  # fmt: skip
+        )
+        return result, service.registry.absence_unchecked()
+
+    return window.runner.start(
+        work, name="标记批次为已认定", writes=True, on_success=done, on_failure=window.show_error
+    )
 
 
 def _menu(window: QMainWindow, title: str) -> QMenu | None:
