@@ -835,6 +835,9 @@ def test_a_member_cannot_enter_a_colleague_s_judgement_or_opinion(panels):
     assert str(caught.value) == refused
     with pytest.raises(PanelRefusedError, match="不能代录 专家1 的意见"):
         store.opinion(ROUND, A, member="专家1", text="反对推荐", evaluator="专家2")
+    with pytest.raises(PanelRefusedError, match="专家2 是专家组成员，不能代录 专家1 的回避"):
+        store.recuse(ROUND, A, member="专家1", reason="据说有亲属关系", evaluator="专家2")
+    assert store.positions(ROUND, A).recusals == {}
     store.recuse(ROUND, A, member="专家2", reason="曾在该企业任职", evaluator="专家2")
     with pytest.raises(PanelRefusedError, match="专家2 是专家组成员，不能代录 专家1 的意见"):
         store.opinion(ROUND, A, member="专家1", text="强烈建议推荐", evaluator="专家2")

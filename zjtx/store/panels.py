@@ -403,6 +403,8 @@ class Panels:
                     session.delete(row)
                 if opinion is not None:
                     session.delete(opinion)
+            else:  # declared before judging: the member's own, or entered for them (代录)
+                check_recorder(session, round_row, applicant, person, recorder, "回避")
             row = PanelRecusal(member_id=person.id, applicant_id=applicant.id, reason=reason)
             session.add(row)
             session.flush()
