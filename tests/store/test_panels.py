@@ -799,6 +799,29 @@ def test_a_second_look_names_what_the_panel_changed_after_the_decision(panels):
     assert store.positions(ROUND, A).decision_outdated_reason == reason
 
 
+def test_a_second_look_names_only_what_moved_the_decision(panels):
+    """After the decision, a change of rule that leaves A's aggregate as it was (no scores),
+    a 副组长's 回避 declared before judging while the 组长 presides, and an ordinary
+    member's 回避 lifted move nothing; a later judgement then needs a second look, and its
+    reason names that judgement alone."""
+    service, store = panels
+    _staff(store, 2)
+    store.add_member(ROUND, "李副组长", role="副组长", evaluator="秘书")
+    store.recuse(ROUND, A, member="专家2", reason="亲属", evaluator="专家2")
+    _decide(service, "王组长", A)
+    store.set_aggregation(ROUND, "trimmed", evaluator="秘书")
+    store.recuse(ROUND, A, member="李副组长", reason="亲属", evaluator="李副组长")
+    store.withdraw_recusal(ROUND, A, member="专家2", reason="录入错误", evaluator="王组长")
+    assert service.review_state(ROUND, A).decision_outdated_reason == ""
+    store.judge(ROUND, A, member="专家1", criterion="T-JUDGE", met=True, evaluator="专家1")
+    reason = "决定作出后专家组有变（专家 专家1 判断 T-JUDGE 主导产品属于重点领域：符合）"
+    assert service.review_state(ROUND, A).decision_outdated_reason == reason
+    assert (
+        next(r for r in service.list_applicants(ROUND) if r.uscc == A).decision_outdated_reason
+        == reason
+    )
+
+
 def test_a_judgement_or_opinion_entered_for_a_member_by_another_says_so(panels):
     """A secretary entering an expert's judgement and opinion from the paper form: the panel
     view names who entered them (代录), as the audit trail does; a member's own entries, or

@@ -338,7 +338,9 @@ def outdated_decisions(
     rows = session.execute(query).all()
     from zjtx.store.panel_review import panel_changes
 
-    moved = {row[0]: row[2] for row in rows if panel_moved(row[2], row[7])}
+    moved = {
+        row.id: row.decided_at for row in rows if panel_moved(row.decided_at, row.panel_changed_at)
+    }
     words = panel_changes(session, round_id, moved)
     reasons = {
         owner: decision_outdated_reason(*rest, panel_words=words.get(owner, ""))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,6 @@ from zjtx.domain.issues import is_acknowledged, issue_key
 from zjtx.store import codec
 from zjtx.store.bulk import EvaluatorNames, StampReader, chunks, gc_paused
 from zjtx.store.common import (
-    PANEL_CHANGED,
     Cancel,
     Progress,
     current_version,
@@ -392,7 +390,7 @@ def table_rows(
             raise
     first_place = _ranks(connection, round_id, records, applicant_id is not None)
     rows = []
-    moved: dict[int, datetime] = {}  # decisions the panel has moved since: what it did is read
+    moved: dict[int, tuple[Any, ...]] = {}  # decisions the panel moved since: their reasons' facts
     for (
         applicant_id, uscc, name, number, _, version_at, province, city, county,
         application_type, rulebook, verdict, score, score_sort, max_score, judgements,
@@ -403,8 +401,10 @@ def table_rows(
         decided_at = stamp.parse(decided_at)
         review_at = stamp.parse(review_at)
         panel_changed_at = stamp.parse(panel_changed_at)
+        why = (decision, decided_at, version_at, verdict_at_decision, verdict,
+               stamp.parse(warned_at), panel_changed_at)  # fmt: skip
         if decision and panel_moved(decided_at, panel_changed_at):
-            moved[applicant_id] = decided_at
+            moved[applicant_id] = why  # its reason names what the panel did: read below
         warnings = open_warnings.get(applicant_id, 0)
         judgements = judgements or 0
         rows.append(
@@ -424,15 +424,7 @@ def table_rows(
                 open_warnings=warnings,
                 decision=decision,
                 decision_label=decision_label(decision),
-                decision_outdated_reason=decision_outdated_reason(
-                    decision,
-                    decided_at,
-                    version_at,
-                    verdict_at_decision,
-                    verdict,
-                    stamp.parse(warned_at),
-                    panel_changed_at,
-                ),
+                decision_outdated_reason=decision_outdated_reason(*why),
                 review_status=review_status(
                     decision, judgements, warnings, applicant_id in reviewed
                 ),
@@ -444,11 +436,10 @@ def table_rows(
             )
         )
     if moved:
-        said = panel_changes(session, round_id, moved)
-        general = f"（{PANEL_CHANGED}）"
+        said = panel_changes(session, round_id, {owner: why[1] for owner, why in moved.items()})
         rows = [
-            replace(row, decision_outdated_reason=row.decision_outdated_reason.replace(
-                general, f"（{said[row.applicant_id]}）"))
+            replace(row, decision_outdated_reason=decision_outdated_reason(
+                *moved[row.applicant_id], panel_words=said[row.applicant_id]))
             if row.applicant_id in said else row
             for row in rows
         ]  # fmt: skip

@@ -6,20 +6,23 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from zjtx.store.bulk import chunks
 from zjtx.store.models import (
     Applicant,
     AuditEvent,
     Evaluator,
+    PanelJudgement,
     PanelMember,
     PanelOpinion,
     Review,
     ReviewItem,
     utc_now,
 )
-from zjtx.store.panel_positions import CHAIR, DEPUTY
+from zjtx.store.panel_history import IN_CHUNK, summarize_event
+from zjtx.store.panel_positions import CHAIR, DEPUTY, TRIM_FROM
 
 
 def panel_touched(session: Session, applicant: Applicant, *, second_look: bool = True) -> int:
@@ -94,54 +97,87 @@ def panel_changes(
     session: Session, round_id: int, decided: Mapping[int, datetime]
 ) -> dict[int, str]:
     """What changed in the panel after each decision, by applicant id (``decided``: applicant
-    id → when decided), in the trail's words: 专家 专家丙 判断 LG26-5 …：符合→不符合. A
-    judgement or opinion entered again unchanged is none; an opinion is named, not quoted."""
+    id → when decided), in the trail's words: 专家 专家丙 判断 LG26-5 …：符合→不符合. Only
+    what moved the decision is named: a judgement or opinion entered again unchanged, a 回避
+    that changed nothing, a rule change that left an applicant's aggregate as it was are not;
+    an opinion is named, not quoted. Reads the events of those applicants after the earliest
+    of those decisions only."""
     if not decided:
         return {}
-    from zjtx.store.panel_history import summarize_event
 
-    said: dict[int, list[str]] = {}
+    owners_wanted = list(decided)
+    whose = AuditEvent.applicant_id.is_(None)  # the panel's rule: every applicant's
+    if len(owners_wanted) <= IN_CHUNK:  # its index: not the round's whole trail
+        whose = whose | AuditEvent.applicant_id.in_(owners_wanted)
     events = session.execute(
         select(AuditEvent.applicant_id, AuditEvent.action, AuditEvent.at,
                AuditEvent.before, AuditEvent.after, AuditEvent.reason)
-        .where(AuditEvent.round_id == round_id, AuditEvent.action.in_(PANEL_CHANGES))
+        .where(AuditEvent.round_id == round_id, AuditEvent.action.in_(PANEL_CHANGES),
+               AuditEvent.at > min(decided.values()), whose)
         .order_by(AuditEvent.id)
-    )  # fmt: skip
+    ).all()  # fmt: skip
+    trimmed: set[int] | None = None  # applicants a change of rule moves, read if one happened
+    said: dict[int, list[str]] = {}
     for event in events:
-        after = event.after or {}
-        if event.action in ("panel-judgement", "panel-opinion") and "review_version" not in after:
-            continue  # entered again, unchanged: it moved nothing
-        if event.action == "panel-recusal" and not _moved_by_recusal(after):
+        if not _moved(event):
             continue
-        if event.action == "panel-aggregation" and (event.before or {}).get(
-            "aggregation"
-        ) == after.get("aggregation"):
-            continue  # the rule it already had
-        at = event.at
-        owners = [event.applicant_id] if event.applicant_id is not None else list(decided)
+        if event.applicant_id is not None:
+            owners = [event.applicant_id]
+        else:
+            if trimmed is None:
+                trimmed = rule_moves(session, owners_wanted)
+            owners = [owner for owner in owners_wanted if owner in trimmed]
         for owner in owners:
-            if owner in decided and at > decided[owner]:
-                if event.action == "panel-opinion":
-                    done = "修改了意见" if event.before else "发表了意见"
-                    words = f"专家 {after.get('member')} {done}"
-                else:
-                    words = summarize_event(event)
-                said.setdefault(owner, []).append(words)
+            if owner in decided and event.at > decided[owner]:
+                said.setdefault(owner, []).append(_said(event))
     return {owner: _listed(lines) for owner, lines in said.items()}
 
 
-def _moved_by_recusal(after: dict[str, Any]) -> bool:
-    """Whether a 回避 put a decision in doubt (as Panels.recuse judges it): it withdrew what
-    the member had said, left their confirmations in force, or was the 组长's or a 副组长's
-    (who presides may change). A member's 回避 declared before judging changes nothing."""
-    return bool(
-        after.get("chair")
-        or after.get("confirmations_kept")
-        or after.get("member_role") in (CHAIR, DEPUTY)
-    )
+def rule_moves(session: Session, applicant_ids: list[int]) -> set[int]:
+    """The applicants a change of the panel's scoring rule moves (as Panels' _rule_changed
+    has it): those with an item the panel gave TRIM_FROM or more scores."""
+    moved: set[int] = set()
+    for part in chunks(applicant_ids, IN_CHUNK):
+        moved.update(
+            session.scalars(
+                select(PanelJudgement.applicant_id)
+                .where(PanelJudgement.applicant_id.in_(part), PanelJudgement.points.is_not(None))
+                .group_by(PanelJudgement.applicant_id, PanelJudgement.criterion)
+                .having(func.count() >= TRIM_FROM)
+            )
+        )
+    return moved
+
+
+def _moved(event: Any) -> bool:
+    """Whether a panel event put a decision in doubt, as the act that wrote it judged."""
+    after, before = event.after or {}, event.before or {}
+    action = event.action
+    if action in ("panel-judgement", "panel-opinion"):
+        return "review_version" in after  # not entered again unchanged
+    if action in ("panel-recusal", "panel-recusal-withdraw") and "second_look" in after:
+        return bool(after["second_look"])
+    if action == "panel-recusal":  # recorded before the flag: what could have moved it
+        # It withdrew what the member had said, left their confirmations in force, or was the
+        # 组长's or a 副组长's (who presides may change). One declared before judging: nothing.
+        return bool(after.get("chair") or after.get("confirmations_kept")
+                    or after.get("member_role") in (CHAIR, DEPUTY))  # fmt: skip
+    if action == "panel-recusal-withdraw":
+        return after.get("member_role") in (CHAIR, DEPUTY)  # who presides may change
+    return before.get("aggregation") != after.get("aggregation")  # not the rule it had
+
+
+def _said(event: Any) -> str:
+    if event.action == "panel-opinion":
+        done = "修改了意见" if event.before else "发表了意见"
+        return f"专家 {(event.after or {}).get('member')} {done}"
+    return summarize_event(event)
 
 
 def _listed(lines: list[str]) -> str:
-    shown = "；".join(dict.fromkeys(lines[:SAID_AT_MOST]))
-    rest = len(lines) - SAID_AT_MOST
-    return shown + (f"；另有 {rest} 项，见评审留痕" if rest > 0 else "")
+    """The first SAID_AT_MOST changes (each once), and how many more the trail holds."""
+    distinct = list(dict.fromkeys(lines))
+    rest = len(distinct) - SAID_AT_MOST
+    return "；".join(distinct[:SAID_AT_MOST]) + (
+        f"；另有 {rest} 项，见评审留痕" if rest > 0 else ""
+    )

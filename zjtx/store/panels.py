@@ -414,6 +414,7 @@ class Panels:
             # What the panel said, or who decides, changed under a decision taken: a second look.
             changed = given or opinion is not None or kept or presider_of(
                 session, round_row, applicant) != was  # fmt: skip
+            after["second_look"] = bool(changed)  # what a 需复核 reason names (panel_changes)
             after["review_version"] = panel_touched(session, applicant, second_look=bool(changed))
             actor = evaluator_row(session, recorder)
             session.add(audit.event(actor, "panel-recusal", "panel_recusal", row.id, round_row,
@@ -450,7 +451,7 @@ class Panels:
                                     uscc=applicant.uscc, before=before,
                                     after={"member": person.name, "member_role": person.role,
                                            "chair": presider.name, "chair_role": presider.role,
-                                           "review_version": version},
+                                           "review_version": version, "second_look": again},
                                     reason=reason))  # fmt: skip
 
     def _presiding_acting(
