@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -113,15 +114,19 @@ def _which_was_meant(session: Session, round_row: Round, text: str) -> str:
         select(Applicant.uscc, Applicant.name).where(Applicant.round_id == round_row.id)
     ).all()
     named = [code for code, name in rows if name == text.strip()]
-    if len(named) == 1:
-        return f"；“{text.strip()}”是企业名称，请写其统一社会信用代码 {named[0]}"
-    choices = {code: code for code, _ in rows} | {name: code for code, name in rows}
+    if named:
+        return f"；“{text.strip()}”是企业名称，请写其统一社会信用代码 {'或 '.join(named)}"
+    names = dict(rows)
+    # A name two applicants share suggests neither (which one was meant is not known).
+    shared = {name for name, n in Counter(names.values()).items() if n > 1}
+    choices = {code: code for code in names} | {
+        name: code for code, name in names.items() if name not in shared
+    }
     near = process.extractOne(text, list(choices), scorer=fuzz.ratio, score_cutoff=85)
     if near is None:
         return ""
     code = choices[near[0]]
-    name = next(n for c, n in rows if c == code)
-    return f"；您是不是要写 {code}（{name}）？"
+    return f"；您是不是要写 {code}（{names[code]}）？"
 
 
 _REVIEW_LOCK_CLASS = 0x7A6C  # PostgreSQL advisory locks of one applicant's review-side acts
