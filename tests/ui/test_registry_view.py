@@ -217,6 +217,7 @@ def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tm
     assert "推荐 1 家，新增 1 项" in message.args[0]
     # One's own round is not a published list: absence from the register proves nothing.
     assert f"；提示：批次 “{ROUND}”：培育库中" in message.args[0]
+    assert "文件 → 培育库… → 导入名单…" in message.args[0] and "zjtx " not in message.args[0]
     entries = service.registry.list_entries(title="srdi-sme")
     assert [(e.uscc, e.source_file, e.year, e.status) for e in entries] == [
         (uscc, f"评审批次 {ROUND}", 2026, "recognised")

@@ -326,13 +326,14 @@ class Registry:
                 raise RegistryImportError(plan.problems)
             return _written(session, plan)
 
-    def absence_unchecked(self) -> list[str]:
+    def absence_unchecked(self, *, window: bool = False) -> list[str]:
         """The open rounds where the register, holding no published list for their title and
-        year, said nothing of applicants missing from it (one line each)."""
+        year, said nothing of applicants missing from it (one line each; ``window``: where to
+        import a list is said in the window's words)."""
         from zjtx.store.registry_checks import absence_unchecked
 
         with self.store.session() as session:
-            return absence_unchecked(session)
+            return absence_unchecked(session, window=window)
 
     def recheck_rounds(self, *, evaluator: str | None = None) -> tuple[RoundRecheck, ...]:
         """Check every round not archived again against the register as it stands (after

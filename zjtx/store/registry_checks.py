@@ -109,7 +109,7 @@ def covering_years(spans: frozenset[PublishedSpan], title: str, year: int) -> tu
     return tuple(sorted({y for t, y, until in spans if t == title and y < year <= until}))
 
 
-def absence_unchecked(session: Session) -> list[str]:
+def absence_unchecked(session: Session, *, window: bool = False) -> list[str]:
     """One line for each open round of a title the register holds records of but no published
     list covering the round's year: there, an applicant missing from the register was not
     warned about (the register cannot vouch that the title is absent)."""
@@ -133,8 +133,12 @@ def absence_unchecked(session: Session) -> list[str]:
         lines.append(
             f"批次 “{round_row.name}”：培育库中{RegistryTitle.label_of(title)}只有 "
             f"{counts[title]} 条记录，未导入覆盖 {year} 年的该称号名单，企业不在库中不能说明"
-            "其未获认定，故未作“没有记录”的提示（导入名单：zjtx registry import 文件 "
-            f"--title {title} --year 认定年度）"
+            "其未获认定，故未作“没有记录”的提示"
+            + (
+                "（可在 文件 → 培育库… → 导入名单… 导入该称号的认定名单）"
+                if window
+                else f"（导入名单：zjtx registry import 文件 --title {title} --year 认定年度）"
+            )
         )
     return lines
 

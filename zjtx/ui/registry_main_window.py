@@ -228,7 +228,7 @@ def recognise_round(window: Any, year: int, valid_years: int) -> Any:
         result = service.registry.recognise_round(
             name, year=year, valid_years=valid_years, evaluator=evaluator
         )
-        return result, service.registry.absence_unchecked()
+        return result, service.registry.absence_unchecked(window=True)
 
     return window.runner.start(
         work, name="标记批次为已认定", writes=True, on_success=done, on_failure=window.show_error
