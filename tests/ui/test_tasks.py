@@ -357,3 +357,28 @@ def test_a_task_that_ends_after_its_window_is_gone_calls_nothing_back(qtbot):
     assert not shiboken6.isValid(runner)
     qtbot.wait(200)
     assert called == []
+
+
+def test_a_task_that_fails_after_its_window_is_gone_is_logged(qtbot, caplog):
+    """A read that fails once its window was deleted has nowhere to show the failure: it is
+    logged with the task's name and why, not lost."""
+    import logging
+
+    import shiboken6
+
+    window = QWidget()
+    runner = TaskRunner(window)
+    started, release = threading.Event(), threading.Event()
+
+    def work(progress, cancel):
+        started.set()
+        release.wait(5)
+        raise StoreError("数据库连接已断开")
+
+    runner.start(work, name="读取企业列表")
+    assert started.wait(5)
+    release.set()
+    shiboken6.delete(window)
+    with caplog.at_level(logging.WARNING, logger="zjtx.ui"):
+        qtbot.wait(200)
+    assert "任务“读取企业列表”在窗口关闭后失败：数据库连接已断开" in caplog.text

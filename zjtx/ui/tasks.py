@@ -126,29 +126,34 @@ class TaskRunner(QObject):
         task = Task(work, name, writes=writes)
         signals = task.signals
         # A failure nobody handles is still shown: a silent failure looks like success.
-        for signal, callback in (
-            (signals.succeeded, on_success),
-            (signals.failed, on_failure or self._show_failure),
-            (signals.progress, on_progress),
-            (signals.cancelled, on_cancel),
-            (signals.finished, on_finish),
+        for signal, callback, failed in (
+            (signals.succeeded, on_success, None),
+            (signals.failed, on_failure or self._show_failure, name),
+            (signals.progress, on_progress, None),
+            (signals.cancelled, on_cancel, None),
+            (signals.finished, on_finish, None),
         ):
             if callback is not None:
-                signal.connect(self._while_alive(callback))
+                signal.connect(self._while_alive(callback, failed))
         task.signals.finished.connect(lambda: self._running.discard(task))
         self._running.add(task)
         task.running = True
         (self.writer if writes else self.pool).start(task)
         return task
 
-    def _while_alive(self, callback: Callable[..., None]) -> Callable[..., None]:
+    def _while_alive(
+        self, callback: Callable[..., None], failed: str | None = None
+    ) -> Callable[..., None]:
         """``callback``, called only while this runner exists: a task that ends after its
         window was closed (the pool waits for it as the window goes) must not touch the
-        window's deleted widgets."""
+        window's deleted widgets. A failure that then has nowhere to be shown (``failed``:
+        the task's name) is logged, not lost."""
 
         def call(*args: Any) -> None:
             if shiboken6.isValid(self):
                 callback(*args)
+            elif failed is not None:
+                log.warning("任务“%s”在窗口关闭后失败：%s", failed, args[0] if args else "")
 
         return call
 
