@@ -272,11 +272,6 @@ def review_status(
 PANEL_CHANGED = "成员的判断、意见或回避有变，或评分汇总规则改变"
 
 
-def panel_moved(decided_at: datetime | None, panel_changed_at: datetime | None) -> bool:
-    """Whether the panel changed after a decision (its words are then worth reading)."""
-    return decided_at is not None and panel_changed_at is not None and panel_changed_at > decided_at
-
-
 def decision_outdated_reason(
     decision: str | None,
     decided_at: datetime | None,
@@ -343,10 +338,9 @@ def outdated_decisions(
     rows = session.execute(query).all()
     from zjtx.store.panel_review import panel_changes
 
-    moved = {
-        row.id: row.decided_at for row in rows if panel_moved(row.decided_at, row.panel_changed_at)
-    }
-    words = panel_changes(session, round_id, moved)
+    words = panel_changes(
+        session, round_id, {row.id: (row.decided_at, row.panel_changed_at) for row in rows}
+    )
     reasons = {
         owner: decision_outdated_reason(*rest, panel_words=words.get(owner, ""))
         for owner, *rest in rows

@@ -22,7 +22,6 @@ from zjtx.store.common import (
     decision_outdated_reason,
     find_applicant,
     find_round,
-    panel_moved,
     raise_damaged_version,
     review_status,
     verdict_label,
@@ -50,7 +49,7 @@ from zjtx.store.models import (
     Round,
 )
 from zjtx.store.panel_review import panel_changes
-from zjtx.store.reviews import build_review_state, panel_words_of, review_state_of
+from zjtx.store.reviews import build_review_state, review_state_of
 from zjtx.store.texts import expand
 
 
@@ -101,12 +100,14 @@ class Listing:
                 .where(ApplicantVersion.applicant_id == applicant.id)
                 .order_by(ApplicantVersion.number)
             ).all()
+            [row] = table_rows(session, round_row.id, applicant.id)
             try:
-                review = review_state_of(session, self.evaluations, round_row, applicant)
+                review = review_state_of(
+                    session, self.evaluations, round_row, applicant, row.decision_outdated_reason
+                )
             except ValueError as exc:  # its evaluation result's JSON text damaged
                 raise_damaged_result(session, Applicant.id == applicant.id, exc)
                 raise
-            [row] = table_rows(session, round_row.id, applicant.id)
             return ApplicantDetail(
                 row=row,
                 applicant=version_applicant(applicant, version),
@@ -232,7 +233,6 @@ class Listing:
             raise_damaged_result(session, Applicant.id.in_(ids), exc)
             raise
         details = []
-        panel_words = panel_words_of(session, round_row.id, reviews)
         for row in rows:
             applicant, version = current[row.applicant_id]
             evaluation = evaluations.get(applicant.current_evaluation_id or 0)
@@ -258,7 +258,7 @@ class Listing:
                         evaluation.verdict if evaluation else None,
                         result,
                         names[review.decided_by_id] if review and review.decided_by_id else None,
-                        panel_words.get(applicant.id, ""),
+                        row.decision_outdated_reason,  # the table row's: read once
                     ),
                 )
             )
@@ -390,7 +390,7 @@ def table_rows(
             raise
     first_place = _ranks(connection, round_id, records, applicant_id is not None)
     rows = []
-    moved: dict[int, tuple[Any, ...]] = {}  # decisions the panel moved since: their reasons' facts
+    decided: dict[int, tuple[Any, ...]] = {}  # each decision's reason's facts: panel words below
     for (
         applicant_id, uscc, name, number, _, version_at, province, city, county,
         application_type, rulebook, verdict, score, score_sort, max_score, judgements,
@@ -403,8 +403,8 @@ def table_rows(
         panel_changed_at = stamp.parse(panel_changed_at)
         why = (decision, decided_at, version_at, verdict_at_decision, verdict,
                stamp.parse(warned_at), panel_changed_at)  # fmt: skip
-        if decision and panel_moved(decided_at, panel_changed_at):
-            moved[applicant_id] = why  # its reason names what the panel did: read below
+        if decision:
+            decided[applicant_id] = why
         warnings = open_warnings.get(applicant_id, 0)
         judgements = judgements or 0
         rows.append(
@@ -435,11 +435,11 @@ def table_rows(
                 county=county,
             )
         )
-    if moved:
-        said = panel_changes(session, round_id, {owner: why[1] for owner, why in moved.items()})
+    said = panel_changes(session, round_id, {o: (w[1], w[6]) for o, w in decided.items()})
+    if said:
         rows = [
             replace(row, decision_outdated_reason=decision_outdated_reason(
-                *moved[row.applicant_id], panel_words=said[row.applicant_id]))
+                *decided[row.applicant_id], panel_words=said[row.applicant_id]))
             if row.applicant_id in said else row
             for row in rows
         ]  # fmt: skip

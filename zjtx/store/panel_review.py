@@ -94,14 +94,19 @@ SAID_AT_MOST = 3  # changes named in a 需复核 reason; the rest are counted (t
 
 
 def panel_changes(
-    session: Session, round_id: int, decided: Mapping[int, datetime]
+    session: Session, round_id: int, decisions: Mapping[int, tuple[Any, Any]]
 ) -> dict[int, str]:
-    """What changed in the panel after each decision, by applicant id (``decided``: applicant
-    id → when decided), in the trail's words: 专家 专家丙 判断 LG26-5 …：符合→不符合. Only
+    """What changed in the panel after each decision the panel has moved since, by applicant
+    id (``decisions``: applicant id → (decided at, panel changed at)), in the trail's words: 专家 专家丙 判断 LG26-5 …：符合→不符合. Only
     what moved the decision is named: a judgement or opinion entered again unchanged, a 回避
     that changed nothing, a rule change that left an applicant's aggregate as it was are not;
     an opinion is named, not quoted. Reads the events of those applicants after the earliest
     of those decisions only."""
+    decided: dict[int, datetime] = {
+        owner: decided_at
+        for owner, (decided_at, changed_at) in decisions.items()
+        if decided_at is not None and changed_at is not None and changed_at > decided_at
+    }
     if not decided:
         return {}
 

@@ -3,7 +3,7 @@ between evaluators and the checks before 推荐."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,6 @@ from zjtx.store.common import (
     hold_applicant,
     item_confirmation,
     local_time,
-    panel_moved,
     review_status,
     round_info,
     state_label,
@@ -654,9 +653,15 @@ def _check_recommendable(
 
 
 def review_state_of(
-    session: Session, evaluations: Evaluations, round_row: Round, applicant: Applicant
+    session: Session,
+    evaluations: Evaluations,
+    round_row: Round,
+    applicant: Applicant,
+    outdated_reason: str | None = None,
 ) -> ReviewState:
-    """The review of one applicant as it stands, with its current evaluation."""
+    """The review of one applicant as it stands, with its current evaluation
+    (``outdated_reason``: its 需复核 reason where the caller read it already, from the
+    applicant's table row)."""
     review = session.scalar(
         select(Review)
         .where(Review.applicant_id == applicant.id)
@@ -672,30 +677,46 @@ def review_state_of(
     decided_by = (
         session.get(Evaluator, review.decided_by_id) if review and review.decided_by_id else None
     )
+    verdict = evaluation.verdict if evaluation else None
+    if outdated_reason is None:
+        outdated_reason = _outdated_reason(session, round_row, version, review, verdict)
     return build_review_state(
         round_row.name,
         applicant,
         version,
         review,
         [i.evaluator.name for i in review.items] if review else [],
-        evaluation.verdict if evaluation else None,
+        verdict,
         result,
         decided_by.name if decided_by else None,
-        panel_words_of(session, round_row.id, {applicant.id: review}).get(applicant.id, ""),
+        outdated_reason,
     )
 
 
-def panel_words_of(
-    session: Session, round_id: int, reviews: Mapping[int, Review | None]
-) -> dict[int, str]:
-    """What changed in the panel after each decision among ``reviews`` (applicant id →
-    review) that the panel has moved since, in the trail's words (panel_review.panel_changes)."""
-    moved = {
-        owner: review.decided_at
-        for owner, review in reviews.items()
-        if review is not None and panel_moved(review.decided_at, review.panel_changed_at)
-    }
-    return panel_changes(session, round_id, moved)  # type: ignore[arg-type]
+def _outdated_reason(
+    session: Session,
+    round_row: Round,
+    version: ApplicantVersion,
+    review: Review | None,
+    verdict: str | None,
+) -> str:
+    """Why the applicant's decision needs a second look (decision_outdated_reason), naming
+    what the panel changed after it (panel_review.panel_changes)."""
+    if review is None:
+        return ""
+    words = panel_changes(
+        session, round_row.id, {review.applicant_id: (review.decided_at, review.panel_changed_at)}
+    )
+    return decision_outdated_reason(
+        review.decision,
+        review.decided_at,
+        version.created_at,
+        review.verdict_at_decision,
+        verdict,
+        version.warned_at,
+        review.panel_changed_at,
+        words.get(review.applicant_id, ""),
+    )
 
 
 def build_review_state(
@@ -707,10 +728,10 @@ def build_review_state(
     verdict: str | None,
     result: dict[str, Any] | None,
     decided_by: str | None,
-    panel_words: str = "",
+    outdated_reason: str,
 ) -> ReviewState:
     """The ReviewState of one applicant from what was read for it (one or many at a time);
-    ``panel_words`` say what changed in the panel after the decision (panel_words_of)."""
+    ``outdated_reason``: why its decision needs a second look, "" while it stands."""
     items = tuple(
         ReviewItemInfo(
             kind=i.kind,
@@ -746,16 +767,7 @@ def build_review_state(
         opinion=review.opinion if review else "",
         decided_by=decided_by,
         decided_at=review.decided_at if review else None,
-        decision_outdated_reason=decision_outdated_reason(
-            decision,
-            review.decided_at if review else None,
-            version.created_at,
-            review.verdict_at_decision if review else None,
-            verdict,
-            version.warned_at,
-            review.panel_changed_at if review else None,
-            panel_words,
-        ),
+        decision_outdated_reason=outdated_reason,
         items=items,
         open_judgements=open_judgements,
         open_warnings=open_warnings,
