@@ -46,11 +46,25 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
     return _with_difference(qdef, op, threshold, head, number.difference(threshold), qv)
 
 
+def difference_words(qdef: QuantityDef, op: str) -> tuple[str, str]:
+    """What stands before and after a gap's difference, fixed by the rule: "，差 " or
+    "，超出 ", and its unit (" 个百分点", " 万元", or nothing)."""
+    verb = "，差 " if op in ("ge", "gt") else "，超出 "
+    return verb, " 个百分点" if qdef.unit == "%" else f" {qdef.unit or ''}".rstrip()
+
+
 def _with_difference(
-    qdef: QuantityDef, op: str, threshold: Decimal, head: str, diff: Decimal, qv: QValue | None
+    qdef: QuantityDef,
+    op: str,
+    threshold: Decimal,
+    head: str,
+    diff: Decimal,
+    qv: QValue | None,
+    words: tuple[str, str] | None = None,
 ) -> str:
     """``head`` followed by how far the value is from the threshold, in its unit and, for
-    ratios and growth (``qv`` with its exact parts), in 万元."""
+    ratios and growth (``qv`` with its exact parts), in 万元 (``words``: difference_words,
+    where the caller bound them once)."""
     if op == "gt" and diff == 0:
         return f"{head}（须严格超过）"
     diff_places = 2
@@ -58,11 +72,9 @@ def _with_difference(
     if diff < HALF_CENT:
         while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
             diff_places += 1
-    shown = format_number(diff, diff_places)
-    unit_gap = f"{shown} 个百分点" if qdef.unit == "%" else f"{shown} {qdef.unit or ''}".strip()
+    verb, unit = words or difference_words(qdef, op)
+    text = f"{head}{verb}{format_number(diff, diff_places)}{unit}"
     amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
-    verb = "差" if op in ("ge", "gt") else "超出"
-    text = f"{head}，{verb} {unit_gap}"
     if amount is not None:
         text += f"，约 {format_number(amount)} 万元"
     return text
@@ -118,21 +130,10 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     equal = op == "eq"
     unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
 
-    # What _with_difference appends, with the words that depend only on the rule bound here.
-    unit_words = " 个百分点" if unit == "%" else f" {unit}" if unit and unit.strip() else ""
-    verb = "，差 " if op in ("ge", "gt") else "，超出 "
-    strict = op == "gt"
-    plain = unit_words.strip() == unit_words[1:]  # a unit padded with spaces reads as stripped
+    words = difference_words(qdef, op)  # bound once, not per applicant
 
     def rest(head: str, diff: Decimal, qv: QValue | None) -> str:
-        if (strict and diff == 0) or diff < HALF_CENT or not plain:
-            return _with_difference(qdef, op, threshold, head, diff, qv)
-        # At least 0.005: shown at two places, as _with_difference shows it.
-        text = f"{head}{verb}{format_number(diff)}{unit_words}"
-        amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
-        if amount is not None:
-            text += f"，约 {format_number(amount)} 万元"
-        return text
+        return _with_difference(qdef, op, threshold, head, diff, qv, words)
 
     if qdef.kind == "field" and qdef.numeric_field:
         zero = qdef.zero_line
