@@ -59,7 +59,11 @@ def synthetic(count: int, seed: int = 7) -> list[dict]:
         for key, value in row.items():
             money = catalogue[key].unit == "万元" if key in catalogue else False
             if money and isinstance(value, float | int) and not isinstance(value, bool):
-                row[key] = float((Decimal(str(value)) * factor).quantize(Decimal("0.01")))
+                # One scale for the row, and each amount moved on its own as well: amounts,
+                # and the ratios and growth rates between them, then differ from every other
+                # applicant's, as real applicants' do (a repeated row would flatter any cache).
+                own = factor * Decimal(rng.randint(9900, 10100)) / 10000
+                row[key] = float((Decimal(str(value)) * own).quantize(Decimal("0.01")))
         row["name"] = f"{row['name']}{i}"
         rows.append(row)
     return rows
