@@ -103,6 +103,18 @@ class Cond:
     def children(self) -> Iterable[Cond]:
         return ()
 
+    def reads(self) -> frozenset[str] | None:
+        """The quantities this condition's explanation reads, or None when it reads more than
+        the applicant's values (another criterion, a score): what an explanation may be kept
+        by (zjtx.scoring.evaluator keeps one per set of the values it reads)."""
+        names: set[str] = set()
+        for child in self.children():
+            read = child.reads()
+            if read is None:
+                return None
+            names |= read
+        return frozenset(names)
+
     def judgemental(self) -> bool:
         return any(child.judgemental() for child in self.children())
 
@@ -126,6 +138,9 @@ class Leaf(Cond):
     def decide_unknown(self, ctx: Context) -> CriterionState:
         """State when the value is unknown; a rule may still be decided by what is known."""
         return UNKNOWN
+
+    def reads(self) -> frozenset[str] | None:
+        return frozenset((self.name,))
 
     def judgemental(self) -> bool:
         return self.judgement
@@ -589,6 +604,9 @@ class CriterionRef(Cond):
         self.criterion_id = criterion_id
         self.title = title
 
+    def reads(self) -> frozenset[str] | None:
+        return None  # another criterion's result, or the score
+
     def describe(self) -> str:
         return f"{self.criterion_id} {self.title}".strip()
 
@@ -629,6 +647,9 @@ class ScoreAtLeast(Cond):
         self.threshold = threshold  # None: the rulebook's (or overlay's) pass line
         self.pass_line = pass_line
 
+    def reads(self) -> frozenset[str] | None:
+        return None  # another criterion's result, or the score
+
     def describe(self) -> str:
         line = self.threshold if self.threshold is not None else self.pass_line
         return "评价得分达到及格线" if line is None else f"评价得分不低于 {format_number(line)} 分"
@@ -664,6 +685,9 @@ class GroupAtLeast(Cond):
         self.group = group
         self.title = title
         self.threshold = threshold
+
+    def reads(self) -> frozenset[str] | None:
+        return None  # another criterion's result, or the score
 
     def describe(self) -> str:
         return f"{self.title}指标得分不低于 {format_number(self.threshold)} 分"

@@ -187,6 +187,9 @@ class Rulebook:
     # The year's notices applied to make this the effective rulebook of a round
     # (zjtx.scoring.notice_definitions.AppliedNotice); () for a rulebook as loaded.
     notices: tuple[Any, ...] = ()
+    # Explanations kept by the values they read, per criterion (zjtx.scoring.evaluator);
+    # every rulebook object has its own (a notice's copy words criteria differently).
+    explanations: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def display_id(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any, overload
 from weakref import ref
 
 from zjtx.domain.applicant import Applicant, values_hash
+from zjtx.domain.fields import FieldType
 from zjtx.domain.results import (
     NOT_FAILING_KINDS,
     Confirmation,
@@ -84,6 +85,7 @@ class _Run:
         self.ctx = ctx
         self.confirmations = confirmations
         self.settings = settings
+        self.settings_key = tuple(sorted(settings.items())) if settings else ()
         self.deciders = rulebook.deciders
         self.decisions: dict[str, Decision] = {}
         self.results: dict[str, CriterionResult] = {}
@@ -215,26 +217,51 @@ class _Run:
     def explain(self, criterion_id: str) -> CriterionResult:
         result = self.results.get(criterion_id)
         if result is None:
-            ctx = self.ctx
-            top = ctx.top
-            if self.confirmations:
-                c = self.rulebook.by_id[criterion_id]
-                confirmation = self.confirmations.get(criterion_id)
-                judged = (
-                    confirmation.state
-                    if confirmation is not None and self._judging(c, self.decide(criterion_id))
-                    else None
+            kept = self.rulebook.explanations.get(criterion_id)
+            if kept is None:
+                kept = self.rulebook.explanations[criterion_id] = _kept_by(
+                    self.rulebook, criterion_id
                 )
-                previous, ctx.judged = ctx.judged, judged
-                try:
-                    result = self._explain(criterion_id)
-                finally:
-                    ctx.judged, ctx.top = previous, top
+            if kept is False or criterion_id in self.confirmations:
+                result = self._render(criterion_id)
             else:
-                result = self._explain(criterion_id)
-                ctx.top = top
+                # Rendered once per set of the values it reads (its own confirmation, which
+                # only this applicant has, is rendered apart).
+                names, table = kept
+                values = self.ctx.values
+                key = (
+                    self.ctx.application_type,
+                    self.settings_key,
+                    *[(v, v.__class__) for v in [values.get(n) for n in names]],
+                )
+                result = table.get(key)
+                if result is None:
+                    result = self._render(criterion_id)
+                    if len(table) < KEPT_PER_CRITERION:
+                        table[key] = result
             self.results[criterion_id] = result
         return result
+
+    def _render(self, criterion_id: str) -> CriterionResult:
+        ctx = self.ctx
+        top = ctx.top
+        if not self.confirmations:
+            try:
+                return self._explain(criterion_id)
+            finally:
+                ctx.top = top
+        c = self.rulebook.by_id[criterion_id]
+        confirmation = self.confirmations.get(criterion_id)
+        judged = (
+            confirmation.state
+            if confirmation is not None and self._judging(c, self.decide(criterion_id))
+            else None
+        )
+        previous, ctx.judged = ctx.judged, judged
+        try:
+            return self._explain(criterion_id)
+        finally:
+            ctx.judged, ctx.top = previous, top
 
     def _judging(self, c: CriterionDef, decision: Decision) -> bool:
         """_judges for a decision made (a confirmed one's state is the evaluator's; an
@@ -306,6 +333,46 @@ class _Run:
     def _label(self, key: str) -> str:
         qdef = self.rulebook.quantities.get(key)
         return qdef.label if qdef else key
+
+
+# The most explanations kept per criterion: the few values a yes/no, option, rank or count
+# takes in a round fit many times over; what does not fit is rendered each time.
+KEPT_PER_CRITERION = 2048
+# Fields whose values repeat across a round's applicants (yes/no, options, ranks, counts,
+# levels, years, points): an explanation that reads only these is rendered once per set of
+# values. Amounts, head counts and shares almost never repeat, so keeping theirs would only
+# fill memory.
+_REPEATING = {FieldType.BOOL, FieldType.ENUM, FieldType.INT, FieldType.DECIMAL}
+_NOT_REPEATING_UNITS = {"人"}
+
+
+def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[tuple[str, ...], dict] | bool:
+    """The field names an explanation of the criterion is kept by, with its table of kept
+    explanations; False when it reads more than repeating fields (another criterion, the
+    score, an amount, the size class)."""
+    c = rulebook.by_id[criterion_id]
+    node = c.score if c.score is not None else c.cond
+    reads = node.reads() if node is not None else None
+    if reads is None:
+        return False
+    defs = rulebook.quantities.defs
+    fields: set[str] = set()
+    pending = list(reads)
+    while pending:
+        qdef = defs[pending.pop()]
+        if qdef.kind == "field":
+            spec = qdef.spec
+            if spec is None or spec.type not in _REPEATING or spec.unit in _NOT_REPEATING_UNITS:
+                return False
+            fields.add(qdef.name)
+        elif qdef.kind == "builtin":
+            if qdef.name != "application_type":  # the size class reads amounts
+                return False
+        else:
+            pending.extend(qdef.inputs)
+            if qdef.alt is not None:
+                pending.append(qdef.alt[1])
+    return tuple(sorted(fields)), {}
 
 
 def _judges(c: CriterionDef, computed: CriterionState | None) -> bool:

@@ -95,6 +95,11 @@ class Score:
         """As Cond.judged_whatever_the_data."""
         return self.judgemental()
 
+    def reads(self) -> frozenset[str] | None:
+        """As Cond.reads: the quantities the explanation reads (None: more than those)."""
+        qdef = getattr(self, "qdef", None)
+        return frozenset((qdef.name,)) if qdef is not None else None
+
 
 def _unknown_points(low: Decimal, high: Decimal, ctx: Context, name: str) -> Points:
     qv = ctx.q(name)
@@ -350,6 +355,9 @@ class Count(Score):
     def bounds(self) -> tuple[Decimal, Decimal]:
         return self._bounds
 
+    def reads(self) -> frozenset[str] | None:
+        return frozenset(q.name for q in self.qdefs)
+
     def describe(self) -> str:
         items = "、".join(q.label for q in self.qdefs)
         return (
@@ -439,6 +447,9 @@ class FirstMatch(Score):
 
     def judgemental(self) -> bool:
         return any(c.judgemental() for c, _ in self.cases)
+
+    def reads(self) -> frozenset[str] | None:
+        return _union([c.reads() for c, _ in self.cases])
 
     def judged_whatever_the_data(self) -> bool:
         return any(c.judged_whatever_the_data() for c, _ in self.cases)
@@ -556,6 +567,9 @@ class BestOf(Score):
     def judgemental(self) -> bool:
         return any(i.judgemental() for i in self.items)
 
+    def reads(self) -> frozenset[str] | None:
+        return _union([i.reads() for i in self.items])
+
     def judged_whatever_the_data(self) -> bool:
         return any(i.judged_whatever_the_data() for i in self.items)
 
@@ -627,3 +641,9 @@ class FieldPoints(Score):
             return _unknown_points(low, high, ctx, self.qdef.name)
         observed = f"{ctx.text(self.qdef.name)} → {format_number(pts)} 分"
         return Points(pts, low, high, observed, state)
+
+
+def _union(reads: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if any(read is None for read in reads):
+        return None
+    return frozenset().union(*reads)  # type: ignore[arg-type]

@@ -1,0 +1,89 @@
+"""Explanations kept by the values they read: shared only where everything they read is equal."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import yaml
+
+from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
+from zjtx.domain.applicant import Applicant
+from zjtx.domain.results import Confirmation, CriterionState
+from zjtx.paths import resource_path
+from zjtx.scoring import evaluate, load_rulebook
+from zjtx.scoring.loader import load_rulebook_file
+
+ROUND = date(2025, 7, 1)
+BASE = {**CLEAN, **WORKED_EXAMPLE}
+
+
+def _criterion(values, criterion_id, rulebook="srdi-sme-2022", **kwargs):
+    book = load_rulebook(rulebook)
+    result = evaluate(Applicant(values=dict(values)), book, round_date=ROUND, **kwargs)
+    return next(c for c in result.criteria if c.id == criterion_id)
+
+
+def test_applicants_with_the_same_repeating_values_share_one_explanation():
+    """Two applicants whose digital level is the same share SR22-S5's explanation, whatever
+    their amounts, and it is the one rendered afresh."""
+    first = _criterion({**BASE, "digital_level": 2, "revenue_y1": Decimal("7740")}, "SR22-S5")
+    second = _criterion({**BASE, "digital_level": 2, "revenue_y1": Decimal("9100")}, "SR22-S5")
+    assert second is first
+    load_rulebook("srdi-sme-2022").explanations.clear()
+    fresh = _criterion({**BASE, "digital_level": 2, "revenue_y1": Decimal("9100")}, "SR22-S5")
+    assert fresh == first and fresh is not first
+    other = _criterion({**BASE, "digital_level": 4}, "SR22-S5")
+    assert other.observed != first.observed
+
+
+def test_an_explanation_is_not_shared_past_an_amount_it_reads():
+    """SR22-S10 reads the lead product's share of revenue (its 主导产品 guard) beside the
+    IP counts: equal counts with the share on either side of 50 % are explained apart."""
+    counts = {"ip1_high_value": 1, "ip1_self_developed": 1, "ip1_total": 2, "ip2_total": 0}
+    large = {**BASE, **counts, "lead_product_revenue_y1": Decimal("6000")}
+    small = {**BASE, **counts, "lead_product_revenue_y1": Decimal("1000")}
+    held = _criterion(large, "SR22-S10")
+    guarded = _criterion(small, "SR22-S10")
+    assert held.state == CriterionState.MET
+    assert guarded.state == CriterionState.MANUAL
+    assert guarded.observed != held.observed
+
+
+def test_a_confirmation_shows_on_its_applicant_only():
+    """An override of a kept criterion is explained for its applicant; the next applicant
+    with the same values reads the data's account, not the evaluator's."""
+    override = Confirmation(
+        "SR22-S5", CriterionState.UNMET, "证明材料不足", "甲", datetime(2026, 1, 1), override=True
+    )
+    values = {**BASE, "digital_level": 3}
+    before = _criterion(values, "SR22-S5")
+    confirmed = _criterion(values, "SR22-S5", confirmations=[override])
+    after = _criterion(values, "SR22-S5")
+    assert "评审人改判为“不符合”" in confirmed.observed
+    assert confirmed.confirmation == override
+    assert after is before and "改判" not in after.observed
+
+
+def test_application_type_and_settings_are_part_of_what_is_kept(tmp_path):
+    """The same flags explain SR22-R as not applicable to a new application and as checked
+    for a renewal; a kept criterion that a round setting turns on is explained per setting."""
+    flags = {"annual_update_on_time": True, "major_change_report": "none"}
+    new = _criterion({**BASE, **flags, "application_type": "new"}, "SR22-R")
+    renewal = _criterion({**BASE, **flags, "application_type": "renewal"}, "SR22-R")
+    assert new.state == CriterionState.NA and renewal.state == CriterionState.MET
+
+    source = resource_path("rulebooks", "srdi-sme-2022.yaml")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    criterion = next(c for c in data["criteria"] if c["id"] == "SR22-S5")
+    criterion["enabled_by_setting"] = "growth_compound"
+    path = tmp_path / "srdi-sme-2022.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    book = load_rulebook_file(path)
+
+    def s5(settings):
+        result = evaluate(Applicant(values=dict(BASE)), book, round_date=ROUND, settings=settings)
+        return next(c for c in result.criteria if c.id == "SR22-S5")
+
+    off, on = s5({"growth_compound": False}), s5({"growth_compound": True})
+    assert off.state == CriterionState.NA and "本批次未启用" in off.observed
+    assert on.state != CriterionState.NA and on.observed.startswith("数字化水平")
+    assert s5({"growth_compound": False}) is off
