@@ -87,3 +87,19 @@ def test_application_type_and_settings_are_part_of_what_is_kept(tmp_path):
     assert off.state == CriterionState.NA and "本批次未启用" in off.observed
     assert on.state != CriterionState.NA and on.observed.startswith("数字化水平")
     assert s5({"growth_compound": False}) is off
+
+
+def test_a_count_inside_a_criterion_that_reads_amounts_is_explained_once_per_value():
+    """SR22-S10 reads amounts (its guard), so it is rendered per applicant, but its IP-count
+    parts are kept per count: equal counts read alike, other counts read their own."""
+    counts = {"ip1_high_value": 0, "ip1_self_developed": 0, "ip2_total": 0}
+    small = {**BASE, **counts, "lead_product_revenue_y1": Decimal("1000")}
+    first = _criterion({**small, "ip1_total": 2, "revenue_y1": Decimal("7740")}, "SR22-S10")
+    second = _criterion({**small, "ip1_total": 2, "revenue_y1": Decimal("8100")}, "SR22-S10")
+    none = _criterion({**small, "ip1_total": 0, "revenue_y1": Decimal("8100")}, "SR22-S10")
+    assert first is not second and first.observed != second.observed  # the share differs
+    tail = "与主导产品相关的Ⅰ类知识产权 2 项；与主导产品相关的Ⅱ类知识产权 0 项 → 0–6 分（待评审人确认）"
+    assert first.observed.endswith(tail) and second.observed.endswith(tail)
+    assert none.observed.endswith(
+        "与主导产品相关的Ⅰ类知识产权 0 项；与主导产品相关的Ⅱ类知识产权 0 项 → 0 分"
+    )

@@ -26,6 +26,7 @@ from zjtx.scoring.context import (
     UNMET,
     Context,
     QuantityDef,
+    repeating_field,
 )
 from zjtx.scoring.gaps import gap_texter
 from zjtx.scoring.quantities import COMPARISONS, Number, format_number, to_number
@@ -36,6 +37,8 @@ StateFn = Callable[[Context], CriterionState]
 _part = slots_constructor(PartResult)
 
 _MISSING = object()
+# The most outcomes a leaf keeps (values of a round's repeating fields fit many times over).
+KEPT_PER_LEAF = 2048
 # The results of a three-way comparison (-1, 0, 1) that satisfy each operator.
 ACCEPTS = {
     "ge": frozenset((0, 1)),
@@ -225,34 +228,30 @@ class Leaf(Cond):
             return Outcome(state, [_part(requirement, state, text, None)])
 
         spec = self.qdef.spec
-        if not field or self.qdef.numeric_field or spec is None:
+        if not field or spec is None or not repeating_field(spec):
             return explain
-        # A yes/no or enumerated field: what the leaf decides and says depends only on the value
-        # (one of a few: unknown, yes, no, or an option code) and the evaluator's confirmation
-        # (ctx.judged), so each outcome is rendered once per rulebook and shared (outcomes are
-        # read, never changed); the decider need not run again either (ctx.top holds what it
-        # decided under the same confirmation). Keyed by the quantity's texter too: a notice
-        # relabels fields with a table of its own.
-        finite = {None.__class__: None, bool: None}
-        codes = frozenset(spec.option_labels)
+        # A yes/no, option, rank, count, level or years field: what the leaf decides and says
+        # depends only on the value (one of the few it takes across a round) and the
+        # evaluator's confirmation (ctx.judged), so each outcome is rendered once per rulebook
+        # and shared (outcomes are read, never changed); the decider need not run again either
+        # (ctx.top holds what it decided under the same confirmation). Keyed by the quantity's
+        # texter too: a notice relabels fields with a table of its own.
         table: dict[tuple[Any, ...], Outcome] = {}
 
-        def explain_finite(ctx: Context) -> Outcome:
+        def explain_kept(ctx: Context) -> Outcome:
             value = ctx.values.get(name)
-            cls = value.__class__
-            if cls not in finite and not (cls is str and value in codes):
-                return explain(ctx)
-            key = (ctx.texters[name], cls, value, ctx.judged)
+            key = (ctx.texters[name], value.__class__, value, ctx.judged)
             outcome = table.get(key)
             if outcome is None:
                 outcome = explain(ctx)
                 outcome = Outcome(
                     outcome.state, tuple(outcome.parts), outcome.missing, tuple(outcome.gaps)
                 )
-                table[key] = outcome
+                if len(table) < KEPT_PER_LEAF:
+                    table[key] = outcome
             return outcome
 
-        return explain_finite
+        return explain_kept
 
 
 class Compare(Leaf):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from zjtx.domain.fields import FieldCatalogue, FieldSpec
+from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionState
 from zjtx.scoring.errors import DataFileError, did_you_mean
@@ -30,6 +30,17 @@ MANUAL = CriterionState.MANUAL
 NA = CriterionState.NA
 
 BUILTIN_QUANTITIES = ("size_class", "application_type")
+
+
+def repeating_field(spec: FieldSpec) -> bool:
+    """Whether a field's values repeat across a round's applicants (yes/no, options, ranks,
+    counts, levels, years, points), so what is said of one value can be kept and shared.
+    Amounts, head counts and shares almost never repeat."""
+    if spec.type in (FieldType.BOOL, FieldType.ENUM):
+        return True
+    if spec.type == FieldType.INT:
+        return spec.unit != "人"
+    return spec.type == FieldType.DECIMAL
 
 
 # --------------------------------------------------------------------------------------------

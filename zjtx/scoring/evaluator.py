@@ -16,7 +16,6 @@ from typing import Any, overload
 from weakref import ref
 
 from zjtx.domain.applicant import Applicant, values_hash
-from zjtx.domain.fields import FieldType
 from zjtx.domain.results import (
     NOT_FAILING_KINDS,
     Confirmation,
@@ -28,7 +27,7 @@ from zjtx.domain.results import (
     Verdict,
     slots_constructor,
 )
-from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
+from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context, repeating_field
 from zjtx.scoring.definitions import CriterionDef, Rulebook
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.notices import notice_records, setting_records
@@ -338,12 +337,6 @@ class _Run:
 # The most explanations kept per criterion: the few values a yes/no, option, rank or count
 # takes in a round fit many times over; what does not fit is rendered each time.
 KEPT_PER_CRITERION = 2048
-# Fields whose values repeat across a round's applicants (yes/no, options, ranks, counts,
-# levels, years, points): an explanation that reads only these is rendered once per set of
-# values. Amounts, head counts and shares almost never repeat, so keeping theirs would only
-# fill memory.
-_REPEATING = {FieldType.BOOL, FieldType.ENUM, FieldType.INT, FieldType.DECIMAL}
-_NOT_REPEATING_UNITS = {"人"}
 
 
 def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[tuple[str, ...], dict] | bool:
@@ -362,7 +355,7 @@ def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[tuple[str, ...], di
         qdef = defs[pending.pop()]
         if qdef.kind == "field":
             spec = qdef.spec
-            if spec is None or spec.type not in _REPEATING or spec.unit in _NOT_REPEATING_UNITS:
+            if spec is None or not repeating_field(spec):
                 return False
             fields.add(qdef.name)
         elif qdef.kind == "builtin":
