@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
@@ -12,8 +12,10 @@ from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionState
 from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
+    EXACT,
     HUNDRED,
     ONE,
+    TWO_PLACES,
     ZERO,
     CompoundGrowth,
     Exact,
@@ -231,6 +233,10 @@ class QuantityTable:
                 )
             self.defs[name] = qdef
         self.getters = {name: _getter(qdef, self.defs) for name, qdef in self.defs.items()}
+        # Derived quantities of numeric fields only: their exact parts are the fields' values.
+        self.of_fields = frozenset(
+            name for name, qdef in self.defs.items() if _of_numeric_fields(qdef, self.defs)
+        )
         self._texters: dict[str, Callable[[Context], str]] = {}
         self._texters_of: dict[str, QuantityDef] | None = None
 
@@ -253,14 +259,18 @@ class QuantityTable:
 _MISSING = object()
 
 
+def _of_numeric_fields(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> bool:
+    return qdef.kind in ("ratio", "growth", "cagr", "sum", "mean") and all(
+        defs[item].kind == "field" and defs[item].numeric_field for item in qdef.inputs
+    )
+
+
 def _getter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Context], Any]:
     """The function computing a quantity's value from a context: a Number, a raw bool or str,
     or None when unknown. Built once per rulebook; derived values read their inputs through
     the context's cache, or straight from the applicant's values when all are numeric fields."""
     kind = qdef.kind
-    if kind in ("ratio", "growth", "cagr", "sum", "mean") and all(
-        defs[item].kind == "field" and defs[item].numeric_field for item in qdef.inputs
-    ):
+    if _of_numeric_fields(qdef, defs):
         return _field_getter(qdef)
     name = qdef.name
     if kind == "field":
@@ -350,12 +360,19 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
         tail = "）" if kind != "cagr" else f"，{qdef.years} 年复合）"
         joiner = " ÷ " if kind == "ratio" else "，"
 
+        unit = qdef.unit
+        unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
+
         def pair_text(ctx: Context) -> str:
             value = ctx.value(name)
             if value is None:
                 return ctx.q(name).explain
             text = ctx.text
-            return f"{label} {show(value)}（{text(first)}{joiner}{text(second)}{tail}"
+            if value.__class__ is Exact and value.den != ONE:
+                shown = ctx.quotient(name, value)[2] + unit_text
+            else:
+                shown = show(value)
+            return f"{label} {shown}（{text(first)}{joiner}{text(second)}{tail}"
 
         return pair_text
 
@@ -549,6 +566,7 @@ class Context:
         "judged",
         "pass_line",
         "quantities",
+        "quotients",
         "score_interval",
         "settings",
         "size",
@@ -582,6 +600,7 @@ class Context:
         self.cache: dict[str, QValue] = {}
         self.vcache: dict[str, Any] = {}
         self.texts: dict[str, str] = {}
+        self.quotients: dict[str, tuple[Decimal, Decimal, str]] = {}
         # Filled in by the evaluator: other criteria (decided, and explained) and intervals.
         self.criterion: Callable[[str], Any] = _unset
         self.explained: Callable[[str], Any] = _unset
@@ -629,6 +648,22 @@ class Context:
             text = texts[name] = self.texters[name](self)
         return text
 
+    def quotient(self, name: str, value: Exact) -> tuple[Decimal, Decimal, str]:
+        """A derived value's quotient (``value``: a fraction whose denominator is not 1), that
+        rounded half up to two places, and its text as format_number gives it: once per
+        applicant, for the value's text and its gaps alike."""
+        found = self.quotients.get(name)
+        if found is None:
+            quotient = EXACT.divide(value.num, value.den)
+            rounded = quotient.quantize(TWO_PLACES, ROUND_HALF_UP, EXACT)
+            if quotient:
+                text = format(rounded, "f").rstrip("0").rstrip(".")
+                text = "0" if text in ("-0", "") else text
+            else:
+                text = format_number(value)
+            found = self.quotients[name] = (quotient, rounded, text)
+        return found
+
     def operand(self, name: str) -> QValue:
         """A known value with what a gap reads (its resolved definition and exact parts), as
         ``q(name)`` has them, without the QValues of its inputs (no text is rendered)."""
@@ -642,6 +677,13 @@ class Context:
             return QValue(qdef, value, (), None, (value.num,) if qdef.numeric_field else ())
         if kind == "builtin":
             return QValue(qdef, value, builtin=(self.size, self.application_type))
+        if qdef.name in self.quantities.of_fields:
+            # The exact parts of a derived value of numeric fields are the fields' values
+            # (known, as the value is): read as they are, not wrapped and unwrapped.
+            values = self.values
+            raws = [values[item] for item in qdef.inputs]
+            parts = tuple([raw if raw.__class__ is Decimal else to_number(raw) for raw in raws])
+            return QValue(qdef, value, (), None, parts)
         numbers = [self.value(item) for item in qdef.inputs]
         parts = tuple([v.value for v in numbers if v.__class__ is Exact])
         return QValue(qdef, value, (), None, parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from zjtx.scoring.context import QuantityDef, QValue
@@ -20,7 +20,6 @@ from zjtx.scoring.quantities import (
     to_number,
 )
 
-TWO_PLACES = Decimal("0.01")
 HALF_CENT = Decimal("0.005")  # the least difference that rounds (half up) to 0.01
 GapFn = Callable[[Any, str], "str | None"]  # (context, quantity name) -> gap text
 
@@ -165,12 +164,10 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
         if not isinstance(number, Number):
             return None
         if number.__class__ is Exact and number.den != ONE:
-            # One quotient, rounded once: what to_decimal(2) and show(number) both read.
-            quotient = EXACT.divide(number.num, number.den)
-            rounded = quotient.quantize(TWO_PLACES, ROUND_HALF_UP, EXACT)
+            # One quotient, rounded once: what to_decimal(2) and show(number) both read (and
+            # the value's text, shown beside the gap).
+            quotient, rounded, text = ctx.quotient(name, number)
             if rounded != threshold and quotient:
-                text = format(rounded, "f").rstrip("0").rstrip(".")
-                text = "0" if text in ("-0", "") else text
                 head = f"{prefix}{text}{unit_text}{tail}"
                 if equal:
                     return head

@@ -31,6 +31,7 @@ HUNDRED = Decimal(100)
 ONE = Decimal(1)
 ZERO = Decimal(0)
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
+TWO_PLACES = _QUANTA[2]
 
 
 class Number:
