@@ -227,12 +227,9 @@ class _Run:
                 # Rendered once per set of the values it reads (its own confirmation, which
                 # only this applicant has, is rendered apart).
                 names, table = kept
-                values = self.ctx.values
-                key = (
-                    self.ctx.application_type,
-                    self.settings_key,
-                    *[(v, v.__class__) for v in [values.get(n) for n in names]],
-                )
+                read = tuple(map(self.ctx.values.get, names))
+                # By class too: True, 1 and Decimal(1) are equal keys but read differently.
+                key = (self.ctx.application_type, self.settings_key, read, tuple(map(type, read)))
                 result = table.get(key)
                 if result is None:
                     result = self._render(criterion_id)
