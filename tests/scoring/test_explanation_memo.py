@@ -3,9 +3,19 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.scoring.applicants import CLEAN, WORKED_EXAMPLE
+from tests.scoring.applicants import (
+    CLEAN,
+    ROUND_FOR,
+    RULEBOOK_IDS,
+    WORKED_EXAMPLE,
+    base,
+    varied_applicants,
+)
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.paths import resource_path
@@ -103,3 +113,19 @@ def test_a_count_inside_a_criterion_that_reads_amounts_is_explained_once_per_val
     assert none.observed.endswith(
         "与主导产品相关的Ⅰ类知识产权 0 项；与主导产品相关的Ⅱ类知识产权 0 项 → 0 分"
     )
+
+
+@pytest.mark.parametrize("rulebook_id", RULEBOOK_IDS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_shared_explanation_is_the_one_rendered_afresh(rulebook_id, data):
+    """Every criterion's explanation, kept from an earlier applicant or not, equals the one
+    rendered with nothing kept: what a node says it reads (reads()) is all its text reads."""
+    book = load_rulebook(rulebook_id)
+    flags = {k: data.draw(st.booleans()) for k, v in base(rulebook_id).items() if v is True}
+    values = {**data.draw(varied_applicants(rulebook_id)), **flags}
+    kept = evaluate(Applicant(values=values), book, round_date=ROUND_FOR[rulebook_id])
+    shown = kept.to_dict()
+    book.explanations.clear()
+    fresh = evaluate(Applicant(values=values), book, round_date=ROUND_FOR[rulebook_id])
+    assert fresh.to_dict() == shown
