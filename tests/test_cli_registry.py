@@ -302,8 +302,9 @@ def test_recheck_on_request_says_what_changed_or_that_nothing_did(capsys, tmp_pa
 
 def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path):
     """`registry recognise` of our own round warns no renewal or declared title absent from a
-    register holding only that round, and says so for each open round of the title; after a
-    published list covering 2026, `registry recheck` gives the warnings and no such line."""
+    register holding only that round, and says so for each open round of the title; the 2023
+    list (due in 2026) brings the renewal's warning and `registry recheck` says only declared
+    titles went unchecked; with the 2024 and 2025 lists too, it says nothing."""
     run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
     path = tmp_path / "applicants.json"
     records = [
@@ -318,20 +319,31 @@ def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path)
     )  # fmt: skip
     code, out, err = run(capsys, "registry", "recognise", "专精特新2026")
     assert (code, err) == (0, "")
+    where = "（导入名单：zjtx registry import 文件 --title srdi-sme --year 认定年度）"
     note = (
-        "提示：批次 “专精特新2026”：培育库中专精特新中小企业只有 1 条记录，未导入覆盖 2026 年的"
-        "该称号名单，企业不在库中不能说明其未获认定，故未作“没有记录”的提示（导入名单："
-        "zjtx registry import 文件 --title srdi-sme --year 认定年度）"
+        "提示：批次 “专精特新2026”：培育库中虽有专精特新中小企业 1 条记录，但未导入 2023、2024、"
+        "2025 年的该称号名单，企业不在库中不能说明其未获该称号，故对复核申报和申报已获该称号的"
+        "企业均未作“没有记录”的提示" + where
     )
     assert out.splitlines()[1:] == [note]
     code, out, _ = run(capsys, "review", "专精特新2026", make_uscc(2))
     assert "registry-" not in out
-    code, out, err = _list_of(capsys, tmp_path, list_names(3))
+    due = str(write_list(tmp_path / "2023.xlsx", list_names(3)))
+    code, out, err = run(capsys, "registry", "import", due, "--title", "srdi-sme", "--year", "2023")
     assert (code, err) == (0, "") and "（新增 1 条）" in out and "提示：批次" not in out
     code, out, _ = run(capsys, "review", "专精特新2026", make_uscc(2))
     [warning] = [line for line in out.splitlines() if "registry-" in line]
     assert "待确认导入提示：registry-renewal-without-record@application_type" in warning
-    assert "培育库已导入的专精特新中小企业名单（2025 年）中没有其认定记录" in warning
+    assert "培育库已导入的专精特新中小企业名单（2023 年）中没有其认定记录" in warning
+    code, out, _ = run(capsys, "registry", "recheck", "--json")
+    assert json.loads(out)["absence_unchecked"] == [
+        "批次 “专精特新2026”：已按培育库已导入的专精特新中小企业名单（2023 年）核对复核申报的"
+        "企业，但未导入 2024、2025 年的该称号名单，企业不在库中不能说明其未获该称号，故对申报已获"
+        "该称号的企业未作“没有记录”的提示" + where
+    ]
+    later = str(write_list(tmp_path / "2024.xlsx", list_names(2, start=10)))
+    run(capsys, "registry", "import", later, "--title", "srdi-sme", "--year", "2024")
+    _list_of(capsys, tmp_path, list_names(2, start=20))
     code, out, _ = run(capsys, "registry", "recheck", "--json")
     assert json.loads(out)["absence_unchecked"] == []
 

@@ -218,8 +218,13 @@ def test_show_suggests_near_names_only(service, tmp_path):
 
 
 def _round_with_register(service: StoreService, tmp_path, tier: str = "srdi-sme"):
+    """The round 2026专精特新, with the 专精特新 lists of every year whose titles stand in 2026
+    imported (2023, due then; 2024, its names returned; 2025) and a 2025 创新型 list (returned)."""
     names = list_names(30)
     _import(service, write_list(tmp_path / "srdi.xlsx", names))
+    for year, start in ((2023, 300), (2025, 310)):
+        other = list_names(5, start=start)
+        _import(service, write_list(tmp_path / f"srdi{year}.xlsx", other), year=year)
     _import(
         service,
         write_list(tmp_path / "inno.xlsx", list_names(30, start=100)),
@@ -325,6 +330,10 @@ def test_a_name_only_record_of_another_city_is_not_the_applicant(service, tmp_pa
     _import(service, tmp_path / "2024.xlsx", year=2024)
     coded = write_list(tmp_path / "c.xlsx", ["德州新材料有限公司"], usccs=[make_uscc(90)])
     _import(service, coded, year=2024)
+    # The 2022 and 2023 lists too: a title held in 2025 may be on any of the three.
+    for year in (2022, 2023):
+        earlier = write_list(tmp_path / f"{year}.xlsx", list_names(2, start=year))
+        _import(service, earlier, year=year)
     service.create_round("2025小巨人", tier="little-giant", round_date=date(2025, 6, 1))
     applicants = [
         make_applicant(5, name="德州新材料有限公司", holds_srdi=True),

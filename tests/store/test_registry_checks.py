@@ -8,6 +8,7 @@ from tests.registry_fixtures import list_names, write_list
 from tests.store.helpers import make_applicant, make_file, make_uscc
 from zjtx.intake.published_list import read_published_list
 from zjtx.store import StoreService
+from zjtx.store.registry_checks import Vouching, holding_lists, renewal_lists
 
 OWN = "2026小巨人"
 OTHER = "2026小巨人第一批"
@@ -66,8 +67,9 @@ def test_recognising_our_own_round_floods_no_round_with_absences(service, tmp_pa
 
 
 def test_a_published_list_covering_the_year_makes_absence_a_warning(service, tmp_path):
-    """With the 2023 national list imported (valid to 2026), a renewal or declared title
-    missing from it is warned about, naming the list checked; one on it is not."""
+    """With the national lists of 2024, 2025 and then 2023 (valid to 2026, due then) imported,
+    a renewal missing from the 2023 list, or a declared title missing from all three, is
+    warned about, naming the lists checked; one on the 2023 list is not."""
     _two_rounds(service, tmp_path)
     service.registry.recognise_round(OWN, evaluator="张三")
     names = list_names(3)
@@ -75,6 +77,9 @@ def test_a_published_list_covering_the_year_makes_absence_a_warning(service, tmp
     service.import_file(OTHER, make_file(tmp_path / "on.xlsx", [
         make_applicant(7, name=names[0], application_type="renewal", holds_little_giant=True),
     ]))  # fmt: skip
+    for year in (2024, 2025):
+        _import(service, write_list(tmp_path / f"{year}.xlsx", list_names(1, start=year)),
+                year=year)  # fmt: skip
     done = _import(service, listed, year=2023)
     assert [(r.round_name, r.applicants, r.added, r.recommended) for r in done.rechecked] == [
         (OTHER, 3, 4, ())
@@ -86,7 +91,7 @@ def test_a_published_list_covering_the_year_makes_absence_a_warning(service, tmp
         "认定记录；请核实是否应为新申报"
     )
     declared = renewal["registry-declared-not-on-record"]
-    assert f"但培育库已导入的{GIANT}名单（2023 年）中没有该企业" in declared
+    assert f"但培育库已导入的{GIANT}名单（2023、2024、2025 年）中没有该企业" in declared
     assert list(_issues(service, OTHER, 3)) == ["registry-renewal-without-record"]
     assert list(_issues(service, OTHER, 4)) == ["registry-declared-not-on-record"]
     assert _issues(service, OTHER, 7) == {}
@@ -107,10 +112,13 @@ def test_only_a_list_whose_recognitions_stand_in_the_rounds_year_covers_it(servi
     _import(service, write_list(tmp_path / "s.xlsx", list_names(2, start=40)), title="srdi-sme",
             year=2025)  # fmt: skip
     assert [_issues(service, OTHER, n) for n in (2, 3, 4)] == [{}, {}, {}]
-    # A 复核通过 list of 2023 covers 2026 as a 认定 list does.
+    # A 复核通过 list of 2023 covers the renewals of 2026 as a 认定 list does (a title declared
+    # held in 2026 may be on the 2024 or 2025 lists, not imported).
     done = _import(service, write_list(tmp_path / "r.xlsx", list_names(1, start=80)), year=2023,
                    status="renewed")  # fmt: skip
-    assert [(r.round_name, r.added) for r in done.rechecked] == [(OTHER, 4)]
+    assert [(r.round_name, r.added) for r in done.rechecked] == [(OTHER, 2)]
+    renewal = ["registry-renewal-without-record"]
+    assert [list(_issues(service, OTHER, n)) for n in (2, 3, 4)] == [renewal, renewal, []]
 
 
 def test_records_the_register_holds_are_compared_without_a_list(service, tmp_path):
@@ -137,3 +145,71 @@ def test_records_the_register_holds_are_compared_without_a_list(service, tmp_pat
     service.import_file(OTHER, make_file(tmp_path / "c.xlsx", renewing))
     message = _issues(service, OTHER, 1)["registry-renewal-without-record"]
     assert "培育库中只有：2025 年国家级" in message and "已撤销" in message
+
+
+def _renewing_round(service: StoreService, tmp_path) -> None:
+    """A 2026 小巨人 round with a renewal and a new application declaring the title held, on
+    no list; the register holds the 2024 national list."""
+    service.create_round(OTHER, tier="little-giant", round_date=date(2026, 6, 1))
+    applicants = [
+        make_applicant(3, application_type="renewal"),
+        make_applicant(4, holds_little_giant=True),
+    ]
+    service.import_file(OTHER, make_file(tmp_path / "r.xlsx", applicants))
+    _import(service, write_list(tmp_path / "2024.xlsx", list_names(3)), year=2024)
+
+
+def test_a_list_not_due_in_the_rounds_year_vouches_for_no_renewal(service, tmp_path):
+    """A 2026 renewal missing from the 2024 list (valid to 2027) is not warned about: the
+    title it renews was given in 2023; the round's 提示 names the lists not imported."""
+    _renewing_round(service, tmp_path)
+    assert [_issues(service, OTHER, n) for n in (3, 4)] == [{}, {}]
+    assert service.registry.absence_unchecked() == [
+        f"批次 “{OTHER}”：培育库中虽有{GIANT} 3 条记录，但未导入 2023、2025 年的该称号名单，"
+        "企业不在库中不能说明其未获该称号，故对复核申报和申报已获该称号的企业均未作“没有记录”"
+        "的提示（导入名单：zjtx registry import 文件 --title little-giant --year 认定年度）"
+    ]
+
+
+def test_the_list_due_in_the_rounds_year_vouches_for_a_renewal(service, tmp_path):
+    """With the 2023 list (3 years, due in 2026) imported too, a 2026 renewal missing from it
+    is warned about naming the 2023 list alone; the 提示 says declared titles went unchecked."""
+    _renewing_round(service, tmp_path)
+    done = _import(service, write_list(tmp_path / "2023.xlsx", list_names(2, start=30)),
+                   year=2023)  # fmt: skip
+    assert [(r.round_name, r.added) for r in done.rechecked] == [(OTHER, 1)]
+    assert _issues(service, OTHER, 3) == {
+        "registry-renewal-without-record": f"企业 “测试企业3有限公司” 为复核申报，但培育库已导入的"
+        f"{GIANT}名单（2023 年）中没有其认定记录；请核实是否应为新申报"
+    }
+    assert _issues(service, OTHER, 4) == {}
+    assert service.registry.absence_unchecked(window=True) == [
+        f"批次 “{OTHER}”：已按培育库已导入的{GIANT}名单（2023 年）核对复核申报的企业，但未导入 "
+        "2025 年的该称号名单，企业不在库中不能说明其未获该称号，故对申报已获该称号的企业未作"
+        "“没有记录”的提示（可在 文件 → 培育库… → 导入名单… 导入该称号的认定名单）"
+    ]
+
+
+def test_a_declared_title_is_not_on_record_only_against_every_list_standing(service, tmp_path):
+    """A title declared held in 2026 may be on the list of 2023, 2024 or 2025: with one or two
+    of them imported nothing is said; with all three, its absence is, naming them."""
+    _renewing_round(service, tmp_path)
+    assert _issues(service, OTHER, 4) == {}
+    _import(service, write_list(tmp_path / "2025.xlsx", list_names(1, start=30)), year=2025)
+    assert _issues(service, OTHER, 4) == {}
+    _import(service, write_list(tmp_path / "2023.xlsx", list_names(1, start=40)), year=2023)
+    said = _issues(service, OTHER, 4)["registry-declared-not-on-record"]
+    assert f"但培育库已导入的{GIANT}名单（2023、2024、2025 年）中没有该企业" in said
+    assert service.registry.absence_unchecked() == []
+
+
+def test_each_lists_own_validity_says_which_years_it_vouches_for():
+    """A 5-year list of 2021 falls due in 2026 as a 3-year one of 2023 does: a 2026 renewal is
+    checked against both, a title held then against every year from 2021; a 5-year 2023 list
+    is not due in 2026, and a 2021 list of 5 years may be."""
+    spans = frozenset({("little-giant", 2021, 2026), ("little-giant", 2023, 2026)})
+    assert renewal_lists(spans, "little-giant", 2026) == Vouching((2021, 2023), ())
+    assert holding_lists(spans, "little-giant", 2026) == Vouching((2021, 2023), (2022, 2024, 2025))
+    assert renewal_lists(frozenset({("little-giant", 2023, 2028)}), "little-giant", 2026) == (
+        Vouching((), (2021,))
+    )

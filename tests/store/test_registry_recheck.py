@@ -74,7 +74,8 @@ def test_the_rounds_own_recognition_is_not_held_against_it(service, tmp_path):
 
 def test_a_list_imported_later_brings_its_warnings_to_open_rounds(service, tmp_path):
     """A list imported after the applications: each open round's applicants are checked
-    again (a title first on record checks every renewal), the warnings land on their
+    again (a list whose titles fall due in the round's year checks every renewal: the 2023
+    list for a 2026 round), the warnings land on their
     current versions with a line in the trail, a 推荐 decided before reads 需复核, an
     archived round is left as it was; revoking the title withdraws its warning."""
     names = list_names(5)
@@ -92,7 +93,7 @@ def test_a_list_imported_later_brings_its_warnings_to_open_rounds(service, tmp_p
     assert [_codes(service, ROUND, n) for n in (1, 2, 3)] == [[], [], []]
     _decide(service, ROUND, 1, "recommend")
 
-    done = _import(service, write_list(tmp_path / "2025.xlsx", names), year=2025)
+    done = _import(service, write_list(tmp_path / "2023.xlsx", names), year=2023)
     assert [(r.round_name, r.applicants, r.added, r.withdrawn, r.recommended)
             for r in done.rechecked] == [(ROUND, 2, 2, 0, (names[0],))]  # fmt: skip
     assert done.rechecked[0].summary() == (
@@ -104,7 +105,7 @@ def test_a_list_imported_later_brings_its_warnings_to_open_rounds(service, tmp_p
     assert _codes(service, ROUND, 3) == []
     warning = next(i for i in service.applicant_detail(ROUND, make_uscc(1)).issues)
     assert (warning.file, warning.cell) == ("r.xlsx", "C2")  # the application_type cell
-    assert "已有2025 年省级专精特新中小企业" in warning.message
+    assert "已有2023 年省级专精特新中小企业" in warning.message
     assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason == (
         "决定作出后培育库核对新增了提示"
     )
@@ -116,13 +117,13 @@ def test_a_list_imported_later_brings_its_warnings_to_open_rounds(service, tmp_p
     # Acknowledged with a reason and decided again, the 推荐 stands.
     service.apply_review(
         ROUND, make_uscc(1), evaluator="张三", confirm=[],
-        ack_warnings=["registry-already-holds"], reason="系2025年认定后申报更高层级，已核实",
+        ack_warnings=["registry-already-holds"], reason="系2023年认定今年到期，已核实",
         decision="recommend", opinion="意见",
     )  # fmt: skip
     assert service.review_state(ROUND, make_uscc(1)).decision_outdated_reason == ""
     assert _codes(service, "2025旧批次", 4) == []
 
-    again = _import(service, write_list(tmp_path / "2025.xlsx", names), year=2025)
+    again = _import(service, write_list(tmp_path / "2023.xlsx", names), year=2023)
     assert again.changed_nothing and again.rechecked == ()
 
     change = service.registry.revoke(
@@ -373,6 +374,10 @@ def test_a_near_name_hint_alone_does_not_rewrite_a_warning(service, tmp_path):
     later list of another title checks every applicant again without rewriting it."""
     names = list_names(3)
     _import(service, write_list(tmp_path / "l.xlsx", names))
+    # The 2023 and 2024 lists too: a title held in 2026 may be on any of the three.
+    for year in (2023, 2024):
+        _import(service, write_list(tmp_path / f"{year}.xlsx", list_names(1, start=year)),
+                year=year)  # fmt: skip
     service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
     near = names[0].replace("智能", "智慧")
     applicant = make_applicant(1, name=near, holds_srdi=True)

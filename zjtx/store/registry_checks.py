@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -17,6 +18,7 @@ from zjtx.domain.labels import Decision
 from zjtx.domain.names import normalise_name
 from zjtx.domain.region import same_place
 from zjtx.domain.registry import (
+    DEFAULT_VALID_YEARS,
     HOLDING,
     HOLDS_FIELD,
     REGISTRY_SOURCE,
@@ -60,7 +62,7 @@ DECLARED_CODES = ("registry-declared-contradicted", "registry-declared-not-on-re
 # other warnings: a round last checked under a lower number asks to be checked again. (On a
 # shared PostgreSQL every workstation should take that update: an older zjtx importing into
 # a round does not lower its number.)
-REGISTRY_CHECKS = 4
+REGISTRY_CHECKS = 5
 NAME_ONLY = "（该名单未列信用代码，按企业名称和所在地对应）"
 
 
@@ -103,16 +105,67 @@ def published_spans(session: Session) -> frozenset[PublishedSpan]:
     return frozenset((t, y, y + v) for t, y, v in session.execute(query))
 
 
-def covering_years(spans: frozenset[PublishedSpan], title: str, year: int) -> tuple[int, ...]:
-    """The years of the title's published lists whose recognitions were given before ``year``
-    and still stand (or fall due) in it: the lists a title held in that year would be on."""
-    return tuple(sorted({y for t, y, until in spans if t == title and y < year <= until}))
+def _validities(spans: frozenset[PublishedSpan], title: str) -> dict[int, set[int]]:
+    """The title's imported lists: each year's validities (years a recognition stands)."""
+    years: dict[int, set[int]] = defaultdict(set)
+    for t, y, until in spans:
+        if t == title:
+            years[y].add(until - y)
+    return years
+
+
+@dataclass(frozen=True, slots=True)
+class Vouching:
+    """The published lists of a title that absence is said against in a year: ``years``, of
+    those the register holds; ``missing``, the years whose list it would need too."""
+
+    years: tuple[int, ...]
+    missing: tuple[int, ...]
+
+    @property
+    def vouches(self) -> bool:
+        return bool(self.years) and not self.missing
+
+
+def _reckoned(lists: dict[int, set[int]]) -> set[int]:
+    """The validities a year's list not imported may have: the title's default, and each one
+    its imported lists have."""
+    return {DEFAULT_VALID_YEARS}.union(*lists.values())
+
+
+def renewal_lists(spans: frozenset[PublishedSpan], title: str, year: int) -> Vouching:
+    """A renewal in ``year`` renews a title falling due in it: the lists whose recognitions
+    fall due then (list year + valid years == ``year``) can say a renewing company was never
+    recognised; a list given earlier or later says nothing of it."""
+    lists = _validities(spans, title)
+    years = sorted(y for y, valid in lists.items() if year - y in valid)
+    missing = sorted({year - v for v in _reckoned(lists)} - lists.keys())
+    return Vouching(tuple(years), tuple(missing))
+
+
+def holding_lists(spans: frozenset[PublishedSpan], title: str, year: int) -> Vouching:
+    """A title held in ``year`` was given in a year before it whose validity reaches it: only
+    with the list of every such year can the register say a company holds no such title."""
+    lists = _validities(spans, title)
+    years = sorted(y for y, valid in lists.items() if y < year <= y + max(valid))
+    missing = sorted(set(range(year - max(_reckoned(lists)), year)) - lists.keys())
+    return Vouching(tuple(years), tuple(missing))
+
+
+def _years(years: Sequence[int]) -> str:
+    return "、".join(str(y) for y in years)
+
+
+def _lists(title: str, vouching: Vouching) -> str:
+    """The published lists a "not on record" was said against, e.g. 培育库已导入的
+    专精特新中小企业名单（2023、2024、2025 年）."""
+    return f"培育库已导入的{RegistryTitle.label_of(title)}名单（{_years(vouching.years)} 年）"
 
 
 def absence_unchecked(session: Session, *, window: bool = False) -> list[str]:
-    """One line for each open round of a title the register holds records of but no published
-    list covering the round's year: there, an applicant missing from the register was not
-    warned about (the register cannot vouch that the title is absent)."""
+    """One line for each open round of a title the register holds records of where absence
+    from the register went unchecked, for renewals or for the title declared held: the lists
+    of the years that would vouch for it are not all imported."""
     spans = published_spans(session)
     counts = dict(
         session.execute(
@@ -128,19 +181,47 @@ def absence_unchecked(session: Session, *, window: bool = False) -> list[str]:
     lines = []
     for round_row in rounds:
         title, year = round_row.tier, round_row.round_date.year
-        if covering_years(spans, title, year):
-            continue
-        lines.append(
-            f"批次 “{round_row.name}”：培育库中{RegistryTitle.label_of(title)}只有 "
-            f"{counts[title]} 条记录，未导入覆盖 {year} 年的该称号名单，企业不在库中不能说明"
-            "其未获认定，故未作“没有记录”的提示"
-            + (
-                "（可在 文件 → 培育库… → 导入名单… 导入该称号的认定名单）"
-                if window
-                else f"（导入名单：zjtx registry import 文件 --title {title} --year 认定年度）"
-            )
+        said = _unchecked(
+            RegistryTitle.label_of(title),
+            counts[title],
+            year,
+            renewal_lists(spans, title, year),
+            holding_lists(spans, title, year),
         )
+        if said:
+            lines.append(
+                f"批次 “{round_row.name}”：{said}"
+                + (
+                    "（可在 文件 → 培育库… → 导入名单… 导入该称号的认定名单）"
+                    if window
+                    else f"（导入名单：zjtx registry import 文件 --title {title} --year 认定年度）"
+                )
+            )
     return lines
+
+
+def _unchecked(label: str, count: int, year: int, renewal: Vouching, holding: Vouching) -> str:
+    """Where absence went unchecked in a round of the title in ``year``, or "" (nowhere)."""
+    if renewal.vouches and holding.vouches:
+        return ""
+    # Without the list of a year, a company missing from the register may be on it.
+    why = "企业不在库中不能说明其未获该称号，故"
+    if not renewal.vouches and not holding.vouches:
+        missing = sorted(set(renewal.missing) | set(holding.missing))
+        return (
+            f"培育库中虽有{label} {count} 条记录，但未导入 {_years(missing)} 年的该称号名单，"
+            f"{why}对复核申报和申报已获该称号的企业均未作“没有记录”的提示"
+        )
+    if renewal.vouches:
+        checked, unchecked, wanting = "复核申报", "申报已获该称号", holding.missing
+    else:
+        checked, unchecked, wanting = "申报已获该称号", "复核申报", renewal.missing
+    lists = f"{_years(wanting)} 年的" if wanting else f"{year} 年到期的"
+    done = renewal if renewal.vouches else holding
+    return (
+        f"已按培育库已导入的{label}名单（{_years(done.years)} 年）核对{checked}的企业，但未导入 "
+        f"{lists}该称号名单，{why}对{unchecked}的企业未作“没有记录”的提示"
+    )
 
 
 def entries_by_applicant(
@@ -209,10 +290,13 @@ class RoundChecker:
         self.round_id = round_row.id
         tier = round_row.tier
         self.round_title = tier if tier in RegistryTitle._value2member_map_ else None
-        # "Not on record" only where a published list of the title covers the round's year:
-        # a register holding less (a round's own 认定, an old list) cannot vouch for absence.
-        self.covering = {
-            title.value: covering_years(spans, title.value, self.year) for title in RegistryTitle
+        # "Not on record" only where the published lists that would name the company are all
+        # imported: a register holding less (a round's own 认定, a list of another year)
+        # cannot vouch for absence. A renewal's are the lists falling due in the round's year;
+        # a title declared held, every list still standing in it.
+        self.renewal = renewal_lists(spans, tier, self.year)
+        self.holding = {
+            title.value: holding_lists(spans, title.value, self.year) for title in RegistryTitle
         }
         self.names_cache: dict[str, Any] = {}
         self.suggested = 0
@@ -269,11 +353,11 @@ class RoundChecker:
             title_label = RegistryTitle.label_of(title)
             held = [e for e in entries if e.title == title and e.status in HOLDING]
             lapsed = [e for e in entries if e.title == title]
-            if kind == "renewal" and not held and (lapsed or self.covering[title]):
+            if kind == "renewal" and not held and (lapsed or self.renewal.vouches):
                 if lapsed:
                     why = f"培育库中没有其{title_label}的认定记录（培育库中只有：{_describe(lapsed[-1])}）"
                 else:
-                    why = f"{self._lists(title)}中没有其认定记录"
+                    why = f"{_lists(title, self.renewal)}中没有其认定记录"
                 issues.append(
                     self._issue(
                         file_name,
@@ -322,9 +406,10 @@ class RoundChecker:
                 others = [e for e in entries if e.title == title_code]
                 if others:
                     why = f"培育库中的记录为{_describe(others[-1])}，{_lapse(others[-1])}"
-                elif self.covering[title_code]:
-                    why = f"{self._lists(title_code)}中没有该企业" + self._suggestion(
-                        applicant, title_code
+                elif self.holding[title_code].vouches:
+                    why = (
+                        f"{_lists(title_code, self.holding[title_code])}中没有该企业"
+                        + self._suggestion(applicant, title_code)
                     )
                 elif namesake := self._namesake(applicant, title_code):
                     # Without a list to vouch for absence, only a namesake on record is news.
@@ -372,12 +457,6 @@ class RoundChecker:
                 {key: (city or county, uscc) for key, _, city, county, uscc in rows},
             )
         return cached
-
-    def _lists(self, title: str) -> str:
-        """The published lists a "not on record" was said against, e.g. 培育库已导入的
-        专精特新中小企业名单（2024、2025 年）."""
-        years = "、".join(str(y) for y in self.covering[title])
-        return f"培育库已导入的{RegistryTitle.label_of(title)}名单（{years} 年）"
 
     def _namesake(self, applicant: DomainApplicant, title: str) -> str:
         """What the register holds under the applicant's name but was not matched to it (its
