@@ -149,7 +149,8 @@ def recheck_after_change(
 ) -> tuple[RoundRecheck, ...]:
     """Recheck the open rounds after the register gained ``rows`` (new entry states, as
     inserted): the applicants of those enterprises, or every applicant when a published list
-    covers a title and year none covered before (absence from it is then checked at all).
+    of a title and year not held before was entered (absence from the register may then be
+    checked where it was not: the lists a round's year needs are all there).
     ``spans_before``: the published lists before a list was entered (None: the change gave
     new states to entries already on record, which brings no new list)."""
     rows = list(rows)
