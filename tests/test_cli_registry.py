@@ -303,8 +303,8 @@ def test_recheck_on_request_says_what_changed_or_that_nothing_did(capsys, tmp_pa
 def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path):
     """`registry recognise` of our own round warns no renewal or declared title absent from a
     register holding only that round, and says so for each open round of the title; the 2023
-    list (due in 2026) brings the renewal's warning and `registry recheck` says only declared
-    titles went unchecked; with the 2024 and 2025 lists too, it says nothing."""
+    list (due in 2026) brings the renewal's warning and its import, like `registry recheck`,
+    says only declared titles went unchecked; with the 2024 and 2025 lists too, nothing."""
     run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
     path = tmp_path / "applicants.json"
     records = [
@@ -330,7 +330,13 @@ def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path)
     assert "registry-" not in out
     due = str(write_list(tmp_path / "2023.xlsx", list_names(3)))
     code, out, err = run(capsys, "registry", "import", due, "--title", "srdi-sme", "--year", "2023")
-    assert (code, err) == (0, "") and "（新增 1 条）" in out and "提示：批次" not in out
+    assert (code, err) == (0, "") and "（新增 1 条）" in out
+    # The import says, as recognise and recheck do, what the lists held still leave unchecked.
+    assert out.splitlines()[-1] == (
+        "提示：批次 “专精特新2026”：已按培育库已导入的专精特新中小企业名单（2023 年）核对复核"
+        "申报的企业，但未导入 2024、2025 年的该称号名单，企业不在库中不能说明其未获该称号，故对"
+        "申报已获该称号的企业未作“没有记录”的提示" + where
+    )
     code, out, _ = run(capsys, "review", "专精特新2026", make_uscc(2))
     [warning] = [line for line in out.splitlines() if "registry-" in line]
     assert "待确认导入提示：registry-renewal-without-record@application_type" in warning
@@ -342,7 +348,8 @@ def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path)
         "该称号的企业未作“没有记录”的提示" + where
     ]
     later = str(write_list(tmp_path / "2024.xlsx", list_names(2, start=10)))
-    run(capsys, "registry", "import", later, "--title", "srdi-sme", "--year", "2024")
+    code, out, _ = run(capsys, "registry", "import", later, "--title", "srdi-sme", "--year", "2024")
+    assert "未导入 2025 年的该称号名单" in out.splitlines()[-1]
     _list_of(capsys, tmp_path, list_names(2, start=20))
     code, out, _ = run(capsys, "registry", "recheck", "--json")
     assert json.loads(out)["absence_unchecked"] == []

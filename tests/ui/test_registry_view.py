@@ -124,6 +124,30 @@ def test_dropping_lists_imports_them_off_the_gui_thread(window, qtbot, service, 
     assert {(e.year, e.level, e.source_sheet) for e in giants} == {(2025, "national", "表1")}
 
 
+def test_importing_a_list_says_where_absence_still_goes_unchecked(window, qtbot, service, tmp_path):
+    """A 2024 list imported in the window for an open 2026 round: the result says, in the
+    window's words, that a renewal's absence is checked only against the 2023 list and a
+    declared title's against 2023–2025, which are not imported."""
+    service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "applicants.json"
+    record = {**COMPLETE, "name": "无锡从未入库科技有限公司", "uscc": make_uscc(1)}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.import_paths(ROUND, [path])
+    view = window.open_registry()  # the register is empty
+    dialog = view.open_import([write_list(tmp_path / "2024.xlsx", list_names(5))])
+    dialog.title.setCurrentIndex(dialog.title.findData("srdi-sme"))
+    dialog.year.setValue(2024)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: "2024.xlsx：" in dialog.result.toPlainText(), timeout=TIMEOUT)
+    text = dialog.result.toPlainText()
+    assert "2024.xlsx：5 行，新增 5 项" in text
+    assert (
+        f"提示：批次 “{ROUND}”：培育库中虽有专精特新中小企业 5 条记录，但未导入 2023、2025 年的"
+        "该称号名单" in text
+    )
+    assert "文件 → 培育库… → 导入名单…" in text and "zjtx " not in text
+
+
 def test_exports_from_the_view_are_read_back(window, qtbot, registered, tmp_path):
     """The register as shown (filtered) to Excel; next year's 到期复核提醒 as PDF and Excel."""
     view = _open_view(window, qtbot)
@@ -373,7 +397,8 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
 ):
     """A round whose register warnings an older zjtx gave (one the register no longer bears
     out) shows a line above its tabs; its link checks the open rounds again, the warning
-    leaves, the line goes and does not come back when the round is opened again."""
+    leaves, the line no longer asks for a recheck when the round is opened again; it says
+    where absence went unchecked until the lists that vouch for it are imported."""
     _imported_under_older_rules(service, tmp_path, monkeypatch)
     _checked_by_older_zjtx(service)
     banner = _recheck_line_shown(window, qtbot)
@@ -385,11 +410,22 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
         f"已按培育库重新核对：批次 “{ROUND}”：1 家企业的培育库提示有变化（撤除 1 条）"
     )
     qtbot.waitUntil(lambda: window.model.row_at(0).open_warnings == 0, timeout=TIMEOUT)
-    assert not banner.isVisible()
     assert service.registry_recheck_due(ROUND) is None
+    # The line no longer asks for a recheck; it says instead that the register (holding only
+    # a 2027 list) cannot vouch for absence in this 2026 round, and which lists would.
+    unchecked = f"提示：批次 “{ROUND}”：培育库中虽有专精特新中小企业 3 条记录，但未导入"
+    qtbot.waitUntil(lambda: banner.text().startswith(unchecked), timeout=TIMEOUT)
+    assert "2023、2024、2025 年的该称号名单" in banner.text() and "href" not in banner.text()
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.reload_rows()
-    # The check runs after the rows are in: once it has answered, the line stays hidden.
+    # The check runs after the rows are in: once it has answered, no recheck is asked again.
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
+    assert banner.isVisible() and "href" not in banner.text()
+    # With the lists of those years imported, absence is checked and the line goes.
+    for year in (2023, 2024, 2025):
+        _import(service, write_list(tmp_path / f"{year}.xlsx", list_names(3)), "srdi-sme", year)
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.reload_rows()
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
     assert not banner.isVisible()
 
@@ -443,7 +479,10 @@ def test_the_recheck_line_follows_a_recheck_from_the_register_window(
 
     view = _open_view(window, qtbot)
     view.recheck_action.trigger()
-    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=TIMEOUT)
+    # The recheck asked for is done; what stays is the 提示 that the 2025 list alone cannot
+    # vouch for absence in a 2026 round.
+    qtbot.waitUntil(lambda: banner.text().startswith("提示：批次"), timeout=TIMEOUT)
     assert "均无变化" in view.statusBar().currentMessage()
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
-    assert not banner.isVisible()
+    assert banner.isVisible() and "href" not in banner.text()
+    assert "未导入 2023、2024 年的该称号名单" in banner.text()

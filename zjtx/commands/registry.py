@@ -211,6 +211,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                     + "".join(f"\n  提示：{note}" for note in done.notes)
                     + _rechecked(done.rechecked)
                 )
+        # Where the lists now held still cannot vouch for absence (as recognise and recheck
+        # say), once the files are in.
+        imported = any(result["imported"] for result in results)
+        unchecked = service.registry.absence_unchecked() if imported and not args.json else []
+    if unchecked:
+        print(_unchecked(unchecked).lstrip("\n"))
     if args.json:
         print(dump_json(results))
     return 1 if failed else 0

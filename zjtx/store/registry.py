@@ -326,14 +326,17 @@ class Registry:
                 raise RegistryImportError(plan.problems)
             return _written(session, plan)
 
-    def absence_unchecked(self, *, window: bool = False) -> list[str]:
-        """The open rounds where the register, holding no published list for their title and
-        year, said nothing of applicants missing from it (one line each; ``window``: where to
-        import a list is said in the window's words)."""
+    def absence_unchecked(
+        self, *, window: bool = False, round_name: str | None = None
+    ) -> list[str]:
+        """The open rounds (or round ``round_name``) where the register, not holding every
+        published list that would name their applicants, said nothing of applicants missing
+        from it (one line each; ``window``: where to import a list is said in the window's
+        words)."""
         from zjtx.store.registry_checks import absence_unchecked
 
         with self.store.session() as session:
-            return absence_unchecked(session, window=window)
+            return absence_unchecked(session, window=window, round_name=round_name)
 
     def recheck_rounds(self, *, evaluator: str | None = None) -> tuple[RoundRecheck, ...]:
         """Check every round not archived again against the register as it stands (after

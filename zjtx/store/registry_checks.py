@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -162,10 +162,13 @@ def _lists(title: str, vouching: Vouching) -> str:
     return f"培育库已导入的{RegistryTitle.label_of(title)}名单（{_years(vouching.years)} 年）"
 
 
-def absence_unchecked(session: Session, *, window: bool = False) -> list[str]:
+def absence_unchecked(
+    session: Session, *, window: bool = False, round_name: str | None = None
+) -> list[str]:
     """One line for each open round of a title the register holds records of where absence
     from the register went unchecked, for renewals or for the title declared held: the lists
-    of the years that would vouch for it are not all imported."""
+    of the years that would vouch for it are not all imported (``round_name``: that round's
+    line only)."""
     spans = published_spans(session)
     counts = dict(
         session.execute(
@@ -176,6 +179,7 @@ def absence_unchecked(session: Session, *, window: bool = False) -> list[str]:
         select(Round)
         .where(Round.archived_at.is_(None), Round.tier.in_(list(counts)))
         .where(select(Applicant.id).where(Applicant.round_id == Round.id).exists())
+        .where(Round.name == round_name if round_name is not None else true())
         .order_by(Round.id)
     )
     lines = []

@@ -26,7 +26,7 @@ def install_recheck_banner(window: Any) -> None:
 def check_recheck_due(window: Any, name: str | None) -> None:
     """Ask the store, off the GUI thread, whether round ``name`` should be checked against
     the register again, and show or hide the line (the link only where the database can be
-    written)."""
+    written); else whether the register's lists left absence unchecked in it (a 提示)."""
     service, banner = window.service, window.registry_recheck_banner
     if service is None or name is None:
         banner.setVisible(False)
@@ -34,15 +34,24 @@ def check_recheck_due(window: Any, name: str | None) -> None:
     window.recheck_asked += 1
     asked = window.recheck_asked
 
-    def shown(due: str | None) -> None:
+    def shown(answer: tuple[str | None, list[str]]) -> None:
         if name != window.round_name or asked != window.recheck_asked:
             return
-        link = "" if window.database_read_only else RECHECK_LINK
-        banner.setText(f"{html.escape(due)}{link}" if due else "")
-        banner.setVisible(bool(due))
+        due, unchecked = answer
+        if due:
+            link = "" if window.database_read_only else RECHECK_LINK
+            banner.setText(f"{html.escape(due)}{link}")
+        else:
+            # Where the register cannot vouch that a title is absent, the round's warnings
+            # say nothing of applicants missing from it: the line says which lists would.
+            banner.setText("<br>".join(f"提示：{html.escape(line)}" for line in unchecked))
+        banner.setVisible(bool(due or unchecked))
 
     window.runner.start(
-        lambda _progress, _cancel: service.registry_recheck_due(name),
+        lambda _progress, _cancel: (
+            service.registry_recheck_due(name),
+            service.registry.absence_unchecked(window=True, round_name=name),
+        ),
         name="检查培育库核对版本",
         on_success=shown,
         on_failure=lambda _exc: banner.setVisible(False),  # a hint only: the table stands

@@ -338,7 +338,7 @@ class RegistryImportDialog(QDialog):
             return
         service, options, evaluator = self.service, self.options(), self.evaluator()
 
-        def work(progress: Any, cancelled: Any) -> list[tuple[str, Any]]:
+        def work(progress: Any, cancelled: Any) -> tuple[list[tuple[str, Any]], list[str]]:
             from zjtx.intake.published_list import read_published_list
             from zjtx.store import StoreError
 
@@ -354,7 +354,8 @@ class RegistryImportDialog(QDialog):
                 else:
                     outcomes.append((path.name, done))
             progress(len(paths), len(paths))
-            return outcomes
+            # Where the lists now held still cannot vouch for absence, as the CLI says.
+            return outcomes, service.registry.absence_unchecked(window=True)
 
         self.import_button.setEnabled(False)
         self.result.setHtml("正在导入……")
@@ -372,7 +373,8 @@ class RegistryImportDialog(QDialog):
         self.result.setHtml(f"<span style='color:#c62828'>{_html(str(exc))}</span>")
         show_failure(exc, self)
 
-    def _done(self, outcomes: list[tuple[str, Any]]) -> None:
+    def _done(self, answer: tuple[list[tuple[str, Any]], list[str]]) -> None:
+        outcomes, unchecked = answer
         lines, imported = [], []
         for name, outcome in outcomes:
             if isinstance(outcome, Exception):
@@ -392,6 +394,8 @@ class RegistryImportDialog(QDialog):
                 f"<p style='margin-left:12px'>已重新核对：{_html(r.summary())}</p>"
                 for r in outcome.rechecked
             ]
+        if imported:
+            lines += [f"<p>提示：{_html(line)}</p>" for line in unchecked]
         self.result.setHtml("".join(lines))
         if imported:
             self.imported.emit(imported)
