@@ -2,9 +2,12 @@
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from tests.scoring.applicants import base
+from zjtx.domain.applicant import Applicant
 from zjtx.intake.json_input import read_json_applicants
 from zjtx.paths import resource_path
 from zjtx.scoring import evaluate, list_rulebook_ids, load_catalogue, load_rulebook
@@ -90,3 +93,60 @@ def test_a_case_does_not_restate_its_condition(rulebook_id):
         text = criterion.requirement
         for when, then in re.findall(r"(?:^|[；，])([^；，]{4,})的，([^；]+)", text):
             assert not then.startswith(when), (criterion.id, text[:120])
+
+
+NEAR_EDGES = {
+    "rd_expense_y1": Decimal("224.9"),  # 4.998 % of 4500: short of the ≥5 % band
+    "revenue_y1": Decimal("4500"),
+    "main_revenue_y1": Decimal("3149.9"),  # 69.998 % of revenue: short of ≥70 %
+    "main_revenue_y2": Decimal("3000"),  # growth 4.997 %: short of ≥5 %
+    "total_liabilities_y1": Decimal("5500.1"),  # 55.001 %: just over ≤55 %
+    "total_assets_y1": Decimal("10000"),
+}
+
+
+def _criteria(values, rulebook_id="innovative-sme-2022"):
+    book = load_rulebook(rulebook_id)
+    result = evaluate(Applicant(values=values), book, round_date=date(2025, 7, 1))
+    return {c.id: c for c in result.criteria}, result
+
+
+def test_a_value_just_short_of_a_threshold_is_not_shown_as_reaching_it():
+    """A ratio that rounds onto a band's edge it does not reach shows the digits that tell
+    (4.998 % beside ≥5 %, 55.001 % beside ≤55 %); one exactly on the edge shows as it is."""
+    criteria, _ = _criteria({**base("innovative-sme-2022"), **NEAR_EDGES})
+    assert criteria["IN22-S2"].observed.startswith("上年度研发费用占营业收入比重 4.998%（")
+    assert criteria["IN22-S2"].observed.endswith("→ 15 分")
+    assert criteria["IN22-S3"].observed.startswith("上年度主营业务收入增长率 4.997%（")
+    assert criteria["IN22-S4"].observed.startswith("上年末资产负债率 55.001%（")
+    assert criteria["IN22-S6"].observed.startswith("主营业务收入占营业收入比重 69.998%（")
+    # The gap names the same figure.
+    assert criteria["IN22-S2"].gap.startswith("上年度研发费用占营业收入比重 4.998%，要求不低于 5%")
+    exact = {**NEAR_EDGES, "rd_expense_y1": Decimal("225"), "total_liabilities_y1": Decimal("5500")}
+    criteria, _ = _criteria({**base("innovative-sme-2022"), **exact})
+    assert criteria["IN22-S2"].observed.startswith("上年度研发费用占营业收入比重 5%（")
+    assert criteria["IN22-S4"].observed.startswith("上年末资产负债率 55%（")
+
+
+def test_a_value_far_from_every_threshold_keeps_two_places():
+    """Only a value rounding onto a threshold gains digits: 4.9876 % reads 4.99 %."""
+    near = {**NEAR_EDGES, "rd_expense_y1": Decimal("224.442")}
+    criteria, _ = _criteria({**base("innovative-sme-2022"), **near})
+    assert criteria["IN22-S2"].observed.startswith("上年度研发费用占营业收入比重 4.99%（")
+
+
+@pytest.mark.parametrize(
+    ("rulebook_id", "near"), [("innovative-sme-2022", "4.998%"), ("little-giant-2022", "69.998%")]
+)
+def test_text_near_thresholds_equals_quantity_explanation(rulebook_id, near):
+    """Near thresholds too, ctx.text(name) says what ctx.q(name).explain says; a rulebook
+    with no 5 % threshold on a ratio shows it at two places."""
+    _, result = _criteria({**base(rulebook_id), **NEAR_EDGES}, rulebook_id)
+    ctx = result.criteria._run.ctx
+    book = load_rulebook(rulebook_id)
+    shown = [ctx.text(name) for name in book.quantities.names()]
+    assert any(near in text for text in shown)
+    if rulebook_id == "little-giant-2022":  # no 5 % threshold on R&D intensity there
+        assert "上年度研发费用占营业收入比重 5%（" in ctx.text("rd_ratio_y1")
+    for name, text in zip(book.quantities.names(), shown, strict=True):
+        assert text == ctx.q(name).explain, name

@@ -9,7 +9,7 @@ the state from that same closure and renders the Chinese parts, gaps and missing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -117,6 +117,12 @@ class Cond:
                 return None
             names |= read
         return frozenset(names)
+
+    def thresholds(self) -> Iterator[tuple[str, Decimal]]:
+        """(quantity, threshold) of every comparison in this condition: the figures a value
+        shown beside it must not appear to reach when it does not (context.display_places)."""
+        for child in self.children():
+            yield from child.thresholds()
 
     def judgemental(self) -> bool:
         return any(child.judgemental() for child in self.children())
@@ -265,6 +271,9 @@ class Compare(Leaf):
     def describe(self) -> str:
         return f"{self.qdef.label}{self.op.word} {self.qdef.show(self.threshold)}"
 
+    def thresholds(self) -> Iterator[tuple[str, Decimal]]:
+        yield self.name, self.threshold
+
     def tester(self) -> Callable[[Any], bool]:
         threshold, accepts = self.threshold, ACCEPTS[self.op.op]
 
@@ -306,6 +315,10 @@ class Between(Leaf):
 
     def describe(self) -> str:
         return f"{self.qdef.label}在 {format_number(self.lo)}–{format_number(self.hi)} 之间"
+
+    def thresholds(self) -> Iterator[tuple[str, Decimal]]:
+        yield self.name, self.lo
+        yield self.name, self.hi
 
     def tester(self) -> Callable[[Any], bool]:
         lo, hi = self.lo, self.hi

@@ -21,6 +21,7 @@ from zjtx.scoring.quantities import (
     Exact,
     Number,
     format_number,
+    round_half_up,
     to_number,
 )
 from zjtx.scoring.size import SizeResult
@@ -43,6 +44,23 @@ def repeating_field(spec: FieldSpec) -> bool:
     if spec.type == FieldType.INT:
         return spec.unit != "人"
     return spec.type == FieldType.DECIMAL
+
+
+def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
+    """Two places, or more (at most six) while the value rounded to them equals a threshold
+    it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
+    places = 2
+    while places < 6:
+        if isinstance(value, Number):
+            rounded = value.to_decimal(places)
+            exact = value.compare(rounded) == 0
+        else:
+            rounded = round_half_up(value, places)
+            exact = rounded == value
+        if exact or rounded not in edges:
+            break
+        places += 1
+    return places
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,7 +98,17 @@ class QValue:
     decision itself, so ``explain`` renders on first access from the inputs kept here.
     """
 
-    __slots__ = ("_explain", "builtin", "inputs", "missing", "parts", "problem", "qdef", "value")
+    __slots__ = (
+        "_explain",
+        "builtin",
+        "edges",
+        "inputs",
+        "missing",
+        "parts",
+        "problem",
+        "qdef",
+        "value",
+    )
 
     def __init__(
         self,
@@ -101,6 +129,8 @@ class QValue:
         # A built-in quantity's text reads the size result and application type, not the
         # context: a context holds its values, so a reference back would be a cycle.
         self.builtin = builtin
+        # The thresholds the quantity is compared with (Context.edges), for its number's text.
+        self.edges: frozenset[Decimal] | None = None
         self._explain: str | None = None
 
     @property
@@ -121,7 +151,7 @@ def _render_quantity(qv: QValue) -> str:
             zero = qdef.zero_line
             if zero is not None and qv.parts[0] == 0:
                 return zero
-            return f"{qdef.label} {qdef.show(qv.parts[0])}"
+            return f"{qdef.label} {_show(qv, qv.parts[0])}"
         spec = qdef.spec
         assert spec is not None
         return f"{qdef.label}：{spec.format_value(qv.value)}"
@@ -138,22 +168,31 @@ def _render_quantity(qv: QValue) -> str:
         unknown = "、".join(item.qdef.label for item in inputs if item.value is None)
         return f"{qdef.label} 无法计算（缺少{unknown}）"
     if kind == "ratio":
-        return f"{qdef.label} {qdef.show(qv.value)}（{inputs[0].explain} ÷ {inputs[1].explain}）"
+        return f"{qdef.label} {_show(qv, qv.value)}（{inputs[0].explain} ÷ {inputs[1].explain}）"
     if kind == "growth":
-        return f"{qdef.label} {qdef.show(qv.value)}（{inputs[0].explain}，{inputs[1].explain}）"
+        return f"{qdef.label} {_show(qv, qv.value)}（{inputs[0].explain}，{inputs[1].explain}）"
     if kind == "cagr":
         return (
-            f"{qdef.label} {qdef.show(qv.value)}"
+            f"{qdef.label} {_show(qv, qv.value)}"
             f"（{inputs[0].explain}，{inputs[1].explain}，{qdef.years} 年复合）"
         )
     if kind == "sum":
         shown = " + ".join(format_number(v) for v in qv.parts)
-        return f"{qdef.label} {qdef.show(qv.value)}（{shown}）"
+        return f"{qdef.label} {_show(qv, qv.value)}（{shown}）"
     pieces = []
     for item, v in zip(inputs, qv.parts, strict=True):
-        piece = item.qdef.show(v) if item.qdef.unit == "%" else format_number(v)
+        edges = item.edges
+        piece = format_number(v, display_places(v, edges) if edges else 2)
+        if item.qdef.unit == "%":
+            piece += "%"
         pieces.append(f"({piece})" if v < 0 else piece)
-    return f"{qdef.label} {qdef.show(qv.value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
+    return f"{qdef.label} {_show(qv, qv.value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
+
+
+def _show(qv: QValue, number: Number | Decimal) -> str:
+    """qdef.show of a number of the quantity, with the places its thresholds ask for."""
+    edges = qv.edges
+    return qv.qdef.show(number, display_places(number, edges) if edges else 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +375,7 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
                     text = str(raw)
                     if "." not in text and "E" not in text:
                         return f"{prefix}{text}{suffix}"
-                    return f"{prefix}{format_number(raw)}{suffix}"
+                    return f"{prefix}{ctx.shown_number(name, raw)}{suffix}"
                 return f"{prefix}{format_number(to_number(raw))}{suffix}"
 
             return numeric_text
@@ -353,26 +392,21 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
         return lambda ctx: ctx.q(name).explain
     if kind == "alias":
         return lambda ctx: ctx.text(ctx.alias_target(qdef))
-    show = qdef.show
     inputs = qdef.inputs
+    unit = qdef.unit
+    unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
     if kind in ("ratio", "growth", "cagr"):
         first, second = inputs
         tail = "）" if kind != "cagr" else f"，{qdef.years} 年复合）"
         joiner = " ÷ " if kind == "ratio" else "，"
-
-        unit = qdef.unit
-        unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
 
         def pair_text(ctx: Context) -> str:
             value = ctx.value(name)
             if value is None:
                 return ctx.q(name).explain
             text = ctx.text
-            if value.__class__ is Exact and value.den != ONE:
-                shown = ctx.quotient(name, value)[2] + unit_text
-            else:
-                shown = show(value)
-            return f"{label} {shown}（{text(first)}{joiner}{text(second)}{tail}"
+            shown = ctx.shown_number(name, value)
+            return f"{label} {shown}{unit_text}（{text(first)}{joiner}{text(second)}{tail}"
 
         return pair_text
 
@@ -391,15 +425,18 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
             return ctx.q(name).explain
         # Each exact part is formatted from its fraction: the same text as its quotient's
         # (rounded half up), without printing a hundred digits first.
+        number = ctx.shown_number(name, value) + unit_text
         if kind == "sum":
             shown = " + ".join([format_number(v) for v in numbers])
-            return f"{label} {show(value)}（{shown}）"
+            return f"{label} {number}（{shown}）"
         pieces = []
         for item, v in zip(inputs, numbers, strict=True):
             target = resolved(ctx, item)
-            piece = target.show(v) if target.unit == "%" else format_number(v)
+            piece = ctx.shown_number(target.name, v)
+            if target.unit == "%":
+                piece += "%"
             pieces.append(f"({piece})" if v.num < 0 else piece)
-        return f"{label} {show(value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
+        return f"{label} {number}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
 
     return total_text
 
@@ -560,6 +597,7 @@ class Context:
         "cache",
         "criterion",
         "decided",
+        "edges",
         "explained",
         "getters",
         "group_interval",
@@ -601,6 +639,9 @@ class Context:
         self.vcache: dict[str, Any] = {}
         self.texts: dict[str, str] = {}
         self.quotients: dict[str, tuple[Decimal, Decimal, str]] = {}
+        # The thresholds each quantity is compared with in the rulebook (Rulebook.edges),
+        # which a value shown near one must not appear to reach when it does not.
+        self.edges: Mapping[str, frozenset[Decimal]] = {}
         # Filled in by the evaluator: other criteria (decided, and explained) and intervals.
         self.criterion: Callable[[str], Any] = _unset
         self.explained: Callable[[str], Any] = _unset
@@ -638,6 +679,8 @@ class Context:
         cached = self.cache.get(name)
         if cached is None:
             cached = self.cache[name] = self._describe(self.quantities.defs[name])
+            if cached.edges is None:
+                cached.edges = self.edges.get(cached.qdef.name)
         return cached
 
     def text(self, name: str) -> str:
@@ -656,13 +699,27 @@ class Context:
         if found is None:
             quotient = EXACT.divide(value.num, value.den)
             rounded = quotient.quantize(TWO_PLACES, ROUND_HALF_UP, EXACT)
-            if quotient:
+            edges = self.edges.get(name)
+            if edges and rounded in edges and value.compare(rounded):
+                text = format_number(value, display_places(value, edges))
+            elif quotient:
                 text = format(rounded, "f").rstrip("0").rstrip(".")
                 text = "0" if text in ("-0", "") else text
             else:
                 text = format_number(value)
             found = self.quotients[name] = (quotient, rounded, text)
         return found
+
+    def shown_number(self, name: str, value: Number | Decimal) -> str:
+        """A known value of the quantity as shown (format_number's text, two places), or with
+        as many more places as keep it from reading as a threshold of the rulebook that it
+        does not equal (4.998 % is shown so beside ≥5 %, not as 5 %)."""
+        if value.__class__ is Exact and value.den != ONE:  # type: ignore[union-attr]
+            return self.quotient(name, value)[2]  # type: ignore[arg-type]
+        edges = self.edges.get(name)
+        if not edges:
+            return format_number(value)
+        return format_number(value, display_places(value, edges))
 
     def operand(self, name: str) -> QValue:
         """A known value with what a gap reads (its resolved definition and exact parts), as

@@ -190,6 +190,23 @@ class Rulebook:
     # Explanations kept by the values they read, per criterion (zjtx.scoring.evaluator);
     # every rulebook object has its own (a notice's copy words criteria differently).
     explanations: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    # The thresholds each quantity is compared with (threshold_edges), found once.
+    edges: dict[str, frozenset[Decimal]] | None = field(default=None, init=False, repr=False)
+
+    def threshold_edges(self) -> dict[str, frozenset[Decimal]]:
+        """The thresholds each quantity is compared with anywhere in the rulebook (an
+        alias's under the quantities whose text it shows too): a value shown beside a
+        criterion must not appear to reach one it does not."""
+        if self.edges is None:
+            found: dict[str, set[Decimal]] = {}
+            defs = self.quantities.defs
+            for c in self.criteria:
+                for node in (c.cond, c.score):
+                    for name, edge in node.thresholds() if node is not None else ():
+                        for shown in _shown_as(name, defs):
+                            found.setdefault(shown, set()).add(edge)
+            self.edges = {name: frozenset(edges) for name, edges in found.items()}
+        return self.edges
 
     @property
     def display_id(self) -> str:
@@ -389,3 +406,16 @@ def grade_legend() -> str:
     return "可信等级：" + "；".join(
         "未核实 = 来源尚未核实" if g == "UNVERIFIED" else f"{g} = {GRADE_LABELS[g]}" for g in GRADES
     )
+
+
+def _shown_as(name: str, defs: dict[str, Any]) -> set[str]:
+    """The quantity and, for an alias, every quantity whose text it may show."""
+    names, pending = {name}, [name]
+    while pending:
+        qdef = defs[pending.pop()]
+        if qdef.kind == "alias":
+            for target in (qdef.inputs[0], *(qdef.alt[1:2] if qdef.alt else ())):
+                if target not in names:
+                    names.add(target)
+                    pending.append(target)
+    return names

@@ -535,6 +535,7 @@ def _evaluate(
         by_id[item.criterion_id] = item
     size = classify_size(values)
     ctx = Context(values, rulebook.quantities, size, application_type, settings, rulebook.pass_line)
+    ctx.edges = rulebook.edges if rulebook.edges is not None else rulebook.threshold_edges()
     run = _Run(rulebook, ctx, by_id, settings)
     decisions = run.decisions
     for c in rulebook.criteria:

@@ -7,7 +7,7 @@ and the interval they can still move in while data is missing or a judgement is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +95,10 @@ class Score:
         """As Cond.judged_whatever_the_data."""
         return self.judgemental()
 
+    def thresholds(self) -> Iterator[tuple[str, Decimal]]:
+        """As Cond.thresholds: (quantity, edge) of every comparison of the rule."""
+        return iter(())
+
     def reads(self) -> frozenset[str] | None:
         """As Cond.reads: the quantities the explanation reads (None: more than those)."""
         qdef = getattr(self, "qdef", None)
@@ -139,6 +143,10 @@ class Bands(Score):
 
     def bounds(self) -> tuple[Decimal, Decimal]:
         return self._bounds
+
+    def thresholds(self) -> Iterator[tuple[str, Decimal]]:
+        for edge, _points in self.bands:
+            yield self.qdef.name, edge
 
     def describe(self) -> str:
         show = self.qdef.show
@@ -451,6 +459,10 @@ class FirstMatch(Score):
     def reads(self) -> frozenset[str] | None:
         return _union([c.reads() for c, _ in self.cases])
 
+    def thresholds(self) -> Iterator[tuple[str, Decimal]]:
+        for cond, _points in self.cases:
+            yield from cond.thresholds()
+
     def judged_whatever_the_data(self) -> bool:
         return any(c.judged_whatever_the_data() for c, _ in self.cases)
 
@@ -569,6 +581,10 @@ class BestOf(Score):
 
     def reads(self) -> frozenset[str] | None:
         return _union([i.reads() for i in self.items])
+
+    def thresholds(self) -> Iterator[tuple[str, Decimal]]:
+        for item in self.items:
+            yield from item.thresholds()
 
     def judged_whatever_the_data(self) -> bool:
         return any(i.judged_whatever_the_data() for i in self.items)
