@@ -118,6 +118,11 @@ class Cond:
             names |= read
         return frozenset(names)
 
+    def near_edge(self, ctx: Context, share: Decimal) -> bool:
+        """Whether the condition is a comparison whose figure lies within ``share`` of its
+        threshold (for a case narrowly missed)."""
+        return False
+
     def thresholds(self) -> Iterator[tuple[str, Decimal]]:
         """(quantity, threshold) of every comparison in this condition: the figures a value
         shown beside it must not appear to reach when it does not (context.display_places)."""
@@ -273,6 +278,13 @@ class Compare(Leaf):
 
     def thresholds(self) -> Iterator[tuple[str, Decimal]]:
         yield self.name, self.threshold
+
+    def near_edge(self, ctx: Context, share: Decimal) -> bool:
+        value = ctx.value(self.name)
+        if not isinstance(value, Number) or not self.threshold:
+            return False
+        distance = abs(value.to_decimal(6) - self.threshold)
+        return distance <= abs(self.threshold) * share
 
     def tester(self) -> Callable[[Any], bool]:
         threshold, accepts = self.threshold, ACCEPTS[self.op.op]
@@ -571,12 +583,14 @@ class Cases(Cond):
         # the decider combines them, without deciding the whole node again.
         branches: list[Outcome] = []
         selectors: list[Outcome] = []
+        skipped: list[tuple[Cond, Cond]] = []
         states = set()
         open_selector = False
         for when, then in self.cases:
             # A selector that does not hold says nothing: decided, not rendered (a guard that
             # spares most applicants costs them no text).
             if when.decider()(ctx) is UNMET:
+                skipped.append((when, then))
                 continue
             selector = when.explain(ctx)
             selectors.append(selector)
@@ -606,7 +620,34 @@ class Cases(Cond):
             missing = ()
         parts = [p for o in selectors for p in o.parts] + [p for o in branches for p in o.parts]
         gaps = [g for o in branches if o.state == UNMET for g in o.gaps]
+        if state == UNMET and skipped:
+            gaps += _other_cases(ctx, skipped)
         return Outcome(state, parts, missing, gaps if state == UNMET else [])
+
+
+# How near a band's edge a figure must be for a failed case analysis to name the band it
+# narrowly missed (a slip of 1 万元 in 营业收入 is worth checking; 6,000 万元 short is not).
+NEAR_EDGE = Decimal("0.05")
+
+
+def _other_cases(ctx: Context, skipped: list[tuple[Cond, Cond]]) -> list[str]:
+    """For a case analysis that fails: each earlier case whose selector the applicant's
+    figure narrowly misses (营业收入 9999 万元 against a band from 1亿元) and whose requirement
+    the data meets, with how far the figure is, so a likely slip is looked at."""
+    gaps = []
+    top = ctx.top
+    for when, then in skipped:
+        if not when.near_edge(ctx, NEAR_EDGE) or then.decider()(ctx) is not MET:
+            continue
+        ctx.top = (when, UNMET)
+        selector = when.explain(ctx)
+        ctx.top = top
+        if selector.gaps:
+            gaps.append(
+                f"或{'；'.join(selector.gaps)}（达到后适用“{when.requirement()}”一档的要求，"
+                "按现有数据已满足）"
+            )
+    return gaps
 
 
 class CriterionRef(Cond):
