@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from unittest import mock
 
@@ -33,6 +34,7 @@ LATER_COLUMNS = (
     ("applicant_versions", "warned_at", "TIMESTAMP"),
     ("reviews", "panel_changed_at", "TIMESTAMP"),
     ("rounds", "registry_checks", "INTEGER"),
+    ("evaluations", "score_max", "VARCHAR(40)"),
 )
 PLACE = {"province": "浙江省", "city": "杭州市"}
 
@@ -235,6 +237,7 @@ def test_a_judgement_items_revision_saved_as_a_confirmation_becomes_an_override(
             connection.execute(text("ALTER TABLE applicant_versions DROP COLUMN warned_at"))
             connection.execute(text("ALTER TABLE reviews DROP COLUMN panel_changed_at"))
             connection.execute(text("ALTER TABLE rounds DROP COLUMN registry_checks"))
+            connection.execute(text("ALTER TABLE evaluations DROP COLUMN score_max"))
 
     with open_store(database_url) as store:
         service = StoreService(store)
@@ -258,6 +261,7 @@ def test_a_round_with_no_applicant_is_not_left_to_recheck_after_the_upgrade(data
         with store.engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = '0013'"))
             connection.execute(text("ALTER TABLE rounds DROP COLUMN registry_checks"))
+            connection.execute(text("ALTER TABLE evaluations DROP COLUMN score_max"))
     with open_store(database_url) as store, store.engine.connect() as connection:
         stamps = dict(connection.execute(text("SELECT name, registry_checks FROM rounds")).all())
     assert stamps == {"有企业": None, "空批次": 1}
@@ -291,3 +295,23 @@ def test_an_upgrade_waiting_on_another_pc_gives_up_in_chinese(postgres_url, monk
     finally:
         other.dispose()
     assert "另一台电脑正在使用或升级" in str(caught.value), str(caught.value)
+
+
+def test_an_open_score_stored_before_0015_reads_as_its_range(database_url, tmp_path):
+    """Revision 0015: an evaluation stored before it with a score not yet fixed gets the most
+    it could reach from its stored result (so it shows 70–95, unranked); a fixed one keeps
+    NULL and its rank."""
+    from tests.store.test_open_scores import _records, _write_round
+
+    with open_store(database_url) as store:
+        _write_round(StoreService(store), tmp_path, _records())
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+            connection.execute(text("ALTER TABLE evaluations DROP COLUMN score_max"))
+    with open_store(database_url) as store:
+        rows = StoreService(store).list_applicants("福州2026创新型")
+        assert [(r.name, r.score_text, r.score_max, r.rank) for r in rows] == [
+            ("甲公司", "85", None, 1),
+            ("丙公司", "80", None, 2),
+            ("乙公司", "70–95", Decimal(95), None),
+        ]

@@ -237,3 +237,28 @@ def test_window_and_report_mark_a_revision_alike():
         (False, True),
         (True, True),
     ]
+
+
+def test_a_score_not_yet_fixed_shows_its_range_and_no_rank(service, tmp_path):
+    """The table: 70–95 / 100 and "—" for the open score, with a tooltip saying why; sorted by
+    得分 high to low, the fixed scores come first and the range after them."""
+    from tests.store.test_open_scores import _records, _write_round
+    from zjtx.ui.models import ApplicantColumn
+
+    _write_round(service, tmp_path, _records())
+    model = ApplicantTableModel()
+    model.set_rows(service.list_applicants("福州2026创新型"))
+    proxy = ApplicantFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(ApplicantColumn.SCORE, Qt.SortOrder.DescendingOrder)
+    shown = [
+        (proxy.index(r, ApplicantColumn.RANK).data(), proxy.index(r, ApplicantColumn.SCORE).data())
+        for r in range(proxy.rowCount())
+    ]
+    assert shown == [("1", "85 / 100"), ("2", "80 / 100"), ("—", "70–95 / 100")]
+    tip = proxy.index(2, ApplicantColumn.SCORE).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("得分未定（70–95 分）") and "不参加排名" in tip
+    header = model.headerData(
+        ApplicantColumn.RANK, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "得分未定的企业" in header and "不排名" in header

@@ -22,9 +22,10 @@ from zjtx.commands.intake import (
     reading_choices,
 )
 from zjtx.commands.review_text import panel_positions, print_review
+from zjtx.commands.round_table import applicant_table, open_score_note
 from zjtx.commands.textout import MET_HELP, coded, display_width, dump_json, met_word, pad, table
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
-from zjtx.domain.labels import ApplicationType, ReviewStatus, Verdict
+from zjtx.domain.labels import ReviewStatus, Verdict
 from zjtx.intake import MappingError
 from zjtx.scoring import TIERS
 from zjtx.scoring.selection import round_notice_lines, round_notices
@@ -54,8 +55,6 @@ from zjtx.store.service import ROLE_LABELS, ROLES
 
 log = logging.getLogger("zjtx.cli")
 
-HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
-           "待核提示", "决定", "评审状态", "地区")  # fmt: skip
 SORT_KEYS = tuple(SORTS)  # the store's named keys, shared with the window (zjtx.store.filters)
 
 
@@ -498,28 +497,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     if recheck is not None:
         print(f"注意：{recheck}；可用 zjtx registry recheck 按现行培育库重新核对")
     if rows:
-        print(
-            table(
-                HEADERS,
-                [
-                    (
-                        r.rank or "—",
-                        r.uscc,
-                        r.name,
-                        ApplicationType.label_of(r.application_type, "—"),
-                        r.rulebook or "—",
-                        r.verdict_label,
-                        "—" if r.score is None else r.score,
-                        r.open_judgements or "",
-                        r.open_warnings or "",
-                        r.decision_text,
-                        r.review_status.label,
-                        r.region or "—",
-                    )
-                    for r in rows
-                ],
-            )
-        )
+        print(applicant_table(rows))
+        if note := open_score_note(rows):
+            print(f"\n{note}")
     filtered = any(
         getattr(args, name)
         for name in ("verdict", "decision", "status", "open", "region", "search")

@@ -265,6 +265,18 @@ class Evaluation:
         return result
 
 
+def points_text(value: Decimal) -> str:
+    """Points without trailing zeros or exponent: 8, 7.5, 100."""
+    return format(value.normalize(), "f")
+
+
+def score_text(low: Decimal, high: Decimal | None = None) -> str:
+    """A score as shown: 80; 25–100 while it is not fixed (``high`` above ``low``)."""
+    if high is None or high == low:
+        return points_text(low)
+    return f"{points_text(low)}–{points_text(high)}"
+
+
 def slots_constructor(cls: type) -> Callable[..., Any]:
     """A constructor of a frozen slots dataclass taking every field positionally, for the hot
     path of the evaluator. It fills a mutable twin of the class (the same slots, in the same

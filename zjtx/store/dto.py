@@ -12,7 +12,7 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.issues import Issue
 from zjtx.domain.labels import ReviewStatus, decision_shown
 from zjtx.domain.region import format_region
-from zjtx.domain.results import Verdict
+from zjtx.domain.results import Verdict, score_text
 from zjtx.scoring.rulebook import TIERS
 
 TIER_LABELS = TIERS  # tier key -> Chinese name
@@ -189,6 +189,19 @@ class ApplicantRow:
     province: str | None = None
     city: str | None = None
     county: str | None = None
+    # The most the score could still reach while it is not fixed (data missing, judgement
+    # items open): ``score`` is then the least it can be, and the row has no rank.
+    score_max: Decimal | None = None
+
+    @property
+    def score_open(self) -> bool:
+        """Whether the score is a range still (待补充数据 or 待人工确认 items that score)."""
+        return self.score_max is not None
+
+    @property
+    def score_text(self) -> str:
+        """The score as shown: 80, or 25–100 while it is not fixed; "" when unscored."""
+        return "" if self.score is None else score_text(self.score, self.score_max)
 
     @property
     def decision_outdated(self) -> bool:
@@ -211,6 +224,7 @@ class ApplicantRow:
         data["region"] = self.region
         data["score"] = None if self.score is None else str(self.score)
         data["max_score"] = None if self.max_score is None else str(self.max_score)
+        data["score_max"] = None if self.score_max is None else str(self.score_max)
         data["review_status"] = str(self.review_status)
         data["review_status_label"] = self.review_status.label
         data["updated_at"] = self.updated_at.isoformat()

@@ -110,6 +110,7 @@ def evaluation_values(
         "score": None if score is None else str(score),
         "score_sort": None if score is None else float(score),
         "max_score": None if scored.max_score is None else str(scored.max_score),
+        "score_max": None if scored.score_max is None else str(scored.score_max),
         "open_judgements": scored.open_judgements,
         "cause": cause,
         "created_by_id": evaluator_id,

@@ -13,15 +13,26 @@ from zjtx.store.errors import SortKeyError
 
 NO_REGION = "-"  # the region filter's value for applicants whose region was not given
 
+
+def by_rank(row: ApplicantRow) -> tuple[Any, ...]:
+    """The ranked first by rank; then the scores not yet fixed (no rank: a range), by the
+    least they can be, then the most; then the unscored; each tie by code."""
+    if row.rank is not None:
+        return (0, row.rank, 0, 0, row.uscc)
+    if row.score is not None:
+        return (1, 0, -row.score, -(row.score_max or row.score), row.uscc)
+    return (2, 0, 0, 0, row.uscc)
+
+
 SORT_KEYS: dict[str, Callable[[ApplicantRow], Any]] = {
-    "rank": lambda r: (r.rank is None, r.rank or 0, r.uscc),
+    "rank": by_rank,
     "name": lambda r: (r.name, r.uscc),
     "uscc": lambda r: r.uscc,
-    "verdict": lambda r: (r.verdict or "", r.rank or 0),
-    "decision": lambda r: (r.decision or "~", r.rank or 0),
+    "verdict": lambda r: (r.verdict or "", by_rank(r)),
+    "decision": lambda r: (r.decision or "~", by_rank(r)),
     "status": lambda r: (list(ReviewStatus).index(r.review_status), r.uscc),
     "updated": lambda r: (r.updated_at, r.uscc),
-    "region": lambda r: (r.region, r.rank is None, r.rank or 0, r.uscc),
+    "region": lambda r: (r.region, by_rank(r)),
 }
 # What may still need an evaluator: judgement items, import warnings, a decision to look at again.
 OPEN_ITEMS = ("judgements", "warnings", "outdated")

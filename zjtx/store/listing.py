@@ -293,24 +293,29 @@ class Listing:
 
 
 def _ranks(connection: Any, round_id: int, records: Sequence[Any], one: bool) -> dict[float, int]:
-    """The rank of each score among the round's (ties share the first place): from the rows
-    at hand when they are the whole round, else counted in the database."""
+    """The rank of each fixed score among the round's (ties share the first place): from the
+    rows at hand when they are the whole round, else counted in the database. A score not yet
+    fixed (a range: data missing, judgement items open) has no rank and takes no place: where
+    it ends up is not known."""
+    fixed = [r[13] for r in records if r[13] is not None and r[23] is None]
     if not one:
         first_place: dict[float, int] = {}
-        scores = sorted((r[13] for r in records if r[13] is not None), reverse=True)
-        for index, value in enumerate(scores, start=1):
+        for index, value in enumerate(sorted(fixed, reverse=True), start=1):
             first_place.setdefault(value, index)
         return first_place
     return {
-        r[13]: 1
+        value: 1
         + connection.execute(
             select(func.count())
             .select_from(Applicant)
             .join(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
-            .where(Applicant.round_id == round_id, Evaluation.score_sort > r[13])
+            .where(
+                Applicant.round_id == round_id,
+                Evaluation.score_sort > value,
+                Evaluation.score_max.is_(None),
+            )
         ).scalar_one()
-        for r in records
-        if r[13] is not None
+        for value in fixed
     }
 
 
@@ -352,6 +357,7 @@ def table_rows(
             stamp.column(Review.updated_at),
             stamp.column(ApplicantVersion.warned_at),
             stamp.column(Review.panel_changed_at),
+            Evaluation.score_max,
         )
         .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
         .outerjoin(Evaluation, Evaluation.id == Applicant.current_evaluation_id)
@@ -395,7 +401,7 @@ def table_rows(
         applicant_id, uscc, name, number, _, version_at, province, city, county,
         application_type, rulebook, verdict, score, score_sort, max_score, judgements,
         decision, review_version, decided_at, verdict_at_decision, review_at, warned_at,
-        panel_changed_at,
+        panel_changed_at, score_max,
     ) in records:  # fmt: skip
         version_at = stamp.parse(version_at)
         decided_at = stamp.parse(decided_at)
@@ -419,7 +425,7 @@ def table_rows(
                 verdict_label=verdict_label(verdict),
                 score=None if score is None else Decimal(score),
                 max_score=None if max_score is None else Decimal(max_score),
-                rank=None if score_sort is None else first_place[score_sort],
+                rank=first_place.get(score_sort) if score_max is None else None,
                 open_judgements=judgements,
                 open_warnings=warnings,
                 decision=decision,
@@ -433,6 +439,7 @@ def table_rows(
                 province=province,
                 city=city,
                 county=county,
+                score_max=None if score_max is None else Decimal(score_max),
             )
         )
     said = panel_changes(session, round_id, {o: (w[1], w[6]) for o, w in decided.items()})

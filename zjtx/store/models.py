@@ -187,6 +187,9 @@ class Evaluation(Base):
     score: Mapped[str | None] = mapped_column(String(40))  # exact decimal text
     score_sort: Mapped[float | None] = mapped_column(Float)  # ordering only, never shown
     max_score: Mapped[str | None] = mapped_column(String(40))
+    # The most the score could still reach while it is not fixed (data missing, judgement
+    # items open; exact decimal text); NULL when the score is fixed. Migration 0015.
+    score_max: Mapped[str | None] = mapped_column(String(40))
     open_judgements: Mapped[int] = mapped_column(Integer, default=0)
     cause: Mapped[str] = mapped_column(String(20))  # import | rescore | review
     created_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))

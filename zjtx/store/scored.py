@@ -45,6 +45,7 @@ class Scored:
     verdict: str
     score: Decimal | None
     max_score: Decimal | None
+    score_max: Decimal | None  # the most the score could reach; None when the score is fixed
     open_judgements: int
     result: dict[str, Any] | JSONText  # JSONText: encoded by a worker, for SQLite
     compacted: bool
@@ -61,6 +62,7 @@ class Scored:
             str(evaluation.verdict),
             evaluation.score,
             evaluation.max_score,
+            None if evaluation.score_max == evaluation.score_min else evaluation.score_max,
             # From the decided states: counting must not render every explanation.
             sum(1 for s in evaluation.criterion_states.values() if s == CriterionState.MANUAL),
             result,

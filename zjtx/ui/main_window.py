@@ -544,10 +544,17 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
             self.apply_filters()  # the place chosen before is no longer in the round
 
     def _fit_columns(self, rows: list[Any]) -> None:
-        """Hide 排名 and 得分 when the round's rulebooks give no score: they would stay empty."""
+        """Hide 排名 and 得分 when the round's rulebooks give no score: they would stay empty;
+        widen 得分 for a range when one shows."""
         scored = any(r.score is not None or r.max_score for r in rows)
         for column in (ApplicantTableModel.RANK_COLUMN, ApplicantTableModel.SCORE_COLUMN):
             self.table.setColumnHidden(column, not scored)
+        # A score not yet fixed shows as a range (25–100 / 100): room for the widest.
+        column = ApplicantTableModel.SCORE_COLUMN
+        texts = [self.model.COLUMN_SPECS[column].display(r) for r in rows if r.score_open]
+        if texts:
+            needed = max(map(self.table.fontMetrics().horizontalAdvance, texts)) + 16
+            self.table.setColumnWidth(column, max(self.table.columnWidth(column), needed))
 
     def _update_counts(self) -> None:
         """How many rows are shown, and the verdicts and decisions of those shown (of the

@@ -56,12 +56,14 @@ class ColumnSpec(Generic[Item]):
         return self.sort_key or self.display
 
 
-# The table ranks every applicant by score, to compare them; the printed 推荐汇总表 ranks only
-# the recommended ones (zjtx.export.summary), so the header says which this is.
+# The table ranks every applicant whose score is fixed, to compare them; the printed 推荐汇总表
+# ranks only the recommended ones (zjtx.export.summary), so the header says which this is.
 RANK_MEANING = (
-    "本批次全部企业按评价得分的名次（便于比较）；"
+    "本批次得分已确定的企业按评价得分的名次（便于比较）；得分未定的企业（有待补充数据或"
+    "待人工确认的计分条目，得分显示为区间）不排名，排名栏为“—”；"
     f"推荐汇总表只为作出“{Decision.RECOMMEND.label}”决定的企业排名"
 )
+OPEN_SCORE_HINT = "有待补充数据或待人工确认的计分条目，最终得分在此区间内，不参加排名"
 VERDICT_COLOURS = {
     "qualified": "#1b7f3b",
     "not_qualified": "#c62828",
@@ -169,11 +171,25 @@ class ApplicantColumn(IntEnum):
 
 
 def _score_text(row: ApplicantRow) -> str:
+    """80 / 100, or 25–100 / 100 while the score is not fixed; "" when unscored."""
     if row.score is None:
         return ""
-    return (
-        f"{_number(row.score)} / {_number(row.max_score)}" if row.max_score else _number(row.score)
-    )
+    return f"{row.score_text} / {_number(row.max_score)}" if row.max_score else row.score_text
+
+
+def _score_key(row: ApplicantRow) -> tuple[int, float, float]:
+    """Fixed scores apart from ranges (a range sorts by its least, then its most): sorted high
+    to low, the fixed come first, then the ranges, then the unscored."""
+    if row.score is None:
+        return (-1, -1.0, -1.0)
+    high = row.score_max if row.score_max is not None else row.score
+    return (0 if row.score_open else 1, float(row.score), float(high))
+
+
+def _rank_text(row: ApplicantRow) -> str:
+    if row.rank is not None:
+        return str(row.rank)
+    return "—" if row.score_open else ""
 
 
 def _decision_text(row: ApplicantRow) -> str:
@@ -187,7 +203,7 @@ VERDICT_ORDER = {"qualified": 0, "pending": 1, "not_qualified": 2}
 APPLICANT_COLUMNS: tuple[ColumnSpec[ApplicantRow], ...] = (
     ColumnSpec(
         "排名",
-        lambda r: "" if r.rank is None else str(r.rank),
+        _rank_text,
         SORT_KEYS["rank"],
         right_aligned=True,
     ),
@@ -204,7 +220,7 @@ APPLICANT_COLUMNS: tuple[ColumnSpec[ApplicantRow], ...] = (
     ColumnSpec(
         "得分",
         _score_text,
-        lambda r: float(r.score) if r.score is not None else -1.0,
+        _score_key,
         right_aligned=True,
     ),
     ColumnSpec(
@@ -348,6 +364,8 @@ class ApplicantTableModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: ApplicantRow, column: int) -> str | None:
+        if column in (ApplicantColumn.SCORE, ApplicantColumn.RANK) and row.score_open:
+            return f"得分未定（{row.score_text} 分）：{OPEN_SCORE_HINT}"
         if column == ApplicantColumn.DECISION and row.decision_outdated:
             return f"{row.decision_outdated_reason}，请复核"
         if column == ApplicantColumn.NAME:
