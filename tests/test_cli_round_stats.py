@@ -99,7 +99,24 @@ def test_round_stats_buckets_add_up(capsys, name):
     assert stats["by_decision"] == {"none": total}
     scores = [e["score"] for e in scored if e["score"] is not None]
     assert stats["scored"] is bool(scores)
-    assert sum(b["count"] for b in stats["score_distribution"]) == len(scores)
+    # A score not yet fixed (a range) is counted apart, not in the band of its least.
+    ranges = [e for e in scored if e["score"] is not None and e["score_min"] != e["score_max"]]
+    assert stats["score_open"] == len(ranges)
+    assert sum(b["count"] for b in stats["score_distribution"]) == len(scores) - len(ranges)
+
+
+def test_round_stats_counts_the_scores_not_yet_fixed_apart(capsys):
+    """Text output: the bands count the fixed scores; 得分未定 counts the ranges, once each."""
+    scored = _round(capsys, "创新型2026")
+    ranges = sum(1 for e in scored if e["score_min"] != e["score_max"])
+    fixed = [e["score"] for e in scored if e["score_min"] == e["score_max"]]
+    assert ranges and fixed
+    out = run(capsys, "round", "stats", "创新型2026")[1]
+    section = out.split("得分分布\n")[1].split("\n")
+    assert f"  得分未定  {ranges} 家" in section
+    bands = [line for line in section if line[:3].strip().isdigit()]
+    assert sum(int(line.split()[1]) for line in bands) == len(fixed)
+    assert "不计入各分数段" in out
 
 
 def test_round_stats_counts_decisions_by_evaluator(capsys):

@@ -109,3 +109,24 @@ def test_a_national_round_charts_every_province(qtbot, window, service, sample_j
     before = window.proxy.rowCount()
     page._region_clicked(11)
     assert window.proxy.rowCount() == before
+
+
+def test_scores_not_yet_fixed_have_their_own_bar(qtbot, window, service, tmp_path):
+    """The score chart counts a range (70–95) in a bar of its own, 得分未定 (drawn apart), not
+    in the band of its least; a click on it lists those applicants."""
+    from tests.store.test_open_scores import _records, _write_round
+    from zjtx.store.statistics import OPEN_SCORE_LABEL
+
+    _write_round(service, tmp_path, _records())
+    with qtbot.waitSignal(window.rows_loaded, timeout=60000):
+        window.refresh_rounds(select="福州2026创新型")
+    page = window.round_tabs.overview
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=60000)
+    chart = page.score_chart
+    counts = dict(zip(chart.labels, chart.counts, strict=True))
+    assert counts["70–80分"] == 0 and counts["80–90分"] == 2 and counts[OPEN_SCORE_LABEL] == 1
+    assert chart.labels[-1] == OPEN_SCORE_LABEL and sum(chart.counts) == 3
+    assert chart.bar_set.selectedBars() == [len(chart.labels) - 1]
+    chart.chart().series()[0].clicked.emit(len(chart.labels) - 1, chart.bar_set)
+    assert _shown_usccs(window) == {r.uscc for r in service.list_applicants("福州2026创新型")
+                                    if r.name == "乙公司"}  # fmt: skip

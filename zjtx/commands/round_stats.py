@@ -105,7 +105,9 @@ def render_overview(overview: RoundOverview) -> str:
             lines.append(f"  {item.label}  ×{item.unmet} / {item.unknown} / {item.manual}")
     if overview.score_bins:
         lines.append("得分分布")
-        lines += [f"  {b.label}  {b.count} 家" for b in overview.score_bins]
+        lines += [f"  {label}  {count} 家" for label, count, _ in overview.score_bars]
+        if overview.open_scores:
+            lines.append("  （得分未定：有待补充数据或待人工确认的计分条目，不计入各分数段）")
     if overview.near_misses:
         lines.append("只差一项的企业（不符合条件，仅一个条目未满足）")
         for miss in overview.near_misses:

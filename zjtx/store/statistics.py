@@ -34,6 +34,9 @@ NO_PLACE = "未填写"  # the region bucket of applicants who gave no province
 NO_DECISION = "none"  # the decision bucket of the undecided (as `round show --decision none`)
 NOT_EVALUATED = "none"
 SCORE_STEP = Decimal(10)
+# The bar of the applicants whose score is not fixed yet (a range): counted apart, never in
+# the band of the least they could score.
+OPEN_SCORE_LABEL = "得分未定"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +140,10 @@ class RoundOverview:
     by_division: dict[str, int]  # 大类 "C35 专用设备制造业" -> count
     criteria: tuple[CriterionCount, ...]
     scored: bool
-    score_bins: tuple[ScoreBin, ...]
+    score_bins: tuple[ScoreBin, ...]  # the fixed scores only
     near_misses: tuple[NearMiss, ...]
+    # The applicants whose score is not fixed yet (data missing, judgement items open).
+    open_scores: tuple[str, ...] = ()
     # The applicants of each 门类 (for a click on its bar; not in the JSON).
     industry_usccs: dict[str, tuple[str, ...]] = field(
         default_factory=dict, compare=False, repr=False
@@ -165,8 +170,18 @@ class RoundOverview:
             "criteria": [c.to_dict() for c in self.criteria],
             "scored": self.scored,
             "score_distribution": [b.to_dict() for b in self.score_bins],
+            "score_open": len(self.open_scores),
             "near_misses": [m.to_dict() for m in self.near_misses],
         }
+
+    @property
+    def score_bars(self) -> list[tuple[str, int, tuple[str, ...]]]:
+        """(label, count, applicants) of each bar of the score chart: the bands of the fixed
+        scores, then 得分未定 when some score is still a range."""
+        bars = [(b.label, b.count, b.usccs) for b in self.score_bins]
+        if self.open_scores:
+            bars.append((OPEN_SCORE_LABEL, len(self.open_scores), self.open_scores))
+        return bars
 
 
 def _number(value: Decimal) -> int | float:
@@ -212,8 +227,9 @@ def _ordered(counter: Mapping[str, int], order: Iterable[str] = (), last: Iterab
 
 
 def score_bins(scores: Mapping[str, Decimal], top: Decimal | None) -> tuple[ScoreBin, ...]:
-    """Bins of SCORE_STEP points from 0 to the highest possible score (or the best score)."""
-    if not scores:
+    """Bins of SCORE_STEP points from 0 to the highest possible score (or the best score);
+    empty bins when no score is fixed yet but the rulebook scores (``top`` given)."""
+    if not scores and top is None:
         return ()
     top = max([*scores.values(), *([top] if top is not None else [])])
     bins: list[ScoreBin] = []
@@ -344,7 +360,7 @@ def _overview(
         )
         for cid, title in titles.items()
     )
-    scores = {r.uscc: r.score for r in rows if r.score is not None}
+    scores = {r.uscc: r.score for r in rows if r.score is not None and not r.score_open}
     tops = [r.max_score for r in rows if r.max_score is not None]
     province_order = sorted(regions, key=lambda k: (-regions[k], k))
     return RoundOverview(
@@ -370,6 +386,7 @@ def _overview(
         criteria=criteria,
         scored=bool(tops) or bool(scores),
         score_bins=score_bins(scores, max(tops) if tops else None),
+        open_scores=tuple(r.uscc for r in rows if r.score_open),
         near_misses=tuple(sorted(near, key=lambda m: (m.criterion_id, m.uscc))),
         industry_usccs={k: tuple(v) for k, v in members.items()},
     )

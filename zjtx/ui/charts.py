@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication
 
 BAR_COLOUR = "#3b6ea5"
+APART_COLOUR = "#b26a00"  # a bar not of a kind with the rest (as 待定 is coloured)
 MIN_HEIGHT = 220  # pixels
 BAR_ROW = 34  # pixels per bar of a horizontal chart (a CJK label needs ~30 to show whole)
 LABEL_LIMIT = 24  # characters of a category label shown under or beside its bar
@@ -67,8 +68,15 @@ class BarChart(QChartView):
         self.setMinimumHeight(MIN_HEIGHT)
         self.setObjectName("barChart")
 
-    def set_data(self, labels: Sequence[str], counts: Sequence[int]) -> None:
-        """Replace the bars (categories in the order given)."""
+    def set_data(
+        self,
+        labels: Sequence[str],
+        counts: Sequence[int],
+        apart: Sequence[int] = (),
+    ) -> None:
+        """Replace the bars (categories in the order given). The bars at the indexes
+        ``apart`` (not of a kind with the others: the scores not fixed yet) are drawn in
+        APART_COLOUR."""
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
@@ -81,6 +89,9 @@ class BarChart(QChartView):
         bar_set.setColor(QColor(self.colour))
         bar_set.setLabelColor(QColor("#202020"))
         bar_set.append([float(c) for c in shown_counts])
+        if apart:
+            bar_set.setSelectedColor(QColor(APART_COLOUR))
+            bar_set.selectBars([self.index_of(i) for i in apart])
         self.bar_set = bar_set
         if self.horizontal:  # room for every label: QtCharts elides those that do not fit
             self.setMinimumHeight(max(MIN_HEIGHT, BAR_ROW * len(self.labels) + 90))

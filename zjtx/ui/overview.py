@@ -23,7 +23,12 @@ from PySide6.QtWidgets import (
 from zjtx.domain.chart_counts import largest_and_rest
 from zjtx.domain.labels import ReviewStatus, Verdict
 from zjtx.store.filters import NO_REGION
-from zjtx.store.statistics import NO_PLACE, RoundOverview, round_overview
+from zjtx.store.statistics import (
+    NO_PLACE,
+    OPEN_SCORE_LABEL,
+    RoundOverview,
+    round_overview,
+)
 from zjtx.ui.charts import BarChart
 
 CRITERIA_SHOWN = 12  # criteria with the most unmet applicants drawn in the chart
@@ -172,8 +177,11 @@ class OverviewPage(QWidget):
         self.criteria_shown = failing
         self.criteria_chart.set_data([c.label for c in failing], [c.unmet for c in failing])
         self.score_chart.setVisible(overview.scored)
+        score_bars = overview.score_bars
         self.score_chart.set_data(
-            [b.label for b in overview.score_bins], [b.count for b in overview.score_bins]
+            [label for label, _, _ in score_bars],
+            [count for _, count, _ in score_bars],
+            apart=range(len(overview.score_bins), len(score_bars)),
         )
         bars = largest_and_rest(list(overview.by_region.items()), PROVINCES_SHOWN, "省份")
         self.region_chart.set_data([label for label, _ in bars], [n for _, n in bars])
@@ -210,8 +218,10 @@ class OverviewPage(QWidget):
 
     def _score_clicked(self, index: int) -> None:
         assert self.overview is not None
-        found = self.overview.score_bins[index]
-        self.window.round_tabs.show_filtered(f"得分 {found.label}", usccs=found.usccs)
+        label, _, usccs = self.overview.score_bars[index]
+        self.window.round_tabs.show_filtered(
+            label if label == OPEN_SCORE_LABEL else f"得分 {label}", usccs=usccs
+        )
 
     def _region_clicked(self, index: int) -> None:
         assert self.overview is not None
