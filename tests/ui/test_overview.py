@@ -114,6 +114,8 @@ def test_a_national_round_charts_every_province(qtbot, window, service, sample_j
 def test_scores_not_yet_fixed_have_their_own_bar(qtbot, window, service, tmp_path):
     """The score chart counts a range (70–95) in a bar of its own, 得分未定 (drawn apart), not
     in the band of its least; a click on it lists those applicants."""
+    from PySide6.QtCharts import QBarCategoryAxis
+
     from tests.store.test_open_scores import _records, _write_round
     from zjtx.store.statistics import OPEN_SCORE_LABEL
 
@@ -127,6 +129,37 @@ def test_scores_not_yet_fixed_have_their_own_bar(qtbot, window, service, tmp_pat
     assert counts["70–80分"] == 0 and counts["80–90分"] == 2 and counts[OPEN_SCORE_LABEL] == 1
     assert chart.labels[-1] == OPEN_SCORE_LABEL and sum(chart.counts) == 3
     assert chart.bar_set.selectedBars() == [len(chart.labels) - 1]
+    [axis] = [a for a in chart.chart().axes() if isinstance(a, QBarCategoryAxis)]
+    assert axis.categories()[-1] == "未定"
     chart.chart().series()[0].clicked.emit(len(chart.labels) - 1, chart.bar_set)
     assert _shown_usccs(window) == {r.uscc for r in service.list_applicants("福州2026创新型")
                                     if r.name == "乙公司"}  # fmt: skip
+
+
+def test_score_bands_are_readable_under_their_bars_at_1366x768(qtbot, window, service, tmp_path):
+    """At 1366×768 each band's axis label (0–10 … 90–100, 未定) is drawn whole: QtCharts does
+    not elide it and it is narrower than its bar's slot; the chart's title says the last band
+    includes full marks."""
+    from PySide6.QtCharts import QBarCategoryAxis
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QApplication
+
+    from tests.store.test_open_scores import _records, _write_round
+
+    _write_round(service, tmp_path, _records())
+    window.resize(1366, 768)
+    with qtbot.waitSignal(window.rows_loaded, timeout=60000):
+        window.refresh_rounds(select="福州2026创新型")
+    page = window.round_tabs.overview
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=60000)
+    QApplication.processEvents()
+    chart = page.score_chart.chart()
+    [axis] = [a for a in chart.axes() if isinstance(a, QBarCategoryAxis)]
+    labels = axis.categories()
+    assert labels == ["0–10", "10–20", "20–30", "30–40", "40–50", "50–60", "60–70", "70–80",
+                      "80–90", "90–100", "未定"]  # fmt: skip
+    assert not axis.truncateLabels()
+    slot = chart.plotArea().width() / len(labels)
+    widest = max(QFontMetricsF(axis.labelsFont()).horizontalAdvance(t) for t in labels)
+    assert widest < slot
+    assert "末段含满分" in chart.title()

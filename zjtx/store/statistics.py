@@ -37,6 +37,7 @@ SCORE_STEP = Decimal(10)
 # The bar of the applicants whose score is not fixed yet (a range): counted apart, never in
 # the band of the least they could score.
 OPEN_SCORE_LABEL = "得分未定"
+OPEN_SCORE_SHORT = "未定"  # the same bar under a narrow chart's axis
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,11 @@ class ScoreBin:
     @property
     def label(self) -> str:
         return f"{_points(self.low)}–{_points(self.high)}分" + ("（含）" if self.last else "")
+
+    @property
+    def short_label(self) -> str:
+        """The band as a chart's axis has room for: 0–10, …, 90–100."""
+        return f"{_points(self.low)}–{_points(self.high)}"
 
     def contains(self, score: Decimal) -> bool:
         return self.low <= score < self.high or (self.last and score >= self.high)

@@ -72,11 +72,13 @@ class BarChart(QChartView):
         self,
         labels: Sequence[str],
         counts: Sequence[int],
+        axis_labels: Sequence[str] | None = None,
         apart: Sequence[int] = (),
     ) -> None:
-        """Replace the bars (categories in the order given). The bars at the indexes
-        ``apart`` (not of a kind with the others: the scores not fixed yet) are drawn in
-        APART_COLOUR."""
+        """Replace the bars (categories in the order given). ``axis_labels``, short texts
+        made to fit under narrow bars (score bands: 0–10, …), are drawn whole in place of
+        ``labels``, which the tooltips still give. The bars at the indexes ``apart`` (not
+        of a kind with the others: the scores not fixed yet) are drawn in APART_COLOUR."""
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
@@ -105,7 +107,14 @@ class BarChart(QChartView):
         series.hovered.connect(self._hovered)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([short_label(text) for text in shown_labels] or [""])
+        if axis_labels is not None:
+            # QtCharts elides a label it thinks tight long before it touches the next one
+            # ("0–…" under a 38-pixel bar at 1366×768): these are short enough to draw whole.
+            categories.setTruncateLabels(False)
+            shown_axis = list(axis_labels)[::-1] if self.horizontal else list(axis_labels)
+            categories.append(shown_axis or [""])
+        else:
+            categories.append([short_label(text) for text in shown_labels] or [""])
         values = QValueAxis()
         peak = max(shown_counts, default=0)
         values.setRange(0, max(1, peak + max(1, peak // 6)))  # room for the count labels

@@ -26,6 +26,7 @@ from zjtx.store.filters import NO_REGION
 from zjtx.store.statistics import (
     NO_PLACE,
     OPEN_SCORE_LABEL,
+    OPEN_SCORE_SHORT,
     RoundOverview,
     round_overview,
 )
@@ -64,7 +65,9 @@ class OverviewPage(QWidget):
         self.criteria_chart = BarChart(
             "未满足条目（家）", horizontal=True, colour="#c62828", on_click=self._criterion_clicked
         )
-        self.score_chart = BarChart("得分分布（家）", on_click=self._score_clicked)
+        self.score_chart = BarChart(
+            "得分分布（家；左闭右开，末段含满分）", on_click=self._score_clicked
+        )
         self.region_chart = BarChart(
             "地区（省，家）", horizontal=True, on_click=self._region_clicked
         )
@@ -181,6 +184,8 @@ class OverviewPage(QWidget):
         self.score_chart.set_data(
             [label for label, _, _ in score_bars],
             [count for _, count, _ in score_bars],
+            axis_labels=[b.short_label for b in overview.score_bins]
+            + [OPEN_SCORE_SHORT] * (len(score_bars) > len(overview.score_bins)),
             apart=range(len(overview.score_bins), len(score_bars)),
         )
         bars = largest_and_rest(list(overview.by_region.items()), PROVINCES_SHOWN, "省份")
