@@ -73,8 +73,11 @@ def srdi_evaluation(
     score: str = "72",
     verdict: Verdict = Verdict.QUALIFIED,
     extra_criteria: int = 0,
+    open_points: str = "13",
 ) -> Evaluation:
-    """A scored 专精特新 evaluation: requirements, score items, one judgement item, one gap."""
+    """A scored 专精特新 evaluation: requirements, score items, one judgement item, one gap.
+    ``open_points`` is how far above ``score`` the score could still reach (its open items
+    SR-S3 and SR-C2); "0" makes the total fixed (the criteria are left as they are)."""
     S = CriterionState
     items = [
         criterion(
@@ -203,7 +206,7 @@ def srdi_evaluation(
         groups=groups,
         score=D(score),
         score_min=D(score),
-        score_max=D(score) + 13,
+        score_max=D(score) + D(open_points),
         max_score=D("100"),
         pass_line=D("60"),
         inputs={"uscc": "f" * 18},

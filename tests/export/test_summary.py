@@ -6,7 +6,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.export.factories import MADE_AT, applicant_for, innovative_evaluation, srdi_evaluation
+from tests.export import factories
+from tests.export.factories import MADE_AT, applicant_for, innovative_evaluation
 from tests.export.pdf_helpers import flat_text, font_report, page_texts
 from zjtx.domain.results import Verdict
 from zjtx.export.excel import write_publicity_xlsx, write_results_xlsx, write_summary_xlsx
@@ -24,6 +25,12 @@ from zjtx.export.summary import (
 from zjtx.export.summary_pdf import render_publicity_pdf, render_summary_pdf
 from zjtx.export.tables import write_publicity
 from zjtx.scoring.catalogue import load_catalogue
+
+
+def srdi_evaluation(*args, open_points: str = "0", **kwargs):
+    """The factory's 专精特新 evaluation with a fixed score unless told (its default leaves 13
+    points open, which the summary shows as a range and does not rank)."""
+    return factories.srdi_evaluation(*args, open_points=open_points, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -170,12 +177,15 @@ def test_summary_workbook_has_frozen_filtered_header_and_safe_text(tmp_path, cat
     path = write_summary_xlsx(summary, tmp_path / "summary.xlsx")
     workbook = load_workbook(path)
     sheet = workbook["推荐汇总表"]
-    assert [c.value for c in sheet[1]] == list(summary.columns)
+    columns = list(summary.columns)
+    columns[6:6] = ["可能最低分", "可能最高分"]  # a range's two ends, after 得分
+    assert [c.value for c in sheet[1]] == columns
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:I5"
+    assert sheet.auto_filter.ref == "A1:K5"
     assert sheet["F2"].value == 88 and sheet["F2"].number_format == "General"
-    assert sheet["I2"].value == "=同意推荐"
-    assert sheet["I2"].data_type == "s"
+    assert sheet["G2"].value is None and sheet["H2"].value is None  # a fixed score
+    assert sheet["K2"].value == "=同意推荐"
+    assert sheet["K2"].data_type == "s"
     assert workbook["统计"]["A1"].value == "专精特新中小企业推荐汇总表"
     # Printed on A4 landscape as wide as the page, the header on every page, numbered.
     setup = sheet.page_setup
@@ -185,7 +195,7 @@ def test_summary_workbook_has_frozen_filtered_header_and_safe_text(tmp_path, cat
     assert sheet.print_title_rows == "$1:$1"
     assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert sheet.oddHeader.center.text == "推荐汇总表"
-    assert sheet["I2"].alignment.wrap_text and sheet["B2"].alignment.wrap_text
+    assert sheet["K2"].alignment.wrap_text and sheet["B2"].alignment.wrap_text
 
 
 def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
@@ -264,7 +274,7 @@ def test_summary_pdf_cuts_long_opinions_visibly(tmp_path, catalogue):
     render_summary_pdf(summary, tmp_path / "s.pdf")
     assert "……（全文见评审意见表）" in flat_text(tmp_path / "s.pdf")
     sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
-    assert sheet["I2"].value == opinion
+    assert sheet["K2"].value == opinion
 
 
 def _reviewed(name, uscc, score, verdict=Verdict.QUALIFIED, decision=None, **data):
@@ -343,7 +353,7 @@ def test_summary_pdf_and_workbook_rank_only_the_recommended(tmp_path, catalogue)
     sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
     table = [row[:2] for row in sheet.iter_rows(min_row=2, max_row=8, values_only=True)]
     assert table == [(rank, name) for rank, _t, name, *_ in ((r[0] or "—", *r[1:]) for r in RANKED)]
-    assert sheet.auto_filter.ref == "A1:I8"
+    assert sheet.auto_filter.ref == "A1:K8"
     assert sheet["A10"].value == RANK_NOTE
 
 
@@ -551,3 +561,64 @@ def test_the_unmet_criteria_chart_leaves_out_alternatives():
     evaluation = with_(base, criteria=failed)
     lines = build_statistics([ApplicantOutcome(evaluation, applicant_for(evaluation))]).by_criterion
     assert [line.label for line in lines] == ["IN-1 企业规模"]
+
+
+def _open_batch():
+    """Recommended: 88 and 75 fixed, 70–83 open; pending 25–100 open; not qualified 41 fixed."""
+    ranged = srdi_evaluation("乙公司", "91330100000000002B", score="70", open_points="13")
+    pending = srdi_evaluation(
+        "丁公司", "91330100000000004D", score="25", verdict=Verdict.PENDING, open_points="75"
+    )
+    return [
+        _reviewed("甲公司", "91330100000000001A", "88", decision="recommend"),
+        ApplicantOutcome(ranged, None, ReviewInfo("recommend")),
+        _reviewed("丙公司", "91330100000000003C", "75", decision="recommend"),
+        ApplicantOutcome(pending, None, ReviewInfo()),
+        _reviewed("戊公司", "91330100000000005E", "41", Verdict.NOT_QUALIFIED, "reject"),
+    ]
+
+
+def test_a_score_not_yet_fixed_shows_its_range_and_is_not_ranked(catalogue):
+    """A range (70–83) is printed as such, has no rank (the fixed 88 and 75 rank 1 and 2), and
+    is counted apart in the histogram (得分未定), not in the band of its least."""
+    summary = build_recommendation_summary(_open_batch(), catalogue=catalogue, made_at=MADE_AT)
+    assert [(r.rank_text, r.name, r.score, r.score_value, r.score_range) for r in summary.rows] == [
+        ("1", "甲公司", "88", D(88), None),
+        ("2", "丙公司", "75", D(75), None),
+        ("—", "乙公司", "70–83", None, (D(70), D(83))),
+        ("—", "丁公司", "25–100", None, (D(25), D(100))),
+        ("—", "戊公司", "41", D(41), None),
+    ]
+    assert summary.rank_note == (
+        "排名：只在评审决定为“推荐”且得分已确定的 2 家企业中排名，按得分从高到低，"
+        "得分相同者名次并列；得分未定（得分为区间）的 1 家不排名，列在已排名企业之后；"
+        "其余 2 家不排名（排名栏为“—”），列于其后。"
+    )
+    assert summary.score_note == (
+        "得分为区间的（如 70–83，共 2 家），得分尚未确定：有待补充数据或待人工确认的计分条目，"
+        "最终得分在区间内，不计入得分分布的各分数段。"
+    )
+    histogram = summary.statistics.histogram
+    assert [line.count for line in histogram] == [0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 2]
+    assert histogram[-1] == CountLine("得分未定", 2)
+
+
+def test_a_range_reads_back_from_the_summary_pdf_and_workbook(tmp_path, catalogue):
+    """PDF: 70–83 in 得分 with its note, 得分未定 on the statistics pages. Workbook: 得分 blank
+    (it sorts last), 可能最低分 / 可能最高分 numbers, the note under the table."""
+    summary = build_recommendation_summary(_open_batch(), catalogue=catalogue, made_at=MADE_AT)
+    render_summary_pdf(summary, tmp_path / "s.pdf")
+    texts = ["".join(t.split()) for t in page_texts(tmp_path / "s.pdf")]
+    assert "3乙公司" not in texts[0] and "—乙公司" in texts[0]
+    assert "70–83" in texts[0] and "25–100" in texts[0]
+    assert "".join(summary.score_note.split()) in texts[0]
+    assert "得分未定" in texts[2]  # the score chart's bar of its own
+    workbook = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))
+    sheet = workbook["推荐汇总表"]
+    rows = {r[1]: r[5:8] for r in sheet.iter_rows(min_row=2, max_row=6, values_only=True)}
+    assert rows["乙公司"] == (None, 70, 83) and rows["甲公司"] == (88, None, None)
+    assert sheet["G4"].number_format == "General"
+    notes = [r[0] for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]]
+    assert notes[1].startswith("得分栏只填已确定的得分，按得分排序时得分未定的企业")
+    stats = [r[:2] for r in workbook["统计"].iter_rows(values_only=True)]
+    assert ("得分未定", 2) in stats

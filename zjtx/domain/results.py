@@ -265,6 +265,15 @@ class Evaluation:
         return result
 
 
+# A score not fixed yet (a range), as the score charts and tables name it apart.
+OPEN_SCORE_LABEL = "得分未定"
+
+
+def score_is_open(low: Decimal | None, high: Decimal | None) -> bool:
+    """Whether a score is a range still (data missing, judgement items open)."""
+    return low is not None and high is not None and high != low
+
+
 def points_text(value: Decimal) -> str:
     """Points without trailing zeros or exponent: 8, 7.5, 100."""
     return format(value.normalize(), "f")

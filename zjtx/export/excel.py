@@ -259,6 +259,23 @@ def _note_below(sheet: WriteOnlyWorksheet, note: str, *, gap: bool = True) -> No
     sheet.append([item])
 
 
+# Beside 得分, which holds only a fixed score (a blank sorts last in Excel, whichever way): the
+# two ends of a score not fixed yet, as numbers, so the table still sorts and filters by them.
+RANGE_COLUMNS = ("可能最低分", "可能最高分")
+RANGE_NOTE = (
+    "得分栏只填已确定的得分，按得分排序时得分未定的企业（得分栏空白）列于最后；"
+    "其得分区间见可能最低分、可能最高分两栏（有待补充数据或待人工确认的计分条目，"
+    "最终得分在区间内）。"
+)
+
+
+def summary_columns(summary: RecommendationSummary) -> list[str]:
+    """The Excel 推荐汇总表's headers: the printed table's, with RANGE_COLUMNS after 得分."""
+    columns = list(summary.columns)
+    after = columns.index("得分") + 1
+    return [*columns[:after], *RANGE_COLUMNS, *columns[after:]]
+
+
 def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     """推荐汇总表 sheet plus a 统计 sheet (counts by verdict, decision, region, industry, score)."""
     workbook = _new_workbook(summary.made_at)
@@ -270,6 +287,7 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
             r.region,
             r.industry,
             r.score_value,
+            *(r.score_range or (None, None)),
             r.verdict,
             r.decision,
             r.opinion,
@@ -279,13 +297,15 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     sheet = _table_sheet(
         workbook,
         "推荐汇总表",
-        summary.columns,
+        summary_columns(summary),
         rows,
-        [6, 36, 22, 24, 18, 8, 12, 12, 60],
-        {5: POINTS_FORMAT},
+        [6, 36, 22, 24, 18, 8, 10, 10, 12, 12, 60],
+        {5: POINTS_FORMAT, 6: POINTS_FORMAT, 7: POINTS_FORMAT},
     )
     if summary.rows:
         _note_below(sheet, summary.rank_note)
+        if summary.score_note:
+            _note_below(sheet, RANGE_NOTE, gap=False)
         for index, line in enumerate(summary.outdated_note):
             _note_below(sheet, line, gap=index == 0)
     else:
@@ -298,7 +318,7 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
         ("评审决定", statistics.decisions_shown),
         ("地区", statistics.by_region),
         ("行业（国民经济行业大类）", statistics.by_industry),
-        ("得分分布（左闭右开，最后一档含满分）", statistics.histogram),
+        ("得分分布（左闭右开，最后一档含满分；得分未定的单列）", statistics.histogram),
     ]
     stats.append([cell(stats, summary.title), cell(stats, f"共 {statistics.total} 家")])
     stats.append([])

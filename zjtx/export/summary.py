@@ -14,7 +14,15 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import Decision
 from zjtx.domain.region import division_order
 from zjtx.domain.region import place as place_of
-from zjtx.domain.results import NOT_FAILING_KINDS, CriterionState, Evaluation, Verdict
+from zjtx.domain.results import (
+    NOT_FAILING_KINDS,
+    OPEN_SCORE_LABEL,
+    CriterionState,
+    Evaluation,
+    Verdict,
+    score_is_open,
+    score_text,
+)
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
@@ -65,24 +73,33 @@ def _score_of(item: ApplicantOutcome) -> Decimal:
     return score if score is not None else Decimal("-Infinity")
 
 
+def score_open(evaluation: Evaluation) -> bool:
+    """Whether an evaluation's score is a range still (data missing, judgement items open)."""
+    return score_is_open(evaluation.score_min, evaluation.score_max)
+
+
 def _rank_key(item: ApplicantOutcome) -> tuple:
-    """Recommended first, then the rest by verdict; each by score (high first), then code."""
+    """Recommended first, then the rest by verdict; each by score (high first), a score not
+    yet fixed after the fixed ones (by the least it can be, then the most), then code."""
     evaluation = item.evaluation
     return (
         not item.recommended,
         VERDICT_ORDER[evaluation.verdict],
+        score_open(evaluation),
         -_score_of(item),
+        -(evaluation.score_max or _score_of(item)),
         evaluation.uscc,
         evaluation.name,
     )
 
 
 def _ranks(ordered: Sequence[ApplicantOutcome]) -> list[int | None]:
-    """Competition ranks (1, 2, 2, 4) of the recommended, in ``ordered``; None for the rest."""
+    """Competition ranks (1, 2, 2, 4) of the recommended, in ``ordered``; None for the rest,
+    and for a score not yet fixed: where it will stand is not known."""
     ranks: list[int | None] = []
     previous: tuple[int, Decimal] | None = None
     for position, item in enumerate(ordered, start=1):
-        if not item.recommended:
+        if not item.recommended or score_open(item.evaluation):
             ranks.append(None)
             continue
         score = item.evaluation.score
@@ -111,7 +128,16 @@ def rank_note(items: Sequence[ApplicantOutcome]) -> str:
     basis = _basis(items)
     if not ranked:
         return f"排名：本表没有{basis}的企业，全部 {rest} 家不排名（排名栏为“—”）。"
-    if all(i.evaluation.score is not None for i in ranked):
+    ranges = sum(1 for i in ranked if score_open(i.evaluation))
+    if ranges == len(ranked):
+        note = f"排名：{basis}的 {ranges} 家企业得分均未定（得分为区间），均不排名"
+    elif ranges:
+        note = (
+            f"排名：只在{basis}且得分已确定的 {len(ranked) - ranges} 家企业中排名，"
+            f"按得分从高到低，得分相同者名次并列；得分未定（得分为区间）的 {ranges} 家"
+            "不排名，列在已排名企业之后"
+        )
+    elif all(i.evaluation.score is not None for i in ranked):
         note = f"排名：只在{basis}的 {len(ranked)} 家企业中排名，按得分从高到低，得分相同者名次并列"
     else:
         note = (
@@ -121,6 +147,17 @@ def rank_note(items: Sequence[ApplicantOutcome]) -> str:
     if rest:
         note += f"；其余 {rest} 家不排名（排名栏为“—”），列于其后"
     return note + "。"
+
+
+def score_note(rows: Sequence[SummaryRow]) -> str:
+    """What a range in the 得分 column means ("" when no row shows one)."""
+    ranges = [r.score for r in rows if r.score_range is not None]
+    if not ranges:
+        return ""
+    return (
+        f"得分为区间的（如 {ranges[0]}，共 {len(ranges)} 家），得分尚未确定：有待补充数据或"
+        "待人工确认的计分条目，最终得分在区间内，不计入得分分布的各分数段。"
+    )
 
 
 def empty_publicity_reason(items: Sequence[ApplicantOutcome]) -> str:
@@ -183,11 +220,13 @@ class SummaryRow:
     uscc: str
     region: str
     industry: str
-    score: str  # display text, "" for unscored tiers
-    score_value: Decimal | None
+    score: str  # display text: 80, or 25–100 while not fixed; "" for unscored tiers
+    score_value: Decimal | None  # the fixed score; None while it is a range
     verdict: str
     decision: str
     opinion: str
+    # (least, most) of a score not yet fixed (data missing, judgement items open), else None.
+    score_range: tuple[Decimal, Decimal] | None = None
 
     @property
     def rank_text(self) -> str:
@@ -236,6 +275,7 @@ class RecommendationSummary:
     made_at: datetime
     footer: str
     rank_note: str = ""  # what a rank means in this table, printed with it
+    score_note: str = ""  # what a range in 得分 means, when the table shows one
     empty_reason: str = ""  # why there are no rows ("" when there are)
     outdated: tuple[str, ...] = ()  # decisions that need a second look: 名称（代码）：why
     unprintable: tuple[str, ...] = ()  # printed (PDF) lines with characters the font lacks
@@ -418,9 +458,13 @@ def _industry_key(applicant: Applicant | None) -> str:
 
 
 def _histogram(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
-    scores = [i.evaluation.score for i in items if i.evaluation.score is not None]
-    if not scores:
+    """Bands of HISTOGRAM_STEP points of the fixed scores, then 得分未定: the scores not yet
+    fixed, never counted in the band of the least they could score."""
+    evaluations = [i.evaluation for i in items if i.evaluation.score is not None]
+    if not evaluations:
         return ()
+    scores = [e.score for e in evaluations if e.score is not None and not score_open(e)]
+    ranges = len(evaluations) - len(scores)
     top = max(
         [i.evaluation.max_score for i in items if i.evaluation.max_score is not None] + scores
     )
@@ -433,6 +477,8 @@ def _histogram(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
         label = f"{format_points(low)}–{format_points(high)}分" + ("（含）" if last else "")
         lines.append(CountLine(label, count))
         low = high
+    if ranges:
+        lines.append(CountLine(OPEN_SCORE_LABEL, ranges))
     return tuple(lines)
 
 
@@ -503,6 +549,8 @@ def build_recommendation_summary(
     ordered = sorted(items, key=_rank_key)
     for rank, item in zip(_ranks(ordered), ordered, strict=True):
         evaluation = item.evaluation
+        score, low, high = evaluation.score, evaluation.score_min, evaluation.score_max
+        span = (low, high) if low is not None and high is not None and high != low else None
         rows.append(
             SummaryRow(
                 rank=rank,
@@ -510,11 +558,12 @@ def build_recommendation_summary(
                 uscc=evaluation.uscc,
                 region=region_text(item.applicant),
                 industry=industry_text(item.applicant, catalogue),
-                score=format_points(evaluation.score) if evaluation.score is not None else "",
-                score_value=evaluation.score,
+                score="" if score is None else score_text(score, high if span else None),
+                score_value=None if span else score,
                 verdict=evaluation.verdict.label,
                 decision=item.decision_text,
                 opinion=item.review.opinion if item.review else "",
+                score_range=span,
             )
         )
     return RecommendationSummary(
@@ -526,6 +575,7 @@ def build_recommendation_summary(
         made_at=made_at,
         footer=_footer(made_at, items),
         rank_note=rank_note(items) if items else "",
+        score_note=score_note(rows),
         empty_reason="" if items else "本批次没有申报企业",
         outdated=outdated_lines(ordered),
     )

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from zjtx.domain.chart_counts import largest_and_rest
+from zjtx.domain.results import OPEN_SCORE_LABEL
 from zjtx.export.pdf_common import (
     FONT,
     GRID_COLOR,
@@ -49,6 +50,7 @@ def _table(
 
 BAR_FILL = colors.HexColor("#3b6ea5")
 UNMET_FILL = colors.HexColor("#c62828")
+APART_FILL = colors.HexColor("#b26a00")  # the 得分未定 bar, in the colour of 待定
 CHART_LABEL_LIMIT = 22  # characters of a category printed beside its bar
 
 
@@ -102,6 +104,9 @@ def bar_chart(
     chart.valueAxis.visibleGrid = True
     chart.bars[0].fillColor = fill
     chart.bars[0].strokeColor = None
+    for index, line in enumerate(shown):
+        if line.label == OPEN_SCORE_LABEL:  # not a band: the scores not fixed yet, apart
+            chart.bars[(0, index)].fillColor = APART_FILL
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7.5
@@ -263,8 +268,9 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     """推荐汇总表 on landscape A4, then the statistics page; return the page count."""
     pagesize = landscape(A4)
     width = pagesize[0] - 30 * mm
-    # mm; the opinion takes the rest. 评审决定 holds 推荐（需复核） on one line.
-    widths = [10, 53, 38, 34, 28, 13, 20, 25]
+    # mm; the opinion takes the rest. 评审决定 holds 推荐（需复核） on one line, 得分 a range
+    # such as 72.5–97.5.
+    widths = [10, 53, 38, 34, 28, 18, 20, 25]
     fixed = sum(widths) * mm
     widths_mm = [w * mm for w in widths] + [width - fixed]
     rows = [
@@ -287,7 +293,10 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
         para(summary.subtitle, "rulebook"),
     ]
     if summary.rows:
-        story += [para(summary.rank_note, "note"), Spacer(1, 1.5 * mm)]
+        story.append(para(summary.rank_note, "note"))
+        if summary.score_note:
+            story.append(para(summary.score_note, "note"))
+        story.append(Spacer(1, 1.5 * mm))
         story.append(_table(summary.columns, rows, widths_mm))
         if summary.outdated_note:
             story.append(Spacer(1, 2 * mm))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from zjtx.domain import region as places
 from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
-from zjtx.domain.results import NOT_FAILING_KINDS
+from zjtx.domain.results import NOT_FAILING_KINDS, OPEN_SCORE_LABEL
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division, load_classification
 from zjtx.store.bulk import gc_paused
 from zjtx.store.common import Cancel, Progress, find_round
@@ -34,9 +34,8 @@ NO_PLACE = "未填写"  # the region bucket of applicants who gave no province
 NO_DECISION = "none"  # the decision bucket of the undecided (as `round show --decision none`)
 NOT_EVALUATED = "none"
 SCORE_STEP = Decimal(10)
-# The bar of the applicants whose score is not fixed yet (a range): counted apart, never in
-# the band of the least they could score.
-OPEN_SCORE_LABEL = "得分未定"
+# The bar of the applicants whose score is not fixed yet (a range) is OPEN_SCORE_LABEL:
+# counted apart, never in the band of the least they could score.
 OPEN_SCORE_SHORT = "未定"  # the same bar under a narrow chart's axis
 
 
