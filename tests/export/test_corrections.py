@@ -150,3 +150,84 @@ def test_cli_writes_both_formats_and_refuses_another(service, tmp_path, monkeypa
     assert main(["round", "corrections", ROUND, "--out", str(tmp_path / "a.txt")]) == 2
     err = capsys.readouterr().err
     assert ".xlsx 或 .pdf" in err and "Traceback" not in err
+
+
+INNOVATIVE = "福州2026创新型"
+
+
+def _innovative_round(service, tmp_path: Path) -> dict[str, object]:
+    """An innovative-sme-2022 round: 甲 meets IN22-P by 高新技术企业 (IN22-D2), 乙 by its score,
+    丙 reported 前年主营业务收入 0, 丁 failed IN22-0; 甲, 乙 and 丁 leave 近三年较大事故 blank."""
+    from tests.store.test_open_scores import OPEN, SCORED
+
+    blank = {k: v for k, v in SCORED.items() if k != "major_incident_3y"}
+    records = [
+        {"name": "甲公司", "uscc": make_uscc(11), **OPEN, "high_tech_enterprise": True,
+         "major_incident_3y": None},
+        {"name": "乙公司", "uscc": make_uscc(12), **blank},
+        {"name": "丙公司", "uscc": make_uscc(13), **SCORED, "main_revenue_y2": 0},
+        {"name": "丁公司", "uscc": make_uscc(14), **OPEN, "abnormal_operation": True,
+         "major_incident_3y": None},
+    ]  # fmt: skip
+    service.create_round(INNOVATIVE, tier="innovative-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "创新型.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    service.import_paths(INNOVATIVE, [path])
+    return {a.name: a for a in corrections_of_round(service, INNOVATIVE).applicants}
+
+
+def test_alternatives_of_a_criterion_met_another_way_are_not_asked_for(service, tmp_path):
+    """IN22-P met by IN22-D2 (甲) or by the score (乙): the other routes IN22-D1..D4 cannot
+    change the verdict and are not asked for; what keeps them 待定 (IN22-0) and 甲's open
+    points are. 丙, whose IN22-P is still open, is asked for the routes."""
+    listed = _innovative_round(service, tmp_path)
+    rows = {r.name: r for r in service.list_applicants(INNOVATIVE)}
+    assert rows["甲公司"].verdict == rows["乙公司"].verdict == "pending"
+
+    def criteria(name: str) -> list[str]:
+        return [i.criterion.split()[0] for i in listed[name].items if i.criterion]
+
+    assert criteria("甲公司") == ["IN22-0", "IN22-S1", "IN22-S5"]
+    assert criteria("乙公司") == ["IN22-0"]
+    assert {"IN22-D1", "IN22-D2", "IN22-D3", "IN22-D4", "IN22-P"} <= set(criteria("丙公司"))
+
+
+def test_a_quantity_that_cannot_be_computed_says_why_and_where(service, tmp_path):
+    """前年主营业务收入 0: growth cannot be computed. Not "所需数据" with no place: why, and the
+    figure's own place, for the enterprise to check."""
+    listed = _innovative_round(service, tmp_path)
+    item = next(i for i in listed["丙公司"].items if i.criterion.startswith("IN22-S3 "))
+    assert item == CorrectionItem(
+        kind="undefined",
+        criterion="IN22-S3 上年度主营业务收入增长率",
+        request="请核实：前年主营业务收入为 0，上年度主营业务收入增长率无法计算。"
+        "如填写有误请更正；如属实请说明情况",
+        where="创新型.json · [3].main_revenue_y2",
+        fields=("main_revenue_y2",),
+    )
+    assert item.kind_label == "数据无法计算"
+
+
+def test_a_failed_applicant_is_not_asked_for_what_cannot_lift_it(service, tmp_path):
+    """丁 failed IN22-0 (经营异常名录): its open items cannot change 不符合条件; it is not on
+    the list (nothing to supply)."""
+    listed = _innovative_round(service, tmp_path)
+    rows = {r.name: r for r in service.list_applicants(INNOVATIVE)}
+    assert rows["丁公司"].verdict == "not_qualified"
+    assert "丁公司" not in listed
+
+
+def test_a_csv_rosters_row_is_named_without_a_sheet(service, tmp_path):
+    """A CSV has no sheet: the place is 文件 · 第 N 行“…”列, not 文件 · None · 第 N 行."""
+    path = tmp_path / "名单.csv"
+    path.write_text(
+        "企业名称,统一社会信用代码,所在市,2025年营业收入（万元）\n"
+        f"漳州芗城五金制品有限公司,{make_uscc(21)},漳州市,5234\n",
+        encoding="utf-8",
+    )
+    service.create_round(INNOVATIVE, tier="innovative-sme", round_date=date(2026, 6, 1))
+    service.import_paths(INNOVATIVE, [path])
+    [applicant] = corrections_of_round(service, INNOVATIVE).applicants
+    places = [i.where for i in applicant.items if i.kind == "data"]
+    assert places and all(p.startswith("名单.csv · 第 2 行“") for p in places), places
+    assert not any("None" in p for p in places)

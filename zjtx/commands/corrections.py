@@ -22,8 +22,10 @@ def register(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser(
         "corrections",
         help="补正清单：每家企业还需补充的数据、待核实的导入问题与待补充的证明材料",
-        description="列出每家企业（已决定推荐或不推荐的除外，待定的在前）缺少的数据、未确认的"
-        "导入提示和待人工确认条目所需的证明材料，并注明应填写的文件、工作表、行与列。",
+        description="列出每家企业（已决定推荐或不推荐的除外，待定的在前）缺少的数据、无法计算的"
+        "数据、未确认的导入提示和待人工确认条目所需的证明材料，并注明应填写的文件、工作表、行与列；"
+        "只列可能改变评价结论或得分的项（如某项已由其他直通条件或得分满足，其余直通条件不再列出；"
+        "已不符合条件的企业不再要求补充数据）。",
     )
     parser.add_argument("name", metavar="NAME")
     parser.add_argument("--out", required=True, metavar="FILE", help="输出文件：.xlsx 或 .pdf")

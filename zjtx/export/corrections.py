@@ -5,7 +5,7 @@ view-model, an .xlsx and a PDF."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,14 +18,25 @@ from reportlab.platypus import KeepTogether, Spacer
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.labels import CriterionState, Verdict
+from zjtx.domain.results import CriterionKind
 from zjtx.export.excel import _new_workbook, _table_sheet
 from zjtx.export.pdf_common import Cell, build_document, grid, para
 from zjtx.files import write_atomically
 from zjtx.intake.templates import header_text
+from zjtx.scoring.criterion_parsing import VERDICT, referrers
 from zjtx.store.dto import ApplicantDetail
 from zjtx.store.reviews import RequestedItem
 
-KIND_LABELS = {"data": "缺少数据", "issue": "导入问题待核实", "evidence": "待补充证明材料"}
+KIND_LABELS = {
+    "data": "缺少数据",
+    "undefined": "数据无法计算",
+    "issue": "导入问题待核实",
+    "evidence": "待补充证明材料",
+}
+OPEN = (CriterionState.UNKNOWN, CriterionState.MANUAL)
+# What the evaluator writes for a quantity every figure of which is given, yet which cannot be
+# computed (zjtx.scoring.context): "前年主营业务收入为 0，无法计算上年度主营业务收入增长率".
+_UNDEFINED = re.compile(r"([^；，。（）()]+?)为 ([^，；]+)，无法计算([^；。（）()]+)")
 COLUMNS = (
     "序号",
     "企业名称",
@@ -47,7 +58,7 @@ class CorrectionItem:
     """One thing to supply: its kind, the criterion it is for, the request in the applicant's
     words, where the value belongs, and the catalogue keys that show it arrived."""
 
-    kind: str  # data | issue | evidence
+    kind: str  # data | undefined | issue | evidence
     criterion: str  # "LG26-3 近两年研发费用", or "" for an import issue without one
     request: str  # "请补充：近两年研发费用（2024年、2025年）"
     where: str
@@ -189,7 +200,8 @@ def value_places(
         if source is None:
             prefix, suffix = "", ""
         elif match := _ROSTER_ROW.match(cell):
-            prefix, suffix = f"{source.file} · {source.sheet} · 第 {match.group(1)} 行", "列"
+            sheet = f" · {source.sheet}" if source.sheet else ""  # a CSV has no sheet
+            prefix, suffix = f"{source.file}{sheet} · 第 {match.group(1)} 行", "列"
         elif match := _JSON_RECORD.match(cell):
             prefix, suffix = f"{source.file} 第 {match.group(1)} 条记录", "项"
         else:
@@ -202,16 +214,95 @@ def value_places(
     return "；".join(own)
 
 
+Referrers = Mapping[str, frozenset[str]]  # criterion -> the criteria referring to it ("": verdict)
+
+
+def _could_change(result: Mapping[str, Any], referrers: Referrers | None) -> Callable[[dict], bool]:
+    """Whether an open criterion (待补充数据, 待人工确认) of a result could still change its
+    outcome once decided. Open items cannot move a verdict already reached either way (a
+    failed requirement stays failed, whatever the rest; 符合条件 holds whatever is open); a
+    scored item can still move the score (printed and ranked) unless the verdict is failed.
+    Of a 待定 result, an item counts only if the verdict refers to it, or an open criterion
+    that counts does (an alternative route whose criterion is met another way, by another
+    route or the score, cannot); without ``referrers`` (no rulebook at hand), every one."""
+    verdict = result.get("verdict")
+    criteria = {c["id"]: c for c in result.get("criteria", ())}
+    memo: dict[str, bool] = {}
+
+    def reaches(cid: str) -> bool:
+        """Whether the verdict refers to it, or an open criterion that counts does."""
+        if referrers is None or cid not in referrers:
+            return True
+        if cid not in memo:
+            memo[cid] = any(ref == VERDICT or open_and_counts(ref) for ref in referrers[cid])
+        return memo[cid]
+
+    def open_and_counts(cid: str) -> bool:
+        c = criteria.get(cid)
+        return c is not None and c["state"] in OPEN and counts(c)
+
+    def counts(c: dict) -> bool:
+        if verdict == Verdict.NOT_QUALIFIED:
+            return False
+        if c.get("kind") == CriterionKind.SCORE:
+            return True
+        return verdict == Verdict.PENDING and reaches(c["id"])
+
+    return counts
+
+
+def _undefined_item(
+    c: dict, detail: ApplicantDetail, catalogue: FieldCatalogue, year: int
+) -> CorrectionItem | None:
+    """A quantity whose figures were all given but which cannot be computed (a zero base:
+    前年主营业务收入为 0): why, and where the figure is, for the enterprise to check; None when
+    the criterion's text names no such quantity."""
+    found = _UNDEFINED.findall(c.get("observed") or "")
+    if not found:
+        return None
+    labels = {spec.relative_label(): spec.key for spec in catalogue}
+    keys = tuple(dict.fromkeys(labels[what] for what, _, _ in found if what in labels))
+    problems = "；".join(f"{what}为 {value}，{target}无法计算" for what, value, target in found)
+    return CorrectionItem(
+        "undefined",
+        f"{c['id']} {c['title']}",
+        f"请核实：{problems}。如填写有误请更正；如属实请说明情况",
+        value_places(detail.applicant, keys, catalogue, year) or _file_of(detail),
+        keys,
+    )
+
+
+def _file_of(detail: ApplicantDetail) -> str:
+    source = detail.applicant.source
+    return source.file if source is not None else ""
+
+
 def applicant_corrections(
-    detail: ApplicantDetail, catalogue: FieldCatalogue, year: int
+    detail: ApplicantDetail,
+    catalogue: FieldCatalogue,
+    year: int,
+    referrers: Referrers | None = None,
 ) -> ApplicantCorrections:
-    """What one applicant must still supply, from its current evaluation and open warnings."""
+    """What one applicant must still supply, from its current evaluation and open warnings:
+    only what could change its outcome (see _could_change; ``referrers`` is its rulebook's,
+    zjtx.scoring.criterion_parsing.referrers)."""
     review = detail.review
+    result = review.evaluation or {}
+    counts = _could_change(result, referrers)
     items: list[CorrectionItem] = []
-    for c in (review.evaluation or {}).get("criteria", []):
+    waiting: list[dict] = []  # open, with nothing of its own to supply (its score is open)
+    for c in result.get("criteria", []):
+        if c["state"] not in OPEN or not counts(c):
+            continue
         name = f"{c['id']} {c['title']}"
         if c["state"] == CriterionState.UNKNOWN:
             keys = tuple(c.get("missing") or ())
+            if not keys and (undefined := _undefined_item(c, detail, catalogue, year)):
+                items.append(undefined)
+                continue
+            if not keys:
+                waiting.append(c)
+                continue
             places = value_places(detail.applicant, keys, catalogue, year)
             items.append(
                 CorrectionItem(
@@ -228,6 +319,13 @@ def applicant_corrections(
                     "随申报材料附证明文件",
                 )
             )
+    if not items:  # no open item of its own says what these wait on: ask for them as such
+        items += [
+            CorrectionItem(
+                "data", f"{c['id']} {c['title']}", f"请补充：{c['title']}所需数据", _file_of(detail)
+            )
+            for c in waiting
+        ]
     for issue in review.open_warnings:
         label = ""
         if issue.field and (spec := catalogue.get(issue.field)) is not None:
@@ -254,14 +352,18 @@ def build_corrections(
     round_date: date,
     catalogue: FieldCatalogue,
     made_at: datetime | None = None,
+    referrers: Callable[[ApplicantDetail], Referrers | None] | None = None,
 ) -> CorrectionsList:
     """The 补正清单 of a round: every applicant with something to supply, 待定 first, then in
-    the order given; decided 推荐/不推荐 applicants need nothing more and are left out."""
+    the order given; decided 推荐/不推荐 applicants need nothing more and are left out.
+    ``referrers`` gives an applicant's rulebook's references (what decides whether an open
+    alternative could change its outcome)."""
     found = []
     for detail in details:
         if detail.review.decision in ("recommend", "reject"):
             continue
-        entry = applicant_corrections(detail, catalogue, round_date.year)
+        links = referrers(detail) if referrers is not None else None
+        entry = applicant_corrections(detail, catalogue, round_date.year, links)
         if entry.items:
             found.append(entry)
     found.sort(key=lambda a: a.verdict != Verdict.PENDING)
@@ -283,8 +385,29 @@ def corrections_of_round(
     catalogue = service.round_catalogue(round_name)
     details = service.round_details(round_name, progress=progress, cancel=cancel)
     return build_corrections(
-        details, round_name=info.name, round_date=info.round_date, catalogue=catalogue
+        details,
+        round_name=info.name,
+        round_date=info.round_date,
+        catalogue=catalogue,
+        referrers=round_referrers(service, info),
     )
+
+
+def round_referrers(service: Any, info: Any) -> Callable[[ApplicantDetail], Referrers | None]:
+    """Each applicant's rulebook's references, read once per rulebook; None where no
+    rulebook governs the applicant now (or the service's scorer has none)."""
+    governing = getattr(service.scorer, "governing", None)
+    known: dict[str, Referrers] = {}
+
+    def of(detail: ApplicantDetail) -> Referrers | None:
+        rulebook = governing(detail.applicant, info) if governing is not None else None
+        if rulebook is None:
+            return None
+        if rulebook.hash not in known:
+            known[rulebook.hash] = referrers(rulebook.criteria, rulebook.verdict)
+        return known[rulebook.hash]
+
+    return of
 
 
 def _rows(model: CorrectionsList) -> list[tuple[Any, ...]]:
@@ -369,6 +492,8 @@ def write_corrections_pdf(model: CorrectionsList, path: Path) -> int:
 
 def requested_for(service: Any, round_name: str, uscc: str) -> list[RequestedItem]:
     """What one stored applicant must supply, as a 退回补充材料 decision keeps it."""
-    year = service.get_round(round_name).round_date.year
+    info = service.get_round(round_name)
     detail = service.applicant_detail(round_name, uscc)
-    return applicant_corrections(detail, service.round_catalogue(round_name), year).requested()
+    links = round_referrers(service, info)(detail)
+    catalogue = service.round_catalogue(round_name)
+    return applicant_corrections(detail, catalogue, info.round_date.year, links).requested()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zjtx.domain.results import CriterionKind
-from zjtx.scoring.conditions import Cond, GroupAtLeast, ScoreAtLeast
+from zjtx.scoring.conditions import Cond, CriterionRef, GroupAtLeast, ScoreAtLeast
 from zjtx.scoring.correspondence import parse_correspondence
 from zjtx.scoring.definitions import (
     APPLICATION_TYPES,
@@ -249,3 +249,23 @@ def _check_references(criteria: list[CriterionDef], verdict: Cond, file: str) ->
         visit(c.id, [])
     if not isinstance(verdict, Cond):  # pragma: no cover - parser guarantees it
         raise DataFileError(file, "verdict 无效")
+
+
+VERDICT = ""  # the referrer standing for the rulebook's verdict in referrers()
+
+
+def referrers(criteria: list[CriterionDef], verdict: Cond) -> dict[str, frozenset[str]]:
+    """Which criteria refer to each criterion (by ``{criterion: ID}``), VERDICT among them
+    where the verdict does: an alternative (直通) can matter only through these. Every
+    criterion of the rulebook has an entry, empty when nothing refers to it."""
+    found: dict[str, set[str]] = {c.id: set() for c in criteria}
+    for c in criteria:
+        for ref in c.references:
+            found.setdefault(ref, set()).add(c.id)
+    stack = [verdict]
+    while stack:
+        cond = stack.pop()
+        if isinstance(cond, CriterionRef):
+            found.setdefault(cond.criterion_id, set()).add(VERDICT)
+        stack.extend(cond.children())
+    return {cid: frozenset(refs) for cid, refs in found.items()}
