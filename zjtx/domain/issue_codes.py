@@ -147,6 +147,25 @@ _CODES = (
     IssueCode("header-unit-invalid", E, "列单位无效", "列名中的单位无法识别，该列未导入。"),
     IssueCode("year-out-of-round", E, "年度不在本批次", "列或单元格的年度不在本批次考察的年度内。"),
     IssueCode("column-missing", E, "缺少必需列", "名单缺少必需的字段列，每行都无法导入。"),
+    IssueCode(
+        "value-looks-like-label",
+        W,
+        "值像是栏目名称",
+        "栏目旁填的是另一个栏目的名称（如表头），不像是所填的内容，未导入。",
+    ),
+    IssueCode(
+        "lead-products-summed",
+        N,
+        "主导产品按各产品合计",
+        "主导产品情况表列有多种产品：名称合并读取，销售收入按各产品之和读取（主导产品指收入之和"
+        "占营业收入 50% 以上的产品）。",
+    ),
+    IssueCode(
+        "lead-product-table-unread",
+        W,
+        "主导产品收入未能合计",
+        "主导产品情况表中某种产品的销售收入缺失或无法读取（无法合计），或合计行与各产品之和不符。",
+    ),
     IssueCode("label-ignored", N, "栏目未读取", "申报表中不在字段目录里的栏目，旁边的数值未导入。"),
     IssueCode("column-ignored", W, "列已忽略", "列名不是字段目录中的字段，该列未导入。"),
     IssueCode("column-ignored-manual", N, "列按更正忽略", "评审人员更正为忽略的列未导入。"),

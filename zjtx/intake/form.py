@@ -35,6 +35,7 @@ from zjtx.intake.headers import (
 )
 from zjtx.intake.ip_count import count_ip
 from zjtx.intake.ip_list import find_ip_tables
+from zjtx.intake.product_table import read_product_tables
 from zjtx.intake.records import ColumnMapping, Record, StatedRatio
 from zjtx.intake.roster import _ratio_value
 from zjtx.intake.sheet_data import SheetData, sheet_ref
@@ -118,6 +119,7 @@ class _FormReader(FormReaderBase):
             self.ip_tables.append((sheet, table))
             for r in (table.header_row, *table.rows):
                 consumed.update((r, c) for c in range(len(sheet.rows[r])))
+        read_product_tables(self, sheet, covered, consumed)
         self.years_as_rows(sheet, consumed, covered)
         axes: dict[int, _Axis | None] = {}
         rows = sheet.rows

@@ -11,8 +11,8 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import validate_uscc
-from zjtx.intake.cell_text import normalise_text
-from zjtx.intake.headers import HeaderMatch, clean, match_header, year_of
+from zjtx.intake.cell_text import normalise_text, shown_text
+from zjtx.intake.headers import HeaderMatch, clean, looks_like_header, match_header, year_of
 from zjtx.intake.ip_list import IpTable
 from zjtx.intake.number_formats import scaled_note
 from zjtx.intake.pictures import is_picture, picture_error, uncalculated
@@ -369,11 +369,40 @@ class FormReaderBase:
         unit: str | None,
         rule: str | None = None,
     ) -> None:
+        self.record.cells.setdefault(key, self.at(sheet, r, c))
+        typed = self.typed(sheet, key, r, c, unit)
+        if typed.__class__ is str and self.header_as_answer(sheet, key, r, c, typed):
+            return
+        if typed is not None:
+            value = self.value(sheet, r, c)
+            self.store(sheet, key, typed, sheet_ref(sheet, r, c), raw_text(value), rule)
+
+    def header_as_answer(self, sheet: SheetData, key: str, r: int, c: int, text: str) -> bool:
+        """Whether a text field's answer is another column's header (主导产品名称 | 上年度销售
+        收入（万元） heading a table): said, and not to be kept."""
         spec = self.catalogue[key]
-        record = self.record
+        if spec.type != FieldType.TEXT:
+            return False
+        if self._match(text).kind not in _LABEL_KINDS and not looks_like_header(text, self.year):
+            return False
+        self.issue(
+            "value-looks-like-label",
+            f"{self.at(sheet, r, c)}：{spec.relative_label()}填的是“{shown_text(text)}”，像是表格"
+            "的栏目名称而不是所填的内容，未导入：请核对该表的填法（如是多列的表格，请确认表头"
+            "下一行填有数据）",
+            sheet,
+            sheet_ref(sheet, r, c),
+            key,
+            severity=Severity.WARNING,
+        )
+        return True
+
+    def typed(self, sheet: SheetData, key: str, r: int, c: int, unit: str | None) -> Any:
+        """A cell read as the field's value; None when empty, unknown or not readable (an
+        error then names the cell)."""
+        spec = self.catalogue[key]
         cell = sheet_ref(sheet, r, c)
         where = self.at(sheet, r, c)
-        record.cells.setdefault(key, where)
         value = self.value(sheet, r, c)
         if value == "" or value is None:
             if (r, c) in sheet.error_cells:
@@ -382,7 +411,7 @@ class FormReaderBase:
             elif (r, c) in sheet.formula_cells:
                 code, text = uncalculated(sheet, r, c)
                 self.issue(code, f"{where}：{text}", sheet, cell, key)
-            return
+            return None
         if unit is None and spec.type == FieldType.MONEY and not _names_unit(value):
             unit = sheet.unit_note[0] if sheet.unit_note is not None else None
             self.unitless.setdefault(id(sheet), (sheet, []))[1].append(where)
@@ -396,9 +425,22 @@ class FormReaderBase:
             typed = convert(value, percent)
         except CellError as exc:
             self.issue(exc.code, exc.message, sheet, cell, key)
-            return
-        if typed is None:
-            return
+            return None
+        scaled = sheet.scaled_cells.get((r, c))
+        if typed is not None and scaled is not None:
+            # Read as the cell shows it (a form's amount in 元 shown as 万元).
+            severity, message = scaled_note(where, scaled)
+            self.issue("number-format-scaled", message, sheet, cell, key, severity)
+        return typed
+
+    def store(
+        self, sheet: SheetData, key: str, typed: Any, cell: str, raw: str, rule: str | None
+    ) -> None:
+        """Keep a field's value read at ``cell`` (of ``sheet``), or name the conflict with the
+        value already kept."""
+        spec = self.catalogue[key]
+        record = self.record
+        where = cell if sheet.ref_style == "a1" else f"{sheet.name} {cell}"
         if key in record.values:
             if record.values[key] != typed:
                 other = record.provenance[key]
@@ -406,7 +448,7 @@ class FormReaderBase:
                     self.identities.setdefault(key, []).append((typed, sheet, cell))
                 self.issue(
                     "conflicting-values",
-                    f"{spec.relative_label()}：{where} 的“{raw_text(value)}”与 "
+                    f"{spec.relative_label()}：{where} 的“{raw}”与 "
                     f"{record.cells[key]} 的“{other.raw}”不一致",
                     sheet,
                     cell,
@@ -415,11 +457,7 @@ class FormReaderBase:
             return
         record.values[key] = typed
         record.cells[key] = where
-        record.provenance[key] = Provenance(self.file, sheet.name, cell, raw_text(value), rule=rule)
-        scaled = sheet.scaled_cells.get((r, c))
-        if scaled is not None:  # read as the cell shows it (a form's amount in 元 shown as 万元)
-            severity, message = scaled_note(where, scaled)
-            self.issue("number-format-scaled", message, sheet, cell, key, severity)
+        record.provenance[key] = Provenance(self.file, sheet.name, cell, raw, rule=rule)
 
 
 def _names_unit(value: Any) -> bool:

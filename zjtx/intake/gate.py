@@ -431,6 +431,8 @@ def computed_ratio(values: dict[str, object], ratio: str, year: int) -> Decimal 
         return (root - 1) * HUNDRED
     if ratio == "rd_staff_share":
         return pct(get("rd_staff_y1"), get("employees_y1"))
+    if ratio == "lead_share":
+        return pct(get("lead_product_revenue_y1"), get("revenue_y1")) if year == 1 else None
     return None
 
 

@@ -45,6 +45,9 @@ RATIO_NAMES: dict[str, tuple[str, ...]] = {
     "revenue_cagr": ("营业收入复合增长率", "近2年营业收入复合增长率", "近两年营业收入复合增长率"),
     "rd_staff_share": ("研发人员占比", "研发人员占从业人员比重", "研发人员占全部职工比重",
                        "研发人员占职工总数比重", "研发人员占从业人员比例"),
+    "lead_share": ("主导产品销售收入占营业收入比重", "主导产品收入占营业收入比重",
+                   "主导产品占营业收入比重", "主导产品销售收入占营业收入比例",
+                   "主导产品销售收入占比", "主导产品收入占比"),
 }  # fmt: skip
 RATIO_LABELS = {
     "rd_intensity": "研发费用占营业收入比重",
@@ -53,6 +56,7 @@ RATIO_LABELS = {
     "revenue_growth": "营业收入增长率",
     "revenue_cagr": "营业收入复合增长率",
     "rd_staff_share": "研发人员占从业人员比重",
+    "lead_share": "主导产品销售收入占营业收入比重",
 }
 
 
@@ -429,3 +433,28 @@ def money_note(text: str) -> str | None:
     """The money unit a note such as 金额单位：元 or 单位：人、千元 gives, or None."""
     found = _MONEY_NOTE.search(unicodedata.normalize("NFKC", text))
     return found.group(1) if found is not None else None
+
+
+# 占营业收入比重, 占比, 销售收入占营业收入的比例: a share, computed from the amounts, never read.
+SHARE = re.compile(
+    r"^(?:销售收入|收入|销售额)?(?:占(?P<base>.*?)(?:的)?(?:比重|比例|比)|占比|比重|比例)$"
+)
+# A header's unit in brackets (销售收入（万元）, 占比(%)): no product is named so.
+_BRACKETED_UNIT = re.compile(
+    r"[(（]\s*(?:金额)?(?:单位)?[:：]?\s*(?:百万元|亿元|万元|千元|元|%|人|项|个|件)\s*[)）]\s*$"
+)
+_HEADER_ENDINGS = ("收入", "销售额", "金额", "比重", "占比", "比例", "数量", "产量", "利润", "产值")
+
+
+def looks_like_header(text: str, year: int) -> bool:
+    """Whether a text answering a label reads as another column's header (上年度销售收入（万元）,
+    2023年销售收入, 2025年, 占营业收入比重) rather than an answer."""
+    shown = " ".join(text.split())
+    if not shown or _BRACKETED_UNIT.search(shown):
+        return bool(shown)
+    if year_cell(shown) != (None, None):
+        return True
+    body = split_units(shown)[0]
+    found = _find_year(body, year)
+    rest = clean(found[0] if found else body)
+    return bool(SHARE.match(rest)) or (found is not None and rest.endswith(_HEADER_ENDINGS))
