@@ -4,6 +4,8 @@ the database intact afterwards."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import re
@@ -1418,6 +1420,14 @@ def make_hostile_files(folder: Path) -> None:
     hostile.mkdir()
     for name in ("empty.xlsx", "text.xlsx", "deep.json", "truncated.xlsx"):
         shutil.copy(folder / name, hostile / name)
+    # A district's sub-folder without permission (root reads it all the same) and a link to a
+    # share that is not mounted.
+    locked = hostile / "仓山区"
+    locked.mkdir()
+    shutil.copy(folder / "text.xlsx", locked / "text.xlsx")
+    locked.chmod(0)
+    with contextlib.suppress(OSError):  # Windows without the right to make links
+        (hostile / "快捷方式.xlsx").symlink_to(folder / "未挂载" / "申报表.xlsx")
     for name in ("folder.xlsx", "folder.pdf", "folder.docx", "folder.json", "folder.sqlite3"):
         (folder / name).mkdir()
     profile = {
@@ -1794,3 +1804,115 @@ def test_a_defect_ends_in_one_chinese_line_and_its_traceback_in_the_log(
     assert "Traceback" not in err and SAFETY_NET in err and str(tmp_path / "zjtx.log") in err
     logged = (tmp_path / "zjtx.log").read_text("utf-8")
     assert "Traceback" in logged and "KeyError" in logged
+
+
+# ------------------------------------------------------- folders not read in full (issue 22)
+
+
+def _district_folders(root: Path) -> Path:
+    """区县材料 with a sub-folder per district: 鼓楼区 (a roster of 2) and 仓山区 (a roster of 1)."""
+    from tests.intake.helpers import CODE_A, CODE_B, CODE_C, write_xlsx
+
+    top = root / "区县材料"
+    for district, rows in (
+        ("鼓楼区", [["甲公司", CODE_A, 5000], ["乙公司", CODE_B, 6000]]),
+        ("仓山区", [["丙公司", CODE_C, 7000]]),
+    ):
+        (top / district).mkdir(parents=True)
+        header = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"]
+        write_xlsx(top / district / "名单.xlsx", [header, *rows])
+    return top
+
+
+def _refuse_listing(monkeypatch, locked: Path) -> None:
+    """os.scandir refuses LOCKED as a folder without permission does (root is never refused)."""
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_sub_folder_is_an_error_of_check_and_round_import(
+    tmp_path, monkeypatch, capsys
+):
+    """A district's sub-folder the system will not list is an error naming it, in Chinese, for
+    zjtx check and zjtx round import (exit 1): the other district is still read."""
+    from zjtx.cli import main
+
+    top = _district_folders(tmp_path)
+    _refuse_listing(monkeypatch, top / "仓山区")
+    assert main(["check", str(top), "--year", "2026"]) == 1
+    out = capsys.readouterr().out
+    assert "folder-unreadable" in out and "区县材料/仓山区：无法读取文件夹：没有权限打开" in out
+    assert "区县材料/鼓楼区/名单.xlsx：数据行 2，导入 2" in out
+    assert "没有发现问题" not in out and "Traceback" not in out
+    assert main(["round", "create", "区县批次", "--tier", "srdi-sme", "--date", "2026-06-01"]) == 0
+    capsys.readouterr()
+    assert main(["round", "import", "区县批次", str(top)]) == 1
+    out = capsys.readouterr().out
+    assert "区县材料/仓山区：无法读取文件夹：没有权限打开" in out and "新增企业 2" in out
+
+
+def test_an_unreadable_folder_is_not_called_empty(tmp_path, monkeypatch, capsys):
+    """The folder given, unreadable, says it cannot be read, not that it holds no files."""
+    from zjtx.cli import main
+
+    top = _district_folders(tmp_path)
+    _refuse_listing(monkeypatch, top)
+    assert main(["check", str(top), "--year", "2026", "--json"]) == 1
+    issues = json.loads(capsys.readouterr().out)["issues"]
+    assert [(i["code"], i["severity"], i["file"]) for i in issues] == [
+        ("folder-unreadable", "error", "区县材料")
+    ]
+    assert "没有权限打开" in issues[0]["message"]
+
+
+def test_a_sub_folder_without_permission_for_real(tmp_path):
+    """chmod 000 on a district's sub-folder, as a share without rights: zjtx check names it
+    (as root, run without the capability that overrides permissions)."""
+    top = _district_folders(tmp_path)
+    command = [sys.executable, "-m", "zjtx", "check", str(top), "--year", "2026"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root reads any folder, and setpriv is missing to drop that right")
+        drop = "-dac_override,-dac_read_search"
+        command = [setpriv, "--bounding-set", drop, "--inh-caps", drop, "--", *command]
+    elif os.name == "nt":
+        pytest.skip("chmod does not take away the right to list a folder on Windows")
+    locked = top / "仓山区"
+    locked.chmod(0)
+    try:
+        env = {**os.environ, "ZJTX_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(REPO)}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    finally:
+        locked.chmod(0o755)
+    assert done.returncode == 1, done.stderr
+    assert "区县材料/仓山区：无法读取文件夹：没有权限打开" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_links_in_a_folder_are_named(tmp_path, capsys):
+    """A link to a file that is not there is an error naming it and its target; a link to a
+    folder and a Windows shortcut (.lnk) are warnings that their files were not read."""
+    from zjtx.cli import main
+
+    top = _district_folders(tmp_path)
+    (tmp_path / "别处").mkdir()
+    try:
+        (top / "快捷方式.xlsx").symlink_to(tmp_path / "未挂载" / "申报表.xlsx")
+        (top / "别处的材料").symlink_to(tmp_path / "别处", target_is_directory=True)
+    except OSError:
+        pytest.skip("this system does not let the test make links")
+    (top / "台江区.lnk").write_bytes(b"L\x00\x00\x00")
+    assert main(["check", str(top), "--year", "2026", "--json"]) == 1
+    issues = {i["file"]: i for i in json.loads(capsys.readouterr().out)["issues"]}
+    broken = issues["区县材料/快捷方式.xlsx"]
+    assert (broken["code"], broken["severity"]) == ("link-broken", "error")
+    assert "未挂载" in broken["message"] and "不存在或无法访问" in broken["message"]
+    for name in ("区县材料/别处的材料", "区县材料/台江区.lnk"):
+        assert (issues[name]["code"], issues[name]["severity"]) == ("link-not-followed", "warning")

@@ -115,6 +115,24 @@ _CODES = (
         "archive-in-folder", W, "文件夹中的压缩包", "文件夹中的压缩包未读取：如未解压，须先解压。"
     ),
     IssueCode("folder-empty", E, "文件夹中没有申报文件", "导入的文件夹中没有可读取的申报文件。"),
+    IssueCode(
+        "folder-unreadable",
+        E,
+        "文件夹无法读取",
+        "导入的文件夹或其中的子文件夹没有权限打开（或网络共享已断开），其中的文件都没有读取。",
+    ),
+    IssueCode(
+        "link-broken",
+        E,
+        "链接指向的文件不存在",
+        "文件夹中的链接（快捷方式）指向的文件不存在或无法访问，没有读取。",
+    ),
+    IssueCode(
+        "link-not-followed",
+        W,
+        "链接未读取",
+        "文件夹中指向文件夹的链接和 Windows 快捷方式没有读取，它们指向的文件不在本次导入中。",
+    ),
     IssueCode("json-invalid", E, "JSON 内容有误", "JSON 文件格式或其中的记录不符合要求。"),
     IssueCode("sheet-too-large", E, "工作表过大", "工作表的行数或列数超过了上限。"),
     IssueCode("sheet-skipped", N, "工作表已跳过", "不含企业名单的工作表未读取。"),

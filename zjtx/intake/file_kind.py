@@ -1,13 +1,10 @@
-"""Which files a batch holds and what each is by its content, whatever it is named."""
+"""What each file of a batch is by its content, whatever it is named."""
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
-from zjtx.domain.issues import Severity
 from zjtx.intake.sheet_data import FileProblem, unreadable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -239,62 +236,6 @@ def text_table_kind(path: Path) -> str | None:
     if len(lines) >= 2 and all("," in line or "\t" in line for line in lines):
         return "csv"
     return None
-
-
-# What a folder's files are read as; archives are read too, to say they must be extracted.
-SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | {".csv", ".json"}
-
-
-class FolderNote(NamedTuple):
-    """What a folder's entry says instead of being read: an empty folder, or an archive in a
-    folder (usually beside the files it was extracted into: a warning, not an error)."""
-
-    code: str
-    severity: Severity
-    text: str
-
-
-EMPTY_FOLDER = FolderNote(
-    "folder-empty",
-    Severity.ERROR,
-    "文件夹中没有可导入的申报文件（.xlsx、.xls、.et、.csv、.docx 等）",
-)
-ARCHIVE_IN_FOLDER = FolderNote(
-    "archive-in-folder",
-    Severity.WARNING,
-    "这是压缩包，其中的文件没有读取：如已解压到本文件夹，可不理会；否则请先解压（右键 → 解压到"
-    "当前文件夹）再导入",
-)
-
-
-def expand_paths(
-    paths: Sequence[str | Path],
-) -> list[tuple[Path, str, str | FolderNote | None]]:
-    """(path, display name, why it is not read) for every file, folders expanded: None for a
-    file to read, a reason (text) for one skipped with a note, or a FolderNote (an archive in
-    a folder; a folder with nothing to read, as an entry of its own)."""
-    out: list[tuple[Path, str, str | FolderNote | None]] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found: list[tuple[Path, str, str | FolderNote | None]] = []
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                shown = f"{path.name}/{child.relative_to(path).as_posix()}"
-                suffix = child.suffix.lower()
-                if child.name.startswith(("~$", ".")):
-                    found.append((child, shown, "临时文件或隐藏文件"))
-                elif suffix in ARCHIVE_SUFFIXES:
-                    found.append((child, shown, ARCHIVE_IN_FOLDER))
-                elif suffix not in SUPPORTED_SUFFIXES:
-                    found.append((child, shown, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
-                else:
-                    found.append((child, shown, None))
-            if all(skip is not None for _, _, skip in found):
-                out.append((path, path.name, EMPTY_FOLDER))
-            out += found
-        else:
-            out.append((path, path.name, None))
-    return out
 
 
 def disguise_note(path: Path, kind: str) -> tuple[str, str] | None:

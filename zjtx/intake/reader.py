@@ -14,7 +14,8 @@ from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.docx_reader import WordDocument, read_docx
-from zjtx.intake.file_kind import FolderNote, detect_kind, disguise_note, expand_paths
+from zjtx.intake.file_kind import detect_kind, disguise_note
+from zjtx.intake.folders import FolderNote, expand_paths
 from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.headers import clean

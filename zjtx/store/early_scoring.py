@@ -43,7 +43,7 @@ _AMBIGUOUS = None  # a code read twice with different values: neither reading is
 def spreadsheet_bytes(paths: Sequence[Path | str]) -> int:
     """Bytes of the spreadsheets among the files the reading takes from the paths (folders
     searched as it searches them), whose rows an import reads."""
-    from zjtx.intake.file_kind import expand_paths
+    from zjtx.intake.folders import expand_paths
 
     total = 0
     for path, _shown, skipped in expand_paths(paths):
