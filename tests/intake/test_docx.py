@@ -393,7 +393,7 @@ def test_files_named_docx_that_are_something_else_say_what_they_are(tmp_path):
 def test_label_and_answer_in_one_cell_and_sub_labels(tmp_path):
     """A cell holding its label and answer (研发机构级别：省级, one per line in a cell), a
     sub-label under 其中 (其中：研发人员（人）), and a question asked with 是否被 are read; a
-    label the catalogue does not know with a figure beside it is named in a note, its figure
+    label the catalogue does not know with a figure beside it is named in a warning, its figure
     not imported."""
     path = write_application(tmp_path / "a.docx")
     document = docx.Document(path)
@@ -419,7 +419,9 @@ def test_label_and_answer_in_one_cell_and_sub_labels(tmp_path):
     provenance = result.applicants[0].provenance["rd_institution_level"]
     assert (provenance.sheet, provenance.cell) == ("表4", "第1行第1列")
     ignored = [i for i in result.issues if i.code == "label-ignored"]
-    assert [(str(i.severity), i.sheet, i.cell) for i in ignored] == [("info", "表4", "第4行第1列")]
+    assert [(str(i.severity), i.sheet, i.cell) for i in ignored] == [
+        ("warning", "表4", "第4行第1列")
+    ]
     assert (
         "“上年度出口创汇（万元）”" in ignored[0].message and "“1,200”未导入" in ignored[0].message
     )

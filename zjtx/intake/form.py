@@ -14,14 +14,22 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.issues import Severity
 from zjtx.intake.form_base import (
     _LABEL_KINDS,
-    _NUMBER_TEXT,
     MANUAL,
     FormReaderBase,
-    _is_number,
     _merged_end,
     _Placed,
     _text,
     _YearSlot,
+)
+from zjtx.intake.form_labels import (
+    TextLabel,
+    ignored_figure_message,
+    is_figure,
+    is_unit,
+    names_something,
+    no_answer,
+    no_label,
+    text_labels_message,
 )
 from zjtx.intake.headers import (
     YEAR_COLUMN_WORDS,
@@ -125,11 +133,13 @@ class _FormReader(FormReaderBase):
         rows = sheet.rows
         # A paragraph's or a cell's (label, answer): its answer is never a label of its own.
         labels_end = 1 if sheet.ref_style in ("paragraph", "cells") else None
+        self.answers = set()
+        self.parent = None
         for r, row in enumerate(rows):
             for c, label in enumerate(row[:labels_end]):
                 if not isinstance(label, str) or not label.strip():
                     continue
-                if (r, c) in covered or (r, c) in consumed:
+                if (r, c) in covered or (r, c) in consumed or (r, c) in self.answers:
                     continue
                 value_col = merged_end.get((r, c), c) + 1
                 group = self.group_rows(sheet, r, c, value_col, merged_end)
@@ -139,12 +149,18 @@ class _FormReader(FormReaderBase):
                         self.sub_label(sheet, label, sub, rr, value_col, answer_col, axes, covered)
                     continue
                 match = self.match(label)
+                shown = " ".join(label.split())
+                if match.kind == "unknown" and self.parent is not None:
+                    # 其中自主研发 after Ⅰ类知识产权: the sub-label read with its parent's words.
+                    found, shown = self.under_parent(label)
+                    match = found or match
                 if match.kind not in _LABEL_KINDS:
                     self.unread_label(sheet, match, r, c, value_col, label)
                     continue
-                shown = " ".join(label.split())
                 where_label = sheet_ref(sheet, r, c)
                 if match.kind == "field":
+                    if not clean(label).startswith("其中"):
+                        self.parent = label
                     self.field_label(sheet, match, r, c, value_col, shown, axes, covered)
                 elif match.kind == "no-year":
                     axis = self.axis_above(sheet, r, value_col, axes)
@@ -199,34 +215,56 @@ class _FormReader(FormReaderBase):
     def unread_label(
         self, sheet: SheetData, match: HeaderMatch, r: int, c: int, value_col: int, label: str
     ) -> None:
-        """List a label the evaluator left unread, or one the catalogue does not know that has
-        a number beside it (a value not imported), so the wizard can offer to correct it."""
+        """List a label the evaluator left unread, and report one the catalogue does not know
+        that has an answer beside it: a figure as a warning of its own, text in the form's
+        note of labels not read (so the wizard can offer to correct either)."""
         shown = " ".join(label.split())
         if match.kind == "ignored":
-            role, detail = "ignored", "按评审人的更正不读取"
-        elif _NUMBER_TEXT.match(shown) or not _is_number(self.value(sheet, r, value_col)):
+            self.mappings.append(
+                ColumnMapping(
+                    header=shown, field=None, unit=None, year=None, cell=sheet_ref(sheet, r, c),
+                    role="ignored", sheet=sheet.name, manual=True, detail="按评审人的更正不读取",
+                )
+            )  # fmt: skip
             return
+        if match.kind != "unknown" or no_label(shown):
+            return
+        answer_col = value_col
+        answer = self.value(sheet, r, answer_col)
+        if is_unit(answer):
+            answer_col += 1  # 出口创汇 | 万元 | 1200: a unit column between label and figure
+            answer = self.value(sheet, r, answer_col)
+        if no_answer(answer) or (isinstance(answer, str) and self.is_label(answer)):
+            return
+        self.answers.add((r, answer_col))
+        figure = is_figure(answer) and not names_something(shown)
+        if figure:
+            message = ignored_figure_message(self.at(sheet, r, c), shown, answer)
+            cell = sheet_ref(sheet, r, c)
+            self.issue("label-ignored", message, sheet, cell, severity=Severity.WARNING)
         else:
-            role, detail = "unknown", "字段目录中没有这个栏目，旁边的数值未导入"
-        body, unit, _ = split_units(shown)
-        # Said only of a figure's label (出口创汇（万元）): a phone number or a unit column's 万元
-        # beside a number is no figure left out.
-        if role == "unknown" and unit is not None and clean(body):
-            figure = raw_text(self.value(sheet, r, value_col))
-            self.issue(
-                "label-ignored",
-                f"{self.at(sheet, r, c)}：栏目“{shown}”不是字段目录中的字段，旁边的“{figure}”未导入"
-                "（如是某个字段的别称，可在导入向导中指定对应字段）",
-                sheet,
-                sheet_ref(sheet, r, c),
-                severity=Severity.INFO,
-            )
+            self.text_labels.append(
+                TextLabel(sheet.name, sheet_ref(sheet, r, c), self.at(sheet, r, c), shown,
+                          raw_text(answer))
+            )  # fmt: skip
+        detail = "字段目录中没有这个栏目，旁边的" + ("数值未导入" if figure else "内容未导入")
         self.mappings.append(
             ColumnMapping(
                 header=shown, field=None, unit=None, year=None, cell=sheet_ref(sheet, r, c),
-                role=role, sheet=sheet.name, manual=role == "ignored", detail=detail,
+                role="unknown", sheet=sheet.name, detail=detail,
             )
         )  # fmt: skip
+
+    def under_parent(self, label: str) -> tuple[HeaderMatch | None, str]:
+        """A 其中 label the catalogue does not know read with the label before it (其中自主研发
+        after Ⅰ类知识产权 is 自主研发Ⅰ类知识产权), and how to show it; (None, label) otherwise."""
+        shown = " ".join(label.split())
+        rest = re.sub(r"^其中\s*[:：、,，]?\s*", "", shown)
+        if rest == shown or not rest or self.parent is None:
+            return None, shown
+        parent = split_units(self.parent)[0]
+        match, joined = self.sub_match(parent, rest)
+        return (match, joined) if match is not None else (None, shown)
 
     def field_label(
         self,
@@ -262,6 +300,7 @@ class _FormReader(FormReaderBase):
             elif isinstance(beside, str) and beside.strip():
                 return  # the next cell is another label: this one was left empty
         if target[1] < len(sheet.rows[target[0]]):
+            self.answers.add(target)
             self.take(sheet, key, *target, match.unit)
         else:  # a label merged to the table's edge, nothing under it: the label is the place
             self.record.cells.setdefault(key, self.at(sheet, r, c))
@@ -443,6 +482,7 @@ class _FormReader(FormReaderBase):
                     key,
                 )
                 return
+            self.answers.add((r, slot.pos))
             self.take(sheet, key, r, slot.pos, column_unit, placed.rule)
             self.mappings.append(
                 ColumnMapping(
@@ -466,6 +506,7 @@ class _FormReader(FormReaderBase):
         where_label: str,
     ) -> None:
         value = self.value(sheet, r, value_col)
+        self.answers.add((r, value_col))
         stated = None
         if value != "" and value is not None:
             stated = _ratio_value(value, (r, value_col) in sheet.percent_cells)
@@ -602,6 +643,15 @@ def read_form(
         record.add("table-ragged", Severity.ERROR, message, sheet=table)
     for code, severity, message, key, sheet, cell in reader.deferred:
         record.add(code, severity, message, field_key=key, cell=cell, sheet=sheet)
+    if reader.text_labels:
+        first = reader.text_labels[0]
+        record.add(
+            "label-text-ignored",
+            Severity.INFO,
+            text_labels_message(reader.text_labels),
+            cell=first.cell,
+            sheet=first.sheet,
+        )
     for grid in grids:
         columns = reader.enterprise_columns(grid)
         if columns is not None:

@@ -115,6 +115,12 @@ class FormReaderBase:
         self.unitless: dict[int, tuple[SheetData, list[str]]] = {}
         # Names and codes found besides the first, by field: (value, grid, position).
         self.identities: dict[str, list[tuple[Any, SheetData, str]]] = {}
+        # The grid being read: the cells answering a label (never labels themselves), and the
+        # last label read (a 其中 label under it is read with its words).
+        self.answers: set[tuple[int, int]] = set()
+        self.parent: str | None = None
+        # Labels the catalogue does not know answered with text, said in one note per form.
+        self.text_labels: list[Any] = []
 
     def enterprise_columns(self, sheet: SheetData) -> tuple[int, list[int]] | None:
         """(row, columns) of a 统一社会信用代码 row holding several enterprises' codes, one per
@@ -171,7 +177,14 @@ class FormReaderBase:
              if group_text.endswith(sub_text[:n])),
             0,
         )  # fmt: skip
-        for text in (group_text + sub_text, group_text + sub_text[overlap:], sub_text):
+        # Last, the sub-label's words before the group's (其中自主研发 under Ⅰ类知识产权 is
+        # 自主研发Ⅰ类知识产权).
+        for text in (
+            group_text + sub_text,
+            group_text + sub_text[overlap:],
+            sub_text,
+            sub_text + group_text,
+        ):
             match = self.match(text)
             if match.kind == "field":
                 return match, f"{group_text} / {sub_text}"
