@@ -11,6 +11,7 @@ from typing import Any
 from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
+from zjtx.intake.answer_notes import remark_warning
 from zjtx.intake.cell_text import clean_text, control_characters, normalise_text, shown_text
 from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
@@ -200,6 +201,10 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         note = reading_note(choices[key], raw, values[key]) if len(raw) > 4 else None
         if note is not None:
             record.add("value-read-as", Severity.INFO, note, field_key=key)
+        elif len(raw) > 4 and choices[key].type == FieldType.BOOL:
+            remark = remark_warning(choices[key].relative_label(), raw, values[key])
+            if remark is not None:
+                record.add("value-read-as", Severity.WARNING, remark, field_key=key)
     for spec in required:
         if spec.key not in values and not any(issue.field == spec.key for issue in record.issues):
             record.add(

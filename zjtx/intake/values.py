@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from zjtx.domain.fields import FieldSpec, FieldType
+from zjtx.intake.answer_notes import ANSWER_NOTE, harmless
 from zjtx.intake.cell_text import CONTROL_CHARACTERS, normalise_text, shown_text, visible_controls
 from zjtx.intake.choices import NUMERAL, NUMERAL_WORDS, institution_level, is_boxes, ticked
 from zjtx.intake.dates import TIME_OF_DAY, WEEKDAY, WEEKDAYS, parse_date_text
@@ -48,9 +49,9 @@ FALSE_WORDS = frozenset(
     {"否", "无", "×", "✗", "✘", "x", "n", "no", "false", "f", "0", "没有", "不是", "未获得"}
     | {"不属于", "未认定", "未入库", "未列入", "未发生"}
 )
-# A yes or no with a note after it (是（2022年到期）, 有（申请中）): the note may undo the
-# answer, so it is refused, saying why.
-_ANSWER_NOTE = re.compile(r"^(.+?)[(（].*[)）]$")
+# A yes or no with a note after it (是（2022年到期）, 有（申请中））: a note that may undo the answer
+# is refused, saying why; one that only numbers or dates it (answer_notes.harmless) is not.
+_ANSWER_NOTE = ANSWER_NOTE
 # What a rank of none is written as besides the field's own words (未进入排名).
 _ZERO_WORDS = {"未进入排名": ("未排名", "无排名")}
 
@@ -521,6 +522,8 @@ def _bool_converter(spec: FieldSpec) -> Converter:
                 )
             noted = _ANSWER_NOTE.match(text)
             if noted is not None and noted.group(1) in TRUE_WORDS | FALSE_WORDS:
+                if harmless(noted.group(2)):  # 是（证书编号…）: the gate quotes the remark
+                    return noted.group(1) in TRUE_WORDS
                 raise CellError(
                     "value-unreadable",
                     f"{spec.relative_label()}：“{shown_text(value)}”带有说明，说明可能改变回答"

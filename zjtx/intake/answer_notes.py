@@ -1,0 +1,72 @@
+"""A yes or no written with a remark in brackets after it. A remark that only identifies or dates
+what the answer says (是（证书编号GR202335000123）, 是（2023年12月认定）, 是（有效期至2026年12月）)
+leaves the answer as written, and the gate quotes it in a warning for the evaluator to look at;
+a remark that may change the answer (已过期, 2022年到期, 申请中, 待认定, 否则…) is refused."""
+
+from __future__ import annotations
+
+import re
+
+from zjtx.intake.cell_text import normalise_text, shown_text
+
+# A yes or no with a remark after it (是（2022年到期）, 有（申请中）): split in two.
+ANSWER_NOTE = re.compile(r"^(.+?)[(（](.*)[)）]$")
+# Words that may change or doubt the answer: refused whatever else the remark says.
+_DOUBT = re.compile(
+    r"过期|到期|失效|届满|期满|撤销|撤回|取消|注销|吊销|申请|申报|待|拟|正在|尚|未|不|否|非|暂|曾|原"
+    r"|即将|预计|计划|复审|复核|重新|公示|如|若|但|除|或|可能|部分|无效|停|变更|转让|受让|子公司|母公司"
+    r"|集团|分公司|[?？]"
+)
+# What identifies or dates the answer: a certificate's number, a date or year (of 认定, 发证…), a
+# validity period, a batch; each taken out of the remark in turn.
+_NUMERALS = "一二三四五六七八九十〇零"
+_HARMLESS = (
+    re.compile(
+        r"(?:证书|证|批准|认定|登记|入库|备案)?(?:编号|号码|文号|号)[:：]?[A-Za-z0-9\-]{4,}"
+    ),
+    re.compile(r"[A-Za-z]{0,4}\d[0-9A-Za-z\-]{5,}"),
+    re.compile(r"有效期(?:为|是)?[" + _NUMERALS + r"\d]+年"),
+    re.compile(r"(?:19|20)\d{2}(?:[年./-]\d{1,2}(?:[月./-]\d{1,2}日?)?月?)?年?度?"),
+    re.compile(r"第[" + _NUMERALS + r"\d]+批(?:次)?"),
+)
+# The words left around them (有效期至, 认定时间, 发证日期…) once they are taken out.
+_JOINING = re.compile(
+    r"有效期|有效|至|到|止|起|自|认定|获得|取得|获批|发证|颁发|入库|评定|授予|通过|公布|时间|日期"
+    r"|年份|证书|编号|批次|高新技术企业|高企|称号|号|为|是|于|在|已|的|[,，;；:：、/\s.\-]"
+)
+
+
+def split_note(text: str) -> tuple[str, str] | None:
+    """(answer, remark) of a text written as an answer with a bracketed remark, else None."""
+    found = ANSWER_NOTE.match(text)
+    if found is None:
+        return None
+    return found.group(1), found.group(2)
+
+
+def harmless(note: str) -> bool:
+    """Whether a remark after 是/否 only identifies or dates the answer (a certificate number, a
+    date, 有效期至…) and says nothing that may change it."""
+    text = normalise_text(note)
+    if not text or _DOUBT.search(text):
+        return False
+    rest = text
+    for pattern in _HARMLESS:
+        rest = pattern.sub(" ", rest)
+    if rest == text:
+        return False  # neither a number nor a date: words only
+    return not _JOINING.sub("", rest)
+
+
+def remark_warning(label: str, raw: str, value: object) -> str | None:
+    """The warning for a yes or no read with a remark left aside, or None when there is none."""
+    if value is not True and value is not False:
+        return None
+    parts = split_note(normalise_text(raw))
+    if parts is None or not harmless(parts[1]):
+        return None
+    answer = "是" if value else "否"
+    return (
+        f"{label}：“{shown_text(raw.strip())}”读作“{answer}”，括号中的说明“{shown_text(parts[1])}”"
+        "未读取：请核对说明与回答是否相符（如证书是否仍在有效期内）"
+    )
