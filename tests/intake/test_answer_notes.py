@@ -1,6 +1,7 @@
-"""是/否 with a bracketed remark: one that only numbers or dates the answer (证书编号…, 2023年12月
-认定, 有效期至…) is read as the answer with a warning quoting it; one that may change the answer
-(已过期, 到期, 申请中, 待认定, 否则…) still blocks the enterprise, saying why."""
+"""Answers in words, said as read. 是/否 with a bracketed remark: one that only numbers or dates the
+answer (证书编号…, 2023年12月认定, 有效期至…) is read as the answer with a warning quoting it; one
+that may change the answer (已过期, 到期, 申请中, 待认定, 否则…) still blocks the enterprise, saying
+why. 无: a 提示 on each cell says what it was read as for its field (0, 否, an option, unknown)."""
 
 from __future__ import annotations
 
@@ -68,3 +69,47 @@ def test_a_certificate_number_after_yes_no_longer_blocks_a_word_application(tmp_
         "warning", "表1 第4行第2列", "high_tech_enterprise"
     )  # fmt: skip
     assert [i for i in result.issues if str(i.severity) == "error"] == []
+
+
+def test_each_none_says_what_it_was_read_as_in_a_form(tmp_path):
+    """A form's 无 under an amount (unknown, not 0), a count (0 项), financing (0 万元), a yes or
+    no (否), a level (its option) and a text (the text itself): one 提示 per cell, naming it."""
+    rows = [
+        ["企业名称", "无字测试有限公司"],
+        ["统一社会信用代码", CODE_A],
+        ["上年度营业收入（万元）", 6000],
+        ["上年度净利润（万元）", "无"],
+        ["Ⅱ类知识产权（项）", "无"],
+        ["近3年新增股权融资总额（万元）", "无"],
+        ["是否列入经营异常名录", "无"],
+        ["研发机构级别", "无"],
+        ["主导产品名称", "无"],
+    ]
+    result = read(write_xlsx(tmp_path / "表.xlsx", rows, title="申报表"))
+    values = result.applicants[0].values
+    assert "net_profit_y1" not in values
+    assert (values["ip2_total"], values["equity_financing_3y"]) == (0, 0)
+    assert (values["abnormal_operation"], values["rd_institution_level"]) == (False, "none")
+    notes = {i.cell: i for i in result.issues if i.code == "value-read-as"}
+    assert sorted(notes) == ["B4", "B5", "B6", "B7", "B8", "B9"]
+    assert all(str(i.severity) == "info" for i in notes.values())
+    expected = {
+        "B4": "上年度净利润填的“无”读作未知（不按 0 计）：如实际为 0，请填 0",
+        "B5": "填的“无”读作“0 项”",
+        "B6": "填的“无”读作“0 万元”",
+        "B7": "列入经营异常名录填的“无”读作“否”",
+        "B8": "研发机构级别填的“无”读作“未建立”",
+        "B9": "主导产品名称填的“无”读作文字“无”",
+    }
+    for cell, text in expected.items():
+        assert notes[cell].message.startswith(f"{cell}：") and text in notes[cell].message
+
+
+def test_each_none_of_a_roster_is_noted_on_its_own_cell(tmp_path):
+    """无 in two rows of a roster's 净利润 column (the second read from the column's memo): a
+    提示 on each cell, none on the figures beside them."""
+    header = ["企业名称", "统一社会信用代码", "2025年净利润（万元）", "2025年营业收入（万元）"]
+    rows = [[f"公司{i}", valid_uscc(8700 + i), net, 5000] for i, net in enumerate(["无", 12, "无"])]
+    result = read(write_xlsx(tmp_path / "名单.xlsx", [header, *rows]))
+    notes = [(i.cell, i.field) for i in result.issues if i.code == "value-read-as"]
+    assert notes == [("C2", "net_profit_y1"), ("C4", "net_profit_y1")]

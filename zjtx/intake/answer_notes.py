@@ -1,12 +1,16 @@
-"""A yes or no written with a remark in brackets after it. A remark that only identifies or dates
-what the answer says (是（证书编号GR202335000123）, 是（2023年12月认定）, 是（有效期至2026年12月）)
-leaves the answer as written, and the gate quotes it in a warning for the evaluator to look at;
-a remark that may change the answer (已过期, 2022年到期, 申请中, 待认定, 否则…) is refused."""
+"""Answers in words the reading interprets, said so. A yes or no with a remark in brackets after
+it: a remark that only identifies or dates what the answer says (是（证书编号GR202335000123）,
+是（2023年12月认定）, 是（有效期至2026年12月）) leaves the answer as written, and the gate quotes it
+in a warning for the evaluator to look at; a remark that may change the answer (已过期, 2022年到期,
+申请中, 待认定, 否则…) is refused. 无: read as 0, 否, an option or unknown by the field, each time
+with a note saying which."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from zjtx.domain.fields import FieldSpec, FieldType
 from zjtx.intake.cell_text import normalise_text, shown_text
 
 # A yes or no with a remark after it (是（2022年到期）, 有（申请中）): split in two.
@@ -70,3 +74,29 @@ def remark_warning(label: str, raw: str, value: object) -> str | None:
         f"{label}：“{shown_text(raw.strip())}”读作“{answer}”，括号中的说明“{shown_text(parts[1])}”"
         "未读取：请核对说明与回答是否相符（如证书是否仍在有效期内）"
     )
+
+
+NONE_SPELLINGS = frozenset(
+    {"无", "没有", "未有"}
+)  # values.NONE_WORDS, as normalise_text leaves them
+
+
+def says_none(value: Any) -> bool:
+    """Whether a cell says 无 (没有, 未有), cheaply for the cells that do not."""
+    if not isinstance(value, str) or len(value) > 8:
+        return False
+    has = "无" in value or "没有" in value or "未有" in value
+    return has and normalise_text(value) in NONE_SPELLINGS
+
+
+def none_reading(spec: FieldSpec, where: str, typed: object) -> str:
+    """The note for a cell saying 无: what it was read as for this field (0 of a count, 否, an
+    option, unknown for an amount, the text itself)."""
+    label = spec.relative_label()
+    if typed is None:
+        reading = "未知（不按 0 计）：如实际为 0，请填 0" if spec.is_numeric else "未知"
+    elif spec.type == FieldType.TEXT:
+        reading = "文字“无”"
+    else:
+        reading = f"“{spec.format_value(typed)}”"
+    return f"{where}：{label}填的“无”读作{reading}"

@@ -12,6 +12,7 @@ from typing import Any
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Issue, Severity
+from zjtx.intake.answer_notes import none_reading, says_none
 from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import (
@@ -654,6 +655,7 @@ def iter_roster_records(
         values = record.values
         width = len(row)
         deferred: list[tuple[str, str, str, str]] = []
+        nones: list[tuple[str, str, str]] = []  # cells saying 无: what each was read as
         percent_here = percent_rows.get(r)
         for c, key, convert, uses_percent, column, memo, repeated_key, money_power, whole in plan:
             value = row[c] if c < width else ""
@@ -671,6 +673,9 @@ def iter_roster_records(
                         continue
                     if len(memo) < MEMO_LIMIT:
                         memo[value] = typed
+                if says_none(value):
+                    where = f"{letters[c]}{excel_row}"
+                    nones.append((none_reading(column.spec, where, typed), key, where))
             elif value is None:
                 continue
             elif (
@@ -735,6 +740,8 @@ def iter_roster_records(
             record.uscc_text = uscc
         for code, message, key, where in deferred:
             record.add(code, Severity.ERROR, message, field_key=key, cell=where)
+        for message, key, where in nones:
+            record.add("value-read-as", Severity.INFO, message, field_key=key, cell=where)
         for issue in row_issues.get(r, ()):
             record.add(
                 issue.code, issue.severity, issue.message, field_key=issue.field, cell=issue.cell
