@@ -4,7 +4,7 @@ never ranked among the fixed scores, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -83,3 +83,42 @@ def test_round_show_prints_the_range_and_says_why_it_has_no_rank(
         None,
     )
     assert (data["甲公司"]["score_max"], data["甲公司"]["rank"]) == (None, 1)
+
+
+def test_a_score_open_on_an_option_awaiting_an_evaluator_shows_its_least_first(
+    database_url, tmp_path
+):
+    """An option awaiting an evaluator (SR22-S4 补链强链) declares its most points; the table
+    and the 推荐汇总表 still show least–most (77–82), not 82 as if fixed."""
+    from tests.scoring.applicants import base
+    from zjtx.export.from_store import round_outcomes
+    from zjtx.export.summary import build_recommendation_summary
+    from zjtx.scoring import load_catalogue
+
+    values = {**base("srdi-sme-2022"), "local_feature_score": 9}
+    records = [
+        {**values, "name": "甲链主科技有限公司", "uscc": make_uscc(4),
+         "lead_product_field": "chain_key"},
+        {**values, "name": "乙六基科技有限公司", "uscc": make_uscc(5),
+         "lead_product_field": "six_foundations"},
+    ]  # fmt: skip
+    path = tmp_path / "申报.json"
+    path.write_text(json.dumps(records, ensure_ascii=False, default=str), encoding="utf-8")
+    store = open_store(database_url)
+    try:
+        service = StoreService(store)
+        service.create_round("专精特新2025", tier="srdi-sme", round_date=date(2025, 6, 1))
+        service.import_paths("专精特新2025", [path])
+        rows = {r.name: r for r in service.list_applicants("专精特新2025")}
+        chain, six = rows["甲链主科技有限公司"], rows["乙六基科技有限公司"]
+        assert (chain.score_text, chain.rank) == (f"{six.score - 3}–{six.score + 2}", None)
+        assert (six.score_text, six.rank) == (str(six.score), 1)
+        _info, outcomes = round_outcomes(service, "专精特新2025")
+        catalogue = load_catalogue()
+        summary = build_recommendation_summary(
+            outcomes, catalogue=catalogue, made_at=datetime(2026, 1, 1)
+        )
+        shown = {row.name: row.score for row in summary.rows}
+        assert shown["甲链主科技有限公司"] == chain.score_text
+    finally:
+        store.close()

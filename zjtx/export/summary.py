@@ -558,7 +558,7 @@ def build_recommendation_summary(
                 uscc=evaluation.uscc,
                 region=region_text(item.applicant),
                 industry=industry_text(item.applicant, catalogue),
-                score="" if score is None else score_text(score, high if span else None),
+                score="" if score is None else score_text(low, high) if span else score_text(score),
                 score_value=None if span else score,
                 verdict=evaluation.verdict.label,
                 decision=item.decision_text,

@@ -60,7 +60,11 @@ class Scored:
             evaluation.rulebook_hash,
             evaluation.application_type,
             str(evaluation.verdict),
-            evaluation.score,
+            # A score not yet fixed is kept by its least (the declared points of an option
+            # awaiting an evaluator are its most), so the table shows least–most.
+            evaluation.score
+            if evaluation.score_max == evaluation.score_min
+            else evaluation.score_min,
             evaluation.max_score,
             None if evaluation.score_max == evaluation.score_min else evaluation.score_max,
             # From the decided states: counting must not render every explanation.

@@ -3,7 +3,9 @@ fixed (data missing, judgement items open), so the round table, `round show` and
 overview show it as a range and leave it out of the ranking.
 
 Evaluations stored before this revision get it from their stored result (its ``score_max``
-where it is above ``score_min``); a fixed score keeps NULL.
+where it is above ``score_min``), and their score becomes that result's ``score_min``, the
+least it can be (the declared points of an option awaiting an evaluator are its most); a
+fixed score keeps NULL.
 
 Revision ID: 0015
 Revises: 0014
@@ -38,20 +40,28 @@ def upgrade() -> None:
         sa.column("result", sa.JSON()),
     )
     evaluations = sa.table(
-        "evaluations", sa.column("id", sa.Integer()), sa.column("score_max", sa.String())
+        "evaluations",
+        sa.column("id", sa.Integer()),
+        sa.column("score", sa.String()),
+        sa.column("score_sort", sa.Float()),
+        sa.column("score_max", sa.String()),
     )
     low = results.c.result["score_min"].as_float()
     high = results.c.result["score_max"].as_float()
     found = [
-        {"key": evaluation_id, "high": _text(top)}
-        for evaluation_id, top in bind.execute(
-            sa.select(results.c.evaluation_id, high).where(high > low)
+        {"key": evaluation_id, "low": _text(least), "sort": least, "high": _text(top)}
+        for evaluation_id, least, top in bind.execute(
+            sa.select(results.c.evaluation_id, low, high).where(high > low)
         )
     ]
     statement = (
         evaluations.update()
         .where(evaluations.c.id == sa.bindparam("key"))
-        .values(score_max=sa.bindparam("high"))
+        .values(
+            score=sa.bindparam("low"),
+            score_sort=sa.bindparam("sort"),
+            score_max=sa.bindparam("high"),
+        )
     )
     for start in range(0, len(found), CHUNK):
         bind.execute(statement, found[start : start + CHUNK])
