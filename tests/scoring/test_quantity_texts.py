@@ -150,3 +150,16 @@ def test_text_near_thresholds_equals_quantity_explanation(rulebook_id, near):
         assert "上年度研发费用占营业收入比重 5%（" in ctx.text("rd_ratio_y1")
     for name, text in zip(book.quantities.names(), shown, strict=True):
         assert text == ctx.q(name).explain, name
+
+
+def test_a_hair_short_of_a_threshold_still_reads_short_and_its_gap_is_not_zero():
+    """研发费用 1499.9999 of 营业收入 30000 万元 is 4.99999967 %: shown to seven places beside
+    ≥5 %, and its gap names a difference and an amount, never 差 0."""
+    values = {**base("innovative-sme-2022"), **NEAR_EDGES}
+    values.update(rd_expense_y1=Decimal("1499.9999"), revenue_y1=Decimal("30000"))
+    criteria, _ = _criteria(values)
+    assert criteria["IN22-S2"].observed.startswith("上年度研发费用占营业收入比重 4.9999997%（")
+    assert criteria["IN22-S2"].gap.startswith(
+        "上年度研发费用占营业收入比重 4.9999997%，要求不低于 5%，差 0.0000003 个百分点，"
+        "约 0.0001 万元"
+    )

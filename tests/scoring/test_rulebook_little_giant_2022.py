@@ -375,17 +375,20 @@ def test_forgetting_a_field_never_flips_a_decided_item(key, confirmed):
 
 def test_a_revenue_just_short_of_a_band_names_the_band_its_r_and_d_would_meet():
     """LG22-4G1 at 营业收入 9999 万元 with 4 % R&D fails the 6 % band; its gap also says the
-    revenue is 1 万元 short of the ≥1亿 band, whose 3 % the data meet. 9000 万元 is too far
-    for that: only the R&D shortfall is named."""
+    revenue is 1 万元 short of the ≥1亿 band, whose 3 % the data meet at 1亿. 9000 万元 is too
+    far for that, and R&D meeting 3 % only below 1亿 is not named."""
     near = {"revenue_y1": d(9999), "rd_expense_y1": d(400), "revenue_y2": d(9000)}
     near["rd_expense_y2"] = d(380)
     gap = run(RB, near).criterion("LG22-4G1").gap
     assert gap.startswith("上年度研发费用占营业收入比重 4%，要求不低于 6%，差 2 个百分点")
     assert gap.endswith(
         "；或上年度营业收入 9999 万元，要求不低于 10000 万元，差 1 万元（达到后适用“上年度营业收入"
-        "1亿元以上”一档的要求，按现有数据已满足）"
+        "1亿元以上”一档的要求，按其余现有数据已满足）"
     )
     far = run(RB, {**near, "revenue_y1": d(9000)}).criterion("LG22-4G1")
     assert far.state == UNMET and "或上年度营业收入" not in far.gap
     short = run(RB, {**near, "rd_expense_y2": d(200)}).criterion("LG22-4G1")
     assert "或上年度营业收入" not in short.gap  # 2.22 % would not meet the ≥1亿 band either
+    # 299.99 of 9999 is 3.0002 %, but of the 10000 the band asks for 2.9999 %: not named.
+    edge = run(RB, {**near, "rd_expense_y1": d("299.99")}).criterion("LG22-4G1")
+    assert edge.state == UNMET and "或上年度营业收入" not in edge.gap

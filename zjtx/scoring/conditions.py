@@ -29,6 +29,7 @@ from zjtx.scoring.context import (
     repeating_field,
 )
 from zjtx.scoring.gaps import gap_texter
+from zjtx.scoring.near_bands import other_cases
 from zjtx.scoring.quantities import COMPARISONS, Number, format_number, to_number
 from zjtx.scoring.size import SIZE_LABELS
 
@@ -122,6 +123,11 @@ class Cond:
         """Whether the condition is a comparison whose figure lies within ``share`` of its
         threshold (for a case narrowly missed)."""
         return False
+
+    def at_edge(self, ctx: Context) -> Context | None:
+        """The applicant's context with this comparison's field at the threshold it asks
+        for (≥ or ≤ only), or None (for a case narrowly missed)."""
+        return None
 
     def thresholds(self) -> Iterator[tuple[str, Decimal]]:
         """(quantity, threshold) of every comparison in this condition: the figures a value
@@ -285,6 +291,16 @@ class Compare(Leaf):
             return False
         distance = abs(value.to_decimal(6) - self.threshold)
         return distance <= abs(self.threshold) * share
+
+    def at_edge(self, ctx: Context) -> Context | None:
+        if self.qdef.kind != "field" or self.op.op not in ("ge", "le"):
+            return None
+        values = {**ctx.values, self.name: self.threshold}
+        moved = Context(
+            values, ctx.quantities, ctx.size, ctx.application_type, ctx.settings, ctx.pass_line
+        )
+        moved.edges = ctx.edges
+        return moved
 
     def tester(self) -> Callable[[Any], bool]:
         threshold, accepts = self.threshold, ACCEPTS[self.op.op]
@@ -621,33 +637,8 @@ class Cases(Cond):
         parts = [p for o in selectors for p in o.parts] + [p for o in branches for p in o.parts]
         gaps = [g for o in branches if o.state == UNMET for g in o.gaps]
         if state == UNMET and skipped:
-            gaps += _other_cases(ctx, skipped)
+            gaps += other_cases(ctx, skipped)
         return Outcome(state, parts, missing, gaps if state == UNMET else [])
-
-
-# How near a band's edge a figure must be for a failed case analysis to name the band it
-# narrowly missed (a slip of 1 万元 in 营业收入 is worth checking; 6,000 万元 short is not).
-NEAR_EDGE = Decimal("0.05")
-
-
-def _other_cases(ctx: Context, skipped: list[tuple[Cond, Cond]]) -> list[str]:
-    """For a case analysis that fails: each earlier case whose selector the applicant's
-    figure narrowly misses (营业收入 9999 万元 against a band from 1亿元) and whose requirement
-    the data meets, with how far the figure is, so a likely slip is looked at."""
-    gaps = []
-    top = ctx.top
-    for when, then in skipped:
-        if not when.near_edge(ctx, NEAR_EDGE) or then.decider()(ctx) is not MET:
-            continue
-        ctx.top = (when, UNMET)
-        selector = when.explain(ctx)
-        ctx.top = top
-        if selector.gaps:
-            gaps.append(
-                f"或{'；'.join(selector.gaps)}（达到后适用“{when.requirement()}”一档的要求，"
-                "按现有数据已满足）"
-            )
-    return gaps
 
 
 class CriterionRef(Cond):

@@ -14,6 +14,7 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
     EXACT,
     HUNDRED,
+    MOST_PLACES,
     ONE,
     TWO_PLACES,
     ZERO,
@@ -47,10 +48,10 @@ def repeating_field(spec: FieldSpec) -> bool:
 
 
 def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
-    """Two places, or more (at most six) while the value rounded to them equals a threshold
+    """Two places, or more (at most ten) while the value rounded to them equals a threshold
     it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
     places = 2
-    while places < 6:
+    while places < MOST_PLACES:
         if isinstance(value, Number):
             rounded = value.to_decimal(places)
             exact = value.compare(rounded) == 0

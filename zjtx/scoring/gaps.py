@@ -6,14 +6,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from zjtx.scoring.context import QuantityDef, QValue
+from zjtx.scoring.context import QuantityDef, QValue, display_places
 from zjtx.scoring.quantities import (
     COMPARISONS,
     EXACT,
     HUNDRED,
-    ONE,
+    MOST_PLACES,
     CompoundGrowth,
-    Exact,
     Number,
     format_number,
     round_half_up,
@@ -24,8 +23,11 @@ HALF_CENT = Decimal("0.005")  # the least difference that rounds (half up) to 0.
 GapFn = Callable[[Any, str], "str | None"]  # (context, quantity name) -> gap text
 
 
-def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str | None:
-    """Chinese gap, e.g. ``研发费用占比 2.6%，要求不低于 3%，差 0.4 个百分点，约 41.6 万元``."""
+def gap_text(
+    qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal, ctx: Any = None
+) -> str | None:
+    """Chinese gap, e.g. ``研发费用占比 2.6%，要求不低于 3%，差 0.4 个百分点，约 41.6 万元``
+    (the value shown as ``ctx`` shows it beside the criterion, where given)."""
     number = qv.value
     if not isinstance(number, Number):
         return None
@@ -35,14 +37,22 @@ def gap_text(qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal) -> str 
     if zero is not None and number.compare(0) == 0:
         return zero
     word = COMPARISONS[op].word
-    # Enough digits that a value just short of the threshold never reads as the threshold.
-    places = 2
-    while places < 6 and number.to_decimal(places) == threshold and number.compare(threshold) != 0:
-        places += 1
-    head = f"{qdef.label} {qdef.show(number, places)}，要求{word} {_shown(qdef, threshold)}"
+    head = f"{qdef.label} {_number(ctx, qdef, number, threshold)}，要求{word} {_shown(qdef, threshold)}"
     if op == "eq":
         return head
     return _with_difference(qdef, op, threshold, head, number.difference(threshold), qv)
+
+
+def _number(ctx: Any, qdef: QuantityDef, number: Number | Decimal, threshold: Decimal) -> str:
+    """The value in a gap's head with its unit, as the criterion's text shows it: with the
+    digits that keep it from reading as a threshold it is not (this one above all)."""
+    edges = ctx.edges.get(qdef.name) if ctx is not None else None
+    if edges and threshold in edges:
+        text = ctx.shown_number(qdef.name, number)
+    else:
+        text = format_number(number, display_places(number, (edges or frozenset()) | {threshold}))
+    unit = qdef.unit
+    return f"{text}%" if unit == "%" else f"{text} {unit}" if unit else text
 
 
 def difference_words(qdef: QuantityDef, op: str) -> tuple[str, str]:
@@ -69,14 +79,23 @@ def _with_difference(
     diff_places = 2
     # A difference of at least 0.005 shows at two places (the usual case: no rounding to try).
     if diff < HALF_CENT:
-        while diff_places < 6 and diff != 0 and round_half_up(diff, diff_places) == 0:
-            diff_places += 1
+        diff_places = _least_places(diff)
     verb, unit = words or difference_words(qdef, op)
     text = f"{head}{verb}{format_number(diff, diff_places)}{unit}"
     amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
     if amount is not None:
-        text += f"，约 {format_number(amount)} 万元"
+        places = _least_places(amount) if amount < HALF_CENT else 2
+        text += f"，约 {format_number(amount, places)} 万元"
     return text
+
+
+def _least_places(amount: Decimal) -> int:
+    """Two places, or as many more (at most ten) as a small non-zero amount needs not to
+    read as 0 ("差 0 个百分点" of a value a hair short)."""
+    places = 2
+    while places < MOST_PLACES and amount != 0 and round_half_up(amount, places) == 0:
+        places += 1
+    return places
 
 
 def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | None:
@@ -121,14 +140,10 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     (label, the requirement's words, the unit) are bound, and a numeric field's gap is read
     straight from the applicant's value. The function is called for a known value only."""
     if qdef.kind == "alias":
-        return lambda ctx, name: gap_text(qdef, ctx.operand(name), op, threshold)
+        return lambda ctx, name: gap_text(qdef, ctx.operand(name), op, threshold, ctx)
     prefix = f"{qdef.label} "
     tail = f"，要求{COMPARISONS[op].word} {_shown(qdef, threshold)}"
-    show = qdef.show
-    unit = qdef.unit
     equal = op == "eq"
-    unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
-
     words = difference_words(qdef, op)  # bound once, not per applicant
 
     def rest(head: str, diff: Decimal, qv: QValue | None) -> str:
@@ -142,11 +157,7 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
             if zero is not None and raw == 0:
                 return zero
             number = raw if raw.__class__ is Decimal else to_number(raw)
-            places = 2
-            if number != threshold:
-                while places < 6 and round_half_up(number, places) == threshold:
-                    places += 1
-            head = f"{prefix}{show(number, places)}{tail}"
+            head = f"{prefix}{_number(ctx, qdef, number, threshold)}{tail}"
             if equal:
                 return head
             # Exact(number).difference(threshold): over a denominator of 1 its product and
@@ -163,21 +174,7 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
         number = qv.value if qv is not None else ctx.value(name)
         if not isinstance(number, Number):
             return None
-        if number.__class__ is Exact and number.den != ONE:
-            # One quotient, rounded once: what to_decimal(2) and show(number) both read (and
-            # the value's text, shown beside the gap).
-            quotient, rounded, text = ctx.quotient(name, number)
-            if rounded != threshold and quotient:
-                head = f"{prefix}{text}{unit_text}{tail}"
-                if equal:
-                    return head
-                return rest(head, number.difference(threshold), qv)
-        places = 2
-        while (
-            places < 6 and number.to_decimal(places) == threshold and number.compare(threshold) != 0
-        ):
-            places += 1
-        head = f"{prefix}{show(number, places)}{tail}"
+        head = f"{prefix}{_number(ctx, qdef, number, threshold)}{tail}"
         if equal:
             return head
         return rest(head, number.difference(threshold), qv)

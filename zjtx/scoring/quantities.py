@@ -30,7 +30,9 @@ _EXACT_OR_RAISE = Context(prec=100, traps=[Inexact, InvalidOperation, DivisionBy
 HUNDRED = Decimal(100)
 ONE = Decimal(1)
 ZERO = Decimal(0)
-_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
+# The most places a figure is ever shown with (a value a hair from a threshold, a tiny gap).
+MOST_PLACES = 10
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, MOST_PLACES + 1)}
 TWO_PLACES = _QUANTA[2]
 
 
