@@ -213,3 +213,14 @@ def test_each_lists_own_validity_says_which_years_it_vouches_for():
     assert renewal_lists(frozenset({("little-giant", 2023, 2028)}), "little-giant", 2026) == (
         Vouching((), (2021,))
     )
+
+
+def test_a_title_whose_lists_stand_one_or_five_years_asks_only_for_lists_that_can_matter():
+    """Annual 科技型 lists: the 2025 list alone vouches in 2026 (those of 2023 and 2024 have
+    lapsed); five-year lists: the 2021 list, falling due in 2026, vouches for renewals."""
+    annual = holding_lists(frozenset({("tech-sme", 2025, 2026)}), "tech-sme", 2026)
+    assert (annual.years, annual.missing, annual.vouches) == ((2025,), (), True)
+    five = renewal_lists(frozenset({("srdi-sme", 2021, 2026)}), "srdi-sme", 2026)
+    assert (five.years, five.missing, five.vouches) == ((2021,), (), True)
+    none = renewal_lists(frozenset(), "srdi-sme", 2026)  # nothing imported: the default 3
+    assert (none.years, none.missing, none.vouches) == ((), (2023,), False)

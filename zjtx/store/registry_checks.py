@@ -128,9 +128,10 @@ class Vouching:
 
 
 def _reckoned(lists: dict[int, set[int]]) -> set[int]:
-    """The validities a year's list not imported may have: the title's default, and each one
-    its imported lists have."""
-    return {DEFAULT_VALID_YEARS}.union(*lists.values())
+    """The validities a year's list not imported may have: those the title's imported lists
+    have (a 科技型 list valid one year asks for no list of two years back), or the default
+    where none is imported."""
+    return set().union(*lists.values()) if lists else {DEFAULT_VALID_YEARS}
 
 
 def renewal_lists(spans: frozenset[PublishedSpan], title: str, year: int) -> Vouching:
