@@ -39,6 +39,8 @@ _REVENUE_WORDS = frozenset(
 # A group header over a second row of years (近三年销售收入 over 2023年 | 2024年 | 2025年).
 _GROUP_YEARS = re.compile(r"^(?:近[三两二23]年|历年|各年度?|近年)(?:的)?")
 TOTAL_WORDS = frozenset({"合计", "小计", "总计", "合计数", "总额"})
+# A row for the products that are not the lead one: never added into it, reported.
+OTHER_WORDS = frozenset({"其他", "其它", "其他产品", "其它产品", "其余", "其余产品", "其他收入"})
 
 
 @dataclass(slots=True)
@@ -48,7 +50,7 @@ class _Column:
     pos: int
     header: str
     row: int  # the header's row (the lower one of two)
-    kind: str  # revenue, share, field, ignored, unknown
+    kind: str  # revenue, share, field, serial, ignored, unknown
     index: int | None = None  # revenue: the year (1 = 上年度); None when no year is named
     calendar: int | None = None
     unit: str | None = None
@@ -76,19 +78,21 @@ def read_product_tables(
             table = _table(reader, sheet, r, c, covered)
             if table is None:
                 continue
-            columns, products, total = table
-            last = total if total is not None else products[-1]
+            columns, products, total, others = table
+            last = max(total if total is not None else products[-1], *others, products[-1])
             for rr in range(r, last + 1):
                 consumed.update((rr, cc) for cc in range(len(rows[rr])))
             _read(reader, sheet, r, c, columns, products, total)
+            if others:
+                _others(reader, sheet, c, columns, others)
             break
 
 
 def _table(
     reader: FormReaderBase, sheet: SheetData, r: int, c: int, covered: set[tuple[int, int]]
-) -> tuple[list[_Column], list[int], int | None] | None:
-    """(columns, product rows, total row) of the table headed at (r, c), or None when the row
-    is no header of a product table (a label and its answer, no revenue column)."""
+) -> tuple[list[_Column], list[int], int | None, list[int]] | None:
+    """(columns, product rows, total row, 其他 rows) of the table headed at (r, c), or None when
+    the row is no header of a product table (a label and its answer, no revenue column)."""
     rows = sheet.rows
     row = rows[r]
     spans = {c1: c2 for r1, c1, r2, c2 in sheet.merged if r1 == r and c2 > c1}
@@ -121,6 +125,7 @@ def _table(
     start = r + (2 if two_rows else 1)
     places = {c, *(column.pos for column in columns)}
     products: list[int] = []
+    others: list[int] = []
     total = None
     for rr in range(start, len(rows)):
         name = reader.value(sheet, rr, c)
@@ -134,6 +139,9 @@ def _table(
         stray = [k for k, v in enumerate(rows[rr]) if v not in ("", None) and k not in places]
         if any((rr, k) not in covered for k in stray):
             break  # a row laid out otherwise: the table has ended
+        if clean(name) in OTHER_WORDS:
+            others.append(rr)
+            continue
         products.append(rr)
     if not products:
         return None
@@ -144,7 +152,7 @@ def _table(
             if column.kind == "revenue" and column.row == r + 1 and column.pos in placed:
                 where = placed[column.pos]
                 column.index, column.calendar, column.rule = where.index, where.calendar, where.rule
-    return columns, products, total
+    return columns, products, total, others
 
 
 def _slot(reader: FormReaderBase, sheet: SheetData, r: int, k: int) -> _YearSlot:
@@ -157,11 +165,12 @@ def _slot(reader: FormReaderBase, sheet: SheetData, r: int, k: int) -> _YearSlot
 def _column(
     reader: FormReaderBase, k: int, head: str, r: int, slot: _YearSlot | None
 ) -> _Column | None:
-    """What a product table's column header says; None for a serial number (序号)."""
+    """What a product table's column header says (a serial number's column is kept, its numbers
+    are no stray values)."""
     shown = " ".join(head.split())
     match = reader.match(head)
     if match.kind == "serial":
-        return None
+        return _Column(k, shown, r, "serial")
     if match.kind == "ignored":
         return _Column(k, shown, r, "ignored", match=match)
     body, unit, _ = split_units(head)
@@ -177,6 +186,12 @@ def _column(
             index = reader.year - match.year
         calendar = reader.year - index if index is not None else None
         return _Column(k, shown, r, "revenue", index, calendar, match.unit)
+    calendar, relative = year_cell(head) if slot is None else (None, None)
+    if calendar is not None or relative is not None:
+        # A bare year over a column of a 主导产品 table: the products' sales of that year.
+        index = reader.year - calendar if calendar is not None else relative
+        rule = f"主导产品情况表的“{shown}”列只写了年份，按该年的主导产品销售收入读取"
+        return _Column(k, shown, r, "revenue", index, reader.year - index, unit, rule)
     found = _find_year(body, reader.year)
     word = clean(found[0] if found else body)
     if word in _REVENUE_WORDS:
@@ -443,3 +458,25 @@ def _unread(
         sheet_ref(sheet, column.row, k),
         severity=Severity.WARNING,
     )
+
+
+def _others(
+    reader: FormReaderBase, sheet: SheetData, c: int, columns: list[_Column], others: list[int]
+) -> None:
+    """Rows for the other products (其他, 其余): not the lead product, so not added into it."""
+    for rr in others:
+        figures = [
+            f"“{raw_text(reader.value(sheet, rr, column.pos))}”"
+            for column in columns
+            if column.kind == "revenue" and not is_placeholder(reader.value(sheet, rr, column.pos))
+        ]
+        held = f"，其中的{'、'.join(figures)}" if figures else ""
+        reader.issue(
+            "lead-product-other-row",
+            f"{reader.at(sheet, rr, c)}：主导产品情况表的“{_text(sheet.rows[rr][c])}”一行不是主导"
+            f"产品{held}未计入主导产品销售收入：如其中确有主导产品，请分行列出",
+            sheet,
+            sheet_ref(sheet, rr, c),
+            f"{REVENUE_BASE}_y1",
+            severity=Severity.WARNING,
+        )

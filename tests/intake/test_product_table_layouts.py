@@ -1,0 +1,58 @@
+"""主导产品 tables laid out otherwise: a 序号 column, a 其他产品 row, bare years over the revenue
+columns, and products across the columns instead of down the rows."""
+
+from __future__ import annotations
+
+from tests.intake.test_product_table import codes, read, write_docx
+
+
+def test_a_serial_column_is_no_stray_value(tmp_path):
+    """序号 | 主导产品名称 | 上年度销售收入（万元） over 1 | 船用阀门 | 3600 reads the product."""
+    rows = [
+        ["序号", "主导产品名称", "上年度销售收入（万元）", "占营业收入比重"],
+        ["1", "船用阀门", "3600", "60%"],
+    ]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    values = result.applicants[0].values
+    assert values["lead_product"] == "船用阀门"
+    assert values["lead_product_revenue_y1"] == 3600
+    assert codes(result, "warning") == [] and codes(result, "error") == []
+
+
+def test_two_products_under_a_serial_column_are_summed(tmp_path):
+    """Two numbered products are joined and their revenue summed, as without the 序号 column."""
+    rows = [
+        ["序号", "主导产品名称", "上年度销售收入（万元）"],
+        ["1", "船用阀门", "2000"],
+        ["2", "船用泵", "1600"],
+    ]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    values = result.applicants[0].values
+    assert values["lead_product"] == "船用阀门、船用泵"
+    assert values["lead_product_revenue_y1"] == 3600
+    assert codes(result, "info") == ["lead-products-summed"]
+
+
+def test_an_other_products_row_is_not_added_into_the_lead_product(tmp_path):
+    """A 其他产品 row is left out of the lead product and reported with its cell and figure."""
+    rows = [
+        ["主导产品名称", "上年度销售收入（万元）"],
+        ["船用阀门", "3000"],
+        ["其他产品", "600"],
+    ]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    values = result.applicants[0].values
+    assert values["lead_product"] == "船用阀门"
+    assert values["lead_product_revenue_y1"] == 3000
+    [issue] = [i for i in result.issues if i.code == "lead-product-other-row"]
+    assert issue.cell == "第3行第1列" and "“其他产品”" in issue.message and "“600”" in issue.message
+
+
+def test_bare_years_over_the_revenue_columns(tmp_path):
+    """主导产品名称 | 2024年 | 2025年 in a 2026 round: 2025年 is read as 上年度 revenue."""
+    rows = [["主导产品名称", "2024年", "2025年"], ["船用阀门", "3300", "3600"]]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    values = result.applicants[0].values
+    assert values["lead_product"] == "船用阀门"
+    assert values["lead_product_revenue_y1"] == 3600
+    assert codes(result, "warning") == [] and codes(result, "error") == []
