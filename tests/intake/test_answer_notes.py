@@ -113,3 +113,26 @@ def test_each_none_of_a_roster_is_noted_on_its_own_cell(tmp_path):
     result = read(write_xlsx(tmp_path / "名单.xlsx", [header, *rows]))
     notes = [(i.cell, i.field) for i in result.issues if i.code == "value-read-as"]
     assert notes == [("C2", "net_profit_y1"), ("C4", "net_profit_y1")]
+
+
+def test_a_remark_dating_the_title_before_the_round_is_refused(tmp_path):
+    """是（有效期至2022年12月） and 是（2019年认定） in a 2026 round are errors naming the cell and the
+    date, not 是; 有效期至2026年12月 and 2023年12月认定 are still read as 是."""
+    header = ["企业名称", "统一社会信用代码", "是否高新技术企业"]
+    answers = [
+        "是（有效期至2022年12月）",
+        "是（2019年认定）",
+        "是（有效期至2026年12月）",
+        "是（2023年12月认定）",
+    ]
+    rows = [[f"公司{i}", valid_uscc(8700 + i), text] for i, text in enumerate(answers)]
+    result = read(write_xlsx(tmp_path / "名单.xlsx", [header, *rows]), year=2026)
+    errors = [i for i in result.issues if str(i.severity) == "error"]
+    assert [(i.cell, i.field, i.code) for i in errors] == [
+        ("C2", "high_tech_enterprise", "value-unreadable"),
+        ("C3", "high_tech_enterprise", "value-unreadable"),
+    ]
+    assert "有效期至2022年，早于本批次（2026年度）" in errors[0].message
+    assert "2019年认定" in errors[1].message
+    read_as = [i.cell for i in result.issues if i.code == "value-read-as"]
+    assert read_as == ["C4", "C5"]

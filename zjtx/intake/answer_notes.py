@@ -2,8 +2,9 @@
 it: a remark that only identifies or dates what the answer says (是（证书编号GR202335000123）,
 是（2023年12月认定）, 是（有效期至2026年12月）) leaves the answer as written, and the gate quotes it
 in a warning for the evaluator to look at; a remark that may change the answer (已过期, 2022年到期,
-申请中, 待认定, 否则…) is refused. 无: read as 0, 否, an option or unknown by the field, each time
-with a note saying which."""
+申请中, 待认定, 否则…) is refused, and so is a 是 whose remark dates the title's end before the
+round's year (有效期至2022年12月, 2019年认定 of a 3-year title in a 2026 round). 无: read as 0,
+否, an option or unknown by the field, each time with a note saying which."""
 
 from __future__ import annotations
 
@@ -60,6 +61,35 @@ def harmless(note: str) -> bool:
     if rest == text:
         return False  # neither a number nor a date: words only
     return not _JOINING.sub("", rest)
+
+
+# A validity's end in a remark (有效期至2022年12月, 至2022年, 有效期到2022-12-31).
+_VALID_UNTIL = re.compile(r"(?:有效期|有效)?(?:至|到|止)((?:19|20)\d{2})")
+# A 认定 year in a remark (2019年认定, 认定时间2019年, 2019年12月获得).
+_CERTIFIED = re.compile(
+    r"(?:认定|获得|取得|获批|发证|颁发)(?:时间|日期|年份)?(?:为|于|是)?((?:19|20)\d{2})"
+    r"|((?:19|20)\d{2})[^至到止]*?(?:认定|获得|取得|获批|发证|颁发)"
+)
+# How long a title the remark may date lasts from its 认定 (高新技术企业: 3 years).
+TITLE_YEARS = {"high_tech_enterprise": 3}
+
+
+def expired_note(key: str, note: str, year: int) -> str | None:
+    """What in a harmless remark after 是 says the title ended before the round's year (有效期至
+    2022年12月 in a 2026 round; 2019年认定 of a 3-year title), or None."""
+    text = normalise_text(note)
+    until = _VALID_UNTIL.search(text)
+    if until is not None and int(until.group(1)) < year:
+        return f"有效期至{until.group(1)}年，早于本批次（{year}年度）"
+    lasts = TITLE_YEARS.get(key)
+    certified = _CERTIFIED.search(text) if lasts is not None and until is None else None
+    if certified is not None:
+        start = int(certified.group(1) or certified.group(2))
+        if start + lasts < year:
+            return (
+                f"{start}年认定，按 {lasts} 年有效期至{start + lasts}年，早于本批次（{year}年度）"
+            )
+    return None
 
 
 def remark_warning(label: str, raw: str, value: object) -> str | None:

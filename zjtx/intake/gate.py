@@ -11,7 +11,7 @@ from typing import Any
 from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
-from zjtx.intake.answer_notes import remark_warning
+from zjtx.intake.answer_notes import expired_note, remark_warning, split_note
 from zjtx.intake.cell_text import clean_text, control_characters, normalise_text, shown_text
 from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
@@ -184,14 +184,35 @@ def _range_hint(spec: FieldSpec) -> str:
     return f"（合理范围 {bounds}）" if bounds else ""
 
 
+def _expired(record: Record, spec: FieldSpec, raw: str, year: int | None) -> bool:
+    """Refuse a 是 whose remark dates the title's end before the round (是（有效期至2022年12月）
+    in a 2026 round): the answer and its remark disagree, as 是（已过期） does."""
+    parts = split_note(normalise_text(raw))
+    if year is None or record.values.get(spec.key) is not True or parts is None:
+        return False
+    why = expired_note(spec.key, parts[1], year)
+    if why is None:
+        return False
+    del record.values[spec.key]
+    record.add(
+        "value-unreadable",
+        Severity.ERROR,
+        f"{spec.relative_label()}：“{shown_text(raw.strip())}”填的是“是”，但说明中{why}，"
+        "证书已不在有效期内，无法确定是或否：请核对后只填 是 或 否，说明写入备注",
+        field_key=spec.key,
+    )
+    return True
+
+
 def _raw(record: Record, key: str) -> str:
     """The cell's text as typed ("" when it came from nowhere a user typed)."""
     item = record.provenance.get(key)
     return (item.raw or "") if item is not None else ""
 
 
-def check_record(record: Record, catalogue: FieldCatalogue) -> None:
-    """Add the gate's issues for one record (required fields, USCC, impossible values...)."""
+def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = None) -> None:
+    """Add the gate's issues for one record (required fields, USCC, impossible values...);
+    ``year``, the round's, refuses a 是 whose remark says the title ended before it."""
     values = record.values
     required, bounds, texts, percents, dates, choices = _rules(catalogue)
     _check_texts(record, texts)
@@ -202,6 +223,8 @@ def check_record(record: Record, catalogue: FieldCatalogue) -> None:
         if note is not None:
             record.add("value-read-as", Severity.INFO, note, field_key=key)
         elif len(raw) > 4 and choices[key].type == FieldType.BOOL:
+            if _expired(record, choices[key], raw, year):
+                continue
             remark = remark_warning(choices[key].relative_label(), raw, values[key])
             if remark is not None:
                 record.add("value-read-as", Severity.WARNING, remark, field_key=key)

@@ -177,7 +177,7 @@ def read_applicants(
     ticker.announce("正在检查数据质量")
     all_records = [record for _, records in per_file for record in records]
     for record in all_records:
-        check_record(record, catalogue)
+        check_record(record, catalogue, year)
     left_out = check_duplicates(all_records, catalogue)
     for file_result, records in per_file:
         for record in records:
