@@ -56,3 +56,32 @@ def test_bare_years_over_the_revenue_columns(tmp_path):
     assert values["lead_product"] == "船用阀门"
     assert values["lead_product_revenue_y1"] == 3600
     assert codes(result, "warning") == [] and codes(result, "error") == []
+
+
+def test_products_across_the_columns_are_joined_and_summed(tmp_path):
+    """主导产品名称 | 船用阀门 | 船用泵 over 主导产品销售收入（万元） | 2000 | 1600: both products,
+    3600 万元, with the note naming the cells."""
+    rows = [["主导产品名称", "船用阀门", "船用泵"], ["主导产品销售收入（万元）", "2000", "1600"]]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    values = result.applicants[0].values
+    assert values["lead_product"] == "船用阀门、船用泵"
+    assert values["lead_product_revenue_y1"] == 3600
+    [issue] = [i for i in result.issues if i.code == "lead-products-summed"]
+    assert "第1行第2列—第1行第3列" in issue.message and "（2000 + 1600）" in issue.message
+    assert codes(result, "warning") == [] and codes(result, "error") == []
+
+
+def test_one_product_across_reads_its_revenue(tmp_path):
+    """主导产品名称 | 船用阀门 over 上年度销售收入（万元） | 3600 reads 3600 as its revenue."""
+    rows = [["主导产品名称", "船用阀门"], ["上年度销售收入（万元）", "3600"]]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    assert result.applicants[0].values["lead_product_revenue_y1"] == 3600
+    assert codes(result, "warning") == [] and codes(result, "error") == []
+
+
+def test_names_across_with_no_revenue_row_are_reported(tmp_path):
+    """Two names beside 主导产品名称 with no figures under them: the second is named unread."""
+    rows = [["主导产品名称", "船用阀门", "船用泵"], ["企业负责人", "张三", ""]]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    [issue] = [i for i in result.issues if i.code == "column-ignored"]
+    assert issue.cell == "第1行第3列" and "“船用泵”未导入" in issue.message

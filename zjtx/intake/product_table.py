@@ -3,7 +3,10 @@ revenue (上年度销售收入, 2025年销售收入, or years in a second header
 under it. The products together are the lead product (主导产品 = the products whose revenue
 together is over 50 % of 营业收入, 2号 附件3（三）): their names are joined and their revenue
 summed, with a note. A column that belongs to one product is read only when there is one; a
-column the catalogue does not know is reported, and no header is ever taken as an answer."""
+column the catalogue does not know is reported, and no header is ever taken as an answer. A
+序号 column is passed over, a bare year over a column is that year's revenue, a 其他产品 row is
+reported and left out; products across the columns (主导产品名称 | A | B over a revenue row) are
+read the same way, and names across with no revenue row under them are reported."""
 
 from __future__ import annotations
 
@@ -77,6 +80,13 @@ def read_product_tables(
                 continue
             table = _table(reader, sheet, r, c, covered)
             if table is None:
+                last = _across(reader, sheet, r, c, covered)
+                if last is None:
+                    _names_unread(reader, sheet, r, c, covered)
+                else:
+                    for rr in range(r, last + 1):
+                        consumed.update((rr, cc) for cc in range(len(rows[rr])))
+                    break
                 continue
             columns, products, total, others = table
             last = max(total if total is not None else products[-1], *others, products[-1])
@@ -480,3 +490,166 @@ def _others(
             f"{REVENUE_BASE}_y1",
             severity=Severity.WARNING,
         )
+
+
+def _across(
+    reader: FormReaderBase, sheet: SheetData, r: int, c: int, covered: set[tuple[int, int]]
+) -> int | None:
+    """A table with the products across its columns (主导产品名称 | 船用阀门 | 船用泵 over
+    主导产品销售收入（万元） | 2000 | 1600): read as the rows' layout reads it (names joined,
+    revenue summed, said in a note); the last row read, or None when the row is not one."""
+    rows = sheet.rows
+    row = rows[r]
+    places = [
+        k for k in range(c + 1, len(row)) if (r, k) not in covered and row[k] not in ("", None)
+    ]
+    if not places or any(not isinstance(row[k], str) or is_placeholder(row[k]) for k in places):
+        return None
+    if any(reader.is_label(row[k]) or looks_like_header(row[k], reader.year) for k in places):
+        return None
+    found: list[_Column] = []
+    for rr in range(r + 1, len(rows)):
+        label = reader.value(sheet, rr, c)
+        if (rr, c) in covered or not isinstance(label, str) or not label.strip():
+            break
+        column = _column(reader, c, label, rr, None)
+        if column is None or column.kind != "revenue":
+            break
+        found.append(column)
+    if not found:
+        return None
+    several = len(places) > 1
+    cells = [(r, k) for k in places]
+    names = [reader.typed(sheet, NAME_KEY, r, k, None) for k in places]
+    reader.mappings.append(
+        ColumnMapping(
+            header=_text(row[c]), field=NAME_KEY, unit=None, year=None,
+            cell=sheet_ref(sheet, r, c), sheet=sheet.name,
+        )
+    )  # fmt: skip
+    span = f"{reader.at(sheet, r, places[0])}—{sheet_ref(sheet, r, places[-1])}"
+    if not several:
+        reader.take(sheet, NAME_KEY, r, places[0], None)
+    elif all(name is not None for name in names):
+        reader.record.cells.setdefault(NAME_KEY, reader.at(sheet, *cells[0]))
+        joined = "、".join(names)
+        reader.store(sheet, NAME_KEY, joined, span.split(" ")[-1], joined, None)
+    summed = [_across_revenue(reader, sheet, column, places, len(found)) for column in found]
+    figures = "；".join(text for text in summed if text)
+    if several and all(name is not None for name in names):
+        reader.issue(
+            "lead-products-summed",
+            f"{span}：主导产品情况表横向列有 {len(places)} 种产品，主导产品名称读作"
+            f"“{'、'.join(names)}”"
+            + (f"，{figures}" if figures else "")
+            + "：主导产品指收入之和占营业收入 50% 以上的产品，请核对所列产品均为主导产品",
+            sheet,
+            sheet_ref(sheet, r, places[0]),
+            NAME_KEY,
+            severity=Severity.INFO,
+        )
+    return found[-1].row
+
+
+def _across_revenue(
+    reader: FormReaderBase, sheet: SheetData, column: _Column, places: list[int], count: int
+) -> str:
+    """One revenue row of a table with the products across: the products' sum, or an issue."""
+    rr = column.row
+    head_at = reader.at(sheet, rr, column.pos)
+    stray = [
+        k
+        for k, v in enumerate(sheet.rows[rr])
+        if k > column.pos and k not in places and v not in ("", None)
+    ]
+    if column.index is None and count == 1:
+        column.index, column.calendar = 1, reader.year - 1
+        column.rule = f"“{column.header}”未注明年度，按上年度（{reader.year - 1}年）读取"
+    key = f"{REVENUE_BASE}_y{column.index}" if column.index is not None else ""
+    if key not in reader.catalogue or stray:
+        why = (
+            f"其中的{sheet_ref(sheet, rr, stray[0])}不在任何产品下"
+            if stray
+            else f"不是本批次（{reader.year}年度）需要的主导产品销售收入（未注明年度或年度不符）"
+        )
+        reader.issue(
+            "lead-product-table-unread",
+            f"{head_at}“{column.header}”一行{why}，该行未导入：请核对",
+            sheet,
+            sheet_ref(sheet, rr, column.pos),
+            f"{REVENUE_BASE}_y1",
+            severity=Severity.WARNING,
+        )
+        return ""
+    label = reader.catalogue[key].relative_label()
+    reader.mappings.append(
+        ColumnMapping(
+            header=column.header, field=key, unit=column.unit, year=column.calendar,
+            cell=sheet_ref(sheet, rr, column.pos), sheet=sheet.name, detail=column.rule or "",
+        )
+    )  # fmt: skip
+    if len(places) == 1:
+        reader.take(sheet, key, rr, places[0], column.unit, column.rule)
+        return ""
+    figures = [reader.typed(sheet, key, rr, k, column.unit) for k in places]
+    missing = [k for k, figure in zip(places, figures, strict=True) if figure is None]
+    if missing:
+        which = "、".join(sheet_ref(sheet, rr, k) for k in missing)
+        reader.issue(
+            "lead-product-table-unread",
+            f"{head_at}“{column.header}”：{which}没有填写或无法读取，{label}无法按各产品合计，"
+            "未导入：请补填",
+            sheet,
+            sheet_ref(sheet, rr, missing[0]),
+            key,
+            severity=Severity.WARNING,
+        )
+        return ""
+    amount = tidy(sum((Decimal(figure) for figure in figures), Decimal(0)))
+    raws = " + ".join(raw_text(reader.value(sheet, rr, k)) for k in places)
+    cells = f"{sheet_ref(sheet, rr, places[0])}—{sheet_ref(sheet, rr, places[-1])}"
+    reader.record.cells.setdefault(key, reader.at(sheet, rr, places[0]))
+    rule = f"主导产品情况表中横向所列 {len(places)} 种产品的销售收入之和（{raws}）"
+    reader.store(sheet, key, amount, cells, raws, rule)
+    return f"{label}按各产品之和 {amount} 万元读取（{raws}）"
+
+
+def _name_places(
+    reader: FormReaderBase, sheet: SheetData, r: int, c: int, covered: set[tuple[int, int]]
+) -> list[int]:
+    """The columns right of 主导产品名称 holding product names (texts, no label), else []."""
+    row = sheet.rows[r]
+    places = [
+        k for k in range(c + 1, len(row)) if (r, k) not in covered and row[k] not in ("", None)
+    ]
+    if any(not isinstance(row[k], str) or is_placeholder(row[k]) for k in places):
+        return []
+    if any(reader.is_label(row[k]) or looks_like_header(row[k], reader.year) for k in places):
+        return []
+    return places
+
+
+def _names_unread(
+    reader: FormReaderBase, sheet: SheetData, r: int, c: int, covered: set[tuple[int, int]]
+) -> None:
+    """Several names beside 主导产品名称 with no revenue row under them: the form reads the
+    first as the answer; the others are named, never dropped silently."""
+    places = _name_places(reader, sheet, r, c, covered)
+    # The form reads the cells after the first answer as label and answer pairs, reporting a
+    # label it does not know with its answer; a "label" with no answer after it goes unsaid.
+    silent = [k for k in places if (k - c) % 2 == 0 and reader.value(sheet, r, k + 1) in ("", None)]
+    if len(places) < 2 or not silent or (r + 1, c) in covered:
+        return  # (a group label merged down over sub-labels and their answers: read as such)
+    rest = "、".join(
+        f"{sheet_ref(sheet, r, k)}“{_text(reader.value(sheet, r, k))}”" for k in places[1:]
+    )
+    reader.issue(
+        "column-ignored",
+        f"{reader.at(sheet, r, c)}：主导产品名称旁填有 {len(places)} 项，只读取了"
+        f"“{_text(reader.value(sheet, r, places[0]))}”，{rest}未导入：如均为主导产品，"
+        "请在其下方一行填写各产品的上年度销售收入（万元），或逐行列出",
+        sheet,
+        sheet_ref(sheet, r, places[1]),
+        NAME_KEY,
+        severity=Severity.WARNING,
+    )
