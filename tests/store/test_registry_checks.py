@@ -207,10 +207,10 @@ def test_each_lists_own_validity_says_which_years_it_vouches_for():
     """A 5-year list of 2021 falls due in 2026 as a 3-year one of 2023 does: a 2026 renewal is
     checked against both, a title held then against every year from 2021; a 5-year 2023 list
     is not due in 2026, and a 2021 list of 5 years may be."""
-    spans = frozenset({("little-giant", 2021, 2026), ("little-giant", 2023, 2026)})
+    spans = frozenset({("little-giant", 2021, 2026, ""), ("little-giant", 2023, 2026, "")})
     assert renewal_lists(spans, "little-giant", 2026) == Vouching((2021, 2023), ())
     assert holding_lists(spans, "little-giant", 2026) == Vouching((2021, 2023), (2022, 2024, 2025))
-    assert renewal_lists(frozenset({("little-giant", 2023, 2028)}), "little-giant", 2026) == (
+    assert renewal_lists(frozenset({("little-giant", 2023, 2028, "")}), "little-giant", 2026) == (
         Vouching((), (2021,))
     )
 
@@ -218,9 +218,26 @@ def test_each_lists_own_validity_says_which_years_it_vouches_for():
 def test_a_title_whose_lists_stand_one_or_five_years_asks_only_for_lists_that_can_matter():
     """Annual 科技型 lists: the 2025 list alone vouches in 2026 (those of 2023 and 2024 have
     lapsed); five-year lists: the 2021 list, falling due in 2026, vouches for renewals."""
-    annual = holding_lists(frozenset({("tech-sme", 2025, 2026)}), "tech-sme", 2026)
+    annual = holding_lists(frozenset({("tech-sme", 2025, 2026, "")}), "tech-sme", 2026)
     assert (annual.years, annual.missing, annual.vouches) == ((2025,), (), True)
-    five = renewal_lists(frozenset({("srdi-sme", 2021, 2026)}), "srdi-sme", 2026)
+    five = renewal_lists(frozenset({("srdi-sme", 2021, 2026, "")}), "srdi-sme", 2026)
     assert (five.years, five.missing, five.vouches) == ((2021,), (), True)
     none = renewal_lists(frozenset(), "srdi-sme", 2026)  # nothing imported: the default 3
     assert (none.years, none.missing, none.vouches) == ((), (2023,), False)
+
+
+def test_a_year_held_only_by_a_batch_is_named_with_its_batch(service, tmp_path):
+    """Only the 2023 第一批 list imported: a 2026 renewal missing from it is warned about
+    naming 2023 年第一批 (one of 第二批 would not be in it); the whole year's list, once
+    imported, is named by its year alone."""
+    _renewing_round(service, tmp_path)
+    first = write_list(tmp_path / "2023-1.xlsx", list_names(2, start=30))
+    _import(service, first, year=2023, batch="第一批")
+    assert _issues(service, OTHER, 3)["registry-renewal-without-record"].endswith(
+        f"培育库已导入的{GIANT}名单（2023 年第一批）中没有其认定记录；请核实是否应为新申报"
+    )
+    assert "名单（2023 年第一批）核对复核申报的企业" in service.registry.absence_unchecked()[0]
+    _import(service, write_list(tmp_path / "2023.xlsx", list_names(2, start=40)), year=2023)
+    assert _issues(service, OTHER, 3)["registry-renewal-without-record"].endswith(
+        f"培育库已导入的{GIANT}名单（2023 年）中没有其认定记录；请核实是否应为新申报"
+    )

@@ -86,8 +86,9 @@ def _lapse(entry: _Entry) -> str:
     return "已不在有效期内"
 
 
-# A published list the register holds: (title, year, the year its recognitions' validity ends).
-PublishedSpan = tuple[str, int, int]
+# A published list the register holds: (title, year, the year its recognitions' validity ends,
+# its batch: "" for a year's whole list).
+PublishedSpan = tuple[str, int, int, str]
 
 
 def published_spans(session: Session) -> frozenset[PublishedSpan]:
@@ -95,23 +96,33 @@ def published_spans(session: Session) -> frozenset[PublishedSpan]:
     list, which names only what it revokes, nor a round's own 认定, which holds only what the
     bureau itself recommended): what "not on record" can be said against."""
     query = (
-        select(RegistryList.title, RegistryList.year, RegistryList.valid_years)
+        select(RegistryList.title, RegistryList.year, RegistryList.valid_years, RegistryList.batch)
         .where(
             RegistryList.round_id.is_(None),
             RegistryList.status != RegistryStatus.REVOKED.value,
         )
         .distinct()
     )
-    return frozenset((t, y, y + v) for t, y, v in session.execute(query))
+    return frozenset((t, y, y + v, b or "") for t, y, v, b in session.execute(query))
 
 
 def _validities(spans: frozenset[PublishedSpan], title: str) -> dict[int, set[int]]:
     """The title's imported lists: each year's validities (years a recognition stands)."""
     years: dict[int, set[int]] = defaultdict(set)
-    for t, y, until in spans:
+    for t, y, until, _batch in spans:
         if t == title:
             years[y].add(until - y)
     return years
+
+
+def _batches(spans: frozenset[PublishedSpan], title: str, years: Sequence[int]) -> tuple:
+    """((year, batches), ...) for each of ``years`` whose imported lists all name a batch (第一批):
+    the year's other batches may not be in the register."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for t, y, _until, batch in spans:
+        if t == title and y in years:
+            found[y].add(batch)
+    return tuple((y, tuple(sorted(found[y]))) for y in years if found[y] and "" not in found[y])
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +132,8 @@ class Vouching:
 
     years: tuple[int, ...]
     missing: tuple[int, ...]
+    # Years of ``years`` held only by batches (第一批…): ((year, (batch, ...)), ...).
+    batches: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def vouches(self) -> bool:
@@ -141,7 +154,7 @@ def renewal_lists(spans: frozenset[PublishedSpan], title: str, year: int) -> Vou
     lists = _validities(spans, title)
     years = sorted(y for y, valid in lists.items() if year - y in valid)
     missing = sorted({year - v for v in _reckoned(lists)} - lists.keys())
-    return Vouching(tuple(years), tuple(missing))
+    return Vouching(tuple(years), tuple(missing), _batches(spans, title, years))
 
 
 def holding_lists(spans: frozenset[PublishedSpan], title: str, year: int) -> Vouching:
@@ -150,7 +163,7 @@ def holding_lists(spans: frozenset[PublishedSpan], title: str, year: int) -> Vou
     lists = _validities(spans, title)
     years = sorted(y for y, valid in lists.items() if y < year <= y + max(valid))
     missing = sorted(set(range(year - max(_reckoned(lists)), year)) - lists.keys())
-    return Vouching(tuple(years), tuple(missing))
+    return Vouching(tuple(years), tuple(missing), _batches(spans, title, years))
 
 
 def _years(years: Sequence[int]) -> str:
@@ -160,7 +173,18 @@ def _years(years: Sequence[int]) -> str:
 def _lists(title: str, vouching: Vouching) -> str:
     """The published lists a "not on record" was said against, e.g. 培育库已导入的
     专精特新中小企业名单（2023、2024、2025 年）."""
-    return f"培育库已导入的{RegistryTitle.label_of(title)}名单（{_years(vouching.years)} 年）"
+    return f"培育库已导入的{RegistryTitle.label_of(title)}名单（{_held(vouching)}）"
+
+
+def _held(vouching: Vouching) -> str:
+    """The years of the lists held, each held only by batches naming them: "2023、2024 年", or
+    "2023 年第一批，2024 年" (a company of 第二批 is then not on record)."""
+    if not vouching.batches:
+        return f"{_years(vouching.years)} 年"
+    batches = dict(vouching.batches)
+    return "，".join(
+        f"{y} 年{'、'.join(batches[y])}" if y in batches else f"{y} 年" for y in vouching.years
+    )
 
 
 def absence_unchecked(
@@ -224,7 +248,7 @@ def _unchecked(label: str, count: int, year: int, renewal: Vouching, holding: Vo
     lists = f"{_years(wanting)} 年的" if wanting else f"{year} 年到期的"
     done = renewal if renewal.vouches else holding
     return (
-        f"已按培育库已导入的{label}名单（{_years(done.years)} 年）核对{checked}的企业，但未导入 "
+        f"已按培育库已导入的{label}名单（{_held(done)}）核对{checked}的企业，但未导入 "
         f"{lists}该称号名单，{why}对{unchecked}的企业未作“没有记录”的提示"
     )
 
