@@ -296,11 +296,15 @@ class Compare(Leaf):
         if self.qdef.kind != "field" or self.op.op not in ("ge", "le"):
             return None
         values = {**ctx.values, self.name: self.threshold}
-        moved = Context(
-            values, ctx.quantities, ctx.size, ctx.application_type, ctx.settings, ctx.pass_line
+        return Context(
+            values,
+            ctx.quantities,
+            ctx.size,
+            ctx.application_type,
+            ctx.settings,
+            ctx.pass_line,
+            ctx.edges,
         )
-        moved.edges = ctx.edges
-        return moved
 
     def tester(self) -> Callable[[Any], bool]:
         threshold, accepts = self.threshold, ACCEPTS[self.op.op]

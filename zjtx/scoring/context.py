@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
@@ -12,15 +12,14 @@ from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import CriterionState
 from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
-    EXACT,
     HUNDRED,
     MOST_PLACES,
     ONE,
-    TWO_PLACES,
     ZERO,
     CompoundGrowth,
     Exact,
     Number,
+    fixed_text,
     format_number,
     round_half_up,
     to_number,
@@ -52,14 +51,12 @@ def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
     it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
     places = 2
     while places < MOST_PLACES:
-        if isinstance(value, Number):
-            rounded = value.to_decimal(places)
-            exact = value.compare(rounded) == 0
-        else:
-            rounded = round_half_up(value, places)
-            exact = rounded == value
-        if exact or rounded not in edges:
+        number = isinstance(value, Number)
+        rounded = value.to_decimal(places) if number else round_half_up(value, places)
+        if rounded not in edges:
             break
+        if (value.compare(rounded) == 0) if number else rounded == value:
+            break  # exactly the threshold: shown as it is
         places += 1
     return places
 
@@ -603,9 +600,9 @@ class Context:
         "getters",
         "group_interval",
         "judged",
+        "numbers",
         "pass_line",
         "quantities",
-        "quotients",
         "score_interval",
         "settings",
         "size",
@@ -624,6 +621,7 @@ class Context:
         application_type: str,
         settings: Mapping[str, bool],
         pass_line: Decimal | None,
+        edges: Mapping[str, frozenset[Decimal]] | None = None,
     ) -> None:
         self.values = values
         self.quantities = quantities
@@ -639,10 +637,10 @@ class Context:
         self.cache: dict[str, QValue] = {}
         self.vcache: dict[str, Any] = {}
         self.texts: dict[str, str] = {}
-        self.quotients: dict[str, tuple[Decimal, Decimal, str]] = {}
+        self.numbers: dict[str, str] = {}  # a derived fraction's number as shown, by name
         # The thresholds each quantity is compared with in the rulebook (Rulebook.edges),
         # which a value shown near one must not appear to reach when it does not.
-        self.edges: Mapping[str, frozenset[Decimal]] = {}
+        self.edges: Mapping[str, frozenset[Decimal]] = edges or {}
         # Filled in by the evaluator: other criteria (decided, and explained) and intervals.
         self.criterion: Callable[[str], Any] = _unset
         self.explained: Callable[[str], Any] = _unset
@@ -692,35 +690,24 @@ class Context:
             text = texts[name] = self.texters[name](self)
         return text
 
-    def quotient(self, name: str, value: Exact) -> tuple[Decimal, Decimal, str]:
-        """A derived value's quotient (``value``: a fraction whose denominator is not 1), that
-        rounded half up to two places, and its text as format_number gives it: once per
-        applicant, for the value's text and its gaps alike."""
-        found = self.quotients.get(name)
-        if found is None:
-            quotient = EXACT.divide(value.num, value.den)
-            rounded = quotient.quantize(TWO_PLACES, ROUND_HALF_UP, EXACT)
-            edges = self.edges.get(name)
-            if edges and rounded in edges and value.compare(rounded):
-                text = format_number(value, display_places(value, edges))
-            elif quotient:
-                text = format(rounded, "f").rstrip("0").rstrip(".")
-                text = "0" if text in ("-0", "") else text
-            else:
-                text = format_number(value)
-            found = self.quotients[name] = (quotient, rounded, text)
-        return found
-
     def shown_number(self, name: str, value: Number | Decimal) -> str:
         """A known value of the quantity as shown (format_number's text, two places), or with
         as many more places as keep it from reading as a threshold of the rulebook that it
-        does not equal (4.998 % is shown so beside ≥5 %, not as 5 %)."""
-        if value.__class__ is Exact and value.den != ONE:  # type: ignore[union-attr]
-            return self.quotient(name, value)[2]  # type: ignore[arg-type]
+        does not equal (4.998 % is shown so beside ≥5 %, not as 5 %). A fraction's text is
+        worked out once per applicant (one division), for its text and its gaps alike."""
+        fraction = value.__class__ is Exact and value.den != ONE  # type: ignore[union-attr]
+        if fraction and name in self.numbers:
+            return self.numbers[name]
         edges = self.edges.get(name)
-        if not edges:
-            return format_number(value)
-        return format_number(value, display_places(value, edges))
+        if not fraction:
+            return format_number(value, display_places(value, edges) if edges else 2)
+        rounded = value.to_decimal(2)  # type: ignore[union-attr]
+        if edges and rounded in edges and value.compare(rounded):  # type: ignore[union-attr]
+            text = format_number(value, display_places(value, edges))
+        else:
+            text = fixed_text(rounded)
+        self.numbers[name] = text
+        return text
 
     def operand(self, name: str) -> QValue:
         """A known value with what a gap reads (its resolved definition and exact parts), as

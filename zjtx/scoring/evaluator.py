@@ -534,8 +534,15 @@ def _evaluate(
             raise UnknownNameError("评价条目", item.criterion_id, rulebook.by_id)
         by_id[item.criterion_id] = item
     size = classify_size(values)
-    ctx = Context(values, rulebook.quantities, size, application_type, settings, rulebook.pass_line)
-    ctx.edges = rulebook.edges if rulebook.edges is not None else rulebook.threshold_edges()
+    ctx = Context(
+        values,
+        rulebook.quantities,
+        size,
+        application_type,
+        settings,
+        rulebook.pass_line,
+        rulebook.threshold_edges(),
+    )
     run = _Run(rulebook, ctx, by_id, settings)
     decisions = run.decisions
     for c in rulebook.criteria:

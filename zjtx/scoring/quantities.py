@@ -33,7 +33,6 @@ ZERO = Decimal(0)
 # The most places a figure is ever shown with (a value a hair from a threshold, a tiny gap).
 MOST_PLACES = 10
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, MOST_PLACES + 1)}
-TWO_PLACES = _QUANTA[2]
 
 
 class Number:
@@ -142,6 +141,12 @@ def ceil_div(a: Decimal, b: Decimal) -> int:
     return math.ceil(EXACT.divide(a, b))
 
 
+def fixed_text(rounded: Decimal) -> str:
+    """A number already rounded for display, as text: padding zeros stripped, -0 read as 0."""
+    text = format(rounded, "f").rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def format_number(value: Number | Decimal | int, places: int = 2) -> str:
     """Display text: whole numbers without decimals, others rounded to ``places`` digits."""
     cls = value.__class__
@@ -153,9 +158,7 @@ def format_number(value: Number | Decimal | int, places: int = 2) -> str:
             if value and places > 0:
                 # Round the quotient at once instead of printing its hundred digits first
                 # (the same text: digits within ``places`` kept, padding zeros stripped).
-                text = format(value.quantize(_QUANTA[places], ROUND_HALF_UP, EXACT), "f")
-                text = text.rstrip("0").rstrip(".")
-                return "0" if text in ("-0", "") else text
+                return fixed_text(value.quantize(_QUANTA[places], ROUND_HALF_UP, EXACT))
     elif cls is int:
         return str(value)
     elif cls is not Decimal:
