@@ -550,7 +550,7 @@ def build_recommendation_summary(
     for rank, item in zip(_ranks(ordered), ordered, strict=True):
         evaluation = item.evaluation
         score, low, high = evaluation.score, evaluation.score_min, evaluation.score_max
-        span = (low, high) if low is not None and high is not None and high != low else None
+        span = (low, high) if score_open(evaluation) else None
         rows.append(
             SummaryRow(
                 rank=rank,
