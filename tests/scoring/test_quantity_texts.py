@@ -163,3 +163,50 @@ def test_a_hair_short_of_a_threshold_still_reads_short_and_its_gap_is_not_zero()
         "上年度研发费用占营业收入比重 4.9999997%，要求不低于 5%，差 0.0000003 个百分点，"
         "约 0.0001 万元"
     )
+
+
+def test_a_ratio_shown_near_a_threshold_shows_its_inputs_as_entered():
+    """225 万元 ÷ 4500 万元 is 5 % exactly: a ratio of 224.9999 万元 shown as 4.999998 % beside
+    ≥5 % names 224.9999 万元, not 225; away from every threshold the inputs keep two places."""
+    values = {**base("innovative-sme-2022"), **NEAR_EDGES}
+    values.update(rd_expense_y1=Decimal("224.9999"), revenue_y1=Decimal("4500"))
+    criteria, result = _criteria(values)
+    assert criteria["IN22-S2"].observed.startswith(
+        "上年度研发费用占营业收入比重 4.999998%（上年度研发费用 224.9999 万元 ÷ 上年度营业收入 4500 万元）"
+    )
+    ctx = result.criteria._run.ctx
+    assert ctx.text("rd_ratio_y1") == ctx.q("rd_ratio_y1").explain
+    values.update(rd_expense_y1=Decimal("300.0049"))
+    criteria, _ = _criteria(values)
+    assert "（上年度研发费用 300 万元 ÷ 上年度营业收入 4500 万元）" in criteria["IN22-S2"].observed
+
+
+def test_an_average_shown_near_a_threshold_shows_its_parts_as_closely():
+    """(9.999 % + 10 %) ÷ 2 is 9.9995 %, shown so beside ≥10 %: its parts are not rounded to
+    10 % each (which would make the average 10 %), and its gap reads 0.0005, not 0.001."""
+    values = {**base("srdi-sme-2022")}
+    values.update(
+        main_revenue_y3=Decimal("10000"),
+        main_revenue_y2=Decimal("11000"),
+        main_revenue_y1=Decimal("12099.89"),
+    )
+    criteria, result = _criteria(values, "srdi-sme-2022")
+    assert criteria["SR22-S2"].observed.startswith(
+        "近2年主营业务收入平均增长率 9.9995%（(9.999% + 10%) ÷ 2）"
+    )
+    assert criteria["SR22-S2"].gap.startswith(
+        "近2年主营业务收入平均增长率 9.9995%，要求不低于 10%，差 0.0005 个百分点"
+    )
+    ctx = result.criteria._run.ctx
+    assert ctx.text("main_growth_avg2") == ctx.q("main_growth_avg2").explain
+
+
+def test_a_gap_shows_as_many_places_as_the_value_it_starts_from():
+    """3.002 % against ≥5 % is 差 1.998 个百分点: the difference keeps the places the value
+    shows, so the two read as one sum (差 2 beside 3.002 % would not)."""
+    values = {**base("innovative-sme-2022"), **NEAR_EDGES}
+    values.update(rd_expense_y1=Decimal("135.09"), revenue_y1=Decimal("4500"))
+    criteria, _ = _criteria(values)
+    assert criteria["IN22-S2"].gap.startswith(
+        "上年度研发费用占营业收入比重 3.002%，要求不低于 5%，差 1.998 个百分点"
+    )

@@ -19,8 +19,10 @@ from zjtx.scoring.quantities import (
     CompoundGrowth,
     Exact,
     Number,
+    entered_places,
     fixed_text,
     format_number,
+    places_shown,
     round_half_up,
     to_number,
 )
@@ -165,32 +167,42 @@ def _render_quantity(qv: QValue) -> str:
             return qv.problem
         unknown = "、".join(item.qdef.label for item in inputs if item.value is None)
         return f"{qdef.label} 无法计算（缺少{unknown}）"
-    if kind == "ratio":
-        return f"{qdef.label} {_show(qv, qv.value)}（{inputs[0].explain} ÷ {inputs[1].explain}）"
-    if kind == "growth":
-        return f"{qdef.label} {_show(qv, qv.value)}（{inputs[0].explain}，{inputs[1].explain}）"
-    if kind == "cagr":
-        return (
-            f"{qdef.label} {_show(qv, qv.value)}"
-            f"（{inputs[0].explain}，{inputs[1].explain}，{qdef.years} 年复合）"
-        )
+    places = display_places(qv.value, qv.edges) if qv.edges else 2
+    number = qdef.show(qv.value, places)
+    if kind in ("ratio", "growth", "cagr"):
+        # Shown near a threshold, the inputs show every digit, or they would seem to reach it.
+        first, second = (_input_text(item, places > 2) for item in inputs)
+        if kind == "ratio":
+            return f"{qdef.label} {number}（{first} ÷ {second}）"
+        tail = "" if kind == "growth" else f"，{qdef.years} 年复合"
+        return f"{qdef.label} {number}（{first}，{second}{tail}）"
     if kind == "sum":
         shown = " + ".join(format_number(v) for v in qv.parts)
-        return f"{qdef.label} {_show(qv, qv.value)}（{shown}）"
+        return f"{qdef.label} {number}（{shown}）"
     pieces = []
     for item, v in zip(inputs, qv.parts, strict=True):
         edges = item.edges
-        piece = format_number(v, display_places(v, edges) if edges else 2)
+        # The parts of an average shown near a threshold show as many places as it does.
+        piece = format_number(v, max(places, display_places(v, edges) if edges else 2))
         if item.qdef.unit == "%":
             piece += "%"
         pieces.append(f"({piece})" if v < 0 else piece)
-    return f"{qdef.label} {_show(qv, qv.value)}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
+    return f"{qdef.label} {number}（({' + '.join(pieces)}) ÷ {len(pieces)}）"
 
 
 def _show(qv: QValue, number: Number | Decimal) -> str:
     """qdef.show of a number of the quantity, with the places its thresholds ask for."""
     edges = qv.edges
     return qv.qdef.show(number, display_places(number, edges) if edges else 2)
+
+
+def _input_text(item: QValue, exact: bool) -> str:
+    """An input's text, with every digit it was entered with when ``exact`` (a field)."""
+    qdef = item.qdef
+    if exact and qdef.numeric_field and item.value is not None and item.parts[0]:
+        number = item.parts[0]
+        return f"{qdef.label} {qdef.show(number, entered_places(number))}"
+    return item.explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,26 +405,39 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
     inputs = qdef.inputs
     unit = qdef.unit
     unit_text = "%" if unit == "%" else f" {unit}" if unit else ""  # as qdef.show adds it
-    if kind in ("ratio", "growth", "cagr"):
-        first, second = inputs
-        tail = "）" if kind != "cagr" else f"，{qdef.years} 年复合）"
-        joiner = " ÷ " if kind == "ratio" else "，"
-
-        def pair_text(ctx: Context) -> str:
-            value = ctx.value(name)
-            if value is None:
-                return ctx.q(name).explain
-            text = ctx.text
-            shown = ctx.shown_number(name, value)
-            return f"{label} {shown}{unit_text}（{text(first)}{joiner}{text(second)}{tail}"
-
-        return pair_text
 
     def resolved(ctx: Context, item: str) -> QuantityDef:
         target = defs[item]
         while target.kind == "alias":
             target = defs[ctx.alias_target(target)]
         return target
+
+    if kind in ("ratio", "growth", "cagr"):
+        first, second = inputs
+        tail = "）" if kind != "cagr" else f"，{qdef.years} 年复合）"
+        joiner = " ÷ " if kind == "ratio" else "，"
+
+        def exact_text(ctx: Context, item: str) -> str:
+            """_input_text's text of an input shown exactly (a value near a threshold)."""
+            target = resolved(ctx, item)
+            raw = ctx.values.get(target.name) if target.numeric_field else None
+            if not raw:
+                return ctx.text(item)
+            number = raw if raw.__class__ is Decimal else to_number(raw)
+            return f"{target.label} {target.show(number, entered_places(number))}"
+
+        def pair_text(ctx: Context) -> str:
+            value = ctx.value(name)
+            if value is None:
+                return ctx.q(name).explain
+            shown = ctx.shown_number(name, value)
+            if places_shown(shown) <= 2:
+                a, b = ctx.text(first), ctx.text(second)
+            else:
+                a, b = exact_text(ctx, first), exact_text(ctx, second)
+            return f"{label} {shown}{unit_text}（{a}{joiner}{b}{tail}"
+
+        return pair_text
 
     def total_text(ctx: Context) -> str:
         value = ctx.value(name)
@@ -423,7 +448,9 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
             return ctx.q(name).explain
         # Each exact part is formatted from its fraction: the same text as its quotient's
         # (rounded half up), without printing a hundred digits first.
-        number = ctx.shown_number(name, value) + unit_text
+        number = ctx.shown_number(name, value)
+        places = places_shown(number)
+        number += unit_text
         if kind == "sum":
             shown = " + ".join([format_number(v) for v in numbers])
             return f"{label} {number}（{shown}）"
@@ -431,6 +458,8 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
         for item, v in zip(inputs, numbers, strict=True):
             target = resolved(ctx, item)
             piece = ctx.shown_number(target.name, v)
+            if places > 2:  # as _render_quantity: as many places as the average shows
+                piece = format_number(v, max(places, places_shown(piece)))
             if target.unit == "%":
                 piece += "%"
             pieces.append(f"({piece})" if v.num < 0 else piece)

@@ -15,6 +15,7 @@ from zjtx.scoring.quantities import (
     CompoundGrowth,
     Number,
     format_number,
+    places_shown,
     round_half_up,
     to_number,
 )
@@ -37,22 +38,28 @@ def gap_text(
     if zero is not None and number.compare(0) == 0:
         return zero
     word = COMPARISONS[op].word
-    head = f"{qdef.label} {_number(ctx, qdef, number, threshold)}，要求{word} {_shown(qdef, threshold)}"
+    shown, places = _number(ctx, qdef, number, threshold)
+    head = f"{qdef.label} {shown}，要求{word} {_shown(qdef, threshold)}"
     if op == "eq":
         return head
-    return _with_difference(qdef, op, threshold, head, number.difference(threshold), qv)
+    diff = number.difference(threshold)
+    return _with_difference(qdef, op, threshold, head, diff, qv, shown_places=places)
 
 
-def _number(ctx: Any, qdef: QuantityDef, number: Number | Decimal, threshold: Decimal) -> str:
+def _number(
+    ctx: Any, qdef: QuantityDef, number: Number | Decimal, threshold: Decimal
+) -> tuple[str, int]:
     """The value in a gap's head with its unit, as the criterion's text shows it: with the
-    digits that keep it from reading as a threshold it is not (this one above all)."""
+    digits that keep it from reading as a threshold it is not (this one above all); and the
+    places it shows."""
     edges = ctx.edges.get(qdef.name) if ctx is not None else None
     if edges and threshold in edges:
         text = ctx.shown_number(qdef.name, number)
     else:
         text = format_number(number, display_places(number, (edges or frozenset()) | {threshold}))
     unit = qdef.unit
-    return f"{text}%" if unit == "%" else f"{text} {unit}" if unit else text
+    shown = f"{text}%" if unit == "%" else f"{text} {unit}" if unit else text
+    return shown, places_shown(text)
 
 
 def difference_words(qdef: QuantityDef, op: str) -> tuple[str, str]:
@@ -70,16 +77,20 @@ def _with_difference(
     diff: Decimal,
     qv: QValue | None,
     words: tuple[str, str] | None = None,
+    shown_places: int = 2,
 ) -> str:
     """``head`` followed by how far the value is from the threshold, in its unit and, for
     ratios and growth (``qv`` with its exact parts), in 万元 (``words``: difference_words,
-    where the caller bound them once)."""
+    where the caller bound them once). The difference shows at least the places the value
+    does (``shown_places``): 10 − 9.9995 reads 0.0005, not 0.001."""
     if op == "gt" and diff == 0:
         return f"{head}（须严格超过）"
     diff_places = 2
     # A difference of at least 0.005 shows at two places (the usual case: no rounding to try).
     if diff < HALF_CENT:
         diff_places = _least_places(diff)
+    if shown_places > diff_places:
+        diff_places = shown_places
     verb, unit = words or difference_words(qdef, op)
     text = f"{head}{verb}{format_number(diff, diff_places)}{unit}"
     amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
@@ -146,8 +157,8 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     equal = op == "eq"
     words = difference_words(qdef, op)  # bound once, not per applicant
 
-    def rest(head: str, diff: Decimal, qv: QValue | None) -> str:
-        return _with_difference(qdef, op, threshold, head, diff, qv, words)
+    def rest(head: str, diff: Decimal, qv: QValue | None, places: int) -> str:
+        return _with_difference(qdef, op, threshold, head, diff, qv, words, places)
 
     if qdef.kind == "field" and qdef.numeric_field:
         zero = qdef.zero_line
@@ -157,12 +168,13 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
             if zero is not None and raw == 0:
                 return zero
             number = raw if raw.__class__ is Decimal else to_number(raw)
-            head = f"{prefix}{_number(ctx, qdef, number, threshold)}{tail}"
+            shown, places = _number(ctx, qdef, number, threshold)
+            head = f"{prefix}{shown}{tail}"
             if equal:
                 return head
             # Exact(number).difference(threshold): over a denominator of 1 its product and
             # quotient change nothing (the same digits and exponent), so one subtraction.
-            return rest(head, abs(EXACT.subtract(threshold, number)), None)
+            return rest(head, abs(EXACT.subtract(threshold, number)), None, places)
 
         return field_gap
 
@@ -174,9 +186,10 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
         number = qv.value if qv is not None else ctx.value(name)
         if not isinstance(number, Number):
             return None
-        head = f"{prefix}{_number(ctx, qdef, number, threshold)}{tail}"
+        shown, places = _number(ctx, qdef, number, threshold)
+        head = f"{prefix}{shown}{tail}"
         if equal:
             return head
-        return rest(head, number.difference(threshold), qv)
+        return rest(head, number.difference(threshold), qv, places)
 
     return derived_gap

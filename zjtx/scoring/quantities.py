@@ -147,6 +147,18 @@ def fixed_text(rounded: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def places_shown(text: str) -> int:
+    """How many places a number's text shows (0 for a whole number)."""
+    dot = text.find(".")
+    return 0 if dot < 0 else len(text) - dot - 1
+
+
+def entered_places(value: Decimal) -> int:
+    """The places a value was entered with, and at least two: the digits that show it as it is."""
+    exponent = value.as_tuple().exponent
+    return max(2, -exponent) if isinstance(exponent, int) else 2
+
+
 def format_number(value: Number | Decimal | int, places: int = 2) -> str:
     """Display text: whole numbers without decimals, others rounded to ``places`` digits."""
     cls = value.__class__
