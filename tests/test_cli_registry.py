@@ -302,9 +302,10 @@ def test_recheck_on_request_says_what_changed_or_that_nothing_did(capsys, tmp_pa
 
 def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path):
     """`registry recognise` of our own round warns no renewal or declared title absent from a
-    register holding only that round, and says so for each open round of the title; the 2023
-    list (due in 2026) brings the renewal's warning and its import, like `registry recheck`,
-    says only declared titles went unchecked; with the 2024 and 2025 lists too, nothing."""
+    register holding only that round, and says so for each open round of the title, and for
+    the 创新型 title its applicants declare held; the 2023 list (due in 2026) brings the
+    renewal's warning and its import, like `registry recheck`, says only declared titles went
+    unchecked; with the 2024 and 2025 lists too, only the 创新型 title declared held."""
     run(capsys, "round", "create", "专精特新2026", "--tier", "srdi-sme", "--date", "2026-06-01")
     path = tmp_path / "applicants.json"
     records = [
@@ -325,18 +326,25 @@ def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path)
         "2025 年的该称号名单，企业不在库中不能说明其未获该称号，故对复核申报和申报已获该称号的"
         "企业均未作“没有记录”的提示" + where
     )
-    assert out.splitlines()[1:] == [note]
+    # Both declare 创新型 held (COMPLETE): the register holds no list of it.
+    innovative = (
+        "批次 “专精特新2026”：培育库中没有创新型中小企业的记录（未导入该称号名单），企业不在库中"
+        "不能说明其未获该称号，故对申报已获创新型中小企业称号的 2 家企业未作“没有记录”的提示"
+        "（导入名单：zjtx registry import 文件 --title innovative-sme --year 认定年度）"
+    )
+    assert out.splitlines()[1:] == [note, "提示：" + innovative]
     code, out, _ = run(capsys, "review", "专精特新2026", make_uscc(2))
     assert "registry-" not in out
     due = str(write_list(tmp_path / "2023.xlsx", list_names(3)))
     code, out, err = run(capsys, "registry", "import", due, "--title", "srdi-sme", "--year", "2023")
     assert (code, err) == (0, "") and "（新增 1 条）" in out
     # The import says, as recognise and recheck do, what the lists held still leave unchecked.
-    assert out.splitlines()[-1] == (
+    assert out.splitlines()[-2:] == [
         "提示：批次 “专精特新2026”：已按培育库已导入的专精特新中小企业名单（2023 年）核对复核"
         "申报的企业，但未导入 2024、2025 年的该称号名单，企业不在库中不能说明其未获该称号，故对"
-        "申报已获该称号的企业未作“没有记录”的提示" + where
-    )
+        "申报已获该称号的企业未作“没有记录”的提示" + where,
+        "提示：" + innovative,
+    ]
     code, out, _ = run(capsys, "review", "专精特新2026", make_uscc(2))
     [warning] = [line for line in out.splitlines() if "registry-" in line]
     assert "待确认导入提示：registry-renewal-without-record@application_type" in warning
@@ -345,14 +353,15 @@ def test_recognising_a_round_says_where_absence_went_unchecked(capsys, tmp_path)
     assert json.loads(out)["absence_unchecked"] == [
         "批次 “专精特新2026”：已按培育库已导入的专精特新中小企业名单（2023 年）核对复核申报的"
         "企业，但未导入 2024、2025 年的该称号名单，企业不在库中不能说明其未获该称号，故对申报已获"
-        "该称号的企业未作“没有记录”的提示" + where
+        "该称号的企业未作“没有记录”的提示" + where,
+        innovative,
     ]
     later = str(write_list(tmp_path / "2024.xlsx", list_names(2, start=10)))
     code, out, _ = run(capsys, "registry", "import", later, "--title", "srdi-sme", "--year", "2024")
-    assert "未导入 2025 年的该称号名单" in out.splitlines()[-1]
+    assert "未导入 2025 年的该称号名单" in out.splitlines()[-2]
     _list_of(capsys, tmp_path, list_names(2, start=20))
     code, out, _ = run(capsys, "registry", "recheck", "--json")
-    assert json.loads(out)["absence_unchecked"] == []
+    assert json.loads(out)["absence_unchecked"] == [innovative]
 
 
 def test_a_round_restored_or_checked_by_an_older_zjtx_is_told(capsys, tmp_path):

@@ -241,3 +241,87 @@ def test_a_year_held_only_by_a_batch_is_named_with_its_batch(service, tmp_path):
     assert _issues(service, OTHER, 3)["registry-renewal-without-record"].endswith(
         f"培育库已导入的{GIANT}名单（2023 年）中没有其认定记录；请核实是否应为新申报"
     )
+
+
+SRDI_ROUND = "2026专精特新"
+INNOVATIVE = "创新型中小企业"
+SRDI = "专精特新中小企业"
+WHY = "企业不在库中不能说明其未获该称号，故对申报已获"
+ADVICE = "（导入名单：zjtx registry import 文件 --title {} --year 认定年度）"
+
+
+def test_a_title_declared_held_of_another_title_is_said_unchecked_by_name(service, tmp_path):
+    """A 专精特新 round's applicants declaring 创新型 held: with the round's own lists all
+    imported, the 提示 names 创新型 and its --title (the register holds none of it); a 2024
+    创新型 list leaves 2023 and 2025 wanting; with all three, nothing, and absence is warned."""
+    service.create_round(SRDI_ROUND, tier="srdi-sme", round_date=date(2026, 6, 1))
+    applicants = [
+        make_applicant(1, holds_innovative=True),
+        make_applicant(2, holds_innovative=True, holds_tech_sme=False),
+        make_applicant(3),
+    ]
+    service.import_file(SRDI_ROUND, make_file(tmp_path / "a.xlsx", applicants))
+    for year in (2023, 2024, 2025):
+        path = write_list(tmp_path / f"s{year}.xlsx", list_names(2, start=year))
+        _import(service, path, title="srdi-sme", year=year)
+    assert service.registry.absence_unchecked() == [
+        f"批次 “{SRDI_ROUND}”：培育库中没有{INNOVATIVE}的记录（未导入该称号名单），{WHY}"
+        f"{INNOVATIVE}称号的 2 家企业未作“没有记录”的提示" + ADVICE.format("innovative-sme")
+    ]
+    assert _issues(service, SRDI_ROUND, 1) == {}
+    for year in (2024, 2023):
+        path = write_list(tmp_path / f"i{year}.xlsx", list_names(3, start=100 + year))
+        _import(service, path, title="innovative-sme", year=year)
+        if year == 2024:
+            assert service.registry.absence_unchecked() == [
+                f"批次 “{SRDI_ROUND}”：培育库中虽有{INNOVATIVE} 3 条记录，但未导入 2023、2025 年"
+                f"的该称号名单，{WHY}{INNOVATIVE}称号的 2 家企业未作“没有记录”的提示"
+                + ADVICE.format("innovative-sme")
+            ]
+    assert "未导入 2025 年的该称号名单" in service.registry.absence_unchecked()[0]
+    path = write_list(tmp_path / "i2025.xlsx", list_names(3, start=3000))
+    _import(service, path, title="innovative-sme", year=2025)
+    assert service.registry.absence_unchecked() == []
+    assert list(_issues(service, SRDI_ROUND, 1)) == ["registry-declared-not-on-record"]
+
+
+def test_each_title_left_unchecked_has_its_own_line_after_the_rounds(service, tmp_path):
+    """A 小巨人 round's own lists leaving renewals unchecked, and a 专精特新 title declared
+    held of which the register holds nothing: two lines, the round's first, each naming its
+    own title's import, in the window's words too."""
+    _renewing_round(service, tmp_path)
+    service.import_file(OTHER, make_file(tmp_path / "s.xlsx", [make_applicant(5, holds_srdi=True)]))
+    own = (
+        f"批次 “{OTHER}”：培育库中虽有{GIANT} 3 条记录，但未导入 2023、2025 年的该称号名单，"
+        "企业不在库中不能说明其未获该称号，故对复核申报和申报已获该称号的企业均未作“没有记录”"
+        "的提示"
+    )
+    srdi = (
+        f"批次 “{OTHER}”：培育库中没有{SRDI}的记录（未导入该称号名单），{WHY}{SRDI}称号的 1 家"
+        "企业未作“没有记录”的提示"
+    )
+    assert service.registry.absence_unchecked() == [
+        own + ADVICE.format("little-giant"),
+        srdi + ADVICE.format("srdi-sme"),
+    ]
+    window = "（可在 文件 → 培育库… → 导入名单… 导入该称号的认定名单）"
+    assert service.registry.absence_unchecked(window=True, round_name=OTHER) == [
+        own + window,
+        srdi + window,
+    ]
+
+
+def test_a_title_declared_held_is_said_unchecked_only_once_the_register_holds_a_list(
+    service, tmp_path
+):
+    """An empty register checks nothing and says nothing; once it holds a 专精特新 list, a
+    小巨人 round's own title declared held, of which it holds no record, is said unchecked."""
+    service.create_round(OTHER, tier="little-giant", round_date=date(2026, 6, 1))
+    declared = [make_applicant(1, holds_little_giant=True)]
+    service.import_file(OTHER, make_file(tmp_path / "a.xlsx", declared))
+    assert service.registry.absence_unchecked() == []
+    _import(service, write_list(tmp_path / "s.xlsx", list_names(2)), title="srdi-sme", year=2025)
+    assert service.registry.absence_unchecked() == [
+        f"批次 “{OTHER}”：培育库中没有{GIANT}的记录（未导入该称号名单），{WHY}{GIANT}称号的 1 家"
+        "企业未作“没有记录”的提示" + ADVICE.format("little-giant")
+    ]

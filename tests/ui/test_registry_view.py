@@ -398,7 +398,8 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     """A round whose register warnings an older zjtx gave (one the register no longer bears
     out) shows a line above its tabs; its link checks the open rounds again, the warning
     leaves, the line no longer asks for a recheck when the round is opened again; it says
-    where absence went unchecked until the lists that vouch for it are imported."""
+    where absence went unchecked, for the round's title and for 创新型 declared held, until
+    the lists that vouch for each are imported."""
     _imported_under_older_rules(service, tmp_path, monkeypatch)
     _checked_by_older_zjtx(service)
     banner = _recheck_line_shown(window, qtbot)
@@ -416,17 +417,25 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     unchecked = f"提示：批次 “{ROUND}”：培育库中虽有专精特新中小企业 3 条记录，但未导入"
     qtbot.waitUntil(lambda: banner.text().startswith(unchecked), timeout=TIMEOUT)
     assert "2023、2024、2025 年的该称号名单" in banner.text() and "href" not in banner.text()
+    # The applicant declares 创新型 held (COMPLETE), of which the register holds nothing.
+    innovative = f"提示：批次 “{ROUND}”：培育库中没有创新型中小企业的记录（未导入该称号名单）"
+    assert banner.text().split("<br>")[1].startswith(innovative)
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.reload_rows()
     # The check runs after the rows are in: once it has answered, no recheck is asked again.
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
     assert banner.isVisible() and "href" not in banner.text()
-    # With the lists of those years imported, absence is checked and the line goes.
-    for year in (2023, 2024, 2025):
-        _import(service, write_list(tmp_path / f"{year}.xlsx", list_names(3)), "srdi-sme", year)
-    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
-        window.reload_rows()
-    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
+    # With the lists of those years imported, the round's title is checked: 创新型 is not;
+    # with its lists too, absence is checked and the line goes.
+    for title in ("srdi-sme", "innovative-sme"):
+        for year in (2023, 2024, 2025):
+            _import(service, write_list(tmp_path / f"{year}.xlsx", list_names(3)), title, year)
+        with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+            window.reload_rows()
+        qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
+        if title == "srdi-sme":
+            assert banner.isVisible() and banner.text().startswith(innovative)
+            assert "<br>" not in banner.text()
     assert not banner.isVisible()
 
 

@@ -190,43 +190,105 @@ def _held(vouching: Vouching) -> str:
 def absence_unchecked(
     session: Session, *, window: bool = False, round_name: str | None = None
 ) -> list[str]:
-    """One line for each open round of a title the register holds records of where absence
-    from the register went unchecked, for renewals or for the title declared held: the lists
-    of the years that would vouch for it are not all imported (``round_name``: that round's
-    line only)."""
+    """Where absence from the register went unchecked in the open rounds (``round_name``: in
+    that round only), one line each: for a round of a title the register holds records of,
+    its renewals and its title declared held; and for each other title its applicants declare
+    held, whether or not the register holds records of it. A title's lists leave absence
+    unchecked until those of every year that would vouch for it are imported. Nothing while
+    the register is empty: then nothing is checked against it at all."""
     spans = published_spans(session)
     counts = dict(
         session.execute(
             current_query(RegistryEntry.title, func.count()).group_by(RegistryEntry.title)
         ).all()
     )
+    if not counts:
+        return []
     rounds = session.scalars(
         select(Round)
-        .where(Round.archived_at.is_(None), Round.tier.in_(list(counts)))
+        .where(Round.archived_at.is_(None))
         .where(select(Applicant.id).where(Applicant.round_id == Round.id).exists())
         .where(Round.name == round_name if round_name is not None else true())
         .order_by(Round.id)
-    )
+    ).all()
+    declared = declared_held(session, [r.id for r in rounds])
     lines = []
     for round_row in rounds:
-        title, year = round_row.tier, round_row.round_date.year
-        said = _unchecked(
-            RegistryTitle.label_of(title),
-            counts[title],
-            year,
-            renewal_lists(spans, title, year),
-            holding_lists(spans, title, year),
-        )
-        if said:
-            lines.append(
-                f"批次 “{round_row.name}”：{said}"
-                + (
-                    "（可在 文件 → 培育库… → 导入名单… 导入该称号的认定名单）"
-                    if window
-                    else f"（导入名单：zjtx registry import 文件 --title {title} --year 认定年度）"
+        tier, year = round_row.tier, round_row.round_date.year
+        said: list[tuple[str, str]] = []
+        if tier in counts:
+            said.append(
+                (
+                    tier,
+                    _unchecked(
+                        RegistryTitle.label_of(tier),
+                        counts[tier],
+                        year,
+                        renewal_lists(spans, tier, year),
+                        holding_lists(spans, tier, year),
+                    ),
                 )
             )
+        for title, applicants in declared.get(round_row.id, {}).items():
+            if title == tier and tier in counts:
+                continue  # the round's own line speaks of its title declared held
+            holding = holding_lists(spans, title, year)
+            if not holding.vouches:
+                count = counts.get(title, 0)
+                said.append((title, _declared_unchecked(title, count, applicants, holding, year)))
+        lines.extend(
+            f"批次 “{round_row.name}”：{text}" + _where_to_import(title, window)
+            for title, text in said
+            if text
+        )
     return lines
+
+
+def _where_to_import(title: str, window: bool) -> str:
+    if window:
+        return "（可在 文件 → 培育库… → 导入名单… 导入该称号的认定名单）"
+    return f"（导入名单：zjtx registry import 文件 --title {title} --year 认定年度）"
+
+
+def declared_held(session: Session, round_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """For each round, the titles its applicants declare held (holds_… = 是 in their current
+    data), in the titles' order, and how many applicants declare each."""
+    if not round_ids:
+        return {}
+    fields = [(title.value, HOLDS_FIELD[title]) for title in RegistryTitle]
+    # Only a held title's JSON value is asked for, not each applicant's whole data: true reads
+    # as "true" on PostgreSQL and "1" on SQLite (a holds_… field is never a number).
+    query = (
+        select(
+            Applicant.round_id,
+            *(ApplicantVersion.values[field].as_string() for _title, field in fields),
+        )
+        .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+        .where(Applicant.round_id.in_(round_ids))
+    )
+    found: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELD_TITLE.values(), 0))
+    for round_id, *values in session.execute(query):
+        for (title, _field), value in zip(fields, values, strict=True):
+            if value in ("true", "1"):
+                found[round_id][title] += 1
+    return {r: {t: n for t, n in titles.items() if n} for r, titles in found.items()}
+
+
+def _declared_unchecked(
+    title: str, count: int, applicants: int, holding: Vouching, year: int
+) -> str:
+    """Where a title declared held by ``applicants`` companies of a round in ``year`` went
+    unchecked: the register holds ``count`` records of it, not the lists of every year."""
+    label = RegistryTitle.label_of(title)
+    if count:
+        wanting = f"{_years(holding.missing)} 年的" if holding.missing else f"{year} 年仍有效的"
+        held = f"培育库中虽有{label} {count} 条记录，但未导入 {wanting}该称号名单"
+    else:
+        held = f"培育库中没有{label}的记录（未导入该称号名单）"
+    return (
+        f"{held}，企业不在库中不能说明其未获该称号，故对申报已获{label}称号的 {applicants} 家"
+        "企业未作“没有记录”的提示"
+    )
 
 
 def _unchecked(label: str, count: int, year: int, renewal: Vouching, holding: Vouching) -> str:
