@@ -414,11 +414,11 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     assert service.registry_recheck_due(ROUND) is None
     # The line no longer asks for a recheck; it says instead that the register (holding only
     # a 2027 list) cannot vouch for absence in this 2026 round, and which lists would.
-    unchecked = f"提示：批次 “{ROUND}”：培育库中虽有专精特新中小企业 3 条记录，但未导入"
+    unchecked = "提示：培育库中虽有专精特新中小企业 3 条记录，但未导入"
     qtbot.waitUntil(lambda: banner.text().startswith(unchecked), timeout=TIMEOUT)
     assert "2023、2024、2025 年的该称号名单" in banner.text() and "href" not in banner.text()
     # The applicant declares 创新型 held (COMPLETE), of which the register holds nothing.
-    innovative = f"提示：批次 “{ROUND}”：培育库中没有创新型中小企业的记录（未导入该称号名单）"
+    innovative = "提示：培育库中没有创新型中小企业的记录（未导入该称号名单）"
     assert banner.text().split("<br>")[1].startswith(innovative)
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.reload_rows()
@@ -490,7 +490,7 @@ def test_the_recheck_line_follows_a_recheck_from_the_register_window(
     view.recheck_action.trigger()
     # The recheck asked for is done; what stays is the 提示 that the 2025 list alone cannot
     # vouch for absence in a 2026 round.
-    qtbot.waitUntil(lambda: banner.text().startswith("提示：批次"), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: banner.text().startswith("提示：培育库"), timeout=TIMEOUT)
     assert "均无变化" in view.statusBar().currentMessage()
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
     assert banner.isVisible() and "href" not in banner.text()

@@ -329,10 +329,10 @@ class Registry:
     def absence_unchecked(
         self, *, window: bool = False, round_name: str | None = None
     ) -> list[str]:
-        """The open rounds (or round ``round_name``) where the register, not holding every
-        published list that would name their applicants, said nothing of applicants missing
-        from it (one line each; ``window``: where to import a list is said in the window's
-        words)."""
+        """The open rounds (or round ``round_name``, its lines not naming it) where the
+        register, not holding every published list that would name their applicants, said
+        nothing of applicants missing from it (a line for each title left unchecked;
+        ``window``: where to import a list is said in the window's words)."""
         from zjtx.store.registry_checks import absence_unchecked
 
         with self.store.session() as session:

@@ -191,7 +191,8 @@ def absence_unchecked(
     session: Session, *, window: bool = False, round_name: str | None = None
 ) -> list[str]:
     """Where absence from the register went unchecked in the open rounds (``round_name``: in
-    that round only), one line each: for a round of a title the register holds records of,
+    that round only, its lines not naming it, as the line above its tabs shows them), one line
+    each: for a round of a title the register holds records of,
     its renewals and its title declared held; and for each other title its applicants declare
     held, whether or not the register holds records of it. A title's lists leave absence
     unchecked until those of every year that would vouch for it are imported. Nothing while
@@ -236,11 +237,8 @@ def absence_unchecked(
             if not holding.vouches:
                 count = counts.get(title, 0)
                 said.append((title, _declared_unchecked(title, count, applicants, holding, year)))
-        lines.extend(
-            f"批次 “{round_row.name}”：{text}" + _where_to_import(title, window)
-            for title, text in said
-            if text
-        )
+        head = f"批次 “{round_row.name}”：" if round_name is None else ""
+        lines.extend(head + text + _where_to_import(title, window) for title, text in said if text)
     return lines
 
 
