@@ -136,3 +136,23 @@ def test_a_remark_dating_the_title_before_the_round_is_refused(tmp_path):
     assert "2019年认定" in errors[1].message
     read_as = [i.cell for i in result.issues if i.code == "value-read-as"]
     assert read_as == ["C4", "C5"]
+
+
+def test_a_remark_dating_the_title_end_within_the_round_year_is_warned(tmp_path):
+    """是（有效期至2026年3月） and 是（2023年认定） (3 years: 2026) in a 2026 round stay 是, each with a
+    warning naming the cell and the end, saying the round's date must be checked; a remark ending
+    after the round year keeps the plain warning."""
+    header = ["企业名称", "统一社会信用代码", "是否高新技术企业"]
+    answers = ["是（有效期至2026年3月）", "是（2023年认定）", "是（有效期至2027年1月）"]
+    rows = [[f"公司{i}", valid_uscc(8900 + i), text] for i, text in enumerate(answers)]
+    result = read(write_xlsx(tmp_path / "名单.xlsx", [header, *rows]), year=2026)
+    assert [a.values["high_tech_enterprise"] for a in result.applicants] == [True] * 3
+    warned = [i for i in result.issues if i.code == "value-read-as"]
+    assert [(i.cell, str(i.severity)) for i in warned] == [
+        ("C2", "warning"),
+        ("C3", "warning"),
+        ("C4", "warning"),
+    ]
+    assert "有效期至2026年3月，证书在本批次年度（2026年）内到期" in warned[0].message
+    assert "按 3 年有效期至2026年，证书在本批次年度（2026年）内到期" in warned[1].message
+    assert "批次日期" in warned[0].message and "内到期" not in warned[2].message

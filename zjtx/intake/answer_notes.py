@@ -3,7 +3,10 @@ it: a remark that only identifies or dates what the answer says (是（证书编
 是（2023年12月认定）, 是（有效期至2026年12月）) leaves the answer as written, and the gate quotes it
 in a warning for the evaluator to look at; a remark that may change the answer (已过期, 2022年到期,
 申请中, 待认定, 否则…) is refused, and so is a 是 whose remark dates the title's end before the
-round's year (有效期至2022年12月, 2019年认定 of a 3-year title in a 2026 round). 无: read as 0,
+round's year (有效期至2022年12月, 2019年认定 of a 3-year title in a 2026 round); one ending within
+the round's year (有效期至2026年3月) is read as 是 with a warning that says so: the reading knows
+the round's year, not its date, so whether the title held on that date is for the evaluator.
+无: read as 0,
 否, an option or unknown by the field, each time with a note saying which."""
 
 from __future__ import annotations
@@ -63,8 +66,11 @@ def harmless(note: str) -> bool:
     return not _JOINING.sub("", rest)
 
 
-# A validity's end in a remark (有效期至2022年12月, 至2022年, 有效期到2022-12-31).
-_VALID_UNTIL = re.compile(r"(?:有效期|有效)?(?:至|到|止)((?:19|20)\d{2})")
+# A validity's end in a remark (有效期至2022年12月, 至2022年, 有效期到2022-12-31), its month if
+# written.
+_VALID_UNTIL = re.compile(
+    r"(?:有效期|有效)?(?:至|到|止)((?:19|20)\d{2})(?:[年./-](\d{1,2})(?!\d))?"
+)
 # A 认定 year in a remark (2019年认定, 认定时间2019年, 2019年12月获得).
 _CERTIFIED = re.compile(
     r"(?:认定|获得|取得|获批|发证|颁发)(?:时间|日期|年份)?(?:为|于|是)?((?:19|20)\d{2})"
@@ -74,34 +80,63 @@ _CERTIFIED = re.compile(
 TITLE_YEARS = {"high_tech_enterprise": 3}
 
 
+def _title_end(key: str, note: str) -> tuple[int, str, str] | None:
+    """(year, how the remark says it ends, with the month if written) of the title's end a
+    remark dates (有效期至…, or the 认定 year of a title of known length), or None."""
+    text = normalise_text(note)
+    until = _VALID_UNTIL.search(text)
+    if until is not None:
+        year = until.group(1)
+        month = f"{int(until.group(2))}月" if until.group(2) else ""
+        return int(year), f"有效期至{year}年", f"有效期至{year}年{month}"
+    lasts = TITLE_YEARS.get(key)
+    certified = _CERTIFIED.search(text) if lasts is not None else None
+    if certified is None:
+        return None
+    start = int(certified.group(1) or certified.group(2))
+    said = f"{start}年认定，按 {lasts} 年有效期至{start + lasts}年"
+    return start + lasts, said, said
+
+
 def expired_note(key: str, note: str, year: int) -> str | None:
     """What in a harmless remark after 是 says the title ended before the round's year (有效期至
     2022年12月 in a 2026 round; 2019年认定 of a 3-year title), or None."""
-    text = normalise_text(note)
-    until = _VALID_UNTIL.search(text)
-    if until is not None and int(until.group(1)) < year:
-        return f"有效期至{until.group(1)}年，早于本批次（{year}年度）"
-    lasts = TITLE_YEARS.get(key)
-    certified = _CERTIFIED.search(text) if lasts is not None and until is None else None
-    if certified is not None:
-        start = int(certified.group(1) or certified.group(2))
-        if start + lasts < year:
-            return (
-                f"{start}年认定，按 {lasts} 年有效期至{start + lasts}年，早于本批次（{year}年度）"
-            )
-    return None
+    end = _title_end(key, note)
+    if end is None or end[0] >= year:
+        return None
+    return f"{end[1]}，早于本批次（{year}年度）"
 
 
-def remark_warning(label: str, raw: str, value: object) -> str | None:
-    """The warning for a yes or no read with a remark left aside, or None when there is none."""
+def expired_message(raw: str, why: str, answers: str = "是 或 否") -> str:
+    """The refusal of a 是 whose remark dates the title's end before the round (``why``, from
+    expired_note), after the field's label; ``answers``: how the input writes yes and no."""
+    return (
+        f"“{shown_text(raw.strip())}”填的是“是”，但说明中{why}，证书已不在有效期内，"
+        f"无法确定是或否：请核对后只填 {answers}，说明写入备注"
+    )
+
+
+def remark_warning(
+    label: str, raw: str, value: object, key: str = "", year: int | None = None
+) -> str | None:
+    """The warning for a yes or no read with a remark left aside, or None when there is none;
+    a 是 whose remark dates the title's end within the round's ``year`` says so: the round's
+    date is not known here, so whether the title still held on it is for the evaluator."""
     if value is not True and value is not False:
         return None
     parts = split_note(normalise_text(raw))
     if parts is None or not harmless(parts[1]):
         return None
+    shown = shown_text(raw.strip())
+    end = _title_end(key, parts[1]) if value is True and year is not None else None
+    if end is not None and end[0] == year:
+        return (
+            f"{label}：“{shown}”读作“是”，但说明中{end[2]}，证书在本批次年度（{year}年）内到期，"
+            "读取时只按年度比较：请核对批次日期时证书是否仍在有效期内，如已到期，应填 否"
+        )
     answer = "是" if value else "否"
     return (
-        f"{label}：“{shown_text(raw.strip())}”读作“{answer}”，括号中的说明“{shown_text(parts[1])}”"
+        f"{label}：“{shown}”读作“{answer}”，括号中的说明“{shown_text(parts[1])}”"
         "未读取：请核对说明与回答是否相符（如证书是否仍在有效期内）"
     )
 

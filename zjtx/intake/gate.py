@@ -11,7 +11,7 @@ from typing import Any
 from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
-from zjtx.intake.answer_notes import expired_note, remark_warning, split_note
+from zjtx.intake.answer_notes import expired_message, expired_note, remark_warning, split_note
 from zjtx.intake.cell_text import clean_text, control_characters, normalise_text, shown_text
 from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
@@ -197,8 +197,7 @@ def _expired(record: Record, spec: FieldSpec, raw: str, year: int | None) -> boo
     record.add(
         "value-unreadable",
         Severity.ERROR,
-        f"{spec.relative_label()}：“{shown_text(raw.strip())}”填的是“是”，但说明中{why}，"
-        "证书已不在有效期内，无法确定是或否：请核对后只填 是 或 否，说明写入备注",
+        f"{spec.relative_label()}：{expired_message(raw, why)}",
         field_key=spec.key,
     )
     return True
@@ -212,7 +211,8 @@ def _raw(record: Record, key: str) -> str:
 
 def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = None) -> None:
     """Add the gate's issues for one record (required fields, USCC, impossible values...);
-    ``year``, the round's, refuses a 是 whose remark says the title ended before it."""
+    ``year``, the round's, refuses a 是 whose remark says the title ended before it and warns
+    of one ending within it."""
     values = record.values
     required, bounds, texts, percents, dates, choices = _rules(catalogue)
     _check_texts(record, texts)
@@ -225,7 +225,8 @@ def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = N
         elif len(raw) > 4 and choices[key].type == FieldType.BOOL:
             if _expired(record, choices[key], raw, year):
                 continue
-            remark = remark_warning(choices[key].relative_label(), raw, values[key])
+            label = choices[key].relative_label()
+            remark = remark_warning(label, raw, values[key], key, year)
             if remark is not None:
                 record.add("value-read-as", Severity.WARNING, remark, field_key=key)
     for spec in required:
