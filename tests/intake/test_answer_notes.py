@@ -5,6 +5,8 @@ why. 无: a 提示 on each cell says what it was read as for its field (0, 否, 
 
 from __future__ import annotations
 
+import json
+
 import docx
 
 from tests.intake.helpers import CODE_A, read, write_xlsx
@@ -156,3 +158,25 @@ def test_a_remark_dating_the_title_end_within_the_round_year_is_warned(tmp_path)
     assert "有效期至2026年3月，证书在本批次年度（2026年）内到期" in warned[0].message
     assert "按 3 年有效期至2026年，证书在本批次年度（2026年）内到期" in warned[1].message
     assert "批次日期" in warned[0].message and "内到期" not in warned[2].message
+
+
+def test_a_json_yes_whose_remark_dates_the_title_before_the_round_says_so(tmp_path):
+    """A JSON input's "是（有效期至2022年12月）" for a title in a 2026 round is refused as a form's is
+    (有效期至2022年，早于本批次（2026年度）), naming the file, record and field, not only as no
+    true or false; one ending in 2026 says so; the round's year is what `zjtx round import` and
+    `zjtx check --year` pass."""
+    path = tmp_path / "企业.json"
+    for text, said in [
+        (
+            "是（有效期至2022年12月）",
+            "但说明中有效期至2022年，早于本批次（2026年度），证书已不在有效期内",
+        ),
+        ("是（2019年认定）", "2019年认定，按 3 年有效期至2022年，早于本批次（2026年度）"),
+        ("是（有效期至2026年3月）", "说明中有效期至2026年3月，证书在本批次年度（2026年）内到期"),
+    ]:
+        record = {"name": "甲公司", "uscc": CODE_A, "high_tech_enterprise": text}
+        path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+        [issue] = read(path, year=2026).issues
+        assert (issue.code, issue.row, issue.field) == ("json-invalid", 1, "high_tech_enterprise")
+        assert issue.message.startswith("企业.json 第 1 条记录 字段 “high_tech_enterprise”：")
+        assert said in issue.message and "true 或 false" in issue.message

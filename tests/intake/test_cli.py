@@ -133,3 +133,15 @@ def test_a_round_template_asks_each_question_as_the_round_words_it(tmp_path, cap
     assert wording_2022 in headers["2024年小巨人"] and wording_2026 not in headers["2024年小巨人"]
     assert "2025年营业收入（万元）" in headers["2026年小巨人"]
     assert "2023年营业收入（万元）" in headers["2024年小巨人"]
+
+
+def test_check_refuses_a_json_yes_dated_before_the_round_year(tmp_path, capsys):
+    """`zjtx check 企业.json --year 2026` of "是（有效期至2022年12月）" says the title ended before
+    the round, naming the file, record and field; exit 1."""
+    path = tmp_path / "企业.json"
+    record = {"name": "甲公司", "uscc": CODE_A, "holds_srdi": "是（有效期至2022年12月）"}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    assert run(["check", str(path), "--year", "2026"]) == 1
+    out = capsys.readouterr().out
+    assert "企业.json 第 1 条记录 字段 “holds_srdi”" in out
+    assert "有效期至2022年，早于本批次（2026年度），证书已不在有效期内" in out

@@ -5,9 +5,8 @@ in a warning for the evaluator to look at; a remark that may change the answer (
 申请中, 待认定, 否则…) is refused, and so is a 是 whose remark dates the title's end before the
 round's year (有效期至2022年12月, 2019年认定 of a 3-year title in a 2026 round); one ending within
 the round's year (有效期至2026年3月) is read as 是 with a warning that says so: the reading knows
-the round's year, not its date, so whether the title held on that date is for the evaluator.
-无: read as 0,
-否, an option or unknown by the field, each time with a note saying which."""
+the round's year, not its date, so whether the title held on that date is for the evaluator. 无:
+read as 0, 否, an option or unknown by the field, each time with a note saying which."""
 
 from __future__ import annotations
 
@@ -107,13 +106,29 @@ def expired_note(key: str, note: str, year: int) -> str | None:
     return f"{end[1]}，早于本批次（{year}年度）"
 
 
-def expired_message(raw: str, why: str, answers: str = "是 或 否") -> str:
+def expired_message(raw: str, why: str, answer: str = "只填 是 或 否，说明写入备注") -> str:
     """The refusal of a 是 whose remark dates the title's end before the round (``why``, from
-    expired_note), after the field's label; ``answers``: how the input writes yes and no."""
+    expired_note), after the field's label; ``answer``: what to write instead, in the input's
+    words (a JSON input's true or false, with no remark)."""
     return (
         f"“{shown_text(raw.strip())}”填的是“是”，但说明中{why}，证书已不在有效期内，"
-        f"无法确定是或否：请核对后只填 {answers}，说明写入备注"
+        f"无法确定是或否：请核对后{answer}"
     )
+
+
+def yes_remark(raw: str, yes: frozenset[str]) -> str | None:
+    """The harmless remark of a text written as a yes (in ``yes``) with a remark, else None."""
+    parts = split_note(normalise_text(raw))
+    if parts is None or parts[0].lower() not in yes or not harmless(parts[1]):
+        return None
+    return parts[1]
+
+
+def ending_in_year(key: str, note: str, year: int) -> str | None:
+    """How a harmless remark after 是 dates the title's end within the round's year (有效期至
+    2026年3月 in a 2026 round), or None."""
+    end = _title_end(key, note)
+    return end[2] if end is not None and end[0] == year else None
 
 
 def remark_warning(
@@ -128,10 +143,10 @@ def remark_warning(
     if parts is None or not harmless(parts[1]):
         return None
     shown = shown_text(raw.strip())
-    end = _title_end(key, parts[1]) if value is True and year is not None else None
-    if end is not None and end[0] == year:
+    end = ending_in_year(key, parts[1], year) if value is True and year is not None else None
+    if end is not None:
         return (
-            f"{label}：“{shown}”读作“是”，但说明中{end[2]}，证书在本批次年度（{year}年）内到期，"
+            f"{label}：“{shown}”读作“是”，但说明中{end}，证书在本批次年度（{year}年）内到期，"
             "读取时只按年度比较：请核对批次日期时证书是否仍在有效期内，如已到期，应填 否"
         )
     answer = "是" if value else "否"

@@ -12,7 +12,8 @@ from typing import Any, TextIO
 
 from zjtx.domain.applicant import Applicant, Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldSpec, FieldType
-from zjtx.intake.values import check_magnitude, json_integer
+from zjtx.intake.answer_notes import ending_in_year, expired_message, expired_note, yes_remark
+from zjtx.intake.values import TRUE_WORDS, check_magnitude, json_integer
 from zjtx.scoring.errors import did_you_mean
 
 # 256 MB is about 300,000 applicants with every field filled, beyond any round. A list of
@@ -97,11 +98,12 @@ class InputError(ValueError):
         super().__init__(text)
 
 
-def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
+def coerce_json_value(spec: FieldSpec, raw: Any, year: int | None = None) -> Any:
     """Typed value of one JSON value for a field; raises ValueError with a Chinese message.
 
     JSON numbers arrive as int or Decimal (the file is parsed with ``parse_float=Decimal``), so
-    no binary float ever touches an amount.
+    no binary float ever touches an amount. A yes or no is true or false only; ``year``, the
+    round's, lets the refusal of 是（有效期至2022年12月） say what a form's reading says of it.
     """
     if raw is None:
         return None
@@ -113,7 +115,7 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
     if ftype == FieldType.BOOL:
         if isinstance(raw, bool):
             return raw
-        raise ValueError(f"应为 true 或 false，收到 {shown_value(raw)}")
+        raise ValueError(_not_a_bool(spec, raw, year))
     if ftype in (FieldType.MONEY, FieldType.DECIMAL, FieldType.PERCENT):
         if isinstance(raw, bool):
             raise ValueError(f"应为数值，收到 {shown_value(raw)}")
@@ -175,10 +177,28 @@ def coerce_json_value(spec: FieldSpec, raw: Any) -> Any:
     raise ValueError(f"应为文本，收到 {shown_value(raw)}")
 
 
+def _not_a_bool(spec: FieldSpec, raw: Any, year: int | None) -> str:
+    """Why a yes or no is refused: not true or false; a 是 whose remark dates the title's end
+    before the round (or within its year) says so, in the words of a form's reading."""
+    note = yes_remark(raw, TRUE_WORDS) if isinstance(raw, str) and year is not None else None
+    if note is not None and year is not None:
+        why = expired_note(spec.key, note, year)
+        if why is not None:
+            return expired_message(raw, why, "只填 true 或 false")
+        end = ending_in_year(spec.key, note, year)
+        if end is not None:
+            return (
+                f"应为 true 或 false，收到 {shown_value(raw)}；说明中{end}，证书在本批次年度"
+                f"（{year}年）内到期：请核对批次日期时证书是否仍在有效期内，如已到期，应填 false"
+            )
+    return f"应为 true 或 false，收到 {shown_value(raw)}"
+
+
 def applicant_from_mapping(
-    data: Any, catalogue: FieldCatalogue, *, file: str, record: int
+    data: Any, catalogue: FieldCatalogue, *, file: str, record: int, year: int | None = None
 ) -> Applicant:
-    """One applicant from a JSON object; unknown keys and wrong types raise InputError."""
+    """One applicant from a JSON object; unknown keys and wrong types raise InputError (``year``,
+    the round's, as coerce_json_value takes it)."""
     if not isinstance(data, dict):
         raise InputError(file, "每条记录必须是 JSON 对象", record=record)
     if isinstance(data, _DuplicateKeys):
@@ -198,7 +218,7 @@ def applicant_from_mapping(
                 suggestion=did_you_mean(key[:100], catalogue.keys()),
             )
         try:
-            value = coerce_json_value(spec, raw)
+            value = coerce_json_value(spec, raw, year)
         except ValueError as exc:
             raise InputError(
                 file, f"{spec.relative_label()} {exc}", record=record, key=key
@@ -211,12 +231,16 @@ def applicant_from_mapping(
     )
 
 
-def read_json_applicants(path: Path, catalogue: FieldCatalogue) -> list[Applicant]:
-    """All applicants of one JSON input file (an array, or one object)."""
-    return list(iter_json_applicants(path, catalogue))
+def read_json_applicants(
+    path: Path, catalogue: FieldCatalogue, year: int | None = None
+) -> list[Applicant]:
+    """All applicants of one JSON input file (an array, or one object) for a round of ``year``."""
+    return list(iter_json_applicants(path, catalogue, year))
 
 
-def iter_json_applicants(path: Path, catalogue: FieldCatalogue) -> Iterator[Applicant]:
+def iter_json_applicants(
+    path: Path, catalogue: FieldCatalogue, year: int | None = None
+) -> Iterator[Applicant]:
     """The applicants of one JSON input file, read and checked one at a time.
 
     An array is decoded element by element from a window of the file, so memory stays flat
@@ -241,12 +265,14 @@ def iter_json_applicants(path: Path, catalogue: FieldCatalogue) -> Iterator[Appl
     with handle:
         window = _Window(handle, path)
         if not window.starts_array():
-            yield from _whole_document(window, catalogue)
+            yield from _whole_document(window, catalogue, year)
             return
         items = window.elements()
         for record, item in enumerate(items, start=1):
             try:
-                applicant = applicant_from_mapping(item, catalogue, file=name, record=record)
+                applicant = applicant_from_mapping(
+                    item, catalogue, file=name, record=record, year=year
+                )
             except InputError:
                 for _rest in items:  # the document's own errors come first, as when read whole
                     pass
@@ -254,7 +280,9 @@ def iter_json_applicants(path: Path, catalogue: FieldCatalogue) -> Iterator[Appl
             yield applicant
 
 
-def _whole_document(window: _Window, catalogue: FieldCatalogue) -> Iterator[Applicant]:
+def _whole_document(
+    window: _Window, catalogue: FieldCatalogue, year: int | None
+) -> Iterator[Applicant]:
     name = window.name
     data = window.decode(_DECODER.decode, window.read_all())
     if isinstance(data, dict):
@@ -262,7 +290,7 @@ def _whole_document(window: _Window, catalogue: FieldCatalogue) -> Iterator[Appl
     if not isinstance(data, list):
         raise InputError(name, "JSON 顶层必须是申报企业对象的数组")
     for index, item in enumerate(data, start=1):
-        yield applicant_from_mapping(item, catalogue, file=name, record=index)
+        yield applicant_from_mapping(item, catalogue, file=name, record=index, year=year)
 
 
 _DECODER = json.JSONDecoder(

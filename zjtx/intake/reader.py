@@ -248,7 +248,7 @@ def _read_file(
         kind = detect_kind(path)
         if kind == "json":
             file_result.kind = "json"
-            return _read_json(path, shown, catalogue, file_result, ticker)
+            return _read_json(path, shown, year, catalogue, file_result, ticker)
         if kind == "docx":
             document = read_docx(path)
             _note_disguised(path, shown, kind, file_result)
@@ -459,10 +459,15 @@ def _read_document(
 
 
 def _read_json(
-    path: Path, shown: str, catalogue: FieldCatalogue, file_result: FileResult, ticker: _Ticker
+    path: Path,
+    shown: str,
+    year: int,
+    catalogue: FieldCatalogue,
+    file_result: FileResult,
+    ticker: _Ticker,
 ) -> list[Record]:
     try:
-        applicants = read_json_applicants(path, catalogue)
+        applicants = read_json_applicants(path, catalogue, year)
     except InputError as exc:
         file_result.issues.append(
             Issue(
