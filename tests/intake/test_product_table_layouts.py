@@ -3,7 +3,8 @@ columns, and products across the columns instead of down the rows."""
 
 from __future__ import annotations
 
-from tests.intake.test_product_table import codes, read, write_docx
+from tests.intake.helpers import CODE_A, write_xlsx
+from tests.intake.test_product_table import NAME, codes, read, write_docx
 
 
 def test_a_serial_column_is_no_stray_value(tmp_path):
@@ -85,3 +86,38 @@ def test_names_across_with_no_revenue_row_are_reported(tmp_path):
     result = read(write_docx(tmp_path / "a.docx", rows))
     [issue] = [i for i in result.issues if i.code == "column-ignored"]
     assert issue.cell == "第1行第3列" and "“船用泵”未导入" in issue.message
+
+
+def test_three_names_across_with_no_revenue_row_are_all_reported(tmp_path):
+    """主导产品名称 | 船用阀门 | 船用泵 | 船用电机 with no figures under them: 船用阀门 is read and the
+    other two are named unread in one warning, not read as a label 船用泵 with its answer."""
+    rows = [["主导产品名称", "船用阀门", "船用泵", "船用电机"], ["企业负责人", "张三", "", ""]]
+    result = read(write_docx(tmp_path / "a.docx", rows))
+    assert result.applicants[0].values["lead_product"] == "船用阀门"
+    [issue] = [i for i in result.issues if i.code == "column-ignored"]
+    assert (issue.cell, str(issue.severity)) == ("第1行第3列", "warning")
+    assert "填有 3 项" in issue.message
+    assert "第1行第3列“船用泵”、第1行第4列“船用电机”未导入" in issue.message
+    assert not any("船用" in i.message for i in result.issues if i.code == "label-text-ignored")
+
+
+def test_five_names_across_in_a_workbook_form_are_all_reported(tmp_path):
+    """The same in a workbook form with five names: C4 to F4 each named unread in one warning, none
+    read as a label and answer of its own."""
+    names = ["船用阀门", "船用泵", "船用电机", "船用锚链", "船用舵机"]
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        [
+            ["企业名称", NAME],
+            ["统一社会信用代码", CODE_A],
+            ["上年度营业收入（万元）", 6000],
+            ["主导产品名称", *names],
+        ],
+        title="申请表",
+    )
+    result = read(path)
+    assert result.applicants[0].values["lead_product"] == "船用阀门"
+    [issue] = [i for i in result.issues if i.code == "column-ignored"]
+    assert (issue.sheet, issue.cell, str(issue.severity)) == ("申请表", "C4", "warning")
+    assert "C4“船用泵”、D4“船用电机”、E4“船用锚链”、F4“船用舵机”未导入" in issue.message
+    assert [i for i in result.issues if i.code == "label-text-ignored"] == []

@@ -82,7 +82,7 @@ def read_product_tables(
             if table is None:
                 last = _across(reader, sheet, r, c, covered)
                 if last is None:
-                    _names_unread(reader, sheet, r, c, covered)
+                    _names_unread(reader, sheet, r, c, covered, consumed)
                 else:
                     for rr in range(r, last + 1):
                         consumed.update((rr, cc) for cc in range(len(rows[rr])))
@@ -630,16 +630,20 @@ def _name_places(
 
 
 def _names_unread(
-    reader: FormReaderBase, sheet: SheetData, r: int, c: int, covered: set[tuple[int, int]]
+    reader: FormReaderBase,
+    sheet: SheetData,
+    r: int,
+    c: int,
+    covered: set[tuple[int, int]],
+    consumed: set[tuple[int, int]],
 ) -> None:
     """Several names beside 主导产品名称 with no revenue row under them: the form reads the
-    first as the answer; the others are named, never dropped silently."""
+    first as the answer; the others are named, never dropped silently nor read as labels and
+    answers of their own (船用泵 | 船用电机 would be a label and its answer), however many."""
     places = _name_places(reader, sheet, r, c, covered)
-    # The form reads the cells after the first answer as label and answer pairs, reporting a
-    # label it does not know with its answer; a "label" with no answer after it goes unsaid.
-    silent = [k for k in places if (k - c) % 2 == 0 and reader.value(sheet, r, k + 1) in ("", None)]
-    if len(places) < 2 or not silent or (r + 1, c) in covered:
+    if len(places) < 2 or (r + 1, c) in covered:
         return  # (a group label merged down over sub-labels and their answers: read as such)
+    consumed.update((r, k) for k in places[1:])
     rest = "、".join(
         f"{sheet_ref(sheet, r, k)}“{_text(reader.value(sheet, r, k))}”" for k in places[1:]
     )
