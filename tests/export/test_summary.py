@@ -622,3 +622,43 @@ def test_a_range_reads_back_from_the_summary_pdf_and_workbook(tmp_path, catalogu
     assert notes[1].startswith("得分栏只填已确定的得分，按得分排序时得分未定的企业")
     stats = [r[:2] for r in workbook["统计"].iter_rows(values_only=True)]
     assert ("得分未定", 2) in stats
+
+
+def test_open_scores_are_ordered_by_their_least_as_the_round_table_orders_them(tmp_path, catalogue):
+    """甲 awaits an evaluator on SR22-S4 补链强链 (declares its most, 82; least 77), 乙 lacks
+    ISO9001 (78–80): the summary and its workbook put 乙 first, as `round show` does, and not
+    甲 by its declared 82."""
+    import json
+    from datetime import date
+
+    from tests.scoring.applicants import base
+    from tests.store.helpers import make_uscc
+    from zjtx.export.from_store import round_outcomes
+    from zjtx.store import StoreService, open_store
+
+    values = {**base("srdi-sme-2022"), "local_feature_score": 9}
+    records = [
+        {**values, "name": "甲链主科技有限公司", "uscc": make_uscc(4),
+         "lead_product_field": "chain_key"},
+        {**values, "name": "乙六基科技有限公司", "uscc": make_uscc(5),
+         "lead_product_field": "six_foundations", "iso9001": None},
+    ]  # fmt: skip
+    path = tmp_path / "申报.json"
+    path.write_text(json.dumps(records, ensure_ascii=False, default=str), encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 'zjtx.sqlite3'}")
+    try:
+        service = StoreService(store)
+        service.create_round("专精特新2025", tier="srdi-sme", round_date=date(2025, 6, 1))
+        service.import_paths("专精特新2025", [path])
+        table = [(r.name, r.score_text) for r in service.list_applicants("专精特新2025")]
+        _info, outcomes = round_outcomes(service, "专精特新2025")
+    finally:
+        store.close()
+    assert table == [("乙六基科技有限公司", "78–80"), ("甲链主科技有限公司", "77–82")]
+    summary = build_recommendation_summary(outcomes, catalogue=catalogue, made_at=MADE_AT)
+    assert [(r.name, r.score, r.rank) for r in summary.rows] == [(*t, None) for t in table]
+    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
+    assert [r[1] for r in sheet.iter_rows(min_row=2, max_row=3, values_only=True)] == [
+        "乙六基科技有限公司",
+        "甲链主科技有限公司",
+    ]

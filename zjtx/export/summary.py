@@ -69,7 +69,11 @@ class ApplicantOutcome:
 
 
 def _score_of(item: ApplicantOutcome) -> Decimal:
-    score = item.evaluation.score
+    """The score an applicant is ordered by: a fixed score, or the least of one not yet fixed
+    (as the window and `zjtx round show` keep it; an option awaiting an evaluator declares its
+    most, SR22-S4 补链强链), -Infinity for none."""
+    evaluation = item.evaluation
+    score = evaluation.score_min if score_open(evaluation) else evaluation.score
     return score if score is not None else Decimal("-Infinity")
 
 
