@@ -94,9 +94,9 @@ def test_every_pending_applicant_of_the_sample_round_is_named_with_what_to_suppl
 
     sheet = openpyxl.load_workbook(write_corrections_xlsx(model, tmp_path / "补正清单.xlsx")).active
     table = list(sheet.iter_rows(values_only=True))
-    assert table[0][:8] == ("序号", "企业名称", "统一社会信用代码", "所在地区", "评价结论",
-                            "类别", "相关指标", "需补充内容")  # fmt: skip
-    assert len(table) == 1 + model.items
+    assert table[0][:9] == ("序号", "企业名称", "统一社会信用代码", "所在地区", "评价结论",
+                            "补正性质", "类别", "相关指标", "需补充内容")  # fmt: skip
+    assert len(table) == 1 + model.items + model.score_items
     assert {row[2] for row in table[1:]} >= set(pending)
     pages = write_corrections_pdf(model, tmp_path / "补正清单.pdf")
     reader = PdfReader(tmp_path / "补正清单.pdf")
@@ -176,20 +176,90 @@ def _innovative_round(service, tmp_path: Path) -> dict[str, object]:
     return {a.name: a for a in corrections_of_round(service, INNOVATIVE).applicants}
 
 
+def _criteria(items) -> list[str]:
+    return [i.criterion.split()[0] for i in items if i.criterion]
+
+
 def test_alternatives_of_a_criterion_met_another_way_are_not_asked_for(service, tmp_path):
     """IN22-P met by IN22-D2 (甲) or by the score (乙): the other routes IN22-D1..D4 cannot
-    change the verdict and are not asked for; what keeps them 待定 (IN22-0) and 甲's open
-    points are. 丙, whose IN22-P is still open, is asked for the routes."""
+    change the verdict and are not asked for; what keeps them 待定 (IN22-0) is, and 甲's open
+    points only apart, as changing its score alone. 丙, whose IN22-P is still open, is asked
+    for the routes."""
     listed = _innovative_round(service, tmp_path)
     rows = {r.name: r for r in service.list_applicants(INNOVATIVE)}
     assert rows["甲公司"].verdict == rows["乙公司"].verdict == "pending"
+    assert _criteria(listed["甲公司"].items) == ["IN22-0"]
+    assert _criteria(listed["甲公司"].score_items) == ["IN22-S1", "IN22-S5"]
+    assert _criteria(listed["乙公司"].items) == ["IN22-0"]
+    assert {"IN22-D1", "IN22-D2", "IN22-D3", "IN22-D4"} <= set(_criteria(listed["丙公司"].items))
 
-    def criteria(name: str) -> list[str]:
-        return [i.criterion.split()[0] for i in listed[name].items if i.criterion]
 
-    assert criteria("甲公司") == ["IN22-0", "IN22-S1", "IN22-S5"]
-    assert criteria("乙公司") == ["IN22-0"]
-    assert {"IN22-D1", "IN22-D2", "IN22-D3", "IN22-D4", "IN22-P"} <= set(criteria("丙公司"))
+def _open_route_round(service, tmp_path: Path) -> dict[str, object]:
+    """An innovative-sme-2022 round of one applicant, 戊, whose 知识产权 counts and 战略性新兴产业
+    and every route's figures are missing: 50–75 (创新能力 0–20), so IN22-P is open."""
+    from tests.store.test_open_scores import OPEN
+
+    record = {"name": "戊公司", "uscc": make_uscc(15), **OPEN, "major_incident_3y": None,
+              "rd_expense_y1": 1}  # fmt: skip
+    service.create_round(INNOVATIVE, tier="innovative-sme", round_date=date(2026, 6, 1))
+    path = tmp_path / "创新型.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.import_paths(INNOVATIVE, [path])
+    [row] = service.list_applicants(INNOVATIVE)
+    assert (row.verdict, row.score_text) == ("pending", "50–75")
+    return {a.name: a for a in corrections_of_round(service, INNOVATIVE).applicants}
+
+
+def test_a_missing_route_figure_is_asked_for_once_at_its_route(service, tmp_path):
+    """IN22-P open names the routes' figures again: each is asked for once, at its route
+    (IN22-D1..D4), not a second time under IN22-P."""
+    [entry] = _open_route_round(service, tmp_path).values()
+    assert _criteria(entry.items) == [
+        "IN22-0", "IN22-S1", "IN22-S5", "IN22-D1", "IN22-D2", "IN22-D3", "IN22-D4"
+    ]  # fmt: skip
+    fields = [f for i in entry.items + entry.score_items for f in i.fields]
+    assert len(fields) == len(set(fields))
+    d2 = next(i for i in entry.items if i.criterion.startswith("IN22-D2 "))
+    assert d2.fields == ("high_tech_enterprise", "innovation_honor")
+    assert d2.request.startswith("请补充：有效期内的高新技术企业")
+
+
+def test_a_score_item_that_may_lift_the_score_over_the_pass_line_is_asked_for(service, tmp_path):
+    """50–75 with 创新能力 0–20: the 知识产权 counts and 战略性新兴产业 may carry the score
+    over 60 and so meet IN22-P; they are asked for with what could change the verdict."""
+    [entry] = _open_route_round(service, tmp_path).values()
+    assert {"IN22-S1", "IN22-S5"} <= set(_criteria(entry.items))
+    assert entry.score_items == ()
+
+
+def test_a_score_item_that_cannot_change_the_verdict_is_asked_for_apart(service, tmp_path):
+    """甲 meets IN22-P by IN22-D2: its open 知识产权 and 战略性新兴产业 points cannot change
+    the verdict, only the score; they are listed apart (可补充（仅影响得分）) in the view-model,
+    the workbook's 补正性质 and the PDF, and a 退回补充材料 asks for them as such, awaiting
+    none of their fields."""
+    listed = _innovative_round(service, tmp_path)
+    jia = listed["甲公司"]
+    assert [i.fields for i in jia.score_items] == [
+        ("ip1_high_value", "ip1_self_developed", "ip1_total", "ip2_total"),
+        ("strategic_emerging",),
+    ]
+    requested = jia.requested()
+    assert [r.fields for r in requested[1:]] == [(), ()]
+    assert requested[1].text.startswith("可补充（仅影响得分）请补充：")
+    model = corrections_of_round(service, INNOVATIVE)
+    sheet = openpyxl.load_workbook(write_corrections_xlsx(model, tmp_path / "a.xlsx")).active
+    kinds = [(r[1], r[5], r[7].split()[0]) for r in sheet.iter_rows(min_row=2, values_only=True)
+             if r[1] == "甲公司"]  # fmt: skip
+    assert kinds == [
+        ("甲公司", "需补正（可能改变评价结论）", "IN22-0"),
+        ("甲公司", "可补充（仅影响得分）", "IN22-S1"),
+        ("甲公司", "可补充（仅影响得分）", "IN22-S5"),
+    ]
+    write_corrections_pdf(model, tmp_path / "a.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "a.pdf").pages)
+    flat = "".join(text.split())
+    assert "可补充（仅影响得分）：无论补充与否，评价结论都不会因此改变" in flat
+    assert f"另{model.score_items}项可补充（仅影响得分）" in flat
 
 
 def test_a_quantity_that_cannot_be_computed_says_why_and_where(service, tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 from zjtx.cli import UsageError
 from zjtx.commands.rounds import _common, _guarded, _service, _write_output
 from zjtx.commands.textout import dump_json
+from zjtx.export.correction_scope import Reach
 from zjtx.export.corrections import (
     corrections_of_round,
     write_corrections_pdf,
@@ -24,8 +25,9 @@ def register(actions: argparse._SubParsersAction) -> None:
         help="补正清单：每家企业还需补充的数据、待核实的导入问题与待补充的证明材料",
         description="列出每家企业（已决定推荐或不推荐的除外，待定的在前）缺少的数据、无法计算的"
         "数据、未确认的导入提示和待人工确认条目所需的证明材料，并注明应填写的文件、工作表、行与列；"
-        "只列可能改变评价结论或得分的项（如某项已由其他直通条件或得分满足，其余直通条件不再列出；"
-        "已不符合条件的企业不再要求补充数据）。",
+        "先列可能改变评价结论的项（需补正），每项数据只列一次，列在补充后可能改变结论的条目下"
+        "（如某项已由其他直通条件或得分满足，其余直通条件不再列出；已不符合条件的企业不再要求补充"
+        "数据）；只影响得分、不论取值都不改变评价结论的计分项另列为“可补充（仅影响得分）”。",
     )
     parser.add_argument("name", metavar="NAME")
     parser.add_argument("--out", required=True, metavar="FILE", help="输出文件：.xlsx 或 .pdf")
@@ -45,5 +47,9 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     if args.json:
         print(dump_json({**model.to_dict(), "file": str(out)}))
     else:
-        print(f"已写出补正清单 {out}：{len(model.applicants)} 家企业，共 {model.items} 项需补充")
+        extra = f"，另 {model.score_items} 项{Reach.SCORE.label}" if model.score_items else ""
+        print(
+            f"已写出补正清单 {out}：{len(model.applicants)} 家企业，"
+            f"共 {model.items} 项需补正（可能改变评价结论）{extra}"
+        )
     return 0

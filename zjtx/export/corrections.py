@@ -5,7 +5,7 @@ view-model, an .xlsx and a PDF."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,12 +18,12 @@ from reportlab.platypus import KeepTogether, Spacer
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.labels import CriterionState, Verdict
-from zjtx.domain.results import CriterionKind
+from zjtx.export.correction_scope import OPEN, OutcomeLinks, Reach, reach_of
 from zjtx.export.excel import _new_workbook, _table_sheet
 from zjtx.export.pdf_common import Cell, build_document, grid, para
 from zjtx.files import write_atomically
 from zjtx.intake.templates import header_text
-from zjtx.scoring.criterion_parsing import VERDICT, referrers
+from zjtx.scoring.criterion_parsing import VERDICT
 from zjtx.store.dto import ApplicantDetail
 from zjtx.store.reviews import RequestedItem
 
@@ -33,7 +33,6 @@ KIND_LABELS = {
     "issue": "导入问题待核实",
     "evidence": "待补充证明材料",
 }
-OPEN = (CriterionState.UNKNOWN, CriterionState.MANUAL)
 # What the evaluator writes for a quantity every figure of which is given, yet which cannot be
 # computed (zjtx.scoring.context): "前年主营业务收入为 0，无法计算上年度主营业务收入增长率".
 _UNDEFINED = re.compile(r"([^；，。（）()]+?)为 ([^，；]+)，无法计算([^；。（）()]+)")
@@ -43,12 +42,13 @@ COLUMNS = (
     "统一社会信用代码",
     "所在地区",
     "评价结论",
+    "补正性质",
     "类别",
     "相关指标",
     "需补充内容",
     "填写位置",
 )
-WIDTHS = (6, 32, 22, 20, 10, 14, 28, 48, 52)
+WIDTHS = (6, 32, 22, 20, 10, 24, 14, 28, 48, 52)
 _ROSTER_ROW = re.compile(r"^(\d+):\1$")
 _JSON_RECORD = re.compile(r"^\[(\d+)\]$")
 
@@ -88,17 +88,26 @@ class ApplicantCorrections:
     region: str
     verdict: str | None
     decision_label: str
-    items: tuple[CorrectionItem, ...]
+    items: tuple[CorrectionItem, ...]  # what could change the outcome (需补正)
+    # What could change only the score (可补充（仅影响得分）): every value it can take leaves
+    # the verdict, and a 待定 applicant's side of the pass line, as they are.
+    score_items: tuple[CorrectionItem, ...] = ()
 
     @property
     def verdict_label(self) -> str:
         return Verdict.label_of(self.verdict, "未评价")
 
     def requested(self) -> list[RequestedItem]:
-        """The items as a 退回补充材料 decision keeps them (StoreService.apply_review)."""
-        return [
+        """The items as a 退回补充材料 decision keeps them (StoreService.apply_review): what
+        could change the outcome, then what could change only the score, said to be so and
+        without fields (its arrival is not awaited: a re-import never reads 仍缺 for it)."""
+        asked = [
             RequestedItem(f"{i.request}（{i.where}）" if i.where else i.request, i.fields)
             for i in self.items
+        ]
+        return asked + [
+            RequestedItem(f"{Reach.SCORE.label}{i.request}" + (f"（{i.where}）" if i.where else ""))
+            for i in self.score_items
         ]
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,6 +119,7 @@ class ApplicantCorrections:
             "verdict_label": self.verdict_label,
             "decision_label": self.decision_label,
             "items": [i.to_dict() for i in self.items],
+            "score_items": [i.to_dict() for i in self.score_items],
         }
 
 
@@ -124,7 +134,13 @@ class CorrectionsList:
 
     @property
     def items(self) -> int:
+        """How many items could change an outcome (需补正)."""
         return sum(len(a.items) for a in self.applicants)
+
+    @property
+    def score_items(self) -> int:
+        """How many items could change only a score (可补充（仅影响得分）)."""
+        return sum(len(a.score_items) for a in self.applicants)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +149,7 @@ class CorrectionsList:
             "made_at": self.made_at.isoformat(),
             "applicant_count": len(self.applicants),
             "item_count": self.items,
+            "score_item_count": self.score_items,
             "applicants": [a.to_dict() for a in self.applicants],
         }
 
@@ -214,43 +231,6 @@ def value_places(
     return "；".join(own)
 
 
-Referrers = Mapping[str, frozenset[str]]  # criterion -> the criteria referring to it ("": verdict)
-
-
-def _could_change(result: Mapping[str, Any], referrers: Referrers | None) -> Callable[[dict], bool]:
-    """Whether an open criterion (待补充数据, 待人工确认) of a result could still change its
-    outcome once decided. Open items cannot move a verdict already reached either way (a
-    failed requirement stays failed, whatever the rest; 符合条件 holds whatever is open); a
-    scored item can still move the score (printed and ranked) unless the verdict is failed.
-    Of a 待定 result, an item counts only if the verdict refers to it, or an open criterion
-    that counts does (an alternative route whose criterion is met another way, by another
-    route or the score, cannot); without ``referrers`` (no rulebook at hand), every one."""
-    verdict = result.get("verdict")
-    criteria = {c["id"]: c for c in result.get("criteria", ())}
-    memo: dict[str, bool] = {}
-
-    def reaches(cid: str) -> bool:
-        """Whether the verdict refers to it, or an open criterion that counts does."""
-        if referrers is None or cid not in referrers:
-            return True
-        if cid not in memo:
-            memo[cid] = any(ref == VERDICT or open_and_counts(ref) for ref in referrers[cid])
-        return memo[cid]
-
-    def open_and_counts(cid: str) -> bool:
-        c = criteria.get(cid)
-        return c is not None and c["state"] in OPEN and counts(c)
-
-    def counts(c: dict) -> bool:
-        if verdict == Verdict.NOT_QUALIFIED:
-            return False
-        if c.get("kind") == CriterionKind.SCORE:
-            return True
-        return verdict == Verdict.PENDING and reaches(c["id"])
-
-    return counts
-
-
 def _undefined_item(
     c: dict, detail: ApplicantDetail, catalogue: FieldCatalogue, year: int
 ) -> CorrectionItem | None:
@@ -277,55 +257,97 @@ def _file_of(detail: ApplicantDetail) -> str:
     return source.file if source is not None else ""
 
 
+def _referring(cid: str, links: OutcomeLinks | None) -> set[str]:
+    """The criteria referring to ``cid``, directly or through others (IN22-P to IN22-D1)."""
+    found: set[str] = set()
+    stack = [cid]
+    while links is not None and stack:
+        for ref in links.referrers.get(stack.pop(), ()):
+            if ref != VERDICT and ref not in found:
+                found.add(ref)
+                stack.append(ref)
+    return found
+
+
+def _owners(asked: Sequence[tuple[dict, Reach, tuple[str, ...]]], links: OutcomeLinks | None):
+    """Each missing field once, at the criterion where supplying it can change the outcome: of
+    the criteria asking for it, one that reaches the outcome before one that reaches only the
+    score; then the one reading it itself before one referring to it (IN22-D1 before IN22-P,
+    which names the routes' fields again); then the first."""
+    referring = {c["id"]: _referring(c["id"], links) for c, _, _ in asked}
+    owner: dict[str, str] = {}
+    for key in dict.fromkeys(k for _, _, keys in asked for k in keys):
+        askers = [(c["id"], reach) for c, reach, keys in asked if key in keys]
+        ids = {cid for cid, _ in askers}
+        owner[key] = min(
+            askers,
+            key=lambda a: (
+                a[1] is not Reach.OUTCOME,
+                any(a[0] in referring[other] for other in ids),
+            ),
+        )[0]
+    return owner
+
+
 def applicant_corrections(
     detail: ApplicantDetail,
     catalogue: FieldCatalogue,
     year: int,
-    referrers: Referrers | None = None,
+    links: OutcomeLinks | None = None,
 ) -> ApplicantCorrections:
     """What one applicant must still supply, from its current evaluation and open warnings:
-    only what could change its outcome (see _could_change; ``referrers`` is its rulebook's,
-    zjtx.scoring.criterion_parsing.referrers)."""
+    what could change its outcome (see correction_scope.reach_of; ``links`` are its
+    rulebook's), and apart from it what could change only its score (可补充); each missing
+    field once, at the criterion where supplying it can change the outcome."""
     review = detail.review
     result = review.evaluation or {}
-    counts = _could_change(result, referrers)
-    items: list[CorrectionItem] = []
-    waiting: list[dict] = []  # open, with nothing of its own to supply (its score is open)
+    reach_of_criterion = reach_of(result, links)
+    found: list[tuple[Reach, CorrectionItem]] = []
+    asked: list[tuple[dict, Reach, tuple[str, ...]]] = []
+    waiting: list[tuple[Reach, dict]] = []  # open, with nothing of its own to supply
     for c in result.get("criteria", []):
-        if c["state"] not in OPEN or not counts(c):
+        reach = reach_of_criterion(c) if c["state"] in OPEN else Reach.NONE
+        if reach is Reach.NONE:
             continue
-        name = f"{c['id']} {c['title']}"
         if c["state"] == CriterionState.UNKNOWN:
             keys = tuple(c.get("missing") or ())
             if not keys and (undefined := _undefined_item(c, detail, catalogue, year)):
-                items.append(undefined)
-                continue
-            if not keys:
-                waiting.append(c)
-                continue
-            places = value_places(detail.applicant, keys, catalogue, year)
-            items.append(
-                CorrectionItem(
-                    "data", name, missing_request(c["title"], keys, catalogue, year), places, keys
-                )
-            )
+                found.append((reach, undefined))
+            elif not keys:
+                waiting.append((reach, c))
+            else:
+                asked.append((c, reach, keys))
+                found.append((reach, CorrectionItem("data", c["id"], "", "", keys)))
         elif c["state"] == CriterionState.MANUAL:
             observed = f"（申报：{c['observed']}）" if c.get("observed") else ""
-            items.append(
-                CorrectionItem(
-                    "evidence",
-                    name,
-                    f"请提供证明材料：{c['title']}{observed}",
-                    "随申报材料附证明文件",
-                )
+            request = f"请提供证明材料：{c['title']}{observed}"
+            name = f"{c['id']} {c['title']}"
+            found.append((reach, CorrectionItem("evidence", name, request, "随申报材料附证明文件")))
+    owner = _owners(asked, links)
+    titles = {c["id"]: c["title"] for c, _, _ in asked}
+    items: list[CorrectionItem] = []
+    score_items: list[CorrectionItem] = []
+    for reach, item in found:
+        if item.kind == "data" and not item.request:  # a criterion's missing fields, once each
+            cid = item.criterion
+            keys = tuple(k for k in item.fields if owner[k] == cid)
+            if not keys:
+                continue
+            item = CorrectionItem(
+                "data",
+                f"{cid} {titles[cid]}",
+                missing_request(titles[cid], keys, catalogue, year),
+                value_places(detail.applicant, keys, catalogue, year),
+                keys,
             )
-    if not items:  # no open item of its own says what these wait on: ask for them as such
-        items += [
-            CorrectionItem(
-                "data", f"{c['id']} {c['title']}", f"请补充：{c['title']}所需数据", _file_of(detail)
-            )
-            for c in waiting
-        ]
+        (items if reach is Reach.OUTCOME else score_items).append(item)
+    had = {Reach.OUTCOME: bool(items), Reach.SCORE: bool(score_items)}
+    for reach, c in waiting:  # no open item of its own says what these wait on: ask as such
+        if had[reach]:
+            continue
+        target = items if reach is Reach.OUTCOME else score_items
+        name, request = f"{c['id']} {c['title']}", f"请补充：{c['title']}所需数据"
+        target.append(CorrectionItem("data", name, request, _file_of(detail)))
     for issue in review.open_warnings:
         label = ""
         if issue.field and (spec := catalogue.get(issue.field)) is not None:
@@ -341,7 +363,13 @@ def applicant_corrections(
         )
     row = detail.row
     return ApplicantCorrections(
-        row.uscc, row.name, row.region, row.verdict, review.decision_label, tuple(items)
+        row.uscc,
+        row.name,
+        row.region,
+        row.verdict,
+        review.decision_label,
+        tuple(items),
+        tuple(score_items),
     )
 
 
@@ -352,21 +380,22 @@ def build_corrections(
     round_date: date,
     catalogue: FieldCatalogue,
     made_at: datetime | None = None,
-    referrers: Callable[[ApplicantDetail], Referrers | None] | None = None,
+    links: Callable[[ApplicantDetail], OutcomeLinks | None] | None = None,
 ) -> CorrectionsList:
     """The 补正清单 of a round: every applicant with something to supply, 待定 first, then in
     the order given; decided 推荐/不推荐 applicants need nothing more and are left out.
-    ``referrers`` gives an applicant's rulebook's references (what decides whether an open
-    alternative could change its outcome)."""
+    ``links`` gives an applicant's rulebook's references (what decides whether an open item
+    could change its outcome, or only its score)."""
     found = []
     for detail in details:
         if detail.review.decision in ("recommend", "reject"):
             continue
-        links = referrers(detail) if referrers is not None else None
-        entry = applicant_corrections(detail, catalogue, round_date.year, links)
-        if entry.items:
+        rulebook = links(detail) if links is not None else None
+        entry = applicant_corrections(detail, catalogue, round_date.year, rulebook)
+        if entry.items or entry.score_items:
             found.append(entry)
-    found.sort(key=lambda a: a.verdict != Verdict.PENDING)
+    # What could change an outcome first (待定 before the rest), then what only a score.
+    found.sort(key=lambda a: (not a.items, a.verdict != Verdict.PENDING))
     return CorrectionsList(
         round_name, round_date, made_at or datetime.now().astimezone(), tuple(found)
     )
@@ -389,28 +418,30 @@ def corrections_of_round(
         round_name=info.name,
         round_date=info.round_date,
         catalogue=catalogue,
-        referrers=round_referrers(service, info),
+        links=round_links(service, info),
     )
 
 
-def round_referrers(service: Any, info: Any) -> Callable[[ApplicantDetail], Referrers | None]:
+def round_links(service: Any, info: Any) -> Callable[[ApplicantDetail], OutcomeLinks | None]:
     """Each applicant's rulebook's references, read once per rulebook; None where no
     rulebook governs the applicant now (or the service's scorer has none)."""
     governing = getattr(service.scorer, "governing", None)
-    known: dict[str, Referrers] = {}
+    known: dict[str, OutcomeLinks] = {}
 
-    def of(detail: ApplicantDetail) -> Referrers | None:
+    def of(detail: ApplicantDetail) -> OutcomeLinks | None:
         rulebook = governing(detail.applicant, info) if governing is not None else None
         if rulebook is None:
             return None
         if rulebook.hash not in known:
-            known[rulebook.hash] = referrers(rulebook.criteria, rulebook.verdict)
+            known[rulebook.hash] = OutcomeLinks.of(rulebook)
         return known[rulebook.hash]
 
     return of
 
 
 def _rows(model: CorrectionsList) -> list[tuple[Any, ...]]:
+    """The sheet's rows, an applicant's items that could change its outcome before those
+    that could change only its score (补正性质 says which, to filter by)."""
     return [
         (
             n,
@@ -418,13 +449,15 @@ def _rows(model: CorrectionsList) -> list[tuple[Any, ...]]:
             a.uscc,
             a.region or "—",
             a.verdict_label,
+            reach.label,
             i.kind_label,
             i.criterion or "—",
             i.request,
             i.where,
         )
         for n, a in enumerate(model.applicants, 1)
-        for i in a.items
+        for reach, i in [(Reach.OUTCOME, i) for i in a.items]
+        + [(Reach.SCORE, i) for i in a.score_items]
     ]
 
 
@@ -435,16 +468,35 @@ def write_corrections_xlsx(model: CorrectionsList, path: Path) -> Path:
     return write_atomically(Path(path), workbook.save)
 
 
+_PART_NOTES = {
+    Reach.OUTCOME: "补充或核实后，评价结论可能改变",
+    Reach.SCORE: "无论补充与否，评价结论都不会因此改变，只影响得分与排序，企业可自愿补充",
+}
+
+
+def _score_count(model: CorrectionsList) -> str:
+    """ "，另 3 项可补充（仅影响得分）", or "" when there is none."""
+    return f"，另 {model.score_items} 项{Reach.SCORE.label}" if model.score_items else ""
+
+
+def _table(items: Sequence[CorrectionItem], width: float) -> Any:
+    widths = [w * width for w in (0.12, 0.2, 0.38, 0.30)]
+    head = [Cell(t, "head") for t in ("类别", "相关指标", "需补充内容", "填写位置")]
+    rows = [head] + [[i.kind_label, i.criterion or "—", i.request, i.where] for i in items]
+    return grid(rows, widths, repeat_rows=1, commands=[("BACKGROUND", (0, 0), (-1, 0), "#e8ecf2")])
+
+
 def write_corrections_pdf(model: CorrectionsList, path: Path) -> int:
     """补正清单 as an A4 landscape PDF, a table per applicant; returns the page count."""
     page = landscape(A4)
     width = page[0] - 30 * mm
-    widths = [w * width for w in (0.12, 0.2, 0.38, 0.30)]
     story: list[Any] = [
         para(f"补正清单 — {model.round_name}", "title"),
         para(
             f"批次日期 {model.round_date.isoformat()}　共 {len(model.applicants)} 家企业、"
-            f"{model.items} 项需补充　生成于 {model.made_at.strftime('%Y-%m-%d %H:%M')}",
+            f"{model.items} 项需补正"
+            + _score_count(model)
+            + f"　生成于 {model.made_at.strftime('%Y-%m-%d %H:%M')}",
             "subtitle",
         ),
         Spacer(1, 4 * mm),
@@ -457,21 +509,19 @@ def write_corrections_pdf(model: CorrectionsList, path: Path) -> int:
             + (f"　所在地区：{applicant.region}" if applicant.region else ""),
             "section",
         )
-        rows = [
-            [
-                Cell("类别", "head"),
-                Cell("相关指标", "head"),
-                Cell("需补充内容", "head"),
-                Cell("填写位置", "head"),
-            ]
-        ]
-        rows += [[i.kind_label, i.criterion or "—", i.request, i.where] for i in applicant.items]
-        table = grid(
-            rows, widths, repeat_rows=1, commands=[("BACKGROUND", (0, 0), (-1, 0), "#e8ecf2")]
-        )
-        story.append(KeepTogether([heading, table]) if len(rows) < 12 else heading)
-        if len(rows) >= 12:
-            story.append(table)
+        parts: list[Any] = [heading]
+        for reach, items in (
+            (Reach.OUTCOME, applicant.items),
+            (Reach.SCORE, applicant.score_items),
+        ):
+            if items:
+                parts += [
+                    Spacer(1, 1.5 * mm),
+                    para(f"{reach.label}：{_PART_NOTES[reach]}", "body"),
+                    _table(items, width),
+                ]
+        long = len(applicant.items) + len(applicant.score_items) >= 11
+        story += parts if long else [KeepTogether(parts)]
     target = Path(path)
     pages: list[int] = []
     write_atomically(
@@ -494,6 +544,6 @@ def requested_for(service: Any, round_name: str, uscc: str) -> list[RequestedIte
     """What one stored applicant must supply, as a 退回补充材料 decision keeps it."""
     info = service.get_round(round_name)
     detail = service.applicant_detail(round_name, uscc)
-    links = round_referrers(service, info)(detail)
+    links = round_links(service, info)(detail)
     catalogue = service.round_catalogue(round_name)
     return applicant_corrections(detail, catalogue, info.round_date.year, links).requested()
