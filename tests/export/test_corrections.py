@@ -245,7 +245,7 @@ def test_a_score_item_that_cannot_change_the_verdict_is_asked_for_apart(service,
     ]
     requested = jia.requested()
     assert [r.fields for r in requested[1:]] == [(), ()]
-    assert requested[1].text.startswith("可补充（仅影响得分）请补充：")
+    assert requested[1].text.startswith("〔可补充（仅影响得分）〕请补充：与主导产品相关的")
     model = corrections_of_round(service, INNOVATIVE)
     sheet = openpyxl.load_workbook(write_corrections_xlsx(model, tmp_path / "a.xlsx")).active
     kinds = [(r[1], r[5], r[7].split()[0]) for r in sheet.iter_rows(min_row=2, values_only=True)

@@ -106,7 +106,9 @@ class ApplicantCorrections:
             for i in self.items
         ]
         return asked + [
-            RequestedItem(f"{Reach.SCORE.label}{i.request}" + (f"（{i.where}）" if i.where else ""))
+            RequestedItem(
+                f"〔{Reach.SCORE.label}〕{i.request}" + (f"（{i.where}）" if i.where else "")
+            )
             for i in self.score_items
         ]
 
