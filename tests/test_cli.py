@@ -196,6 +196,18 @@ def test_score_names_json_figures_an_import_would_block(tmp_path, capsys):
     assert captured.err.count("注意") == 1
 
 
+def test_score_refuses_a_title_held_whose_remark_ends_it_before_the_round(tmp_path, capsys):
+    """`zjtx score` reads a JSON 是（有效期至2022年12月） against the round's year, as an import
+    does: in a 2026 round it says the title ended before the round, naming record and field."""
+    path = tmp_path / "lapsed.json"
+    row = {"name": "甲公司", "high_tech_enterprise": "是（有效期至2022年12月）"}
+    path.write_text(json.dumps([row], ensure_ascii=False), encoding="utf-8")
+    assert main(["score", str(path), "--tier", "srdi-sme", "--date", "2026-07-01"]) == 2
+    err = capsys.readouterr().err
+    assert "lapsed.json 第 1 条记录 字段 “high_tech_enterprise”" in err
+    assert "早于本批次（2026年度）" in err
+
+
 def test_score_says_nothing_of_the_gate_when_every_json_figure_passes(tmp_path, capsys):
     """Clean JSON inputs are scored without a gate note on stderr."""
     assert main(["score", str(SAMPLES), "--tier", "srdi-sme", "--date", "2025-06-01"]) == 0

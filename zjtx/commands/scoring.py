@@ -431,7 +431,7 @@ class InputApplicants:
             if path.is_file() and path.suffix.lower() == ".json":
                 try:
                     for index, applicant in enumerate(
-                        iter_json_applicants(path, self.catalogue), start=1
+                        iter_json_applicants(path, self.catalogue, self.year), start=1
                     ):
                         # The gate an import applies: figures that cannot be (a negative
                         # revenue) are said, not passed over; the rules still answer for them
