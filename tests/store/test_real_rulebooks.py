@@ -97,6 +97,28 @@ def test_new_and_renewal_applicants_get_their_own_rulebooks(service, tmp_path):
     )
 
 
+def test_an_applicant_of_no_type_that_a_renewal_would_pass_waits_for_its_type(service, tmp_path):
+    """No 申报类型, 复核 answers given, 本年度 45 and 上年度 52: as 新申报 it fails SR26-6, as 复核
+    it passes, so it is 待定 with its type unknown (not 新申报), and 推荐 is refused saying why."""
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    record = {"name": "杭州精工机械有限公司", "uscc": make_uscc(1), **COMPLETE}
+    record.pop("application_type")
+    record.update(platform_score=45, platform_score_prev=52)
+    record.update(annual_update_on_time=True, major_change_report="none")
+    service.import_paths("浙江2026", [_write(tmp_path / "a.json", record)])
+    service.confirm_criterion(
+        "浙江2026", make_uscc(1), "SR26-5", "met", "国内细分市场占有率第二", evaluator="王评审"
+    )
+    row = service.list_applicants("浙江2026")[0]
+    assert (row.verdict, row.application_type) == ("pending", "")
+    with pytest.raises(ReviewRuleError) as refused:
+        service.decide("浙江2026", make_uscc(1), "recommend", "同意推荐")
+    assert (
+        "评价结论为“待定”：未填申报类型：按新申报评价为“不符合条件”，按复核评价为“符合条件”"
+        in str(refused.value)
+    )
+
+
 def test_round_settings_are_checked_against_the_rulebooks(service):
     """A misspelt setting, and a tier with no rulebook on the date (单项冠军 before the 2016
     办法), are refused at creation."""

@@ -34,6 +34,9 @@ def print_review(state: Any, heading: str, *, criteria: bool = False, panel: Any
     if state.decision_outdated_reason:
         print(f"  需复核：{state.decision_outdated_reason}")
     if criteria:
+        # What the evaluation says of the applicant as a whole (未填申报类型…, 划型行业…).
+        for note in (state.evaluation or {}).get("notes", []):
+            print(f"  说明：{note}")
         rows = (state.evaluation or {}).get("criteria", [])
         width = max((display_width(f"{c['id']} {c['title']}") for c in rows), default=0)
         for c in rows:

@@ -631,7 +631,7 @@ _STATE_MARKS = {
 def render_evaluation(e: Evaluation) -> str:
     """Readable Chinese result of one applicant for the terminal."""
     lines = [f"══ {e.name or '（未填企业名称）'}（{e.uscc or '无统一社会信用代码'}）"]
-    app = ApplicationType.label_of(e.application_type, ApplicationType.NEW.label)
+    app = ApplicationType.label_of(e.application_type, "申报类型未填")
     rb = e.rulebook + (f" + {e.overlay}" if e.overlay else "")
     lines.append(
         f"评价标准：{rb} {e.rulebook_title}｜批次 {e.round_date.isoformat()}｜{app}｜"

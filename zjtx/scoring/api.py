@@ -13,6 +13,7 @@ from zjtx.scoring.definitions import Rulebook
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.evaluator import evaluate
 from zjtx.scoring.selection import check_overlay_for_round, effective_rulebook, select_rulebook_id
+from zjtx.scoring.type_unknown import as_renewal, renewal_answers, settle_type, type_unknown
 
 
 class Cancelled(_Cancelled):
@@ -52,17 +53,46 @@ def score_applicant(
     confirmations: Iterable[Confirmation] = (),
     settings: Mapping[str, bool] | None = None,
 ) -> Evaluation:
-    """Evaluate one applicant under the rulebook its tier, round date and type call for."""
-    rulebook = rulebook_for(
-        applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
-    )
-    # A round setting concerns the rulebooks that know it (a 2026 小巨人 round's growth waiver
-    # is for its renewals' rulebook only); check_scoring has checked that one does.
-    if settings:
-        settings = {k: v for k, v in settings.items() if k in rulebook.settings}
-    return evaluate(
-        applicant, rulebook, round_date=round_date, confirmations=confirmations, settings=settings
-    )
+    """Evaluate one applicant under the rulebook its tier, round date and type call for (one
+    of no 申报类型 as 新申报 and as 复核: type_unknown.settle_type)."""
+    confirmations = tuple(confirmations)
+
+    def scored(applicant: Applicant, own: bool = True) -> Evaluation:
+        rulebook = rulebook_for(
+            applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
+        )
+        # A round setting concerns the rulebooks that know it (a 2026 小巨人 round's growth
+        # waiver is for its renewals' rulebook only); check_scoring has checked that one does.
+        known = {k: v for k, v in (settings or {}).items() if k in rulebook.settings}
+        return evaluate(
+            applicant,
+            rulebook,
+            round_date=round_date,
+            # The applicant's own rulebook refuses a confirmation of no criterion of it; a 复核's
+            # (another rulebook, where it had no type) takes those of its criteria.
+            confirmations=(
+                confirmations
+                if own
+                else [c for c in confirmations if c.criterion_id in rulebook.by_id]
+            ),
+            settings=known,
+        )
+
+    evaluation = scored(applicant)
+    if type_unknown(applicant):
+        answered = renewal_answers(
+            applicant,
+            rulebook_for(
+                applicant,
+                round_date=round_date,
+                tier=tier,
+                rulebook_id=rulebook_id,
+                overlay=overlay,
+            ),
+        )
+        renewal = as_renewal(applicant)
+        return settle_type(evaluation, lambda: scored(renewal, own=False), answered)
+    return evaluation
 
 
 def score_each(

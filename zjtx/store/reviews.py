@@ -638,6 +638,13 @@ def _check_recommendable(
             f"尚有 {len(missing)} 项待补充数据：{'；'.join(missing)}；"
             "请补齐数据后重新导入，或退回补充材料"
         )
+    elif result.get("verdict") == Verdict.PENDING and not manual:
+        # 待定 with every criterion decided: what the applicant left open as a whole (no
+        # 申报类型, where a 新申报 and a 复核 would fare differently).
+        reasons = "；".join(result.get("verdict_reasons") or [])
+        problems.append(
+            f"评价结论为“{Verdict.PENDING.label}”" + (f"：{reasons}" if reasons else "")
+        )
     acked = {i.target for i in review.items if i.kind == "warning"}
     open_codes = sorted(
         {

@@ -11,6 +11,7 @@ from zjtx.domain.results import Confirmation, Evaluation
 from zjtx.scoring import NoRulebookError, UnknownNameError, evaluate, rulebook_for
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.selection import selection_state
+from zjtx.scoring.type_unknown import as_renewal, renewal_answers, settle_type, type_unknown
 from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import ReviewRuleError
 
@@ -70,7 +71,19 @@ class RulebookScorer:
     def __call__(
         self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
     ) -> Evaluation:
+        evaluation = self._scored(applicant, round_info, confirmations)
+        if type_unknown(applicant):
+            # Of no 申报类型: as 新申报, and 待定 where a 复核 would fare otherwise.
+            answered = renewal_answers(applicant, self.rulebook_for(applicant, round_info))
+            renewal = as_renewal(applicant)
+            return settle_type(
+                evaluation, lambda: self._scored(renewal, round_info, confirmations), answered
+            )
+        return evaluation
 
+    def _scored(
+        self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
+    ) -> Evaluation:
         rulebook = self.rulebook_for(applicant, round_info)
         # A round setting concerns the rulebooks that know it (e.g. the growth waiver exists
         # only in the renewal rulebook); create_round has checked that some rulebook does.
