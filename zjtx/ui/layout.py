@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjtx.ui.models import ApplicantColumn
+from zjtx.ui.table_columns import DEFAULT_COLUMN_ORDER
 
-# Settings keys of the window layout (v2: the verdict column moved beside the name).
+__all__ = ["DEFAULT_COLUMN_ORDER", "LAYOUT_KEYS", "LayoutMixin", "size_to_screen"]
+
+# Settings keys of the window layout (v3: 得分 beside the verdict, the name filling the table;
+# a layout saved before would keep the score off a laptop screen).
 LAYOUT_KEYS = {"splitter": "window/splitter_v2", "centre": "window/centre_v2",
-               "header": "window/table_header_v2"}  # fmt: skip
-# The table's columns left to right: the verdict beside the name, then 地区.
-DEFAULT_COLUMN_ORDER = (
-    ApplicantColumn.RANK,
-    ApplicantColumn.USCC,
-    ApplicantColumn.NAME,
-    ApplicantColumn.VERDICT,
-    ApplicantColumn.REGION,
-    ApplicantColumn.APPLICATION_TYPE,
-    ApplicantColumn.RULEBOOK,
-    ApplicantColumn.SCORE,
-    ApplicantColumn.OPEN_JUDGEMENTS,
-    ApplicantColumn.OPEN_WARNINGS,
-    ApplicantColumn.DECISION,
-    ApplicantColumn.STATUS,
-)
+               "header": "window/table_header_v3"}  # fmt: skip
 
 
 def size_to_screen(widget: Any, width: int, height: int) -> None:
@@ -60,6 +48,7 @@ class LayoutMixin:
         header = self.settings.value(LAYOUT_KEYS["header"])
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+        self.columns.apply()  # the columns hidden by choice, or by the table's width
         self._sync_pane_actions()
 
     def save_layout(self) -> None:
@@ -78,14 +67,12 @@ class LayoutMixin:
         self.centre.setSizes([height - detail, detail])
 
     def reset_layout(self) -> None:
-        """恢复默认布局: both side panes shown, default pane sizes and table columns."""
+        """恢复默认布局: both side panes shown, default pane sizes, table columns and their order."""
         for key in LAYOUT_KEYS.values():
             self.settings.qsettings.remove(key)
         self.settings.qsettings.sync()
-        header = self.table.horizontalHeader()
-        for visual, logical in enumerate(DEFAULT_COLUMN_ORDER):
-            header.moveSection(header.visualIndex(logical), visual)
         self._default_sizes()
+        self.columns.reset()
         self._sync_pane_actions()
         self.message.emit("已恢复默认布局")
 

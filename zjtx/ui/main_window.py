@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -50,6 +49,7 @@ from zjtx.ui.rescore import check_rulebook_update, with_rulebook_update
 from zjtx.ui.review import ReviewPane
 from zjtx.ui.rounds import RoundsMixin
 from zjtx.ui.settings import AppSettings
+from zjtx.ui.table_columns import TableColumns
 from zjtx.ui.tasks import Task, TaskRunner
 from zjtx.ui.welcome import WelcomePage
 from zjtx.ui.window_dialogs import DialogsMixin
@@ -167,17 +167,12 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((44, 160, 210, 64, 84, 104, 76, 52, 66, 82, 70, 140)):
-            self.table.setColumnWidth(column, width)
-        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # Model indexes stay stable; what matters most is shown first: the verdict right after
-        # the name (visible on a laptop screen without scrolling), then 地区.
-        header.moveSection(ApplicantTableModel.VERDICT_COLUMN, ApplicantTableModel.NAME_COLUMN + 1)
-        header.moveSection(ApplicantTableModel.REGION_COLUMN, ApplicantTableModel.NAME_COLUMN + 2)
+        # Model indexes stay stable; the columns to rank and decide by come first, the name
+        # takes the room left, and the less needed give way on a laptop screen (the header's
+        # menu shows or hides any of them, remembered).
+        self.columns = TableColumns(self.table, settings, lambda text: self.message.emit(text))
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         # Tab leaves the table for the next pane (arrows move between rows); Enter or a
         # double-click on a row goes on to review it.
@@ -293,6 +288,9 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         for code, label in choices:
             combo.addItem(label, code)
         combo.currentIndexChanged.connect(self.apply_filters)
+        # Its full width while there is room; on a narrow window it gives way (clipped, the
+        # choice still readable) rather than holding the window wider than a laptop screen.
+        combo.setMinimumWidth(self.fontMetrics().horizontalAdvance("全部类型") + 30)
         return combo
 
     def _build_actions(self) -> None:
@@ -381,6 +379,7 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         for pane_action in (self.rounds_pane_action, self.review_pane_action):
             pane_action.setCheckable(True)
             pane_action.setChecked(True)
+        menu_view.addMenu(self.columns.menu)  # as the table header's right-click menu
         menu_view.addSeparator()
         action("恢复默认布局", self.reset_layout, None, menu_view)
         toolbar.addSeparator()
@@ -545,16 +544,14 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
 
     def _fit_columns(self, rows: list[Any]) -> None:
         """Hide 排名 and 得分 when the round's rulebooks give no score: they would stay empty;
-        widen 得分 for a range when one shows."""
+        widen 得分 for a range and 评审决定 for 推荐（需复核） when one shows."""
         scored = any(r.score is not None or r.max_score for r in rows)
-        for column in (ApplicantTableModel.RANK_COLUMN, ApplicantTableModel.SCORE_COLUMN):
-            self.table.setColumnHidden(column, not scored)
         # A score not yet fixed shows as a range (25–100 / 100): room for the widest.
-        column = ApplicantTableModel.SCORE_COLUMN
-        texts = [self.model.COLUMN_SPECS[column].display(r) for r in rows if r.score_open]
-        if texts:
-            needed = max(map(self.table.fontMetrics().horizontalAdvance, texts)) + 16
-            self.table.setColumnWidth(column, max(self.table.columnWidth(column), needed))
+        self.columns.widen_for(ApplicantTableModel.SCORE_COLUMN, [r for r in rows if r.score_open])
+        self.columns.widen_for(
+            ApplicantTableModel.DECISION_COLUMN, [r for r in rows if r.decision_outdated]
+        )
+        self.columns.set_scored(scored)
 
     def _update_counts(self) -> None:
         """How many rows are shown, and the verdicts and decisions of those shown (of the
