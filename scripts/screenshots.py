@@ -1,5 +1,6 @@
-"""Render the README screenshots (main window at two sizes, first start, import wizard, review
-pane, print preview, identity dialog, rulebook comparison, 培育库) offscreen."""
+"""Render the README screenshots (main window at two sizes and its table's column menu, first
+start, import wizard, review pane, print preview, identity dialog, rulebook comparison, 培育库)
+offscreen."""
 
 from __future__ import annotations
 
@@ -442,6 +443,11 @@ def main(argv: list[str] | None = None) -> int:
         shoot(window, "main-window-1366x768")
         window.resize(width, height)
         window._default_sizes()
+    # The table header's right-click menu (also 视图 → 表格列): columns shown or hidden.
+    columns = window.columns.menu
+    columns.aboutToShow.emit()
+    columns.adjustSize()
+    shoot(columns, "table-columns-menu")
 
     # 批量决定 of the round's 不符合条件 applicants, with its confirmation (issue 16 §2).
     window.verdict_filter.setCurrentIndex(window.verdict_filter.findData("not_qualified"))

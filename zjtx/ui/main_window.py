@@ -182,6 +182,7 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.search = SearchField()
         self.search.setPlaceholderText("按企业名称或统一社会信用代码查找（Ctrl+F，Esc 清除）")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("按企业名称或") + 40)
         self.verdict_filter = self._filter_combo(VERDICT_FILTERS)
         self.decision_filter = self._filter_combo(DECISION_FILTERS)
         self.status_filter = self._filter_combo(STATUS_FILTERS)
@@ -290,7 +291,7 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         combo.currentIndexChanged.connect(self.apply_filters)
         # Its full width while there is room; on a narrow window it gives way (clipped, the
         # choice still readable) rather than holding the window wider than a laptop screen.
-        combo.setMinimumWidth(self.fontMetrics().horizontalAdvance("全部类型") + 30)
+        combo.setMinimumWidth(self.fontMetrics().horizontalAdvance("全部类型") + 26)
         return combo
 
     def _build_actions(self) -> None:

@@ -53,6 +53,8 @@ NARROW_HIDDEN = (
     ApplicantColumn.RULEBOOK,
     ApplicantColumn.APPLICATION_TYPE,
     ApplicantColumn.REGION,
+    ApplicantColumn.OPEN_WARNINGS,
+    ApplicantColumn.OPEN_JUDGEMENTS,
 )
 NAME_LEAST = 180  # about twelve characters of a company's name
 SCORED_ONLY = (ApplicantColumn.RANK, ApplicantColumn.SCORE)
