@@ -126,3 +126,24 @@ def test_a_column_hidden_from_the_header_menu_stays_hidden_after_a_restart(
     reset.trigger()
     assert not again.table.isColumnHidden(ApplicantColumn.REGION)
     again.runner.wait(10000)
+
+
+def test_restoring_the_default_layout_brings_back_order_widths_and_columns(
+    qtbot, window, service, sample_json
+):
+    """视图 → 恢复默认布局 after moving 得分 to the end, narrowing it and hiding 评审状态: 得分 is
+    beside the verdict again, wide enough for its range, and 评审状态 is shown."""
+    _scored_round(qtbot, window, service, sample_json, 1366, 768)
+    table, header = window.table, window.table.horizontalHeader()
+    wide = table.columnWidth(ApplicantColumn.SCORE)
+    header.moveSection(header.visualIndex(ApplicantColumn.SCORE), header.count() - 1)
+    table.setColumnWidth(ApplicantColumn.SCORE, 30)
+    window.columns.set_shown(ApplicantColumn.STATUS, False)
+    assert table.isColumnHidden(ApplicantColumn.STATUS)
+    window.reset_layout()
+    QApplication.processEvents()
+    verdict = header.visualIndex(ApplicantColumn.VERDICT)
+    assert header.visualIndex(ApplicantColumn.SCORE) == verdict + 1
+    assert table.columnWidth(ApplicantColumn.SCORE) == wide
+    for column in NEEDED:
+        assert _in_view(table, column), window.model.COLUMNS[column]

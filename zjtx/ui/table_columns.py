@@ -116,9 +116,12 @@ class TableColumns(QObject):
             )
 
     def reset(self) -> None:
-        """The default columns: the default order, and hidden only while the table is narrow."""
+        """The default columns: their order and widths, and hidden only while the table is
+        narrow (MainWindow widens 得分 and 评审决定 again for the round's texts)."""
         self.settings.qsettings.remove(COLUMNS_KEY)
         self.settings.qsettings.sync()
+        for column, width in DEFAULT_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
         self.move_to_default_order()
         self.apply()
 
