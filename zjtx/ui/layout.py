@@ -73,7 +73,6 @@ class LayoutMixin:
         self.settings.qsettings.sync()
         self._default_sizes()
         self.columns.reset()
-        self._fit_columns(self.model.rows())
         self._sync_pane_actions()
         self.message.emit("已恢复默认布局")
 

@@ -46,8 +46,8 @@ DEFAULT_WIDTHS = {
     ApplicantColumn.STATUS: 70,
     ApplicantColumn.REGION: 140,
 }
-# Unless chosen in the header's menu, these give way (first to last) when the table is too narrow for
-# every column with the name at NAME_LEAST.
+# Unless chosen in the header's menu, these give way (first to last) when the table is too
+# narrow for every column with the name at NAME_LEAST.
 NARROW_HIDDEN = (
     ApplicantColumn.USCC,
     ApplicantColumn.RULEBOOK,
@@ -72,6 +72,7 @@ class TableColumns(QObject):
         self.message = message
         self.scored = True  # False: 排名 and 得分 hidden, the round's rulebooks give no score
         self._fitting = False
+        self._widened: dict[ApplicantColumn, int] = {}  # by widen_for, kept by reset
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -80,6 +81,7 @@ class TableColumns(QObject):
             table.setColumnWidth(column, width)
         self.move_to_default_order()
         self.menu = QMenu("表格列", table)
+        self.menu.setToolTipsVisible(True)
         self.menu.aboutToShow.connect(self._fill_menu)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -117,11 +119,11 @@ class TableColumns(QObject):
 
     def reset(self) -> None:
         """The default columns: their order and widths, and hidden only while the table is
-        narrow (MainWindow widens 得分 and 评审决定 again for the round's texts)."""
+        narrow; 得分 and 评审决定 as wide as their texts needed (widen_for)."""
         self.settings.qsettings.remove(COLUMNS_KEY)
         self.settings.qsettings.sync()
         for column, width in DEFAULT_WIDTHS.items():
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, max(width, self._widened.get(column, 0)))
         self.move_to_default_order()
         self.apply()
 
@@ -139,6 +141,7 @@ class TableColumns(QObject):
             return
         metrics = self.table.fontMetrics()
         needed = min(max(map(metrics.horizontalAdvance, texts)) + 16, most)
+        self._widened[column] = max(needed, self._widened.get(column, 0))
         if needed > self._width(column):
             self.table.setColumnWidth(column, needed)
 
