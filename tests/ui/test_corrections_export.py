@@ -24,6 +24,8 @@ def test_the_menu_writes_the_list_chosen_in_the_file_dialog(
     with qtbot.waitSignal(window.message, timeout=TIMEOUT) as blocker:
         window.corrections_action.trigger()
     assert "已导出补正清单" in blocker.args[0]
+    # Counted as the command counts: what could change an outcome, and what only a score.
+    assert "项需补正（可能改变评价结论）" in blocker.args[0]
     rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
     assert pending <= {row[2] for row in rows[1:]}
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from zjtx.cli import UsageError
 from zjtx.commands.rounds import _common, _guarded, _service, _write_output
 from zjtx.commands.textout import dump_json
-from zjtx.export.correction_scope import Reach
 from zjtx.export.corrections import (
     corrections_of_round,
     write_corrections_pdf,
@@ -47,9 +46,5 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     if args.json:
         print(dump_json({**model.to_dict(), "file": str(out)}))
     else:
-        extra = f"，另 {model.score_items} 项{Reach.SCORE.label}" if model.score_items else ""
-        print(
-            f"已写出补正清单 {out}：{len(model.applicants)} 家企业，"
-            f"共 {model.items} 项需补正（可能改变评价结论）{extra}"
-        )
+        print(f"已写出补正清单 {out}：{model.counts_text()}")
     return 0

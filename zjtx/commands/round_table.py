@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from zjtx.commands.textout import table
-from zjtx.domain.labels import ApplicationType
+from zjtx.domain.labels import application_type_text
 from zjtx.store.dto import ApplicantRow
 
 HEADERS = ("排名", "统一社会信用代码", "企业名称", "类型", "评价标准", "结论", "得分", "待确认",
@@ -22,7 +22,7 @@ def applicant_table(rows: Sequence[ApplicantRow]) -> str:
                 r.rank or "—",
                 r.uscc,
                 r.name,
-                ApplicationType.label_of(r.application_type, "—"),
+                application_type_text(r.application_type),
                 r.rulebook or "—",
                 r.verdict_label,
                 r.score_text or "—",

@@ -105,6 +105,12 @@ class ApplicationType(LabelledEnum):
         return "申报类型"
 
 
+def application_type_text(code: str | None, absent: str = "—") -> str:
+    """申报类型 as shown: 新申报 or 复核; 未填 for an applicant that gave none (its evaluation's
+    application_type is ""); ``absent`` where nothing was evaluated (None)."""
+    return absent if code is None else ApplicationType.label_of(code, "未填")
+
+
 class Decision(LabelledEnum):
     """The review decision on one applicant."""
 

@@ -144,6 +144,11 @@ class CorrectionsList:
         """How many items could change only a score (可补充（仅影响得分）)."""
         return sum(len(a.score_items) for a in self.applicants)
 
+    def counts_text(self) -> str:
+        """What was listed, as `zjtx round corrections` and the window say it once written."""
+        extra = f"，另 {self.score_items} 项{Reach.SCORE.label}" if self.score_items else ""
+        return f"{len(self.applicants)} 家企业，共 {self.items} 项需补正（可能改变评价结论）{extra}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "round": self.round_name,

@@ -44,13 +44,13 @@ def export_corrections(window: MainWindow, target: Path | None = None) -> Any:
     writer = write_corrections_pdf if target.suffix.lower() == ".pdf" else write_corrections_xlsx
     window.statusBar().showMessage("正在导出补正清单……")
 
-    def work(progress: Any, cancel: Any) -> tuple[int, int]:
+    def work(progress: Any, cancel: Any) -> str:
         model = corrections_of_round(service, name, progress=progress, cancel=cancel)
         writer(model, target)
-        return len(model.applicants), model.items
+        return model.counts_text()
 
-    def done(counts: tuple[int, int]) -> None:
-        window.message.emit(f"已导出补正清单 {target}：{counts[0]} 家企业，共 {counts[1]} 项需补充")
+    def done(counts: str) -> None:
+        window.message.emit(f"已导出补正清单 {target}：{counts}")
 
     return window.runner.start(work, name="导出补正清单", on_success=done,
                                on_failure=window.show_error)  # fmt: skip

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zjtx.domain.labels import ApplicationType
+from zjtx.domain.labels import application_type_text
 from zjtx.store import ApplicantDetail
 from zjtx.ui.models import (
     ROW_ROLE,
@@ -179,7 +179,7 @@ class DetailPane(QWidget):
         )
         parts = [
             f"评价标准：{evaluation.get('rulebook_title', row.rulebook or '')}",
-            f"申报类型：{ApplicationType.label_of(row.application_type, '—')}",
+            f"申报类型：{application_type_text(row.application_type)}",
             f"数据版本：第 {row.version} 版",
         ]
         if row.score is not None:

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
 from zjtx.domain.issues import SEVERITY_LABELS, Issue, Severity
-from zjtx.domain.labels import ApplicationType, Decision, ReviewStatus, Verdict
+from zjtx.domain.labels import Decision, ReviewStatus, Verdict, application_type_text
 from zjtx.domain.region import Place
 from zjtx.domain.region import place as place_of
 from zjtx.domain.results import is_revision
@@ -211,7 +211,7 @@ APPLICANT_COLUMNS: tuple[ColumnSpec[ApplicantRow], ...] = (
     ColumnSpec("企业名称", lambda r: r.name, SORT_KEYS["name"]),
     ColumnSpec(
         "申报类型",
-        lambda r: ApplicationType.label_of(r.application_type),
+        lambda r: application_type_text(r.application_type, ""),
     ),
     ColumnSpec("评价标准", lambda r: rulebook_short_title(r.rulebook)),
     ColumnSpec(
