@@ -38,6 +38,10 @@ input_hash = values_hash  # the scoring API's name for it
 _criterion_result = slots_constructor(CriterionResult)
 
 
+# Said of an applicant of no 申报类型, evaluated as 新申报 (api.score_applicant says more).
+NO_TYPE_NOTE = "未填申报类型，按新申报评价"
+
+
 class Decision:
     """The decided part of a criterion: state and points, before any text is rendered."""
 
@@ -527,7 +531,7 @@ def _evaluate(
     application_type = values.get("application_type")
     if application_type not in ("new", "renewal"):
         application_type = "new"
-        notes.append("未填申报类型，按新申报评价")
+        notes.append(NO_TYPE_NOTE)
     by_id: dict[str, Confirmation] = {}
     for item in confirmations:
         if item.criterion_id not in rulebook.by_id:

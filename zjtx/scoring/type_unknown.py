@@ -10,6 +10,7 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import Evaluation, Verdict
 from zjtx.scoring.definitions import Rulebook
+from zjtx.scoring.evaluator import NO_TYPE_NOTE
 from zjtx.scoring.quantities import format_number
 from zjtx.scoring.selection import NoRulebookError
 
@@ -59,7 +60,7 @@ def settle_type(
     the round) leaves the new one standing, saying so.
     """
     new_label, renewal_label = ApplicationType.NEW.label, ApplicationType.RENEWAL.label
-    unsaid = [n for n in as_new.notes if n != "未填申报类型，按新申报评价"]
+    unsaid = [n for n in as_new.notes if n != NO_TYPE_NOTE]
     if not answered:
         # Nothing only a 复核 is asked was answered (a roster of no 申报类型 column): nothing
         # says it is one.
