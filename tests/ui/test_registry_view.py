@@ -239,9 +239,12 @@ def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tm
     with qtbot.waitSignal(window.message, timeout=TIMEOUT) as message:
         dialog.accept()
     assert "推荐 1 家，新增 1 项" in message.args[0]
-    # One's own round is not a published list: absence from the register proves nothing.
-    assert f"；提示：批次 “{ROUND}”：培育库中" in message.args[0]
-    assert "文件 → 培育库… → 导入名单…" in message.args[0] and "zjtx " not in message.args[0]
+    # One's own round is not a published list: absence from the register proves nothing (of
+    # the round's title, nor of 创新型 its applicant declares), said above the round.
+    assert "；另有 2 条提示：培育库未能核对企业是否已获称号" in message.args[0]
+    banner = window.registry_recheck_banner
+    qtbot.waitUntil(lambda: banner.text().startswith("提示：培育库中"), timeout=TIMEOUT)
+    assert "文件 → 培育库… → 导入名单…" in banner.text() and "zjtx " not in banner.text()
     entries = service.registry.list_entries(title="srdi-sme")
     assert [(e.uscc, e.source_file, e.year, e.status) for e in entries] == [
         (uscc, f"评审批次 {ROUND}", 2026, "recognised")

@@ -26,7 +26,11 @@ from PySide6.QtWidgets import (
 
 from zjtx.domain.labels import Decision
 from zjtx.domain.registry import DEFAULT_LEVEL, DEFAULT_VALID_YEARS, RegistryLevel, RegistryTitle
-from zjtx.ui.registry_recheck_banner import after_recheck, install_recheck_banner
+from zjtx.ui.registry_recheck_banner import (
+    after_recheck,
+    check_recheck_due,
+    install_recheck_banner,
+)
 from zjtx.ui.registry_view import EnterpriseHistoryWidget, RegistryView, _fill, _html, _table
 from zjtx.ui.tasks import TaskRunner
 
@@ -214,9 +218,16 @@ def recognise_round(window: Any, year: int, valid_years: int) -> Any:
             f"批次 “{name}” 已标记为已认定：推荐 {result.rows} 家，新增 {result.added} 项，"
             f"未变 {result.unchanged} 项"
             + "".join(f"；已重新核对：{r.summary()}" for r in result.rechecked)
-            # Where the register cannot vouch for absence, as `zjtx registry recognise` says.
-            + "".join(f"；提示：{line}" for line in unchecked)
+            # Where the register cannot vouch for absence, as `zjtx registry recognise` says:
+            # counted here (a line per round and title would run off the bar), each line shown
+            # above its round.
+            + (
+                f"；另有 {len(unchecked)} 条提示：培育库未能核对企业是否已获称号，各批次上方列出"
+                if unchecked
+                else ""
+            )
         )
+        check_recheck_due(window, window.round_name)  # the open round's line, as it now stands
         if window.registry_view is not None:
             window.registry_view.reload()
         if result.rechecked:
