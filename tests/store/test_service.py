@@ -334,7 +334,12 @@ def test_statistics_count_verdicts_decisions_and_files(service, tmp_path):
     assert stats.by_decision == {"none": 1, "reject": 1}
     assert stats.by_review_status == {"pending": 1, "decided": 1}
     assert stats.open_judgements == 2
-    assert stats.open_warnings == 0  # the warning belonged to version 1 of applicant 1
+    # Version 1's warning is not carried; version 2's own is b.xlsx's changed 研发费用.
+    assert stats.open_warnings == 1
+    detail = service.applicant_detail(ROUND, make_uscc(1))
+    assert [i.code for i in detail.issues if i.severity == Severity.WARNING] == [
+        "store-value-changed"
+    ]
 
 
 def test_a_file_read_again_with_a_corrected_mapping_is_imported_again(service, tmp_path):

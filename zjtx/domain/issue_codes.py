@@ -317,6 +317,18 @@ _CODES = (
         "store-newer-file-kept", N, "保留较新文件的数据", "企业此后已由其他文件更新，未被覆盖。"
     ),
     IssueCode(
+        "store-fields-kept",
+        N,
+        "沿用此前导入的字段",
+        "本文件未含（或留空）的字段沿用此前导入的文件中的值，未被清除。",
+    ),
+    IssueCode(
+        "store-value-changed",
+        W,
+        "与此前导入的值不同",
+        "本文件的值与此前导入的文件不同，已按本文件更新；请核实哪一份准确。",
+    ),
+    IssueCode(
         "store-blocked-kept-previous",
         W,
         "保留此前导入的数据",

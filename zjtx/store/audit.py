@@ -64,7 +64,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _or_blank(value: Any, key: str | None = None) -> str:
+def value_text(value: Any, key: str | None = None) -> str:
     """A stored value as the history reads it: 是/否, 空, and with its unit or label where the
     catalogue knows the field (24.8% → 0.248% shows what a lost % format did)."""
     if isinstance(value, bool):  # a yes/no field reads as the form writes it, not True/False
@@ -165,13 +165,17 @@ def summarize(event: AuditEvent) -> str:
             return f"首次导入 {after.get('name')}（来自 {after.get('file')}），评价结论：{verdict}"
         changes = after.get("changed") or {}
         parts = [
-            f"{field_label(key)} {_or_blank(old, key)}→{_or_blank(new, key)}"
+            f"{field_label(key)} {value_text(old, key)}→{value_text(new, key)}"
             for key, (old, new) in changes.items()
         ]
+        kept = after.get("kept") or {}  # fields the file did not hold, by the file kept from
+        merged = "".join(
+            f"；沿用此前导入的《{file}》中的 {len(keys)} 个字段" for file, keys in kept.items()
+        )
         return (
             f"数据更正为第 {after.get('version')} 版（来自 {after.get('file')}）："
             + ("，".join(parts) or "无字段变化")
-            + f"；评价结论：{verdict}"
+            + f"{merged}；评价结论：{verdict}"
         )
     if action == "evaluation":
         cause = {"rescore": "重新评价", "review": "按评审确认重新评价", "import": "评价"}.get(

@@ -3,7 +3,7 @@ time, and the file's record; one transaction per file."""
 
 from __future__ import annotations
 
-from collections import ChainMap, Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Integer, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from zjtx.domain import region as places
 from zjtx.domain.applicant import Applicant as DomainApplicant
-from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Issue, Severity
 from zjtx.domain.results import Confirmation
 from zjtx.store import audit, codec
@@ -26,7 +24,6 @@ from zjtx.store.common import (
     check_open,
     column_limit,
     evaluator_row,
-    field_label,
     find_round,
     round_info,
     take_sqlite_write_lock,
@@ -35,6 +32,14 @@ from zjtx.store.dto import FileImport, RoundInfo
 from zjtx.store.engine import Store, wait_long_for_locks
 from zjtx.store.errors import DatabaseBusyError, ImportCancelled
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
+from zjtx.store.import_rows import (
+    Partition,
+    kept_newer_issues,
+    partition,
+    stale_issues,
+    where_of,
+)
+from zjtx.store.merging import Merged, audit_detail, merge, merge_issues
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -164,22 +169,6 @@ class _Current:
 
 
 @dataclass(slots=True)
-class _Partition:
-    """A file's applicants sorted for storing: those accepted (their province filled from the
-    round's region where left empty) and the issues found doing it."""
-
-    accepted: list[DomainApplicant]
-    issues: list[Issue]
-    # A row's values as written, before the round's region filled its province: a version
-    # stored before such a fill still counts as unchanged (hashed only when one is stored).
-    as_written: dict[str, dict[str, Any]]
-
-    def written_hash(self, uscc: str) -> str | None:
-        values = self.as_written.get(uscc)
-        return None if values is None else codec.digest(codec.encode_values(values))
-
-
-@dataclass(slots=True)
 class _Work:
     """One applicant to write: a new one, or a new version of one already in the round."""
 
@@ -208,6 +197,11 @@ class _FileRun:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    # What this file was merged over (by USCC) and the notices and warnings that say so.
+    merges: dict[str, Merged] = field(default_factory=dict)
+    merge_issues: list[Issue] = field(default_factory=list)
+    # Names the file's own earlier values are stored under (taken back when read again).
+    own_names: set[str] = field(default_factory=set)
     file_name: str = field(init=False)
     info: RoundInfo = field(init=False)
 
@@ -244,11 +238,16 @@ class _FileRun:
         # Checked against the register (培育库) in one query: warnings with the file's issues.
         part.issues.extend(cross_check(self.session, part.accepted, self.round_row, self.file_name))
         import_row, record_before, earlier_versions = self._record(part, previous, last_mapping)
+        self.own_names = {self.file_name, file.display_name or Path(str(file.path)).name}
+        if record_before is not None:
+            self.own_names.add(record_before["file"])
         current = _current_state(self.session, self.round_row.id)
         kept_newer = self._write(part, current, import_row, previous)
         issues = part.issues
-        late = _kept_newer_issues(kept_newer, self.file_name) + _stale_issues(
-            file, current, previous, self.file_name
+        late = (
+            self.merge_issues
+            + kept_newer_issues(kept_newer, self.file_name)
+            + stale_issues(file, current, previous, self.file_name)
         )
         if late:
             issues.extend(late)
@@ -316,7 +315,7 @@ class _FileRun:
             raise ImportCancelled(f"已取消导入 {self.file_name}；该文件的数据未写入")
 
     def _record(
-        self, part: _Partition, previous: ImportFile | None, last_mapping: list[list[Any]] | None
+        self, part: Partition, previous: ImportFile | None, last_mapping: list[list[Any]] | None
     ) -> tuple[ImportFile, dict[str, Any] | None, int]:
         """The file's record (a new one, or the earlier one updated), what it said before and
         how many versions it had created."""
@@ -356,17 +355,13 @@ class _FileRun:
 
     def _write(
         self,
-        part: _Partition,
+        part: Partition,
         current: dict[str, _Current],
         import_row: ImportFile,
         previous: ImportFile | None,
     ) -> list[DomainApplicant]:
         """Write the accepted applicants a chunk at a time; those a newer file has updated
         since are left alone and returned."""
-        issues_by_uscc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for issue in part.issues:
-            if issue.uscc:
-                issues_by_uscc[issue.uscc].append(issue.to_dict())
         confirmations = confirmations_of(self.session, self.round_row.id)
         kept_newer: list[DomainApplicant] = []
         if not current:
@@ -391,6 +386,10 @@ class _FileRun:
             scoring = chunk_scoring(
                 self.evaluations, self.session, self.info, UNSAVED, jobs, self.early
             )
+        issues_by_uscc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for issue in [*part.issues, *self.merge_issues]:
+            if issue.uscc:
+                issues_by_uscc[issue.uscc].append(issue.to_dict())
         try:
             done = 0
             for index, (size, fresh, updates) in enumerate(plans):
@@ -421,37 +420,73 @@ class _FileRun:
 
     def _plans(
         self,
-        part: _Partition,
+        part: Partition,
         current: dict[str, _Current],
         previous: ImportFile | None,
         kept_newer: list[DomainApplicant],
     ) -> list[tuple[int, list[tuple[DomainApplicant, dict[str, Any], str]], list[Any]]]:
-        """Each chunk's size, new applicants and new versions (values encoded and hashed);
-        the unchanged are counted, those a newer file has updated since go to ``kept_newer``."""
+        """Each chunk's size, new applicants and new versions (the file merged over what is
+        stored, values encoded and hashed); the unchanged are counted, those a newer file has
+        updated since this file gave them their values go to ``kept_newer``."""
         # Sorted first so that scoring (on other cores for a large file) runs ahead of writing.
         plans: list[tuple[int, list[tuple[DomainApplicant, dict[str, Any], str]], list[Any]]] = []
+        # Applicants this file (read before) gave a version to: only those can have been
+        # updated by a newer file since. One it never gave any (blocked, say, as a duplicate
+        # of another file of its batch) is merged like any other file.
+        gave = _applicants_given(self.session, previous)
         for chunk in chunks(part.accepted, CHUNK):
             fresh: list[tuple[DomainApplicant, dict[str, Any], str]] = []
             updates: list[tuple[DomainApplicant, dict[str, Any], str, _Current]] = []
+            known_of = {a.uscc: current.get(a.uscc) for a in chunk}
+            stored = _stored_versions(
+                self.session, [k.version_id for k in known_of.values() if k is not None]
+            )
             for applicant in chunk:
-                values = codec.encode_values(applicant.values)
-                values_hash = codec.digest(values)
-                known = current.get(applicant.uscc)
+                known = known_of[applicant.uscc]
                 if known is None:
-                    fresh.append((applicant, values, values_hash))
-                elif known.values_hash == values_hash or known.values_hash == part.written_hash(
-                    applicant.uscc
-                ):
-                    self.unchanged += 1
-                elif previous is not None and known.import_file_id != previous.id:
+                    values = codec.encode_values(applicant.values)
+                    fresh.append((applicant, values, codec.digest(values)))
+                    continue
+                own = previous is not None and known.import_file_id == previous.id
+                if previous is not None and not own and known.applicant_id in gave:
                     # Read again from an older file: a newer file has updated it since.
                     kept_newer.append(applicant)
+                    continue
+                merged = self._merged(part, applicant, known, stored, own)
+                if merged is None:
+                    self.unchanged += 1
                 else:
-                    updates.append((applicant, values, values_hash, known))
+                    updates.append((merged.applicant, merged.values, merged.values_hash, known))
             self.new += len(fresh)
             self.changed += len(updates)
             plans.append((len(chunk), fresh, updates))
         return plans
+
+    def _merged(
+        self,
+        part: Partition,
+        applicant: DomainApplicant,
+        known: _Current,
+        stored: dict[int, tuple[dict[str, Any], dict[str, Any]]],
+        own: bool,
+    ) -> Merged | None:
+        """The applicant merged over its stored version, its notices noted; None when that
+        changes nothing (nor would it before the round's region filled its province)."""
+        values, provenance = stored[known.version_id]
+        retract = self.own_names if own else None
+        merged = merge(applicant, values, provenance, retract)
+        if merged.values_hash == known.values_hash:
+            return None
+        written = part.as_written.get(applicant.uscc)
+        if written is not None:
+            plain = DomainApplicant(values=written, provenance={})
+            if merge(plain, values, provenance, retract).values_hash == known.values_hash:
+                return None
+        self.merges[applicant.uscc] = merged
+        self.merge_issues.extend(
+            merge_issues(merged, applicant, self.file_name, where_of(applicant, self.file_name))
+        )
+        return merged
 
     def _write_chunk(
         self,
@@ -557,6 +592,9 @@ class _FileRun:
                 if old.get(key) != values.get(key)
             }
             before = {"version": w.known.number}
+            merged = self.merges.get(w.applicant.uscc)
+            if merged is not None:
+                after.update(audit_detail(merged))
         return {
             "at": self.now,
             "actor": self.actor.name,
@@ -570,108 +608,6 @@ class _FileRun:
             "after": after,
             "reason": None,
         }
-
-
-def partition(file: FileResult, file_name: str, round_region: str | None) -> _Partition:
-    """Sort a file's applicants: blocked (a name or code too long, no code, listed twice in
-    the file) with an error each, the others accepted with the round's region applied."""
-    issues = list(file.issues)
-    # An applicant listed twice in one file is ambiguous: block every copy, say where.
-    counts = Counter(a.uscc for a in file.applicants)
-    accepted: list[DomainApplicant] = []
-    name_limit = column_limit(Applicant.__table__.c.name) or 0
-    uscc_limit = column_limit(Applicant.__table__.c.uscc) or 0
-    for applicant in file.applicants:
-        where = _where(applicant, file_name)
-        if too_long := _too_long_text(applicant, name_limit, uscc_limit):
-            issues.append(
-                Issue(
-                    code="store-text-too-long",
-                    severity=Severity.ERROR,
-                    message=f"{too_long}，该企业无法入库；请缩短后重新导入",
-                    field="name" if "企业名称" in too_long else "uscc",
-                    uscc=(applicant.uscc or "")[:uscc_limit] or None,
-                    **where,
-                )
-            )
-        elif not applicant.uscc:
-            issues.append(
-                Issue(
-                    code="store-missing-uscc",
-                    severity=Severity.ERROR,
-                    message=f"企业 “{applicant.name}” 没有统一社会信用代码，无法入库",
-                    **where,
-                )
-            )
-        elif counts[applicant.uscc] > 1:
-            issues.append(
-                Issue(
-                    code="store-duplicate-uscc",
-                    severity=Severity.ERROR,
-                    message=f"统一社会信用代码 {applicant.uscc} 在本文件中出现 "
-                    f"{counts[applicant.uscc]} 次，无法判断哪一行有效；请删除重复行后重新导入",
-                    uscc=applicant.uscc,
-                    **where,
-                )
-            )
-        else:
-            accepted.append(applicant)
-    as_written: dict[str, dict[str, Any]] = {}
-    for position, applicant in enumerate(accepted):
-        placed, region_issue = _with_round_region(applicant, round_region, file_name)
-        if region_issue is not None:
-            issues.append(region_issue)
-        if placed is not applicant:
-            as_written[applicant.uscc] = applicant.values
-            accepted[position] = placed
-    return _Partition(accepted, issues, as_written)
-
-
-def _where(applicant: DomainApplicant, file_name: str) -> dict[str, str | None]:
-    """An issue's file, sheet and cell for the row an applicant was read from."""
-    source = applicant.source
-    return {
-        "file": file_name,
-        "sheet": source.sheet if source else None,
-        "cell": source.cell if source else None,
-    }
-
-
-def _kept_newer_issues(kept: list[DomainApplicant], file_name: str) -> list[Issue]:
-    return [
-        Issue(
-            code="store-newer-file-kept",
-            severity=Severity.INFO,
-            message=f"企业 “{applicant.name}” 此后已由其他文件更新，按本文件重新读取的数据"
-            "未覆盖它（如需改动，请更正较新的文件后重新导入）",
-            uscc=applicant.uscc,
-            **_where(applicant, file_name),
-        )
-        for applicant in kept
-    ]
-
-
-def _stale_issues(
-    file: FileResult,
-    current: dict[str, _Current],
-    previous: ImportFile | None,
-    file_name: str,
-) -> list[Issue]:
-    """Applicants blocked on re-reading a file that still hold what it gave them before."""
-    if previous is None:
-        return []
-    return [
-        Issue(
-            code="store-blocked-kept-previous",
-            severity=Severity.WARNING,
-            message=f"企业 “{applicant.name}” 本次重新读取时有错误，未更新，仍是此前导入的"
-            "数据；请核对该行后重新导入",
-            uscc=applicant.uscc,
-            **_where(applicant, file_name),
-        )
-        for applicant in file.blocked_applicants
-        if applicant.uscc in current and current[applicant.uscc].import_file_id == previous.id
-    ]
 
 
 def _file_name(file: FileResult) -> str:
@@ -728,6 +664,30 @@ def _current_state(session: Session, round_id: int) -> dict[str, _Current]:
     return {row[0]: _Current(*row[1:]) for row in rows}
 
 
+def _applicants_given(session: Session, previous: ImportFile | None) -> set[int]:
+    """The applicants a file's earlier import gave a version to."""
+    if previous is None:
+        return set()
+    query = select(ApplicantVersion.applicant_id).where(
+        ApplicantVersion.import_file_id == previous.id
+    )
+    return set(session.scalars(query.distinct()))
+
+
+def _stored_versions(
+    session: Session, ids: list[int]
+) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """The stored (encoded) values and provenance of versions, by id."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ApplicantVersion.id, ApplicantVersion.values, ApplicantVersion.provenance).where(
+            ApplicantVersion.id.in_(ids)
+        )
+    ).all()
+    return {row[0]: (row[1] or {}, row[2] or {}) for row in rows}
+
+
 def _version_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
@@ -744,57 +704,3 @@ def _region(values: dict[str, Any]) -> dict[str, str | None]:
         value = values.get(key)
         result[key] = value.strip() or None if isinstance(value, str) else None
     return result
-
-
-def _with_round_region(
-    applicant: DomainApplicant, round_region: str | None, file_name: str
-) -> tuple[DomainApplicant, Issue | None]:
-    """The applicant with a province it left empty filled from the round's region (its
-    provenance says so), or a warning when the province it gives is not the round's."""
-    values = applicant.values
-    check = places.check_round_region(
-        values.get("province"), values.get("city"), values.get("county"), round_region
-    )
-    if check.fill is not None:
-        filled = Provenance(
-            file=places.ROUND_REGION_SOURCE, raw=round_region, kind=places.ROUND_REGION_KIND
-        )
-        # In the catalogue's place (before 所在市), so the detail pane lists it where it belongs.
-        keys = list(values)
-        at = next((keys.index(k) for k in ("city", "county") if k in values), len(keys))
-        ordered = {k: values[k] for k in keys[:at] if k != "province"}
-        ordered["province"] = check.fill
-        ordered.update((k, values[k]) for k in keys[at:] if k != "province")
-        return DomainApplicant(
-            values=ordered,
-            provenance=ChainMap({"province": filled}, applicant.provenance),  # type: ignore[arg-type]
-            source=applicant.source,
-        ), None
-    if check.outside is None or check.named_in is None:
-        return applicant, None
-    cell = applicant.provenance.get(check.named_in)
-    source = applicant.source
-    return applicant, Issue(
-        code="region-outside-round",
-        severity=Severity.WARNING,
-        message=f"企业 “{applicant.name}” {field_label(check.named_in)}填写为"
-        f"“{values.get(check.named_in)}”，不在本批次地区“{round_region}”内；已按填写保留，"
-        "请核实企业注册地",
-        file=file_name,
-        sheet=cell.sheet if cell else source.sheet if source else None,
-        cell=cell.cell if cell else source.cell if source else None,
-        field=check.named_in,
-        uscc=applicant.uscc,
-    )
-
-
-def _too_long_text(applicant: DomainApplicant, name_limit: int, uscc_limit: int) -> str | None:
-    """Why an applicant's name or USCC cannot be stored (too long, or a NUL character)."""
-    name = applicant.name or ""
-    if len(name) > name_limit:
-        return f"企业名称有 {len(name)} 个字符，超过了允许的 {name_limit} 个字符"
-    if "\x00" in name:
-        return "企业名称含有空字符（\\x00）"
-    if len(applicant.uscc or "") > uscc_limit:
-        return f"统一社会信用代码有 {len(applicant.uscc)} 个字符，超过了 {uscc_limit} 个字符"
-    return None
