@@ -39,7 +39,7 @@ from zjtx.store.import_rows import (
     stale_issues,
     where_of,
 )
-from zjtx.store.merging import Merged, audit_detail, merge, merge_issues
+from zjtx.store.merging import Merged, audit_detail, merge, merge_issues, named_fields
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -202,6 +202,7 @@ class _FileRun:
     merge_issues: list[Issue] = field(default_factory=list)
     # Names the file's own earlier values are stored under (taken back when read again).
     own_names: set[str] = field(default_factory=set)
+    named: dict[str | None, set[str]] = field(default_factory=dict)  # fields by sheet
     file_name: str = field(init=False)
     info: RoundInfo = field(init=False)
 
@@ -238,6 +239,7 @@ class _FileRun:
         # Checked against the register (培育库) in one query: warnings with the file's issues.
         part.issues.extend(cross_check(self.session, part.accepted, self.round_row, self.file_name))
         import_row, record_before, earlier_versions = self._record(part, previous, last_mapping)
+        self.named = named_fields(file)
         self.own_names = {self.file_name, file.display_name or Path(str(file.path)).name}
         if record_before is not None:
             self.own_names.add(record_before["file"])
@@ -474,8 +476,13 @@ class _FileRun:
         changes nothing (nor would it before the round's region filled its province)."""
         values, provenance = stored[known.version_id]
         retract = self.own_names if own else None
-        merged = merge(applicant, values, provenance, retract)
+        sheet = applicant.source.sheet if applicant.source else None
+        named = self.named.get(sheet) or self.named.get(None) or set()
+        merged = merge(applicant, values, provenance, retract, named)
+        where = where_of(applicant, self.file_name)
         if merged.values_hash == known.values_hash:
+            if merged.blank:  # nothing changes, yet a cell left empty did not clear its value
+                self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))
             return None
         written = part.as_written.get(applicant.uscc)
         if written is not None:
@@ -483,9 +490,7 @@ class _FileRun:
             if merge(plain, values, provenance, retract).values_hash == known.values_hash:
                 return None
         self.merges[applicant.uscc] = merged
-        self.merge_issues.extend(
-            merge_issues(merged, applicant, self.file_name, where_of(applicant, self.file_name))
-        )
+        self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))
         return merged
 
     def _write_chunk(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zjtx.domain import region as places
 from zjtx.domain.applicant import Applicant as DomainApplicant
@@ -15,6 +15,9 @@ from zjtx.domain.issues import Issue, Severity
 from zjtx.store import codec
 from zjtx.store.audit import value_text
 from zjtx.store.common import field_label
+
+if TYPE_CHECKING:
+    from zjtx.intake.records import FileResult
 
 SHOWN = 5  # kept fields named in a notice, the rest counted
 
@@ -44,6 +47,7 @@ def merge(
     stored_values: dict[str, Any],
     stored_provenance: dict[str, Any],
     retract: Collection[str] | None = None,
+    named: Collection[str] = (),
 ) -> Merged:
     """``applicant`` (as a file gives it) over the stored version of the same enterprise.
 
@@ -51,7 +55,8 @@ def merge(
     keeps its stored value and the provenance of the file it came from. A province the round's
     region filled in does not replace one a file gave. ``retract`` names the file being read
     again (the names it was stored under): what it gave before is taken back first (a field it
-    no longer gives is dropped, not kept from itself).
+    no longer gives is dropped, not kept from itself). ``named`` are the fields the file has a
+    column or label for: one of them it gives no value is a cell left empty (``blank``).
     """
     new = codec.encode_values(applicant.values)
     old_provenance = codec.decode_provenance_map(stored_provenance)
@@ -85,13 +90,22 @@ def merge(
         item = old_provenance.get(key)
         if item is not None and item.kind is None:  # not the round's region filling in
             result.kept[key] = item.file
-            if key in new_provenance:  # a cell the file has, left empty
+            if key in named or key in new_provenance:  # a cell the file has, left empty
                 result.blank.append(key)
     for key, value in taken.items():
         if key in base and base[key] != value:
             item = old_provenance.get(key)
             result.changed[key] = (base[key], value, item.file if item else "此前导入的数据")
     return result
+
+
+def named_fields(file: FileResult) -> dict[str | None, set[str]]:
+    """The fields each sheet of a file has a column (or a form a label) for, by sheet."""
+    named: dict[str | None, set[str]] = {}
+    for mapping in file.column_mapping:
+        if mapping.role == "field" and mapping.field:
+            named.setdefault(mapping.sheet, set()).add(mapping.field)
+    return named
 
 
 def _from_file(item: Provenance | None, names: Collection[str]) -> bool:
