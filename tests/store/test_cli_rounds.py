@@ -479,3 +479,28 @@ def test_review_with_nothing_to_save_shows_the_applicant(capsys, tmp_path):
     assert "SR26-0 通用资格条件" in out and "待人工确认：" in out
     code, out, _ = run(capsys, "round", "history", ROUND, "--json")
     assert not [e for e in json.loads(out) if e["entity"] == "review"]
+
+
+def test_a_partial_roster_after_a_full_record_keeps_the_rest_and_says_so(capsys, tmp_path):
+    """A bureau's 5-column roster imported after a full record: the other fields and the
+    verdict stay, the import names the kept fields' file and each value it changed."""
+    run(capsys, "round", "create", ROUND, "--tier", "srdi-sme", "--date", "2026-05-20")
+    full = _applicants_file(tmp_path, {"name": "杭州精工机械有限公司", "uscc": A, **COMPLETE})
+    run(capsys, "round", "import", ROUND, full)
+    roster = tmp_path / "局汇总.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(
+        ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2025年研发费用（万元）",
+         "本年度专精特新发展评价得分"]
+    )  # fmt: skip
+    workbook.active.append(["杭州精工机械有限公司", A, 9200, 600, 72])
+    workbook.save(roster)
+    code, out, _ = run(capsys, "round", "import", ROUND, str(roster))
+    assert code == 0
+    assert "沿用此前导入的《applicants.json》中的值" in out
+    assert "store-value-changed" in out and "为 9000 万元，本文件为 9200 万元" in out
+    assert "数据更新 1" in out and "警告 1" in out
+    code, out, _ = run(capsys, "round", "show", ROUND, "--json")
+    assert json.loads(out)["applicants"][0]["verdict"] == "pending"  # only SR26-5 open
+    code, out, _ = run(capsys, "review", ROUND, A)
+    assert "待补充数据" not in out
