@@ -132,10 +132,11 @@ def test_a_later_file_holding_the_same_values_changes_nothing(service, tmp_path)
     notice; the same file imported again is already imported."""
     _round(service)
     _import(service, _full(tmp_path))
-    (result,) = _import(service, _part(tmp_path, revenue=8600))
+    roster = _part(tmp_path, revenue=8600)
+    (result,) = _import(service, roster)
     assert (result.applicants_changed, result.applicants_unchanged) == (0, 1)
     assert not result.issues
-    (again,) = _import(service, _part(tmp_path, revenue=8600))
+    (again,) = _import(service, roster)
     assert again.already_imported
     assert len(service.applicant_detail(ROUND, USCC).versions) == 1
 
@@ -201,3 +202,30 @@ def test_a_file_read_again_takes_back_what_it_gave_before(service, tmp_path):
     values = _values(service)
     assert "revenue_y1" not in values
     assert values["revenue_y2"] == Decimal(7000)  # the 申请书汇总's fields stay
+
+
+def test_an_older_file_read_again_updates_its_own_fields_and_leaves_a_newer_files(
+    service, tmp_path
+):
+    """A 申请书汇总 re-read with a corrected mapping after a newer roster: the field only it
+    gives takes its new value, the roster's fields keep the roster's values, and the notice
+    names each field left to the newer file with this file's value."""
+    _round(service)
+    header = [*FULL_HEADER, "往年销售（万元）"]
+    full = _book(
+        tmp_path / "甲_申请书汇总.xlsx",
+        header,
+        ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, 6000],
+    )
+    _import(service, full)
+    _import(service, _part(tmp_path))
+    fix = ColumnOverride(column="H", field="revenue", year=2023)
+    (result,) = _import(service, full, mapping_overrides=[fix])
+    assert result.applicants_changed == 1
+    values = _values(service)
+    assert values["revenue_y3"] == Decimal(6000)  # what the corrected mapping reads
+    assert values["revenue_y1"] == Decimal(8800)  # the newer roster's value stays
+    assert values["employees_y1"] == 120
+    (notice,) = [i for i in result.issues if i.code == "store-newer-file-kept"]
+    assert "上年度营业收入仍为《乙_局汇总.xlsx》中的值（本文件为 8600 万元）" in notice.message
+    assert not [i for i in result.issues if i.code == "store-value-changed"]

@@ -314,7 +314,10 @@ _CODES = (
     IssueCode("store-missing-uscc", E, "没有信用代码", "没有统一社会信用代码的企业无法入库。"),
     IssueCode("store-duplicate-uscc", E, "文件内代码重复", "同一代码在文件中出现多次，无法入库。"),
     IssueCode(
-        "store-newer-file-kept", N, "保留较新文件的数据", "企业此后已由其他文件更新，未被覆盖。"
+        "store-newer-file-kept",
+        N,
+        "保留较新文件的数据",
+        "重新读取较早的文件时，较新文件给出的字段值未被覆盖。",
     ),
     IssueCode(
         "store-fields-kept",

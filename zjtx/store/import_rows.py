@@ -12,6 +12,8 @@ from zjtx.domain import region as places
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Issue, Severity
+from zjtx.store import codec
+from zjtx.store.audit import value_text
 from zjtx.store.common import column_limit, field_label
 from zjtx.store.models import Applicant, ImportFile
 
@@ -97,18 +99,31 @@ def where_of(applicant: DomainApplicant, file_name: str) -> dict[str, str | None
     }
 
 
-def kept_newer_issues(kept: list[DomainApplicant], file_name: str) -> list[Issue]:
-    return [
-        Issue(
-            code="store-newer-file-kept",
-            severity=Severity.INFO,
-            message=f"企业 “{applicant.name}” 此后已由其他文件更新，按本文件重新读取的数据"
-            "未覆盖它（如需改动，请更正较新的文件后重新导入）",
-            uscc=applicant.uscc,
-            **where_of(applicant, file_name),
+def kept_newer_issues(
+    kept: list[DomainApplicant],
+    passed_over: dict[str, dict[str, tuple[str, Any]]],
+    file_name: str,
+) -> list[Issue]:
+    """An older file read again: the fields whose values a newer file gave stay, each named
+    with that file and the value this file has."""
+    issues = []
+    for applicant in kept:
+        fields = "；".join(
+            f"{field_label(key)}仍为《{newer}》中的值（本文件为 "
+            f"{value_text(codec.decode_value(value), key)}）"
+            for key, (newer, value) in passed_over[applicant.uscc].items()
         )
-        for applicant in kept
-    ]
+        issues.append(
+            Issue(
+                code="store-newer-file-kept",
+                severity=Severity.INFO,
+                message=f"企业 “{applicant.name}” 此后已由其他文件更新，未按本文件覆盖："
+                f"{fields}（如需改动，请更正较新的文件后重新导入）",
+                uscc=applicant.uscc,
+                **where_of(applicant, file_name),
+            )
+        )
+    return issues
 
 
 def stale_issues(

@@ -203,6 +203,8 @@ class _FileRun:
     # Names the file's own earlier values are stored under (taken back when read again).
     own_names: set[str] = field(default_factory=set)
     named: dict[str | None, set[str]] = field(default_factory=dict)  # fields by sheet
+    # An older file read again: the fields a newer file's values stay in, by USCC.
+    passed_over: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
     file_name: str = field(init=False)
     info: RoundInfo = field(init=False)
 
@@ -248,13 +250,12 @@ class _FileRun:
         issues = part.issues
         late = (
             self.merge_issues
-            + kept_newer_issues(kept_newer, self.file_name)
+            + kept_newer_issues(kept_newer, self.passed_over, self.file_name)
             + stale_issues(file, current, previous, self.file_name)
         )
         if late:
             issues.extend(late)
             import_row.issues = [issue.to_dict() for issue in issues]
-        self.unchanged += len(kept_newer)
         import_row.versions_created = earlier_versions + self.new + self.changed
         self.session.add(
             audit.event(
@@ -450,11 +451,12 @@ class _FileRun:
                     fresh.append((applicant, values, codec.digest(values)))
                     continue
                 own = previous is not None and known.import_file_id == previous.id
-                if previous is not None and not own and known.applicant_id in gave:
-                    # Read again from an older file: a newer file has updated it since.
+                # Read again from an older file: a newer file has updated it since, whose
+                # values stay; what this file alone gave takes its new values.
+                older = previous is not None and not own and known.applicant_id in gave
+                merged = self._merged(part, applicant, known, stored, own or older, older)
+                if older and self.passed_over.get(applicant.uscc):
                     kept_newer.append(applicant)
-                    continue
-                merged = self._merged(part, applicant, known, stored, own)
                 if merged is None:
                     self.unchanged += 1
                 else:
@@ -471,6 +473,7 @@ class _FileRun:
         known: _Current,
         stored: dict[int, tuple[dict[str, Any], dict[str, Any]]],
         own: bool,
+        older: bool,
     ) -> Merged | None:
         """The applicant merged over its stored version, its notices noted; None when that
         changes nothing (nor would it before the round's region filled its province)."""
@@ -478,7 +481,8 @@ class _FileRun:
         retract = self.own_names if own else None
         sheet = applicant.source.sheet if applicant.source else None
         named = self.named.get(sheet) or self.named.get(None) or set()
-        merged = merge(applicant, values, provenance, retract, named)
+        merged = merge(applicant, values, provenance, retract, named, older)
+        self.passed_over[applicant.uscc] = merged.passed_over
         where = where_of(applicant, self.file_name)
         if merged.values_hash == known.values_hash:
             if merged.blank:  # nothing changes, yet a cell left empty did not clear its value
@@ -487,7 +491,8 @@ class _FileRun:
         written = part.as_written.get(applicant.uscc)
         if written is not None:
             plain = DomainApplicant(values=written, provenance={})
-            if merge(plain, values, provenance, retract).values_hash == known.values_hash:
+            again = merge(plain, values, provenance, retract, older=older)
+            if again.values_hash == known.values_hash:
                 return None
         self.merges[applicant.uscc] = merged
         self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))

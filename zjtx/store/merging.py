@@ -33,6 +33,8 @@ class Merged:
     blank: list[str] = field(default_factory=list)  # kept, though this file has it empty
     # field -> (earlier value, this file's value, earlier file), values encoded
     changed: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)
+    # An older file read again: field -> (newer file whose value stays, this file's value)
+    passed_over: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
     def kept_by_file(self) -> dict[str, list[str]]:
         """The kept fields grouped by the file they came from, in the record's order."""
@@ -48,6 +50,7 @@ def merge(
     stored_provenance: dict[str, Any],
     retract: Collection[str] | None = None,
     named: Collection[str] = (),
+    older: bool = False,
 ) -> Merged:
     """``applicant`` (as a file gives it) over the stored version of the same enterprise.
 
@@ -57,6 +60,8 @@ def merge(
     again (the names it was stored under): what it gave before is taken back first (a field it
     no longer gives is dropped, not kept from itself). ``named`` are the fields the file has a
     column or label for: one of them it gives no value is a cell left empty (``blank``).
+    ``older``: the file is read again after a newer file updated the applicant, whose values
+    stay; the file's own fields take its new values (``passed_over`` where they differ).
     """
     new = codec.encode_values(applicant.values)
     old_provenance = codec.decode_provenance_map(stored_provenance)
@@ -70,7 +75,15 @@ def merge(
         for key, value in new.items()
         if not (key in base and _region_filled(new_provenance.get(key)))
     }
-    kept_keys = [key for key in base if key not in taken]
+    passed: dict[str, tuple[str, Any]] = {}
+    yielded = set()
+    if older:  # what is left of the record after retracting came from newer files
+        yielded = {k for k in taken if k in base and _real(old_provenance.get(k))}
+        for key in yielded:
+            value = taken.pop(key)
+            if value != base[key]:
+                passed[key] = (old_provenance[key].file, value)
+    kept_keys = [key for key in base if key not in taken and key not in yielded]
     if not kept_keys and len(taken) == len(new):
         # The file holds every field stored: its own record, as before merging existed.
         result = Merged(applicant, new, codec.digest(new))
@@ -86,6 +99,7 @@ def merge(
             values=codec.decode_values(values), provenance=provenance, source=applicant.source
         )
         result = Merged(merged, values, codec.digest(values))
+    result.passed_over = passed
     for key in kept_keys:
         item = old_provenance.get(key)
         if item is not None and item.kind is None:  # not the round's region filling in
@@ -110,6 +124,11 @@ def named_fields(file: FileResult) -> dict[str | None, set[str]]:
 
 def _from_file(item: Provenance | None, names: Collection[str]) -> bool:
     return item is not None and item.kind is None and item.file in names
+
+
+def _real(item: Provenance | None) -> bool:
+    """A value a file gave (not the round's region filling in)."""
+    return item is not None and item.kind is None
 
 
 def _region_filled(item: Provenance | None) -> bool:
