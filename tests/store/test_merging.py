@@ -229,3 +229,28 @@ def test_an_older_file_read_again_updates_its_own_fields_and_leaves_a_newer_file
     (notice,) = [i for i in result.issues if i.code == "store-newer-file-kept"]
     assert "上年度营业收入仍为《乙_局汇总.xlsx》中的值（本文件为 8600 万元）" in notice.message
     assert not [i for i in result.issues if i.code == "store-value-changed"]
+
+
+def test_the_register_checks_the_merged_record_not_the_partial_file(service, tmp_path):
+    """A renewal missing from the register, then a roster without 申报类型 for it: the new
+    version is still warned about as a renewal (the register checks the merged record)."""
+    from tests.registry_fixtures import list_names, write_list
+    from tests.store.helpers import make_applicant, make_file
+    from zjtx.intake.published_list import read_published_list
+
+    service.create_round(ROUND, tier="little-giant", round_date=date(2026, 6, 1))
+    for year in (2023, 2024):
+        service.registry.import_list(
+            read_published_list(write_list(tmp_path / f"{year}.xlsx", list_names(2, start=30))),
+            title="little-giant", year=year, evaluator="张三",
+        )  # fmt: skip
+    renewal = make_applicant(3, application_type="renewal")
+    service.import_file(ROUND, make_file(tmp_path / "r.xlsx", [renewal]))
+    roster = _book(
+        tmp_path / "乙_局汇总.xlsx", PART_HEADER, [renewal.name, make_uscc(3), 8800, 500]
+    )
+    (result,) = _import(service, roster)
+    assert result.applicants_changed == 1
+    detail = service.applicant_detail(ROUND, make_uscc(3))
+    assert detail.applicant.values["application_type"] == "renewal"
+    assert "registry-renewal-without-record" in {i.code for i in detail.issues}

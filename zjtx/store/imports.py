@@ -205,6 +205,7 @@ class _FileRun:
     named: dict[str | None, set[str]] = field(default_factory=dict)  # fields by sheet
     # An older file read again: the fields a newer file's values stay in, by USCC.
     passed_over: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
+    as_merged: dict[str, DomainApplicant] = field(default_factory=dict)  # by USCC
     file_name: str = field(init=False)
     info: RoundInfo = field(init=False)
 
@@ -238,8 +239,6 @@ class _FileRun:
             return self._result(list(file.issues), already=True, imported=file.rows_imported)
 
         part = partition(file, self.file_name, self.round_row.region)
-        # Checked against the register (培育库) in one query: warnings with the file's issues.
-        part.issues.extend(cross_check(self.session, part.accepted, self.round_row, self.file_name))
         import_row, record_before, earlier_versions = self._record(part, previous, last_mapping)
         self.named = named_fields(file)
         self.own_names = {self.file_name, file.display_name or Path(str(file.path)).name}
@@ -253,9 +252,8 @@ class _FileRun:
             + kept_newer_issues(kept_newer, self.passed_over, self.file_name)
             + stale_issues(file, current, previous, self.file_name)
         )
-        if late:
-            issues.extend(late)
-            import_row.issues = [issue.to_dict() for issue in issues]
+        issues.extend(late)
+        import_row.issues = [issue.to_dict() for issue in issues]
         import_row.versions_created = earlier_versions + self.new + self.changed
         self.session.add(
             audit.event(
@@ -389,6 +387,10 @@ class _FileRun:
             scoring = chunk_scoring(
                 self.evaluations, self.session, self.info, UNSAVED, jobs, self.early
             )
+        # Checked against the register (培育库) in one query, as merged: warnings with the
+        # file's issues.
+        checked = [self.as_merged.get(a.uscc, a) for a in part.accepted]
+        part.issues.extend(cross_check(self.session, checked, self.round_row, self.file_name))
         issues_by_uscc: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for issue in [*part.issues, *self.merge_issues]:
             if issue.uscc:
@@ -483,6 +485,7 @@ class _FileRun:
         named = self.named.get(sheet) or self.named.get(None) or set()
         merged = merge(applicant, values, provenance, retract, named, older)
         self.passed_over[applicant.uscc] = merged.passed_over
+        self.as_merged[applicant.uscc] = merged.applicant
         where = where_of(applicant, self.file_name)
         if merged.values_hash == known.values_hash:
             if merged.blank:  # nothing changes, yet a cell left empty did not clear its value
