@@ -64,10 +64,16 @@ def merge(
     stay; the file's own fields take its new values (``passed_over`` where they differ).
     """
     new = codec.encode_values(applicant.values)
-    old_provenance = codec.decode_provenance_map(stored_provenance)
+    decoded: list[dict[str, Provenance]] = []  # the stored provenance, decoded when needed
+
+    def old_provenance() -> dict[str, Provenance]:
+        if not decoded:
+            decoded.append(codec.decode_provenance_map(stored_provenance))
+        return decoded[0]
+
     base = dict(stored_values)
     if retract is not None:
-        for key in [k for k in base if _from_file(old_provenance.get(k), retract)]:
+        for key in [k for k in base if _from_file(old_provenance().get(k), retract)]:
             del base[key]
     new_provenance: Mapping[str, Provenance] = applicant.provenance
     taken = {
@@ -78,11 +84,11 @@ def merge(
     passed: dict[str, tuple[str, Any]] = {}
     yielded = set()
     if older:  # what is left of the record after retracting came from newer files
-        yielded = {k for k in taken if k in base and _real(old_provenance.get(k))}
+        yielded = {k for k in taken if k in base and _real(old_provenance().get(k))}
         for key in yielded:
             value = taken.pop(key)
             if value != base[key]:
-                passed[key] = (old_provenance[key].file, value)
+                passed[key] = (old_provenance()[key].file, value)
     kept_keys = [key for key in base if key not in taken and key not in yielded]
     if not kept_keys and len(taken) == len(new):
         # The file holds every field stored: its own record, as before merging existed.
@@ -92,7 +98,7 @@ def merge(
         values.update((key, value) for key, value in taken.items() if key not in base)
         provenance: dict[str, Provenance] = {}
         for key in values:
-            item = new_provenance.get(key) if key in taken else old_provenance.get(key)
+            item = new_provenance.get(key) if key in taken else old_provenance().get(key)
             if item is not None:
                 provenance[key] = item
         merged = DomainApplicant(
@@ -101,14 +107,14 @@ def merge(
         result = Merged(merged, values, codec.digest(values))
     result.passed_over = passed
     for key in kept_keys:
-        item = old_provenance.get(key)
+        item = old_provenance().get(key)
         if item is not None and item.kind is None:  # not the round's region filling in
             result.kept[key] = item.file
             if key in named or key in new_provenance:  # a cell the file has, left empty
                 result.blank.append(key)
     for key, value in taken.items():
         if key in base and base[key] != value:
-            item = old_provenance.get(key)
+            item = old_provenance().get(key)
             result.changed[key] = (base[key], value, item.file if item else "此前导入的数据")
     return result
 
