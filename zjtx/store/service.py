@@ -229,9 +229,11 @@ class StoreService:
         """Import one read file into a round in one transaction, scoring what changed.
 
         Re-importing a file already imported into the round changes nothing, unless it was read
-        with a corrected column mapping: then it is imported again over its record. An applicant whose
-        values are unchanged keeps its version; a changed one gets a new version (the old one
-        stays) and a new evaluation. A failure or cancellation leaves the round as it was.
+        with a corrected column mapping: then it is imported again over its record. The file is
+        merged over an applicant already stored (zjtx.store.merging): the fields it holds take
+        its values, the others keep theirs. An applicant whose values are unchanged keeps its
+        version; a changed one gets a new version (the old one stays) and a new evaluation. A
+        failure or cancellation leaves the round as it was.
         """
         return self.imports.import_file(round_name, file, evaluator, progress, cancel, early)
 
