@@ -505,7 +505,12 @@ def test_a_recommendation_that_needs_a_second_look_is_not_recognised(service, tm
     assert "有 1 家“推荐”需复核，未标记任何企业：测试(丙1)科技有限公司" in message
     assert "决定作出后企业数据已重新导入" in message and "请复核并重新保存决定后再标记" in message
     assert service.registry.list_entries(title="innovative-sme") == []
-    _decide(service, "2026创新型", 1, "recommend")
+    # The re-imported 营业收入 differs from the first file's: a warning to acknowledge first.
+    service.apply_review(
+        "2026创新型", make_uscc(1), evaluator="张三", confirm=[("T-JUDGE", "met")],
+        ack_warnings=["store-value-changed"], reason="以补正数据为准", decision="recommend",
+        opinion="意见",
+    )  # fmt: skip
     marked = service.registry.recognise_round("2026创新型", evaluator="张三")
     assert (marked.rows, marked.added) == (2, 2)
 
