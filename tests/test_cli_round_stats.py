@@ -87,7 +87,7 @@ def test_round_stats_buckets_add_up(capsys, name):
     scored = _round(capsys, name)
     stats = json.loads(run(capsys, "round", "stats", name, "--json")[1])
     total = stats["applicants"]
-    for key in ("by_verdict", "by_decision", "by_review_status", "by_region", "by_industry",
+    for key in ("by_verdict", "by_decision", "by_review_status", "by_region", "by_place", "by_industry",
                 "by_division"):  # fmt: skip
         assert sum(stats[key].values()) == total, key
     for province, cities in stats["by_city"].items():
@@ -146,3 +146,22 @@ def test_round_stats_of_an_unknown_round_is_a_usage_error(capsys):
     code, _, err = run(capsys, "round", "stats", "小巨人2025")
     assert code == 2
     assert "小巨人2026" in err and "Traceback" not in err
+
+
+def test_round_stats_of_a_city_round_counts_by_district(capsys, tmp_path):
+    """A round with 地区 宁波市 whose applicants give 所在区县 and no 所在市 or 省: `round
+    stats` counts them by 区县 (as the 推荐汇总表's 统计 page does), none under 未填写."""
+    samples = json.loads(Path(SAMPLES).read_text(encoding="utf-8"))[:3]
+    for sample, county in zip(samples, ("慈溪市", "奉化区", "慈溪市"), strict=True):
+        sample.update(province=None, city=None, county=county)
+    roster = tmp_path / "宁波.json"
+    roster.write_text(json.dumps(samples, ensure_ascii=False), encoding="utf-8")
+    create = ("round", "create", "宁波2026", "--tier", "innovative-sme", "--date", "2026-05-01")
+    assert run(capsys, *create, "--region", "宁波市")[0] == 0
+    assert run(capsys, "round", "import", "宁波2026", str(roster))[0] == 0
+    stats = json.loads(run(capsys, "round", "stats", "宁波2026", "--json")[1])
+    assert stats["place_city"] == "宁波市"
+    assert stats["by_place"] == {"慈溪市": 2, "奉化区": 1}
+    out = run(capsys, "round", "stats", "宁波2026")[1]
+    section = out.split("地区（宁波市各区县）\n")[1].split("行业门类")[0]
+    assert section.split("\n")[:2] == ["  慈溪市  2 家（66.7%）", "  奉化区  1 家（33.3%）"]

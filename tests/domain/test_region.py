@@ -114,3 +114,46 @@ def test_places_sort_in_the_order_of_their_division_codes():
     assert division_order(place("福建省", "福州市", "鼓楼区"))[0] == "350102"
     assert division_order(place("江苏省", "南京市", "鼓楼区"))[0] == "320106"
     assert division_order(place(None, None, None))[0] == "999999"
+
+
+def test_a_round_within_one_city_counts_by_district():
+    """A round whose 地区 names a city counts by 区县, an applicant giving only its 区县 being
+    the city's (no 未填写 for a 慈溪市 with no 所在市)."""
+    from zjtx.domain.region import count_by_place
+
+    places = [place("", "", county) for county in ("慈溪市", "奉化区", "象山县", "余姚市")]
+    counting = count_by_place(places, "宁波市")
+    assert counting.city == "宁波市" and counting.heading == "地区（宁波市各区县）"
+    assert counting.labels == ("慈溪市", "奉化区", "象山县", "余姚市")
+    # Without the round's 地区, the 区县 say the city all the same.
+    assert count_by_place(places).labels == counting.labels
+
+
+def test_mixed_places_are_each_named_for_what_is_known():
+    """In a city's round: another city by name, a city or province without 区县 as such, an
+    unknown 区县 as written; only a place that gives nothing is 未填写. A round over several
+    cities counts by city (慈溪市 being 宁波市's), a municipality by its 区."""
+    from zjtx.domain.region import count_by_place
+
+    places = [
+        place("浙江", "宁波市", "慈溪市"),
+        place("", "杭州市", ""),
+        place("浙江省", "", ""),
+        None,
+        place("", "宁波市", ""),
+        place("", "", "高新区"),
+        place("", "", ""),
+    ]
+    assert count_by_place(places, "浙江省宁波市").labels == (
+        "慈溪市", "杭州市（宁波市以外）", "浙江省（未填市、区县）", "未填写",
+        "宁波市（未填区县）", "高新区", "未填写",
+    )  # fmt: skip
+    several = count_by_place(
+        [*places[:4], place("", "", "慈溪市"), place("", "", "鼓楼区")], "浙江省"
+    )
+    assert several.city is None and several.heading == "地区"
+    assert several.labels == (
+        "宁波市", "杭州市", "浙江省（未填市）", "未填写", "宁波市", "鼓楼区（未填市）"
+    )  # fmt: skip
+    beijing = count_by_place([place("北京市", "", "海淀区"), place("北京", "", "朝阳区")])
+    assert (beijing.city, beijing.labels) == ("北京市", ("海淀区", "朝阳区"))

@@ -523,9 +523,34 @@ def test_a_round_of_one_city_is_counted_by_district():
         one_city.append(ApplicantOutcome(evaluation, applicant))
     lines = build_statistics(one_city).by_region
     assert [(line.label, line.count) for line in lines] == [
-        ("吴中区", 2), ("相城区", 1), ("未填写", 1)
+        ("吴中区", 2), ("相城区", 1), ("苏州市（未填区县）", 1)
     ]  # fmt: skip
     assert [line.label for line in build_statistics(_batch()).by_region] == ["宁波市", "杭州市"]
+
+
+def test_a_city_round_counts_districts_given_without_the_city(tmp_path):
+    """A round whose 地区 is 宁波市, its roster giving 所在区县 and no 所在市: the 统计 page
+    (PDF and Excel) counts by 区县 under 地区（宁波市各区县）, none under 未填写."""
+    from zjtx.export.summary import build_statistics
+
+    outcomes = []
+    for number, county in enumerate(("慈溪市", "奉化区", "慈溪市"), start=1):
+        evaluation = srdi_evaluation(f"企业{number}", f"9133020000000000{number}X")
+        applicant = applicant_for(evaluation, province=None, city=None, county=county)
+        outcomes.append(ApplicantOutcome(evaluation, applicant, round_region="宁波市"))
+    statistics = build_statistics(outcomes)
+    assert statistics.region_heading == "地区（宁波市各区县）"
+    assert [(line.label, line.count) for line in statistics.by_region] == [
+        ("慈溪市", 2), ("奉化区", 1)
+    ]  # fmt: skip
+    summary = build_recommendation_summary(outcomes, catalogue=load_catalogue(), made_at=MADE_AT)
+    render_summary_pdf(summary, tmp_path / "s.pdf")
+    text = flat_text(tmp_path / "s.pdf")
+    assert "地区（宁波市各区县）" in text and "慈溪市266.7%" in text
+    workbook = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))
+    stats = [tuple(c.value for c in row) for row in workbook["统计"].iter_rows()]
+    assert ("地区（宁波市各区县）", "家数", "占比") in stats
+    assert ("慈溪市", 2, 2 / 3) in stats and not any(row[0] == "未填写" for row in stats)
 
 
 def test_the_publicity_list_runs_in_the_order_of_the_divisions():

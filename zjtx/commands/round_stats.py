@@ -10,7 +10,6 @@ from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
 from zjtx.store.round_compare import NO_OVERLAY, CompareRules, RoundComparison, compare_round
 from zjtx.store.statistics import (
     NO_DECISION,
-    NO_PLACE,
     NOT_EVALUATED,
     RoundOverview,
     round_overview,
@@ -91,12 +90,7 @@ def render_overview(overview: RoundOverview) -> str:
     lines += _counts(
         "评审状态", overview.by_review_status, total, lambda k: _label(k, ReviewStatus)
     )
-    lines.append("地区（省、市）")
-    for province, count in overview.by_region.items():
-        lines.append(f"  {province}  {count} 家")
-        cities = overview.by_city.get(province, {})
-        if set(cities) != {NO_PLACE}:
-            lines += [f"    {city}  {n} 家" for city, n in cities.items()]
+    lines += _counts(overview.place_heading, overview.by_place, total)
     lines += _counts("行业门类（GB/T 4754-2017）", overview.by_industry, total)
     lines += _counts("行业大类", overview.by_division, total)
     lines.append("各条目（未满足 / 待补充数据 / 待人工确认）")

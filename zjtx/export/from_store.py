@@ -120,7 +120,7 @@ def outcome_of(scorer: Scorer, round_info: RoundInfo, detail: ApplicantDetail) -
             outdated=f"评价结论由“{Verdict(stored).label}”变为“{evaluation.verdict.label}”"
             "（导出按现行评价标准计算；本批次的评价按此前版本作出）",
         )
-    return ApplicantOutcome(evaluation, detail.applicant, review)
+    return ApplicantOutcome(evaluation, detail.applicant, review, round_region=round_info.region)
 
 
 def round_outcomes(

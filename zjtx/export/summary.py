@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import Decision
-from zjtx.domain.region import division_order
+from zjtx.domain.region import NO_PLACE, RegionCounting, count_by_place, division_order
 from zjtx.domain.region import place as place_of
 from zjtx.domain.results import (
     NOT_FAILING_KINDS,
@@ -50,6 +50,7 @@ class ApplicantOutcome:
     applicant: Applicant | None = None
     review: ReviewInfo | None = None
     panel: ApplicantPanel | None = None  # the expert panel's work, in a round with a panel
+    round_region: str | None = None  # the 地区 of the stored round it belongs to (宁波市)
 
     @property
     def decision_label(self) -> str:
@@ -257,6 +258,7 @@ class Statistics:
     outdated: int = 0  # decisions among them that need a second look (其中需复核)
     # Criteria by how many applicants they left unmet (most first, at most CRITERIA_CHARTED).
     by_criterion: tuple[CountLine, ...] = ()
+    region_heading: str = "地区"  # what by_region counts: 地区（宁波市各区县） or 地区
 
     @property
     def decisions_shown(self) -> tuple[CountLine, ...]:
@@ -442,17 +444,15 @@ def _division(applicant: Applicant | None) -> tuple[str, str]:
     )
 
 
-def _region_keys(items: Sequence[ApplicantOutcome]) -> list[str]:
-    """Each applicant's region bucket: its city, or its 区县 when the whole batch is in one
-    city (a city bureau's round, where 苏州市 320 would say nothing)."""
+def region_counting(items: Sequence[ApplicantOutcome]) -> RegionCounting:
+    """Each applicant's region bucket, as `zjtx round stats` counts too (count_by_place): by
+    区县 in a round within one city (the round's 地区, or all its applicants'), else by city."""
     places = [
         place_of(a.get("province"), a.get("city"), a.get("county")) if a is not None else None
         for a in (i.applicant for i in items)
     ]
-    cities = {p.city for p in places if p is not None and p.city}
-    if len(cities) == 1:
-        return [p.county or "未填写" if p is not None else "未填写" for p in places]
-    return [(p.city or p.province or "未填写") if p is not None else "未填写" for p in places]
+    regions = sorted({i.round_region for i in items if i.round_region})
+    return count_by_place(places, regions[0] if len(regions) == 1 else None)
 
 
 def _industry_key(applicant: Applicant | None) -> str:
@@ -512,6 +512,7 @@ def _decision_key(item: ApplicantOutcome) -> str:
 
 def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
     """Counts of a batch by verdict, decision, region and industry, and the score bins."""
+    places = region_counting(items)
     return Statistics(
         total=len(items),
         by_verdict=_counts(
@@ -522,7 +523,8 @@ def build_statistics(items: Sequence[ApplicantOutcome]) -> Statistics:
             [_decision_key(i) for i in items],
             order=[*(d.label for d in Decision), "未作决定", "未评审"],
         ),
-        by_region=_counts(_region_keys(items), last=["未填写"]),
+        by_region=_counts(list(places.labels), last=[NO_PLACE]),
+        region_heading=places.heading,
         by_industry=_counts(
             [_industry_key(i.applicant) for i in items], last=[UNRECOGNISED, NOT_GIVEN]
         ),

@@ -150,7 +150,7 @@ def charts_story(statistics: Statistics, width: float) -> list[Flowable]:
         Spacer(1, 4 * mm),
         _side_by_side(
             [
-                bar_chart("地区（家）", places, half, horizontal=True),
+                bar_chart(_per_company(statistics.region_heading), places, half, horizontal=True),
                 bar_chart("行业（国民经济行业大类，家）", industries, half, horizontal=True),
             ],
             half,
@@ -160,6 +160,11 @@ def charts_story(statistics: Statistics, width: float) -> list[Flowable]:
 
 
 REGIONS_CHARTED = 12
+
+
+def _per_company(heading: str) -> str:
+    """A chart's title in 家: 地区（家）, 地区（宁波市各区县，家）."""
+    return f"{heading[:-1]}，家）" if heading.endswith("）") else f"{heading}（家）"
 
 
 def charted(lines: Sequence[CountLine], what: str) -> list[CountLine]:
@@ -232,7 +237,7 @@ def statistics_story(statistics: Statistics, width: float) -> list[Flowable]:
         Spacer(1, 4 * mm),
         grid,
         Spacer(1, 4 * mm),
-        _count_table("地区", statistics.by_region, total, width),
+        _count_table(statistics.region_heading, statistics.by_region, total, width),
         Spacer(1, 4 * mm),
         _count_table("行业（国民经济行业大类）", statistics.by_industry, total, width),
     ]

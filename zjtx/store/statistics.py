@@ -149,6 +149,10 @@ class RoundOverview:
     near_misses: tuple[NearMiss, ...]
     # The applicants whose score is not fixed yet (data missing, judgement items open).
     open_scores: tuple[str, ...] = ()
+    # The counts by place as the 推荐汇总表's 统计 page makes them (zjtx.domain.region
+    # count_by_place): by 区县 in a round within one city (place_city), else by city.
+    by_place: dict[str, int] = field(default_factory=dict)
+    place_city: str | None = None
     # The applicants of each 门类 (for a click on its bar; not in the JSON).
     industry_usccs: dict[str, tuple[str, ...]] = field(
         default_factory=dict, compare=False, repr=False
@@ -170,6 +174,8 @@ class RoundOverview:
             "by_review_status": dict(self.by_review_status),
             "by_region": dict(self.by_region),
             "by_city": {k: dict(v) for k, v in self.by_city.items()},
+            "by_place": dict(self.by_place),
+            "place_city": self.place_city,
             "by_industry": dict(self.by_industry),
             "by_division": dict(self.by_division),
             "criteria": [c.to_dict() for c in self.criteria],
@@ -178,6 +184,11 @@ class RoundOverview:
             "score_open": len(self.open_scores),
             "near_misses": [m.to_dict() for m in self.near_misses],
         }
+
+    @property
+    def place_heading(self) -> str:
+        """The title of by_place: 地区（宁波市各区县）, or 地区 for counts by city."""
+        return places.RegionCounting(self.place_city, ()).heading
 
     @property
     def score_bars(self) -> list[tuple[str, int, tuple[str, ...]]]:
@@ -326,13 +337,26 @@ def round_overview(
                 )
             if progress is not None:
                 progress(done, len(rows))
+    counting = places.count_by_place(
+        [places.place(r.province, r.city, r.county) for r in rows], round_row.region
+    )
     return _overview(
-        round_row.name, rows, decided_by, codes, titles, states, unmet_usccs, near, alternatives
+        round_row.name,
+        counting,
+        rows,
+        decided_by,
+        codes,
+        titles,
+        states,
+        unmet_usccs,
+        near,
+        alternatives,
     )
 
 
 def _overview(
     name: str,
+    counting: places.RegionCounting,
     rows: list[ApplicantRow],
     decided_by: dict[str, int],
     codes: Mapping[int, Any],
@@ -394,4 +418,6 @@ def _overview(
         open_scores=tuple(r.uscc for r in rows if r.score_open),
         near_misses=tuple(sorted(near, key=lambda m: (m.criterion_id, m.uscc))),
         industry_usccs={k: tuple(v) for k, v in members.items()},
+        by_place=_ordered(Counter(counting.labels), last=[places.NO_PLACE]),
+        place_city=counting.city,
     )
