@@ -279,6 +279,7 @@ def applicant_for(evaluation: Evaluation, **extra: object) -> Applicant:
     values: dict[str, object] = {
         "name": evaluation.name,
         "uscc": evaluation.uscc,
+        "application_type": evaluation.application_type,
         "province": "浙江省",
         "city": "杭州市",
         "county": "西湖区",

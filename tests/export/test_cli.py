@@ -63,13 +63,13 @@ def test_summary_pdf_and_excel(tmp_path, capsys):
     xlsx = tmp_path / "汇总.xlsx"
     assert main(["summary", str(DATA), *SELECT, "--out", str(xlsx)]) == 0
     sheet = load_workbook(xlsx)["推荐汇总表"]
-    assert sheet["A1"].value == "排名" and sheet.auto_filter.ref == "A1:K5"
+    assert sheet["A1"].value == "排名" and sheet.auto_filter.ref == "A1:L5"
     # Without a provincial rule the 特色化 points are open (0–15): no score is fixed.
     assert sheet["A7"].value.startswith(
         "排名：评价结论为“符合条件”的 2 家企业得分均未定（得分为区间），均不排名"
     )
-    assert (sheet["F2"].value, sheet["G2"].value, sheet["H2"].value) == (None, 71, 86)
-    assert sheet["I2"].value == "符合条件"
+    assert (sheet["G2"].value, sheet["H2"].value, sheet["I2"].value) == (None, 71, 86)
+    assert sheet["J2"].value == "符合条件"
 
 
 def test_publicity_lists_only_qualified_without_scores(tmp_path):

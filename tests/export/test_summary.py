@@ -87,6 +87,7 @@ def test_summary_rows_are_ranked_by_verdict_then_score(catalogue):
         "符合条件",
         "推荐",
         "=同意推荐",
+        application="新申报",
     )
     assert [(r.rank, r.name, r.score, r.verdict, r.decision) for r in summary.rows] == [
         (1, "甲公司", "88", "符合条件", "推荐"),
@@ -178,14 +179,15 @@ def test_summary_workbook_has_frozen_filtered_header_and_safe_text(tmp_path, cat
     workbook = load_workbook(path)
     sheet = workbook["推荐汇总表"]
     columns = list(summary.columns)
-    columns[6:6] = ["可能最低分", "可能最高分"]  # a range's two ends, after 得分
+    columns[7:7] = ["可能最低分", "可能最高分"]  # a range's two ends, after 得分
     assert [c.value for c in sheet[1]] == columns
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K5"
-    assert sheet["F2"].value == 88 and sheet["F2"].number_format == "General"
-    assert sheet["G2"].value is None and sheet["H2"].value is None  # a fixed score
-    assert sheet["K2"].value == "=同意推荐"
-    assert sheet["K2"].data_type == "s"
+    assert sheet.auto_filter.ref == "A1:L5"
+    assert sheet["D2"].value == "新申报"
+    assert sheet["G2"].value == 88 and sheet["G2"].number_format == "General"
+    assert sheet["H2"].value is None and sheet["I2"].value is None  # a fixed score
+    assert sheet["L2"].value == "=同意推荐"
+    assert sheet["L2"].data_type == "s"
     assert workbook["统计"]["A1"].value == "专精特新中小企业推荐汇总表"
     # Printed on A4 landscape as wide as the page, the header on every page, numbered.
     setup = sheet.page_setup
@@ -195,7 +197,7 @@ def test_summary_workbook_has_frozen_filtered_header_and_safe_text(tmp_path, cat
     assert sheet.print_title_rows == "$1:$1"
     assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert sheet.oddHeader.center.text == "推荐汇总表"
-    assert sheet["K2"].alignment.wrap_text and sheet["B2"].alignment.wrap_text
+    assert sheet["L2"].alignment.wrap_text and sheet["B2"].alignment.wrap_text
 
 
 def test_results_workbook_one_column_pair_per_criterion(tmp_path, catalogue):
@@ -274,7 +276,7 @@ def test_summary_pdf_cuts_long_opinions_visibly(tmp_path, catalogue):
     render_summary_pdf(summary, tmp_path / "s.pdf")
     assert "……（全文见评审意见表）" in flat_text(tmp_path / "s.pdf")
     sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
-    assert sheet["K2"].value == opinion
+    assert sheet["L2"].value == opinion
 
 
 def _reviewed(name, uscc, score, verdict=Verdict.QUALIFIED, decision=None, **data):
@@ -353,7 +355,7 @@ def test_summary_pdf_and_workbook_rank_only_the_recommended(tmp_path, catalogue)
     sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))["推荐汇总表"]
     table = [row[:2] for row in sheet.iter_rows(min_row=2, max_row=8, values_only=True)]
     assert table == [(rank, name) for rank, _t, name, *_ in ((r[0] or "—", *r[1:]) for r in RANKED)]
-    assert sheet.auto_filter.ref == "A1:K8"
+    assert sheet.auto_filter.ref == "A1:L8"
     assert sheet["A10"].value == RANK_NOTE
 
 
@@ -640,9 +642,9 @@ def test_a_range_reads_back_from_the_summary_pdf_and_workbook(tmp_path, catalogu
     assert "得分未定" in texts[2]  # the score chart's bar of its own
     workbook = load_workbook(write_summary_xlsx(summary, tmp_path / "s.xlsx"))
     sheet = workbook["推荐汇总表"]
-    rows = {r[1]: r[5:8] for r in sheet.iter_rows(min_row=2, max_row=6, values_only=True)}
+    rows = {r[1]: r[6:9] for r in sheet.iter_rows(min_row=2, max_row=6, values_only=True)}
     assert rows["乙公司"] == (None, 70, 83) and rows["甲公司"] == (88, None, None)
-    assert sheet["G4"].number_format == "General"
+    assert sheet["H4"].number_format == "General"
     notes = [r[0] for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]]
     assert notes[1].startswith("得分栏只填已确定的得分，按得分排序时得分未定的企业")
     stats = [r[:2] for r in workbook["统计"].iter_rows(values_only=True)]

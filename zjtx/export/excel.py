@@ -284,6 +284,7 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
             r.rank if r.rank is not None else r.rank_text,
             r.name,
             r.uscc,
+            r.application,
             r.region,
             r.industry,
             r.score_value,
@@ -299,8 +300,8 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
         "推荐汇总表",
         summary_columns(summary),
         rows,
-        [6, 36, 22, 24, 18, 8, 10, 10, 12, 12, 60],
-        {5: POINTS_FORMAT, 6: POINTS_FORMAT, 7: POINTS_FORMAT},
+        [6, 36, 22, 10, 24, 18, 8, 10, 10, 12, 12, 60],
+        {6: POINTS_FORMAT, 7: POINTS_FORMAT, 8: POINTS_FORMAT},
     )
     if summary.rows:
         _note_below(sheet, summary.rank_note)
@@ -338,11 +339,21 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
 
 
 def write_publicity_xlsx(publicity: PublicityList, path: Path) -> Path:
-    """公示名单: 序号, 企业名称, 所在地区, 认定类别 (no figures, no scores)."""
+    """公示名单: 序号, 企业名称, 所在地区, 认定类别 (no figures, no scores); a 公示 of several
+    lists (拟认定名单, 复核通过名单 ...) has a sheet for each, named after it."""
     workbook = _new_workbook(publicity.made_at)
-    rows = [[r.number, r.name, r.region, r.tier] for r in publicity.rows]
-    sheet = _table_sheet(workbook, "公示名单", publicity.columns, rows, [6, 44, 28, 26])
-    if not rows:
-        _note_below(sheet, f"本批次无公示企业：{publicity.empty_reason}。", gap=False)
+    parts = publicity.parts if any(p.heading for p in publicity.parts) else ()
+    if not parts:
+        rows = [[r.number, r.name, r.region, r.tier] for r in publicity.rows]
+        sheet = _table_sheet(workbook, "公示名单", publicity.columns, rows, PUBLICITY_WIDTHS)
+        if not rows:
+            _note_below(sheet, f"本批次无公示企业：{publicity.empty_reason}。", gap=False)
+    for part in parts:
+        rows = [[r.number, r.name, r.region, r.tier] for r in part.rows]
+        sheet = _table_sheet(workbook, part.name, publicity.columns, rows, PUBLICITY_WIDTHS)
+        _note_below(sheet, f"{publicity.title}　{part.heading}", gap=True)
     workbook.save(path)
     return path
+
+
+PUBLICITY_WIDTHS = (6, 44, 28, 26)

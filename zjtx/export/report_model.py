@@ -375,6 +375,25 @@ def region_text(applicant: Applicant | None) -> str:
     )
 
 
+TYPE_NOT_GIVEN = "未填"  # 申报类型 of an applicant whose data do not say it
+
+
+def application_code(evaluation: Evaluation, applicant: Applicant | None) -> str | None:
+    """The 申报类型 code (new / renewal) the applicant's own data give, None when they give
+    none: the evaluation's own (it reads a missing one as new) stands only without data."""
+    raw = applicant.get("application_type") if applicant is not None else None
+    if applicant is None:
+        raw = evaluation.application_type
+    return raw if isinstance(raw, str) and raw in ApplicationType.labels() else None
+
+
+def application_text(evaluation: Evaluation, applicant: Applicant | None) -> str:
+    """申报类型 as printed: 新申报 or 复核, 未填 when the applicant's data do not say it
+    (never 新申报 for want of an answer)."""
+    code = application_code(evaluation, applicant)
+    return ApplicationType.label_of(code) if code is not None else TYPE_NOT_GIVEN
+
+
 def industry_text(applicant: Applicant | None, catalogue: FieldCatalogue) -> str:
     """所属行业: the GB/T 4754 code and the size-standard sector."""
     if applicant is None:
@@ -616,7 +635,7 @@ def build_assessment_report(
         f"{evaluation.round_date.year}年{evaluation.round_date.month}月"
         f"{evaluation.round_date.day}日批次"
     )
-    application = ApplicationType.label_of(evaluation.application_type)
+    application = application_text(evaluation, applicant)
     rulebook = (
         f"{evaluation.rulebook_title}（{evaluation.rulebook}，版本 {evaluation.rulebook_version}"
     )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
-from zjtx.domain.labels import Decision
+from zjtx.domain.labels import ApplicationType, Decision
 from zjtx.domain.region import NO_PLACE, RegionCounting, count_by_place, division_order
 from zjtx.domain.region import place as place_of
 from zjtx.domain.results import (
@@ -26,6 +26,8 @@ from zjtx.domain.results import (
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
+    application_code,
+    application_text,
     format_points,
     industry_text,
     region_text,
@@ -232,6 +234,7 @@ class SummaryRow:
     opinion: str
     # (least, most) of a score not yet fixed (data missing, judgement items open), else None.
     score_range: tuple[Decimal, Decimal] | None = None
+    application: str = ""  # 申报类型: 新申报, 复核, or 未填 when the data do not say it
 
     @property
     def rank_text(self) -> str:
@@ -311,15 +314,26 @@ class RecommendationSummary:
 
 @dataclass(frozen=True, slots=True)
 class PublicityRow:
-    number: int
+    number: int  # within its part: each part is numbered from 1, as a notice's lists are
     name: str
     region: str
     tier: str
 
 
 @dataclass(frozen=True, slots=True)
+class PublicityPart:
+    """One list of a 公示: 拟认定名单 (新申报), 复核通过名单, or those whose 申报类型 is not
+    given. ``heading`` is "" when the 公示 is one list, its title saying what it is."""
+
+    name: str  # 拟认定名单 / 复核通过名单 / 申报类型未填
+    heading: str
+    rows: tuple[PublicityRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PublicityList:
-    """公示名单: name, region and tier of each recommended applicant; no figures, no scores."""
+    """公示名单: name, region and tier of each recommended applicant; no figures, no scores.
+    A round with 复核 applicants lists them apart from the new ones (拟认定及复核通过名单)."""
 
     title: str
     subtitle: str
@@ -330,14 +344,25 @@ class PublicityList:
     empty_reason: str = ""  # why there are no rows ("" when there are)
     outdated: tuple[str, ...] = ()  # listed decisions that need a second look: 名称（代码）：why
     unprintable: tuple[str, ...] = ()  # printed (PDF) lines with characters the font lacks
+    parts: tuple[PublicityPart, ...] = ()  # the lists, in the order printed
+    untyped: tuple[str, ...] = ()  # 名称（代码） of those listed whose 申报类型 is not given
 
     @property
     def warning(self) -> str | None:
-        """The warning to show when the list is empty or prints characters as codes, else
-        None (a list with decisions to look at again is not written: publicity_refusal)."""
+        """The warning to show when the list is empty, lists applicants whose 申报类型 is not
+        given or prints characters as codes, else None (a list with decisions to look at
+        again is not written: publicity_refusal)."""
         if not self.rows:
             return f"公示名单为空：{self.empty_reason}"
-        return glyph_warning("公示名单", self.unprintable)
+        untyped = None
+        if self.untyped:
+            untyped = (
+                f"公示名单中 {len(self.untyped)} 家企业未填申报类型"
+                f"（{ApplicationType.NEW.label}或{ApplicationType.RENEWAL.label}），单列于"
+                "“申报类型未填”；公布前请核实并补填申报类型后重新生成：\n"
+                + "\n".join(f"· {line}" for line in self.untyped)
+            )
+        return joined_warnings(untyped, glyph_warning("公示名单", self.unprintable))
 
 
 class PublicityRefused(ValueError):
@@ -412,6 +437,7 @@ SUMMARY_COLUMNS = (
     "排名",
     "企业名称",
     "统一社会信用代码",
+    ApplicationType.concept(),
     "所在地区",
     "所属行业",
     "得分",
@@ -570,6 +596,7 @@ def build_recommendation_summary(
                 decision=item.decision_text,
                 opinion=item.review.opinion if item.review else "",
                 score_range=span,
+                application=application_text(evaluation, item.applicant),
             )
         )
     return RecommendationSummary(
@@ -587,25 +614,60 @@ def build_recommendation_summary(
     )
 
 
+# The lists of a 公示 by 申报类型 (None: not given): each list's name, and what its title says.
+_PARTS: tuple[tuple[str | None, str, str], ...] = (
+    (ApplicationType.NEW.value, "拟认定名单", "拟认定"),
+    (ApplicationType.RENEWAL.value, "复核通过名单", "复核通过"),
+    (None, "申报类型未填", ""),
+)
+_NUMERALS = "一二三"
+
+
+def _publicity_title(tier: str, kinds: Sequence[str]) -> str:
+    """拟认定名单, 复核通过名单 or 拟认定及复核通过名单, by the kinds listed (拟认定 when no
+    kind is known)."""
+    said = [title for code, _, title in _PARTS if code in kinds and title]
+    return f"{tier}{'及'.join(said or ['拟认定'])}名单（公示）"
+
+
 def build_publicity_list(
     items: Sequence[ApplicantOutcome], *, made_at: datetime, round_name: str | None = None
 ) -> PublicityList:
     """公示名单 of the recommended applicants, ordered by region as official lists are (the
-    administrative divisions' codes), then by 统一社会信用代码; ``round_name`` heads it."""
+    administrative divisions' codes), then by 统一社会信用代码; ``round_name`` heads it. A
+    renewal is not a new 认定: with 复核 applicants the 公示 holds two lists (拟认定名单 of the
+    new, 复核通过名单 of the renewed), each numbered from 1, and those whose 申报类型 is not
+    given a third, which the warning asks to settle before publishing."""
     tier, subtitle = batch_title(items, round_name)
     chosen = [i for i in items if i.recommended]
     chosen.sort(key=lambda i: (_division(i.applicant), i.evaluation.uscc))
-    rows = tuple(
-        PublicityRow(
-            number=n,
-            name=i.evaluation.name,
-            region=region_text(i.applicant),
-            tier=tier_label(i.evaluation.tier),
+    kinds = [application_code(i.evaluation, i.applicant) for i in chosen]
+    present = [part for part in _PARTS if part[0] in kinds]
+    single = len(present) == 1 and present[0][0] == ApplicationType.NEW.value
+    parts = []
+    for index, (code, name, _) in enumerate(present):
+        members = [i for i, kind in zip(chosen, kinds, strict=True) if kind == code]
+        rows = tuple(
+            PublicityRow(
+                number=n,
+                name=i.evaluation.name,
+                region=region_text(i.applicant),
+                tier=tier_label(i.evaluation.tier),
+            )
+            for n, i in enumerate(members, start=1)
         )
-        for n, i in enumerate(chosen, start=1)
+        heading = f"{_NUMERALS[index]}、{name}（{len(rows)} 家）"
+        if code is None:
+            heading = f"{_NUMERALS[index]}、{name}，待核实（{len(rows)} 家）"
+        parts.append(PublicityPart(name, "" if single else heading, rows))
+    rows = tuple(row for part in parts for row in part.rows)
+    untyped = tuple(
+        f"{i.evaluation.name}（{i.evaluation.uscc}）"
+        for i, kind in zip(chosen, kinds, strict=True)
+        if kind is None
     )
     return PublicityList(
-        title=f"{tier}拟认定名单（公示）",
+        title=_publicity_title(tier, [k for k in kinds if k]),
         subtitle=subtitle.split("　")[0],
         columns=PUBLICITY_COLUMNS,
         rows=rows,
@@ -613,4 +675,6 @@ def build_publicity_list(
         footer=f"生成时间 {made_at:%Y-%m-%d %H:%M}　共 {len(rows)} 家",
         empty_reason="" if rows else empty_publicity_reason(items),
         outdated=outdated_lines(chosen),
+        parts=tuple(parts),
+        untyped=untyped,
     )

@@ -275,7 +275,8 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     width = pagesize[0] - 30 * mm
     # mm; the opinion takes the rest. 评审决定 holds 推荐（需复核） on one line, 得分 a range
     # such as 72.5–97.5.
-    widths = [10, 53, 38, 34, 28, 18, 20, 25]
+    # 申报类型 holds 新申报 / 复核 / 未填 on one line.
+    widths = [10, 48, 36, 16, 31, 28, 18, 20, 25]
     fixed = sum(widths) * mm
     widths_mm = [w * mm for w in widths] + [width - fixed]
     rows = [
@@ -283,6 +284,7 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
             Cell(r.rank_text, "cell_center"),
             _cell_text(r.name),
             _cell_text(r.uscc),
+            Cell(r.application, "cell_center"),
             _cell_text(r.region),
             _cell_text(r.industry),
             Cell(r.score, "cell_right"),
@@ -323,19 +325,22 @@ def render_publicity_pdf(publicity: PublicityList, target: str | Path | IO[bytes
     """公示名单 on portrait A4; return the page count."""
     width = A4[0] - 30 * mm
     widths = [14 * mm, width - 14 * mm - 55 * mm - 45 * mm, 55 * mm, 45 * mm]
-    rows = [
-        [Cell(str(r.number), "cell_center"), _cell_text(r.name), _cell_text(r.region), r.tier]
-        for r in publicity.rows
-    ]
     story: list[Flowable] = [
         SectionStart(0, publicity.footer, publicity.title, ""),
         para(publicity.title, "title"),
         para(publicity.subtitle, "subtitle"),
         Spacer(1, 4 * mm),
     ]
-    if rows:
+    for index, part in enumerate(publicity.parts):
+        rows = [
+            [Cell(str(r.number), "cell_center"), _cell_text(r.name), _cell_text(r.region), r.tier]
+            for r in part.rows
+        ]
+        if part.heading:
+            story += [Spacer(1, 4 * mm)] if index else []
+            story.append(para(part.heading, "section"))
         story.append(_table(publicity.columns, rows, widths))
-    else:
+    if not publicity.rows:
         story += _empty_notice("本批次无公示企业", publicity.empty_reason)
     return build_document(
         target,
