@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
-from zjtx.domain.labels import ApplicationType
+from zjtx.domain.labels import ApplicationType, application_type_text
 from zjtx.domain.region import format_region
 from zjtx.domain.results import (
     Confirmation,
@@ -375,12 +375,9 @@ def region_text(applicant: Applicant | None) -> str:
     )
 
 
-TYPE_NOT_GIVEN = "未填"  # 申报类型 of an applicant whose data do not say it
-
-
 def application_code(evaluation: Evaluation, applicant: Applicant | None) -> str | None:
     """The 申报类型 code (new / renewal) the applicant's own data give, None when they give
-    none: the evaluation's own (it reads a missing one as new) stands only without data."""
+    none (as scoring's type_unknown reads them); the evaluation's stands only without data."""
     raw = applicant.get("application_type") if applicant is not None else None
     if applicant is None:
         raw = evaluation.application_type
@@ -389,9 +386,8 @@ def application_code(evaluation: Evaluation, applicant: Applicant | None) -> str
 
 def application_text(evaluation: Evaluation, applicant: Applicant | None) -> str:
     """申报类型 as printed: 新申报 or 复核, 未填 when the applicant's data do not say it
-    (never 新申报 for want of an answer)."""
-    code = application_code(evaluation, applicant)
-    return ApplicationType.label_of(code) if code is not None else TYPE_NOT_GIVEN
+    (never 新申报 for want of an answer), in the words application_type_text gives."""
+    return application_type_text(application_code(evaluation, applicant) or "")
 
 
 def industry_text(applicant: Applicant | None, catalogue: FieldCatalogue) -> str:
