@@ -89,6 +89,21 @@ _CODES = (
         "ip-transfer-recent", W, "受让未满1年", "受让的Ⅰ类知识产权未满1年或未填受让日期，未计入。"
     ),
     IssueCode(
+        "ip-applied-unknown",
+        W,
+        "是否已应用不明",
+        "清单中“是否已实际应用并产生经济效益”不是是或否，该项未计入已应用的项数。",
+    ),
+    IssueCode(
+        "ip-column-ignored", W, "知识产权清单列未读取", "知识产权清单中不能识别的列，未读取。"
+    ),
+    IssueCode(
+        "ip-definition-undecided",
+        W,
+        "知识产权口径未定",
+        "未填申报类型，新申报与复核的Ⅰ类知识产权口径不同、计得的项数不同，这些项数未填入。",
+    ),
+    IssueCode(
         "ip-count-mismatch", W, "知识产权项数不一致", "申请书填写的项数与知识产权清单计得的不同。"
     ),
     IssueCode("year-not-needed", N, "年度不需要", "该年度的数据本批次不需要，未读取。"),

@@ -14,7 +14,7 @@ from zjtx.domain.uscc import validate_uscc
 from zjtx.intake.answer_notes import none_reading, says_none
 from zjtx.intake.cell_text import normalise_text, shown_text
 from zjtx.intake.headers import HeaderMatch, clean, looks_like_header, match_header, year_of
-from zjtx.intake.ip_list import IpTable
+from zjtx.intake.ip_list import IpTable, current_definitions
 from zjtx.intake.number_formats import scaled_note
 from zjtx.intake.pictures import is_picture, picture_error, uncalculated
 from zjtx.intake.records import ColumnMapping, Record
@@ -110,7 +110,9 @@ class FormReaderBase:
         self.anchor: tuple[int, str, str] | None = None  # (year, label at, value at)
         self.chronological: str | None = None  # where a cell says the years run oldest first
         self.ip_tables: list[tuple[SheetData, IpTable]] = []
-        self.ip_definition = "2026" if year >= 2026 else "2022"
+        # The definition of Ⅰ类 by application type: the rulebook's the caller of the read
+        # named (read_applicants' ip_definitions), else the round year's.
+        self.ip_definitions = current_definitions(year)
         # Amounts that name no unit, by grid: (the grid, their positions), read in the unit
         # noted above the grid or in 万元, and said once per grid.
         self.unitless: dict[int, tuple[SheetData, list[str]]] = {}

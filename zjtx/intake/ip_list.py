@@ -1,10 +1,14 @@
-"""IP lists (名称 | 类型 | 授权号 | 是否与主导产品相关 | 获得方式) counted into ip1_total,
-ip1_self_developed and ip2_total by the classification table resources/ip_classes.yaml."""
+"""IP lists (名称 | 类型 | 授权号 | 是否与主导产品相关 | 获得方式 | 是否已实际应用) counted into
+ip1_total, ip1_self_developed, ip1_applied and ip2_total by the classification table
+resources/ip_classes.yaml, under the definition of Ⅰ类 of the rulebook the caller names."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -21,6 +25,61 @@ DEFINITIONS = ("2022", "2026")
 _BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _YES = frozenset({"是", "√", "✓", "相关", "y", "yes", "有关", "1", "true"})
 _NO = frozenset({"否", "×", "✗", "不相关", "无关", "n", "no", "0", "false"})
+_APPLIED = frozenset(
+    {"已应用", "已实际应用", "已产生经济效益", "已产生效益", "已应用并产生经济效益", "已实施"}
+)
+_NOT_APPLIED = frozenset({"未应用", "未实际应用", "尚未应用", "未产生经济效益", "未产生效益", "无"})
+
+
+@dataclass(frozen=True, slots=True)
+class IpDefinitions:
+    """The definition of Ⅰ类 an IP list is counted under (``2022``: 63号, transferred-in IP
+    held 1 year or more counts; ``2026``: 2号 附件3, no transferred-in IP), for a new and for a
+    renewal application, each with the rulebook it follows (None: no rulebook was named, the
+    round year's definition)."""
+
+    new: tuple[str, str | None]
+    renewal: tuple[str, str | None]
+
+    def of(self, application_type: object) -> tuple[str, str | None] | None:
+        """(definition, rulebook) for that application type; for a type not given, the one
+        both types share, else None (the count depends on the type)."""
+        if application_type == "new":
+            return self.new
+        if application_type == "renewal":
+            return self.renewal
+        return self.new if self.new[0] == self.renewal[0] else None
+
+
+def year_definitions(year: int) -> IpDefinitions:
+    """No rulebook named: the definition in force in the round's calendar year."""
+    definition = ("2026" if year >= 2026 else "2022", None)
+    return IpDefinitions(definition, definition)
+
+
+def definition_of(version: str) -> str:
+    """The definition of Ⅰ类 of a rulebook version: 2号's from the 2026 rulebooks, else 63号's."""
+    head = version.split(".", 1)[0]
+    return "2026" if head.isdigit() and int(head) >= 2026 else "2022"
+
+
+# The definitions of the read under way (read_applicants sets them for the forms it reads).
+_DEFINITIONS: ContextVar[IpDefinitions | None] = ContextVar("ip_definitions", default=None)
+
+
+@contextmanager
+def counting_under(definitions: IpDefinitions | None) -> Iterator[None]:
+    """IP lists read inside are counted under ``definitions`` (None: the round year's)."""
+    token = _DEFINITIONS.set(definitions)
+    try:
+        yield
+    finally:
+        _DEFINITIONS.reset(token)
+
+
+def current_definitions(year: int) -> IpDefinitions:
+    """The definitions of the read under way, or the round year's when none were named."""
+    return _DEFINITIONS.get() or year_definitions(year)
 
 
 class IpClassesError(ValueError):
@@ -112,8 +171,10 @@ class IpTable:
     """An IP list found in a grid: the header row and the column of each part."""
 
     header_row: int
-    columns: dict[str, int]  # name, type, number, related, acquisition, transfer_date
+    columns: dict[str, int]  # name, type, number, related, acquisition, transfer_date, applied
     rows: list[int] = field(default_factory=list)
+    # Header cells not read: (column, header text), a second column of a part included.
+    ignored: list[tuple[int, str]] = field(default_factory=list)
 
 
 _IP_WORDS = ("知识产权", "专利", "产权", "成果", "著作权")
@@ -132,6 +193,12 @@ def _role(text: str) -> str | None:
         return "acquisition"
     if any(w in key for w in ("受让", "转入", "转让")) and any(w in key for w in ("日期", "时间")):
         return "transfer_date"
+    if "经济效益" in key or (
+        "应用" in key and not any(w in key for w in ("领域", "范围", "行业", "场景"))
+    ):
+        return "applied"
+    if key in ("序号", "序", "no", "no."):
+        return "seq"
     if any(word in key for word in _NUMBER_WORDS):
         return "number"
     if key == "名称" or (about_ip and key.endswith("名称")):
@@ -149,15 +216,19 @@ def find_ip_tables(sheet: SheetData, header_rows: int | None = None) -> list[IpT
         if header_rows is not None and tables:
             break
         columns: dict[str, int] = {}
+        ignored: list[tuple[int, str]] = []
         for c, value in enumerate(rows[r]):
-            if isinstance(value, str) and value.strip() and len(value) <= 30:
-                role = _role(value)
-                if role is not None and role not in columns:
-                    columns[role] = c
+            text = " ".join(str(value).split()) if value is not None else ""
+            role = _role(text) if isinstance(value, str) and text and len(text) <= 30 else None
+            if role is not None and role not in columns:
+                columns[role] = c
+            elif text and role != "seq":
+                ignored.append((c, text))
+        columns.pop("seq", None)
         if "type" not in columns or not ({"name", "number"} & set(columns)) or len(columns) < 3:
             r += 1
             continue
-        table = IpTable(r, columns)
+        table = IpTable(r, columns, ignored=ignored)
         r += 1
         while r < len(rows):
             parts = [ip_cell(rows[r], columns.get(k)) for k in ("name", "type", "number")]
@@ -192,6 +263,16 @@ def transfer_date(value: Any) -> date | None:
         return date(*(int(part) for part in found.groups()))
     except ValueError:
         return None
+
+
+def is_applied(text: str) -> bool | None:
+    """A 是否已实际应用并产生经济效益 cell: 是/否, 已应用/未应用…; None for anything else."""
+    key = _key(text)
+    if key in _APPLIED:
+        return True
+    if key in _NOT_APPLIED:
+        return False
+    return is_related(text)
 
 
 def is_related(text: str) -> bool | None:

@@ -20,7 +20,7 @@ from zjtx.intake.form import FormLabels, form_score, read_form
 from zjtx.intake.gate import check_duplicates, check_record
 from zjtx.intake.headers import clean
 from zjtx.intake.hints import CLI_HINTS, Hints
-from zjtx.intake.ip_list import find_ip_tables
+from zjtx.intake.ip_list import IpDefinitions, counting_under, find_ip_tables
 from zjtx.intake.json_input import InputError, read_json_applicants
 from zjtx.intake.mapping import ColumnOverride, MappingError, apply_overrides, validate_overrides
 from zjtx.intake.profiles import Profile, ProfileBook, header_fingerprint
@@ -111,6 +111,7 @@ def read_applicants(
     readings: Mapping[str | None, str] | None = None,
     profiles: ProfileBook | None = None,
     on_read: Callable[[Iterator[Applicant]], None] | None = None,
+    ip_definitions: IpDefinitions | None = None,
 ) -> IntakeResult:
     """Read rosters, forms, CSV and JSON files (folders expanded) through the gate.
 
@@ -137,6 +138,9 @@ def read_applicants(
             time (an iterator: those not taken are not made), before the gate: for work that
             can start early (an import's scoring). The gate may still change their values or
             block them.
+        ip_definitions: the definitions of Ⅰ类 the applicants' rulebooks use, by application
+            type (ip_count.round_ip_definitions), for counting IP lists; None: the definition
+            in force in ``year``, which the count's note names as such.
 
     Raises:
         MappingError: an override names an unknown field (with a "did you mean"), a year
@@ -154,23 +158,26 @@ def read_applicants(
     files = expand_paths(paths)
     result = IntakeResult(year=year)
     per_file: list[tuple[FileResult, list[Record]]] = []
-    for index, (path, shown, skip) in enumerate(files, start=1):
-        ticker.announce(f"正在读取 {shown}（第 {index}/{len(files)} 个文件）")
-        file_result = FileResult(path=path, sha256="", kind="skipped", display_name=shown)
-        records: list[Record] = []
-        if isinstance(skip, FolderNote):
-            _file_issue(file_result, skip.code, skip.severity, f"{shown}：{skip.text}")
-        elif skip is not None:
-            _file_issue(file_result, "file-skipped", Severity.INFO, f"已跳过：{skip}")
-        else:
-            file_result.sha256 = _sha256(path)
-            mine = [(o, spec) for o, spec in overrides if o.matches_file(shown)]
-            reading = _reading_for(readings or {}, shown)
-            records = _read_file(
-                path, shown, year, catalogue, file_result, ticker, mine, used, hints, reading, saved
-            )
-        per_file.append((file_result, records))
-        result.files.append(file_result)
+    # A form's IP list is counted under the definitions named (form_base reads them).
+    with counting_under(ip_definitions):
+        for index, (path, shown, skip) in enumerate(files, start=1):
+            ticker.announce(f"正在读取 {shown}（第 {index}/{len(files)} 个文件）")
+            file_result = FileResult(path=path, sha256="", kind="skipped", display_name=shown)
+            records: list[Record] = []
+            if isinstance(skip, FolderNote):
+                _file_issue(file_result, skip.code, skip.severity, f"{shown}：{skip.text}")
+            elif skip is not None:
+                _file_issue(file_result, "file-skipped", Severity.INFO, f"已跳过：{skip}")
+            else:
+                file_result.sha256 = _sha256(path)
+                mine = [(o, spec) for o, spec in overrides if o.matches_file(shown)]
+                reading = _reading_for(readings or {}, shown)
+                records = _read_file(
+                    path, shown, year, catalogue, file_result, ticker, mine, used, hints, reading,
+                    saved,
+                )  # fmt: skip
+            per_file.append((file_result, records))
+            result.files.append(file_result)
     unused = [o for o, _ in overrides if o not in used]
     if unused:
         raise MappingError(f"{unused[0].where()}：在读取的文件中找不到这一列，更正未能应用")
