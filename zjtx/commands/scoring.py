@@ -397,9 +397,12 @@ def catalogue_for(overlay: str | None) -> FieldCatalogue:
         raise UsageError(str(exc)) from None
 
 
-def load_inputs(paths: list[str], year: int, overlay: str | None = None) -> list[Applicant]:
-    """Applicants from JSON inputs, spreadsheets and folders (spreadsheets go through intake)."""
-    return list(InputApplicants(paths, year, overlay))
+def load_inputs(
+    paths: list[str], year: int, overlay: str | None = None, ip_definitions: Any = None
+) -> list[Applicant]:
+    """Applicants from JSON inputs, spreadsheets and folders (spreadsheets go through intake;
+    ``ip_definitions``: the rulebooks' definitions of Ⅰ类 their IP lists are counted under)."""
+    return list(InputApplicants(paths, year, overlay, ip_definitions))
 
 
 class InputApplicants:
@@ -410,10 +413,13 @@ class InputApplicants:
     the spreadsheets.
     """
 
-    def __init__(self, paths: list[str], year: int, overlay: str | None = None) -> None:
+    def __init__(
+        self, paths: list[str], year: int, overlay: str | None = None, ip_definitions: Any = None
+    ) -> None:
         self.catalogue = catalogue_for(overlay)
         self.paths = paths
         self.year = year
+        self.ip_definitions = ip_definitions
         self.sheet_applicants: list[Applicant] | None = None
         self.checked = False  # a whole pass ran the gate (later passes need not again)
 
@@ -457,7 +463,9 @@ class InputApplicants:
             )
         if sheets:
             if self.sheet_applicants is None:
-                self.sheet_applicants = _read_spreadsheets(sheets, self.year, self.catalogue)
+                self.sheet_applicants = _read_spreadsheets(
+                    sheets, self.year, self.catalogue, self.ip_definitions
+                )
             yield from self.sheet_applicants
 
     def first_of_each_type(self) -> list[Applicant]:
@@ -479,12 +487,14 @@ def _first_issues(issues: list[Issue], count: int = 3) -> str:
     return shown + ("……" if len(issues) > count else "")
 
 
-def _read_spreadsheets(paths: list[str], year: int, catalogue: FieldCatalogue) -> list[Applicant]:
+def _read_spreadsheets(
+    paths: list[str], year: int, catalogue: FieldCatalogue, ip_definitions: Any = None
+) -> list[Applicant]:
     try:
         from zjtx.intake import read_applicants
     except ImportError:
         raise UsageError("此版本尚不能读取表格文件，请使用 JSON 输入") from None
-    result = read_applicants(paths, year, catalogue=catalogue)
+    result = read_applicants(paths, year, catalogue=catalogue, ip_definitions=ip_definitions)
     # Files that could not be read, and entries a folder says instead (an archive, nothing in it).
     unread = [f for f in result.files if f.kind == "unreadable" or (
         f.kind == "skipped" and any(str(i.severity) != "info" for i in f.issues))]  # fmt: skip
@@ -528,13 +538,17 @@ def read_scoring_inputs(
         raise UsageError(str(UnknownNameError("评价标准", args.rulebook, list_rulebook_ids())))
     if args.overlay and args.overlay not in list_overlay_ids():
         raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
+    from zjtx.intake.ip_count import round_ip_definitions
+
+    # IP lists are counted under the definition of Ⅰ类 of the rulebook each applicant is judged by.
+    ip = round_ip_definitions(args.tier, round_date, args.rulebook)
     if streamed:
         applicants: Iterable[Applicant] = InputApplicants(
-            args.inputs, round_date.year, args.overlay
+            args.inputs, round_date.year, args.overlay, ip
         )
         checked = applicants.first_of_each_type()
     else:
-        applicants = checked = load_inputs(args.inputs, round_date.year, args.overlay)
+        applicants = checked = load_inputs(args.inputs, round_date.year, args.overlay, ip)
     if required and not checked:
         raise UsageError("输入中没有申报企业")
     how = {

@@ -87,6 +87,7 @@ class Imports:
     ) -> list[FileResult]:
         from zjtx.intake import read_applicants
         from zjtx.intake.hints import CLI_HINTS
+        from zjtx.intake.ip_count import round_ip_definitions
 
         def intake_progress(done: int, total: int, message: str = "") -> None:
             if progress is not None:
@@ -100,6 +101,7 @@ class Imports:
             mapping_overrides=mapping_overrides,
             hints=hints or CLI_HINTS,
             on_read=early.feed if early is not None else None,
+            ip_definitions=round_ip_definitions(info.tier, info.round_date, info.rulebook),
             **(intake_options or {}),
         )
         return list(result.files)
