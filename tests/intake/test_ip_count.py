@@ -54,7 +54,7 @@ def test_no_rulebook_named_counts_under_the_years_definition_and_says_so(tmp_pat
     """Without a rulebook (zjtx check --year): the year's definition, named as a fallback."""
     result = read_applicants([sheet(tmp_path, TRANSFERRED)], 2026)
     assert result.applicants[0].values["ip1_total"] == 0
-    assert "未指定评价标准，按 2026 年度的口径" in counted(result).message
+    assert "2026 年口径，未指定评价标准，按批次年度 2026 年" in counted(result).message
 
 
 @pytest.mark.parametrize(("said", "ip1"), [("复核", 3), ("新申报", 0)])

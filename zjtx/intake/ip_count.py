@@ -71,15 +71,16 @@ class _Tally:
 def _describe(definition: tuple[str, str | None], year: int) -> str:
     """How a definition counts transferred-in Ⅰ类 IP, and why it is the one used."""
     version, rulebook = definition
-    why = (
-        f"评价标准 {rulebook}"
-        if rulebook
-        else f"未指定评价标准，按 {year} 年度的口径；所用评价标准的口径不同时（如创新型、"
-        "2026 年度小巨人复核仍用 2022 年口径），以导入批次或 zjtx score 的计数为准"
+    why = f"评价标准 {rulebook}" if rulebook else f"未指定评价标准，按批次年度 {year} 年"
+    said = (
+        f"转入的Ⅰ类知识产权不计入（2026 年口径，{why}）"
+        if version == "2026"
+        else f"受让的Ⅰ类知识产权转让满1年才计入（2022 年口径，{why}）"
     )
-    if version == "2026":
-        return f"转入的Ⅰ类知识产权不计入（2026 年口径，{why}）"
-    return f"受让的Ⅰ类知识产权转让满1年才计入（2022 年口径，{why}）"
+    if rulebook is None and version == "2026":
+        said += "；所用评价标准仍用 2022 年口径的（如创新型、2026 年度小巨人复核），以导入批次或"
+        said += "按层级和批次日期评价（zjtx score）时的计数为准"
+    return said
 
 
 def count_ip(reader: FormReaderBase) -> None:
