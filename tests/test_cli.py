@@ -363,3 +363,57 @@ def test_a_standard_named_for_applications_it_leaves_to_another_is_said(tmp_path
               "--json"])  # fmt: skip
         err = capsys.readouterr().err
         assert ("不含 2026-06-01 批次的复核" in err) is said, err
+
+
+def _transferred_ip_form(tmp_path):
+    """A form whose IP list holds three 发明专利 transferred in years before a 2026 round."""
+    from tests.intake.helpers import CODE_A, write_xlsx
+
+    items = [("甲", "2019-05-01"), ("乙", "2021-03-01"), ("丙", "2020-06-01")]
+    return write_xlsx(
+        tmp_path / "ip.xlsx",
+        [
+            ["企业名称", "宁波甲科技有限公司"],
+            ["统一社会信用代码", CODE_A],
+            [],
+            ["名称", "类型", "授权号", "是否与主导产品相关", "获得方式", "受让日期"],
+            *[[name, "发明专利", f"ZL{n}", "是", "受让", when] for n, (name, when) in
+              enumerate(items)],
+        ],
+    )  # fmt: skip
+
+
+def test_check_counts_an_ip_list_as_the_rulebook_of_its_tier_and_date_defines_it(tmp_path, capsys):
+    """`zjtx check --tier innovative-sme --date 2026-07-01` counts transfers held a year or
+    more (innovative-sme-2022); with --year alone, the year's definition, said as such."""
+    path = str(_transferred_ip_form(tmp_path))
+    main(["check", path, "--tier", "innovative-sme", "--date", "2026-07-01", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["applicants"][0]["ip1_total"] == 3
+    main(["check", path, "--year", "2026", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["applicants"][0]["ip1_total"] == 0
+    note = next(i["message"] for i in out["issues"] if i["code"] == "ip-list-counted")
+    assert "未指定评价标准，按批次年度 2026 年" in note
+
+
+def test_check_tier_without_a_date_is_a_usage_error(tmp_path, capsys):
+    """--tier names a rulebook only with the batch date: alone it exits 2, saying so."""
+    path = str(_transferred_ip_form(tmp_path))
+    assert main(["check", path, "--tier", "innovative-sme"]) == 2
+    assert "--tier 与 --date 须一起使用" in capsys.readouterr().err
+
+
+def test_score_and_round_import_count_ip_lists_under_the_rounds_rulebook(tmp_path, capsys):
+    """A 2026 创新型 batch (innovative-sme-2022): `score` and `round import` both count the
+    three transfers, so IN22-S1 gives 10 points for Ⅰ类知识产权 3 项."""
+    path = str(_transferred_ip_form(tmp_path))
+    assert main(["score", path, "--tier", "innovative-sme", "--date", "2026-07-01"]) == 0
+    out = capsys.readouterr().out
+    assert "与主导产品相关的Ⅰ类知识产权 3 项 → 10 分" in out
+    assert (
+        main(["round", "create", "创新型", "--tier", "innovative-sme", "--date", "2026-07-01"]) == 0
+    )
+    main(["round", "import", "创新型", path])
+    out = capsys.readouterr().out
+    assert "2022 年口径，评价标准 innovative-sme-2022" in out

@@ -29,6 +29,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="批次年度（默认今年）：2026 年度批次中 2025年 的数据是“上年度”",
     )
+    check.add_argument(
+        "--tier",
+        default=None,
+        metavar="层级",
+        help="层级（innovative-sme、srdi-sme、little-giant 等，须与 --date 一起用）：知识产权清单按"
+        "该层级在该批次适用的评价标准的口径计数；不指定时按批次年度的口径，并在提示中说明",
+    )
+    check.add_argument(
+        "--date",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="批次日期（与 --tier 一起用）：其年份为批次年度",
+    )
     add_map_option(check)
     add_reading_option(check)
     check.add_argument(
@@ -65,6 +78,33 @@ def _year(value: int | None) -> int:
     if not 2000 <= year <= 2100:
         raise UsageError(f"批次年度 {year} 不合理：请写 4 位年份，如 --year 2026")
     return year
+
+
+def _round_of_check(args: argparse.Namespace) -> tuple[int, Any]:
+    """The round year of ``zjtx check`` and, with --tier and --date, the definitions of Ⅰ类 of
+    the rulebooks that tier and date call for (None: the year's, said in the count's note)."""
+    from zjtx.cli import UsageError
+
+    if args.tier is None and args.date is None:
+        return _year(args.year), None
+    if args.tier is None or args.date is None:
+        raise UsageError("--tier 与 --date 须一起使用：按层级和批次日期确定评价标准")
+    from zjtx.intake.ip_count import round_ip_definitions
+    from zjtx.scoring import TIERS
+    from zjtx.scoring.errors import UnknownNameError
+
+    if args.tier not in TIERS:
+        raise UsageError(str(UnknownNameError("层级", args.tier, TIERS)))
+    try:
+        when = date.fromisoformat(args.date)
+    except ValueError:
+        raise UsageError(f"日期 “{args.date}” 格式不对，应为 YYYY-MM-DD") from None
+    if args.year is not None and args.year != when.year:
+        raise UsageError(f"--year {args.year} 与 --date {args.date} 的年份不同：只写 --date 即可")
+    definitions = round_ip_definitions(args.tier, when, None)
+    if definitions is None:
+        raise UsageError(f"{TIERS[args.tier]}在 {when.isoformat()} 的批次没有适用的评价标准")
+    return _year(when.year), definitions
 
 
 def json_value(value: Any) -> Any:
@@ -160,7 +200,7 @@ def run_check(args: argparse.Namespace) -> int:
     from zjtx.store.errors import StoreError
     from zjtx.store.profiles import open_profile_book
 
-    year = _year(args.year)
+    year, definitions = _round_of_check(args)
     for given in args.paths:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
@@ -175,6 +215,7 @@ def run_check(args: argparse.Namespace) -> int:
                     mapping_overrides=overrides,
                     readings=reading_choices(args),
                     profiles=profiles,
+                    ip_definitions=definitions,
                 )
             except MappingError as exc:
                 raise UsageError(f"--map：{exc}") from None
