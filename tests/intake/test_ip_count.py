@@ -135,3 +135,13 @@ def test_columns_the_reader_does_not_know_are_named(tmp_path):
     for shown in ("“授权日期”（D4）", "“备注”（G4）", "“类别”（H4）"):
         assert shown in warning.message
     assert result.applicants[0].values["ip1_total"] == 1
+
+
+def test_a_blank_application_type_is_no_doubt_when_both_definitions_agree(tmp_path):
+    """No transfers: new and renewal definitions agree, the counts are filled and the note
+    says both were applied, without a warning."""
+    definitions = IpDefinitions(("2026", "little-giant-2026"), ("2022", "little-giant-2022"))
+    result = read_applicants([sheet(tmp_path, TRANSFERRED[3:])], 2026, ip_definitions=definitions)
+    assert result.applicants[0].values["ip1_total"] == 0
+    assert not [i for i in result.issues if i.code == "ip-definition-undecided"]
+    assert "新申报与复核两种口径计得相同" in counted(result).message

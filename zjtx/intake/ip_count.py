@@ -113,7 +113,10 @@ def count_ip(reader: FormReaderBase) -> None:
     where = "、".join(places) or reader.at(
         reader.ip_tables[0][0], reader.ip_tables[0][1].header_row, 0
     )
-    rules = "；".join(_describe(option, reader.year) for option in options)
+    rules = "；".join(
+        (f"{kind}：" if len(options) == 2 else "") + _describe(option, reader.year)
+        for kind, option in zip(("新申报", "复核"), options, strict=False)
+    )
     rule = f"按知识产权清单（{where}，共 {total} 项）计数：{rules}"
     sheet0, table0 = reader.ip_tables[0]
     _fill(reader, counts, where, total, rule)
@@ -135,18 +138,22 @@ def count_ip(reader: FormReaderBase) -> None:
             severity=Severity.WARNING,
         )
     parts = []
-    for (version, rulebook), tally in zip(options, tallies, strict=True):
+    same = len(tallies) == 2 and (tallies[0].counts, tallies[0].excluded) == (
+        tallies[1].counts,
+        tallies[1].excluded,
+    )
+    for (version, rulebook), tally in zip(options[: 1 if same else 2], tallies, strict=False):
         found = tally.counts
         said = [f"与主导产品相关的Ⅰ类 {found['ip1_total']} 项"]
         if "ip1_self_developed" in keys:
             said.append(f"其中自主研发 {found['ip1_self_developed']} 项")
         else:
-            said.append("清单没有“获得方式”列，自主研发的项数未计")
+            said.append("清单没有“获得方式”列：自主研发的项数未计，是否转入未核对")
         if "ip1_applied" in keys:
             said.append(f"已实际应用并产生经济效益 {found['ip1_applied']} 项")
         else:
             said.append("清单没有“是否已实际应用并产生经济效益”列，已应用的项数未计")
-        head = "" if len(options) == 1 else f"按 {version} 年口径（{rulebook}）："
+        head = "" if len(options) == 1 or same else f"按 {version} 年口径（{rulebook}）："
         parts.append(
             f"{head}{said[0]}（{'，'.join(said[1:])}）、Ⅱ类 {found['ip2_total']} 项，"
             f"未计入的转入Ⅰ类 {tally.excluded} 项"
@@ -154,7 +161,9 @@ def count_ip(reader: FormReaderBase) -> None:
     top3 = any(version == "2026" for version, _ in options)
     reader.issue(
         "ip-list-counted",
-        f"{where} 知识产权清单 {total} 项：{'；'.join(parts)}；{rules}。"
+        f"{where} 知识产权清单 {total} 项：{'；'.join(parts)}；{rules}"
+        + ("（未填申报类型，新申报与复核两种口径计得相同）" if same else "")
+        + "。"
         "清单未列的条件未核对：实用新型、外观设计须授权后维持超过2年"
         + ("；申请企业须在权利人中排名前三（2026 年口径）" if top3 else ""),
         sheet0,
@@ -228,10 +237,12 @@ def _items(reader: FormReaderBase, classes: IpClasses) -> tuple[list[_Item], int
                 said = ip_cell(row, cols["applied"])
                 applied = is_applied(said)
                 if applied is None:
+                    header = ip_cell(sheet.rows[table.header_row], cols["applied"])
                     reader.issue(
                         "ip-applied-unknown",
-                        f"{reader.at(sheet, r, cols['applied'])}：“是否已实际应用并产生经济效益”"
-                        f"填的是“{said or '（空）'}”，应填“是”或“否”；该项未计入已实际应用的项数",
+                        f"{reader.at(sheet, r, cols['applied'])}：“{header}”填的是"
+                        f"“{said or '（空）'}”，应填“是”或“否”；该项未计入已实际应用并产生经济效益"
+                        "的项数",
                         sheet,
                         sheet_ref(sheet, r, cols["applied"]),
                         severity=Severity.WARNING,
