@@ -78,8 +78,8 @@ def _describe(definition: tuple[str, str | None], year: int) -> str:
         else f"受让的Ⅰ类知识产权转让满1年才计入（2022 年口径，{why}）"
     )
     if rulebook is None and version == "2026":
-        said += "；所用评价标准仍用 2022 年口径的（如创新型、2026 年度小巨人复核），以导入批次或"
-        said += "按层级和批次日期评价（zjtx score）时的计数为准"
+        said += "；所用评价标准仍用 2022 年口径的（如创新型、2026 年度小巨人复核），以导入批次、"
+        said += "按层级和批次日期评价或检查（--tier、--date）时的计数为准"
     return said
 
 
