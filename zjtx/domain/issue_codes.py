@@ -179,6 +179,13 @@ _CODES = (
     IssueCode("header-year-missing", E, "列未注明年度", "需要年度的列没有注明年度，该列未导入。"),
     IssueCode("header-unit-invalid", E, "列单位无效", "列名中的单位无法识别，该列未导入。"),
     IssueCode("year-out-of-round", E, "年度不在本批次", "列或单元格的年度不在本批次考察的年度内。"),
+    IssueCode(
+        "year-column-not-read",
+        W,
+        "未结束或不完整年度的列未导入",
+        "列（或行）的年度是本批次年度或其后、尚未结束，或只是某年的一部分（如“2026年1-5月”"
+        "“2026年上半年”）：本批次按已结束的完整年度评价，该列未导入，企业的其余数据照常导入。",
+    ),
     IssueCode("column-missing", E, "缺少必需列", "名单缺少必需的字段列，每行都无法导入。"),
     IssueCode(
         "value-looks-like-label",

@@ -48,6 +48,7 @@ from zjtx.intake.records import ColumnMapping, Record, StatedRatio
 from zjtx.intake.roster import _ratio_value
 from zjtx.intake.sheet_data import SheetData, sheet_ref
 from zjtx.intake.values import raw_text
+from zjtx.intake.year_columns import NOT_READ, not_ended, not_read_message, partial_year
 
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
 _UNIT_COLUMN_WORDS = frozenset({"单位", "计量单位", "金额单位", "数据单位"})
@@ -111,6 +112,8 @@ class _Axis:
     unit_col: int | None
     units: dict[int, str | None] = field(default_factory=dict)
     placed: dict[int, _Placed] | None = None
+    # Columns headed by part of a year (2026年1-5月): position -> (header, where), never read.
+    partial: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 class _FormReader(FormReaderBase):
@@ -187,6 +190,10 @@ class _FormReader(FormReaderBase):
                         where_label,
                         severity=Severity.INFO if match.kind == "window" else Severity.WARNING,
                     )
+                elif match.kind == "bad-year" and not_ended(match.year_index):
+                    # 2026年营业收入 in a 2026 round: the figure alone is not read, as in a roster.
+                    message = f"{self.at(sheet, r, c)}“{shown}”：{match.detail}；未导入"
+                    self.issue(NOT_READ, message, sheet, where_label, severity=Severity.WARNING)
                 else:
                     code = (
                         "year-out-of-round" if match.kind == "bad-year" else "header-unit-invalid"
@@ -355,6 +362,7 @@ class _FormReader(FormReaderBase):
             return axes[r]
         slots = []
         unit_col = None
+        partial: dict[int, tuple[str, str]] = {}
         for c, value in enumerate(sheet.rows[r]):
             calendar, relative = year_cell(value)
             if calendar is not None or relative is not None:
@@ -362,6 +370,8 @@ class _FormReader(FormReaderBase):
                                        self.at(sheet, r, c)))  # fmt: skip
             elif isinstance(value, str) and clean(value) in _UNIT_COLUMN_WORDS:
                 unit_col = c
+            elif partial_year(value) is not None:
+                partial[c] = (partial_year(value) or "", self.at(sheet, r, c))
         if unit_col is None and slots:
             # A 单位 heading merged down a two-row header stands in the row above the years.
             for above in sheet.rows[max(0, r - 2) : r]:
@@ -372,7 +382,7 @@ class _FormReader(FormReaderBase):
             slots = []  # one year right after a label is its answer (认定年份 | 2023), no axis
         axis = None
         if slots:
-            axis = _Axis(r, slots, unit_col)
+            axis = _Axis(r, slots, unit_col, partial=partial)
             for slot in slots:
                 axis.units[slot.pos] = self.header_unit(sheet, r, slot.pos)
         axes[r] = axis
@@ -442,6 +452,9 @@ class _FormReader(FormReaderBase):
                 return
         else:
             unit_at = None
+        for pos, (header, header_at) in axis.partial.items():
+            if pos >= value_col:  # 2026年1-5月: part of a year, said, never read
+                self.not_read(sheet, r, pos, shown, header, header_at)
         for slot in axis.slots:
             if slot.pos < value_col or slot.pos not in axis.placed:
                 continue
@@ -460,6 +473,8 @@ class _FormReader(FormReaderBase):
                         sheet_ref(sheet, r, slot.pos),
                         severity=Severity.INFO,
                     )
+                elif not_ended(placed.index):
+                    self.not_read(sheet, r, slot.pos, shown, slot.text, slot.where)
                 else:
                     self.issue(
                         "year-out-of-round",
@@ -495,6 +510,20 @@ class _FormReader(FormReaderBase):
                     detail=placed.rule or "",
                 )
             )
+
+    def not_read(
+        self, sheet: SheetData, r: int, c: int, label: str, header: str, header_at: str
+    ) -> None:
+        """Say a figure under a column of a year the round does not read (its own year, a later
+        one, part of a year) is not imported: a warning, the enterprise's other figures read."""
+        value = self.value(sheet, r, c)
+        if value in ("", None) or (isinstance(value, str) and not value.strip()):
+            return
+        self.answers.add((r, c))
+        message = not_read_message(
+            self.at(sheet, r, c), label, header, header_at, raw_text(value), self.year
+        )
+        self.issue(NOT_READ, message, sheet, sheet_ref(sheet, r, c), severity=Severity.WARNING)
 
     def ratio_label(
         self,
@@ -570,18 +599,27 @@ class _FormReader(FormReaderBase):
                     r2 += 1
                 if not indicators or not slots:
                     continue
+                # A row of part of a year after the years (2026年1-5月): said, never read.
+                partial = partial_year(self.value(sheet, r2, c0)) if r2 < len(rows) else None
                 placed = self.place(sheet, slots)
                 consumed.update((r, c) for c in range(len(row)))
                 for slot in slots:
                     consumed.update((slot.pos, c) for c in range(len(rows[slot.pos])))
+                if partial is not None:
+                    consumed.update((r2, c) for c in range(len(rows[r2])))
                 for c, match, base in indicators:
                     shown = _text(row[c])
                     unit = match.unit or self.header_unit(sheet, r, c)
+                    if partial is not None:
+                        self.not_read(sheet, r2, c, shown, partial, self.at(sheet, r2, c0))
                     for slot in slots:
                         if slot.pos not in placed:
                             continue
                         where = placed[slot.pos]
                         key = f"{base}_y{where.index}"
+                        if key not in self.catalogue and not_ended(where.index):
+                            self.not_read(sheet, slot.pos, c, shown, slot.text, slot.where)
+                            continue
                         if key not in self.catalogue:
                             if self.value(sheet, slot.pos, c) not in ("", None):
                                 severity = (

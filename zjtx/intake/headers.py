@@ -286,6 +286,7 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
                     "bad-year",
                     key=base,
                     year=year,
+                    year_index=index,
                     detail=f"{year}年不在本批次（{evaluation_year}年度）的申报年度内："
                     f"可用 {allowed}",
                 )
@@ -295,7 +296,11 @@ def match_header(text: str, catalogue: FieldCatalogue, evaluation_year: int) -> 
         if ratio is not None:
             if index not in (1, 2, 3):
                 return HeaderMatch(
-                    "bad-year", ratio=ratio, year=year, detail=f"{year}年不在本批次的申报年度内"
+                    "bad-year",
+                    ratio=ratio,
+                    year=year,
+                    year_index=index,
+                    detail=f"{year}年不在本批次的申报年度内",
                 )
             return HeaderMatch("ratio", ratio=ratio, unit=unit, year=year, year_index=index)
         key = _lookup(tables.direct, rest, tables.counts)

@@ -50,6 +50,7 @@ from zjtx.intake.values import (
     parse_number_text,
     raw_text,
 )
+from zjtx.intake.year_columns import column_problem
 
 HEADER_SCAN_ROWS = 40
 _UNIT_CELL = re.compile(
@@ -424,10 +425,8 @@ def header_issues(
         )
 
     for _, text, match, where in layout.problems:
-        code = {"bad-year": "year-out-of-round", "bad-unit": "header-unit-invalid"}.get(
-            match.kind, "header-year-missing"
-        )
-        column_issue(code, Severity.ERROR, f"列“{text}”：{match.detail}；该列未导入", where)
+        code, severity = column_problem(match)  # a year not ended: a warning, as in a form
+        column_issue(code, severity, f"列“{text}”：{match.detail}；该列未导入", where)
     for _, text, where in layout.unknown:
         column_issue(
             "column-ignored",
