@@ -48,6 +48,7 @@ from zjtx.intake.records import ColumnMapping, Record, StatedRatio
 from zjtx.intake.roster import _ratio_value
 from zjtx.intake.sheet_data import SheetData, sheet_ref
 from zjtx.intake.values import raw_text
+from zjtx.intake.wording import OTHER_WORDING, other_wording, other_wording_message
 from zjtx.intake.year_columns import NOT_READ, not_ended, not_read_message, partial_year
 
 YEAR_HEADER_SEARCH = 12  # rows above a series label searched for the year header
@@ -244,6 +245,19 @@ class _FormReader(FormReaderBase):
         if no_answer(answer) or (isinstance(answer, str) and self.is_label(answer)):
             return
         self.answers.add((r, answer_col))
+        asked = other_wording(shown, self.catalogue, self.year)
+        if asked is not None:  # the 2022 incidents question in a 2026 round: not its answer
+            message = other_wording_message(self.at(sheet, r, c), shown, raw_text(answer), asked)
+            cell = sheet_ref(sheet, r, c)
+            self.issue(OTHER_WORDING, message, sheet, cell, asked.key, Severity.WARNING)
+            detail = f"另一版评价标准的问法，本批次问“{asked.label}”，所填内容未导入"
+            self.mappings.append(
+                ColumnMapping(
+                    header=shown, field=None, unit=None, year=None, cell=cell,
+                    role="unknown", sheet=sheet.name, detail=detail,
+                )
+            )  # fmt: skip
+            return
         figure = is_figure(answer) and not names_something(shown)
         if figure:
             message = ignored_figure_message(self.at(sheet, r, c), shown, answer)
