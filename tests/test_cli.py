@@ -417,3 +417,50 @@ def test_score_and_round_import_count_ip_lists_under_the_rounds_rulebook(tmp_pat
     main(["round", "import", "创新型", path])
     out = capsys.readouterr().out
     assert "2022 年口径，评价标准 innovative-sme-2022" in out
+
+
+OLD_INCIDENTS = "近三年发生重大安全（含网络、数据安全）、质量、环境污染事故或偷漏税等违法违规行为"
+NEW_INCIDENTS = (
+    "近三年发生较大生产安全事故、重大网络和数据安全事件、重大环境违法行为、严重质量问题"
+    "或严重违反相关行业管理规定"
+)
+
+
+def _incidents_form(path: Path, question: str) -> Path:
+    """A Word 申请书 answering the incidents question, asked in the given words, with 否."""
+    import docx
+
+    from zjtx.intake.synthetic import valid_uscc
+
+    document = docx.Document()
+    rows = [("企业名称", "宁波甬芯精密机械有限公司"), ("统一社会信用代码", valid_uscc(1001))]
+    rows.append((question, "□是 ☑否"))
+    table = document.add_table(rows=len(rows), cols=2)
+    for r, (label, answer) in enumerate(rows):
+        table.cell(r, 0).text, table.cell(r, 1).text = label, answer
+    document.save(path)
+    return path
+
+
+def _missing(capsys, path: Path, date: str, criterion: str) -> list[str]:
+    main(["score", str(path), "--tier", "srdi-sme", "--date", date, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    return next(c for c in data[0]["criteria"] if c["id"] == criterion)["missing"]
+
+
+def test_score_reads_a_form_with_the_questions_of_the_tiers_rulebook(tmp_path, capsys):
+    """A 否 to the 2022 incidents question does not answer a 2026 round's one, as in a round;
+    a 2026 round's own wording, or the 2022 question in a 2022 round, is read."""
+    old = _incidents_form(tmp_path / "old.docx", OLD_INCIDENTS)
+    new = _incidents_form(tmp_path / "new.docx", NEW_INCIDENTS)
+    assert "major_incident_3y" in _missing(capsys, old, "2026-06-15", "SR26-0")
+    assert "major_incident_3y" not in _missing(capsys, new, "2026-06-15", "SR26-0")
+    assert "major_incident_3y" not in _missing(capsys, old, "2026-03-15", "SR22-0")
+
+
+def test_score_says_an_answer_to_another_versions_question_was_not_taken(tmp_path, capsys):
+    """The 2022-worded answer in a 2026 round is named on stderr, with its table and cell."""
+    old = _incidents_form(tmp_path / "old.docx", OLD_INCIDENTS)
+    main(["score", str(old), "--tier", "srdi-sme", "--date", "2026-06-15"])
+    err = capsys.readouterr().err
+    assert "1 处按另一版评价标准的问法回答" in err and "old.docx · 表1 · 第3行第1列" in err

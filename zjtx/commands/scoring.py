@@ -29,7 +29,7 @@ from zjtx.scoring import (
     load_rulebook,
     score_applicants,
 )
-from zjtx.scoring.api import check_scoring, score_each
+from zjtx.scoring.api import check_scoring, rulebook_for, score_each
 from zjtx.scoring.definitions import describe_applies
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.installing import installed_lines, origin_of, origin_text
@@ -397,12 +397,42 @@ def catalogue_for(overlay: str | None) -> FieldCatalogue:
         raise UsageError(str(exc)) from None
 
 
+def scoring_catalogue(
+    round_date: date,
+    tier: str | None,
+    rulebook_id: str | None,
+    overlay: str | None,
+) -> FieldCatalogue:
+    """The questions as a round of that tier (or rulebook) and date asks them of a new
+    applicant, as round_catalogue gives a round: the rulebook's field catalogue, with its
+    overlay's fields and the notices' wording (a 2026 round asks the 2026 incidents question,
+    so the 2022 question's answer is not read as its answer). Where no rulebook applies, the
+    catalogue of the overlay or the bundled one (scoring then says what is wrong)."""
+    if tier is None and rulebook_id is None:
+        return catalogue_for(overlay)
+    try:
+        book = rulebook_for(
+            Applicant({"application_type": "new"}),
+            round_date=round_date,
+            tier=tier,
+            rulebook_id=rulebook_id,
+            overlay=overlay,
+        )
+    except (LookupError, ValueError, DataFileError):
+        return catalogue_for(overlay)
+    return book.catalogue
+
+
 def load_inputs(
-    paths: list[str], year: int, overlay: str | None = None, ip_definitions: Any = None
+    paths: list[str],
+    year: int,
+    overlay: str | None = None,
+    catalogue: FieldCatalogue | None = None,
+    ip_definitions: Any = None,
 ) -> list[Applicant]:
     """Applicants from JSON inputs, spreadsheets and folders (spreadsheets go through intake;
     ``ip_definitions``: the rulebooks' definitions of Ⅰ类 their IP lists are counted under)."""
-    return list(InputApplicants(paths, year, overlay, ip_definitions))
+    return list(InputApplicants(paths, year, overlay, catalogue, ip_definitions))
 
 
 class InputApplicants:
@@ -414,9 +444,14 @@ class InputApplicants:
     """
 
     def __init__(
-        self, paths: list[str], year: int, overlay: str | None = None, ip_definitions: Any = None
+        self,
+        paths: list[str],
+        year: int,
+        overlay: str | None = None,
+        catalogue: FieldCatalogue | None = None,
+        ip_definitions: Any = None,
     ) -> None:
-        self.catalogue = catalogue_for(overlay)
+        self.catalogue = catalogue if catalogue is not None else catalogue_for(overlay)
         self.paths = paths
         self.year = year
         self.ip_definitions = ip_definitions
@@ -504,6 +539,15 @@ def _read_spreadsheets(
             f"zjtx: 注意：{len(unread)} 处未能读取，其中的企业未参与评价（{_first_issues(errors)}）",
             file=sys.stderr,
         )
+    # An answer to another version's question (the 2022 incidents question in a 2026 round):
+    # not read as the answer, so a criterion awaits data; say why.
+    worded = [i for f in result.files for i in f.issues if i.code == "question-wording-other"]
+    if worded:
+        print(
+            f"zjtx: 注意：{len(worded)} 处按另一版评价标准的问法回答，未作为所用评价标准问题的回答"
+            f"（{_first_issues(worded)}）",
+            file=sys.stderr,
+        )
     rows = sum(f.rows_blocked for f in result.files)
     if rows:
         blocked = [
@@ -540,15 +584,19 @@ def read_scoring_inputs(
         raise UsageError(str(UnknownNameError("省级规则", args.overlay, list_overlay_ids())))
     from zjtx.intake.ip_count import round_ip_definitions
 
-    # IP lists are counted under the definition of Ⅰ类 of the rulebook each applicant is judged by.
+    # Read with the questions of the round the command stands for (its rulebook's wording), and
+    # IP lists counted under the definition of Ⅰ类 of the rulebook each applicant is judged by.
+    catalogue = scoring_catalogue(round_date, args.tier, args.rulebook, args.overlay)
     ip = round_ip_definitions(args.tier, round_date, args.rulebook)
     if streamed:
         applicants: Iterable[Applicant] = InputApplicants(
-            args.inputs, round_date.year, args.overlay, ip
+            args.inputs, round_date.year, args.overlay, catalogue, ip
         )
         checked = applicants.first_of_each_type()
     else:
-        applicants = checked = load_inputs(args.inputs, round_date.year, args.overlay, ip)
+        applicants = checked = load_inputs(
+            args.inputs, round_date.year, args.overlay, catalogue, ip
+        )
     if required and not checked:
         raise UsageError("输入中没有申报企业")
     how = {
