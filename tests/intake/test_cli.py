@@ -145,3 +145,84 @@ def test_check_refuses_a_json_yes_dated_before_the_round_year(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "企业.json 第 1 条记录 字段 “holds_srdi”" in out
     assert "有效期至2022年，早于本批次（2026年度），证书已不在有效期内" in out
+
+
+OLD_INCIDENTS = "近三年发生重大安全（含网络、数据安全）、质量、环境污染事故或偷漏税等违法违规行为"
+NEW_INCIDENTS = (
+    "近三年发生较大生产安全事故、重大网络和数据安全事件、重大环境违法行为、严重质量问题"
+    "或严重违反相关行业管理规定"
+)
+
+
+def _incidents_form(path, question: str):
+    """A Word 申请书 answering the incidents question, asked in the given words, with 否."""
+    import docx
+
+    document = docx.Document()
+    rows = [("企业名称", "甲公司"), ("统一社会信用代码", CODE_A), (question, "□是 ☑否")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for r, (label, answer) in enumerate(rows):
+        table.cell(r, 0).text, table.cell(r, 1).text = label, answer
+    document.save(path)
+    return path
+
+
+def _check(capsys, *args: str) -> dict:
+    assert run(["check", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_check_without_a_tier_reads_the_2022_question_but_says_2026_rounds_do_not(tmp_path, capsys):
+    """check --year 2026 reads the 2022-worded answer and warns, at its cell, that the rounds
+    from 2026-04-01 ask the 2026 wording and will not take it; the 2026 wording is not warned."""
+    old = _incidents_form(tmp_path / "old.docx", OLD_INCIDENTS)
+    payload = _check(capsys, str(old), "--year", "2026")
+    assert payload["applicants"][0]["major_incident_3y"] is False
+    [issue] = [i for i in payload["issues"] if i["code"] == "question-wording-other"]
+    assert (issue["severity"], issue["sheet"], issue["cell"]) == ("warning", "表1", "第3行第1列")
+    assert (
+        "2026-04-01 起的专精特新中小企业" in issue["message"] and NEW_INCIDENTS in issue["message"]
+    )
+    assert payload["summary"]["total"]["warnings"] >= 1
+    new = _incidents_form(tmp_path / "new.docx", NEW_INCIDENTS)
+    codes = {i["code"] for i in _check(capsys, str(new), "--year", "2026")["issues"]}
+    assert "question-wording-other" not in codes
+    codes = {i["code"] for i in _check(capsys, str(old), "--year", "2025")["issues"]}
+    assert "question-wording-other" not in codes  # 2025's rounds all ask the 2022 wording
+
+
+def test_check_with_a_tier_and_date_reads_as_that_round(tmp_path, capsys):
+    """check --tier srdi-sme --date 2026-06-15 does not take the 2022 answer (a warning says
+    why); --date 2026-03-15 (the 2022 standard) takes it."""
+    old = _incidents_form(tmp_path / "old.docx", OLD_INCIDENTS)
+    payload = _check(capsys, str(old), "--tier", "srdi-sme", "--date", "2026-06-15")
+    assert "major_incident_3y" not in payload["applicants"][0]
+    [issue] = [i for i in payload["issues"] if i["code"] == "question-wording-other"]
+    assert issue["field"] == "major_incident_3y" and "“□是 ☑否”不能作为" in issue["message"]
+    payload = _check(capsys, str(old), "--tier", "srdi-sme", "--date", "2026-03-15")
+    assert payload["applicants"][0]["major_incident_3y"] is False
+
+
+def test_check_tier_needs_a_date_outside_this_year_and_a_known_name(tmp_path, capsys):
+    """--tier with another year's --year and no --date, or an unknown tier, exits 2."""
+    old = _incidents_form(tmp_path / "old.docx", OLD_INCIDENTS)
+    assert run(["check", str(old), "--tier", "srdi-sme", "--year", "2020"]) == 2
+    assert "--date" in capsys.readouterr().err
+    assert run(["check", str(old), "--tier", "srdi", "--date", "2026-06-15"]) == 2
+    assert run(["check", str(old), "--year", "2025", "--date", "2026-06-15"]) == 2
+
+
+def test_template_with_a_tier_and_date_asks_that_rounds_wording(tmp_path, capsys):
+    """template --tier srdi-sme --date 2026-06-15 heads the incidents column with the 2026
+    wording; --year 2026 alone keeps the catalogue's and says which rounds ask otherwise."""
+    out = tmp_path / "t.xlsx"
+    assert run(["template", "roster", "--tier", "srdi-sme", "--date", "2026-06-15",
+                "--out", str(out)]) == 0  # fmt: skip
+    headers = [cell.value for cell in openpyxl.load_workbook(out)["申报名单"][2]]
+    assert NEW_INCIDENTS in headers and OLD_INCIDENTS not in headers
+    capsys.readouterr()
+    assert run(["template", "roster", "--year", "2026", "--out", str(out)]) == 0
+    headers = [cell.value for cell in openpyxl.load_workbook(out)["申报名单"][2]]
+    assert OLD_INCIDENTS in headers
+    err = capsys.readouterr().err
+    assert "2026-04-01 起的专精特新中小企业" in err and "--tier 和 --date" in err

@@ -29,19 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="批次年度（默认今年）：2026 年度批次中 2025年 的数据是“上年度”",
     )
-    check.add_argument(
-        "--tier",
-        default=None,
-        metavar="层级",
-        help="层级（innovative-sme、srdi-sme、little-giant 等，须与 --date 一起用）：知识产权清单按"
-        "该层级在该批次适用的评价标准的口径计数；不指定时按批次年度的口径，并在提示中说明",
-    )
-    check.add_argument(
-        "--date",
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="批次日期（与 --tier 一起用）：其年份为批次年度",
-    )
+    add_round_options(check, "读取")
     add_map_option(check)
     add_reading_option(check)
     check.add_argument(
@@ -67,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="按该批次生成：年度取批次日期，问题按该批次适用的评价标准和通知的表述",
     )
+    add_round_options(template, "提问")
     template.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
     template.set_defaults(func=run_template)
 
@@ -80,31 +69,65 @@ def _year(value: int | None) -> int:
     return year
 
 
-def _round_of_check(args: argparse.Namespace) -> tuple[int, Any]:
-    """The round year of ``zjtx check`` and, with --tier and --date, the definitions of Ⅰ类 of
-    the rulebooks that tier and date call for (None: the year's, said in the count's note)."""
+def add_round_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--tier`` and ``--date``: the questions as a round of that tier and date asks them."""
+    parser.add_argument(
+        "--tier",
+        default=None,
+        help=f"层级（如 srdi-sme）：按该层级批次适用的评价标准和通知的表述{verb}（如 2026-04-01 起"
+        "的“近三年发生较大生产安全事故…”）；不指定时按字段目录，各版表述都认",
+    )
+    parser.add_argument(
+        "--date",
+        default=None,
+        help="批次日期 YYYY-MM-DD（与 --tier 一起选用评价标准；其年份为批次年度，默认今天）",
+    )
+
+
+def round_questions(args: argparse.Namespace) -> tuple[int, Any, str]:
+    """The round year, and the field catalogue a check reads with or a template asks with:
+    with --tier, that of the tier's rounds on --date (what a round of that tier and date reads
+    with); without, None (the bundled catalogue, which takes every version's wording). And
+    how to name the round in a message."""
     from zjtx.cli import UsageError
+    from zjtx.commands.scoring import _parse_date, scoring_catalogue
+    from zjtx.scoring import TIERS, UnknownNameError
 
-    if args.tier is None and args.date is None:
-        return _year(args.year), None
-    if args.tier is None or args.date is None:
-        raise UsageError("--tier 与 --date 须一起使用：按层级和批次日期确定评价标准")
-    from zjtx.intake.ip_count import round_ip_definitions
-    from zjtx.scoring import TIERS
-    from zjtx.scoring.errors import UnknownNameError
-
+    day = _parse_date(args.date) if args.date else None
+    if day is not None and args.year is not None and args.year != day.year:
+        raise UsageError(f"--year {args.year} 与 --date {args.date} 的年份不同，请只给出其一")
+    year = day.year if day is not None else _year(args.year)
+    if args.tier is None:
+        return year, None, f"{year}年度批次"
     if args.tier not in TIERS:
         raise UsageError(str(UnknownNameError("层级", args.tier, TIERS)))
-    try:
-        when = date.fromisoformat(args.date)
-    except ValueError:
-        raise UsageError(f"日期 “{args.date}” 格式不对，应为 YYYY-MM-DD") from None
-    if args.year is not None and args.year != when.year:
-        raise UsageError(f"--year {args.year} 与 --date {args.date} 的年份不同：只写 --date 即可")
-    definitions = round_ip_definitions(args.tier, when, None)
+    if day is None:
+        if year != date.today().year:
+            raise UsageError(
+                f"按层级 {args.tier} 的问法须用 --date 给出 {year}年的批次日期"
+                "（评价标准和通知按批次日期选用，如 --date 2026-06-15）"
+            )
+        day = date.today()
+    catalogue = scoring_catalogue(day, args.tier, None, None)
+    return year, catalogue, f"{TIERS[args.tier]} {day.isoformat()} 批次的问法"
+
+
+def check_ip_definitions(args: argparse.Namespace, year: int) -> Any:
+    """With --tier, the definitions of Ⅰ类 of the rulebooks that tier's rounds use on --date
+    (today's in the round year) for 新申报 and 复核, which `zjtx check` counts IP lists under;
+    None without (the year's, said in the count's note)."""
+    if args.tier is None:
+        return None
+    from zjtx.cli import UsageError
+    from zjtx.commands.scoring import _parse_date
+    from zjtx.intake.ip_count import round_ip_definitions
+    from zjtx.scoring import TIERS
+
+    day = _parse_date(args.date) if args.date else date.today()
+    definitions = round_ip_definitions(args.tier, day, None)
     if definitions is None:
-        raise UsageError(f"{TIERS[args.tier]}在 {when.isoformat()} 的批次没有适用的评价标准")
-    return _year(when.year), definitions
+        raise UsageError(f"{TIERS[args.tier]}在 {day.isoformat()} 的批次没有适用的评价标准")
+    return definitions
 
 
 def json_value(value: Any) -> Any:
@@ -200,7 +223,8 @@ def run_check(args: argparse.Namespace) -> int:
     from zjtx.store.errors import StoreError
     from zjtx.store.profiles import open_profile_book
 
-    year, definitions = _round_of_check(args)
+    year, catalogue, _which = round_questions(args)
+    definitions = check_ip_definitions(args, year)
     for given in args.paths:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
@@ -212,6 +236,7 @@ def run_check(args: argparse.Namespace) -> int:
                 result = read_applicants(
                     args.paths,
                     year,
+                    catalogue=catalogue,
                     mapping_overrides=overrides,
                     readings=reading_choices(args),
                     profiles=profiles,
@@ -224,6 +249,11 @@ def run_check(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"zjtx: {exc}", file=sys.stderr)
         return 1
+    if catalogue is None:
+        # Every version's wording was read: say which answers a round of the year would not.
+        from zjtx.intake.wording import flag_other_wordings
+
+        flag_other_wordings(result, year)
     if args.json:
         payload = {
             "applicants": [applicant_dict(a) for a in result.applicants],
@@ -328,6 +358,23 @@ def _print_table(result: Any) -> None:
         )
 
 
+def _say_other_wordings(year: int) -> None:
+    """A template in the catalogue's wording for a year some rounds of which ask a question in
+    other words (2026-04-01 起 the incidents question): say which, and how to ask theirs."""
+    from zjtx.intake.wording import describe_rounds, other_askings
+
+    lines = [
+        f"{describe_rounds(group, year)}批次问“{label}”"
+        for (_key, label), group in other_askings(year).items()
+    ]
+    if lines:
+        print(
+            "zjtx: 注意：模板按字段目录的表述提问，而" + "；".join(lines)
+            + "：按这些批次的问法生成模板请加 --tier 和 --date（或 --round）",
+            file=sys.stderr,
+        )  # fmt: skip
+
+
 def run_template(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
     from zjtx.commands.reports import write_failed
@@ -341,14 +388,17 @@ def run_template(args: argparse.Namespace) -> int:
         from zjtx.commands.rounds import _service
         from zjtx.store.scoring_port import round_catalogue
 
+        if args.tier is not None or args.date is not None:
+            raise UsageError("--round 已决定层级和日期，不能再给 --tier 或 --date")
         with _service() as service:
             info = service.get_round(args.round)
             year, catalogue = info.round_date.year, round_catalogue(service.scorer, info)
         which = f"批次 “{args.round}”，{year}年度"
     else:
-        year = _year(args.year)
-        catalogue = load_catalogue()
-        which = f"{year}年度批次"
+        year, asked, which = round_questions(args)
+        catalogue = load_catalogue() if asked is None else asked
+        if asked is None:
+            _say_other_wordings(year)
     write = write_roster_template if args.kind == "roster" else write_form_template
     try:
         write(out, catalogue, year)
