@@ -6,7 +6,7 @@ from datetime import date
 
 import docx
 
-from tests.intake.helpers import CODE_A
+from tests.intake.helpers import CODE_A, write_xlsx
 from zjtx.domain.applicant import Applicant
 from zjtx.intake import read_applicants
 from zjtx.intake.wording import other_wording
@@ -51,3 +51,17 @@ def test_a_form_read_for_a_2026_round_warns_at_the_2022_question_and_leaves_it_u
     assert OLD in issue.message and NEW in issue.message and "□是 ☑否" in issue.message
     assert "label-text-ignored" not in {i.code for i in result.issues}
     assert "major_incident_3y" not in result.applicants[0].values
+
+
+def test_a_roster_column_asking_the_2022_question_is_the_same_warning_for_a_2026_round(tmp_path):
+    """A roster's 2022-worded incidents column read for a 2026 round: question-wording-other at
+    its header (not column-ignored with a hint to map it to the field); the value not read."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx", [["企业名称", "统一社会信用代码", OLD], ["甲", CODE_A, "否"]]
+    )
+    result = read_applicants([path], 2026, catalogue=_catalogue_2026())
+    assert [(i.cell, i.code, i.field, str(i.severity)) for i in result.issues] == [
+        ("C1", "question-wording-other", "major_incident_3y", "warning")
+    ]
+    assert "major_incident_3y" not in result.applicants[0].values
+    assert read_applicants([path], 2026).applicants[0].values["major_incident_3y"] is False

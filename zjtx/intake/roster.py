@@ -50,6 +50,7 @@ from zjtx.intake.values import (
     parse_number_text,
     raw_text,
 )
+from zjtx.intake.wording import unknown_column
 from zjtx.intake.year_columns import column_problem
 
 HEADER_SCAN_ROWS = 40
@@ -427,14 +428,9 @@ def header_issues(
     for _, text, match, where in layout.problems:
         code, severity = column_problem(match)  # a year not ended: a warning, as in a form
         column_issue(code, severity, f"列“{text}”：{match.detail}；该列未导入", where)
-    for _, text, where in layout.unknown:
-        column_issue(
-            "column-ignored",
-            Severity.WARNING,
-            f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，"
-            f"{hints.correct_column}，或改用模板中的列名）",
-            where,
-        )
+    for _, text, where in layout.unknown:  # or another version's question: not its answer
+        code, message, key = unknown_column(text, catalogue, hints.correct_column)
+        column_issue(code, Severity.WARNING, message, where, key)
     for _, text, where in layout.dropped:
         column_issue(
             "column-ignored-manual", Severity.INFO, f"列“{text}”按评审人员的更正忽略，未导入", where

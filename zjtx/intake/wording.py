@@ -48,6 +48,23 @@ def other_wording_message(at: str, label: str, answer: str, spec: FieldSpec) -> 
     )
 
 
+def unknown_column(text: str, catalogue: FieldCatalogue, hint: str) -> tuple[str, str, str | None]:
+    """(code, message, field) for a roster column the catalogue does not know: another
+    version's wording of one of its questions, or a column ignored (``hint``: how to correct
+    it). The wording is year-free (the reworded questions have no years)."""
+    asked = other_wording(text, catalogue, date.today().year)
+    if asked is not None:
+        message = (
+            f"列“{text}”是另一版评价标准对这一问题的问法；本批次的评价标准问的是“{asked.label}”，"
+            "该列的回答不能作为这一问题的回答，未导入：请企业按本批次的表述回答"
+        )
+        return OTHER_WORDING, message, asked.key
+    message = (
+        f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，{hint}，或改用模板中的列名）"
+    )
+    return "column-ignored", message, None
+
+
 @dataclass(frozen=True, slots=True)
 class Asking:
     """How the rounds of one tier from one date ask the questions (their field catalogue)."""
