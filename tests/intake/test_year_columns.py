@@ -108,3 +108,24 @@ def test_current_year_label_beside_a_figure_is_a_warning(tmp_path):
         ("year-column-not-read", "warning")
     ]
     assert result.files[0].rows_imported == 1
+
+
+def test_part_year_column_of_a_roster_is_the_same_warning(tmp_path):
+    """A roster's 2026年1-6月研发费用 column is year-column-not-read at its header, naming the
+    period (not an unknown column to map); the 2025 column is read."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "企业名称",
+                "统一社会信用代码",
+                "2025年研发费用（万元）",
+                "2026年1-6月研发费用（万元）",
+            ],
+            [NAME, CODE_A, 70, 3],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [("D1", None, "year-column-not-read", "warning")]
+    assert "“2026年1-6月”这一部分年度" in result.issues[0].message
+    assert result.applicants[0].values["rd_expense_y1"] == Decimal(70)

@@ -12,6 +12,7 @@ from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.headers import match_header
 from zjtx.intake.records import IntakeResult
+from zjtx.intake.year_columns import NOT_READ, part_of_year_column
 
 OTHER_WORDING = "question-wording-other"
 # The tiers the bureaus evaluate; the others keep the catalogue's wording.
@@ -49,9 +50,13 @@ def other_wording_message(at: str, label: str, answer: str, spec: FieldSpec) -> 
 
 
 def unknown_column(text: str, catalogue: FieldCatalogue, hint: str) -> tuple[str, str, str | None]:
-    """(code, message, field) for a roster column the catalogue does not know: another
-    version's wording of one of its questions, or a column ignored (``hint``: how to correct
-    it). The wording is year-free (the reworded questions have no years)."""
+    """(code, message, field) for a roster column the catalogue does not know: part of a year
+    (2026年1-6月研发费用, not read, as in a form), another version's wording of one of its
+    questions, or a column ignored (``hint``: how to correct it). The wording is year-free
+    (the reworded questions have no years)."""
+    partial = part_of_year_column(text)
+    if partial is not None:
+        return NOT_READ, partial, None
     asked = other_wording(text, catalogue, date.today().year)
     if asked is not None:
         message = (

@@ -28,6 +28,25 @@ def partial_year(value: Any) -> str | None:
     return text if _NAMES_A_YEAR.search(unicodedata.normalize("NFKC", text)) else None
 
 
+# A roster header naming part of a year: 2026年1-6月研发费用, 2026年上半年营业收入.
+_PART_OF_YEAR = re.compile(
+    r"(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*[-—–~～至到]\s*\d{1,2}\s*月|[上下]半年|"
+    r"[一二三四1-4]\s*季度|前\s*[一二三四五六七八九十\d]+\s*个?月|\d{1,2}\s*月)"
+)
+
+
+def part_of_year_column(text: str) -> str | None:
+    """What a roster says of a column headed by part of a year (2026年1-6月研发费用), or None
+    (1-12月 is a whole year)."""
+    found = _PART_OF_YEAR.search(unicodedata.normalize("NFKC", text))
+    if found is None or re.search(r"1\s*[-—–~～至到]\s*12\s*月", found.group(0)):
+        return None
+    return (
+        f"列“{text}”是“{found.group(0)}”这一部分年度的数据，不是本批次读取的已结束的完整年度"
+        "（本批次按完整年度的全年数据评价）；该列未导入，企业的其余数据照常导入"
+    )
+
+
 def not_ended(index: int | None) -> bool:
     """Whether a year index (1 = the year before the round) is the round's year or later."""
     return index is not None and index <= 0
