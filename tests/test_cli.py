@@ -397,11 +397,15 @@ def test_check_counts_an_ip_list_as_the_rulebook_of_its_tier_and_date_defines_it
     assert "未指定评价标准，按批次年度 2026 年" in note
 
 
-def test_check_tier_without_a_date_is_a_usage_error(tmp_path, capsys):
-    """--tier names a rulebook only with the batch date: alone it exits 2, saying so."""
+def test_check_tier_without_a_date_reads_as_todays_round_of_the_year(tmp_path, capsys):
+    """--tier names a rulebook by the batch date: alone it stands for a round of today (in this
+    year: innovative-sme-2022 counts the three transfers), for another year it exits 2 asking
+    for --date."""
     path = str(_transferred_ip_form(tmp_path))
-    assert main(["check", path, "--tier", "innovative-sme"]) == 2
-    assert "--tier 与 --date 须一起使用" in capsys.readouterr().err
+    assert main(["check", path, "--tier", "innovative-sme"]) in (0, 1)
+    assert "2022 年口径，评价标准 innovative-sme-2022" in capsys.readouterr().out
+    assert main(["check", path, "--tier", "innovative-sme", "--year", "2024"]) == 2
+    assert "须用 --date 给出 2024年的批次日期" in capsys.readouterr().err
 
 
 def test_score_and_round_import_count_ip_lists_under_the_rounds_rulebook(tmp_path, capsys):

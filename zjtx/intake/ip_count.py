@@ -9,6 +9,7 @@ from datetime import date
 
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Severity
+from zjtx.domain.labels import ApplicationType
 from zjtx.intake.form_base import FormReaderBase
 from zjtx.intake.ip_list import (
     IpClasses,
@@ -115,7 +116,9 @@ def count_ip(reader: FormReaderBase) -> None:
     )
     rules = "；".join(
         (f"{kind}：" if len(options) == 2 else "") + _describe(option, reader.year)
-        for kind, option in zip(("新申报", "复核"), options, strict=False)
+        for kind, option in zip(
+            (ApplicationType.NEW.label, ApplicationType.RENEWAL.label), options, strict=False
+        )
     )
     rule = f"按知识产权清单（{where}，共 {total} 项）计数：{rules}"
     sheet0, table0 = reader.ip_tables[0]
