@@ -131,7 +131,7 @@ class Cond:
 
     def thresholds(self) -> Iterator[tuple[str, Decimal]]:
         """(quantity, threshold) of every comparison in this condition: the figures a value
-        shown beside it must not appear to reach when it does not (context.display_places)."""
+        shown beside it must not appear to reach when it does not (quantities.display_places)."""
         for child in self.children():
             yield from child.thresholds()
 

@@ -13,17 +13,16 @@ from zjtx.domain.results import CriterionState
 from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.quantities import (
     HUNDRED,
-    MOST_PLACES,
     ONE,
     ZERO,
     CompoundGrowth,
     Exact,
     Number,
+    display_places,
     entered_places,
     fixed_text,
     format_number,
     places_shown,
-    round_half_up,
     to_number,
 )
 from zjtx.scoring.size import SizeResult
@@ -46,21 +45,6 @@ def repeating_field(spec: FieldSpec) -> bool:
     if spec.type == FieldType.INT:
         return spec.unit != "人"
     return spec.type == FieldType.DECIMAL
-
-
-def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
-    """Two places, or more (at most ten) while the value rounded to them equals a threshold
-    it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
-    places = 2
-    while places < MOST_PLACES:
-        number = isinstance(value, Number)
-        rounded = value.to_decimal(places) if number else round_half_up(value, places)
-        if rounded not in edges:
-            break
-        if (value.compare(rounded) == 0) if number else rounded == value:
-            break  # exactly the threshold: shown as it is
-        places += 1
-    return places
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from zjtx.scoring.context import QuantityDef, QValue, display_places
+from zjtx.scoring.context import QuantityDef, QValue
 from zjtx.scoring.quantities import (
     COMPARISONS,
     EXACT,
@@ -14,6 +14,7 @@ from zjtx.scoring.quantities import (
     MOST_PLACES,
     CompoundGrowth,
     Number,
+    display_places,
     format_number,
     places_shown,
     round_half_up,

@@ -147,6 +147,21 @@ def fixed_text(rounded: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
+    """Two places, or more (at most ten) while the value rounded to them equals a threshold
+    it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
+    places = 2
+    while places < MOST_PLACES:
+        number = isinstance(value, Number)
+        rounded = value.to_decimal(places) if number else round_half_up(value, places)
+        if rounded not in edges:
+            break
+        if (value.compare(rounded) == 0) if number else rounded == value:
+            break  # exactly the threshold: shown as it is
+        places += 1
+    return places
+
+
 def places_shown(text: str) -> int:
     """How many places a number's text shows (0 for a whole number)."""
     dot = text.find(".")
