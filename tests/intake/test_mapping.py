@@ -129,7 +129,7 @@ def test_header_with_a_year_outside_the_round_mapped_to_a_year_inside(tmp_path):
     header = ["企业名称", "统一社会信用代码", "2022年营业收入（元）"]
     path = write_xlsx(tmp_path / "r.xlsx", [header, ["甲公司", CODE_A, 50000000]])
     before = _read(path)
-    assert ("C1", None, "year-out-of-round", "error") in issue_tuples(before)
+    assert ("C1", None, "year-out-of-round", "warning") in issue_tuples(before)
     assert _row(before, "C").role == "unknown"
     assert "2022年不在本批次" in _row(before, "C").detail
     after = _read(path, ColumnOverride("C", "revenue", year=2023))

@@ -151,8 +151,9 @@ def test_relative_year_words(tmp_path):
     )
 
 
-def test_year_outside_round_is_an_error_naming_the_header(tmp_path):
-    """A 2022年 column in a 2026 round is an error at its header and is not imported."""
+def test_year_outside_round_is_a_warning_naming_the_header(tmp_path):
+    """A 2022年 column in a 2026 round is a warning at its header and is not imported; the
+    row is (the column alone is left out)."""
     path = write_xlsx(
         tmp_path / "r.xlsx",
         [
@@ -161,7 +162,7 @@ def test_year_outside_round_is_an_error_naming_the_header(tmp_path):
         ],
     )
     result = read(path)
-    assert issue_tuples(result) == [("C1", None, "year-out-of-round", "error")]
+    assert issue_tuples(result) == [("C1", None, "year-out-of-round", "warning")]
     assert result.applicants[0].values["revenue_y1"] == Decimal(100)
     assert "revenue_y3" not in result.applicants[0].values
 

@@ -61,12 +61,17 @@ def test_current_year_column_of_a_form_does_not_block_the_enterprise(tmp_path):
     assert result.applicants[0].values["revenue_y1"] == Decimal(1200)
 
 
-def test_stale_year_column_of_a_form_is_still_an_error(tmp_path):
-    """A 2022年 column in a 2026 round (an old form) stays a year-out-of-round error."""
+def test_stale_year_column_of_a_form_is_a_warning_as_in_a_roster(tmp_path):
+    """A 2022年 column in a 2026 round: a year-out-of-round warning at each figure, as a
+    roster's header gets, saying the column alone is left out; the enterprise is imported."""
     rows = _economy("2025年")
     rows[0][1:] = ["2022年", "2024年", "2025年"]
     result = read(_form(tmp_path / "a.docx", rows))
-    assert {i.code for i in result.issues if str(i.severity) == "error"} == {"year-out-of-round"}
+    assert [i for i in result.issues if str(i.severity) == "error"] == []
+    stale = [i for i in result.issues if i.code == "year-out-of-round"]
+    assert stale and all(str(i.severity) == "warning" for i in stale)
+    assert all("企业的其余数据照常导入" in i.message for i in stale)
+    assert result.files[0].rows_imported == 1
 
 
 def test_current_year_column_of_a_roster_is_the_same_warning(tmp_path):

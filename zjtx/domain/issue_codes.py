@@ -178,7 +178,12 @@ _CODES = (
     ),
     IssueCode("header-year-missing", E, "列未注明年度", "需要年度的列没有注明年度，该列未导入。"),
     IssueCode("header-unit-invalid", E, "列单位无效", "列名中的单位无法识别，该列未导入。"),
-    IssueCode("year-out-of-round", E, "年度不在本批次", "列或单元格的年度不在本批次考察的年度内。"),
+    IssueCode(
+        "year-out-of-round",
+        W,
+        "年度不在本批次",
+        "列或单元格的年度在本批次考察的年度之前，该列未导入，企业的其余数据照常导入。",
+    ),
     IssueCode(
         "year-column-not-read",
         W,

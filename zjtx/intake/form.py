@@ -195,11 +195,14 @@ class _FormReader(FormReaderBase):
                     # 2026年营业收入 in a 2026 round: the figure alone is not read, as in a roster.
                     message = f"{self.at(sheet, r, c)}“{shown}”：{match.detail}；未导入"
                     self.issue(NOT_READ, message, sheet, where_label, severity=Severity.WARNING)
-                else:
-                    code = (
-                        "year-out-of-round" if match.kind == "bad-year" else "header-unit-invalid"
+                elif match.kind == "bad-year":  # 2022年营业收入 in a 2026 round, as in a roster
+                    message = f"“{shown}”：{match.detail}；未导入"
+                    self.issue(
+                        "year-out-of-round", message, sheet, where_label, severity=Severity.WARNING
                     )
-                    self.issue(code, f"“{shown}”：{match.detail}；未导入", sheet, where_label)
+                else:
+                    message = f"“{shown}”：{match.detail}；未导入"
+                    self.issue("header-unit-invalid", message, sheet, where_label)
 
     def sub_label(
         self,
@@ -493,9 +496,10 @@ class _FormReader(FormReaderBase):
                     self.issue(
                         "year-out-of-round",
                         f"{slot.where}：{placed.calendar}年不在本批次（{self.year}年度）的"
-                        "申报年度内；该列未导入",
+                        "申报年度内；该列未导入，企业的其余数据照常导入",
                         sheet,
                         sheet_ref(sheet, r, slot.pos),
+                        severity=Severity.WARNING,
                     )
                 continue
             spec = self.catalogue[key]
@@ -637,7 +641,7 @@ class _FormReader(FormReaderBase):
                         if key not in self.catalogue:
                             if self.value(sheet, slot.pos, c) not in ("", None):
                                 severity = (
-                                    Severity.INFO if 1 <= where.index <= 3 else Severity.ERROR
+                                    Severity.INFO if 1 <= where.index <= 3 else Severity.WARNING
                                 )
                                 self.issue(
                                     "year-not-needed" if severity == Severity.INFO

@@ -333,7 +333,7 @@ def _revenue(
             f"（“{column.header}”），未读取",
             sheet,
             sheet_ref(sheet, column.row, k),
-            severity=Severity.INFO if within else Severity.ERROR,
+            severity=Severity.INFO if within else Severity.WARNING,
         )
         return ""
     spec = reader.catalogue[key]

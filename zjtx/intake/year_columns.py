@@ -54,11 +54,13 @@ def not_ended(index: int | None) -> bool:
 
 def column_problem(match: HeaderMatch) -> tuple[str, Severity]:
     """The code and severity of a roster column header the reader could not take: a year the
-    round has not ended is a warning (the column alone is not imported); a year before the
-    round's years, a wrong unit or a missing year an error."""
-    if match.kind == "bad-year" and not_ended(match.year_index):
-        return NOT_READ, Severity.WARNING
-    code = {"bad-year": "year-out-of-round", "bad-unit": "header-unit-invalid"}
+    round has not ended, or one before the round's years, is a warning (the column alone is
+    not imported, as in a form); a wrong unit or a missing year an error."""
+    if match.kind == "bad-year":
+        if not_ended(match.year_index):
+            return NOT_READ, Severity.WARNING
+        return "year-out-of-round", Severity.WARNING
+    code = {"bad-unit": "header-unit-invalid"}
     return code.get(match.kind, "header-year-missing"), Severity.ERROR
 
 
