@@ -301,3 +301,32 @@ def test_a_csv_rosters_row_is_named_without_a_sheet(service, tmp_path):
     places = [i.where for i in applicant.items if i.kind == "data"]
     assert places and all(p.startswith("名单.csv · 第 2 行“") for p in places), places
     assert not any("None" in p for p in places)
+
+
+def test_a_question_answered_in_another_versions_words_is_asked_again_at_that_answer(
+    service, tmp_path
+):
+    """A 2026 round's 申请书 answering the 2022 incidents question: SR26-0 asks for the 2026
+    answer at the cell of the one given (not at a row the form does not have), once, and the
+    question-wording-other warning is not listed again beside it."""
+    import docx
+
+    old = "近三年发生重大安全（含网络、数据安全）、质量、环境污染事故或偷漏税等违法违规行为"
+    document = docx.Document()
+    rows = [("企业名称", "宁波甬芯精密机械有限公司"), ("统一社会信用代码", make_uscc(31))]
+    rows += [("列入经营异常名录", "□是 ☑否"), (old, "□是 ☑否")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for r, (label, answer) in enumerate(rows):
+        table.cell(r, 0).text, table.cell(r, 1).text = label, answer
+    path = tmp_path / "申请书.docx"
+    document.save(path)
+    service.create_round("宁波2026", tier="srdi-sme", round_date=date(2026, 6, 15))
+    service.import_paths("宁波2026", [path])
+    [applicant] = corrections_of_round(service, "宁波2026").applicants
+    asked = [i for i in applicant.items if "major_incident_3y" in i.fields]
+    assert [i.kind for i in asked] == ["data"]
+    assert asked[0].criterion.startswith("SR26-0 ")
+    assert asked[0].where.startswith(
+        "申请书.docx · 表1 · 第4行第1列（原按另一版问法作答，请按本批次问法重新回答）；"
+    )
+    assert "近三年发生较大生产安全事故" not in asked[0].where  # a row the form does not have

@@ -5,7 +5,7 @@ view-model, an .xlsx and a PDF."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -205,17 +205,26 @@ def _oldest_year_first(keys: Sequence[str], catalogue: FieldCatalogue) -> list[s
 
 
 def value_places(
-    applicant: Applicant, keys: Sequence[str], catalogue: FieldCatalogue, year: int
+    applicant: Applicant,
+    keys: Sequence[str],
+    catalogue: FieldCatalogue,
+    year: int,
+    answered_otherwise: Mapping[str, str] | None = None,
 ) -> str:
     """Where the values of ``keys`` belong: a field's own cell when the file had one, else its
     column (the header as the template writes it) in the applicant's roster row or form,
-    the columns of one row named together."""
+    the columns of one row named together. ``answered_otherwise``: the cells where a field
+    was answered to another version's wording of its question (question-wording-other), the
+    place to answer it again, not a row the file does not have."""
     own: list[str] = []
     columns: dict[str, list[str]] = {}
     source = applicant.source
     for key in _oldest_year_first(keys, catalogue):
         spec = catalogue.get(key)
         header = f"“{header_text(spec, year) if spec is not None else key}”"
+        if answered_otherwise and key in answered_otherwise:
+            own.append(f"{answered_otherwise[key]}（原按另一版问法作答，请按本批次问法重新回答）")
+            continue
         known = applicant.provenance.get(key)
         if known is not None and known.cell:
             own.append(" · ".join(p for p in (known.file, known.sheet, known.cell) if p))
@@ -332,6 +341,12 @@ def applicant_corrections(
             found.append((reach, CorrectionItem("evidence", name, request, "随申报材料附证明文件")))
     owner = _owners(asked, links)
     titles = {c["id"]: c["title"] for c, _, _ in asked}
+    # A field answered to another version's wording is asked for again at that answer's cell.
+    otherwise = {
+        i.field: i.location()
+        for i in review.open_warnings
+        if i.code == "question-wording-other" and i.field and i.field in owner
+    }
     items: list[CorrectionItem] = []
     score_items: list[CorrectionItem] = []
     for reach, item in found:
@@ -344,7 +359,7 @@ def applicant_corrections(
                 "data",
                 f"{cid} {titles[cid]}",
                 missing_request(titles[cid], keys, catalogue, year),
-                value_places(detail.applicant, keys, catalogue, year),
+                value_places(detail.applicant, keys, catalogue, year, otherwise),
                 keys,
             )
         (items if reach is Reach.OUTCOME else score_items).append(item)
@@ -356,6 +371,8 @@ def applicant_corrections(
         name, request = f"{c['id']} {c['title']}", f"请补充：{c['title']}所需数据"
         target.append(CorrectionItem("data", name, request, _file_of(detail)))
     for issue in review.open_warnings:
+        if issue.code == "question-wording-other" and issue.field in otherwise:
+            continue  # asked for above, at its cell
         label = ""
         if issue.field and (spec := catalogue.get(issue.field)) is not None:
             label = header_text(spec, year) + "："
