@@ -75,21 +75,23 @@ def test_clicking_a_criterion_bar_filters_the_list(qtbot, window, service, sampl
 
 
 def test_clicking_verdict_and_region_bars_sets_the_filters(qtbot, window, service, sample_json):
-    """The verdict and province bars choose the list's own filters (visible, changeable)."""
+    """The verdict bar chooses the list's own filter (visible, changeable); a place's bar lists
+    the applicants counted in it, as the 推荐汇总表's 统计 page counts them (by city here)."""
     page, rows = _open_round(qtbot, window, service, sample_json)
     pending = page.verdict_chart.labels.index("待定")
     page.verdict_chart.on_click(pending)
     assert window.verdict_filter.currentData() == "pending"
     assert _shown_usccs(window) == {r.uscc for r in rows if r.verdict == "pending"}
-    province = page.region_chart.labels[0]
+    place = page.region_chart.labels[0]
     page.region_chart.on_click(0)
     assert window.verdict_filter.currentData() == ""  # one bar at a time
-    assert window.region_filter.currentData() == province
+    assert _shown_usccs(window) == set(page.overview.place_usccs[place])
     assert len(_shown_usccs(window)) == page.region_chart.counts[0]
+    assert page.region_chart.chart().title() == "地区（家）"
 
 
 def test_a_national_round_charts_every_province(qtbot, window, service, sample_json, tmp_path):
-    """Applicants of 15 provinces: the 地区 chart shows 11 and a bar 其他 4 个省份, its bars
+    """Applicants of 15 provinces: the 地区 chart shows 11 and a bar 其他 4 个地区, its bars
     adding up to the round; a click on 其他 filters nothing."""
     import json
 
@@ -104,7 +106,7 @@ def test_a_national_round_charts_every_province(qtbot, window, service, sample_j
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     page, rows = _open_round(qtbot, window, service, path)
     chart = page.region_chart
-    assert len(chart.labels) == 12 and chart.labels[-1] == "其他 4 个省份"
+    assert len(chart.labels) == 12 and chart.labels[-1] == "其他 4 个地区"
     assert sum(chart.counts) == len(rows)
     before = window.proxy.rowCount()
     page._region_clicked(11)
@@ -163,3 +165,34 @@ def test_score_bands_are_readable_under_their_bars_at_1366x768(qtbot, window, se
     widest = max(QFontMetricsF(axis.labelsFont()).horizontalAdvance(t) for t in labels)
     assert widest < slot
     assert "末段含满分" in chart.title()
+
+
+def test_a_city_round_charts_its_districts(qtbot, window, service, sample_json, tmp_path):
+    """A round of 宁波市 whose roster gives only the 区县: the 地区 chart counts by 区县 as the
+    统计 page does (not one bar 未填写), titled so, and a bar's click lists its applicants."""
+    import json
+
+    data = json.loads(sample_json.read_text(encoding="utf-8"))[:4]
+    for applicant, county in zip(data, ["慈溪市", "余姚市", "奉化区", "慈溪市"], strict=True):
+        for key in ("province", "city"):
+            applicant.pop(key, None)
+        applicant["county"] = county
+    path = tmp_path / "宁波.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    service.create_round(
+        "宁波2026", tier="little-giant", round_date=date(2026, 6, 1), region="宁波市"
+    )
+    service.import_paths("宁波2026", [path])
+    with qtbot.waitSignal(window.rows_loaded, timeout=60000):
+        window.refresh_rounds(select="宁波2026")
+    page = window.round_tabs.overview
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=60000)
+    chart = page.region_chart
+    assert dict(zip(chart.labels, chart.counts, strict=True)) == {
+        "慈溪市": 2,
+        "余姚市": 1,
+        "奉化区": 1,
+    }
+    assert chart.chart().title() == "地区（宁波市各区县，家）"
+    chart.on_click(chart.labels.index("慈溪市"))
+    assert len(_shown_usccs(window)) == 2

@@ -157,6 +157,8 @@ class RoundOverview:
     industry_usccs: dict[str, tuple[str, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # The applicants of each by_place bucket (for a click on its bar; not in the JSON).
+    place_usccs: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `zjtx round stats --json`."""
@@ -375,6 +377,9 @@ def _overview(
     members: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         members[industry_section(codes.get(row.applicant_id))].append(row.uscc)
+    placed: dict[str, list[str]] = defaultdict(list)
+    for row, label in zip(rows, counting.labels, strict=True):
+        placed[label].append(row.uscc)
     sections = Counter({section: len(usccs) for section, usccs in members.items()})
     divisions = Counter(industry_division(codes.get(r.applicant_id)) for r in rows)
     criteria = tuple(
@@ -420,4 +425,5 @@ def _overview(
         industry_usccs={k: tuple(v) for k, v in members.items()},
         by_place=_ordered(Counter(counting.labels), last=[places.NO_PLACE]),
         place_city=counting.city,
+        place_usccs={k: tuple(v) for k, v in placed.items()},
     )

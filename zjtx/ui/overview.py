@@ -22,9 +22,7 @@ from PySide6.QtWidgets import (
 
 from zjtx.domain.chart_counts import largest_and_rest
 from zjtx.domain.labels import ReviewStatus, Verdict
-from zjtx.store.filters import NO_REGION
 from zjtx.store.statistics import (
-    NO_PLACE,
     OPEN_SCORE_LABEL,
     OPEN_SCORE_SHORT,
     RoundOverview,
@@ -33,7 +31,7 @@ from zjtx.store.statistics import (
 from zjtx.ui.charts import BarChart
 
 CRITERIA_SHOWN = 12  # criteria with the most unmet applicants drawn in the chart
-PROVINCES_SHOWN = 12
+PLACES_SHOWN = 12
 VERDICT_COLOURS = {"qualified": "#2e7d32", "pending": "#b26a00", "not_qualified": "#c62828"}
 
 
@@ -68,9 +66,7 @@ class OverviewPage(QWidget):
         self.score_chart = BarChart(
             "得分分布（家；左闭右开，末段含满分）", on_click=self._score_clicked
         )
-        self.region_chart = BarChart(
-            "地区（省，家）", horizontal=True, on_click=self._region_clicked
-        )
+        self.region_chart = BarChart("地区（家）", horizontal=True, on_click=self._region_clicked)
         self.industry_chart = BarChart(
             "行业门类（GB/T 4754，家）", horizontal=True, on_click=self._industry_clicked
         )
@@ -188,7 +184,12 @@ class OverviewPage(QWidget):
             + [OPEN_SCORE_SHORT] * (len(score_bars) > len(overview.score_bins)),
             apart=range(len(overview.score_bins), len(score_bars)),
         )
-        bars = largest_and_rest(list(overview.by_region.items()), PROVINCES_SHOWN, "省份")
+        # As the 推荐汇总表's 统计 page counts: a city's round by 区县, others by city.
+        heading = overview.place_heading
+        self.region_chart.chart().setTitle(
+            f"{heading[:-1]}，家）" if heading.endswith("）") else f"{heading}（家）"
+        )
+        bars = largest_and_rest(list(overview.by_place.items()), PLACES_SHOWN, "地区")
         self.region_chart.set_data([label for label, _ in bars], [n for _, n in bars])
         sections = list(overview.by_industry)
         self.industry_chart.set_data(sections, [overview.by_industry[s] for s in sections])
@@ -230,13 +231,11 @@ class OverviewPage(QWidget):
 
     def _region_clicked(self, index: int) -> None:
         assert self.overview is not None
-        if len(self.overview.by_region) > PROVINCES_SHOWN and index >= PROVINCES_SHOWN - 1:
-            return  # 其他: several provinces, no one filter
-        province = list(self.overview.by_region)[index]
-        code = NO_REGION if province == NO_PLACE else province
-        self.window.round_tabs.show_filtered(
-            f"地区：{province}", combo=(self.window.region_filter, code)
-        )
+        if len(self.overview.by_place) > PLACES_SHOWN and index >= PLACES_SHOWN - 1:
+            return  # 其他: several places, no one filter
+        label = list(self.overview.by_place)[index]
+        usccs = self.overview.place_usccs.get(label, ())
+        self.window.round_tabs.show_filtered(f"地区：{label}", usccs=usccs)
 
     def _industry_clicked(self, index: int) -> None:
         assert self.overview is not None
