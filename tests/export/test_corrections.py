@@ -330,3 +330,25 @@ def test_a_question_answered_in_another_versions_words_is_asked_again_at_that_an
         "申请书.docx · 表1 · 第4行第1列（原按另一版问法作答，请按本批次问法重新回答）；"
     )
     assert "近三年发生较大生产安全事故" not in asked[0].where  # a row the form does not have
+
+
+def test_an_applicant_waiting_for_its_type_is_asked_for_it(service, tmp_path):
+    """No 申报类型, 复核 answers given, 本年度 45 and 上年度 52: 待定 only for want of its type,
+    so the 补正清单 asks for 申报类型 as what could change the outcome, at its place."""
+    record = {"name": "杭州精工机械有限公司", "uscc": make_uscc(41), **COMPLETE}
+    record.pop("application_type")
+    record.update(platform_score=45, platform_score_prev=52)
+    record.update(annual_update_on_time=True, major_change_report="none")
+    path = tmp_path / "申报.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    service.import_paths("浙江2026", [path])
+    service.confirm_criterion(
+        "浙江2026", make_uscc(41), "SR26-5", "met", "国内细分市场占有率第二", evaluator="王评审"
+    )
+    [applicant] = corrections_of_round(service, "浙江2026").applicants
+    assert applicant.verdict_label == "待定" and not applicant.score_items
+    [item] = applicant.items
+    assert (item.kind, item.criterion, item.fields) == ("data", "申报类型", ("application_type",))
+    assert item.request.startswith("请补充：申报类型（新申报或复核）。按新申报评价为“不符合条件”")
+    assert item.where == "申报.json 第 1 条记录“申报类型”项"

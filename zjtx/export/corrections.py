@@ -17,13 +17,14 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
-from zjtx.domain.labels import CriterionState, Verdict
+from zjtx.domain.labels import ApplicationType, CriterionState, Verdict
 from zjtx.export.correction_scope import OPEN, OutcomeLinks, Reach, reach_of
 from zjtx.export.excel import _new_workbook, _table_sheet
 from zjtx.export.pdf_common import Cell, build_document, grid, para
 from zjtx.files import write_atomically
 from zjtx.intake.templates import header_text
 from zjtx.scoring.criterion_parsing import VERDICT
+from zjtx.scoring.type_unknown import TYPE_DECIDES, UNKNOWN_TYPE
 from zjtx.store.dto import ApplicantDetail
 from zjtx.store.reviews import RequestedItem
 
@@ -268,6 +269,28 @@ def _undefined_item(
     )
 
 
+def _type_item(
+    result: dict, detail: ApplicantDetail, catalogue: FieldCatalogue, year: int
+) -> tuple[Reach, CorrectionItem] | None:
+    """The request for 申报类型 of an applicant that gave none and would fare otherwise as a
+    复核 (type_unknown.settle_type): its verdict waits for it (需补正), or only its score."""
+    said = next((n for n in result.get("notes", []) if n.startswith(TYPE_DECIDES)), None)
+    if result.get("application_type") != UNKNOWN_TYPE or said is None:
+        return None
+    if result.get("verdict") == Verdict.NOT_QUALIFIED:
+        return None  # failed either way: the type changes nothing that matters
+    reach = Reach.OUTCOME if said in result.get("verdict_reasons", []) else Reach.SCORE
+    request = f"请补充：申报类型（{ApplicationType.NEW.label}或{ApplicationType.RENEWAL.label}）"
+    where = value_places(detail.applicant, ("application_type",), catalogue, year)
+    return reach, CorrectionItem(
+        "data",
+        "申报类型",
+        f"{request}。{said.removeprefix(TYPE_DECIDES)}",
+        where,
+        ("application_type",),
+    )
+
+
 def _file_of(detail: ApplicantDetail) -> str:
     source = detail.applicant.source
     return source.file if source is not None else ""
@@ -363,6 +386,10 @@ def applicant_corrections(
                 keys,
             )
         (items if reach is Reach.OUTCOME else score_items).append(item)
+    typed = _type_item(result, detail, catalogue, year)
+    if typed is not None:  # the one answer its verdict (or score) waits for
+        reach, item = typed
+        (items if reach is Reach.OUTCOME else score_items).insert(0, item)
     had = {Reach.OUTCOME: bool(items), Reach.SCORE: bool(score_items)}
     for reach, c in waiting:  # no open item of its own says what these wait on: ask as such
         if had[reach]:

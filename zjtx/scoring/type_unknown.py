@@ -17,6 +17,9 @@ from zjtx.scoring.selection import NoRulebookError
 APPLICATION_TYPES = ("new", "renewal")
 # An evaluation's application_type where the applicant gave none: shown as 未填, not 新申报.
 UNKNOWN_TYPE = ""
+# How settle_type's note begins where the two types fare differently (the verdict or the score
+# waits for the type): what the 补正清单 asks the type for.
+TYPE_DECIDES = "未填申报类型："
 
 
 def type_unknown(applicant: Applicant) -> bool:
@@ -78,7 +81,7 @@ def settle_type(
         note = f"未填申报类型，按{new_label}评价（按{renewal_label}评价结论相同）"
         return replace(as_new, application_type=UNKNOWN_TYPE, notes=(note, *unsaid))
     said = (
-        f"未填申报类型：按{new_label}评价为“{as_new.verdict.label}”{_score(as_new)}，"
+        f"{TYPE_DECIDES}按{new_label}评价为“{as_new.verdict.label}”{_score(as_new)}，"
         f"按{renewal_label}评价为“{renewal.verdict.label}”{_score(renewal)}"
         f"（已填{renewal_label}事项：{'、'.join(answered)}），"
         + ("结论须补充申报类型后确定" if not same_verdict else "得分须补充申报类型后确定")
