@@ -100,13 +100,20 @@ def test_applied_column_counts_ip1_applied(tmp_path, column):
     assert not [i for i in result.issues if i.code == "ip-column-ignored"]  # 序号 is known
 
 
-def test_applied_answer_not_understood_is_a_warning_at_its_cell(tmp_path):
-    """An answer neither 是 nor 否: a warning at its cell, the item not counted as applied."""
-    items = [(1, "甲", "发明专利", "ZL1", "自主研发", "是", "部分应用")]
+def test_applied_answer_not_understood_leaves_the_applied_count_unknown(tmp_path):
+    """An answer neither 是 nor 否, or a blank one: a warning at its cell, and ip1_applied left
+    unknown (待补充), not counted short: 0 would fail SR26-4 on a guess."""
+    items = [
+        (1, "甲", "发明专利", "ZL1", "自主研发", "是", "部分应用"),
+        (2, "乙", "发明专利", "ZL2", "自主研发", "是", ""),
+        (3, "丙", "发明专利", "ZL3", "自主研发", "是", "否"),
+    ]
     result = read_applicants([sheet(tmp_path, items, APPLIED_HEADER)], 2026)
-    assert result.applicants[0].values["ip1_applied"] == 0
-    warning = next(i for i in result.issues if i.code == "ip-applied-unknown")
-    assert warning.cell == "G5" and "部分应用" in warning.message
+    values = result.applicants[0].values
+    assert values["ip1_total"] == 3 and values.get("ip1_applied") is None
+    warnings = [i for i in result.issues if i.code == "ip-applied-unknown"]
+    assert [w.cell for w in warnings] == ["G5", "G6"] and "部分应用" in warnings[0].message
+    assert "另 2 项未能判断，已应用的项数未填入" in counted(result).message
 
 
 def test_list_without_applied_column_leaves_ip1_applied_unknown_and_says_so(tmp_path):

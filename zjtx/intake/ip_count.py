@@ -67,6 +67,7 @@ class _Tally:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KEYS, 0))
     excluded: int = 0
     recent: list[tuple[_Item, date | None]] = field(default_factory=list)
+    applied_unknown: int = 0  # counted Ⅰ类 items whose 实际应用 answer is not understood
 
 
 def _describe(definition: tuple[str, str | None], year: int) -> str:
@@ -110,6 +111,8 @@ def count_ip(reader: FormReaderBase) -> None:
         key: tallies[0].counts[key]
         for key in keys
         if all(t.counts[key] == tallies[0].counts[key] for t in tallies)
+        # A blank or unclear 实际应用 answer leaves the applied count unknown, not short.
+        and not (key == "ip1_applied" and any(t.applied_unknown for t in tallies))
     }
     where = "、".join(places) or reader.at(
         reader.ip_tables[0][0], reader.ip_tables[0][1].header_row, 0
@@ -124,7 +127,9 @@ def count_ip(reader: FormReaderBase) -> None:
     sheet0, table0 = reader.ip_tables[0]
     _fill(reader, counts, where, total, rule)
     header_cell = sheet_ref(sheet0, table0.header_row, table0.columns["type"])
-    undecided = [key for key in keys if key not in counts]
+    undecided = [
+        key for key in keys if any(t.counts[key] != tallies[0].counts[key] for t in tallies)
+    ]
     if undecided:
         shown = "；".join(
             f"{reader.catalogue[key].label}：新申报 {tallies[0].counts[key]} 项、"
@@ -152,7 +157,12 @@ def count_ip(reader: FormReaderBase) -> None:
             said.append(f"其中自主研发 {found['ip1_self_developed']} 项")
         else:
             said.append("清单没有“获得方式”列：自主研发的项数未计，是否转入未核对")
-        if "ip1_applied" in keys:
+        if "ip1_applied" in keys and tally.applied_unknown:
+            said.append(
+                f"已实际应用并产生经济效益 {found['ip1_applied']} 项、另 {tally.applied_unknown} 项"
+                "未能判断，已应用的项数未填入"
+            )
+        elif "ip1_applied" in keys:
             said.append(f"已实际应用并产生经济效益 {found['ip1_applied']} 项")
         else:
             said.append("清单没有“是否已实际应用并产生经济效益”列，已应用的项数未计")
@@ -244,8 +254,8 @@ def _items(reader: FormReaderBase, classes: IpClasses) -> tuple[list[_Item], int
                     reader.issue(
                         "ip-applied-unknown",
                         f"{reader.at(sheet, r, cols['applied'])}：“{header}”填的是"
-                        f"“{said or '（空）'}”，应填“是”或“否”；该项未计入已实际应用并产生经济效益"
-                        "的项数",
+                        f"“{said or '（空）'}”，应填“是”或“否”；已实际应用并产生经济效益的项数"
+                        "因此未填入（待补充）",
                         sheet,
                         sheet_ref(sheet, r, cols["applied"]),
                         severity=Severity.WARNING,
@@ -280,6 +290,8 @@ def _tally(items: list[_Item], version: str, reference: date) -> _Tally:
             counts["ip1_self_developed"] += 1
         if item.applied:
             counts["ip1_applied"] += 1
+        elif item.applied is None and "applied" in item.cols:
+            tally.applied_unknown += 1
     return tally
 
 
