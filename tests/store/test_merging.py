@@ -185,8 +185,8 @@ def test_a_full_resubmission_wins_for_its_fields_and_keeps_a_field_it_no_longer_
 
 
 def test_a_file_read_again_takes_back_what_it_gave_before(service, tmp_path):
-    """Re-reading a file with a corrected column mapping replaces what that file gave (a
-    value it no longer reads is dropped, not kept from itself) and keeps another file's."""
+    """Re-reading a file with a corrected column mapping takes back what that file gave: a
+    value it no longer reads falls back to the earlier file's value and provenance, said so."""
     _round(service)
     _import(service, _full(tmp_path))
     roster = _book(
@@ -199,9 +199,72 @@ def test_a_file_read_again_takes_back_what_it_gave_before(service, tmp_path):
     assert _values(service)["revenue_y1"] == Decimal(9900)
     (back,) = _import(service, roster)  # the correction taken back: 销售额 is read as nothing
     assert not back.already_imported and back.applicants_changed == 1
+    detail = service.applicant_detail(ROUND, USCC)
+    assert detail.applicant.values["revenue_y1"] == Decimal(8600)  # 甲's value, not lost
+    assert detail.applicant.provenance["revenue_y1"].file == "甲_申请书汇总.xlsx"
+    assert detail.applicant.values["revenue_y2"] == Decimal(7000)  # the 申请书汇总's fields stay
+    (restored,) = [i for i in back.issues if i.code == "store-value-restored"]
+    assert restored.field == "revenue_y1" and restored.severity == Severity.INFO
+    assert (
+        "上年度营业收入：本文件不再提供（此前为 9900 万元），"
+        "恢复为此前《甲_申请书汇总.xlsx》中的 8600 万元" in restored.message
+    )
+    assert not [i for i in back.issues if i.code == "store-value-dropped"]
+
+
+def test_a_field_only_the_file_read_again_gave_is_dropped_with_a_warning(service, tmp_path):
+    """A field a corrected mapping no longer gives that no other file gave is dropped, and a
+    warning names the field, the value taken back and the file; another file's field stays."""
+    _round(service)
+    _import(service, _full(tmp_path))
+    roster = _book(
+        tmp_path / "丙_名单.xlsx",
+        ["企业名称", "统一社会信用代码", "往年销售（万元）"],
+        ["甲精密有限公司", USCC, 6000],
+    )
+    fix = ColumnOverride(column="C", field="revenue", year=2023)
+    _import(service, roster, mapping_overrides=[fix])
+    assert _values(service)["revenue_y3"] == Decimal(6000)
+    (back,) = _import(service, roster)
     values = _values(service)
-    assert "revenue_y1" not in values
-    assert values["revenue_y2"] == Decimal(7000)  # the 申请书汇总's fields stay
+    assert "revenue_y3" not in values
+    assert values["revenue_y1"] == Decimal(8600)
+    (dropped,) = [i for i in back.issues if i.code == "store-value-dropped"]
+    assert dropped.field == "revenue_y3" and dropped.severity == Severity.WARNING
+    assert "本文件不再提供此前《丙_名单.xlsx》给出的 6000 万元" in dropped.message
+    assert "其他文件也未提供该字段，现为空" in dropped.message
+    assert not [i for i in back.issues if i.code == "store-value-restored"]
+
+
+def test_a_value_the_earlier_file_no_longer_gives_is_not_restored(service, tmp_path):
+    """A field falls back only to a value the other file still gives: the 申请书汇总 read again
+    since (its 2025 column left unread) no longer gives 8600, so the field is dropped, warned."""
+    _round(service)
+    full = _book(
+        tmp_path / "甲_申请书汇总.xlsx",
+        [*FULL_HEADER, "往年销售（万元）"],
+        ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, 6000],
+    )
+    _import(service, full)
+    roster = _book(
+        tmp_path / "丙_名单.xlsx",
+        ["企业名称", "统一社会信用代码", "销售额（万元）"],
+        ["甲精密有限公司", USCC, 9900],
+    )
+    _import(
+        service, roster, mapping_overrides=[ColumnOverride(column="C", field="revenue", year=2025)]
+    )
+    again = [
+        ColumnOverride(column="C", field="ignore"),
+        ColumnOverride(column="H", field="revenue", year=2023),
+    ]
+    _import(service, full, mapping_overrides=again)
+    assert _values(service)["revenue_y1"] == Decimal(9900)  # the roster's, newer
+    (back,) = _import(service, roster)
+    assert "revenue_y1" not in _values(service)
+    (dropped,) = [i for i in back.issues if i.code == "store-value-dropped"]
+    assert dropped.field == "revenue_y1" and "《丙_名单.xlsx》给出的 9900 万元" in dropped.message
+    assert not [i for i in back.issues if i.code == "store-value-restored"]
 
 
 def test_an_older_file_read_again_updates_its_own_fields_and_leaves_a_newer_files(

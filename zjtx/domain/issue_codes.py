@@ -367,6 +367,18 @@ _CODES = (
         "本文件的值与此前导入的文件不同，已按本文件更新；请核实哪一份准确。",
     ),
     IssueCode(
+        "store-value-restored",
+        N,
+        "恢复此前文件的值",
+        "重新读取的文件不再提供某字段，该字段恢复为此前其他文件给出的值。",
+    ),
+    IssueCode(
+        "store-value-dropped",
+        W,
+        "字段值已撤回",
+        "重新读取的文件不再提供某字段，且没有其他文件提供过，该字段现为空。",
+    ),
+    IssueCode(
         "store-blocked-kept-previous",
         W,
         "保留此前导入的数据",

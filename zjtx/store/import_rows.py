@@ -8,6 +8,8 @@ from collections import ChainMap, Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from zjtx.domain import region as places
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.applicant import Provenance
@@ -15,11 +17,14 @@ from zjtx.domain.issues import Issue, Severity
 from zjtx.store import codec
 from zjtx.store.audit import value_text
 from zjtx.store.common import column_limit, field_label
-from zjtx.store.models import Applicant, ImportFile
+from zjtx.store.models import Applicant, ApplicantVersion, ImportFile
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from zjtx.intake.records import FileResult
     from zjtx.store.imports import _Current
+    from zjtx.store.merging import Earlier, History
 
 
 @dataclass(slots=True)
@@ -201,3 +206,36 @@ def _too_long_text(applicant: DomainApplicant, name_limit: int, uscc_limit: int)
     if len(applicant.uscc or "") > uscc_limit:
         return f"统一社会信用代码有 {len(applicant.uscc)} 个字符，超过了 {uscc_limit} 个字符"
     return None
+
+
+class Histories:
+    """The stored versions of a chunk's applicants (newest first, each with the name of the
+    file whose import made it), read in one query the first time a merge needs one."""
+
+    def __init__(self, session: Session, applicant_ids: list[int]) -> None:
+        self.session = session
+        self.applicant_ids = applicant_ids
+        self.loaded: dict[int, list[Earlier]] | None = None
+
+    def of(self, applicant_id: int) -> History:
+        """The history of one applicant, read when called."""
+        return lambda: self._load().get(applicant_id, [])
+
+    def _load(self) -> dict[int, list[Earlier]]:
+        if self.loaded is None:
+            rows = self.session.execute(
+                select(
+                    ApplicantVersion.applicant_id,
+                    ApplicantVersion.values,
+                    ApplicantVersion.provenance,
+                    ImportFile.file_name,
+                )
+                .join(ImportFile, ImportFile.id == ApplicantVersion.import_file_id)
+                .where(ApplicantVersion.applicant_id.in_(self.applicant_ids))
+                .order_by(ApplicantVersion.applicant_id, ApplicantVersion.number.desc())
+            ).all()
+            self.loaded = {}
+            for applicant_id, values, provenance, file_name in rows:
+                earlier = (values or {}, provenance or {}, file_name)
+                self.loaded.setdefault(applicant_id, []).append(earlier)
+        return self.loaded

@@ -33,13 +33,14 @@ from zjtx.store.engine import Store, wait_long_for_locks
 from zjtx.store.errors import DatabaseBusyError, ImportCancelled
 from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_values, input_hash
 from zjtx.store.import_rows import (
+    Histories,
     Partition,
     kept_newer_issues,
     partition,
     stale_issues,
     where_of,
 )
-from zjtx.store.merging import Merged, audit_detail, merge, merge_issues, named_fields
+from zjtx.store.merging import History, Merged, audit_detail, merge, merge_issues, named_fields
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -448,6 +449,9 @@ class _FileRun:
             stored = _stored_versions(
                 self.session, [k.version_id for k in known_of.values() if k is not None]
             )
+            histories = Histories(
+                self.session, [k.applicant_id for k in known_of.values() if k is not None]
+            )
             for applicant in chunk:
                 known = known_of[applicant.uscc]
                 if known is None:
@@ -458,7 +462,9 @@ class _FileRun:
                 # Read again from an older file: a newer file has updated it since, whose
                 # values stay; what this file alone gave takes its new values.
                 older = previous is not None and not own and known.applicant_id in gave
-                merged = self._merged(part, applicant, known, stored, own or older, older)
+                retract = own or older
+                history = histories.of(known.applicant_id)
+                merged = self._merged(part, applicant, known, stored, (retract, older), history)
                 if older and self.passed_over.get(applicant.uscc):
                     kept_newer.append(applicant)
                 if merged is None:
@@ -476,16 +482,16 @@ class _FileRun:
         applicant: DomainApplicant,
         known: _Current,
         stored: dict[int, tuple[dict[str, Any], dict[str, Any]]],
-        own: bool,
-        older: bool,
+        how: tuple[bool, bool],
+        history: History,
     ) -> Merged | None:
         """The applicant merged over its stored version, its notices noted; None when that
         changes nothing (nor would it before the round's region filled its province)."""
-        values, provenance = stored[known.version_id]
+        (own, older), (values, provenance) = how, stored[known.version_id]
         retract = self.own_names if own else None
         sheet = applicant.source.sheet if applicant.source else None
         named = self.named.get(sheet) or self.named.get(None) or set()
-        merged = merge(applicant, values, provenance, retract, named, older)
+        merged = merge(applicant, values, provenance, retract, named, older, history)
         self.passed_over[applicant.uscc] = merged.passed_over
         self.as_merged[applicant.uscc] = merged.applicant
         where = where_of(applicant, self.file_name)
@@ -496,7 +502,7 @@ class _FileRun:
         written = part.as_written.get(applicant.uscc)
         if written is not None:
             plain = DomainApplicant(values=written, provenance={})
-            again = merge(plain, values, provenance, retract, older=older)
+            again = merge(plain, values, provenance, retract, older=older, history=history)
             if again.values_hash == known.values_hash:
                 return None
         self.merges[applicant.uscc] = merged

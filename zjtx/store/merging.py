@@ -4,7 +4,7 @@ the import says which fields it kept from which earlier file and which values it
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 SHOWN = 5  # kept fields named in a notice, the rest counted
 
+# One stored version of an applicant: its encoded values and provenance, and the name of the
+# file whose import made it. A history lists them newest first.
+Earlier = tuple[dict[str, Any], dict[str, Any], str]
+History = Callable[[], Sequence[Earlier]]
+
 
 @dataclass(slots=True)
 class Merged:
@@ -35,6 +40,11 @@ class Merged:
     changed: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)
     # An older file read again: field -> (newer file whose value stays, this file's value)
     passed_over: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    # A file read again that no longer gives a field: field -> (the value taken back, the value
+    # an earlier file gave it, that file), values encoded; or, no other file having given it,
+    # field -> (the value taken back, the file read again), the field now empty.
+    restored: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)
+    dropped: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     def kept_by_file(self) -> dict[str, list[str]]:
         """The kept fields grouped by the file they came from, in the record's order."""
@@ -51,15 +61,18 @@ def merge(
     retract: Collection[str] | None = None,
     named: Collection[str] = (),
     older: bool = False,
+    history: History | None = None,
 ) -> Merged:
     """``applicant`` (as a file gives it) over the stored version of the same enterprise.
 
     The file's values win for the fields it holds. A field it does not hold, or holds empty,
     keeps its stored value and the provenance of the file it came from. A province the round's
     region filled in does not replace one a file gave. ``retract`` names the file being read
-    again (the names it was stored under): what it gave before is taken back first (a field it
-    no longer gives is dropped, not kept from itself). ``named`` are the fields the file has a
-    column or label for: one of them it gives no value is a cell left empty (``blank``).
+    again (the names it was stored under): what it gave before is taken back first. A field it
+    no longer gives falls back to the latest value another file gave it in the applicant's
+    ``history`` (``restored``), and is dropped only where no other file did (``dropped``), not
+    kept from itself. ``named`` are the fields the file has a column or label for: one of them
+    it gives no value is a cell left empty (``blank``).
     ``older``: the file is read again after a newer file updated the applicant, whose values
     stay; the file's own fields take its new values (``passed_over`` where they differ).
     """
@@ -72,8 +85,10 @@ def merge(
         return decoded[0]
 
     base = dict(stored_values)
+    retracted: list[str] = []
     if retract is not None:
-        for key in [k for k in base if _from_file(old_provenance().get(k), retract)]:
+        retracted = [k for k in base if _from_file(old_provenance().get(k), retract)]
+        for key in retracted:
             del base[key]
     new_provenance: Mapping[str, Provenance] = applicant.provenance
     taken = {
@@ -90,7 +105,12 @@ def merge(
             if value != base[key]:
                 passed[key] = (old_provenance()[key].file, value)
     kept_keys = [key for key in base if key not in taken and key not in yielded]
-    if not kept_keys and len(taken) == len(new):
+    missing = [key for key in retracted if key not in taken]
+    earlier: dict[str, tuple[Any, Provenance]] = {}
+    if missing and retract is not None:
+        earlier = restore(missing, history() if history is not None else (), retract)
+        base.update((key, value) for key, (value, _) in earlier.items())
+    if not kept_keys and not earlier and len(taken) == len(new):
         # The file holds every field stored: its own record, as before merging existed.
         result = Merged(applicant, new, codec.digest(new))
     else:
@@ -98,7 +118,10 @@ def merge(
         values.update((key, value) for key, value in taken.items() if key not in base)
         provenance: dict[str, Provenance] = {}
         for key in values:
-            item = new_provenance.get(key) if key in taken else old_provenance().get(key)
+            if key in earlier:
+                item: Provenance | None = earlier[key][1]
+            else:
+                item = new_provenance.get(key) if key in taken else old_provenance().get(key)
             if item is not None:
                 provenance[key] = item
         merged = DomainApplicant(
@@ -106,6 +129,12 @@ def merge(
         )
         result = Merged(merged, values, codec.digest(values))
     result.passed_over = passed
+    for key in missing:
+        gone, file = stored_values[key], old_provenance()[key].file
+        if key in earlier:
+            result.restored[key] = (gone, earlier[key][0], earlier[key][1].file)
+        else:
+            result.dropped[key] = (gone, file)
     for key in kept_keys:
         item = old_provenance().get(key)
         if item is not None and item.kind is None:  # not the round's region filling in
@@ -117,6 +146,33 @@ def merge(
             item = old_provenance().get(key)
             result.changed[key] = (base[key], value, item.file if item else "此前导入的数据")
     return result
+
+
+def restore(
+    keys: Collection[str], history: Sequence[Earlier], names: Collection[str]
+) -> dict[str, tuple[Any, Provenance]]:
+    """For each field a file read again (stored under ``names``) no longer gives, the latest
+    value another file gave it and that file's provenance, from the applicant's versions
+    (newest first). The walk passes over the versions where the field is the re-read file's; it
+    ends at one where the field is empty or filled in by the round's region. A value of a file
+    read again since that version does not count: that later reading did not give it."""
+    decoded: dict[int, dict[str, Provenance]] = {}
+    found: dict[str, tuple[Any, Provenance]] = {}
+    for key in keys:
+        since: set[str] = set()  # files whose import made a newer version passed over
+        for index, (values, provenance, made_by) in enumerate(history):
+            if index not in decoded:
+                decoded[index] = codec.decode_provenance_map(provenance)
+            item = decoded[index].get(key)
+            if key not in values or not _real(item):
+                break
+            assert item is not None
+            if item.file not in names:
+                if item.file not in since:
+                    found[key] = (values[key], item)
+                break
+            since.add(made_by)
+    return found
 
 
 def named_fields(file: FileResult) -> dict[str | None, set[str]]:
@@ -174,6 +230,7 @@ def merge_issues(
                 **where,
             )
         )
+    issues.extend(_retract_issues(merged, applicant, where))
     for key, (old, new, earlier) in merged.changed.items():
         cell = applicant.provenance.get(key)
         issues.append(
@@ -193,6 +250,40 @@ def merge_issues(
     return issues
 
 
+def _retract_issues(
+    merged: Merged, applicant: DomainApplicant, where: dict[str, str | None]
+) -> list[Issue]:
+    """A notice for each field a file read again no longer gives that took back an earlier
+    file's value, and a warning for each left empty (no other file gave it)."""
+    name, issues = applicant.name, []
+    for key, (gone, value, earlier) in merged.restored.items():
+        issues.append(
+            Issue(
+                code="store-value-restored",
+                severity=Severity.INFO,
+                message=f"企业 “{name}” {field_label(key)}：本文件不再提供（此前为 "
+                f"{_shown(gone, key)}），恢复为此前《{earlier}》中的 {_shown(value, key)}",
+                field=key,
+                uscc=applicant.uscc,
+                **where,
+            )
+        )
+    for key, (gone, file) in merged.dropped.items():
+        issues.append(
+            Issue(
+                code="store-value-dropped",
+                severity=Severity.WARNING,
+                message=f"企业 “{name}” {field_label(key)}：本文件不再提供此前《{file}》给出的 "
+                f"{_shown(gone, key)}，其他文件也未提供该字段，现为空；"
+                "如需保留，请更正列对应关系后重新导入",
+                field=key,
+                uscc=applicant.uscc,
+                **where,
+            )
+        )
+    return issues
+
+
 def _shown(value: Any, key: str) -> str:
     return value_text(codec.decode_value(value), key)
 
@@ -204,4 +295,8 @@ def audit_detail(merged: Merged) -> dict[str, Any]:
         detail["kept"] = merged.kept_by_file()
     if merged.blank:
         detail["blank_kept"] = list(merged.blank)
+    if merged.restored:
+        detail["restored"] = {key: file for key, (_, _, file) in merged.restored.items()}
+    if merged.dropped:
+        detail["dropped"] = list(merged.dropped)
     return detail
