@@ -105,6 +105,12 @@ class ApplicationType(LabelledEnum):
         return "申报类型"
 
 
+def declared_type(value: object) -> str | None:
+    """The 申报类型 an applicant declared, "new" or "renewal"; None where it gave none (absent
+    is unknown, never 新申报: see scoring.type_unknown)."""
+    return value if isinstance(value, str) and value in ApplicationType.labels() else None
+
+
 def application_type_text(code: str | None, absent: str = "—") -> str:
     """申报类型 as shown: 新申报 or 复核; 未填 for an applicant that gave none (its evaluation's
     application_type is ""); ``absent`` where nothing was evaluated (None)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.fields import FieldCatalogue
-from zjtx.domain.labels import ApplicationType, application_type_text
+from zjtx.domain.labels import application_type_text, declared_type
 from zjtx.domain.region import format_region
 from zjtx.domain.results import (
     Confirmation,
@@ -381,7 +381,7 @@ def application_code(evaluation: Evaluation, applicant: Applicant | None) -> str
     raw = applicant.get("application_type") if applicant is not None else None
     if applicant is None:
         raw = evaluation.application_type
-    return raw if isinstance(raw, str) and raw in ApplicationType.labels() else None
+    return declared_type(raw)
 
 
 def application_text(evaluation: Evaluation, applicant: Applicant | None) -> str:

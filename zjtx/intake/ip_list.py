@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from zjtx.domain.labels import declared_type
 from zjtx.intake.headers import clean
 from zjtx.intake.sheet_data import SheetData
 from zjtx.scoring.catalogue import read_yaml
@@ -44,10 +45,9 @@ class IpDefinitions:
     def of(self, application_type: object) -> tuple[str, str | None] | None:
         """(definition, rulebook) for that application type; for a type not given, the one
         both types share, else None (the count depends on the type)."""
-        if application_type == "new":
-            return self.new
-        if application_type == "renewal":
-            return self.renewal
+        declared = declared_type(application_type)
+        if declared is not None:
+            return self.new if declared == "new" else self.renewal
         return self.new if self.new[0] == self.renewal[0] else None
 
 

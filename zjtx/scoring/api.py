@@ -8,12 +8,13 @@ from typing import Any
 
 from zjtx.domain.applicant import Applicant
 from zjtx.domain.errors import Cancelled as _Cancelled
+from zjtx.domain.labels import declared_type
 from zjtx.domain.results import Confirmation, Evaluation
 from zjtx.scoring.definitions import Rulebook
 from zjtx.scoring.errors import UnknownNameError
 from zjtx.scoring.evaluator import evaluate
 from zjtx.scoring.selection import check_overlay_for_round, effective_rulebook, select_rulebook_id
-from zjtx.scoring.type_unknown import as_renewal, renewal_answers, settle_type, type_unknown
+from zjtx.scoring.type_unknown import settled
 
 
 class Cancelled(_Cancelled):
@@ -32,9 +33,7 @@ def rulebook_for(
     with the notices governing the round applied (selection.effective_rulebook)."""
     if (tier is None) == (rulebook_id is None):
         raise ValueError("须指定 tier 或 rulebook_id 之一")
-    application_type = applicant.values.get("application_type")
-    if application_type not in ("new", "renewal"):
-        application_type = "new"
+    application_type = declared_type(applicant.values.get("application_type")) or "new"
     if rulebook_id is None:
         assert tier is not None
         rulebook_id = select_rulebook_id(tier, round_date, application_type)
@@ -57,10 +56,16 @@ def score_applicant(
     of no 申报类型 as 新申报 and as 复核: type_unknown.settle_type)."""
     confirmations = tuple(confirmations)
 
-    def scored(applicant: Applicant, own: bool = True) -> Evaluation:
-        rulebook = rulebook_for(
+    def book(applicant: Applicant) -> Rulebook:
+        return rulebook_for(
             applicant, round_date=round_date, tier=tier, rulebook_id=rulebook_id, overlay=overlay
         )
+
+    def scored(
+        applicant: Applicant, own: bool = True, rulebook: Rulebook | None = None
+    ) -> Evaluation:
+        if rulebook is None:
+            rulebook = book(applicant)
         # A round setting concerns the rulebooks that know it (a 2026 小巨人 round's growth
         # waiver is for its renewals' rulebook only); check_scoring has checked that one does.
         known = {k: v for k, v in (settings or {}).items() if k in rulebook.settings}
@@ -78,21 +83,13 @@ def score_applicant(
             settings=known,
         )
 
-    evaluation = scored(applicant)
-    if type_unknown(applicant):
-        answered = renewal_answers(
-            applicant,
-            rulebook_for(
-                applicant,
-                round_date=round_date,
-                tier=tier,
-                rulebook_id=rulebook_id,
-                overlay=overlay,
-            ),
-        )
-        renewal = as_renewal(applicant)
-        return settle_type(evaluation, lambda: scored(renewal, own=False), answered)
-    return evaluation
+    rulebook = book(applicant)
+    return settled(
+        applicant,
+        scored(applicant, rulebook=rulebook),
+        rulebook,
+        lambda renewal: scored(renewal, own=False),
+    )
 
 
 def score_each(

@@ -16,6 +16,7 @@ from typing import Any, overload
 from weakref import ref
 
 from zjtx.domain.applicant import Applicant, values_hash
+from zjtx.domain.labels import declared_type
 from zjtx.domain.results import (
     NOT_FAILING_KINDS,
     Confirmation,
@@ -528,8 +529,8 @@ def _evaluate(
     # A copy: explanations are rendered later from these values, whatever the caller does next.
     values = dict(applicant.values)
     notes: list[str] = []
-    application_type = values.get("application_type")
-    if application_type not in ("new", "renewal"):
+    application_type = declared_type(values.get("application_type"))
+    if application_type is None:
         application_type = "new"
         notes.append(NO_TYPE_NOTE)
     by_id: dict[str, Confirmation] = {}

@@ -7,14 +7,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from zjtx.domain.applicant import Applicant
-from zjtx.domain.labels import ApplicationType
+from zjtx.domain.labels import ApplicationType, declared_type
 from zjtx.domain.results import Evaluation, Verdict
 from zjtx.scoring.definitions import Rulebook
 from zjtx.scoring.evaluator import NO_TYPE_NOTE
 from zjtx.scoring.quantities import format_number
 from zjtx.scoring.selection import NoRulebookError
 
-APPLICATION_TYPES = ("new", "renewal")
 # An evaluation's application_type where the applicant gave none: shown as 未填, not 新申报.
 UNKNOWN_TYPE = ""
 # How settle_type's note begins where the two types fare differently (the verdict or the score
@@ -24,7 +23,7 @@ TYPE_DECIDES = "未填申报类型："
 
 def type_unknown(applicant: Applicant) -> bool:
     """Whether the applicant says neither 新申报 nor 复核 (absent is unknown, never 新申报)."""
-    return applicant.values.get("application_type") not in APPLICATION_TYPES
+    return declared_type(applicant.values.get("application_type")) is None
 
 
 def as_renewal(applicant: Applicant) -> Applicant:
@@ -46,6 +45,22 @@ def renewal_answers(applicant: Applicant, rulebook: Rulebook) -> tuple[str, ...]
             if applicant.values.get(name) is not None:
                 answered[defs[name].label if name in defs else name] = None
     return tuple(answered)
+
+
+def settled(
+    applicant: Applicant,
+    evaluation: Evaluation,
+    rulebook: Rulebook,
+    renewal_of: Callable[[Applicant], Evaluation],
+) -> Evaluation:
+    """``evaluation`` (of ``applicant`` under ``rulebook``) as it stands, or, for an applicant
+    of no 申报类型, settle_type's: ``renewal_of`` evaluates the applicant declared a 复核 (under
+    the rulebook a 复核 of the round answers to). What scoring.api and the store both do."""
+    if not type_unknown(applicant):
+        return evaluation
+    renewal = as_renewal(applicant)
+    answered = renewal_answers(applicant, rulebook)
+    return settle_type(evaluation, lambda: renewal_of(renewal), answered)
 
 
 def settle_type(

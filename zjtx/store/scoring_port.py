@@ -7,11 +7,12 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from zjtx.domain.applicant import Applicant
+from zjtx.domain.labels import declared_type
 from zjtx.domain.results import Confirmation, Evaluation
 from zjtx.scoring import NoRulebookError, UnknownNameError, evaluate, rulebook_for
 from zjtx.scoring.errors import did_you_mean
 from zjtx.scoring.selection import selection_state
-from zjtx.scoring.type_unknown import as_renewal, renewal_answers, settle_type, type_unknown
+from zjtx.scoring.type_unknown import settled
 from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import ReviewRuleError
 
@@ -25,8 +26,7 @@ class Scorer(Protocol):
 
 
 def _application_type(applicant: Applicant) -> str:
-    value = applicant.get("application_type")
-    return value if value in ("new", "renewal") else "new"
+    return declared_type(applicant.get("application_type")) or "new"
 
 
 class RulebookScorer:
@@ -71,15 +71,13 @@ class RulebookScorer:
     def __call__(
         self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
     ) -> Evaluation:
-        evaluation = self._scored(applicant, round_info, confirmations)
-        if type_unknown(applicant):
-            # Of no 申报类型: as 新申报, and 待定 where a 复核 would fare otherwise.
-            answered = renewal_answers(applicant, self.rulebook_for(applicant, round_info))
-            renewal = as_renewal(applicant)
-            return settle_type(
-                evaluation, lambda: self._scored(renewal, round_info, confirmations), answered
-            )
-        return evaluation
+        # Of no 申报类型: as 新申报, and 待定 where a 复核 would fare otherwise.
+        return settled(
+            applicant,
+            self._scored(applicant, round_info, confirmations),
+            self.rulebook_for(applicant, round_info),
+            lambda renewal: self._scored(renewal, round_info, confirmations),
+        )
 
     def _scored(
         self, applicant: Applicant, round_info: RoundInfo, confirmations: Sequence[Confirmation]
