@@ -152,3 +152,23 @@ def test_a_blank_application_type_is_no_doubt_when_both_definitions_agree(tmp_pa
     assert result.applicants[0].values["ip1_total"] == 0
     assert not [i for i in result.issues if i.code == "ip-definition-undecided"]
     assert "新申报与复核两种口径计得相同" in counted(result).message
+
+
+def test_relatedness_not_understood_leaves_the_counts_it_decides_unknown(tmp_path):
+    """A blank 是否相关 answer beside a 发明专利 and a 软件著作权: the Ⅰ类 and Ⅱ类 counts are left
+    unknown (待补充), not counted short, said at the cell and in the count's note."""
+    items = [
+        (1, "甲", "发明专利", "ZL1", "自主研发", "是", "是"),
+        (2, "乙", "发明专利", "ZL2", "自主研发", "", "是"),
+        (3, "丙", "软件著作权", "RZ3", "自主研发", "", "否"),
+    ]
+    result = read_applicants([sheet(tmp_path, items, APPLIED_HEADER)], 2026)
+    values = result.applicants[0].values
+    for key in ("ip1_total", "ip1_self_developed", "ip1_applied", "ip2_total"):
+        assert values.get(key) is None, key
+    warnings = [i for i in result.issues if i.code == "ip-related-unknown"]
+    assert [w.cell for w in warnings] == ["F6", "F7"]
+    assert "相关的项数因此未填入" in warnings[0].message
+    message = counted(result).message
+    assert "与主导产品相关的Ⅰ类 1 项、另 1 项是否相关未能判断，项数未填入" in message
+    assert "Ⅱ类 0 项、另 1 项是否相关未能判断，项数未填入" in message

@@ -60,6 +60,7 @@ class _Item:
     kind: str  # "I" or "II"
     how: str | None  # "self", "transferred" or None (not said or not understood)
     applied: bool | None  # None: no 实际应用 column, or an answer not understood
+    related: bool | None = True  # None: its 是否相关 answer not understood
 
 
 @dataclass(slots=True)
@@ -67,7 +68,9 @@ class _Tally:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KEYS, 0))
     excluded: int = 0
     recent: list[tuple[_Item, date | None]] = field(default_factory=list)
-    applied_unknown: int = 0  # counted Ⅰ类 items whose 实际应用 answer is not understood
+    # By count: the items an answer not understood (是否相关, 实际应用) leaves out of it or in,
+    # which leave the count unknown, not short.
+    uncertain: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KEYS, 0))
 
 
 def _describe(definition: tuple[str, str | None], year: int) -> str:
@@ -111,8 +114,8 @@ def count_ip(reader: FormReaderBase) -> None:
         key: tallies[0].counts[key]
         for key in keys
         if all(t.counts[key] == tallies[0].counts[key] for t in tallies)
-        # A blank or unclear 实际应用 answer leaves the applied count unknown, not short.
-        and not (key == "ip1_applied" and any(t.applied_unknown for t in tallies))
+        # A blank or unclear answer leaves the count it decides unknown, not short.
+        and not any(t.uncertain[key] for t in tallies)
     }
     where = "、".join(places) or reader.at(
         reader.ip_tables[0][0], reader.ip_tables[0][1].header_row, 0
@@ -152,23 +155,28 @@ def count_ip(reader: FormReaderBase) -> None:
     )
     for (version, rulebook), tally in zip(options[: 1 if same else 2], tallies, strict=False):
         found = tally.counts
-        said = [f"与主导产品相关的Ⅰ类 {found['ip1_total']} 项"]
+        open_ = tally.uncertain
+        said = [
+            f"与主导产品相关的Ⅰ类 {found['ip1_total']} 项{_open(open_['ip1_total'], '是否相关')}"
+        ]
         if "ip1_self_developed" in keys:
-            said.append(f"其中自主研发 {found['ip1_self_developed']} 项")
+            said.append(
+                f"其中自主研发 {found['ip1_self_developed']} 项"
+                + _open(open_["ip1_self_developed"], "是否相关")
+            )
         else:
             said.append("清单没有“获得方式”列：自主研发的项数未计，是否转入未核对")
-        if "ip1_applied" in keys and tally.applied_unknown:
+        if "ip1_applied" in keys:
             said.append(
-                f"已实际应用并产生经济效益 {found['ip1_applied']} 项、另 {tally.applied_unknown} 项"
-                "未能判断，已应用的项数未填入"
+                f"已实际应用并产生经济效益 {found['ip1_applied']} 项"
+                + _open(open_["ip1_applied"], "", "已应用的")
             )
-        elif "ip1_applied" in keys:
-            said.append(f"已实际应用并产生经济效益 {found['ip1_applied']} 项")
         else:
             said.append("清单没有“是否已实际应用并产生经济效益”列，已应用的项数未计")
         head = "" if len(options) == 1 or same else f"按 {version} 年口径（{rulebook}）："
         parts.append(
-            f"{head}{said[0]}（{'，'.join(said[1:])}）、Ⅱ类 {found['ip2_total']} 项，"
+            f"{head}{said[0]}（{'，'.join(said[1:])}）、Ⅱ类 {found['ip2_total']} 项"
+            f"{_open(open_['ip2_total'], '是否相关')}，"
             f"未计入的转入Ⅰ类 {tally.excluded} 项"
         )
     top3 = any(version == "2026" for version, _ in options)
@@ -224,14 +232,15 @@ def _items(reader: FormReaderBase, classes: IpClasses) -> tuple[list[_Item], int
                     reader.issue(
                         "ip-related-unknown",
                         f"{reader.at(sheet, r, cols['related'])}：“是否与主导产品相关”填的是"
-                        f"“{said or '（空）'}”，应填“是”或“否”；该项未计入",
+                        f"“{said or '（空）'}”，应填“是”或“否”；相关的项数因此未填入（待补充）",
                         sheet,
                         sheet_ref(sheet, r, cols["related"]),
                         severity=Severity.WARNING,
                     )
+                elif not related:
                     continue
-                if not related:
-                    continue
+            else:
+                related = True
             how = None
             if "acquisition" in cols:
                 said = ip_cell(row, cols["acquisition"])
@@ -260,7 +269,7 @@ def _items(reader: FormReaderBase, classes: IpClasses) -> tuple[list[_Item], int
                         sheet_ref(sheet, r, cols["applied"]),
                         severity=Severity.WARNING,
                     )
-            items.append(_Item(sheet, r, cols, kind, how, applied))
+            items.append(_Item(sheet, r, cols, kind, how, applied, related))
     return items, total, places
 
 
@@ -268,9 +277,10 @@ def _tally(items: list[_Item], version: str, reference: date) -> _Tally:
     """The counts under one definition of Ⅰ类."""
     tally = _Tally()
     counts = tally.counts
+    uncertain = tally.uncertain
     for item in items:
         if item.kind == "II":
-            counts["ip2_total"] += 1
+            (uncertain if item.related is None else counts)["ip2_total"] += 1
             continue
         if item.how == "transferred":
             if version == "2026":
@@ -285,14 +295,23 @@ def _tally(items: list[_Item], version: str, reference: date) -> _Tally:
                 tally.excluded += 1
                 tally.recent.append((item, when))
                 continue
-        counts["ip1_total"] += 1
+        # An item whose relatedness is not understood may count or not: its counts stay open.
+        into = uncertain if item.related is None else counts
+        into["ip1_total"] += 1
         if item.how == "self":
-            counts["ip1_self_developed"] += 1
+            into["ip1_self_developed"] += 1
         if item.applied:
-            counts["ip1_applied"] += 1
+            into["ip1_applied"] += 1
         elif item.applied is None and "applied" in item.cols:
-            tally.applied_unknown += 1
+            uncertain["ip1_applied"] += 1
     return tally
+
+
+def _open(items: int, what: str, count: str = "") -> str:
+    """What the count's note adds for ``items`` whose answer (``what``) was not understood."""
+    if not items:
+        return ""
+    return f"、另 {items} 项{what}未能判断，{count}项数未填入"
 
 
 def _say_recent(reader: FormReaderBase, tally: _Tally, reference: date) -> None:
