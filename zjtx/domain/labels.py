@@ -108,7 +108,7 @@ class ApplicationType(LabelledEnum):
 def declared_type(value: object) -> str | None:
     """The 申报类型 an applicant declared, "new" or "renewal"; None where it gave none (absent
     is unknown, never 新申报: see scoring.type_unknown)."""
-    return value if isinstance(value, str) and value in ApplicationType.labels() else None
+    return value if isinstance(value, str) and value in ApplicationType._value2member_map_ else None
 
 
 def application_type_text(code: str | None, absent: str = "—") -> str:
