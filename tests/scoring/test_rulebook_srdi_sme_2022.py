@@ -469,6 +469,33 @@ def test_s11_best_of_with_one_side_unknown(changes, expected):
     assert points_of("SR22-S11", changes) == expected
 
 
+@pytest.mark.parametrize(
+    ("rd", "revenue", "gap"),
+    [
+        # 520万 earns the full 10 by amount: the ratio's next band (6.05 % -> 8 %) earns nothing.
+        ("520", "8600", None),
+        # 450万 earns 8 by amount, 6 by ratio: the amount's band up (500万 -> 10) is the gap.
+        (
+            "450",
+            "7500",
+            "上年度研发费用 450 万元，要求不低于 500 万元，差 50 万元（可从 8 分升至 10 分）",
+        ),
+        # 250万 at 2.5 %: amount 4, ratio 0; the ratio's next band (3 % -> 2) earns nothing
+        # beside 4, the amount's does.
+        (
+            "250",
+            "10000",
+            "上年度研发费用 250 万元，要求不低于 300 万元，差 50 万元（可从 4 分升至 6 分）",
+        ),
+    ],
+)
+def test_s11_gap_is_only_one_that_raises_the_better_score(rd, revenue, gap):
+    """SR22-S11: the gap offered is one that raises the criterion's points, never an
+    alternative's band that stays at or below the better one."""
+    changes = {"rd_expense_y1": d(rd), "revenue_y1": d(revenue)}
+    assert run(RB, changes).criterion("SR22-S11").gap == gap
+
+
 def test_gap_explains_the_missing_rd_in_percentage_points_and_amount():
     """SR22-B2 gap: 2.6 % of 10400万 is 0.4 个百分点, about 41.6 万元 short of 3 %."""
     item = run(RB, {"rd_expense_y1": d("270.4"), "revenue_y1": d(10400)}).criterion("SR22-B2")

@@ -26,7 +26,7 @@ _MISSING = object()
 class Points:
     """An explained point rule: declared points, their interval, and the Chinese text."""
 
-    __slots__ = ("gap", "high", "low", "missing", "observed", "points", "state")
+    __slots__ = ("gap", "high", "low", "missing", "observed", "points", "reach", "state")
 
     def __init__(
         self,
@@ -37,6 +37,7 @@ class Points:
         state: CriterionState,
         gap: str | None = None,
         missing: tuple[str, ...] = (),
+        reach: Decimal | None = None,
     ) -> None:
         self.points = points
         self.low = low
@@ -45,6 +46,8 @@ class Points:
         self.state = state
         self.gap = gap
         self.missing = missing
+        # The points the gap leads to, where the rule knows them (a band's next band up).
+        self.reach = reach
 
 
 def points_state(low: Decimal, high: Decimal, points: Decimal, judgement: bool) -> CriterionState:
@@ -226,7 +229,7 @@ class Bands(Score):
         for index in range(1, len(points)):
             edge, better = self.bands[index - 1]
             tail = f"（可从 {shown(points[index])} 分升至 {shown(better)} 分）"
-            gaps.append((gap_texter(self.qdef, op, edge), tail))
+            gaps.append((gap_texter(self.qdef, op, edge), tail, better))
 
         def explain(ctx: Context) -> Points:
             top = ctx.top
@@ -236,14 +239,14 @@ class Bands(Score):
             index = index_of.get(id(pts))
             if index is None or points[index] is not pts:
                 index = band_index(ctx.value(name))
-            gap = None
+            gap = reach = None
             if index:
-                gap_of, tail = gaps[index]
+                gap_of, tail, reach = gaps[index]
                 detail = gap_of(ctx, name)
                 if detail:
                     gap = detail + tail
             text = ctx.texts.get(name) or ctx.text(name)
-            return Points(pts, pts, pts, text + arrows[index], state, gap)
+            return Points(pts, pts, pts, text + arrows[index], state, gap, (), reach)
 
         return explain
 
@@ -616,7 +619,9 @@ class BestOf(Score):
         observed = (
             "；".join(r.observed for r in results) + f" → 取较高 {format_number(declared)} 分"
         )
-        gaps = [r.gap for r in results if r.gap]
+        # Only a gap that would raise the better score is one: with 研发费用 at 10 points, a
+        # ratio's gap "from 6 to 8 points" earns nothing.
+        gaps = [r.gap for r in results if r.gap and (r.reach is None or r.reach > declared)]
         gap = best.gap if best.gap else (gaps[0] if gaps else None)
         return Points(declared, low, high, observed, state, gap, missing)
 
