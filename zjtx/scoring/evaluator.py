@@ -37,6 +37,8 @@ from zjtx.scoring.size import classify_size, load_size_standard
 
 input_hash = values_hash  # the scoring API's name for it
 _criterion_result = slots_constructor(CriterionResult)
+# Evaluation(...) with every field given, without the frozen class's setattr per field.
+_evaluation = slots_constructor(Evaluation)
 
 
 # Said of an applicant of no 申报类型, evaluated as 新申报 (api.score_applicant says more).
@@ -579,7 +581,7 @@ def _evaluate(
     overlay = rulebook.overlay
     if overlay is not None and overlay.unverified:
         notes.append(f"省级规则 {overlay.id} 未核实：{overlay.unverified}")
-    return Evaluation(
+    return _evaluation(
         name=applicant.name,
         uscc=applicant.uscc,
         rulebook=rulebook.id,
@@ -592,16 +594,16 @@ def _evaluate(
         application_type=application_type,
         verdict=verdict,
         size_class=size.size_class,
-        criteria=CriterionResults(run),  # type: ignore[arg-type]
+        criteria=CriterionResults(run),
         groups=groups,
         score=score,
         score_min=score_min,
         score_max=score_max,
         max_score=max_score,
         pass_line=rulebook.pass_line if rulebook.scored else None,
-        inputs=values,
         notes=tuple(notes),
-        verdict_reasons=() if verdict == Verdict.QUALIFIED else VerdictReasons(run, verdict),  # type: ignore[arg-type]
+        verdict_reasons=() if verdict == Verdict.QUALIFIED else VerdictReasons(run, verdict),
+        inputs=values,
         notices=notice_records(rulebook) if rulebook.notices else (),
         settings=setting_records(rulebook, settings) if settings or rulebook.notices else (),
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from zjtx.domain.results import slots_constructor
 from zjtx.paths import resource_path
 from zjtx.scoring.catalogue import read_yaml
 from zjtx.scoring.errors import DataFileError
@@ -155,6 +156,10 @@ def _conclusion(sector: str, size_class: str, band: str | None) -> str:
     return f" → {SIZE_LABELS[band]}（{limits}）"
 
 
+# SizeResult with every field given (once per evaluation), without a setattr per field.
+_size_result = slots_constructor(SizeResult)
+
+
 @cache
 def load_size_standard() -> SizeStandard:
     path = resource_path("size_standard_2011.yaml")
@@ -236,4 +241,4 @@ def classify_size(values: dict[str, Any]) -> SizeResult:
         )
     decided = possible[0]
     band = None if decided == "micro" else decided
-    return SizeResult(decided, sector, source, (), band, figures, code_text, frozenset(possible))
+    return _size_result(decided, sector, source, (), band, figures, code_text, frozenset(possible))
