@@ -84,6 +84,11 @@ class Score:
         (texts, bands, offers) bound once."""
         raise NotImplementedError
 
+    def explain_above(self, ctx: Context, floor: Decimal) -> Points:
+        """As explain, where only a gap reaching more than ``floor`` points is wanted (an
+        alternative beside a better one): a rule that can tell may leave the others out."""
+        return self.explain(ctx)
+
     def describe(self) -> str:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -231,7 +236,7 @@ class Bands(Score):
             tail = f"（可从 {shown(points[index])} 分升至 {shown(better)} 分）"
             gaps.append((gap_texter(self.qdef, op, edge), tail, better))
 
-        def explain(ctx: Context) -> Points:
+        def explain(ctx: Context, floor: Decimal | None = None) -> Points:
             top = ctx.top
             state, pts, low, high = top[1] if top is not None and top[0] is self else decider(ctx)
             if state is UNKNOWN:
@@ -242,13 +247,19 @@ class Bands(Score):
             gap = reach = None
             if index:
                 gap_of, tail, reach = gaps[index]
-                detail = gap_of(ctx, name)
+                detail = gap_of(ctx, name) if floor is None or reach > floor else None
                 if detail:
                     gap = detail + tail
             text = ctx.texts.get(name) or ctx.text(name)
             return Points(pts, pts, pts, text + arrows[index], state, gap, (), reach)
 
         return explain
+
+    def explain_above(self, ctx: Context, floor: Decimal) -> Points:
+        # The band up is worked out without its gap's text when it reaches no more than floor.
+        if "explain" not in self.__dict__:
+            self.explain = self._build_explainer()  # type: ignore[method-assign]
+        return self.explain(ctx, floor)  # type: ignore[call-arg]
 
     def _points_text(self, pts: Decimal) -> str:
         text = self._shown.get(id(pts))  # the band's own Decimal (kept alive by the bands)
@@ -613,7 +624,7 @@ class BestOf(Score):
 
     def explain(self, ctx: Context) -> Points:
         state, declared, low, high = ctx.decision(self)
-        results = [i.explain(ctx) for i in self.items]
+        results = [i.explain_above(ctx, declared) for i in self.items]
         missing = tuple(dict.fromkeys(m for r in results for m in r.missing))
         best = max(results, key=lambda r: r.points)
         observed = (
