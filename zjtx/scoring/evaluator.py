@@ -222,27 +222,32 @@ class _Run:
 
     def explain(self, criterion_id: str) -> CriterionResult:
         result = self.results.get(criterion_id)
-        if result is None:
-            kept = self.rulebook.explanations.get(criterion_id)
-            if kept is None:
-                kept = self.rulebook.explanations[criterion_id] = _kept_by(
-                    self.rulebook, criterion_id
-                )
-            if kept is False or criterion_id in self.confirmations:
-                result = self._render(criterion_id)
+        if result is not None:
+            return result
+        kept = self.rulebook.explanations.get(criterion_id)
+        if kept is None:
+            kept = self.rulebook.explanations[criterion_id] = _kept_by(self.rulebook, criterion_id)
+        if kept is False or criterion_id in self.confirmations:
+            result = self._render(criterion_id)
+        else:
+            # Rendered once per set of the values it reads (its own confirmation, which only
+            # this applicant has, is rendered apart); by class too: True, 1 and Decimal(1) are
+            # equal keys but read differently.
+            names, table = kept
+            values = self.ctx.values
+            if len(names) == 1:
+                value = values.get(names[0])
+                read: tuple[Any, ...] = (value, value.__class__)
             else:
-                # Rendered once per set of the values it reads (its own confirmation, which
-                # only this applicant has, is rendered apart).
-                names, table = kept
-                read = tuple(map(self.ctx.values.get, names))
-                # By class too: True, 1 and Decimal(1) are equal keys but read differently.
-                key = (self.ctx.application_type, self.settings_key, read, tuple(map(type, read)))
-                result = table.get(key)
-                if result is None:
-                    result = self._render(criterion_id)
-                    if len(table) < KEPT_PER_CRITERION:
-                        table[key] = result
-            self.results[criterion_id] = result
+                values_read = tuple(map(values.get, names))
+                read = (values_read, tuple(map(type, values_read)))
+            key = (self.ctx.application_type, self.settings_key, read)
+            result = table.get(key)
+            if result is None:
+                result = self._render(criterion_id)
+                if len(table) < KEPT_PER_CRITERION:
+                    table[key] = result
+        self.results[criterion_id] = result
         return result
 
     def _render(self, criterion_id: str) -> CriterionResult:
