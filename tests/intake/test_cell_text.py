@@ -29,3 +29,11 @@ def test_control_characters_lists_each_distinct_control_once_in_order():
 def test_normalise_text_makes_full_width_half_width_and_drops_whitespace():
     """NFKC turns full-width digits and brackets half-width; whitespace goes."""
     assert normalise_text("１２ ３（万元）") == "123(万元)"
+
+
+def test_zero_width_characters_go_from_read_text_and_show_in_messages():
+    """A zero-width space, joiner or BOM is read as nothing, and a message shows it escaped."""
+    assert normalise_text("是\u200b") == "是"
+    assert clean_text("甲\u200d有限\ufeff公司 ") == "甲有限公司"
+    assert clean_text("9132\u20600115", code=True) == "91320115"
+    assert shown_text("是\u200b") == "是\\u200b"

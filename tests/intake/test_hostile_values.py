@@ -103,6 +103,44 @@ def test_control_character_in_text_field_is_removed_with_a_warning(tmp_path, suf
     assert "\\x07" in applicant.provenance["city"].raw
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_zero_width_characters_are_read_as_nothing_and_shown_in_messages(tmp_path, suffix):
+    """Zero-width characters pasted from a web page or chat (U+200B, U+200C, U+200D, U+2060,
+    U+FEFF) are not part of a name, a code, a yes/no answer or a figure: “是\u200b” reads 是;
+    a message quoting a cell shows them as escapes, never as nothing."""
+    zw = "\u200b"
+    head = [*HEAD, "是否高新技术企业", "上年度研发费用（万元）"]
+    path = write_roster(
+        tmp_path / f"r{suffix}",
+        [
+            head,
+            [
+                f"甲{zw}有限\u2060公司",
+                CODE_A[:5] + "\u200c" + CODE_A[5:],
+                "杭州\ufeff",
+                f"1{zw}00",
+                10,
+                f"是{zw}",
+                50,
+            ],
+            ["乙有限公司", CODE_B, "杭州", 200, 20, f"可能{zw}", 60],
+        ],
+    )
+    result = read(path)
+    (first,) = result.applicants
+    assert first.values["name"] == "甲有限公司" and first.uscc == CODE_A
+    assert first.values["city"] == "杭州"
+    assert first.values["revenue_y1"] == Decimal(100)
+    assert first.values["high_tech_enterprise"] is True
+    by_field = {i.field: i for i in result.issues}
+    # The code was read without the character, and the 提示 shows where it was.
+    assert by_field["uscc"].code == "uscc-tidied" and "\\u200c" in by_field["uscc"].message
+    # An answer that is unreadable anyway is quoted with the character visible.
+    unreadable = by_field["high_tech_enterprise"]
+    assert unreadable.cell == "F3" and "可能\\u200b" in unreadable.message
+    assert zw not in unreadable.message
+
+
 def test_every_control_character_class_is_caught(tmp_path):
     """C0, DEL, C1, line separators, bidi overrides and lone surrogates are all reported."""
     hostile = ["\x00", "\x0b", "\x1f", "\x7f", "\x85", "\x9b", "\u2028", "\u202e", "\ud800"]

@@ -12,7 +12,13 @@ from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
 from zjtx.intake.answer_notes import expired_message, expired_note, remark_warning, split_note
-from zjtx.intake.cell_text import clean_text, control_characters, normalise_text, shown_text
+from zjtx.intake.cell_text import (
+    ZERO_WIDTH_SHOWN,
+    clean_text,
+    control_characters,
+    normalise_text,
+    shown_text,
+)
 from zjtx.intake.headers import RATIO_LABELS
 from zjtx.intake.records import Record
 from zjtx.intake.values import (
@@ -249,12 +255,17 @@ def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = N
     elif code is not None:
         raw = _raw(record, "uscc")
         # What the code was read without (values.CODE_DRESSING): the same search, on the raw.
-        if raw and len(code) == USCC_LENGTH and CODE_DRESSING.search(normalise_text(raw).upper()):
+        # A zero-width character (read as nothing) shows in the raw text as an escape.
+        if (
+            raw
+            and len(code) == USCC_LENGTH
+            and (CODE_DRESSING.search(normalise_text(raw).upper()) or ZERO_WIDTH_SHOWN.search(raw))
+        ):
             record.add(
                 "uscc-tidied",
                 Severity.INFO,
                 f"统一社会信用代码“{shown_text(raw.strip(), 40)}”读作“{code}”（去掉了代码以外的"
-                "说明或分隔符）",
+                "说明、分隔符或不可见字符）",
                 field_key="uscc",
             )
         elif raw and any(ch.islower() for ch in raw):

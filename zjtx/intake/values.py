@@ -11,7 +11,13 @@ from typing import Any
 
 from zjtx.domain.fields import FieldSpec, FieldType
 from zjtx.intake.answer_notes import ANSWER_NOTE, harmless
-from zjtx.intake.cell_text import CONTROL_CHARACTERS, normalise_text, shown_text, visible_controls
+from zjtx.intake.cell_text import (
+    CONTROL_CHARACTERS,
+    normalise_text,
+    shown_text,
+    visible_controls,
+    without_zero_width,
+)
 from zjtx.intake.choices import NUMERAL, NUMERAL_WORDS, institution_level, is_boxes, ticked
 from zjtx.intake.dates import TIME_OF_DAY, WEEKDAY, WEEKDAYS, parse_date_text
 
@@ -709,6 +715,8 @@ def _text_converter(spec: FieldSpec) -> Converter:
 
     def convert(value: Any, percent: bool) -> Any:
         if value.__class__ is str:
+            if not value.isprintable():
+                value = without_zero_width(value)
             if not value.isprintable() and CONTROL_CHARACTERS.search(value):
                 # Kept for the gate, which names the cell, removes them and decides severity.
                 if codes:
