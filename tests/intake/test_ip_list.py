@@ -63,6 +63,20 @@ def test_2022_counts_transfers_of_a_year_or_more_by_the_transfer_date(tmp_path):
     assert [i.cell for i in recent] == ["E6", "E7"]
 
 
+def test_transfer_date_not_read_is_quoted_not_called_blank(tmp_path):
+    """A 受让日期 that cannot be read as a date is quoted in the warning (not “未填受让日期”)."""
+    items = [
+        ("甲", "发明专利", "ZL1", "是", "受让", "99999999999"),
+        ("乙", "发明专利", "ZL2", "是", "受让", ""),
+    ]
+    header = ("名称", "类型", "授权号", "是否与主导产品相关", "获得方式", "受让日期")
+    result = read(write_xlsx(tmp_path / "ip.xlsx", rows(header, items)), year=2025)
+    unread, blank = [i for i in result.issues if i.code == "ip-transfer-recent"]
+    assert unread.cell == "E5" and "受让日期“99999999999”无法读作日期" in unread.message
+    assert "未填受让日期" not in unread.message
+    assert blank.cell == "E6" and "未填受让日期" in blank.message
+
+
 def test_unknown_type_is_a_warning_naming_the_cell(tmp_path):
     """A 类型 the table does not know: a warning at its cell, the item not counted."""
     items = [("甲", "发明专利", "ZL1", "是", "自主研发"), ("乙", "技术秘密", "—", "是", "自主研发")]

@@ -10,6 +10,7 @@ from datetime import date
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Severity
 from zjtx.domain.labels import ApplicationType
+from zjtx.intake.cell_text import shown_text
 from zjtx.intake.form_base import FormReaderBase
 from zjtx.intake.ip_list import (
     IpClasses,
@@ -67,7 +68,9 @@ class _Item:
 class _Tally:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KEYS, 0))
     excluded: int = 0
-    recent: list[tuple[_Item, date | None]] = field(default_factory=list)
+    # Transferred Ⅰ类 items not counted: when each was transferred (None: not known) and, for a
+    # date not read, the cell's text.
+    recent: list[tuple[_Item, date | None, str]] = field(default_factory=list)
     # By count: the items an answer not understood (是否相关, 实际应用) leaves out of it or in,
     # which leave the count unknown, not short.
     uncertain: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KEYS, 0))
@@ -286,14 +289,15 @@ def _tally(items: list[_Item], version: str, reference: date) -> _Tally:
             if version == "2026":
                 tally.excluded += 1
                 continue
-            when = None
+            when, said = None, ""
             if "transfer_date" in item.cols:
-                when = transfer_date(
-                    FormReaderBase.value(item.sheet, item.row, item.cols["transfer_date"])
-                )
+                cell = FormReaderBase.value(item.sheet, item.row, item.cols["transfer_date"])
+                when = transfer_date(cell)
+                if when is None and cell is not None:
+                    said = " ".join(str(cell).split())
             if when is None or when > reference.replace(year=reference.year - 1):
                 tally.excluded += 1
-                tally.recent.append((item, when))
+                tally.recent.append((item, when, said))
                 continue
         # An item whose relatedness is not understood may count or not: its counts stay open.
         into = uncertain if item.related is None else counts
@@ -316,14 +320,21 @@ def _open(items: int, what: str, count: str = "") -> str:
 
 def _say_recent(reader: FormReaderBase, tally: _Tally, reference: date) -> None:
     """A warning at each transferred Ⅰ类 item not counted under 2022's definition."""
-    for item, when in tally.recent:
+    for item, when, said in tally.recent:
         cell = item.cols["acquisition"]
+        if when is not None:
+            why = f"于 {when.isoformat()} 受让，至 {reference.isoformat()} 未满1年"
+        elif said:
+            why = (
+                f"受让日期“{shown_text(said)}”无法读作日期（应填如 2024-05-01），"
+                "无法确定是否转让满1年"
+            )
+        else:
+            why = "未填受让日期，无法确定是否转让满1年"
         reader.issue(
             "ip-transfer-recent",
-            f"{reader.at(item.sheet, item.row, cell)}：受让的Ⅰ类知识产权"
-            + ("未填受让日期，无法确定是否转让满1年" if when is None
-               else f"于 {when.isoformat()} 受让，至 {reference.isoformat()} 未满1年")
-            + "；按 2022 年口径（转让未满1年不计入）未计入",
+            f"{reader.at(item.sheet, item.row, cell)}：受让的Ⅰ类知识产权{why}"
+            "；按 2022 年口径（转让未满1年不计入）未计入",
             item.sheet,
             sheet_ref(item.sheet, item.row, cell),
             severity=Severity.WARNING,
