@@ -180,7 +180,8 @@ class Bands(Score):
         low, high = self._bounds
         bands = tuple(self.bands)
         otherwise = self.otherwise
-        accepts = ACCEPTS["ge" if self.up else "le"]
+        up = self.up
+        accepts = ACCEPTS["ge" if up else "le"]
         unknown = (UNKNOWN, low, low, high)
         field = self.qdef.kind == "field"
 
@@ -199,7 +200,7 @@ class Bands(Score):
             pts = otherwise
             if field:
                 for edge, band_points in bands:
-                    if ((value > edge) - (value < edge)) in accepts:
+                    if (value >= edge) if up else (value <= edge):
                         pts = band_points
                         break
             elif value.__class__ is Exact:
@@ -209,8 +210,11 @@ class Bands(Score):
                 # comparison.
                 quotient = EXACT.divide(value.num, value.den)
                 for edge, band_points in bands:
-                    cmp = (quotient > edge) - (quotient < edge)
-                    if (cmp or value.compare(edge)) in accepts:
+                    if quotient == edge:
+                        if value.compare(edge) in accepts:
+                            pts = band_points
+                            break
+                    elif (quotient > edge) if up else (quotient < edge):
                         pts = band_points
                         break
             else:
