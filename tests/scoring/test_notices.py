@@ -94,7 +94,7 @@ def test_2026_renewal_batch_carries_the_2025_settings_unverified():
     """117号: the 2026 renewal batch carries both 2025 settings, each marked 未核实."""
     ev = score(little_giant("2026-06-01", "renewal"), "2026-06-01")
     assert ev.rulebook == "little-giant-2022"
-    assert [n["id"] for n in ev.notices] == ["little-giant-2026-117"]
+    assert [n["id"] for n in ev.notices] == ["little-giant-2026-117", "eligibility-2026-2"]
     assert ev.notices[0]["grade"] == "C" and ev.notices[0]["unverified"]
     by_name = {s["name"]: s for s in ev.settings}
     assert set(by_name) == {"renewal_growth_waived", "revenue_floor_5000"}
@@ -275,3 +275,38 @@ def test_exemption_and_added_criterion_apply(tmp_path):
 def test_notice_dir_is_in_resources():
     """Notices live in resources/notices (shipped in the wheel with the other resources)."""
     assert notice_dir().name == "notices" and notice_dir().parent.name == "resources"
+
+
+@pytest.mark.parametrize(
+    ("round_date", "asked", "absent"),
+    [
+        ("2026-03-31", "偷漏税", "较大生产安全事故"),
+        ("2026-06-01", "较大生产安全事故", "偷漏税"),
+    ],
+)
+def test_2026_renewal_is_asked_the_incident_question_of_its_round(round_date, asked, absent):
+    """A 小巨人 复核 judged by the 63号 standard in a round from 2026-04-01 is asked the same
+    incidents question as the round's new applications (2号 第十一条), marked 未核实: its
+    answer is read for LG22-0 and the clause, requirement and label say that question."""
+    ev = score(little_giant(round_date, "renewal", major_incident_3y=True), round_date)
+    assert ev.rulebook == "little-giant-2022"
+    result = ev.criterion("LG22-0")
+    assert result.state == UNMET
+    assert asked in result.clause and absent not in result.clause
+    assert asked in result.requirement and absent not in result.requirement
+    assert bool(result.unverified) is (round_date >= "2026-04-01")
+    book = effective_rulebook("little-giant-2022", date.fromisoformat(round_date), "renewal")
+    assert asked in book.catalogue["major_incident_3y"].label
+    new = effective_rulebook("little-giant-2026", date(2026, 6, 1), "new")
+    if round_date >= "2026-04-01":
+        # One question per round: the renewal's is the new applications' own.
+        assert book.catalogue["major_incident_3y"].label == new.catalogue["major_incident_3y"].label
+
+
+def test_folded_clauses_have_no_space_where_a_line_broke_between_chinese_characters():
+    """A clause written over several lines of a folded block reads as one text: LG22-0's
+    “近三年未发生重大\n安全” is 重大安全, not 重大 安全."""
+    book = effective_rulebook("little-giant-2022", date(2026, 3, 1), "renewal")
+    clause = book.by_id["LG22-0"].clause
+    assert "重大安全（含网络安全" in clause and "重大 安全" not in clause
+    assert "；未被列入经营异常名录" in clause

@@ -77,6 +77,38 @@ class _StrictLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
                 seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
 
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        # The text itself: the C parser's marks carry positions in it, not the text.
+        self.text = stream if isinstance(stream, str) else None
+
+    def construct_scalar(self, node: Any) -> Any:
+        value = super().construct_scalar(node)
+        if self.text and getattr(node, "style", None) == ">" and isinstance(value, str):
+            raw = self.text[node.start_mark.index : node.end_mark.index]
+            return _folded_without_cjk_spaces(raw, value)
+        return value
+
+
+# A character of Chinese text (CJK ideographs, their punctuation, full-width forms): a line of a
+# folded block broken between two of them is one word, not two.
+_CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
+
+
+def _folded_without_cjk_spaces(raw: str, value: str) -> str:
+    """A folded block (``>-``) as YAML folds it, but with no space where a line broke between
+    two Chinese characters (``近三年未发生重大\n安全`` is 重大安全, not 重大 安全). Worked out
+    from the block's own lines; where they fold otherwise than plainly (blank or
+    more-indented lines), the value is kept as YAML gives it."""
+    lines = [line.strip() for line in raw.split("\n")[1:] if line.strip()]
+    if not lines or " ".join(lines) != value.rstrip("\n"):
+        return value
+    text = lines[0]
+    for line in lines[1:]:
+        joined = _CJK.match(text[-1]) and _CJK.match(line[0])
+        text += line if joined else " " + line
+    return text + value[len(value.rstrip("\n")) :]
+
 
 # What a mistyped character is, by the character (full-width space, tab, full-width colon).
 _HINTS = {
