@@ -18,6 +18,7 @@ from zjtx.scoring.quantities import (
     format_number,
     places_shown,
     round_half_up,
+    rounded_text,
     to_number,
 )
 
@@ -93,11 +94,11 @@ def _with_difference(
     if shown_places > diff_places:
         diff_places = shown_places
     verb, unit = words or difference_words(qdef, op)
-    text = f"{head}{verb}{format_number(diff, diff_places)}{unit}"
+    text = f"{head}{verb}{rounded_text(diff, diff_places)}{unit}"
     amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
     if amount is not None:
         places = _least_places(amount) if amount < HALF_CENT else 2
-        text += f"，约 {format_number(amount, places)} 万元"
+        text += f"，约 {rounded_text(amount, places)} 万元"
     return text
 
 

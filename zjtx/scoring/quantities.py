@@ -32,7 +32,7 @@ ONE = Decimal(1)
 ZERO = Decimal(0)
 # The most places a figure is ever shown with (a value a hair from a threshold, a tiny gap).
 MOST_PLACES = 10
-_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, MOST_PLACES + 1)}
+QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, MOST_PLACES + 1)}
 
 
 class Number:
@@ -82,7 +82,9 @@ class Exact(Number):
         return abs(EXACT.divide(delta, self.den))
 
     def to_decimal(self, places: int = 2) -> Decimal:
-        return round_half_up(self.value, places)
+        den = self.den
+        value = self.num if den == ONE else EXACT.divide(self.num, den)
+        return value.quantize(QUANTA[places], ROUND_HALF_UP, EXACT)
 
     def __repr__(self) -> str:
         return f"Exact({self.num}/{self.den})"
@@ -134,7 +136,7 @@ def to_number(value: object) -> Decimal:
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round half away from zero to a fixed number of places, for display only."""
-    return value.quantize(_QUANTA[places], rounding=ROUND_HALF_UP, context=EXACT)
+    return value.quantize(QUANTA[places], ROUND_HALF_UP, EXACT)
 
 
 def ceil_div(a: Decimal, b: Decimal) -> int:
@@ -143,16 +145,26 @@ def ceil_div(a: Decimal, b: Decimal) -> int:
 
 def fixed_text(rounded: Decimal) -> str:
     """A number already rounded for display, as text: padding zeros stripped, -0 read as 0."""
-    text = format(rounded, "f").rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = str(rounded)
+    if "E" in text:  # str writes tiny and huge values with an exponent
+        text = format(rounded, "f")
+    if text[-1] == "0" and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def rounded_text(value: Decimal, places: int) -> str:
+    """format_number's text of a Decimal that is not -0 (a gap's difference or amount, never
+    negative), rounded at once rather than after printing all its digits (often a hundred)."""
+    return fixed_text(value.quantize(QUANTA[places], ROUND_HALF_UP, EXACT))
 
 
 def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
     """Two places, or more (at most ten) while the value rounded to them equals a threshold
     it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
+    number = isinstance(value, Number)
     places = 2
     while places < MOST_PLACES:
-        number = isinstance(value, Number)
         rounded = value.to_decimal(places) if number else round_half_up(value, places)
         if rounded not in edges:
             break
@@ -177,35 +189,41 @@ def entered_places(value: Decimal) -> int:
 def format_number(value: Number | Decimal | int, places: int = 2) -> str:
     """Display text: whole numbers without decimals, others rounded to ``places`` digits."""
     cls = value.__class__
-    if cls is Exact:
-        if value.den == ONE:
-            value = value.num
-        else:
-            value = EXACT.divide(value.num, value.den)
-            if value and places > 0:
-                # Round the quotient at once instead of printing its hundred digits first
-                # (the same text: digits within ``places`` kept, padding zeros stripped).
-                return fixed_text(value.quantize(_QUANTA[places], ROUND_HALF_UP, EXACT))
+    if cls is Decimal:
+        number = value
     elif cls is int:
         return str(value)
-    elif cls is not Decimal:
+    elif cls is Exact:
+        den = value.den
+        if den == ONE:
+            number = value.num
+        else:
+            number = EXACT.divide(value.num, den)
+            if number:
+                # Round the quotient at once instead of printing its hundred digits first
+                # (the same text: digits within ``places`` kept, padding zeros stripped).
+                return fixed_text(number.quantize(QUANTA[places], ROUND_HALF_UP, EXACT))
+    else:
+        number = value
         if isinstance(value, Exact):
-            value = value.value
+            number = value.value
         elif isinstance(value, Number):
-            value = value.to_decimal(places)
-        if isinstance(value, int):
-            return str(value)
-    text = str(value)
-    dot = text.find(".")
+            number = value.to_decimal(places)
+        if isinstance(number, int):
+            return str(number)
+    text = str(number)
     if "E" in text:
-        text = format(value, "f")
-        dot = text.find(".")
+        text = format(number, "f")
+    dot = text.find(".")
     if dot < 0:
-        return text
+        return text  # a whole number as written (a whole -0 stays -0)
     if len(text) - dot - 1 > places:
-        text = format(round_half_up(value, places), "f")
-    text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+        return fixed_text(number.quantize(QUANTA[places], ROUND_HALF_UP, EXACT))
+    if text[-1] == "0":
+        text = text.rstrip("0").rstrip(".")
+        if text == "-0":
+            return "0"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
