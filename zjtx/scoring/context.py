@@ -650,7 +650,7 @@ class Context:
         self.cache: dict[str, QValue] = {}
         self.vcache: dict[str, Any] = {}
         self.texts: dict[str, str] = {}
-        self.numbers: dict[str, str] = {}  # a derived fraction's number as shown, by name
+        self.numbers: dict[str, str] = {}  # a quantity's value as shown (shown_number), by name
         # The thresholds each quantity is compared with in the rulebook (Rulebook.edges),
         # which a value shown near one must not appear to reach when it does not.
         self.edges: Mapping[str, frozenset[Decimal]] = edges or {}
@@ -706,20 +706,23 @@ class Context:
     def shown_number(self, name: str, value: Number | Decimal) -> str:
         """A known value of the quantity as shown (format_number's text, two places), or with
         as many more places as keep it from reading as a threshold of the rulebook that it
-        does not equal (4.998 % is shown so beside ≥5 %, not as 5 %). A fraction's text is
-        worked out once per applicant (one division), for its text and its gaps alike."""
-        fraction = value.__class__ is Exact and value.den != ONE  # type: ignore[union-attr]
-        if fraction and name in self.numbers:
-            return self.numbers[name]
+        does not equal (4.998 % is shown so beside ≥5 %, not as 5 %). Worked out once per
+        applicant, for the quantity's text and its gaps alike."""
+        numbers = self.numbers
+        text = numbers.get(name)
+        if text is not None:
+            return text
         edges = self.edges.get(name)
-        if not fraction:
-            return format_number(value, display_places(value, edges) if edges else 2)
-        rounded = value.to_decimal(2)  # type: ignore[union-attr]
-        if edges and rounded in edges and value.compare(rounded):  # type: ignore[union-attr]
-            text = format_number(value, display_places(value, edges))
+        if value.__class__ is Exact and value.den != ONE:  # type: ignore[union-attr]
+            # One division, rounded at once: what format_number shows at two places.
+            rounded = value.to_decimal(2)
+            if edges and rounded in edges and value.compare(rounded):
+                text = format_number(value, display_places(value, edges))
+            else:
+                text = fixed_text(rounded)
         else:
-            text = fixed_text(rounded)
-        self.numbers[name] = text
+            text = format_number(value, display_places(value, edges) if edges else 2)
+        numbers[name] = text
         return text
 
     def operand(self, name: str) -> QValue:
