@@ -15,6 +15,7 @@ from zjtx.scoring.quantities import (
     display_places,
     fixed_text,
     format_number,
+    is_edge,
     round_half_up,
     rounded_text,
 )
@@ -228,6 +229,19 @@ def test_display_places_match_the_former_implementation() -> None:
             edges.add(exact)
         edges = frozenset(edges)
         assert display_places(value, edges) == old_display_places(value, edges), (value, edges)
+
+
+def test_is_edge_is_membership() -> None:
+    rng = random.Random(5)
+    edges = frozenset(
+        [Decimal(0), Decimal(5), Decimal("2.5"), Decimal("0.1"), Decimal("1E+3"), Decimal(-3)]
+    )
+    values = [Decimal(v) for v in ("-0.00", "0E-9", "5.00", "2.50", "0.10", "1000.0", "-3.000")]
+    values += [Decimal("0.1000000000000000055511151231257827"), Decimal("2.5000000001")]
+    values += [round_half_up(random_decimal(rng), rng.randint(0, MOST_PLACES)) for _ in range(3000)]
+    for value in values:
+        assert is_edge(value, edges) == (value in edges), value
+        assert not is_edge(value, frozenset())
 
 
 def test_the_comparison_catches_a_wrong_rounding(monkeypatch: pytest.MonkeyPatch) -> None:

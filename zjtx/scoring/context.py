@@ -22,6 +22,7 @@ from zjtx.scoring.quantities import (
     entered_places,
     fixed_text,
     format_number,
+    is_edge,
     places_shown,
     to_number,
 )
@@ -716,7 +717,7 @@ class Context:
         if value.__class__ is Exact and value.den != ONE:  # type: ignore[union-attr]
             # One division, rounded at once: what format_number shows at two places.
             rounded = value.to_decimal(2)
-            if edges and rounded in edges and value.compare(rounded):
+            if edges and is_edge(rounded, edges) and value.compare(rounded):
                 text = format_number(value, display_places(value, edges))
             else:
                 text = fixed_text(rounded)

@@ -159,6 +159,22 @@ def rounded_text(value: Decimal, places: int) -> str:
     return fixed_text(value.quantize(QUANTA[places], ROUND_HALF_UP, EXACT))
 
 
+# The floats of each set of thresholds a value is shown beside (is_edge): one per quantity of
+# a rulebook, and the few sets a gap adds its own threshold to.
+_EDGE_FLOATS: dict[frozenset[Decimal], frozenset[float]] = {}
+
+
+def is_edge(rounded: Decimal, edges: frozenset[Decimal]) -> bool:
+    """``rounded in edges``, without hashing a new Decimal (dearer than the rest of the number's
+    text) when it is not there: equal values convert to the same float."""
+    floats = _EDGE_FLOATS.get(edges)
+    if floats is None:
+        floats = frozenset([float(edge) for edge in edges])
+        if len(_EDGE_FLOATS) < 4096:
+            _EDGE_FLOATS[edges] = floats
+    return float(rounded) in floats and rounded in edges
+
+
 def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
     """Two places, or more (at most ten) while the value rounded to them equals a threshold
     it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
@@ -166,7 +182,7 @@ def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
     places = 2
     while places < MOST_PLACES:
         rounded = value.to_decimal(places) if number else round_half_up(value, places)
-        if rounded not in edges:
+        if not is_edge(rounded, edges):
             break
         if (value.compare(rounded) == 0) if number else rounded == value:
             break  # exactly the threshold: shown as it is
