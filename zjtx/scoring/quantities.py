@@ -178,14 +178,21 @@ def is_edge(rounded: Decimal, edges: frozenset[Decimal]) -> bool:
 def display_places(value: Number | Decimal, edges: frozenset[Decimal]) -> int:
     """Two places, or more (at most ten) while the value rounded to them equals a threshold
     it is not: what keeps 4.998 % from being shown as 5 % beside ≥5 %."""
-    number = isinstance(value, Number)
+    if value.__class__ is Exact and value.den == ONE:
+        value = value.num  # the same roundings, compared without a fraction's products
     places = 2
+    if isinstance(value, Number):
+        while places < MOST_PLACES:
+            rounded = value.to_decimal(places)
+            if not is_edge(rounded, edges) or value.compare(rounded) == 0:
+                break  # not a threshold, or exactly the threshold: shown as it is
+            places += 1
+        return places
     while places < MOST_PLACES:
-        rounded = value.to_decimal(places) if number else round_half_up(value, places)
-        if not is_edge(rounded, edges):
+        rounded = round_half_up(value, places)
+        # A value with no more places than these is itself (no test of the thresholds).
+        if rounded == value or not is_edge(rounded, edges):
             break
-        if (value.compare(rounded) == 0) if number else rounded == value:
-            break  # exactly the threshold: shown as it is
         places += 1
     return places
 
