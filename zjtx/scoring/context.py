@@ -739,16 +739,18 @@ class Context:
             return QValue(qdef, value, (), None, (value.num,) if qdef.numeric_field else ())
         if kind == "builtin":
             return QValue(qdef, value, builtin=(self.size, self.application_type))
+        return QValue(qdef, value, (), None, self.parts(qdef))
+
+    def parts(self, qdef: QuantityDef) -> tuple[Decimal, ...]:
+        """The exact parts of a known derived value (numerator, denominator, ...), for gaps."""
         if qdef.name in self.quantities.of_fields:
             # The exact parts of a derived value of numeric fields are the fields' values
             # (known, as the value is): read as they are, not wrapped and unwrapped.
             values = self.values
             raws = [values[item] for item in qdef.inputs]
-            parts = tuple([raw if raw.__class__ is Decimal else to_number(raw) for raw in raws])
-            return QValue(qdef, value, (), None, parts)
+            return tuple([raw if raw.__class__ is Decimal else to_number(raw) for raw in raws])
         numbers = [self.value(item) for item in qdef.inputs]
-        parts = tuple([v.value for v in numbers if v.__class__ is Exact])
-        return QValue(qdef, value, (), None, parts)
+        return tuple([v.value for v in numbers if v.__class__ is Exact])
 
     def _describe(self, qdef: QuantityDef) -> QValue:
         value = self.value(qdef.name)

@@ -45,7 +45,8 @@ def gap_text(
     if op == "eq":
         return head
     diff = number.difference(threshold)
-    return _with_difference(qdef, op, threshold, head, diff, qv, shown_places=places)
+    parts = qv.parts
+    return _with_difference(qdef, op, threshold, head, diff, number, parts, shown_places=places)
 
 
 def _number(
@@ -77,12 +78,13 @@ def _with_difference(
     threshold: Decimal,
     head: str,
     diff: Decimal,
-    qv: QValue | None,
+    number: Number | Decimal,
+    parts: tuple[Decimal, ...] | None,
     words: tuple[str, str] | None = None,
     shown_places: int = 2,
 ) -> str:
     """``head`` followed by how far the value is from the threshold, in its unit and, for
-    ratios and growth (``qv`` with its exact parts), in 万元 (``words``: difference_words,
+    ratios and growth (``number`` and its exact ``parts``), in 万元 (``words``: difference_words,
     where the caller bound them once). The difference shows at least the places the value
     does (``shown_places``): 10 − 9.9995 reads 0.0005, not 0.001."""
     if op == "gt" and diff == 0:
@@ -95,7 +97,7 @@ def _with_difference(
         diff_places = shown_places
     verb, unit = words or difference_words(qdef, op)
     text = f"{head}{verb}{rounded_text(diff, diff_places)}{unit}"
-    amount = _amount_gap(qdef, qv, threshold) if qv is not None else None
+    amount = _amount_gap(qdef, number, parts, threshold) if parts is not None else None
     if amount is not None:
         places = _least_places(amount) if amount < HALF_CENT else 2
         text += f"，约 {rounded_text(amount, places)} 万元"
@@ -111,9 +113,10 @@ def _least_places(amount: Decimal) -> int:
     return places
 
 
-def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | None:
+def _amount_gap(
+    qdef: QuantityDef, number: Number | Decimal, parts: tuple[Decimal, ...], threshold: Decimal
+) -> Decimal | None:
     """Amount (万元) by which the numerator must change, for ratios, growth and compound growth."""
-    parts = qv.parts
     if qdef.kind == "ratio" and len(parts) == 2:
         num, den = parts
         if not _is_money(qdef.inputs[0]):
@@ -122,9 +125,9 @@ def _amount_gap(qdef: QuantityDef, qv: QValue, threshold: Decimal) -> Decimal | 
     if qdef.kind == "growth" and len(parts) == 2:
         cur, prev = parts
         return abs((1 + threshold / HUNDRED) * prev - cur)
-    if qdef.kind == "cagr" and len(parts) == 2 and isinstance(qv.value, CompoundGrowth):
+    if qdef.kind == "cagr" and len(parts) == 2 and isinstance(number, CompoundGrowth):
         last, first = parts
-        return abs(qv.value.required_last(first, threshold) - last)
+        return abs(number.required_last(first, threshold) - last)
     return None
 
 
@@ -159,8 +162,10 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     equal = op == "eq"
     words = difference_words(qdef, op)  # bound once, not per applicant
 
-    def rest(head: str, diff: Decimal, qv: QValue | None, places: int) -> str:
-        return _with_difference(qdef, op, threshold, head, diff, qv, words, places)
+    def rest(
+        head: str, diff: Decimal, number: Any, parts: tuple[Decimal, ...] | None, places: int
+    ) -> str:
+        return _with_difference(qdef, op, threshold, head, diff, number, parts, words, places)
 
     if qdef.kind == "field" and qdef.numeric_field:
         zero = qdef.zero_line
@@ -176,7 +181,7 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
                 return head
             # Exact(number).difference(threshold): over a denominator of 1 its product and
             # quotient change nothing (the same digits and exponent), so one subtraction.
-            return rest(head, abs(EXACT.subtract(threshold, number)), None, places)
+            return rest(head, abs(EXACT.subtract(threshold, number)), number, None, places)
 
         return field_gap
 
@@ -184,14 +189,15 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
     amounts = qdef.kind in ("ratio", "growth", "cagr")
 
     def derived_gap(ctx: Any, name: str) -> str | None:
-        qv = ctx.operand(name) if amounts else None
-        number = qv.value if qv is not None else ctx.value(name)
+        number = ctx.value(name)
         if not isinstance(number, Number):
             return None
         shown, places = _number(ctx, qdef, number, threshold)
         head = f"{prefix}{shown}{tail}"
         if equal:
             return head
-        return rest(head, number.difference(threshold), qv, places)
+        # The parts alone (no QValue, as ctx.operand builds): what an amount is worked from.
+        parts = ctx.parts(qdef) if amounts else None
+        return rest(head, number.difference(threshold), number, parts, places)
 
     return derived_gap
