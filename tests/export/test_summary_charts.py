@@ -75,3 +75,23 @@ def test_a_chart_of_many_places_sums_the_rest_in_one_bar():
     assert shown[-1] == CountLine("其他 6 个地区", sum(line.count for line in lines[11:]))
     assert sum(line.count for line in shown) == sum(line.count for line in lines)
     assert charted(lines[:12], "地区") == lines[:12]
+
+
+def test_unmet_criteria_beyond_the_chart_are_named_under_it(statistics, tmp_path):
+    """A round failing more criteria than the chart has bars for names the others, each with
+    its count, under the chart (LG26-4 and LG26-7 were left off without a word)."""
+    from dataclasses import replace
+
+    from zjtx.export.summary_pdf import CRITERIA_CHARTED
+
+    _, summary = statistics
+    lines = tuple(CountLine(f"LG26-{i} 条目{i}", 20 - i) for i in range(CRITERIA_CHARTED + 3))
+    many = replace(summary, statistics=replace(summary.statistics, by_criterion=lines))
+    path = tmp_path / "summary.pdf"
+    render_summary_pdf(many, path)
+    charts = "".join("".join(page_texts(path)[2:]).split())
+    assert "另有3项未满足条目未列入图中：" in charts
+    for line in lines[CRITERIA_CHARTED:]:
+        assert f"{line.label.replace(' ', '')}（{line.count}家）" in charts
+    for line in lines[:CRITERIA_CHARTED]:
+        assert f"{line.label.replace(' ', '')}（" not in charts  # charted as a bar, not named

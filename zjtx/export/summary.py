@@ -259,7 +259,8 @@ class Statistics:
     by_industry: tuple[CountLine, ...]
     histogram: tuple[CountLine, ...]  # empty when no applicant has a score
     outdated: int = 0  # decisions among them that need a second look (其中需复核)
-    # Criteria by how many applicants they left unmet (most first, at most CRITERIA_CHARTED).
+    # Every criterion by how many applicants it left unmet (most first; the PDF charts the
+    # first CRITERIA_CHARTED and names the others under the chart).
     by_criterion: tuple[CountLine, ...] = ()
     region_heading: str = "地区"  # what by_region counts: 地区（宁波市各区县） or 地区
 
@@ -512,9 +513,6 @@ def _histogram(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
     return tuple(lines)
 
 
-CRITERIA_CHARTED = 12
-
-
 def _unmet_criteria(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
     """``LG26-2b 主营业务收入占营业收入比重`` and how many applicants it left unmet; an
     alternative (直通) or a note, unmet, fails no applicant and is not counted."""
@@ -525,7 +523,7 @@ def _unmet_criteria(items: Sequence[ApplicantOutcome]) -> tuple[CountLine, ...]:
                 continue
             if criterion.state == CriterionState.UNMET:
                 counts[f"{criterion.id} {criterion.title}"] += 1
-    ordered = sorted(counts, key=lambda label: (-counts[label], label))[:CRITERIA_CHARTED]
+    ordered = sorted(counts, key=lambda label: (-counts[label], label))
     return tuple(CountLine(label, counts[label]) for label in ordered)
 
 

@@ -11,7 +11,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from zjtx.domain.chart_counts import largest_and_rest
 from zjtx.domain.results import OPEN_SCORE_LABEL
@@ -134,16 +134,19 @@ def charts_story(statistics: Statistics, width: float) -> list[Flowable]:
         )
     story: list[Flowable] = [para("统计图", "section"), _side_by_side(top, half)]
     if statistics.by_criterion:
-        story += [
-            Spacer(1, 4 * mm),
-            bar_chart(
-                "未满足条目（家）",
-                statistics.by_criterion,
-                width,
-                horizontal=True,
-                fill=UNMET_FILL,
-            ),
+        shown, rest = (
+            statistics.by_criterion[:CRITERIA_CHARTED],
+            statistics.by_criterion[CRITERIA_CHARTED:],
+        )
+        chart: list[Flowable] = [
+            bar_chart("未满足条目（家）", shown, width, horizontal=True, fill=UNMET_FILL)
         ]
+        if rest:
+            # Each criterion counts its own applicants: the rest cannot be one bar, so they
+            # are named with their counts under the chart (on its page).
+            named = "、".join(f"{line.label}（{line.count} 家）" for line in rest)
+            chart.append(para(f"另有 {len(rest)} 项未满足条目未列入图中：{named}", "note"))
+        story += [Spacer(1, 4 * mm), KeepTogether(chart)]
     places = charted(statistics.by_region, "地区")
     industries = charted(statistics.by_industry, "行业")
     story += [
@@ -160,6 +163,8 @@ def charts_story(statistics: Statistics, width: float) -> list[Flowable]:
 
 
 REGIONS_CHARTED = 12
+# The criteria a chart has bars for (a full-width chart of thirty criteria would not fit a page).
+CRITERIA_CHARTED = 10
 
 
 def _per_company(heading: str) -> str:
