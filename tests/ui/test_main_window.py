@@ -586,3 +586,44 @@ def test_the_shortcut_list_names_every_menu_shortcut(window):
                      "Ctrl+Shift+D　批量决定", "Ctrl+1　批次列表", "Esc　清除查找"):  # fmt: skip
         assert expected in text, expected
     assert len(lines) == len(set(lines))
+
+
+def test_a_renewal_round_with_register_hints_keeps_five_criteria_at_1366x768(
+    qtbot, window, service, tmp_path
+):
+    """A 2026 小巨人 复核 round with the register's 提示 above it and an applicant waiting on
+    thirteen items: at 1366×768 the 提示 and 结论依据 keep to a line or two, five criteria
+    rows show and the round's name is not clipped (the notices beside it are)."""
+    from tests.registry_fixtures import write_list
+    from zjtx.intake.published_list import read_published_list
+
+    names = ["宁波慈溪家电配件有限公司", "宁波奉化气动元件有限公司"]
+    head = (
+        "企业名称,统一社会信用代码,所在省,所在市,所在区县,划型行业,申报类型,2025年营业收入（万元）"
+    )
+    rows = [
+        f"{names[0]},913302003119005678,浙江省,宁波市,慈溪市,工业,复核,5000",
+        f"{names[1]},91330200312058949J,浙江省,宁波市,奉化区,工业,复核,9999",
+    ]
+    roster = tmp_path / "r.csv"
+    roster.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    service.create_round("R", tier="little-giant", round_date=date(2026, 6, 15), region="浙江省")
+    service.import_paths("R", [roster])
+    listed = write_list(tmp_path / "list.xlsx", names[:1], title="2023年专精特新小巨人企业名单")
+    service.registry.import_list(read_published_list(listed), title="little-giant", year=2023)
+    window.resize(1366, 768)
+    window._default_sizes()
+    with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
+        window.refresh_rounds(select="R")
+    window.round_tabs.show_table()
+    banner = window.registry_recheck_banner
+    qtbot.waitUntil(lambda: banner.isVisible(), timeout=TIMEOUT)
+    detail = _select(qtbot, window, "91330200312058949J")
+    assert len(detail.review.evaluation["verdict_reasons"]) >= 10
+    QApplication.processEvents()
+    assert banner.text().count("<br>") == 0 and "查看说明" in banner.text()
+    assert "待补充数据" in window.detail.summary.text()
+    assert "结论依据" in window.detail.summary.toolTip()
+    assert _fully_visible_rows(window.detail.criteria_view) >= 5
+    title = window.round_title
+    assert title.width() >= title.sizeHint().width()

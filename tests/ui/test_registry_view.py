@@ -227,7 +227,9 @@ def _recommended_round(service, tmp_path, name: str, **extra) -> str:
     return uscc
 
 
-def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tmp_path):
+def test_marking_the_round_recognised_from_the_window(
+    window, qtbot, service, tmp_path, monkeypatch
+):
     """批次 → 标记为已认定: the 推荐 applicant enters the register with the round as source."""
     uscc = _recommended_round(service, tmp_path, "甲(南京)科技有限公司")
     window.refresh_rounds(select=ROUND)
@@ -243,8 +245,17 @@ def test_marking_the_round_recognised_from_the_window(window, qtbot, service, tm
     # the round's title, nor of 创新型 its applicant declares), said above the round.
     assert "；另有 2 条提示：培育库未能核对企业是否已获称号" in message.args[0]
     banner = window.registry_recheck_banner
-    qtbot.waitUntil(lambda: banner.text().startswith("提示：培育库中"), timeout=TIMEOUT)
-    assert "文件 → 培育库… → 导入名单…" in banner.text() and "zjtx " not in banner.text()
+    qtbot.waitUntil(lambda: banner.text().startswith("提示：培育库"), timeout=TIMEOUT)
+    # Two 提示 of a sentence each: one line above the round, each in full in its tooltip.
+    assert "本批次有 2 处未作“没有记录”的核对" in banner.text()
+    assert "文件 → 培育库… → 导入名单…" in banner.toolTip() and "zjtx " not in banner.toolTip()
+    shown = []
+    monkeypatch.setattr(
+        "zjtx.ui.registry_recheck_banner.QMessageBox.information",
+        lambda _parent, title, text: shown.append((title, text)),
+    )
+    banner.linkActivated.emit("unchecked")  # 查看说明…: every 提示 in full
+    assert shown == [("培育库核对提示", banner.toolTip().replace("\n", "\n\n"))]
     entries = service.registry.list_entries(title="srdi-sme")
     assert [(e.uscc, e.source_file, e.year, e.status) for e in entries] == [
         (uscc, f"评审批次 {ROUND}", 2026, "recognised")
@@ -418,16 +429,17 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
     # The line no longer asks for a recheck; it says instead that the register (holding only
     # a 2027 list) cannot vouch for absence in this 2026 round, and which lists would.
     unchecked = "提示：培育库中虽有专精特新中小企业 3 条记录，但未导入"
-    qtbot.waitUntil(lambda: banner.text().startswith(unchecked), timeout=TIMEOUT)
-    assert "2023、2024、2025 年的该称号名单" in banner.text() and "href" not in banner.text()
+    qtbot.waitUntil(lambda: banner.toolTip().startswith(unchecked), timeout=TIMEOUT)
+    assert "2023、2024、2025 年的该称号名单" in banner.toolTip()
+    assert 'href="recheck"' not in banner.text()
     # The applicant declares 创新型 held (COMPLETE), of which the register holds nothing.
     innovative = "提示：培育库中没有创新型中小企业的记录（未导入该称号名单）"
-    assert banner.text().split("<br>")[1].startswith(innovative)
+    assert banner.toolTip().split("\n")[1].startswith(innovative)
     with qtbot.waitSignal(window.rows_loaded, timeout=TIMEOUT):
         window.reload_rows()
     # The check runs after the rows are in: once it has answered, no recheck is asked again.
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
-    assert banner.isVisible() and "href" not in banner.text()
+    assert banner.isVisible() and 'href="recheck"' not in banner.text()
     # With the lists of those years imported, the round's title is checked: 创新型 is not;
     # with its lists too, absence is checked and the line goes.
     for title in ("srdi-sme", "innovative-sme"):
@@ -437,7 +449,7 @@ def test_a_round_an_older_zjtx_checked_offers_to_check_it_again(
             window.reload_rows()
         qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
         if title == "srdi-sme":
-            assert banner.isVisible() and banner.text().startswith(innovative)
+            assert banner.isVisible() and banner.toolTip().startswith(innovative)
             assert "<br>" not in banner.text()
     assert not banner.isVisible()
 
@@ -496,5 +508,5 @@ def test_the_recheck_line_follows_a_recheck_from_the_register_window(
     qtbot.waitUntil(lambda: banner.text().startswith("提示：培育库"), timeout=TIMEOUT)
     assert "均无变化" in view.statusBar().currentMessage()
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=TIMEOUT)
-    assert banner.isVisible() and "href" not in banner.text()
-    assert "未导入 2023、2024 年的该称号名单" in banner.text()
+    assert banner.isVisible() and 'href="recheck"' not in banner.text()
+    assert "未导入 2023、2024 年的该称号名单" in banner.toolTip()

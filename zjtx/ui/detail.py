@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from zjtx.domain.labels import application_type_text
+from zjtx.domain.results import CriterionState
 from zjtx.store import ApplicantDetail
 from zjtx.ui.models import (
     ROW_ROLE,
@@ -199,11 +201,14 @@ class DetailPane(QWidget):
         if reasons or notices:
             text += "<br>"
         if reasons:
-            text += "<span style='color:#555'>结论依据：</span>" + "；".join(reasons)
+            text += "<span style='color:#555'>结论依据：</span>" + html.escape(
+                short_reasons(reasons)
+            )
         if notices:
             text += ("　" if reasons else "") + notices
         self.summary.setText(text)
-        self.summary.setToolTip(notice_lines)
+        full = "结论依据：\n" + "\n".join(reasons) if reasons else ""
+        self.summary.setToolTip("\n\n".join(x for x in (full, notice_lines) if x))
         self.criteria_model.set_criteria(evaluation.get("criteria", []))
         self.fit_criteria_rows()
         self._show_figures(detail)
@@ -247,3 +252,29 @@ class DetailPane(QWidget):
 def _without_reason(summary: str, reason: str | None) -> str:
     """An audit entry's content without its reason, which the table has a column for."""
     return summary.replace(f"（理由：{reason}）", "") if reason else summary
+
+
+# The most characters of 结论依据 shown in full on the verdict's line; beyond them the open
+# items are counted by state (the criteria below say each, the tooltip lists them all).
+REASONS_SHOWN = 120
+
+
+def short_reasons(reasons: Sequence[str]) -> str:
+    """结论依据 on one or two lines: in full when short; else each failed requirement in full
+    (with its gap) and the open items as “待补充数据 11 项（LG22-0、LG22-R…）”."""
+    if sum(len(reason) for reason in reasons) <= REASONS_SHOWN:
+        return "；".join(reasons)
+    failed: list[str] = []
+    open_items: dict[str, list[str]] = {}
+    for reason in reasons:
+        state = next(
+            (s.label for s in (CriterionState.UNKNOWN, CriterionState.MANUAL)
+             if reason.endswith(f"：{s.label}")),
+            None,
+        )  # fmt: skip
+        if state is None:
+            failed.append(reason)
+        else:
+            open_items.setdefault(state, []).append(reason.split(" ", 1)[0])
+    counted = [f"{state} {len(ids)} 项（{'、'.join(ids)}）" for state, ids in open_items.items()]
+    return "；".join(failed + counted)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -221,9 +222,12 @@ class MainWindow(RoundsMixin, DialogsMixin, LayoutMixin, CloseGuardMixin, QMainW
         self.round_notices.setObjectName("roundNotices")
         self.round_notices.setVisible(False)
         self.round_notices.setMinimumWidth(1)  # a narrow window clips it; the tooltip has it all
+        # The title keeps its width and the notices take what is left: on a laptop the notices
+        # are clipped, not the round's name (“R 专…”).
+        self.round_notices.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         title_row = QHBoxLayout()
-        title_row.addWidget(self.round_title, 1)
-        title_row.addWidget(self.round_notices)
+        title_row.addWidget(self.round_title)
+        title_row.addWidget(self.round_notices, 1)
         title_row.addSpacing(12)
         title_row.addWidget(self.count_label)
         table_layout.addLayout(title_row)

@@ -6,20 +6,27 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtWidgets import QMessageBox
+
 from zjtx.domain.labels import Decision
 from zjtx.store.registry_recheck import NOTHING_CHANGED
 from zjtx.ui.rescore import round_banner
 
 RECHECK_LINK = '，<a href="recheck">按现行规则重新核对全部未归档的批次…</a>'
+# The most characters of the register's 提示 shown in full above the round; longer (each a
+# sentence of which lists are missing and why) they are one line with the whole in a window.
+UNCHECKED_SHOWN = 90
 
 
 def install_recheck_banner(window: Any) -> None:
     """Put the line under the rulebook's one (hidden until a round needs it); it is asked
     for each time a round's rows are loaded."""
-    banner = round_banner("registryRecheck", lambda: recheck_rounds(window))
+    banner = round_banner("registryRecheck", None)
+    banner.linkActivated.connect(lambda link: _on_link(window, link))
     window.round_banners.insertWidget(1, banner)
     window.registry_recheck_banner = banner
     window.recheck_asked = 0  # the latest question: an older answer arriving late is ignored
+    window.registry_unchecked = []  # the register's 提示 of the round shown
     window.rows_loaded.connect(lambda name: check_recheck_due(window, name))
 
 
@@ -41,10 +48,13 @@ def check_recheck_due(window: Any, name: str | None) -> None:
         if due:
             link = "" if window.database_read_only else RECHECK_LINK
             banner.setText(f"{html.escape(due)}{link}")
+            banner.setToolTip("")
         else:
             # Where the register cannot vouch that a title is absent, the round's warnings
             # say nothing of applicants missing from it: the line says which lists would.
-            banner.setText("<br>".join(f"提示：{html.escape(line)}" for line in unchecked))
+            banner.setText(unchecked_text(unchecked))
+            banner.setToolTip("\n".join(f"提示：{line}" for line in unchecked))
+            window.registry_unchecked = unchecked
         banner.setVisible(bool(due or unchecked))
 
     window.runner.start(
@@ -56,6 +66,28 @@ def check_recheck_due(window: Any, name: str | None) -> None:
         on_success=shown,
         on_failure=lambda _exc: banner.setVisible(False),  # a hint only: the table stands
     )
+
+
+def unchecked_text(lines: Sequence[str]) -> str:
+    """The banner's text for the register's 提示: in full when short, else one line saying how
+    many there are, with a link to read them (on a laptop's 768 pixels they took four lines
+    above the criteria)."""
+    if sum(len(line) for line in lines) <= UNCHECKED_SHOWN:
+        return "<br>".join(f"提示：{html.escape(line)}" for line in lines)
+    return (
+        f"提示：培育库缺少部分称号的认定名单，本批次有 {len(lines)} 处未作“没有记录”的核对"
+        '（<a href="unchecked">查看说明…</a>）'
+    )
+
+
+def _on_link(window: Any, link: str) -> None:
+    if link == "unchecked":
+        lines = window.registry_unchecked
+        QMessageBox.information(
+            window, "培育库核对提示", "\n\n".join(f"提示：{line}" for line in lines)
+        )
+    else:
+        recheck_rounds(window)
 
 
 def recheck_rounds(window: Any) -> None:

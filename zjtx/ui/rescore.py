@@ -98,16 +98,17 @@ def with_rulebook_update(window: MainWindow, tabs: QWidget) -> QWidget:
     return box
 
 
-def round_banner(object_name: str, on_link: Callable[[], None]) -> QLabel:
+def round_banner(object_name: str, on_link: Callable[[], None] | None) -> QLabel:
     """A line above the round's tabs (hidden until it has something to say), in the colour
-    of a warning, whose link runs ``on_link``."""
+    of a warning, whose link runs ``on_link`` (None: the caller connects its links)."""
     banner = QLabel("")
     banner.setObjectName(object_name)
     banner.setWordWrap(True)
     banner.setStyleSheet("color:#b26a00")
     banner.setTextFormat(Qt.TextFormat.RichText)
     banner.setVisible(False)
-    banner.linkActivated.connect(lambda _link: on_link())
+    if on_link is not None:
+        banner.linkActivated.connect(lambda _link: on_link())
     return banner
 
 
