@@ -61,7 +61,36 @@ def test_a_roster_column_asking_the_2022_question_is_the_same_warning_for_a_2026
     )
     result = read_applicants([path], 2026, catalogue=_catalogue_2026())
     assert [(i.cell, i.code, i.field, str(i.severity)) for i in result.issues] == [
-        ("C1", "question-wording-other", "major_incident_3y", "warning")
+        ("C1", "question-wording-other", "major_incident_3y", "warning"),
+        ("C2", "question-wording-other", "major_incident_3y", "warning"),
     ]
     assert "major_incident_3y" not in result.applicants[0].values
     assert read_applicants([path], 2026).applicants[0].values["major_incident_3y"] is False
+
+
+def test_each_enterprise_of_a_roster_is_told_its_answer_to_another_wording_was_not_taken(
+    tmp_path,
+):
+    """As a form's enterprise is: a warning of its own at the cell of each answer given in a
+    column asking the 2022 question (the answer quoted; none for a blank cell), so 推荐 waits
+    on it for every enterprise that lost its answer, not only for those that sent a form."""
+    from tests.intake.helpers import CODE_B, CODE_C
+
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码", OLD],
+            ["甲", CODE_A, "否"],
+            ["乙", CODE_B, ""],
+            ["丙", CODE_C, "是"],
+        ],
+    )
+    result = read_applicants([path], 2026, catalogue=_catalogue_2026())
+    by_enterprise = {
+        i.uscc: i.message for i in result.issues if i.code == "question-wording-other" and i.uscc
+    }
+    assert set(by_enterprise) == {CODE_A, CODE_C}
+    assert by_enterprise[CODE_A].startswith(f"C2：列“{OLD}”是另一版评价标准对这一问题的问法")
+    assert (
+        "所填“是”不能作为这一问题的回答" in by_enterprise[CODE_C] and NEW in by_enterprise[CODE_C]
+    )

@@ -719,7 +719,9 @@ def _read_sheets(
                 apply_overrides(layout, sheet, shown, mine, used if used is not None else set())
             file_result.column_mapping.extend(column_mappings(layout, sheet, year))
             file_result.issues.extend(header_issues(layout, sheet, shown, catalogue, hints))
-            rows = iter_roster_records(sheet, layout, shown, counts, ticker, file_result.issues)
+            rows = iter_roster_records(
+                sheet, layout, shown, counts, ticker, file_result.issues, catalogue
+            )
             if ticker.on_read is None:
                 records.extend(rows)
                 continue

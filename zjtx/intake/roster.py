@@ -50,7 +50,7 @@ from zjtx.intake.values import (
     parse_number_text,
     raw_text,
 )
-from zjtx.intake.wording import unknown_column
+from zjtx.intake.wording import other_wording_rows, unknown_column
 from zjtx.intake.year_columns import column_problem
 
 HEADER_SCAN_ROWS = 40
@@ -535,6 +535,7 @@ def iter_roster_records(
     counts: dict[str, int],
     tick: Callable[[int], None],
     file_issues: list[Issue],
+    catalogue: FieldCatalogue | None = None,  # the round's: says answers to other wordings
 ) -> Iterator[Record]:
     """Records of the data rows below the header; counts blank and total rows in ``counts``."""
     rows = sheet.rows
@@ -604,6 +605,9 @@ def iter_roster_records(
     total_cols = range(name_cols[0].index + 1) if name_cols else range(0)
     row_issues: dict[int, list[RowIssue]] = {}
     filled = merged_down(sheet, layout, field_cols, file, file_issues, row_issues)
+    data_rows = range(layout.data_start, last + 1)
+    for r, said in other_wording_rows(rows, layout.unknown, catalogue, data_rows).items():
+        row_issues.setdefault(r, []).extend(said)
     header_rows = rows[layout.first_row : layout.first_row + layout.height]
     delimited_width = max(map(len, header_rows)) if sheet.delimited else 0
     hidden_rows, hidden_read = sheet.hidden_rows, []

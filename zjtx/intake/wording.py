@@ -4,14 +4,18 @@ question a round asks (a 否 to the 2022 question does not answer the 2026 one).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from zjtx.domain.fields import FieldCatalogue, FieldSpec
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.headers import match_header
 from zjtx.intake.records import IntakeResult
+from zjtx.intake.roster_rows import RowIssue
+from zjtx.intake.sheet_data import cell_ref
+from zjtx.intake.values import is_blank, raw_text
 from zjtx.intake.year_columns import NOT_READ, part_of_year_column
 
 OTHER_WORDING = "question-wording-other"
@@ -68,6 +72,33 @@ def unknown_column(text: str, catalogue: FieldCatalogue, hint: str) -> tuple[str
         f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，{hint}，或改用模板中的列名）"
     )
     return "column-ignored", message, None
+
+
+def other_wording_rows(
+    rows: Sequence[Sequence[Any]],
+    unknown: Iterable[tuple[int, str, str]],
+    catalogue: FieldCatalogue | None,
+    data_rows: range,
+) -> dict[int, list[RowIssue]]:
+    """Per data row, a warning at each answer given in a roster column that asks another
+    version's wording of a question: the enterprise's own answer was not taken (as a form's
+    is said at its cell), not only the column's."""
+    found: dict[int, list[RowIssue]] = {}
+    if catalogue is None:
+        return found
+    for c, text, _where in unknown:
+        asked = other_wording(text, catalogue, date.today().year)
+        if asked is None:
+            continue
+        for r in data_rows:
+            value = rows[r][c] if c < len(rows[r]) else None
+            if is_blank(value):
+                continue
+            cell = cell_ref(r, c)
+            message = other_wording_message(f"{cell}：列", text, raw_text(value), asked)
+            issue = RowIssue(OTHER_WORDING, Severity.WARNING, message, asked.key, cell)
+            found.setdefault(r, []).append(issue)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
