@@ -117,6 +117,17 @@ def test_each_none_of_a_roster_is_noted_on_its_own_cell(tmp_path):
     assert notes == [("C2", "net_profit_y1"), ("C4", "net_profit_y1")]
 
 
+def test_none_read_as_the_option_none_is_not_noted(tmp_path):
+    """无 in 创客中国 名单, whose option is 无 itself: read as that option without a 提示
+    (one per enterprise said “填的“无”读作“无””); 无 in 列入经营异常名录 is still noted as 否."""
+    header = ["企业名称", "统一社会信用代码", "近三年创客中国全国名单", "列入经营异常名录"]
+    rows = [[f"公司{i}", valid_uscc(8800 + i), "无", "无"] for i in range(2)]
+    result = read(write_xlsx(tmp_path / "名单.xlsx", [header, *rows]))
+    assert [a.values["maker_china"] for a in result.applicants] == ["none", "none"]
+    notes = [(i.cell, i.field) for i in result.issues if i.code == "value-read-as"]
+    assert notes == [("D2", "abnormal_operation"), ("D3", "abnormal_operation")]
+
+
 def test_a_remark_dating_the_title_before_the_round_is_refused(tmp_path):
     """是（有效期至2022年12月） and 是（2019年认定） in a 2026 round are errors naming the cell and the
     date, not 是; 有效期至2026年12月 and 2023年12月认定 are still read as 是."""

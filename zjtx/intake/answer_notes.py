@@ -169,6 +169,12 @@ def says_none(value: Any) -> bool:
     return has and normalise_text(value) in NONE_SPELLINGS
 
 
+def read_as_written(spec: FieldSpec, typed: object) -> bool:
+    """Whether a cell saying 无 was read as an option itself labelled 无 (创客中国 名单: 无):
+    nothing to say of how it was read."""
+    return typed is not None and spec.type == FieldType.ENUM and spec.format_value(typed) == "无"
+
+
 def none_reading(spec: FieldSpec, where: str, typed: object) -> str:
     """The note for a cell saying 无: what it was read as for this field (0 of a count, 否, an
     option, unknown for an amount, the text itself)."""

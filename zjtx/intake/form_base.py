@@ -11,7 +11,7 @@ from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Severity
 from zjtx.domain.uscc import validate_uscc
-from zjtx.intake.answer_notes import none_reading, says_none
+from zjtx.intake.answer_notes import none_reading, read_as_written, says_none
 from zjtx.intake.cell_text import normalise_text, shown_text
 from zjtx.intake.headers import HeaderMatch, clean, looks_like_header, match_header, year_of
 from zjtx.intake.ip_list import IpTable, current_definitions
@@ -442,7 +442,7 @@ class FormReaderBase:
         except CellError as exc:
             self.issue(exc.code, exc.message, sheet, cell, key)
             return None
-        if says_none(value):
+        if says_none(value) and not read_as_written(spec, typed):
             message = none_reading(spec, where, typed)
             self.issue("value-read-as", message, sheet, cell, key, Severity.INFO)
         scaled = sheet.scaled_cells.get((r, c))

@@ -12,7 +12,7 @@ from typing import Any
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import FieldCatalogue, FieldType
 from zjtx.domain.issues import Issue, Severity
-from zjtx.intake.answer_notes import none_reading, says_none
+from zjtx.intake.answer_notes import none_reading, read_as_written, says_none
 from zjtx.intake.cell_text import normalise_text
 from zjtx.intake.columns import Column, HeaderLayout
 from zjtx.intake.headers import (
@@ -672,7 +672,7 @@ def iter_roster_records(
                         continue
                     if len(memo) < MEMO_LIMIT:
                         memo[value] = typed
-                if says_none(value):
+                if says_none(value) and not read_as_written(column.spec, typed):
                     where = f"{letters[c]}{excel_row}"
                     nones.append((none_reading(column.spec, where, typed), key, where))
             elif value is None:
