@@ -165,3 +165,24 @@ def test_round_stats_of_a_city_round_counts_by_district(capsys, tmp_path):
     out = run(capsys, "round", "stats", "宁波2026")[1]
     section = out.split("地区（宁波市各区县）\n")[1].split("行业门类")[0]
     assert section.split("\n")[:2] == ["  慈溪市  2 家（66.7%）", "  奉化区  1 家（33.3%）"]
+
+
+def test_round_stats_says_an_unmet_alternative_fails_no_applicant(capsys):
+    """Text output: a 直通 alternative (the renewals' LG22-4D1…) left unmet is marked as failing
+    no applicant, so its ×N is not read as N applicants failing it; a requirement is not."""
+    scored = _round(capsys, "小巨人2026")
+    routes = {c["id"] for e in scored for c in e["criteria"] if c["kind"] in ("route", "info")}
+    unmet_routes = {
+        c["id"]
+        for e in scored
+        for c in e["criteria"]
+        if c["id"] in routes and c["state"] == "unmet"
+    }
+    assert unmet_routes  # the samples leave some alternative unmet
+    out = run(capsys, "round", "stats", "小巨人2026")[1]
+    lines = [line for line in out.splitlines() if line.startswith(("  LG26-", "  LG22-"))]
+    assert {line.split()[0] for line in lines} >= unmet_routes
+    for line in lines:
+        cid = line.split()[0]
+        marked = "（直通条件，未满足不致不符合）" in line
+        assert marked is (cid in routes), line

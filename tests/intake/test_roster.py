@@ -905,6 +905,26 @@ def test_code_with_a_note_or_separators_is_the_code(tmp_path):
     assert f"读作“{CODE_A}”" in result.issues[0].message
 
 
+def test_code_typed_with_a_space_inside_is_read_and_said(tmp_path):
+    """A code with a full-width or plain space inside (913303003132…　79XL) is the code, with
+    the same 提示 as a code in groups (a space is not part of it)."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["企业名称", "统一社会信用代码"],
+            ["甲公司", f"{CODE_A[:14]}\u3000{CODE_A[14:]}"],
+            ["乙公司", f"{CODE_B[:9]} {CODE_B[9:]}"],
+            ["丙公司", CODE_C],
+        ],
+    )
+    result = read(path)
+    assert [a.values["uscc"] for a in result.applicants] == [CODE_A, CODE_B, CODE_C]
+    assert issue_tuples(result, include_info=True) == [
+        ("B2", "uscc", "uscc-tidied", "info"),
+        ("B3", "uscc", "uscc-tidied", "info"),
+    ]
+
+
 def test_excel_error_values_are_errors_not_blanks(tmp_path):
     """A cell holding #N/A or #DIV/0! is an error naming the cell, never an unknown value."""
     path = write_xlsx(

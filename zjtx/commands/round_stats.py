@@ -96,7 +96,12 @@ def render_overview(overview: RoundOverview) -> str:
     lines.append("各条目（未满足 / 待补充数据 / 待人工确认）")
     for item in overview.criteria:
         if item.unmet or item.unknown or item.manual:
-            lines.append(f"  {item.label}  ×{item.unmet} / {item.unknown} / {item.manual}")
+            # An alternative (直通) left unmet fails no applicant: said, so ×11 is not read
+            # as eleven applicants failing it.
+            label = (
+                f"{item.label}（直通条件，未满足不致不符合）" if item.alternative else item.label
+            )
+            lines.append(f"  {label}  ×{item.unmet} / {item.unknown} / {item.manual}")
     if overview.score_bins:
         lines.append("得分分布")
         lines += [f"  {label}  {count} 家" for label, count, _ in overview.score_bars]

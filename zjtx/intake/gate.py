@@ -255,11 +255,16 @@ def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = N
     elif code is not None:
         raw = _raw(record, "uscc")
         # What the code was read without (values.CODE_DRESSING): the same search, on the raw.
-        # A zero-width character (read as nothing) shows in the raw text as an escape.
+        # A zero-width character (read as nothing) shows in the raw text as an escape; a space
+        # inside the code (9133…246　79XL, read without it) is said as well.
         if (
             raw
             and len(code) == USCC_LENGTH
-            and (CODE_DRESSING.search(normalise_text(raw).upper()) or ZERO_WIDTH_SHOWN.search(raw))
+            and (
+                CODE_DRESSING.search(normalise_text(raw).upper())
+                or ZERO_WIDTH_SHOWN.search(raw)
+                or any(ch.isspace() for ch in raw.strip())
+            )
         ):
             record.add(
                 "uscc-tidied",
