@@ -120,9 +120,10 @@ def test_impossible_values_are_errors(tmp_path):
                 "2025年研发费用（万元）",
                 "上年末负债总额（万元）",
                 "主导产品销售收入（万元）",
+                "上年末资产总额（万元）",
             ],
-            ["甲公司", CODE_A, -5, None, None, None, None],
-            ["乙公司", CODE_B, 100, 120, 130, 50, 150],
+            ["甲公司", CODE_A, -5, None, None, None, None, None],
+            ["乙公司", CODE_B, 100, 120, 130, 50, 150, 0],
         ],
     )
     result = read(path)
@@ -134,6 +135,24 @@ def test_impossible_values_are_errors(tmp_path):
         ("G3", "lead_product_revenue_y1", "lead-product-revenue-exceeds-revenue", "error"),
     ]
     assert result.applicants == []
+
+
+def test_debts_without_assets_given_wait_for_them_and_ip_parts_cannot_exceed_the_total(tmp_path):
+    """负债总额 with no 资产总额 is imported (the debt ratio waits for it; a 补正 file giving only
+    the 负债总额 is merged over the stored 资产总额), not blocked; a count of 高价值, 自主研发 or
+    已应用 Ⅰ类 items above the Ⅰ类 count is an error naming both."""
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [*HEAD, "上年末负债总额（万元）", "Ⅰ类知识产权（项）", "Ⅰ类高价值知识产权（项）"],
+            ["甲公司", CODE_A, 4000, None, None],
+            ["乙公司", CODE_B, None, 0, 2],
+        ],
+    )
+    result = read(path)
+    assert issue_tuples(result) == [("E3", "ip1_high_value", "ip-count-exceeds-total", "error")]
+    assert "（2 项）多于" in result.issues[0].message and "（0 项）" in result.issues[0].message
+    assert [a.uscc for a in result.applicants] == [CODE_A]
 
 
 def test_out_of_range_percent_and_level(tmp_path):

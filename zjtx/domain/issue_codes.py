@@ -332,7 +332,13 @@ _CODES = (
         "主导产品收入大于营业收入",
         "主导产品销售收入不应超过营业收入。",
     ),
-    IssueCode("liabilities-without-assets", E, "有负债无资产", "填写了负债总额却没有资产总额。"),
+    IssueCode("liabilities-without-assets", E, "有负债无资产", "填写了负债总额，资产总额却为 0。"),
+    IssueCode(
+        "ip-count-exceeds-total",
+        E,
+        "知识产权项数不符",
+        "高价值、自主研发或已应用的Ⅰ类知识产权项数多于Ⅰ类知识产权项数。",
+    ),
     IssueCode(
         "rd-staff-exceeds-employees", W, "研发人数多于职工人数", "研发人员数多于从业人员数。"
     ),

@@ -392,13 +392,28 @@ def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = N
                 )
     liabilities = values.get("total_liabilities_y1")
     assets = values.get("total_assets_y1")
-    if liabilities is not None and (assets is None or (assets == 0 and liabilities > 0)):
+    # A 资产总额 not given is unknown (the debt ratio waits for it, and a file sent to correct
+    # the 负债总额 alone is merged over the stored 资产总额); 0 beside debts is a typing error.
+    if liabilities is not None and liabilities > 0 and assets is not None and assets == 0:
         record.add(
             "liabilities-without-assets",
             Severity.ERROR,
-            "填了上年末负债总额，但资产总额为空或为 0：无法计算资产负债率，请补填资产总额",
+            "填了上年末负债总额，但资产总额为 0：无法计算资产负债率，请核对资产总额",
             field_key="total_liabilities_y1",
         )
+    total = values.get("ip1_total")
+    if total is not None:
+        # 高价值, 自主研发 and 已应用 items are Ⅰ类 items: their counts cannot exceed it.
+        for key in ("ip1_high_value", "ip1_self_developed", "ip1_applied"):
+            part = values.get(key)
+            if part is not None and part > total:
+                record.add(
+                    "ip-count-exceeds-total",
+                    Severity.ERROR,
+                    f"{catalogue[key].relative_label()}（{part} 项）多于"
+                    f"{catalogue['ip1_total'].relative_label()}（{total} 项）：请核对",
+                    field_key=key,
+                )
     staff = values.get("rd_staff_y1")
     employees = values.get("employees_y1")
     if staff is not None and employees is not None and staff > employees:

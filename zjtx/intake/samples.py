@@ -63,7 +63,7 @@ def _shuffle_case(index: int, values: dict[str, Any]) -> dict[str, Any]:
     elif index == 18:
         values["rd_expense_y2"] = values["revenue_y2"] + Decimal(10)
     elif index == 20:
-        values["total_assets_y1"] = None
+        values["total_assets_y1"] = Decimal(0)  # beside debts: a typing error
     elif index == 28:
         values["revenue_y3"] = values["revenue_y3"] * 10000  # 元 typed into the 万元 column
     elif index == 30:
