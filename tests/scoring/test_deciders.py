@@ -119,6 +119,15 @@ def _expected_state(cond, ctx: Context) -> CriterionState:
                 return MET
             if ctx.size.possible.isdisjoint(cond.codes):
                 return UNMET
+        # A count of part of another (Ⅰ类高价值 of Ⅰ类) lies between 0 and it: decided when the
+        # test gives the same for every count in that range.
+        bound = ctx.values.get(cond.whole) if getattr(cond, "whole", None) else None
+        if isinstance(cond, Compare) and bound is not None:
+            held = {
+                cond.op.holds((n > cond.threshold) - (n < cond.threshold)) for n in range(bound + 1)
+            }
+            if len(held) == 1:
+                return (MANUAL if cond.judgement else MET) if held.pop() else UNMET
         return UNKNOWN
     if isinstance(cond, Compare):
         held = cond.op.holds(value.compare(cond.threshold))

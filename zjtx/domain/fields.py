@@ -48,6 +48,8 @@ class FieldSpec:
         required: a missing value blocks the applicant.
         help: 填表说明 text.
         overlay: the overlay id that declared the field, or None for the national catalogue.
+        part_of: the count this one counts part of (Ⅰ类高价值 of the Ⅰ类 items): never more
+            than it, so an unknown part of a known whole lies between 0 and the whole.
     """
 
     key: str
@@ -69,6 +71,7 @@ class FieldSpec:
     required: bool = False
     help: str = ""
     overlay: str | None = None
+    part_of: str | None = None
 
     @property
     def option_labels(self) -> dict[str, str]:

@@ -17,6 +17,7 @@ from zjtx.scoring.errors import DataFileError, did_you_mean
 _ENTRY_KEYS = {
     "key", "label", "group", "type", "unit", "years", "period", "aliases", "options",
     "option_aliases", "none_means_zero", "zero_text", "min", "max", "max_length", "required", "help",
+    "part_of",
 }  # fmt: skip
 _NUMERIC = (FieldType.INT, FieldType.DECIMAL, FieldType.MONEY, FieldType.PERCENT)
 
@@ -281,6 +282,7 @@ def parse_field_entries(
             "required": bool(entry.get("required", False)),
             "help": str(entry.get("help") or ""),
             "overlay": overlay,
+            "part_of": entry.get("part_of"),
         }
         if years is None:
             specs.append(FieldSpec(key=key, **common))
@@ -291,6 +293,18 @@ def parse_field_entries(
         if spec.key in seen:
             raise DataFileError(file, "字段键重复", rule=spec.key)
         seen.add(spec.key)
+    by_key = {spec.key: spec for spec in specs}
+    for spec in specs:
+        whole = by_key.get(spec.part_of) if spec.part_of is not None else None
+        if spec.part_of is not None and (
+            whole is None or whole.type != spec.type or not spec.is_numeric
+        ):
+            raise DataFileError(
+                file,
+                f"part_of “{spec.part_of}” 须是本目录中与本字段同类型的数值字段",
+                rule=spec.key,
+                suggestion=did_you_mean(str(spec.part_of), by_key),
+            )
     return specs
 
 
@@ -316,7 +330,7 @@ def text_fingerprint(catalogue: FieldCatalogue) -> bytes:
     then marks evaluations stored under the old wording as older, as a rulebook edit does.
     Aliases, limits and help, which only intake reads, are left out."""
     rows = [
-        [f.key, f.label, f.unit, str(f.type), f.year, f.period, f.options, f.zero_text]
+        [f.key, f.label, f.unit, str(f.type), f.year, f.period, f.options, f.zero_text, f.part_of]
         for f in catalogue
     ]
     return json.dumps(rows, ensure_ascii=False).encode("utf-8")

@@ -154,13 +154,16 @@ class Leaf(Cond):
         self.name = qdef.name
         self.judgement = judgement
         self.text = text
+        # The count this field counts part of (FieldSpec.part_of), which bounds it when unknown.
+        spec = qdef.spec if qdef.kind == "field" else None
+        self.whole: str | None = spec.part_of if spec is not None else None
 
     def decide_unknown(self, ctx: Context) -> CriterionState:
         """State when the value is unknown; a rule may still be decided by what is known."""
         return UNKNOWN
 
     def reads(self) -> frozenset[str] | None:
-        return frozenset((self.name,))
+        return frozenset((self.name, self.whole) if self.whole else (self.name,))
 
     def judgemental(self) -> bool:
         return self.judgement
@@ -210,6 +213,7 @@ class Leaf(Cond):
         unknown_text = self.unknown_text
         gap_of = self.gap_maker()
         field = self.qdef.kind == "field"
+        whole = self.whole
 
         def explain(ctx: Context) -> Outcome:
             top = ctx.top
@@ -235,6 +239,9 @@ class Leaf(Cond):
                     observed = qv.explain
                 if state is UNKNOWN and unknown_text:
                     observed = f"{observed}（{unknown_text}）"
+                elif state is not UNKNOWN and whole is not None:
+                    # Decided by the count it is part of (0 Ⅰ类 items: no 高价值 one either).
+                    observed = f"{observed}（不超过{ctx.text(whole)}）"
                 return Outcome(state, [_part(requirement, state, observed, None)], missing)
             text = ctx.texts.get(name) or ctx.text(name)
             if state is UNMET:
@@ -257,7 +264,9 @@ class Leaf(Cond):
 
         def explain_kept(ctx: Context) -> Outcome:
             value = ctx.values.get(name)
-            key = (ctx.texters[name], value.__class__, value, ctx.judged)
+            # An unknown part is said with the whole that bounds it.
+            bound = ctx.values.get(whole) if whole is not None and value is None else None
+            key = (ctx.texters[name], value.__class__, value, ctx.judged, bound)
             outcome = table.get(key)
             if outcome is None:
                 outcome = explain(ctx)
@@ -313,6 +322,18 @@ class Compare(Leaf):
             return value.compare(threshold) in accepts
 
         return test
+
+    def decide_unknown(self, ctx: Context) -> CriterionState:
+        # A count of part of another lies between 0 and that count: where the test gives the
+        # same at both ends (高价值 ≥ 1 of 0 Ⅰ类 items), it is decided without the part.
+        bound = ctx.values.get(self.whole) if self.whole is not None else None
+        if bound is None or (self.op.op == "eq" and bound != 0):
+            return UNKNOWN
+        threshold, accepts = self.threshold, ACCEPTS[self.op.op]
+        holds = [((end > threshold) - (end < threshold)) in accepts for end in (0, bound)]
+        if holds[0] != holds[1]:
+            return UNKNOWN
+        return ((ctx.judged or MANUAL) if self.judgement else MET) if holds[0] else UNMET
 
     def _build(self) -> StateFn:
         if self.qdef.kind != "field":
