@@ -1916,3 +1916,18 @@ def test_links_in_a_folder_are_named(tmp_path, capsys):
     assert "未挂载" in broken["message"] and "不存在或无法访问" in broken["message"]
     for name in ("区县材料/别处的材料", "区县材料/台江区.lnk"):
         assert (issues[name]["code"], issues[name]["severity"]) == ("link-not-followed", "warning")
+
+
+@pytest.mark.parametrize("module", ["zjtx", "zjtx.cli"])
+def test_a_usage_error_reads_the_same_whichever_module_is_run(tmp_path, module):
+    """`python -m zjtx.cli` (cli.py as __main__) says a usage error plainly with exit 2, as
+    `python -m zjtx` and the zjtx command do, not “程序遇到未预期的错误” with exit 1."""
+    env = {**os.environ, "ZJTX_DATA_DIR": str(tmp_path / "data")}
+    env.pop("ZJTX_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", module, "score", str(tmp_path / "无此文件.json"),
+         "--tier", "innovative-sme", "--date", "2026-07-01"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("zjtx: 错误：找不到输入文件") and "未预期" not in done.stderr

@@ -306,4 +306,8 @@ def gui_main() -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    # Run as `python -m zjtx.cli`, this file is __main__, a module apart from zjtx.cli whose
+    # UsageError the commands raise: run zjtx.cli's own main, so its errors are caught as such.
+    from zjtx.cli import main as cli_main
+
+    raise SystemExit(cli_main())

@@ -178,6 +178,11 @@ def test_acknowledging_refuses_codes_the_registry_does_not_hold_as_warnings(serv
         service.acknowledge_warning(ROUND, A, "unit-assumed", "核实")
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == A)
     assert (row.review_status, row.open_warnings) == ("pending", 1)
+    # A registered code this applicant has no warning of: said so, not “did you mean” itself.
+    B = make_uscc(2)
+    with pytest.raises(NotFoundError, match="没有代码为 “ratio-mismatch” 的导入提示") as absent:
+        service.acknowledge_warning(ROUND, B, "ratio-mismatch", "核实")
+    assert "您是不是要写" not in str(absent.value)
 
 
 def test_every_registered_warning_code_can_be_acknowledged(service, tmp_path):

@@ -383,6 +383,8 @@ class Reviews:
                     else [issue_key(i) for i in warnings]
                 )
                 hint = did_you_mean(wanted, named or acknowledgeable_codes())
+                if hint == wanted:  # a code that exists, only not for this applicant
+                    hint = None
                 if not code:
                     problem = f"“{wanted}” 缺少导入提示代码（写法：代码 或 代码@字段）"
                 elif issue_code(code) is None:
