@@ -300,6 +300,26 @@ def test_folder_expansion_skips_other_files_with_info(tmp_path):
     assert result.files[0].sha256 and len(result.files[0].sha256) == 64
 
 
+def test_a_scan_or_pdf_in_a_folder_is_refused_as_it_is_alone(tmp_path):
+    """An application sent as a PDF or a photo, found in a folder, is an error saying why and
+    what to ask the enterprise for (as when imported alone), not a 提示 that it was skipped;
+    a .txt beside it is still only skipped."""
+    folder = tmp_path / "批次"
+    folder.mkdir()
+    write_xlsx(folder / "a.xlsx", [["企业名称", "统一社会信用代码"], ["甲", CODE_A]])
+    (folder / "扫描件.pdf").write_bytes(b"%PDF-1.4\n%scan\n")
+    (folder / "照片.jpg").write_bytes(b"\xff\xd8\xff\xe0 photo")
+    (folder / "说明.txt").write_text("附件说明", encoding="utf-8")
+    result = read(folder)
+    said = {i.file: (i.code, str(i.severity), i.message) for i in result.issues}
+    assert said["批次/扫描件.pdf"][:2] == ("file-format-unsupported", "error")
+    assert "请向企业索取 Word 或 Excel 原件" in said["批次/扫描件.pdf"][2]
+    assert said["批次/照片.jpg"][:2] == ("file-format-unsupported", "error")
+    assert "图片" in said["批次/照片.jpg"][2]
+    assert said["批次/说明.txt"][:2] == ("file-skipped", "info")
+    assert [a.uscc for a in result.applicants] == [CODE_A]
+
+
 def test_progress_reports_and_cancel_stops(tmp_path):
     """progress() sees the rows; cancel() returning True raises Cancelled."""
     from zjtx.intake.synthetic import valid_uscc

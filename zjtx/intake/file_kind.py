@@ -11,6 +11,11 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 OTHER_ARCHIVE_MAGIC = (b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c")
 # WPS Office names its own: .et/.ett 表格 (BIFF like .xls, or OOXML), .wps/.wpt 文字, .dps 演示.
+# What an application sent in a form zjtx cannot read (a scan, a PDF, a photo) is named like:
+# in a folder such a file is read, so it is refused with why and what to ask for, not skipped.
+UNREADABLE_APPLICATION_SUFFIXES = frozenset(
+    {".pdf", ".ofd", ".rtf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+)
 WORD_SUFFIXES = frozenset({".docx", ".docm", ".doc", ".wps", ".wpt", ".dot", ".dotx", ".dotm"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xls", ".xlsm", ".et", ".ett", ".xlt", ".xltx", ".xltm"})
 ARCHIVE_SUFFIXES = frozenset({".zip", ".rar", ".7z"})
@@ -127,6 +132,10 @@ def detect_kind(path: Path) -> str:
         raise _unsupported(
             "这是 PDF 文件，其中的表格无法可靠地读出：请向企业索取 Word 或 Excel 原件，"
             "或把表格复制到 Excel 中另存为 .xlsx 后再导入"
+        )
+    if head.startswith((b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")):
+        raise _unsupported(
+            "这是图片（扫描件或照片），其中的表格无法读出：请向企业索取 Word 或 Excel 原件"
         )
     if head.startswith(b"{\\rtf"):
         raise _unsupported(f"这是 RTF 格式的文档{_named(suffix, '.rtf')}：{SAVE_AS_DOCX}")

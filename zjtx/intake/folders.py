@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from zjtx.domain.issues import Severity
-from zjtx.intake.file_kind import ARCHIVE_SUFFIXES, EXCEL_SUFFIXES, WORD_SUFFIXES
+from zjtx.intake.file_kind import (
+    ARCHIVE_SUFFIXES,
+    EXCEL_SUFFIXES,
+    UNREADABLE_APPLICATION_SUFFIXES,
+    WORD_SUFFIXES,
+)
 
 # What a folder's files are read as; archives are read too, to say they must be extracted.
 SUPPORTED_SUFFIXES = EXCEL_SUFFIXES | WORD_SUFFIXES | {".csv", ".json"}
@@ -123,7 +128,7 @@ def _folder_entries(
             found.append((child, SHORTCUT))
         elif suffix in ARCHIVE_SUFFIXES:
             found.append((child, ARCHIVE_IN_FOLDER))
-        elif suffix not in SUPPORTED_SUFFIXES:
+        elif suffix not in SUPPORTED_SUFFIXES and suffix not in UNREADABLE_APPLICATION_SUFFIXES:
             found.append((child, f"不支持的文件类型“{child.suffix or '无扩展名'}”"))
         else:
             found.append((child, None))
