@@ -342,3 +342,36 @@ def test_an_overlay_field_left_out_is_asked_for_by_its_label(service, tmp_path):
     sd12 = next(t for t in said if "SD-12" in t)
     assert sd12.startswith("请补充：上市进展情况（山东特色化 SD-12）")
     assert not [t for t in said if "sd_" in t]
+
+
+def test_a_scored_item_whose_points_wait_for_data_is_not_overridden_to_met(service, tmp_path):
+    """IN22-S1 open at 10–20 (no 高价值 count): 改判 to 符合 says nothing of its points (it took
+    the 20 an open item could, where the evaluator meant 10) and is refused, naming the range
+    and what to do; 不符合 (its least) is still taken."""
+    from decimal import Decimal
+
+    from tests.scoring.applicants import base
+
+    record = {
+        k: str(v) if isinstance(v, Decimal) else v for k, v in base("innovative-sme-2022").items()
+    }
+    record.pop("ip1_high_value", None)
+    record.update(name="甲公司", uscc=make_uscc(7), ip1_total=3, ip1_self_developed=0)
+    service.create_round("创新型2026", tier="innovative-sme", round_date=date(2026, 6, 20))
+    service.import_paths("创新型2026", [_write(tmp_path / "a.json", record)])
+    item = next(
+        c
+        for c in service.review_state("创新型2026", make_uscc(7)).evaluation["criteria"]
+        if c["id"] == "IN22-S1"
+    )
+    assert (item["state"], item["points_min"], item["points_max"]) == ("unknown", 10, 20)
+    with pytest.raises(ReviewRuleError, match="得分尚未确定（10–20 分，待补充数据）") as refused:
+        service.confirm_criterion(
+            "创新型2026", make_uscc(7), "IN22-S1", "met", "受让专利应计入", evaluator="王评审"
+        )
+    assert "请补充所缺数据后重新评价" in str(refused.value)
+    state = service.confirm_criterion(
+        "创新型2026", make_uscc(7), "IN22-S1", "unmet", "专利与主导产品无关", evaluator="王评审"
+    )
+    scored = next(c for c in state.evaluation["criteria"] if c["id"] == "IN22-S1")
+    assert (scored["state"], scored["points"]) == ("unmet", 0)

@@ -352,6 +352,17 @@ class Reviews:
                 # verified judgement, kept as before.)
                 _withdraw_revision(review, criterion, computed, reason, review_event)
                 continue
+            low, high = criterion.get("points_min"), criterion.get("points_max")
+            if override and str(state) == "met" and low is not None and low != high:
+                # Its points wait for data: 符合 says nothing of how many (it took the most an
+                # open item could, 20 where the evaluator meant 10, and ranked the applicant
+                # first); the data decide them, or 不符合 its least.
+                raise ReviewRuleError(
+                    f"{criterion_id} {criterion.get('title', '')}是计分条目，得分尚未确定"
+                    f"（{low:g}–{high:g} 分，{CriterionState(computed).label}）："
+                    "改判为“符合”不能确定应得几分。请补充所缺数据后重新评价（补正清单列出所缺"
+                    f"数据），或改判为“不符合”（按最低 {low:g} 分计）"
+                )
             before = {"criterion": criterion_id, "computed": computed}
             earlier = record_item("criterion", criterion_id, state, override)
             if earlier is not None:
