@@ -762,3 +762,44 @@ def test_rows_and_cells_inside_content_controls_are_read(tmp_path, level):
     assert not [i for i in result.issues if i.severity == "error"], result.issues
     [applicant] = result.applicants
     assert applicant.values["revenue_y1"] == Decimal("12000.5")
+
+
+def _ratio_row_application(path: Path, ratios: tuple[str, str, str]) -> Path:
+    """A 申请书 whose indicator table states the R&D intensity under the year columns."""
+    document = docx.Document()
+    basic = document.add_table(rows=2, cols=2)
+    for r, (label, value) in enumerate([("企业名称", NAME), ("统一社会信用代码", CODE_A)]):
+        basic.cell(r, 0).text, basic.cell(r, 1).text = label, value
+    rows = [
+        ("指标", "2023年", "2024年", "2025年"),
+        ("营业收入（万元）", "6000", "6500", "7000"),
+        ("研发费用（万元）", "240", "303.55", "364"),
+        ("研发费用占营业收入比重", *ratios),
+    ]
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
+def test_a_stated_ratio_under_the_years_is_checked_year_by_year(tmp_path):
+    """研发费用占营业收入比重 4% | 4.67% | 5.2% under 2023年 | 2024年 | 2025年: each year's
+    figure against its own amounts, all agreeing (the 2023 cell was read as 上年度's)."""
+    result = read(_ratio_row_application(tmp_path / "a.docx", ("4%", "4.67%", "5.2%")))
+    assert [i.code for i in result.issues if i.code == "ratio-mismatch"] == []
+    assert result.applicants[0].values["rd_expense_y1"] == Decimal("364")
+
+
+def test_a_ratio_written_as_a_fraction_is_said_at_its_own_cell_of_its_table(tmp_path):
+    """0.04 | 0.0467 | 0.052: a warning per year at 表2's cell, saying 0.052 may mean 5.2 %,
+    which agrees with the amounts."""
+    result = read(_ratio_row_application(tmp_path / "a.docx", ("0.04", "0.0467", "0.052")))
+    said = [i for i in result.issues if i.code == "ratio-mismatch"]
+    assert [(i.sheet, i.cell) for i in said] == [
+        ("表2", "第4行第2列"),
+        ("表2", "第4行第3列"),
+        ("表2", "第4行第4列"),
+    ]
+    assert "如 0.052 指 5.2%，则与金额一致" in said[2].message

@@ -181,7 +181,10 @@ class _FormReader(FormReaderBase):
                     else:
                         self.series_row(sheet, match, match.key or "", r, value_col, shown, axis)
                 elif match.kind == "ratio":
-                    self.ratio_label(sheet, match, r, value_col, shown, where_label)
+                    axis = (
+                        self.axis_above(sheet, r, value_col, axes) if match.year is None else None
+                    )
+                    self.ratio_label(sheet, match, r, value_col, shown, where_label, axis)
                 elif match.kind in ("window", "window-ambiguous"):
                     code = "year-window" if match.kind == "window" else "year-window-ambiguous"
                     self.issue(
@@ -551,22 +554,41 @@ class _FormReader(FormReaderBase):
         value_col: int,
         shown: str,
         where_label: str,
+        axis: _Axis | None = None,
     ) -> None:
-        value = self.value(sheet, r, value_col)
-        self.answers.add((r, value_col))
-        stated = None
-        if value != "" and value is not None:
-            stated = _ratio_value(value, (r, value_col) in sheet.percent_cells)
-        if stated is not None:
-            self.record.ratios.append(
-                StatedRatio(
-                    ratio=match.ratio or "",
-                    year_index=match.year_index or 1,
-                    value=stated[0],
-                    cell=sheet_ref(sheet, r, value_col),
-                    raw=raw_text(value),
+        # Under a row of years (2023年 | 2024年 | 2025年), each year's ratio is its own, checked
+        # against that year's amounts; else the figure beside the label is the label's year's.
+        if axis is not None and axis.placed is None:
+            axis.placed = self.place(sheet, axis.slots)
+        cells = (
+            [
+                (slot.pos, axis.placed[slot.pos].index)
+                for slot in axis.slots
+                if slot.pos >= value_col
+                and slot.pos in axis.placed
+                and 1 <= axis.placed[slot.pos].index <= 3
+            ]
+            if axis is not None and axis.placed
+            else [(value_col, match.year_index or 1)]
+        )
+        named = sheet.name if sheet.ref_style != "a1" else None
+        for col, year_index in cells:
+            value = self.value(sheet, r, col)
+            self.answers.add((r, col))
+            stated = None
+            if value != "" and value is not None:
+                stated = _ratio_value(value, (r, col) in sheet.percent_cells)
+            if stated is not None:
+                self.record.ratios.append(
+                    StatedRatio(
+                        ratio=match.ratio or "",
+                        year_index=year_index,
+                        value=stated[0],
+                        cell=sheet_ref(sheet, r, col),
+                        raw=raw_text(value),
+                        sheet=named,
+                    )
                 )
-            )
         self.mappings.append(
             ColumnMapping(
                 header=shown, field=None, unit=match.unit, year=match.year,

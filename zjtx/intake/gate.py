@@ -440,13 +440,26 @@ def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = N
             shown = "，或 ".join(
                 f"{c:.2f}%（{label}）" if label else f"{c:.2f}%" for c, label in candidates
             )
+            # 0.052 where the row means percent: most likely the fraction 5.2 %, said so.
+            fraction = (
+                not stated.raw.endswith("%")
+                and stated.value <= 1
+                and any(abs(stated.value * 100 - c) <= tolerance * 100 for c, _label in candidates)
+            )
+            percent = format((stated.value * 100).normalize(), "f")
+            hint = (
+                f"；如 {stated.raw} 指 {percent}%，则与金额一致，请在表中写作 {percent}%"
+                if fraction
+                else ""
+            )
             record.add(
                 "ratio-mismatch",
                 Severity.WARNING,
                 f"表中{RATIO_LABELS[stated.ratio]}为 {stated.raw}"
                 f"{'' if stated.raw.endswith('%') else f'（即 {stated.value}%）'}，"
-                f"按金额计算为 {shown}：请核对（评价按金额计算）",
+                f"按金额计算为 {shown}{hint}：请核对（评价按金额计算）",
                 cell=stated.cell,
+                sheet=stated.sheet,
             )
 
 

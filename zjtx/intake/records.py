@@ -104,6 +104,7 @@ class StatedRatio:
     value: Decimal
     cell: str
     raw: str
+    sheet: str | None = None  # the sheet or Word table, where it is not the record's
 
 
 class RowProvenance(Mapping[str, Provenance]):
