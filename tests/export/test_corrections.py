@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from tests.intake.helpers import write_xlsx
 from tests.store.helpers import make_uscc
 from tests.store.test_real_rulebooks import COMPLETE
 from zjtx.cli import main
@@ -352,3 +353,33 @@ def test_an_applicant_waiting_for_its_type_is_asked_for_it(service, tmp_path):
     assert (item.kind, item.criterion, item.fields) == ("data", "申报类型", ("application_type",))
     assert item.request.startswith("请补充：申报类型（新申报或复核）。按新申报评价为“不符合条件”")
     assert item.where == "申报.json 第 1 条记录“申报类型”项"
+
+
+def test_a_submission_the_gate_refused_is_sent_back_until_a_later_file_imports_it(
+    service, tmp_path
+):
+    """A roster row refused for its code's check character is listed apart (未能导入的申报:
+    file, code as written, cell, the reason) in the model, the .xlsx and the PDF; once a
+    corrected file imports the enterprise it is no longer listed."""
+    good = make_uscc(51)
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    head = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"]
+    first = write_xlsx(tmp_path / "名单.xlsx", [head, ["甲公司", wrong, 5000]])
+    service.create_round("浙江2026", tier="srdi-sme", round_date=date(2026, 5, 20))
+    service.import_paths("浙江2026", [first])
+    model = corrections_of_round(service, "浙江2026")
+    [refused] = model.refused
+    assert (refused.file, refused.name, refused.uscc, refused.where) == (
+        "名单.xlsx", "甲公司", wrong, "名单 B2"
+    )  # fmt: skip
+    assert "校验码错误" in refused.reasons[0]
+    assert model.counts_text().endswith("；另有 1 份申报未能导入")
+    workbook = openpyxl.load_workbook(write_corrections_xlsx(model, tmp_path / "补正.xlsx"))
+    rows = list(workbook["未能导入的申报"].iter_rows(min_row=2, values_only=True))
+    assert rows == [(1, "名单.xlsx", "甲公司", wrong, "名单 B2", refused.reasons[0])]
+    write_corrections_pdf(model, tmp_path / "补正.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "补正.pdf").pages)
+    assert "未能导入的申报" in text and wrong in text
+    fixed = write_xlsx(tmp_path / "名单（补正）.xlsx", [head, ["甲公司", good, 5000]])
+    service.import_paths("浙江2026", [fixed])
+    assert corrections_of_round(service, "浙江2026").refused == ()

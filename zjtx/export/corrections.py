@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from zjtx.files import write_atomically
 from zjtx.intake.templates import header_text
 from zjtx.scoring.criterion_parsing import VERDICT
 from zjtx.scoring.type_unknown import TYPE_DECIDES, UNKNOWN_TYPE
-from zjtx.store.dto import ApplicantDetail
+from zjtx.store.dto import ApplicantDetail, RefusedSubmission
 from zjtx.store.reviews import RequestedItem
 
 KIND_LABELS = {
@@ -134,6 +134,8 @@ class CorrectionsList:
     round_date: date
     made_at: datetime
     applicants: tuple[ApplicantCorrections, ...] = field(default_factory=tuple)
+    # Submissions the gate refused that no later file imported: sent back with their reasons.
+    refused: tuple[RefusedSubmission, ...] = ()
 
     @property
     def items(self) -> int:
@@ -148,7 +150,11 @@ class CorrectionsList:
     def counts_text(self) -> str:
         """What was listed, as `zjtx round corrections` and the window say it once written."""
         extra = f"，另 {self.score_items} 项{Reach.SCORE.label}" if self.score_items else ""
-        return f"{len(self.applicants)} 家企业，共 {self.items} 项需补正（可能改变评价结论）{extra}"
+        refused = f"；另有 {len(self.refused)} 份申报未能导入" if self.refused else ""
+        return (
+            f"{len(self.applicants)} 家企业，共 {self.items} 项需补正（可能改变评价结论）"
+            f"{extra}{refused}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +165,16 @@ class CorrectionsList:
             "item_count": self.items,
             "score_item_count": self.score_items,
             "applicants": [a.to_dict() for a in self.applicants],
+            "refused": [
+                {
+                    "file": r.file,
+                    "name": r.name,
+                    "uscc": r.uscc,
+                    "where": r.where,
+                    "reasons": list(r.reasons),
+                }
+                for r in self.refused
+            ],
         }
 
 
@@ -464,13 +480,14 @@ def corrections_of_round(
     info = service.get_round(round_name)
     catalogue = service.round_catalogue(round_name)
     details = service.round_details(round_name, progress=progress, cancel=cancel)
-    return build_corrections(
+    found = build_corrections(
         details,
         round_name=info.name,
         round_date=info.round_date,
         catalogue=catalogue,
         links=round_links(service, info),
     )
+    return replace(found, refused=tuple(service.refused_submissions(round_name)))
 
 
 def round_links(service: Any, info: Any) -> Callable[[ApplicantDetail], OutcomeLinks | None]:
@@ -516,7 +533,25 @@ def write_corrections_xlsx(model: CorrectionsList, path: Path) -> Path:
     """补正清单 as one sheet, a row per item under a frozen filterable header (atomic write)."""
     workbook = _new_workbook(model.made_at)
     _table_sheet(workbook, "补正清单", COLUMNS, _rows(model), WIDTHS)
+    if model.refused:
+        _table_sheet(
+            workbook, "未能导入的申报", REFUSED_COLUMNS, _refused_rows(model), REFUSED_WIDTHS
+        )
     return write_atomically(Path(path), workbook.save)
+
+
+REFUSED_COLUMNS = (
+    "序号", "文件", "企业名称", "统一社会信用代码（文件所填）", "位置", "未能导入的原因"
+)  # fmt: skip
+REFUSED_WIDTHS = (6, 36, 30, 26, 26, 80)
+REFUSED_NOTE = "以下申报未能导入（各项均为错误），请企业按原因改正后重新报送："
+
+
+def _refused_rows(model: CorrectionsList) -> list[tuple[Any, ...]]:
+    return [
+        (n, r.file, r.name or "—", r.uscc or "—", r.where or "—", "；".join(r.reasons))
+        for n, r in enumerate(model.refused, 1)
+    ]
 
 
 _PART_NOTES = {
@@ -547,12 +582,13 @@ def write_corrections_pdf(model: CorrectionsList, path: Path) -> int:
             f"批次日期 {model.round_date.isoformat()}　共 {len(model.applicants)} 家企业、"
             f"{model.items} 项需补正"
             + _score_count(model)
+            + (f"、{len(model.refused)} 份申报未能导入" if model.refused else "")
             + f"　生成于 {model.made_at.strftime('%Y-%m-%d %H:%M')}",
             "subtitle",
         ),
         Spacer(1, 4 * mm),
     ]
-    if not model.applicants:
+    if not model.applicants and not model.refused:
         story.append(para("本批次没有需要企业补充的材料。", "body"))
     for n, applicant in enumerate(model.applicants, 1):
         heading = para(
@@ -573,6 +609,17 @@ def write_corrections_pdf(model: CorrectionsList, path: Path) -> int:
                 ]
         long = len(applicant.items) + len(applicant.score_items) >= 11
         story += parts if long else [KeepTogether(parts)]
+    if model.refused:
+        head = [Cell(t, "head") for t in REFUSED_COLUMNS[1:]]
+        rows = [head] + [[str(c) for c in row[1:]] for row in _refused_rows(model)]
+        widths = [w * width for w in (0.2, 0.16, 0.14, 0.14, 0.36)]
+        story += [
+            para("未能导入的申报", "section"),
+            para(REFUSED_NOTE, "body"),
+            grid(
+                rows, widths, repeat_rows=1, commands=[("BACKGROUND", (0, 0), (-1, 0), "#e8ecf2")]
+            ),
+        ]
     target = Path(path)
     pages: list[int] = []
     write_atomically(

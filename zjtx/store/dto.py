@@ -355,3 +355,16 @@ class RoundStatistics:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedSubmission:
+    """An enterprise's submission the import gate refused and no other file has imported
+    since (a 统一社会信用代码 with a wrong check character, 主营业务收入 above 营业收入): what
+    the 补正清单 must send back too."""
+
+    file: str
+    uscc: str | None  # as written in the file (it may be the wrong one)
+    where: str  # the cells of its errors, "表1 第1行第4列"
+    reasons: tuple[str, ...]
+    name: str = ""  # the enterprise's name as the file gives it, where it does

@@ -256,7 +256,7 @@ class _FileRun:
             + stale_issues(file, current, previous, self.file_name)
         )
         issues.extend(late)
-        import_row.issues = [issue.to_dict() for issue in issues]
+        import_row.issues = _with_blocked_names(issues, file.blocked_applicants)
         import_row.versions_created = earlier_versions + self.new + self.changed
         self.session.add(
             audit.event(
@@ -725,3 +725,16 @@ def _region(values: dict[str, Any]) -> dict[str, str | None]:
         value = values.get(key)
         result[key] = value.strip() or None if isinstance(value, str) else None
     return result
+
+
+def _with_blocked_names(
+    issues: list[Issue], blocked: list[DomainApplicant]
+) -> list[dict[str, Any]]:
+    """The issues as stored, an error of a refused enterprise with its name (``name``): the
+    补正清单 names it, and knows it once a corrected file (its code put right) imports it."""
+    names = {a.values.get("uscc"): a.name for a in blocked if a.name}
+    stored = [issue.to_dict() for issue in issues]
+    for data in stored:
+        if data["severity"] == "error" and data.get("uscc") in names:
+            data["name"] = names[data["uscc"]]
+    return stored

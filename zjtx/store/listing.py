@@ -30,6 +30,7 @@ from zjtx.store.common import (
 from zjtx.store.dto import (
     ApplicantDetail,
     ApplicantRow,
+    RefusedSubmission,
     RoundStatistics,
     VersionInfo,
 )
@@ -290,6 +291,42 @@ class Listing:
             open_warnings=sum(r.open_warnings for r in rows),
             blocked_rows=int(blocked),
         )
+
+    def refused_submissions(self, round_name: str) -> list[RefusedSubmission]:
+        """The enterprises a stored file held whose rows the gate refused (errors), in file
+        order, except those the round holds now (a later file imported them)."""
+        with self.store.session() as session:
+            round_row = find_round(session, round_name)
+            held = set(
+                session.scalars(select(Applicant.uscc).where(Applicant.round_id == round_row.id))
+            )
+            held |= set(
+                session.scalars(select(Applicant.name).where(Applicant.round_id == round_row.id))
+            )
+            files = session.execute(
+                select(ImportFile.file_name, ImportFile.issues)
+                .where(ImportFile.round_id == round_row.id, ImportFile.rows_blocked > 0)
+                .order_by(ImportFile.id)
+            ).all()
+        refused: dict[tuple[str, str | None], tuple[list[str], list[str], list[str]]] = {}
+        for file_name, issues in files:
+            for issue in issues or ():
+                uscc, name = issue.get("uscc"), issue.get("name")
+                if issue.get("severity") != "error" or uscc in held or name in held:
+                    continue
+                places, reasons, names = refused.setdefault((file_name, uscc), ([], [], []))
+                if name and name not in names:
+                    names.append(name)
+                place = " ".join(p for p in (issue.get("sheet"), issue.get("cell")) if p)
+                if place and place not in places:
+                    places.append(place)
+                reasons.append(issue["message"])
+        return [
+            RefusedSubmission(
+                file, uscc, "、".join(places), tuple(dict.fromkeys(reasons)), "、".join(names)
+            )
+            for (file, uscc), (places, reasons, names) in refused.items()
+        ]
 
 
 def _ranks(connection: Any, round_id: int, records: Sequence[Any], one: bool) -> dict[float, int]:

@@ -18,6 +18,7 @@ from zjtx.store.dto import (
     ApplicantRow,
     FileImport,
     HistoryEntry,
+    RefusedSubmission,
     RescoreReport,
     ReviewState,
     RoundInfo,
@@ -407,6 +408,10 @@ class StoreService:
     def statistics(self, round_name: str) -> RoundStatistics:
         """Counts by verdict, decision and review status, plus files, versions and open items."""
         return self.listing.statistics(round_name)
+
+    def refused_submissions(self, round_name: str) -> list[RefusedSubmission]:
+        """Submissions the gate refused that no later file has imported (for the 补正清单)."""
+        return self.listing.refused_submissions(round_name)
 
     def history(self, round_name: str, uscc: str | None = None) -> list[HistoryEntry]:
         """The audit trail of a round, or of one applicant in it, oldest first."""
