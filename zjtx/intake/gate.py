@@ -67,10 +67,11 @@ def _rules(
     tuple[FieldSpec, ...],
     tuple[FieldSpec, ...],
     dict[str, FieldSpec],
+    tuple[tuple[FieldSpec, FieldSpec], ...],
 ]:
     """Required fields, numeric bounds, text fields with their length limits, percent fields,
-    date fields and the fields answered by a choice (yes or no, an option, a level; by key) of
-    a catalogue, computed once per catalogue."""
+    date fields, the fields answered by a choice (yes or no, an option, a level; by key) and
+    the counts of part of another (with it) of a catalogue, computed once per catalogue."""
     cached = _RULES.get(id(catalogue))
     if cached is None or cached[0] is not catalogue:
         required = tuple(spec for spec in catalogue if spec.required)
@@ -97,10 +98,14 @@ def _rules(
             for spec in catalogue
             if spec.type in (FieldType.ENUM, FieldType.BOOL) or spec.unit == "级"
         }
+        # A count of part of another (FieldSpec.part_of) with that other.
+        parts = tuple(
+            (spec, catalogue[spec.part_of]) for spec in catalogue if spec.part_of in catalogue
+        )
         cached = _RULES[id(catalogue)] = (
-            catalogue, required, bounds, texts, percents, dates, choices
+            catalogue, required, bounds, texts, percents, dates, choices, parts
         )  # fmt: skip
-    return cached[1], cached[2], cached[3], cached[4], cached[5], cached[6]
+    return cached[1:]  # type: ignore[return-value]
 
 
 def _typed_bound(spec: Any, bound: int | None, default: int) -> Any:
@@ -220,7 +225,7 @@ def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = N
     ``year``, the round's, refuses a 是 whose remark says the title ended before it and warns
     of one ending within it."""
     values = record.values
-    required, bounds, texts, percents, dates, choices = _rules(catalogue)
+    required, bounds, texts, percents, dates, choices, parts = _rules(catalogue)
     _check_texts(record, texts)
     for key in values.keys() & choices.keys():
         raw = _raw(record, key)
@@ -401,19 +406,16 @@ def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = N
             "填了上年末负债总额，但资产总额为 0：无法计算资产负债率，请核对资产总额",
             field_key="total_liabilities_y1",
         )
-    total = values.get("ip1_total")
-    if total is not None:
-        # 高价值, 自主研发 and 已应用 items are Ⅰ类 items: their counts cannot exceed it.
-        for key in ("ip1_high_value", "ip1_self_developed", "ip1_applied"):
-            part = values.get(key)
-            if part is not None and part > total:
-                record.add(
-                    "ip-count-exceeds-total",
-                    Severity.ERROR,
-                    f"{catalogue[key].relative_label()}（{part} 项）多于"
-                    f"{catalogue['ip1_total'].relative_label()}（{total} 项）：请核对",
-                    field_key=key,
-                )
+    for spec, whole in parts:  # 高价值, 自主研发 and 已应用 items are Ⅰ类 items: never more
+        part, total = values.get(spec.key), values.get(whole.key)
+        if part is not None and total is not None and part > total:
+            record.add(
+                "ip-count-exceeds-total",
+                Severity.ERROR,
+                f"{spec.relative_label()}（{part} {spec.unit}）多于"
+                f"{whole.relative_label()}（{total} {whole.unit}）：请核对",
+                field_key=spec.key,
+            )
     staff = values.get("rd_staff_y1")
     employees = values.get("employees_y1")
     if staff is not None and employees is not None and staff > employees:
