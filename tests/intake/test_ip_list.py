@@ -63,6 +63,28 @@ def test_2022_counts_transfers_of_a_year_or_more_by_the_transfer_date(tmp_path):
     assert [i.cell for i in recent] == ["E6", "E7"]
 
 
+def test_a_round_counts_transfers_a_year_old_by_its_own_date(tmp_path):
+    """In a round dated 2026-06-20 (2022's definition, 创新型), a 发明 transferred on 2025-05-01
+    is a year old by then and counts; one of 2025-07-01 is not, said against the round's date
+    (1 January of the round year was the day, which no rulebook states)."""
+    from datetime import date
+
+    from zjtx.intake import read_applicants
+    from zjtx.intake.ip_count import round_ip_definitions
+
+    items = [
+        ("甲", "发明专利", "ZL1", "是", "受让", "2025-05-01"),
+        ("乙", "发明专利", "ZL2", "是", "受让", "2025-07-01"),
+    ]
+    header = ("名称", "类型", "授权号", "是否与主导产品相关", "获得方式", "受让日期")
+    path = write_xlsx(tmp_path / "ip.xlsx", rows(header, items))
+    definitions = round_ip_definitions("innovative-sme", date(2026, 6, 20))
+    result = read_applicants([path], 2026, ip_definitions=definitions)
+    assert result.applicants[0].values["ip1_total"] == 1
+    [recent] = [i for i in result.issues if i.code == "ip-transfer-recent"]
+    assert recent.cell == "E6" and "至 2026-06-20（批次日期）未满1年" in recent.message
+
+
 def test_transfer_date_not_read_is_quoted_not_called_blank(tmp_path):
     """A 受让日期 that cannot be read as a date is quoted in the warning (not “未填受让日期”)."""
     items = [

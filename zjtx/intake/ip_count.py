@@ -48,7 +48,9 @@ def round_ip_definitions(
             continue
     if not found:
         return None
-    return IpDefinitions(found.get("new") or found["renewal"], found.get("renewal") or found["new"])
+    return IpDefinitions(
+        found.get("new") or found["renewal"], found.get("renewal") or found["new"], round_date
+    )
 
 
 @dataclass(slots=True)
@@ -97,7 +99,7 @@ def count_ip(reader: FormReaderBase) -> None:
     transferred 1 year or more); a count that depends on an application type not given is
     left unknown."""
     classes = load_ip_classes()
-    reference = date(reader.year, 1, 1)
+    reference = reader.ip_definitions.reference or date(reader.year, 1, 1)
     items, total, places = _items(reader, classes)
     _say_ignored(reader)
     tables = [t for _, t in reader.ip_tables]
@@ -323,7 +325,8 @@ def _say_recent(reader: FormReaderBase, tally: _Tally, reference: date) -> None:
     for item, when, said in tally.recent:
         cell = item.cols["acquisition"]
         if when is not None:
-            why = f"于 {when.isoformat()} 受让，至 {reference.isoformat()} 未满1年"
+            day = "批次日期" if reader.ip_definitions.reference else "批次年度的 1 月 1 日"
+            why = f"于 {when.isoformat()} 受让，至 {reference.isoformat()}（{day}）未满1年"
         elif said:
             why = (
                 f"受让日期“{shown_text(said)}”无法读作日期（应填如 2024-05-01），"

@@ -41,6 +41,9 @@ class IpDefinitions:
 
     new: tuple[str, str | None]
     renewal: tuple[str, str | None]
+    # The day a transfer must be a year old by (2022's definition): the round's date where the
+    # round is known, else (None) 1 January of the round year.
+    reference: date | None = None
 
     def of(self, application_type: object) -> tuple[str, str | None] | None:
         """(definition, rulebook) for that application type; for a type not given, the one
