@@ -339,12 +339,6 @@ def city_and_county(place: Place) -> tuple[str | None, str | None]:
     return (city_named(place.province) if place.province else None), None
 
 
-def city_of(place: Place) -> str | None:
-    """An applicant's city (city_and_county): the one it gives, else the one its 区县 lies in
-    (慈溪市 → 宁波市), a municipality for itself; None when neither says one."""
-    return city_and_county(place)[0]
-
-
 def _may_be_county_of(place: Place, city: str) -> bool:
     """Whether a place giving a 区县 and no city may be one of ``city``'s: the city has a
     区县 so called (江北区: 宁波's or 重庆's), or no division is so called (高新区) and the
