@@ -45,11 +45,13 @@ def other_wording(label: str, catalogue: FieldCatalogue, year: int) -> FieldSpec
     return None if match_header(label, catalogue, year).key == spec.key else spec
 
 
-def other_wording_message(at: str, label: str, answer: str, spec: FieldSpec) -> str:
-    """What a form says of an answer to another version's wording of a question."""
+def other_wording_message(at: str, label: str, answer: str | None, spec: FieldSpec) -> str:
+    """What is said of an answer (None: a column's answers) to another version's wording of
+    a question."""
+    what = "该列的回答" if answer is None else f"所填“{answer}”"
     return (
         f"{at}“{label}”是另一版评价标准对这一问题的问法；本批次的评价标准问的是“{spec.label}”，"
-        f"所填“{answer}”不能作为这一问题的回答，未导入：请企业按本批次的表述回答"
+        f"{what}不能作为这一问题的回答，未导入：请企业按本批次的表述回答"
     )
 
 
@@ -63,11 +65,7 @@ def unknown_column(text: str, catalogue: FieldCatalogue, hint: str) -> tuple[str
         return NOT_READ, partial, None
     asked = other_wording(text, catalogue, date.today().year)
     if asked is not None:
-        message = (
-            f"列“{text}”是另一版评价标准对这一问题的问法；本批次的评价标准问的是“{asked.label}”，"
-            "该列的回答不能作为这一问题的回答，未导入：请企业按本批次的表述回答"
-        )
-        return OTHER_WORDING, message, asked.key
+        return OTHER_WORDING, other_wording_message("列", text, None, asked), asked.key
     message = (
         f"列“{text}”不是字段目录中的字段，已忽略（如是某个字段的别称，{hint}，或改用模板中的列名）"
     )
