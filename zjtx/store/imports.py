@@ -487,8 +487,8 @@ class _FileRun:
     ) -> Merged | None:
         """The applicant merged over its stored version, its notices noted; None when that
         changes nothing (nor would it before the round's region filled its province)."""
-        (own, older), (values, provenance) = how, stored[known.version_id]
-        retract = self.own_names if own else None
+        (retracting, older), (values, provenance) = how, stored[known.version_id]
+        retract = self.own_names if retracting else None
         sheet = applicant.source.sheet if applicant.source else None
         named = self.named.get(sheet) or self.named.get(None) or set()
         merged = merge(applicant, values, provenance, retract, named, older, history)
