@@ -99,7 +99,8 @@ def count_ip(reader: FormReaderBase) -> None:
     transferred 1 year or more); a count that depends on an application type not given is
     left unknown."""
     classes = load_ip_classes()
-    reference = reader.ip_definitions.reference or date(reader.year, 1, 1)
+    definitions = reader.ip_definitions
+    reference = definitions.reference or date(reader.year, 1, 1)
     items, total, places = _items(reader, classes)
     _say_ignored(reader)
     tables = [t for _, t in reader.ip_tables]
@@ -108,13 +109,13 @@ def count_ip(reader: FormReaderBase) -> None:
         for key, part in zip(_KEYS, ("type", "acquisition", "applied", "type"), strict=True)
         if all(part in t.columns for t in tables)
     ]
-    definitions = reader.ip_definitions
     chosen = definitions.of(reader.record.values.get("application_type"))
     options = [chosen] if chosen is not None else [definitions.new, definitions.renewal]
     tallies = [_tally(items, version, reference) for version, _ in options]
+    day = "批次日期" if definitions.reference else "批次年度的 1 月 1 日"
     for (version, _), tally in zip(options, tallies, strict=True):
         if version == "2022":
-            _say_recent(reader, tally, reference)
+            _say_recent(reader, tally, reference, day)
     counts = {
         key: tallies[0].counts[key]
         for key in keys
@@ -320,12 +321,12 @@ def _open(items: int, what: str, count: str = "") -> str:
     return f"、另 {items} 项{what}未能判断，{count}项数未填入"
 
 
-def _say_recent(reader: FormReaderBase, tally: _Tally, reference: date) -> None:
-    """A warning at each transferred Ⅰ类 item not counted under 2022's definition."""
+def _say_recent(reader: FormReaderBase, tally: _Tally, reference: date, day: str) -> None:
+    """A warning at each transferred Ⅰ类 item not counted under 2022's definition, counted to
+    ``reference`` (``day`` says which day that is)."""
     for item, when, said in tally.recent:
         cell = item.cols["acquisition"]
         if when is not None:
-            day = "批次日期" if reader.ip_definitions.reference else "批次年度的 1 月 1 日"
             why = f"于 {when.isoformat()} 受让，至 {reference.isoformat()}（{day}）未满1年"
         elif said:
             why = (
