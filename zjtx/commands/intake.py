@@ -84,11 +84,12 @@ def add_round_options(parser: argparse.ArgumentParser, verb: str) -> None:
     )
 
 
-def round_questions(args: argparse.Namespace) -> tuple[int, Any, str]:
+def round_questions(args: argparse.Namespace) -> tuple[int, Any, str, date | None]:
     """The round year, and the field catalogue a check reads with or a template asks with:
     with --tier, that of the tier's rounds on --date (what a round of that tier and date reads
     with); without, None (the bundled catalogue, which takes every version's wording). And
-    how to name the round in a message."""
+    how to name the round in a message, and the round's date with --tier (today's without
+    --date), else None."""
     from zjtx.cli import UsageError
     from zjtx.commands.scoring import _parse_date, scoring_catalogue
     from zjtx.scoring import TIERS, UnknownNameError
@@ -98,7 +99,7 @@ def round_questions(args: argparse.Namespace) -> tuple[int, Any, str]:
         raise UsageError(f"--year {args.year} 与 --date {args.date} 的年份不同，请只给出其一")
     year = day.year if day is not None else _year(args.year)
     if args.tier is None:
-        return year, None, f"{year}年度批次"
+        return year, None, f"{year}年度批次", None
     if args.tier not in TIERS:
         raise UsageError(str(UnknownNameError("层级", args.tier, TIERS)))
     if day is None:
@@ -109,24 +110,22 @@ def round_questions(args: argparse.Namespace) -> tuple[int, Any, str]:
             )
         day = date.today()
     catalogue = scoring_catalogue(day, args.tier, None, None)
-    return year, catalogue, f"{TIERS[args.tier]} {day.isoformat()} 批次的问法"
+    return year, catalogue, f"{TIERS[args.tier]} {day.isoformat()} 批次的问法", day
 
 
-def check_ip_definitions(args: argparse.Namespace, year: int) -> Any:
-    """With --tier, the definitions of Ⅰ类 of the rulebooks that tier's rounds use on --date
-    (today's in the round year) for 新申报 and 复核, which `zjtx check` counts IP lists under;
-    None without (the year's, said in the count's note)."""
-    if args.tier is None:
+def check_ip_definitions(tier: str | None, day: date | None) -> Any:
+    """With a tier, the definitions of Ⅰ类 of the rulebooks that tier's rounds use on ``day``
+    (round_questions') for 新申报 and 复核, which `zjtx check` counts IP lists under; None
+    without (the year's, said in the count's note)."""
+    if tier is None or day is None:
         return None
     from zjtx.cli import UsageError
-    from zjtx.commands.scoring import _parse_date
     from zjtx.intake.ip_count import round_ip_definitions
     from zjtx.scoring import TIERS
 
-    day = _parse_date(args.date) if args.date else date.today()
-    definitions = round_ip_definitions(args.tier, day, None)
+    definitions = round_ip_definitions(tier, day, None)
     if definitions is None:
-        raise UsageError(f"{TIERS[args.tier]}在 {day.isoformat()} 的批次没有适用的评价标准")
+        raise UsageError(f"{TIERS[tier]}在 {day.isoformat()} 的批次没有适用的评价标准")
     return definitions
 
 
@@ -223,8 +222,8 @@ def run_check(args: argparse.Namespace) -> int:
     from zjtx.store.errors import StoreError
     from zjtx.store.profiles import open_profile_book
 
-    year, catalogue, _which = round_questions(args)
-    definitions = check_ip_definitions(args, year)
+    year, catalogue, _which, day = round_questions(args)
+    definitions = check_ip_definitions(args.tier, day)
     for given in args.paths:
         if not path_exists(given):
             raise UsageError(f"找不到文件或文件夹“{given}”")
@@ -395,7 +394,7 @@ def run_template(args: argparse.Namespace) -> int:
             year, catalogue = info.round_date.year, round_catalogue(service.scorer, info)
         which = f"批次 “{args.round}”，{year}年度"
     else:
-        year, asked, which = round_questions(args)
+        year, asked, which, _day = round_questions(args)
         catalogue = load_catalogue() if asked is None else asked
         if asked is None:
             _say_other_wordings(year)
