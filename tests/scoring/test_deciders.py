@@ -22,16 +22,15 @@ from zjtx.scoring.conditions import (
     Cases,
     Compare,
     CriterionRef,
-    GroupAtLeast,
     Is,
     Manual,
-    ScoreAtLeast,
 )
 from zjtx.scoring.conditions_extra import Known
 from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context
 from zjtx.scoring.evaluator import _Run
 from zjtx.scoring.points import Bands, BestOf, Count, FirstMatch, Options
 from zjtx.scoring.quantities import EXACT
+from zjtx.scoring.score_conditions import GroupAtLeast, ScoreAtLeast
 from zjtx.scoring.size import classify_size
 
 BOOKS = load_all_rulebooks()

@@ -12,9 +12,10 @@ from typing import Any
 
 from zjtx.domain.labels import CriterionState, Verdict
 from zjtx.domain.results import CriterionKind
-from zjtx.scoring.conditions import AllOf, AnyOf, CriterionRef, GroupAtLeast, ScoreAtLeast
+from zjtx.scoring.conditions import AllOf, AnyOf, CriterionRef
 from zjtx.scoring.context import combine_all, combine_any
 from zjtx.scoring.criterion_parsing import VERDICT, referrers
+from zjtx.scoring.score_conditions import GroupAtLeast, ScoreAtLeast
 
 OPEN = (CriterionState.UNKNOWN, CriterionState.MANUAL)
 MET, UNMET, UNKNOWN = CriterionState.MET, CriterionState.UNMET, CriterionState.UNKNOWN

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zjtx.domain.results import CriterionKind
-from zjtx.scoring.conditions import Cond, CriterionRef, GroupAtLeast, ScoreAtLeast
+from zjtx.scoring.conditions import Cond, CriterionRef
 from zjtx.scoring.correspondence import parse_correspondence
 from zjtx.scoring.definitions import (
     APPLICATION_TYPES,
@@ -17,6 +17,7 @@ from zjtx.scoring.definitions import (
 )
 from zjtx.scoring.errors import DataFileError, did_you_mean
 from zjtx.scoring.parser import Parser, shape_of
+from zjtx.scoring.score_conditions import GroupAtLeast, ScoreAtLeast
 
 # The keys a criterion and its not_applicable mapping may have (did-you-mean candidates too).
 CRITERION_KEYS = frozenset({

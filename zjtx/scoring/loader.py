@@ -18,7 +18,7 @@ from zjtx.scoring.catalogue import (
     read_yaml,
     text_fingerprint,
 )
-from zjtx.scoring.conditions import Cond, ScoreAtLeast
+from zjtx.scoring.conditions import Cond
 from zjtx.scoring.context import QuantityDef, QuantityTable, parse_quantity_defs
 from zjtx.scoring.correspondence import check_correspondences
 from zjtx.scoring.criterion_parsing import (
@@ -44,6 +44,7 @@ from zjtx.scoring.definitions import (
 from zjtx.scoring.errors import DataFileError, UnknownNameError, did_you_mean, raise_collected
 from zjtx.scoring.parser import Parser, check_keys, shape_of
 from zjtx.scoring.quantities import ZERO
+from zjtx.scoring.score_conditions import ScoreAtLeast
 
 T = TypeVar("T")
 

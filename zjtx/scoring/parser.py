@@ -22,17 +22,16 @@ from zjtx.scoring.conditions import (
     Compare,
     Cond,
     CriterionRef,
-    GroupAtLeast,
     InSet,
     Is,
     Manual,
-    ScoreAtLeast,
 )
 from zjtx.scoring.conditions_extra import build_known
 from zjtx.scoring.context import QuantityDef, QuantityTable
 from zjtx.scoring.errors import DataFileError, did_you_mean, raise_collected
 from zjtx.scoring.points import Bands, BestOf, Count, FieldPoints, FirstMatch, Options, Score
 from zjtx.scoring.quantities import COMPARISONS
+from zjtx.scoring.score_conditions import GroupAtLeast, ScoreAtLeast
 
 T = TypeVar("T")
 
