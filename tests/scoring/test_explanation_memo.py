@@ -21,6 +21,7 @@ from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.paths import resource_path
 from zjtx.scoring import evaluate, load_rulebook
 from zjtx.scoring.loader import load_rulebook_file
+from zjtx.scoring.parser import Parser
 
 ROUND = date(2025, 7, 1)
 BASE = {**CLEAN, **WORKED_EXAMPLE}
@@ -129,3 +130,52 @@ def test_a_shared_explanation_is_the_one_rendered_afresh(rulebook_id, data):
     book.explanations.clear()
     fresh = evaluate(Applicant(values=values), book, round_date=ROUND_FOR[rulebook_id])
     assert fresh.to_dict() == shown
+
+
+def test_a_guard_that_fails_lets_an_explanation_be_kept_by_the_other_values():
+    """SR22-S10's 主导产品 guard reads an amount, but where it fails (the lead product above
+    50 % of revenue, or not stated) nothing of it is said: equal IP counts then share one
+    explanation whatever the amounts, close to the 50 % edge too, and it is the one rendered
+    afresh; where the guard holds the criterion is rendered for its applicant."""
+    counts = {"ip1_high_value": 0, "ip1_self_developed": 1, "ip1_total": 2, "ip2_total": 1}
+    shares = {
+        "60%": {"revenue_y1": Decimal("8600"), "lead_product_revenue_y1": Decimal("5160")},
+        "99%": {"revenue_y1": Decimal("9100"), "lead_product_revenue_y1": Decimal("9009")},
+        "50.5%": {"revenue_y1": Decimal("10000"), "lead_product_revenue_y1": Decimal("5050")},
+        "unstated": {"revenue_y1": Decimal("7740"), "lead_product_revenue_y1": None},
+    }
+    book = load_rulebook("srdi-sme-2022")
+    book.explanations.clear()
+    kept = {k: _criterion({**BASE, **counts, **v}, "SR22-S10") for k, v in shares.items()}
+    first = kept["60%"]
+    assert all(result is first for result in kept.values())
+    assert first.state == CriterionState.MET and first.points == 8
+    assert "主导产品" not in first.observed.replace("与主导产品相关的", "")
+    for key, values in shares.items():
+        book.explanations.clear()
+        assert _criterion({**BASE, **counts, **values}, "SR22-S10") == kept[key], key
+    held = {**BASE, **counts, "revenue_y1": Decimal("8600"), "lead_product_revenue_y1": 4300}
+    guarded = _criterion(held, "SR22-S10")
+    assert guarded is not first and guarded.state == CriterionState.MANUAL
+    assert _criterion(held, "SR22-S10") is not guarded  # rendered for each such applicant
+
+
+def test_only_a_case_that_cannot_hold_unjudged_makes_its_selector_a_guard():
+    """A case waiting for an evaluator (all of: a judgement, a test) makes its selector a
+    guard; a case that can hold on the data alone (any of: a judgement, a test) does not, so
+    a criterion with it is not kept past the amount its selector reads."""
+    book = load_rulebook("srdi-sme-2022")
+    parser = Parser("t.yaml", book.quantities, {}, {})
+    share = {"q": "lead_product_share", "le": 50}
+    waits = parser.cond(
+        {"cases": [{"when": share, "then": {"all": [{"manual": "核实"}, {"q": "ip1_total", "ge": 1}]}}],
+         "otherwise": {"q": "ip1_total", "ge": 1}}
+    )  # fmt: skip
+    may_hold = parser.cond(
+        {"cases": [{"when": share, "then": {"any": [{"manual": "核实"}, {"q": "ip1_total", "ge": 1}]}}],
+         "otherwise": {"q": "ip1_total", "ge": 1}}
+    )  # fmt: skip
+    assert not parser.problems
+    reads, guards = waits.kept_reads()
+    assert reads == {"ip1_total"} and len(guards) == 1
+    assert may_hold.kept_reads() == (frozenset({"lead_product_share", "ip1_total"}), ())

@@ -119,6 +119,22 @@ class Cond:
             names |= read
         return frozenset(names)
 
+    def kept_reads(self) -> tuple[frozenset[str], tuple[Cond, ...]] | None:
+        """As reads, with the guards apart: (the quantities read, the guards). A guard is a
+        case's selector whose case cannot hold without an evaluator (the 主导产品 50 % check):
+        where the guard does not hold, neither it nor its case is said, so an explanation is
+        kept by the other quantities alone while every guard fails."""
+        children = tuple(self.children())
+        if not children:
+            reads = self.reads()
+            return None if reads is None else (reads, ())
+        return kept_union([child.kept_reads() for child in children])
+
+    def holds_unjudged(self) -> bool:
+        """Whether the condition can hold with no evaluator's confirmation (a judgement part
+        waits for one). True where that is not known: a case is then no guard."""
+        return True
+
     def near_edge(self, ctx: Context, share: Decimal) -> bool:
         """Whether the condition is a comparison whose figure lies within ``share`` of its
         threshold (for a case narrowly missed)."""
@@ -170,6 +186,9 @@ class Leaf(Cond):
 
     def judged_whatever_the_data(self) -> bool:
         return self.judgement
+
+    def holds_unjudged(self) -> bool:
+        return not self.judgement
 
     def tester(self) -> Callable[[Any], bool]:  # pragma: no cover - interface
         """The test of a known value, with its operands bound."""
@@ -460,6 +479,9 @@ class Manual(Cond):
     def judged_whatever_the_data(self) -> bool:
         return True
 
+    def holds_unjudged(self) -> bool:
+        return False
+
     def _build(self) -> StateFn:
         return _judged_or_manual
 
@@ -530,12 +552,18 @@ class _Junction(Cond):
 class AllOf(_Junction):
     decisive, rank, by_rank = UNMET, ALL_RANK, ALL_BY_RANK
 
+    def holds_unjudged(self) -> bool:
+        return all(item.holds_unjudged() for item in self.items)
+
     def describe(self) -> str:
         return "；且".join(_bracket(i, "或") for i in self.items)
 
 
 class AnyOf(_Junction):
     decisive, rank, by_rank = MET, ANY_RANK, ANY_BY_RANK
+
+    def holds_unjudged(self) -> bool:
+        return any(item.holds_unjudged() for item in self.items)
 
     def describe(self) -> str:
         return "；或".join(_bracket(i, "且") for i in self.items)
@@ -585,6 +613,21 @@ class Cases(Cond):
 
     def judged_whatever_the_data(self) -> bool:
         return False  # each branch applies only where the data selects it
+
+    def kept_reads(self) -> tuple[frozenset[str], tuple[Cond, ...]] | None:
+        # A selector whose case cannot hold unjudged is a guard: where it fails, the case is
+        # skipped unsaid, and no near miss of it is offered (other_cases offers a band only
+        # where its case would hold), so neither it nor its case is read.
+        found, guards = [], []
+        for when, then in self.cases:
+            if then.holds_unjudged():
+                found += [when.kept_reads(), then.kept_reads()]
+            else:
+                guards.append(when)
+        if self.otherwise is not None:
+            found.append(self.otherwise.kept_reads())
+        union = kept_union(found)
+        return None if union is None else (union[0], (*guards, *union[1]))
 
     def describe(self) -> str:
         lines = [
@@ -697,6 +740,20 @@ class CriterionRef(Cond):
             [f"{self.criterion_id}：{result.gap}"] if result.gap and result.state == UNMET else []
         )
         return Outcome(result.state, [part], result.missing, gaps)
+
+
+def kept_union(
+    found: Iterable[tuple[frozenset[str], tuple[Cond, ...]] | None],
+) -> tuple[frozenset[str], tuple[Cond, ...]] | None:
+    """The kept_reads of nodes together: None if any reads more than quantities."""
+    names: set[str] = set()
+    guards: list[Cond] = []
+    for item in found:
+        if item is None:
+            return None
+        names |= item[0]
+        guards += item[1]
+    return frozenset(names), tuple(guards)
 
 
 def _bracket(cond: Cond, other_joiner: str) -> str:

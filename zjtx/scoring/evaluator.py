@@ -233,8 +233,12 @@ class _Run:
             # Rendered once per set of the values it reads (its own confirmation, which only
             # this applicant has, is rendered apart); by class too: True, 1 and Decimal(1) are
             # equal keys but read differently.
-            names, table = kept
+            names, guards, table = kept
             values = self.ctx.values
+            if guards and any(guard(self.ctx) is not UNMET for guard in guards):
+                # A guard holds (or may): its case is said, with what it reads.
+                self.results[criterion_id] = result = self._render(criterion_id)
+                return result
             if len(names) == 1:
                 value = values.get(names[0])
                 read: tuple[Any, ...] = (value, value.__class__)
@@ -348,15 +352,32 @@ class _Run:
 KEPT_PER_CRITERION = 2048
 
 
-def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[tuple[str, ...], dict] | bool:
-    """The field names an explanation of the criterion is kept by, with its table of kept
+def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[tuple[str, ...], tuple, dict] | bool:
+    """The field names an explanation of the criterion is kept by, with the deciders of its
+    guards (kept only while every guard fails: Cond.kept_reads) and its table of kept
     explanations; False when it reads more than repeating fields (another criterion, the
     score, an amount, the size class)."""
     c = rulebook.by_id[criterion_id]
     node = c.score if c.score is not None else c.cond
-    reads = node.reads() if node is not None else None
-    if reads is None:
+    if node is None:
         return False
+    fields = _repeating_fields(rulebook, node.reads())
+    if fields is not None:
+        return fields, (), {}
+    # Reads an amount: kept all the same where only guards read it, while they fail.
+    found = node.kept_reads()
+    if found is None or not found[1]:
+        return False
+    fields = _repeating_fields(rulebook, found[0])
+    if fields is None:
+        return False
+    return fields, tuple({id(guard): guard.decider() for guard in found[1]}.values()), {}
+
+
+def _repeating_fields(rulebook: Rulebook, reads: frozenset[str] | None) -> tuple[str, ...] | None:
+    """The fields behind the quantities read, if all are repeating fields (or the type)."""
+    if reads is None:
+        return None
     defs = rulebook.quantities.defs
     fields: set[str] = set()
     pending = list(reads)
@@ -365,16 +386,16 @@ def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[tuple[str, ...], di
         if qdef.kind == "field":
             spec = qdef.spec
             if spec is None or not repeating_field(spec):
-                return False
+                return None
             fields.add(qdef.name)
         elif qdef.kind == "builtin":
             if qdef.name != "application_type":  # the size class reads amounts
-                return False
+                return None
         else:
             pending.extend(qdef.inputs)
             if qdef.alt is not None:
                 pending.append(qdef.alt[1])
-    return tuple(sorted(fields)), {}
+    return tuple(sorted(fields))
 
 
 def _judges(c: CriterionDef, computed: CriterionState | None) -> bool:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.results import CriterionState
-from zjtx.scoring.conditions import ACCEPTS, Cond
+from zjtx.scoring.conditions import ACCEPTS, Cond, kept_union
 from zjtx.scoring.context import MANUAL, MET, UNKNOWN, UNMET, ZERO, Context, QuantityDef
 from zjtx.scoring.gaps import gap_texter
 from zjtx.scoring.quantities import EXACT, Exact, Number, ceil_div, format_number, to_number
@@ -111,6 +111,11 @@ class Score:
         """As Cond.reads: the quantities the explanation reads (None: more than those)."""
         qdef = getattr(self, "qdef", None)
         return frozenset((qdef.name,)) if qdef is not None else None
+
+    def kept_reads(self) -> tuple[frozenset[str], tuple[Cond, ...]] | None:
+        """As Cond.kept_reads."""
+        reads = self.reads()
+        return None if reads is None else (reads, ())
 
 
 def _unknown_points(low: Decimal, high: Decimal, ctx: Context, name: str) -> Points:
@@ -477,6 +482,9 @@ class FirstMatch(Score):
     def reads(self) -> frozenset[str] | None:
         return _union([c.reads() for c, _ in self.cases])
 
+    def kept_reads(self) -> tuple[frozenset[str], tuple[Cond, ...]] | None:
+        return kept_union([c.kept_reads() for c, _ in self.cases])
+
     def thresholds(self) -> Iterator[tuple[str, Decimal]]:
         for cond, _points in self.cases:
             yield from cond.thresholds()
@@ -599,6 +607,9 @@ class BestOf(Score):
 
     def reads(self) -> frozenset[str] | None:
         return _union([i.reads() for i in self.items])
+
+    def kept_reads(self) -> tuple[frozenset[str], tuple[Cond, ...]] | None:
+        return kept_union([i.kept_reads() for i in self.items])
 
     def thresholds(self) -> Iterator[tuple[str, Decimal]]:
         for item in self.items:
