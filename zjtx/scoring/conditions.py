@@ -400,6 +400,25 @@ class Between(Leaf):
 
         return test
 
+    def _build(self) -> StateFn:
+        if self.qdef.kind != "field":
+            return super()._build()
+        # A numeric field (a rank): the Decimal or int itself within the range, as Compare.
+        name, judgement, unknown = self.name, self.judgement, self.decide_unknown
+        lo, hi = self.lo, self.hi
+
+        def decide(ctx: Context) -> CriterionState:
+            raw = ctx.values.get(name)
+            if raw is None:
+                return unknown(ctx)
+            if raw.__class__ is not Decimal and raw.__class__ is not int:
+                raw = to_number(raw)
+            if lo <= raw <= hi:
+                return (ctx.judged or MANUAL) if judgement else MET
+            return UNMET
+
+        return decide
+
 
 class Is(Leaf):
     """``{q: flag, is: true|false}`` on a yes/no field."""
@@ -643,19 +662,30 @@ class Cases(Cond):
         otherwise = self.otherwise.decider() if self.otherwise is not None else None
 
         def decide(ctx: Context) -> CriterionState:
-            states = set()
-            open_selector = False
-            for when, then in cases:
+            # Most applicants meet a selector that holds before any left open: its branch
+            # decides, with no set of the possible branches' states.
+            for index, (when, then) in enumerate(cases):
                 selector = when(ctx)
-                if selector == UNMET:
+                if selector is UNMET:
+                    continue
+                if selector is MET:
+                    return then(ctx)
+                return undecided(ctx, index, then(ctx))
+            return otherwise(ctx) if otherwise is not None else UNMET
+
+        def undecided(ctx: Context, index: int, state: CriterionState) -> CriterionState:
+            """From a selector left open (branch ``state``): every branch still possible."""
+            states = {state}
+            for when, then in cases[index + 1 :]:
+                selector = when(ctx)
+                if selector is UNMET:
                     continue
                 states.add(then(ctx))
-                if selector == MET:
+                if selector is MET:
                     break
-                open_selector = True
             else:
                 states.add(otherwise(ctx) if otherwise is not None else UNMET)
-            if len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
+            if len(states) == 1 and states <= {MET, UNMET}:
                 return states.pop()
             return UNKNOWN
 

@@ -384,7 +384,10 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
 
         return raw_text
     if kind == "builtin":
-        return lambda ctx: ctx.q(name).explain
+        # _render_quantity's text of a built-in, from the context without a QValue.
+        if name == "size_class":
+            return lambda ctx: f"企业规模：{ctx.size.explanation}"
+        return lambda ctx: f"申报类型：{APP_TYPES[ctx.application_type]}"
     if kind == "alias":
         return lambda ctx: ctx.text(ctx.alias_target(qdef))
     inputs = qdef.inputs
