@@ -695,6 +695,10 @@ class Cases(Cond):
         # The same walk as the decider, keeping what each possible branch says; each outcome
         # carries its own decider's state, so the decider's state is combined from them as
         # the decider combines them, without deciding the whole node again.
+        top = ctx.top
+        # Decided already (ctx.top): a branch that alone decides this node has its state, and
+        # takes it from ctx.top in turn instead of deciding again.
+        decided = top[1] if top is not None and top[0] is self else None
         branches: list[Outcome] = []
         selectors: list[Outcome] = []
         skipped: list[tuple[Cond, Cond]] = []
@@ -703,12 +707,18 @@ class Cases(Cond):
         for when, then in self.cases:
             # A selector that does not hold says nothing: decided, not rendered (a guard that
             # spares most applicants costs them no text).
-            if when.decider()(ctx) is UNMET:
+            selected = when.decider()(ctx)
+            if selected is UNMET:
                 skipped.append((when, then))
                 continue
             selector = when.explain(ctx)
             selectors.append(selector)
-            branch = then.explain(ctx)
+            if decided is not None and selected is MET and not open_selector:
+                ctx.top = (then, decided)
+                branch = then.explain(ctx)
+                ctx.top = top
+            else:
+                branch = then.explain(ctx)
             branches.append(branch)
             states.add(branch.state)
             if selector.state == MET:
@@ -716,14 +726,18 @@ class Cases(Cond):
             open_selector = True
         else:
             if self.otherwise is not None:
-                branches.append(self.otherwise.explain(ctx))
+                if decided is not None and not open_selector:
+                    ctx.top = (self.otherwise, decided)
+                    branches.append(self.otherwise.explain(ctx))
+                    ctx.top = top
+                else:
+                    branches.append(self.otherwise.explain(ctx))
             else:
                 part = _part(self.requirement(), UNMET, "不属于任何适用情形", None)
                 branches.append(Outcome(UNMET, [part]))
             states.add(branches[-1].state)
-        top = ctx.top
-        if top is not None and top[0] is self:
-            state = top[1]
+        if decided is not None:
+            state = decided
         elif len(states) == 1 and (not open_selector or states <= {MET, UNMET}):
             state = states.pop()
         else:

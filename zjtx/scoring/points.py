@@ -528,6 +528,15 @@ class FirstMatch(Score):
             for cond, pts in reversed(self.cases)
         ]
         shown = {id(p): format_number(p) for p in [p for _, p in self.cases] + [self.otherwise]}
+        # With every case's points (and the otherwise's) distinct, points decided outright
+        # (low == high) name the case that holds, every case before it failing, or none
+        # holding: what the decider found, without walking the cases again.
+        values = [p for _, p in self.cases]
+        case_of = (
+            {p: cases[i][0] for i, p in enumerate(values)}
+            if len(set(values) | {self.otherwise}) == len(values) + 1
+            else None
+        )
 
         def explain(ctx: Context) -> Points:
             top = ctx.top
@@ -537,16 +546,19 @@ class FirstMatch(Score):
             missing: list[str] = []
             decided_cond: Cond | None = None
             explained: dict[int, Any] = {}
-            for index, (cond, decide) in enumerate(cases):
-                case_state = decide(ctx)
-                if case_state is MET:
-                    decided_cond = cond
-                    break
-                if case_state is UNKNOWN or case_state is MANUAL:
-                    ctx.top = (cond, case_state)
-                    outcome = explained[index] = cond.explain(ctx)
-                    missing.extend(outcome.missing)
-            ctx.top = top
+            if case_of is not None and low == high:
+                decided_cond = case_of.get(declared)
+            else:
+                for index, (cond, decide) in enumerate(cases):
+                    case_state = decide(ctx)
+                    if case_state is MET:
+                        decided_cond = cond
+                        break
+                    if case_state is UNKNOWN or case_state is MANUAL:
+                        ctx.top = (cond, case_state)
+                        outcome = explained[index] = cond.explain(ctx)
+                        missing.extend(outcome.missing)
+                ctx.top = top
             if decided_cond is not None:
                 # What earned the points: the case's parts that hold (a guard's, the value's,
                 # an evaluator's confirmation), not an alternative that failed beside them.
