@@ -13,6 +13,7 @@ from zjtx.scoring.quantities import (
     Exact,
     Number,
     display_places,
+    entered_text,
     fixed_text,
     format_number,
     is_edge,
@@ -229,6 +230,28 @@ def test_display_places_match_the_former_implementation() -> None:
             edges.add(exact)
         edges = frozenset(edges)
         assert display_places(value, edges) == old_display_places(value, edges), (value, edges)
+
+
+def test_a_figure_as_entered_reads_as_format_number_shows_it() -> None:
+    """entered_text gives a Decimal of at most two places exactly the text format_number
+    gives at the places display_places asks for (whatever the thresholds), and no text for
+    any other Decimal (more places, or an exponent)."""
+    rng = random.Random(13)
+    given = 0
+    for _ in range(CASES):
+        value = random_decimal(rng)
+        if rng.random() < 0.5:
+            value = old_round_half_up(value, rng.randint(0, 2))  # as entered, 0–2 places
+        edges = frozenset({value, Decimal(5), old_round_half_up(value, 2)})
+        text = entered_text(value)
+        exponent = value.as_tuple().exponent
+        if "E" in str(value) or exponent < -2:
+            assert text is None, value
+            continue
+        given += 1
+        assert text == format_number(value, display_places(value, edges)), value
+        assert text == old_format_number(value, 2), value
+    assert given > CASES // 3
 
 
 def test_is_edge_is_membership() -> None:

@@ -20,6 +20,7 @@ from zjtx.scoring.quantities import (
     Number,
     display_places,
     entered_places,
+    entered_text,
     fixed_text,
     format_number,
     is_edge,
@@ -725,7 +726,10 @@ class Context:
             else:
                 text = fixed_text(rounded)
         else:
-            text = format_number(value, display_places(value, edges) if edges else 2)
+            number = value.num if value.__class__ is Exact else value  # type: ignore[union-attr]
+            text = entered_text(number) if number.__class__ is Decimal else None
+            if text is None:
+                text = format_number(value, display_places(value, edges) if edges else 2)
         numbers[name] = text
         return text
 

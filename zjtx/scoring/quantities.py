@@ -159,6 +159,21 @@ def rounded_text(value: Decimal, places: int) -> str:
     return fixed_text(value.quantize(QUANTA[places], ROUND_HALF_UP, EXACT))
 
 
+def entered_text(number: Decimal) -> str | None:
+    """format_number's text, at two places or more as display_places asks, of a Decimal with
+    at most two places (a figure as entered): the number itself, since no rounding can make
+    it read as a threshold; None for another Decimal."""
+    text = str(number)
+    dot = text.find(".")
+    if "E" in text or (dot >= 0 and len(text) - dot - 1 > 2):
+        return None
+    if dot >= 0 and text[-1] == "0":
+        text = text.rstrip("0").rstrip(".")
+        if text == "-0":
+            return "0"
+    return text
+
+
 # The floats of each set of thresholds a value is shown beside (is_edge): one per quantity of
 # a rulebook, and the few sets a gap adds its own threshold to.
 _EDGE_FLOATS: dict[frozenset[Decimal], frozenset[float]] = {}
