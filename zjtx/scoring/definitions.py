@@ -192,6 +192,17 @@ class Rulebook:
     explanations: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     # The thresholds each quantity is compared with (threshold_edges), found once.
     edges: dict[str, frozenset[Decimal]] | None = field(default=None, init=False, repr=False)
+    # Every criterion's (id, conditional, scored, decider) in order (decide_plan), found once.
+    plan: tuple[tuple[str, bool, bool, Callable[[Context], Any]], ...] | None = field(
+        default=None, init=False, repr=False
+    )
+
+    def decide_plan(self) -> tuple[tuple[str, bool, bool, Callable[[Context], Any]], ...]:
+        """The criteria in order with whether they can be na and their deciders: what the
+        evaluator runs for an applicant without confirmations."""
+        if self.plan is None:
+            self.plan = tuple((c.id, c.conditional, *self.deciders[c.id]) for c in self.criteria)
+        return self.plan
 
     def threshold_edges(self) -> dict[str, frozenset[Decimal]]:
         """The thresholds each quantity is compared with anywhere in the rulebook (an

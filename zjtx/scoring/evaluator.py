@@ -578,9 +578,22 @@ def _evaluate(
     )
     run = _Run(rulebook, ctx, by_id, settings)
     decisions = run.decisions
-    for c in rulebook.criteria:
-        if c.id not in decisions:
-            run.decide(c.id)
+    if by_id:
+        for c in rulebook.criteria:
+            if c.id not in decisions:
+                run.decide(c.id)
+    else:
+        # No confirmations: what run.decide does for each criterion, without a call per one.
+        for cid, conditional, scored, decide in rulebook.plan or rulebook.decide_plan():
+            if cid in decisions:
+                continue
+            if conditional:
+                run.decide(cid)
+            elif scored:
+                state, points, low, high = decide(ctx)
+                decisions[cid] = Decision(state, points, low, high)
+            else:
+                decisions[cid] = Decision(decide(ctx))
     state = (rulebook.verdict_decider or rulebook.verdict.decider())(ctx)
     verdict = (
         Verdict.QUALIFIED
