@@ -299,12 +299,28 @@ def varied_applicants(rulebook_id: str, extra: Mapping[str, Any] | None = None):
             "count": st.dictionaries(st.sampled_from(counts), st.integers(0, 400)),
         }
     ).map(
-        lambda draw: {
-            k: v
-            for k, v in {**values, **draw["money"], **draw["count"]}.items()
-            if k not in draw["drop"]
-        }
+        lambda draw: _consistent(
+            {
+                k: v
+                for k, v in {**values, **draw["money"], **draw["count"]}.items()
+                if k not in draw["drop"]
+            }
+        )
     )
+
+
+def _consistent(values: dict[str, Any]) -> dict[str, Any]:
+    """The values with no count above the count it is part of (FieldSpec.part_of: 自主研发,
+    高价值 and 已应用 items are Ⅰ类 items): what the import gate lets through to scoring
+    (ip-count-exceeds-total is an error)."""
+    from zjtx.scoring import load_catalogue
+
+    for spec in load_catalogue().fields.values():
+        whole = values.get(spec.part_of) if spec.part_of else None
+        part = values.get(spec.key)
+        if whole is not None and part is not None and part > whole:
+            values[spec.key] = whole
+    return values
 
 
 def check_score_invariants(ev: Evaluation) -> None:
