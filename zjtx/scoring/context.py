@@ -733,21 +733,6 @@ class Context:
         numbers[name] = text
         return text
 
-    def operand(self, name: str) -> QValue:
-        """A known value with what a gap reads (its resolved definition and exact parts), as
-        ``q(name)`` has them, without the QValues of its inputs (no text is rendered)."""
-        defs = self.quantities.defs
-        qdef = defs[name]
-        while qdef.kind == "alias":
-            qdef = defs[self.alias_target(qdef)]
-        value = self.value(qdef.name)
-        kind = qdef.kind
-        if kind == "field":
-            return QValue(qdef, value, (), None, (value.num,) if qdef.numeric_field else ())
-        if kind == "builtin":
-            return QValue(qdef, value, builtin=(self.size, self.application_type))
-        return QValue(qdef, value, (), None, self.parts(qdef))
-
     def parts(self, qdef: QuantityDef) -> tuple[Decimal, ...]:
         """The exact parts of a known derived value (numerator, denominator, ...), for gaps."""
         if qdef.name in self.quantities.of_fields:

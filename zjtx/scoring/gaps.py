@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from zjtx.scoring.context import QuantityDef, QValue
+from zjtx.scoring.context import QuantityDef
 from zjtx.scoring.quantities import (
     COMPARISONS,
     EXACT,
@@ -24,29 +24,6 @@ from zjtx.scoring.quantities import (
 
 HALF_CENT = Decimal("0.005")  # the least difference that rounds (half up) to 0.01
 GapFn = Callable[[Any, str], "str | None"]  # (context, quantity name) -> gap text
-
-
-def gap_text(
-    qdef: QuantityDef, qv: QValue, op: str, threshold: Decimal, ctx: Any = None
-) -> str | None:
-    """Chinese gap, e.g. ``研发费用占比 2.6%，要求不低于 3%，差 0.4 个百分点，约 41.6 万元``
-    (the value shown as ``ctx`` shows it beside the criterion, where given)."""
-    number = qv.value
-    if not isinstance(number, Number):
-        return None
-    qdef = qv.qdef if qdef.kind == "alias" else qdef
-    # A rank of 0 is 未获奖: the gap says so, with no distance ("差 1 名" would mean nothing).
-    zero = qdef.zero_line
-    if zero is not None and number.compare(0) == 0:
-        return zero
-    word = COMPARISONS[op].word
-    shown, places = _number(ctx, qdef, number, threshold)
-    head = f"{qdef.label} {shown}，要求{word} {_shown(qdef, threshold)}"
-    if op == "eq":
-        return head
-    diff = number.difference(threshold)
-    parts = qv.parts
-    return _with_difference(qdef, op, threshold, head, diff, number, parts, shown_places=places)
 
 
 def _number(
@@ -152,11 +129,27 @@ def _shown(qdef: QuantityDef, threshold: Decimal) -> str:
 
 
 def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
-    """``gap_text`` for one requirement, built once: the texts that depend only on the rule
-    (label, the requirement's words, the unit) are bound, and a numeric field's gap is read
-    straight from the applicant's value. The function is called for a known value only."""
+    """The gap of one requirement as a function of the context and the quantity's name, e.g.
+    ``研发费用占比 2.6%，要求不低于 3%，差 0.4 个百分点，约 41.6 万元`` (the value shown as the
+    criterion shows it). Built once: the texts that depend only on the rule (label, the
+    requirement's words, the unit) are bound, and a numeric field's gap is read straight from
+    the applicant's value. Called for a known value only."""
     if qdef.kind == "alias":
-        return lambda ctx, name: gap_text(qdef, ctx.operand(name), op, threshold, ctx)
+        # The gap of the quantity the alias stands for in this round (its label, unit and
+        # value): that quantity's own gap function, built once per target.
+        by_target: dict[str, GapFn] = {}
+
+        def alias_gap(ctx: Any, name: str) -> str | None:
+            target = qdef
+            defs = ctx.quantities.defs
+            while target.kind == "alias":
+                target = defs[ctx.alias_target(target)]
+            gap = by_target.get(target.name)
+            if gap is None:
+                gap = by_target[target.name] = gap_texter(target, op, threshold)
+            return gap(ctx, target.name)
+
+        return alias_gap
     prefix = f"{qdef.label} "
     tail = f"，要求{COMPARISONS[op].word} {_shown(qdef, threshold)}"
     equal = op == "eq"
@@ -196,7 +189,7 @@ def gap_texter(qdef: QuantityDef, op: str, threshold: Decimal) -> GapFn:
         head = f"{prefix}{shown}{tail}"
         if equal:
             return head
-        # The parts alone (no QValue, as ctx.operand builds): what an amount is worked from.
+        # The exact parts alone (no QValue): what an amount is worked from.
         parts = ctx.parts(qdef) if amounts else None
         return rest(head, number.difference(threshold), number, parts, places)
 
