@@ -190,6 +190,8 @@ class Rulebook:
     # Explanations kept by the values they read, per criterion (zjtx.scoring.evaluator);
     # every rulebook object has its own (a notice's copy words criteria differently).
     explanations: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    # Each criterion's explainer for a run without confirmations (zjtx.scoring.evaluator).
+    explainers: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     # The thresholds each quantity is compared with (threshold_edges), found once.
     edges: dict[str, frozenset[Decimal]] | None = field(default=None, init=False, repr=False)
     # Every criterion's (id, conditional, scored, decider) in order (decide_plan), found once.

@@ -9,7 +9,7 @@ quantities, so what is shown is exactly what was decided.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any, overload
@@ -285,66 +285,118 @@ class _Run:
 
     def _explain(self, cid: str) -> CriterionResult:
         decision = self.decisions.get(cid) or self.decide(cid)
-        (cid, title, group, group_title, kind, requirement, clause, source, grade, unverified,
-         judgement, max_points, notes, score, cond, _reasons) = self.rulebook.result_heads[cid]  # fmt: skip
-        state = decision.state
+        rulebook = self.rulebook
+        explainer = rulebook.explainers.get(cid)
+        if explainer is None:
+            explainer = rulebook.explainers[cid] = _explainer(rulebook, cid)
         confirmation = decision.confirmation
-        if judgement and self.rulebook.by_id[cid].guarded:
-            judgement = self._judging(self.rulebook.by_id[cid], decision)
+        if confirmation is None and decision.na_reason is None:
+            return explainer(self.ctx, decision)
+        c = rulebook.by_id[cid]
+        judgement = self._judging(c, decision) if c.guarded else c.judgement
+        head = rulebook.result_heads[cid]
         if decision.na_reason is not None:
-            observed, gap, missing, parts = decision.na_reason, None, (), ()
+            return _result(head, decision, decision.na_reason, judgement, None, (), (), head[12])
+        # The explanation renders what the criterion's decider decides: for an override, the
+        # computed state under the evaluator's decision (said to be overridden, with no way
+        # to earn what was refused or granted); otherwise the decision made.
+        reuse = judgement and not confirmation.override
+        result = explainer(self.ctx, decision, reuse)
+        own = len(head[12])
+        notes = (
+            *result.notes[:own],
+            f"评审人 {confirmation.evaluator} 确认为“{confirmation.state.label}”："
+            f"{confirmation.reason}",
+            *result.notes[own:],
+        )
+        observed, gap = result.observed, result.gap
+        if not reuse:
+            observed = f"{observed}（按申报数据计算；评审人改判为“{decision.state.label}”）"
+            gap = None
+        return _result(
+            head, decision, observed, judgement, gap, result.missing, result.parts, notes
+        )
+
+
+def _result(
+    head: tuple[Any, ...],
+    decision: Decision,
+    observed: str,
+    judgement: bool,
+    gap: str | None,
+    missing: tuple[str, ...],
+    parts: tuple[Any, ...],
+    notes: tuple[str, ...],
+) -> CriterionResult:
+    """A criterion's result from the rulebook's part of it (Rulebook.result_heads) and the
+    decision with what is said of it."""
+    (cid, title, group, group_title, kind, requirement, clause, source, grade, unverified,
+     _judgement, max_points, *_rest) = head  # fmt: skip
+    return _criterion_result(
+        cid, title, group, group_title, kind, decision.state, observed, requirement, clause,
+        source, grade, unverified, judgement, decision.points, decision.low, decision.high,
+        max_points, gap, missing, parts, notes, decision.computed, decision.confirmation,
+    )  # fmt: skip
+
+
+def _explainer(rulebook: Rulebook, cid: str) -> Callable[..., CriterionResult]:
+    """The function rendering a criterion's result from the context and its decision, with
+    the rulebook's part of the result bound once: what the criterion's node says of the
+    decision, its parts, gap and missing data (``reuse``: the node takes the decided state
+    from ctx.top; an override's explanation is decided again from the data). A confirmation
+    or a reason it does not apply is added by _Run._explain."""
+    (cid, title, group, group_title, kind, requirement, clause, source, grade, unverified,
+     judgement, max_points, notes, score, cond, _reasons) = rulebook.result_heads[cid]  # fmt: skip
+    guarded = judgement and rulebook.by_id[cid].guarded
+    quantities = rulebook.quantities
+
+    def with_missing(missing: tuple[str, ...]) -> tuple[str, ...]:
+        labels = [qdef.label if (qdef := quantities.get(k)) else k for k in missing]
+        return (*notes, "缺少数据：" + "、".join(labels))
+
+    if score is not None:
+
+        def scored(ctx: Context, d: Decision, reuse: bool = True) -> CriterionResult:
+            state = d.state
+            if reuse:
+                ctx.top = (score, (state, d.points, d.low, d.high))
+            pts = score.explain(ctx)
+            missing = pts.missing if state is UNKNOWN else ()
+            gap = pts.gap if state is MET or state is UNMET else None
+            return _criterion_result(
+                cid, title, group, group_title, kind, state, pts.observed, requirement,
+                clause, source, grade, unverified,
+                (state is MANUAL) if guarded else judgement, d.points, d.low, d.high,
+                max_points, gap, missing, (), with_missing(missing) if missing else notes,
+                None, None,
+            )  # fmt: skip
+
+        return scored
+
+    def required(ctx: Context, d: Decision, reuse: bool = True) -> CriterionResult:
+        state = d.state
+        if reuse:
+            ctx.top = (cond, state)
+        outcome = cond.explain(ctx)
+        missing = outcome.missing if state is UNKNOWN else ()
+        parts = outcome.parts
+        if len(parts) == 1:
+            observed = parts[0].observed
         else:
-            # The explanation renders what the criterion's decider decides (for an override,
-            # the computed state under the evaluator's decision). Otherwise that is the
-            # decision made.
-            reuse = confirmation is None or (judgement and not confirmation.override)
-            if confirmation is not None:
-                notes = (
-                    *notes,
-                    f"评审人 {confirmation.evaluator} 确认为“{confirmation.state.label}”："
-                    f"{confirmation.reason}",
-                )
-            ctx = self.ctx
-            if score is not None:
-                if reuse:
-                    d = decision
-                    ctx.top = (score, (state, d.points, d.low, d.high))
-                pts = score.explain(ctx)
-                missing = pts.missing if state is UNKNOWN else ()
-                gap = pts.gap if state is MET or state is UNMET else None
-                observed, parts = pts.observed, ()
-            else:
-                if reuse:
-                    ctx.top = (cond, state)
-                outcome = cond.explain(ctx)
-                missing = outcome.missing if state is UNKNOWN else ()
-                parts = outcome.parts
-                if len(parts) == 1:
-                    observed = parts[0].observed
-                else:
-                    observed = "；".join(dict.fromkeys([p.observed for p in parts if p.observed]))
-                gap = None
-                if state is UNMET:
-                    gaps = outcome.gaps
-                    gap = (gaps[0] if len(gaps) == 1 else "；".join(dict.fromkeys(gaps))) or None
-                parts = tuple(parts)
-            if missing:
-                notes = (*notes, "缺少数据：" + "、".join([self._label(k) for k in missing]))
-            if not reuse:
-                # An override: the text is the data's account, so it says that the evaluator
-                # decided otherwise, and offers no way to earn what was refused or granted.
-                observed = f"{observed}（按申报数据计算；评审人改判为“{state.label}”）"
-                gap = None
+            observed = "；".join(dict.fromkeys([p.observed for p in parts if p.observed]))
+        gap = None
+        if state is UNMET:
+            gaps = outcome.gaps
+            gap = (gaps[0] if len(gaps) == 1 else "；".join(dict.fromkeys(gaps))) or None
         return _criterion_result(
             cid, title, group, group_title, kind, state, observed, requirement,
-            clause, source, grade, unverified, judgement, decision.points, decision.low,
-            decision.high, max_points, gap, missing, parts, notes, decision.computed,
-            confirmation,
+            clause, source, grade, unverified,
+            (state is MANUAL) if guarded else judgement, None, None, None,
+            max_points, gap, missing, tuple(parts), with_missing(missing) if missing else notes,
+            None, None,
         )  # fmt: skip
 
-    def _label(self, key: str) -> str:
-        qdef = self.rulebook.quantities.get(key)
-        return qdef.label if qdef else key
+    return required
 
 
 # The most explanations kept per criterion: the few values a yes/no, option, rank or count
