@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from zjtx.domain.fields import FieldType
 from zjtx.intake.json_input import read_json_applicants
 from zjtx.paths import resource_path
 from zjtx.scoring import evaluate, load_catalogue, load_rulebook
@@ -48,6 +49,10 @@ RULEBOOKS = [
 ]
 
 
+VARIED = (FieldType.MONEY, FieldType.PERCENT, FieldType.INT)
+TENTH = Decimal("0.1")
+
+
 def synthetic(count: int, seed: int = 7) -> list[dict]:
     rng = random.Random(seed)
     catalogue = load_catalogue()
@@ -57,11 +62,20 @@ def synthetic(count: int, seed: int = 7) -> list[dict]:
         row = dict(samples[i % len(samples)])
         factor = Decimal(rng.randint(70, 130)) / 100
         for key, value in row.items():
-            money = catalogue[key].unit == "万元" if key in catalogue else False
-            if money and isinstance(value, float | int) and not isinstance(value, bool):
-                # One scale for the row, and each amount moved on its own as well: amounts,
-                # and the ratios and growth rates between them, then differ from every other
-                # applicant's, as real applicants' do (a repeated row would flatter any cache).
+            spec = catalogue.fields.get(key)
+            if spec is None or spec.type not in VARIED or isinstance(value, bool) or not value:
+                continue
+            # Every figure that seldom repeats across a round (an amount, a head count, a
+            # share: repeating_field) moves with one scale for the row and on its own as well:
+            # they, and the ratios and growth rates between them, then differ from every other
+            # applicant's, as real applicants' do (a repeated row would flatter any cache). A
+            # 0 stays 0, as it does for most real applicants (no 股权融资).
+            if spec.type == FieldType.PERCENT:
+                own = Decimal(rng.randint(8000, 12000)) / 10000
+                row[key] = float(min(Decimal(str(value)) * own, Decimal(100)).quantize(TENTH))
+            elif spec.type == FieldType.INT and spec.unit == "人":
+                row[key] = max(1, round(value * factor * Decimal(rng.randint(9500, 10500)) / 10000))
+            elif spec.type == FieldType.MONEY:
                 own = factor * Decimal(rng.randint(9900, 10100)) / 10000
                 row[key] = float((Decimal(str(value)) * own).quantize(Decimal("0.01")))
         row["name"] = f"{row['name']}{i}"
