@@ -20,6 +20,7 @@ from zjtx.domain.applicant import Applicant
 from zjtx.domain.results import Confirmation, CriterionState
 from zjtx.paths import resource_path
 from zjtx.scoring import evaluate, load_rulebook
+from zjtx.scoring.evaluator import TRIAL_LOOKUPS
 from zjtx.scoring.loader import load_rulebook_file
 from zjtx.scoring.parser import Parser
 
@@ -179,3 +180,28 @@ def test_only_a_case_that_cannot_hold_unjudged_makes_its_selector_a_guard():
     reads, guards = waits.kept_reads()
     assert reads == {"ip1_total"} and len(guards) == 1
     assert may_hold.kept_reads() == (frozenset({"lead_product_share", "ip1_total"}), ())
+
+
+def test_an_amount_that_repeats_is_kept_and_one_that_does_not_stops_being_tried():
+    """SR22-D3 reads only 股权融资, an amount most applicants give as 0: applicants with the
+    same amount share its explanation. SR22-B2 reads amounts that differ for every applicant:
+    after its trial of TRIAL_LOOKUPS lookups finding none kept, it is rendered each time,
+    and every explanation is still the one rendered afresh."""
+    book = load_rulebook("srdi-sme-2022")
+    book.explanations.clear()
+    none = {"equity_financing_2y": Decimal(0), "equity_financing_3y": Decimal(0)}
+    first = _criterion({**BASE, **none, "revenue_y1": Decimal("7740")}, "SR22-D3")
+    second = _criterion({**BASE, **none, "revenue_y1": Decimal("9100")}, "SR22-D3")
+    assert second is first and first.state == CriterionState.UNMET
+    raised = _criterion({**BASE, "equity_financing_2y": Decimal("6000")}, "SR22-D3")
+    assert raised is not first and raised.observed != first.observed
+
+    results = [
+        _criterion({**BASE, "rd_expense_y1": Decimal(400) + i}, "SR22-B2")
+        for i in range(TRIAL_LOOKUPS + 1)
+    ]
+    assert book.explanations["SR22-B2"] is False
+    assert book.explanations["SR22-D3"] is not False
+    assert len({r.observed for r in results}) == len(results)
+    book.explanations.clear()
+    assert _criterion({**BASE, "rd_expense_y1": Decimal(400)}, "SR22-B2") == results[0]

@@ -233,7 +233,7 @@ class _Run:
             # Rendered once per set of the values it reads (its own confirmation, which only
             # this applicant has, is rendered apart); by class too: True, 1 and Decimal(1) are
             # equal keys but read differently.
-            names, guards, table = kept
+            names, guards, table, trial = kept
             values = self.ctx.values
             if guards and any(guard(self.ctx) is not UNMET for guard in guards):
                 # A guard holds (or may): its case is said, with what it reads.
@@ -247,6 +247,8 @@ class _Run:
                 read = (values_read, tuple(map(type, values_read)))
             key = (self.ctx.application_type, self.settings_key, read)
             result = table.get(key)
+            if trial is not None:
+                _tried(self.rulebook.explanations, criterion_id, kept, result is not None)
             if result is None:
                 result = self._render(criterion_id)
                 if len(table) < KEPT_PER_CRITERION:
@@ -404,50 +406,79 @@ def _explainer(rulebook: Rulebook, cid: str) -> Callable[..., CriterionResult]:
 KEPT_PER_CRITERION = 2048
 
 
-def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[tuple[str, ...], tuple, dict] | bool:
-    """The field names an explanation of the criterion is kept by, with the deciders of its
-    guards (kept only while every guard fails: Cond.kept_reads) and its table of kept
-    explanations; False when it reads more than repeating fields (another criterion, the
-    score, an amount, the size class)."""
+def _kept_by(rulebook: Rulebook, criterion_id: str) -> tuple[Any, ...] | bool:
+    """How an explanation of the criterion is kept: (the field names it is kept by, the
+    deciders of its guards (kept only while every guard fails: Cond.kept_reads), its table of
+    kept explanations, its trial); False when it reads more than the applicant's fields and
+    the type (another criterion, the score, the size class).
+
+    An explanation reading only repeating fields is kept always. One reading an amount, a
+    head count or a share is kept on trial ([lookups, hits]): such a figure is often 0 (no
+    股权融资) or the same across a round, but most are not, and then keeping costs more than it
+    saves (_tried ends the trial)."""
     c = rulebook.by_id[criterion_id]
     node = c.score if c.score is not None else c.cond
     if node is None:
         return False
-    fields = _repeating_fields(rulebook, node.reads())
-    if fields is not None:
-        return fields, (), {}
-    # Reads an amount: kept all the same where only guards read it, while they fail.
+    fields = _fields_read(rulebook, node.reads())
+    if fields is not None and fields[1]:
+        return fields[0], (), {}, None
+    # An amount read only by guards: kept all the same while they fail.
     found = node.kept_reads()
-    if found is None or not found[1]:
-        return False
-    fields = _repeating_fields(rulebook, found[0])
+    if found is not None and found[1]:
+        guarded = _fields_read(rulebook, found[0])
+        if guarded is not None:
+            guards = tuple({id(guard): guard.decider() for guard in found[1]}.values())
+            return guarded[0], guards, {}, None if guarded[1] else [0, 0]
     if fields is None:
         return False
-    return fields, tuple({id(guard): guard.decider() for guard in found[1]}.values()), {}
+    return fields[0], (), {}, [0, 0]
 
 
-def _repeating_fields(rulebook: Rulebook, reads: frozenset[str] | None) -> tuple[str, ...] | None:
-    """The fields behind the quantities read, if all are repeating fields (or the type)."""
+# Lookups a criterion kept on trial is given, and the share of them that must have found an
+# explanation kept, for it to be kept from then on (else it is rendered each time).
+TRIAL_LOOKUPS = 256
+TRIAL_HITS = 4  # one in four
+
+
+def _tried(explanations: dict[str, Any], criterion_id: str, kept: tuple, hit: bool) -> None:
+    """Count a lookup of a criterion kept on trial; at the end of the trial, keep it for good
+    or stop keeping it."""
+    trial = kept[3]
+    trial[0] += 1
+    trial[1] += hit
+    if trial[0] >= TRIAL_LOOKUPS:
+        keeps = trial[1] * TRIAL_HITS >= trial[0]
+        explanations[criterion_id] = (*kept[:3], None) if keeps else False
+
+
+def _fields_read(
+    rulebook: Rulebook, reads: frozenset[str] | None
+) -> tuple[tuple[str, ...], bool] | None:
+    """The fields behind the quantities read, and whether all are repeating fields; None
+    where a quantity reads more than fields and the type (the size class reads amounts)."""
     if reads is None:
         return None
     defs = rulebook.quantities.defs
     fields: set[str] = set()
+    repeating = True
     pending = list(reads)
     while pending:
         qdef = defs[pending.pop()]
         if qdef.kind == "field":
             spec = qdef.spec
-            if spec is None or not repeating_field(spec):
+            if spec is None:
                 return None
+            repeating = repeating and repeating_field(spec)
             fields.add(qdef.name)
         elif qdef.kind == "builtin":
-            if qdef.name != "application_type":  # the size class reads amounts
+            if qdef.name != "application_type":
                 return None
         else:
             pending.extend(qdef.inputs)
             if qdef.alt is not None:
                 pending.append(qdef.alt[1])
-    return tuple(sorted(fields))
+    return tuple(sorted(fields)), repeating
 
 
 def _judges(c: CriterionDef, computed: CriterionState | None) -> bool:
