@@ -736,6 +736,11 @@ class Cases(Cond):
                 part = _part(self.requirement(), UNMET, "不属于任何适用情形", None)
                 branches.append(Outcome(UNMET, [part]))
             states.add(branches[-1].state)
+        if not selectors and branches[0].state is MET:
+            # No case applies and the rest holds (most applicants): said as the rest says it.
+            only = branches[0]
+            if not only.missing and not only.gaps:
+                return only
         if decided is not None:
             state = decided
         elif len(states) == 1 and (not open_selector or states <= {MET, UNMET}):

@@ -11,6 +11,8 @@ from zjtx.scoring.quantities import format_number
 
 # PartResult(text, state, observed, gap), built without the dataclass's per-field setattr.
 _part = slots_constructor(PartResult)
+# The most score intervals said once and kept per condition (scores take few values).
+KEPT_INTERVALS = 4096
 
 
 def _interval_state(low: Decimal, high: Decimal, line: Decimal) -> CriterionState:
@@ -29,6 +31,7 @@ class ScoreAtLeast(Cond):
     def __init__(self, threshold: Decimal | None, pass_line: Decimal | None = None) -> None:
         self.threshold = threshold  # None: the rulebook's (or overlay's) pass line
         self.pass_line = pass_line
+        self._said: dict[tuple[Decimal, Decimal, Decimal], Outcome] = {}
 
     def reads(self) -> frozenset[str] | None:
         return None  # another criterion's result, or the score
@@ -48,10 +51,19 @@ class ScoreAtLeast(Cond):
         return decide
 
     def explain(self, ctx: Context) -> Outcome:
-        state = ctx.decision(self)
         line = self.threshold if self.threshold is not None else ctx.pass_line
         assert line is not None
         low, high = ctx.score_interval()
+        # What is said of a score interval is the same for every applicant with that interval
+        # (outcomes are read, never changed): said once per line and interval.
+        said = self._said.get((line, low, high))
+        if said is None:
+            said = self._say(ctx.decision(self), line, low, high)
+            if len(self._said) < KEPT_INTERVALS:
+                self._said[(line, low, high)] = said
+        return said
+
+    def _say(self, state: CriterionState, line: Decimal, low: Decimal, high: Decimal) -> Outcome:
         text = f"评价得分不低于 {format_number(line)} 分"
         observed = f"得分 {_interval_text(low, high)}"
         if state == UNMET:
