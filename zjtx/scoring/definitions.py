@@ -200,10 +200,12 @@ class Rulebook:
     )
 
     def decide_plan(self) -> tuple[tuple[str, bool, bool, Callable[[Context], Any]], ...]:
-        """The criteria in order with whether they can be na and their deciders: what the
-        evaluator runs for an applicant without confirmations."""
+        """The criteria with whether they can be na and their deciders: what the evaluator
+        runs for an applicant without confirmations. Scored criteria come first: a criterion
+        on the score (评价得分达到60分) then finds them decided."""
         if self.plan is None:
-            self.plan = tuple((c.id, c.conditional, *self.deciders[c.id]) for c in self.criteria)
+            ordered = sorted(self.criteria, key=lambda c: c.score is None)
+            self.plan = tuple((c.id, c.conditional, *self.deciders[c.id]) for c in ordered)
         return self.plan
 
     def threshold_edges(self) -> dict[str, frozenset[Decimal]]:

@@ -552,7 +552,9 @@ class CriterionResults(_Rendered):
 
     @property
     def states(self) -> dict[str, CriterionState]:
-        return {cid: d.state for cid, d in self._run.decisions.items()}
+        """Each criterion's state, in the rulebook's order (not the order they were decided)."""
+        decisions = self._run.decisions
+        return {c.id: decisions[c.id].state for c in self._run.rulebook.criteria}
 
     def points_range(self, criterion_id: str) -> tuple[Decimal | None, Decimal | None]:
         """The lowest and highest points a criterion can end with, as decided, without
