@@ -194,19 +194,15 @@ class Rulebook:
     explainers: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     # The thresholds each quantity is compared with (threshold_edges), found once.
     edges: dict[str, frozenset[Decimal]] | None = field(default=None, init=False, repr=False)
-    # Every criterion's (id, conditional, scored, decider) in order (decide_plan), found once.
-    plan: tuple[tuple[str, bool, bool, Callable[[Context], Any]], ...] | None = field(
-        default=None, init=False, repr=False
-    )
+    # The criteria's ids in the order they are decided (decide_order), found once.
+    order: tuple[str, ...] | None = field(default=None, init=False, repr=False)
 
-    def decide_plan(self) -> tuple[tuple[str, bool, bool, Callable[[Context], Any]], ...]:
-        """The criteria with whether they can be na and their deciders: what the evaluator
-        runs for an applicant without confirmations. Scored criteria come first: a criterion
-        on the score (评价得分达到60分) then finds them decided."""
-        if self.plan is None:
-            ordered = sorted(self.criteria, key=lambda c: c.score is None)
-            self.plan = tuple((c.id, c.conditional, *self.deciders[c.id]) for c in ordered)
-        return self.plan
+    def decide_order(self) -> tuple[str, ...]:
+        """The criteria's ids, scored criteria first: a criterion on the score (评价得分达到
+        60分) then finds them decided. The results are the same in any order."""
+        if self.order is None:
+            self.order = tuple(c.id for c in sorted(self.criteria, key=lambda c: c.score is None))
+        return self.order
 
     def threshold_edges(self) -> dict[str, frozenset[Decimal]]:
         """The thresholds each quantity is compared with anywhere in the rulebook (an

@@ -402,7 +402,8 @@ def _explainer(rulebook: Rulebook, cid: str) -> Callable[..., CriterionResult]:
 
 
 # The most explanations kept per criterion: the few values a yes/no, option, rank or count
-# takes in a round fit many times over; what does not fit is rendered each time.
+# takes in a round fit many times over, as do amounts kept after their trial (mostly 0);
+# what does not fit is rendered each time.
 KEPT_PER_CRITERION = 2048
 
 
@@ -663,22 +664,9 @@ def _evaluate(
     )
     run = _Run(rulebook, ctx, by_id, settings)
     decisions = run.decisions
-    if by_id:
-        for c in rulebook.criteria:
-            if c.id not in decisions:
-                run.decide(c.id)
-    else:
-        # No confirmations: what run.decide does for each criterion, without a call per one.
-        for cid, conditional, scored, decide in rulebook.plan or rulebook.decide_plan():
-            if cid in decisions:
-                continue
-            if conditional:
-                run.decide(cid)
-            elif scored:
-                state, points, low, high = decide(ctx)
-                decisions[cid] = Decision(state, points, low, high)
-            else:
-                decisions[cid] = Decision(decide(ctx))
+    for cid in rulebook.order or rulebook.decide_order():
+        if cid not in decisions:
+            run.decide(cid)
     state = (rulebook.verdict_decider or rulebook.verdict.decider())(ctx)
     verdict = (
         Verdict.QUALIFIED
