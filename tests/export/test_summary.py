@@ -454,6 +454,32 @@ def test_an_unscored_tier_says_its_numbers_are_no_ranking(catalogue):
     )
 
 
+def test_a_standard_without_a_score_prints_no_score_column(tmp_path, catalogue):
+    """A batch whose standard gives no score has no 得分 column (an empty one read as missing
+    figures): not in the view-model, the PDF's table page or the workbook, which has no range
+    columns either; the opinion takes the width."""
+    items = [
+        ApplicantOutcome(innovative_evaluation("乙公司")),
+        ApplicantOutcome(
+            innovative_evaluation("甲公司"), review=ReviewInfo("recommend", "同意", "王")
+        ),
+    ]
+    summary = build_recommendation_summary(items, catalogue=catalogue, made_at=MADE_AT)
+    assert summary.columns == (
+        "排名", "企业名称", "统一社会信用代码", "申报类型", "所在地区", "所属行业",
+        "评价结论", "评审决定", "评审意见",
+    )  # fmt: skip
+    render_summary_pdf(summary, tmp_path / "summary.pdf")
+    table = "".join(page_texts(tmp_path / "summary.pdf")[0].split())
+    assert "评价结论评审决定评审意见" in table and "得分" not in table
+    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "summary.xlsx"))["推荐汇总表"]
+    assert [c.value for c in sheet[1]] == list(summary.columns)
+    assert [c.value for c in sheet[2]][6:] == ["符合条件", None, None]
+    assert [c.value for c in sheet[3]][6:] == ["符合条件", "推荐", "同意"]
+    scored = build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT)
+    assert "得分" in scored.columns
+
+
 def test_a_decision_that_needs_a_second_look_is_marked_and_warned(tmp_path, catalogue):
     """A 推荐 taken before the verdict changed reads 推荐（需复核） in the summary's PDF and
     workbook and the results workbook, and both lists warn, naming it and why; the counts by

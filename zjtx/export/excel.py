@@ -270,8 +270,11 @@ RANGE_NOTE = (
 
 
 def summary_columns(summary: RecommendationSummary) -> list[str]:
-    """The Excel 推荐汇总表's headers: the printed table's, with RANGE_COLUMNS after 得分."""
+    """The Excel 推荐汇总表's headers: the printed table's, with RANGE_COLUMNS after 得分
+    (none for a standard without a score)."""
     columns = list(summary.columns)
+    if "得分" not in columns:
+        return columns
     after = columns.index("得分") + 1
     return [*columns[:after], *RANGE_COLUMNS, *columns[after:]]
 
@@ -279,6 +282,7 @@ def summary_columns(summary: RecommendationSummary) -> list[str]:
 def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     """推荐汇总表 sheet plus a 统计 sheet (counts by verdict, decision, region, industry, score)."""
     workbook = _new_workbook(summary.made_at)
+    scored = "得分" in summary.columns
     rows = [
         [
             r.rank if r.rank is not None else r.rank_text,
@@ -287,21 +291,21 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
             r.application,
             r.region,
             r.industry,
-            r.score_value,
-            *(r.score_range or (None, None)),
+            *((r.score_value, *(r.score_range or (None, None))) if scored else ()),
             r.verdict,
             r.decision,
             r.opinion,
         ]
         for r in summary.rows
     ]
+    widths = [6, 36, 22, 10, 24, 18, *((8, 10, 10) if scored else ()), 12, 12, 60]
     sheet = _table_sheet(
         workbook,
         "推荐汇总表",
         summary_columns(summary),
         rows,
-        [6, 36, 22, 10, 24, 18, 8, 10, 10, 12, 12, 60],
-        {6: POINTS_FORMAT, 7: POINTS_FORMAT, 8: POINTS_FORMAT},
+        widths,
+        {6: POINTS_FORMAT, 7: POINTS_FORMAT, 8: POINTS_FORMAT} if scored else {},
     )
     if summary.rows:
         _note_below(sheet, summary.rank_note)

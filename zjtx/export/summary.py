@@ -597,10 +597,12 @@ def build_recommendation_summary(
                 application=application_text(evaluation, item.applicant),
             )
         )
+    # A batch whose standard gives no score (专精特新 2026 认定) prints no 得分 column.
+    scored = any(item.evaluation.max_score is not None for item in items)
     return RecommendationSummary(
         title=f"{tier}推荐汇总表",
         subtitle=subtitle,
-        columns=SUMMARY_COLUMNS,
+        columns=SUMMARY_COLUMNS if scored else tuple(c for c in SUMMARY_COLUMNS if c != "得分"),
         rows=tuple(rows),
         statistics=build_statistics(items),
         made_at=made_at,

@@ -27,7 +27,13 @@ from zjtx.export.pdf_common import (
     para,
 )
 from zjtx.export.safe_text import cut
-from zjtx.export.summary import CountLine, PublicityList, RecommendationSummary, Statistics
+from zjtx.export.summary import (
+    SUMMARY_COLUMNS,
+    CountLine,
+    PublicityList,
+    RecommendationSummary,
+    Statistics,
+)
 
 _TABLE = [
     ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -282,20 +288,32 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     # such as 72.5–97.5.
     # 申报类型 holds 新申报 / 复核 / 未填 on one line.
     widths = [10, 48, 36, 16, 31, 28, 18, 20, 25]
+    # The columns the summary has (no 得分 for a standard without a score): the opinion
+    # takes the width of any left out.
+    shown = [column in summary.columns for column in SUMMARY_COLUMNS]
+    widths = [w for w, keep in zip(widths, shown[:-1], strict=True) if keep]
     fixed = sum(widths) * mm
     widths_mm = [w * mm for w in widths] + [width - fixed]
     rows = [
         [
-            Cell(r.rank_text, "cell_center"),
-            _cell_text(r.name),
-            _cell_text(r.uscc),
-            Cell(r.application, "cell_center"),
-            _cell_text(r.region),
-            _cell_text(r.industry),
-            Cell(r.score, "cell_right"),
-            Cell(r.verdict, "cell_center"),
-            Cell(r.decision, "cell_center"),
-            _short(r.opinion),
+            cell
+            for cell, keep in zip(
+                (
+                    Cell(r.rank_text, "cell_center"),
+                    _cell_text(r.name),
+                    _cell_text(r.uscc),
+                    Cell(r.application, "cell_center"),
+                    _cell_text(r.region),
+                    _cell_text(r.industry),
+                    Cell(r.score, "cell_right"),
+                    Cell(r.verdict, "cell_center"),
+                    Cell(r.decision, "cell_center"),
+                    _short(r.opinion),
+                ),
+                shown,
+                strict=True,
+            )
+            if keep
         ]
         for r in summary.rows
     ]
