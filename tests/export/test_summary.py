@@ -163,6 +163,27 @@ def test_summary_pdf_is_landscape_with_statistics_page(tmp_path, catalogue):
     assert all(font_report(path).values())
 
 
+def test_the_running_header_starts_on_the_second_page(tmp_path, catalogue):
+    """The 推荐汇总表 and the 公示名单 print their title on page 1 and repeat it at the top of
+    every later page only (not twice on the first)."""
+    path = tmp_path / "summary.pdf"
+    render_summary_pdf(
+        build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT), path
+    )
+    texts = ["".join(t.split()) for t in page_texts(path)]
+    assert texts[0].count("专精特新中小企业推荐汇总表") == 1
+    assert all("专精特新中小企业推荐汇总表" in text for text in texts[1:])
+    many = [
+        ApplicantOutcome(srdi_evaluation(f"公司{i}", f"9133010000000{i:04d}X")) for i in range(60)
+    ]
+    publicity = tmp_path / "publicity.pdf"
+    render_publicity_pdf(build_publicity_list(many, made_at=MADE_AT), publicity)
+    texts = ["".join(t.split()) for t in page_texts(publicity)]
+    assert len(texts) >= 2
+    assert texts[0].count("专精特新中小企业拟认定名单（公示）") == 1, texts[0][:80]
+    assert "专精特新中小企业拟认定名单（公示）" in texts[1]
+
+
 def test_publicity_pdf_has_no_scores(tmp_path):
     """公示名单 PDF shows the name, region and tier and no score column."""
     path = tmp_path / "publicity.pdf"

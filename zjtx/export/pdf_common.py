@@ -144,6 +144,8 @@ class SectionStart(Flowable):
         header: str,
         bookmark: str = "",
         on_start: Callable[[int], None] | None = None,
+        *,
+        header_on_first: bool = True,
     ) -> None:
         super().__init__()
         self.index = index
@@ -151,6 +153,8 @@ class SectionStart(Flowable):
         self.header = header
         self.bookmark = bookmark
         self.on_start = on_start
+        # A table whose first page prints the header as its title repeats it from page 2 on.
+        self.header_on_first = header_on_first
         self.width = self.height = 0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -160,7 +164,9 @@ class SectionStart(Flowable):
         if self.on_start is not None:
             self.on_start(self.index)  # progress and cancel of a combined PDF
         # Read back when the deferred pages are written (see make_canvas_class).
-        self.canv._zjtx_section = (self.index, self.footer, self.header, self.bookmark)
+        self.canv._zjtx_section = (
+            self.index, self.footer, self.header, self.bookmark, self.header_on_first
+        )  # fmt: skip
 
 
 def _pdf_date(made_at: datetime) -> Callable[..., str]:
@@ -185,7 +191,7 @@ def make_canvas_class(made_at: datetime, page_label: Callable[[int, int], str]) 
             kwargs["invariant"] = 1
             super().__init__(*args, **kwargs)
             self._doc.setDateFormatter(_pdf_date(made_at))
-            self._zjtx_section = (0, "", "", "")
+            self._zjtx_section = (0, "", "", "", True)
             self._zjtx_pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:
@@ -200,8 +206,10 @@ def make_canvas_class(made_at: datetime, page_label: Callable[[int, int], str]) 
             seen: dict[int, int] = {}
             for state in self._zjtx_pages:
                 self.__dict__.update(state)
-                index, footer, header, bookmark = self._zjtx_section
+                index, footer, header, bookmark, header_on_first = self._zjtx_section
                 seen[index] = seen.get(index, 0) + 1
+                if seen[index] == 1 and not header_on_first:
+                    header = ""
                 if bookmark and seen[index] == 1:
                     # Bookmarks must be made while the page is really written to get its number.
                     key = f"report-{index}"

@@ -318,7 +318,7 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
         for r in summary.rows
     ]
     story: list[Flowable] = [
-        SectionStart(0, summary.footer, summary.title, ""),
+        SectionStart(0, summary.footer, summary.title, "", header_on_first=False),
         para(summary.title, "title"),
         para(summary.subtitle, "rulebook"),
     ]
@@ -349,7 +349,7 @@ def render_publicity_pdf(publicity: PublicityList, target: str | Path | IO[bytes
     width = A4[0] - 30 * mm
     widths = [14 * mm, width - 14 * mm - 55 * mm - 45 * mm, 55 * mm, 45 * mm]
     story: list[Flowable] = [
-        SectionStart(0, publicity.footer, publicity.title, ""),
+        SectionStart(0, publicity.footer, publicity.title, "", header_on_first=False),
         para(publicity.title, "title"),
         para(publicity.subtitle, "subtitle"),
         Spacer(1, 4 * mm),
