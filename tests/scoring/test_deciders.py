@@ -15,11 +15,11 @@ from zjtx.domain.results import CriterionState
 from zjtx.intake.json_input import read_json_applicants
 from zjtx.paths import resource_path
 from zjtx.scoring import evaluate, load_all_rulebooks, load_catalogue, load_rulebook
+from zjtx.scoring.cases import Cases
 from zjtx.scoring.conditions import (
     AllOf,
     AnyOf,
     Between,
-    Cases,
     Compare,
     CriterionRef,
     Is,

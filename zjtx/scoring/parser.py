@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from zjtx.domain.fields import FieldType
+from zjtx.scoring.cases import Cases
 from zjtx.scoring.conditions import (
     AllOf,
     AnyOf,
     Between,
-    Cases,
     Compare,
     Cond,
     CriterionRef,
