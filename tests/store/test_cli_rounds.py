@@ -504,3 +504,48 @@ def test_a_partial_roster_after_a_full_record_keeps_the_rest_and_says_so(capsys,
     assert json.loads(out)["applicants"][0]["verdict"] == "pending"  # only SR26-5 open
     code, out, _ = run(capsys, "review", ROUND, A)
     assert "待补充数据" not in out
+
+
+def _roster(tmp_path, name: str, header: str, *rows: str) -> str:
+    """A CSV roster of the given header and rows, as a bureau receives one."""
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _open_warnings(capsys) -> list[str]:
+    code, out, _ = run(capsys, "review", ROUND, A)
+    assert code == 0
+    return [
+        line.split("：", 1)[1].split("（")[0]
+        for line in out.splitlines()
+        if "待确认导入提示" in line
+    ]
+
+
+def test_a_later_file_keeps_the_warnings_on_values_it_leaves_and_drops_those_it_replaces(
+    capsys, tmp_path
+):
+    """A 补正 file giving one figure keeps the first file's warning on a value it leaves in
+    place (研发人员 50 > 从业人员 40 still stands: it was dropped without a word before), so 推荐
+    still waits for it; a file giving that figure again replaces it, and its warning goes."""
+    name = "杭州精工机械有限公司"
+    header = "企业名称,统一社会信用代码,上年末从业人员,上年度研发人员,上年末资产总额,上年末负债总额"
+    first = _roster(tmp_path, "名单.csv", header, f"{name},{A},40,50,1000,400")
+    debts = _roster(
+        tmp_path, "补正负债.csv", "企业名称,统一社会信用代码,上年末负债总额", f"{name},{A},500"
+    )
+    staff = _roster(tmp_path, "补正人员.csv", header, f"{name},{A},60,50,1000,500")
+    assert (
+        run(capsys, "round", "create", ROUND, "--tier", "innovative-sme", "--date", "2026-05-20")[0]
+        == 0
+    )
+    assert run(capsys, "round", "import", ROUND, first)[0] == 0
+    assert _open_warnings(capsys) == ["rd-staff-exceeds-employees@rd_staff_y1"]
+    assert run(capsys, "round", "import", ROUND, debts)[0] == 0
+    assert sorted(_open_warnings(capsys)) == [
+        "rd-staff-exceeds-employees@rd_staff_y1",
+        "store-value-changed@total_liabilities_y1",
+    ]
+    assert run(capsys, "round", "import", ROUND, staff)[0] == 0
+    assert _open_warnings(capsys) == ["store-value-changed@employees_y1"]

@@ -326,7 +326,8 @@ def test_statistics_count_verdicts_decisions_and_files(service, tmp_path):
             blocked=3,
         ),
     )
-    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [make_applicant(1, rd="200")]))
+    again = make_applicant(1, rd="200", file="b.xlsx")
+    service.import_file(ROUND, make_file(tmp_path / "b.xlsx", [again]))
     service.decide(ROUND, make_uscc(2), "reject", "营业收入不达标", evaluator="李组长")
     stats = service.statistics(ROUND)
     assert (stats.applicants, stats.files, stats.versions, stats.blocked_rows) == (2, 2, 3, 3)
@@ -334,7 +335,8 @@ def test_statistics_count_verdicts_decisions_and_files(service, tmp_path):
     assert stats.by_decision == {"none": 1, "reject": 1}
     assert stats.by_review_status == {"pending": 1, "decided": 1}
     assert stats.open_judgements == 2
-    # Version 1's warning is not carried; version 2's own is b.xlsx's changed 研发费用.
+    # Version 1's warning is on the 研发费用 b.xlsx gives again: not carried; version 2's own is
+    # b.xlsx's changed 研发费用.
     assert stats.open_warnings == 1
     detail = service.applicant_detail(ROUND, make_uscc(1))
     assert [i.code for i in detail.issues if i.severity == Severity.WARNING] == [

@@ -4,7 +4,7 @@ time, and the file's record; one transaction per file."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from sqlalchemy import Integer, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from zjtx.domain.applicant import Applicant as DomainApplicant
-from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.issues import Issue, Severity, issue_key
 from zjtx.domain.results import Confirmation
 from zjtx.store import audit, codec
 from zjtx.store.bulk import chunks, gc_by_chunk, insert_many, point_applicants
@@ -40,7 +40,15 @@ from zjtx.store.import_rows import (
     stale_issues,
     where_of,
 )
-from zjtx.store.merging import History, Merged, audit_detail, merge, merge_issues, named_fields
+from zjtx.store.merging import (
+    History,
+    Merged,
+    audit_detail,
+    carried_warnings,
+    merge,
+    merge_issues,
+    named_fields,
+)
 from zjtx.store.models import (
     Applicant,
     ApplicantVersion,
@@ -203,6 +211,8 @@ class _FileRun:
     # What this file was merged over (by USCC) and the notices and warnings that say so.
     merges: dict[str, Merged] = field(default_factory=dict)
     merge_issues: list[Issue] = field(default_factory=list)
+    # The warnings of the versions this file updates that still hold (carried_warnings).
+    carried: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
     # Names the file's own earlier values are stored under (taken back when read again).
     own_names: set[str] = field(default_factory=set)
     named: dict[str | None, set[str]] = field(default_factory=dict)  # fields by sheet
@@ -398,6 +408,9 @@ class _FileRun:
         for issue in [*part.issues, *self.merge_issues]:
             if issue.uscc:
                 issues_by_uscc[issue.uscc].append(issue.to_dict())
+        for uscc, carried in self.carried.items():
+            own = {issue_key(issue) for issue in issues_by_uscc[uscc]}
+            issues_by_uscc[uscc] += [dict(i) for i in carried if issue_key(i) not in own]
         try:
             done = 0
             for index, (size, fresh, updates) in enumerate(plans):
@@ -487,7 +500,7 @@ class _FileRun:
     ) -> Merged | None:
         """The applicant merged over its stored version, its notices noted; None when that
         changes nothing (nor would it before the round's region filled its province)."""
-        (retracting, older), (values, provenance) = how, stored[known.version_id]
+        (retracting, older), (values, provenance, issues) = how, stored[known.version_id]
         retract = self.own_names if retracting else None
         sheet = applicant.source.sheet if applicant.source else None
         named = self.named.get(sheet) or self.named.get(None) or set()
@@ -507,6 +520,10 @@ class _FileRun:
                 return None
         self.merges[applicant.uscc] = merged
         self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))
+        provided = [key for key, value in applicant.values.items() if value is not None]
+        self.carried[applicant.uscc] = carried_warnings(
+            issues, provenance, merged.applicant, provided, self.own_names
+        )
         return merged
 
     def _write_chunk(
@@ -697,16 +714,19 @@ def _applicants_given(session: Session, previous: ImportFile | None) -> set[int]
 
 def _stored_versions(
     session: Session, ids: list[int]
-) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
-    """The stored (encoded) values and provenance of versions, by id."""
+) -> dict[int, tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+    """The stored (encoded) values, provenance and issues of versions, by id."""
     if not ids:
         return {}
     rows = session.execute(
-        select(ApplicantVersion.id, ApplicantVersion.values, ApplicantVersion.provenance).where(
-            ApplicantVersion.id.in_(ids)
-        )
+        select(
+            ApplicantVersion.id,
+            ApplicantVersion.values,
+            ApplicantVersion.provenance,
+            ApplicantVersion.issues,
+        ).where(ApplicantVersion.id.in_(ids))
     ).all()
-    return {row[0]: (row[1] or {}, row[2] or {}) for row in rows}
+    return {row[0]: (row[1] or {}, row[2] or {}, row[3] or []) for row in rows}
 
 
 def _version_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:

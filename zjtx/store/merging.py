@@ -300,3 +300,49 @@ def audit_detail(merged: Merged) -> dict[str, Any]:
     if merged.dropped:
         detail["dropped"] = list(merged.dropped)
     return detail
+
+
+def carried_warnings(
+    previous: Sequence[Mapping[str, Any]],
+    previous_provenance: Mapping[str, Any],
+    merged: DomainApplicant,
+    provided: Collection[str],
+    own_names: Collection[str],
+) -> list[Mapping[str, Any]]:
+    """The warnings of the version a file updates that still hold for the new version.
+
+    A new version holds its file's warnings, and those of the version before that still say
+    something of it: a warning on a value still from the file that raised it (not one this
+    file replaced), or, on no one value (a cell of an IP list, a column not read), of a file
+    this one does not give again in full (a 补正 of a few figures leaves the rest of that file,
+    and what was said of it, in place). The register's warnings are made again at every import;
+    this very file's, read again, are its new ones.
+
+    Args:
+        previous: the updated version's stored issues.
+        previous_provenance: its stored (encoded) provenance.
+        merged: the applicant as merged, with where each value now comes from.
+        provided: the fields this file gives the applicant.
+        own_names: the names this file is stored under.
+    """
+    given: dict[str, set[str]] = {}
+    for key, where in codec.decode_provenance_map(dict(previous_provenance)).items():
+        if where is not None:
+            given.setdefault(where.file, set()).add(key)
+    kept = []
+    for issue in previous:
+        source = issue.get("file") or ""
+        if (
+            issue.get("severity") != Severity.WARNING
+            or str(issue.get("code", "")).startswith("registry-")
+            or source in own_names
+        ):
+            continue
+        key = issue.get("field")
+        if key:
+            now = merged.provenance.get(key)
+            if now is not None and now.file == source:
+                kept.append(issue)
+        elif not given.get(source) or not given[source] <= set(provided):
+            kept.append(issue)
+    return kept
