@@ -549,3 +549,57 @@ def test_a_later_file_keeps_the_warnings_on_values_it_leaves_and_drops_those_it_
     ]
     assert run(capsys, "round", "import", ROUND, staff)[0] == 0
     assert _open_warnings(capsys) == ["store-value-changed@employees_y1"]
+
+
+def _application(tmp_path, file_name: str, extra_column: str | None) -> str:
+    """A Word 申请书 of 杭州精工: name and code, then its figures by year, with one more column
+    (a part of this year, which the round does not read) where given."""
+    import docx
+
+    document = docx.Document()
+    basic = document.add_table(rows=2, cols=2)
+    for r, (label, value) in enumerate(
+        (("企业名称", "杭州精工机械有限公司"), ("统一社会信用代码", A))
+    ):
+        basic.cell(r, 0).text, basic.cell(r, 1).text = label, value
+    rows = [
+        ["指标（万元）", "2024年", "2025年"],
+        ["营业收入", "1150", "1200"],
+        ["研发费用", "60", "70"],
+    ]
+    if extra_column:
+        for row, text in zip(rows, [extra_column, "40", "3"], strict=True):
+            row.append(text)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = tmp_path / file_name
+    document.save(path)
+    return str(path)
+
+
+def test_a_corrected_file_with_the_same_figures_takes_the_earlier_files_warnings_away(
+    capsys, tmp_path
+):
+    """The 补正 the 补正清单 asked for (the same 申请书 without the 2026年1-5月 column): its
+    figures are those stored (未变), yet the first file's warnings on that column are its no
+    longer — a version with the same values and the new file's warnings says so, and 推荐 is
+    not held up by them. A file that adds nothing and takes nothing away writes no version."""
+    first = _application(tmp_path, "申请书.docx", "2026年1-5月")
+    corrected = _application(tmp_path, "申请书（补正）.docx", None)
+    assert (
+        run(capsys, "round", "create", ROUND, "--tier", "innovative-sme", "--date", "2026-05-20")[0]
+        == 0
+    )
+    assert run(capsys, "round", "import", ROUND, first)[0] == 0
+    assert [w.split("@")[0] for w in _open_warnings(capsys)] == ["year-column-not-read"] * 2
+    code, out, _ = run(capsys, "round", "import", ROUND, corrected)
+    assert code == 0 and "数据更新 0，未变 1" in out
+    assert _open_warnings(capsys) == []
+    code, out, _ = run(capsys, "round", "history", ROUND, A)
+    assert "数据未变，导入提示按本文件更新，此前的 2 条导入提示由本文件取代" in out
+    again = _application(tmp_path, "申请书（再次）.docx", None)
+    assert run(capsys, "round", "import", ROUND, again)[0] == 0
+    code, out, _ = run(capsys, "round", "history", ROUND, A)
+    assert "第 3 版" not in out

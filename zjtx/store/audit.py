@@ -172,6 +172,14 @@ def summarize(event: AuditEvent) -> str:
         merged = "".join(
             f"；沿用此前导入的《{file}》中的 {len(keys)} 个字段" for file, keys in kept.items()
         )
+        superseded = after.get("warnings_superseded")
+        if not parts and superseded is not None:
+            # The values as they were, the warnings now this file's (import.reissued).
+            gone = f"，此前的 {superseded} 条导入提示由本文件取代" if superseded else ""
+            return (
+                f"第 {after.get('version')} 版（来自 {after.get('file')}）：数据未变，"
+                f"导入提示按本文件更新{gone}；评价结论：{verdict}"
+            )
         return (
             f"数据更正为第 {after.get('version')} 版（来自 {after.get('file')}）："
             + ("，".join(parts) or "无字段变化")

@@ -4,7 +4,7 @@ time, and the file's record; one transaction per file."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -213,6 +213,10 @@ class _FileRun:
     merge_issues: list[Issue] = field(default_factory=list)
     # The warnings of the versions this file updates that still hold (carried_warnings).
     carried: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    # Applicants whose values this file leaves as they are but whose warnings it changes (it
+    # gives again what an earlier warning was about, or warns of its own): a version with the
+    # same values and this file's warnings, counted as unchanged. By USCC, the warnings gone.
+    reissued: dict[str, int] = field(default_factory=dict)
     # Names the file's own earlier values are stored under (taken back when read again).
     own_names: set[str] = field(default_factory=set)
     named: dict[str | None, set[str]] = field(default_factory=dict)  # fields by sheet
@@ -267,7 +271,9 @@ class _FileRun:
         )
         issues.extend(late)
         import_row.issues = _with_blocked_names(issues, file.blocked_applicants)
-        import_row.versions_created = earlier_versions + self.new + self.changed
+        import_row.versions_created = (
+            earlier_versions + self.new + self.changed + len(self.reissued)
+        )
         self.session.add(
             audit.event(
                 self.actor,
@@ -484,8 +490,10 @@ class _FileRun:
                     self.unchanged += 1
                 else:
                     updates.append((merged.applicant, merged.values, merged.values_hash, known))
+            again = sum(1 for update in updates if update[0].uscc in self.reissued)
             self.new += len(fresh)
-            self.changed += len(updates)
+            self.changed += len(updates) - again
+            self.unchanged += again
             plans.append((len(chunk), fresh, updates))
         return plans
 
@@ -508,10 +516,18 @@ class _FileRun:
         self.passed_over[applicant.uscc] = merged.passed_over
         self.as_merged[applicant.uscc] = merged.applicant
         where = where_of(applicant, self.file_name)
+        provided = [key for key, value in applicant.values.items() if value is not None]
+        carried = carried_warnings(issues, provenance, merged.applicant, provided, self.own_names)
         if merged.values_hash == known.values_hash:
             if merged.blank:  # nothing changes, yet a cell left empty did not clear its value
                 self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))
-            return None
+            gone = _warnings_changed(issues, carried, part.issues, applicant.uscc)
+            if gone is None:
+                return None
+            self.reissued[applicant.uscc] = gone
+            self.merges[applicant.uscc] = merged
+            self.carried[applicant.uscc] = carried
+            return merged
         written = part.as_written.get(applicant.uscc)
         if written is not None:
             plain = DomainApplicant(values=written, provenance={})
@@ -520,10 +536,7 @@ class _FileRun:
                 return None
         self.merges[applicant.uscc] = merged
         self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))
-        provided = [key for key, value in applicant.values.items() if value is not None]
-        self.carried[applicant.uscc] = carried_warnings(
-            issues, provenance, merged.applicant, provided, self.own_names
-        )
+        self.carried[applicant.uscc] = carried
         return merged
 
     def _write_chunk(
@@ -633,6 +646,8 @@ class _FileRun:
             merged = self.merges.get(w.applicant.uscc)
             if merged is not None:
                 after.update(audit_detail(merged))
+            if w.applicant.uscc in self.reissued:
+                after["warnings_superseded"] = self.reissued[w.applicant.uscc]
         return {
             "at": self.now,
             "actor": self.actor.name,
@@ -710,6 +725,30 @@ def _applicants_given(session: Session, previous: ImportFile | None) -> set[int]
         ApplicantVersion.import_file_id == previous.id
     )
     return set(session.scalars(query.distinct()))
+
+
+def _warnings_changed(
+    previous: list[dict[str, Any]],
+    carried: list[Mapping[str, Any]],
+    issues: list[Issue],
+    uscc: str,
+) -> int | None:
+    """How many of a version's warnings a file that leaves its values as they are takes away
+    (0 when it only adds its own), or None when the version's warnings stay as they are. The
+    register's warnings, made again at every import, are not counted."""
+
+    def keys(found: Iterable[Mapping[str, Any]]) -> set[str]:
+        return {
+            issue_key(i)
+            for i in found
+            if i.get("severity") == Severity.WARNING
+            and not str(i.get("code", "")).startswith("registry-")
+        }
+
+    before = keys(previous)
+    own = [i.to_dict() for i in issues if i.uscc == uscc]
+    after = keys(carried) | keys(own)
+    return None if after == before else len(before - after)
 
 
 def _stored_versions(
