@@ -361,8 +361,13 @@ class RegionCounting:
 
     @property
     def heading(self) -> str:
-        """The counts' title: 地区（宁波市各区县）, or 地区 for counts by city."""
-        return f"地区（{self.city}各区县）" if self.city else "地区"
+        """The counts' title (place_heading)."""
+        return place_heading(self.city)
+
+
+def place_heading(city: str | None) -> str:
+    """The title of counts by place: 地区（宁波市各区县） for a round within one city, else 地区."""
+    return f"地区（{city}各区县）" if city else "地区"
 
 
 def count_by_place(places: Sequence[Place | None], round_region: object = None) -> RegionCounting:

@@ -190,7 +190,7 @@ class RoundOverview:
     @property
     def place_heading(self) -> str:
         """The title of by_place: 地区（宁波市各区县）, or 地区 for counts by city."""
-        return places.RegionCounting(self.place_city, ()).heading
+        return places.place_heading(self.place_city)
 
     @property
     def score_bars(self) -> list[tuple[str, int, tuple[str, ...]]]:
