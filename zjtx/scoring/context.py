@@ -366,11 +366,6 @@ def _texter(qdef: QuantityDef, defs: Mapping[str, QuantityDef]) -> Callable[[Con
                 if cls is int:
                     return f"{prefix}{raw}{suffix}"  # what format_number(Decimal(raw)) shows
                 if cls is Decimal:
-                    # A whole number in plain notation shows as it is written (format_number's
-                    # first test), without the call.
-                    text = str(raw)
-                    if "." not in text and "E" not in text:
-                        return f"{prefix}{text}{suffix}"
                     return f"{prefix}{ctx.shown_number(name, raw)}{suffix}"
                 return f"{prefix}{format_number(to_number(raw))}{suffix}"
 

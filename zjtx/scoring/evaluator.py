@@ -241,11 +241,15 @@ class _Run:
                 return result
             if len(names) == 1:
                 value = values.get(names[0])
-                read: tuple[Any, ...] = (value, value.__class__)
+                key: tuple[Any, ...] = (
+                    self.ctx.application_type, self.settings_key, value, value.__class__
+                )  # fmt: skip
             else:
                 values_read = tuple(map(values.get, names))
-                read = (values_read, tuple(map(type, values_read)))
-            key = (self.ctx.application_type, self.settings_key, read)
+                key = (
+                    self.ctx.application_type, self.settings_key, values_read,
+                    tuple(map(type, values_read)),
+                )  # fmt: skip
             result = table.get(key)
             if trial is not None:
                 _tried(self.rulebook.explanations, criterion_id, kept, result is not None)
