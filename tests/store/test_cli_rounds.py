@@ -603,3 +603,45 @@ def test_a_corrected_file_with_the_same_figures_takes_the_earlier_files_warnings
     assert run(capsys, "round", "import", ROUND, again)[0] == 0
     code, out, _ = run(capsys, "round", "history", ROUND, A)
     assert "第 3 版" not in out
+
+
+def test_checks_of_one_value_against_another_are_made_on_the_values_as_merged(capsys, tmp_path):
+    """A 补正 of one figure is checked against the figures kept from the first file: 主营业务收入
+    above the corrected 营业收入 is a warning that holds 推荐 (an error in one file); a growth
+    over 300 % stays while the stored figures show it, a file repeating one of them does not
+    take it away, and a 补正 of the other figure that ends it does."""
+    name = "杭州精工机械有限公司"
+    code = "企业名称,统一社会信用代码"
+    first = _roster(
+        tmp_path,
+        "名单.csv",
+        f"{code},上年度营业收入,上年度主营业务收入,前年营业收入",
+        f"{name},{A},50000,45000,10000",
+    )
+    revenue = _roster(tmp_path, "补正营收.csv", f"{code},上年度营业收入", f"{name},{A},44000")
+    same = _roster(tmp_path, "再报营收.csv", f"{code},上年度营业收入", f"{name},{A},44000")
+    earlier = _roster(tmp_path, "补正前年.csv", f"{code},前年营业收入", f"{name},{A},40000")
+    create = ["round", "create", ROUND, "--tier", "innovative-sme", "--date", "2026-05-20"]
+    assert run(capsys, *create)[0] == 0
+    assert run(capsys, "round", "import", ROUND, first)[0] == 0
+    assert _open_warnings(capsys) == ["growth-over-300@revenue_y1"]
+    assert run(capsys, "round", "import", ROUND, revenue)[0] == 0
+    after_revenue = [
+        "growth-over-300@revenue_y1",
+        "store-merged-inconsistent@main_revenue_y1",
+        "store-value-changed@revenue_y1",
+    ]
+    assert sorted(_open_warnings(capsys)) == after_revenue
+    _, out, _ = run(capsys, "review", ROUND, A)
+    assert (
+        "与此前导入的数据合并后，上年度主营业务收入（45,000 万元）大于上年度营业收入（44,000 万元）"
+        in out
+    )
+    assert run(capsys, "round", "import", ROUND, same)[0] == 0
+    assert sorted(_open_warnings(capsys)) == after_revenue
+    assert run(capsys, "round", "import", ROUND, earlier)[0] == 0
+    assert sorted(_open_warnings(capsys)) == [
+        "store-merged-inconsistent@main_revenue_y1",
+        "store-value-changed@revenue_y1",
+        "store-value-changed@revenue_y2",
+    ]

@@ -8,8 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from zjtx.domain.applicant import Provenance
 from zjtx.domain.fields import YEAR_WORDS, FieldCatalogue, FieldSpec, FieldType
-from zjtx.domain.issues import Severity
+from zjtx.domain.issues import Issue, Severity
 from zjtx.domain.uscc import org_code_warning, validate_uscc
 from zjtx.intake.answer_notes import expired_message, expired_note, remark_warning, split_note
 from zjtx.intake.cell_text import (
@@ -218,6 +219,31 @@ def _raw(record: Record, key: str) -> str:
     """The cell's text as typed ("" when it came from nowhere a user typed)."""
     item = record.provenance.get(key)
     return (item.raw or "") if item is not None else ""
+
+
+# The gate's checks of one value against another: made again on an enterprise's values as
+# merged from several files (across_fields), where each file alone may hold only one side.
+ACROSS_FIELDS = frozenset(
+    {
+        "main-revenue-exceeds-revenue",
+        "lead-product-revenue-exceeds-revenue",
+        "rd-expense-exceeds-revenue",
+        "growth-over-300",
+        "liabilities-without-assets",
+        "ip-count-exceeds-total",
+        "rd-staff-exceeds-employees",
+    }
+)
+
+
+def across_fields(
+    values: dict[str, Any], catalogue: FieldCatalogue, year: int | None
+) -> list[Issue]:
+    """The gate's issues of one value against another (ACROSS_FIELDS) for values as merged,
+    with no file or cell (they come from several)."""
+    record = Record(file="", sheet=None, row=None, source=Provenance(""), values=dict(values))
+    check_record(record, catalogue, year)
+    return [issue for issue in record.issues if issue.code in ACROSS_FIELDS]
 
 
 def check_record(record: Record, catalogue: FieldCatalogue, year: int | None = None) -> None:

@@ -4,7 +4,7 @@ time, and the file's record; one transaction per file."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -47,7 +47,9 @@ from zjtx.store.merging import (
     carried_warnings,
     merge,
     merge_issues,
+    merged_warnings,
     named_fields,
+    warnings_changed,
 )
 from zjtx.store.models import (
     Applicant,
@@ -518,10 +520,11 @@ class _FileRun:
         where = where_of(applicant, self.file_name)
         provided = [key for key, value in applicant.values.items() if value is not None]
         carried = carried_warnings(issues, provenance, merged.applicant, provided, self.own_names)
+        carried += merged_warnings(merged.applicant, self.round_row.round_date.year)
         if merged.values_hash == known.values_hash:
             if merged.blank:  # nothing changes, yet a cell left empty did not clear its value
                 self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))
-            gone = _warnings_changed(issues, carried, part.issues, applicant.uscc)
+            gone = warnings_changed(issues, carried, part.issues, applicant.uscc)
             if gone is None:
                 return None
             self.reissued[applicant.uscc] = gone
@@ -725,30 +728,6 @@ def _applicants_given(session: Session, previous: ImportFile | None) -> set[int]
         ApplicantVersion.import_file_id == previous.id
     )
     return set(session.scalars(query.distinct()))
-
-
-def _warnings_changed(
-    previous: list[dict[str, Any]],
-    carried: list[Mapping[str, Any]],
-    issues: list[Issue],
-    uscc: str,
-) -> int | None:
-    """How many of a version's warnings a file that leaves its values as they are takes away
-    (0 when it only adds its own), or None when the version's warnings stay as they are. The
-    register's warnings, made again at every import, are not counted."""
-
-    def keys(found: Iterable[Mapping[str, Any]]) -> set[str]:
-        return {
-            issue_key(i)
-            for i in found
-            if i.get("severity") == Severity.WARNING
-            and not str(i.get("code", "")).startswith("registry-")
-        }
-
-    before = keys(previous)
-    own = [i.to_dict() for i in issues if i.uscc == uscc]
-    after = keys(carried) | keys(own)
-    return None if after == before else len(before - after)
 
 
 def _stored_versions(

@@ -4,14 +4,16 @@ the import says which fields it kept from which earlier file and which values it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zjtx.domain import region as places
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.applicant import Provenance
-from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.issues import Issue, Severity, issue_key
+from zjtx.intake.gate import ACROSS_FIELDS, across_fields
+from zjtx.scoring.catalogue import load_catalogue
 from zjtx.store import codec
 from zjtx.store.audit import value_text
 from zjtx.store.common import field_label
@@ -302,6 +304,35 @@ def audit_detail(merged: Merged) -> dict[str, Any]:
     return detail
 
 
+def merged_warnings(merged: DomainApplicant, year: int | None) -> list[dict[str, Any]]:
+    """The gate's checks of one value against another (ACROSS_FIELDS) made again on the
+    values as merged, each file alone perhaps holding one side: a warning each, at the cell
+    its field's value came from; what blocks a row of one file (主营业务收入 above 营业收入)
+    is a `store-merged-inconsistent` warning, which holds 推荐 until an evaluator answers it."""
+    found = []
+    for issue in across_fields(merged.values, load_catalogue(), year):
+        where = merged.provenance.get(issue.field) if issue.field else None
+        code, message = issue.code, issue.message
+        if issue.severity == Severity.ERROR:
+            code, message = (
+                "store-merged-inconsistent",
+                f"与此前导入的数据合并后，{message}：请核对",
+            )
+        found.append(
+            Issue(
+                code,
+                Severity.WARNING,
+                message,
+                file=where.file if where else "",
+                sheet=where.sheet if where else None,
+                cell=where.cell if where else None,
+                field=issue.field,
+                uscc=merged.uscc,
+            ).to_dict()
+        )
+    return found
+
+
 def carried_warnings(
     previous: Sequence[Mapping[str, Any]],
     previous_provenance: Mapping[str, Any],
@@ -315,8 +346,9 @@ def carried_warnings(
     something of it: a warning on a value still from the file that raised it (not one this
     file replaced), or, on no one value (a cell of an IP list, a column not read), of a file
     this one does not give again in full (a 补正 of a few figures leaves the rest of that file,
-    and what was said of it, in place). The register's warnings are made again at every import;
-    this very file's, read again, are its new ones.
+    and what was said of it, in place). The register's warnings and the checks of one value
+    against another (merged_warnings) are made again at every import; this very file's, read
+    again, are its new ones.
 
     Args:
         previous: the updated version's stored issues.
@@ -332,9 +364,12 @@ def carried_warnings(
     kept = []
     for issue in previous:
         source = issue.get("file") or ""
+        code = str(issue.get("code", ""))
         if (
             issue.get("severity") != Severity.WARNING
-            or str(issue.get("code", "")).startswith("registry-")
+            or code.startswith("registry-")
+            or code in ACROSS_FIELDS
+            or code == "store-merged-inconsistent"
             or source in own_names
         ):
             continue
@@ -346,3 +381,27 @@ def carried_warnings(
         elif not given.get(source) or not given[source] <= set(provided):
             kept.append(issue)
     return kept
+
+
+def warnings_changed(
+    previous: list[dict[str, Any]],
+    carried: list[Mapping[str, Any]],
+    issues: list[Issue],
+    uscc: str,
+) -> int | None:
+    """How many of a version's warnings a file that leaves its values as they are takes away
+    (0 when it only adds its own), or None when the version's warnings stay as they are. The
+    register's warnings, made again at every import, are not counted."""
+
+    def keys(found: Iterable[Mapping[str, Any]]) -> set[str]:
+        return {
+            issue_key(i)
+            for i in found
+            if i.get("severity") == Severity.WARNING
+            and not str(i.get("code", "")).startswith("registry-")
+        }
+
+    before = keys(previous)
+    own = [i.to_dict() for i in issues if i.uscc == uscc]
+    after = keys(carried) | keys(own)
+    return None if after == before else len(before - after)
