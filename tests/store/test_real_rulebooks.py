@@ -375,3 +375,32 @@ def test_a_scored_item_whose_points_wait_for_data_is_not_overridden_to_met(servi
     )
     scored = next(c for c in state.evaluation["criteria"] if c["id"] == "IN22-S1")
     assert (scored["state"], scored["points"]) == ("unmet", 0)
+
+
+def test_an_item_shown_for_information_holds_no_recommendation_up(service, tmp_path):
+    """SC23-B 加分项 is shown for reference and waits for an evaluator, but is no 待人工确认:
+    with every other item confirmed the 单项冠军 applicant is recommended, and it is not counted
+    among the open items (it held 推荐 up and counted in every applicant's open items)."""
+    service.create_round("冠军2026", tier="single-champion", round_date=date(2026, 6, 1))
+    record = {
+        "name": "杭州冠军仪表有限公司", "uscc": make_uscc(5), "application_type": "new",
+        "abnormal_operation": False, "serious_dishonesty": False, "prohibited_product": False,
+        "major_incident_3y": False, "field_years": 12, "main_revenue_y1": 52000,
+        "main_revenue_y2": 50000, "main_revenue_y3": 48000, "market_rank_global": 2,
+        "new_product": False, "revoked_3y": False,
+    }  # fmt: skip
+    service.import_paths("冠军2026", [_write(tmp_path / "a.json", record)])
+    detail = service.applicant_detail("冠军2026", make_uscc(5))
+    opened = [c for c in detail.review.evaluation["criteria"] if c["state"] == "manual"]
+    assert "SC23-B" in [c["id"] for c in opened]
+    row = service.list_applicants("冠军2026")[0]
+    assert row.open_judgements == len(opened) - 1
+    for item in opened:
+        if item["id"] != "SC23-B":
+            service.confirm_criterion(
+                "冠军2026", make_uscc(5), item["id"], "met", "已核对证明材料", evaluator="王评审"
+            )
+    row = service.list_applicants("冠军2026")[0]
+    assert (row.verdict, row.open_judgements) == ("qualified", 0)
+    state = service.decide("冠军2026", make_uscc(5), "recommend", "同意推荐", evaluator="王评审")
+    assert state.decision == "recommend"

@@ -226,6 +226,19 @@ class Evaluation:
             return states
         return {c.id: c.state for c in self.criteria}
 
+    @property
+    def open_judgements(self) -> int:
+        """Judgement items still waiting for an evaluator (待人工确认); an item shown for
+        information only (加分项) waits for nothing."""
+        kinds = getattr(self.criteria, "kinds", None)
+        if kinds is None:
+            kinds = {c.id: c.kind for c in self.criteria}
+        return sum(
+            1
+            for cid, state in self.criterion_states.items()
+            if state == CriterionState.MANUAL and kinds.get(cid) != CriterionKind.INFO
+        )
+
     def criterion(self, criterion_id: str) -> CriterionResult:
         for item in self.criteria:
             if item.id == criterion_id:

@@ -561,6 +561,11 @@ class CriterionResults(_Rendered):
         decisions = self._run.decisions
         return {c.id: decisions[c.id].state for c in self._run.rulebook.criteria}
 
+    @property
+    def kinds(self) -> dict[str, CriterionKind]:
+        """Each criterion's kind, without rendering any text."""
+        return {c.id: c.kind for c in self._run.rulebook.criteria}
+
     def points_range(self, criterion_id: str) -> tuple[Decimal | None, Decimal | None]:
         """The lowest and highest points a criterion can end with, as decided, without
         rendering any text (None, None for an unscored one)."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code, issue_title
 from zjtx.domain.issues import is_acknowledged, issue_key, key_parts
 from zjtx.domain.labels import Decision
-from zjtx.domain.results import Confirmation, CriterionState, Verdict, is_override
+from zjtx.domain.results import Confirmation, CriterionKind, CriterionState, Verdict, is_override
 from zjtx.domain.results import Evaluation as DomainEvaluation
 from zjtx.scoring.errors import did_you_mean
 from zjtx.store import audit, codec
@@ -638,7 +638,9 @@ def _check_recommendable(
     criteria = result.get("criteria", [])
 
     def named(state: CriterionState) -> list[str]:
-        return [f"{c['id']} {c['title']}" for c in criteria if c["state"] == state]
+        # An item shown for information only (加分项) holds nothing up.
+        held = [c for c in criteria if c["state"] == state and c.get("kind") != CriterionKind.INFO]
+        return [f"{c['id']} {c['title']}" for c in held]
 
     manual = named(CriterionState.MANUAL)
     if manual:

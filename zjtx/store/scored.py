@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from zjtx.domain.applicant import Applicant
-from zjtx.domain.results import Confirmation, CriterionState, Evaluation
+from zjtx.domain.results import Confirmation, Evaluation
 from zjtx.store.codec import JSONText
 from zjtx.store.dto import RoundInfo
 from zjtx.store.errors import StoreError
@@ -68,7 +68,7 @@ class Scored:
             evaluation.max_score,
             None if evaluation.score_max == evaluation.score_min else evaluation.score_max,
             # From the decided states: counting must not render every explanation.
-            sum(1 for s in evaluation.criterion_states.values() if s == CriterionState.MANUAL),
+            evaluation.open_judgements,
             result,
             compacted,
         )
