@@ -47,6 +47,20 @@ def _report(catalogue, evaluation=None, review=None, **kwargs):
     )
 
 
+def test_a_single_champion_report_names_its_product_and_no_size(catalogue):
+    """A 单项冠军's 评审意见表 names the 申请产品 the 认定 is for, and says its size is not
+    judged (it printed 未能划型（数据不全）, read as a figure to chase, and 主导产品 —)."""
+    from dataclasses import replace
+
+    evaluation = replace(srdi_evaluation(), tier="single-champion", size_class="unknown")
+    applicant = applicant_for(evaluation, champion_product="纺织机械", lead_product="纱线")
+    enterprise = dict(_report(catalogue, evaluation, applicant=applicant).enterprise)
+    assert enterprise["企业规模"] == "不考查（单项冠军不要求中小企业规模）"
+    assert enterprise["申请产品"] == "纺织机械" and "主导产品" not in enterprise
+    srdi = dict(_report(catalogue, srdi_evaluation(), applicant=applicant).enterprise)
+    assert (srdi["企业规模"], srdi["主导产品"]) == ("小型企业", "纱线")
+
+
 def test_heading_enterprise_block_and_key_figures(catalogue):
     """Title, round, rulebook with document number, enterprise block and 3-year figures."""
     evaluation = srdi_evaluation()

@@ -697,7 +697,11 @@ def render_evaluation(e: Evaluation) -> str:
     rb = e.rulebook + (f" + {e.overlay}" if e.overlay else "")
     lines.append(
         f"评价标准：{rb} {e.rulebook_title}｜批次 {e.round_date.isoformat()}｜{app}｜"
-        f"规模：{SIZE_LABELS.get(e.size_class, e.size_class)}"
+        + (
+            "规模：不考查"  # 单项冠军 are judged without the SME size classes
+            if e.tier == "single-champion"
+            else f"规模：{SIZE_LABELS.get(e.size_class, e.size_class)}"
+        )
     )
     verdict = f"结论：{e.verdict.label}"
     if e.scored:

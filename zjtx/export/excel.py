@@ -18,10 +18,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.results import CriterionResult
 from zjtx.export.report_model import (
-    SIZE_LABELS,
     industry_text,
     open_points,
     region_text,
+    size_text,
     tier_label,
 )
 from zjtx.export.safe_text import cut, visible_controls
@@ -177,7 +177,7 @@ def results_rows(
             evaluation.uscc,
             region_text(item.applicant),
             industry_text(item.applicant, catalogue),
-            SIZE_LABELS.get(evaluation.size_class, evaluation.size_class),
+            size_text(evaluation),
             tier_label(evaluation.tier),
             f"{evaluation.rulebook} 版本 {evaluation.rulebook_version}",
             evaluation.verdict.label,

@@ -49,6 +49,28 @@ SIZE_LABELS = {
     "unknown": "未能划型（数据不全）",
 }
 
+# 单项冠军 are judged without the SME size classes: their size is no figure to chase.
+NO_SIZE = "不考查（单项冠军不要求中小企业规模）"
+
+
+def size_text(evaluation: Evaluation) -> str:
+    """企业规模 as a report and the results sheet print it."""
+    if evaluation.tier == "single-champion":
+        return NO_SIZE
+    return SIZE_LABELS.get(evaluation.size_class, evaluation.size_class or "—")
+
+
+def product_line(evaluation: Evaluation, applicant: Applicant | None) -> tuple[str, str]:
+    """The product the criteria judge, named on the form: a 单项冠军's 申请产品, else the
+    主导产品."""
+    label, key = (
+        ("申请产品", "champion_product")
+        if evaluation.tier == "single-champion"
+        else ("主导产品", "lead_product")
+    )
+    return label, str(applicant.get(key) or "—") if applicant is not None else "—"
+
+
 # Key figures printed for the three years before the round (rows), then single-year figures.
 YEAR_SERIES = ("revenue", "main_revenue", "rd_expense")
 SINGLE_FIGURES = (
@@ -646,10 +668,10 @@ def build_assessment_report(
         ("统一社会信用代码", evaluation.uscc),
         ("所在地区", region_text(applicant)),
         ("所属行业", industry_text(applicant, catalogue)),
-        ("企业规模", SIZE_LABELS.get(evaluation.size_class, evaluation.size_class or "—")),
+        ("企业规模", size_text(evaluation)),
         ("申报类型", application),
-        # What the 主导产品 criteria and judgement items judge, named on the form they sign.
-        ("主导产品", str(applicant.get("lead_product") or "—") if applicant is not None else "—"),
+        # What the product criteria and judgement items judge, named on the form they sign.
+        product_line(evaluation, applicant),
     )
     columns, figures = _figure_rows(applicant, catalogue, year)
 
