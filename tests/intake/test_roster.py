@@ -707,6 +707,19 @@ def test_answers_as_applicants_write_them(tmp_path):
     assert "“是（2022年到期）”带有说明，说明可能改变回答" in result.issues[0].message
 
 
+def test_a_tied_rank_is_that_rank(tmp_path):
+    """并列第三, 第3名（并列） and 并列第2名 read as ranks 3, 3 and 2 (并列第三 meets 位居全球前3位;
+    it refused the whole enterprise); 并列 alone is still no rank."""
+    from zjtx.intake.synthetic import valid_uscc
+
+    header = ["企业名称", "统一社会信用代码", "申请产品全球市场占有率排名"]
+    ranks = ["并列第三", "第3名（并列）", "并列第2名", "并列"]
+    rows = [[f"公司{i}", valid_uscc(8100 + i), rank] for i, rank in enumerate(ranks)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", [header, *rows]))
+    assert [a.values.get("market_rank_global") for a in result.applicants] == [3, 3, 2]
+    assert issue_tuples(result) == [("C5", "market_rank_global", "value-unreadable", "error")]
+
+
 def test_amounts_with_a_currency_sign(tmp_path):
     """An amount typed with the yuan's sign or name (¥1,234.50, ￥900, 人民币 800万元, RMB 700)
     is that amount in the column's unit, or in the unit it writes; ¥ - (the accounting

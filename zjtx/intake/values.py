@@ -447,6 +447,10 @@ def _count_converter(spec: FieldSpec, *, integral: bool) -> Converter:
             text = value.strip()
             if zero_words and text in zero_words:
                 return 0
+            if spec.unit == "名":
+                # A tied rank (并列第三, 第3名（并列）) is that rank.
+                rank = text.removeprefix("并列").removesuffix("（并列）").removesuffix("(并列)")
+                text = rank.strip() or text
             if in_words and is_boxes(text):
                 return convert(_ticked(spec, text), percent)
             if in_words:
