@@ -402,5 +402,7 @@ def test_an_item_shown_for_information_holds_no_recommendation_up(service, tmp_p
             )
     row = service.list_applicants("冠军2026")[0]
     assert (row.verdict, row.open_judgements) == ("qualified", 0)
+    review = service.applicant_detail("冠军2026", make_uscc(5)).review
+    assert review.open_judgements == () and review.status.label == "待决定"
     state = service.decide("冠军2026", make_uscc(5), "recommend", "同意推荐", evaluator="王评审")
     assert state.decision == "recommend"

@@ -775,7 +775,7 @@ def build_review_state(
     open_judgements = tuple(
         (c["id"], c["title"])
         for c in (result or {}).get("criteria", [])
-        if c["state"] == CriterionState.MANUAL
+        if c["state"] == CriterionState.MANUAL and c.get("kind") != CriterionKind.INFO
     )
     decision = review.decision if review else None
     return ReviewState(
