@@ -520,7 +520,10 @@ class _FileRun:
         where = where_of(applicant, self.file_name)
         provided = [key for key, value in applicant.values.items() if value is not None]
         carried = carried_warnings(issues, provenance, merged.applicant, provided, self.own_names)
-        carried += merged_warnings(merged.applicant, self.round_row.round_date.year)
+        if merged.applicant is not applicant:
+            # Values from other files too: the checks of one against another are made again
+            # (the file's own record was checked by the gate as it was read).
+            carried += merged_warnings(merged.applicant, self.round_row.round_date.year)
         if merged.values_hash == known.values_hash:
             if merged.blank:  # nothing changes, yet a cell left empty did not clear its value
                 self.merge_issues.extend(merge_issues(merged, applicant, self.file_name, where))
