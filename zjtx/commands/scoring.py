@@ -43,7 +43,7 @@ from zjtx.scoring.rulebook import (
     load_overlay,
     rulebook_title,
 )
-from zjtx.scoring.size import SIZE_LABELS
+from zjtx.scoring.size import SIZE_LABELS, SIZE_NOT_JUDGED
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".csv")
 
@@ -698,8 +698,8 @@ def render_evaluation(e: Evaluation) -> str:
     lines.append(
         f"评价标准：{rb} {e.rulebook_title}｜批次 {e.round_date.isoformat()}｜{app}｜"
         + (
-            "规模：不考查"  # 单项冠军 are judged without the SME size classes
-            if e.tier == "single-champion"
+            "规模：不考查"
+            if e.tier in SIZE_NOT_JUDGED
             else f"规模：{SIZE_LABELS.get(e.size_class, e.size_class)}"
         )
     )

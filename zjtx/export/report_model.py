@@ -28,6 +28,7 @@ from zjtx.domain.results import (
 from zjtx.export.fonts import missing_characters
 from zjtx.export.review import ReviewInfo
 from zjtx.scoring.notices import describe_notice, describe_setting
+from zjtx.scoring.size import SIZE_NOT_JUDGED
 
 if TYPE_CHECKING:
     from zjtx.store.panel_positions import ApplicantPanel
@@ -49,13 +50,13 @@ SIZE_LABELS = {
     "unknown": "未能划型（数据不全）",
 }
 
-# 单项冠军 are judged without the SME size classes: their size is no figure to chase.
 NO_SIZE = "不考查（单项冠军不要求中小企业规模）"
 
 
 def size_text(evaluation: Evaluation) -> str:
-    """企业规模 as a report and the results sheet print it."""
-    if evaluation.tier == "single-champion":
+    """企业规模 as a report and the results sheet print it (NO_SIZE for a tier that
+    SIZE_NOT_JUDGED)."""
+    if evaluation.tier in SIZE_NOT_JUDGED:
         return NO_SIZE
     return SIZE_LABELS.get(evaluation.size_class, evaluation.size_class or "—")
 

@@ -23,6 +23,8 @@ SIZE_LABELS = {
     "unknown": "未知",
 }
 NOT_COVERED = "not_covered"  # a size class and sector: the industry has no row in the standard
+# Tiers judged without the SME size classes (单项冠军): their size is no figure to chase.
+SIZE_NOT_JUDGED = frozenset({"single-champion"})
 INDICATOR_LABELS = {
     "employees_y1": ("从业人员", "人"),
     "revenue_y1": ("营业收入", "万元"),
