@@ -194,14 +194,19 @@ class Rulebook:
     explainers: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     # The thresholds each quantity is compared with (threshold_edges), found once.
     edges: dict[str, frozenset[Decimal]] | None = field(default=None, init=False, repr=False)
-    # The criteria's ids in the order they are decided (decide_order), found once.
-    order: tuple[str, ...] | None = field(default=None, init=False, repr=False)
+    # The criteria in the order they are decided (decide_order), found once.
+    order: tuple[tuple[str, bool, Any], ...] | None = field(default=None, init=False, repr=False)
 
-    def decide_order(self) -> tuple[str, ...]:
-        """The criteria's ids, scored criteria first: a criterion on the score (评价得分达到
-        60分) then finds them decided. The results are the same in any order."""
+    def decide_order(self) -> tuple[tuple[str, bool, Any], ...]:
+        """The criteria as (id, scored, decider), scored criteria first: a criterion on the
+        score (评价得分达到60分) then finds them decided. The results are the same in any
+        order. The decider is None for a criterion that may not apply (``conditional``):
+        whether it does is the evaluator's to say first."""
         if self.order is None:
-            self.order = tuple(c.id for c in sorted(self.criteria, key=lambda c: c.score is None))
+            self.order = tuple(
+                (c.id, *self.deciders[c.id]) if not c.conditional else (c.id, False, None)
+                for c in sorted(self.criteria, key=lambda c: c.score is None)
+            )
         return self.order
 
     def threshold_edges(self) -> dict[str, frozenset[Decimal]]:

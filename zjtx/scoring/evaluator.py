@@ -132,6 +132,29 @@ class _Run:
             self.decisions[criterion_id] = decision
         return decision
 
+    def decide_all(self) -> None:
+        """Decide every criterion (Rulebook.decide_order). Without confirmations, each
+        criterion's decider is called here directly: deciding is half of what an import or a
+        rescore of thousands pays, and decide() per criterion was a tenth of it."""
+        decisions = self.decisions
+        order = self.rulebook.order or self.rulebook.decide_order()
+        if self.confirmations:
+            for cid, _scored, _decider in order:
+                if cid not in decisions:
+                    self.decide(cid)
+            return
+        ctx = self.ctx
+        for cid, scored, decider in order:
+            if cid in decisions:  # decided already, for a criterion reading it
+                continue
+            if decider is None:
+                self.decide(cid)
+            elif scored:
+                state, points, low, high = decider(ctx)
+                decisions[cid] = Decision(state, points, low, high)
+            else:
+                decisions[cid] = Decision(decider(ctx))
+
     def _decide(self, c: CriterionDef) -> Decision:
         if c.conditional:
             na_reason = self._not_applicable(c)
@@ -672,10 +695,7 @@ def _evaluate(
         rulebook.threshold_edges(),
     )
     run = _Run(rulebook, ctx, by_id, settings)
-    decisions = run.decisions
-    for cid in rulebook.order or rulebook.decide_order():
-        if cid not in decisions:
-            run.decide(cid)
+    run.decide_all()
     state = (rulebook.verdict_decider or rulebook.verdict.decider())(ctx)
     verdict = (
         Verdict.QUALIFIED
