@@ -35,6 +35,7 @@ LATER_COLUMNS = (
     ("reviews", "panel_changed_at", "TIMESTAMP"),
     ("rounds", "registry_checks", "INTEGER"),
     ("evaluations", "score_max", "VARCHAR(40)"),
+    ("import_files", "refused", "JSON"),
 )
 PLACE = {"province": "浙江省", "city": "杭州市"}
 
@@ -134,6 +135,8 @@ def test_upgrade_from_the_first_schema_keeps_every_row(database_url, tmp_path):
         }
         # ... and their register warnings were given by older checks (revision 14).
         assert added["rounds"] == [{"archived_at": None, "registry_checks": None}]
+        # ... and no file of before revision 16 kept the rows the gate refused.
+        assert {row["refused"] for row in added["import_files"]} == {None}
         # ... and no register has warned of any version since (revision 12).
         assert added["applicant_versions"] == [
             {"province": "浙江省", "city": "杭州市", "county": None, "warned_at": None},
@@ -238,6 +241,7 @@ def test_a_judgement_items_revision_saved_as_a_confirmation_becomes_an_override(
             connection.execute(text("ALTER TABLE reviews DROP COLUMN panel_changed_at"))
             connection.execute(text("ALTER TABLE rounds DROP COLUMN registry_checks"))
             connection.execute(text("ALTER TABLE evaluations DROP COLUMN score_max"))
+            connection.execute(text("ALTER TABLE import_files DROP COLUMN refused"))
 
     with open_store(database_url) as store:
         service = StoreService(store)
@@ -262,6 +266,7 @@ def test_a_round_with_no_applicant_is_not_left_to_recheck_after_the_upgrade(data
             connection.execute(text("UPDATE alembic_version SET version_num = '0013'"))
             connection.execute(text("ALTER TABLE rounds DROP COLUMN registry_checks"))
             connection.execute(text("ALTER TABLE evaluations DROP COLUMN score_max"))
+            connection.execute(text("ALTER TABLE import_files DROP COLUMN refused"))
     with open_store(database_url) as store, store.engine.connect() as connection:
         stamps = dict(connection.execute(text("SELECT name, registry_checks FROM rounds")).all())
     assert stamps == {"有企业": None, "空批次": 1}
@@ -308,6 +313,7 @@ def test_an_open_score_stored_before_0015_reads_as_its_range(database_url, tmp_p
         with store.engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = '0014'"))
             connection.execute(text("ALTER TABLE evaluations DROP COLUMN score_max"))
+            connection.execute(text("ALTER TABLE import_files DROP COLUMN refused"))
     with open_store(database_url) as store:
         rows = StoreService(store).list_applicants("福州2026创新型")
         assert [(r.name, r.score_text, r.score_max, r.rank) for r in rows] == [

@@ -162,7 +162,17 @@ def summarize(event: AuditEvent) -> str:
     if action == "applicant-version":
         verdict = verdict_label(after.get("verdict"))
         if not before:
-            return f"首次导入 {after.get('name')}（来自 {after.get('file')}），评价结论：{verdict}"
+            refused = after.get("refused_file")
+            combined = (
+                f"，与《{refused}》中未能导入的申报合并，取其 "
+                f"{sum(len(keys) for keys in (after.get('kept') or {}).values())} 个字段"
+                if refused
+                else ""
+            )
+            return (
+                f"首次导入 {after.get('name')}（来自 {after.get('file')}{combined}），"
+                f"评价结论：{verdict}"
+            )
         changes = after.get("changed") or {}
         parts = [
             f"{field_label(key)} {value_text(old, key)}→{value_text(new, key)}"

@@ -1,6 +1,6 @@
 """A file's applicants sorted for storing: rows that cannot be stored blocked with an error
 each, the round's region filled in where a row left its province empty, and the notices of
-rows an import leaves as they were."""
+rows an import leaves as they were; and what is stored of the applicants a file updates."""
 
 from __future__ import annotations
 
@@ -239,3 +239,39 @@ class Histories:
                 earlier = (values or {}, provenance or {}, file_name)
                 self.loaded.setdefault(applicant_id, []).append(earlier)
         return self.loaded
+
+
+def applicants_given(session: Session, previous: ImportFile | None) -> set[int]:
+    """The applicants a file's earlier import gave a version to."""
+    if previous is None:
+        return set()
+    query = select(ApplicantVersion.applicant_id).where(
+        ApplicantVersion.import_file_id == previous.id
+    )
+    return set(session.scalars(query.distinct()))
+
+
+def stored_versions(
+    session: Session, ids: list[int]
+) -> dict[int, tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+    """The stored (encoded) values, provenance and issues of versions, by id."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            ApplicantVersion.id,
+            ApplicantVersion.values,
+            ApplicantVersion.provenance,
+            ApplicantVersion.issues,
+        ).where(ApplicantVersion.id.in_(ids))
+    ).all()
+    return {row[0]: (row[1] or {}, row[2] or {}, row[3] or []) for row in rows}
+
+
+def version_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ApplicantVersion.id, ApplicantVersion.values).where(ApplicantVersion.id.in_(ids))
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]

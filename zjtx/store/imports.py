@@ -35,9 +35,12 @@ from zjtx.store.evaluations import Evaluations, confirmations_of, evaluation_val
 from zjtx.store.import_rows import (
     Histories,
     Partition,
+    applicants_given,
     kept_newer_issues,
     partition,
     stale_issues,
+    stored_versions,
+    version_values,
     where_of,
 )
 from zjtx.store.merging import (
@@ -61,6 +64,13 @@ from zjtx.store.models import (
     ImportFile,
     Round,
     utc_now,
+)
+from zjtx.store.refused_rows import (
+    RefusedRow,
+    combine,
+    refused_records,
+    refused_rows,
+    with_refused_names,
 )
 from zjtx.store.registry import share_register
 from zjtx.store.registry_checks import cross_check
@@ -225,6 +235,10 @@ class _FileRun:
     # An older file read again: the fields a newer file's values stay in, by USCC.
     passed_over: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
     as_merged: dict[str, DomainApplicant] = field(default_factory=dict)  # by USCC
+    # The rows of the round's other files the gate refused (refused_rows), found once.
+    refused: dict[str, RefusedRow] | None = None
+    combined: dict[str, str] = field(default_factory=dict)  # USCC -> the refused row's file
+    file_id: int = 0  # this file's record
     file_name: str = field(init=False)
     info: RoundInfo = field(init=False)
 
@@ -259,6 +273,7 @@ class _FileRun:
 
         part = partition(file, self.file_name, self.round_row.region)
         import_row, record_before, earlier_versions = self._record(part, previous, last_mapping)
+        self.file_id = import_row.id
         self.named = named_fields(file)
         self.own_names = {self.file_name, file.display_name or Path(str(file.path)).name}
         if record_before is not None:
@@ -272,7 +287,7 @@ class _FileRun:
             + stale_issues(file, current, previous, self.file_name)
         )
         issues.extend(late)
-        import_row.issues = _with_blocked_names(issues, file.blocked_applicants)
+        import_row.issues = with_refused_names(issues, file.blocked_applicants)
         import_row.versions_created = (
             earlier_versions + self.new + self.changed + len(self.reissued)
         )
@@ -351,6 +366,7 @@ class _FileRun:
             "rows_blocked": file.rows_blocked + (len(file.applicants) - len(part.accepted)),
             "rows_blank": file.rows_blank,
             "issues": [issue.to_dict() for issue in part.issues],
+            "refused": refused_records(file, file.issues) if file.blocked_applicants else None,
             "imported_by_id": self.actor.id,
             "imported_at": self.now,
         }
@@ -462,12 +478,12 @@ class _FileRun:
         # Applicants this file (read before) gave a version to: only those can have been
         # updated by a newer file since. One it never gave any (blocked, say, as a duplicate
         # of another file of its batch) is merged like any other file.
-        gave = _applicants_given(self.session, previous)
+        gave = applicants_given(self.session, previous)
         for chunk in chunks(part.accepted, CHUNK):
             fresh: list[tuple[DomainApplicant, dict[str, Any], str]] = []
             updates: list[tuple[DomainApplicant, dict[str, Any], str, _Current]] = []
             known_of = {a.uscc: current.get(a.uscc) for a in chunk}
-            stored = _stored_versions(
+            stored = stored_versions(
                 self.session, [k.version_id for k in known_of.values() if k is not None]
             )
             histories = Histories(
@@ -476,8 +492,7 @@ class _FileRun:
             for applicant in chunk:
                 known = known_of[applicant.uscc]
                 if known is None:
-                    values = codec.encode_values(applicant.values)
-                    fresh.append((applicant, values, codec.digest(values)))
+                    fresh.append(self._fresh(applicant))
                     continue
                 own = previous is not None and known.import_file_id == previous.id
                 # Read again from an older file: a newer file has updated it since, whose
@@ -498,6 +513,29 @@ class _FileRun:
             self.unchanged += again
             plans.append((len(chunk), fresh, updates))
         return plans
+
+    def _fresh(self, applicant: DomainApplicant) -> tuple[DomainApplicant, dict[str, Any], str]:
+        """A new applicant as the file gives it, encoded and hashed; combined with its row in
+        an earlier file that the gate refused, where there is one (the 补正 of the figure that
+        refused it) and that file is not this one sent again."""
+        if self.refused is None:
+            self.refused = refused_rows(self.session, self.round_row.id, self.file_id)
+        row = self.refused.get(applicant.uscc)
+        if row is None or row.file in self.own_names:
+            values = codec.encode_values(applicant.values)
+            return applicant, values, codec.digest(values)
+        sheet = applicant.source.sheet if applicant.source else None
+        named = self.named.get(sheet) or self.named.get(None) or set()
+        year = self.round_row.round_date.year
+        merged, notice, carried = combine(
+            row, applicant, named, self.own_names, self.file_name, year
+        )
+        self.merges[applicant.uscc] = merged
+        self.as_merged[applicant.uscc] = merged.applicant
+        self.merge_issues.extend(notice)
+        self.carried[applicant.uscc] = carried
+        self.combined[applicant.uscc] = row.file
+        return merged.applicant, merged.values, merged.values_hash
 
     def _merged(
         self,
@@ -618,7 +656,7 @@ class _FileRun:
                 )
             ],
         )
-        old_values = _version_values(session, [w.known.version_id for w in work if w.known])
+        old_values = version_values(session, [w.known.version_id for w in work if w.known])
         events = [
             self._version_event(w, version_id, evaluation, old_values)
             for w, version_id, evaluation in zip(work, version_ids, scored, strict=True)
@@ -640,6 +678,9 @@ class _FileRun:
             "rulebook": evaluation.rulebook,
         }
         before = None
+        if w.known is None and w.applicant.uscc in self.combined:
+            after["refused_file"] = self.combined[w.applicant.uscc]
+            after.update(audit_detail(self.merges[w.applicant.uscc]))
         if w.known is not None:
             old = old_values[w.known.version_id]
             values = w.values
@@ -723,42 +764,6 @@ def _current_state(session: Session, round_id: int) -> dict[str, _Current]:
     return {row[0]: _Current(*row[1:]) for row in rows}
 
 
-def _applicants_given(session: Session, previous: ImportFile | None) -> set[int]:
-    """The applicants a file's earlier import gave a version to."""
-    if previous is None:
-        return set()
-    query = select(ApplicantVersion.applicant_id).where(
-        ApplicantVersion.import_file_id == previous.id
-    )
-    return set(session.scalars(query.distinct()))
-
-
-def _stored_versions(
-    session: Session, ids: list[int]
-) -> dict[int, tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
-    """The stored (encoded) values, provenance and issues of versions, by id."""
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(
-            ApplicantVersion.id,
-            ApplicantVersion.values,
-            ApplicantVersion.provenance,
-            ApplicantVersion.issues,
-        ).where(ApplicantVersion.id.in_(ids))
-    ).all()
-    return {row[0]: (row[1] or {}, row[2] or {}, row[3] or []) for row in rows}
-
-
-def _version_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(ApplicantVersion.id, ApplicantVersion.values).where(ApplicantVersion.id.in_(ids))
-    ).all()
-    return dict(rows)  # type: ignore[arg-type]
-
-
 def _region(values: dict[str, Any]) -> dict[str, str | None]:
     """The version's region columns from its stored (encoded) values: text values only."""
     result: dict[str, str | None] = {}
@@ -766,16 +771,3 @@ def _region(values: dict[str, Any]) -> dict[str, str | None]:
         value = values.get(key)
         result[key] = value.strip() or None if isinstance(value, str) else None
     return result
-
-
-def _with_blocked_names(
-    issues: list[Issue], blocked: list[DomainApplicant]
-) -> list[dict[str, Any]]:
-    """The issues as stored, an error of a refused enterprise with its name (``name``): the
-    补正清单 names it, and knows it once a corrected file (its code put right) imports it."""
-    names = {a.values.get("uscc"): a.name for a in blocked if a.name}
-    stored = [issue.to_dict() for issue in issues]
-    for data in stored:
-        if data["severity"] == "error" and data.get("uscc") in names:
-            data["name"] = names[data["uscc"]]
-    return stored

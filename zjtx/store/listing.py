@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -294,25 +295,29 @@ class Listing:
 
     def refused_submissions(self, round_name: str) -> list[RefusedSubmission]:
         """The enterprises a stored file held whose rows the gate refused (errors), in file
-        order, except those the round holds now (a later file imported them)."""
+        order, except those given data since (a later file imported them, or a 补正 was
+        combined with the refused row): one held from before, whose 补正 was refused, is
+        still to be sent back."""
         with self.store.session() as session:
             round_row = find_round(session, round_name)
-            held = set(
-                session.scalars(select(Applicant.uscc).where(Applicant.round_id == round_row.id))
-            )
-            held |= set(
-                session.scalars(select(Applicant.name).where(Applicant.round_id == round_row.id))
-            )
+            held: dict[str | None, datetime] = {}
+            for uscc, name, made in session.execute(
+                select(Applicant.uscc, Applicant.name, ApplicantVersion.created_at)
+                .join(ApplicantVersion, ApplicantVersion.id == Applicant.current_version_id)
+                .where(Applicant.round_id == round_row.id)
+            ):
+                held[uscc] = held[name] = made
             files = session.execute(
-                select(ImportFile.file_name, ImportFile.issues)
+                select(ImportFile.file_name, ImportFile.issues, ImportFile.imported_at)
                 .where(ImportFile.round_id == round_row.id, ImportFile.rows_blocked > 0)
                 .order_by(ImportFile.id)
             ).all()
         refused: dict[tuple[str, str | None], tuple[list[str], list[str], list[str]]] = {}
-        for file_name, issues in files:
+        for file_name, issues, imported_at in files:
             for issue in issues or ():
                 uscc, name = issue.get("uscc"), issue.get("name")
-                if issue.get("severity") != "error" or uscc in held or name in held:
+                since = held.get(uscc) or held.get(name)
+                if issue.get("severity") != "error" or (since and since >= imported_at):
                     continue
                 places, reasons, names = refused.setdefault((file_name, uscc), ([], [], []))
                 if name and name not in names:

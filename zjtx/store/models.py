@@ -121,6 +121,8 @@ class ImportFile(Base):
     rows_blank: Mapped[int] = mapped_column(Integer, default=0)
     versions_created: Mapped[int] = mapped_column(Integer, default=0)
     issues: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # The rows the gate refused, as read (zjtx.store.refused_rows); NULL before migration 0016.
+    refused: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
