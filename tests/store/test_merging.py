@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.store.helpers import make_uscc
 from zjtx.domain.issues import Severity
@@ -317,3 +318,62 @@ def test_the_register_checks_the_merged_record_not_the_partial_file(service, tmp
     detail = service.applicant_detail(ROUND, make_uscc(3))
     assert detail.applicant.values["application_type"] == "renewal"
     assert "registry-renewal-without-record" in {i.code for i in detail.issues}
+
+
+def _again(tmp_path: Path, name: str, revenue: object) -> Path:
+    return _book(tmp_path / name, PART_HEADER, ["甲精密有限公司", USCC, revenue, 500])
+
+
+def test_an_acknowledged_change_does_not_answer_a_later_change_of_the_field(service, tmp_path):
+    """营业收入 changed 8600 → 8800 by one file, acknowledged; a third file changing it again
+    (8800 → 9000) is another change, open until answered, and holds 推荐; the file of the
+    first change read again keeps its answer; an answer saved by code and field, as zjtx did
+    before a change was known by its file, still covers it."""
+    from sqlalchemy import select, update
+
+    from zjtx.store.models import ReviewItem
+    from zjtx.store.reviews import ReviewRuleError
+
+    _round(service)
+    _import(service, _full(tmp_path))
+    _import(service, _again(tmp_path, "补正1.xlsx", 8800))
+    [change] = service.review_state(ROUND, USCC).open_warnings
+    assert change.code == "store-value-changed"
+    # Typed as the CLI shows it (code@field); the answer is saved for this change.
+    state = service.acknowledge_warning(ROUND, USCC, "store-value-changed@revenue_y1", "以补正为准")
+    assert state.open_warnings == ()
+
+    _import(service, _again(tmp_path, "补正2.xlsx", 9000))
+    [again] = service.review_state(ROUND, USCC).open_warnings
+    assert (again.code, again.file) == ("store-value-changed", "补正2.xlsx")
+    assert "《补正1.xlsx》为 8800 万元，本文件为 9000 万元" in again.message
+    assert next(r for r in service.list_applicants(ROUND)).open_warnings == 1
+    with pytest.raises(ReviewRuleError, match="尚有导入提示未确认：与此前导入的值不同"):
+        service.decide(ROUND, USCC, "recommend", "同意推荐")
+
+    # An answer as an older zjtx saved it (code and field) covers any file's change.
+    with service.store.session() as session:
+        session.execute(
+            update(ReviewItem)
+            .where(ReviewItem.kind == "warning")
+            .values(target="store-value-changed@revenue_y1")
+        )
+    with service.store.session() as session:
+        assert session.scalars(select(ReviewItem.target)).all() == [
+            "store-value-changed@revenue_y1"
+        ]
+    assert service.review_state(ROUND, USCC).open_warnings == ()
+
+
+def test_the_file_of_an_acknowledged_change_read_again_keeps_its_answer(service, tmp_path):
+    """The file that made an acknowledged change, corrected and read again (营业收入 8800 →
+    8900), raises the change again: it is the same warning of the same file, still answered."""
+    _round(service)
+    _import(service, _full(tmp_path))
+    _import(service, _again(tmp_path, "补正1.xlsx", 8800))
+    service.acknowledge_warning(ROUND, USCC, "store-value-changed@revenue_y1", "以补正为准")
+    (tmp_path / "v2").mkdir()
+    _import(service, _again(tmp_path / "v2", "补正1.xlsx", 8900))
+
+    assert _values(service)["revenue_y1"] == Decimal(8900)
+    assert service.review_state(ROUND, USCC).open_warnings == ()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.store.helpers import RuleScorer, make_applicant, make_file, make_uscc, warning
 from zjtx.domain.issue_codes import acknowledgeable_codes
+from zjtx.domain.issues import plain_key
 from zjtx.store import (
     ConflictError,
     NotFoundError,
@@ -196,9 +197,11 @@ def test_every_registered_warning_code_can_be_acknowledged(service, tmp_path):
     row = next(r for r in service.list_applicants(ROUND) if r.uscc == make_uscc(5))
     assert row.open_warnings == len(codes)
     state = service.apply_review(ROUND, make_uscc(5), ack_warnings=codes, reason="逐项核实")
+    # Each by code and field; a change (store-value-changed) by the file that made it too.
     assert sorted(i.target for i in state.items if i.kind == "warning") == sorted(
-        f"{code}@rd_expense_y1" for code in codes
+        issue.key for issue in issues
     )
+    assert {plain_key(i.target) for i in state.items} == {f"{c}@rd_expense_y1" for c in codes}
     assert state.open_warnings == ()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zjtx.commands.textout import display_width, pad
+from zjtx.domain.issues import plain_key
 from zjtx.domain.labels import Verdict
 
 
@@ -47,7 +48,7 @@ def print_review(state: Any, heading: str, *, criteria: bool = False, panel: Any
     for criterion_id, title in state.open_judgements:
         print(f"  待人工确认：{criterion_id} {title}")
     for issue in state.open_warnings:
-        print(f"  待确认导入提示：{issue.key}（{issue.location()}）{issue.message}")
+        print(f"  待确认导入提示：{plain_key(issue.key)}（{issue.location()}）{issue.message}")
     if panel is not None:
         from zjtx.commands.panel import render_positions
 

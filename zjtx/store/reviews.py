@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from zjtx.domain.issue_codes import acknowledgeable_codes, issue_code, issue_title
-from zjtx.domain.issues import is_acknowledged, issue_key, key_parts
+from zjtx.domain.issues import is_acknowledged, issue_key, key_parts, plain_key
 from zjtx.domain.labels import Decision
 from zjtx.domain.results import Confirmation, CriterionKind, CriterionState, Verdict, is_override
 from zjtx.domain.results import Evaluation as DomainEvaluation
@@ -383,7 +383,8 @@ class Reviews:
             matching = [
                 i
                 for i in warnings
-                if i["code"] == code and (wanted == code or issue_key(i) == wanted)
+                if i["code"] == code
+                and (wanted == code or wanted in (issue_key(i), plain_key(issue_key(i))))
             ]
             if not matching or issue_code(code) is None:
                 # An acknowledgement must name a registered code: one the registry has lost
@@ -391,7 +392,7 @@ class Reviews:
                 named = (
                     sorted({i["code"] for i in warnings})
                     if wanted == code
-                    else [issue_key(i) for i in warnings]
+                    else [plain_key(issue_key(i)) for i in warnings]
                 )
                 hint = did_you_mean(wanted, named or acknowledgeable_codes())
                 if hint == wanted:  # a code that exists, only not for this applicant
