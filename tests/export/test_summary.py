@@ -754,3 +754,56 @@ def test_open_scores_are_ordered_by_their_least_as_the_round_table_orders_them(t
         "乙六基科技有限公司",
         "甲链主科技有限公司",
     ]
+
+
+def test_a_single_champion_round_lists_the_product_each_title_is_for(tmp_path, catalogue):
+    """A 单项冠军 is given for a product: the 推荐汇总表 and the 公示名单 (PDF and workbook) have
+    a 申请产品 column beside 企业名称, "—" where the applicant names none; other tiers have
+    none."""
+    from dataclasses import replace
+
+    champion = replace(
+        innovative_evaluation("甲纺机有限公司"), tier="single-champion", application_type="new"
+    )
+    unnamed = replace(champion, name="乙机械有限公司", uscc="91330201MA2H12346Y")
+    recommend = ReviewInfo("recommend", "同意推荐", "王")
+    items = [
+        ApplicantOutcome(champion, applicant_for(champion, champion_product="纺织机械"), recommend),
+        ApplicantOutcome(unnamed, applicant_for(unnamed), recommend),
+    ]
+    summary = build_recommendation_summary(items, catalogue=catalogue, made_at=MADE_AT)
+    assert summary.columns[:4] == ("排名", "企业名称", "申请产品", "统一社会信用代码")
+    assert {(r.name, r.product) for r in summary.rows} == {
+        ("甲纺机有限公司", "纺织机械"),
+        ("乙机械有限公司", "—"),
+    }
+    render_summary_pdf(summary, tmp_path / "summary.pdf")
+    table = "".join(page_texts(tmp_path / "summary.pdf")[0].split())
+    assert "企业名称申请产品统一社会信用代码" in table and "甲纺机有限公司纺织机械" in table
+    sheet = load_workbook(write_summary_xlsx(summary, tmp_path / "summary.xlsx"))["推荐汇总表"]
+    assert [c.value for c in sheet[1]] == list(summary.columns)
+    assert {tuple(c.value for c in row[1:3]) for row in sheet.iter_rows(min_row=2, max_row=3)} == {
+        ("甲纺机有限公司", "纺织机械"),
+        ("乙机械有限公司", "—"),
+    }
+
+    publicity = build_publicity_list(items, made_at=MADE_AT)
+    assert publicity.columns == ("序号", "企业名称", "申请产品", "所在地区", "认定类别")
+    render_publicity_pdf(publicity, tmp_path / "publicity.pdf")
+    assert "甲纺机有限公司纺织机械" in "".join(page_texts(tmp_path / "publicity.pdf")[0].split())
+    book = load_workbook(write_publicity_xlsx(publicity, tmp_path / "publicity.xlsx"))
+    rows = [[c.value for c in row] for row in book["公示名单"].iter_rows(min_row=1, max_row=3)]
+    assert rows[0] == list(publicity.columns)
+    assert {tuple(row[1:3]) for row in rows[1:]} == {
+        ("甲纺机有限公司", "纺织机械"),
+        ("乙机械有限公司", "—"),
+    }
+
+    others = build_publicity_list(
+        [ApplicantOutcome(innovative_evaluation(), review=recommend)], made_at=MADE_AT
+    )
+    assert "申请产品" not in others.columns
+    assert (
+        "申请产品"
+        not in build_recommendation_summary(_batch(), catalogue=catalogue, made_at=MADE_AT).columns
+    )

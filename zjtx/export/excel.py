@@ -26,9 +26,11 @@ from zjtx.export.report_model import (
 )
 from zjtx.export.safe_text import cut, visible_controls
 from zjtx.export.summary import (
+    PRODUCT_COLUMN,
     ApplicantOutcome,
     CountLine,
     PublicityList,
+    PublicityRow,
     RecommendationSummary,
     batch_title,
 )
@@ -283,10 +285,12 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
     """推荐汇总表 sheet plus a 统计 sheet (counts by verdict, decision, region, industry, score)."""
     workbook = _new_workbook(summary.made_at)
     scored = "得分" in summary.columns
+    product = PRODUCT_COLUMN in summary.columns
     rows = [
         [
             r.rank if r.rank is not None else r.rank_text,
             r.name,
+            *((r.product,) if product else ()),
             r.uscc,
             r.application,
             r.region,
@@ -298,14 +302,18 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
         ]
         for r in summary.rows
     ]
-    widths = [6, 36, 22, 10, 24, 18, *((8, 10, 10) if scored else ()), 12, 12, 60]
+    widths = [6, 36, *((24,) if product else ()), 22, 10, 24, 18]
+    widths += [*((8, 10, 10) if scored else ()), 12, 12, 60]
+    first = len(widths) - 6  # the score and its range, numbers with their format
     sheet = _table_sheet(
         workbook,
         "推荐汇总表",
         summary_columns(summary),
         rows,
         widths,
-        {6: POINTS_FORMAT, 7: POINTS_FORMAT, 8: POINTS_FORMAT} if scored else {},
+        {first: POINTS_FORMAT, first + 1: POINTS_FORMAT, first + 2: POINTS_FORMAT}
+        if scored
+        else {},
     )
     if summary.rows:
         _note_below(sheet, summary.rank_note)
@@ -343,18 +351,24 @@ def write_summary_xlsx(summary: RecommendationSummary, path: Path) -> Path:
 
 
 def write_publicity_xlsx(publicity: PublicityList, path: Path) -> Path:
-    """公示名单: 序号, 企业名称, 所在地区, 认定类别 (no figures, no scores); a 公示 of several
+    """公示名单: 序号, 企业名称, (申请产品,) 所在地区, 认定类别 (no figures, no scores); a 公示 of several
     lists (拟认定名单, 复核通过名单 ...) has a sheet for each, named after it."""
     workbook = _new_workbook(publicity.made_at)
     parts = publicity.parts if any(p.heading for p in publicity.parts) else ()
+    product = PRODUCT_COLUMN in publicity.columns
+    widths = [*PUBLICITY_WIDTHS[:2], *((28,) if product else ()), *PUBLICITY_WIDTHS[2:]]
+
+    def line(r: PublicityRow) -> list[Any]:
+        return [r.number, r.name, *((r.product,) if product else ()), r.region, r.tier]
+
     if not parts:
-        rows = [[r.number, r.name, r.region, r.tier] for r in publicity.rows]
-        sheet = _table_sheet(workbook, "公示名单", publicity.columns, rows, PUBLICITY_WIDTHS)
+        rows = [line(r) for r in publicity.rows]
+        sheet = _table_sheet(workbook, "公示名单", publicity.columns, rows, widths)
         if not rows:
             _note_below(sheet, f"本批次无公示企业：{publicity.empty_reason}。", gap=False)
     for part in parts:
-        rows = [[r.number, r.name, r.region, r.tier] for r in part.rows]
-        sheet = _table_sheet(workbook, part.name, publicity.columns, rows, PUBLICITY_WIDTHS)
+        rows = [line(r) for r in part.rows]
+        sheet = _table_sheet(workbook, part.name, publicity.columns, rows, widths)
         _note_below(sheet, f"{publicity.title}　{part.heading}", gap=True)
     workbook.save(path)
     return path

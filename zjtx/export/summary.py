@@ -26,8 +26,10 @@ from zjtx.domain.results import (
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
 from zjtx.export.report_model import (
+    CERTIFIED_PRODUCTS,
     application_code,
     application_text,
+    certified_product,
     format_points,
     industry_text,
     region_text,
@@ -235,6 +237,7 @@ class SummaryRow:
     # (least, most) of a score not yet fixed (data missing, judgement items open), else None.
     score_range: tuple[Decimal, Decimal] | None = None
     application: str = ""  # 申报类型: 新申报, 复核, or 未填 when the data do not say it
+    product: str = ""  # the 申请产品 of a title given for a product (单项冠军), else ""
 
     @property
     def rank_text(self) -> str:
@@ -319,6 +322,7 @@ class PublicityRow:
     name: str
     region: str
     tier: str
+    product: str = ""  # the 申请产品 of a title given for a product (单项冠军), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,9 +438,13 @@ def outdated_warning(where: str, lines: Sequence[str]) -> str | None:
     return f"{where} {len(lines)} 家企业的决定需复核：\n" + "\n".join(f"· {line}" for line in lines)
 
 
+# The product column is the label of CERTIFIED_PRODUCTS (申请产品), shown only for a round of
+# such a tier; 得分 only for a standard that gives a score.
+PRODUCT_COLUMN = next(iter(CERTIFIED_PRODUCTS.values()))[0]
 SUMMARY_COLUMNS = (
     "排名",
     "企业名称",
+    PRODUCT_COLUMN,
     "统一社会信用代码",
     ApplicationType.concept(),
     "所在地区",
@@ -446,7 +454,18 @@ SUMMARY_COLUMNS = (
     "评审决定",
     "评审意见",
 )
-PUBLICITY_COLUMNS = ("序号", "企业名称", "所在地区", "认定类别")
+PUBLICITY_COLUMNS = ("序号", "企业名称", PRODUCT_COLUMN, "所在地区", "认定类别")
+
+
+def _columns(
+    columns: Sequence[str], items: Sequence[ApplicantOutcome], scored: bool = True
+) -> tuple[str, ...]:
+    """A table's columns for the round: the product only where a title is given for one
+    (单项冠军: 企业名称 and 申请产品, as such lists are published), 得分 only if ``scored``."""
+    products = any(i.evaluation.tier in CERTIFIED_PRODUCTS for i in items)
+    return tuple(
+        c for c in columns if (c != PRODUCT_COLUMN or products) and (c != "得分" or scored)
+    )
 
 
 def _counts(
@@ -595,6 +614,7 @@ def build_recommendation_summary(
                 opinion=item.review.opinion if item.review else "",
                 score_range=span,
                 application=application_text(evaluation, item.applicant),
+                product=certified_product(evaluation, item.applicant) or "",
             )
         )
     # A batch whose standard gives no score (专精特新 2026 认定) prints no 得分 column.
@@ -602,7 +622,7 @@ def build_recommendation_summary(
     return RecommendationSummary(
         title=f"{tier}推荐汇总表",
         subtitle=subtitle,
-        columns=SUMMARY_COLUMNS if scored else tuple(c for c in SUMMARY_COLUMNS if c != "得分"),
+        columns=_columns(SUMMARY_COLUMNS, items, scored),
         rows=tuple(rows),
         statistics=build_statistics(items),
         made_at=made_at,
@@ -653,6 +673,7 @@ def build_publicity_list(
                 name=i.evaluation.name,
                 region=region_text(i.applicant),
                 tier=tier_label(i.evaluation.tier),
+                product=certified_product(i.evaluation, i.applicant) or "",
             )
             for n, i in enumerate(members, start=1)
         )
@@ -669,7 +690,7 @@ def build_publicity_list(
     return PublicityList(
         title=_publicity_title(tier, [k for k in kinds if k]),
         subtitle=subtitle.split("　")[0],
-        columns=PUBLICITY_COLUMNS,
+        columns=_columns(PUBLICITY_COLUMNS, chosen),
         rows=rows,
         made_at=made_at,
         footer=f"生成时间 {made_at:%Y-%m-%d %H:%M}　共 {len(rows)} 家",

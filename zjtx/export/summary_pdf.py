@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from zjtx.domain.chart_counts import largest_and_rest
+from zjtx.domain.labels import ApplicationType
 from zjtx.domain.results import OPEN_SCORE_LABEL
 from zjtx.export.pdf_common import (
     FONT,
@@ -28,11 +29,13 @@ from zjtx.export.pdf_common import (
 )
 from zjtx.export.safe_text import cut
 from zjtx.export.summary import (
+    PRODUCT_COLUMN,
     SUMMARY_COLUMNS,
     CountLine,
     PublicityList,
     RecommendationSummary,
     Statistics,
+    SummaryRow,
 )
 
 _TABLE = [
@@ -285,38 +288,33 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
     pagesize = landscape(A4)
     width = pagesize[0] - 30 * mm
     # mm; the opinion takes the rest. 评审决定 holds 推荐（需复核） on one line, 得分 a range
-    # such as 72.5–97.5.
-    # 申报类型 holds 新申报 / 复核 / 未填 on one line.
-    widths = [10, 48, 36, 16, 31, 28, 18, 20, 25]
-    # The columns the summary has (no 得分 for a standard without a score): the opinion
-    # takes the width of any left out.
-    shown = [column in summary.columns for column in SUMMARY_COLUMNS]
-    widths = [w for w, keep in zip(widths, shown[:-1], strict=True) if keep]
-    fixed = sum(widths) * mm
-    widths_mm = [w * mm for w in widths] + [width - fixed]
-    rows = [
-        [
-            cell
-            for cell, keep in zip(
-                (
-                    Cell(r.rank_text, "cell_center"),
-                    _cell_text(r.name),
-                    _cell_text(r.uscc),
-                    Cell(r.application, "cell_center"),
-                    _cell_text(r.region),
-                    _cell_text(r.industry),
-                    Cell(r.score, "cell_right"),
-                    Cell(r.verdict, "cell_center"),
-                    Cell(r.decision, "cell_center"),
-                    _short(r.opinion),
-                ),
-                shown,
-                strict=True,
-            )
-            if keep
-        ]
-        for r in summary.rows
-    ]
+    # such as 72.5–97.5, 申报类型 新申报 / 复核 / 未填. Beside a 申请产品 the name is narrower.
+    product = PRODUCT_COLUMN in summary.columns
+    widths = dict(
+        zip(
+            SUMMARY_COLUMNS[:-1],
+            (10, 42 if product else 48, 28, 36, 16, 31, 28, 18, 20, 25),
+            strict=True,
+        )
+    )
+    cells: dict[str, Callable[[SummaryRow], Any]] = {
+        "排名": lambda r: Cell(r.rank_text, "cell_center"),
+        "企业名称": lambda r: _cell_text(r.name),
+        PRODUCT_COLUMN: lambda r: _cell_text(r.product),
+        "统一社会信用代码": lambda r: _cell_text(r.uscc),
+        ApplicationType.concept(): lambda r: Cell(r.application, "cell_center"),
+        "所在地区": lambda r: _cell_text(r.region),
+        "所属行业": lambda r: _cell_text(r.industry),
+        "得分": lambda r: Cell(r.score, "cell_right"),
+        "评价结论": lambda r: Cell(r.verdict, "cell_center"),
+        "评审决定": lambda r: Cell(r.decision, "cell_center"),
+        "评审意见": lambda r: _short(r.opinion),
+    }
+    # The columns the summary has (no 得分 for a standard without a score, a 申请产品 only
+    # for a title given for a product): the opinion takes what is left.
+    fixed = [widths[column] * mm for column in summary.columns[:-1]]
+    widths_mm = [*fixed, width - sum(fixed)]
+    rows = [[cells[column](r) for column in summary.columns] for r in summary.rows]
     story: list[Flowable] = [
         SectionStart(0, summary.footer, summary.title, "", header_on_first=False),
         para(summary.title, "title"),
@@ -347,7 +345,10 @@ def render_summary_pdf(summary: RecommendationSummary, target: str | Path | IO[b
 def render_publicity_pdf(publicity: PublicityList, target: str | Path | IO[bytes]) -> int:
     """公示名单 on portrait A4; return the page count."""
     width = A4[0] - 30 * mm
-    widths = [14 * mm, width - 14 * mm - 55 * mm - 45 * mm, 55 * mm, 45 * mm]
+    # 序号, the name (the rest), 申请产品 (单项冠军), 所在地区, 认定类别.
+    product = PRODUCT_COLUMN in publicity.columns
+    apart = [36 * mm, 45 * mm, 40 * mm] if product else [55 * mm, 45 * mm]
+    widths = [14 * mm, width - 14 * mm - sum(apart), *apart]
     story: list[Flowable] = [
         SectionStart(0, publicity.footer, publicity.title, "", header_on_first=False),
         para(publicity.title, "title"),
@@ -356,7 +357,13 @@ def render_publicity_pdf(publicity: PublicityList, target: str | Path | IO[bytes
     ]
     for index, part in enumerate(publicity.parts):
         rows = [
-            [Cell(str(r.number), "cell_center"), _cell_text(r.name), _cell_text(r.region), r.tier]
+            [
+                Cell(str(r.number), "cell_center"),
+                _cell_text(r.name),
+                *([_cell_text(r.product)] if product else []),
+                _cell_text(r.region),
+                r.tier,
+            ]
             for r in part.rows
         ]
         if part.heading:
