@@ -24,6 +24,7 @@ HEADER = [
     "2025年研发费用（万元）",
     "2025年主营业务收入（万元）",
     "从业人员数",
+    "申报类型",
 ]
 FIX_HEADER = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"]
 
@@ -49,8 +50,8 @@ def _first(
     return _book(
         tmp_path / "A_申报汇总.xlsx",
         HEADER,
-        ["甲精密有限公司", USCC, revenue, earlier, 500, 8000, employees],
-        ["乙科技有限公司", OTHER, 9000, 7000, 500, 8000, 80],
+        ["甲精密有限公司", USCC, revenue, earlier, 500, 8000, employees, "新申报"],
+        ["乙科技有限公司", OTHER, 9000, 7000, 500, 8000, 80, "新申报"],
     )
 
 
@@ -90,13 +91,13 @@ def test_a_correction_of_the_refusing_figure_is_combined_with_the_refused_row(se
     assert notice.severity == Severity.INFO and notice.uscc == USCC
     assert "《A_申报汇总.xlsx》中本企业的申报曾因错误未能导入" in notice.message
     assert "大于上年度营业收入" in notice.message  # why it was refused
-    assert "其中 4 个字段取自该申报" in notice.message
+    assert "其中 5 个字段取自该申报" in notice.message
     assert "本文件改正了：上年度营业收入 800 万元→8600 万元" in notice.message
     # Not said as a change of an imported value to be checked: the first one was refused.
     assert not [i for i in result.issues if i.code == "store-value-changed"]
     assert not [i for i in result.issues if i.severity == Severity.WARNING]
     [entry] = [h for h in service.history(ROUND, USCC) if h.action == "applicant-version"]
-    assert "与《A_申报汇总.xlsx》中未能导入的申报合并，取其 4 个字段" in entry.summary
+    assert "与《A_申报汇总.xlsx》中未能导入的申报合并，取其 5 个字段" in entry.summary
     assert entry.after["refused_file"] == "A_申报汇总.xlsx"
     assert service.refused_submissions(ROUND) == []
 
@@ -178,7 +179,9 @@ def test_an_enterprise_held_before_whose_correction_was_refused_is_still_listed(
     _import(
         service,
         _book(
-            tmp_path / "first.xlsx", HEADER, ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120]
+            tmp_path / "first.xlsx",
+            HEADER,
+            ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, "新申报"],
         ),
     )
     refused = _book(

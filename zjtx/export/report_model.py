@@ -26,6 +26,7 @@ from zjtx.domain.results import (
     is_revision,
 )
 from zjtx.export.fonts import missing_characters
+from zjtx.export.products import product_line
 from zjtx.export.review import ReviewInfo
 from zjtx.scoring.notices import describe_notice, describe_setting
 from zjtx.scoring.size import SIZE_NOT_JUDGED
@@ -59,26 +60,6 @@ def size_text(evaluation: Evaluation) -> str:
     if evaluation.tier in SIZE_NOT_JUDGED:
         return NO_SIZE
     return SIZE_LABELS.get(evaluation.size_class, evaluation.size_class or "—")
-
-
-# The tiers whose title is given for a product, the certificate naming it (单项冠军, 标注产品名称):
-# the label and the field of that product, which the lists of such a round name too.
-CERTIFIED_PRODUCTS = {"single-champion": ("申请产品", "champion_product")}
-
-
-def product_line(evaluation: Evaluation, applicant: Applicant | None) -> tuple[str, str]:
-    """The product the criteria judge, named on the form: a 单项冠军's 申请产品, else the
-    主导产品."""
-    label, key = CERTIFIED_PRODUCTS.get(evaluation.tier, ("主导产品", "lead_product"))
-    return label, str(applicant.get(key) or "—") if applicant is not None else "—"
-
-
-def certified_product(evaluation: Evaluation, applicant: Applicant | None) -> str | None:
-    """The product a title of the evaluation's tier is given for, as the applicant names it
-    ("—" when it does not); None for a tier whose title is the enterprise's alone."""
-    if evaluation.tier not in CERTIFIED_PRODUCTS:
-        return None
-    return product_line(evaluation, applicant)[1]
 
 
 # Key figures printed for the three years before the round (rows), then single-year figures.

@@ -25,11 +25,10 @@ from zjtx.domain.results import (
 )
 from zjtx.export.fonts import describe_characters, missing_characters
 from zjtx.export.industry import NOT_GIVEN, UNRECOGNISED, industry_division
+from zjtx.export.products import CERTIFIED_PRODUCTS, certified_product
 from zjtx.export.report_model import (
-    CERTIFIED_PRODUCTS,
     application_code,
     application_text,
-    certified_product,
     format_points,
     industry_text,
     region_text,
