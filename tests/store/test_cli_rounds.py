@@ -530,12 +530,12 @@ def test_a_later_file_keeps_the_warnings_on_values_it_leaves_and_drops_those_it_
     place (研发人员 50 > 从业人员 40 still stands: it was dropped without a word before), so 推荐
     still waits for it; a file giving that figure again replaces it, and its warning goes."""
     name = "杭州精工机械有限公司"
-    header = "企业名称,统一社会信用代码,上年末从业人员,上年度研发人员,上年末资产总额,上年末负债总额"
-    first = _roster(tmp_path, "名单.csv", header, f"{name},{A},40,50,1000,400")
+    header = "企业名称,统一社会信用代码,上年末从业人员,上年度研发人员,上年末资产总额,上年末负债总额,申报类型"
+    first = _roster(tmp_path, "名单.csv", header, f"{name},{A},40,50,1000,400,新申报")
     debts = _roster(
         tmp_path, "补正负债.csv", "企业名称,统一社会信用代码,上年末负债总额", f"{name},{A},500"
     )
-    staff = _roster(tmp_path, "补正人员.csv", header, f"{name},{A},60,50,1000,500")
+    staff = _roster(tmp_path, "补正人员.csv", header, f"{name},{A},60,50,1000,500,新申报")
     assert (
         run(capsys, "round", "create", ROUND, "--tier", "innovative-sme", "--date", "2026-05-20")[0]
         == 0
@@ -557,9 +557,9 @@ def _application(tmp_path, file_name: str, extra_column: str | None) -> str:
     import docx
 
     document = docx.Document()
-    basic = document.add_table(rows=2, cols=2)
+    basic = document.add_table(rows=3, cols=2)
     for r, (label, value) in enumerate(
-        (("企业名称", "杭州精工机械有限公司"), ("统一社会信用代码", A))
+        (("企业名称", "杭州精工机械有限公司"), ("统一社会信用代码", A), ("申报类型", "新申报"))
     ):
         basic.cell(r, 0).text, basic.cell(r, 1).text = label, value
     rows = [
@@ -615,8 +615,8 @@ def test_checks_of_one_value_against_another_are_made_on_the_values_as_merged(ca
     first = _roster(
         tmp_path,
         "名单.csv",
-        f"{code},上年度营业收入,上年度主营业务收入,前年营业收入",
-        f"{name},{A},50000,45000,10000",
+        f"{code},上年度营业收入,上年度主营业务收入,前年营业收入,申报类型",
+        f"{name},{A},50000,45000,10000,新申报",
     )
     revenue = _roster(tmp_path, "补正营收.csv", f"{code},上年度营业收入", f"{name},{A},44000")
     same = _roster(tmp_path, "再报营收.csv", f"{code},上年度营业收入", f"{name},{A},44000")

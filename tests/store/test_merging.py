@@ -25,6 +25,7 @@ FULL_HEADER = [
     "2025年研发费用（万元）",
     "2025年主营业务收入（万元）",
     "从业人员数",
+    "申报类型",
 ]
 PART_HEADER = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2025年研发费用（万元）"]
 
@@ -45,7 +46,7 @@ def _book(path: Path, header: list[str], *rows: list[object]) -> Path:
 
 
 def _full(tmp_path: Path, name: str = "甲_申请书汇总.xlsx", revenue: object = 8600) -> Path:
-    row = ["甲精密有限公司", USCC, revenue, 7000, 500, 8000, 120]
+    row = ["甲精密有限公司", USCC, revenue, 7000, 500, 8000, 120, "新申报"]
     return _book(tmp_path / name, FULL_HEADER, row)
 
 
@@ -173,7 +174,7 @@ def test_a_full_resubmission_wins_for_its_fields_and_keeps_a_field_it_no_longer_
     corrected = _book(
         tmp_path / "甲_申请书汇总_补正.xlsx",
         header,
-        ["甲精密有限公司", USCC, 9100, 7000, 520, 8000],
+        ["甲精密有限公司", USCC, 9100, 7000, 520, 8000, "新申报"],
     )
     (result,) = _import(service, corrected)
     values = _values(service)
@@ -244,7 +245,7 @@ def test_a_value_the_earlier_file_no_longer_gives_is_not_restored(service, tmp_p
     full = _book(
         tmp_path / "甲_申请书汇总.xlsx",
         [*FULL_HEADER, "往年销售（万元）"],
-        ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, 6000],
+        ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, "新申报", 6000],
     )
     _import(service, full)
     roster = _book(
@@ -257,7 +258,7 @@ def test_a_value_the_earlier_file_no_longer_gives_is_not_restored(service, tmp_p
     )
     again = [
         ColumnOverride(column="C", field="ignore"),
-        ColumnOverride(column="H", field="revenue", year=2023),
+        ColumnOverride(column="I", field="revenue", year=2023),
     ]
     _import(service, full, mapping_overrides=again)
     assert _values(service)["revenue_y1"] == Decimal(9900)  # the roster's, newer
@@ -279,11 +280,11 @@ def test_an_older_file_read_again_updates_its_own_fields_and_leaves_a_newer_file
     full = _book(
         tmp_path / "甲_申请书汇总.xlsx",
         header,
-        ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, 6000],
+        ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, "新申报", 6000],
     )
     _import(service, full)
     _import(service, _part(tmp_path))
-    fix = ColumnOverride(column="H", field="revenue", year=2023)
+    fix = ColumnOverride(column="I", field="revenue", year=2023)
     (result,) = _import(service, full, mapping_overrides=[fix])
     assert result.applicants_changed == 1
     values = _values(service)

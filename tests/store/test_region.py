@@ -87,14 +87,16 @@ def test_round_show_region_from_the_command_line(
 
 
 def _jiangsu_roster(path, rows) -> None:
-    """A real roster: 企业名称, 统一社会信用代码, 所在省 (D), 所在市 (E), 所在区县 (F)."""
+    """A real roster: 企业名称, 统一社会信用代码, 所在省 (D), 所在市 (E), 所在区县 (F), 申报类型."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "名单"
-    sheet.append(["序号", "企业名称", "统一社会信用代码", "所在省", "所在市", "所在区县"])
+    sheet.append(
+        ["序号", "企业名称", "统一社会信用代码", "所在省", "所在市", "所在区县", "申报类型"]
+    )
     for number, (province, city, county) in enumerate(rows, start=1):
         sheet.append([number, f"江苏测试{number}有限公司", make_uscc(900 + number), province,
-                      city, county])  # fmt: skip
+                      city, county, "新申报"])  # fmt: skip
     workbook.save(path)
 
 

@@ -416,6 +416,8 @@ def applicant_corrections(
     for issue in review.open_warnings:
         if issue.code == "question-wording-other" and issue.field in otherwise:
             continue  # asked for above, at its cell
+        if issue.code == "type-missing" and typed is not None:
+            continue  # the 申报类型 its verdict (or score) waits for is asked for above
         label = ""
         if issue.field and (spec := catalogue.get(issue.field)) is not None:
             label = header_text(spec, year) + "："

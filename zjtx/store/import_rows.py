@@ -5,6 +5,7 @@ rows an import leaves as they were; and what is stored of the applicants a file 
 from __future__ import annotations
 
 from collections import ChainMap, Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from zjtx.domain import region as places
 from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.applicant import Provenance
 from zjtx.domain.issues import Issue, Severity
+from zjtx.domain.labels import ApplicationType, declared_type
 from zjtx.store import codec
 from zjtx.store.audit import value_text
 from zjtx.store.common import column_limit, field_label
@@ -275,3 +277,23 @@ def version_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]
         select(ApplicantVersion.id, ApplicantVersion.values).where(ApplicantVersion.id.in_(ids))
     ).all()
     return dict(rows)  # type: ignore[arg-type]
+
+
+def type_missing(applicants: Sequence[DomainApplicant], file_name: str) -> list[Issue]:
+    """A warning for each applicant (as merged) that gives no 申报类型: it is evaluated as a
+    新申报 and a 复核's own questions are not asked, which an evaluator confirms, or a 补正
+    gives the type, before 推荐 (absent is unknown, never 新申报)."""
+    new, renewal = ApplicationType.NEW.label, ApplicationType.RENEWAL.label
+    return [
+        Issue(
+            code="type-missing",
+            severity=Severity.WARNING,
+            message=f"企业 “{applicant.name}” 未填申报类型（{new}或{renewal}）：已按{new}评价，"
+            f"{renewal}企业须填报的事项未予评价；请补填申报类型后重新导入，或核实为{new}后确认本提示",
+            field="application_type",
+            uscc=applicant.uscc,
+            **where_of(applicant, file_name),
+        )
+        for applicant in applicants
+        if declared_type(applicant.values.get("application_type")) is None
+    ]

@@ -40,6 +40,7 @@ from zjtx.store.import_rows import (
     partition,
     stale_issues,
     stored_versions,
+    type_missing,
     version_values,
     where_of,
 )
@@ -428,6 +429,7 @@ class _FileRun:
         # file's issues.
         checked = [self.as_merged.get(a.uscc, a) for a in part.accepted]
         part.issues.extend(cross_check(self.session, checked, self.round_row, self.file_name))
+        part.issues.extend(type_missing(checked, self.file_name))
         issues_by_uscc: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for issue in [*part.issues, *self.merge_issues]:
             if issue.uscc:

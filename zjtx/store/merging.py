@@ -333,6 +333,12 @@ def merged_warnings(merged: DomainApplicant, year: int | None) -> list[dict[str,
     return found
 
 
+def made_again(code: str) -> bool:
+    """Whether a warning is made again at every import, on the values as merged: the
+    register's, and a 申报类型 not given (type-missing); never carried from a version."""
+    return code.startswith("registry-") or code == "type-missing"
+
+
 def carried_warnings(
     previous: Sequence[Mapping[str, Any]],
     previous_provenance: Mapping[str, Any],
@@ -346,7 +352,7 @@ def carried_warnings(
     something of it: a warning on a value still from the file that raised it (not one this
     file replaced), or, on no one value (a cell of an IP list, a column not read), of a file
     this one does not give again in full (a 补正 of a few figures leaves the rest of that file,
-    and what was said of it, in place). The register's warnings and the checks of one value
+    and what was said of it, in place). The warnings made_again and the checks of one value
     against another (merged_warnings) are made again at every import; this very file's, read
     again, are its new ones.
 
@@ -367,7 +373,7 @@ def carried_warnings(
         code = str(issue.get("code", ""))
         if (
             issue.get("severity") != Severity.WARNING
-            or code.startswith("registry-")
+            or made_again(code)
             or code in ACROSS_FIELDS
             or code == "store-merged-inconsistent"
             or source in own_names
@@ -391,14 +397,13 @@ def warnings_changed(
 ) -> int | None:
     """How many of a version's warnings a file that leaves its values as they are takes away
     (0 when it only adds its own), or None when the version's warnings stay as they are. The
-    register's warnings, made again at every import, are not counted."""
+    warnings made again at every import (made_again) are not counted."""
 
     def keys(found: Iterable[Mapping[str, Any]]) -> set[str]:
         return {
             issue_key(i)
             for i in found
-            if i.get("severity") == Severity.WARNING
-            and not str(i.get("code", "")).startswith("registry-")
+            if i.get("severity") == Severity.WARNING and not made_again(str(i.get("code", "")))
         }
 
     before = keys(previous)
