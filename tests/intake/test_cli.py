@@ -226,3 +226,36 @@ def test_template_with_a_tier_and_date_asks_that_rounds_wording(tmp_path, capsys
     assert OLD_INCIDENTS in headers
     err = capsys.readouterr().err
     assert "2026-04-01 起的专精特新中小企业" in err and "--tier 和 --date" in err
+
+
+def test_a_tier_template_asks_what_its_rulebooks_read_and_is_titled_for_it(tmp_path, capsys):
+    """template --tier single-champion: titled 制造业单项冠军企业申报名单, with the fields its
+    rulebooks read (从事相关领域年限, 全球市场占有率排名), the 申请产品 and the figures the
+    评审意见表 prints, not those of other tiers (细分市场年限, 特色化指标, 创客中国); filled in,
+    it reads back with no column unknown. Without a tier, every field, as before."""
+    out = tmp_path / "冠军名单.xlsx"
+    assert run(["template", "roster", "--tier", "single-champion", "--date", "2026-06-01",
+                "--out", str(out)]) == 0  # fmt: skip
+    assert "制造业单项冠军企业 2026-06-01 批次的问法" in capsys.readouterr().out
+    sheet = openpyxl.load_workbook(out)["申报名单"]
+    assert sheet["A1"].value.startswith("2026年度制造业单项冠军企业申报名单")
+    headers = [cell.value for cell in sheet[2]]
+    for wanted in ("截至上年末从事相关领域年限（年）", "申请产品全球市场占有率排名（名）",
+                   "申请产品（生产性服务）名称", "申报类型", "2025年营业收入（万元）",
+                   "2023年主营业务收入（万元）", "2025年净利润（万元）"):  # fmt: skip
+        assert wanted in headers, wanted
+    assert not [h for h in headers if "细分市场年限" in h or "创客中国" in h or "特色化" in h]
+    assert len(headers) < 40
+
+    for column, value in {"A": "杭州冠军纺机有限公司", "B": CODE_A}.items():
+        sheet[f"{column}3"] = value
+    sheet.parent.save(out)
+    assert run(["check", str(out), "--year", "2026", "--json"]) in (0, 1)
+    payload = json.loads(capsys.readouterr().out)
+    assert not [i for i in payload["issues"] if i["code"].startswith("column-")]
+
+    every = tmp_path / "全部.xlsx"
+    assert run(["template", "roster", "--year", "2026", "--out", str(every)]) == 0
+    whole = openpyxl.load_workbook(every)["申报名单"]
+    assert whole["A1"].value.startswith("2026年度优质中小企业申报名单")
+    assert len([c for c in whole[2] if c.value]) > len(headers)

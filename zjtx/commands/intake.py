@@ -377,30 +377,37 @@ def _say_other_wordings(year: int) -> None:
 def run_template(args: argparse.Namespace) -> int:
     from zjtx.cli import UsageError
     from zjtx.commands.reports import write_failed
-    from zjtx.intake.templates import write_form_template, write_roster_template
+    from zjtx.intake.templates import SUBJECT, write_form_template, write_roster_template
     from zjtx.scoring.catalogue import load_catalogue
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"模板只能保存为 .xlsx 文件：“{out}”")
+    subject = SUBJECT
     if args.round is not None:
         from zjtx.commands.rounds import _service
-        from zjtx.store.scoring_port import round_catalogue
 
         if args.tier is not None or args.date is not None:
             raise UsageError("--round 已决定层级和日期，不能再给 --tier 或 --date")
         with _service() as service:
-            info = service.get_round(args.round)
-            year, catalogue = info.round_date.year, round_catalogue(service.scorer, info)
+            year = service.get_round(args.round).round_date.year
+            catalogue, subject = service.round_template(args.round)
         which = f"批次 “{args.round}”，{year}年度"
     else:
-        year, asked, which, _day = round_questions(args)
+        year, asked, which, day = round_questions(args)
         catalogue = load_catalogue() if asked is None else asked
         if asked is None:
             _say_other_wordings(year)
+        else:  # a tier's: what its rulebooks read, titled for it
+            from zjtx.scoring import TIERS
+            from zjtx.scoring.fields_asked import round_fields
+
+            fields = round_fields(args.tier, day)
+            catalogue = catalogue if fields is None else catalogue.only(fields)
+            subject = TIERS[args.tier]
     write = write_roster_template if args.kind == "roster" else write_form_template
     try:
-        write(out, catalogue, year)
+        write(out, catalogue, year, subject=subject)
     except OSError as exc:  # a full disk, a folder that is a file ...: why, exit status 1
         return write_failed(out, exc)
     print(f"已生成{'申报名单' if args.kind == 'roster' else '申报表'}模板：{out}（{which}）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -155,6 +156,14 @@ class FieldCatalogue:
 
     def get(self, key: str) -> FieldSpec | None:
         return self.fields.get(key)
+
+    def only(self, keys: Collection[str]) -> FieldCatalogue:
+        """The catalogue of the given fields alone, in catalogue order (a round's template)."""
+        return FieldCatalogue(
+            {key: spec for key, spec in self.fields.items() if key in keys},
+            self.groups,
+            self.source,
+        )
 
     def series_base(self, key: str) -> str | None:
         """The series a field kept per year belongs to, given one of its keys (``revenue_y1``)

@@ -146,3 +146,8 @@ class ReviewStatus(LabelledEnum):
     @classmethod
     def concept(cls) -> str:
         return "评审状态"
+
+
+# The tiers whose title is given for a product, the certificate naming it (单项冠军, 标注产品名称):
+# the label and the field of that product, which the lists and templates of such a round name.
+CERTIFIED_PRODUCTS = {"single-champion": ("申请产品", "champion_product")}

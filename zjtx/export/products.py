@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from zjtx.domain.applicant import Applicant
+from zjtx.domain.labels import CERTIFIED_PRODUCTS
 from zjtx.domain.results import Evaluation
 
-# The tiers whose title is given for a product, the certificate naming it (单项冠军, 标注产品名称):
-# the label and the field of that product, which the lists of such a round name too.
-CERTIFIED_PRODUCTS = {"single-champion": ("申请产品", "champion_product")}
+__all__ = ["CERTIFIED_PRODUCTS", "certified_product", "product_line"]
 
 
 def product_line(evaluation: Evaluation, applicant: Applicant | None) -> tuple[str, str]:

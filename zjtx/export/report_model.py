@@ -28,6 +28,7 @@ from zjtx.domain.results import (
 from zjtx.export.fonts import missing_characters
 from zjtx.export.products import product_line
 from zjtx.export.review import ReviewInfo
+from zjtx.scoring.fields_asked import SINGLE_FIGURES, YEAR_SERIES
 from zjtx.scoring.notices import describe_notice, describe_setting
 from zjtx.scoring.size import SIZE_NOT_JUDGED
 
@@ -61,16 +62,6 @@ def size_text(evaluation: Evaluation) -> str:
         return NO_SIZE
     return SIZE_LABELS.get(evaluation.size_class, evaluation.size_class or "—")
 
-
-# Key figures printed for the three years before the round (rows), then single-year figures.
-YEAR_SERIES = ("revenue", "main_revenue", "rd_expense")
-SINGLE_FIGURES = (
-    "net_profit_y1",
-    "total_assets_y1",
-    "total_liabilities_y1",
-    "employees_y1",
-    "rd_staff_y1",
-)
 
 NOT_DECIDED = "（未填写）"
 

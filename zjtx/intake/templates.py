@@ -37,6 +37,10 @@ _NUMBER_FORMATS = {
 }
 
 
+# What a template is titled for where no tier is given: every tier's questions.
+SUBJECT = "优质中小企业"
+
+
 def header_text(spec: FieldSpec, year: int) -> str:
     """Template header: calendar-year label with its unit, e.g. ``2025年营业收入（万元）``."""
     label = spec.year_label(year)
@@ -236,14 +240,17 @@ def write_roster_template(
     catalogue: FieldCatalogue,
     year: int,
     applicants: list[dict[str, Any]] | None = None,
+    subject: str = SUBJECT,
 ) -> Path:
-    """Write the roster template (optionally filled with applicants' values) to ``out``."""
+    """Write the roster template (optionally filled with applicants' values) to ``out``: a
+    column per field of ``catalogue`` (a round's asks what its rulebooks read), titled for
+    ``subject`` (the tier applied for)."""
     workbook = Workbook()
     sheet: Worksheet = workbook.active
     sheet.title = ROSTER_SHEET
     options = _Options(workbook)
     fields = template_fields(catalogue)
-    title = sheet.cell(1, 1, f"{year}年度优质中小企业申报名单（金额单位：万元；年度按本批次填写）")
+    title = sheet.cell(1, 1, f"{year}年度{subject}申报名单（金额单位：万元；年度按本批次填写）")
     title.font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, end_row=1, start_column=1, end_column=min(len(fields), 12))
     header_row = 2
@@ -285,6 +292,7 @@ def write_form_template(
     catalogue: FieldCatalogue,
     year: int,
     values: dict[str, Any] | None = None,
+    subject: str = SUBJECT,
 ) -> Path:
     """Write the per-enterprise form template (optionally filled) to ``out``.
 
@@ -296,7 +304,7 @@ def write_form_template(
     sheet.title = FORM_SHEET
     options = _Options(workbook)
     values = values or {}
-    title = sheet.cell(1, 1, f"{year}年度优质中小企业申报表")
+    title = sheet.cell(1, 1, f"{year}年度{subject}申报表")
     title.font = Font(bold=True, size=14)
     sheet.merge_cells("A1:D1")
     sheet.cell(2, 1, "金额单位：万元；留空表示未知；年度按本批次填写").font = Font(

@@ -34,7 +34,7 @@ from zjtx.store.registry import Registry
 from zjtx.store.registry_recheck import recheck_due
 from zjtx.store.reviews import Reviews
 from zjtx.store.rounds import RoundRestored, Rounds
-from zjtx.store.scoring_port import RulebookScorer, Scorer, round_catalogue
+from zjtx.store.scoring_port import RulebookScorer, Scorer, round_catalogue, round_template
 
 if TYPE_CHECKING:
     from zjtx.domain.fields import FieldCatalogue
@@ -134,8 +134,13 @@ class StoreService:
 
     def round_catalogue(self, name: str) -> FieldCatalogue:
         """The questions as the round asks them (scoring_port.round_catalogue): what its
-        templates ask and its imports read."""
+        imports read."""
         return round_catalogue(self.scorer, self.get_round(name))
+
+    def round_template(self, name: str) -> tuple[FieldCatalogue, str]:
+        """What the round's templates ask, and the tier they are titled for
+        (scoring_port.round_template)."""
+        return round_template(self.scorer, self.get_round(name))
 
     # ----------------------------------------------------------------------------- import
 

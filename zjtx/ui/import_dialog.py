@@ -635,10 +635,12 @@ class ImportDialog(ImportReadingMixin, QDialog):
         def work(progress: Any, cancel: Any) -> Path:
             from zjtx.intake.templates import write_form_template, write_roster_template
 
-            # Asked as the round's rulebook and notices word each question (2026: incidents).
-            catalogue = service.round_catalogue(round_name)
+            # Asked as the round's rulebook and notices word each question (2026: incidents),
+            # only what its rulebooks read and its reports print, titled for its tier.
+            catalogue, subject = service.round_template(round_name)
             writer = write_roster_template if kind == "roster" else write_form_template
-            return Path(writer(target, catalogue, year))  # written atomically by the writer
+            # written atomically by the writer
+            return Path(writer(target, catalogue, year, subject=subject))
 
         self._write_file(work, target, f"生成{title}", f"已保存{year}年度{title}：{{path}}")
 
