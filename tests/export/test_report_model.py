@@ -148,6 +148,26 @@ def test_unmet_route_is_not_shown_as_a_failure(catalogue):
     assert report.gaps == ()
 
 
+@pytest.mark.parametrize(
+    ("state", "shown"), [("met", "有"), ("unmet", "无"), ("manual", "待人工确认")]
+)
+def test_an_informational_item_reads_as_held_or_not_never_as_failing(catalogue, state, shown):
+    """An informational item (单项冠军 加分项) reads 有 or 无, not 符合 or 不符合 (a 不符合
+    printed in bold read as a failing row), in no state colour; one still open says so."""
+    from zjtx.domain.results import CriterionKind
+    from zjtx.export.pdf_common import STATE_COLORS, STRONG_STATES
+
+    evaluation = innovative_evaluation()
+    bonus = replace(
+        evaluation.criteria[1], kind=CriterionKind.INFO, state=CriterionState(state), title="加分项"
+    )
+    evaluation = replace(evaluation, criteria=(evaluation.criteria[0], bonus))
+    row = _report(catalogue, evaluation).groups[1].rows[0]
+    assert row.state == shown
+    if state != "manual":
+        assert row.state_code not in STRONG_STATES and row.state_code not in STATE_COLORS
+
+
 def test_unscored_tier_has_no_total_or_chart(catalogue):
     """A tier without points prints no total, pass line or chart, only the verdict."""
     evaluation = innovative_evaluation()

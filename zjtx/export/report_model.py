@@ -427,17 +427,28 @@ ROUTE_UNMET = "未满足"
 ROUTE_UNMET_CODE = "route_unmet"
 
 
+# An informational item (单项冠军 加分项) holds nothing up: what is recorded of it reads 有 or
+# 无, not 符合 or 不符合 (a 不符合 in bold read as a failing row).
+INFO_TEXTS = {CriterionState.MET: "有", CriterionState.UNMET: "无"}
+INFO_CODE = "info"
+
+
 def _state_code(item: CriterionResult) -> str:
-    """The code behind ``_state_text``: the state's value, or ROUTE_UNMET_CODE."""
+    """The code behind ``_state_text``: the state's value, ROUTE_UNMET_CODE or INFO_CODE."""
     if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
         return ROUTE_UNMET_CODE
+    if item.kind == CriterionKind.INFO and item.state in INFO_TEXTS:
+        return INFO_CODE
     return item.state.value
 
 
 def _state_text(item: CriterionResult) -> str:
-    """State label; an unmet alternative route reads 未满足 (it is not a failure by itself)."""
+    """State label; an unmet alternative route reads 未满足 (it is not a failure by itself),
+    an informational item 有 or 无 (INFO_TEXTS)."""
     if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
         return ROUTE_UNMET
+    if item.kind == CriterionKind.INFO and item.state in INFO_TEXTS:
+        return INFO_TEXTS[item.state]
     return item.state.label
 
 
