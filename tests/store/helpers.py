@@ -57,6 +57,18 @@ def make_applicant(
     )
 
 
+def write_book(path: Path, header: list[str], *rows: list[object]) -> Path:
+    """A one-sheet workbook: a header row, then the rows (a roster as an applicant sends it)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(header)
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
 def make_file(
     path: Path,
     applicants: Sequence[Applicant],

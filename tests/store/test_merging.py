@@ -7,10 +7,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from tests.store.helpers import make_uscc
+from tests.store.helpers import make_uscc, write_book
 from zjtx.domain.issues import Severity
 from zjtx.intake import ColumnOverride
 from zjtx.store import StoreService
@@ -36,22 +35,15 @@ def _round(service: StoreService, name: str = ROUND) -> None:
     )
 
 
-def _book(path: Path, header: list[str], *rows: list[object]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.active.append(header)
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
-    return path
-
-
 def _full(tmp_path: Path, name: str = "甲_申请书汇总.xlsx", revenue: object = 8600) -> Path:
     row = ["甲精密有限公司", USCC, revenue, 7000, 500, 8000, 120, "新申报"]
-    return _book(tmp_path / name, FULL_HEADER, row)
+    return write_book(tmp_path / name, FULL_HEADER, row)
 
 
 def _part(tmp_path: Path, revenue: object = 8800, rd: object = 500) -> Path:
-    return _book(tmp_path / "乙_局汇总.xlsx", PART_HEADER, ["甲精密有限公司", USCC, revenue, rd])
+    return write_book(
+        tmp_path / "乙_局汇总.xlsx", PART_HEADER, ["甲精密有限公司", USCC, revenue, rd]
+    )
 
 
 def _import(service: StoreService, *paths: Path, round_name: str = ROUND, **options):
@@ -171,7 +163,7 @@ def test_a_full_resubmission_wins_for_its_fields_and_keeps_a_field_it_no_longer_
     _round(service)
     _import(service, _full(tmp_path))
     header = [h for h in FULL_HEADER if h != "从业人员数"]
-    corrected = _book(
+    corrected = write_book(
         tmp_path / "甲_申请书汇总_补正.xlsx",
         header,
         ["甲精密有限公司", USCC, 9100, 7000, 520, 8000, "新申报"],
@@ -191,7 +183,7 @@ def test_a_file_read_again_takes_back_what_it_gave_before(service, tmp_path):
     value it no longer reads falls back to the earlier file's value and provenance, said so."""
     _round(service)
     _import(service, _full(tmp_path))
-    roster = _book(
+    roster = write_book(
         tmp_path / "丙_名单.xlsx",
         ["企业名称", "统一社会信用代码", "销售额（万元）"],
         ["甲精密有限公司", USCC, 9900],
@@ -219,7 +211,7 @@ def test_a_field_only_the_file_read_again_gave_is_dropped_with_a_warning(service
     warning names the field, the value taken back and the file; another file's field stays."""
     _round(service)
     _import(service, _full(tmp_path))
-    roster = _book(
+    roster = write_book(
         tmp_path / "丙_名单.xlsx",
         ["企业名称", "统一社会信用代码", "往年销售（万元）"],
         ["甲精密有限公司", USCC, 6000],
@@ -242,13 +234,13 @@ def test_a_value_the_earlier_file_no_longer_gives_is_not_restored(service, tmp_p
     """A field falls back only to a value the other file still gives: the 申请书汇总 read again
     since (its 2025 column left unread) no longer gives 8600, so the field is dropped, warned."""
     _round(service)
-    full = _book(
+    full = write_book(
         tmp_path / "甲_申请书汇总.xlsx",
         [*FULL_HEADER, "往年销售（万元）"],
         ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, "新申报", 6000],
     )
     _import(service, full)
-    roster = _book(
+    roster = write_book(
         tmp_path / "丙_名单.xlsx",
         ["企业名称", "统一社会信用代码", "销售额（万元）"],
         ["甲精密有限公司", USCC, 9900],
@@ -277,7 +269,7 @@ def test_an_older_file_read_again_updates_its_own_fields_and_leaves_a_newer_file
     names each field left to the newer file with this file's value."""
     _round(service)
     header = [*FULL_HEADER, "往年销售（万元）"]
-    full = _book(
+    full = write_book(
         tmp_path / "甲_申请书汇总.xlsx",
         header,
         ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, "新申报", 6000],
@@ -311,7 +303,7 @@ def test_the_register_checks_the_merged_record_not_the_partial_file(service, tmp
         )  # fmt: skip
     renewal = make_applicant(3, application_type="renewal")
     service.import_file(ROUND, make_file(tmp_path / "r.xlsx", [renewal]))
-    roster = _book(
+    roster = write_book(
         tmp_path / "乙_局汇总.xlsx", PART_HEADER, [renewal.name, make_uscc(3), 8800, 500]
     )
     (result,) = _import(service, roster)
@@ -322,7 +314,7 @@ def test_the_register_checks_the_merged_record_not_the_partial_file(service, tmp
 
 
 def _again(tmp_path: Path, name: str, revenue: object) -> Path:
-    return _book(tmp_path / name, PART_HEADER, ["甲精密有限公司", USCC, revenue, 500])
+    return write_book(tmp_path / name, PART_HEADER, ["甲精密有限公司", USCC, revenue, 500])
 
 
 def test_an_acknowledged_change_does_not_answer_a_later_change_of_the_field(service, tmp_path):

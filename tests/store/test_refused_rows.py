@@ -7,9 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
-
-from tests.store.helpers import make_uscc
+from tests.store.helpers import make_uscc, write_book
 from zjtx.domain.issues import Severity
 from zjtx.store import StoreService
 
@@ -33,21 +31,12 @@ def _round(service: StoreService) -> None:
     service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20), region="杭州市")
 
 
-def _book(path: Path, header: list[str], *rows: list[object]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.active.append(header)
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
-    return path
-
-
 def _first(
     tmp_path: Path, revenue: object = 800, employees: object = 120, earlier: object = 7000
 ) -> Path:
     """甲's row with 营业收入 typed 800 for 8000 (主营业务收入 8000 above it: refused), and a
     sound row of 乙."""
-    return _book(
+    return write_book(
         tmp_path / "A_申报汇总.xlsx",
         HEADER,
         ["甲精密有限公司", USCC, revenue, earlier, 500, 8000, employees, "新申报"],
@@ -56,7 +45,7 @@ def _first(
 
 
 def _fix(tmp_path: Path, revenue: object = 8600, name: str = "A_补正.xlsx") -> Path:
-    return _book(tmp_path / name, FIX_HEADER, ["甲精密有限公司", USCC, revenue])
+    return write_book(tmp_path / name, FIX_HEADER, ["甲精密有限公司", USCC, revenue])
 
 
 def _import(service: StoreService, path: Path):
@@ -147,7 +136,7 @@ def test_the_refused_file_sent_again_corrected_stands_on_its_own(service, tmp_pa
     _round(service)
     _import(service, _first(tmp_path))
     (tmp_path / "again").mkdir()
-    again = _book(
+    again = write_book(
         tmp_path / "again" / "A_申报汇总.xlsx", FIX_HEADER, ["甲精密有限公司", USCC, 8600]
     )
     result = _import(service, again)
@@ -178,13 +167,13 @@ def test_an_enterprise_held_before_whose_correction_was_refused_is_still_listed(
     _round(service)
     _import(
         service,
-        _book(
+        write_book(
             tmp_path / "first.xlsx",
             HEADER,
             ["甲精密有限公司", USCC, 8600, 7000, 500, 8000, 120, "新申报"],
         ),
     )
-    refused = _book(
+    refused = write_book(
         tmp_path / "补正1.xlsx",
         ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2025年主营业务收入（万元）"],
         ["甲精密有限公司", USCC, 800, 8000],

@@ -6,25 +6,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from tests.store.helpers import make_uscc
+from tests.store.helpers import make_uscc, write_book
 from zjtx.store import StoreService
 from zjtx.store.reviews import ReviewRuleError
 
 ROUND = "2026年第一批专精特新"
 USCC = make_uscc(7)
 NAME = "杭州无类型有限公司"
-
-
-def _book(path: Path, header: list[str], *rows: list[object]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.active.append(header)
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
-    return path
 
 
 def _import(service: StoreService, path: Path):
@@ -37,7 +27,7 @@ def untyped(service, tmp_path) -> StoreService:
     """A round holding one applicant from a roster with no 申报类型 column."""
     service.create_round(ROUND, tier="srdi-sme", round_date=date(2026, 5, 20))
     header = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"]
-    _import(service, _book(tmp_path / "名单.xlsx", header, [NAME, USCC, 9000]))
+    _import(service, write_book(tmp_path / "名单.xlsx", header, [NAME, USCC, 9000]))
     return service
 
 
@@ -60,7 +50,7 @@ def test_an_applicant_of_no_type_is_warned_and_held_from_recommendation(untyped)
 def test_a_file_giving_the_type_takes_the_warning_away(untyped, tmp_path):
     """A 补正 giving only 申报类型 merges over the stored values: the type is now known, the
     warning gone; one giving another figure without it keeps the warning, once."""
-    other = _book(
+    other = write_book(
         tmp_path / "补正营收.xlsx",
         ["企业名称", "统一社会信用代码", "2025年营业收入（万元）"],
         [NAME, USCC, 9100],
@@ -70,7 +60,7 @@ def test_a_file_giving_the_type_takes_the_warning_away(untyped, tmp_path):
         "store-value-changed",
         "type-missing",
     ]
-    typed = _book(
+    typed = write_book(
         tmp_path / "补类型.xlsx",
         ["企业名称", "统一社会信用代码", "申报类型"],
         [NAME, USCC, "新申报"],
@@ -85,7 +75,7 @@ def test_a_file_of_the_same_figures_and_no_type_writes_no_new_version(untyped, t
     """Another file repeating the stored figures and still giving no type changes nothing:
     the warning, made again on the merged values, is the same warning; no version is written
     (as though the file had changed the applicant's warnings)."""
-    again = _book(  # another file (columns in another order), the same figures
+    again = write_book(  # another file (columns in another order), the same figures
         tmp_path / "再报.xlsx",
         ["统一社会信用代码", "企业名称", "2025年营业收入（万元）"],
         [USCC, NAME, 9000],
