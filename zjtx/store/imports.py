@@ -526,11 +526,9 @@ class _FileRun:
         if row is None or row.file in self.own_names:
             values = codec.encode_values(applicant.values)
             return applicant, values, codec.digest(values)
-        sheet = applicant.source.sheet if applicant.source else None
-        named = self.named.get(sheet) or self.named.get(None) or set()
         year = self.round_row.round_date.year
         merged, notice, carried = combine(
-            row, applicant, named, self.own_names, self.file_name, year
+            row, applicant, self._named(applicant), self.own_names, self.file_name, year
         )
         self.merges[applicant.uscc] = merged
         self.as_merged[applicant.uscc] = merged.applicant
@@ -538,6 +536,11 @@ class _FileRun:
         self.carried[applicant.uscc] = carried
         self.combined[applicant.uscc] = row.file
         return merged.applicant, merged.values, merged.values_hash
+
+    def _named(self, applicant: DomainApplicant) -> set[str]:
+        """The fields the applicant's sheet of the file has a column (or label) for."""
+        sheet = applicant.source.sheet if applicant.source else None
+        return self.named.get(sheet) or self.named.get(None) or set()
 
     def _merged(
         self,
@@ -552,9 +555,9 @@ class _FileRun:
         changes nothing (nor would it before the round's region filled its province)."""
         (retracting, older), (values, provenance, issues) = how, stored[known.version_id]
         retract = self.own_names if retracting else None
-        sheet = applicant.source.sheet if applicant.source else None
-        named = self.named.get(sheet) or self.named.get(None) or set()
-        merged = merge(applicant, values, provenance, retract, named, older, history)
+        merged = merge(
+            applicant, values, provenance, retract, self._named(applicant), older, history
+        )
         self.passed_over[applicant.uscc] = merged.passed_over
         self.as_merged[applicant.uscc] = merged.applicant
         where = where_of(applicant, self.file_name)

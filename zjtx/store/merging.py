@@ -240,7 +240,7 @@ def merge_issues(
                 code="store-value-changed",
                 severity=Severity.WARNING,
                 message=f"企业 “{name}” {field_label(key)}：此前导入的《{earlier}》为 "
-                f"{_shown(old, key)}，本文件为 {_shown(new, key)}；已按本文件更新，"
+                f"{shown_value(old, key)}，本文件为 {shown_value(new, key)}；已按本文件更新，"
                 "请核实哪一份准确",
                 field=key,
                 uscc=applicant.uscc,
@@ -264,7 +264,7 @@ def _retract_issues(
                 code="store-value-restored",
                 severity=Severity.INFO,
                 message=f"企业 “{name}” {field_label(key)}：本文件不再提供（此前为 "
-                f"{_shown(gone, key)}），恢复为此前《{earlier}》中的 {_shown(value, key)}",
+                f"{shown_value(gone, key)}），恢复为此前《{earlier}》中的 {shown_value(value, key)}",
                 field=key,
                 uscc=applicant.uscc,
                 **where,
@@ -276,7 +276,7 @@ def _retract_issues(
                 code="store-value-dropped",
                 severity=Severity.WARNING,
                 message=f"企业 “{name}” {field_label(key)}：本文件不再提供此前《{file}》给出的 "
-                f"{_shown(gone, key)}，其他文件也未提供该字段，现为空；"
+                f"{shown_value(gone, key)}，其他文件也未提供该字段，现为空；"
                 "如需保留，请更正列对应关系后重新导入",
                 field=key,
                 uscc=applicant.uscc,
@@ -286,7 +286,8 @@ def _retract_issues(
     return issues
 
 
-def _shown(value: Any, key: str) -> str:
+def shown_value(value: Any, key: str) -> str:
+    """A stored (encoded) value of a field as a notice shows it (45000 万元)."""
     return value_text(codec.decode_value(value), key)
 
 

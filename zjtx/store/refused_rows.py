@@ -14,10 +14,16 @@ from zjtx.domain.applicant import Applicant as DomainApplicant
 from zjtx.domain.issues import Issue, Severity
 from zjtx.intake.gate import ACROSS_FIELDS
 from zjtx.store import codec
-from zjtx.store.audit import value_text
 from zjtx.store.common import field_label
 from zjtx.store.import_rows import where_of
-from zjtx.store.merging import SHOWN, Merged, carried_warnings, merge, merged_warnings
+from zjtx.store.merging import (
+    SHOWN,
+    Merged,
+    carried_warnings,
+    merge,
+    merged_warnings,
+    shown_value,
+)
 from zjtx.store.models import ImportFile
 
 if TYPE_CHECKING:
@@ -136,7 +142,7 @@ def _notice(row: RefusedRow, merged: Merged, applicant: DomainApplicant, file_na
         text += "；本文件给出了该申报的全部字段，未取用该申报的数据"
     if merged.changed:
         fixed = "、".join(
-            f"{field_label(k)} {_shown(old, k)}→{_shown(new, k)}"
+            f"{field_label(k)} {shown_value(old, k)}→{shown_value(new, k)}"
             for k, (old, new, _file) in list(merged.changed.items())[:SHOWN]
         )
         text += f"；本文件改正了：{fixed}"
@@ -152,10 +158,6 @@ def _notice(row: RefusedRow, merged: Merged, applicant: DomainApplicant, file_na
         uscc=applicant.uscc,
         **where_of(applicant, file_name),
     )
-
-
-def _shown(value: Any, key: str) -> str:
-    return value_text(codec.decode_value(value), key)
 
 
 def with_refused_names(issues: list[Issue], blocked: list[DomainApplicant]) -> list[dict[str, Any]]:
