@@ -259,3 +259,18 @@ def test_a_tier_template_asks_what_its_rulebooks_read_and_is_titled_for_it(tmp_p
     whole = openpyxl.load_workbook(every)["申报名单"]
     assert whole["A1"].value.startswith("2026年度优质中小企业申报名单")
     assert len([c for c in whole[2] if c.value]) > len(headers)
+
+
+def test_a_round_template_is_cut_and_titled_for_the_rounds_tier(tmp_path, capsys):
+    """template --round of a 单项冠军 round (the window's 下载模板 asks the same): titled for the
+    tier, with its questions and not other tiers'."""
+    data = str(tmp_path / "data")
+    assert run(["--data-dir", data, "round", "create", "冠军2026", "--tier", "single-champion",
+                "--date", "2026-06-01"]) == 0  # fmt: skip
+    out = tmp_path / "冠军.xlsx"
+    assert run(["--data-dir", data, "template", "form", "--round", "冠军2026",
+                "--out", str(out)]) == 0  # fmt: skip
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    assert sheet["A1"].value == "2026年度制造业单项冠军企业申报表"
+    labels = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "申请产品全球市场占有率排名" in labels and "细分市场年限" not in labels

@@ -399,12 +399,9 @@ def run_template(args: argparse.Namespace) -> int:
         if asked is None:
             _say_other_wordings(year)
         else:  # a tier's: what its rulebooks read, titled for it
-            from zjtx.scoring import TIERS
-            from zjtx.scoring.fields_asked import round_fields
+            from zjtx.scoring.fields_asked import tier_template
 
-            fields = round_fields(args.tier, day)
-            catalogue = catalogue if fields is None else catalogue.only(fields)
-            subject = TIERS[args.tier]
+            catalogue, subject = tier_template(catalogue, args.tier, day)
     write = write_roster_template if args.kind == "roster" else write_form_template
     try:
         write(out, catalogue, year, subject=subject)

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import CERTIFIED_PRODUCTS
-from zjtx.scoring.definitions import Rulebook
+from zjtx.scoring.definitions import TIERS, Rulebook
 from zjtx.scoring.errors import DataFileError
 from zjtx.scoring.selection import effective_rulebook, select_rulebook_id
 
@@ -98,3 +99,16 @@ def _parts(node: Any) -> Iterator[Any]:
     yield from getattr(node, "items", ())
     for case in getattr(node, "cases", ()):
         yield case[0] if isinstance(case, tuple) else case
+
+
+def tier_template(
+    catalogue: FieldCatalogue,
+    tier: str,
+    round_date: date,
+    rulebook_id: str | None = None,
+    overlay_id: str | None = None,
+) -> tuple[FieldCatalogue, str]:
+    """What a template for a round of the tier asks (the catalogue cut to round_fields; every
+    field where no rulebook applies) and whom it is titled for (the tier's name)."""
+    fields = round_fields(tier, round_date, rulebook_id, overlay_id)
+    return (catalogue if fields is None else catalogue.only(fields)), TIERS.get(tier, tier)

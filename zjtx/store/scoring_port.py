@@ -160,10 +160,12 @@ def round_template(scorer: Scorer, round_info: RoundInfo) -> tuple[Any, str]:
     """What a round's templates ask and whom for: its catalogue (round_catalogue) cut to the
     fields its rulebooks read, its reports print and its title is given for (fields_asked),
     and the tier's name (制造业单项冠军企业); every field, where no rulebook governs it."""
-    from zjtx.scoring.fields_asked import round_fields
+    from zjtx.scoring.fields_asked import tier_template
 
-    catalogue = round_catalogue(scorer, round_info)
-    fields = round_fields(
-        round_info.tier, round_info.round_date, round_info.rulebook, round_info.overlay
+    return tier_template(
+        round_catalogue(scorer, round_info),
+        round_info.tier,
+        round_info.round_date,
+        round_info.rulebook,
+        round_info.overlay,
     )
-    return (catalogue if fields is None else catalogue.only(fields)), round_info.tier_label
