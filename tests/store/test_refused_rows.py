@@ -87,7 +87,7 @@ def test_a_correction_of_the_refusing_figure_is_combined_with_the_refused_row(se
     assert not [i for i in result.issues if i.severity == Severity.WARNING]
     [entry] = [h for h in service.history(ROUND, USCC) if h.action == "applicant-version"]
     assert "与《A_申报汇总.xlsx》中未能导入的申报合并，取其 5 个字段" in entry.summary
-    assert entry.after["refused_file"] == "A_申报汇总.xlsx"
+    assert entry.after["refused_files"] == ["A_申报汇总.xlsx"]
     assert service.refused_submissions(ROUND) == []
 
 
@@ -182,4 +182,41 @@ def test_an_enterprise_held_before_whose_correction_was_refused_is_still_listed(
     assert [(r.file, r.uscc) for r in service.refused_submissions(ROUND)] == [("补正1.xlsx", USCC)]
 
     _import(service, _fix(tmp_path, revenue=8700, name="补正2.xlsx"))
+    assert service.refused_submissions(ROUND) == []
+
+
+def test_a_refused_correction_and_the_next_are_combined_with_the_first_row_too(service, tmp_path):
+    """The first 补正 of 甲 is refused in its turn (研发费用 typed above the corrected 营业收入):
+    the next one, giving the 研发费用 alone, is combined with both refused rows, the later's
+    values over the first's (营业收入 from the first 补正, the rest from the first file)."""
+    _round(service)
+    _import(service, _first(tmp_path))
+    first_fix = write_book(
+        tmp_path / "补正1.xlsx",
+        ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2025年研发费用（万元）"],
+        ["甲精密有限公司", USCC, 8600, 86000],
+    )
+    assert _import(service, first_fix).rows_blocked == 1
+    second_fix = write_book(
+        tmp_path / "补正2.xlsx",
+        ["企业名称", "统一社会信用代码", "2025年研发费用（万元）"],
+        ["甲精密有限公司", USCC, 520],
+    )
+    result = _import(service, second_fix)
+
+    assert result.applicants_new == 1
+    detail = service.applicant_detail(ROUND, USCC)
+    values, provenance = detail.applicant.values, detail.applicant.provenance
+    assert (values["revenue_y1"], values["rd_expense_y1"], values["main_revenue_y1"]) == (
+        Decimal(8600),
+        Decimal(520),
+        Decimal(8000),
+    )
+    assert provenance["revenue_y1"].file == "补正1.xlsx"
+    assert provenance["main_revenue_y1"].file == "A_申报汇总.xlsx"
+    [notice] = [i for i in result.issues if i.code == "store-refused-combined"]
+    assert "《A_申报汇总.xlsx》、《补正1.xlsx》中本企业的申报曾因错误未能导入" in notice.message
+    assert not [i for i in detail.issues if i.code == "store-merged-inconsistent"]
+    [entry] = [h for h in service.history(ROUND, USCC) if h.action == "applicant-version"]
+    assert "与《A_申报汇总.xlsx》、《补正1.xlsx》中未能导入的申报合并" in entry.summary
     assert service.refused_submissions(ROUND) == []

@@ -162,9 +162,9 @@ def summarize(event: AuditEvent) -> str:
     if action == "applicant-version":
         verdict = verdict_label(after.get("verdict"))
         if not before:
-            refused = after.get("refused_file")
+            refused = "、".join(f"《{file}》" for file in after.get("refused_files") or ())
             combined = (
-                f"，与《{refused}》中未能导入的申报合并，取其 "
+                f"，与{refused}中未能导入的申报合并，取其 "
                 f"{sum(len(keys) for keys in (after.get('kept') or {}).values())} 个字段"
                 if refused
                 else ""

@@ -69,6 +69,7 @@ from zjtx.store.models import (
 from zjtx.store.refused_rows import (
     RefusedRow,
     combine,
+    refused_base,
     refused_records,
     refused_rows,
     with_refused_names,
@@ -237,8 +238,9 @@ class _FileRun:
     passed_over: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
     as_merged: dict[str, DomainApplicant] = field(default_factory=dict)  # by USCC
     # The rows of the round's other files the gate refused (refused_rows), found once.
-    refused: dict[str, RefusedRow] | None = None
-    combined: dict[str, str] = field(default_factory=dict)  # USCC -> the refused row's file
+    refused: dict[str, list[RefusedRow]] | None = None
+    # USCC -> the files of the refused rows a new applicant was combined with
+    combined: dict[str, tuple[str, ...]] = field(default_factory=dict)
     file_id: int = 0  # this file's record
     file_name: str = field(init=False)
     info: RoundInfo = field(init=False)
@@ -522,8 +524,9 @@ class _FileRun:
         refused it) and that file is not this one sent again."""
         if self.refused is None:
             self.refused = refused_rows(self.session, self.round_row.id, self.file_id)
-        row = self.refused.get(applicant.uscc)
-        if row is None or row.file in self.own_names:
+        rows = self.refused.get(applicant.uscc)
+        row = refused_base(rows, self.own_names) if rows else None
+        if row is None:
             values = codec.encode_values(applicant.values)
             return applicant, values, codec.digest(values)
         year = self.round_row.round_date.year
@@ -534,7 +537,7 @@ class _FileRun:
         self.as_merged[applicant.uscc] = merged.applicant
         self.merge_issues.extend(notice)
         self.carried[applicant.uscc] = carried
-        self.combined[applicant.uscc] = row.file
+        self.combined[applicant.uscc] = row.files
         return merged.applicant, merged.values, merged.values_hash
 
     def _named(self, applicant: DomainApplicant) -> set[str]:
@@ -684,7 +687,7 @@ class _FileRun:
         }
         before = None
         if w.known is None and w.applicant.uscc in self.combined:
-            after["refused_file"] = self.combined[w.applicant.uscc]
+            after["refused_files"] = list(self.combined[w.applicant.uscc])
             after.update(audit_detail(self.merges[w.applicant.uscc]))
         if w.known is not None:
             old = old_values[w.known.version_id]

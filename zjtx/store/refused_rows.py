@@ -34,9 +34,10 @@ REASONS_SHOWN = 2  # a refused row's errors named in the notice of its combinati
 
 @dataclass(frozen=True, slots=True)
 class RefusedRow:
-    """One enterprise's row a file held and the gate refused, as read (values encoded)."""
+    """One enterprise's row a file held and the gate refused, as read (values encoded); or the
+    rows of several files, the later's values over the earlier's (refused_base)."""
 
-    file: str
+    files: tuple[str, ...]
     values: dict[str, Any]
     provenance: dict[str, Any]
     reasons: tuple[str, ...]  # its errors
@@ -82,9 +83,10 @@ def refused_records(file: FileResult, issues: list[Issue]) -> list[dict[str, Any
     return records
 
 
-def refused_rows(session: Session, round_id: int, this_file_id: int) -> dict[str, RefusedRow]:
-    """The latest refused row of each enterprise among the round's other files, by code."""
-    found: dict[str, RefusedRow] = {}
+def refused_rows(session: Session, round_id: int, this_file_id: int) -> dict[str, list[RefusedRow]]:
+    """The refused rows of each enterprise among the round's other files, oldest first, by
+    code."""
+    found: dict[str, list[RefusedRow]] = {}
     records = session.execute(
         select(ImportFile.file_name, ImportFile.refused)
         .where(
@@ -96,15 +98,42 @@ def refused_rows(session: Session, round_id: int, this_file_id: int) -> dict[str
     )
     for file_name, refused in records:
         for row in refused or ():
-            found[row["uscc"]] = RefusedRow(
-                file_name,
+            refused_row = RefusedRow(
+                (file_name,),
                 row["values"],
                 row["provenance"],
                 tuple(row["reasons"]),
                 tuple(row["left_out"]),
                 tuple(row["warnings"]),
             )
+            found.setdefault(row["uscc"], []).append(refused_row)
     return found
+
+
+def refused_base(rows: list[RefusedRow], own_names: Collection[str]) -> RefusedRow | None:
+    """What an enterprise's refused rows give, a later file's values over an earlier's (a 补正
+    refused in its turn keeps what it corrected and the rest of the first): those of files
+    other than the one being imported (``own_names``; sent again, it replaces its own row);
+    None where there are none."""
+    rows = [row for row in rows if row.files[0] not in own_names]
+    if not rows:
+        return None
+    if len(rows) == 1:
+        return rows[0]
+    values: dict[str, Any] = {}
+    provenance: dict[str, Any] = {}  # decoded: each row's map is encoded compactly
+    for row in rows:
+        values.update(row.values)
+        provenance.update(codec.decode_provenance_map(row.provenance))
+    left_out = {key for row in rows for key in row.left_out} - values.keys()
+    return RefusedRow(
+        tuple(dict.fromkeys(row.files[0] for row in rows)),
+        values,
+        codec.encode_provenance_map(provenance),
+        tuple(dict.fromkeys(reason for row in rows for reason in row.reasons)),
+        tuple(sorted(left_out)),
+        tuple(warning for row in rows for warning in row.warnings),
+    )
 
 
 def combine(
@@ -131,7 +160,8 @@ def _notice(row: RefusedRow, merged: Merged, applicant: DomainApplicant, file_na
     reasons = "；".join(row.reasons[:REASONS_SHOWN]) + (
         "（等）" if len(row.reasons) > REASONS_SHOWN else ""
     )
-    text = f"企业 “{applicant.name}”：《{row.file}》中本企业的申报曾因错误未能导入（{reasons}）"
+    files = "、".join(f"《{file}》" for file in row.files)
+    text = f"企业 “{applicant.name}”：{files}中本企业的申报曾因错误未能导入（{reasons}）"
     kept = list(merged.kept)
     if kept:
         shown = "、".join(field_label(k) for k in kept[:SHOWN]) + (
