@@ -220,3 +220,50 @@ def test_a_refused_correction_and_the_next_are_combined_with_the_first_row_too(s
     [entry] = [h for h in service.history(ROUND, USCC) if h.action == "applicant-version"]
     assert "与《A_申报汇总.xlsx》、《补正1.xlsx》中未能导入的申报合并" in entry.summary
     assert service.refused_submissions(ROUND) == []
+
+
+def test_a_round_whose_first_file_was_refused_whole_scores_the_combined_values(
+    database_url, tmp_path
+):
+    """The first file's only row refused, the round holds no enterprise when the 补正 comes:
+    its evaluation (by the bundled rulebooks) is of the combined values (the 申报类型 and
+    主营业务收入 of the refused row), not of the 补正's row alone, as the stored version is."""
+    from zjtx.store import open_store
+
+    store = open_store(database_url)
+    service = StoreService(store)
+    _round(service)
+    only = write_book(
+        tmp_path / "A_申报汇总.xlsx",
+        HEADER,
+        ["甲精密有限公司", USCC, 800, 7000, 500, 8000, 120, "新申报"],
+    )
+    assert _import(service, only).rows_blocked == 1
+    _import(service, _fix(tmp_path))
+
+    evaluation = service.review_state(ROUND, USCC).evaluation
+    assert evaluation["application_type"] == "new"
+    missing = {key for c in evaluation["criteria"] for key in c.get("missing") or ()}
+    assert not {"main_revenue_y1", "revenue_y2", "rd_expense_y1"} & missing
+    assert service.rescore(ROUND).reevaluated == 0  # nothing stale to put right
+    store.close()
+
+
+def test_a_value_a_later_refused_row_gives_in_error_is_not_taken_from_an_earlier_one(
+    service, tmp_path
+):
+    """The first file gives 从业人员 120; its 补正, refused, gives 从业人员 −5 (an error of that
+    figure): the next 补正 does not take the first file's 120, and says 从业人员 still needs one."""
+    _round(service)
+    _import(service, _first(tmp_path))
+    refused = write_book(
+        tmp_path / "补正1.xlsx",
+        ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "从业人员数"],
+        ["甲精密有限公司", USCC, 8600, -5],
+    )
+    assert _import(service, refused).rows_blocked == 1
+    result = _import(service, _fix(tmp_path, name="补正2.xlsx"))
+
+    assert "employees_y1" not in service.applicant_detail(ROUND, USCC).applicant.values
+    [notice] = [i for i in result.issues if i.code == "store-refused-combined"]
+    assert "该申报中有错误的上年末从业人员未采用，仍需补正" in notice.message

@@ -405,9 +405,13 @@ class _FileRun:
         since are left alone and returned."""
         confirmations = confirmations_of(self.session, self.round_row.id)
         kept_newer: list[DomainApplicant] = []
-        if not current:
-            # A round's first import: every applicant is new, so its scoring (the workers of a
-            # large file) starts before the values are hashed, which it does not need.
+        if self.refused is None:
+            self.refused = refused_rows(self.session, self.round_row.id, self.file_id)
+        refused = self.refused
+        if not current and not any(a.uscc in refused for a in part.accepted):
+            # A round's first import: every applicant is new and stands as the file gives it
+            # (none is combined with a refused row), so its scoring (the workers of a large
+            # file) starts before the values are hashed, which it does not need.
             jobs = [[(a, ()) for a in chunk] for chunk in chunks(part.accepted, CHUNK)]
             scoring = chunk_scoring(
                 self.evaluations, self.session, self.info, UNSAVED, jobs, self.early
@@ -522,8 +526,7 @@ class _FileRun:
         """A new applicant as the file gives it, encoded and hashed; combined with its row in
         an earlier file that the gate refused, where there is one (the 补正 of the figure that
         refused it) and that file is not this one sent again."""
-        if self.refused is None:
-            self.refused = refused_rows(self.session, self.round_row.id, self.file_id)
+        assert self.refused is not None  # found by _write
         rows = self.refused.get(applicant.uscc)
         row = refused_base(rows, self.own_names) if rows else None
         if row is None:

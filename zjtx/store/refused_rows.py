@@ -122,10 +122,16 @@ def refused_base(rows: list[RefusedRow], own_names: Collection[str]) -> RefusedR
         return rows[0]
     values: dict[str, Any] = {}
     provenance: dict[str, Any] = {}  # decoded: each row's map is encoded compactly
+    left_out: set[str] = set()
     for row in rows:
         values.update(row.values)
         provenance.update(codec.decode_provenance_map(row.provenance))
-    left_out = {key for row in rows for key in row.left_out} - values.keys()
+        left_out -= row.values.keys()
+        # A value a later row gives in error is not the earlier one: still to be corrected.
+        for key in row.left_out:
+            values.pop(key, None)
+            provenance.pop(key, None)
+            left_out.add(key)
     return RefusedRow(
         tuple(dict.fromkeys(row.files[0] for row in rows)),
         values,
