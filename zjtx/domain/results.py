@@ -35,6 +35,17 @@ class CriterionKind(StrEnum):
 
 # Kinds whose unmet state fails no applicant by itself: an alternative (直通) route, a note.
 NOT_FAILING_KINDS = frozenset({CriterionKind.ROUTE, CriterionKind.INFO})
+# An informational item (单项冠军 加分项) is held or not: its met and unmet read 有 and 无, not
+# 符合 and 不符合 (a 不符合 read as a failing row).
+INFO_STATE_LABELS = {CriterionState.MET: "有", CriterionState.UNMET: "无"}
+
+
+def state_shown(state: str, kind: str | None) -> str:
+    """A criterion's state as an evaluator reads it: 有 or 无 for an informational item,
+    else the state's label."""
+    if kind == CriterionKind.INFO and state in INFO_STATE_LABELS:
+        return INFO_STATE_LABELS[CriterionState(state)]
+    return CriterionState(state).label
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from zjtx.domain.fields import FieldCatalogue
 from zjtx.domain.labels import application_type_text, declared_type
 from zjtx.domain.region import format_region
 from zjtx.domain.results import (
+    INFO_STATE_LABELS,
     Confirmation,
     CriterionKind,
     CriterionResult,
@@ -24,6 +25,7 @@ from zjtx.domain.results import (
     GroupScore,
     Verdict,
     is_revision,
+    state_shown,
 )
 from zjtx.export.fonts import missing_characters
 from zjtx.export.products import product_line
@@ -427,29 +429,24 @@ ROUTE_UNMET = "未满足"
 ROUTE_UNMET_CODE = "route_unmet"
 
 
-# An informational item (单项冠军 加分项) holds nothing up: what is recorded of it reads 有 or
-# 无, not 符合 or 不符合 (a 不符合 in bold read as a failing row).
-INFO_TEXTS = {CriterionState.MET: "有", CriterionState.UNMET: "无"}
-INFO_CODE = "info"
+INFO_CODE = "info"  # the state code of an informational item held or not (no colour)
 
 
 def _state_code(item: CriterionResult) -> str:
     """The code behind ``_state_text``: the state's value, ROUTE_UNMET_CODE or INFO_CODE."""
     if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
         return ROUTE_UNMET_CODE
-    if item.kind == CriterionKind.INFO and item.state in INFO_TEXTS:
+    if item.kind == CriterionKind.INFO and item.state in INFO_STATE_LABELS:
         return INFO_CODE
     return item.state.value
 
 
 def _state_text(item: CriterionResult) -> str:
     """State label; an unmet alternative route reads 未满足 (it is not a failure by itself),
-    an informational item 有 or 无 (INFO_TEXTS)."""
+    an informational item 有 or 无 (state_shown)."""
     if item.kind == CriterionKind.ROUTE and item.state == CriterionState.UNMET:
         return ROUTE_UNMET
-    if item.kind == CriterionKind.INFO and item.state in INFO_TEXTS:
-        return INFO_TEXTS[item.state]
-    return item.state.label
+    return state_shown(item.state, item.kind)
 
 
 def _subtotal_text(group: GroupScore) -> str:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from zjtx.domain.issue_codes import issue_title
 from zjtx.domain.issues import key_parts
 from zjtx.domain.labels import CriterionState, Decision, decision_shown
-from zjtx.domain.results import is_override
+from zjtx.domain.results import is_override, state_shown
 from zjtx.scoring.rulebook import GRADE_LABELS
 from zjtx.store import ConflictError, ReviewState, StoreError, StoreService
 from zjtx.ui.layout import size_to_screen
@@ -338,9 +338,8 @@ class ReviewPane(QWidget):
             self.criterion_combo.addItem(f"【待确认】{cid} {title}", cid)
         for item in criteria:
             if item["id"] not in open_ids:
-                self.criterion_combo.addItem(
-                    f"{item['id']} {item['title']}（{item.get('state_label', '')}）", item["id"]
-                )
+                shown = state_shown(item["state"], item.get("kind"))
+                self.criterion_combo.addItem(f"{item['id']} {item['title']}（{shown}）", item["id"])
         for issue in state.open_warnings:
             self.warning_combo.addItem(f"{issue_title(issue.code)}：{issue.message}", issue.key)
             self.warning_combo.setItemData(
@@ -511,6 +510,9 @@ class ReviewPane(QWidget):
         # The result starts as the item's own: a 改判 is chosen, never carried over from the
         # item before (an item still open starts at 符合, as it always has).
         (self.unmet_radio if item.get("state") == "unmet" else self.met_radio).setChecked(True)
+        # An informational item (加分项) is held or not: 有 / 无, not 符合 / 不符合.
+        self.met_radio.setText(state_shown(CriterionState.MET, item.get("kind")))
+        self.unmet_radio.setText(state_shown(CriterionState.UNMET, item.get("kind")))
         full = ""
         hint, overriding = self._criterion_hint(item)
         if item.get("state") == "manual":
