@@ -102,6 +102,19 @@ def test_informational_bonus_item_is_not_listed_as_open():
     assert [r.split()[0] for r in ev.verdict_reasons] == ["SC23-7"]
 
 
+@pytest.mark.parametrize(
+    ("state", "said"), [(CriterionState.MET, "有"), (CriterionState.UNMET, "无")]
+)
+def test_an_informational_items_answer_reads_as_held_or_not(state, said):
+    """SC23-B (加分项) confirmed reads 评审人确认：有 / 无 and the note 确认为“有/无”, not 符合 /
+    不符合; a requirement confirmed in the same evaluation keeps 符合."""
+    ev = run("single-champion-2023", confirmations=confirm("SC23-B", state=state))
+    bonus = ev.criterion("SC23-B")
+    assert bonus.observed == f"评审人确认：{said}"
+    assert bonus.notes[-1] == f"评审人 张评审 确认为“{said}”：经核查材料属实"
+    assert ev.criterion("SC23-9").observed == "评审人确认：符合"
+
+
 def test_revenue_below_the_large_bound_makes_an_sme_whatever_the_staff_count():
     """IN22-0: 工业 with 8600万 (< 40000万) can never be large, so the SME test is met."""
     ev = run("innovative-sme-2022", {"employees_y1": None})

@@ -9,7 +9,7 @@ the state from that same closure and renders the Chinese parts, gaps and missing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -485,6 +485,10 @@ def _judged_or_manual(ctx: Context) -> CriterionState:
 class Manual(Cond):
     """``{manual: 文本}``: a qualitative requirement only an evaluator can judge."""
 
+    # What an evaluator's answer reads as, by state (an informational item's 有 / 无: set by
+    # the criterion's parser); None: the states' own labels.
+    labels: Mapping[CriterionState, str] | None = None
+
     def __init__(self, text: str) -> None:
         self.text = text
 
@@ -505,7 +509,9 @@ class Manual(Cond):
 
     def explain(self, ctx: Context) -> Outcome:
         state = ctx.decision(self)
-        observed = "需评审人判断" if state == MANUAL else f"评审人确认：{state.label}"
+        labels = self.labels
+        label = labels.get(state, state.label) if labels else state.label
+        observed = "需评审人判断" if state == MANUAL else f"评审人确认：{label}"
         return Outcome(state, [_part(self.requirement(), state, observed, None)])
 
 

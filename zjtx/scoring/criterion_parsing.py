@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjtx.domain.results import CriterionKind
-from zjtx.scoring.conditions import Cond, CriterionRef
+from zjtx.domain.results import INFO_STATE_LABELS, CriterionKind
+from zjtx.scoring.conditions import Cond, CriterionRef, Manual
 from zjtx.scoring.correspondence import parse_correspondence
 from zjtx.scoring.definitions import (
     APPLICATION_TYPES,
@@ -145,6 +145,8 @@ def _parse_criterion(
     ):
         raise parser.give_up()
     assert grade is not None and kind is not None
+    if kind == CriterionKind.INFO and cond is not None:
+        _answered_as_held(cond)
     unverified = entry.get("unverified")
     if grade.startswith("UNVERIFIED") and not unverified:
         unverified = "来源未核实"
@@ -270,3 +272,12 @@ def referrers(criteria: list[CriterionDef], verdict: Cond) -> dict[str, frozense
             found.setdefault(cond.criterion_id, set()).add(VERDICT)
         stack.extend(cond.children())
     return {cid: frozenset(refs) for cid, refs in found.items()}
+
+
+def _answered_as_held(cond: Cond) -> None:
+    """An informational item's evaluator answers read 有 / 无 (INFO_STATE_LABELS), not
+    符合 / 不符合."""
+    if isinstance(cond, Manual):
+        cond.labels = INFO_STATE_LABELS
+    for child in cond.children():
+        _answered_as_held(child)

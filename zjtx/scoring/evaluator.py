@@ -27,6 +27,7 @@ from zjtx.domain.results import (
     GroupScore,
     Verdict,
     slots_constructor,
+    state_shown,
 )
 from zjtx.scoring.context import MANUAL, MET, NA, UNKNOWN, UNMET, Context, repeating_field
 from zjtx.scoring.definitions import CriterionDef, Rulebook
@@ -334,7 +335,7 @@ class _Run:
         own = len(head[12])
         notes = (
             *result.notes[:own],
-            f"评审人 {confirmation.evaluator} 确认为“{confirmation.state.label}”："
+            f"评审人 {confirmation.evaluator} 确认为“{state_shown(confirmation.state, head[4])}”："
             f"{confirmation.reason}",
             *result.notes[own:],
         )
