@@ -57,6 +57,19 @@ def make_applicant(
     )
 
 
+# A roster's header as the store tests write one: who, five figures of 2024–2025 and the type.
+ROSTER_HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "2025年营业收入（万元）",
+    "2024年营业收入（万元）",
+    "2025年研发费用（万元）",
+    "2025年主营业务收入（万元）",
+    "从业人员数",
+    "申报类型",
+]
+
+
 def write_book(path: Path, header: list[str], *rows: list[object]) -> Path:
     """A one-sheet workbook: a header row, then the rows (a roster as an applicant sends it)."""
     import openpyxl

@@ -9,23 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.helpers import make_uscc, write_book
+from tests.store.helpers import ROSTER_HEADER, make_uscc, write_book
 from zjtx.domain.issues import Severity
 from zjtx.intake import ColumnOverride
 from zjtx.store import StoreService
 
 ROUND = "2026年第一批专精特新"
 USCC = make_uscc(1)
-FULL_HEADER = [
-    "企业名称",
-    "统一社会信用代码",
-    "2025年营业收入（万元）",
-    "2024年营业收入（万元）",
-    "2025年研发费用（万元）",
-    "2025年主营业务收入（万元）",
-    "从业人员数",
-    "申报类型",
-]
+FULL_HEADER = ROSTER_HEADER
 PART_HEADER = ["企业名称", "统一社会信用代码", "2025年营业收入（万元）", "2025年研发费用（万元）"]
 
 
